@@ -1,0 +1,624 @@
+/**
+ * From a cluster description (what Kubernetes objects say, minus what the cluster assigns itself) to
+ * a complete `Cluster`: node podCIDRs, scheduling, pod IPs by host-local's rule, ClusterIPs,
+ * nodePorts, LoadBalancer IPs, EndpointSlices, and the objects every kubeadm cluster has.
+ *
+ * Everything a real cluster would choose at random is derived from names with a stable hash, so
+ * the same description always builds the same cluster.
+ */
+import { cidrContains, cidrSize, formatCidr, formatIPv4, nthAddress, parseCidr, parseIPv4 } from './ip';
+import type { Cidr } from './ip';
+import { fnv1a, k8sSuffix, macFor } from './rng';
+import type {
+  Cluster,
+  ClusterNode,
+  ClusterSettings,
+  Container,
+  ContainerPort,
+  Device,
+  Endpoint,
+  EndpointSet,
+  Pod,
+  Protocol,
+  Service,
+  ServicePort,
+  ServiceType,
+} from './types';
+
+/** kubeadm defaults with flannel VXLAN and kube-proxy in iptables mode (k8s-networking.md 0.1). */
+export const DEFAULT_SETTINGS: ClusterSettings = {
+  podSubnet: '10.244.0.0/16',
+  serviceSubnet: '10.96.0.0/12',
+  dnsDomain: 'cluster.local',
+  proxyMode: 'iptables',
+  cni: { kind: 'flannel', backend: 'vxlan', ipMasq: true },
+  policyEnforced: false,
+  underlayMtu: 1500,
+};
+
+/** The reference cluster's machines: a control plane and two workers (issue 2). */
+export const DEFAULT_NODES: readonly NodeSpec[] = [
+  { name: 'cp', role: 'control-plane', internalIP: '192.168.10.10' },
+  { name: 'node-a', role: 'worker', internalIP: '192.168.10.11' },
+  { name: 'node-b', role: 'worker', internalIP: '192.168.10.12' },
+];
+
+export interface NodeSpec {
+  name: string;
+  role?: 'control-plane' | 'worker';
+  internalIP?: string;
+  podCIDR?: string;
+  ready?: boolean;
+  labels?: Record<string, string>;
+}
+
+export interface ContainerPortSpec {
+  name?: string;
+  containerPort: number;
+  protocol?: Protocol;
+  hostPort?: number;
+}
+
+export interface ContainerSpec {
+  name: string;
+  image?: string;
+  ports?: ContainerPortSpec[];
+}
+
+export interface PodTemplateSpec {
+  labels?: Record<string, string>;
+  containers: ContainerSpec[];
+  hostNetwork?: boolean;
+  nodeName?: string;
+  /** tolerates the control plane's NoSchedule taint */
+  tolerateControlPlane?: boolean;
+}
+
+export interface PodSpec extends PodTemplateSpec {
+  namespace?: string;
+  name: string;
+  /** status.podIP when the input gives it */
+  ip?: string;
+  /** the Ready condition when the input gives it */
+  ready?: boolean;
+  terminating?: boolean;
+  owner?: string;
+}
+
+export interface WorkloadSpec {
+  kind: 'Deployment' | 'ReplicaSet' | 'StatefulSet' | 'DaemonSet';
+  namespace?: string;
+  name: string;
+  replicas?: number;
+  template: PodTemplateSpec;
+}
+
+export interface ServicePortSpec {
+  name?: string;
+  protocol?: Protocol;
+  port: number;
+  targetPort?: number | string;
+  nodePort?: number;
+}
+
+export interface ServiceSpec {
+  namespace?: string;
+  name: string;
+  type?: ServiceType;
+  /** an address, `None` for a headless Service, or absent to allocate one */
+  clusterIP?: string;
+  ports?: ServicePortSpec[];
+  selector?: Record<string, string> | null;
+  externalTrafficPolicy?: 'Cluster' | 'Local';
+  internalTrafficPolicy?: 'Cluster' | 'Local';
+  sessionAffinity?: 'None' | 'ClientIP';
+  sessionAffinityTimeout?: number;
+  loadBalancerIP?: string;
+  externalName?: string;
+  publishNotReadyAddresses?: boolean;
+  annotations?: Record<string, string>;
+}
+
+export interface ClusterSpec {
+  settings?: Partial<ClusterSettings>;
+  /** the built-in cluster's nodes when absent or empty */
+  nodes?: NodeSpec[];
+  /** workloads and bare pods, in creation order (it decides scheduling and IPs) */
+  workloads?: (WorkloadSpec | ({ kind: 'Pod' } & PodSpec))[];
+  services?: ServiceSpec[];
+  /** endpoints given in the input (Endpoints / EndpointSlice objects), by `ns/name` of the Service */
+  endpoints?: Record<string, Endpoint[]>;
+  namespaces?: string[];
+  extras?: unknown[];
+  /** add the `kubernetes` Service and cluster DNS when the input lacks them (default true) */
+  addSystemObjects?: boolean;
+}
+
+/** Thrown for a description that cannot form a cluster (an address outside its range, a clash). */
+export class ClusterBuildError extends Error {
+  readonly object: string;
+  readonly field: string;
+  constructor(message: string, object: string, field: string) {
+    super(`${object}: ${field}: ${message}`);
+    this.name = 'ClusterBuildError';
+    this.object = object;
+    this.field = field;
+  }
+}
+
+const DEFAULT_NS = 'default';
+const SYSTEM_NS = 'kube-system';
+
+/** The CoreDNS Deployment kubeadm installs (label k8s-app=kube-dns, two replicas). */
+const COREDNS: WorkloadSpec = {
+  kind: 'Deployment',
+  namespace: SYSTEM_NS,
+  name: 'coredns',
+  replicas: 2,
+  template: {
+    labels: { 'k8s-app': 'kube-dns' },
+    tolerateControlPlane: true,
+    containers: [
+      {
+        name: 'coredns',
+        image: 'registry.k8s.io/coredns/coredns:v1.12.0',
+        ports: [
+          { name: 'dns', containerPort: 53, protocol: 'udp' },
+          { name: 'dns-tcp', containerPort: 53, protocol: 'tcp' },
+          { name: 'metrics', containerPort: 9153, protocol: 'tcp' },
+        ],
+      },
+    ],
+  },
+};
+
+const KUBE_DNS: ServiceSpec = {
+  namespace: SYSTEM_NS,
+  name: 'kube-dns',
+  selector: { 'k8s-app': 'kube-dns' },
+  ports: [
+    { name: 'dns', protocol: 'udp', port: 53, targetPort: 53 },
+    { name: 'dns-tcp', protocol: 'tcp', port: 53, targetPort: 53 },
+    { name: 'metrics', protocol: 'tcp', port: 9153, targetPort: 9153 },
+  ],
+};
+
+const KUBERNETES_SVC: ServiceSpec = {
+  namespace: DEFAULT_NS,
+  name: 'kubernetes',
+  selector: null,
+  ports: [{ name: 'https', protocol: 'tcp', port: 443, targetPort: 6443 }],
+};
+
+/** Pod MTU and host-side interface naming per CNI (k8s-networking.md section 12). */
+function podMtu(settings: ClusterSettings): number {
+  const cni = settings.cni;
+  if (cni.kind === 'flannel') return cni.backend === 'vxlan' ? settings.underlayMtu - 50 : settings.underlayMtu;
+  if (cni.kind === 'calico') {
+    if (cni.vxlanMode !== 'Never') return settings.underlayMtu - 50;
+    if (cni.ipipMode !== 'Never') return settings.underlayMtu - 20;
+    return settings.underlayMtu;
+  }
+  return cni.routingMode === 'tunnel' ? settings.underlayMtu - 50 : settings.underlayMtu;
+}
+
+function hostVethName(settings: ClusterSettings, key: string): string {
+  const hex = (n: number, len: number): string => n.toString(16).padStart(8, '0').slice(0, len);
+  const h = fnv1a(key);
+  if (settings.cni.kind === 'calico') return `cali${hex(h, 8)}${hex(fnv1a(key, h), 3)}`;
+  if (settings.cni.kind === 'cilium') return `lxc${hex(h, 8)}${hex(fnv1a(key, h), 4)}`;
+  return `veth${hex(h, 8)}`;
+}
+
+/**
+ * The pod address range a node allocates from and the first index host-local (or the CNI's IPAM)
+ * hands out: flannel and Cilium use the node's podCIDR with the gateway at .1 and pods from .2;
+ * Calico carves /26 blocks out of the pool, with the tunnel address first.
+ */
+function nodePodRange(settings: ClusterSettings, node: ClusterNode, index: number): { range: Cidr; first: number } {
+  const cni = settings.cni;
+  if (cni.kind === 'calico') {
+    const pool = mustCidr(settings.podSubnet, 'settings', 'podSubnet');
+    const blockSize = 2 ** (32 - cni.blockSize);
+    return { range: { base: (pool.base + index * blockSize) >>> 0, prefix: cni.blockSize }, first: 1 };
+  }
+  return { range: mustCidr(node.podCIDR, `Node ${node.name}`, 'spec.podCIDR'), first: 2 };
+}
+
+function mustCidr(text: string, object: string, field: string): Cidr {
+  const cidr = parseCidr(text);
+  if (!cidr) throw new ClusterBuildError(`${field} "${text}" is not an IPv4 CIDR`, object, field);
+  return cidr;
+}
+
+function nodeDevices(settings: ClusterSettings, node: ClusterNode, range: Cidr): Device[] {
+  const key = (dev: string): string => `${node.name}/${dev}`;
+  const mtu = podMtu(settings);
+  const devices: Device[] = [
+    { name: 'eth0', address: `${node.internalIP}/24`, mac: macFor(key('eth0')), mtu: settings.underlayMtu, kind: 'ethernet' },
+  ];
+  const cni = settings.cni;
+  const podCidr = mustCidr(node.podCIDR, `Node ${node.name}`, 'spec.podCIDR');
+  if (cni.kind === 'flannel') {
+    devices.push({
+      name: 'cni0',
+      address: `${formatIPv4(nthAddress(podCidr, 1))}/${podCidr.prefix}`,
+      mac: macFor(key('cni0')),
+      mtu,
+      kind: 'bridge',
+    });
+    if (cni.backend === 'vxlan') {
+      devices.push({
+        name: 'flannel.1',
+        address: `${formatIPv4(podCidr.base)}/32`,
+        mac: macFor(key('flannel.1')),
+        mtu,
+        kind: 'vxlan',
+      });
+    }
+  } else if (cni.kind === 'calico') {
+    if (cni.ipipMode !== 'Never') {
+      devices.push({ name: 'tunl0', address: `${formatIPv4(range.base)}/32`, mac: '00:00:00:00:00:00', mtu, kind: 'ipip' });
+    } else if (cni.vxlanMode !== 'Never') {
+      devices.push({ name: 'vxlan.calico', address: `${formatIPv4(range.base)}/32`, mac: macFor(key('vxlan.calico')), mtu, kind: 'vxlan' });
+    }
+  } else {
+    devices.push({
+      name: 'cilium_host',
+      address: `${formatIPv4(nthAddress(podCidr, 1))}/32`,
+      mac: macFor(key('cilium_host')),
+      mtu,
+      kind: 'cilium',
+    });
+    if (cni.routingMode === 'tunnel') {
+      const name = cni.tunnelProtocol === 'geneve' ? 'cilium_geneve' : 'cilium_vxlan';
+      devices.push({ name, address: null, mac: macFor(key(name)), mtu, kind: 'vxlan' });
+    }
+  }
+  if (settings.proxyMode === 'ipvs') {
+    devices.push({ name: 'kube-ipvs0', address: null, mac: macFor(key('kube-ipvs0')), mtu: 1500, kind: 'dummy' });
+  }
+  return devices;
+}
+
+function buildNodes(specs: readonly NodeSpec[], settings: ClusterSettings): ClusterNode[] {
+  const cluster = mustCidr(settings.podSubnet, 'ClusterConfiguration', 'networking.podSubnet');
+  if (cluster.prefix > 24) {
+    throw new ClusterBuildError(
+      `networking.podSubnet ${settings.podSubnet} is too small to give every node a /24`,
+      'ClusterConfiguration',
+      'networking.podSubnet',
+    );
+  }
+  const taken = new Set(specs.map((s) => s.podCIDR).filter((c): c is string => Boolean(c)));
+  let next = 0;
+  const names = new Set<string>();
+  return specs.map((spec, i) => {
+    if (names.has(spec.name)) throw new ClusterBuildError(`two nodes are named "${spec.name}"`, `Node ${spec.name}`, 'metadata.name');
+    names.add(spec.name);
+    let podCIDR = spec.podCIDR;
+    if (!podCIDR) {
+      // kube-controller-manager hands out /24s in registration order, skipping those in use.
+      do {
+        podCIDR = formatCidr({ base: (cluster.base + next * 256) >>> 0, prefix: 24 });
+        next++;
+      } while (taken.has(podCIDR));
+      taken.add(podCIDR);
+    }
+    const internalIP = spec.internalIP ?? formatIPv4((parseIPv4('192.168.10.10') ?? 0) + i);
+    if (parseIPv4(internalIP) === null) {
+      throw new ClusterBuildError(`InternalIP "${internalIP}" is not an IPv4 address`, `Node ${spec.name}`, 'status.addresses');
+    }
+    return {
+      name: spec.name,
+      role: spec.role ?? 'worker',
+      internalIP,
+      podCIDR,
+      ready: spec.ready ?? true,
+      devices: [],
+      labels: spec.labels ?? {},
+    };
+  });
+}
+
+interface IpamState {
+  range: Cidr;
+  next: number;
+  used: Set<number>;
+}
+
+function buildContainers(specs: readonly ContainerSpec[]): { containers: Container[]; allReady: boolean } {
+  const bound = new Map<string, string>();
+  let allReady = true;
+  const containers = specs.map((spec): Container => {
+    const ports: ContainerPort[] = (spec.ports ?? []).map((p) => ({
+      name: p.name ?? null,
+      containerPort: p.containerPort,
+      protocol: p.protocol ?? 'tcp',
+      hostPort: p.hostPort ?? null,
+    }));
+    const listening: ContainerPort[] = [];
+    let problem: string | null = null;
+    for (const port of ports) {
+      const key = `${port.containerPort}/${port.protocol}`;
+      const owner = bound.get(key);
+      if (owner !== undefined && owner !== spec.name) {
+        problem = `cannot bind ${port.protocol.toUpperCase()} port ${port.containerPort}: address already in use (container ${owner} bound it first), so it restarts in CrashLoopBackOff`;
+        continue;
+      }
+      bound.set(key, spec.name);
+      listening.push(port);
+    }
+    if (problem) allReady = false;
+    return { name: spec.name, image: spec.image ?? `${spec.name}:latest`, ports, listening, ready: problem === null, problem };
+  });
+  return { containers, allReady };
+}
+
+function labelsMatch(selector: Readonly<Record<string, string>>, labels: Readonly<Record<string, string>>): boolean {
+  for (const key in selector) if (labels[key] !== selector[key]) return false;
+  return true;
+}
+
+/** Builds a complete, immutable cluster from a description. */
+export function buildCluster(spec: ClusterSpec = {}): Cluster {
+  const settings: ClusterSettings = { ...DEFAULT_SETTINGS, ...spec.settings };
+  const nodeSpecs = spec.nodes && spec.nodes.length > 0 ? spec.nodes : DEFAULT_NODES;
+  const baseNodes = buildNodes(nodeSpecs, settings);
+  const ipam = new Map<string, IpamState>();
+  const nodes = baseNodes.map((node, i) => {
+    const { range, first } = nodePodRange(settings, node, i);
+    ipam.set(node.name, { range, next: first, used: new Set() });
+    return { ...node, devices: nodeDevices(settings, node, range) };
+  });
+  const nodeByName = new Map(nodes.map((n) => [n.name, n]));
+  const addSystem = spec.addSystemObjects ?? true;
+
+  const workloads = [...(spec.workloads ?? [])];
+  const services = [...(spec.services ?? [])];
+  const has = (list: readonly { namespace?: string; name: string }[], ns: string, name: string): boolean =>
+    list.some((o) => (o.namespace ?? DEFAULT_NS) === ns && o.name === name);
+  if (addSystem) {
+    // kubeadm installs CoreDNS right after `kubeadm init`, so it comes first.
+    if (!has(workloads, SYSTEM_NS, 'coredns') && !has(services, SYSTEM_NS, 'kube-dns')) workloads.unshift(COREDNS);
+    if (!has(services, SYSTEM_NS, 'kube-dns')) services.unshift(KUBE_DNS);
+    if (!has(services, DEFAULT_NS, 'kubernetes')) services.unshift(KUBERNETES_SVC);
+  }
+
+  // Pods with a given IP reserve it before anything is allocated.
+  for (const w of workloads) {
+    if (w.kind === 'Pod' && w.ip && w.nodeName) {
+      const ip = parseIPv4(w.ip);
+      const state = ipam.get(w.nodeName);
+      if (ip !== null && state && !w.hostNetwork) state.used.add(ip);
+    }
+  }
+
+  const pods: Pod[] = [];
+  const podCountByNode = new Map<string, number>(nodes.map((n) => [n.name, 0]));
+  const mtu = podMtu(settings);
+
+  const schedule = (template: PodTemplateSpec, owner: string | null, podName: string): string => {
+    if (template.nodeName) {
+      if (!nodeByName.has(template.nodeName)) {
+        throw new ClusterBuildError(`node "${template.nodeName}" does not exist`, `Pod ${podName}`, 'spec.nodeName');
+      }
+      return template.nodeName;
+    }
+    const workers = nodes.filter((n) => n.role === 'worker' && n.ready);
+    const controlPlanes = nodes.filter((n) => n.role === 'control-plane' && n.ready);
+    // CoreDNS lands on the control plane: it is the only node when kubeadm init schedules it.
+    let candidates = template.tolerateControlPlane && controlPlanes.length > 0 ? controlPlanes : workers;
+    if (candidates.length === 0) candidates = nodes.filter((n) => n.ready);
+    if (candidates.length === 0) throw new ClusterBuildError('no node is Ready to run pods', `Pod ${podName}`, 'spec.nodeName');
+    // Spread: fewest pods of the same owner first, then fewest pods, then name order.
+    let best = candidates[0] as ClusterNode;
+    let bestKey: [number, number] = [Infinity, Infinity];
+    for (const node of candidates) {
+      const sameOwner = owner === null ? 0 : pods.filter((p) => p.owner === owner && p.node === node.name).length;
+      const key: [number, number] = [sameOwner, podCountByNode.get(node.name) ?? 0];
+      if (key[0] < bestKey[0] || (key[0] === bestKey[0] && key[1] < bestKey[1])) {
+        best = node;
+        bestKey = key;
+      }
+    }
+    return best.name;
+  };
+
+  const allocate = (nodeName: string, podName: string): string => {
+    const state = ipam.get(nodeName) as IpamState;
+    const size = cidrSize(state.range);
+    for (let tries = 0; tries < size; tries++) {
+      if (state.next >= size - 1) state.next = settings.cni.kind === 'calico' ? 1 : 2;
+      const ip = nthAddress(state.range, state.next++);
+      if (!state.used.has(ip)) {
+        state.used.add(ip);
+        return formatIPv4(ip);
+      }
+    }
+    throw new ClusterBuildError(`node ${nodeName} has no free pod IP left in ${formatCidr(state.range)}`, `Pod ${podName}`, 'status.podIP');
+  };
+
+  const addPod = (p: PodSpec, owner: string | null): void => {
+    const namespace = p.namespace ?? DEFAULT_NS;
+    const node = schedule(p, owner, `${namespace}/${p.name}`);
+    const nodeObj = nodeByName.get(node) as ClusterNode;
+    const hostNetwork = p.hostNetwork ?? false;
+    let ip: string;
+    if (hostNetwork) ip = nodeObj.internalIP;
+    else if (p.ip && p.nodeName) ip = p.ip;
+    else ip = allocate(node, `${namespace}/${p.name}`);
+    const { containers, allReady } = buildContainers(p.containers);
+    const key = `${namespace}/${p.name}`;
+    pods.push({
+      namespace,
+      name: p.name,
+      node,
+      ip,
+      hostNetwork,
+      labels: p.labels ?? {},
+      containers,
+      ready: (p.ready ?? true) && allReady && nodeObj.ready,
+      terminating: p.terminating ?? false,
+      owner,
+      mac: macFor(`pod/${key}`),
+      veth: hostNetwork ? null : hostVethName(settings, key),
+      mtu: hostNetwork ? settings.underlayMtu : mtu,
+    });
+    podCountByNode.set(node, (podCountByNode.get(node) ?? 0) + 1);
+  };
+
+  for (const w of workloads) {
+    if (w.kind === 'Pod') {
+      addPod(w, w.owner ?? null);
+      continue;
+    }
+    const namespace = w.namespace ?? DEFAULT_NS;
+    const owner = `${w.kind}/${w.name}`;
+    if (w.kind === 'DaemonSet') {
+      for (const node of nodes) {
+        if (node.role === 'control-plane' && !w.template.tolerateControlPlane) continue;
+        addPod({ ...w.template, namespace, name: `${w.name}-${k8sSuffix(`${namespace}/${w.name}/${node.name}`, 5)}`, nodeName: node.name }, owner);
+      }
+      continue;
+    }
+    const replicas = w.replicas ?? 1;
+    const templateHash = k8sSuffix(`${namespace}/${w.name}/template`, 10);
+    for (let i = 0; i < replicas; i++) {
+      let name: string;
+      if (w.kind === 'StatefulSet') name = `${w.name}-${i}`;
+      else if (w.kind === 'Deployment') name = `${w.name}-${templateHash}-${k8sSuffix(`${namespace}/${w.name}/${i}`, 5)}`;
+      else name = `${w.name}-${k8sSuffix(`${namespace}/${w.name}/${i}`, 5)}`;
+      addPod({ ...w.template, namespace, name }, owner);
+    }
+  }
+
+  const builtServices = buildServices(services, settings);
+  const endpoints = builtServices.map((svc) => buildEndpoints(svc, pods, spec.endpoints, nodes));
+  const namespaces = [...new Set([...(spec.namespaces ?? []), DEFAULT_NS, SYSTEM_NS, ...pods.map((p) => p.namespace), ...builtServices.map((s) => s.namespace)])].sort();
+  return { settings, nodes, pods, services: builtServices, endpoints, namespaces, extras: spec.extras ?? [] };
+}
+
+function buildServices(specs: readonly ServiceSpec[], settings: ClusterSettings): Service[] {
+  const range = mustCidr(settings.serviceSubnet, 'ClusterConfiguration', 'networking.serviceSubnet');
+  const size = cidrSize(range);
+  const usedIPs = new Set<number>();
+  const usedNodePorts = new Set<number>();
+  for (const s of specs) {
+    const ip = s.clusterIP ? parseIPv4(s.clusterIP) : null;
+    if (ip !== null) usedIPs.add(ip);
+    for (const p of s.ports ?? []) if (p.nodePort) usedNodePorts.add(p.nodePort);
+  }
+  // The apiserver allocates dynamically from the upper band of the range (KEP-3070): the first
+  // min(max(16, size/16), 256) addresses are kept for static assignment like kube-dns's .10.
+  const staticBand = Math.min(Math.max(16, Math.floor(size / 16)), 256);
+  let lbNext = 1;
+  return specs.map((s) => {
+    const namespace = s.namespace ?? DEFAULT_NS;
+    const where = `Service ${namespace}/${s.name}`;
+    const type = s.type ?? 'ClusterIP';
+    let clusterIP: string | null = null;
+    if (type !== 'ExternalName' && s.clusterIP !== 'None') {
+      if (s.clusterIP) {
+        const ip = parseIPv4(s.clusterIP);
+        if (ip === null || !cidrContains(range, ip)) {
+          throw new ClusterBuildError(`spec.clusterIP ${s.clusterIP} is not in the service CIDR ${settings.serviceSubnet}`, where, 'spec.clusterIP');
+        }
+        clusterIP = s.clusterIP;
+      } else if (namespace === DEFAULT_NS && s.name === 'kubernetes') {
+        clusterIP = formatIPv4(nthAddress(range, 1));
+      } else if (namespace === SYSTEM_NS && s.name === 'kube-dns') {
+        clusterIP = formatIPv4(nthAddress(range, 10));
+      } else {
+        const span = size - 1 - staticBand;
+        let offset = staticBand + (fnv1a(`${namespace}/${s.name}`) % span);
+        while (usedIPs.has(nthAddress(range, offset))) offset = offset + 1 >= size - 1 ? staticBand : offset + 1;
+        clusterIP = formatIPv4(nthAddress(range, offset));
+      }
+      usedIPs.add(parseIPv4(clusterIP) as number);
+    }
+    const needsNodePort = type === 'NodePort' || type === 'LoadBalancer';
+    const ports: ServicePort[] = (s.ports ?? []).map((p, i) => {
+      let nodePort = p.nodePort ?? null;
+      if (needsNodePort && nodePort === null) {
+        // 30000-32767; dynamic allocation prefers the band above the static one (KEP-3668).
+        let candidate = 30086 + (fnv1a(`${namespace}/${s.name}/${i}`) % (32767 - 30086 + 1));
+        while (usedNodePorts.has(candidate)) candidate = candidate >= 32767 ? 30000 : candidate + 1;
+        nodePort = candidate;
+        usedNodePorts.add(candidate);
+      }
+      return { name: p.name ?? null, protocol: p.protocol ?? 'tcp', port: p.port, targetPort: p.targetPort ?? p.port, nodePort };
+    });
+    let loadBalancerIP = s.loadBalancerIP ?? null;
+    if (type === 'LoadBalancer' && loadBalancerIP === null) loadBalancerIP = `198.51.100.${lbNext++}`;
+    return {
+      namespace,
+      name: s.name,
+      type,
+      clusterIP,
+      ports,
+      selector: s.selector === undefined ? {} : s.selector,
+      externalTrafficPolicy: s.externalTrafficPolicy ?? 'Cluster',
+      internalTrafficPolicy: s.internalTrafficPolicy ?? 'Cluster',
+      sessionAffinity: s.sessionAffinity ?? 'None',
+      sessionAffinityTimeout: s.sessionAffinityTimeout ?? 10800,
+      loadBalancerIP,
+      externalName: s.externalName ?? null,
+      publishNotReadyAddresses: s.publishNotReadyAddresses ?? false,
+      annotations: s.annotations ?? {},
+    };
+  });
+}
+
+/** EndpointSlice contents as the controller derives them (k8s-networking.md 4.1). */
+function buildEndpoints(
+  svc: Service,
+  pods: readonly Pod[],
+  given: Record<string, Endpoint[]> | undefined,
+  nodes: readonly ClusterNode[],
+): EndpointSet {
+  const key = `${svc.namespace}/${svc.name}`;
+  const fromInput = given?.[key];
+  if (fromInput) return { service: key, endpoints: fromInput, fromInput: true };
+  if (svc.selector === null) {
+    // The apiserver keeps the `kubernetes` endpoints itself: every control plane's address.
+    if (svc.namespace === DEFAULT_NS && svc.name === 'kubernetes') {
+      const endpoints = nodes
+        .filter((n) => n.role === 'control-plane')
+        .map((n): Endpoint => ({ ip: n.internalIP, pod: null, node: n.name, ready: true, serving: true, terminating: false, ports: [{ name: 'https', port: 6443, protocol: 'tcp' }] }));
+      return { service: key, endpoints, fromInput: false };
+    }
+    return { service: key, endpoints: [], fromInput: false };
+  }
+  if (svc.type === 'ExternalName') return { service: key, endpoints: [], fromInput: false };
+  const selector = svc.selector;
+  const endpoints: Endpoint[] = [];
+  for (const pod of pods) {
+    if (pod.namespace !== svc.namespace || !labelsMatch(selector, pod.labels)) continue;
+    const ports: Endpoint['ports'][number][] = [];
+    for (const sp of svc.ports) {
+      let port: number | null = null;
+      if (typeof sp.targetPort === 'number') port = sp.targetPort;
+      else {
+        for (const c of pod.containers) {
+          const found = c.ports.find((cp) => cp.name === sp.targetPort && cp.protocol === sp.protocol);
+          if (found) {
+            port = found.containerPort;
+            break;
+          }
+        }
+      }
+      if (port !== null) ports.push({ name: sp.name, port, protocol: sp.protocol });
+    }
+    endpoints.push({
+      ip: pod.ip,
+      pod: `${pod.namespace}/${pod.name}`,
+      node: pod.node,
+      ready: (pod.ready && !pod.terminating) || svc.publishNotReadyAddresses,
+      serving: pod.ready,
+      terminating: pod.terminating,
+      ports,
+    });
+  }
+  return { service: key, endpoints, fromInput: false };
+}

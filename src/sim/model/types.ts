@@ -1,0 +1,165 @@
+/**
+ * The simulation's model of a cluster: plain, immutable data, derived from Kubernetes objects (or a
+ * bundled scenario) by `buildCluster`. Nothing here knows about drawing.
+ */
+
+export type Protocol = 'tcp' | 'udp' | 'icmp';
+export type ProxyMode = 'iptables' | 'nftables' | 'ipvs' | 'cilium';
+
+/** The CNI plugin and how it moves packets between nodes (k8s-networking.md sections 2 and 3). */
+export type CniConfig =
+  | { readonly kind: 'flannel'; readonly backend: 'vxlan' | 'host-gw'; readonly ipMasq: boolean }
+  | {
+      readonly kind: 'calico';
+      readonly ipipMode: 'Always' | 'CrossSubnet' | 'Never';
+      readonly vxlanMode: 'Always' | 'CrossSubnet' | 'Never';
+      readonly natOutgoing: boolean;
+      readonly blockSize: number;
+    }
+  | {
+      readonly kind: 'cilium';
+      readonly routingMode: 'tunnel' | 'native';
+      readonly tunnelProtocol: 'vxlan' | 'geneve';
+      readonly kubeProxyReplacement: boolean;
+    };
+
+export interface ClusterSettings {
+  /** kubeadm networking.podSubnet: the cluster CIDR */
+  readonly podSubnet: string;
+  /** kubeadm networking.serviceSubnet */
+  readonly serviceSubnet: string;
+  /** kubeadm networking.dnsDomain */
+  readonly dnsDomain: string;
+  readonly proxyMode: ProxyMode;
+  readonly cni: CniConfig;
+  /** whether NetworkPolicy is enforced (only some CNIs do it) */
+  readonly policyEnforced: boolean;
+  /** MTU of the underlay (eth0) */
+  readonly underlayMtu: number;
+}
+
+/** A network device in a node's root namespace. */
+export interface Device {
+  readonly name: string;
+  /** `10.244.1.1/24`, or null for a device without an address */
+  readonly address: string | null;
+  readonly mac: string;
+  readonly mtu: number;
+  readonly kind: 'ethernet' | 'bridge' | 'vxlan' | 'ipip' | 'dummy' | 'loopback' | 'cilium';
+}
+
+export interface ClusterNode {
+  readonly name: string;
+  readonly role: 'control-plane' | 'worker';
+  readonly internalIP: string;
+  /** spec.podCIDR, e.g. `10.244.1.0/24` */
+  readonly podCIDR: string;
+  readonly ready: boolean;
+  readonly devices: readonly Device[];
+  readonly labels: Readonly<Record<string, string>>;
+}
+
+export interface ContainerPort {
+  readonly name: string | null;
+  readonly containerPort: number;
+  readonly protocol: Protocol;
+  readonly hostPort: number | null;
+}
+
+export interface Container {
+  readonly name: string;
+  readonly image: string;
+  readonly ports: readonly ContainerPort[];
+  /**
+   * Ports a process really listens on. A port another container of the pod bound first is missing
+   * here (EADDRINUSE), and such a container is not ready (k8s-networking.md section 1).
+   */
+  readonly listening: readonly ContainerPort[];
+  readonly ready: boolean;
+  /** why the container is not ready, when it is not */
+  readonly problem: string | null;
+}
+
+export interface Pod {
+  readonly namespace: string;
+  readonly name: string;
+  readonly node: string;
+  /** status.podIP: the node's IP for hostNetwork pods */
+  readonly ip: string;
+  readonly hostNetwork: boolean;
+  readonly labels: Readonly<Record<string, string>>;
+  readonly containers: readonly Container[];
+  /** the pod's Ready condition */
+  readonly ready: boolean;
+  /** metadata.deletionTimestamp is set */
+  readonly terminating: boolean;
+  /** the owning workload, `Deployment/web`, or null for a bare pod */
+  readonly owner: string | null;
+  /** MAC of the pod's eth0 */
+  readonly mac: string;
+  /** host-side veth name (`veth1a2b3c4d`), or null for hostNetwork pods */
+  readonly veth: string | null;
+  readonly mtu: number;
+}
+
+export interface ServicePort {
+  readonly name: string | null;
+  readonly protocol: Protocol;
+  readonly port: number;
+  /** a number, or a container port name resolved per pod */
+  readonly targetPort: number | string;
+  readonly nodePort: number | null;
+}
+
+export type ServiceType = 'ClusterIP' | 'NodePort' | 'LoadBalancer' | 'ExternalName';
+
+export interface Service {
+  readonly namespace: string;
+  readonly name: string;
+  readonly type: ServiceType;
+  /** null for headless Services and ExternalName */
+  readonly clusterIP: string | null;
+  readonly ports: readonly ServicePort[];
+  /** null for a Service without a selector (its endpoints are managed by hand) */
+  readonly selector: Readonly<Record<string, string>> | null;
+  readonly externalTrafficPolicy: 'Cluster' | 'Local';
+  readonly internalTrafficPolicy: 'Cluster' | 'Local';
+  readonly sessionAffinity: 'None' | 'ClientIP';
+  readonly sessionAffinityTimeout: number;
+  readonly loadBalancerIP: string | null;
+  readonly externalName: string | null;
+  readonly publishNotReadyAddresses: boolean;
+  readonly annotations: Readonly<Record<string, string>>;
+}
+
+/** One endpoint of an EndpointSlice, as the controller (or the input) gives it. */
+export interface Endpoint {
+  readonly ip: string;
+  /** `ns/name` of the pod, or null when the endpoint is not a pod (the API server) */
+  readonly pod: string | null;
+  readonly node: string | null;
+  readonly ready: boolean;
+  readonly serving: boolean;
+  readonly terminating: boolean;
+  /** port name -> port number for this endpoint */
+  readonly ports: readonly { readonly name: string | null; readonly port: number; readonly protocol: Protocol }[];
+}
+
+export interface EndpointSet {
+  /** `ns/name` of the Service */
+  readonly service: string;
+  readonly endpoints: readonly Endpoint[];
+  /** true when the endpoints came from the input rather than from the selector */
+  readonly fromInput: boolean;
+}
+
+export interface Cluster {
+  readonly settings: ClusterSettings;
+  readonly nodes: readonly ClusterNode[];
+  readonly pods: readonly Pod[];
+  readonly services: readonly Service[];
+  readonly endpoints: readonly EndpointSet[];
+  readonly namespaces: readonly string[];
+  /** Kubernetes objects kept as given for later layers (Ingress, IngressClass, NetworkPolicy) */
+  readonly extras: readonly unknown[];
+}

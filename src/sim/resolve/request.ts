@@ -1,0 +1,79 @@
+/**
+ * Parsing of trace endpoints in the CLI's syntax (`pod/<ns>/<name>[:container]`, `node/<name>`,
+ * `external/<ip>`, `pod/...`, an IP or `ip:port`) against a cluster.
+ */
+import { parseIPv4 } from '../model/ip';
+import { lookup } from '../model/lookup';
+import type { Cluster, ClusterNode, Container, Pod } from '../model/types';
+
+/** A request that names something the cluster does not have, or is malformed. */
+export class TraceRequestError extends Error {
+  readonly field: 'from' | 'to' | 'port' | 'protocol';
+  constructor(message: string, field: 'from' | 'to' | 'port' | 'protocol') {
+    super(message);
+    this.name = 'TraceRequestError';
+    this.field = field;
+  }
+}
+
+export type Source =
+  | { kind: 'pod'; pod: Pod; container: Container }
+  | { kind: 'node'; node: ClusterNode }
+  | { kind: 'external'; ip: string };
+
+export type Destination =
+  | { kind: 'pod'; pod: Pod; port: number | null }
+  | { kind: 'loopback'; port: number | null }
+  | { kind: 'ip'; ip: string; port: number | null };
+
+function findPod(cluster: Cluster, text: string, field: 'from' | 'to'): Pod {
+  const rest = text.slice('pod/'.length);
+  const parts = rest.split('/');
+  const [ns, name] = parts.length === 1 ? ['default', parts[0]] : [parts[0], parts.slice(1).join('/')];
+  const pod = lookup(cluster).podByKey.get(`${ns}/${name}`);
+  if (!pod) throw new TraceRequestError(`${field}: no pod ${ns}/${name} in this cluster`, field);
+  return pod;
+}
+
+export function parseSource(cluster: Cluster, text: string): Source {
+  if (text.startsWith('pod/')) {
+    const colon = text.indexOf(':');
+    const podText = colon < 0 ? text : text.slice(0, colon);
+    const containerName = colon < 0 ? null : text.slice(colon + 1);
+    const pod = findPod(cluster, podText, 'from');
+    const container = containerName === null ? pod.containers[0] : pod.containers.find((c) => c.name === containerName);
+    if (!container) {
+      throw new TraceRequestError(
+        `from: pod ${pod.namespace}/${pod.name} has no container "${containerName ?? ''}" (it has ${pod.containers.map((c) => c.name).join(', ')})`,
+        'from',
+      );
+    }
+    return { kind: 'pod', pod, container };
+  }
+  if (text.startsWith('node/')) {
+    const node = lookup(cluster).nodeByName.get(text.slice('node/'.length));
+    if (!node) throw new TraceRequestError(`from: no node ${text.slice('node/'.length)} in this cluster`, 'from');
+    return { kind: 'node', node };
+  }
+  if (text.startsWith('external/')) {
+    const ip = text.slice('external/'.length);
+    if (parseIPv4(ip) === null) throw new TraceRequestError(`from: "${ip}" is not an IPv4 address`, 'from');
+    return { kind: 'external', ip };
+  }
+  throw new TraceRequestError(`from: "${text}" is not a source; use pod/<ns>/<name>[:container], node/<name> or external/<ip>`, 'from');
+}
+
+export function parseDestination(cluster: Cluster, text: string, port: number | undefined): Destination {
+  const explicitPort = port ?? null;
+  if (text.startsWith('pod/')) return { kind: 'pod', pod: findPod(cluster, text, 'to'), port: explicitPort };
+  const colon = text.lastIndexOf(':');
+  let host = text;
+  let dialPort = explicitPort;
+  if (colon > 0 && /^\d+$/.test(text.slice(colon + 1))) {
+    host = text.slice(0, colon);
+    dialPort = Number(text.slice(colon + 1));
+  }
+  if (host === 'localhost' || host === '127.0.0.1') return { kind: 'loopback', port: dialPort };
+  if (parseIPv4(host) !== null) return { kind: 'ip', ip: host, port: dialPort };
+  throw new TraceRequestError(`to: "${text}" is not a destination; use pod/<ns>/<name>, an IP or ip:port`, 'to');
+}
