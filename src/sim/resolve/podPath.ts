@@ -1,18 +1,50 @@
 /**
- * The pod-level data path: how a packet leaves one pod and reaches another, on one node or across
- * nodes, as the CNI plugin wires it (k8s-networking.md sections 1 to 3).
+ * The pod-level data path: how a packet leaves one network namespace (a pod's, or a node's root
+ * namespace for host processes and hostNetwork pods) and reaches another, on one node or across
+ * nodes, as the CNI plugin wires it (k8s-networking.md sections 1 to 3, 11 and 12).
  */
 import { containerId, deviceId, nodeId, podEth0Id, vethId, wireId } from '../model/ids';
+import { cidrContains, formatIPv4, parseCidr, parseIPv4 } from '../model/ip';
+import type { Cidr } from '../model/ip';
 import { deviceIP, deviceOf, lookup } from '../model/lookup';
 import type { Cluster, ClusterNode, Pod } from '../model/types';
+import type { Nat } from '../trace/types';
 import type { PathWriter } from './pathWriter';
-import { fnv1a } from '../model/rng';
+import { fnv1a, macFor } from '../model/rng';
 
-/** VXLAN's kernel default UDP port, which flannel keeps (k8s-networking.md 0.1). */
+/** VXLAN's kernel default UDP port, which flannel and Cilium keep (k8s-networking.md 0.1, 3.4). */
 export const FLANNEL_VXLAN_PORT = 8472;
 export const FLANNEL_VNI = 1;
+/** Calico's VXLAN: the IANA port and Calico's default VNI (k8s-networking.md 3.3). */
+export const CALICO_VXLAN_PORT = 4789;
+export const CALICO_VNI = 4096;
+export const CILIUM_GENEVE_PORT = 6081;
+/** Calico's proxy-ARP gateway, the same in every pod (k8s-networking.md section 2). */
+export const CALICO_GATEWAY = '169.254.1.1';
+export const CALICO_VETH_MAC = 'ee:ee:ee:ee:ee:ee';
+/** Cilium's reserved identity of the local host; pods get identities from 256 up. */
+const CILIUM_HOST_IDENTITY = 1;
 
 const podKey = (pod: Pod): string => `${pod.namespace}/${pod.name}`;
+const ipOf = (addr: string): string => {
+  const colon = addr.indexOf(':');
+  return colon < 0 ? addr : addr.slice(0, colon);
+};
+
+/** A network namespace a packet starts or ends in. */
+export type Netns =
+  | { readonly kind: 'pod'; readonly pod: Pod }
+  /** `ip`: the node address the packet is sent to; its InternalIP when absent */
+  | { readonly kind: 'host'; readonly node: ClusterNode; readonly ip?: string };
+
+/** A source NAT a node applied on the way, which conntrack must undo for the reply. */
+export interface SnatRecord {
+  node: ClusterNode;
+  nat: Nat;
+}
+
+/** How a packet arrives in a node's root namespace: forwarded (routed, TTL -1) or made there. */
+type Origin = 'forward' | 'local';
 
 /**
  * The VXLAN outer UDP source port: the kernel hashes the inner flow into the local port range, so
@@ -22,20 +54,235 @@ export function vxlanSourcePort(innerSrc: string, innerDst: string, protocol: st
   return 32768 + (fnv1a(`${innerSrc}>${innerDst}/${protocol}`) % (60999 - 32768 + 1));
 }
 
-function prefixOf(cidr: string): string {
-  return cidr.slice(cidr.indexOf('/') + 1);
+/**
+ * The Calico IPAM block of a node: build.ts hands node i the i-th /blockSize block of the pool,
+ * and the node's tunnel device takes the block's first address.
+ */
+const blockCache = new WeakMap<Cluster, Map<string, Cidr>>();
+export function calicoBlock(cluster: Cluster, node: ClusterNode): Cidr {
+  let byNode = blockCache.get(cluster);
+  if (!byNode) {
+    byNode = new Map();
+    const cni = cluster.settings.cni;
+    const pool = parseCidr(cluster.settings.podSubnet) ?? { base: 0, prefix: 0 };
+    const prefix = cni.kind === 'calico' ? cni.blockSize : 26;
+    cluster.nodes.forEach((n, i) => byNode?.set(n.name, { base: (pool.base + i * 2 ** (32 - prefix)) >>> 0, prefix }));
+    blockCache.set(cluster, byNode);
+  }
+  return byNode.get(node.name) ?? { base: 0, prefix: 32 };
+}
+
+const cidrText = (c: Cidr): string => `${formatIPv4(c.base)}/${c.prefix}`;
+
+/** The /24 the node's eth0 sits in: Calico's CrossSubnet and the underlay routes use it. */
+function underlayNet(node: ClusterNode): string {
+  const eth0 = deviceOf(node, 'eth0')?.address ?? `${node.internalIP}/24`;
+  const cidr = parseCidr(eth0);
+  return cidr ? cidrText(cidr) : eth0;
+}
+
+/** The address a packet to this namespace is sent to. */
+export function netnsIP(ns: Netns): string {
+  return ns.kind === 'pod' ? ns.pod.ip : (ns.ip ?? ns.node.internalIP);
 }
 
 /**
- * The packet leaves the sending pod: the pod's routing table, ARP for the next hop, and the veth
- * pair into the node's root namespace.
+ * Whether a host destination is one of the node's CNI addresses inside the pod range (flannel.1's
+ * 10.244.N.0, tunl0's, cilium_host's): those are routed like the node's pods, through the tunnel.
  */
-export function leavePod(w: PathWriter, cluster: Cluster, src: Pod, dst: Pod | null, dstIP: string): void {
+function hostInPodRange(ns: Netns): boolean {
+  return ns.kind === 'host' && ns.ip !== undefined && ns.ip !== ns.node.internalIP;
+}
+
+export function netnsNode(cluster: Cluster, ns: Netns): ClusterNode {
+  return ns.kind === 'host' ? ns.node : (lookup(cluster).nodeByName.get(ns.pod.node) as ClusterNode);
+}
+
+/** A pod's namespace, or its node's for a hostNetwork pod (k8s-networking.md section 11). */
+export function podNetns(cluster: Cluster, pod: Pod): Netns {
+  return pod.hostNetwork ? { kind: 'host', node: lookup(cluster).nodeByName.get(pod.node) as ClusterNode } : { kind: 'pod', pod };
+}
+
+export function sameNetns(a: Netns, b: Netns): boolean {
+  return a.kind === 'pod' ? b.kind === 'pod' && a.pod === b.pod : b.kind === 'host' && a.node.name === b.node.name;
+}
+
+/** The host side of a pod's veth, as the CNI names it; Calico's answers ARP with ee:ee:... */
+function hostVethMac(cluster: Cluster, pod: Pod): string {
+  return cluster.settings.cni.kind === 'calico' ? CALICO_VETH_MAC : macFor(`veth/${podKey(pod)}`);
+}
+
+/** Cilium's security identity of a pod: derived from its namespace and labels, as Cilium does. */
+export function ciliumIdentity(pod: Pod | null): number {
+  if (pod === null || pod.hostNetwork) return CILIUM_HOST_IDENTITY;
+  const labels = Object.keys(pod.labels)
+    .sort()
+    .map((k) => `${k}=${pod.labels[k] ?? ''}`)
+    .join(',');
+  return 256 + (fnv1a(`${pod.namespace};${labels}`) % 65000);
+}
+
+// ---------------------------------------------------------------------------------------------
+// The host's routing table, as the CNI programs it.
+
+interface HostRoute {
+  /** the route as `ip route` prints it */
+  rule: string;
+  /** the device the packet leaves through */
+  dev: string;
+  /** the source address the kernel picks for a locally made packet */
+  src: string;
+}
+
+/**
+ * The route a node's kernel takes to an address, with the source address it picks for packets
+ * the host makes itself: the route's `src`, else the first global address of the output device
+ * (k8s-networking.md section 11: flannel.1's 10.244.N.0 for remote pods with flannel VXLAN).
+ */
+export function hostRoute(cluster: Cluster, node: ClusterNode, dst: Netns): HostRoute {
+  const cni = cluster.settings.cni;
+  if (dst.kind === 'host') {
+    const ip = netnsIP(dst);
+    if (dst.node.name === node.name) return { rule: `local ${ip} dev lo table local proto kernel scope host src ${ip}`, dev: 'lo', src: ip };
+    if (!hostInPodRange(dst)) return { rule: underlayRoute(node, dst.node), dev: 'eth0', src: node.internalIP };
+  }
+  const pod = dst.kind === 'pod' ? dst.pod : null;
+  const dstNode = dst.kind === 'host' ? dst.node : (lookup(cluster).nodeByName.get(dst.pod.node) as ClusterNode);
+  const local = pod !== null && dstNode.name === node.name;
+  if (cni.kind === 'flannel') {
+    if (local) {
+      const gw = deviceIP(node, 'cni0') ?? '';
+      return { rule: `${node.podCIDR} dev cni0 proto kernel scope link src ${gw}`, dev: 'cni0', src: gw };
+    }
+    if (cni.backend === 'vxlan') {
+      return {
+        rule: `${dstNode.podCIDR} via ${deviceIP(dstNode, 'flannel.1') ?? ''} dev flannel.1 onlink`,
+        dev: 'flannel.1',
+        src: deviceIP(node, 'flannel.1') ?? node.internalIP,
+      };
+    }
+    return { rule: `${dstNode.podCIDR} via ${dstNode.internalIP} dev eth0`, dev: 'eth0', src: node.internalIP };
+  }
+  if (cni.kind === 'calico') {
+    if (local && pod) return { rule: `${pod.ip} dev ${pod.veth ?? ''} scope link`, dev: pod.veth ?? '', src: node.internalIP };
+    const block = cidrText(calicoBlock(cluster, dstNode));
+    const encap = calicoEncap(cluster, node, dstNode);
+    if (encap === 'ipip') {
+      return { rule: `${block} via ${dstNode.internalIP} dev tunl0 proto bird onlink`, dev: 'tunl0', src: deviceIP(node, 'tunl0') ?? node.internalIP };
+    }
+    if (encap === 'vxlan') {
+      return {
+        rule: `${block} via ${deviceIP(dstNode, 'vxlan.calico') ?? ''} dev vxlan.calico onlink`,
+        dev: 'vxlan.calico',
+        src: deviceIP(node, 'vxlan.calico') ?? node.internalIP,
+      };
+    }
+    return { rule: `${block} via ${dstNode.internalIP} dev eth0 proto bird`, dev: 'eth0', src: node.internalIP };
+  }
+  const router = deviceIP(node, 'cilium_host') ?? '';
+  if (local || cni.routingMode === 'tunnel') {
+    const net = local ? node.podCIDR : cluster.settings.podSubnet;
+    return { rule: `${net} via ${router} dev cilium_host src ${router} mtu ${podMtu(cluster, node)}`, dev: 'cilium_host', src: router };
+  }
+  return { rule: `${dstNode.podCIDR} via ${dstNode.internalIP} dev eth0`, dev: 'eth0', src: node.internalIP };
+}
+
+function underlayRoute(from: ClusterNode, to: ClusterNode): string {
+  const net = underlayNet(from);
+  if (net === underlayNet(to)) return `${net} dev eth0 proto kernel scope link src ${from.internalIP}`;
+  const gw = parseCidr(net);
+  return `default via ${gw ? formatIPv4(gw.base + 1) : ''} dev eth0 proto static`;
+}
+
+function podMtu(cluster: Cluster, node: ClusterNode): number {
+  const cni = cluster.settings.cni;
+  const name = cni.kind === 'flannel' ? 'cni0' : cni.kind === 'cilium' ? 'cilium_host' : cni.ipipMode !== 'Never' ? 'tunl0' : 'vxlan.calico';
+  return deviceOf(node, name)?.mtu ?? cluster.settings.underlayMtu;
+}
+
+/**
+ * Calico's encapsulation between two nodes: Always, or CrossSubnet only when the nodes' addresses
+ * are in different subnets (k8s-networking.md 3.3).
+ */
+export function calicoEncap(cluster: Cluster, a: ClusterNode, b: ClusterNode): 'ipip' | 'vxlan' | 'none' {
+  const cni = cluster.settings.cni;
+  if (cni.kind !== 'calico') return 'none';
+  const crosses = underlayNet(a) !== underlayNet(b);
+  const applies = (mode: 'Always' | 'CrossSubnet' | 'Never'): boolean => mode === 'Always' || (mode === 'CrossSubnet' && crosses);
+  if (applies(cni.ipipMode)) return 'ipip';
+  if (applies(cni.vxlanMode)) return 'vxlan';
+  return 'none';
+}
+
+// ---------------------------------------------------------------------------------------------
+// Leaving and entering a pod.
+
+/**
+ * The packet leaves the sending pod: the pod's routing table, ARP for the next hop, and the veth
+ * pair into the node's root namespace. `peer` is the destination pod when it shares the pod's L2
+ * segment (flannel's bridge), so the pod ARPs for it directly.
+ */
+export function leavePod(w: PathWriter, cluster: Cluster, src: Pod, peer: Pod | null, dstIP: string, vethText?: string, vethRule?: string): void {
   const node = lookup(cluster).nodeByName.get(src.node) as ClusterNode;
-  const sameSubnet = dst !== null && dst.node === src.node && !dst.hostNetwork;
-  const gateway = deviceIP(node, 'cni0') ?? '';
   const eth0 = podEth0Id(src.namespace, src.name);
-  if (sameSubnet) {
+  const cni = cluster.settings.cni;
+  const veth = vethId(src.node, src.namespace, src.name);
+  if (cni.kind === 'calico') {
+    w.hop(
+      'route',
+      eth0,
+      src.node,
+      `A Calico pod has a single route: everything goes to the gateway ${CALICO_GATEWAY}, an address no interface really holds.`,
+      `default via ${CALICO_GATEWAY} dev eth0`,
+    );
+    w.packet.eth = { src: src.mac, dst: CALICO_VETH_MAC };
+    w.hop(
+      'arp',
+      eth0,
+      src.node,
+      `The pod asks who has ${CALICO_GATEWAY}; the host end of its veth, ${src.veth ?? ''}, answers by proxy ARP with ${CALICO_VETH_MAC}.`,
+      `${CALICO_GATEWAY} dev eth0 lladdr ${CALICO_VETH_MAC} REACHABLE`,
+    );
+    w.hop(
+      'veth',
+      veth,
+      src.node,
+      vethText ?? `The frame crosses the veth pair into ${src.veth ?? ''} in ${src.node}'s root namespace; there is no bridge, the host routes it.`,
+      vethRule ?? `${src.veth ?? ''}@if3: proxy_arp on (veth peer of ${podKey(src)} eth0)`,
+    );
+    return;
+  }
+  if (cni.kind === 'cilium') {
+    const router = deviceIP(node, 'cilium_host') ?? '';
+    const lxcMac = hostVethMac(cluster, src);
+    w.hop(
+      'route',
+      eth0,
+      src.node,
+      `A Cilium pod has a /32 address and sends everything to its gateway ${router}, the node's cilium_host address.`,
+      `default via ${router} dev eth0 mtu ${src.mtu}`,
+    );
+    w.packet.eth = { src: src.mac, dst: lxcMac };
+    w.hop(
+      'arp',
+      eth0,
+      src.node,
+      `The pod asks for ${router}'s MAC; Cilium's eBPF program on ${src.veth ?? ''} answers with the veth's own MAC.`,
+      `${router} dev eth0 lladdr ${lxcMac} REACHABLE`,
+    );
+    w.hop(
+      'veth',
+      veth,
+      src.node,
+      vethText ?? `The frame crosses the veth pair into ${src.veth ?? ''}, where Cilium's eBPF program takes it.`,
+      vethRule ?? `tc ingress ${src.veth ?? ''} bpf_lxc.o:cil_from_container`,
+    );
+    return;
+  }
+  const gateway = deviceIP(node, 'cni0') ?? '';
+  const onLink = cidrContains(parseCidr(node.podCIDR) ?? { base: 0, prefix: 32 }, parseIPv4(dstIP) ?? 0);
+  if (peer !== null || onLink) {
+    const mac = peer?.mac ?? deviceOf(node, 'cni0')?.mac ?? '';
     w.hop(
       'route',
       eth0,
@@ -43,42 +290,37 @@ export function leavePod(w: PathWriter, cluster: Cluster, src: Pod, dst: Pod | n
       `${dstIP} is in the pod's own subnet ${node.podCIDR}, so the pod sends it straight out of eth0 without a gateway.`,
       `${node.podCIDR} dev eth0 proto kernel scope link src ${src.ip}`,
     );
-    w.packet.eth = { src: src.mac, dst: dst.mac };
+    w.packet.eth = { src: src.mac, dst: mac };
     w.hop(
       'arp',
       eth0,
       src.node,
-      `The pod asks who has ${dstIP}; cni0 floods the ARP request and ${dst.name} answers with its MAC.`,
-      `${dstIP} dev eth0 lladdr ${dst.mac} REACHABLE`,
+      peer ? `The pod asks who has ${dstIP}; cni0 floods the ARP request and ${peer.name} answers with its MAC.` : `The pod asks who has ${dstIP}: it is cni0's own address, and the bridge answers with its MAC.`,
+      `${dstIP} dev eth0 lladdr ${mac} REACHABLE`,
     );
   } else {
+    const inCluster = cidrContains(lookup(cluster).podSubnet, parseIPv4(dstIP) ?? 0);
     w.hop(
       'route',
       eth0,
       src.node,
       `${dstIP} is outside the pod's subnet, so the pod sends it to its gateway ${gateway}, the cni0 bridge.`,
-      `${cluster.settings.podSubnet} via ${gateway} dev eth0`,
+      inCluster ? `${cluster.settings.podSubnet} via ${gateway} dev eth0` : `default via ${gateway} dev eth0`,
     );
     const cni0 = deviceOf(node, 'cni0');
     w.packet.eth = { src: src.mac, dst: cni0?.mac ?? '' };
-    w.hop(
-      'arp',
-      eth0,
-      src.node,
-      `The pod resolves its gateway ${gateway} to cni0's MAC address.`,
-      `${gateway} dev eth0 lladdr ${cni0?.mac ?? ''} REACHABLE`,
-    );
+    w.hop('arp', eth0, src.node, `The pod resolves its gateway ${gateway} to cni0's MAC address.`, `${gateway} dev eth0 lladdr ${cni0?.mac ?? ''} REACHABLE`);
   }
   w.hop(
     'veth',
-    vethId(src.node, src.namespace, src.name),
+    veth,
     src.node,
     `The frame crosses the veth pair from the pod's eth0 to ${src.veth ?? 'its host end'} in ${src.node}'s root namespace.`,
     `${src.veth ?? ''}@if2: master cni0 (veth peer of ${podKey(src)} eth0)`,
   );
 }
 
-/** The last stretch into the receiving pod: bridge, veth, the pod's eth0. */
+/** flannel: the last stretch into the receiving pod: bridge, veth, the pod's eth0. */
 export function enterPod(w: PathWriter, cluster: Cluster, dst: Pod, fromBridge: 'switched' | 'routed'): void {
   const node = lookup(cluster).nodeByName.get(dst.node) as ClusterNode;
   const cni0 = deviceOf(node, 'cni0');
@@ -112,123 +354,392 @@ export function enterPod(w: PathWriter, cluster: Cluster, dst: Pod, fromBridge: 
   );
 }
 
-/** The source node's routing and netfilter for a packet that came in from a local pod. */
-function routeOnNode(w: PathWriter, cluster: Cluster, node: ClusterNode, route: string, text: string): void {
-  w.routed();
-  w.hop('route', nodeId(node.name), node.name, text, route);
-  const podCidr = node.podCIDR;
-  const clusterCidr = cluster.settings.podSubnet;
-  const [srcIp] = w.packet.src.split(':');
-  const fromLocal = lookup(cluster).nodeForPodIP(srcIp ?? '')?.name === node.name;
+/** Calico: the host's /32 route to the pod, ARP on its cali veth, and the veth into the pod. */
+function enterCalicoPod(w: PathWriter, dst: Pod): void {
+  w.packet.eth = { src: CALICO_VETH_MAC, dst: dst.mac };
+  const veth = vethId(dst.node, dst.namespace, dst.name);
+  w.hop('arp', veth, dst.node, `${dst.node} resolves ${dst.ip} on ${dst.veth ?? ''} to ${dst.name}'s MAC address.`, `${dst.ip} dev ${dst.veth ?? ''} lladdr ${dst.mac} REACHABLE`);
+  w.hop('veth', veth, dst.node, `The frame crosses the veth pair from ${dst.veth ?? ''} into ${dst.name}'s network namespace.`, `${dst.veth ?? ''}@if3 (veth peer of ${podKey(dst)} eth0)`);
+}
+
+/** Cilium: eBPF hands the packet to the pod's lxc veth without the host's routing or bridge. */
+function enterCiliumPod(w: PathWriter, cluster: Cluster, dst: Pod, from: string, forwarded = true): void {
+  if (forwarded) w.routed();
+  w.packet.eth = { src: hostVethMac(cluster, dst), dst: dst.mac };
   w.hop(
-    'netfilter',
-    nodeId(node.name),
-    node.name,
-    'FORWARD accepts pod traffic and POSTROUTING returns without NAT: pod-to-pod traffic keeps its source address.',
-    fromLocal
-      ? `-A FLANNEL-POSTRTG -s ${podCidr} -d ${clusterCidr} -m comment --comment "flanneld masq" -j RETURN`
-      : `-A FLANNEL-POSTRTG -s ${clusterCidr} -d ${podCidr} -m comment --comment "flanneld masq" -j RETURN`,
+    'veth',
+    vethId(dst.node, dst.namespace, dst.name),
+    dst.node,
+    `${from} looks ${dst.ip} up in Cilium's endpoint map and redirects the packet straight into ${dst.veth ?? ''}, the veth of ${dst.name}; eBPF rewrites the MACs and takes one from the TTL.`,
+    `bpf_redirect_peer(${dst.veth ?? ''}) endpoint ${podKey(dst)} identity ${ciliumIdentity(dst)}`,
   );
+}
+
+// ---------------------------------------------------------------------------------------------
+// The node's routing and netfilter.
+
+/**
+ * flannel's FLANNEL-POSTRTG chain (`--ip-masq`, k8s-networking.md 3.1 and 0.2): RETURN for traffic
+ * inside the cluster CIDR, MASQUERADE for pods talking to anything else and for hosts talking to
+ * pods on other nodes.
+ */
+function flannelPostrouting(cluster: Cluster, node: ClusterNode, src: string, dst: string): { rule: string; masquerade: boolean } {
+  const cl = lookup(cluster).podSubnet;
+  const local = parseCidr(node.podCIDR) ?? cl;
+  const s = parseIPv4(src) ?? 0;
+  const d = parseIPv4(dst) ?? 0;
+  const net = cluster.settings.podSubnet;
+  const sIn = cidrContains(cl, s);
+  const dIn = cidrContains(cl, d);
+  if (cidrContains(local, s) && dIn) return { rule: `-A FLANNEL-POSTRTG -s ${node.podCIDR} -d ${net} -m comment --comment "flanneld masq" -j RETURN`, masquerade: false };
+  if (sIn && cidrContains(local, d)) return { rule: `-A FLANNEL-POSTRTG -s ${net} -d ${node.podCIDR} -m comment --comment "flanneld masq" -j RETURN`, masquerade: false };
+  if (!sIn && cidrContains(local, d)) return { rule: `-A FLANNEL-POSTRTG ! -s ${net} -d ${node.podCIDR} -m comment --comment "flanneld masq" -j RETURN`, masquerade: false };
+  if (sIn && (d >>> 28) !== 14) return { rule: `-A FLANNEL-POSTRTG -s ${net} ! -d 224.0.0.0/4 -m comment --comment "flanneld masq" -j MASQUERADE --random-fully`, masquerade: true };
+  if (!sIn && dIn) return { rule: `-A FLANNEL-POSTRTG ! -s ${net} -d ${net} -m comment --comment "flanneld masq" -j MASQUERADE --random-fully`, masquerade: true };
+  return { rule: '', masquerade: false };
 }
 
 /**
- * Pod to pod on another node with flannel's VXLAN backend: route to flannel.1, encapsulate in
- * UDP 8472 with VNI 1, cross the underlay, decapsulate, route to cni0 (k8s-networking.md 3.1).
+ * POSTROUTING on a node, for a packet leaving through `dev`: the CNI's masquerade rules decide
+ * whether the source becomes the address of that device (MASQUERADE semantics, k8s-networking.md
+ * 0.2) with a random port (`--random-fully`).
  */
-function crossNodeFlannelVxlan(w: PathWriter, cluster: Cluster, src: ClusterNode, dst: ClusterNode): void {
-  const dstNet = dst.podCIDR;
-  const dstVtep = deviceIP(dst, 'flannel.1') ?? '';
-  const srcFlannel = deviceOf(src, 'flannel.1');
-  const dstFlannel = deviceOf(dst, 'flannel.1');
-  w.hop('bridge', deviceId(src.name, 'cni0'), src.name, `The frame is addressed to cni0 itself, so ${src.name}'s kernel takes the packet up to IP routing.`, `${src.name} cni0 ${deviceIP(src, 'cni0') ?? ''}/${prefixOf(src.podCIDR)}`);
-  routeOnNode(
-    w,
-    cluster,
-    src,
-    `${dstNet} via ${dstVtep} dev flannel.1 onlink`,
-    `${src.name} routes ${dstNet} (${dst.name}'s pods) via flannel.1, the VXLAN device flannel set up for every remote node. TTL drops by one.`,
-  );
+function postrouting(w: PathWriter, ctx: WalkContext, node: ClusterNode, dev: string): void {
+  const cluster = ctx.cluster;
+  const cni = cluster.settings.cni;
+  const src = ipOf(w.packet.src);
+  const dst = ipOf(w.packet.dst);
+  let rule: string;
+  let masquerade: boolean;
+  let text: string;
+  if (cni.kind === 'flannel') {
+    if (!cni.ipMasq) return;
+    ({ rule, masquerade } = flannelPostrouting(cluster, node, src, dst));
+    if (rule === '') return;
+    text = masquerade
+      ? `POSTROUTING: flannel masquerades this packet, so it leaves with ${dev}'s address as its source and a random port.`
+      : 'FORWARD accepts pod traffic and POSTROUTING returns without NAT: pod-to-pod traffic keeps its source address.';
+  } else if (cni.kind === 'calico') {
+    if (!cni.natOutgoing) return;
+    const pool = lookup(cluster).podSubnet;
+    masquerade = cidrContains(pool, parseIPv4(src) ?? 0) && !cidrContains(pool, parseIPv4(dst) ?? 0);
+    rule = '-A cali-nat-outgoing -m set --match-set cali40masq-ipam-pools src -m set ! --match-set cali40all-ipam-pools dst -j MASQUERADE --random-fully';
+    text = masquerade
+      ? `POSTROUTING: the IP pool has natOutgoing and ${dst} is outside every pool, so Calico masquerades the packet to ${dev}'s address.`
+      : `POSTROUTING: Calico's natOutgoing applies only to pod traffic leaving every IP pool; this packet ${cidrContains(pool, parseIPv4(dst) ?? 0) ? 'stays inside the pool' : 'does not come from a pod'}, so no NAT.`;
+  } else {
+    // Cilium's eBPF masquerading excludes the cluster's pods and nodes (remote-node identity).
+    return;
+  }
+  if (!masquerade) {
+    w.hop('netfilter', nodeId(node.name), node.name, text, rule);
+    return;
+  }
+  const devIP = dev === 'eth0' ? node.internalIP : (deviceIP(node, dev) ?? node.internalIP);
+  const before = { src: w.packet.src, dst: w.packet.dst };
+  const port = w.packet.protocol === 'icmp' ? null : ctx.ephemeralPort();
+  w.packet.src = port === null ? devIP : `${devIP}:${port}`;
+  const nat: Nat = { type: 'MASQUERADE', before, after: { src: w.packet.src, dst: w.packet.dst } };
+  ctx.snat = { node, nat };
+  w.hop('netfilter', nodeId(node.name), node.name, text, rule, nat);
+}
+
+/** Routing on a node; forwarded packets lose one TTL. */
+function nodeRoute(w: PathWriter, node: ClusterNode, origin: Origin, rule: string, text: string): void {
+  if (origin === 'forward') w.routed();
+  w.hop('route', nodeId(node.name), node.name, text, rule);
+}
+
+/** What a walk needs besides the writer: the cluster, a port source for NAT, and what NAT happened. */
+export interface WalkContext {
+  cluster: Cluster;
+  ephemeralPort: () => number;
+  snat: SnatRecord | null;
+}
+
+/**
+ * From a node's root namespace into one of its pods (host routing, then the CNI's last stretch).
+ * `postrouting` is false for replies, whose NAT conntrack already settled.
+ */
+function nodeToLocalPod(w: PathWriter, ctx: WalkContext, node: ClusterNode, dst: Pod, origin: Origin, withNetfilter: boolean): void {
+  const cluster = ctx.cluster;
+  const cni = cluster.settings.cni;
+  const route = hostRoute(cluster, node, { kind: 'pod', pod: dst });
+  if (cni.kind === 'flannel') {
+    nodeRoute(w, node, origin, route.rule, `${node.name} routes the packet to its local pod subnet ${node.podCIDR} on cni0.${origin === 'forward' ? ' TTL drops by one.' : ''}`);
+    if (withNetfilter) postrouting(w, ctx, node, 'cni0');
+    enterPod(w, cluster, dst, 'routed');
+  } else if (cni.kind === 'calico') {
+    nodeRoute(w, node, origin, route.rule, `${node.name} has a /32 route for every local pod: ${dst.ip} is behind ${dst.veth ?? ''}.${origin === 'forward' ? ' The host routes the packet, so TTL drops by one.' : ''}`);
+    enterCalicoPod(w, dst);
+  } else {
+    if (origin === 'local') {
+      w.hop('route', nodeId(node.name), node.name, `${node.name} routes pod addresses to cilium_host, where Cilium's eBPF takes over.`, route.rule);
+      w.hop('route', deviceId(node.name, 'cilium_host'), node.name, `Cilium's program on cilium_host looks ${dst.ip} up in its endpoint map.`, `tc egress cilium_host bpf_host.o:cil_to_host`);
+    }
+    enterCiliumPod(w, cluster, dst, origin === 'local' ? 'The program' : `${node.name}'s eBPF`, origin === 'forward');
+  }
+}
+
+/** The outer packet leaves through eth0, crosses the underlay, and arrives at the other node's eth0. */
+function underlay(w: PathWriter, src: ClusterNode, dst: ClusterNode, what: string, arrival: { text: string; rule: string }): void {
+  w.hop('route', deviceId(src.name, 'eth0'), src.name, `The ${what} leaves ${src.name} through eth0 towards ${dst.internalIP} on the node network.`, underlayRoute(src, dst));
+  w.hop('wire', wireId(src.name, dst.name), null, `The ${what} crosses the underlay from ${src.name} (${src.internalIP}) to ${dst.name} (${dst.internalIP}).`);
+  w.hop('route', deviceId(dst.name, 'eth0'), dst.name, arrival.text, arrival.rule);
+}
+
+type Tunnel = { dev: string; kind: 'vxlan' | 'ipip' | 'geneve'; port: number; vni: number; overhead: number };
+
+function tunnelFor(ctx: WalkContext, src: ClusterNode, dst: ClusterNode, srcPod: Pod | null): Tunnel | null {
+  const cni = ctx.cluster.settings.cni;
+  if (cni.kind === 'flannel') return cni.backend === 'vxlan' ? { dev: 'flannel.1', kind: 'vxlan', port: FLANNEL_VXLAN_PORT, vni: FLANNEL_VNI, overhead: 50 } : null;
+  if (cni.kind === 'calico') {
+    const encap = calicoEncap(ctx.cluster, src, dst);
+    if (encap === 'ipip') return { dev: 'tunl0', kind: 'ipip', port: 0, vni: 0, overhead: 20 };
+    if (encap === 'vxlan') return { dev: 'vxlan.calico', kind: 'vxlan', port: CALICO_VXLAN_PORT, vni: CALICO_VNI, overhead: 50 };
+    return null;
+  }
+  if (cni.routingMode !== 'tunnel') return null;
+  const vni = ciliumIdentity(srcPod);
+  return cni.tunnelProtocol === 'geneve'
+    ? { dev: 'cilium_geneve', kind: 'geneve', port: CILIUM_GENEVE_PORT, vni, overhead: 50 }
+    : { dev: 'cilium_vxlan', kind: 'vxlan', port: FLANNEL_VXLAN_PORT, vni, overhead: 50 };
+}
+
+function encap(w: PathWriter, ctx: WalkContext, src: ClusterNode, dst: ClusterNode, t: Tunnel): void {
   const inner = w.packet;
+  const cni = ctx.cluster.settings.cni;
+  const mtu = deviceOf(src, t.dev)?.mtu ?? ctx.cluster.settings.underlayMtu - t.overhead;
+  if (t.kind === 'ipip') {
+    w.packet = { ...inner, outer: { src: src.internalIP, dst: dst.internalIP, protocol: 'ipip' } };
+    w.hop(
+      'encap',
+      deviceId(src.name, t.dev),
+      src.name,
+      `tunl0 wraps the packet in a second IPv4 header from ${src.internalIP} to ${dst.internalIP} with IP protocol 4 (IP-in-IP, no UDP): 20 bytes, which is why pod MTU is ${mtu}.`,
+      `tunl0: ipip remote any local any ttl inherit nopmtudisc`,
+    );
+    return;
+  }
+  const dstTunnelMac = deviceOf(dst, t.dev)?.mac ?? '';
   w.packet = {
     ...inner,
-    eth: { src: srcFlannel?.mac ?? '', dst: dstFlannel?.mac ?? '' },
+    eth: { src: deviceOf(src, t.dev)?.mac ?? '', dst: dstTunnelMac },
     outer: {
       src: `${src.internalIP}:${vxlanSourcePort(inner.src, inner.dst, inner.protocol)}`,
-      dst: `${dst.internalIP}:${FLANNEL_VXLAN_PORT}`,
+      dst: `${dst.internalIP}:${t.port}`,
       protocol: 'udp',
-      vni: FLANNEL_VNI,
+      vni: t.vni,
     },
   };
-  w.hop(
-    'encap',
-    deviceId(src.name, 'flannel.1'),
-    src.name,
-    `flannel.1 wraps the packet in VXLAN (VNI ${FLANNEL_VNI}): an outer UDP packet from ${src.internalIP} to ${dst.internalIP}:${FLANNEL_VXLAN_PORT}, 50 bytes of headers, which is why pod MTU is ${src.devices.find((d) => d.name === 'flannel.1')?.mtu ?? 1450}.`,
-    `${dstFlannel?.mac ?? ''} dev flannel.1 dst ${dst.internalIP} self permanent`,
-  );
-  w.hop(
-    'route',
-    deviceId(src.name, 'eth0'),
-    src.name,
-    `The outer packet leaves ${src.name} through eth0 towards ${dst.internalIP} on the node network.`,
-    `${underlayNet(src)} dev eth0 proto kernel scope link src ${src.internalIP}`,
-  );
-  w.hop('wire', wireId(src.name, dst.name), null, `The VXLAN packet crosses the underlay from ${src.name} (${src.internalIP}) to ${dst.name} (${dst.internalIP}).`);
-  w.hop(
-    'route',
-    deviceId(dst.name, 'eth0'),
-    dst.name,
-    `${dst.name} receives it on eth0; UDP port ${FLANNEL_VXLAN_PORT} belongs to the kernel's VXLAN driver.`,
-    `local ${dst.internalIP} dev eth0 table local proto kernel scope host src ${dst.internalIP}`,
-  );
+  const proto = t.kind === 'geneve' ? 'Geneve' : 'VXLAN';
+  let text: string;
+  let rule: string;
+  if (cni.kind === 'cilium') {
+    text = `Cilium encapsulates the packet in ${proto} on ${t.dev}: an outer UDP packet from ${src.internalIP} to ${dst.internalIP}:${t.port}, whose VNI ${t.vni} carries the sender's security identity so ${dst.name} need not look it up.`;
+    rule = `ipcache ${inner.dst.split(':')[0] ?? ''} tunnelendpoint ${dst.internalIP} (${t.dev} dstport ${t.port})`;
+  } else {
+    text = `${t.dev} wraps the packet in VXLAN (VNI ${t.vni}): an outer UDP packet from ${src.internalIP} to ${dst.internalIP}:${t.port}, 50 bytes of headers, which is why pod MTU is ${mtu}.`;
+    rule = `${dstTunnelMac} dev ${t.dev} dst ${dst.internalIP} self permanent`;
+  }
+  w.hop('encap', deviceId(src.name, t.dev), src.name, text, rule);
+}
+
+function decap(w: PathWriter, ctx: WalkContext, dst: ClusterNode, t: Tunnel, innerSrc: string, innerDst: string): void {
   const { outer: _outer, ...decapsulated } = w.packet;
   w.packet = decapsulated;
+  const cni = ctx.cluster.settings.cni;
+  if (t.kind === 'ipip') {
+    w.hop('decap', deviceId(dst.name, t.dev), dst.name, `tunl0 strips the outer IP header and hands the original packet, still ${innerSrc} to ${innerDst}, to ${dst.name}'s routing.`, 'tunl0: ipip remote any local any');
+    return;
+  }
+  const rule =
+    cni.kind === 'cilium'
+      ? `tc ingress ${t.dev} bpf_overlay.o:cil_from_overlay`
+      : `${t.dev}: vxlan id ${t.vni} dstport ${t.port} nolearning`;
   w.hop(
     'decap',
-    deviceId(dst.name, 'flannel.1'),
+    deviceId(dst.name, t.dev),
     dst.name,
-    `flannel.1 strips the outer headers (VNI ${FLANNEL_VNI}) and hands the original packet, still ${inner.src} to ${inner.dst}, to ${dst.name}'s routing.`,
-    `flannel.1: vxlan id ${FLANNEL_VNI} dstport ${FLANNEL_VXLAN_PORT} nolearning`,
-  );
-  routeOnNode(
-    w,
-    cluster,
-    dst,
-    `${dst.podCIDR} dev cni0 proto kernel scope link src ${deviceIP(dst, 'cni0') ?? ''}`,
-    `${dst.name} routes the packet to its local pod subnet ${dst.podCIDR} on cni0. TTL drops by one.`,
+    `${t.dev} strips the outer headers (VNI ${t.vni}) and hands the original packet, still ${innerSrc} to ${innerDst}, ${cni.kind === 'cilium' ? "to Cilium's eBPF" : `to ${dst.name}'s routing`}.`,
+    rule,
   );
 }
 
-function underlayNet(node: ClusterNode): string {
-  const eth0 = deviceOf(node, 'eth0')?.address ?? `${node.internalIP}/24`;
-  const [ip, prefix] = eth0.split('/');
-  const octets = (ip ?? '').split('.');
-  return prefix === '24' ? `${octets.slice(0, 3).join('.')}.0/24` : eth0;
+function arrivalOnEth0(dst: ClusterNode, t: Tunnel | null, toHost: boolean, natReply: boolean, ciliumNative: boolean): { text: string; rule: string } {
+  if (t !== null) {
+    return t.kind === 'ipip'
+      ? { text: `${dst.name} receives it on eth0; IP protocol 4 belongs to the kernel's ipip module.`, rule: `local ${dst.internalIP} dev eth0 table local proto kernel scope host src ${dst.internalIP}` }
+      : { text: `${dst.name} receives it on eth0; UDP port ${t.port} belongs to the kernel's ${t.kind === 'geneve' ? 'Geneve' : 'VXLAN'} driver.`, rule: `local ${dst.internalIP} dev eth0 table local proto kernel scope host src ${dst.internalIP}` };
+  }
+  if (natReply) return { text: `${dst.name} receives the reply on eth0; conntrack knows the connection it belongs to.`, rule: `-m conntrack --ctstate ESTABLISHED` };
+  if (toHost) return { text: `${dst.name} receives the packet on eth0: ${dst.internalIP} is its own address, so it goes up to a local socket (INPUT).`, rule: `local ${dst.internalIP} dev eth0 table local proto kernel scope host src ${dst.internalIP}` };
+  if (ciliumNative) return { text: `${dst.name} receives the packet on eth0, where Cilium's eBPF finds a local endpoint.`, rule: 'tc ingress eth0 bpf_host.o:cil_from_netdev' };
+  return { text: `${dst.name} receives the packet on eth0; it is not addressed to the node, so the kernel forwards it.`, rule: `${dst.podCIDR} not local: ip_forward=1` };
 }
 
-/** Unsupported pairings of this foundation raise this; later issues add the other CNIs. */
+/**
+ * From one node's root namespace to another node: the route and netfilter on the sender, the
+ * tunnel if the CNI uses one, the underlay, and the arrival on the receiver.
+ */
+function crossNode(w: PathWriter, ctx: WalkContext, src: ClusterNode, dst: ClusterNode, to: Netns, origin: Origin, srcPod: Pod | null, natReply: boolean): Tunnel | null {
+  const cluster = ctx.cluster;
+  const cni = cluster.settings.cni;
+  const toHost = to.kind === 'host' && !hostInPodRange(to);
+  const t = toHost ? null : tunnelFor(ctx, src, dst, srcPod);
+  const route = hostRoute(cluster, src, to);
+  const ciliumPodSource = cni.kind === 'cilium' && srcPod !== null && !toHost;
+  if (cni.kind === 'flannel' && origin === 'forward' && srcPod !== null && route.dev !== 'cni0') {
+    w.hop('bridge', deviceId(src.name, 'cni0'), src.name, `The frame is addressed to cni0 itself, so ${src.name}'s kernel takes the packet up to IP routing.`, `${src.name} cni0 ${deviceIP(src, 'cni0') ?? ''}/${src.podCIDR.slice(src.podCIDR.indexOf('/') + 1)}`);
+  }
+  if (ciliumPodSource && t !== null) {
+    // bpf_lxc encapsulates straight from the pod's veth: the host's routing table is not used.
+    w.routed();
+  } else if (ciliumPodSource) {
+    nodeRoute(w, src, origin, route.rule, `Cilium passes the packet to ${src.name}'s routing, which sends ${dst.name}'s pod range via ${dst.internalIP} on eth0 (auto-direct-node-routes).${origin === 'forward' ? ' TTL drops by one.' : ''}`);
+  } else {
+    nodeRoute(w, src, origin, route.rule, routeText(cluster, src, dst, to, route, origin));
+    if (!natReply) postrouting(w, ctx, src, route.dev);
+  }
+  if (cni.kind === 'cilium' && srcPod === null && t !== null) {
+    w.hop('route', deviceId(src.name, 'cilium_host'), src.name, `Cilium's program on cilium_host finds ${ipOf(w.packet.dst)} behind ${dst.name} and sends it to the tunnel.`, 'tc egress cilium_host bpf_host.o:cil_to_host');
+  }
+  const innerSrc = w.packet.src;
+  const innerDst = w.packet.dst;
+  if (t !== null) encap(w, ctx, src, dst, t);
+  else w.packet.eth = { src: deviceOf(src, 'eth0')?.mac ?? '', dst: deviceOf(dst, 'eth0')?.mac ?? '' };
+  const what = t === null ? 'packet' : t.kind === 'ipip' ? 'IP-in-IP packet' : t.kind === 'geneve' ? 'Geneve packet' : 'VXLAN packet';
+  underlay(w, src, dst, what, arrivalOnEth0(dst, t, toHost, natReply, cni.kind === 'cilium' && !toHost));
+  if (t !== null) decap(w, ctx, dst, t, innerSrc, innerDst);
+  return t;
+}
+
+function routeText(cluster: Cluster, src: ClusterNode, dst: ClusterNode, to: Netns, route: HostRoute, origin: Origin): string {
+  const ttl = origin === 'forward' ? ' TTL drops by one.' : '';
+  const made = origin === 'local' ? ` The kernel picks ${route.src} as the source address of a packet the host makes itself.` : '';
+  if (to.kind === 'host') return `${src.name} routes ${dst.internalIP}, another node, straight out of eth0 on the node network.${ttl}${made}`;
+  const cni = cluster.settings.cni;
+  if (route.dev === 'flannel.1') return `${src.name} routes ${dst.podCIDR} (${dst.name}'s pods) via flannel.1, the VXLAN device flannel set up for every remote node.${ttl}${made}`;
+  if (route.dev === 'tunl0') return `BIRD learned over BGP that ${dst.name} holds this block; the route goes through tunl0, Calico's IP-in-IP device.${ttl}${made}`;
+  if (route.dev === 'vxlan.calico') return `The route to ${dst.name}'s block goes through vxlan.calico, Calico's VXLAN device.${ttl}${made}`;
+  if (route.dev === 'cilium_host') return `${src.name} routes the pod range to cilium_host, where Cilium's eBPF takes over.${made}`;
+  if (cni.kind === 'calico') return `BIRD learned over BGP that ${dst.name} holds this block; ${dst.name} is in the same subnet, so the route goes directly via its address on eth0, without encapsulation.${ttl}${made}`;
+  return `flannel's host-gw backend routes ${dst.podCIDR} via ${dst.name}'s address ${dst.internalIP} on eth0: no tunnel, no extra header.${ttl}${made}`;
+}
+
+/**
+ * Walks a packet from one network namespace to another (the hops between the sockets; the caller
+ * adds the socket hops at both ends). Source NAT on the way is recorded in `ctx.snat`.
+ *
+ * With `natReply`, the destination is a node address that conntrack maps back to the real client:
+ * the walk ends on arrival at that node, before any local delivery.
+ */
+export function walk(w: PathWriter, ctx: WalkContext, from: Netns, to: Netns, natReply = false): void {
+  const cluster = ctx.cluster;
+  const cni = cluster.settings.cni;
+  const dstIP = netnsIP(to);
+  const srcNode = netnsNode(cluster, from);
+  const dstNode = netnsNode(cluster, to);
+  const dstPod = to.kind === 'pod' ? to.pod : null;
+  let origin: Origin;
+  if (from.kind === 'pod') {
+    const src = from.pod;
+    const sameNode = srcNode.name === dstNode.name;
+    if (cni.kind === 'flannel' && dstPod !== null && sameNode) {
+      leavePod(w, cluster, src, dstPod, dstIP);
+      enterPod(w, cluster, dstPod, 'switched');
+      return;
+    }
+    if (cni.kind === 'cilium' && dstPod !== null) {
+      const t = sameNode ? null : tunnelFor(ctx, srcNode, dstNode, src);
+      const text = sameNode
+        ? `Cilium's eBPF program on ${src.veth ?? ''} finds ${dstIP} in its endpoint map: a pod on this node.`
+        : t !== null
+          ? `Cilium's eBPF program on ${src.veth ?? ''} finds ${dstIP} in its ipcache behind ${dstNode.name} (${dstNode.internalIP}) and sends it to the tunnel, bypassing the host's routing.`
+          : `Cilium's eBPF program on ${src.veth ?? ''} finds ${dstIP} on ${dstNode.name} and, in native routing mode, hands the packet to the host's routing.`;
+      leavePod(w, cluster, src, null, dstIP, text, `tc ingress ${src.veth ?? ''} bpf_lxc.o:cil_from_container`);
+      if (sameNode) {
+        enterCiliumPod(w, cluster, dstPod, 'Cilium');
+        return;
+      }
+    } else {
+      leavePod(w, cluster, src, null, dstIP);
+    }
+    origin = 'forward';
+  } else {
+    origin = 'local';
+  }
+  if (srcNode.name === dstNode.name) {
+    if (to.kind === 'host') {
+      if (from.kind === 'host') {
+        w.hop('loopback', deviceId(srcNode.name, 'lo'), srcNode.name, `${dstIP} is the node's own address: the kernel loops the packet back through lo.`, hostRoute(cluster, srcNode, to).rule);
+      } else {
+        if (cni.kind === 'flannel') {
+          w.hop('bridge', deviceId(srcNode.name, 'cni0'), srcNode.name, `The frame is addressed to cni0 itself, so ${srcNode.name}'s kernel takes the packet up to IP routing.`, `${srcNode.name} cni0 ${deviceIP(srcNode, 'cni0') ?? ''}`);
+        }
+        w.hop(
+          'route',
+          nodeId(srcNode.name),
+          srcNode.name,
+          `${dstIP} is one of ${srcNode.name}'s own addresses, so the packet is delivered locally (INPUT), not forwarded: no NAT, TTL unchanged.`,
+          `local ${dstIP} dev ${localDevOf(srcNode, dstIP)} table local proto kernel scope host src ${dstIP}`,
+        );
+      }
+      return;
+    }
+    nodeToLocalPod(w, ctx, srcNode, to.pod, origin, !natReply);
+    return;
+  }
+  crossNode(w, ctx, srcNode, dstNode, to, origin, from.kind === 'pod' ? from.pod : null, natReply);
+  if (to.kind === 'pod') {
+    const pod = to.pod;
+    if (cni.kind === 'cilium') enterCiliumPod(w, cluster, pod, `${dstNode.name}'s eBPF`);
+    else nodeToLocalPod(w, ctx, dstNode, pod, 'forward', !natReply);
+  } else if (hostInPodRange(to) && !natReply) {
+    w.hop(
+      'route',
+      nodeId(dstNode.name),
+      dstNode.name,
+      `${dstIP} is ${dstNode.name}'s own address on its CNI device, so the packet goes up to a local socket (INPUT).`,
+      `local ${dstIP} dev ${hostRoute(cluster, srcNode, to).dev === 'eth0' ? 'eth0' : localDevOf(dstNode, dstIP)} table local proto kernel scope host src ${dstIP}`,
+    );
+  }
+}
+
+/**
+ * The reply's way back when the request was source-NATed on `snat.node`: to that node's address,
+ * conntrack restores the client's address (un-SNAT), then on to the client.
+ */
+export function walkNatReply(w: PathWriter, ctx: WalkContext, from: Netns, client: Netns, snat: SnatRecord): void {
+  const node = snat.node;
+  walk(w, ctx, from, { kind: 'host', node, ip: ipOf(snat.nat.after.src) }, true);
+  const before = { src: w.packet.src, dst: w.packet.dst };
+  w.packet.dst = snat.nat.before.src;
+  w.hop(
+    'conntrack',
+    nodeId(node.name),
+    node.name,
+    `conntrack on ${node.name} recognises the reply to its masqueraded connection and restores the original destination ${w.packet.dst} (un-SNAT).`,
+    `conntrack: ${snat.nat.before.src} -> ${snat.nat.before.dst} [SNAT to ${snat.nat.after.src}]`,
+    { type: 'un-SNAT', before, after: { src: w.packet.src, dst: w.packet.dst } },
+  );
+  if (client.kind === 'pod') nodeToLocalPod(w, ctx, node, client.pod, 'forward', false);
+}
+
+function localDevOf(node: ClusterNode, ip: string): string {
+  for (const d of node.devices) if (d.address !== null && d.address.startsWith(`${ip}/`)) return d.name;
+  return 'eth0';
+}
+
+/** Unsupported pairings raised this before every CNI was simulated; kept for API compatibility. */
 export class UnsupportedPathError extends Error {}
 
 /**
  * Walks a packet from the source pod's eth0 to the destination pod's eth0 (the hops between the
- * sockets). The caller adds the socket hops at both ends.
+ * sockets), for callers that know both ends are pods with their own namespaces.
  */
 export function podToPodPath(w: PathWriter, cluster: Cluster, src: Pod, dst: Pod): void {
-  leavePod(w, cluster, src, dst, dst.ip);
-  if (src.node === dst.node) {
-    enterPod(w, cluster, dst, 'switched');
-    return;
-  }
-  const lk = lookup(cluster);
-  const srcNode = lk.nodeByName.get(src.node) as ClusterNode;
-  const dstNode = lk.nodeByName.get(dst.node) as ClusterNode;
-  const cni = cluster.settings.cni;
-  if (cni.kind === 'flannel' && cni.backend === 'vxlan') {
-    crossNodeFlannelVxlan(w, cluster, srcNode, dstNode);
-  } else {
-    throw new UnsupportedPathError(`cross-node traffic with ${cni.kind} is not simulated yet`);
-  }
-  enterPod(w, cluster, dst, 'routed');
+  walk(w, { cluster, ephemeralPort: () => 0, snat: null }, { kind: 'pod', pod: src }, { kind: 'pod', pod: dst });
 }
 
 /** The element id of the container that owns a listening socket, or null. */

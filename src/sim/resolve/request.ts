@@ -24,6 +24,7 @@ export type Source =
 export type Destination =
   | { kind: 'pod'; pod: Pod; port: number | null }
   | { kind: 'loopback'; port: number | null }
+  | { kind: 'node'; node: ClusterNode; port: number | null }
   | { kind: 'ip'; ip: string; port: number | null };
 
 function findPod(cluster: Cluster, text: string, field: 'from' | 'to'): Pod {
@@ -63,17 +64,36 @@ export function parseSource(cluster: Cluster, text: string): Source {
   throw new TraceRequestError(`from: "${text}" is not a source; use pod/<ns>/<name>[:container], node/<name> or external/<ip>`, 'from');
 }
 
+/**
+ * Parses a destination. Forms the simulation does not resolve yet (Services, DNS names, URLs) get
+ * a TraceRequestError that says so, rather than a wrong path.
+ */
 export function parseDestination(cluster: Cluster, text: string, port: number | undefined): Destination {
   const explicitPort = port ?? null;
   if (text.startsWith('pod/')) return { kind: 'pod', pod: findPod(cluster, text, 'to'), port: explicitPort };
+  if (text.startsWith('node/')) {
+    const node = lookup(cluster).nodeByName.get(text.slice('node/'.length));
+    if (!node) throw new TraceRequestError(`to: no node ${text.slice('node/'.length)} in this cluster`, 'to');
+    return { kind: 'node', node, port: explicitPort };
+  }
+  if (text.startsWith('svc/')) {
+    throw new TraceRequestError(`to: "${text}" is a Service; Services (ClusterIP, NodePort, LoadBalancer) are not simulated yet (issue 4); trace to one of its pods instead`, 'to');
+  }
+  if (/^[a-z][a-z0-9+.-]*:\/\//i.test(text)) {
+    throw new TraceRequestError(`to: "${text}" is a URL; HTTP, DNS and Ingress are not simulated yet; trace to a pod or an IP`, 'to');
+  }
   const colon = text.lastIndexOf(':');
   let host = text;
   let dialPort = explicitPort;
   if (colon > 0 && /^\d+$/.test(text.slice(colon + 1))) {
     host = text.slice(0, colon);
     dialPort = Number(text.slice(colon + 1));
+    if (dialPort < 1 || dialPort > 65535) throw new TraceRequestError(`to: ${dialPort} is not a port number (1-65535)`, 'to');
   }
   if (host === 'localhost' || host === '127.0.0.1') return { kind: 'loopback', port: dialPort };
   if (parseIPv4(host) !== null) return { kind: 'ip', ip: host, port: dialPort };
-  throw new TraceRequestError(`to: "${text}" is not a destination; use pod/<ns>/<name>, an IP or ip:port`, 'to');
+  if (/^[a-z0-9]([a-z0-9-]*[a-z0-9])?(\.[a-z0-9]([a-z0-9-]*[a-z0-9])?)*\.?$/i.test(host)) {
+    throw new TraceRequestError(`to: "${text}" is a DNS name; cluster DNS is not simulated yet; trace to a pod or an IP`, 'to');
+  }
+  throw new TraceRequestError(`to: "${text}" is not a destination; use pod/<ns>/<name>, node/<name>, an IP or ip:port`, 'to');
 }
