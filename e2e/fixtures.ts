@@ -1,0 +1,38 @@
+/**
+ * Playwright fixtures: a page that fails its test on any console error or uncaught exception, and
+ * typed access to the read-only `window.__netviz` handle.
+ */
+import { test as base, expect } from '@playwright/test';
+import type { Page } from '@playwright/test';
+
+export interface NetvizPage {
+  page: Page;
+  /** console errors and page errors seen so far */
+  errors: string[];
+  goto(path?: string): Promise<void>;
+  elementCount(): Promise<{ nodes: number; pods: number; containers: number; services: number }>;
+}
+
+export const test = base.extend<{ app: NetvizPage }>({
+  app: async ({ page }, use) => {
+    const errors: string[] = [];
+    page.on('console', (msg) => {
+      if (msg.type() === 'error') errors.push(msg.text());
+    });
+    page.on('pageerror', (err) => errors.push(String(err)));
+    const app: NetvizPage = {
+      page,
+      errors,
+      async goto(path = '/') {
+        await page.goto(path);
+        await page.waitForFunction(() => window.__netviz !== undefined);
+        await page.evaluate(() => window.__netviz!.whenRendered());
+      },
+      elementCount: () => page.evaluate(() => window.__netviz!.elementCount()),
+    };
+    await use(app);
+    expect(errors, 'console errors and uncaught exceptions').toEqual([]);
+  },
+});
+
+export { expect };

@@ -1,0 +1,7 @@
+import type { NetvizHandle } from '../src/app/testHook';
+
+declare global {
+  interface Window {
+    __netviz?: NetvizHandle;
+  }
+}

@@ -1,0 +1,47 @@
+/**
+ * `window.__netviz`: a small, read-only handle for end-to-end tests and measurement, present in
+ * every build (DESIGN.md). It reads the store and drives the player; it never reaches into React.
+ */
+import { elementCount } from '../store/selectors';
+import type { VisualizerApi } from '../ui/Visualizer';
+import type { Trace } from '../sim';
+
+export interface NetvizHandle {
+  getState(): unknown;
+  elementCount(): { nodes: number; pods: number; containers: number; services: number };
+  currentTrace(): Trace | null;
+  whenRendered(): Promise<void>;
+  setSpeed(x: number): void;
+  stepTo(i: number): void;
+  tick(ms: number): void;
+  /** counts of drawn Cytoscape nodes by kind (what is on screen, not the model) */
+  drawnCounts(): Record<string, number>;
+}
+
+declare global {
+  interface Window {
+    __netviz?: NetvizHandle;
+  }
+}
+
+export function installTestHook(api: VisualizerApi): void {
+  const handle: NetvizHandle = {
+    getState() {
+      // a plain snapshot: actions and the cluster's functions are left out
+      const { cluster, request, trace, step, playing, speed, seed, selection, theme, requestError } = api.store.getState();
+      return structuredClone({ cluster, request, trace, step, playing, speed, seed, selection, theme, requestError });
+    },
+    elementCount: () => elementCount(api.store.getState()),
+    currentTrace: () => api.store.getState().trace,
+    async whenRendered() {
+      // the canvas is created in a layout effect; wait for it, then for its first draw
+      for (let i = 0; i < 200 && !api.canvas(); i++) await new Promise((r) => setTimeout(r, 10));
+      await api.canvas()?.whenRendered();
+    },
+    setSpeed: (x) => api.store.getState().setSpeed(x),
+    stepTo: (i) => api.player()?.stepTo(i),
+    tick: (ms) => api.player()?.tick(ms),
+    drawnCounts: () => api.canvas()?.drawnCounts() ?? {},
+  };
+  Object.defineProperty(window, '__netviz', { value: Object.freeze(handle), configurable: true, writable: false });
+}

@@ -1,0 +1,91 @@
+import { describe, expect, it } from 'vitest';
+import { buildCluster, defaultClusterSpec } from '../sim';
+import type { ClusterSpec } from '../sim';
+import { layoutCluster } from './layout';
+import type { Box } from './layout';
+import { toElements } from './toElements';
+
+const overlaps = (a: Box, b: Box): boolean =>
+  Math.abs(a.x - b.x) * 2 < a.w + b.w && Math.abs(a.y - b.y) * 2 < a.h + b.h;
+
+describe('layoutCluster', () => {
+  const cluster = buildCluster(defaultClusterSpec);
+  const layout = layoutCluster(cluster);
+
+  it('positions every pod, container, device and Service without overlaps', () => {
+    const boxes = [...layout.positions.entries()];
+    for (let i = 0; i < boxes.length; i++) {
+      for (let j = i + 1; j < boxes.length; j++) {
+        const [ia, a] = boxes[i]!;
+        const [ib, b] = boxes[j]!;
+        expect(overlaps(a, b), `${ia} overlaps ${ib}`).toBe(false);
+      }
+    }
+    for (const pod of cluster.pods) expect(layout.positions.has(`dev/pod/${pod.namespace}/${pod.name}/eth0`)).toBe(true);
+  });
+
+  it('draws nodes side by side, workers first, without overlapping boxes, and Services above them', () => {
+    const boxes = [...layout.nodeBoxes.entries()];
+    expect(boxes.map(([name]) => name)).toEqual(['node-a', 'node-b', 'cp']);
+    for (let i = 1; i < boxes.length; i++) expect(boxes[i]![1].x).toBeGreaterThan(boxes[i - 1]![1].x + boxes[i - 1]![1].w);
+    const svc = layout.positions.get('svc/default/web')!;
+    for (const [, box] of boxes) expect(svc.y + svc.h / 2).toBeLessThan(box.y);
+  });
+
+  it('keeps every element inside its node box', () => {
+    for (const pod of cluster.pods) {
+      const node = layout.nodeBoxes.get(pod.node)!;
+      const eth0 = layout.positions.get(`dev/pod/${pod.namespace}/${pod.name}/eth0`)!;
+      expect(eth0.x - eth0.w / 2).toBeGreaterThanOrEqual(node.x);
+      expect(eth0.x + eth0.w / 2).toBeLessThanOrEqual(node.x + node.w);
+    }
+  });
+
+  it('is deterministic and stable: adding a pod on node-b moves nothing on node-a', () => {
+    const spec: ClusterSpec = {
+      ...defaultClusterSpec,
+      workloads: [
+        ...(defaultClusterSpec.workloads ?? []),
+        { kind: 'Pod', name: 'extra', nodeName: 'node-b', containers: [{ name: 'extra' }] },
+      ],
+    };
+    const grown = layoutCluster(buildCluster(spec));
+    for (const [id, box] of layout.positions) {
+      if (id.includes('node-a') || id.includes('/client') || id.includes('/app-1')) expect(grown.positions.get(id)).toEqual(box);
+    }
+    expect(JSON.stringify([...layoutCluster(cluster).positions])).toBe(JSON.stringify([...layout.positions]));
+  });
+
+  it('gives pod boxes room for their names and eth0 labels', () => {
+    for (const pod of cluster.pods) {
+      const eth0 = layout.positions.get(`dev/pod/${pod.namespace}/${pod.name}/eth0`)!;
+      expect(eth0.w).toBeGreaterThanOrEqual(`eth0 ${pod.ip}`.length * 11 * 0.6);
+    }
+  });
+});
+
+describe('toElements', () => {
+  const cluster = buildCluster(defaultClusterSpec);
+  const { elements } = toElements(cluster);
+  const ids = new Set(elements.map((e) => e.data.id));
+
+  it('uses the simulation ids so trace hops name drawn elements', () => {
+    for (const id of ['node/node-a', 'dev/node-a/cni0', 'dev/node-a/flannel.1', 'dev/node-a/eth0', 'pod/default/client', 'container/default/app-1/sidecar', 'svc/kube-system/kube-dns', 'dev/pod/default/client/eth0']) {
+      expect(ids.has(id), id).toBe(true);
+    }
+  });
+
+  it('nests containers in pods and pods in nodes', () => {
+    const byId = new Map(elements.map((e) => [e.data.id, e]));
+    expect(byId.get('container/default/app-1/web')!.data.parent).toBe('pod/default/app-1');
+    expect(byId.get('pod/default/app-1')!.data.parent).toBe('node/node-a');
+    expect(byId.get('dev/node-b/cni0')!.data.parent).toBe('node/node-b');
+  });
+
+  it('links every edge to existing elements', () => {
+    for (const e of elements.filter((el) => el.group === 'edges')) {
+      expect(ids.has(e.data.source as string), `${e.data.id} source`).toBe(true);
+      expect(ids.has(e.data.target as string), `${e.data.id} target`).toBe(true);
+    }
+  });
+});

@@ -1,0 +1,199 @@
+/**
+ * The one stylesheet of the diagram. Visual state is driven by element data and by the class names
+ * exported here (never inline styles), in the Kiali GraphStyles manner.
+ */
+import type { StylesheetJson } from 'cytoscape';
+import { ElementKind } from './toElements';
+
+export const OnPathClass = 'on-path';
+export const CurrentHopClass = 'current-hop';
+export const SelectedClass = 'selected-el';
+
+export type Theme = 'light' | 'dark';
+
+interface Palette {
+  text: string;
+  muted: string;
+  nodeFill: string;
+  nodeBorder: string;
+  podFill: string;
+  systemPodFill: string;
+  podBorder: string;
+  container: string;
+  containerBorder: string;
+  eth: string;
+  ethBorder: string;
+  veth: string;
+  vethBorder: string;
+  bridge: string;
+  bridgeBorder: string;
+  kernel: string;
+  kernelBorder: string;
+  root: string;
+  rootBorder: string;
+  underlay: string;
+  service: string;
+  serviceBorder: string;
+  link: string;
+  path: string;
+}
+
+export const PALETTES: Record<Theme, Palette> = {
+  light: {
+    text: '#0f172a',
+    muted: '#475569',
+    nodeFill: '#f8fafc',
+    nodeBorder: '#64748b',
+    podFill: '#e0f2fe',
+    systemPodFill: '#f1f5f9',
+    podBorder: '#0369a1',
+    container: '#ffffff',
+    containerBorder: '#0284c7',
+    eth: '#fef3c7',
+    ethBorder: '#b45309',
+    veth: '#fef9c3',
+    vethBorder: '#a16207',
+    bridge: '#dcfce7',
+    bridgeBorder: '#15803d',
+    kernel: '#ede9fe',
+    kernelBorder: '#6d28d9',
+    root: '#ffedd5',
+    rootBorder: '#c2410c',
+    underlay: '#334155',
+    service: '#faf5ff',
+    serviceBorder: '#7e22ce',
+    link: '#94a3b8',
+    path: '#ea580c',
+  },
+  dark: {
+    text: '#e2e8f0',
+    muted: '#94a3b8',
+    nodeFill: '#0f172a',
+    nodeBorder: '#64748b',
+    podFill: '#0c4a6e',
+    systemPodFill: '#1e293b',
+    podBorder: '#38bdf8',
+    container: '#082f49',
+    containerBorder: '#7dd3fc',
+    eth: '#422006',
+    ethBorder: '#fbbf24',
+    veth: '#3f3f1a',
+    vethBorder: '#facc15',
+    bridge: '#052e16',
+    bridgeBorder: '#4ade80',
+    kernel: '#2e1065',
+    kernelBorder: '#a78bfa',
+    root: '#431407',
+    rootBorder: '#fb923c',
+    underlay: '#94a3b8',
+    service: '#2e1065',
+    serviceBorder: '#c084fc',
+    link: '#64748b',
+    path: '#fb923c',
+  },
+};
+
+const FONT = 'ui-sans-serif, system-ui, -apple-system, "Segoe UI", Roboto, sans-serif';
+const MONO = 'ui-monospace, SFMono-Regular, Menlo, Consolas, monospace';
+
+export function stylesheet(theme: Theme): StylesheetJson {
+  const p = PALETTES[theme];
+  const box = (fill: string, border: string, fontSize: number, extra: Record<string, unknown> = {}) => ({
+    shape: 'round-rectangle',
+    width: 'data(w)',
+    height: 'data(h)',
+    'background-color': fill,
+    'border-color': border,
+    'border-width': 1.5,
+    label: 'data(label)',
+    color: p.text,
+    'font-size': fontSize,
+    'font-family': MONO,
+    'text-valign': 'center',
+    'text-halign': 'center',
+    'text-wrap': 'wrap',
+    'text-max-width': '400px',
+    ...extra,
+  });
+  return [
+    {
+      selector: `node.${ElementKind.node}`,
+      style: {
+        shape: 'round-rectangle',
+        'background-color': p.nodeFill,
+        'border-color': p.nodeBorder,
+        'border-width': 2,
+        padding: '16px',
+        label: 'data(label)',
+        'font-family': FONT,
+        'font-size': 17,
+        'font-weight': 'bold',
+        color: p.text,
+        'text-valign': 'top',
+        'text-halign': 'center',
+        'text-margin-y': -6,
+        'corner-radius': 10,
+      },
+    },
+    {
+      selector: `node.${ElementKind.pod}`,
+      style: {
+        shape: 'round-rectangle',
+        'background-color': p.podFill,
+        'border-color': p.podBorder,
+        'border-width': 1.5,
+        padding: '8px',
+        label: 'data(label)',
+        'font-family': FONT,
+        'font-size': 13,
+        'font-weight': 'bold',
+        color: p.text,
+        'text-valign': 'top',
+        'text-halign': 'center',
+        'text-margin-y': -3,
+      },
+    },
+    { selector: 'node.pod.ns-system', style: { 'background-color': p.systemPodFill, 'border-style': 'dashed' } },
+    { selector: 'node.pod.not-ready', style: { 'border-color': '#dc2626', 'border-style': 'dotted' } },
+    { selector: `node.${ElementKind.container}`, style: box(p.container, p.containerBorder, 12, { 'font-family': FONT }) },
+    { selector: `node.${ElementKind.podDevice}`, style: box(p.eth, p.ethBorder, 11) },
+    { selector: `node.${ElementKind.veth}`, style: box(p.veth, p.vethBorder, 11) },
+    { selector: `node.${ElementKind.bridge}`, style: box(p.bridge, p.bridgeBorder, 13, { 'font-weight': 'bold' }) },
+    { selector: `node.${ElementKind.kernel}`, style: box(p.kernel, p.kernelBorder, 12, { 'font-family': FONT }) },
+    { selector: `node.${ElementKind.rootDevice}`, style: box(p.root, p.rootBorder, 12) },
+    {
+      selector: `node.${ElementKind.underlay}`,
+      style: {
+        shape: 'rectangle',
+        width: 'data(w)',
+        height: 'data(h)',
+        'background-color': p.underlay,
+        'border-width': 0,
+        label: 'data(label)',
+        color: p.muted,
+        'font-family': MONO,
+        'font-size': 13,
+        'text-valign': 'bottom',
+        'text-margin-y': 6,
+      },
+    },
+    {
+      selector: `node.${ElementKind.service}`,
+      style: box(p.service, p.serviceBorder, 12, { 'border-style': 'dashed', 'border-width': 2, 'corner-radius': 16 }),
+    },
+    {
+      selector: `edge.${ElementKind.link}`,
+      style: { width: 2, 'line-color': p.link, 'curve-style': 'straight', events: 'no' },
+    },
+    { selector: 'edge[bar = "target"]', style: { 'target-endpoint': (ele: { data: (k: string) => string }) => ele.data('barEndpoint') } },
+    { selector: 'edge[bar = "source"]', style: { 'source-endpoint': (ele: { data: (k: string) => string }) => ele.data('barEndpoint') } },
+    { selector: `.${OnPathClass}`, style: { 'border-color': p.path, 'border-width': 3, 'line-color': p.path } },
+    { selector: `edge.${OnPathClass}`, style: { width: 4 } },
+    {
+      selector: `node.${CurrentHopClass}`,
+      style: { 'border-color': p.path, 'border-width': 4, 'underlay-color': p.path, 'underlay-opacity': 0.25, 'underlay-padding': 6 },
+    },
+    { selector: `node.${SelectedClass}`, style: { 'overlay-color': '#2563eb', 'overlay-opacity': 0.12, 'overlay-padding': 4 } },
+    { selector: 'node:active', style: { 'overlay-opacity': 0 } },
+  ] as StylesheetJson;
+}

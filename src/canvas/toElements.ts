@@ -1,0 +1,143 @@
+/**
+ * Pure mapping from the simulation's Cluster to Cytoscape element definitions, with the computed
+ * positions of layout.ts. Ids are the simulation's element ids (DESIGN.md), so a trace hop's `at`
+ * names a drawn element directly.
+ */
+import type { ElementDefinition } from 'cytoscape';
+import type { Cluster } from '../sim';
+import { containerId, deviceId, nodeId, podEth0Id, podId, serviceId, vethId } from '../sim';
+import { UNDERLAY_ID, containerLabel, kernelId, layoutCluster, rootRowDevices, serviceLabel } from './layout';
+import type { ClusterLayout } from './layout';
+
+export const ElementKind = {
+  node: 'k8s-node',
+  pod: 'pod',
+  container: 'container',
+  podDevice: 'pod-device',
+  veth: 'veth',
+  bridge: 'bridge',
+  kernel: 'kernel',
+  rootDevice: 'root-device',
+  underlay: 'underlay',
+  service: 'service',
+  link: 'link',
+} as const;
+
+function deviceLabel(name: string, address: string | null): string {
+  return address ? `${name}\n${address}` : name;
+}
+
+export interface ElementsResult {
+  elements: ElementDefinition[];
+  layout: ClusterLayout;
+}
+
+/** Builds every element of the diagram, with positions for the leaves. */
+export function toElements(cluster: Cluster): ElementsResult {
+  const layout = layoutCluster(cluster);
+  const { positions } = layout;
+  const elements: ElementDefinition[] = [];
+  const leaf = (id: string, parent: string | null, kind: string, label: string, extra: Record<string, unknown> = {}): void => {
+    const box = positions.get(id);
+    if (!box) return;
+    elements.push({
+      group: 'nodes',
+      data: { id, ...(parent ? { parent } : {}), kind, label, w: box.w, h: box.h, ...extra },
+      position: { x: box.x, y: box.y },
+      classes: kind,
+    });
+  };
+  const link = (a: string, b: string, extra: Record<string, unknown> = {}): void => {
+    if (!positions.has(a) || !positions.has(b)) return;
+    elements.push({ group: 'edges', data: { id: `link/${a}--${b}`, source: a, target: b, kind: ElementKind.link, ...extra }, classes: ElementKind.link });
+  };
+
+  for (const node of cluster.nodes) {
+    const nid = nodeId(node.name);
+    elements.push({
+      group: 'nodes',
+      data: {
+        id: nid,
+        kind: ElementKind.node,
+        label: `${node.name}${node.role === 'control-plane' ? ' (control plane)' : ''}  ·  podCIDR ${node.podCIDR}`,
+        role: node.role,
+      },
+      classes: `${ElementKind.node} ${node.role}`,
+    });
+    const cni0 = node.devices.find((d) => d.name === 'cni0');
+    if (cni0) leaf(deviceId(node.name, 'cni0'), nid, ElementKind.bridge, `cni0 bridge  ${cni0.address ?? ''}`);
+    leaf(kernelId(node.name), nid, ElementKind.kernel, 'routing\niptables');
+    for (const name of rootRowDevices(node)) {
+      const dev = node.devices.find((d) => d.name === name);
+      leaf(deviceId(node.name, name), nid, ElementKind.rootDevice, deviceLabel(name, dev?.address ?? null), { device: name });
+    }
+    const tunnel = rootRowDevices(node).length > 1 ? rootRowDevices(node)[0] : undefined;
+    if (cni0) link(deviceId(node.name, 'cni0'), kernelId(node.name), { bar: 'source' });
+    if (tunnel) {
+      link(kernelId(node.name), deviceId(node.name, tunnel));
+      link(deviceId(node.name, tunnel), deviceId(node.name, 'eth0'));
+    } else {
+      link(kernelId(node.name), deviceId(node.name, 'eth0'));
+    }
+    link(deviceId(node.name, 'eth0'), UNDERLAY_ID, { bar: 'target' });
+  }
+
+  for (const pod of cluster.pods) {
+    const pid = podId(pod.namespace, pod.name);
+    elements.push({
+      group: 'nodes',
+      data: {
+        id: pid,
+        parent: nodeId(pod.node),
+        kind: ElementKind.pod,
+        label: pod.name,
+        namespace: pod.namespace,
+        ready: pod.ready,
+      },
+      classes: `${ElementKind.pod} ns-${pod.namespace === 'kube-system' ? 'system' : 'user'}${pod.ready ? '' : ' not-ready'}`,
+    });
+    for (const c of pod.containers) {
+      leaf(containerId(pod.namespace, pod.name, c.name), pid, ElementKind.container, containerLabel(c), { ready: c.ready, namespace: pod.namespace });
+    }
+    leaf(podEth0Id(pod.namespace, pod.name), pid, ElementKind.podDevice, `eth0 ${pod.ip}`);
+    leaf(`dev/pod/${pod.namespace}/${pod.name}/lo`, pid, ElementKind.podDevice, 'lo');
+    if (pod.veth) {
+      leaf(vethId(pod.node, pod.namespace, pod.name), nodeId(pod.node), ElementKind.veth, pod.veth);
+      link(podEth0Id(pod.namespace, pod.name), vethId(pod.node, pod.namespace, pod.name));
+      link(vethId(pod.node, pod.namespace, pod.name), deviceId(pod.node, 'cni0'), { bar: 'target' });
+    }
+  }
+
+  leaf(UNDERLAY_ID, null, ElementKind.underlay, `node network ${underlayLabel(cluster)}`);
+
+  for (const svc of cluster.services) {
+    if (svc.type === 'ExternalName') continue;
+    leaf(serviceId(svc.namespace, svc.name), null, ElementKind.service, serviceLabel(svc), { type: svc.type, namespace: svc.namespace });
+  }
+  setBarEndpoints(elements, layout);
+  return { elements, layout };
+}
+
+function underlayLabel(cluster: Cluster): string {
+  const first = cluster.nodes[0]?.internalIP ?? '';
+  return first ? `${first.split('.').slice(0, 3).join('.')}.0/24` : '';
+}
+
+/**
+ * Edges that meet a bar (cni0, the underlay) end on the bar straight below or above the other end,
+ * as in hand-drawn diagrams, instead of converging on the bar's centre.
+ */
+function setBarEndpoints(elements: ElementDefinition[], layout: ClusterLayout): void {
+  for (const el of elements) {
+    const bar = el.data['bar'] as 'source' | 'target' | undefined;
+    if (!bar) continue;
+    const barId = (bar === 'source' ? el.data.source : el.data.target) as string;
+    const otherId = (bar === 'source' ? el.data.target : el.data.source) as string;
+    const b = layout.positions.get(barId);
+    const o = layout.positions.get(otherId);
+    if (!b || !o) continue;
+    const dx = Math.max(-b.w / 2 + 4, Math.min(b.w / 2 - 4, o.x - b.x));
+    const dy = o.y < b.y ? -b.h / 2 : b.h / 2;
+    el.data['barEndpoint'] = `${dx}px ${dy}px`;
+  }
+}

@@ -1,0 +1,60 @@
+/** The current hop opened up: narration, headers layer by layer, NAT, the rule that decided. */
+import { useVizStore } from '../store/VizStoreProvider';
+import { selectCurrentHop, selectStep, selectSteps, selectTrace } from '../store/selectors';
+
+function Row({ name, value }: { name: string; value: string | undefined }) {
+  if (value === undefined || value === '') return null;
+  return (
+    <div className="flex gap-2">
+      <dt className="w-24 shrink-0 text-slate-500 dark:text-slate-400">{name}</dt>
+      <dd className="font-mono break-all">{value}</dd>
+    </div>
+  );
+}
+
+export function HopInspector() {
+  const hop = useVizStore(selectCurrentHop);
+  const trace = useVizStore(selectTrace);
+  const step = useVizStore(selectStep);
+  const steps = useVizStore(selectSteps);
+  if (!trace) return null;
+  const verdictColor =
+    trace.verdict === 'delivered' ? 'text-green-700 dark:text-green-400' : 'text-red-700 dark:text-red-400';
+  return (
+    <div className="space-y-3 p-3 text-sm" data-testid="hop.inspector">
+      <p>
+        <span className={`font-semibold ${verdictColor}`} data-testid="trace.verdict">
+          {trace.verdict}
+        </span>{' '}
+        — {trace.reason}
+      </p>
+      {hop ? (
+        <>
+          <h3 className="font-semibold">
+            Step {step} of {steps.length - 1}: {hop.kind} at <span className="font-mono">{hop.at}</span>
+          </h3>
+          <p data-testid="hop.text">{hop.text}</p>
+          <dl className="space-y-1 text-xs">
+            <Row name="node" value={hop.node ?? 'off-cluster'} />
+            <Row name="Ethernet" value={hop.packet.eth ? `${hop.packet.eth.src} → ${hop.packet.eth.dst}` : undefined} />
+            <Row name="IP" value={`${hop.packet.src} → ${hop.packet.dst}`} />
+            <Row name="protocol" value={`${hop.packet.protocol.toUpperCase()}${hop.packet.ttl !== undefined ? `, TTL ${hop.packet.ttl}` : ''}`} />
+            <Row
+              name="outer"
+              value={
+                hop.packet.outer
+                  ? `${hop.packet.outer.protocol.toUpperCase()} ${hop.packet.outer.src} → ${hop.packet.outer.dst}${hop.packet.outer.vni !== undefined ? `, VNI ${hop.packet.outer.vni}` : ''}`
+                  : undefined
+              }
+            />
+            <Row
+              name={hop.nat?.type ?? 'NAT'}
+              value={hop.nat ? `${hop.nat.before.src} → ${hop.nat.before.dst}  ⇒  ${hop.nat.after.src} → ${hop.nat.after.dst}` : undefined}
+            />
+            <Row name="rule" value={hop.rule} />
+          </dl>
+        </>
+      ) : null}
+    </div>
+  );
+}

@@ -1,0 +1,81 @@
+/**
+ * The event list, as in Packet Tracer's simulation mode: a row per hop (step, phase, where, what
+ * happened, source and destination, rule), kept in sync with playback; a click jumps there.
+ */
+import { useEffect, useRef } from 'react';
+import type { Player } from '../animation/player';
+import { stepPhase } from '../sim';
+import { useVizStore } from '../store/VizStoreProvider';
+import { selectStep, selectSteps, selectTrace } from '../store/selectors';
+
+export function HopList({ player }: { player: () => Player | null }) {
+  const steps = useVizStore(selectSteps);
+  const trace = useVizStore(selectTrace);
+  const step = useVizStore(selectStep);
+  const currentRow = useRef<HTMLTableRowElement>(null);
+
+  useEffect(
+    function keepCurrentRowVisible() {
+      currentRow.current?.scrollIntoView({ block: 'nearest' });
+    },
+    [step],
+  );
+
+  if (!trace) {
+    return (
+      <p className="p-3 text-sm text-slate-600 dark:text-slate-300">
+        Press <strong>Send packet</strong> to trace a packet through the cluster. Every hop it takes appears here.
+      </p>
+    );
+  }
+  return (
+    <table className="w-full table-fixed border-collapse text-left text-xs" data-testid="hops.table">
+      <thead className="sticky top-0 bg-slate-100 dark:bg-slate-800">
+        <tr>
+          <th className="w-8 px-2 py-1">#</th>
+          <th className="w-14 px-2 py-1">Phase</th>
+          <th className="w-16 px-2 py-1">Kind</th>
+          <th className="w-40 px-2 py-1">Where</th>
+          <th className="w-60 px-2 py-1">Source → destination</th>
+          <th className="px-2 py-1">Rule</th>
+        </tr>
+      </thead>
+      <tbody>
+        {steps.map((hop, i) => {
+          const current = i === step;
+          const phase = stepPhase(trace, i);
+          return (
+            <tr
+              key={i}
+              ref={current ? currentRow : undefined}
+              data-testid="hops.row"
+              aria-current={current ? 'step' : undefined}
+              tabIndex={0}
+              onClick={() => player()?.stepTo(i)}
+              onKeyDown={(e) => {
+                if (e.key === 'Enter') player()?.stepTo(i);
+              }}
+              className={`cursor-pointer border-b border-slate-200 align-top dark:border-slate-700 ${
+                current ? 'bg-orange-100 dark:bg-orange-900/40' : i < step ? 'text-slate-500 dark:text-slate-400' : ''
+              } hover:bg-slate-100 dark:hover:bg-slate-800`}
+            >
+              <td className="px-2 py-1 tabular-nums">{i}</td>
+              <td className="px-2 py-1">{phase}</td>
+              <td className="px-2 py-1 font-semibold">{hop.kind}</td>
+              <td className="px-2 py-1 font-mono break-words">{hop.at}</td>
+              <td className="px-2 py-1 font-mono break-words">
+                {hop.packet.src} → {hop.packet.dst}
+                {hop.packet.outer ? (
+                  <span className="block text-cyan-700 dark:text-cyan-400">
+                    outer {hop.packet.outer.src} → {hop.packet.outer.dst}
+                  </span>
+                ) : null}
+              </td>
+              <td className="px-2 py-1 font-mono break-words">{hop.rule ?? ''}</td>
+            </tr>
+          );
+        })}
+      </tbody>
+    </table>
+  );
+}

@@ -1,0 +1,77 @@
+/**
+ * Wires the animation player to the store and the canvas: a new trace is loaded and played, the
+ * player's discrete steps go to the store, and its frames go straight to the canvas overlay
+ * (never through React state).
+ */
+import { useLayoutEffect, useRef } from 'react';
+import { createPlayer } from '../../animation/player';
+import type { Player } from '../../animation/player';
+import { browserClock } from '../../animation/ticker';
+import { frameAt, routesFor } from '../../animation/sprites';
+import type { Point } from '../../animation/sprites';
+import type { ClusterCanvas } from '../../canvas/createClusterCanvas';
+import type { VizStore } from '../../store/createVizStore';
+import { stepPhase } from '../../sim';
+import type { Hop } from '../../sim';
+
+/**
+ * @param getCanvas reads the live canvas; a getter because the canvas (a child) is created before
+ * this hook's effect runs and may be recreated independently.
+ */
+export function usePlayback(store: VizStore, getCanvas: () => ClusterCanvas | null): React.RefObject<Player | null> {
+  const ref = useRef<Player | null>(null);
+  const getCanvasRef = useRef(getCanvas);
+  getCanvasRef.current = getCanvas;
+  useLayoutEffect(
+    function createPlayback() {
+      // Polylines between hops, recomputed only when the trace or the drawing changes.
+      let routes: Point[][] = [];
+      let routesKey: [unknown, unknown] = [null, null];
+      const routesNow = (c: ClusterCanvas, steps: readonly Hop[]): Point[][] => {
+        const geometry = c.geometry();
+        if (routesKey[0] !== geometry || routesKey[1] !== steps) {
+          routes = routesFor(steps, geometry);
+          routesKey = [geometry, steps];
+        }
+        return routes;
+      };
+      const player = createPlayer(
+        {
+          onFrame(pos) {
+            const canvas = getCanvasRef.current();
+            if (!canvas) return;
+            const s = store.getState();
+            const trace = s.trace;
+            if (!trace || s.steps.length === 0) {
+              canvas.drawPackets([]);
+              return;
+            }
+            const frame = frameAt(s.steps, routesNow(canvas, s.steps), (i) => stepPhase(trace, i), pos.step, pos.progress);
+            canvas.drawPackets(frame ? [frame] : []);
+          },
+          onStep(step, playing) {
+            store.getState().setPlayback(step, playing);
+          },
+        },
+        browserClock(),
+      );
+      player.setSpeed(store.getState().speed);
+      const unsubscribe = store.subscribe((s, prev) => {
+        if (s.speed !== prev.speed) player.setSpeed(s.speed);
+        if (s.steps !== prev.steps) {
+          player.load(s.steps);
+          if (s.steps.length > 0) player.play();
+          else getCanvasRef.current()?.drawPackets([]);
+        }
+      });
+      ref.current = player;
+      return () => {
+        unsubscribe();
+        player.destroy();
+        ref.current = null;
+      };
+    },
+    [store],
+  );
+  return ref;
+}
