@@ -4,9 +4,10 @@
  * nodes, as the CNI plugin wires it (k8s-networking.md sections 1 to 3, 11 and 12).
  */
 import { containerId, deviceId, nodeId, podEth0Id, vethId, wireId } from '../model/ids';
-import { cidrContains, formatIPv4, parseCidr, parseIPv4 } from '../model/ip';
+import { cidrContains, formatIPv4 } from '../model/ip';
 import type { Cidr } from '../model/ip';
-import { deviceIP, deviceOf, lookup } from '../model/lookup';
+import { deviceOf, lookup } from '../model/lookup';
+import { deviceIP, parseCidr, parseIPv4 } from './memo';
 import type { Cluster, ClusterNode, Pod } from '../model/types';
 import type { Nat } from '../trace/types';
 import type { PathWriter } from './pathWriter';
@@ -75,10 +76,16 @@ export function calicoBlock(cluster: Cluster, node: ClusterNode): Cidr {
 const cidrText = (c: Cidr): string => `${formatIPv4(c.base)}/${c.prefix}`;
 
 /** The /24 the node's eth0 sits in: Calico's CrossSubnet and the underlay routes use it. */
+const underlayNets = new WeakMap<ClusterNode, string>();
 function underlayNet(node: ClusterNode): string {
-  const eth0 = deviceOf(node, 'eth0')?.address ?? `${node.internalIP}/24`;
-  const cidr = parseCidr(eth0);
-  return cidr ? cidrText(cidr) : eth0;
+  let net = underlayNets.get(node);
+  if (net === undefined) {
+    const eth0 = deviceOf(node, 'eth0')?.address ?? `${node.internalIP}/24`;
+    const cidr = parseCidr(eth0);
+    net = cidr ? cidrText(cidr) : eth0;
+    underlayNets.set(node, net);
+  }
+  return net;
 }
 
 /** The address a packet to this namespace is sent to. */
@@ -235,7 +242,7 @@ export function leavePod(w: PathWriter, cluster: Cluster, src: Pod, peer: Pod | 
       `A Calico pod has a single route: everything goes to the gateway ${CALICO_GATEWAY}, an address no interface really holds.`,
       `default via ${CALICO_GATEWAY} dev eth0`,
     );
-    w.packet.eth = { src: src.mac, dst: CALICO_VETH_MAC };
+    w.update({ eth: { src: src.mac, dst: CALICO_VETH_MAC } });
     w.hop(
       'arp',
       eth0,
@@ -262,7 +269,7 @@ export function leavePod(w: PathWriter, cluster: Cluster, src: Pod, peer: Pod | 
       `A Cilium pod has a /32 address and sends everything to its gateway ${router}, the node's cilium_host address.`,
       `default via ${router} dev eth0 mtu ${src.mtu}`,
     );
-    w.packet.eth = { src: src.mac, dst: lxcMac };
+    w.update({ eth: { src: src.mac, dst: lxcMac } });
     w.hop(
       'arp',
       eth0,
@@ -290,7 +297,7 @@ export function leavePod(w: PathWriter, cluster: Cluster, src: Pod, peer: Pod | 
       `${dstIP} is in the pod's own subnet ${node.podCIDR}, so the pod sends it straight out of eth0 without a gateway.`,
       `${node.podCIDR} dev eth0 proto kernel scope link src ${src.ip}`,
     );
-    w.packet.eth = { src: src.mac, dst: mac };
+    w.update({ eth: { src: src.mac, dst: mac } });
     w.hop(
       'arp',
       eth0,
@@ -308,7 +315,7 @@ export function leavePod(w: PathWriter, cluster: Cluster, src: Pod, peer: Pod | 
       inCluster ? `${cluster.settings.podSubnet} via ${gateway} dev eth0` : `default via ${gateway} dev eth0`,
     );
     const cni0 = deviceOf(node, 'cni0');
-    w.packet.eth = { src: src.mac, dst: cni0?.mac ?? '' };
+    w.update({ eth: { src: src.mac, dst: cni0?.mac ?? '' } });
     w.hop('arp', eth0, src.node, `The pod resolves its gateway ${gateway} to cni0's MAC address.`, `${gateway} dev eth0 lladdr ${cni0?.mac ?? ''} REACHABLE`);
   }
   w.hop(
@@ -325,7 +332,7 @@ export function enterPod(w: PathWriter, cluster: Cluster, dst: Pod, fromBridge: 
   const node = lookup(cluster).nodeByName.get(dst.node) as ClusterNode;
   const cni0 = deviceOf(node, 'cni0');
   if (fromBridge === 'routed') {
-    w.packet.eth = { src: cni0?.mac ?? '', dst: dst.mac };
+    w.update({ eth: { src: cni0?.mac ?? '', dst: dst.mac } });
     w.hop(
       'arp',
       deviceId(dst.node, 'cni0'),
@@ -356,7 +363,7 @@ export function enterPod(w: PathWriter, cluster: Cluster, dst: Pod, fromBridge: 
 
 /** Calico: the host's /32 route to the pod, ARP on its cali veth, and the veth into the pod. */
 function enterCalicoPod(w: PathWriter, dst: Pod): void {
-  w.packet.eth = { src: CALICO_VETH_MAC, dst: dst.mac };
+  w.update({ eth: { src: CALICO_VETH_MAC, dst: dst.mac } });
   const veth = vethId(dst.node, dst.namespace, dst.name);
   w.hop('arp', veth, dst.node, `${dst.node} resolves ${dst.ip} on ${dst.veth ?? ''} to ${dst.name}'s MAC address.`, `${dst.ip} dev ${dst.veth ?? ''} lladdr ${dst.mac} REACHABLE`);
   w.hop('veth', veth, dst.node, `The frame crosses the veth pair from ${dst.veth ?? ''} into ${dst.name}'s network namespace.`, `${dst.veth ?? ''}@if3 (veth peer of ${podKey(dst)} eth0)`);
@@ -365,7 +372,7 @@ function enterCalicoPod(w: PathWriter, dst: Pod): void {
 /** Cilium: eBPF hands the packet to the pod's lxc veth without the host's routing or bridge. */
 function enterCiliumPod(w: PathWriter, cluster: Cluster, dst: Pod, from: string, forwarded = true): void {
   if (forwarded) w.routed();
-  w.packet.eth = { src: hostVethMac(cluster, dst), dst: dst.mac };
+  w.update({ eth: { src: hostVethMac(cluster, dst), dst: dst.mac } });
   w.hop(
     'veth',
     vethId(dst.node, dst.namespace, dst.name),
@@ -438,7 +445,7 @@ function postrouting(w: PathWriter, ctx: WalkContext, node: ClusterNode, dev: st
   const devIP = dev === 'eth0' ? node.internalIP : (deviceIP(node, dev) ?? node.internalIP);
   const before = { src: w.packet.src, dst: w.packet.dst };
   const port = w.packet.protocol === 'icmp' ? null : ctx.ephemeralPort();
-  w.packet.src = port === null ? devIP : `${devIP}:${port}`;
+  w.update({ src: port === null ? devIP : `${devIP}:${port}` });
   const nat: Nat = { type: 'MASQUERADE', before, after: { src: w.packet.src, dst: w.packet.dst } };
   ctx.snat = { node, nat };
   w.hop('netfilter', nodeId(node.name), node.name, text, rule, nat);
@@ -482,8 +489,12 @@ function nodeToLocalPod(w: PathWriter, ctx: WalkContext, node: ClusterNode, dst:
 }
 
 /** The outer packet leaves through eth0, crosses the underlay, and arrives at the other node's eth0. */
-function underlay(w: PathWriter, src: ClusterNode, dst: ClusterNode, what: string, arrival: { text: string; rule: string }): void {
-  w.hop('route', deviceId(src.name, 'eth0'), src.name, `The ${what} leaves ${src.name} through eth0 towards ${dst.internalIP} on the node network.`, underlayRoute(src, dst));
+function underlay(w: PathWriter, src: ClusterNode, dst: ClusterNode, what: string, arrival: { text: string; rule: string }, tunneled: boolean): void {
+  // A tunnel's outer packet is routed here for the first time; a plain one was routed already,
+  // so what eth0 adds is the neighbour entry of the next hop.
+  const sameNet = underlayNet(src) === underlayNet(dst);
+  const rule = tunneled || !sameNet ? underlayRoute(src, dst) : `${dst.internalIP} dev eth0 lladdr ${deviceOf(dst, 'eth0')?.mac ?? ''} REACHABLE`;
+  w.hop('route', deviceId(src.name, 'eth0'), src.name, `The ${what} leaves ${src.name} through eth0 towards ${dst.internalIP} on the node network.`, rule);
   w.hop('wire', wireId(src.name, dst.name), null, `The ${what} crosses the underlay from ${src.name} (${src.internalIP}) to ${dst.name} (${dst.internalIP}).`);
   w.hop('route', deviceId(dst.name, 'eth0'), dst.name, arrival.text, arrival.rule);
 }
@@ -607,9 +618,9 @@ function crossNode(w: PathWriter, ctx: WalkContext, src: ClusterNode, dst: Clust
   const innerSrc = w.packet.src;
   const innerDst = w.packet.dst;
   if (t !== null) encap(w, ctx, src, dst, t);
-  else w.packet.eth = { src: deviceOf(src, 'eth0')?.mac ?? '', dst: deviceOf(dst, 'eth0')?.mac ?? '' };
+  else w.update({ eth: { src: deviceOf(src, 'eth0')?.mac ?? '', dst: deviceOf(dst, 'eth0')?.mac ?? '' } });
   const what = t === null ? 'packet' : t.kind === 'ipip' ? 'IP-in-IP packet' : t.kind === 'geneve' ? 'Geneve packet' : 'VXLAN packet';
-  underlay(w, src, dst, what, arrivalOnEth0(dst, t, toHost, natReply, cni.kind === 'cilium' && !toHost));
+  underlay(w, src, dst, what, arrivalOnEth0(dst, t, toHost, natReply, cni.kind === 'cilium' && !toHost), t !== null);
   if (t !== null) decap(w, ctx, dst, t, innerSrc, innerDst);
   return t;
 }
@@ -714,7 +725,7 @@ export function walkNatReply(w: PathWriter, ctx: WalkContext, from: Netns, clien
   const node = snat.node;
   walk(w, ctx, from, { kind: 'host', node, ip: ipOf(snat.nat.after.src) }, true);
   const before = { src: w.packet.src, dst: w.packet.dst };
-  w.packet.dst = snat.nat.before.src;
+  w.update({ dst: snat.nat.before.src });
   w.hop(
     'conntrack',
     nodeId(node.name),

@@ -27,12 +27,25 @@ export type Destination =
   | { kind: 'node'; node: ClusterNode; port: number | null }
   | { kind: 'ip'; ip: string; port: number | null };
 
+const podRefs = new WeakMap<Cluster, Map<string, Pod>>();
+const MAX_POD_REFS = 10_000;
+
+/** `pod/<ns>/<name>` or `pod/<name>` (default namespace); found pods are remembered per cluster. */
 function findPod(cluster: Cluster, text: string, field: 'from' | 'to'): Pod {
+  let refs = podRefs.get(cluster);
+  if (!refs) {
+    refs = new Map();
+    podRefs.set(cluster, refs);
+  }
+  const known = refs.get(text);
+  if (known) return known;
   const rest = text.slice('pod/'.length);
   const parts = rest.split('/');
   const [ns, name] = parts.length === 1 ? ['default', parts[0]] : [parts[0], parts.slice(1).join('/')];
   const pod = lookup(cluster).podByKey.get(`${ns}/${name}`);
   if (!pod) throw new TraceRequestError(`${field}: no pod ${ns}/${name} in this cluster`, field);
+  if (refs.size >= MAX_POD_REFS) refs.clear();
+  refs.set(text, pod);
   return pod;
 }
 
