@@ -91,6 +91,12 @@ export interface WorkloadSpec {
   name: string;
   replicas?: number;
   template: PodTemplateSpec;
+  /**
+   * false when the input listed this workload's pods itself (as `kubectl get -A` prints a Deployment
+   * and its pods): they are in `workloads` as Pod entries owned by it, so the template is not
+   * expanded again. Default true.
+   */
+  expand?: boolean;
 }
 
 export interface ServicePortSpec {
@@ -138,11 +144,14 @@ export interface ClusterSpec {
 export class ClusterBuildError extends Error {
   readonly object: string;
   readonly field: string;
+  /** the message without the object and field in front */
+  readonly detail: string;
   constructor(message: string, object: string, field: string) {
     super(`${object}: ${field}: ${message}`);
     this.name = 'ClusterBuildError';
     this.object = object;
     this.field = field;
+    this.detail = message;
   }
 }
 
@@ -211,17 +220,36 @@ function hostVethName(settings: ClusterSettings, key: string): string {
 }
 
 /**
- * The pod address range a node allocates from and the first index host-local (or the CNI's IPAM)
- * hands out: flannel and Cilium use the node's podCIDR with the gateway at .1 and pods from .2;
- * Calico carves /26 blocks out of the pool, with the tunnel address first.
+ * Calico's IPAM: the pool is cut into blocks (/26 by default) and a node claims a block when it
+ * needs addresses, another one when its blocks are full. Blocks are handed out in order, so node N
+ * (in registration order) gets the N-th block, like the /24 podCIDRs. Calico uses every address of
+ * a block (no network or broadcast address is kept back) and gives the first one to the node's
+ * tunnel device (tunl0 or vxlan.calico).
  */
-function nodePodRange(settings: ClusterSettings, node: ClusterNode, index: number): { range: Cidr; first: number } {
-  const cni = settings.cni;
-  if (cni.kind === 'calico') {
-    const pool = mustCidr(settings.podSubnet, 'settings', 'podSubnet');
-    const blockSize = 2 ** (32 - cni.blockSize);
-    return { range: { base: (pool.base + index * blockSize) >>> 0, prefix: cni.blockSize }, first: 1 };
+class CalicoBlocks {
+  private readonly pool: Cidr;
+  private readonly prefix: number;
+  private next = 0;
+  constructor(pool: Cidr, prefix: number) {
+    this.pool = pool;
+    this.prefix = prefix;
   }
+  claim(node: string): Cidr {
+    const size = 2 ** (32 - this.prefix);
+    if ((this.next + 1) * size > cidrSize(this.pool)) {
+      throw new ClusterBuildError(`the IP pool ${formatCidr(this.pool)} has no free /${this.prefix} block left for node ${node}`, 'IPPool', 'spec.cidr');
+    }
+    return { base: (this.pool.base + this.next++ * size) >>> 0, prefix: this.prefix };
+  }
+}
+
+/**
+ * The pod address range a node allocates from and the first index its IPAM hands out: flannel and
+ * Cilium use the node's podCIDR with the gateway at .1 and pods from .2 (host-local); Calico takes
+ * a block from the pool, with the tunnel address at index 0 and pods from index 1.
+ */
+function nodePodRange(node: ClusterNode, blocks: CalicoBlocks | null): { range: Cidr; first: number } {
+  if (blocks) return { range: blocks.claim(node.name), first: 1 };
   return { range: mustCidr(node.podCIDR, `Node ${node.name}`, 'spec.podCIDR'), first: 2 };
 }
 
@@ -291,6 +319,8 @@ function buildNodes(specs: readonly NodeSpec[], settings: ClusterSettings): Clus
     );
   }
   const taken = new Set(specs.map((s) => s.podCIDR).filter((c): c is string => Boolean(c)));
+  const takenIPs = new Set(specs.map((s) => s.internalIP).filter((c): c is string => Boolean(c)));
+  const firstIP = parseIPv4('192.168.10.10') as number;
   let next = 0;
   const names = new Set<string>();
   return specs.map((spec, i) => {
@@ -305,7 +335,14 @@ function buildNodes(specs: readonly NodeSpec[], settings: ClusterSettings): Clus
       } while (taken.has(podCIDR));
       taken.add(podCIDR);
     }
-    const internalIP = spec.internalIP ?? formatIPv4((parseIPv4('192.168.10.10') ?? 0) + i);
+    let internalIP = spec.internalIP;
+    if (internalIP === undefined) {
+      // A node without an address gets the next free one after the reference cluster's 192.168.10.10.
+      let candidate = firstIP + i;
+      while (takenIPs.has(formatIPv4(candidate))) candidate++;
+      internalIP = formatIPv4(candidate);
+      takenIPs.add(internalIP);
+    }
     if (parseIPv4(internalIP) === null) {
       throw new ClusterBuildError(`InternalIP "${internalIP}" is not an IPv4 address`, `Node ${spec.name}`, 'status.addresses');
     }
@@ -324,10 +361,13 @@ function buildNodes(specs: readonly NodeSpec[], settings: ClusterSettings): Clus
 interface IpamState {
   range: Cidr;
   next: number;
+  first: number;
   used: Set<number>;
+  /** every range the node has allocated from (Calico claims more blocks as they fill up) */
+  ranges: Cidr[];
 }
 
-function buildContainers(specs: readonly ContainerSpec[]): { containers: Container[]; allReady: boolean } {
+function buildContainers(specs: readonly ContainerSpec[], hostNetwork: boolean): { containers: Container[]; allReady: boolean } {
   const bound = new Map<string, string>();
   let allReady = true;
   const containers = specs.map((spec): Container => {
@@ -335,7 +375,8 @@ function buildContainers(specs: readonly ContainerSpec[]): { containers: Contain
       name: p.name ?? null,
       containerPort: p.containerPort,
       protocol: p.protocol ?? 'tcp',
-      hostPort: p.hostPort ?? null,
+      // API defaulting: on the host network a container port is a host port (k8s-networking.md 11).
+      hostPort: p.hostPort ?? (hostNetwork ? p.containerPort : null),
     }));
     const listening: ContainerPort[] = [];
     let problem: string | null = null;
@@ -366,11 +407,14 @@ export function buildCluster(spec: ClusterSpec = {}): Cluster {
   const nodeSpecs = spec.nodes && spec.nodes.length > 0 ? spec.nodes : DEFAULT_NODES;
   const baseNodes = buildNodes(nodeSpecs, settings);
   const ipam = new Map<string, IpamState>();
-  const nodes = baseNodes.map((node, i) => {
-    const { range, first } = nodePodRange(settings, node, i);
-    ipam.set(node.name, { range, next: first, used: new Set() });
+  const blocks =
+    settings.cni.kind === 'calico' ? new CalicoBlocks(mustCidr(settings.podSubnet, 'ClusterConfiguration', 'networking.podSubnet'), settings.cni.blockSize) : null;
+  const nodesWithDevices = baseNodes.map((node) => {
+    const { range, first } = nodePodRange(node, blocks);
+    ipam.set(node.name, { range, next: first, first, used: new Set(), ranges: [range] });
     return { ...node, devices: nodeDevices(settings, node, range) };
   });
+  const nodes: ClusterNode[] = nodesWithDevices;
   const nodeByName = new Map(nodes.map((n) => [n.name, n]));
   const addSystem = spec.addSystemObjects ?? true;
 
@@ -379,8 +423,15 @@ export function buildCluster(spec: ClusterSpec = {}): Cluster {
   const has = (list: readonly { namespace?: string; name: string }[], ns: string, name: string): boolean =>
     list.some((o) => (o.namespace ?? DEFAULT_NS) === ns && o.name === name);
   if (addSystem) {
+    // Cluster DNS is there when the input has CoreDNS under any name (kubectl output lists its pods,
+    // labelled k8s-app=kube-dns, without the Deployment) or names the kube-dns Service.
+    const hasDnsPods = workloads.some((w) => {
+      if ((w.namespace ?? DEFAULT_NS) !== SYSTEM_NS) return false;
+      const labels = w.kind === 'Pod' ? w.labels : w.template.labels;
+      return labels?.['k8s-app'] === 'kube-dns';
+    });
     // kubeadm installs CoreDNS right after `kubeadm init`, so it comes first.
-    if (!has(workloads, SYSTEM_NS, 'coredns') && !has(services, SYSTEM_NS, 'kube-dns')) workloads.unshift(COREDNS);
+    if (!hasDnsPods && !has(workloads, SYSTEM_NS, 'coredns') && !has(services, SYSTEM_NS, 'kube-dns')) workloads.unshift(COREDNS);
     if (!has(services, SYSTEM_NS, 'kube-dns')) services.unshift(KUBE_DNS);
     if (!has(services, DEFAULT_NS, 'kubernetes')) services.unshift(KUBERNETES_SVC);
   }
@@ -396,7 +447,12 @@ export function buildCluster(spec: ClusterSpec = {}): Cluster {
 
   const pods: Pod[] = [];
   const podCountByNode = new Map<string, number>(nodes.map((n) => [n.name, 0]));
+  /** owner -> node -> pods, so that spreading stays linear in the number of pods */
+  const ownerCount = new Map<string, Map<string, number>>();
   const mtu = podMtu(settings);
+  const readyWorkers = nodes.filter((n) => n.role === 'worker' && n.ready);
+  const readyControlPlanes = nodes.filter((n) => n.role === 'control-plane' && n.ready);
+  const readyNodes = nodes.filter((n) => n.ready);
 
   const schedule = (template: PodTemplateSpec, owner: string | null, podName: string): string => {
     if (template.nodeName) {
@@ -405,17 +461,16 @@ export function buildCluster(spec: ClusterSpec = {}): Cluster {
       }
       return template.nodeName;
     }
-    const workers = nodes.filter((n) => n.role === 'worker' && n.ready);
-    const controlPlanes = nodes.filter((n) => n.role === 'control-plane' && n.ready);
     // CoreDNS lands on the control plane: it is the only node when kubeadm init schedules it.
-    let candidates = template.tolerateControlPlane && controlPlanes.length > 0 ? controlPlanes : workers;
-    if (candidates.length === 0) candidates = nodes.filter((n) => n.ready);
+    let candidates = template.tolerateControlPlane && readyControlPlanes.length > 0 ? readyControlPlanes : readyWorkers;
+    if (candidates.length === 0) candidates = readyNodes;
     if (candidates.length === 0) throw new ClusterBuildError('no node is Ready to run pods', `Pod ${podName}`, 'spec.nodeName');
     // Spread: fewest pods of the same owner first, then fewest pods, then name order.
     let best = candidates[0] as ClusterNode;
     let bestKey: [number, number] = [Infinity, Infinity];
+    const byNode = owner === null ? undefined : ownerCount.get(owner);
     for (const node of candidates) {
-      const sameOwner = owner === null ? 0 : pods.filter((p) => p.owner === owner && p.node === node.name).length;
+      const sameOwner = byNode?.get(node.name) ?? 0;
       const key: [number, number] = [sameOwner, podCountByNode.get(node.name) ?? 0];
       if (key[0] < bestKey[0] || (key[0] === bestKey[0] && key[1] < bestKey[1])) {
         best = node;
@@ -427,16 +482,29 @@ export function buildCluster(spec: ClusterSpec = {}): Cluster {
 
   const allocate = (nodeName: string, podName: string): string => {
     const state = ipam.get(nodeName) as IpamState;
-    const size = cidrSize(state.range);
-    for (let tries = 0; tries < size; tries++) {
-      if (state.next >= size - 1) state.next = settings.cni.kind === 'calico' ? 1 : 2;
-      const ip = nthAddress(state.range, state.next++);
-      if (!state.used.has(ip)) {
-        state.used.add(ip);
-        return formatIPv4(ip);
+    for (;;) {
+      const size = cidrSize(state.range);
+      // host-local stops before the broadcast address; a Calico block has none.
+      const end = blocks ? size : size - 1;
+      for (let tries = 0; tries < size; tries++) {
+        if (state.next >= end) {
+          if (blocks) break;
+          state.next = state.first;
+        }
+        const ip = nthAddress(state.range, state.next++);
+        if (!state.used.has(ip)) {
+          state.used.add(ip);
+          return formatIPv4(ip);
+        }
       }
+      if (!blocks) {
+        throw new ClusterBuildError(`node ${nodeName} has no free pod IP left in ${formatCidr(state.range)}`, `Pod ${podName}`, 'status.podIP');
+      }
+      // Calico: the block is full, so the node claims another one and allocates from its start.
+      state.range = blocks.claim(nodeName);
+      state.ranges.push(state.range);
+      state.next = 0;
     }
-    throw new ClusterBuildError(`node ${nodeName} has no free pod IP left in ${formatCidr(state.range)}`, `Pod ${podName}`, 'status.podIP');
   };
 
   const addPod = (p: PodSpec, owner: string | null): void => {
@@ -448,7 +516,7 @@ export function buildCluster(spec: ClusterSpec = {}): Cluster {
     if (hostNetwork) ip = nodeObj.internalIP;
     else if (p.ip && p.nodeName) ip = p.ip;
     else ip = allocate(node, `${namespace}/${p.name}`);
-    const { containers, allReady } = buildContainers(p.containers);
+    const { containers, allReady } = buildContainers(p.containers, hostNetwork);
     const key = `${namespace}/${p.name}`;
     pods.push({
       namespace,
@@ -466,6 +534,11 @@ export function buildCluster(spec: ClusterSpec = {}): Cluster {
       mtu: hostNetwork ? settings.underlayMtu : mtu,
     });
     podCountByNode.set(node, (podCountByNode.get(node) ?? 0) + 1);
+    if (owner !== null) {
+      let byNode = ownerCount.get(owner);
+      if (!byNode) ownerCount.set(owner, (byNode = new Map()));
+      byNode.set(node, (byNode.get(node) ?? 0) + 1);
+    }
   };
 
   for (const w of workloads) {
@@ -473,30 +546,45 @@ export function buildCluster(spec: ClusterSpec = {}): Cluster {
       addPod(w, w.owner ?? null);
       continue;
     }
+    if (w.expand === false) continue;
     const namespace = w.namespace ?? DEFAULT_NS;
     const owner = `${w.kind}/${w.name}`;
-    if (w.kind === 'DaemonSet') {
-      for (const node of nodes) {
-        if (node.role === 'control-plane' && !w.template.tolerateControlPlane) continue;
-        addPod({ ...w.template, namespace, name: `${w.name}-${k8sSuffix(`${namespace}/${w.name}/${node.name}`, 5)}`, nodeName: node.name }, owner);
+    try {
+      if (w.kind === 'DaemonSet') {
+        for (const node of nodes) {
+          if (node.role === 'control-plane' && !w.template.tolerateControlPlane) continue;
+          addPod({ ...w.template, namespace, name: `${w.name}-${k8sSuffix(`${namespace}/${w.name}/${node.name}`, 5)}`, nodeName: node.name }, owner);
+        }
+        continue;
       }
-      continue;
-    }
-    const replicas = w.replicas ?? 1;
-    const templateHash = k8sSuffix(`${namespace}/${w.name}/template`, 10);
-    for (let i = 0; i < replicas; i++) {
-      let name: string;
-      if (w.kind === 'StatefulSet') name = `${w.name}-${i}`;
-      else if (w.kind === 'Deployment') name = `${w.name}-${templateHash}-${k8sSuffix(`${namespace}/${w.name}/${i}`, 5)}`;
-      else name = `${w.name}-${k8sSuffix(`${namespace}/${w.name}/${i}`, 5)}`;
-      addPod({ ...w.template, namespace, name }, owner);
+      const replicas = w.replicas ?? 1;
+      const templateHash = k8sSuffix(`${namespace}/${w.name}/template`, 10);
+      for (let i = 0; i < replicas; i++) {
+        let name: string;
+        if (w.kind === 'StatefulSet') name = `${w.name}-${i}`;
+        else if (w.kind === 'Deployment') name = `${w.name}-${templateHash}-${k8sSuffix(`${namespace}/${w.name}/${i}`, 5)}`;
+        else name = `${w.name}-${k8sSuffix(`${namespace}/${w.name}/${i}`, 5)}`;
+        addPod({ ...w.template, namespace, name }, owner);
+      }
+    } catch (error) {
+      // A pod the builder made from a template: the workload is what the user can fix.
+      if (!(error instanceof ClusterBuildError) || !error.object.startsWith('Pod ')) throw error;
+      const field = error.field.startsWith('spec.') ? `spec.template.${error.field}` : 'spec.template';
+      throw new ClusterBuildError(error.detail, `${w.kind} ${namespace}/${w.name}`, field);
     }
   }
 
   const builtServices = buildServices(services, settings);
-  const endpoints = builtServices.map((svc) => buildEndpoints(svc, pods, spec.endpoints, nodes));
+  const podsByNamespace = new Map<string, Pod[]>();
+  for (const pod of pods) {
+    const list = podsByNamespace.get(pod.namespace);
+    if (list) list.push(pod);
+    else podsByNamespace.set(pod.namespace, [pod]);
+  }
+  const endpoints = builtServices.map((svc) => buildEndpoints(svc, podsByNamespace.get(svc.namespace) ?? [], spec.endpoints, nodes));
   const namespaces = [...new Set([...(spec.namespaces ?? []), DEFAULT_NS, SYSTEM_NS, ...pods.map((p) => p.namespace), ...builtServices.map((s) => s.namespace)])].sort();
-  return { settings, nodes, pods, services: builtServices, endpoints, namespaces, extras: spec.extras ?? [] };
+  const finalNodes = nodes.map((node) => ({ ...node, podRanges: (ipam.get(node.name) as IpamState).ranges.map(formatCidr) }));
+  return { settings, nodes: finalNodes, pods, services: builtServices, endpoints, namespaces, extras: spec.extras ?? [] };
 }
 
 function buildServices(specs: readonly ServiceSpec[], settings: ClusterSettings): Service[] {
@@ -504,10 +592,30 @@ function buildServices(specs: readonly ServiceSpec[], settings: ClusterSettings)
   const size = cidrSize(range);
   const usedIPs = new Set<number>();
   const usedNodePorts = new Set<number>();
+  const usedLbIPs = new Set<string>();
+  // Addresses and ports the input gives are taken first, and a clash is the API server's error.
+  const ipOwner = new Map<number, string>();
+  const portOwner = new Map<number, string>();
   for (const s of specs) {
+    const where = `Service ${s.namespace ?? DEFAULT_NS}/${s.name}`;
     const ip = s.clusterIP ? parseIPv4(s.clusterIP) : null;
-    if (ip !== null) usedIPs.add(ip);
-    for (const p of s.ports ?? []) if (p.nodePort) usedNodePorts.add(p.nodePort);
+    if (ip !== null && (s.type ?? 'ClusterIP') !== 'ExternalName') {
+      const other = ipOwner.get(ip);
+      if (other !== undefined) throw new ClusterBuildError(`spec.clusterIP ${s.clusterIP} is already allocated to ${other}`, where, 'spec.clusterIP');
+      ipOwner.set(ip, where);
+      usedIPs.add(ip);
+    }
+    (s.ports ?? []).forEach((p, i) => {
+      if (!p.nodePort) return;
+      if (p.nodePort < 30000 || p.nodePort > 32767) {
+        throw new ClusterBuildError(`nodePort ${p.nodePort} is outside the NodePort range 30000-32767`, where, `spec.ports[${i}].nodePort`);
+      }
+      const other = portOwner.get(p.nodePort);
+      if (other !== undefined) throw new ClusterBuildError(`nodePort ${p.nodePort} is already allocated to ${other}`, where, `spec.ports[${i}].nodePort`);
+      portOwner.set(p.nodePort, where);
+      usedNodePorts.add(p.nodePort);
+    });
+    if (s.loadBalancerIP) usedLbIPs.add(s.loadBalancerIP);
   }
   // The apiserver allocates dynamically from the upper band of the range (KEP-3070): the first
   // min(max(16, size/16), 256) addresses are kept for static assignment like kube-dns's .10.
@@ -550,14 +658,21 @@ function buildServices(specs: readonly ServiceSpec[], settings: ClusterSettings)
       return { name: p.name ?? null, protocol: p.protocol ?? 'tcp', port: p.port, targetPort: p.targetPort ?? p.port, nodePort };
     });
     let loadBalancerIP = s.loadBalancerIP ?? null;
-    if (type === 'LoadBalancer' && loadBalancerIP === null) loadBalancerIP = `198.51.100.${lbNext++}`;
+    if (type === 'LoadBalancer' && loadBalancerIP === null) {
+      // The cloud's load balancers get addresses from a documentation range, in creation order.
+      while (lbNext < 255 && usedLbIPs.has(`198.51.100.${lbNext}`)) lbNext++;
+      if (lbNext >= 255) throw new ClusterBuildError('no LoadBalancer address is left in 198.51.100.0/24', where, 'status.loadBalancer');
+      loadBalancerIP = `198.51.100.${lbNext++}`;
+      usedLbIPs.add(loadBalancerIP);
+    }
     return {
       namespace,
       name: s.name,
       type,
       clusterIP,
       ports,
-      selector: s.selector === undefined ? {} : s.selector,
+      // No selector, or an empty one (the API drops `{}`), means endpoints managed by hand.
+      selector: s.selector && Object.keys(s.selector).length > 0 ? s.selector : null,
       externalTrafficPolicy: s.externalTrafficPolicy ?? 'Cluster',
       internalTrafficPolicy: s.internalTrafficPolicy ?? 'Cluster',
       sessionAffinity: s.sessionAffinity ?? 'None',

@@ -57,6 +57,12 @@ export interface ClusterNode {
   readonly ready: boolean;
   readonly devices: readonly Device[];
   readonly labels: Readonly<Record<string, string>>;
+  /**
+   * The ranges this node's pods take addresses from: its podCIDR with host-local (flannel, Cilium),
+   * the /26 blocks it claimed from the IP pool with Calico (a second block once the first is full).
+   * Set by `buildCluster`.
+   */
+  readonly podRanges?: readonly string[];
 }
 
 export interface ContainerPort {
