@@ -1,0 +1,306 @@
+/**
+ * Cluster-wide settings from the objects real clusters are configured with (k8s-networking.md 0 and
+ * 3): kubeadm's ClusterConfiguration, KubeProxyConfiguration, flannel's ConfigMap and DaemonSet
+ * arguments, a Calico IPPool, Cilium's ConfigMap, and the kube-network-policies DaemonSet.
+ * Anything not given keeps kubeadm's defaults (DEFAULT_SETTINGS in the builder).
+ */
+import { parseCidr } from '../model/ip';
+import type { ClusterSettings, CniConfig, ProxyMode } from '../model/types';
+import type { ImportLimits } from './limits';
+import { parseYamlStream, yamlValue } from './parse';
+import type { Path, Problems, RawObject } from './problems';
+import { Fields, isRecord } from './read';
+
+/** An object that said something, for blaming it later. */
+export interface Where {
+  object: RawObject;
+  label: string;
+  /** where the setting sits inside the object (`data.ClusterConfiguration` for an embedded one) */
+  prefix: Path;
+}
+
+type Mode = 'Always' | 'CrossSubnet' | 'Never';
+const MODES: readonly Mode[] = ['Always', 'CrossSubnet', 'Never'];
+
+interface Said<T> {
+  value: T;
+  where: Where;
+  field: Path;
+}
+
+/** The IPv4 member of a possibly dual-stack, comma-separated CIDR list. */
+function ipv4Cidr(f: Fields, path: Path, separator: RegExp = /,/): string | undefined {
+  const text = f.str(path);
+  if (text === undefined || text.trim() === '') return undefined;
+  const v4 = text.split(separator).map((s) => s.trim()).find((s) => s.includes('.'));
+  if (v4 === undefined) return undefined;
+  if (parseCidr(v4) === null) {
+    f.error(path, `must be an IPv4 CIDR such as 10.244.0.0/16, not "${v4}"`);
+    return undefined;
+  }
+  return v4;
+}
+
+export class SettingsReader {
+  private readonly problems: Problems;
+  private readonly limits: ImportLimits;
+  private kubeadmPodSubnet?: Said<string>;
+  private serviceSubnet?: Said<string>;
+  private dnsDomain?: Said<string>;
+  private proxyMode?: Said<ProxyMode>;
+  private proxyClusterCIDR?: Said<string>;
+  private flannelNetwork?: Said<string>;
+  private flannelBackend?: Said<'vxlan' | 'host-gw'>;
+  private flannelIpMasq?: Said<boolean>;
+  private calico: Said<Extract<CniConfig, { kind: 'calico' }> & { cidr: string }>[] = [];
+  private cilium?: Said<Extract<CniConfig, { kind: 'cilium' }> & { clusterPool: string | null }>;
+  private kubeNetworkPolicies = false;
+  /** which object gave the pod and service subnets, for placing the builder's errors */
+  readonly blame = new Map<string, { where: Where; field: Path }>();
+
+  constructor(problems: Problems, limits: ImportLimits) {
+    this.problems = problems;
+    this.limits = limits;
+  }
+
+  private where(f: Fields, prefix: Path = []): Where {
+    return { object: f.object, label: f.label, prefix };
+  }
+
+  /**
+   * A configuration file embedded in a ConfigMap (kubeadm-config, kube-proxy): read with the same
+   * limits, its problems placed at the ConfigMap's data field.
+   */
+  private embedded(f: Fields, key: string, json: boolean): Fields | null {
+    const text = f.str(['data', key]);
+    if (text === undefined) return null;
+    let value: unknown;
+    if (json) {
+      try {
+        value = JSON.parse(text);
+      } catch (error) {
+        f.error(['data', key], `is not valid JSON: ${error instanceof Error ? error.message : String(error)}`);
+        return null;
+      }
+    } else {
+      const { docs, fatal } = parseYamlStream(text, this.limits, 1);
+      const doc = docs[0];
+      if (fatal || !doc || doc.errors.length > 0) {
+        f.error(['data', key], `is not valid YAML: ${fatal?.message ?? doc?.errors[0]?.message ?? 'empty'}`);
+        return null;
+      }
+      const read = yamlValue(doc, this.limits);
+      if ('error' in read) {
+        f.error(['data', key], read.error);
+        return null;
+      }
+      value = read.value;
+    }
+    if (!isRecord(value)) {
+      f.error(['data', key], 'must hold a map');
+      return null;
+    }
+    const outer = f.object;
+    const nested: RawObject = { value, source: outer.source, locate: () => outer.locate(['data', key]) };
+    const inner = new Fields(nested, `${f.label} data[${JSON.stringify(key)}]`, this.problems);
+    return inner;
+  }
+
+  /** kubeadm.k8s.io ClusterConfiguration: networking.podSubnet, serviceSubnet, dnsDomain. */
+  clusterConfiguration(f: Fields): void {
+    const where = this.where(f);
+    const podSubnet = ipv4Cidr(f, ['networking', 'podSubnet']);
+    if (podSubnet) this.kubeadmPodSubnet = { value: podSubnet, where, field: ['networking', 'podSubnet'] };
+    const serviceSubnet = ipv4Cidr(f, ['networking', 'serviceSubnet']);
+    if (serviceSubnet) this.serviceSubnet = { value: serviceSubnet, where, field: ['networking', 'serviceSubnet'] };
+    const dnsDomain = f.str(['networking', 'dnsDomain']);
+    if (dnsDomain) this.dnsDomain = { value: dnsDomain, where, field: ['networking', 'dnsDomain'] };
+  }
+
+  /** The kube-system/kubeadm-config ConfigMap, which holds the ClusterConfiguration kubeadm used. */
+  kubeadmConfigMap(f: Fields): void {
+    const inner = this.embedded(f, 'ClusterConfiguration', false);
+    if (inner) this.clusterConfiguration(inner);
+  }
+
+  /** kubeproxy.config.k8s.io/v1alpha1 KubeProxyConfiguration: mode (empty means iptables) and clusterCIDR. */
+  kubeProxyConfiguration(f: Fields): void {
+    const where = this.where(f);
+    const mode = f.oneOf(['mode'], ['', 'iptables', 'ipvs', 'nftables', 'kernelspace']);
+    if (mode === 'kernelspace') f.warn(['mode'], 'kernelspace is the Windows proxy mode; the simulation uses iptables');
+    if (mode !== undefined) this.proxyMode = { value: mode === '' || mode === 'kernelspace' ? 'iptables' : mode, where, field: ['mode'] };
+    const clusterCIDR = ipv4Cidr(f, ['clusterCIDR']);
+    if (clusterCIDR) this.proxyClusterCIDR = { value: clusterCIDR, where, field: ['clusterCIDR'] };
+  }
+
+  /** The kube-system/kube-proxy ConfigMap: config.conf is the KubeProxyConfiguration. */
+  kubeProxyConfigMap(f: Fields): void {
+    const inner = this.embedded(f, 'config.conf', false);
+    if (inner) this.kubeProxyConfiguration(inner);
+  }
+
+  /** flannel's kube-flannel-cfg: net-conf.json with Network and Backend.Type. */
+  flannelConfigMap(f: Fields): void {
+    const inner = this.embedded(f, 'net-conf.json', true);
+    const where = inner ? this.where(inner) : this.where(f, ['data', 'net-conf.json']);
+    if (!inner) {
+      // The ConfigMap alone says the CNI is flannel.
+      this.flannelBackend ??= { value: 'vxlan', where, field: [] };
+      return;
+    }
+    const network = ipv4Cidr(inner, ['Network']);
+    if (network) this.flannelNetwork = { value: network, where, field: ['Network'] };
+    const type = inner.str(['Backend', 'Type']) ?? 'vxlan';
+    let backend: 'vxlan' | 'host-gw' = 'vxlan';
+    if (type === 'host-gw') backend = 'host-gw';
+    else if (type !== 'vxlan') inner.warn(['Backend', 'Type'], `the flannel backend "${type}" is not simulated; the simulation uses vxlan`);
+    if (inner.bool(['Backend', 'DirectRouting'])) inner.warn(['Backend', 'DirectRouting'], 'DirectRouting is not simulated: every cross-node packet is encapsulated');
+    this.flannelBackend = { value: backend, where, field: ['Backend', 'Type'] };
+  }
+
+  /** flannel's DaemonSet: flanneld masquerades pod egress only with --ip-masq (k8s-networking.md 9). */
+  flannelDaemonSet(f: Fields): void {
+    const containers = f.list(['spec', 'template', 'spec', 'containers']) ?? [];
+    for (let i = 0; i < containers.length; i++) {
+      const words: string[] = [];
+      for (const field of ['command', 'args']) {
+        const list = f.list(['spec', 'template', 'spec', 'containers', i, field]) ?? [];
+        for (const w of list) if (typeof w === 'string') words.push(w);
+      }
+      if (!words.some((w) => w.includes('flanneld'))) continue;
+      let ipMasq = false;
+      for (const w of words) {
+        if (w === '--ip-masq' || w === '--ip-masq=true') ipMasq = true;
+        else if (w === '--ip-masq=false') ipMasq = false;
+      }
+      this.flannelIpMasq = { value: ipMasq, where: this.where(f), field: ['spec', 'template', 'spec', 'containers', i, 'args'] };
+      return;
+    }
+  }
+
+  /** kube-network-policies in kube-system: with it, flannel clusters enforce NetworkPolicy. */
+  networkPolicyController(): void {
+    this.kubeNetworkPolicies = true;
+  }
+
+  /** A Calico IPPool (crd.projectcalico.org/v1 or projectcalico.org/v3). Defaults per Calico's docs. */
+  calicoPool(f: Fields): void {
+    const cidrText = f.str(['spec', 'cidr'], true);
+    if (cidrText === undefined || !cidrText.includes('.')) return; // IPv6 pools are not simulated
+    const cidr = f.cidr(['spec', 'cidr']);
+    if (cidr === undefined || f.bool(['spec', 'disabled'])) return;
+    const ipipMode = f.oneOf(['spec', 'ipipMode'], MODES) ?? 'Never';
+    const vxlanMode = f.oneOf(['spec', 'vxlanMode'], MODES) ?? 'Never';
+    if (ipipMode !== 'Never' && vxlanMode !== 'Never') {
+      f.error(['spec', 'vxlanMode'], 'ipipMode and vxlanMode cannot both be enabled on one pool');
+      return;
+    }
+    const prefix = (parseCidr(cidr) as { prefix: number }).prefix;
+    const blockSize = f.int(['spec', 'blockSize'], 20, 32) ?? 26;
+    if (blockSize < prefix) {
+      f.error(['spec', 'blockSize'], `a /${blockSize} block does not fit in the pool ${cidr}`);
+      return;
+    }
+    const natOutgoing = f.bool(['spec', 'natOutgoing']) ?? false;
+    this.calico.push({ value: { kind: 'calico', ipipMode, vxlanMode, natOutgoing, blockSize, cidr }, where: this.where(f), field: ['spec', 'cidr'] });
+  }
+
+  /** kube-system/cilium-config: routing-mode, tunnel-protocol, kube-proxy-replacement, cluster-pool CIDR. */
+  ciliumConfigMap(f: Fields): void {
+    const data = f.stringMap(['data']) ?? {};
+    const get = (key: string): string | undefined => (Object.hasOwn(data, key) ? data[key]?.trim() : undefined);
+    let routingMode: 'tunnel' | 'native' = 'tunnel';
+    let tunnelProtocol: 'vxlan' | 'geneve' = 'vxlan';
+    const legacyTunnel = get('tunnel');
+    // Before Cilium 1.14 one key, `tunnel`, held both: vxlan, geneve or disabled (native routing).
+    if (legacyTunnel === 'disabled') routingMode = 'native';
+    else if (legacyTunnel === 'geneve') tunnelProtocol = 'geneve';
+    const mode = get('routing-mode');
+    if (mode === 'native' || mode === 'tunnel') routingMode = mode;
+    else if (mode !== undefined) f.error(['data', 'routing-mode'], `must be "tunnel" or "native", not "${mode}"`);
+    const protocol = get('tunnel-protocol');
+    if (protocol === 'vxlan' || protocol === 'geneve') tunnelProtocol = protocol;
+    else if (protocol !== undefined && protocol !== '') f.error(['data', 'tunnel-protocol'], `must be "vxlan" or "geneve", not "${protocol}"`);
+    const kpr = get('kube-proxy-replacement');
+    let kubeProxyReplacement = false;
+    if (kpr === 'true' || kpr === 'strict') kubeProxyReplacement = true;
+    else if (kpr !== undefined && !['false', 'disabled', 'partial', 'probe', ''].includes(kpr)) {
+      f.error(['data', 'kube-proxy-replacement'], `must be "true" or "false", not "${kpr}"`);
+    }
+    let clusterPool: string | null = null;
+    const ipam = get('ipam') ?? 'cluster-pool';
+    if (ipam === 'cluster-pool') {
+      clusterPool = ipv4Cidr(f, ['data', 'cluster-pool-ipv4-cidr'], /[\s,]+/) ?? null;
+      const mask = get('cluster-pool-ipv4-mask-size');
+      if (mask !== undefined && mask !== '24') f.warn(['data', 'cluster-pool-ipv4-mask-size'], 'the simulation gives every node a /24');
+    } else if (ipam !== 'kubernetes') {
+      f.warn(['data', 'ipam'], `IPAM mode "${ipam}" is not simulated; pods take addresses from their node's podCIDR`);
+    }
+    this.cilium = {
+      value: { kind: 'cilium', routingMode, tunnelProtocol, kubeProxyReplacement, clusterPool },
+      where: this.where(f),
+      field: ['data', 'routing-mode'],
+    };
+  }
+
+  private warnAt(said: Said<unknown>, message: string): void {
+    this.problems.at('warning', said.where.object, said.where.label, [...said.where.prefix, ...said.field], message);
+  }
+
+  /** The settings the input gives, for the builder to complete with its defaults. */
+  finish(): Partial<ClusterSettings> {
+    const settings: { -readonly [K in keyof ClusterSettings]?: ClusterSettings[K] } = {};
+    const candidates: Said<string>[] = [];
+    const named = [
+      this.cilium && 'Cilium',
+      this.calico.length > 0 && 'Calico',
+      (this.flannelBackend || this.flannelIpMasq) && 'flannel',
+    ].filter((n): n is string => typeof n === 'string');
+    if (named.length > 1) {
+      const first = (this.cilium ?? this.calico[0] ?? this.flannelBackend) as Said<unknown>;
+      this.warnAt(first, `the input configures more than one CNI (${named.join(', ')}); the simulation uses ${named[0]}`);
+    }
+    if (this.cilium) {
+      const { clusterPool, ...cni } = this.cilium.value;
+      settings.cni = cni;
+      settings.policyEnforced = true;
+      if (clusterPool) candidates.push({ value: clusterPool, where: this.cilium.where, field: ['data', 'cluster-pool-ipv4-cidr'] });
+      if (cni.kubeProxyReplacement) {
+        settings.proxyMode = 'cilium';
+        if (this.proxyMode) this.warnAt(this.proxyMode, 'Cilium replaces kube-proxy (kube-proxy-replacement: true), so this kube-proxy mode is not used');
+      }
+    } else if (this.calico.length > 0) {
+      const [pool, ...others] = this.calico as [Said<Extract<CniConfig, { kind: 'calico' }> & { cidr: string }>, ...typeof this.calico];
+      const { cidr, ...cni } = pool.value;
+      settings.cni = cni;
+      settings.policyEnforced = true;
+      candidates.push({ value: cidr, where: pool.where, field: ['spec', 'cidr'] });
+      for (const other of others) this.warnAt(other, 'only the first enabled IPv4 IPPool is simulated');
+    } else if (this.flannelBackend || this.flannelIpMasq) {
+      settings.cni = { kind: 'flannel', backend: this.flannelBackend?.value ?? 'vxlan', ipMasq: this.flannelIpMasq?.value ?? true };
+    }
+    if (settings.cni === undefined || settings.cni.kind === 'flannel') {
+      if (this.kubeNetworkPolicies) settings.policyEnforced = true;
+    }
+    if (this.kubeadmPodSubnet) candidates.push(this.kubeadmPodSubnet);
+    if (this.flannelNetwork && (settings.cni === undefined || settings.cni.kind === 'flannel')) candidates.push(this.flannelNetwork);
+    if (this.proxyClusterCIDR) candidates.push(this.proxyClusterCIDR);
+    const chosen = candidates[0];
+    if (chosen) {
+      settings.podSubnet = chosen.value;
+      this.blame.set('podSubnet', { where: chosen.where, field: [...chosen.where.prefix, ...chosen.field] });
+      for (const other of candidates.slice(1)) {
+        if (other.value !== chosen.value) {
+          this.warnAt(other, `says the pod network is ${other.value}, but ${chosen.where.label} makes it ${chosen.value}; the simulation uses ${chosen.value}`);
+        }
+      }
+    }
+    if (this.serviceSubnet) {
+      settings.serviceSubnet = this.serviceSubnet.value;
+      this.blame.set('serviceSubnet', { where: this.serviceSubnet.where, field: [...this.serviceSubnet.where.prefix, ...this.serviceSubnet.field] });
+    }
+    if (this.dnsDomain) settings.dnsDomain = this.dnsDomain.value;
+    if (this.proxyMode && settings.proxyMode === undefined) settings.proxyMode = this.proxyMode.value;
+    return settings;
+  }
+}
