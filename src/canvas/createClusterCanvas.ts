@@ -14,6 +14,8 @@ import { CurrentHopClass, OnPathClass, SelectedClass, stylesheet } from './style
 import type { Theme } from './stylesheet';
 import { kernelId } from './layout';
 import { toElements } from './toElements';
+import { exportSvg } from './exportSvg';
+import { PALETTES } from './stylesheet';
 
 export interface CanvasView {
   cluster: Cluster;
@@ -39,6 +41,12 @@ export interface ClusterCanvas {
   fit(): void;
   /** counts of drawn elements by kind (for tests and measurement) */
   drawnCounts(): Record<string, number>;
+  /** centres the view on an element and zooms in enough to read it */
+  focus(id: string): void;
+  exportPng(): Promise<Blob>;
+  /** an element's box in page coordinates */
+  renderedBox(id: string): { x1: number; y1: number; x2: number; y2: number };
+  exportSvg(): string;
   destroy(): void;
 }
 
@@ -90,6 +98,42 @@ export function createClusterCanvas(host: HTMLElement, callbacks: CanvasCallback
   cy.on('dragpan scrollzoom pinchzoom', () => {
     userMoved = true;
   });
+  // A hover tooltip: plain text from the element's data (never HTML).
+  const tooltip = document.createElement('div');
+  tooltip.setAttribute('role', 'tooltip');
+  tooltip.dataset['testid'] = 'canvas.tooltip';
+  Object.assign(tooltip.style, {
+    position: 'absolute',
+    zIndex: '3',
+    pointerEvents: 'none',
+    display: 'none',
+    maxWidth: '320px',
+    padding: '4px 8px',
+    borderRadius: '6px',
+    font: '12px ui-sans-serif, system-ui, sans-serif',
+    whiteSpace: 'pre-line',
+    boxShadow: '0 2px 8px rgba(0,0,0,.25)',
+  });
+  host.appendChild(tooltip);
+  cy.on('mouseover', 'node', (event) => {
+    const el = event.target as cytoscape.NodeSingular;
+    const text = (el.data('tooltip') as string | undefined) ?? (el.data('label') as string | undefined) ?? el.id();
+    tooltip.textContent = text;
+    const dark = theme === 'dark';
+    tooltip.style.background = dark ? '#f8fafc' : '#0f172a';
+    tooltip.style.color = dark ? '#0f172a' : '#f8fafc';
+    const p = event.renderedPosition ?? el.renderedPosition();
+    tooltip.style.left = `${Math.min(p.x + 14, host.clientWidth - 330)}px`;
+    tooltip.style.top = `${p.y + 14}px`;
+    tooltip.style.display = 'block';
+  });
+  cy.on('mouseout', 'node', () => {
+    tooltip.style.display = 'none';
+  });
+  cy.on('viewport', () => {
+    tooltip.style.display = 'none';
+  });
+
   const observer = new ResizeObserver(() => {
     cy.resize();
     if (!userMoved) fitAll();
@@ -198,8 +242,26 @@ export function createClusterCanvas(host: HTMLElement, callbacks: CanvasCallback
       });
       return counts;
     },
+    focus(id) {
+      const el = cy.getElementById(drawnId(id));
+      if (el.empty()) return;
+      userMoved = true;
+      cy.animate({ center: { eles: el }, zoom: Math.max(cy.zoom(), 1) }, { duration: 250 });
+    },
+    renderedBox(id) {
+      const bb = cy.getElementById(drawnId(id)).renderedBoundingBox({ includeLabels: false });
+      const rect = host.getBoundingClientRect();
+      return { x1: bb.x1 + rect.left, y1: bb.y1 + rect.top, x2: bb.x2 + rect.left, y2: bb.y2 + rect.top };
+    },
+    exportPng() {
+      return cy.png({ output: 'blob-promise', full: true, scale: 2, bg: PALETTES[theme].nodeFill });
+    },
+    exportSvg() {
+      return exportSvg(cy, PALETTES[theme].nodeFill);
+    },
     destroy() {
       observer.disconnect();
+      tooltip.remove();
       packets.destroy();
       cy.destroy();
       cyDiv.remove();

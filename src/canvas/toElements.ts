@@ -61,15 +61,25 @@ export function toElements(cluster: Cluster): ElementsResult {
         kind: ElementKind.node,
         label: `${node.name}${node.role === 'control-plane' ? ' (control plane)' : ''}  ·  podCIDR ${node.podCIDR}`,
         role: node.role,
+        tooltip: `Node ${node.name} (${node.role})\nInternalIP ${node.internalIP}\npodCIDR ${node.podCIDR}${node.ready ? '' : '\nNotReady'}`,
       },
       classes: `${ElementKind.node} ${node.role}`,
     });
     const cni0 = node.devices.find((d) => d.name === 'cni0');
-    if (cni0) leaf(deviceId(node.name, 'cni0'), nid, ElementKind.bridge, `cni0 bridge  ${cni0.address ?? ''}`);
-    leaf(kernelId(node.name), nid, ElementKind.kernel, 'routing\niptables');
+    if (cni0) {
+      leaf(deviceId(node.name, 'cni0'), nid, ElementKind.bridge, `cni0 bridge  ${cni0.address ?? ''}`, {
+        tooltip: `cni0: the Linux bridge of ${node.name}; every pod's veth is a port on it. Gateway ${cni0.address ?? ''}`,
+      });
+    }
+    leaf(kernelId(node.name), nid, ElementKind.kernel, 'routing\niptables', {
+      tooltip: `${node.name}'s kernel: the routing table and netfilter (iptables) of the root namespace`,
+    });
     for (const name of rootRowDevices(node)) {
       const dev = node.devices.find((d) => d.name === name);
-      leaf(deviceId(node.name, name), nid, ElementKind.rootDevice, deviceLabel(name, dev?.address ?? null), { device: name });
+      leaf(deviceId(node.name, name), nid, ElementKind.rootDevice, deviceLabel(name, dev?.address ?? null), {
+        device: name,
+        tooltip: `${name} on ${node.name}${dev?.address ? ` · ${dev.address}` : ''}${dev ? ` · MTU ${dev.mtu}` : ''}`,
+      });
     }
     const tunnel = rootRowDevices(node).length > 1 ? rootRowDevices(node)[0] : undefined;
     if (cni0) link(deviceId(node.name, 'cni0'), kernelId(node.name), { bar: 'source' });
@@ -93,18 +103,32 @@ export function toElements(cluster: Cluster): ElementsResult {
         label: pod.name,
         namespace: pod.namespace,
         ready: pod.ready,
+        tooltip: `Pod ${pod.namespace}/${pod.name}\nIP ${pod.ip} on ${pod.node}\n${pod.ready ? 'Ready' : 'not Ready'}${pod.terminating ? ', terminating' : ''}${pod.owner ? `\n${pod.owner}` : ''}`,
       },
       classes: `${ElementKind.pod} ns-${pod.namespace === 'kube-system' ? 'system' : 'user'}${pod.ready ? '' : ' not-ready'}`,
     });
     for (const c of pod.containers) {
-      leaf(containerId(pod.namespace, pod.name, c.name), pid, ElementKind.container, containerLabel(c), { ready: c.ready, namespace: pod.namespace });
+      leaf(containerId(pod.namespace, pod.name, c.name), pid, ElementKind.container, containerLabel(c), {
+        ready: c.ready,
+        namespace: pod.namespace,
+        tooltip: `Container ${c.name} in ${pod.name}\nshares the pod's IP ${pod.ip}${c.problem ? `\n${c.problem}` : ''}`,
+      });
     }
-    leaf(podEth0Id(pod.namespace, pod.name), pid, ElementKind.podDevice, `eth0 ${pod.ip}`);
-    leaf(`dev/pod/${pod.namespace}/${pod.name}/lo`, pid, ElementKind.podDevice, 'lo');
+    leaf(podEth0Id(pod.namespace, pod.name), pid, ElementKind.podDevice, `eth0 ${pod.ip}`, {
+      tooltip: `eth0 of ${pod.name}: ${pod.ip}, MTU ${pod.mtu}${pod.veth ? `; its veth peer is ${pod.veth} on ${pod.node}` : ''}`,
+    });
+    leaf(`dev/pod/${pod.namespace}/${pod.name}/lo`, pid, ElementKind.podDevice, 'lo', {
+      tooltip: `lo of ${pod.name}: 127.0.0.1, shared by all its containers`,
+    });
     if (pod.veth) {
-      leaf(vethId(pod.node, pod.namespace, pod.name), nodeId(pod.node), ElementKind.veth, pod.veth);
+      leaf(vethId(pod.node, pod.namespace, pod.name), nodeId(pod.node), ElementKind.veth, pod.veth, {
+        tooltip: `${pod.veth}: the host end of ${pod.name}'s veth pair, a port of cni0`,
+      });
       link(podEth0Id(pod.namespace, pod.name), vethId(pod.node, pod.namespace, pod.name));
-      link(vethId(pod.node, pod.namespace, pod.name), deviceId(pod.node, 'cni0'), { bar: 'target' });
+      // Bridge CNIs plug veths into cni0; Calico and Cilium route them in the host (no bridge).
+      const hasBridge = cluster.nodes.find((n) => n.name === pod.node)?.devices.some((d) => d.name === 'cni0') ?? false;
+      if (hasBridge) link(vethId(pod.node, pod.namespace, pod.name), deviceId(pod.node, 'cni0'), { bar: 'target' });
+      else link(vethId(pod.node, pod.namespace, pod.name), kernelId(pod.node));
     }
   }
 
@@ -112,7 +136,11 @@ export function toElements(cluster: Cluster): ElementsResult {
 
   for (const svc of cluster.services) {
     if (svc.type === 'ExternalName') continue;
-    leaf(serviceId(svc.namespace, svc.name), null, ElementKind.service, serviceLabel(svc), { type: svc.type, namespace: svc.namespace });
+    leaf(serviceId(svc.namespace, svc.name), null, ElementKind.service, serviceLabel(svc), {
+      type: svc.type,
+      namespace: svc.namespace,
+      tooltip: `Service ${svc.namespace}/${svc.name} (${svc.type})\n${svc.clusterIP ? `virtual IP ${svc.clusterIP}: no interface holds it; kube-proxy translates it` : 'headless: DNS returns the pod IPs'}`,
+    });
   }
   setBarEndpoints(elements, layout);
   return { elements, layout };

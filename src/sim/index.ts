@@ -10,3 +10,5 @@ export type { TraceInput, TraceOptions } from './resolve/trace';
 export { TraceRequestError } from './resolve/request';
 export { UnsupportedPathError } from './resolve/podPath';
 export { defaultClusterSpec } from './scenarios/defaultCluster';
+export { describe, findElement, servicesSelecting } from './query/describe';
+export type { Described } from './query/describe';

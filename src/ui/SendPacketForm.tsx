@@ -23,7 +23,7 @@ export function SendPacketForm() {
     sendPacket({ from: fromValue, to: toValue, protocol, ...(portNumber !== undefined ? { port: portNumber } : {}) });
   };
 
-  const select = 'rounded border border-slate-300 bg-white px-2 py-1 text-sm dark:border-slate-600 dark:bg-slate-800';
+  const select = 'max-w-[15rem] rounded border border-slate-300 bg-white px-2 py-1 text-sm dark:border-slate-600 dark:bg-slate-800';
   return (
     <div className="flex flex-wrap items-center gap-2" role="group" aria-label="Send a packet">
       <label className="flex items-center gap-1 text-sm">

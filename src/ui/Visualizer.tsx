@@ -2,12 +2,17 @@
  * The visualizer: one store, one canvas, one player per instance. The full app and (later) the
  * embed are this component with different chrome.
  */
-import { useCallback, useEffect, useRef } from 'react';
+import { useCallback, useEffect, useRef, useState } from 'react';
 import type { Player } from '../animation/player';
 import type { ClusterCanvas as CanvasInstance } from '../canvas/createClusterCanvas';
 import type { VizStore, VizStoreOptions } from '../store/createVizStore';
 import { VizStoreProvider, useVizStore, useVizStoreApi } from '../store/VizStoreProvider';
-import { selectCurrentHop, selectStep, selectSteps, selectTheme } from '../store/selectors';
+import { selectCurrentHop, selectSelection, selectStep, selectSteps, selectTheme, selectTrace } from '../store/selectors';
+import { ExportButtons } from './ExportButtons';
+import { Legend } from './Legend';
+import { SearchBox } from './SearchBox';
+import { SelectionInspector } from './SelectionInspector';
+import { TextView } from './TextView';
 import { ClusterCanvas } from './ClusterCanvas';
 import { HopInspector } from './HopInspector';
 import { HopList } from './HopList';
@@ -61,6 +66,67 @@ function ThemeToggle() {
   );
 }
 
+export type ViewMode = 'graph' | 'split' | 'text';
+
+function ViewSwitch({ view, onChange }: { view: ViewMode; onChange(v: ViewMode): void }) {
+  const modes: [ViewMode, string][] = [
+    ['graph', 'Diagram'],
+    ['split', 'Split'],
+    ['text', 'Text'],
+  ];
+  return (
+    <div className="flex overflow-hidden rounded border border-slate-300 text-sm dark:border-slate-600" role="group" aria-label="View">
+      {modes.map(([mode, label]) => (
+        <button
+          key={mode}
+          type="button"
+          aria-pressed={view === mode}
+          onClick={() => onChange(mode)}
+          className={`px-2 py-1 ${view === mode ? 'bg-slate-800 text-white dark:bg-slate-200 dark:text-slate-900' : 'hover:bg-slate-100 dark:hover:bg-slate-700'}`}
+        >
+          {label}
+        </button>
+      ))}
+    </div>
+  );
+}
+
+/** The packet's hop, or the selected element: whichever the user touched last. */
+function DetailsPanel() {
+  const selection = useVizStore(selectSelection);
+  const trace = useVizStore(selectTrace);
+  const [tab, setTab] = useState<'packet' | 'selection'>('packet');
+  useEffect(
+    function showWhatChanged() {
+      if (selection) setTab('selection');
+    },
+    [selection],
+  );
+  useEffect(
+    function showNewTrace() {
+      if (trace) setTab('packet');
+    },
+    [trace],
+  );
+  const tabClass = (t: typeof tab) =>
+    `px-3 py-1 text-sm ${tab === t ? 'border-b-2 border-orange-600 font-semibold' : 'text-slate-600 dark:text-slate-300'}`;
+  return (
+    <div className="flex h-full flex-col">
+      <div role="tablist" aria-label="Details" className="flex shrink-0 border-b border-slate-200 dark:border-slate-700">
+        <button type="button" role="tab" aria-selected={tab === 'packet'} className={tabClass('packet')} onClick={() => setTab('packet')}>
+          Packet
+        </button>
+        <button type="button" role="tab" aria-selected={tab === 'selection'} className={tabClass('selection')} onClick={() => setTab('selection')}>
+          Selected
+        </button>
+      </div>
+      <div role="tabpanel" className="min-h-0 flex-1 overflow-auto">
+        {tab === 'packet' ? <HopInspector /> : <SelectionInspector />}
+      </div>
+    </div>
+  );
+}
+
 function VisualizerLayout({ onReady }: { onReady?(api: VisualizerApi): void }) {
   const store = useVizStoreApi();
   const theme = useVizStore(selectTheme);
@@ -70,6 +136,8 @@ function VisualizerLayout({ onReady }: { onReady?(api: VisualizerApi): void }) {
   const handleCanvas = useCallback((canvas: CanvasInstance | null) => {
     canvasRef.current = canvas;
   }, []);
+  const [view, setView] = useState<ViewMode>('graph');
+  const canvas = useCallback(() => canvasRef.current, []);
   const onReadyRef = useRef(onReady);
   onReadyRef.current = onReady;
 
@@ -89,19 +157,30 @@ function VisualizerLayout({ onReady }: { onReady?(api: VisualizerApi): void }) {
           </h1>
           <SendPacketForm />
           <PlaybackControls player={player} />
-          <div className="ml-auto">
+          <div className="ml-auto flex flex-wrap items-center gap-2">
+            <SearchBox onFocus={(id) => canvasRef.current?.focus(id)} />
+            <ViewSwitch view={view} onChange={setView} />
+            <ExportButtons canvas={canvas} />
             <ThemeToggle />
           </div>
         </header>
-        <main className="min-h-0 flex-1">
-          <ClusterCanvas onCanvas={handleCanvas} />
+        <main className="flex min-h-0 flex-1">
+          <div className={`relative min-w-0 flex-1 ${view === 'text' ? 'hidden' : ''}`}>
+            <ClusterCanvas onCanvas={handleCanvas} />
+            <Legend />
+          </div>
+          {view !== 'graph' ? (
+            <div className={`${view === 'text' ? 'flex-1' : 'w-96 shrink-0 border-l border-slate-200 dark:border-slate-700'} min-h-0`}>
+              <TextView />
+            </div>
+          ) : null}
         </main>
         <section className="grid h-72 shrink-0 grid-cols-[minmax(0,3fr)_minmax(0,2fr)] border-t border-slate-200 dark:border-slate-700" aria-label="Packet trace">
           <div className="overflow-auto" aria-label="Hops">
             <HopList player={player} />
           </div>
-          <div className="overflow-auto border-l border-slate-200 dark:border-slate-700">
-            <HopInspector />
+          <div className="min-h-0 border-l border-slate-200 dark:border-slate-700">
+            <DetailsPanel />
           </div>
         </section>
         <Narration />

@@ -1,0 +1,45 @@
+import { describe as group, expect, it } from 'vitest';
+import { buildCluster } from '../model/build';
+import { defaultClusterSpec } from '../scenarios/defaultCluster';
+import { describe, findElement, servicesSelecting } from './describe';
+
+const cluster = buildCluster(defaultClusterSpec);
+const web = cluster.pods.find((p) => p.owner === 'Deployment/web')!;
+
+group('describe', () => {
+  it('names the Services that select a pod, and none for a pod no selector matches', () => {
+    expect(servicesSelecting(cluster, web).map((s) => s.name)).toEqual(['web']);
+    expect(servicesSelecting(cluster, cluster.pods.find((p) => p.name === 'client')!)).toEqual([]);
+    const dns = cluster.pods.find((p) => p.namespace === 'kube-system')!;
+    expect(servicesSelecting(cluster, dns).map((s) => s.name)).toEqual(['kube-dns']);
+  });
+
+  it('resolves every kind of element id', () => {
+    expect(describe(cluster, 'node/node-a')).toMatchObject({ kind: 'node', node: { name: 'node-a' } });
+    expect(describe(cluster, `pod/default/${web.name}`)).toMatchObject({ kind: 'pod', pod: { name: web.name } });
+    expect(describe(cluster, 'container/default/app-1/sidecar')).toMatchObject({ kind: 'container', container: { name: 'sidecar' } });
+    expect(describe(cluster, 'svc/kube-system/kube-dns')).toMatchObject({ kind: 'service', endpoints: { service: 'kube-system/kube-dns' } });
+    expect(describe(cluster, 'dev/node-b/flannel.1')).toMatchObject({ kind: 'device', device: { name: 'flannel.1', address: '10.244.2.0/32' } });
+    expect(describe(cluster, 'dev/pod/default/client/eth0')).toMatchObject({ kind: 'pod-device', device: 'eth0' });
+    expect(describe(cluster, 'veth/node-a/default/client')).toMatchObject({ kind: 'veth', pod: { name: 'client' } });
+    expect(describe(cluster, 'pod/default/nope')).toBeNull();
+    expect(describe(cluster, 'garbage')).toBeNull();
+  });
+});
+
+group('findElement', () => {
+  it('finds by IP: pod, ClusterIP, node', () => {
+    expect(findElement(cluster, '10.244.1.2')).toBe('pod/default/client');
+    expect(findElement(cluster, '10.96.0.10')).toBe('svc/kube-system/kube-dns');
+    expect(findElement(cluster, '192.168.10.12')).toBe('node/node-b');
+  });
+
+  it('finds by name: exact first, then prefix, then substring; nothing for no match', () => {
+    expect(findElement(cluster, 'web')).toBe('svc/default/web');
+    expect(findElement(cluster, 'node-a')).toBe('node/node-a');
+    expect(findElement(cluster, 'app')).toBe('pod/default/app-1');
+    expect(findElement(cluster, 'kube-system/kube-dns')).toBe('svc/kube-system/kube-dns');
+    expect(findElement(cluster, 'zzz')).toBeNull();
+    expect(findElement(cluster, '  ')).toBeNull();
+  });
+});

@@ -1,0 +1,102 @@
+/**
+ * Questions a user asks about one element of the cluster, answered from the model: which Services
+ * select a pod, what a Service's endpoints are, what an id names. The inspector, the text view and
+ * the search box all ask here, so they agree.
+ */
+import { lookup } from '../model/lookup';
+import type { Cluster, ClusterNode, Container, EndpointSet, Pod, Service } from '../model/types';
+
+export type Described =
+  | { kind: 'node'; node: ClusterNode; pods: Pod[] }
+  | { kind: 'pod'; pod: Pod; services: Service[] }
+  | { kind: 'container'; pod: Pod; container: Container }
+  | { kind: 'service'; service: Service; endpoints: EndpointSet | null }
+  | { kind: 'device'; node: ClusterNode; device: ClusterNode['devices'][number] }
+  | { kind: 'pod-device'; pod: Pod; device: 'eth0' | 'lo' }
+  | { kind: 'veth'; pod: Pod };
+
+function labelsMatch(selector: Readonly<Record<string, string>>, labels: Readonly<Record<string, string>>): boolean {
+  const keys = Object.keys(selector);
+  if (keys.length === 0) return false;
+  return keys.every((k) => labels[k] === selector[k]);
+}
+
+/** The Services whose selector picks this pod (same namespace, every selector label matches). */
+export function servicesSelecting(cluster: Cluster, pod: Pod): Service[] {
+  return cluster.services.filter((s) => s.namespace === pod.namespace && s.selector !== null && labelsMatch(s.selector, pod.labels));
+}
+
+/** What an element id of DESIGN.md's table names in this cluster, or null. */
+export function describe(cluster: Cluster, id: string): Described | null {
+  const lk = lookup(cluster);
+  const parts = id.split('/');
+  switch (parts[0]) {
+    case 'node': {
+      const node = lk.nodeByName.get(parts.slice(1).join('/'));
+      return node ? { kind: 'node', node, pods: cluster.pods.filter((p) => p.node === node.name) } : null;
+    }
+    case 'kernel': {
+      const node = lk.nodeByName.get(parts.slice(1).join('/'));
+      return node ? { kind: 'node', node, pods: cluster.pods.filter((p) => p.node === node.name) } : null;
+    }
+    case 'pod': {
+      const pod = lk.podByKey.get(`${parts[1] ?? ''}/${parts.slice(2).join('/')}`);
+      return pod ? { kind: 'pod', pod, services: servicesSelecting(cluster, pod) } : null;
+    }
+    case 'container': {
+      const pod = lk.podByKey.get(`${parts[1] ?? ''}/${parts[2] ?? ''}`);
+      const container = pod?.containers.find((c) => c.name === parts[3]);
+      return pod && container ? { kind: 'container', pod, container } : null;
+    }
+    case 'svc': {
+      const key = `${parts[1] ?? ''}/${parts.slice(2).join('/')}`;
+      const service = lk.serviceByKey.get(key);
+      return service ? { kind: 'service', service, endpoints: lk.endpointsByService.get(key) ?? null } : null;
+    }
+    case 'veth': {
+      const pod = lk.podByKey.get(`${parts[2] ?? ''}/${parts[3] ?? ''}`);
+      return pod ? { kind: 'veth', pod } : null;
+    }
+    case 'dev': {
+      if (parts[1] === 'pod') {
+        const pod = lk.podByKey.get(`${parts[2] ?? ''}/${parts[3] ?? ''}`);
+        const device = parts[4] === 'lo' ? 'lo' : 'eth0';
+        return pod ? { kind: 'pod-device', pod, device } : null;
+      }
+      const node = lk.nodeByName.get(parts[1] ?? '');
+      const device = node?.devices.find((d) => d.name === parts.slice(2).join('/'));
+      return node && device ? { kind: 'device', node, device } : null;
+    }
+    default:
+      return null;
+  }
+}
+
+/**
+ * Finds the element a user means by a name or an address: a pod, Service or node by name (exact,
+ * then prefix), a pod IP, a ClusterIP or a node IP. Returns its element id, or null.
+ */
+export function findElement(cluster: Cluster, query: string): string | null {
+  const q = query.trim().toLowerCase();
+  if (!q) return null;
+  const lk = lookup(cluster);
+  const pod = lk.podByIP.get(q);
+  if (pod) return `pod/${pod.namespace}/${pod.name}`;
+  const svcByIP = lk.serviceByIP.get(q);
+  if (svcByIP) return `svc/${svcByIP.namespace}/${svcByIP.name}`;
+  const node = lk.nodeByIP.get(q);
+  if (node) return `node/${node.name}`;
+  const candidates: [string, string][] = [
+    ...cluster.nodes.map((n): [string, string] => [n.name, `node/${n.name}`]),
+    ...cluster.services.map((s): [string, string] => [s.name, `svc/${s.namespace}/${s.name}`]),
+    ...cluster.services.map((s): [string, string] => [`${s.namespace}/${s.name}`, `svc/${s.namespace}/${s.name}`]),
+    ...cluster.pods.map((p): [string, string] => [p.name, `pod/${p.namespace}/${p.name}`]),
+    ...cluster.pods.map((p): [string, string] => [`${p.namespace}/${p.name}`, `pod/${p.namespace}/${p.name}`]),
+  ];
+  const exact = candidates.find(([name]) => name.toLowerCase() === q);
+  if (exact) return exact[1];
+  const prefix = candidates.find(([name]) => name.toLowerCase().startsWith(q));
+  if (prefix) return prefix[1];
+  const contains = candidates.find(([name]) => name.toLowerCase().includes(q));
+  return contains ? contains[1] : null;
+}

@@ -1,0 +1,40 @@
+/** Download the diagram as PNG or SVG. */
+import type { ClusterCanvas } from '../canvas/createClusterCanvas';
+
+function download(blob: Blob, name: string): void {
+  const url = URL.createObjectURL(blob);
+  const a = document.createElement('a');
+  a.href = url;
+  a.download = name;
+  document.body.appendChild(a);
+  a.click();
+  a.remove();
+  setTimeout(() => URL.revokeObjectURL(url), 1000);
+}
+
+export function ExportButtons({ canvas }: { canvas(): ClusterCanvas | null }) {
+  const button = 'rounded border border-slate-300 px-2 py-1 text-sm hover:bg-slate-100 dark:border-slate-600 dark:hover:bg-slate-700';
+  return (
+    <div className="flex items-center gap-1" role="group" aria-label="Export the diagram">
+      <button
+        type="button"
+        className={button}
+        onClick={() => {
+          void canvas()?.exportPng().then((blob) => download(blob, 'k8s-netviz.png'));
+        }}
+      >
+        PNG
+      </button>
+      <button
+        type="button"
+        className={button}
+        onClick={() => {
+          const svg = canvas()?.exportSvg();
+          if (svg) download(new Blob([svg], { type: 'image/svg+xml' }), 'k8s-netviz.svg');
+        }}
+      >
+        SVG
+      </button>
+    </div>
+  );
+}

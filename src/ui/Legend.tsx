@@ -1,0 +1,61 @@
+/** What the shapes and colours mean, drawn with the diagram's own palette. */
+import { useState } from 'react';
+import { PALETTES } from '../canvas/stylesheet';
+import { useVizStore } from '../store/VizStoreProvider';
+import { selectTheme } from '../store/selectors';
+
+export function Legend() {
+  const theme = useVizStore(selectTheme);
+  const [open, setOpen] = useState(false);
+  const p = PALETTES[theme];
+  const items: { label: string; fill: string; border: string; dashed?: boolean; round?: boolean }[] = [
+    { label: 'Node (a machine)', fill: p.nodeFill, border: p.nodeBorder },
+    { label: 'Pod (its own IP and network namespace)', fill: p.podFill, border: p.podBorder },
+    { label: 'kube-system pod', fill: p.systemPodFill, border: p.podBorder, dashed: true },
+    { label: 'Container (shares the pod’s IP)', fill: p.container, border: p.containerBorder },
+    { label: 'Pod eth0 / lo', fill: p.eth, border: p.ethBorder },
+    { label: 'veth (host end of the pod’s cable)', fill: p.veth, border: p.vethBorder },
+    { label: 'Bridge (cni0)', fill: p.bridge, border: p.bridgeBorder },
+    { label: 'Routing and iptables', fill: p.kernel, border: p.kernelBorder },
+    { label: 'Node device (tunnel, eth0)', fill: p.root, border: p.rootBorder },
+    { label: 'Service virtual IP (no interface holds it)', fill: p.service, border: p.serviceBorder, dashed: true, round: true },
+  ];
+  const packets = [
+    { label: 'request', color: '#ea580c' },
+    { label: 'reply', color: '#2563eb' },
+    { label: 'DNS', color: '#9333ea' },
+    { label: 'dropped / refused', color: '#dc2626' },
+  ];
+  return (
+    <aside
+      aria-label="Legend"
+      className="absolute bottom-2 left-2 z-10 max-w-xs rounded border border-slate-300 bg-white/90 p-2 text-xs shadow dark:border-slate-600 dark:bg-slate-900/90"
+    >
+      <button type="button" className="font-semibold" aria-expanded={open} onClick={() => setOpen(!open)}>
+        Legend {open ? '▾' : '▸'}
+      </button>
+      {open ? (
+        <ul className="mt-1 space-y-0.5">
+          {items.map((it) => (
+            <li key={it.label} className="flex items-center gap-2">
+              <span
+                aria-hidden="true"
+                className="inline-block h-3 w-5 shrink-0"
+                style={{ background: it.fill, border: `1.5px ${it.dashed ? 'dashed' : 'solid'} ${it.border}`, borderRadius: it.round ? 6 : 2 }}
+              />
+              {it.label}
+            </li>
+          ))}
+          <li className="flex flex-wrap items-center gap-2 pt-1">
+            {packets.map((k) => (
+              <span key={k.label} className="flex items-center gap-1">
+                <span aria-hidden="true" className="inline-block h-3 w-3 rounded-full" style={{ background: k.color }} />
+                {k.label}
+              </span>
+            ))}
+          </li>
+        </ul>
+      ) : null}
+    </aside>
+  );
+}

@@ -1,0 +1,209 @@
+/**
+ * What a user looks up about the selected element: a pod's IP, node, containers, labels and the
+ * Services that select it; a Service's type, IPs, ports and endpoints with readiness; a node's
+ * addresses, podCIDR and devices. Everything here is text (never HTML) from the model.
+ */
+import { useMemo } from 'react';
+import { describe } from '../sim';
+import type { Described } from '../sim';
+import { useVizStore } from '../store/VizStoreProvider';
+import { selectCluster, selectSelection } from '../store/selectors';
+
+function Field({ name, children }: { name: string; children: React.ReactNode }) {
+  return (
+    <div className="flex gap-2">
+      <dt className="w-28 shrink-0 text-slate-500 dark:text-slate-400">{name}</dt>
+      <dd className="min-w-0 font-mono break-words">{children}</dd>
+    </div>
+  );
+}
+
+function SelectButton({ id, children }: { id: string; children: React.ReactNode }) {
+  const select = useVizStore((s) => s.select);
+  return (
+    <button type="button" className="text-left font-mono text-blue-700 underline-offset-2 hover:underline dark:text-sky-400" onClick={() => select(id)}>
+      {children}
+    </button>
+  );
+}
+
+function Labels({ labels }: { labels: Readonly<Record<string, string>> }) {
+  const entries = Object.entries(labels);
+  if (entries.length === 0) return <span className="text-slate-500">none</span>;
+  return (
+    <ul>
+      {entries.map(([k, v]) => (
+        <li key={k}>
+          {k}={v}
+        </li>
+      ))}
+    </ul>
+  );
+}
+
+function Body({ d }: { d: Described }) {
+  switch (d.kind) {
+    case 'pod':
+      return (
+        <dl className="space-y-1">
+          <Field name="pod">{`${d.pod.namespace}/${d.pod.name}`}</Field>
+          <Field name="IP">{d.pod.ip}{d.pod.hostNetwork ? ' (hostNetwork: the node’s IP)' : ''}</Field>
+          <Field name="node">
+            <SelectButton id={`node/${d.pod.node}`}>{d.pod.node}</SelectButton>
+          </Field>
+          <Field name="ready">{d.pod.ready ? 'True' : 'False'}{d.pod.terminating ? ', terminating' : ''}</Field>
+          <Field name="owner">{d.pod.owner ?? 'none (a bare pod)'}</Field>
+          <Field name="host veth">{d.pod.veth ?? 'none'}</Field>
+          <Field name="MTU">{d.pod.mtu}</Field>
+          <Field name="containers">
+            <ul>
+              {d.pod.containers.map((c) => (
+                <li key={c.name}>
+                  <SelectButton id={`container/${d.pod.namespace}/${d.pod.name}/${c.name}`}>{c.name}</SelectButton>{' '}
+                  {c.ports.map((p) => `${p.containerPort}/${p.protocol.toUpperCase()}${p.name ? ` (${p.name})` : ''}`).join(', ') || 'no ports'}
+                  {c.ready ? '' : ' — not ready'}
+                </li>
+              ))}
+            </ul>
+          </Field>
+          <Field name="labels">
+            <Labels labels={d.pod.labels} />
+          </Field>
+          <Field name="selected by">
+            {d.services.length === 0 ? (
+              <span className="text-slate-500">no Service</span>
+            ) : (
+              <ul>
+                {d.services.map((s) => (
+                  <li key={s.name}>
+                    <SelectButton id={`svc/${s.namespace}/${s.name}`}>{`${s.namespace}/${s.name}`}</SelectButton>
+                  </li>
+                ))}
+              </ul>
+            )}
+          </Field>
+        </dl>
+      );
+    case 'container':
+      return (
+        <dl className="space-y-1">
+          <Field name="container">{d.container.name}</Field>
+          <Field name="pod">
+            <SelectButton id={`pod/${d.pod.namespace}/${d.pod.name}`}>{`${d.pod.namespace}/${d.pod.name}`}</SelectButton>
+          </Field>
+          <Field name="image">{d.container.image}</Field>
+          <Field name="declared ports">
+            {d.container.ports.map((p) => `${p.containerPort}/${p.protocol.toUpperCase()}${p.hostPort ? ` hostPort ${p.hostPort}` : ''}`).join(', ') || 'none'}
+          </Field>
+          <Field name="listening">{d.container.listening.map((p) => `${p.containerPort}/${p.protocol.toUpperCase()}`).join(', ') || 'nothing'}</Field>
+          <Field name="network">the pod’s namespace: IP {d.pod.ip}, shared with every container of the pod</Field>
+          {d.container.problem ? <Field name="problem">{d.container.problem}</Field> : null}
+        </dl>
+      );
+    case 'service':
+      return (
+        <dl className="space-y-1">
+          <Field name="Service">{`${d.service.namespace}/${d.service.name}`}</Field>
+          <Field name="type">{d.service.type}</Field>
+          <Field name="ClusterIP">{d.service.clusterIP ?? 'None (headless)'}</Field>
+          {d.service.loadBalancerIP ? <Field name="LB IP">{d.service.loadBalancerIP}</Field> : null}
+          <Field name="ports">
+            <ul>
+              {d.service.ports.map((p, i) => (
+                <li key={i}>
+                  {`${p.name ? `${p.name}: ` : ''}${p.port}/${p.protocol.toUpperCase()} → ${String(p.targetPort)}${p.nodePort ? `, nodePort ${p.nodePort}` : ''}`}
+                </li>
+              ))}
+            </ul>
+          </Field>
+          <Field name="selector">{d.service.selector ? <Labels labels={d.service.selector} /> : 'none (endpoints managed by hand)'}</Field>
+          <Field name="traffic policy">{`internal ${d.service.internalTrafficPolicy}, external ${d.service.externalTrafficPolicy}`}</Field>
+          <Field name="affinity">{d.service.sessionAffinity === 'ClientIP' ? `ClientIP, ${d.service.sessionAffinityTimeout} s` : 'None'}</Field>
+          <Field name="endpoints">
+            {d.endpoints && d.endpoints.endpoints.length > 0 ? (
+              <table className="text-xs" data-testid="inspector.endpoints">
+                <tbody>
+                  {d.endpoints.endpoints.map((e) => (
+                    <tr key={`${e.ip}/${e.pod ?? ''}`}>
+                      <td className="pr-2">{e.ports.map((p) => `${e.ip}:${p.port}`).join(', ') || e.ip}</td>
+                      <td className="pr-2">{e.pod ? <SelectButton id={`pod/${e.pod}`}>{e.pod}</SelectButton> : (e.node ?? '')}</td>
+                      <td>{e.ready ? 'ready' : e.serving ? 'serving, terminating' : 'not ready'}</td>
+                    </tr>
+                  ))}
+                </tbody>
+              </table>
+            ) : (
+              'none'
+            )}
+          </Field>
+        </dl>
+      );
+    case 'node':
+      return (
+        <dl className="space-y-1">
+          <Field name="node">{d.node.name}</Field>
+          <Field name="role">{d.node.role}</Field>
+          <Field name="InternalIP">{d.node.internalIP}</Field>
+          <Field name="podCIDR">{d.node.podCIDR}</Field>
+          <Field name="ready">{d.node.ready ? 'True' : 'False'}</Field>
+          <Field name="devices">
+            <ul>
+              {d.node.devices.map((dev) => (
+                <li key={dev.name}>{`${dev.name}  ${dev.address ?? '(no address)'}  mtu ${dev.mtu}  ${dev.mac}`}</li>
+              ))}
+            </ul>
+          </Field>
+          <Field name="pods">{d.pods.length}</Field>
+        </dl>
+      );
+    case 'device':
+      return (
+        <dl className="space-y-1">
+          <Field name="device">{`${d.device.name} (${d.device.kind})`}</Field>
+          <Field name="node">
+            <SelectButton id={`node/${d.node.name}`}>{d.node.name}</SelectButton>
+          </Field>
+          <Field name="address">{d.device.address ?? 'none'}</Field>
+          <Field name="MAC">{d.device.mac}</Field>
+          <Field name="MTU">{d.device.mtu}</Field>
+        </dl>
+      );
+    case 'pod-device':
+      return (
+        <dl className="space-y-1">
+          <Field name="device">{d.device === 'lo' ? 'lo (loopback)' : 'eth0'}</Field>
+          <Field name="pod">
+            <SelectButton id={`pod/${d.pod.namespace}/${d.pod.name}`}>{`${d.pod.namespace}/${d.pod.name}`}</SelectButton>
+          </Field>
+          <Field name="address">{d.device === 'lo' ? '127.0.0.1/8' : d.pod.ip}</Field>
+          {d.device === 'eth0' ? <Field name="MAC">{d.pod.mac}</Field> : null}
+          {d.device === 'eth0' ? <Field name="peer">{d.pod.veth ? `${d.pod.veth} on ${d.pod.node}` : 'none (hostNetwork)'}</Field> : null}
+        </dl>
+      );
+    case 'veth':
+      return (
+        <dl className="space-y-1">
+          <Field name="device">{d.pod.veth ?? ''}</Field>
+          <Field name="node">{d.pod.node}</Field>
+          <Field name="peer">{`eth0 of ${d.pod.namespace}/${d.pod.name} (${d.pod.ip})`}</Field>
+        </dl>
+      );
+  }
+}
+
+export function SelectionInspector() {
+  const cluster = useVizStore(selectCluster);
+  const selection = useVizStore(selectSelection);
+  const described = useMemo(() => (selection ? describe(cluster, selection) : null), [cluster, selection]);
+  if (!selection) {
+    return <p className="p-3 text-sm text-slate-600 dark:text-slate-300">Click anything on the diagram to see its details.</p>;
+  }
+  return (
+    <div className="p-3 text-xs" data-testid="selection.inspector">
+      <h3 className="mb-2 text-sm font-semibold">
+        <span className="font-mono">{selection}</span>
+      </h3>
+      {described ? <Body d={described} /> : <p>This element has no details.</p>}
+    </div>
+  );
+}
