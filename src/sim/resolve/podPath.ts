@@ -56,21 +56,20 @@ export function vxlanSourcePort(innerSrc: string, innerDst: string, protocol: st
 }
 
 /**
- * The Calico IPAM block of a node: build.ts hands node i the i-th /blockSize block of the pool,
- * and the node's tunnel device takes the block's first address.
+ * The Calico IPAM block of a node that holds an address (BIRD announces one route per block): one
+ * of the node's podRanges, the first when the address is not in any (the node's own addresses).
  */
-const blockCache = new WeakMap<Cluster, Map<string, Cidr>>();
-export function calicoBlock(cluster: Cluster, node: ClusterNode): Cidr {
-  let byNode = blockCache.get(cluster);
-  if (!byNode) {
-    byNode = new Map();
-    const cni = cluster.settings.cni;
-    const pool = parseCidr(cluster.settings.podSubnet) ?? { base: 0, prefix: 0 };
-    const prefix = cni.kind === 'calico' ? cni.blockSize : 26;
-    cluster.nodes.forEach((n, i) => byNode?.set(n.name, { base: (pool.base + i * 2 ** (32 - prefix)) >>> 0, prefix }));
-    blockCache.set(cluster, byNode);
+export function calicoBlock(node: ClusterNode, ip: string | null): Cidr {
+  const ranges = node.podRanges ?? [node.podCIDR];
+  const value = ip === null ? null : parseIPv4(ip);
+  let first: Cidr | null = null;
+  for (const text of ranges) {
+    const range = parseCidr(text);
+    if (range === null) continue;
+    first ??= range;
+    if (value !== null && cidrContains(range, value)) return range;
   }
-  return byNode.get(node.name) ?? { base: 0, prefix: 32 };
+  return first ?? { base: 0, prefix: 32 };
 }
 
 const cidrText = (c: Cidr): string => `${formatIPv4(c.base)}/${c.prefix}`;
@@ -172,7 +171,7 @@ export function hostRoute(cluster: Cluster, node: ClusterNode, dst: Netns): Host
   }
   if (cni.kind === 'calico') {
     if (local && pod) return { rule: `${pod.ip} dev ${pod.veth ?? ''} scope link`, dev: pod.veth ?? '', src: node.internalIP };
-    const block = cidrText(calicoBlock(cluster, dstNode));
+    const block = cidrText(calicoBlock(dstNode, pod === null ? null : pod.ip));
     const encap = calicoEncap(cluster, node, dstNode);
     if (encap === 'ipip') {
       return { rule: `${block} via ${dstNode.internalIP} dev tunl0 proto bird onlink`, dev: 'tunl0', src: deviceIP(node, 'tunl0') ?? node.internalIP };
