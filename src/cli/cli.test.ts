@@ -1,0 +1,105 @@
+/**
+ * The real command line: built with scripts/build-cli.mjs and run as `node dist-cli/k8s-netviz.js`
+ * on the YAML fixtures of the data-path tests.
+ */
+import { execFileSync, spawnSync } from 'node:child_process';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { beforeAll, describe, expect, it } from 'vitest';
+import type { Trace } from '../sim/trace/types';
+
+const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
+const bin = join(root, 'dist-cli', 'k8s-netviz.js');
+const fixtures = join(root, 'src', 'sim', 'resolve', 'fixtures');
+
+function cli(args: string[], input?: string): { status: number | null; stdout: string; stderr: string } {
+  const r = spawnSync(process.execPath, [bin, ...args], { cwd: root, encoding: 'utf8', input: input ?? '' });
+  return { status: r.status, stdout: r.stdout, stderr: r.stderr };
+}
+
+const cluster = ['-f', join(fixtures, 'kubeadm.yaml'), '-f', join(fixtures, 'nodes.yaml'), '-f', join(fixtures, 'workloads.yaml')];
+
+beforeAll(() => {
+  execFileSync(process.execPath, [join(root, 'scripts', 'build-cli.mjs')], { cwd: root });
+}, 60_000);
+
+describe('k8s-netviz trace', () => {
+  it('prints the trace JSON of a cross-node request on a fixture, exit 0', () => {
+    const r = cli(['trace', ...cluster, '-f', join(fixtures, 'cni', 'calico-ipip.yaml'), '--from', 'pod/default/client', '--to', 'pod/default/server-b', '--port', '8080', '--json']);
+    expect(r.stderr).toBe('');
+    expect(r.status).toBe(0);
+    const t = JSON.parse(r.stdout) as Trace;
+    expect(t.verdict).toBe('delivered');
+    expect(t.request).toEqual({ from: 'pod/default/client', to: 'pod/default/server-b', port: 8080, protocol: 'tcp', seed: 1, pick: [] });
+    expect(t.hops.find((h) => h.kind === 'encap')!.at).toBe('dev/node-a/tunl0');
+    expect(t.reply!.hops.at(-1)!.at).toBe('container/default/client/client');
+  });
+
+  it('gives the same bytes for the same seed, reads a directory and stdin', () => {
+    const args = ['--from', 'pod/client', '--to', 'pod/server-b', '--port', '8080', '--json', '--seed', '42'];
+    const a = cli(['trace', ...cluster, '-f', join(fixtures, 'cni', 'flannel-vxlan.yaml'), ...args]);
+    const b = cli(['trace', ...cluster, '-f', join(fixtures, 'cni', 'flannel-vxlan.yaml'), ...args]);
+    expect(a.status).toBe(0);
+    expect(a.stdout).toBe(b.stdout);
+    // A directory is its *.yaml, *.yml and *.json files in name order (not its cni/ subdirectory).
+    const inOrder = ['kubeadm.yaml', 'nodes-two-subnets.yaml', 'nodes.yaml', 'workloads.yaml'].flatMap((f) => ['-f', join(fixtures, f)]);
+    const dir = cli(['trace', '-f', fixtures, ...args]);
+    expect(dir.status).toBe(0);
+    expect(dir.stdout).toBe(cli(['trace', ...inOrder, ...args]).stdout);
+    const stdin = cli(['trace', '-f', join(fixtures, 'kubeadm.yaml'), '-f', join(fixtures, 'nodes.yaml'), '-f', '-', ...args], `${String(execFileSync('cat', [join(fixtures, 'workloads.yaml')]))}`);
+    expect(stdin.status).toBe(0);
+    expect((JSON.parse(stdin.stdout) as Trace).verdict).toBe('delivered');
+  });
+
+  it('prints a table with the verdict last, and uses the built-in cluster without -f', () => {
+    const r = cli(['trace', '--from', 'pod/default/client', '--to', 'pod/default/app-1', '--port', '8080']);
+    expect(r.status).toBe(0);
+    const lines = r.stdout.trimEnd().split('\n');
+    expect(lines[1]).toMatch(/^step\s+kind\s+where\s+src -> dst\s+NAT before -> after\s+rule$/);
+    expect(lines.at(-1)).toMatch(/^verdict: delivered: /);
+    expect(r.stdout).toContain('-- reply (delivered)');
+  });
+
+  it('exits 0 for a refused connection, since the trace ran', () => {
+    const r = cli(['trace', '--from', 'pod/client', '--to', 'pod/app-1', '--port', '9', '--json']);
+    expect(r.status).toBe(0);
+    expect((JSON.parse(r.stdout) as Trace).verdict).toBe('refused');
+  });
+
+  it('warns on stderr, never on stdout, about a pick that matches no choice', () => {
+    const r = cli(['trace', '--from', 'pod/client', '--to', 'pod/app-1', '--port', '8080', '--pick', 'default/app-1', '--json']);
+    expect(r.status).toBe(0);
+    expect(r.stderr).toMatch(/warning: --pick default\/app-1 matched no choice/);
+    expect((JSON.parse(r.stdout) as Trace).request.pick).toEqual(['default/app-1']);
+  });
+
+  it.each([
+    [['trace', '--to', 'pod/app-1'], /--from is required/],
+    [['trace', '--from', 'pod/client'], /--to is required/],
+    [['trace', '--from', 'pod/client', '--to', 'pod/app-1', '--port', 'http'], /--port: "http" is not a whole number/],
+    [['trace', '--from', 'pod/client', '--to', 'pod/app-1', '--port', '70000'], /--port: 70000 is out of range/],
+    [['trace', '--from', 'pod/client', '--to', 'pod/app-1', '--protocol', 'sctp'], /--protocol: "sctp"/],
+    [['trace', '--from', 'pod/client', '--to', 'pod/app-1', '--bogus'], /Unknown option '--bogus'/],
+    [['frobnicate'], /unknown command "frobnicate"/],
+    [['trace', '--from', 'pod/nope', '--to', 'pod/app-1'], /no pod default\/nope/],
+    [['trace', '--from', 'pod/client', '--to', 'svc/default/web'], /Services .*not simulated yet/],
+    [['trace', '--from', 'pod/client', '--to', 'web.default.svc'], /DNS name/],
+    [['trace', '--from', 'pod/client', '--to', 'http://10.96.0.1/'], /URL/],
+    [['trace', '--from', 'pod/client', '--to', 'pod/app-1', '--pick', 'nobody'], /--pick: "nobody"/],
+    [['trace', '--from', 'pod/client', '--to', 'pod/app-1', '--pick', 'default/ghost'], /no pod default\/ghost/],
+    [['trace', '-f', '/nonexistent/x.yaml', '--from', 'pod/client', '--to', 'pod/app-1'], /no such file/],
+  ])('exits 2 with the error on stderr for %j', (args, message) => {
+    const r = cli(args);
+    expect(r.status).toBe(2);
+    expect(r.stdout).toBe('');
+    expect(r.stderr).toMatch(message);
+  });
+
+  it('reports bad input as file:line:col: Kind ns/name: field: message, exit 2', () => {
+    const bad = 'apiVersion: v1\nkind: Pod\nmetadata:\n  name: broken\nspec:\n  containers:\n    - name: c\n      ports:\n        - containerPort: "eighty"\n';
+    const r = cli(['trace', '-f', '-', '--from', 'pod/client', '--to', 'pod/app-1'], bad);
+    expect(r.status).toBe(2);
+    expect(r.stdout).toBe('');
+    expect(r.stderr).toMatch(/^<stdin>:\d+:\d+: Pod default\/broken: spec\.containers\[0\]\.ports\[0\]\.containerPort: /m);
+  });
+});

@@ -1,0 +1,18 @@
+#!/usr/bin/env node
+/**
+ * `k8s-netviz`: the process entry of the command line. All logic is in run.ts; this file only
+ * binds it to stdout, stderr and the exit status.
+ */
+import { run } from './run';
+import type { Io } from './run';
+
+const io: Io = { out: (t) => process.stdout.write(t), err: (t) => process.stderr.write(t) };
+run(process.argv.slice(2), io).then(
+  (code) => {
+    process.exitCode = code;
+  },
+  (error: unknown) => {
+    process.stderr.write(`k8s-netviz: internal error: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+    process.exitCode = 1;
+  },
+);
