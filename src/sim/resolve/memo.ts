@@ -5,7 +5,7 @@
  */
 import { parseCidr as parseCidrText, parseIPv4 as parseIPv4Text } from '../model/ip';
 import type { Cidr } from '../model/ip';
-import type { ClusterNode } from '../model/types';
+import type { ClusterNode, Device } from '../model/types';
 
 const MAX_ENTRIES = 200_000;
 const ips = new Map<string, number | null>();
@@ -41,6 +41,18 @@ export function deviceIP(node: ClusterNode, name: string): string | null {
     byName = new Map();
     for (const d of node.devices) byName.set(d.name, d.address === null ? null : d.address.slice(0, d.address.indexOf('/')));
     deviceIPs.set(node, byName);
+  }
+  return byName.get(name) ?? null;
+}
+
+const devicesByNode = new WeakMap<ClusterNode, Map<string, Device>>();
+
+/** A node's device by name, or null; memoised per node. */
+export function deviceOf(node: ClusterNode, name: string): Device | null {
+  let byName = devicesByNode.get(node);
+  if (!byName) {
+    byName = new Map(node.devices.map((d) => [d.name, d]));
+    devicesByNode.set(node, byName);
   }
   return byName.get(name) ?? null;
 }

@@ -6,8 +6,8 @@
 import { containerId, deviceId, nodeId, podEth0Id, vethId, wireId } from '../model/ids';
 import { cidrContains, formatIPv4 } from '../model/ip';
 import type { Cidr } from '../model/ip';
-import { deviceOf, lookup } from '../model/lookup';
-import { deviceIP, parseCidr, parseIPv4 } from './memo';
+import { lookup } from '../model/lookup';
+import { deviceIP, deviceOf, parseCidr, parseIPv4 } from './memo';
 import type { Cluster, ClusterNode, Pod } from '../model/types';
 import type { Nat } from '../trace/types';
 import type { PathWriter } from './pathWriter';
@@ -521,7 +521,7 @@ function encap(w: PathWriter, ctx: WalkContext, src: ClusterNode, dst: ClusterNo
   const cni = ctx.cluster.settings.cni;
   const mtu = deviceOf(src, t.dev)?.mtu ?? ctx.cluster.settings.underlayMtu - t.overhead;
   if (t.kind === 'ipip') {
-    w.packet = { ...inner, outer: { src: src.internalIP, dst: dst.internalIP, protocol: 'ipip' } };
+    w.update({ outer: { src: src.internalIP, dst: dst.internalIP, protocol: 'ipip' } });
     w.hop(
       'encap',
       deviceId(src.name, t.dev),
@@ -532,8 +532,7 @@ function encap(w: PathWriter, ctx: WalkContext, src: ClusterNode, dst: ClusterNo
     return;
   }
   const dstTunnelMac = deviceOf(dst, t.dev)?.mac ?? '';
-  w.packet = {
-    ...inner,
+  w.update({
     eth: { src: deviceOf(src, t.dev)?.mac ?? '', dst: dstTunnelMac },
     outer: {
       src: `${src.internalIP}:${vxlanSourcePort(inner.src, inner.dst, inner.protocol)}`,
@@ -541,7 +540,7 @@ function encap(w: PathWriter, ctx: WalkContext, src: ClusterNode, dst: ClusterNo
       protocol: 'udp',
       vni: t.vni,
     },
-  };
+  });
   const proto = t.kind === 'geneve' ? 'Geneve' : 'VXLAN';
   let text: string;
   let rule: string;
@@ -556,8 +555,7 @@ function encap(w: PathWriter, ctx: WalkContext, src: ClusterNode, dst: ClusterNo
 }
 
 function decap(w: PathWriter, ctx: WalkContext, dst: ClusterNode, t: Tunnel, innerSrc: string, innerDst: string): void {
-  const { outer: _outer, ...decapsulated } = w.packet;
-  w.packet = decapsulated;
+  w.decapsulate();
   const cni = ctx.cluster.settings.cni;
   if (t.kind === 'ipip') {
     w.hop('decap', deviceId(dst.name, t.dev), dst.name, `tunl0 strips the outer IP header and hands the original packet, still ${innerSrc} to ${innerDst}, to ${dst.name}'s routing.`, 'tunl0: ipip remote any local any');
