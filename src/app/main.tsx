@@ -1,16 +1,32 @@
-/** The full app's entry: the built-in cluster, the classroom layout. */
+/** The full app's entry: the built-in cluster (or a generated one), the classroom layout. */
 import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
 import '../styles/index.css';
 import { Visualizer } from '../ui/Visualizer';
+import type { VizStoreOptions } from '../store/createVizStore';
 import { installTestHook } from './testHook';
+import { loadGeneratedCluster, parseGenerateParam } from './generateParam';
 
-const root = document.getElementById('root');
-if (root) {
+async function start(root: HTMLElement): Promise<void> {
   const prefersDark = window.matchMedia?.('(prefers-color-scheme: dark)').matches ?? false;
+  const options: VizStoreOptions = { theme: prefersDark ? 'dark' : 'light' };
+  const generate = parseGenerateParam(window.location.search);
+  if (generate.kind === 'error') options.notice = generate.message;
+  if (generate.kind === 'ok') {
+    root.textContent = `Generating a cluster of ${generate.nodes} nodes with ${generate.podsPerNode} pods each…`;
+    try {
+      options.cluster = await loadGeneratedCluster(generate.nodes, generate.podsPerNode, 1);
+    } catch (error) {
+      options.notice = `The generated cluster could not be built (${String(error)}); showing the built-in cluster.`;
+    }
+    root.textContent = '';
+  }
   createRoot(root).render(
     <StrictMode>
-      <Visualizer options={{ theme: prefersDark ? 'dark' : 'light' }} onReady={installTestHook} />
+      <Visualizer options={options} onReady={installTestHook} />
     </StrictMode>,
   );
 }
+
+const root = document.getElementById('root');
+if (root) void start(root);

@@ -72,7 +72,7 @@ export function createClusterCanvas(host: HTMLElement, callbacks: CanvasCallback
   });
   const packets = createPacketLayer(host, cy);
   let cluster: Cluster | null = null;
-  let geometry: Geometry = createGeometry({ positions: new Map(), nodeBoxes: new Map(), bounds: { x: 0, y: 0, w: 0, h: 0 } });
+  let geometry: Geometry = createGeometry({ positions: new Map(), nodeBoxes: new Map(), nodeRow: new Map(), compactPods: new Set(), bounds: { x: 0, y: 0, w: 0, h: 0 } });
   let theme: Theme = 'light';
   let path = new Set<string>();
   let current: string | null = null;

@@ -1,9 +1,10 @@
 /**
  * Where a trace hop is drawn, in model coordinates, and the polyline a packet follows from one hop
  * to the next. Bars (the cni0 bridge, the underlay) are entered and left straight down or up from
- * the element they connect to, like a frame on a bus, instead of at their centre.
+ * the element they connect to, like a frame on a bus, instead of at their centre. Pods drawn as
+ * summary tiles stand in for their containers and devices.
  */
-import { UNDERLAY_ID, kernelId } from './layout';
+import { UNDERLAY_ID, UNDERLAY_SPINE_ID, kernelId, underlayRowId } from './layout';
 import type { Box, ClusterLayout } from './layout';
 
 export interface Point {
@@ -18,72 +19,104 @@ export interface Geometry {
   pointOf(id: string): Point | null;
 }
 
-const isBar = (id: string): boolean => id === UNDERLAY_ID || /^dev\/[^/]+\/cni0$/.test(id);
+const isBridge = (id: string): boolean => /^dev\/[^/]+\/cni0$/.test(id);
+
+/** `ns/pod` of an id that belongs to a pod (its containers, eth0, lo, host veth), or null. */
+function podOf(id: string): string | null {
+  const parts = id.split('/');
+  if (parts[0] === 'container') return `${parts[1] ?? ''}/${parts[2] ?? ''}`;
+  if (parts[0] === 'dev' && parts[1] === 'pod') return `${parts[2] ?? ''}/${parts[3] ?? ''}`;
+  if (parts[0] === 'veth') return `${parts[2] ?? ''}/${parts[3] ?? ''}`;
+  return null;
+}
+
+/** The node named in a device or routing id (`dev/<node>/eth0`, `node/<node>`), or null. */
+function nodeOf(id: string): string | null {
+  const parts = id.split('/');
+  if (parts[0] === 'node') return parts.slice(1).join('/');
+  if (parts[0] === 'dev' && parts[1] !== 'pod') return parts[1] ?? null;
+  return null;
+}
 
 export function createGeometry(layout: ClusterLayout): Geometry {
   const { positions } = layout;
+  const barOfNode = (node: string): Box | null => positions.get(underlayRowId(layout.nodeRow.get(node) ?? 0)) ?? null;
+  const spineX = positions.get(UNDERLAY_SPINE_ID)?.x ?? null;
   const boxOf = (id: string): Box | null => {
     if (id.startsWith('node/')) return positions.get(kernelId(id.slice(5))) ?? null;
     if (id.startsWith('wire/')) return positions.get(UNDERLAY_ID) ?? null;
     const direct = positions.get(id);
     if (direct) return direct;
-    // A pod's lo is drawn inside the pod; fall back to its eth0 if a layout leaves it out.
-    const lo = /^dev\/pod\/(.+)\/lo$/.exec(id);
-    if (lo) return positions.get(`dev/pod/${lo[1] ?? ''}/eth0`) ?? null;
+    const pod = podOf(id);
+    if (pod) {
+      // A pod's lo falls back to its eth0; anything of a summarised pod to the pod's tile.
+      const lo = /^dev\/pod\/(.+)\/lo$/.exec(id);
+      return (lo ? positions.get(`dev/pod/${lo[1] ?? ''}/eth0`) : null) ?? positions.get(`pod/${pod}`) ?? null;
+    }
     return null;
   };
-  const eth0X = (node: string): number | null => positions.get(`dev/${node}/eth0`)?.x ?? null;
   const clampOnBar = (bar: Box, x: number): number => Math.max(bar.x - bar.w / 2 + 6, Math.min(bar.x + bar.w / 2 - 6, x));
-  const wireEnds = (id: string): [number, number] | null => {
+  const eth0 = (node: string): Box | null => positions.get(`dev/${node}/eth0`) ?? null;
+  const wireNodes = (id: string): [string, string] => {
     const [, a, b] = id.split('/');
-    const xa = eth0X(a ?? '');
-    const xb = eth0X(b ?? '');
-    return xa === null || xb === null ? null : [xa, xb];
+    return [a ?? '', b ?? ''];
   };
-  const barFor = (id: string): string | null => (id.startsWith('wire/') ? UNDERLAY_ID : isBar(id) ? id : null);
-
-  /** Where the packet rests at `to`, coming from `prev`. */
-  const rest = (to: string, prev: Point | null): Point | null => {
-    const box = boxOf(to);
-    if (!box) return null;
-    if (to.startsWith('wire/')) {
-      const ends = wireEnds(to);
-      return ends ? { x: (ends[0] + ends[1]) / 2, y: box.y } : { x: box.x, y: box.y };
-    }
-    if (isBar(to) && prev) return { x: clampOnBar(box, prev.x), y: box.y };
-    return { x: box.x, y: box.y };
+  /** The wire's two ends ordered from the node the packet comes from. */
+  const wireFrom = (id: string, from: string | null, near: Point | null): [string, string] => {
+    const [a, b] = wireNodes(id);
+    const fromNode = from ? nodeOf(from) : null;
+    if (fromNode === b) return [b, a];
+    if (fromNode === a) return [a, b];
+    const ea = eth0(a);
+    const eb = eth0(b);
+    if (near && ea && eb && Math.abs(eb.x - near.x) + Math.abs(eb.y - near.y) < Math.abs(ea.x - near.x) + Math.abs(ea.y - near.y)) return [b, a];
+    return [a, b];
+  };
+  /** Points along the underlay from node `a`'s eth0 to where the packet rests on the wire. */
+  const wirePath = (a: string, b: string): Point[] => {
+    const ea = eth0(a);
+    const eb = eth0(b);
+    const ba = barOfNode(a);
+    const bb = barOfNode(b);
+    if (!ea || !eb || !ba || !bb) return [];
+    if (ba === bb || spineX === null) return [{ x: ea.x, y: ba.y }, { x: (ea.x + eb.x) / 2, y: ba.y }];
+    return [
+      { x: ea.x, y: ba.y },
+      { x: spineX, y: ba.y },
+      { x: spineX, y: bb.y },
+    ];
   };
 
   const geometry: Geometry = {
-    pointOf: (id) => rest(id, null),
+    pointOf(id) {
+      if (id.startsWith('wire/')) {
+        const [a, b] = wireNodes(id);
+        return wirePath(a, b).at(-1) ?? null;
+      }
+      const box = boxOf(id);
+      return box ? { x: box.x, y: box.y } : null;
+    },
     route(from, to) {
       const start = from ? geometry.pointOf(from) : null;
+      if (to.startsWith('wire/')) {
+        const [a, b] = wireFrom(to, from, start);
+        return wirePath(a, b);
+      }
       const end = boxOf(to);
       if (!end) return [];
       const points: Point[] = [];
-      const fromBar = from ? barFor(from) : null;
-      const toBar = barFor(to);
-      if (from && to.startsWith('wire/')) {
-        const ends = wireEnds(to);
-        const startX = start?.x ?? end.x;
-        if (ends) {
-          const near = Math.abs(ends[0] - startX) <= Math.abs(ends[1] - startX) ? ends[0] : ends[1];
-          points.push({ x: near, y: end.y });
-        }
-        points.push(rest(to, start) as Point);
-        return points;
-      }
-      if (fromBar && from && !toBar) {
+      if (from?.startsWith('wire/')) {
+        // leave the underlay straight under the receiving node's eth0
+        const node = nodeOf(to);
+        const bar = node ? barOfNode(node) : null;
+        if (bar) points.push({ x: clampOnBar(bar, end.x), y: bar.y });
+      } else if (from && isBridge(from) && !isBridge(to)) {
         const bar = boxOf(from) as Box;
-        let x = end.x;
-        if (from.startsWith('wire/')) {
-          const ends = wireEnds(from);
-          if (ends) x = Math.abs(ends[0] - end.x) <= Math.abs(ends[1] - end.x) ? ends[0] : ends[1];
-        }
-        points.push({ x: clampOnBar(bar, x), y: bar.y });
+        points.push({ x: clampOnBar(bar, end.x), y: bar.y });
       }
-      const target = rest(to, points.at(-1) ?? start);
-      if (target) points.push(target);
+      const prev = points.at(-1) ?? start;
+      if (isBridge(to) && prev) points.push({ x: clampOnBar(end, prev.x), y: end.y });
+      else points.push({ x: end.x, y: end.y });
       return points;
     },
   };

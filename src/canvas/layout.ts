@@ -46,6 +46,10 @@ export interface ClusterLayout {
   positions: Map<string, Box>;
   /** the outer box of each Kubernetes node (including its label) */
   nodeBoxes: Map<string, Box>;
+  /** which row of the node grid each node is in (its underlay bar) */
+  nodeRow: Map<string, number>;
+  /** pods drawn as summary tiles (a node with many pods), by element id */
+  compactPods: Set<string>;
   bounds: Box;
 }
 
@@ -89,54 +93,94 @@ function podHeight(): number {
   return SIZES.podPad * 2 + SIZES.container.h + 6 + SIZES.podDevice.h;
 }
 
+/** A node with more pods than this draws them as compact tiles (name and IP) in a grid. */
+export const DETAILED_PODS_PER_NODE = 8;
+const TILE = { h: 34, gap: 10 } as const;
+
+function tileWidth(pod: Pod): number {
+  return Math.max(textWidth(pod.name, 12, false), textWidth(pod.ip, 11, true)) + 18;
+}
+
+/** Columns of the pod-tile grid: roughly twice as wide as tall, as nodes are drawn side by side. */
+function tileColumns(count: number): number {
+  return Math.max(1, Math.min(count, Math.ceil(Math.sqrt(count * 2))));
+}
+
+/** Height of a node's pod area (above the bridge), so that a row of nodes can align bridges. */
+function podAreaHeight(pods: readonly Pod[]): number {
+  if (pods.length <= DETAILED_PODS_PER_NODE) return SIZES.podLabel + podHeight() + SIZES.vethGap + SIZES.veth.h + 22;
+  const rows = Math.ceil(pods.length / tileColumns(pods.length));
+  return rows * (TILE.h + TILE.gap) - TILE.gap + 26;
+}
+
 /** Lays out one node's contents from its top-left corner; returns the node's outer box. */
 function layoutNode(
   node: ClusterNode,
   pods: readonly Pod[],
   originX: number,
   originY: number,
+  areaHeight: number,
   positions: Map<string, Box>,
+  compact: Set<string>,
 ): Box {
   const pad = SIZES.nodePad;
-  let x = originX + pad;
   const top = originY + SIZES.nodeLabel + pad;
-  const podTop = top + SIZES.podLabel;
-  const ph = podHeight();
-  const hasBridge = node.devices.some((d) => d.name === 'cni0');
-  for (const pod of pods) {
-    const w = podContentWidth(pod) + SIZES.podPad * 2;
-    let cx = x + (w - containersRowWidth(pod)) / 2;
-    for (const c of pod.containers) {
-      const cw = containerWidth(c);
-      positions.set(containerId(pod.namespace, pod.name, c.name), {
-        x: cx + cw / 2,
-        y: podTop + SIZES.podPad + SIZES.container.h / 2,
-        w: cw,
-        h: SIZES.container.h,
+  let podsW = 0;
+  if (pods.length > DETAILED_PODS_PER_NODE) {
+    // Summarised: each pod a tile with its name and IP; the packet still lands on the tile.
+    const cols = tileColumns(pods.length);
+    const colW = Math.max(...pods.map(tileWidth));
+    pods.forEach((pod, i) => {
+      const col = i % cols;
+      const row = Math.floor(i / cols);
+      positions.set(`pod/${pod.namespace}/${pod.name}`, {
+        x: originX + pad + col * (colW + TILE.gap) + colW / 2,
+        y: top + row * (TILE.h + TILE.gap) + TILE.h / 2,
+        w: colW,
+        h: TILE.h,
       });
-      cx += cw + 6;
+      compact.add(`pod/${pod.namespace}/${pod.name}`);
+    });
+    podsW = cols * (colW + TILE.gap) - TILE.gap;
+  } else {
+    const podTop = top + SIZES.podLabel;
+    const ph = podHeight();
+    let x = originX + pad;
+    for (const pod of pods) {
+      const w = podContentWidth(pod) + SIZES.podPad * 2;
+      let cx = x + (w - containersRowWidth(pod)) / 2;
+      for (const c of pod.containers) {
+        const cw = containerWidth(c);
+        positions.set(containerId(pod.namespace, pod.name, c.name), {
+          x: cx + cw / 2,
+          y: podTop + SIZES.podPad + SIZES.container.h / 2,
+          w: cw,
+          h: SIZES.container.h,
+        });
+        cx += cw + 6;
+      }
+      const devY = podTop + SIZES.podPad + SIZES.container.h + 6 + SIZES.podDevice.h / 2;
+      const inner = w - SIZES.podPad * 2;
+      const loW = 30;
+      positions.set(podEth0Id(pod.namespace, pod.name), { x: x + SIZES.podPad + (inner - loW - 6) / 2, y: devY, w: inner - loW - 6, h: SIZES.podDevice.h });
+      positions.set(`dev/pod/${pod.namespace}/${pod.name}/lo`, { x: x + w - SIZES.podPad - loW / 2, y: devY, w: loW, h: SIZES.podDevice.h });
+      if (!pod.hostNetwork) {
+        positions.set(vethId(pod.node, pod.namespace, pod.name), {
+          x: x + SIZES.podPad + (inner - loW - 6) / 2,
+          y: podTop + ph + SIZES.vethGap + SIZES.veth.h / 2,
+          ...SIZES.veth,
+        });
+      }
+      x += w + SIZES.podGap;
     }
-    const devY = podTop + SIZES.podPad + SIZES.container.h + 6 + SIZES.podDevice.h / 2;
-    const inner = w - SIZES.podPad * 2;
-    const loW = 30;
-    positions.set(podEth0Id(pod.namespace, pod.name), { x: x + SIZES.podPad + (inner - loW - 6) / 2, y: devY, w: inner - loW - 6, h: SIZES.podDevice.h });
-    positions.set(`dev/pod/${pod.namespace}/${pod.name}/lo`, { x: x + w - SIZES.podPad - loW / 2, y: devY, w: loW, h: SIZES.podDevice.h });
-    if (!pod.hostNetwork) {
-      positions.set(vethId(pod.node, pod.namespace, pod.name), {
-        x: x + SIZES.podPad + (inner - loW - 6) / 2,
-        y: podTop + ph + SIZES.vethGap + SIZES.veth.h / 2,
-        ...SIZES.veth,
-      });
-    }
-    x += w + SIZES.podGap;
+    podsW = pods.length > 0 ? x - SIZES.podGap - (originX + pad) : 0;
   }
-  const podsRight = pods.length > 0 ? x - SIZES.podGap : x;
   const rootNames = ['routing', ...rootRowDevices(node)];
   const rootW = rootNames.length * SIZES.rootDevice.w + (rootNames.length - 1) * SIZES.rootGap;
-  const contentW = Math.max(podsRight - (originX + pad), rootW, 260);
-  // The pod area is reserved even on an empty node so that every node's bridge and eth0 line up.
-  let y = podTop + ph + SIZES.vethGap + SIZES.veth.h + 22;
-  if (hasBridge) {
+  const contentW = Math.max(podsW, rootW, 260);
+  // The pod area is as tall as the row's tallest, so that bridges and eth0s line up across nodes.
+  let y = top + areaHeight;
+  if (node.devices.some((d) => d.name === 'cni0')) {
     positions.set(deviceId(node.name, 'cni0'), { x: originX + pad + contentW / 2, y: y + SIZES.bar.h / 2, w: contentW, h: SIZES.bar.h });
     y += SIZES.bar.h + 26;
   }
@@ -150,37 +194,92 @@ function layoutNode(
   return { x: originX, y: originY, w: contentW + pad * 2, h: y + pad - originY };
 }
 
+/** Nodes per row: all side by side up to four, then a roughly square grid. */
+export function nodeColumns(count: number): number {
+  return count <= 4 ? Math.max(count, 1) : Math.ceil(Math.sqrt(count));
+}
+
+/** The id of the underlay bar under a row of nodes (row 0 keeps the plain `underlay`). */
+export const underlayRowId = (row: number): string => (row === 0 ? UNDERLAY_ID : `${UNDERLAY_ID}/${row}`);
+export const UNDERLAY_SPINE_ID = `${UNDERLAY_ID}/spine`;
+
 export function layoutCluster(cluster: Cluster): ClusterLayout {
   const positions = new Map<string, Box>();
   const nodeBoxes = new Map<string, Box>();
+  const nodeRow = new Map<string, number>();
+  const compact = new Set<string>();
   const podsByNode = new Map<string, Pod[]>();
-  for (const pod of cluster.pods) podsByNode.set(pod.node, [...(podsByNode.get(pod.node) ?? []), pod]);
+  for (const pod of cluster.pods) {
+    const list = podsByNode.get(pod.node);
+    if (list) list.push(pod);
+    else podsByNode.set(pod.node, [pod]);
+  }
   // Workers first, control planes last: the traffic people follow lives on the workers.
   const ordered = [...cluster.nodes.filter((n) => n.role !== 'control-plane'), ...cluster.nodes.filter((n) => n.role === 'control-plane')];
-  const nodesTop = SIZES.service.h + SIZES.servicesGap;
-  let x = 0;
-  let bottom = nodesTop;
-  for (const node of ordered) {
-    const box = layoutNode(node, podsByNode.get(node.name) ?? [], x, nodesTop, positions);
-    nodeBoxes.set(node.name, box);
-    x += box.w + SIZES.nodeGap;
-    bottom = Math.max(bottom, box.y + box.h);
-  }
-  const width = Math.max(x - SIZES.nodeGap, 0);
-  positions.set(UNDERLAY_ID, { x: width / 2, y: bottom + SIZES.underlayGap, w: width, h: 10 });
+  const cols = nodeColumns(ordered.length);
+  const rows: ClusterNode[][] = [];
+  for (let i = 0; i < ordered.length; i += cols) rows.push(ordered.slice(i, i + cols));
 
+  // Services sit above the nodes, wrapped to the width of the node grid.
   const services = cluster.services.filter((s) => s.type !== 'ExternalName');
   const widths = services.map((svc) => Math.max(SIZES.service.w, textWidth(serviceLabel(svc), 12, true) + 24));
-  const svcRowW = widths.reduce((a, b) => a + b, 0) + Math.max(services.length - 1, 0) * SIZES.serviceGap;
-  let sx = (width - svcRowW) / 2;
-  services.forEach((svc, i) => {
-    const w = widths[i] as number;
-    positions.set(serviceId(svc.namespace, svc.name), { x: sx + w / 2, y: SIZES.service.h / 2, w, h: SIZES.service.h });
-    sx += w + SIZES.serviceGap;
+  const gridWidthGuess = Math.max(1200, cols * 560);
+  const svcRows: number[][] = [[]];
+  let rowW = 0;
+  widths.forEach((w, i) => {
+    const current = svcRows[svcRows.length - 1] as number[];
+    if (current.length > 0 && rowW + SIZES.serviceGap + w > gridWidthGuess) {
+      svcRows.push([i]);
+      rowW = w;
+    } else {
+      current.push(i);
+      rowW += (current.length > 1 ? SIZES.serviceGap : 0) + w;
+    }
   });
-  const left = Math.min(0, (width - svcRowW) / 2);
-  const right = Math.max(width, (width + svcRowW) / 2);
-  return { positions, nodeBoxes, bounds: { x: left, y: 0, w: right - left, h: bottom + SIZES.underlayGap + 10 } };
+  const svcBlockH = services.length === 0 ? 0 : svcRows.length * (SIZES.service.h + SIZES.serviceGap) - SIZES.serviceGap;
+
+  let y = svcBlockH + SIZES.servicesGap;
+  let width = 0;
+  rows.forEach((row, r) => {
+    const area = Math.max(...row.map((n) => podAreaHeight(podsByNode.get(n.name) ?? [])));
+    let x = 0;
+    let bottom = y;
+    for (const node of row) {
+      const box = layoutNode(node, podsByNode.get(node.name) ?? [], x, y, area, positions, compact);
+      nodeBoxes.set(node.name, box);
+      nodeRow.set(node.name, r);
+      x += box.w + SIZES.nodeGap;
+      bottom = Math.max(bottom, box.y + box.h);
+    }
+    const rowWidth = Math.max(x - SIZES.nodeGap, 0);
+    width = Math.max(width, rowWidth);
+    positions.set(underlayRowId(r), { x: rowWidth / 2, y: bottom + SIZES.underlayGap, w: rowWidth, h: 10 });
+    y = bottom + SIZES.underlayGap + 10 + SIZES.servicesGap + 20;
+  });
+  if (rows.length > 1) {
+    // The rows' underlay bars join on a spine at the left: one node network.
+    const first = positions.get(underlayRowId(0)) as Box;
+    const last = positions.get(underlayRowId(rows.length - 1)) as Box;
+    positions.set(UNDERLAY_SPINE_ID, { x: -24, y: (first.y + last.y) / 2, w: 8, h: last.y - first.y + 10 });
+    for (let r = 0; r < rows.length; r++) {
+      const bar = positions.get(underlayRowId(r)) as Box;
+      positions.set(underlayRowId(r), { x: (bar.x - bar.w / 2 - 28 + bar.x + bar.w / 2) / 2, y: bar.y, w: bar.w + 28, h: bar.h });
+    }
+  }
+
+  let sy = 0;
+  for (const rowIdx of svcRows) {
+    const total = rowIdx.reduce((a, i) => a + (widths[i] as number), 0) + Math.max(rowIdx.length - 1, 0) * SIZES.serviceGap;
+    let sx = (width - total) / 2;
+    for (const i of rowIdx) {
+      const svc = services[i] as Service;
+      const w = widths[i] as number;
+      positions.set(serviceId(svc.namespace, svc.name), { x: sx + w / 2, y: sy + SIZES.service.h / 2, w, h: SIZES.service.h });
+      sx += w + SIZES.serviceGap;
+    }
+    sy += SIZES.service.h + SIZES.serviceGap;
+  }
+  return { positions, nodeBoxes, nodeRow, compactPods: compact, bounds: { x: -40, y: 0, w: width + 40, h: y } };
 }
 
 /** `web · ClusterIP` over `10.96.0.10  53/UDP, 53/TCP`: what a Service's dashed box says. */

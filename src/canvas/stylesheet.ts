@@ -113,6 +113,8 @@ export function stylesheet(theme: Theme): StylesheetJson {
     'text-halign': 'center',
     'text-wrap': 'wrap',
     'text-max-width': '400px',
+    // level of detail: labels too small to read on screen are not drawn at all
+    'min-zoomed-font-size': 5,
     ...extra,
   });
   return [
@@ -151,6 +153,19 @@ export function stylesheet(theme: Theme): StylesheetJson {
         'text-valign': 'top',
         'text-halign': 'center',
         'text-margin-y': -3,
+      },
+    },
+    {
+      selector: 'node.pod.tile',
+      style: {
+        width: 'data(w)',
+        height: 'data(h)',
+        'font-size': 11,
+        'font-weight': 'normal',
+        'font-family': MONO,
+        'text-valign': 'center',
+        'text-wrap': 'wrap',
+        'text-margin-y': 0,
       },
     },
     { selector: 'node.pod.ns-system', style: { 'background-color': p.systemPodFill, 'border-style': 'dashed' } },

@@ -6,7 +6,7 @@
 import type { ElementDefinition } from 'cytoscape';
 import type { Cluster } from '../sim';
 import { containerId, deviceId, nodeId, podEth0Id, podId, serviceId, vethId } from '../sim';
-import { UNDERLAY_ID, containerLabel, kernelId, layoutCluster, rootRowDevices, serviceLabel } from './layout';
+import { UNDERLAY_ID, containerLabel, kernelId, layoutCluster, rootRowDevices, serviceLabel, underlayRowId } from './layout';
 import type { ClusterLayout } from './layout';
 
 export const ElementKind = {
@@ -89,11 +89,22 @@ export function toElements(cluster: Cluster): ElementsResult {
     } else {
       link(kernelId(node.name), deviceId(node.name, 'eth0'));
     }
-    link(deviceId(node.name, 'eth0'), UNDERLAY_ID, { bar: 'target' });
+    link(deviceId(node.name, 'eth0'), underlayRowId(layout.nodeRow.get(node.name) ?? 0), { bar: 'target' });
   }
 
   for (const pod of cluster.pods) {
     const pid = podId(pod.namespace, pod.name);
+    if (layout.compactPods.has(pid)) {
+      // A summarised pod: one tile with its name and IP, no containers or devices drawn.
+      leaf(pid, nodeId(pod.node), ElementKind.pod, `${pod.name}\n${pod.ip}`, {
+        namespace: pod.namespace,
+        ready: pod.ready,
+        tooltip: `Pod ${pod.namespace}/${pod.name}\nIP ${pod.ip} on ${pod.node}\n${pod.containers.map((c) => c.name).join(', ')}`,
+      });
+      const last = elements[elements.length - 1];
+      if (last) last.classes = `${ElementKind.pod} tile ns-${pod.namespace === 'kube-system' ? 'system' : 'user'}${pod.ready ? '' : ' not-ready'}`;
+      continue;
+    }
     elements.push({
       group: 'nodes',
       data: {
@@ -132,7 +143,11 @@ export function toElements(cluster: Cluster): ElementsResult {
     }
   }
 
-  leaf(UNDERLAY_ID, null, ElementKind.underlay, `node network ${underlayLabel(cluster)}`);
+  for (const id of layout.positions.keys()) {
+    if (id === UNDERLAY_ID || id.startsWith(`${UNDERLAY_ID}/`)) {
+      leaf(id, null, ElementKind.underlay, id === UNDERLAY_ID ? `node network ${underlayLabel(cluster)}` : '');
+    }
+  }
 
   for (const svc of cluster.services) {
     if (svc.type === 'ExternalName') continue;

@@ -33,6 +33,8 @@ export interface VizState {
   seed: number;
   selection: string | null;
   theme: Theme;
+  /** a message for the user that is not an error of theirs to fix now (a bad link, a fallback) */
+  notice: string | null;
 }
 
 export interface VizActions {
@@ -44,6 +46,7 @@ export interface VizActions {
   setSpeed(speed: number): void;
   select(id: string | null): void;
   setTheme(theme: Theme): void;
+  setNotice(notice: string | null): void;
 }
 
 export type VizStore = StoreApi<VizState & VizActions>;
@@ -52,6 +55,7 @@ export interface VizStoreOptions {
   cluster?: Cluster;
   theme?: Theme;
   seed?: number;
+  notice?: string | null;
 }
 
 export function createVizStore(options: VizStoreOptions = {}): VizStore {
@@ -67,6 +71,7 @@ export function createVizStore(options: VizStoreOptions = {}): VizStore {
     seed: options.seed ?? 1,
     selection: null,
     theme: options.theme ?? 'light',
+    notice: options.notice ?? null,
 
     sendPacket(request) {
       const input: TraceInput = { from: request.from, to: request.to };
@@ -96,6 +101,9 @@ export function createVizStore(options: VizStoreOptions = {}): VizStore {
     },
     setTheme(theme) {
       set({ theme });
+    },
+    setNotice(notice) {
+      set({ notice });
     },
   }));
 }

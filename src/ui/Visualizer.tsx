@@ -127,6 +127,20 @@ function DetailsPanel() {
   );
 }
 
+function NoticeBar() {
+  const notice = useVizStore((s) => s.notice);
+  const setNotice = useVizStore((s) => s.setNotice);
+  if (!notice) return null;
+  return (
+    <div role="status" data-testid="notice" className="flex items-center gap-2 bg-amber-100 px-3 py-1 text-sm text-amber-900">
+      <span className="flex-1">{notice}</span>
+      <button type="button" aria-label="Dismiss" onClick={() => setNotice(null)}>
+        ✕
+      </button>
+    </div>
+  );
+}
+
 function VisualizerLayout({ onReady }: { onReady?(api: VisualizerApi): void }) {
   const store = useVizStoreApi();
   const theme = useVizStore(selectTheme);
@@ -164,6 +178,7 @@ function VisualizerLayout({ onReady }: { onReady?(api: VisualizerApi): void }) {
             <ThemeToggle />
           </div>
         </header>
+        <NoticeBar />
         <main className="flex min-h-0 flex-1">
           <div className={`relative min-w-0 flex-1 ${view === 'text' ? 'hidden' : ''}`}>
             <ClusterCanvas onCanvas={handleCanvas} />
