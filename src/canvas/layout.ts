@@ -125,7 +125,7 @@ function layoutNode(
 ): Box {
   const pad = SIZES.nodePad;
   const top = originY + SIZES.nodeLabel + pad;
-  let podsW = 0;
+  let podsW: number;
   if (pods.length > DETAILED_PODS_PER_NODE) {
     // Summarised: each pod a tile with its name and IP; the packet still lands on the tile.
     const cols = tileColumns(pods.length);

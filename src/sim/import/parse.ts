@@ -7,7 +7,7 @@
  * down sharply on deep nesting and its composer recurses). JSON goes through JSON.parse.
  */
 import { Composer, isAlias, isMap, isScalar, isSeq, Lexer, LineCounter, Parser } from 'yaml';
-import type { CST, Document, Node as YamlNode } from 'yaml';
+import type { Document, Node as YamlNode } from 'yaml';
 import { locateJson } from './jsonLocate';
 import type { ImportLimits } from './limits';
 import { lineStartsOf, positionAt } from './problems';
@@ -173,27 +173,44 @@ export interface YamlDocs {
  * the construct being read, so checking it after each token stops a deep input after at most
  * `maxDepth` levels.
  */
-export function parseYamlStream(text: string, limits: ImportLimits, maxDocs: number): YamlDocs {
+export function parseYamlStream(
+  text: string,
+  limits: ImportLimits,
+  maxDocs: number,
+  onDoc?: (doc: Document.Parsed, index: number) => void,
+): YamlDocs {
   const lineCounter = new LineCounter();
   const parser = new Parser(lineCounter.addNewLine);
   lineCounter.addNewLine(0);
-  const tokens: CST.Token[] = [];
-  let documents = 0;
+  // Documents are composed as soon as the parser finishes them, so the syntax tree of one document
+  // is garbage before the next is read (holding all of it made the garbage collector the hot spot).
+  const composer = new Composer({ merge: true, prettyErrors: false });
+  const docs: Document.Parsed[] = [];
+  let count = 0;
+  // With a callback, documents are handed over and not kept: the caller decides what to hold.
+  const take = (doc: Document.Parsed): void => {
+    if (onDoc) onDoc(doc, count);
+    else docs.push(doc);
+    count++;
+  };
   const fail = (message: string): YamlDocs => ({ docs: [], lineCounter, fatal: { message, position: toPosition(lineCounter, parser.offset) } });
+  const tooMany = (): YamlDocs =>
+    fail(`The input holds more than ${limits.maxObjects.toLocaleString('en-US')} Kubernetes objects (the limit is MAX_OBJECTS); split it or leave out what the visualizer does not need.`);
   for (const lexeme of new Lexer().lex(text)) {
     for (const token of parser.next(lexeme)) {
-      tokens.push(token);
-      if (token.type === 'document' && ++documents > maxDocs) {
-        return fail(`The input holds more than ${limits.maxObjects.toLocaleString('en-US')} Kubernetes objects (the limit is MAX_OBJECTS); split it or leave out what the visualizer does not need.`);
+      for (const doc of composer.next(token)) {
+        if (count >= maxDocs) return tooMany();
+        take(doc);
       }
     }
     if (parser.stack.length > limits.maxDepth) {
       return fail(`The input nests maps and lists more than ${limits.maxDepth} levels deep (the limit is MAX_DEPTH).`);
     }
   }
-  for (const token of parser.end()) tokens.push(token);
-  const composer = new Composer({ merge: true, prettyErrors: false });
-  const docs = [...composer.compose(tokens, true, text.length)];
+  const rest = [...parser.end()].flatMap((token) => [...composer.next(token)]);
+  rest.push(...composer.end(true, text.length));
+  if (count + rest.length > maxDocs) return tooMany();
+  rest.forEach(take);
   return { docs, lineCounter };
 }
 
@@ -220,38 +237,54 @@ export function yamlValue(doc: Document.Parsed, limits: ImportLimits): { value: 
 
 function parseYaml(text: string, source: string, budget: ParseBudget, problems: Sink, out: RawObject[]): 'ok' | 'invalid' | 'fatal' {
   const remaining = budget.limits.maxObjects - budget.objects;
-  const { docs, lineCounter, fatal } = parseYamlStream(text, budget.limits, remaining);
+  // The composed documents are not kept (a large input's trees kept alive made garbage collection
+  // the main cost); placing a field in the text parses the source again, which only problems need.
+  let reparsed: Document.Parsed[] | null = null;
+  const docAt = (index: number): Document.Parsed | undefined => (reparsed ??= parseYamlStream(text, budget.limits, Infinity).docs)[index];
+  let result: 'ok' | 'invalid' | 'fatal' = 'ok';
+  const onDoc = (doc: Document.Parsed, index: number): void => {
+    if (result === 'fatal') return;
+    for (const warning of doc.warnings) {
+      problems.add({ severity: 'warning', source, ...offsetPosition(text, warning.pos[0]), message: warning.message });
+    }
+    if (doc.errors.length > 0) {
+      for (const error of doc.errors) {
+        problems.add({ severity: 'error', source, ...offsetPosition(text, error.pos[0]), message: `Invalid YAML: ${error.message}` });
+      }
+      result = 'invalid';
+      return;
+    }
+    const read = yamlValue(doc, budget.limits);
+    const startOffset = doc.range[0];
+    if ('error' in read) {
+      problems.add({ severity: 'error', source, ...offsetPosition(text, startOffset), message: read.error });
+      result = read.aliasLimit ? 'fatal' : 'invalid';
+      return;
+    }
+    const at = (path: Path): Position | undefined => {
+      const again = docAt(index);
+      const node = again ? nodeAt(again, path) : null;
+      return offsetPosition(text, node?.range ? node.range[0] : startOffset);
+    };
+    if (!flatten(read.value, source, at, budget, problems, out)) result = 'fatal';
+  };
+  const { fatal } = parseYamlStream(text, budget.limits, remaining, onDoc);
   if (fatal) {
     problems.add({ severity: 'error', source, ...fatal.position, message: fatal.message });
     return 'fatal';
   }
-  let result: 'ok' | 'invalid' | 'fatal' = 'ok';
-  for (const doc of docs) {
-    for (const warning of doc.warnings) {
-      problems.add({ severity: 'warning', source, ...toPosition(lineCounter, warning.pos[0]), message: warning.message });
-    }
-    if (doc.errors.length > 0) {
-      for (const error of doc.errors) {
-        problems.add({ severity: 'error', source, ...toPosition(lineCounter, error.pos[0]), message: `Invalid YAML: ${error.message}` });
-      }
-      result = 'invalid';
-      continue;
-    }
-    const read = yamlValue(doc, budget.limits);
-    const start = toPosition(lineCounter, doc.range[0]);
-    if ('error' in read) {
-      problems.add({ severity: 'error', source, ...start, message: read.error });
-      if (read.aliasLimit) return 'fatal';
-      result = 'invalid';
-      continue;
-    }
-    const at = (path: Path): Position | undefined => {
-      const node = nodeAt(doc, path);
-      return node?.range ? toPosition(lineCounter, node.range[0]) : start;
-    };
-    if (!flatten(read.value, source, at, budget, problems, out)) return 'fatal';
-  }
   return result;
+}
+
+/** Line and column of an offset, counted on demand (problems are few; lines of big inputs many). */
+function offsetPosition(text: string, offset: number): Position {
+  let line = 1;
+  let lineStart = 0;
+  for (let i = text.indexOf('\n'); i >= 0 && i < offset; i = text.indexOf('\n', i + 1)) {
+    line++;
+    lineStart = i + 1;
+  }
+  return { line, column: offset - lineStart + 1 };
 }
 
 /**
