@@ -34,6 +34,11 @@ test.describe('inspecting the cluster', () => {
     const endpoints = page.getByTestId('inspector.endpoints');
     await expect(endpoints.getByRole('row')).toHaveCount(2);
     await expect(endpoints).toContainText('ready');
+    await page.getByRole('searchbox', { name: 'Search by name or IP' }).fill('node-b');
+    await page.getByRole('button', { name: 'Find' }).click();
+    const routes = page.getByTestId('inspector.routes');
+    await expect(routes).toContainText('10.244.1.0/24 via 10.244.1.0 dev flannel.1 onlink');
+    await expect(routes).toContainText('10.244.2.0/24 dev cni0 proto kernel scope link src 10.244.2.1');
     await page.getByRole('searchbox', { name: 'Search by name or IP' }).fill('no-such-thing');
     await page.getByRole('button', { name: 'Find' }).click();
     await expect(page.getByRole('status')).toContainText('Nothing matches');

@@ -12,3 +12,4 @@ export { UnsupportedPathError } from './resolve/podPath';
 export { defaultClusterSpec } from './scenarios/defaultCluster';
 export { describe, findElement, servicesSelecting } from './query/describe';
 export type { Described } from './query/describe';
+export { routingTable } from './query/routingTable';

@@ -4,7 +4,8 @@
  * addresses, podCIDR and devices. Everything here is text (never HTML) from the model.
  */
 import { useMemo } from 'react';
-import { describe } from '../sim';
+import { describe, routingTable } from '../sim';
+import type { Cluster } from '../sim';
 import type { Described } from '../sim';
 import { useVizStore } from '../store/VizStoreProvider';
 import { selectCluster, selectSelection } from '../store/selectors';
@@ -41,7 +42,7 @@ function Labels({ labels }: { labels: Readonly<Record<string, string>> }) {
   );
 }
 
-function Body({ d }: { d: Described }) {
+function Body({ d, cluster }: { d: Described; cluster: Cluster }) {
   switch (d.kind) {
     case 'pod':
       return (
@@ -154,6 +155,14 @@ function Body({ d }: { d: Described }) {
             </ul>
           </Field>
           <Field name="pods">{d.pods.length}</Field>
+          <div>
+            <p className="mt-2 text-slate-500 dark:text-slate-400">
+              <span className="font-mono">ip route</span> on {d.node.name}
+            </p>
+            <pre className="mt-1 overflow-x-auto rounded bg-slate-100 p-2 font-mono dark:bg-slate-800" data-testid="inspector.routes">
+              {routingTable(cluster, d.node).join('\n')}
+            </pre>
+          </div>
         </dl>
       );
     case 'device':
@@ -203,7 +212,7 @@ export function SelectionInspector() {
       <h3 className="mb-2 text-sm font-semibold">
         <span className="font-mono">{selection}</span>
       </h3>
-      {described ? <Body d={described} /> : <p>This element has no details.</p>}
+      {described ? <Body d={described} cluster={cluster} /> : <p>This element has no details.</p>}
     </div>
   );
 }
