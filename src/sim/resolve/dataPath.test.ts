@@ -92,6 +92,7 @@ describe('container to container (section 1)', () => {
     expect(t.hops[0]!.packet.src).toMatch(/^127\.0\.0\.1:\d+$/);
     expect(t.hops.at(-1)!.packet.dst).toBe('127.0.0.1:8080');
     expect(path(t.reply!.hops)).toEqual(['socket container/default/duo/web', 'loopback dev/pod/default/duo/lo', 'deliver container/default/duo/sidecar']);
+    expect(t.endpoint).toEqual({ pod: 'default/duo', ip: ipOf(c, 'duo'), port: 8080, container: 'web' });
   });
 
   it("keeps traffic to the pod's own IP inside the pod, via lo, from the pod IP", () => {

@@ -17,9 +17,11 @@ export class PathWriter {
 
   /** Records a hop with the current packet. */
   hop(kind: HopKind, at: string, node: string | null, text: string, rule?: string, nat?: Nat): void {
-    const hop: Hop = { kind, at, node, packet: this.packet, text };
-    if (rule !== undefined) hop.rule = rule;
-    if (nat !== undefined) hop.nat = nat;
+    const packet = this.packet;
+    // Literal objects keep the JSON in the contract's field order, with the sentence last.
+    let hop: Hop;
+    if (nat === undefined) hop = rule === undefined ? { kind, at, node, packet, text } : { kind, at, node, packet, rule, text };
+    else hop = rule === undefined ? { kind, at, node, packet, nat, text } : { kind, at, node, packet, nat, rule, text };
     this.hops.push(hop);
   }
 

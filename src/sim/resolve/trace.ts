@@ -55,6 +55,8 @@ interface Answer {
   pod: string | null;
   /** where a refusal is drawn */
   rejectAt: string;
+  /** the answering pod's IP */
+  ip: string | null;
   label: string;
 }
 
@@ -167,7 +169,9 @@ export function trace(cluster: Cluster, input: TraceInput, options: TraceOptions
   const reply = replyPath(w.packet, client, server, answer, ctx, protocol, samens, lo, verdict);
   let endpoint: Trace['endpoint'] = null;
   if (answer.pod !== null) {
-    endpoint = { pod: answer.pod, ip: dstIP, port: port ?? 0 };
+    // The endpoint's own address (the pod IP, the node IP for hostNetwork), even when it was
+    // reached over 127.0.0.1.
+    endpoint = { pod: answer.pod, ip: answer.ip ?? dstIP, port: port ?? 0 };
     if (answer.pod !== null && answer.at !== null && answer.at.startsWith('container/') && protocol !== 'icmp') endpoint.container = answer.name ?? '';
   }
   return { request, verdict, reason, endpoint, candidates: [], hops: w.hops, dns: null, reply, http: null };
@@ -205,19 +209,19 @@ function answerOf(cluster: Cluster, server: Netns, dstPod: Pod | null, port: num
     const rejectAt = samens ? loId(server) : podEth0Id(pod.namespace, pod.name);
     if (port === null) {
       // The kernel answers pings; the pod is drawn at its first container.
-      return { at: containerId(pod.namespace, pod.name, (pod.containers[0] as Container).name), name: null, pod: key, rejectAt, label: pod.name };
+      return { at: containerId(pod.namespace, pod.name, (pod.containers[0] as Container).name), name: null, pod: key, rejectAt, label: pod.name, ip: pod.ip };
     }
     const at = listenerOf(pod, port, protocol);
-    return { at, name: at === null ? null : at.slice(at.lastIndexOf('/') + 1), pod: key, rejectAt, label: pod.name };
+    return { at, name: at === null ? null : at.slice(at.lastIndexOf('/') + 1), pod: key, rejectAt, label: pod.name, ip: pod.ip };
   }
   const node: ClusterNode = server.node;
   const key = dstPod ? `${dstPod.namespace}/${dstPod.name}` : null;
-  if (port === null) return { at: nodeId(node.name), name: null, pod: key, rejectAt: nodeId(node.name), label: node.name };
+  if (port === null) return { at: nodeId(node.name), name: null, pod: key, rejectAt: nodeId(node.name), label: node.name, ip: node.internalIP };
   const listener = hostListener(cluster, node, port, protocol);
-  if (listener === null) return { at: null, name: null, pod: key, rejectAt: nodeId(node.name), label: `${node.name}'s root network namespace` };
+  if (listener === null) return { at: null, name: null, pod: key, rejectAt: nodeId(node.name), label: `${node.name}'s root network namespace`, ip: node.internalIP };
   const pod = listener.pod ? `${listener.pod.namespace}/${listener.pod.name}` : null;
   const label = listener.pod ? `${listener.pod.name} (hostNetwork, on ${node.name})` : node.name;
-  return { at: listener.at, name: listener.name, pod, rejectAt: nodeId(node.name), label };
+  return { at: listener.at, name: listener.name, pod, rejectAt: nodeId(node.name), label, ip: node.internalIP };
 }
 
 function replyPath(
