@@ -195,12 +195,15 @@ class Importer {
     const group = slash < 0 ? '' : apiVersion.slice(0, slash);
     const version = apiVersion.slice(slash + 1);
     const versions = SUPPORTED[group]?.[kind];
-    if (!versions) {
-      this.ignore(kind);
-      return;
-    }
-    if (!versions.includes(version)) {
-      const wanted = versions.map((v) => (group ? `${group}/${v}` : v)).join(' or ');
+    if (!versions || !versions.includes(version)) {
+      // A kind we read, in an old or other API group (extensions/v1beta1 Ingress): say which to use.
+      const wanted = Object.entries(SUPPORTED)
+        .flatMap(([g, kinds]) => (kinds[kind] ?? []).map((v) => (g ? `${g}/${v}` : v)))
+        .join(' or ');
+      if (!wanted) {
+        this.ignore(kind);
+        return;
+      }
       probe.warn(['apiVersion'], `${kind} ${apiVersion} is not supported (use ${wanted}); the object is skipped`);
       this.ignore(kind);
       return;

@@ -1,0 +1,73 @@
+import { describe, expect, it } from 'vitest';
+import { generateCluster } from './generateCluster';
+import { loadManifests } from '../import/index';
+import type { Cluster } from '../model/types';
+
+function load(text: string): Cluster {
+  const result = loadManifests([{ name: 'generated.yaml', text }]);
+  if (!result.ok) throw new Error(JSON.stringify(result.errors.slice(0, 3)));
+  expect(result.warnings).toEqual([]);
+  return result.cluster;
+}
+
+describe('generateCluster', () => {
+  it('writes Deployments and Services, not Pod objects', () => {
+    const text = generateCluster(3, 4, 5, 1);
+    const kinds = [...text.matchAll(/^kind: (\w+)$/gm)].map((m) => m[1]);
+    expect(kinds.filter((k) => k === 'Node')).toHaveLength(4);
+    expect(kinds.filter((k) => k === 'Deployment')).toHaveLength(5);
+    expect(kinds.filter((k) => k === 'Service')).toHaveLength(5);
+    expect(kinds).not.toContain('Pod');
+  });
+
+  it('yields nodes x podsPerNode pods spread evenly over the workers, plus CoreDNS on the control plane', () => {
+    const c = load(generateCluster(3, 4, 5, 1));
+    expect(c.nodes.map((n) => [n.name, n.role])).toEqual([
+      ['control-plane', 'control-plane'],
+      ['worker-001', 'worker'],
+      ['worker-002', 'worker'],
+      ['worker-003', 'worker'],
+    ]);
+    const workload = c.pods.filter((p) => p.owner !== 'Deployment/coredns');
+    expect(workload).toHaveLength(12);
+    for (const w of ['worker-001', 'worker-002', 'worker-003']) expect(workload.filter((p) => p.node === w)).toHaveLength(4);
+    expect(c.pods.filter((p) => p.owner === 'Deployment/coredns').map((p) => p.node)).toEqual(['control-plane', 'control-plane']);
+  });
+
+  it('makes every generated Service select ready pods on its named port', () => {
+    const c = load(generateCluster(3, 4, 5, 7));
+    const generated = c.endpoints.filter((e) => e.service.startsWith('default/app-'));
+    expect(generated).toHaveLength(5);
+    for (const set of generated) {
+      expect(set.endpoints.length).toBeGreaterThan(0);
+      for (const e of set.endpoints) {
+        expect(e.ready).toBe(true);
+        expect(e.ports).toHaveLength(1);
+      }
+    }
+  });
+
+  it('creates more Services than Deployments by selecting Deployments again', () => {
+    const c = load(generateCluster(1, 2, 5, 1));
+    expect(c.pods.filter((p) => p.owner !== 'Deployment/coredns')).toHaveLength(2);
+    expect(c.services.filter((s) => s.name.startsWith('app-')).map((s) => s.name)).toEqual(['app-0001', 'app-0002', 'app-0001-2', 'app-0002-2', 'app-0001-3']);
+  });
+
+  it('is deterministic in its arguments and changes with the seed', () => {
+    expect(generateCluster(5, 3, 4, 42)).toBe(generateCluster(5, 3, 4, 42));
+    expect(generateCluster(5, 3, 4, 42)).not.toBe(generateCluster(5, 3, 4, 43));
+  });
+
+  it('generates the benchmark cluster: 100 nodes x 50 pods with 1,000 Services', () => {
+    const text = generateCluster(100, 50, 1000, 1);
+    const c = load(text);
+    expect(c.nodes).toHaveLength(101);
+    expect(c.pods).toHaveLength(5002);
+    expect(c.services).toHaveLength(1002);
+    const perNode = new Map<string, number>();
+    for (const p of c.pods) perNode.set(p.node, (perNode.get(p.node) ?? 0) + 1);
+    for (const n of c.nodes) if (n.role === 'worker') expect(perNode.get(n.name)).toBe(50);
+    expect(new Set(c.pods.map((p) => p.ip)).size).toBe(c.pods.length);
+    expect(JSON.stringify(load(text))).toBe(JSON.stringify(c));
+  });
+});

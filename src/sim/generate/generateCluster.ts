@@ -1,0 +1,143 @@
+/**
+ * A generator of large clusters as users write them: Nodes, Namespaces, Deployments and Services in
+ * one YAML stream (not one Pod object per pod). The benchmarks (100 nodes x 50 pods with 1,000
+ * Services) and the app's `?generate=NxM` load its output through `loadManifests`, so a big cluster
+ * exercises the same path as a user's paste.
+ */
+import { createRng } from '../model/rng';
+
+const IMAGES = ['nginx:1.27', 'registry.k8s.io/e2e-test-images/agnhost:2.53', 'hashicorp/http-echo:1.0', 'ghcr.io/stefanprodan/podinfo:6.7.1'];
+const PORTS = [8080, 80, 3000, 5000, 9000];
+/** Deployments per namespace, so that large clusters have several namespaces as real ones do. */
+const PER_NAMESPACE = 100;
+
+function pad(n: number, width: number): string {
+  return String(n).padStart(width, '0');
+}
+
+/**
+ * Generates a cluster as Kubernetes YAML.
+ *
+ * What loading it yields, exactly:
+ * - `nodes` worker Nodes (`worker-001`, ...) plus one control-plane Node (`control-plane`), all
+ *   Ready, with InternalIPs from 172.16.0.10 upward and podCIDRs left to the cluster (10.244.N.0/24
+ *   in registration order, the control plane first);
+ * - `nodes * podsPerNode` pods, from `D` Deployments whose replicas add up to exactly that number
+ *   (replica counts differ by at most one), where `D = min(services, nodes * podsPerNode)`, or
+ *   `ceil(nodes * podsPerNode / 5)` when `services` is 0. Scheduling spreads them over the workers,
+ *   which with even replica counts gives each worker `podsPerNode` pods (±1 otherwise);
+ * - `services` Services, the i-th selecting the pods of Deployment `i mod D` by its `app` label,
+ *   mostly ClusterIP, about 1 in 15 NodePort and 1 in 30 LoadBalancer;
+ * - plus what every kubeadm cluster has and the builder adds: the `kubernetes` Service, the kube-dns
+ *   Service and 2 CoreDNS pods on the control plane (so the cluster holds `nodes * podsPerNode + 2`
+ *   pods in all).
+ *
+ * Container ports, images, Service types and a sidecar in about 1 Deployment in 10 are drawn from
+ * `seed`; the same arguments always give the same text, byte for byte.
+ *
+ * @param nodes - worker nodes (at least 1)
+ * @param podsPerNode - pods per worker node (0 to 250: a node's /24 holds 253 pods)
+ * @param services - Services to create
+ * @param seed - seeds every random choice
+ */
+export function generateCluster(nodes: number, podsPerNode: number, services: number, seed: number): string {
+  const n = Math.max(1, Math.floor(nodes));
+  const perNode = Math.min(250, Math.max(0, Math.floor(podsPerNode)));
+  const serviceCount = Math.max(0, Math.floor(services));
+  const total = n * perNode;
+  const deploymentCount = total === 0 ? 0 : Math.min(total, serviceCount > 0 ? serviceCount : Math.ceil(total / 5));
+  const rng = createRng(seed);
+  const out: string[] = [];
+
+  const nodeDoc = (name: string, index: number, controlPlane: boolean): string => {
+    const ip = `172.16.${Math.floor((index + 10) / 250)}.${((index + 10) % 250) + (index + 10 >= 250 ? 1 : 0)}`;
+    const role = controlPlane ? '\n    node-role.kubernetes.io/control-plane: ""' : '';
+    const taints = controlPlane ? '\nspec:\n  taints:\n  - key: node-role.kubernetes.io/control-plane\n    effect: NoSchedule' : '';
+    return `apiVersion: v1
+kind: Node
+metadata:
+  name: ${name}
+  labels:
+    kubernetes.io/hostname: ${name}
+    kubernetes.io/os: linux${role}${taints}
+status:
+  addresses:
+  - type: InternalIP
+    address: ${ip}
+  - type: Hostname
+    address: ${name}
+  conditions:
+  - type: Ready
+    status: "True"
+`;
+  };
+  out.push(nodeDoc('control-plane', 0, true));
+  const width = Math.max(3, String(n).length);
+  for (let i = 1; i <= n; i++) out.push(nodeDoc(`worker-${pad(i, width)}`, i, false));
+
+  const namespaceCount = Math.ceil(deploymentCount / PER_NAMESPACE);
+  const nsWidth = Math.max(2, String(namespaceCount).length);
+  const namespaceOf = (d: number): string => (namespaceCount <= 1 ? 'default' : `team-${pad(Math.floor(d / PER_NAMESPACE) + 1, nsWidth)}`);
+  if (namespaceCount > 1) {
+    for (let i = 1; i <= namespaceCount; i++) out.push(`apiVersion: v1\nkind: Namespace\nmetadata:\n  name: team-${pad(i, nsWidth)}\n`);
+  }
+
+  const depWidth = Math.max(4, String(deploymentCount).length);
+  const names: string[] = [];
+  const base = deploymentCount > 0 ? Math.floor(total / deploymentCount) : 0;
+  const extra = deploymentCount > 0 ? total % deploymentCount : 0;
+  for (let d = 0; d < deploymentCount; d++) {
+    const name = `app-${pad(d + 1, depWidth)}`;
+    names.push(name);
+    const port = PORTS[rng.int(0, PORTS.length - 1)] as number;
+    const image = IMAGES[rng.int(0, IMAGES.length - 1)] as string;
+    const sidecar = rng.next() < 0.1 ? '\n      - name: log-shipper\n        image: fluent/fluent-bit:3.2' : '';
+    out.push(`apiVersion: apps/v1
+kind: Deployment
+metadata:
+  name: ${name}
+  namespace: ${namespaceOf(d)}
+  labels:
+    app: ${name}
+spec:
+  replicas: ${base + (d < extra ? 1 : 0)}
+  selector:
+    matchLabels:
+      app: ${name}
+  template:
+    metadata:
+      labels:
+        app: ${name}
+    spec:
+      containers:
+      - name: app
+        image: ${image}
+        ports:
+        - name: http
+          containerPort: ${port}${sidecar}
+`);
+  }
+
+  for (let s = 0; s < serviceCount && deploymentCount > 0; s++) {
+    const d = s % deploymentCount;
+    const target = names[d] as string;
+    const name = s < deploymentCount ? target : `${target}-${Math.floor(s / deploymentCount) + 1}`;
+    const roll = rng.next();
+    const type = roll < 1 / 30 ? 'LoadBalancer' : roll < 1 / 30 + 1 / 15 ? 'NodePort' : 'ClusterIP';
+    out.push(`apiVersion: v1
+kind: Service
+metadata:
+  name: ${name}
+  namespace: ${namespaceOf(d)}
+spec:
+  type: ${type}
+  selector:
+    app: ${target}
+  ports:
+  - name: http
+    port: 80
+    targetPort: http
+`);
+  }
+  return out.join('---\n');
+}
