@@ -96,3 +96,21 @@ describe('pods whose containers declare the same port', () => {
     expect(pod.ready).toBe(false);
   });
 });
+
+describe('nodeForPodIP with Calico blocks', () => {
+  it('finds the node that owns an address by its /26 block, not by a podCIDR that overlaps it', async () => {
+    const { lookup } = await import('./lookup');
+    const cluster = buildCluster({
+      ...defaultClusterSpec,
+      settings: { cni: { kind: 'calico', ipipMode: 'Always', vxlanMode: 'Never', natOutgoing: true, blockSize: 26 } },
+    });
+    const lk = lookup(cluster);
+    for (const node of cluster.nodes) {
+      for (const range of node.podRanges ?? []) {
+        const [base] = range.split('/');
+        // the block's first address is the node's tunl0, not a pod: only the block can tell
+        expect(lk.nodeForPodIP(base!)?.name, range).toBe(node.name);
+      }
+    }
+  });
+});

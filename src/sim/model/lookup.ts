@@ -31,7 +31,8 @@ export function lookup(cluster: Cluster): ClusterLookup {
     podByKey.set(`${pod.namespace}/${pod.name}`, pod);
     if (!pod.hostNetwork) podByIP.set(pod.ip, pod);
   }
-  const nodeRanges = cluster.nodes.map((node) => ({ node, cidr: parseCidr(node.podCIDR) }));
+  // Calico nodes own /26 blocks that can sit inside another node's podCIDR: match the blocks.
+  const nodeRanges = cluster.nodes.flatMap((node) => (node.podRanges ?? [node.podCIDR]).map((range) => ({ node, cidr: parseCidr(range) })));
   const result: ClusterLookup = {
     podByKey,
     podByIP,
