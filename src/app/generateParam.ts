@@ -31,5 +31,5 @@ export async function loadGeneratedCluster(nodes: number, podsPerNode: number, s
   const services = Math.ceil((nodes * podsPerNode) / 5);
   const result = loadManifests([{ name: `generate=${nodes}x${podsPerNode}`, text: generateCluster(nodes, podsPerNode, services, seed) }]);
   if (!result.ok) throw new Error(result.errors.map((e) => e.message).join('; '));
-  return result.cluster;
+  return { cluster: result.cluster, spec: result.spec };
 }

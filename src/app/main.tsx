@@ -9,13 +9,16 @@ import { loadGeneratedCluster, parseGenerateParam } from './generateParam';
 
 async function start(root: HTMLElement): Promise<void> {
   const prefersDark = window.matchMedia?.('(prefers-color-scheme: dark)').matches ?? false;
-  const options: VizStoreOptions = { theme: prefersDark ? 'dark' : 'light' };
+  const reducedMotion = window.matchMedia?.('(prefers-reduced-motion: reduce)').matches ?? false;
+  const options: VizStoreOptions = { theme: prefersDark ? 'dark' : 'light', reducedMotion };
   const generate = parseGenerateParam(window.location.search);
   if (generate.kind === 'error') options.notice = generate.message;
   if (generate.kind === 'ok') {
     root.textContent = `Generating a cluster of ${generate.nodes} nodes with ${generate.podsPerNode} pods each…`;
     try {
-      options.cluster = await loadGeneratedCluster(generate.nodes, generate.podsPerNode, 1);
+      const generated = await loadGeneratedCluster(generate.nodes, generate.podsPerNode, 1);
+      options.cluster = generated.cluster;
+      options.spec = generated.spec;
     } catch (error) {
       options.notice = `The generated cluster could not be built (${String(error)}); showing the built-in cluster.`;
     }

@@ -59,7 +59,10 @@ export function toElements(cluster: Cluster): ElementsResult {
       data: {
         id: nid,
         kind: ElementKind.node,
-        label: `${node.name}${node.role === 'control-plane' ? ' (control plane)' : ''}  ·  podCIDR ${node.podCIDR}`,
+        // Calico ignores the node's podCIDR and hands out /26 blocks from its pool instead.
+        label: `${node.name}${node.role === 'control-plane' ? ' (control plane)' : ''}  ·  ${
+          cluster.settings.cni.kind === 'calico' ? `block ${(node.podRanges ?? [node.podCIDR]).join(', ')}` : `podCIDR ${node.podCIDR}`
+        }`,
         role: node.role,
         tooltip: `Node ${node.name} (${node.role})\nInternalIP ${node.internalIP}\npodCIDR ${node.podCIDR}${node.ready ? '' : '\nNotReady'}`,
       },

@@ -13,3 +13,5 @@ export { defaultClusterSpec } from './scenarios/defaultCluster';
 export { describe, findElement, servicesSelecting } from './query/describe';
 export type { Described } from './query/describe';
 export { routingTable } from './query/routingTable';
+export { SCENARIOS, findScenario } from './scenarios/catalog';
+export type { Scenario, ScenarioRequest } from './scenarios/catalog';

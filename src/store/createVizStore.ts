@@ -5,8 +5,8 @@
  */
 import { createStore } from 'zustand/vanilla';
 import type { StoreApi } from 'zustand/vanilla';
-import { TraceRequestError, buildCluster, defaultClusterSpec, flattenHops, trace } from '../sim';
-import type { Cluster, Hop, Trace, TraceInput } from '../sim';
+import { ClusterBuildError, TraceRequestError, buildCluster, defaultClusterSpec, flattenHops, lookup, trace } from '../sim';
+import type { Cluster, ClusterSettings, ClusterSpec, Hop, Scenario, Trace, TraceInput } from '../sim';
 
 export type Theme = 'light' | 'dark';
 
@@ -19,6 +19,14 @@ export interface PacketRequest {
 
 export interface VizState {
   cluster: Cluster;
+  /** the description the cluster was built from; settings switches rebuild from it */
+  spec: ClusterSpec | null;
+  /** the built-in scenario on screen, if any */
+  scenario: Scenario | null;
+  /** a step to stop at when the next trace loads (links open at a step, paused) */
+  startStep: number | null;
+  reducedMotion: boolean;
+  largeText: boolean;
   /** the last request sent, and its trace (null before the first) */
   request: PacketRequest | null;
   trace: Trace | null;
@@ -39,7 +47,13 @@ export interface VizState {
 
 export interface VizActions {
   /** traces a request on the current cluster; a bad request keeps the previous trace */
-  sendPacket(request: PacketRequest): boolean;
+  sendPacket(request: PacketRequest, options?: { startStep?: number }): boolean;
+  /** shows a built-in scenario: its cluster, then its request, stopped at `step` when given */
+  loadScenario(scenario: Scenario, step?: number): void;
+  /** rebuilds the cluster with other settings (CNI, proxy mode) and re-sends the request */
+  setSettings(settings: Partial<ClusterSettings>): boolean;
+  setReducedMotion(on: boolean): void;
+  setLargeText(on: boolean): void;
   clearTrace(): void;
   /** the player reports its position here (discrete changes only) */
   setPlayback(step: number, playing: boolean): void;
@@ -53,14 +67,31 @@ export type VizStore = StoreApi<VizState & VizActions>;
 
 export interface VizStoreOptions {
   cluster?: Cluster;
+  spec?: ClusterSpec;
+  reducedMotion?: boolean;
   theme?: Theme;
   seed?: number;
   notice?: string | null;
 }
 
+/** Rewrites a request aimed at a pod's IP as one aimed at the pod, so it survives re-addressing. */
+function podRequest(cluster: Cluster, request: PacketRequest): PacketRequest {
+  const match = /^(\d+\.\d+\.\d+\.\d+)(?::(\d+))?$/.exec(request.to);
+  if (!match) return request;
+  const pod = lookup(cluster).podByIP.get(match[1] as string);
+  if (!pod) return request;
+  const port = match[2] !== undefined ? Number(match[2]) : request.port;
+  return { ...request, to: `pod/${pod.namespace}/${pod.name}`, ...(port !== undefined ? { port } : {}) };
+}
+
 export function createVizStore(options: VizStoreOptions = {}): VizStore {
   return createStore<VizState & VizActions>()((set, get) => ({
-    cluster: options.cluster ?? buildCluster(defaultClusterSpec),
+    cluster: options.cluster ?? buildCluster(options.spec ?? defaultClusterSpec),
+    spec: options.spec ?? (options.cluster ? null : defaultClusterSpec),
+    scenario: null,
+    startStep: null,
+    reducedMotion: options.reducedMotion ?? false,
+    largeText: false,
     request: null,
     trace: null,
     steps: [],
@@ -73,19 +104,56 @@ export function createVizStore(options: VizStoreOptions = {}): VizStore {
     theme: options.theme ?? 'light',
     notice: options.notice ?? null,
 
-    sendPacket(request) {
+    sendPacket(request, options = {}) {
       const input: TraceInput = { from: request.from, to: request.to };
       if (request.port !== undefined) input.port = request.port;
       if (request.protocol !== undefined) input.protocol = request.protocol;
       try {
         const result = trace(get().cluster, input, { seed: get().seed });
-        set({ request, trace: result, steps: flattenHops(result), requestError: null, step: -1, playing: false });
+        set({
+          request,
+          trace: result,
+          steps: flattenHops(result),
+          requestError: null,
+          step: -1,
+          playing: false,
+          startStep: options.startStep ?? null,
+        });
         return true;
       } catch (error) {
         const message = error instanceof TraceRequestError ? error.message : `The trace failed: ${String(error)}`;
         set({ requestError: message });
         return false;
       }
+    },
+    loadScenario(scenario, step) {
+      const cluster = buildCluster(scenario.spec);
+      set({ cluster, spec: scenario.spec, scenario, selection: null, seed: scenario.seed ?? 1, notice: null });
+      get().sendPacket(scenario.request, step === undefined ? {} : { startStep: step });
+    },
+    setSettings(settings) {
+      const base = get().spec;
+      if (!base) {
+        set({ notice: 'This cluster was loaded without its description, so its settings cannot be switched.' });
+        return false;
+      }
+      const spec: ClusterSpec = { ...base, settings: { ...base.settings, ...settings } };
+      // Addresses change with the CNI (Calico allocates from blocks): keep meaning "this pod".
+      const request = get().request ? podRequest(get().cluster, get().request as PacketRequest) : null;
+      try {
+        set({ cluster: buildCluster(spec), spec });
+      } catch (error) {
+        set({ notice: error instanceof ClusterBuildError ? error.message : `The cluster could not be rebuilt: ${String(error)}` });
+        return false;
+      }
+      if (request && !get().sendPacket(request)) get().clearTrace();
+      return true;
+    },
+    setReducedMotion(on) {
+      set({ reducedMotion: on });
+    },
+    setLargeText(on) {
+      set({ largeText: on });
     },
     clearTrace() {
       set({ request: null, trace: null, steps: [], step: -1, playing: false });

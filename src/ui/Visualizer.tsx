@@ -11,6 +11,9 @@ import { selectCurrentHop, selectSelection, selectStep, selectSteps, selectTheme
 import { ExportButtons } from './ExportButtons';
 import { Legend } from './Legend';
 import { SearchBox } from './SearchBox';
+import { CniSwitch, ScenarioExplanation, ScenarioPicker } from './ScenarioPicker';
+import { useScenarioFromUrl } from './hooks/useScenarioFromUrl';
+import { SHORTCUTS, useKeyboard } from './hooks/useKeyboard';
 import { SelectionInspector } from './SelectionInspector';
 import { TextView } from './TextView';
 import { ClusterCanvas } from './ClusterCanvas';
@@ -30,12 +33,14 @@ export interface VisualizerApi {
 export interface VisualizerProps {
   options?: VizStoreOptions;
   onReady?(api: VisualizerApi): void;
+  /** follow `#example=<id>&step=<n>` in the page's URL (the full app does; embeds may not) */
+  followUrl?: boolean;
 }
 
-export function Visualizer({ options, onReady }: VisualizerProps) {
+export function Visualizer({ options, onReady, followUrl = true }: VisualizerProps) {
   return (
     <VizStoreProvider {...(options ? { options } : {})}>
-      <VisualizerLayout {...(onReady ? { onReady } : {})} />
+      <VisualizerLayout {...(onReady ? { onReady } : {})} followUrl={followUrl} />
     </VizStoreProvider>
   );
 }
@@ -141,7 +146,57 @@ function NoticeBar() {
   );
 }
 
-function VisualizerLayout({ onReady }: { onReady?(api: VisualizerApi): void }) {
+function SettingsMenu({ onHelp }: { onHelp(): void }) {
+  const reducedMotion = useVizStore((s) => s.reducedMotion);
+  const largeText = useVizStore((s) => s.largeText);
+  const setReducedMotion = useVizStore((s) => s.setReducedMotion);
+  const setLargeText = useVizStore((s) => s.setLargeText);
+  return (
+    <details className="relative">
+      <summary className="cursor-pointer list-none rounded border border-slate-300 px-2 py-1 text-sm dark:border-slate-600" aria-label="Settings">
+        ⚙
+      </summary>
+      <div className="absolute right-0 z-30 mt-1 w-56 space-y-2 rounded border border-slate-300 bg-white p-2 text-sm shadow dark:border-slate-600 dark:bg-slate-800">
+        <label className="flex items-center gap-2">
+          <input type="checkbox" checked={reducedMotion} onChange={(e) => setReducedMotion(e.target.checked)} />
+          Reduced motion (step, don’t move)
+        </label>
+        <label className="flex items-center gap-2">
+          <input type="checkbox" checked={largeText} onChange={(e) => setLargeText(e.target.checked)} />
+          Larger text (projectors)
+        </label>
+        <button type="button" className="underline" onClick={onHelp}>
+          Keyboard shortcuts (?)
+        </button>
+      </div>
+    </details>
+  );
+}
+
+function HelpDialog({ onClose }: { onClose(): void }) {
+  return (
+    <div role="dialog" aria-modal="true" aria-label="Keyboard shortcuts" className="fixed inset-0 z-50 flex items-center justify-center bg-black/40" onClick={onClose}>
+      <div className="rounded bg-white p-4 text-sm shadow-lg dark:bg-slate-800" onClick={(e) => e.stopPropagation()}>
+        <h2 className="mb-2 font-semibold">Keyboard shortcuts</h2>
+        <table>
+          <tbody>
+            {SHORTCUTS.map(([keys, what]) => (
+              <tr key={keys}>
+                <td className="pr-4 font-mono">{keys}</td>
+                <td>{what}</td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+        <button type="button" className="mt-3 rounded border border-slate-300 px-2 py-1" onClick={onClose} autoFocus>
+          Close
+        </button>
+      </div>
+    </div>
+  );
+}
+
+function VisualizerLayout({ onReady, followUrl }: { onReady?(api: VisualizerApi): void; followUrl: boolean }) {
   const store = useVizStoreApi();
   const theme = useVizStore(selectTheme);
   const canvasRef = useRef<CanvasInstance | null>(null);
@@ -151,6 +206,19 @@ function VisualizerLayout({ onReady }: { onReady?(api: VisualizerApi): void }) {
     canvasRef.current = canvas;
   }, []);
   const [view, setView] = useState<ViewMode>('graph');
+  const [help, setHelp] = useState(false);
+  const rootRef = useRef<HTMLDivElement>(null);
+  const largeText = useVizStore((s) => s.largeText);
+  const openHelp = useCallback(() => setHelp(true), []);
+  useScenarioFromUrl(store, followUrl);
+  useEffect(
+    function scaleTextForProjectors() {
+      // Tailwind sizes are in rem: scaling the root scales every panel at once.
+      document.documentElement.style.fontSize = largeText ? '125%' : '';
+    },
+    [largeText],
+  );
+  useKeyboard(store, player, rootRef, openHelp, true);
   const canvas = useCallback(() => canvasRef.current, []);
   const onReadyRef = useRef(onReady);
   onReadyRef.current = onReady;
@@ -163,12 +231,14 @@ function VisualizerLayout({ onReady }: { onReady?(api: VisualizerApi): void }) {
   );
 
   return (
-    <div className={`${theme === 'dark' ? 'dark' : ''} h-full`}>
+    <div ref={rootRef} className={`${theme === 'dark' ? 'dark' : ''} h-full`}>
       <div className="flex h-full flex-col bg-white text-slate-900 dark:bg-slate-900 dark:text-slate-100">
         <header className="flex flex-wrap items-center gap-x-4 gap-y-2 border-b border-slate-200 px-3 py-2 dark:border-slate-700">
           <h1 className="text-base font-bold">
             <span className="text-[#326ce5] dark:text-sky-400">k8s</span>-netviz
           </h1>
+          <ScenarioPicker />
+          <CniSwitch />
           <SendPacketForm />
           <PlaybackControls player={player} />
           <div className="ml-auto flex flex-wrap items-center gap-2">
@@ -176,9 +246,11 @@ function VisualizerLayout({ onReady }: { onReady?(api: VisualizerApi): void }) {
             <ViewSwitch view={view} onChange={setView} />
             <ExportButtons canvas={canvas} />
             <ThemeToggle />
+            <SettingsMenu onHelp={openHelp} />
           </div>
         </header>
         <NoticeBar />
+        <ScenarioExplanation />
         <main className="flex min-h-0 flex-1">
           <div className={`relative min-w-0 flex-1 ${view === 'text' ? 'hidden' : ''}`}>
             <ClusterCanvas onCanvas={handleCanvas} />
@@ -199,6 +271,7 @@ function VisualizerLayout({ onReady }: { onReady?(api: VisualizerApi): void }) {
           </div>
         </section>
         <Narration />
+        {help ? <HelpDialog onClose={() => setHelp(false)} /> : null}
       </div>
     </div>
   );

@@ -46,7 +46,9 @@ export function usePlayback(store: VizStore, getCanvas: () => ClusterCanvas | nu
               canvas.drawPackets([]);
               return;
             }
-            const frame = frameAt(s.steps, routesNow(canvas, s.steps), (i) => stepPhase(trace, i), pos.step, pos.progress);
+            // With reduced motion the packet is shown at each hop, never in between.
+            const progress = s.reducedMotion ? 1 : pos.progress;
+            const frame = frameAt(s.steps, routesNow(canvas, s.steps), (i) => stepPhase(trace, i), pos.step, progress);
             canvas.drawPackets(frame ? [frame] : []);
           },
           onStep(step, playing) {
@@ -60,7 +62,8 @@ export function usePlayback(store: VizStore, getCanvas: () => ClusterCanvas | nu
         if (s.speed !== prev.speed) player.setSpeed(s.speed);
         if (s.steps !== prev.steps) {
           player.load(s.steps);
-          if (s.steps.length > 0) player.play();
+          if (s.steps.length > 0 && s.startStep !== null) player.stepTo(s.startStep);
+          else if (s.steps.length > 0) player.play();
           else getCanvasRef.current()?.drawPackets([]);
         }
       });

@@ -1,0 +1,83 @@
+import { test, expect } from './fixtures';
+
+test.describe('scenarios and playback', () => {
+  test('a link #example=<id>&step=<n> opens the scenario stopped at that step, with its explanation', async ({ app }) => {
+    const { page } = app;
+    await app.goto('/#example=pod-to-pod-cross-node&step=7');
+    await expect(page.getByTestId('scenario.explanation')).toContainText('flannel.1');
+    await expect(page.getByTestId('playback.position')).toHaveText(/^step 7 \//);
+    const trace = await page.evaluate(() => window.__netviz!.currentTrace());
+    expect(trace!.hops[7]!.kind).toBe('encap');
+    await expect(page.getByTestId('hops.row').nth(7)).toHaveAttribute('aria-current', 'step');
+    await expect(page.getByRole('combobox', { name: 'Scenario' })).toHaveValue('pod-to-pod-cross-node');
+  });
+
+  test('the scenario picker loads each scenario, and the event list matches the simulation', async ({ app }) => {
+    const { page } = app;
+    await app.goto();
+    for (const id of ['container-to-container', 'pod-to-pod-same-node', 'pod-to-pod-cross-node']) {
+      await page.getByRole('combobox', { name: 'Scenario' }).selectOption(id);
+      await expect(page.getByTestId('scenario.explanation')).toBeVisible();
+      const trace = await page.evaluate(() => window.__netviz!.currentTrace());
+      expect(trace).not.toBeNull();
+      await expect(page.getByTestId('hops.row')).toHaveCount(trace!.hops.length + (trace!.reply?.hops.length ?? 0));
+      await page.evaluate(() => window.__netviz!.tick(120_000));
+      await expect(page.getByTestId('trace.verdict')).toHaveText(trace!.verdict);
+      expect(page.url()).toContain(`#example=${id}`);
+    }
+  });
+
+  test('an unknown scenario id gives a message and the built-in cluster', async ({ app }) => {
+    await app.goto('/#example=no-such-scenario');
+    await expect(app.page.getByTestId('notice')).toContainText('no-such-scenario');
+    expect(app.page.url()).toContain('#example=no-such-scenario');
+  });
+
+  test('the keyboard steps like a presentation clicker, and stays off while typing', async ({ app }) => {
+    const { page } = app;
+    await app.goto('/#example=pod-to-pod-cross-node&step=0');
+    await page.locator('body').press('ArrowRight');
+    await page.locator('body').press('PageDown');
+    await page.locator('body').press(' ');
+    await expect(page.getByTestId('playback.position')).toHaveText(/^step 3 \//);
+    await page.locator('body').press('ArrowLeft');
+    await expect(page.getByTestId('playback.position')).toHaveText(/^step 2 \//);
+    await page.locator('body').press('End');
+    const total = await page.evaluate(() => {
+      const t = window.__netviz!.currentTrace()!;
+      return t.hops.length + (t.reply?.hops.length ?? 0);
+    });
+    await expect(page.getByTestId('playback.position')).toHaveText(`step ${total - 1} / ${total - 1}`);
+    await page.locator('body').press('Home');
+    await expect(page.getByTestId('playback.position')).toHaveText(/^step 0 \//);
+    await page.locator('body').press(']');
+    expect((await page.evaluate(() => window.__netviz!.getState()) as { speed: number }).speed).toBe(2);
+    await page.locator('body').press('[');
+    await page.locator('body').press('[');
+    expect((await page.evaluate(() => window.__netviz!.getState()) as { speed: number }).speed).toBe(0.5);
+    // typing in the search box does not step
+    await page.getByRole('searchbox', { name: 'Search by name or IP' }).press('ArrowRight');
+    await expect(page.getByTestId('playback.position')).toHaveText(/^step 0 \//);
+    await page.evaluate(() => (document.activeElement as HTMLElement | null)?.blur());
+    await page.locator('body').press('?');
+    await expect(page.getByRole('dialog', { name: 'Keyboard shortcuts' })).toBeVisible();
+  });
+
+  test('switching the CNI rebuilds the diagram and re-traces the packet', async ({ app }, testInfo) => {
+    const { page } = app;
+    await app.goto('/#example=pod-to-pod-cross-node&step=0');
+    await page.getByRole('combobox', { name: 'CNI plugin' }).selectOption('calico-ipip');
+    const trace = await page.evaluate(() => window.__netviz!.currentTrace());
+    const encap = trace!.hops.find((h) => h.kind === 'encap')!;
+    expect(encap.at).toBe('dev/node-a/tunl0');
+    const drawn = await page.evaluate(() => window.__netviz!.drawnCounts());
+    expect(drawn['bridge'] ?? 0).toBe(0);
+    const step = trace!.hops.indexOf(encap);
+    await page.evaluate((i) => window.__netviz!.stepTo(i), step);
+    await page.screenshot({ path: testInfo.outputPath('calico-ipip-encap.png') });
+    await page.getByRole('combobox', { name: 'CNI plugin' }).selectOption('flannel-host-gw');
+    const hostGw = await page.evaluate(() => window.__netviz!.currentTrace());
+    expect(hostGw!.hops.some((h) => h.kind === 'encap')).toBe(false);
+    expect(hostGw!.verdict).toBe('delivered');
+  });
+});

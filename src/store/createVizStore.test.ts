@@ -1,0 +1,35 @@
+import { describe, expect, it } from 'vitest';
+import { findScenario } from '../sim';
+import { createVizStore } from './createVizStore';
+
+describe('the visualizer store', () => {
+  it('sends a packet and keeps the previous trace when a request is bad', () => {
+    const store = createVizStore();
+    expect(store.getState().sendPacket({ from: 'pod/default/client', to: 'pod/default/app-1', port: 8080 })).toBe(true);
+    const first = store.getState().trace;
+    expect(first?.verdict).toBe('delivered');
+    expect(store.getState().sendPacket({ from: 'pod/default/nope', to: 'pod/default/app-1' })).toBe(false);
+    expect(store.getState().trace).toBe(first);
+    expect(store.getState().requestError).toMatch(/no pod default\/nope/);
+  });
+
+  it('loads a scenario at a step, and a CNI switch re-traces the same pod even when its IP changes', () => {
+    const store = createVizStore();
+    store.getState().loadScenario(findScenario('pod-to-pod-cross-node')!, 7);
+    expect(store.getState().startStep).toBe(7);
+    const before = store.getState().trace!;
+    expect(store.getState().setSettings({ cni: { kind: 'calico', ipipMode: 'Always', vxlanMode: 'Never', natOutgoing: true, blockSize: 26 } })).toBe(true);
+    const after = store.getState().trace!;
+    expect(after).not.toBe(before);
+    expect(after.endpoint?.pod).toBe(before.endpoint?.pod);
+    expect(after.endpoint?.ip).not.toBe(before.endpoint?.ip);
+    expect(after.hops.find((h) => h.kind === 'encap')?.at).toBe('dev/node-a/tunl0');
+  });
+
+  it('keeps two stores independent', () => {
+    const a = createVizStore();
+    const b = createVizStore();
+    a.getState().select('node/node-a');
+    expect(b.getState().selection).toBeNull();
+  });
+});

@@ -1,0 +1,103 @@
+/** The four scenarios, one click each, and the networking switches the diagram and trace follow. */
+import { SCENARIOS } from '../sim';
+import type { CniConfig } from '../sim';
+import { useVizStore } from '../store/VizStoreProvider';
+import { exampleHash } from './hooks/useScenarioFromUrl';
+
+const control = 'max-w-[16rem] rounded border border-slate-300 bg-white px-2 py-1 text-sm dark:border-slate-600 dark:bg-slate-800';
+
+export function ScenarioPicker() {
+  const scenario = useVizStore((s) => s.scenario);
+  const loadScenario = useVizStore((s) => s.loadScenario);
+  const groups = [...new Set(SCENARIOS.map((s) => s.group))];
+  return (
+    <label className="flex items-center gap-1 text-sm">
+      Scenario
+      <select
+        aria-label="Scenario"
+        className={control}
+        value={scenario?.id ?? ''}
+        onChange={(e) => {
+          const next = SCENARIOS.find((s) => s.id === e.target.value);
+          if (!next) return;
+          loadScenario(next);
+          // a shareable link to what is on screen, without adding a history entry per click
+          window.history.replaceState(null, '', exampleHash(next.id));
+        }}
+      >
+        <option value="" disabled>
+          Choose…
+        </option>
+        {groups.map((group) => (
+          <optgroup key={group} label={group}>
+            {SCENARIOS.filter((s) => s.group === group).map((s) => (
+              <option key={s.id} value={s.id}>
+                {s.title}
+              </option>
+            ))}
+          </optgroup>
+        ))}
+      </select>
+    </label>
+  );
+}
+
+export const CNI_CHOICES: { id: string; label: string; cni: CniConfig }[] = [
+  { id: 'flannel-vxlan', label: 'flannel (VXLAN)', cni: { kind: 'flannel', backend: 'vxlan', ipMasq: true } },
+  { id: 'flannel-host-gw', label: 'flannel (host-gw)', cni: { kind: 'flannel', backend: 'host-gw', ipMasq: true } },
+  { id: 'calico-ipip', label: 'Calico (IPIP)', cni: { kind: 'calico', ipipMode: 'Always', vxlanMode: 'Never', natOutgoing: true, blockSize: 26 } },
+  { id: 'cilium', label: 'Cilium (VXLAN tunnel)', cni: { kind: 'cilium', routingMode: 'tunnel', tunnelProtocol: 'vxlan', kubeProxyReplacement: false } },
+];
+
+function cniId(cni: CniConfig): string {
+  if (cni.kind === 'flannel') return cni.backend === 'vxlan' ? 'flannel-vxlan' : 'flannel-host-gw';
+  if (cni.kind === 'calico') return 'calico-ipip';
+  return 'cilium';
+}
+
+export function CniSwitch() {
+  const cni = useVizStore((s) => s.cluster.settings.cni);
+  const setSettings = useVizStore((s) => s.setSettings);
+  const canSwitch = useVizStore((s) => s.spec !== null);
+  return (
+    <label className="flex items-center gap-1 text-sm">
+      CNI
+      <select
+        aria-label="CNI plugin"
+        className={control}
+        value={cniId(cni)}
+        disabled={!canSwitch}
+        onChange={(e) => {
+          const choice = CNI_CHOICES.find((c) => c.id === e.target.value);
+          if (choice) setSettings({ cni: choice.cni, policyEnforced: choice.cni.kind !== 'flannel' });
+        }}
+      >
+        {CNI_CHOICES.map((c) => (
+          <option key={c.id} value={c.id}>
+            {c.label}
+          </option>
+        ))}
+        {!CNI_CHOICES.some((c) => c.id === cniId(cni)) ? <option value={cniId(cni)}>{cni.kind}</option> : null}
+      </select>
+    </label>
+  );
+}
+
+export function ScenarioExplanation() {
+  const scenario = useVizStore((s) => s.scenario);
+  const cni = useVizStore((s) => s.cluster.settings.cni);
+  if (!scenario) return null;
+  const written = scenario.spec.settings?.cni ?? { kind: 'flannel', backend: 'vxlan', ipMasq: true };
+  const switched = cniId(written) !== cniId(cni);
+  const label = (c: CniConfig) => CNI_CHOICES.find((x) => x.id === cniId(c))?.label ?? c.kind;
+  return (
+    <div className="border-b border-slate-200 bg-sky-50 px-3 py-1.5 text-sm dark:border-slate-700 dark:bg-sky-950" data-testid="scenario.explanation">
+      <strong>{scenario.title}.</strong> {scenario.explanation}
+      {switched ? (
+        <em className="ml-1">
+          (This explanation is written for {label(written)}; the diagram and the hops now show {label(cni)}.)
+        </em>
+      ) : null}
+    </div>
+  );
+}
