@@ -45,7 +45,7 @@ export interface SnatRecord {
 }
 
 /** How a packet arrives in a node's root namespace: forwarded (routed, TTL -1) or made there. */
-type Origin = 'forward' | 'local';
+export type Origin = 'forward' | 'local';
 
 /**
  * The VXLAN outer UDP source port: the kernel hashes the inner flow into the local port range, so
@@ -418,7 +418,11 @@ function postrouting(w: PathWriter, ctx: WalkContext, node: ClusterNode, dev: st
   let rule: string;
   let masquerade: boolean;
   let text: string;
-  if (cni.kind === 'flannel') {
+  if (ctx.kubeMasq) {
+    ({ rule, text } = ctx.kubeMasq);
+    ctx.kubeMasq = null;
+    masquerade = true;
+  } else if (cni.kind === 'flannel') {
     if (!cni.ipMasq) return;
     ({ rule, masquerade } = flannelPostrouting(cluster, node, src, dst));
     if (rule === '') return;
@@ -461,13 +465,20 @@ export interface WalkContext {
   cluster: Cluster;
   ephemeralPort: () => number;
   snat: SnatRecord | null;
+  /** the cni0 hop of a pod's packet was drawn already (before Service NAT on the same node) */
+  bridged?: boolean;
+  /**
+   * kube-proxy marked the packet for masquerade (0x4000): the next POSTROUTING masquerades it to
+   * the output device's address with this rule, before any CNI rule (kube-proxy's jump comes first).
+   */
+  kubeMasq?: { rule: string; text: string } | null;
 }
 
 /**
  * From a node's root namespace into one of its pods (host routing, then the CNI's last stretch).
  * `postrouting` is false for replies, whose NAT conntrack already settled.
  */
-function nodeToLocalPod(w: PathWriter, ctx: WalkContext, node: ClusterNode, dst: Pod, origin: Origin, withNetfilter: boolean): void {
+export function nodeToLocalPod(w: PathWriter, ctx: WalkContext, node: ClusterNode, dst: Pod, origin: Origin, withNetfilter: boolean): void {
   const cluster = ctx.cluster;
   const cni = cluster.settings.cni;
   const route = hostRoute(cluster, node, { kind: 'pod', pod: dst });
@@ -477,6 +488,7 @@ function nodeToLocalPod(w: PathWriter, ctx: WalkContext, node: ClusterNode, dst:
     enterPod(w, cluster, dst, 'routed');
   } else if (cni.kind === 'calico') {
     nodeRoute(w, node, origin, route.rule, `${node.name} has a /32 route for every local pod: ${dst.ip} is behind ${dst.veth ?? ''}.${origin === 'forward' ? ' The host routes the packet, so TTL drops by one.' : ''}`);
+    if (withNetfilter && ctx.kubeMasq) postrouting(w, ctx, node, dst.veth ?? 'eth0');
     enterCalicoPod(w, dst);
   } else {
     if (origin === 'local') {
@@ -597,7 +609,7 @@ function crossNode(w: PathWriter, ctx: WalkContext, src: ClusterNode, dst: Clust
   const t = toHost ? null : tunnelFor(ctx, src, dst, srcPod);
   const route = hostRoute(cluster, src, to);
   const ciliumPodSource = cni.kind === 'cilium' && srcPod !== null && !toHost;
-  if (cni.kind === 'flannel' && origin === 'forward' && srcPod !== null && route.dev !== 'cni0') {
+  if (cni.kind === 'flannel' && origin === 'forward' && srcPod !== null && route.dev !== 'cni0' && !ctx.bridged) {
     w.hop('bridge', deviceId(src.name, 'cni0'), src.name, `The frame is addressed to cni0 itself, so ${src.name}'s kernel takes the packet up to IP routing.`, `${src.name} cni0 ${deviceIP(src, 'cni0') ?? ''}/${src.podCIDR.slice(src.podCIDR.indexOf('/') + 1)}`);
   }
   if (ciliumPodSource && t !== null) {
@@ -712,6 +724,24 @@ export function walk(w: PathWriter, ctx: WalkContext, from: Netns, to: Netns, na
       `local ${dstIP} dev ${hostRoute(cluster, srcNode, to).dev === 'eth0' ? 'eth0' : localDevOf(dstNode, dstIP)} table local proto kernel scope host src ${dstIP}`,
     );
   }
+}
+
+/**
+ * Continues a packet that is already in `node`'s root namespace (a Service's DNAT happened there)
+ * towards another namespace: `origin` is 'forward' for a packet that came from a pod or the wire,
+ * 'local' for one the host made. A destination in `node`'s own root namespace is left to the caller.
+ */
+export function walkFromNode(w: PathWriter, ctx: WalkContext, node: ClusterNode, to: Netns, origin: Origin, srcPod: Pod | null, natReply = false): void {
+  const cluster = ctx.cluster;
+  const dstNode = netnsNode(cluster, to);
+  if (dstNode.name === node.name) {
+    if (to.kind === 'pod') nodeToLocalPod(w, ctx, node, to.pod, origin, !natReply);
+    return;
+  }
+  crossNode(w, ctx, node, dstNode, to, origin, srcPod, natReply);
+  if (to.kind !== 'pod') return;
+  if (cluster.settings.cni.kind === 'cilium') enterCiliumPod(w, cluster, to.pod, `${dstNode.name}'s eBPF`);
+  else nodeToLocalPod(w, ctx, dstNode, to.pod, 'forward', !natReply);
 }
 
 /**
