@@ -1,0 +1,219 @@
+/**
+ * Egress source NAT: whether a pod's packet leaving its node is masqueraded to the node's address,
+ * and by which rule (k8s-networking.md section 9): ip-masq-agent's IP-MASQ-AGENT chain when the
+ * agent runs, else the CNI's own rules: flannel's FLANNEL-POSTRTG (only with --ip-masq), Calico's
+ * natOutgoing, Cilium's masquerading.
+ */
+import { parse as parseYaml } from 'yaml';
+import { cidrContains, formatIPv4 } from '../model/ip';
+import { lookup } from '../model/lookup';
+import type { Cluster, ClusterNode, Pod } from '../model/types';
+import { deviceIP, parseCidr, parseIPv4 } from './memo';
+
+/** ip-masq-agent's documented defaults (RFC 1918), used when it runs without a config. */
+export const IP_MASQ_AGENT_DEFAULT_CIDRS: readonly string[] = ['10.0.0.0/8', '172.16.0.0/12', '192.168.0.0/16'];
+const LINK_LOCAL = '169.254.0.0/16';
+const SYSTEM_NS = 'kube-system';
+const AGENT_NAME = 'ip-masq-agent';
+
+/** ip-masq-agent's configuration as it applies it. */
+export interface IpMasqAgentConfig {
+  nonMasqueradeCIDRs: string[];
+  masqLinkLocal: boolean;
+  /** as written in the config, `60s` by default */
+  resyncInterval: string;
+  /** where the configuration comes from */
+  source: 'defaults' | 'configmap';
+  /**
+   * Why the agent installs no rules at all: a config it cannot parse or that fails its validation
+   * makes it skip the rule sync (it logs the error and retries every resync). Null when fine.
+   */
+  error: string | null;
+}
+
+type Json = Record<string, unknown>;
+const isRecord = (v: unknown): v is Json => typeof v === 'object' && v !== null && !Array.isArray(v);
+
+function isAgentObject(raw: unknown, kind: string): raw is Json {
+  if (!isRecord(raw) || raw['kind'] !== kind || !isRecord(raw['metadata'])) return false;
+  const md = raw['metadata'];
+  return md['name'] === AGENT_NAME && (md['namespace'] ?? 'default') === SYSTEM_NS;
+}
+
+/** A field of the agent's JSON config: Go's json decoding matches keys case-insensitively. */
+function field(config: Json, name: string): unknown {
+  const key = Object.keys(config).find((k) => k.toLowerCase() === name.toLowerCase());
+  return key === undefined ? undefined : config[key];
+}
+
+/** Reads the ConfigMap's config (YAML or JSON), starting from the defaults as the agent does. */
+export function readIpMasqAgentConfig(text: string): IpMasqAgentConfig {
+  const config: IpMasqAgentConfig = { nonMasqueradeCIDRs: [...IP_MASQ_AGENT_DEFAULT_CIDRS], masqLinkLocal: false, resyncInterval: '60s', source: 'configmap', error: null };
+  let value: unknown;
+  try {
+    value = parseYaml(text, { maxAliasCount: 100 });
+  } catch (e) {
+    config.error = `the config is not valid YAML (${e instanceof Error ? e.message.split('\n')[0] ?? '' : String(e)})`;
+    return config;
+  }
+  if (value === null || value === undefined) return config;
+  if (!isRecord(value)) {
+    config.error = 'the config is not a map of settings';
+    return config;
+  }
+  // Only the fields the file gives replace the defaults (json.Unmarshal over NewMasqConfig).
+  const cidrs = field(value, 'nonMasqueradeCIDRs');
+  if (cidrs !== undefined) {
+    if (!Array.isArray(cidrs) || cidrs.some((c) => typeof c !== 'string')) {
+      config.error = 'nonMasqueradeCIDRs is not a list of CIDRs';
+      return config;
+    }
+    for (const c of cidrs as string[]) {
+      const parsed = parseCidr(c);
+      if (c.includes(':')) continue; // IPv6 ranges go to ip6tables, not simulated
+      if (parsed === null || c.slice(0, c.indexOf('/')) !== formatIPv4(parsed.base)) {
+        config.error = `CIDR "${c}" ${parsed === null ? 'could not be parsed' : 'is not aligned to a CIDR block'}`;
+        return config;
+      }
+    }
+    if (cidrs.length > 64) {
+      config.error = `the daemon can only accept up to 64 CIDRs (excluding link-local), but got ${cidrs.length}`;
+      return config;
+    }
+    config.nonMasqueradeCIDRs = (cidrs as string[]).filter((c) => !c.includes(':'));
+  }
+  const linkLocal = field(value, 'masqLinkLocal');
+  if (typeof linkLocal === 'boolean') config.masqLinkLocal = linkLocal;
+  const resync = field(value, 'resyncInterval');
+  if (typeof resync === 'string') config.resyncInterval = resync;
+  return config;
+}
+
+const agentCache = new WeakMap<Cluster, IpMasqAgentConfig | null>();
+
+/**
+ * ip-masq-agent in a cluster: present when a DaemonSet kube-system/ip-masq-agent runs (its pods, or
+ * the object in `cluster.extras`) or its ConfigMap kube-system/ip-masq-agent is there. Its config
+ * is the ConfigMap's `config` key, else the documented defaults. Null when the agent is absent.
+ */
+export function ipMasqAgent(cluster: Cluster): IpMasqAgentConfig | null {
+  const cached = agentCache.get(cluster);
+  if (cached !== undefined) return cached;
+  const daemonSet =
+    cluster.pods.some((p) => p.namespace === SYSTEM_NS && p.owner === `DaemonSet/${AGENT_NAME}`) || cluster.extras.some((o) => isAgentObject(o, 'DaemonSet'));
+  const configMap = cluster.extras.find((o) => isAgentObject(o, 'ConfigMap')) as Json | undefined;
+  let result: IpMasqAgentConfig | null = null;
+  if (configMap) {
+    const data = isRecord(configMap['data']) ? configMap['data'] : {};
+    const keys = Object.keys(data);
+    const text = data['config'] ?? (keys.length === 1 ? data[keys[0] as string] : undefined);
+    result = typeof text === 'string' ? readIpMasqAgentConfig(text) : { nonMasqueradeCIDRs: [...IP_MASQ_AGENT_DEFAULT_CIDRS], masqLinkLocal: false, resyncInterval: '60s', source: 'defaults', error: null };
+  } else if (daemonSet) {
+    result = { nonMasqueradeCIDRs: [...IP_MASQ_AGENT_DEFAULT_CIDRS], masqLinkLocal: false, resyncInterval: '60s', source: 'defaults', error: null };
+  }
+  agentCache.set(cluster, result);
+  return result;
+}
+
+const NON_MASQ_COMMENT = '-m comment --comment "ip-masq-agent: local traffic is not subject to MASQUERADE"';
+const MASQ_RULE = '-A IP-MASQ-AGENT -m comment --comment "ip-masq-agent: outbound traffic is subject to MASQUERADE (must be last in chain)" -j MASQUERADE --to-ports 32768-65535 --random-fully';
+
+/** The agent's nat rules as `iptables -t nat -S` prints them (none when its config is rejected). */
+export function ipMasqAgentRules(config: IpMasqAgentConfig): string[] {
+  if (config.error !== null) return [];
+  const cidrs = [...(config.masqLinkLocal ? [] : [LINK_LOCAL]), ...config.nonMasqueradeCIDRs];
+  return [
+    '-A POSTROUTING -m comment --comment "ip-masq-agent: ensure nat POSTROUTING directs all non-LOCAL destination traffic to our custom IP-MASQ-AGENT chain" -m addrtype ! --dst-type LOCAL -j IP-MASQ-AGENT',
+    ...cidrs.map((c) => `-A IP-MASQ-AGENT -d ${c} ${NON_MASQ_COMMENT} -j RETURN`),
+    MASQ_RULE,
+  ];
+}
+
+/** The source-NAT decision for one packet. */
+export interface EgressDecision {
+  masquerade: boolean;
+  /** what decided */
+  by: 'ip-masq-agent' | 'flannel' | 'calico' | 'cilium' | 'none';
+  /** the deciding rule as the user would find it (`iptables -t nat -S`, or Cilium's eBPF); '' when no rule is involved */
+  rule: string;
+  /** the address the packet leaves with after MASQUERADE (the egress interface's); null without NAT */
+  newSrc: string | null;
+  /** one sentence */
+  text: string;
+}
+
+const inCidr = (cidr: string, ip: number): boolean => {
+  const c = parseCidr(cidr);
+  return c !== null && cidrContains(c, ip);
+};
+
+/**
+ * flannel's FLANNEL-POSTRTG (`--ip-masq`, flannel pkg/trafficmngr/iptables masqRules) for a pod
+ * source: RETURN inside the cluster CIDR, MASQUERADE to anything else but multicast.
+ */
+function flannelDecision(cluster: Cluster, pod: Pod, dst: number, node: ClusterNode): { masquerade: boolean; rule: string } {
+  const net = cluster.settings.podSubnet;
+  const podNet = lookup(cluster).podSubnet;
+  if (cidrContains(podNet, dst)) {
+    const local = inCidr(node.podCIDR, parseIPv4(pod.ip) ?? 0);
+    return { masquerade: false, rule: local ? `-A FLANNEL-POSTRTG -s ${node.podCIDR} -d ${net} -m comment --comment "flanneld masq" -j RETURN` : `-A FLANNEL-POSTRTG -s ${net} -d ${node.podCIDR} -m comment --comment "flanneld masq" -j RETURN` };
+  }
+  if (dst >>> 28 === 14) return { masquerade: false, rule: '' };
+  return { masquerade: true, rule: `-A FLANNEL-POSTRTG -s ${net} ! -d 224.0.0.0/4 -m comment --comment "flanneld masq" -j MASQUERADE --random-fully` };
+}
+
+/**
+ * Whether a pod's packet to `dstIP`, leaving `node` through `egressDev` (eth0 for anything outside
+ * the cluster), is masqueraded, by which rule, and to which address.
+ *
+ * @example
+ * egressMasquerade(cluster, pod, '93.184.215.14', node) // { masquerade: true, by: 'flannel', newSrc: '192.168.10.11', ... }
+ */
+export function egressMasquerade(cluster: Cluster, srcPod: Pod, dstIP: string, node: ClusterNode, egressDev = 'eth0'): EgressDecision {
+  const dst = parseIPv4(dstIP) ?? 0;
+  const devIP = egressDev === 'eth0' ? node.internalIP : (deviceIP(node, egressDev) ?? node.internalIP);
+  const none = (by: EgressDecision['by'], rule: string, text: string): EgressDecision => ({ masquerade: false, by, rule, newSrc: null, text });
+  const masq = (by: EgressDecision['by'], rule: string, text: string): EgressDecision => ({ masquerade: true, by, rule, newSrc: devIP, text });
+  if (srcPod.hostNetwork) return none('none', '', `${srcPod.name} uses the host network: its packets already carry ${node.name}'s address, nothing to masquerade.`);
+  if (node.internalIP === dstIP || node.devices.some((d) => d.address !== null && d.address.startsWith(`${dstIP}/`))) {
+    return none('none', '', `${dstIP} is ${node.name}'s own address: the packet is delivered locally and never reaches POSTROUTING.`);
+  }
+  const agent = ipMasqAgent(cluster);
+  if (agent !== null) {
+    if (agent.error !== null) {
+      return none('ip-masq-agent', '', `ip-masq-agent rejected its config (${agent.error}) and installed no rules, so nothing masquerades the packet: ${dstIP} sees the pod address ${srcPod.ip}.`);
+    }
+    const linkLocal = !agent.masqLinkLocal && inCidr(LINK_LOCAL, dst);
+    const match = linkLocal ? LINK_LOCAL : agent.nonMasqueradeCIDRs.find((c) => inCidr(c, dst));
+    if (match !== undefined) {
+      return none(
+        'ip-masq-agent',
+        `-A IP-MASQ-AGENT -d ${match} ${NON_MASQ_COMMENT} -j RETURN`,
+        `ip-masq-agent lists ${match} as ${linkLocal ? 'link-local' : 'non-masquerade'} (${agent.source === 'defaults' ? 'its defaults' : 'its ConfigMap'}), so the packet keeps the pod address ${srcPod.ip}; ${dstIP} must route replies back to the pod network.`,
+      );
+    }
+    return masq('ip-masq-agent', MASQ_RULE, `${dstIP} is in none of ip-masq-agent's non-masquerade ranges (${agent.nonMasqueradeCIDRs.join(', ') || 'none'}), so IP-MASQ-AGENT masquerades the packet to ${devIP}.`);
+  }
+  const cni = cluster.settings.cni;
+  const inPool = cidrContains(lookup(cluster).podSubnet, dst);
+  if (cni.kind === 'flannel') {
+    if (!cni.ipMasq) {
+      return none('flannel', '', inPool ? 'Pod-to-pod traffic keeps its source address.' : `flanneld runs without --ip-masq, so there is no FLANNEL-POSTRTG rule: the packet leaves with the pod address ${srcPod.ip}, and ${dstIP} must route replies back to the pod network.`);
+    }
+    const d = flannelDecision(cluster, srcPod, dst, node);
+    if (!d.masquerade) return none('flannel', d.rule, inPool ? 'FLANNEL-POSTRTG returns without NAT for pod-to-pod traffic: it keeps its source address.' : 'Multicast is not masqueraded.');
+    return masq('flannel', d.rule, `${dstIP} is outside the cluster CIDR ${cluster.settings.podSubnet}, so flannel's FLANNEL-POSTRTG masquerades the packet to ${devIP} with a random port.`);
+  }
+  if (cni.kind === 'calico') {
+    const rule = '-A cali-nat-outgoing -m set --match-set cali40masq-ipam-pools src -m set ! --match-set cali40all-ipam-pools dst -j MASQUERADE --random-fully';
+    if (!cni.natOutgoing) return none('calico', '', `The IP pool has natOutgoing: false, so Calico does not masquerade: ${dstIP} sees the pod address ${srcPod.ip}.`);
+    if (inPool) return none('calico', rule, 'The destination is inside an IP pool: natOutgoing does not apply, no NAT.');
+    return masq('calico', rule, `The IP pool has natOutgoing and ${dstIP} is outside every pool, so Calico masquerades the packet to ${devIP}.`);
+  }
+  // Cilium masquerades what leaves the native-routing CIDR for a destination that is not a
+  // cluster node (remote-node identity): its eBPF SNAT on the native device.
+  const rule = `cil_to_netdev: snat_v4_nat ${srcPod.ip} -> ${devIP} (enable-ipv4-masquerade, ipv4-native-routing-cidr ${cluster.settings.podSubnet})`;
+  if (inPool) return none('cilium', '', 'The destination is inside the pod network: Cilium does not masquerade.');
+  if (lookup(cluster).nodeByIP.has(dstIP)) return none('cilium', '', `${dstIP} is a cluster node (remote-node identity): Cilium does not masquerade traffic to it.`);
+  return masq('cilium', rule, `${dstIP} is outside the cluster, so Cilium's eBPF masquerades the packet to ${devIP} on its way out.`);
+}
