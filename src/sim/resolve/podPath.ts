@@ -12,6 +12,9 @@ import type { Cluster, ClusterNode, Pod } from '../model/types';
 import type { Nat } from '../trace/types';
 import type { PathWriter } from './pathWriter';
 import { fnv1a, macFor } from '../model/rng';
+import { evaluatePolicy, writePolicyHop } from './networkPolicy';
+import type { PolicyVerdict, SideVerdict } from './networkPolicy';
+import { egressMasquerade, ipMasqAgent } from './egress';
 
 /** VXLAN's kernel default UDP port, which flannel and Cilium keep (k8s-networking.md 0.1, 3.4). */
 export const FLANNEL_VXLAN_PORT = 8472;
@@ -328,6 +331,7 @@ export function leavePod(w: PathWriter, cluster: Cluster, src: Pod, peer: Pod | 
 
 /** flannel: the last stretch into the receiving pod: bridge, veth, the pod's eth0. */
 export function enterPod(w: PathWriter, cluster: Cluster, dst: Pod, fromBridge: 'switched' | 'routed'): void {
+  if (!policyGate(w, 'ingress', dst)) return;
   const node = lookup(cluster).nodeByName.get(dst.node) as ClusterNode;
   const cni0 = deviceOf(node, 'cni0');
   if (fromBridge === 'routed') {
@@ -362,6 +366,7 @@ export function enterPod(w: PathWriter, cluster: Cluster, dst: Pod, fromBridge: 
 
 /** Calico: the host's /32 route to the pod, ARP on its cali veth, and the veth into the pod. */
 function enterCalicoPod(w: PathWriter, dst: Pod): void {
+  if (!policyGate(w, 'ingress', dst)) return;
   w.update({ eth: { src: CALICO_VETH_MAC, dst: dst.mac } });
   const veth = vethId(dst.node, dst.namespace, dst.name);
   w.hop('arp', veth, dst.node, `${dst.node} resolves ${dst.ip} on ${dst.veth ?? ''} to ${dst.name}'s MAC address.`, `${dst.ip} dev ${dst.veth ?? ''} lladdr ${dst.mac} REACHABLE`);
@@ -370,6 +375,7 @@ function enterCalicoPod(w: PathWriter, dst: Pod): void {
 
 /** Cilium: eBPF hands the packet to the pod's lxc veth without the host's routing or bridge. */
 function enterCiliumPod(w: PathWriter, cluster: Cluster, dst: Pod, from: string, forwarded = true): void {
+  if (!policyGate(w, 'ingress', dst)) return;
   if (forwarded) w.routed();
   w.update({ eth: { src: hostVethMac(cluster, dst), dst: dst.mac } });
   w.hop(
@@ -418,12 +424,24 @@ function postrouting(w: PathWriter, ctx: WalkContext, node: ClusterNode, dev: st
   let rule: string;
   let masquerade: boolean;
   let text: string;
+  const srcPod = ctx.kubeMasq || (ipMasqAgent(cluster) === null && (cni.kind !== 'flannel' || cni.ipMasq)) ? undefined : lookup(cluster).podByIP.get(src);
+  const egress = srcPod ? egressMasquerade(cluster, srcPod, dst, node, dev) : null;
   if (ctx.kubeMasq) {
     ({ rule, text } = ctx.kubeMasq);
     ctx.kubeMasq = null;
     masquerade = true;
+  } else if (egress && egress.by === 'ip-masq-agent' && (egress.masquerade || !cidrContains(lookup(cluster).podSubnet, parseIPv4(dst) ?? 0))) {
+    // ip-masq-agent decides pod egress instead of the CNI (k8s-networking.md section 9).
+    ({ rule, masquerade, text } = egress);
+    if (rule === '') {
+      w.hop('netfilter', nodeId(node.name), node.name, text);
+      return;
+    }
   } else if (cni.kind === 'flannel') {
-    if (!cni.ipMasq) return;
+    if (!cni.ipMasq) {
+      if (egress && !cidrContains(lookup(cluster).podSubnet, parseIPv4(dst) ?? 0)) w.hop('netfilter', nodeId(node.name), node.name, egress.text);
+      return;
+    }
     ({ rule, masquerade } = flannelPostrouting(cluster, node, src, dst));
     if (rule === '') return;
     text = masquerade
@@ -472,6 +490,61 @@ export interface WalkContext {
    * the output device's address with this rule, before any CNI rule (kube-proxy's jump comes first).
    */
   kubeMasq?: { rule: string; text: string } | null;
+  /**
+   * NetworkPolicy evaluation for this walk (section 10): absent, no policy is evaluated. The
+   * request's walk evaluates the source's egress and the destination's ingress on the packet as it
+   * is then (after DNAT) and stops where a packet is dropped; set `reply` for the answer's walk,
+   * which conntrack lets through.
+   */
+  policy?: PolicyState | null;
+}
+
+/** What NetworkPolicy decided during a walk; the caller reads `dropped` to end the trace there. */
+export interface PolicyState {
+  /** the walk is a reply of an allowed connection: no policy applies */
+  reply: boolean;
+  /** the request's verdict, once a walk evaluated it */
+  verdict: PolicyVerdict | null;
+  /** the side that dropped the packet (the walk stopped at its hop), or null */
+  dropped: SideVerdict | null;
+}
+
+interface PolicyWalk {
+  cluster: Cluster;
+  state: PolicyState;
+  verdict: PolicyVerdict;
+  dst: Pod | null;
+  shown: Set<'egress' | 'ingress'>;
+}
+
+/** The verdict of the walk a writer records, so the enforcement points need no extra arguments. */
+const policyWalks = new WeakMap<PathWriter, PolicyWalk>();
+
+/** Evaluates policy for the packet as it is now (post-DNAT), when the context asks for it. */
+function policyBegin(w: PathWriter, ctx: WalkContext, srcPod: Pod | null, to: Netns): void {
+  const state = ctx.policy;
+  if (!state || state.reply) return;
+  const colon = w.packet.dst.indexOf(':');
+  const port = colon < 0 ? null : Number(w.packet.dst.slice(colon + 1));
+  const protocol = w.packet.protocol === 'udp' ? 'udp' : w.packet.protocol === 'icmp' ? 'icmp' : 'tcp';
+  const query = { port, protocol, ...(srcPod ? { srcPod } : { srcIP: ipOf(w.packet.src) }), ...(to.kind === 'pod' ? { dstPod: to.pod } : { dstIP: ipOf(w.packet.dst) }) } as const;
+  const verdict = evaluatePolicy(ctx.cluster, query);
+  state.verdict = verdict;
+  policyWalks.set(w, { cluster: ctx.cluster, state, verdict, dst: to.kind === 'pod' ? to.pod : null, shown: new Set() });
+}
+
+/**
+ * An enforcement point: the source pod's egress as the packet leaves it, the destination pod's
+ * ingress at the last stretch into it. Returns false when the packet is dropped here.
+ */
+function policyGate(w: PathWriter, side: 'egress' | 'ingress', pod: Pod): boolean {
+  const p = policyWalks.get(w);
+  if (!p || p.shown.has(side) || (side === 'ingress' && p.dst !== pod)) return true;
+  p.shown.add(side);
+  const verdict = side === 'egress' ? p.verdict.egress : p.verdict.ingress;
+  if (writePolicyHop(w, p.cluster, verdict, vethId(pod.node, pod.namespace, pod.name), pod.node)) return true;
+  p.state.dropped = verdict;
+  return false;
 }
 
 /**
@@ -661,12 +734,14 @@ export function walk(w: PathWriter, ctx: WalkContext, from: Netns, to: Netns, na
   const srcNode = netnsNode(cluster, from);
   const dstNode = netnsNode(cluster, to);
   const dstPod = to.kind === 'pod' ? to.pod : null;
+  if (!natReply) policyBegin(w, ctx, from.kind === 'pod' ? from.pod : null, to);
   let origin: Origin;
   if (from.kind === 'pod') {
     const src = from.pod;
     const sameNode = srcNode.name === dstNode.name;
     if (cni.kind === 'flannel' && dstPod !== null && sameNode) {
       leavePod(w, cluster, src, dstPod, dstIP);
+      if (!policyGate(w, 'egress', src)) return;
       enterPod(w, cluster, dstPod, 'switched');
       return;
     }
@@ -678,12 +753,14 @@ export function walk(w: PathWriter, ctx: WalkContext, from: Netns, to: Netns, na
           ? `Cilium's eBPF program on ${src.veth ?? ''} finds ${dstIP} in its ipcache behind ${dstNode.name} (${dstNode.internalIP}) and sends it to the tunnel, bypassing the host's routing.`
           : `Cilium's eBPF program on ${src.veth ?? ''} finds ${dstIP} on ${dstNode.name} and, in native routing mode, hands the packet to the host's routing.`;
       leavePod(w, cluster, src, null, dstIP, text, `tc ingress ${src.veth ?? ''} bpf_lxc.o:cil_from_container`);
+      if (!policyGate(w, 'egress', src)) return;
       if (sameNode) {
         enterCiliumPod(w, cluster, dstPod, 'Cilium');
         return;
       }
     } else {
       leavePod(w, cluster, src, null, dstIP);
+      if (!policyGate(w, 'egress', src)) return;
     }
     origin = 'forward';
   } else {
@@ -734,6 +811,10 @@ export function walk(w: PathWriter, ctx: WalkContext, from: Netns, to: Netns, na
 export function walkFromNode(w: PathWriter, ctx: WalkContext, node: ClusterNode, to: Netns, origin: Origin, srcPod: Pod | null, natReply = false): void {
   const cluster = ctx.cluster;
   const dstNode = netnsNode(cluster, to);
+  if (!natReply) {
+    policyBegin(w, ctx, srcPod, to);
+    if (srcPod !== null && !policyGate(w, 'egress', srcPod)) return;
+  }
   if (dstNode.name === node.name) {
     if (to.kind === 'pod') nodeToLocalPod(w, ctx, node, to.pod, origin, !natReply);
     return;
