@@ -16,6 +16,8 @@ export interface NetvizHandle {
   tick(ms: number): void;
   /** counts of drawn Cytoscape nodes by kind (what is on screen, not the model) */
   drawnCounts(): Record<string, number>;
+  /** the Cytoscape core, for measurement only (the browser bench pans it); never for tests' assertions */
+  cy(): unknown;
   /** where an element is on screen, in page pixels, for tests that click on the diagram */
   renderedBox(id: string): { x1: number; y1: number; x2: number; y2: number };
 }
@@ -44,6 +46,7 @@ export function installTestHook(api: VisualizerApi): void {
     stepTo: (i) => api.player()?.stepTo(i),
     tick: (ms) => api.player()?.tick(ms),
     drawnCounts: () => api.canvas()?.drawnCounts() ?? {},
+    cy: () => api.canvas()?.core() ?? null,
     renderedBox: (id) => api.canvas()?.renderedBox(id) ?? { x1: 0, y1: 0, x2: 0, y2: 0 },
   };
   Object.defineProperty(window, '__netviz', { value: Object.freeze(handle), configurable: true, writable: false });

@@ -44,6 +44,8 @@ export interface ClusterCanvas {
   /** centres the view on an element and zooms in enough to read it */
   focus(id: string): void;
   exportPng(): Promise<Blob>;
+  /** the Cytoscape core, for measurement (the browser benchmark pans it) */
+  core(): Core;
   /** an element's box in page coordinates */
   renderedBox(id: string): { x1: number; y1: number; x2: number; y2: number };
   exportSvg(): string;
@@ -248,6 +250,7 @@ export function createClusterCanvas(host: HTMLElement, callbacks: CanvasCallback
       userMoved = true;
       cy.animate({ center: { eles: el }, zoom: Math.max(cy.zoom(), 1) }, { duration: 250 });
     },
+    core: () => cy,
     renderedBox(id) {
       const bb = cy.getElementById(drawnId(id)).renderedBoundingBox({ includeLabels: false });
       const rect = host.getBoundingClientRect();

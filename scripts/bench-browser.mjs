@@ -1,0 +1,101 @@
+// The browser part of `npm run bench`: builds the app, serves it, and in headless Chromium measures
+// for each generated size the time from navigation to the first drawn diagram and the frames per
+// second while panning (at fit zoom and at zoom 1.0), next to a bare-Cytoscape baseline page drawn
+// with every container in the same run. Also prints the initial JavaScript, gzipped.
+import { build } from 'esbuild';
+import { spawn, spawnSync } from 'node:child_process';
+import { mkdtemp, readFile, writeFile, readdir } from 'node:fs/promises';
+import { createServer } from 'node:http';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { gzipSync } from 'node:zlib';
+import { chromium } from '@playwright/test';
+import { findChromium } from './browser.mjs';
+
+const root = join(dirname(fileURLToPath(import.meta.url)), '..');
+const SIZES = ['3x4', '10x10', '50x20', '100x50'];
+const APP_PORT = 4175;
+const BASE_PORT = 4176;
+
+if (!process.argv.includes('--no-build')) {
+  const r = spawnSync('npx', ['vite', 'build', '--logLevel', 'warn'], { cwd: root, stdio: 'inherit' });
+  if (r.status !== 0) process.exit(r.status ?? 1);
+}
+
+// initial JavaScript: what index.html loads before anything is imported on demand
+const html = await readFile(join(root, 'dist', 'index.html'), 'utf8');
+const initial = [...html.matchAll(/(?:src|href)="\.?\/?(assets\/[^"]+\.js)"/g)].map((m) => m[1]);
+let initialGz = 0;
+for (const file of initial) initialGz += gzipSync(await readFile(join(root, 'dist', file))).length;
+const lazy = (await readdir(join(root, 'dist', 'assets'))).filter((f) => f.endsWith('.js') && !initial.includes(`assets/${f}`));
+
+// the baseline page
+const baseDir = await mkdtemp(join(tmpdir(), 'k8s-netviz-baseline-'));
+await build({
+  entryPoints: [join(root, 'scripts', 'bench', 'baseline-entry.mjs')],
+  outfile: join(baseDir, 'baseline.js'),
+  bundle: true,
+  format: 'esm',
+  platform: 'browser',
+  target: 'es2022',
+  logLevel: 'warning',
+  minify: true,
+});
+await writeFile(join(baseDir, 'index.html'), '<!doctype html><html><body style="margin:0"><div id="cy" style="width:1280px;height:800px"></div><script type="module" src="./baseline.js"></script></body></html>');
+const baseServer = createServer(async (req, res) => {
+  const name = (req.url ?? '/').split('?')[0] === '/' ? 'index.html' : 'baseline.js';
+  res.setHeader('content-type', name.endsWith('.html') ? 'text/html' : 'text/javascript');
+  res.end(await readFile(join(baseDir, name)));
+}).listen(BASE_PORT, '127.0.0.1');
+
+const preview = spawn('npx', ['vite', 'preview', '--port', String(APP_PORT), '--strictPort', '--host', '127.0.0.1'], { cwd: root, stdio: 'ignore' });
+await new Promise((r) => setTimeout(r, 2500));
+
+const { executablePath } = findChromium();
+const browser = await chromium.launch({
+  ...(executablePath ? { executablePath } : {}),
+  args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+});
+
+/** Frames per second over 90 frames of panning 4 px a frame, driven from inside the page. */
+const PAN_FPS = (cyExpr) => `new Promise((resolve) => {
+  const cy = ${cyExpr};
+  let frames = 0; const start = performance.now();
+  const step = () => { cy.panBy({ x: 4, y: 0 }); frames++; if (frames < 90) requestAnimationFrame(step); else resolve(frames / ((performance.now() - start) / 1000)); };
+  requestAnimationFrame(step);
+})`;
+
+async function measure(url, rendered, cyExpr) {
+  const page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
+  await page.goto(url, { timeout: 120_000 });
+  const ms = await page.evaluate(rendered);
+  const fitFps = await page.evaluate(PAN_FPS(cyExpr));
+  await page.evaluate(`(${cyExpr}).zoom(1)`);
+  await page.waitForTimeout(200);
+  const oneFps = await page.evaluate(PAN_FPS(cyExpr));
+  await page.close();
+  return { ms, fitFps, oneFps };
+}
+
+const rows = [];
+try {
+  for (const size of SIZES) {
+    const app = await measure(
+      `http://127.0.0.1:${APP_PORT}/?generate=${size}`,
+      `(async () => { while (!window.__netviz) await new Promise((r) => setTimeout(r, 10)); await window.__netviz.whenRendered(); return performance.now(); })()`,
+      'window.__netviz.cy()',
+    );
+    const base = await measure(`http://127.0.0.1:${BASE_PORT}/?generate=${size}`, 'window.__baselineRendered', 'window.__baseline.cy');
+    rows.push({ size, app, base });
+    console.log(
+      `${size.padEnd(7)} first render: app ${app.ms.toFixed(0).padStart(6)} ms, bare Cytoscape ${base.ms.toFixed(0).padStart(6)} ms, ratio ${(app.ms / base.ms).toFixed(2)}` +
+        ` | pan fps at fit: app ${app.fitFps.toFixed(0)}, bare ${base.fitFps.toFixed(0)} | at zoom 1: app ${app.oneFps.toFixed(0)}, bare ${base.oneFps.toFixed(0)}`,
+    );
+  }
+} finally {
+  await browser.close();
+  preview.kill();
+  baseServer.close();
+}
+console.log(`initial JavaScript: ${(initialGz / 1024).toFixed(1)} KiB gzipped (${initial.join(', ')}); loaded on demand: ${lazy.join(', ')}`);
