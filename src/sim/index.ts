@@ -15,3 +15,4 @@ export type { Described } from './query/describe';
 export { routingTable } from './query/routingTable';
 export { SCENARIOS, findScenario } from './scenarios/catalog';
 export type { Scenario, ScenarioRequest } from './scenarios/catalog';
+export { toManifests } from './export/toManifests';

@@ -43,6 +43,15 @@ export interface LoadOptions {
   limits?: Partial<ImportLimits>;
   /** add the `kubernetes` Service and cluster DNS when the input lacks them (default true) */
   addSystemObjects?: boolean;
+  /** called as the import moves through its phases, for a progress bar on large inputs */
+  onProgress?: (progress: ImportProgress) => void;
+}
+
+/** Where a running import is: parsing source `done` of `total`, reading objects, building. */
+export interface ImportProgress {
+  phase: 'parse' | 'read' | 'build';
+  done: number;
+  total: number;
 }
 
 type WorkloadKind = WorkloadSpec['kind'];
@@ -132,16 +141,20 @@ function load(sources: ManifestSource[], options: LoadOptions): ImportResult {
 
   const budget: ParseBudget = { limits, objects: 0 };
   const raws: RawObject[] = [];
-  for (const source of sources) {
+  const progress = options.onProgress;
+  for (const [i, source] of sources.entries()) {
+    progress?.({ phase: 'parse', done: i, total: sources.length });
     if (parseSource(source.text, source.name, budget, problems, raws) === 'fatal') return fail();
   }
   if (problems.hasErrors) return fail();
 
   const importer = new Importer(problems, limits);
+  progress?.({ phase: 'read', done: 0, total: raws.length });
   for (const raw of raws) importer.read(raw);
   if (problems.hasErrors) return fail();
   const spec = importer.spec(options);
   if (problems.hasErrors) return fail();
+  progress?.({ phase: 'build', done: 0, total: 1 });
 
   let cluster: Cluster;
   try {

@@ -1,0 +1,42 @@
+import { describe, expect, it } from 'vitest';
+import { stringify } from 'yaml';
+import { buildCluster } from '../model/build';
+import { defaultClusterSpec } from '../scenarios/defaultCluster';
+import { loadManifests } from '../import/index';
+import { generateCluster } from '../generate/generateCluster';
+import { toManifests } from './toManifests';
+import type { Cluster } from '../model/types';
+
+const yamlOf = (objects: object[]): string => objects.map((o) => stringify(o)).join('---\n');
+
+/** What must survive a round trip: names, addresses, ports, readiness, endpoints, settings. */
+function essence(c: Cluster) {
+  return {
+    settings: c.settings,
+    nodes: c.nodes.map((n) => [n.name, n.role, n.internalIP, n.podCIDR]),
+    pods: c.pods.map((p) => [p.namespace, p.name, p.node, p.ip, p.ready, p.containers.map((x) => [x.name, x.ports])]).sort(),
+    services: c.services.map((s) => [s.namespace, s.name, s.type, s.clusterIP, s.ports, s.loadBalancerIP]).sort(),
+    endpoints: c.endpoints.map((e) => [e.service, e.endpoints.map((x) => [x.ip, x.ready, x.ports]).sort()]).sort(),
+  };
+}
+
+describe('toManifests', () => {
+  it('round-trips the built-in cluster through YAML to the same names, IPs and ports', () => {
+    const cluster = buildCluster(defaultClusterSpec);
+    const result = loadManifests([{ name: 'export.yaml', text: yamlOf(toManifests(cluster, defaultClusterSpec)) }]);
+    expect(result.ok ? [] : result.errors).toEqual([]);
+    if (!result.ok) return;
+    expect(essence(result.cluster)).toEqual(essence(cluster));
+  });
+
+  it('round-trips other CNIs and a generated cluster with NodePort and LoadBalancer Services', () => {
+    const calico = buildCluster({ ...defaultClusterSpec, settings: { cni: { kind: 'calico', ipipMode: 'Always', vxlanMode: 'Never', natOutgoing: true, blockSize: 26 }, policyEnforced: true } });
+    const again = loadManifests([{ name: 'calico.yaml', text: yamlOf(toManifests(calico, defaultClusterSpec)) }]);
+    expect(again.ok && essence(again.cluster)).toEqual(essence(calico));
+    const generated = loadManifests([{ name: 'gen.yaml', text: generateCluster(3, 4, 10, 5) }]);
+    if (!generated.ok) throw new Error('generated cluster did not load');
+    const reloaded = loadManifests([{ name: 'gen-export.yaml', text: yamlOf(toManifests(generated.cluster, generated.spec)) }]);
+    expect(reloaded.ok ? [] : reloaded.errors).toEqual([]);
+    if (reloaded.ok) expect(essence(reloaded.cluster)).toEqual(essence(generated.cluster));
+  });
+});

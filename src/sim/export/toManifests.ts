@@ -1,0 +1,220 @@
+/**
+ * The current cluster as the Kubernetes objects a real cluster would list: the configuration
+ * objects its settings come from, Nodes, Namespaces, workloads, Pods with their addresses and
+ * readiness, Services with their allocated IPs and ports, and the objects kept for later layers.
+ * Loading the result again gives the same cluster (same names, IPs, ports), which is what
+ * "export as YAML" promises.
+ */
+import type { Cluster, ClusterNode, Pod, Service } from '../model/types';
+import type { ClusterSpec } from '../model/build';
+
+type Obj = Record<string, unknown>;
+
+function settingsObjects(cluster: Cluster): Obj[] {
+  const s = cluster.settings;
+  const out: Obj[] = [
+    {
+      apiVersion: 'kubeadm.k8s.io/v1beta4',
+      kind: 'ClusterConfiguration',
+      networking: { podSubnet: s.podSubnet, serviceSubnet: s.serviceSubnet, dnsDomain: s.dnsDomain },
+    },
+  ];
+  if (s.proxyMode !== 'cilium') {
+    out.push({ apiVersion: 'kubeproxy.config.k8s.io/v1alpha1', kind: 'KubeProxyConfiguration', mode: s.proxyMode, clusterCIDR: s.podSubnet });
+  }
+  const cni = s.cni;
+  if (cni.kind === 'flannel') {
+    out.push({
+      apiVersion: 'v1',
+      kind: 'ConfigMap',
+      metadata: { name: 'kube-flannel-cfg', namespace: 'kube-flannel' },
+      data: { 'net-conf.json': JSON.stringify({ Network: s.podSubnet, Backend: { Type: cni.backend } }, null, 2) },
+    });
+    if (!cni.ipMasq) {
+      out.push({
+        apiVersion: 'apps/v1',
+        kind: 'DaemonSet',
+        metadata: { name: 'kube-flannel-ds', namespace: 'kube-flannel' },
+        spec: {
+          selector: { matchLabels: { app: 'flannel' } },
+          template: {
+            metadata: { labels: { app: 'flannel' } },
+            spec: { hostNetwork: true, containers: [{ name: 'kube-flannel', image: 'ghcr.io/flannel-io/flannel:v0.26.1', args: ['--kube-subnet-mgr'] }] },
+          },
+        },
+      });
+    }
+  } else if (cni.kind === 'calico') {
+    out.push({
+      apiVersion: 'crd.projectcalico.org/v1',
+      kind: 'IPPool',
+      metadata: { name: 'default-ipv4-ippool' },
+      spec: { cidr: s.podSubnet, ipipMode: cni.ipipMode, vxlanMode: cni.vxlanMode, natOutgoing: cni.natOutgoing, blockSize: cni.blockSize },
+    });
+  } else {
+    out.push({
+      apiVersion: 'v1',
+      kind: 'ConfigMap',
+      metadata: { name: 'cilium-config', namespace: 'kube-system' },
+      data: {
+        'routing-mode': cni.routingMode,
+        'tunnel-protocol': cni.tunnelProtocol,
+        'kube-proxy-replacement': String(cni.kubeProxyReplacement),
+      },
+    });
+  }
+  return out;
+}
+
+function nodeObject(node: ClusterNode): Obj {
+  const labels: Record<string, string> = { 'kubernetes.io/hostname': node.name, ...node.labels };
+  if (node.role === 'control-plane') labels['node-role.kubernetes.io/control-plane'] = '';
+  const spec: Obj = { podCIDR: node.podCIDR, podCIDRs: [node.podCIDR] };
+  if (node.role === 'control-plane') spec['taints'] = [{ key: 'node-role.kubernetes.io/control-plane', effect: 'NoSchedule' }];
+  return {
+    apiVersion: 'v1',
+    kind: 'Node',
+    metadata: { name: node.name, labels },
+    spec,
+    status: {
+      addresses: [
+        { type: 'InternalIP', address: node.internalIP },
+        { type: 'Hostname', address: node.name },
+      ],
+      conditions: [{ type: 'Ready', status: node.ready ? 'True' : 'False' }],
+    },
+  };
+}
+
+/** The pod-template-hash part of a Deployment pod's name (`web-7d4b9c8f6d-x2k9p`). */
+function replicaSetOf(pod: Pod, deployment: string): string | null {
+  const rest = pod.name.startsWith(`${deployment}-`) ? pod.name.slice(deployment.length + 1) : '';
+  const dash = rest.lastIndexOf('-');
+  return dash > 0 ? `${deployment}-${rest.slice(0, dash)}` : null;
+}
+
+function podObject(pod: Pod): Obj {
+  const metadata: Obj = { name: pod.name, namespace: pod.namespace, labels: { ...pod.labels } };
+  if (pod.terminating) metadata['deletionTimestamp'] = '2026-01-01T00:00:00Z';
+  if (pod.owner) {
+    const [kind, name] = pod.owner.split('/') as [string, string];
+    const rs = kind === 'Deployment' ? replicaSetOf(pod, name) : null;
+    // the ReplicaSet controller labels its pods with the template hash, which links them back
+    if (rs) (metadata['labels'] as Record<string, string>)['pod-template-hash'] = rs.slice(name.length + 1);
+    metadata['ownerReferences'] = [rs ? { apiVersion: 'apps/v1', kind: 'ReplicaSet', name: rs, controller: true } : { apiVersion: 'apps/v1', kind, name, controller: true }];
+  }
+  const spec: Obj = {
+    nodeName: pod.node,
+    containers: pod.containers.map((c) => {
+      const container: Obj = { name: c.name, image: c.image };
+      if (c.ports.length > 0) {
+        container['ports'] = c.ports.map((p) => {
+          const port: Obj = { containerPort: p.containerPort, protocol: p.protocol.toUpperCase() };
+          if (p.name) port['name'] = p.name;
+          if (p.hostPort !== null) port['hostPort'] = p.hostPort;
+          return port;
+        });
+      }
+      return container;
+    }),
+  };
+  if (pod.hostNetwork) spec['hostNetwork'] = true;
+  return {
+    apiVersion: 'v1',
+    kind: 'Pod',
+    metadata,
+    spec,
+    status: { phase: 'Running', podIP: pod.ip, conditions: [{ type: 'Ready', status: pod.ready ? 'True' : 'False' }] },
+  };
+}
+
+function serviceObject(svc: Service): Obj {
+  const spec: Obj = { type: svc.type };
+  if (svc.type === 'ExternalName') spec['externalName'] = svc.externalName;
+  else spec['clusterIP'] = svc.clusterIP ?? 'None';
+  if (svc.selector) spec['selector'] = { ...svc.selector };
+  if (svc.ports.length > 0) {
+    spec['ports'] = svc.ports.map((p) => {
+      const port: Obj = { port: p.port, targetPort: p.targetPort, protocol: p.protocol.toUpperCase() };
+      if (p.name) port['name'] = p.name;
+      if (p.nodePort !== null) port['nodePort'] = p.nodePort;
+      return port;
+    });
+  }
+  if (svc.type === 'NodePort' || svc.type === 'LoadBalancer') spec['externalTrafficPolicy'] = svc.externalTrafficPolicy;
+  if (svc.internalTrafficPolicy !== 'Cluster') spec['internalTrafficPolicy'] = svc.internalTrafficPolicy;
+  if (svc.sessionAffinity === 'ClientIP') {
+    spec['sessionAffinity'] = 'ClientIP';
+    spec['sessionAffinityConfig'] = { clientIP: { timeoutSeconds: svc.sessionAffinityTimeout } };
+  }
+  if (svc.publishNotReadyAddresses) spec['publishNotReadyAddresses'] = true;
+  const metadata: Obj = { name: svc.name, namespace: svc.namespace };
+  if (Object.keys(svc.annotations).length > 0) metadata['annotations'] = { ...svc.annotations };
+  const obj: Obj = { apiVersion: 'v1', kind: 'Service', metadata, spec };
+  if (svc.type === 'LoadBalancer' && svc.loadBalancerIP) obj['status'] = { loadBalancer: { ingress: [{ ip: svc.loadBalancerIP }] } };
+  return obj;
+}
+
+/**
+ * The cluster as Kubernetes objects, in an order that re-imports to the same cluster.
+ *
+ * @param spec - the description the cluster was built from, when known: its workloads are kept
+ *   (with their replica counts) so that the exported YAML still scales like the original
+ */
+export function toManifests(cluster: Cluster, spec: ClusterSpec | null = null): Obj[] {
+  const out = settingsObjects(cluster);
+  for (const node of cluster.nodes) out.push(nodeObject(node));
+  for (const ns of cluster.namespaces) {
+    if (ns === 'default' || ns === 'kube-system') continue;
+    out.push({ apiVersion: 'v1', kind: 'Namespace', metadata: { name: ns } });
+  }
+  for (const w of spec?.workloads ?? []) {
+    if (w.kind !== 'Deployment') continue;
+    const namespace = w.namespace ?? 'default';
+    const replicas = cluster.pods.filter((p) => p.namespace === namespace && p.owner === `Deployment/${w.name}`).length;
+    const labels = w.template.labels ?? {};
+    out.push({
+      apiVersion: 'apps/v1',
+      kind: 'Deployment',
+      metadata: { name: w.name, namespace },
+      spec: {
+        replicas,
+        selector: { matchLabels: labels },
+        template: {
+          metadata: { labels },
+          spec: {
+            ...(w.template.hostNetwork ? { hostNetwork: true } : {}),
+            containers: w.template.containers.map((c) => ({
+              name: c.name,
+              image: c.image ?? `${c.name}:latest`,
+              ...(c.ports && c.ports.length > 0
+                ? { ports: c.ports.map((p) => ({ containerPort: p.containerPort, protocol: (p.protocol ?? 'tcp').toUpperCase(), ...(p.name ? { name: p.name } : {}) })) }
+                : {}),
+            })),
+          },
+        },
+      },
+    });
+  }
+  for (const pod of cluster.pods) out.push(podObject(pod));
+  for (const svc of cluster.services) out.push(serviceObject(svc));
+  for (const e of cluster.endpoints) {
+    if (!e.fromInput) continue;
+    const [namespace, name] = e.service.split('/') as [string, string];
+    out.push({
+      apiVersion: 'discovery.k8s.io/v1',
+      kind: 'EndpointSlice',
+      metadata: { name: `${name}-manual`, namespace, labels: { 'kubernetes.io/service-name': name } },
+      addressType: 'IPv4',
+      ports: (e.endpoints[0]?.ports ?? []).map((p) => ({ name: p.name ?? '', port: p.port, protocol: p.protocol.toUpperCase() })),
+      endpoints: e.endpoints.map((ep) => ({
+        addresses: [ep.ip],
+        conditions: { ready: ep.ready, serving: ep.serving, terminating: ep.terminating },
+        ...(ep.node ? { nodeName: ep.node } : {}),
+        ...(ep.pod ? { targetRef: { kind: 'Pod', namespace: ep.pod.split('/')[0], name: ep.pod.split('/')[1] } } : {}),
+      })),
+    });
+  }
+  for (const extra of cluster.extras) if (typeof extra === 'object' && extra !== null) out.push(extra as Obj);
+  return out;
+}
