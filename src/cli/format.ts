@@ -56,6 +56,12 @@ export function formatTrace(trace: Trace): string {
     if (section) out.push(`-- ${section.title}`);
     out.push(line(row));
   }
+  if (trace.dns) {
+    for (const q of trace.dns.queries) out.push(`dns: ${q.name} ${q.type} -> ${q.answer === 'NXDOMAIN' ? 'NXDOMAIN' : q.answer.length === 0 ? '(no records)' : q.answer.join(', ')}`);
+  }
+  for (const c of trace.candidates) {
+    out.push(`candidate: ${c.chosen ? '*' : ' '} ${c.pod} ${c.ip}:${c.port} ${c.probability === null ? 'scheduler' : `p=${c.probability.toFixed(4)}`}`);
+  }
   if (trace.endpoint) {
     const e = trace.endpoint;
     out.push(`endpoint: ${e.pod} ${e.ip}:${e.port}${e.container ? ` (container ${e.container})` : ''}`);

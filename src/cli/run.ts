@@ -87,9 +87,8 @@ export async function run(argv: readonly string[], io: Io): Promise<number> {
     const input = { from: args.from, to: args.to, protocol: args.protocol, ...(args.port !== undefined ? { port: args.port } : {}) };
     const result = trace(cluster, input, { seed: args.seed, pick: args.pick });
     if (args.host !== undefined) io.err(`warning: --host ${args.host} applies to URL destinations only; ignored\n`);
-    // No choice among pods exists in a pod-level trace, so every pick is unmatched here.
-    const chosen = new Set(result.candidates.filter((c) => c.chosen).map((c) => c.pod));
-    for (const p of args.pick) if (!chosen.has(p)) io.err(`warning: --pick ${p} matched no choice in this trace\n`);
+    // The simulation says which picks pinned nothing (not a candidate, a DNS server or an LB node).
+    for (const w of result.warnings ?? []) io.err(`warning: ${w}\n`);
     io.out(args.json ? `${JSON.stringify(result, null, 2)}\n` : formatTrace(result));
     return 0;
   } catch (error) {

@@ -341,9 +341,9 @@ describe('requests the simulation does not resolve yet, or that are wrong', () =
   const c = cluster('flannel-vxlan');
   it.each([
     [{ from: 'external/203.0.113.7', to: 'pod/default/server-a', port: 8080 }, /outside the cluster.*issue 5/],
-    [{ from: 'pod/default/client', to: 'svc/default/kubernetes' }, /Service.*not simulated yet/],
-    [{ from: 'pod/default/client', to: '10.96.0.1:443' }, /Service ClusterIP/],
-    [{ from: 'pod/default/client', to: 'web.default.svc.cluster.local' }, /DNS name/],
+    [{ from: 'pod/default/client', to: 'svc/default/nope' }, /no Service default\/nope/],
+    [{ from: 'pod/default/client', to: 'nodeport/node-a/30999' }, /no Service has TCP NodePort 30999/],
+    [{ from: 'pod/default/client', to: 'nodeport/node-a/x' }, /not nodeport\/<node>\/<port>/],
     [{ from: 'pod/default/client', to: 'http://example.com/' }, /URL/],
     [{ from: 'pod/default/client', to: '8.8.8.8:53' }, /egress.*issue 5/],
     [{ from: 'pod/default/client', to: 'pod/default/nope' }, /no pod default\/nope/],

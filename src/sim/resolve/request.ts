@@ -4,7 +4,7 @@
  */
 import { parseIPv4 } from '../model/ip';
 import { lookup } from '../model/lookup';
-import type { Cluster, ClusterNode, Container, Pod } from '../model/types';
+import type { Cluster, ClusterNode, Container, Pod, Service } from '../model/types';
 
 /** A request that names something the cluster does not have, or is malformed. */
 export class TraceRequestError extends Error {
@@ -25,7 +25,13 @@ export type Destination =
   | { kind: 'pod'; pod: Pod; port: number | null }
   | { kind: 'loopback'; port: number | null }
   | { kind: 'node'; node: ClusterNode; port: number | null }
-  | { kind: 'ip'; ip: string; port: number | null };
+  | { kind: 'ip'; ip: string; port: number | null }
+  /** `svc/<ns>/<name>` or `svc/<name>` */
+  | { kind: 'service'; service: Service; port: number | null }
+  /** `nodeport/<node>/<port>`: the NodePort on that node's address */
+  | { kind: 'nodeport'; node: ClusterNode; port: number }
+  /** a DNS name, resolved as the client's resolver would */
+  | { kind: 'name'; name: string; port: number | null };
 
 const podRefs = new WeakMap<Cluster, Map<string, Pod>>();
 const MAX_POD_REFS = 10_000;
@@ -78,8 +84,8 @@ export function parseSource(cluster: Cluster, text: string): Source {
 }
 
 /**
- * Parses a destination. Forms the simulation does not resolve yet (Services, DNS names, URLs) get
- * a TraceRequestError that says so, rather than a wrong path.
+ * Parses a destination: a pod, a node, a Service, a NodePort, a DNS name, an IP or `ip:port`. URLs
+ * (Ingress, issue 5) get a TraceRequestError that says so, rather than a wrong path.
  */
 export function parseDestination(cluster: Cluster, text: string, port: number | undefined): Destination {
   const explicitPort = port ?? null;
@@ -90,10 +96,22 @@ export function parseDestination(cluster: Cluster, text: string, port: number | 
     return { kind: 'node', node, port: explicitPort };
   }
   if (text.startsWith('svc/')) {
-    throw new TraceRequestError(`to: "${text}" is a Service; Services (ClusterIP, NodePort, LoadBalancer) are not simulated yet (issue 4); trace to one of its pods instead`, 'to');
+    const parts = text.slice('svc/'.length).split('/');
+    const [ns, name] = parts.length === 1 ? ['default', parts[0] ?? ''] : [parts[0] ?? '', parts.slice(1).join('/')];
+    const service = lookup(cluster).serviceByKey.get(`${ns}/${name}`);
+    if (!service) throw new TraceRequestError(`to: no Service ${ns}/${name} in this cluster`, 'to');
+    return { kind: 'service', service, port: explicitPort };
+  }
+  if (text.startsWith('nodeport/')) {
+    const parts = text.split('/');
+    const node = lookup(cluster).nodeByName.get(parts[1] ?? '');
+    if (!node) throw new TraceRequestError(`to: no node ${parts[1] ?? ''} in this cluster`, 'to');
+    const port = Number(parts[2]);
+    if (parts.length !== 3 || !Number.isInteger(port) || port < 1 || port > 65535) throw new TraceRequestError(`to: "${text}" is not nodeport/<node>/<port>`, 'to');
+    return { kind: 'nodeport', node, port };
   }
   if (/^[a-z][a-z0-9+.-]*:\/\//i.test(text)) {
-    throw new TraceRequestError(`to: "${text}" is a URL; HTTP, DNS and Ingress are not simulated yet; trace to a pod or an IP`, 'to');
+    throw new TraceRequestError(`to: "${text}" is a URL; HTTP and Ingress are not simulated yet; trace to a Service, a pod or an IP`, 'to');
   }
   const colon = text.lastIndexOf(':');
   let host = text;
@@ -105,8 +123,6 @@ export function parseDestination(cluster: Cluster, text: string, port: number | 
   }
   if (host === 'localhost' || host === '127.0.0.1') return { kind: 'loopback', port: dialPort };
   if (parseIPv4(host) !== null) return { kind: 'ip', ip: host, port: dialPort };
-  if (/^[a-z0-9]([a-z0-9-]*[a-z0-9])?(\.[a-z0-9]([a-z0-9-]*[a-z0-9])?)*\.?$/i.test(host)) {
-    throw new TraceRequestError(`to: "${text}" is a DNS name; cluster DNS is not simulated yet; trace to a pod or an IP`, 'to');
-  }
-  throw new TraceRequestError(`to: "${text}" is not a destination; use pod/<ns>/<name>, node/<name>, an IP or ip:port`, 'to');
+  if (host.length <= 253 && /^[a-z0-9_]([a-z0-9_-]*[a-z0-9])?(\.[a-z0-9_]([a-z0-9_-]*[a-z0-9])?)*\.?$/i.test(host)) return { kind: 'name', name: host, port: dialPort };
+  throw new TraceRequestError(`to: "${text}" is not a destination; use pod/<ns>/<name>, svc/<ns>/<name>, node/<name>, nodeport/<node>/<port>, a DNS name, an IP or ip:port`, 'to');
 }

@@ -2,9 +2,9 @@
  * `trace(cluster, request, options)`: the path a packet really takes, hop by hop, with its reply.
  * Data in, data out: no clock, no global randomness (a seed drives every random choice).
  */
-import { containerId, deviceId, nodeId, podEth0Id } from '../model/ids';
+import { containerId, deviceId, externalId, nodeId, podEth0Id } from '../model/ids';
 import { lookup } from '../model/lookup';
-import type { Cluster, ClusterNode, Container, Pod, Protocol } from '../model/types';
+import type { Cluster, ClusterNode, Container, Pod, Protocol, Service, ServicePort } from '../model/types';
 import { createRng } from '../model/rng';
 import type { Packet, Trace, TraceRequest, Verdict } from '../trace/types';
 import { PathWriter } from './pathWriter';
@@ -12,6 +12,11 @@ import { hostListener } from './hostPorts';
 import { hostRoute, listenerOf, netnsIP, podNetns, sameNetns, walk, walkNatReply } from './podPath';
 import type { Netns, WalkContext } from './podPath';
 import { TraceRequestError, parseDestination, parseSource } from './request';
+import type { Destination, Source } from './request';
+import { DroppedOutside, ServiceUnsupported, traceService } from './serviceTrace';
+import type { ServiceClient, ServiceTarget } from './serviceTrace';
+import { backendsOf } from './kubeProxy';
+import { resolveDestination } from './dnsTrace';
 
 export interface TraceInput {
   /** `pod/<ns>/<name>[:container]`, `node/<name>` or `external/<ip>` */
@@ -26,8 +31,13 @@ export interface TraceInput {
 export interface TraceOptions {
   /** drives every random choice (ephemeral ports, endpoint choice); default 1 */
   seed?: number;
-  /** `ns/pod` names that pin a random choice among pods */
+  /** `ns/pod` names that pin a random choice among pods; `node/<name>` pins a load balancer's node */
   pick?: readonly string[];
+  /**
+   * IPVS round robin: how many connections the deciding node already scheduled to this virtual
+   * server (default 0: a fresh node starts at the first real server in ipvsadm order).
+   */
+  rrOffset?: number;
 }
 
 /** Linux's default ip_local_port_range. */
@@ -82,11 +92,62 @@ export function trace(cluster: Cluster, input: TraceInput, options: TraceOptions
   }
   const rng = createRng(seed);
   const source = parseSource(cluster, input.from);
-  const destination = parseDestination(cluster, input.to, input.port);
+  let destination = parseDestination(cluster, input.to, input.port);
+  const pick = request.pick;
+
+  // A name is resolved first, as the client's resolver would; the DNS packet is traced too.
+  let dns: Trace['dns'] = null;
+  let headless: Trace['candidates'] = [];
+  if (destination.kind === 'service' && destination.service.clusterIP === null) {
+    const svc = destination.service;
+    destination = { kind: 'name', name: `${svc.name}.${svc.namespace}.svc.${cluster.settings.dnsDomain}.`, port: destination.port ?? headlessPort(cluster, svc, protocol) };
+  }
+  if (destination.kind === 'name') {
+    const clientPod = source.kind === 'pod' ? source.pod : null;
+    const nodeName = source.kind === 'pod' ? source.pod.node : source.kind === 'node' ? source.node.name : null;
+    const resolved = resolveDestination(cluster, clientPod, nodeName, destination.name, rng, pick);
+    dns = resolved.dns;
+    if (resolved.ip === null) {
+      return withWarnings(
+        { request, verdict: 'unresolved', reason: resolved.reason, endpoint: null, candidates: [], hops: [], dns, reply: null, http: null },
+        pick,
+      );
+    }
+    headless = resolved.candidates;
+    destination = { kind: 'ip', ip: resolved.ip, port: destination.port ?? (resolved.service ? (firstPort(resolved.service, protocol) ?? null) : null) };
+    if (resolved.service && resolved.service.clusterIP === null && destination.port === null) destination.port = headlessPort(cluster, resolved.service, protocol);
+    if (resolved.upstream) {
+      throw new TraceRequestError(`to: ${input.to} resolves to ${resolved.ip} outside the cluster (upstream answer); traffic leaving the cluster (egress) is not simulated yet (issue 5)`, 'to');
+    }
+  }
+
+  const target = serviceTarget(cluster, source, destination, protocol);
+  if (target !== null) {
+    const client = serviceClient(cluster, source, target);
+    let result;
+    try {
+      result = traceService(cluster, client, target, protocol, {
+        random: () => rng.next(),
+        ephemeralPort: () => rng.int(EPHEMERAL_MIN, EPHEMERAL_MAX),
+        pick,
+        rrOffset: options.rrOffset ?? 0,
+      });
+    } catch (error) {
+      if (error instanceof DroppedOutside) {
+        return withWarnings({ request, verdict: 'dropped', reason: `${target.dstIP} is a ClusterIP: it cannot be reached from outside the cluster.`, endpoint: null, candidates: [], hops: error.hops, dns, reply: null, http: null }, pick);
+      }
+      if (error instanceof ServiceUnsupported) throw new TraceRequestError(`to: ${error.message}`, 'to');
+      throw error;
+    }
+    return withWarnings({ request, verdict: result.verdict, reason: result.reason, endpoint: result.endpoint, candidates: result.candidates, hops: result.hops, dns, reply: result.reply, http: null }, pick);
+  }
 
   let client: Party;
+  if (destination.kind === 'service' || destination.kind === 'nodeport') {
+    throw new TraceRequestError(`to: ${input.to} is not a destination here`, 'to');
+  }
   if (source.kind === 'external') {
-    throw new TraceRequestError(`from: traffic from outside the cluster (${input.from}) is not simulated yet (issue 5); start from a pod or a node`, 'from');
+    throw new TraceRequestError(`from: traffic from outside the cluster (${input.from}) to something other than a NodePort or a load balancer is not simulated yet (issue 5)`, 'from');
   } else if (source.kind === 'node') {
     client = { ns: { kind: 'host', node: source.node }, at: nodeId(source.node.name), node: source.node.name, label: `A process on ${source.node.name}` };
   } else {
@@ -174,7 +235,104 @@ export function trace(cluster: Cluster, input: TraceInput, options: TraceOptions
     endpoint = { pod: answer.pod, ip: answer.ip ?? dstIP, port: port ?? 0 };
     if (answer.pod !== null && answer.at !== null && answer.at.startsWith('container/') && protocol !== 'icmp') endpoint.container = answer.name ?? '';
   }
-  return { request, verdict, reason, endpoint, candidates: [], hops: w.hops, dns: null, reply, http: null };
+  return withWarnings({ request, verdict, reason, endpoint, candidates: headless, hops: w.hops, dns, reply, http: null }, pick);
+}
+
+/** Adds `warnings` for picks that pinned nothing: not a candidate, not a DNS server, not a load balancer's node. */
+function withWarnings(t: Trace, pick: readonly string[]): Trace {
+  if (pick.length === 0) return t;
+  const warnings: string[] = [];
+  for (const p of pick) {
+    let matched = t.candidates.some((c) => c.pod === p && c.chosen);
+    if (!matched && t.dns) matched = t.dns.hops.some((h) => h.at.startsWith(`container/${p}/`));
+    if (!matched && p.startsWith('node/')) {
+      const lb = t.hops.findIndex((h) => h.kind === 'load-balancer');
+      matched = lb >= 0 && t.hops[lb + 1]?.node === p.slice(5);
+    }
+    if (!matched) warnings.push(`--pick ${p} matched no choice in this trace`);
+  }
+  if (warnings.length > 0) t.warnings = warnings;
+  return t;
+}
+
+function firstPort(svc: Service, protocol: Protocol): number | null {
+  return (svc.ports.find((p) => p.protocol === protocol) ?? svc.ports[0])?.port ?? null;
+}
+
+/** A headless Service's port as its endpoints listen on it (the Service port is irrelevant for traffic). */
+function headlessPort(cluster: Cluster, svc: Service, protocol: Protocol): number | null {
+  const sp = svc.ports.find((p) => p.protocol === protocol) ?? svc.ports[0];
+  if (!sp) return null;
+  if (typeof sp.targetPort === 'number') return sp.targetPort;
+  const b = backendsOf(cluster, svc, sp)[0];
+  return b ? b.port : sp.port;
+}
+
+/** Which Service (and which of its entries) a destination addresses, or null for plain pod/node traffic. */
+function serviceTarget(cluster: Cluster, source: Source, dest: Destination, protocol: Protocol): ServiceTarget | null {
+  const lk = lookup(cluster);
+  const portOf = (svc: Service, port: number | null): ServicePort | null =>
+    protocol === 'icmp' || port === null ? null : (svc.ports.find((p) => p.port === port && p.protocol === protocol) ?? null);
+  if (dest.kind === 'service') {
+    const svc = dest.service;
+    if (svc.type === 'ExternalName' || svc.clusterIP === null) return null;
+    const port = protocol === 'icmp' ? null : (dest.port ?? firstPort(svc, protocol));
+    if (port === null && protocol !== 'icmp') throw new TraceRequestError(`port: Service ${svc.namespace}/${svc.name} has no ports; give one with --port`, 'port');
+    return { svc, port: portOf(svc, port), entry: 'clusterIP', dstIP: svc.clusterIP, dstPort: port, node: null };
+  }
+  if (dest.kind === 'nodeport') {
+    const found = nodePortService(cluster, dest.port, protocol);
+    if (!found) throw new TraceRequestError(`to: no Service has ${protocol.toUpperCase()} NodePort ${dest.port}`, 'to');
+    return { svc: found.svc, port: found.port, entry: 'nodePort', dstIP: dest.node.internalIP, dstPort: dest.port, node: dest.node };
+  }
+  if (dest.kind === 'loopback') {
+    // 127.0.0.1:<nodePort> from a host process: a localhost NodePort (section 6).
+    if (source.kind === 'external' || dest.port === null) return null;
+    const hostClient = source.kind === 'node' || source.pod.hostNetwork;
+    const found = hostClient ? nodePortService(cluster, dest.port, protocol) : null;
+    if (!found) return null;
+    const node = source.kind === 'node' ? source.node : (lk.nodeByName.get(source.pod.node) as ClusterNode);
+    return { svc: found.svc, port: found.port, entry: 'nodePort', dstIP: '127.0.0.1', dstPort: dest.port, node, localhost: true };
+  }
+  if (dest.kind !== 'ip') return null;
+  const ip = dest.ip;
+  const svc = lk.serviceByIP.get(ip);
+  if (svc) {
+    const port = protocol === 'icmp' ? null : (dest.port ?? firstPort(svc, protocol));
+    return { svc, port: portOf(svc, port), entry: 'clusterIP', dstIP: ip, dstPort: port, node: null };
+  }
+  const lb = cluster.services.find((s) => s.type === 'LoadBalancer' && s.loadBalancerIP === ip);
+  if (lb) {
+    const port = protocol === 'icmp' ? null : (dest.port ?? firstPort(lb, protocol));
+    return { svc: lb, port: portOf(lb, port), entry: 'loadBalancer', dstIP: ip, dstPort: port, node: null };
+  }
+  if (dest.port !== null && protocol !== 'icmp') {
+    const node = lk.nodeByIP.get(ip);
+    const found = node ? nodePortService(cluster, dest.port, protocol) : null;
+    if (node && found) return { svc: found.svc, port: found.port, entry: 'nodePort', dstIP: ip, dstPort: dest.port, node };
+  }
+  return null;
+}
+
+function nodePortService(cluster: Cluster, port: number, protocol: Protocol): { svc: Service; port: ServicePort } | null {
+  for (const svc of cluster.services) {
+    for (const sp of svc.ports) if (sp.nodePort === port && sp.protocol === protocol) return { svc, port: sp };
+  }
+  return null;
+}
+
+function serviceClient(cluster: Cluster, source: Source, target: ServiceTarget): ServiceClient {
+  if (source.kind === 'external') return { ns: null, at: externalId(source.ip), node: null, label: `A client at ${source.ip}`, ip: source.ip };
+  if (source.kind === 'node') {
+    const ip = target.localhost ? '127.0.0.1' : source.node.internalIP;
+    return { ns: { kind: 'host', node: source.node }, at: nodeId(source.node.name), node: source.node.name, label: `A process on ${source.node.name}`, ip };
+  }
+  const pod = source.pod;
+  const at = containerId(pod.namespace, pod.name, source.container.name);
+  if (pod.hostNetwork) {
+    return { ns: { kind: 'host', node: lookup(cluster).nodeByName.get(pod.node) as ClusterNode }, at, node: pod.node, label: `Container ${source.container.name} (hostNetwork)`, ip: target.localhost ? '127.0.0.1' : pod.ip };
+  }
+  return { ns: { kind: 'pod', pod }, at, node: pod.node, label: `Container ${source.container.name}`, ip: pod.ip };
 }
 
 /** The namespace an IP belongs to: a pod, a node (its InternalIP or a CNI device address). */

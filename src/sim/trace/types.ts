@@ -108,6 +108,8 @@ export interface Trace {
   /** the answer, RST or ICMP error; null when nothing comes back */
   reply: { verdict: Verdict; hops: Hop[] } | null;
   http: { method: string; host: string; path: string; status: number; headers: Record<string, string> } | null;
+  /** things the user should know that are not the packet's fate, e.g. a `pick` that matched no choice */
+  warnings?: string[];
 }
 
 /**

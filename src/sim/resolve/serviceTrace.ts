@@ -1,0 +1,589 @@
+/**
+ * Everything between a client and a Service (k8s-networking.md sections 4, 6, 7 and 12): the packet
+ * reaches the node that decides (the client's own node for a ClusterIP, the node a NodePort or a
+ * load balancer delivers to), the Service proxy of the cluster's mode picks an endpoint and
+ * translates the destination, the packet walks on to the endpoint, and conntrack on the deciding
+ * node undoes every translation on the reply.
+ */
+import { containerId, deviceId, INTERNET_ID, loadBalancerId, nodeId, podEth0Id, vethId } from '../model/ids';
+import { lookup } from '../model/lookup';
+import type { Cluster, ClusterNode, Pod, Protocol, Service, ServicePort } from '../model/types';
+import type { Candidate, Hop, Packet, Verdict } from '../trace/types';
+import { PathWriter } from './pathWriter';
+import { deviceIP, deviceOf } from './memo';
+import { hostListener } from './hostPorts';
+import { decide, modeName } from './kubeProxy';
+import type { Backend, Entry, ProxyDecision } from './kubeProxy';
+import { enterPod, hostRoute, leavePod, listenerOf, netnsIP, netnsNode, nodeToLocalPod, podNetns, walk, walkFromNode } from './podPath';
+import type { Netns, SnatRecord, WalkContext } from './podPath';
+
+const DEFAULT_TTL = 64;
+
+/** The client of a Service connection. */
+export interface ServiceClient {
+  /** its network namespace; null for a client outside the cluster */
+  ns: Netns | null;
+  /** element id of its socket */
+  at: string;
+  node: string | null;
+  label: string;
+  /** the address it sends from */
+  ip: string;
+}
+
+/** What the client dialed. */
+export interface ServiceTarget {
+  svc: Service;
+  /** null when the dialed port is not one of the Service's (or for ICMP) */
+  port: ServicePort | null;
+  entry: Entry;
+  /** the dialed address and port (null for ICMP) */
+  dstIP: string;
+  dstPort: number | null;
+  /** NodePort: the node that owns the dialed address */
+  node: ClusterNode | null;
+  /** a NodePort dialed on 127.0.0.1 */
+  localhost?: boolean;
+}
+
+export interface ServiceTraceOptions {
+  random: () => number;
+  ephemeralPort: () => number;
+  pick: readonly string[];
+  rrOffset: number;
+}
+
+export interface ServiceResult {
+  verdict: Verdict;
+  reason: string;
+  endpoint: { pod: string; ip: string; port: number; container?: string } | null;
+  candidates: Candidate[];
+  hops: Hop[];
+  reply: { verdict: Verdict; hops: Hop[] } | null;
+  warnings: string[];
+}
+
+const addr = (ip: string, port: number | null): string => (port === null ? ip : `${ip}:${port}`);
+const ipOf = (a: string): string => {
+  const i = a.indexOf(':');
+  return i < 0 ? a : a.slice(0, i);
+};
+
+/** The element a Service's external load balancer is drawn as; pass-through unless configured. */
+export const LB_MODE_ANNOTATION = 'netviz.io/load-balancer-mode';
+/** `status.loadBalancer.ingress[].ipMode` is not in the model: this annotation carries it. */
+export const LB_IPMODE_ANNOTATION = 'netviz.io/ip-mode';
+
+/** The LB forwards to `nodeIP:nodePort` as a proxy (AWS classic ELB style) instead of passing packets through. */
+export function lbIsNodePortProxy(svc: Service): boolean {
+  return svc.annotations[LB_MODE_ANNOTATION] === 'nodeport-proxy';
+}
+
+export function lbIpMode(svc: Service): 'VIP' | 'Proxy' {
+  return svc.annotations[LB_IPMODE_ANNOTATION] === 'Proxy' || lbIsNodePortProxy(svc) ? 'Proxy' : 'VIP';
+}
+
+/** Nodes a cloud load balancer sends to: all Ready ones, or (Local) those whose health check passes. */
+export function lbTargets(cluster: Cluster, svc: Service, port: ServicePort): { nodes: ClusterNode[]; check: string } {
+  const ready = cluster.nodes.filter((n) => n.ready);
+  if (svc.externalTrafficPolicy === 'Cluster') return { nodes: ready, check: 'http://<node>:10256/healthz (kube-proxy) on every node' };
+  const hc = healthCheckNodePort(svc);
+  const eps = lookup(cluster).endpointsByService.get(`${svc.namespace}/${svc.name}`)?.endpoints ?? [];
+  const withLocal = ready.filter((n) => eps.some((e) => e.node === n.name && e.ready && e.ports.some((p) => p.name === port.name)));
+  return { nodes: withLocal, check: `http://<node>:${hc}/healthz answers 200 only where localEndpoints > 0` };
+}
+
+/** healthCheckNodePort: allocated only for type LoadBalancer with externalTrafficPolicy Local (section 6). */
+export function healthCheckNodePort(svc: Service): number | null {
+  if (svc.type !== 'LoadBalancer' || svc.externalTrafficPolicy !== 'Local') return null;
+  let h = 0;
+  for (let i = 0; i < svc.name.length; i++) h = (h * 31 + svc.name.charCodeAt(i)) >>> 0;
+  return 30000 + (h % 86);
+}
+
+/** Where the deciding node's reply leaves from, and what translations conntrack must undo. */
+interface Conn {
+  node: ClusterNode;
+  /** the packet as the proxy saw it before DNAT (the reply's restored source is its dst) */
+  dialed: { src: string; dst: string };
+  dnat: { src: string; dst: string };
+  snat: SnatRecord | null;
+  /** an SNAT on the client's own node before the deciding node (pod to another node's NodePort) */
+  earlier: SnatRecord | null;
+  /** the cni0 bridge switched the request (bridged DNAT on the client's node) */
+  bridged: boolean;
+}
+
+/**
+ * Traces a connection to a Service: request hops, verdict and reply. `client.ns` null means a
+ * client outside the cluster (`ext/<ip>`).
+ */
+export function traceService(cluster: Cluster, client: ServiceClient, target: ServiceTarget, protocol: Protocol, opts: ServiceTraceOptions): ServiceResult {
+  const lk = lookup(cluster);
+  const mode = cluster.settings.proxyMode;
+  const svc = target.svc;
+  const warnings: string[] = [];
+  const srcPort = protocol === 'icmp' ? null : opts.ephemeralPort();
+  const dialedDst = addr(target.dstIP, target.dstPort);
+  const w = new PathWriter({ src: addr(client.ip, srcPort), dst: dialedDst, protocol, ttl: DEFAULT_TTL });
+  const ctx: WalkContext = { cluster, ephemeralPort: opts.ephemeralPort, snat: null };
+  const clientPod = client.ns?.kind === 'pod' ? client.ns.pod : null;
+  const svcName = `${svc.namespace}/${svc.name}`;
+  w.hop('socket', client.at, client.node, openText(client.label, w.packet, protocol, svcName), protocol === 'icmp' ? `ping ${dialedDst}` : `connect(${dialedDst}) ${protocol.toUpperCase()}`);
+
+  // 1. Reach the node that decides.
+  let node: ClusterNode;
+  let earlier: SnatRecord | null = null;
+  let origin: 'forward' | 'local' = 'forward';
+  let srcLocal = false;
+  const lb = target.entry === 'loadBalancer';
+  const viaLb = lb && (client.ns === null || lbIpMode(svc) === 'Proxy');
+  if (client.ns === null || viaLb) {
+    if (client.ns !== null) throw new ServiceUnsupported(`in-cluster clients of a load balancer with ipMode Proxy are not simulated yet; use an external/<ip> client`);
+    const arrived = reachFromOutside(w, cluster, client, target, opts, warnings);
+    if (arrived === null) return finish(w, 'dropped', arrived === null ? `No node of ${svcName} passes the load balancer's health check: the load balancer has no target and drops the connection.` : '', null, [], null, warnings);
+    node = arrived;
+  } else if (target.entry === 'nodePort' && target.node && netnsNode(cluster, client.ns).name !== target.node.name) {
+    // To another node's address: the packet crosses the node network first (flannel masquerades a
+    // pod's packet to a node address outside the cluster CIDR).
+    node = target.node;
+    walk(w, ctx, client.ns, { kind: 'host', node });
+    earlier = ctx.snat;
+    ctx.snat = null;
+  } else {
+    node = netnsNode(cluster, client.ns);
+    if (clientPod) {
+      if (mode !== 'cilium') {
+        leavePod(w, cluster, clientPod, null, target.dstIP);
+        if (cluster.settings.cni.kind === 'flannel') {
+          w.hop('bridge', deviceId(node.name, 'cni0'), node.name, `The frame is addressed to cni0 itself, so ${node.name} takes the packet up to IP; with br_netfilter it enters nat PREROUTING first.`, `${node.name} cni0 ${deviceIP(node, 'cni0') ?? ''}`);
+          ctx.bridged = true;
+        }
+      }
+    } else {
+      origin = 'local';
+      srcLocal = true;
+    }
+  }
+
+  // Cilium's kube-proxy replacement translates at connect() for in-cluster sockets.
+  if (mode === 'cilium' && client.ns !== null && !viaLb && earlier === null) return socketLb(cluster, client, target, protocol, opts, w, ctx, warnings);
+
+  // 2. The ClusterIP on a port the Service does not define, or a ping (section 4.3 and 12).
+  if (target.port === null) return undefinedPort(cluster, w, ctx, client, target, node, protocol, warnings);
+
+  // 3. Localhost NodePorts: iptables mode only (route_localnet); nftables and IPVS never.
+  if (target.localhost && (mode === 'nftables' || mode === 'ipvs')) {
+    w.hop('reject', nodeId(node.name), node.name, `${modeName(cluster)} never serves NodePorts on 127.0.0.1, and nothing else listens on ${dialedDst}: the kernel answers with a TCP RST.`, mode === 'nftables' ? 'fib daddr type local ip daddr != 127.0.0.0/8 meta l4proto . th dport vmap @service-nodeports' : 'KUBE-NODE-PORT: 127.0.0.1 is not in KUBE-IPVS-IPS');
+    return finish(w, 'refused', `${modeName(cluster)} does not serve NodePorts on localhost.`, null, [], localReject(cluster, w.packet, client, protocol), warnings);
+  }
+
+  const srcIP = ipOf(w.packet.src);
+  const d = decide(cluster, {
+    svc,
+    port: target.port,
+    entry: target.entry,
+    node: node.name,
+    srcIP,
+    srcLocal,
+    dstIP: target.dstIP,
+    dstPort: target.entry === 'nodePort' ? (target.port.nodePort ?? target.dstPort ?? 0) : (target.dstPort ?? 0),
+    protocol,
+    random: opts.random,
+    pick: opts.pick,
+    rrOffset: opts.rrOffset,
+  });
+  warnings.push(...d.warnings);
+  if (mode === 'ipvs' && target.entry !== 'nodePort') {
+    w.hop('route', deviceId(node.name, 'kube-ipvs0'), node.name, `kube-ipvs0, a dummy device, holds ${target.dstIP}/32, so the kernel treats it as a local address: the packet goes to INPUT, where IPVS waits.`, `local ${target.dstIP} dev kube-ipvs0 table local proto kernel scope host src ${target.dstIP}`);
+  }
+  for (const s of d.steps) w.hop(s.kind === 'socket' ? 'netfilter' : s.kind, nodeId(node.name), node.name, s.text, s.rule);
+  if (d.outcome === 'drop') {
+    w.hop('drop', nodeId(node.name), node.name, 'Dropped without an answer: the client retransmits and times out.');
+    return finish(w, 'dropped', `${target.entry === 'clusterIP' ? 'internalTrafficPolicy' : 'externalTrafficPolicy'} Local and no local endpoint of ${svcName} on ${node.name}: silently dropped.`, null, [], null, warnings);
+  }
+  if (d.outcome === 'reject') {
+    w.hop('reject', nodeId(node.name), node.name, `${node.name} answers with ICMP port unreachable (${protocol === 'tcp' ? 'the client sees connection refused' : 'ECONNREFUSED on a connected socket'}).`);
+    const reply = icmpBack(cluster, w.packet, client, node, earlier, protocol);
+    return finish(w, 'refused', `${svcName} has no ready endpoints: ${modeName(cluster)} rejects the connection.`, null, [], reply, warnings);
+  }
+
+  // 4. DNAT and conntrack on the deciding node.
+  const chosen = d.chosen as Backend;
+  const before = { src: w.packet.src, dst: w.packet.dst };
+  w.update({ dst: addr(chosen.ip, protocol === 'icmp' ? null : chosen.port) });
+  const dnat = { src: w.packet.src, dst: w.packet.dst };
+  w.hop(mode === 'ipvs' ? 'ipvs' : 'netfilter', nodeId(node.name), node.name, dnatText(cluster, chosen, target), d.dnatRule, { type: 'DNAT', before, after: dnat });
+  w.hop('conntrack', nodeId(node.name), node.name, `conntrack on ${node.name} records the connection with its translation; later packets follow it without the rules, and the reply is translated back here.`, conntrackLine(protocol, before, dnat));
+  const conn: Conn = { node, dialed: before, dnat, snat: null, earlier, bridged: false };
+
+  // 5. On to the endpoint.
+  const epPod = chosen.endpoint.pod ? (lk.podByKey.get(chosen.endpoint.pod) ?? null) : null;
+  const epNs: Netns = epPod ? podNetns(cluster, epPod) : { kind: 'host', node: lk.nodeByIP.get(chosen.ip) ?? (lk.nodeByName.get(chosen.node ?? '') as ClusterNode) };
+  if (d.masquerade) ctx.kubeMasq = { rule: '-A KUBE-POSTROUTING -m comment --comment "kubernetes service traffic requiring SNAT" -j MASQUERADE --random-fully', text: `POSTROUTING: KUBE-POSTROUTING masquerades the marked packet (${d.masqueradeWhy}): its source becomes the address of the device it leaves through, with a random port.` };
+  const epNode = netnsNode(cluster, epNs);
+  const flannel = cluster.settings.cni.kind === 'flannel';
+  if (flannel && clientPod && epNs.kind === 'pod' && epNode.name === node.name && ctx.bridged && earlier === null) {
+    conn.bridged = true;
+    bridgedDnat(w, ctx, node, clientPod, epNs.pod, d);
+  } else if (epNs.kind === 'host' && epNode.name === node.name) {
+    w.hop('route', nodeId(node.name), node.name, `${chosen.ip} is ${node.name}'s own address: the packet is delivered locally (INPUT).`, `local ${chosen.ip} dev eth0 table local proto kernel scope host src ${chosen.ip}`);
+  } else {
+    walkFromNode(w, ctx, node, epNs, origin, clientPod);
+  }
+  ctx.kubeMasq = null;
+  ctx.bridged = false;
+  conn.snat = ctx.snat;
+  ctx.snat = null;
+
+  // 6. The endpoint's socket.
+  const port = protocol === 'icmp' ? null : chosen.port;
+  let listenerAt: string | null;
+  let listenerName = '';
+  let label: string;
+  if (epNs.kind === 'pod') {
+    const pod = epNs.pod;
+    label = pod.name;
+    listenerAt = port === null ? containerId(pod.namespace, pod.name, pod.containers[0]?.name ?? '') : listenerOf(pod, port, protocol);
+    if (listenerAt) listenerName = listenerAt.slice(listenerAt.lastIndexOf('/') + 1);
+  } else {
+    const l = port === null ? { at: nodeId(epNode.name), name: epNode.name, pod: null } : hostListener(cluster, epNode, port, protocol);
+    label = l?.pod ? `${l.pod.name} (hostNetwork, on ${epNode.name})` : epNode.name;
+    listenerAt = l?.at ?? null;
+    listenerName = l?.name ?? '';
+  }
+  const endpoint: ServiceResult['endpoint'] = { pod: chosen.pod, ip: chosen.ip, port: chosen.port };
+  let verdict: Verdict;
+  let reason: string;
+  const via = target.entry === 'clusterIP' ? `${svcName}'s ClusterIP` : target.entry === 'nodePort' ? `${svcName}'s NodePort` : `${svcName}'s load balancer`;
+  if (listenerAt !== null) {
+    if (listenerAt.startsWith('container/') && protocol !== 'icmp') endpoint.container = listenerName;
+    w.hop('deliver', listenerAt, epNode.name, `${listenerAt.startsWith('container/') ? `Container ${listenerName} in ${label}` : `${listenerName} on ${label}`} receives the packet from ${w.packet.src}${w.packet.src === before.src ? '' : ` (not from the client's ${ipOf(before.src)}: it was source-NATed)`}.`);
+    verdict = 'delivered';
+    reason = `${via} sent the connection to ${chosen.pod} (${chosen.ip}:${chosen.port}), chosen by ${modeName(cluster)}.`;
+  } else {
+    w.hop('reject', epNs.kind === 'pod' ? podEth0Id(epNs.pod.namespace, epNs.pod.name) : nodeId(epNode.name), epNode.name, `Nothing in ${label} listens on ${protocol.toUpperCase()} port ${port ?? ''}: its kernel answers with ${protocol === 'tcp' ? 'a TCP RST' : 'ICMP port unreachable'}.`);
+    verdict = 'refused';
+    reason = `${via} chose ${chosen.pod}, but nothing listens there on ${protocol.toUpperCase()} port ${port ?? ''}.`;
+  }
+  const reply = replyPath(cluster, w.packet, client, epNs, listenerAt, label, conn, protocol, verdict, ctx);
+  return finish(w, verdict, reason, endpoint, d.candidates, reply, warnings);
+}
+
+/** Thrown for Service cases the simulation does not model; trace() turns it into a TraceRequestError. */
+export class ServiceUnsupported extends Error {}
+
+function finish(w: PathWriter, verdict: Verdict, reason: string, endpoint: ServiceResult['endpoint'], candidates: Candidate[], reply: ServiceResult['reply'], warnings: string[]): ServiceResult {
+  return { verdict, reason, endpoint, candidates, hops: w.hops, reply, warnings };
+}
+
+function openText(who: string, packet: Packet, protocol: Protocol, svc: string): string {
+  if (protocol === 'icmp') return `${who} pings ${packet.dst} (${svc}).`;
+  if (protocol === 'udp') return `${who} sends a UDP datagram from ${packet.src} to ${packet.dst} (${svc}).`;
+  return `${who} opens a TCP connection from ${packet.src} to ${packet.dst} (${svc}) (SYN).`;
+}
+
+function dnatText(cluster: Cluster, b: Backend, target: ServiceTarget): string {
+  const mode = cluster.settings.proxyMode;
+  const where = mode === 'ipvs' ? 'IPVS (Masq forwarding) rewrites' : mode === 'cilium' ? "Cilium's eBPF on the native device rewrites" : 'DNAT rewrites';
+  return `${where} the destination ${addr(target.dstIP, target.entry === 'nodePort' ? (target.port?.nodePort ?? null) : target.dstPort)} to the endpoint ${b.ip}:${b.port} (${b.pod}).`;
+}
+
+/** `conntrack -L` style: original tuple, then the expected reply tuple. */
+function conntrackLine(protocol: Protocol, before: { src: string; dst: string }, after: { src: string; dst: string }): string {
+  const [s, sp] = before.src.split(':');
+  const [dd, dp] = before.dst.split(':');
+  const [rs, rsp] = after.dst.split(':');
+  const ports = (a?: string, b?: string): string => (a === undefined ? '' : ` sport=${a} dport=${b ?? ''}`);
+  return `${protocol} src=${s ?? ''} dst=${dd ?? ''}${ports(sp, dp)} [UNREPLIED] src=${rs ?? ''} dst=${s ?? ''}${ports(rsp, sp)}`;
+}
+
+/** Bridged DNAT (k8s-networking.md 0.2): the endpoint is on the client's cni0, so the bridge switches the frame. */
+function bridgedDnat(w: PathWriter, ctx: WalkContext, node: ClusterNode, client: Pod, ep: Pod, d: ProxyDecision): void {
+  if (client === ep) {
+    // Hairpin: the frame must leave through the port it came in on; the source becomes cni0's address.
+    const gw = deviceIP(node, 'cni0') ?? '';
+    const before = { src: w.packet.src, dst: w.packet.dst };
+    w.update({ src: `${gw}:${ctx.ephemeralPort()}` });
+    const nat = { type: 'MASQUERADE' as const, before, after: { src: w.packet.src, dst: w.packet.dst } };
+    ctx.snat = { node, nat };
+    w.hop('netfilter', nodeId(node.name), node.name, `POSTROUTING: KUBE-POSTROUTING masquerades the marked packet (${d.masqueradeWhy}). It leaves through cni0, so the source becomes the bridge's address ${gw}; otherwise the pod would get a reply from itself and drop it.`, '-A KUBE-POSTROUTING -m comment --comment "kubernetes service traffic requiring SNAT" -j MASQUERADE --random-fully', nat);
+    w.hop('bridge', deviceId(node.name, 'cni0'), node.name, `Bridged DNAT: cni0 sends the frame back out of ${client.veth ?? ''}, the port it came in on, which hairpin mode allows (the flannel CNI config sets hairpinMode: true). TTL unchanged.`, `bridge link set dev ${client.veth ?? ''} hairpin on`);
+    w.update({ eth: { src: deviceOf(node, 'cni0')?.mac ?? '', dst: client.mac } });
+    w.hop('veth', vethId(node.name, client.namespace, client.name), node.name, `The frame crosses the veth pair back into ${client.name}'s network namespace.`, `${client.veth ?? ''}@if2: master cni0 hairpin on`);
+    return;
+  }
+  enterPod(w, ctx.cluster, ep, 'switched');
+}
+
+/**
+ * Outside the cluster to a node: over the Internet to the node's eth0 for a NodePort, or through
+ * the Service's load balancer. Returns the node the packet arrives at, or null when the load
+ * balancer has no healthy target.
+ */
+function reachFromOutside(w: PathWriter, cluster: Cluster, client: ServiceClient, target: ServiceTarget, opts: ServiceTraceOptions, warnings: string[]): ClusterNode | null {
+  const svc = target.svc;
+  if (target.entry === 'clusterIP') {
+    w.hop('wire', INTERNET_ID, null, `${target.dstIP} is a ClusterIP: a virtual address that exists only in the cluster's nodes' rules. No router outside the cluster has a route to the service CIDR ${cluster.settings.serviceSubnet}.`);
+    w.hop('drop', INTERNET_ID, null, 'The packet is lost on the way: ClusterIPs are not reachable from outside the cluster.');
+    throw new DroppedOutside(w);
+  }
+  if (target.entry === 'nodePort') {
+    const node = target.node as ClusterNode;
+    w.hop('wire', INTERNET_ID, null, `The packet crosses the network from ${client.ip} to ${node.name}'s address ${node.internalIP}.`);
+    w.update({ eth: { src: 'ff:ff:ff:00:00:01', dst: deviceOf(node, 'eth0')?.mac ?? '' } });
+    w.hop('route', deviceId(node.name, 'eth0'), node.name, `${node.name} receives the packet on eth0: ${node.internalIP} is its own address, and port ${target.dstPort ?? ''} is a NodePort.`, `local ${node.internalIP} dev eth0 table local proto kernel scope host src ${node.internalIP}`);
+    return node;
+  }
+  const port = target.port;
+  w.hop('wire', INTERNET_ID, null, `The packet crosses the Internet from ${client.ip} to the load balancer's address ${target.dstIP}.`);
+  const lbId = loadBalancerId(svc.namespace, svc.name);
+  const { nodes, check } = port ? lbTargets(cluster, svc, port) : { nodes: cluster.nodes.filter((n) => n.ready), check: '' };
+  if (nodes.length === 0) {
+    w.hop('load-balancer', lbId, null, `The load balancer of ${svc.namespace}/${svc.name} health-checks the nodes (${check}); none passes, so it has no target.`, `health check: ${check}`);
+    w.hop('drop', lbId, null, 'The load balancer drops the connection: no healthy backend node.');
+    return null;
+  }
+  let node: ClusterNode | undefined;
+  for (const p of opts.pick) {
+    if (!p.startsWith('node/')) continue;
+    node = nodes.find((n) => n.name === p.slice(5));
+    if (!node) warnings.push(`pick ${p} matched no choice: it is not a healthy target of the load balancer`);
+    else break;
+  }
+  node ??= nodes[Math.min(nodes.length - 1, Math.floor(opts.random() * nodes.length))] as ClusterNode;
+  const proxy = lbIsNodePortProxy(svc);
+  const targets = nodes.map((n) => n.name).join(', ');
+  if (proxy && port?.nodePort) {
+    // A proxying LB ends the client's connection and opens its own to nodeIP:nodePort.
+    const before = { src: w.packet.src, dst: w.packet.dst };
+    w.update({ src: `${target.dstIP}:${opts.ephemeralPort()}`, dst: `${node.internalIP}:${port.nodePort}` });
+    w.hop('load-balancer', lbId, null, `The load balancer (a NodePort-targeting proxy, annotation ${LB_MODE_ANNOTATION}: nodeport-proxy) ends the client's connection and opens one from its own address to ${node.name}:${port.nodePort}; the client's address reaches the pod only in PROXY protocol or X-Forwarded-For. Healthy targets: ${targets} (${check}).`, `target group: ${targets} port ${port.nodePort}`, { type: 'SNAT', before, after: { src: w.packet.src, dst: w.packet.dst } });
+    target.entry = 'nodePort';
+    target.node = node;
+    target.dstIP = node.internalIP;
+    target.dstPort = port.nodePort;
+  } else {
+    w.hop('load-balancer', lbId, null, `The load balancer passes the packet through unchanged (destination still ${target.dstIP}) to ${node.name}, one of its healthy targets (${targets}; ${check}).`, `backend pool: ${targets}`);
+  }
+  w.update({ eth: { src: 'ff:ff:ff:00:00:02', dst: deviceOf(node, 'eth0')?.mac ?? '' } });
+  w.hop('route', deviceId(node.name, 'eth0'), node.name, `${node.name} receives the packet on eth0${proxy ? '' : `; kube-proxy ${cluster.settings.proxyMode === 'ipvs' ? 'holds the LB address on kube-ipvs0' : 'has a rule for the LB address'}`}.`, `${node.name} eth0 ${node.internalIP}`);
+  return node;
+}
+
+/** A packet lost before reaching the cluster; trace() turns it into a dropped trace. */
+export class DroppedOutside extends Error {
+  readonly hops: Hop[];
+  constructor(w: PathWriter) {
+    super('dropped outside the cluster');
+    this.hops = w.hops;
+  }
+}
+
+/** The ClusterIP on an undefined port, or a ping to it: per mode (behaviour matrix, section 12). */
+function undefinedPort(cluster: Cluster, w: PathWriter, ctx: WalkContext, client: ServiceClient, target: ServiceTarget, node: ClusterNode, protocol: Protocol, warnings: string[]): ServiceResult {
+  const mode = cluster.settings.proxyMode;
+  const what = protocol === 'icmp' ? 'A ping to a ClusterIP' : `Port ${target.dstPort ?? ''} is not a port of ${target.svc.namespace}/${target.svc.name}, so`;
+  if (mode === 'iptables') {
+    w.routed();
+    w.hop('route', nodeId(node.name), node.name, `${what} no kube-proxy rule matches ${target.dstIP}; the ClusterIP is no local address, so ${node.name} routes it like any other: out of eth0 to the default gateway.`, 'default via 192.168.10.1 dev eth0 proto static');
+    w.hop('drop', INTERNET_ID, null, 'No router knows the service CIDR: the packet is lost and the client times out. ClusterIPs are not pingable in iptables mode.');
+    return finish(w, 'dropped', `${protocol === 'icmp' ? 'ClusterIPs do not answer pings' : `${target.svc.namespace}/${target.svc.name} has no port ${target.dstPort ?? ''}`}: in iptables mode nothing matches and the packet is lost.`, null, [], null, warnings);
+  }
+  if (mode === 'ipvs') {
+    w.hop('route', deviceId(node.name, 'kube-ipvs0'), node.name, `kube-ipvs0 holds ${target.dstIP}, so the packet goes to INPUT.`, `local ${target.dstIP} dev kube-ipvs0 table local proto kernel scope host src ${target.dstIP}`);
+  }
+  const rule =
+    mode === 'nftables'
+      ? 'ip daddr @cluster-ips reject comment "Reject traffic to invalid ports of ClusterIPs"'
+      : mode === 'ipvs'
+        ? '-A KUBE-IPVS-FILTER -m conntrack --ctstate NEW -m set --match-set KUBE-IPVS-IPS dst -j REJECT --reject-with icmp-port-unreachable'
+        : `cilium-dbg service list: no frontend ${addr(target.dstIP, target.dstPort)}`;
+  if (mode === 'cilium') {
+    w.hop('drop', nodeId(node.name), node.name, `${what} Cilium's eBPF has no frontend for it and drops the packet (implementation-specific).`, rule);
+    return finish(w, 'dropped', `${modeName(cluster)} has no frontend for ${addr(target.dstIP, target.dstPort)}: dropped.`, null, [], null, warnings);
+  }
+  w.hop('reject', nodeId(node.name), node.name, `${what} ${modeName(cluster)} rejects it with ICMP port unreachable: the client is refused at once.`, rule);
+  return finish(w, 'refused', `${modeName(cluster)} rejects traffic to a ClusterIP on a port (or protocol) the Service does not define.`, null, [], icmpBack(cluster, w.packet, client, node, null, protocol), warnings);
+  void ctx;
+}
+
+/** ICMP port unreachable (or a RST) from the deciding node back to the client. */
+function icmpBack(cluster: Cluster, request: Packet, client: ServiceClient, node: ClusterNode, earlier: SnatRecord | null, protocol: Protocol): { verdict: Verdict; hops: Hop[] } {
+  const src = ipOf(request.dst);
+  const packet: Packet = protocol === 'tcp' ? { src: request.dst, dst: request.src, protocol: 'tcp', ttl: DEFAULT_TTL } : { src, dst: ipOf(request.src), protocol: 'icmp', ttl: DEFAULT_TTL };
+  const w = new PathWriter(packet);
+  const what = protocol === 'tcp' ? 'ICMP port unreachable (the client\'s kernel turns it into connection refused)' : 'ICMP port unreachable';
+  w.hop('socket', nodeId(node.name), node.name, `${node.name}'s kernel sends ${what} back to ${packet.dst}, quoting the rejected packet.`);
+  const ctx: WalkContext = { cluster, ephemeralPort: () => 0, snat: null };
+  backToClient(w, ctx, client, node, earlier, false);
+  w.hop('deliver', client.at, client.node, "The client's socket gets the error: connection refused, at once.");
+  return { verdict: 'refused', hops: w.hops };
+}
+
+function localReject(cluster: Cluster, request: Packet, client: ServiceClient, protocol: Protocol): { verdict: Verdict; hops: Hop[] } {
+  const w = new PathWriter({ src: request.dst, dst: request.src, protocol: protocol === 'tcp' ? 'tcp' : 'icmp', ttl: DEFAULT_TTL });
+  w.hop('loopback', deviceId(client.node ?? '', 'lo'), client.node, 'The RST comes straight back through lo.');
+  w.hop('deliver', client.at, client.node, "The client's socket gets connection refused.");
+  void cluster;
+  return { verdict: 'refused', hops: w.hops };
+}
+
+/**
+ * From the deciding node (after conntrack restored the addresses) to the client: into a local pod,
+ * up to a local process, across to the client's node for an earlier SNAT, or out to the Internet.
+ */
+function backToClient(w: PathWriter, ctx: WalkContext, client: ServiceClient, node: ClusterNode, earlier: SnatRecord | null, bridged: boolean): void {
+  const cluster = ctx.cluster;
+  if (client.ns === null) {
+    w.routed();
+    w.hop('route', deviceId(node.name, 'eth0'), node.name, `${node.name} routes the reply to ${ipOf(w.packet.dst)} out of eth0 (default route).`, 'default via 192.168.10.1 dev eth0 proto static');
+    w.hop('wire', INTERNET_ID, null, `The reply crosses the network back to ${ipOf(w.packet.dst)}.`);
+    return;
+  }
+  if (earlier !== null) {
+    const clientNode = earlier.node;
+    walk(w, ctx, { kind: 'host', node }, { kind: 'host', node: clientNode }, true);
+    const before = { src: w.packet.src, dst: w.packet.dst };
+    w.update({ dst: earlier.nat.before.src });
+    w.hop('conntrack', nodeId(clientNode.name), clientNode.name, `conntrack on ${clientNode.name} recognises the reply to its masqueraded connection and restores the destination ${w.packet.dst} (un-SNAT).`, `conntrack: ${earlier.nat.before.src} -> ${earlier.nat.before.dst} [SNAT to ${earlier.nat.after.src}]`, { type: 'un-SNAT', before, after: { src: w.packet.src, dst: w.packet.dst } });
+    if (client.ns.kind === 'pod') nodeToLocalPod(w, ctx, clientNode, client.ns.pod, 'forward', false);
+    return;
+  }
+  if (client.ns.kind === 'host') return;
+  const pod = client.ns.pod;
+  if (bridged && cluster.settings.cni.kind === 'flannel') {
+    enterPod(w, cluster, pod, 'switched');
+    return;
+  }
+  nodeToLocalPod(w, ctx, node, pod, cluster.settings.cni.kind === 'flannel' || pod.node !== node.name ? 'forward' : 'forward', false);
+}
+
+/** The reply: to the deciding node (the masquerade address or the client's), conntrack undoes NAT, on to the client. */
+function replyPath(cluster: Cluster, request: Packet, client: ServiceClient, server: Netns, listenerAt: string | null, label: string, conn: Conn, protocol: Protocol, verdict: Verdict, ctx: WalkContext): { verdict: Verdict; hops: Hop[] } {
+  const refused = verdict === 'refused';
+  const replyProtocol = refused && protocol !== 'tcp' ? 'icmp' : protocol;
+  const packet: Packet = replyProtocol === 'icmp' && protocol !== 'icmp' ? { src: ipOf(request.dst), dst: ipOf(request.src), protocol: 'icmp', ttl: DEFAULT_TTL } : { src: request.dst, dst: request.src, protocol: replyProtocol, ttl: DEFAULT_TTL };
+  const w = new PathWriter(packet);
+  const node = conn.node;
+  const serverNode = netnsNode(cluster, server);
+  const what = refused ? (protocol === 'tcp' ? 'a TCP RST' : 'an ICMP port unreachable') : protocol === 'tcp' ? 'the SYN-ACK' : protocol === 'icmp' ? 'the echo reply' : 'the UDP answer';
+  w.hop('socket', listenerAt ?? (server.kind === 'pod' ? podEth0Id(server.pod.namespace, server.pod.name) : nodeId(serverNode.name)), serverNode.name, `${label} sends ${what} back to ${packet.dst}, the source it saw.`);
+  const dstIP = ipOf(packet.dst);
+  // To the deciding node.
+  if (conn.bridged) {
+    // Same bridge: the reply is switched back; conntrack (br_netfilter) undoes the NAT on the way.
+    const sp = (server as { pod: Pod }).pod;
+    const clientPod = client.ns?.kind === 'pod' ? client.ns.pod : null;
+    leavePod(w, cluster, sp, conn.snat === null ? clientPod : null, dstIP);
+  } else if (serverNode.name === node.name) {
+    if (server.kind === 'pod') {
+      leavePod(w, cluster, server.pod, null, dstIP);
+      if (cluster.settings.cni.kind === 'flannel') w.hop('bridge', deviceId(node.name, 'cni0'), node.name, `The frame goes to cni0 and up to ${node.name}'s IP layer, where conntrack knows the connection.`, `${node.name} cni0 ${deviceIP(node, 'cni0') ?? ''}`);
+    }
+  } else {
+    walk(w, ctx, server, dstIP === node.internalIP ? { kind: 'host', node } : { kind: 'host', node, ip: dstIP }, true);
+  }
+  if (conn.snat !== null) {
+    const before = { src: w.packet.src, dst: w.packet.dst };
+    w.update({ dst: conn.snat.nat.before.src });
+    w.hop('conntrack', nodeId(node.name), node.name, `conntrack on ${node.name} recognises the reply to the masqueraded connection and restores the destination ${w.packet.dst} (un-SNAT).`, `conntrack: ${conn.snat.nat.before.src} -> ${conn.snat.nat.before.dst} [SNAT to ${conn.snat.nat.after.src}]`, { type: 'un-SNAT', before, after: { src: w.packet.src, dst: w.packet.dst } });
+  }
+  const before = { src: w.packet.src, dst: w.packet.dst };
+  w.update({ src: replyProtocol === 'icmp' && protocol !== 'icmp' ? ipOf(conn.dialed.dst) : conn.dialed.dst });
+  w.hop('conntrack', nodeId(node.name), node.name, `conntrack on ${node.name} rewrites the reply's source back to ${w.packet.src}, the address the client dialed (un-DNAT): the client never sees the endpoint's address.`, conntrackLine(protocol, conn.dialed, conn.dnat).replace(' [UNREPLIED]', ''), { type: 'un-DNAT', before, after: { src: w.packet.src, dst: w.packet.dst } });
+  if (client.ns !== null && client.ns.kind === 'pod' && conn.bridged && conn.snat !== null) {
+    // Hairpin: back out of the port it came in on.
+    const pod = client.ns.pod;
+    w.hop('bridge', deviceId(node.name, 'cni0'), node.name, `cni0 sends the reply back out of ${pod.veth ?? ''} (hairpin).`, `bridge link set dev ${pod.veth ?? ''} hairpin on`);
+    w.hop('veth', vethId(node.name, pod.namespace, pod.name), node.name, `The frame crosses the veth pair into ${pod.name}.`, `${pod.veth ?? ''}@if2: master cni0 hairpin on`);
+  } else if (isLb(client, conn)) {
+    backToClient(w, ctx, client, node, conn.earlier, false);
+  } else {
+    backToClient(w, ctx, client, node, conn.earlier, conn.bridged);
+  }
+  w.hop(
+    'deliver',
+    client.at,
+    client.node,
+    refused ? `The client's socket gets ${what}: connection refused.` : `The client's socket receives ${what} from ${w.packet.src}: the ${protocol === 'tcp' ? 'connection is established' : 'exchange is complete'}.`,
+  );
+  return { verdict: refused ? 'refused' : 'delivered', hops: w.hops };
+}
+
+function isLb(client: ServiceClient, conn: Conn): boolean {
+  void conn;
+  return client.ns === null;
+}
+
+/** Cilium's socket-level load balancing: the translation happens at connect(), never on the wire (section 4.6). */
+function socketLb(cluster: Cluster, client: ServiceClient, target: ServiceTarget, protocol: Protocol, opts: ServiceTraceOptions, w: PathWriter, ctx: WalkContext, warnings: string[]): ServiceResult {
+  const lk = lookup(cluster);
+  const ns = client.ns as Netns;
+  const node = netnsNode(cluster, ns);
+  const svcName = `${target.svc.namespace}/${target.svc.name}`;
+  if (target.port === null || (target.localhost && false)) return undefinedPort(cluster, w, ctx, client, target, node, protocol, warnings);
+  const d = decide(cluster, {
+    svc: target.svc,
+    port: target.port,
+    entry: target.entry,
+    node: node.name,
+    srcIP: ipOf(w.packet.src),
+    srcLocal: ns.kind === 'host',
+    dstIP: target.dstIP,
+    dstPort: target.entry === 'nodePort' ? (target.port.nodePort ?? 0) : (target.dstPort ?? 0),
+    protocol,
+    random: opts.random,
+    pick: opts.pick,
+    rrOffset: opts.rrOffset,
+  });
+  warnings.push(...d.warnings);
+  if (d.outcome !== 'dnat') {
+    const step = d.steps[d.steps.length - 1];
+    w.hop(d.outcome === 'drop' ? 'drop' : 'reject', client.at, client.node, step?.text ?? '', step?.rule);
+    if (d.outcome === 'drop') return finish(w, 'dropped', `No local backend of ${svcName} on ${node.name}: Cilium drops the packet.`, null, [], null, warnings);
+    return finish(w, 'refused', `${svcName} has no backends: Cilium refuses the connect() at once.`, null, [], null, warnings);
+  }
+  const chosen = d.chosen as Backend;
+  const dialed = w.packet.dst;
+  w.update({ dst: addr(chosen.ip, protocol === 'icmp' ? null : chosen.port) });
+  w.hop(
+    'socket',
+    client.at,
+    client.node,
+    `${modeName(cluster)}: Cilium's cgroup connect() hook picks a backend at random and connects the socket straight to ${w.packet.dst} (${chosen.pod}). The packet never carries ${dialed}: no DNAT on the wire, no conntrack entry for the Service, no SNAT for this client.`,
+    `cgroup/connect4 bpf_sock.o:cil_sock4_connect: ${d.dnatRule}`,
+  );
+  const epPod = chosen.endpoint.pod ? (lk.podByKey.get(chosen.endpoint.pod) ?? null) : null;
+  const epNs: Netns = epPod ? podNetns(cluster, epPod) : { kind: 'host', node: lk.nodeByIP.get(chosen.ip) as ClusterNode };
+  const epNode = netnsNode(cluster, epNs);
+  const same = ns.kind === epNs.kind && netnsIP(ns) === netnsIP(epNs);
+  if (same) w.hop('loopback', ns.kind === 'pod' ? `dev/pod/${ns.pod.namespace}/${ns.pod.name}/lo` : deviceId(node.name, 'lo'), node.name, 'The backend is the client itself: the packet goes through lo.');
+  else walk(w, ctx, ns, epNs);
+  const port = protocol === 'icmp' ? null : chosen.port;
+  const listenerAt = epNs.kind === 'pod' ? (port === null ? containerId(epNs.pod.namespace, epNs.pod.name, epNs.pod.containers[0]?.name ?? '') : listenerOf(epNs.pod, port, protocol)) : port === null ? nodeId(epNode.name) : (hostListener(cluster, epNode, port, protocol)?.at ?? null);
+  const label = epNs.kind === 'pod' ? epNs.pod.name : epNode.name;
+  const endpoint: ServiceResult['endpoint'] = { pod: chosen.pod, ip: chosen.ip, port: chosen.port };
+  let verdict: Verdict = 'delivered';
+  if (listenerAt) {
+    if (listenerAt.startsWith('container/') && protocol !== 'icmp') endpoint.container = listenerAt.slice(listenerAt.lastIndexOf('/') + 1);
+    w.hop('deliver', listenerAt, epNode.name, `${label} receives the packet from ${w.packet.src}, the client's own address.`);
+  } else {
+    verdict = 'refused';
+    w.hop('reject', epNs.kind === 'pod' ? podEth0Id(epNs.pod.namespace, epNs.pod.name) : nodeId(epNode.name), epNode.name, `Nothing in ${label} listens on ${protocol.toUpperCase()} port ${port ?? ''}.`);
+  }
+  // Reply: pod to pod, then the socket layer shows the Service address as the peer.
+  const rp: Packet = { src: w.packet.dst, dst: w.packet.src, protocol: verdict === 'refused' && protocol !== 'tcp' ? 'icmp' : protocol, ttl: DEFAULT_TTL };
+  const r = new PathWriter(rp);
+  r.hop('socket', listenerAt ?? (epNs.kind === 'pod' ? podEth0Id(epNs.pod.namespace, epNs.pod.name) : nodeId(epNode.name)), epNode.name, `${label} answers ${rp.dst}.`);
+  if (same) r.hop('loopback', ns.kind === 'pod' ? `dev/pod/${ns.pod.namespace}/${ns.pod.name}/lo` : deviceId(node.name, 'lo'), node.name, 'Back through lo.');
+  else walk(r, { cluster, ephemeralPort: opts.ephemeralPort, snat: null }, epNs, ns);
+  const before = { src: r.packet.src, dst: r.packet.dst };
+  r.update({ src: dialed });
+  r.hop('socket', client.at, client.node, `Cilium's recvmsg/getpeername hooks translate the backend address back in the socket layer: the application sees ${dialed} as its peer.`, `cgroup/recvmsg4 bpf_sock.o:cil_sock4_recvmsg: rev-nat ${before.src} -> ${dialed}`, { type: 'un-DNAT', before, after: { src: r.packet.src, dst: r.packet.dst } });
+  r.hop('deliver', client.at, client.node, verdict === 'refused' ? "The client's socket gets connection refused." : `The client's socket receives the answer from ${dialed}.`);
+  const reason = verdict === 'delivered' ? `${modeName(cluster)} connected the socket to ${chosen.pod} (${chosen.ip}:${chosen.port}) at connect().` : `Cilium chose ${chosen.pod}, but nothing listens there on ${protocol.toUpperCase()} port ${port ?? ''}.`;
+  return finish(w, verdict, reason, endpoint, d.candidates, { verdict, hops: r.hops }, warnings);
+}
+
+export { hostRoute };
