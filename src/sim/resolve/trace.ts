@@ -100,7 +100,7 @@ export function trace(cluster: Cluster, input: TraceInput, options: TraceOptions
   let headless: Trace['candidates'] = [];
   if (destination.kind === 'service' && destination.service.clusterIP === null) {
     const svc = destination.service;
-    destination = { kind: 'name', name: `${svc.name}.${svc.namespace}.svc.${cluster.settings.dnsDomain}.`, port: destination.port ?? headlessPort(cluster, svc, protocol) };
+    destination = { kind: 'name', name: `${svc.name}.${svc.namespace}.svc.${cluster.settings.dnsDomain}.`, port: destination.port };
   }
   if (destination.kind === 'name') {
     const clientPod = source.kind === 'pod' ? source.pod : null;
@@ -114,8 +114,11 @@ export function trace(cluster: Cluster, input: TraceInput, options: TraceOptions
       );
     }
     headless = resolved.candidates;
-    destination = { kind: 'ip', ip: resolved.ip, port: destination.port ?? (resolved.service ? (firstPort(resolved.service, protocol) ?? null) : null) };
-    if (resolved.service && resolved.service.clusterIP === null && destination.port === null) destination.port = headlessPort(cluster, resolved.service, protocol);
+    let port = destination.port;
+    // Headless: the client dials the pod itself, where the Service port means nothing; without a
+    // port it uses the one the endpoint listens on.
+    if (port === null && resolved.service) port = resolved.service.clusterIP === null ? (headless.find((c) => c.chosen)?.port ?? headlessPort(cluster, resolved.service, protocol)) : firstPort(resolved.service, protocol);
+    destination = { kind: 'ip', ip: resolved.ip, port };
     if (resolved.upstream) {
       throw new TraceRequestError(`to: ${input.to} resolves to ${resolved.ip} outside the cluster (upstream answer); traffic leaving the cluster (egress) is not simulated yet (issue 5)`, 'to');
     }
