@@ -12,7 +12,7 @@ import type { ClusterSpec } from '../model/build';
 import { effectiveClass, ingresses, nginxIngresses } from '../model/ingressModel';
 import type { PathType } from '../model/ingressModel';
 import type { Cluster } from '../model/types';
-import { addIngressController, hostMatches, ingressControllerPods, matchIngress, nginxLocations, pathMatches, requestId, upstreamHeaders } from './ingress';
+import { addIngressController, hostMatches, ingressControllerPods, ingressExposure, matchIngress, nginxLocations, pathMatches, requestId, upstreamHeaders } from './ingress';
 
 const read = (f: string): string => readFileSync(new URL(`./fixtures/${f}`, import.meta.url), 'utf8');
 
@@ -274,5 +274,29 @@ describe('adding the controller', () => {
   it('changes nothing without Ingresses', () => {
     const { spec } = loadSpec();
     expect(addIngressController(spec)).toEqual({ spec, note: null });
+  });
+});
+
+describe('where a host name that an Ingress names is reached', () => {
+  it('bare metal: a worker node and the http or https nodePort', () => {
+    const { spec } = loadSpec('edge/ingress.yaml');
+    const c = buildCluster(addIngressController(spec).spec);
+    const svc = c.services.find((s) => s.name === 'ingress-nginx-controller')!;
+    expect(ingressExposure(c, 'shop.example.com')).toEqual({ service: 'ingress-nginx/ingress-nginx-controller', via: 'node-port', ip: '192.168.10.11', port: svc.ports[0]!.nodePort, node: 'node-a' });
+    expect(ingressExposure(c, 'blog.example.com', 'https')!.port).toBe(svc.ports[1]!.nodePort);
+    // Names no rule of ingress-nginx: it does not resolve to the controller.
+    expect(ingressExposure(c, 'other.example.org')).toBeNull();
+    expect(ingressExposure(c, 'a.b.example.com')).toBeNull();
+  });
+
+  it('cloud: the LoadBalancer IP on port 80 or 443', () => {
+    const { spec } = loadSpec('edge/ingress.yaml');
+    const c = buildCluster(addIngressController(spec, 'cloud').spec);
+    const lb = c.services.find((s) => s.name === 'ingress-nginx-controller')!.loadBalancerIP;
+    expect(ingressExposure(c, 'shop.example.com', 'https')).toEqual({ service: 'ingress-nginx/ingress-nginx-controller', via: 'load-balancer', ip: lb, port: 443, node: null });
+  });
+
+  it('without a controller Service, nothing', () => {
+    expect(ingressExposure(shop, 'shop.example.com')).toBeNull();
   });
 });

@@ -437,3 +437,40 @@ export function addIngressController(spec: ClusterSpec, layout: IngressLayout = 
 export function ingressControllerPods(cluster: Cluster): Pod[] {
   return cluster.pods.filter((p) => p.namespace === INGRESS_NGINX_NAMESPACE && p.owner === `Deployment/${INGRESS_NGINX_NAME}`);
 }
+
+/** Where clients reach ingress-nginx from outside the cluster. */
+export interface IngressExposure {
+  /** `ns/name` of the controller's Service */
+  service: string;
+  via: 'load-balancer' | 'node-port';
+  /** the LoadBalancer IP, or a node's InternalIP */
+  ip: string;
+  /** 80 / 443 on the load balancer, or the http / https nodePort */
+  port: number;
+  /** the node, for a NodePort */
+  node: string | null;
+}
+
+/**
+ * The address an external host name resolves to when an Ingress served by ingress-nginx names it
+ * (exact or wildcard host): the controller Service's LoadBalancer IP, else the first ready worker
+ * node's InternalIP with the http (or https) nodePort. Null when no rule names the host or no
+ * controller Service exposes it.
+ */
+export function ingressExposure(cluster: Cluster, host: string, scheme: 'http' | 'https' = 'http'): IngressExposure | null {
+  const h = host.toLowerCase().replace(/:\d+$/, '');
+  const named = nginxIngresses(cluster).some((ing) => ing.rules.some((r) => r.host !== null && hostMatches(r.host, h)));
+  if (!named) return null;
+  const svc = lookup(cluster).serviceByKey.get(`${INGRESS_NGINX_NAMESPACE}/${INGRESS_NGINX_NAME}`);
+  if (!svc) return null;
+  const sp = svc.ports.find((p) => p.name === scheme) ?? svc.ports.find((p) => p.port === (scheme === 'https' ? 443 : 80));
+  if (!sp) return null;
+  const key = `${svc.namespace}/${svc.name}`;
+  if (svc.type === 'LoadBalancer' && svc.loadBalancerIP !== null) return { service: key, via: 'load-balancer', ip: svc.loadBalancerIP, port: sp.port, node: null };
+  if ((svc.type === 'NodePort' || svc.type === 'LoadBalancer') && sp.nodePort !== null) {
+    const nodes = [...cluster.nodes].filter((n) => n.ready).sort((a, b) => (a.role === b.role ? a.name.localeCompare(b.name) : a.role === 'worker' ? -1 : 1));
+    const node = nodes[0];
+    if (node) return { service: key, via: 'node-port', ip: node.internalIP, port: sp.nodePort, node: node.name };
+  }
+  return null;
+}
