@@ -1,5 +1,7 @@
-// `npm run bench`: on one thread, how fast trace() resolves a cross-node pod-to-pod request on the
-// generated 100-node, 5,000-pod cluster, and how long that cluster takes to build from its YAML.
+// `npm run bench`: on one thread, how fast trace() resolves a cross-node pod-to-pod request and a
+// pod-to-ClusterIP request by DNS name (resolver, the query through kube-dns, kube-proxy DNAT, the
+// reply) on the generated 100-node, 5,000-pod, 1,000-Service cluster, and how long that cluster
+// takes to build from its YAML.
 // The simulation is TypeScript, so a small entry is bundled with esbuild first and then imported.
 import { build } from 'esbuild';
 import { mkdtemp, rm } from 'node:fs/promises';
@@ -9,6 +11,7 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const GOAL_TRACES = 50_000;
+const GOAL_SERVICE_TRACES = 20_000;
 const GOAL_BUILD_MS = 1_000;
 
 const entry = `
@@ -62,17 +65,27 @@ try {
   if (sample.verdict !== 'delivered') throw new Error(`the bench request was ${sample.verdict}: ${sample.reason}`);
 
   // Warm up, then count calls in a fixed time window.
-  for (let i = 0; i < 20_000; i++) trace(cluster, input, { seed: i });
-  let calls = 0;
   let sink = 0;
-  const start = performance.now();
-  let elapsed = 0;
-  while (elapsed < 3_000) {
-    for (let i = 0; i < 1_000; i++) sink += trace(cluster, input, { seed: calls + i }).hops.length;
-    calls += 1_000;
-    elapsed = performance.now() - start;
-  }
-  const perSecond = Math.round((calls / elapsed) * 1000);
+  const measure = (request) => {
+    for (let i = 0; i < 20_000; i++) trace(cluster, request, { seed: i });
+    let calls = 0;
+    const start = performance.now();
+    let elapsed = 0;
+    while (elapsed < 3_000) {
+      for (let i = 0; i < 1_000; i++) sink += trace(cluster, request, { seed: calls + i }).hops.length;
+      calls += 1_000;
+      elapsed = performance.now() - start;
+    }
+    return { calls, elapsed, perSecond: Math.round((calls / elapsed) * 1000) };
+  };
+  const { calls, elapsed, perSecond } = measure(input);
+
+  // A pod to a Service in another namespace by its DNS name: <svc>.<ns> (the second search candidate).
+  const svc = cluster.services.find((s) => s.type === 'ClusterIP' && s.namespace !== client.namespace && s.namespace !== 'kube-system' && s.namespace !== 'default' && s.clusterIP);
+  const byName = { from: input.from, to: `${svc.name}.${svc.namespace}` };
+  const svcSample = trace(cluster, byName, { seed: 1 });
+  if (svcSample.verdict !== 'delivered') throw new Error(`the Service bench request was ${svcSample.verdict}: ${svcSample.reason}`);
+  const svcRun = measure(byName);
   const sorted = [...builds].sort((a, b) => a - b);
   const median = sorted[Math.floor(sorted.length / 2)];
 
@@ -83,6 +96,12 @@ try {
     `build from YAML (loadManifests): first (cold) ${builds[0].toFixed(0)} ms (goal <= ${GOAL_BUILD_MS} ms: ${ok(builds[0] <= GOAL_BUILD_MS)}), median of ${builds.length} ${median.toFixed(0)} ms (${ok(median <= GOAL_BUILD_MS)})`,
   );
   console.log(`trace(): ${perSecond.toLocaleString('en-US')} traces/s on one thread, ${calls.toLocaleString('en-US')} calls in ${(elapsed / 1000).toFixed(1)} s  (goal >= ${GOAL_TRACES.toLocaleString('en-US')}/s: ${ok(perSecond >= GOAL_TRACES)})`);
+  console.log(
+    `request: ${byName.from} -> ${byName.to} (by DNS name: ${svcSample.dns.queries.length} queries, ${svcSample.dns.hops.length} DNS hops; ${svcSample.hops.length} hops + ${svcSample.reply.hops.length} reply hops)`,
+  );
+  console.log(
+    `trace() to a Service by name: ${svcRun.perSecond.toLocaleString('en-US')} traces/s, ${svcRun.calls.toLocaleString('en-US')} calls in ${(svcRun.elapsed / 1000).toFixed(1)} s  (goal >= ${GOAL_SERVICE_TRACES.toLocaleString('en-US')}/s: ${ok(svcRun.perSecond >= GOAL_SERVICE_TRACES)})`,
+  );
   if (sink === 0) console.log('');
 } finally {
   await rm(dir, { recursive: true, force: true });
