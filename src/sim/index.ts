@@ -16,3 +16,16 @@ export { routingTable } from './query/routingTable';
 export { SCENARIOS, findScenario } from './scenarios/catalog';
 export type { Scenario, ScenarioRequest } from './scenarios/catalog';
 export { toManifests } from './export/toManifests';
+// The cluster's edge (issue 5): NetworkPolicy, Ingress, egress masquerade, hostPort.
+export { evaluatePolicy } from './resolve/networkPolicy';
+export type { PolicyQuery, PolicyVerdict, SideVerdict, PolicyAllow, PolicyExemption } from './resolve/networkPolicy';
+export { networkPolicies } from './model/policy';
+export type { NetworkPolicyModel } from './model/policy';
+export { ingresses, ingressClasses, nginxIngresses } from './model/ingressModel';
+export type { IngressModel, IngressClassModel } from './model/ingressModel';
+export { addIngressController, ingressExposure, matchIngress, upstreamHeaders } from './resolve/ingress';
+export type { IngressExposure, IngressMatch, IngressRequest, UpstreamRequest } from './resolve/ingress';
+export { egressMasquerade, ipMasqAgent, ipMasqAgentRules } from './resolve/egress';
+export type { EgressDecision, IpMasqAgentConfig } from './resolve/egress';
+export { portmapRules, resolveHostPort } from './resolve/hostPorts';
+export type { HostPortResolution } from './resolve/hostPorts';
