@@ -174,6 +174,14 @@ describe('backends and answers', () => {
     expect(matchIngress(shop, { host: 'api.example.com', path: '/v2/users', scheme: 'http' }).upstream).toEqual({ kind: 'service', ip: api.clusterIP, port: 8080 });
   });
 
+  it('service-upstream to a Service without endpoints: kube-proxy refuses the ClusterIP, NGINX answers 502', () => {
+    const c = load('edge/ingress.yaml', {
+      text: 'apiVersion: networking.k8s.io/v1\nkind: Ingress\nmetadata:\n  name: gone\n  namespace: shop\n  annotations: {nginx.ingress.kubernetes.io/service-upstream: "true"}\nspec:\n  ingressClassName: nginx\n  rules:\n    - host: gone.example.org\n      http: {paths: [{path: /, pathType: Prefix, backend: {service: {name: broken, port: {number: 80}}}}]}\n',
+    });
+    const broken = c.services.find((s) => s.namespace === 'shop' && s.name === 'broken')!;
+    expect(matchIngress(c, { host: 'gone.example.org', path: '/', scheme: 'http' })).toMatchObject({ status: 502, upstream: { kind: 'service', ip: broken.clusterIP, port: 80 } });
+  });
+
   it('an Ingress with only a defaultBackend becomes the catch-all', () => {
     const c = load('edge/ingress.yaml', {
       text: 'apiVersion: networking.k8s.io/v1\nkind: Ingress\nmetadata: {name: fallback, namespace: shop}\nspec:\n  ingressClassName: nginx\n  defaultBackend: {service: {name: web, port: {number: 80}}}\n',

@@ -55,9 +55,10 @@ export interface IngressMatch {
   backend: { namespace: string; service: string; port: number | string; servicePort: ServicePort | null } | null;
   /**
    * 200 when a backend answers, 404 from the controller's default backend, 503 when the backend has
-   * no ready endpoint (or does not exist), 308 when an http request to a TLS host is redirected
+   * no ready endpoint (or does not exist), 308 when an http request to a TLS host is redirected,
+   * 502 when NGINX connects to a ClusterIP (service-upstream) that kube-proxy refuses
    */
-  status: 200 | 308 | 404 | 503;
+  status: 200 | 308 | 404 | 502 | 503;
   /** the Location header of a 308 */
   redirect: string | null;
   /**
@@ -265,11 +266,24 @@ export function matchIngress(cluster: Cluster, request: IngressRequest): Ingress
     return { ...base, backend, status: 503, redirect: null, upstream: null, text: `${via} sends to ${ns}/${chosen.backend.service}, but ${missing}: 503 Service Temporarily Unavailable.` };
   }
   const endpoints = readyEndpoints(cluster, svc, sp);
+  const serviceUpstream = annotations[SERVICE_UPSTREAM] === 'true' && svc.clusterIP !== null;
+  if (endpoints.length === 0 && serviceUpstream) {
+    // The controller does not look at endpoints here: it connects to the ClusterIP, which
+    // kube-proxy rejects for a Service without endpoints, and NGINX reports a bad gateway.
+    return {
+      ...base,
+      backend,
+      status: 502,
+      redirect: null,
+      upstream: { kind: 'service', ip: svc.clusterIP as string, port: sp.port },
+      text: `${via} sends to ${ns}/${svc.name}; with service-upstream NGINX connects to ${svc.clusterIP ?? ''}:${sp.port}, which has no endpoints and refuses: 502 Bad Gateway.`,
+    };
+  }
   if (endpoints.length === 0) {
     return { ...base, backend, status: 503, redirect: null, upstream: null, text: `${via} sends to ${ns}/${svc.name}:${sp.port}, which has no ready endpoint: 503 Service Temporarily Unavailable.` };
   }
-  if (annotations[SERVICE_UPSTREAM] === 'true' && svc.clusterIP !== null) {
-    return { ...base, backend, status: 200, redirect: null, upstream: { kind: 'service', ip: svc.clusterIP, port: sp.port }, text: `${via} sends to ${ns}/${svc.name}; with service-upstream, NGINX connects to the ClusterIP ${svc.clusterIP}:${sp.port} and kube-proxy picks the pod.` };
+  if (serviceUpstream) {
+    return { ...base, backend, status: 200, redirect: null, upstream: { kind: 'service', ip: svc.clusterIP as string, port: sp.port }, text: `${via} sends to ${ns}/${svc.name}; with service-upstream, NGINX connects to the ClusterIP ${svc.clusterIP}:${sp.port} and kube-proxy picks the pod.` };
   }
   return {
     ...base,
