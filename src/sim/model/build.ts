@@ -211,7 +211,8 @@ function podMtu(settings: ClusterSettings): number {
   return cni.routingMode === 'tunnel' ? settings.underlayMtu - 50 : settings.underlayMtu;
 }
 
-function hostVethName(settings: ClusterSettings, key: string): string {
+/** The host-side veth name the CNI gives a pod (exported for the pod operations in sim/ops). */
+export function hostVethName(settings: ClusterSettings, key: string): string {
   const hex = (n: number, len: number): string => n.toString(16).padStart(8, '0').slice(0, len);
   const h = fnv1a(key);
   if (settings.cni.kind === 'calico') return `cali${hex(h, 8)}${hex(fnv1a(key, h), 3)}`;
@@ -685,8 +686,8 @@ function buildServices(specs: readonly ServiceSpec[], settings: ClusterSettings)
   });
 }
 
-/** EndpointSlice contents as the controller derives them (k8s-networking.md 4.1). */
-function buildEndpoints(
+/** EndpointSlice contents as the controller derives them (k8s-networking.md 4.1); sim/ops re-derives them after a change. */
+export function buildEndpoints(
   svc: Service,
   pods: readonly Pod[],
   given: Record<string, Endpoint[]> | undefined,
