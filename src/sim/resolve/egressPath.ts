@@ -1,0 +1,137 @@
+/**
+ * The way out of the cluster and back (k8s-networking.md section 9): a pod's (or a node's) packet to
+ * an address outside the cluster leaves its node by the default route through eth0, after
+ * POSTROUTING decided whether it is masqueraded, and crosses the Internet; the answer comes back to
+ * the node, where conntrack undoes the masquerade. The callers add the sockets at both ends.
+ */
+import { deviceId, INTERNET_ID, nodeId, vethId } from '../model/ids';
+import { cidrContains, formatIPv4 } from '../model/ip';
+import { lookup } from '../model/lookup';
+import { macFor } from '../model/rng';
+import type { ClusterNode, Pod } from '../model/types';
+import type { Nat } from '../trace/types';
+import { egressMasquerade } from './egress';
+import { deviceIP, deviceOf, parseCidr, parseIPv4 } from './memo';
+import { evaluatePolicy, writePolicyHop } from './networkPolicy';
+import type { PathWriter } from './pathWriter';
+import { leavePod, netnsNode, nodeToLocalPod } from './podPath';
+import type { Netns, SnatRecord, WalkContext } from './podPath';
+
+const ipOf = (addr: string): string => {
+  const colon = addr.indexOf(':');
+  return colon < 0 ? addr : addr.slice(0, colon);
+};
+
+/** The node's default gateway: the first address of its eth0 subnet, as the underlay routes assume. */
+export function defaultGateway(node: ClusterNode): string {
+  const net = parseCidr(deviceOf(node, 'eth0')?.address ?? `${node.internalIP}/24`);
+  return net ? formatIPv4(net.base + 1) : '';
+}
+
+/** Private, shared and link-local ranges: a site's own network, which can be taught a route to the pod network. */
+const SITE_RANGES = ['10.0.0.0/8', '172.16.0.0/12', '192.168.0.0/16', '100.64.0.0/10', '169.254.0.0/16'];
+
+function inSite(ip: string): boolean {
+  const value = parseIPv4(ip);
+  return value !== null && SITE_RANGES.some((r) => {
+    const c = parseCidr(r);
+    return c !== null && cidrContains(c, value);
+  });
+}
+
+/**
+ * Walks a packet from a pod's or a node's namespace out of the cluster towards `dstIP` (the hops
+ * between the client's socket and the external server's). Masquerade on the way is recorded in
+ * `ctx.snat`; with `ctx.policy`, the source pod's egress policy is checked (and the walk stops with
+ * `ctx.policy.dropped` set when it drops the packet).
+ */
+export function walkToExternal(w: PathWriter, ctx: WalkContext, from: Netns, dstIP: string): void {
+  const cluster = ctx.cluster;
+  const cni = cluster.settings.cni;
+  const node = netnsNode(cluster, from);
+  const pod: Pod | null = from.kind === 'pod' ? from.pod : null;
+  const gw = defaultGateway(node);
+  if (pod !== null) {
+    leavePod(w, cluster, pod, null, dstIP);
+    const state = ctx.policy;
+    if (state && !state.reply) {
+      const colon = w.packet.dst.indexOf(':');
+      const protocol = w.packet.protocol === 'udp' ? 'udp' : w.packet.protocol === 'icmp' ? 'icmp' : 'tcp';
+      const verdict = evaluatePolicy(cluster, { srcPod: pod, dstIP, port: colon < 0 ? null : Number(w.packet.dst.slice(colon + 1)), protocol });
+      state.verdict = verdict;
+      if (!writePolicyHop(w, cluster, verdict.egress, vethId(pod.node, pod.namespace, pod.name), pod.node)) {
+        state.dropped = verdict.egress;
+        return;
+      }
+    }
+    if (cni.kind === 'flannel') {
+      w.hop('bridge', deviceId(node.name, 'cni0'), node.name, `The frame is addressed to cni0 itself, so ${node.name}'s kernel takes the packet up to IP routing.`, `${node.name} cni0 ${deviceIP(node, 'cni0') ?? ''}`);
+    }
+    w.routed();
+    const via = cni.kind === 'cilium' ? "Cilium's eBPF hands the packet to the host's routing: " : '';
+    w.hop('route', nodeId(node.name), node.name, `${via}${dstIP} is outside the cluster, so ${node.name} takes its default route through eth0 to the gateway ${gw}. TTL drops by one.`, `default via ${gw} dev eth0 proto static`);
+    postroutingOut(w, ctx, node, pod, dstIP);
+  } else {
+    w.hop('route', nodeId(node.name), node.name, `${dstIP} is outside the cluster: ${node.name} takes its default route through eth0 to the gateway ${gw}, with its own address ${node.internalIP} as the source.`, `default via ${gw} dev eth0 proto static`);
+  }
+  w.update({ eth: { src: deviceOf(node, 'eth0')?.mac ?? '', dst: macFor(`gateway/${gw}`) } });
+  w.hop('route', deviceId(node.name, 'eth0'), node.name, `The packet leaves ${node.name} through eth0 towards the gateway ${gw}.`, `${gw} dev eth0 lladdr ${macFor(`gateway/${gw}`)} REACHABLE`);
+  const seen = ipOf(w.packet.src);
+  w.hop(
+    'wire',
+    INTERNET_ID,
+    null,
+    `The packet crosses the site's router and the Internet to ${dstIP}, which sees it come from ${seen}. Any further NAT at the edge router or a cloud NAT gateway is outside the model.`,
+  );
+}
+
+/** POSTROUTING on the way out: the CNI's or ip-masq-agent's masquerade decision for a pod's packet. */
+function postroutingOut(w: PathWriter, ctx: WalkContext, node: ClusterNode, pod: Pod, dstIP: string): void {
+  const d = egressMasquerade(ctx.cluster, pod, dstIP, node, 'eth0');
+  if (!d.masquerade || d.newSrc === null) {
+    if (d.rule !== '') w.hop('netfilter', nodeId(node.name), node.name, d.text, d.rule);
+    else w.hop('netfilter', nodeId(node.name), node.name, d.text);
+    return;
+  }
+  const before = { src: w.packet.src, dst: w.packet.dst };
+  const port = w.packet.protocol === 'icmp' ? null : ctx.ephemeralPort();
+  w.update({ src: port === null ? d.newSrc : `${d.newSrc}:${port}` });
+  const nat: Nat = { type: 'MASQUERADE', before, after: { src: w.packet.src, dst: w.packet.dst } };
+  ctx.snat = { node, nat };
+  w.hop('netfilter', nodeId(node.name), node.name, d.text, d.rule, nat);
+}
+
+/**
+ * The answer from an external server back to the client (between the server's socket and the
+ * client's). A masqueraded connection returns to the node, where conntrack restores the pod's
+ * address; an unmasqueraded pod address is routed back only by a site network that knows the pod
+ * network (a private destination), while the Internet drops it. Returns false when the answer is lost.
+ */
+export function walkFromExternal(w: PathWriter, ctx: WalkContext, client: Netns, snat: SnatRecord | null): boolean {
+  const cluster = ctx.cluster;
+  const node = snat?.node ?? netnsNode(cluster, client);
+  const src = ipOf(w.packet.src);
+  const to = ipOf(w.packet.dst);
+  if (snat === null && client.kind === 'pod' && !inSite(src)) {
+    w.hop('drop', INTERNET_ID, null, `The answer is addressed to the pod address ${to}, which is private to the cluster: the Internet has no route back to it, so it is lost and the client times out.`);
+    return false;
+  }
+  const how = snat === null && client.kind === 'pod' ? `the site's network routes the pod network back to ${node.name}` : `it is addressed to ${node.name}'s own address`;
+  w.hop('wire', INTERNET_ID, null, `The answer comes back from ${src} across the network: ${how}.`);
+  w.update({ eth: { src: macFor(`gateway/${defaultGateway(node)}`), dst: deviceOf(node, 'eth0')?.mac ?? '' } });
+  w.hop('route', deviceId(node.name, 'eth0'), node.name, `${node.name} receives the answer on eth0.`, snat === null ? `local ${node.internalIP} dev eth0 table local proto kernel scope host src ${node.internalIP}` : '-m conntrack --ctstate ESTABLISHED');
+  if (snat !== null) {
+    const before = { src: w.packet.src, dst: w.packet.dst };
+    w.update({ dst: snat.nat.before.src });
+    w.hop(
+      'conntrack',
+      nodeId(node.name),
+      node.name,
+      `conntrack on ${node.name} recognises the answer to its masqueraded connection and restores the original destination ${w.packet.dst} (un-SNAT).`,
+      `conntrack: ${snat.nat.before.src} -> ${snat.nat.before.dst} [SNAT to ${snat.nat.after.src}]`,
+      { type: 'un-SNAT', before, after: { src: w.packet.src, dst: w.packet.dst } },
+    );
+  }
+  if (client.kind === 'pod') nodeToLocalPod(w, ctx, lookup(cluster).nodeByName.get(client.pod.node) ?? node, client.pod, 'forward', false);
+  return true;
+}
