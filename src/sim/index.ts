@@ -27,6 +27,5 @@ export { addIngressController, ingressExposure, matchIngress, upstreamHeaders } 
 export type { IngressExposure, IngressMatch, IngressRequest, UpstreamRequest } from './resolve/ingress';
 export { egressMasquerade, ipMasqAgent, ipMasqAgentRules } from './resolve/egress';
 export type { EgressDecision, IpMasqAgentConfig } from './resolve/egress';
-export { walkFromExternal, walkToExternal } from './resolve/egressPath';
 export { portmapRules, resolveHostPort } from './resolve/hostPorts';
 export type { HostPortResolution } from './resolve/hostPorts';
