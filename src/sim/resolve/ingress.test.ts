@@ -12,7 +12,7 @@ import type { ClusterSpec } from '../model/build';
 import { effectiveClass, ingresses, nginxIngresses } from '../model/ingressModel';
 import type { PathType } from '../model/ingressModel';
 import type { Cluster } from '../model/types';
-import { addIngressController, hostMatches, ingressControllerPods, ingressExposure, matchIngress, nginxLocations, pathMatches, requestId, upstreamHeaders } from './ingress';
+import { addIngressController, hostMatches, ingressControllerPods, ingressExposure, ingressHttp, ingressRuleText, matchIngress, pickUpstream, nginxLocations, pathMatches, requestId, upstreamHeaders } from './ingress';
 
 const read = (f: string): string => readFileSync(new URL(`./fixtures/${f}`, import.meta.url), 'utf8');
 
@@ -306,5 +306,28 @@ describe('where a host name that an Ingress names is reached', () => {
 
   it('without a controller Service, nothing', () => {
     expect(ingressExposure(shop, 'shop.example.com')).toBeNull();
+  });
+});
+
+describe('what the trace shows', () => {
+  it('the proxy rule, the http record and the upstream pick', () => {
+    const api = matchIngress(shop, { host: 'shop.example.com', path: '/api/orders', scheme: 'https' });
+    expect(ingressRuleText(api)).toBe('Ingress shop/storefront: host shop.example.com path /api (Prefix) -> service api:http');
+    expect(ingressRuleText(matchIngress(shop, { host: 'x.org', path: '/', scheme: 'http' }))).toBe('server _: no rule matches -> default backend (404)');
+    expect(ingressRuleText(matchIngress(shop, { host: 'shop.example.com', path: '/', scheme: 'http' }))).toBe('shop.example.com has tls: return 308 https://shop.example.com/ (ssl-redirect)');
+    expect(ingressRuleText(matchIngress(shop, { host: 'api.example.com', path: '/x', scheme: 'http' }))).toBe('Ingress shop/api: defaultBackend -> service web:80');
+    const http = ingressHttp({ host: 'shop.example.com', path: '/api/orders', scheme: 'https' }, api, '10.244.1.0', 3);
+    expect(http).toMatchObject({ method: 'GET', host: 'shop.example.com', path: '/api/orders', status: 200 });
+    expect(http.headers['X-Forwarded-For']).toBe('10.244.1.0');
+    const notFound = matchIngress(shop, { host: 'x.org', path: '/', scheme: 'http' });
+    expect(ingressHttp({ host: 'x.org', path: '/', scheme: 'http', method: 'HEAD' }, notFound, '203.0.113.5', 3)).toEqual({ method: 'HEAD', host: 'x.org', path: '/', status: 404, headers: {} });
+    const eps = [
+      { pod: 'shop/a', ip: '10.244.1.5', port: 80 },
+      { pod: 'shop/b', ip: '10.244.2.5', port: 80 },
+    ];
+    expect(pickUpstream(eps, 1, ['shop/b'])).toBe(eps[1]);
+    expect(pickUpstream(eps, 9)).toBe(pickUpstream(eps, 9));
+    expect(new Set([1, 2, 3, 4, 5, 6, 7, 8].map((s) => pickUpstream(eps, s)!.pod)).size).toBe(2);
+    expect(pickUpstream([], 1)).toBeNull();
   });
 });

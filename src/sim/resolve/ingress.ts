@@ -488,3 +488,41 @@ export function ingressExposure(cluster: Cluster, host: string, scheme: 'http' |
   }
   return null;
 }
+
+/**
+ * The rule a proxy hop shows for a request, as a user would find it in the Ingress:
+ * `Ingress shop/storefront: host shop.example.com path /api (Prefix) -> service api:http`.
+ */
+export function ingressRuleText(match: IngressMatch): string {
+  if (match.status === 308) return `${match.server} has tls: return 308 ${match.redirect ?? ''} (ssl-redirect)`;
+  const target = match.backend ? `service ${match.backend.service}:${match.backend.port}` : 'default backend (404)';
+  if (match.rule) return `Ingress ${match.ingress ?? ''}: host ${match.rule.host ?? '*'} path ${match.rule.path} (${match.rule.pathType}) -> ${target}`;
+  if (match.source === 'ingress-default-backend') return `Ingress ${match.ingress ?? ''}: defaultBackend -> ${target}`;
+  return `server ${match.server}: no rule matches -> ${target}`;
+}
+
+/**
+ * The endpoint NGINX sends one request to: a pinned pod (`ns/name` in `pick`) when it is one of
+ * them, else one drawn from the seed (ingress-nginx's round robin starts at a random endpoint).
+ */
+export function pickUpstream(endpoints: readonly IngressEndpoint[], seed: number, pick: readonly string[] = []): IngressEndpoint | null {
+  if (endpoints.length === 0) return null;
+  const pinned = endpoints.find((e) => e.pod !== null && pick.includes(e.pod));
+  if (pinned) return pinned;
+  return endpoints[createRng(seed ^ 0x1a2b3c).int(0, endpoints.length - 1)] ?? null;
+}
+
+/**
+ * The trace's `http` record for a request ingress-nginx handled: the request line and Host, the
+ * status the client gets, and the headers the backend sees (none when no backend is contacted).
+ */
+export function ingressHttp(
+  request: IngressRequest & { method?: string; port?: number; headers?: Readonly<Record<string, string>> },
+  match: IngressMatch,
+  remoteAddr: string,
+  seed: number,
+): { method: string; host: string; path: string; status: number; headers: Record<string, string> } {
+  const upstream = request.port === undefined ? { host: request.host, scheme: request.scheme } : { host: request.host, scheme: request.scheme, port: request.port };
+  const headers = match.status === 200 ? upstreamHeaders(request.headers ? { ...upstream, headers: request.headers } : upstream, remoteAddr, seed) : {};
+  return { method: request.method ?? 'GET', host: request.host, path: request.path, status: match.status, headers };
+}
