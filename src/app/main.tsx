@@ -6,6 +6,10 @@ import { Visualizer } from '../ui/Visualizer';
 import type { VizStoreOptions } from '../store/createVizStore';
 import { installTestHook } from './testHook';
 import { loadGeneratedCluster, parseGenerateParam } from './generateParam';
+import { loadText } from '../ui/editor/storage';
+
+/** The worker that parses manifests; Vite bundles its entry as a separate module. */
+const createImportWorker = (): Worker => new Worker(new URL('./importWorker.ts', import.meta.url), { type: 'module' });
 
 async function start(root: HTMLElement): Promise<void> {
   const prefersDark = window.matchMedia?.('(prefers-color-scheme: dark)').matches ?? false;
@@ -26,7 +30,13 @@ async function start(root: HTMLElement): Promise<void> {
   }
   createRoot(root).render(
     <StrictMode>
-      <Visualizer options={options} onReady={installTestHook} />
+      <Visualizer
+        options={options}
+        onReady={installTestHook}
+        createImportWorker={createImportWorker}
+        // text kept from last time reopens the editor, which rebuilds the user's cluster from it
+        editorOpen={generate.kind === 'none' && !window.location.hash && loadText() !== null}
+      />
     </StrictMode>,
   );
 }

@@ -52,6 +52,8 @@ export interface VizActions {
   loadScenario(scenario: Scenario, step?: number): void;
   /** rebuilds the cluster with other settings (CNI, proxy mode) and re-sends the request */
   setSettings(settings: Partial<ClusterSettings>): boolean;
+  /** shows a cluster the user described (the editor); the request is re-traced when it still applies */
+  applyUserCluster(cluster: Cluster, spec: ClusterSpec): void;
   setReducedMotion(on: boolean): void;
   setLargeText(on: boolean): void;
   clearTrace(): void;
@@ -148,6 +150,12 @@ export function createVizStore(options: VizStoreOptions = {}): VizStore {
       }
       if (request && !get().sendPacket(request)) get().clearTrace();
       return true;
+    },
+    applyUserCluster(cluster, spec) {
+      const request = get().request ? podRequest(get().cluster, get().request as PacketRequest) : null;
+      set({ cluster, spec, scenario: null, selection: null, notice: null });
+      if (!request || !get().sendPacket(request)) get().clearTrace();
+      set({ requestError: null });
     },
     setReducedMotion(on) {
       set({ reducedMotion: on });

@@ -2,7 +2,7 @@
  * The visualizer: one store, one canvas, one player per instance. The full app and (later) the
  * embed are this component with different chrome.
  */
-import { useCallback, useEffect, useRef, useState } from 'react';
+import { Suspense, lazy, useCallback, useEffect, useRef, useState } from 'react';
 import type { Player } from '../animation/player';
 import type { ClusterCanvas as CanvasInstance } from '../canvas/createClusterCanvas';
 import type { VizStore, VizStoreOptions } from '../store/createVizStore';
@@ -30,17 +30,29 @@ export interface VisualizerApi {
   canvas(): CanvasInstance | null;
 }
 
+/** The editor and CodeMirror load on demand, when the user opens them. */
+const EditorPanel = lazy(() => import('./editor/EditorPanel'));
+
 export interface VisualizerProps {
   options?: VizStoreOptions;
+  /** makes the Web Worker that imports manifests (the app knows where its entry is) */
+  createImportWorker?: () => Worker;
+  /** open the editor at start (the user had it open, or has text kept from last time) */
+  editorOpen?: boolean;
   onReady?(api: VisualizerApi): void;
   /** follow `#example=<id>&step=<n>` in the page's URL (the full app does; embeds may not) */
   followUrl?: boolean;
 }
 
-export function Visualizer({ options, onReady, followUrl = true }: VisualizerProps) {
+export function Visualizer({ options, onReady, followUrl = true, createImportWorker, editorOpen = false }: VisualizerProps) {
   return (
     <VizStoreProvider {...(options ? { options } : {})}>
-      <VisualizerLayout {...(onReady ? { onReady } : {})} followUrl={followUrl} />
+      <VisualizerLayout
+        {...(onReady ? { onReady } : {})}
+        {...(createImportWorker ? { createImportWorker } : {})}
+        followUrl={followUrl}
+        editorOpen={editorOpen}
+      />
     </VizStoreProvider>
   );
 }
@@ -196,7 +208,15 @@ function HelpDialog({ onClose }: { onClose(): void }) {
   );
 }
 
-function VisualizerLayout({ onReady, followUrl }: { onReady?(api: VisualizerApi): void; followUrl: boolean }) {
+interface LayoutProps {
+  onReady?(api: VisualizerApi): void;
+  createImportWorker?: () => Worker;
+  followUrl: boolean;
+  editorOpen: boolean;
+}
+
+function VisualizerLayout({ onReady, followUrl, createImportWorker, editorOpen }: LayoutProps) {
+  const [editor, setEditor] = useState(editorOpen);
   const store = useVizStoreApi();
   const theme = useVizStore(selectTheme);
   const canvasRef = useRef<CanvasInstance | null>(null);
@@ -242,6 +262,16 @@ function VisualizerLayout({ onReady, followUrl }: { onReady?(api: VisualizerApi)
           <SendPacketForm />
           <PlaybackControls player={player} />
           <div className="ml-auto flex flex-wrap items-center gap-2">
+            {createImportWorker ? (
+              <button
+                type="button"
+                aria-pressed={editor}
+                className="rounded border border-slate-300 px-2 py-1 text-sm hover:bg-slate-100 dark:border-slate-600 dark:hover:bg-slate-700"
+                onClick={() => setEditor(!editor)}
+              >
+                Edit YAML
+              </button>
+            ) : null}
             <SearchBox onFocus={(id) => canvasRef.current?.focus(id)} />
             <ViewSwitch view={view} onChange={setView} />
             <ExportButtons canvas={canvas} />
@@ -252,6 +282,13 @@ function VisualizerLayout({ onReady, followUrl }: { onReady?(api: VisualizerApi)
         <NoticeBar />
         <ScenarioExplanation />
         <main className="flex min-h-0 flex-1">
+          {editor && createImportWorker ? (
+            <div className="w-[28rem] shrink-0 border-r border-slate-200 dark:border-slate-700">
+              <Suspense fallback={<p className="p-3 text-sm">Loading the editor…</p>}>
+                <EditorPanel createWorker={createImportWorker} onClose={() => setEditor(false)} />
+              </Suspense>
+            </div>
+          ) : null}
           <div className={`relative min-w-0 flex-1 ${view === 'text' ? 'hidden' : ''}`}>
             <ClusterCanvas onCanvas={handleCanvas} />
             <Legend />

@@ -40,3 +40,19 @@ describe('toManifests', () => {
     if (reloaded.ok) expect(essence(reloaded.cluster)).toEqual(essence(generated.cluster));
   });
 });
+
+describe('toManifests, authored style', () => {
+  it('gives what a person would write, and it loads to the same pods and Services', () => {
+    const cluster = buildCluster(defaultClusterSpec);
+    const objects = toManifests(cluster, defaultClusterSpec, { style: 'authored' });
+    const kinds = objects.map((o) => `${String(o['kind'])}/${String((o['metadata'] as { name?: string } | undefined)?.name ?? '')}`);
+    expect(kinds).toContain('Deployment/web');
+    expect(kinds).toContain('Pod/client');
+    expect(kinds.some((k) => k.startsWith('Pod/web-'))).toBe(false);
+    expect(kinds).not.toContain('Service/kube-dns');
+    expect(objects.some((o) => 'status' in o && o['kind'] !== 'Node')).toBe(false);
+    const result = loadManifests([{ name: 'authored.yaml', text: yamlOf(objects) }]);
+    expect(result.ok ? [] : result.errors).toEqual([]);
+    if (result.ok) expect(essence(result.cluster)).toEqual(essence(cluster));
+  });
+});

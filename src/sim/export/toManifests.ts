@@ -161,7 +161,8 @@ function serviceObject(svc: Service): Obj {
  * @param spec - the description the cluster was built from, when known: its workloads are kept
  *   (with their replica counts) so that the exported YAML still scales like the original
  */
-export function toManifests(cluster: Cluster, spec: ClusterSpec | null = null): Obj[] {
+export function toManifests(cluster: Cluster, spec: ClusterSpec | null = null, options: { style?: 'listed' | 'authored' } = {}): Obj[] {
+  if (options.style === 'authored') return authored(cluster, spec);
   const out = settingsObjects(cluster);
   for (const node of cluster.nodes) out.push(nodeObject(node));
   for (const ns of cluster.namespaces) {
@@ -214,6 +215,59 @@ export function toManifests(cluster: Cluster, spec: ClusterSpec | null = null): 
         ...(ep.pod ? { targetRef: { kind: 'Pod', namespace: ep.pod.split('/')[0], name: ep.pod.split('/')[1] } } : {}),
       })),
     });
+  }
+  for (const extra of cluster.extras) if (typeof extra === 'object' && extra !== null) out.push(extra as Obj);
+  return out;
+}
+
+const SYSTEM_SERVICES = new Set(['default/kubernetes', 'kube-system/kube-dns']);
+
+/**
+ * The cluster as a person would write it: the settings objects, the Nodes, the workloads and bare
+ * pods without status, and the Services without allocated addresses; what kubeadm adds (CoreDNS,
+ * kube-dns, the `kubernetes` Service) is left for the importer to add back. A starting point to edit.
+ */
+function authored(cluster: Cluster, spec: ClusterSpec | null): Obj[] {
+  const out = settingsObjects(cluster);
+  for (const node of cluster.nodes) {
+    const obj = nodeObject(node);
+    delete (obj['spec'] as Obj)['podCIDRs'];
+    out.push(obj);
+  }
+  for (const ns of cluster.namespaces) {
+    if (ns !== 'default' && ns !== 'kube-system') out.push({ apiVersion: 'v1', kind: 'Namespace', metadata: { name: ns } });
+  }
+  const listed = toManifests(cluster, spec);
+  const keyOf = (obj: Obj): string => {
+    const meta = obj['metadata'] as Obj | undefined;
+    return `${String(meta?.['namespace'] ?? '')}/${String(meta?.['name'] ?? '')}`;
+  };
+  // Workloads in creation order (it decides scheduling and addresses), as the spec had them.
+  const workloads = new Map<string, Obj>();
+  for (const obj of listed) {
+    const meta = obj['metadata'] as Obj | undefined;
+    if (obj['kind'] === 'Deployment') workloads.set(`Deployment ${keyOf(obj)}`, obj);
+    if (obj['kind'] === 'Pod' && !meta?.['ownerReferences']) {
+      const { status: _status, ...rest } = obj;
+      workloads.set(`Pod ${keyOf(obj)}`, rest);
+    }
+  }
+  const order = (spec?.workloads ?? []).map((w) => `${w.kind} ${w.namespace ?? 'default'}/${w.name}`);
+  for (const key of [...order, ...workloads.keys()]) {
+    const obj = workloads.get(key);
+    if (obj) out.push(obj);
+    workloads.delete(key);
+  }
+  for (const obj of listed) {
+    const kind = obj['kind'];
+    const key = keyOf(obj);
+    if (kind === 'Service' && !SYSTEM_SERVICES.has(key)) {
+      const { status: _status, ...rest } = obj;
+      const svcSpec = { ...(rest['spec'] as Obj) };
+      delete svcSpec['clusterIP'];
+      if (Array.isArray(svcSpec['ports'])) svcSpec['ports'] = (svcSpec['ports'] as Obj[]).map(({ nodePort: _n, ...p }) => p);
+      out.push({ ...rest, spec: svcSpec });
+    }
   }
   for (const extra of cluster.extras) if (typeof extra === 'object' && extra !== null) out.push(extra as Obj);
   return out;
