@@ -520,8 +520,12 @@ interface PolicyWalk {
 /** The verdict of the walk a writer records, so the enforcement points need no extra arguments. */
 const policyWalks = new WeakMap<PathWriter, PolicyWalk>();
 
-/** Evaluates policy for the packet as it is now (post-DNAT), when the context asks for it. */
-function policyBegin(w: PathWriter, ctx: WalkContext, srcPod: Pod | null, to: Netns): void {
+/**
+ * Evaluates policy for the packet as it is now (post-DNAT), when the context asks for it; `walk`
+ * and `walkFromNode` call it, a path that enters a pod by other means (bridged DNAT) calls it
+ * before `policyGate(w, 'egress', src)` and `enterPod`.
+ */
+export function policyBegin(w: PathWriter, ctx: WalkContext, srcPod: Pod | null, to: Netns): void {
   const state = ctx.policy;
   if (!state || state.reply) return;
   const colon = w.packet.dst.indexOf(':');
@@ -537,7 +541,7 @@ function policyBegin(w: PathWriter, ctx: WalkContext, srcPod: Pod | null, to: Ne
  * An enforcement point: the source pod's egress as the packet leaves it, the destination pod's
  * ingress at the last stretch into it. Returns false when the packet is dropped here.
  */
-function policyGate(w: PathWriter, side: 'egress' | 'ingress', pod: Pod): boolean {
+export function policyGate(w: PathWriter, side: 'egress' | 'ingress', pod: Pod): boolean {
   const p = policyWalks.get(w);
   if (!p || p.shown.has(side) || (side === 'ingress' && p.dst !== pod)) return true;
   p.shown.add(side);
