@@ -12,7 +12,7 @@ import { namespaceLabels, networkPolicies, readNetworkPolicy, readSelector, sele
 import type { Cluster, Pod } from '../model/types';
 import { evaluatePolicy } from './networkPolicy';
 import { PathWriter } from './pathWriter';
-import { walk } from './podPath';
+import { enterPod, leavePod, policyBegin, policyGate, walk } from './podPath';
 import type { PolicyState, WalkContext } from './podPath';
 
 const read = (f: string): string => readFileSync(new URL(`./fixtures/${f}`, import.meta.url), 'utf8');
@@ -343,5 +343,21 @@ describe('enforcement points on the data path', () => {
   it('the walk evaluates the packet as it is: the port the destination pod sees', () => {
     const { state } = walkWith(calico, 'shop/client', 'shop/web', 80);
     expect(state!.dropped?.direction).toBe('egress');
+  });
+
+  it('a path that enters the pod without walk (bridged DNAT) uses policyBegin, policyGate and enterPod', () => {
+    const d = load('flannel-vxlan', 'edge/policies.yaml', 'edge/kube-network-policies.yaml');
+    const client = pod(d, 'shop/client');
+    const web = pod(d, 'shop/web');
+    const state: PolicyState = { reply: false, verdict: null, dropped: null };
+    const ctx: WalkContext = { cluster: d, ephemeralPort: () => 50000, snat: null, policy: state };
+    const w = new PathWriter({ src: `${client.ip}:40000`, dst: `${web.ip}:8080`, protocol: 'tcp', ttl: 64 });
+    leavePod(w, d, client, null, '10.96.0.50');
+    policyBegin(w, ctx, client, { kind: 'pod', pod: web });
+    expect(policyGate(w, 'egress', client)).toBe(true);
+    enterPod(w, d, web, 'switched');
+    expect(w.hops.filter((h) => h.kind === 'policy').map((h) => h.text.split(' checks')[0])).toEqual(['kube-network-policies', 'kube-network-policies']);
+    expect(w.hops.at(-1)!.kind).toBe('veth');
+    expect(state.verdict!.allowed).toBe(true);
   });
 });
