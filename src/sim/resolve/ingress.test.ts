@@ -231,8 +231,9 @@ describe('headers to the upstream', () => {
     expect(requestId(1)).toMatch(/^[0-9a-f]{32}$/);
     expect(requestId(1)).toBe(requestId(1));
     expect(requestId(2)).not.toBe(requestId(1));
-    const h = upstreamHeaders({ host: 'a.example.com:8080', scheme: 'http', port: 30080 }, '203.0.113.5', 1);
-    expect(h['X-Forwarded-Port']).toBe('30080');
+    // X-Forwarded-Port is the port NGINX listens on, whatever the client dialled (a nodePort, or a port in Host).
+    const h = upstreamHeaders({ host: 'a.example.com:8080', scheme: 'http' }, '203.0.113.5', 1);
+    expect(h['X-Forwarded-Port']).toBe('80');
     expect(h['Host']).toBe('a.example.com:8080');
     expect(h['X-Original-Forwarded-For']).toBeUndefined();
   });

@@ -302,7 +302,10 @@ export interface UpstreamRequest {
   /** the Host header as the client sent it */
   host: string;
   scheme: 'http' | 'https';
-  /** the port the client connected to on the controller (80 / 443 by default) */
+  /**
+   * the port NGINX accepted the connection on ($server_port): its container port, 80 or 443 by
+   * default, also when the client dialled a nodePort or the load balancer (DNAT hid those)
+   */
   port?: number;
   /** headers the client sent; hop-by-hop and the ones ingress-nginx sets are replaced */
   headers?: Readonly<Record<string, string>>;
