@@ -29,3 +29,11 @@ export { egressMasquerade, ipMasqAgent, ipMasqAgentRules } from './resolve/egres
 export type { EgressDecision, IpMasqAgentConfig } from './resolve/egress';
 export { portmapRules, resolveHostPort } from './resolve/hostPorts';
 export type { HostPortResolution } from './resolve/hostPorts';
+export { endpointDistribution, traceBurst } from './resolve/distribution';
+export type { Distribution, EndpointShare } from './resolve/distribution';
+export { kubeProxyRules } from './resolve/kubeProxyRules';
+export { resolveName, resolvConf, srvRecords } from './resolve/dns';
+export type { Resolution, ResolvConf } from './resolve/dns';
+export { healthCheckNodePort, lbIpMode, lbIsNodePortProxy, LB_IPMODE_ANNOTATION, LB_MODE_ANNOTATION } from './resolve/serviceTrace';
+export { applyOp, applyOps, deletePod, scaleDeployment, setPodReady, nodeDown, ClusterOpError } from './ops/index';
+export type { ClusterOp } from './ops/index';

@@ -40,6 +40,12 @@ export interface TraceOptions {
   rrOffset?: number;
 }
 
+/**
+ * The Service a trace went through and the node whose proxy decided, for the distribution and
+ * burst functions (kept beside the trace, not in the public format).
+ */
+export const serviceTraces = new WeakMap<Trace, { service: Service; node: string }>();
+
 /** Linux's default ip_local_port_range. */
 const EPHEMERAL_MIN = 32768;
 const EPHEMERAL_MAX = 60999;
@@ -142,7 +148,10 @@ export function trace(cluster: Cluster, input: TraceInput, options: TraceOptions
       if (error instanceof ServiceUnsupported) throw new TraceRequestError(`to: ${error.message}`, 'to');
       throw error;
     }
-    return withWarnings({ request, verdict: result.verdict, reason: result.reason, endpoint: result.endpoint, candidates: result.candidates, hops: result.hops, dns, reply: result.reply, http: null }, pick);
+    const t = withWarnings({ request, verdict: result.verdict, reason: result.reason, endpoint: result.endpoint, candidates: result.candidates, hops: result.hops, dns, reply: result.reply, http: null }, pick);
+    const decided = result.hops.find((h) => h.kind === 'netfilter' || h.kind === 'ipvs' || (h.kind === 'socket' && h.rule?.startsWith('cgroup/')));
+    serviceTraces.set(t, { service: target.svc, node: decided?.node ?? client.node ?? '' });
+    return t;
   }
 
   let client: Party;

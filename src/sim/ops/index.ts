@@ -1,0 +1,208 @@
+/**
+ * Pods come and go (k8s-networking.md 4.1): pure operations that take a Cluster and give a new one,
+ * as the controllers would leave it. A deleted pod is replaced by its controller under a new name
+ * and with a new IP (host-local hands out the address after the last one it allocated, so a freed
+ * address is not reused at once); EndpointSlices follow; ClusterIPs and DNS names stay.
+ *
+ * Operations are plain data, so a list of them can be stored (in a link) and replayed: the same
+ * list applied to the same cluster always gives the same result.
+ */
+import { buildEndpoints, hostVethName } from '../model/build';
+import { cidrSize, formatIPv4, nthAddress, parseCidr, parseIPv4 } from '../model/ip';
+import type { Cidr } from '../model/ip';
+import { k8sSuffix, macFor } from '../model/rng';
+import type { Cluster, ClusterNode, Endpoint, EndpointSet, Pod } from '../model/types';
+
+/** One change to a cluster. Pods and Deployments are `ns/name`. */
+export type ClusterOp =
+  /** the pod is deleted; with `graceful`, it stays a while as terminating (serving, not ready) */
+  | { readonly op: 'deletePod'; readonly pod: string; readonly graceful?: boolean }
+  | { readonly op: 'scaleDeployment'; readonly deployment: string; readonly replicas: number }
+  | { readonly op: 'setPodReady'; readonly pod: string; readonly ready: boolean }
+  /** the node stops (NotReady); its controller-owned pods are rescheduled onto Ready nodes */
+  | { readonly op: 'nodeDown'; readonly node: string };
+
+/** A change that cannot apply (an unknown pod, node or Deployment). */
+export class ClusterOpError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'ClusterOpError';
+  }
+}
+
+/** host-local's memory per node (the last address it handed out) and a counter for new pod names. */
+interface OpsState {
+  last: Map<string, number>;
+  created: number;
+}
+
+const states = new WeakMap<Cluster, OpsState>();
+
+function stateOf(cluster: Cluster): OpsState {
+  const known = states.get(cluster);
+  if (known) return { last: new Map(known.last), created: known.created };
+  // A freshly built cluster: host-local allocated in order, so the last address is the highest.
+  const last = new Map<string, number>();
+  for (const pod of cluster.pods) {
+    if (pod.hostNetwork) continue;
+    const ip = parseIPv4(pod.ip);
+    if (ip !== null && ip > (last.get(pod.node) ?? 0)) last.set(pod.node, ip);
+  }
+  return { last, created: 0 };
+}
+
+/** Applies one operation; the input cluster is not changed. */
+export function applyOp(cluster: Cluster, op: ClusterOp): Cluster {
+  const state = stateOf(cluster);
+  let pods = [...cluster.pods];
+  let nodes = cluster.nodes;
+  const find = (key: string): number => {
+    const i = pods.findIndex((p) => `${p.namespace}/${p.name}` === key);
+    if (i < 0) throw new ClusterOpError(`no pod ${key} in this cluster`);
+    return i;
+  };
+  if (op.op === 'deletePod') {
+    const i = find(op.pod);
+    const old = pods[i] as Pod;
+    if (op.graceful) pods[i] = { ...old, terminating: true };
+    else pods.splice(i, 1);
+    // A StatefulSet recreates a pod under the same name, so only once the old one is gone.
+    if (old.owner !== null && !(op.graceful && old.owner.startsWith('StatefulSet/'))) pods.push(replacement(cluster, nodes, pods, old, state));
+  } else if (op.op === 'setPodReady') {
+    const i = find(op.pod);
+    const pod = pods[i] as Pod;
+    pods[i] = { ...pod, ready: op.ready, containers: pod.containers.map((c) => ({ ...c, ready: op.ready && c.problem === null })) };
+  } else if (op.op === 'scaleDeployment') {
+    const [ns, name] = splitKey(op.deployment);
+    const owner = `Deployment/${name}`;
+    const mine = pods.filter((p) => p.namespace === ns && p.owner === owner && !p.terminating);
+    if (mine.length === 0) throw new ClusterOpError(`no Deployment ${op.deployment} with pods in this cluster`);
+    const replicas = Math.max(0, Math.min(1000, Math.floor(op.replicas)));
+    if (replicas < mine.length) {
+      // The ReplicaSet deletes the newest pods first.
+      const gone = new Set(mine.slice(replicas));
+      pods = pods.filter((p) => !gone.has(p));
+    }
+    for (let k = mine.length; k < replicas; k++) pods.push(replacement(cluster, nodes, pods, mine[0] as Pod, state));
+  } else {
+    const node = cluster.nodes.find((n) => n.name === op.node);
+    if (!node) throw new ClusterOpError(`no node ${op.node} in this cluster`);
+    nodes = cluster.nodes.map((n) => (n.name === op.node ? { ...n, ready: false } : n));
+    const next: Pod[] = [];
+    const moved: Pod[] = [];
+    for (const pod of pods) {
+      if (pod.node !== op.node) next.push(pod);
+      else if (pod.owner !== null && !pod.owner.startsWith('DaemonSet/')) moved.push(pod);
+      // DaemonSet and bare pods stay bound to the node, unreachable: their Ready condition is lost.
+      else next.push({ ...pod, ready: false });
+    }
+    pods = next;
+    for (const pod of moved) pods.push(replacement(cluster, nodes, pods, pod, state));
+  }
+  const result = rebuild(cluster, nodes, pods);
+  states.set(result, state);
+  return result;
+}
+
+/** Applies a list of operations in order. */
+export function applyOps(cluster: Cluster, ops: readonly ClusterOp[]): Cluster {
+  let c = cluster;
+  for (const op of ops) c = applyOp(c, op);
+  return c;
+}
+
+/** Shorthands for the UI. */
+export const deletePod = (cluster: Cluster, pod: string, graceful = false): Cluster => applyOp(cluster, { op: 'deletePod', pod, graceful });
+export const scaleDeployment = (cluster: Cluster, deployment: string, replicas: number): Cluster => applyOp(cluster, { op: 'scaleDeployment', deployment, replicas });
+export const setPodReady = (cluster: Cluster, pod: string, ready: boolean): Cluster => applyOp(cluster, { op: 'setPodReady', pod, ready });
+export const nodeDown = (cluster: Cluster, node: string): Cluster => applyOp(cluster, { op: 'nodeDown', node });
+
+function splitKey(key: string): [string, string] {
+  const i = key.indexOf('/');
+  return i < 0 ? ['default', key] : [key.slice(0, i), key.slice(i + 1)];
+}
+
+/** A new pod for the controller that owned `old`: scheduled, named and addressed as Kubernetes would. */
+function replacement(cluster: Cluster, nodes: readonly ClusterNode[], pods: readonly Pod[], old: Pod, state: OpsState): Pod {
+  const owner = old.owner as string;
+  const [kind, workload] = [owner.slice(0, owner.indexOf('/')), owner.slice(owner.indexOf('/') + 1)];
+  const node = kind === 'DaemonSet' ? (nodes.find((n) => n.name === old.node) as ClusterNode) : schedule(nodes, pods, old);
+  state.created += 1;
+  const suffix = k8sSuffix(`${old.namespace}/${workload}/ops/${state.created}`, 5);
+  let name: string;
+  if (kind === 'StatefulSet') name = old.name;
+  else if (kind === 'Deployment') name = `${old.name.slice(0, old.name.lastIndexOf('-'))}-${suffix}`;
+  else name = `${workload}-${suffix}`;
+  const key = `${old.namespace}/${name}`;
+  const ip = old.hostNetwork ? node.internalIP : allocate(cluster, node, pods, state);
+  return {
+    ...old,
+    name,
+    node: node.name,
+    ip,
+    ready: node.ready,
+    terminating: false,
+    containers: old.containers.map((c) => ({ ...c, ready: c.problem === null })),
+    mac: macFor(`pod/${key}`),
+    veth: old.hostNetwork ? null : hostVethName(cluster.settings, key),
+  };
+}
+
+/** The scheduler's spreading (as the builder does it): fewest pods of the owner, then fewest pods, then name. */
+function schedule(nodes: readonly ClusterNode[], pods: readonly Pod[], old: Pod): ClusterNode {
+  const ready = nodes.filter((n) => n.ready);
+  const workers = ready.filter((n) => n.role === 'worker');
+  const candidates = workers.length > 0 ? workers : ready;
+  if (candidates.length === 0) throw new ClusterOpError(`no node is Ready to run a replacement for ${old.namespace}/${old.name}`);
+  let best = candidates[0] as ClusterNode;
+  let key: [number, number] = [Infinity, Infinity];
+  for (const n of candidates) {
+    const same = pods.filter((p) => p.node === n.name && p.owner === old.owner && p.namespace === old.namespace).length;
+    const all = pods.filter((p) => p.node === n.name).length;
+    if (same < key[0] || (same === key[0] && all < key[1])) {
+      best = n;
+      key = [same, all];
+    }
+  }
+  return best;
+}
+
+/** host-local: the address after the last one handed out, skipping those in use, wrapping in the range. */
+function allocate(cluster: Cluster, node: ClusterNode, pods: readonly Pod[], state: OpsState): string {
+  const calico = cluster.settings.cni.kind === 'calico';
+  const ranges: Cidr[] = (node.podRanges ?? [node.podCIDR]).map((r) => parseCidr(r)).filter((r): r is Cidr => r !== null);
+  const used = new Set<number>();
+  for (const p of pods) if (!p.hostNetwork && p.node === node.name) used.add(parseIPv4(p.ip) ?? 0);
+  const addresses: number[] = [];
+  for (const range of ranges) {
+    const size = cidrSize(range);
+    // host-local: .2 to the last before broadcast; a Calico block: all but the tunnel address.
+    const first = calico ? 1 : 2;
+    const end = calico ? size : size - 1;
+    for (let i = first; i < end; i++) addresses.push(nthAddress(range, i));
+  }
+  const last = state.last.get(node.name) ?? 0;
+  let start = addresses.findIndex((a) => a > last);
+  if (start < 0) start = 0;
+  for (let k = 0; k < addresses.length; k++) {
+    const a = addresses[(start + k) % addresses.length] as number;
+    if (used.has(a)) continue;
+    state.last.set(node.name, a);
+    return formatIPv4(a);
+  }
+  throw new ClusterOpError(`node ${node.name} has no free pod IP left in ${ranges.map((r) => formatIPv4(r.base)).join(', ')}`);
+}
+
+/** The cluster with new nodes and pods, and EndpointSlices derived again (those from the input stay). */
+function rebuild(cluster: Cluster, nodes: readonly ClusterNode[], pods: readonly Pod[]): Cluster {
+  const byNs = new Map<string, Pod[]>();
+  for (const p of pods) {
+    const list = byNs.get(p.namespace);
+    if (list) list.push(p);
+    else byNs.set(p.namespace, [p]);
+  }
+  const given: Record<string, Endpoint[]> = {};
+  for (const set of cluster.endpoints) if (set.fromInput) given[set.service] = [...set.endpoints];
+  const endpoints: EndpointSet[] = cluster.services.map((svc) => buildEndpoints(svc, byNs.get(svc.namespace) ?? [], given, nodes));
+  return { ...cluster, nodes, pods, endpoints };
+}
