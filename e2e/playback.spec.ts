@@ -81,3 +81,29 @@ test.describe('scenarios and playback', () => {
     expect(hostGw!.verdict).toBe('delivered');
   });
 });
+
+test.describe('Send from… on the diagram', () => {
+  test('click the source, then the destination; Esc leaves the mode and a plain click selects again', async ({ app }) => {
+    const { page } = app;
+    await app.goto();
+    const click = async (id: string) => {
+      const box = await page.evaluate((el) => window.__netviz!.renderedBox(el), id);
+      await page.mouse.click((box.x1 + box.x2) / 2, (box.y1 + box.y2) / 2);
+    };
+    await page.getByRole('button', { name: 'Send from…' }).click();
+    await expect(page.getByTestId('pick.banner')).toContainText('Click the source');
+    await click('container/default/client/client');
+    await expect(page.getByTestId('pick.banner')).toContainText('From pod/default/client:client');
+    await click('container/default/app-1/web');
+    await expect(page.getByTestId('pick.banner')).toHaveCount(0);
+    const trace = await page.evaluate(() => window.__netviz!.currentTrace());
+    expect(trace!.request).toMatchObject({ from: 'pod/default/client:client', to: 'pod/default/app-1' });
+    expect(trace!.verdict).toBe('delivered');
+
+    await page.getByRole('button', { name: 'Send from…' }).click();
+    await page.locator('body').press('Escape');
+    await expect(page.getByTestId('pick.banner')).toHaveCount(0);
+    await click('container/default/app-1/sidecar');
+    await expect(page.getByTestId('selection.inspector')).toContainText('container/default/app-1/sidecar');
+  });
+});

@@ -33,3 +33,29 @@ describe('the visualizer store', () => {
     expect(b.getState().selection).toBeNull();
   });
 });
+
+describe('pick mode', () => {
+  it('turns two clicks into a request: a container as source, a pod as destination', () => {
+    const store = createVizStore();
+    store.getState().setPickMode(true);
+    store.getState().tap('container/default/app-1/sidecar');
+    expect(store.getState().pick).toEqual({ stage: 'to', from: 'pod/default/app-1:sidecar' });
+    store.getState().tap('dev/pod/default/client/eth0');
+    expect(store.getState().pick).toBeNull();
+    // client declares no port: the pick sends a ping
+    expect(store.getState().request).toEqual({ from: 'pod/default/app-1:sidecar', to: 'pod/default/client', protocol: 'icmp' });
+    expect(store.getState().trace?.verdict).toBe('delivered');
+  });
+
+  it('refuses what cannot be a source, and a plain click outside the mode selects', () => {
+    const store = createVizStore();
+    store.getState().setPickMode(true);
+    store.getState().tap('svc/default/web');
+    expect(store.getState().pick).toEqual({ stage: 'from' });
+    expect(store.getState().notice).toMatch(/as the source/);
+    store.getState().setPickMode(false);
+    store.getState().tap('svc/default/web');
+    expect(store.getState().selection).toBe('svc/default/web');
+    expect(store.getState().request).toBeNull();
+  });
+});

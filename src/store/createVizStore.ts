@@ -27,6 +27,8 @@ export interface VizState {
   startStep: number | null;
   reducedMotion: boolean;
   largeText: boolean;
+  /** choosing a packet's source and destination on the diagram ("Send from…"), or null */
+  pick: null | { stage: 'from' } | { stage: 'to'; from: string };
   /** the last request sent, and its trace (null before the first) */
   request: PacketRequest | null;
   trace: Trace | null;
@@ -54,6 +56,10 @@ export interface VizActions {
   setSettings(settings: Partial<ClusterSettings>): boolean;
   /** shows a cluster the user described (the editor); the request is re-traced when it still applies */
   applyUserCluster(cluster: Cluster, spec: ClusterSpec): void;
+  /** starts ("Send from…") or leaves the pick mode */
+  setPickMode(on: boolean): void;
+  /** a click on the diagram: picks in pick mode, selects otherwise */
+  tap(id: string | null): void;
   setReducedMotion(on: boolean): void;
   setLargeText(on: boolean): void;
   clearTrace(): void;
@@ -86,6 +92,50 @@ function podRequest(cluster: Cluster, request: PacketRequest): PacketRequest {
   return { ...request, to: `pod/${pod.namespace}/${pod.name}`, ...(port !== undefined ? { port } : {}) };
 }
 
+/**
+ * What a clicked element means as a packet's source or destination, in the CLI's syntax: a
+ * container sends from itself, a device or veth stands for its pod, a node's parts for the node.
+ */
+export function pickEndpoint(cluster: Cluster, id: string, stage: 'from' | 'to'): string | null {
+  const parts = id.split('/');
+  const lk = lookup(cluster);
+  const podAt = (ns: string | undefined, name: string | undefined) => lk.podByKey.get(`${ns ?? ''}/${name ?? ''}`);
+  switch (parts[0]) {
+    case 'container': {
+      const pod = podAt(parts[1], parts[2]);
+      if (!pod) return null;
+      return stage === 'from' ? `pod/${pod.namespace}/${pod.name}:${parts[3] ?? ''}` : `pod/${pod.namespace}/${pod.name}`;
+    }
+    case 'pod': {
+      const pod = podAt(parts[1], parts.slice(2).join('/'));
+      return pod ? `pod/${pod.namespace}/${pod.name}` : null;
+    }
+    case 'veth': {
+      const pod = podAt(parts[2], parts[3]);
+      return pod ? `pod/${pod.namespace}/${pod.name}` : null;
+    }
+    case 'dev': {
+      if (parts[1] === 'pod') {
+        const pod = podAt(parts[2], parts[3]);
+        return pod ? `pod/${pod.namespace}/${pod.name}` : null;
+      }
+      const node = lk.nodeByName.get(parts[1] ?? '');
+      if (!node) return null;
+      return stage === 'from' ? `node/${node.name}` : node.internalIP;
+    }
+    case 'node':
+    case 'kernel': {
+      const node = lk.nodeByName.get(parts.slice(1).join('/'));
+      if (!node) return null;
+      return stage === 'from' ? `node/${node.name}` : node.internalIP;
+    }
+    case 'svc':
+      return stage === 'to' && lk.serviceByKey.has(`${parts[1] ?? ''}/${parts.slice(2).join('/')}`) ? `svc/${parts[1] ?? ''}/${parts.slice(2).join('/')}` : null;
+    default:
+      return null;
+  }
+}
+
 export function createVizStore(options: VizStoreOptions = {}): VizStore {
   return createStore<VizState & VizActions>()((set, get) => ({
     cluster: options.cluster ?? buildCluster(options.spec ?? defaultClusterSpec),
@@ -94,6 +144,7 @@ export function createVizStore(options: VizStoreOptions = {}): VizStore {
     startStep: null,
     reducedMotion: options.reducedMotion ?? false,
     largeText: false,
+    pick: null,
     request: null,
     trace: null,
     steps: [],
@@ -156,6 +207,31 @@ export function createVizStore(options: VizStoreOptions = {}): VizStore {
       set({ cluster, spec, scenario: null, selection: null, notice: null });
       if (!request || !get().sendPacket(request)) get().clearTrace();
       set({ requestError: null });
+    },
+    setPickMode(on) {
+      set({ pick: on ? { stage: 'from' } : null });
+    },
+    tap(id) {
+      const pick = get().pick;
+      if (!pick) {
+        get().select(id);
+        return;
+      }
+      if (id === null) return;
+      const endpoint = pickEndpoint(get().cluster, id, pick.stage);
+      if (!endpoint) {
+        set({ notice: pick.stage === 'from' ? 'Pick a pod, a container or a node as the source.' : 'Pick a pod, a Service or a node as the destination.' });
+        return;
+      }
+      if (pick.stage === 'from') {
+        set({ pick: { stage: 'to', from: endpoint }, notice: null, selection: id });
+        return;
+      }
+      set({ pick: null, notice: null, selection: id });
+      // a pod that declares no port can still be pinged: the natural first packet to it
+      const pod = endpoint.startsWith('pod/') ? lookup(get().cluster).podByKey.get(endpoint.slice(4)) : undefined;
+      const listens = pod?.containers.some((c) => c.listening.some((p) => p.protocol === 'tcp')) ?? true;
+      get().sendPacket(listens ? { from: pick.from, to: endpoint } : { from: pick.from, to: endpoint, protocol: 'icmp' });
     },
     setReducedMotion(on) {
       set({ reducedMotion: on });

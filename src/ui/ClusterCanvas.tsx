@@ -26,7 +26,7 @@ export function ClusterCanvas({ onCanvas }: { onCanvas(canvas: CanvasInstance | 
     function createCanvas() {
       const host = hostRef.current;
       if (!host) return;
-      const canvas = createClusterCanvas(host, { onSelect: (id) => store.getState().select(id) });
+      const canvas = createClusterCanvas(host, { onSelect: (id) => store.getState().tap(id) });
       let last = viewOf(store.getState());
       canvas.update(last);
       const unsubscribe = store.subscribe((state) => {

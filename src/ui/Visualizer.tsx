@@ -144,6 +144,38 @@ function DetailsPanel() {
   );
 }
 
+function PickButton() {
+  const pick = useVizStore((s) => s.pick);
+  const setPickMode = useVizStore((s) => s.setPickMode);
+  return (
+    <button
+      type="button"
+      aria-pressed={pick !== null}
+      className={`rounded border px-2 py-1 text-sm ${pick ? 'border-orange-600 bg-orange-50 dark:bg-orange-950' : 'border-slate-300 hover:bg-slate-100 dark:border-slate-600 dark:hover:bg-slate-700'}`}
+      onClick={() => setPickMode(pick === null)}
+    >
+      Send from…
+    </button>
+  );
+}
+
+function PickBanner() {
+  const pick = useVizStore((s) => s.pick);
+  if (!pick) return null;
+  return (
+    <div
+      role="status"
+      data-testid="pick.banner"
+      // over the canvas, not above it: the diagram must not move between the two clicks
+      className="absolute top-2 left-1/2 z-20 -translate-x-1/2 rounded bg-orange-100 px-3 py-1 text-sm text-orange-900 shadow dark:bg-orange-950 dark:text-orange-100"
+    >
+      {pick.stage === 'from'
+        ? 'Click the source on the diagram: a pod, one of its containers, or a node. Esc leaves.'
+        : `From ${pick.from}: now click the destination — a pod, a Service or a node. Esc leaves.`}
+    </div>
+  );
+}
+
 function NoticeBar() {
   const notice = useVizStore((s) => s.notice);
   const setNotice = useVizStore((s) => s.setNotice);
@@ -260,6 +292,7 @@ function VisualizerLayout({ onReady, followUrl, createImportWorker, editorOpen }
           <ScenarioPicker />
           <CniSwitch />
           <SendPacketForm />
+          <PickButton />
           <PlaybackControls player={player} />
           <div className="ml-auto flex flex-wrap items-center gap-2">
             {createImportWorker ? (
@@ -291,6 +324,7 @@ function VisualizerLayout({ onReady, followUrl, createImportWorker, editorOpen }
           ) : null}
           <div className={`relative min-w-0 flex-1 ${view === 'text' ? 'hidden' : ''}`}>
             <ClusterCanvas onCanvas={handleCanvas} />
+            <PickBanner />
             <Legend />
           </div>
           {view !== 'graph' ? (

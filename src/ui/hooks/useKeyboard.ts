@@ -16,6 +16,7 @@ export const SHORTCUTS: [string, string][] = [
   ['[  ]', 'slower / faster'],
   ['F', 'full screen'],
   ['?', 'this help'],
+  ['Esc', 'leave “Send from…”'],
 ];
 
 function isTyping(target: EventTarget | null): boolean {
@@ -41,6 +42,11 @@ export function useKeyboard(
         if (el && e.target instanceof Node && e.target !== document.body && !el.contains(e.target)) return;
         const p = player();
         const s = store.getState();
+        if (e.key === 'Escape' && s.pick) {
+          s.setPickMode(false);
+          e.preventDefault();
+          return;
+        }
         const last = s.steps.length - 1;
         let handled = true;
         switch (e.key) {
