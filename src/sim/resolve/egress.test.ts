@@ -114,6 +114,9 @@ describe('ip-masq-agent', () => {
     expect(readIpMasqAgentConfig('masqLinkLocal: true\n')).toMatchObject({ nonMasqueradeCIDRs: ['10.0.0.0/8', '172.16.0.0/12', '192.168.0.0/16'], masqLinkLocal: true, error: null });
     expect(readIpMasqAgentConfig('{"NonMasqueradeCIDRs":["10.244.0.0/16"],"MasqLinkLocal":true,"ResyncInterval":"1m0s"}')).toMatchObject({ nonMasqueradeCIDRs: ['10.244.0.0/16'], masqLinkLocal: true, resyncInterval: '1m0s' });
     expect(readIpMasqAgentConfig('nonMasqueradeCIDRs: []\n')).toMatchObject({ nonMasqueradeCIDRs: [], error: null });
+    expect(readIpMasqAgentConfig('# pods and nodes\r\nnonMasqueradeCIDRs:\r\n  - "10.244.0.0/16"   # pods\r\n  - 192.168.10.0/24\r\nmasqLinkLocal: false\r\n')).toMatchObject({ nonMasqueradeCIDRs: ['10.244.0.0/16', '192.168.10.0/24'], masqLinkLocal: false, error: null });
+    expect(readIpMasqAgentConfig('')).toMatchObject({ nonMasqueradeCIDRs: ['10.0.0.0/8', '172.16.0.0/12', '192.168.0.0/16'], error: null });
+    expect(readIpMasqAgentConfig('- 10.0.0.0/8\n').error).toMatch(/^the config is not valid YAML \(a list item outside a list/);
     expect(readIpMasqAgentConfig('nonMasqueradeCIDRs: [10.244.1.0/16]\n').error).toBe('CIDR "10.244.1.0/16" is not aligned to a CIDR block');
     expect(readIpMasqAgentConfig('nonMasqueradeCIDRs: [nonsense]\n').error).toBe('CIDR "nonsense" could not be parsed');
     expect(readIpMasqAgentConfig('nonMasqueradeCIDRs: [\n').error).toMatch(/^the config is not valid YAML/);

@@ -4,7 +4,6 @@
  * agent runs, else the CNI's own rules: flannel's FLANNEL-POSTRTG (only with --ip-masq), Calico's
  * natOutgoing, Cilium's masquerading.
  */
-import { parse as parseYaml } from 'yaml';
 import { cidrContains, formatIPv4 } from '../model/ip';
 import { lookup } from '../model/lookup';
 import type { Cluster, ClusterNode, Pod } from '../model/types';
@@ -46,17 +45,62 @@ function field(config: Json, name: string): unknown {
   return key === undefined ? undefined : config[key];
 }
 
+/** A scalar of the config: a quoted or plain string, or a YAML boolean. */
+function scalar(text: string): string | boolean {
+  const t = text.trim();
+  if ((t.startsWith('"') && t.endsWith('"')) || (t.startsWith("'") && t.endsWith("'"))) return t.slice(1, -1);
+  if (t === 'true' || t === 'false') return t === 'true';
+  return t;
+}
+
+/**
+ * The agent's config file: JSON, or the flat YAML it is written in (`key: value`, `key: [a, b]`,
+ * or a block list of `- a` lines). A small reader of its own keeps the YAML library out of the
+ * trace's bundle (the full parser is loaded only with the importer).
+ */
+function parseConfigText(text: string): unknown {
+  const trimmed = text.trim();
+  if (trimmed.startsWith('{')) return JSON.parse(trimmed) as unknown;
+  const out: Record<string, unknown> = {};
+  let list: unknown[] | null = null;
+  for (const raw of text.split('\n')) {
+    const line = raw.replace(/\r$/, '').replace(/\s+#.*$/, '').replace(/^\s*#.*$/, '');
+    if (line.trim() === '' || line.trim() === '---') continue;
+    const item = /^\s*-\s*(.*)$/.exec(line);
+    if (item) {
+      if (list === null) throw new Error(`a list item outside a list: "${line.trim()}"`);
+      list.push(scalar(item[1] ?? ''));
+      continue;
+    }
+    const pair = /^\s*([A-Za-z][\w-]*)\s*:\s*(.*)$/.exec(line);
+    if (!pair) throw new Error(`cannot read "${line.trim()}"`);
+    const key = pair[1] as string;
+    const value = (pair[2] ?? '').trim();
+    list = null;
+    if (value === '') {
+      list = [];
+      out[key] = list;
+    } else if (value.startsWith('[')) {
+      if (!value.endsWith(']')) throw new Error(`unterminated list for ${key}`);
+      const inner = value.slice(1, -1).trim();
+      out[key] = inner === '' ? [] : inner.split(',').map(scalar);
+    } else {
+      out[key] = scalar(value);
+    }
+  }
+  return out;
+}
+
 /** Reads the ConfigMap's config (YAML or JSON), starting from the defaults as the agent does. */
 export function readIpMasqAgentConfig(text: string): IpMasqAgentConfig {
   const config: IpMasqAgentConfig = { nonMasqueradeCIDRs: [...IP_MASQ_AGENT_DEFAULT_CIDRS], masqLinkLocal: false, resyncInterval: '60s', source: 'configmap', error: null };
   let value: unknown;
   try {
-    value = parseYaml(text, { maxAliasCount: 100 });
+    value = parseConfigText(text);
   } catch (e) {
     config.error = `the config is not valid YAML (${e instanceof Error ? e.message.split('\n')[0] ?? '' : String(e)})`;
     return config;
   }
-  if (value === null || value === undefined) return config;
   if (!isRecord(value)) {
     config.error = 'the config is not a map of settings';
     return config;
