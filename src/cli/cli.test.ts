@@ -102,3 +102,68 @@ describe('k8s-netviz trace', () => {
     expect(r.stderr).toMatch(/^<stdin>:\d+:\d+: Pod default\/broken: spec\.containers\[0\]\.ports\[0\]\.containerPort: /m);
   });
 });
+
+describe('k8s-netviz trace to Services', () => {
+  const services = [...cluster, '-f', join(fixtures, 'cni', 'flannel-vxlan.yaml'), '-f', join(fixtures, 'services', 'services.yaml')];
+  const json = (args: string[]): Trace => {
+    const r = cli(['trace', ...services, ...args, '--json']);
+    expect(r.status, r.stderr).toBe(0);
+    return JSON.parse(r.stdout) as Trace;
+  };
+
+  it('NodePort, externalTrafficPolicy Cluster: masqueraded on the ingress node, reply un-SNAT and un-DNAT there', () => {
+    const t = json(['--from', 'external/203.0.113.7', '--to', '192.168.10.11:30080', '--pick', 'default/server-b']);
+    expect(t.verdict).toBe('delivered');
+    expect(t.hops[0]!.at).toBe('ext/203.0.113.7');
+    const masq = t.hops.find((h) => h.nat?.type === 'MASQUERADE')!;
+    expect(masq.node).toBe('node-a');
+    expect(masq.nat!.after.src).toMatch(/^10\.244\.1\.0:/);
+    expect(t.reply!.hops.filter((h) => h.nat).map((h) => h.nat!.type)).toEqual(['un-SNAT', 'un-DNAT']);
+    expect(t.reply!.hops.at(-1)!.packet).toMatchObject({ src: '192.168.10.11:30080', dst: t.hops[0]!.packet.src });
+  });
+
+  it('NodePort, externalTrafficPolicy Local: client address kept on a node with an endpoint, silent drop elsewhere', () => {
+    const kept = json(['--from', 'external/203.0.113.7', '--to', 'nodeport/node-b/30081']);
+    expect(kept.verdict).toBe('delivered');
+    expect(kept.hops.some((h) => h.nat?.type === 'MASQUERADE')).toBe(false);
+    expect(kept.hops.at(-1)!.packet.src).toMatch(/^203\.0\.113\.7:/);
+    const dropped = json(['--from', 'external/203.0.113.7', '--to', 'nodeport/cp/30081']);
+    expect(dropped.verdict).toBe('dropped');
+    expect(dropped.reply).toBeNull();
+    expect(dropped.hops.some((h) => /^-A KUBE-EXTERNAL-SERVICES -p tcp -m comment --comment "default\/np-local:http has no local endpoints" .*-j DROP$/.test(h.rule ?? ''))).toBe(true);
+    const table = cli(['trace', ...services, '--from', 'external/203.0.113.7', '--to', 'nodeport/cp/30081']);
+    expect(table.stdout.trimEnd().split('\n').at(-1)).toMatch(/^verdict: dropped: externalTrafficPolicy Local/);
+  });
+
+  it('a Service with no endpoints is refused at once', () => {
+    const r = cli(['trace', ...services, '--from', 'pod/client', '--to', 'svc/default/empty']);
+    expect(r.status).toBe(0);
+    expect(r.stdout.trimEnd().split('\n').at(-1)).toMatch(/^verdict: refused: default\/empty has no ready endpoints/);
+    const t = json(['--from', 'pod/client', '--to', 'svc/default/empty']);
+    expect(t.hops.some((h) => /"default\/empty:http has no endpoints" -m tcp --dport 80 -j REJECT --reject-with icmp-port-unreachable$/.test(h.rule ?? ''))).toBe(true);
+    expect(t.reply!.verdict).toBe('refused');
+  });
+
+  it('a name lookup lists its NXDOMAIN search candidates; an unknown name is unresolved', () => {
+    const t = json(['--from', 'pod/client', '--to', 'kube-dns.kube-system', '--port', '53', '--protocol', 'udp']);
+    expect(t.dns!.queries.map((q) => `${q.name} ${q.type} ${q.answer === 'NXDOMAIN' ? 'NXDOMAIN' : q.answer.join(',')}`)).toEqual([
+      'kube-dns.kube-system.default.svc.cluster.local A NXDOMAIN',
+      'kube-dns.kube-system.default.svc.cluster.local AAAA NXDOMAIN',
+      'kube-dns.kube-system.svc.cluster.local A 10.96.0.10',
+      'kube-dns.kube-system.svc.cluster.local AAAA ',
+    ]);
+    expect(t.dns!.hops[0]!.packet.dst).toBe('10.96.0.10:53');
+    expect(t.verdict).toBe('delivered');
+    const r = cli(['trace', ...services, '--from', 'pod/client', '--to', 'nosuch']);
+    expect(r.status).toBe(0);
+    expect(r.stdout).toContain('dns: nosuch.default.svc.cluster.local A -> NXDOMAIN');
+    expect(r.stdout).toContain('dns: nosuch.cluster.local A -> NXDOMAIN');
+    expect(r.stdout.trimEnd().split('\n').at(-1)).toMatch(/^verdict: unresolved: nosuch does not resolve/);
+  });
+
+  it('warns about a pick that is not an endpoint', () => {
+    const r = cli(['trace', ...services, '--from', 'pod/client', '--to', 'svc/web', '--pick', 'default/duo', '--json']);
+    expect(r.status).toBe(0);
+    expect(r.stderr).toBe('warning: --pick default/duo matched no choice in this trace\n');
+  });
+});

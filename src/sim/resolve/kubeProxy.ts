@@ -218,7 +218,13 @@ export function decide(cluster: Cluster, input: DecideInput): ProxyDecision {
   // Masquerade conditions (section 4.3 and 6), before the endpoint is known; hairpin is added below.
   let masq = false;
   let masqWhy = '';
-  if (mode !== 'cilium') {
+  if (mode === 'cilium') {
+    // Cilium SNATs external NodePort/LB traffic under Cluster policy in eBPF (no DSR modelled).
+    if (entry !== 'clusterIP' && svc.externalTrafficPolicy === 'Cluster') {
+      masq = true;
+      masqWhy = `externalTrafficPolicy Cluster: Cilium SNATs traffic to a ${where} so that replies return through ${input.node}`;
+    }
+  } else {
     if (entry === 'clusterIP') {
       if (!inClusterCIDR(cluster, input.srcIP)) {
         masq = true;

@@ -220,7 +220,7 @@ export function traceService(cluster: Cluster, client: ServiceClient, target: Se
   // 5. On to the endpoint.
   const epPod = chosen.endpoint.pod ? (lk.podByKey.get(chosen.endpoint.pod) ?? null) : null;
   const epNs: Netns = epPod ? podNetns(cluster, epPod) : { kind: 'host', node: lk.nodeByIP.get(chosen.ip) ?? (lk.nodeByName.get(chosen.node ?? '') as ClusterNode) };
-  if (d.masquerade) ctx.kubeMasq = { rule: '-A KUBE-POSTROUTING -m comment --comment "kubernetes service traffic requiring SNAT" -j MASQUERADE --random-fully', text: `POSTROUTING: KUBE-POSTROUTING masquerades the marked packet (${d.masqueradeWhy}): its source becomes the address of the device it leaves through, with a random port.` };
+  if (d.masquerade) ctx.kubeMasq = { rule: masqRule(cluster), text: `POSTROUTING: ${mode === 'cilium' ? "Cilium's eBPF SNATs" : `${modeName(cluster)} masquerades`} the marked packet (${d.masqueradeWhy}): its source becomes the address of the device it leaves through, with a random port.` };
   const epNode = netnsNode(cluster, epNs);
   const flannel = cluster.settings.cni.kind === 'flannel';
   if (flannel && clientPod && epNs.kind === 'pod' && epNode.name === node.name && ctx.bridged && earlier === null) {
@@ -229,7 +229,7 @@ export function traceService(cluster: Cluster, client: ServiceClient, target: Se
   } else if (epNs.kind === 'host' && epNode.name === node.name) {
     w.hop('route', nodeId(node.name), node.name, `${chosen.ip} is ${node.name}'s own address: the packet is delivered locally (INPUT).`, `local ${chosen.ip} dev eth0 table local proto kernel scope host src ${chosen.ip}`);
   } else {
-    walkFromNode(w, ctx, node, epNs, origin, clientPod);
+    walkFromNode(w, ctx, node, epNs, origin, earlier === null ? clientPod : null);
   }
   ctx.kubeMasq = null;
   ctx.bridged = false;
@@ -270,6 +270,14 @@ export function traceService(cluster: Cluster, client: ServiceClient, target: Se
   return finish(w, verdict, reason, endpoint, d.candidates, reply, warnings);
 }
 
+/** The masquerade rule of the mode, as its tool prints it. */
+function masqRule(cluster: Cluster): string {
+  const mode = cluster.settings.proxyMode;
+  if (mode === 'nftables') return 'chain masquerading { meta mark & 0x00004000 == 0x00004000 masquerade fully-random }';
+  if (mode === 'cilium') return 'tc egress bpf_host.o:cil_to_netdev: SNAT for NodePort (BPF masquerade)';
+  return '-A KUBE-POSTROUTING -m comment --comment "kubernetes service traffic requiring SNAT" -j MASQUERADE --random-fully';
+}
+
 /** Thrown for Service cases the simulation does not model; trace() turns it into a TraceRequestError. */
 export class ServiceUnsupported extends Error {}
 
@@ -307,7 +315,15 @@ function bridgedDnat(w: PathWriter, ctx: WalkContext, node: ClusterNode, client:
     w.update({ src: `${gw}:${ctx.ephemeralPort()}` });
     const nat = { type: 'MASQUERADE' as const, before, after: { src: w.packet.src, dst: w.packet.dst } };
     ctx.snat = { node, nat };
-    w.hop('netfilter', nodeId(node.name), node.name, `POSTROUTING: KUBE-POSTROUTING masquerades the marked packet (${d.masqueradeWhy}). It leaves through cni0, so the source becomes the bridge's address ${gw}; otherwise the pod would get a reply from itself and drop it.`, '-A KUBE-POSTROUTING -m comment --comment "kubernetes service traffic requiring SNAT" -j MASQUERADE --random-fully', nat);
+    const ipvs = ctx.cluster.settings.proxyMode === 'ipvs';
+    w.hop(
+      'netfilter',
+      nodeId(node.name),
+      node.name,
+      `POSTROUTING masquerades the packet (${d.masqueradeWhy}). It leaves through cni0, so the source becomes the bridge's address ${gw}; otherwise the pod would get a reply from itself and drop it.`,
+      ipvs ? '-A KUBE-POSTROUTING -m comment --comment "Kubernetes endpoints dst ip:port, source ip for solving hairpin purpose" -m set --match-set KUBE-LOOP-BACK dst,dst,src -j MASQUERADE' : masqRule(ctx.cluster),
+      nat,
+    );
     w.hop('bridge', deviceId(node.name, 'cni0'), node.name, `Bridged DNAT: cni0 sends the frame back out of ${client.veth ?? ''}, the port it came in on, which hairpin mode allows (the flannel CNI config sets hairpinMode: true). TTL unchanged.`, `bridge link set dev ${client.veth ?? ''} hairpin on`);
     w.update({ eth: { src: deviceOf(node, 'cni0')?.mac ?? '', dst: client.mac } });
     w.hop('veth', vethId(node.name, client.namespace, client.name), node.name, `The frame crosses the veth pair back into ${client.name}'s network namespace.`, `${client.veth ?? ''}@if2: master cni0 hairpin on`);
