@@ -5,7 +5,7 @@
  * translates the destination, the packet walks on to the endpoint, and conntrack on the deciding
  * node undoes every translation on the reply.
  */
-import { containerId, deviceId, INTERNET_ID, loadBalancerId, nodeId, podEth0Id, vethId } from '../model/ids';
+import { containerId, deviceId, INTERNET_ID, loadBalancerId, nodeId, nodePortId, podEth0Id, serviceId, vethId } from '../model/ids';
 import { lookup } from '../model/lookup';
 import type { Cluster, ClusterNode, Pod, Protocol, Service, ServicePort } from '../model/types';
 import type { Candidate, Hop, Packet, Verdict } from '../trace/types';
@@ -197,7 +197,9 @@ export function traceService(cluster: Cluster, client: ServiceClient, target: Se
   if (mode === 'ipvs' && target.entry !== 'nodePort') {
     w.hop('route', deviceId(node.name, 'kube-ipvs0'), node.name, `kube-ipvs0, a dummy device, holds ${target.dstIP}/32, so the kernel treats it as a local address: the packet goes to INPUT, where IPVS waits.`, `local ${target.dstIP} dev kube-ipvs0 table local proto kernel scope host src ${target.dstIP}`);
   }
-  for (const s of d.steps) w.hop(s.kind === 'socket' ? 'netfilter' : s.kind, nodeId(node.name), node.name, s.text, s.rule);
+  // The first step matches the Service's address: drawn at the VIP (or the NodePort) it matched.
+  const matchedAt = target.entry === 'nodePort' ? nodePortId(node.name, target.port.nodePort ?? 0) : serviceId(svc.namespace, svc.name);
+  d.steps.forEach((s, i) => w.hop(s.kind === 'socket' ? 'netfilter' : s.kind, i === 0 ? matchedAt : nodeId(node.name), node.name, s.text, s.rule));
   if (d.outcome === 'drop') {
     w.hop('drop', nodeId(node.name), node.name, 'Dropped without an answer: the client retransmits and times out.');
     return finish(w, 'dropped', `${target.entry === 'clusterIP' ? 'internalTrafficPolicy' : 'externalTrafficPolicy'} Local and no local endpoint of ${svcName} on ${node.name}: silently dropped.`, null, [], null, warnings);
