@@ -58,11 +58,30 @@ const browser = await chromium.launch({
   args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
 });
 
-/** Frames per second over 90 frames of panning 4 px a frame, driven from inside the page. */
+/**
+ * Frames per second over 90 frames of a mouse drag on the diagram's background (a press near the
+ * top-left corner, then a move of 4 px per frame), dispatched from inside the page so that every
+ * frame carries exactly one move: what a user panning with the mouse makes the renderer do.
+ */
 const PAN_FPS = (cyExpr) => `new Promise((resolve) => {
   const cy = ${cyExpr};
-  let frames = 0; const start = performance.now();
-  const step = () => { cy.panBy({ x: 4, y: 0 }); frames++; if (frames < 90) requestAnimationFrame(step); else resolve(frames / ((performance.now() - start) / 1000)); };
+  const el = cy.container();
+  const rect = el.getBoundingClientRect();
+  let x = rect.left + 6;
+  const y = rect.top + 6;
+  el.dispatchEvent(new MouseEvent('mousedown', { clientX: x, clientY: y, bubbles: true, button: 0, buttons: 1 }));
+  let frames = 0;
+  const start = performance.now();
+  const step = () => {
+    x += 4;
+    window.dispatchEvent(new MouseEvent('mousemove', { clientX: x, clientY: y, bubbles: true, buttons: 1 }));
+    frames++;
+    if (frames < 90) requestAnimationFrame(step);
+    else {
+      window.dispatchEvent(new MouseEvent('mouseup', { clientX: x, clientY: y, bubbles: true }));
+      resolve(frames / ((performance.now() - start) / 1000));
+    }
+  };
   requestAnimationFrame(step);
 })`;
 
@@ -71,6 +90,8 @@ async function measure(url, rendered, cyExpr) {
   await page.goto(url, { timeout: 120_000 });
   const ms = await page.evaluate(rendered);
   const fitFps = await page.evaluate(PAN_FPS(cyExpr));
+  const panned = await page.evaluate(`(${cyExpr}).pan().x`);
+  if (!(panned > 0)) console.warn(`  (the drag did not pan ${url}: its fps measures nothing)`);
   await page.evaluate(`(${cyExpr}).zoom(1)`);
   await page.waitForTimeout(200);
   const oneFps = await page.evaluate(PAN_FPS(cyExpr));

@@ -52,6 +52,9 @@ export interface ClusterCanvas {
   destroy(): void;
 }
 
+/** Above this many elements the diagram pans as a texture (see `update`). */
+const LARGE_DIAGRAM = 1500;
+
 /** Where a hop id is drawn: `node/<n>` hops happen at the node's routing point. */
 function drawnId(id: string): string {
   return id.startsWith('node/') ? kernelId(id.slice(5)) : id;
@@ -221,6 +224,10 @@ export function createClusterCanvas(host: HTMLElement, callbacks: CanvasCallback
         const { elements, layout } = toElements(view.cluster);
         geometry = createGeometry(layout);
         renderPending = true;
+        // Large diagrams pan and zoom as a cached texture while the user drags, and are redrawn
+        // sharp when they let go: per-frame redraws of thousands of boxes cannot keep 60 fps.
+        const large = elements.length > LARGE_DIAGRAM;
+        (cy as unknown as { renderer(): { textureOnViewport: boolean } }).renderer().textureOnViewport = large;
         applyElements(elements);
         if (first || !userMoved) fitAll();
       }
