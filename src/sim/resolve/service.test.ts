@@ -375,3 +375,30 @@ status:
     expect(rules(t.hops).some((r) => r.includes('--dport 30090'))).toBe(true);
   });
 });
+
+describe('ClusterIP with other CNIs', () => {
+  it('Calico: no bridge, the host routes the DNATed packet (TTL -1 on the client node)', () => {
+    const c = cluster('calico-ipip');
+    const t = run(c, { from: 'pod/default/client', to: 'svc/default/web' }, { pick: ['default/server-a'] });
+    expect(t.verdict).toBe('delivered');
+    expect(t.hops.some((h) => h.kind === 'bridge')).toBe(false);
+    expect(t.hops.at(-1)!.packet.ttl).toBe(63);
+    const remote = run(c, { from: 'pod/default/client', to: 'svc/default/web' }, { pick: ['default/server-b'] });
+    expect(remote.hops.some((h) => h.kind === 'encap' && h.at === 'dev/node-a/tunl0')).toBe(true);
+    expect(remote.reply!.hops.filter((h) => h.nat).map((h) => [h.nat!.type, h.node])).toEqual([['un-DNAT', 'node-a']]);
+  });
+  it('flannel host-gw: a node source is masqueraded to its eth0 address', () => {
+    const c = cluster('flannel-host-gw');
+    const t = run(c, { from: 'node/node-a', to: 'svc/default/web' }, { pick: ['default/server-b'] });
+    expect(nat(t.hops, 'MASQUERADE')[0]!.nat!.after.src.startsWith('192.168.10.11:')).toBe(true);
+    expect(t.reply!.hops.at(-1)!.packet.dst).toBe(t.hops[0]!.packet.src);
+  });
+  it('every hop of every Service trace names a drawable element', () => {
+    const c = cluster();
+    const ids = /^(node|dev|pod|veth|container|svc|nodeport|wire|lb|ext)\/|^internet$/;
+    for (const to of ['svc/web', 'web', 'db', '198.51.100.10:80', 'nodeport/node-b/30080']) {
+      const t = run(c, { from: to.startsWith('198') || to.startsWith('nodeport') ? 'external/203.0.113.7' : 'pod/default/client', to });
+      for (const h of [...(t.dns?.hops ?? []), ...t.hops, ...(t.reply?.hops ?? [])]) expect(h.at).toMatch(ids);
+    }
+  });
+});

@@ -11,6 +11,7 @@ import type { Cluster, ClusterNode, Pod, Protocol, Service, ServicePort } from '
 import type { Candidate, Hop, Packet, Verdict } from '../trace/types';
 import { PathWriter } from './pathWriter';
 import { deviceIP, deviceOf } from './memo';
+import { macFor } from '../model/rng';
 import { hostListener } from './hostPorts';
 import { decide, modeName } from './kubeProxy';
 import type { Backend, Entry, ProxyDecision } from './kubeProxy';
@@ -296,7 +297,7 @@ function openText(who: string, packet: Packet, protocol: Protocol, svc: string):
 function dnatText(cluster: Cluster, b: Backend, target: ServiceTarget): string {
   const mode = cluster.settings.proxyMode;
   const where = mode === 'ipvs' ? 'IPVS (Masq forwarding) rewrites' : mode === 'cilium' ? "Cilium's eBPF on the native device rewrites" : 'DNAT rewrites';
-  return `${where} the destination ${addr(target.dstIP, target.entry === 'nodePort' ? (target.port?.nodePort ?? null) : target.dstPort)} to the endpoint ${b.ip}:${b.port} (${b.pod}).`;
+  return `${modeName(cluster)}: ${where} the destination ${addr(target.dstIP, target.entry === 'nodePort' ? (target.port?.nodePort ?? null) : target.dstPort)} to the endpoint ${b.ip}:${b.port} (${b.pod}).`;
 }
 
 /** `conntrack -L` style: original tuple, then the expected reply tuple. */
@@ -349,7 +350,7 @@ function reachFromOutside(w: PathWriter, cluster: Cluster, client: ServiceClient
   if (target.entry === 'nodePort') {
     const node = target.node as ClusterNode;
     w.hop('wire', INTERNET_ID, null, `The packet crosses the network from ${client.ip} to ${node.name}'s address ${node.internalIP}.`);
-    w.update({ eth: { src: 'ff:ff:ff:00:00:01', dst: deviceOf(node, 'eth0')?.mac ?? '' } });
+    w.update({ eth: { src: macFor(`router/${node.name}`), dst: deviceOf(node, 'eth0')?.mac ?? '' } });
     w.hop('route', deviceId(node.name, 'eth0'), node.name, `${node.name} receives the packet on eth0: ${node.internalIP} is its own address, and port ${target.dstPort ?? ''} is a NodePort.`, `local ${node.internalIP} dev eth0 table local proto kernel scope host src ${node.internalIP}`);
     return node;
   }
@@ -370,7 +371,8 @@ function reachFromOutside(w: PathWriter, cluster: Cluster, client: ServiceClient
     else break;
   }
   node ??= nodes[Math.min(nodes.length - 1, Math.floor(opts.random() * nodes.length))] as ClusterNode;
-  const proxy = lbIsNodePortProxy(svc);
+  // ipMode Proxy: kube-proxy has no rule for the LB address, so the LB must proxy to a NodePort.
+  const proxy = lbIpMode(svc) === 'Proxy';
   const targets = nodes.map((n) => n.name).join(', ');
   if (proxy && port?.nodePort) {
     // A proxying LB ends the client's connection and opens its own to nodeIP:nodePort.
@@ -384,7 +386,7 @@ function reachFromOutside(w: PathWriter, cluster: Cluster, client: ServiceClient
   } else {
     w.hop('load-balancer', lbId, null, `The load balancer passes the packet through unchanged (destination still ${target.dstIP}) to ${node.name}, one of its healthy targets (${targets}; ${check}).`, `backend pool: ${targets}`);
   }
-  w.update({ eth: { src: 'ff:ff:ff:00:00:02', dst: deviceOf(node, 'eth0')?.mac ?? '' } });
+  w.update({ eth: { src: macFor(`lb/${svc.namespace}/${svc.name}`), dst: deviceOf(node, 'eth0')?.mac ?? '' } });
   w.hop('route', deviceId(node.name, 'eth0'), node.name, `${node.name} receives the packet on eth0${proxy ? '' : `; kube-proxy ${cluster.settings.proxyMode === 'ipvs' ? 'holds the LB address on kube-ipvs0' : 'has a rule for the LB address'}`}.`, `${node.name} eth0 ${node.internalIP}`);
   return node;
 }
