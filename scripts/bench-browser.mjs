@@ -26,6 +26,14 @@ if (!process.argv.includes('--no-build')) {
 // initial JavaScript: what index.html loads before anything is imported on demand
 const html = await readFile(join(root, 'dist', 'index.html'), 'utf8');
 const initial = [...html.matchAll(/(?:src|href)="\.?\/?(assets\/[^"]+\.js)"/g)].map((m) => m[1]);
+// ...plus what those modules import statically (shared chunks), which the browser loads too
+for (let i = 0; i < initial.length; i++) {
+  const code = await readFile(join(root, 'dist', initial[i]), 'utf8');
+  for (const m of code.matchAll(/(?:^|[;}\s])import\s*(?:[\w{},\s*$]+from\s*)?["']\.\/([\w.-]+\.js)["']/g)) {
+    const file = `assets/${m[1]}`;
+    if (!initial.includes(file)) initial.push(file);
+  }
+}
 let initialGz = 0;
 for (const file of initial) initialGz += gzipSync(await readFile(join(root, 'dist', file))).length;
 const lazy = (await readdir(join(root, 'dist', 'assets'))).filter((f) => f.endsWith('.js') && !initial.includes(`assets/${f}`));

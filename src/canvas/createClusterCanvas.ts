@@ -14,7 +14,6 @@ import { CurrentHopClass, OnPathClass, SelectedClass, stylesheet } from './style
 import type { Theme } from './stylesheet';
 import { kernelId } from './layout';
 import { toElements } from './toElements';
-import { exportSvg } from './exportSvg';
 import { PALETTES } from './stylesheet';
 
 export interface CanvasView {
@@ -48,7 +47,8 @@ export interface ClusterCanvas {
   core(): Core;
   /** an element's box in page coordinates */
   renderedBox(id: string): { x1: number; y1: number; x2: number; y2: number };
-  exportSvg(): string;
+  /** the SVG exporter loads on demand */
+  exportSvg(): Promise<string>;
   destroy(): void;
 }
 
@@ -266,7 +266,8 @@ export function createClusterCanvas(host: HTMLElement, callbacks: CanvasCallback
     exportPng() {
       return cy.png({ output: 'blob-promise', full: true, scale: 2, bg: PALETTES[theme].nodeFill });
     },
-    exportSvg() {
+    async exportSvg() {
+      const { exportSvg } = await import('./exportSvg');
       return exportSvg(cy, PALETTES[theme].nodeFill);
     },
     destroy() {

@@ -29,8 +29,9 @@ export function ExportButtons({ canvas }: { canvas(): ClusterCanvas | null }) {
         type="button"
         className={button}
         onClick={() => {
-          const svg = canvas()?.exportSvg();
-          if (svg) download(new Blob([svg], { type: 'image/svg+xml' }), 'k8s-netviz.svg');
+          void canvas()
+            ?.exportSvg()
+            .then((svg) => download(new Blob([svg], { type: 'image/svg+xml' }), 'k8s-netviz.svg'));
         }}
       >
         SVG

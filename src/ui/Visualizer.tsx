@@ -13,9 +13,8 @@ import { Legend } from './Legend';
 import { SearchBox } from './SearchBox';
 import { CniSwitch, ScenarioExplanation, ScenarioPicker } from './ScenarioPicker';
 import { useScenarioFromUrl } from './hooks/useScenarioFromUrl';
-import { SHORTCUTS, useKeyboard } from './hooks/useKeyboard';
-import { SelectionInspector } from './SelectionInspector';
-import { TextView } from './TextView';
+import { useKeyboard } from './hooks/useKeyboard';
+
 import { ClusterCanvas } from './ClusterCanvas';
 import { HopInspector } from './HopInspector';
 import { HopList } from './HopList';
@@ -30,8 +29,12 @@ export interface VisualizerApi {
   canvas(): CanvasInstance | null;
 }
 
-/** The editor and CodeMirror load on demand, when the user opens them. */
+/** What the first screen doesn't show loads on demand: the editor (and CodeMirror), the text
+ * view, the inspector of a selection, the shortcuts dialog. */
 const EditorPanel = lazy(() => import('./editor/EditorPanel'));
+const TextView = lazy(() => import('./TextView').then((m) => ({ default: m.TextView })));
+const SelectionInspector = lazy(() => import('./SelectionInspector').then((m) => ({ default: m.SelectionInspector })));
+const HelpDialog = lazy(() => import('./HelpDialog'));
 
 export interface VisualizerProps {
   options?: VizStoreOptions;
@@ -138,7 +141,13 @@ function DetailsPanel() {
         </button>
       </div>
       <div role="tabpanel" className="min-h-0 flex-1 overflow-auto">
-        {tab === 'packet' ? <HopInspector /> : <SelectionInspector />}
+        {tab === 'packet' ? (
+          <HopInspector />
+        ) : (
+          <Suspense fallback={null}>
+            <SelectionInspector />
+          </Suspense>
+        )}
       </div>
     </div>
   );
@@ -214,29 +223,6 @@ function SettingsMenu({ onHelp }: { onHelp(): void }) {
         </button>
       </div>
     </details>
-  );
-}
-
-function HelpDialog({ onClose }: { onClose(): void }) {
-  return (
-    <div role="dialog" aria-modal="true" aria-label="Keyboard shortcuts" className="fixed inset-0 z-50 flex items-center justify-center bg-black/40" onClick={onClose}>
-      <div className="rounded bg-white p-4 text-sm shadow-lg dark:bg-slate-800" onClick={(e) => e.stopPropagation()}>
-        <h2 className="mb-2 font-semibold">Keyboard shortcuts</h2>
-        <table>
-          <tbody>
-            {SHORTCUTS.map(([keys, what]) => (
-              <tr key={keys}>
-                <td className="pr-4 font-mono">{keys}</td>
-                <td>{what}</td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
-        <button type="button" className="mt-3 rounded border border-slate-300 px-2 py-1" onClick={onClose} autoFocus>
-          Close
-        </button>
-      </div>
-    </div>
   );
 }
 
@@ -329,7 +315,9 @@ function VisualizerLayout({ onReady, followUrl, createImportWorker, editorOpen }
           </div>
           {view !== 'graph' ? (
             <div className={`${view === 'text' ? 'flex-1' : 'w-96 shrink-0 border-l border-slate-200 dark:border-slate-700'} min-h-0`}>
-              <TextView />
+              <Suspense fallback={null}>
+                <TextView />
+              </Suspense>
             </div>
           ) : null}
         </main>
@@ -342,7 +330,11 @@ function VisualizerLayout({ onReady, followUrl, createImportWorker, editorOpen }
           </div>
         </section>
         <Narration />
-        {help ? <HelpDialog onClose={() => setHelp(false)} /> : null}
+        {help ? (
+          <Suspense fallback={null}>
+            <HelpDialog onClose={() => setHelp(false)} />
+          </Suspense>
+        ) : null}
       </div>
     </div>
   );
