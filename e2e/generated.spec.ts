@@ -23,6 +23,18 @@ test.describe('generated clusters', () => {
       expect(drawn['k8s-node']).toBe(nodes + 1);
       expect(drawn['pod']).toBe(pods + 2);
       expect(drawn['service']).toBe(Math.ceil(pods / 5) + 2);
+      // the overview appears for large clusters, and a click in it moves the view
+      const overview = app.page.getByTestId('canvas.overview');
+      if (nodes + 1 >= 9) {
+        await expect(overview).toBeVisible();
+        const before = await app.page.evaluate(() => (window.__netviz!.cy() as { pan(): { x: number; y: number } }).pan());
+        const box = (await overview.boundingBox())!;
+        await app.page.mouse.click(box.x + box.width * 0.25, box.y + box.height * 0.5);
+        const after = await app.page.evaluate(() => (window.__netviz!.cy() as { pan(): { x: number; y: number } }).pan());
+        expect(after).not.toEqual(before);
+      } else {
+        await expect(overview).toBeHidden();
+      }
       await app.page.screenshot({ path: testInfo.outputPath(`generate-${nodes}x${perNode}.png`) });
     });
   }

@@ -9,6 +9,7 @@ import type { Cluster } from '../sim';
 import { createGeometry } from './geometry';
 import type { Geometry } from './geometry';
 import { createPacketLayer } from './packetLayer';
+import { createOverview } from './overview';
 import type { PacketSprite } from './packetLayer';
 import { CurrentHopClass, OnPathClass, SelectedClass, stylesheet } from './stylesheet';
 import type { Theme } from './stylesheet';
@@ -76,6 +77,7 @@ export function createClusterCanvas(host: HTMLElement, callbacks: CanvasCallback
     maxZoom: 4,
   });
   const packets = createPacketLayer(host, cy);
+  const overview = createOverview(host, cy);
   let cluster: Cluster | null = null;
   let geometry: Geometry = createGeometry({ positions: new Map(), nodeBoxes: new Map(), nodeRow: new Map(), compactPods: new Set(), bounds: { x: 0, y: 0, w: 0, h: 0 } });
   let theme: Theme = 'light';
@@ -217,12 +219,14 @@ export function createClusterCanvas(host: HTMLElement, callbacks: CanvasCallback
         theme = view.theme;
         cy.style(stylesheet(theme));
         packets.setTheme(theme);
+        overview.setTheme(theme);
       }
       if (view.cluster !== cluster) {
         const first = cluster === null;
         cluster = view.cluster;
         const { elements, layout } = toElements(view.cluster);
         geometry = createGeometry(layout);
+        overview.setLayout(layout);
         renderPending = true;
         // Large diagrams pan and zoom as a cached texture while the user drags, and are redrawn
         // sharp when they let go: per-frame redraws of thousands of boxes cannot keep 60 fps.
@@ -274,6 +278,7 @@ export function createClusterCanvas(host: HTMLElement, callbacks: CanvasCallback
       observer.disconnect();
       tooltip.remove();
       packets.destroy();
+      overview.destroy();
       cy.destroy();
       cyDiv.remove();
     },
