@@ -244,6 +244,7 @@ function VisualizerLayout({ onReady, followUrl, createImportWorker, editorOpen }
     canvasRef.current = canvas;
   }, []);
   const [view, setView] = useState<ViewMode>('graph');
+  const hasDetails = useVizStore((s) => s.trace !== null || s.selection !== null);
   const [help, setHelp] = useState(false);
   const rootRef = useRef<HTMLDivElement>(null);
   const largeText = useVizStore((s) => s.largeText);
@@ -321,7 +322,11 @@ function VisualizerLayout({ onReady, followUrl, createImportWorker, editorOpen }
             </div>
           ) : null}
         </main>
-        <section className="grid h-72 shrink-0 grid-cols-[minmax(0,3fr)_minmax(0,2fr)] border-t border-slate-200 dark:border-slate-700" aria-label="Packet trace">
+        <section
+          // short until there is something to show, so the first screen belongs to the diagram
+          className={`grid ${hasDetails ? 'h-72' : 'h-14'} shrink-0 grid-cols-[minmax(0,3fr)_minmax(0,2fr)] border-t border-slate-200 dark:border-slate-700`}
+          aria-label="Packet trace"
+        >
           <div className="overflow-auto" aria-label="Hops">
             <HopList player={player} />
           </div>
