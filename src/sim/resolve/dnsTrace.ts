@@ -27,9 +27,15 @@ export interface ResolvedDestination {
 const EPHEMERAL_MIN = 32768;
 const EPHEMERAL_MAX = 60999;
 
+const summaries = new WeakMap<Resolution, string>();
+
 function summary(r: Resolution): string {
+  const known = summaries.get(r);
+  if (known !== undefined) return known;
   const parts = r.queries.filter((q) => q.type === 'A').map((q) => `${q.name} ${q.answer === 'NXDOMAIN' ? 'NXDOMAIN' : q.answer.join(' ')}`);
-  return parts.join('; ');
+  const text = parts.join('; ');
+  summaries.set(r, text);
+  return text;
 }
 
 /**

@@ -105,14 +105,32 @@ export function servicePortName(svc: Service, port: ServicePort): string {
   return `${svc.namespace}/${svc.name}${port.name ? `:${port.name}` : ''}`;
 }
 
+const portHashes = new WeakMap<ServicePort, Map<Service, string>>();
+const sepNames = new WeakMap<Backend, Map<ServicePort, string>>();
+
 /** `KUBE-SVC-`, `KUBE-SVL-`, `KUBE-EXT-`, `KUBE-FW-` + base32(sha256(spn + protocol))[:16] (proxier.go). */
 export function chainName(prefix: 'KUBE-SVC-' | 'KUBE-SVL-' | 'KUBE-EXT-' | 'KUBE-FW-', svc: Service, port: ServicePort): string {
-  return prefix + hash(servicePortName(svc, port) + port.protocol).slice(0, 16);
+  // Memoised per object: the string key of the text cache costs more than the lookup here.
+  let bySvc = portHashes.get(port);
+  if (!bySvc) portHashes.set(port, (bySvc = new Map()));
+  let h = bySvc.get(svc);
+  if (h === undefined) {
+    h = hash(servicePortName(svc, port) + port.protocol).slice(0, 16);
+    bySvc.set(svc, h);
+  }
+  return prefix + h;
 }
 
 /** `KUBE-SEP-` + base32(sha256(spn + protocol + "ip:port"))[:16]. */
 export function sepChainName(svc: Service, port: ServicePort, b: Backend): string {
-  return 'KUBE-SEP-' + hash(servicePortName(svc, port) + port.protocol + `${b.ip}:${b.port}`).slice(0, 16);
+  let byPort = sepNames.get(b);
+  if (!byPort) sepNames.set(b, (byPort = new Map()));
+  let name = byPort.get(port);
+  if (name === undefined) {
+    name = 'KUBE-SEP-' + hash(servicePortName(svc, port) + port.protocol + `${b.ip}:${b.port}`).slice(0, 16);
+    byPort.set(port, name);
+  }
+  return name;
 }
 
 /** nftables: `service-<8 of base32>-ns/svc/proto/port` (hashAndTruncate in the nftables proxier). */
@@ -129,13 +147,14 @@ export function nftEndpointChain(svc: Service, port: ServicePort, b: Backend): s
 // ---------------------------------------------------------------------------------------------
 // Endpoints.
 
-const backendCache = new WeakMap<Cluster, Map<string, readonly Backend[]>>();
+const backendCache = new WeakMap<Cluster, Map<ServicePort, readonly Backend[]>>();
 
 /** Every endpoint of a Service port with its resolved port, sorted by `IP:port` as kube-proxy sorts. */
 export function backendsOf(cluster: Cluster, svc: Service, port: ServicePort): readonly Backend[] {
   let byPort = backendCache.get(cluster);
   if (!byPort) backendCache.set(cluster, (byPort = new Map()));
-  const key = `${svc.namespace}/${svc.name}/${port.name ?? ''}/${port.port}/${port.protocol}`;
+  // Keyed on the port object (a Service's ports are its own): no string to build per trace.
+  const key = port;
   const cached = byPort.get(key);
   if (cached) return cached;
   const set = lookup(cluster).endpointsByService.get(`${svc.namespace}/${svc.name}`);
@@ -170,9 +189,17 @@ export function eligible(all: readonly Backend[], policy: 'Cluster' | 'Local', n
   return { list: local, any };
 }
 
+const probabilityTexts = new Map<number, string>();
+
 /** The probability kube-proxy writes on rule i of n (`%0.10f`), the last rule having none. */
 export function ruleProbability(i: number, n: number): string {
-  return (1 / (n - i)).toFixed(10);
+  const k = n - i;
+  let text = probabilityTexts.get(k);
+  if (text === undefined) {
+    text = (1 / k).toFixed(10);
+    if (probabilityTexts.size < 10_000) probabilityTexts.set(k, text);
+  }
+  return text;
 }
 
 /** A pod is a backend source when its IP is in the cluster CIDR (detectLocalMode ClusterCIDR). */
@@ -391,7 +418,7 @@ export function decide(cluster: Cluster, input: DecideInput): ProxyDecision {
       kind: 'netfilter',
       rule,
       text:
-        `${chainHere} lists ${n} endpoint${n === 1 ? '' : 's'} sorted by IP:port; rule i matches with probability 1/(n-i) (${list.map((_, i) => (i === n - 1 ? 'rest' : ruleProbability(i, n))).join(', ')}), so each has 1/${n}.` +
+        `${chainHere} lists ${n} endpoint${n === 1 ? '' : 's'} sorted by IP:port; rule i matches with probability 1/(n-i) (${probabilityList(n)}), so each has 1/${n}.` +
         ` The draw lands on ${chosen.ip}:${chosen.port} (${chosen.pod})${how}.${affinity ? ` sessionAffinity ClientIP: no \`-m recent --rcheck --seconds ${svc.sessionAffinityTimeout}\` rule knows ${input.srcIP} yet (a first connection); the DNAT rule's \`recent --set\` now remembers it, so later connections from ${input.srcIP} through ${input.node} stick to this endpoint.` : ''}`,
     });
     if (!masq && chosen.ip === input.srcIP) {
@@ -431,6 +458,20 @@ export function decide(cluster: Cluster, input: DecideInput): ProxyDecision {
   result.masquerade = masq;
   result.masqueradeWhy = masqWhy;
   return result;
+}
+
+const probabilityLists = new Map<number, string>();
+
+/** `0.3333333333, 0.5000000000, rest` for n = 3: the chained probabilities, for the text. */
+function probabilityList(n: number): string {
+  let text = probabilityLists.get(n);
+  if (text === undefined) {
+    const parts: string[] = [];
+    for (let i = 0; i < n; i++) parts.push(i === n - 1 ? 'rest' : ruleProbability(i, n));
+    text = parts.join(', ');
+    if (probabilityLists.size < 10_000) probabilityLists.set(n, text);
+  }
+  return text;
 }
 
 function pickedIndex(list: readonly Backend[], pick: readonly string[]): number {

@@ -402,3 +402,42 @@ describe('ClusterIP with other CNIs', () => {
     }
   });
 });
+
+describe('NetworkPolicy on Service traffic (section 10: evaluated after DNAT)', () => {
+  const deny = `apiVersion: networking.k8s.io/v1
+kind: NetworkPolicy
+metadata:
+  name: servers-closed
+  namespace: default
+spec:
+  podSelector:
+    matchLabels:
+      app: server
+  policyTypes: [Ingress]
+---
+apiVersion: networking.k8s.io/v1
+kind: NetworkPolicy
+metadata:
+  name: client-no-egress
+  namespace: default
+spec:
+  podSelector:
+    matchLabels:
+      app: client
+  policyTypes: [Egress]
+`;
+  it('an isolated endpoint drops the connection silently, after the DNAT chose it', () => {
+    const c = cluster('calico-ipip', 'iptables', deny);
+    const t = run(c, { from: 'node/node-a', to: 'svc/default/web' }, { pick: ['default/server-b'] });
+    expect(t.verdict).toBe('dropped');
+    expect(t.reply).toBeNull();
+    expect(nat(t.hops, 'DNAT')).toHaveLength(1);
+    expect(t.hops.at(-1)!.kind).toBe('drop');
+  });
+  it('blocking egress also blocks DNS: the name does not resolve', () => {
+    const c = cluster('calico-ipip', 'iptables', deny);
+    const t = run(c, { from: 'pod/default/client', to: 'web' });
+    expect(t.verdict).toBe('unresolved');
+    expect(t.dns!.hops.some((h) => h.kind === 'drop')).toBe(true);
+  });
+});

@@ -12,10 +12,11 @@ import type { Candidate, Hop, Packet, Verdict } from '../trace/types';
 import { PathWriter } from './pathWriter';
 import { deviceIP, deviceOf } from './memo';
 import { macFor } from '../model/rng';
+import { networkPolicies } from '../model/policy';
 import { hostListener } from './hostPorts';
 import { decide, modeName } from './kubeProxy';
 import type { Backend, Entry, ProxyDecision } from './kubeProxy';
-import { enterPod, hostRoute, leavePod, listenerOf, netnsIP, netnsNode, nodeToLocalPod, podNetns, walk, walkFromNode } from './podPath';
+import { enterPod, hostRoute, leavePod, listenerOf, netnsIP, netnsNode, nodeToLocalPod, podNetns, policyBegin, policyGate, walk, walkFromNode } from './podPath';
 import type { Netns, SnatRecord, WalkContext } from './podPath';
 
 const DEFAULT_TTL = 64;
@@ -127,7 +128,9 @@ export function traceService(cluster: Cluster, client: ServiceClient, target: Se
   const srcPort = protocol === 'icmp' ? null : opts.ephemeralPort();
   const dialedDst = addr(target.dstIP, target.dstPort);
   const w = new PathWriter({ src: addr(client.ip, srcPort), dst: dialedDst, protocol, ttl: DEFAULT_TTL });
-  const ctx: WalkContext = { cluster, ephemeralPort: opts.ephemeralPort, snat: null };
+  // NetworkPolicy is evaluated on the request's walk once DNAT chose the endpoint (section 10).
+  // Only when the cluster has policies at all: the evaluation is per walk and the hot path is not.
+  const ctx: WalkContext = { cluster, ephemeralPort: opts.ephemeralPort, snat: null, policy: networkPolicies(cluster).length > 0 ? { reply: false, verdict: null, dropped: null } : null };
   const clientPod = client.ns?.kind === 'pod' ? client.ns.pod : null;
   const svcName = `${svc.namespace}/${svc.name}`;
   w.hop('socket', client.at, client.node, openText(client.label, w.packet, protocol, svcName), protocol === 'icmp' ? `ping ${dialedDst}` : `connect(${dialedDst}) ${protocol.toUpperCase()}`);
@@ -236,6 +239,8 @@ export function traceService(cluster: Cluster, client: ServiceClient, target: Se
   }
   ctx.kubeMasq = null;
   ctx.bridged = false;
+  const blocked = policyDrop(w, ctx, svcName);
+  if (blocked) return finish(w, 'dropped', blocked, { pod: chosen.pod, ip: chosen.ip, port: chosen.port }, d.candidates, null, warnings);
   conn.snat = ctx.snat;
   ctx.snat = null;
 
@@ -281,6 +286,15 @@ function masqRule(cluster: Cluster): string {
   return '-A KUBE-POSTROUTING -m comment --comment "kubernetes service traffic requiring SNAT" -j MASQUERADE --random-fully';
 }
 
+/** The reason when NetworkPolicy dropped the request on its walk, or null. */
+function policyDrop(w: PathWriter, ctx: WalkContext, svcName: string): string | null {
+  const dropped = ctx.policy?.dropped ?? null;
+  if (dropped === null) return null;
+  const last = w.hops[w.hops.length - 1];
+  if (last && last.kind !== 'drop') w.hop('drop', last.at, last.node, 'The packet is dropped silently; the client times out.');
+  return `NetworkPolicy: the ${dropped.direction} of ${dropped.pod ?? 'the pod'} does not allow this connection to ${svcName}'s endpoint, so it is dropped silently.`;
+}
+
 /** Thrown for Service cases the simulation does not model; trace() turns it into a TraceRequestError. */
 export class ServiceUnsupported extends Error {}
 
@@ -302,11 +316,13 @@ function dnatText(cluster: Cluster, b: Backend, target: ServiceTarget): string {
 
 /** `conntrack -L` style: original tuple, then the expected reply tuple. */
 function conntrackLine(protocol: Protocol, before: { src: string; dst: string }, after: { src: string; dst: string }): string {
-  const [s, sp] = before.src.split(':');
-  const [dd, dp] = before.dst.split(':');
-  const [rs, rsp] = after.dst.split(':');
-  const ports = (a?: string, b?: string): string => (a === undefined ? '' : ` sport=${a} dport=${b ?? ''}`);
-  return `${protocol} src=${s ?? ''} dst=${dd ?? ''}${ports(sp, dp)} [UNREPLIED] src=${rs ?? ''} dst=${s ?? ''}${ports(rsp, sp)}`;
+  // indexOf rather than split: this runs twice per Service trace on the hot path.
+  const s = ipOf(before.src);
+  const d = ipOf(before.dst);
+  const r = ipOf(after.dst);
+  if (protocol === 'icmp') return `icmp src=${s} dst=${d} [UNREPLIED] src=${r} dst=${s}`;
+  const sp = before.src.slice(s.length + 1);
+  return `${protocol} src=${s} dst=${d} sport=${sp} dport=${before.dst.slice(d.length + 1)} [UNREPLIED] src=${r} dst=${s} sport=${after.dst.slice(r.length + 1)} dport=${sp}`;
 }
 
 /** Bridged DNAT (k8s-networking.md 0.2): the endpoint is on the client's cni0, so the bridge switches the frame. */
@@ -332,6 +348,9 @@ function bridgedDnat(w: PathWriter, ctx: WalkContext, node: ClusterNode, client:
     w.hop('veth', vethId(node.name, client.namespace, client.name), node.name, `The frame crosses the veth pair back into ${client.name}'s network namespace.`, `${client.veth ?? ''}@if2: master cni0 hairpin on`);
     return;
   }
+  // NetworkPolicy sees the packet after DNAT (section 10): egress of the client, ingress of the endpoint.
+  policyBegin(w, ctx, client, { kind: 'pod', pod: ep });
+  if (!policyGate(w, 'egress', client)) return;
   enterPod(w, ctx.cluster, ep, 'switched');
 }
 
@@ -580,6 +599,8 @@ function socketLb(cluster: Cluster, client: ServiceClient, target: ServiceTarget
   const same = ns.kind === epNs.kind && netnsIP(ns) === netnsIP(epNs);
   if (same) w.hop('loopback', ns.kind === 'pod' ? `dev/pod/${ns.pod.namespace}/${ns.pod.name}/lo` : deviceId(node.name, 'lo'), node.name, 'The backend is the client itself: the packet goes through lo.');
   else walk(w, ctx, ns, epNs);
+  const blocked = policyDrop(w, ctx, svcName);
+  if (blocked) return finish(w, 'dropped', blocked, { pod: chosen.pod, ip: chosen.ip, port: chosen.port }, d.candidates, null, warnings);
   const port = protocol === 'icmp' ? null : chosen.port;
   const listenerAt = epNs.kind === 'pod' ? (port === null ? containerId(epNs.pod.namespace, epNs.pod.name, epNs.pod.containers[0]?.name ?? '') : listenerOf(epNs.pod, port, protocol)) : port === null ? nodeId(epNode.name) : (hostListener(cluster, epNode, port, protocol)?.at ?? null);
   const label = epNs.kind === 'pod' ? epNs.pod.name : epNode.name;
