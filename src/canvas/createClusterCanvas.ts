@@ -19,6 +19,8 @@ import { PALETTES } from './stylesheet';
 
 export interface CanvasView {
   cluster: Cluster;
+  /** element ids a trace names that the cluster does not hold (outside hosts), drawn at the edge */
+  extras: readonly string[];
   /** element ids the current trace passes through */
   path: readonly string[];
   /** the element id of the hop being shown */
@@ -79,6 +81,7 @@ export function createClusterCanvas(host: HTMLElement, callbacks: CanvasCallback
   const packets = createPacketLayer(host, cy);
   const overview = createOverview(host, cy);
   let cluster: Cluster | null = null;
+  let extras = '';
   let geometry: Geometry = createGeometry({ positions: new Map(), nodeBoxes: new Map(), nodeRow: new Map(), compactPods: new Set(), bounds: { x: 0, y: 0, w: 0, h: 0 } });
   let theme: Theme = 'light';
   let path = new Set<string>();
@@ -221,10 +224,12 @@ export function createClusterCanvas(host: HTMLElement, callbacks: CanvasCallback
         packets.setTheme(theme);
         overview.setTheme(theme);
       }
-      if (view.cluster !== cluster) {
+      if (view.cluster !== cluster || view.extras.join() !== extras) {
         const first = cluster === null;
+        const sameCluster = view.cluster === cluster;
         cluster = view.cluster;
-        const { elements, layout } = toElements(view.cluster);
+        extras = view.extras.join();
+        const { elements, layout } = toElements(view.cluster, view.extras);
         geometry = createGeometry(layout);
         overview.setLayout(layout);
         renderPending = true;
@@ -233,7 +238,7 @@ export function createClusterCanvas(host: HTMLElement, callbacks: CanvasCallback
         const large = elements.length > LARGE_DIAGRAM;
         (cy as unknown as { renderer(): { textureOnViewport: boolean } }).renderer().textureOnViewport = large;
         applyElements(elements);
-        if (first || !userMoved) fitAll();
+        if (first || (!userMoved && !sameCluster)) fitAll();
       }
       toggleClasses(pathWithEdges(view.path), view.current ? drawnId(view.current) : null, view.selection);
     },

@@ -47,6 +47,13 @@ export function createGeometry(layout: ClusterLayout): Geometry {
     if (id.startsWith('wire/')) return positions.get(UNDERLAY_ID) ?? null;
     const direct = positions.get(id);
     if (direct) return direct;
+    // undrawn NodePort markers fall back to the node's eth0, a node's lo to its routing point,
+    // undrawn load balancers to the Internet they face
+    const nodePort = /^nodeport\/([^/]+)\//.exec(id);
+    if (nodePort) return positions.get(`dev/${nodePort[1] ?? ''}/eth0`) ?? null;
+    const lo = /^dev\/([^/]+)\/lo$/.exec(id);
+    if (lo && lo[1] !== 'pod') return positions.get(kernelId(lo[1] ?? '')) ?? null;
+    if (id.startsWith('lb/') || id.startsWith('ext/')) return positions.get('internet') ?? null;
     const pod = podOf(id);
     if (pod) {
       // A pod's lo falls back to its eth0; anything of a summarised pod to the pod's tile.
@@ -105,6 +112,23 @@ export function createGeometry(layout: ClusterLayout): Geometry {
       const end = boxOf(to);
       if (!end) return [];
       const points: Point[] = [];
+      // Between the outside (Internet, load balancer, hosts) and a node's eth0, the packet rides
+      // the node network: along the underlay bar under the node, then up to eth0.
+      const outside = (id: string | null): boolean => id !== null && (id === 'internet' || id.startsWith('lb/') || id.startsWith('ext/'));
+      const eth0Node = (id: string): string | null => /^dev\/([^/]+)\/eth0$/.exec(id)?.[1] ?? null;
+      if (outside(from) && eth0Node(to)) {
+        const bar = barOfNode(eth0Node(to) as string);
+        if (bar) points.push({ x: bar.x - bar.w / 2, y: bar.y }, { x: end.x, y: bar.y });
+        points.push({ x: end.x, y: end.y });
+        return points;
+      }
+      if (from && eth0Node(from) && outside(to)) {
+        const bar = barOfNode(eth0Node(from) as string);
+        const here = boxOf(from);
+        if (bar && here) points.push({ x: here.x, y: bar.y }, { x: bar.x - bar.w / 2, y: bar.y });
+        points.push({ x: end.x, y: end.y });
+        return points;
+      }
       if (from?.startsWith('wire/')) {
         // leave the underlay straight under the receiving node's eth0
         const node = nodeOf(to);

@@ -8,7 +8,7 @@
  * so every size here is chosen so that the parents' boxes never overlap.
  */
 import type { Cluster, ClusterNode, Pod, Service } from '../sim';
-import { containerId, deviceId, podEth0Id, serviceId, vethId } from '../sim';
+import { INTERNET_ID, containerId, deviceId, loadBalancerId, nodePortId, podEth0Id, serviceId, vethId } from '../sim';
 
 export interface Box {
   x: number;
@@ -55,8 +55,11 @@ export interface ClusterLayout {
 
 /** The devices of a node's root namespace drawn in its bottom row, in packet order. */
 export function rootRowDevices(node: ClusterNode): string[] {
-  const tunnel = node.devices.find((d) => d.kind === 'vxlan' || d.kind === 'ipip' || d.kind === 'cilium');
-  return tunnel ? [tunnel.name, 'eth0'] : ['eth0'];
+  // kube-ipvs0 (IPVS mode) first, beside the routing point it feeds; then the CNI's devices
+  // (cilium_host, tunnels) in the order a packet meets them; eth0 last, above the underlay.
+  const ipvs = node.devices.filter((d) => d.kind === 'dummy').map((d) => d.name);
+  const cni = node.devices.filter((d) => d.kind === 'vxlan' || d.kind === 'ipip' || d.kind === 'cilium').map((d) => d.name);
+  return [...ipvs, ...cni, 'eth0'];
 }
 
 /**
@@ -114,9 +117,20 @@ function podAreaHeight(pods: readonly Pod[]): number {
 }
 
 /** Lays out one node's contents from its top-left corner; returns the node's outer box. */
+const NODEPORT_W = 78;
+/** Above this many NodePorts in a cluster they are not marked one by one on every node. */
+const MAX_MARKED_NODEPORTS = 6;
+
+/** The NodePorts marked on every node (none when there are too many to draw). */
+export function markedNodePorts(cluster: Cluster): number[] {
+  const ports = cluster.services.flatMap((s) => s.ports.map((p) => p.nodePort).filter((p): p is number => p !== null));
+  return ports.length <= MAX_MARKED_NODEPORTS ? ports : [];
+}
+
 function layoutNode(
   node: ClusterNode,
   pods: readonly Pod[],
+  nodePorts: readonly number[],
   originX: number,
   originY: number,
   areaHeight: number,
@@ -176,7 +190,8 @@ function layoutNode(
     podsW = pods.length > 0 ? x - SIZES.podGap - (originX + pad) : 0;
   }
   const rootNames = ['routing', ...rootRowDevices(node)];
-  const rootW = rootNames.length * SIZES.rootDevice.w + (rootNames.length - 1) * SIZES.rootGap;
+  const markers = nodePorts.map((p) => nodePortId(node.name, p));
+  const rootW = rootNames.length * SIZES.rootDevice.w + (rootNames.length - 1) * SIZES.rootGap + markers.length * (NODEPORT_W + SIZES.rootGap);
   const contentW = Math.max(podsW, rootW, 260);
   // The pod area is as tall as the row's tallest, so that bridges and eth0s line up across nodes.
   let y = top + areaHeight;
@@ -189,6 +204,12 @@ function layoutNode(
     const id = name === 'routing' ? kernelId(node.name) : deviceId(node.name, name);
     positions.set(id, { x: rx, y: y + SIZES.rootDevice.h / 2, ...SIZES.rootDevice });
     rx += SIZES.rootDevice.w + SIZES.rootGap;
+  }
+  // NodePorts: every node accepts every one, marked beside its eth0
+  rx -= SIZES.rootDevice.w / 2;
+  for (const id of markers) {
+    positions.set(id, { x: rx + NODEPORT_W / 2, y: y + SIZES.rootDevice.h / 2, w: NODEPORT_W, h: 26 });
+    rx += NODEPORT_W + SIZES.rootGap;
   }
   y += SIZES.rootDevice.h;
   return { x: originX, y: originY, w: contentW + pad * 2, h: y + pad - originY };
@@ -203,7 +224,10 @@ export function nodeColumns(count: number): number {
 export const underlayRowId = (row: number): string => (row === 0 ? UNDERLAY_ID : `${UNDERLAY_ID}/${row}`);
 export const UNDERLAY_SPINE_ID = `${UNDERLAY_ID}/spine`;
 
-export function layoutCluster(cluster: Cluster): ClusterLayout {
+/**
+ * @param extraIds - elements a trace names that the cluster does not hold (outside hosts `ext/<ip>`)
+ */
+export function layoutCluster(cluster: Cluster, extraIds: readonly string[] = []): ClusterLayout {
   const positions = new Map<string, Box>();
   const nodeBoxes = new Map<string, Box>();
   const nodeRow = new Map<string, number>();
@@ -217,6 +241,7 @@ export function layoutCluster(cluster: Cluster): ClusterLayout {
   // Workers first, control planes last: the traffic people follow lives on the workers.
   const ordered = [...cluster.nodes.filter((n) => n.role !== 'control-plane'), ...cluster.nodes.filter((n) => n.role === 'control-plane')];
   const cols = nodeColumns(ordered.length);
+  const nodePorts = markedNodePorts(cluster);
   const rows: ClusterNode[][] = [];
   for (let i = 0; i < ordered.length; i += cols) rows.push(ordered.slice(i, i + cols));
 
@@ -245,7 +270,7 @@ export function layoutCluster(cluster: Cluster): ClusterLayout {
     let x = 0;
     let bottom = y;
     for (const node of row) {
-      const box = layoutNode(node, podsByNode.get(node.name) ?? [], x, y, area, positions, compact);
+      const box = layoutNode(node, podsByNode.get(node.name) ?? [], nodePorts, x, y, area, positions, compact);
       nodeBoxes.set(node.name, box);
       nodeRow.set(node.name, r);
       x += box.w + SIZES.nodeGap;
@@ -279,7 +304,34 @@ export function layoutCluster(cluster: Cluster): ClusterLayout {
     }
     sy += SIZES.service.h + SIZES.serviceGap;
   }
-  return { positions, nodeBoxes, nodeRow, compactPods: compact, bounds: { x: -40, y: 0, w: width + 40, h: y } };
+  const left = layoutEdge(cluster, positions, extraIds);
+  return { positions, nodeBoxes, nodeRow, compactPods: compact, bounds: { x: left, y: 0, w: width - left, h: y } };
+}
+
+export const EDGE_SIZES = { internet: { w: 170, h: 70 }, lb: { w: 190, h: 44 }, ext: { w: 150, h: 40 }, column: 220 } as const;
+/** Above this many, load balancers are not drawn one by one (hops fall back to the Internet). */
+const MAX_DRAWN_LBS = 12;
+
+/**
+ * The cluster's edge, left of the nodes: the Internet, the external load balancers of
+ * LoadBalancer Services, and outside hosts a trace names (clients, servers). Returns the left edge.
+ */
+function layoutEdge(cluster: Cluster, positions: Map<string, Box>, extraIds: readonly string[]): number {
+  const x = -80 - EDGE_SIZES.column / 2;
+  positions.set(INTERNET_ID, { x, y: EDGE_SIZES.internet.h / 2, ...EDGE_SIZES.internet });
+  const lbs = cluster.services.filter((s) => s.type === 'LoadBalancer');
+  let y = EDGE_SIZES.internet.h + 40;
+  if (lbs.length <= MAX_DRAWN_LBS) {
+    for (const svc of lbs) {
+      positions.set(loadBalancerId(svc.namespace, svc.name), { x, y: y + EDGE_SIZES.lb.h / 2, ...EDGE_SIZES.lb });
+      y += EDGE_SIZES.lb.h + 20;
+    }
+  }
+  const ext = extraIds.filter((id) => id.startsWith('ext/'));
+  ext.forEach((id, i) => {
+    positions.set(id, { x: x - EDGE_SIZES.column, y: EDGE_SIZES.ext.h / 2 + i * (EDGE_SIZES.ext.h + 16), ...EDGE_SIZES.ext });
+  });
+  return (ext.length > 0 ? x - EDGE_SIZES.column : x) - EDGE_SIZES.column / 2 - 20;
 }
 
 /** `web · ClusterIP` over `10.96.0.10  53/UDP, 53/TCP`: what a Service's dashed box says. */

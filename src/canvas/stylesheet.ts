@@ -197,6 +197,13 @@ export function stylesheet(theme: Theme): StylesheetJson {
       style: box(p.service, p.serviceBorder, 12, { 'border-style': 'dashed', 'border-width': 2, 'corner-radius': 16 }),
     },
     {
+      selector: `node.${ElementKind.internet}`,
+      style: box(theme === 'dark' ? '#1e3a5f' : '#e0f2fe', p.podBorder, 15, { shape: 'ellipse', 'font-family': FONT, 'font-weight': 'bold' }),
+    },
+    { selector: `node.${ElementKind.loadBalancer}`, style: box(p.service, p.serviceBorder, 12, { shape: 'hexagon', 'font-family': FONT }) },
+    { selector: `node.${ElementKind.external}`, style: box(p.container, p.nodeBorder, 12, { 'font-family': FONT }) },
+    { selector: `node.${ElementKind.nodePort}`, style: box(p.service, p.serviceBorder, 11, { 'border-style': 'dashed' }) },
+    {
       selector: `edge.${ElementKind.link}`,
       style: { width: 2, 'line-color': p.link, 'curve-style': 'straight', events: 'no' },
     },

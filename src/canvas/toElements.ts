@@ -5,8 +5,11 @@
  */
 import type { ElementDefinition } from 'cytoscape';
 import type { Cluster } from '../sim';
-import { containerId, deviceId, nodeId, podEth0Id, podId, serviceId, vethId } from '../sim';
-import { UNDERLAY_ID, containerLabel, kernelId, layoutCluster, rootRowDevices, serviceLabel, underlayRowId } from './layout';
+import { INTERNET_ID, containerId, deviceId, loadBalancerId, nodeId, nodePortId, podEth0Id, podId, serviceId, vethId } from '../sim';
+import type { ProxyMode } from '../sim';
+
+const PROXY_LABEL: Record<ProxyMode, string> = { iptables: 'iptables', nftables: 'nftables', ipvs: 'IPVS', cilium: 'eBPF (Cilium)' };
+import { UNDERLAY_ID, containerLabel, kernelId, layoutCluster, markedNodePorts, rootRowDevices, serviceLabel, underlayRowId } from './layout';
 import type { ClusterLayout } from './layout';
 
 export const ElementKind = {
@@ -20,6 +23,10 @@ export const ElementKind = {
   rootDevice: 'root-device',
   underlay: 'underlay',
   service: 'service',
+  internet: 'internet',
+  loadBalancer: 'load-balancer',
+  external: 'external',
+  nodePort: 'nodeport',
   link: 'link',
 } as const;
 
@@ -33,8 +40,8 @@ export interface ElementsResult {
 }
 
 /** Builds every element of the diagram, with positions for the leaves. */
-export function toElements(cluster: Cluster): ElementsResult {
-  const layout = layoutCluster(cluster);
+export function toElements(cluster: Cluster, extraIds: readonly string[] = []): ElementsResult {
+  const layout = layoutCluster(cluster, extraIds);
   const { positions } = layout;
   const elements: ElementDefinition[] = [];
   const leaf = (id: string, parent: string | null, kind: string, label: string, extra: Record<string, unknown> = {}): void => {
@@ -74,9 +81,16 @@ export function toElements(cluster: Cluster): ElementsResult {
         tooltip: `cni0: the Linux bridge of ${node.name}; every pod's veth is a port on it. Gateway ${cni0.address ?? ''}`,
       });
     }
-    leaf(kernelId(node.name), nid, ElementKind.kernel, 'routing\niptables', {
-      tooltip: `${node.name}'s kernel: the routing table and netfilter (iptables) of the root namespace`,
+    const mode = PROXY_LABEL[cluster.settings.proxyMode];
+    leaf(kernelId(node.name), nid, ElementKind.kernel, `routing\n${mode}`, {
+      tooltip: `${node.name}'s kernel: the routing table, and kube-proxy's rules (${mode}) in the root namespace`,
     });
+    for (const port of markedNodePorts(cluster)) {
+      const svc = cluster.services.find((x) => x.ports.some((p) => p.nodePort === port));
+      leaf(nodePortId(node.name, port), nid, ElementKind.nodePort, `:${port}`, {
+        tooltip: `NodePort ${port} of Service ${svc ? `${svc.namespace}/${svc.name}` : ''}: open on every node's addresses`,
+      });
+    }
     for (const name of rootRowDevices(node)) {
       const dev = node.devices.find((d) => d.name === name);
       leaf(deviceId(node.name, name), nid, ElementKind.rootDevice, deviceLabel(name, dev?.address ?? null), {
@@ -84,13 +98,17 @@ export function toElements(cluster: Cluster): ElementsResult {
         tooltip: `${name} on ${node.name}${dev?.address ? ` · ${dev.address}` : ''}${dev ? ` · MTU ${dev.mtu}` : ''}`,
       });
     }
-    const tunnel = rootRowDevices(node).length > 1 ? rootRowDevices(node)[0] : undefined;
     if (cni0) link(deviceId(node.name, 'cni0'), kernelId(node.name), { bar: 'source' });
-    if (tunnel) {
-      link(kernelId(node.name), deviceId(node.name, tunnel));
-      link(deviceId(node.name, tunnel), deviceId(node.name, 'eth0'));
-    } else {
-      link(kernelId(node.name), deviceId(node.name, 'eth0'));
+    // routing -> the CNI's devices -> eth0; kube-ipvs0 hangs off the routing point it serves
+    let previous = kernelId(node.name);
+    for (const name of rootRowDevices(node)) {
+      const dev = node.devices.find((d) => d.name === name);
+      if (dev?.kind === 'dummy') {
+        link(kernelId(node.name), deviceId(node.name, name));
+        continue;
+      }
+      link(previous, deviceId(node.name, name));
+      previous = deviceId(node.name, name);
     }
     link(deviceId(node.name, 'eth0'), underlayRowId(layout.nodeRow.get(node.name) ?? 0), { bar: 'target' });
   }
@@ -152,6 +170,19 @@ export function toElements(cluster: Cluster): ElementsResult {
     }
   }
 
+  leaf(INTERNET_ID, null, ElementKind.internet, 'Internet', { tooltip: 'The world outside the cluster' });
+  for (const svc of cluster.services) {
+    if (svc.type !== 'LoadBalancer') continue;
+    const id = loadBalancerId(svc.namespace, svc.name);
+    leaf(id, null, ElementKind.loadBalancer, `load balancer\n${svc.name} ${svc.loadBalancerIP ?? ''}`, {
+      tooltip: `The external load balancer of Service ${svc.namespace}/${svc.name}, at ${svc.loadBalancerIP ?? 'an address not yet assigned'}; it forwards to the nodes`,
+    });
+    link(INTERNET_ID, id);
+  }
+  for (const id of extraIds) {
+    if (id.startsWith('ext/')) leaf(id, null, ElementKind.external, `host ${id.slice(4)}`, { tooltip: `A host outside the cluster, at ${id.slice(4)}` });
+    link(id, INTERNET_ID);
+  }
   for (const svc of cluster.services) {
     if (svc.type === 'ExternalName') continue;
     leaf(serviceId(svc.namespace, svc.name), null, ElementKind.service, serviceLabel(svc), {

@@ -12,7 +12,8 @@ import type { VizState } from '../store/createVizStore';
 
 function viewOf(s: VizState) {
   const current = s.step >= 0 ? (s.steps[s.step]?.at ?? null) : null;
-  return { cluster: s.cluster, path: s.step >= 0 ? pathIds(s.steps) : [], current, selection: s.selection, theme: s.theme };
+  const extras = [...new Set(s.steps.map((h) => h.at).filter((id) => id.startsWith('ext/')))];
+  return { cluster: s.cluster, extras, path: s.step >= 0 ? pathIds(s.steps) : [], current, selection: s.selection, theme: s.theme };
 }
 
 export function ClusterCanvas({ onCanvas }: { onCanvas(canvas: CanvasInstance | null): void }) {
@@ -33,6 +34,7 @@ export function ClusterCanvas({ onCanvas }: { onCanvas(canvas: CanvasInstance | 
         const next = viewOf(state);
         if (
           next.cluster !== last.cluster ||
+          next.extras.join() !== last.extras.join() ||
           next.current !== last.current ||
           next.selection !== last.selection ||
           next.theme !== last.theme ||

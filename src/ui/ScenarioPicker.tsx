@@ -1,6 +1,6 @@
 /** The four scenarios, one click each, and the networking switches the diagram and trace follow. */
 import { SCENARIOS } from '../sim';
-import type { CniConfig } from '../sim';
+import type { CniConfig, ProxyMode } from '../sim';
 import { useVizStore } from '../store/VizStoreProvider';
 import { exampleHash } from './hooks/useScenarioFromUrl';
 
@@ -57,6 +57,7 @@ function cniId(cni: CniConfig): string {
 
 export function CniSwitch() {
   const cni = useVizStore((s) => s.cluster.settings.cni);
+  const proxyMode = useVizStore((s) => s.cluster.settings.proxyMode);
   const setSettings = useVizStore((s) => s.setSettings);
   const canSwitch = useVizStore((s) => s.spec !== null);
   return (
@@ -69,7 +70,14 @@ export function CniSwitch() {
         disabled={!canSwitch}
         onChange={(e) => {
           const choice = CNI_CHOICES.find((c) => c.id === e.target.value);
-          if (choice) setSettings({ cni: choice.cni, policyEnforced: choice.cni.kind !== 'flannel' });
+          // kube-proxy replacement exists only with Cilium: another CNI brings kube-proxy back
+          if (choice) {
+            setSettings({
+              cni: choice.cni,
+              policyEnforced: choice.cni.kind !== 'flannel',
+              ...(choice.cni.kind !== 'cilium' && proxyMode === 'cilium' ? { proxyMode: 'iptables' as const } : {}),
+            });
+          }
         }}
       >
         {CNI_CHOICES.map((c) => (
@@ -99,5 +107,46 @@ export function ScenarioExplanation() {
         </em>
       ) : null}
     </div>
+  );
+}
+
+const PROXY_CHOICES: { id: ProxyMode; label: string }[] = [
+  { id: 'iptables', label: 'kube-proxy iptables' },
+  { id: 'nftables', label: 'kube-proxy nftables' },
+  { id: 'ipvs', label: 'kube-proxy IPVS' },
+  { id: 'cilium', label: 'Cilium eBPF (no kube-proxy)' },
+];
+
+export function ProxyModeSwitch() {
+  const mode = useVizStore((s) => s.cluster.settings.proxyMode);
+  const cni = useVizStore((s) => s.cluster.settings.cni);
+  const setSettings = useVizStore((s) => s.setSettings);
+  const canSwitch = useVizStore((s) => s.spec !== null);
+  return (
+    <label className="flex items-center gap-1 text-sm">
+      Services
+      <select
+        aria-label="Service proxy mode"
+        className={control}
+        value={mode}
+        disabled={!canSwitch}
+        onChange={(e) => {
+          const next = e.target.value as ProxyMode;
+          if (next === 'cilium') {
+            // Cilium's kube-proxy replacement comes with Cilium as the CNI
+            const base = cni.kind === 'cilium' ? cni : { kind: 'cilium' as const, routingMode: 'tunnel' as const, tunnelProtocol: 'vxlan' as const };
+            setSettings({ proxyMode: 'cilium', cni: { ...base, kubeProxyReplacement: true }, policyEnforced: true });
+          } else {
+            setSettings({ proxyMode: next, ...(cni.kind === 'cilium' ? { cni: { ...cni, kubeProxyReplacement: false } } : {}) });
+          }
+        }}
+      >
+        {PROXY_CHOICES.map((c) => (
+          <option key={c.id} value={c.id}>
+            {c.label}
+          </option>
+        ))}
+      </select>
+    </label>
   );
 }

@@ -2,8 +2,26 @@
  * The built-in scenarios: each a ready cluster and request with a short explanation in plain words.
  * Their ids are public and stable (posts link `#example=<id>&step=<n>`); never rename one.
  */
-import type { ClusterSpec } from '../model/build';
+import { buildCluster } from '../model/build';
+import type { ClusterSpec, ServiceSpec } from '../model/build';
 import { defaultClusterSpec } from './defaultCluster';
+
+/** The built-in cluster plus one more Service in front of the web pods. */
+function withWebService(service: Omit<ServiceSpec, 'selector'>): ClusterSpec {
+  return { ...defaultClusterSpec, services: [...(defaultClusterSpec.services ?? []), { ...service, selector: { app: 'web' } }] };
+}
+
+const NODEPORT_CLUSTER = withWebService({ name: 'web-nodeport', type: 'NodePort', externalTrafficPolicy: 'Cluster', ports: [{ name: 'http', port: 80, targetPort: 8080, nodePort: 30080 }] });
+const NODEPORT_LOCAL = withWebService({ name: 'web-local', type: 'NodePort', externalTrafficPolicy: 'Local', ports: [{ name: 'http', port: 80, targetPort: 8080, nodePort: 30081 }] });
+const LOADBALANCER = withWebService({ name: 'web-lb', type: 'LoadBalancer', ports: [{ name: 'http', port: 80, targetPort: 8080 }] });
+
+/** The web pods of the built-in cluster, by node: names are derived, so scenarios look them up. */
+const builtIn = buildCluster(defaultClusterSpec);
+const webPod = (node: string): string => {
+  const pod = builtIn.pods.find((p) => p.owner === 'Deployment/web' && p.node === node);
+  return pod ? `${pod.namespace}/${pod.name}` : '';
+};
+const webService = builtIn.services.find((s) => s.name === 'web');
 
 export interface ScenarioRequest {
   from: string;
@@ -52,6 +70,54 @@ export const SCENARIOS: readonly Scenario[] = [
       'node-a routes the other node’s pod range to flannel.1, which wraps the packet in a VXLAN header (UDP 8472, VNI 1) addressed from node IP to node IP. node-b unwraps it and delivers it through its bridge. The pod IPs never change: Kubernetes’ flat network has no NAT between pods.',
     spec: defaultClusterSpec,
     request: { from: 'pod/default/client', to: '10.244.2.2', port: 8080 },
+  },
+  {
+    id: 'pod-to-service',
+    title: 'Pod to Service by its ClusterIP',
+    group: 'Pod to Service',
+    explanation:
+      'The Service web has a stable virtual IP that no interface holds. On the client’s own node, kube-proxy’s iptables rules pick one of the three web pods at random (1/3 each) and rewrite the destination to it (DNAT); conntrack remembers, and rewrites the reply’s source back to the ClusterIP. The client pod’s address is kept.',
+    spec: defaultClusterSpec,
+    request: { from: 'pod/default/client', to: `${webService?.clusterIP ?? ''}:80` },
+    pick: [webPod('node-b')],
+  },
+  {
+    id: 'pod-to-service-dns',
+    title: 'Pod to Service by name (DNS first)',
+    group: 'Pod to Service',
+    explanation:
+      'The client asks for “web”. Its resolver appends the search domains and asks CoreDNS at 10.96.0.10 — itself a Service, so the query is DNATed to a CoreDNS pod. The answer is web’s ClusterIP, and the connection then goes through kube-proxy like any other.',
+    spec: defaultClusterSpec,
+    request: { from: 'pod/default/client', to: 'web', port: 80 },
+    pick: [webPod('node-b')],
+  },
+  {
+    id: 'nodeport-cluster',
+    title: 'NodePort, externalTrafficPolicy: Cluster',
+    group: 'Pod to Service',
+    explanation:
+      'A client outside the cluster connects to node-a’s address on NodePort 30080. Any web pod may answer, here one on node-b: node-a DNATs to it and also SNATs the source to its own flannel.1 address, so that the reply comes back through node-a. The pod never sees the client’s IP.',
+    spec: NODEPORT_CLUSTER,
+    request: { from: 'external/203.0.113.10', to: '192.168.10.11:30080' },
+    pick: [webPod('node-b')],
+  },
+  {
+    id: 'nodeport-local',
+    title: 'NodePort, externalTrafficPolicy: Local',
+    group: 'Pod to Service',
+    explanation:
+      'With externalTrafficPolicy Local, node-b sends the connection only to a web pod on node-b itself, without SNAT: the pod sees the real client address. A node without a local web pod would drop the packet silently.',
+    spec: NODEPORT_LOCAL,
+    request: { from: 'external/203.0.113.10', to: '192.168.10.12:30081' },
+  },
+  {
+    id: 'loadbalancer',
+    title: 'LoadBalancer Service from the Internet',
+    group: 'Pod to Service',
+    explanation:
+      'The cloud’s load balancer owns 198.51.100.1 and passes the packet, still addressed to that IP, to one of the nodes. kube-proxy on that node matches the load-balancer IP and DNATs it to a web pod, masquerading it as for a NodePort with policy Cluster.',
+    spec: LOADBALANCER,
+    request: { from: 'external/203.0.113.10', to: '198.51.100.1:80' },
   },
 ];
 
