@@ -441,3 +441,47 @@ spec:
     expect(t.dns!.hops.some((h) => h.kind === 'drop')).toBe(true);
   });
 });
+
+describe('proxying load balancers and reply continuity', () => {
+  const c = (): Cluster => {
+    const files = ['kubeadm.yaml', 'nodes.yaml', 'workloads.yaml', 'cni/flannel-vxlan.yaml', 'services/services.yaml', 'services/lb-proxy.yaml'];
+    return load(...files);
+  };
+  it('ipMode Proxy: an in-cluster client leaves the cluster (egress masquerade), the LB proxies to a NodePort, the reply retraces both', () => {
+    const t = run(c(), { from: 'pod/default/client', to: '198.51.100.20:80' }, { pick: ['node/node-b'] });
+    expect(t.verdict).toBe('delivered');
+    expect(t.warnings).toBeUndefined();
+    const kinds = t.hops.map((h) => h.nat?.type ?? '').filter(Boolean);
+    expect(kinds).toEqual(['MASQUERADE', 'SNAT', 'DNAT', 'MASQUERADE']);
+    expect(t.hops.find((h) => h.kind === 'load-balancer')!.at).toBe('lb/default/elb');
+    expect(t.reply!.hops.map((h) => h.nat?.type ?? '').filter(Boolean)).toEqual(['un-SNAT', 'un-DNAT', 'un-SNAT', 'un-SNAT']);
+    expect(t.reply!.hops.at(-1)!.packet).toMatchObject({ src: '198.51.100.20:80', dst: t.hops[0]!.packet.src });
+  });
+  it('an external client of a proxying LB gets its answer from the LB address', () => {
+    const t = run(c(), { from: 'external/203.0.113.7', to: '198.51.100.20:80' });
+    expect(t.reply!.hops.at(-1)!.packet).toMatchObject({ src: '198.51.100.20:80', dst: t.hops[0]!.packet.src });
+  });
+  it('every delivered Service reply ends where the request began, in every mode and CNI', () => {
+    const requests: TraceInput[] = [
+      { from: 'pod/default/client', to: 'svc/web' },
+      { from: 'node/node-a', to: 'svc/web' },
+      { from: 'pod/default/server-a', to: 'svc/web' },
+      { from: 'pod/monitoring/agent', to: 'svc/web' },
+      { from: 'external/203.0.113.7', to: 'nodeport/node-a/30080' },
+      { from: 'external/203.0.113.7', to: '198.51.100.11:80' },
+      { from: 'pod/default/client', to: 'nodeport/node-b/30080' },
+      { from: 'node/node-a', to: '127.0.0.1:30080' },
+    ];
+    for (const [cni, mode] of [['flannel-vxlan', 'iptables'], ['flannel-host-gw', 'nftables'], ['calico-vxlan', 'ipvs'], ['cilium-native', 'iptables'], ['../services/cilium-kpr', 'iptables']] as const) {
+      const k = cluster(cni, mode);
+      for (const r of requests) {
+        for (const pick of [['default/server-a'], ['default/server-b']]) {
+          const t = run(k, r, { pick });
+          if (t.reply?.verdict !== 'delivered') continue;
+          const first = t.hops[0]!.packet;
+          expect(t.reply.hops.at(-1)!.packet, `${cni} ${mode} ${r.from} -> ${r.to}`).toMatchObject({ src: first.dst, dst: first.src });
+        }
+      }
+    }
+  });
+});

@@ -16,6 +16,7 @@ import { networkPolicies } from '../model/policy';
 import { hostListener } from './hostPorts';
 import { decide, modeName } from './kubeProxy';
 import type { Backend, Entry, ProxyDecision } from './kubeProxy';
+import { defaultGateway, walkFromExternal, walkToExternal } from './egressPath';
 import { enterPod, hostRoute, leavePod, listenerOf, netnsIP, netnsNode, nodeToLocalPod, podNetns, policyBegin, policyGate, walk, walkFromNode } from './podPath';
 import type { Netns, SnatRecord, WalkContext } from './podPath';
 
@@ -114,7 +115,23 @@ interface Conn {
   earlier: SnatRecord | null;
   /** the cni0 bridge switched the request (bridged DNAT on the client's node) */
   bridged: boolean;
+  /** the request reached the deciding node from outside the cluster (an external client, or an in-cluster one through a load balancer) */
+  outside: boolean;
+  /** an in-cluster client's masquerade on its way out to a load balancer */
+  egress: SnatRecord | null;
+  /** a proxying load balancer: the client's connection and the LB's own */
+  proxied: LbProxy | null;
 }
+
+/** A proxying load balancer ends the client's connection (`client`) and opens its own (`upstream`). */
+interface LbProxy {
+  at: string;
+  client: { src: string; dst: string };
+  upstream: { src: string; dst: string };
+}
+
+/** What the way back needs to know about the way in. */
+type Way = Pick<Conn, 'earlier' | 'bridged' | 'outside' | 'egress' | 'proxied'>;
 
 /**
  * Traces a connection to a Service: request hops, verdict and reply. `client.ns` null means a
@@ -142,11 +159,24 @@ export function traceService(cluster: Cluster, client: ServiceClient, target: Se
   let srcLocal = false;
   const lb = target.entry === 'loadBalancer';
   const viaLb = lb && (client.ns === null || lbIpMode(svc) === 'Proxy');
+  let outside = false;
+  let egress: SnatRecord | null = null;
+  let proxied: LbProxy | null = null;
   if (client.ns === null || viaLb) {
-    if (client.ns !== null) throw new ServiceUnsupported(`in-cluster clients of a load balancer with ipMode Proxy are not simulated yet; use an external/<ip> client`);
-    const arrived = reachFromOutside(w, cluster, client, target, opts, warnings);
-    if (arrived === null) return finish(w, 'dropped', arrived === null ? `No node of ${svcName} passes the load balancer's health check: the load balancer has no target and drops the connection.` : '', null, [], null, warnings);
-    node = arrived;
+    if (client.ns !== null) {
+      // ipMode Proxy: kube-proxy leaves the LB address alone, so the packet really leaves the
+      // cluster (egress, masqueraded to the node's address) to reach the load balancer.
+      walkToExternal(w, ctx, client.ns, target.dstIP);
+      const blocked = policyDrop(w, ctx, svcName);
+      if (blocked) return finish(w, 'dropped', blocked, null, [], null, warnings);
+      egress = ctx.snat;
+      ctx.snat = null;
+    }
+    outside = true;
+    const arrived = reachFromOutside(w, cluster, client, target, opts, warnings, client.ns !== null);
+    if (arrived === null) return finish(w, 'dropped', `No node of ${svcName} passes the load balancer's health check: the load balancer has no target and drops the connection.`, null, [], null, warnings);
+    node = arrived.node;
+    proxied = arrived.proxied;
   } else if (target.entry === 'nodePort' && target.node && netnsNode(cluster, client.ns).name !== target.node.name) {
     // To another node's address: the packet crosses the node network first (flannel masquerades a
     // pod's packet to a node address outside the cluster CIDR).
@@ -210,7 +240,7 @@ export function traceService(cluster: Cluster, client: ServiceClient, target: Se
   }
   if (d.outcome === 'reject') {
     w.hop('reject', nodeId(node.name), node.name, `${node.name} answers with ICMP port unreachable (${protocol === 'tcp' ? 'the client sees connection refused' : 'ECONNREFUSED on a connected socket'}).`);
-    const reply = icmpBack(cluster, w.packet, client, node, earlier, protocol);
+    const reply = icmpBack(cluster, w.packet, client, node, { earlier, bridged: false, outside, egress, proxied }, protocol);
     return finish(w, 'refused', `${svcName} has no ready endpoints: ${modeName(cluster)} rejects the connection.`, null, [], reply, warnings);
   }
 
@@ -221,7 +251,7 @@ export function traceService(cluster: Cluster, client: ServiceClient, target: Se
   const dnat = { src: w.packet.src, dst: w.packet.dst };
   w.hop(mode === 'ipvs' ? 'ipvs' : 'netfilter', nodeId(node.name), node.name, dnatText(cluster, chosen, target), d.dnatRule, { type: 'DNAT', before, after: dnat });
   w.hop('conntrack', nodeId(node.name), node.name, `conntrack on ${node.name} records the connection with its translation; later packets follow it without the rules, and the reply is translated back here.`, conntrackLine(protocol, before, dnat));
-  const conn: Conn = { node, dialed: before, dnat, snat: null, earlier, bridged: false };
+  const conn: Conn = { node, dialed: before, dnat, snat: null, earlier, bridged: false, outside, egress, proxied };
 
   // 5. On to the endpoint.
   const epPod = chosen.endpoint.pod ? (lk.podByKey.get(chosen.endpoint.pod) ?? null) : null;
@@ -229,13 +259,13 @@ export function traceService(cluster: Cluster, client: ServiceClient, target: Se
   if (d.masquerade) ctx.kubeMasq = { rule: masqRule(cluster), text: `POSTROUTING: ${mode === 'cilium' ? "Cilium's eBPF SNATs" : `${modeName(cluster)} masquerades`} the marked packet (${d.masqueradeWhy}): its source becomes the address of the device it leaves through, with a random port.` };
   const epNode = netnsNode(cluster, epNs);
   const flannel = cluster.settings.cni.kind === 'flannel';
-  if (flannel && clientPod && epNs.kind === 'pod' && epNode.name === node.name && ctx.bridged && earlier === null) {
+  if (flannel && clientPod && epNs.kind === 'pod' && epNode.name === node.name && ctx.bridged && earlier === null && !outside) {
     conn.bridged = true;
     bridgedDnat(w, ctx, node, clientPod, epNs.pod, d);
   } else if (epNs.kind === 'host' && epNode.name === node.name) {
     w.hop('route', nodeId(node.name), node.name, `${chosen.ip} is ${node.name}'s own address: the packet is delivered locally (INPUT).`, `local ${chosen.ip} dev eth0 table local proto kernel scope host src ${chosen.ip}`);
   } else {
-    walkFromNode(w, ctx, node, epNs, origin, earlier === null ? clientPod : null);
+    walkFromNode(w, ctx, node, epNs, origin, earlier === null && !outside ? clientPod : null);
   }
   ctx.kubeMasq = null;
   ctx.bridged = false;
@@ -359,7 +389,7 @@ function bridgedDnat(w: PathWriter, ctx: WalkContext, node: ClusterNode, client:
  * the Service's load balancer. Returns the node the packet arrives at, or null when the load
  * balancer has no healthy target.
  */
-function reachFromOutside(w: PathWriter, cluster: Cluster, client: ServiceClient, target: ServiceTarget, opts: ServiceTraceOptions, warnings: string[]): ClusterNode | null {
+function reachFromOutside(w: PathWriter, cluster: Cluster, client: ServiceClient, target: ServiceTarget, opts: ServiceTraceOptions, warnings: string[], crossed: boolean): { node: ClusterNode; proxied: LbProxy | null } | null {
   const svc = target.svc;
   if (target.entry === 'clusterIP') {
     w.hop('wire', INTERNET_ID, null, `${target.dstIP} is a ClusterIP: a virtual address that exists only in the cluster's nodes' rules. No router outside the cluster has a route to the service CIDR ${cluster.settings.serviceSubnet}.`);
@@ -371,10 +401,10 @@ function reachFromOutside(w: PathWriter, cluster: Cluster, client: ServiceClient
     w.hop('wire', INTERNET_ID, null, `The packet crosses the network from ${client.ip} to ${node.name}'s address ${node.internalIP}.`);
     w.update({ eth: { src: macFor(`router/${node.name}`), dst: deviceOf(node, 'eth0')?.mac ?? '' } });
     w.hop('route', deviceId(node.name, 'eth0'), node.name, `${node.name} receives the packet on eth0: ${node.internalIP} is its own address, and port ${target.dstPort ?? ''} is a NodePort.`, `local ${node.internalIP} dev eth0 table local proto kernel scope host src ${node.internalIP}`);
-    return node;
+    return { node, proxied: null };
   }
   const port = target.port;
-  w.hop('wire', INTERNET_ID, null, `The packet crosses the Internet from ${client.ip} to the load balancer's address ${target.dstIP}.`);
+  if (!crossed) w.hop('wire', INTERNET_ID, null, `The packet crosses the Internet from ${client.ip} to the load balancer's address ${target.dstIP}.`);
   const lbId = loadBalancerId(svc.namespace, svc.name);
   const { nodes, check } = port ? lbTargets(cluster, svc, port) : { nodes: cluster.nodes.filter((n) => n.ready), check: '' };
   if (nodes.length === 0) {
@@ -393,11 +423,13 @@ function reachFromOutside(w: PathWriter, cluster: Cluster, client: ServiceClient
   // ipMode Proxy: kube-proxy has no rule for the LB address, so the LB must proxy to a NodePort.
   const proxy = lbIpMode(svc) === 'Proxy';
   const targets = nodes.map((n) => n.name).join(', ');
+  let proxied: LbProxy | null = null;
   if (proxy && port?.nodePort) {
     // A proxying LB ends the client's connection and opens its own to nodeIP:nodePort.
     const before = { src: w.packet.src, dst: w.packet.dst };
     w.update({ src: `${target.dstIP}:${opts.ephemeralPort()}`, dst: `${node.internalIP}:${port.nodePort}` });
-    w.hop('load-balancer', lbId, null, `The load balancer (a NodePort-targeting proxy, annotation ${LB_MODE_ANNOTATION}: nodeport-proxy) ends the client's connection and opens one from its own address to ${node.name}:${port.nodePort}; the client's address reaches the pod only in PROXY protocol or X-Forwarded-For. Healthy targets: ${targets} (${check}).`, `target group: ${targets} port ${port.nodePort}`, { type: 'SNAT', before, after: { src: w.packet.src, dst: w.packet.dst } });
+    proxied = { at: lbId, client: before, upstream: { src: w.packet.src, dst: w.packet.dst } };
+    w.hop('load-balancer', lbId, null, `The load balancer (a NodePort-targeting proxy: annotation ${LB_MODE_ANNOTATION}: nodeport-proxy, or ipMode Proxy) ends the client's connection and opens one from its own address to ${node.name}:${port.nodePort}; the client's address reaches the pod only in PROXY protocol or X-Forwarded-For. Healthy targets: ${targets} (${check}).`, `target group: ${targets} port ${port.nodePort}`, { type: 'SNAT', before, after: { src: w.packet.src, dst: w.packet.dst } });
     target.entry = 'nodePort';
     target.node = node;
     target.dstIP = node.internalIP;
@@ -407,7 +439,7 @@ function reachFromOutside(w: PathWriter, cluster: Cluster, client: ServiceClient
   }
   w.update({ eth: { src: macFor(`lb/${svc.namespace}/${svc.name}`), dst: deviceOf(node, 'eth0')?.mac ?? '' } });
   w.hop('route', deviceId(node.name, 'eth0'), node.name, `${node.name} receives the packet on eth0${proxy ? '' : `; kube-proxy ${cluster.settings.proxyMode === 'ipvs' ? 'holds the LB address on kube-ipvs0' : 'has a rule for the LB address'}`}.`, `${node.name} eth0 ${node.internalIP}`);
-  return node;
+  return { node, proxied };
 }
 
 /** A packet lost before reaching the cluster; trace() turns it into a dropped trace. */
@@ -443,19 +475,19 @@ function undefinedPort(cluster: Cluster, w: PathWriter, ctx: WalkContext, client
     return finish(w, 'dropped', `${modeName(cluster)} has no frontend for ${addr(target.dstIP, target.dstPort)}: dropped.`, null, [], null, warnings);
   }
   w.hop('reject', nodeId(node.name), node.name, `${what} ${modeName(cluster)} rejects it with ICMP port unreachable: the client is refused at once.`, rule);
-  return finish(w, 'refused', `${modeName(cluster)} rejects traffic to a ClusterIP on a port (or protocol) the Service does not define.`, null, [], icmpBack(cluster, w.packet, client, node, null, protocol), warnings);
+  return finish(w, 'refused', `${modeName(cluster)} rejects traffic to a ClusterIP on a port (or protocol) the Service does not define.`, null, [], icmpBack(cluster, w.packet, client, node, { earlier: null, bridged: false, outside: false, egress: null, proxied: null }, protocol), warnings);
   void ctx;
 }
 
 /** ICMP port unreachable (or a RST) from the deciding node back to the client. */
-function icmpBack(cluster: Cluster, request: Packet, client: ServiceClient, node: ClusterNode, earlier: SnatRecord | null, protocol: Protocol): { verdict: Verdict; hops: Hop[] } {
+function icmpBack(cluster: Cluster, request: Packet, client: ServiceClient, node: ClusterNode, way: Way, protocol: Protocol): { verdict: Verdict; hops: Hop[] } {
   const src = ipOf(request.dst);
   const packet: Packet = protocol === 'tcp' ? { src: request.dst, dst: request.src, protocol: 'tcp', ttl: DEFAULT_TTL } : { src, dst: ipOf(request.src), protocol: 'icmp', ttl: DEFAULT_TTL };
   const w = new PathWriter(packet);
   const what = protocol === 'tcp' ? 'ICMP port unreachable (the client\'s kernel turns it into connection refused)' : 'ICMP port unreachable';
   w.hop('socket', nodeId(node.name), node.name, `${node.name}'s kernel sends ${what} back to ${packet.dst}, quoting the rejected packet.`);
   const ctx: WalkContext = { cluster, ephemeralPort: () => 0, snat: null };
-  backToClient(w, ctx, client, node, earlier, false);
+  backToClient(w, ctx, client, node, way);
   w.hop('deliver', client.at, client.node, "The client's socket gets the error: connection refused, at once.");
   return { verdict: 'refused', hops: w.hops };
 }
@@ -472,12 +504,24 @@ function localReject(cluster: Cluster, request: Packet, client: ServiceClient, p
  * From the deciding node (after conntrack restored the addresses) to the client: into a local pod,
  * up to a local process, across to the client's node for an earlier SNAT, or out to the Internet.
  */
-function backToClient(w: PathWriter, ctx: WalkContext, client: ServiceClient, node: ClusterNode, earlier: SnatRecord | null, bridged: boolean): void {
+function backToClient(w: PathWriter, ctx: WalkContext, client: ServiceClient, node: ClusterNode, way: Way): void {
   const cluster = ctx.cluster;
-  if (client.ns === null) {
+  const { earlier, bridged } = way;
+  if (client.ns === null || way.outside) {
     w.routed();
-    w.hop('route', deviceId(node.name, 'eth0'), node.name, `${node.name} routes the reply to ${ipOf(w.packet.dst)} out of eth0 (default route).`, 'default via 192.168.10.1 dev eth0 proto static');
-    w.hop('wire', INTERNET_ID, null, `The reply crosses the network back to ${ipOf(w.packet.dst)}.`);
+    w.hop('route', deviceId(node.name, 'eth0'), node.name, `${node.name} routes the reply to ${ipOf(w.packet.dst)} out of eth0 (default route).`, `default via ${defaultGateway(node)} dev eth0 proto static`);
+    const p = way.proxied;
+    if (p !== null) {
+      w.hop('wire', INTERNET_ID, null, `The reply crosses the network back to the load balancer.`);
+      const before = { src: w.packet.src, dst: w.packet.dst };
+      w.update({ src: p.client.dst, dst: p.client.src });
+      w.hop('load-balancer', p.at, null, `The load balancer answers the client on the client's own connection, from ${p.client.dst}.`, `connection ${p.upstream.src} -> ${p.upstream.dst} serves ${p.client.src} -> ${p.client.dst}`, { type: 'un-SNAT', before, after: { src: w.packet.src, dst: w.packet.dst } });
+    }
+    if (client.ns === null) {
+      w.hop('wire', INTERNET_ID, null, `The reply crosses the network back to ${ipOf(w.packet.dst)}.`);
+      return;
+    }
+    walkFromExternal(w, ctx, client.ns, way.egress);
     return;
   }
   if (earlier !== null) {
@@ -536,10 +580,8 @@ function replyPath(cluster: Cluster, request: Packet, client: ServiceClient, ser
     const pod = client.ns.pod;
     w.hop('bridge', deviceId(node.name, 'cni0'), node.name, `cni0 sends the reply back out of ${pod.veth ?? ''} (hairpin).`, `bridge link set dev ${pod.veth ?? ''} hairpin on`);
     w.hop('veth', vethId(node.name, pod.namespace, pod.name), node.name, `The frame crosses the veth pair into ${pod.name}.`, `${pod.veth ?? ''}@if2: master cni0 hairpin on`);
-  } else if (isLb(client, conn)) {
-    backToClient(w, ctx, client, node, conn.earlier, false);
   } else {
-    backToClient(w, ctx, client, node, conn.earlier, conn.bridged);
+    backToClient(w, ctx, client, node, conn);
   }
   w.hop(
     'deliver',
@@ -548,11 +590,6 @@ function replyPath(cluster: Cluster, request: Packet, client: ServiceClient, ser
     refused ? `The client's socket gets ${what}: connection refused.` : `The client's socket receives ${what} from ${w.packet.src}: the ${protocol === 'tcp' ? 'connection is established' : 'exchange is complete'}.`,
   );
   return { verdict: refused ? 'refused' : 'delivered', hops: w.hops };
-}
-
-function isLb(client: ServiceClient, conn: Conn): boolean {
-  void conn;
-  return client.ns === null;
 }
 
 /** Cilium's socket-level load balancing: the translation happens at connect(), never on the wire (section 4.6). */
