@@ -94,13 +94,18 @@ function drawSprite(ctx: CanvasRenderingContext2D, s: PacketSprite, x: number, y
   ctx.save();
   // the packet itself
   ctx.beginPath();
-  ctx.arc(x, y, 9, 0, Math.PI * 2);
+  ctx.arc(x, y, s.label.length === 0 ? 6 : 9, 0, Math.PI * 2);
   ctx.fillStyle = color;
   ctx.fill();
   ctx.lineWidth = 2;
   ctx.strokeStyle = theme === 'dark' ? '#0f172a' : '#ffffff';
   ctx.stroke();
-  // its headers, in a label box that wraps an outer header when the packet is encapsulated
+  // its headers, in a label box that wraps an outer header when the packet is encapsulated (a
+  // burst of many packets draws them as dots, without labels)
+  if (s.label.length === 0) {
+    ctx.restore();
+    return;
+  }
   ctx.font = '600 13px ui-monospace, SFMono-Regular, Menlo, Consolas, monospace';
   const lines = s.label;
   const lineH = 17;

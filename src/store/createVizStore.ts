@@ -5,8 +5,8 @@
  */
 import { createStore } from 'zustand/vanilla';
 import type { StoreApi } from 'zustand/vanilla';
-import { ClusterBuildError, TraceRequestError, buildCluster, defaultClusterSpec, flattenHops, lookup, trace } from '../sim';
-import type { Cluster, ClusterSettings, ClusterSpec, Hop, Scenario, Trace, TraceInput } from '../sim';
+import { ClusterBuildError, ClusterOpError, TraceRequestError, applyOp, buildCluster, defaultClusterSpec, endpointDistribution, flattenHops, lookup, trace, traceBurst } from '../sim';
+import type { Cluster, ClusterOp, ClusterSettings, ClusterSpec, Distribution, Hop, Scenario, Trace, TraceInput } from '../sim';
 
 export type Theme = 'light' | 'dark';
 
@@ -45,6 +45,25 @@ export interface VizState {
   theme: Theme;
   /** a message for the user that is not an error of theirs to fix now (a bad link, a fallback) */
   notice: string | null;
+  /** many requests at once, to show how a Service spreads them (null when none is shown) */
+  burst: { request: PacketRequest; traces: Trace[]; distribution: Distribution } | null;
+  /**
+   * Pod operations made on `base` that gave `result` (links replay them). Only current while
+   * `result` is the cluster on screen: any other way of changing the cluster leaves it behind.
+   */
+  opsLog: { base: Cluster; result: Cluster; ops: readonly ClusterOp[] } | null;
+}
+
+/** A scenario as a link or a host page gives it: a built cluster, the operations that made it, a request. */
+export interface SharedScenario {
+  base: Cluster;
+  cluster: Cluster;
+  spec: ClusterSpec | null;
+  ops: readonly ClusterOp[];
+  request: PacketRequest | null;
+  seed: number;
+  step: number | null;
+  selection: string | null;
 }
 
 export interface VizActions {
@@ -69,6 +88,13 @@ export interface VizActions {
   select(id: string | null): void;
   setTheme(theme: Theme): void;
   setNotice(notice: string | null): void;
+  /** traces `n` requests (different source ports) and the exact spread they should follow */
+  sendBurst(request: PacketRequest, n: number): boolean;
+  clearBurst(): void;
+  /** shows a shared scenario (a link, a JSON file, a host page's command) */
+  loadShared(shared: SharedScenario): void;
+  /** applies pod operations to the cluster on screen and keeps them for links; false (and a notice) when one cannot apply */
+  applyClusterOps(ops: readonly ClusterOp[]): boolean;
 }
 
 export type VizStore = StoreApi<VizState & VizActions>;
@@ -156,6 +182,8 @@ export function createVizStore(options: VizStoreOptions = {}): VizStore {
     selection: null,
     theme: options.theme ?? 'light',
     notice: options.notice ?? null,
+    burst: null,
+    opsLog: null,
 
     sendPacket(request, options = {}) {
       const input: TraceInput = { from: request.from, to: request.to };
@@ -256,6 +284,52 @@ export function createVizStore(options: VizStoreOptions = {}): VizStore {
     },
     setNotice(notice) {
       set({ notice });
+    },
+    sendBurst(request, n) {
+      const input: TraceInput = { from: request.from, to: request.to };
+      if (request.port !== undefined) input.port = request.port;
+      if (request.protocol !== undefined) input.protocol = request.protocol;
+      try {
+        const options = { seed: get().seed };
+        const traces = traceBurst(get().cluster, input, n, options);
+        const distribution = endpointDistribution(get().cluster, input, options);
+        set({ burst: { request, traces, distribution }, requestError: null });
+        return true;
+      } catch (error) {
+        set({ requestError: error instanceof TraceRequestError ? error.message : `The requests could not be traced: ${String(error)}` });
+        return false;
+      }
+    },
+    clearBurst() {
+      set({ burst: null });
+    },
+    loadShared(shared) {
+      set({
+        cluster: shared.cluster,
+        spec: shared.spec,
+        scenario: null,
+        seed: shared.seed,
+        selection: shared.selection,
+        notice: null,
+        pick: null,
+        opsLog: shared.ops.length > 0 ? { base: shared.base, result: shared.cluster, ops: [...shared.ops] } : null,
+      });
+      if (!shared.request || !get().sendPacket(shared.request, shared.step === null ? {} : { startStep: shared.step })) get().clearTrace();
+    },
+    applyClusterOps(ops) {
+      const s = get();
+      const log = s.opsLog && s.opsLog.result === s.cluster ? s.opsLog : { base: s.cluster, result: s.cluster, ops: [] };
+      let cluster = s.cluster;
+      try {
+        for (const op of ops) cluster = applyOp(cluster, op);
+      } catch (error) {
+        set({ notice: error instanceof ClusterOpError ? error.message : `The change could not be made: ${String(error)}` });
+        return false;
+      }
+      const request = s.request ? podRequest(s.cluster, s.request) : null;
+      set({ cluster, opsLog: { base: log.base, result: cluster, ops: [...log.ops, ...ops] } });
+      if (request && !get().sendPacket(request)) get().clearTrace();
+      return true;
     },
   }));
 }

@@ -7,11 +7,13 @@ import type { Player } from '../animation/player';
 import { stepPhase } from '../sim';
 import { useVizStore } from '../store/VizStoreProvider';
 import { selectStep, selectSteps, selectTrace } from '../store/selectors';
+import { BurstResults } from './BurstResults';
 
 export function HopList({ player }: { player: () => Player | null }) {
   const steps = useVizStore(selectSteps);
   const trace = useVizStore(selectTrace);
   const step = useVizStore(selectStep);
+  const burst = useVizStore((s) => s.burst !== null);
   const currentRow = useRef<HTMLTableRowElement>(null);
 
   useEffect(
@@ -21,6 +23,7 @@ export function HopList({ player }: { player: () => Player | null }) {
     [step],
   );
 
+  if (burst) return <BurstResults />;
   if (!trace) {
     return (
       <p className="p-3 text-sm text-slate-600 dark:text-slate-300">

@@ -3,9 +3,10 @@
  * Services that select it; a Service's type, IPs, ports and endpoints with readiness; a node's
  * addresses, podCIDR and devices. Everything here is text (never HTML) from the model.
  */
-import { useMemo } from 'react';
-import { describe, routingTable } from '../sim';
-import type { Cluster } from '../sim';
+import { useMemo, useState } from 'react';
+import { describe, kubeProxyRules, routingTable } from '../sim';
+import type { Cluster, Pod, Service } from '../sim';
+import { defaultPacketRequest } from '../store/selectors';
 import type { Described } from '../sim';
 import { useVizStore } from '../store/VizStoreProvider';
 import { selectCluster, selectSelection } from '../store/selectors';
@@ -42,6 +43,50 @@ function Labels({ labels }: { labels: Readonly<Record<string, string>> }) {
   );
 }
 
+const action = 'rounded border border-slate-300 px-2 py-0.5 text-xs hover:bg-slate-100 dark:border-slate-600 dark:hover:bg-slate-700';
+
+/** Pods come and go: the operations a user can make on what is selected. */
+function PodActions({ pod }: { pod: Pod }) {
+  const applyClusterOps = useVizStore((s) => s.applyClusterOps);
+  const cluster = useVizStore(selectCluster);
+  const key = `${pod.namespace}/${pod.name}`;
+  const deployment = pod.owner?.startsWith('Deployment/') ? pod.owner.slice('Deployment/'.length) : null;
+  const replicas = deployment ? cluster.pods.filter((p) => p.namespace === pod.namespace && p.owner === pod.owner).length : 0;
+  return (
+    <div className="mt-2 flex flex-wrap gap-1" role="group" aria-label="Change this pod">
+      <button type="button" className={action} onClick={() => applyClusterOps([{ op: 'deletePod', pod: key }])}>
+        Delete pod
+      </button>
+      <button type="button" className={action} onClick={() => applyClusterOps([{ op: 'setPodReady', pod: key, ready: !pod.ready }])}>
+        {pod.ready ? 'Mark not ready' : 'Mark ready'}
+      </button>
+      {deployment ? (
+        <>
+          <button type="button" className={action} disabled={replicas === 0} onClick={() => applyClusterOps([{ op: 'scaleDeployment', deployment: `${pod.namespace}/${deployment}`, replicas: replicas - 1 }])}>
+            Scale {deployment} to {replicas - 1}
+          </button>
+          <button type="button" className={action} onClick={() => applyClusterOps([{ op: 'scaleDeployment', deployment: `${pod.namespace}/${deployment}`, replicas: replicas + 1 }])}>
+            Scale {deployment} to {replicas + 1}
+          </button>
+        </>
+      ) : null}
+    </div>
+  );
+}
+
+/** Load balancing made visible: many requests to this Service at once. */
+function BurstButton({ service }: { service: Service }) {
+  const sendBurst = useVizStore((s) => s.sendBurst);
+  const cluster = useVizStore(selectCluster);
+  const from = useVizStore((s) => s.request?.from ?? null) ?? defaultPacketRequest(cluster)?.from ?? null;
+  if (!from || service.clusterIP === null) return null;
+  return (
+    <button type="button" className={`${action} mt-2`} onClick={() => sendBurst({ from, to: `svc/${service.namespace}/${service.name}` }, 100)}>
+      Send 100 requests from {from}
+    </button>
+  );
+}
+
 function Body({ d, cluster }: { d: Described; cluster: Cluster }) {
   switch (d.kind) {
     case 'pod':
@@ -70,6 +115,7 @@ function Body({ d, cluster }: { d: Described; cluster: Cluster }) {
           <Field name="labels">
             <Labels labels={d.pod.labels} />
           </Field>
+          <PodActions pod={d.pod} />
           <Field name="selected by">
             {d.services.length === 0 ? (
               <span className="text-slate-500">no Service</span>
@@ -137,6 +183,8 @@ function Body({ d, cluster }: { d: Described; cluster: Cluster }) {
               'none'
             )}
           </Field>
+          <BurstButton service={d.service} />
+          <KubeProxyRulesView service={d.service} cluster={cluster} />
         </dl>
       );
     case 'node':
@@ -155,6 +203,7 @@ function Body({ d, cluster }: { d: Described; cluster: Cluster }) {
             </ul>
           </Field>
           <Field name="pods">{d.pods.length}</Field>
+          <NodeActions node={d.node.name} ready={d.node.ready} />
           <div>
             <p className="mt-2 text-slate-500 dark:text-slate-400">
               <span className="font-mono">ip route</span> on {d.node.name}
@@ -198,6 +247,40 @@ function Body({ d, cluster }: { d: Described; cluster: Cluster }) {
         </dl>
       );
   }
+}
+
+function NodeActions({ node, ready }: { node: string; ready: boolean }) {
+  const applyClusterOps = useVizStore((s) => s.applyClusterOps);
+  if (!ready) return <p className="text-red-700 dark:text-red-400">This node is down: its pods were rescheduled.</p>;
+  return (
+    <button type="button" className={`${action} mt-1`} onClick={() => applyClusterOps([{ op: 'nodeDown', node }])}>
+      Take {node} down
+    </button>
+  );
+}
+
+/** kube-proxy's rules for one Service on one node, as the proxy mode's own tool prints them. */
+function KubeProxyRulesView({ service, cluster }: { service: Service; cluster: Cluster }) {
+  const [nodeName, setNodeName] = useState(cluster.nodes.find((n) => n.role === 'worker')?.name ?? cluster.nodes[0]?.name ?? '');
+  const node = cluster.nodes.find((n) => n.name === nodeName);
+  const tool = { iptables: 'iptables -t nat -S', nftables: 'nft list table ip kube-proxy', ipvs: 'ipvsadm -Ln', cilium: 'cilium-dbg service list' }[cluster.settings.proxyMode];
+  return (
+    <div className="mt-3">
+      <label className="flex items-center gap-2 text-slate-500 dark:text-slate-400">
+        <span className="font-mono">{tool}</span> on
+        <select aria-label="Node for the kube-proxy rules" className="rounded border border-slate-300 bg-white px-1 dark:border-slate-600 dark:bg-slate-800" value={nodeName} onChange={(e) => setNodeName(e.target.value)}>
+          {cluster.nodes.map((n) => (
+            <option key={n.name} value={n.name}>
+              {n.name}
+            </option>
+          ))}
+        </select>
+      </label>
+      <pre className="mt-1 overflow-x-auto rounded bg-slate-100 p-2 font-mono dark:bg-slate-800" data-testid="inspector.kube-proxy-rules">
+        {node ? kubeProxyRules(cluster, node, service).join('\n') : ''}
+      </pre>
+    </div>
+  );
 }
 
 export function SelectionInspector() {

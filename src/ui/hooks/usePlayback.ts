@@ -6,9 +6,9 @@
 import { useLayoutEffect, useRef } from 'react';
 import { createPlayer } from '../../animation/player';
 import type { Player } from '../../animation/player';
-import { browserClock } from '../../animation/ticker';
+import { browserClock, createTicker } from '../../animation/ticker';
 import { frameAt, routesFor } from '../../animation/sprites';
-import type { Point } from '../../animation/sprites';
+import type { PacketFrame, Point } from '../../animation/sprites';
 import type { ClusterCanvas } from '../../canvas/createClusterCanvas';
 import type { VizStore } from '../../store/createVizStore';
 import { stepPhase } from '../../sim';
@@ -58,8 +58,13 @@ export function usePlayback(store: VizStore, getCanvas: () => ClusterCanvas | nu
         browserClock(),
       );
       player.setSpeed(store.getState().speed);
+      const burst = createBurstAnimation(store, getCanvasRef);
       const unsubscribe = store.subscribe((s, prev) => {
         if (s.speed !== prev.speed) player.setSpeed(s.speed);
+        if (s.burst !== prev.burst) {
+          if (s.burst) player.pause();
+          burst.start();
+        }
         if (s.steps !== prev.steps) {
           player.load(s.steps);
           if (s.steps.length > 0 && s.startStep !== null) player.stepTo(s.startStep);
@@ -70,6 +75,7 @@ export function usePlayback(store: VizStore, getCanvas: () => ClusterCanvas | nu
       ref.current = player;
       return () => {
         unsubscribe();
+        burst.stop();
         player.destroy();
         ref.current = null;
       };
@@ -77,4 +83,61 @@ export function usePlayback(store: VizStore, getCanvas: () => ClusterCanvas | nu
     [store],
   );
   return ref;
+}
+
+/** Per-hop travel time of a burst's packets, and the gap between two packets' departures. */
+const BURST_HOP_MS = 180;
+const BURST_STAGGER_MS = 45;
+
+/**
+ * A burst: every request of `store.burst` travels its own path at once, staggered, as dots; the
+ * spread across endpoints then shows in the results. With reduced motion nothing moves.
+ */
+function createBurstAnimation(store: VizStore, getCanvas: React.RefObject<() => ClusterCanvas | null>) {
+  let elapsed = 0;
+  let routes: Point[][][] = [];
+  const frame = (dt: number): void => {
+    const s = store.getState();
+    const canvas = getCanvas.current();
+    if (!s.burst || !canvas) {
+      ticker.stop();
+      return;
+    }
+    elapsed += dt * s.speed;
+    const sprites: PacketFrame[] = [];
+    let running = false;
+    s.burst.traces.forEach((t, i) => {
+      const local = elapsed - i * BURST_STAGGER_MS;
+      const duration = t.hops.length * BURST_HOP_MS;
+      if (local < 0) {
+        running = true;
+        return;
+      }
+      if (local >= duration) return;
+      running = true;
+      const step = Math.min(t.hops.length - 1, Math.floor(local / BURST_HOP_MS));
+      const f = frameAt(t.hops, routes[i] ?? [], () => 'request', step, (local % BURST_HOP_MS) / BURST_HOP_MS);
+      if (f) sprites.push({ ...f, label: [], outer: undefined });
+    });
+    canvas.drawPackets(sprites);
+    if (!running) ticker.stop();
+  };
+  const ticker = createTicker(frame, browserClock());
+  return {
+    start() {
+      ticker.stop();
+      const s = store.getState();
+      const canvas = getCanvas.current();
+      elapsed = 0;
+      if (!s.burst || !canvas || s.reducedMotion) {
+        canvas?.drawPackets([]);
+        return;
+      }
+      routes = s.burst.traces.map((t) => routesFor(t.hops, canvas.geometry()));
+      ticker.start();
+    },
+    stop() {
+      ticker.stop();
+    },
+  };
 }
