@@ -325,8 +325,6 @@ function policyDrop(w: PathWriter, ctx: WalkContext, svcName: string): string | 
   return `NetworkPolicy: the ${dropped.direction} of ${dropped.pod ?? 'the pod'} does not allow this connection to ${svcName}'s endpoint, so it is dropped silently.`;
 }
 
-/** Thrown for Service cases the simulation does not model; trace() turns it into a TraceRequestError. */
-export class ServiceUnsupported extends Error {}
 
 function finish(w: PathWriter, verdict: Verdict, reason: string, endpoint: ServiceResult['endpoint'], candidates: Candidate[], reply: ServiceResult['reply'], warnings: string[]): ServiceResult {
   return { verdict, reason, endpoint, candidates, hops: w.hops, reply, warnings };

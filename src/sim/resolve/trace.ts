@@ -13,7 +13,7 @@ import { hostRoute, listenerOf, netnsIP, podNetns, sameNetns, walk, walkNatReply
 import type { Netns, WalkContext } from './podPath';
 import { TraceRequestError, parseDestination, parseSource } from './request';
 import type { Destination, Source } from './request';
-import { DroppedOutside, ServiceUnsupported, traceService } from './serviceTrace';
+import { DroppedOutside, traceService } from './serviceTrace';
 import type { ServiceClient, ServiceTarget } from './serviceTrace';
 import { backendsOf } from './kubeProxy';
 import { resolveDestination } from './dnsTrace';
@@ -145,7 +145,6 @@ export function trace(cluster: Cluster, input: TraceInput, options: TraceOptions
       if (error instanceof DroppedOutside) {
         return withWarnings({ request, verdict: 'dropped', reason: `${target.dstIP} is a ClusterIP: it cannot be reached from outside the cluster.`, endpoint: null, candidates: [], hops: error.hops, dns, reply: null, http: null }, pick);
       }
-      if (error instanceof ServiceUnsupported) throw new TraceRequestError(`to: ${error.message}`, 'to');
       throw error;
     }
     const t = withWarnings({ request, verdict: result.verdict, reason: result.reason, endpoint: result.endpoint, candidates: result.candidates, hops: result.hops, dns, reply: result.reply, http: null }, pick);
