@@ -1,41 +1,54 @@
-/** The full app's entry: the built-in cluster (or a generated one), the classroom layout. */
+/**
+ * The app's entry: the full app, or with `?embed=1` the embed; the query's presentation options,
+ * the built-in cluster (or a generated one), and the hash's content once it is on screen.
+ */
 import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
 import '../styles/index.css';
-import { Visualizer } from '../ui/Visualizer';
 import type { VizStoreOptions } from '../store/createVizStore';
 import { installTestHook } from './testHook';
 import { loadGeneratedCluster, parseGenerateParam } from './generateParam';
 import { loadText } from '../ui/editor/storage';
+import { AppRoot, resolveTheme } from './embed/AppRoot';
+import { parsePresentation } from './share/presentation';
+import type { Provenance } from './share/snapshot';
 
 /** The worker that parses manifests; Vite bundles its entry as a separate module. */
 const createImportWorker = (): Worker => new Worker(new URL('./importWorker.ts', import.meta.url), { type: 'module' });
 
 async function start(root: HTMLElement): Promise<void> {
-  const prefersDark = window.matchMedia?.('(prefers-color-scheme: dark)').matches ?? false;
+  const { presentation, invalid } = parsePresentation(window.location.search);
   const reducedMotion = window.matchMedia?.('(prefers-reduced-motion: reduce)').matches ?? false;
-  const options: VizStoreOptions = { theme: prefersDark ? 'dark' : 'light', reducedMotion };
+  const options: VizStoreOptions = { theme: resolveTheme(presentation.theme), reducedMotion };
+  const notices: string[] = [];
+  if (invalid.length > 0) notices.push(`Ignored invalid options (${invalid.join(', ')}); using their defaults.`);
+  const provenance: Provenance = { generated: null };
   const generate = parseGenerateParam(window.location.search);
-  if (generate.kind === 'error') options.notice = generate.message;
+  if (generate.kind === 'error') notices.push(generate.message);
   if (generate.kind === 'ok') {
     root.textContent = `Generating a cluster of ${generate.nodes} nodes with ${generate.podsPerNode} pods each…`;
     try {
       const generated = await loadGeneratedCluster(generate.nodes, generate.podsPerNode, 1);
       options.cluster = generated.cluster;
       options.spec = generated.spec;
+      provenance.generated = { cluster: generated.cluster, size: `${generate.nodes}x${generate.podsPerNode}`, seed: 1 };
     } catch (error) {
-      options.notice = `The generated cluster could not be built (${String(error)}); showing the built-in cluster.`;
+      notices.push(`The generated cluster could not be built (${String(error)}); showing the built-in cluster.`);
     }
     root.textContent = '';
   }
+  if (notices.length > 0) options.notice = notices.join(' ');
+  if (presentation.embed) document.documentElement.classList.add('embed');
   createRoot(root).render(
     <StrictMode>
-      <Visualizer
+      <AppRoot
         options={options}
+        presentation={presentation}
+        provenance={provenance}
         onReady={installTestHook}
         createImportWorker={createImportWorker}
         // text kept from last time reopens the editor, which rebuilds the user's cluster from it
-        editorOpen={generate.kind === 'none' && !window.location.hash && loadText() !== null}
+        editorOpen={!presentation.embed && generate.kind === 'none' && !window.location.hash && loadText() !== null}
       />
     </StrictMode>,
   );

@@ -11,7 +11,7 @@ import { selectCurrentHop, selectSelection, selectStep, selectSteps, selectTheme
 import { ExportButtons } from './ExportButtons';
 import { Legend } from './Legend';
 import { SearchBox } from './SearchBox';
-import { CniSwitch, ScenarioExplanation, ScenarioPicker } from './ScenarioPicker';
+import { CniSwitch, ProxyModeSwitch, ScenarioExplanation, ScenarioPicker } from './ScenarioPicker';
 import { useScenarioFromUrl } from './hooks/useScenarioFromUrl';
 import { useKeyboard } from './hooks/useKeyboard';
 
@@ -21,6 +21,10 @@ import { HopList } from './HopList';
 import { PlaybackControls } from './PlaybackControls';
 import { SendPacketForm } from './SendPacketForm';
 import { usePlayback } from './hooks/usePlayback';
+import { EmbedChrome } from './EmbedChrome';
+import type { EmbedControls } from './EmbedChrome';
+import { ShareButton } from './ShareDialog';
+import type { ShareActions } from './ShareDialog';
 
 /** What the app layer (entry points, the test hook) may reach of a live visualizer. */
 export interface VisualizerApi {
@@ -45,9 +49,20 @@ export interface VisualizerProps {
   onReady?(api: VisualizerApi): void;
   /** follow `#example=<id>&step=<n>` in the page's URL (the full app does; embeds may not) */
   followUrl?: boolean;
+  /** how it is shown: the embed layout, its controls, the view, keys (the page's query decides) */
+  presentation?: VisualizerPresentation;
+  /** links, snippets and the scenario as a file (the Share dialog; the embed's links) */
+  share?: ShareActions;
 }
 
-export function Visualizer({ options, onReady, followUrl = true, createImportWorker, editorOpen = false }: VisualizerProps) {
+export interface VisualizerPresentation {
+  embed: boolean;
+  controls: EmbedControls;
+  view: ViewMode;
+  keyboard: boolean;
+}
+
+export function Visualizer({ options, onReady, followUrl = true, createImportWorker, editorOpen = false, presentation, share }: VisualizerProps) {
   return (
     <VizStoreProvider {...(options ? { options } : {})}>
       <VisualizerLayout
@@ -55,6 +70,8 @@ export function Visualizer({ options, onReady, followUrl = true, createImportWor
         {...(createImportWorker ? { createImportWorker } : {})}
         followUrl={followUrl}
         editorOpen={editorOpen}
+        {...(presentation ? { presentation } : {})}
+        {...(share ? { share } : {})}
       />
     </VizStoreProvider>
   );
@@ -122,11 +139,13 @@ function DetailsPanel() {
     },
     [selection],
   );
+  // a new request shows its packet; the same request re-traced (a switch, an op) leaves the tab be
+  const requestKey = trace ? `${trace.request.from} ${trace.request.to} ${trace.request.port ?? ''} ${trace.request.protocol}` : '';
   useEffect(
     function showNewTrace() {
-      if (trace) setTab('packet');
+      if (requestKey) setTab('packet');
     },
-    [trace],
+    [requestKey],
   );
   const tabClass = (t: typeof tab) =>
     `px-3 py-1 text-sm ${tab === t ? 'border-b-2 border-orange-600 font-semibold' : 'text-slate-600 dark:text-slate-300'}`;
@@ -231,9 +250,11 @@ interface LayoutProps {
   createImportWorker?: () => Worker;
   followUrl: boolean;
   editorOpen: boolean;
+  presentation?: VisualizerPresentation;
+  share?: ShareActions;
 }
 
-function VisualizerLayout({ onReady, followUrl, createImportWorker, editorOpen }: LayoutProps) {
+function VisualizerLayout({ onReady, followUrl, createImportWorker, editorOpen, presentation, share }: LayoutProps) {
   const [editor, setEditor] = useState(editorOpen);
   const store = useVizStoreApi();
   const theme = useVizStore(selectTheme);
@@ -243,7 +264,15 @@ function VisualizerLayout({ onReady, followUrl, createImportWorker, editorOpen }
   const handleCanvas = useCallback((canvas: CanvasInstance | null) => {
     canvasRef.current = canvas;
   }, []);
-  const [view, setView] = useState<ViewMode>('graph');
+  const [view, setView] = useState<ViewMode>(presentation?.view ?? 'graph');
+  const presentedView = presentation?.view;
+  useEffect(
+    function followPresentedView() {
+      // a host page's setOptions changes the view after the first render
+      if (presentedView) setView(presentedView);
+    },
+    [presentedView],
+  );
   const hasDetails = useVizStore((s) => s.trace !== null || s.selection !== null);
   const [help, setHelp] = useState(false);
   const rootRef = useRef<HTMLDivElement>(null);
@@ -257,7 +286,7 @@ function VisualizerLayout({ onReady, followUrl, createImportWorker, editorOpen }
     },
     [largeText],
   );
-  useKeyboard(store, player, rootRef, openHelp, true);
+  useKeyboard(store, player, rootRef, openHelp, presentation?.keyboard ?? true);
   const canvas = useCallback(() => canvasRef.current, []);
   const onReadyRef = useRef(onReady);
   onReadyRef.current = onReady;
@@ -269,6 +298,31 @@ function VisualizerLayout({ onReady, followUrl, createImportWorker, editorOpen }
     [store, player],
   );
 
+  if (presentation?.embed) {
+    return (
+      <div ref={rootRef} className={`${theme === 'dark' ? 'dark' : ''} h-full`}>
+        <div className="h-full bg-white text-slate-900 dark:bg-slate-900 dark:text-slate-100">
+          <EmbedChrome
+            controls={presentation.controls}
+            view={view}
+            share={share}
+            canvas={<ClusterCanvas onCanvas={handleCanvas} />}
+            text={
+              <Suspense fallback={null}>
+                <TextView />
+              </Suspense>
+            }
+            playback={<PlaybackControls player={player} />}
+            viewSwitch={<ViewSwitch view={view} onChange={setView} />}
+            exportButtons={<ExportButtons canvas={canvas} />}
+            notice={<NoticeBar />}
+          />
+          <Narration />
+        </div>
+      </div>
+    );
+  }
+
   return (
     <div ref={rootRef} className={`${theme === 'dark' ? 'dark' : ''} h-full`}>
       <div className="flex h-full flex-col bg-white text-slate-900 dark:bg-slate-900 dark:text-slate-100">
@@ -278,6 +332,7 @@ function VisualizerLayout({ onReady, followUrl, createImportWorker, editorOpen }
           </h1>
           <ScenarioPicker />
           <CniSwitch />
+          <ProxyModeSwitch />
           <SendPacketForm />
           <PickButton />
           <PlaybackControls player={player} />
@@ -295,6 +350,7 @@ function VisualizerLayout({ onReady, followUrl, createImportWorker, editorOpen }
             <SearchBox onFocus={(id) => canvasRef.current?.focus(id)} />
             <ViewSwitch view={view} onChange={setView} />
             <ExportButtons canvas={canvas} />
+            {share ? <ShareButton share={share} /> : null}
             <ThemeToggle />
             <SettingsMenu onHelp={openHelp} />
           </div>

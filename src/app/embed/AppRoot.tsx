@@ -1,0 +1,94 @@
+/**
+ * The page's visualizer with the query's presentation (full app or `?embed=1`), the hash's content
+ * (`#s=` links, and `#example=` in the embed), the Share dialog's actions and, inside a frame, the
+ * postMessage API. The query decides presentation, the hash decides content.
+ */
+import { useCallback, useMemo, useRef, useState } from 'react';
+import type { VizStore, VizStoreOptions } from '../../store/createVizStore';
+import { Visualizer } from '../../ui/Visualizer';
+import type { VisualizerApi } from '../../ui/Visualizer';
+import { installMessageBridge } from './messageBridge';
+import type { Bridge } from './messageBridge';
+import type { Presentation } from '../share/presentation';
+import { appBase, createShareService, openHash } from '../share/shareService';
+import type { Provenance } from '../share/snapshot';
+
+export interface AppRootProps {
+  options: VizStoreOptions;
+  presentation: Presentation;
+  provenance: Provenance;
+  createImportWorker: () => Worker;
+  editorOpen: boolean;
+  /** called once the first content is on screen (the test hook goes on here) */
+  onReady(api: VisualizerApi): void;
+}
+
+export function resolveTheme(theme: Presentation['theme']): 'light' | 'dark' {
+  if (theme !== 'auto') return theme;
+  return window.matchMedia?.('(prefers-color-scheme: dark)').matches ? 'dark' : 'light';
+}
+
+/** Stores already wired: React's StrictMode runs mount effects twice in development. */
+const wired = new WeakSet<VizStore>();
+
+export function AppRoot({ options, presentation: initial, provenance, createImportWorker, editorOpen, onReady }: AppRootProps) {
+  const [presentation, setPresentation] = useState(initial);
+  const storeRef = useRef<VizStore | null>(null);
+  const share = useMemo(() => createShareService(() => storeRef.current, appBase(window.location), provenance), [provenance]);
+  const onReadyRef = useRef(onReady);
+  onReadyRef.current = onReady;
+
+  const handleReady = useCallback(
+    (api: VisualizerApi) => {
+      if (wired.has(api.store)) return;
+      wired.add(api.store);
+      storeRef.current = api.store;
+      const store = api.store;
+      store.getState().setSpeed(initial.speed);
+      // An embed waits at the first step unless told to play; the full app plays a new packet.
+      const defaultStep = initial.embed && !initial.autoplay ? 0 : null;
+      const open = (hash: string) => openHash(store, hash, provenance, { examples: initial.embed, defaultStep });
+      let bridge: Bridge | null = null;
+      if (window.parent !== window) {
+        bridge = installMessageBridge({
+          api,
+          parentOrigin: initial.parentOrigin,
+          provenance,
+          setPresentation: (patch) => setPresentation((p) => ({ ...p, ...patch })),
+          applyTheme: (theme) => store.getState().setTheme(resolveTheme(theme)),
+          openHash: open,
+          reportSize: initial.embed,
+        });
+      }
+      void open(window.location.hash).then((result) => {
+        if (result.kind === 'error') {
+          // the default scenario stays, the hash stays as it was: the reader can see what they were sent
+          store.getState().setNotice(result.message);
+          bridge?.emit('error', { code: 'bad-link', message: result.message });
+        } else if (initial.autoplay && store.getState().steps.length > 0) api.player()?.play();
+        window.addEventListener('hashchange', () => {
+          // `#example=` changes are the URL hook's in the full app; `#s=` ones are ours
+          if (!initial.embed && !/[#&]s=/.test(window.location.hash)) return;
+          void open(window.location.hash).then((r) => {
+            if (r.kind === 'error') store.getState().setNotice(r.message);
+          });
+        });
+        onReadyRef.current(api);
+        bridge?.markReady();
+      });
+    },
+    [initial, provenance],
+  );
+
+  return (
+    <Visualizer
+      options={options}
+      onReady={handleReady}
+      createImportWorker={createImportWorker}
+      editorOpen={editorOpen}
+      followUrl={!presentation.embed}
+      presentation={{ embed: presentation.embed, controls: presentation.controls, view: presentation.view, keyboard: presentation.keyboard }}
+      share={share}
+    />
+  );
+}

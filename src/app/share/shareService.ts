@@ -1,0 +1,121 @@
+/**
+ * The app's side of sharing: turns what is on screen into links and snippets, writes and reads the
+ * scenario as a JSON file, and opens a hash (`#s=` or `#example=`) in a store. The Share dialog and
+ * the embed get these as `ShareActions`.
+ */
+import { findScenario } from '../../sim';
+import type { VizStore } from '../../store/createVizStore';
+import type { ShareActions, ShareLinks } from '../../ui/ShareDialog';
+import { decodeShare, encodeShare, shareParamOf, validatePayload } from './linkCodec';
+import type { SharePayload } from './linkCodec';
+import { contentOf, prepareShare, showShare } from './snapshot';
+import type { Provenance } from './snapshot';
+
+/** The app's address without query or hash: where links and embed.js point. */
+export function appBase(location: { origin: string; pathname: string }): string {
+  // index.html and the directory are the same app; links read better without the file name
+  return `${location.origin}${location.pathname.replace(/index\.html$/, '')}`;
+}
+
+/** The hash for what is on screen: `#example=…` for a built-in scenario, else `#s=…`. */
+export async function hashFor(store: VizStore, provenance: Provenance): Promise<string> {
+  const content = contentOf(store.getState(), provenance);
+  if (content.kind === 'example') return `#example=${encodeURIComponent(content.id)}${content.step !== null ? `&step=${content.step}` : ''}`;
+  return `#s=${await encodeShare(content.payload)}`;
+}
+
+/** HTML attribute text: the snippets are built as strings for the reader to paste. */
+const attr = (v: string): string => v.replace(/&/g, '&amp;').replace(/"/g, '&quot;').replace(/</g, '&lt;');
+
+export function snippets(base: string, hash: string): ShareLinks {
+  const url = `${base}${hash}`;
+  const embedUrl = `${base}?embed=1${hash}`;
+  const iframe =
+    `<iframe src="${attr(embedUrl)}" width="100%" height="480" style="border:0" loading="lazy" title="k8s-netviz: Kubernetes networking"` +
+    ` sandbox="allow-scripts allow-same-origin allow-popups allow-popups-to-escape-sandbox allow-downloads" allow="fullscreen; clipboard-write"></iframe>`;
+  const params = new URLSearchParams(hash.replace(/^#/, ''));
+  const example = params.get('example');
+  const step = params.get('step');
+  const s = params.get('s');
+  const content = example ? ` example="${attr(example)}"${step ? ` step="${attr(step)}"` : ''}` : s ? ` scenario="${attr(s)}"` : '';
+  const element =
+    `<script type="module" src="${attr(base)}embed.js"></script>\n` +
+    `<k8s-netviz${content}>\n  <a href="${attr(url)}">Open the scenario in k8s-netviz</a>\n</k8s-netviz>`;
+  return { url, embedUrl, iframe, element };
+}
+
+export interface ShareService extends ShareActions {
+  provenance: Provenance;
+}
+
+/** Applies a decoded payload to a store; resolves to an error message or null. */
+export async function openPayload(store: VizStore, payload: SharePayload, provenance: Provenance): Promise<string | null> {
+  try {
+    const prepared = await prepareShare(payload);
+    provenance.generated = prepared.generated;
+    showShare(store, payload, prepared);
+    return null;
+  } catch (error) {
+    const message = error instanceof Error ? error.message : String(error);
+    return `This scenario could not be opened: ${message}.`;
+  }
+}
+
+export type OpenResult = { kind: 'none' } | { kind: 'ok' } | { kind: 'error'; message: string };
+
+/**
+ * Opens the content of a hash in a store. `s=` is decoded and built here; `example=` too when
+ * `examples` is set (the embed, which does not follow the URL as the full app does).
+ */
+export async function openHash(store: VizStore, hash: string, provenance: Provenance, options: { examples: boolean; defaultStep: number | null }): Promise<OpenResult> {
+  const s = shareParamOf(hash);
+  if (s !== null) {
+    const decoded = await decodeShare(s);
+    if (!decoded.ok) return { kind: 'error', message: `${decoded.message} Showing the built-in cluster instead.` };
+    const payload = decoded.payload.step === null && options.defaultStep !== null ? { ...decoded.payload, step: options.defaultStep } : decoded.payload;
+    const error = await openPayload(store, payload, provenance);
+    return error ? { kind: 'error', message: `${error} Showing the built-in cluster instead.` } : { kind: 'ok' };
+  }
+  if (!options.examples) return { kind: 'none' };
+  const params = new URLSearchParams(hash.replace(/^#/, ''));
+  const id = params.get('example');
+  if (id === null) return { kind: 'none' };
+  const scenario = findScenario(id);
+  if (!scenario) return { kind: 'error', message: `There is no built-in scenario “${id.slice(0, 60)}”; showing the built-in cluster.` };
+  const stepText = params.get('step');
+  const step = stepText !== null && /^\d{1,6}$/.test(stepText) ? Number(stepText) : options.defaultStep;
+  store.getState().loadScenario(scenario, step ?? undefined);
+  return { kind: 'ok' };
+}
+
+export function createShareService(getStore: () => VizStore | null, base: string, provenance: Provenance): ShareService {
+  const store = (): VizStore => {
+    const s = getStore();
+    if (!s) throw new Error('the visualizer is not ready');
+    return s;
+  };
+  return {
+    provenance,
+    async links() {
+      return snippets(base, await hashFor(store(), provenance));
+    },
+    exportScenario() {
+      // the file always holds the content itself, even for a built-in scenario
+      const content = contentOf(store().getState(), provenance, { forcePayload: true });
+      const payload = content.kind === 'payload' ? content.payload : null;
+      return Promise.resolve({ name: 'k8s-netviz-scenario.json', text: `${JSON.stringify(payload, null, 2)}\n` });
+    },
+    async importScenario(text) {
+      if (text.length > 8 * 1024 * 1024) return 'This file is larger than 8 MB; a scenario file is much smaller.';
+      let value: unknown;
+      try {
+        value = JSON.parse(text);
+      } catch {
+        return 'This file is not JSON: a scenario file is what “Download scenario” saves.';
+      }
+      const checked = validatePayload(value);
+      if (!checked.ok) return checked.message.replace('This link’s scenario', 'This file');
+      return openPayload(store(), checked.payload, provenance);
+    },
+  };
+}

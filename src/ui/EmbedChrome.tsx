@@ -1,0 +1,109 @@
+/**
+ * The embed's layout (`?embed=1`): no header, no editor, sized to its frame. The diagram (or the
+ * text view) fills what the controls leave, and an "Open in full app" link is always there. The
+ * parts come in as slots from the Visualizer, so the canvas and the player stay its own.
+ */
+import { useEffect, useState } from 'react';
+import type { ReactNode } from 'react';
+import { useVizStoreApi } from '../store/VizStoreProvider';
+import { downloadText } from './ShareDialog';
+import type { ShareActions } from './ShareDialog';
+
+export type EmbedControls = 'full' | 'minimal' | 'none';
+
+export interface EmbedChromeProps {
+  controls: EmbedControls;
+  view: 'graph' | 'text' | 'split';
+  share: ShareActions | undefined;
+  canvas: ReactNode;
+  text: ReactNode;
+  playback: ReactNode;
+  viewSwitch: ReactNode;
+  exportButtons: ReactNode;
+  notice: ReactNode;
+}
+
+/** The full app's link to what is on screen, kept current (links are built asynchronously). */
+function useFullAppHref(share: ShareActions | undefined): string | null {
+  const store = useVizStoreApi();
+  const [href, setHref] = useState<string | null>(null);
+  useEffect(
+    function followContent() {
+      if (!share) return;
+      let live = true;
+      let timer: ReturnType<typeof setTimeout> | null = null;
+      const refresh = (): void => {
+        void share.links().then(
+          (l) => live && setHref(l.url),
+          () => undefined,
+        );
+      };
+      refresh();
+      const unsubscribe = store.subscribe((s, prev) => {
+        if (s.cluster === prev.cluster && s.request === prev.request && s.step === prev.step && s.selection === prev.selection) return;
+        if (timer) clearTimeout(timer);
+        timer = setTimeout(refresh, 250);
+      });
+      return () => {
+        live = false;
+        if (timer) clearTimeout(timer);
+        unsubscribe();
+      };
+    },
+    [share, store],
+  );
+  return href;
+}
+
+export function EmbedChrome({ controls, view, share, canvas, text, playback, viewSwitch, exportButtons, notice }: EmbedChromeProps) {
+  const href = useFullAppHref(share);
+  const openLink = (
+    <a
+      href={href ?? './'}
+      target="_blank"
+      rel="noopener"
+      data-testid="embed.open"
+      className="shrink-0 text-sm text-[#326ce5] underline dark:text-sky-400"
+    >
+      Open in full app ↗
+    </a>
+  );
+  const button = 'rounded border border-slate-300 px-2 py-1 text-sm hover:bg-slate-100 dark:border-slate-600 dark:hover:bg-slate-700';
+  return (
+    <div className="flex h-full flex-col" data-testid="embed.root">
+      {controls !== 'none' ? (
+        <div className="flex flex-wrap items-center gap-x-3 gap-y-1 border-b border-slate-200 px-2 py-1 dark:border-slate-700" data-embed-chrome="">
+          {playback}
+          {controls === 'full' ? (
+            <>
+              {viewSwitch}
+              {exportButtons}
+              {share ? (
+                <button
+                  type="button"
+                  className={button}
+                  onClick={() => {
+                    void share.exportScenario().then(({ name, text: body }) => downloadText(body, name));
+                  }}
+                >
+                  JSON
+                </button>
+              ) : null}
+            </>
+          ) : null}
+          <span className="ml-auto">{openLink}</span>
+        </div>
+      ) : null}
+      {notice}
+      <main className="relative flex min-h-0 flex-1" data-embed-stage="">
+        <div className={`relative min-w-0 flex-1 ${view === 'text' ? 'hidden' : ''}`}>{canvas}</div>
+        {view !== 'graph' ? (
+          <div className={`${view === 'text' ? 'flex-1' : 'w-2/5 shrink-0 border-l border-slate-200 dark:border-slate-700'} min-h-0 overflow-auto`}>{text}</div>
+        ) : null}
+        {controls === 'none' ? (
+          <span className="absolute right-2 bottom-2 z-20 rounded bg-white/80 px-2 py-0.5 dark:bg-slate-900/80">{openLink}</span>
+        ) : null}
+      </main>
+    </div>
+  );
+}

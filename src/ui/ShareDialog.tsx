@@ -1,0 +1,201 @@
+/**
+ * Share: the link to this exact scenario, an iframe snippet, a `<k8s-netviz>` snippet, and the
+ * scenario as a JSON file (download, open). What a link holds is the app's business: this dialog
+ * gets it through `ShareActions` (ui does not import app).
+ */
+import { useEffect, useRef, useState } from 'react';
+
+export interface ShareLinks {
+  /** the full app at this scenario */
+  url: string;
+  /** the embed (`?embed=1`) at this scenario */
+  embedUrl: string;
+  iframe: string;
+  element: string;
+}
+
+export interface ShareActions {
+  links(): Promise<ShareLinks>;
+  /** the scenario as a JSON file's name and text */
+  exportScenario(): Promise<{ name: string; text: string }>;
+  /** opens a scenario file's text; resolves to an error message, or null when it opened */
+  importScenario(text: string): Promise<string | null>;
+}
+
+/** Saves text as a file through a temporary link (works in a frame sandboxed with allow-downloads). */
+export function downloadText(text: string, name: string, type = 'application/json'): void {
+  const url = URL.createObjectURL(new Blob([text], { type }));
+  const a = document.createElement('a');
+  a.href = url;
+  a.download = name;
+  document.body.appendChild(a);
+  a.click();
+  a.remove();
+  setTimeout(() => URL.revokeObjectURL(url), 1000);
+}
+
+/**
+ * The Clipboard API where the page may use it; else the old selection copy (some sandboxed frames
+ * and non-secure origins have no clipboard permission).
+ */
+export async function copyText(text: string): Promise<boolean> {
+  try {
+    if (navigator.clipboard?.writeText) {
+      await navigator.clipboard.writeText(text);
+      return true;
+    }
+  } catch {
+    // fall through to the selection copy
+  }
+  const area = document.createElement('textarea');
+  area.value = text;
+  area.setAttribute('readonly', '');
+  area.style.position = 'fixed';
+  area.style.opacity = '0';
+  document.body.appendChild(area);
+  area.select();
+  let ok: boolean;
+  try {
+    ok = document.execCommand('copy');
+  } catch {
+    ok = false;
+  }
+  area.remove();
+  return ok;
+}
+
+function CopyField({ label, value, testId }: { label: string; value: string; testId: string }) {
+  const [state, setState] = useState<'idle' | 'copied' | 'failed'>('idle');
+  const areaRef = useRef<HTMLTextAreaElement>(null);
+  return (
+    <div className="space-y-1">
+      <div className="flex items-center justify-between">
+        <span className="text-sm font-semibold" id={`${testId}-label`}>
+          {label}
+        </span>
+        <button
+          type="button"
+          className="rounded border border-slate-300 px-2 py-0.5 text-xs hover:bg-slate-100 dark:border-slate-600 dark:hover:bg-slate-700"
+          aria-label={`Copy ${label.toLowerCase()}`}
+          onClick={() => {
+            void copyText(value).then((ok) => {
+              setState(ok ? 'copied' : 'failed');
+              if (!ok) areaRef.current?.select();
+            });
+          }}
+        >
+          {state === 'copied' ? 'Copied' : state === 'failed' ? 'Select and copy' : 'Copy'}
+        </button>
+      </div>
+      <textarea
+        ref={areaRef}
+        readOnly
+        aria-labelledby={`${testId}-label`}
+        data-testid={testId}
+        value={value}
+        rows={value.length > 120 ? 3 : 1}
+        onFocus={(e) => e.currentTarget.select()}
+        className="w-full resize-none rounded border border-slate-300 bg-slate-50 p-1 font-mono text-xs break-all dark:border-slate-600 dark:bg-slate-900"
+      />
+    </div>
+  );
+}
+
+export function ShareDialog({ share, onClose }: { share: ShareActions; onClose(): void }) {
+  const [links, setLinks] = useState<ShareLinks | null>(null);
+  const [message, setMessage] = useState<string | null>(null);
+  const fileRef = useRef<HTMLInputElement>(null);
+  useEffect(
+    function buildLinks() {
+      let live = true;
+      share.links().then(
+        (l) => live && setLinks(l),
+        (error: unknown) => live && setMessage(`The link could not be made: ${String(error)}`),
+      );
+      return () => {
+        live = false;
+      };
+    },
+    [share],
+  );
+  const button = 'rounded border border-slate-300 px-2 py-1 text-sm hover:bg-slate-100 dark:border-slate-600 dark:hover:bg-slate-700';
+  return (
+    <div role="dialog" aria-modal="true" aria-label="Share" className="fixed inset-0 z-50 flex items-center justify-center bg-black/40" onClick={onClose}>
+      <div
+        className="w-[36rem] max-w-[95vw] space-y-3 rounded bg-white p-4 text-slate-900 shadow-lg dark:bg-slate-800 dark:text-slate-100"
+        onClick={(e) => e.stopPropagation()}
+        onKeyDown={(e) => {
+          if (e.key === 'Escape') onClose();
+        }}
+      >
+        <h2 className="font-semibold">Share this scenario</h2>
+        {links ? (
+          <>
+            <CopyField label="Link" value={links.url} testId="share.link" />
+            <CopyField label="Iframe" value={links.iframe} testId="share.iframe" />
+            <CopyField label="Web component" value={links.element} testId="share.element" />
+          </>
+        ) : (
+          <p className="text-sm">Making the link…</p>
+        )}
+        <div className="flex flex-wrap items-center gap-2 border-t border-slate-200 pt-3 dark:border-slate-700">
+          <button
+            type="button"
+            className={button}
+            onClick={() => {
+              void share.exportScenario().then(({ name, text }) => downloadText(text, name));
+            }}
+          >
+            Download scenario (JSON)
+          </button>
+          <button type="button" className={button} onClick={() => fileRef.current?.click()}>
+            Open scenario file…
+          </button>
+          <input
+            ref={fileRef}
+            type="file"
+            accept=".json,application/json"
+            className="hidden"
+            data-testid="share.import"
+            onChange={(e) => {
+              const file = e.currentTarget.files?.[0];
+              e.currentTarget.value = '';
+              if (!file) return;
+              void file
+                .text()
+                .then((text) => share.importScenario(text))
+                .then((error) => {
+                  if (error) setMessage(error);
+                  else onClose();
+                });
+            }}
+          />
+          <button type="button" className={`${button} ml-auto`} onClick={onClose} autoFocus>
+            Close
+          </button>
+        </div>
+        {message ? (
+          <p role="alert" className="text-sm text-red-700 dark:text-red-300">
+            {message}
+          </p>
+        ) : null}
+      </div>
+    </div>
+  );
+}
+
+export function ShareButton({ share }: { share: ShareActions }) {
+  const [open, setOpen] = useState(false);
+  return (
+    <>
+      <button
+        type="button"
+        className="rounded border border-slate-300 px-2 py-1 text-sm hover:bg-slate-100 dark:border-slate-600 dark:hover:bg-slate-700"
+        onClick={() => setOpen(true)}
+      >
+        Share
+      </button>
+      {open ? <ShareDialog share={share} onClose={() => setOpen(false)} /> : null}
+    </>
+  );
+}
