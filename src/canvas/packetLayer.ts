@@ -113,8 +113,11 @@ function drawSprite(ctx: CanvasRenderingContext2D, s: PacketSprite, x: number, y
   const innerH = lines.length * lineH + 8;
   const outerH = s.outer ? lineH + 10 : 0;
   const outerW = s.outer ? Math.max(innerW + 12, ctx.measureText(s.outer).width + 14) : innerW;
-  const bx = x + 14;
-  const by = y - (innerH + outerH) - 8;
+  // beside the packet, flipped to stay inside the canvas near its right and top edges
+  const canvasW = ctx.canvas.width / (window.devicePixelRatio || 1);
+  const boxW = s.outer ? outerW : innerW;
+  const bx = x + 14 + boxW > canvasW - 4 ? Math.max(4, x - 14 - boxW) : x + 14;
+  const by = Math.max(4, y - (innerH + outerH) - 8);
   if (s.outer) {
     roundRect(ctx, bx, by, outerW, innerH + outerH + 6, 6);
     ctx.fillStyle = theme === 'dark' ? '#164e63' : '#cffafe';
