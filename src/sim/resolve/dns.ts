@@ -120,6 +120,8 @@ export function srvRecords(cluster: Cluster, svc: Service): { name: string; reco
 }
 
 export interface Resolution {
+  /** the port an SRV record gave (`_http._tcp.web`), when the name was an SRV name */
+  port?: number;
   conf: ResolvConf;
   queries: DnsQuery[];
   /** the addresses the application gets, or null (every candidate NXDOMAIN) */
@@ -147,6 +149,12 @@ export function resolveName(cluster: Cluster, pod: Pod | null, name: string): Re
   let addresses: string[] | null = null;
   let answered: string | null = null;
   let found: Answer | null = null;
+  if (name.startsWith('_')) {
+    const result = resolveSrv(cluster, conf, name, queries);
+    if (byKey.size > 10_000) byKey.clear();
+    byKey.set(key, result);
+    return result;
+  }
   for (const candidate of candidates(conf, name)) {
     const answer = answerA(cluster, candidate, !conf.node);
     const bare = candidate.replace(/\.$/, '');
@@ -164,4 +172,34 @@ export function resolveName(cluster: Cluster, pod: Pod | null, name: string): Re
   if (byKey.size > 10_000) byKey.clear();
   byKey.set(key, result);
   return result;
+}
+
+/**
+ * An SRV name (`_<port>._<proto>.<svc>`): SRV queries over the search list, then the A record of the
+ * first record's target; the port comes from the record. Equal priorities and weights (CoreDNS
+ * gives every record of a Service the same), so the client's first record is the one used.
+ */
+function resolveSrv(cluster: Cluster, conf: ResolvConf, name: string, queries: DnsQuery[]): Resolution {
+  const domain = cluster.settings.dnsDomain;
+  for (const candidate of candidates(conf, name)) {
+    const bare = candidate.replace(/\.$/, '').toLowerCase();
+    let records: string[] | null = null;
+    if (!conf.node && bare.endsWith(`.svc.${domain}`)) {
+      const labels = bare.slice(0, bare.length - domain.length - 5).split('.');
+      const svc = labels.length === 4 ? lookup(cluster).serviceByKey.get(`${labels[3] ?? ''}/${labels[2] ?? ''}`) : undefined;
+      const entry = svc ? srvRecords(cluster, svc).find((r) => r.name === bare) : undefined;
+      if (entry && entry.records.length > 0) records = entry.records;
+    }
+    queries.push({ name: bare, type: 'SRV', answer: records ?? 'NXDOMAIN' });
+    if (records === null) continue;
+    const [, , portText, target] = (records[0] as string).split(' ');
+    const a = answerA(cluster, target ?? '', true);
+    const host = (target ?? '').replace(/\.$/, '');
+    queries.push({ name: host, type: 'A', answer: a.a });
+    queries.push({ name: host, type: 'AAAA', answer: a.a === 'NXDOMAIN' ? 'NXDOMAIN' : [] });
+    const svcAnswer = answerA(cluster, bare.split('.').slice(2).join('.'), true);
+    const answer: Answer = { ...a, ...(svcAnswer.service ? { service: svcAnswer.service } : {}) };
+    return { port: Number(portText), conf, queries, addresses: a.a === 'NXDOMAIN' ? null : a.a, answered: host, answer };
+  }
+  return { conf, queries, addresses: null, answered: null, answer: null };
 }

@@ -22,6 +22,8 @@ export interface ResolvedDestination {
   candidates: Candidate[];
   service: Service | null;
   upstream: boolean;
+  /** the port an SRV record gave */
+  port?: number;
 }
 
 const EPHEMERAL_MIN = 32768;
@@ -32,7 +34,7 @@ const summaries = new WeakMap<Resolution, string>();
 function summary(r: Resolution): string {
   const known = summaries.get(r);
   if (known !== undefined) return known;
-  const parts = r.queries.filter((q) => q.type === 'A').map((q) => `${q.name} ${q.answer === 'NXDOMAIN' ? 'NXDOMAIN' : q.answer.join(' ')}`);
+  const parts = r.queries.filter((q) => q.type !== 'AAAA').map((q) => `${q.name} ${q.type} ${q.answer === 'NXDOMAIN' ? 'NXDOMAIN' : q.answer.join(' ')}`);
   const text = parts.join('; ');
   summaries.set(r, text);
   return text;
@@ -70,7 +72,7 @@ export function resolveDestination(cluster: Cluster, pod: Pod | null, nodeName: 
       );
       const first = result.hops[0];
       if (first) {
-        hops.push({ ...first, rule: `/etc/resolv.conf: nameserver ${r.conf.nameserver}; search ${r.conf.search.join(' ')}; options ndots:${r.conf.ndots}`, text: `The resolver reads /etc/resolv.conf and tries ${r.queries.length / 2} name${n === 2 ? '' : 's'} (ndots:5 and the search list), asking A and AAAA for each: a UDP query to ${r.conf.nameserver}:53, the kube-dns ClusterIP.` });
+        hops.push({ ...first, rule: `/etc/resolv.conf: nameserver ${r.conf.nameserver}; search ${r.conf.search.join(' ')}; options ndots:${r.conf.ndots}`, text: `The resolver reads /etc/resolv.conf and sends ${n} quer${n === 1 ? 'y' : 'ies'} (ndots:5 and the search list; ${r.port === undefined ? 'A and AAAA for each name it tries' : 'SRV, then A and AAAA for the target'}): UDP to ${r.conf.nameserver}:53, the kube-dns ClusterIP.` });
       }
       hops.push(...result.hops.slice(1));
       if (result.verdict === 'delivered') {
@@ -105,7 +107,9 @@ export function resolveDestination(cluster: Cluster, pod: Pod | null, nodeName: 
       return { pod: podOf(a), ip: a, port: p, probability: 1 / addresses.length, chosen: i === index };
     });
   }
-  return { dns, ip, reason: '', candidates, service, upstream: r.answer?.upstream ?? false };
+  const resolved: ResolvedDestination = { dns, ip, reason: '', candidates, service, upstream: r.answer?.upstream ?? false };
+  if (r.port !== undefined) resolved.port = r.port;
+  return resolved;
 }
 
 export type { ClusterNode };

@@ -485,3 +485,18 @@ describe('proxying load balancers and reply continuity', () => {
     }
   });
 });
+
+describe('SRV names', () => {
+  it('_http._tcp.web: an SRV query gives the port and the target, then A for the target', () => {
+    const c = cluster();
+    const t = run(c, { from: 'pod/default/client', to: '_http._tcp.web' }, { pick: ['default/server-a'] });
+    expect(t.dns!.queries[0]).toEqual({ name: '_http._tcp.web.default.svc.cluster.local', type: 'SRV', answer: ['0 100 80 web.default.svc.cluster.local.'] });
+    expect(t.dns!.queries[1]).toEqual({ name: 'web.default.svc.cluster.local', type: 'A', answer: [svcIP(c, 'web')] });
+    expect(t.hops[0]!.packet.dst).toBe(`${svcIP(c, 'web')}:80`);
+    expect(t.verdict).toBe('delivered');
+    const headless = run(c, { from: 'pod/default/client', to: '_http._tcp.db' });
+    expect(headless.dns!.queries[1]!.name).toBe('10-244-1-3.db.default.svc.cluster.local');
+    expect(headless.endpoint).toMatchObject({ ip: '10.244.1.3', port: 8080 });
+    expect(run(c, { from: 'pod/default/client', to: '_nope._tcp.web' }).verdict).toBe('unresolved');
+  });
+});

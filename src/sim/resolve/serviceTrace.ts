@@ -625,7 +625,7 @@ function socketLb(cluster: Cluster, client: ServiceClient, target: ServiceTarget
     'socket',
     client.at,
     client.node,
-    `${modeName(cluster)}: Cilium's cgroup connect() hook picks a backend at random and connects the socket straight to ${w.packet.dst} (${chosen.pod}). The packet never carries ${dialed}: no DNAT on the wire, no conntrack entry for the Service, no SNAT for this client.`,
+    `${modeName(cluster)}: Cilium's cgroup connect() hook picks a backend at random and connects the socket straight to ${w.packet.dst} (${chosen.pod}). The packet never carries ${dialed}: no DNAT on the wire, no conntrack entry for the Service, no SNAT for this client.${target.svc.sessionAffinity === 'ClientIP' ? ` sessionAffinity ClientIP: Cilium's eBPF affinity map remembers the client for ${target.svc.sessionAffinityTimeout} s.` : ''}`,
     `cgroup/connect4 bpf_sock.o:cil_sock4_connect: ${d.dnatRule}`,
   );
   const epPod = chosen.endpoint.pod ? (lk.podByKey.get(chosen.endpoint.pod) ?? null) : null;

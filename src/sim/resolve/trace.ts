@@ -120,7 +120,7 @@ export function trace(cluster: Cluster, input: TraceInput, options: TraceOptions
       );
     }
     headless = resolved.candidates;
-    let port = destination.port;
+    let port = destination.port ?? resolved.port ?? null;
     // Headless: the client dials the pod itself, where the Service port means nothing; without a
     // port it uses the one the endpoint listens on.
     if (port === null && resolved.service) port = resolved.service.clusterIP === null ? (headless.find((c) => c.chosen)?.port ?? headlessPort(cluster, resolved.service, protocol)) : firstPort(resolved.service, protocol);
