@@ -18,6 +18,8 @@ export function HopInspector() {
   const step = useVizStore(selectStep);
   const steps = useVizStore(selectSteps);
   if (!trace) return null;
+  // the headers as the packet reached this hop: what the previous hop let out
+  const before = step > 0 ? (steps[step - 1]?.packet ?? null) : null;
   const verdictColor =
     trace.verdict === 'delivered' ? 'text-green-700 dark:text-green-400' : 'text-red-700 dark:text-red-400';
   return (
@@ -52,7 +54,23 @@ export function HopInspector() {
               value={hop.nat ? `${hop.nat.before.src} → ${hop.nat.before.dst}  ⇒  ${hop.nat.after.src} → ${hop.nat.after.dst}` : undefined}
             />
             <Row name="rule" value={hop.rule} />
+            <Row
+              name="arrived as"
+              value={before && (before.src !== hop.packet.src || before.dst !== hop.packet.dst || before.outer !== hop.packet.outer) ? `${before.src} → ${before.dst}${before.outer ? ` (outer ${before.outer.src} → ${before.outer.dst})` : ''}` : undefined}
+            />
           </dl>
+          {hop.kind === 'proxy' && trace.http ? (
+            <div className="text-xs" data-testid="hop.http">
+              <p className="font-semibold">
+                HTTP {trace.http.method} {trace.http.path} · Host {trace.http.host} · answered {trace.http.status}
+              </p>
+              <dl className="mt-1 space-y-0.5">
+                {Object.entries(trace.http.headers).map(([k, v]) => (
+                  <Row key={k} name={k} value={v} />
+                ))}
+              </dl>
+            </div>
+          ) : null}
         </>
       ) : null}
     </div>
