@@ -364,6 +364,16 @@ export function decide(cluster: Cluster, input: DecideInput): ProxyDecision {
               text: `${extChain} (externalTrafficPolicy Local) jumps to ${svlChain}: only endpoints on ${input.node}, and no masquerade, so the pod sees the client's own address.`,
             },
     );
+  } else if (entry !== 'clusterIP' && mode === 'ipvs' && masq) {
+    steps.push(
+      entry === 'nodePort'
+        ? {
+            kind: 'netfilter',
+            rule: `-A KUBE-NODE-PORT -p ${proto} -m comment --comment "Kubernetes nodeport ${proto.toUpperCase()} port for masquerade purpose" -m set --match-set KUBE-NODE-PORT-${proto.toUpperCase()} dst -j KUBE-MARK-MASQ`,
+            text: `iptables, beside IPVS, marks the packet for masquerade (ipset KUBE-NODE-PORT-${proto.toUpperCase()}): ${masqWhy}.`,
+          }
+        : { kind: 'netfilter', rule: '-A KUBE-LOAD-BALANCER -j KUBE-MARK-MASQ', text: `iptables, beside IPVS, marks the packet for masquerade (ipset KUBE-LOAD-BALANCER): ${masqWhy}.` },
+    );
   } else if (entry !== 'clusterIP' && mode === 'nftables' && masq) {
     steps.push({ kind: 'netfilter', rule: 'jump mark-for-masquerade', text: `The external chain marks the packet for masquerade (externalTrafficPolicy Cluster).` });
   }
