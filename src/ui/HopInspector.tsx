@@ -1,4 +1,5 @@
 /** The current hop opened up: narration, headers layer by layer, NAT, the rule that decided. */
+import { stepPhase } from '../sim';
 import { useVizStore } from '../store/VizStoreProvider';
 import { selectCurrentHop, selectStep, selectSteps, selectTrace } from '../store/selectors';
 
@@ -19,7 +20,7 @@ export function HopInspector() {
   const steps = useVizStore(selectSteps);
   if (!trace) return null;
   // the headers as the packet reached this hop: what the previous hop let out
-  const before = step > 0 ? (steps[step - 1]?.packet ?? null) : null;
+  const before = step > 0 && stepPhase(trace, step - 1) === stepPhase(trace, step) ? (steps[step - 1]?.packet ?? null) : null;
   const verdictColor =
     trace.verdict === 'delivered' ? 'text-green-700 dark:text-green-400' : 'text-red-700 dark:text-red-400';
   return (
