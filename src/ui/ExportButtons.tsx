@@ -1,16 +1,6 @@
 /** Download the diagram as PNG or SVG. */
 import type { ClusterCanvas } from '../canvas/createClusterCanvas';
-
-function download(blob: Blob, name: string): void {
-  const url = URL.createObjectURL(blob);
-  const a = document.createElement('a');
-  a.href = url;
-  a.download = name;
-  document.body.appendChild(a);
-  a.click();
-  a.remove();
-  setTimeout(() => URL.revokeObjectURL(url), 1000);
-}
+import { download } from './download';
 
 export function ExportButtons({ canvas }: { canvas(): ClusterCanvas | null }) {
   const button = 'rounded border border-slate-300 px-2 py-1 text-sm hover:bg-slate-100 dark:border-slate-600 dark:hover:bg-slate-700';
@@ -31,7 +21,7 @@ export function ExportButtons({ canvas }: { canvas(): ClusterCanvas | null }) {
         onClick={() => {
           void canvas()
             ?.exportSvg()
-            .then((svg) => download(new Blob([svg], { type: 'image/svg+xml' }), 'k8s-netviz.svg'));
+            .then((svg) => download(svg, 'k8s-netviz.svg', 'image/svg+xml'));
         }}
       >
         SVG

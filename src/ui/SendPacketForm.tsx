@@ -26,26 +26,8 @@ export function SendPacketForm() {
   const select = 'max-w-[15rem] rounded border border-slate-300 bg-white px-2 py-1 text-sm dark:border-slate-600 dark:bg-slate-800';
   return (
     <div className="flex flex-wrap items-center gap-2" role="group" aria-label="Send a packet">
-      <label className="flex items-center gap-1 text-sm">
-        From
-        <select aria-label="Source pod" className={select} value={fromValue} onChange={(e) => setFrom(e.target.value)}>
-          {choices.map((c) => (
-            <option key={c.value} value={c.value}>
-              {c.label}
-            </option>
-          ))}
-        </select>
-      </label>
-      <label className="flex items-center gap-1 text-sm">
-        To
-        <select aria-label="Destination pod" className={select} value={toValue} onChange={(e) => setTo(e.target.value)}>
-          {choices.map((c) => (
-            <option key={c.value} value={c.value}>
-              {c.label}
-            </option>
-          ))}
-        </select>
-      </label>
+      <PodSelect label="From" name="Source pod" value={fromValue} choices={choices} onChange={setFrom} />
+      <PodSelect label="To" name="Destination pod" value={toValue} choices={choices} onChange={setTo} />
       <select aria-label="Protocol" className={select} value={protocol} onChange={(e) => setProtocol(e.target.value as typeof protocol)}>
         <option value="tcp">TCP</option>
         <option value="udp">UDP</option>
@@ -76,5 +58,22 @@ export function SendPacketForm() {
         </p>
       ) : null}
     </div>
+  );
+}
+
+const podSelectClass = 'max-w-[15rem] rounded border border-slate-300 bg-white px-2 py-1 text-sm dark:border-slate-600 dark:bg-slate-800';
+
+function PodSelect(props: { label: string; name: string; value: string; choices: { value: string; label: string }[]; onChange(value: string): void }) {
+  return (
+    <label className="flex items-center gap-1 text-sm">
+      {props.label}
+      <select aria-label={props.name} className={podSelectClass} value={props.value} onChange={(e) => props.onChange(e.target.value)}>
+        {props.choices.map((c) => (
+          <option key={c.value} value={c.value}>
+            {c.label}
+          </option>
+        ))}
+      </select>
+    </label>
   );
 }

@@ -18,6 +18,7 @@ import type { ImportProblem } from '../../sim/import/types';
 import type { ImportResponse } from '../../sim/import/protocol';
 import { useVizStoreApi } from '../../store/VizStoreProvider';
 import { loadText, saveText } from './storage';
+import { download } from '../download';
 
 export interface EditorPanelProps {
   createWorker(): Worker;
@@ -34,17 +35,6 @@ const DEBOUNCE_MS = 400;
 
 function toYaml(objects: object[]): string {
   return objects.map((o) => stringify(o, { lineWidth: 0 })).join('---\n');
-}
-
-function download(text: string, name: string, type: string): void {
-  const url = URL.createObjectURL(new Blob([text], { type }));
-  const a = document.createElement('a');
-  a.href = url;
-  a.download = name;
-  document.body.appendChild(a);
-  a.click();
-  a.remove();
-  setTimeout(() => URL.revokeObjectURL(url), 1000);
 }
 
 /** CodeMirror diagnostics from located problems (1-based line and column), clamped to the text. */
