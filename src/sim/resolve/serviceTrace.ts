@@ -204,12 +204,12 @@ export function traceService(cluster: Cluster, client: ServiceClient, target: Se
   if (mode === 'cilium' && client.ns !== null && !viaLb && earlier === null) return socketLb(cluster, client, target, protocol, opts, w, ctx, warnings);
 
   // 2. The ClusterIP on a port the Service does not define, or a ping (section 4.3 and 12).
-  if (target.port === null) return undefinedPort(cluster, w, ctx, client, target, node, protocol, warnings);
+  if (target.port === null) return undefinedPort(cluster, w, client, target, node, protocol, warnings);
 
   // 3. Localhost NodePorts: iptables mode only (route_localnet); nftables and IPVS never.
   if (target.localhost && (mode === 'nftables' || mode === 'ipvs')) {
     w.hop('reject', nodeId(node.name), node.name, `${modeName(cluster)} never serves NodePorts on 127.0.0.1, and nothing else listens on ${dialedDst}: the kernel answers with a TCP RST.`, mode === 'nftables' ? 'fib daddr type local ip daddr != 127.0.0.0/8 meta l4proto . th dport vmap @service-nodeports' : 'KUBE-NODE-PORT: 127.0.0.1 is not in KUBE-IPVS-IPS');
-    return finish(w, 'refused', `${modeName(cluster)} does not serve NodePorts on localhost.`, null, [], localReject(cluster, w.packet, client, protocol), warnings);
+    return finish(w, 'refused', `${modeName(cluster)} does not serve NodePorts on localhost.`, null, [], localReject(w.packet, client, protocol), warnings);
   }
 
   const srcIP = ipOf(w.packet.src);
@@ -450,7 +450,7 @@ export class DroppedOutside extends Error {
 }
 
 /** The ClusterIP on an undefined port, or a ping to it: per mode (behaviour matrix, section 12). */
-function undefinedPort(cluster: Cluster, w: PathWriter, ctx: WalkContext, client: ServiceClient, target: ServiceTarget, node: ClusterNode, protocol: Protocol, warnings: string[]): ServiceResult {
+function undefinedPort(cluster: Cluster, w: PathWriter, client: ServiceClient, target: ServiceTarget, node: ClusterNode, protocol: Protocol, warnings: string[]): ServiceResult {
   const mode = cluster.settings.proxyMode;
   const what = protocol === 'icmp' ? 'A ping to a ClusterIP' : `Port ${target.dstPort ?? ''} is not a port of ${target.svc.namespace}/${target.svc.name}, so`;
   if (mode === 'iptables') {
@@ -474,15 +474,15 @@ function undefinedPort(cluster: Cluster, w: PathWriter, ctx: WalkContext, client
   }
   w.hop('reject', nodeId(node.name), node.name, `${what} ${modeName(cluster)} rejects it with ICMP port unreachable: the client is refused at once.`, rule);
   return finish(w, 'refused', `${modeName(cluster)} rejects traffic to a ClusterIP on a port (or protocol) the Service does not define.`, null, [], icmpBack(cluster, w.packet, client, node, { earlier: null, bridged: false, outside: false, egress: null, proxied: null }, protocol), warnings);
-  void ctx;
 }
 
 /** ICMP port unreachable (or a RST) from the deciding node back to the client. */
 function icmpBack(cluster: Cluster, request: Packet, client: ServiceClient, node: ClusterNode, way: Way, protocol: Protocol): { verdict: Verdict; hops: Hop[] } {
-  const src = ipOf(request.dst);
-  const packet: Packet = protocol === 'tcp' ? { src: request.dst, dst: request.src, protocol: 'tcp', ttl: DEFAULT_TTL } : { src, dst: ipOf(request.src), protocol: 'icmp', ttl: DEFAULT_TTL };
+  // REJECT answers with ICMP whatever the protocol, from the node's address towards the client.
+  const src = client.ns === null || way.outside || way.earlier !== null ? node.internalIP : hostRoute(cluster, node, client.ns).src;
+  const packet: Packet = { src, dst: ipOf(request.src), protocol: 'icmp', ttl: DEFAULT_TTL };
   const w = new PathWriter(packet);
-  const what = protocol === 'tcp' ? 'ICMP port unreachable (the client\'s kernel turns it into connection refused)' : 'ICMP port unreachable';
+  const what = protocol === 'tcp' ? "ICMP port unreachable (the client's kernel turns it into connection refused)" : 'ICMP port unreachable';
   w.hop('socket', nodeId(node.name), node.name, `${node.name}'s kernel sends ${what} back to ${packet.dst}, quoting the rejected packet.`);
   const ctx: WalkContext = { cluster, ephemeralPort: () => 0, snat: null };
   backToClient(w, ctx, client, node, way);
@@ -490,11 +490,10 @@ function icmpBack(cluster: Cluster, request: Packet, client: ServiceClient, node
   return { verdict: 'refused', hops: w.hops };
 }
 
-function localReject(cluster: Cluster, request: Packet, client: ServiceClient, protocol: Protocol): { verdict: Verdict; hops: Hop[] } {
+function localReject(request: Packet, client: ServiceClient, protocol: Protocol): { verdict: Verdict; hops: Hop[] } {
   const w = new PathWriter({ src: request.dst, dst: request.src, protocol: protocol === 'tcp' ? 'tcp' : 'icmp', ttl: DEFAULT_TTL });
   w.hop('loopback', deviceId(client.node ?? '', 'lo'), client.node, 'The RST comes straight back through lo.');
   w.hop('deliver', client.at, client.node, "The client's socket gets connection refused.");
-  void cluster;
   return { verdict: 'refused', hops: w.hops };
 }
 
@@ -537,7 +536,7 @@ function backToClient(w: PathWriter, ctx: WalkContext, client: ServiceClient, no
     enterPod(w, cluster, pod, 'switched');
     return;
   }
-  nodeToLocalPod(w, ctx, node, pod, cluster.settings.cni.kind === 'flannel' || pod.node !== node.name ? 'forward' : 'forward', false);
+  nodeToLocalPod(w, ctx, node, pod, 'forward', false);
 }
 
 /** The reply: to the deciding node (the masquerade address or the client's), conntrack undoes NAT, on to the client. */
@@ -596,7 +595,7 @@ function socketLb(cluster: Cluster, client: ServiceClient, target: ServiceTarget
   const ns = client.ns as Netns;
   const node = netnsNode(cluster, ns);
   const svcName = `${target.svc.namespace}/${target.svc.name}`;
-  if (target.port === null || (target.localhost && false)) return undefinedPort(cluster, w, ctx, client, target, node, protocol, warnings);
+  if (target.port === null || (target.localhost && false)) return undefinedPort(cluster, w, client, target, node, protocol, warnings);
   const d = decide(cluster, {
     svc: target.svc,
     port: target.port,
@@ -662,4 +661,3 @@ function socketLb(cluster: Cluster, client: ServiceClient, target: ServiceTarget
   return finish(w, verdict, reason, endpoint, d.candidates, { verdict, hops: r.hops }, warnings);
 }
 
-export { hostRoute };
