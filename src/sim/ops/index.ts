@@ -111,10 +111,13 @@ export function applyOps(cluster: Cluster, ops: readonly ClusterOp[]): Cluster {
   return c;
 }
 
-/** Shorthands for the UI. */
+/** Deletes a pod (shorthand of `applyOp`); its controller replaces it. */
 export const deletePod = (cluster: Cluster, pod: string, graceful = false): Cluster => applyOp(cluster, { op: 'deletePod', pod, graceful });
+/** Scales a Deployment to `replicas` pods (shorthand of `applyOp`). */
 export const scaleDeployment = (cluster: Cluster, deployment: string, replicas: number): Cluster => applyOp(cluster, { op: 'scaleDeployment', deployment, replicas });
+/** Sets a pod's Ready condition (shorthand of `applyOp`). */
 export const setPodReady = (cluster: Cluster, pod: string, ready: boolean): Cluster => applyOp(cluster, { op: 'setPodReady', pod, ready });
+/** Takes a node down (shorthand of `applyOp`). */
 export const nodeDown = (cluster: Cluster, node: string): Cluster => applyOp(cluster, { op: 'nodeDown', node });
 
 function splitKey(key: string): [string, string] {

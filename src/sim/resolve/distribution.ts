@@ -10,6 +10,7 @@ import { lbTargets } from './serviceTrace';
 import { serviceTraces, trace } from './trace';
 import type { TraceInput, TraceOptions } from './trace';
 
+/** One endpoint and its exact share of new connections. */
 export interface EndpointShare {
   pod: string;
   ip: string;
@@ -19,6 +20,7 @@ export interface EndpointShare {
   probability: number;
 }
 
+/** How a Service spreads one request's connections over its endpoints. */
 export interface Distribution {
   /** `ns/name` of the Service, or null when the request does not go through one */
   service: string | null;

@@ -43,6 +43,7 @@ export function candidates(conf: ResolvConf, name: string): string[] {
   return dots >= conf.ndots ? [`${name}.`, ...searched] : [...searched, `${name}.`];
 }
 
+/** What a DNS server answers for one name's A query. */
 export interface Answer {
   /** A records (addresses), or NXDOMAIN */
   a: string[] | 'NXDOMAIN';
@@ -119,6 +120,7 @@ export function srvRecords(cluster: Cluster, svc: Service): { name: string; reco
   return out;
 }
 
+/** Everything a stub resolver did for one name: the queries and what the application gets. */
 export interface Resolution {
   /** the port an SRV record gave (`_http._tcp.web`), when the name was an SRV name */
   port?: number;

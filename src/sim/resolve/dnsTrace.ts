@@ -5,7 +5,7 @@
  */
 import { containerId, deviceId, INTERNET_ID, nodeId } from '../model/ids';
 import { lookup } from '../model/lookup';
-import type { Cluster, ClusterNode, Pod, Service } from '../model/types';
+import type { Cluster, Pod, Service } from '../model/types';
 import type { Rng } from '../model/rng';
 import type { Candidate, Hop, Trace } from '../trace/types';
 import { PathWriter } from './pathWriter';
@@ -13,6 +13,7 @@ import { resolveName } from './dns';
 import type { Resolution } from './dns';
 import { traceService } from './serviceTrace';
 
+/** A name resolved for a trace: the DNS part of the Trace and the address to connect to. */
 export interface ResolvedDestination {
   dns: NonNullable<Trace['dns']>;
   /** the address the client connects to, or null when the name did not resolve */
@@ -112,4 +113,3 @@ export function resolveDestination(cluster: Cluster, pod: Pod | null, nodeName: 
   return resolved;
 }
 
-export type { ClusterNode };

@@ -34,6 +34,7 @@ export interface ProxyStep {
   text: string;
 }
 
+/** What the Service proxy of a node does with the first packet of a connection. */
 export interface ProxyDecision {
   outcome: 'dnat' | 'reject' | 'drop' | 'nomatch';
   steps: ProxyStep[];
@@ -52,6 +53,7 @@ export interface ProxyDecision {
   policy: 'Cluster' | 'Local';
 }
 
+/** The packet and the node `decide` works on. */
 export interface DecideInput {
   svc: Service;
   port: ServicePort;
@@ -139,6 +141,7 @@ export function nftServiceChain(svc: Service, port: ServicePort, prefix = 'servi
   return `${prefix}-${hash(base).slice(0, 8)}-${base}`;
 }
 
+/** nftables: `endpoint-<8 of base32>-ns/svc/proto/port__ip/port`. */
 export function nftEndpointChain(svc: Service, port: ServicePort, b: Backend): string {
   const base = `${svc.namespace}/${svc.name}/${port.protocol}/${port.name ?? ''}__${b.ip}/${b.port}`;
   return `endpoint-${hash(base).slice(0, 8)}-${base}`;

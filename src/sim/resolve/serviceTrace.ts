@@ -49,6 +49,7 @@ export interface ServiceTarget {
   localhost?: boolean;
 }
 
+/** The random sources and pins a Service trace draws from (the caller's seeded generator). */
 export interface ServiceTraceOptions {
   random: () => number;
   ephemeralPort: () => number;
@@ -56,6 +57,7 @@ export interface ServiceTraceOptions {
   rrOffset: number;
 }
 
+/** The parts of a Trace a Service connection fills in. */
 export interface ServiceResult {
   verdict: Verdict;
   reason: string;
@@ -82,6 +84,7 @@ export function lbIsNodePortProxy(svc: Service): boolean {
   return svc.annotations[LB_MODE_ANNOTATION] === 'nodeport-proxy';
 }
 
+/** `status.loadBalancer.ingress[].ipMode` as the annotation gives it: VIP (default) or Proxy. */
 export function lbIpMode(svc: Service): 'VIP' | 'Proxy' {
   return svc.annotations[LB_IPMODE_ANNOTATION] === 'Proxy' || lbIsNodePortProxy(svc) ? 'Proxy' : 'VIP';
 }
