@@ -83,7 +83,6 @@ describe('k8s-netviz trace', () => {
     [['frobnicate'], /unknown command "frobnicate"/],
     [['trace', '--from', 'pod/nope', '--to', 'pod/app-1'], /no pod default\/nope/],
     [['trace', '--from', 'pod/client', '--to', 'svc/default/nope'], /no Service default\/nope/],
-    [['trace', '--from', 'pod/client', '--to', 'http://10.96.0.1/'], /URL/],
     [['trace', '--from', 'pod/client', '--to', 'pod/app-1', '--pick', 'nobody'], /--pick: "nobody"/],
     [['trace', '--from', 'pod/client', '--to', 'pod/app-1', '--pick', 'default/ghost'], /no pod default\/ghost/],
     [['trace', '-f', '/nonexistent/x.yaml', '--from', 'pod/client', '--to', 'pod/app-1'], /no such file/],
