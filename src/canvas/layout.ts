@@ -88,8 +88,9 @@ function containersRowWidth(pod: Pod): number {
 /** Wide enough for the containers, the `eth0 <ip>` and `lo` row, and the pod's name above it. */
 function podContentWidth(pod: Pod): number {
   const devices = textWidth(`eth0 ${pod.ip}`, 11, true) + 14 + 6 + 30;
-  const name = textWidth(pod.name, 13, false) + 8 - SIZES.podPad * 2;
-  return Math.max(containersRowWidth(pod), devices, name, 116);
+  const name = textWidth(pod.hostNetwork ? `${pod.name} (hostNetwork)` : pod.name, 13, false) + 8 - SIZES.podPad * 2;
+  const hostEth = pod.hostNetwork ? textWidth(`node's eth0 ${pod.ip}`, 11, true) + 14 + 6 + 30 : 0;
+  return Math.max(containersRowWidth(pod), devices, name, hostEth, 116);
 }
 
 function podHeight(): number {

@@ -169,6 +169,7 @@ export function stylesheet(theme: Theme): StylesheetJson {
       },
     },
     { selector: 'node.pod.ns-system', style: { 'background-color': p.systemPodFill, 'border-style': 'dashed' } },
+    { selector: 'node.pod.host-network', style: { 'border-color': p.rootBorder, 'border-style': 'dashed', 'border-width': 2 } },
     { selector: 'node.pod.not-ready', style: { 'border-color': '#dc2626', 'border-style': 'dotted' } },
     { selector: `node.${ElementKind.container}`, style: box(p.container, p.containerBorder, 12, { 'font-family': FONT }) },
     { selector: `node.${ElementKind.podDevice}`, style: box(p.eth, p.ethBorder, 11) },

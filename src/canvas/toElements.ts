@@ -132,12 +132,12 @@ export function toElements(cluster: Cluster, extraIds: readonly string[] = []): 
         id: pid,
         parent: nodeId(pod.node),
         kind: ElementKind.pod,
-        label: pod.name,
+        label: pod.hostNetwork ? `${pod.name} (hostNetwork)` : pod.name,
         namespace: pod.namespace,
         ready: pod.ready,
         tooltip: `Pod ${pod.namespace}/${pod.name}\nIP ${pod.ip} on ${pod.node}\n${pod.ready ? 'Ready' : 'not Ready'}${pod.terminating ? ', terminating' : ''}${pod.owner ? `\n${pod.owner}` : ''}`,
       },
-      classes: `${ElementKind.pod} ns-${pod.namespace === 'kube-system' ? 'system' : 'user'}${pod.ready ? '' : ' not-ready'}`,
+      classes: `${ElementKind.pod} ns-${pod.namespace === 'kube-system' ? 'system' : 'user'}${pod.ready ? '' : ' not-ready'}${pod.hostNetwork ? ' host-network' : ''}`,
     });
     for (const c of pod.containers) {
       leaf(containerId(pod.namespace, pod.name, c.name), pid, ElementKind.container, containerLabel(c), {
@@ -146,7 +146,8 @@ export function toElements(cluster: Cluster, extraIds: readonly string[] = []): 
         tooltip: `Container ${c.name} in ${pod.name}\nshares the pod's IP ${pod.ip}${c.problem ? `\n${c.problem}` : ''}`,
       });
     }
-    leaf(podEth0Id(pod.namespace, pod.name), pid, ElementKind.podDevice, `eth0 ${pod.ip}`, {
+    // a hostNetwork pod has no namespace of its own: it uses the node's eth0 and address
+    leaf(podEth0Id(pod.namespace, pod.name), pid, ElementKind.podDevice, pod.hostNetwork ? `node's eth0 ${pod.ip}` : `eth0 ${pod.ip}`, {
       tooltip: `eth0 of ${pod.name}: ${pod.ip}, MTU ${pod.mtu}${pod.veth ? `; its veth peer is ${pod.veth} on ${pod.node}` : ''}`,
     });
     leaf(`dev/pod/${pod.namespace}/${pod.name}/lo`, pid, ElementKind.podDevice, 'lo', {
