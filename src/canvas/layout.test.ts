@@ -89,3 +89,18 @@ describe('toElements', () => {
     }
   });
 });
+
+describe('hostNetwork pods', () => {
+  it('are drawn as using the node\'s eth0, with no veth of their own', () => {
+    const cluster = buildCluster({
+      ...defaultClusterSpec,
+      workloads: [...(defaultClusterSpec.workloads ?? []), { kind: 'Pod', name: 'agent', nodeName: 'node-b', hostNetwork: true, containers: [{ name: 'agent', ports: [{ containerPort: 9100 }] }] }],
+    });
+    const { elements } = toElements(cluster);
+    const pod = elements.find((e) => e.data.id === 'pod/default/agent')!;
+    expect(pod.classes).toContain('host-network');
+    expect(String(pod.data['label'])).toContain('hostNetwork');
+    expect(elements.find((e) => e.data.id === 'dev/pod/default/agent/eth0')!.data['label']).toBe("node's eth0 192.168.10.12");
+    expect(elements.some((e) => e.data.id === 'veth/node-b/default/agent')).toBe(false);
+  });
+});
