@@ -37,7 +37,6 @@ async function start(root: HTMLElement): Promise<void> {
     }
     root.textContent = '';
   }
-  if (notices.length > 0) options.notice = notices.join(' ');
   if (presentation.embed) document.documentElement.classList.add('embed');
   createRoot(root).render(
     <StrictMode>
@@ -45,6 +44,7 @@ async function start(root: HTMLElement): Promise<void> {
         options={options}
         presentation={presentation}
         provenance={provenance}
+        notice={notices.length > 0 ? notices.join(' ') : null}
         onReady={installTestHook}
         createImportWorker={createImportWorker}
         // text kept from last time reopens the editor, which rebuilds the user's cluster from it

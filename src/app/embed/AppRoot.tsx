@@ -19,6 +19,8 @@ export interface AppRootProps {
   provenance: Provenance;
   createImportWorker: () => Worker;
   editorOpen: boolean;
+  /** said once the content is on screen (opening content clears earlier notices) */
+  notice: string | null;
   /** called once the first content is on screen (the test hook goes on here) */
   onReady(api: VisualizerApi): void;
 }
@@ -31,7 +33,7 @@ export function resolveTheme(theme: Presentation['theme']): 'light' | 'dark' {
 /** Stores already wired: React's StrictMode runs mount effects twice in development. */
 const wired = new WeakSet<VizStore>();
 
-export function AppRoot({ options, presentation: initial, provenance, createImportWorker, editorOpen, onReady }: AppRootProps) {
+export function AppRoot({ options, presentation: initial, provenance, createImportWorker, editorOpen, notice, onReady }: AppRootProps) {
   const [presentation, setPresentation] = useState(initial);
   const storeRef = useRef<VizStore | null>(null);
   const share = useMemo(() => createShareService(() => storeRef.current, appBase(window.location), provenance), [provenance]);
@@ -65,7 +67,10 @@ export function AppRoot({ options, presentation: initial, provenance, createImpo
           // the default scenario stays, the hash stays as it was: the reader can see what they were sent
           store.getState().setNotice(result.message);
           bridge?.emit('error', { code: 'bad-link', message: result.message });
-        } else if (initial.autoplay && store.getState().steps.length > 0) api.player()?.play();
+        } else {
+          if (notice) store.getState().setNotice(notice);
+          if (initial.autoplay && store.getState().steps.length > 0) api.player()?.play();
+        }
         window.addEventListener('hashchange', () => {
           // `#example=` changes are the URL hook's in the full app; `#s=` ones are ours
           if (!initial.embed && !/[#&]s=/.test(window.location.hash)) return;
@@ -77,7 +82,7 @@ export function AppRoot({ options, presentation: initial, provenance, createImpo
         bridge?.markReady();
       });
     },
-    [initial, provenance],
+    [initial, provenance, notice],
   );
 
   return (
