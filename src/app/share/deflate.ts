@@ -2,9 +2,8 @@
  * deflate-raw with a cap on what decompression may produce: CompressionStream where the browser
  * has 'deflate-raw' (Chrome 103+, Firefox 113+, Safari 16.4+), fflate where it does not. A link is
  * untrusted input, so inflating stops as soon as the output passes the cap (a zip bomb costs
- * nothing).
+ * nothing). fflate loads on demand: browsers with the native stream never fetch it.
  */
-import { Deflate, Inflate } from 'fflate';
 
 export class InflateError extends Error {
   readonly code: 'oversized' | 'damaged';
@@ -47,6 +46,7 @@ export async function deflateRaw(data: Uint8Array, options: DeflateOptions = {})
     const stream = new Blob([data as BlobPart]).stream().pipeThrough(new CompressionStream('deflate-raw'));
     return new Uint8Array(await new Response(stream).arrayBuffer());
   }
+  const { Deflate } = await import('fflate');
   const chunks: Uint8Array[] = [];
   let total = 0;
   const deflate = new Deflate({ level: 9 }, (chunk) => {
@@ -81,6 +81,7 @@ export async function inflateRaw(data: Uint8Array, maxBytes: number, options: De
     }
     return concat(chunks, total);
   }
+  const { Inflate } = await import('fflate');
   let ended = false;
   const inflate = new Inflate((chunk, final) => {
     take(chunk);

@@ -1,0 +1,69 @@
+import { describe, expect, it } from 'vitest';
+import { SCENARIOS, findScenario } from '../../sim';
+import { createVizStore } from '../../store/createVizStore';
+import { decodeShare, encodeShare } from './linkCodec';
+import { contentOf, prepareShare, showShare } from './snapshot';
+import type { Provenance } from './snapshot';
+
+const podsOf = (store: ReturnType<typeof createVizStore>) => store.getState().cluster.pods.map((p) => `${p.namespace}/${p.name} ${p.ip} ${p.node}`).sort();
+
+describe('what a link holds', () => {
+  it('a built-in scenario at a step is an #example link', () => {
+    const store = createVizStore();
+    store.getState().loadScenario(SCENARIOS[2]!, 3);
+    store.getState().setPlayback(3, false);
+    expect(contentOf(store.getState(), { generated: null })).toEqual({ kind: 'example', id: SCENARIOS[2]!.id, step: 3 });
+  });
+
+  it('a changed cluster is its manifests and ops, and opens to the same pods, trace, step and selection', async () => {
+    const store = createVizStore();
+    const scenario = findScenario('pod-to-service') ?? SCENARIOS[0]!;
+    store.getState().loadScenario(scenario);
+    const victim = store.getState().cluster.pods.find((p) => p.owner?.startsWith('Deployment/') && p.namespace === 'default')!;
+    expect(store.getState().applyClusterOps([{ op: 'deletePod', pod: `${victim.namespace}/${victim.name}` }])).toBe(true);
+    store.getState().setPlayback(2, false);
+    store.getState().select(`node/${victim.node}`);
+    const content = contentOf(store.getState(), { generated: null });
+    expect(content.kind).toBe('payload');
+    if (content.kind !== 'payload') return;
+    expect(content.payload.ops).toEqual([{ op: 'deletePod', pod: `${victim.namespace}/${victim.name}` }]);
+    // manifests describe the cluster before the ops: the replacement pod is not among them
+    expect(JSON.stringify(content.payload)).not.toContain('"managedFields"');
+
+    const decoded = await decodeShare(await encodeShare(content.payload));
+    expect(decoded.ok).toBe(true);
+    if (!decoded.ok) return;
+    const other = createVizStore();
+    showShare(other, decoded.payload, await prepareShare(decoded.payload));
+    expect(podsOf(other)).toEqual(podsOf(store));
+    expect(other.getState().trace?.endpoint).toEqual(store.getState().trace?.endpoint);
+    expect(other.getState().startStep).toBe(2);
+    expect(other.getState().selection).toBe(`node/${victim.node}`);
+    // and the link written there carries the same ops again
+    const again = contentOf(other.getState(), { generated: null });
+    expect(again.kind === 'payload' && again.payload.ops).toEqual(content.payload.ops);
+  });
+
+  it('settings switched in the app travel with the link', async () => {
+    const store = createVizStore();
+    store.getState().loadScenario(SCENARIOS[2]!);
+    store.getState().setSettings({ proxyMode: 'ipvs' });
+    const content = contentOf(store.getState(), { generated: null });
+    if (content.kind !== 'payload') throw new Error('expected a payload');
+    const prepared = await prepareShare(content.payload);
+    expect(prepared.cluster.settings.proxyMode).toBe('ipvs');
+  });
+
+  it('a generated cluster is its recipe, not its pods', async () => {
+    const prepared = await prepareShare({ v: 1, generate: '3x2', ops: [], settings: {}, request: null, seed: 4, pick: [], step: null, selection: null });
+    const store = createVizStore({ cluster: prepared.cluster, ...(prepared.spec ? { spec: prepared.spec } : {}) });
+    const provenance: Provenance = { generated: prepared.generated };
+    const content = contentOf(store.getState(), provenance);
+    expect(content).toMatchObject({ kind: 'payload', payload: { generate: '3x2', seed: 4 } });
+    expect(JSON.stringify(content).length).toBeLessThan(300);
+  });
+
+  it('objects that do not build a cluster are an error with a message', async () => {
+    await expect(prepareShare({ v: 1, manifests: [{ apiVersion: 'v1', kind: 'Pod', metadata: { name: 'x' }, spec: 7 }], ops: [], settings: {}, request: null, seed: 1, pick: [], step: null, selection: null })).rejects.toThrow(/do not build a cluster/);
+  });
+});
