@@ -31,7 +31,9 @@ export type Destination =
   /** `nodeport/<node>/<port>`: the NodePort on that node's address */
   | { kind: 'nodeport'; node: ClusterNode; port: number }
   /** a DNS name, resolved as the client's resolver would */
-  | { kind: 'name'; name: string; port: number | null };
+  | { kind: 'name'; name: string; port: number | null }
+  /** `http(s)://host[:port]/path`: an HTTP request, through an Ingress when the host is one of its hosts */
+  | { kind: 'url'; scheme: 'http' | 'https'; host: string; port: number | null; path: string };
 
 const podRefs = new WeakMap<Cluster, Map<string, Pod>>();
 const MAX_POD_REFS = 10_000;
@@ -84,8 +86,22 @@ export function parseSource(cluster: Cluster, text: string): Source {
 }
 
 /**
- * Parses a destination: a pod, a node, a Service, a NodePort, a DNS name, an IP or `ip:port`. URLs
- * (Ingress, issue 5) get a TraceRequestError that says so, rather than a wrong path.
+ * `http(s)://host[:port][/path]`, by hand rather than with the URL class (src/sim has no DOM or
+ * Node APIs, and URL would normalise away what the user typed). The query string and fragment are
+ * not part of Ingress matching and are dropped.
+ */
+function parseUrl(text: string): Destination {
+  const m = /^(https?):\/\/([^/:?#\s]+)(?::(\d{1,5}))?([^?#\s]*)(?:[?#]\S*)?$/i.exec(text);
+  if (!m) throw new TraceRequestError(`to: "${text}" is not an http:// or https:// URL (http(s)://host[:port]/path)`, 'to');
+  const port = m[3] === undefined ? null : Number(m[3]);
+  if (port !== null && (port < 1 || port > 65535)) throw new TraceRequestError(`to: ${port} is not a port number (1-65535)`, 'to');
+  const path = m[4] === undefined || m[4] === '' ? '/' : m[4];
+  return { kind: 'url', scheme: (m[1] ?? 'http').toLowerCase() as 'http' | 'https', host: (m[2] ?? '').toLowerCase(), port, path };
+}
+
+/**
+ * Parses a destination: a pod, a node, a Service, a NodePort, a DNS name, an IP, `ip:port`, or an
+ * http(s) URL.
  */
 export function parseDestination(cluster: Cluster, text: string, port: number | undefined): Destination {
   const explicitPort = port ?? null;
@@ -110,9 +126,7 @@ export function parseDestination(cluster: Cluster, text: string, port: number | 
     if (parts.length !== 3 || !Number.isInteger(port) || port < 1 || port > 65535) throw new TraceRequestError(`to: "${text}" is not nodeport/<node>/<port>`, 'to');
     return { kind: 'nodeport', node, port };
   }
-  if (/^[a-z][a-z0-9+.-]*:\/\//i.test(text)) {
-    throw new TraceRequestError(`to: "${text}" is a URL; HTTP and Ingress are not simulated yet; trace to a Service, a pod or an IP`, 'to');
-  }
+  if (/^[a-z][a-z0-9+.-]*:\/\//i.test(text)) return parseUrl(text);
   const colon = text.lastIndexOf(':');
   let host = text;
   let dialPort = explicitPort;

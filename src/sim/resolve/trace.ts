@@ -17,12 +17,21 @@ import { DroppedOutside, traceService } from './serviceTrace';
 import type { ServiceClient, ServiceTarget } from './serviceTrace';
 import { backendsOf } from './kubeProxy';
 import { resolveDestination } from './dnsTrace';
+import { freshPolicyState, policyDropReason, policyNote, traceToExternal } from './edgeTrace';
+import { traceIngress } from './ingressTrace';
+import { INGRESS_NGINX_NAME, INGRESS_NGINX_NAMESPACE, hostMatches, ingressExposure } from './ingress';
+import { ingresses, nginxIngresses } from '../model/ingressModel';
+import type { HttpRequest } from './ingressTrace';
+import { cidrContains } from '../model/ip';
+import { parseCidr, parseIPv4 } from './memo';
 
 export interface TraceInput {
   /** `pod/<ns>/<name>[:container]`, `node/<name>` or `external/<ip>` */
   from: string;
-  /** `pod/<ns>/<name>`, `node/<name>`, an IP, `ip:port` or `localhost:port` */
+  /** `pod/<ns>/<name>`, `node/<name>`, an IP, `ip:port`, `localhost:port` or an http(s) URL */
   to: string;
+  /** the HTTP Host header for a URL that carries an IP (the URL's host otherwise) */
+  host?: string;
   /** the port the client dials */
   port?: number;
   protocol?: Protocol;
@@ -101,6 +110,14 @@ export function trace(cluster: Cluster, input: TraceInput, options: TraceOptions
   let destination = parseDestination(cluster, input.to, input.port);
   const pick = request.pick;
 
+  // A URL: the host is dialed like any destination; when that reaches ingress-nginx, NGINX proxies.
+  let http: HttpIntent | null = null;
+  if (destination.kind === 'url') {
+    const url = destination;
+    http = httpIntent(cluster, url, input.host);
+    destination = http.dial;
+  }
+
   // A name is resolved first, as the client's resolver would; the DNS packet is traced too.
   let dns: Trace['dns'] = null;
   let headless: Trace['candidates'] = [];
@@ -125,12 +142,26 @@ export function trace(cluster: Cluster, input: TraceInput, options: TraceOptions
     // port it uses the one the endpoint listens on.
     if (port === null && resolved.service) port = resolved.service.clusterIP === null ? (headless.find((c) => c.chosen)?.port ?? headlessPort(cluster, resolved.service, protocol)) : firstPort(resolved.service, protocol);
     destination = { kind: 'ip', ip: resolved.ip, port };
-    if (resolved.upstream) {
-      throw new TraceRequestError(`to: ${input.to} resolves to ${resolved.ip} outside the cluster (upstream answer); traffic leaving the cluster (egress) is not simulated yet (issue 5)`, 'to');
-    }
   }
 
   const target = serviceTarget(cluster, source, destination, protocol);
+  if (target !== null && http !== null && protocol === 'tcp' && target.svc.namespace === INGRESS_NGINX_NAMESPACE && target.svc.name === INGRESS_NGINX_NAME) {
+    const client = serviceClient(cluster, source, target);
+    const r = traceIngress(cluster, client, target, http.request, {
+      random: () => rng.next(),
+      ephemeralPort: () => rng.int(EPHEMERAL_MIN, EPHEMERAL_MAX),
+      pick,
+      rrOffset: options.rrOffset ?? 0,
+      seed,
+    });
+    const reason = http.note === null ? r.reason : `${http.note} ${r.reason}`;
+    const t = withWarnings({ request, verdict: r.verdict, reason, endpoint: r.endpoint, candidates: r.candidates, hops: r.hops, dns, reply: r.reply, http: r.http }, pick);
+    // A pick of the controller pod pinned the first leg's choice, which the candidates (NGINX's) do not show.
+    const tookIt = (w: string): boolean => t.hops.some((h) => h.kind === 'deliver' && w.startsWith(`--pick ${h.at.split('/').slice(1, 3).join('/')} `));
+    const warnings = [...r.warnings, ...(t.warnings ?? []).filter((w) => !tookIt(w))];
+    if (warnings.length > 0) t.warnings = warnings;
+    return t;
+  }
   if (target !== null) {
     const client = serviceClient(cluster, source, target);
     let result;
@@ -154,8 +185,19 @@ export function trace(cluster: Cluster, input: TraceInput, options: TraceOptions
   }
 
   let client: Party;
-  if (destination.kind === 'service' || destination.kind === 'nodeport') {
+  if (destination.kind === 'service' || destination.kind === 'nodeport' || destination.kind === 'url') {
     throw new TraceRequestError(`to: ${input.to} is not a destination here`, 'to');
+  }
+  if (destination.kind === 'ip' && isOutside(cluster, destination.ip)) {
+    // Egress (section 9): out by the node's default route, to a server the model only knows by address.
+    if (source.kind === 'external') throw new TraceRequestError(`to: ${destination.ip} is outside the cluster, and so is ${input.from}: the path between them does not touch the cluster`, 'to');
+    const port = protocol === 'icmp' ? null : destination.port;
+    if (port === null && protocol !== 'icmp') throw new TraceRequestError(`port: ${destination.ip} is outside the cluster; give the port it listens on with --port (or ip:port)`, 'port');
+    const from = source.kind === 'node'
+      ? { ns: { kind: 'host' as const, node: source.node }, at: nodeId(source.node.name), node: source.node.name, label: `A process on ${source.node.name}`, ip: source.node.internalIP }
+      : { ns: podNetns(cluster, source.pod), at: containerId(source.pod.namespace, source.pod.name, source.container.name), node: source.pod.node, label: `Container ${source.container.name}`, ip: source.pod.ip };
+    const r = traceToExternal(cluster, from, destination.ip, port, protocol, () => rng.int(EPHEMERAL_MIN, EPHEMERAL_MAX));
+    return withWarnings({ request, verdict: r.verdict, reason: r.reason, endpoint: null, candidates: headless, hops: r.hops, dns, reply: r.reply, http: null }, pick);
   }
   if (source.kind === 'external') {
     throw new TraceRequestError(`from: traffic from outside the cluster (${input.from}) to something other than a NodePort or a load balancer is not simulated yet (issue 5)`, 'from');
@@ -200,7 +242,8 @@ export function trace(cluster: Cluster, input: TraceInput, options: TraceOptions
   const srcPort = protocol === 'icmp' ? null : rng.int(EPHEMERAL_MIN, EPHEMERAL_MAX);
   const packet: Packet = { src: addr(srcIP, srcPort), dst: addr(dstIP, port), protocol, ttl: DEFAULT_TTL };
   const w = new PathWriter(packet);
-  const ctx: WalkContext = { cluster, ephemeralPort: () => rng.int(EPHEMERAL_MIN, EPHEMERAL_MAX), snat: null };
+  // NetworkPolicy is evaluated on the walk (section 10) only when the cluster has policies at all.
+  const ctx: WalkContext = { cluster, ephemeralPort: () => rng.int(EPHEMERAL_MIN, EPHEMERAL_MAX), snat: null, policy: freshPolicyState(cluster) };
   w.hop('socket', client.at, client.node, openText(client.label, packet, protocol), socketRule(protocol, packet));
 
   const answer = answerOf(cluster, server, dstPod, port, protocol, samens);
@@ -218,6 +261,10 @@ export function trace(cluster: Cluster, input: TraceInput, options: TraceOptions
     );
   } else {
     walk(w, ctx, client.ns, server);
+  }
+  const dropped = policyDropReason(w, ctx.policy);
+  if (dropped !== null) {
+    return withWarnings({ request, verdict: 'dropped', reason: dropped, endpoint: null, candidates: headless, hops: w.hops, dns, reply: null, http: null }, pick);
   }
 
   let verdict: Verdict;
@@ -237,6 +284,9 @@ export function trace(cluster: Cluster, input: TraceInput, options: TraceOptions
     verdict = 'refused';
     reason = `Nothing in ${answer.label} listens on ${proto} port ${port ?? ''}.`;
   }
+  reason += policyNote(ctx.policy);
+  // The reply of an allowed connection passes whatever the policies say (conntrack, section 10).
+  if (ctx.policy) ctx.policy.reply = true;
 
   const reply = replyPath(w.packet, client, server, answer, ctx, protocol, samens, lo, verdict);
   let endpoint: Trace['endpoint'] = null;
@@ -247,6 +297,54 @@ export function trace(cluster: Cluster, input: TraceInput, options: TraceOptions
     if (answer.pod !== null && answer.at !== null && answer.at.startsWith('container/') && protocol !== 'icmp') endpoint.container = answer.name ?? '';
   }
   return withWarnings({ request, verdict, reason, endpoint, candidates: headless, hops: w.hops, dns, reply, http: null }, pick);
+}
+
+/** An HTTP request: what the client dials, and the request NGINX reads if the connection reaches it. */
+interface HttpIntent {
+  dial: Destination;
+  request: HttpRequest;
+  /** how the host was resolved when that is not traced, for the reason */
+  note: string | null;
+}
+
+/**
+ * Where a URL's host takes the client: an IP as it is; a host an Ingress names resolves, as its
+ * public DNS record would, to where the controller is exposed (ingressExposure); any other name
+ * goes through the client's resolver like a plain destination.
+ */
+function httpIntent(cluster: Cluster, url: Extract<Destination, { kind: 'url' }>, hostOverride: string | undefined): HttpIntent {
+  const defaultPort = url.scheme === 'https' ? 443 : 80;
+  const host = hostOverride ?? (url.port !== null && url.port !== defaultPort ? `${url.host}:${url.port}` : url.host);
+  const request: HttpRequest = { method: 'GET', scheme: url.scheme, host, path: url.path };
+  if (parseIPv4(url.host) !== null) return { dial: { kind: 'ip', ip: url.host, port: url.port ?? defaultPort }, request, note: null };
+  const exposure = ingressExposure(cluster, url.host, url.scheme);
+  if (exposure !== null) {
+    const where = exposure.via === 'load-balancer' ? `the ingress-nginx load balancer ${exposure.ip}` : `${exposure.node ?? ''}'s address ${exposure.ip}, the ${url.scheme} NodePort ${exposure.port} of ${exposure.service}`;
+    return { dial: { kind: 'ip', ip: exposure.ip, port: url.port ?? exposure.port }, request, note: `${url.host} is an Ingress host: its DNS record points at ${where} (that lookup is not traced).` };
+  }
+  const named = ingresses(cluster).find((i) => i.rules.some((r) => r.host !== null && hostMatches(r.host, url.host)));
+  if (named) {
+    const served = nginxIngresses(cluster).includes(named);
+    throw new TraceRequestError(
+      served
+        ? `to: Ingress ${named.namespace}/${named.name} names ${url.host}, but no ingress-nginx controller Service (${INGRESS_NGINX_NAMESPACE}/${INGRESS_NGINX_NAME}) exposes it; add the controller (addIngressController)`
+        : `to: Ingress ${named.namespace}/${named.name} names ${url.host}, but its class (${named.className ?? 'none, and no default IngressClass'}) is not served by ingress-nginx, the only controller simulated`,
+      'to',
+    );
+  }
+  return { dial: { kind: 'name', name: url.host, port: url.port ?? defaultPort }, request, note: null };
+}
+
+/** An address no part of the cluster owns: not a pod, a node, a Service, nor in the pod or Service ranges. */
+function isOutside(cluster: Cluster, ip: string): boolean {
+  const lk = lookup(cluster);
+  if (lk.podByIP.has(ip) || lk.nodeByIP.has(ip) || lk.serviceByIP.has(ip)) return false;
+  if (cluster.services.some((s) => s.loadBalancerIP === ip)) return false;
+  if (cluster.nodes.some((n) => n.devices.some((d) => d.address !== null && d.address.startsWith(`${ip}/`)))) return false;
+  const value = parseIPv4(ip);
+  if (value === null) return false;
+  const svc = parseCidr(cluster.settings.serviceSubnet);
+  return !cidrContains(lk.podSubnet, value) && !(svc !== null && cidrContains(svc, value)) && !ip.startsWith('127.');
 }
 
 /** Adds `warnings` for picks that pinned nothing: not a candidate, not a DNS server, not a load balancer's node. */

@@ -8,7 +8,7 @@ describe('built-in scenarios', () => {
     const ids = SCENARIOS.map((s) => s.id);
     expect(new Set(ids).size).toBe(ids.length);
     for (const id of ids) expect(id).toMatch(/^[a-z0-9-]+$/);
-    for (const id of ['container-to-container', 'pod-to-pod-same-node', 'pod-to-pod-cross-node', 'pod-to-service', 'pod-to-service-dns', 'nodeport-cluster', 'nodeport-local', 'loadbalancer']) {
+    for (const id of ['container-to-container', 'pod-to-pod-same-node', 'pod-to-pod-cross-node', 'pod-to-service', 'pod-to-service-dns', 'nodeport-cluster', 'nodeport-local', 'loadbalancer', 'ingress', 'ingress-404', 'ingress-503', 'egress', 'network-policy-deny']) {
       expect(ids).toContain(id);
     }
   });
@@ -16,7 +16,8 @@ describe('built-in scenarios', () => {
   it('each traces to the outcome its explanation tells', () => {
     for (const s of SCENARIOS) {
       const t = trace(buildCluster(s.spec), s.request, { seed: s.seed ?? 1, pick: s.pick ?? [] });
-      expect(t.verdict, s.id).toBe('delivered');
+      expect(t.verdict, s.id).toBe(s.id === 'network-policy-deny' ? 'dropped' : 'delivered');
+      expect(t.warnings, s.id).toBeUndefined();
     }
     const c2c = findScenario('container-to-container')!;
     expect(trace(buildCluster(c2c.spec), c2c.request).hops.map((h) => h.kind)).toEqual(['socket', 'loopback', 'deliver']);
@@ -44,5 +45,49 @@ describe('built-in scenarios', () => {
     const local = run('nodeport-local');
     expect(local.hops.at(-1)!.packet.src).toMatch(/^203\.0\.113\.10/);
     expect(run('loadbalancer').hops.some((h) => h.at === 'lb/default/web-lb')).toBe(true);
+  });
+
+  it('the edge of the cluster: Ingress 200, 404, 503, egress masquerade, a policy drop', () => {
+    const run = (id: string) => {
+      const s = findScenario(id)!;
+      return trace(buildCluster(s.spec), s.request, { seed: s.seed ?? 1, pick: s.pick ?? [] });
+    };
+    // ingress: two connections with NGINX's proxy hop between; the backend pod answers 200, and
+    // behind the NodePort (externalTrafficPolicy Cluster) X-Forwarded-For is a node-side address.
+    const ing = run('ingress');
+    const proxy = ing.hops.findIndex((h) => h.kind === 'proxy');
+    expect(proxy).toBeGreaterThan(0);
+    expect(ing.hops[proxy]!.rule).toBe('Ingress default/shop: host shop.example.com path /cart (Prefix) -> service web:80');
+    expect(ing.hops[proxy - 1]!.at).toMatch(/^container\/ingress-nginx\/ingress-nginx-controller-.*\/controller$/);
+    expect(ing.hops[proxy + 1]!.kind).toBe('socket');
+    expect(ing.http).toMatchObject({ method: 'GET', host: 'shop.example.com', path: '/cart', status: 200 });
+    expect(ing.http!.headers['X-Forwarded-For']).not.toBe('203.0.113.10');
+    expect(ing.endpoint!.pod).toBe(findScenario('ingress')!.pick![0]);
+    expect(ing.hops.at(-1)!.packet.dst).toBe(`${ing.endpoint!.ip}:8080`);
+    expect(ing.hops.slice(proxy + 1).some((h) => h.nat)).toBe(false);
+    // ingress-404: NGINX answers itself; no pod is contacted after the proxy hop.
+    const nf = run('ingress-404');
+    expect(nf.http!.status).toBe(404);
+    expect(nf.hops.at(-1)!.kind).toBe('proxy');
+    expect(nf.hops.at(-1)!.rule).toContain('default backend (404)');
+    // ingress-503: a backend without ready endpoints.
+    const su = run('ingress-503');
+    expect(su.http!.status).toBe(503);
+    expect(su.hops.at(-1)!.kind).toBe('proxy');
+    expect(su.reply!.verdict).toBe('delivered');
+    // egress: masqueraded to node-a's address on the way out, un-SNATed on the way back.
+    const eg = run('egress');
+    const masq = eg.hops.find((h) => h.nat?.type === 'MASQUERADE')!;
+    expect(masq.nat!.after.src).toMatch(/^192\.168\.10\.11:/);
+    expect(eg.hops.at(-1)).toMatchObject({ kind: 'deliver', at: 'ext/93.184.216.34' });
+    expect(eg.hops.at(-1)!.packet.src).toMatch(/^192\.168\.10\.11:/);
+    expect(eg.reply!.hops.some((h) => h.nat?.type === 'un-SNAT')).toBe(true);
+    expect(eg.reply!.hops.at(-1)!.packet.dst).toBe(eg.hops[0]!.packet.src);
+    // network-policy-deny: dropped silently at the destination's veth, no reply, the policy named.
+    const np = run('network-policy-deny');
+    expect(np.reply).toBeNull();
+    expect(np.hops.at(-1)!.kind).toBe('drop');
+    expect(np.hops.at(-1)!.at).toMatch(/^veth\/node-b\/default\/web-/);
+    expect(np.reason).toContain('default/default-deny-ingress');
   });
 });

@@ -5,6 +5,7 @@
 import { buildCluster } from '../model/build';
 import type { ClusterSpec, ServiceSpec } from '../model/build';
 import { defaultClusterSpec } from './defaultCluster';
+import { addIngressController } from '../resolve/ingress';
 
 /** The built-in cluster plus one more Service in front of the web pods. */
 function withWebService(service: Omit<ServiceSpec, 'selector'>): ClusterSpec {
@@ -22,6 +23,58 @@ const webPod = (node: string): string => {
   return pod ? `${pod.namespace}/${pod.name}` : '';
 };
 const webService = builtIn.services.find((s) => s.name === 'web');
+
+/**
+ * The shop: one Ingress for shop.example.com with /cart to the web pods and /admin to a Service
+ * whose Deployment has no replica yet; ingress-nginx as its bare-metal manifest installs it.
+ */
+const INGRESS = addIngressController({
+  ...defaultClusterSpec,
+  services: [...(defaultClusterSpec.services ?? []), { name: 'admin', type: 'ClusterIP', selector: { app: 'admin' }, ports: [{ name: 'http', port: 80, targetPort: 8080 }] }],
+  extras: [
+    {
+      apiVersion: 'networking.k8s.io/v1',
+      kind: 'Ingress',
+      metadata: { name: 'shop', namespace: 'default' },
+      spec: {
+        ingressClassName: 'nginx',
+        rules: [
+          {
+            host: 'shop.example.com',
+            http: {
+              paths: [
+                { path: '/cart', pathType: 'Prefix', backend: { service: { name: 'web', port: { number: 80 } } } },
+                { path: '/admin', pathType: 'Prefix', backend: { service: { name: 'admin', port: { name: 'http' } } } },
+              ],
+            },
+          },
+        ],
+      },
+    },
+  ],
+}).spec;
+const ingressWeb = (node: string): string => {
+  const pod = buildCluster(INGRESS).pods.find((p) => p.owner === 'Deployment/web' && p.node === node);
+  return pod ? `${pod.namespace}/${pod.name}` : '';
+};
+
+/** Calico (IP-in-IP) enforcing NetworkPolicy, with a default-deny ingress policy in default. */
+const POLICY: ClusterSpec = {
+  ...defaultClusterSpec,
+  settings: { cni: { kind: 'calico', ipipMode: 'Always', vxlanMode: 'Never', natOutgoing: true, blockSize: 26 }, policyEnforced: true },
+  extras: [
+    {
+      apiVersion: 'networking.k8s.io/v1',
+      kind: 'NetworkPolicy',
+      metadata: { name: 'default-deny-ingress', namespace: 'default' },
+      spec: { podSelector: {}, policyTypes: ['Ingress'] },
+    },
+  ],
+};
+const policyWeb = (node: string): string => {
+  const pod = buildCluster(POLICY).pods.find((p) => p.owner === 'Deployment/web' && p.node === node);
+  return pod ? `pod/${pod.namespace}/${pod.name}` : '';
+};
 
 export interface ScenarioRequest {
   from: string;
@@ -118,6 +171,52 @@ export const SCENARIOS: readonly Scenario[] = [
       'The cloud’s load balancer owns 198.51.100.1 and passes the packet, still addressed to that IP, to one of the nodes. kube-proxy on that node matches the load-balancer IP and DNATs it to a web pod, masquerading it as for a NodePort with policy Cluster.',
     spec: LOADBALANCER,
     request: { from: 'external/203.0.113.10', to: '198.51.100.1:80' },
+  },
+  {
+    id: 'ingress',
+    title: 'Ingress: host and path to a backend',
+    group: 'Internet to Service',
+    explanation:
+      'shop.example.com points at a node’s NodePort of the ingress-nginx controller; kube-proxy sends the connection to the controller pod, masqueraded, so NGINX sees a node address, not the client’s. NGINX matches the host and the /cart path of the Ingress and opens a second connection of its own straight to a web pod’s IP, which answers 200; the client’s address only travels in X-Forwarded-For, and here that holds the node-side address too.',
+    spec: INGRESS,
+    request: { from: 'external/203.0.113.10', to: 'http://shop.example.com/cart' },
+    pick: [ingressWeb('node-b')],
+  },
+  {
+    id: 'ingress-404',
+    title: 'Ingress: no matching rule, 404',
+    group: 'Internet to Service',
+    explanation:
+      'The host is known to the Ingress but no path of it matches /, so NGINX takes the implicit root location and its default backend answers 404 Not Found. The client’s connection to NGINX succeeded; no backend pod is contacted at all.',
+    spec: INGRESS,
+    request: { from: 'external/203.0.113.10', to: 'http://shop.example.com/' },
+  },
+  {
+    id: 'ingress-503',
+    title: 'Ingress: a backend without ready endpoints, 503',
+    group: 'Internet to Service',
+    explanation:
+      'The /admin path sends to the Service admin, whose pods do not exist: its EndpointSlice is empty. NGINX has no upstream to connect to and answers 503 Service Temporarily Unavailable itself.',
+    spec: INGRESS,
+    request: { from: 'external/203.0.113.10', to: 'http://shop.example.com/admin' },
+  },
+  {
+    id: 'egress',
+    title: 'A pod reaches the Internet (egress masquerade)',
+    group: 'Internet to Service',
+    explanation:
+      'The client pod connects to 93.184.216.34, outside the cluster. Its node routes the packet out of eth0 and flannel’s POSTROUTING rule masquerades it to the node’s address, because a pod address means nothing on the Internet. The answer comes back to the node, where conntrack restores the pod’s address (un-SNAT) and hands it to the pod.',
+    spec: defaultClusterSpec,
+    request: { from: 'pod/default/client', to: '93.184.216.34', port: 443 },
+  },
+  {
+    id: 'network-policy-deny',
+    title: 'NetworkPolicy: default-deny ingress drops the packet',
+    group: 'Pod to pod',
+    explanation:
+      'With Calico, which enforces NetworkPolicy, the policy default-deny-ingress selects every pod of the namespace for ingress and allows nothing. The client’s packet crosses to the other node as usual and is dropped at the host side of the web pod’s veth, silently: no RST, no ICMP, the client just times out.',
+    spec: POLICY,
+    request: { from: 'pod/default/client', to: policyWeb('node-b'), port: 8080 },
   },
 ];
 
