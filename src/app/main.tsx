@@ -37,7 +37,6 @@ async function start(root: HTMLElement): Promise<void> {
     }
     root.textContent = '';
   }
-  if (presentation.embed) document.documentElement.classList.add('embed');
   createRoot(root).render(
     <StrictMode>
       <AppRoot
