@@ -83,7 +83,10 @@ export function resolveDestination(cluster: Cluster, pod: Pod | null, nodeName: 
         hops.push(...(result.reply?.hops ?? []));
       } else {
         hops.push(...(result.reply?.hops ?? []));
-        return { dns: { queries: [], hops }, ip: null, reason: `The DNS query to ${r.conf.nameserver} failed (${result.reason}); ${name} did not resolve.`, candidates: [], service: null, upstream: false };
+        // A dropped query gets no answer at all: the stub resolver retries until its timeout (5 s,
+        // 2 attempts by default) and getaddrinfo fails with EAI_AGAIN, so no connection is attempted.
+        const why = result.verdict === 'dropped' ? ` The resolver retries until it times out and reports a temporary failure in name resolution; the connection is never attempted, so the trace is unresolved rather than dropped.` : '';
+        return { dns: { queries: [], hops }, ip: null, reason: `The DNS query to ${r.conf.nameserver} failed (${result.reason}); ${name} did not resolve.${why}`, candidates: [], service: null, upstream: false };
       }
     }
   }

@@ -17,6 +17,7 @@ import { hostListener } from './hostPorts';
 import { decide, modeName } from './kubeProxy';
 import type { Backend, Entry, ProxyDecision } from './kubeProxy';
 import { defaultGateway, walkFromExternal, walkToExternal } from './egressPath';
+import { policyNote } from './edgeTrace';
 import { enterPod, hostRoute, leavePod, listenerOf, netnsIP, netnsNode, nodeToLocalPod, podNetns, policyBegin, policyGate, walk, walkFromNode } from './podPath';
 import type { Netns, SnatRecord, WalkContext } from './podPath';
 
@@ -307,6 +308,9 @@ export function traceService(cluster: Cluster, client: ServiceClient, target: Se
     verdict = 'refused';
     reason = `${via} chose ${chosen.pod}, but nothing listens there on ${protocol.toUpperCase()} port ${port ?? ''}.`;
   }
+  // Name the rule that let it through, or say that a policy has no effect (section 10).
+  reason += policyNote(ctx.policy);
+  if (ctx.policy) ctx.policy.reply = true;
   const reply = replyPath(cluster, w.packet, client, epNs, listenerAt, label, conn, protocol, verdict, ctx);
   return finish(w, verdict, reason, endpoint, d.candidates, reply, warnings);
 }
@@ -325,7 +329,8 @@ function policyDrop(w: PathWriter, ctx: WalkContext, svcName: string): string | 
   if (dropped === null) return null;
   const last = w.hops[w.hops.length - 1];
   if (last && last.kind !== 'drop') w.hop('drop', last.at, last.node, 'The packet is dropped silently; the client times out.');
-  return `NetworkPolicy: the ${dropped.direction} of ${dropped.pod ?? 'the pod'} does not allow this connection to ${svcName}'s endpoint, so it is dropped silently.`;
+  const why = ctx.policy?.verdict?.reason ?? '';
+  return `NetworkPolicy: the ${dropped.direction} of ${dropped.pod ?? 'the pod'} does not allow this connection to ${svcName}'s endpoint, so it is dropped silently.${why === '' ? '' : ` ${why}`}`;
 }
 
 
