@@ -17,14 +17,17 @@ export const USAGE = `Usage:
   --to           pod/<ns>/<name>, svc/<ns>/<name> (svc/<name> for the default
                  namespace), a DNS name (web, web.default.svc.cluster.local,
                  kube-dns.kube-system; resolved as the client's resolver would),
-                 nodeport/<node>/<port>, node/<name>, an IP (a pod, a node, a ClusterIP
-                 or a LoadBalancer address), ip:port, localhost:port (URLs: not yet)
+                 nodeport/<node>/<port>, node/<name>, an IP (a pod, a node, a ClusterIP,
+                 a LoadBalancer address or one outside the cluster), ip:port,
+                 localhost:port, or a URL http(s)://host[:port]/path (through an
+                 Ingress when the host is one of its hosts)
   --port         the port the client dials (for a Service: its port; default: its first)
   --protocol     tcp (default), udp or icmp
-  --host         the HTTP Host for a URL that carries an IP
+  --host         the HTTP Host header for a URL that carries an IP
   --seed         fixes every random choice (default 1)
-  --pick         pins a random choice among pods (an endpoint, a CoreDNS pod),
-                 or node/<name>: the node a load balancer sends to (repeatable)
+  --pick         pins a random choice among pods (an endpoint, a CoreDNS pod, the
+                 upstream pod NGINX sends an Ingress request to), or node/<name>:
+                 the node a load balancer sends to (repeatable)
   --json         print the trace as JSON
 
 Exit status: 0 when the trace ran (whatever its verdict), 2 on bad arguments or bad input.`;

@@ -165,4 +165,79 @@ describe('k8s-netviz trace to Services', () => {
     expect(r.status).toBe(0);
     expect(r.stderr).toBe('warning: --pick default/duo matched no choice in this trace\n');
   });
+
+  describe('the edge of the cluster (issue 5)', () => {
+    const ingress = `apiVersion: networking.k8s.io/v1
+kind: Ingress
+metadata:
+  name: shop
+  namespace: default
+spec:
+  ingressClassName: nginx
+  rules:
+    - host: shop.example.com
+      http:
+        paths:
+          - path: /cart
+            pathType: Prefix
+            backend:
+              service:
+                name: web
+                port:
+                  number: 80
+          - path: /admin
+            pathType: Prefix
+            backend:
+              service:
+                name: empty
+                port:
+                  name: http
+`;
+    const edge = (args: string[]): { stdout: string; stderr: string; trace: Trace } => {
+      const r = cli(['trace', ...services, '-f', '-', ...args, '--json'], ingress);
+      expect(r.status, r.stderr).toBe(0);
+      return { stdout: r.stdout, stderr: r.stderr, trace: JSON.parse(r.stdout) as Trace };
+    };
+
+    it('adds ingress-nginx when Ingresses come without a controller, and says so on stderr', () => {
+      const r = edge(['--from', 'external/203.0.113.7', '--to', 'http://shop.example.com/cart', '--pick', 'default/server-b']);
+      expect(r.stderr).toMatch(/^warning: The input has 1 Ingress but no Ingress controller: the simulation adds ingress-nginx/);
+      expect(r.trace.http).toMatchObject({ host: 'shop.example.com', path: '/cart', status: 200 });
+      expect(r.trace.endpoint!.pod).toBe('default/server-b');
+      expect(r.trace.hops.filter((h) => h.kind === 'proxy')).toHaveLength(1);
+    });
+
+    it('an Ingress without a matching rule: the default backend answers 404, the connection itself was delivered', () => {
+      const t = edge(['--from', 'external/203.0.113.7', '--to', 'http://shop.example.com/nothing']).trace;
+      expect(t.verdict).toBe('delivered');
+      expect(t.http!.status).toBe(404);
+      expect(t.http!.headers).toEqual({});
+      expect(t.hops.at(-1)!.kind).toBe('proxy');
+      const table = cli(['trace', ...services, '-f', '-', '--from', 'external/203.0.113.7', '--to', 'http://shop.example.com/nothing'], ingress);
+      expect(table.stdout).toMatch(/proxy +container\/ingress-nginx\/ingress-nginx-controller-/);
+      expect(table.stdout).toMatch(/^http: GET shop\.example\.com\/nothing -> 404$/m);
+    });
+
+    it('a backend Service without ready endpoints: 503 from NGINX', () => {
+      const t = edge(['--from', 'external/203.0.113.7', '--to', 'http://shop.example.com/admin']).trace;
+      expect(t.http!.status).toBe(503);
+      expect(t.reason).toContain('503');
+    });
+
+    it('a URL with an IP and --host: the Host header decides the Ingress rule', () => {
+      const np = edge(['--from', 'external/203.0.113.7', '--to', 'http://shop.example.com/cart']).trace.hops[0]!.packet.dst;
+      const t = edge(['--from', 'external/203.0.113.7', '--to', `http://${np}/cart`, '--host', 'shop.example.com']).trace;
+      expect(t.http).toMatchObject({ host: 'shop.example.com', status: 200 });
+    });
+
+    it('egress: a pod to an Internet address is masqueraded to its node and un-SNATed on the way back', () => {
+      const t = edge(['--from', 'pod/client', '--to', '93.184.216.34:443']).trace;
+      expect(t.verdict).toBe('delivered');
+      const masq = t.hops.find((h) => h.nat?.type === 'MASQUERADE')!;
+      expect(masq.rule).toContain('FLANNEL-POSTRTG');
+      expect(t.hops.at(-1)).toMatchObject({ kind: 'deliver', at: 'ext/93.184.216.34' });
+      expect(t.hops.at(-1)!.packet.src).toBe(masq.nat!.after.src);
+      expect(t.reply!.hops.find((h) => h.nat?.type === 'un-SNAT')!.nat!.after.dst).toBe(t.hops[0]!.packet.src);
+    });
+  });
 });

@@ -66,6 +66,11 @@ export function formatTrace(trace: Trace): string {
     const e = trace.endpoint;
     out.push(`endpoint: ${e.pod} ${e.ip}:${e.port}${e.container ? ` (container ${e.container})` : ''}`);
   }
+  if (trace.http) {
+    const h = trace.http;
+    out.push(`http: ${h.method} ${h.host}${h.path} -> ${h.status}`);
+    for (const [name, value] of Object.entries(h.headers)) out.push(`http: upstream header ${name}: ${value}`);
+  }
   out.push(`verdict: ${trace.verdict}: ${trace.reason}`);
   return `${out.join('\n')}\n`;
 }

@@ -13,6 +13,7 @@ import type { ImportProblem } from '../sim/import/types';
 import { trace } from '../sim/resolve/trace';
 import { TraceRequestError } from '../sim/resolve/request';
 import { lookup } from '../sim/model/lookup';
+import { addIngressController } from '../sim/resolve/ingress';
 import { USAGE, UsageError, parseCommandLine } from './args';
 import type { TraceArgs } from './args';
 import { formatTrace } from './format';
@@ -45,7 +46,12 @@ async function loadCluster(files: readonly string[], io: Io): Promise<Cluster | 
   }
   const ignored = Object.entries(result.ignored);
   if (ignored.length > 0) io.err(`warning: not simulated, skipped: ${ignored.map(([k, n]) => `${k} (${n})`).join(', ')}\n`);
-  return result.cluster;
+  // Ingresses only route anything through a controller: without one, add ingress-nginx as its
+  // bare-metal manifest installs it (a NodePort Service), and say so.
+  const withController = addIngressController(result.spec, 'bare-metal');
+  if (withController.note === null) return result.cluster;
+  io.err(`warning: ${withController.note}\n`);
+  return buildCluster(withController.spec);
 }
 
 function checkPicks(cluster: Cluster, args: TraceArgs, io: Io): boolean {
@@ -84,9 +90,10 @@ export async function run(argv: readonly string[], io: Io): Promise<number> {
     const cluster = await loadCluster(args.files, io);
     if (cluster === null) return 2;
     if (!checkPicks(cluster, args, io)) return 2;
-    const input = { from: args.from, to: args.to, protocol: args.protocol, ...(args.port !== undefined ? { port: args.port } : {}) };
+    const url = /^https?:\/\//i.test(args.to);
+    const input = { from: args.from, to: args.to, protocol: args.protocol, ...(args.port !== undefined ? { port: args.port } : {}), ...(args.host !== undefined && url ? { host: args.host } : {}) };
     const result = trace(cluster, input, { seed: args.seed, pick: args.pick });
-    if (args.host !== undefined) io.err(`warning: --host ${args.host} applies to URL destinations only; ignored\n`);
+    if (args.host !== undefined && !url) io.err(`warning: --host ${args.host} applies to URL destinations only; ignored\n`);
     // The simulation says which picks pinned nothing (not a candidate, a DNS server or an LB node).
     for (const w of result.warnings ?? []) io.err(`warning: ${w}\n`);
     io.out(args.json ? `${JSON.stringify(result, null, 2)}\n` : formatTrace(result));
