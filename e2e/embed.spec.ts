@@ -121,6 +121,8 @@ test.describe('the embed in a frame on another origin', () => {
     await expect(frame.getByTestId('embed.root')).toBeVisible();
     await expect(frame.getByRole('link', { name: /Open in full app/ })).toHaveAttribute('href', new RegExp(`^${APP}${SUB}#example=pod-to-pod-cross-node`));
     await expect(frame.getByRole('button', { name: 'Share' })).toHaveCount(0);
+    // a sandbox without allow-forms blocks form submission: the embed has no form to submit
+    await expect(frame.locator('form')).toHaveCount(0);
     // paused at the first step: an embed waits for its reader
     expect((await vizState(frame)).step).toBe(0);
 
@@ -229,6 +231,27 @@ test.describe('the embed in a frame on another origin', () => {
     expect(await frame.evaluate(() => window.__netviz!.elementCount())).toEqual({ nodes: 3, pods: 7, containers: 8, services: 3 });
     await expect.poll(async () => (await received(page)).some((m) => m.data.name === 'error')).toBe(true);
   });
+});
+
+test('keyboard=off leaves the keys to the host page (slides); the default takes them', async ({ app }) => {
+  const { page } = app;
+  await page.goto(`${HOST}/frame.html?opts=${encodeURIComponent('&keyboard=off&controls=none')}`);
+  const frame = await vizFrame(page);
+  await expect(frame.getByRole('button', { name: 'Play' })).toHaveCount(0);
+  await expect(frame.getByTestId('embed.open')).toBeVisible();
+  // a click on the diagram, then keys meant for the deck
+  await frame.locator('body').click({ position: { x: 300, y: 300 } });
+  expect(await frame.evaluate(() => document.hasFocus())).toBe(false);
+  await page.keyboard.press('ArrowRight');
+  await page.keyboard.press('ArrowRight');
+  await page.waitForTimeout(300);
+  expect((await vizState(frame)).step).toBe(0);
+
+  await page.goto(`${HOST}/frame.html`);
+  const frame2 = await vizFrame(page);
+  await frame2.locator('body').click({ position: { x: 300, y: 300 } });
+  await page.keyboard.press('ArrowRight');
+  await expect.poll(async () => (await vizState(frame2)).step).toBe(1);
 });
 
 test.describe('<k8s-netviz>', () => {

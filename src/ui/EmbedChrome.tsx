@@ -21,6 +21,12 @@ export interface EmbedChromeProps {
   viewSwitch: ReactNode;
   exportButtons: ReactNode;
   notice: ReactNode;
+  /**
+   * Whether a click in the frame gives it the keyboard. The diagram's canvas cancels mousedown (so
+   * the frame would never get focus from a click on it); with keyboard=off the host page (a deck)
+   * keeps its keys, so the frame must not take them.
+   */
+  takeFocus: boolean;
 }
 
 /** The full app's link to what is on screen, kept current (links are built asynchronously). */
@@ -55,7 +61,7 @@ function useFullAppHref(share: ShareActions | undefined): string | null {
   return href;
 }
 
-export function EmbedChrome({ controls, view, share, canvas, text, playback, viewSwitch, exportButtons, notice }: EmbedChromeProps) {
+export function EmbedChrome({ controls, view, share, canvas, text, playback, viewSwitch, exportButtons, notice, takeFocus }: EmbedChromeProps) {
   const href = useFullAppHref(share);
   const openLink = (
     <a
@@ -70,7 +76,13 @@ export function EmbedChrome({ controls, view, share, canvas, text, playback, vie
   );
   const button = 'rounded border border-slate-300 px-2 py-1 text-sm hover:bg-slate-100 dark:border-slate-600 dark:hover:bg-slate-700';
   return (
-    <div className="flex h-full flex-col" data-testid="embed.root">
+    <div
+      className="flex h-full flex-col"
+      data-testid="embed.root"
+      onPointerDown={() => {
+        if (takeFocus && !document.hasFocus()) window.focus();
+      }}
+    >
       {controls !== 'none' ? (
         <div className="flex flex-wrap items-center gap-x-3 gap-y-1 border-b border-slate-200 px-2 py-1 dark:border-slate-700" data-embed-chrome="">
           {playback}

@@ -316,6 +316,7 @@ function VisualizerLayout({ onReady, followUrl, createImportWorker, editorOpen, 
             viewSwitch={<ViewSwitch view={view} onChange={setView} />}
             exportButtons={<ExportButtons canvas={canvas} />}
             notice={<NoticeBar />}
+            takeFocus={presentation.keyboard}
           />
           <Narration />
         </div>
