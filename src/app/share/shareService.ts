@@ -25,7 +25,7 @@ export async function hashFor(store: VizStore, provenance: Provenance): Promise<
 }
 
 /** HTML attribute text: the snippets are built as strings for the reader to paste. */
-const attr = (v: string): string => v.replace(/&/g, '&amp;').replace(/"/g, '&quot;').replace(/</g, '&lt;');
+const attr = (v: string): string => v.replace(/&/g, '&amp;').replace(/"/g, '&quot;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
 
 export function snippets(base: string, hash: string): ShareLinks {
   const url = `${base}${hash}`;
