@@ -340,7 +340,7 @@ describe('hostNetwork pods and node processes (section 11)', () => {
 describe('requests the simulation does not resolve yet, or that are wrong', () => {
   const c = cluster('flannel-vxlan');
   it.each([
-    [{ from: 'external/203.0.113.7', to: 'pod/default/server-a', port: 8080 }, /outside the cluster.*issue 5/],
+    [{ from: 'external/203.0.113.7', to: 'svc/default/nope' }, /no Service default\/nope/],
     [{ from: 'pod/default/client', to: 'svc/default/nope' }, /no Service default\/nope/],
     [{ from: 'pod/default/client', to: 'nodeport/node-a/30999' }, /no Service has TCP NodePort 30999/],
     [{ from: 'pod/default/client', to: 'nodeport/node-a/x' }, /not nodeport\/<node>\/<port>/],

@@ -2,7 +2,7 @@
  * `trace(cluster, request, options)`: the path a packet really takes, hop by hop, with its reply.
  * Data in, data out: no clock, no global randomness (a seed drives every random choice).
  */
-import { containerId, deviceId, externalId, nodeId, podEth0Id } from '../model/ids';
+import { containerId, deviceId, externalId, INTERNET_ID, nodeId, podEth0Id } from '../model/ids';
 import { lookup } from '../model/lookup';
 import type { Cluster, ClusterNode, Container, Pod, Protocol, Service, ServicePort } from '../model/types';
 import { createRng } from '../model/rng';
@@ -19,6 +19,8 @@ import { backendsOf } from './kubeProxy';
 import { resolveDestination } from './dnsTrace';
 import { freshPolicyState, policyDropReason, policyNote, traceToExternal } from './edgeTrace';
 import { traceIngress } from './ingressTrace';
+import { hasHostPort, traceHostPort } from './hostPortTrace';
+import { resolveHostPort } from './hostPorts';
 import { INGRESS_NGINX_NAME, INGRESS_NGINX_NAMESPACE, hostMatches, ingressExposure } from './ingress';
 import { ingresses, nginxIngresses } from '../model/ingressModel';
 import type { HttpRequest } from './ingressTrace';
@@ -200,7 +202,7 @@ export function trace(cluster: Cluster, input: TraceInput, options: TraceOptions
     return withWarnings({ request, verdict: r.verdict, reason: r.reason, endpoint: null, candidates: headless, hops: r.hops, dns, reply: r.reply, http: null }, pick);
   }
   if (source.kind === 'external') {
-    throw new TraceRequestError(`from: traffic from outside the cluster (${input.from}) to something other than a NodePort or a load balancer is not simulated yet (issue 5)`, 'from');
+    return fromOutside(cluster, request, source.ip, destination, protocol, rng, dns, pick);
   } else if (source.kind === 'node') {
     client = { ns: { kind: 'host', node: source.node }, at: nodeId(source.node.name), node: source.node.name, label: `A process on ${source.node.name}` };
   } else {
@@ -238,6 +240,13 @@ export function trace(cluster: Cluster, input: TraceInput, options: TraceOptions
   else if (samens) srcIP = dstIP;
   else if (client.ns.kind === 'pod') srcIP = client.ns.pod.ip;
   else srcIP = hostRoute(cluster, client.ns.node, server).src;
+
+  // A pod's hostPort on a node address: portmap's DNAT on the pod's own node (section 11).
+  if (server.kind === 'host' && !dstPod && port !== null && protocol !== 'icmp' && hasHostPort(cluster, server.node.name, port, protocol)) {
+    const from = { ns: client.ns, at: client.at, node: client.node, label: client.label, ip: loopback ? '127.0.0.1' : client.ns.kind === 'pod' ? client.ns.pod.ip : samens ? dstIP : hostRoute(cluster, client.ns.node, server).src };
+    const r = traceHostPort(cluster, from, server.node, dstIP, port, protocol, () => rng.int(EPHEMERAL_MIN, EPHEMERAL_MAX));
+    if (r !== null) return withWarnings({ request, verdict: r.verdict, reason: r.reason, endpoint: r.endpoint, candidates: headless, hops: r.hops, dns, reply: r.reply, http: null }, pick);
+  }
 
   const srcPort = protocol === 'icmp' ? null : rng.int(EPHEMERAL_MIN, EPHEMERAL_MAX);
   const packet: Packet = { src: addr(srcIP, srcPort), dst: addr(dstIP, port), protocol, ttl: DEFAULT_TTL };
@@ -283,6 +292,11 @@ export function trace(cluster: Cluster, input: TraceInput, options: TraceOptions
     );
     verdict = 'refused';
     reason = `Nothing in ${answer.label} listens on ${proto} port ${port ?? ''}.`;
+    // A hostPort published on another node: portmap's rule exists only there (section 11).
+    if (server.kind === 'host' && port !== null && protocol !== 'icmp') {
+      const hp = resolveHostPort(cluster, { node: server.node, port, protocol, srcIP });
+      if (hp.kind === 'refused' && hp.text.includes('hostPort')) reason = hp.text;
+    }
   }
   reason += policyNote(ctx.policy);
   // The reply of an allowed connection passes whatever the policies say (conntrack, section 10).
@@ -297,6 +311,30 @@ export function trace(cluster: Cluster, input: TraceInput, options: TraceOptions
     if (answer.pod !== null && answer.at !== null && answer.at.startsWith('container/') && protocol !== 'icmp') endpoint.container = answer.name ?? '';
   }
   return withWarnings({ request, verdict, reason, endpoint, candidates: headless, hops: w.hops, dns, reply, http: null }, pick);
+}
+
+/**
+ * A client outside the cluster to something that is not a Service: a node address (its own
+ * sockets, or a pod's hostPort through portmap), or a pod address, which the Internet cannot route.
+ */
+function fromOutside(cluster: Cluster, request: TraceRequest, ip: string, destination: Destination, protocol: Protocol, rng: ReturnType<typeof createRng>, dns: Trace['dns'], pick: readonly string[]): Trace {
+  const lk = lookup(cluster);
+  const client = { ns: null, at: externalId(ip), node: null, label: `A client at ${ip}`, ip };
+  const dest = destination.kind === 'node' ? { ip: destination.node.internalIP, port: destination.port } : destination.kind === 'ip' ? { ip: destination.ip, port: destination.port } : destination.kind === 'pod' ? { ip: destination.pod.ip, port: destination.port } : null;
+  const node = dest === null ? undefined : lk.nodeByIP.get(dest.ip);
+  if (dest !== null && node && protocol !== 'icmp') {
+    if (dest.port === null) throw new TraceRequestError('port: a node has no default port; give one with --port', 'port');
+    const r = traceHostPort(cluster, client, node, dest.ip, dest.port, protocol, () => rng.int(EPHEMERAL_MIN, EPHEMERAL_MAX));
+    if (r !== null) return withWarnings({ request, verdict: r.verdict, reason: r.reason, endpoint: r.endpoint, candidates: [], hops: r.hops, dns, reply: r.reply, http: null }, pick);
+  }
+  if (dest !== null && (lk.podByIP.has(dest.ip) || cidrContains(lk.podSubnet, parseIPv4(dest.ip) ?? 0))) {
+    // Pod addresses are private to the cluster: nothing outside has a route to the pod network.
+    const w = new PathWriter({ src: `${ip}:${rng.int(EPHEMERAL_MIN, EPHEMERAL_MAX)}`, dst: dest.port === null ? dest.ip : `${dest.ip}:${dest.port}`, protocol, ttl: DEFAULT_TTL });
+    w.hop('socket', client.at, null, `${client.label} sends a packet to ${w.packet.dst}, a pod address.`, `connect(${w.packet.dst}) ${protocol.toUpperCase()}`);
+    w.hop('drop', INTERNET_ID, null, `${dest.ip} is in the cluster's pod network ${cluster.settings.podSubnet}, which no router outside the cluster knows: the packet is lost and the client times out. Pods are reached from outside through a NodePort, a load balancer or an Ingress.`);
+    return withWarnings({ request, verdict: 'dropped', reason: `${dest.ip} is a pod address: it is not routable from outside the cluster.`, endpoint: null, candidates: [], hops: w.hops, dns, reply: null, http: null }, pick);
+  }
+  throw new TraceRequestError(`from: traffic from outside the cluster (${request.from}) to ${request.to} is not simulated: reach the cluster through a node address, a NodePort, a load balancer or an Ingress URL`, 'from');
 }
 
 /** An HTTP request: what the client dials, and the request NGINX reads if the connection reaches it. */

@@ -1,0 +1,164 @@
+/**
+ * A connection to a node address on a pod's hostPort (k8s-networking.md section 11): the CNI
+ * portmap plugin's DNAT on the pod's own node (PREROUTING for packets from elsewhere, OUTPUT for the
+ * node's own), the mark and masquerade for hairpin and 127.0.0.1, on to the pod, and conntrack
+ * undoing both on the reply. Other nodes have no rule, so they refuse (trace() keeps that path).
+ */
+import { deviceId, INTERNET_ID, nodeId, podEth0Id } from '../model/ids';
+import { macFor } from '../model/rng';
+import type { Cluster, ClusterNode, Protocol } from '../model/types';
+import type { Hop, Trace, Verdict } from '../trace/types';
+import { defaultGateway } from './egressPath';
+import { freshPolicyState, policyDropReason, policyNote } from './edgeTrace';
+import { hostPortMappings, resolveHostPort } from './hostPorts';
+import { deviceIP, deviceOf } from './memo';
+import { PathWriter } from './pathWriter';
+import { leavePod, listenerOf, netnsNode, nodeToLocalPod, policyBegin, walk } from './podPath';
+import type { Netns, WalkContext } from './podPath';
+
+const DEFAULT_TTL = 64;
+const addr = (ip: string, port: number | null): string => (port === null ? ip : `${ip}:${port}`);
+const ipOf = (a: string): string => {
+  const i = a.indexOf(':');
+  return i < 0 ? a : a.slice(0, i);
+};
+
+/** The client of a hostPort connection; `ns` null for one outside the cluster. */
+export interface HostPortClient {
+  ns: Netns | null;
+  at: string;
+  node: string | null;
+  label: string;
+  ip: string;
+}
+
+export interface HostPortResult {
+  verdict: Verdict;
+  reason: string;
+  endpoint: Trace['endpoint'];
+  hops: Hop[];
+  reply: Trace['reply'];
+}
+
+/** Whether some pod on `node` publishes `port` as a hostPort: the only case portmap changes anything. */
+export function hasHostPort(cluster: Cluster, node: string, port: number, protocol: Protocol): boolean {
+  return hostPortMappings(cluster, node).some((m) => m.hostPort === port && m.protocol === protocol);
+}
+
+/**
+ * Traces `client` to `dstIP:port` on `node` (one of its addresses, or 127.0.0.1 for its own
+ * processes). Returns null for an in-cluster client when no hostPort DNAT applies, so the caller
+ * keeps its ordinary path; a client outside the cluster always gets an answer here.
+ */
+export function traceHostPort(cluster: Cluster, client: HostPortClient, node: ClusterNode, dstIP: string, port: number, protocol: Protocol, ephemeralPort: () => number): HostPortResult | null {
+  if (protocol === 'icmp') return null;
+  if (client.ns !== null && !hasHostPort(cluster, node.name, port, protocol)) return null;
+  const w = new PathWriter({ src: addr(client.ip, ephemeralPort()), dst: addr(dstIP, port), protocol, ttl: DEFAULT_TTL });
+  w.hop('socket', client.at, client.node, `${client.label} ${protocol === 'tcp' ? 'opens a TCP connection' : 'sends a UDP datagram'} from ${w.packet.src} to ${w.packet.dst}, an address of ${node.name}.`, `connect(${w.packet.dst}) ${protocol.toUpperCase()}`);
+  const ctx: WalkContext = { cluster, ephemeralPort, snat: null, policy: freshPolicyState(cluster) };
+  const ns = client.ns;
+  const srcPod = ns?.kind === 'pod' ? ns.pod : null;
+  let origin: 'forward' | 'local' = 'forward';
+  if (ns === null) {
+    w.hop('wire', INTERNET_ID, null, `The packet crosses the network from ${client.ip} to ${node.name}'s address ${dstIP}.`);
+    w.update({ eth: { src: macFor(`router/${node.name}`), dst: deviceOf(node, 'eth0')?.mac ?? '' } });
+    w.hop('route', deviceId(node.name, 'eth0'), node.name, `${node.name} receives the packet on eth0; ${dstIP} is a local address, so nat PREROUTING's CNI-HOSTPORT-DNAT (addrtype LOCAL) looks at it before routing.`, '-A PREROUTING -m addrtype --dst-type LOCAL -j CNI-HOSTPORT-DNAT');
+  } else if (netnsNode(cluster, ns).name !== node.name) {
+    walk(w, ctx, ns, { kind: 'host', node });
+  } else if (ns.kind === 'pod') {
+    leavePod(w, cluster, ns.pod, null, dstIP);
+    if (cluster.settings.cni.kind === 'flannel') {
+      w.hop('bridge', deviceId(node.name, 'cni0'), node.name, `The frame is addressed to cni0 itself, so ${node.name} takes the packet up to IP; with br_netfilter it meets nat PREROUTING first.`, `${node.name} cni0 ${deviceIP(node, 'cni0') ?? ''}`);
+    }
+  } else {
+    origin = 'local';
+    w.hop('route', nodeId(node.name), node.name, `${dstIP} is local to ${node.name}: the packet the host makes passes nat OUTPUT, where CNI-HOSTPORT-DNAT (addrtype LOCAL) looks at it.`, '-A OUTPUT -m addrtype --dst-type LOCAL -j CNI-HOSTPORT-DNAT');
+  }
+  const blocked = policyDropReason(w, ctx.policy);
+  if (blocked !== null) return { verdict: 'dropped', reason: blocked, endpoint: null, hops: w.hops, reply: null };
+  const earlier = ctx.snat;
+  ctx.snat = null;
+  const res = resolveHostPort(cluster, { node, port, protocol, srcIP: ipOf(w.packet.src) });
+  if (res.kind !== 'dnat') {
+    if (ns !== null) return null;
+    return externalToHost(w, client, node, res.kind === 'local' ? res.listener.at : null, res.text, protocol);
+  }
+  const pod = res.mapping.pod;
+  const before = { src: w.packet.src, dst: w.packet.dst };
+  w.update({ dst: res.dnatTo });
+  const dnat = { src: w.packet.src, dst: w.packet.dst };
+  w.hop('netfilter', nodeId(node.name), node.name, res.text, res.rule, { type: 'DNAT', before, after: dnat });
+  let masq: { before: { src: string; dst: string }; after: { src: string; dst: string } } | null = null;
+  if (res.markRule !== null && res.masqRule !== null && res.newSrc !== null) {
+    w.hop('netfilter', nodeId(node.name), node.name, `CNI-HOSTPORT-SETMARK marks the connection 0x2000 (${res.masquerade === 'localhost' ? 'it comes from 127.0.0.1' : 'hairpin: a pod of this node reaching its own node'}).`, res.markRule);
+    const b = { src: w.packet.src, dst: w.packet.dst };
+    w.update({ src: `${res.newSrc}:${ephemeralPort()}` });
+    masq = { before: b, after: { src: w.packet.src, dst: w.packet.dst } };
+    w.hop('netfilter', nodeId(node.name), node.name, `POSTROUTING: CNI-HOSTPORT-MASQ masquerades the marked packet to ${res.newSrc}, so the pod's answer comes back through this node's conntrack.`, res.masqRule, { type: 'MASQUERADE', ...masq });
+  }
+  // The destination pod's ingress policy sees the packet after DNAT (section 10).
+  policyBegin(w, ctx, srcPod, { kind: 'pod', pod });
+  nodeToLocalPod(w, ctx, node, pod, origin, false);
+  const dropped = policyDropReason(w, ctx.policy);
+  if (dropped !== null) return { verdict: 'dropped', reason: dropped, endpoint: { pod: `${pod.namespace}/${pod.name}`, ip: pod.ip, port: res.mapping.containerPort }, hops: w.hops, reply: null };
+  const cport = res.mapping.containerPort;
+  const listener = listenerOf(pod, cport, protocol);
+  const endpoint: NonNullable<Trace['endpoint']> = { pod: `${pod.namespace}/${pod.name}`, ip: pod.ip, port: cport };
+  let verdict: Verdict;
+  let reason: string;
+  if (listener !== null) {
+    endpoint.container = listener.slice(listener.lastIndexOf('/') + 1);
+    w.hop('deliver', listener, pod.node, `Container ${endpoint.container} in ${pod.name} accepts the connection on ${cport}; it sees ${w.packet.src} as the client.`);
+    verdict = 'delivered';
+    reason = `portmap on ${node.name} DNATs hostPort ${port} to ${pod.namespace}/${pod.name} (${res.dnatTo})${masq ? ` and masquerades the ${res.masquerade ?? ''} connection to ${res.newSrc ?? ''}` : `; the pod sees the client's own address ${ipOf(before.src)}`}.${policyNote(ctx.policy)}`;
+  } else {
+    w.hop('reject', podEth0Id(pod.namespace, pod.name), pod.node, `Nothing in ${pod.name} listens on ${protocol.toUpperCase()} port ${cport}: its kernel refuses.`);
+    verdict = 'refused';
+    reason = `portmap DNATs hostPort ${port} to ${res.dnatTo}, but nothing in ${pod.name} listens there.`;
+  }
+  if (ctx.policy) ctx.policy.reply = true;
+
+  // The answer: to the node (the pod's gateway), where conntrack undoes the DNAT and the masquerade.
+  const refused = verdict === 'refused';
+  const r = new PathWriter({ src: w.packet.dst, dst: w.packet.src, protocol: refused && protocol !== 'tcp' ? 'icmp' : protocol, ttl: DEFAULT_TTL });
+  r.hop('socket', listener ?? podEth0Id(pod.namespace, pod.name), pod.node, `${pod.name} answers ${r.packet.dst}.`);
+  leavePod(r, cluster, pod, null, ipOf(r.packet.dst));
+  if (cluster.settings.cni.kind === 'flannel') r.hop('bridge', deviceId(node.name, 'cni0'), node.name, `The frame goes up from cni0 to ${node.name}'s IP layer, where conntrack knows the connection.`, `${node.name} cni0 ${deviceIP(node, 'cni0') ?? ''}`);
+  const rb = { src: r.packet.src, dst: r.packet.dst };
+  r.update({ src: before.dst, dst: masq ? masq.before.src : r.packet.dst });
+  r.hop('conntrack', nodeId(node.name), node.name, `conntrack on ${node.name} restores the source ${before.dst}, the address the client dialed (un-DNAT)${masq ? `, and the destination ${masq.before.src} (un-SNAT)` : ''}.`, `conntrack: ${before.src} -> ${before.dst} [DNAT to ${res.dnatTo}]`, { type: 'un-DNAT', before: rb, after: { src: r.packet.src, dst: r.packet.dst } });
+  if (ns === null) {
+    r.routed();
+    r.hop('route', deviceId(node.name, 'eth0'), node.name, `${node.name} routes the answer out of eth0 (default route).`, `default via ${defaultGateway(node)} dev eth0 proto static`);
+    r.hop('wire', INTERNET_ID, null, `The answer crosses the network back to ${client.ip}.`);
+  } else if (earlier !== null) {
+    // The request was masqueraded on the client's node on its way here: back there first.
+    const clientNode = earlier.node;
+    walk(r, ctx, { kind: 'host', node }, { kind: 'host', node: clientNode, ip: ipOf(earlier.nat.after.src) }, true);
+    const b = { src: r.packet.src, dst: r.packet.dst };
+    r.update({ dst: earlier.nat.before.src });
+    r.hop('conntrack', nodeId(clientNode.name), clientNode.name, `conntrack on ${clientNode.name} recognises the answer to its masqueraded connection and restores ${r.packet.dst} (un-SNAT).`, `conntrack: ${earlier.nat.before.src} -> ${earlier.nat.before.dst} [SNAT to ${earlier.nat.after.src}]`, { type: 'un-SNAT', before: b, after: { src: r.packet.src, dst: r.packet.dst } });
+    if (ns.kind === 'pod') nodeToLocalPod(r, ctx, clientNode, ns.pod, 'forward', false);
+  } else if (netnsNode(cluster, ns).name !== node.name) {
+    walk(r, ctx, { kind: 'host', node }, ns, ns.kind === 'host');
+  } else if (ns.kind === 'pod') {
+    nodeToLocalPod(r, ctx, node, ns.pod, 'forward', false);
+  }
+  r.hop('deliver', client.at, client.node, refused ? "The client's socket gets connection refused." : `The client's socket receives the answer from ${r.packet.src}, the address it dialed.`);
+  return { verdict, reason, endpoint, hops: w.hops, reply: { verdict: refused ? 'refused' : 'delivered', hops: r.hops } };
+}
+
+/** A client outside the cluster and a node address without a hostPort: a host socket, or a refusal. */
+function externalToHost(w: PathWriter, client: HostPortClient, node: ClusterNode, listener: string | null, text: string, protocol: Protocol): HostPortResult {
+  const refused = listener === null;
+  if (refused) w.hop('reject', nodeId(node.name), node.name, text);
+  else w.hop('deliver', listener, node.name, text);
+  const r = new PathWriter({ src: w.packet.dst, dst: w.packet.src, protocol: refused && protocol !== 'tcp' ? 'icmp' : protocol, ttl: DEFAULT_TTL });
+  r.hop('socket', listener ?? nodeId(node.name), node.name, refused ? `${node.name}'s kernel answers with ${protocol === 'tcp' ? 'a TCP RST' : 'ICMP port unreachable'}.` : `The answer goes back to ${r.packet.dst}.`);
+  r.hop('route', deviceId(node.name, 'eth0'), node.name, `${node.name} routes the answer out of eth0 (default route).`, `default via ${defaultGateway(node)} dev eth0 proto static`);
+  r.hop('wire', INTERNET_ID, null, `The answer crosses the network back to ${client.ip}.`);
+  r.hop('deliver', client.at, null, refused ? "The client's socket gets connection refused, at once." : `The client receives the answer from ${r.packet.src}.`);
+  const verdict: Verdict = refused ? 'refused' : 'delivered';
+  return { verdict, reason: text, endpoint: null, hops: w.hops, reply: { verdict, hops: r.hops } };
+}
+
