@@ -110,7 +110,7 @@ export function traceHostPort(cluster: Cluster, client: HostPortClient, node: Cl
     endpoint.container = listener.slice(listener.lastIndexOf('/') + 1);
     w.hop('deliver', listener, pod.node, `Container ${endpoint.container} in ${pod.name} accepts the connection on ${cport}; it sees ${w.packet.src} as the client.`);
     verdict = 'delivered';
-    reason = `portmap on ${node.name} DNATs hostPort ${port} to ${pod.namespace}/${pod.name} (${res.dnatTo})${masq ? ` and masquerades the ${res.masquerade ?? ''} connection to ${res.newSrc ?? ''}` : `; the pod sees the client's own address ${ipOf(before.src)}`}.${policyNote(ctx.policy)}`;
+    reason = `portmap on ${node.name} DNATs hostPort ${port} to ${pod.namespace}/${pod.name} (${res.dnatTo})${masq ? ` and masquerades the ${res.masquerade ?? ''} connection to ${res.newSrc ?? ''}` : `; no masquerade: the pod sees ${ipOf(before.src)}, the source the packet arrived with`}.${policyNote(ctx.policy)}`;
   } else {
     w.hop('reject', podEth0Id(pod.namespace, pod.name), pod.node, `Nothing in ${pod.name} listens on ${protocol.toUpperCase()} port ${cport}: its kernel refuses.`);
     verdict = 'refused';
