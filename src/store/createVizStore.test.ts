@@ -59,3 +59,13 @@ describe('pick mode', () => {
     expect(store.getState().request).toBeNull();
   });
 });
+
+describe('pinned choices', () => {
+  it('a scenario’s pick pins the endpoint in the app as in the simulation', () => {
+    const store = createVizStore();
+    const scenario = findScenario('pod-to-service')!;
+    store.getState().loadScenario(scenario);
+    expect(store.getState().trace?.endpoint?.pod).toBe(scenario.pick![0]);
+    expect(store.getState().trace?.request.pick).toEqual(scenario.pick);
+  });
+});

@@ -27,6 +27,8 @@ export interface VizState {
   startStep: number | null;
   reducedMotion: boolean;
   largeText: boolean;
+  /** `ns/pod` names that pin the trace's random choices (a scenario's or a link's `pick`) */
+  pins: readonly string[];
   /** choosing a packet's source and destination on the diagram ("Send from…"), or null */
   pick: null | { stage: 'from' } | { stage: 'to'; from: string };
   /** the last request sent, and its trace (null before the first) */
@@ -64,6 +66,8 @@ export interface SharedScenario {
   seed: number;
   step: number | null;
   selection: string | null;
+  /** pinned random choices; none when absent */
+  pins?: readonly string[];
 }
 
 export interface VizActions {
@@ -171,6 +175,7 @@ export function createVizStore(options: VizStoreOptions = {}): VizStore {
     reducedMotion: options.reducedMotion ?? false,
     largeText: false,
     pick: null,
+    pins: [],
     request: null,
     trace: null,
     steps: [],
@@ -190,7 +195,7 @@ export function createVizStore(options: VizStoreOptions = {}): VizStore {
       if (request.port !== undefined) input.port = request.port;
       if (request.protocol !== undefined) input.protocol = request.protocol;
       try {
-        const result = trace(get().cluster, input, { seed: get().seed });
+        const result = trace(get().cluster, input, { seed: get().seed, pick: get().pins });
         set({
           request,
           trace: result,
@@ -209,7 +214,7 @@ export function createVizStore(options: VizStoreOptions = {}): VizStore {
     },
     loadScenario(scenario, step) {
       const cluster = buildCluster(scenario.spec);
-      set({ cluster, spec: scenario.spec, scenario, selection: null, seed: scenario.seed ?? 1, notice: null });
+      set({ cluster, spec: scenario.spec, scenario, selection: null, seed: scenario.seed ?? 1, pins: scenario.pick ?? [], notice: null });
       get().sendPacket(scenario.request, step === undefined ? {} : { startStep: step });
     },
     setSettings(settings) {
@@ -232,7 +237,7 @@ export function createVizStore(options: VizStoreOptions = {}): VizStore {
     },
     applyUserCluster(cluster, spec) {
       const request = get().request ? podRequest(get().cluster, get().request as PacketRequest) : null;
-      set({ cluster, spec, scenario: null, selection: null, notice: null });
+      set({ cluster, spec, scenario: null, selection: null, notice: null, pins: [] });
       if (!request || !get().sendPacket(request)) get().clearTrace();
       set({ requestError: null });
     },
@@ -290,7 +295,7 @@ export function createVizStore(options: VizStoreOptions = {}): VizStore {
       if (request.port !== undefined) input.port = request.port;
       if (request.protocol !== undefined) input.protocol = request.protocol;
       try {
-        const options = { seed: get().seed };
+        const options = { seed: get().seed, pick: get().pins };
         const traces = traceBurst(get().cluster, input, n, options);
         const distribution = endpointDistribution(get().cluster, input, options);
         set({ burst: { request, traces, distribution }, requestError: null });
@@ -312,6 +317,7 @@ export function createVizStore(options: VizStoreOptions = {}): VizStore {
         selection: shared.selection,
         notice: null,
         pick: null,
+        pins: shared.pins ?? [],
         opsLog: shared.ops.length > 0 ? { base: shared.base, result: shared.cluster, ops: [...shared.ops] } : null,
       });
       if (!shared.request || !get().sendPacket(shared.request, shared.step === null ? {} : { startStep: shared.step })) get().clearTrace();

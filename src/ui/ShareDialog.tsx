@@ -2,6 +2,7 @@
  * Share: the link to this exact scenario, an iframe snippet, a `<k8s-netviz>` snippet, and the
  * scenario as a JSON file (download, open). What a link holds is the app's business: this dialog
  * gets it through `ShareActions` (ui does not import app).
+import { download } from './download';
  */
 import { useEffect, useRef, useState } from 'react';
 
@@ -22,16 +23,9 @@ export interface ShareActions {
   importScenario(text: string): Promise<string | null>;
 }
 
-/** Saves text as a file through a temporary link (works in a frame sandboxed with allow-downloads). */
+/** Saves text as a file (a JSON scenario by default). */
 export function downloadText(text: string, name: string, type = 'application/json'): void {
-  const url = URL.createObjectURL(new Blob([text], { type }));
-  const a = document.createElement('a');
-  a.href = url;
-  a.download = name;
-  document.body.appendChild(a);
-  a.click();
-  a.remove();
-  setTimeout(() => URL.revokeObjectURL(url), 1000);
+  download(text, name, type);
 }
 
 /**

@@ -96,5 +96,6 @@ export function showShare(store: VizStore, payload: SharePayload, prepared: Prep
     seed: payload.seed,
     step: payload.step,
     selection: payload.selection,
+    pins: payload.pick,
   });
 }
