@@ -2,9 +2,9 @@
  * Share: the link to this exact scenario, an iframe snippet, a `<k8s-netviz>` snippet, and the
  * scenario as a JSON file (download, open). What a link holds is the app's business: this dialog
  * gets it through `ShareActions` (ui does not import app).
-import { download } from './download';
  */
 import { useEffect, useRef, useState } from 'react';
+import { download } from './download';
 
 export interface ShareLinks {
   /** the full app at this scenario */
