@@ -81,7 +81,9 @@ export function traceHostPort(cluster: Cluster, client: HostPortClient, node: Cl
   const res = resolveHostPort(cluster, { node, port, protocol, srcIP: ipOf(w.packet.src) });
   if (res.kind !== 'dnat') {
     if (ns !== null) return null;
-    return externalToHost(w, client, node, res.kind === 'local' ? res.listener.at : null, res.text, protocol);
+    // Without a hostPort anywhere, portmap is beside the point: say who answered, or that nothing did.
+    const text = res.kind === 'local' && !res.text.includes('published on') ? `${res.listener.name} on ${node.name} accepts the ${protocol.toUpperCase()} connection on port ${port}.` : res.text;
+    return externalToHost(w, client, node, res.kind === 'local' ? res.listener.at : null, text, protocol);
   }
   const pod = res.mapping.pod;
   const before = { src: w.packet.src, dst: w.packet.dst };

@@ -96,7 +96,7 @@ interface Answer {
  * t.hops.map((h) => h.kind); // ['socket', 'route', 'arp', 'veth', 'bridge', 'veth', 'deliver']
  *
  * @throws TraceRequestError when the request names something the cluster lacks, is malformed, or
- *   asks for something the simulation does not resolve yet (Services, DNS, external sources).
+ *   asks for a path that does not touch the cluster (an external client to an external address).
  */
 export function trace(cluster: Cluster, input: TraceInput, options: TraceOptions = {}): Trace {
   const protocol: Protocol = input.protocol ?? 'tcp';
@@ -492,9 +492,9 @@ function netnsForIP(cluster: Cluster, ip: string): Netns {
   for (const n of cluster.nodes) {
     for (const d of n.devices) if (d.address !== null && d.address.startsWith(`${ip}/`)) return { kind: 'host', node: n, ip };
   }
-  if (lk.serviceByIP.has(ip)) throw new TraceRequestError(`to: ${ip} is a Service ClusterIP; Services are not simulated yet (issue 4)`, 'to');
   if (lk.nodeForPodIP(ip)) throw new TraceRequestError(`to: no pod has the address ${ip} in this cluster`, 'to');
-  throw new TraceRequestError(`to: ${ip} is outside the cluster; traffic leaving the cluster (egress) is not simulated yet (issue 5)`, 'to');
+  // Addresses outside the cluster are egress (handled before); what is left is an unused in-cluster address.
+  throw new TraceRequestError(`to: no pod, node or Service has the address ${ip} in this cluster (${cluster.settings.serviceSubnet} is the Service range, ${cluster.settings.podSubnet} the pod range)`, 'to');
 }
 
 function defaultPort(pod: Pod | null, protocol: Protocol): number | null {
