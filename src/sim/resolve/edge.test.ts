@@ -109,6 +109,19 @@ describe('Ingress in trace()', () => {
     expect(p.warnings).toBeUndefined();
   });
 
+  it('NGINX\'s upstream connection is an ordinary pod-to-pod one for NetworkPolicy: allowed from the controller namespace, or 504 when denied', () => {
+    const fromIngress = policy('web-from-ingress', { podSelector: { matchLabels: { app: 'web' } }, ingress: [{ from: [{ namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'ingress-nginx' } } }] }] });
+    const allowed = build(addIngressController({ ...defaultClusterSpec, settings: CALICO, extras: [shop, fromIngress] }, 'bare-metal').spec);
+    const ok = trace(allowed, { from: 'external/203.0.113.10', to: 'http://shop.example.com/' });
+    expect(ok.http!.status).toBe(200);
+    expect(ok.reason).toContain('default/web-from-ingress spec.ingress[0]');
+    const denied = build(addIngressController({ ...defaultClusterSpec, settings: CALICO, extras: [shop, policy('web-deny', { podSelector: { matchLabels: { app: 'web' } }, policyTypes: ['Ingress'] })] }, 'bare-metal').spec);
+    const t = trace(denied, { from: 'external/203.0.113.10', to: 'http://shop.example.com/' });
+    expect(t.verdict).toBe('delivered');
+    expect(t.http!.status).toBe(504);
+    expect(t.hops.at(-1)!.kind).toBe('drop');
+  });
+
   it('a URL whose host is no Ingress host is a plain connection (DNS, Service), without http', () => {
     const t = trace(bare, { from: 'pod/default/client', to: 'http://web/' });
     expect(t.verdict).toBe('delivered');
