@@ -36,10 +36,10 @@ export function HopList({ player }: { player: () => Player | null }) {
       <thead className="sticky top-0 bg-slate-100 dark:bg-slate-800">
         <tr>
           <th className="w-8 px-2 py-1">#</th>
-          <th className="w-14 px-2 py-1">Phase</th>
+          <th className="hidden w-14 px-2 py-1 xl:table-cell">Phase</th>
           <th className="w-16 px-2 py-1">Kind</th>
-          <th className="w-40 px-2 py-1">Where</th>
-          <th className="w-60 px-2 py-1">Source → destination</th>
+          <th className="w-32 px-2 py-1 xl:w-40">Where</th>
+          <th className="w-48 px-2 py-1 xl:w-60">Source → destination</th>
           <th className="px-2 py-1">Rule</th>
         </tr>
       </thead>
@@ -63,7 +63,7 @@ export function HopList({ player }: { player: () => Player | null }) {
               } hover:bg-slate-100 dark:hover:bg-slate-800`}
             >
               <td className="px-2 py-1 tabular-nums">{i}</td>
-              <td className="px-2 py-1">{phase}</td>
+              <td className="hidden px-2 py-1 xl:table-cell">{phase}</td>
               <td className="px-2 py-1 font-semibold">{hop.kind}</td>
               <td className="px-2 py-1 font-mono break-words">{hop.at}</td>
               <td className="px-2 py-1 font-mono break-words">

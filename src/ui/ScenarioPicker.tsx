@@ -4,7 +4,7 @@ import type { CniConfig, ProxyMode } from '../sim';
 import { useVizStore } from '../store/VizStoreProvider';
 import { exampleHash } from './hooks/useScenarioFromUrl';
 
-const control = 'max-w-[16rem] rounded border border-slate-300 bg-white px-2 py-1 text-sm dark:border-slate-600 dark:bg-slate-800';
+const control = 'max-w-[11rem] rounded border border-slate-300 bg-white px-2 py-1 text-sm dark:border-slate-600 dark:bg-slate-800';
 
 export function ScenarioPicker() {
   const scenario = useVizStore((s) => s.scenario);
@@ -124,7 +124,7 @@ export function ProxyModeSwitch() {
   const canSwitch = useVizStore((s) => s.spec !== null);
   return (
     <label className="flex items-center gap-1 text-sm">
-      Services
+      Proxy
       <select
         aria-label="Service proxy mode"
         className={control}

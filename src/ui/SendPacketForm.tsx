@@ -28,14 +28,14 @@ export function SendPacketForm() {
     <div className="flex flex-wrap items-center gap-2" role="group" aria-label="Send a packet">
       <PodSelect label="From" name="Source pod" value={fromValue} choices={choices} onChange={setFrom} />
       <PodSelect label="To" name="Destination pod" value={toValue} choices={choices} onChange={setTo} />
-      <select aria-label="Protocol" className={select} value={protocol} onChange={(e) => setProtocol(e.target.value as typeof protocol)}>
+      <select aria-label="Protocol" className={`${select} w-24`} value={protocol} onChange={(e) => setProtocol(e.target.value as typeof protocol)}>
         <option value="tcp">TCP</option>
         <option value="udp">UDP</option>
         <option value="icmp">ICMP (ping)</option>
       </select>
       <input
         aria-label="Port"
-        className={`${select} w-20`}
+        className={`${select} w-16`}
         inputMode="numeric"
         placeholder="port"
         value={port}
@@ -61,7 +61,7 @@ export function SendPacketForm() {
   );
 }
 
-const podSelectClass = 'max-w-[15rem] rounded border border-slate-300 bg-white px-2 py-1 text-sm dark:border-slate-600 dark:bg-slate-800';
+const podSelectClass = 'max-w-[11rem] rounded border border-slate-300 bg-white px-2 py-1 text-sm dark:border-slate-600 dark:bg-slate-800';
 
 function PodSelect(props: { label: string; name: string; value: string; choices: { value: string; label: string }[]; onChange(value: string): void }) {
   return (

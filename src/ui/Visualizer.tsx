@@ -327,33 +327,40 @@ function VisualizerLayout({ onReady, followUrl, createImportWorker, editorOpen, 
   return (
     <div ref={rootRef} className={`${theme === 'dark' ? 'dark' : ''} h-full`}>
       <div className="flex h-full flex-col bg-white text-slate-900 dark:bg-slate-900 dark:text-slate-100">
-        <header className="flex flex-wrap items-center gap-x-4 gap-y-2 border-b border-slate-200 px-3 py-2 dark:border-slate-700">
-          <h1 className="text-base font-bold">
-            <span className="text-[#326ce5] dark:text-sky-400">k8s</span>-netviz
-          </h1>
-          <ScenarioPicker />
-          <CniSwitch />
-          <ProxyModeSwitch />
-          <SendPacketForm />
-          <PickButton />
-          <PlaybackControls player={player} />
-          <div className="ml-auto flex flex-wrap items-center gap-2">
-            {createImportWorker ? (
-              <button
-                type="button"
-                aria-pressed={editor}
-                className="rounded border border-slate-300 px-2 py-1 text-sm hover:bg-slate-100 dark:border-slate-600 dark:hover:bg-slate-700"
-                onClick={() => setEditor(!editor)}
-              >
-                Edit YAML
-              </button>
-            ) : null}
-            <SearchBox onFocus={(id) => canvasRef.current?.focus(id)} />
-            <ViewSwitch view={view} onChange={setView} />
-            <ExportButtons canvas={canvas} />
-            {share ? <ShareButton share={share} /> : null}
-            <ThemeToggle />
-            <SettingsMenu onHelp={openHelp} />
+        <header className="border-b border-slate-200 px-3 py-1.5 dark:border-slate-700">
+          {/* the cluster and the app's tools */}
+          <div className="flex flex-wrap items-center gap-x-3 gap-y-1.5">
+            <h1 className="text-base font-bold">
+              <span className="text-[#326ce5] dark:text-sky-400">k8s</span>-netviz
+            </h1>
+            <ScenarioPicker />
+            <CniSwitch />
+            <ProxyModeSwitch />
+            <div className="ml-auto flex flex-wrap items-center gap-1.5">
+              {createImportWorker ? (
+                <button
+                  type="button"
+                  aria-pressed={editor}
+                  className="rounded border border-slate-300 px-2 py-1 text-sm hover:bg-slate-100 dark:border-slate-600 dark:hover:bg-slate-700"
+                  onClick={() => setEditor(!editor)}
+                >
+                  Edit YAML
+                </button>
+              ) : null}
+              {share ? <ShareButton share={share} /> : null}
+              <ExportButtons canvas={canvas} />
+              <ThemeToggle />
+              <SettingsMenu onHelp={openHelp} />
+            </div>
+          </div>
+          {/* the packet: what to send, and finding things */}
+          <div className="mt-1.5 flex flex-wrap items-center gap-x-3 gap-y-1.5">
+            <SendPacketForm />
+            <PickButton />
+            <div className="ml-auto flex flex-wrap items-center gap-1.5">
+              <SearchBox onFocus={(id) => canvasRef.current?.focus(id)} />
+              <ViewSwitch view={view} onChange={setView} />
+            </div>
           </div>
         </header>
         <NoticeBar />
@@ -381,11 +388,17 @@ function VisualizerLayout({ onReady, followUrl, createImportWorker, editorOpen, 
         </main>
         <section
           // short until there is something to show, so the first screen belongs to the diagram
-          className={`grid ${hasDetails ? 'h-72' : 'h-14'} shrink-0 grid-cols-[minmax(0,3fr)_minmax(0,2fr)] border-t border-slate-200 dark:border-slate-700`}
+          className={`grid ${hasDetails ? 'h-72' : 'h-24'} shrink-0 grid-cols-[minmax(0,3fr)_minmax(0,2fr)] border-t border-slate-200 dark:border-slate-700`}
           aria-label="Packet trace"
         >
-          <div className="overflow-auto" aria-label="Hops">
-            <HopList player={player} />
+          <div className="flex min-h-0 flex-col" aria-label="Hops">
+            {/* playback sits with the event list it drives, as in Packet Tracer's simulation panel */}
+            <div className="shrink-0 border-b border-slate-200 px-2 py-1 dark:border-slate-700">
+              <PlaybackControls player={player} />
+            </div>
+            <div className="min-h-0 flex-1 overflow-auto">
+              <HopList player={player} />
+            </div>
           </div>
           <div className="min-h-0 border-l border-slate-200 dark:border-slate-700">
             <DetailsPanel />
