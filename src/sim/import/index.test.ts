@@ -489,3 +489,34 @@ describe('input limits and hostile input', () => {
     expect(errors[100]!.message).toBe('50 more errors not shown');
   });
 });
+
+describe('Ingresses without a controller', () => {
+  it('get ingress-nginx added as the bare-metal manifest installs it, with a warning that says so', () => {
+    const text = `apiVersion: networking.k8s.io/v1
+kind: Ingress
+metadata:
+  name: shop
+spec:
+  ingressClassName: nginx
+  rules:
+  - host: shop.example.com
+    http:
+      paths:
+      - path: /
+        pathType: Prefix
+        backend:
+          service:
+            name: web
+            port:
+              number: 80
+`;
+    const result = loadManifests([{ name: 'ing.yaml', text }], { addIngressController: true });
+    expect(result.ok).toBe(true);
+    if (!result.ok) return;
+    expect(result.cluster.pods.some((p) => p.namespace === 'ingress-nginx')).toBe(true);
+    expect(result.cluster.services.find((s) => s.namespace === 'ingress-nginx')?.type).toBe('NodePort');
+    expect(result.warnings.map((w) => w.message).join()).toMatch(/no Ingress controller: the simulation adds ingress-nginx/);
+    const without = loadManifests([{ name: 'ing.yaml', text }]);
+    expect(without.ok && without.cluster.pods.some((p) => p.namespace === 'ingress-nginx')).toBe(false);
+  });
+});

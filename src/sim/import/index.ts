@@ -32,6 +32,7 @@ import { parsePath, Problems } from './problems';
 import type { RawObject } from './problems';
 import { Fields } from './read';
 import { SettingsReader } from './settings';
+import { addIngressController } from '../resolve/ingress';
 import type { ImportResult, ManifestSource } from './types';
 
 export type { ImportProblem, ImportResult, ManifestSource } from './types';
@@ -43,6 +44,9 @@ export interface LoadOptions {
   limits?: Partial<ImportLimits>;
   /** add the `kubernetes` Service and cluster DNS when the input lacks them (default true) */
   addSystemObjects?: boolean;
+  /** add ingress-nginx when Ingresses come without a controller (default false; the app's import
+   * worker and the CLI do it) */
+  addIngressController?: boolean;
   /** called as the import moves through its phases, for a progress bar on large inputs */
   onProgress?: (progress: ImportProgress) => void;
 }
@@ -152,8 +156,15 @@ function load(sources: ManifestSource[], options: LoadOptions): ImportResult {
   progress?.({ phase: 'read', done: 0, total: raws.length });
   for (const raw of raws) importer.read(raw);
   if (problems.hasErrors) return fail();
-  const spec = importer.spec(options);
+  let spec = importer.spec(options);
   if (problems.hasErrors) return fail();
+  // Ingresses do nothing without a controller: add ingress-nginx as its bare-metal manifest would,
+  // and say so (k8s-networking.md section 8)
+  if (options.addIngressController ?? false) {
+    const added = addIngressController(spec);
+    spec = added.spec;
+    if (added.note) problems.add({ severity: 'warning', source: firstName(sources), message: added.note });
+  }
   progress?.({ phase: 'build', done: 0, total: 1 });
 
   let cluster: Cluster;

@@ -45,7 +45,8 @@ export function handleImportMessage(message: unknown, post: (response: ImportRes
     return;
   }
   const { id } = message;
-  const result = loadManifests(message.sources, { onProgress: (progress) => post({ type: 'progress', id, progress }) });
+  // users paste Ingresses without their controller: add ingress-nginx as the CLI does, with a warning
+  const result = loadManifests(message.sources, { addIngressController: true, onProgress: (progress) => post({ type: 'progress', id, progress }) });
   if (result.ok) {
     post({ type: 'result', id, ok: true, cluster: result.cluster, spec: result.spec, warnings: result.warnings, ignored: result.ignored });
   } else {
