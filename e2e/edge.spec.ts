@@ -1,0 +1,56 @@
+import { test, expect } from './fixtures';
+
+test.describe('the edge of the cluster', () => {
+  test('Ingress: two connections with the proxy between, and the HTTP request and status', async ({ app }, testInfo) => {
+    const { page } = app;
+    await app.goto('/#example=ingress&step=0');
+    const trace = await page.evaluate(() => window.__netviz!.currentTrace());
+    expect(trace!.http!.status).toBe(200);
+    const proxy = trace!.hops.findIndex((h) => h.kind === 'proxy');
+    expect(proxy).toBeGreaterThan(0);
+    // the second leg leaves the controller pod for the backend pod's own IP, not the ClusterIP
+    const after = trace!.hops.slice(proxy + 1);
+    expect(after.at(-1)!.packet.dst).toBe(`${trace!.endpoint!.ip}:${trace!.endpoint!.port}`);
+    const dnsOffset = trace!.dns?.hops.length ?? 0;
+    await page.evaluate((i) => window.__netviz!.stepTo(i), dnsOffset + proxy);
+    await expect(page.getByTestId('hop.http')).toContainText('answered 200');
+    await expect(page.getByTestId('hop.http')).toContainText('X-Forwarded-For');
+    await page.screenshot({ path: testInfo.outputPath('ingress-proxy.png') });
+  });
+
+  test('Ingress 404 and 503 are answered by the controller', async ({ app }) => {
+    const { page } = app;
+    await app.goto('/#example=ingress-404');
+    expect((await page.evaluate(() => window.__netviz!.currentTrace()))!.http!.status).toBe(404);
+    await app.goto('/#example=ingress-503');
+    expect((await page.evaluate(() => window.__netviz!.currentTrace()))!.http!.status).toBe(503);
+  });
+
+  test('egress: the pod is masqueraded to its node on the way out, un-SNATed on the way back', async ({ app }, testInfo) => {
+    const { page } = app;
+    await app.goto('/#example=egress&step=0');
+    const trace = await page.evaluate(() => window.__netviz!.currentTrace());
+    const snat = trace!.hops.find((h) => h.nat && (h.nat.type === 'MASQUERADE' || h.nat.type === 'SNAT'))!;
+    expect(snat.nat!.after.src).toMatch(/^192\.168\.10\.11:/);
+    expect(trace!.reply!.hops.some((h) => h.nat?.type === 'un-SNAT')).toBe(true);
+    const ext = trace!.hops.at(-1)!.at;
+    expect(ext).toMatch(/^ext\//);
+    const drawn = await page.evaluate(() => window.__netviz!.drawnCounts());
+    expect(drawn['external']).toBe(1);
+    await page.evaluate((i) => window.__netviz!.stepTo(i), trace!.hops.length - 1);
+    await page.screenshot({ path: testInfo.outputPath('egress-out.png') });
+  });
+
+  test('a NetworkPolicy that denies: the packet is dropped where the policy is enforced, with its reason', async ({ app }, testInfo) => {
+    const { page } = app;
+    await app.goto('/#example=network-policy-deny&step=0');
+    const trace = await page.evaluate(() => window.__netviz!.currentTrace());
+    expect(trace!.verdict).toBe('dropped');
+    expect(trace!.reply).toBeNull();
+    expect(trace!.hops.at(-1)!.kind).toBe('drop');
+    await page.evaluate(() => window.__netviz!.tick(600_000));
+    await expect(page.getByTestId('trace.verdict')).toHaveText('dropped');
+    await expect(page.getByTestId('hop.inspector')).toContainText('default-deny');
+    await page.screenshot({ path: testInfo.outputPath('policy-drop.png') });
+  });
+});
