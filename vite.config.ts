@@ -16,7 +16,15 @@ export default defineConfig({
       output: {
         // The YAML parser serves the editor and the importer, both loaded on demand: give it its
         // own chunk, or the bundler hoists it into the entry and the first screen pays for it.
-        codeSplitting: { groups: [{ name: 'yaml', test: /node_modules[\\/]yaml[\\/]/ }] },
+        // The trace engine (src/sim/resolve) loads right after the first screen: grouped on its
+        // own so that the model code the first screen does need is not bundled in with it.
+        codeSplitting: {
+          groups: [
+            { name: 'yaml', test: /node_modules[\\/]yaml[\\/]/ },
+            // only the engine's own modules: the model it shares with the first screen stays out
+            { name: 'trace-engine', test: /src[\\/]sim[\\/](resolve[\\/]|engine\.ts)/, includeDependenciesRecursively: false },
+          ],
+        },
       },
     },
   },

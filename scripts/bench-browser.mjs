@@ -122,6 +122,24 @@ try {
         ` | pan fps at fit: app ${app.fitFps.toFixed(0)}, bare ${base.fitFps.toFixed(0)} | at zoom 1: app ${app.oneFps.toFixed(0)}, bare ${base.oneFps.toFixed(0)}`,
     );
   }
+  // packets in flight: 200 requests at once on 50x20, next to the baseline with the same overlay
+  const FPS = `new Promise((resolve) => { let frames = 0; const start = performance.now();
+    const step = () => { frames++; if (performance.now() - start < 2000) requestAnimationFrame(step); else resolve(frames / ((performance.now() - start) / 1000)); };
+    requestAnimationFrame(step); })`;
+  const appPage = await browser.newPage({ viewport: { width: 1280, height: 800 } });
+  await appPage.goto(`http://127.0.0.1:${APP_PORT}/?generate=50x20`, { timeout: 120_000 });
+  await appPage.evaluate(`(async () => { while (!window.__netviz) await new Promise((r) => setTimeout(r, 10)); await window.__netviz.whenRendered(); })()`);
+  const sent = await appPage.evaluate('window.__netviz.burst(200)');
+  await appPage.waitForTimeout(1500);
+  const appFps = await appPage.evaluate(FPS);
+  await appPage.close();
+  const basePage = await browser.newPage({ viewport: { width: 1280, height: 800 } });
+  await basePage.goto(`http://127.0.0.1:${BASE_PORT}/?generate=50x20`, { timeout: 120_000 });
+  await basePage.evaluate('window.__baselineRendered');
+  await basePage.evaluate('window.__baselinePackets(200)');
+  const baseFps = await basePage.evaluate(FPS);
+  await basePage.close();
+  console.log(`200 packets in flight on 50x20: app ${appFps.toFixed(0)} fps${sent ? '' : ' (the burst was not sent!)'}, bare Cytoscape + overlay ${baseFps.toFixed(0)} fps, ratio ${(appFps / baseFps).toFixed(2)}`);
 } finally {
   await browser.close();
   preview.kill();

@@ -43,3 +43,32 @@ const cy = cytoscape({
 });
 window.__baseline = { cy, built: performance.now() - t0, pods: cluster.pods.length };
 window.__baselineRendered = new Promise((resolve) => cy.one('render', () => resolve(performance.now())));
+
+// The same overlay as the app's, without the app: `n` packets drawn as dots on a canvas above
+// Cytoscape, each moving between two random elements, redrawn every frame and on pan/zoom.
+window.__baselinePackets = (n) => {
+  const overlay = document.createElement('canvas');
+  const host = document.getElementById('cy');
+  overlay.width = host.clientWidth;
+  overlay.height = host.clientHeight;
+  Object.assign(overlay.style, { position: 'absolute', left: '0', top: '0', pointerEvents: 'none' });
+  document.body.appendChild(overlay);
+  const ctx = overlay.getContext('2d');
+  const leaves = cy.nodes().filter((x) => !x.isParent()).map((x) => x.position());
+  const paths = Array.from({ length: n }, (_, i) => [leaves[(i * 7) % leaves.length], leaves[(i * 13 + 5) % leaves.length]]);
+  const start = performance.now();
+  const draw = () => {
+    const t = ((performance.now() - start) % 4000) / 4000;
+    const zoom = cy.zoom();
+    const pan = cy.pan();
+    ctx.clearRect(0, 0, overlay.width, overlay.height);
+    ctx.fillStyle = '#ea580c';
+    for (const [a, b] of paths) {
+      ctx.beginPath();
+      ctx.arc((a.x + (b.x - a.x) * t) * zoom + pan.x, (a.y + (b.y - a.y) * t) * zoom + pan.y, 6, 0, Math.PI * 2);
+      ctx.fill();
+    }
+    requestAnimationFrame(draw);
+  };
+  requestAnimationFrame(draw);
+};

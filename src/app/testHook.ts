@@ -2,7 +2,7 @@
  * `window.__netviz`: a small, read-only handle for end-to-end tests and measurement, present in
  * every build (DESIGN.md). It reads the store and drives the player; it never reaches into React.
  */
-import { elementCount } from '../store/selectors';
+import { defaultPacketRequest, elementCount } from '../store/selectors';
 import type { VisualizerApi } from '../ui/Visualizer';
 import type { Trace } from '../sim';
 
@@ -16,6 +16,9 @@ export interface NetvizHandle {
   tick(ms: number): void;
   /** counts of drawn Cytoscape nodes by kind (what is on screen, not the model) */
   drawnCounts(): Record<string, number>;
+  /** measurement: sends `n` requests at once from the default source to the first Service of the
+   * cluster's own namespaces (the burst the UI animates); false when there is none */
+  burst(n: number): boolean;
   /** the Cytoscape core, for measurement only (the browser bench pans it); never for tests' assertions */
   cy(): unknown;
   /** where an element is on screen, in page pixels, for tests that click on the diagram */
@@ -41,11 +44,18 @@ export function installTestHook(api: VisualizerApi): void {
       // the canvas is created in a layout effect; wait for it, then for its first draw
       for (let i = 0; i < 200 && !api.canvas(); i++) await new Promise((r) => setTimeout(r, 10));
       await api.canvas()?.whenRendered();
+      await api.store.getState().whenReady();
     },
     setSpeed: (x) => api.store.getState().setSpeed(x),
     stepTo: (i) => api.player()?.stepTo(i),
     tick: (ms) => api.player()?.tick(ms),
     drawnCounts: () => api.canvas()?.drawnCounts() ?? {},
+    burst(n) {
+      const s = api.store.getState();
+      const from = defaultPacketRequest(s.cluster)?.from;
+      const svc = s.cluster.services.find((x) => x.namespace !== 'kube-system' && x.name !== 'kubernetes' && x.clusterIP !== null);
+      return from && svc ? s.sendBurst({ from, to: `svc/${svc.namespace}/${svc.name}` }, n) : false;
+    },
     cy: () => api.canvas()?.core() ?? null,
     renderedBox: (id) => api.canvas()?.renderedBox(id) ?? { x1: 0, y1: 0, x2: 0, y2: 0 },
   };

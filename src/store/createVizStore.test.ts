@@ -1,10 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import { findScenario } from '../sim';
 import { createVizStore } from './createVizStore';
+import * as engine from '../sim/engine';
 
 describe('the visualizer store', () => {
   it('sends a packet and keeps the previous trace when a request is bad', () => {
-    const store = createVizStore();
+    const store = createVizStore({ engine });
     expect(store.getState().sendPacket({ from: 'pod/default/client', to: 'pod/default/app-1', port: 8080 })).toBe(true);
     const first = store.getState().trace;
     expect(first?.verdict).toBe('delivered');
@@ -14,7 +15,7 @@ describe('the visualizer store', () => {
   });
 
   it('loads a scenario at a step, and a CNI switch re-traces the same pod even when its IP changes', () => {
-    const store = createVizStore();
+    const store = createVizStore({ engine });
     store.getState().loadScenario(findScenario('pod-to-pod-cross-node')!, 7);
     expect(store.getState().startStep).toBe(7);
     const before = store.getState().trace!;
@@ -27,8 +28,8 @@ describe('the visualizer store', () => {
   });
 
   it('keeps two stores independent', () => {
-    const a = createVizStore();
-    const b = createVizStore();
+    const a = createVizStore({ engine });
+    const b = createVizStore({ engine });
     a.getState().select('node/node-a');
     expect(b.getState().selection).toBeNull();
   });
@@ -36,7 +37,7 @@ describe('the visualizer store', () => {
 
 describe('pick mode', () => {
   it('turns two clicks into a request: a container as source, a pod as destination', () => {
-    const store = createVizStore();
+    const store = createVizStore({ engine });
     store.getState().setPickMode(true);
     store.getState().tap('container/default/app-1/sidecar');
     expect(store.getState().pick).toEqual({ stage: 'to', from: 'pod/default/app-1:sidecar' });
@@ -48,7 +49,7 @@ describe('pick mode', () => {
   });
 
   it('refuses what cannot be a source, and a plain click outside the mode selects', () => {
-    const store = createVizStore();
+    const store = createVizStore({ engine });
     store.getState().setPickMode(true);
     store.getState().tap('svc/default/web');
     expect(store.getState().pick).toEqual({ stage: 'from' });
@@ -62,10 +63,19 @@ describe('pick mode', () => {
 
 describe('pinned choices', () => {
   it('a scenario’s pick pins the endpoint in the app as in the simulation', () => {
-    const store = createVizStore();
+    const store = createVizStore({ engine });
     const scenario = findScenario('pod-to-service')!;
     store.getState().loadScenario(scenario);
     expect(store.getState().trace?.endpoint?.pod).toBe(scenario.pick![0]);
     expect(store.getState().trace?.request.pick).toEqual(scenario.pick);
+  });
+});
+
+describe('the trace engine, loaded on demand', () => {
+  it('queues requests made before it arrives and traces them when it does', async () => {
+    const store = createVizStore();
+    expect(store.getState().sendPacket({ from: 'pod/default/client', to: 'pod/default/app-1', port: 8080 })).toBe(true);
+    await store.getState().whenReady();
+    expect(store.getState().trace?.verdict).toBe('delivered');
   });
 });

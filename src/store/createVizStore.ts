@@ -5,7 +5,8 @@
  */
 import { createStore } from 'zustand/vanilla';
 import type { StoreApi } from 'zustand/vanilla';
-import { ClusterBuildError, ClusterOpError, TraceRequestError, applyOp, buildCluster, defaultClusterSpec, endpointDistribution, flattenHops, lookup, trace, traceBurst } from '../sim';
+import { ClusterBuildError, ClusterOpError, applyOp, buildCluster, defaultClusterSpec, flattenHops, lookup } from '../sim';
+import type { TraceEngine } from '../sim/engine';
 import type { Cluster, ClusterOp, ClusterSettings, ClusterSpec, Distribution, Hop, Scenario, Trace, TraceInput } from '../sim';
 
 export type Theme = 'light' | 'dark';
@@ -72,6 +73,8 @@ export interface SharedScenario {
 
 export interface VizActions {
   /** traces a request on the current cluster; a bad request keeps the previous trace */
+  /** resolves once the trace engine is loaded (requests made before are queued, then traced) */
+  whenReady(): Promise<void>;
   sendPacket(request: PacketRequest, options?: { startStep?: number }): boolean;
   /** shows a built-in scenario: its cluster, then its request, stopped at `step` when given */
   loadScenario(scenario: Scenario, step?: number): void;
@@ -103,7 +106,15 @@ export interface VizActions {
 
 export type VizStore = StoreApi<VizState & VizActions>;
 
+/** A bad request (the trace engine's TraceRequestError), known by name so the engine can load late. */
+const isRequestError = (error: unknown): error is Error => error instanceof Error && error.name === 'TraceRequestError';
+
 export interface VizStoreOptions {
+  /**
+   * The trace engine, when the caller has it already (tests, the CLI). Otherwise the store loads it
+   * on demand: requests made before it arrives are queued and traced as soon as it does.
+   */
+  engine?: TraceEngine;
   cluster?: Cluster;
   spec?: ClusterSpec;
   reducedMotion?: boolean;
@@ -167,7 +178,12 @@ export function pickEndpoint(cluster: Cluster, id: string, stage: 'from' | 'to')
 }
 
 export function createVizStore(options: VizStoreOptions = {}): VizStore {
-  return createStore<VizState & VizActions>()((set, get) => ({
+  let engine: TraceEngine | null = options.engine ?? null;
+  // requests made before the engine arrived, in order
+  const waiting: (() => void)[] = [];
+  let ready: () => void = () => {};
+  const engineReady = engine ? Promise.resolve() : new Promise<void>((resolve) => (ready = resolve));
+  const store = createStore<VizState & VizActions>()((set, get) => ({
     cluster: options.cluster ?? buildCluster(options.spec ?? defaultClusterSpec),
     spec: options.spec ?? (options.cluster ? null : defaultClusterSpec),
     scenario: null,
@@ -190,12 +206,17 @@ export function createVizStore(options: VizStoreOptions = {}): VizStore {
     burst: null,
     opsLog: null,
 
+    whenReady: () => engineReady,
     sendPacket(request, options = {}) {
+      if (!engine) {
+        waiting.push(() => get().sendPacket(request, options));
+        return true;
+      }
       const input: TraceInput = { from: request.from, to: request.to };
       if (request.port !== undefined) input.port = request.port;
       if (request.protocol !== undefined) input.protocol = request.protocol;
       try {
-        const result = trace(get().cluster, input, { seed: get().seed, pick: get().pins });
+        const result = engine.trace(get().cluster, input, { seed: get().seed, pick: get().pins });
         set({
           request,
           trace: result,
@@ -207,7 +228,7 @@ export function createVizStore(options: VizStoreOptions = {}): VizStore {
         });
         return true;
       } catch (error) {
-        const message = error instanceof TraceRequestError ? error.message : `The trace failed: ${String(error)}`;
+        const message = isRequestError(error) ? error.message : `The trace failed: ${String(error)}`;
         set({ requestError: message });
         return false;
       }
@@ -291,17 +312,21 @@ export function createVizStore(options: VizStoreOptions = {}): VizStore {
       set({ notice });
     },
     sendBurst(request, n) {
+      if (!engine) {
+        waiting.push(() => get().sendBurst(request, n));
+        return true;
+      }
       const input: TraceInput = { from: request.from, to: request.to };
       if (request.port !== undefined) input.port = request.port;
       if (request.protocol !== undefined) input.protocol = request.protocol;
       try {
         const options = { seed: get().seed, pick: get().pins };
-        const traces = traceBurst(get().cluster, input, n, options);
-        const distribution = endpointDistribution(get().cluster, input, options);
+        const traces = engine.traceBurst(get().cluster, input, n, options);
+        const distribution = engine.endpointDistribution(get().cluster, input, options);
         set({ burst: { request, traces, distribution }, requestError: null });
         return true;
       } catch (error) {
-        set({ requestError: error instanceof TraceRequestError ? error.message : `The requests could not be traced: ${String(error)}` });
+        set({ requestError: isRequestError(error) ? error.message : `The requests could not be traced: ${String(error)}` });
         return false;
       }
     },
@@ -338,4 +363,14 @@ export function createVizStore(options: VizStoreOptions = {}): VizStore {
       return true;
     },
   }));
+  if (!engine) {
+    import('../sim/engine')
+      .then((loaded) => {
+        engine = loaded;
+        ready();
+        for (const run of waiting.splice(0)) run();
+      })
+      .catch((error: unknown) => store.getState().setNotice(`The trace engine could not be loaded (${String(error)}); reload the page to try again.`));
+  }
+  return store;
 }

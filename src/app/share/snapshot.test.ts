@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import * as engine from '../../sim/engine';
 import { SCENARIOS, findScenario } from '../../sim';
 import { createVizStore } from '../../store/createVizStore';
 import { decodeShare, encodeShare } from './linkCodec';
@@ -9,14 +10,14 @@ const podsOf = (store: ReturnType<typeof createVizStore>) => store.getState().cl
 
 describe('what a link holds', () => {
   it('a built-in scenario at a step is an #example link', () => {
-    const store = createVizStore();
+    const store = createVizStore({ engine });
     store.getState().loadScenario(SCENARIOS[2]!, 3);
     store.getState().setPlayback(3, false);
     expect(contentOf(store.getState(), { generated: null })).toEqual({ kind: 'example', id: SCENARIOS[2]!.id, step: 3 });
   });
 
   it('a changed cluster is its manifests and ops, and opens to the same pods, trace, step and selection', async () => {
-    const store = createVizStore();
+    const store = createVizStore({ engine });
     const scenario = findScenario('pod-to-service') ?? SCENARIOS[0]!;
     store.getState().loadScenario(scenario);
     const victim = store.getState().cluster.pods.find((p) => p.owner?.startsWith('Deployment/') && p.namespace === 'default')!;
@@ -33,7 +34,7 @@ describe('what a link holds', () => {
     const decoded = await decodeShare(await encodeShare(content.payload));
     expect(decoded.ok).toBe(true);
     if (!decoded.ok) return;
-    const other = createVizStore();
+    const other = createVizStore({ engine });
     showShare(other, decoded.payload, await prepareShare(decoded.payload));
     expect(podsOf(other)).toEqual(podsOf(store));
     expect(other.getState().trace?.endpoint).toEqual(store.getState().trace?.endpoint);
@@ -45,7 +46,7 @@ describe('what a link holds', () => {
   });
 
   it('settings switched in the app travel with the link', async () => {
-    const store = createVizStore();
+    const store = createVizStore({ engine });
     store.getState().loadScenario(SCENARIOS[2]!);
     store.getState().setSettings({ proxyMode: 'ipvs' });
     const content = contentOf(store.getState(), { generated: null });
@@ -56,7 +57,7 @@ describe('what a link holds', () => {
 
   it('a generated cluster is its recipe, not its pods', async () => {
     const prepared = await prepareShare({ v: 1, generate: '3x2', ops: [], settings: {}, request: null, seed: 4, pick: [], step: null, selection: null });
-    const store = createVizStore({ cluster: prepared.cluster, ...(prepared.spec ? { spec: prepared.spec } : {}) });
+    const store = createVizStore({ engine, cluster: prepared.cluster, ...(prepared.spec ? { spec: prepared.spec } : {}) });
     const provenance: Provenance = { generated: prepared.generated };
     const content = contentOf(store.getState(), provenance);
     expect(content).toMatchObject({ kind: 'payload', payload: { generate: '3x2', seed: 4 } });

@@ -32,7 +32,7 @@ import { parsePath, Problems } from './problems';
 import type { RawObject } from './problems';
 import { Fields } from './read';
 import { SettingsReader } from './settings';
-import { addIngressController } from '../resolve/ingress';
+import { addIngressController } from '../model/ingressController';
 import type { ImportResult, ManifestSource } from './types';
 
 export type { ImportProblem, ImportResult, ManifestSource } from './types';

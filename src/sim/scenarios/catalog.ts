@@ -5,7 +5,7 @@
 import { buildCluster } from '../model/build';
 import type { ClusterSpec, ServiceSpec } from '../model/build';
 import { defaultClusterSpec } from './defaultCluster';
-import { addIngressController } from '../resolve/ingress';
+import { addIngressController } from '../model/ingressController';
 
 /** The built-in cluster plus one more Service in front of the web pods. */
 function withWebService(service: Omit<ServiceSpec, 'selector'>): ClusterSpec {

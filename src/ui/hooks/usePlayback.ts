@@ -85,9 +85,9 @@ export function usePlayback(store: VizStore, getCanvas: () => ClusterCanvas | nu
   return ref;
 }
 
-/** Per-hop travel time of a burst's packets, and the gap between two packets' departures. */
+/** Per-hop travel time of a burst's packets; departures spread over at most this window. */
 const BURST_HOP_MS = 180;
-const BURST_STAGGER_MS = 45;
+const BURST_WINDOW_MS = 1500;
 
 /**
  * A burst: every request of `store.burst` travels its own path at once, staggered, as dots; the
@@ -106,8 +106,10 @@ function createBurstAnimation(store: VizStore, getCanvas: React.RefObject<() => 
     elapsed += dt * s.speed;
     const sprites: PacketFrame[] = [];
     let running = false;
+    // all leave within the window, so that a whole burst is in flight together
+    const stagger = Math.min(45, BURST_WINDOW_MS / Math.max(1, s.burst.traces.length));
     s.burst.traces.forEach((t, i) => {
-      const local = elapsed - i * BURST_STAGGER_MS;
+      const local = elapsed - i * stagger;
       const duration = t.hops.length * BURST_HOP_MS;
       if (local < 0) {
         running = true;
