@@ -123,6 +123,13 @@ export interface VizStoreOptions {
   notice?: string | null;
 }
 
+function toTraceInput(request: PacketRequest): TraceInput {
+  const input: TraceInput = { from: request.from, to: request.to };
+  if (request.port !== undefined) input.port = request.port;
+  if (request.protocol !== undefined) input.protocol = request.protocol;
+  return input;
+}
+
 /** Rewrites a request aimed at a pod's IP as one aimed at the pod, so it survives re-addressing. */
 function podRequest(cluster: Cluster, request: PacketRequest): PacketRequest {
   const match = /^(\d+\.\d+\.\d+\.\d+)(?::(\d+))?$/.exec(request.to);
@@ -212,9 +219,7 @@ export function createVizStore(options: VizStoreOptions = {}): VizStore {
         waiting.push(() => get().sendPacket(request, options));
         return true;
       }
-      const input: TraceInput = { from: request.from, to: request.to };
-      if (request.port !== undefined) input.port = request.port;
-      if (request.protocol !== undefined) input.protocol = request.protocol;
+      const input = toTraceInput(request);
       try {
         const result = engine.trace(get().cluster, input, { seed: get().seed, pick: get().pins });
         set({
@@ -316,9 +321,7 @@ export function createVizStore(options: VizStoreOptions = {}): VizStore {
         waiting.push(() => get().sendBurst(request, n));
         return true;
       }
-      const input: TraceInput = { from: request.from, to: request.to };
-      if (request.port !== undefined) input.port = request.port;
-      if (request.protocol !== undefined) input.protocol = request.protocol;
+      const input = toTraceInput(request);
       try {
         const options = { seed: get().seed, pick: get().pins };
         const traces = engine.traceBurst(get().cluster, input, n, options);

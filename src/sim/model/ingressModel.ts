@@ -4,6 +4,8 @@
  * field of the wrong type counts as absent.
  */
 import type { Cluster } from './types';
+import { isRecord, list, str, stringMap } from './json';
+import type { Json } from './json';
 
 export type PathType = 'Exact' | 'Prefix' | 'ImplementationSpecific';
 
@@ -55,17 +57,6 @@ export const DEFAULT_CLASS_ANNOTATION = 'ingressclass.kubernetes.io/is-default-c
 /** The annotation Ingresses used before spec.ingressClassName (still honoured by ingress-nginx). */
 export const LEGACY_CLASS_ANNOTATION = 'kubernetes.io/ingress.class';
 
-type Json = Record<string, unknown>;
-const isRecord = (v: unknown): v is Json => typeof v === 'object' && v !== null && !Array.isArray(v);
-const str = (v: unknown): string | null => (typeof v === 'string' ? v : null);
-const list = (v: unknown): unknown[] => (Array.isArray(v) ? v : []);
-
-function stringMap(v: unknown): Record<string, string> {
-  const out: Record<string, string> = {};
-  if (!isRecord(v)) return out;
-  for (const [k, value] of Object.entries(v)) if (typeof value === 'string') out[k] = value;
-  return out;
-}
 
 const isV1 = (raw: Json, kind: string): boolean => raw['kind'] === kind && raw['apiVersion'] === 'networking.k8s.io/v1';
 

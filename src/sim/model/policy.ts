@@ -4,6 +4,7 @@
  * section 10). Reading is defensive: a field of the wrong type counts as absent, never throws.
  */
 import type { Cluster, Protocol } from './types';
+import { isRecord, list, str, stringMap } from './json';
 
 /** One requirement of a label selector's matchExpressions. */
 export interface SelectorRequirement {
@@ -66,17 +67,6 @@ export const NAMESPACE_NAME_LABEL = 'kubernetes.io/metadata.name';
 
 const EMPTY_SELECTOR: LabelSelector = { matchLabels: {}, matchExpressions: [] };
 
-type Json = Record<string, unknown>;
-const isRecord = (v: unknown): v is Json => typeof v === 'object' && v !== null && !Array.isArray(v);
-const str = (v: unknown): string | null => (typeof v === 'string' ? v : null);
-const list = (v: unknown): unknown[] => (Array.isArray(v) ? v : []);
-
-function stringMap(v: unknown): Record<string, string> {
-  const out: Record<string, string> = {};
-  if (!isRecord(v)) return out;
-  for (const [k, value] of Object.entries(v)) if (typeof value === 'string') out[k] = value;
-  return out;
-}
 
 const OPERATORS: readonly string[] = ['In', 'NotIn', 'Exists', 'DoesNotExist'];
 
