@@ -107,3 +107,47 @@ test.describe('Send from… on the diagram', () => {
     await expect(page.getByTestId('selection.inspector')).toContainText('container/default/app-1/sidecar');
   });
 });
+
+test.describe('every built-in scenario', () => {
+  test('opens from the picker with the event list and verdict of the simulation, and the form follows it', async ({ app }) => {
+    const { page } = app;
+    await app.goto();
+    const ids = await page.getByRole('combobox', { name: 'Scenario' }).locator('option:not([disabled])').evaluateAll((os) => os.map((o) => (o as HTMLOptionElement).value));
+    for (const id of ['container-to-container', 'pod-to-pod-same-node', 'pod-to-pod-cross-node', 'pod-to-service', 'pod-to-service-dns', 'nodeport-cluster', 'nodeport-local', 'loadbalancer', 'ingress', 'ingress-404', 'ingress-503', 'egress', 'network-policy-deny']) {
+      expect(ids).toContain(id);
+    }
+    for (const id of ids) {
+      await page.getByRole('combobox', { name: 'Scenario' }).selectOption(id);
+      const trace = await page.evaluate(() => window.__netviz!.currentTrace());
+      expect(trace, id).not.toBeNull();
+      const total = (trace!.dns?.hops.length ?? 0) + trace!.hops.length + (trace!.reply?.hops.length ?? 0);
+      await expect(page.getByTestId('hops.row')).toHaveCount(total);
+      await page.evaluate(() => window.__netviz!.tick(600_000));
+      await expect(page.getByTestId('trace.verdict')).toHaveText(trace!.verdict);
+      await expect(page.getByRole('combobox', { name: 'Source' })).toHaveValue(trace!.request.from);
+      await expect(page.getByRole('combobox', { name: 'Destination' })).toHaveValue(trace!.request.to);
+    }
+  });
+
+  test('the form sends to any destination the command line accepts: a Service by DNS name, a node, the Internet', async ({ app }) => {
+    const { page } = app;
+    await app.goto();
+    for (const [to, check] of [
+      ['web', (t: { dns: unknown }) => t.dns !== null],
+      ['93.184.216.34:443', (t: { hops: { at: string }[] }) => t.hops.at(-1)!.at === 'ext/93.184.216.34'],
+    ] as const) {
+      await page.getByRole('combobox', { name: 'Destination' }).fill(to);
+      await page.getByRole('textbox', { name: 'Port' }).fill(to === 'web' ? '80' : '');
+      await page.getByRole('button', { name: 'Send packet' }).click();
+      const trace = await page.evaluate(() => window.__netviz!.currentTrace());
+      expect(trace!.request.to).toBe(to);
+      expect(check(trace as never)).toBe(true);
+    }
+    await page.getByRole('combobox', { name: 'Source' }).selectOption('external/203.0.113.10');
+    await page.getByRole('combobox', { name: 'Destination' }).fill('192.168.10.11:22');
+    await page.getByRole('button', { name: 'Send packet' }).click();
+    const ssh = await page.evaluate(() => window.__netviz!.currentTrace());
+    expect(ssh!.request.from).toBe('external/203.0.113.10');
+    expect(ssh!.hops[0]!.at).toBe('ext/203.0.113.10');
+  });
+});

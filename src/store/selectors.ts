@@ -1,4 +1,5 @@
 /** Named selectors: components subscribe to the smallest slice they need. */
+import { ingresses } from '../sim';
 import type { Cluster, Hop } from '../sim';
 import type { VizState } from './createVizStore';
 
@@ -50,4 +51,44 @@ export function defaultPacketRequest(cluster: Cluster): { from: string; to: stri
     pods.find((p) => p !== source && listens(p));
   if (!target) return null;
   return { from: `pod/${source.namespace}/${source.name}`, to: `pod/${target.namespace}/${target.name}` };
+}
+
+export interface Choice {
+  value: string;
+  label: string;
+}
+
+/** Sources a packet can start from: pods, nodes (a host process) and a client on the Internet. */
+export function sourceChoices(cluster: Cluster): { group: string; choices: Choice[] }[] {
+  return [
+    { group: 'Pods', choices: podChoices(cluster) },
+    { group: 'Nodes (a process on the host)', choices: cluster.nodes.map((n) => ({ value: `node/${n.name}`, label: `${n.name} (${n.internalIP})` })) },
+    { group: 'Outside the cluster', choices: [{ value: 'external/203.0.113.10', label: 'a client on the Internet (203.0.113.10)' }] },
+  ];
+}
+
+/**
+ * Destinations to suggest (any text the CLI accepts works too): pods, Services by name and by
+ * DNS name, NodePorts and load-balancer addresses, Ingress URLs, and a host on the Internet.
+ */
+export function destinationSuggestions(cluster: Cluster): Choice[] {
+  const out: Choice[] = podChoices(cluster).map((c) => ({ value: c.value, label: c.label }));
+  const first = cluster.nodes.find((n) => n.role === 'worker') ?? cluster.nodes[0];
+  for (const svc of cluster.services) {
+    if (svc.type === 'ExternalName') continue;
+    out.push({ value: `svc/${svc.namespace}/${svc.name}`, label: `Service ${svc.namespace}/${svc.name} (${svc.clusterIP ?? 'headless'})` });
+    out.push({ value: svc.namespace === 'default' ? svc.name : `${svc.name}.${svc.namespace}`, label: `DNS name of Service ${svc.namespace}/${svc.name}` });
+    for (const p of svc.ports) {
+      if (p.nodePort !== null && first) out.push({ value: `${first.internalIP}:${p.nodePort}`, label: `NodePort ${p.nodePort} of ${svc.name} on ${first.name}` });
+    }
+    if (svc.loadBalancerIP) out.push({ value: `${svc.loadBalancerIP}:${svc.ports[0]?.port ?? 80}`, label: `load balancer of ${svc.name}` });
+  }
+  for (const ing of ingresses(cluster)) {
+    for (const rule of ing.rules) {
+      const host = rule.host ?? (first?.internalIP ?? 'localhost');
+      for (const p of rule.paths) out.push({ value: `http://${host}${p.path ?? '/'}`, label: `Ingress ${ing.namespace}/${ing.name}` });
+    }
+  }
+  out.push({ value: '93.184.216.34:443', label: 'a server on the Internet' });
+  return out;
 }

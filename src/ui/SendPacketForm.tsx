@@ -1,12 +1,18 @@
-/** Choose a source and destination pod and send one packet; the trace is computed and played. */
-import { useMemo, useState } from 'react';
+/**
+ * Choose a source (a pod, a node, a client on the Internet) and a destination (a pod, a Service
+ * by name or IP, a DNS name, a NodePort, a load balancer, an Ingress URL, an Internet host: any
+ * text the CLI accepts, with suggestions) and send one packet; the trace is computed and played.
+ */
+import { useEffect, useId, useMemo, useState } from 'react';
 import { useVizStore } from '../store/VizStoreProvider';
-import { defaultPacketRequest, podChoices, selectCluster, selectRequestError } from '../store/selectors';
+import { defaultPacketRequest, destinationSuggestions, selectCluster, selectRequestError, sourceChoices } from '../store/selectors';
 
 export function SendPacketForm() {
   const cluster = useVizStore(selectCluster);
   // derived from the cluster only, so computed once per cluster rather than per store change
-  const choices = useMemo(() => podChoices(cluster), [cluster]);
+  const sources = useMemo(() => sourceChoices(cluster), [cluster]);
+  const suggestions = useMemo(() => destinationSuggestions(cluster), [cluster]);
+  const listId = useId();
   const initial = useMemo(() => defaultPacketRequest(cluster), [cluster]);
   const sendPacket = useVizStore((s) => s.sendPacket);
   const error = useVizStore(selectRequestError);
@@ -14,20 +20,67 @@ export function SendPacketForm() {
   const [to, setTo] = useState<string | null>(null);
   const [port, setPort] = useState('');
   const [protocol, setProtocol] = useState<'tcp' | 'udp' | 'icmp'>('tcp');
+  // the form follows the request on screen (a scenario, a link, a pick on the diagram)
+  const request = useVizStore((s) => s.request);
+  useEffect(
+    function followRequest() {
+      if (!request) return;
+      setFrom(request.from);
+      setTo(request.to);
+      setPort(request.port !== undefined ? String(request.port) : '');
+      setProtocol(request.protocol ?? 'tcp');
+    },
+    [request],
+  );
   const fromValue = from ?? initial?.from ?? '';
+  const fromListed = sources.some((g) => g.choices.some((c) => c.value === fromValue));
   const toValue = to ?? initial?.to ?? '';
   const portNumber = useMemo(() => (port.trim() === '' ? undefined : Number(port)), [port]);
 
   const handleSend = (): void => {
-    if (!fromValue || !toValue) return;
-    sendPacket({ from: fromValue, to: toValue, protocol, ...(portNumber !== undefined ? { port: portNumber } : {}) });
+    if (!fromValue || !toValue.trim()) return;
+    sendPacket({ from: fromValue, to: toValue.trim(), protocol, ...(portNumber !== undefined ? { port: portNumber } : {}) });
   };
 
   const select = 'max-w-[15rem] rounded border border-slate-300 bg-white px-2 py-1 text-sm dark:border-slate-600 dark:bg-slate-800';
   return (
     <div className="flex flex-wrap items-center gap-2" role="group" aria-label="Send a packet">
-      <PodSelect label="From" name="Source pod" value={fromValue} choices={choices} onChange={setFrom} />
-      <PodSelect label="To" name="Destination pod" value={toValue} choices={choices} onChange={setTo} />
+      <label className="flex items-center gap-1 text-sm">
+        From
+        <select aria-label="Source" className={fieldClass} value={fromValue} onChange={(e) => setFrom(e.target.value)}>
+          {fromListed ? null : <option value={fromValue}>{fromValue}</option>}
+          {sources.map((g) => (
+            <optgroup key={g.group} label={g.group}>
+              {g.choices.map((c) => (
+                <option key={c.value} value={c.value}>
+                  {c.label}
+                </option>
+              ))}
+            </optgroup>
+          ))}
+        </select>
+      </label>
+      <label className="flex items-center gap-1 text-sm">
+        To
+        <input
+          aria-label="Destination"
+          className={fieldClass}
+          list={listId}
+          value={toValue}
+          spellCheck={false}
+          onChange={(e) => setTo(e.target.value.slice(0, 300))}
+          onKeyDown={(e) => {
+            if (e.key === 'Enter') handleSend();
+          }}
+        />
+        <datalist id={listId}>
+          {suggestions.map((c) => (
+            <option key={`${c.value} ${c.label}`} value={c.value}>
+              {c.label}
+            </option>
+          ))}
+        </datalist>
+      </label>
       <select aria-label="Protocol" className={`${select} w-24`} value={protocol} onChange={(e) => setProtocol(e.target.value as typeof protocol)}>
         <option value="tcp">TCP</option>
         <option value="udp">UDP</option>
@@ -61,19 +114,4 @@ export function SendPacketForm() {
   );
 }
 
-const podSelectClass = 'max-w-[11rem] rounded border border-slate-300 bg-white px-2 py-1 text-sm dark:border-slate-600 dark:bg-slate-800';
-
-function PodSelect(props: { label: string; name: string; value: string; choices: { value: string; label: string }[]; onChange(value: string): void }) {
-  return (
-    <label className="flex items-center gap-1 text-sm">
-      {props.label}
-      <select aria-label={props.name} className={podSelectClass} value={props.value} onChange={(e) => props.onChange(e.target.value)}>
-        {props.choices.map((c) => (
-          <option key={c.value} value={c.value}>
-            {c.label}
-          </option>
-        ))}
-      </select>
-    </label>
-  );
-}
+const fieldClass = 'w-[11rem] rounded border border-slate-300 bg-white px-2 py-1 text-sm dark:border-slate-600 dark:bg-slate-800';
