@@ -14,7 +14,7 @@ import { egressMasquerade } from './egress';
 import { deviceIP, deviceOf, parseCidr, parseIPv4 } from './memo';
 import { evaluatePolicy, writePolicyHop } from './networkPolicy';
 import type { PathWriter } from './pathWriter';
-import { leavePod, netnsNode, nodeToLocalPod } from './podPath';
+import { leavePod, netnsNode, nodeToLocalPod, unSnat } from './podPath';
 import type { Netns, SnatRecord, WalkContext } from './podPath';
 
 const ipOf = (addr: string): string => {
@@ -120,18 +120,7 @@ export function walkFromExternal(w: PathWriter, ctx: WalkContext, client: Netns,
   w.hop('wire', INTERNET_ID, null, `The answer comes back from ${src} across the network: ${how}.`);
   w.update({ eth: { src: macFor(`gateway/${defaultGateway(node)}`), dst: deviceOf(node, 'eth0')?.mac ?? '' } });
   w.hop('route', deviceId(node.name, 'eth0'), node.name, `${node.name} receives the answer on eth0.`, snat === null ? `local ${node.internalIP} dev eth0 table local proto kernel scope host src ${node.internalIP}` : '-m conntrack --ctstate ESTABLISHED');
-  if (snat !== null) {
-    const before = { src: w.packet.src, dst: w.packet.dst };
-    w.update({ dst: snat.nat.before.src });
-    w.hop(
-      'conntrack',
-      nodeId(node.name),
-      node.name,
-      `conntrack on ${node.name} recognises the answer to its masqueraded connection and restores the original destination ${w.packet.dst} (un-SNAT).`,
-      `conntrack: ${snat.nat.before.src} -> ${snat.nat.before.dst} [SNAT to ${snat.nat.after.src}]`,
-      { type: 'un-SNAT', before, after: { src: w.packet.src, dst: w.packet.dst } },
-    );
-  }
+  if (snat !== null) unSnat(w, snat, 'answer');
   if (client.kind === 'pod') nodeToLocalPod(w, ctx, lookup(cluster).nodeByName.get(client.pod.node) ?? node, client.pod, 'forward', false);
   return true;
 }

@@ -833,19 +833,25 @@ export function walkFromNode(w: PathWriter, ctx: WalkContext, node: ClusterNode,
  * The reply's way back when the request was source-NATed on `snat.node`: to that node's address,
  * conntrack restores the client's address (un-SNAT), then on to the client.
  */
-export function walkNatReply(w: PathWriter, ctx: WalkContext, from: Netns, client: Netns, snat: SnatRecord): void {
+/** conntrack on the node that masqueraded a connection restores the original destination of its answer. */
+export function unSnat(w: PathWriter, snat: SnatRecord, what: 'reply' | 'answer'): void {
   const node = snat.node;
-  walk(w, ctx, from, { kind: 'host', node, ip: ipOf(snat.nat.after.src) }, true);
   const before = { src: w.packet.src, dst: w.packet.dst };
   w.update({ dst: snat.nat.before.src });
   w.hop(
     'conntrack',
     nodeId(node.name),
     node.name,
-    `conntrack on ${node.name} recognises the reply to its masqueraded connection and restores the original destination ${w.packet.dst} (un-SNAT).`,
+    `conntrack on ${node.name} recognises the ${what} to its masqueraded connection and restores the original destination ${w.packet.dst} (un-SNAT).`,
     `conntrack: ${snat.nat.before.src} -> ${snat.nat.before.dst} [SNAT to ${snat.nat.after.src}]`,
     { type: 'un-SNAT', before, after: { src: w.packet.src, dst: w.packet.dst } },
   );
+}
+
+export function walkNatReply(w: PathWriter, ctx: WalkContext, from: Netns, client: Netns, snat: SnatRecord): void {
+  const node = snat.node;
+  walk(w, ctx, from, { kind: 'host', node, ip: ipOf(snat.nat.after.src) }, true);
+  unSnat(w, snat, 'reply');
   if (client.kind === 'pod') nodeToLocalPod(w, ctx, node, client.pod, 'forward', false);
 }
 
