@@ -27,6 +27,7 @@ export const test = base.extend<{ app: NetvizPage }>({
         await page.goto(path);
         await page.waitForFunction(() => window.__netviz !== undefined);
         await page.evaluate(() => window.__netviz!.whenRendered());
+        await page.evaluate(() => window.__netviz!.whenReady());
       },
       elementCount: () => page.evaluate(() => window.__netviz!.elementCount()),
     };

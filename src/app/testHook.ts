@@ -11,6 +11,8 @@ export interface NetvizHandle {
   elementCount(): { nodes: number; pods: number; containers: number; services: number };
   currentTrace(): Trace | null;
   whenRendered(): Promise<void>;
+  /** resolves once the trace engine (loaded after the first screen) can answer requests */
+  whenReady(): Promise<void>;
   setSpeed(x: number): void;
   stepTo(i: number): void;
   tick(ms: number): void;
@@ -44,8 +46,8 @@ export function installTestHook(api: VisualizerApi): void {
       // the canvas is created in a layout effect; wait for it, then for its first draw
       for (let i = 0; i < 200 && !api.canvas(); i++) await new Promise((r) => setTimeout(r, 10));
       await api.canvas()?.whenRendered();
-      await api.store.getState().whenReady();
     },
+    whenReady: () => api.store.getState().whenReady(),
     setSpeed: (x) => api.store.getState().setSpeed(x),
     stepTo: (i) => api.player()?.stepTo(i),
     tick: (ms) => api.player()?.tick(ms),

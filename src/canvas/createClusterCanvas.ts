@@ -144,7 +144,12 @@ export function createClusterCanvas(host: HTMLElement, callbacks: CanvasCallback
     tooltip.style.display = 'none';
   });
 
+  // Cytoscape measured the container when it was created: only a real change of size needs a
+  // resize (and a refit), not the observer's first report.
+  let size = { w: host.clientWidth, h: host.clientHeight };
   const observer = new ResizeObserver(() => {
+    if (host.clientWidth === size.w && host.clientHeight === size.h) return;
+    size = { w: host.clientWidth, h: host.clientHeight };
     cy.resize();
     if (!userMoved) fitAll();
   });
