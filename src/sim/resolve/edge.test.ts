@@ -197,3 +197,28 @@ describe('hostPort in trace()', () => {
     expect(t.hops.at(-1)!.at).toBe('internet');
   });
 });
+
+describe('answers are never NATed again (conntrack, k8s-networking.md 0.2)', () => {
+  it('a pod reaching another node unmasqueraded (ip-masq-agent) gets the answer from that node address', () => {
+    const agent = {
+      apiVersion: 'apps/v1',
+      kind: 'DaemonSet',
+      metadata: { name: 'ip-masq-agent', namespace: 'kube-system' },
+      spec: { template: { spec: { containers: [{ name: 'ip-masq-agent', image: 'registry.k8s.io/networking/ip-masq-agent:v2.9.3' }] } } },
+    };
+    const c = build({ ...defaultClusterSpec, workloads: [...(defaultClusterSpec.workloads ?? []), { kind: 'DaemonSet', namespace: 'kube-system', name: 'ip-masq-agent', template: { hostNetwork: true, containers: [{ name: 'ip-masq-agent' }] } }], extras: [agent] });
+    const t = trace(c, { from: 'pod/default/client', to: '192.168.10.12:22' });
+    expect(t.verdict).toBe('delivered');
+    // the request keeps the pod address (192.168.0.0/16 is a non-masquerade CIDR)...
+    expect(t.hops.at(-1)!.packet.src).toMatch(/^10\.244\.1\.2:/);
+    // ...and no rule rewrites the answer on its way back: the client sees the node's address
+    expect(t.reply!.hops.some((h) => h.nat !== undefined)).toBe(false);
+    expect(t.reply!.hops.at(-1)!.packet.src).toBe('192.168.10.12:22');
+  });
+
+  it('a plain pod-to-pod answer passes no nat rule either', () => {
+    const c = build(defaultClusterSpec);
+    const t = trace(c, { from: 'pod/default/client', to: webOn(c, 'node-b'), port: 8080 });
+    expect(t.reply!.hops.filter((h) => h.kind === 'netfilter')).toEqual([]);
+  });
+});

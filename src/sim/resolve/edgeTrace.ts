@@ -80,6 +80,7 @@ export function traceToExternal(cluster: Cluster, client: EdgeClient, dstIP: str
   const snat = ctx.snat;
   ctx.snat = null;
   if (ctx.policy) ctx.policy.reply = true;
+  ctx.reply = true;
   const reply = new PathWriter({ src: w.packet.dst, dst: w.packet.src, protocol, ttl: DEFAULT_TTL });
   const answer = protocol === 'tcp' ? 'the SYN-ACK' : protocol === 'icmp' ? 'the echo reply' : 'its answer';
   reply.hop('socket', server, null, `${dstIP} sends ${answer} back to ${reply.packet.dst}, the source it saw.`);

@@ -119,6 +119,7 @@ export function traceHostPort(cluster: Cluster, client: HostPortClient, node: Cl
     reason = `portmap DNATs hostPort ${port} to ${res.dnatTo}, but nothing in ${pod.name} listens there.`;
   }
   if (ctx.policy) ctx.policy.reply = true;
+  ctx.reply = true;
 
   // The answer: to the node (the pod's gateway), where conntrack undoes the DNAT and the masquerade.
   const refused = verdict === 'refused';

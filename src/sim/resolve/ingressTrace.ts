@@ -161,6 +161,7 @@ function upstream(cluster: Cluster, ctrl: Pod, ctrlAt: string, match: IngressMat
   const r = new PathWriter({ src: w.packet.dst, dst: w.packet.src, protocol: 'tcp', ttl: DEFAULT_TTL });
   r.hop('socket', listener, ep.node, `${ep.name} answers NGINX at ${r.packet.dst}.`);
   if (ctx.policy) ctx.policy.reply = true;
+  ctx.reply = true;
   if (same) r.hop('loopback', podEth0Id(ctrl.namespace, ctrl.name), ctrl.node, 'Back inside the namespace.');
   else walk(r, ctx, dst, src);
   r.hop('deliver', ctrlAt, ctrl.node, `NGINX receives the backend's answer from ${r.packet.src}.`);

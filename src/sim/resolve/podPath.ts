@@ -417,6 +417,8 @@ function flannelPostrouting(cluster: Cluster, node: ClusterNode, src: string, ds
  * 0.2) with a random port (`--random-fully`).
  */
 function postrouting(w: PathWriter, ctx: WalkContext, node: ClusterNode, dev: string): void {
+  // NAT decisions are made on a connection's first packet only: an answer is never masqueraded
+  if (ctx.reply && !ctx.kubeMasq) return;
   const cluster = ctx.cluster;
   const cni = cluster.settings.cni;
   const src = ipOf(w.packet.src);
@@ -497,6 +499,11 @@ export interface WalkContext {
    * which conntrack lets through.
    */
   policy?: PolicyState | null;
+  /**
+   * The walk carries the answer of an established connection: conntrack translates it back where
+   * the request was translated, and the nat table is not consulted again (k8s-networking.md 0.2).
+   */
+  reply?: boolean;
 }
 
 /** What NetworkPolicy decided during a walk; the caller reads `dropped` to end the trace there. */

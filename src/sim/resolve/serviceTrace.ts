@@ -311,6 +311,7 @@ export function traceService(cluster: Cluster, client: ServiceClient, target: Se
   // Name the rule that let it through, or say that a policy has no effect (section 10).
   reason += policyNote(ctx.policy);
   if (ctx.policy) ctx.policy.reply = true;
+  ctx.reply = true;
   const reply = replyPath(cluster, w.packet, client, epNs, listenerAt, label, conn, protocol, verdict, ctx);
   return finish(w, verdict, reason, endpoint, d.candidates, reply, warnings);
 }

@@ -301,6 +301,7 @@ export function trace(cluster: Cluster, input: TraceInput, options: TraceOptions
   reason += policyNote(ctx.policy);
   // The reply of an allowed connection passes whatever the policies say (conntrack, section 10).
   if (ctx.policy) ctx.policy.reply = true;
+  ctx.reply = true;
 
   const reply = replyPath(w.packet, client, server, answer, ctx, protocol, samens, lo, verdict);
   let endpoint: Trace['endpoint'] = null;
