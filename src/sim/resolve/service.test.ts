@@ -332,10 +332,14 @@ describe('LoadBalancer (section 7)', () => {
     const pinned = run(c, { from: 'external/203.0.113.7', to: '198.51.100.10:80' }, { pick: ['node/cp'] });
     expect(pinned.warnings![0]).toMatch(/node\/cp/);
   });
-  it('Cluster: any node, SNAT; --pick node/<name> pins the node', () => {
-    const t = run(c, { from: 'external/203.0.113.7', to: '198.51.100.11:80' }, { pick: ['node/cp'] });
+  it('Cluster: any worker, SNAT; --pick node/<name> pins the node; the control plane is never a target', () => {
+    const t = run(c, { from: 'external/203.0.113.7', to: '198.51.100.11:80' }, { pick: ['node/node-b'] });
     expect(t.warnings).toBeUndefined();
-    expect(t.hops.find((h) => h.kind === 'netfilter')!.node).toBe('cp');
+    expect(t.hops.find((h) => h.kind === 'netfilter')!.node).toBe('node-b');
+    // kubeadm labels control planes node.kubernetes.io/exclude-from-external-load-balancers
+    const cp = run(c, { from: 'external/203.0.113.7', to: '198.51.100.11:80' }, { pick: ['node/cp'] });
+    expect(cp.warnings![0]).toMatch(/node\/cp/);
+    expect(t.hops.find((h) => h.kind === 'load-balancer')!.rule).not.toMatch(/\bcp\b/);
     expect(nat(t.hops, 'MASQUERADE')).toHaveLength(1);
     expect(t.reply!.hops.at(-1)!.packet.src).toBe('198.51.100.11:80');
   });

@@ -90,9 +90,16 @@ export function lbIpMode(svc: Service): 'VIP' | 'Proxy' {
   return svc.annotations[LB_IPMODE_ANNOTATION] === 'Proxy' || lbIsNodePortProxy(svc) ? 'Proxy' : 'VIP';
 }
 
-/** Nodes a cloud load balancer sends to: all Ready ones, or (Local) those whose health check passes. */
+/** The label kubeadm puts on control-plane nodes; the service controller leaves them out of LB pools. */
+export const EXCLUDE_FROM_LB_LABEL = 'node.kubernetes.io/exclude-from-external-load-balancers';
+
+/**
+ * Nodes a cloud load balancer sends to: all Ready ones, or (Local) those whose health check
+ * passes; never the control plane, which kubeadm labels to be excluded from load balancers.
+ */
 export function lbTargets(cluster: Cluster, svc: Service, port: ServicePort): { nodes: ClusterNode[]; check: string } {
-  const ready = cluster.nodes.filter((n) => n.ready);
+  const excluded = (n: ClusterNode): boolean => n.role === 'control-plane' || EXCLUDE_FROM_LB_LABEL in n.labels;
+  const ready = cluster.nodes.filter((n) => n.ready && !excluded(n));
   if (svc.externalTrafficPolicy === 'Cluster') return { nodes: ready, check: 'http://<node>:10256/healthz (kube-proxy) on every node' };
   const hc = healthCheckNodePort(svc);
   const eps = lookup(cluster).endpointsByService.get(`${svc.namespace}/${svc.name}`)?.endpoints ?? [];
