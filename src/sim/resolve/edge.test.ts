@@ -222,3 +222,12 @@ describe('answers are never NATed again (conntrack, k8s-networking.md 0.2)', () 
     expect(t.reply!.hops.filter((h) => h.kind === 'netfilter')).toEqual([]);
   });
 });
+
+describe('an ICMP error the node makes itself', () => {
+  it('is not forwarded, so it keeps its TTL of 64 all the way to the client', () => {
+    const c = build({ ...defaultClusterSpec, services: [...(defaultClusterSpec.services ?? []), { name: 'empty', selector: { app: 'nobody' }, ports: [{ port: 80, targetPort: 8080 }] }] });
+    const t = trace(c, { from: 'pod/default/client', to: 'svc/default/empty' });
+    expect(t.verdict).toBe('refused');
+    expect(t.reply!.hops.every((h) => h.packet.ttl === 64)).toBe(true);
+  });
+});

@@ -500,8 +500,8 @@ function icmpBack(cluster: Cluster, request: Packet, client: ServiceClient, node
   const w = new PathWriter(packet);
   const what = protocol === 'tcp' ? "ICMP port unreachable (the client's kernel turns it into connection refused)" : 'ICMP port unreachable';
   w.hop('socket', nodeId(node.name), node.name, `${node.name}'s kernel sends ${what} back to ${packet.dst}, quoting the rejected packet.`);
-  const ctx: WalkContext = { cluster, ephemeralPort: () => 0, snat: null };
-  backToClient(w, ctx, client, node, way);
+  const ctx: WalkContext = { cluster, ephemeralPort: () => 0, snat: null, reply: true };
+  backToClient(w, ctx, client, node, way, 'local');
   w.hop('deliver', client.at, client.node, "The client's socket gets the error: connection refused, at once.");
   return { verdict: 'refused', hops: w.hops };
 }
@@ -517,11 +517,12 @@ function localReject(request: Packet, client: ServiceClient, protocol: Protocol)
  * From the deciding node (after conntrack restored the addresses) to the client: into a local pod,
  * up to a local process, across to the client's node for an earlier SNAT, or out to the Internet.
  */
-function backToClient(w: PathWriter, ctx: WalkContext, client: ServiceClient, node: ClusterNode, way: Way): void {
+function backToClient(w: PathWriter, ctx: WalkContext, client: ServiceClient, node: ClusterNode, way: Way, origin: 'forward' | 'local' = 'forward'): void {
   const cluster = ctx.cluster;
   const { earlier, bridged } = way;
   if (client.ns === null || way.outside) {
-    w.routed();
+    // a forwarded answer loses one TTL here; one the node makes itself (an ICMP error) does not
+    if (origin === 'forward') w.routed();
     w.hop('route', deviceId(node.name, 'eth0'), node.name, `${node.name} routes the reply to ${ipOf(w.packet.dst)} out of eth0 (default route).`, `default via ${defaultGateway(node)} dev eth0 proto static`);
     const p = way.proxied;
     if (p !== null) {
@@ -548,11 +549,11 @@ function backToClient(w: PathWriter, ctx: WalkContext, client: ServiceClient, no
   }
   if (client.ns.kind === 'host') return;
   const pod = client.ns.pod;
-  if (bridged && cluster.settings.cni.kind === 'flannel') {
+  if (bridged && cluster.settings.cni.kind === 'flannel' && origin === 'forward') {
     enterPod(w, cluster, pod, 'switched');
     return;
   }
-  nodeToLocalPod(w, ctx, node, pod, 'forward', false);
+  nodeToLocalPod(w, ctx, node, pod, origin, false);
 }
 
 /** The reply: to the deciding node (the masquerade address or the client's), conntrack undoes NAT, on to the client. */
