@@ -231,3 +231,12 @@ describe('an ICMP error the node makes itself', () => {
     expect(t.reply!.hops.every((h) => h.packet.ttl === 64)).toBe(true);
   });
 });
+
+describe('traffic from a pod\'s own node under an isolating policy', () => {
+  it('passes, and the reason says why (not that nothing isolates the pod)', () => {
+    const c = build({ ...defaultClusterSpec, settings: CALICO, extras: [policy('default-deny', { podSelector: {}, policyTypes: ['Ingress'] })] });
+    const t = trace(c, { from: 'node/node-a', to: webOn(c, 'node-a'), port: 8080 });
+    expect(t.verdict).toBe('delivered');
+    expect(t.reason).toMatch(/isolated for ingress \(default\/default-deny\), but traffic from its own node is always allowed/);
+  });
+});

@@ -234,6 +234,9 @@ function verdictReason(egress: SideVerdict, ingress: SideVerdict, enforced: bool
   }
   const by = [egress.allowedBy, ingress.allowedBy].filter((a): a is PolicyAllow => a !== null);
   if (by.length > 0) return `Allowed by ${by.map((a) => `${a.policy} spec.${a.direction}[${a.rule}]`).join(' and ')}.`;
+  if (ingress.exempt === 'own-node' && ingress.isolated) {
+    return `${ingress.pod ?? 'The pod'} is isolated for ingress (${ingress.isolating.join(', ')}), but traffic from its own node is always allowed.`;
+  }
   return 'No NetworkPolicy isolates either pod: all traffic is allowed.';
 }
 
