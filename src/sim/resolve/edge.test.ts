@@ -240,3 +240,13 @@ describe('traffic from a pod\'s own node under an isolating policy', () => {
     expect(t.reason).toMatch(/isolated for ingress \(default\/default-deny\), but traffic from its own node is always allowed/);
   });
 });
+
+describe('a NodePort Service without any endpoint', () => {
+  it('has no NAT rule at all: only KUBE-EXTERNAL-SERVICES rejects, and the client is refused', () => {
+    const c = build({ ...defaultClusterSpec, services: [...(defaultClusterSpec.services ?? []), { name: 'np-empty', type: 'NodePort', selector: { app: 'nobody' }, ports: [{ port: 80, targetPort: 8080, nodePort: 30090 }] }] });
+    const t = trace(c, { from: 'external/203.0.113.10', to: '192.168.10.11:30090' });
+    expect(t.verdict).toBe('refused');
+    expect(t.hops.some((h) => /KUBE-NODEPORTS|KUBE-EXT-/.test(h.rule ?? ''))).toBe(false);
+    expect(t.hops.some((h) => /REJECT/.test(h.rule ?? ''))).toBe(true);
+  });
+});

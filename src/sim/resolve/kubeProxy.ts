@@ -333,7 +333,9 @@ export function decide(cluster: Cluster, input: DecideInput): ProxyDecision {
 
   // Without endpoints (or local ones under internalTrafficPolicy Local) iptables and nftables write
   // no NAT rule for the ClusterIP: only the filter rule (or no-endpoint-services map) matches.
-  if ((!any || list.length === 0) && entry === 'clusterIP' && (mode === 'iptables' || mode === 'nftables')) steps.length = 0;
+  // A Service without any usable endpoint gets no NAT rule for its NodePort or LB IP either: only
+  // KUBE-EXTERNAL-SERVICES' REJECT (section 6).
+  if ((mode === 'iptables' || mode === 'nftables') && (!any || (list.length === 0 && entry === 'clusterIP'))) steps.length = 0;
   // No usable endpoint anywhere: REJECT (ICMP unreachable) in every mode (section 4.3, 4.4).
   if (!any) {
     result.outcome = 'reject';
