@@ -250,3 +250,16 @@ describe('a NodePort Service without any endpoint', () => {
     expect(t.hops.some((h) => /REJECT/.test(h.rule ?? ''))).toBe(true);
   });
 });
+
+describe('the source of a REJECT\'s ICMP error', () => {
+  it('in IPVS mode is the ClusterIP, a local address on kube-ipvs0; in iptables mode the address routing picks', () => {
+    const ipvs = build({ ...defaultClusterSpec, settings: { proxyMode: 'ipvs' } });
+    const web = ipvs.services.find((s) => s.name === 'web')!;
+    const t = trace(ipvs, { from: 'pod/default/client', to: `${web.clusterIP!}:81` });
+    expect(t.verdict).toBe('refused');
+    expect(t.reply!.hops[0]!.packet.src).toBe(web.clusterIP);
+    const nft = build({ ...defaultClusterSpec, settings: { proxyMode: 'nftables' } });
+    const n = trace(nft, { from: 'pod/default/client', to: `${web.clusterIP!}:81` });
+    expect(n.reply!.hops[0]!.packet.src).toBe('10.244.1.1');
+  });
+});

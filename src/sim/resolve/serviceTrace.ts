@@ -494,8 +494,12 @@ function undefinedPort(cluster: Cluster, w: PathWriter, client: ServiceClient, t
 
 /** ICMP port unreachable (or a RST) from the deciding node back to the client. */
 function icmpBack(cluster: Cluster, request: Packet, client: ServiceClient, node: ClusterNode, way: Way, protocol: Protocol): { verdict: Verdict; hops: Hop[] } {
-  // REJECT answers with ICMP whatever the protocol, from the node's address towards the client.
-  const src = client.ns === null || way.outside || way.earlier !== null ? node.internalIP : hostRoute(cluster, node, client.ns).src;
+  // REJECT answers with ICMP whatever the protocol. The kernel answers from the rejected packet's
+  // destination when that is one of its own addresses (a node IP; any VIP on kube-ipvs0 in IPVS
+  // mode), else from the address routing picks towards the client.
+  const rejectedDst = ipOf(request.dst);
+  const local = rejectedDst === node.internalIP || (cluster.settings.proxyMode === 'ipvs' && lookup(cluster).serviceByIP.has(rejectedDst)) || cluster.services.some((x) => cluster.settings.proxyMode === 'ipvs' && x.loadBalancerIP === rejectedDst);
+  const src = local ? rejectedDst : client.ns === null || way.outside || way.earlier !== null ? node.internalIP : hostRoute(cluster, node, client.ns).src;
   const packet: Packet = { src, dst: ipOf(request.src), protocol: 'icmp', ttl: DEFAULT_TTL };
   const w = new PathWriter(packet);
   const what = protocol === 'tcp' ? "ICMP port unreachable (the client's kernel turns it into connection refused)" : 'ICMP port unreachable';
