@@ -263,3 +263,17 @@ describe('the source of a REJECT\'s ICMP error', () => {
     expect(n.reply!.hops[0]!.packet.src).toBe('10.244.1.1');
   });
 });
+
+describe('a pod reaching its own hostPort', () => {
+  it('is bridged DNAT with hairpin, masqueraded to cni0: TTL unchanged', () => {
+    const c = build({
+      ...defaultClusterSpec,
+      workloads: [...(defaultClusterSpec.workloads ?? []), { kind: 'Pod', name: 'edge', nodeName: 'node-a', containers: [{ name: 'proxy', ports: [{ containerPort: 80, hostPort: 8080 }] }] }],
+    });
+    const t = trace(c, { from: 'pod/default/edge', to: '192.168.10.11:8080' });
+    expect(t.verdict).toBe('delivered');
+    expect(t.hops.every((h) => h.packet.ttl === 64)).toBe(true);
+    expect(t.hops.some((h) => h.rule?.includes('hairpin on'))).toBe(true);
+    expect(t.hops.at(-1)!.packet.src).toMatch(/^10\.244\.1\.1:/);
+  });
+});

@@ -4,7 +4,7 @@
  * node's own), the mark and masquerade for hairpin and 127.0.0.1, on to the pod, and conntrack
  * undoing both on the reply. Other nodes have no rule, so they refuse (trace() keeps that path).
  */
-import { deviceId, INTERNET_ID, nodeId, podEth0Id } from '../model/ids';
+import { deviceId, INTERNET_ID, nodeId, podEth0Id, vethId } from '../model/ids';
 import { macFor } from '../model/rng';
 import type { Cluster, ClusterNode, Protocol } from '../model/types';
 import type { Hop, Trace, Verdict } from '../trace/types';
@@ -13,7 +13,7 @@ import { freshPolicyState, policyDropReason, policyNote } from './edgeTrace';
 import { hostPortMappings, resolveHostPort } from './hostPorts';
 import { deviceIP, deviceOf } from './memo';
 import { PathWriter } from './pathWriter';
-import { leavePod, listenerOf, netnsNode, nodeToLocalPod, policyBegin, walk } from './podPath';
+import { enterPod, leavePod, listenerOf, netnsNode, nodeToLocalPod, policyBegin, policyGate, walk } from './podPath';
 import type { Netns, WalkContext } from './podPath';
 
 const DEFAULT_TTL = 64;
@@ -100,7 +100,21 @@ export function traceHostPort(cluster: Cluster, client: HostPortClient, node: Cl
   }
   // The destination pod's ingress policy sees the packet after DNAT (section 10).
   policyBegin(w, ctx, srcPod, { kind: 'pod', pod });
-  nodeToLocalPod(w, ctx, node, pod, origin, false);
+  if (srcPod !== null && srcPod.node === node.name && !srcPod.hostNetwork && cluster.settings.cni.kind === 'flannel') {
+    // The frame came in on cni0 and is DNATed to a pod on the same bridge: bridged DNAT, not
+    // routed (TTL unchanged); back to the sender itself only through hairpin mode (section 0.2).
+    if (policyGate(w, 'egress', srcPod)) {
+      if (pod === srcPod) {
+        w.hop('bridge', deviceId(node.name, 'cni0'), node.name, `Bridged DNAT: cni0 sends the frame back out of ${pod.veth ?? ''}, the port it came in on, which hairpin mode allows. TTL unchanged.`, `bridge link set dev ${pod.veth ?? ''} hairpin on`);
+        w.update({ eth: { src: deviceOf(node, 'cni0')?.mac ?? '', dst: pod.mac } });
+        w.hop('veth', vethId(node.name, pod.namespace, pod.name), node.name, `The frame crosses the veth pair back into ${pod.name}'s network namespace.`, `${pod.veth ?? ''}@if2: master cni0 hairpin on`);
+      } else {
+        enterPod(w, cluster, pod, 'switched');
+      }
+    }
+  } else {
+    nodeToLocalPod(w, ctx, node, pod, origin, false);
+  }
   const dropped = policyDropReason(w, ctx.policy);
   if (dropped !== null) return { verdict: 'dropped', reason: dropped, endpoint: { pod: `${pod.namespace}/${pod.name}`, ip: pod.ip, port: res.mapping.containerPort }, hops: w.hops, reply: null };
   const cport = res.mapping.containerPort;
