@@ -18,6 +18,14 @@ export interface ResolvConf {
   node: boolean;
 }
 
+/** Generic top-level domains people meet most; every two-letter label is taken as a country's. */
+const GENERIC_TLDS = new Set(['com', 'org', 'net', 'io', 'dev', 'app', 'edu', 'gov', 'mil', 'int', 'info', 'biz', 'cloud', 'tech', 'ai', 'xyz', 'site', 'online', 'shop', 'blog', 'page']);
+
+/** Whether the public DNS delegates this top-level domain (the reserved ones never are). */
+function isDelegatedTld(tld: string): boolean {
+  return GENERIC_TLDS.has(tld) || /^[a-z]{2}$/.test(tld);
+}
+
 /** An address upstream resolvers answer with: 203.0.113.0/24 (TEST-NET-3), derived from the name. */
 export function upstreamAddress(name: string): string {
   return `203.0.113.${1 + (fnv1a(name.toLowerCase()) % 254)}`;
@@ -86,9 +94,10 @@ export function answerA(cluster: Cluster, fqdn: string, viaCluster: boolean): An
     }
     return { a: 'NXDOMAIN', upstream: false };
   }
-  // Forwarded upstream: a single label or a reserved TLD does not exist.
-  const last = name.slice(name.lastIndexOf('.') + 1);
-  if (!name.includes('.') || ['invalid', 'test', 'local', 'localhost', 'example', 'internal'].includes(last) || name.endsWith(`.${domain}`)) return { a: 'NXDOMAIN', upstream: true };
+  // Forwarded upstream: it answers only under a delegated top-level domain. A single label, a
+  // reserved TLD, or a cluster-looking name (`web.default`, `web.svc`) does not exist out there.
+  const last = name.slice(name.lastIndexOf('.') + 1).toLowerCase();
+  if (!name.includes('.') || !isDelegatedTld(last) || name.endsWith(`.${domain}`)) return { a: 'NXDOMAIN', upstream: true };
   return { a: [upstreamAddress(name)], upstream: true };
 }
 

@@ -277,6 +277,9 @@ describe('cluster DNS (section 5)', () => {
     const t = run(c, { from: 'pod/monitoring/agent', to: 'web' });
     expect(t.verdict).toBe('unresolved');
     expect(t.dns!.hops[0]!.rule).toBe('nameserver 192.168.10.1');
+    // `default` is no top-level domain out there: the site's resolver answers NXDOMAIN too
+    expect(run(c, { from: 'pod/monitoring/agent', to: 'web.default', port: 80 }).verdict).toBe('unresolved');
+    expect(run(c, { from: 'pod/monitoring/agent', to: 'example.com', port: 443 }).verdict).not.toBe('unresolved');
   });
 });
 
