@@ -239,15 +239,11 @@ export function resolveHostPort(cluster: Cluster, query: { node: ClusterNode; po
     const hairpin = hairpinRange(cluster, mapping.pod);
     const src = parseIPv4(srcIP);
     const range = parseCidr(hairpin);
-    const masquerade = srcIP === '127.0.0.1' ? 'localhost' : src !== null && range !== null && cidrContains(range, src) ? 'hairpin' : null;
+    const masquerade: 'localhost' | 'hairpin' | null = srcIP === '127.0.0.1' ? 'localhost' : src !== null && range !== null && cidrContains(range, src) ? 'hairpin' : null;
+    const dnat = { kind: 'dnat' as const, mapping, chain, rule, dnatTo, masquerade };
     if (masquerade === null) {
       return {
-        kind: 'dnat',
-        mapping,
-        chain,
-        rule,
-        dnatTo,
-        masquerade,
+        ...dnat,
         markRule: null,
         masqRule: null,
         newSrc: null,
@@ -258,12 +254,7 @@ export function resolveHostPort(cluster: Cluster, query: { node: ClusterNode; po
     // source would be answered directly, so portmap masquerades to the address the packet leaves by.
     const newSrc = cluster.settings.cni.kind === 'flannel' ? (deviceIP(node, 'cni0') ?? node.internalIP) : node.internalIP;
     return {
-      kind: 'dnat',
-      mapping,
-      chain,
-      rule,
-      dnatTo,
-      masquerade,
+      ...dnat,
       markRule: setMarkRule(chain, mapping, masquerade === 'localhost' ? '127.0.0.1/32' : hairpin),
       masqRule: MASQ_RULE,
       newSrc,
