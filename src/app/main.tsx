@@ -2,19 +2,17 @@
  * The app's entry: the full app, or with `?embed=1` the embed; the query's presentation options,
  * the built-in cluster (or a generated one), and the hash's content once it is on screen.
  */
+// first: starts a generated cluster's build before the rest of the app is evaluated
+import { createImportWorker, generateParam as generate, generated as generating } from './boot';
 import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
 import '../styles/index.css';
 import type { VizStoreOptions } from '../store/createVizStore';
 import { installTestHook } from './testHook';
-import { loadGeneratedCluster, parseGenerateParam } from './generateParam';
 import { loadText } from '../ui/editor/storage';
 import { AppRoot, resolveTheme } from './embed/AppRoot';
 import { parsePresentation } from './share/presentation';
 import type { Provenance } from './share/snapshot';
-
-/** The worker that parses manifests; Vite bundles its entry as a separate module. */
-const createImportWorker = (): Worker => new Worker(new URL('./importWorker.ts', import.meta.url), { type: 'module' });
 
 async function start(root: HTMLElement): Promise<void> {
   const { presentation, invalid } = parsePresentation(window.location.search);
@@ -23,12 +21,11 @@ async function start(root: HTMLElement): Promise<void> {
   const notices: string[] = [];
   if (invalid.length > 0) notices.push(`Ignored invalid options (${invalid.join(', ')}); using their defaults.`);
   const provenance: Provenance = { generated: null };
-  const generate = parseGenerateParam(window.location.search);
   if (generate.kind === 'error') notices.push(generate.message);
-  if (generate.kind === 'ok') {
+  if (generate.kind === 'ok' && generating) {
     root.textContent = `Generating a cluster of ${generate.nodes} nodes with ${generate.podsPerNode} pods each…`;
     try {
-      const generated = await loadGeneratedCluster(generate.nodes, generate.podsPerNode, 1);
+      const generated = await generating;
       options.cluster = generated.cluster;
       options.spec = generated.spec;
       provenance.generated = { cluster: generated.cluster, size: `${generate.nodes}x${generate.podsPerNode}`, seed: 1 };

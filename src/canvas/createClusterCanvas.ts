@@ -13,8 +13,11 @@ import { createOverview } from './overview';
 import type { PacketSprite } from './packetLayer';
 import { CurrentHopClass, OnPathClass, SelectedClass, stylesheet } from './stylesheet';
 import type { Theme } from './stylesheet';
-import { kernelId } from './layout';
-import { toElements } from './toElements';
+import { kernelId, layoutCluster } from './layout';
+import type { ClusterLayout } from './layout';
+import { FULL_DETAIL, fitView, levelOfDetail, sameDetail } from './levelOfDetail';
+import type { LevelOfDetail } from './levelOfDetail';
+import { ElementKind, toElements } from './toElements';
 import { PALETTES } from './stylesheet';
 
 export interface CanvasView {
@@ -58,10 +61,14 @@ export interface ClusterCanvas {
 /** Above this many elements the diagram pans as a texture (see `update`). */
 const LARGE_DIAGRAM = 1500;
 
-/** Where a hop id is drawn: `node/<n>` hops happen at the node's routing point. */
-function drawnId(id: string): string {
+/** Where a hop id is drawn in full detail: `node/<n>` hops happen at the node's routing point. */
+function detailedId(id: string): string {
   return id.startsWith('node/') ? kernelId(id.slice(5)) : id;
 }
+
+/** How long the view must stay still before the level of detail follows it. */
+const SETTLE_MS = 120;
+const FIT_PADDING = 24;
 
 export function createClusterCanvas(host: HTMLElement, callbacks: CanvasCallbacks): ClusterCanvas {
   const cyDiv = document.createElement('div');
@@ -82,7 +89,13 @@ export function createClusterCanvas(host: HTMLElement, callbacks: CanvasCallback
   const overview = createOverview(host, cy);
   let cluster: Cluster | null = null;
   let extras = '';
-  let geometry: Geometry = createGeometry({ positions: new Map(), nodeBoxes: new Map(), nodeRow: new Map(), compactPods: new Set(), bounds: { x: 0, y: 0, w: 0, h: 0 } });
+  let extraIds: readonly string[] = [];
+  let layout: ClusterLayout = { positions: new Map(), nodeBoxes: new Map(), nodeRow: new Map(), compactPods: new Set(), serviceRows: [], bounds: { x: 0, y: 0, w: 0, h: 0 } };
+  let geometry: Geometry = createGeometry(layout);
+  let detail: LevelOfDetail = FULL_DETAIL;
+  let summarisedIn = new Map<string, string>();
+  /** the ids the last view asked to highlight, kept to re-apply them when the detail changes */
+  let asked: { path: readonly string[]; current: string | null; selection: string | null } = { path: [], current: null, selection: null };
   let theme: Theme = 'light';
   let path = new Set<string>();
   let current: string | null = null;
@@ -91,11 +104,21 @@ export function createClusterCanvas(host: HTMLElement, callbacks: CanvasCallback
   let renderWaiters: (() => void)[] = [];
   let renderPending = false;
 
+  /** Where an id is drawn now: itself, or the summary that holds it when zoomed out. */
+  const drawnId = (id: string): string => {
+    const own = detailedId(id);
+    if (!cy.getElementById(own).empty()) return own;
+    return summarisedIn.get(own) ?? summarisedIn.get(id) ?? own;
+  };
+
   cy.on('tap', (event) => {
     const target = event.target as Core | cytoscape.SingularElementReturnValue;
     if (target === cy) callbacks.onSelect(null);
     else if ((target as cytoscape.SingularElementReturnValue).isNode()) {
-      callbacks.onSelect((target as cytoscape.SingularElementReturnValue).id());
+      const node = target as cytoscape.NodeSingular;
+      // a summary of Services opens up when zoomed in to; it has nothing to inspect of its own
+      if (node.data('kind') === ElementKind.serviceGroup) zoomTo(node.position());
+      else callbacks.onSelect(node.id());
     }
   });
   cy.on('render', () => {
@@ -140,8 +163,13 @@ export function createClusterCanvas(host: HTMLElement, callbacks: CanvasCallback
   cy.on('mouseout', 'node', () => {
     tooltip.style.display = 'none';
   });
+  // The level of detail follows the view once it settles (never per frame): zoomed out, nodes and
+  // Service rows are summaries; zoomed in, those in view are drawn in full.
+  let settleTimer: ReturnType<typeof setTimeout> | undefined;
   cy.on('viewport', () => {
     tooltip.style.display = 'none';
+    clearTimeout(settleTimer);
+    settleTimer = setTimeout(followView, SETTLE_MS);
   });
 
   // Cytoscape measured the container when it was created: only a real change of size needs a
@@ -156,14 +184,23 @@ export function createClusterCanvas(host: HTMLElement, callbacks: CanvasCallback
   observer.observe(host);
 
   const fitAll = (): void => {
-    cy.fit(undefined, 24);
+    cy.fit(undefined, FIT_PADDING);
+  };
+
+  const zoomTo = (at: { x: number; y: number }, minZoom = 1): void => {
+    userMoved = true;
+    const zoom = Math.max(cy.zoom(), minZoom);
+    cy.animate({ zoom, pan: { x: cy.width() / 2 - at.x * zoom, y: cy.height() / 2 - at.y * zoom } }, { duration: 250 });
   };
 
   const applyElements = (elements: ElementDefinition[]): void => {
     const next = new Map(elements.map((e) => [e.data.id as string, e]));
     cy.batch(() => {
+      // gone, or changed between a summary and a drawing in full (a removed node takes its children)
       cy.elements().forEach((el) => {
-        if (!next.has(el.id())) el.remove();
+        if (el.removed()) return;
+        const def = next.get(el.id());
+        if (!def || (def.data['lod'] ?? null) !== (el.data('lod') ?? null)) el.remove();
       });
       const toAdd: ElementDefinition[] = [];
       for (const def of elements) {
@@ -199,6 +236,30 @@ export function createClusterCanvas(host: HTMLElement, callbacks: CanvasCallback
     selection = nextSelection;
   };
 
+  /** Draws the cluster at a level of detail, and the highlights on what is drawn now. */
+  const draw = (cl: Cluster, next: LevelOfDetail): void => {
+    detail = next;
+    toggleClasses(new Set(), null, null);
+    const built = toElements(cl, extraIds, next, layout);
+    summarisedIn = built.summarisedIn;
+    renderPending = true;
+    // Large diagrams pan and zoom as a cached texture while the user drags, and are redrawn
+    // sharp when they let go: per-frame redraws of thousands of boxes cannot keep 60 fps.
+    (cy as unknown as { renderer(): { textureOnViewport: boolean } }).renderer().textureOnViewport = built.elements.length > LARGE_DIAGRAM;
+    applyElements(built.elements);
+    highlight();
+  };
+
+  const highlight = (): void => {
+    toggleClasses(pathWithEdges(asked.path), asked.current ? drawnId(asked.current) : null, asked.selection ? drawnId(asked.selection) : null);
+  };
+
+  const followView = (): void => {
+    if (!cluster) return;
+    const next = levelOfDetail(layout, cy.extent(), cy.zoom());
+    if (!sameDetail(next, detail)) draw(cluster, next);
+  };
+
   /** Edges between consecutive drawn hops join the path highlight. */
   const pathWithEdges = (ids: readonly string[]): Set<string> => {
     const drawn = ids.map(drawnId).filter((id) => !cy.getElementById(id).empty());
@@ -229,23 +290,23 @@ export function createClusterCanvas(host: HTMLElement, callbacks: CanvasCallback
         packets.setTheme(theme);
         overview.setTheme(theme);
       }
+      asked = { path: view.path, current: view.current, selection: view.selection };
       if (view.cluster !== cluster || view.extras.join() !== extras) {
         const first = cluster === null;
-        const sameCluster = view.cluster === cluster;
+        const refit = first || (!userMoved && view.cluster !== cluster);
         cluster = view.cluster;
         extras = view.extras.join();
-        const { elements, layout } = toElements(view.cluster, view.extras);
+        extraIds = view.extras;
+        layout = layoutCluster(view.cluster, view.extras);
         geometry = createGeometry(layout);
         overview.setLayout(layout);
-        renderPending = true;
-        // Large diagrams pan and zoom as a cached texture while the user drags, and are redrawn
-        // sharp when they let go: per-frame redraws of thousands of boxes cannot keep 60 fps.
-        const large = elements.length > LARGE_DIAGRAM;
-        (cy as unknown as { renderer(): { textureOnViewport: boolean } }).renderer().textureOnViewport = large;
-        applyElements(elements);
-        if (first || (!userMoved && !sameCluster)) fitAll();
+        // the detail for the view the diagram will have: the fitted one, or the user's
+        const fitted = fitView(layout.bounds, cy.width(), cy.height(), FIT_PADDING);
+        draw(view.cluster, refit ? levelOfDetail(layout, fitted.extent, fitted.zoom) : levelOfDetail(layout, cy.extent(), cy.zoom()));
+        if (refit) fitAll();
+        return;
       }
-      toggleClasses(pathWithEdges(view.path), view.current ? drawnId(view.current) : null, view.selection);
+      highlight();
     },
     geometry: () => geometry,
     drawPackets: (sprites) => packets.draw(sprites),
@@ -266,10 +327,11 @@ export function createClusterCanvas(host: HTMLElement, callbacks: CanvasCallback
       return counts;
     },
     focus(id) {
+      // zoomed out, the element may be inside a summary: go to where it is drawn in full
+      const box = layout.positions.get(detailedId(id)) ?? layout.positions.get(`dev/${id}/eth0`);
       const el = cy.getElementById(drawnId(id));
-      if (el.empty()) return;
-      userMoved = true;
-      cy.animate({ center: { eles: el }, zoom: Math.max(cy.zoom(), 1) }, { duration: 250 });
+      if (box) zoomTo(box);
+      else if (!el.empty()) zoomTo(el.position());
     },
     core: () => cy,
     renderedBox(id) {
@@ -285,6 +347,7 @@ export function createClusterCanvas(host: HTMLElement, callbacks: CanvasCallback
       return exportSvg(cy, PALETTES[theme].nodeFill);
     },
     destroy() {
+      clearTimeout(settleTimer);
       observer.disconnect();
       tooltip.remove();
       packets.destroy();

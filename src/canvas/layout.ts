@@ -50,6 +50,8 @@ export interface ClusterLayout {
   nodeRow: Map<string, number>;
   /** pods drawn as summary tiles (a node with many pods), by element id */
   compactPods: Set<string>;
+  /** the rows of Service VIPs above the nodes: their element ids and the box around them */
+  serviceRows: { ids: string[]; box: Box }[];
   bounds: Box;
 }
 
@@ -294,19 +296,25 @@ export function layoutCluster(cluster: Cluster, extraIds: readonly string[] = []
   }
 
   let sy = 0;
+  const serviceRows: ClusterLayout['serviceRows'] = [];
   for (const rowIdx of svcRows) {
+    if (rowIdx.length === 0) continue;
     const total = rowIdx.reduce((a, i) => a + (widths[i] as number), 0) + Math.max(rowIdx.length - 1, 0) * SIZES.serviceGap;
     let sx = (width - total) / 2;
+    const ids: string[] = [];
+    serviceRows.push({ ids, box: { x: width / 2, y: sy + SIZES.service.h / 2, w: total, h: SIZES.service.h } });
     for (const i of rowIdx) {
       const svc = services[i] as Service;
       const w = widths[i] as number;
-      positions.set(serviceId(svc.namespace, svc.name), { x: sx + w / 2, y: sy + SIZES.service.h / 2, w, h: SIZES.service.h });
+      const id = serviceId(svc.namespace, svc.name);
+      positions.set(id, { x: sx + w / 2, y: sy + SIZES.service.h / 2, w, h: SIZES.service.h });
+      ids.push(id);
       sx += w + SIZES.serviceGap;
     }
     sy += SIZES.service.h + SIZES.serviceGap;
   }
   const left = layoutEdge(cluster, positions, extraIds);
-  return { positions, nodeBoxes, nodeRow, compactPods: compact, bounds: { x: left, y: 0, w: width - left, h: y } };
+  return { positions, nodeBoxes, nodeRow, compactPods: compact, serviceRows, bounds: { x: left, y: 0, w: width - left, h: y } };
 }
 
 export const EDGE_SIZES = { internet: { w: 170, h: 70 }, lb: { w: 190, h: 44 }, ext: { w: 150, h: 40 }, column: 220 } as const;

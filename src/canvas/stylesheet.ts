@@ -138,6 +138,35 @@ export function stylesheet(theme: Theme): StylesheetJson {
       },
     },
     {
+      // level of detail: a node zoomed out is one box with its name and what it holds, in a font
+      // sized to be read at that zoom
+      selector: `node.${ElementKind.node}.summary`,
+      style: {
+        width: 'data(w)',
+        height: 'data(h)',
+        'font-size': 'data(fs)',
+        'text-valign': 'center',
+        'text-wrap': 'wrap',
+        'text-max-width': 'data(w)',
+        'text-margin-y': 0,
+        color: p.muted,
+        'background-color': p.podFill,
+        'background-opacity': 0.35,
+      },
+    },
+    {
+      selector: `node.${ElementKind.serviceGroup}`,
+      style: box(p.service, p.serviceBorder, 12, {
+        'font-size': 'data(fs)',
+        'font-family': FONT,
+        'border-style': 'dashed',
+        'border-width': 2,
+        'corner-radius': 16,
+        color: p.muted,
+        'text-max-width': 'data(w)',
+      }),
+    },
+    {
       selector: `node.${ElementKind.pod}`,
       style: {
         shape: 'round-rectangle',

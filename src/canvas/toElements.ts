@@ -10,7 +10,9 @@ import type { ProxyMode } from '../sim';
 
 const PROXY_LABEL: Record<ProxyMode, string> = { iptables: 'iptables', nftables: 'nftables', ipvs: 'IPVS', cilium: 'eBPF (Cilium)' };
 import { UNDERLAY_ID, containerLabel, kernelId, layoutCluster, markedNodePorts, rootRowDevices, serviceLabel, underlayRowId } from './layout';
-import type { ClusterLayout } from './layout';
+import type { Box, ClusterLayout } from './layout';
+import { FULL_DETAIL, isDetailedNode, isDetailedRow, nodeBody } from './levelOfDetail';
+import type { LevelOfDetail } from './levelOfDetail';
 
 export const ElementKind = {
   node: 'k8s-node',
@@ -27,8 +29,12 @@ export const ElementKind = {
   loadBalancer: 'load-balancer',
   external: 'external',
   nodePort: 'nodeport',
+  serviceGroup: 'service-group',
   link: 'link',
 } as const;
+
+/** The element id of the summary of a row of Services (level of detail). */
+export const serviceRowId = (row: number): string => `services/row/${row}`;
 
 function deviceLabel(name: string, address: string | null): string {
   return address ? `${name}\n${address}` : name;
@@ -37,13 +43,29 @@ function deviceLabel(name: string, address: string | null): string {
 export interface ElementsResult {
   elements: ElementDefinition[];
   layout: ClusterLayout;
+  /** for each element inside a summary (level of detail), the id of the summary drawn instead */
+  summarisedIn: Map<string, string>;
 }
 
-/** Builds every element of the diagram, with positions for the leaves. */
-export function toElements(cluster: Cluster, extraIds: readonly string[] = []): ElementsResult {
-  const layout = layoutCluster(cluster, extraIds);
+/** A font size that fits `lines` of text into a box, for labels meant to be read zoomed out. */
+function fittingFont(box: Box, lines: readonly string[]): number {
+  const chars = Math.max(...lines.map((l) => l.length), 1);
+  return Math.max(12, Math.floor(Math.min(box.h / (lines.length * 1.5), (box.w * 0.9) / (chars * 0.6))));
+}
+
+/**
+ * Builds the elements of the diagram, with positions for the leaves: everything, or with a level
+ * of detail, summaries for the nodes and Service rows it leaves out.
+ */
+export function toElements(
+  cluster: Cluster,
+  extraIds: readonly string[] = [],
+  detail: LevelOfDetail = FULL_DETAIL,
+  layout: ClusterLayout = layoutCluster(cluster, extraIds),
+): ElementsResult {
   const { positions } = layout;
   const elements: ElementDefinition[] = [];
+  const summarisedIn = new Map<string, string>();
   const leaf = (id: string, parent: string | null, kind: string, label: string, extra: Record<string, unknown> = {}): void => {
     const box = positions.get(id);
     if (!box) return;
@@ -61,6 +83,34 @@ export function toElements(cluster: Cluster, extraIds: readonly string[] = []): 
 
   for (const node of cluster.nodes) {
     const nid = nodeId(node.name);
+    const body = isDetailedNode(detail, node.name) ? null : nodeBody(layout, node.name);
+    if (body) {
+      // Zoomed out: the node is one box that says what it holds, readable at that zoom.
+      const pods = cluster.pods.filter((p) => p.node === node.name).length;
+      const lines = [`${node.name}${node.role === 'control-plane' ? ' (control plane)' : ''}`, `${pods} pod${pods === 1 ? '' : 's'} · ${node.podCIDR}`];
+      elements.push({
+        group: 'nodes',
+        data: {
+          id: nid,
+          kind: ElementKind.node,
+          lod: 'summary',
+          label: lines.join('\n'),
+          w: body.w,
+          h: body.h,
+          fs: fittingFont(body, lines),
+          role: node.role,
+          tooltip: `Node ${node.name} (${node.role})\nInternalIP ${node.internalIP}\npodCIDR ${node.podCIDR}\n${pods} pods: zoom in to see them`,
+        },
+        position: { x: body.x, y: body.y },
+        classes: `${ElementKind.node} summary ${node.role}`,
+      });
+      const row = underlayRowId(layout.nodeRow.get(node.name) ?? 0);
+      if (positions.has(row)) elements.push({ group: 'edges', data: { id: `link/${nid}--${row}`, source: nid, target: row, kind: ElementKind.link, bar: 'target' }, classes: ElementKind.link });
+      for (const dev of node.devices) summarisedIn.set(deviceId(node.name, dev.name), nid);
+      summarisedIn.set(kernelId(node.name), nid);
+      for (const port of markedNodePorts(cluster)) summarisedIn.set(nodePortId(node.name, port), nid);
+      continue;
+    }
     elements.push({
       group: 'nodes',
       data: {
@@ -115,6 +165,15 @@ export function toElements(cluster: Cluster, extraIds: readonly string[] = []): 
 
   for (const pod of cluster.pods) {
     const pid = podId(pod.namespace, pod.name);
+    if (!isDetailedNode(detail, pod.node)) {
+      const nid = nodeId(pod.node);
+      summarisedIn.set(pid, nid);
+      summarisedIn.set(podEth0Id(pod.namespace, pod.name), nid);
+      summarisedIn.set(`dev/pod/${pod.namespace}/${pod.name}/lo`, nid);
+      for (const c of pod.containers) summarisedIn.set(containerId(pod.namespace, pod.name, c.name), nid);
+      if (pod.veth) summarisedIn.set(vethId(pod.node, pod.namespace, pod.name), nid);
+      continue;
+    }
     if (layout.compactPods.has(pid)) {
       // A summarised pod: one tile with its name and IP, no containers or devices drawn.
       leaf(pid, nodeId(pod.node), ElementKind.pod, `${pod.name}\n${pod.ip}`, {
@@ -184,8 +243,27 @@ export function toElements(cluster: Cluster, extraIds: readonly string[] = []): 
     if (id.startsWith('ext/')) leaf(id, null, ElementKind.external, `host ${id.slice(4)}`, { tooltip: `A host outside the cluster, at ${id.slice(4)}` });
     link(id, INTERNET_ID);
   }
+  const byId = new Map(cluster.services.map((svc) => [serviceId(svc.namespace, svc.name), svc]));
+  layout.serviceRows.forEach((row, i) => {
+    if (isDetailedRow(detail, i)) return;
+    // Zoomed out: a row of Services is one box that counts them by type.
+    const types = new Map<string, number>();
+    for (const id of row.ids) {
+      const type = byId.get(id)?.type ?? 'ClusterIP';
+      types.set(type, (types.get(type) ?? 0) + 1);
+      summarisedIn.set(id, serviceRowId(i));
+    }
+    const label = `${row.ids.length} Service${row.ids.length === 1 ? '' : 's'}: ${[...types].map(([t, n]) => `${n} ${t}`).join(', ')}`;
+    elements.push({
+      group: 'nodes',
+      data: { id: serviceRowId(i), kind: ElementKind.serviceGroup, lod: 'summary', label, w: row.box.w, h: row.box.h, fs: fittingFont(row.box, [label]), tooltip: `${label}\nzoom in to see each` },
+      position: { x: row.box.x, y: row.box.y },
+      classes: ElementKind.serviceGroup,
+    });
+  });
   for (const svc of cluster.services) {
     if (svc.type === 'ExternalName') continue;
+    if (summarisedIn.has(serviceId(svc.namespace, svc.name))) continue;
     leaf(serviceId(svc.namespace, svc.name), null, ElementKind.service, serviceLabel(svc), {
       type: svc.type,
       namespace: svc.namespace,
@@ -193,7 +271,7 @@ export function toElements(cluster: Cluster, extraIds: readonly string[] = []): 
     });
   }
   setBarEndpoints(elements, layout);
-  return { elements, layout };
+  return { elements, layout, summarisedIn };
 }
 
 function underlayLabel(cluster: Cluster): string {
@@ -205,6 +283,11 @@ function underlayLabel(cluster: Cluster): string {
  * Edges that meet a bar (cni0, the underlay) end on the bar straight below or above the other end,
  * as in hand-drawn diagrams, instead of converging on the bar's centre.
  */
+function summaryBox(elements: readonly ElementDefinition[], id: string): Box | undefined {
+  const def = elements.find((e) => e.data.id === id && e.data['lod'] === 'summary');
+  return def?.position ? { x: def.position.x, y: def.position.y, w: def.data['w'] as number, h: def.data['h'] as number } : undefined;
+}
+
 function setBarEndpoints(elements: ElementDefinition[], layout: ClusterLayout): void {
   for (const el of elements) {
     const bar = el.data['bar'] as 'source' | 'target' | undefined;
@@ -212,7 +295,7 @@ function setBarEndpoints(elements: ElementDefinition[], layout: ClusterLayout): 
     const barId = (bar === 'source' ? el.data.source : el.data.target) as string;
     const otherId = (bar === 'source' ? el.data.target : el.data.source) as string;
     const b = layout.positions.get(barId);
-    const o = layout.positions.get(otherId);
+    const o = layout.positions.get(otherId) ?? summaryBox(elements, otherId);
     if (!b || !o) continue;
     const dx = Math.max(-b.w / 2 + 4, Math.min(b.w / 2 - 4, o.x - b.x));
     const dy = o.y < b.y ? -b.h / 2 : b.h / 2;

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { handleImportMessage } from './protocol';
+import { generatedServiceCount, generatedSource, handleImportMessage } from './protocol';
+import { loadManifests } from './index';
 import type { ImportResponse } from './protocol';
 
 const collect = (message: unknown): ImportResponse[] => {
@@ -29,6 +30,20 @@ describe('the import worker protocol', () => {
     expect(result).toMatchObject({ type: 'result', id: 7, ok: true });
     if (result.type === 'result' && result.ok) expect(result.cluster.pods.some((p) => p.name === 'hello')).toBe(true);
     expect(answers.every((a) => a.id === 7)).toBe(true);
+  });
+
+  it('builds a generated cluster: the same cluster as loading the generator\'s text here', () => {
+    const result = collect({ type: 'generate', id: 3, nodes: 3, podsPerNode: 4, seed: 1 }).at(-1)!;
+    expect(result).toMatchObject({ type: 'result', id: 3, ok: true });
+    if (result.type !== 'result' || !result.ok) return;
+    expect(result.cluster.pods).toHaveLength(3 * 4 + 2);
+    expect(result.cluster.services).toHaveLength(generatedServiceCount(3, 4) + 2);
+    const here = loadManifests([generatedSource(3, 4, 1)]);
+    expect(here.ok && JSON.stringify(here.cluster)).toBe(JSON.stringify(result.cluster));
+  });
+
+  it('refuses a generate request without whole numbers', () => {
+    expect(collect({ type: 'generate', id: 4, nodes: '3', podsPerNode: 4, seed: 1 }).at(-1)).toMatchObject({ type: 'result', id: 4, ok: false });
   });
 
   it('answers bad YAML with located errors', () => {
