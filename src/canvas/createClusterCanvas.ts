@@ -44,6 +44,8 @@ export interface ClusterCanvas {
   /** resolves once Cytoscape has drawn the latest cluster */
   whenRendered(): Promise<void>;
   fit(): void;
+  /** zooms by a factor about the centre of the view */
+  zoomBy(factor: number): void;
   /** counts of drawn elements by kind (for tests and measurement) */
   drawnCounts(): Record<string, number>;
   /** centres the view on an element and zooms in enough to read it */
@@ -317,6 +319,11 @@ export function createClusterCanvas(host: HTMLElement, callbacks: CanvasCallback
     fit() {
       userMoved = false;
       fitAll();
+    },
+    zoomBy(factor) {
+      userMoved = true;
+      const zoom = Math.min(cy.maxZoom(), Math.max(cy.minZoom(), cy.zoom() * factor));
+      cy.animate({ zoom: { level: zoom, renderedPosition: { x: cy.width() / 2, y: cy.height() / 2 } } }, { duration: 150 });
     },
     drawnCounts() {
       const counts: Record<string, number> = {};

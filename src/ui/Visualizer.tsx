@@ -10,6 +10,7 @@ import { VizStoreProvider, useVizStore, useVizStoreApi } from '../store/VizStore
 import { selectCurrentHop, selectSelection, selectStep, selectSteps, selectTheme, selectTrace } from '../store/selectors';
 import { ExportButtons } from './ExportButtons';
 import { Legend } from './Legend';
+import { ZoomControls } from './ZoomControls';
 import { SearchBox } from './SearchBox';
 import { CniSwitch, ProxyModeSwitch, ScenarioExplanation, ScenarioPicker } from './ScenarioPicker';
 import { useScenarioFromUrl } from './hooks/useScenarioFromUrl';
@@ -286,8 +287,8 @@ function VisualizerLayout({ onReady, followUrl, createImportWorker, editorOpen, 
     },
     [largeText],
   );
-  useKeyboard(store, player, rootRef, openHelp, presentation?.keyboard ?? true);
   const canvas = useCallback(() => canvasRef.current, []);
+  useKeyboard(store, player, rootRef, openHelp, presentation?.keyboard ?? true, canvas);
   const onReadyRef = useRef(onReady);
   onReadyRef.current = onReady;
 
@@ -375,6 +376,7 @@ function VisualizerLayout({ onReady, followUrl, createImportWorker, editorOpen, 
           ) : null}
           <div className={`relative min-w-0 flex-1 ${view === 'text' ? 'hidden' : ''}`}>
             <ClusterCanvas onCanvas={handleCanvas} />
+            <ZoomControls canvas={canvas} />
             <PickBanner />
             <Legend />
           </div>

@@ -5,6 +5,7 @@
 import { useEffect } from 'react';
 import type { Player } from '../../animation/player';
 import type { VizStore } from '../../store/createVizStore';
+import type { ClusterCanvas } from '../../canvas/createClusterCanvas';
 import { SPEEDS } from '../PlaybackControls';
 
 export const SHORTCUTS: [string, string][] = [
@@ -14,10 +15,15 @@ export const SHORTCUTS: [string, string][] = [
   ['K', 'play or pause'],
   ['R', 'reset'],
   ['[  ]', 'slower / faster'],
+  ['+  -', 'zoom in / out'],
+  ['0', 'fit the whole cluster'],
   ['F', 'full screen'],
   ['?', 'this help'],
   ['Esc', 'leave “Send from…”'],
 ];
+
+/** One step of the zoom keys and buttons. */
+export const ZOOM_STEP = 1.5;
 
 function isTyping(target: EventTarget | null): boolean {
   if (!(target instanceof HTMLElement)) return false;
@@ -31,6 +37,7 @@ export function useKeyboard(
   root: React.RefObject<HTMLElement | null>,
   onHelp: () => void,
   enabled: boolean,
+  canvas: () => ClusterCanvas | null = () => null,
 ): void {
   useEffect(
     function listenForKeys() {
@@ -81,6 +88,16 @@ export function useKeyboard(
             if (next !== undefined) s.setSpeed(next);
             break;
           }
+          case '+':
+          case '=':
+            canvas()?.zoomBy(ZOOM_STEP);
+            break;
+          case '-':
+            canvas()?.zoomBy(1 / ZOOM_STEP);
+            break;
+          case '0':
+            canvas()?.fit();
+            break;
           case 'f':
           case 'F':
             if (document.fullscreenElement) void document.exitFullscreen();
@@ -97,6 +114,6 @@ export function useKeyboard(
       document.addEventListener('keydown', handle);
       return () => document.removeEventListener('keydown', handle);
     },
-    [store, player, root, onHelp, enabled],
+    [store, player, root, onHelp, enabled, canvas],
   );
 }

@@ -1,0 +1,122 @@
+import { describe, expect, it } from 'vitest';
+import { buildCluster, defaultClusterSpec } from '../sim';
+import { loadManifests } from '../sim/import/index';
+import { generatedSource } from '../sim/import/protocol';
+import { layoutCluster } from './layout';
+import { DETAIL_ZOOM, FULL_DETAIL, fitView, levelOfDetail, nodeBody, sameDetail, usesLevelOfDetail } from './levelOfDetail';
+import { ElementKind, serviceRowId, toElements } from './toElements';
+
+const generated = (() => {
+  const result = loadManifests([generatedSource(10, 10, 1)]);
+  if (!result.ok) throw new Error('the generated cluster did not load');
+  return result.cluster;
+})();
+const layout = layoutCluster(generated);
+
+describe('levelOfDetail', () => {
+  it('always draws a small diagram in full, whatever the zoom', () => {
+    const small = layoutCluster(buildCluster(defaultClusterSpec));
+    expect(usesLevelOfDetail(small)).toBe(false);
+    expect(levelOfDetail(small, { x1: 0, y1: 0, x2: 10, y2: 10 }, 0.05)).toBe(FULL_DETAIL);
+  });
+
+  it('summarises every node and Service row of a large diagram zoomed out', () => {
+    const fitted = fitView(layout.bounds, 1280, 625, 24);
+    expect(fitted.zoom).toBeLessThan(DETAIL_ZOOM);
+    const lod = levelOfDetail(layout, fitted.extent, fitted.zoom);
+    expect(lod.nodes).toEqual(new Set());
+    expect(lod.serviceRows).toEqual(new Set());
+  });
+
+  it('zoomed in, draws in full the nodes in view and their neighbours, not the far ones', () => {
+    const body = nodeBody(layout, 'worker-001')!;
+    const view = { x1: body.x - 300, y1: body.y - 200, x2: body.x + 300, y2: body.y + 200 };
+    const lod = levelOfDetail(layout, view, 1);
+    if (lod.nodes === 'all') throw new Error('expected a partial level of detail');
+    expect(lod.nodes.has('worker-001')).toBe(true);
+    expect(lod.nodes.has('worker-010')).toBe(false);
+    expect(lod.nodes.size).toBeLessThan(generated.nodes.length);
+    // the same view gives the same detail; another view another one
+    expect(sameDetail(lod, levelOfDetail(layout, view, 1))).toBe(true);
+    const far = nodeBody(layout, 'worker-010')!;
+    expect(sameDetail(lod, levelOfDetail(layout, { x1: far.x - 300, y1: far.y - 200, x2: far.x + 300, y2: far.y + 200 }, 1))).toBe(false);
+  });
+
+  it('fits the layout as cy.fit does: the whole bounds inside the padded view', () => {
+    const { zoom, extent } = fitView(layout.bounds, 1280, 625, 24);
+    expect(extent.x1).toBeLessThanOrEqual(layout.bounds.x);
+    expect(extent.x2).toBeGreaterThanOrEqual(layout.bounds.x + layout.bounds.w);
+    expect(Math.min((extent.x2 - extent.x1) * zoom, 1280)).toBeCloseTo(1280, 3);
+  });
+});
+
+describe('toElements with a level of detail', () => {
+  const none = { nodes: new Set<string>(), serviceRows: new Set<number>() };
+  const { elements, summarisedIn } = toElements(generated, [], none, layout);
+  const byId = new Map(elements.map((e) => [e.data.id as string, e]));
+
+  it('draws each node as one summary box with its pod count and podCIDR, and nothing inside', () => {
+    const nodes = elements.filter((e) => e.data['kind'] === ElementKind.node);
+    expect(nodes).toHaveLength(generated.nodes.length);
+    for (const node of nodes) {
+      expect(node.data['lod']).toBe('summary');
+      expect(node.position).toBeDefined();
+    }
+    expect(byId.get('node/worker-001')!.data['label']).toBe('worker-001\n10 pods · 10.244.1.0/24');
+    expect(elements.some((e) => e.data.parent !== undefined)).toBe(false);
+    expect(elements.some((e) => e.data['kind'] === ElementKind.pod)).toBe(false);
+  });
+
+  it('places each summary over the node box it stands for, so nothing moves when it opens', () => {
+    const body = nodeBody(layout, 'worker-003')!;
+    const summary = byId.get('node/worker-003')!;
+    expect(summary.position).toEqual({ x: body.x, y: body.y });
+    expect([summary.data['w'], summary.data['h']]).toEqual([body.w, body.h]);
+    for (const pod of generated.pods.filter((p) => p.node === 'worker-003')) {
+      const tile = layout.positions.get(`pod/${pod.namespace}/${pod.name}`)!;
+      expect(Math.abs(tile.x - body.x) * 2).toBeLessThanOrEqual(body.w);
+      expect(Math.abs(tile.y - body.y) * 2).toBeLessThanOrEqual(body.h);
+    }
+  });
+
+  it('counts the Services of each row by type, and covers every Service', () => {
+    const rows = elements.filter((e) => e.data['kind'] === ElementKind.serviceGroup);
+    expect(rows).toHaveLength(layout.serviceRows.length);
+    const total = rows.reduce((n, r) => n + Number(/^(\d+) Service/.exec(String(r.data['label']))![1]), 0);
+    expect(total).toBe(generated.services.length);
+    expect(elements.some((e) => e.data['kind'] === ElementKind.service)).toBe(false);
+  });
+
+  it('maps every element inside a summary to the summary, so hops there light it', () => {
+    const pod = generated.pods.find((p) => p.node === 'worker-002')!;
+    expect(summarisedIn.get(`pod/${pod.namespace}/${pod.name}`)).toBe('node/worker-002');
+    expect(summarisedIn.get(`dev/pod/${pod.namespace}/${pod.name}/eth0`)).toBe('node/worker-002');
+    expect(summarisedIn.get('dev/worker-002/flannel.1')).toBe('node/worker-002');
+    expect(summarisedIn.get('kernel/worker-002')).toBe('node/worker-002');
+    expect(summarisedIn.get(layout.serviceRows[0]!.ids[0]!)).toBe(serviceRowId(0));
+  });
+
+  it('links every edge to existing elements (summaries to their underlay bar)', () => {
+    for (const e of elements.filter((el) => el.group === 'edges')) {
+      expect(byId.has(e.data.source as string), `${e.data.id} source`).toBe(true);
+      expect(byId.has(e.data.target as string), `${e.data.id} target`).toBe(true);
+    }
+    expect(byId.get('link/node/worker-001--underlay')!.data['barEndpoint']).toMatch(/^-?[\d.]+px -5px$/);
+  });
+
+  it('draws in full the nodes and rows it is asked to, with the rest summarised', () => {
+    const some = toElements(generated, [], { nodes: new Set(['worker-001']), serviceRows: new Set([0]) }, layout);
+    const kinds = (node: string) => some.elements.filter((e) => e.data.parent === `node/${node}`).map((e) => e.data['kind']);
+    expect(kinds('worker-001')).toContain(ElementKind.pod);
+    expect(kinds('worker-001')).toContain(ElementKind.bridge);
+    expect(kinds('worker-002')).toEqual([]);
+    expect(some.elements.filter((e) => e.data['kind'] === ElementKind.service)).toHaveLength(layout.serviceRows[0]!.ids.length);
+    expect(some.summarisedIn.has(layout.serviceRows[0]!.ids[0]!)).toBe(false);
+    // in full, the same ids as without a level of detail
+    const full = new Set(toElements(generated).elements.map((e) => e.data.id));
+    const summaries = new Set(some.elements.filter((e) => e.data['lod'] === 'summary').map((e) => e.data.id));
+    for (const e of some.elements) {
+      if (!summaries.has(e.data.id) && !summaries.has(e.data.source)) expect(full.has(e.data.id), e.data.id).toBe(true);
+    }
+  });
+});
