@@ -14,7 +14,8 @@ import { chromium } from '@playwright/test';
 import { findChromium } from './browser.mjs';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
-const SIZES = ['3x4', '10x10', '50x20', '100x50'];
+// BENCH_SIZES=10x10,50x20 measures only those sizes (a quicker run while working on one)
+const SIZES = process.env.BENCH_SIZES ? process.env.BENCH_SIZES.split(',') : ['3x4', '10x10', '50x20', '100x50'];
 const APP_PORT = 4175;
 const BASE_PORT = 4176;
 
@@ -23,9 +24,14 @@ if (!process.argv.includes('--no-build')) {
   if (r.status !== 0) process.exit(r.status ?? 1);
 }
 
-// initial JavaScript: what index.html loads before anything is imported on demand
+// initial JavaScript: what index.html loads, plus the app (start-*.js) that its small entry always
+// imports at once, before anything is imported on demand
 const html = await readFile(join(root, 'dist', 'index.html'), 'utf8');
 const initial = [...html.matchAll(/(?:src|href)="\.?\/?(assets\/[^"]+\.js)"/g)].map((m) => m[1]);
+for (const entry of [...initial]) {
+  const code = await readFile(join(root, 'dist', entry), 'utf8');
+  for (const m of code.matchAll(/import\(\s*[`'"]\.\/(start-[\w-]+\.js)[`'"]\s*\)/g)) initial.push(`assets/${m[1]}`);
+}
 // ...plus what those modules import statically (shared chunks), which the browser loads too
 for (let i = 0; i < initial.length; i++) {
   const code = await readFile(join(root, 'dist', initial[i]), 'utf8');

@@ -1,54 +1,14 @@
 /**
- * The app's entry: the full app, or with `?embed=1` the embed; the query's presentation options,
- * the built-in cluster (or a generated one), and the hash's content once it is on screen.
+ * The page's entry, kept small: with `?generate=NxM` the cluster starts building in a worker at once
+ * (boot.ts), while the app itself (start.tsx: React, Cytoscape, the panels) loads and compiles.
  */
-// first: starts a generated cluster's build before the rest of the app is evaluated
-import { createImportWorker, generateParam as generate, generated as generating } from './boot';
-import { StrictMode } from 'react';
-import { createRoot } from 'react-dom/client';
 import '../styles/index.css';
-import type { VizStoreOptions } from '../store/createVizStore';
-import { installTestHook } from './testHook';
-import { loadText } from '../ui/editor/storage';
-import { AppRoot, resolveTheme } from './embed/AppRoot';
-import { parsePresentation } from './share/presentation';
-import type { Provenance } from './share/snapshot';
-
-async function start(root: HTMLElement): Promise<void> {
-  const { presentation, invalid } = parsePresentation(window.location.search);
-  const reducedMotion = window.matchMedia?.('(prefers-reduced-motion: reduce)').matches ?? false;
-  const options: VizStoreOptions = { theme: resolveTheme(presentation.theme), reducedMotion };
-  const notices: string[] = [];
-  if (invalid.length > 0) notices.push(`Ignored invalid options (${invalid.join(', ')}); using their defaults.`);
-  const provenance: Provenance = { generated: null };
-  if (generate.kind === 'error') notices.push(generate.message);
-  if (generate.kind === 'ok' && generating) {
-    root.textContent = `Generating a cluster of ${generate.nodes} nodes with ${generate.podsPerNode} pods each…`;
-    try {
-      const generated = await generating;
-      options.cluster = generated.cluster;
-      options.spec = generated.spec;
-      provenance.generated = { cluster: generated.cluster, size: `${generate.nodes}x${generate.podsPerNode}`, seed: 1 };
-    } catch (error) {
-      notices.push(`The generated cluster could not be built (${String(error)}); showing the built-in cluster.`);
-    }
-    root.textContent = '';
-  }
-  createRoot(root).render(
-    <StrictMode>
-      <AppRoot
-        options={options}
-        presentation={presentation}
-        provenance={provenance}
-        notice={notices.length > 0 ? notices.join(' ') : null}
-        onReady={installTestHook}
-        createImportWorker={createImportWorker}
-        // text kept from last time reopens the editor, which rebuilds the user's cluster from it
-        editorOpen={!presentation.embed && generate.kind === 'none' && !window.location.hash && loadText() !== null}
-      />
-    </StrictMode>,
-  );
-}
+import { generateParam } from './boot';
 
 const root = document.getElementById('root');
-if (root) void start(root);
+if (root) {
+  if (generateParam.kind === 'ok') {
+    root.textContent = `Generating a cluster of ${generateParam.nodes} nodes with ${generateParam.podsPerNode} pods each…`;
+  }
+  void import('./start').then(({ start }) => start(root));
+}
