@@ -4,7 +4,7 @@ import { loadManifests } from '../sim/import/index';
 import { generatedSource } from '../sim/import/protocol';
 import { layoutCluster } from './layout';
 import { DETAIL_ZOOM, FULL_DETAIL, fitView, levelOfDetail, nodeBody, sameDetail, usesLevelOfDetail } from './levelOfDetail';
-import { ElementKind, serviceRowId, toElements } from './toElements';
+import { ElementKind, serviceRowsId, toElements } from './toElements';
 
 const generated = (() => {
   const result = loadManifests([generatedSource(10, 10, 1)]);
@@ -79,12 +79,23 @@ describe('toElements with a level of detail', () => {
     }
   });
 
-  it('counts the Services of each row by type, and covers every Service', () => {
-    const rows = elements.filter((e) => e.data['kind'] === ElementKind.serviceGroup);
-    expect(rows).toHaveLength(layout.serviceRows.length);
-    const total = rows.reduce((n, r) => n + Number(/^(\d+) Service/.exec(String(r.data['label']))![1]), 0);
-    expect(total).toBe(generated.services.length);
+  it('counts the Services of the summarised rows by type in one box, and covers every Service', () => {
+    const groups = elements.filter((e) => e.data['kind'] === ElementKind.serviceGroup);
+    expect(layout.serviceRows.length).toBeGreaterThan(1);
+    expect(groups).toHaveLength(1);
+    expect(groups[0]!.data.id).toBe(serviceRowsId(0, layout.serviceRows.length - 1));
+    const label = String(groups[0]!.data['label']);
+    expect(label.startsWith(`${generated.services.length} Services\n`)).toBe(true);
+    const byType = [...label.split('\n')[1]!.matchAll(/(\d+) (\w+)/g)].reduce((n, m) => n + Number(m[1]), 0);
+    expect(byType).toBe(generated.services.length);
     expect(elements.some((e) => e.data['kind'] === ElementKind.service)).toBe(false);
+  });
+
+  it('summarises the rows around a row drawn in full as two boxes', () => {
+    const middle = toElements(generated, [], { nodes: new Set(), serviceRows: new Set([1]) }, layout);
+    const ids = middle.elements.filter((e) => e.data['kind'] === ElementKind.serviceGroup).map((e) => e.data.id);
+    const last = layout.serviceRows.length - 1;
+    expect(ids).toEqual(last > 1 ? [serviceRowsId(0, 0), serviceRowsId(2, last)] : [serviceRowsId(0, 0)]);
   });
 
   it('maps every element inside a summary to the summary, so hops there light it', () => {
@@ -93,7 +104,7 @@ describe('toElements with a level of detail', () => {
     expect(summarisedIn.get(`dev/pod/${pod.namespace}/${pod.name}/eth0`)).toBe('node/worker-002');
     expect(summarisedIn.get('dev/worker-002/flannel.1')).toBe('node/worker-002');
     expect(summarisedIn.get('kernel/worker-002')).toBe('node/worker-002');
-    expect(summarisedIn.get(layout.serviceRows[0]!.ids[0]!)).toBe(serviceRowId(0));
+    expect(summarisedIn.get(layout.serviceRows[0]!.ids[0]!)).toBe(serviceRowsId(0, layout.serviceRows.length - 1));
   });
 
   it('links every edge to existing elements (summaries to their underlay bar)', () => {

@@ -33,8 +33,20 @@ export const ElementKind = {
   link: 'link',
 } as const;
 
-/** The element id of the summary of a row of Services (level of detail). */
-export const serviceRowId = (row: number): string => `services/row/${row}`;
+/** The element id of the summary of Service rows `first` to `last` (level of detail). */
+export const serviceRowsId = (first: number, last: number): string => `services/rows/${first}-${last}`;
+
+/** Runs of consecutive Service rows that a level of detail summarises. */
+function summarisedRuns(layout: ClusterLayout, detail: LevelOfDetail): { first: number; last: number }[] {
+  const runs: { first: number; last: number }[] = [];
+  layout.serviceRows.forEach((_, i) => {
+    if (isDetailedRow(detail, i)) return;
+    const last = runs[runs.length - 1];
+    if (last && last.last === i - 1) last.last = i;
+    else runs.push({ first: i, last: i });
+  });
+  return runs;
+}
 
 function deviceLabel(name: string, address: string | null): string {
   return address ? `${name}\n${address}` : name;
@@ -243,24 +255,32 @@ export function toElements(
     if (id.startsWith('ext/')) leaf(id, null, ElementKind.external, `host ${id.slice(4)}`, { tooltip: `A host outside the cluster, at ${id.slice(4)}` });
     link(id, INTERNET_ID);
   }
+  // Zoomed out: each run of consecutive summarised Service rows is one box that counts them by type.
   const byId = new Map(cluster.services.map((svc) => [serviceId(svc.namespace, svc.name), svc]));
-  layout.serviceRows.forEach((row, i) => {
-    if (isDetailedRow(detail, i)) return;
-    // Zoomed out: a row of Services is one box that counts them by type.
+  for (const run of summarisedRuns(layout, detail)) {
+    const rows = layout.serviceRows.slice(run.first, run.last + 1);
+    const id = serviceRowsId(run.first, run.last);
     const types = new Map<string, number>();
-    for (const id of row.ids) {
-      const type = byId.get(id)?.type ?? 'ClusterIP';
-      types.set(type, (types.get(type) ?? 0) + 1);
-      summarisedIn.set(id, serviceRowId(i));
+    let count = 0;
+    for (const row of rows) {
+      for (const svcId of row.ids) {
+        const type = byId.get(svcId)?.type ?? 'ClusterIP';
+        types.set(type, (types.get(type) ?? 0) + 1);
+        summarisedIn.set(svcId, id);
+        count++;
+      }
     }
-    const label = `${row.ids.length} Service${row.ids.length === 1 ? '' : 's'}: ${[...types].map(([t, n]) => `${n} ${t}`).join(', ')}`;
+    const top = Math.min(...rows.map((r) => r.box.y - r.box.h / 2));
+    const bottom = Math.max(...rows.map((r) => r.box.y + r.box.h / 2));
+    const box: Box = { x: rows[0]!.box.x, y: (top + bottom) / 2, w: Math.max(...rows.map((r) => r.box.w)), h: bottom - top };
+    const lines = [`${count} Service${count === 1 ? '' : 's'}`, [...types].map(([t, n]) => `${n} ${t}`).join(' · ')];
     elements.push({
       group: 'nodes',
-      data: { id: serviceRowId(i), kind: ElementKind.serviceGroup, lod: 'summary', label, w: row.box.w, h: row.box.h, fs: fittingFont(row.box, [label]), tooltip: `${label}\nzoom in to see each` },
-      position: { x: row.box.x, y: row.box.y },
+      data: { id, kind: ElementKind.serviceGroup, lod: 'summary', label: lines.join('\n'), w: box.w, h: box.h, fs: fittingFont(box, lines), tooltip: `${lines.join(': ')}\nzoom in to see each` },
+      position: { x: box.x, y: box.y },
       classes: ElementKind.serviceGroup,
     });
-  });
+  }
   for (const svc of cluster.services) {
     if (svc.type === 'ExternalName') continue;
     if (summarisedIn.has(serviceId(svc.namespace, svc.name))) continue;
