@@ -53,4 +53,27 @@ test.describe('the edge of the cluster', () => {
     await expect(page.getByTestId('hop.inspector')).toContainText('default-deny');
     await page.screenshot({ path: testInfo.outputPath('policy-drop.png') });
   });
+
+  test('a NetworkPolicy is drawn as an octagon; the pods it isolates have a double border; a click inspects it', async ({ app }, testInfo) => {
+    const { page } = app;
+    await app.goto('/#example=network-policy-deny');
+    const drawn = await page.evaluate(() => {
+      const cy = window.__netviz!.cy() as unknown as { $(sel: string): { map<T>(f: (e: { id(): string }) => T): T[] } };
+      return { policies: cy.$('node.network-policy').map((e) => e.id()), isolated: cy.$('node.pod.isolated').map((e) => e.id()) };
+    });
+    expect(drawn.policies).toEqual(['netpol/default/default-deny-ingress']);
+    const defaultPods = await page.evaluate(() => window.__netviz!.getState().cluster.pods.filter((p) => p.namespace === 'default').map((p) => `pod/default/${p.name}`));
+    expect(drawn.isolated.sort()).toEqual(defaultPods.sort());
+    const box = await page.evaluate(() => window.__netviz!.renderedBox('netpol/default/default-deny-ingress'));
+    await page.mouse.click((box.x1 + box.x2) / 2, (box.y1 + box.y2) / 2);
+    const inspector = page.getByTestId('inspector.policy');
+    await expect(inspector).toContainText('default/default-deny-ingress');
+    await expect(inspector).toContainText('none: everything is denied');
+    await expect(inspector).toContainText('not restricted by this policy');
+    for (const pod of defaultPods) await expect(inspector.getByRole('button', { name: pod.slice('pod/'.length) })).toBeVisible();
+    await page.getByRole('button', { name: /Legend/ }).click();
+    await expect(page.getByRole('complementary', { name: 'Legend' })).toContainText('NetworkPolicy (octagon)');
+    await page.screenshot({ path: testInfo.outputPath('policy-octagon.png') });
+  });
 });
+

@@ -288,7 +288,8 @@ test('the production build runs from a sub-path (the full app, its worker)', asy
   const { page } = app;
   await page.goto(`${APP}${SUB}#example=pod-to-pod-cross-node&step=2`);
   await page.waitForFunction(() => window.__netviz !== undefined);
-  expect((await page.evaluate(() => window.__netviz!.getState())) as { step: number }).toMatchObject({ step: 2 });
+  // the step is applied once the trace engine has loaded (from the sub-path too)
+  await expect.poll(async () => ((await page.evaluate(() => window.__netviz!.getState())) as { step: number }).step).toBe(2);
   // the editor's worker loads from the sub-path too
   await page.getByRole('button', { name: 'Edit YAML' }).click();
   await expect(page.getByRole('textbox', { name: /Kubernetes manifests/ })).toBeVisible();

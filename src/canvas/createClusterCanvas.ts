@@ -71,6 +71,8 @@ function detailedId(id: string): string {
 /** How long the view must stay still before the level of detail follows it. */
 const SETTLE_MS = 120;
 const FIT_PADDING = 24;
+/** The zoom buttons sit over the diagram's left edge: fitting keeps the diagram clear of them. */
+const FIT_LEFT = 52;
 
 export function createClusterCanvas(host: HTMLElement, callbacks: CanvasCallbacks): ClusterCanvas {
   const cyDiv = document.createElement('div');
@@ -186,7 +188,12 @@ export function createClusterCanvas(host: HTMLElement, callbacks: CanvasCallback
   observer.observe(host);
 
   const fitAll = (): void => {
-    cy.fit(undefined, FIT_PADDING);
+    const bb = cy.elements().boundingBox();
+    if (bb.w === 0 || bb.h === 0) return;
+    const w = cy.width() - FIT_LEFT - FIT_PADDING;
+    const h = cy.height() - 2 * FIT_PADDING;
+    const zoom = Math.min(cy.maxZoom(), Math.max(cy.minZoom(), Math.min(w / bb.w, h / bb.h)));
+    cy.viewport({ zoom, pan: { x: FIT_LEFT + (w - bb.w * zoom) / 2 - bb.x1 * zoom, y: FIT_PADDING + (h - bb.h * zoom) / 2 - bb.y1 * zoom } });
   };
 
   const zoomTo = (at: { x: number; y: number }, minZoom = 1): void => {
@@ -295,7 +302,8 @@ export function createClusterCanvas(host: HTMLElement, callbacks: CanvasCallback
       asked = { path: view.path, current: view.current, selection: view.selection };
       if (view.cluster !== cluster || view.extras.join() !== extras) {
         const first = cluster === null;
-        const refit = first || (!userMoved && view.cluster !== cluster);
+        // a new cluster, or outside hosts a trace adds at the edge, are fitted unless the user moved
+        const refit = first || !userMoved;
         cluster = view.cluster;
         extras = view.extras.join();
         extraIds = view.extras;
@@ -303,7 +311,7 @@ export function createClusterCanvas(host: HTMLElement, callbacks: CanvasCallback
         geometry = createGeometry(layout);
         overview.setLayout(layout);
         // the detail for the view the diagram will have: the fitted one, or the user's
-        const fitted = fitView(layout.bounds, cy.width(), cy.height(), FIT_PADDING);
+        const fitted = fitView(layout.bounds, cy.width() - (FIT_LEFT - FIT_PADDING), cy.height(), FIT_PADDING);
         draw(view.cluster, refit ? levelOfDetail(layout, fitted.extent, fitted.zoom) : levelOfDetail(layout, cy.extent(), cy.zoom()));
         if (refit) fitAll();
         return;

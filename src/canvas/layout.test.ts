@@ -104,3 +104,47 @@ describe('hostNetwork pods', () => {
     expect(elements.some((e) => e.data.id === 'veth/node-b/default/agent')).toBe(false);
   });
 });
+
+describe('NetworkPolicy', () => {
+  const policy = (podSelector: Record<string, unknown>) => ({
+    apiVersion: 'networking.k8s.io/v1',
+    kind: 'NetworkPolicy',
+    metadata: { name: 'web-from-client', namespace: 'default' },
+    spec: { podSelector, policyTypes: ['Ingress'], ingress: [{ from: [{ podSelector: { matchLabels: { app: 'client' } } }] }] },
+  });
+  const calico = { cni: { kind: 'calico' as const, ipipMode: 'Always' as const, vxlanMode: 'Never' as const, natOutgoing: true, blockSize: 26 }, policyEnforced: true };
+
+  it('draws each policy as an octagon above the Services, clear of them, naming what it selects', () => {
+    const cluster = buildCluster({ ...defaultClusterSpec, settings: calico, extras: [policy({ matchLabels: { app: 'web' } })] });
+    const { elements, layout } = toElements(cluster);
+    const octagon = elements.find((e) => e.data.id === 'netpol/default/web-from-client')!;
+    expect(octagon.data['kind']).toBe('network-policy');
+    expect(octagon.data['label']).toBe('web-from-client · Ingress\nselects app=web');
+    const box = layout.positions.get('netpol/default/web-from-client')!;
+    for (const [id, other] of layout.positions) {
+      if (id !== 'netpol/default/web-from-client') expect(overlaps(box, other), id).toBe(false);
+    }
+    expect(box.y).toBeLessThan(layout.positions.get('svc/default/web')!.y);
+  });
+
+  it('marks the pods a policy isolates where the CNI enforces it, and only those', () => {
+    const spec = { ...defaultClusterSpec, extras: [policy({ matchLabels: { app: 'web' } })] };
+    const isolated = (settings: ClusterSpec['settings']) =>
+      toElements(buildCluster({ ...spec, ...(settings ? { settings } : {}) }))
+        .elements.filter((e) => String(e.classes).split(' ').includes('isolated'))
+        .map((e) => e.data.id);
+    const web = buildCluster(spec).pods.filter((p) => p.owner === 'Deployment/web').map((p) => `pod/default/${p.name}`);
+    expect(isolated(calico).sort()).toEqual(web.sort());
+    // flannel does not enforce NetworkPolicy: the policy is drawn, nothing is isolated
+    expect(isolated(undefined)).toEqual([]);
+    const flannel = toElements(buildCluster(spec)).elements.find((e) => e.data.id === 'netpol/default/web-from-client')!;
+    expect(flannel.data['enforced']).toBe(false);
+    expect(String(flannel.data['tooltip'])).toContain('not enforced');
+  });
+
+  it('an empty podSelector selects every pod of its namespace', () => {
+    const cluster = buildCluster({ ...defaultClusterSpec, settings: calico, extras: [policy({})] });
+    const octagon = toElements(cluster).elements.find((e) => e.data.id === 'netpol/default/web-from-client')!;
+    expect(String(octagon.data['label'])).toContain('selects every pod in default');
+  });
+});

@@ -8,7 +8,8 @@
  * so every size here is chosen so that the parents' boxes never overlap.
  */
 import type { Cluster, ClusterNode, Pod, Service } from '../sim';
-import { INTERNET_ID, containerId, deviceId, loadBalancerId, nodePortId, podEth0Id, serviceId, vethId } from '../sim';
+import { INTERNET_ID, containerId, deviceId, formatSelector, loadBalancerId, networkPolicies, selectorIsEmpty, nodePortId, podEth0Id, policyId, serviceId, vethId } from '../sim';
+import type { NetworkPolicyModel } from '../sim';
 
 export interface Box {
   x: number;
@@ -265,8 +266,11 @@ export function layoutCluster(cluster: Cluster, extraIds: readonly string[] = []
     }
   });
   const svcBlockH = services.length === 0 ? 0 : svcRows.length * (SIZES.service.h + SIZES.serviceGap) - SIZES.serviceGap;
+  // NetworkPolicies, when there are any, in a row above the Services: objects, not on any path.
+  const policies = networkPolicies(cluster);
+  const policyBlockH = policies.length === 0 ? 0 : SIZES.service.h + SIZES.servicesGap / 2;
 
-  let y = svcBlockH + SIZES.servicesGap;
+  let y = policyBlockH + svcBlockH + SIZES.servicesGap;
   let width = 0;
   rows.forEach((row, r) => {
     const area = Math.max(...row.map((n) => podAreaHeight(podsByNode.get(n.name) ?? [])));
@@ -295,7 +299,16 @@ export function layoutCluster(cluster: Cluster, extraIds: readonly string[] = []
     }
   }
 
-  let sy = 0;
+  if (policies.length > 0) {
+    const pw = policies.map((p) => Math.max(SIZES.service.w, textWidth(policyLabel(p), 12, false) + 40));
+    let px = (width - (pw.reduce((a, b) => a + b, 0) + (pw.length - 1) * SIZES.serviceGap)) / 2;
+    policies.forEach((p, i) => {
+      const w = pw[i] as number;
+      positions.set(policyId(p.namespace, p.name), { x: px + w / 2, y: SIZES.service.h / 2, w, h: SIZES.service.h });
+      px += w + SIZES.serviceGap;
+    });
+  }
+  let sy = policyBlockH;
   const serviceRows: ClusterLayout['serviceRows'] = [];
   for (const rowIdx of svcRows) {
     if (rowIdx.length === 0) continue;
@@ -341,6 +354,12 @@ function layoutEdge(cluster: Cluster, positions: Map<string, Box>, extraIds: rea
     positions.set(id, { x: x - EDGE_SIZES.column, y: EDGE_SIZES.ext.h / 2 + i * (EDGE_SIZES.ext.h + 16), ...EDGE_SIZES.ext });
   });
   return (ext.length > 0 ? x - EDGE_SIZES.column : x) - EDGE_SIZES.column / 2 - 20;
+}
+
+/** `deny-to-web · Ingress` over `selects app=web`: what a NetworkPolicy's octagon says. */
+export function policyLabel(policy: NetworkPolicyModel): string {
+  const selector = selectorIsEmpty(policy.podSelector) ? `every pod in ${policy.namespace}` : formatSelector(policy.podSelector);
+  return `${policy.name} · ${policy.policyTypes.join(' + ')}\nselects ${selector}`;
 }
 
 /** `web · ClusterIP` over `10.96.0.10  53/UDP, 53/TCP`: what a Service's dashed box says. */

@@ -36,6 +36,8 @@ interface Palette {
   serviceBorder: string;
   link: string;
   path: string;
+  policy: string;
+  policyBorder: string;
 }
 
 export const PALETTES: Record<Theme, Palette> = {
@@ -64,6 +66,8 @@ export const PALETTES: Record<Theme, Palette> = {
     serviceBorder: '#7e22ce',
     link: '#94a3b8',
     path: '#ea580c',
+    policy: '#fee2e2',
+    policyBorder: '#b91c1c',
   },
   dark: {
     text: '#e2e8f0',
@@ -90,6 +94,8 @@ export const PALETTES: Record<Theme, Palette> = {
     serviceBorder: '#c084fc',
     link: '#64748b',
     path: '#fb923c',
+    policy: '#450a0a',
+    policyBorder: '#f87171',
   },
 };
 
@@ -200,6 +206,13 @@ export function stylesheet(theme: Theme): StylesheetJson {
     { selector: 'node.pod.ns-system', style: { 'background-color': p.systemPodFill, 'border-style': 'dashed' } },
     { selector: 'node.pod.host-network', style: { 'border-color': p.rootBorder, 'border-style': 'dashed', 'border-width': 2 } },
     { selector: 'node.pod.not-ready', style: { 'border-color': '#dc2626', 'border-style': 'dotted' } },
+    // isolated by a NetworkPolicy: a double border in the policy's colour
+    { selector: 'node.pod.isolated', style: { 'border-color': p.policyBorder, 'border-style': 'double', 'border-width': 4 } },
+    {
+      selector: `node.${ElementKind.policy}`,
+      style: box(p.policy, p.policyBorder, 12, { shape: 'round-octagon', 'font-family': FONT, 'border-width': 2 }),
+    },
+    { selector: `node.${ElementKind.policy}[!enforced]`, style: { 'border-style': 'dashed', color: p.muted } },
     { selector: `node.${ElementKind.container}`, style: box(p.container, p.containerBorder, 12, { 'font-family': FONT }) },
     { selector: `node.${ElementKind.podDevice}`, style: box(p.eth, p.ethBorder, 11) },
     { selector: `node.${ElementKind.veth}`, style: box(p.veth, p.vethBorder, 11) },

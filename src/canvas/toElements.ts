@@ -5,11 +5,11 @@
  */
 import type { ElementDefinition } from 'cytoscape';
 import type { Cluster } from '../sim';
-import { INTERNET_ID, containerId, deviceId, loadBalancerId, nodeId, nodePortId, podEth0Id, podId, serviceId, vethId } from '../sim';
+import { INTERNET_ID, containerId, deviceId, loadBalancerId, networkPolicies, nodeId, nodePortId, podEth0Id, podId, podsIsolatedBy, policyId, serviceId, vethId } from '../sim';
 import type { ProxyMode } from '../sim';
 
 const PROXY_LABEL: Record<ProxyMode, string> = { iptables: 'iptables', nftables: 'nftables', ipvs: 'IPVS', cilium: 'eBPF (Cilium)' };
-import { UNDERLAY_ID, containerLabel, kernelId, layoutCluster, markedNodePorts, rootRowDevices, serviceLabel, underlayRowId } from './layout';
+import { UNDERLAY_ID, containerLabel, kernelId, layoutCluster, markedNodePorts, policyLabel, rootRowDevices, serviceLabel, underlayRowId } from './layout';
 import type { Box, ClusterLayout } from './layout';
 import { FULL_DETAIL, isDetailedNode, isDetailedRow, nodeBody } from './levelOfDetail';
 import type { LevelOfDetail } from './levelOfDetail';
@@ -30,6 +30,7 @@ export const ElementKind = {
   external: 'external',
   nodePort: 'nodeport',
   serviceGroup: 'service-group',
+  policy: 'network-policy',
   link: 'link',
 } as const;
 
@@ -175,6 +176,31 @@ export function toElements(
     link(deviceId(node.name, 'eth0'), underlayRowId(layout.nodeRow.get(node.name) ?? 0), { bar: 'target' });
   }
 
+  // NetworkPolicies: an octagon each; the pods they isolate get a double border (where enforced)
+  const policies = networkPolicies(cluster);
+  const isolatedBy = new Map<string, string[]>();
+  for (const policy of policies) {
+    const pods = podsIsolatedBy(cluster, policy);
+    for (const pod of pods) {
+      const list = isolatedBy.get(podId(pod.namespace, pod.name)) ?? [];
+      list.push(`${policy.namespace}/${policy.name}`);
+      isolatedBy.set(podId(pod.namespace, pod.name), list);
+    }
+    const enforced = cluster.settings.policyEnforced;
+    leaf(policyId(policy.namespace, policy.name), null, ElementKind.policy, policyLabel(policy), {
+      enforced,
+      tooltip: `NetworkPolicy ${policy.namespace}/${policy.name} (${policy.policyTypes.join(', ')})\nisolates ${pods.length} pod${pods.length === 1 ? '' : 's'}${enforced ? '' : `\nnot enforced: ${cluster.settings.cni.kind} does not implement NetworkPolicy`}`,
+    });
+  }
+  const isolation = (pid: string): string => {
+    const by = isolatedBy.get(pid);
+    return by && cluster.settings.policyEnforced ? ' isolated' : '';
+  };
+  const isolationNote = (pid: string): string => {
+    const by = isolatedBy.get(pid);
+    return by ? `\nisolated by NetworkPolicy ${by.join(', ')}${cluster.settings.policyEnforced ? '' : ' (not enforced)'}` : '';
+  };
+
   for (const pod of cluster.pods) {
     const pid = podId(pod.namespace, pod.name);
     if (!isDetailedNode(detail, pod.node)) {
@@ -191,10 +217,10 @@ export function toElements(
       leaf(pid, nodeId(pod.node), ElementKind.pod, `${pod.name}\n${pod.ip}`, {
         namespace: pod.namespace,
         ready: pod.ready,
-        tooltip: `Pod ${pod.namespace}/${pod.name}\nIP ${pod.ip} on ${pod.node}\n${pod.containers.map((c) => c.name).join(', ')}`,
+        tooltip: `Pod ${pod.namespace}/${pod.name}\nIP ${pod.ip} on ${pod.node}\n${pod.containers.map((c) => c.name).join(', ')}${isolationNote(pid)}`,
       });
       const last = elements[elements.length - 1];
-      if (last) last.classes = `${ElementKind.pod} tile ns-${pod.namespace === 'kube-system' ? 'system' : 'user'}${pod.ready ? '' : ' not-ready'}`;
+      if (last) last.classes = `${ElementKind.pod} tile ns-${pod.namespace === 'kube-system' ? 'system' : 'user'}${pod.ready ? '' : ' not-ready'}${isolation(pid)}`;
       continue;
     }
     elements.push({
@@ -206,9 +232,9 @@ export function toElements(
         label: pod.hostNetwork ? `${pod.name} (hostNetwork)` : pod.name,
         namespace: pod.namespace,
         ready: pod.ready,
-        tooltip: `Pod ${pod.namespace}/${pod.name}\nIP ${pod.ip} on ${pod.node}\n${pod.ready ? 'Ready' : 'not Ready'}${pod.terminating ? ', terminating' : ''}${pod.owner ? `\n${pod.owner}` : ''}`,
+        tooltip: `Pod ${pod.namespace}/${pod.name}\nIP ${pod.ip} on ${pod.node}\n${pod.ready ? 'Ready' : 'not Ready'}${pod.terminating ? ', terminating' : ''}${pod.owner ? `\n${pod.owner}` : ''}${isolationNote(pid)}`,
       },
-      classes: `${ElementKind.pod} ns-${pod.namespace === 'kube-system' ? 'system' : 'user'}${pod.ready ? '' : ' not-ready'}${pod.hostNetwork ? ' host-network' : ''}`,
+      classes: `${ElementKind.pod} ns-${pod.namespace === 'kube-system' ? 'system' : 'user'}${pod.ready ? '' : ' not-ready'}${pod.hostNetwork ? ' host-network' : ''}${isolation(pid)}`,
     });
     for (const c of pod.containers) {
       leaf(containerId(pod.namespace, pod.name, c.name), pid, ElementKind.container, containerLabel(c), {

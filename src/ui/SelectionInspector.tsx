@@ -4,7 +4,7 @@
  * addresses, podCIDR and devices. Everything here is text (never HTML) from the model.
  */
 import { useMemo, useState } from 'react';
-import { describe, kubeProxyRules, routingTable } from '../sim';
+import { describe, describePolicyRule, formatSelector, kubeProxyRules, routingTable } from '../sim';
 import type { Cluster, Pod, Service } from '../sim';
 import { defaultPacketRequest } from '../store/selectors';
 import type { Described } from '../sim';
@@ -246,6 +246,45 @@ function Body({ d, cluster }: { d: Described; cluster: Cluster }) {
           <Field name="peer">{`eth0 of ${d.pod.namespace}/${d.pod.name} (${d.pod.ip})`}</Field>
         </dl>
       );
+    case 'policy': {
+      const rules = (direction: 'ingress' | 'egress') => (direction === 'ingress' ? d.policy.ingress : d.policy.egress).map((_, i) => describePolicyRule(d.policy, direction, i));
+      const rulesOf = (direction: 'ingress' | 'egress', type: 'Ingress' | 'Egress') =>
+        !d.policy.policyTypes.includes(type) ? (
+          'not restricted by this policy'
+        ) : rules(direction).length === 0 ? (
+          'none: everything is denied (unless another policy allows it)'
+        ) : (
+          <ul className="space-y-1">
+            {rules(direction).map((text) => (
+              // the rule text after the policy's name: `spec.ingress[0]: from …; ports …`
+              <li key={text}>{text.slice(text.indexOf(' spec.') + 1)}</li>
+            ))}
+          </ul>
+        );
+      return (
+        <dl className="space-y-1" data-testid="inspector.policy">
+          <Field name="NetworkPolicy">{`${d.policy.namespace}/${d.policy.name}`}</Field>
+          <Field name="policyTypes">{d.policy.policyTypes.join(', ')}</Field>
+          <Field name="podSelector">{formatSelector(d.policy.podSelector)}</Field>
+          <Field name="enforced">{d.enforced ? 'yes' : `no: ${cluster.settings.cni.kind} does not implement NetworkPolicy, so nothing is blocked`}</Field>
+          <Field name="isolates">
+            {d.pods.length === 0 ? (
+              'no pod (its selector matches none)'
+            ) : (
+              <ul>
+                {d.pods.map((p) => (
+                  <li key={`${p.namespace}/${p.name}`}>
+                    <SelectButton id={`pod/${p.namespace}/${p.name}`}>{`${p.namespace}/${p.name}`}</SelectButton>
+                  </li>
+                ))}
+              </ul>
+            )}
+          </Field>
+          <Field name="ingress">{rulesOf('ingress', 'Ingress')}</Field>
+          <Field name="egress">{rulesOf('egress', 'Egress')}</Field>
+        </dl>
+      );
+    }
   }
 }
 

@@ -307,7 +307,12 @@ function VisualizerLayout({ onReady, followUrl, createImportWorker, editorOpen, 
             controls={presentation.controls}
             view={view}
             share={share}
-            canvas={<ClusterCanvas onCanvas={handleCanvas} />}
+            canvas={
+              <>
+                <ClusterCanvas onCanvas={handleCanvas} />
+                <ZoomControls canvas={canvas} />
+              </>
+            }
             text={
               <Suspense fallback={null}>
                 <TextView />

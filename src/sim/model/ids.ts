@@ -12,6 +12,8 @@ export const vethId = (node: string, ns: string, pod: string): ElementId => `vet
 export const containerId = (ns: string, pod: string, container: string): ElementId =>
   `container/${ns}/${pod}/${container}`;
 export const serviceId = (ns: string, name: string): ElementId => `svc/${ns}/${name}`;
+/** A NetworkPolicy object (drawn above the Services; it is not on any packet's path). */
+export const policyId = (ns: string, name: string): ElementId => `netpol/${ns}/${name}`;
 export const nodePortId = (node: string, port: number): ElementId => `nodeport/${node}/${port}`;
 export const wireId = (a: string, b: string): ElementId => (a < b ? `wire/${a}/${b}` : `wire/${b}/${a}`);
 export const loadBalancerId = (ns: string, svc: string): ElementId => `lb/${ns}/${svc}`;

@@ -3,7 +3,7 @@
  * importer keeps in `cluster.extras`, with the defaults the API server applies (k8s-networking.md
  * section 10). Reading is defensive: a field of the wrong type counts as absent, never throws.
  */
-import type { Cluster, Protocol } from './types';
+import type { Cluster, Pod, Protocol } from './types';
 import { isRecord, list, str, stringMap } from './json';
 
 /** One requirement of a label selector's matchExpressions. */
@@ -212,4 +212,37 @@ export function namespaceLabels(cluster: Cluster, namespace: string): Readonly<R
     nsLabelCache.set(cluster, byName);
   }
   return byName.get(namespace) ?? { [NAMESPACE_NAME_LABEL]: namespace };
+}
+
+/**
+ * The pods a policy isolates: its namespace's pods that its podSelector matches, except hostNetwork
+ * pods, which share the node's network namespace and so are not subject to NetworkPolicy.
+ */
+export function podsIsolatedBy(cluster: Cluster, policy: NetworkPolicyModel): Pod[] {
+  return cluster.pods.filter((p) => p.namespace === policy.namespace && !p.hostNetwork && selectorMatches(policy.podSelector, p.labels));
+}
+
+function formatPeer(peer: PolicyPeer): string {
+  if (peer.ipBlock) return `ipBlock ${peer.ipBlock.cidr}${peer.ipBlock.except.length > 0 ? ` except ${peer.ipBlock.except.join(', ')}` : ''}`;
+  const parts: string[] = [];
+  if (peer.namespaceSelector) parts.push(`namespaceSelector ${formatSelector(peer.namespaceSelector)}`);
+  if (peer.podSelector) parts.push(`podSelector ${formatSelector(peer.podSelector)}`);
+  return parts.length === 0 ? '(empty peer)' : parts.join(' AND ');
+}
+
+function formatPort(p: PolicyPort): string {
+  const proto = p.protocol.toUpperCase();
+  if (p.port === null) return `${proto} (all ports)`;
+  return p.endPort === null ? `${proto}/${p.port}` : `${proto}/${p.port}-${p.endPort}`;
+}
+
+/** A rule as the trace shows it: `NetworkPolicy default/web spec.ingress[0]: from podSelector app=client; ports TCP/8080`. */
+export function describePolicyRule(policy: NetworkPolicyModel, direction: 'ingress' | 'egress', index: number): string {
+  const rule = (direction === 'ingress' ? policy.ingress : policy.egress)[index];
+  const head = `NetworkPolicy ${policy.namespace}/${policy.name} spec.${direction}[${index}]`;
+  if (!rule) return head;
+  const word = direction === 'ingress' ? 'from' : 'to';
+  const peers = rule.peers.length === 0 ? `${word} anywhere` : `${word} ${rule.peers.map(formatPeer).join(' OR ')}`;
+  const ports = rule.ports.length === 0 ? 'all ports' : `ports ${rule.ports.map(formatPort).join(', ')}`;
+  return `${head}: ${peers}; ${ports}`;
 }

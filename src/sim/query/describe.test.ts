@@ -42,4 +42,15 @@ group('findElement', () => {
     expect(findElement(cluster, 'zzz')).toBeNull();
     expect(findElement(cluster, '  ')).toBeNull();
   });
+
+  it('describes a NetworkPolicy: the pods it isolates, whether it is enforced', () => {
+    const withPolicy = buildCluster({
+      ...defaultClusterSpec,
+      extras: [{ apiVersion: 'networking.k8s.io/v1', kind: 'NetworkPolicy', metadata: { name: 'deny', namespace: 'default' }, spec: { podSelector: { matchLabels: { app: 'web' } } } }],
+    });
+    const d = describe(withPolicy, 'netpol/default/deny');
+    expect(d).toMatchObject({ kind: 'policy', policy: { name: 'deny', policyTypes: ['Ingress'] }, enforced: false });
+    if (d?.kind === 'policy') expect(d.pods.map((p) => p.owner)).toEqual(['Deployment/web', 'Deployment/web', 'Deployment/web']);
+    expect(describe(withPolicy, 'netpol/default/other')).toBeNull();
+  });
 });

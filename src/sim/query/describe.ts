@@ -5,6 +5,8 @@
  */
 import { lookup } from '../model/lookup';
 import type { Cluster, ClusterNode, Container, EndpointSet, Pod, Service } from '../model/types';
+import { networkPolicies, podsIsolatedBy } from '../model/policy';
+import type { NetworkPolicyModel } from '../model/policy';
 
 export type Described =
   | { kind: 'node'; node: ClusterNode; pods: Pod[] }
@@ -13,7 +15,8 @@ export type Described =
   | { kind: 'service'; service: Service; endpoints: EndpointSet | null }
   | { kind: 'device'; node: ClusterNode; device: ClusterNode['devices'][number] }
   | { kind: 'pod-device'; pod: Pod; device: 'eth0' | 'lo' }
-  | { kind: 'veth'; pod: Pod };
+  | { kind: 'veth'; pod: Pod }
+  | { kind: 'policy'; policy: NetworkPolicyModel; pods: Pod[]; enforced: boolean };
 
 function labelsMatch(selector: Readonly<Record<string, string>>, labels: Readonly<Record<string, string>>): boolean {
   const keys = Object.keys(selector);
@@ -66,6 +69,10 @@ export function describe(cluster: Cluster, id: string): Described | null {
       const node = lk.nodeByName.get(parts[1] ?? '');
       const device = node?.devices.find((d) => d.name === parts.slice(2).join('/'));
       return node && device ? { kind: 'device', node, device } : null;
+    }
+    case 'netpol': {
+      const policy = networkPolicies(cluster).find((p) => p.namespace === parts[1] && p.name === parts.slice(2).join('/'));
+      return policy ? { kind: 'policy', policy, pods: podsIsolatedBy(cluster, policy), enforced: cluster.settings.policyEnforced } : null;
     }
     default:
       return null;

@@ -6,8 +6,9 @@
  */
 import { lookup } from '../model/lookup';
 import { cidrContains } from '../model/ip';
-import { formatSelector, namespaceLabels, networkPolicies, selectorMatches } from '../model/policy';
+import { describePolicyRule, namespaceLabels, networkPolicies, selectorMatches } from '../model/policy';
 import type { NetworkPolicyModel, PolicyPeer, PolicyPort, PolicyRule } from '../model/policy';
+export { describePolicyRule };
 import type { Cluster, ClusterNode, Pod, Protocol } from '../model/types';
 import type { PathWriter } from './pathWriter';
 import { parseCidr, parseIPv4 } from './memo';
@@ -135,31 +136,6 @@ function ruleMatches(cluster: Cluster, policy: NetworkPolicyModel, rule: PolicyR
   if (rule.peers.length > 0 && !rule.peers.some((p) => peerMatches(cluster, policy, p, peer))) return false;
   // No ports: every port and protocol, ICMP included.
   return rule.ports.length === 0 || rule.ports.some((p) => portMatches(p, port, protocol, dstPod));
-}
-
-function formatPeer(peer: PolicyPeer): string {
-  if (peer.ipBlock) return `ipBlock ${peer.ipBlock.cidr}${peer.ipBlock.except.length > 0 ? ` except ${peer.ipBlock.except.join(', ')}` : ''}`;
-  const parts: string[] = [];
-  if (peer.namespaceSelector) parts.push(`namespaceSelector ${formatSelector(peer.namespaceSelector)}`);
-  if (peer.podSelector) parts.push(`podSelector ${formatSelector(peer.podSelector)}`);
-  return parts.length === 0 ? '(empty peer)' : parts.join(' AND ');
-}
-
-function formatPort(p: PolicyPort): string {
-  const proto = p.protocol.toUpperCase();
-  if (p.port === null) return `${proto} (all ports)`;
-  return p.endPort === null ? `${proto}/${p.port}` : `${proto}/${p.port}-${p.endPort}`;
-}
-
-/** A rule as the trace shows it: `NetworkPolicy default/web spec.ingress[0]: from podSelector app=client; ports TCP/8080`. */
-export function describePolicyRule(policy: NetworkPolicyModel, direction: 'ingress' | 'egress', index: number): string {
-  const rule = (direction === 'ingress' ? policy.ingress : policy.egress)[index];
-  const head = `NetworkPolicy ${key(policy)} spec.${direction}[${index}]`;
-  if (!rule) return head;
-  const word = direction === 'ingress' ? 'from' : 'to';
-  const peers = rule.peers.length === 0 ? `${word} anywhere` : `${word} ${rule.peers.map(formatPeer).join(' OR ')}`;
-  const ports = rule.ports.length === 0 ? 'all ports' : `ports ${rule.ports.map(formatPort).join(', ')}`;
-  return `${head}: ${peers}; ${ports}`;
 }
 
 function evaluateSide(cluster: Cluster, direction: 'egress' | 'ingress', subject: End, peer: End, dst: End, port: number | null, protocol: Protocol): SideVerdict {
