@@ -62,7 +62,7 @@ test.describe('the edge of the cluster', () => {
       return { policies: cy.$('node.network-policy').map((e) => e.id()), isolated: cy.$('node.pod.isolated').map((e) => e.id()) };
     });
     expect(drawn.policies).toEqual(['netpol/default/default-deny-ingress']);
-    const defaultPods = await page.evaluate(() => window.__netviz!.getState().cluster.pods.filter((p) => p.namespace === 'default').map((p) => `pod/default/${p.name}`));
+    const defaultPods = (await app.pods()).filter((p) => p.namespace === 'default').map((p) => `pod/default/${p.name}`);
     expect(drawn.isolated.sort()).toEqual(defaultPods.sort());
     const box = await page.evaluate(() => window.__netviz!.renderedBox('netpol/default/default-deny-ingress'));
     await page.mouse.click((box.x1 + box.x2) / 2, (box.y1 + box.y2) / 2);

@@ -11,6 +11,15 @@ export interface NetvizPage {
   errors: string[];
   goto(path?: string): Promise<void>;
   elementCount(): Promise<{ nodes: number; pods: number; containers: number; services: number }>;
+  /** the cluster's pods, as the store holds them */
+  pods(): Promise<PodInfo[]>;
+}
+
+export interface PodInfo {
+  namespace: string;
+  name: string;
+  node: string;
+  ip: string;
 }
 
 export const test = base.extend<{ app: NetvizPage }>({
@@ -30,6 +39,10 @@ export const test = base.extend<{ app: NetvizPage }>({
         await page.evaluate(() => window.__netviz!.whenReady());
       },
       elementCount: () => page.evaluate(() => window.__netviz!.elementCount()),
+      pods: () =>
+        page.evaluate(() =>
+          (window.__netviz!.getState() as { cluster: { pods: PodInfo[] } }).cluster.pods.map(({ namespace, name, node, ip }) => ({ namespace, name, node, ip })),
+        ),
     };
     await use(app);
     expect(errors, 'console errors and uncaught exceptions').toEqual([]);

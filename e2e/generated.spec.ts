@@ -51,7 +51,7 @@ test.describe('generated clusters', () => {
 
   test('zooming in to a node draws it in full; zooming out summarises it again', async ({ app }, testInfo) => {
     await app.goto('/?generate=50x20');
-    const pod = await app.page.evaluate(() => window.__netviz!.getState().cluster.pods.find((p) => p.node === 'worker-017')!);
+    const pod = (await app.pods()).find((p) => p.node === 'worker-017')!;
     await app.page.getByPlaceholder('Find a name or IP').fill(pod.ip);
     await app.page.getByRole('button', { name: 'Find' }).click();
     // the view settles, then the node in view opens: its pods, its bridge and its devices
@@ -92,7 +92,7 @@ test.describe('generated clusters', () => {
       return cy.$('.on-path').map((e) => e.id());
     });
     const source = trace!.hops[0]!.at;
-    const node = await app.page.evaluate((at) => window.__netviz!.getState().cluster.pods.find((p) => at.includes(`/${p.namespace}/${p.name}`))!.node, source);
+    const node = (await app.pods()).find((p) => source.includes(`/${p.namespace}/${p.name}`))!.node;
     expect(lit).toContain(`node/${node}`);
   });
 
