@@ -105,6 +105,8 @@ async function vizFrame(page: Page): Promise<Frame> {
   const handle = await page.locator('#viz').elementHandle();
   const frame = await handle!.contentFrame();
   await frame!.waitForFunction(() => window.__netviz !== undefined);
+  // settled: the trace engine has loaded and applied the scenario's step
+  await frame!.evaluate(() => window.__netviz!.whenReady());
   return frame!;
 }
 const received = (page: Page) => page.evaluate(() => (window as unknown as { received: { origin: string; data: { type: string; name: string; id: unknown; ok?: boolean; error?: { code: string }; result?: unknown; payload?: unknown } }[] }).received);
