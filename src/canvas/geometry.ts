@@ -4,7 +4,7 @@
  * the element they connect to, like a frame on a bus, instead of at their centre. Pods drawn as
  * summary tiles stand in for their containers and devices.
  */
-import { UNDERLAY_ID, UNDERLAY_SPINE_ID, kernelId, underlayRowId } from './layout';
+import { LOAD_BALANCERS_ID, UNDERLAY_ID, UNDERLAY_SPINE_ID, kernelId, nodePortsSummaryId, underlayRowId } from './layout';
 import type { Box, ClusterLayout } from './layout';
 
 export interface Point {
@@ -47,10 +47,11 @@ export function createGeometry(layout: ClusterLayout): Geometry {
     if (id.startsWith('wire/')) return positions.get(UNDERLAY_ID) ?? null;
     const direct = positions.get(id);
     if (direct) return direct;
-    // undrawn NodePort markers fall back to the node's eth0, a node's lo to its routing point,
-    // undrawn load balancers to the Internet they face
+    // NodePorts counted in one marker go there (else to the node's eth0), a node's lo to its
+    // routing point, load balancers counted in one box there (else to the Internet they face)
     const nodePort = /^nodeport\/([^/]+)\//.exec(id);
-    if (nodePort) return positions.get(`dev/${nodePort[1] ?? ''}/eth0`) ?? null;
+    if (nodePort) return positions.get(nodePortsSummaryId(nodePort[1] ?? '')) ?? positions.get(`dev/${nodePort[1] ?? ''}/eth0`) ?? null;
+    if (id.startsWith('lb/') && positions.has(LOAD_BALANCERS_ID)) return positions.get(LOAD_BALANCERS_ID) ?? null;
     const lo = /^dev\/([^/]+)\/lo$/.exec(id);
     if (lo && lo[1] !== 'pod') return positions.get(kernelId(lo[1] ?? '')) ?? null;
     if (id.startsWith('lb/') || id.startsWith('ext/')) return positions.get('internet') ?? null;

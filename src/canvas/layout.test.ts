@@ -4,6 +4,7 @@ import type { ClusterSpec } from '../sim';
 import { layoutCluster } from './layout';
 import type { Box } from './layout';
 import { toElements } from './toElements';
+import { createGeometry } from './geometry';
 
 const overlaps = (a: Box, b: Box): boolean =>
   Math.abs(a.x - b.x) * 2 < a.w + b.w && Math.abs(a.y - b.y) * 2 < a.h + b.h;
@@ -146,5 +147,46 @@ describe('NetworkPolicy', () => {
     const cluster = buildCluster({ ...defaultClusterSpec, settings: calico, extras: [policy({})] });
     const octagon = toElements(cluster).elements.find((e) => e.data.id === 'netpol/default/web-from-client')!;
     expect(String(octagon.data['label'])).toContain('selects every pod in default');
+  });
+});
+
+describe('many NodePorts and load balancers', () => {
+  const many = buildCluster({
+    ...defaultClusterSpec,
+    services: [
+      ...(defaultClusterSpec.services ?? []),
+      ...Array.from({ length: 13 }, (_, i) => ({
+        name: `lb-${i}`,
+        type: 'LoadBalancer' as const,
+        selector: { app: 'web' },
+        ports: [{ port: 80, targetPort: 8080 }],
+      })),
+    ],
+  });
+  const { elements, layout, summarisedIn } = toElements(many);
+  const ids = new Set(elements.map((e) => e.data.id));
+
+  it('marks a node with one marker counting its NodePorts when they are too many to mark one by one', () => {
+    const ports = many.services.flatMap((s) => s.ports.map((p) => p.nodePort)).filter((p) => p !== null);
+    expect(ports.length).toBeGreaterThan(6);
+    const marker = elements.find((e) => e.data.id === 'nodeports/node-a')!;
+    expect(marker.data['label']).toBe(`${ports.length} NodePorts`);
+    expect(marker.data.parent).toBe('node/node-a');
+    expect(summarisedIn.get(`nodeport/node-a/${ports[0]}`)).toBe('nodeports/node-a');
+    expect([...ids].some((id) => id.startsWith('nodeport/'))).toBe(false);
+  });
+
+  it('counts the load balancers in one box at the edge when they are too many to draw', () => {
+    expect(elements.find((e) => e.data.id === 'lb-summary')!.data['label']).toBe('13 load balancers');
+    expect(ids.has('link/internet--lb-summary')).toBe(true);
+    expect(summarisedIn.get('lb/default/lb-3')).toBe('lb-summary');
+    expect([...ids].some((id) => id.startsWith('lb/'))).toBe(false);
+  });
+
+  it('sends packets to the counting marker and box', () => {
+    const geometry = createGeometry(layout);
+    const port = many.services.find((s) => s.name === 'lb-0')!.ports[0]!.nodePort!;
+    expect(geometry.pointOf(`nodeport/node-b/${port}`)).toEqual({ x: layout.positions.get('nodeports/node-b')!.x, y: layout.positions.get('nodeports/node-b')!.y });
+    expect(geometry.pointOf('lb/default/lb-0')).toEqual({ x: layout.positions.get('lb-summary')!.x, y: layout.positions.get('lb-summary')!.y });
   });
 });

@@ -125,16 +125,32 @@ const NODEPORT_W = 78;
 /** Above this many NodePorts in a cluster they are not marked one by one on every node. */
 const MAX_MARKED_NODEPORTS = 6;
 
-/** The NodePorts marked on every node (none when there are too many to draw). */
+/** Every NodePort of the cluster, in Service order. */
+export function allNodePorts(cluster: Cluster): number[] {
+  return cluster.services.flatMap((s) => s.ports.map((p) => p.nodePort).filter((p): p is number => p !== null));
+}
+
+/** The NodePorts marked one by one on every node (none when there are too many to draw). */
 export function markedNodePorts(cluster: Cluster): number[] {
-  const ports = cluster.services.flatMap((s) => s.ports.map((p) => p.nodePort).filter((p): p is number => p !== null));
+  const ports = allNodePorts(cluster);
   return ports.length <= MAX_MARKED_NODEPORTS ? ports : [];
+}
+
+/** With more NodePorts than can be marked, each node has one marker that counts them. */
+export const nodePortsSummaryId = (node: string): string => `nodeports/${node}`;
+/** With more load balancers than can be drawn, one box at the edge counts them. */
+export const LOAD_BALANCERS_ID = 'lb-summary';
+
+function nodePortMarkers(cluster: Cluster, node: string): { id: string; w: number }[] {
+  const marked = markedNodePorts(cluster);
+  if (marked.length > 0) return marked.map((p) => ({ id: nodePortId(node, p), w: NODEPORT_W }));
+  return allNodePorts(cluster).length > 0 ? [{ id: nodePortsSummaryId(node), w: NODEPORT_W * 1.6 }] : [];
 }
 
 function layoutNode(
   node: ClusterNode,
   pods: readonly Pod[],
-  nodePorts: readonly number[],
+  nodePorts: (node: string) => { id: string; w: number }[],
   originX: number,
   originY: number,
   areaHeight: number,
@@ -194,8 +210,8 @@ function layoutNode(
     podsW = pods.length > 0 ? x - SIZES.podGap - (originX + pad) : 0;
   }
   const rootNames = ['routing', ...rootRowDevices(node)];
-  const markers = nodePorts.map((p) => nodePortId(node.name, p));
-  const rootW = rootNames.length * SIZES.rootDevice.w + (rootNames.length - 1) * SIZES.rootGap + markers.length * (NODEPORT_W + SIZES.rootGap);
+  const markers = nodePorts(node.name);
+  const rootW = rootNames.length * SIZES.rootDevice.w + (rootNames.length - 1) * SIZES.rootGap + markers.reduce((sum, m) => sum + m.w + SIZES.rootGap, 0);
   const contentW = Math.max(podsW, rootW, 260);
   // The pod area is as tall as the row's tallest, so that bridges and eth0s line up across nodes.
   let y = top + areaHeight;
@@ -211,9 +227,9 @@ function layoutNode(
   }
   // NodePorts: every node accepts every one, marked beside its eth0
   rx -= SIZES.rootDevice.w / 2;
-  for (const id of markers) {
-    positions.set(id, { x: rx + NODEPORT_W / 2, y: y + SIZES.rootDevice.h / 2, w: NODEPORT_W, h: 26 });
-    rx += NODEPORT_W + SIZES.rootGap;
+  for (const { id, w } of markers) {
+    positions.set(id, { x: rx + w / 2, y: y + SIZES.rootDevice.h / 2, w, h: 26 });
+    rx += w + SIZES.rootGap;
   }
   y += SIZES.rootDevice.h;
   return { x: originX, y: originY, w: contentW + pad * 2, h: y + pad - originY };
@@ -245,7 +261,7 @@ export function layoutCluster(cluster: Cluster, extraIds: readonly string[] = []
   // Workers first, control planes last: the traffic people follow lives on the workers.
   const ordered = [...cluster.nodes.filter((n) => n.role !== 'control-plane'), ...cluster.nodes.filter((n) => n.role === 'control-plane')];
   const cols = nodeColumns(ordered.length);
-  const nodePorts = markedNodePorts(cluster);
+  const nodePorts = (node: string) => nodePortMarkers(cluster, node);
   const rows: ClusterNode[][] = [];
   for (let i = 0; i < ordered.length; i += cols) rows.push(ordered.slice(i, i + cols));
 
@@ -331,7 +347,7 @@ export function layoutCluster(cluster: Cluster, extraIds: readonly string[] = []
 }
 
 export const EDGE_SIZES = { internet: { w: 170, h: 70 }, lb: { w: 190, h: 44 }, ext: { w: 150, h: 40 }, column: 220 } as const;
-/** Above this many, load balancers are not drawn one by one (hops fall back to the Internet). */
+/** Above this many, load balancers are not drawn one by one but counted in one box. */
 const MAX_DRAWN_LBS = 12;
 
 /**
@@ -348,6 +364,8 @@ function layoutEdge(cluster: Cluster, positions: Map<string, Box>, extraIds: rea
       positions.set(loadBalancerId(svc.namespace, svc.name), { x, y: y + EDGE_SIZES.lb.h / 2, ...EDGE_SIZES.lb });
       y += EDGE_SIZES.lb.h + 20;
     }
+  } else {
+    positions.set(LOAD_BALANCERS_ID, { x, y: y + EDGE_SIZES.lb.h / 2, ...EDGE_SIZES.lb });
   }
   const ext = extraIds.filter((id) => id.startsWith('ext/'));
   ext.forEach((id, i) => {

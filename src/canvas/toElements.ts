@@ -9,7 +9,7 @@ import { INTERNET_ID, containerId, deviceId, loadBalancerId, networkPolicies, no
 import type { ProxyMode } from '../sim';
 
 const PROXY_LABEL: Record<ProxyMode, string> = { iptables: 'iptables', nftables: 'nftables', ipvs: 'IPVS', cilium: 'eBPF (Cilium)' };
-import { UNDERLAY_ID, containerLabel, kernelId, layoutCluster, markedNodePorts, policyLabel, rootRowDevices, serviceLabel, underlayRowId } from './layout';
+import { LOAD_BALANCERS_ID, UNDERLAY_ID, allNodePorts, containerLabel, kernelId, layoutCluster, markedNodePorts, nodePortsSummaryId, policyLabel, rootRowDevices, serviceLabel, underlayRowId } from './layout';
 import type { Box, ClusterLayout } from './layout';
 import { FULL_DETAIL, isDetailedNode, isDetailedRow, nodeBody } from './levelOfDetail';
 import type { LevelOfDetail } from './levelOfDetail';
@@ -121,7 +121,8 @@ export function toElements(
       if (positions.has(row)) elements.push({ group: 'edges', data: { id: `link/${nid}--${row}`, source: nid, target: row, kind: ElementKind.link, bar: 'target' }, classes: ElementKind.link });
       for (const dev of node.devices) summarisedIn.set(deviceId(node.name, dev.name), nid);
       summarisedIn.set(kernelId(node.name), nid);
-      for (const port of markedNodePorts(cluster)) summarisedIn.set(nodePortId(node.name, port), nid);
+      for (const port of allNodePorts(cluster)) summarisedIn.set(nodePortId(node.name, port), nid);
+      summarisedIn.set(nodePortsSummaryId(node.name), nid);
       continue;
     }
     elements.push({
@@ -153,6 +154,14 @@ export function toElements(
       leaf(nodePortId(node.name, port), nid, ElementKind.nodePort, `:${port}`, {
         tooltip: `NodePort ${port} of Service ${svc ? `${svc.namespace}/${svc.name}` : ''}: open on every node's addresses`,
       });
+    }
+    if (positions.has(nodePortsSummaryId(node.name))) {
+      // too many to mark one by one: one marker counts them, and hops at any of them light it
+      const ports = allNodePorts(cluster);
+      leaf(nodePortsSummaryId(node.name), nid, ElementKind.nodePort, `${ports.length} NodePorts`, {
+        tooltip: `${ports.length} NodePorts, open on every node's addresses: ${ports.slice(0, 12).join(', ')}${ports.length > 12 ? ', …' : ''}`,
+      });
+      for (const port of ports) summarisedIn.set(nodePortId(node.name, port), nodePortsSummaryId(node.name));
     }
     for (const name of rootRowDevices(node)) {
       const dev = node.devices.find((d) => d.name === name);
@@ -269,8 +278,16 @@ export function toElements(
   }
 
   leaf(INTERNET_ID, null, ElementKind.internet, 'Internet', { tooltip: 'The world outside the cluster' });
-  for (const svc of cluster.services) {
-    if (svc.type !== 'LoadBalancer') continue;
+  const lbs = cluster.services.filter((svc) => svc.type === 'LoadBalancer');
+  if (positions.has(LOAD_BALANCERS_ID)) {
+    // too many to draw one by one: one box counts them, and hops at any of them light it
+    leaf(LOAD_BALANCERS_ID, null, ElementKind.loadBalancer, `${lbs.length} load balancers`, {
+      tooltip: `The external load balancers of ${lbs.length} LoadBalancer Services; each forwards to the nodes`,
+    });
+    link(INTERNET_ID, LOAD_BALANCERS_ID);
+    for (const svc of lbs) summarisedIn.set(loadBalancerId(svc.namespace, svc.name), LOAD_BALANCERS_ID);
+  }
+  for (const svc of lbs) {
     const id = loadBalancerId(svc.namespace, svc.name);
     leaf(id, null, ElementKind.loadBalancer, `load balancer\n${svc.name} ${svc.loadBalancerIP ?? ''}`, {
       tooltip: `The external load balancer of Service ${svc.namespace}/${svc.name}, at ${svc.loadBalancerIP ?? 'an address not yet assigned'}; it forwards to the nodes`,
