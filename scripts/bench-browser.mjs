@@ -30,7 +30,9 @@ const html = await readFile(join(root, 'dist', 'index.html'), 'utf8');
 const initial = [...html.matchAll(/(?:src|href)="\.?\/?(assets\/[^"]+\.js)"/g)].map((m) => m[1]);
 for (const entry of [...initial]) {
   const code = await readFile(join(root, 'dist', entry), 'utf8');
-  for (const m of code.matchAll(/import\(\s*[`'"]\.\/(start-[\w-]+\.js)[`'"]\s*\)/g)) initial.push(`assets/${m[1]}`);
+  for (const m of code.matchAll(/import\(\s*[`'"]\.\/(start-[\w-]+\.js)[`'"]\s*\)/g)) {
+    if (!initial.includes(`assets/${m[1]}`)) initial.push(`assets/${m[1]}`);
+  }
 }
 // ...plus what those modules import statically (shared chunks), which the browser loads too
 for (let i = 0; i < initial.length; i++) {

@@ -164,7 +164,7 @@ describe('many NodePorts and load balancers', () => {
     ],
   });
   const { elements, layout, summarisedIn } = toElements(many);
-  const ids = new Set(elements.map((e) => e.data.id));
+  const ids = new Set(elements.map((e) => e.data.id as string));
 
   it('marks a node with one marker counting its NodePorts when they are too many to mark one by one', () => {
     const ports = many.services.flatMap((s) => s.ports.map((p) => p.nodePort)).filter((p) => p !== null);
