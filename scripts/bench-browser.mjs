@@ -16,6 +16,8 @@ import { findChromium } from './browser.mjs';
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 // BENCH_SIZES=10x10,50x20 measures only those sizes (a quicker run while working on one)
 const SIZES = process.env.BENCH_SIZES ? process.env.BENCH_SIZES.split(',') : ['3x4', '10x10', '50x20', '100x50'];
+// BENCH_RUNS=1 for a quick look; 3 by default
+const RUNS = Number(process.env.BENCH_RUNS ?? 3);
 const APP_PORT = 4175;
 const BASE_PORT = 4176;
 
@@ -115,19 +117,36 @@ async function measure(url, rendered, cyExpr) {
   return { ms, fitFps, oneFps };
 }
 
+/** The median of each measurement over several runs. */
+function medianOf(runs) {
+  const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+  return { ms: median(runs.map((r) => r.ms)), fitFps: median(runs.map((r) => r.fitFps)), oneFps: median(runs.map((r) => r.oneFps)) };
+}
+
 const rows = [];
 try {
   for (const size of SIZES) {
-    const app = await measure(
-      `http://127.0.0.1:${APP_PORT}/?generate=${size}`,
-      `(async () => { while (!window.__netviz) await new Promise((r) => setTimeout(r, 10)); await window.__netviz.whenRendered(); return performance.now(); })()`,
-      'window.__netviz.cy()',
-    );
-    const base = await measure(`http://127.0.0.1:${BASE_PORT}/?generate=${size}`, 'window.__baselineRendered', 'window.__baseline.cy');
+    // app and baseline alternate, RUNS times each; the medians are printed (single runs here vary
+    // by 10-20 %, which would decide a ratio near 1 by chance)
+    const apps = [];
+    const bases = [];
+    for (let run = 0; run < RUNS; run++) {
+      apps.push(
+        await measure(
+          `http://127.0.0.1:${APP_PORT}/?generate=${size}`,
+          `(async () => { while (!window.__netviz) await new Promise((r) => setTimeout(r, 10)); await window.__netviz.whenRendered(); return performance.now(); })()`,
+          'window.__netviz.cy()',
+        ),
+      );
+      bases.push(await measure(`http://127.0.0.1:${BASE_PORT}/?generate=${size}`, 'window.__baselineRendered', 'window.__baseline.cy'));
+    }
+    const app = medianOf(apps);
+    const base = medianOf(bases);
     rows.push({ size, app, base });
+    const spread = (xs) => `${Math.min(...xs.map((x) => x.ms)).toFixed(0)}-${Math.max(...xs.map((x) => x.ms)).toFixed(0)}`;
     console.log(
-      `${size.padEnd(7)} first render: app ${app.ms.toFixed(0).padStart(6)} ms, bare Cytoscape ${base.ms.toFixed(0).padStart(6)} ms, ratio ${(app.ms / base.ms).toFixed(2)}` +
-        ` | pan fps at fit: app ${app.fitFps.toFixed(0)}, bare ${base.fitFps.toFixed(0)} | at zoom 1: app ${app.oneFps.toFixed(0)}, bare ${base.oneFps.toFixed(0)}`,
+      `${size.padEnd(7)} first render (median of ${RUNS}): app ${app.ms.toFixed(0).padStart(6)} ms, bare Cytoscape ${base.ms.toFixed(0).padStart(6)} ms, ratio ${(app.ms / base.ms).toFixed(2)}` +
+        ` (ranges ${spread(apps)} / ${spread(bases)}) | pan fps at fit: app ${app.fitFps.toFixed(0)}, bare ${base.fitFps.toFixed(0)} | at zoom 1: app ${app.oneFps.toFixed(0)}, bare ${base.oneFps.toFixed(0)}`,
     );
   }
   // packets in flight: 200 requests at once on 50x20, next to the baseline with the same overlay
