@@ -132,6 +132,13 @@ test.describe('every built-in scenario', () => {
   test('the form sends to any destination the command line accepts: a Service by DNS name, a node, the Internet', async ({ app }) => {
     const { page } = app;
     await app.goto();
+    // the destination suggests pods, Services, DNS names and the Internet once it has the focus
+    const destination = page.getByRole('combobox', { name: 'Destination' });
+    const suggested = () => destination.evaluate((el: HTMLInputElement) => [...(el.list?.options ?? [])].map((o) => o.value));
+    await destination.focus();
+    await expect.poll(suggested).toContain('svc/default/web');
+    expect(await suggested()).toContain('web');
+    expect(await suggested()).toContain('93.184.216.34:443');
     for (const [to, check] of [
       ['web', (t: { dns: unknown }) => t.dns !== null],
       ['93.184.216.34:443', (t: { hops: { at: string }[] }) => t.hops.at(-1)!.at === 'ext/93.184.216.34'],

@@ -11,7 +11,10 @@ export function SendPacketForm() {
   const cluster = useVizStore(selectCluster);
   // derived from the cluster only, so computed once per cluster rather than per store change
   const sources = useMemo(() => sourceChoices(cluster), [cluster]);
-  const suggestions = useMemo(() => destinationSuggestions(cluster), [cluster]);
+  // the suggestions (thousands on a large cluster) are built when the field is first focused:
+  // a datalist shows nothing before that, and the first screen need not wait for them
+  const [suggesting, setSuggesting] = useState(false);
+  const suggestions = useMemo(() => (suggesting ? destinationSuggestions(cluster) : []), [cluster, suggesting]);
   const listId = useId();
   const initial = useMemo(() => defaultPacketRequest(cluster), [cluster]);
   const sendPacket = useVizStore((s) => s.sendPacket);
@@ -68,6 +71,7 @@ export function SendPacketForm() {
           list={listId}
           value={toValue}
           spellCheck={false}
+          onFocus={() => setSuggesting(true)}
           onChange={(e) => setTo(e.target.value.slice(0, 300))}
           onKeyDown={(e) => {
             if (e.key === 'Enter') handleSend();
