@@ -14,7 +14,7 @@ import type { PacketSprite } from './packetLayer';
 import { CurrentHopClass, OnPathClass, SelectedClass, stylesheet } from './stylesheet';
 import type { Theme } from './stylesheet';
 import { kernelId, layoutCluster } from './layout';
-import type { ClusterLayout } from './layout';
+import type { Box, ClusterLayout } from './layout';
 import { FULL_DETAIL, fitView, levelOfDetail, sameDetail } from './levelOfDetail';
 import type { LevelOfDetail } from './levelOfDetail';
 import { ElementKind, toElements } from './toElements';
@@ -92,7 +92,6 @@ export function createClusterCanvas(host: HTMLElement, callbacks: CanvasCallback
   const packets = createPacketLayer(host, cy);
   const overview = createOverview(host, cy);
   let cluster: Cluster | null = null;
-  let extras = '';
   let extraIds: readonly string[] = [];
   let layout: ClusterLayout = { positions: new Map(), nodeBoxes: new Map(), nodeRow: new Map(), compactPods: new Set(), serviceRows: [], bounds: { x: 0, y: 0, w: 0, h: 0 } };
   let geometry: Geometry = createGeometry(layout);
@@ -187,13 +186,14 @@ export function createClusterCanvas(host: HTMLElement, callbacks: CanvasCallback
   });
   observer.observe(host);
 
+  /** The view that shows `bounds` whole, clear of the zoom buttons. */
+  const fitted = (bounds: Box) => fitView(bounds, cy.width(), cy.height(), FIT_PADDING, FIT_LEFT, { min: cy.minZoom(), max: cy.maxZoom() });
+
   const fitAll = (): void => {
     const bb = cy.elements().boundingBox();
     if (bb.w === 0 || bb.h === 0) return;
-    const w = cy.width() - FIT_LEFT - FIT_PADDING;
-    const h = cy.height() - 2 * FIT_PADDING;
-    const zoom = Math.min(cy.maxZoom(), Math.max(cy.minZoom(), Math.min(w / bb.w, h / bb.h)));
-    cy.viewport({ zoom, pan: { x: FIT_LEFT + (w - bb.w * zoom) / 2 - bb.x1 * zoom, y: FIT_PADDING + (h - bb.h * zoom) / 2 - bb.y1 * zoom } });
+    const { zoom, pan } = fitted({ x: bb.x1, y: bb.y1, w: bb.w, h: bb.h });
+    cy.viewport({ zoom, pan });
   };
 
   const zoomTo = (at: { x: number; y: number }, minZoom = 1): void => {
@@ -300,19 +300,18 @@ export function createClusterCanvas(host: HTMLElement, callbacks: CanvasCallback
         overview.setTheme(theme);
       }
       asked = { path: view.path, current: view.current, selection: view.selection };
-      if (view.cluster !== cluster || view.extras.join() !== extras) {
+      if (view.cluster !== cluster || view.extras.join() !== extraIds.join()) {
         const first = cluster === null;
         // a new cluster, or outside hosts a trace adds at the edge, are fitted unless the user moved
         const refit = first || !userMoved;
         cluster = view.cluster;
-        extras = view.extras.join();
         extraIds = view.extras;
         layout = layoutCluster(view.cluster, view.extras);
         geometry = createGeometry(layout);
         overview.setLayout(layout);
         // the detail for the view the diagram will have: the fitted one, or the user's
-        const fitted = fitView(layout.bounds, cy.width() - (FIT_LEFT - FIT_PADDING), cy.height(), FIT_PADDING);
-        draw(view.cluster, refit ? levelOfDetail(layout, fitted.extent, fitted.zoom) : levelOfDetail(layout, cy.extent(), cy.zoom()));
+        const fit = fitted(layout.bounds);
+        draw(view.cluster, refit ? levelOfDetail(layout, fit.extent, fit.zoom) : levelOfDetail(layout, cy.extent(), cy.zoom()));
         if (refit) fitAll();
         return;
       }

@@ -141,10 +141,12 @@ export const nodePortsSummaryId = (node: string): string => `nodeports/${node}`;
 /** With more load balancers than can be drawn, one box at the edge counts them. */
 export const LOAD_BALANCERS_ID = 'lb-summary';
 
-function nodePortMarkers(cluster: Cluster, node: string): { id: string; w: number }[] {
-  const marked = markedNodePorts(cluster);
-  if (marked.length > 0) return marked.map((p) => ({ id: nodePortId(node, p), w: NODEPORT_W }));
-  return allNodePorts(cluster).length > 0 ? [{ id: nodePortsSummaryId(node), w: NODEPORT_W * 1.6 }] : [];
+/** The NodePort markers of every node: one per port, or one that counts them. */
+function nodePortMarkers(cluster: Cluster): (node: string) => { id: string; w: number }[] {
+  const all = allNodePorts(cluster);
+  if (all.length === 0) return () => [];
+  if (all.length <= MAX_MARKED_NODEPORTS) return (node) => all.map((p) => ({ id: nodePortId(node, p), w: NODEPORT_W }));
+  return (node) => [{ id: nodePortsSummaryId(node), w: NODEPORT_W * 1.6 }];
 }
 
 function layoutNode(
@@ -261,7 +263,7 @@ export function layoutCluster(cluster: Cluster, extraIds: readonly string[] = []
   // Workers first, control planes last: the traffic people follow lives on the workers.
   const ordered = [...cluster.nodes.filter((n) => n.role !== 'control-plane'), ...cluster.nodes.filter((n) => n.role === 'control-plane')];
   const cols = nodeColumns(ordered.length);
-  const nodePorts = (node: string) => nodePortMarkers(cluster, node);
+  const nodePorts = nodePortMarkers(cluster);
   const rows: ClusterNode[][] = [];
   for (let i = 0; i < ordered.length; i += cols) rows.push(ordered.slice(i, i + cols));
 

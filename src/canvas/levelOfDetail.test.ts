@@ -48,6 +48,18 @@ describe('levelOfDetail', () => {
     expect(extent.x2).toBeGreaterThanOrEqual(layout.bounds.x + layout.bounds.w);
     expect(Math.min((extent.x2 - extent.x1) * zoom, 1280)).toBeCloseTo(1280, 3);
   });
+
+  it('keeps a wider left margin clear and honours the zoom range', () => {
+    const box = { x: 100, y: 50, w: 400, h: 200 };
+    const { zoom, pan } = fitView(box, 1000, 600, 20, 60);
+    // screen position of the box's left edge is the left margin, its width fills what is left
+    expect(box.x * zoom + pan.x).toBeGreaterThanOrEqual(60 - 1e-9);
+    expect((box.x + box.w) * zoom + pan.x).toBeLessThanOrEqual(1000 - 20 + 1e-9);
+    expect(zoom).toBeCloseTo((1000 - 60 - 20) / 400, 9);
+    // vertically centred in the padded height
+    expect(box.y * zoom + pan.y - 20).toBeCloseTo(600 - 20 - (box.y + box.h) * zoom - pan.y, 9);
+    expect(fitView(box, 1000, 600, 20, 60, { min: 0.1, max: 1 }).zoom).toBe(1);
+  });
 });
 
 describe('toElements with a level of detail', () => {

@@ -78,12 +78,21 @@ export function sameDetail(a: LevelOfDetail, b: LevelOfDetail): boolean {
 export const isDetailedNode = (lod: LevelOfDetail, node: string): boolean => lod.nodes === 'all' || lod.nodes.has(node);
 export const isDetailedRow = (lod: LevelOfDetail, row: number): boolean => lod.serviceRows === 'all' || lod.serviceRows.has(row);
 
-/** The view that fitting the whole layout gives (as `cy.fit` with this padding does). */
-export function fitView(bounds: Box, width: number, height: number, padding: number): { zoom: number; extent: Extent } {
-  const zoom = Math.min((width - 2 * padding) / Math.max(bounds.w, 1), (height - 2 * padding) / Math.max(bounds.h, 1));
-  const cx = bounds.x + bounds.w / 2;
-  const cy = bounds.y + bounds.h / 2;
-  const hw = width / zoom / 2;
-  const hh = height / zoom / 2;
-  return { zoom, extent: { x1: cx - hw, y1: cy - hh, x2: cx + hw, y2: cy + hh } };
+/**
+ * The view that fits a box (top-left based) into a `width` x `height` viewport with `padding` on
+ * each side, `left` on the left: its zoom (within `zoomRange`), its pan and what it shows.
+ */
+export function fitView(
+  bounds: Box,
+  width: number,
+  height: number,
+  padding: number,
+  left = padding,
+  zoomRange: { min: number; max: number } = { min: 0, max: Infinity },
+): { zoom: number; pan: { x: number; y: number }; extent: Extent } {
+  const w = width - left - padding;
+  const h = height - 2 * padding;
+  const zoom = Math.min(zoomRange.max, Math.max(zoomRange.min, Math.min(w / Math.max(bounds.w, 1), h / Math.max(bounds.h, 1))));
+  const pan = { x: left + (w - bounds.w * zoom) / 2 - bounds.x * zoom, y: padding + (h - bounds.h * zoom) / 2 - bounds.y * zoom };
+  return { zoom, pan, extent: { x1: -pan.x / zoom, y1: -pan.y / zoom, x2: (width - pan.x) / zoom, y2: (height - pan.y) / zoom } };
 }

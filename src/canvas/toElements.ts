@@ -79,6 +79,10 @@ export function toElements(
   const { positions } = layout;
   const elements: ElementDefinition[] = [];
   const summarisedIn = new Map<string, string>();
+  const nodePorts = allNodePorts(cluster);
+  const markedPorts = markedNodePorts(cluster);
+  const podsOn = new Map<string, number>();
+  for (const pod of cluster.pods) podsOn.set(pod.node, (podsOn.get(pod.node) ?? 0) + 1);
   const leaf = (id: string, parent: string | null, kind: string, label: string, extra: Record<string, unknown> = {}): void => {
     const box = positions.get(id);
     if (!box) return;
@@ -99,7 +103,7 @@ export function toElements(
     const body = isDetailedNode(detail, node.name) ? null : nodeBody(layout, node.name);
     if (body) {
       // Zoomed out: the node is one box that says what it holds, readable at that zoom.
-      const pods = cluster.pods.filter((p) => p.node === node.name).length;
+      const pods = podsOn.get(node.name) ?? 0;
       const lines = [`${node.name}${node.role === 'control-plane' ? ' (control plane)' : ''}`, `${pods} pod${pods === 1 ? '' : 's'} · ${node.podCIDR}`];
       elements.push({
         group: 'nodes',
@@ -121,7 +125,7 @@ export function toElements(
       if (positions.has(row)) elements.push({ group: 'edges', data: { id: `link/${nid}--${row}`, source: nid, target: row, kind: ElementKind.link, bar: 'target' }, classes: ElementKind.link });
       for (const dev of node.devices) summarisedIn.set(deviceId(node.name, dev.name), nid);
       summarisedIn.set(kernelId(node.name), nid);
-      for (const port of allNodePorts(cluster)) summarisedIn.set(nodePortId(node.name, port), nid);
+      for (const port of nodePorts) summarisedIn.set(nodePortId(node.name, port), nid);
       summarisedIn.set(nodePortsSummaryId(node.name), nid);
       continue;
     }
@@ -149,7 +153,7 @@ export function toElements(
     leaf(kernelId(node.name), nid, ElementKind.kernel, `routing\n${mode}`, {
       tooltip: `${node.name}'s kernel: the routing table, and kube-proxy's rules (${mode}) in the root namespace`,
     });
-    for (const port of markedNodePorts(cluster)) {
+    for (const port of markedPorts) {
       const svc = cluster.services.find((x) => x.ports.some((p) => p.nodePort === port));
       leaf(nodePortId(node.name, port), nid, ElementKind.nodePort, `:${port}`, {
         tooltip: `NodePort ${port} of Service ${svc ? `${svc.namespace}/${svc.name}` : ''}: open on every node's addresses`,
@@ -157,11 +161,10 @@ export function toElements(
     }
     if (positions.has(nodePortsSummaryId(node.name))) {
       // too many to mark one by one: one marker counts them, and hops at any of them light it
-      const ports = allNodePorts(cluster);
-      leaf(nodePortsSummaryId(node.name), nid, ElementKind.nodePort, `${ports.length} NodePorts`, {
-        tooltip: `${ports.length} NodePorts, open on every node's addresses: ${ports.slice(0, 12).join(', ')}${ports.length > 12 ? ', …' : ''}`,
+      leaf(nodePortsSummaryId(node.name), nid, ElementKind.nodePort, `${nodePorts.length} NodePorts`, {
+        tooltip: `${nodePorts.length} NodePorts, open on every node's addresses: ${nodePorts.slice(0, 12).join(', ')}${nodePorts.length > 12 ? ', …' : ''}`,
       });
-      for (const port of ports) summarisedIn.set(nodePortId(node.name, port), nodePortsSummaryId(node.name));
+      for (const port of nodePorts) summarisedIn.set(nodePortId(node.name, port), nodePortsSummaryId(node.name));
     }
     for (const name of rootRowDevices(node)) {
       const dev = node.devices.find((d) => d.name === name);

@@ -19,7 +19,7 @@ export { toManifests } from './export/toManifests';
 // The cluster's edge (issue 5): NetworkPolicy, Ingress, egress masquerade, hostPort.
 export { evaluatePolicy } from './resolve/networkPolicy';
 export type { PolicyQuery, PolicyVerdict, SideVerdict, PolicyAllow, PolicyExemption } from './resolve/networkPolicy';
-export { describePolicyRule, formatSelector, networkPolicies, podsIsolatedBy, selectorIsEmpty } from './model/policy';
+export { describePolicyRule, formatSelector, networkPolicies, podsIsolatedBy, policyRuleText, selectorIsEmpty } from './model/policy';
 export type { NetworkPolicyModel } from './model/policy';
 export { ingresses, ingressClasses, nginxIngresses } from './model/ingressModel';
 export type { IngressModel, IngressClassModel } from './model/ingressModel';

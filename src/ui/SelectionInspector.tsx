@@ -4,7 +4,7 @@
  * addresses, podCIDR and devices. Everything here is text (never HTML) from the model.
  */
 import { useMemo, useState } from 'react';
-import { describe, describePolicyRule, formatSelector, kubeProxyRules, routingTable } from '../sim';
+import { describe, formatSelector, kubeProxyRules, policyRuleText, routingTable } from '../sim';
 import type { Cluster, Pod, Service } from '../sim';
 import { defaultPacketRequest } from '../store/selectors';
 import type { Described } from '../sim';
@@ -247,20 +247,18 @@ function Body({ d, cluster }: { d: Described; cluster: Cluster }) {
         </dl>
       );
     case 'policy': {
-      const rules = (direction: 'ingress' | 'egress') => (direction === 'ingress' ? d.policy.ingress : d.policy.egress).map((_, i) => describePolicyRule(d.policy, direction, i));
-      const rulesOf = (direction: 'ingress' | 'egress', type: 'Ingress' | 'Egress') =>
-        !d.policy.policyTypes.includes(type) ? (
-          'not restricted by this policy'
-        ) : rules(direction).length === 0 ? (
-          'none: everything is denied (unless another policy allows it)'
-        ) : (
+      const rulesOf = (direction: 'ingress' | 'egress', type: 'Ingress' | 'Egress') => {
+        const rules = direction === 'ingress' ? d.policy.ingress : d.policy.egress;
+        if (!d.policy.policyTypes.includes(type)) return 'not restricted by this policy';
+        if (rules.length === 0) return 'none: everything is denied (unless another policy allows it)';
+        return (
           <ul className="space-y-1">
-            {rules(direction).map((text) => (
-              // the rule text after the policy's name: `spec.ingress[0]: from …; ports …`
-              <li key={text}>{text.slice(text.indexOf(' spec.') + 1)}</li>
+            {rules.map((rule, i) => (
+              <li key={i}>{`spec.${direction}[${i}]: ${policyRuleText(rule, direction)}`}</li>
             ))}
           </ul>
         );
+      };
       return (
         <dl className="space-y-1" data-testid="inspector.policy">
           <Field name="NetworkPolicy">{`${d.policy.namespace}/${d.policy.name}`}</Field>

@@ -240,9 +240,13 @@ function formatPort(p: PolicyPort): string {
 export function describePolicyRule(policy: NetworkPolicyModel, direction: 'ingress' | 'egress', index: number): string {
   const rule = (direction === 'ingress' ? policy.ingress : policy.egress)[index];
   const head = `NetworkPolicy ${policy.namespace}/${policy.name} spec.${direction}[${index}]`;
-  if (!rule) return head;
+  return rule ? `${head}: ${policyRuleText(rule, direction)}` : head;
+}
+
+/** What one rule allows: `from podSelector app=client; ports TCP/8080`. */
+export function policyRuleText(rule: PolicyRule, direction: 'ingress' | 'egress'): string {
   const word = direction === 'ingress' ? 'from' : 'to';
   const peers = rule.peers.length === 0 ? `${word} anywhere` : `${word} ${rule.peers.map(formatPeer).join(' OR ')}`;
   const ports = rule.ports.length === 0 ? 'all ports' : `ports ${rule.ports.map(formatPort).join(', ')}`;
-  return `${head}: ${peers}; ${ports}`;
+  return `${peers}; ${ports}`;
 }
