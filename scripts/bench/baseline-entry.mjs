@@ -7,7 +7,8 @@ import { loadManifests } from '../../src/sim/import/index';
 
 const params = new URLSearchParams(location.search);
 const [nodes, perNode] = (params.get('generate') ?? '3x4').split('x').map(Number);
-const result = loadManifests([{ name: 'bench', text: generateCluster(nodes, perNode, Math.ceil((nodes * perNode) / 5), 1) }]);
+// JSON, as the app's ?generate loads it
+const result = loadManifests([{ name: 'bench', text: generateCluster(nodes, perNode, Math.ceil((nodes * perNode) / 5), 1, 'json') }]);
 if (!result.ok) throw new Error('generated cluster did not load');
 const cluster = result.cluster;
 

@@ -53,6 +53,19 @@ describe('generateCluster', () => {
     expect(c.services.filter((s) => s.name.startsWith('app-')).map((s) => s.name)).toEqual(['app-0001', 'app-0002', 'app-0001-2', 'app-0002-2', 'app-0001-3']);
   });
 
+  it('writes the same objects as YAML and as a JSON List, which load to the same cluster', () => {
+    const yaml = load(generateCluster(4, 3, 6, 9));
+    const json = loadManifests([{ name: 'generated.json', text: generateCluster(4, 3, 6, 9, 'json') }]);
+    if (!json.ok) throw new Error(JSON.stringify(json.errors.slice(0, 3)));
+    expect(json.warnings).toEqual([]);
+    expect(json.cluster).toEqual(yaml);
+    // and the YAML quotes what would otherwise not read back as a string: "" and "True"
+    const text = generateCluster(1, 1, 1, 1);
+    expect(text).toContain('node-role.kubernetes.io/control-plane: ""');
+    expect(text).toContain('status: "True"');
+    expect(text).toContain('address: 172.16.0.10\n');
+  });
+
   it('is deterministic in its arguments and changes with the seed', () => {
     expect(generateCluster(5, 3, 4, 42)).toBe(generateCluster(5, 3, 4, 42));
     expect(generateCluster(5, 3, 4, 42)).not.toBe(generateCluster(5, 3, 4, 43));
