@@ -39,6 +39,9 @@ export function createPacketLayer(host: HTMLElement, cy: Core): PacketLayer {
   const ctx = canvas.getContext('2d');
   let sprites: readonly PacketSprite[] = [];
   let theme: Theme = 'light';
+  // whether the canvas holds anything: an empty layer is not sized, cleared or redrawn at all, so
+  // that the first frame and every pan without packets cost nothing here
+  let drawn = false;
 
   const size = (): void => {
     const dpr = window.devicePixelRatio || 1;
@@ -53,7 +56,8 @@ export function createPacketLayer(host: HTMLElement, cy: Core): PacketLayer {
   };
 
   const render = (): void => {
-    if (!ctx) return;
+    if (!ctx || (!drawn && sprites.length === 0)) return;
+    drawn = sprites.length > 0;
     size();
     const dpr = window.devicePixelRatio || 1;
     ctx.setTransform(dpr, 0, 0, dpr, 0, 0);

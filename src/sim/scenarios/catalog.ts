@@ -4,6 +4,7 @@
  */
 import { buildCluster } from '../model/build';
 import type { ClusterSpec, ServiceSpec } from '../model/build';
+import type { Cluster, Pod, Service } from '../model/types';
 import { defaultClusterSpec } from './defaultCluster';
 import { addIngressController } from '../model/ingressController';
 
@@ -16,13 +17,23 @@ const NODEPORT_CLUSTER = withWebService({ name: 'web-nodeport', type: 'NodePort'
 const NODEPORT_LOCAL = withWebService({ name: 'web-local', type: 'NodePort', externalTrafficPolicy: 'Local', ports: [{ name: 'http', port: 80, targetPort: 8080, nodePort: 30081 }] });
 const LOADBALANCER = withWebService({ name: 'web-lb', type: 'LoadBalancer', ports: [{ name: 'http', port: 80, targetPort: 8080 }] });
 
-/** The web pods of the built-in cluster, by node: names are derived, so scenarios look them up. */
-const builtIn = buildCluster(defaultClusterSpec);
+/**
+ * A cluster the scenarios look names up in (pod names and Service IPs are derived), built the first
+ * time a scenario's request or pick is read rather than when the app starts.
+ */
+function lazyCluster(spec: ClusterSpec): () => Cluster {
+  let built: Cluster | null = null;
+  return () => (built ??= buildCluster(spec));
+}
+const webPodOn = (cluster: () => Cluster, node: string): Pod | undefined => cluster().pods.find((p) => p.owner === 'Deployment/web' && p.node === node);
+
+/** The web pods of the built-in cluster, by node. */
+const builtIn = lazyCluster(defaultClusterSpec);
 const webPod = (node: string): string => {
-  const pod = builtIn.pods.find((p) => p.owner === 'Deployment/web' && p.node === node);
+  const pod = webPodOn(builtIn, node);
   return pod ? `${pod.namespace}/${pod.name}` : '';
 };
-const webService = builtIn.services.find((s) => s.name === 'web');
+const webService = (): Service | undefined => builtIn().services.find((s) => s.name === 'web');
 
 /**
  * The shop: one Ingress for shop.example.com with /cart to the web pods and /admin to a Service
@@ -53,8 +64,9 @@ const INGRESS = addIngressController({
     },
   ],
 }).spec;
+const ingressCluster = lazyCluster(INGRESS);
 const ingressWeb = (node: string): string => {
-  const pod = buildCluster(INGRESS).pods.find((p) => p.owner === 'Deployment/web' && p.node === node);
+  const pod = webPodOn(ingressCluster, node);
   return pod ? `${pod.namespace}/${pod.name}` : '';
 };
 
@@ -71,8 +83,9 @@ const POLICY: ClusterSpec = {
     },
   ],
 };
+const policyCluster = lazyCluster(POLICY);
 const policyWeb = (node: string): string => {
-  const pod = buildCluster(POLICY).pods.find((p) => p.owner === 'Deployment/web' && p.node === node);
+  const pod = webPodOn(policyCluster, node);
   return pod ? `pod/${pod.namespace}/${pod.name}` : '';
 };
 
@@ -131,8 +144,12 @@ export const SCENARIOS: readonly Scenario[] = [
     explanation:
       'The Service web has a stable virtual IP that no interface holds. On the client’s own node, kube-proxy’s iptables rules pick one of the three web pods at random (1/3 each) and rewrite the destination to it (DNAT); conntrack remembers, and rewrites the reply’s source back to the ClusterIP. The client pod’s address is kept.',
     spec: defaultClusterSpec,
-    request: { from: 'pod/default/client', to: `${webService?.clusterIP ?? ''}:80` },
-    pick: [webPod('node-b')],
+    get request() {
+      return { from: 'pod/default/client', to: `${webService()?.clusterIP ?? ''}:80` };
+    },
+    get pick() {
+      return [webPod('node-b')];
+    },
   },
   {
     id: 'pod-to-service-dns',
@@ -142,7 +159,9 @@ export const SCENARIOS: readonly Scenario[] = [
       'The client asks for “web”. Its resolver appends the search domains and asks CoreDNS at 10.96.0.10 — itself a Service, so the query is DNATed to a CoreDNS pod. The answer is web’s ClusterIP, and the connection then goes through kube-proxy like any other.',
     spec: defaultClusterSpec,
     request: { from: 'pod/default/client', to: 'web', port: 80 },
-    pick: [webPod('node-b')],
+    get pick() {
+      return [webPod('node-b')];
+    },
   },
   {
     id: 'nodeport-cluster',
@@ -152,7 +171,9 @@ export const SCENARIOS: readonly Scenario[] = [
       'A client outside the cluster connects to node-a’s address on NodePort 30080. Any web pod may answer, here one on node-b: node-a DNATs to it and also SNATs the source to its own flannel.1 address, so that the reply comes back through node-a. The pod never sees the client’s IP.',
     spec: NODEPORT_CLUSTER,
     request: { from: 'external/203.0.113.10', to: '192.168.10.11:30080' },
-    pick: [webPod('node-b')],
+    get pick() {
+      return [webPod('node-b')];
+    },
   },
   {
     id: 'nodeport-local',
@@ -180,7 +201,9 @@ export const SCENARIOS: readonly Scenario[] = [
       'shop.example.com points at a node’s NodePort of the ingress-nginx controller; kube-proxy sends the connection to the controller pod, masqueraded, so NGINX sees a node address, not the client’s. NGINX matches the host and the /cart path of the Ingress and opens a second connection of its own straight to a web pod’s IP, which answers 200; the client’s address only travels in X-Forwarded-For, and here that holds the node-side address too.',
     spec: INGRESS,
     request: { from: 'external/203.0.113.10', to: 'http://shop.example.com/cart' },
-    pick: [ingressWeb('node-b')],
+    get pick() {
+      return [ingressWeb('node-b')];
+    },
   },
   {
     id: 'ingress-404',
@@ -216,7 +239,9 @@ export const SCENARIOS: readonly Scenario[] = [
     explanation:
       'With Calico, which enforces NetworkPolicy, the policy default-deny-ingress selects every pod of the namespace for ingress and allows nothing. The client’s packet crosses to the other node as usual and is dropped at the host side of the web pod’s veth, silently: no RST, no ICMP, the client just times out.',
     spec: POLICY,
-    request: { from: 'pod/default/client', to: policyWeb('node-b'), port: 8080 },
+    get request() {
+      return { from: 'pod/default/client', to: policyWeb('node-b'), port: 8080 };
+    },
   },
 ];
 
