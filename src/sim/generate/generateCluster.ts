@@ -6,6 +6,7 @@
  * for JSON: the same objects, parsed by `JSON.parse` in milliseconds where YAML takes a second at
  * 5,000 pods.
  */
+import { stringify } from 'yaml';
 import { createRng } from '../model/rng';
 
 const IMAGES = ['nginx:1.27', 'registry.k8s.io/e2e-test-images/agnhost:2.53', 'hashicorp/http-echo:1.0', 'ghcr.io/stefanprodan/podinfo:6.7.1'];
@@ -46,7 +47,9 @@ function pad(n: number, width: number): string {
  */
 export function generateCluster(nodes: number, podsPerNode: number, services: number, seed: number, format: 'yaml' | 'json' = 'yaml'): string {
   const objects = generateObjects(nodes, podsPerNode, services, seed);
-  return format === 'json' ? JSON.stringify({ apiVersion: 'v1', kind: 'List', items: objects }) : objects.map(toYaml).join('---\n');
+  if (format === 'json') return JSON.stringify({ apiVersion: 'v1', kind: 'List', items: objects });
+  // kubectl's style: a list not indented under its key, and no line folded
+  return objects.map((o) => stringify(o, { indentSeq: false, lineWidth: 0 })).join('---\n');
 }
 
 /** A manifest as plain data: maps, lists, strings and numbers. */
@@ -129,36 +132,4 @@ export function generateObjects(nodes: number, podsPerNode: number, services: nu
     });
   }
   return out;
-}
-
-/** Scalars YAML would read as something other than a string (booleans, null, numbers) or not at all. */
-const NEEDS_QUOTES = /^$|^(true|false|yes|no|on|off|y|n|null|~)$|^[-+]?(\d[\d_]*(\.\d*)?|\.\d+)(e[-+]?\d+)?$|^0[box]|^[\s\-?:,[\]{}#&*!|>'"%@`]|\s$|: | #/i;
-
-const scalar = (v: string | number): string => (typeof v === 'number' || !NEEDS_QUOTES.test(v) ? String(v) : JSON.stringify(v));
-
-/** One manifest as a YAML document, in kubectl's style: lists not indented under their key. */
-function toYaml(doc: Manifest): string {
-  const lines: string[] = [];
-  const map = (m: Manifest, indent: string): void => {
-    for (const [key, v] of Object.entries(m)) {
-      if (typeof v !== 'object') lines.push(`${indent}${key}: ${scalar(v)}`);
-      else if (Array.isArray(v)) {
-        lines.push(`${indent}${key}:`);
-        list(v, indent);
-      } else {
-        lines.push(`${indent}${key}:`);
-        map(v, `${indent}  `);
-      }
-    }
-  };
-  const list = (items: Value[], indent: string): void => {
-    for (const item of items) {
-      if (typeof item !== 'object' || Array.isArray(item)) throw new Error('generateCluster writes lists of maps only');
-      const first = lines.length;
-      map(item, `${indent}  `);
-      lines[first] = `${indent}- ${(lines[first] as string).slice(indent.length + 2)}`;
-    }
-  };
-  map(doc, '');
-  return `${lines.join('\n')}\n`;
 }
