@@ -33,6 +33,8 @@ test.describe('generated clusters', () => {
         const summary = await app.page.evaluate(() => (window.__netviz!.cy() as { $id(id: string): { data(k: string): string } }).$id('node/worker-001').data('label'));
         expect(summary).toBe(`worker-001\n${perNode} pods · 10.244.1.0/24`);
       }
+      // the fitted view, before the overview below moves it
+      await app.page.screenshot({ path: testInfo.outputPath(`generate-${nodes}x${perNode}.png`) });
       // the overview appears for large clusters, and a click in it moves the view
       const overview = app.page.getByTestId('canvas.overview');
       if (nodes + 1 >= 9) {
@@ -45,7 +47,6 @@ test.describe('generated clusters', () => {
       } else {
         await expect(overview).toBeHidden();
       }
-      await app.page.screenshot({ path: testInfo.outputPath(`generate-${nodes}x${perNode}.png`) });
     });
   }
 
