@@ -15,6 +15,10 @@ test.describe('generated clusters', () => {
       test.setTimeout(120_000);
       await app.goto(`/?generate=${nodes}x${perNode}`);
       const pods = nodes * perNode;
+      // the time of the first drawn frame (what the bench reports): after the page began, not later than now
+      const [drawnAt, now] = await app.page.evaluate(async () => [await window.__netviz!.whenRendered(), performance.now()]);
+      expect(drawnAt).toBeGreaterThan(0);
+      expect(drawnAt).toBeLessThanOrEqual(now);
       const counts = await app.elementCount();
       expect(counts.nodes).toBe(nodes + 1);
       expect(counts.pods).toBe(pods + 2);

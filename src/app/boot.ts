@@ -1,18 +1,17 @@
 /**
  * The first module the page runs, before React and Cytoscape are evaluated: with `?generate=NxM`
- * it starts building the generated cluster in the import worker at once, so that generating and
- * parsing thousands of objects overlap the main thread's own start instead of following it.
+ * it starts building the generated cluster at once, on this thread. Measured: the main thread is
+ * otherwise idle while the app's code downloads and compiles (a worker built it in parallel, but
+ * competed with that compile for this machine's two cores and then spent 30 ms copying the cluster
+ * back; 10x10 first render 829 -> 786 ms, 100x50 1609 -> 1500 ms, medians of 10 and 4 runs).
  */
-import { generateInWorker, parseGenerateParam } from './generateParam';
+import { loadGeneratedCluster, parseGenerateParam } from './generateParam';
 import type { GenerateParam, GeneratedCluster } from './generateParam';
-
-/** The worker that parses manifests; Vite bundles its entry as a separate module. */
-export const createImportWorker = (): Worker => new Worker(new URL('./importWorker.ts', import.meta.url), { type: 'module' });
 
 export const generateParam: GenerateParam = parseGenerateParam(window.location.search);
 
 /** The generated cluster on its way (null without a valid `?generate`), seed 1 as links record it. */
 export const generated: Promise<GeneratedCluster> | null =
-  generateParam.kind === 'ok' ? generateInWorker(createImportWorker, generateParam.nodes, generateParam.podsPerNode, 1) : null;
+  generateParam.kind === 'ok' ? loadGeneratedCluster(generateParam.nodes, generateParam.podsPerNode, 1) : null;
 // a failure is reported where the promise is awaited
 generated?.catch(() => undefined);

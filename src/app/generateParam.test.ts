@@ -1,5 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { parseGenerateParam } from './generateParam';
+import { loadGeneratedCluster, parseGenerateParam } from './generateParam';
+import { generatedServiceCount, generatedSource } from '../sim/generate/generateCluster';
+import { loadManifests } from '../sim/import';
 
 describe('parseGenerateParam', () => {
   it('reads <nodes>x<podsPerNode>', () => {
@@ -13,5 +15,23 @@ describe('parseGenerateParam', () => {
       expect(result.kind, bad).toBe('error');
     }
     expect(parseGenerateParam('?generate=500x10')).toMatchObject({ message: expect.stringContaining('1 to 200 nodes') });
+  });
+});
+
+describe('loadGeneratedCluster', () => {
+  it('builds the cluster that loading the generator\'s JSON gives, with the sizes asked for', async () => {
+    const { cluster, spec } = await loadGeneratedCluster(3, 4, 1);
+    // the workers' pods plus the two CoreDNS pods; the generated Services plus kubernetes and kube-dns
+    expect(cluster.pods).toHaveLength(3 * 4 + 2);
+    expect(cluster.services).toHaveLength(generatedServiceCount(3, 4) + 2);
+    expect(cluster.nodes.map((n) => n.name)).toEqual(['control-plane', 'worker-001', 'worker-002', 'worker-003']);
+    const here = loadManifests([generatedSource(3, 4, 1)]);
+    expect(here.ok && here.cluster).toEqual(cluster);
+    expect(here.ok && here.spec).toEqual(spec);
+  });
+
+  it('gives a different cluster for another seed', async () => {
+    const [a, b] = await Promise.all([loadGeneratedCluster(3, 4, 1), loadGeneratedCluster(3, 4, 2)]);
+    expect(JSON.stringify(a.cluster)).not.toBe(JSON.stringify(b.cluster));
   });
 });

@@ -3,7 +3,6 @@
  * Sizes are capped; a bad value gets a message and the built-in cluster.
  */
 import type { Cluster, ClusterSpec } from '../sim';
-import type { GenerateRequest, ImportResponse } from '../sim/import/protocol';
 
 export const MAX_GENERATED_NODES = 200;
 export const MAX_GENERATED_PODS_PER_NODE = 100;
@@ -33,39 +32,14 @@ export interface GeneratedCluster {
   spec: ClusterSpec;
 }
 
-/** Builds the generated cluster on this thread; the YAML parser and the generator load on demand. */
+/**
+ * Builds the generated cluster on this thread; the generator and the importer load on demand. The
+ * page calls it first thing (boot.ts): its main thread has nothing else to do while the app's code
+ * downloads and compiles, and a cluster built here needs no copying between threads.
+ */
 export async function loadGeneratedCluster(nodes: number, podsPerNode: number, seed: number): Promise<GeneratedCluster> {
-  const [{ generatedSource }, { loadManifests }] = await Promise.all([import('../sim/import/protocol'), import('../sim/import')]);
+  const [{ generatedSource }, { loadManifests }] = await Promise.all([import('../sim/generate/generateCluster'), import('../sim/import')]);
   const result = loadManifests([generatedSource(nodes, podsPerNode, seed)]);
   if (!result.ok) throw new Error(result.errors.map((e) => e.message).join('; '));
   return { cluster: result.cluster, spec: result.spec };
-}
-
-/**
- * Builds the generated cluster in a worker (the import worker), so that generating and parsing run
- * beside the main thread's own start; falls back to this thread when no worker can run.
- */
-export function generateInWorker(createWorker: () => Worker, nodes: number, podsPerNode: number, seed: number): Promise<GeneratedCluster> {
-  let worker: Worker;
-  try {
-    worker = createWorker();
-  } catch {
-    return loadGeneratedCluster(nodes, podsPerNode, seed);
-  }
-  return new Promise<GeneratedCluster>((resolve, reject) => {
-    const done = (): void => worker.terminate();
-    worker.onmessage = (event: MessageEvent<ImportResponse>) => {
-      const answer = event.data;
-      if (answer.type !== 'result') return;
-      done();
-      if (answer.ok) resolve({ cluster: answer.cluster, spec: answer.spec });
-      else reject(new Error(answer.errors.map((e) => e.message).join('; ')));
-    };
-    worker.onerror = () => {
-      done();
-      loadGeneratedCluster(nodes, podsPerNode, seed).then(resolve, reject);
-    };
-    const request: GenerateRequest = { type: 'generate', id: 1, nodes, podsPerNode, seed };
-    worker.postMessage(request);
-  });
 }

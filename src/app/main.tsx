@@ -1,6 +1,6 @@
 /**
- * The page's entry, kept small: with `?generate=NxM` the cluster starts building in a worker at once
- * (boot.ts), while the app itself (start.tsx: React, Cytoscape, the panels) loads and compiles.
+ * The page's entry, kept small: with `?generate=NxM` the cluster starts building at once (boot.ts),
+ * while the app itself (start.tsx: React, Cytoscape, the panels) downloads and compiles.
  */
 import '../styles/index.css';
 import { generateParam } from './boot';

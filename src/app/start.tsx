@@ -3,7 +3,7 @@
  * presentation options, the built-in cluster (or a generated one), and the hash's content once it
  * is on screen.
  */
-import { createImportWorker, generateParam as generate, generated as generating } from './boot';
+import { generateParam as generate, generated as generating } from './boot';
 import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
 import type { VizStoreOptions } from '../store/createVizStore';
@@ -12,6 +12,9 @@ import { loadText } from '../ui/editor/storage';
 import { AppRoot, resolveTheme } from './embed/AppRoot';
 import { parsePresentation } from './share/presentation';
 import type { Provenance } from './share/snapshot';
+
+/** The worker that parses manifests; Vite bundles its entry as a separate module. */
+const createImportWorker = (): Worker => new Worker(new URL('./importWorker.ts', import.meta.url), { type: 'module' });
 
 export async function start(root: HTMLElement): Promise<void> {
   const { presentation, invalid } = parsePresentation(window.location.search);

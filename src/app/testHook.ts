@@ -10,7 +10,9 @@ export interface NetvizHandle {
   getState(): unknown;
   elementCount(): { nodes: number; pods: number; containers: number; services: number };
   currentTrace(): Trace | null;
-  whenRendered(): Promise<void>;
+  /** resolves once the diagram is drawn, with the time it was (performance.now(), as the bench
+   * records the baseline's first `render` event) */
+  whenRendered(): Promise<number>;
   /** resolves once the trace engine (loaded after the first screen) can answer requests */
   whenReady(): Promise<void>;
   setSpeed(x: number): void;
@@ -45,7 +47,9 @@ export function installTestHook(api: VisualizerApi): void {
     async whenRendered() {
       // the canvas is created in a layout effect; wait for it, then for its first draw
       for (let i = 0; i < 200 && !api.canvas(); i++) await new Promise((r) => setTimeout(r, 10));
-      await api.canvas()?.whenRendered();
+      const canvas = api.canvas();
+      if (!canvas) throw new Error('the diagram was not created within 2 s');
+      return canvas.whenRendered();
     },
     whenReady: () => api.store.getState().whenReady(),
     setSpeed: (x) => api.store.getState().setSpeed(x),

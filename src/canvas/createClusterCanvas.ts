@@ -41,8 +41,8 @@ export interface ClusterCanvas {
   /** hop geometry for the animation */
   geometry(): Geometry;
   drawPackets(sprites: readonly PacketSprite[]): void;
-  /** resolves once Cytoscape has drawn the latest cluster */
-  whenRendered(): Promise<void>;
+  /** resolves once Cytoscape has drawn the latest cluster, with the time it did (performance.now()) */
+  whenRendered(): Promise<number>;
   fit(): void;
   /** zooms by a factor about the centre of the view */
   zoomBy(factor: number): void;
@@ -104,8 +104,10 @@ export function createClusterCanvas(host: HTMLElement, callbacks: CanvasCallback
   let current: string | null = null;
   let selection: string | null = null;
   let userMoved = false;
-  let renderWaiters: (() => void)[] = [];
+  let renderWaiters: ((at: number) => void)[] = [];
   let renderPending = false;
+  /** when the latest cluster was drawn */
+  let renderedAt = 0;
 
   /** Where an id is drawn now: itself, or the summary that holds it when zoomed out. */
   const drawnId = (id: string): string => {
@@ -127,9 +129,10 @@ export function createClusterCanvas(host: HTMLElement, callbacks: CanvasCallback
   cy.on('render', () => {
     if (!renderPending) return;
     renderPending = false;
+    renderedAt = performance.now();
     const waiters = renderWaiters;
     renderWaiters = [];
-    for (const resolve of waiters) resolve();
+    for (const resolve of waiters) resolve(renderedAt);
   });
   cy.on('dragpan scrollzoom pinchzoom', () => {
     userMoved = true;
@@ -320,7 +323,7 @@ export function createClusterCanvas(host: HTMLElement, callbacks: CanvasCallback
     geometry: () => geometry,
     drawPackets: (sprites) => packets.draw(sprites),
     whenRendered() {
-      if (!renderPending) return Promise.resolve();
+      if (!renderPending) return Promise.resolve(renderedAt);
       return new Promise((resolve) => renderWaiters.push(resolve));
     },
     fit() {

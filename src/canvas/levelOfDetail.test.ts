@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { buildCluster, defaultClusterSpec } from '../sim';
 import { loadManifests } from '../sim/import/index';
-import { generatedSource } from '../sim/import/protocol';
+import { generatedSource } from '../sim/generate/generateCluster';
 import { layoutCluster } from './layout';
 import { DETAIL_ZOOM, FULL_DETAIL, fitView, levelOfDetail, nodeBody, sameDetail, usesLevelOfDetail } from './levelOfDetail';
 import { ElementKind, serviceRowsId, toElements } from './toElements';

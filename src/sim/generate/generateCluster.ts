@@ -8,6 +8,7 @@
  */
 import { stringify } from 'yaml';
 import { createRng } from '../model/rng';
+import type { ManifestSource } from '../import/types';
 
 const IMAGES = ['nginx:1.27', 'registry.k8s.io/e2e-test-images/agnhost:2.53', 'hashicorp/http-echo:1.0', 'ghcr.io/stefanprodan/podinfo:6.7.1'];
 const PORTS = [8080, 80, 3000, 5000, 9000];
@@ -50,6 +51,14 @@ export function generateCluster(nodes: number, podsPerNode: number, services: nu
   if (format === 'json') return JSON.stringify({ apiVersion: 'v1', kind: 'List', items: objects });
   // kubectl's style: a list not indented under its key, and no line folded
   return objects.map((o) => stringify(o, { indentSeq: false, lineWidth: 0 })).join('---\n');
+}
+
+/** The Services of a generated cluster: one per five pods, as `?generate` and the benchmarks use. */
+export const generatedServiceCount = (nodes: number, podsPerNode: number): number => Math.ceil((nodes * podsPerNode) / 5);
+
+/** The manifest source of a generated cluster, named as the app shows it: JSON, quick to parse. */
+export function generatedSource(nodes: number, podsPerNode: number, seed: number): ManifestSource {
+  return { name: `generate=${nodes}x${podsPerNode}`, text: generateCluster(nodes, podsPerNode, generatedServiceCount(nodes, podsPerNode), seed, 'json') };
 }
 
 /** A manifest as plain data: maps, lists, strings and numbers. */

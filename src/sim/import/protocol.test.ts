@@ -1,6 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { generatedServiceCount, generatedSource, handleImportMessage } from './protocol';
-import { loadManifests } from './index';
+import { handleImportMessage } from './protocol';
 import type { ImportResponse } from './protocol';
 
 const collect = (message: unknown): ImportResponse[] => {
@@ -32,20 +31,6 @@ describe('the import worker protocol', () => {
     expect(answers.every((a) => a.id === 7)).toBe(true);
   });
 
-  it('builds a generated cluster: the same cluster as loading the generator\'s text here', () => {
-    const result = collect({ type: 'generate', id: 3, nodes: 3, podsPerNode: 4, seed: 1 }).at(-1)!;
-    expect(result).toMatchObject({ type: 'result', id: 3, ok: true });
-    if (result.type !== 'result' || !result.ok) return;
-    expect(result.cluster.pods).toHaveLength(3 * 4 + 2);
-    expect(result.cluster.services).toHaveLength(generatedServiceCount(3, 4) + 2);
-    const here = loadManifests([generatedSource(3, 4, 1)]);
-    expect(here.ok && JSON.stringify(here.cluster)).toBe(JSON.stringify(result.cluster));
-  });
-
-  it('refuses a generate request without whole numbers', () => {
-    expect(collect({ type: 'generate', id: 4, nodes: '3', podsPerNode: 4, seed: 1 }).at(-1)).toMatchObject({ type: 'result', id: 4, ok: false });
-  });
-
   it('answers bad YAML with located errors', () => {
     const result = collect({ type: 'import', id: 8, sources: [{ name: 'editor', text: 'kind: Pod\nmetadata: [\n' }] }).at(-1)!;
     expect(result).toMatchObject({ type: 'result', id: 8, ok: false });
@@ -56,7 +41,7 @@ describe('the import worker protocol', () => {
   });
 
   it('answers a message that is not a request with an error, not an exception', () => {
-    for (const junk of [null, 42, 'x', { type: 'import' }, { type: 'other', id: 3 }]) {
+    for (const junk of [null, 42, 'x', { type: 'import' }, { type: 'other', id: 3 }, { type: 'generate', id: 4, nodes: 3, podsPerNode: 4, seed: 1 }]) {
       const answers = collect(junk);
       expect(answers).toHaveLength(1);
       expect(answers[0]).toMatchObject({ type: 'result', ok: false });

@@ -4,7 +4,6 @@
  */
 import type { ClusterSpec } from '../model/build';
 import type { Cluster } from '../model/types';
-import { generateCluster } from '../generate/generateCluster';
 import { loadManifests } from './index';
 import type { ImportProgress } from './index';
 import type { ImportProblem, ManifestSource } from './types';
@@ -14,26 +13,6 @@ export interface ImportRequest {
   /** echoed in every answer, so that the client can drop answers to requests it superseded */
   id: number;
   sources: ManifestSource[];
-}
-
-/**
- * A generated cluster (`?generate=NxM`), built where the manifests are parsed: the app posts it
- * before its own code has loaded, so that generating overlaps the page's start.
- */
-export interface GenerateRequest {
-  type: 'generate';
-  id: number;
-  nodes: number;
-  podsPerNode: number;
-  seed: number;
-}
-
-/** The Services of a generated cluster: one per five pods, as `?generate` and the benchmarks use. */
-export const generatedServiceCount = (nodes: number, podsPerNode: number): number => Math.ceil((nodes * podsPerNode) / 5);
-
-/** The manifest source of a generated cluster, named as the app shows it: JSON, quick to parse. */
-export function generatedSource(nodes: number, podsPerNode: number, seed: number): ManifestSource {
-  return { name: `generate=${nodes}x${podsPerNode}`, text: generateCluster(nodes, podsPerNode, generatedServiceCount(nodes, podsPerNode), seed, 'json') };
 }
 
 export type ImportResponse =
@@ -49,12 +28,10 @@ export type ImportResponse =
     }
   | { type: 'result'; id: number; ok: false; errors: ImportProblem[]; warnings: ImportProblem[] };
 
-function isRequest(message: unknown): message is ImportRequest | GenerateRequest {
+function isRequest(message: unknown): message is ImportRequest {
   if (typeof message !== 'object' || message === null) return false;
-  const m = message as Partial<ImportRequest> & Partial<GenerateRequest>;
-  if (typeof m.id !== 'number') return false;
-  if (m.type === 'generate') return [m.nodes, m.podsPerNode, m.seed].every((n) => Number.isInteger(n));
-  return m.type === 'import' && Array.isArray(m.sources);
+  const m = message as Partial<ImportRequest>;
+  return typeof m.id === 'number' && m.type === 'import' && Array.isArray(m.sources);
 }
 
 /**
@@ -69,11 +46,8 @@ export function handleImportMessage(message: unknown, post: (response: ImportRes
   }
   const { id } = message;
   const onProgress = (progress: ImportProgress): void => post({ type: 'progress', id, progress });
-  const result =
-    message.type === 'generate'
-      ? loadManifests([generatedSource(message.nodes, message.podsPerNode, message.seed)], { onProgress })
-      : // users paste Ingresses without their controller: add ingress-nginx as the CLI does, with a warning
-        loadManifests(message.sources, { addIngressController: true, onProgress });
+  // users paste Ingresses without their controller: add ingress-nginx as the CLI does, with a warning
+  const result = loadManifests(message.sources, { addIngressController: true, onProgress });
   if (result.ok) {
     post({ type: 'result', id, ok: true, cluster: result.cluster, spec: result.spec, warnings: result.warnings, ignored: result.ignored });
   } else {
