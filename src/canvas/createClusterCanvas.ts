@@ -86,14 +86,15 @@ export function createClusterCanvas(host: HTMLElement, callbacks: CanvasCallback
     autoungrabify: true,
     boxSelectionEnabled: false,
     selectionType: 'single',
-    minZoom: 0.05,
+    // the largest generated cluster (200x100) fits at about 0.02
+    minZoom: 0.01,
     maxZoom: 4,
   });
   const packets = createPacketLayer(host, cy);
   const overview = createOverview(host, cy);
   let cluster: Cluster | null = null;
   let extraIds: readonly string[] = [];
-  let layout: ClusterLayout = { positions: new Map(), nodeBoxes: new Map(), nodeRow: new Map(), compactPods: new Set(), serviceRows: [], bounds: { x: 0, y: 0, w: 0, h: 0 } };
+  let layout: ClusterLayout = { positions: new Map(), nodeBoxes: new Map(), nodeRow: new Map(), compactPods: new Set(), serviceRows: [], edgeScale: 1, bounds: { x: 0, y: 0, w: 0, h: 0 } };
   let geometry: Geometry = createGeometry(layout);
   let detail: LevelOfDetail = FULL_DETAIL;
   let summarisedIn = new Map<string, string>();

@@ -53,6 +53,8 @@ export interface ClusterLayout {
   compactPods: Set<string>;
   /** the rows of Service VIPs above the nodes: their element ids and the box around them */
   serviceRows: { ids: string[]; box: Box }[];
+  /** how much the edge (the Internet, load balancers, outside hosts) is scaled up: see `edgeScale` */
+  edgeScale: number;
   bounds: Box;
 }
 
@@ -344,11 +346,23 @@ export function layoutCluster(cluster: Cluster, extraIds: readonly string[] = []
     }
     sy += SIZES.service.h + SIZES.serviceGap;
   }
-  const left = layoutEdge(cluster, positions, extraIds);
-  return { positions, nodeBoxes, nodeRow, compactPods: compact, serviceRows, bounds: { x: left, y: 0, w: width - left, h: y } };
+  const scale = edgeScale(width);
+  const left = layoutEdge(cluster, positions, extraIds, scale);
+  return { positions, nodeBoxes, nodeRow, compactPods: compact, serviceRows, edgeScale: scale, bounds: { x: left, y: 0, w: width - left, h: y } };
 }
 
-export const EDGE_SIZES = { internet: { w: 170, h: 70 }, lb: { w: 190, h: 44 }, ext: { w: 150, h: 40 }, column: 220 } as const;
+/** The edge's elements at scale 1, with the font of their labels. */
+export const EDGE_SIZES = { internet: { w: 170, h: 70, font: 15 }, lb: { w: 190, h: 44, font: 12 }, ext: { w: 150, h: 40, font: 12 }, column: 220 } as const;
+/** The edge is drawn at scale 1 up to about this width of nodes (the built-in cluster's). */
+const EDGE_REFERENCE_WIDTH = 1300;
+
+/**
+ * The edge grows with the diagram, in steps of a half, so that fitted to a laptop's screen its
+ * labels stay readable (the Internet's about 11 px): the Internet of a 100-node cluster is not a dot.
+ */
+export function edgeScale(diagramWidth: number): number {
+  return Math.max(1, Math.round((diagramWidth / EDGE_REFERENCE_WIDTH) * 2) / 2);
+}
 /** Above this many, load balancers are not drawn one by one but counted in one box. */
 const MAX_DRAWN_LBS = 12;
 
@@ -356,24 +370,29 @@ const MAX_DRAWN_LBS = 12;
  * The cluster's edge, left of the nodes: the Internet, the external load balancers of
  * LoadBalancer Services, and outside hosts a trace names (clients, servers). Returns the left edge.
  */
-function layoutEdge(cluster: Cluster, positions: Map<string, Box>, extraIds: readonly string[]): number {
-  const x = -80 - EDGE_SIZES.column / 2;
-  positions.set(INTERNET_ID, { x, y: EDGE_SIZES.internet.h / 2, ...EDGE_SIZES.internet });
-  const lbs = cluster.services.filter((s) => s.type === 'LoadBalancer');
-  let y = EDGE_SIZES.internet.h + 40;
+function layoutEdge(cluster: Cluster, positions: Map<string, Box>, extraIds: readonly string[], s: number): number {
+  const size = (b: { w: number; h: number }) => ({ w: b.w * s, h: b.h * s });
+  const column = EDGE_SIZES.column * s;
+  const x = -80 * s - column / 2;
+  const internet = size(EDGE_SIZES.internet);
+  const lb = size(EDGE_SIZES.lb);
+  const extSize = size(EDGE_SIZES.ext);
+  positions.set(INTERNET_ID, { x, y: internet.h / 2, ...internet });
+  const lbs = cluster.services.filter((svc) => svc.type === 'LoadBalancer');
+  let y = internet.h + 40 * s;
   if (lbs.length <= MAX_DRAWN_LBS) {
     for (const svc of lbs) {
-      positions.set(loadBalancerId(svc.namespace, svc.name), { x, y: y + EDGE_SIZES.lb.h / 2, ...EDGE_SIZES.lb });
-      y += EDGE_SIZES.lb.h + 20;
+      positions.set(loadBalancerId(svc.namespace, svc.name), { x, y: y + lb.h / 2, ...lb });
+      y += lb.h + 20 * s;
     }
   } else {
-    positions.set(LOAD_BALANCERS_ID, { x, y: y + EDGE_SIZES.lb.h / 2, ...EDGE_SIZES.lb });
+    positions.set(LOAD_BALANCERS_ID, { x, y: y + lb.h / 2, ...lb });
   }
   const ext = extraIds.filter((id) => id.startsWith('ext/'));
   ext.forEach((id, i) => {
-    positions.set(id, { x: x - EDGE_SIZES.column, y: EDGE_SIZES.ext.h / 2 + i * (EDGE_SIZES.ext.h + 16), ...EDGE_SIZES.ext });
+    positions.set(id, { x: x - column, y: extSize.h / 2 + i * (extSize.h + 16 * s), ...extSize });
   });
-  return (ext.length > 0 ? x - EDGE_SIZES.column : x) - EDGE_SIZES.column / 2 - 20;
+  return (ext.length > 0 ? x - column : x) - column / 2 - 20 * s;
 }
 
 /** `deny-to-web · Ingress` over `selects app=web`: what a NetworkPolicy's octagon says. */

@@ -79,6 +79,40 @@ describe('toElements with a level of detail', () => {
     expect(elements.some((e) => e.data['kind'] === ElementKind.pod)).toBe(false);
   });
 
+  it('breaks a narrow node\'s summary over more lines rather than shrink its font (the control plane, with 2 pods)', () => {
+    const worker = byId.get('node/worker-001')!.data;
+    const control = byId.get('node/control-plane')!.data;
+    expect(Number(control['w'])).toBeLessThan(Number(worker['w']));
+    expect(control['label']).toBe('control-plane\ncontrol plane\n2 pods\n10.244.0.0/24');
+    // the font is still at least two thirds of a worker's, where one long line would have been a half
+    expect(Number(control['fs'])).toBeGreaterThanOrEqual((Number(worker['fs']) * 2) / 3);
+    // and every line fits the box at that font (0.6 em a character, 1.5 em a line)
+    for (const data of [worker, control]) {
+      const lines = String(data['label']).split('\n');
+      expect(Math.max(...lines.map((l) => l.length)) * 0.6 * Number(data['fs'])).toBeLessThanOrEqual(Number(data['w']));
+      expect(lines.length * 1.5 * Number(data['fs'])).toBeLessThanOrEqual(Number(data['h']));
+    }
+  });
+
+  it('grows the edge with the diagram, so the Internet is as readable fitted as on a small cluster', () => {
+    const small = layoutCluster(buildCluster(defaultClusterSpec));
+    expect(small.edgeScale).toBe(1);
+    expect(layout.edgeScale).toBeGreaterThan(1);
+    const internet = byId.get('internet')!;
+    expect([internet.data['w'], internet.data['h']]).toEqual([170 * layout.edgeScale, 70 * layout.edgeScale]);
+    // the label's size on screen, fitted to a laptop's diagram pane, against the small cluster's
+    const onScreen = (l: typeof layout, fs: number) => fs * fitView(l.bounds, 1280, 625, 24).zoom;
+    const smallInternet = toElements(buildCluster(defaultClusterSpec), [], FULL_DETAIL, small).elements.find((e) => e.data.id === 'internet')!;
+    expect(onScreen(layout, Number(internet.data['fs']))).toBeGreaterThanOrEqual(10);
+    expect(onScreen(layout, Number(internet.data['fs']))).toBeGreaterThanOrEqual(onScreen(small, Number(smallInternet.data['fs'])) * 0.8);
+    // and it still overlaps nothing: every node box and Service row is right of the edge
+    const box = layout.positions.get('internet')!;
+    const right = box.x + box.w / 2;
+    for (const node of layout.nodeBoxes.values()) expect(node.x).toBeGreaterThan(right);
+    for (const row of layout.serviceRows) expect(row.box.x - row.box.w / 2).toBeGreaterThan(right);
+    expect(layout.bounds.x).toBeLessThan(box.x - box.w / 2);
+  });
+
   it('places each summary over the node box it stands for, so nothing moves when it opens', () => {
     const body = nodeBody(layout, 'worker-003')!;
     const summary = byId.get('node/worker-003')!;
@@ -98,7 +132,7 @@ describe('toElements with a level of detail', () => {
     expect(groups[0]!.data.id).toBe(serviceRowsId(0, layout.serviceRows.length - 1));
     const label = String(groups[0]!.data['label']);
     expect(label.startsWith(`${generated.services.length} Services\n`)).toBe(true);
-    const byType = [...label.split('\n')[1]!.matchAll(/(\d+) (\w+)/g)].reduce((n, m) => n + Number(m[1]), 0);
+    const byType = [...label.split('\n').slice(1).join(' ').matchAll(/([\d,]+) (\w+)/g)].reduce((n, m) => n + Number(m[1]!.replaceAll(',', '')), 0);
     expect(byType).toBe(generated.services.length);
     expect(elements.some((e) => e.data['kind'] === ElementKind.service)).toBe(false);
   });

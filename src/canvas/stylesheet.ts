@@ -104,7 +104,7 @@ const MONO = 'ui-monospace, SFMono-Regular, Menlo, Consolas, monospace';
 
 export function stylesheet(theme: Theme): StylesheetJson {
   const p = PALETTES[theme];
-  const box = (fill: string, border: string, fontSize: number, extra: Record<string, unknown> = {}) => ({
+  const box = (fill: string, border: string, fontSize: number | string, extra: Record<string, unknown> = {}) => ({
     shape: 'round-rectangle',
     width: 'data(w)',
     height: 'data(h)',
@@ -241,10 +241,11 @@ export function stylesheet(theme: Theme): StylesheetJson {
     },
     {
       selector: `node.${ElementKind.internet}`,
-      style: box(theme === 'dark' ? '#1e3a5f' : '#e0f2fe', p.podBorder, 15, { shape: 'ellipse', 'font-family': FONT, 'font-weight': 'bold' }),
+      // the edge's fonts grow with it on large diagrams (layout.edgeScale, toElements)
+      style: box(theme === 'dark' ? '#1e3a5f' : '#e0f2fe', p.podBorder, 'data(fs)', { shape: 'ellipse', 'font-family': FONT, 'font-weight': 'bold' }),
     },
-    { selector: `node.${ElementKind.loadBalancer}`, style: box(p.service, p.serviceBorder, 12, { shape: 'hexagon', 'font-family': FONT }) },
-    { selector: `node.${ElementKind.external}`, style: box(p.container, p.nodeBorder, 12, { 'font-family': FONT }) },
+    { selector: `node.${ElementKind.loadBalancer}`, style: box(p.service, p.serviceBorder, 'data(fs)', { shape: 'hexagon', 'font-family': FONT, 'text-max-width': 'data(w)' }) },
+    { selector: `node.${ElementKind.external}`, style: box(p.container, p.nodeBorder, 'data(fs)', { 'font-family': FONT, 'text-max-width': 'data(w)' }) },
     { selector: `node.${ElementKind.nodePort}`, style: box(p.service, p.serviceBorder, 11, { 'border-style': 'dashed' }) },
     {
       selector: `edge.${ElementKind.link}`,

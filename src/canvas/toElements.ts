@@ -9,7 +9,7 @@ import { INTERNET_ID, containerId, deviceId, loadBalancerId, networkPolicies, no
 import type { ProxyMode } from '../sim';
 
 const PROXY_LABEL: Record<ProxyMode, string> = { iptables: 'iptables', nftables: 'nftables', ipvs: 'IPVS', cilium: 'eBPF (Cilium)' };
-import { LOAD_BALANCERS_ID, UNDERLAY_ID, allNodePorts, containerLabel, kernelId, layoutCluster, markedNodePorts, nodePortsSummaryId, policyLabel, rootRowDevices, serviceLabel, underlayRowId } from './layout';
+import { EDGE_SIZES, LOAD_BALANCERS_ID, UNDERLAY_ID, allNodePorts, containerLabel, kernelId, layoutCluster, markedNodePorts, nodePortsSummaryId, policyLabel, rootRowDevices, serviceLabel, underlayRowId } from './layout';
 import type { Box, ClusterLayout } from './layout';
 import { FULL_DETAIL, isDetailedNode, isDetailedRow, nodeBody } from './levelOfDetail';
 import type { LevelOfDetail } from './levelOfDetail';
@@ -66,6 +66,31 @@ function fittingFont(box: Box, lines: readonly string[]): number {
   return Math.max(12, Math.floor(Math.min(box.h / (lines.length * 1.5), (box.w * 0.9) / (chars * 0.6))));
 }
 
+/** Of several ways to break a label into lines, the one that fits the box in the largest font. */
+function bestFit(box: Box, layouts: readonly (readonly string[])[]): { lines: readonly string[]; fs: number } {
+  let best = { lines: layouts[0] ?? [], fs: 0 };
+  for (const lines of layouts) {
+    const fs = fittingFont(box, lines);
+    if (fs > best.fs) best = { lines, fs };
+  }
+  return best;
+}
+
+/**
+ * What a node's summary says: its name (and role, for a control plane), its pods and its podCIDR,
+ * on as many lines as make the largest font in its box: a narrow node (the control plane, with few
+ * pods) is as readable as a wide one.
+ */
+function nodeSummary(node: Cluster['nodes'][number], pods: number, body: Box): { lines: readonly string[]; fs: number } {
+  const count = `${pods} pod${pods === 1 ? '' : 's'}`;
+  const role = node.role === 'control-plane' ? ['control plane'] : [];
+  return bestFit(body, [
+    [`${node.name}${role.length > 0 ? ' (control plane)' : ''}`, `${count} · ${node.podCIDR}`],
+    [node.name, ...role, `${count} · ${node.podCIDR}`],
+    [node.name, ...role, count, node.podCIDR],
+  ]);
+}
+
 /**
  * Builds the elements of the diagram, with positions for the leaves: everything, or with a level
  * of detail, summaries for the nodes and Service rows it leaves out.
@@ -104,7 +129,7 @@ export function toElements(
     if (body) {
       // Zoomed out: the node is one box that says what it holds, readable at that zoom.
       const pods = podsOn.get(node.name) ?? 0;
-      const lines = [`${node.name}${node.role === 'control-plane' ? ' (control plane)' : ''}`, `${pods} pod${pods === 1 ? '' : 's'} · ${node.podCIDR}`];
+      const { lines, fs } = nodeSummary(node, pods, body);
       elements.push({
         group: 'nodes',
         data: {
@@ -114,7 +139,7 @@ export function toElements(
           label: lines.join('\n'),
           w: body.w,
           h: body.h,
-          fs: fittingFont(body, lines),
+          fs,
           role: node.role,
           tooltip: `Node ${node.name} (${node.role})\nInternalIP ${node.internalIP}\npodCIDR ${node.podCIDR}\n${pods} pods: zoom in to see them`,
         },
@@ -280,11 +305,14 @@ export function toElements(
     }
   }
 
-  leaf(INTERNET_ID, null, ElementKind.internet, 'Internet', { tooltip: 'The world outside the cluster' });
+  // the edge's labels grow with it (layout.edgeScale)
+  const edgeFont = (size: { font: number }) => size.font * layout.edgeScale;
+  leaf(INTERNET_ID, null, ElementKind.internet, 'Internet', { tooltip: 'The world outside the cluster', fs: edgeFont(EDGE_SIZES.internet) });
   const lbs = cluster.services.filter((svc) => svc.type === 'LoadBalancer');
   if (positions.has(LOAD_BALANCERS_ID)) {
     // too many to draw one by one: one box counts them, and hops at any of them light it
     leaf(LOAD_BALANCERS_ID, null, ElementKind.loadBalancer, `${lbs.length} load balancers`, {
+      fs: edgeFont(EDGE_SIZES.lb),
       tooltip: `The external load balancers of ${lbs.length} LoadBalancer Services; each forwards to the nodes`,
     });
     link(INTERNET_ID, LOAD_BALANCERS_ID);
@@ -293,12 +321,13 @@ export function toElements(
   for (const svc of lbs) {
     const id = loadBalancerId(svc.namespace, svc.name);
     leaf(id, null, ElementKind.loadBalancer, `load balancer\n${svc.name} ${svc.loadBalancerIP ?? ''}`, {
+      fs: edgeFont(EDGE_SIZES.lb),
       tooltip: `The external load balancer of Service ${svc.namespace}/${svc.name}, at ${svc.loadBalancerIP ?? 'an address not yet assigned'}; it forwards to the nodes`,
     });
     link(INTERNET_ID, id);
   }
   for (const id of extraIds) {
-    if (id.startsWith('ext/')) leaf(id, null, ElementKind.external, `host ${id.slice(4)}`, { tooltip: `A host outside the cluster, at ${id.slice(4)}` });
+    if (id.startsWith('ext/')) leaf(id, null, ElementKind.external, `host ${id.slice(4)}`, { tooltip: `A host outside the cluster, at ${id.slice(4)}`, fs: edgeFont(EDGE_SIZES.ext) });
     link(id, INTERNET_ID);
   }
   // Zoomed out: each run of consecutive summarised Service rows is one box that counts them by type.
@@ -319,10 +348,13 @@ export function toElements(
     const top = Math.min(...rows.map((r) => r.box.y - r.box.h / 2));
     const bottom = Math.max(...rows.map((r) => r.box.y + r.box.h / 2));
     const box: Box = { x: rows[0]!.box.x, y: (top + bottom) / 2, w: Math.max(...rows.map((r) => r.box.w)), h: bottom - top };
-    const lines = [`${count} Service${count === 1 ? '' : 's'}`, [...types].map(([t, n]) => `${n} ${t}`).join(' · ')];
+    const total = `${count.toLocaleString('en-US')} Service${count === 1 ? '' : 's'}`;
+    const byType = [...types].map(([t, n]) => `${n.toLocaleString('en-US')} ${t}`);
+    // the types on one line in a wide box, one per line in a narrow one
+    const { lines, fs } = bestFit(box, [[total, byType.join(' · ')], [total, ...byType]]);
     elements.push({
       group: 'nodes',
-      data: { id, kind: ElementKind.serviceGroup, lod: 'summary', label: lines.join('\n'), w: box.w, h: box.h, fs: fittingFont(box, lines), tooltip: `${lines.join(': ')}\nzoom in to see each` },
+      data: { id, kind: ElementKind.serviceGroup, lod: 'summary', label: lines.join('\n'), w: box.w, h: box.h, fs, tooltip: `${total}: ${byType.join(' · ')}\nzoom in to see each` },
       position: { x: box.x, y: box.y },
       classes: ElementKind.serviceGroup,
     });
