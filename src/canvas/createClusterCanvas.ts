@@ -8,6 +8,7 @@ import type { Core, ElementDefinition } from 'cytoscape';
 import type { Cluster } from '../sim';
 import { createGeometry } from './geometry';
 import type { Geometry } from './geometry';
+import { drawFirstFrameDirectly } from './firstFrame';
 import { createPacketLayer } from './packetLayer';
 import { createOverview } from './overview';
 import type { PacketSprite } from './packetLayer';
@@ -90,6 +91,7 @@ export function createClusterCanvas(host: HTMLElement, callbacks: CanvasCallback
     minZoom: 0.01,
     maxZoom: 4,
   });
+  drawFirstFrameDirectly(cy);
   const packets = createPacketLayer(host, cy);
   const overview = createOverview(host, cy);
   let cluster: Cluster | null = null;
