@@ -1,4 +1,4 @@
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import type { Core } from 'cytoscape';
 import { drawFirstFrameDirectly } from './firstFrame';
 
@@ -13,18 +13,24 @@ function fakeRenderer() {
       calls.push(`direct ${elements.length}`);
     },
   };
-  return { calls, renderer, cy: { renderer: () => renderer } as unknown as Core };
+  const cy = { renderer: () => renderer, destroyed: () => false, forceRender: () => calls.push('redraw') } as unknown as Core;
+  return { calls, renderer, cy };
 }
 
 describe('drawFirstFrameDirectly', () => {
   it('draws the first frame with elements straight onto the canvas, and every later one through the caches', () => {
+    vi.useFakeTimers();
     const { calls, renderer, cy } = fakeRenderer();
     drawFirstFrameDirectly(cy);
     renderer.drawLayeredElements(null, []);
     renderer.drawLayeredElements(null, [1, 2, 3]);
+    expect(calls).toEqual(['direct 0', 'direct 3']);
+    // a frame is asked for at once, to build the caches before the user pans
+    vi.runAllTimers();
+    vi.useRealTimers();
     renderer.drawLayeredElements(null, [1, 2, 3]);
     renderer.drawLayeredElements(null, [1, 2]);
-    expect(calls).toEqual(['direct 0', 'direct 3', 'cached 3', 'cached 2']);
+    expect(calls).toEqual(['direct 0', 'direct 3', 'redraw', 'cached 3', 'cached 2']);
   });
 
   it('changes nothing when the renderer lacks the methods it relies on', () => {
