@@ -4,7 +4,7 @@
  * names a drawn element directly.
  */
 import type { ElementDefinition } from 'cytoscape';
-import type { Cluster } from '../sim';
+import type { Cluster, ClusterNode } from '../sim';
 import { INTERNET_ID, containerId, deviceId, loadBalancerId, networkPolicies, nodeId, nodePortId, podEth0Id, podId, podsIsolatedBy, policyId, serviceId, vethId } from '../sim';
 import type { ProxyMode } from '../sim';
 
@@ -81,11 +81,11 @@ function bestFit(box: Box, layouts: readonly (readonly string[])[]): { lines: re
  * on as many lines as make the largest font in its box: a narrow node (the control plane, with few
  * pods) is as readable as a wide one.
  */
-function nodeSummary(node: Cluster['nodes'][number], pods: number, body: Box): { lines: readonly string[]; fs: number } {
+function nodeSummary(node: ClusterNode, pods: number, body: Box): { lines: readonly string[]; fs: number } {
   const count = `${pods} pod${pods === 1 ? '' : 's'}`;
   const role = node.role === 'control-plane' ? ['control plane'] : [];
   return bestFit(body, [
-    [`${node.name}${role.length > 0 ? ' (control plane)' : ''}`, `${count} · ${node.podCIDR}`],
+    [role.length > 0 ? `${node.name} (control plane)` : node.name, `${count} · ${node.podCIDR}`],
     [node.name, ...role, `${count} · ${node.podCIDR}`],
     [node.name, ...role, count, node.podCIDR],
   ]);
