@@ -5,7 +5,7 @@
  */
 import type { ElementDefinition } from 'cytoscape';
 import type { Cluster, ClusterNode } from '../sim';
-import { INTERNET_ID, containerId, deviceId, loadBalancerId, networkPolicies, nodeId, nodePortId, podEth0Id, podId, podsIsolatedBy, policyId, serviceId, vethId } from '../sim';
+import { INTERNET_ID, containerId, deviceId, formatCount, loadBalancerId, networkPolicies, nodeId, nodePortId, podEth0Id, podId, podsIsolatedBy, policyId, serviceId, vethId } from '../sim';
 import type { ProxyMode } from '../sim';
 
 const PROXY_LABEL: Record<ProxyMode, string> = { iptables: 'iptables', nftables: 'nftables', ipvs: 'IPVS', cilium: 'eBPF (Cilium)' };
@@ -348,8 +348,8 @@ export function toElements(
     const top = Math.min(...rows.map((r) => r.box.y - r.box.h / 2));
     const bottom = Math.max(...rows.map((r) => r.box.y + r.box.h / 2));
     const box: Box = { x: rows[0]!.box.x, y: (top + bottom) / 2, w: Math.max(...rows.map((r) => r.box.w)), h: bottom - top };
-    const total = `${count.toLocaleString('en-US')} Service${count === 1 ? '' : 's'}`;
-    const byType = [...types].map(([t, n]) => `${n.toLocaleString('en-US')} ${t}`);
+    const total = `${formatCount(count)} Service${count === 1 ? '' : 's'}`;
+    const byType = [...types].map(([t, n]) => `${formatCount(n)} ${t}`);
     // the types on one line in a wide box, one per line in a narrow one
     const { lines, fs } = bestFit(box, [[total, byType.join(' · ')], [total, ...byType]]);
     elements.push({

@@ -7,6 +7,7 @@
  * checked, and every failure is a message, never an exception.
  */
 import type { ClusterOp, ClusterSettings } from '../../sim';
+import { formatCount } from '../../sim';
 import { fromBase64Url, toBase64Url } from './base64url';
 import { InflateError, deflateRaw, inflateRaw } from './deflate';
 import type { DeflateOptions } from './deflate';
@@ -76,7 +77,7 @@ export async function encodeShare(payload: SharePayload, options: DeflateOptions
 
 /** Decodes the value of `s=` (the text after `s=`, already percent-decoded). */
 export async function decodeShare(text: string, options: DeflateOptions = {}): Promise<DecodeResult> {
-  if (text.length > MAX_ENCODED_CHARS) return fail('oversized', `it is longer than ${MAX_ENCODED_CHARS.toLocaleString('en')} characters`);
+  if (text.length > MAX_ENCODED_CHARS) return fail('oversized', `it is longer than ${formatCount(MAX_ENCODED_CHARS)} characters`);
   const match = /^([a-z])(\d{1,4})\.(.*)$/s.exec(text);
   if (!match) return fail('damaged', 'it does not start with a format (z1. or j1.)');
   const [, kind, versionText, body] = match as unknown as [string, string, string, string];

@@ -8,6 +8,7 @@
  */
 import { Composer, isAlias, isMap, isScalar, isSeq, Lexer, LineCounter, Parser } from 'yaml';
 import type { Document, Node as YamlNode } from 'yaml';
+import { formatCount } from '../model/format';
 import { locateJson } from './jsonLocate';
 import type { ImportLimits } from './limits';
 import { lineStartsOf, positionAt } from './problems';
@@ -79,7 +80,7 @@ function flatten(
         severity: 'error',
         source,
         ...pos,
-        message: `The input holds more than ${budget.limits.maxObjects.toLocaleString('en-US')} Kubernetes objects (the limit is MAX_OBJECTS); split it or leave out what the visualizer does not need.`,
+        message: `The input holds more than ${formatCount(budget.limits.maxObjects)} Kubernetes objects (the limit is MAX_OBJECTS); split it or leave out what the visualizer does not need.`,
       });
       return false;
     }
@@ -195,7 +196,7 @@ export function parseYamlStream(
   };
   const fail = (message: string): YamlDocs => ({ docs: [], lineCounter, fatal: { message, position: toPosition(lineCounter, parser.offset) } });
   const tooMany = (): YamlDocs =>
-    fail(`The input holds more than ${limits.maxObjects.toLocaleString('en-US')} Kubernetes objects (the limit is MAX_OBJECTS); split it or leave out what the visualizer does not need.`);
+    fail(`The input holds more than ${formatCount(limits.maxObjects)} Kubernetes objects (the limit is MAX_OBJECTS); split it or leave out what the visualizer does not need.`);
   for (const lexeme of new Lexer().lex(text)) {
     for (const token of parser.next(lexeme)) {
       for (const doc of composer.next(token)) {
@@ -227,7 +228,7 @@ export function yamlValue(doc: Document.Parsed, limits: ImportLimits): { value: 
     const message = error instanceof Error ? error.message : String(error);
     if (/alias count/i.test(message)) {
       return {
-        error: `YAML aliases expand beyond the limit of ${limits.maxYamlAliases.toLocaleString('en-US')} (MAX_YAML_ALIASES): this looks like an alias bomb.`,
+        error: `YAML aliases expand beyond the limit of ${formatCount(limits.maxYamlAliases)} (MAX_YAML_ALIASES): this looks like an alias bomb.`,
         aliasLimit: true,
       };
     }
