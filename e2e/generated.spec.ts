@@ -43,6 +43,16 @@ test.describe('generated clusters', () => {
       const overview = app.page.getByTestId('canvas.overview');
       if (nodes + 1 >= 9) {
         await expect(overview).toBeVisible();
+        // in miniature: the nodes, the Service rows above them and the Internet at the edge
+        const colours = await overview.evaluate((canvas: HTMLCanvasElement) => {
+          const { data } = canvas.getContext('2d')!.getImageData(0, 0, canvas.width, canvas.height);
+          const seen = new Set<string>();
+          for (let i = 0; i < data.length; i += 4) seen.add(`${data[i]},${data[i + 1]},${data[i + 2]}`);
+          return [...seen];
+        });
+        expect(colours).toContain('203,213,225'); // node boxes (#cbd5e1)
+        expect(colours).toContain('233,213,255'); // Service rows (#e9d5ff)
+        expect(colours).toContain('186,230,253'); // the Internet (#bae6fd)
         const before = await app.page.evaluate(() => (window.__netviz!.cy() as { pan(): { x: number; y: number } }).pan());
         const box = (await overview.boundingBox())!;
         await app.page.mouse.click(box.x + box.width * 0.25, box.y + box.height * 0.5);

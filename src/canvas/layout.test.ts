@@ -3,7 +3,7 @@ import { buildCluster, defaultClusterSpec } from '../sim';
 import type { ClusterSpec } from '../sim';
 import { layoutCluster } from './layout';
 import type { Box } from './layout';
-import { toElements } from './toElements';
+import { toElements, underlayLabel } from './toElements';
 import { createGeometry } from './geometry';
 
 const overlaps = (a: Box, b: Box): boolean =>
@@ -88,6 +88,12 @@ describe('toElements', () => {
       expect(ids.has(e.data.source as string), `${e.data.id} source`).toBe(true);
       expect(ids.has(e.data.target as string), `${e.data.id} target`).toBe(true);
     }
+  });
+
+  it('names the node network under the nodes: the smallest network holding every node\'s /24', () => {
+    expect(elements.find((e) => e.data.id === 'underlay')!.data.label).toBe('node network 192.168.10.0/24');
+    const spread = buildCluster({ nodes: [{ name: 'a', role: 'control-plane', internalIP: '10.0.0.10' }, { name: 'b', role: 'worker', internalIP: '10.0.3.7' }] });
+    expect(underlayLabel(spread)).toBe('10.0.0.0/22');
   });
 });
 

@@ -1,10 +1,12 @@
 /**
- * An overview of a large diagram: every node box in miniature and the part of the diagram on
- * screen, in a corner. Clicking or dragging in it moves the view. Drawn from the computed layout
+ * An overview of a large diagram: every node box in miniature, the Service rows above them, the
+ * Internet and load balancers at the edge, and the part of the diagram on screen, in a corner. Clicking or dragging in it moves the view. Drawn from the computed layout
  * (a few hundred rectangles), never from Cytoscape's elements, so it costs nothing per frame.
  */
 import type { Core } from 'cytoscape';
-import type { ClusterLayout } from './layout';
+import { INTERNET_ID } from '../sim';
+import { LOAD_BALANCERS_ID } from './layout';
+import type { Box, ClusterLayout } from './layout';
 import type { Theme } from './stylesheet';
 
 export interface Overview {
@@ -41,6 +43,8 @@ export function createOverview(host: HTMLElement, cy: Core): Overview {
   host.appendChild(canvas);
   const ctx = canvas.getContext('2d');
   let layout: ClusterLayout | null = null;
+  /** the edge's boxes (Internet, load balancers, outside hosts), found once per layout */
+  let edge: { box: Box; round: boolean }[] = [];
   let theme: Theme = 'light';
   let scale = 1;
   let ox = 0;
@@ -56,7 +60,24 @@ export function createOverview(host: HTMLElement, cy: Core): Overview {
     ctx.fillStyle = theme === 'dark' ? '#0f172aee' : '#ffffffee';
     ctx.fillRect(0, 0, WIDTH, HEIGHT);
     ctx.fillStyle = theme === 'dark' ? '#334155' : '#cbd5e1';
-    for (const box of layout.nodeBoxes.values()) ctx.fillRect(ox + box.x * scale, oy + box.y * scale, Math.max(box.w * scale, 1), Math.max(box.h * scale, 1));
+    // in whole device pixels, so that a box thinner than a pixel is still drawn in its colour
+    const snap = (v: number): number => Math.round(v * dpr) / dpr;
+    const rect = (x: number, y: number, w: number, h: number): [number, number, number, number] => [snap(x), snap(y), Math.max(snap(w), 1 / dpr), Math.max(snap(h), 1 / dpr)];
+    for (const box of layout.nodeBoxes.values()) ctx.fillRect(...rect(ox + box.x * scale, oy + box.y * scale, box.w * scale, box.h * scale));
+    // the boxes below are centred on (x, y)
+    const centred = (box: Box) => rect(ox + (box.x - box.w / 2) * scale, oy + (box.y - box.h / 2) * scale, box.w * scale, box.h * scale);
+    ctx.fillStyle = theme === 'dark' ? '#581c87' : '#e9d5ff';
+    for (const row of layout.serviceRows) ctx.fillRect(...centred(row.box));
+    ctx.fillStyle = theme === 'dark' ? '#0c4a6e' : '#bae6fd';
+    for (const { box, round } of edge) {
+      const [x, y, w, h] = centred(box);
+      if (!round) ctx.fillRect(x, y, w, h);
+      else {
+        ctx.beginPath();
+        ctx.ellipse(x + w / 2, y + h / 2, w / 2, h / 2, 0, 0, 2 * Math.PI);
+        ctx.fill();
+      }
+    }
     // the part of the diagram on screen
     const ext = cy.extent();
     ctx.strokeStyle = '#ea580c';
@@ -89,6 +110,10 @@ export function createOverview(host: HTMLElement, cy: Core): Overview {
   return {
     setLayout(next) {
       layout = next;
+      edge = [];
+      for (const [id, box] of next.positions) {
+        if (id === INTERNET_ID || id.startsWith('lb/') || id === LOAD_BALANCERS_ID || id.startsWith('ext/')) edge.push({ box, round: id === INTERNET_ID });
+      }
       canvas.style.display = next.nodeBoxes.size >= MIN_NODES ? 'block' : 'none';
       draw();
     },

@@ -233,6 +233,8 @@ export function stylesheet(theme: Theme): StylesheetJson {
         'font-size': 13,
         'text-valign': 'bottom',
         'text-margin-y': 6,
+        // zoomed out its label is a smear under the bar: dropped, the tooltip still says it
+        'min-zoomed-font-size': 5,
       },
     },
     {

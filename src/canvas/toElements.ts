@@ -7,6 +7,7 @@ import type { ElementDefinition } from 'cytoscape';
 import type { Cluster, ClusterNode } from '../sim';
 import { INTERNET_ID, containerId, deviceId, formatCount, loadBalancerId, networkPolicies, nodeId, nodePortId, podEth0Id, podId, podsIsolatedBy, policyId, serviceId, vethId } from '../sim';
 import type { ProxyMode } from '../sim';
+import { cidrContains, formatCidr, maskOf, parseIPv4 } from '../sim/model/ip';
 
 const PROXY_LABEL: Record<ProxyMode, string> = { iptables: 'iptables', nftables: 'nftables', ipvs: 'IPVS', cilium: 'eBPF (Cilium)' };
 import { EDGE_SIZES, LOAD_BALANCERS_ID, UNDERLAY_ID, allNodePorts, containerLabel, kernelId, layoutCluster, markedNodePorts, nodePortsSummaryId, policyLabel, rootRowDevices, serviceLabel, underlayRowId } from './layout';
@@ -299,9 +300,12 @@ export function toElements(
     }
   }
 
+  const network = underlayLabel(cluster);
   for (const id of layout.positions.keys()) {
     if (id === UNDERLAY_ID || id.startsWith(`${UNDERLAY_ID}/`)) {
-      leaf(id, null, ElementKind.underlay, id === UNDERLAY_ID ? `node network ${underlayLabel(cluster)}` : '');
+      leaf(id, null, ElementKind.underlay, id === UNDERLAY_ID ? `node network ${network}` : '', {
+        tooltip: `The node network ${network}: each node's eth0 is on it; packets between nodes cross it`,
+      });
     }
   }
 
@@ -372,9 +376,14 @@ export function toElements(
   return { elements, layout, summarisedIn };
 }
 
-function underlayLabel(cluster: Cluster): string {
-  const first = cluster.nodes[0]?.internalIP ?? '';
-  return first ? `${first.split('.').slice(0, 3).join('.')}.0/24` : '';
+/** The node network: the smallest network that holds every node's eth0 /24 (build.ts gives each a /24). */
+export function underlayLabel(cluster: Cluster): string {
+  const ips = cluster.nodes.map((n) => parseIPv4(n.internalIP)).filter((ip) => ip !== null);
+  const first = ips[0];
+  if (first === undefined) return '';
+  let prefix = 24;
+  while (prefix > 0 && ips.some((ip) => !cidrContains({ base: (first & maskOf(prefix)) >>> 0, prefix }, ip))) prefix--;
+  return formatCidr({ base: (first & maskOf(prefix)) >>> 0, prefix });
 }
 
 /**
