@@ -317,6 +317,18 @@ describe('NodePort (section 6)', () => {
     expect(cp.verdict).toBe('dropped');
     expect(rules(cp.hops).some((r) => r.startsWith('-A KUBE-EXTERNAL-SERVICES') && r.endsWith('-j DROP'))).toBe(true);
   });
+  it('Cilium kube-proxy replacement, tunnel mode: SNAT to the ingress node\'s cilium_host address for a remote backend, none for a local one', () => {
+    // bpf/lib/nodeport.h: the NAT target is IPV4_GATEWAY (the router IP on cilium_host) when the
+    // backend's ipcache entry has a tunnel endpoint, and a local backend is only DNATed
+    const c = cluster('../services/cilium-kpr');
+    const ciliumHost = c.nodes.find((n) => n.name === 'node-a')!.devices.find((d) => d.name === 'cilium_host')!.address!.split('/')[0]!;
+    const remote = run(c, { from: 'external/203.0.113.7', to: '192.168.10.11:30080' }, { pick: ['default/server-b'] });
+    expect(remote.verdict).toBe('delivered');
+    expect(nat(remote.hops, 'MASQUERADE').map((h) => [h.node, h.nat!.after.src.split(':')[0]])).toEqual([['node-a', ciliumHost]]);
+    const local = run(c, { from: 'external/203.0.113.7', to: '192.168.10.11:30080' }, { pick: ['default/server-a'] });
+    expect(nat(local.hops, 'MASQUERADE')).toEqual([]);
+    expect(local.hops.at(-1)!.packet.src.startsWith('203.0.113.7:')).toBe(true);
+  });
   it('a ClusterIP is not reachable from outside', () => {
     expect(run(c, { from: 'external/203.0.113.7', to: `${svcIP(c, 'web')}:80` }).verdict).toBe('dropped');
   });
