@@ -33,6 +33,9 @@ describe('toManifests', () => {
     const calico = buildCluster({ ...defaultClusterSpec, settings: { cni: { kind: 'calico', ipipMode: 'Always', vxlanMode: 'Never', natOutgoing: true, blockSize: 26 }, policyEnforced: true } });
     const again = loadManifests([{ name: 'calico.yaml', text: yamlOf(toManifests(calico, defaultClusterSpec)) }]);
     expect(again.ok && essence(again.cluster)).toEqual(essence(calico));
+    const cilium = buildCluster({ ...defaultClusterSpec, settings: { cni: { kind: 'cilium', routingMode: 'native', tunnelProtocol: 'vxlan', kubeProxyReplacement: true, bpfMasquerade: true }, proxyMode: 'cilium', policyEnforced: true } });
+    const reread = loadManifests([{ name: 'cilium.yaml', text: yamlOf(toManifests(cilium, defaultClusterSpec)) }]);
+    expect(reread.ok && essence(reread.cluster)).toEqual(essence(cilium));
     const generated = loadManifests([{ name: 'gen.yaml', text: generateCluster(3, 4, 10, 5) }]);
     if (!generated.ok) throw new Error('generated cluster did not load');
     const reloaded = loadManifests([{ name: 'gen-export.yaml', text: yamlOf(toManifests(generated.cluster, generated.spec)) }]);

@@ -60,6 +60,7 @@ function settingsObjects(cluster: Cluster): Obj[] {
         'routing-mode': cni.routingMode,
         'tunnel-protocol': cni.tunnelProtocol,
         'kube-proxy-replacement': String(cni.kubeProxyReplacement),
+        'enable-bpf-masquerade': String(cni.bpfMasquerade ?? false),
       },
     });
   }

@@ -251,7 +251,7 @@ describe('cluster-wide settings', () => {
 
   it('reads cilium-config: native routing and kube-proxy replacement, pods from the node podCIDRs', () => {
     const c = ok(loadFixture('cilium-config.yaml')).cluster;
-    expect(c.settings.cni).toEqual({ kind: 'cilium', routingMode: 'native', tunnelProtocol: 'vxlan', kubeProxyReplacement: true });
+    expect(c.settings.cni).toEqual({ kind: 'cilium', routingMode: 'native', tunnelProtocol: 'vxlan', kubeProxyReplacement: true, bpfMasquerade: false });
     expect(c.settings.proxyMode).toBe('cilium');
     expect(c.settings.policyEnforced).toBe(true);
     expect(c.pods.filter((p) => p.node === 'cp').map((p) => p.ip)).toEqual(['10.244.0.2', '10.244.0.3']);
@@ -260,9 +260,16 @@ describe('cluster-wide settings', () => {
   it('reads the older cilium `tunnel: geneve` key and keeps kube-proxy when replacement is off', () => {
     const text = 'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: cilium-config\n  namespace: kube-system\ndata:\n  tunnel: geneve\n  kube-proxy-replacement: "false"\n';
     const c = ok(loadText(text)).cluster;
-    expect(c.settings.cni).toEqual({ kind: 'cilium', routingMode: 'tunnel', tunnelProtocol: 'geneve', kubeProxyReplacement: false });
+    expect(c.settings.cni).toEqual({ kind: 'cilium', routingMode: 'tunnel', tunnelProtocol: 'geneve', kubeProxyReplacement: false, bpfMasquerade: false });
     expect(c.settings.proxyMode).toBe('iptables');
     expect(dev(c, 'node-a', 'cilium_geneve')).toBeDefined();
+  });
+
+  it('reads cilium-config enable-bpf-masquerade, and says where a bad value is', () => {
+    const config = (value: string) => `apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: cilium-config\n  namespace: kube-system\ndata:\n  enable-bpf-masquerade: "${value}"\n`;
+    expect(ok(loadText(config('true'))).cluster.settings.cni).toMatchObject({ kind: 'cilium', bpfMasquerade: true });
+    const bad = failed(loadText(config('yes')));
+    expect(bad.errors.map((e) => [e.message, e.line])).toEqual([[expect.stringContaining('"true" or "false", not "yes"'), 7]]);
   });
 
   it('uses kubeadm defaults with flannel VXLAN when nothing configures the cluster', () => {

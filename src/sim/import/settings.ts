@@ -205,7 +205,7 @@ export class SettingsReader {
     this.calico.push({ value: { kind: 'calico', ipipMode, vxlanMode, natOutgoing, blockSize, cidr }, where: this.where(f), field: ['spec', 'cidr'] });
   }
 
-  /** kube-system/cilium-config: routing-mode, tunnel-protocol, kube-proxy-replacement, cluster-pool CIDR. */
+  /** kube-system/cilium-config: routing-mode, tunnel-protocol, kube-proxy-replacement, enable-bpf-masquerade, cluster-pool CIDR. */
   ciliumConfigMap(f: Fields): void {
     const data = f.stringMap(['data']) ?? {};
     const get = (key: string): string | undefined => (Object.hasOwn(data, key) ? data[key]?.trim() : undefined);
@@ -227,6 +227,11 @@ export class SettingsReader {
     else if (kpr !== undefined && !['false', 'disabled', 'partial', 'probe', ''].includes(kpr)) {
       f.error(['data', 'kube-proxy-replacement'], `must be "true" or "false", not "${kpr}"`);
     }
+    const bpfMasq = get('enable-bpf-masquerade');
+    if (bpfMasq !== undefined && bpfMasq !== 'true' && bpfMasq !== 'false' && bpfMasq !== '') {
+      f.error(['data', 'enable-bpf-masquerade'], `must be "true" or "false", not "${bpfMasq}"`);
+    }
+    const bpfMasquerade = bpfMasq === 'true';
     let clusterPool: string | null = null;
     const ipam = get('ipam') ?? 'cluster-pool';
     if (ipam === 'cluster-pool') {
@@ -237,7 +242,7 @@ export class SettingsReader {
       f.warn(['data', 'ipam'], `IPAM mode "${ipam}" is not simulated; pods take addresses from their node's podCIDR`);
     }
     this.cilium = {
-      value: { kind: 'cilium', routingMode, tunnelProtocol, kubeProxyReplacement, clusterPool },
+      value: { kind: 'cilium', routingMode, tunnelProtocol, kubeProxyReplacement, bpfMasquerade, clusterPool },
       where: this.where(f),
       field: ['data', 'routing-mode'],
     };

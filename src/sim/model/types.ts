@@ -21,6 +21,9 @@ export type CniConfig =
       readonly routingMode: 'tunnel' | 'native';
       readonly tunnelProtocol: 'vxlan' | 'geneve';
       readonly kubeProxyReplacement: boolean;
+      /** cilium-config `enable-bpf-masquerade`: pod egress SNAT in eBPF instead of Cilium's
+       * iptables rule in CILIUM_POST_nat; absent means false, Cilium's default */
+      readonly bpfMasquerade?: boolean;
     };
 
 export interface ClusterSettings {

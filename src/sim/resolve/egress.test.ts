@@ -146,11 +146,32 @@ describe('Calico and Cilium', () => {
     expect(egressMasquerade(off, pod(off, 'shop/client'), INTERNET, node(off, 'node-a'))).toMatchObject({ masquerade: false, by: 'calico' });
   });
 
-  it('Cilium masquerades to the Internet, not to cluster nodes', () => {
+  it('Cilium masquerades to the Internet with its iptables rule by default, not to cluster nodes', () => {
     const c = load('cilium-vxlan');
     const client = pod(c, 'shop/client');
-    expect(egressMasquerade(c, client, INTERNET, node(c, 'node-a'))).toMatchObject({ masquerade: true, by: 'cilium', newSrc: '192.168.10.11' });
-    expect(egressMasquerade(c, client, '192.168.10.12', node(c, 'node-a'))).toMatchObject({ masquerade: false, by: 'cilium' });
+    const a = node(c, 'node-a');
+    expect(egressMasquerade(c, client, INTERNET, a)).toMatchObject({
+      masquerade: true,
+      by: 'cilium',
+      newSrc: '192.168.10.11',
+      keepsPort: true,
+      rule: `-A CILIUM_POST_nat -s ${a.podCIDR} ! -d ${a.podCIDR} ! -o cilium_+ -m comment --comment "cilium masquerade non-cluster" -j MASQUERADE`,
+    });
+    expect(egressMasquerade(c, client, '192.168.10.12', a)).toMatchObject({
+      masquerade: false,
+      by: 'cilium',
+      rule: `-A CILIUM_POST_nat -s ${a.podCIDR} -m set --match-set cilium_node_set_v4 dst -m comment --comment "exclude traffic to cluster nodes from masquerade" -j ACCEPT`,
+    });
+  });
+
+  it('Cilium with enable-bpf-masquerade masquerades in eBPF instead', () => {
+    const bpf = { text: 'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: cilium-config\n  namespace: kube-system\ndata:\n  enable-bpf-masquerade: "true"\n' };
+    const c = load('cilium-vxlan', bpf);
+    expect(c.settings.cni).toMatchObject({ kind: 'cilium', bpfMasquerade: true });
+    const d = egressMasquerade(c, pod(c, 'shop/client'), INTERNET, node(c, 'node-a'));
+    expect(d).toMatchObject({ masquerade: true, by: 'cilium', newSrc: '192.168.10.11' });
+    expect(d.rule).toMatch(/^cil_to_netdev: snat_v4_nat /);
+    expect(d.keepsPort).toBeUndefined();
   });
 });
 

@@ -40,6 +40,17 @@ function roundTrip(c: Cluster, from: Netns, dstIP: string, port = 443, policy: P
 const kinds = (w: PathWriter): string[] => w.hops.map((h) => `${h.kind} ${h.at}`);
 
 describe('pod to the Internet', () => {
+  it('Cilium: its iptables MASQUERADE (no --random-fully) keeps the source port, and the answer is un-SNATed', () => {
+    const c = load('cilium-vxlan');
+    const client = pod(c, 'shop/client');
+    const { w, snat, back, r } = roundTrip(c, { kind: 'pod', pod: client }, INTERNET);
+    const masq = w.hops.find((h) => h.nat?.type === 'MASQUERADE')!;
+    expect(masq.rule).toContain('-A CILIUM_POST_nat');
+    expect(masq.nat!.after.src).toBe('192.168.10.11:40000');
+    expect(snat).not.toBeNull();
+    expect(back).toBe(true);
+    expect(r.packet.dst).toBe(`${client.ip}:40000`);
+  });
   it('flannel: default route out of eth0, FLANNEL-POSTRTG masquerades to the node IP, conntrack un-SNATs the answer', () => {
     const c = load('flannel-vxlan');
     const client = pod(c, 'shop/client');

@@ -21,6 +21,10 @@ const ipOf = (addr: string): string => {
   const colon = addr.indexOf(':');
   return colon < 0 ? addr : addr.slice(0, colon);
 };
+const portOf = (addr: string): number | null => {
+  const colon = addr.indexOf(':');
+  return colon < 0 ? null : Number(addr.slice(colon + 1));
+};
 
 /** The node's default gateway: the first address of its eth0 subnet, as the underlay routes assume. */
 export function defaultGateway(node: ClusterNode): string {
@@ -94,7 +98,7 @@ function postroutingOut(w: PathWriter, ctx: WalkContext, node: ClusterNode, pod:
     return;
   }
   const before = { src: w.packet.src, dst: w.packet.dst };
-  const port = w.packet.protocol === 'icmp' ? null : ctx.ephemeralPort();
+  const port = w.packet.protocol === 'icmp' ? null : d.keepsPort ? portOf(w.packet.src) : ctx.ephemeralPort();
   w.update({ src: port === null ? d.newSrc : `${d.newSrc}:${port}` });
   const nat: Nat = { type: 'MASQUERADE', before, after: { src: w.packet.src, dst: w.packet.dst } };
   ctx.snat = { node, nat };
