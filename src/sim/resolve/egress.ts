@@ -278,7 +278,7 @@ export function egressMasquerade(cluster: Cluster, srcPod: Pod, dstIP: string, n
   }
   const excluded = cni.routingMode === 'native' ? cluster.settings.podSubnet : node.podCIDR;
   const rule = `-A CILIUM_POST_nat -s ${node.podCIDR} ! -d ${excluded} ! -o cilium_+ -m comment --comment "cilium masquerade non-cluster" -j MASQUERADE`;
-  if (inPool) return none('cilium', rule, 'The destination is inside the pod network: the packet leaves through Cilium\'s own devices or the excluded range, so Cilium does not masquerade it.');
+  if (inPool) return none('cilium', '', 'The destination is inside the pod network: the packet leaves through Cilium\'s own devices or the excluded range, so Cilium does not masquerade it.');
   return {
     ...masq('cilium', rule, `${dstIP} is outside the cluster, so Cilium's iptables rule in CILIUM_POST_nat masquerades the packet to ${devIP}, keeping its source port when it is free (Cilium's default; enable-bpf-masquerade would do this in eBPF).`),
     keepsPort: true,
