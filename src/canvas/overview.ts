@@ -1,7 +1,8 @@
 /**
  * An overview of a large diagram: every node box in miniature, the Service rows above them, the
- * Internet and load balancers at the edge, and the part of the diagram on screen, in a corner. Clicking or dragging in it moves the view. Drawn from the computed layout
- * (a few hundred rectangles), never from Cytoscape's elements, so it costs nothing per frame.
+ * Internet and load balancers at the edge, and the part of the diagram on screen, in a corner.
+ * Clicking or dragging in it moves the view. Drawn from the computed layout (a few hundred
+ * rectangles), never from Cytoscape's elements, so it costs nothing per frame.
  */
 import type { Core } from 'cytoscape';
 import { INTERNET_ID } from '../sim';

@@ -256,29 +256,27 @@ export function egressMasquerade(cluster: Cluster, srcPod: Pod, dstIP: string, n
     if (inPool) return none('calico', rule, 'The destination is inside an IP pool: natOutgoing does not apply, no NAT.');
     return masq('calico', rule, `The IP pool has natOutgoing and ${dstIP} is outside every pool, so Calico masquerades the packet to ${devIP}.`);
   }
-  if (cni.bpfMasquerade) {
-    // enable-bpf-masquerade: Cilium masquerades what leaves the native-routing CIDR for a
-    // destination that is not a cluster node (remote-node identity), in eBPF on the native device.
-    const rule = `cil_to_netdev: snat_v4_nat ${srcPod.ip} -> ${devIP} (enable-ipv4-masquerade, ipv4-native-routing-cidr ${cluster.settings.podSubnet})`;
-    if (inPool) return none('cilium', '', 'The destination is inside the pod network: Cilium does not masquerade.');
-    if (lookup(cluster).nodeByIP.has(dstIP)) return none('cilium', '', `${dstIP} is a cluster node (remote-node identity): Cilium does not masquerade traffic to it.`);
-    return masq('cilium', rule, `${dstIP} is outside the cluster, so Cilium's eBPF masquerades the packet to ${devIP} on its way out (enable-bpf-masquerade).`);
-  }
-  // Cilium's default: iptables rules of its own in CILIUM_POST_nat (the agent's
-  // installMasqueradeRules). Traffic to cluster nodes is accepted first; pod traffic leaving
-  // through a cilium_ device (the tunnel) or for the excluded range (the node's own pod range in
-  // tunnel mode, the native-routing CIDR otherwise) is left alone; the rest is masqueraded,
-  // without --random-fully unless the agent is told to.
+  // Cilium leaves the pod network alone (the tunnel's cilium_ devices, the excluded range) and
+  // traffic to cluster nodes. By default it masquerades the rest with iptables rules of its own in
+  // CILIUM_POST_nat (the agent's installMasqueradeRules: the node set is accepted first, then
+  // MASQUERADE without --random-fully, excluding the node's pod range in tunnel mode and the
+  // native-routing CIDR otherwise); with enable-bpf-masquerade, in eBPF on the native device.
+  if (inPool) return none('cilium', '', 'The destination is inside the pod network: Cilium does not masquerade it.');
   if (lookup(cluster).nodeByIP.has(dstIP)) {
-    return none(
-      'cilium',
-      `-A CILIUM_POST_nat -s ${node.podCIDR} -m set --match-set cilium_node_set_v4 dst -m comment --comment "exclude traffic to cluster nodes from masquerade" -j ACCEPT`,
-      `${dstIP} is a cluster node: Cilium's CILIUM_POST_nat accepts the packet without NAT, so it keeps the pod address ${srcPod.ip}.`,
-    );
+    return cni.bpfMasquerade
+      ? none('cilium', '', `${dstIP} is a cluster node (remote-node identity): Cilium does not masquerade traffic to it.`)
+      : none(
+          'cilium',
+          `-A CILIUM_POST_nat -s ${node.podCIDR} -m set --match-set cilium_node_set_v4 dst -m comment --comment "exclude traffic to cluster nodes from masquerade" -j ACCEPT`,
+          `${dstIP} is a cluster node: Cilium's CILIUM_POST_nat accepts the packet without NAT, so it keeps the pod address ${srcPod.ip}.`,
+        );
+  }
+  if (cni.bpfMasquerade) {
+    const rule = `cil_to_netdev: snat_v4_nat ${srcPod.ip} -> ${devIP} (enable-ipv4-masquerade, ipv4-native-routing-cidr ${cluster.settings.podSubnet})`;
+    return masq('cilium', rule, `${dstIP} is outside the cluster, so Cilium's eBPF masquerades the packet to ${devIP} on its way out (enable-bpf-masquerade).`);
   }
   const excluded = cni.routingMode === 'native' ? cluster.settings.podSubnet : node.podCIDR;
   const rule = `-A CILIUM_POST_nat -s ${node.podCIDR} ! -d ${excluded} ! -o cilium_+ -m comment --comment "cilium masquerade non-cluster" -j MASQUERADE`;
-  if (inPool) return none('cilium', '', 'The destination is inside the pod network: the packet leaves through Cilium\'s own devices or the excluded range, so Cilium does not masquerade it.');
   return {
     ...masq('cilium', rule, `${dstIP} is outside the cluster, so Cilium's iptables rule in CILIUM_POST_nat masquerades the packet to ${devIP}, keeping its source port when it is free (Cilium's default; enable-bpf-masquerade would do this in eBPF).`),
     keepsPort: true,

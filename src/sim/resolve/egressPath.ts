@@ -5,7 +5,7 @@
  * the node, where conntrack undoes the masquerade. The callers add the sockets at both ends.
  */
 import { deviceId, INTERNET_ID, nodeId, vethId } from '../model/ids';
-import { cidrContains, formatIPv4 } from '../model/ip';
+import { cidrContains, formatIPv4, splitAddr } from '../model/ip';
 import { lookup } from '../model/lookup';
 import { macFor } from '../model/rng';
 import type { ClusterNode, Pod } from '../model/types';
@@ -20,10 +20,6 @@ import type { Netns, SnatRecord, WalkContext } from './podPath';
 const ipOf = (addr: string): string => {
   const colon = addr.indexOf(':');
   return colon < 0 ? addr : addr.slice(0, colon);
-};
-const portOf = (addr: string): number | null => {
-  const colon = addr.indexOf(':');
-  return colon < 0 ? null : Number(addr.slice(colon + 1));
 };
 
 /** The node's default gateway: the first address of its eth0 subnet, as the underlay routes assume. */
@@ -98,7 +94,7 @@ function postroutingOut(w: PathWriter, ctx: WalkContext, node: ClusterNode, pod:
     return;
   }
   const before = { src: w.packet.src, dst: w.packet.dst };
-  const port = w.packet.protocol === 'icmp' ? null : d.keepsPort ? portOf(w.packet.src) : ctx.ephemeralPort();
+  const port = w.packet.protocol === 'icmp' ? null : d.keepsPort ? splitAddr(w.packet.src).port : ctx.ephemeralPort();
   w.update({ src: port === null ? d.newSrc : `${d.newSrc}:${port}` });
   const nat: Nat = { type: 'MASQUERADE', before, after: { src: w.packet.src, dst: w.packet.dst } };
   ctx.snat = { node, nat };
