@@ -23,8 +23,14 @@ export default tseslint.config(
       '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
       'no-restricted-syntax': [
         'error',
-        { selector: "JSXAttribute[name.name='dangerouslySetInnerHTML']", message: 'User text is only ever rendered as text.' },
-        { selector: "AssignmentExpression[left.property.name='innerHTML']", message: 'User text is only ever rendered as text.' },
+        {
+          selector: "JSXAttribute[name.name='dangerouslySetInnerHTML']",
+          message: 'User text is only ever rendered as text.',
+        },
+        {
+          selector: "AssignmentExpression[left.property.name='innerHTML']",
+          message: 'User text is only ever rendered as text.',
+        },
         { selector: "NewExpression[callee.name='Function']", message: 'Nothing from input is ever executed.' },
       ],
       'no-eval': 'error',
@@ -42,7 +48,10 @@ export default tseslint.config(
     rules: {
       '@typescript-eslint/no-restricted-imports': forbid(
         [FRAMEWORKS, 'src/sim is framework-free: data in, data out.'],
-        [['**/store/**', '**/canvas/**', '**/animation/**', '**/ui/**', '**/app/**', '**/cli/**'], 'src/sim depends on nothing else in src.'],
+        [
+          ['**/store/**', '**/canvas/**', '**/animation/**', '**/ui/**', '**/app/**', '**/cli/**'],
+          'src/sim depends on nothing else in src.',
+        ],
         [['node:*', 'fs', 'path', 'os', 'child_process'], 'src/sim runs in browsers and workers too: no Node APIs.'],
       ),
       'no-restricted-globals': ['error', 'window', 'document', 'requestAnimationFrame', 'localStorage', 'process'],
@@ -51,25 +60,28 @@ export default tseslint.config(
   {
     files: ['src/store/**/*.ts'],
     rules: {
-      '@typescript-eslint/no-restricted-imports': forbid(
-        [['**/canvas/**', '**/animation/**', '**/ui/**', '**/app/**', 'cytoscape', 'react', 'react-dom'], 'src/store may import only src/sim and zustand (React only in VizStoreProvider.tsx).'],
-      ),
+      '@typescript-eslint/no-restricted-imports': forbid([
+        ['**/canvas/**', '**/animation/**', '**/ui/**', '**/app/**', 'cytoscape', 'react', 'react-dom'],
+        'src/store may import only src/sim and zustand (React only in VizStoreProvider.tsx).',
+      ]),
     },
   },
   {
     files: ['src/canvas/**/*.ts'],
     rules: {
-      '@typescript-eslint/no-restricted-imports': forbid(
-        [['react', 'react-dom', 'zustand', '**/store/**', '**/ui/**', '**/app/**', '**/animation/**'], 'src/canvas gets data through update() and reports through callbacks.'],
-      ),
+      '@typescript-eslint/no-restricted-imports': forbid([
+        ['react', 'react-dom', 'zustand', '**/store/**', '**/ui/**', '**/app/**', '**/animation/**'],
+        'src/canvas gets data through update() and reports through callbacks.',
+      ]),
     },
   },
   {
     files: ['src/animation/**/*.ts'],
     rules: {
-      '@typescript-eslint/no-restricted-imports': forbid(
-        [['react', 'react-dom', 'zustand', 'cytoscape', '**/store/**', '**/ui/**', '**/app/**', '**/canvas/**'], 'src/animation is time, not pixels: it gets geometry through an interface.'],
-      ),
+      '@typescript-eslint/no-restricted-imports': forbid([
+        ['react', 'react-dom', 'zustand', 'cytoscape', '**/store/**', '**/ui/**', '**/app/**', '**/canvas/**'],
+        'src/animation is time, not pixels: it gets geometry through an interface.',
+      ]),
     },
   },
   {
@@ -84,9 +96,10 @@ export default tseslint.config(
   {
     files: ['src/cli/**/*.ts'],
     rules: {
-      '@typescript-eslint/no-restricted-imports': forbid(
-        [[...FRAMEWORKS, '**/store/**', '**/canvas/**', '**/animation/**', '**/ui/**', '**/app/**'], 'src/cli sits on src/sim only.'],
-      ),
+      '@typescript-eslint/no-restricted-imports': forbid([
+        [...FRAMEWORKS, '**/store/**', '**/canvas/**', '**/animation/**', '**/ui/**', '**/app/**'],
+        'src/cli sits on src/sim only.',
+      ]),
     },
   },
 );

@@ -22,7 +22,11 @@ export default defineConfig({
           groups: [
             { name: 'yaml', test: /node_modules[\\/]yaml[\\/]/ },
             // only the engine's own modules: the model it shares with the first screen stays out
-            { name: 'trace-engine', test: /src[\\/]sim[\\/](resolve[\\/]|engine\.ts)/, includeDependenciesRecursively: false },
+            {
+              name: 'trace-engine',
+              test: /src[\\/]sim[\\/](resolve[\\/]|engine\.ts)/,
+              includeDependenciesRecursively: false,
+            },
           ],
         },
       },

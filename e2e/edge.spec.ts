@@ -1,7 +1,9 @@
 import { test, expect } from './fixtures';
 
 test.describe('the edge of the cluster', () => {
-  test('Ingress: two connections with the proxy between, and the HTTP request and status', async ({ app }, testInfo) => {
+  test('Ingress: two connections with the proxy between, and the HTTP request and status', async ({
+    app,
+  }, testInfo) => {
     const { page } = app;
     await app.goto('/#example=ingress&step=0');
     const trace = await page.evaluate(() => window.__netviz!.currentTrace());
@@ -26,7 +28,9 @@ test.describe('the edge of the cluster', () => {
     expect((await page.evaluate(() => window.__netviz!.currentTrace()))!.http!.status).toBe(503);
   });
 
-  test('egress: the pod is masqueraded to its node on the way out, un-SNATed on the way back', async ({ app }, testInfo) => {
+  test('egress: the pod is masqueraded to its node on the way out, un-SNATed on the way back', async ({
+    app,
+  }, testInfo) => {
     const { page } = app;
     await app.goto('/#example=egress&step=0');
     const trace = await page.evaluate(() => window.__netviz!.currentTrace());
@@ -41,7 +45,9 @@ test.describe('the edge of the cluster', () => {
     await page.screenshot({ path: testInfo.outputPath('egress-out.png') });
   });
 
-  test('a NetworkPolicy that denies: the packet is dropped where the policy is enforced, with its reason', async ({ app }, testInfo) => {
+  test('a NetworkPolicy that denies: the packet is dropped where the policy is enforced, with its reason', async ({
+    app,
+  }, testInfo) => {
     const { page } = app;
     await app.goto('/#example=network-policy-deny&step=0');
     const trace = await page.evaluate(() => window.__netviz!.currentTrace());
@@ -54,12 +60,17 @@ test.describe('the edge of the cluster', () => {
     await page.screenshot({ path: testInfo.outputPath('policy-drop.png') });
   });
 
-  test('a NetworkPolicy is drawn as an octagon; the pods it isolates have a double border; a click inspects it', async ({ app }, testInfo) => {
+  test('a NetworkPolicy is drawn as an octagon; the pods it isolates have a double border; a click inspects it', async ({
+    app,
+  }, testInfo) => {
     const { page } = app;
     await app.goto('/#example=network-policy-deny');
     const drawn = await page.evaluate(() => {
       const cy = window.__netviz!.cy() as unknown as { $(sel: string): { map<T>(f: (e: { id(): string }) => T): T[] } };
-      return { policies: cy.$('node.network-policy').map((e) => e.id()), isolated: cy.$('node.pod.isolated').map((e) => e.id()) };
+      return {
+        policies: cy.$('node.network-policy').map((e) => e.id()),
+        isolated: cy.$('node.pod.isolated').map((e) => e.id()),
+      };
     });
     expect(drawn.policies).toEqual(['netpol/default/default-deny-ingress']);
     const defaultPods = (await app.pods()).filter((p) => p.namespace === 'default').map((p) => `pod/default/${p.name}`);
@@ -70,10 +81,10 @@ test.describe('the edge of the cluster', () => {
     await expect(inspector).toContainText('default/default-deny-ingress');
     await expect(inspector).toContainText('none: everything is denied');
     await expect(inspector).toContainText('not restricted by this policy');
-    for (const pod of defaultPods) await expect(inspector.getByRole('button', { name: pod.slice('pod/'.length) })).toBeVisible();
+    for (const pod of defaultPods)
+      await expect(inspector.getByRole('button', { name: pod.slice('pod/'.length) })).toBeVisible();
     await page.getByRole('button', { name: /Legend/ }).click();
     await expect(page.getByRole('complementary', { name: 'Legend' })).toContainText('NetworkPolicy (octagon)');
     await page.screenshot({ path: testInfo.outputPath('policy-octagon.png') });
   });
 });
-

@@ -60,7 +60,9 @@ async function replaceEditorText(page: Page, text: string) {
 }
 
 test.describe('your own manifests', () => {
-  test('pasting valid manifests shows them; invalid YAML shows the error at its line while the diagram stays', async ({ app }, testInfo) => {
+  test('pasting valid manifests shows them; invalid YAML shows the error at its line while the diagram stays', async ({
+    app,
+  }, testInfo) => {
     const { page } = app;
     await app.goto();
     await openEditor(page);
@@ -95,15 +97,34 @@ test.describe('your own manifests', () => {
     const items = [];
     // 16 nodes: a node's /24 holds at most 253 pods
     for (let n = 0; n < 16; n++) {
-      items.push({ apiVersion: 'v1', kind: 'Node', metadata: { name: `w${n}`, labels: {} }, spec: { podCIDR: `10.244.${n}.0/24` }, status: { addresses: [{ type: 'InternalIP', address: `10.0.0.${n + 10}` }] } });
+      items.push({
+        apiVersion: 'v1',
+        kind: 'Node',
+        metadata: { name: `w${n}`, labels: {} },
+        spec: { podCIDR: `10.244.${n}.0/24` },
+        status: { addresses: [{ type: 'InternalIP', address: `10.0.0.${n + 10}` }] },
+      });
     }
     for (let i = 0; i < 3000; i++) {
       items.push({
         apiVersion: 'v1',
         kind: 'Pod',
-        metadata: { name: `p-${i}`, namespace: 'big', labels: { app: `a${i % 50}`, 'pod-template-hash': 'x' }, annotations: { note: 'x'.repeat(400) }, managedFields: [] },
-        spec: { nodeName: `w${i % 16}`, containers: [{ name: 'c', image: 'nginx', ports: [{ containerPort: 8080, protocol: 'TCP' }] }] },
-        status: { phase: 'Running', podIP: `10.244.${i % 16}.${2 + Math.floor(i / 16)}`, conditions: [{ type: 'Ready', status: 'True' }] },
+        metadata: {
+          name: `p-${i}`,
+          namespace: 'big',
+          labels: { app: `a${i % 50}`, 'pod-template-hash': 'x' },
+          annotations: { note: 'x'.repeat(400) },
+          managedFields: [],
+        },
+        spec: {
+          nodeName: `w${i % 16}`,
+          containers: [{ name: 'c', image: 'nginx', ports: [{ containerPort: 8080, protocol: 'TCP' }] }],
+        },
+        status: {
+          phase: 'Running',
+          podIP: `10.244.${i % 16}.${2 + Math.floor(i / 16)}`,
+          conditions: [{ type: 'Ready', status: 'True' }],
+        },
       });
     }
     const json = JSON.stringify({ apiVersion: 'v1', kind: 'List', items }, null, 2);
@@ -112,7 +133,8 @@ test.describe('your own manifests', () => {
     await page.evaluate(() => {
       (window as unknown as { sawProgress: boolean }).sawProgress = false;
       new MutationObserver(() => {
-        if (document.querySelector('[data-testid="editor.progress"]')) (window as unknown as { sawProgress: boolean }).sawProgress = true;
+        if (document.querySelector('[data-testid="editor.progress"]'))
+          (window as unknown as { sawProgress: boolean }).sawProgress = true;
       }).observe(document.body, { subtree: true, childList: true });
     });
     const dataTransfer = await page.evaluateHandle((text) => {
@@ -121,7 +143,9 @@ test.describe('your own manifests', () => {
       return dt;
     }, json);
     await page.getByTestId('editor.panel').dispatchEvent('drop', { dataTransfer });
-    await expect(page.getByTestId('editor.status')).toContainText('Showing your cluster: 16 nodes, 3002 pods', { timeout: 30_000 });
+    await expect(page.getByTestId('editor.status')).toContainText('Showing your cluster: 16 nodes, 3002 pods', {
+      timeout: 30_000,
+    });
     expect(await page.evaluate(() => (window as unknown as { sawProgress: boolean }).sawProgress)).toBe(true);
     const counts = await app.elementCount();
     expect(counts.nodes).toBe(16);
@@ -133,7 +157,12 @@ test.describe('your own manifests', () => {
     await app.goto();
     await openEditor(page);
     const lines = ['a0: &a0 [x, x, x, x, x, x, x, x, x, x]'];
-    for (let i = 1; i < 12; i++) lines.push(`a${i}: &a${i} [${Array(10).fill(`*a${i - 1}`).join(', ')}]`);
+    for (let i = 1; i < 12; i++)
+      lines.push(
+        `a${i}: &a${i} [${Array(10)
+          .fill(`*a${i - 1}`)
+          .join(', ')}]`,
+      );
     await replaceEditorText(page, `${lines.join('\n')}\n`);
     await expect(page.getByTestId('editor.errors')).toContainText(/alias/i);
     expect(await app.elementCount()).toEqual({ nodes: 3, pods: 7, containers: 8, services: 3 });

@@ -11,7 +11,15 @@ import type { Frame, Page } from '@playwright/test';
 
 const DIST = join(import.meta.dirname, '..', 'dist');
 const SUB = '/sub/path/';
-const TYPES: Record<string, string> = { '.html': 'text/html', '.js': 'text/javascript', '.css': 'text/css', '.svg': 'image/svg+xml', '.png': 'image/png', '.json': 'application/json', '.wasm': 'application/wasm' };
+const TYPES: Record<string, string> = {
+  '.html': 'text/html',
+  '.js': 'text/javascript',
+  '.css': 'text/css',
+  '.svg': 'image/svg+xml',
+  '.png': 'image/png',
+  '.json': 'application/json',
+  '.wasm': 'application/wasm',
+};
 const SANDBOX = 'allow-scripts allow-same-origin allow-popups allow-popups-to-escape-sandbox allow-downloads';
 
 let appServer: Server;
@@ -60,7 +68,9 @@ function hostPage(name: string, query: URLSearchParams): string {
 }
 
 function listen(server: Server): Promise<string> {
-  return new Promise((resolve) => server.listen(0, '127.0.0.1', () => resolve(`http://127.0.0.1:${(server.address() as { port: number }).port}`)));
+  return new Promise((resolve) =>
+    server.listen(0, '127.0.0.1', () => resolve(`http://127.0.0.1:${(server.address() as { port: number }).port}`)),
+  );
 }
 
 test.beforeAll(async () => {
@@ -109,8 +119,28 @@ async function vizFrame(page: Page): Promise<Frame> {
   await frame!.evaluate(() => window.__netviz!.whenReady());
   return frame!;
 }
-const received = (page: Page) => page.evaluate(() => (window as unknown as { received: { origin: string; data: { type: string; name: string; id: unknown; ok?: boolean; error?: { code: string }; result?: unknown; payload?: unknown } }[] }).received);
-const vizState = (frame: Frame) => frame.evaluate(() => window.__netviz!.getState() as { step: number; selection: string | null; theme: string });
+const received = (page: Page) =>
+  page.evaluate(
+    () =>
+      (
+        window as unknown as {
+          received: {
+            origin: string;
+            data: {
+              type: string;
+              name: string;
+              id: unknown;
+              ok?: boolean;
+              error?: { code: string };
+              result?: unknown;
+              payload?: unknown;
+            };
+          }[];
+        }
+      ).received,
+  );
+const vizState = (frame: Frame) =>
+  frame.evaluate(() => window.__netviz!.getState() as { step: number; selection: string | null; theme: string });
 
 test.describe('the embed in a frame on another origin', () => {
   test('obeys commands from its parentOrigin and answers them', async ({ app }) => {
@@ -121,49 +151,100 @@ test.describe('the embed in a frame on another origin', () => {
     expect((await received(page)).find((m) => m.data.name === 'ready')!.origin).toBe(APP);
     // embed layout, chrome-less, with a way to the full app
     await expect(frame.getByTestId('embed.root')).toBeVisible();
-    await expect(frame.getByRole('link', { name: /Open in full app/ })).toHaveAttribute('href', new RegExp(`^${APP}${SUB}#example=pod-to-pod-cross-node`));
+    await expect(frame.getByRole('link', { name: /Open in full app/ })).toHaveAttribute(
+      'href',
+      new RegExp(`^${APP}${SUB}#example=pod-to-pod-cross-node`),
+    );
     await expect(frame.getByRole('button', { name: 'Share' })).toHaveCount(0);
     // a sandbox without allow-forms blocks form submission: the embed has no form to submit
     await expect(frame.locator('form')).toHaveCount(0);
     // paused at the first step: an embed waits for its reader
     expect((await vizState(frame)).step).toBe(0);
 
-    await page.evaluate(() => (window as unknown as { send: (n: string, p: unknown, id: unknown) => void }).send('setStep', { step: 5 }, 'a'));
+    await page.evaluate(() =>
+      (window as unknown as { send: (n: string, p: unknown, id: unknown) => void }).send('setStep', { step: 5 }, 'a'),
+    );
     await expect.poll(async () => (await vizState(frame)).step).toBe(5);
-    await page.evaluate(() => (window as unknown as { send: (n: string, p: unknown, id: unknown) => void }).send('select', { id: 'node/node-b' }, 'b'));
-    await page.evaluate(() => (window as unknown as { send: (n: string, p: unknown, id: unknown) => void }).send('setOptions', { theme: 'dark', view: 'split' }, 'c'));
-    await page.evaluate(() => (window as unknown as { send: (n: string, p: unknown, id: unknown) => void }).send('selfDestruct', {}, 'd'));
-    await page.evaluate(() => (window as unknown as { send: (n: string, p: unknown, id: unknown) => void }).send('setStep', { step: 99999 }, 'e'));
-    await page.evaluate(() => (window as unknown as { send: (n: string, p: unknown, id: unknown) => void }).send('getState', undefined, 'f'));
+    await page.evaluate(() =>
+      (window as unknown as { send: (n: string, p: unknown, id: unknown) => void }).send(
+        'select',
+        { id: 'node/node-b' },
+        'b',
+      ),
+    );
+    await page.evaluate(() =>
+      (window as unknown as { send: (n: string, p: unknown, id: unknown) => void }).send(
+        'setOptions',
+        { theme: 'dark', view: 'split' },
+        'c',
+      ),
+    );
+    await page.evaluate(() =>
+      (window as unknown as { send: (n: string, p: unknown, id: unknown) => void }).send('selfDestruct', {}, 'd'),
+    );
+    await page.evaluate(() =>
+      (window as unknown as { send: (n: string, p: unknown, id: unknown) => void }).send(
+        'setStep',
+        { step: 99999 },
+        'e',
+      ),
+    );
+    await page.evaluate(() =>
+      (window as unknown as { send: (n: string, p: unknown, id: unknown) => void }).send('getState', undefined, 'f'),
+    );
     await expect.poll(async () => (await received(page)).filter((m) => m.data.type === 'response').length).toBe(6);
-    const responses = Object.fromEntries((await received(page)).filter((m) => m.data.type === 'response').map((m) => [m.data.id as string, m.data]));
+    const responses = Object.fromEntries(
+      (await received(page)).filter((m) => m.data.type === 'response').map((m) => [m.data.id as string, m.data]),
+    );
     expect(responses['a']).toMatchObject({ ok: true, name: 'setStep', result: { step: 5 } });
     expect(responses['b']).toMatchObject({ ok: true, result: { selection: 'node/node-b' } });
     expect(responses['c']).toMatchObject({ ok: true, result: { theme: 'dark' } });
     expect(responses['d']).toMatchObject({ ok: false, error: { code: 'unknown-command' } });
     expect(responses['e']).toMatchObject({ ok: false, error: { code: 'bad-request' } });
-    expect(responses['f']).toMatchObject({ ok: true, result: { step: 5, selection: 'node/node-b', scenario: 'pod-to-pod-cross-node' } });
+    expect(responses['f']).toMatchObject({
+      ok: true,
+      result: { step: 5, selection: 'node/node-b', scenario: 'pod-to-pod-cross-node' },
+    });
     const s = await vizState(frame);
     expect(s.selection).toBe('node/node-b');
     expect(s.theme).toBe('dark');
     await expect(frame.getByRole('button', { name: 'Split' })).toHaveAttribute('aria-pressed', 'true');
     // events followed the changes, to the parent's origin only
     const events = (await received(page)).filter((m) => m.data.type === 'event');
-    expect(events.some((m) => m.data.name === 'stepChange' && (m.data.payload as { step: number }).step === 5)).toBe(true);
+    expect(events.some((m) => m.data.name === 'stepChange' && (m.data.payload as { step: number }).step === 5)).toBe(
+      true,
+    );
     expect(events.some((m) => m.data.name === 'selectionChange')).toBe(true);
 
     // a flood is cut off with error responses
     await page.evaluate(() => {
-      for (let i = 0; i < 40; i++) (window as unknown as { send: (n: string, p: unknown, id: unknown) => void }).send('getState', undefined, `flood-${i}`);
+      for (let i = 0; i < 40; i++)
+        (window as unknown as { send: (n: string, p: unknown, id: unknown) => void }).send(
+          'getState',
+          undefined,
+          `flood-${i}`,
+        );
     });
-    await expect.poll(async () => (await received(page)).filter((m) => String(m.data.id).startsWith('flood-')).length).toBe(40);
+    await expect
+      .poll(async () => (await received(page)).filter((m) => String(m.data.id).startsWith('flood-')).length)
+      .toBe(40);
     expect((await received(page)).some((m) => m.data.error?.code === 'rate-limited')).toBe(true);
 
     // loadManifests: the host page's own cluster (once the rate limit's window has passed)
     await page.waitForTimeout(1100);
     const manifests = `apiVersion: v1\nkind: Pod\nmetadata: {name: a, namespace: default}\nspec: {nodeName: node-a, containers: [{name: c, image: nginx, ports: [{containerPort: 80}]}]}\n---\napiVersion: v1\nkind: Pod\nmetadata: {name: b, namespace: default}\nspec: {nodeName: node-b, containers: [{name: c, image: nginx, ports: [{containerPort: 80}]}]}\n`;
-    await page.evaluate((m) => (window as unknown as { send: (n: string, p: unknown, id: unknown) => void }).send('loadManifests', { manifests: m, request: { from: 'pod/default/a', to: 'pod/default/b', port: 80 } }, 'g'), manifests);
-    await expect.poll(async () => (await received(page)).find((m) => m.data.id === 'g')?.data).toMatchObject({ ok: true, result: { counts: { pods: 4 } } }); // a and b, and the cluster DNS added as kubeadm would
+    await page.evaluate(
+      (m) =>
+        (window as unknown as { send: (n: string, p: unknown, id: unknown) => void }).send(
+          'loadManifests',
+          { manifests: m, request: { from: 'pod/default/a', to: 'pod/default/b', port: 80 } },
+          'g',
+        ),
+      manifests,
+    );
+    await expect
+      .poll(async () => (await received(page)).find((m) => m.data.id === 'g')?.data)
+      .toMatchObject({ ok: true, result: { counts: { pods: 4 } } }); // a and b, and the cluster DNS added as kubeadm would
     const trace = await frame.evaluate(() => window.__netviz!.currentTrace());
     expect(trace!.request.from).toBe('pod/default/a');
     expect(trace!.verdict).toBe('delivered');
@@ -197,7 +278,13 @@ test.describe('the embed in a frame on another origin', () => {
     const frame2 = await vizFrame(page);
     await expect.poll(async () => (await received(page)).some((m) => m.data.name === 'ready')).toBe(true);
     const siblingFrame = page.frames().find((f) => f.url().endsWith('/sibling.html'))!;
-    await siblingFrame.evaluate(() => (window as unknown as { sendToViz: (n: string, p: unknown, id: unknown) => void }).sendToViz('setStep', { step: 6 }, 's1'));
+    await siblingFrame.evaluate(() =>
+      (window as unknown as { sendToViz: (n: string, p: unknown, id: unknown) => void }).sendToViz(
+        'setStep',
+        { step: 6 },
+        's1',
+      ),
+    );
     await page.waitForTimeout(500);
     expect((await vizState(frame2)).step).toBe(0);
   });
@@ -207,7 +294,9 @@ test.describe('the embed in a frame on another origin', () => {
     await page.goto(`${HOST}/frame.html?parentOrigin=`);
     const frame = await vizFrame(page);
     await expect.poll(async () => (await received(page)).some((m) => m.data.name === 'ready')).toBe(true);
-    await page.evaluate(() => (window as unknown as { send: (n: string, p: unknown, id: unknown) => void }).send('setStep', { step: 4 }, 'n1'));
+    await page.evaluate(() =>
+      (window as unknown as { send: (n: string, p: unknown, id: unknown) => void }).send('setStep', { step: 4 }, 'n1'),
+    );
     await frame.evaluate(() => window.__netviz!.stepTo(3));
     await page.waitForTimeout(400);
     expect((await vizState(frame)).step).toBe(3);
@@ -219,9 +308,15 @@ test.describe('the embed in a frame on another origin', () => {
     const { page } = app;
     await page.goto(`${HOST}/frame.html?hash=${encodeURIComponent('#example=pod-to-service&step=2')}`);
     const frame = await vizFrame(page);
-    const [json] = await Promise.all([page.waitForEvent('download'), frame.getByRole('button', { name: 'JSON' }).click()]);
+    const [json] = await Promise.all([
+      page.waitForEvent('download'),
+      frame.getByRole('button', { name: 'JSON' }).click(),
+    ]);
     expect(json.suggestedFilename()).toBe('k8s-netviz-scenario.json');
-    const [svg] = await Promise.all([page.waitForEvent('download'), frame.getByRole('button', { name: 'SVG' }).click()]);
+    const [svg] = await Promise.all([
+      page.waitForEvent('download'),
+      frame.getByRole('button', { name: 'SVG' }).click(),
+    ]);
     expect(svg.suggestedFilename()).toBe('k8s-netviz.svg');
   });
 
@@ -230,7 +325,12 @@ test.describe('the embed in a frame on another origin', () => {
     await page.goto(`${HOST}/frame.html?hash=${encodeURIComponent('#s=z1.broken!')}`);
     const frame = await vizFrame(page);
     await expect(frame.getByTestId('notice')).toContainText('could not be opened');
-    expect(await frame.evaluate(() => window.__netviz!.elementCount())).toEqual({ nodes: 3, pods: 7, containers: 8, services: 3 });
+    expect(await frame.evaluate(() => window.__netviz!.elementCount())).toEqual({
+      nodes: 3,
+      pods: 7,
+      containers: 8,
+      services: 3,
+    });
     await expect.poll(async () => (await received(page)).some((m) => m.data.name === 'error')).toBe(true);
   });
 });
@@ -262,12 +362,21 @@ test.describe('<k8s-netviz>', () => {
     await page.goto(`${HOST}/element.html`);
     const iframe = page.locator('k8s-netviz iframe');
     await expect(iframe).toHaveAttribute('sandbox', SANDBOX);
-    await expect(iframe).toHaveAttribute('src', new RegExp(`^${APP}${SUB}\\?embed=1&theme=dark&controls=minimal&parentOrigin=${encodeURIComponent(HOST)}#example=pod-to-pod-cross-node&step=2$`));
+    await expect(iframe).toHaveAttribute(
+      'src',
+      new RegExp(
+        `^${APP}${SUB}\\?embed=1&theme=dark&controls=minimal&parentOrigin=${encodeURIComponent(HOST)}#example=pod-to-pod-cross-node&step=2$`,
+      ),
+    );
     // the fallback stays in the document for readers without JavaScript
     await expect(page.locator('k8s-netviz > a')).toHaveAttribute('href', /#example=pod-to-pod-cross-node/);
-    const events = () => page.evaluate(() => (window as unknown as { events: { type: string; detail: { height?: number; step?: number } }[] }).events);
+    const events = () =>
+      page.evaluate(
+        () => (window as unknown as { events: { type: string; detail: { height?: number; step?: number } }[] }).events,
+      );
     await expect.poll(async () => (await events()).some((e) => e.type === 'k8snetviz:ready')).toBe(true);
-    const heightAt = async () => Number((await iframe.evaluate((f: HTMLIFrameElement) => f.style.height)).replace('px', ''));
+    const heightAt = async () =>
+      Number((await iframe.evaluate((f: HTMLIFrameElement) => f.style.height)).replace('px', ''));
     // minimal controls: a bar, then a 16:10 stage
     await expect.poll(heightAt).toBeGreaterThan(900 * 0.625);
     const wide = await heightAt();
@@ -277,9 +386,13 @@ test.describe('<k8s-netviz>', () => {
 
     // stepping from the host page (as a slide deck does) through the element
     await page.locator('#el').evaluate((el: HTMLElement & { step(n: number): Promise<unknown> }) => el.step(4));
-    await expect.poll(async () => (await events()).some((e) => e.type === 'k8snetviz:step' && e.detail.step === 4)).toBe(true);
+    await expect
+      .poll(async () => (await events()).some((e) => e.type === 'k8snetviz:step' && e.detail.step === 4))
+      .toBe(true);
     await page.locator('#el').evaluate((el: HTMLElement) => el.setAttribute('step', '6'));
-    await expect.poll(async () => (await events()).some((e) => e.type === 'k8snetviz:step' && e.detail.step === 6)).toBe(true);
+    await expect
+      .poll(async () => (await events()).some((e) => e.type === 'k8snetviz:step' && e.detail.step === 6))
+      .toBe(true);
     // a fixed height attribute wins over the app's reports
     await page.locator('#el').evaluate((el: HTMLElement) => el.setAttribute('height', '333'));
     await expect.poll(heightAt).toBe(333);
@@ -291,7 +404,9 @@ test('the production build runs from a sub-path (the full app, its worker)', asy
   await page.goto(`${APP}${SUB}#example=pod-to-pod-cross-node&step=2`);
   await page.waitForFunction(() => window.__netviz !== undefined);
   // the step is applied once the trace engine has loaded (from the sub-path too)
-  await expect.poll(async () => ((await page.evaluate(() => window.__netviz!.getState())) as { step: number }).step).toBe(2);
+  await expect
+    .poll(async () => ((await page.evaluate(() => window.__netviz!.getState())) as { step: number }).step)
+    .toBe(2);
   // the editor's worker loads from the sub-path too
   await page.getByRole('button', { name: 'Edit YAML' }).click();
   await expect(page.getByRole('textbox', { name: /Kubernetes manifests/ })).toBeVisible();

@@ -41,7 +41,9 @@ export const test = base.extend<{ app: NetvizPage }>({
       elementCount: () => page.evaluate(() => window.__netviz!.elementCount()),
       pods: () =>
         page.evaluate(() =>
-          (window.__netviz!.getState() as { cluster: { pods: PodInfo[] } }).cluster.pods.map(({ namespace, name, node, ip }) => ({ namespace, name, node, ip })),
+          (window.__netviz!.getState() as { cluster: { pods: PodInfo[] } }).cluster.pods.map(
+            ({ namespace, name, node, ip }) => ({ namespace, name, node, ip }),
+          ),
         ),
     };
     await use(app);

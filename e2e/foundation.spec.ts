@@ -16,7 +16,9 @@ test.describe('the built-in cluster', () => {
 });
 
 test.describe('Send packet', () => {
-  test('plays a packet from node-a to node-b along the resolved path and lists every hop', async ({ app }, testInfo) => {
+  test('plays a packet from node-a to node-b along the resolved path and lists every hop', async ({
+    app,
+  }, testInfo) => {
     const { page } = app;
     await app.goto();
     await page.evaluate(() => window.__netviz!.setSpeed(4));
@@ -51,7 +53,10 @@ test.describe('Send packet', () => {
     await expect(rows.nth(wireStep)).toHaveAttribute('aria-current', 'step');
     await expect(page.getByTestId('hop.text')).toContainText('underlay');
     await page.screenshot({ path: testInfo.outputPath('send-packet-on-the-wire.png') });
-    await testInfo.attach('send-packet-on-the-wire', { path: testInfo.outputPath('send-packet-on-the-wire.png'), contentType: 'image/png' });
+    await testInfo.attach('send-packet-on-the-wire', {
+      path: testInfo.outputPath('send-packet-on-the-wire.png'),
+      contentType: 'image/png',
+    });
   });
 
   test('stepping with the controls and clicking a row moves the packet and the inspector', async ({ app }) => {
@@ -73,7 +78,9 @@ test.describe('Send packet', () => {
     await expect(page.getByTestId('narration')).toContainText('Step 7');
   });
 
-  test('a port nobody listens on is refused, and the form reports a bad request without losing the trace', async ({ app }) => {
+  test('a port nobody listens on is refused, and the form reports a bad request without losing the trace', async ({
+    app,
+  }) => {
     const { page } = app;
     await app.goto();
     await page.getByRole('textbox', { name: 'Port' }).fill('9999');

@@ -16,7 +16,10 @@ test.describe('generated clusters', () => {
       await app.goto(`/?generate=${nodes}x${perNode}`);
       const pods = nodes * perNode;
       // the time of the first drawn frame (what the bench reports): after the page began, not later than now
-      const [drawnAt, now] = await app.page.evaluate(async () => [await window.__netviz!.whenRendered(), performance.now()]);
+      const [drawnAt, now] = await app.page.evaluate(async () => [
+        await window.__netviz!.whenRendered(),
+        performance.now(),
+      ]);
       expect(drawnAt).toBeGreaterThan(0);
       expect(drawnAt).toBeLessThanOrEqual(now);
       const counts = await app.elementCount();
@@ -34,7 +37,11 @@ test.describe('generated clusters', () => {
         expect(drawn['pod'] ?? 0).toBe(0);
         expect(drawn['service'] ?? 0).toBe(0);
         expect(drawn['service-group']).toBeGreaterThan(0);
-        const summary = await app.page.evaluate(() => (window.__netviz!.cy() as { $id(id: string): { data(k: string): string } }).$id('node/worker-001').data('label'));
+        const summary = await app.page.evaluate(() =>
+          (window.__netviz!.cy() as { $id(id: string): { data(k: string): string } })
+            .$id('node/worker-001')
+            .data('label'),
+        );
         expect(summary).toBe(`worker-001\n${perNode} pods · 10.244.1.0/24`);
       }
       // the fitted view, before the overview below moves it
@@ -53,10 +60,14 @@ test.describe('generated clusters', () => {
         expect(colours).toContain('203,213,225'); // node boxes (#cbd5e1)
         expect(colours).toContain('233,213,255'); // Service rows (#e9d5ff)
         expect(colours).toContain('186,230,253'); // the Internet (#bae6fd)
-        const before = await app.page.evaluate(() => (window.__netviz!.cy() as { pan(): { x: number; y: number } }).pan());
+        const before = await app.page.evaluate(() =>
+          (window.__netviz!.cy() as { pan(): { x: number; y: number } }).pan(),
+        );
         const box = (await overview.boundingBox())!;
         await app.page.mouse.click(box.x + box.width * 0.25, box.y + box.height * 0.5);
-        const after = await app.page.evaluate(() => (window.__netviz!.cy() as { pan(): { x: number; y: number } }).pan());
+        const after = await app.page.evaluate(() =>
+          (window.__netviz!.cy() as { pan(): { x: number; y: number } }).pan(),
+        );
         expect(after).not.toEqual(before);
       } else {
         await expect(overview).toBeHidden();
@@ -70,13 +81,22 @@ test.describe('generated clusters', () => {
     await app.page.getByPlaceholder('Find a name or IP').fill(pod.ip);
     await app.page.getByRole('button', { name: 'Find' }).click();
     // the view settles, then the node in view opens: its pods, its bridge and its devices
-    await expect.poll(() => app.page.evaluate((id) => !(window.__netviz!.cy() as unknown as { $id(id: string): { empty(): boolean } }).$id(id).empty(), `pod/${pod.namespace}/${pod.name}`)).toBe(true);
+    await expect
+      .poll(() =>
+        app.page.evaluate(
+          (id) => !(window.__netviz!.cy() as unknown as { $id(id: string): { empty(): boolean } }).$id(id).empty(),
+          `pod/${pod.namespace}/${pod.name}`,
+        ),
+      )
+      .toBe(true);
     await app.page.evaluate(() => window.__netviz!.whenRendered());
     const opened = await app.page.evaluate(() => window.__netviz!.drawnCounts());
     expect(opened['pod']).toBeGreaterThanOrEqual(20);
     expect(opened['pod']).toBeLessThan(50 * 20);
     expect(opened['bridge']).toBeGreaterThanOrEqual(1);
-    expect(await app.page.evaluate(() => (window.__netviz!.cy() as unknown as { zoom(): number }).zoom())).toBeGreaterThanOrEqual(1);
+    expect(
+      await app.page.evaluate(() => (window.__netviz!.cy() as unknown as { zoom(): number }).zoom()),
+    ).toBeGreaterThanOrEqual(1);
     await app.page.screenshot({ path: testInfo.outputPath('generate-50x20-zoomed.png') });
     // the selection and the tooltip still work on what opened
     const box = await app.page.evaluate((id) => window.__netviz!.renderedBox(id), `pod/${pod.namespace}/${pod.name}`);

@@ -5,7 +5,9 @@ test.describe('inspecting the cluster', () => {
     const { page } = app;
     await app.goto();
     const target = await page.evaluate(() => {
-      const s = window.__netviz!.getState() as { cluster: { pods: { name: string; owner: string | null; ip: string; node: string }[] } };
+      const s = window.__netviz!.getState() as {
+        cluster: { pods: { name: string; owner: string | null; ip: string; node: string }[] };
+      };
       return s.cluster.pods.find((p) => p.owner === 'Deployment/web')!;
     });
     // click the pod's own box: its label row, just above its containers
@@ -49,19 +51,27 @@ test.describe('inspecting the cluster', () => {
     await app.goto();
     await page.getByRole('button', { name: 'Split' }).click();
     const text = page.getByRole('navigation', { name: 'Cluster as text' });
-    const state = await page.evaluate(() => window.__netviz!.getState()) as {
-      cluster: { nodes: { name: string }[]; pods: { namespace: string; name: string; containers: { name: string }[] }[]; services: { namespace: string; name: string }[] };
+    const state = (await page.evaluate(() => window.__netviz!.getState())) as {
+      cluster: {
+        nodes: { name: string }[];
+        pods: { namespace: string; name: string; containers: { name: string }[] }[];
+        services: { namespace: string; name: string }[];
+      };
     };
     for (const n of state.cluster.nodes) await expect(text.locator(`[data-id="node/${n.name}"]`)).toBeVisible();
     for (const p of state.cluster.pods) {
       await expect(text.locator(`[data-id="pod/${p.namespace}/${p.name}"]`)).toBeVisible();
-      for (const c of p.containers) await expect(text.locator(`[data-id="container/${p.namespace}/${p.name}/${c.name}"]`)).toBeVisible();
+      for (const c of p.containers)
+        await expect(text.locator(`[data-id="container/${p.namespace}/${p.name}/${c.name}"]`)).toBeVisible();
     }
-    for (const s of state.cluster.services) await expect(text.locator(`[data-id="svc/${s.namespace}/${s.name}"]`)).toBeVisible();
+    for (const s of state.cluster.services)
+      await expect(text.locator(`[data-id="svc/${s.namespace}/${s.name}"]`)).toBeVisible();
     await text.locator('[data-id="svc/default/web"]').click();
     await expect(text.locator('[data-id="svc/default/web"]')).toHaveAttribute('aria-pressed', 'true');
     await expect(page.getByTestId('selection.inspector')).toContainText('svc/default/web');
-    expect((await page.evaluate(() => window.__netviz!.getState()) as { selection: string }).selection).toBe('svc/default/web');
+    expect(((await page.evaluate(() => window.__netviz!.getState())) as { selection: string }).selection).toBe(
+      'svc/default/web',
+    );
   });
 
   test('exports the diagram as a valid PNG and as an SVG that contains every node', async ({ app }) => {
@@ -77,10 +87,20 @@ test.describe('inspecting the cluster', () => {
     const svgText = Buffer.concat(await (await svg.createReadStream()).toArray()).toString('utf8');
     const parsed = await page.evaluate((text) => {
       const doc = new DOMParser().parseFromString(text, 'image/svg+xml');
-      return { error: doc.querySelector('parsererror') !== null, ids: [...doc.querySelectorAll('[data-id]')].map((e) => e.getAttribute('data-id')) };
+      return {
+        error: doc.querySelector('parsererror') !== null,
+        ids: [...doc.querySelectorAll('[data-id]')].map((e) => e.getAttribute('data-id')),
+      };
     }, svgText);
     expect(parsed.error).toBe(false);
-    for (const id of ['node/node-a', 'node/node-b', 'node/cp', 'dev/node-a/cni0', 'svc/default/web', 'container/default/app-1/sidecar']) {
+    for (const id of [
+      'node/node-a',
+      'node/node-b',
+      'node/cp',
+      'dev/node-a/cni0',
+      'svc/default/web',
+      'container/default/app-1/sidecar',
+    ]) {
       expect(parsed.ids).toContain(id);
     }
     expect(svgText).toContain('10.244.1.2');
@@ -91,7 +111,7 @@ test.describe('inspecting the cluster', () => {
     await app.goto();
     await page.getByRole('button', { name: 'Switch to dark theme' }).click();
     await expect(page.getByRole('button', { name: 'Switch to light theme' })).toBeVisible();
-    expect((await page.evaluate(() => window.__netviz!.getState()) as { theme: string }).theme).toBe('dark');
+    expect(((await page.evaluate(() => window.__netviz!.getState())) as { theme: string }).theme).toBe('dark');
     await page.screenshot({ path: testInfo.outputPath('dark-theme.png') });
   });
 });

@@ -1,7 +1,9 @@
 import { test, expect } from './fixtures';
 
 test.describe('scenarios and playback', () => {
-  test('a link #example=<id>&step=<n> opens the scenario stopped at that step, with its explanation', async ({ app }) => {
+  test('a link #example=<id>&step=<n> opens the scenario stopped at that step, with its explanation', async ({
+    app,
+  }) => {
     const { page } = app;
     await app.goto('/#example=pod-to-pod-cross-node&step=7');
     await expect(page.getByTestId('scenario.explanation')).toContainText('flannel.1');
@@ -51,10 +53,10 @@ test.describe('scenarios and playback', () => {
     await page.locator('body').press('Home');
     await expect(page.getByTestId('playback.position')).toHaveText(/^step 0 \//);
     await page.locator('body').press(']');
-    expect((await page.evaluate(() => window.__netviz!.getState()) as { speed: number }).speed).toBe(2);
+    expect(((await page.evaluate(() => window.__netviz!.getState())) as { speed: number }).speed).toBe(2);
     await page.locator('body').press('[');
     await page.locator('body').press('[');
-    expect((await page.evaluate(() => window.__netviz!.getState()) as { speed: number }).speed).toBe(0.5);
+    expect(((await page.evaluate(() => window.__netviz!.getState())) as { speed: number }).speed).toBe(0.5);
     // typing in the search box does not step
     await page.getByRole('searchbox', { name: 'Search by name or IP' }).press('ArrowRight');
     await expect(page.getByTestId('playback.position')).toHaveText(/^step 0 \//);
@@ -83,7 +85,9 @@ test.describe('scenarios and playback', () => {
 });
 
 test.describe('Send from… on the diagram', () => {
-  test('click the source, then the destination; Esc leaves the mode and a plain click selects again', async ({ app }) => {
+  test('click the source, then the destination; Esc leaves the mode and a plain click selects again', async ({
+    app,
+  }) => {
     const { page } = app;
     await app.goto();
     const click = async (id: string) => {
@@ -109,11 +113,30 @@ test.describe('Send from… on the diagram', () => {
 });
 
 test.describe('every built-in scenario', () => {
-  test('opens from the picker with the event list and verdict of the simulation, and the form follows it', async ({ app }) => {
+  test('opens from the picker with the event list and verdict of the simulation, and the form follows it', async ({
+    app,
+  }) => {
     const { page } = app;
     await app.goto();
-    const ids = await page.getByRole('combobox', { name: 'Scenario' }).locator('option:not([disabled])').evaluateAll((os) => os.map((o) => (o as HTMLOptionElement).value));
-    for (const id of ['container-to-container', 'pod-to-pod-same-node', 'pod-to-pod-cross-node', 'pod-to-service', 'pod-to-service-dns', 'nodeport-cluster', 'nodeport-local', 'loadbalancer', 'ingress', 'ingress-404', 'ingress-503', 'egress', 'network-policy-deny']) {
+    const ids = await page
+      .getByRole('combobox', { name: 'Scenario' })
+      .locator('option:not([disabled])')
+      .evaluateAll((os) => os.map((o) => (o as HTMLOptionElement).value));
+    for (const id of [
+      'container-to-container',
+      'pod-to-pod-same-node',
+      'pod-to-pod-cross-node',
+      'pod-to-service',
+      'pod-to-service-dns',
+      'nodeport-cluster',
+      'nodeport-local',
+      'loadbalancer',
+      'ingress',
+      'ingress-404',
+      'ingress-503',
+      'egress',
+      'network-policy-deny',
+    ]) {
       expect(ids).toContain(id);
     }
     for (const id of ids) {
@@ -129,12 +152,15 @@ test.describe('every built-in scenario', () => {
     }
   });
 
-  test('the form sends to any destination the command line accepts: a Service by DNS name, a node, the Internet', async ({ app }) => {
+  test('the form sends to any destination the command line accepts: a Service by DNS name, a node, the Internet', async ({
+    app,
+  }) => {
     const { page } = app;
     await app.goto();
     // the destination suggests pods, Services, DNS names and the Internet once it has the focus
     const destination = page.getByRole('combobox', { name: 'Destination' });
-    const suggested = () => destination.evaluate((el: HTMLInputElement) => [...(el.list?.options ?? [])].map((o) => o.value));
+    const suggested = () =>
+      destination.evaluate((el: HTMLInputElement) => [...(el.list?.options ?? [])].map((o) => o.value));
     await destination.focus();
     await expect.poll(suggested).toContain('svc/default/web');
     expect(await suggested()).toContain('web');

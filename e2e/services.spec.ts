@@ -66,7 +66,10 @@ test.describe('Services', () => {
     await find(page, chosen.split('/')[1]!);
     await page.getByRole('button', { name: 'Delete pod' }).click();
     const state = (await page.evaluate(() => window.__netviz!.getState())) as {
-      cluster: { pods: { namespace: string; name: string; owner: string | null }[]; endpoints: { service: string; endpoints: { pod: string | null }[] }[] };
+      cluster: {
+        pods: { namespace: string; name: string; owner: string | null }[];
+        endpoints: { service: string; endpoints: { pod: string | null }[] }[];
+      };
     };
     expect(state.cluster.pods.some((p) => `${p.namespace}/${p.name}` === chosen)).toBe(false);
     expect(state.cluster.pods.filter((p) => p.owner === 'Deployment/web')).toHaveLength(3);
@@ -78,7 +81,9 @@ test.describe('Services', () => {
     expect(after!.verdict).toBe('delivered');
   });
 
-  test('the Service inspector prints kube-proxy rules, and the proxy-mode switch changes them and the trace', async ({ app }) => {
+  test('the Service inspector prints kube-proxy rules, and the proxy-mode switch changes them and the trace', async ({
+    app,
+  }) => {
     const { page } = app;
     await app.goto('/#example=pod-to-service');
     await find(page, 'web');

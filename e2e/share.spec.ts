@@ -45,8 +45,14 @@ test.describe('share links', () => {
     const payload = await page.evaluate(async (u) => {
       const s = new URLSearchParams(new URL(u).hash.slice(1)).get('s')!;
       const bytes = Uint8Array.from(atob(s.slice(3).replace(/-/g, '+').replace(/_/g, '/')), (c) => c.charCodeAt(0));
-      const text = await new Response(new Blob([bytes]).stream().pipeThrough(new DecompressionStream('deflate-raw'))).text();
-      return JSON.parse(text) as { ops: unknown[]; step: number; manifests: { kind: string; metadata?: { managedFields?: unknown } }[] };
+      const text = await new Response(
+        new Blob([bytes]).stream().pipeThrough(new DecompressionStream('deflate-raw')),
+      ).text();
+      return JSON.parse(text) as {
+        ops: unknown[];
+        step: number;
+        manifests: { kind: string; metadata?: { managedFields?: unknown } }[];
+      };
     }, url);
     expect(payload.ops).toEqual([{ op: 'deletePod', pod: chosen }]);
     expect(payload.step).toBe(4);
@@ -71,14 +77,20 @@ test.describe('share links', () => {
     await other.close();
   });
 
-  test('a built-in scenario keeps its #example link; the dialog offers iframe and element snippets', async ({ app }) => {
+  test('a built-in scenario keeps its #example link; the dialog offers iframe and element snippets', async ({
+    app,
+  }) => {
     const { page } = app;
     await app.goto('/#example=pod-to-pod-cross-node&step=2');
     await page.getByRole('button', { name: 'Share' }).click();
     const dialog = page.getByRole('dialog', { name: 'Share' });
     await expect(dialog.getByTestId('share.link')).toHaveValue(/#example=pod-to-pod-cross-node&step=2$/);
-    await expect(dialog.getByTestId('share.iframe')).toHaveValue(/<iframe src="[^"]*\?embed=1#example=pod-to-pod-cross-node&amp;step=2" .*sandbox="allow-scripts allow-same-origin allow-popups allow-popups-to-escape-sandbox allow-downloads"/);
-    await expect(dialog.getByTestId('share.element')).toHaveValue(/embed\.js"><\/script>\n<k8s-netviz example="pod-to-pod-cross-node" step="2">/);
+    await expect(dialog.getByTestId('share.iframe')).toHaveValue(
+      /<iframe src="[^"]*\?embed=1#example=pod-to-pod-cross-node&amp;step=2" .*sandbox="allow-scripts allow-same-origin allow-popups allow-popups-to-escape-sandbox allow-downloads"/,
+    );
+    await expect(dialog.getByTestId('share.element')).toHaveValue(
+      /embed\.js"><\/script>\n<k8s-netviz example="pod-to-pod-cross-node" step="2">/,
+    );
     await page.context().grantPermissions(['clipboard-read', 'clipboard-write']);
     await dialog.getByRole('button', { name: 'Copy link' }).click();
     await expect(dialog.getByRole('button', { name: 'Copy link' })).toHaveText('Copied');
@@ -90,7 +102,10 @@ test.describe('share links', () => {
     await app.goto('/#example=pod-to-service&step=3');
     const original = await snapshot(page);
     await page.getByRole('button', { name: 'Share' }).click();
-    const [download] = await Promise.all([page.waitForEvent('download'), page.getByRole('button', { name: 'Download scenario (JSON)' }).click()]);
+    const [download] = await Promise.all([
+      page.waitForEvent('download'),
+      page.getByRole('button', { name: 'Download scenario (JSON)' }).click(),
+    ]);
     expect(download.suggestedFilename()).toBe('k8s-netviz-scenario.json');
     const path = await download.path();
     const text = readFileSync(path, 'utf8');
@@ -98,7 +113,9 @@ test.describe('share links', () => {
 
     await app.goto('/');
     await page.getByRole('button', { name: 'Share' }).click();
-    await page.getByTestId('share.import').setInputFiles({ name: 'scenario.json', mimeType: 'application/json', buffer: Buffer.from(text) });
+    await page
+      .getByTestId('share.import')
+      .setInputFiles({ name: 'scenario.json', mimeType: 'application/json', buffer: Buffer.from(text) });
     await expect(page.getByRole('dialog', { name: 'Share' })).toHaveCount(0);
     const imported = await snapshot(page);
     expect(pods(imported)).toEqual(pods(original));
@@ -107,7 +124,9 @@ test.describe('share links', () => {
 
     // a broken file is an error in the dialog, the cluster stays
     await page.getByRole('button', { name: 'Share' }).click();
-    await page.getByTestId('share.import').setInputFiles({ name: 'bad.json', mimeType: 'application/json', buffer: Buffer.from('{"v": 7}') });
+    await page
+      .getByTestId('share.import')
+      .setInputFiles({ name: 'bad.json', mimeType: 'application/json', buffer: Buffer.from('{"v": 7}') });
     await expect(page.getByRole('alert')).toContainText('newer version');
   });
 
@@ -122,7 +141,9 @@ test.describe('share links', () => {
       const { page } = app;
       let h: string = hash ?? '';
       if (what === 'truncated') {
-        const entry = JSON.parse(readFileSync(join(import.meta.dirname, 'fixtures/links/z1-user-cluster-with-ops.json'), 'utf8')) as { hash: string };
+        const entry = JSON.parse(
+          readFileSync(join(import.meta.dirname, 'fixtures/links/z1-user-cluster-with-ops.json'), 'utf8'),
+        ) as { hash: string };
         h = entry.hash.slice(0, Math.floor(entry.hash.length * 0.6));
       }
       if (h === 'OVERSIZED') h = `#s=j1.${'A'.repeat(1_600_000)}`;
@@ -154,7 +175,14 @@ test.describe('the stored corpus of links', () => {
       const entry = JSON.parse(readFileSync(join(dir, file), 'utf8')) as {
         format: string;
         hash: string;
-        expect: { step?: number; selection?: string; pods?: string[]; nodes?: number; endpoint?: string; scenario?: string };
+        expect: {
+          step?: number;
+          selection?: string;
+          pods?: string[];
+          nodes?: number;
+          endpoint?: string;
+          scenario?: string;
+        };
       };
       const { page } = app;
       await app.goto(`/${entry.hash}`);

@@ -22,7 +22,9 @@
   const script = document.currentScript;
   let scriptUrl = script && script.src ? script.src : '';
   if (!scriptUrl) {
-    const found = Array.from(document.querySelectorAll('script[src]')).find((s) => /(^|\/)embed\.js(\?|#|$)/.test(s.getAttribute('src') || ''));
+    const found = Array.from(document.querySelectorAll('script[src]')).find((s) =>
+      /(^|\/)embed\.js(\?|#|$)/.test(s.getAttribute('src') || ''),
+    );
     scriptUrl = found ? found.src : '';
   }
   const DEFAULT_BASE = scriptUrl ? new URL('./', scriptUrl).href : '';
@@ -30,12 +32,31 @@
   const NS = 'k8s-netviz';
   const SANDBOX = 'allow-scripts allow-same-origin allow-popups allow-popups-to-escape-sandbox allow-downloads';
   const PASSED = ['theme', 'controls', 'autoplay', 'view', 'speed', 'keyboard'];
-  const EVENT_NAMES = { ready: 'k8snetviz:ready', stepChange: 'k8snetviz:step', error: 'k8snetviz:error', loaded: 'k8snetviz:loaded', selectionChange: 'k8snetviz:select', resize: 'k8snetviz:resize' };
+  const EVENT_NAMES = {
+    ready: 'k8snetviz:ready',
+    stepChange: 'k8snetviz:step',
+    error: 'k8snetviz:error',
+    loaded: 'k8snetviz:loaded',
+    selectionChange: 'k8snetviz:select',
+    resize: 'k8snetviz:resize',
+  };
   let counter = 0;
 
   class K8sNetviz extends HTMLElement {
     static get observedAttributes() {
-      return ['src', 'example', 'scenario', 'step', 'theme', 'controls', 'autoplay', 'height', 'view', 'speed', 'keyboard'];
+      return [
+        'src',
+        'example',
+        'scenario',
+        'step',
+        'theme',
+        'controls',
+        'autoplay',
+        'height',
+        'view',
+        'speed',
+        'keyboard',
+      ];
     }
 
     constructor() {
@@ -92,7 +113,8 @@
         if (value !== null) url.searchParams.set(name, value);
       }
       // the host page is the one origin allowed to command the frame (file:// pages have none)
-      if (window.location.origin && window.location.origin !== 'null') url.searchParams.set('parentOrigin', window.location.origin);
+      if (window.location.origin && window.location.origin !== 'null')
+        url.searchParams.set('parentOrigin', window.location.origin);
       const example = this.getAttribute('example');
       const scenario = this.getAttribute('scenario');
       const step = this.getAttribute('step');
@@ -140,7 +162,12 @@
         if (!pending) return;
         this._pending.delete(data.id);
         if (data.ok) pending.resolve(data.result);
-        else pending.reject(Object.assign(new Error((data.error && data.error.message) || 'command failed'), { code: data.error && data.error.code }));
+        else
+          pending.reject(
+            Object.assign(new Error((data.error && data.error.message) || 'command failed'), {
+              code: data.error && data.error.code,
+            }),
+          );
         return;
       }
       if (data.type !== 'event') return;

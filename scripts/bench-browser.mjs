@@ -47,7 +47,9 @@ for (let i = 0; i < initial.length; i++) {
 }
 let initialGz = 0;
 for (const file of initial) initialGz += gzipSync(await readFile(join(root, 'dist', file))).length;
-const lazy = (await readdir(join(root, 'dist', 'assets'))).filter((f) => f.endsWith('.js') && !initial.includes(`assets/${f}`));
+const lazy = (await readdir(join(root, 'dist', 'assets'))).filter(
+  (f) => f.endsWith('.js') && !initial.includes(`assets/${f}`),
+);
 
 // the baseline page
 const baseDir = await mkdtemp(join(tmpdir(), 'k8s-netviz-baseline-'));
@@ -61,7 +63,10 @@ await build({
   logLevel: 'warning',
   minify: true,
 });
-await writeFile(join(baseDir, 'index.html'), '<!doctype html><html><body style="margin:0"><div id="cy" style="width:1280px;height:800px"></div><script type="module" src="./baseline.js"></script></body></html>');
+await writeFile(
+  join(baseDir, 'index.html'),
+  '<!doctype html><html><body style="margin:0"><div id="cy" style="width:1280px;height:800px"></div><script type="module" src="./baseline.js"></script></body></html>',
+);
 const baseServer = createServer(async (req, res) => {
   const name = (req.url ?? '/').split('?')[0] === '/' ? 'index.html' : 'baseline.js';
   res.setHeader('content-type', name.endsWith('.html') ? 'text/html' : 'text/javascript');
@@ -69,12 +74,24 @@ const baseServer = createServer(async (req, res) => {
 }).listen(BASE_PORT, '127.0.0.1');
 
 // served in this process (a spawned `npx vite preview` left its server running after the bench)
-const preview = await previewServer({ root, logLevel: 'warn', preview: { port: APP_PORT, strictPort: true, host: '127.0.0.1' } });
+const preview = await previewServer({
+  root,
+  logLevel: 'warn',
+  preview: { port: APP_PORT, strictPort: true, host: '127.0.0.1' },
+});
 
 const { executablePath } = findChromium();
 const browser = await chromium.launch({
   ...(executablePath ? { executablePath } : {}),
-  args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+  args: [
+    '--no-sandbox',
+    '--disable-gpu',
+    '--disable-quic',
+    '--no-first-run',
+    '--disable-background-networking',
+    '--disable-component-update',
+    '--disable-sync',
+  ],
 });
 
 /**
@@ -140,7 +157,11 @@ async function measure(url, rendered, cyExpr) {
 /** The median of each measurement over several runs. */
 function medianOf(runs) {
   const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
-  return { ms: median(runs.map((r) => r.ms)), fitFps: median(runs.map((r) => r.fitFps)), oneFps: median(runs.map((r) => r.oneFps)) };
+  return {
+    ms: median(runs.map((r) => r.ms)),
+    fitFps: median(runs.map((r) => r.fitFps)),
+    oneFps: median(runs.map((r) => r.oneFps)),
+  };
 }
 
 const rows = [];
@@ -159,12 +180,19 @@ try {
           'window.__netviz.cy()',
         ),
       );
-      bases.push(await measure(`http://127.0.0.1:${BASE_PORT}/?generate=${size}`, 'window.__baselineRendered', 'window.__baseline.cy'));
+      bases.push(
+        await measure(
+          `http://127.0.0.1:${BASE_PORT}/?generate=${size}`,
+          'window.__baselineRendered',
+          'window.__baseline.cy',
+        ),
+      );
     }
     const app = medianOf(apps);
     const base = medianOf(bases);
     rows.push({ size, app, base });
-    const spread = (xs) => `${Math.min(...xs.map((x) => x.ms)).toFixed(0)}-${Math.max(...xs.map((x) => x.ms)).toFixed(0)}`;
+    const spread = (xs) =>
+      `${Math.min(...xs.map((x) => x.ms)).toFixed(0)}-${Math.max(...xs.map((x) => x.ms)).toFixed(0)}`;
     console.log(
       `${size.padEnd(7)} first render (median of ${RUNS}): app ${app.ms.toFixed(0).padStart(6)} ms, bare Cytoscape ${base.ms.toFixed(0).padStart(6)} ms, ratio ${(app.ms / base.ms).toFixed(2)}` +
         ` (ranges ${spread(apps)} / ${spread(bases)}) | pan fps at fit: app ${app.fitFps.toFixed(0)}, bare ${base.fitFps.toFixed(0)} | at zoom 1: app ${app.oneFps.toFixed(0)}, bare ${base.oneFps.toFixed(0)}`,
@@ -176,7 +204,9 @@ try {
     requestAnimationFrame(step); })`;
   const appPage = await openSettled();
   await appPage.goto(`http://127.0.0.1:${APP_PORT}/?generate=50x20`, { timeout: 120_000 });
-  await appPage.evaluate(`(async () => { while (!window.__netviz) await new Promise((r) => setTimeout(r, 10)); await window.__netviz.whenRendered(); })()`);
+  await appPage.evaluate(
+    `(async () => { while (!window.__netviz) await new Promise((r) => setTimeout(r, 10)); await window.__netviz.whenRendered(); })()`,
+  );
   const sent = await appPage.evaluate('window.__netviz.burst(200)');
   await appPage.waitForTimeout(1500);
   const appFps = await appPage.evaluate(FPS);
@@ -187,10 +217,14 @@ try {
   await basePage.evaluate('window.__baselinePackets(200)');
   const baseFps = await basePage.evaluate(FPS);
   await basePage.close();
-  console.log(`200 packets in flight on 50x20: app ${appFps.toFixed(0)} fps${sent ? '' : ' (the burst was not sent!)'}, bare Cytoscape + overlay ${baseFps.toFixed(0)} fps, ratio ${(appFps / baseFps).toFixed(2)}`);
+  console.log(
+    `200 packets in flight on 50x20: app ${appFps.toFixed(0)} fps${sent ? '' : ' (the burst was not sent!)'}, bare Cytoscape + overlay ${baseFps.toFixed(0)} fps, ratio ${(appFps / baseFps).toFixed(2)}`,
+  );
 } finally {
   await browser.close();
   await preview.close();
   baseServer.close();
 }
-console.log(`initial JavaScript: ${(initialGz / 1024).toFixed(1)} KiB gzipped (${initial.join(', ')}); loaded on demand: ${lazy.join(', ')}`);
+console.log(
+  `initial JavaScript: ${(initialGz / 1024).toFixed(1)} KiB gzipped (${initial.join(', ')}); loaded on demand: ${lazy.join(', ')}`,
+);

@@ -33,7 +33,9 @@ try {
     target: 'node20',
     logLevel: 'warning',
     // yaml is CommonJS and requires Node built-ins; give the ES module bundle a `require`.
-    banner: { js: "import { createRequire as __benchCreateRequire } from 'node:module';\nconst require = __benchCreateRequire(import.meta.url);" },
+    banner: {
+      js: "import { createRequire as __benchCreateRequire } from 'node:module';\nconst require = __benchCreateRequire(import.meta.url);",
+    },
   });
   const { generateCluster, loadManifests, trace } = await import(pathToFileURL(outfile).href);
 
@@ -55,7 +57,10 @@ try {
   // A cross-node request between two ordinary pods that listen on a TCP port.
   // Application pods (not kube-system's), as a user would trace them.
   const listening = cluster.pods.filter(
-    (p) => !p.hostNetwork && p.namespace !== 'kube-system' && p.containers.some((c) => c.listening.some((l) => l.protocol === 'tcp')),
+    (p) =>
+      !p.hostNetwork &&
+      p.namespace !== 'kube-system' &&
+      p.containers.some((c) => c.listening.some((l) => l.protocol === 'tcp')),
   );
   const client = listening[0];
   const server = listening.find((p) => p.node !== client.node);
@@ -81,21 +86,35 @@ try {
   const { calls, elapsed, perSecond } = measure(input);
 
   // A pod to a Service in another namespace by its DNS name: <svc>.<ns> (the second search candidate).
-  const svc = cluster.services.find((s) => s.type === 'ClusterIP' && s.namespace !== client.namespace && s.namespace !== 'kube-system' && s.namespace !== 'default' && s.clusterIP);
+  const svc = cluster.services.find(
+    (s) =>
+      s.type === 'ClusterIP' &&
+      s.namespace !== client.namespace &&
+      s.namespace !== 'kube-system' &&
+      s.namespace !== 'default' &&
+      s.clusterIP,
+  );
   const byName = { from: input.from, to: `${svc.name}.${svc.namespace}` };
   const svcSample = trace(cluster, byName, { seed: 1 });
-  if (svcSample.verdict !== 'delivered') throw new Error(`the Service bench request was ${svcSample.verdict}: ${svcSample.reason}`);
+  if (svcSample.verdict !== 'delivered')
+    throw new Error(`the Service bench request was ${svcSample.verdict}: ${svcSample.reason}`);
   const svcRun = measure(byName);
   const sorted = [...builds].sort((a, b) => a - b);
   const median = sorted[Math.floor(sorted.length / 2)];
 
   const ok = (pass) => (pass ? 'ok' : 'MISSED');
-  console.log(`cluster: ${cluster.nodes.length} nodes, ${cluster.pods.length} pods, ${cluster.services.length} services (${(text.length / 1024).toFixed(0)} KiB of YAML)`);
-  console.log(`request: ${input.from} -> ${input.to} port ${port} (${client.node} -> ${server.node}, ${cluster.settings.cni.kind}); ${sample.hops.length} hops + ${sample.reply.hops.length} reply hops`);
+  console.log(
+    `cluster: ${cluster.nodes.length} nodes, ${cluster.pods.length} pods, ${cluster.services.length} services (${(text.length / 1024).toFixed(0)} KiB of YAML)`,
+  );
+  console.log(
+    `request: ${input.from} -> ${input.to} port ${port} (${client.node} -> ${server.node}, ${cluster.settings.cni.kind}); ${sample.hops.length} hops + ${sample.reply.hops.length} reply hops`,
+  );
   console.log(
     `build from YAML (loadManifests): first (cold) ${builds[0].toFixed(0)} ms (goal <= ${GOAL_BUILD_MS} ms: ${ok(builds[0] <= GOAL_BUILD_MS)}), median of ${builds.length} ${median.toFixed(0)} ms (${ok(median <= GOAL_BUILD_MS)})`,
   );
-  console.log(`trace(): ${perSecond.toLocaleString('en-US')} traces/s on one thread, ${calls.toLocaleString('en-US')} calls in ${(elapsed / 1000).toFixed(1)} s  (goal >= ${GOAL_TRACES.toLocaleString('en-US')}/s: ${ok(perSecond >= GOAL_TRACES)})`);
+  console.log(
+    `trace(): ${perSecond.toLocaleString('en-US')} traces/s on one thread, ${calls.toLocaleString('en-US')} calls in ${(elapsed / 1000).toFixed(1)} s  (goal >= ${GOAL_TRACES.toLocaleString('en-US')}/s: ${ok(perSecond >= GOAL_TRACES)})`,
+  );
   console.log(
     `request: ${byName.from} -> ${byName.to} (by DNS name: ${svcSample.dns.queries.length} queries, ${svcSample.dns.hops.length} DNS hops; ${svcSample.hops.length} hops + ${svcSample.reply.hops.length} reply hops)`,
   );

@@ -25,9 +25,12 @@ export function findChromium({ install = true } = {}) {
   const isRoot = typeof process.getuid === 'function' && process.getuid() === 0;
   const hasApt = existsSync('/usr/bin/apt-get');
   if (install && isRoot && hasApt) {
-    console.log('No Chromium found: installing Debian\'s chromium with apt-get...');
+    console.log("No Chromium found: installing Debian's chromium with apt-get...");
     execFileSync('apt-get', ['update', '-qq'], { stdio: 'inherit' });
-    execFileSync('apt-get', ['install', '-y', '-qq', 'chromium'], { stdio: 'inherit', env: { ...process.env, DEBIAN_FRONTEND: 'noninteractive' } });
+    execFileSync('apt-get', ['install', '-y', '-qq', 'chromium'], {
+      stdio: 'inherit',
+      env: { ...process.env, DEBIAN_FRONTEND: 'noninteractive' },
+    });
     const installed = SYSTEM_CHROMIUM.find((p) => existsSync(p));
     if (installed) return { executablePath: installed, source: `${installed} (just installed)` };
   }

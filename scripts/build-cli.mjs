@@ -18,7 +18,9 @@ await build({
   legalComments: 'none',
   // Dependencies published as CommonJS (yaml) require Node built-ins; an ES module has no
   // `require`, so the bundle makes one.
-  banner: { js: "import { createRequire as __netvizCreateRequire } from 'node:module';\nconst require = __netvizCreateRequire(import.meta.url);" },
+  banner: {
+    js: "import { createRequire as __netvizCreateRequire } from 'node:module';\nconst require = __netvizCreateRequire(import.meta.url);",
+  },
   logLevel: 'warning',
 });
 // The entry's own shebang line may or may not survive bundling; make sure there is exactly one.

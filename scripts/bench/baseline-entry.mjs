@@ -8,7 +8,9 @@ import { loadManifests } from '../../src/sim/import/index';
 const params = new URLSearchParams(location.search);
 const [nodes, perNode] = (params.get('generate') ?? '3x4').split('x').map(Number);
 // JSON, as the app's ?generate loads it
-const result = loadManifests([{ name: 'bench', text: generateCluster(nodes, perNode, Math.ceil((nodes * perNode) / 5), 1, 'json') }]);
+const result = loadManifests([
+  { name: 'bench', text: generateCluster(nodes, perNode, Math.ceil((nodes * perNode) / 5), 1, 'json') },
+]);
 if (!result.ok) throw new Error('generated cluster did not load');
 const cluster = result.cluster;
 
@@ -38,7 +40,16 @@ const cy = cytoscape({
   elements,
   layout: { name: 'preset' },
   style: [
-    { selector: 'node', style: { label: 'data(label)', 'font-size': 10, shape: 'round-rectangle', 'background-color': '#e0f2fe', 'border-width': 1 } },
+    {
+      selector: 'node',
+      style: {
+        label: 'data(label)',
+        'font-size': 10,
+        shape: 'round-rectangle',
+        'background-color': '#e0f2fe',
+        'border-width': 1,
+      },
+    },
     { selector: ':parent', style: { 'background-color': '#f8fafc', 'text-valign': 'top' } },
   ],
 });
@@ -55,8 +66,14 @@ window.__baselinePackets = (n) => {
   Object.assign(overlay.style, { position: 'absolute', left: '0', top: '0', pointerEvents: 'none' });
   document.body.appendChild(overlay);
   const ctx = overlay.getContext('2d');
-  const leaves = cy.nodes().filter((x) => !x.isParent()).map((x) => x.position());
-  const paths = Array.from({ length: n }, (_, i) => [leaves[(i * 7) % leaves.length], leaves[(i * 13 + 5) % leaves.length]]);
+  const leaves = cy
+    .nodes()
+    .filter((x) => !x.isParent())
+    .map((x) => x.position());
+  const paths = Array.from({ length: n }, (_, i) => [
+    leaves[(i * 7) % leaves.length],
+    leaves[(i * 13 + 5) % leaves.length],
+  ]);
   const start = performance.now();
   const draw = () => {
     const t = ((performance.now() - start) % 4000) / 4000;

@@ -72,7 +72,12 @@ export function packetLabel(packet: Packet, hop: Hop): string[] {
 export function outerLabel(packet: Packet): string | undefined {
   const o = packet.outer;
   if (!o) return undefined;
-  const tunnel = o.vni !== undefined ? `VXLAN VNI ${o.vni}` : o.protocol === 'ipip' || o.protocol === '4' ? 'IP-in-IP' : o.protocol.toUpperCase();
+  const tunnel =
+    o.vni !== undefined
+      ? `VXLAN VNI ${o.vni}`
+      : o.protocol === 'ipip' || o.protocol === '4'
+        ? 'IP-in-IP'
+        : o.protocol.toUpperCase();
   return `${tunnel}  ${o.src} → ${o.dst}`;
 }
 

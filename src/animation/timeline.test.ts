@@ -44,7 +44,10 @@ describe('player', () => {
   it('plays to the end on its clock, reporting each step once, in order', () => {
     const clock = manualClock();
     const steps: number[] = [];
-    const player = createPlayer({ onFrame: () => {}, onStep: (s, playing) => playing && steps.at(-1) !== s && steps.push(s) }, clock);
+    const player = createPlayer(
+      { onFrame: () => {}, onStep: (s, playing) => playing && steps.at(-1) !== s && steps.push(s) },
+      clock,
+    );
     player.load(hops);
     player.play();
     for (let i = 0; i < 20_000 && clock.frames.length > 0; i++) {

@@ -10,16 +10,27 @@ describe('parseGenerateParam', () => {
   });
 
   it('rejects malformed and oversized values with a message', () => {
-    for (const bad of ['?generate=abc', '?generate=10', '?generate=10x', '?generate=-1x5', '?generate=0x5', '?generate=201x10', '?generate=10x101', '?generate=1e3x1']) {
+    for (const bad of [
+      '?generate=abc',
+      '?generate=10',
+      '?generate=10x',
+      '?generate=-1x5',
+      '?generate=0x5',
+      '?generate=201x10',
+      '?generate=10x101',
+      '?generate=1e3x1',
+    ]) {
       const result = parseGenerateParam(bad);
       expect(result.kind, bad).toBe('error');
     }
-    expect(parseGenerateParam('?generate=500x10')).toMatchObject({ message: expect.stringContaining('1 to 200 nodes') });
+    expect(parseGenerateParam('?generate=500x10')).toMatchObject({
+      message: expect.stringContaining('1 to 200 nodes'),
+    });
   });
 });
 
 describe('loadGeneratedCluster', () => {
-  it('builds the cluster that loading the generator\'s JSON gives, with the sizes asked for', async () => {
+  it("builds the cluster that loading the generator's JSON gives, with the sizes asked for", async () => {
     const { cluster, spec } = await loadGeneratedCluster(3, 4, 1);
     // the workers' pods plus the two CoreDNS pods; the generated Services plus kubernetes and kube-dns
     expect(cluster.pods).toHaveLength(3 * 4 + 2);

@@ -7,14 +7,18 @@ import type { Cluster, ClusterSpec } from '../sim';
 export const MAX_GENERATED_NODES = 200;
 export const MAX_GENERATED_PODS_PER_NODE = 100;
 
-export type GenerateParam = { kind: 'none' } | { kind: 'ok'; nodes: number; podsPerNode: number } | { kind: 'error'; message: string };
+export type GenerateParam =
+  { kind: 'none' } | { kind: 'ok'; nodes: number; podsPerNode: number } | { kind: 'error'; message: string };
 
 export function parseGenerateParam(search: string): GenerateParam {
   const value = new URLSearchParams(search).get('generate');
   if (value === null) return { kind: 'none' };
   const match = /^(\d{1,4})x(\d{1,4})$/.exec(value.trim());
   if (!match) {
-    return { kind: 'error', message: `generate=${value.slice(0, 40)} is not <nodes>x<podsPerNode> (for example 10x10); showing the built-in cluster.` };
+    return {
+      kind: 'error',
+      message: `generate=${value.slice(0, 40)} is not <nodes>x<podsPerNode> (for example 10x10); showing the built-in cluster.`,
+    };
   }
   const nodes = Number(match[1]);
   const podsPerNode = Number(match[2]);
@@ -37,8 +41,15 @@ export interface GeneratedCluster {
  * page calls it first thing (boot.ts): its main thread has nothing else to do while the app's code
  * downloads and compiles, and a cluster built here needs no copying between threads.
  */
-export async function loadGeneratedCluster(nodes: number, podsPerNode: number, seed: number): Promise<GeneratedCluster> {
-  const [{ generatedSource }, { loadManifests }] = await Promise.all([import('../sim/generate/generateCluster'), import('../sim/import')]);
+export async function loadGeneratedCluster(
+  nodes: number,
+  podsPerNode: number,
+  seed: number,
+): Promise<GeneratedCluster> {
+  const [{ generatedSource }, { loadManifests }] = await Promise.all([
+    import('../sim/generate/generateCluster'),
+    import('../sim/import'),
+  ]);
   const result = loadManifests([generatedSource(nodes, podsPerNode, seed)]);
   if (!result.ok) throw new Error(result.errors.map((e) => e.message).join('; '));
   return { cluster: result.cluster, spec: result.spec };

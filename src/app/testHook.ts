@@ -39,7 +39,8 @@ export function installTestHook(api: VisualizerApi): void {
   const handle: NetvizHandle = {
     getState() {
       // a plain snapshot: actions and the cluster's functions are left out
-      const { cluster, request, trace, step, playing, speed, seed, selection, theme, requestError } = api.store.getState();
+      const { cluster, request, trace, step, playing, speed, seed, selection, theme, requestError } =
+        api.store.getState();
       return structuredClone({ cluster, request, trace, step, playing, speed, seed, selection, theme, requestError });
     },
     elementCount: () => elementCount(api.store.getState()),
@@ -59,7 +60,9 @@ export function installTestHook(api: VisualizerApi): void {
     burst(n) {
       const s = api.store.getState();
       const from = defaultPacketRequest(s.cluster)?.from;
-      const svc = s.cluster.services.find((x) => x.namespace !== 'kube-system' && x.name !== 'kubernetes' && x.clusterIP !== null);
+      const svc = s.cluster.services.find(
+        (x) => x.namespace !== 'kube-system' && x.name !== 'kubernetes' && x.clusterIP !== null,
+      );
       return from && svc ? s.sendBurst({ from, to: `svc/${svc.namespace}/${svc.name}` }, n) : false;
     },
     cy: () => api.canvas()?.core() ?? null,

@@ -96,12 +96,24 @@ export function createClusterCanvas(host: HTMLElement, callbacks: CanvasCallback
   const overview = createOverview(host, cy);
   let cluster: Cluster | null = null;
   let extraIds: readonly string[] = [];
-  let layout: ClusterLayout = { positions: new Map(), nodeBoxes: new Map(), nodeRow: new Map(), compactPods: new Set(), serviceRows: [], edgeScale: 1, bounds: { x: 0, y: 0, w: 0, h: 0 } };
+  let layout: ClusterLayout = {
+    positions: new Map(),
+    nodeBoxes: new Map(),
+    nodeRow: new Map(),
+    compactPods: new Set(),
+    serviceRows: [],
+    edgeScale: 1,
+    bounds: { x: 0, y: 0, w: 0, h: 0 },
+  };
   let geometry: Geometry = createGeometry(layout);
   let detail: LevelOfDetail = FULL_DETAIL;
   let summarisedIn = new Map<string, string>();
   /** the ids the last view asked to highlight, kept to re-apply them when the detail changes */
-  let asked: { path: readonly string[]; current: string | null; selection: string | null } = { path: [], current: null, selection: null };
+  let asked: { path: readonly string[]; current: string | null; selection: string | null } = {
+    path: [],
+    current: null,
+    selection: null,
+  };
   let theme: Theme = 'light';
   let path = new Set<string>();
   let current: string | null = null;
@@ -193,7 +205,8 @@ export function createClusterCanvas(host: HTMLElement, callbacks: CanvasCallback
   observer.observe(host);
 
   /** The view that shows `bounds` whole, clear of the zoom buttons. */
-  const fitted = (bounds: Box) => fitView(bounds, cy.width(), cy.height(), FIT_PADDING, FIT_LEFT, { min: cy.minZoom(), max: cy.maxZoom() });
+  const fitted = (bounds: Box) =>
+    fitView(bounds, cy.width(), cy.height(), FIT_PADDING, FIT_LEFT, { min: cy.minZoom(), max: cy.maxZoom() });
 
   const fitAll = (): void => {
     const bb = cy.elements().boundingBox();
@@ -260,13 +273,18 @@ export function createClusterCanvas(host: HTMLElement, callbacks: CanvasCallback
     renderPending = true;
     // Large diagrams pan and zoom as a cached texture while the user drags, and are redrawn
     // sharp when they let go: per-frame redraws of thousands of boxes cannot keep 60 fps.
-    (cy as unknown as { renderer(): { textureOnViewport: boolean } }).renderer().textureOnViewport = built.elements.length > LARGE_DIAGRAM;
+    (cy as unknown as { renderer(): { textureOnViewport: boolean } }).renderer().textureOnViewport =
+      built.elements.length > LARGE_DIAGRAM;
     applyElements(built.elements);
     highlight();
   };
 
   const highlight = (): void => {
-    toggleClasses(pathWithEdges(asked.path), asked.current ? drawnId(asked.current) : null, asked.selection ? drawnId(asked.selection) : null);
+    toggleClasses(
+      pathWithEdges(asked.path),
+      asked.current ? drawnId(asked.current) : null,
+      asked.selection ? drawnId(asked.selection) : null,
+    );
   };
 
   const followView = (): void => {
@@ -317,7 +335,10 @@ export function createClusterCanvas(host: HTMLElement, callbacks: CanvasCallback
         overview.setLayout(layout);
         // the detail for the view the diagram will have: the fitted one, or the user's
         const fit = fitted(layout.bounds);
-        draw(view.cluster, refit ? levelOfDetail(layout, fit.extent, fit.zoom) : levelOfDetail(layout, cy.extent(), cy.zoom()));
+        draw(
+          view.cluster,
+          refit ? levelOfDetail(layout, fit.extent, fit.zoom) : levelOfDetail(layout, cy.extent(), cy.zoom()),
+        );
         if (refit) fitAll();
         return;
       }
@@ -336,7 +357,10 @@ export function createClusterCanvas(host: HTMLElement, callbacks: CanvasCallback
     zoomBy(factor) {
       userMoved = true;
       const zoom = Math.min(cy.maxZoom(), Math.max(cy.minZoom(), cy.zoom() * factor));
-      cy.animate({ zoom: { level: zoom, renderedPosition: { x: cy.width() / 2, y: cy.height() / 2 } } }, { duration: 150 });
+      cy.animate(
+        { zoom: { level: zoom, renderedPosition: { x: cy.width() / 2, y: cy.height() / 2 } } },
+        { duration: 150 },
+      );
     },
     drawnCounts() {
       const counts: Record<string, number> = {};

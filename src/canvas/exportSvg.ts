@@ -6,7 +6,10 @@
 import type { Core, NodeSingular } from 'cytoscape';
 
 const escapeXml = (text: string): string =>
-  text.replace(/[<>&"']/g, (c) => ({ '<': '&lt;', '>': '&gt;', '&': '&amp;', '"': '&quot;', "'": '&apos;' })[c] as string);
+  text.replace(
+    /[<>&"']/g,
+    (c) => ({ '<': '&lt;', '>': '&gt;', '&': '&amp;', '"': '&quot;', "'": '&apos;' })[c] as string,
+  );
 
 function num(value: string | number | undefined, fallback = 0): number {
   const n = typeof value === 'number' ? value : parseFloat(value ?? '');
@@ -18,7 +21,12 @@ function nodeSvg(n: NodeSingular): string {
   const fill = n.style('background-color') as string;
   const stroke = n.style('border-color') as string;
   const strokeWidth = num(n.style('border-width') as string, 1);
-  const dashed = n.style('border-style') === 'dashed' ? ' stroke-dasharray="6 4"' : n.style('border-style') === 'dotted' ? ' stroke-dasharray="2 3"' : '';
+  const dashed =
+    n.style('border-style') === 'dashed'
+      ? ' stroke-dasharray="6 4"'
+      : n.style('border-style') === 'dotted'
+        ? ' stroke-dasharray="2 3"'
+        : '';
   const rx = n.style('shape') === 'rectangle' ? 0 : Math.min(10, bb.h / 4);
   const parts = [
     `<rect x="${bb.x1 + strokeWidth / 2}" y="${bb.y1 + strokeWidth / 2}" width="${Math.max(bb.w - strokeWidth, 0)}" height="${Math.max(bb.h - strokeWidth, 0)}" rx="${rx}" fill="${fill}" stroke="${strokeWidth > 0 ? stroke : 'none'}" stroke-width="${strokeWidth}"${dashed}/>`,
@@ -34,11 +42,14 @@ function nodeSvg(n: NodeSingular): string {
     const lineH = size * 1.2;
     const x = (bb.x1 + bb.x2) / 2;
     let y: number;
-    if (n.isParent() && valign === 'top') y = bb.y1 - lineH * (lines.length - 1) - 4 + num(n.style('text-margin-y') as string);
+    if (n.isParent() && valign === 'top')
+      y = bb.y1 - lineH * (lines.length - 1) - 4 + num(n.style('text-margin-y') as string);
     else if (valign === 'bottom') y = bb.y2 + size + 4;
     else y = (bb.y1 + bb.y2) / 2 - (lineH * (lines.length - 1)) / 2 + size * 0.35;
     const tspans = lines.map((line, i) => `<tspan x="${x}" y="${y + i * lineH}">${escapeXml(line)}</tspan>`).join('');
-    parts.push(`<text text-anchor="middle" font-size="${size}" font-family="${family}" fill="${color}"${weight}>${tspans}</text>`);
+    parts.push(
+      `<text text-anchor="middle" font-size="${size}" font-family="${family}" fill="${color}"${weight}>${tspans}</text>`,
+    );
   }
   return parts.join('');
 }
@@ -56,18 +67,27 @@ export function exportSvg(cy: Core, background: string): string {
     `<rect x="${x}" y="${y}" width="${w}" height="${h}" fill="${background}"/>`,
   ];
   // parents first so that children are painted over them, then edges, then leaves
-  const byDepth: NodeSingular[] = cy.nodes().toArray().sort((a, b) => a.ancestors().length - b.ancestors().length) as NodeSingular[];
-  byDepth.filter((n) => n.isParent()).forEach((n) => {
-    out.push(`<g data-id="${escapeXml(n.id())}">${nodeSvg(n)}</g>`);
-  });
+  const byDepth: NodeSingular[] = cy
+    .nodes()
+    .toArray()
+    .sort((a, b) => a.ancestors().length - b.ancestors().length) as NodeSingular[];
+  byDepth
+    .filter((n) => n.isParent())
+    .forEach((n) => {
+      out.push(`<g data-id="${escapeXml(n.id())}">${nodeSvg(n)}</g>`);
+    });
   cy.edges().forEach((e) => {
     const s = e.sourceEndpoint();
     const t = e.targetEndpoint();
-    out.push(`<line data-id="${escapeXml(e.id())}" x1="${s.x}" y1="${s.y}" x2="${t.x}" y2="${t.y}" stroke="${e.style('line-color') as string}" stroke-width="${num(e.style('width') as string, 1)}"/>`);
+    out.push(
+      `<line data-id="${escapeXml(e.id())}" x1="${s.x}" y1="${s.y}" x2="${t.x}" y2="${t.y}" stroke="${e.style('line-color') as string}" stroke-width="${num(e.style('width') as string, 1)}"/>`,
+    );
   });
-  byDepth.filter((n) => !n.isParent()).forEach((n) => {
-    out.push(`<g data-id="${escapeXml(n.id())}">${nodeSvg(n)}</g>`);
-  });
+  byDepth
+    .filter((n) => !n.isParent())
+    .forEach((n) => {
+      out.push(`<g data-id="${escapeXml(n.id())}">${nodeSvg(n)}</g>`);
+    });
   out.push('</svg>');
   return out.join('\n');
 }

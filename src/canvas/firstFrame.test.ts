@@ -13,7 +13,11 @@ function fakeRenderer() {
       calls.push(`direct ${elements.length}`);
     },
   };
-  const cy = { renderer: () => renderer, destroyed: () => false, forceRender: () => calls.push('redraw') } as unknown as Core;
+  const cy = {
+    renderer: () => renderer,
+    destroyed: () => false,
+    forceRender: () => calls.push('redraw'),
+  } as unknown as Core;
   return { calls, renderer, cy };
 }
 

@@ -4,7 +4,14 @@
  * the element they connect to, like a frame on a bus, instead of at their centre. Pods drawn as
  * summary tiles stand in for their containers and devices.
  */
-import { LOAD_BALANCERS_ID, UNDERLAY_ID, UNDERLAY_SPINE_ID, kernelId, nodePortsSummaryId, underlayRowId } from './layout';
+import {
+  LOAD_BALANCERS_ID,
+  UNDERLAY_ID,
+  UNDERLAY_SPINE_ID,
+  kernelId,
+  nodePortsSummaryId,
+  underlayRowId,
+} from './layout';
 import type { Box, ClusterLayout } from './layout';
 
 export interface Point {
@@ -50,7 +57,10 @@ export function createGeometry(layout: ClusterLayout): Geometry {
     // NodePorts counted in one marker go there (else to the node's eth0), a node's lo to its
     // routing point, load balancers counted in one box there (else to the Internet they face)
     const nodePort = /^nodeport\/([^/]+)\//.exec(id);
-    if (nodePort) return positions.get(nodePortsSummaryId(nodePort[1] ?? '')) ?? positions.get(`dev/${nodePort[1] ?? ''}/eth0`) ?? null;
+    if (nodePort)
+      return (
+        positions.get(nodePortsSummaryId(nodePort[1] ?? '')) ?? positions.get(`dev/${nodePort[1] ?? ''}/eth0`) ?? null
+      );
     if (id.startsWith('lb/') && positions.has(LOAD_BALANCERS_ID)) return positions.get(LOAD_BALANCERS_ID) ?? null;
     const lo = /^dev\/([^/]+)\/lo$/.exec(id);
     if (lo && lo[1] !== 'pod') return positions.get(kernelId(lo[1] ?? '')) ?? null;
@@ -63,7 +73,8 @@ export function createGeometry(layout: ClusterLayout): Geometry {
     }
     return null;
   };
-  const clampOnBar = (bar: Box, x: number): number => Math.max(bar.x - bar.w / 2 + 6, Math.min(bar.x + bar.w / 2 - 6, x));
+  const clampOnBar = (bar: Box, x: number): number =>
+    Math.max(bar.x - bar.w / 2 + 6, Math.min(bar.x + bar.w / 2 - 6, x));
   const eth0 = (node: string): Box | null => positions.get(`dev/${node}/eth0`) ?? null;
   const wireNodes = (id: string): [string, string] => {
     const [, a, b] = id.split('/');
@@ -77,7 +88,13 @@ export function createGeometry(layout: ClusterLayout): Geometry {
     if (fromNode === a) return [a, b];
     const ea = eth0(a);
     const eb = eth0(b);
-    if (near && ea && eb && Math.abs(eb.x - near.x) + Math.abs(eb.y - near.y) < Math.abs(ea.x - near.x) + Math.abs(ea.y - near.y)) return [b, a];
+    if (
+      near &&
+      ea &&
+      eb &&
+      Math.abs(eb.x - near.x) + Math.abs(eb.y - near.y) < Math.abs(ea.x - near.x) + Math.abs(ea.y - near.y)
+    )
+      return [b, a];
     return [a, b];
   };
   /** Points along the underlay from node `a`'s eth0 to where the packet rests on the wire. */
@@ -87,7 +104,11 @@ export function createGeometry(layout: ClusterLayout): Geometry {
     const ba = barOfNode(a);
     const bb = barOfNode(b);
     if (!ea || !eb || !ba || !bb) return [];
-    if (ba === bb || spineX === null) return [{ x: ea.x, y: ba.y }, { x: (ea.x + eb.x) / 2, y: ba.y }];
+    if (ba === bb || spineX === null)
+      return [
+        { x: ea.x, y: ba.y },
+        { x: (ea.x + eb.x) / 2, y: ba.y },
+      ];
     return [
       { x: ea.x, y: ba.y },
       { x: spineX, y: ba.y },
@@ -115,7 +136,8 @@ export function createGeometry(layout: ClusterLayout): Geometry {
       const points: Point[] = [];
       // Between the outside (Internet, load balancer, hosts) and a node's eth0, the packet rides
       // the node network: along the underlay bar under the node, then up to eth0.
-      const outside = (id: string | null): boolean => id !== null && (id === 'internet' || id.startsWith('lb/') || id.startsWith('ext/'));
+      const outside = (id: string | null): boolean =>
+        id !== null && (id === 'internet' || id.startsWith('lb/') || id.startsWith('ext/'));
       const eth0Node = (id: string): string | null => /^dev\/([^/]+)\/eth0$/.exec(id)?.[1] ?? null;
       if (outside(from) && eth0Node(to)) {
         const bar = barOfNode(eth0Node(to) as string);

@@ -22,13 +22,15 @@ describe('layoutCluster', () => {
         expect(overlaps(a, b), `${ia} overlaps ${ib}`).toBe(false);
       }
     }
-    for (const pod of cluster.pods) expect(layout.positions.has(`dev/pod/${pod.namespace}/${pod.name}/eth0`)).toBe(true);
+    for (const pod of cluster.pods)
+      expect(layout.positions.has(`dev/pod/${pod.namespace}/${pod.name}/eth0`)).toBe(true);
   });
 
   it('draws nodes side by side, workers first, without overlapping boxes, and Services above them', () => {
     const boxes = [...layout.nodeBoxes.entries()];
     expect(boxes.map(([name]) => name)).toEqual(['node-a', 'node-b', 'cp']);
-    for (let i = 1; i < boxes.length; i++) expect(boxes[i]![1].x).toBeGreaterThan(boxes[i - 1]![1].x + boxes[i - 1]![1].w);
+    for (let i = 1; i < boxes.length; i++)
+      expect(boxes[i]![1].x).toBeGreaterThan(boxes[i - 1]![1].x + boxes[i - 1]![1].w);
     const svc = layout.positions.get('svc/default/web')!;
     for (const [, box] of boxes) expect(svc.y + svc.h / 2).toBeLessThan(box.y);
   });
@@ -52,7 +54,8 @@ describe('layoutCluster', () => {
     };
     const grown = layoutCluster(buildCluster(spec));
     for (const [id, box] of layout.positions) {
-      if (id.includes('node-a') || id.includes('/client') || id.includes('/app-1')) expect(grown.positions.get(id)).toEqual(box);
+      if (id.includes('node-a') || id.includes('/client') || id.includes('/app-1'))
+        expect(grown.positions.get(id)).toEqual(box);
     }
     expect(JSON.stringify([...layoutCluster(cluster).positions])).toBe(JSON.stringify([...layout.positions]));
   });
@@ -71,7 +74,16 @@ describe('toElements', () => {
   const ids = new Set(elements.map((e) => e.data.id));
 
   it('uses the simulation ids so trace hops name drawn elements', () => {
-    for (const id of ['node/node-a', 'dev/node-a/cni0', 'dev/node-a/flannel.1', 'dev/node-a/eth0', 'pod/default/client', 'container/default/app-1/sidecar', 'svc/kube-system/kube-dns', 'dev/pod/default/client/eth0']) {
+    for (const id of [
+      'node/node-a',
+      'dev/node-a/cni0',
+      'dev/node-a/flannel.1',
+      'dev/node-a/eth0',
+      'pod/default/client',
+      'container/default/app-1/sidecar',
+      'svc/kube-system/kube-dns',
+      'dev/pod/default/client/eth0',
+    ]) {
       expect(ids.has(id), id).toBe(true);
     }
   });
@@ -90,24 +102,40 @@ describe('toElements', () => {
     }
   });
 
-  it('names the node network under the nodes: the smallest network holding every node\'s /24', () => {
+  it("names the node network under the nodes: the smallest network holding every node's /24", () => {
     expect(elements.find((e) => e.data.id === 'underlay')!.data.label).toBe('node network 192.168.10.0/24');
-    const spread = buildCluster({ nodes: [{ name: 'a', role: 'control-plane', internalIP: '10.0.0.10' }, { name: 'b', role: 'worker', internalIP: '10.0.3.7' }] });
+    const spread = buildCluster({
+      nodes: [
+        { name: 'a', role: 'control-plane', internalIP: '10.0.0.10' },
+        { name: 'b', role: 'worker', internalIP: '10.0.3.7' },
+      ],
+    });
     expect(underlayLabel(spread)).toBe('10.0.0.0/22');
   });
 });
 
 describe('hostNetwork pods', () => {
-  it('are drawn as using the node\'s eth0, with no veth of their own', () => {
+  it("are drawn as using the node's eth0, with no veth of their own", () => {
     const cluster = buildCluster({
       ...defaultClusterSpec,
-      workloads: [...(defaultClusterSpec.workloads ?? []), { kind: 'Pod', name: 'agent', nodeName: 'node-b', hostNetwork: true, containers: [{ name: 'agent', ports: [{ containerPort: 9100 }] }] }],
+      workloads: [
+        ...(defaultClusterSpec.workloads ?? []),
+        {
+          kind: 'Pod',
+          name: 'agent',
+          nodeName: 'node-b',
+          hostNetwork: true,
+          containers: [{ name: 'agent', ports: [{ containerPort: 9100 }] }],
+        },
+      ],
     });
     const { elements } = toElements(cluster);
     const pod = elements.find((e) => e.data.id === 'pod/default/agent')!;
     expect(pod.classes).toContain('host-network');
     expect(String(pod.data['label'])).toContain('hostNetwork');
-    expect(elements.find((e) => e.data.id === 'dev/pod/default/agent/eth0')!.data['label']).toBe("node's eth0 192.168.10.12");
+    expect(elements.find((e) => e.data.id === 'dev/pod/default/agent/eth0')!.data['label']).toBe(
+      "node's eth0 192.168.10.12",
+    );
     expect(elements.some((e) => e.data.id === 'veth/node-b/default/agent')).toBe(false);
   });
 });
@@ -117,12 +145,29 @@ describe('NetworkPolicy', () => {
     apiVersion: 'networking.k8s.io/v1',
     kind: 'NetworkPolicy',
     metadata: { name: 'web-from-client', namespace: 'default' },
-    spec: { podSelector, policyTypes: ['Ingress'], ingress: [{ from: [{ podSelector: { matchLabels: { app: 'client' } } }] }] },
+    spec: {
+      podSelector,
+      policyTypes: ['Ingress'],
+      ingress: [{ from: [{ podSelector: { matchLabels: { app: 'client' } } }] }],
+    },
   });
-  const calico = { cni: { kind: 'calico' as const, ipipMode: 'Always' as const, vxlanMode: 'Never' as const, natOutgoing: true, blockSize: 26 }, policyEnforced: true };
+  const calico = {
+    cni: {
+      kind: 'calico' as const,
+      ipipMode: 'Always' as const,
+      vxlanMode: 'Never' as const,
+      natOutgoing: true,
+      blockSize: 26,
+    },
+    policyEnforced: true,
+  };
 
   it('draws each policy as an octagon above the Services, clear of them, naming what it selects', () => {
-    const cluster = buildCluster({ ...defaultClusterSpec, settings: calico, extras: [policy({ matchLabels: { app: 'web' } })] });
+    const cluster = buildCluster({
+      ...defaultClusterSpec,
+      settings: calico,
+      extras: [policy({ matchLabels: { app: 'web' } })],
+    });
     const { elements, layout } = toElements(cluster);
     const octagon = elements.find((e) => e.data.id === 'netpol/default/web-from-client')!;
     expect(octagon.data['kind']).toBe('network-policy');
@@ -140,11 +185,15 @@ describe('NetworkPolicy', () => {
       toElements(buildCluster({ ...spec, ...(settings ? { settings } : {}) }))
         .elements.filter((e) => String(e.classes).split(' ').includes('isolated'))
         .map((e) => e.data.id);
-    const web = buildCluster(spec).pods.filter((p) => p.owner === 'Deployment/web').map((p) => `pod/default/${p.name}`);
+    const web = buildCluster(spec)
+      .pods.filter((p) => p.owner === 'Deployment/web')
+      .map((p) => `pod/default/${p.name}`);
     expect(isolated(calico).sort()).toEqual(web.sort());
     // flannel does not enforce NetworkPolicy: the policy is drawn, nothing is isolated
     expect(isolated(undefined)).toEqual([]);
-    const flannel = toElements(buildCluster(spec)).elements.find((e) => e.data.id === 'netpol/default/web-from-client')!;
+    const flannel = toElements(buildCluster(spec)).elements.find(
+      (e) => e.data.id === 'netpol/default/web-from-client',
+    )!;
     expect(flannel.data['enforced']).toBe(false);
     expect(String(flannel.data['tooltip'])).toContain('not enforced');
   });
@@ -192,7 +241,13 @@ describe('many NodePorts and load balancers', () => {
   it('sends packets to the counting marker and box', () => {
     const geometry = createGeometry(layout);
     const port = many.services.find((s) => s.name === 'lb-0')!.ports[0]!.nodePort!;
-    expect(geometry.pointOf(`nodeport/node-b/${port}`)).toEqual({ x: layout.positions.get('nodeports/node-b')!.x, y: layout.positions.get('nodeports/node-b')!.y });
-    expect(geometry.pointOf('lb/default/lb-0')).toEqual({ x: layout.positions.get('lb-summary')!.x, y: layout.positions.get('lb-summary')!.y });
+    expect(geometry.pointOf(`nodeport/node-b/${port}`)).toEqual({
+      x: layout.positions.get('nodeports/node-b')!.x,
+      y: layout.positions.get('nodeports/node-b')!.y,
+    });
+    expect(geometry.pointOf('lb/default/lb-0')).toEqual({
+      x: layout.positions.get('lb-summary')!.x,
+      y: layout.positions.get('lb-summary')!.y,
+    });
   });
 });

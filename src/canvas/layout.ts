@@ -8,7 +8,20 @@
  * so every size here is chosen so that the parents' boxes never overlap.
  */
 import type { Cluster, ClusterNode, Pod, Service } from '../sim';
-import { INTERNET_ID, containerId, deviceId, formatSelector, loadBalancerId, networkPolicies, selectorIsEmpty, nodePortId, podEth0Id, policyId, serviceId, vethId } from '../sim';
+import {
+  INTERNET_ID,
+  containerId,
+  deviceId,
+  formatSelector,
+  loadBalancerId,
+  networkPolicies,
+  selectorIsEmpty,
+  nodePortId,
+  podEth0Id,
+  policyId,
+  serviceId,
+  vethId,
+} from '../sim';
 import type { NetworkPolicyModel } from '../sim';
 
 export interface Box {
@@ -63,7 +76,9 @@ export function rootRowDevices(node: ClusterNode): string[] {
   // kube-ipvs0 (IPVS mode) first, beside the routing point it feeds; then the CNI's devices
   // (cilium_host, tunnels) in the order a packet meets them; eth0 last, above the underlay.
   const ipvs = node.devices.filter((d) => d.kind === 'dummy').map((d) => d.name);
-  const cni = node.devices.filter((d) => d.kind === 'vxlan' || d.kind === 'ipip' || d.kind === 'cilium').map((d) => d.name);
+  const cni = node.devices
+    .filter((d) => d.kind === 'vxlan' || d.kind === 'ipip' || d.kind === 'cilium')
+    .map((d) => d.name);
   return [...ipvs, ...cni, 'eth0'];
 }
 
@@ -200,8 +215,18 @@ function layoutNode(
       const devY = podTop + SIZES.podPad + SIZES.container.h + 6 + SIZES.podDevice.h / 2;
       const inner = w - SIZES.podPad * 2;
       const loW = 30;
-      positions.set(podEth0Id(pod.namespace, pod.name), { x: x + SIZES.podPad + (inner - loW - 6) / 2, y: devY, w: inner - loW - 6, h: SIZES.podDevice.h });
-      positions.set(`dev/pod/${pod.namespace}/${pod.name}/lo`, { x: x + w - SIZES.podPad - loW / 2, y: devY, w: loW, h: SIZES.podDevice.h });
+      positions.set(podEth0Id(pod.namespace, pod.name), {
+        x: x + SIZES.podPad + (inner - loW - 6) / 2,
+        y: devY,
+        w: inner - loW - 6,
+        h: SIZES.podDevice.h,
+      });
+      positions.set(`dev/pod/${pod.namespace}/${pod.name}/lo`, {
+        x: x + w - SIZES.podPad - loW / 2,
+        y: devY,
+        w: loW,
+        h: SIZES.podDevice.h,
+      });
       if (!pod.hostNetwork) {
         positions.set(vethId(pod.node, pod.namespace, pod.name), {
           x: x + SIZES.podPad + (inner - loW - 6) / 2,
@@ -215,12 +240,20 @@ function layoutNode(
   }
   const rootNames = ['routing', ...rootRowDevices(node)];
   const markers = nodePorts(node.name);
-  const rootW = rootNames.length * SIZES.rootDevice.w + (rootNames.length - 1) * SIZES.rootGap + markers.reduce((sum, m) => sum + m.w + SIZES.rootGap, 0);
+  const rootW =
+    rootNames.length * SIZES.rootDevice.w +
+    (rootNames.length - 1) * SIZES.rootGap +
+    markers.reduce((sum, m) => sum + m.w + SIZES.rootGap, 0);
   const contentW = Math.max(podsW, rootW, 260);
   // The pod area is as tall as the row's tallest, so that bridges and eth0s line up across nodes.
   let y = top + areaHeight;
   if (node.devices.some((d) => d.name === 'cni0')) {
-    positions.set(deviceId(node.name, 'cni0'), { x: originX + pad + contentW / 2, y: y + SIZES.bar.h / 2, w: contentW, h: SIZES.bar.h });
+    positions.set(deviceId(node.name, 'cni0'), {
+      x: originX + pad + contentW / 2,
+      y: y + SIZES.bar.h / 2,
+      w: contentW,
+      h: SIZES.bar.h,
+    });
     y += SIZES.bar.h + 26;
   }
   let rx = originX + pad + (contentW - rootW) / 2 + SIZES.rootDevice.w / 2;
@@ -263,7 +296,10 @@ export function layoutCluster(cluster: Cluster, extraIds: readonly string[] = []
     else podsByNode.set(pod.node, [pod]);
   }
   // Workers first, control planes last: the traffic people follow lives on the workers.
-  const ordered = [...cluster.nodes.filter((n) => n.role !== 'control-plane'), ...cluster.nodes.filter((n) => n.role === 'control-plane')];
+  const ordered = [
+    ...cluster.nodes.filter((n) => n.role !== 'control-plane'),
+    ...cluster.nodes.filter((n) => n.role === 'control-plane'),
+  ];
   const cols = nodeColumns(ordered.length);
   const nodePorts = nodePortMarkers(cluster);
   const rows: ClusterNode[][] = [];
@@ -285,7 +321,8 @@ export function layoutCluster(cluster: Cluster, extraIds: readonly string[] = []
       rowW += (current.length > 1 ? SIZES.serviceGap : 0) + w;
     }
   });
-  const svcBlockH = services.length === 0 ? 0 : svcRows.length * (SIZES.service.h + SIZES.serviceGap) - SIZES.serviceGap;
+  const svcBlockH =
+    services.length === 0 ? 0 : svcRows.length * (SIZES.service.h + SIZES.serviceGap) - SIZES.serviceGap;
   // NetworkPolicies, when there are any, in a row above the Services: objects, not on any path.
   const policies = networkPolicies(cluster);
   const policyBlockH = policies.length === 0 ? 0 : SIZES.service.h + SIZES.servicesGap / 2;
@@ -315,7 +352,12 @@ export function layoutCluster(cluster: Cluster, extraIds: readonly string[] = []
     positions.set(UNDERLAY_SPINE_ID, { x: -24, y: (first.y + last.y) / 2, w: 8, h: last.y - first.y + 10 });
     for (let r = 0; r < rows.length; r++) {
       const bar = positions.get(underlayRowId(r)) as Box;
-      positions.set(underlayRowId(r), { x: (bar.x - bar.w / 2 - 28 + bar.x + bar.w / 2) / 2, y: bar.y, w: bar.w + 28, h: bar.h });
+      positions.set(underlayRowId(r), {
+        x: (bar.x - bar.w / 2 - 28 + bar.x + bar.w / 2) / 2,
+        y: bar.y,
+        w: bar.w + 28,
+        h: bar.h,
+      });
     }
   }
 
@@ -332,7 +374,8 @@ export function layoutCluster(cluster: Cluster, extraIds: readonly string[] = []
   const serviceRows: ClusterLayout['serviceRows'] = [];
   for (const rowIdx of svcRows) {
     if (rowIdx.length === 0) continue;
-    const total = rowIdx.reduce((a, i) => a + (widths[i] as number), 0) + Math.max(rowIdx.length - 1, 0) * SIZES.serviceGap;
+    const total =
+      rowIdx.reduce((a, i) => a + (widths[i] as number), 0) + Math.max(rowIdx.length - 1, 0) * SIZES.serviceGap;
     let sx = (width - total) / 2;
     const ids: string[] = [];
     serviceRows.push({ ids, box: { x: width / 2, y: sy + SIZES.service.h / 2, w: total, h: SIZES.service.h } });
@@ -348,11 +391,24 @@ export function layoutCluster(cluster: Cluster, extraIds: readonly string[] = []
   }
   const scale = edgeScale(width);
   const left = layoutEdge(cluster, positions, extraIds, scale);
-  return { positions, nodeBoxes, nodeRow, compactPods: compact, serviceRows, edgeScale: scale, bounds: { x: left, y: 0, w: width - left, h: y } };
+  return {
+    positions,
+    nodeBoxes,
+    nodeRow,
+    compactPods: compact,
+    serviceRows,
+    edgeScale: scale,
+    bounds: { x: left, y: 0, w: width - left, h: y },
+  };
 }
 
 /** The edge's elements at scale 1, with the font of their labels. */
-export const EDGE_SIZES = { internet: { w: 170, h: 70, font: 15 }, lb: { w: 190, h: 44, font: 12 }, ext: { w: 150, h: 40, font: 12 }, column: 220 } as const;
+export const EDGE_SIZES = {
+  internet: { w: 170, h: 70, font: 15 },
+  lb: { w: 190, h: 44, font: 12 },
+  ext: { w: 150, h: 40, font: 12 },
+  column: 220,
+} as const;
 /** The edge is drawn at scale 1 up to about this width of nodes (the built-in cluster's). */
 const EDGE_REFERENCE_WIDTH = 1300;
 
@@ -397,12 +453,16 @@ function layoutEdge(cluster: Cluster, positions: Map<string, Box>, extraIds: rea
 
 /** `deny-to-web · Ingress` over `selects app=web`: what a NetworkPolicy's octagon says. */
 export function policyLabel(policy: NetworkPolicyModel): string {
-  const selector = selectorIsEmpty(policy.podSelector) ? `every pod in ${policy.namespace}` : formatSelector(policy.podSelector);
+  const selector = selectorIsEmpty(policy.podSelector)
+    ? `every pod in ${policy.namespace}`
+    : formatSelector(policy.podSelector);
   return `${policy.name} · ${policy.policyTypes.join(' + ')}\nselects ${selector}`;
 }
 
 /** `web · ClusterIP` over `10.96.0.10  53/UDP, 53/TCP`: what a Service's dashed box says. */
 export function serviceLabel(svc: Service): string {
-  const ports = svc.ports.map((p) => `${p.port}${p.nodePort ? `:${p.nodePort}` : ''}/${p.protocol.toUpperCase()}`).join(', ');
+  const ports = svc.ports
+    .map((p) => `${p.port}${p.nodePort ? `:${p.nodePort}` : ''}/${p.protocol.toUpperCase()}`)
+    .join(', ');
   return `${svc.name} · ${svc.type}\n${svc.clusterIP ?? 'headless'}${ports ? `  ${ports}` : ''}`;
 }

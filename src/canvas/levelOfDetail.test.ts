@@ -3,7 +3,15 @@ import { buildCluster, defaultClusterSpec } from '../sim';
 import { loadManifests } from '../sim/import/index';
 import { generatedSource } from '../sim/generate/generateCluster';
 import { layoutCluster } from './layout';
-import { DETAIL_ZOOM, FULL_DETAIL, fitView, levelOfDetail, nodeBody, sameDetail, usesLevelOfDetail } from './levelOfDetail';
+import {
+  DETAIL_ZOOM,
+  FULL_DETAIL,
+  fitView,
+  levelOfDetail,
+  nodeBody,
+  sameDetail,
+  usesLevelOfDetail,
+} from './levelOfDetail';
 import { ElementKind, serviceRowsId, toElements } from './toElements';
 
 const generated = (() => {
@@ -39,7 +47,9 @@ describe('levelOfDetail', () => {
     // the same view gives the same detail; another view another one
     expect(sameDetail(lod, levelOfDetail(layout, view, 1))).toBe(true);
     const far = nodeBody(layout, 'worker-010')!;
-    expect(sameDetail(lod, levelOfDetail(layout, { x1: far.x - 300, y1: far.y - 200, x2: far.x + 300, y2: far.y + 200 }, 1))).toBe(false);
+    expect(
+      sameDetail(lod, levelOfDetail(layout, { x1: far.x - 300, y1: far.y - 200, x2: far.x + 300, y2: far.y + 200 }, 1)),
+    ).toBe(false);
   });
 
   it('fits the layout as cy.fit does: the whole bounds inside the padded view', () => {
@@ -79,7 +89,7 @@ describe('toElements with a level of detail', () => {
     expect(elements.some((e) => e.data['kind'] === ElementKind.pod)).toBe(false);
   });
 
-  it('breaks a narrow node\'s summary over more lines rather than shrink its font (the control plane, with 2 pods)', () => {
+  it("breaks a narrow node's summary over more lines rather than shrink its font (the control plane, with 2 pods)", () => {
     const worker = byId.get('node/worker-001')!.data;
     const control = byId.get('node/control-plane')!.data;
     expect(Number(control['w'])).toBeLessThan(Number(worker['w']));
@@ -102,9 +112,13 @@ describe('toElements with a level of detail', () => {
     expect([internet.data['w'], internet.data['h']]).toEqual([170 * layout.edgeScale, 70 * layout.edgeScale]);
     // the label's size on screen, fitted to a laptop's diagram pane, against the small cluster's
     const onScreen = (l: typeof layout, fs: number) => fs * fitView(l.bounds, 1280, 625, 24).zoom;
-    const smallInternet = toElements(buildCluster(defaultClusterSpec), [], FULL_DETAIL, small).elements.find((e) => e.data.id === 'internet')!;
+    const smallInternet = toElements(buildCluster(defaultClusterSpec), [], FULL_DETAIL, small).elements.find(
+      (e) => e.data.id === 'internet',
+    )!;
     expect(onScreen(layout, Number(internet.data['fs']))).toBeGreaterThanOrEqual(10);
-    expect(onScreen(layout, Number(internet.data['fs']))).toBeGreaterThanOrEqual(onScreen(small, Number(smallInternet.data['fs'])) * 0.8);
+    expect(onScreen(layout, Number(internet.data['fs']))).toBeGreaterThanOrEqual(
+      onScreen(small, Number(smallInternet.data['fs'])) * 0.8,
+    );
     // and it still overlaps nothing: every node box and Service row is right of the edge
     const box = layout.positions.get('internet')!;
     const right = box.x + box.w / 2;
@@ -132,7 +146,13 @@ describe('toElements with a level of detail', () => {
     expect(groups[0]!.data.id).toBe(serviceRowsId(0, layout.serviceRows.length - 1));
     const label = String(groups[0]!.data['label']);
     expect(label.startsWith(`${generated.services.length} Services\n`)).toBe(true);
-    const byType = [...label.split('\n').slice(1).join(' ').matchAll(/([\d,]+) (\w+)/g)].reduce((n, m) => n + Number(m[1]!.replaceAll(',', '')), 0);
+    const byType = [
+      ...label
+        .split('\n')
+        .slice(1)
+        .join(' ')
+        .matchAll(/([\d,]+) (\w+)/g),
+    ].reduce((n, m) => n + Number(m[1]!.replaceAll(',', '')), 0);
     expect(byType).toBe(generated.services.length);
     expect(elements.some((e) => e.data['kind'] === ElementKind.service)).toBe(false);
   });
@@ -163,11 +183,14 @@ describe('toElements with a level of detail', () => {
 
   it('draws in full the nodes and rows it is asked to, with the rest summarised', () => {
     const some = toElements(generated, [], { nodes: new Set(['worker-001']), serviceRows: new Set([0]) }, layout);
-    const kinds = (node: string) => some.elements.filter((e) => e.data.parent === `node/${node}`).map((e) => e.data['kind']);
+    const kinds = (node: string) =>
+      some.elements.filter((e) => e.data.parent === `node/${node}`).map((e) => e.data['kind']);
     expect(kinds('worker-001')).toContain(ElementKind.pod);
     expect(kinds('worker-001')).toContain(ElementKind.bridge);
     expect(kinds('worker-002')).toEqual([]);
-    expect(some.elements.filter((e) => e.data['kind'] === ElementKind.service)).toHaveLength(layout.serviceRows[0]!.ids.length);
+    expect(some.elements.filter((e) => e.data['kind'] === ElementKind.service)).toHaveLength(
+      layout.serviceRows[0]!.ids.length,
+    );
     expect(some.summarisedIn.has(layout.serviceRows[0]!.ids[0]!)).toBe(false);
     // in full, the same ids as without a level of detail
     const full = new Set(toElements(generated).elements.map((e) => e.data.id));

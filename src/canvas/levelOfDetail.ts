@@ -43,7 +43,8 @@ export function nodeBody(layout: ClusterLayout, node: string): Box | null {
   return { x: outer.x + outer.w / 2, y: top + h / 2, w: outer.w, h };
 }
 
-const intersects = (b: Box, e: Extent): boolean => b.x + b.w / 2 >= e.x1 && b.x - b.w / 2 <= e.x2 && b.y + b.h / 2 >= e.y1 && b.y - b.h / 2 <= e.y2;
+const intersects = (b: Box, e: Extent): boolean =>
+  b.x + b.w / 2 >= e.x1 && b.x - b.w / 2 <= e.x2 && b.y + b.h / 2 >= e.y1 && b.y - b.h / 2 <= e.y2;
 
 /**
  * What to draw in full for a view: everything for a small diagram; nothing below DETAIL_ZOOM; else
@@ -76,7 +77,8 @@ export function sameDetail(a: LevelOfDetail, b: LevelOfDetail): boolean {
 }
 
 export const isDetailedNode = (lod: LevelOfDetail, node: string): boolean => lod.nodes === 'all' || lod.nodes.has(node);
-export const isDetailedRow = (lod: LevelOfDetail, row: number): boolean => lod.serviceRows === 'all' || lod.serviceRows.has(row);
+export const isDetailedRow = (lod: LevelOfDetail, row: number): boolean =>
+  lod.serviceRows === 'all' || lod.serviceRows.has(row);
 
 /**
  * The view that fits a box (top-left based) into a `width` x `height` viewport with `padding` on
@@ -92,7 +94,17 @@ export function fitView(
 ): { zoom: number; pan: { x: number; y: number }; extent: Extent } {
   const w = width - left - padding;
   const h = height - 2 * padding;
-  const zoom = Math.min(zoomRange.max, Math.max(zoomRange.min, Math.min(w / Math.max(bounds.w, 1), h / Math.max(bounds.h, 1))));
-  const pan = { x: left + (w - bounds.w * zoom) / 2 - bounds.x * zoom, y: padding + (h - bounds.h * zoom) / 2 - bounds.y * zoom };
-  return { zoom, pan, extent: { x1: -pan.x / zoom, y1: -pan.y / zoom, x2: (width - pan.x) / zoom, y2: (height - pan.y) / zoom } };
+  const zoom = Math.min(
+    zoomRange.max,
+    Math.max(zoomRange.min, Math.min(w / Math.max(bounds.w, 1), h / Math.max(bounds.h, 1))),
+  );
+  const pan = {
+    x: left + (w - bounds.w * zoom) / 2 - bounds.x * zoom,
+    y: padding + (h - bounds.h * zoom) / 2 - bounds.y * zoom,
+  };
+  return {
+    zoom,
+    pan,
+    extent: { x1: -pan.x / zoom, y1: -pan.y / zoom, x2: (width - pan.x) / zoom, y2: (height - pan.y) / zoom },
+  };
 }

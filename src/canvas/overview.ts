@@ -63,10 +63,17 @@ export function createOverview(host: HTMLElement, cy: Core): Overview {
     ctx.fillStyle = theme === 'dark' ? '#334155' : '#cbd5e1';
     // in whole device pixels, so that a box thinner than a pixel is still drawn in its colour
     const snap = (v: number): number => Math.round(v * dpr) / dpr;
-    const rect = (x: number, y: number, w: number, h: number): [number, number, number, number] => [snap(x), snap(y), Math.max(snap(w), 1 / dpr), Math.max(snap(h), 1 / dpr)];
-    for (const box of layout.nodeBoxes.values()) ctx.fillRect(...rect(ox + box.x * scale, oy + box.y * scale, box.w * scale, box.h * scale));
+    const rect = (x: number, y: number, w: number, h: number): [number, number, number, number] => [
+      snap(x),
+      snap(y),
+      Math.max(snap(w), 1 / dpr),
+      Math.max(snap(h), 1 / dpr),
+    ];
+    for (const box of layout.nodeBoxes.values())
+      ctx.fillRect(...rect(ox + box.x * scale, oy + box.y * scale, box.w * scale, box.h * scale));
     // the boxes below are centred on (x, y)
-    const centred = (box: Box) => rect(ox + (box.x - box.w / 2) * scale, oy + (box.y - box.h / 2) * scale, box.w * scale, box.h * scale);
+    const centred = (box: Box) =>
+      rect(ox + (box.x - box.w / 2) * scale, oy + (box.y - box.h / 2) * scale, box.w * scale, box.h * scale);
     ctx.fillStyle = theme === 'dark' ? '#581c87' : '#e9d5ff';
     for (const row of layout.serviceRows) ctx.fillRect(...centred(row.box));
     ctx.fillStyle = theme === 'dark' ? '#0c4a6e' : '#bae6fd';
@@ -113,7 +120,8 @@ export function createOverview(host: HTMLElement, cy: Core): Overview {
       layout = next;
       edge = [];
       for (const [id, box] of next.positions) {
-        if (id === INTERNET_ID || id.startsWith('lb/') || id === LOAD_BALANCERS_ID || id.startsWith('ext/')) edge.push({ box, round: id === INTERNET_ID });
+        if (id === INTERNET_ID || id.startsWith('lb/') || id === LOAD_BALANCERS_ID || id.startsWith('ext/'))
+          edge.push({ box, round: id === INTERNET_ID });
       }
       canvas.style.display = next.nodeBoxes.size >= MIN_NODES ? 'block' : 'none';
       draw();

@@ -204,16 +204,25 @@ export function stylesheet(theme: Theme): StylesheetJson {
       },
     },
     { selector: 'node.pod.ns-system', style: { 'background-color': p.systemPodFill, 'border-style': 'dashed' } },
-    { selector: 'node.pod.host-network', style: { 'border-color': p.rootBorder, 'border-style': 'dashed', 'border-width': 2 } },
+    {
+      selector: 'node.pod.host-network',
+      style: { 'border-color': p.rootBorder, 'border-style': 'dashed', 'border-width': 2 },
+    },
     { selector: 'node.pod.not-ready', style: { 'border-color': '#dc2626', 'border-style': 'dotted' } },
     // isolated by a NetworkPolicy: a double border in the policy's colour
-    { selector: 'node.pod.isolated', style: { 'border-color': p.policyBorder, 'border-style': 'double', 'border-width': 4 } },
+    {
+      selector: 'node.pod.isolated',
+      style: { 'border-color': p.policyBorder, 'border-style': 'double', 'border-width': 4 },
+    },
     {
       selector: `node.${ElementKind.policy}`,
       style: box(p.policy, p.policyBorder, 12, { shape: 'round-octagon', 'font-family': FONT, 'border-width': 2 }),
     },
     { selector: `node.${ElementKind.policy}[!enforced]`, style: { 'border-style': 'dashed', color: p.muted } },
-    { selector: `node.${ElementKind.container}`, style: box(p.container, p.containerBorder, 12, { 'font-family': FONT }) },
+    {
+      selector: `node.${ElementKind.container}`,
+      style: box(p.container, p.containerBorder, 12, { 'font-family': FONT }),
+    },
     { selector: `node.${ElementKind.podDevice}`, style: box(p.eth, p.ethBorder, 11) },
     { selector: `node.${ElementKind.veth}`, style: box(p.veth, p.vethBorder, 11) },
     { selector: `node.${ElementKind.bridge}`, style: box(p.bridge, p.bridgeBorder, 13, { 'font-weight': 'bold' }) },
@@ -244,24 +253,56 @@ export function stylesheet(theme: Theme): StylesheetJson {
     {
       selector: `node.${ElementKind.internet}`,
       // the edge's fonts grow with it on large diagrams (layout.edgeScale, toElements)
-      style: box(theme === 'dark' ? '#1e3a5f' : '#e0f2fe', p.podBorder, 'data(fs)', { shape: 'ellipse', 'font-family': FONT, 'font-weight': 'bold' }),
+      style: box(theme === 'dark' ? '#1e3a5f' : '#e0f2fe', p.podBorder, 'data(fs)', {
+        shape: 'ellipse',
+        'font-family': FONT,
+        'font-weight': 'bold',
+      }),
     },
-    { selector: `node.${ElementKind.loadBalancer}`, style: box(p.service, p.serviceBorder, 'data(fs)', { shape: 'hexagon', 'font-family': FONT, 'text-max-width': 'data(w)' }) },
-    { selector: `node.${ElementKind.external}`, style: box(p.container, p.nodeBorder, 'data(fs)', { 'font-family': FONT, 'text-max-width': 'data(w)' }) },
-    { selector: `node.${ElementKind.nodePort}`, style: box(p.service, p.serviceBorder, 11, { 'border-style': 'dashed' }) },
+    {
+      selector: `node.${ElementKind.loadBalancer}`,
+      style: box(p.service, p.serviceBorder, 'data(fs)', {
+        shape: 'hexagon',
+        'font-family': FONT,
+        'text-max-width': 'data(w)',
+      }),
+    },
+    {
+      selector: `node.${ElementKind.external}`,
+      style: box(p.container, p.nodeBorder, 'data(fs)', { 'font-family': FONT, 'text-max-width': 'data(w)' }),
+    },
+    {
+      selector: `node.${ElementKind.nodePort}`,
+      style: box(p.service, p.serviceBorder, 11, { 'border-style': 'dashed' }),
+    },
     {
       selector: `edge.${ElementKind.link}`,
       style: { width: 2, 'line-color': p.link, 'curve-style': 'straight', events: 'no' },
     },
-    { selector: 'edge[bar = "target"]', style: { 'target-endpoint': (ele: { data: (k: string) => string }) => ele.data('barEndpoint') } },
-    { selector: 'edge[bar = "source"]', style: { 'source-endpoint': (ele: { data: (k: string) => string }) => ele.data('barEndpoint') } },
+    {
+      selector: 'edge[bar = "target"]',
+      style: { 'target-endpoint': (ele: { data: (k: string) => string }) => ele.data('barEndpoint') },
+    },
+    {
+      selector: 'edge[bar = "source"]',
+      style: { 'source-endpoint': (ele: { data: (k: string) => string }) => ele.data('barEndpoint') },
+    },
     { selector: `.${OnPathClass}`, style: { 'border-color': p.path, 'border-width': 3, 'line-color': p.path } },
     { selector: `edge.${OnPathClass}`, style: { width: 4 } },
     {
       selector: `node.${CurrentHopClass}`,
-      style: { 'border-color': p.path, 'border-width': 4, 'underlay-color': p.path, 'underlay-opacity': 0.25, 'underlay-padding': 6 },
+      style: {
+        'border-color': p.path,
+        'border-width': 4,
+        'underlay-color': p.path,
+        'underlay-opacity': 0.25,
+        'underlay-padding': 6,
+      },
     },
-    { selector: `node.${SelectedClass}`, style: { 'overlay-color': '#2563eb', 'overlay-opacity': 0.12, 'overlay-padding': 4 } },
+    {
+      selector: `node.${SelectedClass}`,
+      style: { 'overlay-color': '#2563eb', 'overlay-opacity': 0.12, 'overlay-padding': 4 },
+    },
     { selector: 'node:active', style: { 'overlay-opacity': 0 } },
   ] as StylesheetJson;
 }

@@ -5,12 +5,46 @@
  */
 import type { ElementDefinition } from 'cytoscape';
 import type { Cluster, ClusterNode } from '../sim';
-import { INTERNET_ID, containerId, deviceId, formatCount, loadBalancerId, networkPolicies, nodeId, nodePortId, podEth0Id, podId, podsIsolatedBy, policyId, serviceId, vethId } from '../sim';
+import {
+  INTERNET_ID,
+  containerId,
+  deviceId,
+  formatCount,
+  loadBalancerId,
+  networkPolicies,
+  nodeId,
+  nodePortId,
+  podEth0Id,
+  podId,
+  podsIsolatedBy,
+  policyId,
+  serviceId,
+  vethId,
+} from '../sim';
 import type { ProxyMode } from '../sim';
 import { cidrContains, formatCidr, maskOf, parseIPv4 } from '../sim/model/ip';
 
-const PROXY_LABEL: Record<ProxyMode, string> = { iptables: 'iptables', nftables: 'nftables', ipvs: 'IPVS', cilium: 'eBPF (Cilium)' };
-import { EDGE_SIZES, LOAD_BALANCERS_ID, UNDERLAY_ID, allNodePorts, containerLabel, kernelId, layoutCluster, markedNodePorts, nodePortsSummaryId, policyLabel, rootRowDevices, serviceLabel, underlayRowId } from './layout';
+const PROXY_LABEL: Record<ProxyMode, string> = {
+  iptables: 'iptables',
+  nftables: 'nftables',
+  ipvs: 'IPVS',
+  cilium: 'eBPF (Cilium)',
+};
+import {
+  EDGE_SIZES,
+  LOAD_BALANCERS_ID,
+  UNDERLAY_ID,
+  allNodePorts,
+  containerLabel,
+  kernelId,
+  layoutCluster,
+  markedNodePorts,
+  nodePortsSummaryId,
+  policyLabel,
+  rootRowDevices,
+  serviceLabel,
+  underlayRowId,
+} from './layout';
 import type { Box, ClusterLayout } from './layout';
 import { FULL_DETAIL, isDetailedNode, isDetailedRow, nodeBody } from './levelOfDetail';
 import type { LevelOfDetail } from './levelOfDetail';
@@ -109,7 +143,13 @@ export function toElements(
   const markedPorts = markedNodePorts(cluster);
   const podsOn = new Map<string, number>();
   for (const pod of cluster.pods) podsOn.set(pod.node, (podsOn.get(pod.node) ?? 0) + 1);
-  const leaf = (id: string, parent: string | null, kind: string, label: string, extra: Record<string, unknown> = {}): void => {
+  const leaf = (
+    id: string,
+    parent: string | null,
+    kind: string,
+    label: string,
+    extra: Record<string, unknown> = {},
+  ): void => {
     const box = positions.get(id);
     if (!box) return;
     elements.push({
@@ -121,7 +161,11 @@ export function toElements(
   };
   const link = (a: string, b: string, extra: Record<string, unknown> = {}): void => {
     if (!positions.has(a) || !positions.has(b)) return;
-    elements.push({ group: 'edges', data: { id: `link/${a}--${b}`, source: a, target: b, kind: ElementKind.link, ...extra }, classes: ElementKind.link });
+    elements.push({
+      group: 'edges',
+      data: { id: `link/${a}--${b}`, source: a, target: b, kind: ElementKind.link, ...extra },
+      classes: ElementKind.link,
+    });
   };
 
   for (const node of cluster.nodes) {
@@ -148,7 +192,12 @@ export function toElements(
         classes: `${ElementKind.node} summary ${node.role}`,
       });
       const row = underlayRowId(layout.nodeRow.get(node.name) ?? 0);
-      if (positions.has(row)) elements.push({ group: 'edges', data: { id: `link/${nid}--${row}`, source: nid, target: row, kind: ElementKind.link, bar: 'target' }, classes: ElementKind.link });
+      if (positions.has(row))
+        elements.push({
+          group: 'edges',
+          data: { id: `link/${nid}--${row}`, source: nid, target: row, kind: ElementKind.link, bar: 'target' },
+          classes: ElementKind.link,
+        });
       for (const dev of node.devices) summarisedIn.set(deviceId(node.name, dev.name), nid);
       summarisedIn.set(kernelId(node.name), nid);
       for (const port of nodePorts) summarisedIn.set(nodePortId(node.name, port), nid);
@@ -162,7 +211,9 @@ export function toElements(
         kind: ElementKind.node,
         // Calico ignores the node's podCIDR and hands out /26 blocks from its pool instead.
         label: `${node.name}${node.role === 'control-plane' ? ' (control plane)' : ''}  ·  ${
-          cluster.settings.cni.kind === 'calico' ? `block ${(node.podRanges ?? [node.podCIDR]).join(', ')}` : `podCIDR ${node.podCIDR}`
+          cluster.settings.cni.kind === 'calico'
+            ? `block ${(node.podRanges ?? [node.podCIDR]).join(', ')}`
+            : `podCIDR ${node.podCIDR}`
         }`,
         role: node.role,
         tooltip: `Node ${node.name} (${node.role})\nInternalIP ${node.internalIP}\npodCIDR ${node.podCIDR}${node.ready ? '' : '\nNotReady'}`,
@@ -236,7 +287,9 @@ export function toElements(
   };
   const isolationNote = (pid: string): string => {
     const by = isolatedBy.get(pid);
-    return by ? `\nisolated by NetworkPolicy ${by.join(', ')}${cluster.settings.policyEnforced ? '' : ' (not enforced)'}` : '';
+    return by
+      ? `\nisolated by NetworkPolicy ${by.join(', ')}${cluster.settings.policyEnforced ? '' : ' (not enforced)'}`
+      : '';
   };
 
   for (const pod of cluster.pods) {
@@ -258,7 +311,8 @@ export function toElements(
         tooltip: `Pod ${pod.namespace}/${pod.name}\nIP ${pod.ip} on ${pod.node}\n${pod.containers.map((c) => c.name).join(', ')}${isolationNote(pid)}`,
       });
       const last = elements[elements.length - 1];
-      if (last) last.classes = `${ElementKind.pod} tile ns-${pod.namespace === 'kube-system' ? 'system' : 'user'}${pod.ready ? '' : ' not-ready'}${isolation(pid)}`;
+      if (last)
+        last.classes = `${ElementKind.pod} tile ns-${pod.namespace === 'kube-system' ? 'system' : 'user'}${pod.ready ? '' : ' not-ready'}${isolation(pid)}`;
       continue;
     }
     elements.push({
@@ -282,9 +336,15 @@ export function toElements(
       });
     }
     // a hostNetwork pod has no namespace of its own: it uses the node's eth0 and address
-    leaf(podEth0Id(pod.namespace, pod.name), pid, ElementKind.podDevice, pod.hostNetwork ? `node's eth0 ${pod.ip}` : `eth0 ${pod.ip}`, {
-      tooltip: `eth0 of ${pod.name}: ${pod.ip}, MTU ${pod.mtu}${pod.veth ? `; its veth peer is ${pod.veth} on ${pod.node}` : ''}`,
-    });
+    leaf(
+      podEth0Id(pod.namespace, pod.name),
+      pid,
+      ElementKind.podDevice,
+      pod.hostNetwork ? `node's eth0 ${pod.ip}` : `eth0 ${pod.ip}`,
+      {
+        tooltip: `eth0 of ${pod.name}: ${pod.ip}, MTU ${pod.mtu}${pod.veth ? `; its veth peer is ${pod.veth} on ${pod.node}` : ''}`,
+      },
+    );
     leaf(`dev/pod/${pod.namespace}/${pod.name}/lo`, pid, ElementKind.podDevice, 'lo', {
       tooltip: `lo of ${pod.name}: 127.0.0.1, shared by all its containers`,
     });
@@ -311,7 +371,10 @@ export function toElements(
 
   // the edge's labels grow with it (layout.edgeScale)
   const edgeFont = (size: { font: number }) => size.font * layout.edgeScale;
-  leaf(INTERNET_ID, null, ElementKind.internet, 'Internet', { tooltip: 'The world outside the cluster', fs: edgeFont(EDGE_SIZES.internet) });
+  leaf(INTERNET_ID, null, ElementKind.internet, 'Internet', {
+    tooltip: 'The world outside the cluster',
+    fs: edgeFont(EDGE_SIZES.internet),
+  });
   const lbs = cluster.services.filter((svc) => svc.type === 'LoadBalancer');
   if (positions.has(LOAD_BALANCERS_ID)) {
     // too many to draw one by one: one box counts them, and hops at any of them light it
@@ -331,7 +394,11 @@ export function toElements(
     link(INTERNET_ID, id);
   }
   for (const id of extraIds) {
-    if (id.startsWith('ext/')) leaf(id, null, ElementKind.external, `host ${id.slice(4)}`, { tooltip: `A host outside the cluster, at ${id.slice(4)}`, fs: edgeFont(EDGE_SIZES.ext) });
+    if (id.startsWith('ext/'))
+      leaf(id, null, ElementKind.external, `host ${id.slice(4)}`, {
+        tooltip: `A host outside the cluster, at ${id.slice(4)}`,
+        fs: edgeFont(EDGE_SIZES.ext),
+      });
     link(id, INTERNET_ID);
   }
   // Zoomed out: each run of consecutive summarised Service rows is one box that counts them by type.
@@ -351,14 +418,31 @@ export function toElements(
     }
     const top = Math.min(...rows.map((r) => r.box.y - r.box.h / 2));
     const bottom = Math.max(...rows.map((r) => r.box.y + r.box.h / 2));
-    const box: Box = { x: rows[0]!.box.x, y: (top + bottom) / 2, w: Math.max(...rows.map((r) => r.box.w)), h: bottom - top };
+    const box: Box = {
+      x: rows[0]!.box.x,
+      y: (top + bottom) / 2,
+      w: Math.max(...rows.map((r) => r.box.w)),
+      h: bottom - top,
+    };
     const total = `${formatCount(count)} Service${count === 1 ? '' : 's'}`;
     const byType = [...types].map(([t, n]) => `${formatCount(n)} ${t}`);
     // the types on one line in a wide box, one per line in a narrow one
-    const { lines, fs } = bestFit(box, [[total, byType.join(' · ')], [total, ...byType]]);
+    const { lines, fs } = bestFit(box, [
+      [total, byType.join(' · ')],
+      [total, ...byType],
+    ]);
     elements.push({
       group: 'nodes',
-      data: { id, kind: ElementKind.serviceGroup, lod: 'summary', label: lines.join('\n'), w: box.w, h: box.h, fs, tooltip: `${total}: ${byType.join(' · ')}\nzoom in to see each` },
+      data: {
+        id,
+        kind: ElementKind.serviceGroup,
+        lod: 'summary',
+        label: lines.join('\n'),
+        w: box.w,
+        h: box.h,
+        fs,
+        tooltip: `${total}: ${byType.join(' · ')}\nzoom in to see each`,
+      },
       position: { x: box.x, y: box.y },
       classes: ElementKind.serviceGroup,
     });
@@ -392,7 +476,9 @@ export function underlayLabel(cluster: Cluster): string {
  */
 function summaryBox(elements: readonly ElementDefinition[], id: string): Box | undefined {
   const def = elements.find((e) => e.data.id === id && e.data['lod'] === 'summary');
-  return def?.position ? { x: def.position.x, y: def.position.y, w: def.data['w'] as number, h: def.data['h'] as number } : undefined;
+  return def?.position
+    ? { x: def.position.x, y: def.position.y, w: def.data['w'] as number, h: def.data['h'] as number }
+    : undefined;
 }
 
 function setBarEndpoints(elements: ElementDefinition[], layout: ClusterLayout): void {

@@ -89,12 +89,14 @@ export function parseCommandLine(argv: readonly string[]): Args {
   const { values, positionals } = parsed;
   if (values.help || positionals[0] === 'help') return { command: 'help' };
   if (positionals.length === 0) throw new UsageError('missing command: the only command is "trace"');
-  if (positionals[0] !== 'trace') throw new UsageError(`unknown command "${positionals[0] ?? ''}": the only command is "trace"`);
+  if (positionals[0] !== 'trace')
+    throw new UsageError(`unknown command "${positionals[0] ?? ''}": the only command is "trace"`);
   if (positionals.length > 1) throw new UsageError(`unexpected argument "${positionals[1] ?? ''}"`);
   if (!values.from) throw new UsageError('--from is required');
   if (!values.to) throw new UsageError('--to is required');
   const protocol = values.protocol ?? 'tcp';
-  if (protocol !== 'tcp' && protocol !== 'udp' && protocol !== 'icmp') throw new UsageError(`--protocol: "${protocol}" is not tcp, udp or icmp`);
+  if (protocol !== 'tcp' && protocol !== 'udp' && protocol !== 'icmp')
+    throw new UsageError(`--protocol: "${protocol}" is not tcp, udp or icmp`);
   const pick = values.pick ?? [];
   for (const p of pick) {
     if (!/^[^/\s]+\/[^/\s]+$/.test(p)) throw new UsageError(`--pick: "${p}" is not <namespace>/<pod> or node/<name>`);

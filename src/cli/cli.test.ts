@@ -17,7 +17,14 @@ function cli(args: string[], input?: string): { status: number | null; stdout: s
   return { status: r.status, stdout: r.stdout, stderr: r.stderr };
 }
 
-const cluster = ['-f', join(fixtures, 'kubeadm.yaml'), '-f', join(fixtures, 'nodes.yaml'), '-f', join(fixtures, 'workloads.yaml')];
+const cluster = [
+  '-f',
+  join(fixtures, 'kubeadm.yaml'),
+  '-f',
+  join(fixtures, 'nodes.yaml'),
+  '-f',
+  join(fixtures, 'workloads.yaml'),
+];
 
 beforeAll(() => {
   execFileSync(process.execPath, [join(root, 'scripts', 'build-cli.mjs')], { cwd: root });
@@ -25,12 +32,31 @@ beforeAll(() => {
 
 describe('k8s-netviz trace', () => {
   it('prints the trace JSON of a cross-node request on a fixture, exit 0', () => {
-    const r = cli(['trace', ...cluster, '-f', join(fixtures, 'cni', 'calico-ipip.yaml'), '--from', 'pod/default/client', '--to', 'pod/default/server-b', '--port', '8080', '--json']);
+    const r = cli([
+      'trace',
+      ...cluster,
+      '-f',
+      join(fixtures, 'cni', 'calico-ipip.yaml'),
+      '--from',
+      'pod/default/client',
+      '--to',
+      'pod/default/server-b',
+      '--port',
+      '8080',
+      '--json',
+    ]);
     expect(r.stderr).toBe('');
     expect(r.status).toBe(0);
     const t = JSON.parse(r.stdout) as Trace;
     expect(t.verdict).toBe('delivered');
-    expect(t.request).toEqual({ from: 'pod/default/client', to: 'pod/default/server-b', port: 8080, protocol: 'tcp', seed: 1, pick: [] });
+    expect(t.request).toEqual({
+      from: 'pod/default/client',
+      to: 'pod/default/server-b',
+      port: 8080,
+      protocol: 'tcp',
+      seed: 1,
+      pick: [],
+    });
     expect(t.hops.find((h) => h.kind === 'encap')!.at).toBe('dev/node-a/tunl0');
     expect(t.reply!.hops.at(-1)!.at).toBe('container/default/client/client');
   });
@@ -42,11 +68,17 @@ describe('k8s-netviz trace', () => {
     expect(a.status).toBe(0);
     expect(a.stdout).toBe(b.stdout);
     // A directory is its *.yaml, *.yml and *.json files in name order (not its cni/ subdirectory).
-    const inOrder = ['kubeadm.yaml', 'nodes-two-subnets.yaml', 'nodes.yaml', 'workloads.yaml'].flatMap((f) => ['-f', join(fixtures, f)]);
+    const inOrder = ['kubeadm.yaml', 'nodes-two-subnets.yaml', 'nodes.yaml', 'workloads.yaml'].flatMap((f) => [
+      '-f',
+      join(fixtures, f),
+    ]);
     const dir = cli(['trace', '-f', fixtures, ...args]);
     expect(dir.status).toBe(0);
     expect(dir.stdout).toBe(cli(['trace', ...inOrder, ...args]).stdout);
-    const stdin = cli(['trace', '-f', join(fixtures, 'kubeadm.yaml'), '-f', join(fixtures, 'nodes.yaml'), '-f', '-', ...args], `${String(execFileSync('cat', [join(fixtures, 'workloads.yaml')]))}`);
+    const stdin = cli(
+      ['trace', '-f', join(fixtures, 'kubeadm.yaml'), '-f', join(fixtures, 'nodes.yaml'), '-f', '-', ...args],
+      `${String(execFileSync('cat', [join(fixtures, 'workloads.yaml')]))}`,
+    );
     expect(stdin.status).toBe(0);
     expect((JSON.parse(stdin.stdout) as Trace).verdict).toBe('delivered');
   });
@@ -67,7 +99,18 @@ describe('k8s-netviz trace', () => {
   });
 
   it('warns on stderr, never on stdout, about a pick that matches no choice', () => {
-    const r = cli(['trace', '--from', 'pod/client', '--to', 'pod/app-1', '--port', '8080', '--pick', 'default/app-1', '--json']);
+    const r = cli([
+      'trace',
+      '--from',
+      'pod/client',
+      '--to',
+      'pod/app-1',
+      '--port',
+      '8080',
+      '--pick',
+      'default/app-1',
+      '--json',
+    ]);
     expect(r.status).toBe(0);
     expect(r.stderr).toMatch(/warning: --pick default\/app-1 matched no choice/);
     expect((JSON.parse(r.stdout) as Trace).request.pick).toEqual(['default/app-1']);
@@ -94,16 +137,25 @@ describe('k8s-netviz trace', () => {
   });
 
   it('reports bad input as file:line:col: Kind ns/name: field: message, exit 2', () => {
-    const bad = 'apiVersion: v1\nkind: Pod\nmetadata:\n  name: broken\nspec:\n  containers:\n    - name: c\n      ports:\n        - containerPort: "eighty"\n';
+    const bad =
+      'apiVersion: v1\nkind: Pod\nmetadata:\n  name: broken\nspec:\n  containers:\n    - name: c\n      ports:\n        - containerPort: "eighty"\n';
     const r = cli(['trace', '-f', '-', '--from', 'pod/client', '--to', 'pod/app-1'], bad);
     expect(r.status).toBe(2);
     expect(r.stdout).toBe('');
-    expect(r.stderr).toMatch(/^<stdin>:\d+:\d+: Pod default\/broken: spec\.containers\[0\]\.ports\[0\]\.containerPort: /m);
+    expect(r.stderr).toMatch(
+      /^<stdin>:\d+:\d+: Pod default\/broken: spec\.containers\[0\]\.ports\[0\]\.containerPort: /m,
+    );
   });
 });
 
 describe('k8s-netviz trace to Services', () => {
-  const services = [...cluster, '-f', join(fixtures, 'cni', 'flannel-vxlan.yaml'), '-f', join(fixtures, 'services', 'services.yaml')];
+  const services = [
+    ...cluster,
+    '-f',
+    join(fixtures, 'cni', 'flannel-vxlan.yaml'),
+    '-f',
+    join(fixtures, 'services', 'services.yaml'),
+  ];
   const json = (args: string[]): Trace => {
     const r = cli(['trace', ...services, ...args, '--json']);
     expect(r.status, r.stderr).toBe(0);
@@ -129,7 +181,13 @@ describe('k8s-netviz trace to Services', () => {
     const dropped = json(['--from', 'external/203.0.113.7', '--to', 'nodeport/cp/30081']);
     expect(dropped.verdict).toBe('dropped');
     expect(dropped.reply).toBeNull();
-    expect(dropped.hops.some((h) => /^-A KUBE-EXTERNAL-SERVICES -p tcp -m comment --comment "default\/np-local:http has no local endpoints" .*-j DROP$/.test(h.rule ?? ''))).toBe(true);
+    expect(
+      dropped.hops.some((h) =>
+        /^-A KUBE-EXTERNAL-SERVICES -p tcp -m comment --comment "default\/np-local:http has no local endpoints" .*-j DROP$/.test(
+          h.rule ?? '',
+        ),
+      ),
+    ).toBe(true);
     const table = cli(['trace', ...services, '--from', 'external/203.0.113.7', '--to', 'nodeport/cp/30081']);
     expect(table.stdout.trimEnd().split('\n').at(-1)).toMatch(/^verdict: dropped: externalTrafficPolicy Local/);
   });
@@ -139,13 +197,21 @@ describe('k8s-netviz trace to Services', () => {
     expect(r.status).toBe(0);
     expect(r.stdout.trimEnd().split('\n').at(-1)).toMatch(/^verdict: refused: default\/empty has no ready endpoints/);
     const t = json(['--from', 'pod/client', '--to', 'svc/default/empty']);
-    expect(t.hops.some((h) => /"default\/empty:http has no endpoints" -m tcp --dport 80 -j REJECT --reject-with icmp-port-unreachable$/.test(h.rule ?? ''))).toBe(true);
+    expect(
+      t.hops.some((h) =>
+        /"default\/empty:http has no endpoints" -m tcp --dport 80 -j REJECT --reject-with icmp-port-unreachable$/.test(
+          h.rule ?? '',
+        ),
+      ),
+    ).toBe(true);
     expect(t.reply!.verdict).toBe('refused');
   });
 
   it('a name lookup lists its NXDOMAIN search candidates; an unknown name is unresolved', () => {
     const t = json(['--from', 'pod/client', '--to', 'kube-dns.kube-system', '--port', '53', '--protocol', 'udp']);
-    expect(t.dns!.queries.map((q) => `${q.name} ${q.type} ${q.answer === 'NXDOMAIN' ? 'NXDOMAIN' : q.answer.join(',')}`)).toEqual([
+    expect(
+      t.dns!.queries.map((q) => `${q.name} ${q.type} ${q.answer === 'NXDOMAIN' ? 'NXDOMAIN' : q.answer.join(',')}`),
+    ).toEqual([
       'kube-dns.kube-system.default.svc.cluster.local A NXDOMAIN',
       'kube-dns.kube-system.default.svc.cluster.local AAAA NXDOMAIN',
       'kube-dns.kube-system.svc.cluster.local A 10.96.0.10',
@@ -200,8 +266,17 @@ spec:
     };
 
     it('adds ingress-nginx when Ingresses come without a controller, and says so on stderr', () => {
-      const r = edge(['--from', 'external/203.0.113.7', '--to', 'http://shop.example.com/cart', '--pick', 'default/server-b']);
-      expect(r.stderr).toMatch(/^warning: The input has 1 Ingress but no Ingress controller: the simulation adds ingress-nginx/);
+      const r = edge([
+        '--from',
+        'external/203.0.113.7',
+        '--to',
+        'http://shop.example.com/cart',
+        '--pick',
+        'default/server-b',
+      ]);
+      expect(r.stderr).toMatch(
+        /^warning: The input has 1 Ingress but no Ingress controller: the simulation adds ingress-nginx/,
+      );
       expect(r.trace.http).toMatchObject({ host: 'shop.example.com', path: '/cart', status: 200 });
       expect(r.trace.endpoint!.pod).toBe('default/server-b');
       expect(r.trace.hops.filter((h) => h.kind === 'proxy')).toHaveLength(1);
@@ -213,7 +288,10 @@ spec:
       expect(t.http!.status).toBe(404);
       expect(t.http!.headers).toEqual({});
       expect(t.hops.at(-1)!.kind).toBe('proxy');
-      const table = cli(['trace', ...services, '-f', '-', '--from', 'external/203.0.113.7', '--to', 'http://shop.example.com/nothing'], ingress);
+      const table = cli(
+        ['trace', ...services, '-f', '-', '--from', 'external/203.0.113.7', '--to', 'http://shop.example.com/nothing'],
+        ingress,
+      );
       expect(table.stdout).toMatch(/proxy +container\/ingress-nginx\/ingress-nginx-controller-/);
       expect(table.stdout).toMatch(/^http: GET shop\.example\.com\/nothing -> 404$/m);
     });
@@ -225,8 +303,16 @@ spec:
     });
 
     it('a URL with an IP and --host: the Host header decides the Ingress rule', () => {
-      const np = edge(['--from', 'external/203.0.113.7', '--to', 'http://shop.example.com/cart']).trace.hops[0]!.packet.dst;
-      const t = edge(['--from', 'external/203.0.113.7', '--to', `http://${np}/cart`, '--host', 'shop.example.com']).trace;
+      const np = edge(['--from', 'external/203.0.113.7', '--to', 'http://shop.example.com/cart']).trace.hops[0]!.packet
+        .dst;
+      const t = edge([
+        '--from',
+        'external/203.0.113.7',
+        '--to',
+        `http://${np}/cart`,
+        '--host',
+        'shop.example.com',
+      ]).trace;
       expect(t.http).toMatchObject({ host: 'shop.example.com', status: 200 });
     });
 

@@ -12,7 +12,8 @@ function packetText(hop: Hop): string {
   const p = hop.packet;
   let text = `${p.src} -> ${p.dst} ${p.protocol}`;
   if (p.ttl !== undefined) text += ` ttl ${p.ttl}`;
-  if (p.outer) text += ` [outer ${p.outer.src} -> ${p.outer.dst} ${p.outer.protocol}${p.outer.vni !== undefined ? ` vni ${p.outer.vni}` : ''}]`;
+  if (p.outer)
+    text += ` [outer ${p.outer.src} -> ${p.outer.dst} ${p.outer.protocol}${p.outer.vni !== undefined ? ` vni ${p.outer.vni}` : ''}]`;
   return text;
 }
 
@@ -36,7 +37,8 @@ export function formatTrace(trace: Trace): string {
   let step = 0;
   const add = (title: string, hops: readonly Hop[]): void => {
     sections.push({ title, start: rows.length });
-    for (const hop of hops) rows.push([String(step++), hop.kind, hop.at, packetText(hop), natText(hop), clip(hop.rule ?? '', RULE_WIDTH)]);
+    for (const hop of hops)
+      rows.push([String(step++), hop.kind, hop.at, packetText(hop), natText(hop), clip(hop.rule ?? '', RULE_WIDTH)]);
   };
   if (trace.dns) add('dns', trace.dns.hops);
   add('request', trace.hops);
@@ -57,10 +59,15 @@ export function formatTrace(trace: Trace): string {
     out.push(line(row));
   }
   if (trace.dns) {
-    for (const q of trace.dns.queries) out.push(`dns: ${q.name} ${q.type} -> ${q.answer === 'NXDOMAIN' ? 'NXDOMAIN' : q.answer.length === 0 ? '(no records)' : q.answer.join(', ')}`);
+    for (const q of trace.dns.queries)
+      out.push(
+        `dns: ${q.name} ${q.type} -> ${q.answer === 'NXDOMAIN' ? 'NXDOMAIN' : q.answer.length === 0 ? '(no records)' : q.answer.join(', ')}`,
+      );
   }
   for (const c of trace.candidates) {
-    out.push(`candidate: ${c.chosen ? '*' : ' '} ${c.pod} ${c.ip}:${c.port} ${c.probability === null ? 'scheduler' : `p=${c.probability.toFixed(4)}`}`);
+    out.push(
+      `candidate: ${c.chosen ? '*' : ' '} ${c.pod} ${c.ip}:${c.port} ${c.probability === null ? 'scheduler' : `p=${c.probability.toFixed(4)}`}`,
+    );
   }
   if (trace.endpoint) {
     const e = trace.endpoint;

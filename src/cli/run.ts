@@ -45,7 +45,8 @@ async function loadCluster(files: readonly string[], io: Io): Promise<Cluster | 
     return null;
   }
   const ignored = Object.entries(result.ignored);
-  if (ignored.length > 0) io.err(`warning: not simulated, skipped: ${ignored.map(([k, n]) => `${k} (${n})`).join(', ')}\n`);
+  if (ignored.length > 0)
+    io.err(`warning: not simulated, skipped: ${ignored.map(([k, n]) => `${k} (${n})`).join(', ')}\n`);
   // Ingresses only route anything through a controller: without one, add ingress-nginx as its
   // bare-metal manifest installs it (a NodePort Service), and say so.
   const withController = addIngressController(result.spec, 'bare-metal');
@@ -91,9 +92,16 @@ export async function run(argv: readonly string[], io: Io): Promise<number> {
     if (cluster === null) return 2;
     if (!checkPicks(cluster, args, io)) return 2;
     const url = /^https?:\/\//i.test(args.to);
-    const input = { from: args.from, to: args.to, protocol: args.protocol, ...(args.port !== undefined ? { port: args.port } : {}), ...(args.host !== undefined && url ? { host: args.host } : {}) };
+    const input = {
+      from: args.from,
+      to: args.to,
+      protocol: args.protocol,
+      ...(args.port !== undefined ? { port: args.port } : {}),
+      ...(args.host !== undefined && url ? { host: args.host } : {}),
+    };
     const result = trace(cluster, input, { seed: args.seed, pick: args.pick });
-    if (args.host !== undefined && !url) io.err(`warning: --host ${args.host} applies to URL destinations only; ignored\n`);
+    if (args.host !== undefined && !url)
+      io.err(`warning: --host ${args.host} applies to URL destinations only; ignored\n`);
     // The simulation says which picks pinned nothing (not a candidate, a DNS server or an LB node).
     for (const w of result.warnings ?? []) io.err(`warning: ${w}\n`);
     io.out(args.json ? `${JSON.stringify(result, null, 2)}\n` : formatTrace(result));
@@ -110,4 +118,3 @@ export async function run(argv: readonly string[], io: Io): Promise<number> {
     throw error;
   }
 }
-

@@ -20,7 +20,14 @@ export { toManifests } from './export/toManifests';
 // The cluster's edge (issue 5): NetworkPolicy, Ingress, egress masquerade, hostPort.
 export { evaluatePolicy } from './resolve/networkPolicy';
 export type { PolicyQuery, PolicyVerdict, SideVerdict, PolicyAllow, PolicyExemption } from './resolve/networkPolicy';
-export { describePolicyRule, formatSelector, networkPolicies, podsIsolatedBy, policyRuleText, selectorIsEmpty } from './model/policy';
+export {
+  describePolicyRule,
+  formatSelector,
+  networkPolicies,
+  podsIsolatedBy,
+  policyRuleText,
+  selectorIsEmpty,
+} from './model/policy';
 export type { NetworkPolicyModel } from './model/policy';
 export { ingresses, ingressClasses, nginxIngresses } from './model/ingressModel';
 export type { IngressModel, IngressClassModel } from './model/ingressModel';
@@ -35,6 +42,12 @@ export type { Distribution, EndpointShare } from './resolve/distribution';
 export { kubeProxyRules } from './resolve/kubeProxyRules';
 export { resolveName, resolvConf, srvRecords } from './resolve/dns';
 export type { Resolution, ResolvConf } from './resolve/dns';
-export { healthCheckNodePort, lbIpMode, lbIsNodePortProxy, LB_IPMODE_ANNOTATION, LB_MODE_ANNOTATION } from './resolve/serviceTrace';
+export {
+  healthCheckNodePort,
+  lbIpMode,
+  lbIsNodePortProxy,
+  LB_IPMODE_ANNOTATION,
+  LB_MODE_ANNOTATION,
+} from './resolve/serviceTrace';
 export { applyOp, applyOps, deletePod, scaleDeployment, setPodReady, nodeDown, ClusterOpError } from './ops/index';
 export type { ClusterOp } from './ops/index';

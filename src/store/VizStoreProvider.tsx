@@ -10,7 +10,15 @@ import type { VizActions, VizState, VizStore, VizStoreOptions } from './createVi
 
 const VizStoreContext = createContext<VizStore | null>(null);
 
-export function VizStoreProvider({ options, store: given, children }: { options?: VizStoreOptions; store?: VizStore; children: ReactNode }) {
+export function VizStoreProvider({
+  options,
+  store: given,
+  children,
+}: {
+  options?: VizStoreOptions;
+  store?: VizStore;
+  children: ReactNode;
+}) {
   const [store] = useState(() => given ?? createVizStore(options));
   return <VizStoreContext.Provider value={store}>{children}</VizStoreContext.Provider>;
 }

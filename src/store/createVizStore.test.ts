@@ -19,7 +19,11 @@ describe('the visualizer store', () => {
     store.getState().loadScenario(findScenario('pod-to-pod-cross-node')!, 7);
     expect(store.getState().startStep).toBe(7);
     const before = store.getState().trace!;
-    expect(store.getState().setSettings({ cni: { kind: 'calico', ipipMode: 'Always', vxlanMode: 'Never', natOutgoing: true, blockSize: 26 } })).toBe(true);
+    expect(
+      store.getState().setSettings({
+        cni: { kind: 'calico', ipipMode: 'Always', vxlanMode: 'Never', natOutgoing: true, blockSize: 26 },
+      }),
+    ).toBe(true);
     const after = store.getState().trace!;
     expect(after).not.toBe(before);
     expect(after.endpoint?.pod).toBe(before.endpoint?.pod);
@@ -44,7 +48,11 @@ describe('pick mode', () => {
     store.getState().tap('dev/pod/default/client/eth0');
     expect(store.getState().pick).toBeNull();
     // client declares no port: the pick sends a ping
-    expect(store.getState().request).toEqual({ from: 'pod/default/app-1:sidecar', to: 'pod/default/client', protocol: 'icmp' });
+    expect(store.getState().request).toEqual({
+      from: 'pod/default/app-1:sidecar',
+      to: 'pod/default/client',
+      protocol: 'icmp',
+    });
     expect(store.getState().trace?.verdict).toBe('delivered');
   });
 

@@ -5,9 +5,27 @@
  */
 import { createStore } from 'zustand/vanilla';
 import type { StoreApi } from 'zustand/vanilla';
-import { ClusterBuildError, ClusterOpError, applyOp, buildCluster, defaultClusterSpec, flattenHops, lookup } from '../sim';
+import {
+  ClusterBuildError,
+  ClusterOpError,
+  applyOp,
+  buildCluster,
+  defaultClusterSpec,
+  flattenHops,
+  lookup,
+} from '../sim';
 import type { TraceEngine } from '../sim/engine';
-import type { Cluster, ClusterOp, ClusterSettings, ClusterSpec, Distribution, Hop, Scenario, Trace, TraceInput } from '../sim';
+import type {
+  Cluster,
+  ClusterOp,
+  ClusterSettings,
+  ClusterSpec,
+  Distribution,
+  Hop,
+  Scenario,
+  Trace,
+  TraceInput,
+} from '../sim';
 
 export type Theme = 'light' | 'dark';
 
@@ -152,7 +170,9 @@ export function pickEndpoint(cluster: Cluster, id: string, stage: 'from' | 'to')
     case 'container': {
       const pod = podAt(parts[1], parts[2]);
       if (!pod) return null;
-      return stage === 'from' ? `pod/${pod.namespace}/${pod.name}:${parts[3] ?? ''}` : `pod/${pod.namespace}/${pod.name}`;
+      return stage === 'from'
+        ? `pod/${pod.namespace}/${pod.name}:${parts[3] ?? ''}`
+        : `pod/${pod.namespace}/${pod.name}`;
     }
     case 'pod': {
       const pod = podAt(parts[1], parts.slice(2).join('/'));
@@ -178,7 +198,9 @@ export function pickEndpoint(cluster: Cluster, id: string, stage: 'from' | 'to')
       return stage === 'from' ? `node/${node.name}` : node.internalIP;
     }
     case 'svc':
-      return stage === 'to' && lk.serviceByKey.has(`${parts[1] ?? ''}/${parts.slice(2).join('/')}`) ? `svc/${parts[1] ?? ''}/${parts.slice(2).join('/')}` : null;
+      return stage === 'to' && lk.serviceByKey.has(`${parts[1] ?? ''}/${parts.slice(2).join('/')}`)
+        ? `svc/${parts[1] ?? ''}/${parts.slice(2).join('/')}`
+        : null;
     default:
       return null;
   }
@@ -240,7 +262,15 @@ export function createVizStore(options: VizStoreOptions = {}): VizStore {
     },
     loadScenario(scenario, step) {
       const cluster = buildCluster(scenario.spec);
-      set({ cluster, spec: scenario.spec, scenario, selection: null, seed: scenario.seed ?? 1, pins: scenario.pick ?? [], notice: null });
+      set({
+        cluster,
+        spec: scenario.spec,
+        scenario,
+        selection: null,
+        seed: scenario.seed ?? 1,
+        pins: scenario.pick ?? [],
+        notice: null,
+      });
       get().sendPacket(scenario.request, step === undefined ? {} : { startStep: step });
     },
     setSettings(settings) {
@@ -255,7 +285,10 @@ export function createVizStore(options: VizStoreOptions = {}): VizStore {
       try {
         set({ cluster: buildCluster(spec), spec });
       } catch (error) {
-        set({ notice: error instanceof ClusterBuildError ? error.message : `The cluster could not be rebuilt: ${String(error)}` });
+        set({
+          notice:
+            error instanceof ClusterBuildError ? error.message : `The cluster could not be rebuilt: ${String(error)}`,
+        });
         return false;
       }
       if (request && !get().sendPacket(request)) get().clearTrace();
@@ -279,7 +312,12 @@ export function createVizStore(options: VizStoreOptions = {}): VizStore {
       if (id === null) return;
       const endpoint = pickEndpoint(get().cluster, id, pick.stage);
       if (!endpoint) {
-        set({ notice: pick.stage === 'from' ? 'Pick a pod, a container or a node as the source.' : 'Pick a pod, a Service or a node as the destination.' });
+        set({
+          notice:
+            pick.stage === 'from'
+              ? 'Pick a pod, a container or a node as the source.'
+              : 'Pick a pod, a Service or a node as the destination.',
+        });
         return;
       }
       if (pick.stage === 'from') {
@@ -290,7 +328,9 @@ export function createVizStore(options: VizStoreOptions = {}): VizStore {
       // a pod that declares no port can still be pinged: the natural first packet to it
       const pod = endpoint.startsWith('pod/') ? lookup(get().cluster).podByKey.get(endpoint.slice(4)) : undefined;
       const listens = pod?.containers.some((c) => c.listening.some((p) => p.protocol === 'tcp')) ?? true;
-      get().sendPacket(listens ? { from: pick.from, to: endpoint } : { from: pick.from, to: endpoint, protocol: 'icmp' });
+      get().sendPacket(
+        listens ? { from: pick.from, to: endpoint } : { from: pick.from, to: endpoint, protocol: 'icmp' },
+      );
     },
     setReducedMotion(on) {
       set({ reducedMotion: on });
@@ -329,7 +369,9 @@ export function createVizStore(options: VizStoreOptions = {}): VizStore {
         set({ burst: { request, traces, distribution }, requestError: null });
         return true;
       } catch (error) {
-        set({ requestError: isRequestError(error) ? error.message : `The requests could not be traced: ${String(error)}` });
+        set({
+          requestError: isRequestError(error) ? error.message : `The requests could not be traced: ${String(error)}`,
+        });
         return false;
       }
     },
@@ -348,16 +390,20 @@ export function createVizStore(options: VizStoreOptions = {}): VizStore {
         pins: shared.pins ?? [],
         opsLog: shared.ops.length > 0 ? { base: shared.base, result: shared.cluster, ops: [...shared.ops] } : null,
       });
-      if (!shared.request || !get().sendPacket(shared.request, shared.step === null ? {} : { startStep: shared.step })) get().clearTrace();
+      if (!shared.request || !get().sendPacket(shared.request, shared.step === null ? {} : { startStep: shared.step }))
+        get().clearTrace();
     },
     applyClusterOps(ops) {
       const s = get();
-      const log = s.opsLog && s.opsLog.result === s.cluster ? s.opsLog : { base: s.cluster, result: s.cluster, ops: [] };
+      const log =
+        s.opsLog && s.opsLog.result === s.cluster ? s.opsLog : { base: s.cluster, result: s.cluster, ops: [] };
       let cluster = s.cluster;
       try {
         for (const op of ops) cluster = applyOp(cluster, op);
       } catch (error) {
-        set({ notice: error instanceof ClusterOpError ? error.message : `The change could not be made: ${String(error)}` });
+        set({
+          notice: error instanceof ClusterOpError ? error.message : `The change could not be made: ${String(error)}`,
+        });
         return false;
       }
       const request = s.request ? podRequest(s.cluster, s.request) : null;
@@ -373,7 +419,11 @@ export function createVizStore(options: VizStoreOptions = {}): VizStore {
         ready();
         for (const run of waiting.splice(0)) run();
       })
-      .catch((error: unknown) => store.getState().setNotice(`The trace engine could not be loaded (${String(error)}); reload the page to try again.`));
+      .catch((error: unknown) =>
+        store
+          .getState()
+          .setNotice(`The trace engine could not be loaded (${String(error)}); reload the page to try again.`),
+      );
   }
   return store;
 }

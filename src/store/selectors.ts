@@ -25,14 +25,23 @@ export function pathIds(steps: readonly Hop[]): string[] {
 export function elementCount(s: VizState): { nodes: number; pods: number; containers: number; services: number } {
   let containers = 0;
   for (const pod of s.cluster.pods) containers += pod.containers.length;
-  return { nodes: s.cluster.nodes.length, pods: s.cluster.pods.length, containers, services: s.cluster.services.length };
+  return {
+    nodes: s.cluster.nodes.length,
+    pods: s.cluster.pods.length,
+    containers,
+    services: s.cluster.services.length,
+  };
 }
 
 /** Pods as the request form lists them: `pod/<ns>/<name>` with a readable label. */
 export function podChoices(cluster: Cluster): { value: string; label: string; node: string }[] {
   return cluster.pods
     .filter((p) => !p.hostNetwork)
-    .map((p) => ({ value: `pod/${p.namespace}/${p.name}`, label: `${p.namespace}/${p.name} (${p.ip}, ${p.node})`, node: p.node }));
+    .map((p) => ({
+      value: `pod/${p.namespace}/${p.name}`,
+      label: `${p.namespace}/${p.name} (${p.ip}, ${p.node})`,
+      node: p.node,
+    }));
 }
 
 /**
@@ -62,8 +71,14 @@ export interface Choice {
 export function sourceChoices(cluster: Cluster): { group: string; choices: Choice[] }[] {
   return [
     { group: 'Pods', choices: podChoices(cluster) },
-    { group: 'Nodes (a process on the host)', choices: cluster.nodes.map((n) => ({ value: `node/${n.name}`, label: `${n.name} (${n.internalIP})` })) },
-    { group: 'Outside the cluster', choices: [{ value: 'external/203.0.113.10', label: 'a client on the Internet (203.0.113.10)' }] },
+    {
+      group: 'Nodes (a process on the host)',
+      choices: cluster.nodes.map((n) => ({ value: `node/${n.name}`, label: `${n.name} (${n.internalIP})` })),
+    },
+    {
+      group: 'Outside the cluster',
+      choices: [{ value: 'external/203.0.113.10', label: 'a client on the Internet (203.0.113.10)' }],
+    },
   ];
 }
 
@@ -76,17 +91,29 @@ export function destinationSuggestions(cluster: Cluster): Choice[] {
   const first = cluster.nodes.find((n) => n.role === 'worker') ?? cluster.nodes[0];
   for (const svc of cluster.services) {
     if (svc.type === 'ExternalName') continue;
-    out.push({ value: `svc/${svc.namespace}/${svc.name}`, label: `Service ${svc.namespace}/${svc.name} (${svc.clusterIP ?? 'headless'})` });
-    out.push({ value: svc.namespace === 'default' ? svc.name : `${svc.name}.${svc.namespace}`, label: `DNS name of Service ${svc.namespace}/${svc.name}` });
+    out.push({
+      value: `svc/${svc.namespace}/${svc.name}`,
+      label: `Service ${svc.namespace}/${svc.name} (${svc.clusterIP ?? 'headless'})`,
+    });
+    out.push({
+      value: svc.namespace === 'default' ? svc.name : `${svc.name}.${svc.namespace}`,
+      label: `DNS name of Service ${svc.namespace}/${svc.name}`,
+    });
     for (const p of svc.ports) {
-      if (p.nodePort !== null && first) out.push({ value: `${first.internalIP}:${p.nodePort}`, label: `NodePort ${p.nodePort} of ${svc.name} on ${first.name}` });
+      if (p.nodePort !== null && first)
+        out.push({
+          value: `${first.internalIP}:${p.nodePort}`,
+          label: `NodePort ${p.nodePort} of ${svc.name} on ${first.name}`,
+        });
     }
-    if (svc.loadBalancerIP) out.push({ value: `${svc.loadBalancerIP}:${svc.ports[0]?.port ?? 80}`, label: `load balancer of ${svc.name}` });
+    if (svc.loadBalancerIP)
+      out.push({ value: `${svc.loadBalancerIP}:${svc.ports[0]?.port ?? 80}`, label: `load balancer of ${svc.name}` });
   }
   for (const ing of ingresses(cluster)) {
     for (const rule of ing.rules) {
-      const host = rule.host ?? (first?.internalIP ?? 'localhost');
-      for (const p of rule.paths) out.push({ value: `http://${host}${p.path ?? '/'}`, label: `Ingress ${ing.namespace}/${ing.name}` });
+      const host = rule.host ?? first?.internalIP ?? 'localhost';
+      for (const p of rule.paths)
+        out.push({ value: `http://${host}${p.path ?? '/'}`, label: `Ingress ${ing.namespace}/${ing.name}` });
     }
   }
   out.push({ value: '93.184.216.34:443', label: 'a server on the Internet' });

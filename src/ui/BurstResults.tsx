@@ -21,7 +21,11 @@ export function BurstResults() {
         <h3 className="text-sm font-semibold">
           {total} requests from {burst.request.from} to {burst.request.to}
         </h3>
-        <button type="button" className="ml-auto rounded border border-slate-300 px-2 py-0.5 dark:border-slate-600" onClick={clearBurst}>
+        <button
+          type="button"
+          className="ml-auto rounded border border-slate-300 px-2 py-0.5 dark:border-slate-600"
+          onClick={clearBurst}
+        >
           Close
         </button>
       </div>
@@ -50,8 +54,14 @@ export function BurstResults() {
                 <td className="pr-2 tabular-nums">{(e.probability * 100).toFixed(1)}%</td>
                 <td>
                   <div className="relative h-3 rounded bg-slate-200 dark:bg-slate-700" aria-hidden="true">
-                    <div className="absolute inset-y-0 left-0 rounded bg-orange-500" style={{ width: `${(n / total) * 100}%` }} />
-                    <div className="absolute inset-y-0 w-0.5 bg-slate-900 dark:bg-white" style={{ left: `${e.probability * 100}%` }} />
+                    <div
+                      className="absolute inset-y-0 left-0 rounded bg-orange-500"
+                      style={{ width: `${(n / total) * 100}%` }}
+                    />
+                    <div
+                      className="absolute inset-y-0 w-0.5 bg-slate-900 dark:bg-white"
+                      style={{ left: `${e.probability * 100}%` }}
+                    />
                   </div>
                 </td>
               </tr>
@@ -59,7 +69,9 @@ export function BurstResults() {
           })}
         </tbody>
       </table>
-      {undelivered > 0 ? <p className="mt-2 text-red-700 dark:text-red-400">{undelivered} requests were not delivered.</p> : null}
+      {undelivered > 0 ? (
+        <p className="mt-2 text-red-700 dark:text-red-400">{undelivered} requests were not delivered.</p>
+      ) : null}
     </div>
   );
 }

@@ -13,7 +13,14 @@ import type { VizState } from '../store/createVizStore';
 function viewOf(s: VizState) {
   const current = s.step >= 0 ? (s.steps[s.step]?.at ?? null) : null;
   const extras = [...new Set(s.steps.map((h) => h.at).filter((id) => id.startsWith('ext/')))];
-  return { cluster: s.cluster, extras, path: s.step >= 0 ? pathIds(s.steps) : [], current, selection: s.selection, theme: s.theme };
+  return {
+    cluster: s.cluster,
+    extras,
+    path: s.step >= 0 ? pathIds(s.steps) : [],
+    current,
+    selection: s.selection,
+    theme: s.theme,
+  };
 }
 
 export function ClusterCanvas({ onCanvas }: { onCanvas(canvas: CanvasInstance | null): void }) {

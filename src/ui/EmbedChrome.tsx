@@ -46,7 +46,13 @@ function useFullAppHref(share: ShareActions | undefined): string | null {
       };
       refresh();
       const unsubscribe = store.subscribe((s, prev) => {
-        if (s.cluster === prev.cluster && s.request === prev.request && s.step === prev.step && s.selection === prev.selection) return;
+        if (
+          s.cluster === prev.cluster &&
+          s.request === prev.request &&
+          s.step === prev.step &&
+          s.selection === prev.selection
+        )
+          return;
         if (timer) clearTimeout(timer);
         timer = setTimeout(refresh, 250);
       });
@@ -61,7 +67,18 @@ function useFullAppHref(share: ShareActions | undefined): string | null {
   return href;
 }
 
-export function EmbedChrome({ controls, view, share, canvas, text, playback, viewSwitch, exportButtons, notice, takeFocus }: EmbedChromeProps) {
+export function EmbedChrome({
+  controls,
+  view,
+  share,
+  canvas,
+  text,
+  playback,
+  viewSwitch,
+  exportButtons,
+  notice,
+  takeFocus,
+}: EmbedChromeProps) {
   const href = useFullAppHref(share);
   const openLink = (
     <a
@@ -74,7 +91,8 @@ export function EmbedChrome({ controls, view, share, canvas, text, playback, vie
       Open in full app ↗
     </a>
   );
-  const button = 'rounded border border-slate-300 px-2 py-1 text-sm hover:bg-slate-100 dark:border-slate-600 dark:hover:bg-slate-700';
+  const button =
+    'rounded border border-slate-300 px-2 py-1 text-sm hover:bg-slate-100 dark:border-slate-600 dark:hover:bg-slate-700';
   return (
     <div
       className="flex h-full flex-col"
@@ -84,7 +102,10 @@ export function EmbedChrome({ controls, view, share, canvas, text, playback, vie
       }}
     >
       {controls !== 'none' ? (
-        <div className="flex flex-wrap items-center gap-x-3 gap-y-1 border-b border-slate-200 px-2 py-1 dark:border-slate-700" data-embed-chrome="">
+        <div
+          className="flex flex-wrap items-center gap-x-3 gap-y-1 border-b border-slate-200 px-2 py-1 dark:border-slate-700"
+          data-embed-chrome=""
+        >
           {playback}
           {controls === 'full' ? (
             <>
@@ -110,10 +131,16 @@ export function EmbedChrome({ controls, view, share, canvas, text, playback, vie
       <main className="relative flex min-h-0 flex-1" data-embed-stage="">
         <div className={`relative min-w-0 flex-1 ${view === 'text' ? 'hidden' : ''}`}>{canvas}</div>
         {view !== 'graph' ? (
-          <div className={`${view === 'text' ? 'flex-1' : 'w-2/5 shrink-0 border-l border-slate-200 dark:border-slate-700'} min-h-0 overflow-auto`}>{text}</div>
+          <div
+            className={`${view === 'text' ? 'flex-1' : 'w-2/5 shrink-0 border-l border-slate-200 dark:border-slate-700'} min-h-0 overflow-auto`}
+          >
+            {text}
+          </div>
         ) : null}
         {controls === 'none' ? (
-          <span className="absolute right-2 bottom-2 z-20 rounded bg-white/80 px-2 py-0.5 dark:bg-slate-900/80">{openLink}</span>
+          <span className="absolute right-2 bottom-2 z-20 rounded bg-white/80 px-2 py-0.5 dark:bg-slate-900/80">
+            {openLink}
+          </span>
         ) : null}
       </main>
     </div>

@@ -3,7 +3,13 @@ import { SHORTCUTS } from './hooks/useKeyboard';
 
 export default function HelpDialog({ onClose }: { onClose(): void }) {
   return (
-    <div role="dialog" aria-modal="true" aria-label="Keyboard shortcuts" className="fixed inset-0 z-50 flex items-center justify-center bg-black/40" onClick={onClose}>
+    <div
+      role="dialog"
+      aria-modal="true"
+      aria-label="Keyboard shortcuts"
+      className="fixed inset-0 z-50 flex items-center justify-center bg-black/40"
+      onClick={onClose}
+    >
       <div className="rounded bg-white p-4 text-sm shadow-lg dark:bg-slate-800" onClick={(e) => e.stopPropagation()}>
         <h2 className="mb-2 font-semibold">Keyboard shortcuts</h2>
         <table>

@@ -20,7 +20,8 @@ export function HopInspector() {
   const steps = useVizStore(selectSteps);
   if (!trace) return null;
   // the headers as the packet reached this hop: what the previous hop let out
-  const before = step > 0 && stepPhase(trace, step - 1) === stepPhase(trace, step) ? (steps[step - 1]?.packet ?? null) : null;
+  const before =
+    step > 0 && stepPhase(trace, step - 1) === stepPhase(trace, step) ? (steps[step - 1]?.packet ?? null) : null;
   const verdictColor =
     trace.verdict === 'delivered' ? 'text-green-700 dark:text-green-400' : 'text-red-700 dark:text-red-400';
   return (
@@ -41,7 +42,10 @@ export function HopInspector() {
             <Row name="node" value={hop.node ?? 'off-cluster'} />
             <Row name="Ethernet" value={hop.packet.eth ? `${hop.packet.eth.src} → ${hop.packet.eth.dst}` : undefined} />
             <Row name="IP" value={`${hop.packet.src} → ${hop.packet.dst}`} />
-            <Row name="protocol" value={`${hop.packet.protocol.toUpperCase()}${hop.packet.ttl !== undefined ? `, TTL ${hop.packet.ttl}` : ''}`} />
+            <Row
+              name="protocol"
+              value={`${hop.packet.protocol.toUpperCase()}${hop.packet.ttl !== undefined ? `, TTL ${hop.packet.ttl}` : ''}`}
+            />
             <Row
               name="outer"
               value={
@@ -52,12 +56,21 @@ export function HopInspector() {
             />
             <Row
               name={hop.nat?.type ?? 'NAT'}
-              value={hop.nat ? `${hop.nat.before.src} → ${hop.nat.before.dst}  ⇒  ${hop.nat.after.src} → ${hop.nat.after.dst}` : undefined}
+              value={
+                hop.nat
+                  ? `${hop.nat.before.src} → ${hop.nat.before.dst}  ⇒  ${hop.nat.after.src} → ${hop.nat.after.dst}`
+                  : undefined
+              }
             />
             <Row name="rule" value={hop.rule} />
             <Row
               name="arrived as"
-              value={before && (before.src !== hop.packet.src || before.dst !== hop.packet.dst || before.outer !== hop.packet.outer) ? `${before.src} → ${before.dst}${before.outer ? ` (outer ${before.outer.src} → ${before.outer.dst})` : ''}` : undefined}
+              value={
+                before &&
+                (before.src !== hop.packet.src || before.dst !== hop.packet.dst || before.outer !== hop.packet.outer)
+                  ? `${before.src} → ${before.dst}${before.outer ? ` (outer ${before.outer.src} → ${before.outer.dst})` : ''}`
+                  : undefined
+              }
             />
           </dl>
           {hop.kind === 'proxy' && trace.http ? (

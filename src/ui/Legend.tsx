@@ -8,20 +8,27 @@ export function Legend() {
   const theme = useVizStore(selectTheme);
   const [open, setOpen] = useState(false);
   const p = PALETTES[theme];
-  const items: { label: string; fill: string; border: string; dashed?: boolean; round?: boolean; double?: boolean }[] = [
-    { label: 'Node (a machine)', fill: p.nodeFill, border: p.nodeBorder },
-    { label: 'Pod (its own IP and network namespace)', fill: p.podFill, border: p.podBorder },
-    { label: 'kube-system pod', fill: p.systemPodFill, border: p.podBorder, dashed: true },
-    { label: 'Container (shares the pod’s IP)', fill: p.container, border: p.containerBorder },
-    { label: 'Pod eth0 / lo', fill: p.eth, border: p.ethBorder },
-    { label: 'veth (host end of the pod’s cable)', fill: p.veth, border: p.vethBorder },
-    { label: 'Bridge (cni0)', fill: p.bridge, border: p.bridgeBorder },
-    { label: 'Routing and iptables', fill: p.kernel, border: p.kernelBorder },
-    { label: 'Node device (tunnel, eth0)', fill: p.root, border: p.rootBorder },
-    { label: 'Service virtual IP (no interface holds it)', fill: p.service, border: p.serviceBorder, dashed: true, round: true },
-    { label: 'NetworkPolicy (octagon)', fill: p.policy, border: p.policyBorder },
-    { label: 'Pod isolated by a NetworkPolicy', fill: p.podFill, border: p.policyBorder, double: true },
-  ];
+  const items: { label: string; fill: string; border: string; dashed?: boolean; round?: boolean; double?: boolean }[] =
+    [
+      { label: 'Node (a machine)', fill: p.nodeFill, border: p.nodeBorder },
+      { label: 'Pod (its own IP and network namespace)', fill: p.podFill, border: p.podBorder },
+      { label: 'kube-system pod', fill: p.systemPodFill, border: p.podBorder, dashed: true },
+      { label: 'Container (shares the pod’s IP)', fill: p.container, border: p.containerBorder },
+      { label: 'Pod eth0 / lo', fill: p.eth, border: p.ethBorder },
+      { label: 'veth (host end of the pod’s cable)', fill: p.veth, border: p.vethBorder },
+      { label: 'Bridge (cni0)', fill: p.bridge, border: p.bridgeBorder },
+      { label: 'Routing and iptables', fill: p.kernel, border: p.kernelBorder },
+      { label: 'Node device (tunnel, eth0)', fill: p.root, border: p.rootBorder },
+      {
+        label: 'Service virtual IP (no interface holds it)',
+        fill: p.service,
+        border: p.serviceBorder,
+        dashed: true,
+        round: true,
+      },
+      { label: 'NetworkPolicy (octagon)', fill: p.policy, border: p.policyBorder },
+      { label: 'Pod isolated by a NetworkPolicy', fill: p.podFill, border: p.policyBorder, double: true },
+    ];
   const packets = [
     { label: 'request', color: '#ea580c' },
     { label: 'reply', color: '#2563eb' },
@@ -43,7 +50,11 @@ export function Legend() {
               <span
                 aria-hidden="true"
                 className="inline-block h-3 w-5 shrink-0"
-                style={{ background: it.fill, border: `${it.double ? 3 : 1.5}px ${it.double ? 'double' : it.dashed ? 'dashed' : 'solid'} ${it.border}`, borderRadius: it.round ? 6 : 2 }}
+                style={{
+                  background: it.fill,
+                  border: `${it.double ? 3 : 1.5}px ${it.double ? 'double' : it.dashed ? 'dashed' : 'solid'} ${it.border}`,
+                  borderRadius: it.round ? 6 : 2,
+                }}
               />
               {it.label}
             </li>
@@ -51,7 +62,11 @@ export function Legend() {
           <li className="flex flex-wrap items-center gap-2 pt-1">
             {packets.map((k) => (
               <span key={k.label} className="flex items-center gap-1">
-                <span aria-hidden="true" className="inline-block h-3 w-3 rounded-full" style={{ background: k.color }} />
+                <span
+                  aria-hidden="true"
+                  className="inline-block h-3 w-3 rounded-full"
+                  style={{ background: k.color }}
+                />
                 {k.label}
               </span>
             ))}

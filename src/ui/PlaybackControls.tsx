@@ -19,7 +19,13 @@ export function PlaybackControls({ player }: { player: () => Player | null }) {
       <button type="button" className={button} disabled={disabled} onClick={() => player()?.reset()} aria-label="Reset">
         Reset
       </button>
-      <button type="button" className={button} disabled={disabled || step <= 0} onClick={() => player()?.prev()} aria-label="Step back">
+      <button
+        type="button"
+        className={button}
+        disabled={disabled || step <= 0}
+        onClick={() => player()?.prev()}
+        aria-label="Step back"
+      >
         ◀ Back
       </button>
       <button
@@ -55,7 +61,10 @@ export function PlaybackControls({ player }: { player: () => Player | null }) {
           ))}
         </select>
       </label>
-      <span className="ml-2 min-w-24 text-sm tabular-nums text-slate-600 dark:text-slate-300" data-testid="playback.position">
+      <span
+        className="ml-2 min-w-24 text-sm tabular-nums text-slate-600 dark:text-slate-300"
+        data-testid="playback.position"
+      >
         {disabled ? 'no packet yet' : `step ${Math.max(step, 0)} / ${steps.length - 1}`}
       </span>
     </div>

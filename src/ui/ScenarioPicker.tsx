@@ -4,7 +4,8 @@ import type { CniConfig, ProxyMode } from '../sim';
 import { useVizStore } from '../store/VizStoreProvider';
 import { exampleHash } from './hooks/useScenarioFromUrl';
 
-const control = 'max-w-[11rem] rounded border border-slate-300 bg-white px-2 py-1 text-sm dark:border-slate-600 dark:bg-slate-800';
+const control =
+  'max-w-[11rem] rounded border border-slate-300 bg-white px-2 py-1 text-sm dark:border-slate-600 dark:bg-slate-800';
 
 export function ScenarioPicker() {
   const scenario = useVizStore((s) => s.scenario);
@@ -45,8 +46,16 @@ export function ScenarioPicker() {
 export const CNI_CHOICES: { id: string; label: string; cni: CniConfig }[] = [
   { id: 'flannel-vxlan', label: 'flannel (VXLAN)', cni: { kind: 'flannel', backend: 'vxlan', ipMasq: true } },
   { id: 'flannel-host-gw', label: 'flannel (host-gw)', cni: { kind: 'flannel', backend: 'host-gw', ipMasq: true } },
-  { id: 'calico-ipip', label: 'Calico (IPIP)', cni: { kind: 'calico', ipipMode: 'Always', vxlanMode: 'Never', natOutgoing: true, blockSize: 26 } },
-  { id: 'cilium', label: 'Cilium (VXLAN tunnel)', cni: { kind: 'cilium', routingMode: 'tunnel', tunnelProtocol: 'vxlan', kubeProxyReplacement: false } },
+  {
+    id: 'calico-ipip',
+    label: 'Calico (IPIP)',
+    cni: { kind: 'calico', ipipMode: 'Always', vxlanMode: 'Never', natOutgoing: true, blockSize: 26 },
+  },
+  {
+    id: 'cilium',
+    label: 'Cilium (VXLAN tunnel)',
+    cni: { kind: 'cilium', routingMode: 'tunnel', tunnelProtocol: 'vxlan', kubeProxyReplacement: false },
+  },
 ];
 
 function cniId(cni: CniConfig): string {
@@ -99,7 +108,10 @@ export function ScenarioExplanation() {
   const switched = cniId(written) !== cniId(cni);
   const label = (c: CniConfig) => CNI_CHOICES.find((x) => x.id === cniId(c))?.label ?? c.kind;
   return (
-    <div className="border-b border-slate-200 bg-sky-50 px-3 py-1.5 text-sm dark:border-slate-700 dark:bg-sky-950" data-testid="scenario.explanation">
+    <div
+      className="border-b border-slate-200 bg-sky-50 px-3 py-1.5 text-sm dark:border-slate-700 dark:bg-sky-950"
+      data-testid="scenario.explanation"
+    >
       <strong>{scenario.title}.</strong> {scenario.explanation}
       {switched ? (
         <em className="ml-1">
@@ -134,10 +146,16 @@ export function ProxyModeSwitch() {
           const next = e.target.value as ProxyMode;
           if (next === 'cilium') {
             // Cilium's kube-proxy replacement comes with Cilium as the CNI
-            const base = cni.kind === 'cilium' ? cni : { kind: 'cilium' as const, routingMode: 'tunnel' as const, tunnelProtocol: 'vxlan' as const };
+            const base =
+              cni.kind === 'cilium'
+                ? cni
+                : { kind: 'cilium' as const, routingMode: 'tunnel' as const, tunnelProtocol: 'vxlan' as const };
             setSettings({ proxyMode: 'cilium', cni: { ...base, kubeProxyReplacement: true }, policyEnforced: true });
           } else {
-            setSettings({ proxyMode: next, ...(cni.kind === 'cilium' ? { cni: { ...cni, kubeProxyReplacement: false } } : {}) });
+            setSettings({
+              proxyMode: next,
+              ...(cni.kind === 'cilium' ? { cni: { ...cni, kubeProxyReplacement: false } } : {}),
+            });
           }
         }}
       >

@@ -40,7 +40,10 @@ export function SearchBox({ onFocus }: { onFocus(id: string): void }) {
         Find
       </button>
       {missing !== null ? (
-        <span role="status" className="absolute top-full left-0 z-20 mt-1 rounded bg-amber-100 px-2 py-0.5 text-xs text-amber-900">
+        <span
+          role="status"
+          className="absolute top-full left-0 z-20 mt-1 rounded bg-amber-100 px-2 py-0.5 text-xs text-amber-900"
+        >
           Nothing matches “{missing}”.
         </span>
       ) : null}

@@ -23,7 +23,11 @@ function Field({ name, children }: { name: string; children: React.ReactNode }) 
 function SelectButton({ id, children }: { id: string; children: React.ReactNode }) {
   const select = useVizStore((s) => s.select);
   return (
-    <button type="button" className="text-left font-mono text-blue-700 underline-offset-2 hover:underline dark:text-sky-400" onClick={() => select(id)}>
+    <button
+      type="button"
+      className="text-left font-mono text-blue-700 underline-offset-2 hover:underline dark:text-sky-400"
+      onClick={() => select(id)}
+    >
       {children}
     </button>
   );
@@ -43,7 +47,8 @@ function Labels({ labels }: { labels: Readonly<Record<string, string>> }) {
   );
 }
 
-const action = 'rounded border border-slate-300 px-2 py-0.5 text-xs hover:bg-slate-100 dark:border-slate-600 dark:hover:bg-slate-700';
+const action =
+  'rounded border border-slate-300 px-2 py-0.5 text-xs hover:bg-slate-100 dark:border-slate-600 dark:hover:bg-slate-700';
 
 /** Pods come and go: the operations a user can make on what is selected. */
 function PodActions({ pod }: { pod: Pod }) {
@@ -51,21 +56,44 @@ function PodActions({ pod }: { pod: Pod }) {
   const cluster = useVizStore(selectCluster);
   const key = `${pod.namespace}/${pod.name}`;
   const deployment = pod.owner?.startsWith('Deployment/') ? pod.owner.slice('Deployment/'.length) : null;
-  const replicas = deployment ? cluster.pods.filter((p) => p.namespace === pod.namespace && p.owner === pod.owner).length : 0;
+  const replicas = deployment
+    ? cluster.pods.filter((p) => p.namespace === pod.namespace && p.owner === pod.owner).length
+    : 0;
   return (
     <div className="mt-2 flex flex-wrap gap-1" role="group" aria-label="Change this pod">
       <button type="button" className={action} onClick={() => applyClusterOps([{ op: 'deletePod', pod: key }])}>
         Delete pod
       </button>
-      <button type="button" className={action} onClick={() => applyClusterOps([{ op: 'setPodReady', pod: key, ready: !pod.ready }])}>
+      <button
+        type="button"
+        className={action}
+        onClick={() => applyClusterOps([{ op: 'setPodReady', pod: key, ready: !pod.ready }])}
+      >
         {pod.ready ? 'Mark not ready' : 'Mark ready'}
       </button>
       {deployment ? (
         <>
-          <button type="button" className={action} disabled={replicas === 0} onClick={() => applyClusterOps([{ op: 'scaleDeployment', deployment: `${pod.namespace}/${deployment}`, replicas: replicas - 1 }])}>
+          <button
+            type="button"
+            className={action}
+            disabled={replicas === 0}
+            onClick={() =>
+              applyClusterOps([
+                { op: 'scaleDeployment', deployment: `${pod.namespace}/${deployment}`, replicas: replicas - 1 },
+              ])
+            }
+          >
             Scale {deployment} to {replicas - 1}
           </button>
-          <button type="button" className={action} onClick={() => applyClusterOps([{ op: 'scaleDeployment', deployment: `${pod.namespace}/${deployment}`, replicas: replicas + 1 }])}>
+          <button
+            type="button"
+            className={action}
+            onClick={() =>
+              applyClusterOps([
+                { op: 'scaleDeployment', deployment: `${pod.namespace}/${deployment}`, replicas: replicas + 1 },
+              ])
+            }
+          >
             Scale {deployment} to {replicas + 1}
           </button>
         </>
@@ -81,7 +109,11 @@ function BurstButton({ service }: { service: Service }) {
   const from = useVizStore((s) => s.request?.from ?? null) ?? defaultPacketRequest(cluster)?.from ?? null;
   if (!from || service.clusterIP === null) return null;
   return (
-    <button type="button" className={`${action} mt-2`} onClick={() => sendBurst({ from, to: `svc/${service.namespace}/${service.name}` }, 100)}>
+    <button
+      type="button"
+      className={`${action} mt-2`}
+      onClick={() => sendBurst({ from, to: `svc/${service.namespace}/${service.name}` }, 100)}
+    >
       Send 100 requests from {from}
     </button>
   );
@@ -93,11 +125,17 @@ function Body({ d, cluster }: { d: Described; cluster: Cluster }) {
       return (
         <dl className="space-y-1">
           <Field name="pod">{`${d.pod.namespace}/${d.pod.name}`}</Field>
-          <Field name="IP">{d.pod.ip}{d.pod.hostNetwork ? ' (hostNetwork: the node’s IP)' : ''}</Field>
+          <Field name="IP">
+            {d.pod.ip}
+            {d.pod.hostNetwork ? ' (hostNetwork: the node’s IP)' : ''}
+          </Field>
           <Field name="node">
             <SelectButton id={`node/${d.pod.node}`}>{d.pod.node}</SelectButton>
           </Field>
-          <Field name="ready">{d.pod.ready ? 'True' : 'False'}{d.pod.terminating ? ', terminating' : ''}</Field>
+          <Field name="ready">
+            {d.pod.ready ? 'True' : 'False'}
+            {d.pod.terminating ? ', terminating' : ''}
+          </Field>
           <Field name="owner">{d.pod.owner ?? 'none (a bare pod)'}</Field>
           <Field name="host veth">{d.pod.veth ?? 'none'}</Field>
           <Field name="MTU">{d.pod.mtu}</Field>
@@ -106,7 +144,9 @@ function Body({ d, cluster }: { d: Described; cluster: Cluster }) {
               {d.pod.containers.map((c) => (
                 <li key={c.name}>
                   <SelectButton id={`container/${d.pod.namespace}/${d.pod.name}/${c.name}`}>{c.name}</SelectButton>{' '}
-                  {c.ports.map((p) => `${p.containerPort}/${p.protocol.toUpperCase()}${p.name ? ` (${p.name})` : ''}`).join(', ') || 'no ports'}
+                  {c.ports
+                    .map((p) => `${p.containerPort}/${p.protocol.toUpperCase()}${p.name ? ` (${p.name})` : ''}`)
+                    .join(', ') || 'no ports'}
                   {c.ready ? '' : ' — not ready'}
                 </li>
               ))}
@@ -136,13 +176,21 @@ function Body({ d, cluster }: { d: Described; cluster: Cluster }) {
         <dl className="space-y-1">
           <Field name="container">{d.container.name}</Field>
           <Field name="pod">
-            <SelectButton id={`pod/${d.pod.namespace}/${d.pod.name}`}>{`${d.pod.namespace}/${d.pod.name}`}</SelectButton>
+            <SelectButton
+              id={`pod/${d.pod.namespace}/${d.pod.name}`}
+            >{`${d.pod.namespace}/${d.pod.name}`}</SelectButton>
           </Field>
           <Field name="image">{d.container.image}</Field>
           <Field name="declared ports">
-            {d.container.ports.map((p) => `${p.containerPort}/${p.protocol.toUpperCase()}${p.hostPort ? ` hostPort ${p.hostPort}` : ''}`).join(', ') || 'none'}
+            {d.container.ports
+              .map(
+                (p) => `${p.containerPort}/${p.protocol.toUpperCase()}${p.hostPort ? ` hostPort ${p.hostPort}` : ''}`,
+              )
+              .join(', ') || 'none'}
           </Field>
-          <Field name="listening">{d.container.listening.map((p) => `${p.containerPort}/${p.protocol.toUpperCase()}`).join(', ') || 'nothing'}</Field>
+          <Field name="listening">
+            {d.container.listening.map((p) => `${p.containerPort}/${p.protocol.toUpperCase()}`).join(', ') || 'nothing'}
+          </Field>
           <Field name="network">the pod’s namespace: IP {d.pod.ip}, shared with every container of the pod</Field>
           {d.container.problem ? <Field name="problem">{d.container.problem}</Field> : null}
         </dl>
@@ -163,9 +211,13 @@ function Body({ d, cluster }: { d: Described; cluster: Cluster }) {
               ))}
             </ul>
           </Field>
-          <Field name="selector">{d.service.selector ? <Labels labels={d.service.selector} /> : 'none (endpoints managed by hand)'}</Field>
+          <Field name="selector">
+            {d.service.selector ? <Labels labels={d.service.selector} /> : 'none (endpoints managed by hand)'}
+          </Field>
           <Field name="traffic policy">{`internal ${d.service.internalTrafficPolicy}, external ${d.service.externalTrafficPolicy}`}</Field>
-          <Field name="affinity">{d.service.sessionAffinity === 'ClientIP' ? `ClientIP, ${d.service.sessionAffinityTimeout} s` : 'None'}</Field>
+          <Field name="affinity">
+            {d.service.sessionAffinity === 'ClientIP' ? `ClientIP, ${d.service.sessionAffinityTimeout} s` : 'None'}
+          </Field>
           <Field name="endpoints">
             {d.endpoints && d.endpoints.endpoints.length > 0 ? (
               <table className="text-xs" data-testid="inspector.endpoints">
@@ -173,7 +225,9 @@ function Body({ d, cluster }: { d: Described; cluster: Cluster }) {
                   {d.endpoints.endpoints.map((e) => (
                     <tr key={`${e.ip}/${e.pod ?? ''}`}>
                       <td className="pr-2">{e.ports.map((p) => `${e.ip}:${p.port}`).join(', ') || e.ip}</td>
-                      <td className="pr-2">{e.pod ? <SelectButton id={`pod/${e.pod}`}>{e.pod}</SelectButton> : (e.node ?? '')}</td>
+                      <td className="pr-2">
+                        {e.pod ? <SelectButton id={`pod/${e.pod}`}>{e.pod}</SelectButton> : (e.node ?? '')}
+                      </td>
                       <td>{e.ready ? 'ready' : e.serving ? 'serving, terminating' : 'not ready'}</td>
                     </tr>
                   ))}
@@ -208,7 +262,10 @@ function Body({ d, cluster }: { d: Described; cluster: Cluster }) {
             <p className="mt-2 text-slate-500 dark:text-slate-400">
               <span className="font-mono">ip route</span> on {d.node.name}
             </p>
-            <pre className="mt-1 overflow-x-auto rounded bg-slate-100 p-2 font-mono dark:bg-slate-800" data-testid="inspector.routes">
+            <pre
+              className="mt-1 overflow-x-auto rounded bg-slate-100 p-2 font-mono dark:bg-slate-800"
+              data-testid="inspector.routes"
+            >
               {routingTable(cluster, d.node).join('\n')}
             </pre>
           </div>
@@ -231,11 +288,15 @@ function Body({ d, cluster }: { d: Described; cluster: Cluster }) {
         <dl className="space-y-1">
           <Field name="device">{d.device === 'lo' ? 'lo (loopback)' : 'eth0'}</Field>
           <Field name="pod">
-            <SelectButton id={`pod/${d.pod.namespace}/${d.pod.name}`}>{`${d.pod.namespace}/${d.pod.name}`}</SelectButton>
+            <SelectButton
+              id={`pod/${d.pod.namespace}/${d.pod.name}`}
+            >{`${d.pod.namespace}/${d.pod.name}`}</SelectButton>
           </Field>
           <Field name="address">{d.device === 'lo' ? '127.0.0.1/8' : d.pod.ip}</Field>
           {d.device === 'eth0' ? <Field name="MAC">{d.pod.mac}</Field> : null}
-          {d.device === 'eth0' ? <Field name="peer">{d.pod.veth ? `${d.pod.veth} on ${d.pod.node}` : 'none (hostNetwork)'}</Field> : null}
+          {d.device === 'eth0' ? (
+            <Field name="peer">{d.pod.veth ? `${d.pod.veth} on ${d.pod.node}` : 'none (hostNetwork)'}</Field>
+          ) : null}
         </dl>
       );
     case 'veth':
@@ -264,7 +325,11 @@ function Body({ d, cluster }: { d: Described; cluster: Cluster }) {
           <Field name="NetworkPolicy">{`${d.policy.namespace}/${d.policy.name}`}</Field>
           <Field name="policyTypes">{d.policy.policyTypes.join(', ')}</Field>
           <Field name="podSelector">{formatSelector(d.policy.podSelector)}</Field>
-          <Field name="enforced">{d.enforced ? 'yes' : `no: ${cluster.settings.cni.kind} does not implement NetworkPolicy, so nothing is blocked`}</Field>
+          <Field name="enforced">
+            {d.enforced
+              ? 'yes'
+              : `no: ${cluster.settings.cni.kind} does not implement NetworkPolicy, so nothing is blocked`}
+          </Field>
           <Field name="isolates">
             {d.pods.length === 0 ? (
               'no pod (its selector matches none)'
@@ -298,14 +363,26 @@ function NodeActions({ node, ready }: { node: string; ready: boolean }) {
 
 /** kube-proxy's rules for one Service on one node, as the proxy mode's own tool prints them. */
 function KubeProxyRulesView({ service, cluster }: { service: Service; cluster: Cluster }) {
-  const [nodeName, setNodeName] = useState(cluster.nodes.find((n) => n.role === 'worker')?.name ?? cluster.nodes[0]?.name ?? '');
+  const [nodeName, setNodeName] = useState(
+    cluster.nodes.find((n) => n.role === 'worker')?.name ?? cluster.nodes[0]?.name ?? '',
+  );
   const node = cluster.nodes.find((n) => n.name === nodeName);
-  const tool = { iptables: 'iptables -t nat -S', nftables: 'nft list table ip kube-proxy', ipvs: 'ipvsadm -Ln', cilium: 'cilium-dbg service list' }[cluster.settings.proxyMode];
+  const tool = {
+    iptables: 'iptables -t nat -S',
+    nftables: 'nft list table ip kube-proxy',
+    ipvs: 'ipvsadm -Ln',
+    cilium: 'cilium-dbg service list',
+  }[cluster.settings.proxyMode];
   return (
     <div className="mt-3">
       <label className="flex items-center gap-2 text-slate-500 dark:text-slate-400">
         <span className="font-mono">{tool}</span> on
-        <select aria-label="Node for the kube-proxy rules" className="rounded border border-slate-300 bg-white px-1 dark:border-slate-600 dark:bg-slate-800" value={nodeName} onChange={(e) => setNodeName(e.target.value)}>
+        <select
+          aria-label="Node for the kube-proxy rules"
+          className="rounded border border-slate-300 bg-white px-1 dark:border-slate-600 dark:bg-slate-800"
+          value={nodeName}
+          onChange={(e) => setNodeName(e.target.value)}
+        >
           {cluster.nodes.map((n) => (
             <option key={n.name} value={n.name}>
               {n.name}
@@ -313,7 +390,10 @@ function KubeProxyRulesView({ service, cluster }: { service: Service; cluster: C
           ))}
         </select>
       </label>
-      <pre className="mt-1 overflow-x-auto rounded bg-slate-100 p-2 font-mono dark:bg-slate-800" data-testid="inspector.kube-proxy-rules">
+      <pre
+        className="mt-1 overflow-x-auto rounded bg-slate-100 p-2 font-mono dark:bg-slate-800"
+        data-testid="inspector.kube-proxy-rules"
+      >
         {node ? kubeProxyRules(cluster, node, service).join('\n') : ''}
       </pre>
     </div>
@@ -325,7 +405,11 @@ export function SelectionInspector() {
   const selection = useVizStore(selectSelection);
   const described = useMemo(() => (selection ? describe(cluster, selection) : null), [cluster, selection]);
   if (!selection) {
-    return <p className="p-3 text-sm text-slate-600 dark:text-slate-300">Click anything on the diagram to see its details.</p>;
+    return (
+      <p className="p-3 text-sm text-slate-600 dark:text-slate-300">
+        Click anything on the diagram to see its details.
+      </p>
+    );
   }
   return (
     <div className="p-3 text-xs" data-testid="selection.inspector">

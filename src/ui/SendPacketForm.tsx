@@ -5,7 +5,13 @@
  */
 import { useEffect, useId, useMemo, useState } from 'react';
 import { useVizStore } from '../store/VizStoreProvider';
-import { defaultPacketRequest, destinationSuggestions, selectCluster, selectRequestError, sourceChoices } from '../store/selectors';
+import {
+  defaultPacketRequest,
+  destinationSuggestions,
+  selectCluster,
+  selectRequestError,
+  sourceChoices,
+} from '../store/selectors';
 
 export function SendPacketForm() {
   const cluster = useVizStore(selectCluster);
@@ -42,10 +48,16 @@ export function SendPacketForm() {
 
   const handleSend = (): void => {
     if (!fromValue || !toValue.trim()) return;
-    sendPacket({ from: fromValue, to: toValue.trim(), protocol, ...(portNumber !== undefined ? { port: portNumber } : {}) });
+    sendPacket({
+      from: fromValue,
+      to: toValue.trim(),
+      protocol,
+      ...(portNumber !== undefined ? { port: portNumber } : {}),
+    });
   };
 
-  const select = 'max-w-[15rem] rounded border border-slate-300 bg-white px-2 py-1 text-sm dark:border-slate-600 dark:bg-slate-800';
+  const select =
+    'max-w-[15rem] rounded border border-slate-300 bg-white px-2 py-1 text-sm dark:border-slate-600 dark:bg-slate-800';
   return (
     <div className="flex flex-wrap items-center gap-2" role="group" aria-label="Send a packet">
       <label className="flex items-center gap-1 text-sm">
@@ -85,7 +97,12 @@ export function SendPacketForm() {
           ))}
         </datalist>
       </label>
-      <select aria-label="Protocol" className={`${select} w-24`} value={protocol} onChange={(e) => setProtocol(e.target.value as typeof protocol)}>
+      <select
+        aria-label="Protocol"
+        className={`${select} w-24`}
+        value={protocol}
+        onChange={(e) => setProtocol(e.target.value as typeof protocol)}
+      >
         <option value="tcp">TCP</option>
         <option value="udp">UDP</option>
         <option value="icmp">ICMP (ping)</option>
@@ -118,4 +135,5 @@ export function SendPacketForm() {
   );
 }
 
-const fieldClass = 'w-[11rem] rounded border border-slate-300 bg-white px-2 py-1 text-sm dark:border-slate-600 dark:bg-slate-800';
+const fieldClass =
+  'w-[11rem] rounded border border-slate-300 bg-white px-2 py-1 text-sm dark:border-slate-600 dark:bg-slate-800';

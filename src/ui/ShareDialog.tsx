@@ -112,9 +112,16 @@ export function ShareDialog({ share, onClose }: { share: ShareActions; onClose()
     },
     [share],
   );
-  const button = 'rounded border border-slate-300 px-2 py-1 text-sm hover:bg-slate-100 dark:border-slate-600 dark:hover:bg-slate-700';
+  const button =
+    'rounded border border-slate-300 px-2 py-1 text-sm hover:bg-slate-100 dark:border-slate-600 dark:hover:bg-slate-700';
   return (
-    <div role="dialog" aria-modal="true" aria-label="Share" className="fixed inset-0 z-50 flex items-center justify-center bg-black/40" onClick={onClose}>
+    <div
+      role="dialog"
+      aria-modal="true"
+      aria-label="Share"
+      className="fixed inset-0 z-50 flex items-center justify-center bg-black/40"
+      onClick={onClose}
+    >
       <div
         className="w-[36rem] max-w-[95vw] space-y-3 rounded bg-white p-4 text-slate-900 shadow-lg dark:bg-slate-800 dark:text-slate-100"
         onClick={(e) => e.stopPropagation()}

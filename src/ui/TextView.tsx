@@ -51,7 +51,8 @@ export function TextView() {
             <details open={open}>
               <summary className="cursor-pointer">
                 <Item id={`node/${node.name}`}>
-                  {node.name} ({node.role}) {node.internalIP} · podCIDR {node.podCIDR} · {(podsByNode.get(node.name) ?? []).length} pods
+                  {node.name} ({node.role}) {node.internalIP} · podCIDR {node.podCIDR} ·{' '}
+                  {(podsByNode.get(node.name) ?? []).length} pods
                 </Item>
               </summary>
               <ul className="ml-4 space-y-0.5">
@@ -66,7 +67,9 @@ export function TextView() {
                         <li key={c.name}>
                           <Item id={`container/${pod.namespace}/${pod.name}/${c.name}`}>
                             container {c.name}
-                            {c.ports.length > 0 ? ` ${c.ports.map((p) => `${p.containerPort}/${p.protocol.toUpperCase()}`).join(', ')}` : ''}
+                            {c.ports.length > 0
+                              ? ` ${c.ports.map((p) => `${p.containerPort}/${p.protocol.toUpperCase()}`).join(', ')}`
+                              : ''}
                           </Item>
                         </li>
                       ))}
@@ -91,7 +94,8 @@ export function TextView() {
               <ul className="ml-4">
                 {eps.map((e) => (
                   <li key={`${e.ip}/${e.pod ?? ''}`} className="font-mono">
-                    endpoint {e.ports.map((p) => `${e.ip}:${p.port}`).join(', ') || e.ip} {e.pod ?? e.node ?? ''} {e.ready ? 'ready' : 'not ready'}
+                    endpoint {e.ports.map((p) => `${e.ip}:${p.port}`).join(', ') || e.ip} {e.pod ?? e.node ?? ''}{' '}
+                    {e.ready ? 'ready' : 'not ready'}
                   </li>
                 ))}
               </ul>

@@ -7,7 +7,14 @@ import type { Player } from '../animation/player';
 import type { ClusterCanvas as CanvasInstance } from '../canvas/createClusterCanvas';
 import type { VizStore, VizStoreOptions } from '../store/createVizStore';
 import { VizStoreProvider, useVizStore, useVizStoreApi } from '../store/VizStoreProvider';
-import { selectCurrentHop, selectSelection, selectStep, selectSteps, selectTheme, selectTrace } from '../store/selectors';
+import {
+  selectCurrentHop,
+  selectSelection,
+  selectStep,
+  selectSteps,
+  selectTheme,
+  selectTrace,
+} from '../store/selectors';
 import { ExportButtons } from './ExportButtons';
 import { Legend } from './Legend';
 import { ZoomControls } from './ZoomControls';
@@ -63,7 +70,15 @@ export interface VisualizerPresentation {
   keyboard: boolean;
 }
 
-export function Visualizer({ options, onReady, followUrl = true, createImportWorker, editorOpen = false, presentation, share }: VisualizerProps) {
+export function Visualizer({
+  options,
+  onReady,
+  followUrl = true,
+  createImportWorker,
+  editorOpen = false,
+  presentation,
+  share,
+}: VisualizerProps) {
   return (
     <VizStoreProvider {...(options ? { options } : {})}>
       <VisualizerLayout
@@ -113,7 +128,11 @@ function ViewSwitch({ view, onChange }: { view: ViewMode; onChange(v: ViewMode):
     ['text', 'Text'],
   ];
   return (
-    <div className="flex overflow-hidden rounded border border-slate-300 text-sm dark:border-slate-600" role="group" aria-label="View">
+    <div
+      className="flex overflow-hidden rounded border border-slate-300 text-sm dark:border-slate-600"
+      role="group"
+      aria-label="View"
+    >
       {modes.map(([mode, label]) => (
         <button
           key={mode}
@@ -141,7 +160,9 @@ function DetailsPanel() {
     [selection],
   );
   // a new request shows its packet; the same request re-traced (a switch, an op) leaves the tab be
-  const requestKey = trace ? `${trace.request.from} ${trace.request.to} ${trace.request.port ?? ''} ${trace.request.protocol}` : '';
+  const requestKey = trace
+    ? `${trace.request.from} ${trace.request.to} ${trace.request.port ?? ''} ${trace.request.protocol}`
+    : '';
   useEffect(
     function showNewTrace() {
       if (requestKey) setTab('packet');
@@ -152,11 +173,27 @@ function DetailsPanel() {
     `px-3 py-1 text-sm ${tab === t ? 'border-b-2 border-orange-600 font-semibold' : 'text-slate-600 dark:text-slate-300'}`;
   return (
     <div className="flex h-full flex-col">
-      <div role="tablist" aria-label="Details" className="flex shrink-0 border-b border-slate-200 dark:border-slate-700">
-        <button type="button" role="tab" aria-selected={tab === 'packet'} className={tabClass('packet')} onClick={() => setTab('packet')}>
+      <div
+        role="tablist"
+        aria-label="Details"
+        className="flex shrink-0 border-b border-slate-200 dark:border-slate-700"
+      >
+        <button
+          type="button"
+          role="tab"
+          aria-selected={tab === 'packet'}
+          className={tabClass('packet')}
+          onClick={() => setTab('packet')}
+        >
           Packet
         </button>
-        <button type="button" role="tab" aria-selected={tab === 'selection'} className={tabClass('selection')} onClick={() => setTab('selection')}>
+        <button
+          type="button"
+          role="tab"
+          aria-selected={tab === 'selection'}
+          className={tabClass('selection')}
+          onClick={() => setTab('selection')}
+        >
           Selected
         </button>
       </div>
@@ -210,7 +247,11 @@ function NoticeBar() {
   const setNotice = useVizStore((s) => s.setNotice);
   if (!notice) return null;
   return (
-    <div role="status" data-testid="notice" className="flex items-center gap-2 bg-amber-100 px-3 py-1 text-sm text-amber-900">
+    <div
+      role="status"
+      data-testid="notice"
+      className="flex items-center gap-2 bg-amber-100 px-3 py-1 text-sm text-amber-900"
+    >
       <span className="flex-1">{notice}</span>
       <button type="button" aria-label="Dismiss" onClick={() => setNotice(null)}>
         ✕
@@ -226,7 +267,10 @@ function SettingsMenu({ onHelp }: { onHelp(): void }) {
   const setLargeText = useVizStore((s) => s.setLargeText);
   return (
     <details className="relative">
-      <summary className="cursor-pointer list-none rounded border border-slate-300 px-2 py-1 text-sm dark:border-slate-600" aria-label="Settings">
+      <summary
+        className="cursor-pointer list-none rounded border border-slate-300 px-2 py-1 text-sm dark:border-slate-600"
+        aria-label="Settings"
+      >
         ⚙
       </summary>
       <div className="absolute right-0 z-30 mt-1 w-56 space-y-2 rounded border border-slate-300 bg-white p-2 text-sm shadow dark:border-slate-600 dark:bg-slate-800">
@@ -386,7 +430,9 @@ function VisualizerLayout({ onReady, followUrl, createImportWorker, editorOpen, 
             <Legend />
           </div>
           {view !== 'graph' ? (
-            <div className={`${view === 'text' ? 'flex-1' : 'w-96 shrink-0 border-l border-slate-200 dark:border-slate-700'} min-h-0`}>
+            <div
+              className={`${view === 'text' ? 'flex-1' : 'w-96 shrink-0 border-l border-slate-200 dark:border-slate-700'} min-h-0`}
+            >
               <Suspense fallback={null}>
                 <TextView />
               </Suspense>

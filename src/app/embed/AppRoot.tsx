@@ -33,10 +33,21 @@ export function resolveTheme(theme: Presentation['theme']): 'light' | 'dark' {
 /** Stores already wired: React's StrictMode runs mount effects twice in development. */
 const wired = new WeakSet<VizStore>();
 
-export function AppRoot({ options, presentation: initial, provenance, createImportWorker, editorOpen, notice, onReady }: AppRootProps) {
+export function AppRoot({
+  options,
+  presentation: initial,
+  provenance,
+  createImportWorker,
+  editorOpen,
+  notice,
+  onReady,
+}: AppRootProps) {
   const [presentation, setPresentation] = useState(initial);
   const storeRef = useRef<VizStore | null>(null);
-  const share = useMemo(() => createShareService(() => storeRef.current, appBase(window.location), provenance), [provenance]);
+  const share = useMemo(
+    () => createShareService(() => storeRef.current, appBase(window.location), provenance),
+    [provenance],
+  );
   const onReadyRef = useRef(onReady);
   onReadyRef.current = onReady;
 
@@ -92,7 +103,12 @@ export function AppRoot({ options, presentation: initial, provenance, createImpo
       createImportWorker={createImportWorker}
       editorOpen={editorOpen}
       followUrl={!presentation.embed}
-      presentation={{ embed: presentation.embed, controls: presentation.controls, view: presentation.view, keyboard: presentation.keyboard }}
+      presentation={{
+        embed: presentation.embed,
+        controls: presentation.controls,
+        view: presentation.view,
+        keyboard: presentation.keyboard,
+      }}
       share={share}
     />
   );

@@ -79,17 +79,34 @@ export function installMessageBridge(options: BridgeOptions): Bridge {
   };
 
   async function loadManifestsCommand(payload: unknown) {
-    if (!isRecord(payload)) throw new CommandError('loadManifests takes { manifests: string | object[], request?, step?, selection? }.');
+    if (!isRecord(payload))
+      throw new CommandError('loadManifests takes { manifests: string | object[], request?, step?, selection? }.');
     const raw = payload['manifests'];
     const text = typeof raw === 'string' ? raw : Array.isArray(raw) ? JSON.stringify(raw) : null;
     if (text === null) throw new CommandError('manifests must be YAML or JSON text, or an array of objects.');
     const { loadManifests } = await import('../../sim/import');
     const result = loadManifests([{ name: 'host page', text }], { limits: { maxInputBytes: 4 * 1024 * 1024 } });
-    if (!result.ok) throw new CommandError(result.errors.slice(0, 3).map((e) => e.message).join(' '));
-    const request = isRecord(payload['request']) && typeof payload['request']['from'] === 'string' && typeof payload['request']['to'] === 'string'
-      ? { from: payload['request']['from'], to: payload['request']['to'], ...(typeof payload['request']['port'] === 'number' ? { port: payload['request']['port'] } : {}) }
-      : defaultPacketRequest(result.cluster);
-    const step = typeof payload['step'] === 'number' && Number.isInteger(payload['step']) && payload['step'] >= 0 ? payload['step'] : 0;
+    if (!result.ok)
+      throw new CommandError(
+        result.errors
+          .slice(0, 3)
+          .map((e) => e.message)
+          .join(' '),
+      );
+    const request =
+      isRecord(payload['request']) &&
+      typeof payload['request']['from'] === 'string' &&
+      typeof payload['request']['to'] === 'string'
+        ? {
+            from: payload['request']['from'],
+            to: payload['request']['to'],
+            ...(typeof payload['request']['port'] === 'number' ? { port: payload['request']['port'] } : {}),
+          }
+        : defaultPacketRequest(result.cluster);
+    const step =
+      typeof payload['step'] === 'number' && Number.isInteger(payload['step']) && payload['step'] >= 0
+        ? payload['step']
+        : 0;
     provenance.generated = null;
     store.getState().loadShared({
       base: result.cluster,
@@ -110,7 +127,8 @@ export function installMessageBridge(options: BridgeOptions): Bridge {
       case 'loadManifests':
         return loadManifestsCommand(payload);
       case 'loadScenario': {
-        if (!isRecord(payload)) throw new CommandError('loadScenario takes { example, step? } or { scenario: "<s= payload>" }.');
+        if (!isRecord(payload))
+          throw new CommandError('loadScenario takes { example, step? } or { scenario: "<s= payload>" }.');
         let hash: string;
         if (typeof payload['example'] === 'string') {
           const step = payload['step'];
@@ -125,7 +143,9 @@ export function installMessageBridge(options: BridgeOptions): Bridge {
         const step = isRecord(payload) ? payload['step'] : undefined;
         const total = store.getState().steps.length;
         if (typeof step !== 'number' || !Number.isInteger(step) || step < 0 || step >= total) {
-          throw new CommandError(total === 0 ? 'There is no packet to step through.' : `step must be a whole number from 0 to ${total - 1}.`);
+          throw new CommandError(
+            total === 0 ? 'There is no packet to step through.' : `step must be a whole number from 0 to ${total - 1}.`,
+          );
         }
         player?.stepTo(step);
         return stateOf(store);
@@ -141,7 +161,8 @@ export function installMessageBridge(options: BridgeOptions): Bridge {
         return stateOf(store);
       case 'select': {
         const id = isRecord(payload) ? payload['id'] : undefined;
-        if (!(id === null || (typeof id === 'string' && id.length <= 300))) throw new CommandError('select takes { id: "<element id>" | null }.');
+        if (!(id === null || (typeof id === 'string' && id.length <= 300)))
+          throw new CommandError('select takes { id: "<element id>" | null }.');
         store.getState().select(id);
         return stateOf(store);
       }
@@ -160,7 +181,10 @@ export function installMessageBridge(options: BridgeOptions): Bridge {
   }
 
   const handleMessage = (e: MessageEvent): void => {
-    const decision = decide({ data: e.data, origin: e.origin, fromParent: inFrame && e.source === window.parent }, { parentOrigin, ready, now: Date.now(), limiter });
+    const decision = decide(
+      { data: e.data, origin: e.origin, fromParent: inFrame && e.source === window.parent },
+      { parentOrigin, ready, now: Date.now(), limiter },
+    );
     if (decision.kind === 'ignore') return;
     // only reached for the parent at parentOrigin, so answers go there and nowhere else
     const target = parentOrigin as string;
@@ -184,10 +208,21 @@ export function installMessageBridge(options: BridgeOptions): Bridge {
   cleanups.push(
     store.subscribe((s, prev) => {
       if (!ready) return;
-      if (s.cluster !== prev.cluster) emit('loaded', { nodes: s.cluster.nodes.length, pods: s.cluster.pods.length, services: s.cluster.services.length });
+      if (s.cluster !== prev.cluster)
+        emit('loaded', {
+          nodes: s.cluster.nodes.length,
+          pods: s.cluster.pods.length,
+          services: s.cluster.services.length,
+        });
       if (s.step !== prev.step || s.steps !== prev.steps) {
         const hop = s.step >= 0 ? s.steps[s.step] : undefined;
-        emit('stepChange', { step: s.step, total: s.steps.length, at: hop?.at ?? null, kind: hop?.kind ?? null, text: hop?.text ?? null });
+        emit('stepChange', {
+          step: s.step,
+          total: s.steps.length,
+          at: hop?.at ?? null,
+          kind: hop?.kind ?? null,
+          text: hop?.text ?? null,
+        });
       }
       if (s.selection !== prev.selection) emit('selectionChange', { id: s.selection });
     }),
@@ -219,7 +254,12 @@ export function installMessageBridge(options: BridgeOptions): Bridge {
     markReady() {
       if (ready) return;
       ready = true;
-      emit('ready', { protocol: 1, commands: parentOrigin !== null, step: store.getState().step, steps: store.getState().steps.length });
+      emit('ready', {
+        protocol: 1,
+        commands: parentOrigin !== null,
+        step: store.getState().step,
+        steps: store.getState().steps.length,
+      });
       reportSize();
     },
     emit,

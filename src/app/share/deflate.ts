@@ -58,16 +58,24 @@ export async function deflateRaw(data: Uint8Array, options: DeflateOptions = {})
 }
 
 /** Inflates, failing with 'oversized' past `maxBytes` of output and 'damaged' on a bad or cut stream. */
-export async function inflateRaw(data: Uint8Array, maxBytes: number, options: DeflateOptions = {}): Promise<Uint8Array> {
+export async function inflateRaw(
+  data: Uint8Array,
+  maxBytes: number,
+  options: DeflateOptions = {},
+): Promise<Uint8Array> {
   const chunks: Uint8Array[] = [];
   let total = 0;
   const take = (chunk: Uint8Array): void => {
     total += chunk.length;
-    if (total > maxBytes) throw new InflateError('oversized', `it unpacks to more than ${Math.round(maxBytes / 1024)} KB`);
+    if (total > maxBytes)
+      throw new InflateError('oversized', `it unpacks to more than ${Math.round(maxBytes / 1024)} KB`);
     chunks.push(chunk);
   };
   if (options.native ?? hasNativeDeflateRaw()) {
-    const reader = new Blob([data as BlobPart]).stream().pipeThrough(new DecompressionStream('deflate-raw')).getReader();
+    const reader = new Blob([data as BlobPart])
+      .stream()
+      .pipeThrough(new DecompressionStream('deflate-raw'))
+      .getReader();
     try {
       for (;;) {
         const { done, value } = await reader.read();

@@ -11,7 +11,10 @@ const cluster = buildCluster(defaultClusterSpec);
 const referenceCluster: SharePayload = {
   v: 1,
   manifests: toManifests(cluster, defaultClusterSpec, { style: 'authored' }),
-  ops: [{ op: 'deletePod', pod: 'default/app-1' }, { op: 'scaleDeployment', deployment: 'default/app', replicas: 3 }],
+  ops: [
+    { op: 'deletePod', pod: 'default/app-1' },
+    { op: 'scaleDeployment', deployment: 'default/app', replicas: 3 },
+  ],
   settings: { proxyMode: 'ipvs' },
   request: { from: 'pod/default/client', to: 'svc/default/app', port: 80 },
   seed: 7,
@@ -19,7 +22,17 @@ const referenceCluster: SharePayload = {
   step: 4,
   selection: 'node/node-a',
 };
-const tinyGenerated: SharePayload = { v: 1, generate: '5x4', ops: [], settings: {}, request: null, seed: 3, pick: [], step: null, selection: null };
+const tinyGenerated: SharePayload = {
+  v: 1,
+  generate: '5x4',
+  ops: [],
+  settings: {},
+  request: null,
+  seed: 3,
+  pick: [],
+  step: null,
+  selection: null,
+};
 
 const utf8 = (s: string) => new TextEncoder().encode(s);
 
@@ -37,7 +50,17 @@ describe('share links', () => {
   }
 
   it('keeps tiny payloads as readable JSON (j1)', async () => {
-    const small: SharePayload = { v: 1, generate: '2x2', ops: [], settings: {}, request: null, seed: 1, pick: [], step: null, selection: null };
+    const small: SharePayload = {
+      v: 1,
+      generate: '2x2',
+      ops: [],
+      settings: {},
+      request: null,
+      seed: 1,
+      pick: [],
+      step: null,
+      selection: null,
+    };
     const text = await encodeShare(small);
     expect(text.startsWith('j1.')).toBe(true);
     expect(await decodeShare(text)).toEqual({ ok: true, payload: small });
@@ -94,12 +117,18 @@ describe('share links', () => {
     const dir = join(import.meta.dirname, '../../../e2e/fixtures/links');
     const files = readdirSync(dir).filter((f) => f.endsWith('.json'));
     it('has a link for each format version', () => {
-      const formats = new Set(files.map((f) => (JSON.parse(readFileSync(join(dir, f), 'utf8')) as { format: string }).format));
+      const formats = new Set(
+        files.map((f) => (JSON.parse(readFileSync(join(dir, f), 'utf8')) as { format: string }).format),
+      );
       for (const f of ['example', 'j1', 'z1']) expect(formats).toContain(f);
     });
     for (const file of files) {
       it(`${file} still decodes`, async () => {
-        const entry = JSON.parse(readFileSync(join(dir, file), 'utf8')) as { format: string; hash: string; expect: Record<string, unknown> };
+        const entry = JSON.parse(readFileSync(join(dir, file), 'utf8')) as {
+          format: string;
+          hash: string;
+          expect: Record<string, unknown>;
+        };
         const s = shareParamOf(entry.hash);
         if (entry.format === 'example') {
           expect(s).toBeNull();

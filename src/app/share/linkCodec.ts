@@ -64,7 +64,11 @@ const MAX_DEPTH = 40;
 const MAX_STEP = 100_000;
 const STRING_MAX = 2_000;
 
-const fail = (code: DecodeErrorCode, detail: string): DecodeResult => ({ ok: false, code, message: `This link’s scenario could not be opened: ${detail}.` });
+const fail = (code: DecodeErrorCode, detail: string): DecodeResult => ({
+  ok: false,
+  code,
+  message: `This link’s scenario could not be opened: ${detail}.`,
+});
 
 /** Encodes a payload as the value of `s=`, compressed unless it is tiny. */
 export async function encodeShare(payload: SharePayload, options: DeflateOptions = {}): Promise<string> {
@@ -77,15 +81,20 @@ export async function encodeShare(payload: SharePayload, options: DeflateOptions
 
 /** Decodes the value of `s=` (the text after `s=`, already percent-decoded). */
 export async function decodeShare(text: string, options: DeflateOptions = {}): Promise<DecodeResult> {
-  if (text.length > MAX_ENCODED_CHARS) return fail('oversized', `it is longer than ${formatCount(MAX_ENCODED_CHARS)} characters`);
+  if (text.length > MAX_ENCODED_CHARS)
+    return fail('oversized', `it is longer than ${formatCount(MAX_ENCODED_CHARS)} characters`);
   const match = /^([a-z])(\d{1,4})\.(.*)$/s.exec(text);
   if (!match) return fail('damaged', 'it does not start with a format (z1. or j1.)');
   const [, kind, versionText, body] = match as unknown as [string, string, string, string];
   const version = Number(versionText);
   if ((kind === 'z' || kind === 'j') && version > CURRENT_VERSION) {
-    return fail('future', `it was written by a newer version of k8s-netviz (format ${kind}${version}); open it in the current app`);
+    return fail(
+      'future',
+      `it was written by a newer version of k8s-netviz (format ${kind}${version}); open it in the current app`,
+    );
   }
-  if (!((kind === 'z' || kind === 'j') && version === 1)) return fail('damaged', `it names an unknown format (${kind}${version})`);
+  if (!((kind === 'z' || kind === 'j') && version === 1))
+    return fail('damaged', `it names an unknown format (${kind}${version})`);
   const bytes = fromBase64Url(body);
   if (!bytes) return fail('damaged', 'it is not valid base64url (was it cut or changed?)');
   let json: Uint8Array;
@@ -97,7 +106,8 @@ export async function decodeShare(text: string, options: DeflateOptions = {}): P
       return fail('damaged', 'its compressed data is damaged or cut short');
     }
   } else {
-    if (bytes.length > MAX_DECODED_BYTES) return fail('oversized', `it holds more than ${Math.round(MAX_DECODED_BYTES / 1024)} KB`);
+    if (bytes.length > MAX_DECODED_BYTES)
+      return fail('oversized', `it holds more than ${Math.round(MAX_DECODED_BYTES / 1024)} KB`);
     json = bytes;
   }
   let value: unknown;
@@ -147,10 +157,19 @@ function readOp(v: unknown): ClusterOp | null {
   switch (v['op']) {
     case 'deletePod':
       if (!shortString(v['pod'])) return null;
-      return v['graceful'] === true ? { op: 'deletePod', pod: v['pod'], graceful: true } : { op: 'deletePod', pod: v['pod'] };
+      return v['graceful'] === true
+        ? { op: 'deletePod', pod: v['pod'], graceful: true }
+        : { op: 'deletePod', pod: v['pod'] };
     case 'scaleDeployment': {
       const replicas = v['replicas'];
-      if (!shortString(v['deployment']) || typeof replicas !== 'number' || !Number.isInteger(replicas) || replicas < 0 || replicas > 1000) return null;
+      if (
+        !shortString(v['deployment']) ||
+        typeof replicas !== 'number' ||
+        !Number.isInteger(replicas) ||
+        replicas < 0 ||
+        replicas > 1000
+      )
+        return null;
       return { op: 'scaleDeployment', deployment: v['deployment'], replicas };
     }
     case 'setPodReady':
@@ -169,13 +188,18 @@ export function validatePayload(value: unknown): DecodeResult {
   if (!isRecord(value)) return fail('invalid', 'its content is not a scenario');
   const v = value['v'];
   if (typeof v === 'number' && Number.isInteger(v) && v > CURRENT_VERSION) {
-    return fail('future', `it was written by a newer version of k8s-netviz (scenario version ${v}); open it in the current app`);
+    return fail(
+      'future',
+      `it was written by a newer version of k8s-netviz (scenario version ${v}); open it in the current app`,
+    );
   }
   if (v !== 1) return fail('invalid', 'its content has no known version');
-  if (depthOf(value, MAX_DEPTH) > MAX_DEPTH) return fail('invalid', `its content is nested more than ${MAX_DEPTH} levels deep`);
+  if (depthOf(value, MAX_DEPTH) > MAX_DEPTH)
+    return fail('invalid', `its content is nested more than ${MAX_DEPTH} levels deep`);
 
   const opsRaw = value['ops'] ?? [];
-  if (!Array.isArray(opsRaw) || opsRaw.length > MAX_OPS) return fail('invalid', 'its list of pod operations is malformed');
+  if (!Array.isArray(opsRaw) || opsRaw.length > MAX_OPS)
+    return fail('invalid', 'its list of pod operations is malformed');
   const ops: ClusterOp[] = [];
   for (const raw of opsRaw) {
     const op = readOp(raw);
@@ -189,15 +213,27 @@ export function validatePayload(value: unknown): DecodeResult {
   const seed = value['seed'] ?? 1;
   if (typeof seed !== 'number' || !Number.isSafeInteger(seed)) return fail('invalid', 'its seed is not a whole number');
   const pick = value['pick'] ?? [];
-  if (!Array.isArray(pick) || pick.length > 100 || !pick.every(shortString)) return fail('invalid', 'its pick list is malformed');
+  if (!Array.isArray(pick) || pick.length > 100 || !pick.every(shortString))
+    return fail('invalid', 'its pick list is malformed');
   const step = value['step'] ?? null;
-  if (step !== null && (typeof step !== 'number' || !Number.isInteger(step) || step < 0 || step > MAX_STEP)) return fail('invalid', 'its step is not a step number');
+  if (step !== null && (typeof step !== 'number' || !Number.isInteger(step) || step < 0 || step > MAX_STEP))
+    return fail('invalid', 'its step is not a step number');
   const selection = value['selection'] ?? null;
   if (selection !== null && !shortString(selection)) return fail('invalid', 'its selection is malformed');
-  const common: ShareCommon = { v: 1, ops, settings: settings as Partial<ClusterSettings>, request, seed, pick: pick as string[], step: step as number | null, selection: selection as string | null };
+  const common: ShareCommon = {
+    v: 1,
+    ops,
+    settings: settings as Partial<ClusterSettings>,
+    request,
+    seed,
+    pick: pick as string[],
+    step: step as number | null,
+    selection: selection as string | null,
+  };
 
   if (typeof value['generate'] === 'string') {
-    if (!/^\d{1,4}x\d{1,4}$/.test(value['generate'])) return fail('invalid', 'its generated-cluster size is not <nodes>x<podsPerNode>');
+    if (!/^\d{1,4}x\d{1,4}$/.test(value['generate']))
+      return fail('invalid', 'its generated-cluster size is not <nodes>x<podsPerNode>');
     return { ok: true, payload: { ...common, generate: value['generate'] } };
   }
   const manifests = value['manifests'];

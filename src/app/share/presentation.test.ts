@@ -28,7 +28,16 @@ describe('presentation options', () => {
     autoplay: ['on', '-1'],
     speed: ['0', '0.1', '5', '4.01', 'NaN', 'Infinity', '1e0', '-1', ' '],
     keyboard: ['1', 'false', 'no'],
-    parentOrigin: ['*', 'null', 'https://a.example/path', 'javascript:alert(1)', 'https://a.example/', 'https://*.example', 'ftp://a.example', 'https://a.example https://b.example'],
+    parentOrigin: [
+      '*',
+      'null',
+      'https://a.example/path',
+      'javascript:alert(1)',
+      'https://a.example/',
+      'https://*.example',
+      'ftp://a.example',
+      'https://a.example https://b.example',
+    ],
   };
   for (const [key, values] of Object.entries(bad)) {
     it(`falls back to the default for an invalid ${key}`, () => {
@@ -47,13 +56,25 @@ describe('presentation options', () => {
   });
 
   it('validates setOptions patches the same way and never widens who may command', () => {
-    expect(parseOptionsPatch({ theme: 'dark', speed: 2, keyboard: false, autoplay: true })).toEqual({ patch: { theme: 'dark', speed: 2, keyboard: false, autoplay: true }, invalid: [] });
-    expect(parseOptionsPatch({ parentOrigin: 'https://evil.example', embed: false, theme: 'x', speed: 99 })).toEqual({ patch: {}, invalid: ['parentOrigin', 'embed', 'theme', 'speed'] });
+    expect(parseOptionsPatch({ theme: 'dark', speed: 2, keyboard: false, autoplay: true })).toEqual({
+      patch: { theme: 'dark', speed: 2, keyboard: false, autoplay: true },
+      invalid: [],
+    });
+    expect(parseOptionsPatch({ parentOrigin: 'https://evil.example', embed: false, theme: 'x', speed: 99 })).toEqual({
+      patch: {},
+      invalid: ['parentOrigin', 'embed', 'theme', 'speed'],
+    });
     expect(parseOptionsPatch(null).invalid).toEqual(['options']);
   });
 
   it('writes a query back that reads the same', () => {
-    const p = { ...DEFAULT_PRESENTATION, embed: true, theme: 'dark' as const, keyboard: false, parentOrigin: 'http://localhost:3000' };
+    const p = {
+      ...DEFAULT_PRESENTATION,
+      embed: true,
+      theme: 'dark' as const,
+      keyboard: false,
+      parentOrigin: 'http://localhost:3000',
+    };
     expect(parsePresentation(presentationQuery(p)).presentation).toEqual(p);
     expect(presentationQuery(DEFAULT_PRESENTATION)).toBe('');
   });

@@ -101,7 +101,8 @@ export function parseOptionsPatch(payload: unknown): { patch: Partial<Presentati
       invalid.push(key);
       continue;
     }
-    const text = typeof value === 'boolean' ? (key === 'keyboard' ? (value ? 'on' : 'off') : value ? '1' : '0') : String(value);
+    const text =
+      typeof value === 'boolean' ? (key === 'keyboard' ? (value ? 'on' : 'off') : value ? '1' : '0') : String(value);
     const parsed = READERS[key as keyof Presentation](text);
     if (parsed === undefined) invalid.push(key);
     else (patch as Record<string, unknown>)[key] = parsed;

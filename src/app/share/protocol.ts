@@ -8,12 +8,29 @@
 export const NS = 'k8s-netviz';
 export const PROTOCOL_VERSION = 1;
 
-export const COMMANDS = ['loadManifests', 'loadScenario', 'setStep', 'play', 'pause', 'reset', 'select', 'setOptions', 'getState'] as const;
+export const COMMANDS = [
+  'loadManifests',
+  'loadScenario',
+  'setStep',
+  'play',
+  'pause',
+  'reset',
+  'select',
+  'setOptions',
+  'getState',
+] as const;
 export type CommandName = (typeof COMMANDS)[number];
 export const EVENTS = ['ready', 'loaded', 'stepChange', 'selectionChange', 'error', 'resize'] as const;
 export type EventName = (typeof EVENTS)[number];
 
-export type ErrorCode = 'not-ready' | 'unknown-command' | 'rate-limited' | 'payload-too-large' | 'bad-request' | 'unsupported-version' | 'failed';
+export type ErrorCode =
+  | 'not-ready'
+  | 'unknown-command'
+  | 'rate-limited'
+  | 'payload-too-large'
+  | 'bad-request'
+  | 'unsupported-version'
+  | 'failed';
 
 export interface CommandMessage {
   ns: typeof NS;
@@ -67,8 +84,20 @@ export function okResponse(command: { id: string | number; name: string }, resul
   return { ns: NS, v: PROTOCOL_VERSION, type: 'response', id: command.id, name: command.name, ok: true, result };
 }
 
-export function errorResponse(command: { id: string | number; name: string }, code: ErrorCode, message: string): ResponseMessage {
-  return { ns: NS, v: PROTOCOL_VERSION, type: 'response', id: command.id, name: command.name, ok: false, error: { code, message } };
+export function errorResponse(
+  command: { id: string | number; name: string },
+  code: ErrorCode,
+  message: string,
+): ResponseMessage {
+  return {
+    ns: NS,
+    v: PROTOCOL_VERSION,
+    type: 'response',
+    id: command.id,
+    name: command.name,
+    ok: false,
+    error: { code, message },
+  };
 }
 
 /** A sliding-window counter; time comes in, so tests need no clock. */
@@ -118,7 +147,8 @@ function sizeOf(payload: unknown): number {
 /** Decides what to do with one incoming message. */
 export function decide(msg: Incoming, state: ProtocolState): Decision {
   const d = msg.data;
-  if (typeof d !== 'object' || d === null || (d as { ns?: unknown }).ns !== NS) return { kind: 'ignore', why: 'not a k8s-netviz message' };
+  if (typeof d !== 'object' || d === null || (d as { ns?: unknown }).ns !== NS)
+    return { kind: 'ignore', why: 'not a k8s-netviz message' };
   const m = d as Partial<CommandMessage>;
   if (m.type !== 'command') return { kind: 'ignore', why: 'not a command' };
   // Authority first: only the parent, only from parentOrigin, and never without one.
@@ -128,17 +158,50 @@ export function decide(msg: Incoming, state: ProtocolState): Decision {
   const id = typeof m.id === 'string' || typeof m.id === 'number' ? m.id : null;
   const name = typeof m.name === 'string' ? m.name.slice(0, 64) : '';
   const ref = { id: id ?? '', name };
-  if (id === null) return { kind: 'reject', response: errorResponse(ref, 'bad-request', 'A command needs an id (a string or a number).') };
-  if (m.v !== PROTOCOL_VERSION) return { kind: 'reject', response: errorResponse(ref, 'unsupported-version', `This app speaks version ${PROTOCOL_VERSION} of the protocol.`) };
+  if (id === null)
+    return {
+      kind: 'reject',
+      response: errorResponse(ref, 'bad-request', 'A command needs an id (a string or a number).'),
+    };
+  if (m.v !== PROTOCOL_VERSION)
+    return {
+      kind: 'reject',
+      response: errorResponse(
+        ref,
+        'unsupported-version',
+        `This app speaks version ${PROTOCOL_VERSION} of the protocol.`,
+      ),
+    };
   if (!state.limiter.allow(state.now)) {
-    return { kind: 'reject', response: errorResponse(ref, 'rate-limited', `Too many commands: at most ${RATE_LIMIT.max} per ${RATE_LIMIT.windowMs} ms.`) };
+    return {
+      kind: 'reject',
+      response: errorResponse(
+        ref,
+        'rate-limited',
+        `Too many commands: at most ${RATE_LIMIT.max} per ${RATE_LIMIT.windowMs} ms.`,
+      ),
+    };
   }
-  if (!state.ready) return { kind: 'reject', response: errorResponse(ref, 'not-ready', 'The visualizer is not ready yet: wait for the ready event.') };
+  if (!state.ready)
+    return {
+      kind: 'reject',
+      response: errorResponse(ref, 'not-ready', 'The visualizer is not ready yet: wait for the ready event.'),
+    };
   if (!(COMMANDS as readonly string[]).includes(name)) {
-    return { kind: 'reject', response: errorResponse(ref, 'unknown-command', `Unknown command “${name}”; known: ${COMMANDS.join(', ')}.`) };
+    return {
+      kind: 'reject',
+      response: errorResponse(ref, 'unknown-command', `Unknown command “${name}”; known: ${COMMANDS.join(', ')}.`),
+    };
   }
   if (sizeOf(m.payload) > MAX_PAYLOAD_CHARS) {
-    return { kind: 'reject', response: errorResponse(ref, 'payload-too-large', `The payload is larger than ${MAX_PAYLOAD_CHARS / 1024 / 1024} MB.`) };
+    return {
+      kind: 'reject',
+      response: errorResponse(
+        ref,
+        'payload-too-large',
+        `The payload is larger than ${MAX_PAYLOAD_CHARS / 1024 / 1024} MB.`,
+      ),
+    };
   }
   return { kind: 'run', command: { ...(m as CommandMessage), id, name: name as CommandName } };
 }

@@ -3,7 +3,9 @@ import { appBase, snippets } from './shareService';
 
 describe('links and snippets', () => {
   it('points at the app wherever it is deployed, without the file name', () => {
-    expect(appBase({ origin: 'https://me.github.io', pathname: '/k8s-netviz/index.html' })).toBe('https://me.github.io/k8s-netviz/');
+    expect(appBase({ origin: 'https://me.github.io', pathname: '/k8s-netviz/index.html' })).toBe(
+      'https://me.github.io/k8s-netviz/',
+    );
     expect(appBase({ origin: 'http://localhost:5173', pathname: '/' })).toBe('http://localhost:5173/');
   });
 
@@ -11,8 +13,12 @@ describe('links and snippets', () => {
     const s = snippets('https://me.github.io/k8s-netviz/', '#example=pod-to-pod-cross-node&step=3');
     expect(s.url).toBe('https://me.github.io/k8s-netviz/#example=pod-to-pod-cross-node&step=3');
     expect(s.embedUrl).toBe('https://me.github.io/k8s-netviz/?embed=1#example=pod-to-pod-cross-node&step=3');
-    expect(s.iframe).toContain('src="https://me.github.io/k8s-netviz/?embed=1#example=pod-to-pod-cross-node&amp;step=3"');
-    expect(s.iframe).toContain('sandbox="allow-scripts allow-same-origin allow-popups allow-popups-to-escape-sandbox allow-downloads"');
+    expect(s.iframe).toContain(
+      'src="https://me.github.io/k8s-netviz/?embed=1#example=pod-to-pod-cross-node&amp;step=3"',
+    );
+    expect(s.iframe).toContain(
+      'sandbox="allow-scripts allow-same-origin allow-popups allow-popups-to-escape-sandbox allow-downloads"',
+    );
     expect(s.iframe).toContain('allow="fullscreen; clipboard-write"');
     expect(s.element).toContain('<script type="module" src="https://me.github.io/k8s-netviz/embed.js"></script>');
     expect(s.element).toContain('<k8s-netviz example="pod-to-pod-cross-node" step="3">');

@@ -20,12 +20,14 @@ export function appBase(location: { origin: string; pathname: string }): string 
 /** The hash for what is on screen: `#example=…` for a built-in scenario, else `#s=…`. */
 export async function hashFor(store: VizStore, provenance: Provenance): Promise<string> {
   const content = contentOf(store.getState(), provenance);
-  if (content.kind === 'example') return `#example=${encodeURIComponent(content.id)}${content.step !== null ? `&step=${content.step}` : ''}`;
+  if (content.kind === 'example')
+    return `#example=${encodeURIComponent(content.id)}${content.step !== null ? `&step=${content.step}` : ''}`;
   return `#s=${await encodeShare(content.payload)}`;
 }
 
 /** HTML attribute text: the snippets are built as strings for the reader to paste. */
-const attr = (v: string): string => v.replace(/&/g, '&amp;').replace(/"/g, '&quot;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
+const attr = (v: string): string =>
+  v.replace(/&/g, '&amp;').replace(/"/g, '&quot;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
 
 export function snippets(base: string, hash: string): ShareLinks {
   const url = `${base}${hash}`;
@@ -37,7 +39,11 @@ export function snippets(base: string, hash: string): ShareLinks {
   const example = params.get('example');
   const step = params.get('step');
   const s = params.get('s');
-  const content = example ? ` example="${attr(example)}"${step ? ` step="${attr(step)}"` : ''}` : s ? ` scenario="${attr(s)}"` : '';
+  const content = example
+    ? ` example="${attr(example)}"${step ? ` step="${attr(step)}"` : ''}`
+    : s
+      ? ` scenario="${attr(s)}"`
+      : '';
   const element =
     `<script type="module" src="${attr(base)}embed.js"></script>\n` +
     `<k8s-netviz${content}>\n  <a href="${attr(url)}">Open the scenario in k8s-netviz</a>\n</k8s-netviz>`;
@@ -49,7 +55,11 @@ export interface ShareService extends ShareActions {
 }
 
 /** Applies a decoded payload to a store; resolves to an error message or null. */
-export async function openPayload(store: VizStore, payload: SharePayload, provenance: Provenance): Promise<string | null> {
+export async function openPayload(
+  store: VizStore,
+  payload: SharePayload,
+  provenance: Provenance,
+): Promise<string | null> {
   try {
     const prepared = await prepareShare(payload);
     provenance.generated = prepared.generated;
@@ -67,12 +77,20 @@ export type OpenResult = { kind: 'none' } | { kind: 'ok' } | { kind: 'error'; me
  * Opens the content of a hash in a store. `s=` is decoded and built here; `example=` too when
  * `examples` is set (the embed, which does not follow the URL as the full app does).
  */
-export async function openHash(store: VizStore, hash: string, provenance: Provenance, options: { examples: boolean; defaultStep: number | null }): Promise<OpenResult> {
+export async function openHash(
+  store: VizStore,
+  hash: string,
+  provenance: Provenance,
+  options: { examples: boolean; defaultStep: number | null },
+): Promise<OpenResult> {
   const s = shareParamOf(hash);
   if (s !== null) {
     const decoded = await decodeShare(s);
     if (!decoded.ok) return { kind: 'error', message: `${decoded.message} Showing the built-in cluster instead.` };
-    const payload = decoded.payload.step === null && options.defaultStep !== null ? { ...decoded.payload, step: options.defaultStep } : decoded.payload;
+    const payload =
+      decoded.payload.step === null && options.defaultStep !== null
+        ? { ...decoded.payload, step: options.defaultStep }
+        : decoded.payload;
     const error = await openPayload(store, payload, provenance);
     return error ? { kind: 'error', message: `${error} Showing the built-in cluster instead.` } : { kind: 'ok' };
   }
@@ -81,14 +99,22 @@ export async function openHash(store: VizStore, hash: string, provenance: Proven
   const id = params.get('example');
   if (id === null) return { kind: 'none' };
   const scenario = findScenario(id);
-  if (!scenario) return { kind: 'error', message: `There is no built-in scenario “${id.slice(0, 60)}”; showing the built-in cluster.` };
+  if (!scenario)
+    return {
+      kind: 'error',
+      message: `There is no built-in scenario “${id.slice(0, 60)}”; showing the built-in cluster.`,
+    };
   const stepText = params.get('step');
   const step = stepText !== null && /^\d{1,6}$/.test(stepText) ? Number(stepText) : options.defaultStep;
   store.getState().loadScenario(scenario, step ?? undefined);
   return { kind: 'ok' };
 }
 
-export function createShareService(getStore: () => VizStore | null, base: string, provenance: Provenance): ShareService {
+export function createShareService(
+  getStore: () => VizStore | null,
+  base: string,
+  provenance: Provenance,
+): ShareService {
   const store = (): VizStore => {
     const s = getStore();
     if (!s) throw new Error('the visualizer is not ready');

@@ -6,22 +6,34 @@ import { decodeShare, encodeShare } from './linkCodec';
 import { contentOf, prepareShare, showShare } from './snapshot';
 import type { Provenance } from './snapshot';
 
-const podsOf = (store: ReturnType<typeof createVizStore>) => store.getState().cluster.pods.map((p) => `${p.namespace}/${p.name} ${p.ip} ${p.node}`).sort();
+const podsOf = (store: ReturnType<typeof createVizStore>) =>
+  store
+    .getState()
+    .cluster.pods.map((p) => `${p.namespace}/${p.name} ${p.ip} ${p.node}`)
+    .sort();
 
 describe('what a link holds', () => {
   it('a built-in scenario at a step is an #example link', () => {
     const store = createVizStore({ engine });
     store.getState().loadScenario(SCENARIOS[2]!, 3);
     store.getState().setPlayback(3, false);
-    expect(contentOf(store.getState(), { generated: null })).toEqual({ kind: 'example', id: SCENARIOS[2]!.id, step: 3 });
+    expect(contentOf(store.getState(), { generated: null })).toEqual({
+      kind: 'example',
+      id: SCENARIOS[2]!.id,
+      step: 3,
+    });
   });
 
   it('a changed cluster is its manifests and ops, and opens to the same pods, trace, step and selection', async () => {
     const store = createVizStore({ engine });
     const scenario = findScenario('pod-to-service') ?? SCENARIOS[0]!;
     store.getState().loadScenario(scenario);
-    const victim = store.getState().cluster.pods.find((p) => p.owner?.startsWith('Deployment/') && p.namespace === 'default')!;
-    expect(store.getState().applyClusterOps([{ op: 'deletePod', pod: `${victim.namespace}/${victim.name}` }])).toBe(true);
+    const victim = store
+      .getState()
+      .cluster.pods.find((p) => p.owner?.startsWith('Deployment/') && p.namespace === 'default')!;
+    expect(store.getState().applyClusterOps([{ op: 'deletePod', pod: `${victim.namespace}/${victim.name}` }])).toBe(
+      true,
+    );
     store.getState().setPlayback(2, false);
     store.getState().select(`node/${victim.node}`);
     const content = contentOf(store.getState(), { generated: null });
@@ -56,8 +68,22 @@ describe('what a link holds', () => {
   });
 
   it('a generated cluster is its recipe, not its pods', async () => {
-    const prepared = await prepareShare({ v: 1, generate: '3x2', ops: [], settings: {}, request: null, seed: 4, pick: [], step: null, selection: null });
-    const store = createVizStore({ engine, cluster: prepared.cluster, ...(prepared.spec ? { spec: prepared.spec } : {}) });
+    const prepared = await prepareShare({
+      v: 1,
+      generate: '3x2',
+      ops: [],
+      settings: {},
+      request: null,
+      seed: 4,
+      pick: [],
+      step: null,
+      selection: null,
+    });
+    const store = createVizStore({
+      engine,
+      cluster: prepared.cluster,
+      ...(prepared.spec ? { spec: prepared.spec } : {}),
+    });
     const provenance: Provenance = { generated: prepared.generated };
     const content = contentOf(store.getState(), provenance);
     expect(content).toMatchObject({ kind: 'payload', payload: { generate: '3x2', seed: 4 } });
@@ -65,6 +91,18 @@ describe('what a link holds', () => {
   });
 
   it('objects that do not build a cluster are an error with a message', async () => {
-    await expect(prepareShare({ v: 1, manifests: [{ apiVersion: 'v1', kind: 'Pod', metadata: { name: 'x' }, spec: 7 }], ops: [], settings: {}, request: null, seed: 1, pick: [], step: null, selection: null })).rejects.toThrow(/do not build a cluster/);
+    await expect(
+      prepareShare({
+        v: 1,
+        manifests: [{ apiVersion: 'v1', kind: 'Pod', metadata: { name: 'x' }, spec: 7 }],
+        ops: [],
+        settings: {},
+        request: null,
+        seed: 1,
+        pick: [],
+        step: null,
+        selection: null,
+      }),
+    ).rejects.toThrow(/do not build a cluster/);
   });
 });

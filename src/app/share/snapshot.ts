@@ -16,7 +16,8 @@ export interface Provenance {
   generated: { cluster: Cluster; size: string; seed: number } | null;
 }
 
-export type LinkContent = { kind: 'example'; id: string; step: number | null } | { kind: 'payload'; payload: SharePayload };
+export type LinkContent =
+  { kind: 'example'; id: string; step: number | null } | { kind: 'payload'; payload: SharePayload };
 
 const stepOf = (s: VizState): number | null => (s.steps.length > 0 && s.step >= 0 ? s.step : null);
 
@@ -25,7 +26,14 @@ export function contentOf(s: VizState, provenance: Provenance, options: { forceP
   const sc = s.scenario;
   const log = s.opsLog && s.opsLog.result === s.cluster ? s.opsLog : null;
   const sameRequest = (a: object | null, b: object) => a !== null && JSON.stringify(a) === JSON.stringify(b);
-  if (!options.forcePayload && sc && !log && s.spec === sc.spec && sameRequest(s.request, sc.request) && s.selection === null) {
+  if (
+    !options.forcePayload &&
+    sc &&
+    !log &&
+    s.spec === sc.spec &&
+    sameRequest(s.request, sc.request) &&
+    s.selection === null
+  ) {
     return { kind: 'example', id: sc.id, step: stepOf(s) };
   }
   const base = log ? log.base : s.cluster;
@@ -42,7 +50,10 @@ export function contentOf(s: VizState, provenance: Provenance, options: { forceP
   const g = provenance.generated;
   if (g && g.cluster === base) return { kind: 'payload', payload: { ...common, seed: g.seed, generate: g.size } };
   // The settings objects are among the manifests; `settings` repeats them so a reader need not dig.
-  return { kind: 'payload', payload: { ...common, settings: { ...base.settings }, manifests: toManifests(base, s.spec, { style: 'authored' }) } };
+  return {
+    kind: 'payload',
+    payload: { ...common, settings: { ...base.settings }, manifests: toManifests(base, s.spec, { style: 'authored' }) },
+  };
 }
 
 /** What a payload builds into, ready for the store (the YAML reader loads on demand). */
@@ -67,8 +78,16 @@ export async function prepareShare(payload: SharePayload): Promise<PreparedShare
     generated = { cluster: base, size: payload.generate, seed: payload.seed };
   } else {
     const { loadManifests } = await import('../../sim/import');
-    const result = loadManifests([{ name: 'link', text: JSON.stringify(payload.manifests) }], { limits: { maxInputBytes: 8 * 1024 * 1024 } });
-    if (!result.ok) throw new Error(`its objects do not build a cluster (${result.errors.slice(0, 3).map((e) => e.message).join('; ')})`);
+    const result = loadManifests([{ name: 'link', text: JSON.stringify(payload.manifests) }], {
+      limits: { maxInputBytes: 8 * 1024 * 1024 },
+    });
+    if (!result.ok)
+      throw new Error(
+        `its objects do not build a cluster (${result.errors
+          .slice(0, 3)
+          .map((e) => e.message)
+          .join('; ')})`,
+      );
     base = result.cluster;
     spec = result.spec;
   }

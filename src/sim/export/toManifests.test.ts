@@ -14,7 +14,9 @@ function essence(c: Cluster) {
   return {
     settings: c.settings,
     nodes: c.nodes.map((n) => [n.name, n.role, n.internalIP, n.podCIDR]),
-    pods: c.pods.map((p) => [p.namespace, p.name, p.node, p.ip, p.ready, p.containers.map((x) => [x.name, x.ports])]).sort(),
+    pods: c.pods
+      .map((p) => [p.namespace, p.name, p.node, p.ip, p.ready, p.containers.map((x) => [x.name, x.ports])])
+      .sort(),
     services: c.services.map((s) => [s.namespace, s.name, s.type, s.clusterIP, s.ports, s.loadBalancerIP]).sort(),
     endpoints: c.endpoints.map((e) => [e.service, e.endpoints.map((x) => [x.ip, x.ready, x.ports]).sort()]).sort(),
   };
@@ -30,15 +32,36 @@ describe('toManifests', () => {
   });
 
   it('round-trips other CNIs and a generated cluster with NodePort and LoadBalancer Services', () => {
-    const calico = buildCluster({ ...defaultClusterSpec, settings: { cni: { kind: 'calico', ipipMode: 'Always', vxlanMode: 'Never', natOutgoing: true, blockSize: 26 }, policyEnforced: true } });
+    const calico = buildCluster({
+      ...defaultClusterSpec,
+      settings: {
+        cni: { kind: 'calico', ipipMode: 'Always', vxlanMode: 'Never', natOutgoing: true, blockSize: 26 },
+        policyEnforced: true,
+      },
+    });
     const again = loadManifests([{ name: 'calico.yaml', text: yamlOf(toManifests(calico, defaultClusterSpec)) }]);
     expect(again.ok && essence(again.cluster)).toEqual(essence(calico));
-    const cilium = buildCluster({ ...defaultClusterSpec, settings: { cni: { kind: 'cilium', routingMode: 'native', tunnelProtocol: 'vxlan', kubeProxyReplacement: true, bpfMasquerade: true }, proxyMode: 'cilium', policyEnforced: true } });
+    const cilium = buildCluster({
+      ...defaultClusterSpec,
+      settings: {
+        cni: {
+          kind: 'cilium',
+          routingMode: 'native',
+          tunnelProtocol: 'vxlan',
+          kubeProxyReplacement: true,
+          bpfMasquerade: true,
+        },
+        proxyMode: 'cilium',
+        policyEnforced: true,
+      },
+    });
     const reread = loadManifests([{ name: 'cilium.yaml', text: yamlOf(toManifests(cilium, defaultClusterSpec)) }]);
     expect(reread.ok && essence(reread.cluster)).toEqual(essence(cilium));
     const generated = loadManifests([{ name: 'gen.yaml', text: generateCluster(3, 4, 10, 5) }]);
     if (!generated.ok) throw new Error('generated cluster did not load');
-    const reloaded = loadManifests([{ name: 'gen-export.yaml', text: yamlOf(toManifests(generated.cluster, generated.spec)) }]);
+    const reloaded = loadManifests([
+      { name: 'gen-export.yaml', text: yamlOf(toManifests(generated.cluster, generated.spec)) },
+    ]);
     expect(reloaded.ok ? [] : reloaded.errors).toEqual([]);
     if (reloaded.ok) expect(essence(reloaded.cluster)).toEqual(essence(generated.cluster));
   });
@@ -48,7 +71,9 @@ describe('toManifests, authored style', () => {
   it('gives what a person would write, and it loads to the same pods and Services', () => {
     const cluster = buildCluster(defaultClusterSpec);
     const objects = toManifests(cluster, defaultClusterSpec, { style: 'authored' });
-    const kinds = objects.map((o) => `${String(o['kind'])}/${String((o['metadata'] as { name?: string } | undefined)?.name ?? '')}`);
+    const kinds = objects.map(
+      (o) => `${String(o['kind'])}/${String((o['metadata'] as { name?: string } | undefined)?.name ?? '')}`,
+    );
     expect(kinds).toContain('Deployment/web');
     expect(kinds).toContain('Pod/client');
     expect(kinds.some((k) => k.startsWith('Pod/web-'))).toBe(false);

@@ -20,7 +20,12 @@ function settingsObjects(cluster: Cluster): Obj[] {
     },
   ];
   if (s.proxyMode !== 'cilium') {
-    out.push({ apiVersion: 'kubeproxy.config.k8s.io/v1alpha1', kind: 'KubeProxyConfiguration', mode: s.proxyMode, clusterCIDR: s.podSubnet });
+    out.push({
+      apiVersion: 'kubeproxy.config.k8s.io/v1alpha1',
+      kind: 'KubeProxyConfiguration',
+      mode: s.proxyMode,
+      clusterCIDR: s.podSubnet,
+    });
   }
   const cni = s.cni;
   if (cni.kind === 'flannel') {
@@ -39,7 +44,12 @@ function settingsObjects(cluster: Cluster): Obj[] {
           selector: { matchLabels: { app: 'flannel' } },
           template: {
             metadata: { labels: { app: 'flannel' } },
-            spec: { hostNetwork: true, containers: [{ name: 'kube-flannel', image: 'ghcr.io/flannel-io/flannel:v0.26.1', args: ['--kube-subnet-mgr'] }] },
+            spec: {
+              hostNetwork: true,
+              containers: [
+                { name: 'kube-flannel', image: 'ghcr.io/flannel-io/flannel:v0.26.1', args: ['--kube-subnet-mgr'] },
+              ],
+            },
           },
         },
       });
@@ -49,7 +59,13 @@ function settingsObjects(cluster: Cluster): Obj[] {
       apiVersion: 'crd.projectcalico.org/v1',
       kind: 'IPPool',
       metadata: { name: 'default-ipv4-ippool' },
-      spec: { cidr: s.podSubnet, ipipMode: cni.ipipMode, vxlanMode: cni.vxlanMode, natOutgoing: cni.natOutgoing, blockSize: cni.blockSize },
+      spec: {
+        cidr: s.podSubnet,
+        ipipMode: cni.ipipMode,
+        vxlanMode: cni.vxlanMode,
+        natOutgoing: cni.natOutgoing,
+        blockSize: cni.blockSize,
+      },
     });
   } else {
     out.push({
@@ -71,7 +87,8 @@ function nodeObject(node: ClusterNode): Obj {
   const labels: Record<string, string> = { 'kubernetes.io/hostname': node.name, ...node.labels };
   if (node.role === 'control-plane') labels['node-role.kubernetes.io/control-plane'] = '';
   const spec: Obj = { podCIDR: node.podCIDR, podCIDRs: [node.podCIDR] };
-  if (node.role === 'control-plane') spec['taints'] = [{ key: 'node-role.kubernetes.io/control-plane', effect: 'NoSchedule' }];
+  if (node.role === 'control-plane')
+    spec['taints'] = [{ key: 'node-role.kubernetes.io/control-plane', effect: 'NoSchedule' }];
   return {
     apiVersion: 'v1',
     kind: 'Node',
@@ -102,7 +119,11 @@ function podObject(pod: Pod): Obj {
     const rs = kind === 'Deployment' ? replicaSetOf(pod, name) : null;
     // the ReplicaSet controller labels its pods with the template hash, which links them back
     if (rs) (metadata['labels'] as Record<string, string>)['pod-template-hash'] = rs.slice(name.length + 1);
-    metadata['ownerReferences'] = [rs ? { apiVersion: 'apps/v1', kind: 'ReplicaSet', name: rs, controller: true } : { apiVersion: 'apps/v1', kind, name, controller: true }];
+    metadata['ownerReferences'] = [
+      rs
+        ? { apiVersion: 'apps/v1', kind: 'ReplicaSet', name: rs, controller: true }
+        : { apiVersion: 'apps/v1', kind, name, controller: true },
+    ];
   }
   const spec: Obj = {
     nodeName: pod.node,
@@ -152,7 +173,8 @@ function serviceObject(svc: Service): Obj {
   const metadata: Obj = { name: svc.name, namespace: svc.namespace };
   if (Object.keys(svc.annotations).length > 0) metadata['annotations'] = { ...svc.annotations };
   const obj: Obj = { apiVersion: 'v1', kind: 'Service', metadata, spec };
-  if (svc.type === 'LoadBalancer' && svc.loadBalancerIP) obj['status'] = { loadBalancer: { ingress: [{ ip: svc.loadBalancerIP }] } };
+  if (svc.type === 'LoadBalancer' && svc.loadBalancerIP)
+    obj['status'] = { loadBalancer: { ingress: [{ ip: svc.loadBalancerIP }] } };
   return obj;
 }
 
@@ -162,7 +184,11 @@ function serviceObject(svc: Service): Obj {
  * @param spec - the description the cluster was built from, when known: its workloads are kept
  *   (with their replica counts) so that the exported YAML still scales like the original
  */
-export function toManifests(cluster: Cluster, spec: ClusterSpec | null = null, options: { style?: 'listed' | 'authored' } = {}): Obj[] {
+export function toManifests(
+  cluster: Cluster,
+  spec: ClusterSpec | null = null,
+  options: { style?: 'listed' | 'authored' } = {},
+): Obj[] {
   if (options.style === 'authored') return authored(cluster, spec);
   const out = settingsObjects(cluster);
   for (const node of cluster.nodes) out.push(nodeObject(node));
@@ -190,7 +216,13 @@ export function toManifests(cluster: Cluster, spec: ClusterSpec | null = null, o
               name: c.name,
               image: c.image ?? `${c.name}:latest`,
               ...(c.ports && c.ports.length > 0
-                ? { ports: c.ports.map((p) => ({ containerPort: p.containerPort, protocol: (p.protocol ?? 'tcp').toUpperCase(), ...(p.name ? { name: p.name } : {}) })) }
+                ? {
+                    ports: c.ports.map((p) => ({
+                      containerPort: p.containerPort,
+                      protocol: (p.protocol ?? 'tcp').toUpperCase(),
+                      ...(p.name ? { name: p.name } : {}),
+                    })),
+                  }
                 : {}),
             })),
           },
@@ -208,7 +240,11 @@ export function toManifests(cluster: Cluster, spec: ClusterSpec | null = null, o
       kind: 'EndpointSlice',
       metadata: { name: `${name}-manual`, namespace, labels: { 'kubernetes.io/service-name': name } },
       addressType: 'IPv4',
-      ports: (e.endpoints[0]?.ports ?? []).map((p) => ({ name: p.name ?? '', port: p.port, protocol: p.protocol.toUpperCase() })),
+      ports: (e.endpoints[0]?.ports ?? []).map((p) => ({
+        name: p.name ?? '',
+        port: p.port,
+        protocol: p.protocol.toUpperCase(),
+      })),
       endpoints: e.endpoints.map((ep) => ({
         addresses: [ep.ip],
         conditions: { ready: ep.ready, serving: ep.serving, terminating: ep.terminating },
@@ -236,7 +272,8 @@ function authored(cluster: Cluster, spec: ClusterSpec | null): Obj[] {
     out.push(obj);
   }
   for (const ns of cluster.namespaces) {
-    if (ns !== 'default' && ns !== 'kube-system') out.push({ apiVersion: 'v1', kind: 'Namespace', metadata: { name: ns } });
+    if (ns !== 'default' && ns !== 'kube-system')
+      out.push({ apiVersion: 'v1', kind: 'Namespace', metadata: { name: ns } });
   }
   const listed = toManifests(cluster, spec);
   const keyOf = (obj: Obj): string => {
@@ -266,7 +303,8 @@ function authored(cluster: Cluster, spec: ClusterSpec | null): Obj[] {
       const { status: _status, ...rest } = obj;
       const svcSpec = { ...(rest['spec'] as Obj) };
       delete svcSpec['clusterIP'];
-      if (Array.isArray(svcSpec['ports'])) svcSpec['ports'] = (svcSpec['ports'] as Obj[]).map(({ nodePort: _n, ...p }) => p);
+      if (Array.isArray(svcSpec['ports']))
+        svcSpec['ports'] = (svcSpec['ports'] as Obj[]).map(({ nodePort: _n, ...p }) => p);
       out.push({ ...rest, spec: svcSpec });
     }
   }

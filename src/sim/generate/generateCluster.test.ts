@@ -30,8 +30,12 @@ describe('generateCluster', () => {
     ]);
     const workload = c.pods.filter((p) => p.owner !== 'Deployment/coredns');
     expect(workload).toHaveLength(12);
-    for (const w of ['worker-001', 'worker-002', 'worker-003']) expect(workload.filter((p) => p.node === w)).toHaveLength(4);
-    expect(c.pods.filter((p) => p.owner === 'Deployment/coredns').map((p) => p.node)).toEqual(['control-plane', 'control-plane']);
+    for (const w of ['worker-001', 'worker-002', 'worker-003'])
+      expect(workload.filter((p) => p.node === w)).toHaveLength(4);
+    expect(c.pods.filter((p) => p.owner === 'Deployment/coredns').map((p) => p.node)).toEqual([
+      'control-plane',
+      'control-plane',
+    ]);
   });
 
   it('makes every generated Service select ready pods on its named port', () => {
@@ -50,7 +54,13 @@ describe('generateCluster', () => {
   it('creates more Services than Deployments by selecting Deployments again', () => {
     const c = load(generateCluster(1, 2, 5, 1));
     expect(c.pods.filter((p) => p.owner !== 'Deployment/coredns')).toHaveLength(2);
-    expect(c.services.filter((s) => s.name.startsWith('app-')).map((s) => s.name)).toEqual(['app-0001', 'app-0002', 'app-0001-2', 'app-0002-2', 'app-0001-3']);
+    expect(c.services.filter((s) => s.name.startsWith('app-')).map((s) => s.name)).toEqual([
+      'app-0001',
+      'app-0002',
+      'app-0001-2',
+      'app-0002-2',
+      'app-0001-3',
+    ]);
   });
 
   it('writes the same objects as YAML and as a JSON List, which load to the same cluster', () => {

@@ -10,7 +10,12 @@ import { stringify } from 'yaml';
 import { createRng } from '../model/rng';
 import type { ManifestSource } from '../import/types';
 
-const IMAGES = ['nginx:1.27', 'registry.k8s.io/e2e-test-images/agnhost:2.53', 'hashicorp/http-echo:1.0', 'ghcr.io/stefanprodan/podinfo:6.7.1'];
+const IMAGES = [
+  'nginx:1.27',
+  'registry.k8s.io/e2e-test-images/agnhost:2.53',
+  'hashicorp/http-echo:1.0',
+  'ghcr.io/stefanprodan/podinfo:6.7.1',
+];
 const PORTS = [8080, 80, 3000, 5000, 9000];
 /** Deployments per namespace, so that large clusters have several namespaces as real ones do. */
 const PER_NAMESPACE = 100;
@@ -46,7 +51,13 @@ function pad(n: number, width: number): string {
  * @param seed - seeds every random choice
  * @param format - `yaml` (documents separated by `---`) or `json` (`{"kind":"List","items":[...]}`)
  */
-export function generateCluster(nodes: number, podsPerNode: number, services: number, seed: number, format: 'yaml' | 'json' = 'yaml'): string {
+export function generateCluster(
+  nodes: number,
+  podsPerNode: number,
+  services: number,
+  seed: number,
+  format: 'yaml' | 'json' = 'yaml',
+): string {
   const objects = generateObjects(nodes, podsPerNode, services, seed);
   if (format === 'json') return JSON.stringify({ apiVersion: 'v1', kind: 'List', items: objects });
   // kubectl's style: a list not indented under its key, and no line folded
@@ -54,11 +65,15 @@ export function generateCluster(nodes: number, podsPerNode: number, services: nu
 }
 
 /** The Services of a generated cluster: one per five pods, as `?generate` and the benchmarks use. */
-export const generatedServiceCount = (nodes: number, podsPerNode: number): number => Math.ceil((nodes * podsPerNode) / 5);
+export const generatedServiceCount = (nodes: number, podsPerNode: number): number =>
+  Math.ceil((nodes * podsPerNode) / 5);
 
 /** The manifest source of a generated cluster, named as the app shows it: JSON, quick to parse. */
 export function generatedSource(nodes: number, podsPerNode: number, seed: number): ManifestSource {
-  return { name: `generate=${nodes}x${podsPerNode}`, text: generateCluster(nodes, podsPerNode, generatedServiceCount(nodes, podsPerNode), seed, 'json') };
+  return {
+    name: `generate=${nodes}x${podsPerNode}`,
+    text: generateCluster(nodes, podsPerNode, generatedServiceCount(nodes, podsPerNode), seed, 'json'),
+  };
 }
 
 /** A manifest as plain data: maps, lists, strings and numbers. */
@@ -83,7 +98,9 @@ export function generateObjects(nodes: number, podsPerNode: number, services: nu
       apiVersion: 'v1',
       kind: 'Node',
       metadata: { name, labels },
-      ...(controlPlane ? { spec: { taints: [{ key: 'node-role.kubernetes.io/control-plane', effect: 'NoSchedule' }] } } : {}),
+      ...(controlPlane
+        ? { spec: { taints: [{ key: 'node-role.kubernetes.io/control-plane', effect: 'NoSchedule' }] } }
+        : {}),
       status: {
         addresses: [
           { type: 'InternalIP', address: ip },
@@ -99,9 +116,11 @@ export function generateObjects(nodes: number, podsPerNode: number, services: nu
 
   const namespaceCount = Math.ceil(deploymentCount / PER_NAMESPACE);
   const nsWidth = Math.max(2, String(namespaceCount).length);
-  const namespaceOf = (d: number): string => (namespaceCount <= 1 ? 'default' : `team-${pad(Math.floor(d / PER_NAMESPACE) + 1, nsWidth)}`);
+  const namespaceOf = (d: number): string =>
+    namespaceCount <= 1 ? 'default' : `team-${pad(Math.floor(d / PER_NAMESPACE) + 1, nsWidth)}`;
   if (namespaceCount > 1) {
-    for (let i = 1; i <= namespaceCount; i++) out.push({ apiVersion: 'v1', kind: 'Namespace', metadata: { name: `team-${pad(i, nsWidth)}` } });
+    for (let i = 1; i <= namespaceCount; i++)
+      out.push({ apiVersion: 'v1', kind: 'Namespace', metadata: { name: `team-${pad(i, nsWidth)}` } });
   }
 
   const depWidth = Math.max(4, String(deploymentCount).length);

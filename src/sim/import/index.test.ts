@@ -5,7 +5,8 @@ import type { ImportResult } from './index';
 import type { Cluster } from '../model/types';
 
 const fixture = (name: string): string => readFileSync(new URL(`./fixtures/${name}`, import.meta.url), 'utf8');
-const loadFixture = (...names: string[]): ImportResult => loadManifests(names.map((name) => ({ name, text: fixture(name) })));
+const loadFixture = (...names: string[]): ImportResult =>
+  loadManifests(names.map((name) => ({ name, text: fixture(name) })));
 const loadText = (text: string, name = 'editor'): ImportResult => loadManifests([{ name, text }]);
 
 function ok(result: ImportResult): Extract<ImportResult, { ok: true }> {
@@ -21,7 +22,8 @@ const svc = (c: Cluster, ns: string, name: string) => c.services.find((s) => s.n
 const node = (c: Cluster, name: string) => c.nodes.find((n) => n.name === name)!;
 const dev = (c: Cluster, nodeName: string, device: string) => node(c, nodeName).devices.find((d) => d.name === device);
 /** 1-based line of the first line of `text` containing `needle`. */
-const lineOf = (text: string, needle: string, from = 0): number => text.split('\n').findIndex((l, i) => i >= from && l.includes(needle)) + 1;
+const lineOf = (text: string, needle: string, from = 0): number =>
+  text.split('\n').findIndex((l, i) => i >= from && l.includes(needle)) + 1;
 
 describe('a cluster written as YAML manifests', () => {
   const result = ok(loadFixture('reference-cluster.yaml'));
@@ -61,14 +63,23 @@ describe('a cluster written as YAML manifests', () => {
       ['node-b', '192.168.10.12', true],
     ]);
     // On the host network a container port is a host port (API defaulting).
-    expect(exporters[0]!.containers[0]!.ports[0]).toMatchObject({ name: 'metrics', containerPort: 9100, hostPort: 9100 });
+    expect(exporters[0]!.containers[0]!.ports[0]).toMatchObject({
+      name: 'metrics',
+      containerPort: 9100,
+      hostPort: 9100,
+    });
   });
 
   it('keeps a bare Pod on its spec.nodeName with its hostPort', () => {
     const debug = pod(c, 'shop', 'debug');
     expect(debug.node).toBe('node-a');
     expect(debug.owner).toBeNull();
-    expect(debug.containers[0]!.ports[0]).toEqual({ name: null, containerPort: 8000, protocol: 'tcp', hostPort: 18000 });
+    expect(debug.containers[0]!.ports[0]).toEqual({
+      name: null,
+      containerPort: 8000,
+      protocol: 'tcp',
+      hostPort: 18000,
+    });
   });
 
   it('reads every Service field the builder knows', () => {
@@ -88,13 +99,21 @@ describe('a cluster written as YAML manifests', () => {
     expect(headless.clusterIP).toBeNull();
     expect(headless.publishNotReadyAddresses).toBe(true);
     const external = svc(c, 'shop', 'legacy-db');
-    expect([external.type, external.externalName, external.clusterIP]).toEqual(['ExternalName', 'db.example.com', null]);
+    expect([external.type, external.externalName, external.clusterIP]).toEqual([
+      'ExternalName',
+      'db.example.com',
+      null,
+    ]);
   });
 
   it('derives endpoints from selectors, resolving the named targetPort per pod', () => {
     const web = c.endpoints.find((e) => e.service === 'shop/web')!;
     expect(web.fromInput).toBe(false);
-    expect(web.endpoints.map((e) => `${e.ip}:${e.ports[0]!.port}`)).toEqual(['10.244.1.2:8080', '10.244.1.3:8080', '10.244.1.4:8080']);
+    expect(web.endpoints.map((e) => `${e.ip}:${e.ports[0]!.port}`)).toEqual([
+      '10.244.1.2:8080',
+      '10.244.1.3:8080',
+      '10.244.1.4:8080',
+    ]);
   });
 
   it('adds what kubeadm adds: the kubernetes Service, kube-dns at .10 and CoreDNS', () => {
@@ -133,8 +152,14 @@ describe('kubectl get -o json output (kind: List)', () => {
   });
 
   it('reads readiness from status.conditions and terminating from deletionTimestamp', () => {
-    expect([pod(c, 'default', 'web-5d8f7c6b9d-4xk2p').ready, pod(c, 'default', 'web-5d8f7c6b9d-4xk2p').terminating]).toEqual([true, false]);
-    expect([pod(c, 'default', 'web-5d8f7c6b9d-q9w8z').ready, pod(c, 'default', 'web-5d8f7c6b9d-q9w8z').terminating]).toEqual([false, true]);
+    expect([
+      pod(c, 'default', 'web-5d8f7c6b9d-4xk2p').ready,
+      pod(c, 'default', 'web-5d8f7c6b9d-4xk2p').terminating,
+    ]).toEqual([true, false]);
+    expect([
+      pod(c, 'default', 'web-5d8f7c6b9d-q9w8z').ready,
+      pod(c, 'default', 'web-5d8f7c6b9d-q9w8z').terminating,
+    ]).toEqual([false, true]);
   });
 
   it('leaves out finished pods with a warning placed at status.phase', () => {
@@ -178,7 +203,13 @@ describe('kubectl get -o json output (kind: List)', () => {
     const text = JSON.stringify({
       apiVersion: 'v1',
       kind: 'PodList',
-      items: [{ metadata: { name: 'solo', namespace: 'default' }, spec: { nodeName: 'node-a', containers: [{ name: 'c' }] }, status: { podIP: '10.244.1.50' } }],
+      items: [
+        {
+          metadata: { name: 'solo', namespace: 'default' },
+          spec: { nodeName: 'node-a', containers: [{ name: 'c' }] },
+          status: { podIP: '10.244.1.50' },
+        },
+      ],
     });
     const solo = pod(ok(loadText(text, 'pods.json')).cluster, 'default', 'solo');
     expect([solo.node, solo.ip]).toEqual(['node-a', '10.244.1.50']);
@@ -189,7 +220,12 @@ describe('cluster-wide settings', () => {
   it('reads kubeadm ClusterConfiguration and KubeProxyConfiguration from a kubeadm config file', () => {
     const result = ok(loadFixture('kubeadm-config.yaml'));
     const { settings } = result.cluster;
-    expect([settings.podSubnet, settings.serviceSubnet, settings.dnsDomain, settings.proxyMode]).toEqual(['10.32.0.0/16', '10.100.0.0/16', 'corp.internal', 'ipvs']);
+    expect([settings.podSubnet, settings.serviceSubnet, settings.dnsDomain, settings.proxyMode]).toEqual([
+      '10.32.0.0/16',
+      '10.100.0.0/16',
+      'corp.internal',
+      'ipvs',
+    ]);
     expect(node(result.cluster, 'node-a').podCIDR).toBe('10.32.1.0/24');
     expect(svc(result.cluster, 'kube-system', 'kube-dns').clusterIP).toBe('10.100.0.10');
     expect(dev(result.cluster, 'node-a', 'kube-ipvs0')).toBeDefined();
@@ -198,7 +234,11 @@ describe('cluster-wide settings', () => {
 
   it('reads the same from the kubeadm-config and kube-proxy ConfigMaps', () => {
     const { settings } = ok(loadFixture('kubeadm-configmaps.yaml')).cluster;
-    expect([settings.podSubnet, settings.serviceSubnet, settings.proxyMode]).toEqual(['10.244.0.0/16', '10.96.0.0/16', 'nftables']);
+    expect([settings.podSubnet, settings.serviceSubnet, settings.proxyMode]).toEqual([
+      '10.244.0.0/16',
+      '10.96.0.0/16',
+      'nftables',
+    ]);
   });
 
   it('treats an empty kube-proxy mode as iptables', () => {
@@ -217,7 +257,10 @@ describe('cluster-wide settings', () => {
   it('reads --ip-masq from the flannel DaemonSet, and plain flannel does not enforce policy', () => {
     const text = fixture('flannel-host-gw.yaml')
       .replace('- --kube-subnet-mgr', '- --ip-masq\n        - --kube-subnet-mgr')
-      .replace('name: kube-network-policies\n  namespace: kube-system', 'name: kube-network-policies\n  namespace: other');
+      .replace(
+        'name: kube-network-policies\n  namespace: kube-system',
+        'name: kube-network-policies\n  namespace: other',
+      );
     const c = ok(loadText(text)).cluster;
     expect(c.settings.cni).toEqual({ kind: 'flannel', backend: 'host-gw', ipMasq: true });
     expect(c.settings.policyEnforced).toBe(false);
@@ -226,10 +269,20 @@ describe('cluster-wide settings', () => {
   it('gives Calico pods addresses from their node block, tunl0 at the block start, a second block when full', () => {
     const result = ok(loadFixture('calico-ippool.yaml'));
     const c = result.cluster;
-    expect(c.settings.cni).toEqual({ kind: 'calico', ipipMode: 'Always', vxlanMode: 'Never', natOutgoing: true, blockSize: 26 });
+    expect(c.settings.cni).toEqual({
+      kind: 'calico',
+      ipipMode: 'Always',
+      vxlanMode: 'Never',
+      natOutgoing: true,
+      blockSize: 26,
+    });
     expect(c.settings.podSubnet).toBe('10.244.0.0/16');
     expect(c.settings.policyEnforced).toBe(true);
-    expect(c.nodes.map((n) => dev(c, n.name, 'tunl0')?.address)).toEqual(['10.244.0.0/32', '10.244.0.64/32', '10.244.0.128/32']);
+    expect(c.nodes.map((n) => dev(c, n.name, 'tunl0')?.address)).toEqual([
+      '10.244.0.0/32',
+      '10.244.0.64/32',
+      '10.244.0.128/32',
+    ]);
     expect(dev(c, 'node-a', 'cni0')).toBeUndefined();
     // 140 replicas over two workers: 70 each, more than a /26 holds next to the tunnel address.
     const onA = c.pods.filter((p) => p.node === 'node-a').map((p) => p.ip);
@@ -243,7 +296,13 @@ describe('cluster-wide settings', () => {
 
   it('reads a projectcalico.org/v3 pool with VXLAN CrossSubnet and its block size', () => {
     const c = ok(loadFixture('calico-v3-vxlan.yaml')).cluster;
-    expect(c.settings.cni).toEqual({ kind: 'calico', ipipMode: 'Never', vxlanMode: 'CrossSubnet', natOutgoing: true, blockSize: 27 });
+    expect(c.settings.cni).toEqual({
+      kind: 'calico',
+      ipipMode: 'Never',
+      vxlanMode: 'CrossSubnet',
+      natOutgoing: true,
+      blockSize: 27,
+    });
     expect(c.settings.podSubnet).toBe('10.48.0.0/16');
     expect(dev(c, 'node-a', 'vxlan.calico')?.address).toBe('10.48.0.32/32');
     expect(dev(c, 'node-a', 'vxlan.calico')?.mtu).toBe(1450);
@@ -251,25 +310,41 @@ describe('cluster-wide settings', () => {
 
   it('reads cilium-config: native routing and kube-proxy replacement, pods from the node podCIDRs', () => {
     const c = ok(loadFixture('cilium-config.yaml')).cluster;
-    expect(c.settings.cni).toEqual({ kind: 'cilium', routingMode: 'native', tunnelProtocol: 'vxlan', kubeProxyReplacement: true, bpfMasquerade: false });
+    expect(c.settings.cni).toEqual({
+      kind: 'cilium',
+      routingMode: 'native',
+      tunnelProtocol: 'vxlan',
+      kubeProxyReplacement: true,
+      bpfMasquerade: false,
+    });
     expect(c.settings.proxyMode).toBe('cilium');
     expect(c.settings.policyEnforced).toBe(true);
     expect(c.pods.filter((p) => p.node === 'cp').map((p) => p.ip)).toEqual(['10.244.0.2', '10.244.0.3']);
   });
 
   it('reads the older cilium `tunnel: geneve` key and keeps kube-proxy when replacement is off', () => {
-    const text = 'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: cilium-config\n  namespace: kube-system\ndata:\n  tunnel: geneve\n  kube-proxy-replacement: "false"\n';
+    const text =
+      'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: cilium-config\n  namespace: kube-system\ndata:\n  tunnel: geneve\n  kube-proxy-replacement: "false"\n';
     const c = ok(loadText(text)).cluster;
-    expect(c.settings.cni).toEqual({ kind: 'cilium', routingMode: 'tunnel', tunnelProtocol: 'geneve', kubeProxyReplacement: false, bpfMasquerade: false });
+    expect(c.settings.cni).toEqual({
+      kind: 'cilium',
+      routingMode: 'tunnel',
+      tunnelProtocol: 'geneve',
+      kubeProxyReplacement: false,
+      bpfMasquerade: false,
+    });
     expect(c.settings.proxyMode).toBe('iptables');
     expect(dev(c, 'node-a', 'cilium_geneve')).toBeDefined();
   });
 
   it('reads cilium-config enable-bpf-masquerade, and says where a bad value is', () => {
-    const config = (value: string) => `apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: cilium-config\n  namespace: kube-system\ndata:\n  enable-bpf-masquerade: "${value}"\n`;
+    const config = (value: string) =>
+      `apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: cilium-config\n  namespace: kube-system\ndata:\n  enable-bpf-masquerade: "${value}"\n`;
     expect(ok(loadText(config('true'))).cluster.settings.cni).toMatchObject({ kind: 'cilium', bpfMasquerade: true });
     const bad = failed(loadText(config('yes')));
-    expect(bad.errors.map((e) => [e.message, e.line])).toEqual([[expect.stringContaining('"true" or "false", not "yes"'), 7]]);
+    expect(bad.errors.map((e) => [e.message, e.line])).toEqual([
+      [expect.stringContaining('"true" or "false", not "yes"'), 7],
+    ]);
   });
 
   it('uses kubeadm defaults with flannel VXLAN when nothing configures the cluster', () => {
@@ -315,15 +390,25 @@ describe('nodes left out of the input', () => {
 
 describe('problems are placed at the object, the field, the line and the column', () => {
   it('reports a wrong field type in YAML with Kind namespace/name, field path and position', () => {
-    const text = 'apiVersion: v1\nkind: Service\nmetadata:\n  name: web\n  namespace: shop\nspec:\n  ports:\n  - name: http\n    port: eighty\n';
+    const text =
+      'apiVersion: v1\nkind: Service\nmetadata:\n  name: web\n  namespace: shop\nspec:\n  ports:\n  - name: http\n    port: eighty\n';
     const { errors } = failed(loadText(text));
     expect(errors).toEqual([
-      { severity: 'error', source: 'editor', object: 'Service shop/web', field: 'spec.ports[0].port', line: 9, column: 11, message: 'must be an integer, not the string "eighty"' },
+      {
+        severity: 'error',
+        source: 'editor',
+        object: 'Service shop/web',
+        field: 'spec.ports[0].port',
+        line: 9,
+        column: 11,
+        message: 'must be an integer, not the string "eighty"',
+      },
     ]);
   });
 
   it('places an error in the second document of a stream on its own line', () => {
-    const text = 'apiVersion: v1\nkind: Namespace\nmetadata:\n  name: a\n---\napiVersion: v1\nkind: Pod\nmetadata:\n  name: p\nspec:\n  hostNetwork: "yes"\n  containers:\n  - name: c\n';
+    const text =
+      'apiVersion: v1\nkind: Namespace\nmetadata:\n  name: a\n---\napiVersion: v1\nkind: Pod\nmetadata:\n  name: p\nspec:\n  hostNetwork: "yes"\n  containers:\n  - name: c\n';
     const { errors } = failed(loadText(text));
     expect(errors[0]).toMatchObject({ object: 'Pod default/p', field: 'spec.hostNetwork', line: 11, column: 16 });
   });
@@ -375,35 +460,71 @@ describe('problems are placed at the object, the field, the line and the column'
   });
 
   it('validates Ingress and NetworkPolicy lightly (a missing pathType, a bad ipBlock)', () => {
-    const ingress = 'apiVersion: networking.k8s.io/v1\nkind: Ingress\nmetadata:\n  name: i\nspec:\n  rules:\n  - http:\n      paths:\n      - path: /\n        backend:\n          service:\n            name: web\n            port:\n              number: 80\n';
-    expect(failed(loadText(ingress)).errors[0]).toMatchObject({ object: 'Ingress default/i', field: 'spec.rules[0].http.paths[0].pathType', message: 'is required' });
-    const policy = 'apiVersion: networking.k8s.io/v1\nkind: NetworkPolicy\nmetadata:\n  name: p\nspec:\n  podSelector: {}\n  egress:\n  - to:\n    - ipBlock:\n        cidr: 10.0.0.0/33\n';
+    const ingress =
+      'apiVersion: networking.k8s.io/v1\nkind: Ingress\nmetadata:\n  name: i\nspec:\n  rules:\n  - http:\n      paths:\n      - path: /\n        backend:\n          service:\n            name: web\n            port:\n              number: 80\n';
+    expect(failed(loadText(ingress)).errors[0]).toMatchObject({
+      object: 'Ingress default/i',
+      field: 'spec.rules[0].http.paths[0].pathType',
+      message: 'is required',
+    });
+    const policy =
+      'apiVersion: networking.k8s.io/v1\nkind: NetworkPolicy\nmetadata:\n  name: p\nspec:\n  podSelector: {}\n  egress:\n  - to:\n    - ipBlock:\n        cidr: 10.0.0.0/33\n';
     expect(failed(loadText(policy)).errors[0]).toMatchObject({ field: 'spec.egress[0].to[0].ipBlock.cidr', line: 10 });
   });
 
   it('rejects a Deployment whose selector does not match its template', () => {
-    const text = 'apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: d\nspec:\n  selector:\n    matchLabels:\n      app: a\n  template:\n    metadata:\n      labels:\n        app: b\n    spec:\n      containers:\n      - name: c\n';
-    expect(failed(loadText(text)).errors[0]).toMatchObject({ object: 'Deployment default/d', field: 'spec.selector.matchLabels.app', line: 8 });
+    const text =
+      'apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: d\nspec:\n  selector:\n    matchLabels:\n      app: a\n  template:\n    metadata:\n      labels:\n        app: b\n    spec:\n      containers:\n      - name: c\n';
+    expect(failed(loadText(text)).errors[0]).toMatchObject({
+      object: 'Deployment default/d',
+      field: 'spec.selector.matchLabels.app',
+      line: 8,
+    });
   });
 
   it('maps the builder errors to the object: a pod on a missing node', () => {
     const text = fixture('reference-cluster.yaml').replace('nodeName: node-a', 'nodeName: node-z');
     const { errors } = failed(loadText(text, 'reference-cluster.yaml'));
     expect(errors).toEqual([
-      { severity: 'error', source: 'reference-cluster.yaml', object: 'Pod shop/debug', field: 'spec.nodeName', line: lineOf(text, 'nodeName: node-z'), column: 13, message: 'node "node-z" does not exist' },
+      {
+        severity: 'error',
+        source: 'reference-cluster.yaml',
+        object: 'Pod shop/debug',
+        field: 'spec.nodeName',
+        line: lineOf(text, 'nodeName: node-z'),
+        column: 13,
+        message: 'node "node-z" does not exist',
+      },
     ]);
   });
 
   it('maps the builder errors to the object: a ClusterIP taken twice, a pod subnet too small for /24s', () => {
-    const twice = 'apiVersion: v1\nkind: Service\nmetadata:\n  name: a\nspec:\n  clusterIP: 10.96.5.5\n---\napiVersion: v1\nkind: Service\nmetadata:\n  name: b\nspec:\n  clusterIP: 10.96.5.5\n';
-    expect(failed(loadText(twice)).errors[0]).toMatchObject({ object: 'Service default/b', field: 'spec.clusterIP', line: 13, message: expect.stringContaining('already allocated to Service default/a') });
-    const small = 'apiVersion: kubeadm.k8s.io/v1beta4\nkind: ClusterConfiguration\nnetworking:\n  podSubnet: 10.244.0.0/25\n';
-    expect(failed(loadText(small)).errors[0]).toMatchObject({ object: 'ClusterConfiguration', field: 'networking.podSubnet', line: 4, column: 14 });
+    const twice =
+      'apiVersion: v1\nkind: Service\nmetadata:\n  name: a\nspec:\n  clusterIP: 10.96.5.5\n---\napiVersion: v1\nkind: Service\nmetadata:\n  name: b\nspec:\n  clusterIP: 10.96.5.5\n';
+    expect(failed(loadText(twice)).errors[0]).toMatchObject({
+      object: 'Service default/b',
+      field: 'spec.clusterIP',
+      line: 13,
+      message: expect.stringContaining('already allocated to Service default/a'),
+    });
+    const small =
+      'apiVersion: kubeadm.k8s.io/v1beta4\nkind: ClusterConfiguration\nnetworking:\n  podSubnet: 10.244.0.0/25\n';
+    expect(failed(loadText(small)).errors[0]).toMatchObject({
+      object: 'ClusterConfiguration',
+      field: 'networking.podSubnet',
+      line: 4,
+      column: 14,
+    });
   });
 
   it('names the workload when a pod made from its template cannot be placed', () => {
-    const text = 'apiVersion: v1\nkind: Node\nmetadata:\n  name: n1\n---\napiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: d\nspec:\n  selector:\n    matchLabels:\n      app: a\n  template:\n    metadata:\n      labels:\n        app: a\n    spec:\n      nodeName: nowhere\n      containers:\n      - name: c\n';
-    expect(failed(loadText(text)).errors[0]).toMatchObject({ object: 'Deployment default/d', field: 'spec.template.spec.nodeName', line: lineOf(text, 'nodeName: nowhere') });
+    const text =
+      'apiVersion: v1\nkind: Node\nmetadata:\n  name: n1\n---\napiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: d\nspec:\n  selector:\n    matchLabels:\n      app: a\n  template:\n    metadata:\n      labels:\n        app: a\n    spec:\n      nodeName: nowhere\n      containers:\n      - name: c\n';
+    expect(failed(loadText(text)).errors[0]).toMatchObject({
+      object: 'Deployment default/d',
+      field: 'spec.template.spec.nodeName',
+      line: lineOf(text, 'nodeName: nowhere'),
+    });
   });
 });
 
@@ -416,12 +537,18 @@ describe('input limits and hostile input', () => {
 
   it('counts UTF-8 bytes, not characters', () => {
     const text = `# ${'é'.repeat(600)}\n`;
-    expect(failed(loadManifests([{ name: 'e', text }], { limits: { maxInputBytes: 1000 } })).errors[0]!.message).toContain('MAX_INPUT_BYTES');
+    expect(
+      failed(loadManifests([{ name: 'e', text }], { limits: { maxInputBytes: 1000 } })).errors[0]!.message,
+    ).toContain('MAX_INPUT_BYTES');
     expect(loadManifests([{ name: 'e', text }], { limits: { maxInputBytes: 1300 } }).ok).toBe(true);
   });
 
   it('rejects more than MAX_OBJECTS objects in a JSON List', () => {
-    const items = Array.from({ length: MAX_OBJECTS + 1 }, (_, i) => ({ apiVersion: 'v1', kind: 'Namespace', metadata: { name: `n${i}` } }));
+    const items = Array.from({ length: MAX_OBJECTS + 1 }, (_, i) => ({
+      apiVersion: 'v1',
+      kind: 'Namespace',
+      metadata: { name: `n${i}` },
+    }));
     const { errors } = failed(loadText(JSON.stringify({ apiVersion: 'v1', kind: 'List', items }), 'big.json'));
     expect(errors).toHaveLength(1);
     expect(errors[0]!.message).toContain('MAX_OBJECTS');
@@ -443,7 +570,11 @@ describe('input limits and hostile input', () => {
     const flow = `a: ${'['.repeat(100_000)}${']'.repeat(100_000)}\n`;
     const block = Array.from({ length: MAX_DEPTH + 5 }, (_, i) => `${' '.repeat(i)}k${i}:`).join('\n');
     const json = `${'['.repeat(MAX_DEPTH + 5)}${']'.repeat(MAX_DEPTH + 5)}`;
-    for (const [text, name] of [[flow, 'flow.yaml'], [block, 'block.yaml'], [json, 'deep.json']] as const) {
+    for (const [text, name] of [
+      [flow, 'flow.yaml'],
+      [block, 'block.yaml'],
+      [json, 'deep.json'],
+    ] as const) {
       const { errors } = failed(loadText(text, name));
       expect(errors).toHaveLength(1);
       expect(errors[0]!.message).toContain('MAX_DEPTH');
@@ -452,13 +583,23 @@ describe('input limits and hostile input', () => {
   });
 
   it('accepts nesting up to the limit', () => {
-    const json = JSON.stringify({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'x' }, data: {}, extra: JSON.parse(`${'['.repeat(MAX_DEPTH - 2)}${']'.repeat(MAX_DEPTH - 2)}`) });
+    const json = JSON.stringify({
+      apiVersion: 'v1',
+      kind: 'ConfigMap',
+      metadata: { name: 'x' },
+      data: {},
+      extra: JSON.parse(`${'['.repeat(MAX_DEPTH - 2)}${']'.repeat(MAX_DEPTH - 2)}`),
+    });
     expect(ok(loadText(json, 'ok.json')).ignored).toEqual({ ConfigMap: 1 });
   });
 
   it('stops a YAML alias bomb with MAX_YAML_ALIASES', () => {
-    let text = 'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: lol\nlol0: &l0 ["lol", "lol", "lol", "lol", "lol", "lol", "lol", "lol", "lol"]\n';
-    for (let i = 1; i < 10; i++) text += `lol${i}: &l${i} [${Array(9).fill(`*l${i - 1}`).join(', ')}]\n`;
+    let text =
+      'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: lol\nlol0: &l0 ["lol", "lol", "lol", "lol", "lol", "lol", "lol", "lol", "lol"]\n';
+    for (let i = 1; i < 10; i++)
+      text += `lol${i}: &l${i} [${Array(9)
+        .fill(`*l${i - 1}`)
+        .join(', ')}]\n`;
     const { errors } = failed(loadText(text));
     expect(errors).toHaveLength(1);
     expect(errors[0]!.message).toContain('MAX_YAML_ALIASES');
@@ -466,23 +607,42 @@ describe('input limits and hostile input', () => {
   });
 
   it('allows a few ordinary anchors and merge keys', () => {
-    const text = 'apiVersion: v1\nkind: Pod\nmetadata:\n  name: p\n  labels: &l\n    app: web\nspec:\n  containers:\n  - &c\n    name: a\n  - <<: *c\n    name: b\n';
+    const text =
+      'apiVersion: v1\nkind: Pod\nmetadata:\n  name: p\n  labels: &l\n    app: web\nspec:\n  containers:\n  - &c\n    name: a\n  - <<: *c\n    name: b\n';
     const p = pod(ok(loadText(text)).cluster, 'default', 'p');
     expect(p.containers.map((c) => c.name)).toEqual(['a', 'b']);
   });
 
   it('never reads the data of other ConfigMaps and Secrets', () => {
     // A hostile value in data would be an error if it were read; ignored objects are not.
-    const text = 'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: app\ndata:\n  config: [1, 2]\n---\napiVersion: v1\nkind: Secret\nmetadata:\n  name: s\nstringData: {a: {b: c}}\n';
+    const text =
+      'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: app\ndata:\n  config: [1, 2]\n---\napiVersion: v1\nkind: Secret\nmetadata:\n  name: s\nstringData: {a: {b: c}}\n';
     expect(ok(loadText(text)).ignored).toEqual({ ConfigMap: 1, Secret: 1 });
   });
 
   it('keeps a __proto__ label a plain key and does not throw on garbage', () => {
-    const text = JSON.stringify({ apiVersion: 'v1', kind: 'Pod', metadata: { name: 'p', labels: JSON.parse('{"__proto__": "x", "app": "a"}') }, spec: { containers: [{ name: 'c' }] } });
+    const text = JSON.stringify({
+      apiVersion: 'v1',
+      kind: 'Pod',
+      metadata: { name: 'p', labels: JSON.parse('{"__proto__": "x", "app": "a"}') },
+      spec: { containers: [{ name: 'c' }] },
+    });
     const p = pod(ok(loadText(text, 'p.json')).cluster, 'default', 'p');
     expect(Object.getPrototypeOf(p.labels)).toBe(Object.prototype);
     expect(Object.keys(p.labels)).toEqual(['__proto__', 'app']);
-    for (const garbage of ['{', '[[[', '- - -', ': :', '\u0000\uffff', 'kind: [', '"', '---\n---\n', '{"kind": 5}', 'null', '42']) {
+    for (const garbage of [
+      '{',
+      '[[[',
+      '- - -',
+      ': :',
+      '\u0000\uffff',
+      'kind: [',
+      '"',
+      '---\n---\n',
+      '{"kind": 5}',
+      'null',
+      '42',
+    ]) {
       expect(() => loadText(garbage)).not.toThrow();
     }
     const notSources = loadManifests(null as unknown as []);
@@ -490,7 +650,10 @@ describe('input limits and hostile input', () => {
   });
 
   it('caps the number of reported problems', () => {
-    const docs = Array.from({ length: 150 }, (_, i) => `apiVersion: v1\nkind: Service\nmetadata:\n  name: s${i}\nspec:\n  type: Nope\n`).join('---\n');
+    const docs = Array.from(
+      { length: 150 },
+      (_, i) => `apiVersion: v1\nkind: Service\nmetadata:\n  name: s${i}\nspec:\n  type: Nope\n`,
+    ).join('---\n');
     const { errors } = failed(loadText(docs));
     expect(errors).toHaveLength(101);
     expect(errors[100]!.message).toBe('50 more errors not shown');
@@ -522,7 +685,9 @@ spec:
     if (!result.ok) return;
     expect(result.cluster.pods.some((p) => p.namespace === 'ingress-nginx')).toBe(true);
     expect(result.cluster.services.find((s) => s.namespace === 'ingress-nginx')?.type).toBe('NodePort');
-    expect(result.warnings.map((w) => w.message).join()).toMatch(/no Ingress controller: the simulation adds ingress-nginx/);
+    expect(result.warnings.map((w) => w.message).join()).toMatch(
+      /no Ingress controller: the simulation adds ingress-nginx/,
+    );
     const without = loadManifests([{ name: 'ing.yaml', text }]);
     expect(without.ok && without.cluster.pods.some((p) => p.namespace === 'ingress-nginx')).toBe(false);
   });

@@ -106,14 +106,21 @@ export function loadManifests(sources: ManifestSource[], options: LoadOptions = 
   } catch (error) {
     // A bug, or an input that broke something below: still an answer, never an exception.
     const message = error instanceof Error ? `${error.name}: ${error.message}` : String(error);
-    return { ok: false, errors: [{ severity: 'error', source: firstName(sources), message: `The import failed unexpectedly (${message}).` }], warnings: [] };
+    return {
+      ok: false,
+      errors: [
+        { severity: 'error', source: firstName(sources), message: `The import failed unexpectedly (${message}).` },
+      ],
+      warnings: [],
+    };
   }
 }
 
 function firstName(sources: unknown): string {
   if (Array.isArray(sources) && sources.length > 0) {
     const first: unknown = sources[0];
-    if (typeof first === 'object' && first !== null && typeof (first as { name?: unknown }).name === 'string') return (first as { name: string }).name;
+    if (typeof first === 'object' && first !== null && typeof (first as { name?: unknown }).name === 'string')
+      return (first as { name: string }).name;
   }
   return 'input';
 }
@@ -123,7 +130,8 @@ function checkBytes(sources: readonly ManifestSource[], limits: ImportLimits, pr
   for (const s of sources) chars += s.text.length;
   // Every UTF-16 unit is at least one UTF-8 byte and at most three, so the exact count is rarely needed.
   let bytes = chars;
-  if (chars * 3 > limits.maxInputBytes && chars <= limits.maxInputBytes) bytes = sources.reduce((n, s) => n + utf8Length(s.text), 0);
+  if (chars * 3 > limits.maxInputBytes && chars <= limits.maxInputBytes)
+    bytes = sources.reduce((n, s) => n + utf8Length(s.text), 0);
   if (bytes <= limits.maxInputBytes) return true;
   problems.add({
     severity: 'error',
@@ -137,8 +145,15 @@ function load(sources: ManifestSource[], options: LoadOptions): ImportResult {
   const limits: ImportLimits = { ...DEFAULT_LIMITS, ...options.limits };
   const problems = new Problems();
   const fail = (): ImportResult => ({ ok: false, ...problems.finish() });
-  if (!Array.isArray(sources) || sources.some((s) => typeof s !== 'object' || s === null || typeof s.text !== 'string' || typeof s.name !== 'string')) {
-    problems.add({ severity: 'error', source: firstName(sources), message: 'Expected a list of sources, each with a name and a text.' });
+  if (
+    !Array.isArray(sources) ||
+    sources.some((s) => typeof s !== 'object' || s === null || typeof s.text !== 'string' || typeof s.name !== 'string')
+  ) {
+    problems.add({
+      severity: 'error',
+      source: firstName(sources),
+      message: 'Expected a list of sources, each with a name and a text.',
+    });
     return fail();
   }
   if (!checkBytes(sources, limits, problems)) return fail();
@@ -211,7 +226,10 @@ class Importer {
     const kind = probe.str(['kind']);
     if (!apiVersion || !kind) {
       if (!probe.failed) {
-        probe.error(apiVersion ? ['kind'] : ['apiVersion'], 'is required: this is not a Kubernetes object (apiVersion and kind name its type)');
+        probe.error(
+          apiVersion ? ['kind'] : ['apiVersion'],
+          'is required: this is not a Kubernetes object (apiVersion and kind name its type)',
+        );
       }
       return;
     }
@@ -245,7 +263,7 @@ class Importer {
       return;
     }
     const namespaced = !CLUSTER_SCOPED.has(kind);
-    const namespace = namespaced ? (probe.str(['metadata', 'namespace']) || 'default') : '';
+    const namespace = namespaced ? probe.str(['metadata', 'namespace']) || 'default' : '';
     const label = namespaced ? `${kind} ${namespace}/${name}` : `${kind} ${name}`;
     const f = new Fields(raw, label, this.problems);
     const key = `${group}/${kind}/${namespace}/${name}`;
@@ -269,7 +287,10 @@ class Importer {
         const pod = readPod(f, namespace, name);
         if (f.failed) return;
         if (pod.finished) {
-          f.warn(['status', 'phase'], 'the pod has finished (Succeeded or Failed) and has no network any more; it is left out');
+          f.warn(
+            ['status', 'phase'],
+            'the pod has finished (Succeeded or Failed) and has no network any more; it is left out',
+          );
           return;
         }
         this.entries.set(`Pod/${namespace}/${name}`, { type: 'pod', spec: pod.spec, owner: pod.owner, raw: f.object });
@@ -288,7 +309,10 @@ class Importer {
       case 'EndpointSlice': {
         const service = f.str(['metadata', 'labels', 'kubernetes.io/service-name']);
         if (!service) {
-          f.warn(['metadata', 'labels'], 'has no kubernetes.io/service-name label, so it belongs to no Service; it is skipped');
+          f.warn(
+            ['metadata', 'labels'],
+            'has no kubernetes.io/service-name label, so it belongs to no Service; it is skipped',
+          );
           return;
         }
         const endpoints = readEndpointSlice(f, namespace);
@@ -320,7 +344,8 @@ class Importer {
   private configMap(f: Fields, namespace: string, name: string): void {
     if (namespace === SYSTEM_NS && name === 'kubeadm-config') this.settings.kubeadmConfigMap(f);
     else if (namespace === SYSTEM_NS && name === 'kube-proxy') this.settings.kubeProxyConfigMap(f);
-    else if ((namespace === 'kube-flannel' || namespace === SYSTEM_NS) && name === 'kube-flannel-cfg') this.settings.flannelConfigMap(f);
+    else if ((namespace === 'kube-flannel' || namespace === SYSTEM_NS) && name === 'kube-flannel-cfg')
+      this.settings.flannelConfigMap(f);
     else if (namespace === SYSTEM_NS && name === 'cilium-config') this.settings.ciliumConfigMap(f);
     else this.ignore('ConfigMap');
   }
@@ -349,7 +374,10 @@ class Importer {
       const ns = entry.spec.namespace ?? 'default';
       if (entry.spec.kind === 'Deployment') deployments.add(`${ns}/${entry.spec.name}`);
       if (entry.spec.kind === 'ReplicaSet') {
-        const deployment = entry.owner?.kind === 'Deployment' ? entry.owner.name : deploymentFromHash(entry.spec.name, entry.spec.template.labels);
+        const deployment =
+          entry.owner?.kind === 'Deployment'
+            ? entry.owner.name
+            : deploymentFromHash(entry.spec.name, entry.spec.template.labels);
         if (deployment) rsToDeployment.set(`${ns}/${entry.spec.name}`, deployment);
       }
     }
@@ -360,7 +388,8 @@ class Importer {
       const ns = entry.spec.namespace ?? 'default';
       let owner = entry.owner;
       if (owner.kind === 'ReplicaSet') {
-        const deployment = rsToDeployment.get(`${ns}/${owner.name}`) ?? deploymentFromHash(owner.name, entry.spec.labels);
+        const deployment =
+          rsToDeployment.get(`${ns}/${owner.name}`) ?? deploymentFromHash(owner.name, entry.spec.labels);
         if (deployment && deployments.has(`${ns}/${deployment}`)) owner = { kind: 'Deployment', name: deployment };
       }
       entry.spec.owner = `${owner.kind}/${owner.name}`;
@@ -403,7 +432,10 @@ class Importer {
    * spec.nodeName the pods name that is not one of them (kubectl output of pods alone names the
    * real nodes). Such a node gets the /24 its pods' addresses sit in, when they agree on one.
    */
-  private nodeSpecs(workloads: NonNullable<ClusterSpec['workloads']>, podSubnet: string | undefined): NodeSpec[] | null {
+  private nodeSpecs(
+    workloads: NonNullable<ClusterSpec['workloads']>,
+    podSubnet: string | undefined,
+  ): NodeSpec[] | null {
     if (this.nodes.size > 0) return [...this.nodes.values()];
     const known = new Set(DEFAULT_NODES.map((n) => n.name));
     const extra = new Map<string, Set<string>>();
@@ -432,7 +464,8 @@ class Importer {
       ...names.map((name): NodeSpec => {
         const subnets = [...(extra.get(name) as Set<string>)];
         const only = subnets.length === 1 ? (subnets[0] as string) : undefined;
-        const inPool = only !== undefined && pool !== null && cidrContains(pool, (parseCidr(only) as { base: number }).base);
+        const inPool =
+          only !== undefined && pool !== null && cidrContains(pool, (parseCidr(only) as { base: number }).base);
         if (only && inPool && !used.has(only)) {
           used.add(only);
           return { name, podCIDR: only };
@@ -444,7 +477,8 @@ class Importer {
 
   /** Places an error of the builder at the object (and field) that caused it. */
   reportBuildError(error: ClusterBuildError, sources: readonly ManifestSource[]): void {
-    const isSetting = error.object === 'ClusterConfiguration' || error.object === 'settings' || error.object === 'IPPool';
+    const isSetting =
+      error.object === 'ClusterConfiguration' || error.object === 'settings' || error.object === 'IPPool';
     if (isSetting) {
       const which = /service/i.test(error.field) ? 'serviceSubnet' : 'podSubnet';
       const blame = this.settings.blame.get(which);
@@ -458,7 +492,13 @@ class Importer {
       this.problems.at('error', raw, error.object, parsePath(error.field), error.detail);
       return;
     }
-    this.problems.add({ severity: 'error', source: firstName(sources), object: error.object, field: error.field, message: error.detail });
+    this.problems.add({
+      severity: 'error',
+      source: firstName(sources),
+      object: error.object,
+      field: error.field,
+      message: error.detail,
+    });
   }
 
   /** Warnings about things a real cluster would get wrong in the input as given. */
@@ -471,13 +511,22 @@ class Importer {
       const raw = this.registry.get(`Node ${node.name}`);
       const message = `the node address ${node.internalIP} is inside the pod network ${cluster.settings.podSubnet}; a real cluster needs them apart or routing breaks`;
       if (raw) this.problems.at('warning', raw, `Node ${node.name}`, ['status', 'addresses'], message);
-      else this.problems.add({ severity: 'warning', source: this.registry.values().next().value?.source ?? 'input', object: `Node ${node.name}`, message });
+      else
+        this.problems.add({
+          severity: 'warning',
+          source: this.registry.values().next().value?.source ?? 'input',
+          object: `Node ${node.name}`,
+          message,
+        });
     }
   }
 }
 
 /** The Deployment a ReplicaSet (or its pod) belongs to, from the pod-template-hash naming rule. */
-function deploymentFromHash(replicaSet: string, labels: Readonly<Record<string, string>> | undefined): string | undefined {
+function deploymentFromHash(
+  replicaSet: string,
+  labels: Readonly<Record<string, string>> | undefined,
+): string | undefined {
   const hash = labels?.['pod-template-hash'];
   if (!hash || !replicaSet.endsWith(`-${hash}`)) return undefined;
   return replicaSet.slice(0, -(hash.length + 1));

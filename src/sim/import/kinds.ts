@@ -50,7 +50,8 @@ function readyCondition(f: Fields): boolean | undefined {
   const conditions = f.list(['status', 'conditions']);
   if (!conditions) return undefined;
   for (let i = 0; i < conditions.length; i++) {
-    if (f.str(['status', 'conditions', i, 'type']) === 'Ready') return f.str(['status', 'conditions', i, 'status']) === 'True';
+    if (f.str(['status', 'conditions', i, 'type']) === 'Ready')
+      return f.str(['status', 'conditions', i, 'status']) === 'True';
   }
   return false;
 }
@@ -91,7 +92,8 @@ export function readNode(f: Fields, name: string): NodeSpec {
 
 function readContainers(f: Fields, base: Path, hostNetwork: boolean): ContainerSpec[] {
   const list = f.list([...base, 'containers'], true) ?? [];
-  if (list.length === 0 && f.get([...base, 'containers']) !== undefined) f.error([...base, 'containers'], 'must hold at least one container');
+  if (list.length === 0 && f.get([...base, 'containers']) !== undefined)
+    f.error([...base, 'containers'], 'must hold at least one container');
   const containers: ContainerSpec[] = [];
   list.forEach((_, i) => {
     const at: Path = [...base, 'containers', i];
@@ -167,7 +169,9 @@ export function readPod(f: Fields, namespace: string, name: string): PodRead {
   else if (podIP) {
     // An IPv6-primary dual-stack pod: take its IPv4 address from podIPs.
     const ips = f.list(['status', 'podIPs']) ?? [];
-    const index = ips.findIndex((entry) => isRecord(entry) && typeof entry['ip'] === 'string' && entry['ip'].includes('.'));
+    const index = ips.findIndex(
+      (entry) => isRecord(entry) && typeof entry['ip'] === 'string' && entry['ip'].includes('.'),
+    );
     if (index >= 0) put(spec, 'ip', f.ipv4(['status', 'podIPs', index, 'ip']));
   }
   put(spec, 'ready', readyCondition(f));
@@ -177,7 +181,12 @@ export function readPod(f: Fields, namespace: string, name: string): PodRead {
   return { spec, owner: readOwner(f), finished: phase === 'Succeeded' || phase === 'Failed' };
 }
 
-export function readWorkload(f: Fields, kind: WorkloadSpec['kind'], namespace: string, name: string): WorkloadSpec | null {
+export function readWorkload(
+  f: Fields,
+  kind: WorkloadSpec['kind'],
+  namespace: string,
+  name: string,
+): WorkloadSpec | null {
   if (f.map(['spec', 'template'], true) === undefined) return null;
   const template = readPodSpec(f, ['spec', 'template', 'spec'], ['spec', 'template', 'metadata', 'labels']);
   const workload: WorkloadSpec = { kind, namespace, name, template };
@@ -189,7 +198,10 @@ export function readWorkload(f: Fields, kind: WorkloadSpec['kind'], namespace: s
     const labels = template.labels ?? {};
     for (const key of Object.keys(matchLabels ?? {})) {
       if (labels[key] !== matchLabels?.[key]) {
-        f.error(['spec', 'selector', 'matchLabels', key], `selector does not match template labels (spec.template.metadata.labels has no ${key}=${matchLabels?.[key]})`);
+        f.error(
+          ['spec', 'selector', 'matchLabels', key],
+          `selector does not match template labels (spec.template.metadata.labels has no ${key}=${matchLabels?.[key]})`,
+        );
         break;
       }
     }
@@ -239,18 +251,23 @@ export function readService(f: Fields, namespace: string, name: string): Service
   let lbIP: string | undefined;
   ingress.forEach((_, i) => {
     const ip = f.str(['status', 'loadBalancer', 'ingress', i, 'ip']);
-    if (lbIP === undefined && ip !== undefined && ip.includes('.')) lbIP = f.ipv4(['status', 'loadBalancer', 'ingress', i, 'ip']);
+    if (lbIP === undefined && ip !== undefined && ip.includes('.'))
+      lbIP = f.ipv4(['status', 'loadBalancer', 'ingress', i, 'ip']);
   });
   if (lbIP === undefined) {
     const requested = f.str(['spec', 'loadBalancerIP']);
     if (requested) lbIP = f.ipv4(['spec', 'loadBalancerIP']);
   }
   if (lbIP === undefined && ingress.length > 0 && spec.type === 'LoadBalancer') {
-    f.warn(['status', 'loadBalancer', 'ingress'], 'the load balancer has no IPv4 address (a hostname only); the simulation gives it one from 198.51.100.0/24');
+    f.warn(
+      ['status', 'loadBalancer', 'ingress'],
+      'the load balancer has no IPv4 address (a hostname only); the simulation gives it one from 198.51.100.0/24',
+    );
   }
   put(spec, 'loadBalancerIP', lbIP);
   put(spec, 'externalName', f.str(['spec', 'externalName']));
-  if (spec.type === 'ExternalName' && !spec.externalName) f.error(['spec', 'externalName'], 'is required for type ExternalName');
+  if (spec.type === 'ExternalName' && !spec.externalName)
+    f.error(['spec', 'externalName'], 'is required for type ExternalName');
   put(spec, 'publishNotReadyAddresses', f.bool(['spec', 'publishNotReadyAddresses']));
   const annotations = f.stringMap(['metadata', 'annotations']);
   if (annotations) {
@@ -289,7 +306,10 @@ export function readEndpoints(f: Fields, namespace: string): Endpoint[] {
   const subsets = f.list(['subsets']) ?? [];
   subsets.forEach((_, s) => {
     const ports = readEndpointPorts(f, ['subsets', s, 'ports']);
-    for (const [field, ready] of [['addresses', true], ['notReadyAddresses', false]] as const) {
+    for (const [field, ready] of [
+      ['addresses', true],
+      ['notReadyAddresses', false],
+    ] as const) {
       const addresses = f.list(['subsets', s, field]) ?? [];
       addresses.forEach((__, a) => {
         const at: Path = ['subsets', s, field, a];
@@ -301,7 +321,15 @@ export function readEndpoints(f: Fields, namespace: string): Endpoint[] {
           existing.ports.push(...ports);
           return;
         }
-        byIp.set(key, { ip, pod: targetPod(f, at, namespace), node: f.str([...at, 'nodeName']) ?? null, ready, serving: ready, terminating: false, ports: [...ports] });
+        byIp.set(key, {
+          ip,
+          pod: targetPod(f, at, namespace),
+          node: f.str([...at, 'nodeName']) ?? null,
+          ready,
+          serving: ready,
+          terminating: false,
+          ports: [...ports],
+        });
       });
     }
   });
@@ -328,7 +356,15 @@ export function readEndpointSlice(f: Fields, namespace: string): Endpoint[] | nu
     const ready = f.bool([...at, 'conditions', 'ready']) ?? true;
     const serving = f.bool([...at, 'conditions', 'serving']) ?? ready;
     const terminating = f.bool([...at, 'conditions', 'terminating']) ?? false;
-    out.push({ ip, pod: targetPod(f, at, namespace), node: f.str([...at, 'nodeName']) ?? null, ready, serving, terminating, ports });
+    out.push({
+      ip,
+      pod: targetPod(f, at, namespace),
+      node: f.str([...at, 'nodeName']) ?? null,
+      ready,
+      serving,
+      terminating,
+      ports,
+    });
   });
   return out;
 }
@@ -347,7 +383,8 @@ function validateBackend(f: Fields, at: Path): void {
     f.str([...at, 'service', 'name'], true);
     const number = f.int([...at, 'service', 'port', 'number'], 1, PORT_MAX);
     const portName = f.str([...at, 'service', 'port', 'name']);
-    if (number === undefined && portName === undefined) f.error([...at, 'service', 'port'], 'must give a port number or name');
+    if (number === undefined && portName === undefined)
+      f.error([...at, 'service', 'port'], 'must give a port number or name');
   }
 }
 
@@ -362,7 +399,8 @@ export function validateIngress(f: Fields): void {
     paths.forEach((__, j) => {
       const at: Path = ['spec', 'rules', i, 'http', 'paths', j];
       f.str([...at, 'path']);
-      if (f.oneOf([...at, 'pathType'], PATH_TYPES) === undefined && f.get([...at, 'pathType']) === undefined) f.error([...at, 'pathType'], 'is required');
+      if (f.oneOf([...at, 'pathType'], PATH_TYPES) === undefined && f.get([...at, 'pathType']) === undefined)
+        f.error([...at, 'pathType'], 'is required');
       if (f.map([...at, 'backend'], true)) validateBackend(f, [...at, 'backend']);
     });
   });
@@ -396,7 +434,10 @@ export function validateNetworkPolicy(f: Fields): void {
   f.map(['spec', 'podSelector'], true);
   const types = f.list(['spec', 'policyTypes']) ?? [];
   types.forEach((_, i) => f.oneOf(['spec', 'policyTypes', i], ['Ingress', 'Egress']));
-  for (const [direction, peers] of [['ingress', 'from'], ['egress', 'to']] as const) {
+  for (const [direction, peers] of [
+    ['ingress', 'from'],
+    ['egress', 'to'],
+  ] as const) {
     const rules = f.list(['spec', direction]) ?? [];
     rules.forEach((_, i) => {
       validatePeers(f, ['spec', direction, i, peers]);

@@ -57,7 +57,9 @@ function depthExceeding(value: unknown, limit: number): Path | null {
     if (typeof top.value !== 'object' || top.value === null) continue;
     if (top.path.length >= limit) return top.path;
     if (Array.isArray(top.value)) top.value.forEach((v, i) => stack.push({ value: v, path: [...top.path, i] }));
-    else for (const key of Object.keys(top.value)) stack.push({ value: (top.value as Record<string, unknown>)[key], path: [...top.path, key] });
+    else
+      for (const key of Object.keys(top.value))
+        stack.push({ value: (top.value as Record<string, unknown>)[key], path: [...top.path, key] });
   }
   return null;
 }
@@ -86,7 +88,12 @@ function flatten(
     }
     if (!isRecord(item)) {
       const pos = at(prefix);
-      problems.add({ severity: 'error', source, ...pos, message: `Expected a Kubernetes object (a map with apiVersion and kind), found ${Array.isArray(item) ? 'a list' : typeof item}.` });
+      problems.add({
+        severity: 'error',
+        source,
+        ...pos,
+        message: `Expected a Kubernetes object (a map with apiVersion and kind), found ${Array.isArray(item) ? 'a list' : typeof item}.`,
+      });
       return true;
     }
     out.push({ value: item, source, locate: (path) => at([...prefix, ...path]) });
@@ -96,14 +103,20 @@ function flatten(
     for (let i = 0; i < value.length; i++) if (!push(value[i], [i])) return false;
     return true;
   }
-  if (isRecord(value) && typeof value['kind'] === 'string' && value['kind'].endsWith('List') && Array.isArray(value['items'])) {
+  if (
+    isRecord(value) &&
+    typeof value['kind'] === 'string' &&
+    value['kind'].endsWith('List') &&
+    Array.isArray(value['items'])
+  ) {
     // `kubectl get -o json` prints `kind: List`; the raw API prints `PodList` whose items carry no
     // kind or apiVersion, which the list's own kind and apiVersion imply.
     const itemKind = value['kind'] === 'List' ? null : value['kind'].slice(0, -'List'.length);
     const items = value['items'] as unknown[];
     for (let i = 0; i < items.length; i++) {
       let item = items[i];
-      if (itemKind && isRecord(item) && item['kind'] === undefined) item = { kind: itemKind, apiVersion: value['apiVersion'], ...item };
+      if (itemKind && isRecord(item) && item['kind'] === undefined)
+        item = { kind: itemKind, apiVersion: value['apiVersion'], ...item };
       if (!push(item, ['items', i])) return false;
     }
     return true;
@@ -120,7 +133,13 @@ function jsonErrorPosition(message: string, lineStarts: readonly number[]): Posi
   return undefined;
 }
 
-function parseJson(text: string, source: string, budget: ParseBudget, problems: Sink, out: RawObject[]): 'ok' | 'invalid' | 'fatal' {
+function parseJson(
+  text: string,
+  source: string,
+  budget: ParseBudget,
+  problems: Sink,
+  out: RawObject[],
+): 'ok' | 'invalid' | 'fatal' {
   let value: unknown;
   let lineStarts: number[] | null = null;
   const starts = (): number[] => (lineStarts ??= lineStartsOf(text));
@@ -128,7 +147,12 @@ function parseJson(text: string, source: string, budget: ParseBudget, problems: 
     value = JSON.parse(text.charCodeAt(0) === 0xfeff ? text.slice(1) : text);
   } catch (error) {
     const message = error instanceof Error ? error.message : String(error);
-    problems.add({ severity: 'error', source, ...jsonErrorPosition(message, starts()), message: `Invalid JSON: ${message}` });
+    problems.add({
+      severity: 'error',
+      source,
+      ...jsonErrorPosition(message, starts()),
+      message: `Invalid JSON: ${message}`,
+    });
     return 'invalid';
   }
   const at = (path: Path): Position | undefined => {
@@ -137,7 +161,12 @@ function parseJson(text: string, source: string, budget: ParseBudget, problems: 
   };
   const deep = depthExceeding(value, budget.limits.maxDepth);
   if (deep) {
-    problems.add({ severity: 'error', source, ...at(deep), message: `The input nests maps and lists more than ${budget.limits.maxDepth} levels deep (the limit is MAX_DEPTH).` });
+    problems.add({
+      severity: 'error',
+      source,
+      ...at(deep),
+      message: `The input nests maps and lists more than ${budget.limits.maxDepth} levels deep (the limit is MAX_DEPTH).`,
+    });
     return 'fatal';
   }
   return flatten(value, source, at, budget, problems, out) ? 'ok' : 'fatal';
@@ -194,9 +223,15 @@ export function parseYamlStream(
     else docs.push(doc);
     count++;
   };
-  const fail = (message: string): YamlDocs => ({ docs: [], lineCounter, fatal: { message, position: toPosition(lineCounter, parser.offset) } });
+  const fail = (message: string): YamlDocs => ({
+    docs: [],
+    lineCounter,
+    fatal: { message, position: toPosition(lineCounter, parser.offset) },
+  });
   const tooMany = (): YamlDocs =>
-    fail(`The input holds more than ${formatCount(limits.maxObjects)} Kubernetes objects (the limit is MAX_OBJECTS); split it or leave out what the visualizer does not need.`);
+    fail(
+      `The input holds more than ${formatCount(limits.maxObjects)} Kubernetes objects (the limit is MAX_OBJECTS); split it or leave out what the visualizer does not need.`,
+    );
   for (const lexeme of new Lexer().lex(text)) {
     for (const token of parser.next(lexeme)) {
       for (const doc of composer.next(token)) {
@@ -221,7 +256,10 @@ export function toPosition(lineCounter: LineCounter, offset: number): Position {
 }
 
 /** The plain value of a composed document, or the reason it has none. */
-export function yamlValue(doc: Document.Parsed, limits: ImportLimits): { value: unknown } | { error: string; aliasLimit: boolean } {
+export function yamlValue(
+  doc: Document.Parsed,
+  limits: ImportLimits,
+): { value: unknown } | { error: string; aliasLimit: boolean } {
   try {
     return { value: doc.toJS({ maxAliasCount: limits.maxYamlAliases }) };
   } catch (error) {
@@ -236,12 +274,19 @@ export function yamlValue(doc: Document.Parsed, limits: ImportLimits): { value: 
   }
 }
 
-function parseYaml(text: string, source: string, budget: ParseBudget, problems: Sink, out: RawObject[]): 'ok' | 'invalid' | 'fatal' {
+function parseYaml(
+  text: string,
+  source: string,
+  budget: ParseBudget,
+  problems: Sink,
+  out: RawObject[],
+): 'ok' | 'invalid' | 'fatal' {
   const remaining = budget.limits.maxObjects - budget.objects;
   // The composed documents are not kept (a large input's trees kept alive made garbage collection
   // the main cost); placing a field in the text parses the source again, which only problems need.
   let reparsed: Document.Parsed[] | null = null;
-  const docAt = (index: number): Document.Parsed | undefined => (reparsed ??= parseYamlStream(text, budget.limits, Infinity).docs)[index];
+  const docAt = (index: number): Document.Parsed | undefined =>
+    (reparsed ??= parseYamlStream(text, budget.limits, Infinity).docs)[index];
   let result: 'ok' | 'invalid' | 'fatal' = 'ok';
   const onDoc = (doc: Document.Parsed, index: number): void => {
     if (result === 'fatal') return;
@@ -250,7 +295,12 @@ function parseYaml(text: string, source: string, budget: ParseBudget, problems: 
     }
     if (doc.errors.length > 0) {
       for (const error of doc.errors) {
-        problems.add({ severity: 'error', source, ...offsetPosition(text, error.pos[0]), message: `Invalid YAML: ${error.message}` });
+        problems.add({
+          severity: 'error',
+          source,
+          ...offsetPosition(text, error.pos[0]),
+          message: `Invalid YAML: ${error.message}`,
+        });
       }
       result = 'invalid';
       return;
@@ -292,7 +342,13 @@ function offsetPosition(text: string, offset: number): Position {
  * Reads the objects of one source. JSON is recognised by its first character; text that is not
  * valid JSON but was not named `.json` is read as YAML (a YAML flow map also starts with `{`).
  */
-export function parseSource(text: string, source: string, budget: ParseBudget, problems: Sink, out: RawObject[]): 'ok' | 'invalid' | 'fatal' {
+export function parseSource(
+  text: string,
+  source: string,
+  budget: ParseBudget,
+  problems: Sink,
+  out: RawObject[],
+): 'ok' | 'invalid' | 'fatal' {
   const first = /\S/.exec(text.charCodeAt(0) === 0xfeff ? text.slice(1, 4096) : text.slice(0, 4096));
   const looksJson = first !== null && (first[0] === '{' || first[0] === '[');
   if (looksJson) {

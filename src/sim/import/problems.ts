@@ -106,7 +106,14 @@ export class Problems {
   finish(): { errors: ImportProblem[]; warnings: ImportProblem[] } {
     const summary = (severity: 'error' | 'warning', list: ImportProblem[]): ImportProblem[] =>
       this.dropped[severity] > 0
-        ? [...list, { severity, source: list[0]?.source ?? '', message: `${this.dropped[severity]} more ${severity}s not shown` }]
+        ? [
+            ...list,
+            {
+              severity,
+              source: list[0]?.source ?? '',
+              message: `${this.dropped[severity]} more ${severity}s not shown`,
+            },
+          ]
         : list;
     return { errors: summary('error', this.errors), warnings: summary('warning', this.warnings) };
   }

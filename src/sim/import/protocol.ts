@@ -41,7 +41,13 @@ function isRequest(message: unknown): message is ImportRequest {
 export function handleImportMessage(message: unknown, post: (response: ImportResponse) => void): void {
   if (!isRequest(message)) {
     const id = typeof (message as { id?: unknown } | null)?.id === 'number' ? (message as { id: number }).id : -1;
-    post({ type: 'result', id, ok: false, errors: [{ severity: 'error', source: 'worker', message: 'Not an import request.' }], warnings: [] });
+    post({
+      type: 'result',
+      id,
+      ok: false,
+      errors: [{ severity: 'error', source: 'worker', message: 'Not an import request.' }],
+      warnings: [],
+    });
     return;
   }
   const { id } = message;
@@ -49,7 +55,15 @@ export function handleImportMessage(message: unknown, post: (response: ImportRes
   // users paste Ingresses without their controller: add ingress-nginx as the CLI does, with a warning
   const result = loadManifests(message.sources, { addIngressController: true, onProgress });
   if (result.ok) {
-    post({ type: 'result', id, ok: true, cluster: result.cluster, spec: result.spec, warnings: result.warnings, ignored: result.ignored });
+    post({
+      type: 'result',
+      id,
+      ok: true,
+      cluster: result.cluster,
+      spec: result.spec,
+      warnings: result.warnings,
+      ignored: result.ignored,
+    });
   } else {
     post({ type: 'result', id, ok: false, errors: result.errors, warnings: result.warnings });
   }

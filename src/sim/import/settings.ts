@@ -32,7 +32,10 @@ interface Said<T> {
 function ipv4Cidr(f: Fields, path: Path, separator: RegExp = /,/): string | undefined {
   const text = f.str(path);
   if (text === undefined || text.trim() === '') return undefined;
-  const v4 = text.split(separator).map((s) => s.trim()).find((s) => s.includes('.'));
+  const v4 = text
+    .split(separator)
+    .map((s) => s.trim())
+    .find((s) => s.includes('.'));
   if (v4 === undefined) return undefined;
   if (parseCidr(v4) === null) {
     f.error(path, `must be an IPv4 CIDR such as 10.244.0.0/16, not "${v4}"`);
@@ -128,7 +131,8 @@ export class SettingsReader {
     const where = this.where(f);
     const mode = f.oneOf(['mode'], ['', 'iptables', 'ipvs', 'nftables', 'kernelspace']);
     if (mode === 'kernelspace') f.warn(['mode'], 'kernelspace is the Windows proxy mode; the simulation uses iptables');
-    if (mode !== undefined) this.proxyMode = { value: mode === '' || mode === 'kernelspace' ? 'iptables' : mode, where, field: ['mode'] };
+    if (mode !== undefined)
+      this.proxyMode = { value: mode === '' || mode === 'kernelspace' ? 'iptables' : mode, where, field: ['mode'] };
     const clusterCIDR = ipv4Cidr(f, ['clusterCIDR']);
     if (clusterCIDR) this.proxyClusterCIDR = { value: clusterCIDR, where, field: ['clusterCIDR'] };
   }
@@ -153,8 +157,13 @@ export class SettingsReader {
     const type = inner.str(['Backend', 'Type']) ?? 'vxlan';
     let backend: 'vxlan' | 'host-gw' = 'vxlan';
     if (type === 'host-gw') backend = 'host-gw';
-    else if (type !== 'vxlan') inner.warn(['Backend', 'Type'], `the flannel backend "${type}" is not simulated; the simulation uses vxlan`);
-    if (inner.bool(['Backend', 'DirectRouting'])) inner.warn(['Backend', 'DirectRouting'], 'DirectRouting is not simulated: every cross-node packet is encapsulated');
+    else if (type !== 'vxlan')
+      inner.warn(['Backend', 'Type'], `the flannel backend "${type}" is not simulated; the simulation uses vxlan`);
+    if (inner.bool(['Backend', 'DirectRouting']))
+      inner.warn(
+        ['Backend', 'DirectRouting'],
+        'DirectRouting is not simulated: every cross-node packet is encapsulated',
+      );
     this.flannelBackend = { value: backend, where, field: ['Backend', 'Type'] };
   }
 
@@ -173,7 +182,11 @@ export class SettingsReader {
         if (w === '--ip-masq' || w === '--ip-masq=true') ipMasq = true;
         else if (w === '--ip-masq=false') ipMasq = false;
       }
-      this.flannelIpMasq = { value: ipMasq, where: this.where(f), field: ['spec', 'template', 'spec', 'containers', i, 'args'] };
+      this.flannelIpMasq = {
+        value: ipMasq,
+        where: this.where(f),
+        field: ['spec', 'template', 'spec', 'containers', i, 'args'],
+      };
       return;
     }
   }
@@ -202,7 +215,11 @@ export class SettingsReader {
       return;
     }
     const natOutgoing = f.bool(['spec', 'natOutgoing']) ?? false;
-    this.calico.push({ value: { kind: 'calico', ipipMode, vxlanMode, natOutgoing, blockSize, cidr }, where: this.where(f), field: ['spec', 'cidr'] });
+    this.calico.push({
+      value: { kind: 'calico', ipipMode, vxlanMode, natOutgoing, blockSize, cidr },
+      where: this.where(f),
+      field: ['spec', 'cidr'],
+    });
   }
 
   /** kube-system/cilium-config: routing-mode, tunnel-protocol, kube-proxy-replacement, enable-bpf-masquerade, cluster-pool CIDR. */
@@ -220,7 +237,8 @@ export class SettingsReader {
     else if (mode !== undefined) f.error(['data', 'routing-mode'], `must be "tunnel" or "native", not "${mode}"`);
     const protocol = get('tunnel-protocol');
     if (protocol === 'vxlan' || protocol === 'geneve') tunnelProtocol = protocol;
-    else if (protocol !== undefined && protocol !== '') f.error(['data', 'tunnel-protocol'], `must be "vxlan" or "geneve", not "${protocol}"`);
+    else if (protocol !== undefined && protocol !== '')
+      f.error(['data', 'tunnel-protocol'], `must be "vxlan" or "geneve", not "${protocol}"`);
     const kpr = get('kube-proxy-replacement');
     let kubeProxyReplacement = false;
     if (kpr === 'true' || kpr === 'strict') kubeProxyReplacement = true;
@@ -237,7 +255,8 @@ export class SettingsReader {
     if (ipam === 'cluster-pool') {
       clusterPool = ipv4Cidr(f, ['data', 'cluster-pool-ipv4-cidr'], /[\s,]+/) ?? null;
       const mask = get('cluster-pool-ipv4-mask-size');
-      if (mask !== undefined && mask !== '24') f.warn(['data', 'cluster-pool-ipv4-mask-size'], 'the simulation gives every node a /24');
+      if (mask !== undefined && mask !== '24')
+        f.warn(['data', 'cluster-pool-ipv4-mask-size'], 'the simulation gives every node a /24');
     } else if (ipam !== 'kubernetes') {
       f.warn(['data', 'ipam'], `IPAM mode "${ipam}" is not simulated; pods take addresses from their node's podCIDR`);
     }
@@ -263,32 +282,48 @@ export class SettingsReader {
     ].filter((n): n is string => typeof n === 'string');
     if (named.length > 1) {
       const first = (this.cilium ?? this.calico[0] ?? this.flannelBackend) as Said<unknown>;
-      this.warnAt(first, `the input configures more than one CNI (${named.join(', ')}); the simulation uses ${named[0]}`);
+      this.warnAt(
+        first,
+        `the input configures more than one CNI (${named.join(', ')}); the simulation uses ${named[0]}`,
+      );
     }
     if (this.cilium) {
       const { clusterPool, ...cni } = this.cilium.value;
       settings.cni = cni;
       settings.policyEnforced = true;
-      if (clusterPool) candidates.push({ value: clusterPool, where: this.cilium.where, field: ['data', 'cluster-pool-ipv4-cidr'] });
+      if (clusterPool)
+        candidates.push({ value: clusterPool, where: this.cilium.where, field: ['data', 'cluster-pool-ipv4-cidr'] });
       if (cni.kubeProxyReplacement) {
         settings.proxyMode = 'cilium';
-        if (this.proxyMode) this.warnAt(this.proxyMode, 'Cilium replaces kube-proxy (kube-proxy-replacement: true), so this kube-proxy mode is not used');
+        if (this.proxyMode)
+          this.warnAt(
+            this.proxyMode,
+            'Cilium replaces kube-proxy (kube-proxy-replacement: true), so this kube-proxy mode is not used',
+          );
       }
     } else if (this.calico.length > 0) {
-      const [pool, ...others] = this.calico as [Said<Extract<CniConfig, { kind: 'calico' }> & { cidr: string }>, ...typeof this.calico];
+      const [pool, ...others] = this.calico as [
+        Said<Extract<CniConfig, { kind: 'calico' }> & { cidr: string }>,
+        ...typeof this.calico,
+      ];
       const { cidr, ...cni } = pool.value;
       settings.cni = cni;
       settings.policyEnforced = true;
       candidates.push({ value: cidr, where: pool.where, field: ['spec', 'cidr'] });
       for (const other of others) this.warnAt(other, 'only the first enabled IPv4 IPPool is simulated');
     } else if (this.flannelBackend || this.flannelIpMasq) {
-      settings.cni = { kind: 'flannel', backend: this.flannelBackend?.value ?? 'vxlan', ipMasq: this.flannelIpMasq?.value ?? true };
+      settings.cni = {
+        kind: 'flannel',
+        backend: this.flannelBackend?.value ?? 'vxlan',
+        ipMasq: this.flannelIpMasq?.value ?? true,
+      };
     }
     if (settings.cni === undefined || settings.cni.kind === 'flannel') {
       if (this.kubeNetworkPolicies) settings.policyEnforced = true;
     }
     if (this.kubeadmPodSubnet) candidates.push(this.kubeadmPodSubnet);
-    if (this.flannelNetwork && (settings.cni === undefined || settings.cni.kind === 'flannel')) candidates.push(this.flannelNetwork);
+    if (this.flannelNetwork && (settings.cni === undefined || settings.cni.kind === 'flannel'))
+      candidates.push(this.flannelNetwork);
     if (this.proxyClusterCIDR) candidates.push(this.proxyClusterCIDR);
     const chosen = candidates[0];
     if (chosen) {
@@ -296,13 +331,19 @@ export class SettingsReader {
       this.blame.set('podSubnet', { where: chosen.where, field: [...chosen.where.prefix, ...chosen.field] });
       for (const other of candidates.slice(1)) {
         if (other.value !== chosen.value) {
-          this.warnAt(other, `says the pod network is ${other.value}, but ${chosen.where.label} makes it ${chosen.value}; the simulation uses ${chosen.value}`);
+          this.warnAt(
+            other,
+            `says the pod network is ${other.value}, but ${chosen.where.label} makes it ${chosen.value}; the simulation uses ${chosen.value}`,
+          );
         }
       }
     }
     if (this.serviceSubnet) {
       settings.serviceSubnet = this.serviceSubnet.value;
-      this.blame.set('serviceSubnet', { where: this.serviceSubnet.where, field: [...this.serviceSubnet.where.prefix, ...this.serviceSubnet.field] });
+      this.blame.set('serviceSubnet', {
+        where: this.serviceSubnet.where,
+        field: [...this.serviceSubnet.where.prefix, ...this.serviceSubnet.field],
+      });
     }
     if (this.dnsDomain) settings.dnsDomain = this.dnsDomain.value;
     if (this.proxyMode && settings.proxyMode === undefined) settings.proxyMode = this.proxyMode.value;

@@ -47,7 +47,8 @@ describe('the built-in cluster', () => {
     const web = cluster.pods.filter((p) => p.owner === 'Deployment/web');
     expect(web).toHaveLength(3);
     expect(new Set(web.map((p) => p.node))).toEqual(new Set(['node-a', 'node-b']));
-    for (const p of web) expect(p.name).toMatch(/^web-[bcdfghjklmnpqrstvwxz2456789]{10}-[bcdfghjklmnpqrstvwxz2456789]{5}$/);
+    for (const p of web)
+      expect(p.name).toMatch(/^web-[bcdfghjklmnpqrstvwxz2456789]{10}-[bcdfghjklmnpqrstvwxz2456789]{5}$/);
   });
 
   it('has the kubernetes Service at 10.96.0.1 and kube-dns at 10.96.0.10 in front of two CoreDNS pods', () => {

@@ -238,7 +238,11 @@ class CalicoBlocks {
   claim(node: string): Cidr {
     const size = 2 ** (32 - this.prefix);
     if ((this.next + 1) * size > cidrSize(this.pool)) {
-      throw new ClusterBuildError(`the IP pool ${formatCidr(this.pool)} has no free /${this.prefix} block left for node ${node}`, 'IPPool', 'spec.cidr');
+      throw new ClusterBuildError(
+        `the IP pool ${formatCidr(this.pool)} has no free /${this.prefix} block left for node ${node}`,
+        'IPPool',
+        'spec.cidr',
+      );
     }
     return { base: (this.pool.base + this.next++ * size) >>> 0, prefix: this.prefix };
   }
@@ -264,7 +268,13 @@ function nodeDevices(settings: ClusterSettings, node: ClusterNode, range: Cidr):
   const key = (dev: string): string => `${node.name}/${dev}`;
   const mtu = podMtu(settings);
   const devices: Device[] = [
-    { name: 'eth0', address: `${node.internalIP}/24`, mac: macFor(key('eth0')), mtu: settings.underlayMtu, kind: 'ethernet' },
+    {
+      name: 'eth0',
+      address: `${node.internalIP}/24`,
+      mac: macFor(key('eth0')),
+      mtu: settings.underlayMtu,
+      kind: 'ethernet',
+    },
   ];
   const cni = settings.cni;
   const podCidr = mustCidr(node.podCIDR, `Node ${node.name}`, 'spec.podCIDR');
@@ -287,9 +297,21 @@ function nodeDevices(settings: ClusterSettings, node: ClusterNode, range: Cidr):
     }
   } else if (cni.kind === 'calico') {
     if (cni.ipipMode !== 'Never') {
-      devices.push({ name: 'tunl0', address: `${formatIPv4(range.base)}/32`, mac: '00:00:00:00:00:00', mtu, kind: 'ipip' });
+      devices.push({
+        name: 'tunl0',
+        address: `${formatIPv4(range.base)}/32`,
+        mac: '00:00:00:00:00:00',
+        mtu,
+        kind: 'ipip',
+      });
     } else if (cni.vxlanMode !== 'Never') {
-      devices.push({ name: 'vxlan.calico', address: `${formatIPv4(range.base)}/32`, mac: macFor(key('vxlan.calico')), mtu, kind: 'vxlan' });
+      devices.push({
+        name: 'vxlan.calico',
+        address: `${formatIPv4(range.base)}/32`,
+        mac: macFor(key('vxlan.calico')),
+        mtu,
+        kind: 'vxlan',
+      });
     }
   } else {
     devices.push({
@@ -325,7 +347,8 @@ function buildNodes(specs: readonly NodeSpec[], settings: ClusterSettings): Clus
   let next = 0;
   const names = new Set<string>();
   return specs.map((spec, i) => {
-    if (names.has(spec.name)) throw new ClusterBuildError(`two nodes are named "${spec.name}"`, `Node ${spec.name}`, 'metadata.name');
+    if (names.has(spec.name))
+      throw new ClusterBuildError(`two nodes are named "${spec.name}"`, `Node ${spec.name}`, 'metadata.name');
     names.add(spec.name);
     let podCIDR = spec.podCIDR;
     if (!podCIDR) {
@@ -345,7 +368,11 @@ function buildNodes(specs: readonly NodeSpec[], settings: ClusterSettings): Clus
       takenIPs.add(internalIP);
     }
     if (parseIPv4(internalIP) === null) {
-      throw new ClusterBuildError(`InternalIP "${internalIP}" is not an IPv4 address`, `Node ${spec.name}`, 'status.addresses');
+      throw new ClusterBuildError(
+        `InternalIP "${internalIP}" is not an IPv4 address`,
+        `Node ${spec.name}`,
+        'status.addresses',
+      );
     }
     return {
       name: spec.name,
@@ -368,7 +395,10 @@ interface IpamState {
   ranges: Cidr[];
 }
 
-function buildContainers(specs: readonly ContainerSpec[], hostNetwork: boolean): { containers: Container[]; allReady: boolean } {
+function buildContainers(
+  specs: readonly ContainerSpec[],
+  hostNetwork: boolean,
+): { containers: Container[]; allReady: boolean } {
   const bound = new Map<string, string>();
   let allReady = true;
   const containers = specs.map((spec): Container => {
@@ -392,7 +422,14 @@ function buildContainers(specs: readonly ContainerSpec[], hostNetwork: boolean):
       listening.push(port);
     }
     if (problem) allReady = false;
-    return { name: spec.name, image: spec.image ?? `${spec.name}:latest`, ports, listening, ready: problem === null, problem };
+    return {
+      name: spec.name,
+      image: spec.image ?? `${spec.name}:latest`,
+      ports,
+      listening,
+      ready: problem === null,
+      problem,
+    };
   });
   return { containers, allReady };
 }
@@ -409,7 +446,12 @@ export function buildCluster(spec: ClusterSpec = {}): Cluster {
   const baseNodes = buildNodes(nodeSpecs, settings);
   const ipam = new Map<string, IpamState>();
   const blocks =
-    settings.cni.kind === 'calico' ? new CalicoBlocks(mustCidr(settings.podSubnet, 'ClusterConfiguration', 'networking.podSubnet'), settings.cni.blockSize) : null;
+    settings.cni.kind === 'calico'
+      ? new CalicoBlocks(
+          mustCidr(settings.podSubnet, 'ClusterConfiguration', 'networking.podSubnet'),
+          settings.cni.blockSize,
+        )
+      : null;
   const nodesWithDevices = baseNodes.map((node) => {
     const { range, first } = nodePodRange(node, blocks);
     ipam.set(node.name, { range, next: first, first, used: new Set(), ranges: [range] });
@@ -432,7 +474,8 @@ export function buildCluster(spec: ClusterSpec = {}): Cluster {
       return labels?.['k8s-app'] === 'kube-dns';
     });
     // kubeadm installs CoreDNS right after `kubeadm init`, so it comes first.
-    if (!hasDnsPods && !has(workloads, SYSTEM_NS, 'coredns') && !has(services, SYSTEM_NS, 'kube-dns')) workloads.unshift(COREDNS);
+    if (!hasDnsPods && !has(workloads, SYSTEM_NS, 'coredns') && !has(services, SYSTEM_NS, 'kube-dns'))
+      workloads.unshift(COREDNS);
     if (!has(services, SYSTEM_NS, 'kube-dns')) services.unshift(KUBE_DNS);
     if (!has(services, DEFAULT_NS, 'kubernetes')) services.unshift(KUBERNETES_SVC);
   }
@@ -465,7 +508,8 @@ export function buildCluster(spec: ClusterSpec = {}): Cluster {
     // CoreDNS lands on the control plane: it is the only node when kubeadm init schedules it.
     let candidates = template.tolerateControlPlane && readyControlPlanes.length > 0 ? readyControlPlanes : readyWorkers;
     if (candidates.length === 0) candidates = readyNodes;
-    if (candidates.length === 0) throw new ClusterBuildError('no node is Ready to run pods', `Pod ${podName}`, 'spec.nodeName');
+    if (candidates.length === 0)
+      throw new ClusterBuildError('no node is Ready to run pods', `Pod ${podName}`, 'spec.nodeName');
     // Spread: fewest pods of the same owner first, then fewest pods, then name order.
     let best = candidates[0] as ClusterNode;
     let bestKey: [number, number] = [Infinity, Infinity];
@@ -499,7 +543,11 @@ export function buildCluster(spec: ClusterSpec = {}): Cluster {
         }
       }
       if (!blocks) {
-        throw new ClusterBuildError(`node ${nodeName} has no free pod IP left in ${formatCidr(state.range)}`, `Pod ${podName}`, 'status.podIP');
+        throw new ClusterBuildError(
+          `node ${nodeName} has no free pod IP left in ${formatCidr(state.range)}`,
+          `Pod ${podName}`,
+          'status.podIP',
+        );
       }
       // Calico: the block is full, so the node claims another one and allocates from its start.
       state.range = blocks.claim(nodeName);
@@ -554,7 +602,15 @@ export function buildCluster(spec: ClusterSpec = {}): Cluster {
       if (w.kind === 'DaemonSet') {
         for (const node of nodes) {
           if (node.role === 'control-plane' && !w.template.tolerateControlPlane) continue;
-          addPod({ ...w.template, namespace, name: `${w.name}-${k8sSuffix(`${namespace}/${w.name}/${node.name}`, 5)}`, nodeName: node.name }, owner);
+          addPod(
+            {
+              ...w.template,
+              namespace,
+              name: `${w.name}-${k8sSuffix(`${namespace}/${w.name}/${node.name}`, 5)}`,
+              nodeName: node.name,
+            },
+            owner,
+          );
         }
         continue;
       }
@@ -563,7 +619,8 @@ export function buildCluster(spec: ClusterSpec = {}): Cluster {
       for (let i = 0; i < replicas; i++) {
         let name: string;
         if (w.kind === 'StatefulSet') name = `${w.name}-${i}`;
-        else if (w.kind === 'Deployment') name = `${w.name}-${templateHash}-${k8sSuffix(`${namespace}/${w.name}/${i}`, 5)}`;
+        else if (w.kind === 'Deployment')
+          name = `${w.name}-${templateHash}-${k8sSuffix(`${namespace}/${w.name}/${i}`, 5)}`;
         else name = `${w.name}-${k8sSuffix(`${namespace}/${w.name}/${i}`, 5)}`;
         addPod({ ...w.template, namespace, name }, owner);
       }
@@ -582,10 +639,31 @@ export function buildCluster(spec: ClusterSpec = {}): Cluster {
     if (list) list.push(pod);
     else podsByNamespace.set(pod.namespace, [pod]);
   }
-  const endpoints = builtServices.map((svc) => buildEndpoints(svc, podsByNamespace.get(svc.namespace) ?? [], spec.endpoints, nodes));
-  const namespaces = [...new Set([...(spec.namespaces ?? []), DEFAULT_NS, SYSTEM_NS, ...pods.map((p) => p.namespace), ...builtServices.map((s) => s.namespace)])].sort();
-  const finalNodes = nodes.map((node) => ({ ...node, podRanges: (ipam.get(node.name) as IpamState).ranges.map(formatCidr) }));
-  return { settings, nodes: finalNodes, pods, services: builtServices, endpoints, namespaces, extras: spec.extras ?? [] };
+  const endpoints = builtServices.map((svc) =>
+    buildEndpoints(svc, podsByNamespace.get(svc.namespace) ?? [], spec.endpoints, nodes),
+  );
+  const namespaces = [
+    ...new Set([
+      ...(spec.namespaces ?? []),
+      DEFAULT_NS,
+      SYSTEM_NS,
+      ...pods.map((p) => p.namespace),
+      ...builtServices.map((s) => s.namespace),
+    ]),
+  ].sort();
+  const finalNodes = nodes.map((node) => ({
+    ...node,
+    podRanges: (ipam.get(node.name) as IpamState).ranges.map(formatCidr),
+  }));
+  return {
+    settings,
+    nodes: finalNodes,
+    pods,
+    services: builtServices,
+    endpoints,
+    namespaces,
+    extras: spec.extras ?? [],
+  };
 }
 
 function buildServices(specs: readonly ServiceSpec[], settings: ClusterSettings): Service[] {
@@ -602,17 +680,31 @@ function buildServices(specs: readonly ServiceSpec[], settings: ClusterSettings)
     const ip = s.clusterIP ? parseIPv4(s.clusterIP) : null;
     if (ip !== null && (s.type ?? 'ClusterIP') !== 'ExternalName') {
       const other = ipOwner.get(ip);
-      if (other !== undefined) throw new ClusterBuildError(`spec.clusterIP ${s.clusterIP} is already allocated to ${other}`, where, 'spec.clusterIP');
+      if (other !== undefined)
+        throw new ClusterBuildError(
+          `spec.clusterIP ${s.clusterIP} is already allocated to ${other}`,
+          where,
+          'spec.clusterIP',
+        );
       ipOwner.set(ip, where);
       usedIPs.add(ip);
     }
     (s.ports ?? []).forEach((p, i) => {
       if (!p.nodePort) return;
       if (p.nodePort < 30000 || p.nodePort > 32767) {
-        throw new ClusterBuildError(`nodePort ${p.nodePort} is outside the NodePort range 30000-32767`, where, `spec.ports[${i}].nodePort`);
+        throw new ClusterBuildError(
+          `nodePort ${p.nodePort} is outside the NodePort range 30000-32767`,
+          where,
+          `spec.ports[${i}].nodePort`,
+        );
       }
       const other = portOwner.get(p.nodePort);
-      if (other !== undefined) throw new ClusterBuildError(`nodePort ${p.nodePort} is already allocated to ${other}`, where, `spec.ports[${i}].nodePort`);
+      if (other !== undefined)
+        throw new ClusterBuildError(
+          `nodePort ${p.nodePort} is already allocated to ${other}`,
+          where,
+          `spec.ports[${i}].nodePort`,
+        );
       portOwner.set(p.nodePort, where);
       usedNodePorts.add(p.nodePort);
     });
@@ -631,7 +723,11 @@ function buildServices(specs: readonly ServiceSpec[], settings: ClusterSettings)
       if (s.clusterIP) {
         const ip = parseIPv4(s.clusterIP);
         if (ip === null || !cidrContains(range, ip)) {
-          throw new ClusterBuildError(`spec.clusterIP ${s.clusterIP} is not in the service CIDR ${settings.serviceSubnet}`, where, 'spec.clusterIP');
+          throw new ClusterBuildError(
+            `spec.clusterIP ${s.clusterIP} is not in the service CIDR ${settings.serviceSubnet}`,
+            where,
+            'spec.clusterIP',
+          );
         }
         clusterIP = s.clusterIP;
       } else if (namespace === DEFAULT_NS && s.name === 'kubernetes') {
@@ -656,13 +752,20 @@ function buildServices(specs: readonly ServiceSpec[], settings: ClusterSettings)
         nodePort = candidate;
         usedNodePorts.add(candidate);
       }
-      return { name: p.name ?? null, protocol: p.protocol ?? 'tcp', port: p.port, targetPort: p.targetPort ?? p.port, nodePort };
+      return {
+        name: p.name ?? null,
+        protocol: p.protocol ?? 'tcp',
+        port: p.port,
+        targetPort: p.targetPort ?? p.port,
+        nodePort,
+      };
     });
     let loadBalancerIP = s.loadBalancerIP ?? null;
     if (type === 'LoadBalancer' && loadBalancerIP === null) {
       // The cloud's load balancers get addresses from a documentation range, in creation order.
       while (lbNext < 255 && usedLbIPs.has(`198.51.100.${lbNext}`)) lbNext++;
-      if (lbNext >= 255) throw new ClusterBuildError('no LoadBalancer address is left in 198.51.100.0/24', where, 'status.loadBalancer');
+      if (lbNext >= 255)
+        throw new ClusterBuildError('no LoadBalancer address is left in 198.51.100.0/24', where, 'status.loadBalancer');
       loadBalancerIP = `198.51.100.${lbNext++}`;
       usedLbIPs.add(loadBalancerIP);
     }
@@ -701,7 +804,15 @@ export function buildEndpoints(
     if (svc.namespace === DEFAULT_NS && svc.name === 'kubernetes') {
       const endpoints = nodes
         .filter((n) => n.role === 'control-plane')
-        .map((n): Endpoint => ({ ip: n.internalIP, pod: null, node: n.name, ready: true, serving: true, terminating: false, ports: [{ name: 'https', port: 6443, protocol: 'tcp' }] }));
+        .map((n): Endpoint => ({
+          ip: n.internalIP,
+          pod: null,
+          node: n.name,
+          ready: true,
+          serving: true,
+          terminating: false,
+          ports: [{ name: 'https', port: 6443, protocol: 'tcp' }],
+        }));
       return { service: key, endpoints, fromInput: false };
     }
     return { service: key, endpoints: [], fromInput: false };

@@ -3,7 +3,23 @@ import { formatCount } from './format';
 
 describe('formatCount', () => {
   it('groups the digits of a count in threes, as en-US writes them', () => {
-    for (const n of [0, 7, 42, 999, 1000, 1001, 5000, 12345, 100000, 999999, 1000000, 1234567890, -1, -1234, Number.MAX_SAFE_INTEGER]) {
+    for (const n of [
+      0,
+      7,
+      42,
+      999,
+      1000,
+      1001,
+      5000,
+      12345,
+      100000,
+      999999,
+      1000000,
+      1234567890,
+      -1,
+      -1234,
+      Number.MAX_SAFE_INTEGER,
+    ]) {
       expect(formatCount(n)).toBe(n.toLocaleString('en-US'));
     }
   });

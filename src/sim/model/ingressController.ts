@@ -10,7 +10,11 @@ import type { IngressModel } from './ingressModel';
 export const INGRESS_NGINX_NAMESPACE = 'ingress-nginx';
 export const INGRESS_NGINX_NAME = 'ingress-nginx-controller';
 const CONTROLLER_IMAGE = 'registry.k8s.io/ingress-nginx/controller:v1.12.1';
-const CONTROLLER_LABELS = { 'app.kubernetes.io/name': 'ingress-nginx', 'app.kubernetes.io/instance': 'ingress-nginx', 'app.kubernetes.io/component': 'controller' };
+const CONTROLLER_LABELS = {
+  'app.kubernetes.io/name': 'ingress-nginx',
+  'app.kubernetes.io/instance': 'ingress-nginx',
+  'app.kubernetes.io/component': 'controller',
+};
 
 export type IngressLayout = 'bare-metal' | 'cloud';
 
@@ -78,7 +82,10 @@ export function ingressNginxClass(): Record<string, unknown> {
  * cloud deploy manifest would. Returns the description unchanged and no note when there is nothing
  * to add. The input is not modified.
  */
-export function addIngressController(spec: ClusterSpec, layout: IngressLayout = 'bare-metal'): { spec: ClusterSpec; note: string | null } {
+export function addIngressController(
+  spec: ClusterSpec,
+  layout: IngressLayout = 'bare-metal',
+): { spec: ClusterSpec; note: string | null } {
   const extras = spec.extras ?? [];
   const ings = extras.map(readIngress).filter((i): i is IngressModel => i !== null);
   if (ings.length === 0 || hasController(spec)) return { spec, note: null };
@@ -91,7 +98,8 @@ export function addIngressController(spec: ClusterSpec, layout: IngressLayout = 
     namespaces: [...new Set([...(spec.namespaces ?? []), INGRESS_NGINX_NAMESPACE])],
     extras: addClass ? [...extras, ingressNginxClass()] : [...extras],
   };
-  const exposed = layout === 'cloud' ? 'a LoadBalancer Service with externalTrafficPolicy: Local' : 'a NodePort Service';
+  const exposed =
+    layout === 'cloud' ? 'a LoadBalancer Service with externalTrafficPolicy: Local' : 'a NodePort Service';
   let note = `The input has ${ings.length} Ingress${ings.length === 1 ? '' : 'es'} but no Ingress controller: the simulation adds ingress-nginx as its ${layout} manifest installs it (Deployment ${INGRESS_NGINX_NAMESPACE}/${INGRESS_NGINX_NAME} behind ${exposed}${addClass ? ', IngressClass nginx' : ''}).`;
   const hasDefault = classes.some((c) => c.isDefault);
   const classless = ings.filter((i) => i.className === null);
@@ -100,4 +108,3 @@ export function addIngressController(spec: ClusterSpec, layout: IngressLayout = 
   }
   return { spec: next, note };
 }
-

@@ -12,7 +12,12 @@ export type PathType = 'Exact' | 'Prefix' | 'ImplementationSpecific';
 /** An Ingress backend: a Service port by number or name, or a resource (not simulated). */
 export type IngressBackend =
   | { readonly kind: 'service'; readonly service: string; readonly port: number | string }
-  | { readonly kind: 'resource'; readonly apiGroup: string | null; readonly resourceKind: string; readonly name: string };
+  | {
+      readonly kind: 'resource';
+      readonly apiGroup: string | null;
+      readonly resourceKind: string;
+      readonly name: string;
+    };
 
 export interface IngressPath {
   /** `/` when the rule leaves it out (ImplementationSpecific without a path) */
@@ -57,7 +62,6 @@ export const DEFAULT_CLASS_ANNOTATION = 'ingressclass.kubernetes.io/is-default-c
 /** The annotation Ingresses used before spec.ingressClassName (still honoured by ingress-nginx). */
 export const LEGACY_CLASS_ANNOTATION = 'kubernetes.io/ingress.class';
 
-
 const isV1 = (raw: Json, kind: string): boolean => raw['kind'] === kind && raw['apiVersion'] === 'networking.k8s.io/v1';
 
 function readBackend(v: unknown): IngressBackend | null {
@@ -74,7 +78,12 @@ function readBackend(v: unknown): IngressBackend | null {
   }
   if (isRecord(v['resource'])) {
     const r = v['resource'];
-    return { kind: 'resource', apiGroup: str(r['apiGroup']), resourceKind: str(r['kind']) ?? '', name: str(r['name']) ?? '' };
+    return {
+      kind: 'resource',
+      apiGroup: str(r['apiGroup']),
+      resourceKind: str(r['kind']) ?? '',
+      name: str(r['name']) ?? '',
+    };
   }
   return null;
 }
@@ -107,7 +116,12 @@ export function readIngress(raw: unknown): IngressModel | null {
   const tls: IngressTLS[] = [];
   for (const t of list(spec['tls'])) {
     if (!isRecord(t)) continue;
-    tls.push({ hosts: list(t['hosts']).filter((h): h is string => typeof h === 'string').map((h) => h.toLowerCase()), secretName: str(t['secretName']) });
+    tls.push({
+      hosts: list(t['hosts'])
+        .filter((h): h is string => typeof h === 'string')
+        .map((h) => h.toLowerCase()),
+      secretName: str(t['secretName']),
+    });
   }
   return {
     namespace: str(metadata['namespace']) || 'default',
@@ -127,7 +141,11 @@ export function readIngressClass(raw: unknown): IngressClassModel | null {
   const name = str(metadata['name']);
   if (name === null) return null;
   const spec = isRecord(raw['spec']) ? raw['spec'] : {};
-  return { name, controller: str(spec['controller']) ?? '', isDefault: stringMap(metadata['annotations'])[DEFAULT_CLASS_ANNOTATION] === 'true' };
+  return {
+    name,
+    controller: str(spec['controller']) ?? '',
+    isDefault: stringMap(metadata['annotations'])[DEFAULT_CLASS_ANNOTATION] === 'true',
+  };
 }
 
 interface Models {
@@ -180,6 +198,8 @@ export function nginxIngresses(cluster: Cluster): readonly IngressModel[] {
   return ingresses(cluster).filter((ing) => {
     const cls = effectiveClass(cluster, ing);
     if (cls !== null) return cls.controller === INGRESS_NGINX_CONTROLLER;
-    return ing.className === null ? false : ing.annotations[LEGACY_CLASS_ANNOTATION] === 'nginx' && ing.className === 'nginx';
+    return ing.className === null
+      ? false
+      : ing.annotations[LEGACY_CLASS_ANNOTATION] === 'nginx' && ing.className === 'nginx';
   });
 }

@@ -44,7 +44,7 @@ export function maskOf(prefix: number): number {
 }
 
 export function cidrContains(cidr: Cidr, ip: number): boolean {
-  return ((ip & maskOf(cidr.prefix)) >>> 0) === cidr.base;
+  return (ip & maskOf(cidr.prefix)) >>> 0 === cidr.base;
 }
 
 export function formatCidr(cidr: Cidr): string {

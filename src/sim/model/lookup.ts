@@ -32,7 +32,9 @@ export function lookup(cluster: Cluster): ClusterLookup {
     if (!pod.hostNetwork) podByIP.set(pod.ip, pod);
   }
   // Calico nodes own /26 blocks that can sit inside another node's podCIDR: match the blocks.
-  const nodeRanges = cluster.nodes.flatMap((node) => (node.podRanges ?? [node.podCIDR]).map((range) => ({ node, cidr: parseCidr(range) })));
+  const nodeRanges = cluster.nodes.flatMap((node) =>
+    (node.podRanges ?? [node.podCIDR]).map((range) => ({ node, cidr: parseCidr(range) })),
+  );
   const result: ClusterLookup = {
     podByKey,
     podByIP,

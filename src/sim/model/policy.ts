@@ -67,7 +67,6 @@ export const NAMESPACE_NAME_LABEL = 'kubernetes.io/metadata.name';
 
 const EMPTY_SELECTOR: LabelSelector = { matchLabels: {}, matchExpressions: [] };
 
-
 const OPERATORS: readonly string[] = ['In', 'NotIn', 'Exists', 'DoesNotExist'];
 
 /** Reads a metav1.LabelSelector; requirements with an unknown operator are kept as never matching. */
@@ -81,7 +80,11 @@ export function readSelector(v: unknown): LabelSelector {
     if (key === null || operator === null) continue;
     const values = list(e['values']).filter((x): x is string => typeof x === 'string');
     // The API server rejects an unknown operator; if one gets here, it selects nothing.
-    matchExpressions.push({ key, operator: (OPERATORS.includes(operator) ? operator : 'In') as SelectorRequirement['operator'], values: OPERATORS.includes(operator) ? values : [] });
+    matchExpressions.push({
+      key,
+      operator: (OPERATORS.includes(operator) ? operator : 'In') as SelectorRequirement['operator'],
+      values: OPERATORS.includes(operator) ? values : [],
+    });
   }
   return { matchLabels: stringMap(v['matchLabels']), matchExpressions };
 }
@@ -134,7 +137,10 @@ function readPeer(v: unknown): PolicyPeer | null {
   return {
     podSelector: isRecord(v['podSelector']) ? readSelector(v['podSelector']) : null,
     namespaceSelector: isRecord(v['namespaceSelector']) ? readSelector(v['namespaceSelector']) : null,
-    ipBlock: ipBlock && cidr !== null ? { cidr, except: list(ipBlock['except']).filter((x): x is string => typeof x === 'string') } : null,
+    ipBlock:
+      ipBlock && cidr !== null
+        ? { cidr, except: list(ipBlock['except']).filter((x): x is string => typeof x === 'string') }
+        : null,
   };
 }
 
@@ -143,7 +149,14 @@ function readPort(v: unknown): PolicyPort | null {
   const protocolText = str(v['protocol']) ?? 'TCP';
   const protocol = protocolText === 'UDP' ? 'udp' : protocolText === 'SCTP' ? 'sctp' : 'tcp';
   const raw = v['port'];
-  const port = typeof raw === 'number' && Number.isInteger(raw) ? raw : typeof raw === 'string' && raw !== '' ? (/^\d+$/.test(raw) ? Number(raw) : raw) : null;
+  const port =
+    typeof raw === 'number' && Number.isInteger(raw)
+      ? raw
+      : typeof raw === 'string' && raw !== ''
+        ? /^\d+$/.test(raw)
+          ? Number(raw)
+          : raw
+        : null;
   const end = v['endPort'];
   // endPort is only valid with a numeric port (API validation); ignore it otherwise.
   const endPort = typeof end === 'number' && Number.isInteger(end) && typeof port === 'number' ? end : null;
@@ -156,8 +169,12 @@ function readRules(v: unknown, peersField: 'from' | 'to'): PolicyRule[] {
     // A null or `{}` element is a rule with no peers and no ports: it allows everything.
     const rule = isRecord(r) ? r : {};
     rules.push({
-      peers: list(rule[peersField]).map(readPeer).filter((p): p is PolicyPeer => p !== null),
-      ports: list(rule['ports']).map(readPort).filter((p): p is PolicyPort => p !== null),
+      peers: list(rule[peersField])
+        .map(readPeer)
+        .filter((p): p is PolicyPeer => p !== null),
+      ports: list(rule['ports'])
+        .map(readPort)
+        .filter((p): p is PolicyPort => p !== null),
     });
   }
   return rules;
@@ -165,7 +182,8 @@ function readRules(v: unknown, peersField: 'from' | 'to'): PolicyRule[] {
 
 /** Reads one NetworkPolicy object, or null when it is not one. */
 export function readNetworkPolicy(raw: unknown): NetworkPolicyModel | null {
-  if (!isRecord(raw) || raw['kind'] !== 'NetworkPolicy' || str(raw['apiVersion']) !== 'networking.k8s.io/v1') return null;
+  if (!isRecord(raw) || raw['kind'] !== 'NetworkPolicy' || str(raw['apiVersion']) !== 'networking.k8s.io/v1')
+    return null;
   const metadata = isRecord(raw['metadata']) ? raw['metadata'] : {};
   const name = str(metadata['name']);
   if (name === null) return null;
@@ -173,7 +191,9 @@ export function readNetworkPolicy(raw: unknown): NetworkPolicyModel | null {
   const spec = isRecord(raw['spec']) ? raw['spec'] : {};
   const ingress = readRules(spec['ingress'], 'from');
   const egress = readRules(spec['egress'], 'to');
-  let policyTypes: PolicyType[] = list(spec['policyTypes']).filter((t): t is PolicyType => t === 'Ingress' || t === 'Egress');
+  let policyTypes: PolicyType[] = list(spec['policyTypes']).filter(
+    (t): t is PolicyType => t === 'Ingress' || t === 'Egress',
+  );
   if (policyTypes.length === 0) {
     // API defaulting (pkg/apis/networking/v1 defaults): Ingress always; Egress only when the
     // policy has at least one egress rule (`egress: []` does not count).
@@ -219,11 +239,14 @@ export function namespaceLabels(cluster: Cluster, namespace: string): Readonly<R
  * pods, which share the node's network namespace and so are not subject to NetworkPolicy.
  */
 export function podsIsolatedBy(cluster: Cluster, policy: NetworkPolicyModel): Pod[] {
-  return cluster.pods.filter((p) => p.namespace === policy.namespace && !p.hostNetwork && selectorMatches(policy.podSelector, p.labels));
+  return cluster.pods.filter(
+    (p) => p.namespace === policy.namespace && !p.hostNetwork && selectorMatches(policy.podSelector, p.labels),
+  );
 }
 
 function formatPeer(peer: PolicyPeer): string {
-  if (peer.ipBlock) return `ipBlock ${peer.ipBlock.cidr}${peer.ipBlock.except.length > 0 ? ` except ${peer.ipBlock.except.join(', ')}` : ''}`;
+  if (peer.ipBlock)
+    return `ipBlock ${peer.ipBlock.cidr}${peer.ipBlock.except.length > 0 ? ` except ${peer.ipBlock.except.join(', ')}` : ''}`;
   const parts: string[] = [];
   if (peer.namespaceSelector) parts.push(`namespaceSelector ${formatSelector(peer.namespaceSelector)}`);
   if (peer.podSelector) parts.push(`podSelector ${formatSelector(peer.podSelector)}`);

@@ -67,11 +67,16 @@ export function applyOp(cluster: Cluster, op: ClusterOp): Cluster {
     if (op.graceful) pods[i] = { ...old, terminating: true };
     else pods.splice(i, 1);
     // A StatefulSet recreates a pod under the same name, so only once the old one is gone.
-    if (old.owner !== null && !(op.graceful && old.owner.startsWith('StatefulSet/'))) pods.push(replacement(cluster, nodes, pods, old, state));
+    if (old.owner !== null && !(op.graceful && old.owner.startsWith('StatefulSet/')))
+      pods.push(replacement(cluster, nodes, pods, old, state));
   } else if (op.op === 'setPodReady') {
     const i = find(op.pod);
     const pod = pods[i] as Pod;
-    pods[i] = { ...pod, ready: op.ready, containers: pod.containers.map((c) => ({ ...c, ready: op.ready && c.problem === null })) };
+    pods[i] = {
+      ...pod,
+      ready: op.ready,
+      containers: pod.containers.map((c) => ({ ...c, ready: op.ready && c.problem === null })),
+    };
   } else if (op.op === 'scaleDeployment') {
     const [ns, name] = splitKey(op.deployment);
     const owner = `Deployment/${name}`;
@@ -112,11 +117,14 @@ export function applyOps(cluster: Cluster, ops: readonly ClusterOp[]): Cluster {
 }
 
 /** Deletes a pod (shorthand of `applyOp`); its controller replaces it. */
-export const deletePod = (cluster: Cluster, pod: string, graceful = false): Cluster => applyOp(cluster, { op: 'deletePod', pod, graceful });
+export const deletePod = (cluster: Cluster, pod: string, graceful = false): Cluster =>
+  applyOp(cluster, { op: 'deletePod', pod, graceful });
 /** Scales a Deployment to `replicas` pods (shorthand of `applyOp`). */
-export const scaleDeployment = (cluster: Cluster, deployment: string, replicas: number): Cluster => applyOp(cluster, { op: 'scaleDeployment', deployment, replicas });
+export const scaleDeployment = (cluster: Cluster, deployment: string, replicas: number): Cluster =>
+  applyOp(cluster, { op: 'scaleDeployment', deployment, replicas });
 /** Sets a pod's Ready condition (shorthand of `applyOp`). */
-export const setPodReady = (cluster: Cluster, pod: string, ready: boolean): Cluster => applyOp(cluster, { op: 'setPodReady', pod, ready });
+export const setPodReady = (cluster: Cluster, pod: string, ready: boolean): Cluster =>
+  applyOp(cluster, { op: 'setPodReady', pod, ready });
 /** Takes a node down (shorthand of `applyOp`). */
 export const nodeDown = (cluster: Cluster, node: string): Cluster => applyOp(cluster, { op: 'nodeDown', node });
 
@@ -126,10 +134,17 @@ function splitKey(key: string): [string, string] {
 }
 
 /** A new pod for the controller that owned `old`: scheduled, named and addressed as Kubernetes would. */
-function replacement(cluster: Cluster, nodes: readonly ClusterNode[], pods: readonly Pod[], old: Pod, state: OpsState): Pod {
+function replacement(
+  cluster: Cluster,
+  nodes: readonly ClusterNode[],
+  pods: readonly Pod[],
+  old: Pod,
+  state: OpsState,
+): Pod {
   const owner = old.owner as string;
   const [kind, workload] = [owner.slice(0, owner.indexOf('/')), owner.slice(owner.indexOf('/') + 1)];
-  const node = kind === 'DaemonSet' ? (nodes.find((n) => n.name === old.node) as ClusterNode) : schedule(nodes, pods, old);
+  const node =
+    kind === 'DaemonSet' ? (nodes.find((n) => n.name === old.node) as ClusterNode) : schedule(nodes, pods, old);
   state.created += 1;
   const suffix = k8sSuffix(`${old.namespace}/${workload}/ops/${state.created}`, 5);
   let name: string;
@@ -156,7 +171,8 @@ function schedule(nodes: readonly ClusterNode[], pods: readonly Pod[], old: Pod)
   const ready = nodes.filter((n) => n.ready);
   const workers = ready.filter((n) => n.role === 'worker');
   const candidates = workers.length > 0 ? workers : ready;
-  if (candidates.length === 0) throw new ClusterOpError(`no node is Ready to run a replacement for ${old.namespace}/${old.name}`);
+  if (candidates.length === 0)
+    throw new ClusterOpError(`no node is Ready to run a replacement for ${old.namespace}/${old.name}`);
   let best = candidates[0] as ClusterNode;
   let key: [number, number] = [Infinity, Infinity];
   for (const n of candidates) {
@@ -173,7 +189,9 @@ function schedule(nodes: readonly ClusterNode[], pods: readonly Pod[], old: Pod)
 /** host-local: the address after the last one handed out, skipping those in use, wrapping in the range. */
 function allocate(cluster: Cluster, node: ClusterNode, pods: readonly Pod[], state: OpsState): string {
   const calico = cluster.settings.cni.kind === 'calico';
-  const ranges: Cidr[] = (node.podRanges ?? [node.podCIDR]).map((r) => parseCidr(r)).filter((r): r is Cidr => r !== null);
+  const ranges: Cidr[] = (node.podRanges ?? [node.podCIDR])
+    .map((r) => parseCidr(r))
+    .filter((r): r is Cidr => r !== null);
   const used = new Set<number>();
   for (const p of pods) if (!p.hostNetwork && p.node === node.name) used.add(parseIPv4(p.ip) ?? 0);
   const addresses: number[] = [];
@@ -193,7 +211,9 @@ function allocate(cluster: Cluster, node: ClusterNode, pods: readonly Pod[], sta
     state.last.set(node.name, a);
     return formatIPv4(a);
   }
-  throw new ClusterOpError(`node ${node.name} has no free pod IP left in ${ranges.map((r) => formatIPv4(r.base)).join(', ')}`);
+  throw new ClusterOpError(
+    `node ${node.name} has no free pod IP left in ${ranges.map((r) => formatIPv4(r.base)).join(', ')}`,
+  );
 }
 
 /** The cluster with new nodes and pods, and EndpointSlices derived again (those from the input stay). */
@@ -206,6 +226,8 @@ function rebuild(cluster: Cluster, nodes: readonly ClusterNode[], pods: readonly
   }
   const given: Record<string, Endpoint[]> = {};
   for (const set of cluster.endpoints) if (set.fromInput) given[set.service] = [...set.endpoints];
-  const endpoints: EndpointSet[] = cluster.services.map((svc) => buildEndpoints(svc, byNs.get(svc.namespace) ?? [], given, nodes));
+  const endpoints: EndpointSet[] = cluster.services.map((svc) =>
+    buildEndpoints(svc, byNs.get(svc.namespace) ?? [], given, nodes),
+  );
   return { ...cluster, nodes, pods, endpoints };
 }

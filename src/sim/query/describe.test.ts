@@ -9,7 +9,12 @@ const web = cluster.pods.find((p) => p.owner === 'Deployment/web')!;
 group('describe', () => {
   it('names the Services that select a pod, and none for a pod no selector matches', () => {
     expect(servicesSelecting(cluster, web).map((s) => s.name)).toEqual(['web']);
-    expect(servicesSelecting(cluster, cluster.pods.find((p) => p.name === 'client')!)).toEqual([]);
+    expect(
+      servicesSelecting(
+        cluster,
+        cluster.pods.find((p) => p.name === 'client')!,
+      ),
+    ).toEqual([]);
     const dns = cluster.pods.find((p) => p.namespace === 'kube-system')!;
     expect(servicesSelecting(cluster, dns).map((s) => s.name)).toEqual(['kube-dns']);
   });
@@ -17,9 +22,18 @@ group('describe', () => {
   it('resolves every kind of element id', () => {
     expect(describe(cluster, 'node/node-a')).toMatchObject({ kind: 'node', node: { name: 'node-a' } });
     expect(describe(cluster, `pod/default/${web.name}`)).toMatchObject({ kind: 'pod', pod: { name: web.name } });
-    expect(describe(cluster, 'container/default/app-1/sidecar')).toMatchObject({ kind: 'container', container: { name: 'sidecar' } });
-    expect(describe(cluster, 'svc/kube-system/kube-dns')).toMatchObject({ kind: 'service', endpoints: { service: 'kube-system/kube-dns' } });
-    expect(describe(cluster, 'dev/node-b/flannel.1')).toMatchObject({ kind: 'device', device: { name: 'flannel.1', address: '10.244.2.0/32' } });
+    expect(describe(cluster, 'container/default/app-1/sidecar')).toMatchObject({
+      kind: 'container',
+      container: { name: 'sidecar' },
+    });
+    expect(describe(cluster, 'svc/kube-system/kube-dns')).toMatchObject({
+      kind: 'service',
+      endpoints: { service: 'kube-system/kube-dns' },
+    });
+    expect(describe(cluster, 'dev/node-b/flannel.1')).toMatchObject({
+      kind: 'device',
+      device: { name: 'flannel.1', address: '10.244.2.0/32' },
+    });
     expect(describe(cluster, 'dev/pod/default/client/eth0')).toMatchObject({ kind: 'pod-device', device: 'eth0' });
     expect(describe(cluster, 'veth/node-a/default/client')).toMatchObject({ kind: 'veth', pod: { name: 'client' } });
     expect(describe(cluster, 'pod/default/nope')).toBeNull();
@@ -46,11 +60,19 @@ group('findElement', () => {
   it('describes a NetworkPolicy: the pods it isolates, whether it is enforced', () => {
     const withPolicy = buildCluster({
       ...defaultClusterSpec,
-      extras: [{ apiVersion: 'networking.k8s.io/v1', kind: 'NetworkPolicy', metadata: { name: 'deny', namespace: 'default' }, spec: { podSelector: { matchLabels: { app: 'web' } } } }],
+      extras: [
+        {
+          apiVersion: 'networking.k8s.io/v1',
+          kind: 'NetworkPolicy',
+          metadata: { name: 'deny', namespace: 'default' },
+          spec: { podSelector: { matchLabels: { app: 'web' } } },
+        },
+      ],
     });
     const d = describe(withPolicy, 'netpol/default/deny');
     expect(d).toMatchObject({ kind: 'policy', policy: { name: 'deny', policyTypes: ['Ingress'] }, enforced: false });
-    if (d?.kind === 'policy') expect(d.pods.map((p) => p.owner)).toEqual(['Deployment/web', 'Deployment/web', 'Deployment/web']);
+    if (d?.kind === 'policy')
+      expect(d.pods.map((p) => p.owner)).toEqual(['Deployment/web', 'Deployment/web', 'Deployment/web']);
     expect(describe(withPolicy, 'netpol/default/other')).toBeNull();
   });
 });

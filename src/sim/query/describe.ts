@@ -26,7 +26,9 @@ function labelsMatch(selector: Readonly<Record<string, string>>, labels: Readonl
 
 /** The Services whose selector picks this pod (same namespace, every selector label matches). */
 export function servicesSelecting(cluster: Cluster, pod: Pod): Service[] {
-  return cluster.services.filter((s) => s.namespace === pod.namespace && s.selector !== null && labelsMatch(s.selector, pod.labels));
+  return cluster.services.filter(
+    (s) => s.namespace === pod.namespace && s.selector !== null && labelsMatch(s.selector, pod.labels),
+  );
 }
 
 /** What an element id of DESIGN.md's table names in this cluster, or null. */
@@ -71,8 +73,12 @@ export function describe(cluster: Cluster, id: string): Described | null {
       return node && device ? { kind: 'device', node, device } : null;
     }
     case 'netpol': {
-      const policy = networkPolicies(cluster).find((p) => p.namespace === parts[1] && p.name === parts.slice(2).join('/'));
-      return policy ? { kind: 'policy', policy, pods: podsIsolatedBy(cluster, policy), enforced: cluster.settings.policyEnforced } : null;
+      const policy = networkPolicies(cluster).find(
+        (p) => p.namespace === parts[1] && p.name === parts.slice(2).join('/'),
+      );
+      return policy
+        ? { kind: 'policy', policy, pods: podsIsolatedBy(cluster, policy), enforced: cluster.settings.policyEnforced }
+        : null;
     }
     default:
       return null;

@@ -8,7 +8,7 @@ describe('routingTable', () => {
   const cluster = buildCluster(defaultClusterSpec);
   const nodeA = cluster.nodes.find((n) => n.name === 'node-a')!;
 
-  it('prints node-a\'s table as `ip route` does on a flannel VXLAN node', () => {
+  it("prints node-a's table as `ip route` does on a flannel VXLAN node", () => {
     expect(routingTable(cluster, nodeA)).toEqual([
       'default via 192.168.10.1 dev eth0 proto static',
       '10.244.0.0/24 via 10.244.0.0 dev flannel.1 onlink',

@@ -12,7 +12,10 @@ import type { TraceInput } from './trace';
 import { TraceRequestError } from './request';
 
 function load(...files: string[]): Cluster {
-  const sources = files.map((f) => ({ name: f, text: readFileSync(new URL(`./fixtures/${f}`, import.meta.url), 'utf8') }));
+  const sources = files.map((f) => ({
+    name: f,
+    text: readFileSync(new URL(`./fixtures/${f}`, import.meta.url), 'utf8'),
+  }));
   const result = loadManifests(sources);
   if (!result.ok) throw new Error(result.errors.map((e) => `${e.source}:${e.line ?? ''}: ${e.message}`).join('\n'));
   return result.cluster;
@@ -86,19 +89,34 @@ function run(c: Cluster, input: TraceInput, seed = 1): Trace {
 describe('container to container (section 1)', () => {
   const c = cluster('flannel-vxlan');
 
-  it.each(['localhost:8080', '127.0.0.1:8080'])('reaches a sibling container at %s through lo, 127.0.0.1 to 127.0.0.1', (to) => {
-    const t = run(c, { from: 'pod/default/duo:sidecar', to });
-    expect(path(t)).toEqual(['socket container/default/duo/sidecar', 'loopback dev/pod/default/duo/lo', 'deliver container/default/duo/web']);
-    expect(t.hops[0]!.packet.src).toMatch(/^127\.0\.0\.1:\d+$/);
-    expect(t.hops.at(-1)!.packet.dst).toBe('127.0.0.1:8080');
-    expect(path(t.reply!.hops)).toEqual(['socket container/default/duo/web', 'loopback dev/pod/default/duo/lo', 'deliver container/default/duo/sidecar']);
-    expect(t.endpoint).toEqual({ pod: 'default/duo', ip: ipOf(c, 'duo'), port: 8080, container: 'web' });
-  });
+  it.each(['localhost:8080', '127.0.0.1:8080'])(
+    'reaches a sibling container at %s through lo, 127.0.0.1 to 127.0.0.1',
+    (to) => {
+      const t = run(c, { from: 'pod/default/duo:sidecar', to });
+      expect(path(t)).toEqual([
+        'socket container/default/duo/sidecar',
+        'loopback dev/pod/default/duo/lo',
+        'deliver container/default/duo/web',
+      ]);
+      expect(t.hops[0]!.packet.src).toMatch(/^127\.0\.0\.1:\d+$/);
+      expect(t.hops.at(-1)!.packet.dst).toBe('127.0.0.1:8080');
+      expect(path(t.reply!.hops)).toEqual([
+        'socket container/default/duo/web',
+        'loopback dev/pod/default/duo/lo',
+        'deliver container/default/duo/sidecar',
+      ]);
+      expect(t.endpoint).toEqual({ pod: 'default/duo', ip: ipOf(c, 'duo'), port: 8080, container: 'web' });
+    },
+  );
 
   it("keeps traffic to the pod's own IP inside the pod, via lo, from the pod IP", () => {
     for (const to of [`${ipOf(c, 'duo')}:8080`, 'pod/default/duo']) {
       const t = run(c, { from: 'pod/default/duo:sidecar', to, port: 8080 });
-      expect(path(t)).toEqual(['socket container/default/duo/sidecar', 'loopback dev/pod/default/duo/lo', 'deliver container/default/duo/web']);
+      expect(path(t)).toEqual([
+        'socket container/default/duo/sidecar',
+        'loopback dev/pod/default/duo/lo',
+        'deliver container/default/duo/web',
+      ]);
       expect(t.hops[0]!.packet.src.startsWith(`${ipOf(c, 'duo')}:`)).toBe(true);
       expect(t.hops.some((h) => h.kind === 'veth' || h.kind === 'bridge')).toBe(false);
     }
@@ -179,7 +197,9 @@ describe('pod to pod across nodes (section 3)', () => {
     const encap = t.hops.find((h) => h.kind === 'encap')!;
     expect(encap.at).toBe('dev/node-a/flannel.1');
     expect(encap.packet.outer).toMatchObject({ dst: '192.168.10.12:8472', protocol: 'udp', vni: 1 });
-    expect(t.hops.find((h) => h.kind === 'route' && h.at === 'node/node-a')!.rule).toBe('10.244.2.0/24 via 10.244.2.0 dev flannel.1 onlink');
+    expect(t.hops.find((h) => h.kind === 'route' && h.at === 'node/node-a')!.rule).toBe(
+      '10.244.2.0/24 via 10.244.2.0 dev flannel.1 onlink',
+    );
     expect(t.hops.at(-1)!.packet).toMatchObject({ src: expect.stringMatching(/^10\.244\.1\.\d+:\d+$/), ttl: 62 });
     expect(t.hops.some((h) => h.nat)).toBe(false);
     expect(c.pods.find((p) => p.name === 'client')!.mtu).toBe(1450);
@@ -188,7 +208,9 @@ describe('pod to pod across nodes (section 3)', () => {
   it('flannel host-gw: a route via the other node on eth0, no tunnel, no outer header, MTU 1500', () => {
     const c = cluster('flannel-host-gw');
     const t = run(c, cross);
-    expect(t.hops.find((h) => h.at === 'node/node-a' && h.kind === 'route')!.rule).toBe('10.244.2.0/24 via 192.168.10.12 dev eth0');
+    expect(t.hops.find((h) => h.at === 'node/node-a' && h.kind === 'route')!.rule).toBe(
+      '10.244.2.0/24 via 192.168.10.12 dev eth0',
+    );
     expect(t.hops.some((h) => h.kind === 'encap' || h.packet.outer)).toBe(false);
     expect(t.hops.some((h) => h.at.includes('flannel.1'))).toBe(false);
     expect(path(t)).toContain('wire wire/node-a/node-b');
@@ -214,9 +236,15 @@ describe('pod to pod across nodes (section 3)', () => {
     const c = cluster('calico-ipip-crosssubnet', 'nodes-two-subnets.yaml');
     const same = run(c, cross);
     expect(same.hops.some((h) => h.kind === 'encap')).toBe(false);
-    expect(same.hops.find((h) => h.at === 'node/node-a' && h.kind === 'route')!.rule).toMatch(/via 192\.168\.10\.12 dev eth0 proto bird$/);
+    expect(same.hops.find((h) => h.at === 'node/node-a' && h.kind === 'route')!.rule).toMatch(
+      /via 192\.168\.10\.12 dev eth0 proto bird$/,
+    );
     const across = run(c, { ...cross, to: 'pod/default/server-c' });
-    expect(across.hops.find((h) => h.kind === 'encap')!.packet.outer).toEqual({ src: '192.168.10.11', dst: '192.168.20.13', protocol: 'ipip' });
+    expect(across.hops.find((h) => h.kind === 'encap')!.packet.outer).toEqual({
+      src: '192.168.10.11',
+      dst: '192.168.20.13',
+      protocol: 'ipip',
+    });
     expect(path(across)).toContain('wire wire/node-a/node-c');
   });
 
@@ -234,7 +262,11 @@ describe('pod to pod across nodes (section 3)', () => {
   ])('%s: eBPF encapsulates straight from the lxc veth; the VNI carries the security identity', (cni, dev, port) => {
     const c = cluster(cni);
     const t = run(c, cross);
-    expect(path(t).slice(3, 6)).toEqual(['veth veth/node-a/default/client', `encap dev/node-a/${dev}`, 'route dev/node-a/eth0']);
+    expect(path(t).slice(3, 6)).toEqual([
+      'veth veth/node-a/default/client',
+      `encap dev/node-a/${dev}`,
+      'route dev/node-a/eth0',
+    ]);
     const outer = t.hops.find((h) => h.kind === 'encap')!.packet.outer!;
     expect(outer).toMatchObject({ dst: `192.168.10.12:${port}`, protocol: 'udp' });
     expect(outer.vni).toBeGreaterThanOrEqual(256);
@@ -255,7 +287,11 @@ describe('pod to pod across nodes (section 3)', () => {
     expect(path(tcp).at(-1)).toBe('reject dev/pod/default/server-b/eth0');
     const udp = run(c, { ...cross, port: 5353, protocol: 'udp' });
     expect(udp.verdict).toBe('refused');
-    expect(udp.reply!.hops[0]!.packet).toMatchObject({ protocol: 'icmp', src: ipOf(c, 'server-b'), dst: ipOf(c, 'client') });
+    expect(udp.reply!.hops[0]!.packet).toMatchObject({
+      protocol: 'icmp',
+      src: ipOf(c, 'server-b'),
+      dst: ipOf(c, 'client'),
+    });
     const dns = run(c, { ...cross, port: 53, protocol: 'udp' });
     expect(dns.verdict).toBe('delivered');
     expect(dns.endpoint?.container).toBe('dns');
@@ -283,7 +319,12 @@ describe('hostNetwork pods and node processes (section 11)', () => {
     const c = cluster('flannel-vxlan');
     const t = run(c, { from: 'pod/monitoring/agent', to: 'pod/default/server-b', port: 8080 });
     expect(t.hops[0]!.packet.src).toMatch(/^10\.244\.1\.0:\d+$/);
-    expect(path(t).slice(0, 4)).toEqual(['socket container/monitoring/agent/agent', 'route node/node-a', 'netfilter node/node-a', 'encap dev/node-a/flannel.1']);
+    expect(path(t).slice(0, 4)).toEqual([
+      'socket container/monitoring/agent/agent',
+      'route node/node-a',
+      'netfilter node/node-a',
+      'encap dev/node-a/flannel.1',
+    ]);
     expect(t.hops.some((h) => h.nat)).toBe(false);
     expect(t.reply!.hops.find((h) => h.kind === 'encap')!.packet.outer!.dst).toBe('192.168.10.11:8472');
     // A host's own packet is not forwarded on its node: only the receiving node takes one off.
@@ -296,14 +337,23 @@ describe('hostNetwork pods and node processes (section 11)', () => {
     expect(t.verdict).toBe('delivered');
     expect(t.hops[0]!.packet.dst).toBe('192.168.10.12:9100');
     expect(path(t).at(-1)).toBe('deliver container/monitoring/exporter/node-exporter');
-    expect(t.endpoint).toEqual({ pod: 'monitoring/exporter', ip: '192.168.10.12', port: 9100, container: 'node-exporter' });
+    expect(t.endpoint).toEqual({
+      pod: 'monitoring/exporter',
+      ip: '192.168.10.12',
+      port: 9100,
+      container: 'node-exporter',
+    });
     const masq = t.hops.find((h) => h.nat)!;
     expect(masq.nat!.type).toBe('MASQUERADE');
     expect(masq.nat!.after.src).toMatch(/^192\.168\.10\.11:\d+$/);
     expect(t.hops.at(-1)!.packet.src).toBe(masq.nat!.after.src);
     const unsnat = t.reply!.hops.find((h) => h.nat)!;
     expect(unsnat).toMatchObject({ kind: 'conntrack', at: 'node/node-a' });
-    expect(unsnat.nat).toMatchObject({ type: 'un-SNAT', before: { dst: masq.nat!.after.src }, after: { dst: t.hops[0]!.packet.src } });
+    expect(unsnat.nat).toMatchObject({
+      type: 'un-SNAT',
+      before: { dst: masq.nat!.after.src },
+      after: { dst: t.hops[0]!.packet.src },
+    });
   });
 
   it("a process on a node reaches a local pod from cni0's address and a remote one through the tunnel", () => {
@@ -323,7 +373,11 @@ describe('hostNetwork pods and node processes (section 11)', () => {
     expect(t.hops.some((h) => h.kind === 'encap')).toBe(false);
     expect(path(t).at(-1)).toBe('deliver node/cp');
     const self = run(c, { from: 'pod/monitoring/agent', to: '192.168.10.11:10250' });
-    expect(path(self)).toEqual(['socket container/monitoring/agent/agent', 'loopback dev/node-a/lo', 'deliver node/node-a']);
+    expect(path(self)).toEqual([
+      'socket container/monitoring/agent/agent',
+      'loopback dev/node-a/lo',
+      'deliver node/node-a',
+    ]);
     const closed = run(c, { from: 'node/node-a', to: '192.168.10.12:12345' });
     expect(closed.verdict).toBe('refused');
     expect(path(closed).at(-1)).toBe('reject node/node-b');

@@ -15,16 +15,23 @@ import { trace } from './trace';
 
 function cluster(mode = 'iptables', cni = 'cni/flannel-vxlan'): Cluster {
   const files = ['kubeadm.yaml', 'nodes.yaml', 'workloads.yaml', `${cni}.yaml`, 'services/services.yaml'];
-  const sources = files.map((f) => ({ name: f, text: readFileSync(new URL(`./fixtures/${f}`, import.meta.url), 'utf8') }));
+  const sources = files.map((f) => ({
+    name: f,
+    text: readFileSync(new URL(`./fixtures/${f}`, import.meta.url), 'utf8'),
+  }));
   if (mode !== 'iptables') {
-    sources.push({ name: 'kp.yaml', text: `apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: kube-proxy\n  namespace: kube-system\ndata:\n  config.conf: |\n    apiVersion: kubeproxy.config.k8s.io/v1alpha1\n    kind: KubeProxyConfiguration\n    mode: ${mode}\n` });
+    sources.push({
+      name: 'kp.yaml',
+      text: `apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: kube-proxy\n  namespace: kube-system\ndata:\n  config.conf: |\n    apiVersion: kubeproxy.config.k8s.io/v1alpha1\n    kind: KubeProxyConfiguration\n    mode: ${mode}\n`,
+    });
   }
   const r = loadManifests(sources);
   if (!r.ok) throw new Error(r.errors.map((e) => e.message).join('\n'));
   return r.cluster;
 }
 
-const share = (d: ReturnType<typeof endpointDistribution>): Record<string, number> => Object.fromEntries(d.endpoints.map((e) => [e.pod, e.probability]));
+const share = (d: ReturnType<typeof endpointDistribution>): Record<string, number> =>
+  Object.fromEntries(d.endpoints.map((e) => [e.pod, e.probability]));
 
 describe('endpointDistribution', () => {
   const c = cluster();
@@ -40,7 +47,9 @@ describe('endpointDistribution', () => {
     expect(d.endpoints.reduce((a, e) => a + e.probability, 0)).toBe(1);
   });
   it('internalTrafficPolicy Local: the local endpoint gets 1; none local: empty', () => {
-    expect(share(endpointDistribution(c, { from: 'pod/default/client', to: 'svc/default/web-local' }))).toEqual({ 'default/server-a': 1 });
+    expect(share(endpointDistribution(c, { from: 'pod/default/client', to: 'svc/default/web-local' }))).toEqual({
+      'default/server-a': 1,
+    });
     expect(endpointDistribution(c, { from: 'node/cp', to: 'svc/default/web-local' }).endpoints).toEqual([]);
   });
   it('LoadBalancer with Local: per node first, so pods on a crowded node get less', () => {
@@ -80,21 +89,43 @@ describe('kubeProxyRules', () => {
     const web = c.services.find((s) => s.name === 'np')!;
     const lines = kubeProxyRules(c, node, web);
     expect(lines[0]).toBe('# iptables -t nat -S');
-    expect(lines).toContain(`-A KUBE-NODEPORTS -p tcp -m comment --comment "default/np:http" -m tcp --dport 30080 -j KUBE-EXT-${lines.join('\n').match(/KUBE-EXT-(\w{16})/)![1]}`);
+    expect(lines).toContain(
+      `-A KUBE-NODEPORTS -p tcp -m comment --comment "default/np:http" -m tcp --dport 30080 -j KUBE-EXT-${lines.join('\n').match(/KUBE-EXT-(\w{16})/)![1]}`,
+    );
     expect(lines.filter((l) => l.includes('--probability'))).toHaveLength(2);
     expect(lines.filter((l) => l.includes('-j DNAT --to-destination'))).toHaveLength(3);
-    const empty = kubeProxyRules(c, node, c.services.find((s) => s.name === 'empty')!);
+    const empty = kubeProxyRules(
+      c,
+      node,
+      c.services.find((s) => s.name === 'empty')!,
+    );
     expect(empty.at(-1)).toMatch(/has no endpoints" -m tcp --dport 80 -j REJECT/);
   });
   it('nftables, IPVS and Cilium print their own tools', () => {
     const n = cluster('nftables');
-    expect(kubeProxyRules(n, n.nodes[1]!, n.services.find((s) => s.name === 'web')!).some((l) => l.includes('numgen random mod 3 vmap'))).toBe(true);
+    expect(
+      kubeProxyRules(
+        n,
+        n.nodes[1]!,
+        n.services.find((s) => s.name === 'web')!,
+      ).some((l) => l.includes('numgen random mod 3 vmap')),
+    ).toBe(true);
     const i = cluster('ipvs');
-    const ipvs = kubeProxyRules(i, i.nodes[1]!, i.services.find((s) => s.name === 'sticky')!);
+    const ipvs = kubeProxyRules(
+      i,
+      i.nodes[1]!,
+      i.services.find((s) => s.name === 'sticky')!,
+    );
     expect(ipvs[0]).toBe('# ipvsadm -Ln');
     expect(ipvs.some((l) => / rr persistent 10800$/.test(l))).toBe(true);
     const k = cluster('iptables', 'services/cilium-kpr');
-    expect(kubeProxyRules(k, k.nodes[1]!, k.services.find((s) => s.name === 'web')!)[0]).toBe('# cilium-dbg service list');
+    expect(
+      kubeProxyRules(
+        k,
+        k.nodes[1]!,
+        k.services.find((s) => s.name === 'web')!,
+      )[0],
+    ).toBe('# cilium-dbg service list');
   });
 });
 
@@ -108,12 +139,15 @@ describe('pods come and go (sim/ops)', () => {
     expect(fresh.name).not.toBe(victim.name);
     expect(fresh.name.startsWith('web-')).toBe(true);
     expect(base.pods.some((p) => p.ip === fresh.ip)).toBe(false);
-    expect(after.services.find((s) => s.name === 'web')!.clusterIP).toBe(base.services.find((s) => s.name === 'web')!.clusterIP);
+    expect(after.services.find((s) => s.name === 'web')!.clusterIP).toBe(
+      base.services.find((s) => s.name === 'web')!.clusterIP,
+    );
     const eps = after.endpoints.find((e) => e.service === 'default/web')!.endpoints.map((e) => e.ip);
     expect(eps).toContain(fresh.ip);
     expect(eps).not.toContain(victim.ip);
     // later traces change: the old pod is never chosen again
-    for (let seed = 1; seed < 20; seed++) expect(trace(after, { from: 'pod/default/client', to: 'web' }, { seed }).endpoint!.ip).not.toBe(victim.ip);
+    for (let seed = 1; seed < 20; seed++)
+      expect(trace(after, { from: 'pod/default/client', to: 'web' }, { seed }).endpoint!.ip).not.toBe(victim.ip);
   });
   it('is replayable: the same ops on the same cluster give the same cluster', () => {
     const ops = [
@@ -121,7 +155,9 @@ describe('pods come and go (sim/ops)', () => {
       { op: 'scaleDeployment', deployment: 'default/web', replicas: 5 },
       { op: 'setPodReady', pod: `default/${webPods(base)[0]!.name}`, ready: false },
     ] as const;
-    expect(JSON.stringify(applyOps(buildCluster(defaultClusterSpec), ops))).toBe(JSON.stringify(applyOps(buildCluster(defaultClusterSpec), ops)));
+    expect(JSON.stringify(applyOps(buildCluster(defaultClusterSpec), ops))).toBe(
+      JSON.stringify(applyOps(buildCluster(defaultClusterSpec), ops)),
+    );
   });
   it('a second replacement does not reuse the address freed by the first', () => {
     const first = deletePod(base, `default/${webPods(base)[0]!.name}`);
@@ -137,8 +173,12 @@ describe('pods come and go (sim/ops)', () => {
     expect(webPods(down)).toHaveLength(1);
     const p = webPods(base)[0]!;
     const unready = setPodReady(base, `default/${p.name}`, false);
-    expect(unready.endpoints.find((e) => e.service === 'default/web')!.endpoints.find((e) => e.ip === p.ip)!.ready).toBe(false);
-    expect(trace(unready, { from: 'pod/default/client', to: 'svc/default/web' }).candidates.map((x) => x.ip)).not.toContain(p.ip);
+    expect(
+      unready.endpoints.find((e) => e.service === 'default/web')!.endpoints.find((e) => e.ip === p.ip)!.ready,
+    ).toBe(false);
+    expect(
+      trace(unready, { from: 'pod/default/client', to: 'svc/default/web' }).candidates.map((x) => x.ip),
+    ).not.toContain(p.ip);
   });
   it('graceful delete: terminating endpoints are the fallback when nothing is ready', () => {
     let c = buildCluster(defaultClusterSpec);

@@ -41,7 +41,14 @@ export function endpointDistribution(cluster: Cluster, request: TraceInput, opti
   const t = trace(cluster, request, options);
   const lk = lookup(cluster);
   if (t.candidates.length === 0 || t.endpoint === null) {
-    return { service: null, endpoints: [], note: t.verdict === 'delivered' ? 'No Service chooses here: the connection goes to one fixed destination.' : `No endpoint receives it: ${t.reason}` };
+    return {
+      service: null,
+      endpoints: [],
+      note:
+        t.verdict === 'delivered'
+          ? 'No Service chooses here: the connection goes to one fixed destination.'
+          : `No endpoint receives it: ${t.reason}`,
+    };
   }
   const nodeOf = (pod: string): string | null => lk.podByKey.get(pod)?.node ?? null;
   const via = serviceTraces.get(t);
@@ -51,7 +58,13 @@ export function endpointDistribution(cluster: Cluster, request: TraceInput, opti
     const e = t.endpoint;
     return {
       service: svcKey,
-      endpoints: t.candidates.map((c) => ({ pod: c.pod, ip: c.ip, port: c.port, node: nodeOf(c.pod), probability: c.pod === e.pod ? 1 : 0 })),
+      endpoints: t.candidates.map((c) => ({
+        pod: c.pod,
+        ip: c.ip,
+        port: c.port,
+        node: nodeOf(c.pod),
+        probability: c.pod === e.pod ? 1 : 0,
+      })),
       note: `sessionAffinity ClientIP: the client sticks to ${e.pod} for ${svc.sessionAffinityTimeout} s after its first connection.`,
     };
   }
@@ -82,7 +95,13 @@ export function endpointDistribution(cluster: Cluster, request: TraceInput, opti
   const ipvs = t.candidates.some((c) => c.probability === null);
   return {
     service: svcKey,
-    endpoints: t.candidates.map((c) => ({ pod: c.pod, ip: c.ip, port: c.port, node: nodeOf(c.pod), probability: c.probability ?? 1 / t.candidates.length })),
+    endpoints: t.candidates.map((c) => ({
+      pod: c.pod,
+      ip: c.ip,
+      port: c.port,
+      node: nodeOf(c.pod),
+      probability: c.probability ?? 1 / t.candidates.length,
+    })),
     note: ipvs
       ? `IPVS round robin on ${via?.node ?? 'the node'}: connection k goes to real server k mod ${t.candidates.length}, so over a burst each gets 1/${t.candidates.length}.`
       : `Each of the ${t.candidates.length} eligible endpoints gets 1/${t.candidates.length}.`,
@@ -104,7 +123,12 @@ export function traceBurst(cluster: Cluster, request: TraceInput, n: number, opt
   const rr = new Map<string, number>();
   const out: Trace[] = [];
   for (let i = 0; i < count; i++) {
-    const first = trace(cluster, request, { ...options, seed: seed + i, pick: base, rrOffset: (options.rrOffset ?? 0) + i });
+    const first = trace(cluster, request, {
+      ...options,
+      seed: seed + i,
+      pick: base,
+      rrOffset: (options.rrOffset ?? 0) + i,
+    });
     const via = serviceTraces.get(first);
     const node = via?.node ?? '';
     const affinity = via !== undefined && via.service.sessionAffinity === 'ClientIP';
@@ -114,7 +138,10 @@ export function traceBurst(cluster: Cluster, request: TraceInput, n: number, opt
     let t = first;
     if (stuck !== undefined || (cluster.settings.proxyMode === 'ipvs' && seen !== i)) {
       // Re-run with the node's state: its sticky endpoint, or its own round-robin position.
-      const pick = stuck !== undefined ? [stuck, ...(node ? [`node/${node}`] : []), ...base] : [...(node ? [`node/${node}`] : []), ...base];
+      const pick =
+        stuck !== undefined
+          ? [stuck, ...(node ? [`node/${node}`] : []), ...base]
+          : [...(node ? [`node/${node}`] : []), ...base];
       t = trace(cluster, request, { ...options, seed: seed + i, pick, rrOffset: seen });
       delete t.warnings;
       t.request.pick = [...base];

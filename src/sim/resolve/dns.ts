@@ -19,7 +19,29 @@ export interface ResolvConf {
 }
 
 /** Generic top-level domains people meet most; every two-letter label is taken as a country's. */
-const GENERIC_TLDS = new Set(['com', 'org', 'net', 'io', 'dev', 'app', 'edu', 'gov', 'mil', 'int', 'info', 'biz', 'cloud', 'tech', 'ai', 'xyz', 'site', 'online', 'shop', 'blog', 'page']);
+const GENERIC_TLDS = new Set([
+  'com',
+  'org',
+  'net',
+  'io',
+  'dev',
+  'app',
+  'edu',
+  'gov',
+  'mil',
+  'int',
+  'info',
+  'biz',
+  'cloud',
+  'tech',
+  'ai',
+  'xyz',
+  'site',
+  'online',
+  'shop',
+  'blog',
+  'page',
+]);
 
 /** Whether the public DNS delegates this top-level domain (the reserved ones never are). */
 function isDelegatedTld(tld: string): boolean {
@@ -40,7 +62,12 @@ export function resolvConf(cluster: Cluster, pod: Pod | null): ResolvConf {
   // hostNetwork pods with ClusterFirst silently fall back to the node's resolver (section 5).
   if (pod === null || pod.hostNetwork) return { nameserver: NODE_RESOLVER, search: [], ndots: 1, node: true };
   const dns = lookup(cluster).serviceByKey.get('kube-system/kube-dns');
-  return { nameserver: dns?.clusterIP ?? '10.96.0.10', search: [`${pod.namespace}.svc.${domain}`, `svc.${domain}`, domain], ndots: 5, node: false };
+  return {
+    nameserver: dns?.clusterIP ?? '10.96.0.10',
+    search: [`${pod.namespace}.svc.${domain}`, `svc.${domain}`, domain],
+    ndots: 5,
+    node: false,
+  };
 }
 
 /** The names the stub resolver tries, in order (glibc: ndots, search list, trailing dot). */
@@ -85,7 +112,8 @@ export function answerA(cluster: Cluster, fqdn: string, viaCluster: boolean): An
       // <dashed-ip>.<svc>.<ns>.svc: a headless Service's endpoint (CoreDNS uses the dashed IP).
       const svc = lk.serviceByKey.get(`${labels[2] ?? ''}/${labels[1] ?? ''}`);
       const ip = (labels[0] ?? '').replace(/-/g, '.');
-      if (svc && svc.clusterIP === null && headlessAddresses(cluster, svc).includes(ip)) return { a: [ip], service: svc, upstream: false };
+      if (svc && svc.clusterIP === null && headlessAddresses(cluster, svc).includes(ip))
+        return { a: [ip], service: svc, upstream: false };
       return { a: 'NXDOMAIN', upstream: false };
     }
     if (labels.length === 3 && labels[2] === 'pod' && /^\d+-\d+-\d+-\d+$/.test(labels[0] ?? '')) {
@@ -97,7 +125,8 @@ export function answerA(cluster: Cluster, fqdn: string, viaCluster: boolean): An
   // Forwarded upstream: it answers only under a delegated top-level domain. A single label, a
   // reserved TLD, or a cluster-looking name (`web.default`, `web.svc`) does not exist out there.
   const last = name.slice(name.lastIndexOf('.') + 1).toLowerCase();
-  if (!name.includes('.') || !isDelegatedTld(last) || name.endsWith(`.${domain}`)) return { a: 'NXDOMAIN', upstream: true };
+  if (!name.includes('.') || !isDelegatedTld(last) || name.endsWith(`.${domain}`))
+    return { a: 'NXDOMAIN', upstream: true };
   return { a: [upstreamAddress(name)], upstream: true };
 }
 
@@ -169,9 +198,14 @@ export function resolveName(cluster: Cluster, pod: Pod | null, name: string): Re
   for (const candidate of candidates(conf, name)) {
     const answer = answerA(cluster, candidate, !conf.node);
     const bare = candidate.replace(/\.$/, '');
-    const a: string[] | 'NXDOMAIN' = answer.a === 'NXDOMAIN' ? 'NXDOMAIN' : answer.cname ? [`CNAME ${answer.cname}`, ...answer.a] : answer.a;
+    const a: string[] | 'NXDOMAIN' =
+      answer.a === 'NXDOMAIN' ? 'NXDOMAIN' : answer.cname ? [`CNAME ${answer.cname}`, ...answer.a] : answer.a;
     queries.push({ name: bare, type: 'A', answer: a });
-    queries.push({ name: bare, type: 'AAAA', answer: answer.a === 'NXDOMAIN' ? 'NXDOMAIN' : answer.cname ? [`CNAME ${answer.cname}`] : [] });
+    queries.push({
+      name: bare,
+      type: 'AAAA',
+      answer: answer.a === 'NXDOMAIN' ? 'NXDOMAIN' : answer.cname ? [`CNAME ${answer.cname}`] : [],
+    });
     if (answer.a !== 'NXDOMAIN') {
       addresses = answer.a;
       answered = bare;
@@ -197,7 +231,8 @@ function resolveSrv(cluster: Cluster, conf: ResolvConf, name: string, queries: D
     let records: string[] | null = null;
     if (!conf.node && bare.endsWith(`.svc.${domain}`)) {
       const labels = bare.slice(0, bare.length - domain.length - 5).split('.');
-      const svc = labels.length === 4 ? lookup(cluster).serviceByKey.get(`${labels[3] ?? ''}/${labels[2] ?? ''}`) : undefined;
+      const svc =
+        labels.length === 4 ? lookup(cluster).serviceByKey.get(`${labels[3] ?? ''}/${labels[2] ?? ''}`) : undefined;
       const entry = svc ? srvRecords(cluster, svc).find((r) => r.name === bare) : undefined;
       if (entry && entry.records.length > 0) records = entry.records;
     }
@@ -210,7 +245,14 @@ function resolveSrv(cluster: Cluster, conf: ResolvConf, name: string, queries: D
     queries.push({ name: host, type: 'AAAA', answer: a.a === 'NXDOMAIN' ? 'NXDOMAIN' : [] });
     const svcAnswer = answerA(cluster, bare.split('.').slice(2).join('.'), true);
     const answer: Answer = { ...a, ...(svcAnswer.service ? { service: svcAnswer.service } : {}) };
-    return { port: Number(portText), conf, queries, addresses: a.a === 'NXDOMAIN' ? null : a.a, answered: host, answer };
+    return {
+      port: Number(portText),
+      conf,
+      queries,
+      addresses: a.a === 'NXDOMAIN' ? null : a.a,
+      answered: host,
+      answer,
+    };
   }
   return { conf, queries, addresses: null, answered: null, answer: null };
 }

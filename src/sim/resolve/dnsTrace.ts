@@ -35,7 +35,9 @@ const summaries = new WeakMap<Resolution, string>();
 function summary(r: Resolution): string {
   const known = summaries.get(r);
   if (known !== undefined) return known;
-  const parts = r.queries.filter((q) => q.type !== 'AAAA').map((q) => `${q.name} ${q.type} ${q.answer === 'NXDOMAIN' ? 'NXDOMAIN' : q.answer.join(' ')}`);
+  const parts = r.queries
+    .filter((q) => q.type !== 'AAAA')
+    .map((q) => `${q.name} ${q.type} ${q.answer === 'NXDOMAIN' ? 'NXDOMAIN' : q.answer.join(' ')}`);
   const text = parts.join('; ');
   summaries.set(r, text);
   return text;
@@ -46,7 +48,14 @@ function summary(r: Resolution): string {
  * packet. Headless answers are shuffled by CoreDNS's loadbalance plugin, so the client's first
  * address is a uniform choice (pinned by `pick`).
  */
-export function resolveDestination(cluster: Cluster, pod: Pod | null, nodeName: string | null, name: string, rng: Rng, pick: readonly string[]): ResolvedDestination {
+export function resolveDestination(
+  cluster: Cluster,
+  pod: Pod | null,
+  nodeName: string | null,
+  name: string,
+  rng: Rng,
+  pick: readonly string[],
+): ResolvedDestination {
   const r = resolveName(cluster, pod, name);
   const lk = lookup(cluster);
   const hops: Hop[] = [];
@@ -55,10 +64,32 @@ export function resolveDestination(cluster: Cluster, pod: Pod | null, nodeName: 
   const list = summary(r);
   if (r.conf.node) {
     // The node's resolver: the query leaves through eth0 to the site's DNS server.
-    const w = new PathWriter({ src: `${lk.nodeByName.get(nodeName ?? '')?.internalIP ?? ''}:${rng.int(EPHEMERAL_MIN, EPHEMERAL_MAX)}`, dst: `${r.conf.nameserver}:53`, protocol: 'udp', ttl: 64 });
-    w.hop('socket', clientAt, nodeName, `The resolver reads the node's /etc/resolv.conf (nameserver ${r.conf.nameserver}, no cluster search list${pod?.hostNetwork ? ': a hostNetwork pod with dnsPolicy ClusterFirst silently falls back to it; it needs ClusterFirstWithHostNet' : ''}) and asks for A and AAAA records.`, `nameserver ${r.conf.nameserver}`);
-    w.hop('route', deviceId(nodeName ?? '', 'eth0'), nodeName, `The query leaves through eth0 towards ${r.conf.nameserver}.`, 'default via 192.168.10.1 dev eth0 proto static');
-    w.hop('dns', INTERNET_ID, null, `The site's DNS server answers ${n} queries: ${list}. It knows nothing of ${cluster.settings.dnsDomain}; outside names get stand-in addresses from 203.0.113.0/24.`);
+    const w = new PathWriter({
+      src: `${lk.nodeByName.get(nodeName ?? '')?.internalIP ?? ''}:${rng.int(EPHEMERAL_MIN, EPHEMERAL_MAX)}`,
+      dst: `${r.conf.nameserver}:53`,
+      protocol: 'udp',
+      ttl: 64,
+    });
+    w.hop(
+      'socket',
+      clientAt,
+      nodeName,
+      `The resolver reads the node's /etc/resolv.conf (nameserver ${r.conf.nameserver}, no cluster search list${pod?.hostNetwork ? ': a hostNetwork pod with dnsPolicy ClusterFirst silently falls back to it; it needs ClusterFirstWithHostNet' : ''}) and asks for A and AAAA records.`,
+      `nameserver ${r.conf.nameserver}`,
+    );
+    w.hop(
+      'route',
+      deviceId(nodeName ?? '', 'eth0'),
+      nodeName,
+      `The query leaves through eth0 towards ${r.conf.nameserver}.`,
+      'default via 192.168.10.1 dev eth0 proto static',
+    );
+    w.hop(
+      'dns',
+      INTERNET_ID,
+      null,
+      `The site's DNS server answers ${n} queries: ${list}. It knows nothing of ${cluster.settings.dnsDomain}; outside names get stand-in addresses from 203.0.113.0/24.`,
+    );
     hops.push(...w.hops);
   } else {
     const dnsSvc = lk.serviceByKey.get('kube-system/kube-dns');
@@ -73,26 +104,59 @@ export function resolveDestination(cluster: Cluster, pod: Pod | null, nodeName: 
       );
       const first = result.hops[0];
       if (first) {
-        hops.push({ ...first, rule: `/etc/resolv.conf: nameserver ${r.conf.nameserver}; search ${r.conf.search.join(' ')}; options ndots:${r.conf.ndots}`, text: `The resolver reads /etc/resolv.conf and sends ${n} quer${n === 1 ? 'y' : 'ies'} (ndots:5 and the search list; ${r.port === undefined ? 'A and AAAA for each name it tries' : 'SRV, then A and AAAA for the target'}): UDP to ${r.conf.nameserver}:53, the kube-dns ClusterIP.` });
+        hops.push({
+          ...first,
+          rule: `/etc/resolv.conf: nameserver ${r.conf.nameserver}; search ${r.conf.search.join(' ')}; options ndots:${r.conf.ndots}`,
+          text: `The resolver reads /etc/resolv.conf and sends ${n} quer${n === 1 ? 'y' : 'ies'} (ndots:5 and the search list; ${r.port === undefined ? 'A and AAAA for each name it tries' : 'SRV, then A and AAAA for the target'}): UDP to ${r.conf.nameserver}:53, the kube-dns ClusterIP.`,
+        });
       }
       hops.push(...result.hops.slice(1));
       if (result.verdict === 'delivered') {
         const last = result.hops[result.hops.length - 1] as Hop;
-        const upstream = r.answer?.upstream ? ` Names outside ${cluster.settings.dnsDomain} are forwarded upstream (forward . /etc/resolv.conf); the simulation answers them with a stand-in address from 203.0.113.0/24.` : '';
-        hops.push({ kind: 'dns', at: last.at, node: last.node, packet: last.packet, rule: 'kubernetes cluster.local in-addr.arpa ip6.arpa { pods insecure; fallthrough in-addr.arpa ip6.arpa; ttl 30 }', text: `CoreDNS answers: ${list}.${upstream}` });
+        const upstream = r.answer?.upstream
+          ? ` Names outside ${cluster.settings.dnsDomain} are forwarded upstream (forward . /etc/resolv.conf); the simulation answers them with a stand-in address from 203.0.113.0/24.`
+          : '';
+        hops.push({
+          kind: 'dns',
+          at: last.at,
+          node: last.node,
+          packet: last.packet,
+          rule: 'kubernetes cluster.local in-addr.arpa ip6.arpa { pods insecure; fallthrough in-addr.arpa ip6.arpa; ttl 30 }',
+          text: `CoreDNS answers: ${list}.${upstream}`,
+        });
         hops.push(...(result.reply?.hops ?? []));
       } else {
         hops.push(...(result.reply?.hops ?? []));
         // A dropped query gets no answer at all: the stub resolver retries until its timeout (5 s,
         // 2 attempts by default) and getaddrinfo fails with EAI_AGAIN, so no connection is attempted.
-        const why = result.verdict === 'dropped' ? ` The resolver retries until it times out and reports a temporary failure in name resolution; the connection is never attempted, so the trace is unresolved rather than dropped.` : '';
-        return { dns: { queries: [], hops }, ip: null, reason: `The DNS query to ${r.conf.nameserver} failed (${result.reason}); ${name} did not resolve.${why}`, candidates: [], service: null, upstream: false };
+        const why =
+          result.verdict === 'dropped'
+            ? ` The resolver retries until it times out and reports a temporary failure in name resolution; the connection is never attempted, so the trace is unresolved rather than dropped.`
+            : '';
+        return {
+          dns: { queries: [], hops },
+          ip: null,
+          reason: `The DNS query to ${r.conf.nameserver} failed (${result.reason}); ${name} did not resolve.${why}`,
+          candidates: [],
+          service: null,
+          upstream: false,
+        };
       }
     }
   }
   const dns = { queries: r.queries, hops };
   if (r.addresses === null) {
-    return { dns, ip: null, reason: `${name} does not resolve: every name the resolver tried got NXDOMAIN (${r.queries.filter((q) => q.type === 'A').map((q) => q.name).join(', ')}).`, candidates: [], service: null, upstream: false };
+    return {
+      dns,
+      ip: null,
+      reason: `${name} does not resolve: every name the resolver tried got NXDOMAIN (${r.queries
+        .filter((q) => q.type === 'A')
+        .map((q) => q.name)
+        .join(', ')}).`,
+      candidates: [],
+      service: null,
+      upstream: false,
+    };
   }
   const service = r.answer?.service ?? null;
   const addresses = r.addresses;
@@ -107,12 +171,20 @@ export function resolveDestination(cluster: Cluster, pod: Pod | null, nodeName: 
     const port = service.ports[0];
     candidates = addresses.map((a, i) => {
       const ep = eps.find((e) => e.ip === a);
-      const p = ep?.ports.find((x) => x.name === (port?.name ?? null))?.port ?? (typeof port?.targetPort === 'number' ? port.targetPort : (port?.port ?? 0));
+      const p =
+        ep?.ports.find((x) => x.name === (port?.name ?? null))?.port ??
+        (typeof port?.targetPort === 'number' ? port.targetPort : (port?.port ?? 0));
       return { pod: podOf(a), ip: a, port: p, probability: 1 / addresses.length, chosen: i === index };
     });
   }
-  const resolved: ResolvedDestination = { dns, ip, reason: '', candidates, service, upstream: r.answer?.upstream ?? false };
+  const resolved: ResolvedDestination = {
+    dns,
+    ip,
+    reason: '',
+    candidates,
+    service,
+    upstream: r.answer?.upstream ?? false,
+  };
   if (r.port !== undefined) resolved.port = r.port;
   return resolved;
 }
-

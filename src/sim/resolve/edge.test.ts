@@ -11,14 +11,32 @@ import { defaultClusterSpec } from '../scenarios/defaultCluster';
 import { addIngressController } from './ingress';
 import { trace } from './trace';
 
-const CALICO = { cni: { kind: 'calico' as const, ipipMode: 'Always' as const, vxlanMode: 'Never' as const, natOutgoing: true, blockSize: 26 }, policyEnforced: true };
-const policy = (name: string, spec: Record<string, unknown>): Record<string, unknown> => ({ apiVersion: 'networking.k8s.io/v1', kind: 'NetworkPolicy', metadata: { name, namespace: 'default' }, spec });
+const CALICO = {
+  cni: {
+    kind: 'calico' as const,
+    ipipMode: 'Always' as const,
+    vxlanMode: 'Never' as const,
+    natOutgoing: true,
+    blockSize: 26,
+  },
+  policyEnforced: true,
+};
+const policy = (name: string, spec: Record<string, unknown>): Record<string, unknown> => ({
+  apiVersion: 'networking.k8s.io/v1',
+  kind: 'NetworkPolicy',
+  metadata: { name, namespace: 'default' },
+  spec,
+});
 const build = (spec: ClusterSpec): Cluster => buildCluster(spec);
-const webOn = (c: Cluster, node: string): string => `pod/default/${c.pods.find((p) => p.owner === 'Deployment/web' && p.node === node)!.name}`;
+const webOn = (c: Cluster, node: string): string =>
+  `pod/default/${c.pods.find((p) => p.owner === 'Deployment/web' && p.node === node)!.name}`;
 
 describe('NetworkPolicy in trace()', () => {
   const deny = policy('web-deny', { podSelector: { matchLabels: { app: 'web' } }, policyTypes: ['Ingress'] });
-  const allow = policy('web-from-client', { podSelector: { matchLabels: { app: 'web' } }, ingress: [{ from: [{ podSelector: { matchLabels: { app: 'client' } } }], ports: [{ port: 8080 }] }] });
+  const allow = policy('web-from-client', {
+    podSelector: { matchLabels: { app: 'web' } },
+    ingress: [{ from: [{ podSelector: { matchLabels: { app: 'client' } } }], ports: [{ port: 8080 }] }],
+  });
 
   it('a denied packet is dropped at the destination, silently: no reply, the isolating policy named', () => {
     const c = build({ ...defaultClusterSpec, settings: CALICO, extras: [deny] });
@@ -35,7 +53,9 @@ describe('NetworkPolicy in trace()', () => {
     const t = trace(c, { from: 'pod/default/client', to: webOn(c, 'node-b'), port: 8080 });
     expect(t.verdict).toBe('delivered');
     expect(t.reason).toContain('Allowed by default/web-from-client spec.ingress[0]');
-    expect(t.hops.find((h) => h.kind === 'policy')!.rule).toBe('NetworkPolicy default/web-from-client spec.ingress[0]: from podSelector app=client; ports TCP/8080');
+    expect(t.hops.find((h) => h.kind === 'policy')!.rule).toBe(
+      'NetworkPolicy default/web-from-client spec.ingress[0]: from podSelector app=client; ports TCP/8080',
+    );
     expect(t.reply!.verdict).toBe('delivered');
   });
 
@@ -48,7 +68,11 @@ describe('NetworkPolicy in trace()', () => {
   });
 
   it('a default-deny egress blocks DNS too: the resolver times out, the name is unresolved and nothing is sent', () => {
-    const c = build({ ...defaultClusterSpec, settings: CALICO, extras: [policy('deny-egress', { podSelector: {}, policyTypes: ['Egress'] })] });
+    const c = build({
+      ...defaultClusterSpec,
+      settings: CALICO,
+      extras: [policy('deny-egress', { podSelector: {}, policyTypes: ['Egress'] })],
+    });
     const t = trace(c, { from: 'pod/default/client', to: 'web', port: 80 });
     expect(t.verdict).toBe('unresolved');
     expect(t.hops).toEqual([]);
@@ -67,7 +91,24 @@ describe('Ingress in trace()', () => {
     apiVersion: 'networking.k8s.io/v1',
     kind: 'Ingress',
     metadata: { name: 'shop', namespace: 'default' },
-    spec: { ingressClassName: 'nginx', tls: [{ hosts: ['secure.example.com'], secretName: 'tls' }], rules: [{ host: 'shop.example.com', http: { paths: [{ path: '/', pathType: 'Prefix', backend: { service: { name: 'web', port: { number: 80 } } } }] } }, { host: 'secure.example.com', http: { paths: [{ path: '/', pathType: 'Prefix', backend: { service: { name: 'web', port: { number: 80 } } } }] } }] },
+    spec: {
+      ingressClassName: 'nginx',
+      tls: [{ hosts: ['secure.example.com'], secretName: 'tls' }],
+      rules: [
+        {
+          host: 'shop.example.com',
+          http: {
+            paths: [{ path: '/', pathType: 'Prefix', backend: { service: { name: 'web', port: { number: 80 } } } }],
+          },
+        },
+        {
+          host: 'secure.example.com',
+          http: {
+            paths: [{ path: '/', pathType: 'Prefix', backend: { service: { name: 'web', port: { number: 80 } } } }],
+          },
+        },
+      ],
+    },
   };
   const bare = build(addIngressController({ ...defaultClusterSpec, extras: [shop] }, 'bare-metal').spec);
   const cloud = build(addIngressController({ ...defaultClusterSpec, extras: [shop] }, 'cloud').spec);
@@ -109,13 +150,30 @@ describe('Ingress in trace()', () => {
     expect(p.warnings).toBeUndefined();
   });
 
-  it('NGINX\'s upstream connection is an ordinary pod-to-pod one for NetworkPolicy: allowed from the controller namespace, or 504 when denied', () => {
-    const fromIngress = policy('web-from-ingress', { podSelector: { matchLabels: { app: 'web' } }, ingress: [{ from: [{ namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'ingress-nginx' } } }] }] });
-    const allowed = build(addIngressController({ ...defaultClusterSpec, settings: CALICO, extras: [shop, fromIngress] }, 'bare-metal').spec);
+  it("NGINX's upstream connection is an ordinary pod-to-pod one for NetworkPolicy: allowed from the controller namespace, or 504 when denied", () => {
+    const fromIngress = policy('web-from-ingress', {
+      podSelector: { matchLabels: { app: 'web' } },
+      ingress: [{ from: [{ namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'ingress-nginx' } } }] }],
+    });
+    const allowed = build(
+      addIngressController({ ...defaultClusterSpec, settings: CALICO, extras: [shop, fromIngress] }, 'bare-metal').spec,
+    );
     const ok = trace(allowed, { from: 'external/203.0.113.10', to: 'http://shop.example.com/' });
     expect(ok.http!.status).toBe(200);
     expect(ok.reason).toContain('default/web-from-ingress spec.ingress[0]');
-    const denied = build(addIngressController({ ...defaultClusterSpec, settings: CALICO, extras: [shop, policy('web-deny', { podSelector: { matchLabels: { app: 'web' } }, policyTypes: ['Ingress'] })] }, 'bare-metal').spec);
+    const denied = build(
+      addIngressController(
+        {
+          ...defaultClusterSpec,
+          settings: CALICO,
+          extras: [
+            shop,
+            policy('web-deny', { podSelector: { matchLabels: { app: 'web' } }, policyTypes: ['Ingress'] }),
+          ],
+        },
+        'bare-metal',
+      ).spec,
+    );
     const t = trace(denied, { from: 'external/203.0.113.10', to: 'http://shop.example.com/' });
     expect(t.verdict).toBe('delivered');
     expect(t.http!.status).toBe(504);
@@ -150,7 +208,16 @@ describe('egress in trace()', () => {
 describe('hostPort in trace()', () => {
   const spec: ClusterSpec = {
     ...defaultClusterSpec,
-    workloads: [...(defaultClusterSpec.workloads ?? []), { kind: 'Pod', name: 'edge', nodeName: 'node-b', labels: { app: 'edge' }, containers: [{ name: 'proxy', image: 'nginx:1.27', ports: [{ containerPort: 8443, hostPort: 443 }] }] }],
+    workloads: [
+      ...(defaultClusterSpec.workloads ?? []),
+      {
+        kind: 'Pod',
+        name: 'edge',
+        nodeName: 'node-b',
+        labels: { app: 'edge' },
+        containers: [{ name: 'proxy', image: 'nginx:1.27', ports: [{ containerPort: 8443, hostPort: 443 }] }],
+      },
+    ],
   };
   const c = build(spec);
   const edge = c.pods.find((p) => p.name === 'edge')!;
@@ -160,7 +227,9 @@ describe('hostPort in trace()', () => {
     expect(t.verdict).toBe('delivered');
     const dnat = t.hops.find((h) => h.nat?.type === 'DNAT')!;
     expect(dnat.at).toBe('node/node-b');
-    expect(dnat.rule).toMatch(/^-A CNI-DN-[0-9a-f]{21} -p tcp -m tcp --dport 443 -j DNAT --to-destination 10\.244\.2\.\d+:8443$/);
+    expect(dnat.rule).toMatch(
+      /^-A CNI-DN-[0-9a-f]{21} -p tcp -m tcp --dport 443 -j DNAT --to-destination 10\.244\.2\.\d+:8443$/,
+    );
     expect(t.endpoint).toMatchObject({ pod: 'default/edge', ip: edge.ip, port: 8443 });
     expect(t.hops.at(-1)!.packet.src).toMatch(/^203\.0\.113\.9:/);
     expect(t.reply!.hops.find((h) => h.nat?.type === 'un-DNAT')!.nat!.after.src).toBe('192.168.10.12:443');
@@ -188,7 +257,10 @@ describe('hostPort in trace()', () => {
     expect(lo.hops.find((x) => x.nat?.type === 'MASQUERADE')!.nat!.after.src).toMatch(/^10\.244\.2\.1:/);
     const remote = trace(c, { from: 'pod/default/client', to: '192.168.10.12:443' });
     expect(remote.verdict).toBe('delivered');
-    expect(remote.reply!.hops.at(-1)!.packet).toMatchObject({ src: '192.168.10.12:443', dst: remote.hops[0]!.packet.src });
+    expect(remote.reply!.hops.at(-1)!.packet).toMatchObject({
+      src: '192.168.10.12:443',
+      dst: remote.hops[0]!.packet.src,
+    });
   });
 
   it('a pod address is not reachable from outside the cluster', () => {
@@ -204,9 +276,25 @@ describe('answers are never NATed again (conntrack, k8s-networking.md 0.2)', () 
       apiVersion: 'apps/v1',
       kind: 'DaemonSet',
       metadata: { name: 'ip-masq-agent', namespace: 'kube-system' },
-      spec: { template: { spec: { containers: [{ name: 'ip-masq-agent', image: 'registry.k8s.io/networking/ip-masq-agent:v2.9.3' }] } } },
+      spec: {
+        template: {
+          spec: { containers: [{ name: 'ip-masq-agent', image: 'registry.k8s.io/networking/ip-masq-agent:v2.9.3' }] },
+        },
+      },
     };
-    const c = build({ ...defaultClusterSpec, workloads: [...(defaultClusterSpec.workloads ?? []), { kind: 'DaemonSet', namespace: 'kube-system', name: 'ip-masq-agent', template: { hostNetwork: true, containers: [{ name: 'ip-masq-agent' }] } }], extras: [agent] });
+    const c = build({
+      ...defaultClusterSpec,
+      workloads: [
+        ...(defaultClusterSpec.workloads ?? []),
+        {
+          kind: 'DaemonSet',
+          namespace: 'kube-system',
+          name: 'ip-masq-agent',
+          template: { hostNetwork: true, containers: [{ name: 'ip-masq-agent' }] },
+        },
+      ],
+      extras: [agent],
+    });
     const t = trace(c, { from: 'pod/default/client', to: '192.168.10.12:22' });
     expect(t.verdict).toBe('delivered');
     // the request keeps the pod address (192.168.0.0/16 is a non-masquerade CIDR)...
@@ -225,25 +313,48 @@ describe('answers are never NATed again (conntrack, k8s-networking.md 0.2)', () 
 
 describe('an ICMP error the node makes itself', () => {
   it('is not forwarded, so it keeps its TTL of 64 all the way to the client', () => {
-    const c = build({ ...defaultClusterSpec, services: [...(defaultClusterSpec.services ?? []), { name: 'empty', selector: { app: 'nobody' }, ports: [{ port: 80, targetPort: 8080 }] }] });
+    const c = build({
+      ...defaultClusterSpec,
+      services: [
+        ...(defaultClusterSpec.services ?? []),
+        { name: 'empty', selector: { app: 'nobody' }, ports: [{ port: 80, targetPort: 8080 }] },
+      ],
+    });
     const t = trace(c, { from: 'pod/default/client', to: 'svc/default/empty' });
     expect(t.verdict).toBe('refused');
     expect(t.reply!.hops.every((h) => h.packet.ttl === 64)).toBe(true);
   });
 });
 
-describe('traffic from a pod\'s own node under an isolating policy', () => {
+describe("traffic from a pod's own node under an isolating policy", () => {
   it('passes, and the reason says why (not that nothing isolates the pod)', () => {
-    const c = build({ ...defaultClusterSpec, settings: CALICO, extras: [policy('default-deny', { podSelector: {}, policyTypes: ['Ingress'] })] });
+    const c = build({
+      ...defaultClusterSpec,
+      settings: CALICO,
+      extras: [policy('default-deny', { podSelector: {}, policyTypes: ['Ingress'] })],
+    });
     const t = trace(c, { from: 'node/node-a', to: webOn(c, 'node-a'), port: 8080 });
     expect(t.verdict).toBe('delivered');
-    expect(t.reason).toMatch(/isolated for ingress \(default\/default-deny\), but traffic from its own node is always allowed/);
+    expect(t.reason).toMatch(
+      /isolated for ingress \(default\/default-deny\), but traffic from its own node is always allowed/,
+    );
   });
 });
 
 describe('a NodePort Service without any endpoint', () => {
   it('has no NAT rule at all: only KUBE-EXTERNAL-SERVICES rejects, and the client is refused', () => {
-    const c = build({ ...defaultClusterSpec, services: [...(defaultClusterSpec.services ?? []), { name: 'np-empty', type: 'NodePort', selector: { app: 'nobody' }, ports: [{ port: 80, targetPort: 8080, nodePort: 30090 }] }] });
+    const c = build({
+      ...defaultClusterSpec,
+      services: [
+        ...(defaultClusterSpec.services ?? []),
+        {
+          name: 'np-empty',
+          type: 'NodePort',
+          selector: { app: 'nobody' },
+          ports: [{ port: 80, targetPort: 8080, nodePort: 30090 }],
+        },
+      ],
+    });
     const t = trace(c, { from: 'external/203.0.113.10', to: '192.168.10.11:30090' });
     expect(t.verdict).toBe('refused');
     expect(t.hops.some((h) => /KUBE-NODEPORTS|KUBE-EXT-/.test(h.rule ?? ''))).toBe(false);
@@ -251,7 +362,7 @@ describe('a NodePort Service without any endpoint', () => {
   });
 });
 
-describe('the source of a REJECT\'s ICMP error', () => {
+describe("the source of a REJECT's ICMP error", () => {
   it('in IPVS mode is the ClusterIP, a local address on kube-ipvs0; in iptables mode the address routing picks', () => {
     const ipvs = build({ ...defaultClusterSpec, settings: { proxyMode: 'ipvs' } });
     const web = ipvs.services.find((s) => s.name === 'web')!;
@@ -268,7 +379,15 @@ describe('a pod reaching its own hostPort', () => {
   it('is bridged DNAT with hairpin, masqueraded to cni0: TTL unchanged', () => {
     const c = build({
       ...defaultClusterSpec,
-      workloads: [...(defaultClusterSpec.workloads ?? []), { kind: 'Pod', name: 'edge', nodeName: 'node-a', containers: [{ name: 'proxy', ports: [{ containerPort: 80, hostPort: 8080 }] }] }],
+      workloads: [
+        ...(defaultClusterSpec.workloads ?? []),
+        {
+          kind: 'Pod',
+          name: 'edge',
+          nodeName: 'node-a',
+          containers: [{ name: 'proxy', ports: [{ containerPort: 80, hostPort: 8080 }] }],
+        },
+      ],
     });
     const t = trace(c, { from: 'pod/default/edge', to: '192.168.10.11:8080' });
     expect(t.verdict).toBe('delivered');

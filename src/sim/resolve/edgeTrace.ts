@@ -28,7 +28,8 @@ export function freshPolicyState(cluster: Cluster): PolicyState | null {
 export function policyDropReason(w: PathWriter, state: PolicyState | null | undefined): string | null {
   if (!state?.dropped) return null;
   const last = w.hops[w.hops.length - 1];
-  if (last && last.kind !== 'drop') w.hop('drop', last.at, last.node, 'The packet is dropped silently; the client retransmits and times out.');
+  if (last && last.kind !== 'drop')
+    w.hop('drop', last.at, last.node, 'The packet is dropped silently; the client retransmits and times out.');
   return `NetworkPolicy dropped the packet silently. ${state.verdict?.reason ?? `the ${state.dropped.direction} of ${state.dropped.pod ?? 'the pod'} does not allow it.`} The client times out.`;
 }
 
@@ -64,18 +65,41 @@ export interface EdgeResult {
  * the CNI's (or ip-masq-agent's) masquerade decision, across the Internet to `ext/<ip>`; the server
  * answers whatever port is dialed (it is not modelled), and the answer returns through conntrack.
  */
-export function traceToExternal(cluster: Cluster, client: EdgeClient, dstIP: string, port: number | null, protocol: Protocol, ephemeralPort: () => number): EdgeResult {
+export function traceToExternal(
+  cluster: Cluster,
+  client: EdgeClient,
+  dstIP: string,
+  port: number | null,
+  protocol: Protocol,
+  ephemeralPort: () => number,
+): EdgeResult {
   const srcPort = protocol === 'icmp' ? null : ephemeralPort();
   const w = new PathWriter({ src: addr(client.ip, srcPort), dst: addr(dstIP, port), protocol, ttl: DEFAULT_TTL });
-  const open = protocol === 'icmp' ? `sends an ICMP echo request (ping) to ${dstIP}` : protocol === 'udp' ? `sends a UDP datagram to ${w.packet.dst}` : `opens a TCP connection to ${w.packet.dst} (SYN)`;
-  w.hop('socket', client.at, client.node, `${client.label} ${open}, an address outside the cluster.`, protocol === 'icmp' ? `ping ${dstIP}` : `connect(${w.packet.dst}) ${protocol.toUpperCase()}`);
+  const open =
+    protocol === 'icmp'
+      ? `sends an ICMP echo request (ping) to ${dstIP}`
+      : protocol === 'udp'
+        ? `sends a UDP datagram to ${w.packet.dst}`
+        : `opens a TCP connection to ${w.packet.dst} (SYN)`;
+  w.hop(
+    'socket',
+    client.at,
+    client.node,
+    `${client.label} ${open}, an address outside the cluster.`,
+    protocol === 'icmp' ? `ping ${dstIP}` : `connect(${w.packet.dst}) ${protocol.toUpperCase()}`,
+  );
   const ctx: WalkContext = { cluster, ephemeralPort, snat: null, policy: freshPolicyState(cluster) };
   walkToExternal(w, ctx, client.ns, dstIP);
   const dropped = policyDropReason(w, ctx.policy);
   if (dropped !== null) return { verdict: 'dropped', reason: dropped, hops: w.hops, reply: null };
   const seen = w.packet.src;
   const server = externalId(dstIP);
-  const what = protocol === 'icmp' ? 'answers the echo request' : protocol === 'udp' ? 'receives the datagram' : 'accepts the connection';
+  const what =
+    protocol === 'icmp'
+      ? 'answers the echo request'
+      : protocol === 'udp'
+        ? 'receives the datagram'
+        : 'accepts the connection';
   w.hop('deliver', server, null, `The server at ${dstIP} ${what}; it sees the client as ${seen}.`);
   const snat = ctx.snat;
   ctx.snat = null;
@@ -85,7 +109,13 @@ export function traceToExternal(cluster: Cluster, client: EdgeClient, dstIP: str
   const answer = protocol === 'tcp' ? 'the SYN-ACK' : protocol === 'icmp' ? 'the echo reply' : 'its answer';
   reply.hop('socket', server, null, `${dstIP} sends ${answer} back to ${reply.packet.dst}, the source it saw.`);
   const back = walkFromExternal(reply, ctx, client.ns, snat);
-  if (back) reply.hop('deliver', client.at, client.node, `The client's socket receives ${answer} from ${reply.packet.src}: the ${protocol === 'tcp' ? 'connection is established' : 'exchange is complete'}.`);
+  if (back)
+    reply.hop(
+      'deliver',
+      client.at,
+      client.node,
+      `The client's socket receives ${answer} from ${reply.packet.src}: the ${protocol === 'tcp' ? 'connection is established' : 'exchange is complete'}.`,
+    );
   const how =
     snat !== null
       ? `${snat.node.name} masqueraded it to ${snat.nat.after.src}, the address ${dstIP} sees, and conntrack un-SNATs the answer back to ${client.ip}.`

@@ -32,9 +32,12 @@ function withObjects(c: Cluster, file: string): Cluster {
 const pod = (c: Cluster, key: string): Pod => c.pods.find((p) => `${p.namespace}/${p.name}` === key)!;
 const node = (c: Cluster, name: string): ClusterNode => c.nodes.find((n) => n.name === name)!;
 const INTERNET = '93.184.215.14';
-const FLANNEL_MASQ = '-A FLANNEL-POSTRTG -s 10.244.0.0/16 ! -d 224.0.0.0/4 -m comment --comment "flanneld masq" -j MASQUERADE --random-fully';
-const AGENT_MASQ = '-A IP-MASQ-AGENT -m comment --comment "ip-masq-agent: outbound traffic is subject to MASQUERADE (must be last in chain)" -j MASQUERADE --to-ports 32768-65535 --random-fully';
-const agentReturn = (cidr: string): string => `-A IP-MASQ-AGENT -d ${cidr} -m comment --comment "ip-masq-agent: local traffic is not subject to MASQUERADE" -j RETURN`;
+const FLANNEL_MASQ =
+  '-A FLANNEL-POSTRTG -s 10.244.0.0/16 ! -d 224.0.0.0/4 -m comment --comment "flanneld masq" -j MASQUERADE --random-fully';
+const AGENT_MASQ =
+  '-A IP-MASQ-AGENT -m comment --comment "ip-masq-agent: outbound traffic is subject to MASQUERADE (must be last in chain)" -j MASQUERADE --to-ports 32768-65535 --random-fully';
+const agentReturn = (cidr: string): string =>
+  `-A IP-MASQ-AGENT -d ${cidr} -m comment --comment "ip-masq-agent: local traffic is not subject to MASQUERADE" -j RETURN`;
 
 describe('flannel', () => {
   const c = load('flannel-vxlan');
@@ -53,7 +56,11 @@ describe('flannel', () => {
     // Another node's IP is outside the cluster CIDR too.
     expect(egressMasquerade(c, client, '192.168.10.12', a).masquerade).toBe(true);
     const toPod = egressMasquerade(c, client, pod(c, 'shop/api').ip, a, 'flannel.1');
-    expect(toPod).toMatchObject({ masquerade: false, newSrc: null, rule: `-A FLANNEL-POSTRTG -s ${a.podCIDR} -d 10.244.0.0/16 -m comment --comment "flanneld masq" -j RETURN` });
+    expect(toPod).toMatchObject({
+      masquerade: false,
+      newSrc: null,
+      rule: `-A FLANNEL-POSTRTG -s ${a.podCIDR} -d 10.244.0.0/16 -m comment --comment "flanneld masq" -j RETURN`,
+    });
     expect(egressMasquerade(c, client, '224.0.0.251', a).masquerade).toBe(false);
     expect(egressMasquerade(c, client, a.internalIP, a).text).toMatch(/own address/);
     expect(egressMasquerade(c, pod(c, 'ops/node-agent'), INTERNET, a)).toMatchObject({ masquerade: false, by: 'none' });
@@ -64,7 +71,9 @@ describe('flannel', () => {
     expect(d.settings.cni).toMatchObject({ kind: 'flannel', ipMasq: false });
     const decision = egressMasquerade(d, pod(d, 'shop/client'), INTERNET, node(d, 'node-a'));
     expect(decision).toMatchObject({ masquerade: false, by: 'flannel', rule: '', newSrc: null });
-    expect(decision.text).toBe(`flanneld runs without --ip-masq, so there is no FLANNEL-POSTRTG rule: the packet leaves with the pod address ${pod(d, 'shop/client').ip}, and ${INTERNET} must route replies back to the pod network.`);
+    expect(decision.text).toBe(
+      `flanneld runs without --ip-masq, so there is no FLANNEL-POSTRTG rule: the packet leaves with the pod address ${pod(d, 'shop/client').ip}, and ${INTERNET} must route replies back to the pod network.`,
+    );
   });
 });
 
@@ -72,7 +81,13 @@ describe('ip-masq-agent', () => {
   it('runs with its documented defaults without a ConfigMap: RFC 1918 and link-local stay unmasqueraded', () => {
     const c = load('flannel-vxlan', 'edge/ip-masq-agent.yaml');
     const agent = ipMasqAgent(c)!;
-    expect(agent).toEqual({ nonMasqueradeCIDRs: ['10.0.0.0/8', '172.16.0.0/12', '192.168.0.0/16'], masqLinkLocal: false, resyncInterval: '60s', source: 'defaults', error: null });
+    expect(agent).toEqual({
+      nonMasqueradeCIDRs: ['10.0.0.0/8', '172.16.0.0/12', '192.168.0.0/16'],
+      masqLinkLocal: false,
+      resyncInterval: '60s',
+      source: 'defaults',
+      error: null,
+    });
     expect(ipMasqAgentRules(agent)).toEqual([
       '-A POSTROUTING -m comment --comment "ip-masq-agent: ensure nat POSTROUTING directs all non-LOCAL destination traffic to our custom IP-MASQ-AGENT chain" -m addrtype ! --dst-type LOCAL -j IP-MASQ-AGENT',
       agentReturn('169.254.0.0/16'),
@@ -83,8 +98,17 @@ describe('ip-masq-agent', () => {
     ]);
     const client = pod(c, 'shop/client');
     const a = node(c, 'node-a');
-    expect(egressMasquerade(c, client, INTERNET, a)).toMatchObject({ masquerade: true, by: 'ip-masq-agent', rule: AGENT_MASQ, newSrc: '192.168.10.11' });
-    expect(egressMasquerade(c, client, '192.168.10.12', a)).toMatchObject({ masquerade: false, by: 'ip-masq-agent', rule: agentReturn('192.168.0.0/16') });
+    expect(egressMasquerade(c, client, INTERNET, a)).toMatchObject({
+      masquerade: true,
+      by: 'ip-masq-agent',
+      rule: AGENT_MASQ,
+      newSrc: '192.168.10.11',
+    });
+    expect(egressMasquerade(c, client, '192.168.10.12', a)).toMatchObject({
+      masquerade: false,
+      by: 'ip-masq-agent',
+      rule: agentReturn('192.168.0.0/16'),
+    });
     expect(egressMasquerade(c, client, '172.20.0.5', a).rule).toBe(agentReturn('172.16.0.0/12'));
     const metadata = egressMasquerade(c, client, '169.254.169.254', a);
     expect(metadata).toMatchObject({ masquerade: false, rule: agentReturn('169.254.0.0/16') });
@@ -94,13 +118,22 @@ describe('ip-masq-agent', () => {
   it('a ConfigMap replaces the defaults: the nodes are masqueraded, link-local too with masqLinkLocal', () => {
     const c = withObjects(load('flannel-vxlan', 'edge/ip-masq-agent.yaml'), 'edge/ip-masq-agent-config.yaml');
     const agent = ipMasqAgent(c)!;
-    expect(agent).toEqual({ nonMasqueradeCIDRs: ['10.244.0.0/16'], masqLinkLocal: true, resyncInterval: '30s', source: 'configmap', error: null });
+    expect(agent).toEqual({
+      nonMasqueradeCIDRs: ['10.244.0.0/16'],
+      masqLinkLocal: true,
+      resyncInterval: '30s',
+      source: 'configmap',
+      error: null,
+    });
     expect(ipMasqAgentRules(agent).slice(1)).toEqual([agentReturn('10.244.0.0/16'), AGENT_MASQ]);
     const client = pod(c, 'shop/client');
     const a = node(c, 'node-a');
     expect(egressMasquerade(c, client, '192.168.10.12', a)).toMatchObject({ masquerade: true, rule: AGENT_MASQ });
     expect(egressMasquerade(c, client, '169.254.169.254', a).masquerade).toBe(true);
-    expect(egressMasquerade(c, client, pod(c, 'shop/api').ip, a, 'flannel.1')).toMatchObject({ masquerade: false, rule: agentReturn('10.244.0.0/16') });
+    expect(egressMasquerade(c, client, pod(c, 'shop/api').ip, a, 'flannel.1')).toMatchObject({
+      masquerade: false,
+      rule: agentReturn('10.244.0.0/16'),
+    });
   });
 
   it('the ConfigMap alone is enough to detect the agent', () => {
@@ -111,13 +144,30 @@ describe('ip-masq-agent', () => {
   });
 
   it('reads the config as the agent does: fields left out keep their defaults, keys in any case, bad CIDRs reject it', () => {
-    expect(readIpMasqAgentConfig('masqLinkLocal: true\n')).toMatchObject({ nonMasqueradeCIDRs: ['10.0.0.0/8', '172.16.0.0/12', '192.168.0.0/16'], masqLinkLocal: true, error: null });
-    expect(readIpMasqAgentConfig('{"NonMasqueradeCIDRs":["10.244.0.0/16"],"MasqLinkLocal":true,"ResyncInterval":"1m0s"}')).toMatchObject({ nonMasqueradeCIDRs: ['10.244.0.0/16'], masqLinkLocal: true, resyncInterval: '1m0s' });
+    expect(readIpMasqAgentConfig('masqLinkLocal: true\n')).toMatchObject({
+      nonMasqueradeCIDRs: ['10.0.0.0/8', '172.16.0.0/12', '192.168.0.0/16'],
+      masqLinkLocal: true,
+      error: null,
+    });
+    expect(
+      readIpMasqAgentConfig('{"NonMasqueradeCIDRs":["10.244.0.0/16"],"MasqLinkLocal":true,"ResyncInterval":"1m0s"}'),
+    ).toMatchObject({ nonMasqueradeCIDRs: ['10.244.0.0/16'], masqLinkLocal: true, resyncInterval: '1m0s' });
     expect(readIpMasqAgentConfig('nonMasqueradeCIDRs: []\n')).toMatchObject({ nonMasqueradeCIDRs: [], error: null });
-    expect(readIpMasqAgentConfig('# pods and nodes\r\nnonMasqueradeCIDRs:\r\n  - "10.244.0.0/16"   # pods\r\n  - 192.168.10.0/24\r\nmasqLinkLocal: false\r\n')).toMatchObject({ nonMasqueradeCIDRs: ['10.244.0.0/16', '192.168.10.0/24'], masqLinkLocal: false, error: null });
-    expect(readIpMasqAgentConfig('')).toMatchObject({ nonMasqueradeCIDRs: ['10.0.0.0/8', '172.16.0.0/12', '192.168.0.0/16'], error: null });
-    expect(readIpMasqAgentConfig('- 10.0.0.0/8\n').error).toMatch(/^the config is not valid YAML \(a list item outside a list/);
-    expect(readIpMasqAgentConfig('nonMasqueradeCIDRs: [10.244.1.0/16]\n').error).toBe('CIDR "10.244.1.0/16" is not aligned to a CIDR block');
+    expect(
+      readIpMasqAgentConfig(
+        '# pods and nodes\r\nnonMasqueradeCIDRs:\r\n  - "10.244.0.0/16"   # pods\r\n  - 192.168.10.0/24\r\nmasqLinkLocal: false\r\n',
+      ),
+    ).toMatchObject({ nonMasqueradeCIDRs: ['10.244.0.0/16', '192.168.10.0/24'], masqLinkLocal: false, error: null });
+    expect(readIpMasqAgentConfig('')).toMatchObject({
+      nonMasqueradeCIDRs: ['10.0.0.0/8', '172.16.0.0/12', '192.168.0.0/16'],
+      error: null,
+    });
+    expect(readIpMasqAgentConfig('- 10.0.0.0/8\n').error).toMatch(
+      /^the config is not valid YAML \(a list item outside a list/,
+    );
+    expect(readIpMasqAgentConfig('nonMasqueradeCIDRs: [10.244.1.0/16]\n').error).toBe(
+      'CIDR "10.244.1.0/16" is not aligned to a CIDR block',
+    );
     expect(readIpMasqAgentConfig('nonMasqueradeCIDRs: [nonsense]\n').error).toBe('CIDR "nonsense" could not be parsed');
     expect(readIpMasqAgentConfig('nonMasqueradeCIDRs: [\n').error).toMatch(/^the config is not valid YAML/);
     expect(ipMasqAgentRules(readIpMasqAgentConfig('nonMasqueradeCIDRs: nope\n'))).toEqual([]);
@@ -125,10 +175,23 @@ describe('ip-masq-agent', () => {
 
   it('a rejected config means no rules at all: nothing masquerades', () => {
     const base = load('flannel-vxlan', 'edge/ip-masq-agent.yaml');
-    const c = { ...base, extras: [...base.extras, { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'ip-masq-agent', namespace: 'kube-system' }, data: { config: 'nonMasqueradeCIDRs: [10.0.0.1/8]' } }] };
+    const c = {
+      ...base,
+      extras: [
+        ...base.extras,
+        {
+          apiVersion: 'v1',
+          kind: 'ConfigMap',
+          metadata: { name: 'ip-masq-agent', namespace: 'kube-system' },
+          data: { config: 'nonMasqueradeCIDRs: [10.0.0.1/8]' },
+        },
+      ],
+    };
     const d = egressMasquerade(c, pod(c, 'shop/client'), INTERNET, node(c, 'node-a'));
     expect(d).toMatchObject({ masquerade: false, by: 'ip-masq-agent', rule: '' });
-    expect(d.text).toMatch(/rejected its config \(CIDR "10.0.0.1\/8" is not aligned to a CIDR block\) and installed no rules/);
+    expect(d.text).toMatch(
+      /rejected its config \(CIDR "10.0.0.1\/8" is not aligned to a CIDR block\) and installed no rules/,
+    );
   });
 });
 
@@ -143,7 +206,10 @@ describe('Calico and Cilium', () => {
       rule: '-A cali-nat-outgoing -m set --match-set cali40masq-ipam-pools src -m set ! --match-set cali40all-ipam-pools dst -j MASQUERADE --random-fully',
     });
     const off = load('../edge/calico-no-nat');
-    expect(egressMasquerade(off, pod(off, 'shop/client'), INTERNET, node(off, 'node-a'))).toMatchObject({ masquerade: false, by: 'calico' });
+    expect(egressMasquerade(off, pod(off, 'shop/client'), INTERNET, node(off, 'node-a'))).toMatchObject({
+      masquerade: false,
+      by: 'calico',
+    });
   });
 
   it('Cilium masquerades to the Internet with its iptables rule by default, not to cluster nodes', () => {
@@ -165,7 +231,9 @@ describe('Calico and Cilium', () => {
   });
 
   it('Cilium with enable-bpf-masquerade masquerades in eBPF instead', () => {
-    const bpf = { text: 'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: cilium-config\n  namespace: kube-system\ndata:\n  enable-bpf-masquerade: "true"\n' };
+    const bpf = {
+      text: 'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: cilium-config\n  namespace: kube-system\ndata:\n  enable-bpf-masquerade: "true"\n',
+    };
     const c = load('cilium-vxlan', bpf);
     expect(c.settings.cni).toMatchObject({ kind: 'cilium', bpfMasquerade: true });
     const d = egressMasquerade(c, pod(c, 'shop/client'), INTERNET, node(c, 'node-a'));
@@ -178,7 +246,12 @@ describe('Calico and Cilium', () => {
 describe("the data path's POSTROUTING", () => {
   function toNode(c: Cluster, dst: string): PathWriter {
     const src = pod(c, 'shop/client');
-    const w = new PathWriter({ src: `${src.ip}:40000`, dst: `${node(c, dst).internalIP}:10250`, protocol: 'tcp', ttl: 64 });
+    const w = new PathWriter({
+      src: `${src.ip}:40000`,
+      dst: `${node(c, dst).internalIP}:10250`,
+      protocol: 'tcp',
+      ttl: 64,
+    });
     const ctx: WalkContext = { cluster: c, ephemeralPort: () => 50000, snat: null };
     walk(w, ctx, { kind: 'pod', pod: src }, { kind: 'host', node: node(c, dst) });
     return w;
@@ -192,7 +265,10 @@ describe("the data path's POSTROUTING", () => {
   });
 
   it('with the ConfigMap that leaves the nodes out, IP-MASQ-AGENT masquerades it', () => {
-    const w = toNode(withObjects(load('flannel-vxlan', 'edge/ip-masq-agent.yaml'), 'edge/ip-masq-agent-config.yaml'), 'node-b');
+    const w = toNode(
+      withObjects(load('flannel-vxlan', 'edge/ip-masq-agent.yaml'), 'edge/ip-masq-agent-config.yaml'),
+      'node-b',
+    );
     const masq = w.hops.find((h) => h.nat)!;
     expect(masq.rule).toBe(AGENT_MASQ);
     expect(masq.nat).toMatchObject({ type: 'MASQUERADE', after: { src: '192.168.10.11:50000' } });

@@ -64,7 +64,10 @@ function parseConfigText(text: string): unknown {
   const out: Record<string, unknown> = {};
   let list: unknown[] | null = null;
   for (const raw of text.split('\n')) {
-    const line = raw.replace(/\r$/, '').replace(/\s+#.*$/, '').replace(/^\s*#.*$/, '');
+    const line = raw
+      .replace(/\r$/, '')
+      .replace(/\s+#.*$/, '')
+      .replace(/^\s*#.*$/, '');
     if (line.trim() === '' || line.trim() === '---') continue;
     const item = /^\s*-\s*(.*)$/.exec(line);
     if (item) {
@@ -93,12 +96,18 @@ function parseConfigText(text: string): unknown {
 
 /** Reads the ConfigMap's config (YAML or JSON), starting from the defaults as the agent does. */
 export function readIpMasqAgentConfig(text: string): IpMasqAgentConfig {
-  const config: IpMasqAgentConfig = { nonMasqueradeCIDRs: [...IP_MASQ_AGENT_DEFAULT_CIDRS], masqLinkLocal: false, resyncInterval: '60s', source: 'configmap', error: null };
+  const config: IpMasqAgentConfig = {
+    nonMasqueradeCIDRs: [...IP_MASQ_AGENT_DEFAULT_CIDRS],
+    masqLinkLocal: false,
+    resyncInterval: '60s',
+    source: 'configmap',
+    error: null,
+  };
   let value: unknown;
   try {
     value = parseConfigText(text);
   } catch (e) {
-    config.error = `the config is not valid YAML (${e instanceof Error ? e.message.split('\n')[0] ?? '' : String(e)})`;
+    config.error = `the config is not valid YAML (${e instanceof Error ? (e.message.split('\n')[0] ?? '') : String(e)})`;
     return config;
   }
   if (!isRecord(value)) {
@@ -144,23 +153,40 @@ export function ipMasqAgent(cluster: Cluster): IpMasqAgentConfig | null {
   const cached = agentCache.get(cluster);
   if (cached !== undefined) return cached;
   const daemonSet =
-    cluster.pods.some((p) => p.namespace === SYSTEM_NS && p.owner === `DaemonSet/${AGENT_NAME}`) || cluster.extras.some((o) => isAgentObject(o, 'DaemonSet'));
+    cluster.pods.some((p) => p.namespace === SYSTEM_NS && p.owner === `DaemonSet/${AGENT_NAME}`) ||
+    cluster.extras.some((o) => isAgentObject(o, 'DaemonSet'));
   const configMap = cluster.extras.find((o) => isAgentObject(o, 'ConfigMap')) as Json | undefined;
   let result: IpMasqAgentConfig | null = null;
   if (configMap) {
     const data = isRecord(configMap['data']) ? configMap['data'] : {};
     const keys = Object.keys(data);
     const text = data['config'] ?? (keys.length === 1 ? data[keys[0] as string] : undefined);
-    result = typeof text === 'string' ? readIpMasqAgentConfig(text) : { nonMasqueradeCIDRs: [...IP_MASQ_AGENT_DEFAULT_CIDRS], masqLinkLocal: false, resyncInterval: '60s', source: 'defaults', error: null };
+    result =
+      typeof text === 'string'
+        ? readIpMasqAgentConfig(text)
+        : {
+            nonMasqueradeCIDRs: [...IP_MASQ_AGENT_DEFAULT_CIDRS],
+            masqLinkLocal: false,
+            resyncInterval: '60s',
+            source: 'defaults',
+            error: null,
+          };
   } else if (daemonSet) {
-    result = { nonMasqueradeCIDRs: [...IP_MASQ_AGENT_DEFAULT_CIDRS], masqLinkLocal: false, resyncInterval: '60s', source: 'defaults', error: null };
+    result = {
+      nonMasqueradeCIDRs: [...IP_MASQ_AGENT_DEFAULT_CIDRS],
+      masqLinkLocal: false,
+      resyncInterval: '60s',
+      source: 'defaults',
+      error: null,
+    };
   }
   agentCache.set(cluster, result);
   return result;
 }
 
 const NON_MASQ_COMMENT = '-m comment --comment "ip-masq-agent: local traffic is not subject to MASQUERADE"';
-const MASQ_RULE = '-A IP-MASQ-AGENT -m comment --comment "ip-masq-agent: outbound traffic is subject to MASQUERADE (must be last in chain)" -j MASQUERADE --to-ports 32768-65535 --random-fully';
+const MASQ_RULE =
+  '-A IP-MASQ-AGENT -m comment --comment "ip-masq-agent: outbound traffic is subject to MASQUERADE (must be last in chain)" -j MASQUERADE --to-ports 32768-65535 --random-fully';
 
 /** The agent's nat rules as `iptables -t nat -S` prints them (none when its config is rejected). */
 export function ipMasqAgentRules(config: IpMasqAgentConfig): string[] {
@@ -197,15 +223,28 @@ const inCidr = (cidr: string, ip: number): boolean => {
  * flannel's FLANNEL-POSTRTG (`--ip-masq`, flannel pkg/trafficmngr/iptables masqRules) for a pod
  * source: RETURN inside the cluster CIDR, MASQUERADE to anything else but multicast.
  */
-function flannelDecision(cluster: Cluster, pod: Pod, dst: number, node: ClusterNode): { masquerade: boolean; rule: string } {
+function flannelDecision(
+  cluster: Cluster,
+  pod: Pod,
+  dst: number,
+  node: ClusterNode,
+): { masquerade: boolean; rule: string } {
   const net = cluster.settings.podSubnet;
   const podNet = lookup(cluster).podSubnet;
   if (cidrContains(podNet, dst)) {
     const local = inCidr(node.podCIDR, parseIPv4(pod.ip) ?? 0);
-    return { masquerade: false, rule: local ? `-A FLANNEL-POSTRTG -s ${node.podCIDR} -d ${net} -m comment --comment "flanneld masq" -j RETURN` : `-A FLANNEL-POSTRTG -s ${net} -d ${node.podCIDR} -m comment --comment "flanneld masq" -j RETURN` };
+    return {
+      masquerade: false,
+      rule: local
+        ? `-A FLANNEL-POSTRTG -s ${node.podCIDR} -d ${net} -m comment --comment "flanneld masq" -j RETURN`
+        : `-A FLANNEL-POSTRTG -s ${net} -d ${node.podCIDR} -m comment --comment "flanneld masq" -j RETURN`,
+    };
   }
   if (dst >>> 28 === 14) return { masquerade: false, rule: '' };
-  return { masquerade: true, rule: `-A FLANNEL-POSTRTG -s ${net} ! -d 224.0.0.0/4 -m comment --comment "flanneld masq" -j MASQUERADE --random-fully` };
+  return {
+    masquerade: true,
+    rule: `-A FLANNEL-POSTRTG -s ${net} ! -d 224.0.0.0/4 -m comment --comment "flanneld masq" -j MASQUERADE --random-fully`,
+  };
 }
 
 /**
@@ -215,19 +254,50 @@ function flannelDecision(cluster: Cluster, pod: Pod, dst: number, node: ClusterN
  * @example
  * egressMasquerade(cluster, pod, '93.184.215.14', node) // { masquerade: true, by: 'flannel', newSrc: '192.168.10.11', ... }
  */
-export function egressMasquerade(cluster: Cluster, srcPod: Pod, dstIP: string, node: ClusterNode, egressDev = 'eth0'): EgressDecision {
+export function egressMasquerade(
+  cluster: Cluster,
+  srcPod: Pod,
+  dstIP: string,
+  node: ClusterNode,
+  egressDev = 'eth0',
+): EgressDecision {
   const dst = parseIPv4(dstIP) ?? 0;
   const devIP = egressDev === 'eth0' ? node.internalIP : (deviceIP(node, egressDev) ?? node.internalIP);
-  const none = (by: EgressDecision['by'], rule: string, text: string): EgressDecision => ({ masquerade: false, by, rule, newSrc: null, text });
-  const masq = (by: EgressDecision['by'], rule: string, text: string): EgressDecision => ({ masquerade: true, by, rule, newSrc: devIP, text });
-  if (srcPod.hostNetwork) return none('none', '', `${srcPod.name} uses the host network: its packets already carry ${node.name}'s address, nothing to masquerade.`);
+  const none = (by: EgressDecision['by'], rule: string, text: string): EgressDecision => ({
+    masquerade: false,
+    by,
+    rule,
+    newSrc: null,
+    text,
+  });
+  const masq = (by: EgressDecision['by'], rule: string, text: string): EgressDecision => ({
+    masquerade: true,
+    by,
+    rule,
+    newSrc: devIP,
+    text,
+  });
+  if (srcPod.hostNetwork)
+    return none(
+      'none',
+      '',
+      `${srcPod.name} uses the host network: its packets already carry ${node.name}'s address, nothing to masquerade.`,
+    );
   if (node.internalIP === dstIP || node.devices.some((d) => d.address !== null && d.address.startsWith(`${dstIP}/`))) {
-    return none('none', '', `${dstIP} is ${node.name}'s own address: the packet is delivered locally and never reaches POSTROUTING.`);
+    return none(
+      'none',
+      '',
+      `${dstIP} is ${node.name}'s own address: the packet is delivered locally and never reaches POSTROUTING.`,
+    );
   }
   const agent = ipMasqAgent(cluster);
   if (agent !== null) {
     if (agent.error !== null) {
-      return none('ip-masq-agent', '', `ip-masq-agent rejected its config (${agent.error}) and installed no rules, so nothing masquerades the packet: ${dstIP} sees the pod address ${srcPod.ip}.`);
+      return none(
+        'ip-masq-agent',
+        '',
+        `ip-masq-agent rejected its config (${agent.error}) and installed no rules, so nothing masquerades the packet: ${dstIP} sees the pod address ${srcPod.ip}.`,
+      );
     }
     const linkLocal = !agent.masqLinkLocal && inCidr(LINK_LOCAL, dst);
     const match = linkLocal ? LINK_LOCAL : agent.nonMasqueradeCIDRs.find((c) => inCidr(c, dst));
@@ -238,23 +308,55 @@ export function egressMasquerade(cluster: Cluster, srcPod: Pod, dstIP: string, n
         `ip-masq-agent lists ${match} as ${linkLocal ? 'link-local' : 'non-masquerade'} (${agent.source === 'defaults' ? 'its defaults' : 'its ConfigMap'}), so the packet keeps the pod address ${srcPod.ip}; ${dstIP} must route replies back to the pod network.`,
       );
     }
-    return masq('ip-masq-agent', MASQ_RULE, `${dstIP} is in none of ip-masq-agent's non-masquerade ranges (${agent.nonMasqueradeCIDRs.join(', ') || 'none'}), so IP-MASQ-AGENT masquerades the packet to ${devIP}.`);
+    return masq(
+      'ip-masq-agent',
+      MASQ_RULE,
+      `${dstIP} is in none of ip-masq-agent's non-masquerade ranges (${agent.nonMasqueradeCIDRs.join(', ') || 'none'}), so IP-MASQ-AGENT masquerades the packet to ${devIP}.`,
+    );
   }
   const cni = cluster.settings.cni;
   const inPool = cidrContains(lookup(cluster).podSubnet, dst);
   if (cni.kind === 'flannel') {
     if (!cni.ipMasq) {
-      return none('flannel', '', inPool ? 'Pod-to-pod traffic keeps its source address.' : `flanneld runs without --ip-masq, so there is no FLANNEL-POSTRTG rule: the packet leaves with the pod address ${srcPod.ip}, and ${dstIP} must route replies back to the pod network.`);
+      return none(
+        'flannel',
+        '',
+        inPool
+          ? 'Pod-to-pod traffic keeps its source address.'
+          : `flanneld runs without --ip-masq, so there is no FLANNEL-POSTRTG rule: the packet leaves with the pod address ${srcPod.ip}, and ${dstIP} must route replies back to the pod network.`,
+      );
     }
     const d = flannelDecision(cluster, srcPod, dst, node);
-    if (!d.masquerade) return none('flannel', d.rule, inPool ? 'FLANNEL-POSTRTG returns without NAT for pod-to-pod traffic: it keeps its source address.' : 'Multicast is not masqueraded.');
-    return masq('flannel', d.rule, `${dstIP} is outside the cluster CIDR ${cluster.settings.podSubnet}, so flannel's FLANNEL-POSTRTG masquerades the packet to ${devIP} with a random port.`);
+    if (!d.masquerade)
+      return none(
+        'flannel',
+        d.rule,
+        inPool
+          ? 'FLANNEL-POSTRTG returns without NAT for pod-to-pod traffic: it keeps its source address.'
+          : 'Multicast is not masqueraded.',
+      );
+    return masq(
+      'flannel',
+      d.rule,
+      `${dstIP} is outside the cluster CIDR ${cluster.settings.podSubnet}, so flannel's FLANNEL-POSTRTG masquerades the packet to ${devIP} with a random port.`,
+    );
   }
   if (cni.kind === 'calico') {
-    const rule = '-A cali-nat-outgoing -m set --match-set cali40masq-ipam-pools src -m set ! --match-set cali40all-ipam-pools dst -j MASQUERADE --random-fully';
-    if (!cni.natOutgoing) return none('calico', '', `The IP pool has natOutgoing: false, so Calico does not masquerade: ${dstIP} sees the pod address ${srcPod.ip}.`);
-    if (inPool) return none('calico', rule, 'The destination is inside an IP pool: natOutgoing does not apply, no NAT.');
-    return masq('calico', rule, `The IP pool has natOutgoing and ${dstIP} is outside every pool, so Calico masquerades the packet to ${devIP}.`);
+    const rule =
+      '-A cali-nat-outgoing -m set --match-set cali40masq-ipam-pools src -m set ! --match-set cali40all-ipam-pools dst -j MASQUERADE --random-fully';
+    if (!cni.natOutgoing)
+      return none(
+        'calico',
+        '',
+        `The IP pool has natOutgoing: false, so Calico does not masquerade: ${dstIP} sees the pod address ${srcPod.ip}.`,
+      );
+    if (inPool)
+      return none('calico', rule, 'The destination is inside an IP pool: natOutgoing does not apply, no NAT.');
+    return masq(
+      'calico',
+      rule,
+      `The IP pool has natOutgoing and ${dstIP} is outside every pool, so Calico masquerades the packet to ${devIP}.`,
+    );
   }
   // Cilium leaves the pod network alone (the tunnel's cilium_ devices, the excluded range) and
   // traffic to cluster nodes. By default it masquerades the rest with iptables rules of its own in
@@ -264,7 +366,11 @@ export function egressMasquerade(cluster: Cluster, srcPod: Pod, dstIP: string, n
   if (inPool) return none('cilium', '', 'The destination is inside the pod network: Cilium does not masquerade it.');
   if (lookup(cluster).nodeByIP.has(dstIP)) {
     return cni.bpfMasquerade
-      ? none('cilium', '', `${dstIP} is a cluster node (remote-node identity): Cilium does not masquerade traffic to it.`)
+      ? none(
+          'cilium',
+          '',
+          `${dstIP} is a cluster node (remote-node identity): Cilium does not masquerade traffic to it.`,
+        )
       : none(
           'cilium',
           `-A CILIUM_POST_nat -s ${node.podCIDR} -m set --match-set cilium_node_set_v4 dst -m comment --comment "exclude traffic to cluster nodes from masquerade" -j ACCEPT`,
@@ -273,12 +379,20 @@ export function egressMasquerade(cluster: Cluster, srcPod: Pod, dstIP: string, n
   }
   if (cni.bpfMasquerade) {
     const rule = `cil_to_netdev: snat_v4_nat ${srcPod.ip} -> ${devIP} (enable-ipv4-masquerade, ipv4-native-routing-cidr ${cluster.settings.podSubnet})`;
-    return masq('cilium', rule, `${dstIP} is outside the cluster, so Cilium's eBPF masquerades the packet to ${devIP} on its way out (enable-bpf-masquerade).`);
+    return masq(
+      'cilium',
+      rule,
+      `${dstIP} is outside the cluster, so Cilium's eBPF masquerades the packet to ${devIP} on its way out (enable-bpf-masquerade).`,
+    );
   }
   const excluded = cni.routingMode === 'native' ? cluster.settings.podSubnet : node.podCIDR;
   const rule = `-A CILIUM_POST_nat -s ${node.podCIDR} ! -d ${excluded} ! -o cilium_+ -m comment --comment "cilium masquerade non-cluster" -j MASQUERADE`;
   return {
-    ...masq('cilium', rule, `${dstIP} is outside the cluster, so Cilium's iptables rule in CILIUM_POST_nat masquerades the packet to ${devIP}, keeping its source port when it is free (Cilium's default; enable-bpf-masquerade would do this in eBPF).`),
+    ...masq(
+      'cilium',
+      rule,
+      `${dstIP} is outside the cluster, so Cilium's iptables rule in CILIUM_POST_nat masquerades the packet to ${devIP}, keeping its source port when it is free (Cilium's default; enable-bpf-masquerade would do this in eBPF).`,
+    ),
     keepsPort: true,
   };
 }

@@ -14,7 +14,10 @@ import type { Netns, PolicyState, WalkContext } from './podPath';
 const read = (f: string): string => readFileSync(new URL(`./fixtures/${f}`, import.meta.url), 'utf8');
 
 function load(cni: string, ...more: string[]): Cluster {
-  const sources = ['kubeadm.yaml', 'nodes.yaml', `cni/${cni}.yaml`, 'edge/apps.yaml', ...more].map((f) => ({ name: f, text: read(f) }));
+  const sources = ['kubeadm.yaml', 'nodes.yaml', `cni/${cni}.yaml`, 'edge/apps.yaml', ...more].map((f) => ({
+    name: f,
+    text: read(f),
+  }));
   const result = loadManifests(sources);
   if (!result.ok) throw new Error(result.errors.map((e) => e.message).join('\n'));
   return result.cluster;
@@ -68,12 +71,24 @@ describe('pod to the Internet', () => {
     expect(w.hops[0]!.rule).toBe('default via 10.244.1.1 dev eth0');
     expect(w.hops[4]!.rule).toBe(`default via ${defaultGateway(node(c, 'node-a'))} dev eth0 proto static`);
     expect(defaultGateway(node(c, 'node-a'))).toBe('192.168.10.1');
-    expect(w.hops[5]!.nat).toEqual({ type: 'MASQUERADE', before: { src: `${client.ip}:40000`, dst: `${INTERNET}:443` }, after: { src: '192.168.10.11:51000', dst: `${INTERNET}:443` } });
+    expect(w.hops[5]!.nat).toEqual({
+      type: 'MASQUERADE',
+      before: { src: `${client.ip}:40000`, dst: `${INTERNET}:443` },
+      after: { src: '192.168.10.11:51000', dst: `${INTERNET}:443` },
+    });
     expect(seen).toMatchObject({ src: '192.168.10.11:51000', dst: `${INTERNET}:443`, ttl: 63 });
     expect(w.hops.at(-1)!.node).toBeNull();
     expect(snat!.node.name).toBe('node-a');
     expect(back).toBe(true);
-    expect(kinds(r)).toEqual(['wire internet', 'route dev/node-a/eth0', 'conntrack node/node-a', 'route node/node-a', 'arp dev/node-a/cni0', 'bridge dev/node-a/cni0', 'veth veth/node-a/shop/client']);
+    expect(kinds(r)).toEqual([
+      'wire internet',
+      'route dev/node-a/eth0',
+      'conntrack node/node-a',
+      'route node/node-a',
+      'arp dev/node-a/cni0',
+      'bridge dev/node-a/cni0',
+      'veth veth/node-a/shop/client',
+    ]);
     expect(r.hops[2]!.nat).toMatchObject({ type: 'un-SNAT', after: { dst: `${client.ip}:40000` } });
     expect(r.packet).toMatchObject({ src: `${INTERNET}:443`, dst: `${client.ip}:40000` });
   });
@@ -95,13 +110,17 @@ describe('pod to the Internet', () => {
     const client = pod(c, 'shop/client');
     const site = roundTrip(c, { kind: 'pod', pod: client }, '10.20.30.40');
     expect(site.seen.src).toBe(`${client.ip}:40000`);
-    expect(site.w.hops.find((h) => h.kind === 'netfilter')!.rule).toBe('-A IP-MASQ-AGENT -d 10.0.0.0/8 -m comment --comment "ip-masq-agent: local traffic is not subject to MASQUERADE" -j RETURN');
+    expect(site.w.hops.find((h) => h.kind === 'netfilter')!.rule).toBe(
+      '-A IP-MASQ-AGENT -d 10.0.0.0/8 -m comment --comment "ip-masq-agent: local traffic is not subject to MASQUERADE" -j RETURN',
+    );
     expect(site.back).toBe(true);
     expect(site.r.hops[0]!.text).toMatch(/routes the pod network back to node-a/);
     expect(site.r.packet.dst).toBe(`${client.ip}:40000`);
     const out = roundTrip(c, { kind: 'pod', pod: client }, INTERNET);
     expect(out.seen.src).toBe('192.168.10.11:51000');
-    expect(out.w.hops.find((h) => h.nat)!.rule).toMatch(/^-A IP-MASQ-AGENT -m comment --comment "ip-masq-agent: outbound traffic is subject to MASQUERADE/);
+    expect(out.w.hops.find((h) => h.nat)!.rule).toMatch(
+      /^-A IP-MASQ-AGENT -m comment --comment "ip-masq-agent: outbound traffic is subject to MASQUERADE/,
+    );
   });
 
   it('Calico: the pod routes via 169.254.1.1 and natOutgoing masquerades', () => {
@@ -126,7 +145,9 @@ describe('pod to the Internet', () => {
     const c = load('calico-ipip', 'edge/policies.yaml');
     const web = pod(c, 'shop/web');
     const ok = roundTrip(c, { kind: 'pod', pod: web }, INTERNET, 443, { reply: false, verdict: null, dropped: null });
-    expect(ok.w.hops.find((h) => h.kind === 'policy')!.rule).toBe('NetworkPolicy shop/web spec.egress[1]: to ipBlock 0.0.0.0/0 except 10.0.0.0/8, 192.168.0.0/16; ports TCP/443');
+    expect(ok.w.hops.find((h) => h.kind === 'policy')!.rule).toBe(
+      'NetworkPolicy shop/web spec.egress[1]: to ipBlock 0.0.0.0/0 except 10.0.0.0/8, 192.168.0.0/16; ports TCP/443',
+    );
     expect(ok.back).toBe(true);
     const state: PolicyState = { reply: false, verdict: null, dropped: null };
     const denied = roundTrip(c, { kind: 'pod', pod: web }, INTERNET, 80, state);

@@ -33,10 +33,13 @@ const SITE_RANGES = ['10.0.0.0/8', '172.16.0.0/12', '192.168.0.0/16', '100.64.0.
 
 function inSite(ip: string): boolean {
   const value = parseIPv4(ip);
-  return value !== null && SITE_RANGES.some((r) => {
-    const c = parseCidr(r);
-    return c !== null && cidrContains(c, value);
-  });
+  return (
+    value !== null &&
+    SITE_RANGES.some((r) => {
+      const c = parseCidr(r);
+      return c !== null && cidrContains(c, value);
+    })
+  );
 }
 
 /**
@@ -57,7 +60,12 @@ export function walkToExternal(w: PathWriter, ctx: WalkContext, from: Netns, dst
     if (state && !state.reply) {
       const colon = w.packet.dst.indexOf(':');
       const protocol = w.packet.protocol === 'udp' ? 'udp' : w.packet.protocol === 'icmp' ? 'icmp' : 'tcp';
-      const verdict = evaluatePolicy(cluster, { srcPod: pod, dstIP, port: colon < 0 ? null : Number(w.packet.dst.slice(colon + 1)), protocol });
+      const verdict = evaluatePolicy(cluster, {
+        srcPod: pod,
+        dstIP,
+        port: colon < 0 ? null : Number(w.packet.dst.slice(colon + 1)),
+        protocol,
+      });
       state.verdict = verdict;
       if (!writePolicyHop(w, cluster, verdict.egress, vethId(pod.node, pod.namespace, pod.name), pod.node)) {
         state.dropped = verdict.egress;
@@ -65,17 +73,41 @@ export function walkToExternal(w: PathWriter, ctx: WalkContext, from: Netns, dst
       }
     }
     if (cni.kind === 'flannel') {
-      w.hop('bridge', deviceId(node.name, 'cni0'), node.name, `The frame is addressed to cni0 itself, so ${node.name}'s kernel takes the packet up to IP routing.`, `${node.name} cni0 ${deviceIP(node, 'cni0') ?? ''}`);
+      w.hop(
+        'bridge',
+        deviceId(node.name, 'cni0'),
+        node.name,
+        `The frame is addressed to cni0 itself, so ${node.name}'s kernel takes the packet up to IP routing.`,
+        `${node.name} cni0 ${deviceIP(node, 'cni0') ?? ''}`,
+      );
     }
     w.routed();
     const via = cni.kind === 'cilium' ? "Cilium's eBPF hands the packet to the host's routing: " : '';
-    w.hop('route', nodeId(node.name), node.name, `${via}${dstIP} is outside the cluster, so ${node.name} takes its default route through eth0 to the gateway ${gw}. TTL drops by one.`, `default via ${gw} dev eth0 proto static`);
+    w.hop(
+      'route',
+      nodeId(node.name),
+      node.name,
+      `${via}${dstIP} is outside the cluster, so ${node.name} takes its default route through eth0 to the gateway ${gw}. TTL drops by one.`,
+      `default via ${gw} dev eth0 proto static`,
+    );
     postroutingOut(w, ctx, node, pod, dstIP);
   } else {
-    w.hop('route', nodeId(node.name), node.name, `${dstIP} is outside the cluster: ${node.name} takes its default route through eth0 to the gateway ${gw}, with its own address ${node.internalIP} as the source.`, `default via ${gw} dev eth0 proto static`);
+    w.hop(
+      'route',
+      nodeId(node.name),
+      node.name,
+      `${dstIP} is outside the cluster: ${node.name} takes its default route through eth0 to the gateway ${gw}, with its own address ${node.internalIP} as the source.`,
+      `default via ${gw} dev eth0 proto static`,
+    );
   }
   w.update({ eth: { src: deviceOf(node, 'eth0')?.mac ?? '', dst: macFor(`gateway/${gw}`) } });
-  w.hop('route', deviceId(node.name, 'eth0'), node.name, `The packet leaves ${node.name} through eth0 towards the gateway ${gw}.`, `${gw} dev eth0 lladdr ${macFor(`gateway/${gw}`)} REACHABLE`);
+  w.hop(
+    'route',
+    deviceId(node.name, 'eth0'),
+    node.name,
+    `The packet leaves ${node.name} through eth0 towards the gateway ${gw}.`,
+    `${gw} dev eth0 lladdr ${macFor(`gateway/${gw}`)} REACHABLE`,
+  );
   const seen = ipOf(w.packet.src);
   w.hop(
     'wire',
@@ -113,14 +145,31 @@ export function walkFromExternal(w: PathWriter, ctx: WalkContext, client: Netns,
   const src = ipOf(w.packet.src);
   const to = ipOf(w.packet.dst);
   if (snat === null && client.kind === 'pod' && !inSite(src)) {
-    w.hop('drop', INTERNET_ID, null, `The answer is addressed to the pod address ${to}, which is private to the cluster: the Internet has no route back to it, so it is lost and the client times out.`);
+    w.hop(
+      'drop',
+      INTERNET_ID,
+      null,
+      `The answer is addressed to the pod address ${to}, which is private to the cluster: the Internet has no route back to it, so it is lost and the client times out.`,
+    );
     return false;
   }
-  const how = snat === null && client.kind === 'pod' ? `the site's network routes the pod network back to ${node.name}` : `it is addressed to ${node.name}'s own address`;
+  const how =
+    snat === null && client.kind === 'pod'
+      ? `the site's network routes the pod network back to ${node.name}`
+      : `it is addressed to ${node.name}'s own address`;
   w.hop('wire', INTERNET_ID, null, `The answer comes back from ${src} across the network: ${how}.`);
   w.update({ eth: { src: macFor(`gateway/${defaultGateway(node)}`), dst: deviceOf(node, 'eth0')?.mac ?? '' } });
-  w.hop('route', deviceId(node.name, 'eth0'), node.name, `${node.name} receives the answer on eth0.`, snat === null ? `local ${node.internalIP} dev eth0 table local proto kernel scope host src ${node.internalIP}` : '-m conntrack --ctstate ESTABLISHED');
+  w.hop(
+    'route',
+    deviceId(node.name, 'eth0'),
+    node.name,
+    `${node.name} receives the answer on eth0.`,
+    snat === null
+      ? `local ${node.internalIP} dev eth0 table local proto kernel scope host src ${node.internalIP}`
+      : '-m conntrack --ctstate ESTABLISHED',
+  );
   if (snat !== null) unSnat(w, snat, 'answer');
-  if (client.kind === 'pod') nodeToLocalPod(w, ctx, lookup(cluster).nodeByName.get(client.pod.node) ?? node, client.pod, 'forward', false);
+  if (client.kind === 'pod')
+    nodeToLocalPod(w, ctx, lookup(cluster).nodeByName.get(client.pod.node) ?? node, client.pod, 'forward', false);
   return true;
 }

@@ -50,29 +50,71 @@ export function hasHostPort(cluster: Cluster, node: string, port: number, protoc
  * processes). Returns null for an in-cluster client when no hostPort DNAT applies, so the caller
  * keeps its ordinary path; a client outside the cluster always gets an answer here.
  */
-export function traceHostPort(cluster: Cluster, client: HostPortClient, node: ClusterNode, dstIP: string, port: number, protocol: Protocol, ephemeralPort: () => number): HostPortResult | null {
+export function traceHostPort(
+  cluster: Cluster,
+  client: HostPortClient,
+  node: ClusterNode,
+  dstIP: string,
+  port: number,
+  protocol: Protocol,
+  ephemeralPort: () => number,
+): HostPortResult | null {
   if (protocol === 'icmp') return null;
   if (client.ns !== null && !hasHostPort(cluster, node.name, port, protocol)) return null;
-  const w = new PathWriter({ src: addr(client.ip, ephemeralPort()), dst: addr(dstIP, port), protocol, ttl: DEFAULT_TTL });
-  w.hop('socket', client.at, client.node, `${client.label} ${protocol === 'tcp' ? 'opens a TCP connection' : 'sends a UDP datagram'} from ${w.packet.src} to ${w.packet.dst}, an address of ${node.name}.`, `connect(${w.packet.dst}) ${protocol.toUpperCase()}`);
+  const w = new PathWriter({
+    src: addr(client.ip, ephemeralPort()),
+    dst: addr(dstIP, port),
+    protocol,
+    ttl: DEFAULT_TTL,
+  });
+  w.hop(
+    'socket',
+    client.at,
+    client.node,
+    `${client.label} ${protocol === 'tcp' ? 'opens a TCP connection' : 'sends a UDP datagram'} from ${w.packet.src} to ${w.packet.dst}, an address of ${node.name}.`,
+    `connect(${w.packet.dst}) ${protocol.toUpperCase()}`,
+  );
   const ctx: WalkContext = { cluster, ephemeralPort, snat: null, policy: freshPolicyState(cluster) };
   const ns = client.ns;
   const srcPod = ns?.kind === 'pod' ? ns.pod : null;
   let origin: 'forward' | 'local' = 'forward';
   if (ns === null) {
-    w.hop('wire', INTERNET_ID, null, `The packet crosses the network from ${client.ip} to ${node.name}'s address ${dstIP}.`);
+    w.hop(
+      'wire',
+      INTERNET_ID,
+      null,
+      `The packet crosses the network from ${client.ip} to ${node.name}'s address ${dstIP}.`,
+    );
     w.update({ eth: { src: macFor(`router/${node.name}`), dst: deviceOf(node, 'eth0')?.mac ?? '' } });
-    w.hop('route', deviceId(node.name, 'eth0'), node.name, `${node.name} receives the packet on eth0; ${dstIP} is a local address, so nat PREROUTING's CNI-HOSTPORT-DNAT (addrtype LOCAL) looks at it before routing.`, '-A PREROUTING -m addrtype --dst-type LOCAL -j CNI-HOSTPORT-DNAT');
+    w.hop(
+      'route',
+      deviceId(node.name, 'eth0'),
+      node.name,
+      `${node.name} receives the packet on eth0; ${dstIP} is a local address, so nat PREROUTING's CNI-HOSTPORT-DNAT (addrtype LOCAL) looks at it before routing.`,
+      '-A PREROUTING -m addrtype --dst-type LOCAL -j CNI-HOSTPORT-DNAT',
+    );
   } else if (netnsNode(cluster, ns).name !== node.name) {
     walk(w, ctx, ns, { kind: 'host', node });
   } else if (ns.kind === 'pod') {
     leavePod(w, cluster, ns.pod, null, dstIP);
     if (cluster.settings.cni.kind === 'flannel') {
-      w.hop('bridge', deviceId(node.name, 'cni0'), node.name, `The frame is addressed to cni0 itself, so ${node.name} takes the packet up to IP; with br_netfilter it meets nat PREROUTING first.`, `${node.name} cni0 ${deviceIP(node, 'cni0') ?? ''}`);
+      w.hop(
+        'bridge',
+        deviceId(node.name, 'cni0'),
+        node.name,
+        `The frame is addressed to cni0 itself, so ${node.name} takes the packet up to IP; with br_netfilter it meets nat PREROUTING first.`,
+        `${node.name} cni0 ${deviceIP(node, 'cni0') ?? ''}`,
+      );
     }
   } else {
     origin = 'local';
-    w.hop('route', nodeId(node.name), node.name, `${dstIP} is local to ${node.name}: the packet the host makes passes nat OUTPUT, where CNI-HOSTPORT-DNAT (addrtype LOCAL) looks at it.`, '-A OUTPUT -m addrtype --dst-type LOCAL -j CNI-HOSTPORT-DNAT');
+    w.hop(
+      'route',
+      nodeId(node.name),
+      node.name,
+      `${dstIP} is local to ${node.name}: the packet the host makes passes nat OUTPUT, where CNI-HOSTPORT-DNAT (addrtype LOCAL) looks at it.`,
+      '-A OUTPUT -m addrtype --dst-type LOCAL -j CNI-HOSTPORT-DNAT',
+    );
   }
   const blocked = policyDropReason(w, ctx.policy);
   if (blocked !== null) return { verdict: 'dropped', reason: blocked, endpoint: null, hops: w.hops, reply: null };
@@ -82,7 +124,10 @@ export function traceHostPort(cluster: Cluster, client: HostPortClient, node: Cl
   if (res.kind !== 'dnat') {
     if (ns !== null) return null;
     // Without a hostPort anywhere, portmap is beside the point: say who answered, or that nothing did.
-    const text = res.kind === 'local' && !res.text.includes('published on') ? `${res.listener.name} on ${node.name} accepts the ${protocol.toUpperCase()} connection on port ${port}.` : res.text;
+    const text =
+      res.kind === 'local' && !res.text.includes('published on')
+        ? `${res.listener.name} on ${node.name} accepts the ${protocol.toUpperCase()} connection on port ${port}.`
+        : res.text;
     return externalToHost(w, client, node, res.kind === 'local' ? res.listener.at : null, text, protocol);
   }
   const pod = res.mapping.pod;
@@ -92,11 +137,24 @@ export function traceHostPort(cluster: Cluster, client: HostPortClient, node: Cl
   w.hop('netfilter', nodeId(node.name), node.name, res.text, res.rule, { type: 'DNAT', before, after: dnat });
   let masq: { before: { src: string; dst: string }; after: { src: string; dst: string } } | null = null;
   if (res.markRule !== null && res.masqRule !== null && res.newSrc !== null) {
-    w.hop('netfilter', nodeId(node.name), node.name, `CNI-HOSTPORT-SETMARK marks the connection 0x2000 (${res.masquerade === 'localhost' ? 'it comes from 127.0.0.1' : 'hairpin: a pod of this node reaching its own node'}).`, res.markRule);
+    w.hop(
+      'netfilter',
+      nodeId(node.name),
+      node.name,
+      `CNI-HOSTPORT-SETMARK marks the connection 0x2000 (${res.masquerade === 'localhost' ? 'it comes from 127.0.0.1' : 'hairpin: a pod of this node reaching its own node'}).`,
+      res.markRule,
+    );
     const b = { src: w.packet.src, dst: w.packet.dst };
     w.update({ src: `${res.newSrc}:${ephemeralPort()}` });
     masq = { before: b, after: { src: w.packet.src, dst: w.packet.dst } };
-    w.hop('netfilter', nodeId(node.name), node.name, `POSTROUTING: CNI-HOSTPORT-MASQ masquerades the marked packet to ${res.newSrc}, so the pod's answer comes back through this node's conntrack.`, res.masqRule, { type: 'MASQUERADE', ...masq });
+    w.hop(
+      'netfilter',
+      nodeId(node.name),
+      node.name,
+      `POSTROUTING: CNI-HOSTPORT-MASQ masquerades the marked packet to ${res.newSrc}, so the pod's answer comes back through this node's conntrack.`,
+      res.masqRule,
+      { type: 'MASQUERADE', ...masq },
+    );
   }
   // The destination pod's ingress policy sees the packet after DNAT (section 10).
   policyBegin(w, ctx, srcPod, { kind: 'pod', pod });
@@ -105,9 +163,21 @@ export function traceHostPort(cluster: Cluster, client: HostPortClient, node: Cl
     // routed (TTL unchanged); back to the sender itself only through hairpin mode (section 0.2).
     if (policyGate(w, 'egress', srcPod)) {
       if (pod === srcPod) {
-        w.hop('bridge', deviceId(node.name, 'cni0'), node.name, `Bridged DNAT: cni0 sends the frame back out of ${pod.veth ?? ''}, the port it came in on, which hairpin mode allows. TTL unchanged.`, `bridge link set dev ${pod.veth ?? ''} hairpin on`);
+        w.hop(
+          'bridge',
+          deviceId(node.name, 'cni0'),
+          node.name,
+          `Bridged DNAT: cni0 sends the frame back out of ${pod.veth ?? ''}, the port it came in on, which hairpin mode allows. TTL unchanged.`,
+          `bridge link set dev ${pod.veth ?? ''} hairpin on`,
+        );
         w.update({ eth: { src: deviceOf(node, 'cni0')?.mac ?? '', dst: pod.mac } });
-        w.hop('veth', vethId(node.name, pod.namespace, pod.name), node.name, `The frame crosses the veth pair back into ${pod.name}'s network namespace.`, `${pod.veth ?? ''}@if2: master cni0 hairpin on`);
+        w.hop(
+          'veth',
+          vethId(node.name, pod.namespace, pod.name),
+          node.name,
+          `The frame crosses the veth pair back into ${pod.name}'s network namespace.`,
+          `${pod.veth ?? ''}@if2: master cni0 hairpin on`,
+        );
       } else {
         enterPod(w, cluster, pod, 'switched');
       }
@@ -116,7 +186,14 @@ export function traceHostPort(cluster: Cluster, client: HostPortClient, node: Cl
     nodeToLocalPod(w, ctx, node, pod, origin, false);
   }
   const dropped = policyDropReason(w, ctx.policy);
-  if (dropped !== null) return { verdict: 'dropped', reason: dropped, endpoint: { pod: `${pod.namespace}/${pod.name}`, ip: pod.ip, port: res.mapping.containerPort }, hops: w.hops, reply: null };
+  if (dropped !== null)
+    return {
+      verdict: 'dropped',
+      reason: dropped,
+      endpoint: { pod: `${pod.namespace}/${pod.name}`, ip: pod.ip, port: res.mapping.containerPort },
+      hops: w.hops,
+      reply: null,
+    };
   const cport = res.mapping.containerPort;
   const listener = listenerOf(pod, cport, protocol);
   const endpoint: NonNullable<Trace['endpoint']> = { pod: `${pod.namespace}/${pod.name}`, ip: pod.ip, port: cport };
@@ -124,11 +201,21 @@ export function traceHostPort(cluster: Cluster, client: HostPortClient, node: Cl
   let reason: string;
   if (listener !== null) {
     endpoint.container = listener.slice(listener.lastIndexOf('/') + 1);
-    w.hop('deliver', listener, pod.node, `Container ${endpoint.container} in ${pod.name} accepts the connection on ${cport}; it sees ${w.packet.src} as the client.`);
+    w.hop(
+      'deliver',
+      listener,
+      pod.node,
+      `Container ${endpoint.container} in ${pod.name} accepts the connection on ${cport}; it sees ${w.packet.src} as the client.`,
+    );
     verdict = 'delivered';
     reason = `portmap on ${node.name} DNATs hostPort ${port} to ${pod.namespace}/${pod.name} (${res.dnatTo})${masq ? ` and masquerades the ${res.masquerade ?? ''} connection to ${res.newSrc ?? ''}` : `; no masquerade: the pod sees ${ipOf(before.src)}, the source the packet arrived with`}.${policyNote(ctx.policy)}`;
   } else {
-    w.hop('reject', podEth0Id(pod.namespace, pod.name), pod.node, `Nothing in ${pod.name} listens on ${protocol.toUpperCase()} port ${cport}: its kernel refuses.`);
+    w.hop(
+      'reject',
+      podEth0Id(pod.namespace, pod.name),
+      pod.node,
+      `Nothing in ${pod.name} listens on ${protocol.toUpperCase()} port ${cport}: its kernel refuses.`,
+    );
     verdict = 'refused';
     reason = `portmap DNATs hostPort ${port} to ${res.dnatTo}, but nothing in ${pod.name} listens there.`;
   }
@@ -137,16 +224,41 @@ export function traceHostPort(cluster: Cluster, client: HostPortClient, node: Cl
 
   // The answer: to the node (the pod's gateway), where conntrack undoes the DNAT and the masquerade.
   const refused = verdict === 'refused';
-  const r = new PathWriter({ src: w.packet.dst, dst: w.packet.src, protocol: refused && protocol !== 'tcp' ? 'icmp' : protocol, ttl: DEFAULT_TTL });
+  const r = new PathWriter({
+    src: w.packet.dst,
+    dst: w.packet.src,
+    protocol: refused && protocol !== 'tcp' ? 'icmp' : protocol,
+    ttl: DEFAULT_TTL,
+  });
   r.hop('socket', listener ?? podEth0Id(pod.namespace, pod.name), pod.node, `${pod.name} answers ${r.packet.dst}.`);
   leavePod(r, cluster, pod, null, ipOf(r.packet.dst));
-  if (cluster.settings.cni.kind === 'flannel') r.hop('bridge', deviceId(node.name, 'cni0'), node.name, `The frame goes up from cni0 to ${node.name}'s IP layer, where conntrack knows the connection.`, `${node.name} cni0 ${deviceIP(node, 'cni0') ?? ''}`);
+  if (cluster.settings.cni.kind === 'flannel')
+    r.hop(
+      'bridge',
+      deviceId(node.name, 'cni0'),
+      node.name,
+      `The frame goes up from cni0 to ${node.name}'s IP layer, where conntrack knows the connection.`,
+      `${node.name} cni0 ${deviceIP(node, 'cni0') ?? ''}`,
+    );
   const rb = { src: r.packet.src, dst: r.packet.dst };
   r.update({ src: before.dst, dst: masq ? masq.before.src : r.packet.dst });
-  r.hop('conntrack', nodeId(node.name), node.name, `conntrack on ${node.name} restores the source ${before.dst}, the address the client dialed (un-DNAT)${masq ? `, and the destination ${masq.before.src} (un-SNAT)` : ''}.`, `conntrack: ${before.src} -> ${before.dst} [DNAT to ${res.dnatTo}]`, { type: 'un-DNAT', before: rb, after: { src: r.packet.src, dst: r.packet.dst } });
+  r.hop(
+    'conntrack',
+    nodeId(node.name),
+    node.name,
+    `conntrack on ${node.name} restores the source ${before.dst}, the address the client dialed (un-DNAT)${masq ? `, and the destination ${masq.before.src} (un-SNAT)` : ''}.`,
+    `conntrack: ${before.src} -> ${before.dst} [DNAT to ${res.dnatTo}]`,
+    { type: 'un-DNAT', before: rb, after: { src: r.packet.src, dst: r.packet.dst } },
+  );
   if (ns === null) {
     r.routed();
-    r.hop('route', deviceId(node.name, 'eth0'), node.name, `${node.name} routes the answer out of eth0 (default route).`, `default via ${defaultGateway(node)} dev eth0 proto static`);
+    r.hop(
+      'route',
+      deviceId(node.name, 'eth0'),
+      node.name,
+      `${node.name} routes the answer out of eth0 (default route).`,
+      `default via ${defaultGateway(node)} dev eth0 proto static`,
+    );
     r.hop('wire', INTERNET_ID, null, `The answer crosses the network back to ${client.ip}.`);
   } else if (earlier !== null) {
     // The request was masqueraded on the client's node on its way here: back there first.
@@ -154,28 +266,79 @@ export function traceHostPort(cluster: Cluster, client: HostPortClient, node: Cl
     walk(r, ctx, { kind: 'host', node }, { kind: 'host', node: clientNode, ip: ipOf(earlier.nat.after.src) }, true);
     const b = { src: r.packet.src, dst: r.packet.dst };
     r.update({ dst: earlier.nat.before.src });
-    r.hop('conntrack', nodeId(clientNode.name), clientNode.name, `conntrack on ${clientNode.name} recognises the answer to its masqueraded connection and restores ${r.packet.dst} (un-SNAT).`, `conntrack: ${earlier.nat.before.src} -> ${earlier.nat.before.dst} [SNAT to ${earlier.nat.after.src}]`, { type: 'un-SNAT', before: b, after: { src: r.packet.src, dst: r.packet.dst } });
+    r.hop(
+      'conntrack',
+      nodeId(clientNode.name),
+      clientNode.name,
+      `conntrack on ${clientNode.name} recognises the answer to its masqueraded connection and restores ${r.packet.dst} (un-SNAT).`,
+      `conntrack: ${earlier.nat.before.src} -> ${earlier.nat.before.dst} [SNAT to ${earlier.nat.after.src}]`,
+      { type: 'un-SNAT', before: b, after: { src: r.packet.src, dst: r.packet.dst } },
+    );
     if (ns.kind === 'pod') nodeToLocalPod(r, ctx, clientNode, ns.pod, 'forward', false);
   } else if (netnsNode(cluster, ns).name !== node.name) {
     walk(r, ctx, { kind: 'host', node }, ns, ns.kind === 'host');
   } else if (ns.kind === 'pod') {
     nodeToLocalPod(r, ctx, node, ns.pod, 'forward', false);
   }
-  r.hop('deliver', client.at, client.node, refused ? "The client's socket gets connection refused." : `The client's socket receives the answer from ${r.packet.src}, the address it dialed.`);
-  return { verdict, reason, endpoint, hops: w.hops, reply: { verdict: refused ? 'refused' : 'delivered', hops: r.hops } };
+  r.hop(
+    'deliver',
+    client.at,
+    client.node,
+    refused
+      ? "The client's socket gets connection refused."
+      : `The client's socket receives the answer from ${r.packet.src}, the address it dialed.`,
+  );
+  return {
+    verdict,
+    reason,
+    endpoint,
+    hops: w.hops,
+    reply: { verdict: refused ? 'refused' : 'delivered', hops: r.hops },
+  };
 }
 
 /** A client outside the cluster and a node address without a hostPort: a host socket, or a refusal. */
-function externalToHost(w: PathWriter, client: HostPortClient, node: ClusterNode, listener: string | null, text: string, protocol: Protocol): HostPortResult {
+function externalToHost(
+  w: PathWriter,
+  client: HostPortClient,
+  node: ClusterNode,
+  listener: string | null,
+  text: string,
+  protocol: Protocol,
+): HostPortResult {
   const refused = listener === null;
   if (refused) w.hop('reject', nodeId(node.name), node.name, text);
   else w.hop('deliver', listener, node.name, text);
-  const r = new PathWriter({ src: w.packet.dst, dst: w.packet.src, protocol: refused && protocol !== 'tcp' ? 'icmp' : protocol, ttl: DEFAULT_TTL });
-  r.hop('socket', listener ?? nodeId(node.name), node.name, refused ? `${node.name}'s kernel answers with ${protocol === 'tcp' ? 'a TCP RST' : 'ICMP port unreachable'}.` : `The answer goes back to ${r.packet.dst}.`);
-  r.hop('route', deviceId(node.name, 'eth0'), node.name, `${node.name} routes the answer out of eth0 (default route).`, `default via ${defaultGateway(node)} dev eth0 proto static`);
+  const r = new PathWriter({
+    src: w.packet.dst,
+    dst: w.packet.src,
+    protocol: refused && protocol !== 'tcp' ? 'icmp' : protocol,
+    ttl: DEFAULT_TTL,
+  });
+  r.hop(
+    'socket',
+    listener ?? nodeId(node.name),
+    node.name,
+    refused
+      ? `${node.name}'s kernel answers with ${protocol === 'tcp' ? 'a TCP RST' : 'ICMP port unreachable'}.`
+      : `The answer goes back to ${r.packet.dst}.`,
+  );
+  r.hop(
+    'route',
+    deviceId(node.name, 'eth0'),
+    node.name,
+    `${node.name} routes the answer out of eth0 (default route).`,
+    `default via ${defaultGateway(node)} dev eth0 proto static`,
+  );
   r.hop('wire', INTERNET_ID, null, `The answer crosses the network back to ${client.ip}.`);
-  r.hop('deliver', client.at, null, refused ? "The client's socket gets connection refused, at once." : `The client receives the answer from ${r.packet.src}.`);
+  r.hop(
+    'deliver',
+    client.at,
+    null,
+    refused
+      ? "The client's socket gets connection refused, at once."
+      : `The client receives the answer from ${r.packet.src}.`,
+  );
   const verdict: Verdict = refused ? 'refused' : 'delivered';
   return { verdict, reason: text, endpoint: null, hops: w.hops, reply: { verdict, hops: r.hops } };
 }
-

@@ -12,7 +12,9 @@ import { hostPortMappings, portmapChain, portmapRules, resolveHostPort, sandboxI
 const read = (f: string): string => readFileSync(new URL(`./fixtures/${f}`, import.meta.url), 'utf8');
 
 function load(cni: string): Cluster {
-  const sources = ['kubeadm.yaml', 'nodes.yaml', `cni/${cni}.yaml`, 'edge/apps.yaml', 'edge/hostport.yaml'].map((f) => ({ name: f, text: read(f) }));
+  const sources = ['kubeadm.yaml', 'nodes.yaml', `cni/${cni}.yaml`, 'edge/apps.yaml', 'edge/hostport.yaml'].map(
+    (f) => ({ name: f, text: read(f) }),
+  );
   const result = loadManifests(sources);
   if (!result.ok) throw new Error(result.errors.map((e) => e.message).join('\n'));
   return result.cluster;
@@ -64,9 +66,19 @@ describe('portmap with flannel', () => {
 
   it('an external client is DNATed to the pod and keeps its address', () => {
     const r = resolveHostPort(c, { node: a, port: 8080, protocol: 'tcp', srcIP: '203.0.113.7' });
-    expect(r).toMatchObject({ kind: 'dnat', chain, dnatTo: `${proxy.ip}:80`, masquerade: null, newSrc: null, rule: `-A ${chain} -p tcp -m tcp --dport 8080 -j DNAT --to-destination ${proxy.ip}:80` });
+    expect(r).toMatchObject({
+      kind: 'dnat',
+      chain,
+      dnatTo: `${proxy.ip}:80`,
+      masquerade: null,
+      newSrc: null,
+      rule: `-A ${chain} -p tcp -m tcp --dport 8080 -j DNAT --to-destination ${proxy.ip}:80`,
+    });
     // A pod on another node is routed in like any client: no mark.
-    expect(resolveHostPort(c, { node: a, port: 8080, protocol: 'tcp', srcIP: pod(c, 'shop/api').ip })).toMatchObject({ kind: 'dnat', masquerade: null });
+    expect(resolveHostPort(c, { node: a, port: 8080, protocol: 'tcp', srcIP: pod(c, 'shop/api').ip })).toMatchObject({
+      kind: 'dnat',
+      masquerade: null,
+    });
   });
 
   it("a pod of the same node (hairpin) is marked and masqueraded to cni0's address", () => {
@@ -82,7 +94,12 @@ describe('portmap with flannel', () => {
 
   it('127.0.0.1 on the node is marked and masqueraded too', () => {
     const r = resolveHostPort(c, { node: a, port: 5353, protocol: 'udp', srcIP: '127.0.0.1' });
-    expect(r).toMatchObject({ kind: 'dnat', masquerade: 'localhost', dnatTo: `${proxy.ip}:53`, markRule: `-A ${chain} -s 127.0.0.1/32 -p udp -m udp --dport 5353 -j CNI-HOSTPORT-SETMARK` });
+    expect(r).toMatchObject({
+      kind: 'dnat',
+      masquerade: 'localhost',
+      dnatTo: `${proxy.ip}:53`,
+      markRule: `-A ${chain} -s 127.0.0.1/32 -p udp -m udp --dport 5353 -j CNI-HOSTPORT-SETMARK`,
+    });
   });
 
   it('other nodes have no rule: nothing listens there (RST), unless the node itself does', () => {
@@ -90,10 +107,15 @@ describe('portmap with flannel', () => {
     const r = resolveHostPort(c, { node: b, port: 8080, protocol: 'tcp', srcIP: '203.0.113.7' });
     expect(r).toEqual({
       kind: 'refused',
-      text: 'Nothing on node-b listens on TCP port 8080: the kernel answers with a TCP RST. hostPort 8080 is published on node-a only: portmap installs its DNAT on the pod\'s own node.',
+      text: "Nothing on node-b listens on TCP port 8080: the kernel answers with a TCP RST. hostPort 8080 is published on node-a only: portmap installs its DNAT on the pod's own node.",
     });
-    expect(resolveHostPort(c, { node: b, port: 5353, protocol: 'udp', srcIP: '203.0.113.7' }).text).toMatch(/ICMP port unreachable/);
-    expect(resolveHostPort(c, { node: b, port: 10250, protocol: 'tcp', srcIP: '203.0.113.7' })).toMatchObject({ kind: 'local', listener: { name: 'kubelet', pod: null } });
+    expect(resolveHostPort(c, { node: b, port: 5353, protocol: 'udp', srcIP: '203.0.113.7' }).text).toMatch(
+      /ICMP port unreachable/,
+    );
+    expect(resolveHostPort(c, { node: b, port: 10250, protocol: 'tcp', srcIP: '203.0.113.7' })).toMatchObject({
+      kind: 'local',
+      listener: { name: 'kubelet', pod: null },
+    });
   });
 });
 
@@ -103,9 +125,16 @@ describe('portmap with Calico', () => {
   const a = node(c, 'node-a');
 
   it('marks only the pod itself as hairpin (its /32), and masquerades to the node address', () => {
-    expect(portmapRules(c, 'node-a')).toContain(`-A ${portmapChain(c, proxy)} -s ${proxy.ip}/32 -p tcp -m tcp --dport 8080 -j CNI-HOSTPORT-SETMARK`);
+    expect(portmapRules(c, 'node-a')).toContain(
+      `-A ${portmapChain(c, proxy)} -s ${proxy.ip}/32 -p tcp -m tcp --dport 8080 -j CNI-HOSTPORT-SETMARK`,
+    );
     expect(portmapRules(c, 'node-a').some((r) => r.includes('dnat name: \\"k8s-pod-network\\"'))).toBe(true);
-    expect(resolveHostPort(c, { node: a, port: 8080, protocol: 'tcp', srcIP: pod(c, 'shop/client').ip })).toMatchObject({ masquerade: null });
-    expect(resolveHostPort(c, { node: a, port: 8080, protocol: 'tcp', srcIP: proxy.ip })).toMatchObject({ masquerade: 'hairpin', newSrc: a.internalIP });
+    expect(resolveHostPort(c, { node: a, port: 8080, protocol: 'tcp', srcIP: pod(c, 'shop/client').ip })).toMatchObject(
+      { masquerade: null },
+    );
+    expect(resolveHostPort(c, { node: a, port: 8080, protocol: 'tcp', srcIP: proxy.ip })).toMatchObject({
+      masquerade: 'hairpin',
+      newSrc: a.internalIP,
+    });
   });
 });

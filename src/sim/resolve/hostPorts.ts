@@ -56,7 +56,12 @@ export function hostNetworkPods(cluster: Cluster, node: string): readonly Pod[] 
 }
 
 /** The socket listening on a port in a node's root namespace, or null (the kernel then refuses). */
-export function hostListener(cluster: Cluster, node: ClusterNode, port: number, protocol: Protocol): HostListener | null {
+export function hostListener(
+  cluster: Cluster,
+  node: ClusterNode,
+  port: number,
+  protocol: Protocol,
+): HostListener | null {
   for (const pod of hostNetworkPods(cluster, node.name)) {
     for (const c of pod.containers) {
       if (c.listening.some((p) => p.containerPort === port && p.protocol === protocol)) {
@@ -96,7 +101,15 @@ export function hostPortMappings(cluster: Cluster, node: string): HostPortMappin
   for (const pod of cluster.pods) {
     if (pod.node !== node || pod.hostNetwork) continue;
     for (const c of pod.containers) {
-      for (const p of c.ports) if (p.hostPort !== null) out.push({ pod, container: c.name, hostPort: p.hostPort, containerPort: p.containerPort, protocol: p.protocol });
+      for (const p of c.ports)
+        if (p.hostPort !== null)
+          out.push({
+            pod,
+            container: c.name,
+            hostPort: p.hostPort,
+            containerPort: p.containerPort,
+            protocol: p.protocol,
+          });
     }
   }
   return out;
@@ -170,13 +183,19 @@ export function portmapRules(cluster: Cluster, node: string): string[] {
     const chain = portmapChain(cluster, pod);
     const rules: string[] = [];
     for (const m of list) {
-      rules.push(setMarkRule(chain, m, hairpinRange(cluster, pod)), setMarkRule(chain, m, '127.0.0.1/32'), dnatRule(chain, m));
+      rules.push(
+        setMarkRule(chain, m, hairpinRange(cluster, pod)),
+        setMarkRule(chain, m, '127.0.0.1/32'),
+        dnatRule(chain, m),
+      );
     }
     chains.set(chain, rules);
     for (const proto of [...new Set(list.map((m) => m.protocol))].sort()) {
       const ports = list.filter((m) => m.protocol === proto).map((m) => m.hostPort);
       // Each pod's entry is prepended, so the most recent pod comes first.
-      entries.unshift(`-A CNI-HOSTPORT-DNAT -p ${proto} -m comment --comment "dnat name: \\"${net}\\" id: \\"${sandboxId(pod)}\\"" -m multiport --dports ${ports.join(',')} -j ${chain}`);
+      entries.unshift(
+        `-A CNI-HOSTPORT-DNAT -p ${proto} -m comment --comment "dnat name: \\"${net}\\" id: \\"${sandboxId(pod)}\\"" -m multiport --dports ${ports.join(',')} -j ${chain}`,
+      );
     }
   }
   const names = [...chains.keys(), 'CNI-HOSTPORT-DNAT', 'CNI-HOSTPORT-MASQ', 'CNI-HOSTPORT-SETMARK'].sort();
@@ -184,7 +203,10 @@ export function portmapRules(cluster: Cluster, node: string): string[] {
   for (const name of names) {
     if (name === 'CNI-HOSTPORT-DNAT') body.push(...entries);
     else if (name === 'CNI-HOSTPORT-MASQ') body.push(MASQ_RULE);
-    else if (name === 'CNI-HOSTPORT-SETMARK') body.push(`-A CNI-HOSTPORT-SETMARK -m comment --comment "CNI portfwd masquerade mark" -j MARK --set-xmark ${PORTMAP_MASQ_MARK}`);
+    else if (name === 'CNI-HOSTPORT-SETMARK')
+      body.push(
+        `-A CNI-HOSTPORT-SETMARK -m comment --comment "CNI portfwd masquerade mark" -j MARK --set-xmark ${PORTMAP_MASQ_MARK}`,
+      );
     else body.push(...(chains.get(name) ?? []));
   }
   return [
@@ -229,7 +251,10 @@ export type HostPortResolution =
  * @param srcIP - the client's address as it reaches the node: a pod IP, an external address, or
  *   127.0.0.1 for a process on the node dialling localhost
  */
-export function resolveHostPort(cluster: Cluster, query: { node: ClusterNode; port: number; protocol: Protocol; srcIP: string }): HostPortResolution {
+export function resolveHostPort(
+  cluster: Cluster,
+  query: { node: ClusterNode; port: number; protocol: Protocol; srcIP: string },
+): HostPortResolution {
   const { node, port, protocol, srcIP } = query;
   const mapping = hostPortMappings(cluster, node.name).find((m) => m.hostPort === port && m.protocol === protocol);
   if (mapping) {
@@ -239,7 +264,12 @@ export function resolveHostPort(cluster: Cluster, query: { node: ClusterNode; po
     const hairpin = hairpinRange(cluster, mapping.pod);
     const src = parseIPv4(srcIP);
     const range = parseCidr(hairpin);
-    const masquerade: 'localhost' | 'hairpin' | null = srcIP === '127.0.0.1' ? 'localhost' : src !== null && range !== null && cidrContains(range, src) ? 'hairpin' : null;
+    const masquerade: 'localhost' | 'hairpin' | null =
+      srcIP === '127.0.0.1'
+        ? 'localhost'
+        : src !== null && range !== null && cidrContains(range, src)
+          ? 'hairpin'
+          : null;
     const dnat = { kind: 'dnat' as const, mapping, chain, rule, dnatTo, masquerade };
     if (masquerade === null) {
       return {
@@ -252,7 +282,8 @@ export function resolveHostPort(cluster: Cluster, query: { node: ClusterNode; po
     }
     // The reply must come back through this node's conntrack: on flannel's bridge a same-subnet
     // source would be answered directly, so portmap masquerades to the address the packet leaves by.
-    const newSrc = cluster.settings.cni.kind === 'flannel' ? (deviceIP(node, 'cni0') ?? node.internalIP) : node.internalIP;
+    const newSrc =
+      cluster.settings.cni.kind === 'flannel' ? (deviceIP(node, 'cni0') ?? node.internalIP) : node.internalIP;
     return {
       ...dnat,
       markRule: setMarkRule(chain, mapping, masquerade === 'localhost' ? '127.0.0.1/32' : hairpin),
@@ -265,9 +296,26 @@ export function resolveHostPort(cluster: Cluster, query: { node: ClusterNode; po
     };
   }
   const listener = hostListener(cluster, node, port, protocol);
-  const elsewhere = cluster.nodes.filter((n) => n.name !== node.name && hostPortMappings(cluster, n.name).some((m) => m.hostPort === port && m.protocol === protocol)).map((n) => n.name);
-  const note = elsewhere.length > 0 ? ` hostPort ${port} is published on ${elsewhere.join(', ')} only: portmap installs its DNAT on the pod's own node.` : '';
-  if (listener) return { kind: 'local', listener, text: `No pod on ${node.name} publishes hostPort ${port}; ${listener.name} listens on the node itself.${note}` };
+  const elsewhere = cluster.nodes
+    .filter(
+      (n) =>
+        n.name !== node.name &&
+        hostPortMappings(cluster, n.name).some((m) => m.hostPort === port && m.protocol === protocol),
+    )
+    .map((n) => n.name);
+  const note =
+    elsewhere.length > 0
+      ? ` hostPort ${port} is published on ${elsewhere.join(', ')} only: portmap installs its DNAT on the pod's own node.`
+      : '';
+  if (listener)
+    return {
+      kind: 'local',
+      listener,
+      text: `No pod on ${node.name} publishes hostPort ${port}; ${listener.name} listens on the node itself.${note}`,
+    };
   const answer = protocol === 'tcp' ? 'a TCP RST' : 'ICMP port unreachable';
-  return { kind: 'refused', text: `Nothing on ${node.name} listens on ${protocol.toUpperCase()} port ${port}: the kernel answers with ${answer}.${note}` };
+  return {
+    kind: 'refused',
+    text: `Nothing on ${node.name} listens on ${protocol.toUpperCase()} port ${port}: the kernel answers with ${answer}.${note}`,
+  };
 }

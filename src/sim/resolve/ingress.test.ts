@@ -12,7 +12,20 @@ import type { ClusterSpec } from '../model/build';
 import { effectiveClass, ingresses, nginxIngresses } from '../model/ingressModel';
 import type { PathType } from '../model/ingressModel';
 import type { Cluster } from '../model/types';
-import { addIngressController, hostMatches, ingressControllerPods, ingressExposure, ingressHttp, ingressRuleText, matchIngress, pickUpstream, nginxLocations, pathMatches, requestId, upstreamHeaders } from './ingress';
+import {
+  addIngressController,
+  hostMatches,
+  ingressControllerPods,
+  ingressExposure,
+  ingressHttp,
+  ingressRuleText,
+  matchIngress,
+  pickUpstream,
+  nginxLocations,
+  pathMatches,
+  requestId,
+  upstreamHeaders,
+} from './ingress';
 
 const read = (f: string): string => readFileSync(new URL(`./fixtures/${f}`, import.meta.url), 'utf8');
 
@@ -32,7 +45,10 @@ const ipOf = (c: Cluster, key: string): string => c.pods.find((p) => `${p.namesp
 /** An Ingress for host t.example.com with the given paths, all to Service shop/web. */
 function pathsIngress(paths: [string, PathType][]): Cluster {
   const items = paths
-    .map(([path, type]) => `          - path: ${path}\n            pathType: ${type}\n            backend: {service: {name: web, port: {number: 80}}}\n`)
+    .map(
+      ([path, type]) =>
+        `          - path: ${path}\n            pathType: ${type}\n            backend: {service: {name: web, port: {number: 80}}}\n`,
+    )
     .join('');
   return load('edge/ingress.yaml', {
     text: `apiVersion: networking.k8s.io/v1\nkind: Ingress\nmetadata: {name: table, namespace: shop}\nspec:\n  ingressClassName: nginx\n  rules:\n    - host: t.example.com\n      http:\n        paths:\n${items}`,
@@ -69,9 +85,35 @@ describe('path matching: the table of the Kubernetes Ingress documentation', () 
   });
 
   const multi: [string, [string, PathType][], string, string | null][] = [
-    ['Prefix /, /aaa; request /aaa/ccc matches /aaa', [['/', 'Prefix'], ['/aaa', 'Prefix']], '/aaa/ccc', '/aaa'],
-    ['Prefix /, /aaa, /aaa/bbb; request /aaa/bbb matches /aaa/bbb', [['/', 'Prefix'], ['/aaa', 'Prefix'], ['/aaa/bbb', 'Prefix']], '/aaa/bbb', '/aaa/bbb'],
-    ['Prefix /, /aaa, /aaa/bbb; request /ccc matches /', [['/', 'Prefix'], ['/aaa', 'Prefix'], ['/aaa/bbb', 'Prefix']], '/ccc', '/'],
+    [
+      'Prefix /, /aaa; request /aaa/ccc matches /aaa',
+      [
+        ['/', 'Prefix'],
+        ['/aaa', 'Prefix'],
+      ],
+      '/aaa/ccc',
+      '/aaa',
+    ],
+    [
+      'Prefix /, /aaa, /aaa/bbb; request /aaa/bbb matches /aaa/bbb',
+      [
+        ['/', 'Prefix'],
+        ['/aaa', 'Prefix'],
+        ['/aaa/bbb', 'Prefix'],
+      ],
+      '/aaa/bbb',
+      '/aaa/bbb',
+    ],
+    [
+      'Prefix /, /aaa, /aaa/bbb; request /ccc matches /',
+      [
+        ['/', 'Prefix'],
+        ['/aaa', 'Prefix'],
+        ['/aaa/bbb', 'Prefix'],
+      ],
+      '/ccc',
+      '/',
+    ],
     ['Prefix /aaa; request /ccc uses the default backend', [['/aaa', 'Prefix']], '/ccc', null],
   ];
   it.each(multi)('%s', (_, paths, request, expected) => {
@@ -82,8 +124,14 @@ describe('path matching: the table of the Kubernetes Ingress documentation', () 
 
   it('Mixed: /foo (Prefix) and /foo (Exact), request /foo prefers Exact, in either order', () => {
     for (const paths of [
-      [['/foo', 'Prefix'], ['/foo', 'Exact']],
-      [['/foo', 'Exact'], ['/foo', 'Prefix']],
+      [
+        ['/foo', 'Prefix'],
+        ['/foo', 'Exact'],
+      ],
+      [
+        ['/foo', 'Exact'],
+        ['/foo', 'Prefix'],
+      ],
     ] as [string, PathType][][]) {
       const m = matchIngress(pathsIngress(paths), { host: 't.example.com', path: '/foo', scheme: 'http' });
       expect(m.rule).toEqual({ host: 't.example.com', path: '/foo', pathType: 'Exact' });
@@ -117,34 +165,63 @@ describe('hosts', () => {
 
   it('exact host before wildcard, wildcard before the catch-all', () => {
     const exact = matchIngress(shop, { host: 'shop.example.com', path: '/api/orders', scheme: 'https' });
-    expect(exact).toMatchObject({ ingress: 'shop/storefront', server: 'shop.example.com', status: 200, location: 'location /api/' });
-    expect(exact.backend).toMatchObject({ namespace: 'shop', service: 'api', port: 'http', servicePort: { port: 8080 } });
+    expect(exact).toMatchObject({
+      ingress: 'shop/storefront',
+      server: 'shop.example.com',
+      status: 200,
+      location: 'location /api/',
+    });
+    expect(exact.backend).toMatchObject({
+      namespace: 'shop',
+      service: 'api',
+      port: 'http',
+      servicePort: { port: 8080 },
+    });
     const wild = matchIngress(shop, { host: 'blog.example.com', path: '/', scheme: 'http' });
     expect(wild).toMatchObject({ ingress: 'shop/storefront', server: '*.example.com', status: 200, tls: false });
     expect(wild.backend!.service).toBe('web');
     for (const host of ['a.b.example.com', 'example.com', 'unknown.org']) {
       const none = matchIngress(shop, { host, path: '/', scheme: 'http' });
-      expect(none).toMatchObject({ ingress: null, server: '_', status: 404, source: 'default-backend', upstream: null });
+      expect(none).toMatchObject({
+        ingress: null,
+        server: '_',
+        status: 404,
+        source: 'default-backend',
+        upstream: null,
+      });
     }
   });
 
   it('ignores a port in the Host header', () => {
-    expect(matchIngress(shop, { host: 'blog.example.com:8080', path: '/', scheme: 'http' }).server).toBe('*.example.com');
+    expect(matchIngress(shop, { host: 'blog.example.com:8080', path: '/', scheme: 'http' }).server).toBe(
+      '*.example.com',
+    );
   });
 });
 
 describe('backends and answers', () => {
   it('200 from the endpoint pod IPs and target ports, not the ClusterIP', () => {
     const m = matchIngress(shop, { host: 'shop.example.com', path: '/api/orders', scheme: 'https' });
-    expect(m.upstream).toEqual({ kind: 'endpoints', endpoints: [{ pod: 'shop/api', ip: ipOf(shop, 'shop/api'), port: 9090 }] });
+    expect(m.upstream).toEqual({
+      kind: 'endpoints',
+      endpoints: [{ pod: 'shop/api', ip: ipOf(shop, 'shop/api'), port: 9090 }],
+    });
     expect(m.tls).toBe(true);
     expect(m.text).toMatch(/not the ClusterIP/);
   });
 
   it('Exact beats a longer Prefix only on equality; ImplementationSpecific is a string prefix', () => {
-    expect(matchIngress(shop, { host: 'shop.example.com', path: '/api/v1/health', scheme: 'https' })).toMatchObject({ location: 'location = /api/v1/health', backend: { service: 'web' } });
-    expect(matchIngress(shop, { host: 'shop.example.com', path: '/api/v1/health/x', scheme: 'https' })).toMatchObject({ location: 'location /api/', backend: { service: 'api' } });
-    expect(matchIngress(shop, { host: 'shop.example.com', path: '/staticfiles/app.js', scheme: 'https' })).toMatchObject({ location: 'location /static', backend: { service: 'api' } });
+    expect(matchIngress(shop, { host: 'shop.example.com', path: '/api/v1/health', scheme: 'https' })).toMatchObject({
+      location: 'location = /api/v1/health',
+      backend: { service: 'web' },
+    });
+    expect(matchIngress(shop, { host: 'shop.example.com', path: '/api/v1/health/x', scheme: 'https' })).toMatchObject({
+      location: 'location /api/',
+      backend: { service: 'api' },
+    });
+    expect(
+      matchIngress(shop, { host: 'shop.example.com', path: '/staticfiles/app.js', scheme: 'https' }),
+    ).toMatchObject({ location: 'location /static', backend: { service: 'api' } });
   });
 
   it('503 when the backend has no ready endpoint or does not exist', () => {
@@ -168,10 +245,20 @@ describe('backends and answers', () => {
   it("the Ingress's defaultBackend answers its host's unmatched paths; service-upstream sends to the ClusterIP", () => {
     const svc = shop.services.find((s) => s.namespace === 'shop' && s.name === 'web')!;
     const fallback = matchIngress(shop, { host: 'api.example.com', path: '/other', scheme: 'http' });
-    expect(fallback).toMatchObject({ ingress: 'shop/api', source: 'ingress-default-backend', status: 200, rule: null, location: 'location /' });
+    expect(fallback).toMatchObject({
+      ingress: 'shop/api',
+      source: 'ingress-default-backend',
+      status: 200,
+      rule: null,
+      location: 'location /',
+    });
     expect(fallback.upstream).toEqual({ kind: 'service', ip: svc.clusterIP, port: 80 });
     const api = shop.services.find((s) => s.namespace === 'shop' && s.name === 'api')!;
-    expect(matchIngress(shop, { host: 'api.example.com', path: '/v2/users', scheme: 'http' }).upstream).toEqual({ kind: 'service', ip: api.clusterIP, port: 8080 });
+    expect(matchIngress(shop, { host: 'api.example.com', path: '/v2/users', scheme: 'http' }).upstream).toEqual({
+      kind: 'service',
+      ip: api.clusterIP,
+      port: 8080,
+    });
   });
 
   it('service-upstream to a Service without endpoints: kube-proxy refuses the ClusterIP, NGINX answers 502', () => {
@@ -179,14 +266,22 @@ describe('backends and answers', () => {
       text: 'apiVersion: networking.k8s.io/v1\nkind: Ingress\nmetadata:\n  name: gone\n  namespace: shop\n  annotations: {nginx.ingress.kubernetes.io/service-upstream: "true"}\nspec:\n  ingressClassName: nginx\n  rules:\n    - host: gone.example.org\n      http: {paths: [{path: /, pathType: Prefix, backend: {service: {name: broken, port: {number: 80}}}}]}\n',
     });
     const broken = c.services.find((s) => s.namespace === 'shop' && s.name === 'broken')!;
-    expect(matchIngress(c, { host: 'gone.example.org', path: '/', scheme: 'http' })).toMatchObject({ status: 502, upstream: { kind: 'service', ip: broken.clusterIP, port: 80 } });
+    expect(matchIngress(c, { host: 'gone.example.org', path: '/', scheme: 'http' })).toMatchObject({
+      status: 502,
+      upstream: { kind: 'service', ip: broken.clusterIP, port: 80 },
+    });
   });
 
   it('an Ingress with only a defaultBackend becomes the catch-all', () => {
     const c = load('edge/ingress.yaml', {
       text: 'apiVersion: networking.k8s.io/v1\nkind: Ingress\nmetadata: {name: fallback, namespace: shop}\nspec:\n  ingressClassName: nginx\n  defaultBackend: {service: {name: web, port: {number: 80}}}\n',
     });
-    expect(matchIngress(c, { host: 'unknown.org', path: '/x', scheme: 'http' })).toMatchObject({ ingress: 'shop/fallback', server: '_', source: 'ingress-default-backend', status: 200 });
+    expect(matchIngress(c, { host: 'unknown.org', path: '/x', scheme: 'http' })).toMatchObject({
+      ingress: 'shop/fallback',
+      server: '_',
+      source: 'ingress-default-backend',
+      status: 200,
+    });
   });
 });
 
@@ -197,21 +292,40 @@ describe('IngressClass selection', () => {
   });
 
   it('a class-less Ingress gets the default IngressClass, or none', () => {
-    const ing = 'apiVersion: networking.k8s.io/v1\nkind: Ingress\nmetadata: {name: bare, namespace: shop}\nspec:\n  rules:\n    - host: bare.example.org\n      http: {paths: [{path: /, pathType: Prefix, backend: {service: {name: web, port: {number: 80}}}}]}\n';
+    const ing =
+      'apiVersion: networking.k8s.io/v1\nkind: Ingress\nmetadata: {name: bare, namespace: shop}\nspec:\n  rules:\n    - host: bare.example.org\n      http: {paths: [{path: /, pathType: Prefix, backend: {service: {name: web, port: {number: 80}}}}]}\n';
     const without = load('edge/ingress.yaml', { text: ing });
-    expect(effectiveClass(without, ingresses(without).find((i) => i.name === 'bare')!)).toBeNull();
+    expect(
+      effectiveClass(
+        without,
+        ingresses(without).find((i) => i.name === 'bare')!,
+      ),
+    ).toBeNull();
     expect(matchIngress(without, { host: 'bare.example.org', path: '/', scheme: 'http' }).status).toBe(404);
     const defaulted = load('edge/ingress.yaml', {
       text: `${ing}---\napiVersion: networking.k8s.io/v1\nkind: IngressClass\nmetadata:\n  name: nginx-default\n  annotations: {ingressclass.kubernetes.io/is-default-class: "true"}\nspec: {controller: k8s.io/ingress-nginx}\n`,
     });
-    expect(effectiveClass(defaulted, ingresses(defaulted).find((i) => i.name === 'bare')!)?.name).toBe('nginx-default');
+    expect(
+      effectiveClass(
+        defaulted,
+        ingresses(defaulted).find((i) => i.name === 'bare')!,
+      )?.name,
+    ).toBe('nginx-default');
     expect(matchIngress(defaulted, { host: 'bare.example.org', path: '/', scheme: 'http' }).status).toBe(200);
   });
 });
 
 describe('headers to the upstream', () => {
   it('sets what ingress-nginx sets: XFF is $remote_addr and replaces the incoming one, Host unchanged', () => {
-    const h = upstreamHeaders({ host: 'shop.example.com', scheme: 'https', headers: { 'X-Forwarded-For': '1.2.3.4', 'User-Agent': 'curl/8.11.0', Connection: 'keep-alive' } }, '10.244.1.1', 7);
+    const h = upstreamHeaders(
+      {
+        host: 'shop.example.com',
+        scheme: 'https',
+        headers: { 'X-Forwarded-For': '1.2.3.4', 'User-Agent': 'curl/8.11.0', Connection: 'keep-alive' },
+      },
+      '10.244.1.1',
+      7,
+    );
     expect(h).toEqual({
       'User-Agent': 'curl/8.11.0',
       Host: 'shop.example.com',
@@ -271,7 +385,9 @@ describe('adding the controller', () => {
       text: 'apiVersion: networking.k8s.io/v1\nkind: Ingress\nmetadata: {name: bare, namespace: shop}\nspec:\n  rules:\n    - host: bare.example.org\n      http: {paths: [{path: /, pathType: Prefix, backend: {service: {name: web, port: {number: 80}}}}]}\n',
     });
     const { spec: next, note } = addIngressController(spec, 'cloud');
-    expect(note).toMatch(/behind a LoadBalancer Service with externalTrafficPolicy: Local, IngressClass nginx\)\. shop\/bare names no ingressClassName and no IngressClass is marked ingressclass.kubernetes.io\/is-default-class, so ingress-nginx ignores it\.$/);
+    expect(note).toMatch(
+      /behind a LoadBalancer Service with externalTrafficPolicy: Local, IngressClass nginx\)\. shop\/bare names no ingressClassName and no IngressClass is marked ingressclass.kubernetes.io\/is-default-class, so ingress-nginx ignores it\.$/,
+    );
     const c = buildCluster(next);
     const svc = c.services.find((s) => s.name === 'ingress-nginx-controller')!;
     expect(svc).toMatchObject({ type: 'LoadBalancer', externalTrafficPolicy: 'Local' });
@@ -291,7 +407,13 @@ describe('where a host name that an Ingress names is reached', () => {
     const { spec } = loadSpec('edge/ingress.yaml');
     const c = buildCluster(addIngressController(spec).spec);
     const svc = c.services.find((s) => s.name === 'ingress-nginx-controller')!;
-    expect(ingressExposure(c, 'shop.example.com')).toEqual({ service: 'ingress-nginx/ingress-nginx-controller', via: 'node-port', ip: '192.168.10.11', port: svc.ports[0]!.nodePort, node: 'node-a' });
+    expect(ingressExposure(c, 'shop.example.com')).toEqual({
+      service: 'ingress-nginx/ingress-nginx-controller',
+      via: 'node-port',
+      ip: '192.168.10.11',
+      port: svc.ports[0]!.nodePort,
+      node: 'node-a',
+    });
     expect(ingressExposure(c, 'blog.example.com', 'https')!.port).toBe(svc.ports[1]!.nodePort);
     // Names no rule of ingress-nginx: it does not resolve to the controller.
     expect(ingressExposure(c, 'other.example.org')).toBeNull();
@@ -302,7 +424,13 @@ describe('where a host name that an Ingress names is reached', () => {
     const { spec } = loadSpec('edge/ingress.yaml');
     const c = buildCluster(addIngressController(spec, 'cloud').spec);
     const lb = c.services.find((s) => s.name === 'ingress-nginx-controller')!.loadBalancerIP;
-    expect(ingressExposure(c, 'shop.example.com', 'https')).toEqual({ service: 'ingress-nginx/ingress-nginx-controller', via: 'load-balancer', ip: lb, port: 443, node: null });
+    expect(ingressExposure(c, 'shop.example.com', 'https')).toEqual({
+      service: 'ingress-nginx/ingress-nginx-controller',
+      via: 'load-balancer',
+      ip: lb,
+      port: 443,
+      node: null,
+    });
   });
 
   it('without a controller Service, nothing', () => {
@@ -313,15 +441,25 @@ describe('where a host name that an Ingress names is reached', () => {
 describe('what the trace shows', () => {
   it('the proxy rule, the http record and the upstream pick', () => {
     const api = matchIngress(shop, { host: 'shop.example.com', path: '/api/orders', scheme: 'https' });
-    expect(ingressRuleText(api)).toBe('Ingress shop/storefront: host shop.example.com path /api (Prefix) -> service api:http');
-    expect(ingressRuleText(matchIngress(shop, { host: 'x.org', path: '/', scheme: 'http' }))).toBe('server _: no rule matches -> default backend (404)');
-    expect(ingressRuleText(matchIngress(shop, { host: 'shop.example.com', path: '/', scheme: 'http' }))).toBe('shop.example.com has tls: return 308 https://shop.example.com/ (ssl-redirect)');
-    expect(ingressRuleText(matchIngress(shop, { host: 'api.example.com', path: '/x', scheme: 'http' }))).toBe('Ingress shop/api: defaultBackend -> service web:80');
+    expect(ingressRuleText(api)).toBe(
+      'Ingress shop/storefront: host shop.example.com path /api (Prefix) -> service api:http',
+    );
+    expect(ingressRuleText(matchIngress(shop, { host: 'x.org', path: '/', scheme: 'http' }))).toBe(
+      'server _: no rule matches -> default backend (404)',
+    );
+    expect(ingressRuleText(matchIngress(shop, { host: 'shop.example.com', path: '/', scheme: 'http' }))).toBe(
+      'shop.example.com has tls: return 308 https://shop.example.com/ (ssl-redirect)',
+    );
+    expect(ingressRuleText(matchIngress(shop, { host: 'api.example.com', path: '/x', scheme: 'http' }))).toBe(
+      'Ingress shop/api: defaultBackend -> service web:80',
+    );
     const http = ingressHttp({ host: 'shop.example.com', path: '/api/orders', scheme: 'https' }, api, '10.244.1.0', 3);
     expect(http).toMatchObject({ method: 'GET', host: 'shop.example.com', path: '/api/orders', status: 200 });
     expect(http.headers['X-Forwarded-For']).toBe('10.244.1.0');
     const notFound = matchIngress(shop, { host: 'x.org', path: '/', scheme: 'http' });
-    expect(ingressHttp({ host: 'x.org', path: '/', scheme: 'http', method: 'HEAD' }, notFound, '203.0.113.5', 3)).toEqual({ method: 'HEAD', host: 'x.org', path: '/', status: 404, headers: {} });
+    expect(
+      ingressHttp({ host: 'x.org', path: '/', scheme: 'http', method: 'HEAD' }, notFound, '203.0.113.5', 3),
+    ).toEqual({ method: 'HEAD', host: 'x.org', path: '/', status: 404, headers: {} });
     const eps = [
       { pod: 'shop/a', ip: '10.244.1.5', port: 80 },
       { pod: 'shop/b', ip: '10.244.2.5', port: 80 },

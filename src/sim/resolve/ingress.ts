@@ -138,7 +138,12 @@ const DEFAULT_SERVER = '_';
 function servers(cluster: Cluster): Map<string, Server> {
   const list = nginxIngresses(cluster);
   const out = new Map<string, Server>();
-  const catchAll: Server = { name: DEFAULT_SERVER, locations: [], root: { ingress: null, backend: null }, ingresses: [] };
+  const catchAll: Server = {
+    name: DEFAULT_SERVER,
+    locations: [],
+    root: { ingress: null, backend: null },
+    ingresses: [],
+  };
   out.set(DEFAULT_SERVER, catchAll);
   // An Ingress with only a defaultBackend (no rules) becomes the catch-all's backend; the first wins.
   for (const ing of list) {
@@ -152,13 +157,25 @@ function servers(cluster: Cluster): Map<string, Server> {
       const name = rule.host ?? DEFAULT_SERVER;
       let server = out.get(name);
       if (!server) {
-        server = { name, locations: [], root: { ingress: ing.defaultBackend ? ing : null, backend: ing.defaultBackend }, ingresses: [] };
+        server = {
+          name,
+          locations: [],
+          root: { ingress: ing.defaultBackend ? ing : null, backend: ing.defaultBackend },
+          ingresses: [],
+        };
         out.set(name, server);
       }
       if (!server.ingresses.includes(ing)) server.ingresses.push(ing);
       for (const p of rule.paths) {
         for (const loc of nginxLocations(p.path, p.pathType)) {
-          server.locations.push({ loc, ingress: ing, path: { path: p.path, pathType: p.pathType }, backend: p.backend, source: 'rule', rank: p.pathType === 'Exact' ? 0 : 1 });
+          server.locations.push({
+            loc,
+            ingress: ing,
+            path: { path: p.path, pathType: p.pathType },
+            backend: p.backend,
+            source: 'rule',
+            rank: p.pathType === 'Exact' ? 0 : 1,
+          });
         }
       }
     }
@@ -214,7 +231,9 @@ function readyEndpoints(cluster: Cluster, svc: Service, sp: ServicePort): Ingres
   const out: IngressEndpoint[] = [];
   for (const e of set?.endpoints ?? []) {
     if (!e.ready) continue;
-    const port = e.ports.find((p) => p.name === sp.name && p.protocol === sp.protocol) ?? (e.ports.length === 1 ? e.ports[0] : undefined);
+    const port =
+      e.ports.find((p) => p.name === sp.name && p.protocol === sp.protocol) ??
+      (e.ports.length === 1 ? e.ports[0] : undefined);
     if (port) out.push({ pod: e.pod, ip: e.ip, port: port.port });
   }
   // The controller's upstream list is sorted like kube-proxy's: by IP:port.
@@ -236,27 +255,64 @@ export function matchIngress(cluster: Cluster, request: IngressRequest): Ingress
   const owner = chosen.backend ? chosen.ingress : null;
   const ingressKey = owner ? `${owner.namespace}/${owner.name}` : null;
   const location = `location ${chosen.loc.modifier === '=' ? '= ' : ''}${chosen.loc.path}`;
-  const rule = chosen.path ? { host: server.name === DEFAULT_SERVER ? null : server.name, path: chosen.path.path, pathType: chosen.path.pathType } : null;
+  const rule = chosen.path
+    ? {
+        host: server.name === DEFAULT_SERVER ? null : server.name,
+        path: chosen.path.path,
+        pathType: chosen.path.pathType,
+      }
+    : null;
   const base = { ingress: ingressKey, server: server.name, rule, location, source: chosen.source, tls };
   const annotations = owner?.annotations ?? {};
   // ssl-redirect defaults to true where the host has TLS; force-ssl-redirect also covers hosts without.
-  const redirect = request.scheme === 'http' && ((tls && annotations[SSL_REDIRECT] !== 'false') || annotations[FORCE_SSL_REDIRECT] === 'true');
+  const redirect =
+    request.scheme === 'http' &&
+    ((tls && annotations[SSL_REDIRECT] !== 'false') || annotations[FORCE_SSL_REDIRECT] === 'true');
   if (redirect) {
     const to = `https://${host}${path}`;
-    return { ...base, backend: null, status: 308, redirect: to, upstream: null, text: `${host} has a TLS section, so ingress-nginx answers the plain-HTTP request with 308 Permanent Redirect to ${to}.` };
+    return {
+      ...base,
+      backend: null,
+      status: 308,
+      redirect: to,
+      upstream: null,
+      text: `${host} has a TLS section, so ingress-nginx answers the plain-HTTP request with 308 Permanent Redirect to ${to}.`,
+    };
   }
   if (owner === null || chosen.backend === null || chosen.backend.kind !== 'service') {
-    const why = chosen.backend?.kind === 'resource' ? 'the backend is a resource, not a Service, and serves nothing here' : `no rule matches ${host}${path}`;
-    return { ...base, backend: null, status: 404, redirect: null, upstream: null, text: `${why[0]?.toUpperCase() ?? ''}${why.slice(1)}: the controller's default backend answers 404 Not Found.` };
+    const why =
+      chosen.backend?.kind === 'resource'
+        ? 'the backend is a resource, not a Service, and serves nothing here'
+        : `no rule matches ${host}${path}`;
+    return {
+      ...base,
+      backend: null,
+      status: 404,
+      redirect: null,
+      upstream: null,
+      text: `${why[0]?.toUpperCase() ?? ''}${why.slice(1)}: the controller's default backend answers 404 Not Found.`,
+    };
   }
   const ns = owner.namespace;
   const svc = lookup(cluster).serviceByKey.get(`${ns}/${chosen.backend.service}`);
   const sp = servicePortOf(svc, chosen.backend.port);
   const backend = { namespace: ns, service: chosen.backend.service, port: chosen.backend.port, servicePort: sp };
-  const via = chosen.source === 'rule' ? `${server.name === DEFAULT_SERVER ? 'the rule without a host' : server.name} ${location}` : `the defaultBackend of ${ingressKey ?? ''}`;
+  const via =
+    chosen.source === 'rule'
+      ? `${server.name === DEFAULT_SERVER ? 'the rule without a host' : server.name} ${location}`
+      : `the defaultBackend of ${ingressKey ?? ''}`;
   if (!svc || !sp) {
-    const missing = !svc ? `Service ${ns}/${chosen.backend.service} does not exist` : `Service ${ns}/${chosen.backend.service} has no port ${chosen.backend.port}`;
-    return { ...base, backend, status: 503, redirect: null, upstream: null, text: `${via} sends to ${ns}/${chosen.backend.service}, but ${missing}: 503 Service Temporarily Unavailable.` };
+    const missing = !svc
+      ? `Service ${ns}/${chosen.backend.service} does not exist`
+      : `Service ${ns}/${chosen.backend.service} has no port ${chosen.backend.port}`;
+    return {
+      ...base,
+      backend,
+      status: 503,
+      redirect: null,
+      upstream: null,
+      text: `${via} sends to ${ns}/${chosen.backend.service}, but ${missing}: 503 Service Temporarily Unavailable.`,
+    };
   }
   const endpoints = readyEndpoints(cluster, svc, sp);
   const serviceUpstream = annotations[SERVICE_UPSTREAM] === 'true' && svc.clusterIP !== null;
@@ -273,10 +329,24 @@ export function matchIngress(cluster: Cluster, request: IngressRequest): Ingress
     };
   }
   if (endpoints.length === 0) {
-    return { ...base, backend, status: 503, redirect: null, upstream: null, text: `${via} sends to ${ns}/${svc.name}:${sp.port}, which has no ready endpoint: 503 Service Temporarily Unavailable.` };
+    return {
+      ...base,
+      backend,
+      status: 503,
+      redirect: null,
+      upstream: null,
+      text: `${via} sends to ${ns}/${svc.name}:${sp.port}, which has no ready endpoint: 503 Service Temporarily Unavailable.`,
+    };
   }
   if (serviceUpstream) {
-    return { ...base, backend, status: 200, redirect: null, upstream: { kind: 'service', ip: svc.clusterIP as string, port: sp.port }, text: `${via} sends to ${ns}/${svc.name}; with service-upstream, NGINX connects to the ClusterIP ${svc.clusterIP}:${sp.port} and kube-proxy picks the pod.` };
+    return {
+      ...base,
+      backend,
+      status: 200,
+      redirect: null,
+      upstream: { kind: 'service', ip: svc.clusterIP as string, port: sp.port },
+      text: `${via} sends to ${ns}/${svc.name}; with service-upstream, NGINX connects to the ClusterIP ${svc.clusterIP}:${sp.port} and kube-proxy picks the pod.`,
+    };
   }
   return {
     ...base,
@@ -312,7 +382,16 @@ export function requestId(seed: number): string {
   return out;
 }
 
-const HOP_BY_HOP = ['connection', 'keep-alive', 'proxy-connection', 'te', 'trailer', 'transfer-encoding', 'upgrade', 'proxy'];
+const HOP_BY_HOP = [
+  'connection',
+  'keep-alive',
+  'proxy-connection',
+  'te',
+  'trailer',
+  'transfer-encoding',
+  'upgrade',
+  'proxy',
+];
 
 /**
  * The headers NGINX sends to the upstream with ingress-nginx's defaults (use-forwarded-headers:
@@ -324,7 +403,19 @@ const HOP_BY_HOP = ['connection', 'keep-alive', 'proxy-connection', 'te', 'trail
 export function upstreamHeaders(request: UpstreamRequest, remoteAddr: string, seed: number): Record<string, string> {
   const out: Record<string, string> = {};
   const incoming = request.headers ?? {};
-  const set = new Set(['host', 'x-request-id', 'x-real-ip', 'x-forwarded-for', 'x-forwarded-host', 'x-forwarded-port', 'x-forwarded-proto', 'x-forwarded-scheme', 'x-scheme', 'x-original-forwarded-for', ...HOP_BY_HOP]);
+  const set = new Set([
+    'host',
+    'x-request-id',
+    'x-real-ip',
+    'x-forwarded-for',
+    'x-forwarded-host',
+    'x-forwarded-port',
+    'x-forwarded-proto',
+    'x-forwarded-scheme',
+    'x-scheme',
+    'x-original-forwarded-for',
+    ...HOP_BY_HOP,
+  ]);
   let incomingXff: string | null = null;
   for (const [name, value] of Object.entries(incoming)) {
     const lower = name.toLowerCase();
@@ -362,7 +453,9 @@ import { INGRESS_NGINX_NAME, INGRESS_NGINX_NAMESPACE } from '../model/ingressCon
 
 /** The pods running the ingress-nginx controller in a cluster. */
 export function ingressControllerPods(cluster: Cluster): Pod[] {
-  return cluster.pods.filter((p) => p.namespace === INGRESS_NGINX_NAMESPACE && p.owner === `Deployment/${INGRESS_NGINX_NAME}`);
+  return cluster.pods.filter(
+    (p) => p.namespace === INGRESS_NGINX_NAMESPACE && p.owner === `Deployment/${INGRESS_NGINX_NAME}`,
+  );
 }
 
 /** Where clients reach ingress-nginx from outside the cluster. */
@@ -384,18 +477,26 @@ export interface IngressExposure {
  * node's InternalIP with the http (or https) nodePort. Null when no rule names the host or no
  * controller Service exposes it.
  */
-export function ingressExposure(cluster: Cluster, host: string, scheme: 'http' | 'https' = 'http'): IngressExposure | null {
+export function ingressExposure(
+  cluster: Cluster,
+  host: string,
+  scheme: 'http' | 'https' = 'http',
+): IngressExposure | null {
   const h = host.toLowerCase().replace(/:\d+$/, '');
   const named = nginxIngresses(cluster).some((ing) => ing.rules.some((r) => r.host !== null && hostMatches(r.host, h)));
   if (!named) return null;
   const svc = lookup(cluster).serviceByKey.get(`${INGRESS_NGINX_NAMESPACE}/${INGRESS_NGINX_NAME}`);
   if (!svc) return null;
-  const sp = svc.ports.find((p) => p.name === scheme) ?? svc.ports.find((p) => p.port === (scheme === 'https' ? 443 : 80));
+  const sp =
+    svc.ports.find((p) => p.name === scheme) ?? svc.ports.find((p) => p.port === (scheme === 'https' ? 443 : 80));
   if (!sp) return null;
   const key = `${svc.namespace}/${svc.name}`;
-  if (svc.type === 'LoadBalancer' && svc.loadBalancerIP !== null) return { service: key, via: 'load-balancer', ip: svc.loadBalancerIP, port: sp.port, node: null };
+  if (svc.type === 'LoadBalancer' && svc.loadBalancerIP !== null)
+    return { service: key, via: 'load-balancer', ip: svc.loadBalancerIP, port: sp.port, node: null };
   if ((svc.type === 'NodePort' || svc.type === 'LoadBalancer') && sp.nodePort !== null) {
-    const nodes = [...cluster.nodes].filter((n) => n.ready).sort((a, b) => (a.role === b.role ? a.name.localeCompare(b.name) : a.role === 'worker' ? -1 : 1));
+    const nodes = [...cluster.nodes]
+      .filter((n) => n.ready)
+      .sort((a, b) => (a.role === b.role ? a.name.localeCompare(b.name) : a.role === 'worker' ? -1 : 1));
     const node = nodes[0];
     if (node) return { service: key, via: 'node-port', ip: node.internalIP, port: sp.nodePort, node: node.name };
   }
@@ -409,7 +510,8 @@ export function ingressExposure(cluster: Cluster, host: string, scheme: 'http' |
 export function ingressRuleText(match: IngressMatch): string {
   if (match.status === 308) return `${match.server} has tls: return 308 ${match.redirect ?? ''} (ssl-redirect)`;
   const target = match.backend ? `service ${match.backend.service}:${match.backend.port}` : 'default backend (404)';
-  if (match.rule) return `Ingress ${match.ingress ?? ''}: host ${match.rule.host ?? '*'} path ${match.rule.path} (${match.rule.pathType}) -> ${target}`;
+  if (match.rule)
+    return `Ingress ${match.ingress ?? ''}: host ${match.rule.host ?? '*'} path ${match.rule.path} (${match.rule.pathType}) -> ${target}`;
   if (match.source === 'ingress-default-backend') return `Ingress ${match.ingress ?? ''}: defaultBackend -> ${target}`;
   return `server ${match.server}: no rule matches -> ${target}`;
 }
@@ -418,7 +520,11 @@ export function ingressRuleText(match: IngressMatch): string {
  * The endpoint NGINX sends one request to: a pinned pod (`ns/name` in `pick`) when it is one of
  * them, else one drawn from the seed (ingress-nginx's round robin starts at a random endpoint).
  */
-export function pickUpstream(endpoints: readonly IngressEndpoint[], seed: number, pick: readonly string[] = []): IngressEndpoint | null {
+export function pickUpstream(
+  endpoints: readonly IngressEndpoint[],
+  seed: number,
+  pick: readonly string[] = [],
+): IngressEndpoint | null {
   if (endpoints.length === 0) return null;
   const pinned = endpoints.find((e) => e.pod !== null && pick.includes(e.pod));
   if (pinned) return pinned;
@@ -435,7 +541,13 @@ export function ingressHttp(
   remoteAddr: string,
   seed: number,
 ): { method: string; host: string; path: string; status: number; headers: Record<string, string> } {
-  const upstream = request.port === undefined ? { host: request.host, scheme: request.scheme } : { host: request.host, scheme: request.scheme, port: request.port };
-  const headers = match.status === 200 ? upstreamHeaders(request.headers ? { ...upstream, headers: request.headers } : upstream, remoteAddr, seed) : {};
+  const upstream =
+    request.port === undefined
+      ? { host: request.host, scheme: request.scheme }
+      : { host: request.host, scheme: request.scheme, port: request.port };
+  const headers =
+    match.status === 200
+      ? upstreamHeaders(request.headers ? { ...upstream, headers: request.headers } : upstream, remoteAddr, seed)
+      : {};
   return { method: request.method ?? 'GET', host: request.host, path: request.path, status: match.status, headers };
 }

@@ -111,7 +111,11 @@ const portHashes = new WeakMap<ServicePort, Map<Service, string>>();
 const sepNames = new WeakMap<Backend, Map<ServicePort, string>>();
 
 /** `KUBE-SVC-`, `KUBE-SVL-`, `KUBE-EXT-`, `KUBE-FW-` + base32(sha256(spn + protocol))[:16] (proxier.go). */
-export function chainName(prefix: 'KUBE-SVC-' | 'KUBE-SVL-' | 'KUBE-EXT-' | 'KUBE-FW-', svc: Service, port: ServicePort): string {
+export function chainName(
+  prefix: 'KUBE-SVC-' | 'KUBE-SVL-' | 'KUBE-EXT-' | 'KUBE-FW-',
+  svc: Service,
+  port: ServicePort,
+): string {
   // Memoised per object: the string key of the text cache costs more than the lookup here.
   let bySvc = portHashes.get(port);
   if (!bySvc) portHashes.set(port, (bySvc = new Map()));
@@ -164,7 +168,9 @@ export function backendsOf(cluster: Cluster, svc: Service, port: ServicePort): r
   const list: Backend[] = [];
   for (const ep of set?.endpoints ?? []) {
     // A named targetPort is resolved per pod; a pod without that port name is not an endpoint of it.
-    const p = ep.ports.find((x) => x.name === port.name && x.protocol === port.protocol) ?? (ep.ports.length === 1 && port.name === null ? ep.ports[0] : undefined);
+    const p =
+      ep.ports.find((x) => x.name === port.name && x.protocol === port.protocol) ??
+      (ep.ports.length === 1 && port.name === null ? ep.ports[0] : undefined);
     if (!p) continue;
     list.push({ endpoint: ep, ip: ep.ip, port: p.port, pod: ep.pod ?? ep.ip, node: ep.node });
   }
@@ -182,7 +188,11 @@ export function backendsOf(cluster: Cluster, svc: Service, port: ServicePort): r
  * ready ones cluster-wide, else serving-and-terminating ones; Local policy, the same on this node.
  * `any` says whether the Service has usable endpoints anywhere (REJECT when it has none).
  */
-export function eligible(all: readonly Backend[], policy: 'Cluster' | 'Local', node: string): { list: Backend[]; any: boolean } {
+export function eligible(
+  all: readonly Backend[],
+  policy: 'Cluster' | 'Local',
+  node: string,
+): { list: Backend[]; any: boolean } {
   let ready = all.filter((b) => b.endpoint.ready);
   if (ready.length === 0) ready = all.filter((b) => b.endpoint.serving && b.endpoint.terminating);
   const any = ready.length > 0;
@@ -243,7 +253,17 @@ export function decide(cluster: Cluster, input: DecideInput): ProxyDecision {
   const proto = port.protocol;
   const where = entry === 'clusterIP' ? 'cluster IP' : entry === 'nodePort' ? 'NodePort' : 'loadbalancer IP';
   const dst = `${input.dstIP}:${input.dstPort}`;
-  const result: ProxyDecision = { outcome: 'dnat', steps, candidates: [], chosen: null, masquerade: false, masqueradeWhy: '', dnatRule: '', warnings, policy };
+  const result: ProxyDecision = {
+    outcome: 'dnat',
+    steps,
+    candidates: [],
+    chosen: null,
+    masquerade: false,
+    masqueradeWhy: '',
+    dnatRule: '',
+    warnings,
+    policy,
+  };
 
   // Masquerade conditions (section 4.3 and 6), before the endpoint is known; hairpin is added below.
   let masq = false;
@@ -317,7 +337,10 @@ export function decide(cluster: Cluster, input: DecideInput): ProxyDecision {
   } else if (mode === 'ipvs') {
     steps.push({
       kind: 'ipvs',
-      rule: entry === 'nodePort' ? `${proto.toUpperCase()}  ${input.dstIP}:${port.nodePort ?? 0} rr` : `${proto.toUpperCase()}  ${dst} rr${svc.sessionAffinity === 'ClientIP' ? ` persistent ${svc.sessionAffinityTimeout}` : ''}`,
+      rule:
+        entry === 'nodePort'
+          ? `${proto.toUpperCase()}  ${input.dstIP}:${port.nodePort ?? 0} rr`
+          : `${proto.toUpperCase()}  ${dst} rr${svc.sessionAffinity === 'ClientIP' ? ` persistent ${svc.sessionAffinityTimeout}` : ''}`,
       text:
         entry === 'clusterIP' || entry === 'loadBalancer'
           ? `${MODE_NAME.ipvs}: ${input.dstIP} is held by the dummy device kube-ipvs0, so it is a local address; the packet takes the INPUT path, where IPVS has a virtual server for ${dst}.`
@@ -335,7 +358,8 @@ export function decide(cluster: Cluster, input: DecideInput): ProxyDecision {
   // no NAT rule for the ClusterIP: only the filter rule (or no-endpoint-services map) matches.
   // A Service without any usable endpoint gets no NAT rule for its NodePort or LB IP either: only
   // KUBE-EXTERNAL-SERVICES' REJECT (section 6).
-  if ((mode === 'iptables' || mode === 'nftables') && (!any || (list.length === 0 && entry === 'clusterIP'))) steps.length = 0;
+  if ((mode === 'iptables' || mode === 'nftables') && (!any || (list.length === 0 && entry === 'clusterIP')))
+    steps.length = 0;
   // No usable endpoint anywhere: REJECT (ICMP unreachable) in every mode (section 4.3, 4.4).
   if (!any) {
     result.outcome = 'reject';
@@ -380,10 +404,18 @@ export function decide(cluster: Cluster, input: DecideInput): ProxyDecision {
             rule: `-A KUBE-NODE-PORT -p ${proto} -m comment --comment "Kubernetes nodeport ${proto.toUpperCase()} port for masquerade purpose" -m set --match-set KUBE-NODE-PORT-${proto.toUpperCase()} dst -j KUBE-MARK-MASQ`,
             text: `iptables, beside IPVS, marks the packet for masquerade (ipset KUBE-NODE-PORT-${proto.toUpperCase()}): ${masqWhy}.`,
           }
-        : { kind: 'netfilter', rule: '-A KUBE-LOAD-BALANCER -j KUBE-MARK-MASQ', text: `iptables, beside IPVS, marks the packet for masquerade (ipset KUBE-LOAD-BALANCER): ${masqWhy}.` },
+        : {
+            kind: 'netfilter',
+            rule: '-A KUBE-LOAD-BALANCER -j KUBE-MARK-MASQ',
+            text: `iptables, beside IPVS, marks the packet for masquerade (ipset KUBE-LOAD-BALANCER): ${masqWhy}.`,
+          },
     );
   } else if (entry !== 'clusterIP' && mode === 'nftables' && masq) {
-    steps.push({ kind: 'netfilter', rule: 'jump mark-for-masquerade', text: `The external chain marks the packet for masquerade (externalTrafficPolicy Cluster).` });
+    steps.push({
+      kind: 'netfilter',
+      rule: 'jump mark-for-masquerade',
+      text: `The external chain marks the packet for masquerade (externalTrafficPolicy Cluster).`,
+    });
   }
   if (entry === 'clusterIP' && masq && mode === 'iptables') {
     steps.push({
@@ -392,7 +424,11 @@ export function decide(cluster: Cluster, input: DecideInput): ProxyDecision {
       text: `${svcChain}'s first rule marks the packet for masquerade (${MASQ_MARK}): ${masqWhy}.`,
     });
   } else if (entry === 'clusterIP' && masq && mode === 'nftables') {
-    steps.push({ kind: 'netfilter', rule: `ip daddr ${input.dstIP} ${proto} dport ${input.dstPort} ip saddr != ${cluster.settings.podSubnet} jump mark-for-masquerade`, text: `The service chain marks the packet for masquerade: ${masqWhy}.` });
+    steps.push({
+      kind: 'netfilter',
+      rule: `ip daddr ${input.dstIP} ${proto} dport ${input.dstPort} ip saddr != ${cluster.settings.podSubnet} jump mark-for-masquerade`,
+      text: `The service chain marks the packet for masquerade: ${masqWhy}.`,
+    });
   } else if (entry === 'clusterIP' && masq && mode === 'ipvs') {
     steps.push({
       kind: 'netfilter',
@@ -405,7 +441,8 @@ export function decide(cluster: Cluster, input: DecideInput): ProxyDecision {
   const n = list.length;
   const pinned = pickedIndex(list, input.pick);
   for (const p of input.pick) {
-    if (!p.startsWith('node/') && !list.some((b) => b.pod === p)) warnings.push(`pick ${p} matched no choice: it is not an eligible endpoint of ${svc.namespace}/${svc.name}`);
+    if (!p.startsWith('node/') && !list.some((b) => b.pod === p))
+      warnings.push(`pick ${p} matched no choice: it is not an eligible endpoint of ${svc.namespace}/${svc.name}`);
   }
   let index: number;
   if (pinned >= 0) index = pinned;
@@ -422,7 +459,13 @@ export function decide(cluster: Cluster, input: DecideInput): ProxyDecision {
   } else index = Math.min(n - 1, Math.floor(input.random() * n));
   const chosen = list[index] as Backend;
   result.chosen = chosen;
-  result.candidates = list.map((b, i) => ({ pod: b.pod, ip: b.ip, port: b.port, probability: mode === 'ipvs' ? null : 1 / n, chosen: i === index }));
+  result.candidates = list.map((b, i) => ({
+    pod: b.pod,
+    ip: b.ip,
+    port: b.port,
+    probability: mode === 'ipvs' ? null : 1 / n,
+    chosen: i === index,
+  }));
   const how = pinned >= 0 ? ' (pinned by --pick)' : '';
   const affinity = svc.sessionAffinity === 'ClientIP';
 
@@ -442,7 +485,11 @@ export function decide(cluster: Cluster, input: DecideInput): ProxyDecision {
     if (!masq && chosen.ip === input.srcIP) {
       masq = true;
       masqWhy = `hairpin: ${chosen.pod} reaches its own Service and lands on itself`;
-      steps.push({ kind: 'netfilter', rule: `-A ${sep} -s ${chosen.ip}/32 -m comment --comment "${spn}" -j KUBE-MARK-MASQ`, text: `${sep} marks the packet for masquerade: ${masqWhy}.` });
+      steps.push({
+        kind: 'netfilter',
+        rule: `-A ${sep} -s ${chosen.ip}/32 -m comment --comment "${spn}" -j KUBE-MARK-MASQ`,
+        text: `${sep} marks the packet for masquerade: ${masqWhy}.`,
+      });
     }
     result.dnatRule = `-A ${sep} -p ${proto} -m comment --comment "${spn}" -m ${proto}${affinity ? ` -m recent --set --name ${sep} --mask 255.255.255.255 --rsource` : ''} -j DNAT --to-destination ${chosen.ip}:${chosen.port}`;
   } else if (mode === 'nftables') {
@@ -456,7 +503,11 @@ export function decide(cluster: Cluster, input: DecideInput): ProxyDecision {
     if (!masq && chosen.ip === input.srcIP) {
       masq = true;
       masqWhy = `hairpin: ${chosen.pod} reaches its own Service and lands on itself`;
-      steps.push({ kind: 'netfilter', rule: `ip saddr ${chosen.ip} jump mark-for-masquerade`, text: `The endpoint chain marks the packet for masquerade: ${masqWhy}.` });
+      steps.push({
+        kind: 'netfilter',
+        rule: `ip saddr ${chosen.ip} jump mark-for-masquerade`,
+        text: `The endpoint chain marks the packet for masquerade: ${masqWhy}.`,
+      });
     }
     result.dnatRule = `meta l4proto ${proto} dnat to ${chosen.ip}:${chosen.port}`;
   } else if (mode === 'ipvs') {
@@ -500,22 +551,51 @@ function pickedIndex(list: readonly Backend[], pick: readonly string[]): number 
   return -1;
 }
 
-function rejectStep(mode: ProxyMode, svc: Service, port: ServicePort, input: DecideInput, where: string, why: string): ProxyStep {
+function rejectStep(
+  mode: ProxyMode,
+  svc: Service,
+  port: ServicePort,
+  input: DecideInput,
+  where: string,
+  why: string,
+): ProxyStep {
   const spn = servicePortName(svc, port);
   const proto = port.protocol;
   if (mode === 'iptables') {
     const chain = input.entry === 'clusterIP' ? 'KUBE-SERVICES' : 'KUBE-EXTERNAL-SERVICES';
-    const match = input.entry === 'nodePort' ? `-m addrtype --dst-type LOCAL -m ${proto} --dport ${port.nodePort ?? 0}` : `-d ${input.dstIP}/32 -p ${proto} -m comment --comment "${spn} ${why}" -m ${proto} --dport ${input.dstPort}`;
-    const rule = input.entry === 'nodePort' ? `-A ${chain} -p ${proto} -m comment --comment "${spn} ${why}" ${match} -j REJECT --reject-with icmp-port-unreachable` : `-A ${chain} ${match} -j REJECT --reject-with icmp-port-unreachable`;
-    return { kind: 'netfilter', rule, text: `${svc.namespace}/${svc.name} has no ready endpoint, so kube-proxy installs no NAT for it, only this filter rule (reached for NEW connections): REJECT with ICMP port unreachable, so the client is refused at once. DNS still answers with the ${where === 'cluster IP' ? 'ClusterIP' : 'address'}.` };
+    const match =
+      input.entry === 'nodePort'
+        ? `-m addrtype --dst-type LOCAL -m ${proto} --dport ${port.nodePort ?? 0}`
+        : `-d ${input.dstIP}/32 -p ${proto} -m comment --comment "${spn} ${why}" -m ${proto} --dport ${input.dstPort}`;
+    const rule =
+      input.entry === 'nodePort'
+        ? `-A ${chain} -p ${proto} -m comment --comment "${spn} ${why}" ${match} -j REJECT --reject-with icmp-port-unreachable`
+        : `-A ${chain} ${match} -j REJECT --reject-with icmp-port-unreachable`;
+    return {
+      kind: 'netfilter',
+      rule,
+      text: `${svc.namespace}/${svc.name} has no ready endpoint, so kube-proxy installs no NAT for it, only this filter rule (reached for NEW connections): REJECT with ICMP port unreachable, so the client is refused at once. DNS still answers with the ${where === 'cluster IP' ? 'ClusterIP' : 'address'}.`,
+    };
   }
   if (mode === 'nftables') {
-    return { kind: 'netfilter', rule: `ip daddr . meta l4proto . th dport vmap @no-endpoint-services  # ${input.dstIP} . ${proto} . ${input.dstPort} comment "${spn}" : goto reject-chain`, text: `${svc.namespace}/${svc.name} has no ready endpoint: the no-endpoint-services map sends the packet to reject-chain, which rejects it (the client is refused at once).` };
+    return {
+      kind: 'netfilter',
+      rule: `ip daddr . meta l4proto . th dport vmap @no-endpoint-services  # ${input.dstIP} . ${proto} . ${input.dstPort} comment "${spn}" : goto reject-chain`,
+      text: `${svc.namespace}/${svc.name} has no ready endpoint: the no-endpoint-services map sends the packet to reject-chain, which rejects it (the client is refused at once).`,
+    };
   }
   if (mode === 'ipvs') {
-    return { kind: 'ipvs', rule: `${proto.toUpperCase()}  ${input.dstIP}:${input.entry === 'nodePort' ? (port.nodePort ?? 0) : input.dstPort} rr  (no real servers)`, text: `The IPVS virtual server has no real server, so the kernel's IPVS code answers with ICMP port unreachable: connection refused.` };
+    return {
+      kind: 'ipvs',
+      rule: `${proto.toUpperCase()}  ${input.dstIP}:${input.entry === 'nodePort' ? (port.nodePort ?? 0) : input.dstPort} rr  (no real servers)`,
+      text: `The IPVS virtual server has no real server, so the kernel's IPVS code answers with ICMP port unreachable: connection refused.`,
+    };
   }
-  return { kind: 'socket', rule: `cilium-dbg service list: ${input.dstIP}:${input.dstPort} (no backends)`, text: `Cilium's service has no backend: the connect() fails at once (ECONNREFUSED).` };
+  return {
+    kind: 'socket',
+    rule: `cilium-dbg service list: ${input.dstIP}:${input.dstPort} (no backends)`,
+    text: `Cilium's service has no backend: the connect() fails at once (ECONNREFUSED).`,
+  };
 }
 
 function dropStep(mode: ProxyMode, svc: Service, port: ServicePort, input: DecideInput, entry: Entry): ProxyStep {
@@ -530,7 +610,17 @@ function dropStep(mode: ProxyMode, svc: Service, port: ServicePort, input: Decid
         : `-A KUBE-EXTERNAL-SERVICES -p ${proto} -m comment --comment "${spn} has no local endpoints" -m addrtype --dst-type LOCAL -m ${proto} --dport ${entry === 'nodePort' ? (port.nodePort ?? 0) : input.dstPort} -j DROP`;
     return { kind: 'netfilter', rule, text };
   }
-  if (mode === 'nftables') return { kind: 'netfilter', rule: `ip daddr . meta l4proto . th dport vmap @no-endpoint-services  # ${input.dstIP} . ${proto} . ${input.dstPort} comment "${spn}" : drop`, text };
-  if (mode === 'ipvs') return { kind: 'ipvs', rule: `${proto.toUpperCase()}  ${input.dstIP}:${input.dstPort} rr  (no local real servers)`, text };
+  if (mode === 'nftables')
+    return {
+      kind: 'netfilter',
+      rule: `ip daddr . meta l4proto . th dport vmap @no-endpoint-services  # ${input.dstIP} . ${proto} . ${input.dstPort} comment "${spn}" : drop`,
+      text,
+    };
+  if (mode === 'ipvs')
+    return {
+      kind: 'ipvs',
+      rule: `${proto.toUpperCase()}  ${input.dstIP}:${input.dstPort} rr  (no local real servers)`,
+      text,
+    };
   return { kind: 'socket', rule: `cilium-dbg service list: ${input.dstIP}:${input.dstPort} (no local backends)`, text };
 }

@@ -5,12 +5,23 @@
  * shows them.
  */
 import type { Cluster, ClusterNode, Service, ServicePort } from '../model/types';
-import { backendsOf, chainName, eligible, nftEndpointChain, nftServiceChain, ruleProbability, sepChainName, servicePortName } from './kubeProxy';
+import {
+  backendsOf,
+  chainName,
+  eligible,
+  nftEndpointChain,
+  nftServiceChain,
+  ruleProbability,
+  sepChainName,
+  servicePortName,
+} from './kubeProxy';
 import type { Backend } from './kubeProxy';
 
 /** Every local address a NodePort answers on: the node's devices with an address. */
 function nodeAddresses(node: ClusterNode): string[] {
-  return node.devices.filter((d) => d.address !== null && d.kind !== 'dummy').map((d) => (d.address as string).split('/')[0] as string);
+  return node.devices
+    .filter((d) => d.address !== null && d.kind !== 'dummy')
+    .map((d) => (d.address as string).split('/')[0] as string);
 }
 
 /**
@@ -18,8 +29,12 @@ function nodeAddresses(node: ClusterNode): string[] {
  * mode. Lines starting with `#` say which table or command the following lines come from.
  */
 export function kubeProxyRules(cluster: Cluster, node: ClusterNode, service: Service): string[] {
-  if (service.type === 'ExternalName') return [`# ${service.namespace}/${service.name} is an ExternalName Service: DNS only (a CNAME to ${service.externalName ?? ''}), no proxy rules`];
-  if (service.clusterIP === null) return [`# ${service.namespace}/${service.name} is headless: kube-proxy installs nothing; DNS returns the pod IPs`];
+  if (service.type === 'ExternalName')
+    return [
+      `# ${service.namespace}/${service.name} is an ExternalName Service: DNS only (a CNAME to ${service.externalName ?? ''}), no proxy rules`,
+    ];
+  if (service.clusterIP === null)
+    return [`# ${service.namespace}/${service.name} is headless: kube-proxy installs nothing; DNS returns the pod IPs`];
   const mode = cluster.settings.proxyMode;
   if (mode === 'iptables') return iptablesRules(cluster, node, service);
   if (mode === 'nftables') return nftRules(cluster, node, service);
@@ -45,22 +60,40 @@ function iptablesRules(cluster: Cluster, node: ClusterNode, svc: Service): strin
     const { cluster: cl, local } = sets(cluster, node, svc, port);
     const ext = port.nodePort !== null || svc.loadBalancerIP !== null;
     if (!cl.any) {
-      filter.push(`-A KUBE-SERVICES -d ${svc.clusterIP ?? ''}/32 -p ${p} -m comment --comment "${spn} has no endpoints" -m ${p} --dport ${port.port} -j REJECT --reject-with icmp-port-unreachable`);
-      if (port.nodePort !== null) filter.push(`-A KUBE-EXTERNAL-SERVICES -p ${p} -m comment --comment "${spn} has no endpoints" -m addrtype --dst-type LOCAL -m ${p} --dport ${port.nodePort} -j REJECT --reject-with icmp-port-unreachable`);
+      filter.push(
+        `-A KUBE-SERVICES -d ${svc.clusterIP ?? ''}/32 -p ${p} -m comment --comment "${spn} has no endpoints" -m ${p} --dport ${port.port} -j REJECT --reject-with icmp-port-unreachable`,
+      );
+      if (port.nodePort !== null)
+        filter.push(
+          `-A KUBE-EXTERNAL-SERVICES -p ${p} -m comment --comment "${spn} has no endpoints" -m addrtype --dst-type LOCAL -m ${p} --dport ${port.nodePort} -j REJECT --reject-with icmp-port-unreachable`,
+        );
       continue;
     }
     const internal = svc.internalTrafficPolicy === 'Local' ? svlChain : svcChain;
     if (svc.internalTrafficPolicy === 'Local' && local.list.length === 0) {
-      filter.push(`-A KUBE-SERVICES -d ${svc.clusterIP ?? ''}/32 -p ${p} -m comment --comment "${spn} has no local endpoints" -m ${p} --dport ${port.port} -j DROP`);
+      filter.push(
+        `-A KUBE-SERVICES -d ${svc.clusterIP ?? ''}/32 -p ${p} -m comment --comment "${spn} has no local endpoints" -m ${p} --dport ${port.port} -j DROP`,
+      );
     } else {
-      nat.push(`-A KUBE-SERVICES -d ${svc.clusterIP ?? ''}/32 -p ${p} -m comment --comment "${spn} cluster IP" -m ${p} --dport ${port.port} -j ${internal}`);
+      nat.push(
+        `-A KUBE-SERVICES -d ${svc.clusterIP ?? ''}/32 -p ${p} -m comment --comment "${spn} cluster IP" -m ${p} --dport ${port.port} -j ${internal}`,
+      );
     }
-    if (svc.loadBalancerIP !== null) nat.push(`-A KUBE-SERVICES -d ${svc.loadBalancerIP}/32 -p ${p} -m comment --comment "${spn} loadbalancer IP" -m ${p} --dport ${port.port} -j ${extChain}`);
-    if (port.nodePort !== null) nat.push(`-A KUBE-NODEPORTS -p ${p} -m comment --comment "${spn}" -m ${p} --dport ${port.nodePort} -j ${extChain}`);
+    if (svc.loadBalancerIP !== null)
+      nat.push(
+        `-A KUBE-SERVICES -d ${svc.loadBalancerIP}/32 -p ${p} -m comment --comment "${spn} loadbalancer IP" -m ${p} --dport ${port.port} -j ${extChain}`,
+      );
+    if (port.nodePort !== null)
+      nat.push(
+        `-A KUBE-NODEPORTS -p ${p} -m comment --comment "${spn}" -m ${p} --dport ${port.nodePort} -j ${extChain}`,
+      );
     if (ext) {
       nat.push(`-N ${extChain}`);
       if (svc.externalTrafficPolicy === 'Cluster') {
-        nat.push(`-A ${extChain} -m comment --comment "masquerade traffic for ${spn} external destinations" -j KUBE-MARK-MASQ`, `-A ${extChain} -j ${svcChain}`);
+        nat.push(
+          `-A ${extChain} -m comment --comment "masquerade traffic for ${spn} external destinations" -j KUBE-MARK-MASQ`,
+          `-A ${extChain} -j ${svcChain}`,
+        );
       } else {
         nat.push(
           `-A ${extChain} -s ${cidr} -m comment --comment "pod traffic for ${spn} external destinations" -j ${svcChain}`,
@@ -68,22 +101,36 @@ function iptablesRules(cluster: Cluster, node: ClusterNode, svc: Service): strin
           `-A ${extChain} -m comment --comment "route LOCAL traffic for ${spn} external destinations" -m addrtype --src-type LOCAL -j ${svcChain}`,
         );
         if (local.list.length > 0) nat.push(`-A ${extChain} -j ${svlChain}`);
-        else if (port.nodePort !== null) filter.push(`-A KUBE-EXTERNAL-SERVICES -p ${p} -m comment --comment "${spn} has no local endpoints" -m addrtype --dst-type LOCAL -m ${p} --dport ${port.nodePort} -j DROP`);
+        else if (port.nodePort !== null)
+          filter.push(
+            `-A KUBE-EXTERNAL-SERVICES -p ${p} -m comment --comment "${spn} has no local endpoints" -m addrtype --dst-type LOCAL -m ${p} --dport ${port.nodePort} -j DROP`,
+          );
       }
     }
     const chains: [string, Backend[]][] = [[svcChain, cl.list]];
-    if ((svc.internalTrafficPolicy === 'Local' || (ext && svc.externalTrafficPolicy === 'Local')) && local.list.length > 0) chains.push([svlChain, local.list]);
+    if (
+      (svc.internalTrafficPolicy === 'Local' || (ext && svc.externalTrafficPolicy === 'Local')) &&
+      local.list.length > 0
+    )
+      chains.push([svlChain, local.list]);
     const seps = new Map<string, Backend>();
     for (const [chain, list] of chains) {
       nat.push(`-N ${chain}`);
-      if (chain === svcChain) nat.push(`-A ${chain} ! -s ${cidr} -d ${svc.clusterIP ?? ''}/32 -p ${p} -m comment --comment "${spn} cluster IP" -m ${p} --dport ${port.port} -j KUBE-MARK-MASQ`);
+      if (chain === svcChain)
+        nat.push(
+          `-A ${chain} ! -s ${cidr} -d ${svc.clusterIP ?? ''}/32 -p ${p} -m comment --comment "${spn} cluster IP" -m ${p} --dport ${port.port} -j KUBE-MARK-MASQ`,
+        );
       if (svc.sessionAffinity === 'ClientIP') {
-        for (const b of list) nat.push(`-A ${chain} -m comment --comment "${spn} -> ${b.ip}:${b.port}" -m recent --name ${sepChainName(svc, port, b)} --mask 255.255.255.255 --rsource --rcheck --seconds ${svc.sessionAffinityTimeout} --reap -j ${sepChainName(svc, port, b)}`);
+        for (const b of list)
+          nat.push(
+            `-A ${chain} -m comment --comment "${spn} -> ${b.ip}:${b.port}" -m recent --name ${sepChainName(svc, port, b)} --mask 255.255.255.255 --rsource --rcheck --seconds ${svc.sessionAffinityTimeout} --reap -j ${sepChainName(svc, port, b)}`,
+          );
       }
       list.forEach((b, i) => {
         const sep = sepChainName(svc, port, b);
         seps.set(sep, b);
-        const stat = i < list.length - 1 ? ` -m statistic --mode random --probability ${ruleProbability(i, list.length)}` : '';
+        const stat =
+          i < list.length - 1 ? ` -m statistic --mode random --probability ${ruleProbability(i, list.length)}` : '';
         nat.push(`-A ${chain} -m comment --comment "${spn} -> ${b.ip}:${b.port}"${stat} -j ${sep}`);
       });
     }
@@ -107,20 +154,38 @@ function nftRules(cluster: Cluster, node: ClusterNode, svc: Service): string[] {
     const { cluster: cl, local } = sets(cluster, node, svc, port);
     const chain = nftServiceChain(svc, port);
     if (!cl.any) {
-      out.push(`  map no-endpoint-services { elements = { ${svc.clusterIP ?? ''} . ${p} . ${port.port} comment "${spn}" : goto reject-chain } }`);
+      out.push(
+        `  map no-endpoint-services { elements = { ${svc.clusterIP ?? ''} . ${p} . ${port.port} comment "${spn}" : goto reject-chain } }`,
+      );
       continue;
     }
     const list = svc.internalTrafficPolicy === 'Local' ? local.list : cl.list;
     if (list.length === 0) {
-      out.push(`  map no-endpoint-services { elements = { ${svc.clusterIP ?? ''} . ${p} . ${port.port} comment "${spn}" : drop } }`);
+      out.push(
+        `  map no-endpoint-services { elements = { ${svc.clusterIP ?? ''} . ${p} . ${port.port} comment "${spn}" : drop } }`,
+      );
       continue;
     }
     out.push(`  map service-ips { elements = { ${svc.clusterIP ?? ''} . ${p} . ${port.port} : goto ${chain} } }`);
-    if (port.nodePort !== null) out.push(`  map service-nodeports { elements = { ${p} . ${port.nodePort} : goto ${nftServiceChain(svc, port, 'external')} } }`);
-    out.push(`  chain ${chain} {`, `    ip daddr ${svc.clusterIP ?? ''} ${p} dport ${port.port} ip saddr != ${cidr} jump mark-for-masquerade`);
-    out.push(`    numgen random mod ${list.length} vmap { ${list.map((b, i) => `${i} : goto ${nftEndpointChain(svc, port, b)}`).join(' , ')} }`, '  }');
+    if (port.nodePort !== null)
+      out.push(
+        `  map service-nodeports { elements = { ${p} . ${port.nodePort} : goto ${nftServiceChain(svc, port, 'external')} } }`,
+      );
+    out.push(
+      `  chain ${chain} {`,
+      `    ip daddr ${svc.clusterIP ?? ''} ${p} dport ${port.port} ip saddr != ${cidr} jump mark-for-masquerade`,
+    );
+    out.push(
+      `    numgen random mod ${list.length} vmap { ${list.map((b, i) => `${i} : goto ${nftEndpointChain(svc, port, b)}`).join(' , ')} }`,
+      '  }',
+    );
     for (const b of list) {
-      out.push(`  chain ${nftEndpointChain(svc, port, b)} {`, `    ip saddr ${b.ip} jump mark-for-masquerade`, `    meta l4proto ${p} dnat to ${b.ip}:${b.port}`, '  }');
+      out.push(
+        `  chain ${nftEndpointChain(svc, port, b)} {`,
+        `    ip saddr ${b.ip} jump mark-for-masquerade`,
+        `    meta l4proto ${p} dnat to ${b.ip}:${b.port}`,
+        '  }',
+      );
     }
   }
   out.push('}');
@@ -128,7 +193,11 @@ function nftRules(cluster: Cluster, node: ClusterNode, svc: Service): string[] {
 }
 
 function ipvsRules(cluster: Cluster, node: ClusterNode, svc: Service): string[] {
-  const out: string[] = ['# ipvsadm -Ln', 'Prot LocalAddress:Port Scheduler Flags', '  -> RemoteAddress:Port           Forward Weight ActiveConn InActConn'];
+  const out: string[] = [
+    '# ipvsadm -Ln',
+    'Prot LocalAddress:Port Scheduler Flags',
+    '  -> RemoteAddress:Port           Forward Weight ActiveConn InActConn',
+  ];
   for (const port of svc.ports) {
     const { cluster: cl, local } = sets(cluster, node, svc, port);
     const persist = svc.sessionAffinity === 'ClientIP' ? ` persistent ${svc.sessionAffinityTimeout}` : '';
@@ -137,10 +206,15 @@ function ipvsRules(cluster: Cluster, node: ClusterNode, svc: Service): string[] 
       for (const b of list) out.push(`  -> ${`${b.ip}:${b.port}`.padEnd(28)} Masq    1      0          0`);
     };
     server(`${svc.clusterIP ?? ''}:${port.port}`, svc.internalTrafficPolicy === 'Local' ? local.list : cl.list);
-    if (svc.loadBalancerIP) server(`${svc.loadBalancerIP}:${port.port}`, svc.externalTrafficPolicy === 'Local' ? local.list : cl.list);
-    if (port.nodePort !== null) for (const a of nodeAddresses(node)) server(`${a}:${port.nodePort}`, svc.externalTrafficPolicy === 'Local' ? local.list : cl.list);
+    if (svc.loadBalancerIP)
+      server(`${svc.loadBalancerIP}:${port.port}`, svc.externalTrafficPolicy === 'Local' ? local.list : cl.list);
+    if (port.nodePort !== null)
+      for (const a of nodeAddresses(node))
+        server(`${a}:${port.nodePort}`, svc.externalTrafficPolicy === 'Local' ? local.list : cl.list);
   }
-  out.push(`# ip addr show kube-ipvs0: inet ${svc.clusterIP ?? ''}/32 scope global kube-ipvs0${svc.loadBalancerIP ? `; inet ${svc.loadBalancerIP}/32` : ''}`);
+  out.push(
+    `# ip addr show kube-ipvs0: inet ${svc.clusterIP ?? ''}/32 scope global kube-ipvs0${svc.loadBalancerIP ? `; inet ${svc.loadBalancerIP}/32` : ''}`,
+  );
   return out;
 }
 
@@ -149,12 +223,23 @@ function ciliumRules(cluster: Cluster, node: ClusterNode, svc: Service): string[
   for (const port of svc.ports) {
     const { cluster: cl, local } = sets(cluster, node, svc, port);
     const row = (frontend: string, type: string, list: Backend[]): void => {
-      const backends = list.length === 0 ? '(none)' : list.map((b, i) => `${i + 1} => ${b.ip}:${b.port} (active)`).join(', ');
+      const backends =
+        list.length === 0 ? '(none)' : list.map((b, i) => `${i + 1} => ${b.ip}:${b.port} (active)`).join(', ');
       out.push(`${frontend.padEnd(24)}${type.padEnd(15)}${backends}`);
     };
-    row(`${svc.clusterIP ?? ''}:${port.port}`, 'ClusterIP', svc.internalTrafficPolicy === 'Local' ? local.list : cl.list);
-    if (port.nodePort !== null) row(`0.0.0.0:${port.nodePort}`, 'NodePort', svc.externalTrafficPolicy === 'Local' ? local.list : cl.list);
-    if (svc.loadBalancerIP) row(`${svc.loadBalancerIP}:${port.port}`, 'LoadBalancer', svc.externalTrafficPolicy === 'Local' ? local.list : cl.list);
+    row(
+      `${svc.clusterIP ?? ''}:${port.port}`,
+      'ClusterIP',
+      svc.internalTrafficPolicy === 'Local' ? local.list : cl.list,
+    );
+    if (port.nodePort !== null)
+      row(`0.0.0.0:${port.nodePort}`, 'NodePort', svc.externalTrafficPolicy === 'Local' ? local.list : cl.list);
+    if (svc.loadBalancerIP)
+      row(
+        `${svc.loadBalancerIP}:${port.port}`,
+        'LoadBalancer',
+        svc.externalTrafficPolicy === 'Local' ? local.list : cl.list,
+      );
   }
   return out;
 }

@@ -39,7 +39,8 @@ export function deviceIP(node: ClusterNode, name: string): string | null {
   let byName = deviceIPs.get(node);
   if (!byName) {
     byName = new Map();
-    for (const d of node.devices) byName.set(d.name, d.address === null ? null : d.address.slice(0, d.address.indexOf('/')));
+    for (const d of node.devices)
+      byName.set(d.name, d.address === null ? null : d.address.slice(0, d.address.indexOf('/')));
     deviceIPs.set(node, byName);
   }
   return byName.get(name) ?? null;

@@ -129,24 +129,52 @@ function portMatches(p: PolicyPort, port: number | null, protocol: Protocol, dst
   if (typeof p.port === 'number') return p.endPort === null ? port === p.port : port >= p.port && port <= p.endPort;
   if (dstPod === null) return false;
   const name = p.port;
-  return dstPod.containers.some((c) => c.ports.some((cp) => cp.name === name && cp.protocol === protocol && cp.containerPort === port));
+  return dstPod.containers.some((c) =>
+    c.ports.some((cp) => cp.name === name && cp.protocol === protocol && cp.containerPort === port),
+  );
 }
 
-function ruleMatches(cluster: Cluster, policy: NetworkPolicyModel, rule: PolicyRule, peer: End, port: number | null, protocol: Protocol, dstPod: Pod | null): boolean {
+function ruleMatches(
+  cluster: Cluster,
+  policy: NetworkPolicyModel,
+  rule: PolicyRule,
+  peer: End,
+  port: number | null,
+  protocol: Protocol,
+  dstPod: Pod | null,
+): boolean {
   if (rule.peers.length > 0 && !rule.peers.some((p) => peerMatches(cluster, policy, p, peer))) return false;
   // No ports: every port and protocol, ICMP included.
   return rule.ports.length === 0 || rule.ports.some((p) => portMatches(p, port, protocol, dstPod));
 }
 
-function evaluateSide(cluster: Cluster, direction: 'egress' | 'ingress', subject: End, peer: End, dst: End, port: number | null, protocol: Protocol): SideVerdict {
+function evaluateSide(
+  cluster: Cluster,
+  direction: 'egress' | 'ingress',
+  subject: End,
+  peer: End,
+  dst: End,
+  port: number | null,
+  protocol: Protocol,
+): SideVerdict {
   const pod = subject.pod;
-  const side: SideVerdict = { direction, pod: pod ? key(pod) : null, allowed: true, isolated: false, exempt: null, allowedBy: null, isolating: [] };
+  const side: SideVerdict = {
+    direction,
+    pod: pod ? key(pod) : null,
+    allowed: true,
+    isolated: false,
+    exempt: null,
+    allowedBy: null,
+    isolating: [],
+  };
   if (pod === null) {
     side.exempt = 'not-a-pod';
     return side;
   }
   const type = direction === 'ingress' ? 'Ingress' : 'Egress';
-  const selecting = networkPolicies(cluster).filter((p) => p.namespace === pod.namespace && p.policyTypes.includes(type) && selectorMatches(p.podSelector, pod.labels));
+  const selecting = networkPolicies(cluster).filter(
+    (p) => p.namespace === pod.namespace && p.policyTypes.includes(type) && selectorMatches(p.podSelector, pod.labels),
+  );
   side.isolating = selecting.map(key);
   side.isolated = selecting.length > 0;
   if (!cluster.settings.policyEnforced) {
@@ -188,23 +216,48 @@ export function evaluatePolicy(cluster: Cluster, query: PolicyQuery): PolicyVerd
   const dst = resolveEnd(cluster, query.dstPod, query.dstIP);
   const direction = query.direction ?? 'both';
   const enforced = cluster.settings.policyEnforced;
-  const skip = (d: 'egress' | 'ingress', exempt: PolicyExemption, pod: Pod | null): SideVerdict => ({ direction: d, pod: pod ? key(pod) : null, allowed: true, isolated: false, exempt, allowedBy: null, isolating: [] });
+  const skip = (d: 'egress' | 'ingress', exempt: PolicyExemption, pod: Pod | null): SideVerdict => ({
+    direction: d,
+    pod: pod ? key(pod) : null,
+    allowed: true,
+    isolated: false,
+    exempt,
+    allowedBy: null,
+    isolating: [],
+  });
   const localhost = (src.pod !== null && src.pod === dst.pod) || src.ip.startsWith('127.');
   if (localhost || query.reply) {
     const why: PolicyExemption = localhost ? 'localhost' : 'reply';
-    const reason = localhost ? 'Traffic inside a pod never leaves its network namespace; NetworkPolicy does not apply.' : 'A reply of an allowed connection passes: policy enforcement is stateful.';
-    return { allowed: true, enforced, egress: skip('egress', why, src.pod), ingress: skip('ingress', why, dst.pod), reason };
+    const reason = localhost
+      ? 'Traffic inside a pod never leaves its network namespace; NetworkPolicy does not apply.'
+      : 'A reply of an allowed connection passes: policy enforcement is stateful.';
+    return {
+      allowed: true,
+      enforced,
+      egress: skip('egress', why, src.pod),
+      ingress: skip('ingress', why, dst.pod),
+      reason,
+    };
   }
-  const egress = direction === 'ingress' ? skip('egress', 'not-a-pod', null) : evaluateSide(cluster, 'egress', src, dst, dst, query.port, query.protocol);
-  const ingress = direction === 'egress' ? skip('ingress', 'not-a-pod', null) : evaluateSide(cluster, 'ingress', dst, src, dst, query.port, query.protocol);
+  const egress =
+    direction === 'ingress'
+      ? skip('egress', 'not-a-pod', null)
+      : evaluateSide(cluster, 'egress', src, dst, dst, query.port, query.protocol);
+  const ingress =
+    direction === 'egress'
+      ? skip('ingress', 'not-a-pod', null)
+      : evaluateSide(cluster, 'ingress', dst, src, dst, query.port, query.protocol);
   const allowed = egress.allowed && ingress.allowed;
   return { allowed, enforced, egress, ingress, reason: verdictReason(egress, ingress, enforced, query) };
 }
 
 function verdictReason(egress: SideVerdict, ingress: SideVerdict, enforced: boolean, query: PolicyQuery): string {
-  const what = query.port === null ? query.protocol.toUpperCase() : `${query.protocol.toUpperCase()} port ${query.port}`;
-  if (!egress.allowed) return `No egress rule of ${egress.isolating.join(', ')} (isolating ${egress.pod ?? ''}) allows ${what} to this destination.`;
-  if (!ingress.allowed) return `No ingress rule of ${ingress.isolating.join(', ')} (isolating ${ingress.pod ?? ''}) allows ${what} from this source.`;
+  const what =
+    query.port === null ? query.protocol.toUpperCase() : `${query.protocol.toUpperCase()} port ${query.port}`;
+  if (!egress.allowed)
+    return `No egress rule of ${egress.isolating.join(', ')} (isolating ${egress.pod ?? ''}) allows ${what} to this destination.`;
+  if (!ingress.allowed)
+    return `No ingress rule of ${ingress.isolating.join(', ')} (isolating ${ingress.pod ?? ''}) allows ${what} from this source.`;
   if (!enforced && (egress.isolated || ingress.isolated)) {
     return `NetworkPolicy ${[...new Set([...egress.isolating, ...ingress.isolating])].join(', ')} selects these pods but the network plugin does not enforce NetworkPolicy: it has no effect.`;
   }
@@ -244,7 +297,10 @@ export function policySideHop(cluster: Cluster, side: SideVerdict): PolicyHop | 
   if (side.exempt === 'not-enforced') {
     if (!side.isolated) return null;
     const cni = cluster.settings.cni.kind;
-    const plugin = cni === 'flannel' ? 'flannel does not enforce NetworkPolicy (kube-network-policies is not installed)' : `${cni} is not configured to enforce NetworkPolicy here`;
+    const plugin =
+      cni === 'flannel'
+        ? 'flannel does not enforce NetworkPolicy (kube-network-policies is not installed)'
+        : `${cni} is not configured to enforce NetworkPolicy here`;
     return {
       kind: 'policy',
       text: `NetworkPolicy ${side.isolating.join(', ')} selects ${who} for ${dir}, but ${plugin}: the policy has no effect and the packet passes.`,

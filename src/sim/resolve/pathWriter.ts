@@ -20,7 +20,8 @@ export class PathWriter {
     const packet = this.packet;
     // Literal objects keep the JSON in the contract's field order, with the sentence last.
     let hop: Hop;
-    if (nat === undefined) hop = rule === undefined ? { kind, at, node, packet, text } : { kind, at, node, packet, rule, text };
+    if (nat === undefined)
+      hop = rule === undefined ? { kind, at, node, packet, text } : { kind, at, node, packet, rule, text };
     else hop = rule === undefined ? { kind, at, node, packet, nat, text } : { kind, at, node, packet, nat, rule, text };
     this.hops.push(hop);
   }

@@ -109,7 +109,9 @@ export function netnsNode(cluster: Cluster, ns: Netns): ClusterNode {
 
 /** A pod's namespace, or its node's for a hostNetwork pod (k8s-networking.md section 11). */
 export function podNetns(cluster: Cluster, pod: Pod): Netns {
-  return pod.hostNetwork ? { kind: 'host', node: lookup(cluster).nodeByName.get(pod.node) as ClusterNode } : { kind: 'pod', pod };
+  return pod.hostNetwork
+    ? { kind: 'host', node: lookup(cluster).nodeByName.get(pod.node) as ClusterNode }
+    : { kind: 'pod', pod };
 }
 
 export function sameNetns(a: Netns, b: Netns): boolean {
@@ -152,7 +154,8 @@ export function hostRoute(cluster: Cluster, node: ClusterNode, dst: Netns): Host
   const cni = cluster.settings.cni;
   if (dst.kind === 'host') {
     const ip = netnsIP(dst);
-    if (dst.node.name === node.name) return { rule: `local ${ip} dev lo table local proto kernel scope host src ${ip}`, dev: 'lo', src: ip };
+    if (dst.node.name === node.name)
+      return { rule: `local ${ip} dev lo table local proto kernel scope host src ${ip}`, dev: 'lo', src: ip };
     if (!hostInPodRange(dst)) return { rule: underlayRoute(node, dst.node), dev: 'eth0', src: node.internalIP };
   }
   const pod = dst.kind === 'pod' ? dst.pod : null;
@@ -173,11 +176,16 @@ export function hostRoute(cluster: Cluster, node: ClusterNode, dst: Netns): Host
     return { rule: `${dstNode.podCIDR} via ${dstNode.internalIP} dev eth0`, dev: 'eth0', src: node.internalIP };
   }
   if (cni.kind === 'calico') {
-    if (local && pod) return { rule: `${pod.ip} dev ${pod.veth ?? ''} scope link`, dev: pod.veth ?? '', src: node.internalIP };
+    if (local && pod)
+      return { rule: `${pod.ip} dev ${pod.veth ?? ''} scope link`, dev: pod.veth ?? '', src: node.internalIP };
     const block = cidrText(calicoBlock(dstNode, pod === null ? null : pod.ip));
     const encap = calicoEncap(cluster, node, dstNode);
     if (encap === 'ipip') {
-      return { rule: `${block} via ${dstNode.internalIP} dev tunl0 proto bird onlink`, dev: 'tunl0', src: deviceIP(node, 'tunl0') ?? node.internalIP };
+      return {
+        rule: `${block} via ${dstNode.internalIP} dev tunl0 proto bird onlink`,
+        dev: 'tunl0',
+        src: deviceIP(node, 'tunl0') ?? node.internalIP,
+      };
     }
     if (encap === 'vxlan') {
       return {
@@ -191,7 +199,11 @@ export function hostRoute(cluster: Cluster, node: ClusterNode, dst: Netns): Host
   const router = deviceIP(node, 'cilium_host') ?? '';
   if (local || cni.routingMode === 'tunnel') {
     const net = local ? node.podCIDR : cluster.settings.podSubnet;
-    return { rule: `${net} via ${router} dev cilium_host src ${router} mtu ${podMtu(cluster, node)}`, dev: 'cilium_host', src: router };
+    return {
+      rule: `${net} via ${router} dev cilium_host src ${router} mtu ${podMtu(cluster, node)}`,
+      dev: 'cilium_host',
+      src: router,
+    };
   }
   return { rule: `${dstNode.podCIDR} via ${dstNode.internalIP} dev eth0`, dev: 'eth0', src: node.internalIP };
 }
@@ -205,7 +217,14 @@ function underlayRoute(from: ClusterNode, to: ClusterNode): string {
 
 function podMtu(cluster: Cluster, node: ClusterNode): number {
   const cni = cluster.settings.cni;
-  const name = cni.kind === 'flannel' ? 'cni0' : cni.kind === 'cilium' ? 'cilium_host' : cni.ipipMode !== 'Never' ? 'tunl0' : 'vxlan.calico';
+  const name =
+    cni.kind === 'flannel'
+      ? 'cni0'
+      : cni.kind === 'cilium'
+        ? 'cilium_host'
+        : cni.ipipMode !== 'Never'
+          ? 'tunl0'
+          : 'vxlan.calico';
   return deviceOf(node, name)?.mtu ?? cluster.settings.underlayMtu;
 }
 
@@ -217,7 +236,8 @@ export function calicoEncap(cluster: Cluster, a: ClusterNode, b: ClusterNode): '
   const cni = cluster.settings.cni;
   if (cni.kind !== 'calico') return 'none';
   const crosses = underlayNet(a) !== underlayNet(b);
-  const applies = (mode: 'Always' | 'CrossSubnet' | 'Never'): boolean => mode === 'Always' || (mode === 'CrossSubnet' && crosses);
+  const applies = (mode: 'Always' | 'CrossSubnet' | 'Never'): boolean =>
+    mode === 'Always' || (mode === 'CrossSubnet' && crosses);
   if (applies(cni.ipipMode)) return 'ipip';
   if (applies(cni.vxlanMode)) return 'vxlan';
   return 'none';
@@ -231,7 +251,15 @@ export function calicoEncap(cluster: Cluster, a: ClusterNode, b: ClusterNode): '
  * pair into the node's root namespace. `peer` is the destination pod when it shares the pod's L2
  * segment (flannel's bridge), so the pod ARPs for it directly.
  */
-export function leavePod(w: PathWriter, cluster: Cluster, src: Pod, peer: Pod | null, dstIP: string, vethText?: string, vethRule?: string): void {
+export function leavePod(
+  w: PathWriter,
+  cluster: Cluster,
+  src: Pod,
+  peer: Pod | null,
+  dstIP: string,
+  vethText?: string,
+  vethRule?: string,
+): void {
   const node = lookup(cluster).nodeByName.get(src.node) as ClusterNode;
   const eth0 = podEth0Id(src.namespace, src.name);
   const cni = cluster.settings.cni;
@@ -256,7 +284,8 @@ export function leavePod(w: PathWriter, cluster: Cluster, src: Pod, peer: Pod | 
       'veth',
       veth,
       src.node,
-      vethText ?? `The frame crosses the veth pair into ${src.veth ?? ''} in ${src.node}'s root namespace; there is no bridge, the host routes it.`,
+      vethText ??
+        `The frame crosses the veth pair into ${src.veth ?? ''} in ${src.node}'s root namespace; there is no bridge, the host routes it.`,
       vethRule ?? `${src.veth ?? ''}@if3: proxy_arp on (veth peer of ${podKey(src)} eth0)`,
     );
     return;
@@ -304,7 +333,9 @@ export function leavePod(w: PathWriter, cluster: Cluster, src: Pod, peer: Pod | 
       'arp',
       eth0,
       src.node,
-      peer ? `The pod asks who has ${dstIP}; cni0 floods the ARP request and ${peer.name} answers with its MAC.` : `The pod asks who has ${dstIP}: it is cni0's own address, and the bridge answers with its MAC.`,
+      peer
+        ? `The pod asks who has ${dstIP}; cni0 floods the ARP request and ${peer.name} answers with its MAC.`
+        : `The pod asks who has ${dstIP}: it is cni0's own address, and the bridge answers with its MAC.`,
       `${dstIP} dev eth0 lladdr ${mac} REACHABLE`,
     );
   } else {
@@ -318,7 +349,13 @@ export function leavePod(w: PathWriter, cluster: Cluster, src: Pod, peer: Pod | 
     );
     const cni0 = deviceOf(node, 'cni0');
     w.update({ eth: { src: src.mac, dst: cni0?.mac ?? '' } });
-    w.hop('arp', eth0, src.node, `The pod resolves its gateway ${gateway} to cni0's MAC address.`, `${gateway} dev eth0 lladdr ${cni0?.mac ?? ''} REACHABLE`);
+    w.hop(
+      'arp',
+      eth0,
+      src.node,
+      `The pod resolves its gateway ${gateway} to cni0's MAC address.`,
+      `${gateway} dev eth0 lladdr ${cni0?.mac ?? ''} REACHABLE`,
+    );
   }
   w.hop(
     'veth',
@@ -369,8 +406,20 @@ function enterCalicoPod(w: PathWriter, dst: Pod): void {
   if (!policyGate(w, 'ingress', dst)) return;
   w.update({ eth: { src: CALICO_VETH_MAC, dst: dst.mac } });
   const veth = vethId(dst.node, dst.namespace, dst.name);
-  w.hop('arp', veth, dst.node, `${dst.node} resolves ${dst.ip} on ${dst.veth ?? ''} to ${dst.name}'s MAC address.`, `${dst.ip} dev ${dst.veth ?? ''} lladdr ${dst.mac} REACHABLE`);
-  w.hop('veth', veth, dst.node, `The frame crosses the veth pair from ${dst.veth ?? ''} into ${dst.name}'s network namespace.`, `${dst.veth ?? ''}@if3 (veth peer of ${podKey(dst)} eth0)`);
+  w.hop(
+    'arp',
+    veth,
+    dst.node,
+    `${dst.node} resolves ${dst.ip} on ${dst.veth ?? ''} to ${dst.name}'s MAC address.`,
+    `${dst.ip} dev ${dst.veth ?? ''} lladdr ${dst.mac} REACHABLE`,
+  );
+  w.hop(
+    'veth',
+    veth,
+    dst.node,
+    `The frame crosses the veth pair from ${dst.veth ?? ''} into ${dst.name}'s network namespace.`,
+    `${dst.veth ?? ''}@if3 (veth peer of ${podKey(dst)} eth0)`,
+  );
 }
 
 /** Cilium: eBPF hands the packet to the pod's lxc veth without the host's routing or bridge. */
@@ -395,7 +444,12 @@ function enterCiliumPod(w: PathWriter, cluster: Cluster, dst: Pod, from: string,
  * inside the cluster CIDR, MASQUERADE for pods talking to anything else and for hosts talking to
  * pods on other nodes.
  */
-function flannelPostrouting(cluster: Cluster, node: ClusterNode, src: string, dst: string): { rule: string; masquerade: boolean } {
+function flannelPostrouting(
+  cluster: Cluster,
+  node: ClusterNode,
+  src: string,
+  dst: string,
+): { rule: string; masquerade: boolean } {
   const cl = lookup(cluster).podSubnet;
   const local = parseCidr(node.podCIDR) ?? cl;
   const s = parseIPv4(src) ?? 0;
@@ -403,11 +457,31 @@ function flannelPostrouting(cluster: Cluster, node: ClusterNode, src: string, ds
   const net = cluster.settings.podSubnet;
   const sIn = cidrContains(cl, s);
   const dIn = cidrContains(cl, d);
-  if (cidrContains(local, s) && dIn) return { rule: `-A FLANNEL-POSTRTG -s ${node.podCIDR} -d ${net} -m comment --comment "flanneld masq" -j RETURN`, masquerade: false };
-  if (sIn && cidrContains(local, d)) return { rule: `-A FLANNEL-POSTRTG -s ${net} -d ${node.podCIDR} -m comment --comment "flanneld masq" -j RETURN`, masquerade: false };
-  if (!sIn && cidrContains(local, d)) return { rule: `-A FLANNEL-POSTRTG ! -s ${net} -d ${node.podCIDR} -m comment --comment "flanneld masq" -j RETURN`, masquerade: false };
-  if (sIn && (d >>> 28) !== 14) return { rule: `-A FLANNEL-POSTRTG -s ${net} ! -d 224.0.0.0/4 -m comment --comment "flanneld masq" -j MASQUERADE --random-fully`, masquerade: true };
-  if (!sIn && dIn) return { rule: `-A FLANNEL-POSTRTG ! -s ${net} -d ${net} -m comment --comment "flanneld masq" -j MASQUERADE --random-fully`, masquerade: true };
+  if (cidrContains(local, s) && dIn)
+    return {
+      rule: `-A FLANNEL-POSTRTG -s ${node.podCIDR} -d ${net} -m comment --comment "flanneld masq" -j RETURN`,
+      masquerade: false,
+    };
+  if (sIn && cidrContains(local, d))
+    return {
+      rule: `-A FLANNEL-POSTRTG -s ${net} -d ${node.podCIDR} -m comment --comment "flanneld masq" -j RETURN`,
+      masquerade: false,
+    };
+  if (!sIn && cidrContains(local, d))
+    return {
+      rule: `-A FLANNEL-POSTRTG ! -s ${net} -d ${node.podCIDR} -m comment --comment "flanneld masq" -j RETURN`,
+      masquerade: false,
+    };
+  if (sIn && d >>> 28 !== 14)
+    return {
+      rule: `-A FLANNEL-POSTRTG -s ${net} ! -d 224.0.0.0/4 -m comment --comment "flanneld masq" -j MASQUERADE --random-fully`,
+      masquerade: true,
+    };
+  if (!sIn && dIn)
+    return {
+      rule: `-A FLANNEL-POSTRTG ! -s ${net} -d ${net} -m comment --comment "flanneld masq" -j MASQUERADE --random-fully`,
+      masquerade: true,
+    };
   return { rule: '', masquerade: false };
 }
 
@@ -426,13 +500,20 @@ function postrouting(w: PathWriter, ctx: WalkContext, node: ClusterNode, dev: st
   let rule: string;
   let masquerade: boolean;
   let text: string;
-  const srcPod = ctx.kubeMasq || (ipMasqAgent(cluster) === null && (cni.kind !== 'flannel' || cni.ipMasq)) ? undefined : lookup(cluster).podByIP.get(src);
+  const srcPod =
+    ctx.kubeMasq || (ipMasqAgent(cluster) === null && (cni.kind !== 'flannel' || cni.ipMasq))
+      ? undefined
+      : lookup(cluster).podByIP.get(src);
   const egress = srcPod ? egressMasquerade(cluster, srcPod, dst, node, dev) : null;
   if (ctx.kubeMasq) {
     ({ rule, text } = ctx.kubeMasq);
     ctx.kubeMasq = null;
     masquerade = true;
-  } else if (egress && egress.by === 'ip-masq-agent' && (egress.masquerade || !cidrContains(lookup(cluster).podSubnet, parseIPv4(dst) ?? 0))) {
+  } else if (
+    egress &&
+    egress.by === 'ip-masq-agent' &&
+    (egress.masquerade || !cidrContains(lookup(cluster).podSubnet, parseIPv4(dst) ?? 0))
+  ) {
     // ip-masq-agent decides pod egress instead of the CNI (k8s-networking.md section 9).
     ({ rule, masquerade, text } = egress);
     if (rule === '') {
@@ -441,7 +522,8 @@ function postrouting(w: PathWriter, ctx: WalkContext, node: ClusterNode, dev: st
     }
   } else if (cni.kind === 'flannel') {
     if (!cni.ipMasq) {
-      if (egress && !cidrContains(lookup(cluster).podSubnet, parseIPv4(dst) ?? 0)) w.hop('netfilter', nodeId(node.name), node.name, egress.text);
+      if (egress && !cidrContains(lookup(cluster).podSubnet, parseIPv4(dst) ?? 0))
+        w.hop('netfilter', nodeId(node.name), node.name, egress.text);
       return;
     }
     ({ rule, masquerade } = flannelPostrouting(cluster, node, src, dst));
@@ -453,7 +535,8 @@ function postrouting(w: PathWriter, ctx: WalkContext, node: ClusterNode, dev: st
     if (!cni.natOutgoing) return;
     const pool = lookup(cluster).podSubnet;
     masquerade = cidrContains(pool, parseIPv4(src) ?? 0) && !cidrContains(pool, parseIPv4(dst) ?? 0);
-    rule = '-A cali-nat-outgoing -m set --match-set cali40masq-ipam-pools src -m set ! --match-set cali40all-ipam-pools dst -j MASQUERADE --random-fully';
+    rule =
+      '-A cali-nat-outgoing -m set --match-set cali40masq-ipam-pools src -m set ! --match-set cali40all-ipam-pools dst -j MASQUERADE --random-fully';
     text = masquerade
       ? `POSTROUTING: the IP pool has natOutgoing and ${dst} is outside every pool, so Calico masquerades the packet to ${dev}'s address.`
       : `POSTROUTING: Calico's natOutgoing applies only to pod traffic leaving every IP pool; this packet ${cidrContains(pool, parseIPv4(dst) ?? 0) ? 'stays inside the pool' : 'does not come from a pod'}, so no NAT.`;
@@ -538,10 +621,21 @@ export function policyBegin(w: PathWriter, ctx: WalkContext, srcPod: Pod | null,
   const colon = w.packet.dst.indexOf(':');
   const port = colon < 0 ? null : Number(w.packet.dst.slice(colon + 1));
   const protocol = w.packet.protocol === 'udp' ? 'udp' : w.packet.protocol === 'icmp' ? 'icmp' : 'tcp';
-  const query = { port, protocol, ...(srcPod ? { srcPod } : { srcIP: ipOf(w.packet.src) }), ...(to.kind === 'pod' ? { dstPod: to.pod } : { dstIP: ipOf(w.packet.dst) }) } as const;
+  const query = {
+    port,
+    protocol,
+    ...(srcPod ? { srcPod } : { srcIP: ipOf(w.packet.src) }),
+    ...(to.kind === 'pod' ? { dstPod: to.pod } : { dstIP: ipOf(w.packet.dst) }),
+  } as const;
   const verdict = evaluatePolicy(ctx.cluster, query);
   state.verdict = verdict;
-  policyWalks.set(w, { cluster: ctx.cluster, state, verdict, dst: to.kind === 'pod' ? to.pod : null, shown: new Set() });
+  policyWalks.set(w, {
+    cluster: ctx.cluster,
+    state,
+    verdict,
+    dst: to.kind === 'pod' ? to.pod : null,
+    shown: new Set(),
+  });
 }
 
 /**
@@ -562,35 +656,87 @@ export function policyGate(w: PathWriter, side: 'egress' | 'ingress', pod: Pod):
  * From a node's root namespace into one of its pods (host routing, then the CNI's last stretch).
  * `postrouting` is false for replies, whose NAT conntrack already settled.
  */
-export function nodeToLocalPod(w: PathWriter, ctx: WalkContext, node: ClusterNode, dst: Pod, origin: Origin, withNetfilter: boolean): void {
+export function nodeToLocalPod(
+  w: PathWriter,
+  ctx: WalkContext,
+  node: ClusterNode,
+  dst: Pod,
+  origin: Origin,
+  withNetfilter: boolean,
+): void {
   const cluster = ctx.cluster;
   const cni = cluster.settings.cni;
   const route = hostRoute(cluster, node, { kind: 'pod', pod: dst });
   if (cni.kind === 'flannel') {
-    nodeRoute(w, node, origin, route.rule, `${node.name} routes the packet to its local pod subnet ${node.podCIDR} on cni0.${origin === 'forward' ? ' TTL drops by one.' : ''}`);
+    nodeRoute(
+      w,
+      node,
+      origin,
+      route.rule,
+      `${node.name} routes the packet to its local pod subnet ${node.podCIDR} on cni0.${origin === 'forward' ? ' TTL drops by one.' : ''}`,
+    );
     if (withNetfilter) postrouting(w, ctx, node, 'cni0');
     enterPod(w, cluster, dst, 'routed');
   } else if (cni.kind === 'calico') {
-    nodeRoute(w, node, origin, route.rule, `${node.name} has a /32 route for every local pod: ${dst.ip} is behind ${dst.veth ?? ''}.${origin === 'forward' ? ' The host routes the packet, so TTL drops by one.' : ''}`);
+    nodeRoute(
+      w,
+      node,
+      origin,
+      route.rule,
+      `${node.name} has a /32 route for every local pod: ${dst.ip} is behind ${dst.veth ?? ''}.${origin === 'forward' ? ' The host routes the packet, so TTL drops by one.' : ''}`,
+    );
     if (withNetfilter && ctx.kubeMasq) postrouting(w, ctx, node, dst.veth ?? 'eth0');
     enterCalicoPod(w, dst);
   } else {
     if (origin === 'local') {
-      w.hop('route', nodeId(node.name), node.name, `${node.name} routes pod addresses to cilium_host, where Cilium's eBPF takes over.`, route.rule);
-      w.hop('route', deviceId(node.name, 'cilium_host'), node.name, `Cilium's program on cilium_host looks ${dst.ip} up in its endpoint map.`, `tc egress cilium_host bpf_host.o:cil_to_host`);
+      w.hop(
+        'route',
+        nodeId(node.name),
+        node.name,
+        `${node.name} routes pod addresses to cilium_host, where Cilium's eBPF takes over.`,
+        route.rule,
+      );
+      w.hop(
+        'route',
+        deviceId(node.name, 'cilium_host'),
+        node.name,
+        `Cilium's program on cilium_host looks ${dst.ip} up in its endpoint map.`,
+        `tc egress cilium_host bpf_host.o:cil_to_host`,
+      );
     }
     enterCiliumPod(w, cluster, dst, origin === 'local' ? 'The program' : `${node.name}'s eBPF`, origin === 'forward');
   }
 }
 
 /** The outer packet leaves through eth0, crosses the underlay, and arrives at the other node's eth0. */
-function underlay(w: PathWriter, src: ClusterNode, dst: ClusterNode, what: string, arrival: { text: string; rule: string }, tunneled: boolean): void {
+function underlay(
+  w: PathWriter,
+  src: ClusterNode,
+  dst: ClusterNode,
+  what: string,
+  arrival: { text: string; rule: string },
+  tunneled: boolean,
+): void {
   // A tunnel's outer packet is routed here for the first time; a plain one was routed already,
   // so what eth0 adds is the neighbour entry of the next hop.
   const sameNet = underlayNet(src) === underlayNet(dst);
-  const rule = tunneled || !sameNet ? underlayRoute(src, dst) : `${dst.internalIP} dev eth0 lladdr ${deviceOf(dst, 'eth0')?.mac ?? ''} REACHABLE`;
-  w.hop('route', deviceId(src.name, 'eth0'), src.name, `The ${what} leaves ${src.name} through eth0 towards ${dst.internalIP} on the node network.`, rule);
-  w.hop('wire', wireId(src.name, dst.name), null, `The ${what} crosses the underlay from ${src.name} (${src.internalIP}) to ${dst.name} (${dst.internalIP}).`);
+  const rule =
+    tunneled || !sameNet
+      ? underlayRoute(src, dst)
+      : `${dst.internalIP} dev eth0 lladdr ${deviceOf(dst, 'eth0')?.mac ?? ''} REACHABLE`;
+  w.hop(
+    'route',
+    deviceId(src.name, 'eth0'),
+    src.name,
+    `The ${what} leaves ${src.name} through eth0 towards ${dst.internalIP} on the node network.`,
+    rule,
+  );
+  w.hop(
+    'wire',
+    wireId(src.name, dst.name),
+    null,
+    `The ${what} crosses the underlay from ${src.name} (${src.internalIP}) to ${dst.name} (${dst.internalIP}).`,
+  );
   w.hop('route', deviceId(dst.name, 'eth0'), dst.name, arrival.text, arrival.rule);
 }
 
@@ -598,11 +744,15 @@ type Tunnel = { dev: string; kind: 'vxlan' | 'ipip' | 'geneve'; port: number; vn
 
 function tunnelFor(ctx: WalkContext, src: ClusterNode, dst: ClusterNode, srcPod: Pod | null): Tunnel | null {
   const cni = ctx.cluster.settings.cni;
-  if (cni.kind === 'flannel') return cni.backend === 'vxlan' ? { dev: 'flannel.1', kind: 'vxlan', port: FLANNEL_VXLAN_PORT, vni: FLANNEL_VNI, overhead: 50 } : null;
+  if (cni.kind === 'flannel')
+    return cni.backend === 'vxlan'
+      ? { dev: 'flannel.1', kind: 'vxlan', port: FLANNEL_VXLAN_PORT, vni: FLANNEL_VNI, overhead: 50 }
+      : null;
   if (cni.kind === 'calico') {
     const encap = calicoEncap(ctx.cluster, src, dst);
     if (encap === 'ipip') return { dev: 'tunl0', kind: 'ipip', port: 0, vni: 0, overhead: 20 };
-    if (encap === 'vxlan') return { dev: 'vxlan.calico', kind: 'vxlan', port: CALICO_VXLAN_PORT, vni: CALICO_VNI, overhead: 50 };
+    if (encap === 'vxlan')
+      return { dev: 'vxlan.calico', kind: 'vxlan', port: CALICO_VXLAN_PORT, vni: CALICO_VNI, overhead: 50 };
     return null;
   }
   if (cni.routingMode !== 'tunnel') return null;
@@ -654,7 +804,13 @@ function decap(w: PathWriter, ctx: WalkContext, dst: ClusterNode, t: Tunnel, inn
   w.decapsulate();
   const cni = ctx.cluster.settings.cni;
   if (t.kind === 'ipip') {
-    w.hop('decap', deviceId(dst.name, t.dev), dst.name, `tunl0 strips the outer IP header and hands the original packet, still ${innerSrc} to ${innerDst}, to ${dst.name}'s routing.`, 'tunl0: ipip remote any local any');
+    w.hop(
+      'decap',
+      deviceId(dst.name, t.dev),
+      dst.name,
+      `tunl0 strips the outer IP header and hands the original packet, still ${innerSrc} to ${innerDst}, to ${dst.name}'s routing.`,
+      'tunl0: ipip remote any local any',
+    );
     return;
   }
   const rule =
@@ -670,23 +826,59 @@ function decap(w: PathWriter, ctx: WalkContext, dst: ClusterNode, t: Tunnel, inn
   );
 }
 
-function arrivalOnEth0(dst: ClusterNode, t: Tunnel | null, toHost: boolean, natReply: boolean, ciliumNative: boolean): { text: string; rule: string } {
+function arrivalOnEth0(
+  dst: ClusterNode,
+  t: Tunnel | null,
+  toHost: boolean,
+  natReply: boolean,
+  ciliumNative: boolean,
+): { text: string; rule: string } {
   if (t !== null) {
     return t.kind === 'ipip'
-      ? { text: `${dst.name} receives it on eth0; IP protocol 4 belongs to the kernel's ipip module.`, rule: `local ${dst.internalIP} dev eth0 table local proto kernel scope host src ${dst.internalIP}` }
-      : { text: `${dst.name} receives it on eth0; UDP port ${t.port} belongs to the kernel's ${t.kind === 'geneve' ? 'Geneve' : 'VXLAN'} driver.`, rule: `local ${dst.internalIP} dev eth0 table local proto kernel scope host src ${dst.internalIP}` };
+      ? {
+          text: `${dst.name} receives it on eth0; IP protocol 4 belongs to the kernel's ipip module.`,
+          rule: `local ${dst.internalIP} dev eth0 table local proto kernel scope host src ${dst.internalIP}`,
+        }
+      : {
+          text: `${dst.name} receives it on eth0; UDP port ${t.port} belongs to the kernel's ${t.kind === 'geneve' ? 'Geneve' : 'VXLAN'} driver.`,
+          rule: `local ${dst.internalIP} dev eth0 table local proto kernel scope host src ${dst.internalIP}`,
+        };
   }
-  if (natReply) return { text: `${dst.name} receives the reply on eth0; conntrack knows the connection it belongs to.`, rule: `-m conntrack --ctstate ESTABLISHED` };
-  if (toHost) return { text: `${dst.name} receives the packet on eth0: ${dst.internalIP} is its own address, so it goes up to a local socket (INPUT).`, rule: `local ${dst.internalIP} dev eth0 table local proto kernel scope host src ${dst.internalIP}` };
-  if (ciliumNative) return { text: `${dst.name} receives the packet on eth0, where Cilium's eBPF finds a local endpoint.`, rule: 'tc ingress eth0 bpf_host.o:cil_from_netdev' };
-  return { text: `${dst.name} receives the packet on eth0; it is not addressed to the node, so the kernel forwards it.`, rule: `${dst.podCIDR} not local: ip_forward=1` };
+  if (natReply)
+    return {
+      text: `${dst.name} receives the reply on eth0; conntrack knows the connection it belongs to.`,
+      rule: `-m conntrack --ctstate ESTABLISHED`,
+    };
+  if (toHost)
+    return {
+      text: `${dst.name} receives the packet on eth0: ${dst.internalIP} is its own address, so it goes up to a local socket (INPUT).`,
+      rule: `local ${dst.internalIP} dev eth0 table local proto kernel scope host src ${dst.internalIP}`,
+    };
+  if (ciliumNative)
+    return {
+      text: `${dst.name} receives the packet on eth0, where Cilium's eBPF finds a local endpoint.`,
+      rule: 'tc ingress eth0 bpf_host.o:cil_from_netdev',
+    };
+  return {
+    text: `${dst.name} receives the packet on eth0; it is not addressed to the node, so the kernel forwards it.`,
+    rule: `${dst.podCIDR} not local: ip_forward=1`,
+  };
 }
 
 /**
  * From one node's root namespace to another node: the route and netfilter on the sender, the
  * tunnel if the CNI uses one, the underlay, and the arrival on the receiver.
  */
-function crossNode(w: PathWriter, ctx: WalkContext, src: ClusterNode, dst: ClusterNode, to: Netns, origin: Origin, srcPod: Pod | null, natReply: boolean): Tunnel | null {
+function crossNode(
+  w: PathWriter,
+  ctx: WalkContext,
+  src: ClusterNode,
+  dst: ClusterNode,
+  to: Netns,
+  origin: Origin,
+  srcPod: Pod | null,
+  natReply: boolean,
+): Tunnel | null {
   const cluster = ctx.cluster;
   const cni = cluster.settings.cni;
   const toHost = to.kind === 'host' && !hostInPodRange(to);
@@ -694,40 +886,79 @@ function crossNode(w: PathWriter, ctx: WalkContext, src: ClusterNode, dst: Clust
   const route = hostRoute(cluster, src, to);
   const ciliumPodSource = cni.kind === 'cilium' && srcPod !== null && !toHost;
   if (cni.kind === 'flannel' && origin === 'forward' && srcPod !== null && route.dev !== 'cni0' && !ctx.bridged) {
-    w.hop('bridge', deviceId(src.name, 'cni0'), src.name, `The frame is addressed to cni0 itself, so ${src.name}'s kernel takes the packet up to IP routing.`, `${src.name} cni0 ${deviceIP(src, 'cni0') ?? ''}/${src.podCIDR.slice(src.podCIDR.indexOf('/') + 1)}`);
+    w.hop(
+      'bridge',
+      deviceId(src.name, 'cni0'),
+      src.name,
+      `The frame is addressed to cni0 itself, so ${src.name}'s kernel takes the packet up to IP routing.`,
+      `${src.name} cni0 ${deviceIP(src, 'cni0') ?? ''}/${src.podCIDR.slice(src.podCIDR.indexOf('/') + 1)}`,
+    );
   }
   if (ciliumPodSource && t !== null) {
     // bpf_lxc encapsulates straight from the pod's veth: the host's routing table is not used.
     w.routed();
   } else if (ciliumPodSource) {
-    nodeRoute(w, src, origin, route.rule, `Cilium passes the packet to ${src.name}'s routing, which sends ${dst.name}'s pod range via ${dst.internalIP} on eth0 (auto-direct-node-routes).${origin === 'forward' ? ' TTL drops by one.' : ''}`);
+    nodeRoute(
+      w,
+      src,
+      origin,
+      route.rule,
+      `Cilium passes the packet to ${src.name}'s routing, which sends ${dst.name}'s pod range via ${dst.internalIP} on eth0 (auto-direct-node-routes).${origin === 'forward' ? ' TTL drops by one.' : ''}`,
+    );
   } else {
     nodeRoute(w, src, origin, route.rule, routeText(cluster, src, dst, to, route, origin));
     if (!natReply) postrouting(w, ctx, src, route.dev);
   }
   if (cni.kind === 'cilium' && srcPod === null && t !== null) {
-    w.hop('route', deviceId(src.name, 'cilium_host'), src.name, `Cilium's program on cilium_host finds ${ipOf(w.packet.dst)} behind ${dst.name} and sends it to the tunnel.`, 'tc egress cilium_host bpf_host.o:cil_to_host');
+    w.hop(
+      'route',
+      deviceId(src.name, 'cilium_host'),
+      src.name,
+      `Cilium's program on cilium_host finds ${ipOf(w.packet.dst)} behind ${dst.name} and sends it to the tunnel.`,
+      'tc egress cilium_host bpf_host.o:cil_to_host',
+    );
   }
   const innerSrc = w.packet.src;
   const innerDst = w.packet.dst;
   if (t !== null) encap(w, ctx, src, dst, t);
   else w.update({ eth: { src: deviceOf(src, 'eth0')?.mac ?? '', dst: deviceOf(dst, 'eth0')?.mac ?? '' } });
-  const what = t === null ? 'packet' : t.kind === 'ipip' ? 'IP-in-IP packet' : t.kind === 'geneve' ? 'Geneve packet' : 'VXLAN packet';
+  const what =
+    t === null
+      ? 'packet'
+      : t.kind === 'ipip'
+        ? 'IP-in-IP packet'
+        : t.kind === 'geneve'
+          ? 'Geneve packet'
+          : 'VXLAN packet';
   underlay(w, src, dst, what, arrivalOnEth0(dst, t, toHost, natReply, cni.kind === 'cilium' && !toHost), t !== null);
   if (t !== null) decap(w, ctx, dst, t, innerSrc, innerDst);
   return t;
 }
 
-function routeText(cluster: Cluster, src: ClusterNode, dst: ClusterNode, to: Netns, route: HostRoute, origin: Origin): string {
+function routeText(
+  cluster: Cluster,
+  src: ClusterNode,
+  dst: ClusterNode,
+  to: Netns,
+  route: HostRoute,
+  origin: Origin,
+): string {
   const ttl = origin === 'forward' ? ' TTL drops by one.' : '';
-  const made = origin === 'local' ? ` The kernel picks ${route.src} as the source address of a packet the host makes itself.` : '';
-  if (to.kind === 'host') return `${src.name} routes ${dst.internalIP}, another node, straight out of eth0 on the node network.${ttl}${made}`;
+  const made =
+    origin === 'local' ? ` The kernel picks ${route.src} as the source address of a packet the host makes itself.` : '';
+  if (to.kind === 'host')
+    return `${src.name} routes ${dst.internalIP}, another node, straight out of eth0 on the node network.${ttl}${made}`;
   const cni = cluster.settings.cni;
-  if (route.dev === 'flannel.1') return `${src.name} routes ${dst.podCIDR} (${dst.name}'s pods) via flannel.1, the VXLAN device flannel set up for every remote node.${ttl}${made}`;
-  if (route.dev === 'tunl0') return `BIRD learned over BGP that ${dst.name} holds this block; the route goes through tunl0, Calico's IP-in-IP device.${ttl}${made}`;
-  if (route.dev === 'vxlan.calico') return `The route to ${dst.name}'s block goes through vxlan.calico, Calico's VXLAN device.${ttl}${made}`;
-  if (route.dev === 'cilium_host') return `${src.name} routes the pod range to cilium_host, where Cilium's eBPF takes over.${made}`;
-  if (cni.kind === 'calico') return `BIRD learned over BGP that ${dst.name} holds this block; ${dst.name} is in the same subnet, so the route goes directly via its address on eth0, without encapsulation.${ttl}${made}`;
+  if (route.dev === 'flannel.1')
+    return `${src.name} routes ${dst.podCIDR} (${dst.name}'s pods) via flannel.1, the VXLAN device flannel set up for every remote node.${ttl}${made}`;
+  if (route.dev === 'tunl0')
+    return `BIRD learned over BGP that ${dst.name} holds this block; the route goes through tunl0, Calico's IP-in-IP device.${ttl}${made}`;
+  if (route.dev === 'vxlan.calico')
+    return `The route to ${dst.name}'s block goes through vxlan.calico, Calico's VXLAN device.${ttl}${made}`;
+  if (route.dev === 'cilium_host')
+    return `${src.name} routes the pod range to cilium_host, where Cilium's eBPF takes over.${made}`;
+  if (cni.kind === 'calico')
+    return `BIRD learned over BGP that ${dst.name} holds this block; ${dst.name} is in the same subnet, so the route goes directly via its address on eth0, without encapsulation.${ttl}${made}`;
   return `flannel's host-gw backend routes ${dst.podCIDR} via ${dst.name}'s address ${dst.internalIP} on eth0: no tunnel, no extra header.${ttl}${made}`;
 }
 
@@ -780,10 +1011,22 @@ export function walk(w: PathWriter, ctx: WalkContext, from: Netns, to: Netns, na
   if (srcNode.name === dstNode.name) {
     if (to.kind === 'host') {
       if (from.kind === 'host') {
-        w.hop('loopback', deviceId(srcNode.name, 'lo'), srcNode.name, `${dstIP} is the node's own address: the kernel loops the packet back through lo.`, hostRoute(cluster, srcNode, to).rule);
+        w.hop(
+          'loopback',
+          deviceId(srcNode.name, 'lo'),
+          srcNode.name,
+          `${dstIP} is the node's own address: the kernel loops the packet back through lo.`,
+          hostRoute(cluster, srcNode, to).rule,
+        );
       } else {
         if (cni.kind === 'flannel') {
-          w.hop('bridge', deviceId(srcNode.name, 'cni0'), srcNode.name, `The frame is addressed to cni0 itself, so ${srcNode.name}'s kernel takes the packet up to IP routing.`, `${srcNode.name} cni0 ${deviceIP(srcNode, 'cni0') ?? ''}`);
+          w.hop(
+            'bridge',
+            deviceId(srcNode.name, 'cni0'),
+            srcNode.name,
+            `The frame is addressed to cni0 itself, so ${srcNode.name}'s kernel takes the packet up to IP routing.`,
+            `${srcNode.name} cni0 ${deviceIP(srcNode, 'cni0') ?? ''}`,
+          );
         }
         w.hop(
           'route',
@@ -819,7 +1062,15 @@ export function walk(w: PathWriter, ctx: WalkContext, from: Netns, to: Netns, na
  * towards another namespace: `origin` is 'forward' for a packet that came from a pod or the wire,
  * 'local' for one the host made. A destination in `node`'s own root namespace is left to the caller.
  */
-export function walkFromNode(w: PathWriter, ctx: WalkContext, node: ClusterNode, to: Netns, origin: Origin, srcPod: Pod | null, natReply = false): void {
+export function walkFromNode(
+  w: PathWriter,
+  ctx: WalkContext,
+  node: ClusterNode,
+  to: Netns,
+  origin: Origin,
+  srcPod: Pod | null,
+  natReply = false,
+): void {
   const cluster = ctx.cluster;
   const dstNode = netnsNode(cluster, to);
   if (!natReply) {
@@ -881,7 +1132,8 @@ export function podToPodPath(w: PathWriter, cluster: Cluster, src: Pod, dst: Pod
 /** The element id of the container that owns a listening socket, or null. */
 export function listenerOf(pod: Pod, port: number, protocol: string): string | null {
   for (const c of pod.containers) {
-    if (c.listening.some((p) => p.containerPort === port && p.protocol === protocol)) return containerId(pod.namespace, pod.name, c.name);
+    if (c.listening.some((p) => p.containerPort === port && p.protocol === protocol))
+      return containerId(pod.namespace, pod.name, c.name);
   }
   return null;
 }

@@ -82,7 +82,10 @@ export function parseSource(cluster: Cluster, text: string): Source {
     if (parseIPv4(ip) === null) throw new TraceRequestError(`from: "${ip}" is not an IPv4 address`, 'from');
     return { kind: 'external', ip };
   }
-  throw new TraceRequestError(`from: "${text}" is not a source; use pod/<ns>/<name>[:container], node/<name> or external/<ip>`, 'from');
+  throw new TraceRequestError(
+    `from: "${text}" is not a source; use pod/<ns>/<name>[:container], node/<name> or external/<ip>`,
+    'from',
+  );
 }
 
 /**
@@ -92,11 +95,19 @@ export function parseSource(cluster: Cluster, text: string): Source {
  */
 function parseUrl(text: string): Destination {
   const m = /^(https?):\/\/([^/:?#\s]+)(?::(\d{1,5}))?([^?#\s]*)(?:[?#]\S*)?$/i.exec(text);
-  if (!m) throw new TraceRequestError(`to: "${text}" is not an http:// or https:// URL (http(s)://host[:port]/path)`, 'to');
+  if (!m)
+    throw new TraceRequestError(`to: "${text}" is not an http:// or https:// URL (http(s)://host[:port]/path)`, 'to');
   const port = m[3] === undefined ? null : Number(m[3]);
-  if (port !== null && (port < 1 || port > 65535)) throw new TraceRequestError(`to: ${port} is not a port number (1-65535)`, 'to');
+  if (port !== null && (port < 1 || port > 65535))
+    throw new TraceRequestError(`to: ${port} is not a port number (1-65535)`, 'to');
   const path = m[4] === undefined || m[4] === '' ? '/' : m[4];
-  return { kind: 'url', scheme: (m[1] ?? 'http').toLowerCase() as 'http' | 'https', host: (m[2] ?? '').toLowerCase(), port, path };
+  return {
+    kind: 'url',
+    scheme: (m[1] ?? 'http').toLowerCase() as 'http' | 'https',
+    host: (m[2] ?? '').toLowerCase(),
+    port,
+    path,
+  };
 }
 
 /**
@@ -123,7 +134,8 @@ export function parseDestination(cluster: Cluster, text: string, port: number | 
     const node = lookup(cluster).nodeByName.get(parts[1] ?? '');
     if (!node) throw new TraceRequestError(`to: no node ${parts[1] ?? ''} in this cluster`, 'to');
     const port = Number(parts[2]);
-    if (parts.length !== 3 || !Number.isInteger(port) || port < 1 || port > 65535) throw new TraceRequestError(`to: "${text}" is not nodeport/<node>/<port>`, 'to');
+    if (parts.length !== 3 || !Number.isInteger(port) || port < 1 || port > 65535)
+      throw new TraceRequestError(`to: "${text}" is not nodeport/<node>/<port>`, 'to');
     return { kind: 'nodeport', node, port };
   }
   if (/^[a-z][a-z0-9+.-]*:\/\//i.test(text)) return parseUrl(text);
@@ -133,10 +145,15 @@ export function parseDestination(cluster: Cluster, text: string, port: number | 
   if (colon > 0 && /^\d+$/.test(text.slice(colon + 1))) {
     host = text.slice(0, colon);
     dialPort = Number(text.slice(colon + 1));
-    if (dialPort < 1 || dialPort > 65535) throw new TraceRequestError(`to: ${dialPort} is not a port number (1-65535)`, 'to');
+    if (dialPort < 1 || dialPort > 65535)
+      throw new TraceRequestError(`to: ${dialPort} is not a port number (1-65535)`, 'to');
   }
   if (host === 'localhost' || host === '127.0.0.1') return { kind: 'loopback', port: dialPort };
   if (parseIPv4(host) !== null) return { kind: 'ip', ip: host, port: dialPort };
-  if (host.length <= 253 && /^[a-z0-9_]([a-z0-9_-]*[a-z0-9])?(\.[a-z0-9_]([a-z0-9_-]*[a-z0-9])?)*\.?$/i.test(host)) return { kind: 'name', name: host, port: dialPort };
-  throw new TraceRequestError(`to: "${text}" is not a destination; use pod/<ns>/<name>, svc/<ns>/<name>, node/<name>, nodeport/<node>/<port>, a DNS name, an IP or ip:port`, 'to');
+  if (host.length <= 253 && /^[a-z0-9_]([a-z0-9_-]*[a-z0-9])?(\.[a-z0-9_]([a-z0-9_-]*[a-z0-9])?)*\.?$/i.test(host))
+    return { kind: 'name', name: host, port: dialPort };
+  throw new TraceRequestError(
+    `to: "${text}" is not a destination; use pod/<ns>/<name>, svc/<ns>/<name>, node/<name>, nodeport/<node>/<port>, a DNS name, an IP or ip:port`,
+    'to',
+  );
 }

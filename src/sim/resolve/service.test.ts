@@ -13,7 +13,10 @@ import { chainName, sepChainName, backendsOf, ruleProbability } from './kubeProx
 import { sha256Hex } from './sha256';
 
 function load(...files: string[]): Cluster {
-  const sources = files.map((f) => ({ name: f, text: readFileSync(new URL(`./fixtures/${f}`, import.meta.url), 'utf8') }));
+  const sources = files.map((f) => ({
+    name: f,
+    text: readFileSync(new URL(`./fixtures/${f}`, import.meta.url), 'utf8'),
+  }));
   const result = loadManifests(sources);
   if (!result.ok) throw new Error(result.errors.map((e) => `${e.source}:${e.line ?? ''}: ${e.message}`).join('\n'));
   return result.cluster;
@@ -34,7 +37,10 @@ data:
 
 function cluster(cni = 'flannel-vxlan', mode = 'iptables', extra = ''): Cluster {
   const files = ['kubeadm.yaml', 'nodes.yaml', 'workloads.yaml', `cni/${cni}.yaml`, 'services/services.yaml'];
-  const sources = files.map((f) => ({ name: f, text: readFileSync(new URL(`./fixtures/${f}`, import.meta.url), 'utf8') }));
+  const sources = files.map((f) => ({
+    name: f,
+    text: readFileSync(new URL(`./fixtures/${f}`, import.meta.url), 'utf8'),
+  }));
   if (mode !== 'iptables') sources.push({ name: 'kube-proxy.yaml', text: proxyConfig(mode) });
   if (extra) sources.push({ name: 'extra.yaml', text: extra });
   const result = loadManifests(sources);
@@ -73,7 +79,9 @@ describe('ClusterIP in iptables mode', () => {
     const r = rules(t.hops);
     const i = r.findIndex((x) => x.startsWith('-A KUBE-SERVICES -d ' + web + '/32 -p tcp'));
     expect(r[i]).toContain('--comment "default/web:http cluster IP"');
-    expect(r[i + 1]).toMatch(/^-A KUBE-SVC-\w{16} -m comment --comment "default\/web:http -> 10\.244\.2\.2:8080" -m statistic --mode random --probability 0\.5000000000 -j KUBE-SEP-/);
+    expect(r[i + 1]).toMatch(
+      /^-A KUBE-SVC-\w{16} -m comment --comment "default\/web:http -> 10\.244\.2\.2:8080" -m statistic --mode random --probability 0\.5000000000 -j KUBE-SEP-/,
+    );
     const dnat = nat(t.hops, 'DNAT')[0]!;
     expect(dnat.node).toBe('node-a');
     expect(dnat.rule).toMatch(/-j DNAT --to-destination 10\.244\.2\.2:8080$/);
@@ -89,7 +97,11 @@ describe('ClusterIP in iptables mode', () => {
   });
   it('orders endpoints by IP:port string and gives exact 1/n candidates', () => {
     const t = run(c, { from: 'pod/default/client', to: 'svc/default/web' });
-    expect(t.candidates.map((x) => `${x.ip}:${x.port}`)).toEqual(['10.244.1.3:8080', '10.244.2.2:8080', '10.244.2.4:9090']);
+    expect(t.candidates.map((x) => `${x.ip}:${x.port}`)).toEqual([
+      '10.244.1.3:8080',
+      '10.244.2.2:8080',
+      '10.244.2.4:9090',
+    ]);
     expect(t.candidates.every((x) => x.probability === 1 / 3)).toBe(true);
     expect(t.candidates.filter((x) => x.chosen)).toHaveLength(1);
   });
@@ -104,7 +116,9 @@ describe('ClusterIP in iptables mode', () => {
       counts.set(pod, (counts.get(pod) ?? 0) + 1);
     }
     for (const n of counts.values()) expect(n).toBeGreaterThan(70);
-    expect(JSON.stringify(run(c, { from: 'pod/default/client', to: 'svc/default/web' }, { seed: 9 }))).toBe(JSON.stringify(run(c, { from: 'pod/default/client', to: 'svc/default/web' }, { seed: 9 })));
+    expect(JSON.stringify(run(c, { from: 'pod/default/client', to: 'svc/default/web' }, { seed: 9 }))).toBe(
+      JSON.stringify(run(c, { from: 'pod/default/client', to: 'svc/default/web' }, { seed: 9 })),
+    );
   });
   it('warns about a pick that matches no choice', () => {
     const t = run(c, { from: 'pod/default/client', to: 'svc/default/web' }, { pick: ['default/client'] });
@@ -112,7 +126,13 @@ describe('ClusterIP in iptables mode', () => {
   });
   it('masquerades a node source (KUBE-MARK-MASQ, KUBE-POSTROUTING) to the egress interface address', () => {
     const t = run(c, { from: 'node/node-a', to: `${web}:80` }, { pick: ['default/server-b'] });
-    expect(rules(t.hops)).toContain(`-A ${chainName('KUBE-SVC-', c.services.find((s) => s.name === 'web')!, c.services.find((s) => s.name === 'web')!.ports[0]!)} ! -s 10.244.0.0/16 -d ${web}/32 -p tcp -m comment --comment "default/web:http cluster IP" -m tcp --dport 80 -j KUBE-MARK-MASQ`);
+    expect(rules(t.hops)).toContain(
+      `-A ${chainName(
+        'KUBE-SVC-',
+        c.services.find((s) => s.name === 'web')!,
+        c.services.find((s) => s.name === 'web')!.ports[0]!,
+      )} ! -s 10.244.0.0/16 -d ${web}/32 -p tcp -m comment --comment "default/web:http cluster IP" -m tcp --dport 80 -j KUBE-MARK-MASQ`,
+    );
     const m = nat(t.hops, 'MASQUERADE')[0]!;
     expect(m.rule).toContain('KUBE-POSTROUTING');
     expect(m.nat!.after.src.startsWith('10.244.1.0:')).toBe(true); // flannel.1 towards a remote pod
@@ -142,7 +162,13 @@ describe('ClusterIP in iptables mode', () => {
   it('zero endpoints: REJECT, refused at once, ICMP back', () => {
     const t = run(c, { from: 'pod/default/client', to: 'svc/default/empty' });
     expect(t.verdict).toBe('refused');
-    expect(rules(t.hops).some((r) => r.includes('"default/empty:http has no endpoints"') && r.endsWith('-j REJECT --reject-with icmp-port-unreachable'))).toBe(true);
+    expect(
+      rules(t.hops).some(
+        (r) =>
+          r.includes('"default/empty:http has no endpoints"') &&
+          r.endsWith('-j REJECT --reject-with icmp-port-unreachable'),
+      ),
+    ).toBe(true);
     expect(t.reply!.verdict).toBe('refused');
     expect(t.candidates).toEqual([]);
   });
@@ -174,7 +200,19 @@ describe('proxy modes differ where section 12 says', () => {
     const c = cluster('flannel-vxlan', 'nftables');
     const t = run(c, { from: 'pod/default/client', to: 'svc/default/web' });
     expect(rules(t.hops)).toContain(
-      `numgen random mod 3 vmap { 0 : goto endpoint-${rules(t.hops).join(' ').match(/endpoint-(\w{8})-default\/web\/tcp\/http__10\.244\.1\.3\/8080/)![1]}-default/web/tcp/http__10.244.1.3/8080 , 1 : goto ${rules(t.hops).join(' ').match(/endpoint-\w{8}-default\/web\/tcp\/http__10\.244\.2\.2\/8080/)![0]} , 2 : goto ${rules(t.hops).join(' ').match(/endpoint-\w{8}-default\/web\/tcp\/http__10\.244\.2\.4\/9090/)![0]} }`,
+      `numgen random mod 3 vmap { 0 : goto endpoint-${
+        rules(t.hops)
+          .join(' ')
+          .match(/endpoint-(\w{8})-default\/web\/tcp\/http__10\.244\.1\.3\/8080/)![1]
+      }-default/web/tcp/http__10.244.1.3/8080 , 1 : goto ${
+        rules(t.hops)
+          .join(' ')
+          .match(/endpoint-\w{8}-default\/web\/tcp\/http__10\.244\.2\.2\/8080/)![0]
+      } , 2 : goto ${
+        rules(t.hops)
+          .join(' ')
+          .match(/endpoint-\w{8}-default\/web\/tcp\/http__10\.244\.2\.4\/9090/)![0]
+      } }`,
     );
     expect(nat(t.hops, 'DNAT')[0]!.rule).toMatch(/^meta l4proto tcp dnat to /);
     expect(run(c, { from: 'pod/default/client', to: `${svcIP(c, 'web')}:81` }).verdict).toBe('refused');
@@ -195,9 +233,15 @@ describe('proxy modes differ where section 12 says', () => {
     expect(nat(t.hops, 'DNAT')[0]!.kind).toBe('ipvs');
     expect(t.candidates.every((x) => x.probability === null)).toBe(true);
     expect(t.endpoint!.ip).toBe('10.244.1.3');
-    expect(run(c, { from: 'pod/default/client', to: 'svc/default/web' }, { rrOffset: 1 }).endpoint!.ip).toBe('10.244.2.2');
-    expect(t.hops.filter((h) => h.kind === 'ipvs')[1]!.rule).toMatch(/^TCP {2}10\.\d+\.\d+\.\d+:80 rr {2}-> 10\.244\.1\.3:8080 Masq 1/);
-    expect(run(c, { from: 'pod/default/client', to: 'svc/default/sticky' }).hops.filter((h) => h.kind === 'ipvs')[0]!.rule).toContain('persistent 10800');
+    expect(run(c, { from: 'pod/default/client', to: 'svc/default/web' }, { rrOffset: 1 }).endpoint!.ip).toBe(
+      '10.244.2.2',
+    );
+    expect(t.hops.filter((h) => h.kind === 'ipvs')[1]!.rule).toMatch(
+      /^TCP {2}10\.\d+\.\d+\.\d+:80 rr {2}-> 10\.244\.1\.3:8080 Masq 1/,
+    );
+    expect(
+      run(c, { from: 'pod/default/client', to: 'svc/default/sticky' }).hops.filter((h) => h.kind === 'ipvs')[0]!.rule,
+    ).toContain('persistent 10800');
     const undef = run(c, { from: 'pod/default/client', to: `${svcIP(c, 'web')}:81` });
     expect(undef.verdict).toBe('refused');
     expect(rules(undef.hops).some((r) => r.includes('KUBE-IPVS-FILTER'))).toBe(true);
@@ -247,13 +291,21 @@ describe('cluster DNS (section 5)', () => {
     const t = run(c, { from: 'pod/default/client', to: 'kube-dns.kube-system', port: 53, protocol: 'udp' });
     expect(t.dns!.queries.filter((q) => q.type === 'A').map((q) => q.answer)).toEqual(['NXDOMAIN', ['10.96.0.10']]);
     const abs = run(c, { from: 'pod/default/client', to: 'web.default.svc.cluster.local.' });
-    expect(abs.dns!.queries.map((q) => q.name)).toEqual(['web.default.svc.cluster.local', 'web.default.svc.cluster.local']);
+    expect(abs.dns!.queries.map((q) => q.name)).toEqual([
+      'web.default.svc.cluster.local',
+      'web.default.svc.cluster.local',
+    ]);
   });
   it('example.com: three NXDOMAIN search candidates, then upstream', async () => {
     const { resolveName } = await import('./dns');
     const pod = c.pods.find((p) => p.name === 'client')!;
     const r = resolveName(c, pod, 'example.com');
-    expect(r.queries.filter((q) => q.type === 'A').map((q) => q.answer === 'NXDOMAIN')).toEqual([true, true, true, false]);
+    expect(r.queries.filter((q) => q.type === 'A').map((q) => q.answer === 'NXDOMAIN')).toEqual([
+      true,
+      true,
+      true,
+      false,
+    ]);
     expect(r.addresses![0]).toMatch(/^203\.0\.113\./);
   });
   it('headless: A per ready endpoint, the client connects to a pod directly', () => {
@@ -267,11 +319,20 @@ describe('cluster DNS (section 5)', () => {
     const { resolveName, srvRecords } = await import('./dns');
     const pod = c.pods.find((p) => p.name === 'client')!;
     expect(resolveName(c, pod, '10-244-2-2.default.pod.cluster.local').addresses).toEqual(['10.244.2.2']);
-    expect(resolveName(c, pod, 'ext').queries[0]!.answer).toEqual(['CNAME example.com.', expect.stringMatching(/^203\.0\.113\./)]);
+    expect(resolveName(c, pod, 'ext').queries[0]!.answer).toEqual([
+      'CNAME example.com.',
+      expect.stringMatching(/^203\.0\.113\./),
+    ]);
     const web = c.services.find((s) => s.name === 'web')!;
-    expect(srvRecords(c, web)).toEqual([{ name: '_http._tcp.web.default.svc.cluster.local', records: ['0 100 80 web.default.svc.cluster.local.'] }]);
+    expect(srvRecords(c, web)).toEqual([
+      { name: '_http._tcp.web.default.svc.cluster.local', records: ['0 100 80 web.default.svc.cluster.local.'] },
+    ]);
     const db = c.services.find((s) => s.name === 'db')!;
-    expect(srvRecords(c, db)[0]!.records).toEqual(['0 33 8080 10-244-1-3.db.default.svc.cluster.local.', '0 33 8080 10-244-2-2.db.default.svc.cluster.local.', '0 33 9090 10-244-2-4.db.default.svc.cluster.local.']);
+    expect(srvRecords(c, db)[0]!.records).toEqual([
+      '0 33 8080 10-244-1-3.db.default.svc.cluster.local.',
+      '0 33 8080 10-244-2-2.db.default.svc.cluster.local.',
+      '0 33 9090 10-244-2-4.db.default.svc.cluster.local.',
+    ]);
   });
   it('hostNetwork pods with ClusterFirst fall back to the node resolver: cluster names do not resolve', () => {
     const t = run(c, { from: 'pod/monitoring/agent', to: 'web' });
@@ -289,8 +350,16 @@ describe('NodePort (section 6)', () => {
     const t = run(c, { from: 'external/203.0.113.7', to: '192.168.10.11:30080' }, { pick: ['default/server-b'] });
     expect(t.hops[0]!.at).toBe('ext/203.0.113.7');
     expect(t.hops[1]!.at).toBe('internet');
-    expect(rules(t.hops).some((r) => r.startsWith('-A KUBE-NODEPORTS -p tcp -m comment --comment "default/np:http" -m tcp --dport 30080 -j KUBE-EXT-'))).toBe(true);
-    expect(rules(t.hops).some((r) => r.includes('masquerade traffic for default/np:http external destinations'))).toBe(true);
+    expect(
+      rules(t.hops).some((r) =>
+        r.startsWith(
+          '-A KUBE-NODEPORTS -p tcp -m comment --comment "default/np:http" -m tcp --dport 30080 -j KUBE-EXT-',
+        ),
+      ),
+    ).toBe(true);
+    expect(rules(t.hops).some((r) => r.includes('masquerade traffic for default/np:http external destinations'))).toBe(
+      true,
+    );
     expect(nat(t.hops, 'MASQUERADE')[0]!.nat!.after.src.startsWith('10.244.1.0:')).toBe(true);
     expect(t.hops.some((h) => h.kind === 'wire' && h.at === 'wire/node-a/node-b')).toBe(true);
     expect(t.hops.at(-1)!.packet.src.startsWith('203.0.113.7')).toBe(false);
@@ -317,14 +386,19 @@ describe('NodePort (section 6)', () => {
     expect(cp.verdict).toBe('dropped');
     expect(rules(cp.hops).some((r) => r.startsWith('-A KUBE-EXTERNAL-SERVICES') && r.endsWith('-j DROP'))).toBe(true);
   });
-  it('Cilium kube-proxy replacement, tunnel mode: SNAT to the ingress node\'s cilium_host address for a remote backend, none for a local one', () => {
+  it("Cilium kube-proxy replacement, tunnel mode: SNAT to the ingress node's cilium_host address for a remote backend, none for a local one", () => {
     // bpf/lib/nodeport.h: the NAT target is IPV4_GATEWAY (the router IP on cilium_host) when the
     // backend's ipcache entry has a tunnel endpoint, and a local backend is only DNATed
     const c = cluster('../services/cilium-kpr');
-    const ciliumHost = c.nodes.find((n) => n.name === 'node-a')!.devices.find((d) => d.name === 'cilium_host')!.address!.split('/')[0]!;
+    const ciliumHost = c.nodes
+      .find((n) => n.name === 'node-a')!
+      .devices.find((d) => d.name === 'cilium_host')!
+      .address!.split('/')[0]!;
     const remote = run(c, { from: 'external/203.0.113.7', to: '192.168.10.11:30080' }, { pick: ['default/server-b'] });
     expect(remote.verdict).toBe('delivered');
-    expect(nat(remote.hops, 'MASQUERADE').map((h) => [h.node, h.nat!.after.src.split(':')[0]])).toEqual([['node-a', ciliumHost]]);
+    expect(nat(remote.hops, 'MASQUERADE').map((h) => [h.node, h.nat!.after.src.split(':')[0]])).toEqual([
+      ['node-a', ciliumHost],
+    ]);
     const local = run(c, { from: 'external/203.0.113.7', to: '192.168.10.11:30080' }, { pick: ['default/server-a'] });
     expect(nat(local.hops, 'MASQUERADE')).toEqual([]);
     expect(local.hops.at(-1)!.packet.src.startsWith('203.0.113.7:')).toBe(true);
@@ -416,7 +490,10 @@ describe('ClusterIP with other CNIs', () => {
     const c = cluster();
     const ids = /^(node|dev|pod|veth|container|svc|nodeport|wire|lb|ext)\/|^internet$/;
     for (const to of ['svc/web', 'web', 'db', '198.51.100.10:80', 'nodeport/node-b/30080']) {
-      const t = run(c, { from: to.startsWith('198') || to.startsWith('nodeport') ? 'external/203.0.113.7' : 'pod/default/client', to });
+      const t = run(c, {
+        from: to.startsWith('198') || to.startsWith('nodeport') ? 'external/203.0.113.7' : 'pod/default/client',
+        to,
+      });
       for (const h of [...(t.dns?.hops ?? []), ...t.hops, ...(t.reply?.hops ?? [])]) expect(h.at).toMatch(ids);
     }
   });
@@ -463,7 +540,14 @@ spec:
 
 describe('proxying load balancers and reply continuity', () => {
   const c = (): Cluster => {
-    const files = ['kubeadm.yaml', 'nodes.yaml', 'workloads.yaml', 'cni/flannel-vxlan.yaml', 'services/services.yaml', 'services/lb-proxy.yaml'];
+    const files = [
+      'kubeadm.yaml',
+      'nodes.yaml',
+      'workloads.yaml',
+      'cni/flannel-vxlan.yaml',
+      'services/services.yaml',
+      'services/lb-proxy.yaml',
+    ];
     return load(...files);
   };
   it('ipMode Proxy: an in-cluster client leaves the cluster (egress masquerade), the LB proxies to a NodePort, the reply retraces both', () => {
@@ -473,7 +557,12 @@ describe('proxying load balancers and reply continuity', () => {
     const kinds = t.hops.map((h) => h.nat?.type ?? '').filter(Boolean);
     expect(kinds).toEqual(['MASQUERADE', 'SNAT', 'DNAT', 'MASQUERADE']);
     expect(t.hops.find((h) => h.kind === 'load-balancer')!.at).toBe('lb/default/elb');
-    expect(t.reply!.hops.map((h) => h.nat?.type ?? '').filter(Boolean)).toEqual(['un-SNAT', 'un-DNAT', 'un-SNAT', 'un-SNAT']);
+    expect(t.reply!.hops.map((h) => h.nat?.type ?? '').filter(Boolean)).toEqual([
+      'un-SNAT',
+      'un-DNAT',
+      'un-SNAT',
+      'un-SNAT',
+    ]);
     expect(t.reply!.hops.at(-1)!.packet).toMatchObject({ src: '198.51.100.20:80', dst: t.hops[0]!.packet.src });
   });
   it('an external client of a proxying LB gets its answer from the LB address', () => {
@@ -491,14 +580,23 @@ describe('proxying load balancers and reply continuity', () => {
       { from: 'pod/default/client', to: 'nodeport/node-b/30080' },
       { from: 'node/node-a', to: '127.0.0.1:30080' },
     ];
-    for (const [cni, mode] of [['flannel-vxlan', 'iptables'], ['flannel-host-gw', 'nftables'], ['calico-vxlan', 'ipvs'], ['cilium-native', 'iptables'], ['../services/cilium-kpr', 'iptables']] as const) {
+    for (const [cni, mode] of [
+      ['flannel-vxlan', 'iptables'],
+      ['flannel-host-gw', 'nftables'],
+      ['calico-vxlan', 'ipvs'],
+      ['cilium-native', 'iptables'],
+      ['../services/cilium-kpr', 'iptables'],
+    ] as const) {
       const k = cluster(cni, mode);
       for (const r of requests) {
         for (const pick of [['default/server-a'], ['default/server-b']]) {
           const t = run(k, r, { pick });
           if (t.reply?.verdict !== 'delivered') continue;
           const first = t.hops[0]!.packet;
-          expect(t.reply.hops.at(-1)!.packet, `${cni} ${mode} ${r.from} -> ${r.to}`).toMatchObject({ src: first.dst, dst: first.src });
+          expect(t.reply.hops.at(-1)!.packet, `${cni} ${mode} ${r.from} -> ${r.to}`).toMatchObject({
+            src: first.dst,
+            dst: first.src,
+          });
         }
       }
     }
@@ -509,7 +607,11 @@ describe('SRV names', () => {
   it('_http._tcp.web: an SRV query gives the port and the target, then A for the target', () => {
     const c = cluster();
     const t = run(c, { from: 'pod/default/client', to: '_http._tcp.web' }, { pick: ['default/server-a'] });
-    expect(t.dns!.queries[0]).toEqual({ name: '_http._tcp.web.default.svc.cluster.local', type: 'SRV', answer: ['0 100 80 web.default.svc.cluster.local.'] });
+    expect(t.dns!.queries[0]).toEqual({
+      name: '_http._tcp.web.default.svc.cluster.local',
+      type: 'SRV',
+      answer: ['0 100 80 web.default.svc.cluster.local.'],
+    });
     expect(t.dns!.queries[1]).toEqual({ name: 'web.default.svc.cluster.local', type: 'A', answer: [svcIP(c, 'web')] });
     expect(t.hops[0]!.packet.dst).toBe(`${svcIP(c, 'web')}:80`);
     expect(t.verdict).toBe('delivered');

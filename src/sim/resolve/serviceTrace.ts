@@ -5,7 +5,17 @@
  * translates the destination, the packet walks on to the endpoint, and conntrack on the deciding
  * node undoes every translation on the reply.
  */
-import { containerId, deviceId, INTERNET_ID, loadBalancerId, nodeId, nodePortId, podEth0Id, serviceId, vethId } from '../model/ids';
+import {
+  containerId,
+  deviceId,
+  INTERNET_ID,
+  loadBalancerId,
+  nodeId,
+  nodePortId,
+  podEth0Id,
+  serviceId,
+  vethId,
+} from '../model/ids';
 import { lookup } from '../model/lookup';
 import type { Cluster, ClusterNode, Pod, Protocol, Service, ServicePort } from '../model/types';
 import type { Candidate, Hop, Packet, Verdict } from '../trace/types';
@@ -18,7 +28,20 @@ import { decide, modeName } from './kubeProxy';
 import type { Backend, Entry, ProxyDecision } from './kubeProxy';
 import { defaultGateway, walkFromExternal, walkToExternal } from './egressPath';
 import { policyNote } from './edgeTrace';
-import { enterPod, hostRoute, leavePod, listenerOf, netnsIP, netnsNode, nodeToLocalPod, podNetns, policyBegin, policyGate, walk, walkFromNode } from './podPath';
+import {
+  enterPod,
+  hostRoute,
+  leavePod,
+  listenerOf,
+  netnsIP,
+  netnsNode,
+  nodeToLocalPod,
+  podNetns,
+  policyBegin,
+  policyGate,
+  walk,
+  walkFromNode,
+} from './podPath';
 import type { Netns, SnatRecord, WalkContext } from './podPath';
 
 const DEFAULT_TTL = 64;
@@ -100,10 +123,13 @@ export const EXCLUDE_FROM_LB_LABEL = 'node.kubernetes.io/exclude-from-external-l
 export function lbTargets(cluster: Cluster, svc: Service, port: ServicePort): { nodes: ClusterNode[]; check: string } {
   const excluded = (n: ClusterNode): boolean => n.role === 'control-plane' || EXCLUDE_FROM_LB_LABEL in n.labels;
   const ready = cluster.nodes.filter((n) => n.ready && !excluded(n));
-  if (svc.externalTrafficPolicy === 'Cluster') return { nodes: ready, check: 'http://<node>:10256/healthz (kube-proxy) on every node' };
+  if (svc.externalTrafficPolicy === 'Cluster')
+    return { nodes: ready, check: 'http://<node>:10256/healthz (kube-proxy) on every node' };
   const hc = healthCheckNodePort(svc);
   const eps = lookup(cluster).endpointsByService.get(`${svc.namespace}/${svc.name}`)?.endpoints ?? [];
-  const withLocal = ready.filter((n) => eps.some((e) => e.node === n.name && e.ready && e.ports.some((p) => p.name === port.name)));
+  const withLocal = ready.filter((n) =>
+    eps.some((e) => e.node === n.name && e.ready && e.ports.some((p) => p.name === port.name)),
+  );
   return { nodes: withLocal, check: `http://<node>:${hc}/healthz answers 200 only where localEndpoints > 0` };
 }
 
@@ -148,7 +174,13 @@ type Way = Pick<Conn, 'earlier' | 'bridged' | 'outside' | 'egress' | 'proxied'>;
  * Traces a connection to a Service: request hops, verdict and reply. `client.ns` null means a
  * client outside the cluster (`ext/<ip>`).
  */
-export function traceService(cluster: Cluster, client: ServiceClient, target: ServiceTarget, protocol: Protocol, opts: ServiceTraceOptions): ServiceResult {
+export function traceService(
+  cluster: Cluster,
+  client: ServiceClient,
+  target: ServiceTarget,
+  protocol: Protocol,
+  opts: ServiceTraceOptions,
+): ServiceResult {
   const lk = lookup(cluster);
   const mode = cluster.settings.proxyMode;
   const svc = target.svc;
@@ -158,10 +190,21 @@ export function traceService(cluster: Cluster, client: ServiceClient, target: Se
   const w = new PathWriter({ src: addr(client.ip, srcPort), dst: dialedDst, protocol, ttl: DEFAULT_TTL });
   // NetworkPolicy is evaluated on the request's walk once DNAT chose the endpoint (section 10).
   // Only when the cluster has policies at all: the evaluation is per walk and the hot path is not.
-  const ctx: WalkContext = { cluster, ephemeralPort: opts.ephemeralPort, snat: null, policy: networkPolicies(cluster).length > 0 ? { reply: false, verdict: null, dropped: null } : null };
+  const ctx: WalkContext = {
+    cluster,
+    ephemeralPort: opts.ephemeralPort,
+    snat: null,
+    policy: networkPolicies(cluster).length > 0 ? { reply: false, verdict: null, dropped: null } : null,
+  };
   const clientPod = client.ns?.kind === 'pod' ? client.ns.pod : null;
   const svcName = `${svc.namespace}/${svc.name}`;
-  w.hop('socket', client.at, client.node, openText(client.label, w.packet, protocol, svcName), protocol === 'icmp' ? `ping ${dialedDst}` : `connect(${dialedDst}) ${protocol.toUpperCase()}`);
+  w.hop(
+    'socket',
+    client.at,
+    client.node,
+    openText(client.label, w.packet, protocol, svcName),
+    protocol === 'icmp' ? `ping ${dialedDst}` : `connect(${dialedDst}) ${protocol.toUpperCase()}`,
+  );
 
   // 1. Reach the node that decides.
   let node: ClusterNode;
@@ -185,7 +228,16 @@ export function traceService(cluster: Cluster, client: ServiceClient, target: Se
     }
     outside = true;
     const arrived = reachFromOutside(w, cluster, client, target, opts, warnings, client.ns !== null);
-    if (arrived === null) return finish(w, 'dropped', `No node of ${svcName} passes the load balancer's health check: the load balancer has no target and drops the connection.`, null, [], null, warnings);
+    if (arrived === null)
+      return finish(
+        w,
+        'dropped',
+        `No node of ${svcName} passes the load balancer's health check: the load balancer has no target and drops the connection.`,
+        null,
+        [],
+        null,
+        warnings,
+      );
     node = arrived.node;
     proxied = arrived.proxied;
   } else if (target.entry === 'nodePort' && target.node && netnsNode(cluster, client.ns).name !== target.node.name) {
@@ -201,7 +253,13 @@ export function traceService(cluster: Cluster, client: ServiceClient, target: Se
       if (mode !== 'cilium') {
         leavePod(w, cluster, clientPod, null, target.dstIP);
         if (cluster.settings.cni.kind === 'flannel') {
-          w.hop('bridge', deviceId(node.name, 'cni0'), node.name, `The frame is addressed to cni0 itself, so ${node.name} takes the packet up to IP; with br_netfilter it enters nat PREROUTING first.`, `${node.name} cni0 ${deviceIP(node, 'cni0') ?? ''}`);
+          w.hop(
+            'bridge',
+            deviceId(node.name, 'cni0'),
+            node.name,
+            `The frame is addressed to cni0 itself, so ${node.name} takes the packet up to IP; with br_netfilter it enters nat PREROUTING first.`,
+            `${node.name} cni0 ${deviceIP(node, 'cni0') ?? ''}`,
+          );
           ctx.bridged = true;
         }
       }
@@ -212,15 +270,32 @@ export function traceService(cluster: Cluster, client: ServiceClient, target: Se
   }
 
   // Cilium's kube-proxy replacement translates at connect() for in-cluster sockets.
-  if (mode === 'cilium' && client.ns !== null && !viaLb && earlier === null) return socketLb(cluster, client, target, protocol, opts, w, ctx, warnings);
+  if (mode === 'cilium' && client.ns !== null && !viaLb && earlier === null)
+    return socketLb(cluster, client, target, protocol, opts, w, ctx, warnings);
 
   // 2. The ClusterIP on a port the Service does not define, or a ping (section 4.3 and 12).
   if (target.port === null) return undefinedPort(cluster, w, client, target, node, protocol, warnings);
 
   // 3. Localhost NodePorts: iptables mode only (route_localnet); nftables and IPVS never.
   if (target.localhost && (mode === 'nftables' || mode === 'ipvs')) {
-    w.hop('reject', nodeId(node.name), node.name, `${modeName(cluster)} never serves NodePorts on 127.0.0.1, and nothing else listens on ${dialedDst}: the kernel answers with a TCP RST.`, mode === 'nftables' ? 'fib daddr type local ip daddr != 127.0.0.0/8 meta l4proto . th dport vmap @service-nodeports' : 'KUBE-NODE-PORT: 127.0.0.1 is not in KUBE-IPVS-IPS');
-    return finish(w, 'refused', `${modeName(cluster)} does not serve NodePorts on localhost.`, null, [], localReject(w.packet, client, protocol), warnings);
+    w.hop(
+      'reject',
+      nodeId(node.name),
+      node.name,
+      `${modeName(cluster)} never serves NodePorts on 127.0.0.1, and nothing else listens on ${dialedDst}: the kernel answers with a TCP RST.`,
+      mode === 'nftables'
+        ? 'fib daddr type local ip daddr != 127.0.0.0/8 meta l4proto . th dport vmap @service-nodeports'
+        : 'KUBE-NODE-PORT: 127.0.0.1 is not in KUBE-IPVS-IPS',
+    );
+    return finish(
+      w,
+      'refused',
+      `${modeName(cluster)} does not serve NodePorts on localhost.`,
+      null,
+      [],
+      localReject(w.packet, client, protocol),
+      warnings,
+    );
   }
 
   const srcIP = ipOf(w.packet.src);
@@ -240,19 +315,62 @@ export function traceService(cluster: Cluster, client: ServiceClient, target: Se
   });
   warnings.push(...d.warnings);
   if (mode === 'ipvs' && target.entry !== 'nodePort') {
-    w.hop('route', deviceId(node.name, 'kube-ipvs0'), node.name, `kube-ipvs0, a dummy device, holds ${target.dstIP}/32, so the kernel treats it as a local address: the packet goes to INPUT, where IPVS waits.`, `local ${target.dstIP} dev kube-ipvs0 table local proto kernel scope host src ${target.dstIP}`);
+    w.hop(
+      'route',
+      deviceId(node.name, 'kube-ipvs0'),
+      node.name,
+      `kube-ipvs0, a dummy device, holds ${target.dstIP}/32, so the kernel treats it as a local address: the packet goes to INPUT, where IPVS waits.`,
+      `local ${target.dstIP} dev kube-ipvs0 table local proto kernel scope host src ${target.dstIP}`,
+    );
   }
   // The first step matches the Service's address: drawn at the VIP (or the NodePort) it matched.
-  const matchedAt = target.entry === 'nodePort' ? nodePortId(node.name, target.port.nodePort ?? 0) : serviceId(svc.namespace, svc.name);
-  d.steps.forEach((s, i) => w.hop(s.kind === 'socket' ? 'netfilter' : s.kind, i === 0 ? matchedAt : nodeId(node.name), node.name, s.text, s.rule));
+  const matchedAt =
+    target.entry === 'nodePort' ? nodePortId(node.name, target.port.nodePort ?? 0) : serviceId(svc.namespace, svc.name);
+  d.steps.forEach((s, i) =>
+    w.hop(
+      s.kind === 'socket' ? 'netfilter' : s.kind,
+      i === 0 ? matchedAt : nodeId(node.name),
+      node.name,
+      s.text,
+      s.rule,
+    ),
+  );
   if (d.outcome === 'drop') {
     w.hop('drop', nodeId(node.name), node.name, 'Dropped without an answer: the client retransmits and times out.');
-    return finish(w, 'dropped', `${target.entry === 'clusterIP' ? 'internalTrafficPolicy' : 'externalTrafficPolicy'} Local and no local endpoint of ${svcName} on ${node.name}: silently dropped.`, null, [], null, warnings);
+    return finish(
+      w,
+      'dropped',
+      `${target.entry === 'clusterIP' ? 'internalTrafficPolicy' : 'externalTrafficPolicy'} Local and no local endpoint of ${svcName} on ${node.name}: silently dropped.`,
+      null,
+      [],
+      null,
+      warnings,
+    );
   }
   if (d.outcome === 'reject') {
-    w.hop('reject', nodeId(node.name), node.name, `${node.name} answers with ICMP port unreachable (${protocol === 'tcp' ? 'the client sees connection refused' : 'ECONNREFUSED on a connected socket'}).`);
-    const reply = icmpBack(cluster, w.packet, client, node, { earlier, bridged: false, outside, egress, proxied }, protocol);
-    return finish(w, 'refused', `${svcName} has no ready endpoints: ${modeName(cluster)} rejects the connection.`, null, [], reply, warnings);
+    w.hop(
+      'reject',
+      nodeId(node.name),
+      node.name,
+      `${node.name} answers with ICMP port unreachable (${protocol === 'tcp' ? 'the client sees connection refused' : 'ECONNREFUSED on a connected socket'}).`,
+    );
+    const reply = icmpBack(
+      cluster,
+      w.packet,
+      client,
+      node,
+      { earlier, bridged: false, outside, egress, proxied },
+      protocol,
+    );
+    return finish(
+      w,
+      'refused',
+      `${svcName} has no ready endpoints: ${modeName(cluster)} rejects the connection.`,
+      null,
+      [],
+      reply,
+      warnings,
+    );
   }
 
   // 4. DNAT and conntrack on the deciding node.
@@ -260,28 +378,70 @@ export function traceService(cluster: Cluster, client: ServiceClient, target: Se
   const before = { src: w.packet.src, dst: w.packet.dst };
   w.update({ dst: addr(chosen.ip, protocol === 'icmp' ? null : chosen.port) });
   const dnat = { src: w.packet.src, dst: w.packet.dst };
-  w.hop(mode === 'ipvs' ? 'ipvs' : 'netfilter', nodeId(node.name), node.name, dnatText(cluster, chosen, target), d.dnatRule, { type: 'DNAT', before, after: dnat });
-  w.hop('conntrack', nodeId(node.name), node.name, `conntrack on ${node.name} records the connection with its translation; later packets follow it without the rules, and the reply is translated back here.`, conntrackLine(protocol, before, dnat));
+  w.hop(
+    mode === 'ipvs' ? 'ipvs' : 'netfilter',
+    nodeId(node.name),
+    node.name,
+    dnatText(cluster, chosen, target),
+    d.dnatRule,
+    { type: 'DNAT', before, after: dnat },
+  );
+  w.hop(
+    'conntrack',
+    nodeId(node.name),
+    node.name,
+    `conntrack on ${node.name} records the connection with its translation; later packets follow it without the rules, and the reply is translated back here.`,
+    conntrackLine(protocol, before, dnat),
+  );
   const conn: Conn = { node, dialed: before, dnat, snat: null, earlier, bridged: false, outside, egress, proxied };
 
   // 5. On to the endpoint.
   const epPod = chosen.endpoint.pod ? (lk.podByKey.get(chosen.endpoint.pod) ?? null) : null;
-  const epNs: Netns = epPod ? podNetns(cluster, epPod) : { kind: 'host', node: lk.nodeByIP.get(chosen.ip) ?? (lk.nodeByName.get(chosen.node ?? '') as ClusterNode) };
-  if (d.masquerade) ctx.kubeMasq = { rule: masqRule(cluster), text: `POSTROUTING: ${mode === 'cilium' ? "Cilium's eBPF SNATs" : `${modeName(cluster)} masquerades`} the marked packet (${d.masqueradeWhy}): its source becomes the address of the device it leaves through, with a random port.` };
+  const epNs: Netns = epPod
+    ? podNetns(cluster, epPod)
+    : { kind: 'host', node: lk.nodeByIP.get(chosen.ip) ?? (lk.nodeByName.get(chosen.node ?? '') as ClusterNode) };
+  if (d.masquerade)
+    ctx.kubeMasq = {
+      rule: masqRule(cluster),
+      text: `POSTROUTING: ${mode === 'cilium' ? "Cilium's eBPF SNATs" : `${modeName(cluster)} masquerades`} the marked packet (${d.masqueradeWhy}): its source becomes the address of the device it leaves through, with a random port.`,
+    };
   const epNode = netnsNode(cluster, epNs);
   const flannel = cluster.settings.cni.kind === 'flannel';
-  if (flannel && clientPod && epNs.kind === 'pod' && epNode.name === node.name && ctx.bridged && earlier === null && !outside) {
+  if (
+    flannel &&
+    clientPod &&
+    epNs.kind === 'pod' &&
+    epNode.name === node.name &&
+    ctx.bridged &&
+    earlier === null &&
+    !outside
+  ) {
     conn.bridged = true;
     bridgedDnat(w, ctx, node, clientPod, epNs.pod, d);
   } else if (epNs.kind === 'host' && epNode.name === node.name) {
-    w.hop('route', nodeId(node.name), node.name, `${chosen.ip} is ${node.name}'s own address: the packet is delivered locally (INPUT).`, `local ${chosen.ip} dev eth0 table local proto kernel scope host src ${chosen.ip}`);
+    w.hop(
+      'route',
+      nodeId(node.name),
+      node.name,
+      `${chosen.ip} is ${node.name}'s own address: the packet is delivered locally (INPUT).`,
+      `local ${chosen.ip} dev eth0 table local proto kernel scope host src ${chosen.ip}`,
+    );
   } else {
     walkFromNode(w, ctx, node, epNs, origin, earlier === null && !outside ? clientPod : null);
   }
   ctx.kubeMasq = null;
   ctx.bridged = false;
   const blocked = policyDrop(w, ctx, svcName);
-  if (blocked) return finish(w, 'dropped', blocked, { pod: chosen.pod, ip: chosen.ip, port: chosen.port }, d.candidates, null, warnings);
+  if (blocked)
+    return finish(
+      w,
+      'dropped',
+      blocked,
+      { pod: chosen.pod, ip: chosen.ip, port: chosen.port },
+      d.candidates,
+      null,
+      warnings,
+    );
   conn.snat = ctx.snat;
   ctx.snat = null;
 
@@ -293,10 +453,16 @@ export function traceService(cluster: Cluster, client: ServiceClient, target: Se
   if (epNs.kind === 'pod') {
     const pod = epNs.pod;
     label = pod.name;
-    listenerAt = port === null ? containerId(pod.namespace, pod.name, pod.containers[0]?.name ?? '') : listenerOf(pod, port, protocol);
+    listenerAt =
+      port === null
+        ? containerId(pod.namespace, pod.name, pod.containers[0]?.name ?? '')
+        : listenerOf(pod, port, protocol);
     if (listenerAt) listenerName = listenerAt.slice(listenerAt.lastIndexOf('/') + 1);
   } else {
-    const l = port === null ? { at: nodeId(epNode.name), name: epNode.name, pod: null } : hostListener(cluster, epNode, port, protocol);
+    const l =
+      port === null
+        ? { at: nodeId(epNode.name), name: epNode.name, pod: null }
+        : hostListener(cluster, epNode, port, protocol);
     label = l?.pod ? `${l.pod.name} (hostNetwork, on ${epNode.name})` : epNode.name;
     listenerAt = l?.at ?? null;
     listenerName = l?.name ?? '';
@@ -304,14 +470,29 @@ export function traceService(cluster: Cluster, client: ServiceClient, target: Se
   const endpoint: ServiceResult['endpoint'] = { pod: chosen.pod, ip: chosen.ip, port: chosen.port };
   let verdict: Verdict;
   let reason: string;
-  const via = target.entry === 'clusterIP' ? `${svcName}'s ClusterIP` : target.entry === 'nodePort' ? `${svcName}'s NodePort` : `${svcName}'s load balancer`;
+  const via =
+    target.entry === 'clusterIP'
+      ? `${svcName}'s ClusterIP`
+      : target.entry === 'nodePort'
+        ? `${svcName}'s NodePort`
+        : `${svcName}'s load balancer`;
   if (listenerAt !== null) {
     if (listenerAt.startsWith('container/') && protocol !== 'icmp') endpoint.container = listenerName;
-    w.hop('deliver', listenerAt, epNode.name, `${listenerAt.startsWith('container/') ? `Container ${listenerName} in ${label}` : `${listenerName} on ${label}`} receives the packet from ${w.packet.src}${w.packet.src === before.src ? '' : ` (not from the client's ${ipOf(before.src)}: it was source-NATed)`}.`);
+    w.hop(
+      'deliver',
+      listenerAt,
+      epNode.name,
+      `${listenerAt.startsWith('container/') ? `Container ${listenerName} in ${label}` : `${listenerName} on ${label}`} receives the packet from ${w.packet.src}${w.packet.src === before.src ? '' : ` (not from the client's ${ipOf(before.src)}: it was source-NATed)`}.`,
+    );
     verdict = 'delivered';
     reason = `${via} sent the connection to ${chosen.pod} (${chosen.ip}:${chosen.port}), chosen by ${modeName(cluster)}.`;
   } else {
-    w.hop('reject', epNs.kind === 'pod' ? podEth0Id(epNs.pod.namespace, epNs.pod.name) : nodeId(epNode.name), epNode.name, `Nothing in ${label} listens on ${protocol.toUpperCase()} port ${port ?? ''}: its kernel answers with ${protocol === 'tcp' ? 'a TCP RST' : 'ICMP port unreachable'}.`);
+    w.hop(
+      'reject',
+      epNs.kind === 'pod' ? podEth0Id(epNs.pod.namespace, epNs.pod.name) : nodeId(epNode.name),
+      epNode.name,
+      `Nothing in ${label} listens on ${protocol.toUpperCase()} port ${port ?? ''}: its kernel answers with ${protocol === 'tcp' ? 'a TCP RST' : 'ICMP port unreachable'}.`,
+    );
     verdict = 'refused';
     reason = `${via} chose ${chosen.pod}, but nothing listens there on ${protocol.toUpperCase()} port ${port ?? ''}.`;
   }
@@ -336,13 +517,21 @@ function policyDrop(w: PathWriter, ctx: WalkContext, svcName: string): string | 
   const dropped = ctx.policy?.dropped ?? null;
   if (dropped === null) return null;
   const last = w.hops[w.hops.length - 1];
-  if (last && last.kind !== 'drop') w.hop('drop', last.at, last.node, 'The packet is dropped silently; the client times out.');
+  if (last && last.kind !== 'drop')
+    w.hop('drop', last.at, last.node, 'The packet is dropped silently; the client times out.');
   const why = ctx.policy?.verdict?.reason ?? '';
   return `NetworkPolicy: the ${dropped.direction} of ${dropped.pod ?? 'the pod'} does not allow this connection to ${svcName}'s endpoint, so it is dropped silently.${why === '' ? '' : ` ${why}`}`;
 }
 
-
-function finish(w: PathWriter, verdict: Verdict, reason: string, endpoint: ServiceResult['endpoint'], candidates: Candidate[], reply: ServiceResult['reply'], warnings: string[]): ServiceResult {
+function finish(
+  w: PathWriter,
+  verdict: Verdict,
+  reason: string,
+  endpoint: ServiceResult['endpoint'],
+  candidates: Candidate[],
+  reply: ServiceResult['reply'],
+  warnings: string[],
+): ServiceResult {
   return { verdict, reason, endpoint, candidates, hops: w.hops, reply, warnings };
 }
 
@@ -354,12 +543,21 @@ function openText(who: string, packet: Packet, protocol: Protocol, svc: string):
 
 function dnatText(cluster: Cluster, b: Backend, target: ServiceTarget): string {
   const mode = cluster.settings.proxyMode;
-  const where = mode === 'ipvs' ? 'IPVS (Masq forwarding) rewrites' : mode === 'cilium' ? "Cilium's eBPF on the native device rewrites" : 'DNAT rewrites';
+  const where =
+    mode === 'ipvs'
+      ? 'IPVS (Masq forwarding) rewrites'
+      : mode === 'cilium'
+        ? "Cilium's eBPF on the native device rewrites"
+        : 'DNAT rewrites';
   return `${modeName(cluster)}: ${where} the destination ${addr(target.dstIP, target.entry === 'nodePort' ? (target.port?.nodePort ?? null) : target.dstPort)} to the endpoint ${b.ip}:${b.port} (${b.pod}).`;
 }
 
 /** `conntrack -L` style: original tuple, then the expected reply tuple. */
-function conntrackLine(protocol: Protocol, before: { src: string; dst: string }, after: { src: string; dst: string }): string {
+function conntrackLine(
+  protocol: Protocol,
+  before: { src: string; dst: string },
+  after: { src: string; dst: string },
+): string {
   // indexOf rather than split: this runs twice per Service trace on the hot path.
   const s = ipOf(before.src);
   const d = ipOf(before.dst);
@@ -384,12 +582,26 @@ function bridgedDnat(w: PathWriter, ctx: WalkContext, node: ClusterNode, client:
       nodeId(node.name),
       node.name,
       `POSTROUTING masquerades the packet (${d.masqueradeWhy}). It leaves through cni0, so the source becomes the bridge's address ${gw}; otherwise the pod would get a reply from itself and drop it.`,
-      ipvs ? '-A KUBE-POSTROUTING -m comment --comment "Kubernetes endpoints dst ip:port, source ip for solving hairpin purpose" -m set --match-set KUBE-LOOP-BACK dst,dst,src -j MASQUERADE' : masqRule(ctx.cluster),
+      ipvs
+        ? '-A KUBE-POSTROUTING -m comment --comment "Kubernetes endpoints dst ip:port, source ip for solving hairpin purpose" -m set --match-set KUBE-LOOP-BACK dst,dst,src -j MASQUERADE'
+        : masqRule(ctx.cluster),
       nat,
     );
-    w.hop('bridge', deviceId(node.name, 'cni0'), node.name, `Bridged DNAT: cni0 sends the frame back out of ${client.veth ?? ''}, the port it came in on, which hairpin mode allows (the flannel CNI config sets hairpinMode: true). TTL unchanged.`, `bridge link set dev ${client.veth ?? ''} hairpin on`);
+    w.hop(
+      'bridge',
+      deviceId(node.name, 'cni0'),
+      node.name,
+      `Bridged DNAT: cni0 sends the frame back out of ${client.veth ?? ''}, the port it came in on, which hairpin mode allows (the flannel CNI config sets hairpinMode: true). TTL unchanged.`,
+      `bridge link set dev ${client.veth ?? ''} hairpin on`,
+    );
     w.update({ eth: { src: deviceOf(node, 'cni0')?.mac ?? '', dst: client.mac } });
-    w.hop('veth', vethId(node.name, client.namespace, client.name), node.name, `The frame crosses the veth pair back into ${client.name}'s network namespace.`, `${client.veth ?? ''}@if2: master cni0 hairpin on`);
+    w.hop(
+      'veth',
+      vethId(node.name, client.namespace, client.name),
+      node.name,
+      `The frame crosses the veth pair back into ${client.name}'s network namespace.`,
+      `${client.veth ?? ''}@if2: master cni0 hairpin on`,
+    );
     return;
   }
   // NetworkPolicy sees the packet after DNAT (section 10): egress of the client, ingress of the endpoint.
@@ -403,26 +615,69 @@ function bridgedDnat(w: PathWriter, ctx: WalkContext, node: ClusterNode, client:
  * the Service's load balancer. Returns the node the packet arrives at, or null when the load
  * balancer has no healthy target.
  */
-function reachFromOutside(w: PathWriter, cluster: Cluster, client: ServiceClient, target: ServiceTarget, opts: ServiceTraceOptions, warnings: string[], crossed: boolean): { node: ClusterNode; proxied: LbProxy | null } | null {
+function reachFromOutside(
+  w: PathWriter,
+  cluster: Cluster,
+  client: ServiceClient,
+  target: ServiceTarget,
+  opts: ServiceTraceOptions,
+  warnings: string[],
+  crossed: boolean,
+): { node: ClusterNode; proxied: LbProxy | null } | null {
   const svc = target.svc;
   if (target.entry === 'clusterIP') {
-    w.hop('wire', INTERNET_ID, null, `${target.dstIP} is a ClusterIP: a virtual address that exists only in the cluster's nodes' rules. No router outside the cluster has a route to the service CIDR ${cluster.settings.serviceSubnet}.`);
-    w.hop('drop', INTERNET_ID, null, 'The packet is lost on the way: ClusterIPs are not reachable from outside the cluster.');
+    w.hop(
+      'wire',
+      INTERNET_ID,
+      null,
+      `${target.dstIP} is a ClusterIP: a virtual address that exists only in the cluster's nodes' rules. No router outside the cluster has a route to the service CIDR ${cluster.settings.serviceSubnet}.`,
+    );
+    w.hop(
+      'drop',
+      INTERNET_ID,
+      null,
+      'The packet is lost on the way: ClusterIPs are not reachable from outside the cluster.',
+    );
     throw new DroppedOutside(w);
   }
   if (target.entry === 'nodePort') {
     const node = target.node as ClusterNode;
-    w.hop('wire', INTERNET_ID, null, `The packet crosses the network from ${client.ip} to ${node.name}'s address ${node.internalIP}.`);
+    w.hop(
+      'wire',
+      INTERNET_ID,
+      null,
+      `The packet crosses the network from ${client.ip} to ${node.name}'s address ${node.internalIP}.`,
+    );
     w.update({ eth: { src: macFor(`router/${node.name}`), dst: deviceOf(node, 'eth0')?.mac ?? '' } });
-    w.hop('route', deviceId(node.name, 'eth0'), node.name, `${node.name} receives the packet on eth0: ${node.internalIP} is its own address, and port ${target.dstPort ?? ''} is a NodePort.`, `local ${node.internalIP} dev eth0 table local proto kernel scope host src ${node.internalIP}`);
+    w.hop(
+      'route',
+      deviceId(node.name, 'eth0'),
+      node.name,
+      `${node.name} receives the packet on eth0: ${node.internalIP} is its own address, and port ${target.dstPort ?? ''} is a NodePort.`,
+      `local ${node.internalIP} dev eth0 table local proto kernel scope host src ${node.internalIP}`,
+    );
     return { node, proxied: null };
   }
   const port = target.port;
-  if (!crossed) w.hop('wire', INTERNET_ID, null, `The packet crosses the Internet from ${client.ip} to the load balancer's address ${target.dstIP}.`);
+  if (!crossed)
+    w.hop(
+      'wire',
+      INTERNET_ID,
+      null,
+      `The packet crosses the Internet from ${client.ip} to the load balancer's address ${target.dstIP}.`,
+    );
   const lbId = loadBalancerId(svc.namespace, svc.name);
-  const { nodes, check } = port ? lbTargets(cluster, svc, port) : { nodes: cluster.nodes.filter((n) => n.ready), check: '' };
+  const { nodes, check } = port
+    ? lbTargets(cluster, svc, port)
+    : { nodes: cluster.nodes.filter((n) => n.ready), check: '' };
   if (nodes.length === 0) {
-    w.hop('load-balancer', lbId, null, `The load balancer of ${svc.namespace}/${svc.name} health-checks the nodes (${check}); none passes, so it has no target.`, `health check: ${check}`);
+    w.hop(
+      'load-balancer',
+      lbId,
+      null,
+      `The load balancer of ${svc.namespace}/${svc.name} health-checks the nodes (${check}); none passes, so it has no target.`,
+      `health check: ${check}`,
+    );
     w.hop('drop', lbId, null, 'The load balancer drops the connection: no healthy backend node.');
     return null;
   }
@@ -443,16 +698,35 @@ function reachFromOutside(w: PathWriter, cluster: Cluster, client: ServiceClient
     const before = { src: w.packet.src, dst: w.packet.dst };
     w.update({ src: `${target.dstIP}:${opts.ephemeralPort()}`, dst: `${node.internalIP}:${port.nodePort}` });
     proxied = { at: lbId, client: before, upstream: { src: w.packet.src, dst: w.packet.dst } };
-    w.hop('load-balancer', lbId, null, `The load balancer (a NodePort-targeting proxy: annotation ${LB_MODE_ANNOTATION}: nodeport-proxy, or ipMode Proxy) ends the client's connection and opens one from its own address to ${node.name}:${port.nodePort}; the client's address reaches the pod only in PROXY protocol or X-Forwarded-For. Healthy targets: ${targets} (${check}).`, `target group: ${targets} port ${port.nodePort}`, { type: 'SNAT', before, after: { src: w.packet.src, dst: w.packet.dst } });
+    w.hop(
+      'load-balancer',
+      lbId,
+      null,
+      `The load balancer (a NodePort-targeting proxy: annotation ${LB_MODE_ANNOTATION}: nodeport-proxy, or ipMode Proxy) ends the client's connection and opens one from its own address to ${node.name}:${port.nodePort}; the client's address reaches the pod only in PROXY protocol or X-Forwarded-For. Healthy targets: ${targets} (${check}).`,
+      `target group: ${targets} port ${port.nodePort}`,
+      { type: 'SNAT', before, after: { src: w.packet.src, dst: w.packet.dst } },
+    );
     target.entry = 'nodePort';
     target.node = node;
     target.dstIP = node.internalIP;
     target.dstPort = port.nodePort;
   } else {
-    w.hop('load-balancer', lbId, null, `The load balancer passes the packet through unchanged (destination still ${target.dstIP}) to ${node.name}, one of its healthy targets (${targets}; ${check}).`, `backend pool: ${targets}`);
+    w.hop(
+      'load-balancer',
+      lbId,
+      null,
+      `The load balancer passes the packet through unchanged (destination still ${target.dstIP}) to ${node.name}, one of its healthy targets (${targets}; ${check}).`,
+      `backend pool: ${targets}`,
+    );
   }
   w.update({ eth: { src: macFor(`lb/${svc.namespace}/${svc.name}`), dst: deviceOf(node, 'eth0')?.mac ?? '' } });
-  w.hop('route', deviceId(node.name, 'eth0'), node.name, `${node.name} receives the packet on eth0${proxy ? '' : `; kube-proxy ${cluster.settings.proxyMode === 'ipvs' ? 'holds the LB address on kube-ipvs0' : 'has a rule for the LB address'}`}.`, `${node.name} eth0 ${node.internalIP}`);
+  w.hop(
+    'route',
+    deviceId(node.name, 'eth0'),
+    node.name,
+    `${node.name} receives the packet on eth0${proxy ? '' : `; kube-proxy ${cluster.settings.proxyMode === 'ipvs' ? 'holds the LB address on kube-ipvs0' : 'has a rule for the LB address'}`}.`,
+    `${node.name} eth0 ${node.internalIP}`,
+  );
   return { node, proxied };
 }
 
@@ -466,17 +740,53 @@ export class DroppedOutside extends Error {
 }
 
 /** The ClusterIP on an undefined port, or a ping to it: per mode (behaviour matrix, section 12). */
-function undefinedPort(cluster: Cluster, w: PathWriter, client: ServiceClient, target: ServiceTarget, node: ClusterNode, protocol: Protocol, warnings: string[]): ServiceResult {
+function undefinedPort(
+  cluster: Cluster,
+  w: PathWriter,
+  client: ServiceClient,
+  target: ServiceTarget,
+  node: ClusterNode,
+  protocol: Protocol,
+  warnings: string[],
+): ServiceResult {
   const mode = cluster.settings.proxyMode;
-  const what = protocol === 'icmp' ? 'A ping to a ClusterIP' : `Port ${target.dstPort ?? ''} is not a port of ${target.svc.namespace}/${target.svc.name}, so`;
+  const what =
+    protocol === 'icmp'
+      ? 'A ping to a ClusterIP'
+      : `Port ${target.dstPort ?? ''} is not a port of ${target.svc.namespace}/${target.svc.name}, so`;
   if (mode === 'iptables') {
     w.routed();
-    w.hop('route', nodeId(node.name), node.name, `${what} no kube-proxy rule matches ${target.dstIP}; the ClusterIP is no local address, so ${node.name} routes it like any other: out of eth0 to the default gateway.`, 'default via 192.168.10.1 dev eth0 proto static');
-    w.hop('drop', INTERNET_ID, null, 'No router knows the service CIDR: the packet is lost and the client times out. ClusterIPs are not pingable in iptables mode.');
-    return finish(w, 'dropped', `${protocol === 'icmp' ? 'ClusterIPs do not answer pings' : `${target.svc.namespace}/${target.svc.name} has no port ${target.dstPort ?? ''}`}: in iptables mode nothing matches and the packet is lost.`, null, [], null, warnings);
+    w.hop(
+      'route',
+      nodeId(node.name),
+      node.name,
+      `${what} no kube-proxy rule matches ${target.dstIP}; the ClusterIP is no local address, so ${node.name} routes it like any other: out of eth0 to the default gateway.`,
+      'default via 192.168.10.1 dev eth0 proto static',
+    );
+    w.hop(
+      'drop',
+      INTERNET_ID,
+      null,
+      'No router knows the service CIDR: the packet is lost and the client times out. ClusterIPs are not pingable in iptables mode.',
+    );
+    return finish(
+      w,
+      'dropped',
+      `${protocol === 'icmp' ? 'ClusterIPs do not answer pings' : `${target.svc.namespace}/${target.svc.name} has no port ${target.dstPort ?? ''}`}: in iptables mode nothing matches and the packet is lost.`,
+      null,
+      [],
+      null,
+      warnings,
+    );
   }
   if (mode === 'ipvs') {
-    w.hop('route', deviceId(node.name, 'kube-ipvs0'), node.name, `kube-ipvs0 holds ${target.dstIP}, so the packet goes to INPUT.`, `local ${target.dstIP} dev kube-ipvs0 table local proto kernel scope host src ${target.dstIP}`);
+    w.hop(
+      'route',
+      deviceId(node.name, 'kube-ipvs0'),
+      node.name,
+      `kube-ipvs0 holds ${target.dstIP}, so the packet goes to INPUT.`,
+      `local ${target.dstIP} dev kube-ipvs0 table local proto kernel scope host src ${target.dstIP}`,
+    );
   }
   const rule =
     mode === 'nftables'
@@ -485,25 +795,82 @@ function undefinedPort(cluster: Cluster, w: PathWriter, client: ServiceClient, t
         ? '-A KUBE-IPVS-FILTER -m conntrack --ctstate NEW -m set --match-set KUBE-IPVS-IPS dst -j REJECT --reject-with icmp-port-unreachable'
         : `cilium-dbg service list: no frontend ${addr(target.dstIP, target.dstPort)}`;
   if (mode === 'cilium') {
-    w.hop('drop', nodeId(node.name), node.name, `${what} Cilium's eBPF has no frontend for it and drops the packet (implementation-specific).`, rule);
-    return finish(w, 'dropped', `${modeName(cluster)} has no frontend for ${addr(target.dstIP, target.dstPort)}: dropped.`, null, [], null, warnings);
+    w.hop(
+      'drop',
+      nodeId(node.name),
+      node.name,
+      `${what} Cilium's eBPF has no frontend for it and drops the packet (implementation-specific).`,
+      rule,
+    );
+    return finish(
+      w,
+      'dropped',
+      `${modeName(cluster)} has no frontend for ${addr(target.dstIP, target.dstPort)}: dropped.`,
+      null,
+      [],
+      null,
+      warnings,
+    );
   }
-  w.hop('reject', nodeId(node.name), node.name, `${what} ${modeName(cluster)} rejects it with ICMP port unreachable: the client is refused at once.`, rule);
-  return finish(w, 'refused', `${modeName(cluster)} rejects traffic to a ClusterIP on a port (or protocol) the Service does not define.`, null, [], icmpBack(cluster, w.packet, client, node, { earlier: null, bridged: false, outside: false, egress: null, proxied: null }, protocol), warnings);
+  w.hop(
+    'reject',
+    nodeId(node.name),
+    node.name,
+    `${what} ${modeName(cluster)} rejects it with ICMP port unreachable: the client is refused at once.`,
+    rule,
+  );
+  return finish(
+    w,
+    'refused',
+    `${modeName(cluster)} rejects traffic to a ClusterIP on a port (or protocol) the Service does not define.`,
+    null,
+    [],
+    icmpBack(
+      cluster,
+      w.packet,
+      client,
+      node,
+      { earlier: null, bridged: false, outside: false, egress: null, proxied: null },
+      protocol,
+    ),
+    warnings,
+  );
 }
 
 /** ICMP port unreachable (or a RST) from the deciding node back to the client. */
-function icmpBack(cluster: Cluster, request: Packet, client: ServiceClient, node: ClusterNode, way: Way, protocol: Protocol): { verdict: Verdict; hops: Hop[] } {
+function icmpBack(
+  cluster: Cluster,
+  request: Packet,
+  client: ServiceClient,
+  node: ClusterNode,
+  way: Way,
+  protocol: Protocol,
+): { verdict: Verdict; hops: Hop[] } {
   // REJECT answers with ICMP whatever the protocol. The kernel answers from the rejected packet's
   // destination when that is one of its own addresses (a node IP; any VIP on kube-ipvs0 in IPVS
   // mode), else from the address routing picks towards the client.
   const rejectedDst = ipOf(request.dst);
-  const local = rejectedDst === node.internalIP || (cluster.settings.proxyMode === 'ipvs' && lookup(cluster).serviceByIP.has(rejectedDst)) || cluster.services.some((x) => cluster.settings.proxyMode === 'ipvs' && x.loadBalancerIP === rejectedDst);
-  const src = local ? rejectedDst : client.ns === null || way.outside || way.earlier !== null ? node.internalIP : hostRoute(cluster, node, client.ns).src;
+  const local =
+    rejectedDst === node.internalIP ||
+    (cluster.settings.proxyMode === 'ipvs' && lookup(cluster).serviceByIP.has(rejectedDst)) ||
+    cluster.services.some((x) => cluster.settings.proxyMode === 'ipvs' && x.loadBalancerIP === rejectedDst);
+  const src = local
+    ? rejectedDst
+    : client.ns === null || way.outside || way.earlier !== null
+      ? node.internalIP
+      : hostRoute(cluster, node, client.ns).src;
   const packet: Packet = { src, dst: ipOf(request.src), protocol: 'icmp', ttl: DEFAULT_TTL };
   const w = new PathWriter(packet);
-  const what = protocol === 'tcp' ? "ICMP port unreachable (the client's kernel turns it into connection refused)" : 'ICMP port unreachable';
-  w.hop('socket', nodeId(node.name), node.name, `${node.name}'s kernel sends ${what} back to ${packet.dst}, quoting the rejected packet.`);
+  const what =
+    protocol === 'tcp'
+      ? "ICMP port unreachable (the client's kernel turns it into connection refused)"
+      : 'ICMP port unreachable';
+  w.hop(
+    'socket',
+    nodeId(node.name),
+    node.name,
+    `${node.name}'s kernel sends ${what} back to ${packet.dst}, quoting the rejected packet.`,
+  );
   const ctx: WalkContext = { cluster, ephemeralPort: () => 0, snat: null, reply: true };
   backToClient(w, ctx, client, node, way, 'local');
   w.hop('deliver', client.at, client.node, "The client's socket gets the error: connection refused, at once.");
@@ -511,7 +878,12 @@ function icmpBack(cluster: Cluster, request: Packet, client: ServiceClient, node
 }
 
 function localReject(request: Packet, client: ServiceClient, protocol: Protocol): { verdict: Verdict; hops: Hop[] } {
-  const w = new PathWriter({ src: request.dst, dst: request.src, protocol: protocol === 'tcp' ? 'tcp' : 'icmp', ttl: DEFAULT_TTL });
+  const w = new PathWriter({
+    src: request.dst,
+    dst: request.src,
+    protocol: protocol === 'tcp' ? 'tcp' : 'icmp',
+    ttl: DEFAULT_TTL,
+  });
   w.hop('loopback', deviceId(client.node ?? '', 'lo'), client.node, 'The RST comes straight back through lo.');
   w.hop('deliver', client.at, client.node, "The client's socket gets connection refused.");
   return { verdict: 'refused', hops: w.hops };
@@ -521,19 +893,39 @@ function localReject(request: Packet, client: ServiceClient, protocol: Protocol)
  * From the deciding node (after conntrack restored the addresses) to the client: into a local pod,
  * up to a local process, across to the client's node for an earlier SNAT, or out to the Internet.
  */
-function backToClient(w: PathWriter, ctx: WalkContext, client: ServiceClient, node: ClusterNode, way: Way, origin: 'forward' | 'local' = 'forward'): void {
+function backToClient(
+  w: PathWriter,
+  ctx: WalkContext,
+  client: ServiceClient,
+  node: ClusterNode,
+  way: Way,
+  origin: 'forward' | 'local' = 'forward',
+): void {
   const cluster = ctx.cluster;
   const { earlier, bridged } = way;
   if (client.ns === null || way.outside) {
     // a forwarded answer loses one TTL here; one the node makes itself (an ICMP error) does not
     if (origin === 'forward') w.routed();
-    w.hop('route', deviceId(node.name, 'eth0'), node.name, `${node.name} routes the reply to ${ipOf(w.packet.dst)} out of eth0 (default route).`, `default via ${defaultGateway(node)} dev eth0 proto static`);
+    w.hop(
+      'route',
+      deviceId(node.name, 'eth0'),
+      node.name,
+      `${node.name} routes the reply to ${ipOf(w.packet.dst)} out of eth0 (default route).`,
+      `default via ${defaultGateway(node)} dev eth0 proto static`,
+    );
     const p = way.proxied;
     if (p !== null) {
       w.hop('wire', INTERNET_ID, null, `The reply crosses the network back to the load balancer.`);
       const before = { src: w.packet.src, dst: w.packet.dst };
       w.update({ src: p.client.dst, dst: p.client.src });
-      w.hop('load-balancer', p.at, null, `The load balancer answers the client on the client's own connection, from ${p.client.dst}.`, `connection ${p.upstream.src} -> ${p.upstream.dst} serves ${p.client.src} -> ${p.client.dst}`, { type: 'un-SNAT', before, after: { src: w.packet.src, dst: w.packet.dst } });
+      w.hop(
+        'load-balancer',
+        p.at,
+        null,
+        `The load balancer answers the client on the client's own connection, from ${p.client.dst}.`,
+        `connection ${p.upstream.src} -> ${p.upstream.dst} serves ${p.client.src} -> ${p.client.dst}`,
+        { type: 'un-SNAT', before, after: { src: w.packet.src, dst: w.packet.dst } },
+      );
     }
     if (client.ns === null) {
       w.hop('wire', INTERNET_ID, null, `The reply crosses the network back to ${ipOf(w.packet.dst)}.`);
@@ -547,7 +939,14 @@ function backToClient(w: PathWriter, ctx: WalkContext, client: ServiceClient, no
     walk(w, ctx, { kind: 'host', node }, { kind: 'host', node: clientNode }, true);
     const before = { src: w.packet.src, dst: w.packet.dst };
     w.update({ dst: earlier.nat.before.src });
-    w.hop('conntrack', nodeId(clientNode.name), clientNode.name, `conntrack on ${clientNode.name} recognises the reply to its masqueraded connection and restores the destination ${w.packet.dst} (un-SNAT).`, `conntrack: ${earlier.nat.before.src} -> ${earlier.nat.before.dst} [SNAT to ${earlier.nat.after.src}]`, { type: 'un-SNAT', before, after: { src: w.packet.src, dst: w.packet.dst } });
+    w.hop(
+      'conntrack',
+      nodeId(clientNode.name),
+      clientNode.name,
+      `conntrack on ${clientNode.name} recognises the reply to its masqueraded connection and restores the destination ${w.packet.dst} (un-SNAT).`,
+      `conntrack: ${earlier.nat.before.src} -> ${earlier.nat.before.dst} [SNAT to ${earlier.nat.after.src}]`,
+      { type: 'un-SNAT', before, after: { src: w.packet.src, dst: w.packet.dst } },
+    );
     if (client.ns.kind === 'pod') nodeToLocalPod(w, ctx, clientNode, client.ns.pod, 'forward', false);
     return;
   }
@@ -561,15 +960,42 @@ function backToClient(w: PathWriter, ctx: WalkContext, client: ServiceClient, no
 }
 
 /** The reply: to the deciding node (the masquerade address or the client's), conntrack undoes NAT, on to the client. */
-function replyPath(cluster: Cluster, request: Packet, client: ServiceClient, server: Netns, listenerAt: string | null, label: string, conn: Conn, protocol: Protocol, verdict: Verdict, ctx: WalkContext): { verdict: Verdict; hops: Hop[] } {
+function replyPath(
+  cluster: Cluster,
+  request: Packet,
+  client: ServiceClient,
+  server: Netns,
+  listenerAt: string | null,
+  label: string,
+  conn: Conn,
+  protocol: Protocol,
+  verdict: Verdict,
+  ctx: WalkContext,
+): { verdict: Verdict; hops: Hop[] } {
   const refused = verdict === 'refused';
   const replyProtocol = refused && protocol !== 'tcp' ? 'icmp' : protocol;
-  const packet: Packet = replyProtocol === 'icmp' && protocol !== 'icmp' ? { src: ipOf(request.dst), dst: ipOf(request.src), protocol: 'icmp', ttl: DEFAULT_TTL } : { src: request.dst, dst: request.src, protocol: replyProtocol, ttl: DEFAULT_TTL };
+  const packet: Packet =
+    replyProtocol === 'icmp' && protocol !== 'icmp'
+      ? { src: ipOf(request.dst), dst: ipOf(request.src), protocol: 'icmp', ttl: DEFAULT_TTL }
+      : { src: request.dst, dst: request.src, protocol: replyProtocol, ttl: DEFAULT_TTL };
   const w = new PathWriter(packet);
   const node = conn.node;
   const serverNode = netnsNode(cluster, server);
-  const what = refused ? (protocol === 'tcp' ? 'a TCP RST' : 'an ICMP port unreachable') : protocol === 'tcp' ? 'the SYN-ACK' : protocol === 'icmp' ? 'the echo reply' : 'the UDP answer';
-  w.hop('socket', listenerAt ?? (server.kind === 'pod' ? podEth0Id(server.pod.namespace, server.pod.name) : nodeId(serverNode.name)), serverNode.name, `${label} sends ${what} back to ${packet.dst}, the source it saw.`);
+  const what = refused
+    ? protocol === 'tcp'
+      ? 'a TCP RST'
+      : 'an ICMP port unreachable'
+    : protocol === 'tcp'
+      ? 'the SYN-ACK'
+      : protocol === 'icmp'
+        ? 'the echo reply'
+        : 'the UDP answer';
+  w.hop(
+    'socket',
+    listenerAt ?? (server.kind === 'pod' ? podEth0Id(server.pod.namespace, server.pod.name) : nodeId(serverNode.name)),
+    serverNode.name,
+    `${label} sends ${what} back to ${packet.dst}, the source it saw.`,
+  );
   const dstIP = ipOf(packet.dst);
   // To the deciding node.
   if (conn.bridged) {
@@ -580,7 +1006,14 @@ function replyPath(cluster: Cluster, request: Packet, client: ServiceClient, ser
   } else if (serverNode.name === node.name) {
     if (server.kind === 'pod') {
       leavePod(w, cluster, server.pod, null, dstIP);
-      if (cluster.settings.cni.kind === 'flannel') w.hop('bridge', deviceId(node.name, 'cni0'), node.name, `The frame goes to cni0 and up to ${node.name}'s IP layer, where conntrack knows the connection.`, `${node.name} cni0 ${deviceIP(node, 'cni0') ?? ''}`);
+      if (cluster.settings.cni.kind === 'flannel')
+        w.hop(
+          'bridge',
+          deviceId(node.name, 'cni0'),
+          node.name,
+          `The frame goes to cni0 and up to ${node.name}'s IP layer, where conntrack knows the connection.`,
+          `${node.name} cni0 ${deviceIP(node, 'cni0') ?? ''}`,
+        );
     }
   } else {
     walk(w, ctx, server, dstIP === node.internalIP ? { kind: 'host', node } : { kind: 'host', node, ip: dstIP }, true);
@@ -588,16 +1021,42 @@ function replyPath(cluster: Cluster, request: Packet, client: ServiceClient, ser
   if (conn.snat !== null) {
     const before = { src: w.packet.src, dst: w.packet.dst };
     w.update({ dst: conn.snat.nat.before.src });
-    w.hop('conntrack', nodeId(node.name), node.name, `conntrack on ${node.name} recognises the reply to the masqueraded connection and restores the destination ${w.packet.dst} (un-SNAT).`, `conntrack: ${conn.snat.nat.before.src} -> ${conn.snat.nat.before.dst} [SNAT to ${conn.snat.nat.after.src}]`, { type: 'un-SNAT', before, after: { src: w.packet.src, dst: w.packet.dst } });
+    w.hop(
+      'conntrack',
+      nodeId(node.name),
+      node.name,
+      `conntrack on ${node.name} recognises the reply to the masqueraded connection and restores the destination ${w.packet.dst} (un-SNAT).`,
+      `conntrack: ${conn.snat.nat.before.src} -> ${conn.snat.nat.before.dst} [SNAT to ${conn.snat.nat.after.src}]`,
+      { type: 'un-SNAT', before, after: { src: w.packet.src, dst: w.packet.dst } },
+    );
   }
   const before = { src: w.packet.src, dst: w.packet.dst };
   w.update({ src: replyProtocol === 'icmp' && protocol !== 'icmp' ? ipOf(conn.dialed.dst) : conn.dialed.dst });
-  w.hop('conntrack', nodeId(node.name), node.name, `conntrack on ${node.name} rewrites the reply's source back to ${w.packet.src}, the address the client dialed (un-DNAT): the client never sees the endpoint's address.`, conntrackLine(protocol, conn.dialed, conn.dnat).replace(' [UNREPLIED]', ''), { type: 'un-DNAT', before, after: { src: w.packet.src, dst: w.packet.dst } });
+  w.hop(
+    'conntrack',
+    nodeId(node.name),
+    node.name,
+    `conntrack on ${node.name} rewrites the reply's source back to ${w.packet.src}, the address the client dialed (un-DNAT): the client never sees the endpoint's address.`,
+    conntrackLine(protocol, conn.dialed, conn.dnat).replace(' [UNREPLIED]', ''),
+    { type: 'un-DNAT', before, after: { src: w.packet.src, dst: w.packet.dst } },
+  );
   if (client.ns !== null && client.ns.kind === 'pod' && conn.bridged && conn.snat !== null) {
     // Hairpin: back out of the port it came in on.
     const pod = client.ns.pod;
-    w.hop('bridge', deviceId(node.name, 'cni0'), node.name, `cni0 sends the reply back out of ${pod.veth ?? ''} (hairpin).`, `bridge link set dev ${pod.veth ?? ''} hairpin on`);
-    w.hop('veth', vethId(node.name, pod.namespace, pod.name), node.name, `The frame crosses the veth pair into ${pod.name}.`, `${pod.veth ?? ''}@if2: master cni0 hairpin on`);
+    w.hop(
+      'bridge',
+      deviceId(node.name, 'cni0'),
+      node.name,
+      `cni0 sends the reply back out of ${pod.veth ?? ''} (hairpin).`,
+      `bridge link set dev ${pod.veth ?? ''} hairpin on`,
+    );
+    w.hop(
+      'veth',
+      vethId(node.name, pod.namespace, pod.name),
+      node.name,
+      `The frame crosses the veth pair into ${pod.name}.`,
+      `${pod.veth ?? ''}@if2: master cni0 hairpin on`,
+    );
   } else {
     backToClient(w, ctx, client, node, conn);
   }
@@ -605,18 +1064,30 @@ function replyPath(cluster: Cluster, request: Packet, client: ServiceClient, ser
     'deliver',
     client.at,
     client.node,
-    refused ? `The client's socket gets ${what}: connection refused.` : `The client's socket receives ${what} from ${w.packet.src}: the ${protocol === 'tcp' ? 'connection is established' : 'exchange is complete'}.`,
+    refused
+      ? `The client's socket gets ${what}: connection refused.`
+      : `The client's socket receives ${what} from ${w.packet.src}: the ${protocol === 'tcp' ? 'connection is established' : 'exchange is complete'}.`,
   );
   return { verdict: refused ? 'refused' : 'delivered', hops: w.hops };
 }
 
 /** Cilium's socket-level load balancing: the translation happens at connect(), never on the wire (section 4.6). */
-function socketLb(cluster: Cluster, client: ServiceClient, target: ServiceTarget, protocol: Protocol, opts: ServiceTraceOptions, w: PathWriter, ctx: WalkContext, warnings: string[]): ServiceResult {
+function socketLb(
+  cluster: Cluster,
+  client: ServiceClient,
+  target: ServiceTarget,
+  protocol: Protocol,
+  opts: ServiceTraceOptions,
+  w: PathWriter,
+  ctx: WalkContext,
+  warnings: string[],
+): ServiceResult {
   const lk = lookup(cluster);
   const ns = client.ns as Netns;
   const node = netnsNode(cluster, ns);
   const svcName = `${target.svc.namespace}/${target.svc.name}`;
-  if (target.port === null || (target.localhost && false)) return undefinedPort(cluster, w, client, target, node, protocol, warnings);
+  if (target.port === null || (target.localhost && false))
+    return undefinedPort(cluster, w, client, target, node, protocol, warnings);
   const d = decide(cluster, {
     svc: target.svc,
     port: target.port,
@@ -635,8 +1106,25 @@ function socketLb(cluster: Cluster, client: ServiceClient, target: ServiceTarget
   if (d.outcome !== 'dnat') {
     const step = d.steps[d.steps.length - 1];
     w.hop(d.outcome === 'drop' ? 'drop' : 'reject', client.at, client.node, step?.text ?? '', step?.rule);
-    if (d.outcome === 'drop') return finish(w, 'dropped', `No local backend of ${svcName} on ${node.name}: Cilium drops the packet.`, null, [], null, warnings);
-    return finish(w, 'refused', `${svcName} has no backends: Cilium refuses the connect() at once.`, null, [], null, warnings);
+    if (d.outcome === 'drop')
+      return finish(
+        w,
+        'dropped',
+        `No local backend of ${svcName} on ${node.name}: Cilium drops the packet.`,
+        null,
+        [],
+        null,
+        warnings,
+      );
+    return finish(
+      w,
+      'refused',
+      `${svcName} has no backends: Cilium refuses the connect() at once.`,
+      null,
+      [],
+      null,
+      warnings,
+    );
   }
   const chosen = d.chosen as Backend;
   const dialed = w.packet.dst;
@@ -649,36 +1137,103 @@ function socketLb(cluster: Cluster, client: ServiceClient, target: ServiceTarget
     `cgroup/connect4 bpf_sock.o:cil_sock4_connect: ${d.dnatRule}`,
   );
   const epPod = chosen.endpoint.pod ? (lk.podByKey.get(chosen.endpoint.pod) ?? null) : null;
-  const epNs: Netns = epPod ? podNetns(cluster, epPod) : { kind: 'host', node: lk.nodeByIP.get(chosen.ip) as ClusterNode };
+  const epNs: Netns = epPod
+    ? podNetns(cluster, epPod)
+    : { kind: 'host', node: lk.nodeByIP.get(chosen.ip) as ClusterNode };
   const epNode = netnsNode(cluster, epNs);
   const same = ns.kind === epNs.kind && netnsIP(ns) === netnsIP(epNs);
-  if (same) w.hop('loopback', ns.kind === 'pod' ? `dev/pod/${ns.pod.namespace}/${ns.pod.name}/lo` : deviceId(node.name, 'lo'), node.name, 'The backend is the client itself: the packet goes through lo.');
+  if (same)
+    w.hop(
+      'loopback',
+      ns.kind === 'pod' ? `dev/pod/${ns.pod.namespace}/${ns.pod.name}/lo` : deviceId(node.name, 'lo'),
+      node.name,
+      'The backend is the client itself: the packet goes through lo.',
+    );
   else walk(w, ctx, ns, epNs);
   const blocked = policyDrop(w, ctx, svcName);
-  if (blocked) return finish(w, 'dropped', blocked, { pod: chosen.pod, ip: chosen.ip, port: chosen.port }, d.candidates, null, warnings);
+  if (blocked)
+    return finish(
+      w,
+      'dropped',
+      blocked,
+      { pod: chosen.pod, ip: chosen.ip, port: chosen.port },
+      d.candidates,
+      null,
+      warnings,
+    );
   const port = protocol === 'icmp' ? null : chosen.port;
-  const listenerAt = epNs.kind === 'pod' ? (port === null ? containerId(epNs.pod.namespace, epNs.pod.name, epNs.pod.containers[0]?.name ?? '') : listenerOf(epNs.pod, port, protocol)) : port === null ? nodeId(epNode.name) : (hostListener(cluster, epNode, port, protocol)?.at ?? null);
+  const listenerAt =
+    epNs.kind === 'pod'
+      ? port === null
+        ? containerId(epNs.pod.namespace, epNs.pod.name, epNs.pod.containers[0]?.name ?? '')
+        : listenerOf(epNs.pod, port, protocol)
+      : port === null
+        ? nodeId(epNode.name)
+        : (hostListener(cluster, epNode, port, protocol)?.at ?? null);
   const label = epNs.kind === 'pod' ? epNs.pod.name : epNode.name;
   const endpoint: ServiceResult['endpoint'] = { pod: chosen.pod, ip: chosen.ip, port: chosen.port };
   let verdict: Verdict = 'delivered';
   if (listenerAt) {
-    if (listenerAt.startsWith('container/') && protocol !== 'icmp') endpoint.container = listenerAt.slice(listenerAt.lastIndexOf('/') + 1);
-    w.hop('deliver', listenerAt, epNode.name, `${label} receives the packet from ${w.packet.src}, the client's own address.`);
+    if (listenerAt.startsWith('container/') && protocol !== 'icmp')
+      endpoint.container = listenerAt.slice(listenerAt.lastIndexOf('/') + 1);
+    w.hop(
+      'deliver',
+      listenerAt,
+      epNode.name,
+      `${label} receives the packet from ${w.packet.src}, the client's own address.`,
+    );
   } else {
     verdict = 'refused';
-    w.hop('reject', epNs.kind === 'pod' ? podEth0Id(epNs.pod.namespace, epNs.pod.name) : nodeId(epNode.name), epNode.name, `Nothing in ${label} listens on ${protocol.toUpperCase()} port ${port ?? ''}.`);
+    w.hop(
+      'reject',
+      epNs.kind === 'pod' ? podEth0Id(epNs.pod.namespace, epNs.pod.name) : nodeId(epNode.name),
+      epNode.name,
+      `Nothing in ${label} listens on ${protocol.toUpperCase()} port ${port ?? ''}.`,
+    );
   }
   // Reply: pod to pod, then the socket layer shows the Service address as the peer.
-  const rp: Packet = { src: w.packet.dst, dst: w.packet.src, protocol: verdict === 'refused' && protocol !== 'tcp' ? 'icmp' : protocol, ttl: DEFAULT_TTL };
+  const rp: Packet = {
+    src: w.packet.dst,
+    dst: w.packet.src,
+    protocol: verdict === 'refused' && protocol !== 'tcp' ? 'icmp' : protocol,
+    ttl: DEFAULT_TTL,
+  };
   const r = new PathWriter(rp);
-  r.hop('socket', listenerAt ?? (epNs.kind === 'pod' ? podEth0Id(epNs.pod.namespace, epNs.pod.name) : nodeId(epNode.name)), epNode.name, `${label} answers ${rp.dst}.`);
-  if (same) r.hop('loopback', ns.kind === 'pod' ? `dev/pod/${ns.pod.namespace}/${ns.pod.name}/lo` : deviceId(node.name, 'lo'), node.name, 'Back through lo.');
+  r.hop(
+    'socket',
+    listenerAt ?? (epNs.kind === 'pod' ? podEth0Id(epNs.pod.namespace, epNs.pod.name) : nodeId(epNode.name)),
+    epNode.name,
+    `${label} answers ${rp.dst}.`,
+  );
+  if (same)
+    r.hop(
+      'loopback',
+      ns.kind === 'pod' ? `dev/pod/${ns.pod.namespace}/${ns.pod.name}/lo` : deviceId(node.name, 'lo'),
+      node.name,
+      'Back through lo.',
+    );
   else walk(r, { cluster, ephemeralPort: opts.ephemeralPort, snat: null }, epNs, ns);
   const before = { src: r.packet.src, dst: r.packet.dst };
   r.update({ src: dialed });
-  r.hop('socket', client.at, client.node, `Cilium's recvmsg/getpeername hooks translate the backend address back in the socket layer: the application sees ${dialed} as its peer.`, `cgroup/recvmsg4 bpf_sock.o:cil_sock4_recvmsg: rev-nat ${before.src} -> ${dialed}`, { type: 'un-DNAT', before, after: { src: r.packet.src, dst: r.packet.dst } });
-  r.hop('deliver', client.at, client.node, verdict === 'refused' ? "The client's socket gets connection refused." : `The client's socket receives the answer from ${dialed}.`);
-  const reason = verdict === 'delivered' ? `${modeName(cluster)} connected the socket to ${chosen.pod} (${chosen.ip}:${chosen.port}) at connect().` : `Cilium chose ${chosen.pod}, but nothing listens there on ${protocol.toUpperCase()} port ${port ?? ''}.`;
+  r.hop(
+    'socket',
+    client.at,
+    client.node,
+    `Cilium's recvmsg/getpeername hooks translate the backend address back in the socket layer: the application sees ${dialed} as its peer.`,
+    `cgroup/recvmsg4 bpf_sock.o:cil_sock4_recvmsg: rev-nat ${before.src} -> ${dialed}`,
+    { type: 'un-DNAT', before, after: { src: r.packet.src, dst: r.packet.dst } },
+  );
+  r.hop(
+    'deliver',
+    client.at,
+    client.node,
+    verdict === 'refused'
+      ? "The client's socket gets connection refused."
+      : `The client's socket receives the answer from ${dialed}.`,
+  );
+  const reason =
+    verdict === 'delivered'
+      ? `${modeName(cluster)} connected the socket to ${chosen.pod} (${chosen.ip}:${chosen.port}) at connect().`
+      : `Cilium chose ${chosen.pod}, but nothing listens there on ${protocol.toUpperCase()} port ${port ?? ''}.`;
   return finish(w, verdict, reason, endpoint, d.candidates, { verdict, hops: r.hops }, warnings);
 }
-

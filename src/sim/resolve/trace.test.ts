@@ -71,9 +71,17 @@ describe('pod to pod across nodes with flannel VXLAN', () => {
   });
 
   it('gives byte-identical JSON for the same input and seed, and another source port for another seed', () => {
-    const again = trace(cluster, { from: 'pod/default/client', to: `pod/default/${target.name}`, port: 8080 }, { seed: 7 });
+    const again = trace(
+      cluster,
+      { from: 'pod/default/client', to: `pod/default/${target.name}`, port: 8080 },
+      { seed: 7 },
+    );
     expect(JSON.stringify(again)).toBe(JSON.stringify(t));
-    const other = trace(cluster, { from: 'pod/default/client', to: `pod/default/${target.name}`, port: 8080 }, { seed: 8 });
+    const other = trace(
+      cluster,
+      { from: 'pod/default/client', to: `pod/default/${target.name}`, port: 8080 },
+      { seed: 8 },
+    );
     expect(other.hops[0]!.packet.src).not.toBe(t.hops[0]!.packet.src);
   });
 });
@@ -115,7 +123,9 @@ describe('containers of one pod', () => {
 describe('bad requests', () => {
   it('name what is wrong', () => {
     expect(() => trace(cluster, { from: 'pod/default/nope', to: 'pod/default/client' })).toThrow(TraceRequestError);
-    expect(() => trace(cluster, { from: 'pod/default/nope', to: 'pod/default/client' })).toThrow(/no pod default\/nope/);
+    expect(() => trace(cluster, { from: 'pod/default/nope', to: 'pod/default/client' })).toThrow(
+      /no pod default\/nope/,
+    );
     expect(() => trace(cluster, { from: 'pod/client', to: 'pod/app-1', port: 70000 })).toThrow(/not a port number/);
   });
 });

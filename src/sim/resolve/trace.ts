@@ -100,7 +100,8 @@ interface Answer {
  */
 export function trace(cluster: Cluster, input: TraceInput, options: TraceOptions = {}): Trace {
   const protocol: Protocol = input.protocol ?? 'tcp';
-  if (!PROTOCOLS.includes(protocol)) throw new TraceRequestError(`protocol: "${String(protocol)}" is not tcp, udp or icmp`, 'protocol');
+  if (!PROTOCOLS.includes(protocol))
+    throw new TraceRequestError(`protocol: "${String(protocol)}" is not tcp, udp or icmp`, 'protocol');
   const seed = options.seed ?? 1;
   const request: TraceRequest = { from: input.from, to: input.to, protocol, seed, pick: [...(options.pick ?? [])] };
   if (input.port !== undefined) request.port = input.port;
@@ -125,7 +126,11 @@ export function trace(cluster: Cluster, input: TraceInput, options: TraceOptions
   let headless: Trace['candidates'] = [];
   if (destination.kind === 'service' && destination.service.clusterIP === null) {
     const svc = destination.service;
-    destination = { kind: 'name', name: `${svc.name}.${svc.namespace}.svc.${cluster.settings.dnsDomain}.`, port: destination.port };
+    destination = {
+      kind: 'name',
+      name: `${svc.name}.${svc.namespace}.svc.${cluster.settings.dnsDomain}.`,
+      port: destination.port,
+    };
   }
   if (destination.kind === 'name') {
     const clientPod = source.kind === 'pod' ? source.pod : null;
@@ -134,7 +139,17 @@ export function trace(cluster: Cluster, input: TraceInput, options: TraceOptions
     dns = resolved.dns;
     if (resolved.ip === null) {
       return withWarnings(
-        { request, verdict: 'unresolved', reason: resolved.reason, endpoint: null, candidates: [], hops: [], dns, reply: null, http: null },
+        {
+          request,
+          verdict: 'unresolved',
+          reason: resolved.reason,
+          endpoint: null,
+          candidates: [],
+          hops: [],
+          dns,
+          reply: null,
+          http: null,
+        },
         pick,
       );
     }
@@ -142,12 +157,22 @@ export function trace(cluster: Cluster, input: TraceInput, options: TraceOptions
     let port = destination.port ?? resolved.port ?? null;
     // Headless: the client dials the pod itself, where the Service port means nothing; without a
     // port it uses the one the endpoint listens on.
-    if (port === null && resolved.service) port = resolved.service.clusterIP === null ? (headless.find((c) => c.chosen)?.port ?? headlessPort(cluster, resolved.service, protocol)) : firstPort(resolved.service, protocol);
+    if (port === null && resolved.service)
+      port =
+        resolved.service.clusterIP === null
+          ? (headless.find((c) => c.chosen)?.port ?? headlessPort(cluster, resolved.service, protocol))
+          : firstPort(resolved.service, protocol);
     destination = { kind: 'ip', ip: resolved.ip, port };
   }
 
   const target = serviceTarget(cluster, source, destination, protocol);
-  if (target !== null && http !== null && protocol === 'tcp' && target.svc.namespace === INGRESS_NGINX_NAMESPACE && target.svc.name === INGRESS_NGINX_NAME) {
+  if (
+    target !== null &&
+    http !== null &&
+    protocol === 'tcp' &&
+    target.svc.namespace === INGRESS_NGINX_NAMESPACE &&
+    target.svc.name === INGRESS_NGINX_NAME
+  ) {
     const client = serviceClient(cluster, source, target);
     const r = traceIngress(cluster, client, target, http.request, {
       random: () => rng.next(),
@@ -157,9 +182,23 @@ export function trace(cluster: Cluster, input: TraceInput, options: TraceOptions
       seed,
     });
     const reason = http.note === null ? r.reason : `${http.note} ${r.reason}`;
-    const t = withWarnings({ request, verdict: r.verdict, reason, endpoint: r.endpoint, candidates: r.candidates, hops: r.hops, dns, reply: r.reply, http: r.http }, pick);
+    const t = withWarnings(
+      {
+        request,
+        verdict: r.verdict,
+        reason,
+        endpoint: r.endpoint,
+        candidates: r.candidates,
+        hops: r.hops,
+        dns,
+        reply: r.reply,
+        http: r.http,
+      },
+      pick,
+    );
     // A pick of the controller pod pinned the first leg's choice, which the candidates (NGINX's) do not show.
-    const tookIt = (w: string): boolean => t.hops.some((h) => h.kind === 'deliver' && w.startsWith(`--pick ${h.at.split('/').slice(1, 3).join('/')} `));
+    const tookIt = (w: string): boolean =>
+      t.hops.some((h) => h.kind === 'deliver' && w.startsWith(`--pick ${h.at.split('/').slice(1, 3).join('/')} `));
     const warnings = [...r.warnings, ...(t.warnings ?? []).filter((w) => !tookIt(w))];
     if (warnings.length > 0) t.warnings = warnings;
     return t;
@@ -176,12 +215,40 @@ export function trace(cluster: Cluster, input: TraceInput, options: TraceOptions
       });
     } catch (error) {
       if (error instanceof DroppedOutside) {
-        return withWarnings({ request, verdict: 'dropped', reason: `${target.dstIP} is a ClusterIP: it cannot be reached from outside the cluster.`, endpoint: null, candidates: [], hops: error.hops, dns, reply: null, http: null }, pick);
+        return withWarnings(
+          {
+            request,
+            verdict: 'dropped',
+            reason: `${target.dstIP} is a ClusterIP: it cannot be reached from outside the cluster.`,
+            endpoint: null,
+            candidates: [],
+            hops: error.hops,
+            dns,
+            reply: null,
+            http: null,
+          },
+          pick,
+        );
       }
       throw error;
     }
-    const t = withWarnings({ request, verdict: result.verdict, reason: result.reason, endpoint: result.endpoint, candidates: result.candidates, hops: result.hops, dns, reply: result.reply, http: null }, pick);
-    const decided = result.hops.find((h) => h.kind === 'netfilter' || h.kind === 'ipvs' || (h.kind === 'socket' && h.rule?.startsWith('cgroup/')));
+    const t = withWarnings(
+      {
+        request,
+        verdict: result.verdict,
+        reason: result.reason,
+        endpoint: result.endpoint,
+        candidates: result.candidates,
+        hops: result.hops,
+        dns,
+        reply: result.reply,
+        http: null,
+      },
+      pick,
+    );
+    const decided = result.hops.find(
+      (h) => h.kind === 'netfilter' || h.kind === 'ipvs' || (h.kind === 'socket' && h.rule?.startsWith('cgroup/')),
+    );
     serviceTraces.set(t, { service: target.svc, node: decided?.node ?? client.node ?? '' });
     return t;
   }
@@ -192,22 +259,68 @@ export function trace(cluster: Cluster, input: TraceInput, options: TraceOptions
   }
   if (destination.kind === 'ip' && isOutside(cluster, destination.ip)) {
     // Egress (section 9): out by the node's default route, to a server the model only knows by address.
-    if (source.kind === 'external') throw new TraceRequestError(`to: ${destination.ip} is outside the cluster, and so is ${input.from}: the path between them does not touch the cluster`, 'to');
+    if (source.kind === 'external')
+      throw new TraceRequestError(
+        `to: ${destination.ip} is outside the cluster, and so is ${input.from}: the path between them does not touch the cluster`,
+        'to',
+      );
     const port = protocol === 'icmp' ? null : destination.port;
-    if (port === null && protocol !== 'icmp') throw new TraceRequestError(`port: ${destination.ip} is outside the cluster; give the port it listens on with --port (or ip:port)`, 'port');
-    const from = source.kind === 'node'
-      ? { ns: { kind: 'host' as const, node: source.node }, at: nodeId(source.node.name), node: source.node.name, label: `A process on ${source.node.name}`, ip: source.node.internalIP }
-      : { ns: podNetns(cluster, source.pod), at: containerId(source.pod.namespace, source.pod.name, source.container.name), node: source.pod.node, label: `Container ${source.container.name}`, ip: source.pod.ip };
-    const r = traceToExternal(cluster, from, destination.ip, port, protocol, () => rng.int(EPHEMERAL_MIN, EPHEMERAL_MAX));
-    return withWarnings({ request, verdict: r.verdict, reason: r.reason, endpoint: null, candidates: headless, hops: r.hops, dns, reply: r.reply, http: null }, pick);
+    if (port === null && protocol !== 'icmp')
+      throw new TraceRequestError(
+        `port: ${destination.ip} is outside the cluster; give the port it listens on with --port (or ip:port)`,
+        'port',
+      );
+    const from =
+      source.kind === 'node'
+        ? {
+            ns: { kind: 'host' as const, node: source.node },
+            at: nodeId(source.node.name),
+            node: source.node.name,
+            label: `A process on ${source.node.name}`,
+            ip: source.node.internalIP,
+          }
+        : {
+            ns: podNetns(cluster, source.pod),
+            at: containerId(source.pod.namespace, source.pod.name, source.container.name),
+            node: source.pod.node,
+            label: `Container ${source.container.name}`,
+            ip: source.pod.ip,
+          };
+    const r = traceToExternal(cluster, from, destination.ip, port, protocol, () =>
+      rng.int(EPHEMERAL_MIN, EPHEMERAL_MAX),
+    );
+    return withWarnings(
+      {
+        request,
+        verdict: r.verdict,
+        reason: r.reason,
+        endpoint: null,
+        candidates: headless,
+        hops: r.hops,
+        dns,
+        reply: r.reply,
+        http: null,
+      },
+      pick,
+    );
   }
   if (source.kind === 'external') {
     return fromOutside(cluster, request, source.ip, destination, protocol, rng, dns, pick);
   } else if (source.kind === 'node') {
-    client = { ns: { kind: 'host', node: source.node }, at: nodeId(source.node.name), node: source.node.name, label: `A process on ${source.node.name}` };
+    client = {
+      ns: { kind: 'host', node: source.node },
+      at: nodeId(source.node.name),
+      node: source.node.name,
+      label: `A process on ${source.node.name}`,
+    };
   } else {
     const pod = source.pod;
-    client = { ns: podNetns(cluster, pod), at: containerId(pod.namespace, pod.name, source.container.name), node: pod.node, label: `Container ${source.container.name}` };
+    client = {
+      ns: podNetns(cluster, pod),
+      at: containerId(pod.namespace, pod.name, source.container.name),
+      node: pod.node,
+      label: `Container ${source.container.name}`,
+    };
   }
 
   // Where the packet goes: a namespace, and the address it is sent to.
@@ -229,7 +342,9 @@ export function trace(cluster: Cluster, input: TraceInput, options: TraceOptions
 
   const port = protocol === 'icmp' ? null : (destination.port ?? defaultPort(dstPod, protocol));
   if (protocol !== 'icmp' && port === null) {
-    const what = dstPod ? `pod ${dstPod.namespace}/${dstPod.name} declares no ${protocol} port` : 'a node has no default port';
+    const what = dstPod
+      ? `pod ${dstPod.namespace}/${dstPod.name} declares no ${protocol} port`
+      : 'a node has no default port';
     throw new TraceRequestError(`port: ${what}; give one with --port`, 'port');
   }
 
@@ -242,17 +357,56 @@ export function trace(cluster: Cluster, input: TraceInput, options: TraceOptions
   else srcIP = hostRoute(cluster, client.ns.node, server).src;
 
   // A pod's hostPort on a node address: portmap's DNAT on the pod's own node (section 11).
-  if (server.kind === 'host' && !dstPod && port !== null && protocol !== 'icmp' && hasHostPort(cluster, server.node.name, port, protocol)) {
-    const from = { ns: client.ns, at: client.at, node: client.node, label: client.label, ip: loopback ? '127.0.0.1' : client.ns.kind === 'pod' ? client.ns.pod.ip : samens ? dstIP : hostRoute(cluster, client.ns.node, server).src };
-    const r = traceHostPort(cluster, from, server.node, dstIP, port, protocol, () => rng.int(EPHEMERAL_MIN, EPHEMERAL_MAX));
-    if (r !== null) return withWarnings({ request, verdict: r.verdict, reason: r.reason, endpoint: r.endpoint, candidates: headless, hops: r.hops, dns, reply: r.reply, http: null }, pick);
+  if (
+    server.kind === 'host' &&
+    !dstPod &&
+    port !== null &&
+    protocol !== 'icmp' &&
+    hasHostPort(cluster, server.node.name, port, protocol)
+  ) {
+    const from = {
+      ns: client.ns,
+      at: client.at,
+      node: client.node,
+      label: client.label,
+      ip: loopback
+        ? '127.0.0.1'
+        : client.ns.kind === 'pod'
+          ? client.ns.pod.ip
+          : samens
+            ? dstIP
+            : hostRoute(cluster, client.ns.node, server).src,
+    };
+    const r = traceHostPort(cluster, from, server.node, dstIP, port, protocol, () =>
+      rng.int(EPHEMERAL_MIN, EPHEMERAL_MAX),
+    );
+    if (r !== null)
+      return withWarnings(
+        {
+          request,
+          verdict: r.verdict,
+          reason: r.reason,
+          endpoint: r.endpoint,
+          candidates: headless,
+          hops: r.hops,
+          dns,
+          reply: r.reply,
+          http: null,
+        },
+        pick,
+      );
   }
 
   const srcPort = protocol === 'icmp' ? null : rng.int(EPHEMERAL_MIN, EPHEMERAL_MAX);
   const packet: Packet = { src: addr(srcIP, srcPort), dst: addr(dstIP, port), protocol, ttl: DEFAULT_TTL };
   const w = new PathWriter(packet);
   // NetworkPolicy is evaluated on the walk (section 10) only when the cluster has policies at all.
-  const ctx: WalkContext = { cluster, ephemeralPort: () => rng.int(EPHEMERAL_MIN, EPHEMERAL_MAX), snat: null, policy: freshPolicyState(cluster) };
+  const ctx: WalkContext = {
+    cluster,
+    ephemeralPort: () => rng.int(EPHEMERAL_MIN, EPHEMERAL_MAX),
+    snat: null,
+    policy: freshPolicyState(cluster),
+  };
   w.hop('socket', client.at, client.node, openText(client.label, packet, protocol), socketRule(protocol, packet));
 
   const answer = answerOf(cluster, server, dstPod, port, protocol, samens);
@@ -273,7 +427,20 @@ export function trace(cluster: Cluster, input: TraceInput, options: TraceOptions
   }
   const dropped = policyDropReason(w, ctx.policy);
   if (dropped !== null) {
-    return withWarnings({ request, verdict: 'dropped', reason: dropped, endpoint: null, candidates: headless, hops: w.hops, dns, reply: null, http: null }, pick);
+    return withWarnings(
+      {
+        request,
+        verdict: 'dropped',
+        reason: dropped,
+        endpoint: null,
+        candidates: headless,
+        hops: w.hops,
+        dns,
+        reply: null,
+        http: null,
+      },
+      pick,
+    );
   }
 
   let verdict: Verdict;
@@ -282,7 +449,10 @@ export function trace(cluster: Cluster, input: TraceInput, options: TraceOptions
   if (answer.at !== null) {
     w.hop('deliver', answer.at, serverNode, deliverText(answer, port, protocol));
     verdict = 'delivered';
-    reason = protocol === 'icmp' ? `${answer.label} answered the ping.` : `${answer.name ?? ''} in ${answer.label} accepted the ${proto} ${protocol === 'tcp' ? 'connection' : 'datagram'} on port ${port ?? ''}.`;
+    reason =
+      protocol === 'icmp'
+        ? `${answer.label} answered the ping.`
+        : `${answer.name ?? ''} in ${answer.label} accepted the ${proto} ${protocol === 'tcp' ? 'connection' : 'datagram'} on port ${port ?? ''}.`;
   } else {
     w.hop(
       'reject',
@@ -309,33 +479,102 @@ export function trace(cluster: Cluster, input: TraceInput, options: TraceOptions
     // The endpoint's own address (the pod IP, the node IP for hostNetwork), even when it was
     // reached over 127.0.0.1.
     endpoint = { pod: answer.pod, ip: answer.ip ?? dstIP, port: port ?? 0 };
-    if (answer.pod !== null && answer.at !== null && answer.at.startsWith('container/') && protocol !== 'icmp') endpoint.container = answer.name ?? '';
+    if (answer.pod !== null && answer.at !== null && answer.at.startsWith('container/') && protocol !== 'icmp')
+      endpoint.container = answer.name ?? '';
   }
-  return withWarnings({ request, verdict, reason, endpoint, candidates: headless, hops: w.hops, dns, reply, http: null }, pick);
+  return withWarnings(
+    { request, verdict, reason, endpoint, candidates: headless, hops: w.hops, dns, reply, http: null },
+    pick,
+  );
 }
 
 /**
  * A client outside the cluster to something that is not a Service: a node address (its own
  * sockets, or a pod's hostPort through portmap), or a pod address, which the Internet cannot route.
  */
-function fromOutside(cluster: Cluster, request: TraceRequest, ip: string, destination: Destination, protocol: Protocol, rng: ReturnType<typeof createRng>, dns: Trace['dns'], pick: readonly string[]): Trace {
+function fromOutside(
+  cluster: Cluster,
+  request: TraceRequest,
+  ip: string,
+  destination: Destination,
+  protocol: Protocol,
+  rng: ReturnType<typeof createRng>,
+  dns: Trace['dns'],
+  pick: readonly string[],
+): Trace {
   const lk = lookup(cluster);
   const client = { ns: null, at: externalId(ip), node: null, label: `A client at ${ip}`, ip };
-  const dest = destination.kind === 'node' ? { ip: destination.node.internalIP, port: destination.port } : destination.kind === 'ip' ? { ip: destination.ip, port: destination.port } : destination.kind === 'pod' ? { ip: destination.pod.ip, port: destination.port } : null;
+  const dest =
+    destination.kind === 'node'
+      ? { ip: destination.node.internalIP, port: destination.port }
+      : destination.kind === 'ip'
+        ? { ip: destination.ip, port: destination.port }
+        : destination.kind === 'pod'
+          ? { ip: destination.pod.ip, port: destination.port }
+          : null;
   const node = dest === null ? undefined : lk.nodeByIP.get(dest.ip);
   if (dest !== null && node && protocol !== 'icmp') {
-    if (dest.port === null) throw new TraceRequestError('port: a node has no default port; give one with --port', 'port');
-    const r = traceHostPort(cluster, client, node, dest.ip, dest.port, protocol, () => rng.int(EPHEMERAL_MIN, EPHEMERAL_MAX));
-    if (r !== null) return withWarnings({ request, verdict: r.verdict, reason: r.reason, endpoint: r.endpoint, candidates: [], hops: r.hops, dns, reply: r.reply, http: null }, pick);
+    if (dest.port === null)
+      throw new TraceRequestError('port: a node has no default port; give one with --port', 'port');
+    const r = traceHostPort(cluster, client, node, dest.ip, dest.port, protocol, () =>
+      rng.int(EPHEMERAL_MIN, EPHEMERAL_MAX),
+    );
+    if (r !== null)
+      return withWarnings(
+        {
+          request,
+          verdict: r.verdict,
+          reason: r.reason,
+          endpoint: r.endpoint,
+          candidates: [],
+          hops: r.hops,
+          dns,
+          reply: r.reply,
+          http: null,
+        },
+        pick,
+      );
   }
   if (dest !== null && (lk.podByIP.has(dest.ip) || cidrContains(lk.podSubnet, parseIPv4(dest.ip) ?? 0))) {
     // Pod addresses are private to the cluster: nothing outside has a route to the pod network.
-    const w = new PathWriter({ src: `${ip}:${rng.int(EPHEMERAL_MIN, EPHEMERAL_MAX)}`, dst: dest.port === null ? dest.ip : `${dest.ip}:${dest.port}`, protocol, ttl: DEFAULT_TTL });
-    w.hop('socket', client.at, null, `${client.label} sends a packet to ${w.packet.dst}, a pod address.`, `connect(${w.packet.dst}) ${protocol.toUpperCase()}`);
-    w.hop('drop', INTERNET_ID, null, `${dest.ip} is in the cluster's pod network ${cluster.settings.podSubnet}, which no router outside the cluster knows: the packet is lost and the client times out. Pods are reached from outside through a NodePort, a load balancer or an Ingress.`);
-    return withWarnings({ request, verdict: 'dropped', reason: `${dest.ip} is a pod address: it is not routable from outside the cluster.`, endpoint: null, candidates: [], hops: w.hops, dns, reply: null, http: null }, pick);
+    const w = new PathWriter({
+      src: `${ip}:${rng.int(EPHEMERAL_MIN, EPHEMERAL_MAX)}`,
+      dst: dest.port === null ? dest.ip : `${dest.ip}:${dest.port}`,
+      protocol,
+      ttl: DEFAULT_TTL,
+    });
+    w.hop(
+      'socket',
+      client.at,
+      null,
+      `${client.label} sends a packet to ${w.packet.dst}, a pod address.`,
+      `connect(${w.packet.dst}) ${protocol.toUpperCase()}`,
+    );
+    w.hop(
+      'drop',
+      INTERNET_ID,
+      null,
+      `${dest.ip} is in the cluster's pod network ${cluster.settings.podSubnet}, which no router outside the cluster knows: the packet is lost and the client times out. Pods are reached from outside through a NodePort, a load balancer or an Ingress.`,
+    );
+    return withWarnings(
+      {
+        request,
+        verdict: 'dropped',
+        reason: `${dest.ip} is a pod address: it is not routable from outside the cluster.`,
+        endpoint: null,
+        candidates: [],
+        hops: w.hops,
+        dns,
+        reply: null,
+        http: null,
+      },
+      pick,
+    );
   }
-  throw new TraceRequestError(`from: traffic from outside the cluster (${request.from}) to ${request.to} is not simulated: reach the cluster through a node address, a NodePort, a load balancer or an Ingress URL`, 'from');
+  throw new TraceRequestError(
+    `from: traffic from outside the cluster (${request.from}) to ${request.to} is not simulated: reach the cluster through a node address, a NodePort, a load balancer or an Ingress URL`,
+    'from',
+  );
 }
 
 /** An HTTP request: what the client dials, and the request NGINX reads if the connection reaches it. */
@@ -351,15 +590,27 @@ interface HttpIntent {
  * public DNS record would, to where the controller is exposed (ingressExposure); any other name
  * goes through the client's resolver like a plain destination.
  */
-function httpIntent(cluster: Cluster, url: Extract<Destination, { kind: 'url' }>, hostOverride: string | undefined): HttpIntent {
+function httpIntent(
+  cluster: Cluster,
+  url: Extract<Destination, { kind: 'url' }>,
+  hostOverride: string | undefined,
+): HttpIntent {
   const defaultPort = url.scheme === 'https' ? 443 : 80;
   const host = hostOverride ?? (url.port !== null && url.port !== defaultPort ? `${url.host}:${url.port}` : url.host);
   const request: HttpRequest = { method: 'GET', scheme: url.scheme, host, path: url.path };
-  if (parseIPv4(url.host) !== null) return { dial: { kind: 'ip', ip: url.host, port: url.port ?? defaultPort }, request, note: null };
+  if (parseIPv4(url.host) !== null)
+    return { dial: { kind: 'ip', ip: url.host, port: url.port ?? defaultPort }, request, note: null };
   const exposure = ingressExposure(cluster, url.host, url.scheme);
   if (exposure !== null) {
-    const where = exposure.via === 'load-balancer' ? `the ingress-nginx load balancer ${exposure.ip}` : `${exposure.node ?? ''}'s address ${exposure.ip}, the ${url.scheme} NodePort ${exposure.port} of ${exposure.service}`;
-    return { dial: { kind: 'ip', ip: exposure.ip, port: url.port ?? exposure.port }, request, note: `${url.host} is an Ingress host: its DNS record points at ${where} (that lookup is not traced).` };
+    const where =
+      exposure.via === 'load-balancer'
+        ? `the ingress-nginx load balancer ${exposure.ip}`
+        : `${exposure.node ?? ''}'s address ${exposure.ip}, the ${url.scheme} NodePort ${exposure.port} of ${exposure.service}`;
+    return {
+      dial: { kind: 'ip', ip: exposure.ip, port: url.port ?? exposure.port },
+      request,
+      note: `${url.host} is an Ingress host: its DNS record points at ${where} (that lookup is not traced).`,
+    };
   }
   const named = ingresses(cluster).find((i) => i.rules.some((r) => r.host !== null && hostMatches(r.host, url.host)));
   if (named) {
@@ -379,7 +630,8 @@ function isOutside(cluster: Cluster, ip: string): boolean {
   const lk = lookup(cluster);
   if (lk.podByIP.has(ip) || lk.nodeByIP.has(ip) || lk.serviceByIP.has(ip)) return false;
   if (cluster.services.some((s) => s.loadBalancerIP === ip)) return false;
-  if (cluster.nodes.some((n) => n.devices.some((d) => d.address !== null && d.address.startsWith(`${ip}/`)))) return false;
+  if (cluster.nodes.some((n) => n.devices.some((d) => d.address !== null && d.address.startsWith(`${ip}/`))))
+    return false;
   const value = parseIPv4(ip);
   if (value === null) return false;
   const svc = parseCidr(cluster.settings.serviceSubnet);
@@ -420,18 +672,31 @@ function headlessPort(cluster: Cluster, svc: Service, protocol: Protocol): numbe
 function serviceTarget(cluster: Cluster, source: Source, dest: Destination, protocol: Protocol): ServiceTarget | null {
   const lk = lookup(cluster);
   const portOf = (svc: Service, port: number | null): ServicePort | null =>
-    protocol === 'icmp' || port === null ? null : (svc.ports.find((p) => p.port === port && p.protocol === protocol) ?? null);
+    protocol === 'icmp' || port === null
+      ? null
+      : (svc.ports.find((p) => p.port === port && p.protocol === protocol) ?? null);
   if (dest.kind === 'service') {
     const svc = dest.service;
     if (svc.type === 'ExternalName' || svc.clusterIP === null) return null;
     const port = protocol === 'icmp' ? null : (dest.port ?? firstPort(svc, protocol));
-    if (port === null && protocol !== 'icmp') throw new TraceRequestError(`port: Service ${svc.namespace}/${svc.name} has no ports; give one with --port`, 'port');
+    if (port === null && protocol !== 'icmp')
+      throw new TraceRequestError(
+        `port: Service ${svc.namespace}/${svc.name} has no ports; give one with --port`,
+        'port',
+      );
     return { svc, port: portOf(svc, port), entry: 'clusterIP', dstIP: svc.clusterIP, dstPort: port, node: null };
   }
   if (dest.kind === 'nodeport') {
     const found = nodePortService(cluster, dest.port, protocol);
     if (!found) throw new TraceRequestError(`to: no Service has ${protocol.toUpperCase()} NodePort ${dest.port}`, 'to');
-    return { svc: found.svc, port: found.port, entry: 'nodePort', dstIP: dest.node.internalIP, dstPort: dest.port, node: dest.node };
+    return {
+      svc: found.svc,
+      port: found.port,
+      entry: 'nodePort',
+      dstIP: dest.node.internalIP,
+      dstPort: dest.port,
+      node: dest.node,
+    };
   }
   if (dest.kind === 'loopback') {
     // 127.0.0.1:<nodePort> from a host process: a localhost NodePort (section 6).
@@ -440,7 +705,15 @@ function serviceTarget(cluster: Cluster, source: Source, dest: Destination, prot
     const found = hostClient ? nodePortService(cluster, dest.port, protocol) : null;
     if (!found) return null;
     const node = source.kind === 'node' ? source.node : (lk.nodeByName.get(source.pod.node) as ClusterNode);
-    return { svc: found.svc, port: found.port, entry: 'nodePort', dstIP: '127.0.0.1', dstPort: dest.port, node, localhost: true };
+    return {
+      svc: found.svc,
+      port: found.port,
+      entry: 'nodePort',
+      dstIP: '127.0.0.1',
+      dstPort: dest.port,
+      node,
+      localhost: true,
+    };
   }
   if (dest.kind !== 'ip') return null;
   const ip = dest.ip;
@@ -457,12 +730,17 @@ function serviceTarget(cluster: Cluster, source: Source, dest: Destination, prot
   if (dest.port !== null && protocol !== 'icmp') {
     const node = lk.nodeByIP.get(ip);
     const found = node ? nodePortService(cluster, dest.port, protocol) : null;
-    if (node && found) return { svc: found.svc, port: found.port, entry: 'nodePort', dstIP: ip, dstPort: dest.port, node };
+    if (node && found)
+      return { svc: found.svc, port: found.port, entry: 'nodePort', dstIP: ip, dstPort: dest.port, node };
   }
   return null;
 }
 
-function nodePortService(cluster: Cluster, port: number, protocol: Protocol): { svc: Service; port: ServicePort } | null {
+function nodePortService(
+  cluster: Cluster,
+  port: number,
+  protocol: Protocol,
+): { svc: Service; port: ServicePort } | null {
   for (const svc of cluster.services) {
     for (const sp of svc.ports) if (sp.nodePort === port && sp.protocol === protocol) return { svc, port: sp };
   }
@@ -470,15 +748,28 @@ function nodePortService(cluster: Cluster, port: number, protocol: Protocol): { 
 }
 
 function serviceClient(cluster: Cluster, source: Source, target: ServiceTarget): ServiceClient {
-  if (source.kind === 'external') return { ns: null, at: externalId(source.ip), node: null, label: `A client at ${source.ip}`, ip: source.ip };
+  if (source.kind === 'external')
+    return { ns: null, at: externalId(source.ip), node: null, label: `A client at ${source.ip}`, ip: source.ip };
   if (source.kind === 'node') {
     const ip = target.localhost ? '127.0.0.1' : source.node.internalIP;
-    return { ns: { kind: 'host', node: source.node }, at: nodeId(source.node.name), node: source.node.name, label: `A process on ${source.node.name}`, ip };
+    return {
+      ns: { kind: 'host', node: source.node },
+      at: nodeId(source.node.name),
+      node: source.node.name,
+      label: `A process on ${source.node.name}`,
+      ip,
+    };
   }
   const pod = source.pod;
   const at = containerId(pod.namespace, pod.name, source.container.name);
   if (pod.hostNetwork) {
-    return { ns: { kind: 'host', node: lookup(cluster).nodeByName.get(pod.node) as ClusterNode }, at, node: pod.node, label: `Container ${source.container.name} (hostNetwork)`, ip: target.localhost ? '127.0.0.1' : pod.ip };
+    return {
+      ns: { kind: 'host', node: lookup(cluster).nodeByName.get(pod.node) as ClusterNode },
+      at,
+      node: pod.node,
+      label: `Container ${source.container.name} (hostNetwork)`,
+      ip: target.localhost ? '127.0.0.1' : pod.ip,
+    };
   }
   return { ns: { kind: 'pod', pod }, at, node: pod.node, label: `Container ${source.container.name}`, ip: pod.ip };
 }
@@ -491,11 +782,15 @@ function netnsForIP(cluster: Cluster, ip: string): Netns {
   const node = lk.nodeByIP.get(ip);
   if (node) return { kind: 'host', node };
   for (const n of cluster.nodes) {
-    for (const d of n.devices) if (d.address !== null && d.address.startsWith(`${ip}/`)) return { kind: 'host', node: n, ip };
+    for (const d of n.devices)
+      if (d.address !== null && d.address.startsWith(`${ip}/`)) return { kind: 'host', node: n, ip };
   }
   if (lk.nodeForPodIP(ip)) throw new TraceRequestError(`to: no pod has the address ${ip} in this cluster`, 'to');
   // Addresses outside the cluster are egress (handled before); what is left is an unused in-cluster address.
-  throw new TraceRequestError(`to: no pod, node or Service has the address ${ip} in this cluster (${cluster.settings.serviceSubnet} is the Service range, ${cluster.settings.podSubnet} the pod range)`, 'to');
+  throw new TraceRequestError(
+    `to: no pod, node or Service has the address ${ip} in this cluster (${cluster.settings.serviceSubnet} is the Service range, ${cluster.settings.podSubnet} the pod range)`,
+    'to',
+  );
 }
 
 function defaultPort(pod: Pod | null, protocol: Protocol): number | null {
@@ -508,23 +803,60 @@ function loId(ns: Netns): string {
   return ns.kind === 'pod' ? `dev/pod/${ns.pod.namespace}/${ns.pod.name}/lo` : deviceId(ns.node.name, 'lo');
 }
 
-function answerOf(cluster: Cluster, server: Netns, dstPod: Pod | null, port: number | null, protocol: Protocol, samens: boolean): Answer {
+function answerOf(
+  cluster: Cluster,
+  server: Netns,
+  dstPod: Pod | null,
+  port: number | null,
+  protocol: Protocol,
+  samens: boolean,
+): Answer {
   if (server.kind === 'pod') {
     const pod = server.pod;
     const key = `${pod.namespace}/${pod.name}`;
     const rejectAt = samens ? loId(server) : podEth0Id(pod.namespace, pod.name);
     if (port === null) {
       // The kernel answers pings; the pod is drawn at its first container.
-      return { at: containerId(pod.namespace, pod.name, (pod.containers[0] as Container).name), name: null, pod: key, rejectAt, label: pod.name, ip: pod.ip };
+      return {
+        at: containerId(pod.namespace, pod.name, (pod.containers[0] as Container).name),
+        name: null,
+        pod: key,
+        rejectAt,
+        label: pod.name,
+        ip: pod.ip,
+      };
     }
     const at = listenerOf(pod, port, protocol);
-    return { at, name: at === null ? null : at.slice(at.lastIndexOf('/') + 1), pod: key, rejectAt, label: pod.name, ip: pod.ip };
+    return {
+      at,
+      name: at === null ? null : at.slice(at.lastIndexOf('/') + 1),
+      pod: key,
+      rejectAt,
+      label: pod.name,
+      ip: pod.ip,
+    };
   }
   const node: ClusterNode = server.node;
   const key = dstPod ? `${dstPod.namespace}/${dstPod.name}` : null;
-  if (port === null) return { at: nodeId(node.name), name: null, pod: key, rejectAt: nodeId(node.name), label: node.name, ip: node.internalIP };
+  if (port === null)
+    return {
+      at: nodeId(node.name),
+      name: null,
+      pod: key,
+      rejectAt: nodeId(node.name),
+      label: node.name,
+      ip: node.internalIP,
+    };
   const listener = hostListener(cluster, node, port, protocol);
-  if (listener === null) return { at: null, name: null, pod: key, rejectAt: nodeId(node.name), label: `${node.name}'s root network namespace`, ip: node.internalIP };
+  if (listener === null)
+    return {
+      at: null,
+      name: null,
+      pod: key,
+      rejectAt: nodeId(node.name),
+      label: `${node.name}'s root network namespace`,
+      ip: node.internalIP,
+    };
   const pod = listener.pod ? `${listener.pod.namespace}/${listener.pod.name}` : null;
   const label = listener.pod ? `${listener.pod.name} (hostNetwork, on ${node.name})` : node.name;
   return { at: listener.at, name: listener.name, pod, rejectAt: nodeId(node.name), label, ip: node.internalIP };
@@ -550,7 +882,15 @@ function replyPath(
       ? { src: serverIP, dst: clientIP, protocol: 'icmp', ttl: DEFAULT_TTL }
       : { src: request.dst, dst: request.src, protocol: replyProtocol, ttl: DEFAULT_TTL };
   const w = new PathWriter(packet);
-  const what = refused ? (protocol === 'tcp' ? 'a TCP RST' : 'an ICMP port unreachable') : protocol === 'tcp' ? 'the SYN-ACK' : protocol === 'icmp' ? 'the echo reply' : 'the UDP answer';
+  const what = refused
+    ? protocol === 'tcp'
+      ? 'a TCP RST'
+      : 'an ICMP port unreachable'
+    : protocol === 'tcp'
+      ? 'the SYN-ACK'
+      : protocol === 'icmp'
+        ? 'the echo reply'
+        : 'the UDP answer';
   const serverNode = server.kind === 'pod' ? server.pod.node : server.node.name;
   w.hop('socket', answer.at ?? answer.rejectAt, serverNode, `${answer.label} sends ${what} back to ${packet.dst}.`);
   const snat = ctx.snat;
@@ -586,6 +926,9 @@ function socketRule(protocol: Protocol, packet: Packet): string {
 
 function deliverText(answer: Answer, port: number | null, protocol: Protocol): string {
   if (protocol === 'icmp') return `${answer.label}'s kernel answers the echo request.`;
-  const who = answer.at !== null && answer.at.startsWith('container/') ? `Container ${answer.name ?? ''} in ${answer.label}` : `${answer.name ?? ''} on ${answer.label}`;
+  const who =
+    answer.at !== null && answer.at.startsWith('container/')
+      ? `Container ${answer.name ?? ''} in ${answer.label}`
+      : `${answer.name ?? ''} on ${answer.label}`;
   return `${who} listens on ${protocol.toUpperCase()} port ${port ?? ''} and accepts the packet.`;
 }

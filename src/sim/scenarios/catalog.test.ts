@@ -8,7 +8,21 @@ describe('built-in scenarios', () => {
     const ids = SCENARIOS.map((s) => s.id);
     expect(new Set(ids).size).toBe(ids.length);
     for (const id of ids) expect(id).toMatch(/^[a-z0-9-]+$/);
-    for (const id of ['container-to-container', 'pod-to-pod-same-node', 'pod-to-pod-cross-node', 'pod-to-service', 'pod-to-service-dns', 'nodeport-cluster', 'nodeport-local', 'loadbalancer', 'ingress', 'ingress-404', 'ingress-503', 'egress', 'network-policy-deny']) {
+    for (const id of [
+      'container-to-container',
+      'pod-to-pod-same-node',
+      'pod-to-pod-cross-node',
+      'pod-to-service',
+      'pod-to-service-dns',
+      'nodeport-cluster',
+      'nodeport-local',
+      'loadbalancer',
+      'ingress',
+      'ingress-404',
+      'ingress-503',
+      'egress',
+      'network-policy-deny',
+    ]) {
       expect(ids).toContain(id);
     }
   });
@@ -20,7 +34,11 @@ describe('built-in scenarios', () => {
       expect(t.warnings, s.id).toBeUndefined();
     }
     const c2c = findScenario('container-to-container')!;
-    expect(trace(buildCluster(c2c.spec), c2c.request).hops.map((h) => h.kind)).toEqual(['socket', 'loopback', 'deliver']);
+    expect(trace(buildCluster(c2c.spec), c2c.request).hops.map((h) => h.kind)).toEqual([
+      'socket',
+      'loopback',
+      'deliver',
+    ]);
     const same = findScenario('pod-to-pod-same-node')!;
     expect(trace(buildCluster(same.spec), same.request).hops.some((h) => h.kind === 'encap')).toBe(false);
     const cross = findScenario('pod-to-pod-cross-node')!;
@@ -57,7 +75,9 @@ describe('built-in scenarios', () => {
     const ing = run('ingress');
     const proxy = ing.hops.findIndex((h) => h.kind === 'proxy');
     expect(proxy).toBeGreaterThan(0);
-    expect(ing.hops[proxy]!.rule).toBe('Ingress default/shop: host shop.example.com path /cart (Prefix) -> service web:80');
+    expect(ing.hops[proxy]!.rule).toBe(
+      'Ingress default/shop: host shop.example.com path /cart (Prefix) -> service web:80',
+    );
     expect(ing.hops[proxy - 1]!.at).toMatch(/^container\/ingress-nginx\/ingress-nginx-controller-.*\/controller$/);
     expect(ing.hops[proxy + 1]!.kind).toBe('socket');
     expect(ing.http).toMatchObject({ method: 'GET', host: 'shop.example.com', path: '/cart', status: 200 });

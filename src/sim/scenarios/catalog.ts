@@ -10,12 +10,29 @@ import { addIngressController } from '../model/ingressController';
 
 /** The built-in cluster plus one more Service in front of the web pods. */
 function withWebService(service: Omit<ServiceSpec, 'selector'>): ClusterSpec {
-  return { ...defaultClusterSpec, services: [...(defaultClusterSpec.services ?? []), { ...service, selector: { app: 'web' } }] };
+  return {
+    ...defaultClusterSpec,
+    services: [...(defaultClusterSpec.services ?? []), { ...service, selector: { app: 'web' } }],
+  };
 }
 
-const NODEPORT_CLUSTER = withWebService({ name: 'web-nodeport', type: 'NodePort', externalTrafficPolicy: 'Cluster', ports: [{ name: 'http', port: 80, targetPort: 8080, nodePort: 30080 }] });
-const NODEPORT_LOCAL = withWebService({ name: 'web-local', type: 'NodePort', externalTrafficPolicy: 'Local', ports: [{ name: 'http', port: 80, targetPort: 8080, nodePort: 30081 }] });
-const LOADBALANCER = withWebService({ name: 'web-lb', type: 'LoadBalancer', ports: [{ name: 'http', port: 80, targetPort: 8080 }] });
+const NODEPORT_CLUSTER = withWebService({
+  name: 'web-nodeport',
+  type: 'NodePort',
+  externalTrafficPolicy: 'Cluster',
+  ports: [{ name: 'http', port: 80, targetPort: 8080, nodePort: 30080 }],
+});
+const NODEPORT_LOCAL = withWebService({
+  name: 'web-local',
+  type: 'NodePort',
+  externalTrafficPolicy: 'Local',
+  ports: [{ name: 'http', port: 80, targetPort: 8080, nodePort: 30081 }],
+});
+const LOADBALANCER = withWebService({
+  name: 'web-lb',
+  type: 'LoadBalancer',
+  ports: [{ name: 'http', port: 80, targetPort: 8080 }],
+});
 
 /**
  * A cluster the scenarios look names up in (pod names and Service IPs are derived), built the first
@@ -25,7 +42,8 @@ function lazyCluster(spec: ClusterSpec): () => Cluster {
   let built: Cluster | null = null;
   return () => (built ??= buildCluster(spec));
 }
-const webPodOn = (cluster: () => Cluster, node: string): Pod | undefined => cluster().pods.find((p) => p.owner === 'Deployment/web' && p.node === node);
+const webPodOn = (cluster: () => Cluster, node: string): Pod | undefined =>
+  cluster().pods.find((p) => p.owner === 'Deployment/web' && p.node === node);
 
 /** The web pods of the built-in cluster, by node. */
 const builtIn = lazyCluster(defaultClusterSpec);
@@ -41,7 +59,15 @@ const webService = (): Service | undefined => builtIn().services.find((s) => s.n
  */
 const INGRESS = addIngressController({
   ...defaultClusterSpec,
-  services: [...(defaultClusterSpec.services ?? []), { name: 'admin', type: 'ClusterIP', selector: { app: 'admin' }, ports: [{ name: 'http', port: 80, targetPort: 8080 }] }],
+  services: [
+    ...(defaultClusterSpec.services ?? []),
+    {
+      name: 'admin',
+      type: 'ClusterIP',
+      selector: { app: 'admin' },
+      ports: [{ name: 'http', port: 80, targetPort: 8080 }],
+    },
+  ],
   extras: [
     {
       apiVersion: 'networking.k8s.io/v1',
@@ -73,7 +99,10 @@ const ingressWeb = (node: string): string => {
 /** Calico (IP-in-IP) enforcing NetworkPolicy, with a default-deny ingress policy in default. */
 const POLICY: ClusterSpec = {
   ...defaultClusterSpec,
-  settings: { cni: { kind: 'calico', ipipMode: 'Always', vxlanMode: 'Never', natOutgoing: true, blockSize: 26 }, policyEnforced: true },
+  settings: {
+    cni: { kind: 'calico', ipipMode: 'Always', vxlanMode: 'Never', natOutgoing: true, blockSize: 26 },
+    policyEnforced: true,
+  },
   extras: [
     {
       apiVersion: 'networking.k8s.io/v1',

@@ -28,7 +28,14 @@ export interface EditorPanelProps {
 type Status =
   | { kind: 'idle' }
   | { kind: 'working'; phase: string; done: number; total: number }
-  | { kind: 'ok'; pods: number; nodes: number; services: number; warnings: ImportProblem[]; ignored: Record<string, number> }
+  | {
+      kind: 'ok';
+      pods: number;
+      nodes: number;
+      services: number;
+      warnings: ImportProblem[];
+      ignored: Record<string, number>;
+    }
   | { kind: 'error'; errors: ImportProblem[]; warnings: ImportProblem[] };
 
 const DEBOUNCE_MS = 400;
@@ -109,7 +116,10 @@ export default function EditorPanel({ createWorker, onClose }: EditorPanelProps)
           if (view) view.dispatch(setDiagnostics(view.state, diagnosticsFor(view.state, message.warnings)));
         } else {
           setStatus({ kind: 'error', errors: message.errors, warnings: message.warnings });
-          if (view) view.dispatch(setDiagnostics(view.state, diagnosticsFor(view.state, [...message.errors, ...message.warnings])));
+          if (view)
+            view.dispatch(
+              setDiagnostics(view.state, diagnosticsFor(view.state, [...message.errors, ...message.warnings])),
+            );
         }
       };
       // Text kept from last time is the user's cluster: build it. The text the editor starts with
@@ -173,7 +183,10 @@ export default function EditorPanel({ createWorker, onClose }: EditorPanelProps)
     if (!view || problem.line === undefined) return;
     const [diagnostic] = diagnosticsFor(view.state, [problem]);
     if (!diagnostic) return;
-    view.dispatch({ selection: { anchor: diagnostic.from }, effects: EditorView.scrollIntoView(diagnostic.from, { y: 'center' }) });
+    view.dispatch({
+      selection: { anchor: diagnostic.from },
+      effects: EditorView.scrollIntoView(diagnostic.from, { y: 'center' }),
+    });
     view.focus();
   };
 
@@ -189,7 +202,8 @@ export default function EditorPanel({ createWorker, onClose }: EditorPanelProps)
     });
   };
 
-  const button = 'rounded border border-slate-300 px-2 py-0.5 text-xs hover:bg-slate-100 dark:border-slate-600 dark:hover:bg-slate-700';
+  const button =
+    'rounded border border-slate-300 px-2 py-0.5 text-xs hover:bg-slate-100 dark:border-slate-600 dark:hover:bg-slate-700';
   return (
     <section
       aria-label="Your manifests"
@@ -210,7 +224,8 @@ export default function EditorPanel({ createWorker, onClose }: EditorPanelProps)
           value=""
           onChange={(e) => {
             const scenario = SCENARIOS.find((x) => x.id === e.target.value);
-            if (scenario) replaceText(toYaml(toManifests(buildCluster(scenario.spec), scenario.spec, { style: 'authored' })));
+            if (scenario)
+              replaceText(toYaml(toManifests(buildCluster(scenario.spec), scenario.spec, { style: 'authored' })));
           }}
         >
           <option value="">Start from…</option>
@@ -232,7 +247,11 @@ export default function EditorPanel({ createWorker, onClose }: EditorPanelProps)
             }}
           />
         </label>
-        <button type="button" className={button} onClick={() => download(viewRef.current?.state.doc.toString() ?? '', 'manifests.yaml', 'text/yaml')}>
+        <button
+          type="button"
+          className={button}
+          onClick={() => download(viewRef.current?.state.doc.toString() ?? '', 'manifests.yaml', 'text/yaml')}
+        >
           Download text
         </button>
         <button
@@ -249,22 +268,44 @@ export default function EditorPanel({ createWorker, onClose }: EditorPanelProps)
           ✕
         </button>
       </div>
-      <div ref={hostRef} className="min-h-0 flex-1 overflow-auto text-xs [&_.cm-editor]:h-full" data-testid="editor.code" />
-      <div className="max-h-40 shrink-0 overflow-auto border-t border-slate-200 p-2 text-xs dark:border-slate-700" role="status" data-testid="editor.status">
+      <div
+        ref={hostRef}
+        className="min-h-0 flex-1 overflow-auto text-xs [&_.cm-editor]:h-full"
+        data-testid="editor.code"
+      />
+      <div
+        className="max-h-40 shrink-0 overflow-auto border-t border-slate-200 p-2 text-xs dark:border-slate-700"
+        role="status"
+        data-testid="editor.status"
+      >
         {status.kind === 'working' ? (
           <div>
-            <span>{status.phase === 'parse' ? 'Parsing…' : status.phase === 'read' ? `Reading ${status.total} objects…` : 'Building the cluster…'}</span>
-            <progress className="ml-2 align-middle" data-testid="editor.progress" max={3} value={status.phase === 'parse' ? 1 : status.phase === 'read' ? 2 : 3} />
+            <span>
+              {status.phase === 'parse'
+                ? 'Parsing…'
+                : status.phase === 'read'
+                  ? `Reading ${status.total} objects…`
+                  : 'Building the cluster…'}
+            </span>
+            <progress
+              className="ml-2 align-middle"
+              data-testid="editor.progress"
+              max={3}
+              value={status.phase === 'parse' ? 1 : status.phase === 'read' ? 2 : 3}
+            />
           </div>
         ) : null}
         {status.kind === 'ok' ? (
           <p className="text-green-700 dark:text-green-400">
-            Showing your cluster: {status.nodes} nodes, {status.pods} pods, {status.services} Services. {summaryOfIgnored(status.ignored)}
+            Showing your cluster: {status.nodes} nodes, {status.pods} pods, {status.services} Services.{' '}
+            {summaryOfIgnored(status.ignored)}
           </p>
         ) : null}
         {status.kind === 'error' ? (
           <div>
-            <p className="font-semibold text-red-700 dark:text-red-400">The text has errors; the diagram keeps the last good cluster.</p>
+            <p className="font-semibold text-red-700 dark:text-red-400">
+              The text has errors; the diagram keeps the last good cluster.
+            </p>
             <ul data-testid="editor.errors">
               {status.errors.map((e, i) => (
                 <li key={i} className="font-mono">
@@ -289,7 +330,9 @@ export default function EditorPanel({ createWorker, onClose }: EditorPanelProps)
             ))
           : null}
         {storageMessage ? <p className="text-amber-700 dark:text-amber-400">{storageMessage}</p> : null}
-        <p className="text-slate-500 dark:text-slate-400">Secrets and ConfigMap data are never needed: their contents are ignored. Drop a file here to open it.</p>
+        <p className="text-slate-500 dark:text-slate-400">
+          Secrets and ConfigMap data are never needed: their contents are ignored. Drop a file here to open it.
+        </p>
       </div>
     </section>
   );

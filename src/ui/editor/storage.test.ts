@@ -30,7 +30,11 @@ describe('editor storage', () => {
     expect(result.ok).toBe(false);
     if (!result.ok) expect(result.message).toMatch(/too large/);
     expect(saveText('x', null)).toMatchObject({ ok: false });
-    const broken = { getItem: () => { throw new Error('denied'); } } as unknown as Storage;
+    const broken = {
+      getItem: () => {
+        throw new Error('denied');
+      },
+    } as unknown as Storage;
     expect(loadText(broken)).toBeNull();
   });
 });

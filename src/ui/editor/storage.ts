@@ -15,7 +15,8 @@ export function loadText(storage: Storage | null = safeStorage()): string | null
 }
 
 export function saveText(text: string, storage: Storage | null = safeStorage()): SaveResult {
-  if (!storage) return { ok: false, message: 'This browser does not let the page keep your text; download it to keep it.' };
+  if (!storage)
+    return { ok: false, message: 'This browser does not let the page keep your text; download it to keep it.' };
   try {
     storage.setItem(EDITOR_KEY, text);
     return { ok: true };

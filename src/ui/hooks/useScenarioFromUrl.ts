@@ -29,7 +29,9 @@ export function useScenarioFromUrl(store: VizStore, enabled: boolean): void {
         if (!parsed) return;
         const scenario = findScenario(parsed.id);
         if (!scenario) {
-          store.getState().setNotice(`There is no built-in scenario “${parsed.id.slice(0, 60)}”; showing the built-in cluster.`);
+          store
+            .getState()
+            .setNotice(`There is no built-in scenario “${parsed.id.slice(0, 60)}”; showing the built-in cluster.`);
           return;
         }
         const current = store.getState();
