@@ -3,7 +3,8 @@ import { defineConfig, devices } from '@playwright/test';
 // The browser: Playwright's own Chromium when installed, else the one scripts/browser.mjs found
 // (Debian's /usr/bin/chromium here), passed in PW_CHROMIUM_PATH.
 const executablePath = process.env['PW_CHROMIUM_PATH'];
-const PORT = 4173;
+// PW_PORT lets two checkouts run their suites side by side without sharing a preview server.
+const PORT = Number(process.env['PW_PORT'] ?? 4173);
 
 export default defineConfig({
   testDir: './e2e',
