@@ -75,6 +75,9 @@ test.describe('the edge of the cluster', () => {
     expect(drawn.policies).toEqual(['netpol/default/default-deny-ingress']);
     const defaultPods = (await app.pods()).filter((p) => p.namespace === 'default').map((p) => `pod/default/${p.name}`);
     expect(drawn.isolated.sort()).toEqual(defaultPods.sort());
+    // the camera follows the packet; the whole cluster (and the policy above it) is one key away
+    await page.keyboard.press('0');
+    await app.settled();
     const box = await page.evaluate(() => window.__netviz!.renderedBox('netpol/default/default-deny-ingress'));
     await page.mouse.click((box.x1 + box.x2) / 2, (box.y1 + box.y2) / 2);
     const inspector = page.getByTestId('inspector.policy');

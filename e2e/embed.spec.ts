@@ -208,6 +208,8 @@ test.describe('the embed in a frame on another origin', () => {
     const s = await vizState(frame);
     expect(s.selection).toBe('node/node-b');
     expect(s.theme).toBe('dark');
+    // the view switch is behind "More" in the embed's one compact row
+    await frame.getByTestId('embed.more').locator('summary').click();
     await expect(frame.getByRole('button', { name: 'Split' })).toHaveAttribute('aria-pressed', 'true');
     // events followed the changes, to the parent's origin only
     const events = (await received(page)).filter((m) => m.data.type === 'event');
@@ -308,6 +310,7 @@ test.describe('the embed in a frame on another origin', () => {
     const { page } = app;
     await page.goto(`${HOST}/frame.html?hash=${encodeURIComponent('#example=pod-to-service&step=2')}`);
     const frame = await vizFrame(page);
+    await frame.getByTestId('embed.more').locator('summary').click();
     const [json] = await Promise.all([
       page.waitForEvent('download'),
       frame.getByRole('button', { name: 'JSON' }).click(),

@@ -13,6 +13,8 @@ export interface NetvizPage {
   elementCount(): Promise<{ nodes: number; pods: number; containers: number; services: number }>;
   /** the cluster's pods, as the store holds them */
   pods(): Promise<PodInfo[]>;
+  /** waits until the camera has stopped moving */
+  settled(): Promise<void>;
 }
 
 export interface PodInfo {
@@ -39,6 +41,7 @@ export const test = base.extend<{ app: NetvizPage }>({
         await page.evaluate(() => window.__netviz!.whenReady());
       },
       elementCount: () => page.evaluate(() => window.__netviz!.elementCount()),
+      settled: () => page.evaluate(() => window.__netviz!.cameraSettled()),
       pods: () =>
         page.evaluate(() =>
           (window.__netviz!.getState() as { cluster: { pods: PodInfo[] } }).cluster.pods.map(

@@ -5,6 +5,7 @@
 import { defaultPacketRequest, elementCount } from '../store/selectors';
 import type { VisualizerApi } from '../ui/Visualizer';
 import type { Trace } from '../sim';
+import type { LabelMetric } from '../canvas/createClusterCanvas';
 
 export interface NetvizHandle {
   getState(): unknown;
@@ -27,6 +28,10 @@ export interface NetvizHandle {
   cy(): unknown;
   /** where an element is on screen, in page pixels, for tests that click on the diagram */
   renderedBox(id: string): { x1: number; y1: number; x2: number; y2: number };
+  /** resolves once the camera has stopped moving (and the level of detail has followed it) */
+  cameraSettled(): Promise<void>;
+  /** measurement: the rendered size and page box of the labels of these hop elements */
+  labels(ids: string[]): LabelMetric[];
 }
 
 declare global {
@@ -67,6 +72,8 @@ export function installTestHook(api: VisualizerApi): void {
     },
     cy: () => api.canvas()?.core() ?? null,
     renderedBox: (id) => api.canvas()?.renderedBox(id) ?? { x1: 0, y1: 0, x2: 0, y2: 0 },
+    cameraSettled: async () => api.canvas()?.whenSettled(),
+    labels: (ids) => api.canvas()?.labels(ids) ?? [],
   };
   Object.defineProperty(window, '__netviz', { value: Object.freeze(handle), configurable: true, writable: false });
 }

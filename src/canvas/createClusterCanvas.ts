@@ -14,12 +14,14 @@ import { createOverview } from './overview';
 import type { PacketSprite } from './packetLayer';
 import { CurrentHopClass, OnPathClass, SelectedClass, stylesheet } from './stylesheet';
 import type { Theme } from './stylesheet';
-import { kernelId, layoutCluster } from './layout';
+import { UNDERLAY_ID, kernelId, layoutCluster, textWidth } from './layout';
 import type { Box, ClusterLayout } from './layout';
 import { FULL_DETAIL, fitView, levelOfDetail, sameDetail } from './levelOfDetail';
 import type { LevelOfDetail } from './levelOfDetail';
 import { ElementKind, toElements } from './toElements';
 import { PALETTES } from './stylesheet';
+import { NO_INSETS, frameView, readableFont, unionBox } from './camera';
+import type { Insets } from './camera';
 
 export interface CanvasView {
   cluster: Cluster;
@@ -31,10 +33,32 @@ export interface CanvasView {
   current: string | null;
   selection: string | null;
   theme: Theme;
+  /** element ids the camera frames at this step: the hops before, at and after it; empty: none */
+  frame: readonly string[];
+  camera: CameraSettings;
+}
+
+export interface LabelMetric {
+  id: string;
+  /** the element it is drawn as */
+  drawn: string;
+  fontPx: number;
+  box: { x1: number; y1: number; x2: number; y2: number } | null;
+}
+
+export interface CameraSettings {
+  /** whether the view follows the packet (frames `frame` at every step) */
+  follow: boolean;
+  /** the smallest rendered size, in CSS px, of a label on the path while following */
+  readablePx: number;
+  /** cut to each frame instead of gliding */
+  reducedMotion: boolean;
 }
 
 export interface CanvasCallbacks {
   onSelect(id: string | null): void;
+  /** the user panned or zoomed by hand (drag, wheel, pinch, the zoom buttons or keys) */
+  onUserMove?(): void;
 }
 
 export interface ClusterCanvas {
@@ -45,8 +69,14 @@ export interface ClusterCanvas {
   /** resolves once Cytoscape has drawn the latest cluster, with the time it did (performance.now()) */
   whenRendered(): Promise<number>;
   fit(): void;
+  /** the space the stage's overlays (caption, controls) take over the diagram; the camera frames
+   * what is left */
+  setInsets(insets: Insets): void;
   /** zooms by a factor about the centre of the view */
   zoomBy(factor: number): void;
+  /** moves the view as a two-finger gesture does: zooms by `factor` about `at` (CSS px in the
+   * diagram), then pans by `dx`, `dy` */
+  gesture(dx: number, dy: number, factor: number, at: { x: number; y: number }): void;
   /** counts of drawn elements by kind (for tests and measurement) */
   drawnCounts(): Record<string, number>;
   /** centres the view on an element and zooms in enough to read it */
@@ -58,6 +88,13 @@ export interface ClusterCanvas {
   renderedBox(id: string): { x1: number; y1: number; x2: number; y2: number };
   /** the SVG exporter loads on demand */
   exportSvg(): Promise<string>;
+  /** resolves once the camera has stopped moving and the level of detail has followed it */
+  whenSettled(): Promise<void>;
+  /**
+   * Measurement: for each hop element id, the rendered size of its label (font size times zoom,
+   * CSS px; 0 when not drawn or hidden by the level of detail) and the label's box in page px.
+   */
+  labels(ids: readonly string[]): LabelMetric[];
   destroy(): void;
 }
 
@@ -74,6 +111,9 @@ const SETTLE_MS = 120;
 const FIT_PADDING = 24;
 /** The zoom buttons sit over the diagram's left edge: fitting keeps the diagram clear of them. */
 const FIT_LEFT = 52;
+/** Clear space around what the camera frames, in CSS px (labels, the packet's own label). */
+const FRAME_PADDING = 28;
+const GLIDE_MS = 450;
 
 export function createClusterCanvas(host: HTMLElement, callbacks: CanvasCallbacks): ClusterCanvas {
   const cyDiv = document.createElement('div');
@@ -92,7 +132,28 @@ export function createClusterCanvas(host: HTMLElement, callbacks: CanvasCallback
     maxZoom: 4,
   });
   drawFirstFrameDirectly(cy);
-  const packets = createPacketLayer(host, cy);
+  const packets = createPacketLayer(host, cy, {
+    avoid: () => {
+      const rects = [...framedElements()].map((id) => {
+        const bb = cy.getElementById(id).renderedBoundingBox({ includeLabels: true, includeOverlays: false });
+        return { x1: bb.x1 - 4, y1: bb.y1 - 4, x2: bb.x2 + 4, y2: bb.y2 + 4 };
+      });
+      if (wireLabel) {
+        const z = cy.zoom();
+        const p = cy.pan();
+        const { x, y, w, h } = wireLabel;
+        rects.push({
+          x1: (x - w / 2) * z + p.x,
+          y1: (y - h / 2) * z + p.y,
+          x2: (x + w / 2) * z + p.x,
+          y2: (y + h / 2) * z + p.y,
+        });
+      }
+      return rects;
+    },
+    insets: () => insets,
+    fontPx: () => Math.max(13, Math.round(camera.readablePx)),
+  });
   const overview = createOverview(host, cy);
   let cluster: Cluster | null = null;
   let extraIds: readonly string[] = [];
@@ -119,6 +180,12 @@ export function createClusterCanvas(host: HTMLElement, callbacks: CanvasCallback
   let current: string | null = null;
   let selection: string | null = null;
   let userMoved = false;
+  let camera: CameraSettings = { follow: false, readablePx: 12, reducedMotion: false };
+  let frameIds: readonly string[] = [];
+  let insets: Insets = { ...NO_INSETS, left: FIT_LEFT };
+  /** drawn elements whose label is grown to be readable in the camera's frame */
+  let grown = new Set<string>();
+  const baseFonts = new Map<string, number>();
   let renderWaiters: ((at: number) => void)[] = [];
   let renderPending = false;
   /** when the latest cluster was drawn */
@@ -149,9 +216,12 @@ export function createClusterCanvas(host: HTMLElement, callbacks: CanvasCallback
     renderWaiters = [];
     for (const resolve of waiters) resolve(renderedAt);
   });
-  cy.on('dragpan scrollzoom pinchzoom', () => {
+  /** The user moved the view by hand: the camera stops following until asked again. */
+  const movedByUser = (): void => {
     userMoved = true;
-  });
+    if (camera.follow && frameIds.length > 0) callbacks.onUserMove?.();
+  };
+  cy.on('dragpan scrollzoom pinchzoom', movedByUser);
   // A hover tooltip: plain text from the element's data (never HTML).
   const tooltip = document.createElement('div');
   tooltip.setAttribute('role', 'tooltip');
@@ -187,10 +257,15 @@ export function createClusterCanvas(host: HTMLElement, callbacks: CanvasCallback
   // The level of detail follows the view once it settles (never per frame): zoomed out, nodes and
   // Service rows are summaries; zoomed in, those in view are drawn in full.
   let settleTimer: ReturnType<typeof setTimeout> | undefined;
+  let settling = false;
   cy.on('viewport', () => {
     tooltip.style.display = 'none';
     clearTimeout(settleTimer);
-    settleTimer = setTimeout(followView, SETTLE_MS);
+    settling = true;
+    settleTimer = setTimeout(() => {
+      settling = false;
+      followView();
+    }, SETTLE_MS);
   });
 
   // Cytoscape measured the container when it was created: only a real change of size needs a
@@ -200,7 +275,7 @@ export function createClusterCanvas(host: HTMLElement, callbacks: CanvasCallback
     if (host.clientWidth === size.w && host.clientHeight === size.h) return;
     size = { w: host.clientWidth, h: host.clientHeight };
     cy.resize();
-    if (!userMoved) fitAll();
+    placeView(false);
   });
   observer.observe(host);
 
@@ -215,8 +290,131 @@ export function createClusterCanvas(host: HTMLElement, callbacks: CanvasCallback
     cy.viewport({ zoom, pan });
   };
 
+  const following = (): boolean => camera.follow && frameIds.length > 0;
+
+  /** Cytoscape's removeData does not restyle the element (its data() setter does): do it here. */
+  const unsetData = (el: cytoscape.CollectionReturnValue | cytoscape.NodeSingular, names: string): void => {
+    if (el.empty()) return;
+    el.removeData(names);
+    (el as unknown as { updateStyle(): void }).updateStyle();
+  };
+
+  /** Labels of the framed elements grow so that they render at `readablePx` or more at `zoom`. */
+  const growLabels = (ids: ReadonlySet<string>, zoom: number): void => {
+    cy.batch(() => {
+      for (const id of grown) if (!ids.has(id)) unsetData(cy.getElementById(id), 'rfs rmw');
+      for (const id of ids) {
+        const el = cy.getElementById(id);
+        if (el.empty()) continue;
+        let base = baseFonts.get(id);
+        if (base === undefined) {
+          unsetData(el, 'rfs rmw');
+          base = el.numericStyle('font-size') as number;
+          baseFonts.set(id, base);
+        }
+        const size = readableFont(base, zoom, camera.readablePx);
+        // a grown label wraps at about fourteen of its characters' widths on screen, or its box
+        if (size > base) el.data({ rfs: size, rmw: Math.max(el.width(), (camera.readablePx * 14) / zoom) });
+        else unsetData(el, 'rfs rmw');
+      }
+    });
+    grown = new Set(ids);
+  };
+
+  /** The node network's label, moved under the framed stretch of wire (model box), or null. */
+  let wireLabel: Box | null = null;
+  const placeWireLabel = (): void => {
+    const bar = cy.getElementById(UNDERLAY_ID);
+    const barBox = layout.positions.get(UNDERLAY_ID);
+    const wire = frameIds.find((id) => id.startsWith('wire/'));
+    const [, a = '', b = ''] = wire?.split('/') ?? [];
+    // the label is on the first row's bar: it follows wires between nodes of that row
+    if (
+      !following() ||
+      !wire ||
+      bar.empty() ||
+      !barBox ||
+      (layout.nodeRow.get(a) ?? 0) + (layout.nodeRow.get(b) ?? 0) > 0
+    ) {
+      if (wireLabel) unsetData(bar, 'lx');
+      wireLabel = null;
+      return;
+    }
+    const stretch = geometry.boxOf(wire);
+    if (!stretch) return;
+    bar.data('lx', stretch.x - barBox.x);
+    const fs = bar.numericStyle('font-size') as number;
+    wireLabel = {
+      x: stretch.x,
+      y: barBox.y + barBox.h / 2 + 6 + fs * 0.7,
+      w: textWidth(String(bar.data('label') ?? ''), fs, true),
+      h: fs * 1.4,
+    };
+  };
+
+  /** Where each framed hop is drawn now (a summary when zoomed out), without the underlay bars. */
+  const framedElements = (): Set<string> =>
+    new Set(frameIds.map(drawnId).filter((id) => !id.startsWith('underlay') && !cy.getElementById(id).empty()));
+
+  /**
+   * Frames the current hop and its neighbours: the view that holds their boxes and their labels,
+   * grown to be readable at that zoom. A grown label can reach past its box, so the frame is
+   * widened to hold it and the zoom worked out again (two rounds settle it).
+   */
+  const frameCamera = (animate: boolean): void => {
+    const boxes = frameIds.map((id) => geometry.boxOf(id)).filter((b): b is Box => b !== null);
+    const bounds = unionBox(boxes);
+    if (!bounds) return;
+    const ids = framedElements();
+    if (frameIds.some((id) => id.startsWith('wire/')) && !cy.getElementById(UNDERLAY_ID).empty()) ids.add(UNDERLAY_ID);
+    const opts = {
+      readablePx: camera.readablePx,
+      padding: FRAME_PADDING,
+      minZoom: cy.minZoom(),
+      maxZoom: cy.maxZoom(),
+    };
+    let view = frameView(bounds, cy.width(), cy.height(), insets, opts);
+    for (let round = 0; round < 4; round++) {
+      growLabels(ids, view.zoom);
+      placeWireLabel();
+      let framed = cy.collection();
+      for (const id of ids) if (id !== UNDERLAY_ID) framed = framed.union(cy.getElementById(id));
+      const labels = framed.boundingBox({
+        includeNodes: true,
+        includeEdges: false,
+        includeLabels: true,
+        includeOverlays: false,
+      });
+      const parts: Box[] = [{ x: bounds.x + bounds.w / 2, y: bounds.y + bounds.h / 2, w: bounds.w, h: bounds.h }];
+      if (framed.nonempty())
+        parts.push({ x: (labels.x1 + labels.x2) / 2, y: (labels.y1 + labels.y2) / 2, w: labels.w, h: labels.h });
+      if (wireLabel) parts.push(wireLabel);
+      const withLabels = unionBox(parts) as Box;
+      const next = frameView(withLabels, cy.width(), cy.height(), insets, opts);
+      const settled = next.zoom >= view.zoom * 0.98;
+      view = next;
+      if (settled) break;
+    }
+    growLabels(ids, view.zoom);
+    placeWireLabel();
+    cy.stop(true);
+    if (animate) cy.animate({ zoom: view.zoom, pan: view.pan }, { duration: GLIDE_MS, easing: 'ease-in-out-sine' });
+    else cy.viewport({ zoom: view.zoom, pan: view.pan });
+  };
+
+  /** Puts the view where it belongs now: on the frame while following, else fitted unless moved. */
+  const placeView = (animate: boolean): void => {
+    if (following()) frameCamera(animate && !camera.reducedMotion);
+    else if (!userMoved) {
+      growLabels(new Set(), cy.zoom());
+      placeWireLabel();
+      cy.stop(true);
+      fitAll();
+    }
+  };
+
   const zoomTo = (at: { x: number; y: number }, minZoom = 1): void => {
-    userMoved = true;
+    movedByUser();
     const zoom = Math.max(cy.zoom(), minZoom);
     cy.animate({ zoom, pan: { x: cy.width() / 2 - at.x * zoom, y: cy.height() / 2 - at.y * zoom } }, { duration: 250 });
   };
@@ -268,6 +466,8 @@ export function createClusterCanvas(host: HTMLElement, callbacks: CanvasCallback
   const draw = (cl: Cluster, next: LevelOfDetail): void => {
     detail = next;
     toggleClasses(new Set(), null, null);
+    growLabels(new Set(), 1);
+    baseFonts.clear();
     const built = toElements(cl, extraIds, next, layout);
     summarisedIn = built.summarisedIn;
     renderPending = true;
@@ -290,7 +490,11 @@ export function createClusterCanvas(host: HTMLElement, callbacks: CanvasCallback
   const followView = (): void => {
     if (!cluster) return;
     const next = levelOfDetail(layout, cy.extent(), cy.zoom());
-    if (!sameDetail(next, detail)) draw(cluster, next);
+    if (!sameDetail(next, detail)) {
+      draw(cluster, next);
+      // elements drawn anew in full keep the camera's readable labels
+      if (following()) growLabels(framedElements(), cy.zoom());
+    }
   };
 
   /** Edges between consecutive drawn hops join the path highlight. */
@@ -324,6 +528,15 @@ export function createClusterCanvas(host: HTMLElement, callbacks: CanvasCallback
         overview.setTheme(theme);
       }
       asked = { path: view.path, current: view.current, selection: view.selection };
+      const frameChanged = view.frame.join() !== frameIds.join();
+      const cameraChanged =
+        view.camera.follow !== camera.follow ||
+        view.camera.readablePx !== camera.readablePx ||
+        view.camera.reducedMotion !== camera.reducedMotion;
+      // asked to follow again: the view is the camera's from now on
+      if (view.camera.follow && !camera.follow) userMoved = false;
+      camera = view.camera;
+      frameIds = view.frame;
       if (view.cluster !== cluster || view.extras.join() !== extraIds.join()) {
         const first = cluster === null;
         // a new cluster, or outside hosts a trace adds at the edge, are fitted unless the user moved
@@ -339,10 +552,12 @@ export function createClusterCanvas(host: HTMLElement, callbacks: CanvasCallback
           view.cluster,
           refit ? levelOfDetail(layout, fit.extent, fit.zoom) : levelOfDetail(layout, cy.extent(), cy.zoom()),
         );
-        if (refit) fitAll();
+        if (following()) frameCamera(false);
+        else if (refit) fitAll();
         return;
       }
       highlight();
+      if (frameChanged || cameraChanged) placeView(true);
     },
     geometry: () => geometry,
     drawPackets: (sprites) => packets.draw(sprites),
@@ -352,10 +567,33 @@ export function createClusterCanvas(host: HTMLElement, callbacks: CanvasCallback
     },
     fit() {
       userMoved = false;
+      growLabels(new Set(), cy.zoom());
+      placeWireLabel();
+      cy.stop(true);
       fitAll();
     },
+    setInsets(next) {
+      if (
+        next.top === insets.top &&
+        next.right === insets.right &&
+        next.bottom === insets.bottom &&
+        next.left === insets.left
+      )
+        return;
+      insets = next;
+      placeView(false);
+    },
+    gesture(dx, dy, factor, at) {
+      movedByUser();
+      cy.stop(true);
+      const before = cy.zoom();
+      const zoom = Math.min(cy.maxZoom(), Math.max(cy.minZoom(), before * factor));
+      const pan = cy.pan();
+      const k = zoom / before;
+      cy.viewport({ zoom, pan: { x: at.x - (at.x - pan.x) * k + dx, y: at.y - (at.y - pan.y) * k + dy } });
+    },
     zoomBy(factor) {
-      userMoved = true;
+      movedByUser();
       const zoom = Math.min(cy.maxZoom(), Math.max(cy.minZoom(), cy.zoom() * factor));
       cy.animate(
         { zoom: { level: zoom, renderedPosition: { x: cy.width() / 2, y: cy.height() / 2 } } },
@@ -389,6 +627,55 @@ export function createClusterCanvas(host: HTMLElement, callbacks: CanvasCallback
     async exportSvg() {
       const { exportSvg } = await import('./exportSvg');
       return exportSvg(cy, PALETTES[theme].nodeFill);
+    },
+    whenSettled() {
+      return new Promise((resolve) => {
+        const check = (): void => {
+          if (!cy.animated() && !settling) resolve();
+          else requestAnimationFrame(check);
+        };
+        check();
+      });
+    },
+    labels(ids) {
+      const rect = host.getBoundingClientRect();
+      const z = cy.zoom();
+      const p = cy.pan();
+      const page = (b: { x1: number; y1: number; x2: number; y2: number }) => ({
+        x1: b.x1 + rect.left,
+        y1: b.y1 + rect.top,
+        x2: b.x2 + rect.left,
+        y2: b.y2 + rect.top,
+      });
+      return ids.map((id) => {
+        if (id.startsWith('wire/') && wireLabel) {
+          const bar = cy.getElementById(UNDERLAY_ID);
+          const { x, y, w, h } = wireLabel;
+          return {
+            id,
+            drawn: UNDERLAY_ID,
+            fontPx: (bar.numericStyle('font-size') as number) * z,
+            box: page({
+              x1: (x - w / 2) * z + p.x,
+              y1: (y - h / 2) * z + p.y,
+              x2: (x + w / 2) * z + p.x,
+              y2: (y + h / 2) * z + p.y,
+            }),
+          };
+        }
+        const drawn = id.startsWith('wire/') ? UNDERLAY_ID : drawnId(id);
+        const el = cy.getElementById(drawn);
+        if (el.empty() || !el.visible()) return { id, drawn, fontPx: 0, box: null };
+        const fontPx = (el.numericStyle('font-size') as number) * z;
+        const minShown = el.numericStyle('min-zoomed-font-size') as number;
+        const bb = el.renderedBoundingBox({
+          includeNodes: false,
+          includeEdges: false,
+          includeLabels: true,
+          includeOverlays: false,
+        });
+        return { id, drawn, fontPx: fontPx < minShown ? 0 : fontPx, box: page(bb) };
+      });
     },
     destroy() {
       clearTimeout(settleTimer);

@@ -13,6 +13,7 @@ import {
   underlayRowId,
 } from './layout';
 import type { Box, ClusterLayout } from './layout';
+import { unionBox } from './camera';
 
 export interface Point {
   x: number;
@@ -24,6 +25,8 @@ export interface Geometry {
   route(from: string | null, to: string): Point[];
   /** the rest point of an element id, or null */
   pointOf(id: string): Point | null;
+  /** the box (centre-based, model px) the camera frames for a hop at `id`, or null */
+  boxOf(id: string): Box | null;
 }
 
 const isBridge = (id: string): boolean => /^dev\/[^/]+\/cni0$/.test(id);
@@ -117,6 +120,14 @@ export function createGeometry(layout: ClusterLayout): Geometry {
   };
 
   const geometry: Geometry = {
+    boxOf(id) {
+      if (!id.startsWith('wire/')) return boxOf(id);
+      // the wire between two nodes: both eth0s and the stretch of underlay under them
+      const [a, b] = wireNodes(id);
+      const parts = [eth0(a), eth0(b), ...[...wirePath(a, b), ...wirePath(b, a)].map((p) => ({ ...p, w: 0, h: 0 }))];
+      const u = unionBox(parts.filter((x): x is Box => x !== null));
+      return u ? { x: u.x + u.w / 2, y: u.y + u.h / 2, w: u.w, h: u.h } : (positions.get(UNDERLAY_ID) ?? null);
+    },
     pointOf(id) {
       if (id.startsWith('wire/')) {
         const [a, b] = wireNodes(id);

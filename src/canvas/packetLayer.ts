@@ -5,6 +5,25 @@
  */
 import type { Core } from 'cytoscape';
 import type { Theme } from './stylesheet';
+import type { Insets } from './camera';
+
+/** A box on screen, in CSS px relative to the diagram. */
+export interface Rect {
+  x1: number;
+  y1: number;
+  x2: number;
+  y2: number;
+}
+
+/** What the label must keep clear of, read at every draw (the view moves under it). */
+export interface LabelSurroundings {
+  /** the elements of the current hop and its neighbours, with their labels */
+  avoid(): Rect[];
+  /** the stage's overlays (caption, controls) */
+  insets(): Insets;
+  /** the label's font size, CSS px */
+  fontPx(): number;
+}
 
 export interface PacketSprite {
   /** model coordinates (the diagram's own, before pan and zoom) */
@@ -30,7 +49,7 @@ const TONES: Record<PacketSprite['tone'], string> = {
   drop: '#dc2626',
 };
 
-export function createPacketLayer(host: HTMLElement, cy: Core): PacketLayer {
+export function createPacketLayer(host: HTMLElement, cy: Core, around: LabelSurroundings): PacketLayer {
   const canvas = document.createElement('canvas');
   canvas.setAttribute('aria-hidden', 'true');
   canvas.dataset['testid'] = 'canvas.packets';
@@ -42,6 +61,8 @@ export function createPacketLayer(host: HTMLElement, cy: Core): PacketLayer {
   // whether the canvas holds anything: an empty layer is not sized, cleared or redrawn at all, so
   // that the first frame and every pan without packets cost nothing here
   let drawn = false;
+  /** the placement the label had last, kept while it still fits so the label does not hop about */
+  const placement = { last: 0 };
 
   const size = (): void => {
     const dpr = window.devicePixelRatio || 1;
@@ -64,10 +85,15 @@ export function createPacketLayer(host: HTMLElement, cy: Core): PacketLayer {
     ctx.clearRect(0, 0, canvas.width, canvas.height);
     const zoom = cy.zoom();
     const pan = cy.pan();
+    // only a lone packet has a label (a burst's packets are dots): its surroundings are read once
+    const labelled = sprites.some((s) => s.label.length > 0);
+    const area = labelled ? labelArea(host, around.insets()) : null;
+    const avoid = labelled ? around.avoid() : [];
+    const fontPx = around.fontPx();
     for (const s of sprites) {
       const x = s.x * zoom + pan.x;
       const y = s.y * zoom + pan.y;
-      drawSprite(ctx, s, x, y, theme);
+      drawSprite(ctx, s, x, y, theme, { area, avoid, fontPx, placement });
     }
   };
 
@@ -93,10 +119,73 @@ export function createPacketLayer(host: HTMLElement, cy: Core): PacketLayer {
   };
 }
 
-function drawSprite(ctx: CanvasRenderingContext2D, s: PacketSprite, x: number, y: number, theme: Theme): void {
+interface LabelContext {
+  area: Rect | null;
+  avoid: readonly Rect[];
+  fontPx: number;
+  placement: { last: number };
+}
+
+/** The part of the diagram a label may use: inside the canvas, clear of the stage's overlays. */
+function labelArea(host: HTMLElement, insets: Insets): Rect {
+  return {
+    x1: insets.left + 4,
+    y1: insets.top + 4,
+    x2: host.clientWidth - insets.right - 4,
+    y2: host.clientHeight - insets.bottom - 4,
+  };
+}
+
+const overlap = (a: Rect, b: Rect): number =>
+  Math.max(0, Math.min(a.x2, b.x2) - Math.max(a.x1, b.x1)) * Math.max(0, Math.min(a.y2, b.y2) - Math.max(a.y1, b.y1));
+
+/**
+ * Where a `w` x `h` label goes beside a packet at (x, y): the first of eight spots around it that
+ * lies in the area and covers none of the elements to avoid (the one used last is tried first);
+ * null when none does.
+ */
+export function placeLabel(
+  x: number,
+  y: number,
+  w: number,
+  h: number,
+  area: Rect,
+  avoid: readonly Rect[],
+  prefer = 0,
+): { x: number; y: number; index: number } | null {
+  const gap = 16;
+  const spots: [number, number][] = [
+    [x + gap, y - gap - h],
+    [x - gap - w, y - gap - h],
+    [x + gap, y + gap],
+    [x - gap - w, y + gap],
+    [x - w / 2, y - 2 * gap - h],
+    [x - w / 2, y + 2 * gap],
+    [x + 2 * gap, y - h / 2],
+    [x - 2 * gap - w, y - h / 2],
+  ];
+  const order = [prefer, ...spots.keys()].filter((i, k, all) => all.indexOf(i) === k);
+  for (const i of order) {
+    const [sx, sy] = spots[i] as [number, number];
+    const box = { x1: sx, y1: sy, x2: sx + w, y2: sy + h };
+    if (box.x1 < area.x1 || box.y1 < area.y1 || box.x2 > area.x2 || box.y2 > area.y2) continue;
+    if (avoid.some((r) => overlap(r, box) > 0)) continue;
+    return { x: sx, y: sy, index: i };
+  }
+  return null;
+}
+
+function drawSprite(
+  ctx: CanvasRenderingContext2D,
+  s: PacketSprite,
+  x: number,
+  y: number,
+  theme: Theme,
+  label: LabelContext,
+): void {
   const color = TONES[s.tone];
   ctx.save();
-  // the packet itself
+  // the packet itself; a dropped one is a cross as well as red, so it is told apart without colour
   ctx.beginPath();
   ctx.arc(x, y, s.label.length === 0 ? 6 : 9, 0, Math.PI * 2);
   ctx.fillStyle = color;
@@ -104,44 +193,90 @@ function drawSprite(ctx: CanvasRenderingContext2D, s: PacketSprite, x: number, y
   ctx.lineWidth = 2;
   ctx.strokeStyle = theme === 'dark' ? '#0f172a' : '#ffffff';
   ctx.stroke();
+  if (s.tone === 'drop') {
+    ctx.beginPath();
+    ctx.moveTo(x - 4, y - 4);
+    ctx.lineTo(x + 4, y + 4);
+    ctx.moveTo(x + 4, y - 4);
+    ctx.lineTo(x - 4, y + 4);
+    ctx.strokeStyle = '#ffffff';
+    ctx.stroke();
+  }
   // its headers, in a label box that wraps an outer header when the packet is encapsulated (a
   // burst of many packets draws them as dots, without labels)
   if (s.label.length === 0) {
     ctx.restore();
     return;
   }
-  ctx.font = '600 13px ui-monospace, SFMono-Regular, Menlo, Consolas, monospace';
-  const lines = s.label;
-  const lineH = 17;
-  const innerW = Math.max(...lines.map((l) => ctx.measureText(l).width)) + 14;
-  const innerH = lines.length * lineH + 8;
-  const outerH = s.outer ? lineH + 10 : 0;
-  const outerW = s.outer ? Math.max(innerW + 12, ctx.measureText(s.outer).width + 14) : innerW;
-  // beside the packet, flipped to stay inside the canvas near its right and top edges
-  const canvasW = ctx.canvas.width / (window.devicePixelRatio || 1);
-  const boxW = s.outer ? outerW : innerW;
-  const bx = x + 14 + boxW > canvasW - 4 ? Math.max(4, x - 14 - boxW) : x + 14;
-  const by = Math.max(4, y - (innerH + outerH) - 8);
-  if (s.outer) {
-    roundRect(ctx, bx, by, outerW, innerH + outerH + 6, 6);
+  const area = label.area ?? { x1: 4, y1: 4, x2: ctx.canvas.width / (window.devicePixelRatio || 1) - 4, y2: 1e6 };
+  /** The label's size at a font size, with all its lines or only the first (a compact chip). */
+  const measure = (fontPx: number, compact: boolean) => {
+    ctx.font = `600 ${fontPx}px ui-monospace, SFMono-Regular, Menlo, Consolas, monospace`;
+    const lines = compact ? s.label.slice(0, 1) : s.label;
+    const outer = compact ? undefined : s.outer;
+    const lineH = Math.round(fontPx * 1.3);
+    const innerW = Math.max(...lines.map((l) => ctx.measureText(l).width)) + 14;
+    const innerH = lines.length * lineH + 8;
+    const outerH = outer ? lineH + 10 : 0;
+    const outerW = outer ? Math.max(innerW + 12, ctx.measureText(outer).width + 14) : innerW;
+    return {
+      fontPx,
+      lines,
+      outer,
+      lineH,
+      innerW,
+      innerH,
+      outerH,
+      w: outer ? outerW : innerW,
+      h: innerH + outerH + (outer ? 6 : 0),
+    };
+  };
+  // the full headers where they fit beside the packet; else a one-line chip; the inspector keeps all
+  const tries = [measure(label.fontPx, false), measure(Math.max(12, label.fontPx - 2), true)];
+  let chosen: { m: (typeof tries)[number]; at: { x: number; y: number } } | null = null;
+  for (const m of tries) {
+    const spot = placeLabel(x, y, m.w, m.h, area, label.avoid, label.placement.last);
+    if (spot) {
+      label.placement.last = spot.index;
+      chosen = { m, at: spot };
+      break;
+    }
+  }
+  if (!chosen) {
+    // nowhere clear: the chip above the packet, kept inside the diagram
+    const m = tries[1] as (typeof tries)[number];
+    chosen = {
+      m,
+      at: {
+        x: Math.max(area.x1, Math.min(area.x2 - m.w, x - m.w / 2)),
+        y: Math.max(area.y1, Math.min(area.y2 - m.h, y - 28 - m.h)),
+      },
+    };
+  }
+  const { m, at } = chosen;
+  ctx.font = `600 ${m.fontPx}px ui-monospace, SFMono-Regular, Menlo, Consolas, monospace`;
+  const bx = at.x;
+  const by = at.y;
+  if (m.outer) {
+    roundRect(ctx, bx, by, m.w, m.innerH + m.outerH + 6, 6);
     ctx.fillStyle = theme === 'dark' ? '#164e63' : '#cffafe';
     ctx.fill();
     ctx.strokeStyle = '#0891b2';
     ctx.lineWidth = 1.5;
     ctx.stroke();
     ctx.fillStyle = theme === 'dark' ? '#e0f2fe' : '#0e7490';
-    ctx.fillText(s.outer, bx + 7, by + lineH);
+    ctx.fillText(m.outer, bx + 7, by + m.lineH);
   }
-  const ix = s.outer ? bx + 6 : bx;
-  const iy = by + outerH;
-  roundRect(ctx, ix, iy, innerW, innerH, 6);
+  const ix = m.outer ? bx + 6 : bx;
+  const iy = by + m.outerH;
+  roundRect(ctx, ix, iy, m.innerW, m.innerH, 6);
   ctx.fillStyle = theme === 'dark' ? '#1e293b' : '#ffffff';
   ctx.fill();
   ctx.strokeStyle = color;
   ctx.lineWidth = 2;
   ctx.stroke();
   ctx.fillStyle = theme === 'dark' ? '#f8fafc' : '#0f172a';
-  lines.forEach((line, i) => ctx.fillText(line, ix + 7, iy + 4 + (i + 1) * lineH - 4));
+  m.lines.forEach((line, i) => ctx.fillText(line, ix + 7, iy + 4 + (i + 1) * m.lineH - Math.round(m.fontPx * 0.3)));
   ctx.restore();
 }
 

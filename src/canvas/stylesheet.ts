@@ -300,6 +300,22 @@ export function stylesheet(theme: Theme): StylesheetJson {
       },
     },
     {
+      // the camera's frame: labels on the path grown to be read at the frame's zoom, on a plate so
+      // that a label wider than its box stays legible over its neighbours
+      selector: 'node[rfs]',
+      style: {
+        'font-size': 'data(rfs)',
+        'text-max-width': 'data(rmw)',
+        'text-background-color': p.nodeFill,
+        'text-background-opacity': 0.88,
+        'text-background-padding': '2px',
+        'text-background-shape': 'roundrectangle',
+        'z-index': 10,
+      },
+    },
+    // the node network's label moves under the stretch of wire the camera frames
+    { selector: 'node[lx]', style: { 'text-margin-x': 'data(lx)' } },
+    {
       selector: `node.${SelectedClass}`,
       style: { 'overlay-color': '#2563eb', 'overlay-opacity': 0.12, 'overlay-padding': 4 },
     },

@@ -86,4 +86,25 @@ describe('the trace engine, loaded on demand', () => {
     await store.getState().whenReady();
     expect(store.getState().trace?.verdict).toBe('delivered');
   });
+
+  it('follows a new request with the camera; a switch re-tracing the same one keeps the view', () => {
+    const store = createVizStore({ engine });
+    store.getState().loadScenario(findScenario('pod-to-pod-cross-node')!, 3);
+    expect(store.getState().follow).toBe(true);
+    // the user panned: the camera lets go
+    store.getState().setFollow(false);
+    store.getState().setSettings({ proxyMode: 'ipvs' });
+    expect(store.getState().follow).toBe(false);
+    store.getState().sendPacket({ from: 'pod/default/client', to: 'svc/default/web' });
+    expect(store.getState().follow).toBe(true);
+  });
+
+  it('blanks only on the presenter stage, and leaving it brings the picture back', () => {
+    const store = createVizStore({ engine });
+    store.getState().setPresenting(true);
+    store.getState().setBlank(true);
+    expect(store.getState().blank).toBe(true);
+    store.getState().setPresenting(false);
+    expect(store.getState().blank).toBe(false);
+  });
 });

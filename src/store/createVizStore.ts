@@ -46,6 +46,12 @@ export interface VizState {
   startStep: number | null;
   reducedMotion: boolean;
   largeText: boolean;
+  /** whether the camera follows the packet; off once the user pans or zooms by hand or fits */
+  follow: boolean;
+  /** the presenter stage is on (the diagram takes the screen; B blanks it) */
+  presenting: boolean;
+  /** the presenter blanked the screen (B), as slide tools do */
+  blank: boolean;
   /** `ns/pod` names that pin the trace's random choices (a scenario's or a link's `pick`) */
   pins: readonly string[];
   /** choosing a packet's source and destination on the diagram ("Send from…"), or null */
@@ -93,7 +99,8 @@ export interface VizActions {
   /** traces a request on the current cluster; a bad request keeps the previous trace */
   /** resolves once the trace engine is loaded (requests made before are queued, then traced) */
   whenReady(): Promise<void>;
-  sendPacket(request: PacketRequest, options?: { startStep?: number }): boolean;
+  /** `keepCamera`: the same request traced again (a switch), so the camera keeps its mode */
+  sendPacket(request: PacketRequest, options?: { startStep?: number; keepCamera?: boolean }): boolean;
   /** shows a built-in scenario: its cluster, then its request, stopped at `step` when given */
   loadScenario(scenario: Scenario, step?: number): void;
   /** rebuilds the cluster with other settings (CNI, proxy mode) and re-sends the request */
@@ -106,6 +113,9 @@ export interface VizActions {
   tap(id: string | null): void;
   setReducedMotion(on: boolean): void;
   setLargeText(on: boolean): void;
+  setFollow(on: boolean): void;
+  setPresenting(on: boolean): void;
+  setBlank(on: boolean): void;
   clearTrace(): void;
   /** the player reports its position here (discrete changes only) */
   setPlayback(step: number, playing: boolean): void;
@@ -219,6 +229,9 @@ export function createVizStore(options: VizStoreOptions = {}): VizStore {
     startStep: null,
     reducedMotion: options.reducedMotion ?? false,
     largeText: false,
+    follow: true,
+    presenting: false,
+    blank: false,
     pick: null,
     pins: [],
     request: null,
@@ -245,6 +258,8 @@ export function createVizStore(options: VizStoreOptions = {}): VizStore {
       try {
         const result = engine.trace(get().cluster, input, { seed: get().seed, pick: get().pins });
         set({
+          // a new request is followed by the camera; the same one traced again keeps the view
+          follow: options.keepCamera ? get().follow : true,
           request,
           trace: result,
           steps: flattenHops(result),
@@ -291,13 +306,13 @@ export function createVizStore(options: VizStoreOptions = {}): VizStore {
         });
         return false;
       }
-      if (request && !get().sendPacket(request)) get().clearTrace();
+      if (request && !get().sendPacket(request, { keepCamera: true })) get().clearTrace();
       return true;
     },
     applyUserCluster(cluster, spec) {
       const request = get().request ? podRequest(get().cluster, get().request as PacketRequest) : null;
       set({ cluster, spec, scenario: null, selection: null, notice: null, pins: [] });
-      if (!request || !get().sendPacket(request)) get().clearTrace();
+      if (!request || !get().sendPacket(request, { keepCamera: true })) get().clearTrace();
       set({ requestError: null });
     },
     setPickMode(on) {
@@ -337,6 +352,15 @@ export function createVizStore(options: VizStoreOptions = {}): VizStore {
     },
     setLargeText(on) {
       set({ largeText: on });
+    },
+    setFollow(on) {
+      if (get().follow !== on) set({ follow: on });
+    },
+    setPresenting(on) {
+      set({ presenting: on, blank: false });
+    },
+    setBlank(on) {
+      set({ blank: on });
     },
     clearTrace() {
       set({ request: null, trace: null, steps: [], step: -1, playing: false });
@@ -408,7 +432,7 @@ export function createVizStore(options: VizStoreOptions = {}): VizStore {
       }
       const request = s.request ? podRequest(s.cluster, s.request) : null;
       set({ cluster, opsLog: { base: log.base, result: cluster, ops: [...log.ops, ...ops] } });
-      if (request && !get().sendPacket(request)) get().clearTrace();
+      if (request && !get().sendPacket(request, { keepCamera: true })) get().clearTrace();
       return true;
     },
   }));

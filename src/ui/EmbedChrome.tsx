@@ -86,9 +86,11 @@ export function EmbedChrome({
       target="_blank"
       rel="noopener"
       data-testid="embed.open"
-      className="shrink-0 text-sm text-[#326ce5] underline dark:text-sky-400"
+      className="shrink-0 text-sm whitespace-nowrap text-[#326ce5] underline dark:text-sky-400"
+      aria-label="Open in full app"
     >
-      Open in full app ↗
+      <span className="hidden min-[480px]:inline">Open in full app</span>
+      <span className="min-[480px]:hidden">Open</span> ↗
     </a>
   );
   const button =
@@ -103,26 +105,37 @@ export function EmbedChrome({
     >
       {controls !== 'none' ? (
         <div
-          className="flex flex-wrap items-center gap-x-3 gap-y-1 border-b border-slate-200 px-2 py-1 dark:border-slate-700"
+          // one compact row at every width (320 px and up): playback, then the rest behind "More"
+          className="relative z-40 flex flex-nowrap items-center gap-2 border-b border-slate-200 px-2 py-1 dark:border-slate-700"
           data-embed-chrome=""
         >
           {playback}
           {controls === 'full' ? (
-            <>
-              {viewSwitch}
-              {exportButtons}
-              {share ? (
-                <button
-                  type="button"
-                  className={button}
-                  onClick={() => {
-                    void share.exportScenario().then(({ name, text: body }) => downloadText(body, name));
-                  }}
-                >
-                  JSON
-                </button>
-              ) : null}
-            </>
+            <details className="relative shrink-0" data-testid="embed.more">
+              <summary
+                className={`${button} flex h-8 cursor-pointer list-none items-center pointer-coarse:h-11`}
+                aria-label="More: view, export"
+              >
+                More ▾
+              </summary>
+              <div className="absolute left-0 mt-1 flex w-max flex-col items-start gap-2 rounded border border-slate-300 bg-white p-2 shadow-lg dark:border-slate-600 dark:bg-slate-800">
+                {viewSwitch}
+                <div className="flex items-center gap-1.5">
+                  {exportButtons}
+                  {share ? (
+                    <button
+                      type="button"
+                      className={button}
+                      onClick={() => {
+                        void share.exportScenario().then(({ name, text: body }) => downloadText(body, name));
+                      }}
+                    >
+                      JSON
+                    </button>
+                  ) : null}
+                </div>
+              </div>
+            </details>
           ) : null}
           <span className="ml-auto">{openLink}</span>
         </div>

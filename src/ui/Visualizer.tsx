@@ -2,19 +2,12 @@
  * The visualizer: one store, one canvas, one player per instance. The full app and (later) the
  * embed are this component with different chrome.
  */
-import { Suspense, lazy, useCallback, useEffect, useRef, useState } from 'react';
+import { Suspense, lazy, useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import type { Player } from '../animation/player';
 import type { ClusterCanvas as CanvasInstance } from '../canvas/createClusterCanvas';
 import type { VizStore, VizStoreOptions } from '../store/createVizStore';
 import { VizStoreProvider, useVizStore, useVizStoreApi } from '../store/VizStoreProvider';
-import {
-  selectCurrentHop,
-  selectSelection,
-  selectStep,
-  selectSteps,
-  selectTheme,
-  selectTrace,
-} from '../store/selectors';
+import { selectCurrentHop, selectStep, selectSteps, selectTheme } from '../store/selectors';
 import { ExportButtons } from './ExportButtons';
 import { Legend } from './Legend';
 import { ZoomControls } from './ZoomControls';
@@ -24,8 +17,12 @@ import { useScenarioFromUrl } from './hooks/useScenarioFromUrl';
 import { useKeyboard } from './hooks/useKeyboard';
 
 import { ClusterCanvas } from './ClusterCanvas';
-import { HopInspector } from './HopInspector';
+import { DetailsPanel } from './DetailsPanel';
 import { HopList } from './HopList';
+import { PhoneLayout } from './PhoneLayout';
+import { PresenterLayout } from './PresenterLayout';
+import type { PresenterSheet } from './PresenterLayout';
+import { CompactPlayback, READABLE_PX, Stage } from './Stage';
 import { PlaybackControls } from './PlaybackControls';
 import { SendPacketForm } from './SendPacketForm';
 import { usePlayback } from './hooks/usePlayback';
@@ -45,7 +42,6 @@ export interface VisualizerApi {
  * view, the inspector of a selection, the shortcuts dialog. */
 const EditorPanel = lazy(() => import('./editor/EditorPanel'));
 const TextView = lazy(() => import('./TextView').then((m) => ({ default: m.TextView })));
-const SelectionInspector = lazy(() => import('./SelectionInspector').then((m) => ({ default: m.SelectionInspector })));
 const HelpDialog = lazy(() => import('./HelpDialog'));
 
 export interface VisualizerProps {
@@ -65,6 +61,8 @@ export interface VisualizerProps {
 
 export interface VisualizerPresentation {
   embed: boolean;
+  /** open on the presenter stage */
+  present?: boolean;
   controls: EmbedControls;
   view: ViewMode;
   keyboard: boolean;
@@ -148,65 +146,31 @@ function ViewSwitch({ view, onChange }: { view: ViewMode; onChange(v: ViewMode):
   );
 }
 
-/** The packet's hop, or the selected element: whichever the user touched last. */
-function DetailsPanel() {
-  const selection = useVizStore(selectSelection);
-  const trace = useVizStore(selectTrace);
-  const [tab, setTab] = useState<'packet' | 'selection'>('packet');
-  useEffect(
-    function showWhatChanged() {
-      if (selection) setTab('selection');
-    },
-    [selection],
-  );
-  // a new request shows its packet; the same request re-traced (a switch, an op) leaves the tab be
-  const requestKey = trace
-    ? `${trace.request.from} ${trace.request.to} ${trace.request.port ?? ''} ${trace.request.protocol}`
-    : '';
-  useEffect(
-    function showNewTrace() {
-      if (requestKey) setTab('packet');
-    },
-    [requestKey],
-  );
-  const tabClass = (t: typeof tab) =>
-    `px-3 py-1 text-sm ${tab === t ? 'border-b-2 border-orange-600 font-semibold' : 'text-slate-600 dark:text-slate-300'}`;
+/** Whether the page is narrower than a tablet: the one-column phone layout. */
+function useNarrow(): boolean {
+  const query = '(max-width: 639px)';
+  const [narrow, setNarrow] = useState(() => window.matchMedia(query).matches);
+  useEffect(function followWidth() {
+    const list = window.matchMedia(query);
+    const onChange = (): void => setNarrow(list.matches);
+    list.addEventListener('change', onChange);
+    onChange();
+    return () => list.removeEventListener('change', onChange);
+  }, []);
+  return narrow;
+}
+
+function PresentButton() {
+  const setPresenting = useVizStore((s) => s.setPresenting);
   return (
-    <div className="flex h-full flex-col">
-      <div
-        role="tablist"
-        aria-label="Details"
-        className="flex shrink-0 border-b border-slate-200 dark:border-slate-700"
-      >
-        <button
-          type="button"
-          role="tab"
-          aria-selected={tab === 'packet'}
-          className={tabClass('packet')}
-          onClick={() => setTab('packet')}
-        >
-          Packet
-        </button>
-        <button
-          type="button"
-          role="tab"
-          aria-selected={tab === 'selection'}
-          className={tabClass('selection')}
-          onClick={() => setTab('selection')}
-        >
-          Selected
-        </button>
-      </div>
-      <div role="tabpanel" className="min-h-0 flex-1 overflow-auto">
-        {tab === 'packet' ? (
-          <HopInspector />
-        ) : (
-          <Suspense fallback={null}>
-            <SelectionInspector />
-          </Suspense>
-        )}
-      </div>
-    </div>
+    <button
+      type="button"
+      className="rounded border border-slate-300 px-2 py-1 text-sm hover:bg-slate-100 dark:border-slate-600 dark:hover:bg-slate-700"
+      onClick={() => setPresenting(true)}
+      title="Presenter stage (P)"
+    >
+      Present
+    </button>
   );
 }
 
@@ -318,7 +282,6 @@ function VisualizerLayout({ onReady, followUrl, createImportWorker, editorOpen, 
     },
     [presentedView],
   );
-  const hasDetails = useVizStore((s) => s.trace !== null || s.selection !== null);
   const [help, setHelp] = useState(false);
   const rootRef = useRef<HTMLDivElement>(null);
   const largeText = useVizStore((s) => s.largeText);
@@ -332,7 +295,26 @@ function VisualizerLayout({ onReady, followUrl, createImportWorker, editorOpen, 
     [largeText],
   );
   const canvas = useCallback(() => canvasRef.current, []);
-  useKeyboard(store, player, rootRef, openHelp, presentation?.keyboard ?? true, canvas);
+  const presenting = useVizStore((s) => s.presenting);
+  const [sheet, setSheet] = useState<PresenterSheet>(null);
+  const narrow = useNarrow();
+  const startPresenting = presentation?.present ?? false;
+  useEffect(
+    function openOnPresenterStage() {
+      if (startPresenting) store.getState().setPresenting(true);
+    },
+    [store, startPresenting],
+  );
+  const stageKeys = useMemo(
+    () => ({
+      togglePresenter: () => store.getState().setPresenting(!store.getState().presenting),
+      exitPresenter: () => store.getState().setPresenting(false),
+      toggleEvents: () => setSheet((x) => (x === 'events' ? null : 'events')),
+      toggleInspector: () => setSheet((x) => (x === 'inspector' ? null : 'inspector')),
+    }),
+    [store],
+  );
+  useKeyboard(store, player, rootRef, openHelp, presentation?.keyboard ?? true, canvas, stageKeys);
   const onReadyRef = useRef(onReady);
   onReadyRef.current = onReady;
 
@@ -351,24 +333,89 @@ function VisualizerLayout({ onReady, followUrl, createImportWorker, editorOpen, 
             controls={presentation.controls}
             view={view}
             share={share}
-            canvas={
-              <>
-                <ClusterCanvas onCanvas={handleCanvas} />
-                <ZoomControls canvas={canvas} />
-              </>
-            }
+            canvas={<Stage mode="embed" onCanvas={handleCanvas} canvas={canvas} player={player} />}
             text={
               <Suspense fallback={null}>
                 <TextView />
               </Suspense>
             }
-            playback={<PlaybackControls player={player} />}
+            playback={<CompactPlayback player={player} />}
             viewSwitch={<ViewSwitch view={view} onChange={setView} />}
             exportButtons={<ExportButtons canvas={canvas} />}
             notice={<NoticeBar />}
             takeFocus={presentation.keyboard}
           />
           <Narration />
+        </div>
+      </div>
+    );
+  }
+
+  const helpDialog = help ? (
+    <Suspense fallback={null}>
+      <HelpDialog onClose={() => setHelp(false)} />
+    </Suspense>
+  ) : null;
+
+  if (presenting) {
+    return (
+      <div ref={rootRef} className={`${theme === 'dark' ? 'dark' : ''} h-full`}>
+        <div className="h-full bg-white text-slate-900 dark:bg-slate-900 dark:text-slate-100">
+          <PresenterLayout
+            onCanvas={handleCanvas}
+            canvas={canvas}
+            player={player}
+            sheet={sheet}
+            onSheet={setSheet}
+            events={<HopList player={player} />}
+            inspector={<DetailsPanel />}
+            onExit={stageKeys.exitPresenter}
+          />
+          <Narration />
+          {helpDialog}
+        </div>
+      </div>
+    );
+  }
+
+  if (narrow) {
+    return (
+      <div ref={rootRef} className={`${theme === 'dark' ? 'dark' : ''} h-full`}>
+        <div className="h-full bg-white text-slate-900 dark:bg-slate-900 dark:text-slate-100">
+          <PhoneLayout
+            onCanvas={handleCanvas}
+            canvas={canvas}
+            player={player}
+            title={
+              <h1 className="shrink-0 text-base font-bold">
+                <span className="text-[#326ce5] dark:text-sky-400">k8s</span>-netviz
+              </h1>
+            }
+            scenario={<ScenarioPicker />}
+            notice={<NoticeBar />}
+            menu={
+              <>
+                <CniSwitch />
+                <ProxyModeSwitch />
+                <SendPacketForm />
+                <PickButton />
+                <SearchBox onFocus={(id) => canvasRef.current?.focus(id)} />
+                <div className="flex flex-wrap items-center gap-1.5">
+                  {share ? <ShareButton share={share} /> : null}
+                  <ExportButtons canvas={canvas} />
+                  <ThemeToggle />
+                  <PresentButton />
+                  <SettingsMenu onHelp={openHelp} />
+                </div>
+                <ScenarioExplanation />
+              </>
+            }
+            events={<HopList player={player} />}
+            inspector={<DetailsPanel />}
+            overlay={<PickBanner />}
+          />
+          <Narration />
+          {helpDialog}
         </div>
       </div>
     );
@@ -400,6 +447,7 @@ function VisualizerLayout({ onReady, followUrl, createImportWorker, editorOpen, 
               {share ? <ShareButton share={share} /> : null}
               <ExportButtons canvas={canvas} />
               <ThemeToggle />
+              <PresentButton />
               <SettingsMenu onHelp={openHelp} />
             </div>
           </div>
@@ -424,7 +472,7 @@ function VisualizerLayout({ onReady, followUrl, createImportWorker, editorOpen, 
             </div>
           ) : null}
           <div className={`relative min-w-0 flex-1 ${view === 'text' ? 'hidden' : ''}`}>
-            <ClusterCanvas onCanvas={handleCanvas} />
+            <ClusterCanvas onCanvas={handleCanvas} readablePx={READABLE_PX.app} />
             <ZoomControls canvas={canvas} />
             <PickBanner />
             <Legend />
@@ -440,8 +488,8 @@ function VisualizerLayout({ onReady, followUrl, createImportWorker, editorOpen, 
           ) : null}
         </main>
         <section
-          // short until there is something to show, so the first screen belongs to the diagram
-          className={`grid ${hasDetails ? 'h-72' : 'h-24'} shrink-0 grid-cols-[minmax(0,3fr)_minmax(0,2fr)] border-t border-slate-200 dark:border-slate-700`}
+          // one height from the start: a selection never resizes the diagram under the pointer
+          className={`grid h-64 shrink-0 grid-cols-[minmax(0,3fr)_minmax(0,2fr)] border-t border-slate-200 dark:border-slate-700`}
           aria-label="Packet trace"
         >
           <div className="flex min-h-0 flex-col" aria-label="Hops">
@@ -458,11 +506,7 @@ function VisualizerLayout({ onReady, followUrl, createImportWorker, editorOpen, 
           </div>
         </section>
         <Narration />
-        {help ? (
-          <Suspense fallback={null}>
-            <HelpDialog onClose={() => setHelp(false)} />
-          </Suspense>
-        ) : null}
+        {helpDialog}
       </div>
     </div>
   );

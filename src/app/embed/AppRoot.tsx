@@ -105,6 +105,7 @@ export function AppRoot({
       followUrl={!presentation.embed}
       presentation={{
         embed: presentation.embed,
+        present: presentation.present,
         controls: presentation.controls,
         view: presentation.view,
         keyboard: presentation.keyboard,

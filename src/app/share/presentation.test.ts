@@ -4,11 +4,12 @@ import { DEFAULT_PRESENTATION, parseOptionsPatch, parsePresentation, presentatio
 describe('presentation options', () => {
   it('reads every option', () => {
     const { presentation, invalid } = parsePresentation(
-      '?embed=1&theme=dark&controls=minimal&view=split&autoplay=1&speed=0.5&keyboard=off&parentOrigin=https://blog.example.org:8443',
+      '?embed=1&present=1&theme=dark&controls=minimal&view=split&autoplay=1&speed=0.5&keyboard=off&parentOrigin=https://blog.example.org:8443',
     );
     expect(invalid).toEqual([]);
     expect(presentation).toEqual({
       embed: true,
+      present: true,
       theme: 'dark',
       controls: 'minimal',
       view: 'split',
@@ -22,6 +23,7 @@ describe('presentation options', () => {
 
   const bad: Record<string, string[]> = {
     embed: ['2', 'yes', 'true', ''],
+    present: ['2', 'yes', ''],
     theme: ['blue', 'DARK', ''],
     controls: ['all', 'some'],
     view: ['diagram', '3d'],

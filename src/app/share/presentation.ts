@@ -9,6 +9,8 @@ export type ViewOption = 'graph' | 'text' | 'split';
 
 export interface Presentation {
   embed: boolean;
+  /** open on the presenter stage */
+  present: boolean;
   theme: ThemeOption;
   controls: ControlsOption;
   view: ViewOption;
@@ -21,6 +23,7 @@ export interface Presentation {
 
 export const DEFAULT_PRESENTATION: Presentation = {
   embed: false,
+  present: false,
   theme: 'auto',
   controls: 'full',
   view: 'graph',
@@ -64,6 +67,7 @@ function parseSpeed(v: string): number | undefined {
 
 const READERS: { [K in keyof Presentation]: (v: string) => Presentation[K] | undefined } = {
   embed: flag,
+  present: flag,
   theme: oneOf('auto', 'light', 'dark'),
   controls: oneOf('full', 'minimal', 'none'),
   view: oneOf('graph', 'text', 'split'),
@@ -114,6 +118,7 @@ export function parseOptionsPatch(payload: unknown): { patch: Partial<Presentati
 export function presentationQuery(p: Partial<Presentation>): string {
   const params = new URLSearchParams();
   if (p.embed) params.set('embed', '1');
+  if (p.present) params.set('present', '1');
   if (p.theme && p.theme !== 'auto') params.set('theme', p.theme);
   if (p.controls && p.controls !== 'full') params.set('controls', p.controls);
   if (p.view && p.view !== 'graph') params.set('view', p.view);

@@ -7,6 +7,15 @@ import type { Player } from '../../animation/player';
 import type { VizStore } from '../../store/createVizStore';
 import type { ClusterCanvas } from '../../canvas/createClusterCanvas';
 import { SPEEDS } from '../PlaybackControls';
+import { fitWhole } from '../ZoomControls';
+
+/** Keys that only some layouts act on (the presenter stage's panels, its own toggle). */
+export interface StageKeys {
+  togglePresenter?(): void;
+  exitPresenter?(): void;
+  toggleEvents?(): void;
+  toggleInspector?(): void;
+}
 
 export const SHORTCUTS: [string, string][] = [
   ['→  Space  PageDown', 'next step'],
@@ -17,7 +26,12 @@ export const SHORTCUTS: [string, string][] = [
   ['[  ]', 'slower / faster'],
   ['+  -', 'zoom in / out'],
   ['0', 'fit the whole cluster'],
+  ['.', 'follow the packet again'],
   ['F', 'full screen'],
+  ['P', 'presenter stage on / off'],
+  ['B', 'blank the screen (presenter)'],
+  ['L', 'event list (presenter)'],
+  ['I', 'inspector (presenter)'],
   ['?', 'this help'],
   ['Esc', 'leave “Send from…”'],
 ];
@@ -38,6 +52,7 @@ export function useKeyboard(
   onHelp: () => void,
   enabled: boolean,
   canvas: () => ClusterCanvas | null = () => null,
+  stage: StageKeys = {},
 ): void {
   useEffect(
     function listenForKeys() {
@@ -51,6 +66,17 @@ export function useKeyboard(
         const s = store.getState();
         if (e.key === 'Escape' && s.pick) {
           s.setPickMode(false);
+          e.preventDefault();
+          return;
+        }
+        if (e.key === 'Escape' && s.presenting && stage.exitPresenter) {
+          stage.exitPresenter();
+          e.preventDefault();
+          return;
+        }
+        // a blanked screen comes back with any key, as in slide tools; B itself toggles
+        if (s.blank && e.key !== 'b' && e.key !== 'B') {
+          s.setBlank(false);
           e.preventDefault();
           return;
         }
@@ -96,7 +122,30 @@ export function useKeyboard(
             canvas()?.zoomBy(1 / ZOOM_STEP);
             break;
           case '0':
-            canvas()?.fit();
+            fitWhole(store, canvas());
+            break;
+          case '.':
+            s.setFollow(true);
+            break;
+          case 'b':
+          case 'B':
+            if (s.presenting) s.setBlank(!s.blank);
+            else handled = false;
+            break;
+          case 'p':
+          case 'P':
+            if (stage.togglePresenter) stage.togglePresenter();
+            else handled = false;
+            break;
+          case 'l':
+          case 'L':
+            if (s.presenting && stage.toggleEvents) stage.toggleEvents();
+            else handled = false;
+            break;
+          case 'i':
+          case 'I':
+            if (s.presenting && stage.toggleInspector) stage.toggleInspector();
+            else handled = false;
             break;
           case 'f':
           case 'F':
@@ -114,6 +163,6 @@ export function useKeyboard(
       document.addEventListener('keydown', handle);
       return () => document.removeEventListener('keydown', handle);
     },
-    [store, player, root, onHelp, enabled, canvas],
+    [store, player, root, onHelp, enabled, canvas, stage],
   );
 }

@@ -1,0 +1,228 @@
+/**
+ * Readable where people look: the presenter stage on a 1280x720 projector, the embed in a 720x450
+ * blog column on another origin, the full app on a 390x844 phone. For every step of three
+ * scenarios, with the camera settled, the labels of the hops before, at and after the step are
+ * measured (font size times zoom, in CSS px) and must lie in the diagram, clear of the caption and
+ * the controls; the caption's sentence is measured too. The numbers are printed, not only checked.
+ */
+import { createServer } from 'node:http';
+import type { Server } from 'node:http';
+import type { Frame, Page } from '@playwright/test';
+import { test, expect } from './fixtures';
+
+const SCENARIOS = ['pod-to-pod-cross-node', 'pod-to-service', 'ingress'] as const;
+
+interface Rect {
+  x1: number;
+  y1: number;
+  x2: number;
+  y2: number;
+}
+
+interface StepReading {
+  step: number;
+  labels: { id: string; fontPx: number; box: Rect | null }[];
+  caption: number;
+  /** where labels may be: the diagram, less the caption and the controls over it */
+  stage: Rect;
+  covers: Rect[];
+}
+
+/** Reads one step in a page or a frame: the labels of the hops around it, the caption, the overlays. */
+async function readStep(target: Page | Frame, step: number): Promise<StepReading> {
+  await target.evaluate((i) => window.__netviz!.stepTo(i), step);
+  await target.evaluate(() => window.__netviz!.cameraSettled());
+  return target.evaluate((i) => {
+    const h = window.__netviz!;
+    const t = h.currentTrace()!;
+    const steps = [...(t.dns?.hops ?? []), ...t.hops, ...(t.reply?.hops ?? [])];
+    const ids = [...new Set([i - 1, i, i + 1].map((k) => steps[k]?.at).filter((x): x is string => !!x))];
+    const box = (el: Element | null) => {
+      if (!el) return null;
+      const r = el.getBoundingClientRect();
+      return r.width > 0 && r.height > 0 ? { x1: r.left, y1: r.top, x2: r.right, y2: r.bottom } : null;
+    };
+    const sentence = document.querySelector('[data-testid="stage.sentence"]');
+    const covers = [...document.querySelectorAll('[data-stage-overlay]')]
+      .filter((el) => getComputedStyle(el).opacity !== '0')
+      .map((el) => box(el))
+      .filter((r): r is NonNullable<typeof r> => r !== null);
+    return {
+      step: i,
+      labels: h.labels(ids).map((l) => ({ id: l.id, fontPx: l.fontPx, box: l.box })),
+      caption: sentence ? parseFloat(getComputedStyle(sentence).fontSize) : 0,
+      stage: box(document.querySelector('[data-testid="stage"]'))!,
+      covers,
+    };
+  }, step);
+}
+
+const inside = (a: Rect, b: Rect, slack = 1) =>
+  a.x1 >= b.x1 - slack && a.y1 >= b.y1 - slack && a.x2 <= b.x2 + slack && a.y2 <= b.y2 + slack;
+const meets = (a: Rect, b: Rect) => a.x1 < b.x2 - 1 && b.x1 < a.x2 - 1 && a.y1 < b.y2 - 1 && b.y1 < a.y2 - 1;
+const median = (xs: number[]) => {
+  const s = [...xs].sort((a, b) => a - b);
+  return s.length ? (s[Math.floor((s.length - 1) / 2)] as number) : 0;
+};
+
+/** Walks every step of the scenario on screen; returns the smallest label and caption, and what failed. */
+async function measure(target: Page | Frame, label: string) {
+  const total = await target.evaluate(() => {
+    const t = window.__netviz!.currentTrace()!;
+    return (t.dns?.hops.length ?? 0) + t.hops.length + (t.reply?.hops.length ?? 0);
+  });
+  const fonts: number[] = [];
+  const captions: number[] = [];
+  const problems: string[] = [];
+  for (let i = 0; i < total; i++) {
+    const r = await readStep(target, i);
+    captions.push(r.caption);
+    for (const l of r.labels) {
+      fonts.push(l.fontPx);
+      if (!l.box) {
+        problems.push(`step ${i}: ${l.id} is not drawn`);
+        continue;
+      }
+      if (!inside(l.box, r.stage)) problems.push(`step ${i}: ${l.id}'s label is outside the diagram`);
+      const under = r.covers.find((c) => meets(l.box!, c));
+      if (under) problems.push(`step ${i}: ${l.id}'s label is under an overlay`);
+    }
+  }
+  const line = `${label}: ${total} steps; path labels min ${Math.min(...fonts).toFixed(1)} px, median ${median(fonts).toFixed(1)} px; caption min ${Math.min(...captions).toFixed(1)} px, median ${median(captions).toFixed(1)} px`;
+  console.log(line);
+  return { minLabel: Math.min(...fonts), minCaption: Math.min(...captions), problems };
+}
+
+test.describe('readable where people look', () => {
+  test.describe.configure({ timeout: 240_000 });
+
+  test('the presenter stage at 1280x720: path labels at least 16 px, the caption at least 24 px', async ({
+    app,
+  }, testInfo) => {
+    const { page } = app;
+    await page.setViewportSize({ width: 1280, height: 720 });
+    await page.emulateMedia({ reducedMotion: 'reduce' });
+    for (const id of SCENARIOS) {
+      await app.goto(`/?present=1#example=${id}&step=0`);
+      await expect(page.getByTestId('presenter')).toBeVisible();
+      const m = await measure(page, `presenter 1280x720 ${id}`);
+      expect(m.problems).toEqual([]);
+      expect(m.minLabel).toBeGreaterThanOrEqual(16);
+      expect(m.minCaption).toBeGreaterThanOrEqual(24);
+    }
+    await page.evaluate(() => window.__netviz!.stepTo(9));
+    await app.settled();
+    await page.screenshot({ path: testInfo.outputPath('presenter-1280x720.png') });
+  });
+
+  test('the phone at 390x844 with touch: path labels and caption readable, no sideways scroll, 44 px Next', async ({
+    browser,
+  }, testInfo) => {
+    const context = await browser.newContext({
+      viewport: { width: 390, height: 844 },
+      hasTouch: true,
+      isMobile: true,
+      reducedMotion: 'reduce',
+      baseURL: testInfo.project.use.baseURL!,
+    });
+    const page = await context.newPage();
+    const errors: string[] = [];
+    page.on('pageerror', (e) => errors.push(String(e)));
+    for (const id of SCENARIOS) {
+      await page.goto(`/#example=${id}&step=0`);
+      await page.waitForFunction(() => window.__netviz !== undefined);
+      await page.evaluate(() => window.__netviz!.whenReady());
+      await expect(page.getByTestId('phone')).toBeVisible();
+      const m = await measure(page, `phone 390x844 ${id}`);
+      expect(m.problems).toEqual([]);
+      expect(m.minLabel).toBeGreaterThanOrEqual(12);
+      expect(m.minCaption).toBeGreaterThanOrEqual(14);
+      const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+      expect(overflow).toBeLessThanOrEqual(0);
+      const next = (await page.getByRole('button', { name: 'Next' }).boundingBox())!;
+      expect(next.width).toBeGreaterThanOrEqual(44);
+      expect(next.height).toBeGreaterThanOrEqual(44);
+    }
+    await page.evaluate(() => window.__netviz!.stepTo(9));
+    await page.evaluate(() => window.__netviz!.cameraSettled());
+    await page.screenshot({ path: testInfo.outputPath('phone-390x844.png') });
+    expect(errors).toEqual([]);
+    await context.close();
+  });
+
+  test.describe('in a blog column on another origin', () => {
+    let host: Server;
+    let HOST = '';
+    test.beforeAll(async ({ browserName: _ }, testInfo) => {
+      const app = testInfo.project.use.baseURL!;
+      host = createServer((req, res) => {
+        const url = new URL(req.url ?? '/', 'http://x');
+        if (url.pathname !== '/post.html') {
+          res.writeHead(204).end();
+          return;
+        }
+        const id = url.searchParams.get('id') ?? 'pod-to-pod-cross-node';
+        const theme = url.searchParams.get('theme') ?? 'light';
+        res.writeHead(200, { 'content-type': 'text/html' }).end(`<!doctype html><title>a post</title>
+          <style>body{margin:0;font:16px Georgia,serif} p{max-width:720px;margin:1em auto}</style>
+          <p>How a packet reaches a Service, step by step:</p>
+          <iframe id="viz" src="${app}/?embed=1&theme=${theme}#example=${id}&step=0" width="720" height="450"
+            style="display:block;margin:0 auto;border:0" sandbox="allow-scripts allow-same-origin allow-popups"></iframe>
+          <p>${'Text after the embed. '.repeat(200)}</p>`);
+      });
+      HOST = await new Promise((resolve) =>
+        host.listen(0, '127.0.0.1', () => resolve(`http://127.0.0.1:${(host.address() as { port: number }).port}`)),
+      );
+    });
+    test.afterAll(() => new Promise<void>((resolve) => host.close(() => resolve())));
+
+    async function frameOf(page: Page): Promise<Frame> {
+      const frame = (await (await page.locator('#viz').elementHandle())!.contentFrame())!;
+      await frame.waitForFunction(() => window.__netviz !== undefined);
+      await frame.evaluate(() => window.__netviz!.whenReady());
+      return frame;
+    }
+
+    test('720x450: path labels at least 12 px, the caption at least 14 px, one row of controls', async ({
+      app,
+    }, testInfo) => {
+      const { page } = app;
+      await page.emulateMedia({ reducedMotion: 'reduce' });
+      for (const id of SCENARIOS) {
+        await page.goto(`${HOST}/post.html?id=${id}`);
+        const frame = await frameOf(page);
+        const m = await measure(frame, `embed 720x450 ${id}`);
+        expect(m.problems).toEqual([]);
+        expect(m.minLabel).toBeGreaterThanOrEqual(12);
+        expect(m.minCaption).toBeGreaterThanOrEqual(14);
+      }
+      const frame = await frameOf(page);
+      await frame.evaluate(() => window.__netviz!.stepTo(9));
+      await frame.evaluate(() => window.__netviz!.cameraSettled());
+      await page.locator('#viz').screenshot({ path: testInfo.outputPath('embed-720x450.png') });
+    });
+
+    test('the controls stay one row from 320 to 1200 px wide', async ({ app }) => {
+      const { page } = app;
+      await page.goto(`${HOST}/post.html`);
+      for (const width of [320, 480, 720, 1200]) {
+        await page.evaluate((w) => document.getElementById('viz')!.setAttribute('width', String(w)), width);
+        const frame = await frameOf(page);
+        await expect.poll(() => frame.evaluate(() => window.innerWidth)).toBe(width);
+        const row = await frame.evaluate(() => {
+          const bar = document.querySelector('[data-embed-chrome]')!;
+          const kids = [...bar.children].map((c) => c.getBoundingClientRect());
+          const top = Math.min(...kids.map((r) => r.top));
+          return {
+            rows: new Set(kids.map((r) => Math.round(r.top - top) > 8)).size,
+            overflow: bar.scrollWidth - bar.clientWidth,
+            right: Math.max(...kids.map((r) => r.right)),
+          };
+        });
+        expect(row.rows, `one row at ${width} px`).toBe(1);
+        expect(row.overflow, `nothing cut at ${width} px`).toBeLessThanOrEqual(0);
+        expect(row.right).toBeLessThanOrEqual(width);
+      }
+    });
+  });
+});

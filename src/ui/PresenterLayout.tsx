@@ -1,0 +1,93 @@
+/**
+ * The presenter stage (`?present=1`, the Present button or P): the diagram takes the whole screen,
+ * the step's sentence is a caption band under it, and a small row of controls in the top corner
+ * fades when idle. The event list (L) and the inspector (I) slide in from the right on demand.
+ */
+import type { ReactNode } from 'react';
+import type { Player } from '../animation/player';
+import type { ClusterCanvas as CanvasInstance } from '../canvas/createClusterCanvas';
+import { useVizStore, useVizStoreApi } from '../store/VizStoreProvider';
+import { CompactPlayback, Stage } from './Stage';
+import { fitWhole } from './ZoomControls';
+
+export type PresenterSheet = 'events' | 'inspector' | null;
+
+export interface PresenterLayoutProps {
+  onCanvas(canvas: CanvasInstance | null): void;
+  canvas(): CanvasInstance | null;
+  player(): Player | null;
+  sheet: PresenterSheet;
+  onSheet(sheet: PresenterSheet): void;
+  events: ReactNode;
+  inspector: ReactNode;
+  onExit(): void;
+}
+
+export function PresenterLayout({
+  onCanvas,
+  canvas,
+  player,
+  sheet,
+  onSheet,
+  events,
+  inspector,
+  onExit,
+}: PresenterLayoutProps) {
+  const store = useVizStoreApi();
+  const follow = useVizStore((s) => s.follow);
+  const button =
+    'h-9 rounded border border-slate-300 px-2 text-sm hover:bg-slate-100 aria-pressed:bg-slate-800 aria-pressed:text-white dark:border-slate-600 dark:hover:bg-slate-700 dark:aria-pressed:bg-slate-200 dark:aria-pressed:text-slate-900';
+  const controls = (
+    <div
+      className="flex items-center gap-2 rounded-lg border border-slate-300 bg-white/95 px-2 py-1 shadow dark:border-slate-600 dark:bg-slate-900/95"
+      data-testid="presenter.controls"
+    >
+      <CompactPlayback player={player} />
+      <button
+        type="button"
+        className={button}
+        aria-pressed={follow}
+        onClick={() => store.getState().setFollow(true)}
+        title="Follow the packet (.)"
+      >
+        Follow
+      </button>
+      <button type="button" className={button} onClick={() => fitWhole(store, canvas())} title="Fit (0)">
+        Fit
+      </button>
+      <button
+        type="button"
+        className={button}
+        aria-pressed={sheet === 'events'}
+        onClick={() => onSheet(sheet === 'events' ? null : 'events')}
+        title="Event list (L)"
+      >
+        Events
+      </button>
+      <button
+        type="button"
+        className={button}
+        aria-pressed={sheet === 'inspector'}
+        onClick={() => onSheet(sheet === 'inspector' ? null : 'inspector')}
+        title="Inspector (I)"
+      >
+        Inspector
+      </button>
+      <button type="button" className={button} onClick={onExit} title="Leave the presenter stage (P, Esc)">
+        Exit
+      </button>
+    </div>
+  );
+  return (
+    <div className="h-full" data-testid="presenter">
+      <Stage
+        mode="present"
+        onCanvas={onCanvas}
+        canvas={canvas}
+        player={player}
+        topControls={controls}
+        side={sheet === 'events' ? events : sheet === 'inspector' ? inspector : undefined}
+      />
+    </div>
+  );
+}

@@ -1,0 +1,219 @@
+/**
+ * The stage: the diagram with the step's sentence as a caption band under it and the controls
+ * over it, as the presenter stage, the embed and the phone layout show it. The camera frames the
+ * packet in what the caption and the controls leave (their sizes become the canvas's insets).
+ */
+import { useEffect, useLayoutEffect, useRef, useState } from 'react';
+import type { ReactNode } from 'react';
+import type { ClusterCanvas as CanvasInstance } from '../canvas/createClusterCanvas';
+import type { Player } from '../animation/player';
+import { useVizStore } from '../store/VizStoreProvider';
+import { selectCurrentHop, selectPlaying, selectStep, selectSteps } from '../store/selectors';
+import { ClusterCanvas } from './ClusterCanvas';
+import { ZoomControls } from './ZoomControls';
+import { TouchShield } from './TouchShield';
+
+export type StageMode = 'present' | 'embed' | 'phone';
+
+/** The smallest rendered size of a label on the packet's path, per stage, in CSS px. */
+export const READABLE_PX: Record<StageMode | 'app', number> = { present: 18, embed: 13, phone: 13, app: 13 };
+
+const CAPTION_TEXT: Record<StageMode, string> = {
+  present: 'text-[26px] leading-snug',
+  embed: 'text-[15px] leading-snug',
+  phone: 'text-base leading-snug',
+};
+const CAPTION_TEXT_LARGE: Record<StageMode, string> = {
+  present: 'text-[32px] leading-snug',
+  embed: 'text-lg leading-snug',
+  phone: 'text-lg leading-snug',
+};
+
+/** "step 3 of 34" for people; links, postMessage and the handle keep the 0-based step. */
+export function stepLabel(step: number, total: number): string {
+  return `step ${Math.max(step, 0) + 1} of ${total}`;
+}
+
+/** The current step's sentence, under the diagram, in type meant to be read from afar. */
+export function Caption({ mode }: { mode: StageMode }) {
+  const hop = useVizStore(selectCurrentHop);
+  const step = useVizStore(selectStep);
+  const steps = useVizStore(selectSteps);
+  const scenario = useVizStore((s) => s.scenario);
+  const large = useVizStore((s) => s.largeText);
+  const text = hop ? hop.text : (scenario?.title ?? null);
+  if (!text) return null;
+  return (
+    <div
+      className={`border-t border-slate-200 bg-white/95 px-4 py-2 dark:border-slate-700 dark:bg-slate-900/95 ${(large ? CAPTION_TEXT_LARGE : CAPTION_TEXT)[mode]}`}
+      data-testid="stage.caption"
+    >
+      {hop ? (
+        <span className="mr-2 text-[0.75em] font-semibold text-orange-700 tabular-nums dark:text-orange-300">
+          {stepLabel(step, steps.length)}
+        </span>
+      ) : null}
+      <span data-testid="stage.sentence">{text}</span>
+    </div>
+  );
+}
+
+/** Back, play and next as one compact row (44 px targets on touch screens), and where playback is. */
+export function CompactPlayback({ player, big = false }: { player: () => Player | null; big?: boolean }) {
+  const steps = useVizStore(selectSteps);
+  const step = useVizStore(selectStep);
+  const playing = useVizStore(selectPlaying);
+  const disabled = steps.length === 0;
+  const size = big ? 'h-11 min-w-11' : 'h-8 min-w-8 pointer-coarse:h-11 pointer-coarse:min-w-11';
+  const button = `${size} rounded border border-slate-300 px-2 text-sm hover:bg-slate-100 disabled:opacity-40 dark:border-slate-600 dark:hover:bg-slate-700`;
+  return (
+    <div className="flex shrink-0 items-center gap-1" role="group" aria-label="Playback">
+      <button
+        type="button"
+        className={button}
+        disabled={disabled || step <= 0}
+        onClick={() => player()?.prev()}
+        aria-label="Back"
+        title="Back (←, PageUp)"
+      >
+        ◀
+      </button>
+      <button
+        type="button"
+        className={button}
+        disabled={disabled}
+        onClick={() => (playing ? player()?.pause() : player()?.play())}
+        aria-label={playing ? 'Pause' : 'Play'}
+        title="Play or pause (K)"
+      >
+        {playing ? '❚❚' : '▶︎'}
+      </button>
+      <button
+        type="button"
+        className={button}
+        disabled={disabled || step >= steps.length - 1}
+        onClick={() => player()?.next()}
+        aria-label="Next"
+        title="Next (→, PageDown)"
+      >
+        ▶▶
+      </button>
+      <span
+        className="ml-1 text-sm whitespace-nowrap text-slate-600 tabular-nums dark:text-slate-300"
+        data-testid="playback.position"
+      >
+        {disabled ? 'no packet yet' : `${Math.max(step, 0) + 1} / ${steps.length}`}
+      </span>
+    </div>
+  );
+}
+
+/** Hides its children after a while without a pointer move or a key, until the next one. */
+function useIdle(ms: number): boolean {
+  const [idle, setIdle] = useState(false);
+  useEffect(
+    function watchActivity() {
+      let timer = setTimeout(() => setIdle(true), ms);
+      const wake = (): void => {
+        setIdle(false);
+        clearTimeout(timer);
+        timer = setTimeout(() => setIdle(true), ms);
+      };
+      const events = ['pointermove', 'pointerdown', 'keydown', 'focusin'] as const;
+      for (const e of events) window.addEventListener(e, wake, { passive: true });
+      return () => {
+        clearTimeout(timer);
+        for (const e of events) window.removeEventListener(e, wake);
+      };
+    },
+    [ms],
+  );
+  return idle;
+}
+
+export interface StageProps {
+  mode: StageMode;
+  onCanvas(canvas: CanvasInstance | null): void;
+  canvas(): CanvasInstance | null;
+  player(): Player | null;
+  /** controls over the diagram's top edge (the presenter's); the camera keeps below them */
+  topControls?: ReactNode;
+  /** a panel over the diagram's right side (the presenter's event list or inspector) */
+  side?: ReactNode;
+  /** anything else over the diagram (the pick banner, the legend) */
+  children?: ReactNode;
+}
+
+export function Stage({ mode, onCanvas, canvas, player, topControls, side, children }: StageProps) {
+  const captionRef = useRef<HTMLDivElement>(null);
+  const topRef = useRef<HTMLDivElement>(null);
+  const sideRef = useRef<HTMLDivElement>(null);
+  const blank = useVizStore((s) => s.blank);
+  const idle = useIdle(2500);
+  const hasTrace = useVizStore((s) => s.steps.length > 0);
+  const hidden = mode === 'present' && idle && hasTrace;
+
+  useLayoutEffect(
+    function keepCameraClearOfOverlays() {
+      const measure = (): void => {
+        const phone = mode === 'phone';
+        canvas()?.setInsets({
+          // the presenter's controls, or the phone's Fit and Follow in the corner
+          top: (topRef.current?.offsetHeight ?? 0) + (topRef.current ? 8 : 0) + (phone ? 52 : 0),
+          right: sideRef.current?.offsetWidth ?? 0,
+          bottom: captionRef.current?.offsetHeight ?? 0,
+          // the zoom buttons' column
+          left: phone ? 0 : 52,
+        });
+      };
+      measure();
+      const observer = new ResizeObserver(measure);
+      for (const el of [captionRef.current, topRef.current, sideRef.current]) if (el) observer.observe(el);
+      // the canvas may arrive after this effect: measure once more on the next frame
+      const frame = requestAnimationFrame(measure);
+      return () => {
+        observer.disconnect();
+        cancelAnimationFrame(frame);
+      };
+    },
+    [canvas, side, topControls, mode],
+  );
+
+  return (
+    <div className="relative h-full w-full overflow-hidden" data-testid="stage" data-stage={mode}>
+      <ClusterCanvas onCanvas={onCanvas} readablePx={READABLE_PX[mode]} />
+      <ZoomControls canvas={canvas} corner={mode === 'phone'} />
+      {mode !== 'present' ? <TouchShield canvas={canvas} player={player} /> : null}
+      {children}
+      {topControls ? (
+        <div
+          ref={topRef}
+          data-stage-overlay="controls"
+          className={`absolute top-2 right-2 z-20 transition-opacity duration-300 focus-within:opacity-100 ${hidden ? 'pointer-events-none opacity-0' : 'opacity-100'}`}
+        >
+          {topControls}
+        </div>
+      ) : null}
+      {side ? (
+        <div
+          ref={sideRef}
+          data-stage-overlay="side"
+          className="absolute top-0 right-0 bottom-0 z-20 w-[26rem] max-w-[50%] overflow-auto border-l border-slate-200 bg-white shadow-lg dark:border-slate-700 dark:bg-slate-900"
+        >
+          {side}
+        </div>
+      ) : null}
+      <div ref={captionRef} className="absolute right-0 bottom-0 left-0 z-30" data-stage-overlay="caption">
+        <Caption mode={mode} />
+      </div>
+      {blank ? (
+        <div
+          className="absolute inset-0 z-50 bg-black"
+          data-testid="stage.blank"
+          aria-label="Screen blanked (press B)"
+          role="img"
+        />
+      ) : null}
+    </div>
+  );
+}
