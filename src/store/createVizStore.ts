@@ -113,7 +113,7 @@ export interface VizActions {
   select(id: string | null): void;
   setTheme(theme: Theme): void;
   setNotice(notice: string | null): void;
-  /** traces `n` requests (different source ports) and the exact spread they should follow */
+  /** traces `n` requests (different source ports) and the exact spread they should follow; pins do not apply */
   sendBurst(request: PacketRequest, n: number): boolean;
   clearBurst(): void;
   /** shows a shared scenario (a link, a JSON file, a host page's command) */
@@ -363,7 +363,9 @@ export function createVizStore(options: VizStoreOptions = {}): VizStore {
       }
       const input = toTraceInput(request);
       try {
-        const options = { seed: get().seed, pick: get().pins };
+        // A pin belongs to the one traced request (a scenario shows one chosen endpoint); a burst
+        // shows how the Service really spreads connections, so it never inherits one.
+        const options = { seed: get().seed, pick: [] };
         const traces = engine.traceBurst(get().cluster, input, n, options);
         const distribution = engine.endpointDistribution(get().cluster, input, options);
         set({ burst: { request, traces, distribution }, requestError: null });
