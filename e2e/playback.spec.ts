@@ -82,6 +82,33 @@ test.describe('scenarios and playback', () => {
     expect(hostGw!.hops.some((h) => h.kind === 'encap')).toBe(false);
     expect(hostGw!.verdict).toBe('delivered');
   });
+
+  test('the explanation follows a switch of proxy mode or CNI, under the scenario’s own framing', async ({ app }) => {
+    const { page } = app;
+    const explanation = page.getByTestId('scenario.explanation');
+    await app.goto('/#example=pod-to-service&step=0');
+    await expect(explanation).toContainText('The Service web has a stable virtual IP');
+    await expect(explanation).toContainText("kube-proxy's iptables rules");
+    await expect(explanation).toContainText('chosen for this example');
+    await page.getByRole('combobox', { name: 'Service proxy mode' }).selectOption('ipvs');
+    await expect(explanation).toContainText('IPVS virtual server');
+    await expect(explanation).toContainText('round robin');
+    await expect(explanation).not.toContainText('iptables');
+    await expect(explanation).toContainText('The Service web has a stable virtual IP');
+    await page.getByRole('combobox', { name: 'Service proxy mode' }).selectOption('cilium');
+    await expect(explanation).toContainText('connect()');
+    await expect(explanation).not.toContainText('kube-proxy');
+    await expect(explanation).not.toContainText('IPVS');
+
+    await app.goto('/#example=pod-to-pod-cross-node&step=0');
+    await expect(explanation).toContainText('flannel.1');
+    await page.getByRole('combobox', { name: 'CNI plugin' }).selectOption('calico-ipip');
+    await expect(explanation).toContainText("Calico's tunnel device tunl0");
+    await expect(explanation).not.toContainText(/flannel|VXLAN/);
+    await page.getByRole('combobox', { name: 'CNI plugin' }).selectOption('flannel-host-gw');
+    await expect(explanation).toContainText('no tunnel');
+    await expect(explanation).not.toContainText('VXLAN');
+  });
 });
 
 test.describe('Send from… on the diagram', () => {
