@@ -87,6 +87,8 @@ export interface SharedScenario {
   selection: string | null;
   /** pinned random choices; none when absent */
   pins?: readonly string[];
+  /** the built-in scenario it was made from, shown with its explanation; none when absent */
+  scenario?: Scenario | null;
 }
 
 export interface VizActions {
@@ -384,7 +386,7 @@ export function createVizStore(options: VizStoreOptions = {}): VizStore {
       set({
         cluster: shared.cluster,
         spec: shared.spec,
-        scenario: null,
+        scenario: shared.scenario ?? null,
         seed: shared.seed,
         selection: shared.selection,
         notice: null,
