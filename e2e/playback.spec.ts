@@ -7,7 +7,7 @@ test.describe('scenarios and playback', () => {
     const { page } = app;
     await app.goto('/#example=pod-to-pod-cross-node&step=7');
     await expect(page.getByTestId('scenario.explanation')).toContainText('flannel.1');
-    await expect(page.getByTestId('playback.position')).toHaveText(/^step 7 \//);
+    await expect(page.getByTestId('playback.position')).toHaveText(/^step 8 of /);
     const trace = await page.evaluate(() => window.__netviz!.currentTrace());
     expect(trace!.hops[7]!.kind).toBe('encap');
     await expect(page.getByTestId('hops.row').nth(7)).toHaveAttribute('aria-current', 'step');
@@ -41,17 +41,17 @@ test.describe('scenarios and playback', () => {
     await page.locator('body').press('ArrowRight');
     await page.locator('body').press('PageDown');
     await page.locator('body').press(' ');
-    await expect(page.getByTestId('playback.position')).toHaveText(/^step 3 \//);
+    await expect(page.getByTestId('playback.position')).toHaveText(/^step 4 of /);
     await page.locator('body').press('ArrowLeft');
-    await expect(page.getByTestId('playback.position')).toHaveText(/^step 2 \//);
+    await expect(page.getByTestId('playback.position')).toHaveText(/^step 3 of /);
     await page.locator('body').press('End');
     const total = await page.evaluate(() => {
       const t = window.__netviz!.currentTrace()!;
       return t.hops.length + (t.reply?.hops.length ?? 0);
     });
-    await expect(page.getByTestId('playback.position')).toHaveText(`step ${total - 1} / ${total - 1}`);
+    await expect(page.getByTestId('playback.position')).toHaveText(`step ${total} of ${total}`);
     await page.locator('body').press('Home');
-    await expect(page.getByTestId('playback.position')).toHaveText(/^step 0 \//);
+    await expect(page.getByTestId('playback.position')).toHaveText(/^step 1 of /);
     await page.locator('body').press(']');
     expect(((await page.evaluate(() => window.__netviz!.getState())) as { speed: number }).speed).toBe(2);
     await page.locator('body').press('[');
@@ -59,7 +59,7 @@ test.describe('scenarios and playback', () => {
     expect(((await page.evaluate(() => window.__netviz!.getState())) as { speed: number }).speed).toBe(0.5);
     // typing in the search box does not step
     await page.getByRole('searchbox', { name: 'Search by name or IP' }).press('ArrowRight');
-    await expect(page.getByTestId('playback.position')).toHaveText(/^step 0 \//);
+    await expect(page.getByTestId('playback.position')).toHaveText(/^step 1 of /);
     await page.evaluate(() => (document.activeElement as HTMLElement | null)?.blur());
     await page.locator('body').press('?');
     await expect(page.getByRole('dialog', { name: 'Keyboard shortcuts' })).toBeVisible();
@@ -90,6 +90,14 @@ test.describe('scenarios and playback', () => {
     await expect(explanation).toContainText('The Service web has a stable virtual IP');
     await expect(explanation).toContainText("kube-proxy's iptables rules");
     await expect(explanation).toContainText('chosen for this example');
+    // the hop that chose says so in words, not in the command line's
+    const chooser = (await page.evaluate(() => window.__netviz!.currentTrace()))!.hops.findIndex((h) =>
+      /pinned by --pick|chosen for this example/.test(h.text),
+    );
+    expect(chooser).toBeGreaterThan(0);
+    await page.evaluate((i) => window.__netviz!.stepTo(i), chooser);
+    await expect(page.getByTestId('hop.text')).toContainText('(chosen for this example)');
+    await expect(page.getByTestId('hop.text')).not.toContainText('--pick');
     await page.getByRole('combobox', { name: 'Service proxy mode' }).selectOption('ipvs');
     await expect(explanation).toContainText('IPVS virtual server');
     await expect(explanation).toContainText('round robin');
