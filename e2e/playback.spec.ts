@@ -187,6 +187,19 @@ test.describe('every built-in scenario', () => {
     }
   });
 
+  test('another packet sent from the form leaves the scenario; the same packet again keeps it', async ({ app }) => {
+    const { page } = app;
+    await app.goto('/#example=pod-to-service&step=0');
+    const picker = page.getByRole('combobox', { name: 'Scenario' });
+    await page.getByRole('button', { name: 'Send packet' }).click();
+    await expect(picker).toHaveValue('pod-to-service');
+    await expect(page.getByTestId('scenario.explanation')).toBeVisible();
+    await page.getByRole('combobox', { name: 'Destination' }).fill('93.184.216.34:443');
+    await page.getByRole('button', { name: 'Send packet' }).click();
+    await expect(picker).toHaveValue('');
+    await expect(page.getByTestId('scenario.explanation')).toHaveCount(0);
+  });
+
   test('the form sends to any destination the command line accepts: a Service by DNS name, a node, the Internet', async ({
     app,
   }) => {

@@ -96,6 +96,26 @@ describe('pinned choices', () => {
   });
 });
 
+describe('the scenario on screen', () => {
+  it('stays through a switch of settings and a re-send of the same packet, and goes with another packet', () => {
+    const store = createVizStore({ engine });
+    const scenario = findScenario('pod-to-service')!;
+    store.getState().loadScenario(scenario);
+    store.getState().setSettings({ proxyMode: 'ipvs' });
+    expect(store.getState().scenario?.id).toBe('pod-to-service');
+    // the form sends what it shows, with the protocol spelled out: the same packet
+    const request = store.getState().request!;
+    store.getState().sendPacket({ ...request, protocol: 'tcp' }, { byUser: true });
+    expect(store.getState().scenario?.id).toBe('pod-to-service');
+    expect(store.getState().trace?.endpoint?.pod).toBe(scenario.pick![0]);
+    // another packet: the scenario and its pinned choice no longer describe what is on screen
+    store.getState().sendPacket({ from: 'pod/default/app-1', to: 'svc/default/web' }, { byUser: true });
+    expect(store.getState().scenario).toBeNull();
+    expect(store.getState().pins).toEqual([]);
+    expect(store.getState().trace?.request.pick).toEqual([]);
+  });
+});
+
 describe('the trace engine, loaded on demand', () => {
   it('queues requests made before it arrives and traces them when it does', async () => {
     const store = createVizStore();

@@ -95,7 +95,11 @@ export interface VizActions {
   /** traces a request on the current cluster; a bad request keeps the previous trace */
   /** resolves once the trace engine is loaded (requests made before are queued, then traced) */
   whenReady(): Promise<void>;
-  sendPacket(request: PacketRequest, options?: { startStep?: number }): boolean;
+  /**
+   * `byUser`: the user sent it (the form, a pick on the diagram). A packet other than the one on
+   * screen then leaves the scenario: its framing and explanation would describe another packet.
+   */
+  sendPacket(request: PacketRequest, options?: { startStep?: number; byUser?: boolean }): boolean;
   /** shows a built-in scenario: its cluster, then its request, stopped at `step` when given */
   loadScenario(scenario: Scenario, step?: number): void;
   /** rebuilds the cluster with other settings (CNI, proxy mode) and re-sends the request */
@@ -245,7 +249,19 @@ export function createVizStore(options: VizStoreOptions = {}): VizStore {
       }
       const input = toTraceInput(request);
       try {
-        const result = engine.trace(get().cluster, input, { seed: get().seed, pick: get().pins });
+        let result = engine.trace(get().cluster, input, { seed: get().seed, pick: get().pins });
+        const before = get().trace?.request;
+        const samePacket =
+          before !== undefined &&
+          before.from === result.request.from &&
+          before.to === result.request.to &&
+          before.port === result.request.port &&
+          before.protocol === result.request.protocol;
+        if (options.byUser && !samePacket) {
+          // another packet: the scenario's framing and its pinned choice belonged to the one before
+          if (get().pins.length > 0) result = engine.trace(get().cluster, input, { seed: get().seed, pick: [] });
+          set({ scenario: null, pins: [] });
+        }
         set({
           request,
           trace: result,
@@ -332,6 +348,7 @@ export function createVizStore(options: VizStoreOptions = {}): VizStore {
       const listens = pod?.containers.some((c) => c.listening.some((p) => p.protocol === 'tcp')) ?? true;
       get().sendPacket(
         listens ? { from: pick.from, to: endpoint } : { from: pick.from, to: endpoint, protocol: 'icmp' },
+        { byUser: true },
       );
     },
     setReducedMotion(on) {
