@@ -114,8 +114,12 @@ export function ScenarioExplanation() {
   if (!scenario) return null;
   return (
     <div
-      className="border-b border-slate-200 bg-sky-50 px-3 py-1.5 text-sm dark:border-slate-700 dark:bg-sky-950"
+      // at most a few lines, so the diagram keeps its room; the rest scrolls (and takes the focus to)
+      className="max-h-32 shrink-0 overflow-y-auto border-b border-slate-200 bg-sky-50 px-3 py-1.5 text-sm dark:border-slate-700 dark:bg-sky-950"
       data-testid="scenario.explanation"
+      role="region"
+      aria-label="Scenario explanation"
+      tabIndex={0}
     >
       <strong>{scenario.title}.</strong> {scenario.framing} <span data-testid="scenario.mechanism">{mechanism}</span>
     </div>

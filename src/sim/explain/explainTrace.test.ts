@@ -142,8 +142,11 @@ describe('the explanation of a trace', () => {
 
   it('NAT: where it happened, and the way back', () => {
     const np = traceUnder(findScenario('nodeport-cluster')!, 'flannel-host-gw', 'iptables').text;
-    expect(np).toContain('masquerades the packet: its source becomes 192.168.10.11:');
-    expect(np).toContain('conntrack on node-a recognises the answer');
+    expect(np).toContain("On node-a, kube-proxy's rule masquerades the packet to 192.168.10.11:");
+    expect(np).toContain('so that the answer comes back through node-a');
+    expect(np).toMatch(
+      /On the way back, conntrack on node-a restores the destination 203\.0\.113\.10:\d+ \(un-SNAT\) and rewrites the source back to 192\.168\.10\.11:30080 \(un-DNAT\)/,
+    );
     const local = traceUnder(findScenario('nodeport-local')!, 'flannel-vxlan', 'iptables').text;
     expect(local).toContain("sees the client's own address 203.0.113.10");
     expect(local).not.toContain('masquerades');
@@ -160,7 +163,8 @@ describe('the explanation of a trace', () => {
 
   it('an Ingress: the proxy, its rule and the status it answers', () => {
     const ok = traceUnder(findScenario('ingress')!, 'flannel-vxlan', 'iptables').text;
-    expect(ok).toContain('reads the request GET shop.example.com/cart');
+    expect(ok).toContain('reads GET shop.example.com/cart');
+    expect(ok).toMatch(/It picks one of web's 3 endpoints, web-\S+, chosen for this example/);
     expect(ok).toContain('opens a second connection of its own');
     expect(traceUnder(findScenario('ingress-404')!, 'flannel-vxlan', 'iptables').text).toContain(
       'default backend answers 404',
@@ -178,6 +182,14 @@ describe('the explanation of a trace', () => {
     expect(text).toContain('IPVS virtual server');
     expect(text).not.toContain('iptables rules');
     expect(text).toContain('flannel.1');
+  });
+
+  it('tells a mechanism once, however many packets of the connection meet it', () => {
+    const { t, settings } = traceUnder(findScenario('pod-to-service')!, 'flannel-vxlan', 'iptables');
+    const once = explainTrace(t, settings);
+    // the same connection's next packet takes the same path again
+    const twice = explainTrace({ ...t, hops: [...t.hops, ...t.hops.slice(1)] }, settings);
+    expect(twice).toEqual(once);
   });
 
   it('a trace that went nowhere says why', () => {

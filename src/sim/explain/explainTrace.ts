@@ -18,6 +18,9 @@ const ipOf = (addr: string): string => addr.replace(/:\d+$/, '');
 /** The device an element id names: `dev/node-a/flannel.1` -> `flannel.1`, `dev/pod/ns/p/eth0` -> `eth0`. */
 const deviceOf = (at: string): string => at.split('/').at(-1) ?? at;
 
+/** A pod's name as the explanation says it: `web-1` for `default/web-1` (names are long enough). */
+const short = (pod: string): string => pod.slice(pod.indexOf('/') + 1);
+
 /** The pod (`ns/name`) an element id belongs to, for containers, pods, veths and pod devices. */
 function podOf(at: string): string | null {
   const parts = at.split('/');
@@ -107,7 +110,7 @@ function ruleOwner(rule: string): string | null {
 interface Context {
   trace: Trace;
   settings: ExplainSettings;
-  /** whether the leg's choice is the one `trace.candidates` describes */
+  /** whether the leg's choice is the one `trace.candidates` describes (the trace is one connection) */
   candidates: boolean;
 }
 
@@ -131,7 +134,7 @@ function decision(leg: Hop[], ctx: Context): string[] {
   const dnat = leg.find((h) => h.nat?.type === 'DNAT');
   const decider = socketLb ?? dnat;
   const pod = decider ? reachedPod(leg, leg.indexOf(decider)) : null;
-  const podText = pod ? `, here ${pod}${chosenNote(ctx, pod)}` : '';
+  const podText = pod ? `, here ${short(pod)}${chosenNote(ctx, pod)}` : '';
   const out: string[] = [];
   const lb = leg.find((h) => h.kind === 'load-balancer');
   if (lb) {
@@ -143,7 +146,7 @@ function decision(leg: Hop[], ctx: Context): string[] {
   if (socketLb) {
     const dialed = leg[0]?.packet.dst ?? '';
     out.push(
-      `Cilium's eBPF hook on connect() in ${podOf(socketLb.at) ?? socketLb.node ?? 'the client'} picks ${spreadOf(ctx, 'random')}${podText}, and connects the socket straight to ${socketLb.packet.dst}: the packet never carries ${dialed}, so nothing on the way has to translate it.`,
+      `Cilium's eBPF hook on connect() for ${short(podOf(socketLb.at) ?? socketLb.node ?? 'the client')} picks ${spreadOf(ctx, 'random')}${podText}, and connects the socket straight to ${socketLb.packet.dst}: the packet never carries ${dialed}, so nothing on the way has to translate it.`,
     );
     return out;
   }
@@ -154,22 +157,22 @@ function decision(leg: Hop[], ctx: Context): string[] {
   switch (mechanismOf(dnat, ctx.settings)) {
     case 'iptables':
       out.push(
-        `On ${node}, kube-proxy's iptables rules catch ${before.dst} and pick ${spreadOf(ctx, 'random')}${podText}; DNAT rewrites the destination to ${after.dst} before ${node} routes the packet.`,
+        `On ${node}, kube-proxy's iptables rules catch ${before.dst} and pick ${spreadOf(ctx, 'random')}${podText}; DNAT rewrites the destination to ${after.dst}.`,
       );
       break;
     case 'nftables':
       out.push(
-        `On ${node}, kube-proxy's nftables rules catch ${before.dst} and pick ${spreadOf(ctx, 'numgen')}${podText}; DNAT rewrites the destination to ${after.dst} before ${node} routes the packet.`,
+        `On ${node}, kube-proxy's nftables rules catch ${before.dst} and pick ${spreadOf(ctx, 'numgen')}${podText}; DNAT rewrites the destination to ${after.dst}.`,
       );
       break;
     case 'ipvs':
       out.push(
-        `On ${node}, ${before.dst} is an IPVS virtual server${ipvsDevice ? ` (its address sits on the dummy device kube-ipvs0, so the kernel takes the packet as local)` : ''}; IPVS picks ${spreadOf(ctx, 'rr')}${podText}, and rewrites the destination to ${after.dst} (Masq forwarding, a DNAT).`,
+        `On ${node}, ${before.dst} is an IPVS virtual server${ipvsDevice ? ` (its address sits on the dummy device kube-ipvs0)` : ''}; IPVS picks ${spreadOf(ctx, 'rr')}${podText}, and rewrites the destination to ${after.dst} (Masq forwarding, a DNAT).`,
       );
       break;
     case 'cilium':
       out.push(
-        `On ${node}, Cilium's eBPF load balancer (it replaces kube-proxy) catches ${before.dst} and picks ${spreadOf(ctx, 'random')}${podText}; it rewrites the destination to ${after.dst} (DNAT) before the packet goes on.`,
+        `On ${node}, Cilium's eBPF load balancer (it replaces kube-proxy) catches ${before.dst} and picks ${spreadOf(ctx, 'random')}${podText}; it rewrites the destination to ${after.dst} (DNAT).`,
       );
       break;
     case 'cilium-socket':
@@ -195,14 +198,14 @@ function translations(leg: Hop[], ctx: Context): string[] {
     const by = owner ? `On ${node}, ${owner}` : node;
     out.push(
       offCluster
-        ? `${by} masquerades the packet: its source becomes ${nat.after.src}, an address of ${node}, because a pod address means nothing outside the cluster; the server answers to ${node}.`
-        : `${by} masquerades the packet: its source becomes ${nat.after.src}, an address of ${node}, so that the answer has to come back through ${node}; ${pod ?? 'the receiver'} never sees the client's address ${ipOf(nat.before.src)}.`,
+        ? `${by} masquerades the packet to ${nat.after.src}, an address of ${node}: a pod address means nothing outside the cluster.`
+        : `${by} masquerades the packet to ${nat.after.src}, an address of ${node}, so that the answer comes back through ${node}: the pod never sees the client's address ${ipOf(nat.before.src)}.`,
     );
   }
   const dnat = leg.some((h) => h.nat?.type === 'DNAT');
   const socketLb = leg.some((h) => h.kind === 'socket' && /connect[46]|cil_sock/.test(h.rule ?? ''));
   if (first && last && snats.length === 0 && first.at.startsWith('ext/') && (dnat || socketLb) && pod) {
-    out.push(`The source is not translated: ${pod} sees the client's own address ${ipOf(first.packet.src)}.`);
+    out.push(`The source is not translated: ${short(pod)} sees the client's own address ${ipOf(first.packet.src)}.`);
   }
   if (
     first &&
@@ -213,6 +216,7 @@ function translations(leg: Hop[], ctx: Context): string[] {
     !leg.some((h) => h.kind === 'loopback') &&
     first.packet.src === last.packet.src &&
     first.packet.dst === last.packet.dst &&
+    ctx.candidates &&
     ctx.trace.verdict === 'delivered'
   ) {
     out.push(
@@ -239,7 +243,7 @@ function path(leg: Hop[], ctx: Context): string[] {
       const device = deviceOf(hop.at);
       const unwrap = decap ? `, and ${decap.node ?? 'the other node'}'s ${deviceOf(decap.at)} unwraps it` : '';
       out.push(
-        `${hop.node ?? 'The node'} routes it to ${owner}'s tunnel device ${device}, which wraps it in ${tunnelOf(outer)} addressed from node to node, ${ipOf(outer.src)} to ${ipOf(outer.dst)}${unwrap}; inside, the pod addresses are untouched.`,
+        `${hop.node ?? 'The node'} routes it to ${owner}'s tunnel device ${device}, which wraps it in ${tunnelOf(outer)} from node ${ipOf(outer.src)} to node ${ipOf(outer.dst)}${unwrap}; the pod addresses inside are untouched.`,
       );
     }
     if (hop.kind === 'wire' && hop.at.startsWith('wire/') && !hop.packet.outer) {
@@ -249,7 +253,7 @@ function path(leg: Hop[], ctx: Context): string[] {
       const to = leg[i + 1]?.node;
       if (from && to) {
         out.push(
-          `${from} routes it to ${to}${via ? ` by a plain route via ${to}'s address ${via}` : ''} over the node network: no tunnel, no extra header, the pod addresses travel as they are.`,
+          `${from} routes it to ${to}${via ? ` by a plain route via ${to}'s address ${via}` : ''}: no tunnel, no extra header, the pod addresses travel as they are.`,
         );
       }
     }
@@ -278,50 +282,48 @@ function path(leg: Hop[], ctx: Context): string[] {
 /** An L7 proxy's part: it ends the client's connection, reads the request and decides. */
 function proxySentences(proxy: Hop, next: Leg | undefined, ctx: Context): string[] {
   const { trace } = ctx;
-  const pod = podOf(proxy.at) ?? proxy.at;
   const http = trace.http;
-  const request = http ? ` and reads the request ${http.method} ${http.host}${http.path}` : '';
-  const out = [`The Ingress controller in ${pod} ends the client's connection${request}.`];
+  const request = http ? ` and reads ${http.method} ${http.host}${http.path}` : '';
+  const out = [`The Ingress controller ends the client's connection${request}.`];
   const backend = next ? deliveredPod(next.hops) : null;
+  const service = / -> service ([^\s:]+)/.exec(proxy.rule ?? '')?.[1];
   if (next && backend && next.hops[0]) {
     const n = trace.candidates.length;
-    const among = n > 1 ? `, one of ${plural(n, 'endpoint')} it takes from the EndpointSlices` : '';
+    const among = n > 1 ? ` one of ${service ? `${service}'s` : 'the'} ${plural(n, 'endpoint')},` : '';
     out.push(
-      `Its rule (${proxy.rule ?? 'the Ingress'}) sends it to ${backend}${among}${chosenNote(ctx, backend)}: the controller opens a second connection of its own, from ${ipOf(next.hops[0].packet.src)} straight to ${next.hops[0].packet.dst}.`,
+      `It picks${among} ${short(backend)}${chosenNote(ctx, backend)}, and opens a second connection of its own from ${ipOf(next.hops[0].packet.src)} straight to ${next.hops[0].packet.dst}.`,
     );
   } else if (http?.status === 404) {
-    out.push(`Nothing matches (${proxy.rule ?? 'no rule'}), so the controller's default backend answers 404.`);
+    out.push(`No rule of the Ingress matches, so the controller's default backend answers 404.`);
   } else if (http?.status === 503) {
     out.push(
-      `Its rule (${proxy.rule ?? 'the Ingress'}) leads to a Service with no ready endpoint, so the controller answers 503 itself.`,
+      `The rule leads to ${service ? `the Service ${service}` : 'a Service'}, which has no ready endpoint, so the controller answers 503 itself.`,
     );
   } else if (http) {
-    out.push(`No backend is contacted (${proxy.rule ?? 'no rule'}): the controller answers ${http.status} itself.`);
+    out.push(`No backend is contacted: the controller answers ${http.status} itself.`);
   }
   return out;
 }
 
-/** The way back: conntrack (or Cilium's socket hook) undoing the translations. */
+/** The way back: conntrack (or Cilium's socket hook) undoing the translations, node by node. */
 function replySentences(trace: Trace): string[] {
-  const hops = trace.reply?.hops ?? [];
+  const hops = (trace.reply?.hops ?? []).filter((h) => h.nat?.type === 'un-DNAT' || h.nat?.type === 'un-SNAT');
   const out: string[] = [];
-  const undnat = hops.filter((h) => h.nat?.type === 'un-DNAT');
-  const unsnat = hops.filter((h) => h.nat?.type === 'un-SNAT');
-  for (const hop of unsnat) {
-    const nat = hop.nat as Nat;
-    out.push(
-      `On the way back, conntrack on ${hop.node ?? 'the node'} recognises the answer and restores its destination ${nat.after.dst} (un-SNAT).`,
-    );
-  }
-  for (const hop of undnat) {
-    const nat = hop.nat as Nat;
+  const places = [...new Set(hops.map((h) => `${h.kind === 'socket' ? 'socket' : 'node'} ${h.node ?? ''}`))];
+  for (const place of places) {
+    const here = hops.filter((h) => `${h.kind === 'socket' ? 'socket' : 'node'} ${h.node ?? ''}` === place);
+    const undnat = here.find((h) => h.nat?.type === 'un-DNAT')?.nat;
+    const unsnat = here.find((h) => h.nat?.type === 'un-SNAT')?.nat;
+    const first = here[0] as Hop;
     const who =
-      hop.kind === 'socket'
-        ? `Cilium's socket hook in ${podOf(hop.at) ?? hop.node ?? 'the client'}`
-        : `conntrack on ${hop.node ?? 'the node'}`;
-    out.push(
-      `${unsnat.length > 0 ? 'Then' : 'On the way back,'} ${who} rewrites the answer's source back to ${nat.after.src} (un-DNAT): the client only ever sees the address it dialed.`,
-    );
+      first.kind === 'socket'
+        ? `Cilium's socket hook for ${short(podOf(first.at) ?? first.node ?? 'the client')}`
+        : `conntrack on ${first.node ?? 'the node'}`;
+    const parts = [
+      ...(unsnat ? [`restores the destination ${unsnat.after.dst} (un-SNAT)`] : []),
+      ...(undnat ? [`rewrites the source back to ${undnat.after.src} (un-DNAT), the address the client dialed`] : []),
+    ];
+    out.push(`On the way back, ${who} ${parts.join(' and ')}.`);
   }
   return out;
 }
@@ -362,5 +364,6 @@ export function explainTrace(trace: Trace, settings: ExplainSettings): string[] 
   });
   if (trace.verdict === 'delivered') out.push(...replySentences(trace));
   else out.push(trace.reason);
-  return out;
+  // a trace that holds several packets of one connection meets the same device and rule each time
+  return [...new Set(out)];
 }
