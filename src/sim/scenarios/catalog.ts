@@ -200,7 +200,7 @@ export const SCENARIOS: readonly Scenario[] = [
     title: 'NodePort, externalTrafficPolicy: Cluster',
     group: 'Pod to Service',
     framing:
-      'A client outside the cluster connects to node-a’s address on NodePort 30080. With externalTrafficPolicy Cluster any web pod may answer, here one on node-b, so node-a must make sure the reply comes back through itself.',
+      'A client outside the cluster connects to node-a’s address on NodePort 30080. With externalTrafficPolicy Cluster any web pod may answer, even one on another node, so node-a must make sure the reply comes back through itself.',
     spec: NODEPORT_CLUSTER,
     request: { from: 'external/203.0.113.10', to: '192.168.10.11:30080' },
     get pick() {
@@ -230,7 +230,7 @@ export const SCENARIOS: readonly Scenario[] = [
     title: 'Ingress: host and path to a backend',
     group: 'Internet to Service',
     framing:
-      'shop.example.com points at a node’s NodePort of the ingress-nginx controller, an HTTP proxy: it reads the request and chooses a backend by host and path, here /cart for the Service web. The client’s address only travels in X-Forwarded-For.',
+      'shop.example.com points at a node’s NodePort of the ingress-nginx controller, an HTTP proxy: it reads the request and chooses a backend by host and path, here /cart for the Service web. The backend sees NGINX as its peer; NGINX passes on the client address it saw in X-Forwarded-For.',
     spec: INGRESS,
     request: { from: 'external/203.0.113.10', to: 'http://shop.example.com/cart' },
     get pick() {
