@@ -38,13 +38,18 @@ test.describe('Send packet', () => {
     const rows = page.getByTestId('hops.row');
     await expect(rows).toHaveCount(total);
     for (const [i, hop] of trace!.hops.entries()) {
-      await expect(rows.nth(i)).toContainText(hop.at);
+      await expect(rows.nth(i).getByTestId('hops.where')).toHaveAttribute('data-id', hop.at);
       await expect(rows.nth(i)).toContainText(`${hop.packet.src} → ${hop.packet.dst}`);
     }
+    // the Where column names places as a person reads them, and counts steps from 1
+    const encap = trace!.hops.findIndex((h) => h.kind === 'encap');
+    await expect(rows.nth(encap).getByTestId('hops.where')).toHaveText('node-a: flannel.1');
+    await expect(rows.nth(encap).getByRole('cell').first()).toHaveText(String(encap + 1));
+    await expect(rows.first().getByTestId('hops.where')).toHaveText('client / client');
 
     // it plays on its own to the end (the clock is advanced by hand: no waiting on wall time)
     await page.evaluate(() => window.__netviz!.tick(60_000));
-    await expect(page.getByTestId('playback.position')).toHaveText(`step ${total - 1} / ${total - 1}`);
+    await expect(page.getByTestId('playback.position')).toHaveText(`step ${total} of ${total}`);
     await expect(page.getByTestId('trace.verdict')).toHaveText('delivered');
 
     // mid-flight, on the wire between the nodes, for the screenshot
@@ -65,17 +70,19 @@ test.describe('Send packet', () => {
     await page.getByRole('button', { name: 'Send packet' }).click();
     await page.getByRole('button', { name: 'Pause' }).click();
     await page.getByRole('button', { name: 'Reset' }).click();
-    await expect(page.getByTestId('playback.position')).toHaveText(/^step 0 \//);
+    await expect(page.getByTestId('playback.position')).toHaveText(/^step 1 of /);
     await page.getByRole('button', { name: 'Step forward' }).click();
     await page.getByRole('button', { name: 'Step forward' }).click();
-    await expect(page.getByTestId('playback.position')).toHaveText(/^step 2 \//);
-    await expect(page.getByTestId('hop.inspector')).toContainText('Step 2');
+    await expect(page.getByTestId('playback.position')).toHaveText(/^step 3 of /);
+    await expect(page.getByTestId('hop.inspector')).toContainText('Step 3 of');
     await page.getByRole('button', { name: 'Step back' }).click();
-    await expect(page.getByTestId('playback.position')).toHaveText(/^step 1 \//);
+    await expect(page.getByTestId('playback.position')).toHaveText(/^step 2 of /);
     await page.getByTestId('hops.row').nth(7).click();
-    await expect(page.getByTestId('playback.position')).toHaveText(/^step 7 \//);
+    await expect(page.getByTestId('playback.position')).toHaveText(/^step 8 of /);
     await expect(page.getByTestId('hop.inspector')).toContainText('encap');
-    await expect(page.getByTestId('narration')).toContainText('Step 7');
+    await expect(page.getByTestId('narration')).toContainText('Step 8 of');
+    // the test handle and the store keep the 0-based step
+    expect(((await page.evaluate(() => window.__netviz!.getState())) as { step: number }).step).toBe(7);
   });
 
   test('a port nobody listens on is refused, and the form reports a bad request without losing the trace', async ({

@@ -7,7 +7,7 @@ test.describe('scenarios and playback', () => {
     const { page } = app;
     await app.goto('/#example=pod-to-pod-cross-node&step=7');
     await expect(page.getByTestId('scenario.explanation')).toContainText('flannel.1');
-    await expect(page.getByTestId('playback.position')).toHaveText(/^step 7 \//);
+    await expect(page.getByTestId('playback.position')).toHaveText(/^step 8 of /);
     const trace = await page.evaluate(() => window.__netviz!.currentTrace());
     expect(trace!.hops[7]!.kind).toBe('encap');
     await expect(page.getByTestId('hops.row').nth(7)).toHaveAttribute('aria-current', 'step');
@@ -41,17 +41,17 @@ test.describe('scenarios and playback', () => {
     await page.locator('body').press('ArrowRight');
     await page.locator('body').press('PageDown');
     await page.locator('body').press(' ');
-    await expect(page.getByTestId('playback.position')).toHaveText(/^step 3 \//);
+    await expect(page.getByTestId('playback.position')).toHaveText(/^step 4 of /);
     await page.locator('body').press('ArrowLeft');
-    await expect(page.getByTestId('playback.position')).toHaveText(/^step 2 \//);
+    await expect(page.getByTestId('playback.position')).toHaveText(/^step 3 of /);
     await page.locator('body').press('End');
     const total = await page.evaluate(() => {
       const t = window.__netviz!.currentTrace()!;
       return t.hops.length + (t.reply?.hops.length ?? 0);
     });
-    await expect(page.getByTestId('playback.position')).toHaveText(`step ${total - 1} / ${total - 1}`);
+    await expect(page.getByTestId('playback.position')).toHaveText(`step ${total} of ${total}`);
     await page.locator('body').press('Home');
-    await expect(page.getByTestId('playback.position')).toHaveText(/^step 0 \//);
+    await expect(page.getByTestId('playback.position')).toHaveText(/^step 1 of /);
     await page.locator('body').press(']');
     expect(((await page.evaluate(() => window.__netviz!.getState())) as { speed: number }).speed).toBe(2);
     await page.locator('body').press('[');
@@ -59,7 +59,7 @@ test.describe('scenarios and playback', () => {
     expect(((await page.evaluate(() => window.__netviz!.getState())) as { speed: number }).speed).toBe(0.5);
     // typing in the search box does not step
     await page.getByRole('searchbox', { name: 'Search by name or IP' }).press('ArrowRight');
-    await expect(page.getByTestId('playback.position')).toHaveText(/^step 0 \//);
+    await expect(page.getByTestId('playback.position')).toHaveText(/^step 1 of /);
     await page.evaluate(() => (document.activeElement as HTMLElement | null)?.blur());
     await page.locator('body').press('?');
     await expect(page.getByRole('dialog', { name: 'Keyboard shortcuts' })).toBeVisible();
@@ -81,6 +81,41 @@ test.describe('scenarios and playback', () => {
     const hostGw = await page.evaluate(() => window.__netviz!.currentTrace());
     expect(hostGw!.hops.some((h) => h.kind === 'encap')).toBe(false);
     expect(hostGw!.verdict).toBe('delivered');
+  });
+
+  test('the explanation follows a switch of proxy mode or CNI, under the scenario’s own framing', async ({ app }) => {
+    const { page } = app;
+    const explanation = page.getByTestId('scenario.explanation');
+    await app.goto('/#example=pod-to-service&step=0');
+    await expect(explanation).toContainText('The Service web has a stable virtual IP');
+    await expect(explanation).toContainText("kube-proxy's iptables rules");
+    await expect(explanation).toContainText('chosen for this example');
+    // the hop that chose says so in words, not in the command line's
+    const chooser = (await page.evaluate(() => window.__netviz!.currentTrace()))!.hops.findIndex((h) =>
+      /pinned by --pick|chosen for this example/.test(h.text),
+    );
+    expect(chooser).toBeGreaterThan(0);
+    await page.evaluate((i) => window.__netviz!.stepTo(i), chooser);
+    await expect(page.getByTestId('hop.text')).toContainText('(chosen for this example)');
+    await expect(page.getByTestId('hop.text')).not.toContainText('--pick');
+    await page.getByRole('combobox', { name: 'Service proxy mode' }).selectOption('ipvs');
+    await expect(explanation).toContainText('IPVS virtual server');
+    await expect(explanation).toContainText('round robin');
+    await expect(explanation).not.toContainText('iptables');
+    await expect(explanation).toContainText('The Service web has a stable virtual IP');
+    await page.getByRole('combobox', { name: 'Service proxy mode' }).selectOption('cilium');
+    await expect(explanation).toContainText('connect()');
+    await expect(explanation).not.toContainText('kube-proxy');
+    await expect(explanation).not.toContainText('IPVS');
+
+    await app.goto('/#example=pod-to-pod-cross-node&step=0');
+    await expect(explanation).toContainText('flannel.1');
+    await page.getByRole('combobox', { name: 'CNI plugin' }).selectOption('calico-ipip');
+    await expect(explanation).toContainText("Calico's tunnel device tunl0");
+    await expect(explanation).not.toContainText(/flannel|VXLAN/);
+    await page.getByRole('combobox', { name: 'CNI plugin' }).selectOption('flannel-host-gw');
+    await expect(explanation).toContainText('no tunnel');
+    await expect(explanation).not.toContainText('VXLAN');
   });
 });
 
@@ -150,6 +185,19 @@ test.describe('every built-in scenario', () => {
       await expect(page.getByRole('combobox', { name: 'Source' })).toHaveValue(trace!.request.from);
       await expect(page.getByRole('combobox', { name: 'Destination' })).toHaveValue(trace!.request.to);
     }
+  });
+
+  test('another packet sent from the form leaves the scenario; the same packet again keeps it', async ({ app }) => {
+    const { page } = app;
+    await app.goto('/#example=pod-to-service&step=0');
+    const picker = page.getByRole('combobox', { name: 'Scenario' });
+    await page.getByRole('button', { name: 'Send packet' }).click();
+    await expect(picker).toHaveValue('pod-to-service');
+    await expect(page.getByTestId('scenario.explanation')).toBeVisible();
+    await page.getByRole('combobox', { name: 'Destination' }).fill('93.184.216.34:443');
+    await page.getByRole('button', { name: 'Send packet' }).click();
+    await expect(picker).toHaveValue('');
+    await expect(page.getByTestId('scenario.explanation')).toHaveCount(0);
   });
 
   test('the form sends to any destination the command line accepts: a Service by DNS name, a node, the Internet', async ({

@@ -57,6 +57,28 @@ test.describe('Services', () => {
     }
   });
 
+  test('inside a scenario that pins its endpoint, 100 requests still spread over every endpoint', async ({ app }) => {
+    const { page } = app;
+    await app.goto('/#example=pod-to-service');
+    const pinned = (await page.evaluate(() => window.__netviz!.currentTrace()))!.endpoint!.pod;
+    await find(page, 'web');
+    await page.getByRole('button', { name: /Send 100 requests/ }).click();
+    const rows = page.getByTestId('burst.row');
+    await expect(rows).toHaveCount(3);
+    let total = 0;
+    for (let i = 0; i < 3; i++) {
+      const cells = rows.nth(i).getByRole('cell');
+      const n = Number(await cells.nth(1).textContent());
+      // 100 uniform draws over 3 endpoints: each gets well above 10 (the pin would give 100, 0, 0)
+      expect(n).toBeGreaterThan(10);
+      total += n;
+      await expect(cells.nth(3)).toHaveText('33.3%');
+    }
+    expect(total).toBe(100);
+    // the scenario's own packet keeps its chosen endpoint
+    expect((await page.evaluate(() => window.__netviz!.currentTrace()))!.endpoint!.pod).toBe(pinned);
+  });
+
   test('deleting a pod changes the endpoints and the next trace; the ClusterIP stays', async ({ app }) => {
     const { page } = app;
     await app.goto('/#example=pod-to-service');

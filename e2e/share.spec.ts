@@ -97,6 +97,34 @@ test.describe('share links', () => {
     expect(await page.evaluate(() => navigator.clipboard.readText())).toMatch(/#example=pod-to-pod-cross-node&step=2$/);
   });
 
+  test('a link made from a scenario after a mode switch reopens it, with its explanation, at its step', async ({
+    app,
+  }) => {
+    const { page } = app;
+    await app.goto('/#example=pod-to-service');
+    await page.getByRole('combobox', { name: 'Service proxy mode' }).selectOption('ipvs');
+    await page.getByRole('combobox', { name: 'CNI plugin' }).selectOption('flannel-host-gw');
+    await page.evaluate(() => window.__netviz!.stepTo(6));
+    const original = await snapshot(page);
+    const url = await shareLink(page);
+    expect(url).toMatch(/#s=z1\./);
+
+    const other = await page.context().newPage();
+    await other.goto(url);
+    await other.waitForFunction(() => window.__netviz !== undefined);
+    await expect(other.getByRole('combobox', { name: 'Scenario' })).toHaveValue('pod-to-service');
+    await expect(other.getByRole('combobox', { name: 'Service proxy mode' })).toHaveValue('ipvs');
+    await expect(other.getByRole('combobox', { name: 'CNI plugin' })).toHaveValue('flannel-host-gw');
+    const explanation = other.getByTestId('scenario.explanation');
+    await expect(explanation).toContainText('Pod to Service by its ClusterIP');
+    await expect(explanation).toContainText('IPVS virtual server');
+    await expect(explanation).toContainText('no tunnel');
+    const opened = await snapshot(other);
+    expect(opened.step).toBe(6);
+    expect(opened.trace!.endpoint).toEqual(original.trace!.endpoint);
+    await other.close();
+  });
+
   test('the scenario exports as a JSON file and imports back', async ({ app }) => {
     const { page } = app;
     await app.goto('/#example=pod-to-service&step=3');
@@ -194,7 +222,10 @@ test.describe('the stored corpus of links', () => {
       if (e.pods) expect(s.cluster.pods.map((p) => `${p.namespace}/${p.name} ${p.ip}`).sort()).toEqual(e.pods);
       if (e.nodes !== undefined) expect(s.cluster.nodes).toHaveLength(e.nodes);
       if (e.endpoint !== undefined) expect(s.trace!.endpoint!.pod).toBe(e.endpoint);
-      if (e.scenario) await expect(page.getByRole('combobox', { name: 'Scenario' })).toHaveValue(e.scenario);
+      if (e.scenario) {
+        await expect(page.getByRole('combobox', { name: 'Scenario' })).toHaveValue(e.scenario);
+        await expect(page.getByTestId('scenario.explanation')).toBeVisible();
+      }
     });
   }
 });

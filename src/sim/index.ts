@@ -16,6 +16,8 @@ export type { Described } from './query/describe';
 export { routingTable } from './query/routingTable';
 export { SCENARIOS, findScenario } from './scenarios/catalog';
 export type { Scenario, ScenarioRequest } from './scenarios/catalog';
+export { explainTrace } from './explain/explainTrace';
+export type { ExplainSettings } from './explain/explainTrace';
 export { toManifests } from './export/toManifests';
 // The cluster's edge (issue 5): NetworkPolicy, Ingress, egress masquerade, hostPort.
 export { evaluatePolicy } from './resolve/networkPolicy';

@@ -77,6 +77,43 @@ describe('pinned choices', () => {
     expect(store.getState().trace?.endpoint?.pod).toBe(scenario.pick![0]);
     expect(store.getState().trace?.request.pick).toEqual(scenario.pick);
   });
+
+  it('a burst inside a scenario follows the real spread, not the scenario’s pinned endpoint', () => {
+    const store = createVizStore({ engine });
+    const scenario = findScenario('pod-to-service')!;
+    store.getState().loadScenario(scenario);
+    expect(store.getState().sendBurst({ from: 'pod/default/client', to: 'svc/default/web' }, 100)).toBe(true);
+    const burst = store.getState().burst!;
+    const counts = new Map<string, number>();
+    for (const t of burst.traces) counts.set(t.endpoint!.pod, (counts.get(t.endpoint!.pod) ?? 0) + 1);
+    expect(burst.distribution.endpoints).toHaveLength(3);
+    expect(counts.size).toBe(3);
+    for (const n of counts.values()) expect(n).toBeGreaterThan(15);
+    for (const t of burst.traces) expect(t.request.pick).toEqual([]);
+    // the one traced request keeps its pin
+    expect(store.getState().trace?.endpoint?.pod).toBe(scenario.pick![0]);
+    expect(store.getState().pins).toEqual(scenario.pick);
+  });
+});
+
+describe('the scenario on screen', () => {
+  it('stays through a switch of settings and a re-send of the same packet, and goes with another packet', () => {
+    const store = createVizStore({ engine });
+    const scenario = findScenario('pod-to-service')!;
+    store.getState().loadScenario(scenario);
+    store.getState().setSettings({ proxyMode: 'ipvs' });
+    expect(store.getState().scenario?.id).toBe('pod-to-service');
+    // the form sends what it shows, with the protocol spelled out: the same packet
+    const request = store.getState().request!;
+    store.getState().sendPacket({ ...request, protocol: 'tcp' }, { byUser: true });
+    expect(store.getState().scenario?.id).toBe('pod-to-service');
+    expect(store.getState().trace?.endpoint?.pod).toBe(scenario.pick![0]);
+    // another packet: the scenario and its pinned choice no longer describe what is on screen
+    store.getState().sendPacket({ from: 'pod/default/app-1', to: 'svc/default/web' }, { byUser: true });
+    expect(store.getState().scenario).toBeNull();
+    expect(store.getState().pins).toEqual([]);
+    expect(store.getState().trace?.request.pick).toEqual([]);
+  });
 });
 
 describe('the trace engine, loaded on demand', () => {

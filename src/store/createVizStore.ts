@@ -93,14 +93,20 @@ export interface SharedScenario {
   selection: string | null;
   /** pinned random choices; none when absent */
   pins?: readonly string[];
+  /** the built-in scenario it was made from, shown with its explanation; none when absent */
+  scenario?: Scenario | null;
 }
 
 export interface VizActions {
   /** traces a request on the current cluster; a bad request keeps the previous trace */
   /** resolves once the trace engine is loaded (requests made before are queued, then traced) */
   whenReady(): Promise<void>;
-  /** `keepCamera`: the same request traced again (a switch), so the camera keeps its mode */
-  sendPacket(request: PacketRequest, options?: { startStep?: number; keepCamera?: boolean }): boolean;
+  /**
+   * `byUser`: the user sent it (the form, a pick on the diagram). A packet other than the one on
+   * screen then leaves the scenario: its framing and explanation would describe another packet.
+   * `keepCamera`: the same request traced again (a switch), so the camera keeps its mode.
+   */
+  sendPacket(request: PacketRequest, options?: { startStep?: number; byUser?: boolean; keepCamera?: boolean }): boolean;
   /** shows a built-in scenario: its cluster, then its request, stopped at `step` when given */
   loadScenario(scenario: Scenario, step?: number): void;
   /** rebuilds the cluster with other settings (CNI, proxy mode) and re-sends the request */
@@ -123,7 +129,7 @@ export interface VizActions {
   select(id: string | null): void;
   setTheme(theme: Theme): void;
   setNotice(notice: string | null): void;
-  /** traces `n` requests (different source ports) and the exact spread they should follow */
+  /** traces `n` requests (different source ports) and the exact spread they should follow; pins do not apply */
   sendBurst(request: PacketRequest, n: number): boolean;
   clearBurst(): void;
   /** shows a shared scenario (a link, a JSON file, a host page's command) */
@@ -256,7 +262,19 @@ export function createVizStore(options: VizStoreOptions = {}): VizStore {
       }
       const input = toTraceInput(request);
       try {
-        const result = engine.trace(get().cluster, input, { seed: get().seed, pick: get().pins });
+        let result = engine.trace(get().cluster, input, { seed: get().seed, pick: get().pins });
+        const before = get().trace?.request;
+        const samePacket =
+          before !== undefined &&
+          before.from === result.request.from &&
+          before.to === result.request.to &&
+          before.port === result.request.port &&
+          before.protocol === result.request.protocol;
+        if (options.byUser && !samePacket) {
+          // another packet: the scenario's framing and its pinned choice belonged to the one before
+          if (get().pins.length > 0) result = engine.trace(get().cluster, input, { seed: get().seed, pick: [] });
+          set({ scenario: null, pins: [] });
+        }
         set({
           // a new request is followed by the camera; the same one traced again keeps the view
           follow: options.keepCamera ? get().follow : true,
@@ -345,6 +363,7 @@ export function createVizStore(options: VizStoreOptions = {}): VizStore {
       const listens = pod?.containers.some((c) => c.listening.some((p) => p.protocol === 'tcp')) ?? true;
       get().sendPacket(
         listens ? { from: pick.from, to: endpoint } : { from: pick.from, to: endpoint, protocol: 'icmp' },
+        { byUser: true },
       );
     },
     setReducedMotion(on) {
@@ -387,7 +406,9 @@ export function createVizStore(options: VizStoreOptions = {}): VizStore {
       }
       const input = toTraceInput(request);
       try {
-        const options = { seed: get().seed, pick: get().pins };
+        // A pin belongs to the one traced request (a scenario shows one chosen endpoint); a burst
+        // shows how the Service really spreads connections, so it never inherits one.
+        const options = { seed: get().seed, pick: [] };
         const traces = engine.traceBurst(get().cluster, input, n, options);
         const distribution = engine.endpointDistribution(get().cluster, input, options);
         set({ burst: { request, traces, distribution }, requestError: null });
@@ -406,7 +427,7 @@ export function createVizStore(options: VizStoreOptions = {}): VizStore {
       set({
         cluster: shared.cluster,
         spec: shared.spec,
-        scenario: null,
+        scenario: shared.scenario ?? null,
         seed: shared.seed,
         selection: shared.selection,
         notice: null,

@@ -2,6 +2,7 @@
 import { stepPhase } from '../sim';
 import { useVizStore } from '../store/VizStoreProvider';
 import { selectCurrentHop, selectStep, selectSteps, selectTrace } from '../store/selectors';
+import { forLearners, placeName, stepLabel } from './learnerText';
 
 function Row({ name, value }: { name: string; value: string | undefined }) {
   if (value === undefined || value === '') return null;
@@ -35,9 +36,9 @@ export function HopInspector() {
       {hop ? (
         <>
           <h3 className="font-semibold">
-            Step {step} of {steps.length - 1}: {hop.kind} at <span className="font-mono">{hop.at}</span>
+            Step {stepLabel(step, steps.length)}: {hop.kind} at <span title={hop.at}>{placeName(hop.at)}</span>
           </h3>
-          <p data-testid="hop.text">{hop.text}</p>
+          <p data-testid="hop.text">{forLearners(hop.text)}</p>
           <dl className="space-y-1 text-xs">
             <Row name="node" value={hop.node ?? 'off-cluster'} />
             <Row name="Ethernet" value={hop.packet.eth ? `${hop.packet.eth.src} → ${hop.packet.eth.dst}` : undefined} />

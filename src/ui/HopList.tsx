@@ -2,12 +2,27 @@
  * The event list, as in Packet Tracer's simulation mode: a row per hop (step, phase, where, what
  * happened, source and destination, rule), kept in sync with playback; a click jumps there.
  */
-import { useEffect, useRef } from 'react';
+import { Fragment, useEffect, useRef } from 'react';
 import type { Player } from '../animation/player';
 import { stepPhase } from '../sim';
 import { useVizStore } from '../store/VizStoreProvider';
 import { selectStep, selectSteps, selectTrace } from '../store/selectors';
 import { BurstResults } from './BurstResults';
+import { placeName, wrapPoints } from './learnerText';
+
+/** A place's name that wraps only between its parts (`web-8rdbl7jt4z-` / `w2bsc`), never mid-word. */
+function Where({ id }: { id: string }) {
+  return (
+    <>
+      {wrapPoints(placeName(id)).map((piece, i) => (
+        <Fragment key={i}>
+          {i > 0 ? <wbr /> : null}
+          {piece}
+        </Fragment>
+      ))}
+    </>
+  );
+}
 
 export function HopList({ player }: { player: () => Player | null }) {
   const steps = useVizStore(selectSteps);
@@ -62,10 +77,13 @@ export function HopList({ player }: { player: () => Player | null }) {
                 current ? 'bg-orange-100 dark:bg-orange-900/40' : i < step ? 'text-slate-500 dark:text-slate-400' : ''
               } hover:bg-slate-100 dark:hover:bg-slate-800`}
             >
-              <td className="px-2 py-1 tabular-nums">{i}</td>
+              {/* counted from 1 on screen; links and the API keep the 0-based step */}
+              <td className="px-2 py-1 tabular-nums">{i + 1}</td>
               <td className="hidden px-2 py-1 xl:table-cell">{phase}</td>
               <td className="px-2 py-1 font-semibold">{hop.kind}</td>
-              <td className="px-2 py-1 font-mono break-words">{hop.at}</td>
+              <td className="px-2 py-1 break-normal" title={hop.at} data-testid="hops.where" data-id={hop.at}>
+                <Where id={hop.at} />
+              </td>
               <td className="px-2 py-1 font-mono break-words">
                 {hop.packet.src} → {hop.packet.dst}
                 {hop.packet.outer ? (

@@ -2,6 +2,7 @@
 import type { Player } from '../animation/player';
 import { useVizStore } from '../store/VizStoreProvider';
 import { selectPlaying, selectSpeed, selectStep, selectSteps } from '../store/selectors';
+import { stepLabel } from './learnerText';
 
 export const SPEEDS = [0.25, 0.5, 1, 2, 4] as const;
 
@@ -65,7 +66,7 @@ export function PlaybackControls({ player }: { player: () => Player | null }) {
         className="ml-2 min-w-24 text-sm tabular-nums text-slate-600 dark:text-slate-300"
         data-testid="playback.position"
       >
-        {disabled ? 'no packet yet' : `step ${Math.max(step, 0)} / ${steps.length - 1}`}
+        {disabled ? 'no packet yet' : `step ${stepLabel(step, steps.length)}`}
       </span>
     </div>
   );

@@ -1,7 +1,9 @@
 /** The four scenarios, one click each, and the networking switches the diagram and trace follow. */
-import { SCENARIOS } from '../sim';
+import { useMemo } from 'react';
+import { SCENARIOS, explainTrace } from '../sim';
 import type { CniConfig, ProxyMode } from '../sim';
 import { useVizStore } from '../store/VizStoreProvider';
+import { selectTrace } from '../store/selectors';
 import { exampleHash } from './hooks/useScenarioFromUrl';
 
 const control =
@@ -100,24 +102,26 @@ export function CniSwitch() {
   );
 }
 
+/**
+ * The scenario on screen: its title and framing sentence, then the mechanism explained from the
+ * trace itself, so that a switch of CNI or proxy mode changes the explanation with the hops.
+ */
 export function ScenarioExplanation() {
   const scenario = useVizStore((s) => s.scenario);
-  const cni = useVizStore((s) => s.cluster.settings.cni);
+  const trace = useVizStore(selectTrace);
+  const settings = useVizStore((s) => s.cluster.settings);
+  const mechanism = useMemo(() => (trace ? explainTrace(trace, settings).join(' ') : ''), [trace, settings]);
   if (!scenario) return null;
-  const written = scenario.spec.settings?.cni ?? { kind: 'flannel', backend: 'vxlan', ipMasq: true };
-  const switched = cniId(written) !== cniId(cni);
-  const label = (c: CniConfig) => CNI_CHOICES.find((x) => x.id === cniId(c))?.label ?? c.kind;
   return (
     <div
-      className="border-b border-slate-200 bg-sky-50 px-3 py-1.5 text-sm dark:border-slate-700 dark:bg-sky-950"
+      // at most a few lines, so the diagram keeps its room; the rest scrolls (and takes the focus to)
+      className="max-h-32 shrink-0 overflow-y-auto border-b border-slate-200 bg-sky-50 px-3 py-1.5 text-sm dark:border-slate-700 dark:bg-sky-950"
       data-testid="scenario.explanation"
+      role="region"
+      aria-label="Scenario explanation"
+      tabIndex={0}
     >
-      <strong>{scenario.title}.</strong> {scenario.explanation}
-      {switched ? (
-        <em className="ml-1">
-          (This explanation is written for {label(written)}; the diagram and the hops now show {label(cni)}.)
-        </em>
-      ) : null}
+      <strong>{scenario.title}.</strong> {scenario.framing} <span data-testid="scenario.mechanism">{mechanism}</span>
     </div>
   );
 }

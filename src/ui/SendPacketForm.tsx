@@ -48,12 +48,15 @@ export function SendPacketForm() {
 
   const handleSend = (): void => {
     if (!fromValue || !toValue.trim()) return;
-    sendPacket({
-      from: fromValue,
-      to: toValue.trim(),
-      protocol,
-      ...(portNumber !== undefined ? { port: portNumber } : {}),
-    });
+    sendPacket(
+      {
+        from: fromValue,
+        to: toValue.trim(),
+        protocol,
+        ...(portNumber !== undefined ? { port: portNumber } : {}),
+      },
+      { byUser: true },
+    );
   };
 
   const select =

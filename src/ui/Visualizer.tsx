@@ -15,6 +15,7 @@ import { SearchBox } from './SearchBox';
 import { CniSwitch, ProxyModeSwitch, ScenarioExplanation, ScenarioPicker } from './ScenarioPicker';
 import { useScenarioFromUrl } from './hooks/useScenarioFromUrl';
 import { useKeyboard } from './hooks/useKeyboard';
+import { forLearners, stepLabel } from './learnerText';
 
 import { ClusterCanvas } from './ClusterCanvas';
 import { DetailsPanel } from './DetailsPanel';
@@ -97,7 +98,7 @@ function Narration() {
   const steps = useVizStore(selectSteps);
   return (
     <p className="sr-only" aria-live="polite" data-testid="narration">
-      {hop ? `Step ${step} of ${steps.length - 1}: ${hop.text}` : ''}
+      {hop ? `Step ${stepLabel(step, steps.length)}: ${forLearners(hop.text)}` : ''}
     </p>
   );
 }

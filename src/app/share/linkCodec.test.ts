@@ -49,6 +49,17 @@ describe('share links', () => {
     });
   }
 
+  it('reads the scenario id a link may carry, and refuses a malformed one', () => {
+    expect(validatePayload({ ...tinyGenerated, scenario: 'pod-to-service' })).toEqual({
+      ok: true,
+      payload: { ...tinyGenerated, scenario: 'pod-to-service' },
+    });
+    // links written before the field existed have none
+    expect(validatePayload(tinyGenerated)).toEqual({ ok: true, payload: tinyGenerated });
+    expect(validatePayload({ ...tinyGenerated, scenario: '<script>' })).toMatchObject({ ok: false, code: 'invalid' });
+    expect(validatePayload({ ...tinyGenerated, scenario: 7 })).toMatchObject({ ok: false, code: 'invalid' });
+  });
+
   it('keeps tiny payloads as readable JSON (j1)', async () => {
     const small: SharePayload = {
       v: 1,

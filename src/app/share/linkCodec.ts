@@ -33,6 +33,12 @@ interface ShareCommon {
   step: number | null;
   /** the selected element id */
   selection: string | null;
+  /**
+   * The built-in scenario the state was made from (its id), when it was: the reader sees its title
+   * and explanation again. Added after v1 went out, so optional: older links have none, and an id
+   * this release does not know is ignored.
+   */
+  scenario?: string;
 }
 
 /** The user's own cluster, as the objects they would write. */
@@ -220,6 +226,9 @@ export function validatePayload(value: unknown): DecodeResult {
     return fail('invalid', 'its step is not a step number');
   const selection = value['selection'] ?? null;
   if (selection !== null && !shortString(selection)) return fail('invalid', 'its selection is malformed');
+  const scenario = value['scenario'];
+  if (scenario !== undefined && (typeof scenario !== 'string' || !/^[a-z0-9-]{1,100}$/.test(scenario)))
+    return fail('invalid', 'its scenario id is malformed');
   const common: ShareCommon = {
     v: 1,
     ops,
@@ -229,6 +238,7 @@ export function validatePayload(value: unknown): DecodeResult {
     pick: pick as string[],
     step: step as number | null,
     selection: selection as string | null,
+    ...(scenario !== undefined ? { scenario } : {}),
   };
 
   if (typeof value['generate'] === 'string') {

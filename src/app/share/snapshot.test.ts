@@ -67,6 +67,45 @@ describe('what a link holds', () => {
     expect(prepared.cluster.settings.proxyMode).toBe('ipvs');
   });
 
+  it('a scenario after a proxy and CNI switch reopens as that scenario, at its step, in its settings', async () => {
+    const store = createVizStore({ engine });
+    const scenario = findScenario('pod-to-service')!;
+    store.getState().loadScenario(scenario);
+    store.getState().setSettings({ proxyMode: 'ipvs' });
+    store.getState().setSettings({ cni: { kind: 'flannel', backend: 'host-gw', ipMasq: true } });
+    store.getState().setPlayback(5, false);
+    const content = contentOf(store.getState(), { generated: null });
+    if (content.kind !== 'payload') throw new Error('expected a payload');
+    expect(content.payload.scenario).toBe('pod-to-service');
+
+    const decoded = await decodeShare(await encodeShare(content.payload));
+    if (!decoded.ok) throw new Error(decoded.message);
+    const other = createVizStore({ engine });
+    showShare(other, decoded.payload, await prepareShare(decoded.payload));
+    expect(other.getState().scenario?.id).toBe('pod-to-service');
+    expect(other.getState().startStep).toBe(5);
+    expect(other.getState().cluster.settings.proxyMode).toBe('ipvs');
+    expect(other.getState().cluster.settings.cni).toEqual({ kind: 'flannel', backend: 'host-gw', ipMasq: true });
+    expect(other.getState().trace?.endpoint).toEqual(store.getState().trace?.endpoint);
+    expect(other.getState().trace?.hops.map((h) => h.kind)).toEqual(store.getState().trace?.hops.map((h) => h.kind));
+    // the link made there names the scenario again
+    const again = contentOf(other.getState(), { generated: null });
+    expect(again.kind === 'payload' && again.payload.scenario).toBe('pod-to-service');
+  });
+
+  it('a cluster of the user’s own names no scenario, and an unknown scenario id opens without one', async () => {
+    const store = createVizStore({ engine });
+    store.getState().sendPacket({ from: 'pod/default/client', to: 'svc/default/web' });
+    const content = contentOf(store.getState(), { generated: null }, { forcePayload: true });
+    if (content.kind !== 'payload') throw new Error('expected a payload');
+    expect(content.payload.scenario).toBeUndefined();
+    const other = createVizStore({ engine });
+    const payload = { ...content.payload, scenario: 'no-such-scenario' };
+    showShare(other, payload, await prepareShare(payload));
+    expect(other.getState().scenario).toBeNull();
+    expect(other.getState().trace?.verdict).toBe('delivered');
+  });
+
   it('a generated cluster is its recipe, not its pods', async () => {
     const prepared = await prepareShare({
       v: 1,

@@ -4,7 +4,7 @@
  * else is the user's objects (authored style: no status, no managedFields, no Secret data), the
  * operations made since, the request, seed, step and selection.
  */
-import { applyOps, buildCluster, toManifests } from '../../sim';
+import { applyOps, buildCluster, findScenario, toManifests } from '../../sim';
 import type { Cluster, ClusterSpec } from '../../sim';
 import type { VizState, VizStore } from '../../store/createVizStore';
 import { loadGeneratedCluster, parseGenerateParam } from '../generateParam';
@@ -46,6 +46,9 @@ export function contentOf(s: VizState, provenance: Provenance, options: { forceP
     pick: s.trace ? [...s.trace.request.pick] : [],
     step: stepOf(s),
     selection: s.selection,
+    // a scenario changed on screen (a CNI or proxy switch, a pod deleted, an element selected) is
+    // still that scenario: the link says so, and reopens it with its explanation
+    ...(sc ? { scenario: sc.id } : {}),
   };
   const g = provenance.generated;
   if (g && g.cluster === base) return { kind: 'payload', payload: { ...common, seed: g.seed, generate: g.size } };
@@ -116,5 +119,6 @@ export function showShare(store: VizStore, payload: SharePayload, prepared: Prep
     step: payload.step,
     selection: payload.selection,
     pins: payload.pick,
+    scenario: payload.scenario !== undefined ? findScenario(payload.scenario) : null,
   });
 }

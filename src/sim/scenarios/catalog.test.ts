@@ -27,7 +27,7 @@ describe('built-in scenarios', () => {
     }
   });
 
-  it('each traces to the outcome its explanation tells', () => {
+  it('each traces to the outcome its framing tells', () => {
     for (const s of SCENARIOS) {
       const t = trace(buildCluster(s.spec), s.request, { seed: s.seed ?? 1, pick: s.pick ?? [] });
       expect(t.verdict, s.id).toBe(s.id === 'network-policy-deny' ? 'dropped' : 'delivered');

@@ -1,5 +1,5 @@
 /**
- * The built-in scenarios: each a ready cluster and request with a short explanation in plain words.
+ * The built-in scenarios: each a ready cluster and request with a framing sentence in plain words.
  * Their ids are public and stable (posts link `#example=<id>&step=<n>`); never rename one.
  */
 import { buildCluster } from '../model/build';
@@ -130,8 +130,11 @@ export interface Scenario {
   title: string;
   /** which of the four scenarios of the project it belongs to */
   group: 'Container to container' | 'Pod to pod' | 'Pod to Service' | 'Internet to Service';
-  /** two or three plain sentences: what happens and why */
-  explanation: string;
+  /**
+   * One or two plain sentences that set the scene and hold whatever CNI and proxy mode are chosen;
+   * the mechanism itself is explained from the trace (`explainTrace`), so it always matches the hops.
+   */
+  framing: string;
   spec: ClusterSpec;
   request: ScenarioRequest;
   seed?: number;
@@ -143,8 +146,8 @@ export const SCENARIOS: readonly Scenario[] = [
     id: 'container-to-container',
     title: 'Container to container, over localhost',
     group: 'Container to container',
-    explanation:
-      'The containers of a pod share one network namespace: one IP, one set of ports, one lo. The sidecar reaches the web container at localhost:8080 and the packet never leaves the pod: no veth, no bridge, no iptables.',
+    framing:
+      'The containers of a pod share one network namespace: one IP, one set of ports, one lo. The sidecar reaches the web container of its own pod at localhost:8080.',
     spec: defaultClusterSpec,
     request: { from: 'pod/default/app-1:sidecar', to: 'localhost:8080' },
   },
@@ -152,17 +155,17 @@ export const SCENARIOS: readonly Scenario[] = [
     id: 'pod-to-pod-same-node',
     title: 'Pod to pod on the same node',
     group: 'Pod to pod',
-    explanation:
-      'Each pod has its own IP and is wired to its node by a veth pair plugged into the cni0 bridge. Two pods on one node are on one L2 segment: the bridge switches the frame from one veth to the other, with no routing and no NAT.',
+    framing:
+      'Each pod has its own IP in its own network namespace, wired to its node by a veth pair. Here the client talks to a pod on the same node, by that pod’s IP.',
     spec: defaultClusterSpec,
     request: { from: 'pod/default/client', to: '10.244.1.3', port: 8080 },
   },
   {
     id: 'pod-to-pod-cross-node',
-    title: 'Pod to pod across nodes (flannel VXLAN)',
+    title: 'Pod to pod across nodes',
     group: 'Pod to pod',
-    explanation:
-      'node-a routes the other node’s pod range to flannel.1, which wraps the packet in a VXLAN header (UDP 8472, VNI 1) addressed from node IP to node IP. node-b unwraps it and delivers it through its bridge. The pod IPs never change: Kubernetes’ flat network has no NAT between pods.',
+    framing:
+      'Every pod has its own IP, and any pod reaches any other at that IP, whichever node it runs on: Kubernetes’ flat network has no NAT between pods. Here the client on node-a connects to a web pod on node-b.',
     spec: defaultClusterSpec,
     request: { from: 'pod/default/client', to: '10.244.2.2', port: 8080 },
   },
@@ -170,8 +173,8 @@ export const SCENARIOS: readonly Scenario[] = [
     id: 'pod-to-service',
     title: 'Pod to Service by its ClusterIP',
     group: 'Pod to Service',
-    explanation:
-      'The Service web has a stable virtual IP that no interface holds. On the client’s own node, kube-proxy’s iptables rules pick one of the three web pods at random (1/3 each) and rewrite the destination to it (DNAT); conntrack remembers, and rewrites the reply’s source back to the ClusterIP. The client pod’s address is kept.',
+    framing:
+      'The Service web has a stable virtual IP, its ClusterIP, in front of three web pods that come and go; no interface holds that IP. The client connects to it, and something on its own node must turn it into one pod.',
     spec: defaultClusterSpec,
     get request() {
       return { from: 'pod/default/client', to: `${webService()?.clusterIP ?? ''}:80` };
@@ -184,8 +187,8 @@ export const SCENARIOS: readonly Scenario[] = [
     id: 'pod-to-service-dns',
     title: 'Pod to Service by name (DNS first)',
     group: 'Pod to Service',
-    explanation:
-      'The client asks for “web”. Its resolver appends the search domains and asks CoreDNS at 10.96.0.10 — itself a Service, so the query is DNATed to a CoreDNS pod. The answer is web’s ClusterIP, and the connection then goes through kube-proxy like any other.',
+    framing:
+      'The client connects to “web” by name: its resolver appends the search domains and first asks the cluster DNS, CoreDNS, which is itself a Service. The answer is web’s ClusterIP, which the client then connects to like any other.',
     spec: defaultClusterSpec,
     request: { from: 'pod/default/client', to: 'web', port: 80 },
     get pick() {
@@ -196,8 +199,8 @@ export const SCENARIOS: readonly Scenario[] = [
     id: 'nodeport-cluster',
     title: 'NodePort, externalTrafficPolicy: Cluster',
     group: 'Pod to Service',
-    explanation:
-      'A client outside the cluster connects to node-a’s address on NodePort 30080. Any web pod may answer, here one on node-b: node-a DNATs to it and also SNATs the source to its own flannel.1 address, so that the reply comes back through node-a. The pod never sees the client’s IP.',
+    framing:
+      'A client outside the cluster connects to node-a’s address on NodePort 30080. With externalTrafficPolicy Cluster any web pod may answer, even one on another node, so node-a must make sure the reply comes back through itself.',
     spec: NODEPORT_CLUSTER,
     request: { from: 'external/203.0.113.10', to: '192.168.10.11:30080' },
     get pick() {
@@ -208,8 +211,8 @@ export const SCENARIOS: readonly Scenario[] = [
     id: 'nodeport-local',
     title: 'NodePort, externalTrafficPolicy: Local',
     group: 'Pod to Service',
-    explanation:
-      'With externalTrafficPolicy Local, node-b sends the connection only to a web pod on node-b itself, without SNAT: the pod sees the real client address. A node without a local web pod would drop the packet silently.',
+    framing:
+      'A client outside the cluster connects to node-b’s NodePort 30081. With externalTrafficPolicy Local, node-b sends the connection only to a web pod on node-b itself and keeps the client’s address; a node without a local web pod would drop the packet silently.',
     spec: NODEPORT_LOCAL,
     request: { from: 'external/203.0.113.10', to: '192.168.10.12:30081' },
   },
@@ -217,8 +220,8 @@ export const SCENARIOS: readonly Scenario[] = [
     id: 'loadbalancer',
     title: 'LoadBalancer Service from the Internet',
     group: 'Pod to Service',
-    explanation:
-      'The cloud’s load balancer owns 198.51.100.1 and passes the packet, still addressed to that IP, to one of the nodes. kube-proxy on that node matches the load-balancer IP and DNATs it to a web pod, masquerading it as for a NodePort with policy Cluster.',
+    framing:
+      'A client on the Internet connects to the Service web-lb at 198.51.100.1, an address that belongs to the cloud’s load balancer in front of the nodes, not to any node or pod.',
     spec: LOADBALANCER,
     request: { from: 'external/203.0.113.10', to: '198.51.100.1:80' },
   },
@@ -226,8 +229,8 @@ export const SCENARIOS: readonly Scenario[] = [
     id: 'ingress',
     title: 'Ingress: host and path to a backend',
     group: 'Internet to Service',
-    explanation:
-      'shop.example.com points at a node’s NodePort of the ingress-nginx controller; kube-proxy sends the connection to the controller pod, masqueraded, so NGINX sees a node address, not the client’s. NGINX matches the host and the /cart path of the Ingress and opens a second connection of its own straight to a web pod’s IP, which answers 200; the client’s address only travels in X-Forwarded-For, and here that holds the node-side address too.',
+    framing:
+      'shop.example.com points at a node’s NodePort of the ingress-nginx controller, an HTTP proxy: it reads the request and chooses a backend by host and path, here /cart for the Service web. The backend sees NGINX as its peer; NGINX passes on the client address it saw in X-Forwarded-For.',
     spec: INGRESS,
     request: { from: 'external/203.0.113.10', to: 'http://shop.example.com/cart' },
     get pick() {
@@ -238,8 +241,8 @@ export const SCENARIOS: readonly Scenario[] = [
     id: 'ingress-404',
     title: 'Ingress: no matching rule, 404',
     group: 'Internet to Service',
-    explanation:
-      'The host is known to the Ingress but no path of it matches /, so NGINX takes the implicit root location and its default backend answers 404 Not Found. The client’s connection to NGINX succeeded; no backend pod is contacted at all.',
+    framing:
+      'The host is known to the Ingress, but none of its paths matches /, so NGINX has no backend for the request. The client’s connection to NGINX itself succeeds.',
     spec: INGRESS,
     request: { from: 'external/203.0.113.10', to: 'http://shop.example.com/' },
   },
@@ -247,8 +250,8 @@ export const SCENARIOS: readonly Scenario[] = [
     id: 'ingress-503',
     title: 'Ingress: a backend without ready endpoints, 503',
     group: 'Internet to Service',
-    explanation:
-      'The /admin path sends to the Service admin, whose pods do not exist: its EndpointSlice is empty. NGINX has no upstream to connect to and answers 503 Service Temporarily Unavailable itself.',
+    framing:
+      'The /admin path sends to the Service admin, whose pods do not exist: its EndpointSlice is empty, so NGINX has no upstream to connect to.',
     spec: INGRESS,
     request: { from: 'external/203.0.113.10', to: 'http://shop.example.com/admin' },
   },
@@ -256,17 +259,17 @@ export const SCENARIOS: readonly Scenario[] = [
     id: 'egress',
     title: 'A pod reaches the Internet (egress masquerade)',
     group: 'Internet to Service',
-    explanation:
-      'The client pod connects to 93.184.216.34, outside the cluster. Its node routes the packet out of eth0 and flannel’s POSTROUTING rule masquerades it to the node’s address, because a pod address means nothing on the Internet. The answer comes back to the node, where conntrack restores the pod’s address (un-SNAT) and hands it to the pod.',
+    framing:
+      'The client pod connects to 93.184.216.34, a server outside the cluster, where a pod address means nothing: the answer must find its way back to the pod.',
     spec: defaultClusterSpec,
     request: { from: 'pod/default/client', to: '93.184.216.34', port: 443 },
   },
   {
     id: 'network-policy-deny',
-    title: 'NetworkPolicy: default-deny ingress drops the packet',
+    title: 'NetworkPolicy: default-deny ingress',
     group: 'Pod to pod',
-    explanation:
-      'With Calico, which enforces NetworkPolicy, the policy default-deny-ingress selects every pod of the namespace for ingress and allows nothing. The client’s packet crosses to the other node as usual and is dropped at the host side of the web pod’s veth, silently: no RST, no ICMP, the client just times out.',
+    framing:
+      'The NetworkPolicy default-deny-ingress selects every pod of the namespace for ingress and allows nothing, so a packet to a web pod is dropped where the network plugin enforces NetworkPolicy (Calico and Cilium do; flannel alone does not).',
     spec: POLICY,
     get request() {
       return { from: 'pod/default/client', to: policyWeb('node-b'), port: 8080 };

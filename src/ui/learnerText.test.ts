@@ -1,0 +1,56 @@
+import { describe, expect, it } from 'vitest';
+import { SCENARIOS, buildCluster, flattenHops, trace } from '../sim';
+import { forLearners, placeName, stepLabel, wrapPoints } from './learnerText';
+
+describe('text for learners', () => {
+  it('counts steps from 1 on screen', () => {
+    expect(stepLabel(0, 34)).toBe('1 of 34');
+    expect(stepLabel(33, 34)).toBe('34 of 34');
+    // before playback starts, the first step is the one shown
+    expect(stepLabel(-1, 34)).toBe('1 of 34');
+  });
+
+  it('names places as a person reads them', () => {
+    expect(placeName('container/default/client/main')).toBe('client / main');
+    expect(placeName('container/kube-system/coredns-1/coredns')).toBe('kube-system/coredns-1 / coredns');
+    expect(placeName('dev/node-a/flannel.1')).toBe('node-a: flannel.1');
+    expect(placeName('dev/pod/default/client/eth0')).toBe('client: eth0');
+    expect(placeName('veth/node-b/default/web-1')).toBe('node-b: web-1’s veth');
+    expect(placeName('node/node-a')).toBe('node-a');
+    expect(placeName('svc/default/web')).toBe('Service web');
+    expect(placeName('nodeport/node-a/30080')).toBe('node-a: NodePort 30080');
+    expect(placeName('wire/node-a/node-b')).toBe('network node-a ↔ node-b');
+    expect(placeName('lb/default/web-lb')).toBe('load balancer of web-lb');
+    expect(placeName('ext/203.0.113.10')).toBe('203.0.113.10');
+    expect(placeName('internet')).toBe('the Internet');
+    expect(placeName('something/else')).toBe('something/else');
+  });
+
+  it('wraps names only between their parts', () => {
+    const pieces = wrapPoints('node-b: web-8rdbl7jt4z-w2bsc’s veth');
+    expect(pieces).toContain('8rdbl7jt4z-');
+    expect(pieces.join('')).toBe('node-b: web-8rdbl7jt4z-w2bsc’s veth');
+    for (const piece of pieces.slice(0, -1)) expect(piece).toMatch(/[-/.:\s]$/);
+    expect(wrapPoints('client / main').join('')).toBe('client / main');
+  });
+
+  it('every place of every scenario gets a readable name, and no sentence keeps CLI jargon', () => {
+    let chosen = 0;
+    for (const s of SCENARIOS) {
+      for (const proxyMode of ['iptables', 'nftables', 'ipvs'] as const) {
+        const cluster = buildCluster({ ...s.spec, settings: { ...s.spec.settings, proxyMode } });
+        const t = trace(cluster, s.request, { seed: s.seed ?? 1, pick: s.pick ?? [] });
+        for (const hop of flattenHops(t)) {
+          const name = placeName(hop.at);
+          expect(name, hop.at).not.toMatch(/^(container|dev|veth|node|svc|nodeport|wire|lb|ext)\//);
+          expect(wrapPoints(name).join('')).toBe(name);
+          const text = forLearners(hop.text);
+          expect(text, `${s.id} ${proxyMode}`).not.toMatch(/--pick|pinned by/);
+          if (text.includes('chosen for this example')) chosen++;
+        }
+      }
+    }
+    // the scenarios that pin an endpoint say so, in words, under each proxy mode
+    expect(chosen).toBeGreaterThan(0);
+  });
+});

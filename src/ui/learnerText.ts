@@ -1,0 +1,70 @@
+/**
+ * What the screen says to a learner, as opposed to what the trace, links and the CLI say: steps
+ * counted from 1, places named as a person reads them, no command-line jargon. The trace keeps its
+ * own wording and 0-based steps (links, postMessage and the test handle use them); only the
+ * display goes through here.
+ */
+
+/** "step 3 of 34" for the 0-based playback step 2 of 34 steps. */
+export function stepLabel(step: number, total: number): string {
+  return `${Math.max(step, 0) + 1} of ${total}`;
+}
+
+/**
+ * A hop's sentence as a learner reads it. The simulation says a choice was "pinned by --pick" (the
+ * CLI's flag, which is how the CLI user made it); in the app a scenario made that choice.
+ */
+export function forLearners(text: string): string {
+  return text
+    .replace(/ \(pinned by --pick\)/g, ' (chosen for this example)')
+    .replace(/pinned by --pick to /g, 'chosen for this example: ')
+    .replace(/pinned by --pick/g, 'chosen for this example');
+}
+
+const podName = (ns: string | undefined, name: string | undefined): string =>
+  ns === 'default' || ns === undefined ? (name ?? '') : `${ns}/${name ?? ''}`;
+
+/**
+ * An element id as a person names the place: `container/default/client/main` -> `client / main`,
+ * `dev/node-a/flannel.1` -> `node-a: flannel.1`, `veth/node-b/default/web-1` -> `node-b: web-1's veth`.
+ * Pods of the default namespace go by their name alone. Unknown shapes come back as they are.
+ */
+export function placeName(id: string): string {
+  const parts = id.split('/');
+  const [kind, a, b, c, d] = parts;
+  switch (kind) {
+    case 'container':
+      return parts.length >= 4 ? `${podName(a, b)} / ${c ?? ''}` : id;
+    case 'pod':
+      return parts.length >= 3 ? podName(a, parts.slice(2).join('/')) : id;
+    case 'veth':
+      return parts.length >= 4 ? `${a ?? ''}: ${podName(b, c)}’s veth` : id;
+    case 'dev':
+      if (a === 'pod') return parts.length >= 5 ? `${podName(b, c)}: ${d ?? ''}` : id;
+      return parts.length >= 3 ? `${a ?? ''}: ${parts.slice(2).join('/')}` : id;
+    case 'node':
+      return parts.slice(1).join('/') || id;
+    case 'svc':
+      return parts.length >= 3 ? `Service ${podName(a, parts.slice(2).join('/'))}` : id;
+    case 'nodeport':
+      return parts.length >= 3 ? `${a ?? ''}: NodePort ${b ?? ''}` : id;
+    case 'wire':
+      return parts.length >= 3 ? `network ${a ?? ''} ↔ ${b ?? ''}` : id;
+    case 'lb':
+      return parts.length >= 3 ? `load balancer of ${podName(a, b)}` : id;
+    case 'ext':
+      return parts.slice(1).join('/') || id;
+    case 'internet':
+      return 'the Internet';
+    default:
+      return id;
+  }
+}
+
+/**
+ * A name split into pieces that may wrap after `-`, `/`, `.`, `:` or a space, never inside a word:
+ * the Where column is narrow, and `web-8rdbl7jt4z-w2bsc` should wrap at its dashes.
+ */
+export function wrapPoints(name: string): string[] {
+  return name.split(/(?<=[-/.:\s])/);
+}
