@@ -12,6 +12,7 @@ import { selectCurrentHop, selectPlaying, selectStep, selectSteps } from '../sto
 import { ClusterCanvas } from './ClusterCanvas';
 import { ZoomControls } from './ZoomControls';
 import { TouchShield } from './TouchShield';
+import { forLearners, stepLabel } from './learnerText';
 
 export type StageMode = 'present' | 'embed' | 'phone';
 
@@ -29,11 +30,6 @@ const CAPTION_TEXT_LARGE: Record<StageMode, string> = {
   phone: 'text-lg leading-snug',
 };
 
-/** "step 3 of 34" for people; links, postMessage and the handle keep the 0-based step. */
-export function stepLabel(step: number, total: number): string {
-  return `step ${Math.max(step, 0) + 1} of ${total}`;
-}
-
 /** The current step's sentence, under the diagram, in type meant to be read from afar. */
 export function Caption({ mode }: { mode: StageMode }) {
   const hop = useVizStore(selectCurrentHop);
@@ -41,7 +37,7 @@ export function Caption({ mode }: { mode: StageMode }) {
   const steps = useVizStore(selectSteps);
   const scenario = useVizStore((s) => s.scenario);
   const large = useVizStore((s) => s.largeText);
-  const text = hop ? hop.text : (scenario?.title ?? null);
+  const text = hop ? forLearners(hop.text) : (scenario?.title ?? null);
   if (!text) return null;
   return (
     <div
@@ -50,7 +46,7 @@ export function Caption({ mode }: { mode: StageMode }) {
     >
       {hop ? (
         <span className="mr-2 text-[0.75em] font-semibold text-orange-700 tabular-nums dark:text-orange-300">
-          {stepLabel(step, steps.length)}
+          step {stepLabel(step, steps.length)}
         </span>
       ) : null}
       <span data-testid="stage.sentence">{text}</span>
