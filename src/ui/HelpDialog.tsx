@@ -1,5 +1,5 @@
 /** The keyboard shortcuts, on `?` or from the settings menu (loaded on demand). */
-import { SHORTCUTS } from './hooks/useKeyboard';
+import { KEYMAP } from './hooks/keymap';
 
 export default function HelpDialog({ onClose }: { onClose(): void }) {
   return (
@@ -14,10 +14,10 @@ export default function HelpDialog({ onClose }: { onClose(): void }) {
         <h2 className="mb-2 font-semibold">Keyboard shortcuts</h2>
         <table>
           <tbody>
-            {SHORTCUTS.map(([keys, what]) => (
-              <tr key={keys}>
-                <td className="pr-4 font-mono">{keys}</td>
-                <td>{what}</td>
+            {KEYMAP.map(({ action, shown, does }) => (
+              <tr key={action}>
+                <td className="pr-4 font-mono">{shown}</td>
+                <td>{does}</td>
               </tr>
             ))}
           </tbody>

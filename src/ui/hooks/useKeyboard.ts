@@ -8,6 +8,8 @@ import type { VizStore } from '../../store/createVizStore';
 import type { ClusterCanvas } from '../../canvas/createClusterCanvas';
 import { SPEEDS } from '../PlaybackControls';
 import { fitWhole } from '../ZoomControls';
+import { actionFor } from './keymap';
+import type { KeyAction } from './keymap';
 
 /** Keys that only some layouts act on (the presenter stage's panels, its own toggle). */
 export interface StageKeys {
@@ -17,25 +19,6 @@ export interface StageKeys {
   toggleInspector?(): void;
 }
 
-export const SHORTCUTS: [string, string][] = [
-  ['→  Space  PageDown', 'next step'],
-  ['←  PageUp', 'previous step'],
-  ['Home / End', 'first / last step'],
-  ['K', 'play or pause'],
-  ['R', 'reset'],
-  ['[  ]', 'slower / faster'],
-  ['+  -', 'zoom in / out'],
-  ['0', 'fit the whole cluster'],
-  ['.', 'follow the packet again'],
-  ['F', 'full screen'],
-  ['P', 'presenter stage on / off'],
-  ['B', 'blank the screen (presenter)'],
-  ['L', 'event list (presenter)'],
-  ['I', 'inspector (presenter)'],
-  ['?', 'this help'],
-  ['Esc', 'leave “Send from…”'],
-];
-
 /** One step of the zoom keys and buttons. */
 export const ZOOM_STEP = 1.5;
 
@@ -43,6 +26,15 @@ function isTyping(target: EventTarget | null): boolean {
   if (!(target instanceof HTMLElement)) return false;
   const tag = target.tagName;
   return tag === 'INPUT' || tag === 'TEXTAREA' || tag === 'SELECT' || target.isContentEditable;
+}
+
+/** Space and Enter on a focused control activate it; stepping keys never steal them. */
+function activatesControl(e: KeyboardEvent): boolean {
+  if (e.key !== ' ' && e.key !== 'Enter') return false;
+  return (
+    e.target instanceof HTMLElement &&
+    e.target.closest('button, a[href], summary, [role="button"], [role="tab"]') !== null
+  );
 }
 
 export function useKeyboard(
@@ -64,100 +56,54 @@ export function useKeyboard(
         if (el && e.target instanceof Node && e.target !== document.body && !el.contains(e.target)) return;
         const p = player();
         const s = store.getState();
-        if (e.key === 'Escape' && s.pick) {
+        if (activatesControl(e)) return;
+        const action = actionFor(e.key);
+        if (action === 'escape' && s.pick) {
           s.setPickMode(false);
           e.preventDefault();
           return;
         }
-        if (e.key === 'Escape' && s.presenting && stage.exitPresenter) {
-          stage.exitPresenter();
-          e.preventDefault();
-          return;
-        }
         // a blanked screen comes back with any key, as in slide tools; B itself toggles
-        if (s.blank && e.key !== 'b' && e.key !== 'B') {
+        if (s.blank && action !== 'blank') {
           s.setBlank(false);
           e.preventDefault();
           return;
         }
+        if (!action) return;
         const last = s.steps.length - 1;
-        let handled = true;
-        switch (e.key) {
-          case 'ArrowRight':
-          case 'PageDown':
-          case ' ':
-            p?.next();
-            break;
-          case 'ArrowLeft':
-          case 'PageUp':
-            p?.prev();
-            break;
-          case 'Home':
-            p?.stepTo(0);
-            break;
-          case 'End':
+        const speedStep = (dir: 1 | -1): void => {
+          const i = SPEEDS.findIndex((x) => x >= s.speed);
+          const next = SPEEDS[Math.max(0, Math.min(SPEEDS.length - 1, i + dir))];
+          if (next !== undefined) s.setSpeed(next);
+        };
+        /** What each action does; false when it does not apply here (the key is left alone). */
+        const run: Record<KeyAction, () => boolean | void> = {
+          next: () => p?.next(),
+          prev: () => p?.prev(),
+          first: () => p?.stepTo(0),
+          last: () => {
             if (last >= 0) p?.stepTo(last);
-            break;
-          case 'k':
-          case 'K':
-            if (p?.playing) p.pause();
-            else p?.play();
-            break;
-          case 'r':
-          case 'R':
-            p?.reset();
-            break;
-          case '[':
-          case ']': {
-            const i = SPEEDS.findIndex((x) => x >= s.speed);
-            const next = e.key === '[' ? SPEEDS[Math.max(0, i - 1)] : SPEEDS[Math.min(SPEEDS.length - 1, i + 1)];
-            if (next !== undefined) s.setSpeed(next);
-            break;
-          }
-          case '+':
-          case '=':
-            canvas()?.zoomBy(ZOOM_STEP);
-            break;
-          case '-':
-            canvas()?.zoomBy(1 / ZOOM_STEP);
-            break;
-          case '0':
-            fitWhole(store, canvas());
-            break;
-          case '.':
-            s.setFollow(true);
-            break;
-          case 'b':
-          case 'B':
-            if (s.presenting) s.setBlank(!s.blank);
-            else handled = false;
-            break;
-          case 'p':
-          case 'P':
-            if (stage.togglePresenter) stage.togglePresenter();
-            else handled = false;
-            break;
-          case 'l':
-          case 'L':
-            if (s.presenting && stage.toggleEvents) stage.toggleEvents();
-            else handled = false;
-            break;
-          case 'i':
-          case 'I':
-            if (s.presenting && stage.toggleInspector) stage.toggleInspector();
-            else handled = false;
-            break;
-          case 'f':
-          case 'F':
+          },
+          play: () => (p?.playing ? p.pause() : p?.play()),
+          reset: () => p?.reset(),
+          slower: () => speedStep(-1),
+          faster: () => speedStep(1),
+          zoomIn: () => canvas()?.zoomBy(ZOOM_STEP),
+          zoomOut: () => canvas()?.zoomBy(1 / ZOOM_STEP),
+          fit: () => fitWhole(store, canvas()),
+          follow: () => s.setFollow(true),
+          fullscreen: () => {
             if (document.fullscreenElement) void document.exitFullscreen();
             else void el?.requestFullscreen?.().catch(() => undefined);
-            break;
-          case '?':
-            onHelp();
-            break;
-          default:
-            handled = false;
-        }
+          },
+          presenter: () => (stage.togglePresenter ? stage.togglePresenter() : false),
+          blank: () => (s.presenting ? s.setBlank(!s.blank) : false),
+          events: () => (s.presenting && stage.toggleEvents ? stage.toggleEvents() : false),
+          inspector: () => (s.presenting && stage.toggleInspector ? stage.toggleInspector() : false),
+          help: () => onHelp(),
+          escape: () => (s.presenting && stage.exitPresenter ? stage.exitPresenter() : false),
+        };
+        const handled = run[action]() !== false;
         if (handled) e.preventDefault();
       };
       document.addEventListener('keydown', handle);
