@@ -4,7 +4,7 @@
  * binds it to stdout, stderr and the exit status.
  */
 import { run } from './run';
-import type { Io } from './run';
+import type { Io } from './manifests';
 
 const io: Io = { out: (t) => process.stdout.write(t), err: (t) => process.stderr.write(t) };
 run(process.argv.slice(2), io).then(
