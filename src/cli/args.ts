@@ -37,9 +37,9 @@ Options:
   --pick           pins a random choice among pods (an endpoint, a CoreDNS pod, the
                    upstream pod NGINX sends an Ingress request to): [<ns>/]<pod>, or
                    node/<name>: the node a load balancer sends to (repeatable)
-  -o, --output     json or yaml: the whole trace (docs/trace-format.md); wide: the table with
-                   the node, protocol, TTL, outer header, NAT addresses and rule. Default: a
-                   table that fits 100 columns.
+  -o, --output     json or yaml: the whole trace (its format: docs/trace-format.md in the
+                   source repository); wide: the table with the node, protocol, TTL, outer
+                   header, NAT addresses and rule. Default: a table that fits 100 columns.
   --json           the same as -o json
   --exit-code      the exit status follows the verdict: 0 delivered, 3 refused, 4 dropped,
                    5 unresolved

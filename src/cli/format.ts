@@ -10,8 +10,12 @@ import { escapeText } from './escape';
 
 /** The default table's width: the classic terminal's 80 columns fit most rows, 100 all. */
 export const TABLE_WIDTH = 100;
-/** Narrowest an element id gets when the table must shrink. */
-const MIN_WHERE = 24;
+/**
+ * Narrowest an element id gets when the table must shrink. With the widest of everything else
+ * (step 4, kind 13 for load-balancer, two ip:port of 21 with " -> " 46, NAT 10 for MASQUERADE, and
+ * 4 gaps of 2) a row is 16 + 81 = 97 columns: always within TABLE_WIDTH.
+ */
+const MIN_WHERE = 16;
 
 interface Column {
   header: string;

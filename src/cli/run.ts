@@ -77,7 +77,7 @@ export async function run(argv: readonly string[], rawIo: Io): Promise<number> {
     args = parseCommandLine(argv);
   } catch (error) {
     if (error instanceof UsageError) {
-      io.err(`k8s-netviz: ${error.message}\n\n${USAGE}\n`);
+      io.err(`k8s-netviz: ${error.message}\nSee 'k8s-netviz --help' for the options.\n`);
       return 2;
     }
     throw error;
