@@ -7,6 +7,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { joinSources, serveApp } from './open';
 import type { AppServer } from './open';
 import { run } from './run';
+import { loadManifests } from '../sim/import/index';
 
 function makeApp(): string {
   const dir = mkdtempSync(join(tmpdir(), 'netviz-app-'));
@@ -144,11 +145,46 @@ describe('k8s-netviz open', () => {
     expect(r.err).toMatch(/stopped\n$/);
   });
 
+  it('joins several files, YAML and JSON, into one text the importer reads as it read them', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'netviz-files-'));
+    writeFileSync(join(dir, 'a.yaml'), pod);
+    const service = { apiVersion: 'v1', kind: 'Service', metadata: { name: 'web' }, spec: { ports: [{ port: 80 }] } };
+    writeFileSync(join(dir, 'b.json'), JSON.stringify(service, null, 2));
+    const r = await open(['--no-open', '-f', join(dir, 'a.yaml'), '-f', join(dir, 'b.json')]);
+    expect(r.status, r.err).toBe(0);
+    expect(r.body).toBe(
+      `# source: ${JSON.stringify(join(dir, 'a.yaml'))}\n${pod}---\n# source: ${JSON.stringify(join(dir, 'b.json'))}\n${JSON.stringify(service, null, 2)}\n`,
+    );
+    const imported = loadManifests([{ name: 'editor', text: r.body! }]);
+    expect(imported.ok && imported.cluster.services.map((s) => s.name)).toContain('web');
+  });
+
   it('checks the manifests with the importer first: errors at file:line:col, exit 2, nothing served', async () => {
     const r = await open(['--no-open', '-f', '-'], pod.replace('name: web\n', 'name: web\n  name: again\n'));
     expect(r.status).toBe(2);
     expect(r.out).toBe('');
     expect(r.err).toBe('<stdin>:5:3: Invalid YAML: Map keys must be unique\n');
+  });
+
+  it('without --no-open starts the browser on the address and says it on stderr', async () => {
+    let out = '';
+    let err = '';
+    const launched: string[] = [];
+    const status = await run(['open'], {
+      out: (t) => (out += t),
+      err: (t) => (err += t),
+      open: {
+        appDir: makeApp(),
+        launch: (url) => launched.push(url),
+        stopped: () => Promise.resolve(),
+      },
+    });
+    expect(status).toBe(0);
+    expect(out).toBe('');
+    expect(launched).toHaveLength(1);
+    // no -f: the app's own cluster, no manifests parameter
+    expect(launched[0]).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/[\w-]{32}\/$/);
+    expect(err).toContain(`opening ${launched[0]} (Ctrl-C stops the server)`);
   });
 
   it('says so when the app is not built', async () => {
