@@ -11,6 +11,9 @@ export default defineConfig({
   // the diagram issue (lazy YAML, export, dialogs).
   build: {
     target: 'es2022',
+    // MIT and ISC ask that their notices travel with the code: the bundled packages' licenses go
+    // beside the app, and the package (npm pack) ships them.
+    license: { fileName: 'THIRD-PARTY-NOTICES.md' },
     chunkSizeWarningLimit: 900,
     rolldownOptions: {
       output: {

@@ -12,6 +12,7 @@ import { loadText } from '../ui/editor/storage';
 import { AppRoot, resolveTheme } from './embed/AppRoot';
 import { parsePresentation } from './share/presentation';
 import type { Provenance } from './share/snapshot';
+import { fetchManifests, parseManifestsParam } from './manifestsParam';
 
 /** The worker that parses manifests; Vite bundles its entry as a separate module. */
 const createImportWorker = (): Worker => new Worker(new URL('./importWorker.ts', import.meta.url), { type: 'module' });
@@ -35,6 +36,19 @@ export async function start(root: HTMLElement): Promise<void> {
     }
     root.textContent = '';
   }
+  // `k8s-netviz open` (or any same-origin path): the manifests open in the editor, which imports them
+  let editorText: string | null = null;
+  const manifests = parseManifestsParam(window.location.search, window.location.href);
+  if (manifests.kind === 'error') notices.push(manifests.message);
+  if (manifests.kind === 'ok' && !presentation.embed) {
+    try {
+      editorText = await fetchManifests(manifests.url);
+    } catch (error) {
+      notices.push(
+        `The manifests could not be opened (${error instanceof Error ? error.message : String(error)}); showing the built-in cluster.`,
+      );
+    }
+  }
   createRoot(root).render(
     <StrictMode>
       <AppRoot
@@ -44,8 +58,12 @@ export async function start(root: HTMLElement): Promise<void> {
         notice={notices.length > 0 ? notices.join(' ') : null}
         onReady={installTestHook}
         createImportWorker={createImportWorker}
+        editorText={editorText}
         // text kept from last time reopens the editor, which rebuilds the user's cluster from it
-        editorOpen={!presentation.embed && generate.kind === 'none' && !window.location.hash && loadText() !== null}
+        editorOpen={
+          editorText !== null ||
+          (!presentation.embed && generate.kind === 'none' && !window.location.hash && loadText() !== null)
+        }
       />
     </StrictMode>,
   );

@@ -1,36 +1,54 @@
 /**
- * The command line of `k8s-netviz trace` (issue 3), parsed with node:util parseArgs. Everything here
- * is pure argument checking: reading files and tracing happen in main.ts.
+ * The command line of `k8s-netviz` (also run as the kubectl plugin `kubectl netviz`), parsed with
+ * node:util parseArgs. Everything here is pure argument checking: reading files, tracing and
+ * serving happen in run.ts and open.ts.
  */
 import { parseArgs } from 'node:util';
 import type { Protocol } from '../sim/model/types';
 
 export const USAGE = `Usage:
-  k8s-netviz trace [-f <file|dir|->]... --from <source> --to <destination>
-                   [--port N] [--protocol tcp|udp|icmp] [--host NAME] [--seed N]
-                   [--pick <namespace>/<pod> | node/<name>]... [--json]
+  k8s-netviz trace [-f FILE|DIR|-]... --from SOURCE --to DESTINATION [options]
+  k8s-netviz open [-f FILE|DIR|-]... [--no-open]
+  k8s-netviz --version | --help
+As a kubectl plugin (kubectl-netviz on the PATH): kubectl netviz trace ..., kubectl netviz open ...
 
-  -f, --file     Kubernetes YAML or JSON (a file, a directory of *.yaml/*.yml/*.json, or - for
-                 stdin); may be repeated. Without it, the built-in reference cluster.
-  --from         pod/<ns>/<name>[:container] (pod/<name> for the default namespace),
-                 node/<name>, or external/<ip>
-  --to           pod/<ns>/<name>, svc/<ns>/<name> (svc/<name> for the default
-                 namespace), a DNS name (web, web.default.svc.cluster.local,
-                 kube-dns.kube-system; resolved as the client's resolver would),
-                 nodeport/<node>/<port>, node/<name>, an IP (a pod, a node, a ClusterIP,
-                 a LoadBalancer address or one outside the cluster), ip:port,
-                 localhost:port, or a URL http(s)://host[:port]/path (through an
-                 Ingress when the host is one of its hosts)
-  --port         the port the client dials (for a Service: its port; default: its first)
-  --protocol     tcp (default), udp or icmp
-  --host         the HTTP Host header for a URL that carries an IP
-  --seed         fixes every random choice (default 1)
-  --pick         pins a random choice among pods (an endpoint, a CoreDNS pod, the
-                 upstream pod NGINX sends an Ingress request to), or node/<name>:
-                 the node a load balancer sends to (repeatable)
-  --json         print the trace as JSON
+Commands:
+  trace            the path of one packet, hop by hop, and the verdict
+  open             serve the app on 127.0.0.1 and open it in the browser on these manifests
+                   (--no-open prints the address instead); Ctrl-C stops it
 
-Exit status: 0 when the trace ran (whatever its verdict), 2 on bad arguments or bad input.`;
+Options:
+  -f, --file       Kubernetes YAML or JSON (a file, a directory of *.yaml/*.yml/*.json, or - for
+                   stdin); may be repeated. Without it, the built-in reference cluster.
+  --from           pod/<ns>/<name>[:container] (pod/<name> for the namespace of -n),
+                   node/<name>, or external/<ip>
+  --to             pod/<ns>/<name>, svc/<ns>/<name> (pod/<name>, svc/<name> for the
+                   namespace of -n), a DNS name (web, web.default.svc.cluster.local,
+                   kube-dns.kube-system; resolved as the client's resolver would),
+                   nodeport/<node>/<port>, node/<name>, an IP (a pod, a node, a ClusterIP,
+                   a LoadBalancer address or one outside the cluster), ip:port,
+                   localhost:port, or a URL http(s)://host[:port]/path (through an
+                   Ingress when the host is one of its hosts)
+  -n, --namespace  the namespace of pod and Service names given without one (default: default)
+  --port           the port the client dials (for a Service: its port; default: its first)
+  --protocol       tcp (default), udp or icmp
+  --host           the HTTP Host header for a URL that carries an IP
+  --seed           fixes every random choice (default 1)
+  --pick           pins a random choice among pods (an endpoint, a CoreDNS pod, the
+                   upstream pod NGINX sends an Ingress request to): [<ns>/]<pod>, or
+                   node/<name>: the node a load balancer sends to (repeatable)
+  -o, --output     json or yaml: the whole trace (its format: docs/trace-format.md in the
+                   source repository); wide: the table with the node, protocol, TTL, outer
+                   header, NAT addresses and rule. Default: a table that fits 100 columns.
+  --json           the same as -o json
+  --exit-code      the exit status follows the verdict: 0 delivered, 3 refused, 4 dropped,
+                   5 unresolved
+  --no-open        open: print the address instead of starting a browser
+  --version        print the version
+  -h, --help       print this help
+
+Exit status: 0 when the command ran (for trace, whatever the verdict unless --exit-code);
+2 on bad arguments or bad input; 1 on an unexpected failure.`;
 
 /** A problem with the command line: exit status 2. */
 export class UsageError extends Error {
@@ -39,6 +57,8 @@ export class UsageError extends Error {
     this.name = 'UsageError';
   }
 }
+
+export type Output = 'table' | 'wide' | 'json' | 'yaml';
 
 export interface TraceArgs {
   command: 'trace';
@@ -50,10 +70,45 @@ export interface TraceArgs {
   host?: string;
   seed: number;
   pick: string[];
-  json: boolean;
+  output: Output;
+  exitCode: boolean;
 }
 
-export type Args = TraceArgs | { command: 'help' };
+export interface OpenArgs {
+  command: 'open';
+  files: string[];
+  /** start the system's browser (false: print the address only) */
+  browser: boolean;
+}
+
+export type Args = TraceArgs | OpenArgs | { command: 'help' } | { command: 'version' };
+
+const OPTIONS = {
+  file: { type: 'string', short: 'f', multiple: true },
+  from: { type: 'string' },
+  to: { type: 'string' },
+  namespace: { type: 'string', short: 'n' },
+  port: { type: 'string' },
+  protocol: { type: 'string' },
+  host: { type: 'string' },
+  seed: { type: 'string' },
+  pick: { type: 'string', multiple: true },
+  output: { type: 'string', short: 'o' },
+  json: { type: 'boolean' },
+  'exit-code': { type: 'boolean' },
+  'no-open': { type: 'boolean' },
+  version: { type: 'boolean' },
+  help: { type: 'boolean', short: 'h' },
+} as const;
+
+/** The options each command takes (besides --help and --version). */
+const ALLOWED: Record<'trace' | 'open', readonly (keyof typeof OPTIONS)[]> = {
+  trace: ['file', 'from', 'to', 'namespace', 'port', 'protocol', 'host', 'seed', 'pick', 'output', 'json', 'exit-code'],
+  open: ['file', 'no-open'],
+};
+
+/** A namespace name as the API accepts it (a DNS-1123 label). */
+const NAMESPACE = /^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/;
 
 function integer(text: string, name: string, min: number, max: number): number {
   if (!/^\d+$/.test(text)) throw new UsageError(`--${name}: "${text}" is not a whole number`);
@@ -62,54 +117,68 @@ function integer(text: string, name: string, min: number, max: number): number {
   return value;
 }
 
+/**
+ * Names without a namespace take the one of -n: `pod/web-1` -> `pod/shop/web-1`, `svc/web` ->
+ * `svc/shop/web`. Anything else (a DNS name, an IP, node/...) is left as given.
+ */
+export function qualify(ref: string, namespace: string): string {
+  const match = /^(pod|svc)\/([^/]+)$/.exec(ref);
+  return match ? `${match[1]}/${namespace}/${match[2]}` : ref;
+}
+
+function output(values: { output?: string; json?: boolean }): Output {
+  const o = values.output;
+  if (o !== undefined && o !== 'json' && o !== 'yaml' && o !== 'wide')
+    throw new UsageError(`-o: "${o}" is not json, yaml or wide`);
+  if (values.json && o !== undefined && o !== 'json') throw new UsageError(`--json and -o ${o} disagree`);
+  return values.json ? 'json' : (o ?? 'table');
+}
+
 /** Parses argv (without the node and script entries). Throws UsageError on anything wrong. */
 export function parseCommandLine(argv: readonly string[]): Args {
   let parsed;
   try {
-    parsed = parseArgs({
-      args: [...argv],
-      allowPositionals: true,
-      strict: true,
-      options: {
-        file: { type: 'string', short: 'f', multiple: true },
-        from: { type: 'string' },
-        to: { type: 'string' },
-        port: { type: 'string' },
-        protocol: { type: 'string' },
-        host: { type: 'string' },
-        seed: { type: 'string' },
-        pick: { type: 'string', multiple: true },
-        json: { type: 'boolean' },
-        help: { type: 'boolean', short: 'h' },
-      },
-    });
+    parsed = parseArgs({ args: [...argv], allowPositionals: true, strict: true, options: OPTIONS });
   } catch (error) {
     throw new UsageError(error instanceof Error ? error.message : String(error));
   }
   const { values, positionals } = parsed;
   if (values.help || positionals[0] === 'help') return { command: 'help' };
-  if (positionals.length === 0) throw new UsageError('missing command: the only command is "trace"');
-  if (positionals[0] !== 'trace')
-    throw new UsageError(`unknown command "${positionals[0] ?? ''}": the only command is "trace"`);
+  if (values.version || positionals[0] === 'version') return { command: 'version' };
+  const command = positionals[0];
+  if (command === undefined) throw new UsageError('missing command: trace or open');
+  if (command !== 'trace' && command !== 'open')
+    throw new UsageError(`unknown command "${command}": the commands are trace and open`);
   if (positionals.length > 1) throw new UsageError(`unexpected argument "${positionals[1] ?? ''}"`);
+  for (const name of Object.keys(values) as (keyof typeof OPTIONS)[]) {
+    if (!ALLOWED[command].includes(name)) throw new UsageError(`${command} takes no --${name}`);
+  }
+  if (command === 'open') return { command: 'open', files: values.file ?? [], browser: !values['no-open'] };
+
   if (!values.from) throw new UsageError('--from is required');
   if (!values.to) throw new UsageError('--to is required');
+  // Without -n the simulation reads pod/<name> and svc/<name> in the default namespace itself.
+  const namespace = values.namespace ?? 'default';
+  const named = (ref: string): string => (values.namespace === undefined ? ref : qualify(ref, namespace));
+  if (!NAMESPACE.test(namespace)) throw new UsageError(`-n: "${namespace}" is not a namespace name`);
   const protocol = values.protocol ?? 'tcp';
   if (protocol !== 'tcp' && protocol !== 'udp' && protocol !== 'icmp')
     throw new UsageError(`--protocol: "${protocol}" is not tcp, udp or icmp`);
-  const pick = values.pick ?? [];
-  for (const p of pick) {
-    if (!/^[^/\s]+\/[^/\s]+$/.test(p)) throw new UsageError(`--pick: "${p}" is not <namespace>/<pod> or node/<name>`);
-  }
+  const pick = (values.pick ?? []).map((p) => {
+    if (/^[^/\s]+$/.test(p)) return `${namespace}/${p}`;
+    if (!/^[^/\s]+\/[^/\s]+$/.test(p)) throw new UsageError(`--pick: "${p}" is not [<namespace>/]<pod> or node/<name>`);
+    return p;
+  });
   const args: TraceArgs = {
     command: 'trace',
     files: values.file ?? [],
-    from: values.from,
-    to: values.to,
+    from: named(values.from),
+    to: named(values.to),
     protocol,
     seed: values.seed === undefined ? 1 : integer(values.seed, 'seed', 0, 4294967295),
     pick,
-    json: values.json ?? false,
+    output: output(values),
+    exitCode: values['exit-code'] ?? false,
   };
   if (values.port !== undefined) args.port = integer(values.port, 'port', 1, 65535);
   if (values.host !== undefined) args.host = values.host;

@@ -2,11 +2,15 @@
  * The real command line: built with scripts/build-cli.mjs and run as `node dist-cli/k8s-netviz.js`
  * on the YAML fixtures of the data-path tests.
  */
-import { execFileSync, spawnSync } from 'node:child_process';
+import { execFileSync, spawn, spawnSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { parse } from 'yaml';
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { Trace } from '../sim/trace/types';
+import { MAX_INPUT_BYTES } from '../sim/import/limits';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 const bin = join(root, 'dist-cli', 'k8s-netviz.js');
@@ -15,6 +19,14 @@ const fixtures = join(root, 'src', 'sim', 'resolve', 'fixtures');
 function cli(args: string[], input?: string): { status: number | null; stdout: string; stderr: string } {
   const r = spawnSync(process.execPath, [bin, ...args], { cwd: root, encoding: 'utf8', input: input ?? '' });
   return { status: r.status, stdout: r.stdout, stderr: r.stderr };
+}
+
+/** The verdict sentence of a table, its wrapped lines joined again. */
+function verdictOf(stdout: string): string {
+  return stdout
+    .slice(stdout.lastIndexOf('\nverdict: ') + 1)
+    .trimEnd()
+    .replace(/\n {4}/g, ' ');
 }
 
 const cluster = [
@@ -87,7 +99,7 @@ describe('k8s-netviz trace', () => {
     const r = cli(['trace', '--from', 'pod/default/client', '--to', 'pod/default/app-1', '--port', '8080']);
     expect(r.status).toBe(0);
     const lines = r.stdout.trimEnd().split('\n');
-    expect(lines[1]).toMatch(/^step\s+kind\s+where\s+src -> dst\s+NAT before -> after\s+rule$/);
+    expect(lines[1]).toMatch(/^STEP\s+KIND\s+WHERE\s+SRC -> DST\s+NAT$/);
     expect(lines.at(-1)).toMatch(/^verdict: delivered: /);
     expect(r.stdout).toContain('-- reply (delivered)');
   });
@@ -123,10 +135,16 @@ describe('k8s-netviz trace', () => {
     [['trace', '--from', 'pod/client', '--to', 'pod/app-1', '--port', '70000'], /--port: 70000 is out of range/],
     [['trace', '--from', 'pod/client', '--to', 'pod/app-1', '--protocol', 'sctp'], /--protocol: "sctp"/],
     [['trace', '--from', 'pod/client', '--to', 'pod/app-1', '--bogus'], /Unknown option '--bogus'/],
-    [['frobnicate'], /unknown command "frobnicate"/],
+    [['frobnicate'], /unknown command "frobnicate": the commands are trace and open/],
     [['trace', '--from', 'pod/nope', '--to', 'pod/app-1'], /no pod default\/nope/],
     [['trace', '--from', 'pod/client', '--to', 'svc/default/nope'], /no Service default\/nope/],
-    [['trace', '--from', 'pod/client', '--to', 'pod/app-1', '--pick', 'nobody'], /--pick: "nobody"/],
+    [['trace', '--from', 'pod/client', '--to', 'pod/app-1', '--pick', 'a/b/c'], /--pick: "a\/b\/c"/],
+    [['trace', '--from', 'pod/client', '--to', 'pod/app-1', '--pick', 'nobody'], /no pod default\/nobody/],
+    [['trace', '--from', 'pod/client', '--to', 'pod/app-1', '-o', 'xml'], /-o: "xml" is not json, yaml or wide/],
+    [['trace', '--from', 'pod/client', '--to', 'pod/app-1', '--json', '-o', 'yaml'], /--json and -o yaml disagree/],
+    [['trace', '--from', 'pod/client', '--to', 'pod/app-1', '-n', 'Bad_NS'], /-n: "Bad_NS" is not a namespace name/],
+    [['open', '--from', 'pod/client'], /open takes no --from/],
+    [['trace', '--from', 'pod/client', '--to', 'pod/app-1', '--no-open'], /trace takes no --no-open/],
     [['trace', '--from', 'pod/client', '--to', 'pod/app-1', '--pick', 'default/ghost'], /no pod default\/ghost/],
     [['trace', '-f', '/nonexistent/x.yaml', '--from', 'pod/client', '--to', 'pod/app-1'], /no such file/],
   ])('exits 2 with the error on stderr for %j', (args, message) => {
@@ -189,13 +207,13 @@ describe('k8s-netviz trace to Services', () => {
       ),
     ).toBe(true);
     const table = cli(['trace', ...services, '--from', 'external/203.0.113.7', '--to', 'nodeport/cp/30081']);
-    expect(table.stdout.trimEnd().split('\n').at(-1)).toMatch(/^verdict: dropped: externalTrafficPolicy Local/);
+    expect(verdictOf(table.stdout)).toMatch(/^verdict: dropped: externalTrafficPolicy Local/);
   });
 
   it('a Service with no endpoints is refused at once', () => {
     const r = cli(['trace', ...services, '--from', 'pod/client', '--to', 'svc/default/empty']);
     expect(r.status).toBe(0);
-    expect(r.stdout.trimEnd().split('\n').at(-1)).toMatch(/^verdict: refused: default\/empty has no ready endpoints/);
+    expect(verdictOf(r.stdout)).toMatch(/^verdict: refused: default\/empty has no ready endpoints/);
     const t = json(['--from', 'pod/client', '--to', 'svc/default/empty']);
     expect(
       t.hops.some((h) =>
@@ -223,7 +241,7 @@ describe('k8s-netviz trace to Services', () => {
     expect(r.status).toBe(0);
     expect(r.stdout).toContain('dns: nosuch.default.svc.cluster.local A -> NXDOMAIN');
     expect(r.stdout).toContain('dns: nosuch.cluster.local A -> NXDOMAIN');
-    expect(r.stdout.trimEnd().split('\n').at(-1)).toMatch(/^verdict: unresolved: nosuch does not resolve/);
+    expect(verdictOf(r.stdout)).toMatch(/^verdict: unresolved: nosuch does not resolve/);
   });
 
   it('warns about a pick that is not an endpoint', () => {
@@ -292,7 +310,23 @@ spec:
         ['trace', ...services, '-f', '-', '--from', 'external/203.0.113.7', '--to', 'http://shop.example.com/nothing'],
         ingress,
       );
-      expect(table.stdout).toMatch(/proxy +container\/ingress-nginx\/ingress-nginx-controller-/);
+      expect(table.stdout).toMatch(/proxy +container\/ingr…[^ ]*\/controller /);
+      const wide = cli(
+        [
+          'trace',
+          ...services,
+          '-f',
+          '-',
+          '--from',
+          'external/203.0.113.7',
+          '--to',
+          'http://shop.example.com/nothing',
+          '-o',
+          'wide',
+        ],
+        ingress,
+      );
+      expect(wide.stdout).toMatch(/proxy +node-a +container\/ingress-nginx\/ingress-nginx-controller-/);
       expect(table.stdout).toMatch(/^http: GET shop\.example\.com\/nothing -> 404$/m);
     });
 
@@ -325,5 +359,268 @@ spec:
       expect(t.hops.at(-1)!.packet.src).toBe(masq.nat!.after.src);
       expect(t.reply!.hops.find((h) => h.nat?.type === 'un-SNAT')!.nat!.after.dst).toBe(t.hops[0]!.packet.src);
     });
+  });
+});
+
+describe('kubectl-style options (issue 24)', () => {
+  const hops = ['--from', 'pod/default/client', '--to', 'web', '--port', '80'];
+
+  it('--version prints the package version', () => {
+    const { version } = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as { version: string };
+    const r = cli(['--version']);
+    expect(r.status).toBe(0);
+    expect(r.stdout).toBe(`k8s-netviz ${version}\n`);
+  });
+
+  it('the default table fits 100 columns, long ids shortened and the verdict wrapped; -o wide has everything', () => {
+    const table = cli(['trace', ...hops]);
+    expect(table.status).toBe(0);
+    const lines = table.stdout.trimEnd().split('\n');
+    expect(Math.max(...lines.map((l) => [...l].length))).toBeLessThanOrEqual(100);
+    // the CoreDNS pod's container id is longer than the column: shortened in the middle
+    expect(table.stdout).toMatch(/ container\/kube-sy…[^ ]*\/coredns {2}/);
+    expect(lines.at(-2)).toMatch(/^verdict: delivered: /);
+    expect(lines.at(-1)).toMatch(/^ {4}\S/);
+
+    const wide = cli(['trace', ...hops, '-o', 'wide']);
+    expect(wide.status).toBe(0);
+    const wideLines = wide.stdout.split('\n');
+    expect(wideLines[1]).toMatch(/^STEP\s+KIND\s+NODE\s+WHERE\s+SRC -> DST\s+PROTO\s+TTL\s+OUTER\s+NAT\s+RULE$/);
+    expect(wide.stdout).toContain('container/kube-system/coredns-');
+    expect(wide.stdout).toMatch(/DNAT dst 10\.96\.0\.10:53 -> 10\.244\.\d+\.\d+:53 +-A KUBE-SEP-/);
+    expect(wideLines.find((l) => l.startsWith('verdict: '))).toMatch(/\(iptables mode\)\.$/);
+  });
+
+  it('-o yaml is the same trace as -o json, and --json is -o json', () => {
+    const json = cli(['trace', ...hops, '-o', 'json']);
+    const yaml = cli(['trace', ...hops, '-o', 'yaml']);
+    expect(yaml.status).toBe(0);
+    expect(parse(yaml.stdout)).toEqual(JSON.parse(json.stdout));
+    expect(cli(['trace', ...hops, '--json']).stdout).toBe(json.stdout);
+  });
+
+  it('-n names the namespace of pod/<name> and svc/<name>, and of a --pick without one', () => {
+    const r = cli([
+      'trace',
+      '-n',
+      'kube-system',
+      '--from',
+      'pod/default/client',
+      '--to',
+      'svc/kube-dns',
+      '--port',
+      '53',
+      '--protocol',
+      'udp',
+      '--json',
+    ]);
+    expect(r.status, r.stderr).toBe(0);
+    const t = JSON.parse(r.stdout) as Trace;
+    expect(t.request.to).toBe('svc/kube-system/kube-dns');
+    expect(t.endpoint!.pod).toMatch(/^kube-system\/coredns-/);
+    const pod = t.endpoint!.pod.split('/')[1]!;
+    const picked = cli([
+      'trace',
+      '--namespace',
+      'kube-system',
+      '--from',
+      'pod/default/client',
+      '--to',
+      'svc/kube-dns',
+      '--port',
+      '53',
+      '--protocol',
+      'udp',
+      '--pick',
+      pod,
+      '--json',
+    ]);
+    expect(picked.status, picked.stderr).toBe(0);
+    expect((JSON.parse(picked.stdout) as Trace).request.pick).toEqual([`kube-system/${pod}`]);
+  });
+
+  it('--exit-code: 0 delivered, 3 refused, 4 dropped, 5 unresolved; without it 0', () => {
+    const services = [
+      ...cluster,
+      '-f',
+      join(fixtures, 'cni', 'flannel-vxlan.yaml'),
+      '-f',
+      join(fixtures, 'services', 'services.yaml'),
+    ];
+    const status = (args: string[]) => cli(['trace', ...services, ...args, '--exit-code']).status;
+    expect(status(['--from', 'pod/client', '--to', 'pod/server-b', '--port', '8080'])).toBe(0);
+    expect(status(['--from', 'pod/client', '--to', 'svc/default/empty'])).toBe(3);
+    expect(status(['--from', 'external/203.0.113.7', '--to', 'nodeport/cp/30081'])).toBe(4);
+    expect(status(['--from', 'pod/client', '--to', 'nosuch'])).toBe(5);
+    expect(cli(['trace', ...services, '--from', 'pod/client', '--to', 'nosuch']).status).toBe(0);
+  });
+
+  it('--help lists every option', () => {
+    const help = cli(['--help']).stdout;
+    for (const option of ['--version', '-o, --output', '--json', '-n, --namespace', '--exit-code', '--no-open', 'open'])
+      expect(help).toContain(option);
+  });
+});
+
+describe('hostile input (issue 27)', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'netviz-hostile-'));
+  const pod = (name: string): string =>
+    `apiVersion: v1\nkind: Pod\nmetadata:\n  name: ${name}\nspec:\n  nodeName: node-a\n  containers:\n    - name: c\n`;
+
+  it('escapes terminal control sequences and bidi marks from names in the table; JSON and YAML keep the text', () => {
+    const name = 'evil\u001b]0;pwned\u0007\u001b[2J\u009b31m\u202ex';
+    const file = join(dir, 'evil.yaml');
+    writeFileSync(file, pod(JSON.stringify(name)));
+    const args = ['trace', '-f', file, '--from', `pod/default/${name}`, '--to', '203.0.113.9:443'];
+    const table = cli(args);
+    expect(table.status, table.stderr).toBe(0);
+    // eslint-disable-next-line no-control-regex
+    const unsafe = /[\u0000-\u0009\u000b-\u001f\u007f-\u009f\u202a-\u202e]/;
+    expect(table.stdout).not.toMatch(unsafe);
+    expect(table.stdout).toContain('evil\\x1b]0;pwned\\x07\\x1b[2J\\x9b31m\\u202ex');
+    for (const o of ['json', 'yaml']) {
+      const r = cli([...args, '-o', o]);
+      expect(r.stdout).not.toMatch(unsafe);
+      const t = (o === 'json' ? JSON.parse(r.stdout) : parse(r.stdout)) as Trace;
+      expect(t.request.from).toBe(`pod/default/${name}`);
+    }
+    // and on stderr
+    const err = cli(['trace', '-f', file, '--from', `pod/default/${name}`, '--to', 'pod/nobody']);
+    expect(err.status).toBe(2);
+    expect(err.stderr).not.toMatch(unsafe);
+  });
+
+  const write = (name: string, content: string | Buffer): string => {
+    const file = join(dir, name);
+    writeFileSync(file, content);
+    return file;
+  };
+  const nested = (n: number): string => `${'['.repeat(n)}${']'.repeat(n)}`;
+  const bigList = JSON.stringify({
+    apiVersion: 'v1',
+    kind: 'List',
+    items: Array.from({ length: 12000 }, (_, i) => ({
+      apiVersion: 'v1',
+      kind: 'Pod',
+      metadata: {
+        name: `p-${i}`,
+        managedFields: [
+          { manager: 'kubectl', fieldsV1: Object.fromEntries(Array.from({ length: 60 }, (_, j) => [`f:k${j}`, {}])) },
+        ],
+      },
+      spec: { containers: [{ name: 'c', ports: [{ containerPort: i < 11999 ? 80 : 'eighty' }] }] },
+    })),
+  });
+  const cases: [string, string | Buffer, RegExp][] = [
+    ['empty', '', /empty: no Kubernetes objects/],
+    [
+      'alias bomb',
+      `a: &a [x, x, x, x, x, x, x, x, x]\n${'bcdefg'
+        .split('')
+        .map((c, i) => `${c}: &${c} [${Array(9).fill(`*${'abcdefg'[i]}`).join(', ')}]`)
+        .join('\n')}\n`,
+      /:1:1: YAML aliases expand beyond the limit/,
+    ],
+    ['undefined alias', 'apiVersion: v1\nkind: Pod\nmetadata:\n  name: *nope\n', /:\d+:\d+: .*Unresolved alias/],
+    ['10,000-deep YAML', `a: ${nested(10000)}\n`, /:1:\d+: The input nests maps and lists more than 64 levels/],
+    ['10,000-deep JSON', `{"a": ${nested(10000)}}`, /:1:\d+: The input nests maps and lists more than 64 levels/],
+    ['unknown tag', 'apiVersion: v1\nkind: Pod\nmetadata:\n  name: !!js/function "function(){}"\n', /:\d+:\d+: /],
+    [
+      'duplicate keys',
+      'apiVersion: v1\nkind: Pod\nmetadata:\n  name: a\n  name: b\n',
+      /:5:3: Invalid YAML: Map keys must be unique/,
+    ],
+    ['tabs', 'apiVersion: v1\nkind: Pod\nmetadata:\n\tname: a\n', /:4:1: Invalid YAML: Tabs/],
+    ['not Kubernetes', 'hello: world\n', /:1:1: .*not a Kubernetes object/],
+    ['JSON trailing comma', '{"apiVersion": "v1", "kind": "Pod", }', /:1:\d+: Invalid JSON/],
+    [
+      'Latin-1',
+      Buffer.from('apiVersion: v1\nkind: Namespace\nmetadata:\n  name: caf\xe9\n', 'latin1'),
+      /:4:12: byte 0xe9 is not UTF-8 text/,
+    ],
+    [
+      'binary',
+      Buffer.from([0x7f, 0x45, 0x4c, 0x46, 0x02, 0x01, 0x00, 0x00]),
+      /:1:7: a NUL byte: this is a binary file/,
+    ],
+    ['UTF-16 without BOM', Buffer.from('apiVersion: v1\n', 'utf16le'), /:1:2: a NUL byte/],
+    [
+      'replicas: 100000',
+      'apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: big\nspec:\n  replicas: 100000\n  selector:\n    matchLabels: {app: big}\n  template:\n    metadata:\n      labels: {app: big}\n    spec:\n      containers:\n        - name: c\n',
+      /:\d+:\d+: Deployment default\/big: /,
+    ],
+    [
+      'a 10 MB List with managedFields',
+      bigList,
+      /:1:\d+: Pod default\/p-11999: spec\.containers\[0\]\.ports\[0\]\.containerPort: /,
+    ],
+  ];
+
+  it('hostile files through trace -f: exit 2, one line naming file, line and column, no stack trace, under 10 s', () => {
+    const rows: string[] = [];
+    for (const [name, content, message] of cases) {
+      const file = write(`${name.replace(/\W+/g, '-')}.${/JSON|List/.test(name) ? 'json' : 'yaml'}`, content);
+      const started = performance.now();
+      const r = cli(['trace', '-f', file, '--from', 'pod/client', '--to', 'pod/app-1']);
+      const ms = Math.round(performance.now() - started);
+      rows.push(
+        `${name.padEnd(32)} exit ${r.status}  ${String(ms).padStart(5)} ms  ${r.stderr.split('\n')[0]!.slice(0, 110)}`,
+      );
+      expect(r.status, `${name}: ${r.stderr}`).toBe(2);
+      expect(r.stdout).toBe('');
+      const errors = r.stderr.split('\n').filter((l) => l !== '' && !l.startsWith('warning: '));
+      expect(errors, name).toHaveLength(1);
+      expect(errors[0], name).toContain(file);
+      expect(r.stderr, name).toMatch(message);
+      expect(r.stderr).not.toMatch(/^\s+at /m);
+      expect(ms, name).toBeLessThan(10_000);
+    }
+    console.log(`hostile input through trace -f:\n${rows.join('\n')}`);
+  }, 120_000);
+
+  it('refuses a file larger than the limit before reading it', () => {
+    const file = join(dir, 'huge.yaml');
+    writeFileSync(file, Buffer.alloc(MAX_INPUT_BYTES + 1, 0x61));
+    const r = cli(['trace', '-f', file, '--from', 'pod/client', '--to', 'pod/app-1']);
+    expect(r.status).toBe(2);
+    expect(r.stderr).toBe(
+      `k8s-netviz: ${file}: the input is more than 48 MiB in all; the limit is 48 MiB (MAX_INPUT_BYTES)\n`,
+    );
+  });
+
+  it('stops reading an endless stdin at the limit: exit 2', async () => {
+    const child = spawn(process.execPath, [bin, 'trace', '-f', '-', '--from', 'pod/a', '--to', 'pod/b'], {
+      stdio: ['pipe', 'pipe', 'pipe'],
+    });
+    let stderr = '';
+    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+    const chunk = Buffer.alloc(1024 * 1024, 'a: b\n');
+    let written = 0;
+    child.stdin.on('error', () => undefined);
+    const status = await new Promise<number | null>((done) => {
+      child.on('exit', (code) => done(code));
+      const pump = (): void => {
+        while (child.stdin.writable && written < 200 * 1024 * 1024) {
+          written += chunk.length;
+          if (!child.stdin.write(chunk)) {
+            child.stdin.once('drain', pump);
+            return;
+          }
+        }
+      };
+      pump();
+    });
+    expect(status).toBe(2);
+    expect(stderr).toMatch(/^k8s-netviz: <stdin>: the input is more than 48 MiB in all/);
+    expect(written).toBeLessThan(100 * 1024 * 1024);
+  }, 60_000);
+
+  it('a dangling symbolic link in a -f directory: a clear error, exit 2', () => {
+    const linked = mkdtempSync(join(tmpdir(), 'netviz-links-'));
+    writeFileSync(join(linked, 'a.yaml'), pod('a'));
+    symlinkSync(join(linked, 'missing.yaml'), join(linked, 'b.yaml'));
+    const r = cli(['trace', '-f', linked, '--from', 'pod/a', '--to', 'pod/a']);
+    expect(r.status).toBe(2);
+    expect(r.stderr).toBe(`k8s-netviz: -f ${join(linked, 'b.yaml')}: a symbolic link to a file that does not exist\n`);
   });
 });

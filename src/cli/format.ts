@@ -1,20 +1,33 @@
 /**
  * The readable form of a trace: a traceroute-like table, one row per hop, the reply after the
- * request, and the verdict last.
+ * request, and the verdict last. The default table fits 100 columns (long element ids are
+ * shortened in the middle, sentences wrap); `-o wide` adds the node, protocol, TTL, outer header,
+ * the NAT's addresses and the rule, unshortened. Every text from the trace is escaped
+ * (escape.ts): names come from manifests.
  */
 import type { Hop, Trace } from '../sim/trace/types';
+import { escapeText } from './escape';
 
-const HEADERS = ['step', 'kind', 'where', 'src -> dst', 'NAT before -> after', 'rule'];
-/** Rules can be long; the table keeps rows readable, --json has everything. */
-const RULE_WIDTH = 90;
+/** The default table's width: the classic terminal's 80 columns fit most rows, 100 all. */
+export const TABLE_WIDTH = 100;
+/**
+ * Narrowest an element id gets when the table must shrink. With the widest of everything else
+ * (step 4, kind 13 for load-balancer, two ip:port of 21 with " -> " 46, NAT 10 for MASQUERADE, and
+ * 4 gaps of 2) a row is 16 + 81 = 97 columns: always within TABLE_WIDTH.
+ */
+const MIN_WHERE = 16;
 
-function packetText(hop: Hop): string {
-  const p = hop.packet;
-  let text = `${p.src} -> ${p.dst} ${p.protocol}`;
-  if (p.ttl !== undefined) text += ` ttl ${p.ttl}`;
-  if (p.outer)
-    text += ` [outer ${p.outer.src} -> ${p.outer.dst} ${p.outer.protocol}${p.outer.vni !== undefined ? ` vni ${p.outer.vni}` : ''}]`;
-  return text;
+interface Column {
+  header: string;
+  cell(hop: Hop, step: number): string;
+}
+
+const endpoints = (hop: Hop): string => `${hop.packet.src} -> ${hop.packet.dst}`;
+
+function outerText(hop: Hop): string {
+  const o = hop.packet.outer;
+  if (!o) return '';
+  return `${o.src} -> ${o.dst} ${o.protocol}${o.vni !== undefined ? ` vni ${o.vni}` : ''}`;
 }
 
 function natText(hop: Hop): string {
@@ -26,33 +39,112 @@ function natText(hop: Hop): string {
   return `${type} ${parts.join(', ')}`;
 }
 
-function clip(text: string, width: number): string {
-  return text.length <= width ? text : `${text.slice(0, width - 3)}...`;
+const STEP: Column = { header: 'STEP', cell: (_, step) => String(step) };
+const KIND: Column = { header: 'KIND', cell: (hop) => hop.kind };
+const WHERE: Column = { header: 'WHERE', cell: (hop) => hop.at };
+
+const DEFAULT_COLUMNS: readonly Column[] = [
+  STEP,
+  KIND,
+  WHERE,
+  { header: 'SRC -> DST', cell: endpoints },
+  { header: 'NAT', cell: (hop) => hop.nat?.type ?? '' },
+];
+
+const WIDE_COLUMNS: readonly Column[] = [
+  STEP,
+  KIND,
+  { header: 'NODE', cell: (hop) => hop.node ?? '' },
+  WHERE,
+  { header: 'SRC -> DST', cell: endpoints },
+  { header: 'PROTO', cell: (hop) => hop.packet.protocol },
+  { header: 'TTL', cell: (hop) => (hop.packet.ttl === undefined ? '' : String(hop.packet.ttl)) },
+  { header: 'OUTER', cell: outerText },
+  { header: 'NAT', cell: natText },
+  { header: 'RULE', cell: (hop) => hop.rule ?? '' },
+];
+
+/** Shortens in the middle, where ids repeat least: `container/kube-sy…-lx858/coredns`. */
+export function shorten(text: string, width: number): string {
+  const chars = [...text];
+  if (chars.length <= width) return text;
+  const tail = Math.floor((width - 1) / 2);
+  return `${chars.slice(0, width - 1 - tail).join('')}…${chars.slice(chars.length - tail).join('')}`;
+}
+
+/** Breaks a line at spaces into lines of at most `width` characters; continuations are indented. */
+export function wrap(text: string, width: number, indent = '    '): string[] {
+  const lines: string[] = [];
+  let line = '';
+  for (const word of text.split(' ')) {
+    if (line !== '' && line.length + 1 + word.length > width) {
+      lines.push(line);
+      line = '';
+    }
+    if (line !== '') {
+      line += ` ${word}`;
+      continue;
+    }
+    line = (lines.length === 0 ? '' : indent) + word;
+    // a word longer than a line is cut
+    while (line.length > width) {
+      lines.push(line.slice(0, width));
+      line = indent + line.slice(width);
+    }
+  }
+  lines.push(line);
+  return lines;
+}
+
+export interface FormatOptions {
+  /** `-o wide`: every column, nothing shortened or wrapped */
+  wide?: boolean;
 }
 
 /** Renders a trace as aligned text columns. */
-export function formatTrace(trace: Trace): string {
+export function formatTrace(trace: Trace, options: FormatOptions = {}): string {
+  const wide = options.wide ?? false;
+  const columns = wide ? WIDE_COLUMNS : DEFAULT_COLUMNS;
   const rows: string[][] = [];
   const sections: { title: string; start: number }[] = [];
   let step = 0;
   const add = (title: string, hops: readonly Hop[]): void => {
     sections.push({ title, start: rows.length });
-    for (const hop of hops)
-      rows.push([String(step++), hop.kind, hop.at, packetText(hop), natText(hop), clip(hop.rule ?? '', RULE_WIDTH)]);
+    for (const hop of hops) {
+      const at = step++;
+      rows.push(columns.map((c) => escapeText(c.cell(hop, at))));
+    }
   };
   if (trace.dns) add('dns', trace.dns.hops);
   add('request', trace.hops);
   if (trace.reply) add(`reply (${trace.reply.verdict})`, trace.reply.hops);
-  const widths = HEADERS.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? '').length)));
+
+  const widths = columns.map((c, i) => Math.max(c.header.length, ...rows.map((r) => [...(r[i] ?? '')].length)));
+  if (!wide) {
+    // Only the element id gives way: the addresses are what a reader compares between rows.
+    const where = columns.indexOf(WHERE);
+    const total = widths.reduce((a, b) => a + b, 0) + 2 * (widths.length - 1);
+    if (total > TABLE_WIDTH) widths[where] = Math.max(MIN_WHERE, (widths[where] ?? 0) - (total - TABLE_WIDTH));
+  }
   const line = (cells: readonly string[]): string =>
     cells
-      .map((c, i) => (i === cells.length - 1 ? c : c.padEnd(widths[i] ?? 0)))
+      .map((c, i) => {
+        const width = widths[i] ?? 0;
+        const text = wide ? c : shorten(c, width);
+        return i === cells.length - 1 ? text : text + ' '.repeat(Math.max(0, width - [...text].length));
+      })
       .join('  ')
       .trimEnd();
+  const text = (s: string): string[] => (wide ? [escapeText(s)] : wrap(escapeText(s), TABLE_WIDTH));
+
   const out: string[] = [];
   const r = trace.request;
-  out.push(`trace ${r.from} -> ${r.to}${r.port !== undefined ? ` port ${r.port}` : ''} ${r.protocol} (seed ${r.seed})`);
-  out.push(line(HEADERS));
+  out.push(
+    ...text(
+      `trace ${r.from} -> ${r.to}${r.port !== undefined ? ` port ${r.port}` : ''} ${r.protocol} (seed ${r.seed})`,
+    ),
+  );
+  out.push(line(columns.map((c) => c.header)));
   for (const [i, row] of rows.entries()) {
     const section = sections.find((s) => s.start === i);
     if (section) out.push(`-- ${section.title}`);
@@ -61,23 +153,27 @@ export function formatTrace(trace: Trace): string {
   if (trace.dns) {
     for (const q of trace.dns.queries)
       out.push(
-        `dns: ${q.name} ${q.type} -> ${q.answer === 'NXDOMAIN' ? 'NXDOMAIN' : q.answer.length === 0 ? '(no records)' : q.answer.join(', ')}`,
+        ...text(
+          `dns: ${q.name} ${q.type} -> ${q.answer === 'NXDOMAIN' ? 'NXDOMAIN' : q.answer.length === 0 ? '(no records)' : q.answer.join(', ')}`,
+        ),
       );
   }
   for (const c of trace.candidates) {
     out.push(
-      `candidate: ${c.chosen ? '*' : ' '} ${c.pod} ${c.ip}:${c.port} ${c.probability === null ? 'scheduler' : `p=${c.probability.toFixed(4)}`}`,
+      ...text(
+        `candidate: ${c.chosen ? '*' : ' '} ${c.pod} ${c.ip}:${c.port} ${c.probability === null ? 'scheduler' : `p=${c.probability.toFixed(4)}`}`,
+      ),
     );
   }
   if (trace.endpoint) {
     const e = trace.endpoint;
-    out.push(`endpoint: ${e.pod} ${e.ip}:${e.port}${e.container ? ` (container ${e.container})` : ''}`);
+    out.push(...text(`endpoint: ${e.pod} ${e.ip}:${e.port}${e.container ? ` (container ${e.container})` : ''}`));
   }
   if (trace.http) {
     const h = trace.http;
-    out.push(`http: ${h.method} ${h.host}${h.path} -> ${h.status}`);
-    for (const [name, value] of Object.entries(h.headers)) out.push(`http: upstream header ${name}: ${value}`);
+    out.push(...text(`http: ${h.method} ${h.host}${h.path} -> ${h.status}`));
+    for (const [name, value] of Object.entries(h.headers)) out.push(...text(`http: upstream header ${name}: ${value}`));
   }
-  out.push(`verdict: ${trace.verdict}: ${trace.reason}`);
+  out.push(...text(`verdict: ${trace.verdict}: ${trace.reason}`));
   return `${out.join('\n')}\n`;
 }

@@ -1,52 +1,38 @@
 /**
- * The `k8s-netviz` command line (issue 3), testable without a process: `trace` loads manifests (or
- * the built-in cluster), runs the simulation's `trace()` and prints the trace as a table or JSON.
+ * The `k8s-netviz` command line, testable without a process: `trace` loads manifests (or the
+ * built-in cluster), runs the simulation's `trace()` and prints the trace as a table, JSON or
+ * YAML; `open` serves the app on these manifests (open.ts).
  *
- * Exit status: 0 when the trace ran, whatever its verdict; 2 on bad arguments or bad input (the
- * error on stderr); 1 on an unexpected failure. Warnings go to stderr only, never into stdout.
+ * Exit status: 0 when the command ran (for trace, whatever its verdict, unless --exit-code); 2 on
+ * bad arguments or bad input (the error on stderr); 1 on an unexpected failure. Warnings go to
+ * stderr only, never into stdout. Everything printed is escaped (escape.ts): names come from
+ * manifests.
  */
 import { buildCluster } from '../sim/model/build';
 import type { Cluster } from '../sim/model/types';
 import { defaultClusterSpec } from '../sim/scenarios/defaultCluster';
-import { loadManifests } from '../sim/import/index';
-import type { ImportProblem } from '../sim/import/types';
 import { trace } from '../sim/resolve/trace';
 import { TraceRequestError } from '../sim/resolve/request';
 import { lookup } from '../sim/model/lookup';
 import { addIngressController } from '../sim/resolve/ingress';
+import { stringify } from 'yaml';
+import type { Verdict } from '../sim/trace/types';
 import { USAGE, UsageError, parseCommandLine } from './args';
-import type { TraceArgs } from './args';
+import type { Output, TraceArgs } from './args';
+import { escapeEncoded, escapeText } from './escape';
 import { formatTrace } from './format';
-import { readSources } from './input';
+import { importSources, readManifestFiles } from './manifests';
+import type { Io } from './manifests';
+import { openApp } from './open';
+import { VERSION } from './version';
 
-export interface Io {
-  out: (text: string) => void;
-  err: (text: string) => void;
-}
-
-/** `file:line:col: Kind ns/name: field: message`, leaving out what the problem does not know. */
-export function formatProblem(p: ImportProblem): string {
-  let where = p.source;
-  if (p.line !== undefined) where += `:${p.line}${p.column !== undefined ? `:${p.column}` : ''}`;
-  const parts = [where];
-  if (p.object) parts.push(p.object);
-  if (p.field) parts.push(p.field);
-  parts.push(p.message);
-  return parts.join(': ');
-}
+/** --exit-code: the exit status of each verdict (2 stays "bad input", 1 "unexpected failure"). */
+export const VERDICT_EXIT: Record<Verdict, number> = { delivered: 0, refused: 3, dropped: 4, unresolved: 5 };
 
 async function loadCluster(files: readonly string[], io: Io): Promise<Cluster | null> {
   if (files.length === 0) return buildCluster(defaultClusterSpec);
-  const sources = await readSources(files);
-  const result = loadManifests(sources);
-  for (const w of result.warnings) io.err(`warning: ${formatProblem(w)}\n`);
-  if (!result.ok) {
-    for (const e of result.errors) io.err(`${formatProblem(e)}\n`);
-    return null;
-  }
-  const ignored = Object.entries(result.ignored);
-  if (ignored.length > 0)
-    io.err(`warning: not simulated, skipped: ${ignored.map(([k, n]) => `${k} (${n})`).join(', ')}\n`);
+  const result = importSources(await readManifestFiles(files, io), io);
+  if (result === null) return null;
   // Ingresses only route anything through a controller: without one, add ingress-nginx as its
   // bare-metal manifest installs it (a NodePort Service), and say so.
   const withController = addIngressController(result.spec, 'bare-metal');
@@ -71,14 +57,27 @@ function checkPicks(cluster: Cluster, args: TraceArgs, io: Io): boolean {
   return true;
 }
 
+/** The trace in the form -o asked for. */
+function render(result: ReturnType<typeof trace>, output: Output): string {
+  if (output === 'json') return escapeEncoded(`${JSON.stringify(result, null, 2)}\n`);
+  // double-quoted strings, so that escapeEncoded's \uHHHH escapes read back as the same text
+  if (output === 'yaml')
+    return escapeEncoded(
+      stringify(result, { defaultStringType: 'QUOTE_DOUBLE', defaultKeyType: 'PLAIN', lineWidth: 0 }),
+    );
+  return escapeText(formatTrace(result, { wide: output === 'wide' }), true);
+}
+
 /** Runs the command line; returns the exit status. */
-export async function run(argv: readonly string[], io: Io): Promise<number> {
+export async function run(argv: readonly string[], rawIo: Io): Promise<number> {
+  // stderr carries names from manifests (problems, warnings): escaped like the table
+  const io: Io = { ...rawIo, err: (text) => rawIo.err(escapeText(text, true)) };
   let args;
   try {
     args = parseCommandLine(argv);
   } catch (error) {
     if (error instanceof UsageError) {
-      io.err(`k8s-netviz: ${error.message}\n\n${USAGE}\n`);
+      io.err(`k8s-netviz: ${error.message}\nSee 'k8s-netviz --help' for the options.\n`);
       return 2;
     }
     throw error;
@@ -87,7 +86,12 @@ export async function run(argv: readonly string[], io: Io): Promise<number> {
     io.out(`${USAGE}\n`);
     return 0;
   }
+  if (args.command === 'version') {
+    io.out(`k8s-netviz ${VERSION}\n`);
+    return 0;
+  }
   try {
+    if (args.command === 'open') return await openApp(args, io, io.open ?? {});
     const cluster = await loadCluster(args.files, io);
     if (cluster === null) return 2;
     if (!checkPicks(cluster, args, io)) return 2;
@@ -104,8 +108,8 @@ export async function run(argv: readonly string[], io: Io): Promise<number> {
       io.err(`warning: --host ${args.host} applies to URL destinations only; ignored\n`);
     // The simulation says which picks pinned nothing (not a candidate, a DNS server or an LB node).
     for (const w of result.warnings ?? []) io.err(`warning: ${w}\n`);
-    io.out(args.json ? `${JSON.stringify(result, null, 2)}\n` : formatTrace(result));
-    return 0;
+    io.out(render(result, args.output));
+    return args.exitCode ? VERDICT_EXIT[result.verdict] : 0;
   } catch (error) {
     if (error instanceof UsageError || error instanceof TraceRequestError) {
       io.err(`k8s-netviz: ${error.message}\n`);

@@ -51,6 +51,8 @@ export interface VisualizerProps {
   createImportWorker?: () => Worker;
   /** open the editor at start (the user had it open, or has text kept from last time) */
   editorOpen?: boolean;
+  /** the text the editor opens with instead of the kept one (manifests given by the page's address) */
+  editorText?: string;
   onReady?(api: VisualizerApi): void;
   /** follow `#example=<id>&step=<n>` in the page's URL (the full app does; embeds may not) */
   followUrl?: boolean;
@@ -75,6 +77,7 @@ export function Visualizer({
   followUrl = true,
   createImportWorker,
   editorOpen = false,
+  editorText,
   presentation,
   share,
 }: VisualizerProps) {
@@ -85,6 +88,7 @@ export function Visualizer({
         {...(createImportWorker ? { createImportWorker } : {})}
         followUrl={followUrl}
         editorOpen={editorOpen}
+        {...(editorText !== undefined ? { editorText } : {})}
         {...(presentation ? { presentation } : {})}
         {...(share ? { share } : {})}
       />
@@ -260,11 +264,20 @@ interface LayoutProps {
   createImportWorker?: () => Worker;
   followUrl: boolean;
   editorOpen: boolean;
+  editorText?: string;
   presentation?: VisualizerPresentation;
   share?: ShareActions;
 }
 
-function VisualizerLayout({ onReady, followUrl, createImportWorker, editorOpen, presentation, share }: LayoutProps) {
+function VisualizerLayout({
+  onReady,
+  followUrl,
+  createImportWorker,
+  editorOpen,
+  editorText,
+  presentation,
+  share,
+}: LayoutProps) {
   const [editor, setEditor] = useState(editorOpen);
   const store = useVizStoreApi();
   const theme = useVizStore(selectTheme);
@@ -468,7 +481,11 @@ function VisualizerLayout({ onReady, followUrl, createImportWorker, editorOpen, 
           {editor && createImportWorker ? (
             <div className="w-[28rem] shrink-0 border-r border-slate-200 dark:border-slate-700">
               <Suspense fallback={<p className="p-3 text-sm">Loading the editor…</p>}>
-                <EditorPanel createWorker={createImportWorker} onClose={() => setEditor(false)} />
+                <EditorPanel
+                  createWorker={createImportWorker}
+                  onClose={() => setEditor(false)}
+                  {...(editorText !== undefined ? { initialText: editorText } : {})}
+                />
               </Suspense>
             </div>
           ) : null}

@@ -19,6 +19,8 @@ export interface AppRootProps {
   provenance: Provenance;
   createImportWorker: () => Worker;
   editorOpen: boolean;
+  /** text the editor opens with instead of the kept one (`?manifests=`), or null */
+  editorText: string | null;
   /** said once the content is on screen (opening content clears earlier notices) */
   notice: string | null;
   /** called once the first content is on screen (the test hook goes on here) */
@@ -39,6 +41,7 @@ export function AppRoot({
   provenance,
   createImportWorker,
   editorOpen,
+  editorText,
   notice,
   onReady,
 }: AppRootProps) {
@@ -102,6 +105,7 @@ export function AppRoot({
       onReady={handleReady}
       createImportWorker={createImportWorker}
       editorOpen={editorOpen}
+      {...(editorText !== null ? { editorText } : {})}
       followUrl={!presentation.embed}
       presentation={{
         embed: presentation.embed,

@@ -23,6 +23,8 @@ import { download } from '../download';
 export interface EditorPanelProps {
   createWorker(): Worker;
   onClose(): void;
+  /** text to open with instead of the kept one (`?manifests=`); imported at once, kept once edited */
+  initialText?: string;
 }
 
 type Status =
@@ -63,7 +65,7 @@ function summaryOfIgnored(ignored: Record<string, number>): string {
   return parts.length > 0 ? `ignored: ${parts.join(', ')}` : '';
 }
 
-export default function EditorPanel({ createWorker, onClose }: EditorPanelProps) {
+export default function EditorPanel({ createWorker, onClose, initialText }: EditorPanelProps) {
   const store = useVizStoreApi();
   const hostRef = useRef<HTMLDivElement>(null);
   const viewRef = useRef<EditorView | null>(null);
@@ -74,7 +76,7 @@ export default function EditorPanel({ createWorker, onClose }: EditorPanelProps)
   const [storageMessage, setStorageMessage] = useState<string | null>(null);
   const [dragging, setDragging] = useState(false);
 
-  /** `fromStorage`: the text of the last session, shown again; it is applied but not re-saved. */
+  /** Text from outside the editor (the last session's, or the page's manifests): applied, not re-saved. */
   const initialFromStorage = useRef(false);
   const submit = useCallback((text: string, save = true) => {
     if (save) {
@@ -138,7 +140,8 @@ export default function EditorPanel({ createWorker, onClose }: EditorPanelProps)
     function createEditor() {
       const host = hostRef.current;
       if (!host) return;
-      const stored = loadText();
+      // The page's manifests are what the user asked to see; the kept text waits for another visit.
+      const stored = initialText ?? loadText();
       initialFromStorage.current = stored !== null;
       const s = store.getState();
       const start = stored ?? toYaml(toManifests(s.cluster, s.spec, { style: 'authored' }));
@@ -168,7 +171,7 @@ export default function EditorPanel({ createWorker, onClose }: EditorPanelProps)
         viewRef.current = null;
       };
     },
-    [store, submit],
+    [store, submit, initialText],
   );
 
   const replaceText = (text: string): void => {
