@@ -226,3 +226,200 @@ test.describe('readable where people look', () => {
     });
   });
 });
+
+/** The store's camera and playback flags, as the handle shows them. */
+const flags = (target: Page | Frame) =>
+  target.evaluate(() => {
+    const s = window.__netviz!.getState() as { step: number; follow: boolean };
+    return { step: s.step, follow: s.follow };
+  });
+
+test.describe('the presenter stage', () => {
+  test('clicker keys step; B blanks; L and I open the panels; a drag stops following, . resumes; Esc leaves', async ({
+    app,
+  }) => {
+    const { page } = app;
+    await page.setViewportSize({ width: 1280, height: 720 });
+    await page.emulateMedia({ reducedMotion: 'reduce' });
+    await app.goto('/?present=1#example=pod-to-pod-cross-node&step=2');
+    await expect(page.getByTestId('presenter')).toBeVisible();
+    await expect(page.getByRole('banner')).toHaveCount(0);
+    const sentence = page.getByTestId('stage.sentence');
+    const hopText = (i: number) =>
+      page.evaluate((k) => {
+        const t = window.__netviz!.currentTrace()!;
+        return [...(t.dns?.hops ?? []), ...t.hops, ...(t.reply?.hops ?? [])][k]!.text;
+      }, i);
+    await expect(sentence).toHaveText(await hopText(2));
+    await expect(page.getByTestId('stage.caption')).toContainText('step 3 of');
+
+    await page.keyboard.press('PageDown');
+    await expect.poll(async () => (await flags(page)).step).toBe(3);
+    await expect(sentence).toHaveText(await hopText(3));
+
+    // B blanks the screen; the next key only brings the picture back
+    await page.keyboard.press('b');
+    await expect(page.getByTestId('stage.blank')).toBeVisible();
+    await page.keyboard.press('PageDown');
+    await expect(page.getByTestId('stage.blank')).toHaveCount(0);
+    expect((await flags(page)).step).toBe(3);
+
+    // L: the event list over the right side, and the camera keeps the path clear of it
+    await page.keyboard.press('l');
+    const side = page.locator('[data-stage-overlay="side"]');
+    await expect(side.getByTestId('hops.table')).toBeVisible();
+    await app.settled();
+    const sideBox = (await side.boundingBox())!;
+    const labels = await page.evaluate(() => {
+      const t = window.__netviz!.currentTrace()!;
+      return window.__netviz!.labels([t.hops[3]!.at]);
+    });
+    expect(labels[0]!.box!.x2).toBeLessThanOrEqual(sideBox.x);
+    await page.keyboard.press('i');
+    await expect(side.getByTestId('hop.inspector')).toBeVisible();
+    await page.keyboard.press('i');
+    await expect(side).toHaveCount(0);
+
+    // a drag by hand: the camera lets go; "." follows again
+    const stage = (await page.getByTestId('stage').boundingBox())!;
+    await page.mouse.move(stage.x + 400, stage.y + 300);
+    await page.mouse.down();
+    await page.mouse.move(stage.x + 250, stage.y + 200, { steps: 5 });
+    await page.mouse.up();
+    await expect.poll(async () => (await flags(page)).follow).toBe(false);
+    await expect(page.getByRole('button', { name: 'Follow', exact: true })).toHaveAttribute('aria-pressed', 'false');
+    await page.keyboard.press('.');
+    await expect.poll(async () => (await flags(page)).follow).toBe(true);
+
+    // the controls fade when idle and come back with the pointer
+    const controls = page.locator('[data-stage-overlay="controls"]');
+    await expect(controls).toHaveCSS('opacity', '0', { timeout: 6000 });
+    await page.mouse.move(stage.x + 500, stage.y + 100);
+    await expect(controls).toHaveCSS('opacity', '1');
+
+    await page.keyboard.press('Escape');
+    await expect(page.getByTestId('presenter')).toHaveCount(0);
+    await expect(page.getByRole('button', { name: 'Present' })).toBeVisible();
+    await page.keyboard.press('p');
+    await expect(page.getByTestId('presenter')).toBeVisible();
+  });
+});
+
+test('a selection never resizes the diagram under the pointer', async ({ app }) => {
+  const { page } = app;
+  await page.setViewportSize({ width: 1280, height: 720 });
+  await app.goto('/');
+  const before = (await page.getByTestId('canvas.root').boundingBox())!;
+  const box = await page.evaluate(() => window.__netviz!.renderedBox('pod/default/client'));
+  await page.mouse.click((box.x1 + box.x2) / 2, box.y1 + 4);
+  await expect(page.getByTestId('selection.inspector')).toBeVisible();
+  expect(await page.getByTestId('canvas.root').boundingBox()).toEqual(before);
+  // and the first packet does not move it either
+  await page.getByRole('button', { name: 'Send packet' }).click();
+  await expect(page.getByTestId('hops.table')).toBeVisible();
+  expect(await page.getByTestId('canvas.root').boundingBox()).toEqual(before);
+});
+
+test.describe('touch in a blog column', () => {
+  let host: Server;
+  let HOST = '';
+  test.beforeAll(async ({ browserName: _ }, testInfo) => {
+    const app = testInfo.project.use.baseURL!;
+    host = createServer((req, res) => {
+      if (!(req.url ?? '').startsWith('/post.html')) {
+        res.writeHead(204).end();
+        return;
+      }
+      res.writeHead(200, { 'content-type': 'text/html' }).end(`<!doctype html><title>a post</title>
+        <meta name="viewport" content="width=device-width">
+        <p style="height:300px">Before the embed.</p>
+        <iframe id="viz" src="${app}/?embed=1#example=pod-to-pod-cross-node&step=2" width="380" height="420"
+          style="display:block;border:0" sandbox="allow-scripts allow-same-origin"></iframe>
+        <p style="height:2000px">After the embed.</p>`);
+    });
+    HOST = await new Promise((resolve) =>
+      host.listen(0, '127.0.0.1', () => resolve(`http://127.0.0.1:${(host.address() as { port: number }).port}`)),
+    );
+  });
+  test.afterAll(() => new Promise<void>((resolve) => host.close(() => resolve())));
+
+  test('a vertical swipe scrolls the page, a horizontal one steps, a tap or two fingers move the diagram', async ({
+    browser,
+  }) => {
+    const context = await browser.newContext({
+      viewport: { width: 390, height: 844 },
+      hasTouch: true,
+      isMobile: true,
+      reducedMotion: 'reduce',
+    });
+    const page = await context.newPage();
+    await page.goto(`${HOST}/post.html`);
+    const frame = (await (await page.locator('#viz').elementHandle())!.contentFrame())!;
+    await frame.waitForFunction(() => window.__netviz !== undefined);
+    await frame.evaluate(() => window.__netviz!.whenReady());
+    await frame.evaluate(() => window.__netviz!.cameraSettled());
+    const cdp = await context.newCDPSession(page);
+    const touch = async (points: { x: number; y: number }[][]) => {
+      await cdp.send('Input.dispatchTouchEvent', { type: 'touchStart', touchPoints: points[0]! });
+      for (const p of points.slice(1))
+        await cdp.send('Input.dispatchTouchEvent', { type: 'touchMove', touchPoints: p });
+      await cdp.send('Input.dispatchTouchEvent', { type: 'touchEnd', touchPoints: [] });
+    };
+    const line = (from: { x: number; y: number }, to: { x: number; y: number }, n = 8) =>
+      Array.from({ length: n + 1 }, (_, i) => [
+        { x: from.x + ((to.x - from.x) * i) / n, y: from.y + ((to.y - from.y) * i) / n },
+      ]);
+    const view = () =>
+      frame.evaluate(() => {
+        const cy = window.__netviz!.cy() as { zoom(): number; pan(): { x: number; y: number } };
+        return { zoom: cy.zoom(), pan: cy.pan() };
+      });
+    const diagram = async () => {
+      const r = (await page.locator('#viz').boundingBox())!;
+      return { x: r.x + r.width / 2, y: r.y + r.height / 2 };
+    };
+
+    // a horizontal swipe to the left is "next"
+    let c = await diagram();
+    await touch(line({ x: c.x + 120, y: c.y }, { x: c.x - 120, y: c.y }));
+    await expect.poll(async () => (await flags(frame)).step).toBe(3);
+
+    // a vertical swipe scrolls the page; the diagram stays where it was
+    const before = await view();
+    await touch(line({ x: c.x, y: c.y + 120 }, { x: c.x, y: c.y - 120 }, 12));
+    await expect.poll(() => page.evaluate(() => window.scrollY)).toBeGreaterThan(50);
+    expect(await view()).toEqual(before);
+    await expect(frame.getByTestId('stage.touch-hint')).toBeVisible();
+
+    // two fingers pinch the diagram (and the page does not move), once the page's fling has stopped
+    let scrolled = -1;
+    await expect
+      .poll(async () => {
+        const y = await page.evaluate(() => window.scrollY);
+        const still = y === scrolled;
+        scrolled = y;
+        return still;
+      })
+      .toBe(true);
+    c = await diagram();
+    const pinch = Array.from({ length: 9 }, (_, i) => [
+      { x: c.x - 30 - i * 10, y: c.y },
+      { x: c.x + 30 + i * 10, y: c.y },
+    ]);
+    await touch(pinch);
+    await expect.poll(async () => (await view()).zoom).toBeGreaterThan(before.zoom * 1.5);
+    expect(await page.evaluate(() => window.scrollY)).toBe(scrolled);
+    await expect.poll(async () => (await flags(frame)).follow).toBe(false);
+
+    // a tap wakes the diagram: one finger then pans it, until "Done"
+    await touch([[c]]);
+    await expect(frame.getByTestId('stage.touch-done')).toBeVisible();
+    const woke = await view();
+    await touch(line({ x: c.x, y: c.y + 60 }, { x: c.x, y: c.y - 60 }));
+    await expect.poll(async () => (await view()).pan.y).toBeLessThan(woke.pan.y - 40);
+    expect(await page.evaluate(() => window.scrollY)).toBe(scrolled);
+    await frame.getByTestId('stage.touch-done').tap();
+    await expect(frame.getByTestId('stage.touch-done')).toHaveCount(0);
+    await context.close();
+  });
+});

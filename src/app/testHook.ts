@@ -44,9 +44,24 @@ export function installTestHook(api: VisualizerApi): void {
   const handle: NetvizHandle = {
     getState() {
       // a plain snapshot: actions and the cluster's functions are left out
-      const { cluster, request, trace, step, playing, speed, seed, selection, theme, requestError } =
-        api.store.getState();
-      return structuredClone({ cluster, request, trace, step, playing, speed, seed, selection, theme, requestError });
+      const s = api.store.getState();
+      const { cluster, request, trace, step, playing, speed, seed, selection, theme, requestError } = s;
+      const { follow, presenting, blank } = s;
+      return structuredClone({
+        cluster,
+        request,
+        trace,
+        step,
+        playing,
+        speed,
+        seed,
+        selection,
+        theme,
+        requestError,
+        follow,
+        presenting,
+        blank,
+      });
     },
     elementCount: () => elementCount(api.store.getState()),
     currentTrace: () => api.store.getState().trace,

@@ -440,7 +440,8 @@ export function createClusterCanvas(host: HTMLElement, callbacks: CanvasCallback
         if (def.classes) existing.classes(typeof def.classes === 'string' ? def.classes : def.classes.join(' '));
       }
       // Parents before children: Cytoscape needs the parent to exist when a child is added.
-      cy.add(toAdd);
+      // Nodes cover most of the diagram and cannot be dragged: a drag on one pans the view.
+      cy.add(toAdd).nodes().panify();
     });
   };
 

@@ -2,7 +2,8 @@
  * Touch on a diagram that sits in a page (a blog column, a phone): a vertical swipe scrolls the
  * page and a horizontal one steps the packet; the diagram pans and pinches with two fingers, or
  * with one after a tap on it ("tap to interact", as map embeds do), until a touch lands outside it.
- * It listens in the capture phase on the stage, so Cytoscape never sees the touches it keeps.
+ * It listens in the capture phase on the stage and moves the view itself, so Cytoscape only ever
+ * sees taps (which select what is under them once the diagram is awake).
  */
 import { useEffect, useRef, useState } from 'react';
 import type { ClusterCanvas } from '../canvas/createClusterCanvas';
@@ -43,10 +44,15 @@ export function TouchShield({ canvas, player }: { canvas(): ClusterCanvas | null
       let start: { at: TouchPoint; time: number } | null = null;
       let last: TouchList | null = null;
       let pinch = false;
+      /** the awake diagram's one-finger drag moved the view (so its end is no tap) */
+      let dragged = false;
       let hintTimer: ReturnType<typeof setTimeout> | undefined;
       const rect = (): DOMRect => stage.getBoundingClientRect();
 
       const onStart = (e: TouchEvent): void => {
+        last = e.touches;
+        dragged = false;
+        // awake, a touch may be a tap on an element: Cytoscape sees its start (and end, if no drag)
         if (activeRef.current) return;
         e.stopPropagation();
         if (e.touches.length >= 2) {
@@ -60,8 +66,22 @@ export function TouchShield({ canvas, player }: { canvas(): ClusterCanvas | null
         pinch = false;
       };
       const onMove = (e: TouchEvent): void => {
-        if (activeRef.current) return;
         e.stopPropagation();
+        if (activeRef.current && e.touches.length === 1 && last && last.length === 1) {
+          e.preventDefault();
+          const a = last[0] as Touch;
+          const b = e.touches[0] as Touch;
+          const r = rect();
+          if (dragged || Math.hypot(b.clientX - a.clientX, b.clientY - a.clientY) > TAP_PX / 2) {
+            dragged = true;
+            canvas()?.gesture(b.clientX - a.clientX, b.clientY - a.clientY, 1, {
+              x: b.clientX - r.left,
+              y: b.clientY - r.top,
+            });
+            last = e.touches;
+          }
+          return;
+        }
         if (e.touches.length >= 2 && last && last.length >= 2) {
           // two fingers move the diagram, never the page
           e.preventDefault();
@@ -79,7 +99,11 @@ export function TouchShield({ canvas, player }: { canvas(): ClusterCanvas | null
         }
       };
       const onEnd = (e: TouchEvent): void => {
-        if (activeRef.current) return;
+        if (activeRef.current) {
+          if (dragged || pinch) e.stopPropagation();
+          if (e.touches.length === 0) pinch = false;
+          return;
+        }
         e.stopPropagation();
         if (pinch || !start) {
           if (e.touches.length === 0) pinch = false;
@@ -132,6 +156,11 @@ export function TouchShield({ canvas, player }: { canvas(): ClusterCanvas | null
           data-testid="stage.touch-done"
           className="absolute top-2 left-1/2 z-30 h-11 -translate-x-1/2 rounded-full bg-slate-900/85 px-4 text-sm text-white shadow dark:bg-slate-100/90 dark:text-slate-900"
           onClick={() => setActive(false)}
+          onTouchEnd={(e) => {
+            // a finger lifted here ends the moving at once, without waiting for a synthesised click
+            e.preventDefault();
+            setActive(false);
+          }}
         >
           Done moving the diagram
         </button>
