@@ -423,3 +423,64 @@ test.describe('touch in a blog column', () => {
     await context.close();
   });
 });
+
+/**
+ * What people see, compared with the approved pictures in stage.spec.ts-snapshots (regenerate with
+ * `node scripts/e2e.mjs e2e/stage.spec.ts --grep pictures --update-snapshots=all`, then look at them).
+ */
+test.describe('pictures of the stage', () => {
+  const CASES = [
+    {
+      name: 'presenter-light',
+      size: [1280, 720],
+      theme: 'light',
+      url: '/?present=1&theme=light',
+      id: 'pod-to-pod-cross-node',
+      step: 9,
+    },
+    {
+      name: 'presenter-dark',
+      size: [1280, 720],
+      theme: 'dark',
+      url: '/?present=1&theme=dark',
+      id: 'pod-to-service',
+      step: 7,
+    },
+    { name: 'column-light', size: [720, 450], theme: 'light', url: '/?embed=1&theme=light', id: 'ingress', step: 12 },
+    {
+      name: 'column-dark',
+      size: [720, 450],
+      theme: 'dark',
+      url: '/?embed=1&theme=dark',
+      id: 'pod-to-pod-cross-node',
+      step: 12,
+    },
+    { name: 'phone-light', size: [390, 844], theme: 'light', url: '/?theme=light', id: 'pod-to-service', step: 9 },
+    { name: 'phone-dark', size: [390, 844], theme: 'dark', url: '/?theme=dark', id: 'ingress', step: 20 },
+  ] as const;
+  for (const c of CASES) {
+    test(`${c.name}: ${c.id} at step ${c.step}, ${c.size.join('x')}`, async ({ browser }, testInfo) => {
+      const context = await browser.newContext({
+        viewport: { width: c.size[0], height: c.size[1] },
+        hasTouch: c.name.startsWith('phone'),
+        isMobile: c.name.startsWith('phone'),
+        reducedMotion: 'reduce',
+        baseURL: testInfo.project.use.baseURL!,
+      });
+      const page = await context.newPage();
+      await page.goto(`${c.url}#example=${c.id}&step=${c.step}`);
+      await page.waitForFunction(() => window.__netviz !== undefined);
+      await page.evaluate(() => window.__netviz!.whenReady());
+      await expect.poll(() => page.evaluate(() => (window.__netviz!.getState() as { step: number }).step)).toBe(c.step);
+      await page.evaluate(() => window.__netviz!.cameraSettled());
+      // the presenter's controls show while the pointer rests on them (and no tooltip opens)
+      if (c.name.startsWith('presenter')) {
+        const controls = (await page.getByTestId('presenter.controls').boundingBox())!;
+        await page.mouse.move(controls.x + controls.width - 4, controls.y + controls.height / 2);
+      }
+      await page.screenshot({ path: testInfo.outputPath(`${c.name}.png`) });
+      await expect(page).toHaveScreenshot(`${c.name}.png`, { maxDiffPixelRatio: 0.01, animations: 'disabled' });
+      await context.close();
+    });
+  }
+});

@@ -134,10 +134,26 @@ export function createClusterCanvas(host: HTMLElement, callbacks: CanvasCallback
   drawFirstFrameDirectly(cy);
   const packets = createPacketLayer(host, cy, {
     avoid: () => {
-      const rects = [...framedElements()].map((id) => {
-        const bb = cy.getElementById(id).renderedBoundingBox({ includeLabels: true, includeOverlays: false });
-        return { x1: bb.x1 - 4, y1: bb.y1 - 4, x2: bb.x2 + 4, y2: bb.y2 + 4 };
+      const framed = framedElements();
+      const grow = (bb: { x1: number; y1: number; x2: number; y2: number }) => ({
+        x1: bb.x1 - 4,
+        y1: bb.y1 - 4,
+        x2: bb.x2 + 4,
+        y2: bb.y2 + 4,
       });
+      // the framed elements whole, and the labels of the rest of the path where they are in view
+      const rects = [...framed].map((id) =>
+        grow(cy.getElementById(id).renderedBoundingBox({ includeLabels: true, includeOverlays: false })),
+      );
+      const w = cy.width();
+      const h = cy.height();
+      for (const id of path) {
+        if (framed.has(id) || id.startsWith('link/')) continue;
+        const el = cy.getElementById(id);
+        if (el.empty() || !el.isNode()) continue;
+        const bb = el.renderedBoundingBox({ includeNodes: false, includeEdges: false, includeLabels: true });
+        if (bb.x2 > 0 && bb.x1 < w && bb.y2 > 0 && bb.y1 < h) rects.push(grow(bb));
+      }
       if (wireLabel) {
         const z = cy.zoom();
         const p = cy.pan();
@@ -240,6 +256,10 @@ export function createClusterCanvas(host: HTMLElement, callbacks: CanvasCallback
   });
   host.appendChild(tooltip);
   cy.on('mouseover', 'node', (event) => {
+    // Cytoscape follows the pointer over the whole page: over a control laid on the diagram
+    // (the presenter's, the zoom buttons) there is no element to explain
+    const under = (event.originalEvent as MouseEvent | undefined)?.target;
+    if (under instanceof Node && !cyDiv.contains(under)) return;
     const el = event.target as cytoscape.NodeSingular;
     const text = (el.data('tooltip') as string | undefined) ?? (el.data('label') as string | undefined) ?? el.id();
     tooltip.textContent = text;

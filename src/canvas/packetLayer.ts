@@ -140,7 +140,7 @@ const overlap = (a: Rect, b: Rect): number =>
   Math.max(0, Math.min(a.x2, b.x2) - Math.max(a.x1, b.x1)) * Math.max(0, Math.min(a.y2, b.y2) - Math.max(a.y1, b.y1));
 
 /**
- * Where a `w` x `h` label goes beside a packet at (x, y): the first of eight spots around it that
+ * Where a `w` x `h` label goes beside a packet at (x, y): the first of twelve spots around it that
  * lies in the area and covers none of the elements to avoid (the one used last is tried first);
  * null when none does.
  */
@@ -163,6 +163,11 @@ export function placeLabel(
     [x - w / 2, y + 2 * gap],
     [x + 2 * gap, y - h / 2],
     [x - 2 * gap - w, y - h / 2],
+    // farther out, past a label right beside the packet
+    [x - w / 2, y + 4 * gap],
+    [x - w / 2, y - 4 * gap - h],
+    [x + gap, y + 4 * gap],
+    [x - gap - w, y + 4 * gap],
   ];
   const order = [prefer, ...spots.keys()].filter((i, k, all) => all.indexOf(i) === k);
   for (const i of order) {
