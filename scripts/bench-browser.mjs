@@ -16,7 +16,13 @@ import { findChromium } from './browser.mjs';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 // BENCH_SIZES=10x10,50x20 measures only those sizes (a quicker run while working on one)
-const SIZES = process.env.BENCH_SIZES ? process.env.BENCH_SIZES.split(',') : ['3x4', '10x10', '50x20', '100x50'];
+// BENCH_SIZES=none measures the camera alone; BENCH_CAMERA=0 leaves the camera out
+const SIZES =
+  process.env.BENCH_SIZES === 'none'
+    ? []
+    : process.env.BENCH_SIZES
+      ? process.env.BENCH_SIZES.split(',')
+      : ['3x4', '10x10', '50x20', '100x50'];
 // BENCH_RUNS=1 for a quick look; 3 by default
 const RUNS = Number(process.env.BENCH_RUNS ?? 3);
 const APP_PORT = 4175;
@@ -164,8 +170,84 @@ function medianOf(runs) {
   };
 }
 
+/**
+ * The camera on 50x20: a packet from a pod on one node to a pod on another, ten consecutive steps,
+ * each a glide; frames per second = animation frames / glide time. The baseline page animates its
+ * own viewport with `cy.animate` to the same zoom and pan targets, one after another.
+ */
+const GLIDES = `(async () => {
+  const h = window.__netviz;
+  const s = h.getState();
+  const [a, b] = [s.cluster.nodes[1].name, s.cluster.nodes[2].name];
+  const from = s.cluster.pods.find((p) => p.node === a && !p.hostNetwork);
+  const to = s.cluster.pods.find((p) => p.node === b && !p.hostNetwork);
+  h.send({ from: 'pod/' + from.namespace + '/' + from.name, to: 'pod/' + to.namespace + '/' + to.name });
+  await new Promise((r) => setTimeout(r, 50));
+  h.stepTo(0);
+  await h.cameraSettled();
+  const cy = h.cy();
+  const targets = [];
+  let frames = 0;
+  let time = 0;
+  for (let i = 1; i <= 10; i++) {
+    const start = performance.now();
+    h.stepTo(i);
+    let counting = true;
+    const count = () => { if (!counting) return; frames++; requestAnimationFrame(count); };
+    requestAnimationFrame(count);
+    while (cy.animated()) await new Promise((r) => requestAnimationFrame(r));
+    counting = false;
+    time += performance.now() - start;
+    targets.push({ zoom: cy.zoom(), pan: cy.pan() });
+    await h.cameraSettled();
+  }
+  return { fps: frames / (time / 1000), targets };
+})()`;
+const BASE_GLIDES = (targets) => `(async () => {
+  const cy = window.__baseline.cy;
+  let frames = 0;
+  let time = 0;
+  for (const t of ${JSON.stringify(targets)}) {
+    const start = performance.now();
+    let counting = true;
+    const count = () => { if (!counting) return; frames++; requestAnimationFrame(count); };
+    requestAnimationFrame(count);
+    await new Promise((resolve) => cy.animate({ zoom: t.zoom, pan: t.pan }, { duration: 450, easing: 'ease-in-out-sine', complete: resolve }));
+    counting = false;
+    time += performance.now() - start;
+    await new Promise((r) => setTimeout(r, 150));
+  }
+  return frames / (time / 1000);
+})()`;
+
+async function cameraRun() {
+  const appPage = await openSettled();
+  await appPage.goto(`http://127.0.0.1:${APP_PORT}/?generate=50x20`, { timeout: 120_000 });
+  await appPage.evaluate(
+    `(async () => { while (!window.__netviz) await new Promise((r) => setTimeout(r, 10)); await window.__netviz.whenRendered(); await window.__netviz.whenReady(); })()`,
+  );
+  const app = await appPage.evaluate(GLIDES);
+  await appPage.close();
+  const basePage = await openSettled();
+  await basePage.goto(`http://127.0.0.1:${BASE_PORT}/?generate=50x20`, { timeout: 120_000 });
+  await basePage.evaluate('window.__baselineRendered');
+  const base = await basePage.evaluate(BASE_GLIDES(app.targets));
+  await basePage.close();
+  return { app: app.fps, base };
+}
+
 const rows = [];
 try {
+  if (SIZES.length === 0 || process.env.BENCH_CAMERA !== '0') {
+    const runs = [];
+    for (let run = 0; run < RUNS; run++) runs.push(await cameraRun());
+    const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+    const app = median(runs.map((r) => r.app));
+    const base = median(runs.map((r) => r.base));
+    console.log(
+      `camera on 50x20, 10 glides (median of ${RUNS}): app ${app.toFixed(0)} fps, bare Cytoscape cy.animate ${base.toFixed(0)} fps, ratio ${(app / base).toFixed(2)} (runs: ${runs.map((r) => `${r.app.toFixed(0)}/${r.base.toFixed(0)}`).join(', ')})`,
+    );
+  }
   for (const size of SIZES) {
     // app and baseline alternate, RUNS times each; the medians are printed (single runs here vary
     // by 10-20 %, which would decide a ratio near 1 by chance)
@@ -198,28 +280,30 @@ try {
         ` (ranges ${spread(apps)} / ${spread(bases)}) | pan fps at fit: app ${app.fitFps.toFixed(0)}, bare ${base.fitFps.toFixed(0)} | at zoom 1: app ${app.oneFps.toFixed(0)}, bare ${base.oneFps.toFixed(0)}`,
     );
   }
-  // packets in flight: 200 requests at once on 50x20, next to the baseline with the same overlay
-  const FPS = `new Promise((resolve) => { let frames = 0; const start = performance.now();
-    const step = () => { frames++; if (performance.now() - start < 2000) requestAnimationFrame(step); else resolve(frames / ((performance.now() - start) / 1000)); };
-    requestAnimationFrame(step); })`;
-  const appPage = await openSettled();
-  await appPage.goto(`http://127.0.0.1:${APP_PORT}/?generate=50x20`, { timeout: 120_000 });
-  await appPage.evaluate(
-    `(async () => { while (!window.__netviz) await new Promise((r) => setTimeout(r, 10)); await window.__netviz.whenRendered(); })()`,
-  );
-  const sent = await appPage.evaluate('window.__netviz.burst(200)');
-  await appPage.waitForTimeout(1500);
-  const appFps = await appPage.evaluate(FPS);
-  await appPage.close();
-  const basePage = await openSettled();
-  await basePage.goto(`http://127.0.0.1:${BASE_PORT}/?generate=50x20`, { timeout: 120_000 });
-  await basePage.evaluate('window.__baselineRendered');
-  await basePage.evaluate('window.__baselinePackets(200)');
-  const baseFps = await basePage.evaluate(FPS);
-  await basePage.close();
-  console.log(
-    `200 packets in flight on 50x20: app ${appFps.toFixed(0)} fps${sent ? '' : ' (the burst was not sent!)'}, bare Cytoscape + overlay ${baseFps.toFixed(0)} fps, ratio ${(appFps / baseFps).toFixed(2)}`,
-  );
+  if (SIZES.length > 0) {
+    // packets in flight: 200 requests at once on 50x20, next to the baseline with the same overlay
+    const FPS = `new Promise((resolve) => { let frames = 0; const start = performance.now();
+      const step = () => { frames++; if (performance.now() - start < 2000) requestAnimationFrame(step); else resolve(frames / ((performance.now() - start) / 1000)); };
+      requestAnimationFrame(step); })`;
+    const appPage = await openSettled();
+    await appPage.goto(`http://127.0.0.1:${APP_PORT}/?generate=50x20`, { timeout: 120_000 });
+    await appPage.evaluate(
+      `(async () => { while (!window.__netviz) await new Promise((r) => setTimeout(r, 10)); await window.__netviz.whenRendered(); })()`,
+    );
+    const sent = await appPage.evaluate('window.__netviz.burst(200)');
+    await appPage.waitForTimeout(1500);
+    const appFps = await appPage.evaluate(FPS);
+    await appPage.close();
+    const basePage = await openSettled();
+    await basePage.goto(`http://127.0.0.1:${BASE_PORT}/?generate=50x20`, { timeout: 120_000 });
+    await basePage.evaluate('window.__baselineRendered');
+    await basePage.evaluate('window.__baselinePackets(200)');
+    const baseFps = await basePage.evaluate(FPS);
+    await basePage.close();
+    console.log(
+      `200 packets in flight on 50x20: app ${appFps.toFixed(0)} fps${sent ? '' : ' (the burst was not sent!)'}, bare Cytoscape + overlay ${baseFps.toFixed(0)} fps, ratio ${(appFps / baseFps).toFixed(2)}`,
+    );
+  }
 } finally {
   await browser.close();
   await preview.close();

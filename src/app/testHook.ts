@@ -24,6 +24,8 @@ export interface NetvizHandle {
   /** measurement: sends `n` requests at once from the default source to the first Service of the
    * cluster's own namespaces (the burst the UI animates); false when there is none */
   burst(n: number): boolean;
+  /** measurement: sends one packet, as the form does (the camera then follows it) */
+  send(request: { from: string; to: string; port?: number }): boolean;
   /** the Cytoscape core, for measurement only (the browser bench pans it); never for tests' assertions */
   cy(): unknown;
   /** where an element is on screen, in page pixels, for tests that click on the diagram */
@@ -85,6 +87,7 @@ export function installTestHook(api: VisualizerApi): void {
       );
       return from && svc ? s.sendBurst({ from, to: `svc/${svc.namespace}/${svc.name}` }, n) : false;
     },
+    send: (request) => api.store.getState().sendPacket(request, { byUser: true }),
     cy: () => api.canvas()?.core() ?? null,
     renderedBox: (id) => api.canvas()?.renderedBox(id) ?? { x1: 0, y1: 0, x2: 0, y2: 0 },
     cameraSettled: async () => api.canvas()?.whenSettled(),
