@@ -484,3 +484,31 @@ test.describe('pictures of the stage', () => {
     });
   }
 });
+
+test('"Larger text" grows the path labels, the caption and the panels, and never shrinks the diagram', async ({
+  app,
+}) => {
+  const { page } = app;
+  await page.setViewportSize({ width: 1280, height: 720 });
+  await page.emulateMedia({ reducedMotion: 'reduce' });
+  await app.goto('/#example=pod-to-pod-cross-node&step=5');
+  await app.settled();
+  const read = () =>
+    page.evaluate(() => {
+      const t = window.__netviz!.currentTrace()!;
+      const fonts = window.__netviz!.labels([t.hops[4]!.at, t.hops[5]!.at, t.hops[6]!.at]).map((l) => l.fontPx);
+      return { min: Math.min(...fonts), height: document.querySelector('[data-testid="canvas.root"]')!.clientHeight };
+    });
+  const before = await read();
+  await page.getByLabel('Settings').click();
+  await page.getByLabel('Larger text (projectors)').check();
+  await app.settled();
+  const after = await read();
+  expect(after.height).toBe(before.height);
+  expect(after.min).toBeGreaterThanOrEqual(before.min * 1.2);
+  // the presenter's caption too
+  await page.keyboard.press('Escape');
+  await page.locator('body').click({ position: { x: 5, y: 700 } });
+  await page.keyboard.press('p');
+  await expect(page.getByTestId('stage.caption')).toHaveCSS('font-size', '32px');
+});

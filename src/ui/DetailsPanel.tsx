@@ -3,12 +3,14 @@ import { Suspense, lazy, useEffect, useState } from 'react';
 import { useVizStore } from '../store/VizStoreProvider';
 import { selectSelection, selectTrace } from '../store/selectors';
 import { HopInspector } from './HopInspector';
+import { LargerText } from './LargerText';
 
 const SelectionInspector = lazy(() => import('./SelectionInspector').then((m) => ({ default: m.SelectionInspector })));
 
 export function DetailsPanel() {
   const selection = useVizStore(selectSelection);
   const trace = useVizStore(selectTrace);
+  const largeText = useVizStore((s) => s.largeText);
   const [tab, setTab] = useState<'packet' | 'selection'>('packet');
   useEffect(
     function showWhatChanged() {
@@ -55,13 +57,15 @@ export function DetailsPanel() {
         </button>
       </div>
       <div role="tabpanel" className="min-h-0 flex-1 overflow-auto">
-        {tab === 'packet' ? (
-          <HopInspector />
-        ) : (
-          <Suspense fallback={null}>
-            <SelectionInspector />
-          </Suspense>
-        )}
+        <LargerText on={largeText}>
+          {tab === 'packet' ? (
+            <HopInspector />
+          ) : (
+            <Suspense fallback={null}>
+              <SelectionInspector />
+            </Suspense>
+          )}
+        </LargerText>
       </div>
     </div>
   );

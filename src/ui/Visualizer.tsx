@@ -19,6 +19,7 @@ import { forLearners, stepLabel } from './learnerText';
 
 import { ClusterCanvas } from './ClusterCanvas';
 import { DetailsPanel } from './DetailsPanel';
+import { LargerText } from './LargerText';
 import { HopList } from './HopList';
 import { PhoneLayout } from './PhoneLayout';
 import { PresenterLayout } from './PresenterLayout';
@@ -301,13 +302,6 @@ function VisualizerLayout({
   const largeText = useVizStore((s) => s.largeText);
   const openHelp = useCallback(() => setHelp(true), []);
   useScenarioFromUrl(store, followUrl);
-  useEffect(
-    function scaleTextForProjectors() {
-      // Tailwind sizes are in rem: scaling the root scales every panel at once.
-      document.documentElement.style.fontSize = largeText ? '125%' : '';
-    },
-    [largeText],
-  );
   const canvas = useCallback(() => canvasRef.current, []);
   const presenting = useVizStore((s) => s.presenting);
   const [sheet, setSheet] = useState<PresenterSheet>(null);
@@ -516,7 +510,9 @@ function VisualizerLayout({
               <PlaybackControls player={player} />
             </div>
             <div className="min-h-0 flex-1 overflow-auto">
-              <HopList player={player} />
+              <LargerText on={largeText}>
+                <HopList player={player} />
+              </LargerText>
             </div>
           </div>
           <div className="min-h-0 border-l border-slate-200 dark:border-slate-700">
