@@ -6,7 +6,8 @@ import { useEffect, useRef, useState } from 'react';
 import type { ReactNode } from 'react';
 import type { Player } from '../animation/player';
 import type { ClusterCanvas as CanvasInstance } from '../canvas/createClusterCanvas';
-import { CompactPlayback, Stage } from './Stage';
+import { PlaybackControls } from './PlaybackControls';
+import { Stage } from './Stage';
 
 type PhoneSheet = 'menu' | 'events' | 'inspector' | null;
 
@@ -95,7 +96,7 @@ export function PhoneLayout({
         aria-label="Playback and panels"
         className="flex shrink-0 items-center gap-2 border-t border-slate-200 px-2 py-1 dark:border-slate-700"
       >
-        <CompactPlayback player={player} big />
+        <PlaybackControls player={player} compact big />
         <span className="flex-1" />
         <button type="button" className={bar} onClick={() => setSheet('events')}>
           Steps

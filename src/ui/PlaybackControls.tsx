@@ -1,4 +1,7 @@
-/** Play / pause, step back and forward, reset, speed, and where playback stands. */
+/**
+ * Play / pause, step back and forward, reset, speed, and where playback stands. Compact, it is back,
+ * play and next as icons with the position (the stages' one row); `big` makes them 44 px targets.
+ */
 import type { Player } from '../animation/player';
 import { useVizStore } from '../store/VizStoreProvider';
 import { selectPlaying, selectSpeed, selectStep, selectSteps } from '../store/selectors';
@@ -6,67 +9,94 @@ import { stepLabel } from './learnerText';
 
 export const SPEEDS = [0.25, 0.5, 1, 2, 4] as const;
 
-export function PlaybackControls({ player }: { player: () => Player | null }) {
+export interface PlaybackControlsProps {
+  player(): Player | null;
+  compact?: boolean;
+  big?: boolean;
+}
+
+export function PlaybackControls({ player, compact = false, big = false }: PlaybackControlsProps) {
   const steps = useVizStore(selectSteps);
   const step = useVizStore(selectStep);
   const playing = useVizStore(selectPlaying);
   const speed = useVizStore(selectSpeed);
   const setSpeed = useVizStore((s) => s.setSpeed);
   const disabled = steps.length === 0;
-  const button =
-    'rounded border border-slate-300 px-2 py-1 text-sm hover:bg-slate-100 disabled:opacity-40 dark:border-slate-600 dark:hover:bg-slate-700';
+  const size = compact
+    ? big
+      ? 'h-11 min-w-11 px-2'
+      : 'h-8 min-w-8 px-2 pointer-coarse:h-11 pointer-coarse:min-w-11'
+    : 'px-2 py-1';
+  const button = `${size} rounded border border-slate-300 text-sm hover:bg-slate-100 disabled:opacity-40 dark:border-slate-600 dark:hover:bg-slate-700`;
   return (
-    <div className="flex items-center gap-1" role="group" aria-label="Playback">
-      <button type="button" className={button} disabled={disabled} onClick={() => player()?.reset()} aria-label="Reset">
-        Reset
-      </button>
+    <div className={`flex items-center gap-1 ${compact ? 'shrink-0' : ''}`} role="group" aria-label="Playback">
+      {compact ? null : (
+        <button
+          type="button"
+          className={button}
+          disabled={disabled}
+          onClick={() => player()?.reset()}
+          aria-label="Reset"
+        >
+          Reset
+        </button>
+      )}
       <button
         type="button"
         className={button}
         disabled={disabled || step <= 0}
         onClick={() => player()?.prev()}
-        aria-label="Step back"
+        aria-label={compact ? 'Back' : 'Step back'}
+        title="Back (←, PageUp)"
       >
-        ◀ Back
+        {compact ? '◀' : '◀ Back'}
       </button>
       <button
         type="button"
-        className={`${button} w-20`}
+        className={`${button} ${compact ? '' : 'w-20'}`}
         disabled={disabled}
         onClick={() => (playing ? player()?.pause() : player()?.play())}
         aria-label={playing ? 'Pause' : 'Play'}
+        title="Play or pause (K)"
       >
-        {playing ? 'Pause' : 'Play'}
+        {compact ? (playing ? '❚❚' : '▶︎') : playing ? 'Pause' : 'Play'}
       </button>
       <button
         type="button"
         className={button}
         disabled={disabled || step >= steps.length - 1}
         onClick={() => player()?.next()}
-        aria-label="Step forward"
+        aria-label={compact ? 'Next' : 'Step forward'}
+        title="Next (→, PageDown)"
       >
-        Next ▶
+        {compact ? '▶▶' : 'Next ▶'}
       </button>
-      <label className="ml-2 flex items-center gap-1 text-sm">
-        Speed
-        <select
-          aria-label="Speed"
-          className="rounded border border-slate-300 bg-white px-1 py-1 text-sm dark:border-slate-600 dark:bg-slate-800"
-          value={speed}
-          onChange={(e) => setSpeed(Number(e.target.value))}
-        >
-          {SPEEDS.map((s) => (
-            <option key={s} value={s}>
-              {s}×
-            </option>
-          ))}
-        </select>
-      </label>
+      {compact ? null : (
+        <label className="ml-2 flex items-center gap-1 text-sm">
+          Speed
+          <select
+            aria-label="Speed"
+            className="rounded border border-slate-300 bg-white px-1 py-1 text-sm dark:border-slate-600 dark:bg-slate-800"
+            value={speed}
+            onChange={(e) => setSpeed(Number(e.target.value))}
+          >
+            {SPEEDS.map((s) => (
+              <option key={s} value={s}>
+                {s}×
+              </option>
+            ))}
+          </select>
+        </label>
+      )}
       <span
-        className="ml-2 min-w-24 text-sm tabular-nums text-slate-600 dark:text-slate-300"
+        className={`${compact ? 'ml-1 whitespace-nowrap' : 'ml-2 min-w-24'} text-sm tabular-nums text-slate-600 dark:text-slate-300`}
         data-testid="playback.position"
       >
-        {disabled ? 'no packet yet' : `step ${stepLabel(step, steps.length)}`}
+        {disabled
+          ? 'no packet yet'
+          : compact
+            ? `${Math.max(step, 0) + 1} / ${steps.length}`
+            : `step ${stepLabel(step, steps.length)}`}
       </span>
     </div>
   );

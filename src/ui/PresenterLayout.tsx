@@ -7,7 +7,8 @@ import type { ReactNode } from 'react';
 import type { Player } from '../animation/player';
 import type { ClusterCanvas as CanvasInstance } from '../canvas/createClusterCanvas';
 import { useVizStore, useVizStoreApi } from '../store/VizStoreProvider';
-import { CompactPlayback, Stage } from './Stage';
+import { PlaybackControls } from './PlaybackControls';
+import { Stage } from './Stage';
 import { fitWhole } from './ZoomControls';
 
 export type PresenterSheet = 'events' | 'inspector' | null;
@@ -42,7 +43,7 @@ export function PresenterLayout({
       className="flex items-center gap-2 rounded-lg border border-slate-300 bg-white/95 px-2 py-1 shadow dark:border-slate-600 dark:bg-slate-900/95"
       data-testid="presenter.controls"
     >
-      <CompactPlayback player={player} />
+      <PlaybackControls player={player} compact />
       <button
         type="button"
         className={button}

@@ -8,7 +8,7 @@ import type { ReactNode } from 'react';
 import type { ClusterCanvas as CanvasInstance } from '../canvas/createClusterCanvas';
 import type { Player } from '../animation/player';
 import { useVizStore } from '../store/VizStoreProvider';
-import { selectCurrentHop, selectPlaying, selectStep, selectSteps } from '../store/selectors';
+import { selectCurrentHop, selectStep, selectSteps } from '../store/selectors';
 import { ClusterCanvas } from './ClusterCanvas';
 import { ZoomControls } from './ZoomControls';
 import { TouchShield } from './TouchShield';
@@ -50,56 +50,6 @@ export function Caption({ mode }: { mode: StageMode }) {
         </span>
       ) : null}
       <span data-testid="stage.sentence">{text}</span>
-    </div>
-  );
-}
-
-/** Back, play and next as one compact row (44 px targets on touch screens), and where playback is. */
-export function CompactPlayback({ player, big = false }: { player: () => Player | null; big?: boolean }) {
-  const steps = useVizStore(selectSteps);
-  const step = useVizStore(selectStep);
-  const playing = useVizStore(selectPlaying);
-  const disabled = steps.length === 0;
-  const size = big ? 'h-11 min-w-11' : 'h-8 min-w-8 pointer-coarse:h-11 pointer-coarse:min-w-11';
-  const button = `${size} rounded border border-slate-300 px-2 text-sm hover:bg-slate-100 disabled:opacity-40 dark:border-slate-600 dark:hover:bg-slate-700`;
-  return (
-    <div className="flex shrink-0 items-center gap-1" role="group" aria-label="Playback">
-      <button
-        type="button"
-        className={button}
-        disabled={disabled || step <= 0}
-        onClick={() => player()?.prev()}
-        aria-label="Back"
-        title="Back (←, PageUp)"
-      >
-        ◀
-      </button>
-      <button
-        type="button"
-        className={button}
-        disabled={disabled}
-        onClick={() => (playing ? player()?.pause() : player()?.play())}
-        aria-label={playing ? 'Pause' : 'Play'}
-        title="Play or pause (K)"
-      >
-        {playing ? '❚❚' : '▶︎'}
-      </button>
-      <button
-        type="button"
-        className={button}
-        disabled={disabled || step >= steps.length - 1}
-        onClick={() => player()?.next()}
-        aria-label="Next"
-        title="Next (→, PageDown)"
-      >
-        ▶▶
-      </button>
-      <span
-        className="ml-1 text-sm whitespace-nowrap text-slate-600 tabular-nums dark:text-slate-300"
-        data-testid="playback.position"
-      >
-        {disabled ? 'no packet yet' : `${Math.max(step, 0) + 1} / ${steps.length}`}
-      </span>
     </div>
   );
 }

@@ -3,6 +3,7 @@
  * embed are this component with different chrome.
  */
 import { Suspense, lazy, useCallback, useEffect, useMemo, useRef, useState } from 'react';
+import type { ReactNode } from 'react';
 import type { Player } from '../animation/player';
 import type { ClusterCanvas as CanvasInstance } from '../canvas/createClusterCanvas';
 import type { VizStore, VizStoreOptions } from '../store/createVizStore';
@@ -24,7 +25,7 @@ import { HopList } from './HopList';
 import { PhoneLayout } from './PhoneLayout';
 import { PresenterLayout } from './PresenterLayout';
 import type { PresenterSheet } from './PresenterLayout';
-import { CompactPlayback, READABLE_PX, Stage } from './Stage';
+import { READABLE_PX, Stage } from './Stage';
 import { PlaybackControls } from './PlaybackControls';
 import { SendPacketForm } from './SendPacketForm';
 import { usePlayback } from './hooks/usePlayback';
@@ -333,99 +334,93 @@ function VisualizerLayout({
     [store, player],
   );
 
-  if (presentation?.embed) {
-    return (
-      <div ref={rootRef} className={`${theme === 'dark' ? 'dark' : ''} h-full`}>
-        <div className="h-full bg-white text-slate-900 dark:bg-slate-900 dark:text-slate-100">
-          <EmbedChrome
-            controls={presentation.controls}
-            view={view}
-            share={share}
-            canvas={<Stage mode="embed" onCanvas={handleCanvas} canvas={canvas} player={player} />}
-            text={
-              <Suspense fallback={null}>
-                <TextView />
-              </Suspense>
-            }
-            playback={<CompactPlayback player={player} />}
-            viewSwitch={<ViewSwitch view={view} onChange={setView} />}
-            exportButtons={<ExportButtons canvas={canvas} />}
-            notice={<NoticeBar />}
-            takeFocus={presentation.keyboard}
-          />
-          <Narration />
-        </div>
-      </div>
-    );
-  }
-
   const helpDialog = help ? (
     <Suspense fallback={null}>
       <HelpDialog onClose={() => setHelp(false)} />
     </Suspense>
   ) : null;
 
-  if (presenting) {
-    return (
-      <div ref={rootRef} className={`${theme === 'dark' ? 'dark' : ''} h-full`}>
-        <div className="h-full bg-white text-slate-900 dark:bg-slate-900 dark:text-slate-100">
-          <PresenterLayout
-            onCanvas={handleCanvas}
-            canvas={canvas}
-            player={player}
-            sheet={sheet}
-            onSheet={setSheet}
-            events={<HopList player={player} />}
-            inspector={<DetailsPanel />}
-            onExit={stageKeys.exitPresenter}
-          />
-          <Narration />
-          {helpDialog}
-        </div>
+  /** The theme's root and page colours around a layout, with the narration and the help. */
+  const shell = (layout: ReactNode) => (
+    <div ref={rootRef} className={`${theme === 'dark' ? 'dark' : ''} h-full`}>
+      <div className="h-full bg-white text-slate-900 dark:bg-slate-900 dark:text-slate-100">
+        {layout}
+        <Narration />
+        {helpDialog}
       </div>
+    </div>
+  );
+
+  if (presentation?.embed) {
+    return shell(
+      <EmbedChrome
+        controls={presentation.controls}
+        view={view}
+        share={share}
+        canvas={<Stage mode="embed" onCanvas={handleCanvas} canvas={canvas} player={player} />}
+        text={
+          <Suspense fallback={null}>
+            <TextView />
+          </Suspense>
+        }
+        playback={<PlaybackControls player={player} compact />}
+        viewSwitch={<ViewSwitch view={view} onChange={setView} />}
+        exportButtons={<ExportButtons canvas={canvas} />}
+        notice={<NoticeBar />}
+        takeFocus={presentation.keyboard}
+      />,
+    );
+  }
+
+  if (presenting) {
+    return shell(
+      <PresenterLayout
+        onCanvas={handleCanvas}
+        canvas={canvas}
+        player={player}
+        sheet={sheet}
+        onSheet={setSheet}
+        events={<HopList player={player} />}
+        inspector={<DetailsPanel />}
+        onExit={stageKeys.exitPresenter}
+      />,
     );
   }
 
   if (narrow) {
-    return (
-      <div ref={rootRef} className={`${theme === 'dark' ? 'dark' : ''} h-full`}>
-        <div className="h-full bg-white text-slate-900 dark:bg-slate-900 dark:text-slate-100">
-          <PhoneLayout
-            onCanvas={handleCanvas}
-            canvas={canvas}
-            player={player}
-            title={
-              <h1 className="shrink-0 text-base font-bold">
-                <span className="text-[#326ce5] dark:text-sky-400">k8s</span>-netviz
-              </h1>
-            }
-            scenario={<ScenarioPicker />}
-            notice={<NoticeBar />}
-            menu={
-              <>
-                <CniSwitch />
-                <ProxyModeSwitch />
-                <SendPacketForm />
-                <PickButton />
-                <SearchBox onFocus={(id) => canvasRef.current?.focus(id)} />
-                <div className="flex flex-wrap items-center gap-1.5">
-                  {share ? <ShareButton share={share} /> : null}
-                  <ExportButtons canvas={canvas} />
-                  <ThemeToggle />
-                  <PresentButton />
-                  <SettingsMenu onHelp={openHelp} />
-                </div>
-                <ScenarioExplanation />
-              </>
-            }
-            events={<HopList player={player} />}
-            inspector={<DetailsPanel />}
-            overlay={<PickBanner />}
-          />
-          <Narration />
-          {helpDialog}
-        </div>
-      </div>
+    return shell(
+      <PhoneLayout
+        onCanvas={handleCanvas}
+        canvas={canvas}
+        player={player}
+        title={
+          <h1 className="shrink-0 text-base font-bold">
+            <span className="text-[#326ce5] dark:text-sky-400">k8s</span>-netviz
+          </h1>
+        }
+        scenario={<ScenarioPicker />}
+        notice={<NoticeBar />}
+        menu={
+          <>
+            <CniSwitch />
+            <ProxyModeSwitch />
+            <SendPacketForm />
+            <PickButton />
+            <SearchBox onFocus={(id) => canvasRef.current?.focus(id)} />
+            <div className="flex flex-wrap items-center gap-1.5">
+              {share ? <ShareButton share={share} /> : null}
+              <ExportButtons canvas={canvas} />
+              <ThemeToggle />
+              <PresentButton />
+              <SettingsMenu onHelp={openHelp} />
+            </div>
+            <ScenarioExplanation />
+          </>
+        }
+        events={<HopList player={player} />}
+        inspector={<DetailsPanel />}
+        overlay={<PickBanner />}
+      />,
     );
   }
 
