@@ -108,7 +108,8 @@ export function ShareDialog({ share, onClose }: { share: ShareActions; onClose()
       let live = true;
       share.links().then(
         (l) => live && setLinks(l),
-        (error: unknown) => live && setMessage(`The link could not be made: ${String(error)}`),
+        (error: unknown) =>
+          live && setMessage(`The link could not be made: ${error instanceof Error ? error.message : String(error)}`),
       );
       return () => {
         live = false;
