@@ -5,6 +5,7 @@
  * went wrong, never decoded with replacement characters that would alter names silently.
  */
 import { formatBytes } from '../sim/import/parse';
+import { visibleText } from '../sim/model/format';
 
 export type ReadResult = { ok: true; text: string } | { ok: false; message: string };
 
@@ -87,7 +88,7 @@ export function decodeText(bytes: Uint8Array, name: string): ReadResult {
 
 /** Reads a file as text, refusing it by its size before reading anything. */
 export async function readTextFile(file: Blob & { name?: string }, maxBytes: number): Promise<ReadResult> {
-  const name = file.name ? `“${file.name.slice(0, 100)}”` : 'The file';
+  const name = file.name ? `“${visibleText(file.name, 100)}”` : 'The file';
   if (file.size > maxBytes) {
     return {
       ok: false,

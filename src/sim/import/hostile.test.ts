@@ -77,3 +77,154 @@ describe('the size of the cluster an input builds', () => {
     expect(scale(3).pods.length).toBe(cluster.pods.length + 2);
   });
 });
+
+describe('YAML aliases that loop', () => {
+  const policy = (spec: string) => `apiVersion: networking.k8s.io/v1
+kind: NetworkPolicy
+metadata:
+  name: loop
+spec:
+${spec}`;
+
+  it('refuses an alias inside the node it names, at the alias, instead of building a cyclic object', () => {
+    const text = policy(
+      `  podSelector: &sel\n    matchLabels:\n      app: web\n    again: *sel\n  policyTypes: [Ingress]`,
+    );
+    const { errors } = failed(load(text));
+    expect(errors).toHaveLength(1);
+    expect(errors[0]).toMatchObject({ line: lineOf(text, 'again: *sel'), column: 12 });
+    expect(errors[0]!.message).toMatch(/alias \*sel refers to a map or list that contains it/);
+  });
+
+  it('refuses the loop through a list and a whole spec, and still reads undefined aliases as errors', () => {
+    const text = policy(`  &s\n  podSelector: {}\n  ingress:\n  - from: *s`);
+    expect(failed(load(text)).errors[0]!.message).toMatch(/alias \*s /);
+    const list = 'a: &l [1, *l]\n';
+    expect(failed(load(list)).errors[0]!.message).toMatch(/alias \*l /);
+    const undef = policy('  podSelector: *nope');
+    expect(failed(load(undef)).errors[0]!.message).toMatch(/nope/);
+  });
+
+  it('still accepts aliases that repeat an earlier node', () => {
+    const text = `apiVersion: v1
+kind: List
+items:
+- apiVersion: v1
+  kind: Pod
+  metadata: { name: a, labels: &l { app: a } }
+  spec: { containers: [{ name: c, image: x }] }
+- apiVersion: v1
+  kind: Pod
+  metadata: { name: b, labels: *l }
+  spec: { containers: [{ name: c, image: x }] }`;
+    const result = load(text);
+    expect(result.ok).toBe(true);
+  });
+});
+
+describe('NetworkPolicy fields the API server would reject', () => {
+  const policy = (rule: string) => `apiVersion: networking.k8s.io/v1
+kind: NetworkPolicy
+metadata:
+  name: p
+spec:
+  podSelector: {}
+  policyTypes: [Ingress]
+  ingress:
+  - ${rule}`;
+
+  it('an unknown matchExpressions operator, and values where the operator wants none', () => {
+    const text = policy(`from:
+    - podSelector:
+        matchExpressions:
+        - { key: app, operator: Equals, values: [web] }
+        - { key: tier, operator: Exists, values: [x] }`);
+    const { errors } = failed(load(text));
+    expect(errors.map((e) => [e.field, e.line])).toEqual([
+      ['spec.ingress[0].from[0].podSelector.matchExpressions[0].operator', lineOf(text, 'Equals')],
+      ['spec.ingress[0].from[0].podSelector.matchExpressions[1].values', lineOf(text, 'Exists')],
+    ]);
+    expect(errors[0]!.message).toMatch(
+      /must be one of "In", "NotIn", "Exists", "DoesNotExist", not the string "Equals"/,
+    );
+    expect(errors[1]!.message).toBe('must be empty when the operator is Exists');
+  });
+
+  it('an endPort below its port, or after a named port', () => {
+    const text = policy(`ports:
+    - { protocol: TCP, port: 8080, endPort: 80 }
+    - { protocol: TCP, port: http, endPort: 90 }`);
+    const { errors } = failed(load(text));
+    expect(errors.map((e) => e.field)).toEqual([
+      'spec.ingress[0].ports[0].endPort',
+      'spec.ingress[0].ports[1].endPort',
+    ]);
+    expect(errors[0]!.message).toBe('must be at least port (8080), not 80');
+    expect(errors[0]!.line).toBe(lineOf(text, 'endPort: 80 '));
+    expect(errors[1]!.message).toMatch(/needs a numeric port/);
+  });
+
+  it('an except outside its cidr', () => {
+    const text = policy(`from:
+    - ipBlock:
+        cidr: 10.0.0.0/8
+        except: [10.1.0.0/16, 192.168.0.0/16, 10.0.0.0/8]`);
+    const { errors } = failed(load(text));
+    expect(errors.map((e) => e.field)).toEqual([
+      'spec.ingress[0].from[0].ipBlock.except[1]',
+      'spec.ingress[0].from[0].ipBlock.except[2]',
+    ]);
+    expect(errors[0]!.message).toBe(
+      "must lie inside the ipBlock's cidr 10.0.0.0/8 (and be smaller), not 192.168.0.0/16",
+    );
+  });
+
+  it('accepts what the API accepts', () => {
+    const text = policy(`from:
+    - podSelector:
+        matchExpressions: [{ key: app, operator: In, values: [web] }, { key: x, operator: DoesNotExist }]
+    - ipBlock: { cidr: 10.0.0.0/8, except: [10.1.0.0/16] }
+    ports:
+    - { protocol: TCP, port: 8000, endPort: 8080 }`);
+    expect(load(text).ok).toBe(true);
+  });
+});
+
+describe('text that would hide or reorder itself on screen', () => {
+  const pod = (name: string, labels = '{ app: web }') => `apiVersion: v1
+kind: Pod
+metadata:
+  name: "${name}"
+  labels: ${labels}
+spec:
+  containers: [{ name: c, image: x }]`;
+
+  it('refuses a bidi override in a name, naming the character, the field and the line', () => {
+    const text = pod('web\\u202Egnp.exe');
+    const { errors } = failed(load(text));
+    expect(errors).toHaveLength(1);
+    expect(errors[0]).toMatchObject({ field: 'metadata.name', line: 4 });
+    expect(errors[0]!.message).toBe(
+      'the value holds U+202E (RIGHT-TO-LEFT OVERRIDE) at character 4, which would hide or reorder text on screen; remove it',
+    );
+  });
+
+  it('refuses zero-width and control characters in names and in label keys and values', () => {
+    expect(failed(load(pod('we\\u200Bb'))).errors[0]!.message).toMatch(/U\+200B \(ZERO WIDTH SPACE\) at character 3/);
+    expect(failed(load(pod('web\\u0007'))).errors[0]!.message).toMatch(/U\+0007 \(a control character\)/);
+    const label = failed(load(pod('web', '{ "ap\\u2066p": web }'))).errors[0]!;
+    expect(label.field).toBe('metadata.labels["ap\u2066p"]');
+    expect(label.message).toMatch(/^the key holds U\+2066/);
+    expect(failed(load(pod('web', '{ app: "w\\u202Deb" }'))).errors[0]!.message).toMatch(/^the value holds U\+202D/);
+  });
+
+  it('keeps markup-like names as plain text: they are inert, not refused', () => {
+    const result = load(pod('<img src=x onerror=alert(1)>'));
+    expect(result.ok && result.cluster.pods.some((p) => p.name === '<img src=x onerror=alert(1)>')).toBe(true);
+  });
+
+  it('quotes a wrong value visibly in its error', () => {
+    const text = `apiVersion: v1\nkind: Service\nmetadata: { name: s }\nspec: { ports: [{ port: "8\\u202E0" }] }`;
+    expect(failed(load(text)).errors[0]!.message).toBe('must be an integer, not the string "8<U+202E>0"');
+  });
+});
