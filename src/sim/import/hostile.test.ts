@@ -102,7 +102,9 @@ ${spec}`;
     const list = 'a: &l [1, *l]\n';
     expect(failed(load(list)).errors[0]!.message).toMatch(/alias \*l /);
     const undef = policy('  podSelector: *nope');
-    expect(failed(load(undef)).errors[0]!.message).toMatch(/nope/);
+    const [missing] = failed(load(undef)).errors;
+    expect(missing!.message).toMatch(/Unresolved alias.*nope/);
+    expect(missing).toMatchObject({ line: 6, column: 16 });
   });
 
   it('still accepts aliases that repeat an earlier node', () => {

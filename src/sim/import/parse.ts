@@ -297,7 +297,19 @@ export function yamlValue(
         aliasLimit: true,
       };
     }
-    return { error: `Cannot read this YAML document: ${message}`, aliasLimit: false };
+    const text = `Cannot read this YAML document: ${message}`;
+    // an alias to an anchor that does not exist (yet): point at the alias, not at the document
+    let unresolved: Alias | null = null;
+    if (/unresolved alias/i.test(message))
+      visit(doc, {
+        Alias(_key, node) {
+          if (node.resolve(doc)) return undefined;
+          unresolved = node;
+          return visit.BREAK;
+        },
+      });
+    const range = (unresolved as Alias | null)?.range;
+    return range ? { error: text, aliasLimit: false, offset: range[0] } : { error: text, aliasLimit: false };
   }
 }
 
