@@ -41,13 +41,16 @@ export function ExportButtons({ canvas }: { canvas(): ClusterCanvas | null }) {
       >
         SVG
       </button>
-      <span
-        role={message?.error ? 'alert' : 'status'}
-        data-testid="export.message"
-        className={`max-w-xs text-xs ${message?.error ? 'text-red-700 dark:text-red-400' : 'text-slate-600 dark:text-slate-300'}`}
-      >
-        {message?.text ?? ''}
-      </span>
+      {message ? (
+        // only while there is something to say: an empty live region would be one more "status"
+        <span
+          role={message.error ? 'alert' : 'status'}
+          data-testid="export.message"
+          className={`max-w-xs text-xs ${message.error ? 'text-red-700 dark:text-red-400' : 'text-slate-600 dark:text-slate-300'}`}
+        >
+          {message.text}
+        </span>
+      ) : null}
     </div>
   );
 }
