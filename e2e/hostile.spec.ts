@@ -263,7 +263,7 @@ test.describe('hostile input', () => {
     const LONG = `p${'x'.repeat(298)}z`;
     const text = [
       `apiVersion: v1\nkind: Pod\nmetadata:\n  name: ${JSON.stringify(IMG)}\n  labels: { app: hostile, note: ${JSON.stringify(SVG)} }\nspec:\n  containers: [{ name: ${JSON.stringify(SVG)}, image: nginx, ports: [{ containerPort: 80 }] }]`,
-      `apiVersion: v1\nkind: Pod\nmetadata:\n  name: ${LONG}\n  labels: { app: hostile }\nspec:\n  containers: [{ name: c, image: nginx }]`,
+      `apiVersion: v1\nkind: Pod\nmetadata:\n  name: ${LONG}\n  labels: { app: hostile }\nspec:\n  containers: [{ name: c, image: nginx, ports: [{ containerPort: 80 }] }]`,
       `apiVersion: v1\nkind: Service\nmetadata:\n  name: ${JSON.stringify(JS)}\n  annotations: { note: ${JSON.stringify(`<script>window.__pwned=1</script>`)} }\nspec:\n  selector: { app: hostile }\n  ports: [{ port: 80 }]`,
       `apiVersion: networking.k8s.io/v1\nkind: Ingress\nmetadata:\n  name: ing\nspec:\n  rules:\n  - host: ${JSON.stringify(DATA)}\n    http:\n      paths:\n      - path: ${JSON.stringify(`/${IMG}`)}\n        pathType: Prefix\n        backend: { service: { name: ${JSON.stringify(JS)}, port: { number: 80 } } }`,
     ].join('\n---\n');
@@ -290,6 +290,20 @@ test.describe('hostile input', () => {
     await expect(page.getByRole('heading', { name: `pod/default/${IMG}` })).toBeVisible();
     await assertInert(page, 'after search');
     record('screen', 'search and inspector', 'name shown literally');
+    // a packet between the hostile pods: the hop list and the narration carry the names as text
+    await page.getByRole('combobox', { name: 'Source' }).selectOption(`pod/default/${IMG}`);
+    // the destination field holds 300 characters: the long-named pod is named by its address
+    const longIp = (await app.pods()).find((p) => p.name === LONG)!.ip;
+    await page.getByRole('combobox', { name: 'Destination' }).fill(longIp);
+    await page.getByRole('button', { name: 'Send packet' }).click();
+    await expect.poll(() => page.evaluate(() => window.__netviz!.currentTrace()?.hops.length ?? 0)).toBeGreaterThan(0);
+    const hops = (await page.evaluate(() => window.__netviz!.currentTrace()!.hops.map((h) => h.text))).join(' ');
+    // the sentences name the sending container and the receiving pod
+    expect(hops).toContain(`Container ${SVG} opens a TCP connection`);
+    expect(hops).toContain(LONG);
+    await expect(page.getByText(SVG, { exact: false }).filter({ visible: true }).first()).toBeVisible();
+    await assertInert(page, 'after sending a packet');
+    record('screen', 'hop list and narration of a packet between them', 'names shown as text');
     expect(await page.title()).toBe(title);
     expect(page.url()).toBe(url);
     record('screen', 'title and URL', 'unchanged');
