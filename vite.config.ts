@@ -2,11 +2,20 @@
 import { defineConfig } from 'vite';
 import react from '@vitejs/plugin-react';
 import tailwindcss from '@tailwindcss/vite';
+import type { Plugin } from 'vite';
+import { withCspMeta } from './src/app/csp.ts';
+
+/** The Content-Security-Policy `<meta>`, in the production build only (dev's hot reload runs inline script). */
+const contentSecurityPolicy = (): Plugin => ({
+  name: 'k8s-netviz-csp',
+  apply: 'build',
+  transformIndexHtml: { order: 'post', handler: (html) => withCspMeta(html) },
+});
 
 // `base: './'` makes the production build work from any sub-path (GitHub Pages and the like).
 export default defineConfig({
   base: './',
-  plugins: [react(), tailwindcss()],
+  plugins: [react(), tailwindcss(), contentSecurityPolicy()],
   // Cytoscape alone is ~430 kB minified; splitting what the first screen doesn't need comes with
   // the diagram issue (lazy YAML, export, dialogs).
   build: {

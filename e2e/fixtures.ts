@@ -1,6 +1,8 @@
 /**
  * Playwright fixtures: a page that fails its test on any console error or uncaught exception, and
- * typed access to the read-only `window.__netviz` handle.
+ * typed access to the read-only `window.__netviz` handle. Every page and frame of every test also
+ * listens for Content-Security-Policy violations: one is a failure, whichever page or frame it
+ * happened in.
  */
 import { test as base, expect } from '@playwright/test';
 import type { Page } from '@playwright/test';
@@ -24,7 +26,37 @@ export interface PodInfo {
   ip: string;
 }
 
-export const test = base.extend<{ app: NetvizPage }>({
+/** A `securitypolicyviolation` event, as the page reported it. */
+export interface CspViolation {
+  url: string;
+  directive: string;
+  blocked: string;
+  sample: string;
+}
+
+export const test = base.extend<{ app: NetvizPage; cspViolations: CspViolation[] }>({
+  cspViolations: [
+    async ({ context }, use) => {
+      const violations: CspViolation[] = [];
+      await context.exposeBinding('__reportCspViolation', (_source, v: CspViolation) => {
+        violations.push(v);
+      });
+      await context.addInitScript(() => {
+        document.addEventListener('securitypolicyviolation', (e) => {
+          const report = (window as unknown as { __reportCspViolation?: (v: unknown) => void }).__reportCspViolation;
+          report?.({
+            url: e.documentURI,
+            directive: e.effectiveDirective,
+            blocked: e.blockedURI,
+            sample: e.sample,
+          });
+        });
+      });
+      await use(violations);
+      expect(violations, 'Content-Security-Policy violations').toEqual([]);
+    },
+    { auto: true },
+  ],
   app: async ({ page }, use) => {
     const errors: string[] = [];
     page.on('console', (msg) => {

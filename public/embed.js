@@ -62,6 +62,7 @@
     constructor() {
       super();
       this._frame = null;
+      this._refusal = null;
       this._origin = null;
       this._pending = new Map();
       this._ready = false;
@@ -101,9 +102,19 @@
       this._build();
     }
 
-    /** The app's URL for the current attributes. */
+    /**
+     * The app's URL for the current attributes; null when `src` is not an http(s) URL. A
+     * `javascript:` source would run in the host page and a `data:` or `blob:` one would become the
+     * frame's document: only the app itself may be framed.
+     */
     get appUrl() {
-      const base = new URL(this.getAttribute('src') || DEFAULT_BASE || './', document.baseURI);
+      let base;
+      try {
+        base = new URL(this.getAttribute('src') || DEFAULT_BASE || './', document.baseURI);
+      } catch {
+        return null;
+      }
+      if (base.protocol !== 'https:' && base.protocol !== 'http:') return null;
       const url = new URL(base.href);
       url.search = '';
       url.hash = '';
@@ -130,9 +141,17 @@
       const root = this.shadowRoot;
       if (!root) return;
       const src = this.appUrl;
-      this._origin = new URL(src).origin;
       this._ready = false;
       if (this._frame) this._frame.remove();
+      this._frame = null;
+      if (this._refusal) this._refusal.remove();
+      this._refusal = null;
+      if (src === null) {
+        this._origin = null;
+        this._refuse();
+        return;
+      }
+      this._origin = new URL(src).origin;
       const frame = document.createElement('iframe');
       frame.setAttribute('sandbox', SANDBOX);
       frame.setAttribute('allow', 'fullscreen; clipboard-write');
@@ -142,6 +161,26 @@
       this._frame = frame;
       this._applyHeight(null);
       root.appendChild(frame);
+    }
+
+    /** Says, as text, why no frame was built; the light-DOM fallback is shown instead. */
+    _refuse() {
+      const raw = (this.getAttribute('src') || '').slice(0, 80);
+      const message = `k8s-netviz: src must be the http(s) address of the app, not ${JSON.stringify(raw)}; nothing was loaded.`;
+      const box = document.createElement('div');
+      const note = document.createElement('p');
+      note.setAttribute('role', 'alert');
+      note.textContent = message;
+      box.append(note, document.createElement('slot'));
+      this._refusal = box;
+      this.shadowRoot.appendChild(box);
+      this.dispatchEvent(
+        new CustomEvent(EVENT_NAMES.error, {
+          detail: { code: 'bad-src', message },
+          bubbles: true,
+          composed: true,
+        }),
+      );
     }
 
     _applyHeight(reported) {

@@ -3,6 +3,7 @@
  * Sizes are capped; a bad value gets a message and the built-in cluster.
  */
 import type { Cluster, ClusterSpec } from '../sim';
+import { visibleText } from '../sim/model/format';
 
 export const MAX_GENERATED_NODES = 200;
 export const MAX_GENERATED_PODS_PER_NODE = 100;
@@ -17,7 +18,7 @@ export function parseGenerateParam(search: string): GenerateParam {
   if (!match) {
     return {
       kind: 'error',
-      message: `generate=${value.slice(0, 40)} is not <nodes>x<podsPerNode> (for example 10x10); showing the built-in cluster.`,
+      message: `generate=${visibleText(value, 40)} is not <nodes>x<podsPerNode> (for example 10x10); showing the built-in cluster.`,
     };
   }
   const nodes = Number(match[1]);

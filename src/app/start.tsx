@@ -8,7 +8,7 @@ import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
 import type { VizStoreOptions } from '../store/createVizStore';
 import { installTestHook } from './testHook';
-import { loadText } from '../ui/editor/storage';
+import { crashedLoad, loadText } from '../ui/editor/storage';
 import { AppRoot, resolveTheme } from './embed/AppRoot';
 import { parsePresentation } from './share/presentation';
 import type { Provenance } from './share/snapshot';
@@ -18,6 +18,8 @@ import { fetchManifests, parseManifestsParam } from './manifestsParam';
 const createImportWorker = (): Worker => new Worker(new URL('./importWorker.ts', import.meta.url), { type: 'module' });
 
 export async function start(root: HTMLElement): Promise<void> {
+  // read (and cleared) first thing: whether the last page froze or crashed building the user's content
+  crashedLoad();
   const { presentation, invalid } = parsePresentation(window.location.search);
   const reducedMotion = window.matchMedia?.('(prefers-reduced-motion: reduce)').matches ?? false;
   const options: VizStoreOptions = { theme: resolveTheme(presentation.theme), reducedMotion };

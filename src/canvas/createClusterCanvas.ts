@@ -22,6 +22,7 @@ import { ElementKind, toElements } from './toElements';
 import { PALETTES } from './stylesheet';
 import { NO_INSETS, frameView, readableFont, unionBox } from './camera';
 import type { Insets } from './camera';
+import { planPng } from './exportPng';
 
 export interface CanvasView {
   cluster: Cluster;
@@ -81,7 +82,9 @@ export interface ClusterCanvas {
   drawnCounts(): Record<string, number>;
   /** centres the view on an element and zooms in enough to read it */
   focus(id: string): void;
-  exportPng(): Promise<Blob>;
+  /** the whole diagram as a PNG, at a reduced scale (and a note saying so) when it is very large;
+   * rejects with a message for the user when no PNG can be made */
+  exportPng(): Promise<{ blob: Blob; note: string | null }>;
   /** the Cytoscape core, for measurement (the browser benchmark pans it) */
   core(): Core;
   /** an element's box in page coordinates */
@@ -642,8 +645,21 @@ export function createClusterCanvas(host: HTMLElement, callbacks: CanvasCallback
       const rect = host.getBoundingClientRect();
       return { x1: bb.x1 + rect.left, y1: bb.y1 + rect.top, x2: bb.x2 + rect.left, y2: bb.y2 + rect.top };
     },
-    exportPng() {
-      return cy.png({ output: 'blob-promise', full: true, scale: 2, bg: PALETTES[theme].nodeFill });
+    async exportPng() {
+      const bb = cy.elements().boundingBox();
+      const plan = planPng(bb.w, bb.h);
+      if (!plan.ok) throw new Error(plan.message);
+      let blob: Blob | null;
+      try {
+        blob = await cy.png({ output: 'blob-promise', full: true, scale: plan.scale, bg: PALETTES[theme].nodeFill });
+      } catch {
+        blob = null;
+      }
+      if (!blob || blob.size === 0)
+        throw new Error(
+          'The browser could not draw the diagram as a PNG (it may be short of memory); export it as SVG instead.',
+        );
+      return { blob, note: plan.note };
     },
     async exportSvg() {
       const { exportSvg } = await import('./exportSvg');

@@ -5,11 +5,22 @@
  */
 import type { Core, NodeSingular } from 'cytoscape';
 
-const escapeXml = (text: string): string =>
-  text.replace(
-    /[<>&"']/g,
-    (c) => ({ '<': '&lt;', '>': '&gt;', '&': '&amp;', '"': '&quot;', "'": '&apos;' })[c] as string,
-  );
+/**
+ * Text as XML character data or attribute value. Characters XML 1.0 cannot hold at all (C0
+ * controls other than tab, newline and CR; lone surrogates; U+FFFE and U+FFFF) would make the
+ * whole file unreadable, so they are written out as `<U+0007>`, visibly.
+ */
+export const escapeXml = (text: string): string =>
+  text
+    .replace(
+      // eslint-disable-next-line no-control-regex -- finding what XML forbids is the point
+      /[\u0000-\u0008\u000b\u000c\u000e-\u001f\ufffe\uffff]|[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/g,
+      (c) => `<U+${(c.codePointAt(0) ?? 0).toString(16).toUpperCase().padStart(4, '0')}>`,
+    )
+    .replace(
+      /[<>&"']/g,
+      (c) => ({ '<': '&lt;', '>': '&gt;', '&': '&amp;', '"': '&quot;', "'": '&apos;' })[c] as string,
+    );
 
 function num(value: string | number | undefined, fallback = 0): number {
   const n = typeof value === 'number' ? value : parseFloat(value ?? '');

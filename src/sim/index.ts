@@ -4,7 +4,7 @@ export * from './model/ids';
 export { buildCluster, ClusterBuildError, DEFAULT_NODES, DEFAULT_SETTINGS } from './model/build';
 export type { ClusterSpec, NodeSpec, PodSpec, WorkloadSpec, ServiceSpec, ContainerSpec } from './model/build';
 export { lookup, deviceIP } from './model/lookup';
-export { formatCount } from './model/format';
+export { formatCount, visibleText } from './model/format';
 export * from './trace/types';
 export { trace } from './resolve/trace';
 export type { TraceInput, TraceOptions } from './resolve/trace';

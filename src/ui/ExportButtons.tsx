@@ -1,19 +1,30 @@
-/** Download the diagram as PNG or SVG. */
+/** Download the diagram as PNG or SVG; a PNG too large to draw is reduced or refused, with a message. */
+import { useState } from 'react';
 import type { ClusterCanvas } from '../canvas/createClusterCanvas';
 import { download } from './download';
 
 export function ExportButtons({ canvas }: { canvas(): ClusterCanvas | null }) {
+  const [message, setMessage] = useState<{ text: string; error: boolean } | null>(null);
   const button =
     'rounded border border-slate-300 px-2 py-1 text-sm hover:bg-slate-100 dark:border-slate-600 dark:hover:bg-slate-700';
+  const failed = (what: string) => (error: unknown) =>
+    setMessage({
+      text: error instanceof Error && error.message ? error.message : `The ${what} export failed.`,
+      error: true,
+    });
   return (
     <div className="flex items-center gap-1" role="group" aria-label="Export the diagram">
       <button
         type="button"
         className={button}
         onClick={() => {
-          void canvas()
+          setMessage(null);
+          canvas()
             ?.exportPng()
-            .then((blob) => download(blob, 'k8s-netviz.png'));
+            .then(({ blob, note }) => {
+              download(blob, 'k8s-netviz.png');
+              if (note) setMessage({ text: note, error: false });
+            }, failed('PNG'));
         }}
       >
         PNG
@@ -22,13 +33,24 @@ export function ExportButtons({ canvas }: { canvas(): ClusterCanvas | null }) {
         type="button"
         className={button}
         onClick={() => {
-          void canvas()
+          setMessage(null);
+          canvas()
             ?.exportSvg()
-            .then((svg) => download(svg, 'k8s-netviz.svg', 'image/svg+xml'));
+            .then((svg) => download(svg, 'k8s-netviz.svg', 'image/svg+xml'), failed('SVG'));
         }}
       >
         SVG
       </button>
+      {message ? (
+        // only while there is something to say: an empty live region would be one more "status"
+        <span
+          role={message.error ? 'alert' : 'status'}
+          data-testid="export.message"
+          className={`max-w-xs text-xs ${message.error ? 'text-red-700 dark:text-red-400' : 'text-slate-600 dark:text-slate-300'}`}
+        >
+          {message.text}
+        </span>
+      ) : null}
     </div>
   );
 }

@@ -5,6 +5,10 @@
  */
 import { useEffect, useRef, useState } from 'react';
 import { download } from './download';
+import { readTextFile } from './readTextFile';
+
+/** A scenario file is a few hundred KB at most; larger files are refused before they are read. */
+const MAX_SCENARIO_FILE_BYTES = 8 * 1024 * 1024;
 
 export interface ShareLinks {
   /** the full app at this scenario */
@@ -104,7 +108,8 @@ export function ShareDialog({ share, onClose }: { share: ShareActions; onClose()
       let live = true;
       share.links().then(
         (l) => live && setLinks(l),
-        (error: unknown) => live && setMessage(`The link could not be made: ${String(error)}`),
+        (error: unknown) =>
+          live && setMessage(`The link could not be made: ${error instanceof Error ? error.message : String(error)}`),
       );
       return () => {
         live = false;
@@ -162,9 +167,8 @@ export function ShareDialog({ share, onClose }: { share: ShareActions; onClose()
               const file = e.currentTarget.files?.[0];
               e.currentTarget.value = '';
               if (!file) return;
-              void file
-                .text()
-                .then((text) => share.importScenario(text))
+              void readTextFile(file, MAX_SCENARIO_FILE_BYTES)
+                .then((read) => (read.ok ? share.importScenario(read.text) : read.message))
                 .then((error) => {
                   if (error) setMessage(error);
                   else onClose();

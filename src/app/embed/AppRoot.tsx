@@ -11,6 +11,9 @@ import { installMessageBridge } from './messageBridge';
 import type { Bridge } from './messageBridge';
 import type { Presentation } from '../share/presentation';
 import { appBase, createShareService, openHash } from '../share/shareService';
+import type { OpenResult } from '../share/shareService';
+import { shareParamOf } from '../share/linkCodec';
+import { SAFE_MODE_LINK_MESSAGE, clearLoadingAfterPaint, crashedLoad, markLoading } from '../../ui/editor/storage';
 import type { Provenance } from '../share/snapshot';
 
 export interface AppRootProps {
@@ -63,7 +66,22 @@ export function AppRoot({
       store.getState().setSpeed(initial.speed);
       // An embed waits at the first step unless told to play; the full app plays a new packet.
       const defaultStep = initial.embed && !initial.autoplay ? 0 : null;
-      const open = (hash: string) => openHash(store, hash, provenance, { examples: initial.embed, defaultStep });
+      // a link's scenario marks storage while it builds: if that freezes or crashes the page, the
+      // next load shows the built-in cluster instead of freezing again (safe mode)
+      const open = async (hash: string): Promise<OpenResult> => {
+        const options = { examples: initial.embed, defaultStep };
+        if (shareParamOf(hash) === null) return openHash(store, hash, provenance, options);
+        markLoading('link');
+        try {
+          return await openHash(store, hash, provenance, options);
+        } finally {
+          clearLoadingAfterPaint();
+        }
+      };
+      const first: Promise<OpenResult> =
+        shareParamOf(window.location.hash) !== null && crashedLoad() === 'link'
+          ? Promise.resolve({ kind: 'error', message: SAFE_MODE_LINK_MESSAGE })
+          : open(window.location.hash);
       let bridge: Bridge | null = null;
       if (window.parent !== window) {
         bridge = installMessageBridge({
@@ -76,7 +94,7 @@ export function AppRoot({
           reportSize: initial.embed,
         });
       }
-      void open(window.location.hash).then((result) => {
+      void first.then((result) => {
         if (result.kind === 'error') {
           // the default scenario stays, the hash stays as it was: the reader can see what they were sent
           store.getState().setNotice(result.message);

@@ -1,8 +1,9 @@
 /**
- * deflate-raw with a cap on what decompression may produce: CompressionStream where the browser
- * has 'deflate-raw' (Chrome 103+, Firefox 113+, Safari 16.4+), fflate where it does not. A link is
- * untrusted input, so inflating stops as soon as the output passes the cap (a zip bomb costs
- * nothing). fflate loads on demand: browsers with the native stream never fetch it.
+ * deflate-raw with a cap on what decompression may produce. Compressing uses CompressionStream
+ * where the browser has 'deflate-raw' (Chrome 103+, Firefox 113+, Safari 16.4+), fflate where it
+ * does not. A link is untrusted input, so inflating always goes through fflate's streaming inflater
+ * in bounded slices and stops as soon as the output passes the cap (a zip bomb costs nothing).
+ * fflate loads on demand, when a compressed link is read or a browser cannot compress natively.
  */
 
 export class InflateError extends Error {
@@ -57,46 +58,48 @@ export async function deflateRaw(data: Uint8Array, options: DeflateOptions = {})
   return concat(chunks, total);
 }
 
-/** Inflates, failing with 'oversized' past `maxBytes` of output and 'damaged' on a bad or cut stream. */
+/**
+ * Compressed bytes fed to the inflater per step. Deflate expands at most about 1,032 to 1, so one
+ * slice yields at most ~1 MB before the cap is checked again.
+ */
+export const INFLATE_SLICE_BYTES = 1024;
+
+export interface InflateOptions {
+  /** told the size of every piece of output as it is produced (tests and measurement) */
+  onOutput?: (bytes: number) => void;
+}
+
+/**
+ * Inflates, failing with 'oversized' past `maxBytes` of output and 'damaged' on a bad or cut
+ * stream. The input goes in one small slice at a time and the output is counted after each, so a
+ * bomb stops within about a megabyte of the cap: nothing is inflated whole first. (The browser's
+ * DecompressionStream is not used here: fed the whole input, it inflates all of it before the
+ * first chunk can be read and refused.)
+ */
 export async function inflateRaw(
   data: Uint8Array,
   maxBytes: number,
-  options: DeflateOptions = {},
+  options: InflateOptions = {},
 ): Promise<Uint8Array> {
+  const { Inflate } = await import('fflate');
   const chunks: Uint8Array[] = [];
   let total = 0;
-  const take = (chunk: Uint8Array): void => {
-    total += chunk.length;
-    if (total > maxBytes)
-      throw new InflateError('oversized', `it unpacks to more than ${Math.round(maxBytes / 1024)} KB`);
-    chunks.push(chunk);
-  };
-  if (options.native ?? hasNativeDeflateRaw()) {
-    const reader = new Blob([data as BlobPart])
-      .stream()
-      .pipeThrough(new DecompressionStream('deflate-raw'))
-      .getReader();
-    try {
-      for (;;) {
-        const { done, value } = await reader.read();
-        if (done) break;
-        take(value);
-      }
-    } catch (error) {
-      void reader.cancel().catch(() => undefined);
-      if (error instanceof InflateError) throw error;
-      throw new InflateError('damaged', 'its compressed data is damaged or cut short');
-    }
-    return concat(chunks, total);
-  }
-  const { Inflate } = await import('fflate');
   let ended = false;
   const inflate = new Inflate((chunk, final) => {
-    take(chunk);
+    options.onOutput?.(chunk.length);
+    total += chunk.length;
     if (final) ended = true;
+    if (total > maxBytes) return;
+    chunks.push(chunk);
   });
   try {
-    inflate.push(data, true);
+    for (let at = 0; at < data.length && !ended; at += INFLATE_SLICE_BYTES) {
+      const end = Math.min(at + INFLATE_SLICE_BYTES, data.length);
+      inflate.push(data.subarray(at, end), end === data.length);
+      if (total > maxBytes)
+        throw new InflateError('oversized', `it unpacks to more than ${Math.round(maxBytes / 1024)} KB`);
+    }
+    if (data.length === 0) inflate.push(data, true);
   } catch (error) {
     if (error instanceof InflateError) throw error;
     throw new InflateError('damaged', 'its compressed data is damaged or cut short');

@@ -10,7 +10,7 @@ import type { ClusterOp, ClusterSettings } from '../../sim';
 import { formatCount } from '../../sim';
 import { fromBase64Url, toBase64Url } from './base64url';
 import { InflateError, deflateRaw, inflateRaw } from './deflate';
-import type { DeflateOptions } from './deflate';
+import type { DeflateOptions, InflateOptions } from './deflate';
 
 /** A packet's request in the CLI's syntax (`--from pod/default/client --to svc/default/web`). */
 export interface ShareRequest {
@@ -86,7 +86,7 @@ export async function encodeShare(payload: SharePayload, options: DeflateOptions
 }
 
 /** Decodes the value of `s=` (the text after `s=`, already percent-decoded). */
-export async function decodeShare(text: string, options: DeflateOptions = {}): Promise<DecodeResult> {
+export async function decodeShare(text: string, options: InflateOptions = {}): Promise<DecodeResult> {
   if (text.length > MAX_ENCODED_CHARS)
     return fail('oversized', `it is longer than ${formatCount(MAX_ENCODED_CHARS)} characters`);
   const match = /^([a-z])(\d{1,4})\.(.*)$/s.exec(text);

@@ -3,6 +3,8 @@
  * invalid value falls back to its default (a typo in a blog post must not break the embed); the
  * content of the scenario never comes from here (that is the hash's job).
  */
+import { visibleText } from '../../sim/model/format';
+
 export type ThemeOption = 'auto' | 'light' | 'dark';
 export type ControlsOption = 'full' | 'minimal' | 'none';
 export type ViewOption = 'graph' | 'text' | 'split';
@@ -86,7 +88,7 @@ export function parsePresentation(search: string): ParsedPresentation {
     const raw = params.get(key);
     if (raw === null) continue;
     const value = READERS[key](raw.trim());
-    if (value === undefined) invalid.push(`${key}=${raw.slice(0, 40)}`);
+    if (value === undefined) invalid.push(`${key}=${visibleText(raw, 40)}`);
     else (presentation as unknown as Record<string, unknown>)[key] = value;
   }
   return { presentation, invalid };

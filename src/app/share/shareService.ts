@@ -3,7 +3,7 @@
  * scenario as a JSON file, and opens a hash (`#s=` or `#example=`) in a store. The Share dialog and
  * the embed get these as `ShareActions`.
  */
-import { findScenario } from '../../sim';
+import { findScenario, visibleText } from '../../sim';
 import type { VizStore } from '../../store/createVizStore';
 import type { ShareActions, ShareLinks } from '../../ui/ShareDialog';
 import { decodeShare, encodeShare, shareParamOf, validatePayload } from './linkCodec';
@@ -102,7 +102,7 @@ export async function openHash(
   if (!scenario)
     return {
       kind: 'error',
-      message: `There is no built-in scenario “${id.slice(0, 60)}”; showing the built-in cluster.`,
+      message: `There is no built-in scenario “${visibleText(id, 60)}”; showing the built-in cluster.`,
     };
   const stepText = params.get('step');
   const step = stepText !== null && /^\d{1,6}$/.test(stepText) ? Number(stepText) : options.defaultStep;
@@ -123,7 +123,15 @@ export function createShareService(
   return {
     provenance,
     async links() {
-      return snippets(base, await hashFor(store(), provenance));
+      let hash: string;
+      try {
+        hash = await hashFor(store(), provenance);
+      } catch (error) {
+        // never a raw TypeError in the dialog: say what failed, in words
+        const detail = error instanceof Error ? error.message.split('\n')[0] : String(error);
+        throw new Error(`this cluster could not be written into a link (${detail}).`, { cause: error });
+      }
+      return snippets(base, hash);
     },
     exportScenario() {
       // the file always holds the content itself, even for a built-in scenario

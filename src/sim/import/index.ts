@@ -259,7 +259,7 @@ class Importer {
     }
     const name = probe.str(['metadata', 'name']);
     if (!name) {
-      new Fields(raw, kind, this.problems).error(['metadata', 'name'], 'is required');
+      if (!probe.failed) new Fields(raw, kind, this.problems).error(['metadata', 'name'], 'is required');
       return;
     }
     const namespaced = !CLUSTER_SCOPED.has(kind);

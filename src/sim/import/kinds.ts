@@ -15,6 +15,7 @@ import type {
 } from '../model/build';
 import type { Endpoint, Protocol } from '../model/types';
 import type { Path } from './problems';
+import { cidrContains, parseCidr } from '../model/ip';
 import { isRecord } from './read';
 import type { Fields } from './read';
 
@@ -416,22 +417,52 @@ export function validateIngressClass(f: Fields): void {
   f.str(['spec', 'controller'], true);
 }
 
+const SELECTOR_OPERATORS = ['In', 'NotIn', 'Exists', 'DoesNotExist'] as const;
+
+/** A metav1.LabelSelector, as the API server validates it: known operators, values as they require. */
+function validateSelector(f: Fields, at: Path, required = false): void {
+  if (f.map(at, required) === undefined) return;
+  f.stringMap([...at, 'matchLabels']);
+  const expressions = f.list([...at, 'matchExpressions']) ?? [];
+  expressions.forEach((_, i) => {
+    const e: Path = [...at, 'matchExpressions', i];
+    if (f.map(e) === undefined) return;
+    f.str([...e, 'key'], true);
+    const operator = f.oneOf([...e, 'operator'], SELECTOR_OPERATORS);
+    if (operator === undefined && f.get([...e, 'operator']) === undefined) f.error([...e, 'operator'], 'is required');
+    const values = f.list([...e, 'values']) ?? [];
+    values.forEach((__, j) => f.str([...e, 'values', j]));
+    if ((operator === 'In' || operator === 'NotIn') && values.length === 0)
+      f.error([...e, 'values'], `must not be empty when the operator is ${operator}`);
+    if ((operator === 'Exists' || operator === 'DoesNotExist') && values.length > 0)
+      f.error([...e, 'values'], `must be empty when the operator is ${operator}`);
+  });
+}
+
 function validatePeers(f: Fields, at: Path): void {
   const peers = f.list(at) ?? [];
   peers.forEach((_, i) => {
-    f.map([...at, i, 'podSelector']);
-    f.map([...at, i, 'namespaceSelector']);
+    validateSelector(f, [...at, i, 'podSelector']);
+    validateSelector(f, [...at, i, 'namespaceSelector']);
     if (f.map([...at, i, 'ipBlock'])) {
-      f.cidr([...at, i, 'ipBlock', 'cidr']);
+      const cidrText = f.cidr([...at, i, 'ipBlock', 'cidr']);
+      const cidr = cidrText === undefined ? null : parseCidr(cidrText);
       const except = f.list([...at, i, 'ipBlock', 'except']) ?? [];
-      except.forEach((__, j) => f.cidr([...at, i, 'ipBlock', 'except', j]));
+      except.forEach((__, j) => {
+        const path: Path = [...at, i, 'ipBlock', 'except', j];
+        const text = f.cidr(path);
+        const inner = text === undefined ? null : parseCidr(text);
+        // the API server wants each exception a strict subset of the block
+        if (cidr && inner && !(inner.prefix > cidr.prefix && cidrContains(cidr, inner.base)))
+          f.error(path, `must lie inside the ipBlock's cidr ${cidrText ?? ''} (and be smaller), not ${text ?? ''}`);
+      });
     }
   });
 }
 
 /** networking.k8s.io/v1 NetworkPolicy, checked for shape (policy evaluation comes in its own issue). */
 export function validateNetworkPolicy(f: Fields): void {
-  f.map(['spec', 'podSelector'], true);
+  validateSelector(f, ['spec', 'podSelector'], true);
   const types = f.list(['spec', 'policyTypes']) ?? [];
   types.forEach((_, i) => f.oneOf(['spec', 'policyTypes', i], ['Ingress', 'Egress']));
   for (const [direction, peers] of [
@@ -445,8 +476,13 @@ export function validateNetworkPolicy(f: Fields): void {
       ports.forEach((__, j) => {
         const at: Path = ['spec', direction, i, 'ports', j];
         f.oneOf([...at, 'protocol'], ['TCP', 'UDP', 'SCTP']);
-        f.intOrString([...at, 'port'], 1, PORT_MAX);
-        f.int([...at, 'endPort'], 1, PORT_MAX);
+        const port = f.intOrString([...at, 'port'], 1, PORT_MAX);
+        const endPort = f.int([...at, 'endPort'], 1, PORT_MAX);
+        if (endPort !== undefined) {
+          if (typeof port !== 'number')
+            f.error([...at, 'endPort'], 'needs a numeric port to start the range (port is a name or missing)');
+          else if (endPort < port) f.error([...at, 'endPort'], `must be at least port (${port}), not ${endPort}`);
+        }
       });
     });
   }

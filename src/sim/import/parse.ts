@@ -6,8 +6,8 @@
  * nesting limit is checked on the parser's own stack before anything deep is built (its parser slows
  * down sharply on deep nesting and its composer recurses). JSON goes through JSON.parse.
  */
-import { Composer, isAlias, isMap, isScalar, isSeq, Lexer, LineCounter, Parser } from 'yaml';
-import type { Document, Node as YamlNode } from 'yaml';
+import { Composer, isAlias, isMap, isScalar, isSeq, Lexer, LineCounter, Parser, visit } from 'yaml';
+import type { Alias, Document, Node as YamlNode } from 'yaml';
 import { formatCount } from '../model/format';
 import { locateJson } from './jsonLocate';
 import type { ImportLimits } from './limits';
@@ -255,11 +255,38 @@ export function toPosition(lineCounter: LineCounter, offset: number): Position {
   return { line, column: col };
 }
 
+/**
+ * An alias inside the very node its anchor names (`a: &x { b: *x }`): the value would contain
+ * itself. The `yaml` package builds such a value as a cyclic object, which breaks everything that
+ * walks it later (the share link's JSON, to begin with). Aliases point only to anchors defined
+ * before them, so a loop always runs through an ancestor of the alias.
+ */
+export function selfReference(doc: Document.Parsed): Alias | null {
+  let found: Alias | null = null;
+  visit(doc, {
+    Alias(_key, node, path) {
+      const target = node.resolve(doc);
+      if (target && path.includes(target)) {
+        found = node;
+        return visit.BREAK;
+      }
+      return undefined;
+    },
+  });
+  return found;
+}
+
 /** The plain value of a composed document, or the reason it has none. */
 export function yamlValue(
   doc: Document.Parsed,
   limits: ImportLimits,
-): { value: unknown } | { error: string; aliasLimit: boolean } {
+  mayHaveAliases = true,
+): { value: unknown } | { error: string; aliasLimit: boolean; offset?: number } {
+  const cycle = mayHaveAliases ? selfReference(doc) : null;
+  if (cycle) {
+    const error = `The YAML alias *${cycle.source} refers to a map or list that contains it: a loop no Kubernetes object can hold. Copy the part it should repeat instead.`;
+    return cycle.range ? { error, aliasLimit: false, offset: cycle.range[0] } : { error, aliasLimit: false };
+  }
   try {
     return { value: doc.toJS({ maxAliasCount: limits.maxYamlAliases }) };
   } catch (error) {
@@ -270,7 +297,19 @@ export function yamlValue(
         aliasLimit: true,
       };
     }
-    return { error: `Cannot read this YAML document: ${message}`, aliasLimit: false };
+    const text = `Cannot read this YAML document: ${message}`;
+    // an alias to an anchor that does not exist (yet): point at the alias, not at the document
+    let unresolved: Alias | null = null;
+    if (/unresolved alias/i.test(message))
+      visit(doc, {
+        Alias(_key, node) {
+          if (node.resolve(doc)) return undefined;
+          unresolved = node;
+          return visit.BREAK;
+        },
+      });
+    const range = (unresolved as Alias | null)?.range;
+    return range ? { error: text, aliasLimit: false, offset: range[0] } : { error: text, aliasLimit: false };
   }
 }
 
@@ -288,6 +327,7 @@ function parseYaml(
   const docAt = (index: number): Document.Parsed | undefined =>
     (reparsed ??= parseYamlStream(text, budget.limits, Infinity).docs)[index];
   let result: 'ok' | 'invalid' | 'fatal' = 'ok';
+  const mayHaveAliases = text.includes('*');
   const onDoc = (doc: Document.Parsed, index: number): void => {
     if (result === 'fatal') return;
     for (const warning of doc.warnings) {
@@ -305,10 +345,16 @@ function parseYaml(
       result = 'invalid';
       return;
     }
-    const read = yamlValue(doc, budget.limits);
+    // an alias is written `*name`: text without a `*` has none, and needs no walk looking for loops
+    const read = yamlValue(doc, budget.limits, mayHaveAliases);
     const startOffset = doc.range[0];
     if ('error' in read) {
-      problems.add({ severity: 'error', source, ...offsetPosition(text, startOffset), message: read.error });
+      problems.add({
+        severity: 'error',
+        source,
+        ...offsetPosition(text, read.offset ?? startOffset),
+        message: read.error,
+      });
       result = read.aliasLimit ? 'fatal' : 'invalid';
       return;
     }

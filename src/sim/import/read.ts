@@ -4,6 +4,7 @@
  * optional fields are simply undefined. Only own properties are read, so keys such as
  * `constructor` or `__proto__` in the input never reach the prototype.
  */
+import { describeChar, findHidden, visibleText } from '../model/format';
 import { parseCidr, parseIPv4 } from '../model/ip';
 import type { Path, Problems, RawObject } from './problems';
 
@@ -32,7 +33,7 @@ function describe(value: unknown): string {
   if (Array.isArray(value)) return 'a list';
   if (typeof value === 'object') return 'a map';
   if (typeof value === 'string')
-    return `the string ${JSON.stringify(value.length > 40 ? `${value.slice(0, 40)}...` : value)}`;
+    return `the string ${visibleText(JSON.stringify(value.length > 40 ? `${value.slice(0, 40)}...` : value), 60)}`;
   return `${typeof value} ${String(value)}`;
 }
 
@@ -79,7 +80,22 @@ export class Fields {
       this.error(path, `must be a string, not ${describe(value)}`);
       return undefined;
     }
-    return value;
+    return this.shown(path, value) ? value : undefined;
+  }
+
+  /**
+   * Whether a string can be shown as it is: one holding a control, zero-width or bidi character
+   * (names that display reversed or hide a part, a control character that breaks the SVG export)
+   * is an error naming the character and where it is.
+   */
+  private shown(path: Path, value: string, what = 'the value'): boolean {
+    const hidden = findHidden(value);
+    if (!hidden) return true;
+    this.error(
+      path,
+      `${what} holds ${describeChar(hidden.char)} at character ${hidden.index + 1}, which would hide or reorder text on screen; remove it`,
+    );
+    return false;
   }
 
   /** A string from a fixed set; anything else is an error listing the allowed values. */
@@ -154,9 +170,10 @@ export class Fields {
     for (const key of Object.keys(value)) {
       const v = value[key];
       if (typeof v !== 'string') {
-        this.error([...path, key], `must be a string, not ${describe(v)} (quote it: "${String(v)}")`);
+        this.error([...path, key], `must be a string, not ${describe(v)} (quote it: "${visibleText(String(v), 40)}")`);
         continue;
       }
+      if (!this.shown([...path, key], key, 'the key') || !this.shown([...path, key], v)) continue;
       entries.push([key, v]);
     }
     // fromEntries defines own properties, so a `__proto__` key stays a plain key.

@@ -9,6 +9,7 @@
 import { cidrContains, cidrSize, formatCidr, formatIPv4, nthAddress, parseCidr, parseIPv4 } from './ip';
 import type { Cidr } from './ip';
 import { fnv1a, k8sSuffix, macFor } from './rng';
+import { formatCount } from './format';
 import type {
   Cluster,
   ClusterNode,
@@ -440,6 +441,52 @@ function labelsMatch(selector: Readonly<Record<string, string>>, labels: Readonl
 }
 
 /** Builds a complete, immutable cluster from a description. */
+/**
+ * The most pods a cluster may have: the largest generated cluster (200 nodes of 100 pods). Every
+ * input is untrusted: a few lines (`replicas: 100000`) would otherwise build a hundred thousand
+ * pods and freeze the page that draws them.
+ */
+export const MAX_PODS = 20_000;
+
+/** Refuses, before any pod is made, a cluster of more than MAX_PODS pods; blames the largest workload. */
+function checkPodCount(
+  workloads: readonly (WorkloadSpec | ({ kind: 'Pod' } & PodSpec))[],
+  nodes: readonly ClusterNode[],
+): void {
+  let total = 0;
+  let largest: { count: number; object: string; field: string } | null = null;
+  for (const w of workloads) {
+    let count: number;
+    let field: string;
+    if (w.kind === 'Pod') {
+      count = 1;
+      field = 'metadata.name';
+    } else if (w.expand === false) continue;
+    else if (w.kind === 'DaemonSet') {
+      count = nodes.filter((n) => n.role !== 'control-plane' || w.template.tolerateControlPlane).length;
+      field = 'spec.template';
+    } else {
+      count = w.replicas ?? 1;
+      field = 'spec.replicas';
+    }
+    total += count;
+    if (!largest || count > largest.count)
+      largest = { count, object: `${w.kind} ${w.namespace ?? DEFAULT_NS}/${w.name}`, field };
+  }
+  if (total <= MAX_PODS || !largest) return;
+  const what =
+    largest.field === 'spec.template'
+      ? `runs a pod on each of ${formatCount(largest.count)} nodes`
+      : largest.field === 'spec.replicas'
+        ? `asks for ${formatCount(largest.count)} pods`
+        : 'is one of them';
+  throw new ClusterBuildError(
+    `the cluster would have ${formatCount(total)} pods, more than the ${formatCount(MAX_PODS)} the visualizer can draw (MAX_PODS); this workload ${what}`,
+    largest.object,
+    largest.field,
+  );
+}
+
 export function buildCluster(spec: ClusterSpec = {}): Cluster {
   const settings: ClusterSettings = { ...DEFAULT_SETTINGS, ...spec.settings };
   const nodeSpecs = spec.nodes && spec.nodes.length > 0 ? spec.nodes : DEFAULT_NODES;
@@ -479,6 +526,8 @@ export function buildCluster(spec: ClusterSpec = {}): Cluster {
     if (!has(services, SYSTEM_NS, 'kube-dns')) services.unshift(KUBE_DNS);
     if (!has(services, DEFAULT_NS, 'kubernetes')) services.unshift(KUBERNETES_SVC);
   }
+
+  checkPodCount(workloads, nodes);
 
   // Pods with a given IP reserve it before anything is allocated.
   for (const w of workloads) {

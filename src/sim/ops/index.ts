@@ -7,7 +7,8 @@
  * Operations are plain data, so a list of them can be stored (in a link) and replayed: the same
  * list applied to the same cluster always gives the same result.
  */
-import { buildEndpoints, hostVethName } from '../model/build';
+import { buildEndpoints, hostVethName, MAX_PODS } from '../model/build';
+import { formatCount } from '../model/format';
 import { cidrSize, formatIPv4, nthAddress, parseCidr, parseIPv4 } from '../model/ip';
 import type { Cidr } from '../model/ip';
 import { k8sSuffix, macFor } from '../model/rng';
@@ -83,6 +84,11 @@ export function applyOp(cluster: Cluster, op: ClusterOp): Cluster {
     const mine = pods.filter((p) => p.namespace === ns && p.owner === owner && !p.terminating);
     if (mine.length === 0) throw new ClusterOpError(`no Deployment ${op.deployment} with pods in this cluster`);
     const replicas = Math.max(0, Math.min(1000, Math.floor(op.replicas)));
+    const total = pods.length - mine.length + replicas;
+    if (replicas > mine.length && total > MAX_PODS)
+      throw new ClusterOpError(
+        `scaling ${op.deployment} to ${formatCount(replicas)} would make ${formatCount(total)} pods, more than the ${formatCount(MAX_PODS)} the visualizer can draw (MAX_PODS)`,
+      );
     if (replicas < mine.length) {
       // The ReplicaSet deletes the newest pods first.
       const gone = new Set(mine.slice(replicas));

@@ -17,7 +17,17 @@ import { SCENARIOS, buildCluster, toManifests } from '../../sim';
 import type { ImportProblem } from '../../sim/import/types';
 import type { ImportResponse } from '../../sim/import/protocol';
 import { useVizStoreApi } from '../../store/VizStoreProvider';
-import { loadText, saveText } from './storage';
+import {
+  SAFE_MODE_EDITOR_MESSAGE,
+  clearLoading,
+  clearLoadingAfterPaint,
+  crashedLoad,
+  loadText,
+  markLoading,
+  saveText,
+} from './storage';
+import { readTextFile } from '../readTextFile';
+import { MAX_INPUT_BYTES } from '../../sim/import/limits';
 import { download } from '../download';
 
 export interface EditorPanelProps {
@@ -75,6 +85,9 @@ export default function EditorPanel({ createWorker, onClose, initialText }: Edit
   const [status, setStatus] = useState<Status>({ kind: 'idle' });
   const [storageMessage, setStorageMessage] = useState<string | null>(null);
   const [dragging, setDragging] = useState(false);
+  /** a file that could not be opened, or safe mode's explanation */
+  const [fileMessage, setFileMessage] = useState<string | null>(null);
+  const [safeMode, setSafeMode] = useState(false);
 
   /** Text from outside the editor (the last session's, or the page's manifests): applied, not re-saved. */
   const initialFromStorage = useRef(false);
@@ -88,6 +101,8 @@ export default function EditorPanel({ createWorker, onClose, initialText }: Edit
       return;
     }
     const id = ++requestId.current;
+    // cleared once the result is drawn; still set at the next load means this text froze the page
+    markLoading('editor');
     setStatus({ kind: 'working', phase: 'parse', done: 0, total: 1 });
     workerRef.current?.postMessage({ type: 'import', id, sources: [{ name: 'editor', text }] });
   }, []);
@@ -107,6 +122,7 @@ export default function EditorPanel({ createWorker, onClose, initialText }: Edit
         const view = viewRef.current;
         if (message.ok) {
           store.getState().applyUserCluster(message.cluster, message.spec);
+          clearLoadingAfterPaint();
           setStatus({
             kind: 'ok',
             pods: message.cluster.pods.length,
@@ -117,6 +133,7 @@ export default function EditorPanel({ createWorker, onClose, initialText }: Edit
           });
           if (view) view.dispatch(setDiagnostics(view.state, diagnosticsFor(view.state, message.warnings)));
         } else {
+          clearLoading();
           setStatus({ kind: 'error', errors: message.errors, warnings: message.warnings });
           if (view)
             view.dispatch(
@@ -142,7 +159,13 @@ export default function EditorPanel({ createWorker, onClose, initialText }: Edit
       if (!host) return;
       // The page's manifests are what the user asked to see; the kept text waits for another visit.
       const stored = initialText ?? loadText();
-      initialFromStorage.current = stored !== null;
+      // safe mode: the kept text froze or crashed the last page; show it, do not build it
+      const crashed = initialText === undefined && stored !== null && crashedLoad() === 'editor';
+      initialFromStorage.current = stored !== null && !crashed;
+      if (crashed) {
+        setSafeMode(true);
+        setFileMessage(SAFE_MODE_EDITOR_MESSAGE);
+      }
       const s = store.getState();
       const start = stored ?? toYaml(toManifests(s.cluster, s.spec, { style: 'authored' }));
       const view = new EditorView({
@@ -157,6 +180,9 @@ export default function EditorPanel({ createWorker, onClose, initialText }: Edit
             EditorView.contentAttributes.of({ 'aria-label': 'Kubernetes manifests (YAML or JSON)' }),
             EditorView.updateListener.of((update) => {
               if (!update.docChanged) return;
+              // an edit is the user's answer to safe mode or to a file that could not be opened
+              setSafeMode(false);
+              setFileMessage(null);
               if (timer.current) clearTimeout(timer.current);
               const text = update.state.doc.toString();
               timer.current = setTimeout(() => submit(text), DEBOUNCE_MS);
@@ -193,16 +219,27 @@ export default function EditorPanel({ createWorker, onClose, initialText }: Edit
     view.focus();
   };
 
+  /** Opens a file into the editor; a file too large or not text leaves the editor as it was. */
+  const openFile = (file: File, thenSubmit: boolean): void => {
+    void readTextFile(file, MAX_INPUT_BYTES).then((read) => {
+      if (!read.ok) {
+        setFileMessage(read.message);
+        return;
+      }
+      setFileMessage(null);
+      setSafeMode(false);
+      replaceText(read.text);
+      if (!thenSubmit) return;
+      if (timer.current) clearTimeout(timer.current);
+      submit(read.text);
+    });
+  };
+
   const handleDrop = (event: React.DragEvent): void => {
     event.preventDefault();
     setDragging(false);
     const file = event.dataTransfer.files[0];
-    if (!file) return;
-    void file.text().then((text) => {
-      replaceText(text);
-      if (timer.current) clearTimeout(timer.current);
-      submit(text);
-    });
+    if (file) openFile(file, true);
   };
 
   const button =
@@ -246,7 +283,8 @@ export default function EditorPanel({ createWorker, onClose, initialText }: Edit
             className="sr-only"
             onChange={(e) => {
               const file = e.target.files?.[0];
-              if (file) void file.text().then(replaceText);
+              e.target.value = '';
+              if (file) openFile(file, false);
             }}
           />
         </label>
@@ -333,6 +371,24 @@ export default function EditorPanel({ createWorker, onClose, initialText }: Edit
             ))
           : null}
         {storageMessage ? <p className="text-amber-700 dark:text-amber-400">{storageMessage}</p> : null}
+        {fileMessage ? (
+          <p role="alert" className="text-red-700 dark:text-red-400" data-testid="editor.fileMessage">
+            {fileMessage}{' '}
+            {safeMode ? (
+              <button
+                type="button"
+                className={button}
+                onClick={() => {
+                  setSafeMode(false);
+                  setFileMessage(null);
+                  submit(viewRef.current?.state.doc.toString() ?? '', false);
+                }}
+              >
+                Build it anyway
+              </button>
+            ) : null}
+          </p>
+        ) : null}
         <p className="text-slate-500 dark:text-slate-400">
           Secrets and ConfigMap data are never needed: their contents are ignored. Drop a file here to open it.
         </p>

@@ -1,5 +1,14 @@
 import { describe, expect, it } from 'vitest';
-import { EDITOR_KEY, loadText, saveText } from './storage';
+import {
+  EDITOR_KEY,
+  LOADING_KEY,
+  clearLoading,
+  crashedLoad,
+  loadText,
+  markLoading,
+  resetCrashedLoad,
+  saveText,
+} from './storage';
 
 class MemoryStorage {
   data = new Map<string, string>();
@@ -36,5 +45,52 @@ describe('editor storage', () => {
       },
     } as unknown as Storage;
     expect(loadText(broken)).toBeNull();
+  });
+});
+
+describe('safe mode after a freeze or crash', () => {
+  const memory = () => {
+    const m = new MemoryStorage() as MemoryStorage & { removeItem(k: string): void };
+    m.removeItem = (k) => void m.data.delete(k);
+    return m as unknown as Storage;
+  };
+
+  it('reports what the previous page was still building, once, and then forgets it', () => {
+    const storage = memory();
+    resetCrashedLoad();
+    markLoading('editor', storage);
+    // the page froze and was reloaded: the marker is still there
+    expect(crashedLoad(storage)).toBe('editor');
+    expect(crashedLoad(storage)).toBe('editor');
+    expect(storage.getItem(LOADING_KEY)).toBeNull();
+    // the page after that one tries again
+    resetCrashedLoad();
+    expect(crashedLoad(storage)).toBeNull();
+  });
+
+  it('reports nothing when the build finished, and ignores foreign or corrupt markers', () => {
+    const storage = memory();
+    resetCrashedLoad();
+    markLoading('link', storage);
+    clearLoading(storage);
+    expect(crashedLoad(storage)).toBeNull();
+    resetCrashedLoad();
+    storage.setItem(LOADING_KEY, '{"<script>":1}');
+    expect(crashedLoad(storage)).toBeNull();
+    expect(storage.getItem(LOADING_KEY)).toBeNull();
+    resetCrashedLoad();
+    const denied = {
+      getItem: () => {
+        throw new DOMException('denied', 'SecurityError');
+      },
+      setItem: () => {
+        throw new DOMException('denied', 'SecurityError');
+      },
+      removeItem: () => {
+        throw new DOMException('denied', 'SecurityError');
+      },
+    } as unknown as Storage;
+    expect(() => markLoading('editor', denied)).not.toThrow();
+    expect(crashedLoad(denied)).toBeNull();
   });
 });

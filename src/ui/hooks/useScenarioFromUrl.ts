@@ -4,7 +4,7 @@
  * as it was.
  */
 import { useEffect } from 'react';
-import { findScenario } from '../../sim';
+import { findScenario, visibleText } from '../../sim';
 import type { VizStore } from '../../store/createVizStore';
 
 export function parseExampleHash(hash: string): { id: string; step?: number } | null {
@@ -31,7 +31,7 @@ export function useScenarioFromUrl(store: VizStore, enabled: boolean): void {
         if (!scenario) {
           store
             .getState()
-            .setNotice(`There is no built-in scenario “${parsed.id.slice(0, 60)}”; showing the built-in cluster.`);
+            .setNotice(`There is no built-in scenario “${visibleText(parsed.id, 60)}”; showing the built-in cluster.`);
           return;
         }
         const current = store.getState();
