@@ -335,6 +335,6 @@ export function policySideHop(cluster: Cluster, side: SideVerdict): PolicyHop | 
  */
 export function writePolicyHop(w: PathWriter, cluster: Cluster, side: SideVerdict, at: string, node: string): boolean {
   const hop = policySideHop(cluster, side);
-  if (hop !== null) w.hop(hop.kind, at, node, hop.text, hop.rule);
+  if (hop !== null) w.hop({ kind: hop.kind, at, node, rule: hop.rule, text: hop.text });
   return side.allowed;
 }

@@ -7,6 +7,20 @@
  */
 import type { Hop, HopKind, Nat, Packet } from '../trace/types';
 
+/** What a hop says besides the packet, which the writer adds itself. */
+export interface HopFields {
+  kind: HopKind;
+  /** the element id it happens at */
+  at: string;
+  /** the node it happens on; null off-cluster */
+  node: string | null;
+  nat?: Nat | undefined;
+  /** the rule as a user would recognise it; omitted from the hop when undefined */
+  rule?: string | undefined;
+  /** one plain sentence */
+  text: string;
+}
+
 export class PathWriter {
   readonly hops: Hop[] = [];
   packet: Packet;
@@ -16,7 +30,7 @@ export class PathWriter {
   }
 
   /** Records a hop with the current packet. */
-  hop(kind: HopKind, at: string, node: string | null, text: string, rule?: string, nat?: Nat): void {
+  hop({ kind, at, node, nat, rule, text }: HopFields): void {
     const packet = this.packet;
     // Literal objects keep the JSON in the contract's field order, with the sentence last.
     let hop: Hop;

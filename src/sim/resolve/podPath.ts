@@ -265,105 +265,106 @@ export function leavePod(
   const cni = cluster.settings.cni;
   const veth = vethId(src.node, src.namespace, src.name);
   if (cni.kind === 'calico') {
-    w.hop(
-      'route',
-      eth0,
-      src.node,
-      `A Calico pod has a single route: everything goes to the gateway ${CALICO_GATEWAY}, an address no interface really holds.`,
-      `default via ${CALICO_GATEWAY} dev eth0`,
-    );
+    w.hop({
+      kind: 'route',
+      at: eth0,
+      node: src.node,
+      rule: `default via ${CALICO_GATEWAY} dev eth0`,
+      text: `A Calico pod has a single route: everything goes to the gateway ${CALICO_GATEWAY}, an address no interface really holds.`,
+    });
     w.update({ eth: { src: src.mac, dst: CALICO_VETH_MAC } });
-    w.hop(
-      'arp',
-      eth0,
-      src.node,
-      `The pod asks who has ${CALICO_GATEWAY}; the host end of its veth, ${src.veth ?? ''}, answers by proxy ARP with ${CALICO_VETH_MAC}.`,
-      `${CALICO_GATEWAY} dev eth0 lladdr ${CALICO_VETH_MAC} REACHABLE`,
-    );
-    w.hop(
-      'veth',
-      veth,
-      src.node,
-      vethText ??
+    w.hop({
+      kind: 'arp',
+      at: eth0,
+      node: src.node,
+      rule: `${CALICO_GATEWAY} dev eth0 lladdr ${CALICO_VETH_MAC} REACHABLE`,
+      text: `The pod asks who has ${CALICO_GATEWAY}; the host end of its veth, ${src.veth ?? ''}, answers by proxy ARP with ${CALICO_VETH_MAC}.`,
+    });
+    w.hop({
+      kind: 'veth',
+      at: veth,
+      node: src.node,
+      rule: vethRule ?? `${src.veth ?? ''}@if3: proxy_arp on (veth peer of ${podKey(src)} eth0)`,
+      text:
+        vethText ??
         `The frame crosses the veth pair into ${src.veth ?? ''} in ${src.node}'s root namespace; there is no bridge, the host routes it.`,
-      vethRule ?? `${src.veth ?? ''}@if3: proxy_arp on (veth peer of ${podKey(src)} eth0)`,
-    );
+    });
     return;
   }
   if (cni.kind === 'cilium') {
     const router = deviceIP(node, 'cilium_host') ?? '';
     const lxcMac = hostVethMac(cluster, src);
-    w.hop(
-      'route',
-      eth0,
-      src.node,
-      `A Cilium pod has a /32 address and sends everything to its gateway ${router}, the node's cilium_host address.`,
-      `default via ${router} dev eth0 mtu ${src.mtu}`,
-    );
+    w.hop({
+      kind: 'route',
+      at: eth0,
+      node: src.node,
+      rule: `default via ${router} dev eth0 mtu ${src.mtu}`,
+      text: `A Cilium pod has a /32 address and sends everything to its gateway ${router}, the node's cilium_host address.`,
+    });
     w.update({ eth: { src: src.mac, dst: lxcMac } });
-    w.hop(
-      'arp',
-      eth0,
-      src.node,
-      `The pod asks for ${router}'s MAC; Cilium's eBPF program on ${src.veth ?? ''} answers with the veth's own MAC.`,
-      `${router} dev eth0 lladdr ${lxcMac} REACHABLE`,
-    );
-    w.hop(
-      'veth',
-      veth,
-      src.node,
-      vethText ?? `The frame crosses the veth pair into ${src.veth ?? ''}, where Cilium's eBPF program takes it.`,
-      vethRule ?? `tc ingress ${src.veth ?? ''} bpf_lxc.o:cil_from_container`,
-    );
+    w.hop({
+      kind: 'arp',
+      at: eth0,
+      node: src.node,
+      rule: `${router} dev eth0 lladdr ${lxcMac} REACHABLE`,
+      text: `The pod asks for ${router}'s MAC; Cilium's eBPF program on ${src.veth ?? ''} answers with the veth's own MAC.`,
+    });
+    w.hop({
+      kind: 'veth',
+      at: veth,
+      node: src.node,
+      rule: vethRule ?? `tc ingress ${src.veth ?? ''} bpf_lxc.o:cil_from_container`,
+      text: vethText ?? `The frame crosses the veth pair into ${src.veth ?? ''}, where Cilium's eBPF program takes it.`,
+    });
     return;
   }
   const gateway = deviceIP(node, 'cni0') ?? '';
   const onLink = cidrContains(parseCidr(node.podCIDR) ?? { base: 0, prefix: 32 }, parseIPv4(dstIP) ?? 0);
   if (peer !== null || onLink) {
     const mac = peer?.mac ?? deviceOf(node, 'cni0')?.mac ?? '';
-    w.hop(
-      'route',
-      eth0,
-      src.node,
-      `${dstIP} is in the pod's own subnet ${node.podCIDR}, so the pod sends it straight out of eth0 without a gateway.`,
-      `${node.podCIDR} dev eth0 proto kernel scope link src ${src.ip}`,
-    );
+    w.hop({
+      kind: 'route',
+      at: eth0,
+      node: src.node,
+      rule: `${node.podCIDR} dev eth0 proto kernel scope link src ${src.ip}`,
+      text: `${dstIP} is in the pod's own subnet ${node.podCIDR}, so the pod sends it straight out of eth0 without a gateway.`,
+    });
     w.update({ eth: { src: src.mac, dst: mac } });
-    w.hop(
-      'arp',
-      eth0,
-      src.node,
-      peer
+    w.hop({
+      kind: 'arp',
+      at: eth0,
+      node: src.node,
+      rule: `${dstIP} dev eth0 lladdr ${mac} REACHABLE`,
+      text: peer
         ? `The pod asks who has ${dstIP}; cni0 floods the ARP request and ${peer.name} answers with its MAC.`
         : `The pod asks who has ${dstIP}: it is cni0's own address, and the bridge answers with its MAC.`,
-      `${dstIP} dev eth0 lladdr ${mac} REACHABLE`,
-    );
+    });
   } else {
     const inCluster = cidrContains(lookup(cluster).podSubnet, parseIPv4(dstIP) ?? 0);
-    w.hop(
-      'route',
-      eth0,
-      src.node,
-      `${dstIP} is outside the pod's subnet, so the pod sends it to its gateway ${gateway}, the cni0 bridge.`,
-      inCluster ? `${cluster.settings.podSubnet} via ${gateway} dev eth0` : `default via ${gateway} dev eth0`,
-    );
+    w.hop({
+      kind: 'route',
+      at: eth0,
+      node: src.node,
+      rule: inCluster ? `${cluster.settings.podSubnet} via ${gateway} dev eth0` : `default via ${gateway} dev eth0`,
+      text: `${dstIP} is outside the pod's subnet, so the pod sends it to its gateway ${gateway}, the cni0 bridge.`,
+    });
     const cni0 = deviceOf(node, 'cni0');
     w.update({ eth: { src: src.mac, dst: cni0?.mac ?? '' } });
-    w.hop(
-      'arp',
-      eth0,
-      src.node,
-      `The pod resolves its gateway ${gateway} to cni0's MAC address.`,
-      `${gateway} dev eth0 lladdr ${cni0?.mac ?? ''} REACHABLE`,
-    );
+    w.hop({
+      kind: 'arp',
+      at: eth0,
+      node: src.node,
+      rule: `${gateway} dev eth0 lladdr ${cni0?.mac ?? ''} REACHABLE`,
+      text: `The pod resolves its gateway ${gateway} to cni0's MAC address.`,
+    });
   }
-  w.hop(
-    'veth',
-    veth,
-    src.node,
-    `The frame crosses the veth pair from the pod's eth0 to ${src.veth ?? 'its host end'} in ${src.node}'s root namespace.`,
-    `${src.veth ?? ''}@if2: master cni0 (veth peer of ${podKey(src)} eth0)`,
-  );
+  w.hop({
+    kind: 'veth',
+    at: veth,
+    node: src.node,
+    rule: `${src.veth ?? ''}@if2: master cni0 (veth peer of ${podKey(src)} eth0)`,
+    text: `The frame crosses the veth pair from the pod's eth0 to ${src.veth ?? 'its host end'} in ${src.node}'s root namespace.`,
+  });
 }
 
 /** flannel: the last stretch into the receiving pod: bridge, veth, the pod's eth0. */
@@ -373,32 +374,34 @@ export function enterPod(w: PathWriter, cluster: Cluster, dst: Pod, fromBridge: 
   const cni0 = deviceOf(node, 'cni0');
   if (fromBridge === 'routed') {
     w.update({ eth: { src: cni0?.mac ?? '', dst: dst.mac } });
-    w.hop(
-      'arp',
-      deviceId(dst.node, 'cni0'),
-      dst.node,
-      `${dst.node} resolves ${dst.ip} on cni0 to ${dst.name}'s MAC address.`,
-      `${dst.ip} dev cni0 lladdr ${dst.mac} REACHABLE`,
-    );
+    w.hop({
+      kind: 'arp',
+      at: deviceId(dst.node, 'cni0'),
+      node: dst.node,
+      rule: `${dst.ip} dev cni0 lladdr ${dst.mac} REACHABLE`,
+      text: `${dst.node} resolves ${dst.ip} on cni0 to ${dst.name}'s MAC address.`,
+    });
   }
-  w.hop(
-    'bridge',
-    deviceId(dst.node, 'cni0'),
-    dst.node,
-    fromBridge === 'switched'
-      ? `cni0 switches the frame by MAC to ${dst.veth ?? ''}; the pods share one L2 segment, so no router touches it (TTL unchanged). With br_netfilter it still passes FORWARD, where flannel accepts pod traffic.`
-      : `cni0 forwards the frame to ${dst.veth ?? ''}, the port where ${dst.name}'s MAC was learned.`,
-    fromBridge === 'switched'
-      ? `-A FLANNEL-FWD -s ${cluster.settings.podSubnet} -m comment --comment "flanneld forward" -j ACCEPT`
-      : `${dst.mac} dev ${dst.veth ?? ''} master cni0`,
-  );
-  w.hop(
-    'veth',
-    vethId(dst.node, dst.namespace, dst.name),
-    dst.node,
-    `The frame crosses the veth pair from ${dst.veth ?? ''} into ${dst.name}'s network namespace.`,
-    `${dst.veth ?? ''}@if2: master cni0 (veth peer of ${podKey(dst)} eth0)`,
-  );
+  w.hop({
+    kind: 'bridge',
+    at: deviceId(dst.node, 'cni0'),
+    node: dst.node,
+    rule:
+      fromBridge === 'switched'
+        ? `-A FLANNEL-FWD -s ${cluster.settings.podSubnet} -m comment --comment "flanneld forward" -j ACCEPT`
+        : `${dst.mac} dev ${dst.veth ?? ''} master cni0`,
+    text:
+      fromBridge === 'switched'
+        ? `cni0 switches the frame by MAC to ${dst.veth ?? ''}; the pods share one L2 segment, so no router touches it (TTL unchanged). With br_netfilter it still passes FORWARD, where flannel accepts pod traffic.`
+        : `cni0 forwards the frame to ${dst.veth ?? ''}, the port where ${dst.name}'s MAC was learned.`,
+  });
+  w.hop({
+    kind: 'veth',
+    at: vethId(dst.node, dst.namespace, dst.name),
+    node: dst.node,
+    rule: `${dst.veth ?? ''}@if2: master cni0 (veth peer of ${podKey(dst)} eth0)`,
+    text: `The frame crosses the veth pair from ${dst.veth ?? ''} into ${dst.name}'s network namespace.`,
+  });
 }
 
 /** Calico: the host's /32 route to the pod, ARP on its cali veth, and the veth into the pod. */
@@ -406,20 +409,20 @@ function enterCalicoPod(w: PathWriter, dst: Pod): void {
   if (!policyGate(w, 'ingress', dst)) return;
   w.update({ eth: { src: CALICO_VETH_MAC, dst: dst.mac } });
   const veth = vethId(dst.node, dst.namespace, dst.name);
-  w.hop(
-    'arp',
-    veth,
-    dst.node,
-    `${dst.node} resolves ${dst.ip} on ${dst.veth ?? ''} to ${dst.name}'s MAC address.`,
-    `${dst.ip} dev ${dst.veth ?? ''} lladdr ${dst.mac} REACHABLE`,
-  );
-  w.hop(
-    'veth',
-    veth,
-    dst.node,
-    `The frame crosses the veth pair from ${dst.veth ?? ''} into ${dst.name}'s network namespace.`,
-    `${dst.veth ?? ''}@if3 (veth peer of ${podKey(dst)} eth0)`,
-  );
+  w.hop({
+    kind: 'arp',
+    at: veth,
+    node: dst.node,
+    rule: `${dst.ip} dev ${dst.veth ?? ''} lladdr ${dst.mac} REACHABLE`,
+    text: `${dst.node} resolves ${dst.ip} on ${dst.veth ?? ''} to ${dst.name}'s MAC address.`,
+  });
+  w.hop({
+    kind: 'veth',
+    at: veth,
+    node: dst.node,
+    rule: `${dst.veth ?? ''}@if3 (veth peer of ${podKey(dst)} eth0)`,
+    text: `The frame crosses the veth pair from ${dst.veth ?? ''} into ${dst.name}'s network namespace.`,
+  });
 }
 
 /** Cilium: eBPF hands the packet to the pod's lxc veth without the host's routing or bridge. */
@@ -427,13 +430,13 @@ function enterCiliumPod(w: PathWriter, cluster: Cluster, dst: Pod, from: string,
   if (!policyGate(w, 'ingress', dst)) return;
   if (forwarded) w.routed();
   w.update({ eth: { src: hostVethMac(cluster, dst), dst: dst.mac } });
-  w.hop(
-    'veth',
-    vethId(dst.node, dst.namespace, dst.name),
-    dst.node,
-    `${from} looks ${dst.ip} up in Cilium's endpoint map and redirects the packet straight into ${dst.veth ?? ''}, the veth of ${dst.name}; eBPF rewrites the MACs and takes one from the TTL.`,
-    `bpf_redirect_peer(${dst.veth ?? ''}) endpoint ${podKey(dst)} identity ${ciliumIdentity(dst)}`,
-  );
+  w.hop({
+    kind: 'veth',
+    at: vethId(dst.node, dst.namespace, dst.name),
+    node: dst.node,
+    rule: `bpf_redirect_peer(${dst.veth ?? ''}) endpoint ${podKey(dst)} identity ${ciliumIdentity(dst)}`,
+    text: `${from} looks ${dst.ip} up in Cilium's endpoint map and redirects the packet straight into ${dst.veth ?? ''}, the veth of ${dst.name}; eBPF rewrites the MACs and takes one from the TTL.`,
+  });
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -517,13 +520,13 @@ function postrouting(w: PathWriter, ctx: WalkContext, node: ClusterNode, dev: st
     // ip-masq-agent decides pod egress instead of the CNI (k8s-networking.md section 9).
     ({ rule, masquerade, text } = egress);
     if (rule === '') {
-      w.hop('netfilter', nodeId(node.name), node.name, text);
+      w.hop({ kind: 'netfilter', at: nodeId(node.name), node: node.name, text });
       return;
     }
   } else if (cni.kind === 'flannel') {
     if (!cni.ipMasq) {
       if (egress && !cidrContains(lookup(cluster).podSubnet, parseIPv4(dst) ?? 0))
-        w.hop('netfilter', nodeId(node.name), node.name, egress.text);
+        w.hop({ kind: 'netfilter', at: nodeId(node.name), node: node.name, text: egress.text });
       return;
     }
     ({ rule, masquerade } = flannelPostrouting(cluster, node, src, dst));
@@ -545,7 +548,7 @@ function postrouting(w: PathWriter, ctx: WalkContext, node: ClusterNode, dev: st
     return;
   }
   if (!masquerade) {
-    w.hop('netfilter', nodeId(node.name), node.name, text, rule);
+    w.hop({ kind: 'netfilter', at: nodeId(node.name), node: node.name, rule, text });
     return;
   }
   const devIP = dev === 'eth0' ? node.internalIP : (deviceIP(node, dev) ?? node.internalIP);
@@ -554,13 +557,13 @@ function postrouting(w: PathWriter, ctx: WalkContext, node: ClusterNode, dev: st
   w.update({ src: port === null ? devIP : `${devIP}:${port}` });
   const nat: Nat = { type: 'MASQUERADE', before, after: { src: w.packet.src, dst: w.packet.dst } };
   ctx.snat = { node, nat };
-  w.hop('netfilter', nodeId(node.name), node.name, text, rule, nat);
+  w.hop({ kind: 'netfilter', at: nodeId(node.name), node: node.name, nat, rule, text });
 }
 
 /** Routing on a node; forwarded packets lose one TTL. */
 function nodeRoute(w: PathWriter, node: ClusterNode, origin: Origin, rule: string, text: string): void {
   if (origin === 'forward') w.routed();
-  w.hop('route', nodeId(node.name), node.name, text, rule);
+  w.hop({ kind: 'route', at: nodeId(node.name), node: node.name, rule, text });
 }
 
 /** What a walk needs besides the writer: the cluster, a port source for NAT, and what NAT happened. */
@@ -689,20 +692,20 @@ export function nodeToLocalPod(
     enterCalicoPod(w, dst);
   } else {
     if (origin === 'local') {
-      w.hop(
-        'route',
-        nodeId(node.name),
-        node.name,
-        `${node.name} routes pod addresses to cilium_host, where Cilium's eBPF takes over.`,
-        route.rule,
-      );
-      w.hop(
-        'route',
-        deviceId(node.name, 'cilium_host'),
-        node.name,
-        `Cilium's program on cilium_host looks ${dst.ip} up in its endpoint map.`,
-        `tc egress cilium_host bpf_host.o:cil_to_host`,
-      );
+      w.hop({
+        kind: 'route',
+        at: nodeId(node.name),
+        node: node.name,
+        rule: route.rule,
+        text: `${node.name} routes pod addresses to cilium_host, where Cilium's eBPF takes over.`,
+      });
+      w.hop({
+        kind: 'route',
+        at: deviceId(node.name, 'cilium_host'),
+        node: node.name,
+        rule: `tc egress cilium_host bpf_host.o:cil_to_host`,
+        text: `Cilium's program on cilium_host looks ${dst.ip} up in its endpoint map.`,
+      });
     }
     enterCiliumPod(w, cluster, dst, origin === 'local' ? 'The program' : `${node.name}'s eBPF`, origin === 'forward');
   }
@@ -724,20 +727,20 @@ function underlay(
     tunneled || !sameNet
       ? underlayRoute(src, dst)
       : `${dst.internalIP} dev eth0 lladdr ${deviceOf(dst, 'eth0')?.mac ?? ''} REACHABLE`;
-  w.hop(
-    'route',
-    deviceId(src.name, 'eth0'),
-    src.name,
-    `The ${what} leaves ${src.name} through eth0 towards ${dst.internalIP} on the node network.`,
+  w.hop({
+    kind: 'route',
+    at: deviceId(src.name, 'eth0'),
+    node: src.name,
     rule,
-  );
-  w.hop(
-    'wire',
-    wireId(src.name, dst.name),
-    null,
-    `The ${what} crosses the underlay from ${src.name} (${src.internalIP}) to ${dst.name} (${dst.internalIP}).`,
-  );
-  w.hop('route', deviceId(dst.name, 'eth0'), dst.name, arrival.text, arrival.rule);
+    text: `The ${what} leaves ${src.name} through eth0 towards ${dst.internalIP} on the node network.`,
+  });
+  w.hop({
+    kind: 'wire',
+    at: wireId(src.name, dst.name),
+    node: null,
+    text: `The ${what} crosses the underlay from ${src.name} (${src.internalIP}) to ${dst.name} (${dst.internalIP}).`,
+  });
+  w.hop({ kind: 'route', at: deviceId(dst.name, 'eth0'), node: dst.name, rule: arrival.rule, text: arrival.text });
 }
 
 type Tunnel = { dev: string; kind: 'vxlan' | 'ipip' | 'geneve'; port: number; vni: number; overhead: number };
@@ -768,13 +771,13 @@ function encap(w: PathWriter, ctx: WalkContext, src: ClusterNode, dst: ClusterNo
   const mtu = deviceOf(src, t.dev)?.mtu ?? ctx.cluster.settings.underlayMtu - t.overhead;
   if (t.kind === 'ipip') {
     w.update({ outer: { src: src.internalIP, dst: dst.internalIP, protocol: 'ipip' } });
-    w.hop(
-      'encap',
-      deviceId(src.name, t.dev),
-      src.name,
-      `tunl0 wraps the packet in a second IPv4 header from ${src.internalIP} to ${dst.internalIP} with IP protocol 4 (IP-in-IP, no UDP): 20 bytes, which is why pod MTU is ${mtu}.`,
-      `tunl0: ipip remote any local any ttl inherit nopmtudisc`,
-    );
+    w.hop({
+      kind: 'encap',
+      at: deviceId(src.name, t.dev),
+      node: src.name,
+      rule: `tunl0: ipip remote any local any ttl inherit nopmtudisc`,
+      text: `tunl0 wraps the packet in a second IPv4 header from ${src.internalIP} to ${dst.internalIP} with IP protocol 4 (IP-in-IP, no UDP): 20 bytes, which is why pod MTU is ${mtu}.`,
+    });
     return;
   }
   const dstTunnelMac = deviceOf(dst, t.dev)?.mac ?? '';
@@ -797,33 +800,33 @@ function encap(w: PathWriter, ctx: WalkContext, src: ClusterNode, dst: ClusterNo
     text = `${t.dev} wraps the packet in VXLAN (VNI ${t.vni}): an outer UDP packet from ${src.internalIP} to ${dst.internalIP}:${t.port}, 50 bytes of headers, which is why pod MTU is ${mtu}.`;
     rule = `${dstTunnelMac} dev ${t.dev} dst ${dst.internalIP} self permanent`;
   }
-  w.hop('encap', deviceId(src.name, t.dev), src.name, text, rule);
+  w.hop({ kind: 'encap', at: deviceId(src.name, t.dev), node: src.name, rule, text });
 }
 
 function decap(w: PathWriter, ctx: WalkContext, dst: ClusterNode, t: Tunnel, innerSrc: string, innerDst: string): void {
   w.decapsulate();
   const cni = ctx.cluster.settings.cni;
   if (t.kind === 'ipip') {
-    w.hop(
-      'decap',
-      deviceId(dst.name, t.dev),
-      dst.name,
-      `tunl0 strips the outer IP header and hands the original packet, still ${innerSrc} to ${innerDst}, to ${dst.name}'s routing.`,
-      'tunl0: ipip remote any local any',
-    );
+    w.hop({
+      kind: 'decap',
+      at: deviceId(dst.name, t.dev),
+      node: dst.name,
+      rule: 'tunl0: ipip remote any local any',
+      text: `tunl0 strips the outer IP header and hands the original packet, still ${innerSrc} to ${innerDst}, to ${dst.name}'s routing.`,
+    });
     return;
   }
   const rule =
     cni.kind === 'cilium'
       ? `tc ingress ${t.dev} bpf_overlay.o:cil_from_overlay`
       : `${t.dev}: vxlan id ${t.vni} dstport ${t.port} nolearning`;
-  w.hop(
-    'decap',
-    deviceId(dst.name, t.dev),
-    dst.name,
-    `${t.dev} strips the outer headers (VNI ${t.vni}) and hands the original packet, still ${innerSrc} to ${innerDst}, ${cni.kind === 'cilium' ? "to Cilium's eBPF" : `to ${dst.name}'s routing`}.`,
+  w.hop({
+    kind: 'decap',
+    at: deviceId(dst.name, t.dev),
+    node: dst.name,
     rule,
-  );
+    text: `${t.dev} strips the outer headers (VNI ${t.vni}) and hands the original packet, still ${innerSrc} to ${innerDst}, ${cni.kind === 'cilium' ? "to Cilium's eBPF" : `to ${dst.name}'s routing`}.`,
+  });
 }
 
 function arrivalOnEth0(
@@ -886,13 +889,13 @@ function crossNode(
   const route = hostRoute(cluster, src, to);
   const ciliumPodSource = cni.kind === 'cilium' && srcPod !== null && !toHost;
   if (cni.kind === 'flannel' && origin === 'forward' && srcPod !== null && route.dev !== 'cni0' && !ctx.bridged) {
-    w.hop(
-      'bridge',
-      deviceId(src.name, 'cni0'),
-      src.name,
-      `The frame is addressed to cni0 itself, so ${src.name}'s kernel takes the packet up to IP routing.`,
-      `${src.name} cni0 ${deviceIP(src, 'cni0') ?? ''}/${src.podCIDR.slice(src.podCIDR.indexOf('/') + 1)}`,
-    );
+    w.hop({
+      kind: 'bridge',
+      at: deviceId(src.name, 'cni0'),
+      node: src.name,
+      rule: `${src.name} cni0 ${deviceIP(src, 'cni0') ?? ''}/${src.podCIDR.slice(src.podCIDR.indexOf('/') + 1)}`,
+      text: `The frame is addressed to cni0 itself, so ${src.name}'s kernel takes the packet up to IP routing.`,
+    });
   }
   if (ciliumPodSource && t !== null) {
     // bpf_lxc encapsulates straight from the pod's veth: the host's routing table is not used.
@@ -910,13 +913,13 @@ function crossNode(
     if (!natReply) postrouting(w, ctx, src, route.dev);
   }
   if (cni.kind === 'cilium' && srcPod === null && t !== null) {
-    w.hop(
-      'route',
-      deviceId(src.name, 'cilium_host'),
-      src.name,
-      `Cilium's program on cilium_host finds ${ipOf(w.packet.dst)} behind ${dst.name} and sends it to the tunnel.`,
-      'tc egress cilium_host bpf_host.o:cil_to_host',
-    );
+    w.hop({
+      kind: 'route',
+      at: deviceId(src.name, 'cilium_host'),
+      node: src.name,
+      rule: 'tc egress cilium_host bpf_host.o:cil_to_host',
+      text: `Cilium's program on cilium_host finds ${ipOf(w.packet.dst)} behind ${dst.name} and sends it to the tunnel.`,
+    });
   }
   const innerSrc = w.packet.src;
   const innerDst = w.packet.dst;
@@ -1011,30 +1014,30 @@ export function walk(w: PathWriter, ctx: WalkContext, from: Netns, to: Netns, na
   if (srcNode.name === dstNode.name) {
     if (to.kind === 'host') {
       if (from.kind === 'host') {
-        w.hop(
-          'loopback',
-          deviceId(srcNode.name, 'lo'),
-          srcNode.name,
-          `${dstIP} is the node's own address: the kernel loops the packet back through lo.`,
-          hostRoute(cluster, srcNode, to).rule,
-        );
+        w.hop({
+          kind: 'loopback',
+          at: deviceId(srcNode.name, 'lo'),
+          node: srcNode.name,
+          rule: hostRoute(cluster, srcNode, to).rule,
+          text: `${dstIP} is the node's own address: the kernel loops the packet back through lo.`,
+        });
       } else {
         if (cni.kind === 'flannel') {
-          w.hop(
-            'bridge',
-            deviceId(srcNode.name, 'cni0'),
-            srcNode.name,
-            `The frame is addressed to cni0 itself, so ${srcNode.name}'s kernel takes the packet up to IP routing.`,
-            `${srcNode.name} cni0 ${deviceIP(srcNode, 'cni0') ?? ''}`,
-          );
+          w.hop({
+            kind: 'bridge',
+            at: deviceId(srcNode.name, 'cni0'),
+            node: srcNode.name,
+            rule: `${srcNode.name} cni0 ${deviceIP(srcNode, 'cni0') ?? ''}`,
+            text: `The frame is addressed to cni0 itself, so ${srcNode.name}'s kernel takes the packet up to IP routing.`,
+          });
         }
-        w.hop(
-          'route',
-          nodeId(srcNode.name),
-          srcNode.name,
-          `${dstIP} is one of ${srcNode.name}'s own addresses, so the packet is delivered locally (INPUT), not forwarded: no NAT, TTL unchanged.`,
-          `local ${dstIP} dev ${localDevOf(srcNode, dstIP)} table local proto kernel scope host src ${dstIP}`,
-        );
+        w.hop({
+          kind: 'route',
+          at: nodeId(srcNode.name),
+          node: srcNode.name,
+          rule: `local ${dstIP} dev ${localDevOf(srcNode, dstIP)} table local proto kernel scope host src ${dstIP}`,
+          text: `${dstIP} is one of ${srcNode.name}'s own addresses, so the packet is delivered locally (INPUT), not forwarded: no NAT, TTL unchanged.`,
+        });
       }
       return;
     }
@@ -1047,13 +1050,13 @@ export function walk(w: PathWriter, ctx: WalkContext, from: Netns, to: Netns, na
     if (cni.kind === 'cilium') enterCiliumPod(w, cluster, pod, `${dstNode.name}'s eBPF`);
     else nodeToLocalPod(w, ctx, dstNode, pod, 'forward', !natReply);
   } else if (hostInPodRange(to) && !natReply) {
-    w.hop(
-      'route',
-      nodeId(dstNode.name),
-      dstNode.name,
-      `${dstIP} is ${dstNode.name}'s own address on its CNI device, so the packet goes up to a local socket (INPUT).`,
-      `local ${dstIP} dev ${hostRoute(cluster, srcNode, to).dev === 'eth0' ? 'eth0' : localDevOf(dstNode, dstIP)} table local proto kernel scope host src ${dstIP}`,
-    );
+    w.hop({
+      kind: 'route',
+      at: nodeId(dstNode.name),
+      node: dstNode.name,
+      rule: `local ${dstIP} dev ${hostRoute(cluster, srcNode, to).dev === 'eth0' ? 'eth0' : localDevOf(dstNode, dstIP)} table local proto kernel scope host src ${dstIP}`,
+      text: `${dstIP} is ${dstNode.name}'s own address on its CNI device, so the packet goes up to a local socket (INPUT).`,
+    });
   }
 }
 
@@ -1096,14 +1099,14 @@ export function unSnat(w: PathWriter, snat: SnatRecord, what: 'reply' | 'answer'
   const node = snat.node;
   const before = { src: w.packet.src, dst: w.packet.dst };
   w.update({ dst: snat.nat.before.src });
-  w.hop(
-    'conntrack',
-    nodeId(node.name),
-    node.name,
-    `conntrack on ${node.name} recognises the ${what} to its masqueraded connection and restores the original destination ${w.packet.dst} (un-SNAT).`,
-    `conntrack: ${snat.nat.before.src} -> ${snat.nat.before.dst} [SNAT to ${snat.nat.after.src}]`,
-    { type: 'un-SNAT', before, after: { src: w.packet.src, dst: w.packet.dst } },
-  );
+  w.hop({
+    kind: 'conntrack',
+    at: nodeId(node.name),
+    node: node.name,
+    nat: { type: 'un-SNAT', before, after: { src: w.packet.src, dst: w.packet.dst } },
+    rule: `conntrack: ${snat.nat.before.src} -> ${snat.nat.before.dst} [SNAT to ${snat.nat.after.src}]`,
+    text: `conntrack on ${node.name} recognises the ${what} to its masqueraded connection and restores the original destination ${w.packet.dst} (un-SNAT).`,
+  });
 }
 
 export function walkNatReply(w: PathWriter, ctx: WalkContext, from: Netns, client: Netns, snat: SnatRecord): void {

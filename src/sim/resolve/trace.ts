@@ -407,21 +407,28 @@ export function trace(cluster: Cluster, input: TraceInput, options: TraceOptions
     snat: null,
     policy: freshPolicyState(cluster),
   };
-  w.hop('socket', client.at, client.node, openText(client.label, packet, protocol), socketRule(protocol, packet));
+  w.hop({
+    kind: 'socket',
+    at: client.at,
+    node: client.node,
+    rule: socketRule(protocol, packet),
+    text: openText(client.label, packet, protocol),
+  });
 
   const answer = answerOf(cluster, server, dstPod, port, protocol, samens);
   const serverNode = server.kind === 'pod' ? server.pod.node : server.node.name;
   const lo = loId(server);
   if (samens) {
-    w.hop(
-      'loopback',
-      lo,
-      serverNode,
-      server.kind === 'pod'
-        ? `${dstIP} is local to the pod's network namespace, which all its containers share: the packet goes through lo and never leaves the pod.`
-        : `${dstIP} is local to ${serverNode}'s root network namespace: the packet goes through lo and never leaves the node.`,
-      `local ${dstIP} dev lo table local proto kernel scope host src ${dstIP}`,
-    );
+    w.hop({
+      kind: 'loopback',
+      at: lo,
+      node: serverNode,
+      rule: `local ${dstIP} dev lo table local proto kernel scope host src ${dstIP}`,
+      text:
+        server.kind === 'pod'
+          ? `${dstIP} is local to the pod's network namespace, which all its containers share: the packet goes through lo and never leaves the pod.`
+          : `${dstIP} is local to ${serverNode}'s root network namespace: the packet goes through lo and never leaves the node.`,
+    });
   } else {
     walk(w, ctx, client.ns, server);
   }
@@ -447,19 +454,19 @@ export function trace(cluster: Cluster, input: TraceInput, options: TraceOptions
   let reason: string;
   const proto = protocol.toUpperCase();
   if (answer.at !== null) {
-    w.hop('deliver', answer.at, serverNode, deliverText(answer, port, protocol));
+    w.hop({ kind: 'deliver', at: answer.at, node: serverNode, text: deliverText(answer, port, protocol) });
     verdict = 'delivered';
     reason =
       protocol === 'icmp'
         ? `${answer.label} answered the ping.`
         : `${answer.name ?? ''} in ${answer.label} accepted the ${proto} ${protocol === 'tcp' ? 'connection' : 'datagram'} on port ${port ?? ''}.`;
   } else {
-    w.hop(
-      'reject',
-      answer.rejectAt,
-      serverNode,
-      `Nothing in ${answer.label} listens on ${proto} port ${port ?? ''}, so its kernel refuses the ${protocol === 'tcp' ? 'connection with a TCP RST' : 'datagram with ICMP port unreachable'}.`,
-    );
+    w.hop({
+      kind: 'reject',
+      at: answer.rejectAt,
+      node: serverNode,
+      text: `Nothing in ${answer.label} listens on ${proto} port ${port ?? ''}, so its kernel refuses the ${protocol === 'tcp' ? 'connection with a TCP RST' : 'datagram with ICMP port unreachable'}.`,
+    });
     verdict = 'refused';
     reason = `Nothing in ${answer.label} listens on ${proto} port ${port ?? ''}.`;
     // A hostPort published on another node: portmap's rule exists only there (section 11).
@@ -543,19 +550,19 @@ function fromOutside(
       protocol,
       ttl: DEFAULT_TTL,
     });
-    w.hop(
-      'socket',
-      client.at,
-      null,
-      `${client.label} sends a packet to ${w.packet.dst}, a pod address.`,
-      `connect(${w.packet.dst}) ${protocol.toUpperCase()}`,
-    );
-    w.hop(
-      'drop',
-      INTERNET_ID,
-      null,
-      `${dest.ip} is in the cluster's pod network ${cluster.settings.podSubnet}, which no router outside the cluster knows: the packet is lost and the client times out. Pods are reached from outside through a NodePort, a load balancer or an Ingress.`,
-    );
+    w.hop({
+      kind: 'socket',
+      at: client.at,
+      node: null,
+      rule: `connect(${w.packet.dst}) ${protocol.toUpperCase()}`,
+      text: `${client.label} sends a packet to ${w.packet.dst}, a pod address.`,
+    });
+    w.hop({
+      kind: 'drop',
+      at: INTERNET_ID,
+      node: null,
+      text: `${dest.ip} is in the cluster's pod network ${cluster.settings.podSubnet}, which no router outside the cluster knows: the packet is lost and the client times out. Pods are reached from outside through a NodePort, a load balancer or an Ingress.`,
+    });
     return withWarnings(
       {
         request,
@@ -892,25 +899,30 @@ function replyPath(
         ? 'the echo reply'
         : 'the UDP answer';
   const serverNode = server.kind === 'pod' ? server.pod.node : server.node.name;
-  w.hop('socket', answer.at ?? answer.rejectAt, serverNode, `${answer.label} sends ${what} back to ${packet.dst}.`);
+  w.hop({
+    kind: 'socket',
+    at: answer.at ?? answer.rejectAt,
+    node: serverNode,
+    text: `${answer.label} sends ${what} back to ${packet.dst}.`,
+  });
   const snat = ctx.snat;
   ctx.snat = null;
   if (samens) {
-    w.hop('loopback', lo, serverNode, 'The answer stays inside the namespace, through lo.');
+    w.hop({ kind: 'loopback', at: lo, node: serverNode, text: 'The answer stays inside the namespace, through lo.' });
   } else if (snat !== null) {
     walkNatReply(w, ctx, server, client.ns, snat);
   } else {
     const back: Netns = client.ns.kind === 'host' ? { kind: 'host', node: client.ns.node, ip: clientIP } : client.ns;
     walk(w, ctx, server, back);
   }
-  w.hop(
-    'deliver',
-    client.at,
-    client.node,
-    refused
+  w.hop({
+    kind: 'deliver',
+    at: client.at,
+    node: client.node,
+    text: refused
       ? `The client's socket gets ${what}: connection refused, at once.`
       : `The client's socket receives ${what} from ${w.packet.src}: the ${protocol === 'tcp' ? 'connection is established' : 'exchange is complete'}.`,
-  );
+  });
   return { verdict: refused ? 'refused' : 'delivered', hops: w.hops };
 }
 
