@@ -39,7 +39,7 @@ export { portmapRules, resolveHostPort } from './resolve/hostPorts';
 export type { HostPortResolution } from './resolve/hostPorts';
 export { endpointDistribution, traceBurst } from './resolve/distribution';
 export type { Distribution, EndpointShare } from './resolve/distribution';
-export { kubeProxyRules } from './resolve/kubeProxyRules';
+export { proxyRules, proxyRulesCommand } from './resolve/proxy';
 export { resolveName, resolvConf, srvRecords } from './resolve/dns';
 export type { Resolution, ResolvConf } from './resolve/dns';
 export {

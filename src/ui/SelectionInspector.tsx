@@ -4,7 +4,7 @@
  * addresses, podCIDR and devices. Everything here is text (never HTML) from the model.
  */
 import { useMemo, useState } from 'react';
-import { describe, formatSelector, kubeProxyRules, policyRuleText, routingTable } from '../sim';
+import { describe, formatSelector, policyRuleText, proxyRules, proxyRulesCommand, routingTable } from '../sim';
 import type { Cluster, Pod, Service } from '../sim';
 import { defaultPacketRequest } from '../store/selectors';
 import type { Described } from '../sim';
@@ -367,12 +367,7 @@ function KubeProxyRulesView({ service, cluster }: { service: Service; cluster: C
     cluster.nodes.find((n) => n.role === 'worker')?.name ?? cluster.nodes[0]?.name ?? '',
   );
   const node = cluster.nodes.find((n) => n.name === nodeName);
-  const tool = {
-    iptables: 'iptables -t nat -S',
-    nftables: 'nft list table ip kube-proxy',
-    ipvs: 'ipvsadm -Ln',
-    cilium: 'cilium-dbg service list',
-  }[cluster.settings.proxyMode];
+  const tool = proxyRulesCommand(cluster);
   return (
     <div className="mt-3">
       <label className="flex items-center gap-2 text-slate-500 dark:text-slate-400">
@@ -394,7 +389,7 @@ function KubeProxyRulesView({ service, cluster }: { service: Service; cluster: C
         className="mt-1 overflow-x-auto rounded bg-slate-100 p-2 font-mono dark:bg-slate-800"
         data-testid="inspector.kube-proxy-rules"
       >
-        {node ? kubeProxyRules(cluster, node, service).join('\n') : ''}
+        {node ? proxyRules(cluster, node, service).join('\n') : ''}
       </pre>
     </div>
   );

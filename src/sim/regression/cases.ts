@@ -23,7 +23,7 @@ import { generatedSource } from '../generate/generateCluster';
 import { loadManifests } from '../import/index';
 import { trace } from '../resolve/trace';
 import type { TraceInput, TraceOptions } from '../resolve/trace';
-import { kubeProxyRules } from '../resolve/kubeProxyRules';
+import { proxyRules } from '../resolve/proxy';
 import { routingTable } from '../query/routingTable';
 
 /** One line of the corpus: what was asked and what the simulation answered. */
@@ -274,7 +274,7 @@ function inspectorCases({ variantCluster: clusterFor }: Clusters): CorpusCase[] 
                   cluster.nodes.map((n) => ({
                     service: `${s.namespace}/${s.name}`,
                     node: n.name,
-                    rules: kubeProxyRules(cluster, n, s),
+                    rules: proxyRules(cluster, n, s),
                   })),
                 );
           return { id: `${base}/rules`, kind: 'rules', input: { cluster: name, variant: variant.id }, output };

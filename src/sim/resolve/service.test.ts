@@ -9,7 +9,7 @@ import type { Cluster } from '../model/types';
 import type { Hop, Trace } from '../trace/types';
 import { trace } from './trace';
 import type { TraceInput, TraceOptions } from './trace';
-import { chainName, sepChainName, backendsOf, ruleProbability } from './kubeProxy';
+import { chainName, sepChainName, backendsOf, ruleProbability } from './proxy';
 import { sha256Hex } from './sha256';
 
 function load(...files: string[]): Cluster {

@@ -24,8 +24,9 @@ import { deviceIP, deviceOf } from './memo';
 import { macFor } from '../model/rng';
 import { networkPolicies } from '../model/policy';
 import { hostListener } from './hostPorts';
-import { decide, modeName } from './kubeProxy';
-import type { Backend, Entry, ProxyDecision } from './kubeProxy';
+import { decide, modeName } from './proxy';
+import { serviceProxy } from './registry';
+import type { Backend, Entry, ProxyDecision } from './proxy';
 import { defaultGateway, walkFromExternal, walkToExternal } from './egressPath';
 import { policyNote } from './edgeTrace';
 import {
@@ -408,7 +409,7 @@ export function traceService(
     : { kind: 'host', node: lk.nodeByIP.get(chosen.ip) ?? (lk.nodeByName.get(chosen.node ?? '') as ClusterNode) };
   if (d.masquerade)
     ctx.kubeMasq = {
-      rule: masqRule(cluster),
+      rule: serviceProxy(cluster).masqueradeRule,
       text: `POSTROUTING: ${mode === 'cilium' ? "Cilium's eBPF SNATs" : `${modeName(cluster)} masquerades`} the marked packet (${d.masqueradeWhy}): its source becomes the address of the device it leaves through, with a random port.`,
     };
   const epNode = netnsNode(cluster, epNs);
@@ -510,15 +511,6 @@ export function traceService(
   return finish(w, verdict, reason, endpoint, d.candidates, reply, warnings);
 }
 
-/** The masquerade rule of the mode, as its tool prints it. */
-function masqRule(cluster: Cluster): string {
-  const mode = cluster.settings.proxyMode;
-  if (mode === 'nftables') return 'chain masquerading { meta mark & 0x00004000 == 0x00004000 masquerade fully-random }';
-  if (mode === 'cilium') return 'tc egress bpf_host.o:cil_to_netdev: SNAT for NodePort (BPF masquerade)';
-  return '-A KUBE-POSTROUTING -m comment --comment "kubernetes service traffic requiring SNAT" -j MASQUERADE --random-fully';
-}
-
-/** The reason when NetworkPolicy dropped the request on its walk, or null. */
 function policyDrop(w: PathWriter, ctx: WalkContext, svcName: string): string | null {
   const dropped = ctx.policy?.dropped ?? null;
   if (dropped === null) return null;
@@ -595,7 +587,7 @@ function bridgedDnat(w: PathWriter, ctx: WalkContext, node: ClusterNode, client:
       nat,
       rule: ipvs
         ? '-A KUBE-POSTROUTING -m comment --comment "Kubernetes endpoints dst ip:port, source ip for solving hairpin purpose" -m set --match-set KUBE-LOOP-BACK dst,dst,src -j MASQUERADE'
-        : masqRule(ctx.cluster),
+        : serviceProxy(ctx.cluster).masqueradeRule,
       text: `POSTROUTING masquerades the packet (${d.masqueradeWhy}). It leaves through cni0, so the source becomes the bridge's address ${gw}; otherwise the pod would get a reply from itself and drop it.`,
     });
     w.hop({
