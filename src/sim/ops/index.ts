@@ -8,6 +8,7 @@
  * list applied to the same cluster always gives the same result.
  */
 import { buildEndpoints, hostVethName } from '../model/build';
+import { cniPlugin } from '../registry';
 import { cidrSize, formatIPv4, nthAddress, parseCidr, parseIPv4 } from '../model/ip';
 import type { Cidr } from '../model/ip';
 import { k8sSuffix, macFor } from '../model/rng';
@@ -188,7 +189,8 @@ function schedule(nodes: readonly ClusterNode[], pods: readonly Pod[], old: Pod)
 
 /** host-local: the address after the last one handed out, skipping those in use, wrapping in the range. */
 function allocate(cluster: Cluster, node: ClusterNode, pods: readonly Pod[], state: OpsState): string {
-  const calico = cluster.settings.cni.kind === 'calico';
+  // Calico's IPAM hands out every address of a block but the tunnel's; host-local keeps .0, .1 and broadcast.
+  const calico = cniPlugin(cluster).blockSize !== null;
   const ranges: Cidr[] = (node.podRanges ?? [node.podCIDR])
     .map((r) => parseCidr(r))
     .filter((r): r is Cidr => r !== null);

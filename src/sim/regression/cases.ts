@@ -23,7 +23,7 @@ import { generatedSource } from '../generate/generateCluster';
 import { loadManifests } from '../import/index';
 import { trace } from '../resolve/trace';
 import type { TraceInput, TraceOptions } from '../resolve/trace';
-import { proxyRules } from '../resolve/proxy';
+import { proxyRules } from '../proxy';
 import { routingTable } from '../query/routingTable';
 
 /** One line of the corpus: what was asked and what the simulation answered. */

@@ -10,7 +10,7 @@ import type { Cluster } from '../model/types';
 import { defaultClusterSpec } from '../scenarios/defaultCluster';
 import { applyOps, deletePod, nodeDown, scaleDeployment, setPodReady } from '../ops/index';
 import { endpointDistribution, traceBurst } from './distribution';
-import { proxyRules as kubeProxyRules } from './proxy';
+import { proxyRules as kubeProxyRules } from '../proxy';
 import { trace } from './trace';
 
 function cluster(mode = 'iptables', cni = 'cni/flannel-vxlan'): Cluster {

@@ -5,7 +5,7 @@
 import { lookup } from '../model/lookup';
 import type { Cluster } from '../model/types';
 import type { Trace } from '../trace/types';
-import { backendsOf, eligible, inClusterCIDR } from './proxy';
+import { backendsOf, eligible, inClusterCIDR } from '../proxy';
 import { lbTargets } from './serviceTrace';
 import { serviceTraces, trace } from './trace';
 import type { TraceInput, TraceOptions } from './trace';

@@ -7,7 +7,7 @@ import { lookup } from '../model/lookup';
 import type { Cluster, Pod, Service } from '../model/types';
 import type { DnsQuery } from '../trace/types';
 import { fnv1a } from '../model/rng';
-import { backendsOf } from './proxy';
+import { backendsOf } from '../proxy';
 
 /** The resolver configuration a pod gets with dnsPolicy ClusterFirst. */
 export interface ResolvConf {

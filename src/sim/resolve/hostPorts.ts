@@ -9,6 +9,7 @@ import { lookup } from '../model/lookup';
 import { fnv1a } from '../model/rng';
 import type { Cluster, ClusterNode, Pod, Protocol } from '../model/types';
 import { deviceIP, parseCidr, parseIPv4 } from './memo';
+import { cniPlugin } from '../registry';
 
 interface Daemon {
   readonly port: number;
@@ -117,8 +118,7 @@ export function hostPortMappings(cluster: Cluster, node: string): HostPortMappin
 
 /** The CNI network name the portmap plugin runs under (its rules' comments carry it). */
 function cniNetworkName(cluster: Cluster): string {
-  const kind = cluster.settings.cni.kind;
-  return kind === 'flannel' ? 'cbr0' : kind === 'calico' ? 'k8s-pod-network' : 'cilium';
+  return cniPlugin(cluster).networkName;
 }
 
 const hex = (n: number): string => n.toString(16).padStart(8, '0');

@@ -12,6 +12,7 @@ export { describePolicyRule };
 import type { Cluster, ClusterNode, Pod, Protocol } from '../model/types';
 import type { PathWriter } from './pathWriter';
 import { parseCidr, parseIPv4 } from './memo';
+import { cniPlugin } from '../registry';
 
 /** One end of a connection: a pod (by object), or an address (a node, an external host, a pod's IP). */
 export interface PolicyQuery {
@@ -274,10 +275,8 @@ function verdictReason(egress: SideVerdict, ingress: SideVerdict, enforced: bool
 
 /** Who enforces policy, for the narration. */
 function enforcer(cluster: Cluster): string {
-  const cni = cluster.settings.cni;
-  if (cni.kind === 'calico') return 'Calico';
-  if (cni.kind === 'cilium') return "Cilium's eBPF";
-  return 'kube-network-policies';
+  // flannel enforces nothing itself: kube-network-policies does it beside it.
+  return cniPlugin(cluster).policyEnforcer ?? 'kube-network-policies';
 }
 
 /** What the trace shows when a packet hits an enforcement point. */
@@ -296,11 +295,11 @@ export function policySideHop(cluster: Cluster, side: SideVerdict): PolicyHop | 
   const dir = side.direction;
   if (side.exempt === 'not-enforced') {
     if (!side.isolated) return null;
-    const cni = cluster.settings.cni.kind;
+    const cni = cniPlugin(cluster);
     const plugin =
-      cni === 'flannel'
+      cni.policyEnforcer === null
         ? 'flannel does not enforce NetworkPolicy (kube-network-policies is not installed)'
-        : `${cni} is not configured to enforce NetworkPolicy here`;
+        : `${cni.kind} is not configured to enforce NetworkPolicy here`;
     return {
       kind: 'policy',
       text: `NetworkPolicy ${side.isolating.join(', ')} selects ${who} for ${dir}, but ${plugin}: the policy has no effect and the packet passes.`,

@@ -5,29 +5,28 @@
  */
 import { containerId, deviceId, nodeId, podEth0Id, vethId, wireId } from '../model/ids';
 import { cidrContains, formatIPv4 } from '../model/ip';
-import type { Cidr } from '../model/ip';
 import { lookup } from '../model/lookup';
 import { deviceIP, deviceOf, parseCidr, parseIPv4 } from './memo';
 import type { Cluster, ClusterNode, Pod } from '../model/types';
 import type { Nat } from '../trace/types';
 import type { PathWriter } from './pathWriter';
-import { fnv1a, macFor } from '../model/rng';
+import { fnv1a } from '../model/rng';
 import { evaluatePolicy, writePolicyHop } from './networkPolicy';
 import type { PolicyVerdict, SideVerdict } from './networkPolicy';
 import { egressMasquerade, ipMasqAgent } from './egress';
+import { cniPlugin } from '../registry';
+import { underlayNet } from '../cni/common';
+import type { HostRoute, Tunnel } from '../cni/common';
+import { CALICO_GATEWAY, CALICO_VETH_MAC } from '../cni/calico';
+import { ciliumIdentity } from '../cni/cilium';
 
 /** VXLAN's kernel default UDP port, which flannel and Cilium keep (k8s-networking.md 0.1, 3.4). */
-export const FLANNEL_VXLAN_PORT = 8472;
-export const FLANNEL_VNI = 1;
+export { FLANNEL_VXLAN_PORT, FLANNEL_VNI } from '../cni/flannel';
 /** Calico's VXLAN: the IANA port and Calico's default VNI (k8s-networking.md 3.3). */
-export const CALICO_VXLAN_PORT = 4789;
-export const CALICO_VNI = 4096;
-export const CILIUM_GENEVE_PORT = 6081;
+export { CALICO_VXLAN_PORT, CALICO_VNI, CALICO_GATEWAY, CALICO_VETH_MAC } from '../cni/calico';
+export { CILIUM_GENEVE_PORT, ciliumIdentity } from '../cni/cilium';
 /** Calico's proxy-ARP gateway, the same in every pod (k8s-networking.md section 2). */
-export const CALICO_GATEWAY = '169.254.1.1';
-export const CALICO_VETH_MAC = 'ee:ee:ee:ee:ee:ee';
 /** Cilium's reserved identity of the local host; pods get identities from 256 up. */
-const CILIUM_HOST_IDENTITY = 1;
 
 const podKey = (pod: Pod): string => `${pod.namespace}/${pod.name}`;
 const ipOf = (addr: string): string => {
@@ -58,37 +57,7 @@ export function vxlanSourcePort(innerSrc: string, innerDst: string, protocol: st
   return 32768 + (fnv1a(`${innerSrc}>${innerDst}/${protocol}`) % (60999 - 32768 + 1));
 }
 
-/**
- * The Calico IPAM block of a node that holds an address (BIRD announces one route per block): one
- * of the node's podRanges, the first when the address is not in any (the node's own addresses).
- */
-export function calicoBlock(node: ClusterNode, ip: string | null): Cidr {
-  const ranges = node.podRanges ?? [node.podCIDR];
-  const value = ip === null ? null : parseIPv4(ip);
-  let first: Cidr | null = null;
-  for (const text of ranges) {
-    const range = parseCidr(text);
-    if (range === null) continue;
-    first ??= range;
-    if (value !== null && cidrContains(range, value)) return range;
-  }
-  return first ?? { base: 0, prefix: 32 };
-}
-
-const cidrText = (c: Cidr): string => `${formatIPv4(c.base)}/${c.prefix}`;
-
-/** The /24 the node's eth0 sits in: Calico's CrossSubnet and the underlay routes use it. */
-const underlayNets = new WeakMap<ClusterNode, string>();
-function underlayNet(node: ClusterNode): string {
-  let net = underlayNets.get(node);
-  if (net === undefined) {
-    const eth0 = deviceOf(node, 'eth0')?.address ?? `${node.internalIP}/24`;
-    const cidr = parseCidr(eth0);
-    net = cidr ? cidrText(cidr) : eth0;
-    underlayNets.set(node, net);
-  }
-  return net;
-}
+export { calicoBlock } from '../cni/common';
 
 /** The address a packet to this namespace is sent to. */
 export function netnsIP(ns: Netns): string {
@@ -120,30 +89,11 @@ export function sameNetns(a: Netns, b: Netns): boolean {
 
 /** The host side of a pod's veth, as the CNI names it; Calico's answers ARP with ee:ee:... */
 function hostVethMac(cluster: Cluster, pod: Pod): string {
-  return cluster.settings.cni.kind === 'calico' ? CALICO_VETH_MAC : macFor(`veth/${podKey(pod)}`);
-}
-
-/** Cilium's security identity of a pod: derived from its namespace and labels, as Cilium does. */
-export function ciliumIdentity(pod: Pod | null): number {
-  if (pod === null || pod.hostNetwork) return CILIUM_HOST_IDENTITY;
-  const labels = Object.keys(pod.labels)
-    .sort()
-    .map((k) => `${k}=${pod.labels[k] ?? ''}`)
-    .join(',');
-  return 256 + (fnv1a(`${pod.namespace};${labels}`) % 65000);
+  return cniPlugin(cluster).hostVethMac(pod, podKey(pod));
 }
 
 // ---------------------------------------------------------------------------------------------
 // The host's routing table, as the CNI programs it.
-
-interface HostRoute {
-  /** the route as `ip route` prints it */
-  rule: string;
-  /** the device the packet leaves through */
-  dev: string;
-  /** the source address the kernel picks for a locally made packet */
-  src: string;
-}
 
 /**
  * The route a node's kernel takes to an address, with the source address it picks for packets
@@ -151,7 +101,6 @@ interface HostRoute {
  * (k8s-networking.md section 11: flannel.1's 10.244.N.0 for remote pods with flannel VXLAN).
  */
 export function hostRoute(cluster: Cluster, node: ClusterNode, dst: Netns): HostRoute {
-  const cni = cluster.settings.cni;
   if (dst.kind === 'host') {
     const ip = netnsIP(dst);
     if (dst.node.name === node.name)
@@ -161,51 +110,7 @@ export function hostRoute(cluster: Cluster, node: ClusterNode, dst: Netns): Host
   const pod = dst.kind === 'pod' ? dst.pod : null;
   const dstNode = dst.kind === 'host' ? dst.node : (lookup(cluster).nodeByName.get(dst.pod.node) as ClusterNode);
   const local = pod !== null && dstNode.name === node.name;
-  if (cni.kind === 'flannel') {
-    if (local) {
-      const gw = deviceIP(node, 'cni0') ?? '';
-      return { rule: `${node.podCIDR} dev cni0 proto kernel scope link src ${gw}`, dev: 'cni0', src: gw };
-    }
-    if (cni.backend === 'vxlan') {
-      return {
-        rule: `${dstNode.podCIDR} via ${deviceIP(dstNode, 'flannel.1') ?? ''} dev flannel.1 onlink`,
-        dev: 'flannel.1',
-        src: deviceIP(node, 'flannel.1') ?? node.internalIP,
-      };
-    }
-    return { rule: `${dstNode.podCIDR} via ${dstNode.internalIP} dev eth0`, dev: 'eth0', src: node.internalIP };
-  }
-  if (cni.kind === 'calico') {
-    if (local && pod)
-      return { rule: `${pod.ip} dev ${pod.veth ?? ''} scope link`, dev: pod.veth ?? '', src: node.internalIP };
-    const block = cidrText(calicoBlock(dstNode, pod === null ? null : pod.ip));
-    const encap = calicoEncap(cluster, node, dstNode);
-    if (encap === 'ipip') {
-      return {
-        rule: `${block} via ${dstNode.internalIP} dev tunl0 proto bird onlink`,
-        dev: 'tunl0',
-        src: deviceIP(node, 'tunl0') ?? node.internalIP,
-      };
-    }
-    if (encap === 'vxlan') {
-      return {
-        rule: `${block} via ${deviceIP(dstNode, 'vxlan.calico') ?? ''} dev vxlan.calico onlink`,
-        dev: 'vxlan.calico',
-        src: deviceIP(node, 'vxlan.calico') ?? node.internalIP,
-      };
-    }
-    return { rule: `${block} via ${dstNode.internalIP} dev eth0 proto bird`, dev: 'eth0', src: node.internalIP };
-  }
-  const router = deviceIP(node, 'cilium_host') ?? '';
-  if (local || cni.routingMode === 'tunnel') {
-    const net = local ? node.podCIDR : cluster.settings.podSubnet;
-    return {
-      rule: `${net} via ${router} dev cilium_host src ${router} mtu ${podMtu(cluster, node)}`,
-      dev: 'cilium_host',
-      src: router,
-    };
-  }
-  return { rule: `${dstNode.podCIDR} via ${dstNode.internalIP} dev eth0`, dev: 'eth0', src: node.internalIP };
+  return cniPlugin(cluster).podRoute(cluster, node, { dstNode, pod, local });
 }
 
 function underlayRoute(from: ClusterNode, to: ClusterNode): string {
@@ -213,34 +118,6 @@ function underlayRoute(from: ClusterNode, to: ClusterNode): string {
   if (net === underlayNet(to)) return `${net} dev eth0 proto kernel scope link src ${from.internalIP}`;
   const gw = parseCidr(net);
   return `default via ${gw ? formatIPv4(gw.base + 1) : ''} dev eth0 proto static`;
-}
-
-function podMtu(cluster: Cluster, node: ClusterNode): number {
-  const cni = cluster.settings.cni;
-  const name =
-    cni.kind === 'flannel'
-      ? 'cni0'
-      : cni.kind === 'cilium'
-        ? 'cilium_host'
-        : cni.ipipMode !== 'Never'
-          ? 'tunl0'
-          : 'vxlan.calico';
-  return deviceOf(node, name)?.mtu ?? cluster.settings.underlayMtu;
-}
-
-/**
- * Calico's encapsulation between two nodes: Always, or CrossSubnet only when the nodes' addresses
- * are in different subnets (k8s-networking.md 3.3).
- */
-export function calicoEncap(cluster: Cluster, a: ClusterNode, b: ClusterNode): 'ipip' | 'vxlan' | 'none' {
-  const cni = cluster.settings.cni;
-  if (cni.kind !== 'calico') return 'none';
-  const crosses = underlayNet(a) !== underlayNet(b);
-  const applies = (mode: 'Always' | 'CrossSubnet' | 'Never'): boolean =>
-    mode === 'Always' || (mode === 'CrossSubnet' && crosses);
-  if (applies(cni.ipipMode)) return 'ipip';
-  if (applies(cni.vxlanMode)) return 'vxlan';
-  return 'none';
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -743,26 +620,8 @@ function underlay(
   w.hop({ kind: 'route', at: deviceId(dst.name, 'eth0'), node: dst.name, rule: arrival.rule, text: arrival.text });
 }
 
-type Tunnel = { dev: string; kind: 'vxlan' | 'ipip' | 'geneve'; port: number; vni: number; overhead: number };
-
 function tunnelFor(ctx: WalkContext, src: ClusterNode, dst: ClusterNode, srcPod: Pod | null): Tunnel | null {
-  const cni = ctx.cluster.settings.cni;
-  if (cni.kind === 'flannel')
-    return cni.backend === 'vxlan'
-      ? { dev: 'flannel.1', kind: 'vxlan', port: FLANNEL_VXLAN_PORT, vni: FLANNEL_VNI, overhead: 50 }
-      : null;
-  if (cni.kind === 'calico') {
-    const encap = calicoEncap(ctx.cluster, src, dst);
-    if (encap === 'ipip') return { dev: 'tunl0', kind: 'ipip', port: 0, vni: 0, overhead: 20 };
-    if (encap === 'vxlan')
-      return { dev: 'vxlan.calico', kind: 'vxlan', port: CALICO_VXLAN_PORT, vni: CALICO_VNI, overhead: 50 };
-    return null;
-  }
-  if (cni.routingMode !== 'tunnel') return null;
-  const vni = ciliumIdentity(srcPod);
-  return cni.tunnelProtocol === 'geneve'
-    ? { dev: 'cilium_geneve', kind: 'geneve', port: CILIUM_GENEVE_PORT, vni, overhead: 50 }
-    : { dev: 'cilium_vxlan', kind: 'vxlan', port: FLANNEL_VXLAN_PORT, vni, overhead: 50 };
+  return cniPlugin(ctx.cluster).tunnel(src, dst, srcPod);
 }
 
 function encap(w: PathWriter, ctx: WalkContext, src: ClusterNode, dst: ClusterNode, t: Tunnel): void {

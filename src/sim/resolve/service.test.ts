@@ -9,8 +9,8 @@ import type { Cluster } from '../model/types';
 import type { Hop, Trace } from '../trace/types';
 import { trace } from './trace';
 import type { TraceInput, TraceOptions } from './trace';
-import { chainName, sepChainName, backendsOf, ruleProbability } from './proxy';
-import { sha256Hex } from './sha256';
+import { chainName, sepChainName, backendsOf, ruleProbability } from '../proxy';
+import { sha256Hex } from '../proxy/sha256';
 
 function load(...files: string[]): Cluster {
   const sources = files.map((f) => ({

@@ -24,9 +24,9 @@ import { deviceIP, deviceOf } from './memo';
 import { macFor } from '../model/rng';
 import { networkPolicies } from '../model/policy';
 import { hostListener } from './hostPorts';
-import { decide, modeName } from './proxy';
-import { serviceProxy } from './registry';
-import type { Backend, Entry, ProxyDecision } from './proxy';
+import { decide, modeName } from '../proxy';
+import { serviceProxy } from '../registry';
+import type { Backend, Entry, ProxyDecision } from '../proxy';
 import { defaultGateway, walkFromExternal, walkToExternal } from './egressPath';
 import { policyNote } from './edgeTrace';
 import {

@@ -15,7 +15,7 @@ import { TraceRequestError, parseDestination, parseSource } from './request';
 import type { Destination, Source } from './request';
 import { DroppedOutside, traceService } from './serviceTrace';
 import type { ServiceClient, ServiceTarget } from './serviceTrace';
-import { backendsOf } from './proxy';
+import { backendsOf } from '../proxy';
 import { resolveDestination } from './dnsTrace';
 import { freshPolicyState, policyDropReason, policyNote, traceToExternal } from './edgeTrace';
 import { traceIngress } from './ingressTrace';

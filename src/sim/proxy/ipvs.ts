@@ -5,7 +5,7 @@
  * marks packets for masquerade. `virtualServer` writes the line both for the hop's rule and for
  * `ipvsadm -Ln`.
  */
-import type { Cluster, ClusterNode, Protocol, Service } from '../../model/types';
+import type { Cluster, ClusterNode, Protocol, Service } from '../model/types';
 import { backendsOf, choose, eligible, hairpinWhy, kubeProxyMasquerade, without } from './common';
 import type { Backend, DecideContext, ProxyDecision, ProxyStep, ServiceProxy } from './common';
 import { dropText } from './iptables';
@@ -144,8 +144,10 @@ function rules(cluster: Cluster, node: ClusterNode, svc: Service): string[] {
 export const ipvsProxy: ServiceProxy = {
   mode: 'ipvs',
   name: NAME,
+  shortName: 'IPVS',
   command: 'ipvsadm -Ln',
   decide,
   rules,
   masqueradeRule: MASQUERADE_RULE,
+  nodeDevice: 'kube-ipvs0',
 };

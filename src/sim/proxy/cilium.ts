@@ -4,7 +4,7 @@
  * NodePort and LoadBalancer traffic from outside, SNATing under externalTrafficPolicy Cluster.
  * The rows of `cilium-dbg service list` come from `serviceRow`.
  */
-import type { Cluster, ClusterNode, Service } from '../../model/types';
+import type { Cluster, ClusterNode, Service } from '../model/types';
 import { backendsOf, choose, eligible, without } from './common';
 import type { Backend, DecideContext, ProxyDecision, ProxyStep, ServiceProxy } from './common';
 import { dropText } from './iptables';
@@ -86,8 +86,10 @@ function rules(cluster: Cluster, node: ClusterNode, svc: Service): string[] {
 export const ciliumProxy: ServiceProxy = {
   mode: 'cilium',
   name: NAME,
+  shortName: 'eBPF (Cilium)',
   command: 'cilium-dbg service list',
   decide,
   rules,
   masqueradeRule: MASQUERADE_RULE,
+  nodeDevice: null,
 };

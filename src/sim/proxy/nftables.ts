@@ -4,7 +4,7 @@
  * chain that DNATs. The map elements and chain rules are written by the formatters below, for the
  * hop's rule and for `nft list table ip kube-proxy` alike.
  */
-import type { Cluster, ClusterNode, Protocol, Service } from '../../model/types';
+import type { Cluster, ClusterNode, Protocol, Service } from '../model/types';
 import {
   backendsOf,
   choose,
@@ -191,8 +191,10 @@ function rules(cluster: Cluster, node: ClusterNode, svc: Service): string[] {
 export const nftablesProxy: ServiceProxy = {
   mode: 'nftables',
   name: NAME,
+  shortName: 'nftables',
   command: 'nft list table ip kube-proxy',
   decide,
   rules,
   masqueradeRule: MASQUERADE_RULE,
+  nodeDevice: null,
 };

@@ -4,7 +4,7 @@
  * does it hold for a Service (`proxyRules`, the inspector's listing). Which mode runs comes from
  * the registry; nothing here looks at the cluster's settings.
  */
-import type { Cluster, ClusterNode, Service } from '../../model/types';
+import type { Cluster, ClusterNode, Service } from '../model/types';
 import { serviceProxy } from '../registry';
 import { backendsOf, eligible, inClusterCIDR, servicePortName } from './common';
 import type { DecideContext, DecideInput, ProxyDecision } from './common';

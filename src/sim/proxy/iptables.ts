@@ -4,7 +4,7 @@
  * chains DNAT. Every rule line is written by one formatter below, used both by the decision (the
  * hop's rule) and by the listing (`iptables -t nat -S`, `-t filter -S`) the inspector shows.
  */
-import type { Cluster, ClusterNode, Protocol, Service } from '../../model/types';
+import type { Cluster, ClusterNode, Protocol, Service } from '../model/types';
 import {
   MASQ_MARK,
   chainName,
@@ -341,8 +341,10 @@ function rules(cluster: Cluster, node: ClusterNode, svc: Service): string[] {
 export const iptablesProxy: ServiceProxy = {
   mode: 'iptables',
   name: NAME,
+  shortName: 'iptables',
   command: 'iptables -t nat -S',
   decide,
   rules,
   masqueradeRule: MASQUERADE_RULE,
+  nodeDevice: null,
 };

@@ -3,11 +3,11 @@
  * that node (both come from the same formatters), and the registry gives each mode its module.
  */
 import { describe, expect, it } from 'vitest';
-import { buildCluster } from '../../model/build';
-import type { ClusterSpec } from '../../model/build';
-import type { Cluster, ProxyMode } from '../../model/types';
-import { SCENARIOS } from '../../scenarios/catalog';
-import { trace } from '../trace';
+import { buildCluster } from '../model/build';
+import type { ClusterSpec } from '../model/build';
+import type { Cluster, ProxyMode } from '../model/types';
+import { SCENARIOS } from '../scenarios/catalog';
+import { trace } from '../resolve/trace';
 import { serviceProxy } from '../registry';
 import { proxyRules, proxyRulesCommand } from './index';
 

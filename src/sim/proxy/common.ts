@@ -3,12 +3,11 @@
  * (k8s-networking.md 4.2), kube-proxy's chain names, the choice among endpoints, and the types of
  * the decision a proxy module returns. The modes themselves live one per file beside this one.
  */
-import type { Cluster, ClusterNode, Endpoint, Protocol, ProxyMode, Service, ServicePort } from '../../model/types';
-import { lookup } from '../../model/lookup';
-import { cidrContains } from '../../model/ip';
-import { parseIPv4 } from '../memo';
-import { base32, sha256 } from '../sha256';
-import type { Candidate } from '../../trace/types';
+import type { Cluster, ClusterNode, Endpoint, Protocol, ProxyMode, Service, ServicePort } from '../model/types';
+import { lookup } from '../model/lookup';
+import { cidrContains, parseIPv4 } from '../model/ip';
+import { base32, sha256 } from './sha256';
+import type { Candidate } from '../trace/types';
 
 /** kube-proxy's masquerade mark: bit 14 (k8s-networking.md 0.1). */
 export const MASQ_MARK = '0x4000';
@@ -84,6 +83,8 @@ export interface ServiceProxy {
   readonly mode: ProxyMode;
   /** the component, as the hops name it: `kube-proxy (iptables mode)` */
   readonly name: string;
+  /** the short name the diagram labels a node's kernel with: `iptables`, `IPVS`, `eBPF (Cilium)` */
+  readonly shortName: string;
   /** the command whose output `rules` reproduces */
   readonly command: string;
   /** the decision for the first packet of a connection (the shell in decide.ts prepares `c`) */
@@ -92,6 +93,8 @@ export interface ServiceProxy {
   rules(cluster: Cluster, node: ClusterNode, svc: Service): string[];
   /** the POSTROUTING rule that masquerades a marked packet */
   readonly masqueradeRule: string;
+  /** the device the proxy adds to every node (IPVS: the dummy kube-ipvs0 holding the VIPs) */
+  readonly nodeDevice: string | null;
 }
 
 /** What every mode's `decide` starts from: the input and the endpoints the node may use. */
