@@ -4,7 +4,15 @@
  * addresses, podCIDR and devices. Everything here is text (never HTML) from the model.
  */
 import { useMemo, useState } from 'react';
-import { describe, formatSelector, policyRuleText, proxyRules, proxyRulesCommand, routingTable } from '../sim';
+import {
+  cniPlugin,
+  describe,
+  formatSelector,
+  policyRuleText,
+  proxyRules,
+  proxyRulesCommand,
+  routingTable,
+} from '../sim';
 import type { Cluster, Pod, Service } from '../sim';
 import { defaultPacketRequest } from '../store/selectors';
 import type { Described } from '../sim';
@@ -328,7 +336,7 @@ function Body({ d, cluster }: { d: Described; cluster: Cluster }) {
           <Field name="enforced">
             {d.enforced
               ? 'yes'
-              : `no: ${cluster.settings.cni.kind} does not implement NetworkPolicy, so nothing is blocked`}
+              : `no: ${cniPlugin(cluster).kind} does not implement NetworkPolicy, so nothing is blocked`}
           </Field>
           <Field name="isolates">
             {d.pods.length === 0 ? (
