@@ -171,4 +171,17 @@ export interface Cluster {
   readonly namespaces: readonly string[];
   /** Kubernetes objects kept as given for later layers (Ingress, IngressClass, NetworkPolicy) */
   readonly extras: readonly unknown[];
+  /**
+   * What the pod operations (sim/ops) remember between operations: host-local's last address per
+   * node (it hands out the next one) and how many pods they created (for new pod names). Absent
+   * on a freshly built cluster, where it is derived from the pods.
+   */
+  readonly ipam?: ClusterIpam;
+}
+
+export interface ClusterIpam {
+  /** node name -> the last address host-local handed out there */
+  readonly last: Readonly<Record<string, string>>;
+  /** pods the operations created so far */
+  readonly created: number;
 }

@@ -37,11 +37,14 @@ interface OpsState {
   created: number;
 }
 
-const states = new WeakMap<Cluster, OpsState>();
-
+/** The operations' memory as it rides in the cluster (plain data: it survives structuredClone and JSON). */
 function stateOf(cluster: Cluster): OpsState {
-  const known = states.get(cluster);
-  if (known) return { last: new Map(known.last), created: known.created };
+  const known = cluster.ipam;
+  if (known) {
+    const last = new Map<string, number>();
+    for (const [node, ip] of Object.entries(known.last)) last.set(node, parseIPv4(ip) ?? 0);
+    return { last, created: known.created };
+  }
   // A freshly built cluster: host-local allocated in order, so the last address is the highest.
   const last = new Map<string, number>();
   for (const pod of cluster.pods) {
@@ -105,9 +108,10 @@ export function applyOp(cluster: Cluster, op: ClusterOp): Cluster {
     pods = next;
     for (const pod of moved) pods.push(replacement(cluster, nodes, pods, pod, state));
   }
-  const result = rebuild(cluster, nodes, pods);
-  states.set(result, state);
-  return result;
+  const last: Record<string, string> = {};
+  for (const [node, ip] of [...state.last].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)))
+    last[node] = formatIPv4(ip);
+  return { ...rebuild(cluster, nodes, pods), ipam: { last, created: state.created } };
 }
 
 /** Applies a list of operations in order. */

@@ -6,6 +6,7 @@
  * of traces a second). Nothing may mutate a packet in place; change it through `update`.
  */
 import type { Hop, HopKind, Nat, Packet } from '../trace/types';
+import type { PolicyWalk } from './podPath';
 
 /** What a hop says besides the packet, which the writer adds itself. */
 export interface HopFields {
@@ -24,6 +25,11 @@ export interface HopFields {
 export class PathWriter {
   readonly hops: Hop[] = [];
   packet: Packet;
+  /**
+   * The NetworkPolicy verdict of the walk this writer records (set by `policyBegin`), so that the
+   * enforcement points on the way read it from the walk itself; null when policy is not evaluated.
+   */
+  policy: PolicyWalk | null = null;
 
   constructor(packet: Packet) {
     this.packet = packet;

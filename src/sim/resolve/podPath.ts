@@ -479,16 +479,13 @@ export interface PolicyState {
   dropped: SideVerdict | null;
 }
 
-interface PolicyWalk {
+export interface PolicyWalk {
   cluster: Cluster;
   state: PolicyState;
   verdict: PolicyVerdict;
   dst: Pod | null;
   shown: Set<'egress' | 'ingress'>;
 }
-
-/** The verdict of the walk a writer records, so the enforcement points need no extra arguments. */
-const policyWalks = new WeakMap<PathWriter, PolicyWalk>();
 
 /**
  * Evaluates policy for the packet as it is now (post-DNAT), when the context asks for it; `walk`
@@ -509,13 +506,13 @@ export function policyBegin(w: PathWriter, ctx: WalkContext, srcPod: Pod | null,
   } as const;
   const verdict = evaluatePolicy(ctx.cluster, query);
   state.verdict = verdict;
-  policyWalks.set(w, {
+  w.policy = {
     cluster: ctx.cluster,
     state,
     verdict,
     dst: to.kind === 'pod' ? to.pod : null,
     shown: new Set(),
-  });
+  };
 }
 
 /**
@@ -523,7 +520,7 @@ export function policyBegin(w: PathWriter, ctx: WalkContext, srcPod: Pod | null,
  * ingress at the last stretch into it. Returns false when the packet is dropped here.
  */
 export function policyGate(w: PathWriter, side: 'egress' | 'ingress', pod: Pod): boolean {
-  const p = policyWalks.get(w);
+  const p = w.policy;
   if (!p || p.shown.has(side) || (side === 'ingress' && p.dst !== pod)) return true;
   p.shown.add(side);
   const verdict = side === 'egress' ? p.verdict.egress : p.verdict.ingress;

@@ -53,9 +53,12 @@ export interface TraceOptions {
 
 /**
  * The Service a trace went through and the node whose proxy decided, for the distribution and
- * burst functions (kept beside the trace, not in the public format).
+ * burst functions (returned beside the trace by `traceWithService`, not in the public format).
  */
-export const serviceTraces = new WeakMap<Trace, { service: Service; node: string }>();
+export interface ServiceVia {
+  service: Service;
+  node: string;
+}
 
 /** Linux's default ip_local_port_range. */
 const EPHEMERAL_MIN = 32768;
@@ -99,6 +102,21 @@ interface Answer {
  *   asks for a path that does not touch the cluster (an external client to an external address).
  */
 export function trace(cluster: Cluster, input: TraceInput, options: TraceOptions = {}): Trace {
+  return traceInto(cluster, input, options, { via: null });
+}
+
+/** `trace`, and which Service's proxy decided on which node (null when no Service was involved). */
+export function traceWithService(
+  cluster: Cluster,
+  input: TraceInput,
+  options: TraceOptions = {},
+): { trace: Trace; via: ServiceVia | null } {
+  const out: { via: ServiceVia | null } = { via: null };
+  const t = traceInto(cluster, input, options, out);
+  return { trace: t, via: out.via };
+}
+
+function traceInto(cluster: Cluster, input: TraceInput, options: TraceOptions, out: { via: ServiceVia | null }): Trace {
   const protocol: Protocol = input.protocol ?? 'tcp';
   if (!PROTOCOLS.includes(protocol))
     throw new TraceRequestError(`protocol: "${String(protocol)}" is not tcp, udp or icmp`, 'protocol');
@@ -249,7 +267,7 @@ export function trace(cluster: Cluster, input: TraceInput, options: TraceOptions
     const decided = result.hops.find(
       (h) => h.kind === 'netfilter' || h.kind === 'ipvs' || (h.kind === 'socket' && h.rule?.startsWith('cgroup/')),
     );
-    serviceTraces.set(t, { service: target.svc, node: decided?.node ?? client.node ?? '' });
+    out.via = { service: target.svc, node: decided?.node ?? client.node ?? '' };
     return t;
   }
 
