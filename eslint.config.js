@@ -1,4 +1,4 @@
-// Flat config. The layer rules of DESIGN.md are enforced here, per folder, so that a forbidden
+// Flat config. The layer rules of docs/architecture.md are enforced here, per folder, so that a forbidden
 // import fails `npm test` instead of relying on review (pattern from excalidraw's eslintrc.base).
 import js from '@eslint/js';
 import tseslint from 'typescript-eslint';

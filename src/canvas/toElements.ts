@@ -1,6 +1,6 @@
 /**
  * Pure mapping from the simulation's Cluster to Cytoscape element definitions, with the computed
- * positions of layout.ts. Ids are the simulation's element ids (DESIGN.md), so a trace hop's `at`
+ * positions of layout.ts. Ids are the simulation's element ids (docs/trace-format.md), so a trace hop's `at`
  * names a drawn element directly.
  */
 import type { ElementDefinition } from 'cytoscape';

@@ -53,7 +53,7 @@ export interface VizState {
   /** the last request sent, and its trace (null before the first) */
   request: PacketRequest | null;
   trace: Trace | null;
-  /** the trace's hops flattened into playback steps (DESIGN.md numbering) */
+  /** the trace's hops flattened into playback steps (the numbering of docs/trace-format.md) */
   steps: readonly Hop[];
   /** why the last request could not be traced */
   requestError: string | null;

@@ -1,5 +1,5 @@
 /**
- * Calico (k8s-networking.md 2 and 3.3): no bridge; each pod's veth (`cali...`) gets a /32 route on
+ * Calico (docs/networking-model.md): no bridge; each pod's veth (`cali...`) gets a /32 route on
  * the host and answers the pod's ARP for 169.254.1.1 by proxy ARP with ee:ee:ee:ee:ee:ee. IPAM hands
  * nodes blocks (/26) of the IPPool, and BIRD routes each remote block via IP-in-IP (tunl0), VXLAN
  * (vxlan.calico, VNI 4096, UDP 4789) or plainly, by the pool's ipipMode / vxlanMode: Always, or

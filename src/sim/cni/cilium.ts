@@ -1,5 +1,5 @@
 /**
- * Cilium (k8s-networking.md 2 and 3.4): pods have /32 addresses and a default route to the node's
+ * Cilium (docs/networking-model.md): pods have /32 addresses and a default route to the node's
  * cilium_host address; the host end of each veth is `lxc...`, where eBPF programs route and enforce
  * policy. In tunnel mode the whole pod network is routed to cilium_host and wrapped in VXLAN (UDP
  * 8472) or Geneve (UDP 6081) with the source's security identity as the VNI; in native routing,

@@ -1,5 +1,5 @@
 /**
- * flannel (k8s-networking.md 2 and 3.1): every pod's veth is a port of the cni0 bridge, whose
+ * flannel (docs/networking-model.md): every pod's veth is a port of the cni0 bridge, whose
  * address is the node's gateway (.1 of its podCIDR). With the VXLAN backend, other nodes' pod
  * ranges are routed onlink via their flannel.1 address (10.244.N.0) on flannel.1, VNI 1, UDP 8472;
  * with host-gw, via the other node's own address on eth0, unencapsulated.

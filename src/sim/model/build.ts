@@ -26,7 +26,7 @@ import type {
   ServiceType,
 } from './types';
 
-/** kubeadm defaults with flannel VXLAN and kube-proxy in iptables mode (k8s-networking.md 0.1). */
+/** kubeadm defaults with flannel VXLAN and kube-proxy in iptables mode (docs/networking-model.md). */
 export const DEFAULT_SETTINGS: ClusterSettings = {
   podSubnet: '10.244.0.0/16',
   serviceSubnet: '10.96.0.0/12',
@@ -342,7 +342,7 @@ function buildContainers(
       name: p.name ?? null,
       containerPort: p.containerPort,
       protocol: p.protocol ?? 'tcp',
-      // API defaulting: on the host network a container port is a host port (k8s-networking.md 11).
+      // API defaulting: on the host network a container port is a host port (docs/networking-model.md).
       hostPort: p.hostPort ?? (hostNetwork ? p.containerPort : null),
     }));
     const listening: ContainerPort[] = [];
@@ -723,7 +723,7 @@ function buildServices(specs: readonly ServiceSpec[], settings: ClusterSettings)
   });
 }
 
-/** EndpointSlice contents as the controller derives them (k8s-networking.md 4.1); sim/ops re-derives them after a change. */
+/** EndpointSlice contents as the controller derives them (docs/networking-model.md); sim/ops re-derives them after a change. */
 export function buildEndpoints(
   svc: Service,
   pods: readonly Pod[],

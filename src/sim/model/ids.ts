@@ -1,5 +1,5 @@
 /**
- * Element ids shared by the simulation, the drawing, links and the CLI (DESIGN.md, "Data flow").
+ * Element ids shared by the simulation, the drawing, links and the CLI (the id table of docs/trace-format.md).
  * Every id is built here and nowhere else.
  */
 export type ElementId = string;

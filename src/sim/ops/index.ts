@@ -1,5 +1,5 @@
 /**
- * Pods come and go (k8s-networking.md 4.1): pure operations that take a Cluster and give a new one,
+ * Pods come and go (docs/networking-model.md): pure operations that take a Cluster and give a new one,
  * as the controllers would leave it. A deleted pod is replaced by its controller under a new name
  * and with a new IP (host-local hands out the address after the last one it allocated, so a freed
  * address is not reused at once); EndpointSlices follow; ClusterIPs and DNS names stay.

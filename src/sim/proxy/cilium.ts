@@ -1,5 +1,5 @@
 /**
- * Cilium's kube-proxy replacement (k8s-networking.md 4.6): the eBPF service map translates a
+ * Cilium's kube-proxy replacement (docs/networking-model.md): the eBPF service map translates a
  * Service address at the socket's connect() for in-cluster clients, and at the node's interface for
  * NodePort and LoadBalancer traffic from outside, SNATing under externalTrafficPolicy Cluster.
  * The rows of `cilium-dbg service list` come from `serviceRow`.

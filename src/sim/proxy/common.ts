@@ -1,6 +1,6 @@
 /**
  * What every Service proxy shares: the endpoints of a Service port and which of them a node may use
- * (k8s-networking.md 4.2), kube-proxy's chain names, the choice among endpoints, and the types of
+ * (docs/networking-model.md), kube-proxy's chain names, the choice among endpoints, and the types of
  * the decision a proxy module returns. The modes themselves live one per file beside this one.
  */
 import type { Cluster, ClusterNode, Endpoint, Protocol, ProxyMode, Service, ServicePort } from '../model/types';
@@ -9,7 +9,7 @@ import { cidrContains, parseIPv4 } from '../model/ip';
 import { base32, sha256 } from './sha256';
 import type { Candidate } from '../trace/types';
 
-/** kube-proxy's masquerade mark: bit 14 (k8s-networking.md 0.1). */
+/** kube-proxy's masquerade mark: bit 14 (docs/networking-model.md). */
 export const MASQ_MARK = '0x4000';
 
 /** An endpoint a Service can send to, with the port resolved for the Service port. */
@@ -214,7 +214,7 @@ export function backendsOf(cluster: Cluster, svc: Service, port: ServicePort): r
 }
 
 /**
- * The endpoints a node may use (CategorizeEndpoints, k8s-networking.md 4.2): Cluster policy, the
+ * The endpoints a node may use (CategorizeEndpoints, docs/networking-model.md): Cluster policy, the
  * ready ones cluster-wide, else serving-and-terminating ones; Local policy, the same on this node.
  * `any` says whether the Service has usable endpoints anywhere (REJECT when it has none).
  */

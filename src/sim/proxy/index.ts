@@ -33,7 +33,7 @@ function policyFor(cluster: Cluster, input: DecideInput): 'Cluster' | 'Local' {
 
 /**
  * Decides what the node's Service proxy does with the first packet of a connection: the endpoints
- * it may use (k8s-networking.md 4.2) are worked out here, the rest by the mode's module. Pure: the
+ * it may use (docs/networking-model.md) are worked out here, the rest by the mode's module. Pure: the
  * caller turns the steps into hops and walks the packet on.
  */
 export function decide(cluster: Cluster, input: DecideInput): ProxyDecision {

@@ -1,5 +1,5 @@
 /**
- * kube-proxy in iptables mode (k8s-networking.md 4.3 and 6): KUBE-SERVICES matches the Service's
+ * kube-proxy in iptables mode (docs/networking-model.md): KUBE-SERVICES matches the Service's
  * address, KUBE-SVC-/KUBE-SVL- chains pick an endpoint with chained `statistic` rules, KUBE-SEP-
  * chains DNAT. Every rule line is written by one formatter below, used both by the decision (the
  * hop's rule) and by the listing (`iptables -t nat -S`, `-t filter -S`) the inspector shows.

@@ -1,5 +1,5 @@
 /**
- * kube-proxy in IPVS mode (k8s-networking.md 4.5): the Service addresses sit on the dummy device
+ * kube-proxy in IPVS mode (docs/networking-model.md): the Service addresses sit on the dummy device
  * kube-ipvs0, so the packet takes the INPUT path, where an IPVS virtual server schedules a real
  * server round robin and rewrites the destination (Masq forwarding). iptables, beside it, still
  * marks packets for masquerade. `virtualServer` writes the line both for the hop's rule and for

@@ -1,5 +1,5 @@
 /**
- * kube-proxy in nftables mode (k8s-networking.md 4.4): the `service-ips` and `service-nodeports`
+ * kube-proxy in nftables mode (docs/networking-model.md): the `service-ips` and `service-nodeports`
  * verdict maps jump to a service chain, where one `numgen random mod n` rule picks an endpoint
  * chain that DNATs. The map elements and chain rules are written by the formatters below, for the
  * hop's rule and for `nft list table ip kube-proxy` alike.

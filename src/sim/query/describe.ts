@@ -31,7 +31,7 @@ export function servicesSelecting(cluster: Cluster, pod: Pod): Service[] {
   );
 }
 
-/** What an element id of DESIGN.md's table names in this cluster, or null. */
+/** What an element id of the id table of docs/trace-format.md names in this cluster, or null. */
 export function describe(cluster: Cluster, id: string): Described | null {
   const lk = lookup(cluster);
   const parts = id.split('/');

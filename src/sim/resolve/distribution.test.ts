@@ -1,6 +1,6 @@
 /**
  * Exact endpoint shares, bursts of connections, the rules the node inspector shows, and pods that
- * come and go (k8s-networking.md 4.1-4.7, 7).
+ * come and go (docs/networking-model.md).
  */
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';

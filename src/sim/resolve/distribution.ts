@@ -1,6 +1,6 @@
 /**
  * How a Service spreads connections over its endpoints, exactly (no sampling), and a burst of N
- * traced connections for the UI to animate (k8s-networking.md 4.2-4.7, 7 and 12).
+ * traced connections for the UI to animate (docs/networking-model.md).
  */
 import { lookup } from '../model/lookup';
 import type { Cluster } from '../model/types';

@@ -1,5 +1,5 @@
 /**
- * The DNS lookup in front of a connection to a name (k8s-networking.md section 5): the queries the
+ * The DNS lookup in front of a connection to a name (docs/networking-model.md): the queries the
  * stub resolver sends, and the path of the query packet itself, which is ordinary ClusterIP traffic
  * to kube-dns (kube-proxy DNAT to a CoreDNS pod and back).
  */

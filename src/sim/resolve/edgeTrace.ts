@@ -1,6 +1,6 @@
 /**
  * Traces at the cluster's edge that are neither pod-to-pod nor Services: a pod or a node talking to
- * an address outside the cluster (k8s-networking.md section 9), and NetworkPolicy's verdict in the
+ * an address outside the cluster (docs/networking-model.md), and NetworkPolicy's verdict in the
  * words of a trace (section 10).
  */
 import { externalId } from '../model/ids';

@@ -1,6 +1,6 @@
 /**
  * Egress source NAT: whether a pod's packet leaving its node is masqueraded to the node's address,
- * and by which rule (k8s-networking.md section 9): ip-masq-agent's IP-MASQ-AGENT chain when the
+ * and by which rule (docs/networking-model.md): ip-masq-agent's IP-MASQ-AGENT chain when the
  * agent runs, else the CNI's own rules: flannel's FLANNEL-POSTRTG (only with --ip-masq), Calico's
  * natOutgoing, Cilium's masquerading.
  */

@@ -1,5 +1,5 @@
 /**
- * The way out of the cluster and back (k8s-networking.md section 9): a pod's (or a node's) packet to
+ * The way out of the cluster and back (docs/networking-model.md): a pod's (or a node's) packet to
  * an address outside the cluster leaves its node by the default route through eth0, after
  * POSTROUTING decided whether it is masqueraded, and crosses the Internet; the answer comes back to
  * the node, where conntrack undoes the masquerade. The callers add the sockets at both ends.

@@ -1,5 +1,5 @@
 /**
- * A connection to a node address on a pod's hostPort (k8s-networking.md section 11): the CNI
+ * A connection to a node address on a pod's hostPort (docs/networking-model.md): the CNI
  * portmap plugin's DNAT on the pod's own node (PREROUTING for packets from elsewhere, OUTPUT for the
  * node's own), the mark and masquerade for hairpin and 127.0.0.1, on to the pod, and conntrack
  * undoing both on the reply. Other nodes have no rule, so they refuse (trace() keeps that path).

@@ -1,6 +1,6 @@
 /**
  * What listens in a node's root network namespace: hostNetwork pods (which share it,
- * k8s-networking.md section 11) and the daemons every kubeadm node runs; and what the CNI portmap
+ * docs/networking-model.md) and the daemons every kubeadm node runs; and what the CNI portmap
  * plugin publishes on the node's addresses for pods with a hostPort.
  */
 import { containerId, nodeId } from '../model/ids';
@@ -82,7 +82,7 @@ export function hostListener(
 }
 
 // ---------------------------------------------------------------------------------------------
-// hostPort: the CNI portmap plugin (k8s-networking.md section 11).
+// hostPort: the CNI portmap plugin (docs/networking-model.md).
 
 /** A pod port published on its node's addresses with `hostPort` (pods with their own network namespace). */
 export interface HostPortMapping {

@@ -1,5 +1,5 @@
 /**
- * An HTTP request through ingress-nginx (k8s-networking.md section 8), as two TCP connections: the
+ * An HTTP request through ingress-nginx (docs/networking-model.md), as two TCP connections: the
  * client's to a controller pod, through the controller's Service the way kube-proxy serves it, and
  * NGINX's own to the backend pod's IP (or the ClusterIP with service-upstream), with the proxy's
  * decision between them. The client's verdict is about its connection to NGINX, which answers even

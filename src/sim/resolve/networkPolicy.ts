@@ -1,5 +1,5 @@
 /**
- * NetworkPolicy evaluation as Kubernetes defines it (k8s-networking.md section 10): a pod is
+ * NetworkPolicy evaluation as Kubernetes defines it (docs/networking-model.md): a pod is
  * isolated for a direction as soon as one policy of its namespace selects it for that direction;
  * then only what the union of those policies' rules allows passes. A connection needs the source's
  * egress and the destination's ingress. Evaluated on the packet as the pod sees it (after DNAT).

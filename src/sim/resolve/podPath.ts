@@ -1,7 +1,7 @@
 /**
  * The pod-level data path: how a packet leaves one network namespace (a pod's, or a node's root
  * namespace for host processes and hostNetwork pods) and reaches another, on one node or across
- * nodes, as the CNI plugin wires it (k8s-networking.md sections 1 to 3, 11 and 12).
+ * nodes, as the CNI plugin wires it (docs/networking-model.md).
  */
 import { containerId, deviceId, nodeId, podEth0Id, vethId, wireId } from '../model/ids';
 import { cidrContains, formatIPv4 } from '../model/ip';
@@ -20,12 +20,12 @@ import type { HostRoute, Tunnel } from '../cni/common';
 import { CALICO_GATEWAY, CALICO_VETH_MAC } from '../cni/calico';
 import { ciliumIdentity } from '../cni/cilium';
 
-/** VXLAN's kernel default UDP port, which flannel and Cilium keep (k8s-networking.md 0.1, 3.4). */
+/** VXLAN's kernel default UDP port, which flannel and Cilium keep (docs/networking-model.md). */
 export { FLANNEL_VXLAN_PORT, FLANNEL_VNI } from '../cni/flannel';
-/** Calico's VXLAN: the IANA port and Calico's default VNI (k8s-networking.md 3.3). */
+/** Calico's VXLAN: the IANA port and Calico's default VNI (docs/networking-model.md). */
 export { CALICO_VXLAN_PORT, CALICO_VNI, CALICO_GATEWAY, CALICO_VETH_MAC } from '../cni/calico';
 export { CILIUM_GENEVE_PORT, ciliumIdentity } from '../cni/cilium';
-/** Calico's proxy-ARP gateway, the same in every pod (k8s-networking.md section 2). */
+/** Calico's proxy-ARP gateway, the same in every pod (docs/networking-model.md). */
 /** Cilium's reserved identity of the local host; pods get identities from 256 up. */
 
 const podKey = (pod: Pod): string => `${pod.namespace}/${pod.name}`;
@@ -76,7 +76,7 @@ export function netnsNode(cluster: Cluster, ns: Netns): ClusterNode {
   return ns.kind === 'host' ? ns.node : (lookup(cluster).nodeByName.get(ns.pod.node) as ClusterNode);
 }
 
-/** A pod's namespace, or its node's for a hostNetwork pod (k8s-networking.md section 11). */
+/** A pod's namespace, or its node's for a hostNetwork pod (docs/networking-model.md). */
 export function podNetns(cluster: Cluster, pod: Pod): Netns {
   return pod.hostNetwork
     ? { kind: 'host', node: lookup(cluster).nodeByName.get(pod.node) as ClusterNode }
@@ -98,7 +98,7 @@ function hostVethMac(cluster: Cluster, pod: Pod): string {
 /**
  * The route a node's kernel takes to an address, with the source address it picks for packets
  * the host makes itself: the route's `src`, else the first global address of the output device
- * (k8s-networking.md section 11: flannel.1's 10.244.N.0 for remote pods with flannel VXLAN).
+ * (docs/networking-model.md: flannel.1's 10.244.N.0 for remote pods with flannel VXLAN).
  */
 export function hostRoute(cluster: Cluster, node: ClusterNode, dst: Netns): HostRoute {
   if (dst.kind === 'host') {
@@ -320,7 +320,7 @@ function enterCiliumPod(w: PathWriter, cluster: Cluster, dst: Pod, from: string,
 // The node's routing and netfilter.
 
 /**
- * flannel's FLANNEL-POSTRTG chain (`--ip-masq`, k8s-networking.md 3.1 and 0.2): RETURN for traffic
+ * flannel's FLANNEL-POSTRTG chain (`--ip-masq`, docs/networking-model.md): RETURN for traffic
  * inside the cluster CIDR, MASQUERADE for pods talking to anything else and for hosts talking to
  * pods on other nodes.
  */
@@ -367,7 +367,7 @@ function flannelPostrouting(
 
 /**
  * POSTROUTING on a node, for a packet leaving through `dev`: the CNI's masquerade rules decide
- * whether the source becomes the address of that device (MASQUERADE semantics, k8s-networking.md
+ * whether the source becomes the address of that device (MASQUERADE semantics, docs/networking-model.md
  * 0.2) with a random port (`--random-fully`).
  */
 function postrouting(w: PathWriter, ctx: WalkContext, node: ClusterNode, dev: string): void {
@@ -394,7 +394,7 @@ function postrouting(w: PathWriter, ctx: WalkContext, node: ClusterNode, dev: st
     egress.by === 'ip-masq-agent' &&
     (egress.masquerade || !cidrContains(lookup(cluster).podSubnet, parseIPv4(dst) ?? 0))
   ) {
-    // ip-masq-agent decides pod egress instead of the CNI (k8s-networking.md section 9).
+    // ip-masq-agent decides pod egress instead of the CNI (docs/networking-model.md).
     ({ rule, masquerade, text } = egress);
     if (rule === '') {
       w.hop({ kind: 'netfilter', at: nodeId(node.name), node: node.name, text });
@@ -464,7 +464,7 @@ export interface WalkContext {
   policy?: PolicyState | null;
   /**
    * The walk carries the answer of an established connection: conntrack translates it back where
-   * the request was translated, and the nat table is not consulted again (k8s-networking.md 0.2).
+   * the request was translated, and the nat table is not consulted again (docs/networking-model.md).
    */
   reply?: boolean;
 }

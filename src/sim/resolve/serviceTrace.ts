@@ -1,5 +1,5 @@
 /**
- * Everything between a client and a Service (k8s-networking.md sections 4, 6, 7 and 12): the packet
+ * Everything between a client and a Service (docs/networking-model.md): the packet
  * reaches the node that decides (the client's own node for a ClusterIP, the node a NodePort or a
  * load balancer delivers to), the Service proxy of the cluster's mode picks an endpoint and
  * translates the destination, the packet walks on to the endpoint, and conntrack on the deciding
@@ -570,7 +570,7 @@ function conntrackLine(
   return `${protocol} src=${s} dst=${d} sport=${sp} dport=${before.dst.slice(d.length + 1)} [UNREPLIED] src=${r} dst=${s} sport=${after.dst.slice(r.length + 1)} dport=${sp}`;
 }
 
-/** Bridged DNAT (k8s-networking.md 0.2): the endpoint is on the client's cni0, so the bridge switches the frame. */
+/** Bridged DNAT (docs/networking-model.md): the endpoint is on the client's cni0, so the bridge switches the frame. */
 function bridgedDnat(w: PathWriter, ctx: WalkContext, node: ClusterNode, client: Pod, ep: Pod, d: ProxyDecision): void {
   if (client === ep) {
     // Hairpin: the frame must leave through the port it came in on; the source becomes cni0's address.
