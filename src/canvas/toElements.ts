@@ -4,7 +4,7 @@
  * names a drawn element directly.
  */
 import type { ElementDefinition } from 'cytoscape';
-import type { Cluster, ClusterNode } from '../sim';
+import type { Cluster, ClusterNode, Service } from '../sim';
 import {
   INTERNET_ID,
   containerId,
@@ -396,7 +396,7 @@ export function toElements(
     link(id, INTERNET_ID);
   }
   // Zoomed out: each run of consecutive summarised Service rows is one box that counts them by type.
-  const byId = new Map(cluster.services.map((svc) => [serviceId(svc.namespace, svc.name), svc]));
+  const byId = new Map<string, Service>(cluster.services.map((svc) => [serviceId(svc.namespace, svc.name), svc]));
   for (const run of summarisedRuns(layout, detail)) {
     const rows = layout.serviceRows.slice(run.first, run.last + 1);
     const id = serviceRowsId(run.first, run.last);

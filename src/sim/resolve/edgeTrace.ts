@@ -3,6 +3,7 @@
  * an address outside the cluster (docs/networking-model.md), and NetworkPolicy's verdict in the
  * words of a trace (section 10).
  */
+import type { ElementId } from '../model/ids';
 import { externalId } from '../model/ids';
 import { networkPolicies } from '../model/policy';
 import type { Cluster, Protocol } from '../model/types';
@@ -51,7 +52,7 @@ export function policyNote(state: PolicyState | null | undefined): string {
 /** The client of an egress trace: its namespace and how it is drawn and named. */
 export interface EdgeClient {
   ns: Netns;
-  at: string;
+  at: ElementId;
   node: string;
   label: string;
   /** the address it sends from before any NAT */

@@ -4,6 +4,7 @@
  * node's own), the mark and masquerade for hairpin and 127.0.0.1, on to the pod, and conntrack
  * undoing both on the reply. Other nodes have no rule, so they refuse (trace() keeps that path).
  */
+import type { ElementId } from '../model/ids';
 import { deviceId, INTERNET_ID, nodeId, podEth0Id, vethId } from '../model/ids';
 import { macFor } from '../model/rng';
 import type { Cluster, ClusterNode, Protocol } from '../model/types';
@@ -26,7 +27,7 @@ const ipOf = (a: string): string => {
 /** The client of a hostPort connection; `ns` null for one outside the cluster. */
 export interface HostPortClient {
   ns: Netns | null;
-  at: string;
+  at: ElementId;
   node: string | null;
   label: string;
   ip: string;
@@ -314,7 +315,7 @@ function externalToHost(
   w: PathWriter,
   client: HostPortClient,
   node: ClusterNode,
-  listener: string | null,
+  listener: ElementId | null,
   text: string,
   protocol: Protocol,
 ): HostPortResult {

@@ -3,6 +3,7 @@
  * docs/networking-model.md) and the daemons every kubeadm node runs; and what the CNI portmap
  * plugin publishes on the node's addresses for pods with a hostPort.
  */
+import type { ElementId } from '../model/ids';
 import { containerId, nodeId } from '../model/ids';
 import { cidrContains } from '../model/ip';
 import { lookup } from '../model/lookup';
@@ -31,7 +32,7 @@ const DAEMONS: readonly Daemon[] = [
 
 export interface HostListener {
   /** the element id the socket is drawn at */
-  at: string;
+  at: ElementId;
   /** a container name, or the daemon's name */
   name: string;
   /** the hostNetwork pod that listens, or null for a node daemon */

@@ -5,6 +5,7 @@
  * decision between them. The client's verdict is about its connection to NGINX, which answers even
  * when no backend does (404, 503, 308).
  */
+import type { ElementId } from '../model/ids';
 import { containerId, podEth0Id } from '../model/ids';
 import { lookup } from '../model/lookup';
 import { networkPolicies } from '../model/policy';
@@ -151,7 +152,7 @@ interface Upstream {
 function upstream(
   cluster: Cluster,
   ctrl: Pod,
-  ctrlAt: string,
+  ctrlAt: ElementId,
   match: IngressMatch,
   opts: ServiceTraceOptions & { seed: number },
   warnings: string[],

@@ -4,6 +4,7 @@
  * then only what the union of those policies' rules allows passes. A connection needs the source's
  * egress and the destination's ingress. Evaluated on the packet as the pod sees it (after DNAT).
  */
+import type { ElementId } from '../model/ids';
 import { lookup } from '../model/lookup';
 import { cidrContains } from '../model/ip';
 import { describePolicyRule, namespaceLabels, networkPolicies, selectorMatches } from '../model/policy';
@@ -332,7 +333,13 @@ export function policySideHop(cluster: Cluster, side: SideVerdict): PolicyHop | 
  * Writes the hop of one side of a verdict at an enforcement point. Returns false when the packet
  * is dropped there (the walk must stop).
  */
-export function writePolicyHop(w: PathWriter, cluster: Cluster, side: SideVerdict, at: string, node: string): boolean {
+export function writePolicyHop(
+  w: PathWriter,
+  cluster: Cluster,
+  side: SideVerdict,
+  at: ElementId,
+  node: string,
+): boolean {
   const hop = policySideHop(cluster, side);
   if (hop !== null) w.hop({ kind: hop.kind, at, node, rule: hop.rule, text: hop.text });
   return side.allowed;

@@ -7,12 +7,13 @@
  */
 import type { Hop, HopKind, Nat, Packet } from '../trace/types';
 import type { PolicyWalk } from './podPath';
+import type { ElementId } from '../model/ids';
 
 /** What a hop says besides the packet, which the writer adds itself. */
 export interface HopFields {
   kind: HopKind;
   /** the element id it happens at */
-  at: string;
+  at: ElementId;
   /** the node it happens on; null off-cluster */
   node: string | null;
   nat?: Nat | undefined;

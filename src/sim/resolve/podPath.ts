@@ -3,6 +3,7 @@
  * namespace for host processes and hostNetwork pods) and reaches another, on one node or across
  * nodes, as the CNI plugin wires it (docs/networking-model.md).
  */
+import type { ElementId } from '../model/ids';
 import { containerId, deviceId, nodeId, podEth0Id, vethId, wireId } from '../model/ids';
 import { cidrContains, formatIPv4 } from '../model/ip';
 import { lookup } from '../model/lookup';
@@ -989,7 +990,7 @@ export function podToPodPath(w: PathWriter, cluster: Cluster, src: Pod, dst: Pod
 }
 
 /** The element id of the container that owns a listening socket, or null. */
-export function listenerOf(pod: Pod, port: number, protocol: string): string | null {
+export function listenerOf(pod: Pod, port: number, protocol: string): ElementId | null {
   for (const c of pod.containers) {
     if (c.listening.some((p) => p.containerPort === port && p.protocol === protocol))
       return containerId(pod.namespace, pod.name, c.name);

@@ -5,6 +5,7 @@
  * translates the destination, the packet walks on to the endpoint, and conntrack on the deciding
  * node undoes every translation on the reply.
  */
+import type { ElementId } from '../model/ids';
 import {
   containerId,
   deviceId,
@@ -13,6 +14,7 @@ import {
   nodeId,
   nodePortId,
   podEth0Id,
+  podLoId,
   serviceId,
   vethId,
 } from '../model/ids';
@@ -52,7 +54,7 @@ export interface ServiceClient {
   /** its network namespace; null for a client outside the cluster */
   ns: Netns | null;
   /** element id of its socket */
-  at: string;
+  at: ElementId;
   node: string | null;
   label: string;
   /** the address it sends from */
@@ -163,7 +165,7 @@ interface Conn {
 
 /** A proxying load balancer ends the client's connection (`client`) and opens its own (`upstream`). */
 interface LbProxy {
-  at: string;
+  at: ElementId;
   client: { src: string; dst: string };
   upstream: { src: string; dst: string };
 }
@@ -454,7 +456,7 @@ export function traceService(
 
   // 6. The endpoint's socket.
   const port = protocol === 'icmp' ? null : chosen.port;
-  let listenerAt: string | null;
+  let listenerAt: ElementId | null;
   let listenerName = '';
   let label: string;
   if (epNs.kind === 'pod') {
@@ -993,7 +995,7 @@ function replyPath(
   request: Packet,
   client: ServiceClient,
   server: Netns,
-  listenerAt: string | null,
+  listenerAt: ElementId | null,
   label: string,
   conn: Conn,
   protocol: Protocol,
@@ -1181,7 +1183,7 @@ function socketLb(
   if (same)
     w.hop({
       kind: 'loopback',
-      at: ns.kind === 'pod' ? `dev/pod/${ns.pod.namespace}/${ns.pod.name}/lo` : deviceId(node.name, 'lo'),
+      at: ns.kind === 'pod' ? podLoId(ns.pod.namespace, ns.pod.name) : deviceId(node.name, 'lo'),
       node: node.name,
       text: 'The backend is the client itself: the packet goes through lo.',
     });
@@ -1244,7 +1246,7 @@ function socketLb(
   if (same)
     r.hop({
       kind: 'loopback',
-      at: ns.kind === 'pod' ? `dev/pod/${ns.pod.namespace}/${ns.pod.name}/lo` : deviceId(node.name, 'lo'),
+      at: ns.kind === 'pod' ? podLoId(ns.pod.namespace, ns.pod.name) : deviceId(node.name, 'lo'),
       node: node.name,
       text: 'Back through lo.',
     });

@@ -2,7 +2,8 @@
  * `trace(cluster, request, options)`: the path a packet really takes, hop by hop, with its reply.
  * Data in, data out: no clock, no global randomness (a seed drives every random choice).
  */
-import { containerId, deviceId, externalId, INTERNET_ID, nodeId, podEth0Id } from '../model/ids';
+import type { ElementId } from '../model/ids';
+import { containerId, deviceId, externalId, INTERNET_ID, nodeId, podEth0Id, podLoId } from '../model/ids';
 import { lookup } from '../model/lookup';
 import type { Cluster, ClusterNode, Container, Pod, Protocol, Service, ServicePort } from '../model/types';
 import { createRng } from '../model/rng';
@@ -72,19 +73,19 @@ const addr = (ip: string, port: number | null): string => (port === null ? ip : 
 interface Party {
   ns: Netns;
   /** element id of the socket */
-  at: string;
+  at: ElementId;
   node: string;
   label: string;
 }
 
 /** What answers at the destination: a listening socket, or nothing (the kernel refuses). */
 interface Answer {
-  at: string | null;
+  at: ElementId | null;
   name: string | null;
   /** `ns/name` of the pod that answers (or the pod addressed when nothing listens) */
   pod: string | null;
   /** where a refusal is drawn */
-  rejectAt: string;
+  rejectAt: ElementId;
   /** the answering pod's IP */
   ip: string | null;
   label: string;
@@ -824,8 +825,8 @@ function defaultPort(pod: Pod | null, protocol: Protocol): number | null {
   return null;
 }
 
-function loId(ns: Netns): string {
-  return ns.kind === 'pod' ? `dev/pod/${ns.pod.namespace}/${ns.pod.name}/lo` : deviceId(ns.node.name, 'lo');
+function loId(ns: Netns): ElementId {
+  return ns.kind === 'pod' ? podLoId(ns.pod.namespace, ns.pod.name) : deviceId(ns.node.name, 'lo');
 }
 
 function answerOf(
@@ -895,7 +896,7 @@ function replyPath(
   ctx: WalkContext,
   protocol: Protocol,
   samens: boolean,
-  lo: string,
+  lo: ElementId,
   verdict: Verdict,
 ): { verdict: Verdict; hops: PathWriter['hops'] } {
   const refused = verdict === 'refused';
