@@ -6,7 +6,7 @@
  * CrossSubnet only between nodes in different subnets.
  */
 import { formatIPv4 } from '../model/ip';
-import { deviceIP } from '../model/lookup';
+import { deviceIP } from '../model/memo';
 import { fnv1a, macFor } from '../model/rng';
 import type { CniConfig, ClusterNode, Device } from '../model/types';
 import { calicoBlock, cidrText, hex, underlayNet } from './common';

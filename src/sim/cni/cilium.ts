@@ -6,7 +6,7 @@
  * other nodes' pod ranges are routed via their node address on eth0.
  */
 import { formatIPv4, nthAddress } from '../model/ip';
-import { deviceIP, deviceOf } from '../model/lookup';
+import { deviceIP, deviceOf } from '../model/memo';
 import { fnv1a, macFor } from '../model/rng';
 import type { CniConfig, ClusterNode, Device, Pod } from '../model/types';
 import { hex } from './common';

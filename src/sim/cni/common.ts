@@ -3,9 +3,10 @@
  * MTU, routes, encapsulation) and the typed decisions it returns. One module per CNI implements it
  * (flannel.ts, calico.ts, cilium.ts); the registry (../registry.ts) picks the one configured.
  */
-import { cidrContains, formatIPv4, parseCidr, parseIPv4 } from '../model/ip';
+import { cidrContains, formatIPv4 } from '../model/ip';
+import { parseCidr, parseIPv4 } from '../model/memo';
 import type { Cidr } from '../model/ip';
-import { deviceOf } from '../model/lookup';
+import { deviceOf } from '../model/memo';
 import type { CniConfig, Cluster, ClusterNode, ClusterSettings, Device, Pod } from '../model/types';
 
 /** A tunnel between two nodes: the device, the header it adds and what that costs. */

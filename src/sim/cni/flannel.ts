@@ -5,7 +5,7 @@
  * with host-gw, via the other node's own address on eth0, unencapsulated.
  */
 import { formatIPv4, nthAddress } from '../model/ip';
-import { deviceIP } from '../model/lookup';
+import { deviceIP } from '../model/memo';
 import { fnv1a, macFor } from '../model/rng';
 import type { CniConfig, ClusterNode, Device } from '../model/types';
 import { hex } from './common';

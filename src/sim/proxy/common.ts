@@ -5,7 +5,8 @@
  */
 import type { Cluster, ClusterNode, Endpoint, Protocol, ProxyMode, Service, ServicePort } from '../model/types';
 import { lookup } from '../model/lookup';
-import { cidrContains, parseIPv4 } from '../model/ip';
+import { cidrContains } from '../model/ip';
+import { parseIPv4 } from '../model/memo';
 import { base32, sha256 } from './sha256';
 import type { Candidate } from '../trace/types';
 

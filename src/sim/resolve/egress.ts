@@ -7,7 +7,7 @@
 import { cidrContains, formatIPv4 } from '../model/ip';
 import { lookup } from '../model/lookup';
 import type { Cluster, ClusterNode, Pod } from '../model/types';
-import { deviceIP, parseCidr, parseIPv4 } from './memo';
+import { deviceIP, parseCidr, parseIPv4 } from '../model/memo';
 
 /** ip-masq-agent's documented defaults (RFC 1918), used when it runs without a config. */
 export const IP_MASQ_AGENT_DEFAULT_CIDRS: readonly string[] = ['10.0.0.0/8', '172.16.0.0/12', '192.168.0.0/16'];

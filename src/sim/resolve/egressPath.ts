@@ -11,7 +11,7 @@ import { macFor } from '../model/rng';
 import type { ClusterNode, Pod } from '../model/types';
 import type { Nat } from '../trace/types';
 import { egressMasquerade } from './egress';
-import { deviceIP, deviceOf, parseCidr, parseIPv4 } from './memo';
+import { deviceIP, deviceOf, parseCidr, parseIPv4 } from '../model/memo';
 import { evaluatePolicy, writePolicyHop } from './networkPolicy';
 import type { PathWriter } from './pathWriter';
 import { leavePod, netnsNode, nodeToLocalPod, unSnat } from './podPath';

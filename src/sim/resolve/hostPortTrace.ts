@@ -12,7 +12,7 @@ import type { Hop, Trace, Verdict } from '../trace/types';
 import { defaultGateway } from './egressPath';
 import { freshPolicyState, policyDropReason, policyNote } from './edgeTrace';
 import { hostPortMappings, resolveHostPort } from './hostPorts';
-import { deviceIP, deviceOf } from './memo';
+import { deviceIP, deviceOf } from '../model/memo';
 import { PathWriter } from './pathWriter';
 import { enterPod, leavePod, listenerOf, netnsNode, nodeToLocalPod, policyBegin, policyGate, walk } from './podPath';
 import type { Netns, WalkContext } from './podPath';

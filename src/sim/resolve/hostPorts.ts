@@ -9,7 +9,7 @@ import { cidrContains } from '../model/ip';
 import { lookup } from '../model/lookup';
 import { fnv1a } from '../model/rng';
 import type { Cluster, ClusterNode, Pod, Protocol } from '../model/types';
-import { deviceIP, parseCidr, parseIPv4 } from './memo';
+import { deviceIP, parseCidr, parseIPv4 } from '../model/memo';
 import { cniPlugin } from '../registry';
 
 interface Daemon {

@@ -12,7 +12,7 @@ import type { NetworkPolicyModel, PolicyPeer, PolicyPort, PolicyRule } from '../
 export { describePolicyRule };
 import type { Cluster, ClusterNode, Pod, Protocol } from '../model/types';
 import type { PathWriter } from './pathWriter';
-import { parseCidr, parseIPv4 } from './memo';
+import { parseCidr, parseIPv4 } from '../model/memo';
 import { cniPlugin } from '../registry';
 
 /** One end of a connection: a pod (by object), or an address (a node, an external host, a pod's IP). */

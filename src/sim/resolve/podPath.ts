@@ -7,7 +7,7 @@ import type { ElementId } from '../model/ids';
 import { containerId, deviceId, nodeId, podEth0Id, vethId, wireId } from '../model/ids';
 import { cidrContains, formatIPv4 } from '../model/ip';
 import { lookup } from '../model/lookup';
-import { deviceIP, deviceOf, parseCidr, parseIPv4 } from './memo';
+import { deviceIP, deviceOf, parseCidr, parseIPv4 } from '../model/memo';
 import type { Cluster, ClusterNode, Pod } from '../model/types';
 import type { Nat } from '../trace/types';
 import type { PathWriter } from './pathWriter';

@@ -22,7 +22,7 @@ import { lookup } from '../model/lookup';
 import type { Cluster, ClusterNode, Pod, Protocol, Service, ServicePort } from '../model/types';
 import type { Candidate, Hop, Packet, Verdict } from '../trace/types';
 import { PathWriter } from './pathWriter';
-import { deviceIP, deviceOf } from './memo';
+import { deviceIP, deviceOf } from '../model/memo';
 import { macFor } from '../model/rng';
 import { networkPolicies } from '../model/policy';
 import { hostListener } from './hostPorts';

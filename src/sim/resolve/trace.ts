@@ -26,7 +26,7 @@ import { INGRESS_NGINX_NAME, INGRESS_NGINX_NAMESPACE, hostMatches, ingressExposu
 import { ingresses, nginxIngresses } from '../model/ingressModel';
 import type { HttpRequest } from './ingressTrace';
 import { cidrContains } from '../model/ip';
-import { parseCidr, parseIPv4 } from './memo';
+import { parseCidr, parseIPv4 } from '../model/memo';
 
 export interface TraceInput {
   /** `pod/<ns>/<name>[:container]`, `node/<name>` or `external/<ip>` */
