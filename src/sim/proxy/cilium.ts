@@ -9,6 +9,7 @@ import { backendsOf, choose, eligible, without } from './common';
 import type { Backend, DecideContext, ProxyDecision, ProxyStep, ServiceProxy } from './common';
 import { dropText } from './iptables';
 
+const SCHEDULER = 'uniform' as const;
 const NAME = "Cilium's kube-proxy replacement (eBPF)";
 
 /** One row of `cilium-dbg service list`. */
@@ -47,7 +48,7 @@ function decide(c: DecideContext): ProxyDecision {
     ]);
   // Cilium SNATs external NodePort/LB traffic under Cluster policy in eBPF (no DSR modelled).
   const masq = entry !== 'clusterIP' && svc.externalTrafficPolicy === 'Cluster';
-  const { chosen, candidates, warnings } = choose(c, 'uniform');
+  const { chosen, candidates, warnings } = choose(c, SCHEDULER);
   return {
     outcome: 'dnat',
     steps,
@@ -92,4 +93,6 @@ export const ciliumProxy: ServiceProxy = {
   rules,
   masqueradeRule: MASQUERADE_RULE,
   nodeDevice: null,
+  scheduler: SCHEDULER,
+  kubeProxy: false,
 };

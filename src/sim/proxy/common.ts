@@ -96,6 +96,10 @@ export interface ServiceProxy {
   readonly masqueradeRule: string;
   /** the device the proxy adds to every node (IPVS: the dummy kube-ipvs0 holding the VIPs) */
   readonly nodeDevice: string | null;
+  /** how it picks an endpoint: chained random rules, per-node round robin, or one uniform draw */
+  readonly scheduler: Scheduler;
+  /** kube-proxy itself runs on the nodes (its healthz and metrics ports listen); not with Cilium's replacement */
+  readonly kubeProxy: boolean;
 }
 
 /** What every mode's `decide` starts from: the input and the endpoints the node may use. */

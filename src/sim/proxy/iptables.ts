@@ -21,6 +21,7 @@ import {
 } from './common';
 import type { Backend, DecideContext, ProxyDecision, ProxyStep, ServiceProxy } from './common';
 
+const SCHEDULER = 'chained' as const;
 const NAME = 'kube-proxy (iptables mode)';
 const REJECT = '-j REJECT --reject-with icmp-port-unreachable';
 
@@ -231,7 +232,7 @@ function decide(c: DecideContext): ProxyDecision {
       text: `${svcChain}'s first rule marks the packet for masquerade (${MASQ_MARK}): ${why}.`,
     });
 
-  const { index, chosen, candidates, pinned, warnings } = choose(c, 'chained');
+  const { index, chosen, candidates, pinned, warnings } = choose(c, SCHEDULER);
   const n = list.length;
   const affinity = svc.sessionAffinity === 'ClientIP';
   const sep = sepChainName(svc, port, chosen);
@@ -347,4 +348,6 @@ export const iptablesProxy: ServiceProxy = {
   rules,
   masqueradeRule: MASQUERADE_RULE,
   nodeDevice: null,
+  scheduler: SCHEDULER,
+  kubeProxy: true,
 };

@@ -10,6 +10,7 @@ import { backendsOf, choose, eligible, hairpinWhy, kubeProxyMasquerade, without 
 import type { Backend, DecideContext, ProxyDecision, ProxyStep, ServiceProxy } from './common';
 import { dropText } from './iptables';
 
+const SCHEDULER = 'rr' as const;
 const NAME = 'kube-proxy (IPVS mode)';
 
 /** An IPVS virtual server as `ipvsadm -Ln` prints it; `persistent` is the affinity timeout. */
@@ -82,7 +83,7 @@ function decide(c: DecideContext): ProxyDecision {
               text: `iptables, beside IPVS, marks the packet for masquerade: ${why}.`,
             },
     );
-  const { index, chosen, candidates, pinned, warnings } = choose(c, 'rr');
+  const { index, chosen, candidates, pinned, warnings } = choose(c, SCHEDULER);
   const n = list.length;
   const affinity = svc.sessionAffinity === 'ClientIP';
   steps.push({
@@ -150,4 +151,6 @@ export const ipvsProxy: ServiceProxy = {
   rules,
   masqueradeRule: MASQUERADE_RULE,
   nodeDevice: 'kube-ipvs0',
+  scheduler: SCHEDULER,
+  kubeProxy: true,
 };

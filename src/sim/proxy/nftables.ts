@@ -19,6 +19,7 @@ import {
 import type { Backend, DecideContext, ProxyDecision, ProxyStep, ServiceProxy } from './common';
 import { dropText } from './iptables';
 
+const SCHEDULER = 'uniform' as const;
 const NAME = 'kube-proxy (nftables mode)';
 
 // ---------------------------------------------------------------------------------------------
@@ -111,7 +112,7 @@ function decide(c: DecideContext): ProxyDecision {
             text: `The service chain marks the packet for masquerade: ${why}.`,
           },
     );
-  const { index, chosen, candidates, pinned, warnings } = choose(c, 'uniform');
+  const { index, chosen, candidates, pinned, warnings } = choose(c, SCHEDULER);
   const n = list.length;
   const chain = nftServiceChain(svc, port);
   steps.push({
@@ -197,4 +198,6 @@ export const nftablesProxy: ServiceProxy = {
   rules,
   masqueradeRule: MASQUERADE_RULE,
   nodeDevice: null,
+  scheduler: SCHEDULER,
+  kubeProxy: true,
 };

@@ -8,6 +8,7 @@ import type { Trace } from '../trace/types';
 import { backendsOf, eligible, inClusterCIDR } from '../proxy';
 import { lbTargets } from './serviceTrace';
 import { trace, traceWithService } from './trace';
+import { serviceProxy } from '../registry';
 import type { TraceInput, TraceOptions } from './trace';
 
 /** One endpoint and its exact share of new connections. */
@@ -134,7 +135,7 @@ export function traceBurst(cluster: Cluster, request: TraceInput, n: number, opt
     rr.set(node, seen + 1);
     const stuck = affinity ? sticky.get(node) : undefined;
     let t = first;
-    if (stuck !== undefined || (cluster.settings.proxyMode === 'ipvs' && seen !== i)) {
+    if (stuck !== undefined || (serviceProxy(cluster).scheduler === 'rr' && seen !== i)) {
       // Re-run with the node's state: its sticky endpoint, or its own round-robin position.
       const pick =
         stuck !== undefined

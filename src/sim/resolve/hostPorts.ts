@@ -10,7 +10,7 @@ import { lookup } from '../model/lookup';
 import { fnv1a } from '../model/rng';
 import type { Cluster, ClusterNode, Pod, Protocol } from '../model/types';
 import { deviceIP, parseCidr, parseIPv4 } from '../model/memo';
-import { cniPlugin } from '../registry';
+import { cniPlugin, serviceProxy } from '../registry';
 
 interface Daemon {
   readonly port: number;
@@ -73,7 +73,7 @@ export function hostListener(
   }
   if (protocol !== 'tcp') return null;
   // kube-proxy does not run when Cilium replaces it.
-  const kubeProxy = cluster.settings.proxyMode !== 'cilium';
+  const kubeProxy = serviceProxy(cluster).kubeProxy;
   for (const d of DAEMONS) {
     if (d.port !== port || (d.where === 'control-plane' && node.role !== 'control-plane')) continue;
     if (d.name.startsWith('kube-proxy') && !kubeProxy) continue;
@@ -151,9 +151,9 @@ export function portmapChain(cluster: Cluster, pod: Pod): string {
   return `CNI-DN-${(hex(h1) + hex(h2) + hex(h3)).slice(0, 21)}`;
 }
 
-/** The source range portmap marks as hairpin: the pod's own address with its prefix (flannel's /24, Calico's and Cilium's /32). */
+/** The source range portmap marks as hairpin: the pod's own address with its prefix (a bridge CNI's /24, a routed CNI's /32). */
 function hairpinRange(cluster: Cluster, pod: Pod): string {
-  if (cluster.settings.cni.kind !== 'flannel') return `${pod.ip}/32`;
+  if (cniPlugin(cluster).bridge === null) return `${pod.ip}/32`;
   const node = lookup(cluster).nodeByName.get(pod.node);
   return node?.podCIDR ?? `${pod.ip}/32`;
 }
@@ -283,8 +283,8 @@ export function resolveHostPort(
     }
     // The reply must come back through this node's conntrack: on flannel's bridge a same-subnet
     // source would be answered directly, so portmap masquerades to the address the packet leaves by.
-    const newSrc =
-      cluster.settings.cni.kind === 'flannel' ? (deviceIP(node, 'cni0') ?? node.internalIP) : node.internalIP;
+    const bridge = cniPlugin(cluster).bridge;
+    const newSrc = bridge !== null ? (deviceIP(node, bridge) ?? node.internalIP) : node.internalIP;
     return {
       ...dnat,
       markRule: setMarkRule(chain, mapping, masquerade === 'localhost' ? '127.0.0.1/32' : hairpin),
