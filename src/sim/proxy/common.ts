@@ -9,6 +9,7 @@ import { cidrContains } from '../model/ip';
 import { parseIPv4 } from '../model/memo';
 import { base32, sha256 } from './sha256';
 import type { Candidate } from '../trace/types';
+import type { TraceWarning } from '../trace/warnings';
 
 /** kube-proxy's masquerade mark: bit 14 (docs/networking-model.md). */
 export const MASQ_MARK = '0x4000';
@@ -47,7 +48,7 @@ export interface ProxyDecision {
   /** the DNAT rule (or IPVS/eBPF translation) as a user would see it */
   dnatRule: string;
   /** a pick that matched no candidate */
-  warnings: string[];
+  warnings: TraceWarning[];
   /** the endpoints' set: Cluster- or Local-policy, for the text */
   policy: 'Cluster' | 'Local';
 }
@@ -267,20 +268,18 @@ export interface Choice {
   chosen: Backend;
   candidates: Candidate[];
   pinned: boolean;
-  warnings: string[];
+  warnings: TraceWarning[];
 }
 
 /** Picks an endpoint of a non-empty `c.list` as the mode's scheduler does (a `pick` pins it). */
 export function choose(c: DecideContext, scheduler: Scheduler): Choice {
   const { list, input } = c;
-  const warnings: string[] = [];
+  const warnings: TraceWarning[] = [];
   const n = list.length;
   const pinned = pickedIndex(list, input.pick);
   for (const p of input.pick) {
     if (!p.startsWith('node/') && !list.some((b) => b.pod === p))
-      warnings.push(
-        `pick ${p} matched no choice: it is not an eligible endpoint of ${input.svc.namespace}/${input.svc.name}`,
-      );
+      warnings.push({ kind: 'pick-not-endpoint', pick: p, service: `${input.svc.namespace}/${input.svc.name}` });
   }
   let index: number;
   if (pinned >= 0) index = pinned;

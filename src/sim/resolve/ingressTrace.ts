@@ -6,6 +6,7 @@
  * when no backend does (404, 503, 308).
  */
 import type { ElementId } from '../model/ids';
+import type { TraceWarning } from '../trace/warnings';
 import { containerId, podEth0Id } from '../model/ids';
 import { lookup } from '../model/lookup';
 import { networkPolicies } from '../model/policy';
@@ -35,7 +36,7 @@ export interface IngressResult {
   hops: Hop[];
   reply: Trace['reply'];
   http: Trace['http'];
-  warnings: string[];
+  warnings: TraceWarning[];
 }
 
 /** The HTTP request as the client sends it. */
@@ -155,7 +156,7 @@ function upstream(
   ctrlAt: ElementId,
   match: IngressMatch,
   opts: ServiceTraceOptions & { seed: number },
-  warnings: string[],
+  warnings: TraceWarning[],
 ): Upstream | null {
   const up = match.upstream;
   if (up === null) return null;

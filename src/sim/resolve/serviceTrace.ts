@@ -6,6 +6,7 @@
  * node undoes every translation on the reply.
  */
 import type { ElementId } from '../model/ids';
+import type { TraceWarning } from '../trace/warnings';
 import {
   containerId,
   deviceId,
@@ -92,7 +93,7 @@ export interface ServiceResult {
   candidates: Candidate[];
   hops: Hop[];
   reply: { verdict: Verdict; hops: Hop[] } | null;
-  warnings: string[];
+  warnings: TraceWarning[];
 }
 
 const addr = (ip: string, port: number | null): string => (port === null ? ip : `${ip}:${port}`);
@@ -187,7 +188,7 @@ export function traceService(
   const lk = lookup(cluster);
   const mode = cluster.settings.proxyMode;
   const svc = target.svc;
-  const warnings: string[] = [];
+  const warnings: TraceWarning[] = [];
   const srcPort = protocol === 'icmp' ? null : opts.ephemeralPort();
   const dialedDst = addr(target.dstIP, target.dstPort);
   const w = new PathWriter({ src: addr(client.ip, srcPort), dst: dialedDst, protocol, ttl: DEFAULT_TTL });
@@ -535,7 +536,7 @@ function finish(
   endpoint: ServiceResult['endpoint'],
   candidates: Candidate[],
   reply: ServiceResult['reply'],
-  warnings: string[],
+  warnings: TraceWarning[],
 ): ServiceResult {
   return { verdict, reason, endpoint, candidates, hops: w.hops, reply, warnings };
 }
@@ -626,7 +627,7 @@ function reachFromOutside(
   client: ServiceClient,
   target: ServiceTarget,
   opts: ServiceTraceOptions,
-  warnings: string[],
+  warnings: TraceWarning[],
   crossed: boolean,
 ): { node: ClusterNode; proxied: LbProxy | null } | null {
   const svc = target.svc;
@@ -695,7 +696,7 @@ function reachFromOutside(
   for (const p of opts.pick) {
     if (!p.startsWith('node/')) continue;
     node = nodes.find((n) => n.name === p.slice(5));
-    if (!node) warnings.push(`pick ${p} matched no choice: it is not a healthy target of the load balancer`);
+    if (!node) warnings.push({ kind: 'pick-not-lb-target', pick: p });
     else break;
   }
   node ??= nodes[Math.min(nodes.length - 1, Math.floor(opts.random() * nodes.length))] as ClusterNode;
@@ -757,7 +758,7 @@ function undefinedPort(
   target: ServiceTarget,
   node: ClusterNode,
   protocol: Protocol,
-  warnings: string[],
+  warnings: TraceWarning[],
 ): ServiceResult {
   const mode = cluster.settings.proxyMode;
   const what =
@@ -1112,7 +1113,7 @@ function socketLb(
   opts: ServiceTraceOptions,
   w: PathWriter,
   ctx: WalkContext,
-  warnings: string[],
+  warnings: TraceWarning[],
 ): ServiceResult {
   const lk = lookup(cluster);
   const ns = client.ns as Netns;

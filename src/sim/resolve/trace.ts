@@ -3,7 +3,18 @@
  * Data in, data out: no clock, no global randomness (a seed drives every random choice).
  */
 import type { ElementId } from '../model/ids';
-import { containerId, deviceId, externalId, INTERNET_ID, nodeId, podEth0Id, podLoId } from '../model/ids';
+import {
+  containerId,
+  deviceId,
+  externalId,
+  INTERNET_ID,
+  nodeId,
+  parseElementId,
+  podEth0Id,
+  podLoId,
+} from '../model/ids';
+import { warningText } from '../trace/warnings';
+import type { TraceWarning } from '../trace/warnings';
 import { lookup } from '../model/lookup';
 import type { Cluster, ClusterNode, Container, Pod, Protocol, Service, ServicePort } from '../model/types';
 import { createRng } from '../model/rng';
@@ -216,10 +227,14 @@ function traceInto(cluster: Cluster, input: TraceInput, options: TraceOptions, o
       pick,
     );
     // A pick of the controller pod pinned the first leg's choice, which the candidates (NGINX's) do not show.
-    const tookIt = (w: string): boolean =>
-      t.hops.some((h) => h.kind === 'deliver' && w.startsWith(`--pick ${h.at.split('/').slice(1, 3).join('/')} `));
-    const warnings = [...r.warnings, ...(t.warnings ?? []).filter((w) => !tookIt(w))];
-    if (warnings.length > 0) t.warnings = warnings;
+    const delivered = new Set(
+      t.hops.flatMap((h) => {
+        const e = h.kind === 'deliver' ? parseElementId(h.at) : null;
+        return e && (e.kind === 'container' || e.kind === 'pod') ? [`${e.namespace}/${e.pod}`] : [];
+      }),
+    );
+    const warnings = [...r.warnings, ...pickWarnings(t, pick).filter((w) => !delivered.has(w.pick))];
+    if (warnings.length > 0) t.warnings = warnings.map(warningText);
     return t;
   }
   if (target !== null) {
@@ -666,8 +681,14 @@ function isOutside(cluster: Cluster, ip: string): boolean {
 
 /** Adds `warnings` for picks that pinned nothing: not a candidate, not a DNS server, not a load balancer's node. */
 function withWarnings(t: Trace, pick: readonly string[]): Trace {
-  if (pick.length === 0) return t;
-  const warnings: string[] = [];
+  const warnings = pickWarnings(t, pick);
+  if (warnings.length > 0) t.warnings = warnings.map(warningText);
+  return t;
+}
+
+/** The picks that pinned nothing in `t`. */
+function pickWarnings(t: Trace, pick: readonly string[]): TraceWarning[] {
+  const warnings: TraceWarning[] = [];
   for (const p of pick) {
     let matched = t.candidates.some((c) => c.pod === p && c.chosen);
     if (!matched && t.dns) matched = t.dns.hops.some((h) => h.at.startsWith(`container/${p}/`));
@@ -675,10 +696,9 @@ function withWarnings(t: Trace, pick: readonly string[]): Trace {
       const lb = t.hops.findIndex((h) => h.kind === 'load-balancer');
       matched = lb >= 0 && t.hops[lb + 1]?.node === p.slice(5);
     }
-    if (!matched) warnings.push(`--pick ${p} matched no choice in this trace`);
+    if (!matched) warnings.push({ kind: 'pick-unmatched', pick: p });
   }
-  if (warnings.length > 0) t.warnings = warnings;
-  return t;
+  return warnings;
 }
 
 function firstPort(svc: Service, protocol: Protocol): number | null {
