@@ -412,8 +412,42 @@ function generatedCases(): CorpusCase[] {
   return out;
 }
 
+/**
+ * Picks that pin nothing, or pin the first leg of an Ingress: each warning a trace can carry, and
+ * the Ingress trace dropping the warning of a pick its controller took. `nginx` stands for the
+ * ingress-nginx controller pod, looked up in the scenario's cluster.
+ */
+const PICK_CASES: readonly { scenario: string; pick: readonly string[] }[] = [
+  { scenario: 'pod-to-service', pick: ['default/no-such-pod'] },
+  { scenario: 'pod-to-service', pick: ['default/client'] },
+  { scenario: 'pod-to-service-dns', pick: ['kube-system/no-such-pod'] },
+  { scenario: 'nodeport-cluster', pick: ['default/no-such-pod'] },
+  { scenario: 'loadbalancer', pick: ['node/no-such-node'] },
+  { scenario: 'loadbalancer', pick: ['node/node-a'] },
+  { scenario: 'ingress', pick: ['nginx'] },
+  { scenario: 'ingress', pick: ['default/no-such-pod'] },
+  { scenario: 'pod-to-pod-cross-node', pick: ['default/no-such-pod'] },
+];
+
+function pickCases({ ownCluster }: Clusters): CorpusCase[] {
+  return PICK_CASES.map(({ scenario: id, pick }, i) => {
+    const caseId = `pick/${id}/${i}`;
+    return {
+      id: caseId,
+      run() {
+        const scenario = SCENARIOS.find((s) => s.id === id);
+        if (!scenario) throw new Error(`no scenario ${id}`);
+        const cluster = ownCluster(scenario.spec);
+        const nginx = cluster.pods.find((p) => p.labels['app.kubernetes.io/component'] === 'controller');
+        const pins = pick.map((p) => (p === 'nginx' ? `${nginx?.namespace ?? ''}/${nginx?.name ?? ''}` : p));
+        return traceRecord(caseId, cluster, { ...scenario.request }, { seed: scenario.seed ?? 1, pick: pins });
+      },
+    };
+  });
+}
+
 /** Every case of the corpus, in the order of the stored file. */
 export function corpusCases(): CorpusCase[] {
   const clusters = clusterCache();
-  return [...scenarioCases(clusters), ...inspectorCases(clusters), ...generatedCases()];
+  return [...scenarioCases(clusters), ...inspectorCases(clusters), ...generatedCases(), ...pickCases(clusters)];
 }
