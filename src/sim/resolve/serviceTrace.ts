@@ -211,67 +211,9 @@ export function traceService(
   });
 
   // 1. Reach the node that decides.
-  let node: ClusterNode;
-  let earlier: SnatRecord | null = null;
-  let origin: 'forward' | 'local' = 'forward';
-  let srcLocal = false;
-  const lb = target.entry === 'loadBalancer';
-  const viaLb = lb && (client.ns === null || lbIpMode(svc) === 'Proxy');
-  let outside = false;
-  let egress: SnatRecord | null = null;
-  let proxied: LbProxy | null = null;
-  if (client.ns === null || viaLb) {
-    if (client.ns !== null) {
-      // ipMode Proxy: kube-proxy leaves the LB address alone, so the packet really leaves the
-      // cluster (egress, masqueraded to the node's address) to reach the load balancer.
-      walkToExternal(w, ctx, client.ns, target.dstIP);
-      const blocked = policyDrop(w, ctx, svcName);
-      if (blocked) return finish(w, 'dropped', blocked, null, [], null, warnings);
-      egress = ctx.snat;
-      ctx.snat = null;
-    }
-    outside = true;
-    const arrived = reachFromOutside(w, cluster, client, target, opts, warnings, client.ns !== null);
-    if (arrived === null)
-      return finish(
-        w,
-        'dropped',
-        `No node of ${svcName} passes the load balancer's health check: the load balancer has no target and drops the connection.`,
-        null,
-        [],
-        null,
-        warnings,
-      );
-    node = arrived.node;
-    proxied = arrived.proxied;
-  } else if (target.entry === 'nodePort' && target.node && netnsNode(cluster, client.ns).name !== target.node.name) {
-    // To another node's address: the packet crosses the node network first (flannel masquerades a
-    // pod's packet to a node address outside the cluster CIDR).
-    node = target.node;
-    walk(w, ctx, client.ns, { kind: 'host', node });
-    earlier = ctx.snat;
-    ctx.snat = null;
-  } else {
-    node = netnsNode(cluster, client.ns);
-    if (clientPod) {
-      if (mode !== 'cilium') {
-        leavePod(w, cluster, clientPod, null, target.dstIP);
-        if (cluster.settings.cni.kind === 'flannel') {
-          w.hop({
-            kind: 'bridge',
-            at: deviceId(node.name, 'cni0'),
-            node: node.name,
-            rule: `${node.name} cni0 ${deviceIP(node, 'cni0') ?? ''}`,
-            text: `The frame is addressed to cni0 itself, so ${node.name} takes the packet up to IP; with br_netfilter it enters nat PREROUTING first.`,
-          });
-          ctx.bridged = true;
-        }
-      }
-    } else {
-      origin = 'local';
-      srcLocal = true;
-    }
-  }
+  const reached = reachDecidingNode(w, ctx, client, target, opts, warnings, svcName);
+  if ('verdict' in reached) return reached;
+  const { node, earlier, origin, srcLocal, outside, egress, proxied, viaLb } = reached;
 
   // Cilium's kube-proxy replacement translates at connect() for in-cluster sockets.
   if (mode === 'cilium' && client.ns !== null && !viaLb && earlier === null)
@@ -512,6 +454,105 @@ export function traceService(
   ctx.reply = true;
   const reply = replyPath(cluster, w.packet, client, epNs, listenerAt, label, conn, protocol, verdict, ctx);
   return finish(w, verdict, reason, endpoint, d.candidates, reply, warnings);
+}
+
+/** Where the Service's proxy decides, and what happened to the packet on the way there. */
+interface Reached {
+  node: ClusterNode;
+  /** a SNAT on the way to another node's NodePort */
+  earlier: SnatRecord | null;
+  origin: 'forward' | 'local';
+  /** the client is a process in the deciding node's root namespace */
+  srcLocal: boolean;
+  /** the packet came from outside the cluster (or went out to a load balancer and back) */
+  outside: boolean;
+  /** the egress SNAT of a pod's packet to a Proxy-mode load balancer */
+  egress: SnatRecord | null;
+  proxied: LbProxy | null;
+  /** the packet goes through the load balancer itself */
+  viaLb: boolean;
+}
+
+/**
+ * Step 1 of a Service trace: the packet travels from the client to the node whose Service proxy
+ * decides (the client's own node, the node of a dialed NodePort, or the node a load balancer
+ * picked). Returns that node and the way there, or the trace's end when it is dropped before.
+ */
+function reachDecidingNode(
+  w: PathWriter,
+  ctx: WalkContext,
+  client: ServiceClient,
+  target: ServiceTarget,
+  opts: ServiceTraceOptions,
+  warnings: TraceWarning[],
+  svcName: string,
+): Reached | ServiceResult {
+  const cluster = ctx.cluster;
+  const mode = cluster.settings.proxyMode;
+  const svc = target.svc;
+  const clientPod = client.ns?.kind === 'pod' ? client.ns.pod : null;
+  let node: ClusterNode;
+  let earlier: SnatRecord | null = null;
+  let origin: 'forward' | 'local' = 'forward';
+  let srcLocal = false;
+  const lb = target.entry === 'loadBalancer';
+  const viaLb = lb && (client.ns === null || lbIpMode(svc) === 'Proxy');
+  let outside = false;
+  let egress: SnatRecord | null = null;
+  let proxied: LbProxy | null = null;
+  if (client.ns === null || viaLb) {
+    if (client.ns !== null) {
+      // ipMode Proxy: kube-proxy leaves the LB address alone, so the packet really leaves the
+      // cluster (egress, masqueraded to the node's address) to reach the load balancer.
+      walkToExternal(w, ctx, client.ns, target.dstIP);
+      const blocked = policyDrop(w, ctx, svcName);
+      if (blocked) return finish(w, 'dropped', blocked, null, [], null, warnings);
+      egress = ctx.snat;
+      ctx.snat = null;
+    }
+    outside = true;
+    const arrived = reachFromOutside(w, cluster, client, target, opts, warnings, client.ns !== null);
+    if (arrived === null)
+      return finish(
+        w,
+        'dropped',
+        `No node of ${svcName} passes the load balancer's health check: the load balancer has no target and drops the connection.`,
+        null,
+        [],
+        null,
+        warnings,
+      );
+    node = arrived.node;
+    proxied = arrived.proxied;
+  } else if (target.entry === 'nodePort' && target.node && netnsNode(cluster, client.ns).name !== target.node.name) {
+    // To another node's address: the packet crosses the node network first (flannel masquerades a
+    // pod's packet to a node address outside the cluster CIDR).
+    node = target.node;
+    walk(w, ctx, client.ns, { kind: 'host', node });
+    earlier = ctx.snat;
+    ctx.snat = null;
+  } else {
+    node = netnsNode(cluster, client.ns);
+    if (clientPod) {
+      if (mode !== 'cilium') {
+        leavePod(w, cluster, clientPod, null, target.dstIP);
+        if (cluster.settings.cni.kind === 'flannel') {
+          w.hop({
+            kind: 'bridge',
+            at: deviceId(node.name, 'cni0'),
+            node: node.name,
+            rule: `${node.name} cni0 ${deviceIP(node, 'cni0') ?? ''}`,
+            text: `The frame is addressed to cni0 itself, so ${node.name} takes the packet up to IP; with br_netfilter it enters nat PREROUTING first.`,
+          });
+          ctx.bridged = true;
+        }
+      }
+    } else {
+      origin = 'local';
+      srcLocal = true;
+    }
+  }
+  return { node, earlier, origin, srcLocal, outside, egress, proxied, viaLb };
 }
 
 function policyDrop(w: PathWriter, ctx: WalkContext, svcName: string): string | null {
