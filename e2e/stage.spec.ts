@@ -36,7 +36,9 @@ async function readStep(target: Page | Frame, step: number): Promise<StepReading
     const h = window.__netviz!;
     const t = h.currentTrace()!;
     const steps = [...(t.dns?.hops ?? []), ...t.hops, ...(t.reply?.hops ?? [])];
-    const ids = [...new Set([i - 1, i, i + 1].map((k) => steps[k]?.at).filter((x): x is string => !!x))];
+    const ids = [
+      ...new Set([i - 1, i, i + 1].map((k) => steps[k]?.at as string | undefined).filter((x): x is string => !!x)),
+    ];
     const box = (el: Element | null) => {
       if (!el) return null;
       const r = el.getBoundingClientRect();

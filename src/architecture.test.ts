@@ -1,5 +1,5 @@
 /**
- * The layer rules of DESIGN.md are mechanical: these tests prove the lint rules and the DOM-free
+ * The layer rules of docs/architecture.md are mechanical: these tests prove the lint rules and the DOM-free
  * tsconfig of src/sim actually reject what they forbid.
  */
 import { describe, expect, it } from 'vitest';

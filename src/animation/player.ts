@@ -1,6 +1,6 @@
 /**
  * Playback of one trace: play, pause, step, seek and speed over the flattened timeline of
- * DESIGN.md (DNS hops, then the request, then the reply). It owns no pixels; it reports the
+ * docs/trace-format.md (DNS hops, then the request, then the reply). It owns no pixels; it reports the
  * current step on discrete changes and a frame (step + progress) on every tick.
  */
 import type { Hop } from '../sim';

@@ -1,6 +1,6 @@
 /**
  * `window.__netviz`: a small, read-only handle for end-to-end tests and measurement, present in
- * every build (DESIGN.md). It reads the store and drives the player; it never reaches into React.
+ * every build. It reads the store and drives the player; it never reaches into React.
  */
 import { defaultPacketRequest, elementCount } from '../store/selectors';
 import type { VisualizerApi } from '../ui/Visualizer';

@@ -6,6 +6,7 @@
 import cytoscape from 'cytoscape';
 import type { Core, ElementDefinition } from 'cytoscape';
 import type { Cluster } from '../sim';
+import { deviceId, parseElementId } from '../sim/model/ids';
 import { createGeometry } from './geometry';
 import type { Geometry } from './geometry';
 import { drawFirstFrameDirectly } from './firstFrame';
@@ -532,10 +533,10 @@ export function createClusterCanvas(host: HTMLElement, callbacks: CanvasCallback
     }
     // wire hops light the links from both eth0s down to the underlay
     for (const id of ids) {
-      if (!id.startsWith('wire/')) continue;
-      const [, a, b] = id.split('/');
-      for (const n of [a, b]) {
-        const link = `link/dev/${n ?? ''}/eth0--underlay`;
+      const wire = parseElementId(id);
+      if (wire?.kind !== 'wire') continue;
+      for (const n of [wire.a, wire.b]) {
+        const link = `link/${deviceId(n, 'eth0')}--underlay`;
         if (!cy.getElementById(link).empty()) result.add(link);
       }
       result.add('underlay');

@@ -14,6 +14,7 @@ import {
 } from './layout';
 import type { Box, ClusterLayout } from './layout';
 import { unionBox } from './camera';
+import { parseElementId } from '../sim/model/ids';
 
 export interface Point {
   x: number;
@@ -33,19 +34,15 @@ const isBridge = (id: string): boolean => /^dev\/[^/]+\/cni0$/.test(id);
 
 /** `ns/pod` of an id that belongs to a pod (its containers, eth0, lo, host veth), or null. */
 function podOf(id: string): string | null {
-  const parts = id.split('/');
-  if (parts[0] === 'container') return `${parts[1] ?? ''}/${parts[2] ?? ''}`;
-  if (parts[0] === 'dev' && parts[1] === 'pod') return `${parts[2] ?? ''}/${parts[3] ?? ''}`;
-  if (parts[0] === 'veth') return `${parts[2] ?? ''}/${parts[3] ?? ''}`;
+  const e = parseElementId(id);
+  if (e?.kind === 'container' || e?.kind === 'pod-device' || e?.kind === 'veth') return `${e.namespace}/${e.pod}`;
   return null;
 }
 
 /** The node named in a device or routing id (`dev/<node>/eth0`, `node/<node>`), or null. */
 function nodeOf(id: string): string | null {
-  const parts = id.split('/');
-  if (parts[0] === 'node') return parts.slice(1).join('/');
-  if (parts[0] === 'dev' && parts[1] !== 'pod') return parts[1] ?? null;
-  return null;
+  const e = parseElementId(id);
+  return e?.kind === 'node' || e?.kind === 'device' ? e.node : null;
 }
 
 export function createGeometry(layout: ClusterLayout): Geometry {
@@ -80,8 +77,8 @@ export function createGeometry(layout: ClusterLayout): Geometry {
     Math.max(bar.x - bar.w / 2 + 6, Math.min(bar.x + bar.w / 2 - 6, x));
   const eth0 = (node: string): Box | null => positions.get(`dev/${node}/eth0`) ?? null;
   const wireNodes = (id: string): [string, string] => {
-    const [, a, b] = id.split('/');
-    return [a ?? '', b ?? ''];
+    const e = parseElementId(id);
+    return e?.kind === 'wire' ? [e.a, e.b] : ['', ''];
   };
   /** The wire's two ends ordered from the node the packet comes from. */
   const wireFrom = (id: string, from: string | null, near: Point | null): [string, string] => {

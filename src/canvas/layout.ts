@@ -51,8 +51,9 @@ export const SIZES = {
   servicesGap: 46,
 } as const;
 
-/** The element id of a node's routing and netfilter point (where `node/<node>` hops are drawn). */
-export const kernelId = (node: string): string => `kernel/${node}`;
+// The element id of a node's routing and netfilter point (where `node/<node>` hops are drawn).
+import { kernelId } from '../sim/model/ids';
+export { kernelId };
 export const UNDERLAY_ID = 'underlay';
 
 export interface ClusterLayout {

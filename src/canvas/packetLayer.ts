@@ -1,7 +1,7 @@
 /**
  * Packets on a transparent overlay canvas above Cytoscape, kept in step with pan and zoom. Moving a
  * Cytoscape element redraws the whole graph; this layer redraws only itself, so packets stay smooth
- * on large clusters (DESIGN.md, "Drawing"). It ignores the pointer.
+ * on large clusters. It ignores the pointer.
  */
 import type { Core } from 'cytoscape';
 import type { Theme } from './stylesheet';

@@ -1,10 +1,10 @@
 /**
  * Pure mapping from the simulation's Cluster to Cytoscape element definitions, with the computed
- * positions of layout.ts. Ids are the simulation's element ids (DESIGN.md), so a trace hop's `at`
+ * positions of layout.ts. Ids are the simulation's element ids (docs/trace-format.md), so a trace hop's `at`
  * names a drawn element directly.
  */
 import type { ElementDefinition } from 'cytoscape';
-import type { Cluster, ClusterNode } from '../sim';
+import type { Cluster, ClusterNode, Service } from '../sim';
 import {
   INTERNET_ID,
   containerId,
@@ -21,15 +21,9 @@ import {
   serviceId,
   vethId,
 } from '../sim';
-import type { ProxyMode } from '../sim';
+import { cniPlugin, serviceProxy } from '../sim';
 import { cidrContains, formatCidr, maskOf, parseIPv4 } from '../sim/model/ip';
 
-const PROXY_LABEL: Record<ProxyMode, string> = {
-  iptables: 'iptables',
-  nftables: 'nftables',
-  ipvs: 'IPVS',
-  cilium: 'eBPF (Cilium)',
-};
 import {
   EDGE_SIZES,
   LOAD_BALANCERS_ID,
@@ -211,7 +205,7 @@ export function toElements(
         kind: ElementKind.node,
         // Calico ignores the node's podCIDR and hands out /26 blocks from its pool instead.
         label: `${node.name}${node.role === 'control-plane' ? ' (control plane)' : ''}  ·  ${
-          cluster.settings.cni.kind === 'calico'
+          cniPlugin(cluster).blockSize !== null
             ? `block ${(node.podRanges ?? [node.podCIDR]).join(', ')}`
             : `podCIDR ${node.podCIDR}`
         }`,
@@ -226,7 +220,7 @@ export function toElements(
         tooltip: `cni0: the Linux bridge of ${node.name}; every pod's veth is a port on it. Gateway ${cni0.address ?? ''}`,
       });
     }
-    const mode = PROXY_LABEL[cluster.settings.proxyMode];
+    const mode = serviceProxy(cluster).shortName;
     leaf(kernelId(node.name), nid, ElementKind.kernel, `routing\n${mode}`, {
       tooltip: `${node.name}'s kernel: the routing table, and kube-proxy's rules (${mode}) in the root namespace`,
     });
@@ -278,7 +272,7 @@ export function toElements(
     const enforced = cluster.settings.policyEnforced;
     leaf(policyId(policy.namespace, policy.name), null, ElementKind.policy, policyLabel(policy), {
       enforced,
-      tooltip: `NetworkPolicy ${policy.namespace}/${policy.name} (${policy.policyTypes.join(', ')})\nisolates ${pods.length} pod${pods.length === 1 ? '' : 's'}${enforced ? '' : `\nnot enforced: ${cluster.settings.cni.kind} does not implement NetworkPolicy`}`,
+      tooltip: `NetworkPolicy ${policy.namespace}/${policy.name} (${policy.policyTypes.join(', ')})\nisolates ${pods.length} pod${pods.length === 1 ? '' : 's'}${enforced ? '' : `\nnot enforced: ${cniPlugin(cluster).kind} does not implement NetworkPolicy`}`,
     });
   }
   const isolation = (pid: string): string => {
@@ -402,7 +396,7 @@ export function toElements(
     link(id, INTERNET_ID);
   }
   // Zoomed out: each run of consecutive summarised Service rows is one box that counts them by type.
-  const byId = new Map(cluster.services.map((svc) => [serviceId(svc.namespace, svc.name), svc]));
+  const byId = new Map<string, Service>(cluster.services.map((svc) => [serviceId(svc.namespace, svc.name), svc]));
   for (const run of summarisedRuns(layout, detail)) {
     const rows = layout.serviceRows.slice(run.first, run.last + 1);
     const id = serviceRowsId(run.first, run.last);

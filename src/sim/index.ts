@@ -41,7 +41,10 @@ export { portmapRules, resolveHostPort } from './resolve/hostPorts';
 export type { HostPortResolution } from './resolve/hostPorts';
 export { endpointDistribution, traceBurst } from './resolve/distribution';
 export type { Distribution, EndpointShare } from './resolve/distribution';
-export { kubeProxyRules } from './resolve/kubeProxyRules';
+export { proxyRules, proxyRulesCommand } from './proxy';
+export { cniPlugin, serviceProxy } from './registry';
+export type { CniPlugin } from './cni/common';
+export type { ServiceProxy } from './proxy/common';
 export { resolveName, resolvConf, srvRecords } from './resolve/dns';
 export type { Resolution, ResolvConf } from './resolve/dns';
 export {

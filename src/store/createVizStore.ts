@@ -13,6 +13,7 @@ import {
   defaultClusterSpec,
   flattenHops,
   lookup,
+  parseElementId,
 } from '../sim';
 import type { TraceEngine } from '../sim/engine';
 import type {
@@ -59,7 +60,7 @@ export interface VizState {
   /** the last request sent, and its trace (null before the first) */
   request: PacketRequest | null;
   trace: Trace | null;
-  /** the trace's hops flattened into playback steps (DESIGN.md numbering) */
+  /** the trace's hops flattened into playback steps (the numbering of docs/trace-format.md) */
   steps: readonly Hop[];
   /** why the last request could not be traced */
   requestError: string | null;
@@ -179,44 +180,33 @@ function podRequest(cluster: Cluster, request: PacketRequest): PacketRequest {
  * container sends from itself, a device or veth stands for its pod, a node's parts for the node.
  */
 export function pickEndpoint(cluster: Cluster, id: string, stage: 'from' | 'to'): string | null {
-  const parts = id.split('/');
+  const e = parseElementId(id);
+  if (e === null) return null;
   const lk = lookup(cluster);
-  const podAt = (ns: string | undefined, name: string | undefined) => lk.podByKey.get(`${ns ?? ''}/${name ?? ''}`);
-  switch (parts[0]) {
+  const podAt = (ns: string, name: string) => lk.podByKey.get(`${ns}/${name}`);
+  const nodeEnd = (name: string): string | null => {
+    const node = lk.nodeByName.get(name);
+    if (!node) return null;
+    return stage === 'from' ? `node/${node.name}` : node.internalIP;
+  };
+  switch (e.kind) {
     case 'container': {
-      const pod = podAt(parts[1], parts[2]);
+      const pod = podAt(e.namespace, e.pod);
       if (!pod) return null;
-      return stage === 'from'
-        ? `pod/${pod.namespace}/${pod.name}:${parts[3] ?? ''}`
-        : `pod/${pod.namespace}/${pod.name}`;
+      return stage === 'from' ? `pod/${pod.namespace}/${pod.name}:${e.container}` : `pod/${pod.namespace}/${pod.name}`;
     }
-    case 'pod': {
-      const pod = podAt(parts[1], parts.slice(2).join('/'));
+    case 'pod':
+    case 'veth':
+    case 'pod-device': {
+      const pod = podAt(e.namespace, e.pod);
       return pod ? `pod/${pod.namespace}/${pod.name}` : null;
     }
-    case 'veth': {
-      const pod = podAt(parts[2], parts[3]);
-      return pod ? `pod/${pod.namespace}/${pod.name}` : null;
-    }
-    case 'dev': {
-      if (parts[1] === 'pod') {
-        const pod = podAt(parts[2], parts[3]);
-        return pod ? `pod/${pod.namespace}/${pod.name}` : null;
-      }
-      const node = lk.nodeByName.get(parts[1] ?? '');
-      if (!node) return null;
-      return stage === 'from' ? `node/${node.name}` : node.internalIP;
-    }
+    case 'device':
     case 'node':
-    case 'kernel': {
-      const node = lk.nodeByName.get(parts.slice(1).join('/'));
-      if (!node) return null;
-      return stage === 'from' ? `node/${node.name}` : node.internalIP;
-    }
-    case 'svc':
-      return stage === 'to' && lk.serviceByKey.has(`${parts[1] ?? ''}/${parts.slice(2).join('/')}`)
-        ? `svc/${parts[1] ?? ''}/${parts.slice(2).join('/')}`
-        : null;
+    case 'kernel':
+      return nodeEnd(e.node);
+    case 'service':
+      return stage === 'to' && lk.serviceByKey.has(`${e.namespace}/${e.name}`) ? `svc/${e.namespace}/${e.name}` : null;
     default:
       return null;
   }

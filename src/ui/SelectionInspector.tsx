@@ -4,7 +4,20 @@
  * addresses, podCIDR and devices. Everything here is text (never HTML) from the model.
  */
 import { useMemo, useState } from 'react';
-import { describe, formatSelector, kubeProxyRules, policyRuleText, routingTable } from '../sim';
+import {
+  cniPlugin,
+  containerId,
+  nodeId,
+  podId,
+  podIdOfKey,
+  serviceId,
+  describe,
+  formatSelector,
+  policyRuleText,
+  proxyRules,
+  proxyRulesCommand,
+  routingTable,
+} from '../sim';
 import type { Cluster, Pod, Service } from '../sim';
 import { defaultPacketRequest } from '../store/selectors';
 import type { Described } from '../sim';
@@ -130,7 +143,7 @@ function Body({ d, cluster }: { d: Described; cluster: Cluster }) {
             {d.pod.hostNetwork ? ' (hostNetwork: the node’s IP)' : ''}
           </Field>
           <Field name="node">
-            <SelectButton id={`node/${d.pod.node}`}>{d.pod.node}</SelectButton>
+            <SelectButton id={nodeId(d.pod.node)}>{d.pod.node}</SelectButton>
           </Field>
           <Field name="ready">
             {d.pod.ready ? 'True' : 'False'}
@@ -143,7 +156,7 @@ function Body({ d, cluster }: { d: Described; cluster: Cluster }) {
             <ul>
               {d.pod.containers.map((c) => (
                 <li key={c.name}>
-                  <SelectButton id={`container/${d.pod.namespace}/${d.pod.name}/${c.name}`}>{c.name}</SelectButton>{' '}
+                  <SelectButton id={containerId(d.pod.namespace, d.pod.name, c.name)}>{c.name}</SelectButton>{' '}
                   {c.ports
                     .map((p) => `${p.containerPort}/${p.protocol.toUpperCase()}${p.name ? ` (${p.name})` : ''}`)
                     .join(', ') || 'no ports'}
@@ -163,7 +176,7 @@ function Body({ d, cluster }: { d: Described; cluster: Cluster }) {
               <ul>
                 {d.services.map((s) => (
                   <li key={s.name}>
-                    <SelectButton id={`svc/${s.namespace}/${s.name}`}>{`${s.namespace}/${s.name}`}</SelectButton>
+                    <SelectButton id={serviceId(s.namespace, s.name)}>{`${s.namespace}/${s.name}`}</SelectButton>
                   </li>
                 ))}
               </ul>
@@ -176,9 +189,7 @@ function Body({ d, cluster }: { d: Described; cluster: Cluster }) {
         <dl className="space-y-1">
           <Field name="container">{d.container.name}</Field>
           <Field name="pod">
-            <SelectButton
-              id={`pod/${d.pod.namespace}/${d.pod.name}`}
-            >{`${d.pod.namespace}/${d.pod.name}`}</SelectButton>
+            <SelectButton id={podId(d.pod.namespace, d.pod.name)}>{`${d.pod.namespace}/${d.pod.name}`}</SelectButton>
           </Field>
           <Field name="image">{d.container.image}</Field>
           <Field name="declared ports">
@@ -226,7 +237,7 @@ function Body({ d, cluster }: { d: Described; cluster: Cluster }) {
                     <tr key={`${e.ip}/${e.pod ?? ''}`}>
                       <td className="pr-2">{e.ports.map((p) => `${e.ip}:${p.port}`).join(', ') || e.ip}</td>
                       <td className="pr-2">
-                        {e.pod ? <SelectButton id={`pod/${e.pod}`}>{e.pod}</SelectButton> : (e.node ?? '')}
+                        {e.pod ? <SelectButton id={podIdOfKey(e.pod)}>{e.pod}</SelectButton> : (e.node ?? '')}
                       </td>
                       <td>{e.ready ? 'ready' : e.serving ? 'serving, terminating' : 'not ready'}</td>
                     </tr>
@@ -276,7 +287,7 @@ function Body({ d, cluster }: { d: Described; cluster: Cluster }) {
         <dl className="space-y-1">
           <Field name="device">{`${d.device.name} (${d.device.kind})`}</Field>
           <Field name="node">
-            <SelectButton id={`node/${d.node.name}`}>{d.node.name}</SelectButton>
+            <SelectButton id={nodeId(d.node.name)}>{d.node.name}</SelectButton>
           </Field>
           <Field name="address">{d.device.address ?? 'none'}</Field>
           <Field name="MAC">{d.device.mac}</Field>
@@ -288,9 +299,7 @@ function Body({ d, cluster }: { d: Described; cluster: Cluster }) {
         <dl className="space-y-1">
           <Field name="device">{d.device === 'lo' ? 'lo (loopback)' : 'eth0'}</Field>
           <Field name="pod">
-            <SelectButton
-              id={`pod/${d.pod.namespace}/${d.pod.name}`}
-            >{`${d.pod.namespace}/${d.pod.name}`}</SelectButton>
+            <SelectButton id={podId(d.pod.namespace, d.pod.name)}>{`${d.pod.namespace}/${d.pod.name}`}</SelectButton>
           </Field>
           <Field name="address">{d.device === 'lo' ? '127.0.0.1/8' : d.pod.ip}</Field>
           {d.device === 'eth0' ? <Field name="MAC">{d.pod.mac}</Field> : null}
@@ -328,7 +337,7 @@ function Body({ d, cluster }: { d: Described; cluster: Cluster }) {
           <Field name="enforced">
             {d.enforced
               ? 'yes'
-              : `no: ${cluster.settings.cni.kind} does not implement NetworkPolicy, so nothing is blocked`}
+              : `no: ${cniPlugin(cluster).kind} does not implement NetworkPolicy, so nothing is blocked`}
           </Field>
           <Field name="isolates">
             {d.pods.length === 0 ? (
@@ -337,7 +346,7 @@ function Body({ d, cluster }: { d: Described; cluster: Cluster }) {
               <ul>
                 {d.pods.map((p) => (
                   <li key={`${p.namespace}/${p.name}`}>
-                    <SelectButton id={`pod/${p.namespace}/${p.name}`}>{`${p.namespace}/${p.name}`}</SelectButton>
+                    <SelectButton id={podId(p.namespace, p.name)}>{`${p.namespace}/${p.name}`}</SelectButton>
                   </li>
                 ))}
               </ul>
@@ -367,12 +376,7 @@ function KubeProxyRulesView({ service, cluster }: { service: Service; cluster: C
     cluster.nodes.find((n) => n.role === 'worker')?.name ?? cluster.nodes[0]?.name ?? '',
   );
   const node = cluster.nodes.find((n) => n.name === nodeName);
-  const tool = {
-    iptables: 'iptables -t nat -S',
-    nftables: 'nft list table ip kube-proxy',
-    ipvs: 'ipvsadm -Ln',
-    cilium: 'cilium-dbg service list',
-  }[cluster.settings.proxyMode];
+  const tool = proxyRulesCommand(cluster);
   return (
     <div className="mt-3">
       <label className="flex items-center gap-2 text-slate-500 dark:text-slate-400">
@@ -394,7 +398,7 @@ function KubeProxyRulesView({ service, cluster }: { service: Service; cluster: C
         className="mt-1 overflow-x-auto rounded bg-slate-100 p-2 font-mono dark:bg-slate-800"
         data-testid="inspector.kube-proxy-rules"
       >
-        {node ? kubeProxyRules(cluster, node, service).join('\n') : ''}
+        {node ? proxyRules(cluster, node, service).join('\n') : ''}
       </pre>
     </div>
   );

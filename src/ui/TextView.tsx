@@ -3,6 +3,7 @@
  * endpoints. Everything the diagram shows is reachable here, and selecting here selects there.
  */
 import { useEffect, useMemo, useRef } from 'react';
+import { containerId, nodeId, podId, serviceId } from '../sim';
 import { useVizStore } from '../store/VizStoreProvider';
 import { selectCluster, selectSelection } from '../store/selectors';
 
@@ -50,7 +51,7 @@ export function TextView() {
           <li key={node.name}>
             <details open={open}>
               <summary className="cursor-pointer">
-                <Item id={`node/${node.name}`}>
+                <Item id={nodeId(node.name)}>
                   {node.name} ({node.role}) {node.internalIP} · podCIDR {node.podCIDR} ·{' '}
                   {(podsByNode.get(node.name) ?? []).length} pods
                 </Item>
@@ -58,14 +59,14 @@ export function TextView() {
               <ul className="ml-4 space-y-0.5">
                 {(podsByNode.get(node.name) ?? []).map((pod) => (
                   <li key={`${pod.namespace}/${pod.name}`}>
-                    <Item id={`pod/${pod.namespace}/${pod.name}`}>
+                    <Item id={podId(pod.namespace, pod.name)}>
                       pod {pod.namespace}/{pod.name} {pod.ip}
                       {pod.ready ? '' : ' (not ready)'}
                     </Item>
                     <ul className="ml-4">
                       {pod.containers.map((c) => (
                         <li key={c.name}>
-                          <Item id={`container/${pod.namespace}/${pod.name}/${c.name}`}>
+                          <Item id={containerId(pod.namespace, pod.name, c.name)}>
                             container {c.name}
                             {c.ports.length > 0
                               ? ` ${c.ports.map((p) => `${p.containerPort}/${p.protocol.toUpperCase()}`).join(', ')}`
@@ -87,7 +88,7 @@ export function TextView() {
           const eps = cluster.endpoints.find((e) => e.service === `${svc.namespace}/${svc.name}`)?.endpoints ?? [];
           return (
             <li key={`${svc.namespace}/${svc.name}`}>
-              <Item id={`svc/${svc.namespace}/${svc.name}`}>
+              <Item id={serviceId(svc.namespace, svc.name)}>
                 Service {svc.namespace}/{svc.name} {svc.type} {svc.clusterIP ?? 'headless'}{' '}
                 {svc.ports.map((p) => `${p.port}→${String(p.targetPort)}/${p.protocol.toUpperCase()}`).join(', ')}
               </Item>

@@ -29,7 +29,7 @@ interface ShareCommon {
   request: ShareRequest | null;
   seed: number;
   pick: string[];
-  /** the playback step (DESIGN.md numbering), null for "not started" */
+  /** the playback step (the numbering of docs/trace-format.md), null for "not started" */
   step: number | null;
   /** the selected element id */
   selection: string | null;

@@ -8,6 +8,7 @@
  */
 import type { ClusterSettings } from '../model/types';
 import type { Hop, Nat, OuterHeader, Trace } from '../trace/types';
+import { cniPlugin, serviceProxy } from '../registry';
 
 /** What the explanation reads of the cluster's settings. */
 export type ExplainSettings = Pick<ClusterSettings, 'cni' | 'proxyMode'>;
@@ -50,7 +51,7 @@ function mechanismOf(hop: Hop, settings: ExplainSettings): Mechanism {
   if (/\bdnat to\b/.test(rule)) return 'nftables';
   if (/-j DNAT\b/.test(rule) && /KUBE-/.test(rule)) return 'iptables';
   if (/-j DNAT\b/.test(rule)) return 'rule';
-  return settings.proxyMode === 'cilium' ? 'cilium' : settings.proxyMode;
+  return serviceProxy({ settings }).mode;
 }
 
 /** The tunnel an outer header belongs to, in words: `VXLAN (UDP 8472, VNI 1)`, `IP-in-IP`. */
@@ -235,7 +236,7 @@ function path(leg: Hop[], ctx: Context): string[] {
     );
     return out;
   }
-  const owner = CNI_NAMES[ctx.settings.cni.kind];
+  const owner = CNI_NAMES[cniPlugin({ settings: ctx.settings }).kind];
   leg.forEach((hop, i) => {
     if (hop.kind === 'encap' && hop.packet.outer) {
       const outer = hop.packet.outer;

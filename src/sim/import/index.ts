@@ -174,7 +174,7 @@ function load(sources: ManifestSource[], options: LoadOptions): ImportResult {
   let spec = importer.spec(options);
   if (problems.hasErrors) return fail();
   // Ingresses do nothing without a controller: add ingress-nginx as its bare-metal manifest would,
-  // and say so (k8s-networking.md section 8)
+  // and say so (docs/networking-model.md)
   if (options.addIngressController ?? false) {
     const added = addIngressController(spec);
     spec = added.spec;

@@ -117,7 +117,7 @@ function readContainers(f: Fields, base: Path, hostNetwork: boolean): ContainerS
       put(port, 'name', f.str([...pat, 'name']));
       put(port, 'protocol', protocol);
       let hostPort = f.int([...pat, 'hostPort'], 0, PORT_MAX);
-      // API defaulting: on the host network a declared port is a host port (k8s-networking.md 11).
+      // API defaulting: on the host network a declared port is a host port (docs/networking-model.md).
       if (hostNetwork && (hostPort === undefined || hostPort === 0)) hostPort = containerPort;
       if (hostPort !== undefined && hostPort !== 0) port.hostPort = hostPort;
       out.push(port);

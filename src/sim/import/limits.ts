@@ -1,6 +1,6 @@
 /**
- * Input limits of the manifest importer, in one place. Every input is untrusted (DESIGN.md,
- * Invariants): these bound the work a paste, a file or a link can cause, and each one produces its
+ * Input limits of the manifest importer, in one place. Every input is untrusted: these
+ * bound the work a paste, a file or a link can cause, and each one produces its
  * own error. They are sized for the largest input we mean to accept, the generated 100-node,
  * 5,000-pod cluster and a `kubectl get -A -o json` dump of a cluster that size, with room to spare.
  */

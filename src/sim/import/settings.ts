@@ -1,6 +1,6 @@
 /**
- * Cluster-wide settings from the objects real clusters are configured with (k8s-networking.md 0 and
- * 3): kubeadm's ClusterConfiguration, KubeProxyConfiguration, flannel's ConfigMap and DaemonSet
+ * Cluster-wide settings from the objects real clusters are configured with (docs/networking-model.md):
+ * kubeadm's ClusterConfiguration, KubeProxyConfiguration, flannel's ConfigMap and DaemonSet
  * arguments, a Calico IPPool, Cilium's ConfigMap, and the kube-network-policies DaemonSet.
  * Anything not given keeps kubeadm's defaults (DEFAULT_SETTINGS in the builder).
  */
@@ -167,7 +167,7 @@ export class SettingsReader {
     this.flannelBackend = { value: backend, where, field: ['Backend', 'Type'] };
   }
 
-  /** flannel's DaemonSet: flanneld masquerades pod egress only with --ip-masq (k8s-networking.md 9). */
+  /** flannel's DaemonSet: flanneld masquerades pod egress only with --ip-masq (docs/networking-model.md). */
   flannelDaemonSet(f: Fields): void {
     const containers = f.list(['spec', 'template', 'spec', 'containers']) ?? [];
     for (let i = 0; i < containers.length; i++) {

@@ -10,6 +10,7 @@ import { cidrContains, cidrSize, formatCidr, formatIPv4, nthAddress, parseCidr, 
 import type { Cidr } from './ip';
 import { fnv1a, k8sSuffix, macFor } from './rng';
 import { formatCount } from './format';
+import { cniPlugin, serviceProxy } from '../registry';
 import type {
   Cluster,
   ClusterNode,
@@ -26,7 +27,7 @@ import type {
   ServiceType,
 } from './types';
 
-/** kubeadm defaults with flannel VXLAN and kube-proxy in iptables mode (k8s-networking.md 0.1). */
+/** kubeadm defaults with flannel VXLAN and kube-proxy in iptables mode (docs/networking-model.md). */
 export const DEFAULT_SETTINGS: ClusterSettings = {
   podSubnet: '10.244.0.0/16',
   serviceSubnet: '10.96.0.0/12',
@@ -200,25 +201,9 @@ const KUBERNETES_SVC: ServiceSpec = {
   ports: [{ name: 'https', protocol: 'tcp', port: 443, targetPort: 6443 }],
 };
 
-/** Pod MTU and host-side interface naming per CNI (k8s-networking.md section 12). */
-function podMtu(settings: ClusterSettings): number {
-  const cni = settings.cni;
-  if (cni.kind === 'flannel') return cni.backend === 'vxlan' ? settings.underlayMtu - 50 : settings.underlayMtu;
-  if (cni.kind === 'calico') {
-    if (cni.vxlanMode !== 'Never') return settings.underlayMtu - 50;
-    if (cni.ipipMode !== 'Never') return settings.underlayMtu - 20;
-    return settings.underlayMtu;
-  }
-  return cni.routingMode === 'tunnel' ? settings.underlayMtu - 50 : settings.underlayMtu;
-}
-
 /** The host-side veth name the CNI gives a pod (exported for the pod operations in sim/ops). */
 export function hostVethName(settings: ClusterSettings, key: string): string {
-  const hex = (n: number, len: number): string => n.toString(16).padStart(8, '0').slice(0, len);
-  const h = fnv1a(key);
-  if (settings.cni.kind === 'calico') return `cali${hex(h, 8)}${hex(fnv1a(key, h), 3)}`;
-  if (settings.cni.kind === 'cilium') return `lxc${hex(h, 8)}${hex(fnv1a(key, h), 4)}`;
-  return `veth${hex(h, 8)}`;
+  return cniPlugin({ settings }).vethName(key);
 }
 
 /**
@@ -266,70 +251,21 @@ function mustCidr(text: string, object: string, field: string): Cidr {
 }
 
 function nodeDevices(settings: ClusterSettings, node: ClusterNode, range: Cidr): Device[] {
-  const key = (dev: string): string => `${node.name}/${dev}`;
-  const mtu = podMtu(settings);
+  const cni = cniPlugin({ settings });
+  const podCidr = mustCidr(node.podCIDR, `Node ${node.name}`, 'spec.podCIDR');
   const devices: Device[] = [
     {
       name: 'eth0',
       address: `${node.internalIP}/24`,
-      mac: macFor(key('eth0')),
+      mac: macFor(`${node.name}/eth0`),
       mtu: settings.underlayMtu,
       kind: 'ethernet',
     },
+    ...cni.nodeDevices(node, podCidr, range, cni.podMtu(settings)),
   ];
-  const cni = settings.cni;
-  const podCidr = mustCidr(node.podCIDR, `Node ${node.name}`, 'spec.podCIDR');
-  if (cni.kind === 'flannel') {
-    devices.push({
-      name: 'cni0',
-      address: `${formatIPv4(nthAddress(podCidr, 1))}/${podCidr.prefix}`,
-      mac: macFor(key('cni0')),
-      mtu,
-      kind: 'bridge',
-    });
-    if (cni.backend === 'vxlan') {
-      devices.push({
-        name: 'flannel.1',
-        address: `${formatIPv4(podCidr.base)}/32`,
-        mac: macFor(key('flannel.1')),
-        mtu,
-        kind: 'vxlan',
-      });
-    }
-  } else if (cni.kind === 'calico') {
-    if (cni.ipipMode !== 'Never') {
-      devices.push({
-        name: 'tunl0',
-        address: `${formatIPv4(range.base)}/32`,
-        mac: '00:00:00:00:00:00',
-        mtu,
-        kind: 'ipip',
-      });
-    } else if (cni.vxlanMode !== 'Never') {
-      devices.push({
-        name: 'vxlan.calico',
-        address: `${formatIPv4(range.base)}/32`,
-        mac: macFor(key('vxlan.calico')),
-        mtu,
-        kind: 'vxlan',
-      });
-    }
-  } else {
-    devices.push({
-      name: 'cilium_host',
-      address: `${formatIPv4(nthAddress(podCidr, 1))}/32`,
-      mac: macFor(key('cilium_host')),
-      mtu,
-      kind: 'cilium',
-    });
-    if (cni.routingMode === 'tunnel') {
-      const name = cni.tunnelProtocol === 'geneve' ? 'cilium_geneve' : 'cilium_vxlan';
-      devices.push({ name, address: null, mac: macFor(key(name)), mtu, kind: 'vxlan' });
-    }
-  }
-  if (settings.proxyMode === 'ipvs') {
-    devices.push({ name: 'kube-ipvs0', address: null, mac: macFor(key('kube-ipvs0')), mtu: 1500, kind: 'dummy' });
-  }
+  const dummy = serviceProxy({ settings }).nodeDevice;
+  if (dummy !== null)
+    devices.push({ name: dummy, address: null, mac: macFor(`${node.name}/${dummy}`), mtu: 1500, kind: 'dummy' });
   return devices;
 }
 
@@ -407,7 +343,7 @@ function buildContainers(
       name: p.name ?? null,
       containerPort: p.containerPort,
       protocol: p.protocol ?? 'tcp',
-      // API defaulting: on the host network a container port is a host port (k8s-networking.md 11).
+      // API defaulting: on the host network a container port is a host port (docs/networking-model.md).
       hostPort: p.hostPort ?? (hostNetwork ? p.containerPort : null),
     }));
     const listening: ContainerPort[] = [];
@@ -492,12 +428,10 @@ export function buildCluster(spec: ClusterSpec = {}): Cluster {
   const nodeSpecs = spec.nodes && spec.nodes.length > 0 ? spec.nodes : DEFAULT_NODES;
   const baseNodes = buildNodes(nodeSpecs, settings);
   const ipam = new Map<string, IpamState>();
+  const blockSize = cniPlugin({ settings }).blockSize;
   const blocks =
-    settings.cni.kind === 'calico'
-      ? new CalicoBlocks(
-          mustCidr(settings.podSubnet, 'ClusterConfiguration', 'networking.podSubnet'),
-          settings.cni.blockSize,
-        )
+    blockSize !== null
+      ? new CalicoBlocks(mustCidr(settings.podSubnet, 'ClusterConfiguration', 'networking.podSubnet'), blockSize)
       : null;
   const nodesWithDevices = baseNodes.map((node) => {
     const { range, first } = nodePodRange(node, blocks);
@@ -542,7 +476,7 @@ export function buildCluster(spec: ClusterSpec = {}): Cluster {
   const podCountByNode = new Map<string, number>(nodes.map((n) => [n.name, 0]));
   /** owner -> node -> pods, so that spreading stays linear in the number of pods */
   const ownerCount = new Map<string, Map<string, number>>();
-  const mtu = podMtu(settings);
+  const mtu = cniPlugin({ settings }).podMtu(settings);
   const readyWorkers = nodes.filter((n) => n.role === 'worker' && n.ready);
   const readyControlPlanes = nodes.filter((n) => n.role === 'control-plane' && n.ready);
   const readyNodes = nodes.filter((n) => n.ready);
@@ -838,7 +772,7 @@ function buildServices(specs: readonly ServiceSpec[], settings: ClusterSettings)
   });
 }
 
-/** EndpointSlice contents as the controller derives them (k8s-networking.md 4.1); sim/ops re-derives them after a change. */
+/** EndpointSlice contents as the controller derives them (docs/networking-model.md); sim/ops re-derives them after a change. */
 export function buildEndpoints(
   svc: Service,
   pods: readonly Pod[],

@@ -1,6 +1,6 @@
 /**
  * ingress-nginx as its manifests install it, added to a cluster description whose Ingresses have
- * no controller (k8s-networking.md section 8). A change to the description, not to packets: the
+ * no controller (docs/networking-model.md). A change to the description, not to packets: the
  * importer and the scenarios use it without loading the trace engine.
  */
 import type { ClusterSpec, ServiceSpec, WorkloadSpec } from './build';

@@ -1,6 +1,6 @@
 /**
  * Ingress and IngressClass (networking.k8s.io/v1) as typed, derived data, read from the raw objects
- * the importer keeps in `cluster.extras` (k8s-networking.md section 8). Reading is defensive: a
+ * the importer keeps in `cluster.extras` (docs/networking-model.md). Reading is defensive: a
  * field of the wrong type counts as absent.
  */
 import type { Cluster } from './types';

@@ -1,6 +1,6 @@
 /**
  * NetworkPolicy (networking.k8s.io/v1) as typed, derived data: read from the raw objects the
- * importer keeps in `cluster.extras`, with the defaults the API server applies (k8s-networking.md
+ * importer keeps in `cluster.extras`, with the defaults the API server applies (docs/networking-model.md
  * section 10). Reading is defensive: a field of the wrong type counts as absent, never throws.
  */
 import type { Cluster, Pod, Protocol } from './types';

@@ -6,7 +6,7 @@
 export type Protocol = 'tcp' | 'udp' | 'icmp';
 export type ProxyMode = 'iptables' | 'nftables' | 'ipvs' | 'cilium';
 
-/** The CNI plugin and how it moves packets between nodes (k8s-networking.md sections 2 and 3). */
+/** The CNI plugin and how it moves packets between nodes (docs/networking-model.md). */
 export type CniConfig =
   | { readonly kind: 'flannel'; readonly backend: 'vxlan' | 'host-gw'; readonly ipMasq: boolean }
   | {
@@ -81,7 +81,7 @@ export interface Container {
   readonly ports: readonly ContainerPort[];
   /**
    * Ports a process really listens on. A port another container of the pod bound first is missing
-   * here (EADDRINUSE), and such a container is not ready (k8s-networking.md section 1).
+   * here (EADDRINUSE), and such a container is not ready (docs/networking-model.md).
    */
   readonly listening: readonly ContainerPort[];
   readonly ready: boolean;
@@ -171,4 +171,17 @@ export interface Cluster {
   readonly namespaces: readonly string[];
   /** Kubernetes objects kept as given for later layers (Ingress, IngressClass, NetworkPolicy) */
   readonly extras: readonly unknown[];
+  /**
+   * What the pod operations (sim/ops) remember between operations: host-local's last address per
+   * node (it hands out the next one) and how many pods they created (for new pod names). Absent
+   * on a freshly built cluster, where it is derived from the pods.
+   */
+  readonly ipam?: ClusterIpam;
+}
+
+export interface ClusterIpam {
+  /** node name -> the last address host-local handed out there */
+  readonly last: Readonly<Record<string, string>>;
+  /** pods the operations created so far */
+  readonly created: number;
 }

@@ -1,5 +1,5 @@
 /**
- * Pods come and go (k8s-networking.md 4.1): pure operations that take a Cluster and give a new one,
+ * Pods come and go (docs/networking-model.md): pure operations that take a Cluster and give a new one,
  * as the controllers would leave it. A deleted pod is replaced by its controller under a new name
  * and with a new IP (host-local hands out the address after the last one it allocated, so a freed
  * address is not reused at once); EndpointSlices follow; ClusterIPs and DNS names stay.
@@ -9,6 +9,7 @@
  */
 import { buildEndpoints, hostVethName, MAX_PODS } from '../model/build';
 import { formatCount } from '../model/format';
+import { cniPlugin } from '../registry';
 import { cidrSize, formatIPv4, nthAddress, parseCidr, parseIPv4 } from '../model/ip';
 import type { Cidr } from '../model/ip';
 import { k8sSuffix, macFor } from '../model/rng';
@@ -37,11 +38,14 @@ interface OpsState {
   created: number;
 }
 
-const states = new WeakMap<Cluster, OpsState>();
-
+/** The operations' memory as it rides in the cluster (plain data: it survives structuredClone and JSON). */
 function stateOf(cluster: Cluster): OpsState {
-  const known = states.get(cluster);
-  if (known) return { last: new Map(known.last), created: known.created };
+  const known = cluster.ipam;
+  if (known) {
+    const last = new Map<string, number>();
+    for (const [node, ip] of Object.entries(known.last)) last.set(node, parseIPv4(ip) ?? 0);
+    return { last, created: known.created };
+  }
   // A freshly built cluster: host-local allocated in order, so the last address is the highest.
   const last = new Map<string, number>();
   for (const pod of cluster.pods) {
@@ -110,9 +114,10 @@ export function applyOp(cluster: Cluster, op: ClusterOp): Cluster {
     pods = next;
     for (const pod of moved) pods.push(replacement(cluster, nodes, pods, pod, state));
   }
-  const result = rebuild(cluster, nodes, pods);
-  states.set(result, state);
-  return result;
+  const last: Record<string, string> = {};
+  for (const [node, ip] of [...state.last].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)))
+    last[node] = formatIPv4(ip);
+  return { ...rebuild(cluster, nodes, pods), ipam: { last, created: state.created } };
 }
 
 /** Applies a list of operations in order. */
@@ -194,7 +199,8 @@ function schedule(nodes: readonly ClusterNode[], pods: readonly Pod[], old: Pod)
 
 /** host-local: the address after the last one handed out, skipping those in use, wrapping in the range. */
 function allocate(cluster: Cluster, node: ClusterNode, pods: readonly Pod[], state: OpsState): string {
-  const calico = cluster.settings.cni.kind === 'calico';
+  // Calico's IPAM hands out every address of a block but the tunnel's; host-local keeps .0, .1 and broadcast.
+  const calico = cniPlugin(cluster).blockSize !== null;
   const ranges: Cidr[] = (node.podRanges ?? [node.podCIDR])
     .map((r) => parseCidr(r))
     .filter((r): r is Cidr => r !== null);

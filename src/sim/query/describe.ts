@@ -4,6 +4,7 @@
  * the search box all ask here, so they agree.
  */
 import { lookup } from '../model/lookup';
+import { parseElementId } from '../model/ids';
 import type { Cluster, ClusterNode, Container, EndpointSet, Pod, Service } from '../model/types';
 import { networkPolicies, podsIsolatedBy } from '../model/policy';
 import type { NetworkPolicyModel } from '../model/policy';
@@ -31,51 +32,46 @@ export function servicesSelecting(cluster: Cluster, pod: Pod): Service[] {
   );
 }
 
-/** What an element id of DESIGN.md's table names in this cluster, or null. */
+/** What an element id of the id table of docs/trace-format.md names in this cluster, or null. */
 export function describe(cluster: Cluster, id: string): Described | null {
   const lk = lookup(cluster);
-  const parts = id.split('/');
-  switch (parts[0]) {
-    case 'node': {
-      const node = lk.nodeByName.get(parts.slice(1).join('/'));
-      return node ? { kind: 'node', node, pods: cluster.pods.filter((p) => p.node === node.name) } : null;
-    }
+  const e = parseElementId(id);
+  if (e === null) return null;
+  switch (e.kind) {
+    case 'node':
     case 'kernel': {
-      const node = lk.nodeByName.get(parts.slice(1).join('/'));
+      const node = lk.nodeByName.get(e.node);
       return node ? { kind: 'node', node, pods: cluster.pods.filter((p) => p.node === node.name) } : null;
     }
     case 'pod': {
-      const pod = lk.podByKey.get(`${parts[1] ?? ''}/${parts.slice(2).join('/')}`);
+      const pod = lk.podByKey.get(`${e.namespace}/${e.pod}`);
       return pod ? { kind: 'pod', pod, services: servicesSelecting(cluster, pod) } : null;
     }
     case 'container': {
-      const pod = lk.podByKey.get(`${parts[1] ?? ''}/${parts[2] ?? ''}`);
-      const container = pod?.containers.find((c) => c.name === parts[3]);
+      const pod = lk.podByKey.get(`${e.namespace}/${e.pod}`);
+      const container = pod?.containers.find((c) => c.name === e.container);
       return pod && container ? { kind: 'container', pod, container } : null;
     }
-    case 'svc': {
-      const key = `${parts[1] ?? ''}/${parts.slice(2).join('/')}`;
+    case 'service': {
+      const key = `${e.namespace}/${e.name}`;
       const service = lk.serviceByKey.get(key);
       return service ? { kind: 'service', service, endpoints: lk.endpointsByService.get(key) ?? null } : null;
     }
     case 'veth': {
-      const pod = lk.podByKey.get(`${parts[2] ?? ''}/${parts[3] ?? ''}`);
+      const pod = lk.podByKey.get(`${e.namespace}/${e.pod}`);
       return pod ? { kind: 'veth', pod } : null;
     }
-    case 'dev': {
-      if (parts[1] === 'pod') {
-        const pod = lk.podByKey.get(`${parts[2] ?? ''}/${parts[3] ?? ''}`);
-        const device = parts[4] === 'lo' ? 'lo' : 'eth0';
-        return pod ? { kind: 'pod-device', pod, device } : null;
-      }
-      const node = lk.nodeByName.get(parts[1] ?? '');
-      const device = node?.devices.find((d) => d.name === parts.slice(2).join('/'));
+    case 'pod-device': {
+      const pod = lk.podByKey.get(`${e.namespace}/${e.pod}`);
+      return pod ? { kind: 'pod-device', pod, device: e.device === 'lo' ? 'lo' : 'eth0' } : null;
+    }
+    case 'device': {
+      const node = lk.nodeByName.get(e.node);
+      const device = node?.devices.find((d) => d.name === e.device);
       return node && device ? { kind: 'device', node, device } : null;
     }
-    case 'netpol': {
-      const policy = networkPolicies(cluster).find(
-        (p) => p.namespace === parts[1] && p.name === parts.slice(2).join('/'),
-      );
+    case 'policy': {
+      const policy = networkPolicies(cluster).find((p) => p.namespace === e.namespace && p.name === e.name);
       return policy
         ? { kind: 'policy', policy, pods: podsIsolatedBy(cluster, policy), enforced: cluster.settings.policyEnforced }
         : null;

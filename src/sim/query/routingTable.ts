@@ -3,9 +3,10 @@
  * follows (resolve/podPath.ts `hostRoute`), so the inspector and the trace always agree.
  */
 import { cidrContains, formatIPv4, parseCidr, parseIPv4 } from '../model/ip';
-import { deviceIP, deviceOf } from '../model/lookup';
+import { deviceOf } from '../model/lookup';
 import type { Cluster, ClusterNode, Pod } from '../model/types';
-import { calicoBlock, hostRoute } from '../resolve/podPath';
+import { hostRoute } from '../resolve/podPath';
+import { cniPlugin } from '../registry';
 
 /** The destination of a route line (`default`, `blackhole 10.244.0.64/26`, `10.244.1.0/24`...). */
 function destinationOf(line: string): number {
@@ -26,26 +27,16 @@ export function routingTable(cluster: Cluster, node: ClusterNode): string[] {
     lines.add(`default via ${formatIPv4(eth0.base + 1)} dev eth0 proto static`);
     lines.add(`${formatIPv4(eth0.base)}/${eth0.prefix} dev eth0 proto kernel scope link src ${node.internalIP}`);
   }
-  const cni = cluster.settings.cni;
+  const cni = cniPlugin(cluster);
   const localPods = cluster.pods.filter((p: Pod) => p.node === node.name && !p.hostNetwork);
-  if (cni.kind === 'flannel') {
-    lines.add(`${node.podCIDR} dev cni0 proto kernel scope link src ${deviceIP(node, 'cni0') ?? ''}`);
-  } else if (cni.kind === 'calico') {
-    for (const block of node.podRanges ?? [node.podCIDR]) lines.add(`blackhole ${block} proto bird`);
-    for (const pod of localPods) lines.add(hostRoute(cluster, node, { kind: 'pod', pod }).rule);
-  } else {
-    const pod = localPods[0];
-    if (pod) lines.add(hostRoute(cluster, node, { kind: 'pod', pod }).rule);
-  }
+  for (const line of cni.localRoutes(cluster, node, localPods)) lines.add(line);
   for (const other of cluster.nodes) {
     if (other.name === node.name) continue;
-    const ranges = cni.kind === 'calico' ? (other.podRanges ?? [other.podCIDR]) : [other.podCIDR];
-    for (const range of ranges) {
+    for (const range of cni.remoteRanges(other)) {
       const cidr = parseCidr(range);
       if (!cidr) continue;
       // any address of the remote pod range is routed the same way; take one that is not the node's
-      const probe = cni.kind === 'calico' ? calicoBlock(other, formatIPv4(cidr.base + 1)) : cidr;
-      const ip = formatIPv4(probe.base + 1);
+      const ip = formatIPv4(cidr.base + 1);
       if (!cidrContains(cidr, parseIPv4(ip) ?? 0)) continue;
       lines.add(hostRoute(cluster, node, { kind: 'host', node: other, ip }).rule);
     }

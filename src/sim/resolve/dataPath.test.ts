@@ -1,5 +1,5 @@
 /**
- * The pod data path of k8s-networking.md sections 1-3, 11 and 12, on clusters loaded from real
+ * The pod data path of docs/networking-model.md, on clusters loaded from real
  * Kubernetes YAML (fixtures/), for each CNI variant, with reply paths.
  */
 import { readFileSync } from 'node:fs';
@@ -26,7 +26,7 @@ const cluster = (cni: string, ...more: string[]): Cluster => load(...base, `cni/
 const path = (t: Trace | Hop[]): string[] => (Array.isArray(t) ? t : t.hops).map((h) => `${h.kind} ${h.at}`);
 const ipOf = (c: Cluster, name: string): string => c.pods.find((p) => p.name === name)!.ip;
 
-/** Every hop names an element the drawing has (DESIGN.md's id table), on a node that exists. */
+/** Every hop names an element the drawing has (the id table of docs/trace-format.md), on a node that exists. */
 function expectDrawable(c: Cluster, t: Trace): void {
   const nodes = new Set(c.nodes.map((n) => n.name));
   const pods = new Set(c.pods.map((p) => `${p.namespace}/${p.name}`));

@@ -1,6 +1,6 @@
 /**
  * Exact endpoint shares, bursts of connections, the rules the node inspector shows, and pods that
- * come and go (k8s-networking.md 4.1-4.7, 7).
+ * come and go (docs/networking-model.md).
  */
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
@@ -10,7 +10,7 @@ import type { Cluster } from '../model/types';
 import { defaultClusterSpec } from '../scenarios/defaultCluster';
 import { applyOps, deletePod, nodeDown, scaleDeployment, setPodReady } from '../ops/index';
 import { endpointDistribution, traceBurst } from './distribution';
-import { kubeProxyRules } from './kubeProxyRules';
+import { proxyRules as kubeProxyRules } from '../proxy';
 import { trace } from './trace';
 
 function cluster(mode = 'iptables', cni = 'cni/flannel-vxlan'): Cluster {

@@ -1,13 +1,14 @@
 /**
  * How a Service spreads connections over its endpoints, exactly (no sampling), and a burst of N
- * traced connections for the UI to animate (k8s-networking.md 4.2-4.7, 7 and 12).
+ * traced connections for the UI to animate (docs/networking-model.md).
  */
 import { lookup } from '../model/lookup';
 import type { Cluster } from '../model/types';
 import type { Trace } from '../trace/types';
-import { backendsOf, eligible, inClusterCIDR } from './kubeProxy';
+import { backendsOf, eligible, inClusterCIDR } from '../proxy';
 import { lbTargets } from './serviceTrace';
-import { serviceTraces, trace } from './trace';
+import { trace, traceWithService } from './trace';
+import { serviceProxy } from '../registry';
 import type { TraceInput, TraceOptions } from './trace';
 
 /** One endpoint and its exact share of new connections. */
@@ -38,7 +39,7 @@ export interface Distribution {
  * endpoints, so with externalTrafficPolicy Local pods on a crowded node get less.
  */
 export function endpointDistribution(cluster: Cluster, request: TraceInput, options: TraceOptions = {}): Distribution {
-  const t = trace(cluster, request, options);
+  const { trace: t, via } = traceWithService(cluster, request, options);
   const lk = lookup(cluster);
   if (t.candidates.length === 0 || t.endpoint === null) {
     return {
@@ -51,7 +52,6 @@ export function endpointDistribution(cluster: Cluster, request: TraceInput, opti
     };
   }
   const nodeOf = (pod: string): string | null => lk.podByKey.get(pod)?.node ?? null;
-  const via = serviceTraces.get(t);
   const svc = via?.service ?? null;
   const svcKey = svc ? `${svc.namespace}/${svc.name}` : null;
   if (svc && svc.sessionAffinity === 'ClientIP') {
@@ -123,20 +123,19 @@ export function traceBurst(cluster: Cluster, request: TraceInput, n: number, opt
   const rr = new Map<string, number>();
   const out: Trace[] = [];
   for (let i = 0; i < count; i++) {
-    const first = trace(cluster, request, {
+    const { trace: first, via } = traceWithService(cluster, request, {
       ...options,
       seed: seed + i,
       pick: base,
       rrOffset: (options.rrOffset ?? 0) + i,
     });
-    const via = serviceTraces.get(first);
     const node = via?.node ?? '';
-    const affinity = via !== undefined && via.service.sessionAffinity === 'ClientIP';
+    const affinity = via !== null && via.service.sessionAffinity === 'ClientIP';
     const seen = rr.get(node) ?? 0;
     rr.set(node, seen + 1);
     const stuck = affinity ? sticky.get(node) : undefined;
     let t = first;
-    if (stuck !== undefined || (cluster.settings.proxyMode === 'ipvs' && seen !== i)) {
+    if (stuck !== undefined || (serviceProxy(cluster).scheduler === 'rr' && seen !== i)) {
       // Re-run with the node's state: its sticky endpoint, or its own round-robin position.
       const pick =
         stuck !== undefined

@@ -1,5 +1,5 @@
 /**
- * Cluster DNS as a pod sees it (k8s-networking.md section 5): the stub resolver's search list and
+ * Cluster DNS as a pod sees it (docs/networking-model.md): the stub resolver's search list and
  * ndots:5, the records CoreDNS's kubernetes plugin serves (ClusterIP, headless, ExternalName, pod,
  * SRV), and names outside the cluster domain forwarded upstream.
  */
@@ -7,7 +7,7 @@ import { lookup } from '../model/lookup';
 import type { Cluster, Pod, Service } from '../model/types';
 import type { DnsQuery } from '../trace/types';
 import { fnv1a } from '../model/rng';
-import { backendsOf } from './kubeProxy';
+import { backendsOf } from '../proxy';
 
 /** The resolver configuration a pod gets with dnsPolicy ClusterFirst. */
 export interface ResolvConf {

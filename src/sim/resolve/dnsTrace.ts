@@ -1,5 +1,5 @@
 /**
- * The DNS lookup in front of a connection to a name (k8s-networking.md section 5): the queries the
+ * The DNS lookup in front of a connection to a name (docs/networking-model.md): the queries the
  * stub resolver sends, and the path of the query packet itself, which is ordinary ClusterIP traffic
  * to kube-dns (kube-proxy DNAT to a CoreDNS pod and back).
  */
@@ -70,26 +70,26 @@ export function resolveDestination(
       protocol: 'udp',
       ttl: 64,
     });
-    w.hop(
-      'socket',
-      clientAt,
-      nodeName,
-      `The resolver reads the node's /etc/resolv.conf (nameserver ${r.conf.nameserver}, no cluster search list${pod?.hostNetwork ? ': a hostNetwork pod with dnsPolicy ClusterFirst silently falls back to it; it needs ClusterFirstWithHostNet' : ''}) and asks for A and AAAA records.`,
-      `nameserver ${r.conf.nameserver}`,
-    );
-    w.hop(
-      'route',
-      deviceId(nodeName ?? '', 'eth0'),
-      nodeName,
-      `The query leaves through eth0 towards ${r.conf.nameserver}.`,
-      'default via 192.168.10.1 dev eth0 proto static',
-    );
-    w.hop(
-      'dns',
-      INTERNET_ID,
-      null,
-      `The site's DNS server answers ${n} queries: ${list}. It knows nothing of ${cluster.settings.dnsDomain}; outside names get stand-in addresses from 203.0.113.0/24.`,
-    );
+    w.hop({
+      kind: 'socket',
+      at: clientAt,
+      node: nodeName,
+      rule: `nameserver ${r.conf.nameserver}`,
+      text: `The resolver reads the node's /etc/resolv.conf (nameserver ${r.conf.nameserver}, no cluster search list${pod?.hostNetwork ? ': a hostNetwork pod with dnsPolicy ClusterFirst silently falls back to it; it needs ClusterFirstWithHostNet' : ''}) and asks for A and AAAA records.`,
+    });
+    w.hop({
+      kind: 'route',
+      at: deviceId(nodeName ?? '', 'eth0'),
+      node: nodeName,
+      rule: 'default via 192.168.10.1 dev eth0 proto static',
+      text: `The query leaves through eth0 towards ${r.conf.nameserver}.`,
+    });
+    w.hop({
+      kind: 'dns',
+      at: INTERNET_ID,
+      node: null,
+      text: `The site's DNS server answers ${n} queries: ${list}. It knows nothing of ${cluster.settings.dnsDomain}; outside names get stand-in addresses from 203.0.113.0/24.`,
+    });
     hops.push(...w.hops);
   } else {
     const dnsSvc = lk.serviceByKey.get('kube-system/kube-dns');

@@ -1,5 +1,5 @@
 /**
- * The edge of the cluster wired into trace() (issue 5, k8s-networking.md sections 8 to 11):
+ * The edge of the cluster wired into trace() (issue 5, docs/networking-model.md):
  * NetworkPolicy verdicts and drops, DNS behind a default-deny egress, Ingress as two connections,
  * egress masquerade, and hostPort.
  */
@@ -270,7 +270,7 @@ describe('hostPort in trace()', () => {
   });
 });
 
-describe('answers are never NATed again (conntrack, k8s-networking.md 0.2)', () => {
+describe('answers are never NATed again (conntrack, docs/networking-model.md)', () => {
   it('a pod reaching another node unmasqueraded (ip-masq-agent) gets the answer from that node address', () => {
     const agent = {
       apiVersion: 'apps/v1',

@@ -1,8 +1,9 @@
 /**
  * Traces at the cluster's edge that are neither pod-to-pod nor Services: a pod or a node talking to
- * an address outside the cluster (k8s-networking.md section 9), and NetworkPolicy's verdict in the
+ * an address outside the cluster (docs/networking-model.md), and NetworkPolicy's verdict in the
  * words of a trace (section 10).
  */
+import type { ElementId } from '../model/ids';
 import { externalId } from '../model/ids';
 import { networkPolicies } from '../model/policy';
 import type { Cluster, Protocol } from '../model/types';
@@ -29,7 +30,12 @@ export function policyDropReason(w: PathWriter, state: PolicyState | null | unde
   if (!state?.dropped) return null;
   const last = w.hops[w.hops.length - 1];
   if (last && last.kind !== 'drop')
-    w.hop('drop', last.at, last.node, 'The packet is dropped silently; the client retransmits and times out.');
+    w.hop({
+      kind: 'drop',
+      at: last.at,
+      node: last.node,
+      text: 'The packet is dropped silently; the client retransmits and times out.',
+    });
   return `NetworkPolicy dropped the packet silently. ${state.verdict?.reason ?? `the ${state.dropped.direction} of ${state.dropped.pod ?? 'the pod'} does not allow it.`} The client times out.`;
 }
 
@@ -46,7 +52,7 @@ export function policyNote(state: PolicyState | null | undefined): string {
 /** The client of an egress trace: its namespace and how it is drawn and named. */
 export interface EdgeClient {
   ns: Netns;
-  at: string;
+  at: ElementId;
   node: string;
   label: string;
   /** the address it sends from before any NAT */
@@ -81,13 +87,13 @@ export function traceToExternal(
       : protocol === 'udp'
         ? `sends a UDP datagram to ${w.packet.dst}`
         : `opens a TCP connection to ${w.packet.dst} (SYN)`;
-  w.hop(
-    'socket',
-    client.at,
-    client.node,
-    `${client.label} ${open}, an address outside the cluster.`,
-    protocol === 'icmp' ? `ping ${dstIP}` : `connect(${w.packet.dst}) ${protocol.toUpperCase()}`,
-  );
+  w.hop({
+    kind: 'socket',
+    at: client.at,
+    node: client.node,
+    rule: protocol === 'icmp' ? `ping ${dstIP}` : `connect(${w.packet.dst}) ${protocol.toUpperCase()}`,
+    text: `${client.label} ${open}, an address outside the cluster.`,
+  });
   const ctx: WalkContext = { cluster, ephemeralPort, snat: null, policy: freshPolicyState(cluster) };
   walkToExternal(w, ctx, client.ns, dstIP);
   const dropped = policyDropReason(w, ctx.policy);
@@ -100,22 +106,32 @@ export function traceToExternal(
       : protocol === 'udp'
         ? 'receives the datagram'
         : 'accepts the connection';
-  w.hop('deliver', server, null, `The server at ${dstIP} ${what}; it sees the client as ${seen}.`);
+  w.hop({
+    kind: 'deliver',
+    at: server,
+    node: null,
+    text: `The server at ${dstIP} ${what}; it sees the client as ${seen}.`,
+  });
   const snat = ctx.snat;
   ctx.snat = null;
   if (ctx.policy) ctx.policy.reply = true;
   ctx.reply = true;
   const reply = new PathWriter({ src: w.packet.dst, dst: w.packet.src, protocol, ttl: DEFAULT_TTL });
   const answer = protocol === 'tcp' ? 'the SYN-ACK' : protocol === 'icmp' ? 'the echo reply' : 'its answer';
-  reply.hop('socket', server, null, `${dstIP} sends ${answer} back to ${reply.packet.dst}, the source it saw.`);
+  reply.hop({
+    kind: 'socket',
+    at: server,
+    node: null,
+    text: `${dstIP} sends ${answer} back to ${reply.packet.dst}, the source it saw.`,
+  });
   const back = walkFromExternal(reply, ctx, client.ns, snat);
   if (back)
-    reply.hop(
-      'deliver',
-      client.at,
-      client.node,
-      `The client's socket receives ${answer} from ${reply.packet.src}: the ${protocol === 'tcp' ? 'connection is established' : 'exchange is complete'}.`,
-    );
+    reply.hop({
+      kind: 'deliver',
+      at: client.at,
+      node: client.node,
+      text: `The client's socket receives ${answer} from ${reply.packet.src}: the ${protocol === 'tcp' ? 'connection is established' : 'exchange is complete'}.`,
+    });
   const how =
     snat !== null
       ? `${snat.node.name} masqueraded it to ${snat.nat.after.src}, the address ${dstIP} sees, and conntrack un-SNATs the answer back to ${client.ip}.`

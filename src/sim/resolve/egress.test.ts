@@ -1,5 +1,5 @@
 /**
- * Egress masquerade (k8s-networking.md section 9) on clusters loaded from YAML: flannel with and
+ * Egress masquerade (docs/networking-model.md) on clusters loaded from YAML: flannel with and
  * without --ip-masq, ip-masq-agent with its defaults and with a ConfigMap, Calico natOutgoing,
  * Cilium; and the decision inside the data path's POSTROUTING.
  */

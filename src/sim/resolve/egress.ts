@@ -1,13 +1,13 @@
 /**
  * Egress source NAT: whether a pod's packet leaving its node is masqueraded to the node's address,
- * and by which rule (k8s-networking.md section 9): ip-masq-agent's IP-MASQ-AGENT chain when the
+ * and by which rule (docs/networking-model.md): ip-masq-agent's IP-MASQ-AGENT chain when the
  * agent runs, else the CNI's own rules: flannel's FLANNEL-POSTRTG (only with --ip-masq), Calico's
  * natOutgoing, Cilium's masquerading.
  */
 import { cidrContains, formatIPv4 } from '../model/ip';
 import { lookup } from '../model/lookup';
 import type { Cluster, ClusterNode, Pod } from '../model/types';
-import { deviceIP, parseCidr, parseIPv4 } from './memo';
+import { deviceIP, parseCidr, parseIPv4 } from '../model/memo';
 
 /** ip-masq-agent's documented defaults (RFC 1918), used when it runs without a config. */
 export const IP_MASQ_AGENT_DEFAULT_CIDRS: readonly string[] = ['10.0.0.0/8', '172.16.0.0/12', '192.168.0.0/16'];

@@ -1,5 +1,5 @@
 /**
- * Pod to the Internet and back (k8s-networking.md section 9) on clusters loaded from YAML: the
+ * Pod to the Internet and back (docs/networking-model.md) on clusters loaded from YAML: the
  * default route out of eth0, the masquerade decided in POSTROUTING, the Internet, and the answer's
  * un-SNAT on the node; without masquerade the answer only comes back from the site's own network.
  */

@@ -1,5 +1,5 @@
 /**
- * The way out of the cluster and back (k8s-networking.md section 9): a pod's (or a node's) packet to
+ * The way out of the cluster and back (docs/networking-model.md): a pod's (or a node's) packet to
  * an address outside the cluster leaves its node by the default route through eth0, after
  * POSTROUTING decided whether it is masqueraded, and crosses the Internet; the answer comes back to
  * the node, where conntrack undoes the masquerade. The callers add the sockets at both ends.
@@ -11,7 +11,7 @@ import { macFor } from '../model/rng';
 import type { ClusterNode, Pod } from '../model/types';
 import type { Nat } from '../trace/types';
 import { egressMasquerade } from './egress';
-import { deviceIP, deviceOf, parseCidr, parseIPv4 } from './memo';
+import { deviceIP, deviceOf, parseCidr, parseIPv4 } from '../model/memo';
 import { evaluatePolicy, writePolicyHop } from './networkPolicy';
 import type { PathWriter } from './pathWriter';
 import { leavePod, netnsNode, nodeToLocalPod, unSnat } from './podPath';
@@ -73,56 +73,56 @@ export function walkToExternal(w: PathWriter, ctx: WalkContext, from: Netns, dst
       }
     }
     if (cni.kind === 'flannel') {
-      w.hop(
-        'bridge',
-        deviceId(node.name, 'cni0'),
-        node.name,
-        `The frame is addressed to cni0 itself, so ${node.name}'s kernel takes the packet up to IP routing.`,
-        `${node.name} cni0 ${deviceIP(node, 'cni0') ?? ''}`,
-      );
+      w.hop({
+        kind: 'bridge',
+        at: deviceId(node.name, 'cni0'),
+        node: node.name,
+        rule: `${node.name} cni0 ${deviceIP(node, 'cni0') ?? ''}`,
+        text: `The frame is addressed to cni0 itself, so ${node.name}'s kernel takes the packet up to IP routing.`,
+      });
     }
     w.routed();
     const via = cni.kind === 'cilium' ? "Cilium's eBPF hands the packet to the host's routing: " : '';
-    w.hop(
-      'route',
-      nodeId(node.name),
-      node.name,
-      `${via}${dstIP} is outside the cluster, so ${node.name} takes its default route through eth0 to the gateway ${gw}. TTL drops by one.`,
-      `default via ${gw} dev eth0 proto static`,
-    );
+    w.hop({
+      kind: 'route',
+      at: nodeId(node.name),
+      node: node.name,
+      rule: `default via ${gw} dev eth0 proto static`,
+      text: `${via}${dstIP} is outside the cluster, so ${node.name} takes its default route through eth0 to the gateway ${gw}. TTL drops by one.`,
+    });
     postroutingOut(w, ctx, node, pod, dstIP);
   } else {
-    w.hop(
-      'route',
-      nodeId(node.name),
-      node.name,
-      `${dstIP} is outside the cluster: ${node.name} takes its default route through eth0 to the gateway ${gw}, with its own address ${node.internalIP} as the source.`,
-      `default via ${gw} dev eth0 proto static`,
-    );
+    w.hop({
+      kind: 'route',
+      at: nodeId(node.name),
+      node: node.name,
+      rule: `default via ${gw} dev eth0 proto static`,
+      text: `${dstIP} is outside the cluster: ${node.name} takes its default route through eth0 to the gateway ${gw}, with its own address ${node.internalIP} as the source.`,
+    });
   }
   w.update({ eth: { src: deviceOf(node, 'eth0')?.mac ?? '', dst: macFor(`gateway/${gw}`) } });
-  w.hop(
-    'route',
-    deviceId(node.name, 'eth0'),
-    node.name,
-    `The packet leaves ${node.name} through eth0 towards the gateway ${gw}.`,
-    `${gw} dev eth0 lladdr ${macFor(`gateway/${gw}`)} REACHABLE`,
-  );
+  w.hop({
+    kind: 'route',
+    at: deviceId(node.name, 'eth0'),
+    node: node.name,
+    rule: `${gw} dev eth0 lladdr ${macFor(`gateway/${gw}`)} REACHABLE`,
+    text: `The packet leaves ${node.name} through eth0 towards the gateway ${gw}.`,
+  });
   const seen = ipOf(w.packet.src);
-  w.hop(
-    'wire',
-    INTERNET_ID,
-    null,
-    `The packet crosses the site's router and the Internet to ${dstIP}, which sees it come from ${seen}. Any further NAT at the edge router or a cloud NAT gateway is outside the model.`,
-  );
+  w.hop({
+    kind: 'wire',
+    at: INTERNET_ID,
+    node: null,
+    text: `The packet crosses the site's router and the Internet to ${dstIP}, which sees it come from ${seen}. Any further NAT at the edge router or a cloud NAT gateway is outside the model.`,
+  });
 }
 
 /** POSTROUTING on the way out: the CNI's or ip-masq-agent's masquerade decision for a pod's packet. */
 function postroutingOut(w: PathWriter, ctx: WalkContext, node: ClusterNode, pod: Pod, dstIP: string): void {
   const d = egressMasquerade(ctx.cluster, pod, dstIP, node, 'eth0');
   if (!d.masquerade || d.newSrc === null) {
-    if (d.rule !== '') w.hop('netfilter', nodeId(node.name), node.name, d.text, d.rule);
-    else w.hop('netfilter', nodeId(node.name), node.name, d.text);
+    if (d.rule !== '') w.hop({ kind: 'netfilter', at: nodeId(node.name), node: node.name, rule: d.rule, text: d.text });
+    else w.hop({ kind: 'netfilter', at: nodeId(node.name), node: node.name, text: d.text });
     return;
   }
   const before = { src: w.packet.src, dst: w.packet.dst };
@@ -130,7 +130,7 @@ function postroutingOut(w: PathWriter, ctx: WalkContext, node: ClusterNode, pod:
   w.update({ src: port === null ? d.newSrc : `${d.newSrc}:${port}` });
   const nat: Nat = { type: 'MASQUERADE', before, after: { src: w.packet.src, dst: w.packet.dst } };
   ctx.snat = { node, nat };
-  w.hop('netfilter', nodeId(node.name), node.name, d.text, d.rule, nat);
+  w.hop({ kind: 'netfilter', at: nodeId(node.name), node: node.name, nat, rule: d.rule, text: d.text });
 }
 
 /**
@@ -145,29 +145,35 @@ export function walkFromExternal(w: PathWriter, ctx: WalkContext, client: Netns,
   const src = ipOf(w.packet.src);
   const to = ipOf(w.packet.dst);
   if (snat === null && client.kind === 'pod' && !inSite(src)) {
-    w.hop(
-      'drop',
-      INTERNET_ID,
-      null,
-      `The answer is addressed to the pod address ${to}, which is private to the cluster: the Internet has no route back to it, so it is lost and the client times out.`,
-    );
+    w.hop({
+      kind: 'drop',
+      at: INTERNET_ID,
+      node: null,
+      text: `The answer is addressed to the pod address ${to}, which is private to the cluster: the Internet has no route back to it, so it is lost and the client times out.`,
+    });
     return false;
   }
   const how =
     snat === null && client.kind === 'pod'
       ? `the site's network routes the pod network back to ${node.name}`
       : `it is addressed to ${node.name}'s own address`;
-  w.hop('wire', INTERNET_ID, null, `The answer comes back from ${src} across the network: ${how}.`);
+  w.hop({
+    kind: 'wire',
+    at: INTERNET_ID,
+    node: null,
+    text: `The answer comes back from ${src} across the network: ${how}.`,
+  });
   w.update({ eth: { src: macFor(`gateway/${defaultGateway(node)}`), dst: deviceOf(node, 'eth0')?.mac ?? '' } });
-  w.hop(
-    'route',
-    deviceId(node.name, 'eth0'),
-    node.name,
-    `${node.name} receives the answer on eth0.`,
-    snat === null
-      ? `local ${node.internalIP} dev eth0 table local proto kernel scope host src ${node.internalIP}`
-      : '-m conntrack --ctstate ESTABLISHED',
-  );
+  w.hop({
+    kind: 'route',
+    at: deviceId(node.name, 'eth0'),
+    node: node.name,
+    rule:
+      snat === null
+        ? `local ${node.internalIP} dev eth0 table local proto kernel scope host src ${node.internalIP}`
+        : '-m conntrack --ctstate ESTABLISHED',
+    text: `${node.name} receives the answer on eth0.`,
+  });
   if (snat !== null) unSnat(w, snat, 'answer');
   if (client.kind === 'pod')
     nodeToLocalPod(w, ctx, lookup(cluster).nodeByName.get(client.pod.node) ?? node, client.pod, 'forward', false);

@@ -1,9 +1,10 @@
 /**
- * A connection to a node address on a pod's hostPort (k8s-networking.md section 11): the CNI
+ * A connection to a node address on a pod's hostPort (docs/networking-model.md): the CNI
  * portmap plugin's DNAT on the pod's own node (PREROUTING for packets from elsewhere, OUTPUT for the
  * node's own), the mark and masquerade for hairpin and 127.0.0.1, on to the pod, and conntrack
  * undoing both on the reply. Other nodes have no rule, so they refuse (trace() keeps that path).
  */
+import type { ElementId } from '../model/ids';
 import { deviceId, INTERNET_ID, nodeId, podEth0Id, vethId } from '../model/ids';
 import { macFor } from '../model/rng';
 import type { Cluster, ClusterNode, Protocol } from '../model/types';
@@ -11,7 +12,7 @@ import type { Hop, Trace, Verdict } from '../trace/types';
 import { defaultGateway } from './egressPath';
 import { freshPolicyState, policyDropReason, policyNote } from './edgeTrace';
 import { hostPortMappings, resolveHostPort } from './hostPorts';
-import { deviceIP, deviceOf } from './memo';
+import { deviceIP, deviceOf } from '../model/memo';
 import { PathWriter } from './pathWriter';
 import { enterPod, leavePod, listenerOf, netnsNode, nodeToLocalPod, policyBegin, policyGate, walk } from './podPath';
 import type { Netns, WalkContext } from './podPath';
@@ -26,7 +27,7 @@ const ipOf = (a: string): string => {
 /** The client of a hostPort connection; `ns` null for one outside the cluster. */
 export interface HostPortClient {
   ns: Netns | null;
-  at: string;
+  at: ElementId;
   node: string | null;
   label: string;
   ip: string;
@@ -67,54 +68,54 @@ export function traceHostPort(
     protocol,
     ttl: DEFAULT_TTL,
   });
-  w.hop(
-    'socket',
-    client.at,
-    client.node,
-    `${client.label} ${protocol === 'tcp' ? 'opens a TCP connection' : 'sends a UDP datagram'} from ${w.packet.src} to ${w.packet.dst}, an address of ${node.name}.`,
-    `connect(${w.packet.dst}) ${protocol.toUpperCase()}`,
-  );
+  w.hop({
+    kind: 'socket',
+    at: client.at,
+    node: client.node,
+    rule: `connect(${w.packet.dst}) ${protocol.toUpperCase()}`,
+    text: `${client.label} ${protocol === 'tcp' ? 'opens a TCP connection' : 'sends a UDP datagram'} from ${w.packet.src} to ${w.packet.dst}, an address of ${node.name}.`,
+  });
   const ctx: WalkContext = { cluster, ephemeralPort, snat: null, policy: freshPolicyState(cluster) };
   const ns = client.ns;
   const srcPod = ns?.kind === 'pod' ? ns.pod : null;
   let origin: 'forward' | 'local' = 'forward';
   if (ns === null) {
-    w.hop(
-      'wire',
-      INTERNET_ID,
-      null,
-      `The packet crosses the network from ${client.ip} to ${node.name}'s address ${dstIP}.`,
-    );
+    w.hop({
+      kind: 'wire',
+      at: INTERNET_ID,
+      node: null,
+      text: `The packet crosses the network from ${client.ip} to ${node.name}'s address ${dstIP}.`,
+    });
     w.update({ eth: { src: macFor(`router/${node.name}`), dst: deviceOf(node, 'eth0')?.mac ?? '' } });
-    w.hop(
-      'route',
-      deviceId(node.name, 'eth0'),
-      node.name,
-      `${node.name} receives the packet on eth0; ${dstIP} is a local address, so nat PREROUTING's CNI-HOSTPORT-DNAT (addrtype LOCAL) looks at it before routing.`,
-      '-A PREROUTING -m addrtype --dst-type LOCAL -j CNI-HOSTPORT-DNAT',
-    );
+    w.hop({
+      kind: 'route',
+      at: deviceId(node.name, 'eth0'),
+      node: node.name,
+      rule: '-A PREROUTING -m addrtype --dst-type LOCAL -j CNI-HOSTPORT-DNAT',
+      text: `${node.name} receives the packet on eth0; ${dstIP} is a local address, so nat PREROUTING's CNI-HOSTPORT-DNAT (addrtype LOCAL) looks at it before routing.`,
+    });
   } else if (netnsNode(cluster, ns).name !== node.name) {
     walk(w, ctx, ns, { kind: 'host', node });
   } else if (ns.kind === 'pod') {
     leavePod(w, cluster, ns.pod, null, dstIP);
     if (cluster.settings.cni.kind === 'flannel') {
-      w.hop(
-        'bridge',
-        deviceId(node.name, 'cni0'),
-        node.name,
-        `The frame is addressed to cni0 itself, so ${node.name} takes the packet up to IP; with br_netfilter it meets nat PREROUTING first.`,
-        `${node.name} cni0 ${deviceIP(node, 'cni0') ?? ''}`,
-      );
+      w.hop({
+        kind: 'bridge',
+        at: deviceId(node.name, 'cni0'),
+        node: node.name,
+        rule: `${node.name} cni0 ${deviceIP(node, 'cni0') ?? ''}`,
+        text: `The frame is addressed to cni0 itself, so ${node.name} takes the packet up to IP; with br_netfilter it meets nat PREROUTING first.`,
+      });
     }
   } else {
     origin = 'local';
-    w.hop(
-      'route',
-      nodeId(node.name),
-      node.name,
-      `${dstIP} is local to ${node.name}: the packet the host makes passes nat OUTPUT, where CNI-HOSTPORT-DNAT (addrtype LOCAL) looks at it.`,
-      '-A OUTPUT -m addrtype --dst-type LOCAL -j CNI-HOSTPORT-DNAT',
-    );
+    w.hop({
+      kind: 'route',
+      at: nodeId(node.name),
+      node: node.name,
+      rule: '-A OUTPUT -m addrtype --dst-type LOCAL -j CNI-HOSTPORT-DNAT',
+      text: `${dstIP} is local to ${node.name}: the packet the host makes passes nat OUTPUT, where CNI-HOSTPORT-DNAT (addrtype LOCAL) looks at it.`,
+    });
   }
   const blocked = policyDropReason(w, ctx.policy);
   if (blocked !== null) return { verdict: 'dropped', reason: blocked, endpoint: null, hops: w.hops, reply: null };
@@ -134,27 +135,34 @@ export function traceHostPort(
   const before = { src: w.packet.src, dst: w.packet.dst };
   w.update({ dst: res.dnatTo });
   const dnat = { src: w.packet.src, dst: w.packet.dst };
-  w.hop('netfilter', nodeId(node.name), node.name, res.text, res.rule, { type: 'DNAT', before, after: dnat });
+  w.hop({
+    kind: 'netfilter',
+    at: nodeId(node.name),
+    node: node.name,
+    nat: { type: 'DNAT', before, after: dnat },
+    rule: res.rule,
+    text: res.text,
+  });
   let masq: { before: { src: string; dst: string }; after: { src: string; dst: string } } | null = null;
   if (res.markRule !== null && res.masqRule !== null && res.newSrc !== null) {
-    w.hop(
-      'netfilter',
-      nodeId(node.name),
-      node.name,
-      `CNI-HOSTPORT-SETMARK marks the connection 0x2000 (${res.masquerade === 'localhost' ? 'it comes from 127.0.0.1' : 'hairpin: a pod of this node reaching its own node'}).`,
-      res.markRule,
-    );
+    w.hop({
+      kind: 'netfilter',
+      at: nodeId(node.name),
+      node: node.name,
+      rule: res.markRule,
+      text: `CNI-HOSTPORT-SETMARK marks the connection 0x2000 (${res.masquerade === 'localhost' ? 'it comes from 127.0.0.1' : 'hairpin: a pod of this node reaching its own node'}).`,
+    });
     const b = { src: w.packet.src, dst: w.packet.dst };
     w.update({ src: `${res.newSrc}:${ephemeralPort()}` });
     masq = { before: b, after: { src: w.packet.src, dst: w.packet.dst } };
-    w.hop(
-      'netfilter',
-      nodeId(node.name),
-      node.name,
-      `POSTROUTING: CNI-HOSTPORT-MASQ masquerades the marked packet to ${res.newSrc}, so the pod's answer comes back through this node's conntrack.`,
-      res.masqRule,
-      { type: 'MASQUERADE', ...masq },
-    );
+    w.hop({
+      kind: 'netfilter',
+      at: nodeId(node.name),
+      node: node.name,
+      nat: { type: 'MASQUERADE', ...masq },
+      rule: res.masqRule,
+      text: `POSTROUTING: CNI-HOSTPORT-MASQ masquerades the marked packet to ${res.newSrc}, so the pod's answer comes back through this node's conntrack.`,
+    });
   }
   // The destination pod's ingress policy sees the packet after DNAT (section 10).
   policyBegin(w, ctx, srcPod, { kind: 'pod', pod });
@@ -163,21 +171,21 @@ export function traceHostPort(
     // routed (TTL unchanged); back to the sender itself only through hairpin mode (section 0.2).
     if (policyGate(w, 'egress', srcPod)) {
       if (pod === srcPod) {
-        w.hop(
-          'bridge',
-          deviceId(node.name, 'cni0'),
-          node.name,
-          `Bridged DNAT: cni0 sends the frame back out of ${pod.veth ?? ''}, the port it came in on, which hairpin mode allows. TTL unchanged.`,
-          `bridge link set dev ${pod.veth ?? ''} hairpin on`,
-        );
+        w.hop({
+          kind: 'bridge',
+          at: deviceId(node.name, 'cni0'),
+          node: node.name,
+          rule: `bridge link set dev ${pod.veth ?? ''} hairpin on`,
+          text: `Bridged DNAT: cni0 sends the frame back out of ${pod.veth ?? ''}, the port it came in on, which hairpin mode allows. TTL unchanged.`,
+        });
         w.update({ eth: { src: deviceOf(node, 'cni0')?.mac ?? '', dst: pod.mac } });
-        w.hop(
-          'veth',
-          vethId(node.name, pod.namespace, pod.name),
-          node.name,
-          `The frame crosses the veth pair back into ${pod.name}'s network namespace.`,
-          `${pod.veth ?? ''}@if2: master cni0 hairpin on`,
-        );
+        w.hop({
+          kind: 'veth',
+          at: vethId(node.name, pod.namespace, pod.name),
+          node: node.name,
+          rule: `${pod.veth ?? ''}@if2: master cni0 hairpin on`,
+          text: `The frame crosses the veth pair back into ${pod.name}'s network namespace.`,
+        });
       } else {
         enterPod(w, cluster, pod, 'switched');
       }
@@ -201,21 +209,21 @@ export function traceHostPort(
   let reason: string;
   if (listener !== null) {
     endpoint.container = listener.slice(listener.lastIndexOf('/') + 1);
-    w.hop(
-      'deliver',
-      listener,
-      pod.node,
-      `Container ${endpoint.container} in ${pod.name} accepts the connection on ${cport}; it sees ${w.packet.src} as the client.`,
-    );
+    w.hop({
+      kind: 'deliver',
+      at: listener,
+      node: pod.node,
+      text: `Container ${endpoint.container} in ${pod.name} accepts the connection on ${cport}; it sees ${w.packet.src} as the client.`,
+    });
     verdict = 'delivered';
     reason = `portmap on ${node.name} DNATs hostPort ${port} to ${pod.namespace}/${pod.name} (${res.dnatTo})${masq ? ` and masquerades the ${res.masquerade ?? ''} connection to ${res.newSrc ?? ''}` : `; no masquerade: the pod sees ${ipOf(before.src)}, the source the packet arrived with`}.${policyNote(ctx.policy)}`;
   } else {
-    w.hop(
-      'reject',
-      podEth0Id(pod.namespace, pod.name),
-      pod.node,
-      `Nothing in ${pod.name} listens on ${protocol.toUpperCase()} port ${cport}: its kernel refuses.`,
-    );
+    w.hop({
+      kind: 'reject',
+      at: podEth0Id(pod.namespace, pod.name),
+      node: pod.node,
+      text: `Nothing in ${pod.name} listens on ${protocol.toUpperCase()} port ${cport}: its kernel refuses.`,
+    });
     verdict = 'refused';
     reason = `portmap DNATs hostPort ${port} to ${res.dnatTo}, but nothing in ${pod.name} listens there.`;
   }
@@ -230,64 +238,69 @@ export function traceHostPort(
     protocol: refused && protocol !== 'tcp' ? 'icmp' : protocol,
     ttl: DEFAULT_TTL,
   });
-  r.hop('socket', listener ?? podEth0Id(pod.namespace, pod.name), pod.node, `${pod.name} answers ${r.packet.dst}.`);
+  r.hop({
+    kind: 'socket',
+    at: listener ?? podEth0Id(pod.namespace, pod.name),
+    node: pod.node,
+    text: `${pod.name} answers ${r.packet.dst}.`,
+  });
   leavePod(r, cluster, pod, null, ipOf(r.packet.dst));
   if (cluster.settings.cni.kind === 'flannel')
-    r.hop(
-      'bridge',
-      deviceId(node.name, 'cni0'),
-      node.name,
-      `The frame goes up from cni0 to ${node.name}'s IP layer, where conntrack knows the connection.`,
-      `${node.name} cni0 ${deviceIP(node, 'cni0') ?? ''}`,
-    );
+    r.hop({
+      kind: 'bridge',
+      at: deviceId(node.name, 'cni0'),
+      node: node.name,
+      rule: `${node.name} cni0 ${deviceIP(node, 'cni0') ?? ''}`,
+      text: `The frame goes up from cni0 to ${node.name}'s IP layer, where conntrack knows the connection.`,
+    });
   const rb = { src: r.packet.src, dst: r.packet.dst };
   r.update({ src: before.dst, dst: masq ? masq.before.src : r.packet.dst });
-  r.hop(
-    'conntrack',
-    nodeId(node.name),
-    node.name,
-    `conntrack on ${node.name} restores the source ${before.dst}, the address the client dialed (un-DNAT)${masq ? `, and the destination ${masq.before.src} (un-SNAT)` : ''}.`,
-    `conntrack: ${before.src} -> ${before.dst} [DNAT to ${res.dnatTo}]`,
-    { type: 'un-DNAT', before: rb, after: { src: r.packet.src, dst: r.packet.dst } },
-  );
+  r.hop({
+    kind: 'conntrack',
+    at: nodeId(node.name),
+    node: node.name,
+    nat: { type: 'un-DNAT', before: rb, after: { src: r.packet.src, dst: r.packet.dst } },
+    rule: `conntrack: ${before.src} -> ${before.dst} [DNAT to ${res.dnatTo}]`,
+    text: `conntrack on ${node.name} restores the source ${before.dst}, the address the client dialed (un-DNAT)${masq ? `, and the destination ${masq.before.src} (un-SNAT)` : ''}.`,
+  });
   if (ns === null) {
     r.routed();
-    r.hop(
-      'route',
-      deviceId(node.name, 'eth0'),
-      node.name,
-      `${node.name} routes the answer out of eth0 (default route).`,
-      `default via ${defaultGateway(node)} dev eth0 proto static`,
-    );
-    r.hop('wire', INTERNET_ID, null, `The answer crosses the network back to ${client.ip}.`);
+    r.hop({
+      kind: 'route',
+      at: deviceId(node.name, 'eth0'),
+      node: node.name,
+      rule: `default via ${defaultGateway(node)} dev eth0 proto static`,
+      text: `${node.name} routes the answer out of eth0 (default route).`,
+    });
+    r.hop({ kind: 'wire', at: INTERNET_ID, node: null, text: `The answer crosses the network back to ${client.ip}.` });
   } else if (earlier !== null) {
     // The request was masqueraded on the client's node on its way here: back there first.
     const clientNode = earlier.node;
     walk(r, ctx, { kind: 'host', node }, { kind: 'host', node: clientNode, ip: ipOf(earlier.nat.after.src) }, true);
     const b = { src: r.packet.src, dst: r.packet.dst };
     r.update({ dst: earlier.nat.before.src });
-    r.hop(
-      'conntrack',
-      nodeId(clientNode.name),
-      clientNode.name,
-      `conntrack on ${clientNode.name} recognises the answer to its masqueraded connection and restores ${r.packet.dst} (un-SNAT).`,
-      `conntrack: ${earlier.nat.before.src} -> ${earlier.nat.before.dst} [SNAT to ${earlier.nat.after.src}]`,
-      { type: 'un-SNAT', before: b, after: { src: r.packet.src, dst: r.packet.dst } },
-    );
+    r.hop({
+      kind: 'conntrack',
+      at: nodeId(clientNode.name),
+      node: clientNode.name,
+      nat: { type: 'un-SNAT', before: b, after: { src: r.packet.src, dst: r.packet.dst } },
+      rule: `conntrack: ${earlier.nat.before.src} -> ${earlier.nat.before.dst} [SNAT to ${earlier.nat.after.src}]`,
+      text: `conntrack on ${clientNode.name} recognises the answer to its masqueraded connection and restores ${r.packet.dst} (un-SNAT).`,
+    });
     if (ns.kind === 'pod') nodeToLocalPod(r, ctx, clientNode, ns.pod, 'forward', false);
   } else if (netnsNode(cluster, ns).name !== node.name) {
     walk(r, ctx, { kind: 'host', node }, ns, ns.kind === 'host');
   } else if (ns.kind === 'pod') {
     nodeToLocalPod(r, ctx, node, ns.pod, 'forward', false);
   }
-  r.hop(
-    'deliver',
-    client.at,
-    client.node,
-    refused
+  r.hop({
+    kind: 'deliver',
+    at: client.at,
+    node: client.node,
+    text: refused
       ? "The client's socket gets connection refused."
       : `The client's socket receives the answer from ${r.packet.src}, the address it dialed.`,
-  );
+  });
   return {
     verdict,
     reason,
@@ -302,43 +315,43 @@ function externalToHost(
   w: PathWriter,
   client: HostPortClient,
   node: ClusterNode,
-  listener: string | null,
+  listener: ElementId | null,
   text: string,
   protocol: Protocol,
 ): HostPortResult {
   const refused = listener === null;
-  if (refused) w.hop('reject', nodeId(node.name), node.name, text);
-  else w.hop('deliver', listener, node.name, text);
+  if (refused) w.hop({ kind: 'reject', at: nodeId(node.name), node: node.name, text });
+  else w.hop({ kind: 'deliver', at: listener, node: node.name, text });
   const r = new PathWriter({
     src: w.packet.dst,
     dst: w.packet.src,
     protocol: refused && protocol !== 'tcp' ? 'icmp' : protocol,
     ttl: DEFAULT_TTL,
   });
-  r.hop(
-    'socket',
-    listener ?? nodeId(node.name),
-    node.name,
-    refused
+  r.hop({
+    kind: 'socket',
+    at: listener ?? nodeId(node.name),
+    node: node.name,
+    text: refused
       ? `${node.name}'s kernel answers with ${protocol === 'tcp' ? 'a TCP RST' : 'ICMP port unreachable'}.`
       : `The answer goes back to ${r.packet.dst}.`,
-  );
-  r.hop(
-    'route',
-    deviceId(node.name, 'eth0'),
-    node.name,
-    `${node.name} routes the answer out of eth0 (default route).`,
-    `default via ${defaultGateway(node)} dev eth0 proto static`,
-  );
-  r.hop('wire', INTERNET_ID, null, `The answer crosses the network back to ${client.ip}.`);
-  r.hop(
-    'deliver',
-    client.at,
-    null,
-    refused
+  });
+  r.hop({
+    kind: 'route',
+    at: deviceId(node.name, 'eth0'),
+    node: node.name,
+    rule: `default via ${defaultGateway(node)} dev eth0 proto static`,
+    text: `${node.name} routes the answer out of eth0 (default route).`,
+  });
+  r.hop({ kind: 'wire', at: INTERNET_ID, node: null, text: `The answer crosses the network back to ${client.ip}.` });
+  r.hop({
+    kind: 'deliver',
+    at: client.at,
+    node: null,
+    text: refused
       ? "The client's socket gets connection refused, at once."
       : `The client receives the answer from ${r.packet.src}.`,
-  );
+  });
   const verdict: Verdict = refused ? 'refused' : 'delivered';
   return { verdict, reason: text, endpoint: null, hops: w.hops, reply: { verdict, hops: r.hops } };
 }

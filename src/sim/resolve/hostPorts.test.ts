@@ -1,5 +1,5 @@
 /**
- * hostPort through the CNI portmap plugin (k8s-networking.md section 11) on clusters loaded from
+ * hostPort through the CNI portmap plugin (docs/networking-model.md) on clusters loaded from
  * YAML: the rules as `iptables -t nat -S` prints them, DNAT on the pod's own node only, hairpin and
  * localhost masquerade, and what other nodes answer.
  */

@@ -1,14 +1,16 @@
 /**
  * What listens in a node's root network namespace: hostNetwork pods (which share it,
- * k8s-networking.md section 11) and the daemons every kubeadm node runs; and what the CNI portmap
+ * docs/networking-model.md) and the daemons every kubeadm node runs; and what the CNI portmap
  * plugin publishes on the node's addresses for pods with a hostPort.
  */
+import type { ElementId } from '../model/ids';
 import { containerId, nodeId } from '../model/ids';
 import { cidrContains } from '../model/ip';
 import { lookup } from '../model/lookup';
 import { fnv1a } from '../model/rng';
 import type { Cluster, ClusterNode, Pod, Protocol } from '../model/types';
-import { deviceIP, parseCidr, parseIPv4 } from './memo';
+import { deviceIP, parseCidr, parseIPv4 } from '../model/memo';
+import { cniPlugin, serviceProxy } from '../registry';
 
 interface Daemon {
   readonly port: number;
@@ -30,7 +32,7 @@ const DAEMONS: readonly Daemon[] = [
 
 export interface HostListener {
   /** the element id the socket is drawn at */
-  at: string;
+  at: ElementId;
   /** a container name, or the daemon's name */
   name: string;
   /** the hostNetwork pod that listens, or null for a node daemon */
@@ -71,7 +73,7 @@ export function hostListener(
   }
   if (protocol !== 'tcp') return null;
   // kube-proxy does not run when Cilium replaces it.
-  const kubeProxy = cluster.settings.proxyMode !== 'cilium';
+  const kubeProxy = serviceProxy(cluster).kubeProxy;
   for (const d of DAEMONS) {
     if (d.port !== port || (d.where === 'control-plane' && node.role !== 'control-plane')) continue;
     if (d.name.startsWith('kube-proxy') && !kubeProxy) continue;
@@ -81,7 +83,7 @@ export function hostListener(
 }
 
 // ---------------------------------------------------------------------------------------------
-// hostPort: the CNI portmap plugin (k8s-networking.md section 11).
+// hostPort: the CNI portmap plugin (docs/networking-model.md).
 
 /** A pod port published on its node's addresses with `hostPort` (pods with their own network namespace). */
 export interface HostPortMapping {
@@ -117,8 +119,7 @@ export function hostPortMappings(cluster: Cluster, node: string): HostPortMappin
 
 /** The CNI network name the portmap plugin runs under (its rules' comments carry it). */
 function cniNetworkName(cluster: Cluster): string {
-  const kind = cluster.settings.cni.kind;
-  return kind === 'flannel' ? 'cbr0' : kind === 'calico' ? 'k8s-pod-network' : 'cilium';
+  return cniPlugin(cluster).networkName;
 }
 
 const hex = (n: number): string => n.toString(16).padStart(8, '0');
@@ -150,9 +151,9 @@ export function portmapChain(cluster: Cluster, pod: Pod): string {
   return `CNI-DN-${(hex(h1) + hex(h2) + hex(h3)).slice(0, 21)}`;
 }
 
-/** The source range portmap marks as hairpin: the pod's own address with its prefix (flannel's /24, Calico's and Cilium's /32). */
+/** The source range portmap marks as hairpin: the pod's own address with its prefix (a bridge CNI's /24, a routed CNI's /32). */
 function hairpinRange(cluster: Cluster, pod: Pod): string {
-  if (cluster.settings.cni.kind !== 'flannel') return `${pod.ip}/32`;
+  if (cniPlugin(cluster).bridge === null) return `${pod.ip}/32`;
   const node = lookup(cluster).nodeByName.get(pod.node);
   return node?.podCIDR ?? `${pod.ip}/32`;
 }
@@ -282,8 +283,8 @@ export function resolveHostPort(
     }
     // The reply must come back through this node's conntrack: on flannel's bridge a same-subnet
     // source would be answered directly, so portmap masquerades to the address the packet leaves by.
-    const newSrc =
-      cluster.settings.cni.kind === 'flannel' ? (deviceIP(node, 'cni0') ?? node.internalIP) : node.internalIP;
+    const bridge = cniPlugin(cluster).bridge;
+    const newSrc = bridge !== null ? (deviceIP(node, bridge) ?? node.internalIP) : node.internalIP;
     return {
       ...dnat,
       markRule: setMarkRule(chain, mapping, masquerade === 'localhost' ? '127.0.0.1/32' : hairpin),

@@ -1,5 +1,5 @@
 /**
- * ingress-nginx's handling of a request (k8s-networking.md section 8) on clusters loaded from YAML:
+ * ingress-nginx's handling of a request (docs/networking-model.md) on clusters loaded from YAML:
  * the Kubernetes documentation's path-matching table row by row, host and wildcard matching, the
  * default backends, 503 and 308, service-upstream, IngressClass selection, the upstream headers,
  * and adding the controller to a description that lacks one.

@@ -1,5 +1,5 @@
 /**
- * What ingress-nginx does with an HTTP request (k8s-networking.md section 8): the server chosen by
+ * What ingress-nginx does with an HTTP request (docs/networking-model.md): the server chosen by
  * Host (exact, then single-label wildcard, then the catch-all `_`), the location chosen by path as
  * ingress-nginx renders each pathType into NGINX locations, the backend and its endpoints (pod IPs,
  * not the ClusterIP, unless service-upstream), the 308 redirect to https for TLS hosts, and the

@@ -1,10 +1,12 @@
 /**
- * An HTTP request through ingress-nginx (k8s-networking.md section 8), as two TCP connections: the
+ * An HTTP request through ingress-nginx (docs/networking-model.md), as two TCP connections: the
  * client's to a controller pod, through the controller's Service the way kube-proxy serves it, and
  * NGINX's own to the backend pod's IP (or the ClusterIP with service-upstream), with the proxy's
  * decision between them. The client's verdict is about its connection to NGINX, which answers even
  * when no backend does (404, 503, 308).
  */
+import type { ElementId } from '../model/ids';
+import type { TraceWarning } from '../trace/warnings';
 import { containerId, podEth0Id } from '../model/ids';
 import { lookup } from '../model/lookup';
 import { networkPolicies } from '../model/policy';
@@ -34,7 +36,7 @@ export interface IngressResult {
   hops: Hop[];
   reply: Trace['reply'];
   http: Trace['http'];
-  warnings: string[];
+  warnings: TraceWarning[];
 }
 
 /** The HTTP request as the client sends it. */
@@ -151,10 +153,10 @@ interface Upstream {
 function upstream(
   cluster: Cluster,
   ctrl: Pod,
-  ctrlAt: string,
+  ctrlAt: ElementId,
   match: IngressMatch,
   opts: ServiceTraceOptions & { seed: number },
-  warnings: string[],
+  warnings: TraceWarning[],
 ): Upstream | null {
   const up = match.upstream;
   if (up === null) return null;
@@ -209,13 +211,13 @@ function upstream(
     protocol: 'tcp',
     ttl: DEFAULT_TTL,
   });
-  w.hop(
-    'socket',
-    ctrlAt,
-    ctrl.node,
-    `NGINX opens its own TCP connection, from ${w.packet.src} to the endpoint ${w.packet.dst} (${chosen.pod ?? ''}): a pod IP from the EndpointSlices, not the ClusterIP, so kube-proxy plays no part.`,
-    `upstream ${match.backend?.namespace ?? ''}-${match.backend?.service ?? ''}-${match.backend?.port ?? ''} { server ${chosen.ip}:${chosen.port}; } (round_robin)`,
-  );
+  w.hop({
+    kind: 'socket',
+    at: ctrlAt,
+    node: ctrl.node,
+    rule: `upstream ${match.backend?.namespace ?? ''}-${match.backend?.service ?? ''}-${match.backend?.port ?? ''} { server ${chosen.ip}:${chosen.port}; } (round_robin)`,
+    text: `NGINX opens its own TCP connection, from ${w.packet.src} to the endpoint ${w.packet.dst} (${chosen.pod ?? ''}): a pod IP from the EndpointSlices, not the ClusterIP, so kube-proxy plays no part.`,
+  });
   const ctx: WalkContext = {
     cluster,
     ephemeralPort: opts.ephemeralPort,
@@ -224,18 +226,23 @@ function upstream(
   };
   const same = sameNetns(src, dst);
   if (same)
-    w.hop(
-      'loopback',
-      podEth0Id(ctrl.namespace, ctrl.name),
-      ctrl.node,
-      'The backend is the controller pod itself: the packet stays in its namespace.',
-    );
+    w.hop({
+      kind: 'loopback',
+      at: podEth0Id(ctrl.namespace, ctrl.name),
+      node: ctrl.node,
+      text: 'The backend is the controller pod itself: the packet stays in its namespace.',
+    });
   else walk(w, ctx, src, dst);
   const endpoint: NonNullable<Trace['endpoint']> = { pod: chosen.pod ?? '', ip: chosen.ip, port: chosen.port };
   if (ctx.policy?.dropped) {
     const last = w.hops[w.hops.length - 1] as Hop;
     if (last.kind !== 'drop')
-      w.hop('drop', last.at, last.node, 'The packet is dropped silently; NGINX waits for the upstream.');
+      w.hop({
+        kind: 'drop',
+        at: last.at,
+        node: last.node,
+        text: 'The packet is dropped silently; NGINX waits for the upstream.',
+      });
     return {
       hops: w.hops,
       reply: null,
@@ -247,12 +254,12 @@ function upstream(
   }
   const listener = listenerOf(ep, chosen.port, 'tcp');
   if (listener === null) {
-    w.hop(
-      'reject',
-      podEth0Id(ep.namespace, ep.name),
-      ep.node,
-      `Nothing in ${ep.name} listens on TCP port ${chosen.port}: its kernel answers with a TCP RST, and NGINX answers the client 502 Bad Gateway.`,
-    );
+    w.hop({
+      kind: 'reject',
+      at: podEth0Id(ep.namespace, ep.name),
+      node: ep.node,
+      text: `Nothing in ${ep.name} listens on TCP port ${chosen.port}: its kernel answers with a TCP RST, and NGINX answers the client 502 Bad Gateway.`,
+    });
     return {
       hops: w.hops,
       reply: null,
@@ -264,19 +271,30 @@ function upstream(
   }
   const name = listener.slice(listener.lastIndexOf('/') + 1);
   endpoint.container = name;
-  w.hop(
-    'deliver',
-    listener,
-    ep.node,
-    `Container ${name} in ${ep.name} accepts NGINX's connection; it sees ${ipOf(w.packet.src)}, the controller pod, as its peer (the client is in X-Forwarded-For).`,
-  );
+  w.hop({
+    kind: 'deliver',
+    at: listener,
+    node: ep.node,
+    text: `Container ${name} in ${ep.name} accepts NGINX's connection; it sees ${ipOf(w.packet.src)}, the controller pod, as its peer (the client is in X-Forwarded-For).`,
+  });
   const r = new PathWriter({ src: w.packet.dst, dst: w.packet.src, protocol: 'tcp', ttl: DEFAULT_TTL });
-  r.hop('socket', listener, ep.node, `${ep.name} answers NGINX at ${r.packet.dst}.`);
+  r.hop({ kind: 'socket', at: listener, node: ep.node, text: `${ep.name} answers NGINX at ${r.packet.dst}.` });
   if (ctx.policy) ctx.policy.reply = true;
   ctx.reply = true;
-  if (same) r.hop('loopback', podEth0Id(ctrl.namespace, ctrl.name), ctrl.node, 'Back inside the namespace.');
+  if (same)
+    r.hop({
+      kind: 'loopback',
+      at: podEth0Id(ctrl.namespace, ctrl.name),
+      node: ctrl.node,
+      text: 'Back inside the namespace.',
+    });
   else walk(r, ctx, dst, src);
-  r.hop('deliver', ctrlAt, ctrl.node, `NGINX receives the backend's answer from ${r.packet.src}.`);
+  r.hop({
+    kind: 'deliver',
+    at: ctrlAt,
+    node: ctrl.node,
+    text: `NGINX receives the backend's answer from ${r.packet.src}.`,
+  });
   const policy = ctx.policy?.verdict;
   const note = policy && (policy.egress.isolated || policy.ingress.isolated) ? ` ${policy.reason}` : '';
   return { hops: w.hops, reply: r.hops, endpoint, candidates, status: null, reason: `${match.text}${note}` };

@@ -1,5 +1,5 @@
 /**
- * NetworkPolicy as the Kubernetes documentation defines it (k8s-networking.md section 10), on
+ * NetworkPolicy as the Kubernetes documentation defines it (docs/networking-model.md), on
  * clusters loaded from YAML: isolation, the union of rules, AND vs OR peers, empty selectors,
  * named ports and endPort, ipBlock with except, default-deny egress blocking DNS, the exemptions,
  * and the enforcement points on the data path.

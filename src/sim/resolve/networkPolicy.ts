@@ -1,9 +1,10 @@
 /**
- * NetworkPolicy evaluation as Kubernetes defines it (k8s-networking.md section 10): a pod is
+ * NetworkPolicy evaluation as Kubernetes defines it (docs/networking-model.md): a pod is
  * isolated for a direction as soon as one policy of its namespace selects it for that direction;
  * then only what the union of those policies' rules allows passes. A connection needs the source's
  * egress and the destination's ingress. Evaluated on the packet as the pod sees it (after DNAT).
  */
+import type { ElementId } from '../model/ids';
 import { lookup } from '../model/lookup';
 import { cidrContains } from '../model/ip';
 import { describePolicyRule, namespaceLabels, networkPolicies, selectorMatches } from '../model/policy';
@@ -11,7 +12,8 @@ import type { NetworkPolicyModel, PolicyPeer, PolicyPort, PolicyRule } from '../
 export { describePolicyRule };
 import type { Cluster, ClusterNode, Pod, Protocol } from '../model/types';
 import type { PathWriter } from './pathWriter';
-import { parseCidr, parseIPv4 } from './memo';
+import { parseCidr, parseIPv4 } from '../model/memo';
+import { cniPlugin } from '../registry';
 
 /** One end of a connection: a pod (by object), or an address (a node, an external host, a pod's IP). */
 export interface PolicyQuery {
@@ -274,10 +276,8 @@ function verdictReason(egress: SideVerdict, ingress: SideVerdict, enforced: bool
 
 /** Who enforces policy, for the narration. */
 function enforcer(cluster: Cluster): string {
-  const cni = cluster.settings.cni;
-  if (cni.kind === 'calico') return 'Calico';
-  if (cni.kind === 'cilium') return "Cilium's eBPF";
-  return 'kube-network-policies';
+  // flannel enforces nothing itself: kube-network-policies does it beside it.
+  return cniPlugin(cluster).policyEnforcer ?? 'kube-network-policies';
 }
 
 /** What the trace shows when a packet hits an enforcement point. */
@@ -296,11 +296,11 @@ export function policySideHop(cluster: Cluster, side: SideVerdict): PolicyHop | 
   const dir = side.direction;
   if (side.exempt === 'not-enforced') {
     if (!side.isolated) return null;
-    const cni = cluster.settings.cni.kind;
+    const cni = cniPlugin(cluster);
     const plugin =
-      cni === 'flannel'
+      cni.policyEnforcer === null
         ? 'flannel does not enforce NetworkPolicy (kube-network-policies is not installed)'
-        : `${cni} is not configured to enforce NetworkPolicy here`;
+        : `${cni.kind} is not configured to enforce NetworkPolicy here`;
     return {
       kind: 'policy',
       text: `NetworkPolicy ${side.isolating.join(', ')} selects ${who} for ${dir}, but ${plugin}: the policy has no effect and the packet passes.`,
@@ -333,8 +333,14 @@ export function policySideHop(cluster: Cluster, side: SideVerdict): PolicyHop | 
  * Writes the hop of one side of a verdict at an enforcement point. Returns false when the packet
  * is dropped there (the walk must stop).
  */
-export function writePolicyHop(w: PathWriter, cluster: Cluster, side: SideVerdict, at: string, node: string): boolean {
+export function writePolicyHop(
+  w: PathWriter,
+  cluster: Cluster,
+  side: SideVerdict,
+  at: ElementId,
+  node: string,
+): boolean {
   const hop = policySideHop(cluster, side);
-  if (hop !== null) w.hop(hop.kind, at, node, hop.text, hop.rule);
+  if (hop !== null) w.hop({ kind: hop.kind, at, node, rule: hop.rule, text: hop.text });
   return side.allowed;
 }

@@ -6,17 +6,38 @@
  * of traces a second). Nothing may mutate a packet in place; change it through `update`.
  */
 import type { Hop, HopKind, Nat, Packet } from '../trace/types';
+import type { PolicyWalk } from './podPath';
+import type { ElementId } from '../model/ids';
+
+/** What a hop says besides the packet, which the writer adds itself. */
+export interface HopFields {
+  kind: HopKind;
+  /** the element id it happens at */
+  at: ElementId;
+  /** the node it happens on; null off-cluster */
+  node: string | null;
+  nat?: Nat | undefined;
+  /** the rule as a user would recognise it; omitted from the hop when undefined */
+  rule?: string | undefined;
+  /** one plain sentence */
+  text: string;
+}
 
 export class PathWriter {
   readonly hops: Hop[] = [];
   packet: Packet;
+  /**
+   * The NetworkPolicy verdict of the walk this writer records (set by `policyBegin`), so that the
+   * enforcement points on the way read it from the walk itself; null when policy is not evaluated.
+   */
+  policy: PolicyWalk | null = null;
 
   constructor(packet: Packet) {
     this.packet = packet;
   }
 
   /** Records a hop with the current packet. */
-  hop(kind: HopKind, at: string, node: string | null, text: string, rule?: string, nat?: Nat): void {
+  hop({ kind, at, node, nat, rule, text }: HopFields): void {
     const packet = this.packet;
     // Literal objects keep the JSON in the contract's field order, with the sentence last.
     let hop: Hop;

@@ -1,33 +1,33 @@
 /**
  * The pod-level data path: how a packet leaves one network namespace (a pod's, or a node's root
  * namespace for host processes and hostNetwork pods) and reaches another, on one node or across
- * nodes, as the CNI plugin wires it (k8s-networking.md sections 1 to 3, 11 and 12).
+ * nodes, as the CNI plugin wires it (docs/networking-model.md).
  */
+import type { ElementId } from '../model/ids';
 import { containerId, deviceId, nodeId, podEth0Id, vethId, wireId } from '../model/ids';
 import { cidrContains, formatIPv4 } from '../model/ip';
-import type { Cidr } from '../model/ip';
 import { lookup } from '../model/lookup';
-import { deviceIP, deviceOf, parseCidr, parseIPv4 } from './memo';
+import { deviceIP, deviceOf, parseCidr, parseIPv4 } from '../model/memo';
 import type { Cluster, ClusterNode, Pod } from '../model/types';
 import type { Nat } from '../trace/types';
 import type { PathWriter } from './pathWriter';
-import { fnv1a, macFor } from '../model/rng';
+import { fnv1a } from '../model/rng';
 import { evaluatePolicy, writePolicyHop } from './networkPolicy';
 import type { PolicyVerdict, SideVerdict } from './networkPolicy';
 import { egressMasquerade, ipMasqAgent } from './egress';
+import { cniPlugin } from '../registry';
+import { underlayNet } from '../cni/common';
+import type { HostRoute, Tunnel } from '../cni/common';
+import { CALICO_GATEWAY, CALICO_VETH_MAC } from '../cni/calico';
+import { ciliumIdentity } from '../cni/cilium';
 
-/** VXLAN's kernel default UDP port, which flannel and Cilium keep (k8s-networking.md 0.1, 3.4). */
-export const FLANNEL_VXLAN_PORT = 8472;
-export const FLANNEL_VNI = 1;
-/** Calico's VXLAN: the IANA port and Calico's default VNI (k8s-networking.md 3.3). */
-export const CALICO_VXLAN_PORT = 4789;
-export const CALICO_VNI = 4096;
-export const CILIUM_GENEVE_PORT = 6081;
-/** Calico's proxy-ARP gateway, the same in every pod (k8s-networking.md section 2). */
-export const CALICO_GATEWAY = '169.254.1.1';
-export const CALICO_VETH_MAC = 'ee:ee:ee:ee:ee:ee';
+/** VXLAN's kernel default UDP port, which flannel and Cilium keep (docs/networking-model.md). */
+export { FLANNEL_VXLAN_PORT, FLANNEL_VNI } from '../cni/flannel';
+/** Calico's VXLAN: the IANA port and Calico's default VNI (docs/networking-model.md). */
+export { CALICO_VXLAN_PORT, CALICO_VNI, CALICO_GATEWAY, CALICO_VETH_MAC } from '../cni/calico';
+export { CILIUM_GENEVE_PORT, ciliumIdentity } from '../cni/cilium';
+/** Calico's proxy-ARP gateway, the same in every pod (docs/networking-model.md). */
 /** Cilium's reserved identity of the local host; pods get identities from 256 up. */
-const CILIUM_HOST_IDENTITY = 1;
 
 const podKey = (pod: Pod): string => `${pod.namespace}/${pod.name}`;
 const ipOf = (addr: string): string => {
@@ -58,37 +58,7 @@ export function vxlanSourcePort(innerSrc: string, innerDst: string, protocol: st
   return 32768 + (fnv1a(`${innerSrc}>${innerDst}/${protocol}`) % (60999 - 32768 + 1));
 }
 
-/**
- * The Calico IPAM block of a node that holds an address (BIRD announces one route per block): one
- * of the node's podRanges, the first when the address is not in any (the node's own addresses).
- */
-export function calicoBlock(node: ClusterNode, ip: string | null): Cidr {
-  const ranges = node.podRanges ?? [node.podCIDR];
-  const value = ip === null ? null : parseIPv4(ip);
-  let first: Cidr | null = null;
-  for (const text of ranges) {
-    const range = parseCidr(text);
-    if (range === null) continue;
-    first ??= range;
-    if (value !== null && cidrContains(range, value)) return range;
-  }
-  return first ?? { base: 0, prefix: 32 };
-}
-
-const cidrText = (c: Cidr): string => `${formatIPv4(c.base)}/${c.prefix}`;
-
-/** The /24 the node's eth0 sits in: Calico's CrossSubnet and the underlay routes use it. */
-const underlayNets = new WeakMap<ClusterNode, string>();
-function underlayNet(node: ClusterNode): string {
-  let net = underlayNets.get(node);
-  if (net === undefined) {
-    const eth0 = deviceOf(node, 'eth0')?.address ?? `${node.internalIP}/24`;
-    const cidr = parseCidr(eth0);
-    net = cidr ? cidrText(cidr) : eth0;
-    underlayNets.set(node, net);
-  }
-  return net;
-}
+export { calicoBlock } from '../cni/common';
 
 /** The address a packet to this namespace is sent to. */
 export function netnsIP(ns: Netns): string {
@@ -107,7 +77,7 @@ export function netnsNode(cluster: Cluster, ns: Netns): ClusterNode {
   return ns.kind === 'host' ? ns.node : (lookup(cluster).nodeByName.get(ns.pod.node) as ClusterNode);
 }
 
-/** A pod's namespace, or its node's for a hostNetwork pod (k8s-networking.md section 11). */
+/** A pod's namespace, or its node's for a hostNetwork pod (docs/networking-model.md). */
 export function podNetns(cluster: Cluster, pod: Pod): Netns {
   return pod.hostNetwork
     ? { kind: 'host', node: lookup(cluster).nodeByName.get(pod.node) as ClusterNode }
@@ -120,38 +90,18 @@ export function sameNetns(a: Netns, b: Netns): boolean {
 
 /** The host side of a pod's veth, as the CNI names it; Calico's answers ARP with ee:ee:... */
 function hostVethMac(cluster: Cluster, pod: Pod): string {
-  return cluster.settings.cni.kind === 'calico' ? CALICO_VETH_MAC : macFor(`veth/${podKey(pod)}`);
-}
-
-/** Cilium's security identity of a pod: derived from its namespace and labels, as Cilium does. */
-export function ciliumIdentity(pod: Pod | null): number {
-  if (pod === null || pod.hostNetwork) return CILIUM_HOST_IDENTITY;
-  const labels = Object.keys(pod.labels)
-    .sort()
-    .map((k) => `${k}=${pod.labels[k] ?? ''}`)
-    .join(',');
-  return 256 + (fnv1a(`${pod.namespace};${labels}`) % 65000);
+  return cniPlugin(cluster).hostVethMac(pod, podKey(pod));
 }
 
 // ---------------------------------------------------------------------------------------------
 // The host's routing table, as the CNI programs it.
 
-interface HostRoute {
-  /** the route as `ip route` prints it */
-  rule: string;
-  /** the device the packet leaves through */
-  dev: string;
-  /** the source address the kernel picks for a locally made packet */
-  src: string;
-}
-
 /**
  * The route a node's kernel takes to an address, with the source address it picks for packets
  * the host makes itself: the route's `src`, else the first global address of the output device
- * (k8s-networking.md section 11: flannel.1's 10.244.N.0 for remote pods with flannel VXLAN).
+ * (docs/networking-model.md: flannel.1's 10.244.N.0 for remote pods with flannel VXLAN).
  */
 export function hostRoute(cluster: Cluster, node: ClusterNode, dst: Netns): HostRoute {
-  const cni = cluster.settings.cni;
   if (dst.kind === 'host') {
     const ip = netnsIP(dst);
     if (dst.node.name === node.name)
@@ -161,51 +111,7 @@ export function hostRoute(cluster: Cluster, node: ClusterNode, dst: Netns): Host
   const pod = dst.kind === 'pod' ? dst.pod : null;
   const dstNode = dst.kind === 'host' ? dst.node : (lookup(cluster).nodeByName.get(dst.pod.node) as ClusterNode);
   const local = pod !== null && dstNode.name === node.name;
-  if (cni.kind === 'flannel') {
-    if (local) {
-      const gw = deviceIP(node, 'cni0') ?? '';
-      return { rule: `${node.podCIDR} dev cni0 proto kernel scope link src ${gw}`, dev: 'cni0', src: gw };
-    }
-    if (cni.backend === 'vxlan') {
-      return {
-        rule: `${dstNode.podCIDR} via ${deviceIP(dstNode, 'flannel.1') ?? ''} dev flannel.1 onlink`,
-        dev: 'flannel.1',
-        src: deviceIP(node, 'flannel.1') ?? node.internalIP,
-      };
-    }
-    return { rule: `${dstNode.podCIDR} via ${dstNode.internalIP} dev eth0`, dev: 'eth0', src: node.internalIP };
-  }
-  if (cni.kind === 'calico') {
-    if (local && pod)
-      return { rule: `${pod.ip} dev ${pod.veth ?? ''} scope link`, dev: pod.veth ?? '', src: node.internalIP };
-    const block = cidrText(calicoBlock(dstNode, pod === null ? null : pod.ip));
-    const encap = calicoEncap(cluster, node, dstNode);
-    if (encap === 'ipip') {
-      return {
-        rule: `${block} via ${dstNode.internalIP} dev tunl0 proto bird onlink`,
-        dev: 'tunl0',
-        src: deviceIP(node, 'tunl0') ?? node.internalIP,
-      };
-    }
-    if (encap === 'vxlan') {
-      return {
-        rule: `${block} via ${deviceIP(dstNode, 'vxlan.calico') ?? ''} dev vxlan.calico onlink`,
-        dev: 'vxlan.calico',
-        src: deviceIP(node, 'vxlan.calico') ?? node.internalIP,
-      };
-    }
-    return { rule: `${block} via ${dstNode.internalIP} dev eth0 proto bird`, dev: 'eth0', src: node.internalIP };
-  }
-  const router = deviceIP(node, 'cilium_host') ?? '';
-  if (local || cni.routingMode === 'tunnel') {
-    const net = local ? node.podCIDR : cluster.settings.podSubnet;
-    return {
-      rule: `${net} via ${router} dev cilium_host src ${router} mtu ${podMtu(cluster, node)}`,
-      dev: 'cilium_host',
-      src: router,
-    };
-  }
-  return { rule: `${dstNode.podCIDR} via ${dstNode.internalIP} dev eth0`, dev: 'eth0', src: node.internalIP };
+  return cniPlugin(cluster).podRoute(cluster, node, { dstNode, pod, local });
 }
 
 function underlayRoute(from: ClusterNode, to: ClusterNode): string {
@@ -213,34 +119,6 @@ function underlayRoute(from: ClusterNode, to: ClusterNode): string {
   if (net === underlayNet(to)) return `${net} dev eth0 proto kernel scope link src ${from.internalIP}`;
   const gw = parseCidr(net);
   return `default via ${gw ? formatIPv4(gw.base + 1) : ''} dev eth0 proto static`;
-}
-
-function podMtu(cluster: Cluster, node: ClusterNode): number {
-  const cni = cluster.settings.cni;
-  const name =
-    cni.kind === 'flannel'
-      ? 'cni0'
-      : cni.kind === 'cilium'
-        ? 'cilium_host'
-        : cni.ipipMode !== 'Never'
-          ? 'tunl0'
-          : 'vxlan.calico';
-  return deviceOf(node, name)?.mtu ?? cluster.settings.underlayMtu;
-}
-
-/**
- * Calico's encapsulation between two nodes: Always, or CrossSubnet only when the nodes' addresses
- * are in different subnets (k8s-networking.md 3.3).
- */
-export function calicoEncap(cluster: Cluster, a: ClusterNode, b: ClusterNode): 'ipip' | 'vxlan' | 'none' {
-  const cni = cluster.settings.cni;
-  if (cni.kind !== 'calico') return 'none';
-  const crosses = underlayNet(a) !== underlayNet(b);
-  const applies = (mode: 'Always' | 'CrossSubnet' | 'Never'): boolean =>
-    mode === 'Always' || (mode === 'CrossSubnet' && crosses);
-  if (applies(cni.ipipMode)) return 'ipip';
-  if (applies(cni.vxlanMode)) return 'vxlan';
-  return 'none';
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -265,105 +143,106 @@ export function leavePod(
   const cni = cluster.settings.cni;
   const veth = vethId(src.node, src.namespace, src.name);
   if (cni.kind === 'calico') {
-    w.hop(
-      'route',
-      eth0,
-      src.node,
-      `A Calico pod has a single route: everything goes to the gateway ${CALICO_GATEWAY}, an address no interface really holds.`,
-      `default via ${CALICO_GATEWAY} dev eth0`,
-    );
+    w.hop({
+      kind: 'route',
+      at: eth0,
+      node: src.node,
+      rule: `default via ${CALICO_GATEWAY} dev eth0`,
+      text: `A Calico pod has a single route: everything goes to the gateway ${CALICO_GATEWAY}, an address no interface really holds.`,
+    });
     w.update({ eth: { src: src.mac, dst: CALICO_VETH_MAC } });
-    w.hop(
-      'arp',
-      eth0,
-      src.node,
-      `The pod asks who has ${CALICO_GATEWAY}; the host end of its veth, ${src.veth ?? ''}, answers by proxy ARP with ${CALICO_VETH_MAC}.`,
-      `${CALICO_GATEWAY} dev eth0 lladdr ${CALICO_VETH_MAC} REACHABLE`,
-    );
-    w.hop(
-      'veth',
-      veth,
-      src.node,
-      vethText ??
+    w.hop({
+      kind: 'arp',
+      at: eth0,
+      node: src.node,
+      rule: `${CALICO_GATEWAY} dev eth0 lladdr ${CALICO_VETH_MAC} REACHABLE`,
+      text: `The pod asks who has ${CALICO_GATEWAY}; the host end of its veth, ${src.veth ?? ''}, answers by proxy ARP with ${CALICO_VETH_MAC}.`,
+    });
+    w.hop({
+      kind: 'veth',
+      at: veth,
+      node: src.node,
+      rule: vethRule ?? `${src.veth ?? ''}@if3: proxy_arp on (veth peer of ${podKey(src)} eth0)`,
+      text:
+        vethText ??
         `The frame crosses the veth pair into ${src.veth ?? ''} in ${src.node}'s root namespace; there is no bridge, the host routes it.`,
-      vethRule ?? `${src.veth ?? ''}@if3: proxy_arp on (veth peer of ${podKey(src)} eth0)`,
-    );
+    });
     return;
   }
   if (cni.kind === 'cilium') {
     const router = deviceIP(node, 'cilium_host') ?? '';
     const lxcMac = hostVethMac(cluster, src);
-    w.hop(
-      'route',
-      eth0,
-      src.node,
-      `A Cilium pod has a /32 address and sends everything to its gateway ${router}, the node's cilium_host address.`,
-      `default via ${router} dev eth0 mtu ${src.mtu}`,
-    );
+    w.hop({
+      kind: 'route',
+      at: eth0,
+      node: src.node,
+      rule: `default via ${router} dev eth0 mtu ${src.mtu}`,
+      text: `A Cilium pod has a /32 address and sends everything to its gateway ${router}, the node's cilium_host address.`,
+    });
     w.update({ eth: { src: src.mac, dst: lxcMac } });
-    w.hop(
-      'arp',
-      eth0,
-      src.node,
-      `The pod asks for ${router}'s MAC; Cilium's eBPF program on ${src.veth ?? ''} answers with the veth's own MAC.`,
-      `${router} dev eth0 lladdr ${lxcMac} REACHABLE`,
-    );
-    w.hop(
-      'veth',
-      veth,
-      src.node,
-      vethText ?? `The frame crosses the veth pair into ${src.veth ?? ''}, where Cilium's eBPF program takes it.`,
-      vethRule ?? `tc ingress ${src.veth ?? ''} bpf_lxc.o:cil_from_container`,
-    );
+    w.hop({
+      kind: 'arp',
+      at: eth0,
+      node: src.node,
+      rule: `${router} dev eth0 lladdr ${lxcMac} REACHABLE`,
+      text: `The pod asks for ${router}'s MAC; Cilium's eBPF program on ${src.veth ?? ''} answers with the veth's own MAC.`,
+    });
+    w.hop({
+      kind: 'veth',
+      at: veth,
+      node: src.node,
+      rule: vethRule ?? `tc ingress ${src.veth ?? ''} bpf_lxc.o:cil_from_container`,
+      text: vethText ?? `The frame crosses the veth pair into ${src.veth ?? ''}, where Cilium's eBPF program takes it.`,
+    });
     return;
   }
   const gateway = deviceIP(node, 'cni0') ?? '';
   const onLink = cidrContains(parseCidr(node.podCIDR) ?? { base: 0, prefix: 32 }, parseIPv4(dstIP) ?? 0);
   if (peer !== null || onLink) {
     const mac = peer?.mac ?? deviceOf(node, 'cni0')?.mac ?? '';
-    w.hop(
-      'route',
-      eth0,
-      src.node,
-      `${dstIP} is in the pod's own subnet ${node.podCIDR}, so the pod sends it straight out of eth0 without a gateway.`,
-      `${node.podCIDR} dev eth0 proto kernel scope link src ${src.ip}`,
-    );
+    w.hop({
+      kind: 'route',
+      at: eth0,
+      node: src.node,
+      rule: `${node.podCIDR} dev eth0 proto kernel scope link src ${src.ip}`,
+      text: `${dstIP} is in the pod's own subnet ${node.podCIDR}, so the pod sends it straight out of eth0 without a gateway.`,
+    });
     w.update({ eth: { src: src.mac, dst: mac } });
-    w.hop(
-      'arp',
-      eth0,
-      src.node,
-      peer
+    w.hop({
+      kind: 'arp',
+      at: eth0,
+      node: src.node,
+      rule: `${dstIP} dev eth0 lladdr ${mac} REACHABLE`,
+      text: peer
         ? `The pod asks who has ${dstIP}; cni0 floods the ARP request and ${peer.name} answers with its MAC.`
         : `The pod asks who has ${dstIP}: it is cni0's own address, and the bridge answers with its MAC.`,
-      `${dstIP} dev eth0 lladdr ${mac} REACHABLE`,
-    );
+    });
   } else {
     const inCluster = cidrContains(lookup(cluster).podSubnet, parseIPv4(dstIP) ?? 0);
-    w.hop(
-      'route',
-      eth0,
-      src.node,
-      `${dstIP} is outside the pod's subnet, so the pod sends it to its gateway ${gateway}, the cni0 bridge.`,
-      inCluster ? `${cluster.settings.podSubnet} via ${gateway} dev eth0` : `default via ${gateway} dev eth0`,
-    );
+    w.hop({
+      kind: 'route',
+      at: eth0,
+      node: src.node,
+      rule: inCluster ? `${cluster.settings.podSubnet} via ${gateway} dev eth0` : `default via ${gateway} dev eth0`,
+      text: `${dstIP} is outside the pod's subnet, so the pod sends it to its gateway ${gateway}, the cni0 bridge.`,
+    });
     const cni0 = deviceOf(node, 'cni0');
     w.update({ eth: { src: src.mac, dst: cni0?.mac ?? '' } });
-    w.hop(
-      'arp',
-      eth0,
-      src.node,
-      `The pod resolves its gateway ${gateway} to cni0's MAC address.`,
-      `${gateway} dev eth0 lladdr ${cni0?.mac ?? ''} REACHABLE`,
-    );
+    w.hop({
+      kind: 'arp',
+      at: eth0,
+      node: src.node,
+      rule: `${gateway} dev eth0 lladdr ${cni0?.mac ?? ''} REACHABLE`,
+      text: `The pod resolves its gateway ${gateway} to cni0's MAC address.`,
+    });
   }
-  w.hop(
-    'veth',
-    veth,
-    src.node,
-    `The frame crosses the veth pair from the pod's eth0 to ${src.veth ?? 'its host end'} in ${src.node}'s root namespace.`,
-    `${src.veth ?? ''}@if2: master cni0 (veth peer of ${podKey(src)} eth0)`,
-  );
+  w.hop({
+    kind: 'veth',
+    at: veth,
+    node: src.node,
+    rule: `${src.veth ?? ''}@if2: master cni0 (veth peer of ${podKey(src)} eth0)`,
+    text: `The frame crosses the veth pair from the pod's eth0 to ${src.veth ?? 'its host end'} in ${src.node}'s root namespace.`,
+  });
 }
 
 /** flannel: the last stretch into the receiving pod: bridge, veth, the pod's eth0. */
@@ -373,32 +252,34 @@ export function enterPod(w: PathWriter, cluster: Cluster, dst: Pod, fromBridge: 
   const cni0 = deviceOf(node, 'cni0');
   if (fromBridge === 'routed') {
     w.update({ eth: { src: cni0?.mac ?? '', dst: dst.mac } });
-    w.hop(
-      'arp',
-      deviceId(dst.node, 'cni0'),
-      dst.node,
-      `${dst.node} resolves ${dst.ip} on cni0 to ${dst.name}'s MAC address.`,
-      `${dst.ip} dev cni0 lladdr ${dst.mac} REACHABLE`,
-    );
+    w.hop({
+      kind: 'arp',
+      at: deviceId(dst.node, 'cni0'),
+      node: dst.node,
+      rule: `${dst.ip} dev cni0 lladdr ${dst.mac} REACHABLE`,
+      text: `${dst.node} resolves ${dst.ip} on cni0 to ${dst.name}'s MAC address.`,
+    });
   }
-  w.hop(
-    'bridge',
-    deviceId(dst.node, 'cni0'),
-    dst.node,
-    fromBridge === 'switched'
-      ? `cni0 switches the frame by MAC to ${dst.veth ?? ''}; the pods share one L2 segment, so no router touches it (TTL unchanged). With br_netfilter it still passes FORWARD, where flannel accepts pod traffic.`
-      : `cni0 forwards the frame to ${dst.veth ?? ''}, the port where ${dst.name}'s MAC was learned.`,
-    fromBridge === 'switched'
-      ? `-A FLANNEL-FWD -s ${cluster.settings.podSubnet} -m comment --comment "flanneld forward" -j ACCEPT`
-      : `${dst.mac} dev ${dst.veth ?? ''} master cni0`,
-  );
-  w.hop(
-    'veth',
-    vethId(dst.node, dst.namespace, dst.name),
-    dst.node,
-    `The frame crosses the veth pair from ${dst.veth ?? ''} into ${dst.name}'s network namespace.`,
-    `${dst.veth ?? ''}@if2: master cni0 (veth peer of ${podKey(dst)} eth0)`,
-  );
+  w.hop({
+    kind: 'bridge',
+    at: deviceId(dst.node, 'cni0'),
+    node: dst.node,
+    rule:
+      fromBridge === 'switched'
+        ? `-A FLANNEL-FWD -s ${cluster.settings.podSubnet} -m comment --comment "flanneld forward" -j ACCEPT`
+        : `${dst.mac} dev ${dst.veth ?? ''} master cni0`,
+    text:
+      fromBridge === 'switched'
+        ? `cni0 switches the frame by MAC to ${dst.veth ?? ''}; the pods share one L2 segment, so no router touches it (TTL unchanged). With br_netfilter it still passes FORWARD, where flannel accepts pod traffic.`
+        : `cni0 forwards the frame to ${dst.veth ?? ''}, the port where ${dst.name}'s MAC was learned.`,
+  });
+  w.hop({
+    kind: 'veth',
+    at: vethId(dst.node, dst.namespace, dst.name),
+    node: dst.node,
+    rule: `${dst.veth ?? ''}@if2: master cni0 (veth peer of ${podKey(dst)} eth0)`,
+    text: `The frame crosses the veth pair from ${dst.veth ?? ''} into ${dst.name}'s network namespace.`,
+  });
 }
 
 /** Calico: the host's /32 route to the pod, ARP on its cali veth, and the veth into the pod. */
@@ -406,20 +287,20 @@ function enterCalicoPod(w: PathWriter, dst: Pod): void {
   if (!policyGate(w, 'ingress', dst)) return;
   w.update({ eth: { src: CALICO_VETH_MAC, dst: dst.mac } });
   const veth = vethId(dst.node, dst.namespace, dst.name);
-  w.hop(
-    'arp',
-    veth,
-    dst.node,
-    `${dst.node} resolves ${dst.ip} on ${dst.veth ?? ''} to ${dst.name}'s MAC address.`,
-    `${dst.ip} dev ${dst.veth ?? ''} lladdr ${dst.mac} REACHABLE`,
-  );
-  w.hop(
-    'veth',
-    veth,
-    dst.node,
-    `The frame crosses the veth pair from ${dst.veth ?? ''} into ${dst.name}'s network namespace.`,
-    `${dst.veth ?? ''}@if3 (veth peer of ${podKey(dst)} eth0)`,
-  );
+  w.hop({
+    kind: 'arp',
+    at: veth,
+    node: dst.node,
+    rule: `${dst.ip} dev ${dst.veth ?? ''} lladdr ${dst.mac} REACHABLE`,
+    text: `${dst.node} resolves ${dst.ip} on ${dst.veth ?? ''} to ${dst.name}'s MAC address.`,
+  });
+  w.hop({
+    kind: 'veth',
+    at: veth,
+    node: dst.node,
+    rule: `${dst.veth ?? ''}@if3 (veth peer of ${podKey(dst)} eth0)`,
+    text: `The frame crosses the veth pair from ${dst.veth ?? ''} into ${dst.name}'s network namespace.`,
+  });
 }
 
 /** Cilium: eBPF hands the packet to the pod's lxc veth without the host's routing or bridge. */
@@ -427,20 +308,20 @@ function enterCiliumPod(w: PathWriter, cluster: Cluster, dst: Pod, from: string,
   if (!policyGate(w, 'ingress', dst)) return;
   if (forwarded) w.routed();
   w.update({ eth: { src: hostVethMac(cluster, dst), dst: dst.mac } });
-  w.hop(
-    'veth',
-    vethId(dst.node, dst.namespace, dst.name),
-    dst.node,
-    `${from} looks ${dst.ip} up in Cilium's endpoint map and redirects the packet straight into ${dst.veth ?? ''}, the veth of ${dst.name}; eBPF rewrites the MACs and takes one from the TTL.`,
-    `bpf_redirect_peer(${dst.veth ?? ''}) endpoint ${podKey(dst)} identity ${ciliumIdentity(dst)}`,
-  );
+  w.hop({
+    kind: 'veth',
+    at: vethId(dst.node, dst.namespace, dst.name),
+    node: dst.node,
+    rule: `bpf_redirect_peer(${dst.veth ?? ''}) endpoint ${podKey(dst)} identity ${ciliumIdentity(dst)}`,
+    text: `${from} looks ${dst.ip} up in Cilium's endpoint map and redirects the packet straight into ${dst.veth ?? ''}, the veth of ${dst.name}; eBPF rewrites the MACs and takes one from the TTL.`,
+  });
 }
 
 // ---------------------------------------------------------------------------------------------
 // The node's routing and netfilter.
 
 /**
- * flannel's FLANNEL-POSTRTG chain (`--ip-masq`, k8s-networking.md 3.1 and 0.2): RETURN for traffic
+ * flannel's FLANNEL-POSTRTG chain (`--ip-masq`, docs/networking-model.md): RETURN for traffic
  * inside the cluster CIDR, MASQUERADE for pods talking to anything else and for hosts talking to
  * pods on other nodes.
  */
@@ -487,7 +368,7 @@ function flannelPostrouting(
 
 /**
  * POSTROUTING on a node, for a packet leaving through `dev`: the CNI's masquerade rules decide
- * whether the source becomes the address of that device (MASQUERADE semantics, k8s-networking.md
+ * whether the source becomes the address of that device (MASQUERADE semantics, docs/networking-model.md
  * 0.2) with a random port (`--random-fully`).
  */
 function postrouting(w: PathWriter, ctx: WalkContext, node: ClusterNode, dev: string): void {
@@ -514,16 +395,16 @@ function postrouting(w: PathWriter, ctx: WalkContext, node: ClusterNode, dev: st
     egress.by === 'ip-masq-agent' &&
     (egress.masquerade || !cidrContains(lookup(cluster).podSubnet, parseIPv4(dst) ?? 0))
   ) {
-    // ip-masq-agent decides pod egress instead of the CNI (k8s-networking.md section 9).
+    // ip-masq-agent decides pod egress instead of the CNI (docs/networking-model.md).
     ({ rule, masquerade, text } = egress);
     if (rule === '') {
-      w.hop('netfilter', nodeId(node.name), node.name, text);
+      w.hop({ kind: 'netfilter', at: nodeId(node.name), node: node.name, text });
       return;
     }
   } else if (cni.kind === 'flannel') {
     if (!cni.ipMasq) {
       if (egress && !cidrContains(lookup(cluster).podSubnet, parseIPv4(dst) ?? 0))
-        w.hop('netfilter', nodeId(node.name), node.name, egress.text);
+        w.hop({ kind: 'netfilter', at: nodeId(node.name), node: node.name, text: egress.text });
       return;
     }
     ({ rule, masquerade } = flannelPostrouting(cluster, node, src, dst));
@@ -545,7 +426,7 @@ function postrouting(w: PathWriter, ctx: WalkContext, node: ClusterNode, dev: st
     return;
   }
   if (!masquerade) {
-    w.hop('netfilter', nodeId(node.name), node.name, text, rule);
+    w.hop({ kind: 'netfilter', at: nodeId(node.name), node: node.name, rule, text });
     return;
   }
   const devIP = dev === 'eth0' ? node.internalIP : (deviceIP(node, dev) ?? node.internalIP);
@@ -554,13 +435,13 @@ function postrouting(w: PathWriter, ctx: WalkContext, node: ClusterNode, dev: st
   w.update({ src: port === null ? devIP : `${devIP}:${port}` });
   const nat: Nat = { type: 'MASQUERADE', before, after: { src: w.packet.src, dst: w.packet.dst } };
   ctx.snat = { node, nat };
-  w.hop('netfilter', nodeId(node.name), node.name, text, rule, nat);
+  w.hop({ kind: 'netfilter', at: nodeId(node.name), node: node.name, nat, rule, text });
 }
 
 /** Routing on a node; forwarded packets lose one TTL. */
 function nodeRoute(w: PathWriter, node: ClusterNode, origin: Origin, rule: string, text: string): void {
   if (origin === 'forward') w.routed();
-  w.hop('route', nodeId(node.name), node.name, text, rule);
+  w.hop({ kind: 'route', at: nodeId(node.name), node: node.name, rule, text });
 }
 
 /** What a walk needs besides the writer: the cluster, a port source for NAT, and what NAT happened. */
@@ -584,7 +465,7 @@ export interface WalkContext {
   policy?: PolicyState | null;
   /**
    * The walk carries the answer of an established connection: conntrack translates it back where
-   * the request was translated, and the nat table is not consulted again (k8s-networking.md 0.2).
+   * the request was translated, and the nat table is not consulted again (docs/networking-model.md).
    */
   reply?: boolean;
 }
@@ -599,16 +480,13 @@ export interface PolicyState {
   dropped: SideVerdict | null;
 }
 
-interface PolicyWalk {
+export interface PolicyWalk {
   cluster: Cluster;
   state: PolicyState;
   verdict: PolicyVerdict;
   dst: Pod | null;
   shown: Set<'egress' | 'ingress'>;
 }
-
-/** The verdict of the walk a writer records, so the enforcement points need no extra arguments. */
-const policyWalks = new WeakMap<PathWriter, PolicyWalk>();
 
 /**
  * Evaluates policy for the packet as it is now (post-DNAT), when the context asks for it; `walk`
@@ -629,13 +507,13 @@ export function policyBegin(w: PathWriter, ctx: WalkContext, srcPod: Pod | null,
   } as const;
   const verdict = evaluatePolicy(ctx.cluster, query);
   state.verdict = verdict;
-  policyWalks.set(w, {
+  w.policy = {
     cluster: ctx.cluster,
     state,
     verdict,
     dst: to.kind === 'pod' ? to.pod : null,
     shown: new Set(),
-  });
+  };
 }
 
 /**
@@ -643,7 +521,7 @@ export function policyBegin(w: PathWriter, ctx: WalkContext, srcPod: Pod | null,
  * ingress at the last stretch into it. Returns false when the packet is dropped here.
  */
 export function policyGate(w: PathWriter, side: 'egress' | 'ingress', pod: Pod): boolean {
-  const p = policyWalks.get(w);
+  const p = w.policy;
   if (!p || p.shown.has(side) || (side === 'ingress' && p.dst !== pod)) return true;
   p.shown.add(side);
   const verdict = side === 'egress' ? p.verdict.egress : p.verdict.ingress;
@@ -689,20 +567,20 @@ export function nodeToLocalPod(
     enterCalicoPod(w, dst);
   } else {
     if (origin === 'local') {
-      w.hop(
-        'route',
-        nodeId(node.name),
-        node.name,
-        `${node.name} routes pod addresses to cilium_host, where Cilium's eBPF takes over.`,
-        route.rule,
-      );
-      w.hop(
-        'route',
-        deviceId(node.name, 'cilium_host'),
-        node.name,
-        `Cilium's program on cilium_host looks ${dst.ip} up in its endpoint map.`,
-        `tc egress cilium_host bpf_host.o:cil_to_host`,
-      );
+      w.hop({
+        kind: 'route',
+        at: nodeId(node.name),
+        node: node.name,
+        rule: route.rule,
+        text: `${node.name} routes pod addresses to cilium_host, where Cilium's eBPF takes over.`,
+      });
+      w.hop({
+        kind: 'route',
+        at: deviceId(node.name, 'cilium_host'),
+        node: node.name,
+        rule: `tc egress cilium_host bpf_host.o:cil_to_host`,
+        text: `Cilium's program on cilium_host looks ${dst.ip} up in its endpoint map.`,
+      });
     }
     enterCiliumPod(w, cluster, dst, origin === 'local' ? 'The program' : `${node.name}'s eBPF`, origin === 'forward');
   }
@@ -724,42 +602,24 @@ function underlay(
     tunneled || !sameNet
       ? underlayRoute(src, dst)
       : `${dst.internalIP} dev eth0 lladdr ${deviceOf(dst, 'eth0')?.mac ?? ''} REACHABLE`;
-  w.hop(
-    'route',
-    deviceId(src.name, 'eth0'),
-    src.name,
-    `The ${what} leaves ${src.name} through eth0 towards ${dst.internalIP} on the node network.`,
+  w.hop({
+    kind: 'route',
+    at: deviceId(src.name, 'eth0'),
+    node: src.name,
     rule,
-  );
-  w.hop(
-    'wire',
-    wireId(src.name, dst.name),
-    null,
-    `The ${what} crosses the underlay from ${src.name} (${src.internalIP}) to ${dst.name} (${dst.internalIP}).`,
-  );
-  w.hop('route', deviceId(dst.name, 'eth0'), dst.name, arrival.text, arrival.rule);
+    text: `The ${what} leaves ${src.name} through eth0 towards ${dst.internalIP} on the node network.`,
+  });
+  w.hop({
+    kind: 'wire',
+    at: wireId(src.name, dst.name),
+    node: null,
+    text: `The ${what} crosses the underlay from ${src.name} (${src.internalIP}) to ${dst.name} (${dst.internalIP}).`,
+  });
+  w.hop({ kind: 'route', at: deviceId(dst.name, 'eth0'), node: dst.name, rule: arrival.rule, text: arrival.text });
 }
 
-type Tunnel = { dev: string; kind: 'vxlan' | 'ipip' | 'geneve'; port: number; vni: number; overhead: number };
-
 function tunnelFor(ctx: WalkContext, src: ClusterNode, dst: ClusterNode, srcPod: Pod | null): Tunnel | null {
-  const cni = ctx.cluster.settings.cni;
-  if (cni.kind === 'flannel')
-    return cni.backend === 'vxlan'
-      ? { dev: 'flannel.1', kind: 'vxlan', port: FLANNEL_VXLAN_PORT, vni: FLANNEL_VNI, overhead: 50 }
-      : null;
-  if (cni.kind === 'calico') {
-    const encap = calicoEncap(ctx.cluster, src, dst);
-    if (encap === 'ipip') return { dev: 'tunl0', kind: 'ipip', port: 0, vni: 0, overhead: 20 };
-    if (encap === 'vxlan')
-      return { dev: 'vxlan.calico', kind: 'vxlan', port: CALICO_VXLAN_PORT, vni: CALICO_VNI, overhead: 50 };
-    return null;
-  }
-  if (cni.routingMode !== 'tunnel') return null;
-  const vni = ciliumIdentity(srcPod);
-  return cni.tunnelProtocol === 'geneve'
-    ? { dev: 'cilium_geneve', kind: 'geneve', port: CILIUM_GENEVE_PORT, vni, overhead: 50 }
-    : { dev: 'cilium_vxlan', kind: 'vxlan', port: FLANNEL_VXLAN_PORT, vni, overhead: 50 };
+  return cniPlugin(ctx.cluster).tunnel(src, dst, srcPod);
 }
 
 function encap(w: PathWriter, ctx: WalkContext, src: ClusterNode, dst: ClusterNode, t: Tunnel): void {
@@ -768,13 +628,13 @@ function encap(w: PathWriter, ctx: WalkContext, src: ClusterNode, dst: ClusterNo
   const mtu = deviceOf(src, t.dev)?.mtu ?? ctx.cluster.settings.underlayMtu - t.overhead;
   if (t.kind === 'ipip') {
     w.update({ outer: { src: src.internalIP, dst: dst.internalIP, protocol: 'ipip' } });
-    w.hop(
-      'encap',
-      deviceId(src.name, t.dev),
-      src.name,
-      `tunl0 wraps the packet in a second IPv4 header from ${src.internalIP} to ${dst.internalIP} with IP protocol 4 (IP-in-IP, no UDP): 20 bytes, which is why pod MTU is ${mtu}.`,
-      `tunl0: ipip remote any local any ttl inherit nopmtudisc`,
-    );
+    w.hop({
+      kind: 'encap',
+      at: deviceId(src.name, t.dev),
+      node: src.name,
+      rule: `tunl0: ipip remote any local any ttl inherit nopmtudisc`,
+      text: `tunl0 wraps the packet in a second IPv4 header from ${src.internalIP} to ${dst.internalIP} with IP protocol 4 (IP-in-IP, no UDP): 20 bytes, which is why pod MTU is ${mtu}.`,
+    });
     return;
   }
   const dstTunnelMac = deviceOf(dst, t.dev)?.mac ?? '';
@@ -797,33 +657,33 @@ function encap(w: PathWriter, ctx: WalkContext, src: ClusterNode, dst: ClusterNo
     text = `${t.dev} wraps the packet in VXLAN (VNI ${t.vni}): an outer UDP packet from ${src.internalIP} to ${dst.internalIP}:${t.port}, 50 bytes of headers, which is why pod MTU is ${mtu}.`;
     rule = `${dstTunnelMac} dev ${t.dev} dst ${dst.internalIP} self permanent`;
   }
-  w.hop('encap', deviceId(src.name, t.dev), src.name, text, rule);
+  w.hop({ kind: 'encap', at: deviceId(src.name, t.dev), node: src.name, rule, text });
 }
 
 function decap(w: PathWriter, ctx: WalkContext, dst: ClusterNode, t: Tunnel, innerSrc: string, innerDst: string): void {
   w.decapsulate();
   const cni = ctx.cluster.settings.cni;
   if (t.kind === 'ipip') {
-    w.hop(
-      'decap',
-      deviceId(dst.name, t.dev),
-      dst.name,
-      `tunl0 strips the outer IP header and hands the original packet, still ${innerSrc} to ${innerDst}, to ${dst.name}'s routing.`,
-      'tunl0: ipip remote any local any',
-    );
+    w.hop({
+      kind: 'decap',
+      at: deviceId(dst.name, t.dev),
+      node: dst.name,
+      rule: 'tunl0: ipip remote any local any',
+      text: `tunl0 strips the outer IP header and hands the original packet, still ${innerSrc} to ${innerDst}, to ${dst.name}'s routing.`,
+    });
     return;
   }
   const rule =
     cni.kind === 'cilium'
       ? `tc ingress ${t.dev} bpf_overlay.o:cil_from_overlay`
       : `${t.dev}: vxlan id ${t.vni} dstport ${t.port} nolearning`;
-  w.hop(
-    'decap',
-    deviceId(dst.name, t.dev),
-    dst.name,
-    `${t.dev} strips the outer headers (VNI ${t.vni}) and hands the original packet, still ${innerSrc} to ${innerDst}, ${cni.kind === 'cilium' ? "to Cilium's eBPF" : `to ${dst.name}'s routing`}.`,
+  w.hop({
+    kind: 'decap',
+    at: deviceId(dst.name, t.dev),
+    node: dst.name,
     rule,
-  );
+    text: `${t.dev} strips the outer headers (VNI ${t.vni}) and hands the original packet, still ${innerSrc} to ${innerDst}, ${cni.kind === 'cilium' ? "to Cilium's eBPF" : `to ${dst.name}'s routing`}.`,
+  });
 }
 
 function arrivalOnEth0(
@@ -886,13 +746,13 @@ function crossNode(
   const route = hostRoute(cluster, src, to);
   const ciliumPodSource = cni.kind === 'cilium' && srcPod !== null && !toHost;
   if (cni.kind === 'flannel' && origin === 'forward' && srcPod !== null && route.dev !== 'cni0' && !ctx.bridged) {
-    w.hop(
-      'bridge',
-      deviceId(src.name, 'cni0'),
-      src.name,
-      `The frame is addressed to cni0 itself, so ${src.name}'s kernel takes the packet up to IP routing.`,
-      `${src.name} cni0 ${deviceIP(src, 'cni0') ?? ''}/${src.podCIDR.slice(src.podCIDR.indexOf('/') + 1)}`,
-    );
+    w.hop({
+      kind: 'bridge',
+      at: deviceId(src.name, 'cni0'),
+      node: src.name,
+      rule: `${src.name} cni0 ${deviceIP(src, 'cni0') ?? ''}/${src.podCIDR.slice(src.podCIDR.indexOf('/') + 1)}`,
+      text: `The frame is addressed to cni0 itself, so ${src.name}'s kernel takes the packet up to IP routing.`,
+    });
   }
   if (ciliumPodSource && t !== null) {
     // bpf_lxc encapsulates straight from the pod's veth: the host's routing table is not used.
@@ -910,13 +770,13 @@ function crossNode(
     if (!natReply) postrouting(w, ctx, src, route.dev);
   }
   if (cni.kind === 'cilium' && srcPod === null && t !== null) {
-    w.hop(
-      'route',
-      deviceId(src.name, 'cilium_host'),
-      src.name,
-      `Cilium's program on cilium_host finds ${ipOf(w.packet.dst)} behind ${dst.name} and sends it to the tunnel.`,
-      'tc egress cilium_host bpf_host.o:cil_to_host',
-    );
+    w.hop({
+      kind: 'route',
+      at: deviceId(src.name, 'cilium_host'),
+      node: src.name,
+      rule: 'tc egress cilium_host bpf_host.o:cil_to_host',
+      text: `Cilium's program on cilium_host finds ${ipOf(w.packet.dst)} behind ${dst.name} and sends it to the tunnel.`,
+    });
   }
   const innerSrc = w.packet.src;
   const innerDst = w.packet.dst;
@@ -1011,30 +871,30 @@ export function walk(w: PathWriter, ctx: WalkContext, from: Netns, to: Netns, na
   if (srcNode.name === dstNode.name) {
     if (to.kind === 'host') {
       if (from.kind === 'host') {
-        w.hop(
-          'loopback',
-          deviceId(srcNode.name, 'lo'),
-          srcNode.name,
-          `${dstIP} is the node's own address: the kernel loops the packet back through lo.`,
-          hostRoute(cluster, srcNode, to).rule,
-        );
+        w.hop({
+          kind: 'loopback',
+          at: deviceId(srcNode.name, 'lo'),
+          node: srcNode.name,
+          rule: hostRoute(cluster, srcNode, to).rule,
+          text: `${dstIP} is the node's own address: the kernel loops the packet back through lo.`,
+        });
       } else {
         if (cni.kind === 'flannel') {
-          w.hop(
-            'bridge',
-            deviceId(srcNode.name, 'cni0'),
-            srcNode.name,
-            `The frame is addressed to cni0 itself, so ${srcNode.name}'s kernel takes the packet up to IP routing.`,
-            `${srcNode.name} cni0 ${deviceIP(srcNode, 'cni0') ?? ''}`,
-          );
+          w.hop({
+            kind: 'bridge',
+            at: deviceId(srcNode.name, 'cni0'),
+            node: srcNode.name,
+            rule: `${srcNode.name} cni0 ${deviceIP(srcNode, 'cni0') ?? ''}`,
+            text: `The frame is addressed to cni0 itself, so ${srcNode.name}'s kernel takes the packet up to IP routing.`,
+          });
         }
-        w.hop(
-          'route',
-          nodeId(srcNode.name),
-          srcNode.name,
-          `${dstIP} is one of ${srcNode.name}'s own addresses, so the packet is delivered locally (INPUT), not forwarded: no NAT, TTL unchanged.`,
-          `local ${dstIP} dev ${localDevOf(srcNode, dstIP)} table local proto kernel scope host src ${dstIP}`,
-        );
+        w.hop({
+          kind: 'route',
+          at: nodeId(srcNode.name),
+          node: srcNode.name,
+          rule: `local ${dstIP} dev ${localDevOf(srcNode, dstIP)} table local proto kernel scope host src ${dstIP}`,
+          text: `${dstIP} is one of ${srcNode.name}'s own addresses, so the packet is delivered locally (INPUT), not forwarded: no NAT, TTL unchanged.`,
+        });
       }
       return;
     }
@@ -1047,13 +907,13 @@ export function walk(w: PathWriter, ctx: WalkContext, from: Netns, to: Netns, na
     if (cni.kind === 'cilium') enterCiliumPod(w, cluster, pod, `${dstNode.name}'s eBPF`);
     else nodeToLocalPod(w, ctx, dstNode, pod, 'forward', !natReply);
   } else if (hostInPodRange(to) && !natReply) {
-    w.hop(
-      'route',
-      nodeId(dstNode.name),
-      dstNode.name,
-      `${dstIP} is ${dstNode.name}'s own address on its CNI device, so the packet goes up to a local socket (INPUT).`,
-      `local ${dstIP} dev ${hostRoute(cluster, srcNode, to).dev === 'eth0' ? 'eth0' : localDevOf(dstNode, dstIP)} table local proto kernel scope host src ${dstIP}`,
-    );
+    w.hop({
+      kind: 'route',
+      at: nodeId(dstNode.name),
+      node: dstNode.name,
+      rule: `local ${dstIP} dev ${hostRoute(cluster, srcNode, to).dev === 'eth0' ? 'eth0' : localDevOf(dstNode, dstIP)} table local proto kernel scope host src ${dstIP}`,
+      text: `${dstIP} is ${dstNode.name}'s own address on its CNI device, so the packet goes up to a local socket (INPUT).`,
+    });
   }
 }
 
@@ -1096,14 +956,14 @@ export function unSnat(w: PathWriter, snat: SnatRecord, what: 'reply' | 'answer'
   const node = snat.node;
   const before = { src: w.packet.src, dst: w.packet.dst };
   w.update({ dst: snat.nat.before.src });
-  w.hop(
-    'conntrack',
-    nodeId(node.name),
-    node.name,
-    `conntrack on ${node.name} recognises the ${what} to its masqueraded connection and restores the original destination ${w.packet.dst} (un-SNAT).`,
-    `conntrack: ${snat.nat.before.src} -> ${snat.nat.before.dst} [SNAT to ${snat.nat.after.src}]`,
-    { type: 'un-SNAT', before, after: { src: w.packet.src, dst: w.packet.dst } },
-  );
+  w.hop({
+    kind: 'conntrack',
+    at: nodeId(node.name),
+    node: node.name,
+    nat: { type: 'un-SNAT', before, after: { src: w.packet.src, dst: w.packet.dst } },
+    rule: `conntrack: ${snat.nat.before.src} -> ${snat.nat.before.dst} [SNAT to ${snat.nat.after.src}]`,
+    text: `conntrack on ${node.name} recognises the ${what} to its masqueraded connection and restores the original destination ${w.packet.dst} (un-SNAT).`,
+  });
 }
 
 export function walkNatReply(w: PathWriter, ctx: WalkContext, from: Netns, client: Netns, snat: SnatRecord): void {
@@ -1130,7 +990,7 @@ export function podToPodPath(w: PathWriter, cluster: Cluster, src: Pod, dst: Pod
 }
 
 /** The element id of the container that owns a listening socket, or null. */
-export function listenerOf(pod: Pod, port: number, protocol: string): string | null {
+export function listenerOf(pod: Pod, port: number, protocol: string): ElementId | null {
   for (const c of pod.containers) {
     if (c.listening.some((p) => p.containerPort === port && p.protocol === protocol))
       return containerId(pod.namespace, pod.name, c.name);

@@ -1,5 +1,5 @@
 /**
- * Services as k8s-networking.md sections 4 to 7 and 12 describe them, on YAML fixtures: kube-proxy
+ * Services as docs/networking-model.md describes them, on YAML fixtures: kube-proxy
  * per mode, eligible endpoints, DNS, NodePort and LoadBalancer, with reply paths.
  */
 import { readFileSync } from 'node:fs';
@@ -9,8 +9,8 @@ import type { Cluster } from '../model/types';
 import type { Hop, Trace } from '../trace/types';
 import { trace } from './trace';
 import type { TraceInput, TraceOptions } from './trace';
-import { chainName, sepChainName, backendsOf, ruleProbability } from './kubeProxy';
-import { sha256Hex } from './sha256';
+import { chainName, sepChainName, backendsOf, ruleProbability } from '../proxy';
+import { sha256Hex } from '../proxy/sha256';
 
 function load(...files: string[]): Cluster {
   const sources = files.map((f) => ({
@@ -54,7 +54,7 @@ const rules = (hops: Hop[]): string[] => hops.map((h) => h.rule ?? '');
 const nat = (hops: Hop[], type: string): Hop[] => hops.filter((h) => h.nat?.type === type);
 const svcIP = (c: Cluster, name: string): string => c.services.find((s) => s.name === name)!.clusterIP!;
 
-describe('kube-proxy chain names (base32 of sha256, k8s-networking.md 4.3)', () => {
+describe('kube-proxy chain names (base32 of sha256, docs/networking-model.md)', () => {
   it('computes the names real clusters show', () => {
     expect(sha256Hex('abc')).toBe('ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad');
     const c = load('kubeadm.yaml', 'nodes.yaml', 'workloads.yaml');

@@ -1,10 +1,12 @@
 /**
- * Everything between a client and a Service (k8s-networking.md sections 4, 6, 7 and 12): the packet
+ * Everything between a client and a Service (docs/networking-model.md): the packet
  * reaches the node that decides (the client's own node for a ClusterIP, the node a NodePort or a
  * load balancer delivers to), the Service proxy of the cluster's mode picks an endpoint and
  * translates the destination, the packet walks on to the endpoint, and conntrack on the deciding
  * node undoes every translation on the reply.
  */
+import type { ElementId } from '../model/ids';
+import type { TraceWarning } from '../trace/warnings';
 import {
   containerId,
   deviceId,
@@ -13,6 +15,7 @@ import {
   nodeId,
   nodePortId,
   podEth0Id,
+  podLoId,
   serviceId,
   vethId,
 } from '../model/ids';
@@ -20,12 +23,13 @@ import { lookup } from '../model/lookup';
 import type { Cluster, ClusterNode, Pod, Protocol, Service, ServicePort } from '../model/types';
 import type { Candidate, Hop, Packet, Verdict } from '../trace/types';
 import { PathWriter } from './pathWriter';
-import { deviceIP, deviceOf } from './memo';
+import { deviceIP, deviceOf } from '../model/memo';
 import { macFor } from '../model/rng';
 import { networkPolicies } from '../model/policy';
 import { hostListener } from './hostPorts';
-import { decide, modeName } from './kubeProxy';
-import type { Backend, Entry, ProxyDecision } from './kubeProxy';
+import { decide, modeName } from '../proxy';
+import { serviceProxy } from '../registry';
+import type { Backend, Entry, ProxyDecision } from '../proxy';
 import { defaultGateway, walkFromExternal, walkToExternal } from './egressPath';
 import { policyNote } from './edgeTrace';
 import {
@@ -51,7 +55,7 @@ export interface ServiceClient {
   /** its network namespace; null for a client outside the cluster */
   ns: Netns | null;
   /** element id of its socket */
-  at: string;
+  at: ElementId;
   node: string | null;
   label: string;
   /** the address it sends from */
@@ -89,7 +93,7 @@ export interface ServiceResult {
   candidates: Candidate[];
   hops: Hop[];
   reply: { verdict: Verdict; hops: Hop[] } | null;
-  warnings: string[];
+  warnings: TraceWarning[];
 }
 
 const addr = (ip: string, port: number | null): string => (port === null ? ip : `${ip}:${port}`);
@@ -162,7 +166,7 @@ interface Conn {
 
 /** A proxying load balancer ends the client's connection (`client`) and opens its own (`upstream`). */
 interface LbProxy {
-  at: string;
+  at: ElementId;
   client: { src: string; dst: string };
   upstream: { src: string; dst: string };
 }
@@ -184,7 +188,7 @@ export function traceService(
   const lk = lookup(cluster);
   const mode = cluster.settings.proxyMode;
   const svc = target.svc;
-  const warnings: string[] = [];
+  const warnings: TraceWarning[] = [];
   const srcPort = protocol === 'icmp' ? null : opts.ephemeralPort();
   const dialedDst = addr(target.dstIP, target.dstPort);
   const w = new PathWriter({ src: addr(client.ip, srcPort), dst: dialedDst, protocol, ttl: DEFAULT_TTL });
@@ -198,15 +202,295 @@ export function traceService(
   };
   const clientPod = client.ns?.kind === 'pod' ? client.ns.pod : null;
   const svcName = `${svc.namespace}/${svc.name}`;
-  w.hop(
-    'socket',
-    client.at,
-    client.node,
-    openText(client.label, w.packet, protocol, svcName),
-    protocol === 'icmp' ? `ping ${dialedDst}` : `connect(${dialedDst}) ${protocol.toUpperCase()}`,
-  );
+  w.hop({
+    kind: 'socket',
+    at: client.at,
+    node: client.node,
+    rule: protocol === 'icmp' ? `ping ${dialedDst}` : `connect(${dialedDst}) ${protocol.toUpperCase()}`,
+    text: openText(client.label, w.packet, protocol, svcName),
+  });
 
   // 1. Reach the node that decides.
+  const reached = reachDecidingNode(w, ctx, client, target, opts, warnings, svcName);
+  if ('verdict' in reached) return reached;
+  const { node, earlier, origin, srcLocal, outside, egress, proxied, viaLb } = reached;
+
+  // Cilium's kube-proxy replacement translates at connect() for in-cluster sockets.
+  if (mode === 'cilium' && client.ns !== null && !viaLb && earlier === null)
+    return socketLb(cluster, client, target, protocol, opts, w, ctx, warnings);
+
+  // 2. The ClusterIP on a port the Service does not define, or a ping (section 4.3 and 12).
+  if (target.port === null) return undefinedPort(cluster, w, client, target, node, protocol, warnings);
+
+  // 3. Localhost NodePorts: iptables mode only (route_localnet); nftables and IPVS never.
+  if (target.localhost && (mode === 'nftables' || mode === 'ipvs')) {
+    w.hop({
+      kind: 'reject',
+      at: nodeId(node.name),
+      node: node.name,
+      rule:
+        mode === 'nftables'
+          ? 'fib daddr type local ip daddr != 127.0.0.0/8 meta l4proto . th dport vmap @service-nodeports'
+          : 'KUBE-NODE-PORT: 127.0.0.1 is not in KUBE-IPVS-IPS',
+      text: `${modeName(cluster)} never serves NodePorts on 127.0.0.1, and nothing else listens on ${dialedDst}: the kernel answers with a TCP RST.`,
+    });
+    return finish(
+      w,
+      'refused',
+      `${modeName(cluster)} does not serve NodePorts on localhost.`,
+      null,
+      [],
+      localReject(w.packet, client, protocol),
+      warnings,
+    );
+  }
+
+  const srcIP = ipOf(w.packet.src);
+  const d = decide(cluster, {
+    svc,
+    port: target.port,
+    entry: target.entry,
+    node: node.name,
+    srcIP,
+    srcLocal,
+    dstIP: target.dstIP,
+    dstPort: target.entry === 'nodePort' ? (target.port.nodePort ?? target.dstPort ?? 0) : (target.dstPort ?? 0),
+    protocol,
+    random: opts.random,
+    pick: opts.pick,
+    rrOffset: opts.rrOffset,
+  });
+  warnings.push(...d.warnings);
+  if (mode === 'ipvs' && target.entry !== 'nodePort') {
+    w.hop({
+      kind: 'route',
+      at: deviceId(node.name, 'kube-ipvs0'),
+      node: node.name,
+      rule: `local ${target.dstIP} dev kube-ipvs0 table local proto kernel scope host src ${target.dstIP}`,
+      text: `kube-ipvs0, a dummy device, holds ${target.dstIP}/32, so the kernel treats it as a local address: the packet goes to INPUT, where IPVS waits.`,
+    });
+  }
+  // The first step matches the Service's address: drawn at the VIP (or the NodePort) it matched.
+  const matchedAt =
+    target.entry === 'nodePort' ? nodePortId(node.name, target.port.nodePort ?? 0) : serviceId(svc.namespace, svc.name);
+  d.steps.forEach((s, i) =>
+    w.hop({
+      kind: s.kind === 'socket' ? 'netfilter' : s.kind,
+      at: i === 0 ? matchedAt : nodeId(node.name),
+      node: node.name,
+      rule: s.rule,
+      text: s.text,
+    }),
+  );
+  if (d.outcome === 'drop') {
+    w.hop({
+      kind: 'drop',
+      at: nodeId(node.name),
+      node: node.name,
+      text: 'Dropped without an answer: the client retransmits and times out.',
+    });
+    return finish(
+      w,
+      'dropped',
+      `${target.entry === 'clusterIP' ? 'internalTrafficPolicy' : 'externalTrafficPolicy'} Local and no local endpoint of ${svcName} on ${node.name}: silently dropped.`,
+      null,
+      [],
+      null,
+      warnings,
+    );
+  }
+  if (d.outcome === 'reject') {
+    w.hop({
+      kind: 'reject',
+      at: nodeId(node.name),
+      node: node.name,
+      text: `${node.name} answers with ICMP port unreachable (${protocol === 'tcp' ? 'the client sees connection refused' : 'ECONNREFUSED on a connected socket'}).`,
+    });
+    const reply = icmpBack(
+      cluster,
+      w.packet,
+      client,
+      node,
+      { earlier, bridged: false, outside, egress, proxied },
+      protocol,
+    );
+    return finish(
+      w,
+      'refused',
+      `${svcName} has no ready endpoints: ${modeName(cluster)} rejects the connection.`,
+      null,
+      [],
+      reply,
+      warnings,
+    );
+  }
+
+  // 4. DNAT and conntrack on the deciding node.
+  const chosen = d.chosen as Backend;
+  const before = { src: w.packet.src, dst: w.packet.dst };
+  w.update({ dst: addr(chosen.ip, protocol === 'icmp' ? null : chosen.port) });
+  const dnat = { src: w.packet.src, dst: w.packet.dst };
+  w.hop({
+    kind: mode === 'ipvs' ? 'ipvs' : 'netfilter',
+    at: nodeId(node.name),
+    node: node.name,
+    nat: { type: 'DNAT', before, after: dnat },
+    rule: d.dnatRule,
+    text: dnatText(cluster, chosen, target),
+  });
+  w.hop({
+    kind: 'conntrack',
+    at: nodeId(node.name),
+    node: node.name,
+    rule: conntrackLine(protocol, before, dnat),
+    text: `conntrack on ${node.name} records the connection with its translation; later packets follow it without the rules, and the reply is translated back here.`,
+  });
+  const conn: Conn = { node, dialed: before, dnat, snat: null, earlier, bridged: false, outside, egress, proxied };
+
+  // 5. On to the endpoint.
+  const epPod = chosen.endpoint.pod ? (lk.podByKey.get(chosen.endpoint.pod) ?? null) : null;
+  const epNs: Netns = epPod
+    ? podNetns(cluster, epPod)
+    : { kind: 'host', node: lk.nodeByIP.get(chosen.ip) ?? (lk.nodeByName.get(chosen.node ?? '') as ClusterNode) };
+  if (d.masquerade)
+    ctx.kubeMasq = {
+      rule: serviceProxy(cluster).masqueradeRule,
+      text: `POSTROUTING: ${mode === 'cilium' ? "Cilium's eBPF SNATs" : `${modeName(cluster)} masquerades`} the marked packet (${d.masqueradeWhy}): its source becomes the address of the device it leaves through, with a random port.`,
+    };
+  const epNode = netnsNode(cluster, epNs);
+  const flannel = cluster.settings.cni.kind === 'flannel';
+  if (
+    flannel &&
+    clientPod &&
+    epNs.kind === 'pod' &&
+    epNode.name === node.name &&
+    ctx.bridged &&
+    earlier === null &&
+    !outside
+  ) {
+    conn.bridged = true;
+    bridgedDnat(w, ctx, node, clientPod, epNs.pod, d);
+  } else if (epNs.kind === 'host' && epNode.name === node.name) {
+    w.hop({
+      kind: 'route',
+      at: nodeId(node.name),
+      node: node.name,
+      rule: `local ${chosen.ip} dev eth0 table local proto kernel scope host src ${chosen.ip}`,
+      text: `${chosen.ip} is ${node.name}'s own address: the packet is delivered locally (INPUT).`,
+    });
+  } else {
+    walkFromNode(w, ctx, node, epNs, origin, earlier === null && !outside ? clientPod : null);
+  }
+  ctx.kubeMasq = null;
+  ctx.bridged = false;
+  const blocked = policyDrop(w, ctx, svcName);
+  if (blocked)
+    return finish(
+      w,
+      'dropped',
+      blocked,
+      { pod: chosen.pod, ip: chosen.ip, port: chosen.port },
+      d.candidates,
+      null,
+      warnings,
+    );
+  conn.snat = ctx.snat;
+  ctx.snat = null;
+
+  // 6. The endpoint's socket.
+  const port = protocol === 'icmp' ? null : chosen.port;
+  let listenerAt: ElementId | null;
+  let listenerName = '';
+  let label: string;
+  if (epNs.kind === 'pod') {
+    const pod = epNs.pod;
+    label = pod.name;
+    listenerAt =
+      port === null
+        ? containerId(pod.namespace, pod.name, pod.containers[0]?.name ?? '')
+        : listenerOf(pod, port, protocol);
+    if (listenerAt) listenerName = listenerAt.slice(listenerAt.lastIndexOf('/') + 1);
+  } else {
+    const l =
+      port === null
+        ? { at: nodeId(epNode.name), name: epNode.name, pod: null }
+        : hostListener(cluster, epNode, port, protocol);
+    label = l?.pod ? `${l.pod.name} (hostNetwork, on ${epNode.name})` : epNode.name;
+    listenerAt = l?.at ?? null;
+    listenerName = l?.name ?? '';
+  }
+  const endpoint: ServiceResult['endpoint'] = { pod: chosen.pod, ip: chosen.ip, port: chosen.port };
+  let verdict: Verdict;
+  let reason: string;
+  const via =
+    target.entry === 'clusterIP'
+      ? `${svcName}'s ClusterIP`
+      : target.entry === 'nodePort'
+        ? `${svcName}'s NodePort`
+        : `${svcName}'s load balancer`;
+  if (listenerAt !== null) {
+    if (listenerAt.startsWith('container/') && protocol !== 'icmp') endpoint.container = listenerName;
+    w.hop({
+      kind: 'deliver',
+      at: listenerAt,
+      node: epNode.name,
+      text: `${listenerAt.startsWith('container/') ? `Container ${listenerName} in ${label}` : `${listenerName} on ${label}`} receives the packet from ${w.packet.src}${w.packet.src === before.src ? '' : ` (not from the client's ${ipOf(before.src)}: it was source-NATed)`}.`,
+    });
+    verdict = 'delivered';
+    reason = `${via} sent the connection to ${chosen.pod} (${chosen.ip}:${chosen.port}), chosen by ${modeName(cluster)}.`;
+  } else {
+    w.hop({
+      kind: 'reject',
+      at: epNs.kind === 'pod' ? podEth0Id(epNs.pod.namespace, epNs.pod.name) : nodeId(epNode.name),
+      node: epNode.name,
+      text: `Nothing in ${label} listens on ${protocol.toUpperCase()} port ${port ?? ''}: its kernel answers with ${protocol === 'tcp' ? 'a TCP RST' : 'ICMP port unreachable'}.`,
+    });
+    verdict = 'refused';
+    reason = `${via} chose ${chosen.pod}, but nothing listens there on ${protocol.toUpperCase()} port ${port ?? ''}.`;
+  }
+  // Name the rule that let it through, or say that a policy has no effect (section 10).
+  reason += policyNote(ctx.policy);
+  if (ctx.policy) ctx.policy.reply = true;
+  ctx.reply = true;
+  const reply = replyPath(cluster, w.packet, client, epNs, listenerAt, label, conn, protocol, verdict, ctx);
+  return finish(w, verdict, reason, endpoint, d.candidates, reply, warnings);
+}
+
+/** Where the Service's proxy decides, and what happened to the packet on the way there. */
+interface Reached {
+  node: ClusterNode;
+  /** a SNAT on the way to another node's NodePort */
+  earlier: SnatRecord | null;
+  origin: 'forward' | 'local';
+  /** the client is a process in the deciding node's root namespace */
+  srcLocal: boolean;
+  /** the packet came from outside the cluster (or went out to a load balancer and back) */
+  outside: boolean;
+  /** the egress SNAT of a pod's packet to a Proxy-mode load balancer */
+  egress: SnatRecord | null;
+  proxied: LbProxy | null;
+  /** the packet goes through the load balancer itself */
+  viaLb: boolean;
+}
+
+/**
+ * Step 1 of a Service trace: the packet travels from the client to the node whose Service proxy
+ * decides (the client's own node, the node of a dialed NodePort, or the node a load balancer
+ * picked). Returns that node and the way there, or the trace's end when it is dropped before.
+ */
+function reachDecidingNode(
+  w: PathWriter,
+  ctx: WalkContext,
+  client: ServiceClient,
+  target: ServiceTarget,
+  opts: ServiceTraceOptions,
+  warnings: TraceWarning[],
+  svcName: string,
+): Reached | ServiceResult {
+  const cluster = ctx.cluster;
+  const mode = cluster.settings.proxyMode;
+  const svc = target.svc;
+  const clientPod = client.ns?.kind === 'pod' ? client.ns.pod : null;
   let node: ClusterNode;
   let earlier: SnatRecord | null = null;
   let origin: 'forward' | 'local' = 'forward';
@@ -253,13 +537,13 @@ export function traceService(
       if (mode !== 'cilium') {
         leavePod(w, cluster, clientPod, null, target.dstIP);
         if (cluster.settings.cni.kind === 'flannel') {
-          w.hop(
-            'bridge',
-            deviceId(node.name, 'cni0'),
-            node.name,
-            `The frame is addressed to cni0 itself, so ${node.name} takes the packet up to IP; with br_netfilter it enters nat PREROUTING first.`,
-            `${node.name} cni0 ${deviceIP(node, 'cni0') ?? ''}`,
-          );
+          w.hop({
+            kind: 'bridge',
+            at: deviceId(node.name, 'cni0'),
+            node: node.name,
+            rule: `${node.name} cni0 ${deviceIP(node, 'cni0') ?? ''}`,
+            text: `The frame is addressed to cni0 itself, so ${node.name} takes the packet up to IP; with br_netfilter it enters nat PREROUTING first.`,
+          });
           ctx.bridged = true;
         }
       }
@@ -268,257 +552,20 @@ export function traceService(
       srcLocal = true;
     }
   }
-
-  // Cilium's kube-proxy replacement translates at connect() for in-cluster sockets.
-  if (mode === 'cilium' && client.ns !== null && !viaLb && earlier === null)
-    return socketLb(cluster, client, target, protocol, opts, w, ctx, warnings);
-
-  // 2. The ClusterIP on a port the Service does not define, or a ping (section 4.3 and 12).
-  if (target.port === null) return undefinedPort(cluster, w, client, target, node, protocol, warnings);
-
-  // 3. Localhost NodePorts: iptables mode only (route_localnet); nftables and IPVS never.
-  if (target.localhost && (mode === 'nftables' || mode === 'ipvs')) {
-    w.hop(
-      'reject',
-      nodeId(node.name),
-      node.name,
-      `${modeName(cluster)} never serves NodePorts on 127.0.0.1, and nothing else listens on ${dialedDst}: the kernel answers with a TCP RST.`,
-      mode === 'nftables'
-        ? 'fib daddr type local ip daddr != 127.0.0.0/8 meta l4proto . th dport vmap @service-nodeports'
-        : 'KUBE-NODE-PORT: 127.0.0.1 is not in KUBE-IPVS-IPS',
-    );
-    return finish(
-      w,
-      'refused',
-      `${modeName(cluster)} does not serve NodePorts on localhost.`,
-      null,
-      [],
-      localReject(w.packet, client, protocol),
-      warnings,
-    );
-  }
-
-  const srcIP = ipOf(w.packet.src);
-  const d = decide(cluster, {
-    svc,
-    port: target.port,
-    entry: target.entry,
-    node: node.name,
-    srcIP,
-    srcLocal,
-    dstIP: target.dstIP,
-    dstPort: target.entry === 'nodePort' ? (target.port.nodePort ?? target.dstPort ?? 0) : (target.dstPort ?? 0),
-    protocol,
-    random: opts.random,
-    pick: opts.pick,
-    rrOffset: opts.rrOffset,
-  });
-  warnings.push(...d.warnings);
-  if (mode === 'ipvs' && target.entry !== 'nodePort') {
-    w.hop(
-      'route',
-      deviceId(node.name, 'kube-ipvs0'),
-      node.name,
-      `kube-ipvs0, a dummy device, holds ${target.dstIP}/32, so the kernel treats it as a local address: the packet goes to INPUT, where IPVS waits.`,
-      `local ${target.dstIP} dev kube-ipvs0 table local proto kernel scope host src ${target.dstIP}`,
-    );
-  }
-  // The first step matches the Service's address: drawn at the VIP (or the NodePort) it matched.
-  const matchedAt =
-    target.entry === 'nodePort' ? nodePortId(node.name, target.port.nodePort ?? 0) : serviceId(svc.namespace, svc.name);
-  d.steps.forEach((s, i) =>
-    w.hop(
-      s.kind === 'socket' ? 'netfilter' : s.kind,
-      i === 0 ? matchedAt : nodeId(node.name),
-      node.name,
-      s.text,
-      s.rule,
-    ),
-  );
-  if (d.outcome === 'drop') {
-    w.hop('drop', nodeId(node.name), node.name, 'Dropped without an answer: the client retransmits and times out.');
-    return finish(
-      w,
-      'dropped',
-      `${target.entry === 'clusterIP' ? 'internalTrafficPolicy' : 'externalTrafficPolicy'} Local and no local endpoint of ${svcName} on ${node.name}: silently dropped.`,
-      null,
-      [],
-      null,
-      warnings,
-    );
-  }
-  if (d.outcome === 'reject') {
-    w.hop(
-      'reject',
-      nodeId(node.name),
-      node.name,
-      `${node.name} answers with ICMP port unreachable (${protocol === 'tcp' ? 'the client sees connection refused' : 'ECONNREFUSED on a connected socket'}).`,
-    );
-    const reply = icmpBack(
-      cluster,
-      w.packet,
-      client,
-      node,
-      { earlier, bridged: false, outside, egress, proxied },
-      protocol,
-    );
-    return finish(
-      w,
-      'refused',
-      `${svcName} has no ready endpoints: ${modeName(cluster)} rejects the connection.`,
-      null,
-      [],
-      reply,
-      warnings,
-    );
-  }
-
-  // 4. DNAT and conntrack on the deciding node.
-  const chosen = d.chosen as Backend;
-  const before = { src: w.packet.src, dst: w.packet.dst };
-  w.update({ dst: addr(chosen.ip, protocol === 'icmp' ? null : chosen.port) });
-  const dnat = { src: w.packet.src, dst: w.packet.dst };
-  w.hop(
-    mode === 'ipvs' ? 'ipvs' : 'netfilter',
-    nodeId(node.name),
-    node.name,
-    dnatText(cluster, chosen, target),
-    d.dnatRule,
-    { type: 'DNAT', before, after: dnat },
-  );
-  w.hop(
-    'conntrack',
-    nodeId(node.name),
-    node.name,
-    `conntrack on ${node.name} records the connection with its translation; later packets follow it without the rules, and the reply is translated back here.`,
-    conntrackLine(protocol, before, dnat),
-  );
-  const conn: Conn = { node, dialed: before, dnat, snat: null, earlier, bridged: false, outside, egress, proxied };
-
-  // 5. On to the endpoint.
-  const epPod = chosen.endpoint.pod ? (lk.podByKey.get(chosen.endpoint.pod) ?? null) : null;
-  const epNs: Netns = epPod
-    ? podNetns(cluster, epPod)
-    : { kind: 'host', node: lk.nodeByIP.get(chosen.ip) ?? (lk.nodeByName.get(chosen.node ?? '') as ClusterNode) };
-  if (d.masquerade)
-    ctx.kubeMasq = {
-      rule: masqRule(cluster),
-      text: `POSTROUTING: ${mode === 'cilium' ? "Cilium's eBPF SNATs" : `${modeName(cluster)} masquerades`} the marked packet (${d.masqueradeWhy}): its source becomes the address of the device it leaves through, with a random port.`,
-    };
-  const epNode = netnsNode(cluster, epNs);
-  const flannel = cluster.settings.cni.kind === 'flannel';
-  if (
-    flannel &&
-    clientPod &&
-    epNs.kind === 'pod' &&
-    epNode.name === node.name &&
-    ctx.bridged &&
-    earlier === null &&
-    !outside
-  ) {
-    conn.bridged = true;
-    bridgedDnat(w, ctx, node, clientPod, epNs.pod, d);
-  } else if (epNs.kind === 'host' && epNode.name === node.name) {
-    w.hop(
-      'route',
-      nodeId(node.name),
-      node.name,
-      `${chosen.ip} is ${node.name}'s own address: the packet is delivered locally (INPUT).`,
-      `local ${chosen.ip} dev eth0 table local proto kernel scope host src ${chosen.ip}`,
-    );
-  } else {
-    walkFromNode(w, ctx, node, epNs, origin, earlier === null && !outside ? clientPod : null);
-  }
-  ctx.kubeMasq = null;
-  ctx.bridged = false;
-  const blocked = policyDrop(w, ctx, svcName);
-  if (blocked)
-    return finish(
-      w,
-      'dropped',
-      blocked,
-      { pod: chosen.pod, ip: chosen.ip, port: chosen.port },
-      d.candidates,
-      null,
-      warnings,
-    );
-  conn.snat = ctx.snat;
-  ctx.snat = null;
-
-  // 6. The endpoint's socket.
-  const port = protocol === 'icmp' ? null : chosen.port;
-  let listenerAt: string | null;
-  let listenerName = '';
-  let label: string;
-  if (epNs.kind === 'pod') {
-    const pod = epNs.pod;
-    label = pod.name;
-    listenerAt =
-      port === null
-        ? containerId(pod.namespace, pod.name, pod.containers[0]?.name ?? '')
-        : listenerOf(pod, port, protocol);
-    if (listenerAt) listenerName = listenerAt.slice(listenerAt.lastIndexOf('/') + 1);
-  } else {
-    const l =
-      port === null
-        ? { at: nodeId(epNode.name), name: epNode.name, pod: null }
-        : hostListener(cluster, epNode, port, protocol);
-    label = l?.pod ? `${l.pod.name} (hostNetwork, on ${epNode.name})` : epNode.name;
-    listenerAt = l?.at ?? null;
-    listenerName = l?.name ?? '';
-  }
-  const endpoint: ServiceResult['endpoint'] = { pod: chosen.pod, ip: chosen.ip, port: chosen.port };
-  let verdict: Verdict;
-  let reason: string;
-  const via =
-    target.entry === 'clusterIP'
-      ? `${svcName}'s ClusterIP`
-      : target.entry === 'nodePort'
-        ? `${svcName}'s NodePort`
-        : `${svcName}'s load balancer`;
-  if (listenerAt !== null) {
-    if (listenerAt.startsWith('container/') && protocol !== 'icmp') endpoint.container = listenerName;
-    w.hop(
-      'deliver',
-      listenerAt,
-      epNode.name,
-      `${listenerAt.startsWith('container/') ? `Container ${listenerName} in ${label}` : `${listenerName} on ${label}`} receives the packet from ${w.packet.src}${w.packet.src === before.src ? '' : ` (not from the client's ${ipOf(before.src)}: it was source-NATed)`}.`,
-    );
-    verdict = 'delivered';
-    reason = `${via} sent the connection to ${chosen.pod} (${chosen.ip}:${chosen.port}), chosen by ${modeName(cluster)}.`;
-  } else {
-    w.hop(
-      'reject',
-      epNs.kind === 'pod' ? podEth0Id(epNs.pod.namespace, epNs.pod.name) : nodeId(epNode.name),
-      epNode.name,
-      `Nothing in ${label} listens on ${protocol.toUpperCase()} port ${port ?? ''}: its kernel answers with ${protocol === 'tcp' ? 'a TCP RST' : 'ICMP port unreachable'}.`,
-    );
-    verdict = 'refused';
-    reason = `${via} chose ${chosen.pod}, but nothing listens there on ${protocol.toUpperCase()} port ${port ?? ''}.`;
-  }
-  // Name the rule that let it through, or say that a policy has no effect (section 10).
-  reason += policyNote(ctx.policy);
-  if (ctx.policy) ctx.policy.reply = true;
-  ctx.reply = true;
-  const reply = replyPath(cluster, w.packet, client, epNs, listenerAt, label, conn, protocol, verdict, ctx);
-  return finish(w, verdict, reason, endpoint, d.candidates, reply, warnings);
+  return { node, earlier, origin, srcLocal, outside, egress, proxied, viaLb };
 }
 
-/** The masquerade rule of the mode, as its tool prints it. */
-function masqRule(cluster: Cluster): string {
-  const mode = cluster.settings.proxyMode;
-  if (mode === 'nftables') return 'chain masquerading { meta mark & 0x00004000 == 0x00004000 masquerade fully-random }';
-  if (mode === 'cilium') return 'tc egress bpf_host.o:cil_to_netdev: SNAT for NodePort (BPF masquerade)';
-  return '-A KUBE-POSTROUTING -m comment --comment "kubernetes service traffic requiring SNAT" -j MASQUERADE --random-fully';
-}
-
-/** The reason when NetworkPolicy dropped the request on its walk, or null. */
 function policyDrop(w: PathWriter, ctx: WalkContext, svcName: string): string | null {
   const dropped = ctx.policy?.dropped ?? null;
   if (dropped === null) return null;
   const last = w.hops[w.hops.length - 1];
   if (last && last.kind !== 'drop')
-    w.hop('drop', last.at, last.node, 'The packet is dropped silently; the client times out.');
+    w.hop({
+      kind: 'drop',
+      at: last.at,
+      node: last.node,
+      text: 'The packet is dropped silently; the client times out.',
+    });
   const why = ctx.policy?.verdict?.reason ?? '';
   return `NetworkPolicy: the ${dropped.direction} of ${dropped.pod ?? 'the pod'} does not allow this connection to ${svcName}'s endpoint, so it is dropped silently.${why === '' ? '' : ` ${why}`}`;
 }
@@ -530,7 +577,7 @@ function finish(
   endpoint: ServiceResult['endpoint'],
   candidates: Candidate[],
   reply: ServiceResult['reply'],
-  warnings: string[],
+  warnings: TraceWarning[],
 ): ServiceResult {
   return { verdict, reason, endpoint, candidates, hops: w.hops, reply, warnings };
 }
@@ -567,7 +614,7 @@ function conntrackLine(
   return `${protocol} src=${s} dst=${d} sport=${sp} dport=${before.dst.slice(d.length + 1)} [UNREPLIED] src=${r} dst=${s} sport=${after.dst.slice(r.length + 1)} dport=${sp}`;
 }
 
-/** Bridged DNAT (k8s-networking.md 0.2): the endpoint is on the client's cni0, so the bridge switches the frame. */
+/** Bridged DNAT (docs/networking-model.md): the endpoint is on the client's cni0, so the bridge switches the frame. */
 function bridgedDnat(w: PathWriter, ctx: WalkContext, node: ClusterNode, client: Pod, ep: Pod, d: ProxyDecision): void {
   if (client === ep) {
     // Hairpin: the frame must leave through the port it came in on; the source becomes cni0's address.
@@ -577,31 +624,31 @@ function bridgedDnat(w: PathWriter, ctx: WalkContext, node: ClusterNode, client:
     const nat = { type: 'MASQUERADE' as const, before, after: { src: w.packet.src, dst: w.packet.dst } };
     ctx.snat = { node, nat };
     const ipvs = ctx.cluster.settings.proxyMode === 'ipvs';
-    w.hop(
-      'netfilter',
-      nodeId(node.name),
-      node.name,
-      `POSTROUTING masquerades the packet (${d.masqueradeWhy}). It leaves through cni0, so the source becomes the bridge's address ${gw}; otherwise the pod would get a reply from itself and drop it.`,
-      ipvs
-        ? '-A KUBE-POSTROUTING -m comment --comment "Kubernetes endpoints dst ip:port, source ip for solving hairpin purpose" -m set --match-set KUBE-LOOP-BACK dst,dst,src -j MASQUERADE'
-        : masqRule(ctx.cluster),
+    w.hop({
+      kind: 'netfilter',
+      at: nodeId(node.name),
+      node: node.name,
       nat,
-    );
-    w.hop(
-      'bridge',
-      deviceId(node.name, 'cni0'),
-      node.name,
-      `Bridged DNAT: cni0 sends the frame back out of ${client.veth ?? ''}, the port it came in on, which hairpin mode allows (the flannel CNI config sets hairpinMode: true). TTL unchanged.`,
-      `bridge link set dev ${client.veth ?? ''} hairpin on`,
-    );
+      rule: ipvs
+        ? '-A KUBE-POSTROUTING -m comment --comment "Kubernetes endpoints dst ip:port, source ip for solving hairpin purpose" -m set --match-set KUBE-LOOP-BACK dst,dst,src -j MASQUERADE'
+        : serviceProxy(ctx.cluster).masqueradeRule,
+      text: `POSTROUTING masquerades the packet (${d.masqueradeWhy}). It leaves through cni0, so the source becomes the bridge's address ${gw}; otherwise the pod would get a reply from itself and drop it.`,
+    });
+    w.hop({
+      kind: 'bridge',
+      at: deviceId(node.name, 'cni0'),
+      node: node.name,
+      rule: `bridge link set dev ${client.veth ?? ''} hairpin on`,
+      text: `Bridged DNAT: cni0 sends the frame back out of ${client.veth ?? ''}, the port it came in on, which hairpin mode allows (the flannel CNI config sets hairpinMode: true). TTL unchanged.`,
+    });
     w.update({ eth: { src: deviceOf(node, 'cni0')?.mac ?? '', dst: client.mac } });
-    w.hop(
-      'veth',
-      vethId(node.name, client.namespace, client.name),
-      node.name,
-      `The frame crosses the veth pair back into ${client.name}'s network namespace.`,
-      `${client.veth ?? ''}@if2: master cni0 hairpin on`,
-    );
+    w.hop({
+      kind: 'veth',
+      at: vethId(node.name, client.namespace, client.name),
+      node: node.name,
+      rule: `${client.veth ?? ''}@if2: master cni0 hairpin on`,
+      text: `The frame crosses the veth pair back into ${client.name}'s network namespace.`,
+    });
     return;
   }
   // NetworkPolicy sees the packet after DNAT (section 10): egress of the client, ingress of the endpoint.
@@ -621,71 +668,76 @@ function reachFromOutside(
   client: ServiceClient,
   target: ServiceTarget,
   opts: ServiceTraceOptions,
-  warnings: string[],
+  warnings: TraceWarning[],
   crossed: boolean,
 ): { node: ClusterNode; proxied: LbProxy | null } | null {
   const svc = target.svc;
   if (target.entry === 'clusterIP') {
-    w.hop(
-      'wire',
-      INTERNET_ID,
-      null,
-      `${target.dstIP} is a ClusterIP: a virtual address that exists only in the cluster's nodes' rules. No router outside the cluster has a route to the service CIDR ${cluster.settings.serviceSubnet}.`,
-    );
-    w.hop(
-      'drop',
-      INTERNET_ID,
-      null,
-      'The packet is lost on the way: ClusterIPs are not reachable from outside the cluster.',
-    );
+    w.hop({
+      kind: 'wire',
+      at: INTERNET_ID,
+      node: null,
+      text: `${target.dstIP} is a ClusterIP: a virtual address that exists only in the cluster's nodes' rules. No router outside the cluster has a route to the service CIDR ${cluster.settings.serviceSubnet}.`,
+    });
+    w.hop({
+      kind: 'drop',
+      at: INTERNET_ID,
+      node: null,
+      text: 'The packet is lost on the way: ClusterIPs are not reachable from outside the cluster.',
+    });
     throw new DroppedOutside(w);
   }
   if (target.entry === 'nodePort') {
     const node = target.node as ClusterNode;
-    w.hop(
-      'wire',
-      INTERNET_ID,
-      null,
-      `The packet crosses the network from ${client.ip} to ${node.name}'s address ${node.internalIP}.`,
-    );
+    w.hop({
+      kind: 'wire',
+      at: INTERNET_ID,
+      node: null,
+      text: `The packet crosses the network from ${client.ip} to ${node.name}'s address ${node.internalIP}.`,
+    });
     w.update({ eth: { src: macFor(`router/${node.name}`), dst: deviceOf(node, 'eth0')?.mac ?? '' } });
-    w.hop(
-      'route',
-      deviceId(node.name, 'eth0'),
-      node.name,
-      `${node.name} receives the packet on eth0: ${node.internalIP} is its own address, and port ${target.dstPort ?? ''} is a NodePort.`,
-      `local ${node.internalIP} dev eth0 table local proto kernel scope host src ${node.internalIP}`,
-    );
+    w.hop({
+      kind: 'route',
+      at: deviceId(node.name, 'eth0'),
+      node: node.name,
+      rule: `local ${node.internalIP} dev eth0 table local proto kernel scope host src ${node.internalIP}`,
+      text: `${node.name} receives the packet on eth0: ${node.internalIP} is its own address, and port ${target.dstPort ?? ''} is a NodePort.`,
+    });
     return { node, proxied: null };
   }
   const port = target.port;
   if (!crossed)
-    w.hop(
-      'wire',
-      INTERNET_ID,
-      null,
-      `The packet crosses the Internet from ${client.ip} to the load balancer's address ${target.dstIP}.`,
-    );
+    w.hop({
+      kind: 'wire',
+      at: INTERNET_ID,
+      node: null,
+      text: `The packet crosses the Internet from ${client.ip} to the load balancer's address ${target.dstIP}.`,
+    });
   const lbId = loadBalancerId(svc.namespace, svc.name);
   const { nodes, check } = port
     ? lbTargets(cluster, svc, port)
     : { nodes: cluster.nodes.filter((n) => n.ready), check: '' };
   if (nodes.length === 0) {
-    w.hop(
-      'load-balancer',
-      lbId,
-      null,
-      `The load balancer of ${svc.namespace}/${svc.name} health-checks the nodes (${check}); none passes, so it has no target.`,
-      `health check: ${check}`,
-    );
-    w.hop('drop', lbId, null, 'The load balancer drops the connection: no healthy backend node.');
+    w.hop({
+      kind: 'load-balancer',
+      at: lbId,
+      node: null,
+      rule: `health check: ${check}`,
+      text: `The load balancer of ${svc.namespace}/${svc.name} health-checks the nodes (${check}); none passes, so it has no target.`,
+    });
+    w.hop({
+      kind: 'drop',
+      at: lbId,
+      node: null,
+      text: 'The load balancer drops the connection: no healthy backend node.',
+    });
     return null;
   }
   let node: ClusterNode | undefined;
   for (const p of opts.pick) {
     if (!p.startsWith('node/')) continue;
     node = nodes.find((n) => n.name === p.slice(5));
-    if (!node) warnings.push(`pick ${p} matched no choice: it is not a healthy target of the load balancer`);
+    if (!node) warnings.push({ kind: 'pick-not-lb-target', pick: p });
     else break;
   }
   node ??= nodes[Math.min(nodes.length - 1, Math.floor(opts.random() * nodes.length))] as ClusterNode;
@@ -698,35 +750,35 @@ function reachFromOutside(
     const before = { src: w.packet.src, dst: w.packet.dst };
     w.update({ src: `${target.dstIP}:${opts.ephemeralPort()}`, dst: `${node.internalIP}:${port.nodePort}` });
     proxied = { at: lbId, client: before, upstream: { src: w.packet.src, dst: w.packet.dst } };
-    w.hop(
-      'load-balancer',
-      lbId,
-      null,
-      `The load balancer (a NodePort-targeting proxy: annotation ${LB_MODE_ANNOTATION}: nodeport-proxy, or ipMode Proxy) ends the client's connection and opens one from its own address to ${node.name}:${port.nodePort}; the client's address reaches the pod only in PROXY protocol or X-Forwarded-For. Healthy targets: ${targets} (${check}).`,
-      `target group: ${targets} port ${port.nodePort}`,
-      { type: 'SNAT', before, after: { src: w.packet.src, dst: w.packet.dst } },
-    );
+    w.hop({
+      kind: 'load-balancer',
+      at: lbId,
+      node: null,
+      nat: { type: 'SNAT', before, after: { src: w.packet.src, dst: w.packet.dst } },
+      rule: `target group: ${targets} port ${port.nodePort}`,
+      text: `The load balancer (a NodePort-targeting proxy: annotation ${LB_MODE_ANNOTATION}: nodeport-proxy, or ipMode Proxy) ends the client's connection and opens one from its own address to ${node.name}:${port.nodePort}; the client's address reaches the pod only in PROXY protocol or X-Forwarded-For. Healthy targets: ${targets} (${check}).`,
+    });
     target.entry = 'nodePort';
     target.node = node;
     target.dstIP = node.internalIP;
     target.dstPort = port.nodePort;
   } else {
-    w.hop(
-      'load-balancer',
-      lbId,
-      null,
-      `The load balancer passes the packet through unchanged (destination still ${target.dstIP}) to ${node.name}, one of its healthy targets (${targets}; ${check}).`,
-      `backend pool: ${targets}`,
-    );
+    w.hop({
+      kind: 'load-balancer',
+      at: lbId,
+      node: null,
+      rule: `backend pool: ${targets}`,
+      text: `The load balancer passes the packet through unchanged (destination still ${target.dstIP}) to ${node.name}, one of its healthy targets (${targets}; ${check}).`,
+    });
   }
   w.update({ eth: { src: macFor(`lb/${svc.namespace}/${svc.name}`), dst: deviceOf(node, 'eth0')?.mac ?? '' } });
-  w.hop(
-    'route',
-    deviceId(node.name, 'eth0'),
-    node.name,
-    `${node.name} receives the packet on eth0${proxy ? '' : `; kube-proxy ${cluster.settings.proxyMode === 'ipvs' ? 'holds the LB address on kube-ipvs0' : 'has a rule for the LB address'}`}.`,
-    `${node.name} eth0 ${node.internalIP}`,
-  );
+  w.hop({
+    kind: 'route',
+    at: deviceId(node.name, 'eth0'),
+    node: node.name,
+    rule: `${node.name} eth0 ${node.internalIP}`,
+    text: `${node.name} receives the packet on eth0${proxy ? '' : `; kube-proxy ${cluster.settings.proxyMode === 'ipvs' ? 'holds the LB address on kube-ipvs0' : 'has a rule for the LB address'}`}.`,
+  });
   return { node, proxied };
 }
 
@@ -747,7 +799,7 @@ function undefinedPort(
   target: ServiceTarget,
   node: ClusterNode,
   protocol: Protocol,
-  warnings: string[],
+  warnings: TraceWarning[],
 ): ServiceResult {
   const mode = cluster.settings.proxyMode;
   const what =
@@ -756,19 +808,19 @@ function undefinedPort(
       : `Port ${target.dstPort ?? ''} is not a port of ${target.svc.namespace}/${target.svc.name}, so`;
   if (mode === 'iptables') {
     w.routed();
-    w.hop(
-      'route',
-      nodeId(node.name),
-      node.name,
-      `${what} no kube-proxy rule matches ${target.dstIP}; the ClusterIP is no local address, so ${node.name} routes it like any other: out of eth0 to the default gateway.`,
-      'default via 192.168.10.1 dev eth0 proto static',
-    );
-    w.hop(
-      'drop',
-      INTERNET_ID,
-      null,
-      'No router knows the service CIDR: the packet is lost and the client times out. ClusterIPs are not pingable in iptables mode.',
-    );
+    w.hop({
+      kind: 'route',
+      at: nodeId(node.name),
+      node: node.name,
+      rule: 'default via 192.168.10.1 dev eth0 proto static',
+      text: `${what} no kube-proxy rule matches ${target.dstIP}; the ClusterIP is no local address, so ${node.name} routes it like any other: out of eth0 to the default gateway.`,
+    });
+    w.hop({
+      kind: 'drop',
+      at: INTERNET_ID,
+      node: null,
+      text: 'No router knows the service CIDR: the packet is lost and the client times out. ClusterIPs are not pingable in iptables mode.',
+    });
     return finish(
       w,
       'dropped',
@@ -780,13 +832,13 @@ function undefinedPort(
     );
   }
   if (mode === 'ipvs') {
-    w.hop(
-      'route',
-      deviceId(node.name, 'kube-ipvs0'),
-      node.name,
-      `kube-ipvs0 holds ${target.dstIP}, so the packet goes to INPUT.`,
-      `local ${target.dstIP} dev kube-ipvs0 table local proto kernel scope host src ${target.dstIP}`,
-    );
+    w.hop({
+      kind: 'route',
+      at: deviceId(node.name, 'kube-ipvs0'),
+      node: node.name,
+      rule: `local ${target.dstIP} dev kube-ipvs0 table local proto kernel scope host src ${target.dstIP}`,
+      text: `kube-ipvs0 holds ${target.dstIP}, so the packet goes to INPUT.`,
+    });
   }
   const rule =
     mode === 'nftables'
@@ -795,13 +847,13 @@ function undefinedPort(
         ? '-A KUBE-IPVS-FILTER -m conntrack --ctstate NEW -m set --match-set KUBE-IPVS-IPS dst -j REJECT --reject-with icmp-port-unreachable'
         : `cilium-dbg service list: no frontend ${addr(target.dstIP, target.dstPort)}`;
   if (mode === 'cilium') {
-    w.hop(
-      'drop',
-      nodeId(node.name),
-      node.name,
-      `${what} Cilium's eBPF has no frontend for it and drops the packet (implementation-specific).`,
+    w.hop({
+      kind: 'drop',
+      at: nodeId(node.name),
+      node: node.name,
       rule,
-    );
+      text: `${what} Cilium's eBPF has no frontend for it and drops the packet (implementation-specific).`,
+    });
     return finish(
       w,
       'dropped',
@@ -812,13 +864,13 @@ function undefinedPort(
       warnings,
     );
   }
-  w.hop(
-    'reject',
-    nodeId(node.name),
-    node.name,
-    `${what} ${modeName(cluster)} rejects it with ICMP port unreachable: the client is refused at once.`,
+  w.hop({
+    kind: 'reject',
+    at: nodeId(node.name),
+    node: node.name,
     rule,
-  );
+    text: `${what} ${modeName(cluster)} rejects it with ICMP port unreachable: the client is refused at once.`,
+  });
   return finish(
     w,
     'refused',
@@ -865,15 +917,20 @@ function icmpBack(
     protocol === 'tcp'
       ? "ICMP port unreachable (the client's kernel turns it into connection refused)"
       : 'ICMP port unreachable';
-  w.hop(
-    'socket',
-    nodeId(node.name),
-    node.name,
-    `${node.name}'s kernel sends ${what} back to ${packet.dst}, quoting the rejected packet.`,
-  );
+  w.hop({
+    kind: 'socket',
+    at: nodeId(node.name),
+    node: node.name,
+    text: `${node.name}'s kernel sends ${what} back to ${packet.dst}, quoting the rejected packet.`,
+  });
   const ctx: WalkContext = { cluster, ephemeralPort: () => 0, snat: null, reply: true };
   backToClient(w, ctx, client, node, way, 'local');
-  w.hop('deliver', client.at, client.node, "The client's socket gets the error: connection refused, at once.");
+  w.hop({
+    kind: 'deliver',
+    at: client.at,
+    node: client.node,
+    text: "The client's socket gets the error: connection refused, at once.",
+  });
   return { verdict: 'refused', hops: w.hops };
 }
 
@@ -884,8 +941,13 @@ function localReject(request: Packet, client: ServiceClient, protocol: Protocol)
     protocol: protocol === 'tcp' ? 'tcp' : 'icmp',
     ttl: DEFAULT_TTL,
   });
-  w.hop('loopback', deviceId(client.node ?? '', 'lo'), client.node, 'The RST comes straight back through lo.');
-  w.hop('deliver', client.at, client.node, "The client's socket gets connection refused.");
+  w.hop({
+    kind: 'loopback',
+    at: deviceId(client.node ?? '', 'lo'),
+    node: client.node,
+    text: 'The RST comes straight back through lo.',
+  });
+  w.hop({ kind: 'deliver', at: client.at, node: client.node, text: "The client's socket gets connection refused." });
   return { verdict: 'refused', hops: w.hops };
 }
 
@@ -906,29 +968,39 @@ function backToClient(
   if (client.ns === null || way.outside) {
     // a forwarded answer loses one TTL here; one the node makes itself (an ICMP error) does not
     if (origin === 'forward') w.routed();
-    w.hop(
-      'route',
-      deviceId(node.name, 'eth0'),
-      node.name,
-      `${node.name} routes the reply to ${ipOf(w.packet.dst)} out of eth0 (default route).`,
-      `default via ${defaultGateway(node)} dev eth0 proto static`,
-    );
+    w.hop({
+      kind: 'route',
+      at: deviceId(node.name, 'eth0'),
+      node: node.name,
+      rule: `default via ${defaultGateway(node)} dev eth0 proto static`,
+      text: `${node.name} routes the reply to ${ipOf(w.packet.dst)} out of eth0 (default route).`,
+    });
     const p = way.proxied;
     if (p !== null) {
-      w.hop('wire', INTERNET_ID, null, `The reply crosses the network back to the load balancer.`);
+      w.hop({
+        kind: 'wire',
+        at: INTERNET_ID,
+        node: null,
+        text: `The reply crosses the network back to the load balancer.`,
+      });
       const before = { src: w.packet.src, dst: w.packet.dst };
       w.update({ src: p.client.dst, dst: p.client.src });
-      w.hop(
-        'load-balancer',
-        p.at,
-        null,
-        `The load balancer answers the client on the client's own connection, from ${p.client.dst}.`,
-        `connection ${p.upstream.src} -> ${p.upstream.dst} serves ${p.client.src} -> ${p.client.dst}`,
-        { type: 'un-SNAT', before, after: { src: w.packet.src, dst: w.packet.dst } },
-      );
+      w.hop({
+        kind: 'load-balancer',
+        at: p.at,
+        node: null,
+        nat: { type: 'un-SNAT', before, after: { src: w.packet.src, dst: w.packet.dst } },
+        rule: `connection ${p.upstream.src} -> ${p.upstream.dst} serves ${p.client.src} -> ${p.client.dst}`,
+        text: `The load balancer answers the client on the client's own connection, from ${p.client.dst}.`,
+      });
     }
     if (client.ns === null) {
-      w.hop('wire', INTERNET_ID, null, `The reply crosses the network back to ${ipOf(w.packet.dst)}.`);
+      w.hop({
+        kind: 'wire',
+        at: INTERNET_ID,
+        node: null,
+        text: `The reply crosses the network back to ${ipOf(w.packet.dst)}.`,
+      });
       return;
     }
     walkFromExternal(w, ctx, client.ns, way.egress);
@@ -939,14 +1011,14 @@ function backToClient(
     walk(w, ctx, { kind: 'host', node }, { kind: 'host', node: clientNode }, true);
     const before = { src: w.packet.src, dst: w.packet.dst };
     w.update({ dst: earlier.nat.before.src });
-    w.hop(
-      'conntrack',
-      nodeId(clientNode.name),
-      clientNode.name,
-      `conntrack on ${clientNode.name} recognises the reply to its masqueraded connection and restores the destination ${w.packet.dst} (un-SNAT).`,
-      `conntrack: ${earlier.nat.before.src} -> ${earlier.nat.before.dst} [SNAT to ${earlier.nat.after.src}]`,
-      { type: 'un-SNAT', before, after: { src: w.packet.src, dst: w.packet.dst } },
-    );
+    w.hop({
+      kind: 'conntrack',
+      at: nodeId(clientNode.name),
+      node: clientNode.name,
+      nat: { type: 'un-SNAT', before, after: { src: w.packet.src, dst: w.packet.dst } },
+      rule: `conntrack: ${earlier.nat.before.src} -> ${earlier.nat.before.dst} [SNAT to ${earlier.nat.after.src}]`,
+      text: `conntrack on ${clientNode.name} recognises the reply to its masqueraded connection and restores the destination ${w.packet.dst} (un-SNAT).`,
+    });
     if (client.ns.kind === 'pod') nodeToLocalPod(w, ctx, clientNode, client.ns.pod, 'forward', false);
     return;
   }
@@ -965,7 +1037,7 @@ function replyPath(
   request: Packet,
   client: ServiceClient,
   server: Netns,
-  listenerAt: string | null,
+  listenerAt: ElementId | null,
   label: string,
   conn: Conn,
   protocol: Protocol,
@@ -990,12 +1062,14 @@ function replyPath(
       : protocol === 'icmp'
         ? 'the echo reply'
         : 'the UDP answer';
-  w.hop(
-    'socket',
-    listenerAt ?? (server.kind === 'pod' ? podEth0Id(server.pod.namespace, server.pod.name) : nodeId(serverNode.name)),
-    serverNode.name,
-    `${label} sends ${what} back to ${packet.dst}, the source it saw.`,
-  );
+  w.hop({
+    kind: 'socket',
+    at:
+      listenerAt ??
+      (server.kind === 'pod' ? podEth0Id(server.pod.namespace, server.pod.name) : nodeId(serverNode.name)),
+    node: serverNode.name,
+    text: `${label} sends ${what} back to ${packet.dst}, the source it saw.`,
+  });
   const dstIP = ipOf(packet.dst);
   // To the deciding node.
   if (conn.bridged) {
@@ -1007,13 +1081,13 @@ function replyPath(
     if (server.kind === 'pod') {
       leavePod(w, cluster, server.pod, null, dstIP);
       if (cluster.settings.cni.kind === 'flannel')
-        w.hop(
-          'bridge',
-          deviceId(node.name, 'cni0'),
-          node.name,
-          `The frame goes to cni0 and up to ${node.name}'s IP layer, where conntrack knows the connection.`,
-          `${node.name} cni0 ${deviceIP(node, 'cni0') ?? ''}`,
-        );
+        w.hop({
+          kind: 'bridge',
+          at: deviceId(node.name, 'cni0'),
+          node: node.name,
+          rule: `${node.name} cni0 ${deviceIP(node, 'cni0') ?? ''}`,
+          text: `The frame goes to cni0 and up to ${node.name}'s IP layer, where conntrack knows the connection.`,
+        });
     }
   } else {
     walk(w, ctx, server, dstIP === node.internalIP ? { kind: 'host', node } : { kind: 'host', node, ip: dstIP }, true);
@@ -1021,53 +1095,53 @@ function replyPath(
   if (conn.snat !== null) {
     const before = { src: w.packet.src, dst: w.packet.dst };
     w.update({ dst: conn.snat.nat.before.src });
-    w.hop(
-      'conntrack',
-      nodeId(node.name),
-      node.name,
-      `conntrack on ${node.name} recognises the reply to the masqueraded connection and restores the destination ${w.packet.dst} (un-SNAT).`,
-      `conntrack: ${conn.snat.nat.before.src} -> ${conn.snat.nat.before.dst} [SNAT to ${conn.snat.nat.after.src}]`,
-      { type: 'un-SNAT', before, after: { src: w.packet.src, dst: w.packet.dst } },
-    );
+    w.hop({
+      kind: 'conntrack',
+      at: nodeId(node.name),
+      node: node.name,
+      nat: { type: 'un-SNAT', before, after: { src: w.packet.src, dst: w.packet.dst } },
+      rule: `conntrack: ${conn.snat.nat.before.src} -> ${conn.snat.nat.before.dst} [SNAT to ${conn.snat.nat.after.src}]`,
+      text: `conntrack on ${node.name} recognises the reply to the masqueraded connection and restores the destination ${w.packet.dst} (un-SNAT).`,
+    });
   }
   const before = { src: w.packet.src, dst: w.packet.dst };
   w.update({ src: replyProtocol === 'icmp' && protocol !== 'icmp' ? ipOf(conn.dialed.dst) : conn.dialed.dst });
-  w.hop(
-    'conntrack',
-    nodeId(node.name),
-    node.name,
-    `conntrack on ${node.name} rewrites the reply's source back to ${w.packet.src}, the address the client dialed (un-DNAT): the client never sees the endpoint's address.`,
-    conntrackLine(protocol, conn.dialed, conn.dnat).replace(' [UNREPLIED]', ''),
-    { type: 'un-DNAT', before, after: { src: w.packet.src, dst: w.packet.dst } },
-  );
+  w.hop({
+    kind: 'conntrack',
+    at: nodeId(node.name),
+    node: node.name,
+    nat: { type: 'un-DNAT', before, after: { src: w.packet.src, dst: w.packet.dst } },
+    rule: conntrackLine(protocol, conn.dialed, conn.dnat).replace(' [UNREPLIED]', ''),
+    text: `conntrack on ${node.name} rewrites the reply's source back to ${w.packet.src}, the address the client dialed (un-DNAT): the client never sees the endpoint's address.`,
+  });
   if (client.ns !== null && client.ns.kind === 'pod' && conn.bridged && conn.snat !== null) {
     // Hairpin: back out of the port it came in on.
     const pod = client.ns.pod;
-    w.hop(
-      'bridge',
-      deviceId(node.name, 'cni0'),
-      node.name,
-      `cni0 sends the reply back out of ${pod.veth ?? ''} (hairpin).`,
-      `bridge link set dev ${pod.veth ?? ''} hairpin on`,
-    );
-    w.hop(
-      'veth',
-      vethId(node.name, pod.namespace, pod.name),
-      node.name,
-      `The frame crosses the veth pair into ${pod.name}.`,
-      `${pod.veth ?? ''}@if2: master cni0 hairpin on`,
-    );
+    w.hop({
+      kind: 'bridge',
+      at: deviceId(node.name, 'cni0'),
+      node: node.name,
+      rule: `bridge link set dev ${pod.veth ?? ''} hairpin on`,
+      text: `cni0 sends the reply back out of ${pod.veth ?? ''} (hairpin).`,
+    });
+    w.hop({
+      kind: 'veth',
+      at: vethId(node.name, pod.namespace, pod.name),
+      node: node.name,
+      rule: `${pod.veth ?? ''}@if2: master cni0 hairpin on`,
+      text: `The frame crosses the veth pair into ${pod.name}.`,
+    });
   } else {
     backToClient(w, ctx, client, node, conn);
   }
-  w.hop(
-    'deliver',
-    client.at,
-    client.node,
-    refused
+  w.hop({
+    kind: 'deliver',
+    at: client.at,
+    node: client.node,
+    text: refused
       ? `The client's socket gets ${what}: connection refused.`
       : `The client's socket receives ${what} from ${w.packet.src}: the ${protocol === 'tcp' ? 'connection is established' : 'exchange is complete'}.`,
-  );
+  });
   return { verdict: refused ? 'refused' : 'delivered', hops: w.hops };
 }
 
@@ -1080,7 +1154,7 @@ function socketLb(
   opts: ServiceTraceOptions,
   w: PathWriter,
   ctx: WalkContext,
-  warnings: string[],
+  warnings: TraceWarning[],
 ): ServiceResult {
   const lk = lookup(cluster);
   const ns = client.ns as Netns;
@@ -1105,7 +1179,13 @@ function socketLb(
   warnings.push(...d.warnings);
   if (d.outcome !== 'dnat') {
     const step = d.steps[d.steps.length - 1];
-    w.hop(d.outcome === 'drop' ? 'drop' : 'reject', client.at, client.node, step?.text ?? '', step?.rule);
+    w.hop({
+      kind: d.outcome === 'drop' ? 'drop' : 'reject',
+      at: client.at,
+      node: client.node,
+      rule: step?.rule,
+      text: step?.text ?? '',
+    });
     if (d.outcome === 'drop')
       return finish(
         w,
@@ -1129,13 +1209,13 @@ function socketLb(
   const chosen = d.chosen as Backend;
   const dialed = w.packet.dst;
   w.update({ dst: addr(chosen.ip, protocol === 'icmp' ? null : chosen.port) });
-  w.hop(
-    'socket',
-    client.at,
-    client.node,
-    `${modeName(cluster)}: Cilium's cgroup connect() hook picks a backend at random and connects the socket straight to ${w.packet.dst} (${chosen.pod}). The packet never carries ${dialed}: no DNAT on the wire, no conntrack entry for the Service, no SNAT for this client.${target.svc.sessionAffinity === 'ClientIP' ? ` sessionAffinity ClientIP: Cilium's eBPF affinity map remembers the client for ${target.svc.sessionAffinityTimeout} s.` : ''}`,
-    `cgroup/connect4 bpf_sock.o:cil_sock4_connect: ${d.dnatRule}`,
-  );
+  w.hop({
+    kind: 'socket',
+    at: client.at,
+    node: client.node,
+    rule: `cgroup/connect4 bpf_sock.o:cil_sock4_connect: ${d.dnatRule}`,
+    text: `${modeName(cluster)}: Cilium's cgroup connect() hook picks a backend at random and connects the socket straight to ${w.packet.dst} (${chosen.pod}). The packet never carries ${dialed}: no DNAT on the wire, no conntrack entry for the Service, no SNAT for this client.${target.svc.sessionAffinity === 'ClientIP' ? ` sessionAffinity ClientIP: Cilium's eBPF affinity map remembers the client for ${target.svc.sessionAffinityTimeout} s.` : ''}`,
+  });
   const epPod = chosen.endpoint.pod ? (lk.podByKey.get(chosen.endpoint.pod) ?? null) : null;
   const epNs: Netns = epPod
     ? podNetns(cluster, epPod)
@@ -1143,12 +1223,12 @@ function socketLb(
   const epNode = netnsNode(cluster, epNs);
   const same = ns.kind === epNs.kind && netnsIP(ns) === netnsIP(epNs);
   if (same)
-    w.hop(
-      'loopback',
-      ns.kind === 'pod' ? `dev/pod/${ns.pod.namespace}/${ns.pod.name}/lo` : deviceId(node.name, 'lo'),
-      node.name,
-      'The backend is the client itself: the packet goes through lo.',
-    );
+    w.hop({
+      kind: 'loopback',
+      at: ns.kind === 'pod' ? podLoId(ns.pod.namespace, ns.pod.name) : deviceId(node.name, 'lo'),
+      node: node.name,
+      text: 'The backend is the client itself: the packet goes through lo.',
+    });
   else walk(w, ctx, ns, epNs);
   const blocked = policyDrop(w, ctx, svcName);
   if (blocked)
@@ -1176,20 +1256,20 @@ function socketLb(
   if (listenerAt) {
     if (listenerAt.startsWith('container/') && protocol !== 'icmp')
       endpoint.container = listenerAt.slice(listenerAt.lastIndexOf('/') + 1);
-    w.hop(
-      'deliver',
-      listenerAt,
-      epNode.name,
-      `${label} receives the packet from ${w.packet.src}, the client's own address.`,
-    );
+    w.hop({
+      kind: 'deliver',
+      at: listenerAt,
+      node: epNode.name,
+      text: `${label} receives the packet from ${w.packet.src}, the client's own address.`,
+    });
   } else {
     verdict = 'refused';
-    w.hop(
-      'reject',
-      epNs.kind === 'pod' ? podEth0Id(epNs.pod.namespace, epNs.pod.name) : nodeId(epNode.name),
-      epNode.name,
-      `Nothing in ${label} listens on ${protocol.toUpperCase()} port ${port ?? ''}.`,
-    );
+    w.hop({
+      kind: 'reject',
+      at: epNs.kind === 'pod' ? podEth0Id(epNs.pod.namespace, epNs.pod.name) : nodeId(epNode.name),
+      node: epNode.name,
+      text: `Nothing in ${label} listens on ${protocol.toUpperCase()} port ${port ?? ''}.`,
+    });
   }
   // Reply: pod to pod, then the socket layer shows the Service address as the peer.
   const rp: Packet = {
@@ -1199,38 +1279,39 @@ function socketLb(
     ttl: DEFAULT_TTL,
   };
   const r = new PathWriter(rp);
-  r.hop(
-    'socket',
-    listenerAt ?? (epNs.kind === 'pod' ? podEth0Id(epNs.pod.namespace, epNs.pod.name) : nodeId(epNode.name)),
-    epNode.name,
-    `${label} answers ${rp.dst}.`,
-  );
+  r.hop({
+    kind: 'socket',
+    at: listenerAt ?? (epNs.kind === 'pod' ? podEth0Id(epNs.pod.namespace, epNs.pod.name) : nodeId(epNode.name)),
+    node: epNode.name,
+    text: `${label} answers ${rp.dst}.`,
+  });
   if (same)
-    r.hop(
-      'loopback',
-      ns.kind === 'pod' ? `dev/pod/${ns.pod.namespace}/${ns.pod.name}/lo` : deviceId(node.name, 'lo'),
-      node.name,
-      'Back through lo.',
-    );
+    r.hop({
+      kind: 'loopback',
+      at: ns.kind === 'pod' ? podLoId(ns.pod.namespace, ns.pod.name) : deviceId(node.name, 'lo'),
+      node: node.name,
+      text: 'Back through lo.',
+    });
   else walk(r, { cluster, ephemeralPort: opts.ephemeralPort, snat: null }, epNs, ns);
   const before = { src: r.packet.src, dst: r.packet.dst };
   r.update({ src: dialed });
-  r.hop(
-    'socket',
-    client.at,
-    client.node,
-    `Cilium's recvmsg/getpeername hooks translate the backend address back in the socket layer: the application sees ${dialed} as its peer.`,
-    `cgroup/recvmsg4 bpf_sock.o:cil_sock4_recvmsg: rev-nat ${before.src} -> ${dialed}`,
-    { type: 'un-DNAT', before, after: { src: r.packet.src, dst: r.packet.dst } },
-  );
-  r.hop(
-    'deliver',
-    client.at,
-    client.node,
-    verdict === 'refused'
-      ? "The client's socket gets connection refused."
-      : `The client's socket receives the answer from ${dialed}.`,
-  );
+  r.hop({
+    kind: 'socket',
+    at: client.at,
+    node: client.node,
+    nat: { type: 'un-DNAT', before, after: { src: r.packet.src, dst: r.packet.dst } },
+    rule: `cgroup/recvmsg4 bpf_sock.o:cil_sock4_recvmsg: rev-nat ${before.src} -> ${dialed}`,
+    text: `Cilium's recvmsg/getpeername hooks translate the backend address back in the socket layer: the application sees ${dialed} as its peer.`,
+  });
+  r.hop({
+    kind: 'deliver',
+    at: client.at,
+    node: client.node,
+    text:
+      verdict === 'refused'
+        ? "The client's socket gets connection refused."
+        : `The client's socket receives the answer from ${dialed}.`,
+  });
   const reason =
     verdict === 'delivered'
       ? `${modeName(cluster)} connected the socket to ${chosen.pod} (${chosen.ip}:${chosen.port}) at connect().`

@@ -2,7 +2,19 @@
  * `trace(cluster, request, options)`: the path a packet really takes, hop by hop, with its reply.
  * Data in, data out: no clock, no global randomness (a seed drives every random choice).
  */
-import { containerId, deviceId, externalId, INTERNET_ID, nodeId, podEth0Id } from '../model/ids';
+import type { ElementId } from '../model/ids';
+import {
+  containerId,
+  deviceId,
+  externalId,
+  INTERNET_ID,
+  nodeId,
+  parseElementId,
+  podEth0Id,
+  podLoId,
+} from '../model/ids';
+import { warningText } from '../trace/warnings';
+import type { TraceWarning } from '../trace/warnings';
 import { lookup } from '../model/lookup';
 import type { Cluster, ClusterNode, Container, Pod, Protocol, Service, ServicePort } from '../model/types';
 import { createRng } from '../model/rng';
@@ -15,7 +27,7 @@ import { TraceRequestError, parseDestination, parseSource } from './request';
 import type { Destination, Source } from './request';
 import { DroppedOutside, traceService } from './serviceTrace';
 import type { ServiceClient, ServiceTarget } from './serviceTrace';
-import { backendsOf } from './kubeProxy';
+import { backendsOf } from '../proxy';
 import { resolveDestination } from './dnsTrace';
 import { freshPolicyState, policyDropReason, policyNote, traceToExternal } from './edgeTrace';
 import { traceIngress } from './ingressTrace';
@@ -25,7 +37,7 @@ import { INGRESS_NGINX_NAME, INGRESS_NGINX_NAMESPACE, hostMatches, ingressExposu
 import { ingresses, nginxIngresses } from '../model/ingressModel';
 import type { HttpRequest } from './ingressTrace';
 import { cidrContains } from '../model/ip';
-import { parseCidr, parseIPv4 } from './memo';
+import { parseCidr, parseIPv4 } from '../model/memo';
 
 export interface TraceInput {
   /** `pod/<ns>/<name>[:container]`, `node/<name>` or `external/<ip>` */
@@ -53,9 +65,12 @@ export interface TraceOptions {
 
 /**
  * The Service a trace went through and the node whose proxy decided, for the distribution and
- * burst functions (kept beside the trace, not in the public format).
+ * burst functions (returned beside the trace by `traceWithService`, not in the public format).
  */
-export const serviceTraces = new WeakMap<Trace, { service: Service; node: string }>();
+export interface ServiceVia {
+  service: Service;
+  node: string;
+}
 
 /** Linux's default ip_local_port_range. */
 const EPHEMERAL_MIN = 32768;
@@ -69,19 +84,19 @@ const addr = (ip: string, port: number | null): string => (port === null ? ip : 
 interface Party {
   ns: Netns;
   /** element id of the socket */
-  at: string;
+  at: ElementId;
   node: string;
   label: string;
 }
 
 /** What answers at the destination: a listening socket, or nothing (the kernel refuses). */
 interface Answer {
-  at: string | null;
+  at: ElementId | null;
   name: string | null;
   /** `ns/name` of the pod that answers (or the pod addressed when nothing listens) */
   pod: string | null;
   /** where a refusal is drawn */
-  rejectAt: string;
+  rejectAt: ElementId;
   /** the answering pod's IP */
   ip: string | null;
   label: string;
@@ -99,6 +114,21 @@ interface Answer {
  *   asks for a path that does not touch the cluster (an external client to an external address).
  */
 export function trace(cluster: Cluster, input: TraceInput, options: TraceOptions = {}): Trace {
+  return traceInto(cluster, input, options, { via: null });
+}
+
+/** `trace`, and which Service's proxy decided on which node (null when no Service was involved). */
+export function traceWithService(
+  cluster: Cluster,
+  input: TraceInput,
+  options: TraceOptions = {},
+): { trace: Trace; via: ServiceVia | null } {
+  const out: { via: ServiceVia | null } = { via: null };
+  const t = traceInto(cluster, input, options, out);
+  return { trace: t, via: out.via };
+}
+
+function traceInto(cluster: Cluster, input: TraceInput, options: TraceOptions, out: { via: ServiceVia | null }): Trace {
   const protocol: Protocol = input.protocol ?? 'tcp';
   if (!PROTOCOLS.includes(protocol))
     throw new TraceRequestError(`protocol: "${String(protocol)}" is not tcp, udp or icmp`, 'protocol');
@@ -197,10 +227,14 @@ export function trace(cluster: Cluster, input: TraceInput, options: TraceOptions
       pick,
     );
     // A pick of the controller pod pinned the first leg's choice, which the candidates (NGINX's) do not show.
-    const tookIt = (w: string): boolean =>
-      t.hops.some((h) => h.kind === 'deliver' && w.startsWith(`--pick ${h.at.split('/').slice(1, 3).join('/')} `));
-    const warnings = [...r.warnings, ...(t.warnings ?? []).filter((w) => !tookIt(w))];
-    if (warnings.length > 0) t.warnings = warnings;
+    const delivered = new Set(
+      t.hops.flatMap((h) => {
+        const e = h.kind === 'deliver' ? parseElementId(h.at) : null;
+        return e && (e.kind === 'container' || e.kind === 'pod') ? [`${e.namespace}/${e.pod}`] : [];
+      }),
+    );
+    const warnings = [...r.warnings, ...pickWarnings(t, pick).filter((w) => !delivered.has(w.pick))];
+    if (warnings.length > 0) t.warnings = warnings.map(warningText);
     return t;
   }
   if (target !== null) {
@@ -249,7 +283,7 @@ export function trace(cluster: Cluster, input: TraceInput, options: TraceOptions
     const decided = result.hops.find(
       (h) => h.kind === 'netfilter' || h.kind === 'ipvs' || (h.kind === 'socket' && h.rule?.startsWith('cgroup/')),
     );
-    serviceTraces.set(t, { service: target.svc, node: decided?.node ?? client.node ?? '' });
+    out.via = { service: target.svc, node: decided?.node ?? client.node ?? '' };
     return t;
   }
 
@@ -407,21 +441,28 @@ export function trace(cluster: Cluster, input: TraceInput, options: TraceOptions
     snat: null,
     policy: freshPolicyState(cluster),
   };
-  w.hop('socket', client.at, client.node, openText(client.label, packet, protocol), socketRule(protocol, packet));
+  w.hop({
+    kind: 'socket',
+    at: client.at,
+    node: client.node,
+    rule: socketRule(protocol, packet),
+    text: openText(client.label, packet, protocol),
+  });
 
   const answer = answerOf(cluster, server, dstPod, port, protocol, samens);
   const serverNode = server.kind === 'pod' ? server.pod.node : server.node.name;
   const lo = loId(server);
   if (samens) {
-    w.hop(
-      'loopback',
-      lo,
-      serverNode,
-      server.kind === 'pod'
-        ? `${dstIP} is local to the pod's network namespace, which all its containers share: the packet goes through lo and never leaves the pod.`
-        : `${dstIP} is local to ${serverNode}'s root network namespace: the packet goes through lo and never leaves the node.`,
-      `local ${dstIP} dev lo table local proto kernel scope host src ${dstIP}`,
-    );
+    w.hop({
+      kind: 'loopback',
+      at: lo,
+      node: serverNode,
+      rule: `local ${dstIP} dev lo table local proto kernel scope host src ${dstIP}`,
+      text:
+        server.kind === 'pod'
+          ? `${dstIP} is local to the pod's network namespace, which all its containers share: the packet goes through lo and never leaves the pod.`
+          : `${dstIP} is local to ${serverNode}'s root network namespace: the packet goes through lo and never leaves the node.`,
+    });
   } else {
     walk(w, ctx, client.ns, server);
   }
@@ -447,19 +488,19 @@ export function trace(cluster: Cluster, input: TraceInput, options: TraceOptions
   let reason: string;
   const proto = protocol.toUpperCase();
   if (answer.at !== null) {
-    w.hop('deliver', answer.at, serverNode, deliverText(answer, port, protocol));
+    w.hop({ kind: 'deliver', at: answer.at, node: serverNode, text: deliverText(answer, port, protocol) });
     verdict = 'delivered';
     reason =
       protocol === 'icmp'
         ? `${answer.label} answered the ping.`
         : `${answer.name ?? ''} in ${answer.label} accepted the ${proto} ${protocol === 'tcp' ? 'connection' : 'datagram'} on port ${port ?? ''}.`;
   } else {
-    w.hop(
-      'reject',
-      answer.rejectAt,
-      serverNode,
-      `Nothing in ${answer.label} listens on ${proto} port ${port ?? ''}, so its kernel refuses the ${protocol === 'tcp' ? 'connection with a TCP RST' : 'datagram with ICMP port unreachable'}.`,
-    );
+    w.hop({
+      kind: 'reject',
+      at: answer.rejectAt,
+      node: serverNode,
+      text: `Nothing in ${answer.label} listens on ${proto} port ${port ?? ''}, so its kernel refuses the ${protocol === 'tcp' ? 'connection with a TCP RST' : 'datagram with ICMP port unreachable'}.`,
+    });
     verdict = 'refused';
     reason = `Nothing in ${answer.label} listens on ${proto} port ${port ?? ''}.`;
     // A hostPort published on another node: portmap's rule exists only there (section 11).
@@ -543,19 +584,19 @@ function fromOutside(
       protocol,
       ttl: DEFAULT_TTL,
     });
-    w.hop(
-      'socket',
-      client.at,
-      null,
-      `${client.label} sends a packet to ${w.packet.dst}, a pod address.`,
-      `connect(${w.packet.dst}) ${protocol.toUpperCase()}`,
-    );
-    w.hop(
-      'drop',
-      INTERNET_ID,
-      null,
-      `${dest.ip} is in the cluster's pod network ${cluster.settings.podSubnet}, which no router outside the cluster knows: the packet is lost and the client times out. Pods are reached from outside through a NodePort, a load balancer or an Ingress.`,
-    );
+    w.hop({
+      kind: 'socket',
+      at: client.at,
+      node: null,
+      rule: `connect(${w.packet.dst}) ${protocol.toUpperCase()}`,
+      text: `${client.label} sends a packet to ${w.packet.dst}, a pod address.`,
+    });
+    w.hop({
+      kind: 'drop',
+      at: INTERNET_ID,
+      node: null,
+      text: `${dest.ip} is in the cluster's pod network ${cluster.settings.podSubnet}, which no router outside the cluster knows: the packet is lost and the client times out. Pods are reached from outside through a NodePort, a load balancer or an Ingress.`,
+    });
     return withWarnings(
       {
         request,
@@ -640,8 +681,14 @@ function isOutside(cluster: Cluster, ip: string): boolean {
 
 /** Adds `warnings` for picks that pinned nothing: not a candidate, not a DNS server, not a load balancer's node. */
 function withWarnings(t: Trace, pick: readonly string[]): Trace {
-  if (pick.length === 0) return t;
-  const warnings: string[] = [];
+  const warnings = pickWarnings(t, pick);
+  if (warnings.length > 0) t.warnings = warnings.map(warningText);
+  return t;
+}
+
+/** The picks that pinned nothing in `t`. */
+function pickWarnings(t: Trace, pick: readonly string[]): TraceWarning[] {
+  const warnings: TraceWarning[] = [];
   for (const p of pick) {
     let matched = t.candidates.some((c) => c.pod === p && c.chosen);
     if (!matched && t.dns) matched = t.dns.hops.some((h) => h.at.startsWith(`container/${p}/`));
@@ -649,10 +696,9 @@ function withWarnings(t: Trace, pick: readonly string[]): Trace {
       const lb = t.hops.findIndex((h) => h.kind === 'load-balancer');
       matched = lb >= 0 && t.hops[lb + 1]?.node === p.slice(5);
     }
-    if (!matched) warnings.push(`--pick ${p} matched no choice in this trace`);
+    if (!matched) warnings.push({ kind: 'pick-unmatched', pick: p });
   }
-  if (warnings.length > 0) t.warnings = warnings;
-  return t;
+  return warnings;
 }
 
 function firstPort(svc: Service, protocol: Protocol): number | null {
@@ -799,8 +845,8 @@ function defaultPort(pod: Pod | null, protocol: Protocol): number | null {
   return null;
 }
 
-function loId(ns: Netns): string {
-  return ns.kind === 'pod' ? `dev/pod/${ns.pod.namespace}/${ns.pod.name}/lo` : deviceId(ns.node.name, 'lo');
+function loId(ns: Netns): ElementId {
+  return ns.kind === 'pod' ? podLoId(ns.pod.namespace, ns.pod.name) : deviceId(ns.node.name, 'lo');
 }
 
 function answerOf(
@@ -870,7 +916,7 @@ function replyPath(
   ctx: WalkContext,
   protocol: Protocol,
   samens: boolean,
-  lo: string,
+  lo: ElementId,
   verdict: Verdict,
 ): { verdict: Verdict; hops: PathWriter['hops'] } {
   const refused = verdict === 'refused';
@@ -892,25 +938,30 @@ function replyPath(
         ? 'the echo reply'
         : 'the UDP answer';
   const serverNode = server.kind === 'pod' ? server.pod.node : server.node.name;
-  w.hop('socket', answer.at ?? answer.rejectAt, serverNode, `${answer.label} sends ${what} back to ${packet.dst}.`);
+  w.hop({
+    kind: 'socket',
+    at: answer.at ?? answer.rejectAt,
+    node: serverNode,
+    text: `${answer.label} sends ${what} back to ${packet.dst}.`,
+  });
   const snat = ctx.snat;
   ctx.snat = null;
   if (samens) {
-    w.hop('loopback', lo, serverNode, 'The answer stays inside the namespace, through lo.');
+    w.hop({ kind: 'loopback', at: lo, node: serverNode, text: 'The answer stays inside the namespace, through lo.' });
   } else if (snat !== null) {
     walkNatReply(w, ctx, server, client.ns, snat);
   } else {
     const back: Netns = client.ns.kind === 'host' ? { kind: 'host', node: client.ns.node, ip: clientIP } : client.ns;
     walk(w, ctx, server, back);
   }
-  w.hop(
-    'deliver',
-    client.at,
-    client.node,
-    refused
+  w.hop({
+    kind: 'deliver',
+    at: client.at,
+    node: client.node,
+    text: refused
       ? `The client's socket gets ${what}: connection refused, at once.`
       : `The client's socket receives ${what} from ${w.packet.src}: the ${protocol === 'tcp' ? 'connection is established' : 'exchange is complete'}.`,
-  );
+  });
   return { verdict: refused ? 'refused' : 'delivered', hops: w.hops };
 }
 

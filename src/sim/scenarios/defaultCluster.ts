@@ -1,5 +1,5 @@
 /**
- * The built-in cluster: the reference of k8s-networking.md (kubeadm, flannel VXLAN, kube-proxy in
+ * The built-in cluster: the reference of docs/networking-model.md (kubeadm, flannel VXLAN, kube-proxy in
  * iptables mode). A control plane and two workers, a client pod, a two-container pod, a Deployment
  * behind a Service, and what kubeadm adds (CoreDNS behind kube-dns, the `kubernetes` Service).
  */

@@ -1,6 +1,6 @@
 /**
  * The trace: the public contract between the simulation, the app, the CLI and links
- * (DESIGN.md, "The trace format"). Fields may be added; none may be removed or renamed.
+ * (docs/trace-format.md). Fields may be added; none may be removed or renamed.
  */
 import type { ElementId } from '../model/ids';
 
@@ -60,7 +60,7 @@ export interface Nat {
 
 export interface Hop {
   kind: HopKind;
-  /** an element id (DESIGN.md's table) */
+  /** an element id (the id table of docs/trace-format.md) */
   at: ElementId;
   /** the Kubernetes node it happens on; null off-cluster */
   node: string | null;
@@ -114,7 +114,7 @@ export interface Trace {
 
 /**
  * Playback steps are numbered over one flattened timeline: the DNS hops, then `hops`, then
- * `reply.hops` (DESIGN.md). The UI, links and the postMessage API all use this numbering.
+ * `reply.hops` (docs/trace-format.md). The UI, links and the postMessage API all use this numbering.
  */
 export function flattenHops(trace: Trace): Hop[] {
   return [...(trace.dns?.hops ?? []), ...trace.hops, ...(trace.reply?.hops ?? [])];

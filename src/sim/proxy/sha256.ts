@@ -1,6 +1,6 @@
 /**
  * SHA-256 and RFC 4648 base32, in plain TypeScript: kube-proxy names its chains after
- * base32(sha256(...)) (k8s-networking.md 4.3), and the simulation may not use Node's crypto.
+ * base32(sha256(...)) (docs/networking-model.md), and the simulation may not use Node's crypto.
  * Inputs are short ASCII/UTF-8 strings (Service and endpoint names), so clarity beats speed here;
  * callers memoise.
  */

@@ -3,9 +3,9 @@
  * bounded set), so each is parsed once; the caches are capped so hostile input cannot grow them
  * without end.
  */
-import { parseCidr as parseCidrText, parseIPv4 as parseIPv4Text } from '../model/ip';
-import type { Cidr } from '../model/ip';
-import type { ClusterNode, Device } from '../model/types';
+import { parseCidr as parseCidrText, parseIPv4 as parseIPv4Text } from './ip';
+import type { Cidr } from './ip';
+import type { ClusterNode, Device } from './types';
 
 const MAX_ENTRIES = 200_000;
 const ips = new Map<string, number | null>();

@@ -1,0 +1,87 @@
+/**
+ * Cilium (docs/networking-model.md): pods have /32 addresses and a default route to the node's
+ * cilium_host address; the host end of each veth is `lxc...`, where eBPF programs route and enforce
+ * policy. In tunnel mode the whole pod network is routed to cilium_host and wrapped in VXLAN (UDP
+ * 8472) or Geneve (UDP 6081) with the source's security identity as the VNI; in native routing,
+ * other nodes' pod ranges are routed via their node address on eth0.
+ */
+import { formatIPv4, nthAddress } from '../model/ip';
+import { deviceIP, deviceOf } from '../model/memo';
+import { fnv1a, macFor } from '../model/rng';
+import type { CniConfig, ClusterNode, Device, Pod } from '../model/types';
+import { hex } from './common';
+import type { CniPlugin, HostRoute } from './common';
+import { FLANNEL_VXLAN_PORT } from './flannel';
+
+export const CILIUM_GENEVE_PORT = 6081;
+/** The reserved identity of the host (and of hostNetwork pods). */
+const CILIUM_HOST_IDENTITY = 1;
+
+type CiliumConfig = Extract<CniConfig, { kind: 'cilium' }>;
+
+/** Cilium's security identity of a pod: derived from its namespace and labels, as Cilium does. */
+export function ciliumIdentity(pod: Pod | null): number {
+  if (pod === null || pod.hostNetwork) return CILIUM_HOST_IDENTITY;
+  const labels = Object.keys(pod.labels)
+    .sort()
+    .map((k) => `${k}=${pod.labels[k] ?? ''}`)
+    .join(',');
+  return 256 + (fnv1a(`${pod.namespace};${labels}`) % 65000);
+}
+
+export function cilium(cfg: CiliumConfig): CniPlugin {
+  const tunnel = cfg.routingMode === 'tunnel';
+  const podRoute: CniPlugin['podRoute'] = (cluster, node, { dstNode, local }): HostRoute => {
+    const router = deviceIP(node, 'cilium_host') ?? '';
+    if (local || tunnel) {
+      const net = local ? node.podCIDR : cluster.settings.podSubnet;
+      const mtu = deviceOf(node, 'cilium_host')?.mtu ?? cluster.settings.underlayMtu;
+      return { rule: `${net} via ${router} dev cilium_host src ${router} mtu ${mtu}`, dev: 'cilium_host', src: router };
+    }
+    return { rule: `${dstNode.podCIDR} via ${dstNode.internalIP} dev eth0`, dev: 'eth0', src: node.internalIP };
+  };
+  return {
+    kind: 'cilium',
+    policyEnforcer: "Cilium's eBPF",
+    bridge: null,
+    networkName: 'cilium',
+    blockSize: null,
+    podMtu: (settings) => (tunnel ? settings.underlayMtu - 50 : settings.underlayMtu),
+    mtuDevice: () => 'cilium_host',
+    vethName(key) {
+      const h = fnv1a(key);
+      return `lxc${hex(h, 8)}${hex(fnv1a(key, h), 4)}`;
+    },
+    hostVethMac: (_pod, podKey) => macFor(`veth/${podKey}`),
+    nodeDevices(node: ClusterNode, podCidr, _block, mtu): Device[] {
+      const key = (dev: string): string => `${node.name}/${dev}`;
+      const devices: Device[] = [
+        {
+          name: 'cilium_host',
+          address: `${formatIPv4(nthAddress(podCidr, 1))}/32`,
+          mac: macFor(key('cilium_host')),
+          mtu,
+          kind: 'cilium',
+        },
+      ];
+      if (tunnel) {
+        const name = cfg.tunnelProtocol === 'geneve' ? 'cilium_geneve' : 'cilium_vxlan';
+        devices.push({ name, address: null, mac: macFor(key(name)), mtu, kind: 'vxlan' });
+      }
+      return devices;
+    },
+    podRoute,
+    tunnel(_src, _dst, srcPod) {
+      if (!tunnel) return null;
+      const vni = ciliumIdentity(srcPod);
+      return cfg.tunnelProtocol === 'geneve'
+        ? { dev: 'cilium_geneve', kind: 'geneve', port: CILIUM_GENEVE_PORT, vni, overhead: 50 }
+        : { dev: 'cilium_vxlan', kind: 'vxlan', port: FLANNEL_VXLAN_PORT, vni, overhead: 50 };
+    },
+    localRoutes(cluster, node, localPods) {
+      const pod = localPods[0];
+      return pod ? [podRoute(cluster, node, { dstNode: node, pod, local: true }).rule] : [];
+    },
+    remoteRanges: (node) => [node.podCIDR],
+  };
+}

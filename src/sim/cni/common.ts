@@ -1,0 +1,119 @@
+/**
+ * What every CNI module shares: the interface the rest of the simulation asks (devices, naming,
+ * MTU, routes, encapsulation) and the typed decisions it returns. One module per CNI implements it
+ * (flannel.ts, calico.ts, cilium.ts); the registry (../registry.ts) picks the one configured.
+ */
+import { cidrContains, formatIPv4 } from '../model/ip';
+import { parseCidr, parseIPv4 } from '../model/memo';
+import type { Cidr } from '../model/ip';
+import { deviceOf } from '../model/memo';
+import type { CniConfig, Cluster, ClusterNode, ClusterSettings, Device, Pod } from '../model/types';
+
+/** A tunnel between two nodes: the device, the header it adds and what that costs. */
+export interface Tunnel {
+  dev: string;
+  kind: 'vxlan' | 'ipip' | 'geneve';
+  /** the outer UDP port (0 for IP-in-IP) */
+  port: number;
+  /** the VNI (Cilium: the source's security identity) */
+  vni: number;
+  /** bytes of outer headers */
+  overhead: number;
+}
+
+/** A route as the node's kernel holds it, with the source address it picks for its own packets. */
+export interface HostRoute {
+  /** the route as `ip route` prints it */
+  rule: string;
+  /** the device the packet leaves through */
+  dev: string;
+  /** the source address the kernel picks for a locally made packet */
+  src: string;
+}
+
+/** Where a route on a node leads: a pod (here or on another node), or another node's pod range. */
+export interface RouteTarget {
+  /** the node whose pods (or CNI address) the packet is for */
+  dstNode: ClusterNode;
+  /** the destination pod, or null for the node's own address inside its pod range */
+  pod: Pod | null;
+  /** the destination is a pod on this very node */
+  local: boolean;
+}
+
+/**
+ * A CNI plugin as the simulation models it. Every method returns data (devices, routes, tunnels),
+ * never sentences: the path writer turns them into hops.
+ */
+export interface CniPlugin {
+  readonly kind: CniConfig['kind'];
+  /** what enforces NetworkPolicy when it is enforced: `Calico`, `Cilium's eBPF`; null for none */
+  readonly policyEnforcer: string | null;
+  /** the bridge every pod's veth is a port of (flannel's cni0), or null for a routed CNI */
+  readonly bridge: string | null;
+  /** the CNI network name in the CNI config list (portmap's chain names hash it) */
+  readonly networkName: string;
+  /** the pods' MTU: the underlay's less the tunnel's headers */
+  podMtu(settings: ClusterSettings): number;
+  /** the device whose MTU the node's pods use */
+  mtuDevice(): string;
+  /** the host-side name of a pod's veth, from a stable key of the pod */
+  vethName(key: string): string;
+  /** the MAC the host side of a pod's veth answers with */
+  hostVethMac(pod: Pod, podKey: string): string;
+  /**
+   * The devices the CNI creates in a node's root namespace (eth0 is the node's own): `podCidr` is
+   * the node's podCIDR, `block` the range its IPAM allocates from (a Calico block, else the same).
+   */
+  nodeDevices(node: ClusterNode, podCidr: Cidr, block: Cidr, mtu: number): Device[];
+  /** IPAM: whether nodes take blocks of `blockSize` from the pool instead of using their podCIDR */
+  readonly blockSize: number | null;
+  /** the route a node takes to a pod (or a node's CNI address), with its device and source */
+  podRoute(cluster: Cluster, node: ClusterNode, to: RouteTarget): HostRoute;
+  /** the tunnel a packet from `src` to a pod on `dst` is wrapped in, or null when routed plainly */
+  tunnel(src: ClusterNode, dst: ClusterNode, srcPod: Pod | null): Tunnel | null;
+  /** the routes `ip route` shows on a node for its own pods */
+  localRoutes(cluster: Cluster, node: ClusterNode, localPods: readonly Pod[]): string[];
+  /** the pod ranges of another node that this node routes to (Calico: its blocks) */
+  remoteRanges(node: ClusterNode): readonly string[];
+}
+
+export const cidrText = (c: Cidr): string => `${formatIPv4(c.base)}/${c.prefix}`;
+
+/** The /24 the node's eth0 sits in: Calico's CrossSubnet and the underlay routes use it. */
+const underlayNets = new WeakMap<ClusterNode, string>();
+export function underlayNet(node: ClusterNode): string {
+  let net = underlayNets.get(node);
+  if (net === undefined) {
+    const eth0 = deviceOf(node, 'eth0')?.address ?? `${node.internalIP}/24`;
+    const cidr = parseCidr(eth0);
+    net = cidr ? cidrText(cidr) : eth0;
+    underlayNets.set(node, net);
+  }
+  return net;
+}
+
+/**
+ * The Calico IPAM block of a node that holds an address (BIRD announces one route per block): one
+ * of the node's podRanges, the first when the address is not in any (the node's own addresses).
+ */
+export function calicoBlock(node: ClusterNode, ip: string | null): Cidr {
+  const ranges = node.podRanges ?? [node.podCIDR];
+  const value = ip === null ? null : parseIPv4(ip);
+  let first: Cidr | null = null;
+  for (const text of ranges) {
+    const range = parseCidr(text);
+    if (range === null) continue;
+    first ??= range;
+    if (value !== null && cidrContains(range, value)) return range;
+  }
+  return first ?? { base: 0, prefix: 32 };
+}
+
+/** A node's pod CIDR, which the builder has checked. */
+export function podCidrOf(node: ClusterNode): Cidr {
+  return parseCidr(node.podCIDR) ?? { base: 0, prefix: 32 };
+}
+
+const hex = (n: number, len: number): string => n.toString(16).padStart(8, '0').slice(0, len);
+export { hex };

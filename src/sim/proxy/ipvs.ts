@@ -1,0 +1,156 @@
+/**
+ * kube-proxy in IPVS mode (docs/networking-model.md): the Service addresses sit on the dummy device
+ * kube-ipvs0, so the packet takes the INPUT path, where an IPVS virtual server schedules a real
+ * server round robin and rewrites the destination (Masq forwarding). iptables, beside it, still
+ * marks packets for masquerade. `virtualServer` writes the line both for the hop's rule and for
+ * `ipvsadm -Ln`.
+ */
+import type { Cluster, ClusterNode, Protocol, Service } from '../model/types';
+import { backendsOf, choose, eligible, hairpinWhy, kubeProxyMasquerade, without } from './common';
+import type { Backend, DecideContext, ProxyDecision, ProxyStep, ServiceProxy } from './common';
+import { dropText } from './iptables';
+
+const SCHEDULER = 'rr' as const;
+const NAME = 'kube-proxy (IPVS mode)';
+
+/** An IPVS virtual server as `ipvsadm -Ln` prints it; `persistent` is the affinity timeout. */
+export function virtualServer(p: Protocol, address: string, persistent: number | null): string {
+  return `${p.toUpperCase()}  ${address} rr${persistent === null ? '' : ` persistent ${persistent}`}`;
+}
+
+const persistence = (svc: Service): number | null =>
+  svc.sessionAffinity === 'ClientIP' ? svc.sessionAffinityTimeout : null;
+
+const MASQUERADE_RULE =
+  '-A KUBE-POSTROUTING -m comment --comment "kubernetes service traffic requiring SNAT" -j MASQUERADE --random-fully';
+
+function decide(c: DecideContext): ProxyDecision {
+  const { cluster, input, policy, list, dst } = c;
+  const { svc, port, entry } = input;
+  const proto = port.protocol;
+  const P = proto.toUpperCase();
+  const nodePortAddr = `${input.dstIP}:${port.nodePort ?? 0}`;
+  const steps: ProxyStep[] = [
+    {
+      kind: 'ipvs',
+      // The NodePort's virtual server is shown without its persistence (as the trace always has).
+      rule:
+        entry === 'nodePort' ? virtualServer(proto, nodePortAddr, null) : virtualServer(proto, dst, persistence(svc)),
+      text:
+        entry === 'clusterIP' || entry === 'loadBalancer'
+          ? `${NAME}: ${input.dstIP} is held by the dummy device kube-ipvs0, so it is a local address; the packet takes the INPUT path, where IPVS has a virtual server for ${dst}.`
+          : `${NAME}: IPVS has a virtual server for ${nodePortAddr} (a NodePort on every node address), reached on the INPUT path.`,
+    },
+  ];
+  // The virtual server exists without real servers: IPVS itself answers ICMP port unreachable.
+  if (!c.any)
+    return without(c, 'reject', [
+      ...steps,
+      {
+        kind: 'ipvs',
+        rule: `${virtualServer(proto, `${input.dstIP}:${entry === 'nodePort' ? (port.nodePort ?? 0) : input.dstPort}`, null)}  (no real servers)`,
+        text: `The IPVS virtual server has no real server, so the kernel's IPVS code answers with ICMP port unreachable: connection refused.`,
+      },
+    ]);
+  if (list.length === 0)
+    return without(c, 'drop', [
+      ...steps,
+      {
+        kind: 'ipvs',
+        rule: `${virtualServer(proto, `${input.dstIP}:${input.dstPort}`, null)}  (no local real servers)`,
+        text: dropText(c),
+      },
+    ]);
+  let { masq, why } = kubeProxyMasquerade(c);
+  const cidr = cluster.settings.podSubnet;
+  if (masq)
+    steps.push(
+      entry === 'nodePort'
+        ? {
+            kind: 'netfilter',
+            rule: `-A KUBE-NODE-PORT -p ${proto} -m comment --comment "Kubernetes nodeport ${P} port for masquerade purpose" -m set --match-set KUBE-NODE-PORT-${P} dst -j KUBE-MARK-MASQ`,
+            text: `iptables, beside IPVS, marks the packet for masquerade (ipset KUBE-NODE-PORT-${P}): ${why}.`,
+          }
+        : entry === 'loadBalancer'
+          ? {
+              kind: 'netfilter',
+              rule: '-A KUBE-LOAD-BALANCER -j KUBE-MARK-MASQ',
+              text: `iptables, beside IPVS, marks the packet for masquerade (ipset KUBE-LOAD-BALANCER): ${why}.`,
+            }
+          : {
+              kind: 'netfilter',
+              rule: `-A KUBE-SERVICES ! -s ${cidr} -m comment --comment "Kubernetes service cluster ip + port for masquerade purpose" -m set --match-set KUBE-CLUSTER-IP dst,dst -j KUBE-MARK-MASQ`,
+              text: `iptables, beside IPVS, marks the packet for masquerade: ${why}.`,
+            },
+    );
+  const { index, chosen, candidates, pinned, warnings } = choose(c, SCHEDULER);
+  const n = list.length;
+  const affinity = svc.sessionAffinity === 'ClientIP';
+  steps.push({
+    kind: 'ipvs',
+    rule: `${virtualServer(proto, entry === 'nodePort' ? nodePortAddr : dst, persistence(svc))}  ${list.map((b) => `-> ${b.ip}:${b.port} Masq 1`).join('  ')}`,
+    text: `IPVS schedules with rr (round robin, per node): ${pinned ? `pinned by --pick to ${chosen.ip}:${chosen.port}` : `after ${input.rrOffset} earlier connection${input.rrOffset === 1 ? '' : 's'} on ${input.node} it takes real server ${index + 1} of ${n} in ipvsadm order, ${chosen.ip}:${chosen.port} (${chosen.pod})`}.${affinity ? ` Persistence (${svc.sessionAffinityTimeout} s) keeps ${input.srcIP} on it.` : ''}`,
+  });
+  if (!masq && chosen.ip === input.srcIP) {
+    masq = true;
+    why = `${hairpinWhy(chosen)} (ipset KUBE-LOOP-BACK)`;
+  }
+  return {
+    outcome: 'dnat',
+    steps,
+    candidates,
+    chosen,
+    masquerade: masq,
+    masqueradeWhy: why,
+    dnatRule: `IPVS Masq forwarding: ${dst} -> ${chosen.ip}:${chosen.port}`,
+    warnings,
+    policy,
+  };
+}
+
+/** Every local address a NodePort answers on: the node's devices with an address. */
+function nodeAddresses(node: ClusterNode): string[] {
+  return node.devices
+    .filter((d) => d.address !== null && d.kind !== 'dummy')
+    .map((d) => (d.address as string).split('/')[0] as string);
+}
+
+function rules(cluster: Cluster, node: ClusterNode, svc: Service): string[] {
+  const out: string[] = [
+    '# ipvsadm -Ln',
+    'Prot LocalAddress:Port Scheduler Flags',
+    '  -> RemoteAddress:Port           Forward Weight ActiveConn InActConn',
+  ];
+  for (const port of svc.ports) {
+    const all = backendsOf(cluster, svc, port);
+    const cl = eligible(all, 'Cluster', node.name);
+    const local = eligible(all, 'Local', node.name);
+    const server = (address: string, list: Backend[]): void => {
+      out.push(virtualServer(port.protocol, address, persistence(svc)));
+      for (const b of list) out.push(`  -> ${`${b.ip}:${b.port}`.padEnd(28)} Masq    1      0          0`);
+    };
+    server(`${svc.clusterIP ?? ''}:${port.port}`, svc.internalTrafficPolicy === 'Local' ? local.list : cl.list);
+    if (svc.loadBalancerIP)
+      server(`${svc.loadBalancerIP}:${port.port}`, svc.externalTrafficPolicy === 'Local' ? local.list : cl.list);
+    if (port.nodePort !== null)
+      for (const a of nodeAddresses(node))
+        server(`${a}:${port.nodePort}`, svc.externalTrafficPolicy === 'Local' ? local.list : cl.list);
+  }
+  out.push(
+    `# ip addr show kube-ipvs0: inet ${svc.clusterIP ?? ''}/32 scope global kube-ipvs0${svc.loadBalancerIP ? `; inet ${svc.loadBalancerIP}/32` : ''}`,
+  );
+  return out;
+}
+
+export const ipvsProxy: ServiceProxy = {
+  mode: 'ipvs',
+  name: NAME,
+  shortName: 'IPVS',
+  command: 'ipvsadm -Ln',
+  decide,
+  rules,
+  masqueradeRule: MASQUERADE_RULE,
+  nodeDevice: 'kube-ipvs0',
+  scheduler: SCHEDULER,
+  kubeProxy: true,
+};

@@ -1,0 +1,49 @@
+/**
+ * The registry: the one place that maps a cluster's settings to the modules implementing them, a
+ * CNI plugin (cni/) and a Service proxy (resolve/proxy/). Everything else asks the module it gets
+ * here; an ESLint rule (eslint.config.js, "settings are read through the registry") keeps it so.
+ */
+import type { CniConfig, Cluster, ClusterSettings, ProxyMode } from './model/types';
+import type { CniPlugin } from './cni/common';
+import { calico } from './cni/calico';
+import { cilium } from './cni/cilium';
+import { flannel } from './cni/flannel';
+import type { ServiceProxy } from './proxy/common';
+import { ciliumProxy } from './proxy/cilium';
+import { iptablesProxy } from './proxy/iptables';
+import { ipvsProxy } from './proxy/ipvs';
+import { nftablesProxy } from './proxy/nftables';
+
+const PROXIES: Readonly<Record<ProxyMode, ServiceProxy>> = {
+  iptables: iptablesProxy,
+  nftables: nftablesProxy,
+  ipvs: ipvsProxy,
+  cilium: ciliumProxy,
+};
+
+/** The Service proxy that runs with these settings (kube-proxy in one of its modes, or Cilium's). */
+export function serviceProxy(cluster: Cluster | { settings: Pick<ClusterSettings, 'proxyMode'> }): ServiceProxy {
+  return PROXIES[cluster.settings.proxyMode];
+}
+
+// A plugin is bound to its configuration object; settings are immutable, so one per object.
+const plugins = new WeakMap<CniConfig, CniPlugin>();
+
+function pluginFor(cfg: CniConfig): CniPlugin {
+  switch (cfg.kind) {
+    case 'flannel':
+      return flannel(cfg);
+    case 'calico':
+      return calico(cfg);
+    case 'cilium':
+      return cilium(cfg);
+  }
+}
+
+/** The CNI plugin configured in these settings. */
+export function cniPlugin(cluster: Cluster | { settings: Pick<ClusterSettings, 'cni'> }): CniPlugin {
+  const cfg = cluster.settings.cni;
+  let plugin = plugins.get(cfg);
+  if (!plugin) plugins.set(cfg, (plugin = pluginFor(cfg)));
+  return plugin;
+}
