@@ -514,3 +514,47 @@ test('"Larger text" grows the path labels, the caption and the panels, and never
   await page.keyboard.press('p');
   await expect(page.getByTestId('stage.caption')).toHaveCSS('font-size', '32px');
 });
+
+test('keyboard and clicker: after a choice PageDown steps; dialogs and the menu close on Esc, focus back', async ({
+  app,
+}) => {
+  const { page } = app;
+  await app.goto('/');
+  // a scenario picked from the drop-down: the clicker's PageDown then steps the packet
+  await page.getByRole('combobox', { name: 'Scenario' }).selectOption('pod-to-pod-cross-node');
+  await expect(page.getByRole('button', { name: 'Step forward' })).toBeFocused();
+  await page.getByRole('button', { name: 'Pause' }).click();
+  const before = (await flags(page)).step;
+  await page.getByRole('button', { name: 'Step forward' }).focus();
+  await page.keyboard.press('PageDown');
+  await expect.poll(async () => (await flags(page)).step).toBe(before + 1);
+  await expect(page.getByRole('combobox', { name: 'Scenario' })).toHaveValue('pod-to-pod-cross-node');
+  // the same after a speed or a CNI choice
+  await page.getByRole('combobox', { name: 'Speed' }).selectOption('2');
+  await expect(page.getByRole('button', { name: 'Step forward' })).toBeFocused();
+
+  // Share: a modal dialog; Tab stays in it, Esc closes it and focus returns to the Share button
+  const share = page.getByRole('button', { name: 'Share' });
+  await share.click();
+  const dialog = page.getByRole('dialog', { name: 'Share' });
+  await expect(dialog).toBeVisible();
+  for (let i = 0; i < 12; i++) await page.keyboard.press('Tab');
+  expect(await page.evaluate(() => document.activeElement?.closest('dialog') !== null)).toBe(true);
+  await page.keyboard.press('Escape');
+  await expect(dialog).toHaveCount(0);
+  await expect(share).toBeFocused();
+
+  // the shortcuts: ? opens them, Esc closes them
+  await page.keyboard.press('?');
+  await expect(page.getByRole('dialog', { name: 'Keyboard shortcuts' })).toBeVisible();
+  await page.keyboard.press('Escape');
+  await expect(page.getByRole('dialog', { name: 'Keyboard shortcuts' })).toHaveCount(0);
+
+  // the settings menu closes on Esc, leaving focus on its button
+  await page.getByLabel('Settings').click();
+  await expect(page.getByLabel('Larger text (projectors)')).toBeVisible();
+  await page.getByLabel('Larger text (projectors)').focus();
+  await page.keyboard.press('Escape');
+  await expect(page.getByLabel('Larger text (projectors)')).toBeHidden();
+  await expect(page.getByLabel('Settings')).toBeFocused();
+});

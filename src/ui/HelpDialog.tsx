@@ -1,16 +1,11 @@
 /** The keyboard shortcuts, on `?` or from the settings menu (loaded on demand). */
 import { KEYMAP } from './hooks/keymap';
+import { ModalDialog } from './ModalDialog';
 
 export default function HelpDialog({ onClose }: { onClose(): void }) {
   return (
-    <div
-      role="dialog"
-      aria-modal="true"
-      aria-label="Keyboard shortcuts"
-      className="fixed inset-0 z-50 flex items-center justify-center bg-black/40"
-      onClick={onClose}
-    >
-      <div className="rounded bg-white p-4 text-sm shadow-lg dark:bg-slate-800" onClick={(e) => e.stopPropagation()}>
+    <ModalDialog label="Keyboard shortcuts" onClose={onClose} className="text-sm">
+      <div>
         <h2 className="mb-2 font-semibold">Keyboard shortcuts</h2>
         <table>
           <tbody>
@@ -26,6 +21,6 @@ export default function HelpDialog({ onClose }: { onClose(): void }) {
           Close
         </button>
       </div>
-    </div>
+    </ModalDialog>
   );
 }

@@ -6,6 +6,7 @@ import type { Player } from '../animation/player';
 import { useVizStore } from '../store/VizStoreProvider';
 import { selectPlaying, selectSpeed, selectStep, selectSteps } from '../store/selectors';
 import { stepLabel } from './learnerText';
+import { focusPlayback } from './focusPlayback';
 
 export const SPEEDS = [0.25, 0.5, 1, 2, 4] as const;
 
@@ -78,7 +79,10 @@ export function PlaybackControls({ player, compact = false, big = false }: Playb
             aria-label="Speed"
             className="rounded border border-slate-300 bg-white px-1 py-1 text-sm dark:border-slate-600 dark:bg-slate-800"
             value={speed}
-            onChange={(e) => setSpeed(Number(e.target.value))}
+            onChange={(e) => {
+              setSpeed(Number(e.target.value));
+              focusPlayback(e.currentTarget);
+            }}
           >
             {SPEEDS.map((s) => (
               <option key={s} value={s}>

@@ -1,4 +1,5 @@
 /** The four scenarios, one click each, and the networking switches the diagram and trace follow. */
+import { focusPlayback } from './focusPlayback';
 import { useMemo } from 'react';
 import { SCENARIOS, explainTrace } from '../sim';
 import type { CniConfig, ProxyMode } from '../sim';
@@ -21,11 +22,13 @@ export function ScenarioPicker() {
         className={control}
         value={scenario?.id ?? ''}
         onChange={(e) => {
+          const select = e.currentTarget;
           const next = SCENARIOS.find((s) => s.id === e.target.value);
           if (!next) return;
           loadScenario(next);
           // a shareable link to what is on screen, without adding a history entry per click
           window.history.replaceState(null, '', exampleHash(next.id));
+          focusPlayback(select);
         }}
       >
         <option value="" disabled>
@@ -80,6 +83,7 @@ export function CniSwitch() {
         value={cniId(cni)}
         disabled={!canSwitch}
         onChange={(e) => {
+          const select = e.currentTarget;
           const choice = CNI_CHOICES.find((c) => c.id === e.target.value);
           // kube-proxy replacement exists only with Cilium: another CNI brings kube-proxy back
           if (choice) {
@@ -89,6 +93,7 @@ export function CniSwitch() {
               ...(choice.cni.kind !== 'cilium' && proxyMode === 'cilium' ? { proxyMode: 'iptables' as const } : {}),
             });
           }
+          focusPlayback(select);
         }}
       >
         {CNI_CHOICES.map((c) => (
@@ -147,6 +152,7 @@ export function ProxyModeSwitch() {
         value={mode}
         disabled={!canSwitch}
         onChange={(e) => {
+          const select = e.currentTarget;
           const next = e.target.value as ProxyMode;
           if (next === 'cilium') {
             // Cilium's kube-proxy replacement comes with Cilium as the CNI
@@ -161,6 +167,7 @@ export function ProxyModeSwitch() {
               ...(cni.kind === 'cilium' ? { cni: { ...cni, kubeProxyReplacement: false } } : {}),
             });
           }
+          focusPlayback(select);
         }}
       >
         {PROXY_CHOICES.map((c) => (

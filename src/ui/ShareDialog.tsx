@@ -5,6 +5,7 @@
  */
 import { useEffect, useRef, useState } from 'react';
 import { download } from './download';
+import { ModalDialog } from './ModalDialog';
 import { readTextFile } from './readTextFile';
 
 /** A scenario file is a few hundred KB at most; larger files are refused before they are read. */
@@ -120,20 +121,8 @@ export function ShareDialog({ share, onClose }: { share: ShareActions; onClose()
   const button =
     'rounded border border-slate-300 px-2 py-1 text-sm hover:bg-slate-100 dark:border-slate-600 dark:hover:bg-slate-700';
   return (
-    <div
-      role="dialog"
-      aria-modal="true"
-      aria-label="Share"
-      className="fixed inset-0 z-50 flex items-center justify-center bg-black/40"
-      onClick={onClose}
-    >
-      <div
-        className="w-[36rem] max-w-[95vw] space-y-3 rounded bg-white p-4 text-slate-900 shadow-lg dark:bg-slate-800 dark:text-slate-100"
-        onClick={(e) => e.stopPropagation()}
-        onKeyDown={(e) => {
-          if (e.key === 'Escape') onClose();
-        }}
-      >
+    <ModalDialog label="Share" onClose={onClose} className="w-[36rem] max-w-[95vw]">
+      <div className="space-y-3">
         <h2 className="font-semibold">Share this scenario</h2>
         {links ? (
           <>
@@ -185,7 +174,7 @@ export function ShareDialog({ share, onClose }: { share: ShareActions; onClose()
           </p>
         ) : null}
       </div>
-    </div>
+    </ModalDialog>
   );
 }
 

@@ -237,7 +237,16 @@ function SettingsMenu({ onHelp }: { onHelp(): void }) {
   const setReducedMotion = useVizStore((s) => s.setReducedMotion);
   const setLargeText = useVizStore((s) => s.setLargeText);
   return (
-    <details className="relative">
+    <details
+      className="relative"
+      onKeyDown={(e) => {
+        // Esc closes the menu and leaves focus on its button, as a menu does
+        if (e.key !== 'Escape' || !e.currentTarget.open) return;
+        e.currentTarget.open = false;
+        e.currentTarget.querySelector('summary')?.focus();
+        e.stopPropagation();
+      }}
+    >
       <summary
         className="cursor-pointer list-none rounded border border-slate-300 px-2 py-1 text-sm dark:border-slate-600"
         aria-label="Settings"
@@ -342,7 +351,7 @@ function VisualizerLayout({
 
   /** The theme's root and page colours around a layout, with the narration and the help. */
   const shell = (layout: ReactNode) => (
-    <div ref={rootRef} className={`${theme === 'dark' ? 'dark' : ''} h-full`}>
+    <div ref={rootRef} data-viz-root="" className={`${theme === 'dark' ? 'dark' : ''} h-full`}>
       <div className="h-full bg-white text-slate-900 dark:bg-slate-900 dark:text-slate-100">
         {layout}
         <Narration />
@@ -425,7 +434,7 @@ function VisualizerLayout({
   }
 
   return (
-    <div ref={rootRef} className={`${theme === 'dark' ? 'dark' : ''} h-full`}>
+    <div ref={rootRef} data-viz-root="" className={`${theme === 'dark' ? 'dark' : ''} h-full`}>
       <div className="flex h-full flex-col bg-white text-slate-900 dark:bg-slate-900 dark:text-slate-100">
         <header className="border-b border-slate-200 px-3 py-1.5 dark:border-slate-700">
           {/* the cluster and the app's tools */}

@@ -57,6 +57,8 @@ export function useKeyboard(
         const p = player();
         const s = store.getState();
         if (activatesControl(e)) return;
+        // a modal dialog (Share, the shortcuts) keeps its keys; Esc is its own
+        if (e.target instanceof Element && e.target.closest('dialog[open]')) return;
         const action = actionFor(e.key);
         if (action === 'escape' && s.pick) {
           s.setPickMode(false);
