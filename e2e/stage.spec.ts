@@ -558,3 +558,14 @@ test('keyboard and clicker: after a choice PageDown steps; dialogs and the menu 
   await expect(page.getByLabel('Larger text (projectors)')).toBeHidden();
   await expect(page.getByLabel('Settings')).toBeFocused();
 });
+
+test('the narration is a few words per hop while playing, the whole sentence when stepping', async ({ app }) => {
+  const { page } = app;
+  await app.goto('/#example=pod-to-pod-cross-node&step=0');
+  await page.getByRole('button', { name: 'Play' }).click();
+  const narration = page.getByTestId('narration');
+  await expect(narration).toHaveText(/^[^:]+(: [^:]+)?: [a-zA-Z ()-]+( to [\d.:]+)?$/);
+  expect((await narration.textContent())!.length).toBeLessThan(80);
+  await page.getByRole('button', { name: 'Pause' }).click();
+  await expect(narration).toHaveText(/^Step \d+ of \d+: .{40,}/);
+});

@@ -16,7 +16,7 @@ import { SearchBox } from './SearchBox';
 import { CniSwitch, ProxyModeSwitch, ScenarioExplanation, ScenarioPicker } from './ScenarioPicker';
 import { useScenarioFromUrl } from './hooks/useScenarioFromUrl';
 import { useKeyboard } from './hooks/useKeyboard';
-import { forLearners, stepLabel } from './learnerText';
+import { forLearners, shortNarration, stepLabel } from './learnerText';
 
 import { ClusterCanvas } from './ClusterCanvas';
 import { DetailsPanel } from './DetailsPanel';
@@ -98,13 +98,20 @@ export function Visualizer({
   );
 }
 
+/** What a screen reader hears: a few words per hop while playing, the whole sentence when stepping. */
 function Narration() {
   const hop = useVizStore(selectCurrentHop);
   const step = useVizStore(selectStep);
   const steps = useVizStore(selectSteps);
+  const playing = useVizStore((s) => s.playing);
+  const text = !hop
+    ? ''
+    : playing
+      ? shortNarration(hop)
+      : `Step ${stepLabel(step, steps.length)}: ${forLearners(hop.text)}`;
   return (
     <p className="sr-only" aria-live="polite" data-testid="narration">
-      {hop ? `Step ${stepLabel(step, steps.length)}: ${forLearners(hop.text)}` : ''}
+      {text}
     </p>
   );
 }

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { SCENARIOS, buildCluster, flattenHops, trace } from '../sim';
-import { forLearners, placeName, stepLabel, wrapPoints } from './learnerText';
+import { forLearners, placeName, shortNarration, stepLabel, wrapPoints } from './learnerText';
 
 describe('text for learners', () => {
   it('counts steps from 1 on screen', () => {
@@ -52,5 +52,22 @@ describe('text for learners', () => {
     }
     // the scenarios that pin an endpoint say so, in words, under each proxy mode
     expect(chosen).toBeGreaterThan(0);
+  });
+
+  it('says each hop in a few words while playing: where, and what changed', () => {
+    const scenario = SCENARIOS.find((x) => x.id === 'pod-to-pod-cross-node')!;
+    const hops = flattenHops(trace(buildCluster(scenario.spec), scenario.request, { seed: 1, pick: [] }));
+    const encap = hops.find((h) => h.kind === 'encap')!;
+    expect(shortNarration(encap)).toBe('node-a: flannel.1: wrapped in VXLAN to 192.168.10.12');
+    const svc = SCENARIOS.find((x) => x.id === 'pod-to-service')!;
+    const dnat = flattenHops(trace(buildCluster(svc.spec), svc.request, { seed: 1, pick: [] })).find(
+      (h) => h.nat?.type === 'DNAT',
+    )!;
+    expect(shortNarration(dnat)).toMatch(/^node-a: DNAT to 10\.244\.\d+\.\d+:8080$/);
+    // short enough to be spoken at one hop a second, and never a hash or a long decimal
+    for (const h of hops) {
+      expect(shortNarration(h).length).toBeLessThan(80);
+      expect(shortNarration(h)).not.toMatch(/[0-9A-Z]{12,}|\d\.\d{4,}/);
+    }
   });
 });

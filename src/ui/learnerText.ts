@@ -4,6 +4,7 @@
  * own wording and 0-based steps (links, postMessage and the test handle use them); only the
  * display goes through here.
  */
+import type { Hop } from '../sim';
 
 /** "step 3 of 34" for the 0-based playback step 2 of 34 steps. */
 export function stepLabel(step: number, total: number): string {
@@ -67,4 +68,50 @@ export function placeName(id: string): string {
  */
 export function wrapPoints(name: string): string[] {
   return name.split(/(?<=[-/.:\s])/);
+}
+
+/** The address part of `10.244.2.2:8080` (or the address itself). */
+const hostOf = (addr: string): string => addr.replace(/:\d+$/, '');
+
+/**
+ * A hop in a few words, for a screen reader while the packet plays (one long sentence a second
+ * cannot be spoken): where it is and what changed there.
+ *
+ * @example shortNarration(encapHop) // "node-a: flannel.1: wrapped in VXLAN to 192.168.10.12"
+ */
+export function shortNarration(hop: Hop): string {
+  const place = placeName(hop.at);
+  const outer = hop.packet.outer;
+  let what: string;
+  if (hop.nat) {
+    const { type, before, after } = hop.nat;
+    what = before.dst !== after.dst ? `${type} to ${after.dst}` : `${type} from ${after.src}`;
+  } else if (hop.kind === 'encap' && outer) {
+    const tunnel =
+      outer.vni !== undefined ? 'VXLAN' : outer.protocol === 'ipip' ? 'IP-in-IP' : outer.protocol.toUpperCase();
+    what = `wrapped in ${tunnel} to ${hostOf(outer.dst)}`;
+  } else {
+    const words: Partial<Record<Hop['kind'], string>> = {
+      decap: 'unwrapped',
+      deliver: 'delivered',
+      drop: 'dropped',
+      reject: 'refused',
+      wire: 'on the wire',
+      bridge: 'switched by the bridge',
+      route: 'routed',
+      arp: 'address resolved (ARP)',
+      veth: 'through the veth pair',
+      socket: 'sent from the socket',
+      loopback: 'over loopback',
+      proxy: 'at the proxy',
+      'load-balancer': 'at the load balancer',
+      dns: 'DNS',
+      policy: 'NetworkPolicy checked',
+      conntrack: 'conntrack',
+      netfilter: 'netfilter',
+      ipvs: 'IPVS',
+    };
+    what = words[hop.kind] ?? hop.kind;
+  }
+  return `${place}: ${what}`;
 }
