@@ -569,3 +569,20 @@ test('the narration is a few words per hop while playing, the whole sentence whe
   await page.getByRole('button', { name: 'Pause' }).click();
   await expect(narration).toHaveText(/^Step \d+ of \d+: .{40,}/);
 });
+
+test('reduced motion follows the system setting live: the camera then cuts instead of gliding', async ({ app }) => {
+  const { page } = app;
+  await app.goto('/#example=pod-to-pod-cross-node&step=2');
+  await app.settled();
+  const reduced = () => page.evaluate(() => (window.__netviz!.getState() as { reducedMotion?: boolean }).reducedMotion);
+  await page.emulateMedia({ reducedMotion: 'reduce' });
+  await expect.poll(reduced).toBe(true);
+  // a step's camera move is a cut: settled on the next frame, no animation running
+  await page.evaluate(() => window.__netviz!.stepTo(9));
+  const animating = await page.evaluate(() => (window.__netviz!.cy() as { animated(): boolean }).animated());
+  expect(animating).toBe(false);
+  await page.emulateMedia({ reducedMotion: 'no-preference' });
+  await expect.poll(reduced).toBe(false);
+  await page.evaluate(() => window.__netviz!.stepTo(2));
+  expect(await page.evaluate(() => (window.__netviz!.cy() as { animated(): boolean }).animated())).toBe(true);
+});

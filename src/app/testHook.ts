@@ -48,7 +48,7 @@ export function installTestHook(api: VisualizerApi): void {
       // a plain snapshot: actions and the cluster's functions are left out
       const s = api.store.getState();
       const { cluster, request, trace, step, playing, speed, seed, selection, theme, requestError } = s;
-      const { follow, presenting, blank } = s;
+      const { follow, presenting, blank, reducedMotion } = s;
       return structuredClone({
         cluster,
         request,
@@ -63,6 +63,7 @@ export function installTestHook(api: VisualizerApi): void {
         follow,
         presenting,
         blank,
+        reducedMotion,
       });
     },
     elementCount: () => elementCount(api.store.getState()),

@@ -320,6 +320,17 @@ function VisualizerLayout({
   const openHelp = useCallback(() => setHelp(true), []);
   useScenarioFromUrl(store, followUrl);
   const canvas = useCallback(() => canvasRef.current, []);
+  useEffect(
+    function followSystemMotionSetting() {
+      // read at load by the entry; a change in the system's setting later applies at once
+      const query = window.matchMedia?.('(prefers-reduced-motion: reduce)');
+      if (!query) return;
+      const onChange = (): void => store.getState().setReducedMotion(query.matches);
+      query.addEventListener('change', onChange);
+      return () => query.removeEventListener('change', onChange);
+    },
+    [store],
+  );
   const presenting = useVizStore((s) => s.presenting);
   const [sheet, setSheet] = useState<PresenterSheet>(null);
   const narrow = useNarrow();
