@@ -383,7 +383,7 @@ export function createClusterCanvas(host: HTMLElement, callbacks: CanvasCallback
   /**
    * Frames the current hop and its neighbours: the view that holds their boxes and their labels,
    * grown to be readable at that zoom. A grown label can reach past its box, so the frame is
-   * widened to hold it and the zoom worked out again (two rounds settle it).
+   * widened to hold it and the zoom worked out again (a few rounds settle it).
    */
   const frameCamera = (animate: boolean): void => {
     const boxes = frameIds.map((id) => geometry.boxOf(id)).filter((b): b is Box => b !== null);
