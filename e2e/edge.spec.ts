@@ -17,6 +17,8 @@ test.describe('the edge of the cluster', () => {
     await page.evaluate((i) => window.__netviz!.stepTo(i), dnsOffset + proxy);
     await expect(page.getByTestId('hop.http')).toContainText('answered 200');
     await expect(page.getByTestId('hop.http')).toContainText('X-Forwarded-For');
+    // the camera has framed the step (a screenshot mid-glide shows where it was)
+    await app.settled();
     await page.screenshot({ path: testInfo.outputPath('ingress-proxy.png') });
   });
 
@@ -42,6 +44,8 @@ test.describe('the edge of the cluster', () => {
     const drawn = await page.evaluate(() => window.__netviz!.drawnCounts());
     expect(drawn['external']).toBe(1);
     await page.evaluate((i) => window.__netviz!.stepTo(i), trace!.hops.length - 1);
+    // the camera has framed the step (a screenshot mid-glide shows where it was)
+    await app.settled();
     await page.screenshot({ path: testInfo.outputPath('egress-out.png') });
   });
 
@@ -57,6 +61,8 @@ test.describe('the edge of the cluster', () => {
     await page.evaluate(() => window.__netviz!.tick(600_000));
     await expect(page.getByTestId('trace.verdict')).toHaveText('dropped');
     await expect(page.getByTestId('hop.inspector')).toContainText('default-deny');
+    // the camera has framed the step (a screenshot mid-glide shows where it was)
+    await app.settled();
     await page.screenshot({ path: testInfo.outputPath('policy-drop.png') });
   });
 

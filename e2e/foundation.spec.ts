@@ -57,6 +57,7 @@ test.describe('Send packet', () => {
     await page.evaluate((i) => window.__netviz!.stepTo(i), wireStep);
     await expect(rows.nth(wireStep)).toHaveAttribute('aria-current', 'step');
     await expect(page.getByTestId('hop.text')).toContainText('underlay');
+    await app.settled();
     await page.screenshot({ path: testInfo.outputPath('send-packet-on-the-wire.png') });
     await testInfo.attach('send-packet-on-the-wire', {
       path: testInfo.outputPath('send-packet-on-the-wire.png'),

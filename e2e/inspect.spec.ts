@@ -112,6 +112,8 @@ test.describe('inspecting the cluster', () => {
     await page.getByRole('button', { name: 'Switch to dark theme' }).click();
     await expect(page.getByRole('button', { name: 'Switch to light theme' })).toBeVisible();
     expect(((await page.evaluate(() => window.__netviz!.getState())) as { theme: string }).theme).toBe('dark');
+    // the camera has framed the step (a screenshot mid-glide shows where it was)
+    await app.settled();
     await page.screenshot({ path: testInfo.outputPath('dark-theme.png') });
   });
 });

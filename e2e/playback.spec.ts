@@ -76,6 +76,8 @@ test.describe('scenarios and playback', () => {
     expect(drawn['bridge'] ?? 0).toBe(0);
     const step = trace!.hops.indexOf(encap);
     await page.evaluate((i) => window.__netviz!.stepTo(i), step);
+    // the camera has framed the step (a screenshot mid-glide shows where it was)
+    await app.settled();
     await page.screenshot({ path: testInfo.outputPath('calico-ipip-encap.png') });
     await page.getByRole('combobox', { name: 'CNI plugin' }).selectOption('flannel-host-gw');
     const hostGw = await page.evaluate(() => window.__netviz!.currentTrace());

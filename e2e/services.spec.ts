@@ -24,6 +24,8 @@ test.describe('Services', () => {
       if (dnat >= 0) {
         await page.evaluate((i) => window.__netviz!.stepTo(i), dnat);
         await expect(page.getByTestId('hop.inspector')).toContainText('DNAT');
+        // the camera has framed the step (a screenshot mid-glide shows where it was)
+        await app.settled();
         await page.screenshot({ path: testInfo.outputPath(`${id}-dnat.png`) });
       }
     }

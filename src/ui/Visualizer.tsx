@@ -399,16 +399,19 @@ function VisualizerLayout({
     );
   }
 
+  // what the presenter stage and the phone layout both hold
+  const stage = { onCanvas: handleCanvas, canvas, player };
+  const events = <HopList player={player} />;
+  const inspector = <DetailsPanel />;
+
   if (presenting) {
     return shell(
       <PresenterLayout
-        onCanvas={handleCanvas}
-        canvas={canvas}
-        player={player}
+        {...stage}
         sheet={sheet}
         onSheet={setSheet}
-        events={<HopList player={player} />}
-        inspector={<DetailsPanel />}
+        events={events}
+        inspector={inspector}
         onExit={stageKeys.exitPresenter}
       />,
     );
@@ -417,9 +420,7 @@ function VisualizerLayout({
   if (narrow) {
     return shell(
       <PhoneLayout
-        onCanvas={handleCanvas}
-        canvas={canvas}
-        player={player}
+        {...stage}
         title={
           <h1 className="shrink-0 text-base font-bold">
             <span className="text-[#326ce5] dark:text-sky-400">k8s</span>-netviz
@@ -444,8 +445,8 @@ function VisualizerLayout({
             <ScenarioExplanation />
           </>
         }
-        events={<HopList player={player} />}
-        inspector={<DetailsPanel />}
+        events={events}
+        inspector={inspector}
         overlay={<PickBanner />}
       />,
     );
