@@ -1,6 +1,6 @@
 /** The four scenarios, one click each, and the networking switches the diagram and trace follow. */
 import { focusPlayback } from './focusPlayback';
-import { useMemo } from 'react';
+import { useId, useMemo, useState } from 'react';
 import { SCENARIOS, explainTrace } from '../sim';
 import type { CniConfig, ProxyMode } from '../sim';
 import { useVizStore } from '../store/VizStoreProvider';
@@ -116,17 +116,35 @@ export function ScenarioExplanation() {
   const trace = useVizStore(selectTrace);
   const settings = useVizStore((s) => s.cluster.settings);
   const mechanism = useMemo(() => (trace ? explainTrace(trace, settings).join(' ') : ''), [trace, settings]);
+  const [open, setOpen] = useState(false);
+  const textId = useId();
   if (!scenario) return null;
   return (
     <div
-      // at most a few lines, so the diagram keeps its room; the rest scrolls (and takes the focus to)
-      className="max-h-32 shrink-0 overflow-y-auto border-b border-slate-200 bg-sky-50 px-3 py-1.5 text-sm dark:border-slate-700 dark:bg-sky-950"
+      className="flex shrink-0 items-start gap-2 border-b border-slate-200 bg-sky-50 px-3 py-1.5 text-sm dark:border-slate-700 dark:bg-sky-950"
       data-testid="scenario.explanation"
       role="region"
       aria-label="Scenario explanation"
-      tabIndex={0}
     >
-      <strong>{scenario.title}.</strong> {scenario.framing} <span data-testid="scenario.mechanism">{mechanism}</span>
+      {/* Two lines by default so the diagram keeps its room (the hops tell the rest step by step);
+          clamped visually only, so a screen reader still hears all of it. */}
+      <p
+        id={textId}
+        className={open ? 'max-h-32 min-w-0 flex-1 overflow-y-auto' : 'line-clamp-2 min-w-0 flex-1'}
+        tabIndex={open ? 0 : undefined}
+      >
+        <strong>{scenario.title}.</strong> {scenario.framing} <span data-testid="scenario.mechanism">{mechanism}</span>
+      </p>
+      <button
+        type="button"
+        className="shrink-0 rounded border border-sky-300 px-2 py-0.5 text-sm text-sky-900 hover:bg-sky-100 dark:border-sky-700 dark:text-sky-100 dark:hover:bg-sky-900"
+        aria-expanded={open}
+        aria-controls={textId}
+        data-testid="scenario.more"
+        onClick={() => setOpen(!open)}
+      >
+        {open ? 'Less' : 'More'}
+      </button>
     </div>
   );
 }

@@ -524,7 +524,7 @@ function VisualizerLayout({
         </main>
         <section
           // one height from the start: a selection never resizes the diagram under the pointer
-          className={`grid h-64 shrink-0 grid-cols-[minmax(0,3fr)_minmax(0,2fr)] border-t border-slate-200 dark:border-slate-700`}
+          className={`grid h-56 shrink-0 [@media(min-height:800px)]:h-64 grid-cols-[minmax(0,3fr)_minmax(0,2fr)] border-t border-slate-200 dark:border-slate-700`}
           aria-label="Packet trace"
         >
           <div className="flex min-h-0 flex-col" aria-label="Hops">
