@@ -307,6 +307,45 @@ test.describe('the presenter stage', () => {
   });
 });
 
+test('the first screen at 1280x720 shows the built-in cluster whole, node and pod names at least 12 px', async ({
+  app,
+}) => {
+  const { page } = app;
+  await page.setViewportSize({ width: 1280, height: 720 });
+  await app.goto('/');
+  await app.settled();
+  const { names, stage } = await page.evaluate(() => {
+    const h = window.__netviz!;
+    const { cluster } = h.getState() as {
+      cluster: { nodes: { name: string }[]; pods: { namespace: string; name: string }[] };
+    };
+    const nodes = cluster.nodes.map((n) => `node/${n.name}`);
+    const pods = cluster.pods.map((p) => `pod/${p.namespace}/${p.name}`);
+    const r = document.querySelector('[data-testid="canvas.root"]')!.getBoundingClientRect();
+    return {
+      names: { nodes: h.labels(nodes, true), pods: h.labels(pods, true) },
+      stage: { x1: r.left, y1: r.top, x2: r.right, y2: r.bottom },
+    };
+  });
+  const sizes = (xs: { fontPx: number }[]) => xs.map((x) => x.fontPx);
+  console.log(
+    `first screen 1280x720: ${names.nodes.length} node names min ${Math.min(...sizes(names.nodes)).toFixed(1)} px; ${names.pods.length} pod names min ${Math.min(...sizes(names.pods)).toFixed(1)} px`,
+  );
+  expect(names.nodes.length).toBe(3);
+  expect(names.pods.length).toBeGreaterThanOrEqual(7);
+  for (const l of [...names.nodes, ...names.pods]) {
+    expect(l.fontPx, l.id).toBeGreaterThanOrEqual(12);
+    // whole: every name is drawn inside the diagram
+    expect(l.box, l.id).not.toBeNull();
+    expect(inside(l.box!, stage), l.id).toBe(true);
+  }
+  // and the pod names do not run into each other
+  const boxes = names.pods.map((l) => l.box!);
+  for (let i = 0; i < boxes.length; i++)
+    for (let j = i + 1; j < boxes.length; j++)
+      expect(meets(boxes[i]!, boxes[j]!), `${names.pods[i]!.id} and ${names.pods[j]!.id}`).toBe(false);
+});
+
 test('a selection never resizes the diagram under the pointer', async ({ app }) => {
   const { page } = app;
   await page.setViewportSize({ width: 1280, height: 720 });

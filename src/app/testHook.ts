@@ -32,8 +32,9 @@ export interface NetvizHandle {
   renderedBox(id: string): { x1: number; y1: number; x2: number; y2: number };
   /** resolves once the camera has stopped moving (and the level of detail has followed it) */
   cameraSettled(): Promise<void>;
-  /** measurement: the rendered size and page box of the labels of these hop elements */
-  labels(ids: string[]): LabelMetric[];
+  /** measurement: the rendered size and page box of the labels of these hop elements (or, with
+   * `asDrawn`, of these drawn elements: `node/<name>` is then the Kubernetes node's box) */
+  labels(ids: string[], asDrawn?: boolean): LabelMetric[];
 }
 
 declare global {
@@ -92,7 +93,7 @@ export function installTestHook(api: VisualizerApi): void {
     cy: () => api.canvas()?.core() ?? null,
     renderedBox: (id) => api.canvas()?.renderedBox(id) ?? { x1: 0, y1: 0, x2: 0, y2: 0 },
     cameraSettled: async () => api.canvas()?.whenSettled(),
-    labels: (ids) => api.canvas()?.labels(ids) ?? [],
+    labels: (ids, asDrawn) => api.canvas()?.labels(ids, asDrawn) ?? [],
   };
   Object.defineProperty(window, '__netviz', { value: Object.freeze(handle), configurable: true, writable: false });
 }

@@ -93,6 +93,27 @@ describe('placeLabel', () => {
     const again = placeLabel(500, 300, 200, 60, area, [], first!.index);
     expect(again!.index).toBe(first!.index);
   });
+  it('keeps clear of other labels where it can, and hides the least of them where it cannot', () => {
+    const box = (s: { x: number; y: number }) => ({ x1: s.x, y1: s.y, x2: s.x + 200, y2: s.y + 60 });
+    const meets = (a: ReturnType<typeof box>, b: typeof a) => a.x1 < b.x2 && b.x1 < a.x2 && a.y1 < b.y2 && b.y1 < a.y2;
+    // a label right above-right of the packet, where the first spot would go
+    const other = { x1: 510, y1: 150, x2: 800, y2: 240 };
+    const clear = placeLabel(500, 300, 200, 60, area, [], 0, [other]);
+    expect(meets(box(clear!), other)).toBe(false);
+    // labels everywhere: the spot chosen still avoids the path, and covers less than the first spot
+    const crowd = [0, 1, 2, 3, 4, 5].map((i) => ({ x1: 0, y1: i * 100, x2: 1000, y2: i * 100 + 40 }));
+    const first = placeLabel(500, 300, 200, 60, area, [])!;
+    const least = placeLabel(500, 300, 200, 60, area, [], 0, crowd)!;
+    const covered = (b: ReturnType<typeof box>) =>
+      crowd.reduce(
+        (sum, r) =>
+          sum +
+          Math.max(0, Math.min(b.x2, r.x2) - Math.max(b.x1, r.x1)) *
+            Math.max(0, Math.min(b.y2, r.y2) - Math.max(b.y1, r.y1)),
+        0,
+      );
+    expect(covered(box(least))).toBeLessThan(covered(box(first)));
+  });
   it('gives up when nowhere is clear', () => {
     expect(placeLabel(500, 300, 200, 60, area, [{ x1: 0, y1: 0, x2: 1000, y2: 600 }])).toBeNull();
   });

@@ -98,7 +98,8 @@ export interface ClusterCanvas {
    * Measurement: for each hop element id, the rendered size of its label (font size times zoom,
    * CSS px; 0 when not drawn or hidden by the level of detail) and the label's box in page px.
    */
-  labels(ids: readonly string[]): LabelMetric[];
+  /** `asDrawn`: the ids are the diagram's own (a Kubernetes node's box), not hop ids */
+  labels(ids: readonly string[], asDrawn?: boolean): LabelMetric[];
   destroy(): void;
 }
 
@@ -149,6 +150,14 @@ export function createClusterCanvas(host: HTMLElement, callbacks: CanvasCallback
       const rects = [...framed].map((id) =>
         grow(cy.getElementById(id).renderedBoundingBox({ includeLabels: true, includeOverlays: false })),
       );
+      // and the name of the pod a framed container or device is in
+      for (const id of framed) {
+        const parent = cy.getElementById(id).parent();
+        if (parent.nonempty() && parent.data('kind') === ElementKind.pod)
+          rects.push(
+            grow(parent.renderedBoundingBox({ includeNodes: false, includeEdges: false, includeLabels: true })),
+          );
+      }
       const w = cy.width();
       const h = cy.height();
       for (const id of path) {
@@ -171,9 +180,29 @@ export function createClusterCanvas(host: HTMLElement, callbacks: CanvasCallback
       }
       return rects;
     },
+    soft: () => {
+      // read once per settled view (every element's label is measured), never while it moves
+      if (settling) return [];
+      const key = `${cy.zoom()},${cy.pan().x},${cy.pan().y},${drawVersion}`;
+      if (softCache.key === key) return softCache.rects;
+      const w = cy.width();
+      const h = cy.height();
+      const rects: { x1: number; y1: number; x2: number; y2: number }[] = [];
+      cy.nodes().forEach((el) => {
+        if (!el.data('label')) return;
+        const bb = el.renderedBoundingBox({ includeNodes: false, includeEdges: false, includeLabels: true });
+        if (bb.w > 0 && bb.x2 > 0 && bb.x1 < w && bb.y2 > 0 && bb.y1 < h)
+          rects.push({ x1: bb.x1 - 2, y1: bb.y1 - 2, x2: bb.x2 + 2, y2: bb.y2 + 2 });
+      });
+      softCache = { key, rects };
+      return rects;
+    },
     insets: () => insets,
     fontPx: () => Math.max(13, Math.round(camera.readablePx)),
   });
+  let softCache: { key: string; rects: { x1: number; y1: number; x2: number; y2: number }[] } = { key: '', rects: [] };
+  /** bumped whenever elements or their labels change, so cached label boxes are read again */
+  let drawVersion = 0;
   const overview = createOverview(host, cy);
   let cluster: Cluster | null = null;
   let extraIds: readonly string[] = [];
@@ -262,8 +291,11 @@ export function createClusterCanvas(host: HTMLElement, callbacks: CanvasCallback
   cy.on('mouseover', 'node', (event) => {
     // Cytoscape follows the pointer over the whole page: over a control laid on the diagram
     // (the presenter's, the zoom buttons) there is no element to explain
-    const under = (event.originalEvent as MouseEvent | undefined)?.target;
-    if (under instanceof Node && !cyDiv.contains(under)) return;
+    // (asked of the page at the pointer: the event's own target is not always where the pointer is)
+    const pointer = event.originalEvent as MouseEvent | undefined;
+    if (!pointer) return;
+    const under = document.elementFromPoint(pointer.clientX, pointer.clientY);
+    if (!under || !cyDiv.contains(under)) return;
     const el = event.target as cytoscape.NodeSingular;
     const text = (el.data('tooltip') as string | undefined) ?? (el.data('label') as string | undefined) ?? el.id();
     tooltip.textContent = text;
@@ -289,6 +321,7 @@ export function createClusterCanvas(host: HTMLElement, callbacks: CanvasCallback
     settleTimer = setTimeout(() => {
       settling = false;
       followView();
+      packets.refresh();
     }, SETTLE_MS);
   });
 
@@ -343,6 +376,7 @@ export function createClusterCanvas(host: HTMLElement, callbacks: CanvasCallback
       }
     });
     grown = new Set(ids);
+    drawVersion++;
   };
 
   /** The node network's label, moved under the framed stretch of wire (model box), or null. */
@@ -444,6 +478,7 @@ export function createClusterCanvas(host: HTMLElement, callbacks: CanvasCallback
   };
 
   const applyElements = (elements: ElementDefinition[]): void => {
+    drawVersion++;
     const next = new Map(elements.map((e) => [e.data.id as string, e]));
     cy.batch(() => {
       // gone, or changed between a summary and a drawing in full (a removed node takes its children)
@@ -675,7 +710,7 @@ export function createClusterCanvas(host: HTMLElement, callbacks: CanvasCallback
         check();
       });
     },
-    labels(ids) {
+    labels(ids, asDrawn = false) {
       const rect = host.getBoundingClientRect();
       const z = cy.zoom();
       const p = cy.pan();
@@ -701,7 +736,7 @@ export function createClusterCanvas(host: HTMLElement, callbacks: CanvasCallback
             }),
           };
         }
-        const drawn = id.startsWith('wire/') ? UNDERLAY_ID : drawnId(id);
+        const drawn = asDrawn ? id : id.startsWith('wire/') ? UNDERLAY_ID : drawnId(id);
         const el = cy.getElementById(drawn);
         if (el.empty() || !el.visible()) return { id, drawn, fontPx: 0, box: null };
         const fontPx = (el.numericStyle('font-size') as number) * z;

@@ -116,6 +116,27 @@ export function createGeometry(layout: ClusterLayout): Geometry {
     ];
   };
 
+  /**
+   * Where a packet rests on an element: on its top-left corner, like a badge, so that the dot never
+   * hides the label in the middle of the box. Bars are ridden along their middle; the Internet's
+   * ellipse has no corner, so the packet sits at its top.
+   */
+  const restOn = (id: string, box: Box): Point => {
+    if (isBridge(id)) return { x: box.x, y: box.y };
+    if (box === positions.get('internet')) return { x: box.x, y: box.y - box.h / 2 + 4 };
+    return { x: box.x - box.w / 2 + 4, y: box.y - box.h / 2 + 4 };
+  };
+
+  /** Beside the nodes, from the edge's band above them down to the underlay bar: never across a node. */
+  const aroundNodes = (from: Point, bar: Box): Point[] => {
+    const left = bar.x - bar.w / 2;
+    if (from.x < left - 24) return [];
+    return [
+      { x: left - 24, y: from.y },
+      { x: left - 24, y: bar.y },
+    ];
+  };
+
   const geometry: Geometry = {
     boxOf(id) {
       if (!id.startsWith('wire/')) return boxOf(id);
@@ -131,7 +152,7 @@ export function createGeometry(layout: ClusterLayout): Geometry {
         return wirePath(a, b).at(-1) ?? null;
       }
       const box = boxOf(id);
-      return box ? { x: box.x, y: box.y } : null;
+      return box ? restOn(id, box) : null;
     },
     route(from, to) {
       const start = from ? geometry.pointOf(from) : null;
@@ -149,15 +170,17 @@ export function createGeometry(layout: ClusterLayout): Geometry {
       const eth0Node = (id: string): string | null => /^dev\/([^/]+)\/eth0$/.exec(id)?.[1] ?? null;
       if (outside(from) && eth0Node(to)) {
         const bar = barOfNode(eth0Node(to) as string);
-        if (bar) points.push({ x: bar.x - bar.w / 2, y: bar.y }, { x: end.x, y: bar.y });
-        points.push({ x: end.x, y: end.y });
+        if (bar && start) points.push(...aroundNodes(start, bar));
+        if (bar) points.push({ x: bar.x - bar.w / 2, y: bar.y }, { x: end.x, y: bar.y }, { x: end.x, y: end.y });
+        points.push(restOn(to, end));
         return points;
       }
       if (from && eth0Node(from) && outside(to)) {
         const bar = barOfNode(eth0Node(from) as string);
         const here = boxOf(from);
         if (bar && here) points.push({ x: here.x, y: bar.y }, { x: bar.x - bar.w / 2, y: bar.y });
-        points.push({ x: end.x, y: end.y });
+        if (bar) points.push(...aroundNodes(restOn(to, end), bar).reverse());
+        points.push(restOn(to, end));
         return points;
       }
       if (from?.startsWith('wire/')) {
@@ -171,7 +194,7 @@ export function createGeometry(layout: ClusterLayout): Geometry {
       }
       const prev = points.at(-1) ?? start;
       if (isBridge(to) && prev) points.push({ x: clampOnBar(end, prev.x), y: end.y });
-      else points.push({ x: end.x, y: end.y });
+      else points.push(restOn(to, end));
       return points;
     },
   };

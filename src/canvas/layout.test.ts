@@ -238,16 +238,14 @@ describe('many NodePorts and load balancers', () => {
     expect([...ids].some((id) => id.startsWith('lb/'))).toBe(false);
   });
 
-  it('sends packets to the counting marker and box', () => {
+  it('sends packets to the counting marker and box, resting on their top-left corner', () => {
     const geometry = createGeometry(layout);
     const port = many.services.find((s) => s.name === 'lb-0')!.ports[0]!.nodePort!;
-    expect(geometry.pointOf(`nodeport/node-b/${port}`)).toEqual({
-      x: layout.positions.get('nodeports/node-b')!.x,
-      y: layout.positions.get('nodeports/node-b')!.y,
-    });
-    expect(geometry.pointOf('lb/default/lb-0')).toEqual({
-      x: layout.positions.get('lb-summary')!.x,
-      y: layout.positions.get('lb-summary')!.y,
-    });
+    const corner = (id: string) => {
+      const b = layout.positions.get(id)!;
+      return { x: b.x - b.w / 2 + 4, y: b.y - b.h / 2 + 4 };
+    };
+    expect(geometry.pointOf(`nodeport/node-b/${port}`)).toEqual(corner('nodeports/node-b'));
+    expect(geometry.pointOf('lb/default/lb-0')).toEqual(corner('lb-summary'));
   });
 });

@@ -36,19 +36,21 @@ export const SIZES = {
   podDevice: { h: 22 },
   podPad: 8,
   podGap: 18,
-  podLabel: 18,
+  /** the pod's name above its box: one line of `podFont`, or two when it wraps */
+  podFont: 16,
+  podLine: 20,
   veth: { w: 96, h: 20 },
-  vethGap: 18,
+  vethGap: 14,
   nodePad: 16,
   nodeLabel: 26,
-  nodeGap: 56,
+  nodeGap: 40,
   bar: { h: 26 },
-  rootDevice: { w: 128, h: 38 },
+  rootDevice: { w: 96, h: 38 },
   rootGap: 14,
   service: { w: 190, h: 44 },
   serviceGap: 16,
-  underlayGap: 44,
-  servicesGap: 46,
+  underlayGap: 32,
+  servicesGap: 34,
 } as const;
 
 // The element id of a node's routing and netfilter point (where `node/<node>` hops are drawn).
@@ -87,9 +89,14 @@ export function rootRowDevices(node: ClusterNode): string[] {
  * Text widths without a DOM (the layout must stay pure and deterministic): average advance per
  * character of the stylesheet's fonts, rounded up so that labels never spill out of their box.
  */
-export function textWidth(text: string, fontSize: number, mono: boolean): number {
-  const perChar = fontSize * (mono ? 0.62 : 0.6);
+export function textWidth(text: string, fontSize: number, mono: boolean, bold = false): number {
+  const perChar = fontSize * (mono ? 0.62 : bold ? 0.64 : 0.6);
   return Math.ceil(Math.max(...text.split('\n').map((line) => line.length)) * perChar);
+}
+
+/** A root-namespace device's label: its name over its address. */
+export function deviceLabel(name: string, address: string | null): string {
+  return address ? `${name}\n${address}` : name;
 }
 
 export function containerLabel(c: Pod['containers'][number]): string {
@@ -106,17 +113,61 @@ function containersRowWidth(pod: Pod): number {
   return pod.containers.reduce((sum, c) => sum + containerWidth(c), 0) + (pod.containers.length - 1) * 6;
 }
 
-/** Wide enough for the containers, the `eth0 <ip>` and `lo` row, and the pod's name above it. */
+/** Where a pod's name may break: after the dashes and dots of Kubernetes names, and at spaces. */
+function nameSegments(name: string): string[] {
+  return name.match(/[^-. ]*(?:[-.]|\s+|$)/g)?.filter((x) => x.length > 0) ?? [name];
+}
+
+const podNameWidth = (text: string): number => textWidth(text.trimEnd(), SIZES.podFont, false, true);
+
+/** The name broken greedily into lines no wider than `width`. */
+function wrapName(name: string, width: number): string[] {
+  const lines: string[] = [];
+  let line = '';
+  for (const seg of nameSegments(name)) {
+    if (line && podNameWidth(line + seg) > width) {
+      lines.push(line.trimEnd());
+      line = seg;
+    } else line += seg;
+  }
+  if (line) lines.push(line.trimEnd());
+  return lines;
+}
+
+/** The narrowest width that holds the name on two lines, broken at one of its break points. */
+function twoLineWidth(name: string): number {
+  const segs = nameSegments(name);
+  let best = podNameWidth(name);
+  for (let k = 1; k < segs.length; k++) {
+    best = Math.min(best, Math.max(podNameWidth(segs.slice(0, k).join('')), podNameWidth(segs.slice(k).join(''))));
+  }
+  return best;
+}
+
+export function podNameText(pod: Pod): string {
+  return pod.hostNetwork ? `${pod.name} (hostNetwork)` : pod.name;
+}
+
+/** Wide enough for the containers and the `eth0 <ip>` and `lo` row; the name may take two lines. */
 function podContentWidth(pod: Pod): number {
   const devices = textWidth(`eth0 ${pod.ip}`, 11, true) + 14 + 6 + 30;
-  const name = textWidth(pod.hostNetwork ? `${pod.name} (hostNetwork)` : pod.name, 13, false) + 8 - SIZES.podPad * 2;
   const hostEth = pod.hostNetwork ? textWidth(`node's eth0 ${pod.ip}`, 11, true) + 14 + 6 + 30 : 0;
-  return Math.max(containersRowWidth(pod), devices, name, hostEth, 116);
+  const others = Math.max(containersRowWidth(pod), devices, hostEth, 116);
+  const name = twoLineWidth(podNameText(pod)) + 8 - SIZES.podPad * 2;
+  return Math.max(others, name);
+}
+
+/** The pod's name as drawn: on one line, or broken where it fits the pod's box. */
+export function podNameLines(pod: Pod): string[] {
+  return wrapName(podNameText(pod), podContentWidth(pod) + SIZES.podPad * 2 - 8);
 }
 
 function podHeight(): number {
   return SIZES.podPad * 2 + SIZES.container.h + 6 + SIZES.podDevice.h;
 }
+
+const podLabelHeight = (pods: readonly Pod[]): number =>
+  Math.max(1, ...pods.map((p) => podNameLines(p).length)) * SIZES.podLine + 2;
 
 /** A node with more pods than this draws them as compact tiles (name and IP) in a grid. */
 export const DETAILED_PODS_PER_NODE = 8;
@@ -132,8 +183,8 @@ function tileColumns(count: number): number {
 }
 
 /** Height of a node's pod area (above the bridge), so that a row of nodes can align bridges. */
-function podAreaHeight(pods: readonly Pod[]): number {
-  if (pods.length <= DETAILED_PODS_PER_NODE) return SIZES.podLabel + podHeight() + SIZES.vethGap + SIZES.veth.h + 22;
+function podAreaHeight(pods: readonly Pod[], labelH: number): number {
+  if (pods.length <= DETAILED_PODS_PER_NODE) return labelH + podHeight() + SIZES.vethGap + SIZES.veth.h + 16;
   const rows = Math.ceil(pods.length / tileColumns(pods.length));
   return rows * (TILE.h + TILE.gap) - TILE.gap + 26;
 }
@@ -174,6 +225,7 @@ function layoutNode(
   originX: number,
   originY: number,
   areaHeight: number,
+  labelH: number,
   positions: Map<string, Box>,
   compact: Set<string>,
 ): Box {
@@ -197,7 +249,7 @@ function layoutNode(
     });
     podsW = cols * (colW + TILE.gap) - TILE.gap;
   } else {
-    const podTop = top + SIZES.podLabel;
+    const podTop = top + labelH;
     const ph = podHeight();
     let x = originX + pad;
     for (const pod of pods) {
@@ -240,9 +292,14 @@ function layoutNode(
     podsW = pods.length > 0 ? x - SIZES.podGap - (originX + pad) : 0;
   }
   const rootNames = ['routing', ...rootRowDevices(node)];
+  const rootWidths = rootNames.map((name) => {
+    if (name === 'routing') return SIZES.rootDevice.w;
+    const dev = node.devices.find((d) => d.name === name);
+    return Math.max(SIZES.rootDevice.w, textWidth(deviceLabel(name, dev?.address ?? null), 12, true) + 14);
+  });
   const markers = nodePorts(node.name);
   const rootW =
-    rootNames.length * SIZES.rootDevice.w +
+    rootWidths.reduce((a, b) => a + b, 0) +
     (rootNames.length - 1) * SIZES.rootGap +
     markers.reduce((sum, m) => sum + m.w + SIZES.rootGap, 0);
   const contentW = Math.max(podsW, rootW, 260);
@@ -255,16 +312,16 @@ function layoutNode(
       w: contentW,
       h: SIZES.bar.h,
     });
-    y += SIZES.bar.h + 26;
+    y += SIZES.bar.h + 20;
   }
-  let rx = originX + pad + (contentW - rootW) / 2 + SIZES.rootDevice.w / 2;
-  for (const name of rootNames) {
+  let rx = originX + pad + (contentW - rootW) / 2;
+  rootNames.forEach((name, i) => {
     const id = name === 'routing' ? kernelId(node.name) : deviceId(node.name, name);
-    positions.set(id, { x: rx, y: y + SIZES.rootDevice.h / 2, ...SIZES.rootDevice });
-    rx += SIZES.rootDevice.w + SIZES.rootGap;
-  }
+    const w = rootWidths[i] as number;
+    positions.set(id, { x: rx + w / 2, y: y + SIZES.rootDevice.h / 2, w, h: SIZES.rootDevice.h });
+    rx += w + SIZES.rootGap;
+  });
   // NodePorts: every node accepts every one, marked beside its eth0
-  rx -= SIZES.rootDevice.w / 2;
   for (const { id, w } of markers) {
     positions.set(id, { x: rx + w / 2, y: y + SIZES.rootDevice.h / 2, w, h: 26 });
     rx += w + SIZES.rootGap;
@@ -328,14 +385,22 @@ export function layoutCluster(cluster: Cluster, extraIds: readonly string[] = []
   const policies = networkPolicies(cluster);
   const policyBlockH = policies.length === 0 ? 0 : SIZES.service.h + SIZES.servicesGap / 2;
 
-  let y = policyBlockH + svcBlockH + SIZES.servicesGap;
+  // The node grid first, from y 0: what goes above it is placed once its width is known.
+  let y = 0;
   let width = 0;
   rows.forEach((row, r) => {
-    const area = Math.max(...row.map((n) => podAreaHeight(podsByNode.get(n.name) ?? [])));
+    // names and pods line up across the row: its tallest name sets where every pod starts
+    const labelH = podLabelHeight(
+      row.flatMap((n) => {
+        const pods = podsByNode.get(n.name) ?? [];
+        return pods.length <= DETAILED_PODS_PER_NODE ? pods : [];
+      }),
+    );
+    const area = Math.max(...row.map((n) => podAreaHeight(podsByNode.get(n.name) ?? [], labelH)));
     let x = 0;
     let bottom = y;
     for (const node of row) {
-      const box = layoutNode(node, podsByNode.get(node.name) ?? [], nodePorts, x, y, area, positions, compact);
+      const box = layoutNode(node, podsByNode.get(node.name) ?? [], nodePorts, x, y, area, labelH, positions, compact);
       nodeBoxes.set(node.name, box);
       nodeRow.set(node.name, r);
       x += box.w + SIZES.nodeGap;
@@ -362,24 +427,39 @@ export function layoutCluster(cluster: Cluster, extraIds: readonly string[] = []
     }
   }
 
-  if (policies.length > 0) {
-    const pw = policies.map((p) => Math.max(SIZES.service.w, textWidth(policyLabel(p), 12, false) + 40));
-    let px = (width - (pw.reduce((a, b) => a + b, 0) + (pw.length - 1) * SIZES.serviceGap)) / 2;
-    policies.forEach((p, i) => {
-      const w = pw[i] as number;
-      positions.set(policyId(p.namespace, p.name), { x: px + w / 2, y: SIZES.service.h / 2, w, h: SIZES.service.h });
-      px += w + SIZES.serviceGap;
-    });
-  }
-  let sy = policyBlockH;
+  const scale = edgeScale(width);
+  const pw = policies.map((p) => Math.max(SIZES.service.w, textWidth(policyLabel(p), 12, false) + 40));
+  const rowTotal = (ws: number[]) => ws.reduce((a, b) => a + b, 0) + Math.max(ws.length - 1, 0) * SIZES.serviceGap;
+  const objectsW = Math.max(0, rowTotal(pw), ...svcRows.map((row) => rowTotal(row.map((i) => widths[i] as number))));
+  const objectsH = policyBlockH + svcBlockH;
+  // The Internet and the load balancers sit in the band above the nodes, left of the Services,
+  // when they fit there: the diagram is then no wider than its nodes, so it is drawn larger.
+  const band = edgeBand(cluster, extraIds, scale);
+  const bandGap = 40 * scale;
+  const inBand = band.w + bandGap + objectsW <= width;
+  const bandH = inBand ? Math.max(objectsH, band.h) : objectsH;
+  const top = bandH + SIZES.servicesGap;
+  for (const [id, box] of positions) positions.set(id, { ...box, y: box.y + top });
+  for (const [name, box] of nodeBoxes) nodeBoxes.set(name, { ...box, y: box.y + top });
+  /** Where a row of objects starts: centred over the nodes, clear of the edge's band. */
+  const rowStart = (total: number) => Math.max((width - total) / 2, inBand ? band.w + bandGap : -Infinity);
+  const objectsTop = (bandH - objectsH) / 2;
+
+  let px = rowStart(rowTotal(pw));
+  policies.forEach((p, i) => {
+    const w = pw[i] as number;
+    const id = policyId(p.namespace, p.name);
+    positions.set(id, { x: px + w / 2, y: objectsTop + SIZES.service.h / 2, w, h: SIZES.service.h });
+    px += w + SIZES.serviceGap;
+  });
+  let sy = objectsTop + policyBlockH;
   const serviceRows: ClusterLayout['serviceRows'] = [];
   for (const rowIdx of svcRows) {
     if (rowIdx.length === 0) continue;
-    const total =
-      rowIdx.reduce((a, i) => a + (widths[i] as number), 0) + Math.max(rowIdx.length - 1, 0) * SIZES.serviceGap;
-    let sx = (width - total) / 2;
+    const total = rowTotal(rowIdx.map((i) => widths[i] as number));
+    let sx = rowStart(total);
     const ids: string[] = [];
-    serviceRows.push({ ids, box: { x: width / 2, y: sy + SIZES.service.h / 2, w: total, h: SIZES.service.h } });
+    serviceRows.push({ ids, box: { x: sx + total / 2, y: sy + SIZES.service.h / 2, w: total, h: SIZES.service.h } });
     for (const i of rowIdx) {
       const svc = services[i] as Service;
       const w = widths[i] as number;
@@ -390,8 +470,16 @@ export function layoutCluster(cluster: Cluster, extraIds: readonly string[] = []
     }
     sy += SIZES.service.h + SIZES.serviceGap;
   }
-  const scale = edgeScale(width);
-  const left = layoutEdge(cluster, positions, extraIds, scale);
+  let left = 0;
+  if (inBand) {
+    let ex = 0;
+    for (const item of band.items) {
+      positions.set(item.id, { x: ex + item.w / 2, y: bandH / 2, w: item.w, h: item.h });
+      ex += item.w + 24 * scale;
+    }
+  } else {
+    left = layoutEdge(cluster, positions, extraIds, scale);
+  }
   return {
     positions,
     nodeBoxes,
@@ -399,7 +487,29 @@ export function layoutCluster(cluster: Cluster, extraIds: readonly string[] = []
     compactPods: compact,
     serviceRows,
     edgeScale: scale,
-    bounds: { x: left, y: 0, w: width - left, h: y },
+    bounds: { x: left, y: 0, w: width - left, h: y + top },
+  };
+}
+
+/** The edge as one row, left to right as traffic comes in: outside hosts, the Internet, load balancers. */
+function edgeBand(
+  cluster: Cluster,
+  extraIds: readonly string[],
+  s: number,
+): { items: { id: string; w: number; h: number }[]; w: number; h: number } {
+  const item = (id: string, b: { w: number; h: number }) => ({ id, w: b.w * s, h: b.h * s });
+  const lbs = cluster.services.filter((svc) => svc.type === 'LoadBalancer');
+  const items = [
+    ...extraIds.filter((id) => id.startsWith('ext/')).map((id) => item(id, EDGE_SIZES.ext)),
+    item(INTERNET_ID, EDGE_SIZES.internet),
+    ...(lbs.length <= MAX_DRAWN_LBS
+      ? lbs.map((svc) => item(loadBalancerId(svc.namespace, svc.name), EDGE_SIZES.lb))
+      : [item(LOAD_BALANCERS_ID, EDGE_SIZES.lb)]),
+  ];
+  return {
+    items,
+    w: items.reduce((a, b) => a + b.w, 0) + (items.length - 1) * 24 * s,
+    h: Math.max(...items.map((x) => x.h)),
   };
 }
 
@@ -418,7 +528,7 @@ const EDGE_REFERENCE_WIDTH = 1300;
  * labels stay readable (the Internet's about 11 px): the Internet of a 100-node cluster is not a dot.
  */
 export function edgeScale(diagramWidth: number): number {
-  return Math.max(1, Math.round((diagramWidth / EDGE_REFERENCE_WIDTH) * 2) / 2);
+  return Math.max(1, Math.floor((diagramWidth / EDGE_REFERENCE_WIDTH) * 2) / 2);
 }
 /** Above this many, load balancers are not drawn one by one but counted in one box. */
 const MAX_DRAWN_LBS = 12;

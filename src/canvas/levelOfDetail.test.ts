@@ -119,12 +119,18 @@ describe('toElements with a level of detail', () => {
     expect(onScreen(layout, Number(internet.data['fs']))).toBeGreaterThanOrEqual(
       onScreen(small, Number(smallInternet.data['fs'])) * 0.8,
     );
-    // and it still overlaps nothing: every node box and Service row is right of the edge
+    // and it still overlaps nothing: every node box and Service row is clear of it, inside the bounds
     const box = layout.positions.get('internet')!;
-    const right = box.x + box.w / 2;
-    for (const node of layout.nodeBoxes.values()) expect(node.x).toBeGreaterThan(right);
-    for (const row of layout.serviceRows) expect(row.box.x - row.box.w / 2).toBeGreaterThan(right);
-    expect(layout.bounds.x).toBeLessThan(box.x - box.w / 2);
+    const [x1, x2, y1, y2] = [box.x - box.w / 2, box.x + box.w / 2, box.y - box.h / 2, box.y + box.h / 2];
+    const clear = (b: { x: number; y: number; w: number; h: number }) =>
+      b.x >= x2 || b.x + b.w <= x1 || b.y >= y2 || b.y + b.h <= y1;
+    for (const node of layout.nodeBoxes.values()) expect(clear(node)).toBe(true);
+    for (const row of layout.serviceRows)
+      expect(clear({ x: row.box.x - row.box.w / 2, y: row.box.y - row.box.h / 2, w: row.box.w, h: row.box.h })).toBe(
+        true,
+      );
+    expect(layout.bounds.x).toBeLessThanOrEqual(x1);
+    expect(layout.bounds.y).toBeLessThanOrEqual(y1);
   });
 
   it('places each summary over the node box it stands for, so nothing moves when it opens', () => {

@@ -19,6 +19,8 @@ export interface Rect {
 export interface LabelSurroundings {
   /** the elements of the current hop and its neighbours, with their labels */
   avoid(): Rect[];
+  /** the other labels in view, kept clear of where there is room (empty while the view moves) */
+  soft(): Rect[];
   /** the stage's overlays (caption, controls) */
   insets(): Insets;
   /** the label's font size, CSS px */
@@ -38,6 +40,8 @@ export interface PacketSprite {
 
 export interface PacketLayer {
   draw(sprites: readonly PacketSprite[]): void;
+  /** draws again where it stands: the surroundings changed (the view settled) */
+  refresh(): void;
   setTheme(theme: Theme): void;
   destroy(): void;
 }
@@ -89,11 +93,12 @@ export function createPacketLayer(host: HTMLElement, cy: Core, around: LabelSurr
     const labelled = sprites.some((s) => s.label.length > 0);
     const area = labelled ? labelArea(host, around.insets()) : null;
     const avoid = labelled ? around.avoid() : [];
+    const soft = labelled ? around.soft() : [];
     const fontPx = around.fontPx();
     for (const s of sprites) {
       const x = s.x * zoom + pan.x;
       const y = s.y * zoom + pan.y;
-      drawSprite(ctx, s, x, y, theme, { area, avoid, fontPx, placement });
+      drawSprite(ctx, s, x, y, theme, { area, avoid, soft, fontPx, placement });
     }
   };
 
@@ -107,6 +112,7 @@ export function createPacketLayer(host: HTMLElement, cy: Core, around: LabelSurr
       sprites = next;
       render();
     },
+    refresh: () => render(),
     setTheme(next) {
       theme = next;
       render();
@@ -122,6 +128,7 @@ export function createPacketLayer(host: HTMLElement, cy: Core, around: LabelSurr
 interface LabelContext {
   area: Rect | null;
   avoid: readonly Rect[];
+  soft: readonly Rect[];
   fontPx: number;
   placement: { last: number };
 }
@@ -141,8 +148,8 @@ const overlap = (a: Rect, b: Rect): number =>
 
 /**
  * Where a `w` x `h` label goes beside a packet at (x, y): the first of twelve spots around it that
- * lies in the area and covers none of the elements to avoid (the one used last is tried first);
- * null when none does.
+ * lies in the area and covers none of the elements to avoid (the one used last is tried first),
+ * preferring one that also keeps clear of the `soft` rects; null when none does.
  */
 export function placeLabel(
   x: number,
@@ -152,7 +159,8 @@ export function placeLabel(
   area: Rect,
   avoid: readonly Rect[],
   prefer = 0,
-): { x: number; y: number; index: number } | null {
+  soft: readonly Rect[] = [],
+): { x: number; y: number; index: number; covered: number } | null {
   const gap = 16;
   const spots: [number, number][] = [
     [x + gap, y - gap - h],
@@ -168,16 +176,27 @@ export function placeLabel(
     [x - w / 2, y - 4 * gap - h],
     [x + gap, y + 4 * gap],
     [x - gap - w, y + 4 * gap],
+    // farther still, where the packet's surroundings are crowded with other labels
+    ...[6, 9].flatMap((r) =>
+      [0, 1, 2, 3, 4, 5, 6, 7].map((k): [number, number] => {
+        const a = (k * Math.PI) / 4;
+        return [x + Math.cos(a) * (r * gap + w / 2) - w / 2, y + Math.sin(a) * (r * gap + h / 2) - h / 2];
+      }),
+    ),
   ];
   const order = [prefer, ...spots.keys()].filter((i, k, all) => all.indexOf(i) === k);
+  let best: { x: number; y: number; index: number; covered: number } | null = null;
   for (const i of order) {
     const [sx, sy] = spots[i] as [number, number];
     const box = { x1: sx, y1: sy, x2: sx + w, y2: sy + h };
     if (box.x1 < area.x1 || box.y1 < area.y1 || box.x2 > area.x2 || box.y2 > area.y2) continue;
     if (avoid.some((r) => overlap(r, box) > 0)) continue;
-    return { x: sx, y: sy, index: i };
+    // of the spots clear of the path, the one that hides the least of the other labels
+    const covered = soft.reduce((sum, r) => sum + overlap(r, box), 0);
+    if (!best || covered < best.covered) best = { x: sx, y: sy, index: i, covered };
+    if (covered === 0) break;
   }
-  return null;
+  return best;
 }
 
 function drawSprite(
@@ -238,14 +257,16 @@ function drawSprite(
   };
   // the full headers where they fit beside the packet; else a one-line chip; the inspector keeps all
   const tries = [measure(label.fontPx, false), measure(Math.max(12, label.fontPx - 2), true)];
-  let chosen: { m: (typeof tries)[number]; at: { x: number; y: number } } | null = null;
+  // the full label clear of every other label, else the chip clear of them, else whichever of the
+  // two hides the least
+  let chosen: { m: (typeof tries)[number]; at: { x: number; y: number; covered: number } } | null = null;
   for (const m of tries) {
-    const spot = placeLabel(x, y, m.w, m.h, area, label.avoid, label.placement.last);
-    if (spot) {
-      label.placement.last = spot.index;
+    const spot = placeLabel(x, y, m.w, m.h, area, label.avoid, label.placement.last, label.soft);
+    if (spot && (!chosen || spot.covered < chosen.at.covered)) {
       chosen = { m, at: spot };
-      break;
+      label.placement.last = spot.index;
     }
+    if (chosen?.at.covered === 0) break;
   }
   if (!chosen) {
     // nowhere clear: the chip above the packet, kept inside the diagram
@@ -255,6 +276,7 @@ function drawSprite(
       at: {
         x: Math.max(area.x1, Math.min(area.x2 - m.w, x - m.w / 2)),
         y: Math.max(area.y1, Math.min(area.y2 - m.h, y - 28 - m.h)),
+        covered: 0,
       },
     };
   }

@@ -4,6 +4,7 @@
  */
 import type { StylesheetJson } from 'cytoscape';
 import { ElementKind } from './toElements';
+import { SIZES } from './layout';
 
 export const OnPathClass = 'on-path';
 export const CurrentHopClass = 'current-hop';
@@ -182,7 +183,11 @@ export function stylesheet(theme: Theme): StylesheetJson {
         padding: '8px',
         label: 'data(label)',
         'font-family': FONT,
-        'font-size': 13,
+        'font-size': SIZES.podFont,
+        // names wrap only where the layout broke them, which is where it made room for two lines
+        'text-wrap': 'wrap',
+        'text-max-width': '2000px',
+        'line-height': SIZES.podLine / SIZES.podFont,
         'font-weight': 'bold',
         color: p.text,
         'text-valign': 'top',

@@ -30,9 +30,11 @@ import {
   UNDERLAY_ID,
   allNodePorts,
   containerLabel,
+  deviceLabel,
   kernelId,
   layoutCluster,
   markedNodePorts,
+  podNameLines,
   nodePortsSummaryId,
   policyLabel,
   rootRowDevices,
@@ -76,10 +78,6 @@ function summarisedRuns(layout: ClusterLayout, detail: LevelOfDetail): { first: 
     else runs.push({ first: i, last: i });
   });
   return runs;
-}
-
-function deviceLabel(name: string, address: string | null): string {
-  return address ? `${name}\n${address}` : name;
 }
 
 export interface ElementsResult {
@@ -315,7 +313,7 @@ export function toElements(
         id: pid,
         parent: nodeId(pod.node),
         kind: ElementKind.pod,
-        label: pod.hostNetwork ? `${pod.name} (hostNetwork)` : pod.name,
+        label: podNameLines(pod).join('\n'),
         namespace: pod.namespace,
         ready: pod.ready,
         tooltip: `Pod ${pod.namespace}/${pod.name}\nIP ${pod.ip} on ${pod.node}\n${pod.ready ? 'Ready' : 'not Ready'}${pod.terminating ? ', terminating' : ''}${pod.owner ? `\n${pod.owner}` : ''}${isolationNote(pid)}`,
