@@ -346,6 +346,28 @@ test('the first screen at 1280x720 shows the built-in cluster whole, node and po
       expect(meets(boxes[i]!, boxes[j]!), `${names.pods[i]!.id} and ${names.pods[j]!.id}`).toBe(false);
 });
 
+test('the scenario explanation takes two lines above the diagram; More opens the rest, Less closes it', async ({
+  app,
+}) => {
+  const { page } = app;
+  await page.setViewportSize({ width: 1280, height: 720 });
+  await app.goto('/#example=ingress&step=3');
+  const explanation = page.getByTestId('scenario.explanation');
+  const more = page.getByTestId('scenario.more');
+  const closed = (await explanation.boundingBox())!.height;
+  expect(closed).toBeLessThanOrEqual(60);
+  await expect(more).toHaveAttribute('aria-expanded', 'false');
+  // the whole text is there for a screen reader even while it is clamped
+  await expect(explanation).toContainText('X-Forwarded-For');
+  await more.click();
+  await expect(more).toHaveAttribute('aria-expanded', 'true');
+  await expect(more).toHaveText('Less');
+  expect((await explanation.boundingBox())!.height).toBeGreaterThan(closed + 20);
+  await more.click();
+  await expect(more).toHaveText('More');
+  expect((await explanation.boundingBox())!.height).toBe(closed);
+});
+
 test('a selection never resizes the diagram under the pointer', async ({ app }) => {
   const { page } = app;
   await page.setViewportSize({ width: 1280, height: 720 });
