@@ -346,6 +346,24 @@ test('the first screen at 1280x720 shows the built-in cluster whole, node and po
       expect(meets(boxes[i]!, boxes[j]!), `${names.pods[i]!.id} and ${names.pods[j]!.id}`).toBe(false);
 });
 
+test("off the path, veths and pods' lo are chips without names; on it they keep theirs", async ({ app }) => {
+  const { page } = app;
+  await page.setViewportSize({ width: 1280, height: 720 });
+  await app.goto('/');
+  await app.settled();
+  const ids = ['veth/node-a/default/client', 'veth/node-a/default/app-1', 'dev/pod/default/app-1/lo'];
+  const read = () =>
+    page.evaluate((xs) => Object.fromEntries(window.__netviz!.labels(xs, true).map((l) => [l.id, l.fontPx])), ids);
+  // no packet yet: every one has its name
+  for (const px of Object.values(await read())) expect(px).toBeGreaterThan(0);
+  await app.goto('/#example=pod-to-pod-cross-node&step=3');
+  await app.settled();
+  const during = await read();
+  expect(during['veth/node-a/default/client']).toBeGreaterThanOrEqual(12);
+  expect(during['veth/node-a/default/app-1']).toBe(0);
+  expect(during['dev/pod/default/app-1/lo']).toBe(0);
+});
+
 test('the scenario explanation takes two lines above the diagram; More opens the rest, Less closes it', async ({
   app,
 }) => {

@@ -114,7 +114,12 @@ describe('placeLabel', () => {
       );
     expect(covered(box(least))).toBeLessThan(covered(box(first)));
   });
-  it('gives up when nowhere is clear', () => {
-    expect(placeLabel(500, 300, 200, 60, area, [{ x1: 0, y1: 0, x2: 1000, y2: 600 }])).toBeNull();
+  it('hides the least of the path when nowhere is clear, and gives up only when nothing fits the area', () => {
+    // the path covers everything left of x 700: the label reaches as far right as it can
+    const spot = placeLabel(500, 300, 200, 60, area, [{ x1: 0, y1: 0, x2: 700, y2: 600 }])!;
+    expect(spot.blocked).toBeGreaterThan(0);
+    expect(spot.blocked).toBeLessThan(200 * 60);
+    expect(spot.x).toBeGreaterThan(600);
+    expect(placeLabel(500, 300, 2000, 60, area, [])).toBeNull();
   });
 });

@@ -13,7 +13,7 @@ import { drawFirstFrameDirectly } from './firstFrame';
 import { createPacketLayer } from './packetLayer';
 import { createOverview } from './overview';
 import type { PacketSprite } from './packetLayer';
-import { CurrentHopClass, OnPathClass, SelectedClass, stylesheet } from './stylesheet';
+import { ChipClass, CurrentHopClass, OnPathClass, SelectedClass, stylesheet } from './stylesheet';
 import type { Theme } from './stylesheet';
 import { UNDERLAY_ID, kernelId, layoutCluster, textWidth } from './layout';
 import type { Box, ClusterLayout } from './layout';
@@ -119,6 +119,9 @@ const FIT_LEFT = 52;
 /** Clear space around what the camera frames, in CSS px (labels, the packet's own label). */
 const FRAME_PADDING = 28;
 const GLIDE_MS = 450;
+/** How much of a cni0 bridge beyond the framed hops beside it the camera keeps, in model px. */
+const BRIDGE_MARGIN = 60;
+const isBridgeId = (id: string): boolean => /^dev\/[^/]+\/cni0$/.test(id);
 
 export function createClusterCanvas(host: HTMLElement, callbacks: CanvasCallbacks): ClusterCanvas {
   const cyDiv = document.createElement('div');
@@ -226,6 +229,8 @@ export function createClusterCanvas(host: HTMLElement, callbacks: CanvasCallback
   };
   let theme: Theme = 'light';
   let path = new Set<string>();
+  /** what the chips were last drawn for (see `chipOffPath`); null: draw them again */
+  let chipKey: string | null = null;
   let current: string | null = null;
   let selection: string | null = null;
   let userMoved = false;
@@ -419,8 +424,39 @@ export function createClusterCanvas(host: HTMLElement, callbacks: CanvasCallback
    * grown to be readable at that zoom. A grown label can reach past its box, so the frame is
    * widened to hold it and the zoom worked out again (a few rounds settle it).
    */
+  /**
+   * A cni0 bridge spans its whole node: framed beside a veth or the routing point, only the stretch
+   * of it near them is framed, and its label moves there (as the underlay's does under a wire).
+   */
+  const bridgeStretches = (): Map<string, Box> => {
+    const stretches = new Map<string, Box>();
+    const others = frameIds
+      .filter((id) => !isBridgeId(id))
+      .map((id) => geometry.boxOf(id))
+      .filter((b): b is Box => b !== null);
+    for (const id of frameIds) {
+      const bar = isBridgeId(id) ? geometry.boxOf(id) : null;
+      if (!bar || others.length === 0) continue;
+      const x1 = Math.max(bar.x - bar.w / 2, Math.min(...others.map((b) => b.x - b.w / 2)) - BRIDGE_MARGIN);
+      const x2 = Math.min(bar.x + bar.w / 2, Math.max(...others.map((b) => b.x + b.w / 2)) + BRIDGE_MARGIN);
+      if (x2 - x1 < bar.w) stretches.set(id, { x: (x1 + x2) / 2, y: bar.y, w: Math.max(x2 - x1, 1), h: bar.h });
+    }
+    return stretches;
+  };
+  let bridgeLabels = new Set<string>();
+  const placeBridgeLabels = (stretches: Map<string, Box>): void => {
+    for (const id of bridgeLabels) if (!stretches.has(id)) unsetData(cy.getElementById(id), 'lx');
+    for (const [id, stretch] of stretches) {
+      const el = cy.getElementById(id);
+      if (el.nonempty()) el.data('lx', stretch.x - el.position('x'));
+    }
+    bridgeLabels = new Set(stretches.keys());
+  };
+
   const frameCamera = (animate: boolean): void => {
-    const boxes = frameIds.map((id) => geometry.boxOf(id)).filter((b): b is Box => b !== null);
+    const stretches = bridgeStretches();
+    placeBridgeLabels(stretches);
+    const boxes = frameIds.map((id) => stretches.get(id) ?? geometry.boxOf(id)).filter((b): b is Box => b !== null);
     const bounds = unionBox(boxes);
     if (!bounds) return;
     const ids = framedElements();
@@ -436,16 +472,19 @@ export function createClusterCanvas(host: HTMLElement, callbacks: CanvasCallback
       growLabels(ids, view.zoom);
       placeWireLabel();
       let framed = cy.collection();
-      for (const id of ids) if (id !== UNDERLAY_ID) framed = framed.union(cy.getElementById(id));
-      const labels = framed.boundingBox({
-        includeNodes: true,
-        includeEdges: false,
-        includeLabels: true,
-        includeOverlays: false,
-      });
+      let bars = cy.collection();
+      for (const id of ids) {
+        if (id === UNDERLAY_ID) continue;
+        if (stretches.has(id)) bars = bars.union(cy.getElementById(id));
+        else framed = framed.union(cy.getElementById(id));
+      }
       const parts: Box[] = [{ x: bounds.x + bounds.w / 2, y: bounds.y + bounds.h / 2, w: bounds.w, h: bounds.h }];
-      if (framed.nonempty())
-        parts.push({ x: (labels.x1 + labels.x2) / 2, y: (labels.y1 + labels.y2) / 2, w: labels.w, h: labels.h });
+      const add = (bb: { x1: number; y1: number; x2: number; y2: number; w: number; h: number }) =>
+        parts.push({ x: (bb.x1 + bb.x2) / 2, y: (bb.y1 + bb.y2) / 2, w: bb.w, h: bb.h });
+      const only = { includeEdges: false, includeOverlays: false, includeLabels: true };
+      if (framed.nonempty()) add(framed.boundingBox({ ...only, includeNodes: true }));
+      // a bridge framed in part: its (moved) label, not the whole bar
+      if (bars.nonempty()) add(bars.boundingBox({ ...only, includeNodes: false }));
       if (wireLabel) parts.push(wireLabel);
       const withLabels = unionBox(parts) as Box;
       const next = frameView(withLabels, cy.width(), cy.height(), insets, opts);
@@ -466,6 +505,7 @@ export function createClusterCanvas(host: HTMLElement, callbacks: CanvasCallback
     else if (!userMoved) {
       growLabels(new Set(), cy.zoom());
       placeWireLabel();
+      placeBridgeLabels(new Map());
       cy.stop(true);
       fitAll();
     }
@@ -504,8 +544,24 @@ export function createClusterCanvas(host: HTMLElement, callbacks: CanvasCallback
     });
   };
 
+  /**
+   * While a packet's path is drawn, the veths and pods' lo it does not use become chips: they
+   * say "there is one here" without a name to read, so the path stands out.
+   */
+  const chipOffPath = (nextPath: Set<string>, keep: string | null): void => {
+    const key = nextPath.size === 0 ? '' : `${[...nextPath].join(' ')} ${keep ?? ''}`;
+    if (key === chipKey) return;
+    chipKey = key;
+    cy.nodes(`.${ElementKind.veth}, .${ElementKind.podDevice}`).forEach((el) => {
+      const small = el.hasClass(ElementKind.veth) || el.id().endsWith('/lo');
+      if (small && nextPath.size > 0 && !nextPath.has(el.id()) && el.id() !== keep) el.addClass(ChipClass);
+      else el.removeClass(ChipClass);
+    });
+  };
+
   const toggleClasses = (nextPath: Set<string>, nextCurrent: string | null, nextSelection: string | null): void => {
     cy.batch(() => {
+      chipOffPath(nextPath, nextSelection);
       for (const id of path) if (!nextPath.has(id)) cy.getElementById(id).removeClass(OnPathClass);
       for (const id of nextPath) cy.getElementById(id).addClass(OnPathClass);
       if (current !== nextCurrent) {
@@ -525,6 +581,7 @@ export function createClusterCanvas(host: HTMLElement, callbacks: CanvasCallback
   /** Draws the cluster at a level of detail, and the highlights on what is drawn now. */
   const draw = (cl: Cluster, next: LevelOfDetail): void => {
     detail = next;
+    chipKey = null;
     toggleClasses(new Set(), null, null);
     growLabels(new Set(), 1);
     baseFonts.clear();
@@ -629,6 +686,7 @@ export function createClusterCanvas(host: HTMLElement, callbacks: CanvasCallback
       userMoved = false;
       growLabels(new Set(), cy.zoom());
       placeWireLabel();
+      placeBridgeLabels(new Map());
       cy.stop(true);
       fitAll();
     },
@@ -747,7 +805,9 @@ export function createClusterCanvas(host: HTMLElement, callbacks: CanvasCallback
           includeLabels: true,
           includeOverlays: false,
         });
-        return { id, drawn, fontPx: fontPx < minShown ? 0 : fontPx, box: page(bb) };
+        // a label hidden (too small to draw, or a chip's) reads as 0
+        const hidden = fontPx < minShown || (el.numericStyle('text-opacity') as number) === 0;
+        return { id, drawn, fontPx: hidden ? 0 : fontPx, box: page(bb) };
       });
     },
     destroy() {

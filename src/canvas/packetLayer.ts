@@ -147,9 +147,10 @@ const overlap = (a: Rect, b: Rect): number =>
   Math.max(0, Math.min(a.x2, b.x2) - Math.max(a.x1, b.x1)) * Math.max(0, Math.min(a.y2, b.y2) - Math.max(a.y1, b.y1));
 
 /**
- * Where a `w` x `h` label goes beside a packet at (x, y): the first of twelve spots around it that
- * lies in the area and covers none of the elements to avoid (the one used last is tried first),
- * preferring one that also keeps clear of the `soft` rects; null when none does.
+ * Where a `w` x `h` label goes beside a packet at (x, y): of the spots around it inside the area
+ * (the one used last tried first), one that covers none of the elements to avoid and none of the
+ * `soft` rects; else the one hiding the least of what to avoid, then of the soft rects. `blocked`
+ * and `covered` say how much of each it hides (0 when clear); null only when no spot is inside.
  */
 export function placeLabel(
   x: number,
@@ -160,7 +161,7 @@ export function placeLabel(
   avoid: readonly Rect[],
   prefer = 0,
   soft: readonly Rect[] = [],
-): { x: number; y: number; index: number; covered: number } | null {
+): { x: number; y: number; index: number; blocked: number; covered: number } | null {
   const gap = 16;
   const spots: [number, number][] = [
     [x + gap, y - gap - h],
@@ -185,16 +186,19 @@ export function placeLabel(
     ),
   ];
   const order = [prefer, ...spots.keys()].filter((i, k, all) => all.indexOf(i) === k);
-  let best: { x: number; y: number; index: number; covered: number } | null = null;
+  let best: { x: number; y: number; index: number; blocked: number; covered: number } | null = null;
   for (const i of order) {
-    const [sx, sy] = spots[i] as [number, number];
+    const [ax, sy] = spots[i] as [number, number];
+    // slid sideways into the area where it would stick out (a narrow phone's diagram)
+    const sx = Math.max(area.x1, Math.min(area.x2 - w, ax));
     const box = { x1: sx, y1: sy, x2: sx + w, y2: sy + h };
     if (box.x1 < area.x1 || box.y1 < area.y1 || box.x2 > area.x2 || box.y2 > area.y2) continue;
-    if (avoid.some((r) => overlap(r, box) > 0)) continue;
-    // of the spots clear of the path, the one that hides the least of the other labels
+    if (overlap(box, { x1: x - 12, y1: y - 12, x2: x + 12, y2: y + 12 }) > 0) continue;
+    const blocked = avoid.reduce((sum, r) => sum + overlap(r, box), 0);
     const covered = soft.reduce((sum, r) => sum + overlap(r, box), 0);
-    if (!best || covered < best.covered) best = { x: sx, y: sy, index: i, covered };
-    if (covered === 0) break;
+    if (!best || blocked < best.blocked || (blocked === best.blocked && covered < best.covered))
+      best = { x: sx, y: sy, index: i, blocked, covered };
+    if (blocked === 0 && covered === 0) break;
   }
   return best;
 }
@@ -259,23 +263,30 @@ function drawSprite(
   const tries = [measure(label.fontPx, false), measure(Math.max(12, label.fontPx - 2), true)];
   // the full label clear of every other label, else the chip clear of them, else whichever of the
   // two hides the least
-  let chosen: { m: (typeof tries)[number]; at: { x: number; y: number; covered: number } } | null = null;
+  let chosen: { m: (typeof tries)[number]; at: { x: number; y: number; blocked: number; covered: number } } | null =
+    null;
   for (const m of tries) {
     const spot = placeLabel(x, y, m.w, m.h, area, label.avoid, label.placement.last, label.soft);
-    if (spot && (!chosen || spot.covered < chosen.at.covered)) {
+    const better =
+      spot &&
+      (!chosen ||
+        spot.blocked < chosen.at.blocked ||
+        (spot.blocked === chosen.at.blocked && spot.covered < chosen.at.covered));
+    if (better) {
       chosen = { m, at: spot };
       label.placement.last = spot.index;
     }
-    if (chosen?.at.covered === 0) break;
+    if (chosen?.at.blocked === 0 && chosen.at.covered === 0) break;
   }
   if (!chosen) {
-    // nowhere clear: the chip above the packet, kept inside the diagram
+    // the diagram is smaller than the chip: above the packet, kept inside it
     const m = tries[1] as (typeof tries)[number];
     chosen = {
       m,
       at: {
         x: Math.max(area.x1, Math.min(area.x2 - m.w, x - m.w / 2)),
         y: Math.max(area.y1, Math.min(area.y2 - m.h, y - 28 - m.h)),
+        blocked: 0,
         covered: 0,
       },
     };

@@ -9,6 +9,9 @@ import { SIZES } from './layout';
 export const OnPathClass = 'on-path';
 export const CurrentHopClass = 'current-hop';
 export const SelectedClass = 'selected-el';
+/** A veth or a pod's lo off a packet's path, drawn as a small chip without its name. */
+export const ChipClass = 'chip';
+const CHIP = { w: 22, h: 10 };
 
 export type Theme = 'light' | 'dark';
 
@@ -291,6 +294,15 @@ export function stylesheet(theme: Theme): StylesheetJson {
     {
       selector: 'edge[bar = "source"]',
       style: { 'source-endpoint': (ele: { data: (k: string) => string }) => ele.data('barEndpoint') },
+    },
+    {
+      selector: `node.${ChipClass}`,
+      style: {
+        width: CHIP.w,
+        height: CHIP.h,
+        'text-opacity': 0,
+        'border-width': 1,
+      },
     },
     { selector: `.${OnPathClass}`, style: { 'border-color': p.path, 'border-width': 3, 'line-color': p.path } },
     { selector: `edge.${OnPathClass}`, style: { width: 4 } },
