@@ -13,9 +13,10 @@ const contentSecurityPolicy = (): Plugin => ({
   transformIndexHtml: { order: 'post', handler: (html) => withCspMeta(html) },
 });
 
-// `base: './'` makes the production build work from any sub-path (GitHub Pages and the like).
+// `base: './'` makes the production build work from any sub-path (GitHub Pages and the like);
+// BASE_PATH (`/k8s-netviz/`) makes the files' URLs absolute instead (scripts/build-site.mjs).
 export default defineConfig({
-  base: './',
+  base: process.env['BASE_PATH'] || './',
   plugins: [
     react(),
     tailwindcss(),
