@@ -141,11 +141,12 @@ try {
     });
     await page.evaluate(() => window.__netviz.cameraSettled());
     const png = await page.screenshot({ type: 'png' });
-    const check = await blankCheck(checker, png);
+    const check = await inspectPoster(checker, png);
     if (errors.length > 0) throw new Error(`poster ${id}: the page failed: ${errors.join('; ')}`);
     if (check.colours < 16 || check.inked < 0.03)
       throw new Error(`poster ${id} looks blank (${check.colours} colours, ${(check.inked * 100).toFixed(1)}% inked)`);
     writeFileSync(join(dist, 'posters', `${id}.png`), png);
+    writeFileSync(join(dist, 'posters', `${id}-600.webp`), Buffer.from(check.small, 'base64'));
   }
   await context.close();
 } finally {
@@ -156,9 +157,11 @@ log(`${scenarios.length} posters`);
 
 /**
  * How much of a screenshot is drawn: distinct colours (of a sample) and the share of pixels that
- * differ from the top-left one (the background). A page that failed to draw is one or two colours.
+ * differ from the top-left one (the background); a page that failed to draw is one or two colours.
+ * Also the poster at half size as WebP (`small`, base64), for embed.js's click-to-load poster, which
+ * must stay within a host page's budget (docs/embedding.md).
  */
-async function blankCheck(page, png) {
+async function inspectPoster(page, png) {
   return page.evaluate(async (b64) => {
     const bitmap = await createImageBitmap(await (await fetch(`data:image/png;base64,${b64}`)).blob());
     const canvas = new OffscreenCanvas(bitmap.width, bitmap.height);
@@ -172,6 +175,15 @@ async function blankCheck(page, png) {
       if (i % 64 === 0) colours.add(rgb);
       if (Math.abs(data[i] - data[0]) + Math.abs(data[i + 1] - data[1]) + Math.abs(data[i + 2] - data[2]) > 24) inked++;
     }
-    return { colours: colours.size, inked: inked / (data.length / 4) };
+    const half = new OffscreenCanvas(bitmap.width / 2, bitmap.height / 2);
+    const hctx = half.getContext('2d');
+    hctx.imageSmoothingQuality = 'high';
+    hctx.drawImage(bitmap, 0, 0, half.width, half.height);
+    const webp = await half.convertToBlob({ type: 'image/webp', quality: 0.5 });
+    if (webp.type !== 'image/webp') throw new Error(`this Chromium encodes no WebP (${webp.type})`);
+    const bytes = new Uint8Array(await webp.arrayBuffer());
+    let small = '';
+    for (let i = 0; i < bytes.length; i += 0x8000) small += String.fromCharCode(...bytes.subarray(i, i + 0x8000));
+    return { colours: colours.size, inked: inked / (data.length / 4), small: btoa(small) };
   }, png.toString('base64'));
 }
