@@ -1,3 +1,8 @@
+import { createServer } from 'node:http';
+import type { Server } from 'node:http';
+import { cp, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join, normalize } from 'node:path';
 import { test, expect } from './fixtures';
 import type { Page } from '@playwright/test';
 
@@ -93,5 +98,99 @@ test.describe('offline', () => {
     // registration waits for the load event: give it a moment to have happened, were it going to
     await page.waitForTimeout(500);
     expect(await page.evaluate(() => navigator.serviceWorker.getRegistrations().then((r) => r.length))).toBe(0);
+  });
+});
+
+test.describe('a new version', () => {
+  // The site on a server of its own, over a copy of dist/ that the test turns into the next version.
+  let root = '';
+  let server: Server;
+  let SITE = '';
+
+  test.beforeAll(async () => {
+    root = await mkdtemp(join(tmpdir(), 'netviz-update-'));
+    await cp(join(import.meta.dirname, '..', 'dist'), root, { recursive: true });
+    server = createServer((req, res) => {
+      let path = normalize(decodeURIComponent(new URL(req.url ?? '/', 'http://x').pathname)).slice(1);
+      if (path === '' || path.endsWith('/')) path += 'index.html';
+      if (path.startsWith('..')) return void res.writeHead(403).end();
+      readFile(join(root, path)).then(
+        (body) =>
+          res
+            .writeHead(200, {
+              'content-type': path.endsWith('.html')
+                ? 'text/html'
+                : path.endsWith('.css')
+                  ? 'text/css'
+                  : 'text/javascript',
+              'cache-control': 'no-cache',
+            })
+            .end(body),
+        () => res.writeHead(404).end(),
+      );
+    });
+    SITE = await new Promise<string>((resolve) =>
+      server.listen(0, '127.0.0.1', () => resolve(`http://127.0.0.1:${(server.address() as { port: number }).port}/`)),
+    );
+  });
+
+  test.afterAll(async () => {
+    await new Promise((r) => server.close(r));
+    await rm(root, { recursive: true, force: true });
+  });
+
+  test('takes over at the next load; an open page of the old one still loads its lazy chunks', async ({ app }) => {
+    const { page } = app;
+    await app.goto(`${SITE}#example=pod-to-pod-cross-node`);
+    await whenOfflineReady(page);
+
+    // Deploy the next version as a static host does: the files replaced, the old chunks gone. The
+    // help dialog's chunk stands for every lazy chunk the open page has not loaded yet.
+    const files = await readdir(join(root, 'assets'));
+    const helpChunk = files.find((f) => /^HelpDialog-.*\.js$/.test(f))!;
+    await rm(join(root, 'assets', helpChunk));
+    const index = await readFile(join(root, 'index.html'), 'utf8');
+    await writeFile(
+      join(root, 'index.html'),
+      index.replace('<title>', '<meta name="netviz-next" content="1" />\n<title>'),
+    );
+    const sw = await readFile(join(root, 'sw.js'), 'utf8');
+    const next = sw
+      .replace(/version [0-9a-f]{16}/, 'version 0000000000000002')
+      .replace(/"[0-9a-f]{16}"/, '"0000000000000002"')
+      .replace(`"assets/${helpChunk}",`, '');
+    expect(next).not.toContain(helpChunk);
+    await writeFile(join(root, 'sw.js'), next);
+
+    // the open page finds the new worker, which takes over at once (once activated: its clean-up done)
+    await page.evaluate(async () => {
+      const registration = (await navigator.serviceWorker.getRegistration())!;
+      const old = navigator.serviceWorker.controller;
+      await registration.update();
+      const worker = registration.installing ?? registration.waiting ?? registration.active!;
+      if (worker.state !== 'activated') {
+        await new Promise<void>((resolve) =>
+          worker.addEventListener('statechange', () => worker.state === 'activated' && resolve()),
+        );
+      }
+      if (navigator.serviceWorker.controller === old) {
+        await new Promise((resolve) => navigator.serviceWorker.addEventListener('controllerchange', resolve));
+      }
+    });
+    const history = await page.evaluate(async () =>
+      (await caches.match(new URL('__netviz-versions.json', location.href).href))!.json(),
+    );
+    expect(history.map((v: { version: string }) => v.version)).toEqual(['0000000000000002', expect.any(String)]);
+
+    // the old page's lazy chunk is gone from the server, not from the cache
+    expect((await page.request.get(`${SITE}assets/${helpChunk}`)).status()).toBe(404);
+    await page.locator('body').press('?');
+    await expect(page.getByRole('dialog', { name: 'Keyboard shortcuts' })).toBeVisible();
+
+    // the next load is the new version
+    await page.reload();
+    await page.waitForFunction(() => window.__netviz !== undefined);
+    await expect(page.locator('meta[name="netviz-next"]')).toHaveCount(1);
+    expect(app.errors).toEqual([]);
   });
 });
