@@ -27,6 +27,7 @@ interface WorkerScope {
   clients: { claim(): Promise<void> };
   addEventListener(type: 'install' | 'activate', listener: (event: ExtendableEvent) => void): void;
   addEventListener(type: 'fetch', listener: (event: FetchEvent) => void): void;
+  addEventListener(type: 'message', listener: (event: MessageEvent<unknown>) => void): void;
 }
 
 const worker = self as unknown as WorkerScope;
@@ -116,4 +117,9 @@ worker.addEventListener('fetch', (event) => {
   const kind = classify(new URL(request.url), scope, request.mode === 'navigate', PRECACHE);
   if (kind === 'page') event.respondWith(networkFirstPage(request));
   else if (kind !== null) event.respondWith(cacheFirst(request, kind));
+});
+
+// The page asks which version serves it, to say once that the app was updated (updateNotice.ts).
+worker.addEventListener('message', (event) => {
+  if (event.data === 'netviz-version') event.ports[0]?.postMessage({ netvizVersion: VERSION });
 });
