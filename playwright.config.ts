@@ -19,6 +19,9 @@ export default defineConfig({
     baseURL: `http://127.0.0.1:${PORT}`,
     trace: 'on-first-retry',
     viewport: { width: 1280, height: 800 },
+    // The app registers an offline service worker; a spec that routes or counts requests must see
+    // them all, so only e2e/offline.spec.ts lets it run.
+    serviceWorkers: 'block',
   },
   projects: [
     {

@@ -4,6 +4,7 @@ import react from '@vitejs/plugin-react';
 import tailwindcss from '@tailwindcss/vite';
 import type { Plugin } from 'vite';
 import { withCspMeta } from './src/app/csp.ts';
+import { offlinePlugin } from './build/offlinePlugin.ts';
 
 /** The Content-Security-Policy `<meta>`, in the production build only (dev's hot reload runs inline script). */
 const contentSecurityPolicy = (): Plugin => ({
@@ -12,10 +13,16 @@ const contentSecurityPolicy = (): Plugin => ({
   transformIndexHtml: { order: 'post', handler: (html) => withCspMeta(html) },
 });
 
-// `base: './'` makes the production build work from any sub-path (GitHub Pages and the like).
+// `base: './'` makes the production build work from any sub-path (GitHub Pages and the like);
+// BASE_PATH (`/k8s-netviz/`) makes the files' URLs absolute instead (scripts/build-site.mjs).
 export default defineConfig({
-  base: './',
-  plugins: [react(), tailwindcss(), contentSecurityPolicy()],
+  base: process.env['BASE_PATH'] || './',
+  plugins: [
+    react(),
+    tailwindcss(),
+    contentSecurityPolicy(),
+    offlinePlugin({ entry: 'src/app/offline/serviceWorker.ts' }),
+  ],
   // Cytoscape alone is ~430 kB minified; splitting what the first screen doesn't need comes with
   // the diagram issue (lazy YAML, export, dialogs).
   build: {

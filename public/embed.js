@@ -8,7 +8,8 @@
  *   </k8s-netviz>
  *
  * Attributes: src (the app's base URL; defaults to where this script came from), example,
- * scenario (an s= payload), step, theme, controls, autoplay, height, view, speed, keyboard.
+ * scenario (an s= payload), step, theme, controls, autoplay, height, view, speed, keyboard, and ctl
+ * (click to load: a poster and a button until the reader asks for the app; nothing else loads).
  * Events (bubbling, composed): k8snetviz:ready, k8snetviz:step, k8snetviz:error, and
  * k8snetviz:loaded, k8snetviz:select, k8snetviz:resize; the data is in event.detail.
  * Methods: element.command(name, payload) -> Promise (the postMessage API), element.step(n).
@@ -56,12 +57,15 @@
         'view',
         'speed',
         'keyboard',
+        'ctl',
       ];
     }
 
     constructor() {
       super();
       this._frame = null;
+      this._poster = null;
+      this._clicked = false;
       this._refusal = null;
       this._origin = null;
       this._pending = new Map();
@@ -75,7 +79,14 @@
         // document, untouched; the shadow root without a slot simply does not show them.
         const root = this.attachShadow({ mode: 'open' });
         const style = document.createElement('style');
-        style.textContent = ':host{display:block;width:100%;min-height:120px}iframe{display:block;width:100%;border:0}';
+        style.textContent = [
+          ':host{display:block;width:100%;min-height:120px}iframe{display:block;width:100%;border:0}',
+          '.ctl{position:relative;display:block;width:100%;min-height:120px;padding:0;border:1px solid #cbd5e1;border-radius:6px;background:#f8fafc;cursor:pointer;overflow:hidden}',
+          '.ctl img{display:block;width:100%;height:auto}',
+          '.ctl span{position:absolute;left:50%;top:50%;transform:translate(-50%,-50%);padding:.6em 1.1em;border-radius:999px;background:rgba(15,23,42,.88);color:#fff;font:600 16px/1.2 system-ui,sans-serif;white-space:nowrap}',
+          '.ctl:hover span,.ctl:focus-visible span{background:#326ce5}',
+          '.ctl:focus-visible{outline:3px solid #326ce5;outline-offset:2px}',
+        ].join('');
         root.appendChild(style);
       }
       window.addEventListener('message', this._onMessage);
@@ -89,7 +100,7 @@
     }
 
     attributeChangedCallback(name, oldValue, newValue) {
-      if (!this._frame || oldValue === newValue) return;
+      if ((!this._frame && !this._poster) || oldValue === newValue) return;
       if (name === 'height') {
         this._applyHeight(null);
         return;
@@ -108,13 +119,8 @@
      * frame's document: only the app itself may be framed.
      */
     get appUrl() {
-      let base;
-      try {
-        base = new URL(this.getAttribute('src') || DEFAULT_BASE || './', document.baseURI);
-      } catch {
-        return null;
-      }
-      if (base.protocol !== 'https:' && base.protocol !== 'http:') return null;
+      const base = this._base();
+      if (!base) return null;
       const url = new URL(base.href);
       url.search = '';
       url.hash = '';
@@ -137,6 +143,17 @@
       return url.href + (text ? `#${text}` : '');
     }
 
+    /** The app's base URL, or null when `src` is not an http(s) URL. */
+    _base() {
+      let base;
+      try {
+        base = new URL(this.getAttribute('src') || DEFAULT_BASE || './', document.baseURI);
+      } catch {
+        return null;
+      }
+      return base.protocol === 'https:' || base.protocol === 'http:' ? base : null;
+    }
+
     _build() {
       const root = this.shadowRoot;
       if (!root) return;
@@ -146,12 +163,18 @@
       this._frame = null;
       if (this._refusal) this._refusal.remove();
       this._refusal = null;
+      if (this._poster) this._poster.remove();
+      this._poster = null;
       if (src === null) {
         this._origin = null;
         this._refuse();
         return;
       }
       this._origin = new URL(src).origin;
+      if (this.hasAttribute('ctl') && !this._clicked) {
+        this._buildPoster();
+        return;
+      }
       const frame = document.createElement('iframe');
       frame.setAttribute('sandbox', SANDBOX);
       frame.setAttribute('allow', 'fullscreen; clipboard-write');
@@ -161,6 +184,40 @@
       this._frame = frame;
       this._applyHeight(null);
       root.appendChild(frame);
+    }
+
+    /**
+     * Click to load: the scenario's poster (built by the site for every built-in scenario, about
+     * 20 kB) under a button; the app loads only when it is pressed, and then takes the focus.
+     */
+    _buildPoster() {
+      const button = document.createElement('button');
+      button.type = 'button';
+      button.className = 'ctl';
+      const label = this.getAttribute('title') || 'k8s-netviz: Kubernetes networking, step by step';
+      button.setAttribute('aria-label', `Load the interactive diagram: ${label}`);
+      const example = this.getAttribute('example');
+      if (example && !this.getAttribute('scenario') && /^[a-z0-9][a-z0-9-]*$/.test(example)) {
+        const img = document.createElement('img');
+        img.alt = '';
+        img.width = 600;
+        img.height = 315;
+        img.decoding = 'async';
+        img.src = new URL(`posters/${example}-600.webp`, this._base()).href;
+        // a scenario without a poster (a site built without them): the button alone
+        img.addEventListener('error', () => img.remove());
+        button.appendChild(img);
+      }
+      const play = document.createElement('span');
+      play.textContent = '\u25B6 Load the interactive diagram';
+      button.appendChild(play);
+      button.addEventListener('click', () => {
+        this._clicked = true;
+        this._build();
+        if (this._frame) this._frame.focus();
+      });
+      this._poster = button;
+      this.shadowRoot.appendChild(button);
     }
 
     /** Says, as text, why no frame was built; the light-DOM fallback is shown instead. */

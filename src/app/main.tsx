@@ -4,6 +4,7 @@
  */
 import '../styles/index.css';
 import { generateParam } from './boot';
+import { registerOfflineWorker } from './offline/register';
 
 const root = document.getElementById('root');
 if (root) {
@@ -12,3 +13,4 @@ if (root) {
   }
   void import('./start').then(({ start }) => start(root));
 }
+registerOfflineWorker(window.location.search);

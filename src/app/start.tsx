@@ -13,6 +13,7 @@ import { AppRoot, resolveTheme } from './embed/AppRoot';
 import { parsePresentation } from './share/presentation';
 import type { Provenance } from './share/snapshot';
 import { fetchManifests, parseManifestsParam } from './manifestsParam';
+import { offlineUpdateNotice } from './offline/updateNotice';
 
 /** The worker that parses manifests; Vite bundles its entry as a separate module. */
 const createImportWorker = (): Worker => new Worker(new URL('./importWorker.ts', import.meta.url), { type: 'module' });
@@ -26,6 +27,8 @@ export async function start(root: HTMLElement): Promise<void> {
   const notices: string[] = [];
   if (invalid.length > 0) notices.push(`Ignored invalid options (${invalid.join(', ')}); using their defaults.`);
   const provenance: Provenance = { generated: null };
+  // asked at once, awaited below: the offline worker answers in a few milliseconds, if at all
+  const updated = presentation.embed ? Promise.resolve(null) : offlineUpdateNotice();
   if (generate.kind === 'error') notices.push(generate.message);
   if (generate.kind === 'ok' && generating) {
     try {
@@ -51,6 +54,8 @@ export async function start(root: HTMLElement): Promise<void> {
       );
     }
   }
+  const updateNotice = await updated;
+  if (updateNotice) notices.push(updateNotice);
   createRoot(root).render(
     <StrictMode>
       <AppRoot
