@@ -281,7 +281,7 @@ export const SCENARIOS: readonly Scenario[] = [
     title: 'NetworkPolicy truth table (Kubernetes e2e setup)',
     group: 'Pod to pod',
     framing:
-      'The setup of Kubernetes’ own NetworkPolicy tests: namespaces x, y and z with pods a, b and c serving ports 80 and 81, on Calico. In x, deny-ingress isolates every pod and allow-from-y lets namespace y in on port 80 only, so y/a reaches s-x-a on port 80 where z/a would be dropped. The Matrix view shows every pair at once.',
+      'Kubernetes’ own NetworkPolicy test setup on Calico: in x, deny-ingress isolates every pod and allow-from-y lets namespace y in on port 80 only. The Matrix view shows every pair.',
     spec: netpolTruthTableSpec([
       {
         apiVersion: 'networking.k8s.io/v1',
