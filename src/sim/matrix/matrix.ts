@@ -9,7 +9,7 @@ import { selectorMatches } from '../model/policy';
 import type { LabelSelector, SelectorRequirement } from '../model/policy';
 import type { Cluster, Pod } from '../model/types';
 import { evaluatePolicy } from '../resolve/networkPolicy';
-import type { PolicyVerdict, SideVerdict } from '../resolve/networkPolicy';
+import type { PolicyVerdict } from '../resolve/networkPolicy';
 
 export type MatrixVerdict = 'allowed' | 'denied-egress' | 'denied-ingress' | 'not-enforced' | 'refused';
 
@@ -163,17 +163,13 @@ function listens(pod: Pod, port: MatrixPort): boolean {
   );
 }
 
-function side(s: SideVerdict): MatrixSide {
-  return {
-    isolated: s.isolated,
-    allowed: s.allowed,
-    isolating: [...s.isolating],
-    allowedBy: s.allowedBy ? { policy: s.allowedBy.policy, rule: s.allowedBy.rule, text: s.allowedBy.text } : null,
-    exempt: s.exempt,
-  };
+/** The allowing policies of both sides, without a repeat (one policy may allow both ways). */
+function allowingPolicies(v: PolicyVerdict): string[] {
+  const e = v.egress.allowedBy?.policy;
+  const i = v.ingress.allowedBy?.policy;
+  if (e === undefined) return i === undefined ? [] : [i];
+  return i === undefined || i === e ? [e] : [e, i];
 }
-
-const unique = (xs: readonly string[]): string[] => [...new Set(xs)];
 
 /**
  * One cell: the policy verdict (the packet meets the source's egress first, then the destination's
@@ -181,65 +177,68 @@ const unique = (xs: readonly string[]): string[] => [...new Set(xs)];
  * before it could be refused; a refused one got through policy.
  */
 export function matrixCell(cluster: Cluster, src: Pod, dst: Pod, port: MatrixPort): MatrixCell {
-  const v: PolicyVerdict = evaluatePolicy(cluster, {
-    srcPod: src,
-    dstPod: dst,
-    port: port.port,
-    protocol: port.protocol,
-  });
-  const egress = side(v.egress);
-  const ingress = side(v.ingress);
-  const allowing = unique(
-    [v.egress.allowedBy?.policy ?? '', v.ingress.allowedBy?.policy ?? ''].filter((x) => x !== ''),
-  );
-  const base = { from: podKey(src), to: podKey(dst), port: port.port, protocol: port.protocol, egress, ingress };
+  return cellOf(cluster, src, podKey(src), dst, podKey(dst), port);
+}
+
+/** The verdict, deciding policies and sentence of a cell, before it gets its ends. */
+function decide(v: PolicyVerdict, src: Pod, dst: Pod, port: MatrixPort): [MatrixVerdict, string[], string] {
   const what = `${port.protocol.toUpperCase()} ${port.port}`;
   if (!v.egress.allowed) {
-    const both = !v.ingress.allowed
-      ? ` ${dst.name}'s ingress would deny it too (${v.ingress.isolating.join(', ')}).`
-      : '';
-    return {
-      ...base,
-      verdict: 'denied-egress',
-      policies: [...v.egress.isolating],
-      reason: `Dropped: no egress rule of ${v.egress.isolating.join(', ')} allows ${src.name} to send ${what} to ${dst.name}.${both}`,
-    };
+    const both = v.ingress.allowed
+      ? ''
+      : ` ${dst.name}'s ingress would deny it too (${v.ingress.isolating.join(', ')}).`;
+    return [
+      'denied-egress',
+      [...v.egress.isolating],
+      `Dropped: no egress rule of ${v.egress.isolating.join(', ')} allows ${src.name} to send ${what} to ${dst.name}.${both}`,
+    ];
   }
   if (!v.ingress.allowed) {
-    return {
-      ...base,
-      verdict: 'denied-ingress',
-      policies: [...v.ingress.isolating],
-      reason: `Dropped: no ingress rule of ${v.ingress.isolating.join(', ')} allows ${what} from ${src.name} into ${dst.name}.`,
-    };
+    return [
+      'denied-ingress',
+      [...v.ingress.isolating],
+      `Dropped: no ingress rule of ${v.ingress.isolating.join(', ')} allows ${what} from ${src.name} into ${dst.name}.`,
+    ];
   }
+  const allowing = allowingPolicies(v);
   if (!listens(dst, port)) {
-    return {
-      ...base,
-      verdict: 'refused',
-      policies: allowing,
-      reason: `Refused: nothing in ${dst.name} listens on ${what}${port.protocol === 'tcp' ? ' (TCP RST)' : ' (ICMP port unreachable)'}.`,
-    };
+    return [
+      'refused',
+      allowing,
+      `Refused: nothing in ${dst.name} listens on ${what}${port.protocol === 'tcp' ? ' (TCP RST)' : ' (ICMP port unreachable)'}.`,
+    ];
   }
-  const selecting = unique([...v.egress.isolating, ...v.ingress.isolating]);
-  if (!v.enforced && selecting.length > 0) {
-    return {
-      ...base,
-      verdict: 'not-enforced',
-      policies: selecting,
-      reason: `Delivered: ${selecting.join(', ')} select${selecting.length === 1 ? 's' : ''} these pods, but the network plugin does not enforce NetworkPolicy.`,
-    };
+  if (!v.enforced && (v.egress.isolated || v.ingress.isolated)) {
+    const selecting = [...new Set([...v.egress.isolating, ...v.ingress.isolating])];
+    return [
+      'not-enforced',
+      selecting,
+      `Delivered: ${selecting.join(', ')} select${selecting.length === 1 ? 's' : ''} these pods, but the network plugin does not enforce NetworkPolicy.`,
+    ];
   }
+  const reason =
+    allowing.length > 0
+      ? `Delivered: allowed by ${allowing.join(' and ')}.`
+      : src === dst
+        ? 'Delivered inside the pod: NetworkPolicy does not apply.'
+        : 'Delivered: no NetworkPolicy isolates either pod.';
+  return ['allowed', allowing, reason];
+}
+
+function cellOf(cluster: Cluster, src: Pod, from: string, dst: Pod, to: string, port: MatrixPort): MatrixCell {
+  const v = evaluatePolicy(cluster, { srcPod: src, dstPod: dst, port: port.port, protocol: port.protocol });
+  const [verdict, policies, reason] = decide(v, src, dst, port);
+  // the resolver's side verdicts are fresh per call: the cell keeps them rather than copying
   return {
-    ...base,
-    verdict: 'allowed',
-    policies: allowing,
-    reason:
-      allowing.length > 0
-        ? `Delivered: allowed by ${allowing.join(' and ')}.`
-        : src === dst
-          ? 'Delivered inside the pod: NetworkPolicy does not apply.'
-          : 'Delivered: no NetworkPolicy isolates either pod.',
+    from,
+    to,
+    port: port.port,
+    protocol: port.protocol,
+    verdict,
+    policies,
+    egress: v.egress,
+    ingress: v.ingress,
+    reason,
   };
 }
 
@@ -268,18 +267,20 @@ export function computeMatrix(cluster: Cluster, request: MatrixRequest = {}): Ma
     refused: 0,
   };
   const ports = destinations.map((d) => portsFor(request, d));
-  for (const src of sources) {
-    destinations.forEach((dst, i) => {
-      for (const port of ports[i] ?? []) {
-        const cell = matrixCell(cluster, src, dst, port);
+  const srcKeys = sources.map(podKey);
+  const dstKeys = destinations.map(podKey);
+  sources.forEach((src, s) => {
+    destinations.forEach((dst, d) => {
+      for (const port of ports[d] ?? []) {
+        const cell = cellOf(cluster, src, srcKeys[s] as string, dst, dstKeys[d] as string, port);
         counts[cell.verdict]++;
         cells.push(cell);
       }
     });
-  }
+  });
   return {
-    sources: sources.map(podKey),
-    destinations: destinations.map(podKey),
+    sources: srcKeys,
+    destinations: dstKeys,
     enforced: cluster.settings.policyEnforced,
     cells,
     counts,
