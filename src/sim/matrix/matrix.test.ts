@@ -2,7 +2,9 @@
  * The matrix engine: its verdicts, the deciding policies, selections and ports, and that a cell and
  * the trace between the same two pods agree on a seeded random sample.
  */
+import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
+import { loadManifests } from '../import/index';
 import { buildCluster } from '../model/build';
 import { createRng } from '../model/rng';
 import type { Cluster, Pod } from '../model/types';
@@ -207,6 +209,26 @@ describe('matrix and trace agree', () => {
       const seen = new Set(sample.map((s) => s.verdict));
       for (const v of Object.keys(m.counts) as MatrixVerdict[]) if (m.counts[v] > 0) expect(seen, v).toContain(v);
       sample.forEach((cell, i) => agree(c, cell, i + 1));
+    });
+  }
+});
+
+describe('matrix and trace agree on every cell of the policy fixtures', () => {
+  // the resolver's fixtures: named ports, endPort, ipBlock with except, a hostNetwork pod (node
+  // traffic, let into pods on its own node), default deny with DNS allowed
+  const read = (f: string): string => readFileSync(new URL(`../resolve/fixtures/${f}`, import.meta.url), 'utf8');
+  for (const cni of ['calico-ipip', 'flannel-vxlan'] as const) {
+    it(`${cni}: every pair on 8080, 9090, 9100, 5432 and 53`, () => {
+      const files = ['kubeadm.yaml', 'nodes.yaml', `cni/${cni}.yaml`, 'edge/apps.yaml', 'edge/policies.yaml'];
+      const loaded = loadManifests(files.map((f) => ({ name: f, text: read(f) })));
+      if (!loaded.ok) throw new Error(loaded.errors.map((e) => e.message).join('; '));
+      const c = loaded.cluster;
+      const ports = [8080, 9090, 9100, 5432].map((port) => ({ port, protocol: 'tcp' as const }));
+      const m = computeMatrix(c, { ports: [...ports, { port: 53, protocol: 'udp' }] });
+      expect(m.sources.some((k) => pod(c, k).hostNetwork)).toBe(true);
+      const verdicts = new Set(m.cells.map((x) => x.verdict));
+      expect(verdicts.has(cni === 'calico-ipip' ? 'denied-ingress' : 'not-enforced')).toBe(true);
+      m.cells.forEach((cell, i) => agree(c, cell, i + 1));
     });
   }
 });
