@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { test, expect } from './fixtures';
 
 test.describe('the reachability matrix', () => {
@@ -51,6 +52,15 @@ test.describe('the reachability matrix', () => {
     await expect(page.locator('[data-testid="matrix.cell"][data-verdict="denied-ingress"]')).toHaveCount(6);
     await page.getByRole('combobox', { name: 'Source namespace' }).selectOption('');
     await page.getByRole('combobox', { name: 'Port' }).selectOption('80/tcp');
+
+    // the table as CSV: the same rows the CLI's -o csv prints
+    const [csv] = await Promise.all([page.waitForEvent('download'), page.getByRole('button', { name: 'CSV' }).click()]);
+    expect(csv.suggestedFilename()).toBe('k8s-netviz-matrix.csv');
+    const text = readFileSync((await csv.path())!, 'utf8');
+    const lines = text.trimEnd().split('\r\n');
+    expect(lines[0]).toBe('from,to,port,protocol,verdict,policies');
+    expect(lines).toContain('z/a,x/b,80,tcp,denied-ingress,x/deny-ingress x/allow-from-y');
+    expect(lines).toHaveLength(1 + 11 * 3);
 
     await page.screenshot({ path: testInfo.outputPath('matrix-light.png') });
     await page.getByRole('button', { name: 'Switch to dark theme' }).click();

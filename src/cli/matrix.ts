@@ -5,6 +5,7 @@
  */
 import { computeMatrix, MatrixRequestError } from '../sim/matrix/matrix';
 import type { Matrix, MatrixCell, MatrixRequest, MatrixVerdict, PodSelection } from '../sim/matrix/matrix';
+import { matrixCsv } from '../sim/matrix/csv';
 import type { Cluster } from '../sim/model/types';
 import type { MatrixArgs } from './args';
 import { escapeEncoded, escapeText } from './escape';
@@ -89,15 +90,8 @@ export function formatMatrixWide(m: Matrix): string {
   return `${rows.map((r) => r.map((x, i) => (i === r.length - 1 ? x : x.padEnd(widths[i]!))).join('  ')).join('\n')}\n`;
 }
 
-const csvField = (x: string): string => (/[",\n\r]/.test(x) ? `"${x.replace(/"/g, '""')}"` : x);
-
-/** RFC 4180 CSV with a header; the policies of a cell space-separated in one field. */
-export function formatMatrixCsv(m: Matrix): string {
-  const lines = ['from,to,port,protocol,verdict,policies'];
-  for (const c of m.cells)
-    lines.push([c.from, c.to, String(c.port), c.protocol, c.verdict, c.policies.join(' ')].map(csvField).join(','));
-  return `${lines.join('\r\n')}\r\n`;
-}
+/** RFC 4180 CSV with a header (sim/matrix/csv.ts: the app exports the same bytes). */
+export const formatMatrixCsv = matrixCsv;
 
 /** The JSON of docs/matrix.md: `{ cells: [{ from, to, port, protocol, verdict, policies, ... }] }` and more. */
 export function formatMatrixJson(m: Matrix): string {

@@ -8,7 +8,9 @@ import { useMemo, useRef, useState } from 'react';
 import type { KeyboardEvent } from 'react';
 import { MATRIX_VERDICTS, computeMatrix, declaredPorts, selectPods } from '../sim/matrix/matrix';
 import type { MatrixCell, MatrixPort, MatrixVerdict } from '../sim/matrix/matrix';
+import { matrixCsv } from '../sim/matrix/csv';
 import { useVizStore } from '../store/VizStoreProvider';
+import { download } from './download';
 import { selectCluster } from '../store/selectors';
 
 /** Above this many cells the grid asks for a narrower selection instead of rendering them all. */
@@ -258,6 +260,26 @@ export function MatrixView({ onShowDiagram }: MatrixViewProps) {
           </select>
         </label>
         <Legend />
+        {matrix && matrix.cells.length > 0 ? (
+          <div className="flex gap-1" role="group" aria-label="Export the matrix">
+            <button
+              type="button"
+              className="rounded border border-slate-300 px-2 py-0.5 hover:bg-slate-100 dark:border-slate-600 dark:hover:bg-slate-700"
+              onClick={() => download(matrixCsv(matrix), 'k8s-netviz-matrix.csv', 'text/csv')}
+            >
+              CSV
+            </button>
+            <button
+              type="button"
+              className="rounded border border-slate-300 px-2 py-0.5 hover:bg-slate-100 dark:border-slate-600 dark:hover:bg-slate-700"
+              onClick={() =>
+                download(`${JSON.stringify(matrix, null, 2)}\n`, 'k8s-netviz-matrix.json', 'application/json')
+              }
+            >
+              JSON
+            </button>
+          </div>
+        ) : null}
         {matrix && !matrix.enforced ? (
           <span className="text-amber-800 dark:text-amber-300">
             This network plugin does not enforce NetworkPolicy.

@@ -9,6 +9,7 @@ import { buildCluster } from '../model/build';
 import { createRng } from '../model/rng';
 import type { Cluster, Pod } from '../model/types';
 import { trace } from '../resolve/trace';
+import { matrixCsv } from './csv';
 import { computeMatrix, declaredPorts, matrixCell, parseLabelSelector, selectPods } from './matrix';
 import type { MatrixCell, MatrixVerdict } from './matrix';
 import { netpolTruthTableSpec } from './netpolTruthTable';
@@ -111,6 +112,22 @@ describe('computeMatrix', () => {
       to: { namespace: 'y', selector: 'pod=b' },
     });
     expect(m.cells.map((x) => `${x.port}/${x.protocol}`)).toEqual(['80/tcp', '80/udp', '81/tcp', '81/udp']);
+  });
+
+  it('writes CSV with a header, CRLF and quoted fields where needed', () => {
+    const c = buildCluster(
+      netpolTruthTableSpec([policy('x', 'deny-all', { podSelector: {}, policyTypes: ['Ingress'] })]),
+    );
+    const one = computeMatrix(c, {
+      from: { namespace: 'y', selector: 'pod=a' },
+      to: { namespace: 'x', selector: 'pod=a' },
+      ports: [tcp80],
+    });
+    expect(matrixCsv(one)).toBe(
+      'from,to,port,protocol,verdict,policies\r\ny/a,x/a,80,tcp,denied-ingress,x/deny-all\r\n',
+    );
+    const odd = { ...one, cells: [{ ...one.cells[0]!, from: 'a,"b"' }] };
+    expect(matrixCsv(odd).split('\r\n')[1]).toBe('"a,""b""",x/a,80,tcp,denied-ingress,x/deny-all');
   });
 
   it('rejects a selector it cannot read', () => {
