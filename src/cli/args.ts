@@ -8,12 +8,16 @@ import type { Protocol } from '../sim/model/types';
 
 export const USAGE = `Usage:
   k8s-netviz trace [-f FILE|DIR|-]... --from SOURCE --to DESTINATION [options]
+  k8s-netviz matrix [-f FILE|DIR|-]... [--from-namespace NS] [--to-namespace NS] [options]
   k8s-netviz open [-f FILE|DIR|-]... [--no-open]
   k8s-netviz --version | --help
 As a kubectl plugin (kubectl-netviz on the PATH): kubectl netviz trace ..., kubectl netviz open ...
 
 Commands:
   trace            the path of one packet, hop by hop, and the verdict
+  matrix           who can reach whom: for each source pod, destination pod and port, allowed,
+                   denied-egress, denied-ingress, not-enforced or refused, with the deciding
+                   NetworkPolicies (docs/matrix.md in the source repository)
   open             serve the app on 127.0.0.1 and open it in the browser on these manifests
                    (--no-open prints the address instead); Ctrl-C stops it
 
@@ -42,7 +46,14 @@ Options:
                    header, NAT addresses and rule. Default: a table that fits 100 columns.
   --json           the same as -o json
   --exit-code      the exit status follows the verdict: 0 delivered, 3 refused, 4 dropped,
-                   5 unresolved
+                   5 unresolved; for matrix the worst cell: 4 if any is denied, else 3 if
+                   any is refused, else 0
+  --from-namespace, --to-namespace
+                   matrix: the sources' / destinations' namespace (default: every namespace)
+  --from-selector, --to-selector
+                   matrix: a label selector on the sources / destinations: app=web,tier!=db,canary
+  -o, --output     matrix: wide (one line per cell with its policies), json or csv; default: a
+                   grid per port
   --no-open        open: print the address instead of starting a browser
   --version        print the version
   -h, --help       print this help
@@ -81,7 +92,23 @@ export interface OpenArgs {
   browser: boolean;
 }
 
-export type Args = TraceArgs | OpenArgs | { command: 'help' } | { command: 'version' };
+export type MatrixOutput = 'table' | 'wide' | 'json' | 'csv';
+
+export interface MatrixArgs {
+  command: 'matrix';
+  files: string[];
+  fromNamespace?: string;
+  toNamespace?: string;
+  fromSelector?: string;
+  toSelector?: string;
+  /** one port (with --protocol), or every declared containerPort when absent */
+  port?: number;
+  protocol: 'tcp' | 'udp';
+  output: MatrixOutput;
+  exitCode: boolean;
+}
+
+export type Args = TraceArgs | MatrixArgs | OpenArgs | { command: 'help' } | { command: 'version' };
 
 const OPTIONS = {
   file: { type: 'string', short: 'f', multiple: true },
@@ -97,13 +124,29 @@ const OPTIONS = {
   json: { type: 'boolean' },
   'exit-code': { type: 'boolean' },
   'no-open': { type: 'boolean' },
+  'from-namespace': { type: 'string' },
+  'to-namespace': { type: 'string' },
+  'from-selector': { type: 'string' },
+  'to-selector': { type: 'string' },
   version: { type: 'boolean' },
   help: { type: 'boolean', short: 'h' },
 } as const;
 
 /** The options each command takes (besides --help and --version). */
-const ALLOWED: Record<'trace' | 'open', readonly (keyof typeof OPTIONS)[]> = {
+const ALLOWED: Record<'trace' | 'matrix' | 'open', readonly (keyof typeof OPTIONS)[]> = {
   trace: ['file', 'from', 'to', 'namespace', 'port', 'protocol', 'host', 'seed', 'pick', 'output', 'json', 'exit-code'],
+  matrix: [
+    'file',
+    'from-namespace',
+    'to-namespace',
+    'from-selector',
+    'to-selector',
+    'port',
+    'protocol',
+    'output',
+    'json',
+    'exit-code',
+  ],
   open: ['file', 'no-open'],
 };
 
@@ -146,14 +189,15 @@ export function parseCommandLine(argv: readonly string[]): Args {
   if (values.help || positionals[0] === 'help') return { command: 'help' };
   if (values.version || positionals[0] === 'version') return { command: 'version' };
   const command = positionals[0];
-  if (command === undefined) throw new UsageError('missing command: trace or open');
-  if (command !== 'trace' && command !== 'open')
-    throw new UsageError(`unknown command "${command}": the commands are trace and open`);
+  if (command === undefined) throw new UsageError('missing command: trace, matrix or open');
+  if (command !== 'trace' && command !== 'matrix' && command !== 'open')
+    throw new UsageError(`unknown command "${command}": the commands are trace, matrix and open`);
   if (positionals.length > 1) throw new UsageError(`unexpected argument "${positionals[1] ?? ''}"`);
   for (const name of Object.keys(values) as (keyof typeof OPTIONS)[]) {
     if (!ALLOWED[command].includes(name)) throw new UsageError(`${command} takes no --${name}`);
   }
   if (command === 'open') return { command: 'open', files: values.file ?? [], browser: !values['no-open'] };
+  if (command === 'matrix') return matrixArgs(values);
 
   if (!values.from) throw new UsageError('--from is required');
   if (!values.to) throw new UsageError('--to is required');
@@ -182,5 +226,48 @@ export function parseCommandLine(argv: readonly string[]): Args {
   };
   if (values.port !== undefined) args.port = integer(values.port, 'port', 1, 65535);
   if (values.host !== undefined) args.host = values.host;
+  return args;
+}
+
+function matrixArgs(values: {
+  file?: string[];
+  'from-namespace'?: string;
+  'to-namespace'?: string;
+  'from-selector'?: string;
+  'to-selector'?: string;
+  port?: string;
+  protocol?: string;
+  output?: string;
+  json?: boolean;
+  'exit-code'?: boolean;
+}): MatrixArgs {
+  const protocol = values.protocol ?? 'tcp';
+  // a matrix is about connections to listening ports: ICMP has none
+  if (protocol !== 'tcp' && protocol !== 'udp') throw new UsageError(`--protocol: "${protocol}" is not tcp or udp`);
+  if (values.protocol !== undefined && values.port === undefined)
+    throw new UsageError('--protocol needs --port (without --port, every declared containerPort is probed)');
+  const o = values.output;
+  if (o !== undefined && o !== 'json' && o !== 'csv' && o !== 'wide')
+    throw new UsageError(`-o: "${o}" is not json, csv or wide`);
+  if (values.json && o !== undefined && o !== 'json') throw new UsageError(`--json and -o ${o} disagree`);
+  const args: MatrixArgs = {
+    command: 'matrix',
+    files: values.file ?? [],
+    protocol,
+    output: values.json ? 'json' : (o ?? 'table'),
+    exitCode: values['exit-code'] ?? false,
+  };
+  for (const [flag, key] of [
+    ['from-namespace', 'fromNamespace'],
+    ['to-namespace', 'toNamespace'],
+  ] as const) {
+    const ns = values[flag];
+    if (ns === undefined) continue;
+    if (!NAMESPACE.test(ns)) throw new UsageError(`--${flag}: "${ns}" is not a namespace name`);
+    args[key] = ns;
+  }
+  if (values['from-selector'] !== undefined) args.fromSelector = values['from-selector'];
+  if (values['to-selector'] !== undefined) args.toSelector = values['to-selector'];
+  if (values.port !== undefined) args.port = integer(values.port, 'port', 1, 65535);
   return args;
 }

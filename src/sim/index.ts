@@ -56,3 +56,24 @@ export {
 } from './resolve/serviceTrace';
 export { applyOp, applyOps, deletePod, scaleDeployment, setPodReady, nodeDown, ClusterOpError } from './ops/index';
 export type { ClusterOp } from './ops/index';
+// Who can reach whom (issue 22): the reachability matrix on the same policy evaluation as trace.
+export {
+  computeMatrix,
+  declaredPorts,
+  matrixCell,
+  MATRIX_VERDICTS,
+  MatrixRequestError,
+  parseLabelSelector,
+  selectPods,
+} from './matrix/matrix';
+export type {
+  Matrix,
+  MatrixCell,
+  MatrixPort,
+  MatrixProtocol,
+  MatrixRequest,
+  MatrixSide,
+  MatrixVerdict,
+  PodSelection,
+} from './matrix/matrix';
+export { netpolTruthTableSpec } from './matrix/netpolTruthTable';

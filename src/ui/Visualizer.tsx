@@ -46,6 +46,8 @@ export interface VisualizerApi {
 const EditorPanel = lazy(() => import('./editor/EditorPanel'));
 const TextView = lazy(() => import('./TextView').then((m) => ({ default: m.TextView })));
 const HelpDialog = lazy(() => import('./HelpDialog'));
+// the matrix loads the policy engine with it: only when the view is chosen
+const MatrixView = lazy(() => import('./MatrixView'));
 
 export interface VisualizerProps {
   options?: VizStoreOptions;
@@ -131,13 +133,22 @@ function ThemeToggle() {
   );
 }
 
-export type ViewMode = 'graph' | 'split' | 'text';
+export type ViewMode = 'graph' | 'split' | 'text' | 'matrix';
 
-function ViewSwitch({ view, onChange }: { view: ViewMode; onChange(v: ViewMode): void }) {
+function ViewSwitch({
+  view,
+  onChange,
+  withMatrix = false,
+}: {
+  view: ViewMode;
+  onChange(v: ViewMode): void;
+  withMatrix?: boolean;
+}) {
   const modes: [ViewMode, string][] = [
     ['graph', 'Diagram'],
     ['split', 'Split'],
     ['text', 'Text'],
+    ...(withMatrix ? [['matrix', 'Matrix'] as [ViewMode, string]] : []),
   ];
   return (
     <div
@@ -382,7 +393,8 @@ function VisualizerLayout({
     return shell(
       <EmbedChrome
         controls={presentation.controls}
-        view={view}
+        // the embed has no matrix: it shows the diagram instead
+        view={view === 'matrix' ? 'graph' : view}
         share={share}
         canvas={<Stage mode="embed" onCanvas={handleCanvas} canvas={canvas} player={player} />}
         text={
@@ -488,7 +500,7 @@ function VisualizerLayout({
             <PickButton />
             <div className="ml-auto flex flex-wrap items-center gap-1.5">
               <SearchBox onFocus={(id) => canvasRef.current?.focus(id)} />
-              <ViewSwitch view={view} onChange={setView} />
+              <ViewSwitch view={view} onChange={setView} withMatrix />
             </div>
           </div>
         </header>
@@ -506,13 +518,19 @@ function VisualizerLayout({
               </Suspense>
             </div>
           ) : null}
-          <div className={`relative min-w-0 flex-1 ${view === 'text' ? 'hidden' : ''}`}>
+          <div className={`relative min-w-0 flex-1 ${view === 'text' || view === 'matrix' ? 'hidden' : ''}`}>
             <ClusterCanvas onCanvas={handleCanvas} readablePx={READABLE_PX.app} />
             <ZoomControls canvas={canvas} />
             <PickBanner />
             <Legend />
           </div>
-          {view !== 'graph' ? (
+          {view === 'matrix' ? (
+            <div className="min-h-0 min-w-0 flex-1">
+              <Suspense fallback={<p className="p-3 text-sm">Loading the matrix…</p>}>
+                <MatrixView onShowDiagram={() => setView('graph')} />
+              </Suspense>
+            </div>
+          ) : view !== 'graph' ? (
             <div
               className={`${view === 'text' ? 'flex-1' : 'w-96 shrink-0 border-l border-slate-200 dark:border-slate-700'} min-h-0`}
             >
@@ -524,7 +542,8 @@ function VisualizerLayout({
         </main>
         <section
           // one height from the start: a selection never resizes the diagram under the pointer
-          className={`grid h-56 shrink-0 [@media(min-height:800px)]:h-64 grid-cols-[minmax(0,3fr)_minmax(0,2fr)] border-t border-slate-200 dark:border-slate-700`}
+          // the matrix needs the height more than the hop list does
+          className={`grid ${view === 'matrix' ? 'h-44' : 'h-56 [@media(min-height:800px)]:h-64'} shrink-0 grid-cols-[minmax(0,3fr)_minmax(0,2fr)] border-t border-slate-200 dark:border-slate-700`}
           aria-label="Packet trace"
         >
           <div className="flex min-h-0 flex-col" aria-label="Hops">

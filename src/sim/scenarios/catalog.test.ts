@@ -22,6 +22,7 @@ describe('built-in scenarios', () => {
       'ingress-503',
       'egress',
       'network-policy-deny',
+      'netpol-truth-table',
     ]) {
       expect(ids).toContain(id);
     }

@@ -7,6 +7,7 @@ import type { ClusterSpec, ServiceSpec } from '../model/build';
 import type { Cluster, Pod, Service } from '../model/types';
 import { defaultClusterSpec } from './defaultCluster';
 import { addIngressController } from '../model/ingressController';
+import { netpolTruthTableSpec } from '../matrix/netpolTruthTable';
 
 /** The built-in cluster plus one more Service in front of the web pods. */
 function withWebService(service: Omit<ServiceSpec, 'selector'>): ClusterSpec {
@@ -274,6 +275,31 @@ export const SCENARIOS: readonly Scenario[] = [
     get request() {
       return { from: 'pod/default/client', to: policyWeb('node-b'), port: 8080 };
     },
+  },
+  {
+    id: 'netpol-truth-table',
+    title: 'NetworkPolicy truth table (Kubernetes e2e setup)',
+    group: 'Pod to pod',
+    framing:
+      'Kubernetes’ own NetworkPolicy test setup on Calico: in x, deny-ingress isolates every pod and allow-from-y lets namespace y in on port 80 only. The Matrix view shows every pair.',
+    spec: netpolTruthTableSpec([
+      {
+        apiVersion: 'networking.k8s.io/v1',
+        kind: 'NetworkPolicy',
+        metadata: { name: 'deny-ingress', namespace: 'x' },
+        spec: { podSelector: {}, policyTypes: ['Ingress'] },
+      },
+      {
+        apiVersion: 'networking.k8s.io/v1',
+        kind: 'NetworkPolicy',
+        metadata: { name: 'allow-from-y', namespace: 'x' },
+        spec: {
+          podSelector: {},
+          ingress: [{ from: [{ namespaceSelector: { matchLabels: { ns: 'y' } } }], ports: [{ port: 'serve-80-tcp' }] }],
+        },
+      },
+    ]),
+    request: { from: 'pod/y/a', to: 'svc/x/s-x-a', port: 80 },
   },
 ];
 
