@@ -4,8 +4,7 @@
  * UTF-16 with a byte-order mark. Anything else is refused with the byte and the line where it
  * went wrong, never decoded with replacement characters that would alter names silently.
  */
-import { formatBytes } from '../sim/import/parse';
-import { visibleText } from '../sim/model/format';
+import { formatBytes, visibleText } from '../sim/model/format';
 
 export type ReadResult = { ok: true; text: string } | { ok: false; message: string };
 

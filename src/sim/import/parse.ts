@@ -8,7 +8,8 @@
  */
 import { Composer, isAlias, isMap, isScalar, isSeq, Lexer, LineCounter, Parser, visit } from 'yaml';
 import type { Alias, Document, Node as YamlNode } from 'yaml';
-import { formatCount } from '../model/format';
+import { formatBytes, formatCount } from '../model/format';
+export { formatBytes };
 import { locateJson } from './jsonLocate';
 import type { ImportLimits } from './limits';
 import { lineStartsOf, positionAt } from './problems';
@@ -37,12 +38,6 @@ export function utf8Length(text: string): number {
     } else bytes += 3;
   }
   return bytes;
-}
-
-export function formatBytes(bytes: number): string {
-  if (bytes >= 1024 * 1024) return `${(bytes / (1024 * 1024)).toFixed(1)} MB`;
-  if (bytes >= 1024) return `${(bytes / 1024).toFixed(1)} KB`;
-  return `${bytes} bytes`;
 }
 
 function isRecord(value: unknown): value is Record<string, unknown> {
