@@ -660,7 +660,10 @@ export function createClusterCanvas(host: HTMLElement, callbacks: CanvasCallback
         const refit = first || !userMoved;
         cluster = view.cluster;
         extraIds = view.extras;
-        layout = layoutCluster(view.cluster, view.extras);
+        // a phone held upright gets the nodes stacked; chosen with the cluster, not on every
+        // resize, so the packet's routes stay those of the drawing
+        const upright = host.clientWidth < 640 && host.clientHeight > host.clientWidth;
+        layout = layoutCluster(view.cluster, view.extras, upright ? { maxColumns: 1 } : {});
         geometry = createGeometry(layout);
         overview.setLayout(layout);
         // the detail for the view the diagram will have: the fitted one, or the user's

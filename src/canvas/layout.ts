@@ -341,8 +341,13 @@ export const UNDERLAY_SPINE_ID = `${UNDERLAY_ID}/spine`;
 
 /**
  * @param extraIds - elements a trace names that the cluster does not hold (outside hosts `ext/<ip>`)
+ * @param opts.maxColumns - at most this many nodes side by side (one on a phone held upright)
  */
-export function layoutCluster(cluster: Cluster, extraIds: readonly string[] = []): ClusterLayout {
+export function layoutCluster(
+  cluster: Cluster,
+  extraIds: readonly string[] = [],
+  opts: { maxColumns?: number } = {},
+): ClusterLayout {
   const positions = new Map<string, Box>();
   const nodeBoxes = new Map<string, Box>();
   const nodeRow = new Map<string, number>();
@@ -358,29 +363,12 @@ export function layoutCluster(cluster: Cluster, extraIds: readonly string[] = []
     ...cluster.nodes.filter((n) => n.role !== 'control-plane'),
     ...cluster.nodes.filter((n) => n.role === 'control-plane'),
   ];
-  const cols = nodeColumns(ordered.length);
+  // a tall, narrow screen (a phone held upright) stacks the nodes instead
+  const cols = Math.min(nodeColumns(ordered.length), opts.maxColumns ?? Infinity);
   const nodePorts = nodePortMarkers(cluster);
   const rows: ClusterNode[][] = [];
   for (let i = 0; i < ordered.length; i += cols) rows.push(ordered.slice(i, i + cols));
 
-  // Services sit above the nodes, wrapped to the width of the node grid.
-  const services = cluster.services.filter((s) => s.type !== 'ExternalName');
-  const widths = services.map((svc) => Math.max(SIZES.service.w, textWidth(serviceLabel(svc), 12, true) + 24));
-  const gridWidthGuess = Math.max(1200, cols * 560);
-  const svcRows: number[][] = [[]];
-  let rowW = 0;
-  widths.forEach((w, i) => {
-    const current = svcRows[svcRows.length - 1] as number[];
-    if (current.length > 0 && rowW + SIZES.serviceGap + w > gridWidthGuess) {
-      svcRows.push([i]);
-      rowW = w;
-    } else {
-      current.push(i);
-      rowW += (current.length > 1 ? SIZES.serviceGap : 0) + w;
-    }
-  });
-  const svcBlockH =
-    services.length === 0 ? 0 : svcRows.length * (SIZES.service.h + SIZES.serviceGap) - SIZES.serviceGap;
   // NetworkPolicies, when there are any, in a row above the Services: objects, not on any path.
   const policies = networkPolicies(cluster);
   const policyBlockH = policies.length === 0 ? 0 : SIZES.service.h + SIZES.servicesGap / 2;
@@ -427,6 +415,25 @@ export function layoutCluster(cluster: Cluster, extraIds: readonly string[] = []
     }
   }
 
+  // Services sit above the nodes, wrapped to the width of the node grid.
+  const services = cluster.services.filter((s) => s.type !== 'ExternalName');
+  const widths = services.map((svc) => Math.max(SIZES.service.w, textWidth(serviceLabel(svc), 12, true) + 24));
+  // (stacked nodes are narrow: the Services wrap to their width)
+  const gridWidthGuess = opts.maxColumns === 1 ? Math.max(width, 2 * SIZES.service.w) : Math.max(1200, cols * 560);
+  const svcRows: number[][] = [[]];
+  let rowW = 0;
+  widths.forEach((w, i) => {
+    const current = svcRows[svcRows.length - 1] as number[];
+    if (current.length > 0 && rowW + SIZES.serviceGap + w > gridWidthGuess) {
+      svcRows.push([i]);
+      rowW = w;
+    } else {
+      current.push(i);
+      rowW += (current.length > 1 ? SIZES.serviceGap : 0) + w;
+    }
+  });
+  const svcBlockH =
+    services.length === 0 ? 0 : svcRows.length * (SIZES.service.h + SIZES.serviceGap) - SIZES.serviceGap;
   const scale = edgeScale(width);
   const pw = policies.map((p) => Math.max(SIZES.service.w, textWidth(policyLabel(p), 12, false) + 40));
   const rowTotal = (ws: number[]) => ws.reduce((a, b) => a + b, 0) + Math.max(ws.length - 1, 0) * SIZES.serviceGap;
@@ -437,13 +444,16 @@ export function layoutCluster(cluster: Cluster, extraIds: readonly string[] = []
   const band = edgeBand(cluster, extraIds, scale);
   const bandGap = 40 * scale;
   const inBand = band.w + bandGap + objectsW <= width;
-  const bandH = inBand ? Math.max(objectsH, band.h) : objectsH;
+  // stacked nodes: the edge gets a row of its own above the Services
+  const edgeRow = !inBand && opts.maxColumns === 1 && band.w <= width;
+  const edgeRowH = edgeRow ? band.h + SIZES.servicesGap / 2 : 0;
+  const bandH = inBand ? Math.max(objectsH, band.h) : objectsH + edgeRowH;
   const top = bandH + SIZES.servicesGap;
   for (const [id, box] of positions) positions.set(id, { ...box, y: box.y + top });
   for (const [name, box] of nodeBoxes) nodeBoxes.set(name, { ...box, y: box.y + top });
   /** Where a row of objects starts: centred over the nodes, clear of the edge's band. */
   const rowStart = (total: number) => Math.max((width - total) / 2, inBand ? band.w + bandGap : -Infinity);
-  const objectsTop = (bandH - objectsH) / 2;
+  const objectsTop = edgeRow ? edgeRowH : (bandH - objectsH) / 2;
 
   let px = rowStart(rowTotal(pw));
   policies.forEach((p, i) => {
@@ -471,10 +481,10 @@ export function layoutCluster(cluster: Cluster, extraIds: readonly string[] = []
     sy += SIZES.service.h + SIZES.serviceGap;
   }
   let left = 0;
-  if (inBand) {
+  if (inBand || edgeRow) {
     let ex = 0;
     for (const item of band.items) {
-      positions.set(item.id, { x: ex + item.w / 2, y: bandH / 2, w: item.w, h: item.h });
+      positions.set(item.id, { x: ex + item.w / 2, y: edgeRow ? band.h / 2 : bandH / 2, w: item.w, h: item.h });
       ex += item.w + 24 * scale;
     }
   } else {
