@@ -87,6 +87,7 @@ export function walkToExternal(w: PathWriter, ctx: WalkContext, from: Netns, dst
       kind: 'route',
       at: nodeId(node.name),
       node: node.name,
+      devices: [deviceId(node.name, 'eth0')],
       rule: `default via ${gw} dev eth0 proto static`,
       text: `${via}${dstIP} is outside the cluster, so ${node.name} takes its default route through eth0 to the gateway ${gw}. TTL drops by one.`,
     });
@@ -96,6 +97,7 @@ export function walkToExternal(w: PathWriter, ctx: WalkContext, from: Netns, dst
       kind: 'route',
       at: nodeId(node.name),
       node: node.name,
+      devices: [deviceId(node.name, 'eth0')],
       rule: `default via ${gw} dev eth0 proto static`,
       text: `${dstIP} is outside the cluster: ${node.name} takes its default route through eth0 to the gateway ${gw}, with its own address ${node.internalIP} as the source.`,
     });

@@ -147,6 +147,7 @@ export function leavePod(
       kind: 'route',
       at: eth0,
       node: src.node,
+      devices: [eth0],
       rule: `default via ${CALICO_GATEWAY} dev eth0`,
       text: `A Calico pod has a single route: everything goes to the gateway ${CALICO_GATEWAY}, an address no interface really holds.`,
     });
@@ -176,6 +177,7 @@ export function leavePod(
       kind: 'route',
       at: eth0,
       node: src.node,
+      devices: [eth0, deviceId(src.node, 'cilium_host')],
       rule: `default via ${router} dev eth0 mtu ${src.mtu}`,
       text: `A Cilium pod has a /32 address and sends everything to its gateway ${router}, the node's cilium_host address.`,
     });
@@ -212,6 +214,8 @@ export function leavePod(
       kind: 'arp',
       at: eth0,
       node: src.node,
+      // the ARP request goes out through cni0, which floods it or answers for its own address
+      devices: [eth0, deviceId(src.node, 'cni0')],
       rule: `${dstIP} dev eth0 lladdr ${mac} REACHABLE`,
       text: peer
         ? `The pod asks who has ${dstIP}; cni0 floods the ARP request and ${peer.name} answers with its MAC.`
@@ -223,6 +227,7 @@ export function leavePod(
       kind: 'route',
       at: eth0,
       node: src.node,
+      devices: [eth0, deviceId(src.node, 'cni0')],
       rule: inCluster ? `${cluster.settings.podSubnet} via ${gateway} dev eth0` : `default via ${gateway} dev eth0`,
       text: `${dstIP} is outside the pod's subnet, so the pod sends it to its gateway ${gateway}, the cni0 bridge.`,
     });
@@ -232,6 +237,7 @@ export function leavePod(
       kind: 'arp',
       at: eth0,
       node: src.node,
+      devices: [eth0, deviceId(src.node, 'cni0')],
       rule: `${gateway} dev eth0 lladdr ${cni0?.mac ?? ''} REACHABLE`,
       text: `The pod resolves its gateway ${gateway} to cni0's MAC address.`,
     });
@@ -439,9 +445,27 @@ function postrouting(w: PathWriter, ctx: WalkContext, node: ClusterNode, dev: st
 }
 
 /** Routing on a node; forwarded packets lose one TTL. */
-function nodeRoute(w: PathWriter, node: ClusterNode, origin: Origin, rule: string, text: string): void {
+function nodeRoute(
+  w: PathWriter,
+  node: ClusterNode,
+  origin: Origin,
+  route: { rule: string; dev: string },
+  text: string,
+  dstPod: Pod | null = null,
+): void {
   if (origin === 'forward') w.routed();
-  w.hop({ kind: 'route', at: nodeId(node.name), node: node.name, rule, text });
+  const devices = [routeDevice(node, route.dev, dstPod)];
+  w.hop({ kind: 'route', at: nodeId(node.name), node: node.name, devices, rule: route.rule, text });
+}
+
+/**
+ * The element of a route's output device on `node`: one of its devices, or the host end of a local
+ * pod's veth (Calico's /32 routes point at `cali...`).
+ */
+export function routeDevice(node: ClusterNode, dev: string, dstPod: Pod | null): ElementId {
+  if (dstPod !== null && dstPod.node === node.name && dstPod.veth === dev)
+    return vethId(node.name, dstPod.namespace, dstPod.name);
+  return deviceId(node.name, dev);
 }
 
 /** What a walk needs besides the writer: the cluster, a port source for NAT, and what NAT happened. */
@@ -550,7 +574,7 @@ export function nodeToLocalPod(
       w,
       node,
       origin,
-      route.rule,
+      route,
       `${node.name} routes the packet to its local pod subnet ${node.podCIDR} on cni0.${origin === 'forward' ? ' TTL drops by one.' : ''}`,
     );
     if (withNetfilter) postrouting(w, ctx, node, 'cni0');
@@ -560,8 +584,9 @@ export function nodeToLocalPod(
       w,
       node,
       origin,
-      route.rule,
+      route,
       `${node.name} has a /32 route for every local pod: ${dst.ip} is behind ${dst.veth ?? ''}.${origin === 'forward' ? ' The host routes the packet, so TTL drops by one.' : ''}`,
+      dst,
     );
     if (withNetfilter && ctx.kubeMasq) postrouting(w, ctx, node, dst.veth ?? 'eth0');
     enterCalicoPod(w, dst);
@@ -571,6 +596,7 @@ export function nodeToLocalPod(
         kind: 'route',
         at: nodeId(node.name),
         node: node.name,
+        devices: [routeDevice(node, route.dev, dst)],
         rule: route.rule,
         text: `${node.name} routes pod addresses to cilium_host, where Cilium's eBPF takes over.`,
       });
@@ -762,11 +788,11 @@ function crossNode(
       w,
       src,
       origin,
-      route.rule,
+      route,
       `Cilium passes the packet to ${src.name}'s routing, which sends ${dst.name}'s pod range via ${dst.internalIP} on eth0 (auto-direct-node-routes).${origin === 'forward' ? ' TTL drops by one.' : ''}`,
     );
   } else {
-    nodeRoute(w, src, origin, route.rule, routeText(cluster, src, dst, to, route, origin));
+    nodeRoute(w, src, origin, route, routeText(cluster, src, dst, to, route, origin));
     if (!natReply) postrouting(w, ctx, src, route.dev);
   }
   if (cni.kind === 'cilium' && srcPod === null && t !== null) {
@@ -806,7 +832,10 @@ function routeText(
   const ttl = origin === 'forward' ? ' TTL drops by one.' : '';
   const made =
     origin === 'local' ? ` The kernel picks ${route.src} as the source address of a packet the host makes itself.` : '';
-  if (to.kind === 'host')
+  // An address in another node's pod range (flannel.1's, or a pod's that a reply is headed back to
+  // before conntrack undoes the DNAT) is routed like its pods: only the node's own address leaves
+  // plainly on eth0 (issue #18: the sentence said eth0 while the route said flannel.1).
+  if (to.kind === 'host' && route.dev === 'eth0')
     return `${src.name} routes ${dst.internalIP}, another node, straight out of eth0 on the node network.${ttl}${made}`;
   const cni = cluster.settings.cni;
   if (route.dev === 'flannel.1')
