@@ -9,8 +9,11 @@ import { formatIPv4 } from '../model/ip';
 import { deviceIP } from '../model/memo';
 import { fnv1a, macFor } from '../model/rng';
 import type { CniConfig, ClusterNode, Device } from '../model/types';
+import { cidrContains } from '../model/ip';
+import { lookup } from '../model/lookup';
+import { parseIPv4 } from '../model/memo';
 import { calicoBlock, cidrText, hex, underlayNet } from './common';
-import type { CniPlugin, HostRoute, Tunnel } from './common';
+import type { CniPlugin, HostRoute, Postrouting, Tunnel } from './common';
 
 export const CALICO_VXLAN_PORT = 4789;
 export const CALICO_VNI = 4096;
@@ -54,6 +57,8 @@ export function calico(cfg: CalicoConfig): CniPlugin {
   };
   return {
     kind: 'calico',
+    name: 'Calico',
+    podDatapath: 'routed',
     policyEnforcer: 'Calico',
     bridge: null,
     networkName: 'k8s-pod-network',
@@ -98,5 +103,18 @@ export function calico(cfg: CalicoConfig): CniPlugin {
       return lines;
     },
     remoteRanges: (node) => node.podRanges ?? [node.podCIDR],
+    postrouting(cluster, _node, src, dst): Postrouting | null {
+      if (!cfg.natOutgoing) return null;
+      const pool = lookup(cluster).podSubnet;
+      const fromPool = cidrContains(pool, parseIPv4(src) ?? 0);
+      const toPool = cidrContains(pool, parseIPv4(dst) ?? 0);
+      const masquerade = fromPool && !toPool;
+      return {
+        kind: 'rule',
+        rule: '-A cali-nat-outgoing -m set --match-set cali40masq-ipam-pools src -m set ! --match-set cali40all-ipam-pools dst -j MASQUERADE --random-fully',
+        masquerade,
+        why: masquerade ? 'nat-outgoing' : toPool ? 'nat-outgoing-in-pool' : 'nat-outgoing-not-pod',
+      };
+    },
   };
 }

@@ -42,6 +42,8 @@ export function cilium(cfg: CiliumConfig): CniPlugin {
   };
   return {
     kind: 'cilium',
+    name: 'Cilium',
+    podDatapath: 'ebpf',
     policyEnforcer: "Cilium's eBPF",
     bridge: null,
     networkName: 'cilium',
@@ -83,5 +85,8 @@ export function cilium(cfg: CiliumConfig): CniPlugin {
       return pod ? [podRoute(cluster, node, { dstNode: node, pod, local: true }).rule] : [];
     },
     remoteRanges: (node) => [node.podCIDR],
+    // Cilium's masquerading excludes the cluster's pods and nodes (remote-node identity); what leaves
+    // the cluster is the egress decision's (resolve/egress.ts).
+    postrouting: () => null,
   };
 }

@@ -21,6 +21,21 @@ export interface Tunnel {
   overhead: number;
 }
 
+/**
+ * What the CNI's own POSTROUTING rules do with a packet leaving a node (docs/networking-model.md):
+ * `no-rules`, the plugin installs none for pods (flannel without --ip-masq); `rule`, the rule that
+ * matched, whether it masquerades, and why (the narrator words it).
+ */
+export type Postrouting =
+  | { kind: 'no-rules' }
+  | {
+      kind: 'rule';
+      /** the rule as `iptables -S` prints it */
+      rule: string;
+      masquerade: boolean;
+      why: 'flannel-masq' | 'flannel-return' | 'nat-outgoing' | 'nat-outgoing-in-pool' | 'nat-outgoing-not-pod';
+    };
+
 /** A route as the node's kernel holds it, with the source address it picks for its own packets. */
 export interface HostRoute {
   /** the route as `ip route` prints it */
@@ -47,6 +62,17 @@ export interface RouteTarget {
  */
 export interface CniPlugin {
   readonly kind: CniConfig['kind'];
+  /** the plugin's name in a sentence: `flannel`, `Calico`, `Cilium` */
+  readonly name: string;
+  /**
+   * How a pod's packets meet the node, which decides the pod walk's shape: `bridge`, the pod's veth
+   * is a port of `bridge`, which switches frames between local pods and hands the rest up to the
+   * host's routing (flannel); `routed`, the host's kernel routes every packet by a /32 route per pod
+   * and answers the pod's ARP for its gateway by proxy (Calico); `ebpf`, a program on the veth looks
+   * the destination up, encapsulates or redirects it into the receiving pod's veth itself, and hands
+   * only what it cannot place to the host's routing (Cilium).
+   */
+  readonly podDatapath: 'bridge' | 'routed' | 'ebpf';
   /** what enforces NetworkPolicy when it is enforced: `Calico`, `Cilium's eBPF`; null for none */
   readonly policyEnforcer: string | null;
   /** the bridge every pod's veth is a port of (flannel's cni0), or null for a routed CNI */
@@ -76,6 +102,11 @@ export interface CniPlugin {
   localRoutes(cluster: Cluster, node: ClusterNode, localPods: readonly Pod[]): string[];
   /** the pod ranges of another node that this node routes to (Calico: its blocks) */
   remoteRanges(node: ClusterNode): readonly string[];
+  /**
+   * The CNI's POSTROUTING for a packet from `src` to `dst` leaving `node`, or null when none of its
+   * rules applies (Calico without natOutgoing; Cilium, whose masquerading spares the cluster).
+   */
+  postrouting(cluster: Cluster, node: ClusterNode, src: string, dst: string): Postrouting | null;
 }
 
 export const cidrText = (c: Cidr): string => `${formatIPv4(c.base)}/${c.prefix}`;

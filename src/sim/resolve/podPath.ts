@@ -20,6 +20,7 @@ import { underlayNet } from '../cni/common';
 import type { HostRoute, Tunnel } from '../cni/common';
 import { CALICO_GATEWAY, CALICO_VETH_MAC } from '../cni/calico';
 import { ciliumIdentity } from '../cni/cilium';
+import { postroutingText } from '../narrate/nat';
 
 /** VXLAN's kernel default UDP port, which flannel and Cilium keep (docs/networking-model.md). */
 export { FLANNEL_VXLAN_PORT, FLANNEL_VNI } from '../cni/flannel';
@@ -327,52 +328,6 @@ function enterCiliumPod(w: PathWriter, cluster: Cluster, dst: Pod, from: string,
 // The node's routing and netfilter.
 
 /**
- * flannel's FLANNEL-POSTRTG chain (`--ip-masq`, docs/networking-model.md): RETURN for traffic
- * inside the cluster CIDR, MASQUERADE for pods talking to anything else and for hosts talking to
- * pods on other nodes.
- */
-function flannelPostrouting(
-  cluster: Cluster,
-  node: ClusterNode,
-  src: string,
-  dst: string,
-): { rule: string; masquerade: boolean } {
-  const cl = lookup(cluster).podSubnet;
-  const local = parseCidr(node.podCIDR) ?? cl;
-  const s = parseIPv4(src) ?? 0;
-  const d = parseIPv4(dst) ?? 0;
-  const net = cluster.settings.podSubnet;
-  const sIn = cidrContains(cl, s);
-  const dIn = cidrContains(cl, d);
-  if (cidrContains(local, s) && dIn)
-    return {
-      rule: `-A FLANNEL-POSTRTG -s ${node.podCIDR} -d ${net} -m comment --comment "flanneld masq" -j RETURN`,
-      masquerade: false,
-    };
-  if (sIn && cidrContains(local, d))
-    return {
-      rule: `-A FLANNEL-POSTRTG -s ${net} -d ${node.podCIDR} -m comment --comment "flanneld masq" -j RETURN`,
-      masquerade: false,
-    };
-  if (!sIn && cidrContains(local, d))
-    return {
-      rule: `-A FLANNEL-POSTRTG ! -s ${net} -d ${node.podCIDR} -m comment --comment "flanneld masq" -j RETURN`,
-      masquerade: false,
-    };
-  if (sIn && d >>> 28 !== 14)
-    return {
-      rule: `-A FLANNEL-POSTRTG -s ${net} ! -d 224.0.0.0/4 -m comment --comment "flanneld masq" -j MASQUERADE --random-fully`,
-      masquerade: true,
-    };
-  if (!sIn && dIn)
-    return {
-      rule: `-A FLANNEL-POSTRTG ! -s ${net} -d ${net} -m comment --comment "flanneld masq" -j MASQUERADE --random-fully`,
-      masquerade: true,
-    };
-  return { rule: '', masquerade: false };
-}
-
-/**
  * POSTROUTING on a node, for a packet leaving through `dev`: the CNI's masquerade rules decide
  * whether the source becomes the address of that device (MASQUERADE semantics, docs/networking-model.md
  * 0.2) with a random port (`--random-fully`).
@@ -381,14 +336,15 @@ function postrouting(w: PathWriter, ctx: WalkContext, node: ClusterNode, dev: st
   // NAT decisions are made on a connection's first packet only: an answer is never masqueraded
   if (ctx.reply && !ctx.kubeMasq) return;
   const cluster = ctx.cluster;
-  const cni = cluster.settings.cni;
   const src = ipOf(w.packet.src);
   const dst = ipOf(w.packet.dst);
   let rule: string;
   let masquerade: boolean;
   let text: string;
+  const cniRules = cniPlugin(cluster).postrouting(cluster, node, src, dst);
+  // The egress decision speaks where the CNI does not: ip-masq-agent's rules, or no CNI rules at all.
   const srcPod =
-    ctx.kubeMasq || (ipMasqAgent(cluster) === null && (cni.kind !== 'flannel' || cni.ipMasq))
+    ctx.kubeMasq || (ipMasqAgent(cluster) === null && cniRules?.kind !== 'no-rules')
       ? undefined
       : lookup(cluster).podByIP.get(src);
   const egress = srcPod ? egressMasquerade(cluster, srcPod, dst, node, dev) : null;
@@ -407,29 +363,15 @@ function postrouting(w: PathWriter, ctx: WalkContext, node: ClusterNode, dev: st
       w.hop({ kind: 'netfilter', at: nodeId(node.name), node: node.name, text });
       return;
     }
-  } else if (cni.kind === 'flannel') {
-    if (!cni.ipMasq) {
-      if (egress && !cidrContains(lookup(cluster).podSubnet, parseIPv4(dst) ?? 0))
-        w.hop({ kind: 'netfilter', at: nodeId(node.name), node: node.name, text: egress.text });
-      return;
-    }
-    ({ rule, masquerade } = flannelPostrouting(cluster, node, src, dst));
-    if (rule === '') return;
-    text = masquerade
-      ? `POSTROUTING: flannel masquerades this packet, so it leaves with ${dev}'s address as its source and a random port.`
-      : 'FORWARD accepts pod traffic and POSTROUTING returns without NAT: pod-to-pod traffic keeps its source address.';
-  } else if (cni.kind === 'calico') {
-    if (!cni.natOutgoing) return;
-    const pool = lookup(cluster).podSubnet;
-    masquerade = cidrContains(pool, parseIPv4(src) ?? 0) && !cidrContains(pool, parseIPv4(dst) ?? 0);
-    rule =
-      '-A cali-nat-outgoing -m set --match-set cali40masq-ipam-pools src -m set ! --match-set cali40all-ipam-pools dst -j MASQUERADE --random-fully';
-    text = masquerade
-      ? `POSTROUTING: the IP pool has natOutgoing and ${dst} is outside every pool, so Calico masquerades the packet to ${dev}'s address.`
-      : `POSTROUTING: Calico's natOutgoing applies only to pod traffic leaving every IP pool; this packet ${cidrContains(pool, parseIPv4(dst) ?? 0) ? 'stays inside the pool' : 'does not come from a pod'}, so no NAT.`;
-  } else {
-    // Cilium's eBPF masquerading excludes the cluster's pods and nodes (remote-node identity).
+  } else if (cniRules === null) {
     return;
+  } else if (cniRules.kind === 'no-rules') {
+    if (egress && !cidrContains(lookup(cluster).podSubnet, parseIPv4(dst) ?? 0))
+      w.hop({ kind: 'netfilter', at: nodeId(node.name), node: node.name, text: egress.text });
+    return;
+  } else {
+    ({ rule, masquerade } = cniRules);
+    text = postroutingText(cniRules, dev, dst);
   }
   if (!masquerade) {
     w.hop({ kind: 'netfilter', at: nodeId(node.name), node: node.name, rule, text });
