@@ -46,6 +46,7 @@ export function calico(cfg: CalicoConfig): CniPlugin {
         rule: `${block} via ${dstNode.internalIP} dev tunl0 proto bird onlink`,
         dev: 'tunl0',
         src: deviceIP(node, 'tunl0') ?? node.internalIP,
+        by: 'bgp',
       };
     if (encap === 'vxlan')
       return {
@@ -53,7 +54,12 @@ export function calico(cfg: CalicoConfig): CniPlugin {
         dev: 'vxlan.calico',
         src: deviceIP(node, 'vxlan.calico') ?? node.internalIP,
       };
-    return { rule: `${block} via ${dstNode.internalIP} dev eth0 proto bird`, dev: 'eth0', src: node.internalIP };
+    return {
+      rule: `${block} via ${dstNode.internalIP} dev eth0 proto bird`,
+      dev: 'eth0',
+      src: node.internalIP,
+      by: 'bgp',
+    };
   };
   return {
     kind: 'calico',
@@ -103,6 +109,11 @@ export function calico(cfg: CalicoConfig): CniPlugin {
       return lines;
     },
     remoteRanges: (node) => node.podRanges ?? [node.podCIDR],
+    podGateway: () => ({ ip: CALICO_GATEWAY, dev: null }),
+    vethRule: (pod, podKey, direction) =>
+      direction === 'out'
+        ? `${pod.veth ?? ''}@if3: proxy_arp on (veth peer of ${podKey} eth0)`
+        : `${pod.veth ?? ''}@if3 (veth peer of ${podKey} eth0)`,
     postrouting(cluster, _node, src, dst): Postrouting | null {
       if (!cfg.natOutgoing) return null;
       const pool = lookup(cluster).podSubnet;

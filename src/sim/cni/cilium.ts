@@ -10,7 +10,7 @@ import { deviceIP, deviceOf } from '../model/memo';
 import { fnv1a, macFor } from '../model/rng';
 import type { CniConfig, ClusterNode, Device, Pod } from '../model/types';
 import { hex } from './common';
-import type { CniPlugin, HostRoute } from './common';
+import type { CniPlugin, EbpfPrograms, HostRoute } from './common';
 import { FLANNEL_VXLAN_PORT } from './flannel';
 
 export const CILIUM_GENEVE_PORT = 6081;
@@ -28,6 +28,16 @@ export function ciliumIdentity(pod: Pod | null): number {
     .join(',');
   return 256 + (fnv1a(`${pod.namespace};${labels}`) % 65000);
 }
+
+const PROGRAMS: EbpfPrograms = {
+  hostDevice: 'cilium_host',
+  toHost: 'tc egress cilium_host bpf_host.o:cil_to_host',
+  fromNetdev: 'tc ingress eth0 bpf_host.o:cil_from_netdev',
+  fromOverlay: (dev) => `tc ingress ${dev} bpf_overlay.o:cil_from_overlay`,
+  redirect: (pod, podKey) => `bpf_redirect_peer(${pod.veth ?? ''}) endpoint ${podKey} identity ${ciliumIdentity(pod)}`,
+  tunnelEndpoint: (innerDstIP, dst, t) =>
+    `ipcache ${innerDstIP} tunnelendpoint ${dst.internalIP} (${t.dev} dstport ${t.port})`,
+};
 
 export function cilium(cfg: CiliumConfig): CniPlugin {
   const tunnel = cfg.routingMode === 'tunnel';
@@ -88,5 +98,11 @@ export function cilium(cfg: CiliumConfig): CniPlugin {
     // Cilium's masquerading excludes the cluster's pods and nodes (remote-node identity); what leaves
     // the cluster is the egress decision's (resolve/egress.ts).
     postrouting: () => null,
+    podGateway: (node) => ({ ip: deviceIP(node, 'cilium_host') ?? '', dev: 'cilium_host' }),
+    vethRule: (pod, podKey, direction) =>
+      direction === 'out'
+        ? `tc ingress ${pod.veth ?? ''} bpf_lxc.o:cil_from_container`
+        : PROGRAMS.redirect(pod, podKey),
+    ebpf: PROGRAMS,
   };
 }

@@ -36,6 +36,25 @@ export type Postrouting =
       why: 'flannel-masq' | 'flannel-return' | 'nat-outgoing' | 'nat-outgoing-in-pool' | 'nat-outgoing-not-pod';
     };
 
+/**
+ * The eBPF programs of a plugin that runs its data path in eBPF (Cilium), as the walk shows where
+ * each acts: the lines `tc filter show` / `cilium-dbg` would print.
+ */
+export interface EbpfPrograms {
+  /** the device where the host's own packets to pods enter the eBPF data path */
+  readonly hostDevice: string;
+  /** the program on that device */
+  readonly toHost: string;
+  /** the program on the node's eth0, which finds local endpoints for arriving packets */
+  readonly fromNetdev: string;
+  /** the program on a tunnel device, which takes decapsulated packets */
+  fromOverlay(dev: string): string;
+  /** the redirect into a pod's veth, from the endpoint map */
+  redirect(pod: Pod, podKey: string): string;
+  /** the ipcache entry that sends a packet for `innerDstIP` to `dst` through the tunnel */
+  tunnelEndpoint(innerDstIP: string, dst: ClusterNode, t: Tunnel): string;
+}
+
 /** A route as the node's kernel holds it, with the source address it picks for its own packets. */
 export interface HostRoute {
   /** the route as `ip route` prints it */
@@ -44,6 +63,8 @@ export interface HostRoute {
   dev: string;
   /** the source address the kernel picks for a locally made packet */
   src: string;
+  /** who installed it when the narration should say so: `bgp`, a routing daemon learned it (BIRD) */
+  by?: 'bgp';
 }
 
 /** Where a route on a node leads: a pod (here or on another node), or another node's pod range. */
@@ -107,6 +128,17 @@ export interface CniPlugin {
    * rules applies (Calico without natOutgoing; Cilium, whose masquerading spares the cluster).
    */
   postrouting(cluster: Cluster, node: ClusterNode, src: string, dst: string): Postrouting | null;
+  /**
+   * A pod's default gateway on `node`: its address, and the node's device that holds it (cni0,
+   * cilium_host), null when no device does (Calico's 169.254.1.1, answered by proxy ARP).
+   */
+  podGateway(node: ClusterNode): { ip: string; dev: string | null };
+  /** the host end of a pod's veth as `ip link` (or tc) shows it, as a packet leaves or enters the pod */
+  vethRule(pod: Pod, podKey: string, direction: 'out' | 'in'): string;
+  /** the FORWARD rule that accepts bridged pod traffic under br_netfilter, for a bridge plugin */
+  forwardRule?(cluster: Cluster): string;
+  /** the eBPF programs, for a plugin whose data path is eBPF (`podDatapath: 'ebpf'`) */
+  readonly ebpf?: EbpfPrograms;
 }
 
 export const cidrText = (c: Cidr): string => `${formatIPv4(c.base)}/${c.prefix}`;

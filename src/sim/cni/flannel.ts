@@ -108,6 +108,10 @@ export function flannel(cfg: FlannelConfig): CniPlugin {
       `${node.podCIDR} dev cni0 proto kernel scope link src ${deviceIP(node, 'cni0') ?? ''}`,
     ],
     remoteRanges: (node) => [node.podCIDR],
+    forwardRule: (cluster) =>
+      `-A FLANNEL-FWD -s ${cluster.settings.podSubnet} -m comment --comment "flanneld forward" -j ACCEPT`,
+    podGateway: (node) => ({ ip: deviceIP(node, 'cni0') ?? '', dev: 'cni0' }),
+    vethRule: (pod, podKey) => `${pod.veth ?? ''}@if2: master cni0 (veth peer of ${podKey} eth0)`,
     postrouting: (cluster, node, src, dst) => (cfg.ipMasq ? flannelPostrouting(cluster, node, src, dst) : NO_RULES),
   };
 }
