@@ -52,8 +52,6 @@ const SETTINGS_READERS = [
 ];
 /** Files that still branch on the kind, to be moved into the modules (the list only shrinks). */
 const SETTINGS_NOT_YET_MOVED = [
-  // egress masquerade still branches on the CNI kind
-  'src/sim/resolve/egress.ts',
   // asks the CNI plugin, but still reads settings.proxyMode
   'src/sim/resolve/serviceTrace.ts',
 ];

@@ -13,7 +13,7 @@ import { cidrContains } from '../model/ip';
 import { lookup } from '../model/lookup';
 import { parseIPv4 } from '../model/memo';
 import { calicoBlock, cidrText, hex, underlayNet } from './common';
-import type { CniPlugin, HostRoute, Postrouting, Tunnel } from './common';
+import type { CniPlugin, EgressNat, HostRoute, Postrouting, Tunnel } from './common';
 
 export const CALICO_VXLAN_PORT = 4789;
 export const CALICO_VNI = 4096;
@@ -109,6 +109,14 @@ export function calico(cfg: CalicoConfig): CniPlugin {
       return lines;
     },
     remoteRanges: (node) => node.podRanges ?? [node.podCIDR],
+    egressNat(cluster, _node, _pod, dstIP): EgressNat {
+      const rule =
+        '-A cali-nat-outgoing -m set --match-set cali40masq-ipam-pools src -m set ! --match-set cali40all-ipam-pools dst -j MASQUERADE --random-fully';
+      if (!cfg.natOutgoing) return { masquerade: false, rule: '', why: 'nat-outgoing-off' };
+      if (cidrContains(lookup(cluster).podSubnet, parseIPv4(dstIP) ?? 0))
+        return { masquerade: false, rule, why: 'in-pool' };
+      return { masquerade: true, rule, why: 'nat-outgoing' };
+    },
     podGateway: () => ({ ip: CALICO_GATEWAY, dev: null }),
     vethRule: (pod, podKey, direction) =>
       direction === 'out'

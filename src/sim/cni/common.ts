@@ -36,6 +36,31 @@ export type Postrouting =
       why: 'flannel-masq' | 'flannel-return' | 'nat-outgoing' | 'nat-outgoing-in-pool' | 'nat-outgoing-not-pod';
     };
 
+/** Why the CNI masquerades a pod's packet leaving the cluster, or not; the narrator words it. */
+export type EgressWhy =
+  | 'no-ip-masq'
+  | 'flannel-return'
+  | 'multicast'
+  | 'flannel-masq'
+  | 'nat-outgoing-off'
+  | 'in-pool'
+  | 'nat-outgoing'
+  | 'pod-network'
+  | 'cluster-node-ebpf'
+  | 'cluster-node'
+  | 'bpf-masquerade'
+  | 'iptables-masquerade';
+
+/** The CNI's own egress masquerade decision for a pod's packet (when ip-masq-agent does not run). */
+export interface EgressNat {
+  masquerade: boolean;
+  /** the deciding rule as `iptables -S` or Cilium's eBPF shows it; '' when none is involved */
+  rule: string;
+  why: EgressWhy;
+  /** MASQUERADE without --random-fully: the kernel keeps the source port when it is free */
+  keepsPort?: boolean;
+}
+
 /**
  * The eBPF programs of a plugin that runs its data path in eBPF (Cilium), as the walk shows where
  * each acts: the lines `tc filter show` / `cilium-dbg` would print.
@@ -128,6 +153,11 @@ export interface CniPlugin {
    * rules applies (Calico without natOutgoing; Cilium, whose masquerading spares the cluster).
    */
   postrouting(cluster: Cluster, node: ClusterNode, src: string, dst: string): Postrouting | null;
+  /**
+   * The CNI's masquerade for a pod's packet from `pod` to `dstIP` leaving `node`, to `devIP`
+   * (docs/networking-model.md: flannel's --ip-masq, Calico's natOutgoing, Cilium's masquerading).
+   */
+  egressNat(cluster: Cluster, node: ClusterNode, pod: Pod, dstIP: string, devIP: string): EgressNat;
   /**
    * A pod's default gateway on `node`: its address, and the node's device that holds it (cni0,
    * cilium_host), null when no device does (Calico's 169.254.1.1, answered by proxy ARP).

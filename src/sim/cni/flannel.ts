@@ -12,7 +12,7 @@ import { cidrContains } from '../model/ip';
 import { lookup } from '../model/lookup';
 import { parseCidr, parseIPv4 } from '../model/memo';
 import { hex } from './common';
-import type { CniPlugin, Postrouting, Tunnel } from './common';
+import type { CniPlugin, EgressNat, Postrouting, Tunnel } from './common';
 
 export const FLANNEL_VXLAN_PORT = 8472;
 export const FLANNEL_VNI = 1;
@@ -108,6 +108,21 @@ export function flannel(cfg: FlannelConfig): CniPlugin {
       `${node.podCIDR} dev cni0 proto kernel scope link src ${deviceIP(node, 'cni0') ?? ''}`,
     ],
     remoteRanges: (node) => [node.podCIDR],
+    egressNat(cluster, node, pod, dstIP): EgressNat {
+      const inPool = cidrContains(lookup(cluster).podSubnet, parseIPv4(dstIP) ?? 0);
+      if (!cfg.ipMasq) return { masquerade: false, rule: '', why: 'no-ip-masq' };
+      const net = cluster.settings.podSubnet;
+      if (inPool) {
+        const local = cidrContains(parseCidr(node.podCIDR) ?? { base: 0, prefix: 32 }, parseIPv4(pod.ip) ?? 0);
+        const rule = local
+          ? `-A FLANNEL-POSTRTG -s ${node.podCIDR} -d ${net} -m comment --comment "flanneld masq" -j RETURN`
+          : `-A FLANNEL-POSTRTG -s ${net} -d ${node.podCIDR} -m comment --comment "flanneld masq" -j RETURN`;
+        return { masquerade: false, rule, why: 'flannel-return' };
+      }
+      if ((parseIPv4(dstIP) ?? 0) >>> 28 === 14) return { masquerade: false, rule: '', why: 'multicast' };
+      const rule = `-A FLANNEL-POSTRTG -s ${net} ! -d 224.0.0.0/4 -m comment --comment "flanneld masq" -j MASQUERADE --random-fully`;
+      return { masquerade: true, rule, why: 'flannel-masq' };
+    },
     forwardRule: (cluster) =>
       `-A FLANNEL-FWD -s ${cluster.settings.podSubnet} -m comment --comment "flanneld forward" -j ACCEPT`,
     podGateway: (node) => ({ ip: deviceIP(node, 'cni0') ?? '', dev: 'cni0' }),
