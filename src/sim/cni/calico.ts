@@ -9,8 +9,11 @@ import { formatIPv4 } from '../model/ip';
 import { deviceIP } from '../model/memo';
 import { fnv1a, macFor } from '../model/rng';
 import type { CniConfig, ClusterNode, Device } from '../model/types';
+import { cidrContains } from '../model/ip';
+import { lookup } from '../model/lookup';
+import { parseIPv4 } from '../model/memo';
 import { calicoBlock, cidrText, hex, underlayNet } from './common';
-import type { CniPlugin, HostRoute, Tunnel } from './common';
+import type { CniPlugin, EgressNat, HostRoute, Postrouting, Tunnel } from './common';
 
 export const CALICO_VXLAN_PORT = 4789;
 export const CALICO_VNI = 4096;
@@ -43,6 +46,7 @@ export function calico(cfg: CalicoConfig): CniPlugin {
         rule: `${block} via ${dstNode.internalIP} dev tunl0 proto bird onlink`,
         dev: 'tunl0',
         src: deviceIP(node, 'tunl0') ?? node.internalIP,
+        by: 'bgp',
       };
     if (encap === 'vxlan')
       return {
@@ -50,10 +54,17 @@ export function calico(cfg: CalicoConfig): CniPlugin {
         dev: 'vxlan.calico',
         src: deviceIP(node, 'vxlan.calico') ?? node.internalIP,
       };
-    return { rule: `${block} via ${dstNode.internalIP} dev eth0 proto bird`, dev: 'eth0', src: node.internalIP };
+    return {
+      rule: `${block} via ${dstNode.internalIP} dev eth0 proto bird`,
+      dev: 'eth0',
+      src: node.internalIP,
+      by: 'bgp',
+    };
   };
   return {
     kind: 'calico',
+    name: 'Calico',
+    podDatapath: 'routed',
     policyEnforcer: 'Calico',
     bridge: null,
     networkName: 'k8s-pod-network',
@@ -98,5 +109,31 @@ export function calico(cfg: CalicoConfig): CniPlugin {
       return lines;
     },
     remoteRanges: (node) => node.podRanges ?? [node.podCIDR],
+    egressNat(cluster, _node, _pod, dstIP): EgressNat {
+      const rule =
+        '-A cali-nat-outgoing -m set --match-set cali40masq-ipam-pools src -m set ! --match-set cali40all-ipam-pools dst -j MASQUERADE --random-fully';
+      if (!cfg.natOutgoing) return { masquerade: false, rule: '', why: 'nat-outgoing-off' };
+      if (cidrContains(lookup(cluster).podSubnet, parseIPv4(dstIP) ?? 0))
+        return { masquerade: false, rule, why: 'in-pool' };
+      return { masquerade: true, rule, why: 'nat-outgoing' };
+    },
+    podGateway: () => ({ ip: CALICO_GATEWAY, dev: null }),
+    vethRule: (pod, podKey, direction) =>
+      direction === 'out'
+        ? `${pod.veth ?? ''}@if3: proxy_arp on (veth peer of ${podKey} eth0)`
+        : `${pod.veth ?? ''}@if3 (veth peer of ${podKey} eth0)`,
+    postrouting(cluster, _node, src, dst): Postrouting | null {
+      if (!cfg.natOutgoing) return null;
+      const pool = lookup(cluster).podSubnet;
+      const fromPool = cidrContains(pool, parseIPv4(src) ?? 0);
+      const toPool = cidrContains(pool, parseIPv4(dst) ?? 0);
+      const masquerade = fromPool && !toPool;
+      return {
+        kind: 'rule',
+        rule: '-A cali-nat-outgoing -m set --match-set cali40masq-ipam-pools src -m set ! --match-set cali40all-ipam-pools dst -j MASQUERADE --random-fully',
+        masquerade,
+        why: masquerade ? 'nat-outgoing' : toPool ? 'nat-outgoing-in-pool' : 'nat-outgoing-not-pod',
+      };
+    },
   };
 }

@@ -6,11 +6,13 @@
  * other nodes' pod ranges are routed via their node address on eth0.
  */
 import { formatIPv4, nthAddress } from '../model/ip';
-import { deviceIP, deviceOf } from '../model/memo';
+import { deviceIP, deviceOf, parseIPv4 } from '../model/memo';
+import { cidrContains } from '../model/ip';
+import { lookup } from '../model/lookup';
 import { fnv1a, macFor } from '../model/rng';
 import type { CniConfig, ClusterNode, Device, Pod } from '../model/types';
 import { hex } from './common';
-import type { CniPlugin, HostRoute } from './common';
+import type { CniPlugin, EbpfPrograms, EgressNat, HostRoute } from './common';
 import { FLANNEL_VXLAN_PORT } from './flannel';
 
 export const CILIUM_GENEVE_PORT = 6081;
@@ -29,6 +31,16 @@ export function ciliumIdentity(pod: Pod | null): number {
   return 256 + (fnv1a(`${pod.namespace};${labels}`) % 65000);
 }
 
+const PROGRAMS: EbpfPrograms = {
+  hostDevice: 'cilium_host',
+  toHost: 'tc egress cilium_host bpf_host.o:cil_to_host',
+  fromNetdev: 'tc ingress eth0 bpf_host.o:cil_from_netdev',
+  fromOverlay: (dev) => `tc ingress ${dev} bpf_overlay.o:cil_from_overlay`,
+  redirect: (pod, podKey) => `bpf_redirect_peer(${pod.veth ?? ''}) endpoint ${podKey} identity ${ciliumIdentity(pod)}`,
+  tunnelEndpoint: (innerDstIP, dst, t) =>
+    `ipcache ${innerDstIP} tunnelendpoint ${dst.internalIP} (${t.dev} dstport ${t.port})`,
+};
+
 export function cilium(cfg: CiliumConfig): CniPlugin {
   const tunnel = cfg.routingMode === 'tunnel';
   const podRoute: CniPlugin['podRoute'] = (cluster, node, { dstNode, local }): HostRoute => {
@@ -42,6 +54,8 @@ export function cilium(cfg: CiliumConfig): CniPlugin {
   };
   return {
     kind: 'cilium',
+    name: 'Cilium',
+    podDatapath: 'ebpf',
     policyEnforcer: "Cilium's eBPF",
     bridge: null,
     networkName: 'cilium',
@@ -83,5 +97,44 @@ export function cilium(cfg: CiliumConfig): CniPlugin {
       return pod ? [podRoute(cluster, node, { dstNode: node, pod, local: true }).rule] : [];
     },
     remoteRanges: (node) => [node.podCIDR],
+    // Cilium's masquerading excludes the cluster's pods and nodes (remote-node identity); what leaves
+    // the cluster is the egress decision's (resolve/egress.ts).
+    postrouting: () => null,
+    // Cilium leaves the pod network alone (the tunnel's cilium_ devices, the excluded range) and
+    // traffic to cluster nodes. By default it masquerades the rest with iptables rules of its own in
+    // CILIUM_POST_nat (the agent's installMasqueradeRules: the node set is accepted first, then
+    // MASQUERADE without --random-fully, excluding the node's pod range in tunnel mode and the
+    // native-routing CIDR otherwise); with enable-bpf-masquerade, in eBPF on the native device.
+    egressNat(cluster, node, pod, dstIP, devIP): EgressNat {
+      if (cidrContains(lookup(cluster).podSubnet, parseIPv4(dstIP) ?? 0))
+        return { masquerade: false, rule: '', why: 'pod-network' };
+      if (lookup(cluster).nodeByIP.has(dstIP))
+        return cfg.bpfMasquerade
+          ? { masquerade: false, rule: '', why: 'cluster-node-ebpf' }
+          : {
+              masquerade: false,
+              rule: `-A CILIUM_POST_nat -s ${node.podCIDR} -m set --match-set cilium_node_set_v4 dst -m comment --comment "exclude traffic to cluster nodes from masquerade" -j ACCEPT`,
+              why: 'cluster-node',
+            };
+      if (cfg.bpfMasquerade)
+        return {
+          masquerade: true,
+          rule: `cil_to_netdev: snat_v4_nat ${pod.ip} -> ${devIP} (enable-ipv4-masquerade, ipv4-native-routing-cidr ${cluster.settings.podSubnet})`,
+          why: 'bpf-masquerade',
+        };
+      const excluded = cfg.routingMode === 'native' ? cluster.settings.podSubnet : node.podCIDR;
+      return {
+        masquerade: true,
+        rule: `-A CILIUM_POST_nat -s ${node.podCIDR} ! -d ${excluded} ! -o cilium_+ -m comment --comment "cilium masquerade non-cluster" -j MASQUERADE`,
+        why: 'iptables-masquerade',
+        keepsPort: true,
+      };
+    },
+    podGateway: (node) => ({ ip: deviceIP(node, 'cilium_host') ?? '', dev: 'cilium_host' }),
+    vethRule: (pod, podKey, direction) =>
+      direction === 'out'
+        ? `tc ingress ${pod.veth ?? ''} bpf_lxc.o:cil_from_container`
+        : PROGRAMS.redirect(pod, podKey),
+    ebpf: PROGRAMS,
   };
 }

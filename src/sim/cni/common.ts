@@ -21,6 +21,65 @@ export interface Tunnel {
   overhead: number;
 }
 
+/**
+ * What the CNI's own POSTROUTING rules do with a packet leaving a node (docs/networking-model.md):
+ * `no-rules`, the plugin installs none for pods (flannel without --ip-masq); `rule`, the rule that
+ * matched, whether it masquerades, and why (the narrator words it).
+ */
+export type Postrouting =
+  | { kind: 'no-rules' }
+  | {
+      kind: 'rule';
+      /** the rule as `iptables -S` prints it */
+      rule: string;
+      masquerade: boolean;
+      why: 'flannel-masq' | 'flannel-return' | 'nat-outgoing' | 'nat-outgoing-in-pool' | 'nat-outgoing-not-pod';
+    };
+
+/** Why the CNI masquerades a pod's packet leaving the cluster, or not; the narrator words it. */
+export type EgressWhy =
+  | 'no-ip-masq'
+  | 'flannel-return'
+  | 'multicast'
+  | 'flannel-masq'
+  | 'nat-outgoing-off'
+  | 'in-pool'
+  | 'nat-outgoing'
+  | 'pod-network'
+  | 'cluster-node-ebpf'
+  | 'cluster-node'
+  | 'bpf-masquerade'
+  | 'iptables-masquerade';
+
+/** The CNI's own egress masquerade decision for a pod's packet (when ip-masq-agent does not run). */
+export interface EgressNat {
+  masquerade: boolean;
+  /** the deciding rule as `iptables -S` or Cilium's eBPF shows it; '' when none is involved */
+  rule: string;
+  why: EgressWhy;
+  /** MASQUERADE without --random-fully: the kernel keeps the source port when it is free */
+  keepsPort?: boolean;
+}
+
+/**
+ * The eBPF programs of a plugin that runs its data path in eBPF (Cilium), as the walk shows where
+ * each acts: the lines `tc filter show` / `cilium-dbg` would print.
+ */
+export interface EbpfPrograms {
+  /** the device where the host's own packets to pods enter the eBPF data path */
+  readonly hostDevice: string;
+  /** the program on that device */
+  readonly toHost: string;
+  /** the program on the node's eth0, which finds local endpoints for arriving packets */
+  readonly fromNetdev: string;
+  /** the program on a tunnel device, which takes decapsulated packets */
+  fromOverlay(dev: string): string;
+  /** the redirect into a pod's veth, from the endpoint map */
+  redirect(pod: Pod, podKey: string): string;
+  /** the ipcache entry that sends a packet for `innerDstIP` to `dst` through the tunnel */
+  tunnelEndpoint(innerDstIP: string, dst: ClusterNode, t: Tunnel): string;
+}
+
 /** A route as the node's kernel holds it, with the source address it picks for its own packets. */
 export interface HostRoute {
   /** the route as `ip route` prints it */
@@ -29,6 +88,8 @@ export interface HostRoute {
   dev: string;
   /** the source address the kernel picks for a locally made packet */
   src: string;
+  /** who installed it when the narration should say so: `bgp`, a routing daemon learned it (BIRD) */
+  by?: 'bgp';
 }
 
 /** Where a route on a node leads: a pod (here or on another node), or another node's pod range. */
@@ -47,6 +108,17 @@ export interface RouteTarget {
  */
 export interface CniPlugin {
   readonly kind: CniConfig['kind'];
+  /** the plugin's name in a sentence: `flannel`, `Calico`, `Cilium` */
+  readonly name: string;
+  /**
+   * How a pod's packets meet the node, which decides the pod walk's shape: `bridge`, the pod's veth
+   * is a port of `bridge`, which switches frames between local pods and hands the rest up to the
+   * host's routing (flannel); `routed`, the host's kernel routes every packet by a /32 route per pod
+   * and answers the pod's ARP for its gateway by proxy (Calico); `ebpf`, a program on the veth looks
+   * the destination up, encapsulates or redirects it into the receiving pod's veth itself, and hands
+   * only what it cannot place to the host's routing (Cilium).
+   */
+  readonly podDatapath: 'bridge' | 'routed' | 'ebpf';
   /** what enforces NetworkPolicy when it is enforced: `Calico`, `Cilium's eBPF`; null for none */
   readonly policyEnforcer: string | null;
   /** the bridge every pod's veth is a port of (flannel's cni0), or null for a routed CNI */
@@ -76,6 +148,27 @@ export interface CniPlugin {
   localRoutes(cluster: Cluster, node: ClusterNode, localPods: readonly Pod[]): string[];
   /** the pod ranges of another node that this node routes to (Calico: its blocks) */
   remoteRanges(node: ClusterNode): readonly string[];
+  /**
+   * The CNI's POSTROUTING for a packet from `src` to `dst` leaving `node`, or null when none of its
+   * rules applies (Calico without natOutgoing; Cilium, whose masquerading spares the cluster).
+   */
+  postrouting(cluster: Cluster, node: ClusterNode, src: string, dst: string): Postrouting | null;
+  /**
+   * The CNI's masquerade for a pod's packet from `pod` to `dstIP` leaving `node`, to `devIP`
+   * (docs/networking-model.md: flannel's --ip-masq, Calico's natOutgoing, Cilium's masquerading).
+   */
+  egressNat(cluster: Cluster, node: ClusterNode, pod: Pod, dstIP: string, devIP: string): EgressNat;
+  /**
+   * A pod's default gateway on `node`: its address, and the node's device that holds it (cni0,
+   * cilium_host), null when no device does (Calico's 169.254.1.1, answered by proxy ARP).
+   */
+  podGateway(node: ClusterNode): { ip: string; dev: string | null };
+  /** the host end of a pod's veth as `ip link` (or tc) shows it, as a packet leaves or enters the pod */
+  vethRule(pod: Pod, podKey: string, direction: 'out' | 'in'): string;
+  /** the FORWARD rule that accepts bridged pod traffic under br_netfilter, for a bridge plugin */
+  forwardRule?(cluster: Cluster): string;
+  /** the eBPF programs, for a plugin whose data path is eBPF (`podDatapath: 'ebpf'`) */
+  readonly ebpf?: EbpfPrograms;
 }
 
 export const cidrText = (c: Cidr): string => `${formatIPv4(c.base)}/${c.prefix}`;

@@ -23,6 +23,7 @@ import { generatedSource } from '../generate/generateCluster';
 import { loadManifests } from '../import/index';
 import { trace } from '../resolve/trace';
 import type { TraceInput, TraceOptions } from '../resolve/trace';
+import type { Trace } from '../trace/types';
 import { proxyRules } from '../proxy';
 import { routingTable } from '../query/routingTable';
 
@@ -187,8 +188,14 @@ function readdress(scenarioCluster: Cluster, variant: Cluster | Error, to: strin
   return same && !same.hostNetwork ? `${same.ip}${match[2] ?? ''}` : to;
 }
 
-function scenarioCases({ variantCluster, ownCluster, twoSubnets }: Clusters): CorpusCase[] {
-  const out: CorpusCase[] = [];
+/** One built-in scenario's request under one variant: the cluster and the request as traced. */
+interface ScenarioRun {
+  id: string;
+  setup(): { cluster: Cluster | Error; input: TraceInput; options: TraceOptions };
+}
+
+function scenarioRuns({ variantCluster, ownCluster, twoSubnets }: Clusters): ScenarioRun[] {
+  const out: ScenarioRun[] = [];
   const all = variants();
   for (const scenario of SCENARIOS) {
     const specs: { tag: string; spec: ClusterSpec; variants: Variant[] }[] = [
@@ -203,10 +210,9 @@ function scenarioCases({ variantCluster, ownCluster, twoSubnets }: Clusters): Co
       });
     for (const { tag, spec, variants: list } of specs) {
       for (const variant of list) {
-        const id = `scenario/${scenario.id}${tag}/${variant.id}`;
         out.push({
-          id,
-          run() {
+          id: `scenario/${scenario.id}${tag}/${variant.id}`,
+          setup() {
             const cluster = variantCluster(spec, variant);
             const own = ownCluster(scenario.spec);
             const request = scenario.request;
@@ -214,11 +220,35 @@ function scenarioCases({ variantCluster, ownCluster, twoSubnets }: Clusters): Co
             if (request.port !== undefined) input.port = request.port;
             if (request.protocol !== undefined) input.protocol = request.protocol;
             const options: TraceOptions = { seed: scenario.seed ?? 1, pick: scenario.pick ?? [] };
-            return traceRecord(id, cluster, input, options);
+            return { cluster, input, options };
           },
         });
       }
     }
+  }
+  return out;
+}
+
+function scenarioCases(clusters: Clusters): CorpusCase[] {
+  return scenarioRuns(clusters).map(({ id, setup }) => ({
+    id,
+    run() {
+      const { cluster, input, options } = setup();
+      return traceRecord(id, cluster, input, options);
+    },
+  }));
+}
+
+/**
+ * Every built-in scenario under every variant with the cluster it ran on, for tests that check a
+ * property of every trace (the corpus stores only the trace).
+ */
+export function scenarioTraces(): { id: string; cluster: Cluster; trace: Trace }[] {
+  const out: { id: string; cluster: Cluster; trace: Trace }[] = [];
+  for (const { id, setup } of scenarioRuns(clusterCache())) {
+    const { cluster, input, options } = setup();
+    if (cluster instanceof Error) continue;
+    out.push({ id, cluster, trace: trace(cluster, input, options) });
   }
   return out;
 }

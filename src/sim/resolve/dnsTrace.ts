@@ -120,6 +120,7 @@ export function resolveDestination(
           kind: 'dns',
           at: last.at,
           node: last.node,
+          devices: [],
           packet: last.packet,
           rule: 'kubernetes cluster.local in-addr.arpa ip6.arpa { pods insecure; fallthrough in-addr.arpa ip6.arpa; ttl 30 }',
           text: `CoreDNS answers: ${list}.${upstream}`,

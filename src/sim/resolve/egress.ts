@@ -8,6 +8,8 @@ import { cidrContains, formatIPv4 } from '../model/ip';
 import { lookup } from '../model/lookup';
 import type { Cluster, ClusterNode, Pod } from '../model/types';
 import { deviceIP, parseCidr, parseIPv4 } from '../model/memo';
+import { cniPlugin } from '../registry';
+import { egressText } from '../narrate/nat';
 
 /** ip-masq-agent's documented defaults (RFC 1918), used when it runs without a config. */
 export const IP_MASQ_AGENT_DEFAULT_CIDRS: readonly string[] = ['10.0.0.0/8', '172.16.0.0/12', '192.168.0.0/16'];
@@ -220,34 +222,6 @@ const inCidr = (cidr: string, ip: number): boolean => {
 };
 
 /**
- * flannel's FLANNEL-POSTRTG (`--ip-masq`, flannel pkg/trafficmngr/iptables masqRules) for a pod
- * source: RETURN inside the cluster CIDR, MASQUERADE to anything else but multicast.
- */
-function flannelDecision(
-  cluster: Cluster,
-  pod: Pod,
-  dst: number,
-  node: ClusterNode,
-): { masquerade: boolean; rule: string } {
-  const net = cluster.settings.podSubnet;
-  const podNet = lookup(cluster).podSubnet;
-  if (cidrContains(podNet, dst)) {
-    const local = inCidr(node.podCIDR, parseIPv4(pod.ip) ?? 0);
-    return {
-      masquerade: false,
-      rule: local
-        ? `-A FLANNEL-POSTRTG -s ${node.podCIDR} -d ${net} -m comment --comment "flanneld masq" -j RETURN`
-        : `-A FLANNEL-POSTRTG -s ${net} -d ${node.podCIDR} -m comment --comment "flanneld masq" -j RETURN`,
-    };
-  }
-  if (dst >>> 28 === 14) return { masquerade: false, rule: '' };
-  return {
-    masquerade: true,
-    rule: `-A FLANNEL-POSTRTG -s ${net} ! -d 224.0.0.0/4 -m comment --comment "flanneld masq" -j MASQUERADE --random-fully`,
-  };
-}
-
-/**
  * Whether a pod's packet to `dstIP`, leaving `node` through `egressDev` (eth0 for anything outside
  * the cluster), is masqueraded, by which rule, and to which address.
  *
@@ -314,85 +288,15 @@ export function egressMasquerade(
       `${dstIP} is in none of ip-masq-agent's non-masquerade ranges (${agent.nonMasqueradeCIDRs.join(', ') || 'none'}), so IP-MASQ-AGENT masquerades the packet to ${devIP}.`,
     );
   }
-  const cni = cluster.settings.cni;
-  const inPool = cidrContains(lookup(cluster).podSubnet, dst);
-  if (cni.kind === 'flannel') {
-    if (!cni.ipMasq) {
-      return none(
-        'flannel',
-        '',
-        inPool
-          ? 'Pod-to-pod traffic keeps its source address.'
-          : `flanneld runs without --ip-masq, so there is no FLANNEL-POSTRTG rule: the packet leaves with the pod address ${srcPod.ip}, and ${dstIP} must route replies back to the pod network.`,
-      );
-    }
-    const d = flannelDecision(cluster, srcPod, dst, node);
-    if (!d.masquerade)
-      return none(
-        'flannel',
-        d.rule,
-        inPool
-          ? 'FLANNEL-POSTRTG returns without NAT for pod-to-pod traffic: it keeps its source address.'
-          : 'Multicast is not masqueraded.',
-      );
-    return masq(
-      'flannel',
-      d.rule,
-      `${dstIP} is outside the cluster CIDR ${cluster.settings.podSubnet}, so flannel's FLANNEL-POSTRTG masquerades the packet to ${devIP} with a random port.`,
-    );
-  }
-  if (cni.kind === 'calico') {
-    const rule =
-      '-A cali-nat-outgoing -m set --match-set cali40masq-ipam-pools src -m set ! --match-set cali40all-ipam-pools dst -j MASQUERADE --random-fully';
-    if (!cni.natOutgoing)
-      return none(
-        'calico',
-        '',
-        `The IP pool has natOutgoing: false, so Calico does not masquerade: ${dstIP} sees the pod address ${srcPod.ip}.`,
-      );
-    if (inPool)
-      return none('calico', rule, 'The destination is inside an IP pool: natOutgoing does not apply, no NAT.');
-    return masq(
-      'calico',
-      rule,
-      `The IP pool has natOutgoing and ${dstIP} is outside every pool, so Calico masquerades the packet to ${devIP}.`,
-    );
-  }
-  // Cilium leaves the pod network alone (the tunnel's cilium_ devices, the excluded range) and
-  // traffic to cluster nodes. By default it masquerades the rest with iptables rules of its own in
-  // CILIUM_POST_nat (the agent's installMasqueradeRules: the node set is accepted first, then
-  // MASQUERADE without --random-fully, excluding the node's pod range in tunnel mode and the
-  // native-routing CIDR otherwise); with enable-bpf-masquerade, in eBPF on the native device.
-  if (inPool) return none('cilium', '', 'The destination is inside the pod network: Cilium does not masquerade it.');
-  if (lookup(cluster).nodeByIP.has(dstIP)) {
-    return cni.bpfMasquerade
-      ? none(
-          'cilium',
-          '',
-          `${dstIP} is a cluster node (remote-node identity): Cilium does not masquerade traffic to it.`,
-        )
-      : none(
-          'cilium',
-          `-A CILIUM_POST_nat -s ${node.podCIDR} -m set --match-set cilium_node_set_v4 dst -m comment --comment "exclude traffic to cluster nodes from masquerade" -j ACCEPT`,
-          `${dstIP} is a cluster node: Cilium's CILIUM_POST_nat accepts the packet without NAT, so it keeps the pod address ${srcPod.ip}.`,
-        );
-  }
-  if (cni.bpfMasquerade) {
-    const rule = `cil_to_netdev: snat_v4_nat ${srcPod.ip} -> ${devIP} (enable-ipv4-masquerade, ipv4-native-routing-cidr ${cluster.settings.podSubnet})`;
-    return masq(
-      'cilium',
-      rule,
-      `${dstIP} is outside the cluster, so Cilium's eBPF masquerades the packet to ${devIP} on its way out (enable-bpf-masquerade).`,
-    );
-  }
-  const excluded = cni.routingMode === 'native' ? cluster.settings.podSubnet : node.podCIDR;
-  const rule = `-A CILIUM_POST_nat -s ${node.podCIDR} ! -d ${excluded} ! -o cilium_+ -m comment --comment "cilium masquerade non-cluster" -j MASQUERADE`;
-  return {
-    ...masq(
-      'cilium',
-      rule,
-      `${dstIP} is outside the cluster, so Cilium's iptables rule in CILIUM_POST_nat masquerades the packet to ${devIP}, keeping its source port when it is free (Cilium's default; enable-bpf-masquerade would do this in eBPF).`,
-    ),
-    keepsPort: true,
-  };
+  const cni = cniPlugin(cluster);
+  const d = cni.egressNat(cluster, node, srcPod, dstIP, devIP);
+  const text = egressText(d.why, {
+    dstIP,
+    podIP: srcPod.ip,
+    devIP,
+    podSubnet: cluster.settings.podSubnet,
+    inPool: cidrContains(lookup(cluster).podSubnet, dst),
+  });
+  const decision = d.masquerade ? masq(cni.kind, d.rule, text) : none(cni.kind, d.rule, text);
+  return d.keepsPort ? { ...decision, keepsPort: true } : decision;
 }

@@ -15,6 +15,7 @@ import { deviceIP, deviceOf, parseCidr, parseIPv4 } from '../model/memo';
 import { evaluatePolicy, writePolicyHop } from './networkPolicy';
 import type { PathWriter } from './pathWriter';
 import { leavePod, netnsNode, nodeToLocalPod, unSnat } from './podPath';
+import { cniPlugin } from '../registry';
 import type { Netns, SnatRecord, WalkContext } from './podPath';
 
 const ipOf = (addr: string): string => {
@@ -50,7 +51,7 @@ function inSite(ip: string): boolean {
  */
 export function walkToExternal(w: PathWriter, ctx: WalkContext, from: Netns, dstIP: string): void {
   const cluster = ctx.cluster;
-  const cni = cluster.settings.cni;
+  const cni = cniPlugin(cluster);
   const node = netnsNode(cluster, from);
   const pod: Pod | null = from.kind === 'pod' ? from.pod : null;
   const gw = defaultGateway(node);
@@ -72,21 +73,22 @@ export function walkToExternal(w: PathWriter, ctx: WalkContext, from: Netns, dst
         return;
       }
     }
-    if (cni.kind === 'flannel') {
+    if (cni.bridge !== null) {
       w.hop({
         kind: 'bridge',
-        at: deviceId(node.name, 'cni0'),
+        at: deviceId(node.name, cni.bridge),
         node: node.name,
-        rule: `${node.name} cni0 ${deviceIP(node, 'cni0') ?? ''}`,
-        text: `The frame is addressed to cni0 itself, so ${node.name}'s kernel takes the packet up to IP routing.`,
+        rule: `${node.name} ${cni.bridge} ${deviceIP(node, cni.bridge) ?? ''}`,
+        text: `The frame is addressed to ${cni.bridge} itself, so ${node.name}'s kernel takes the packet up to IP routing.`,
       });
     }
     w.routed();
-    const via = cni.kind === 'cilium' ? "Cilium's eBPF hands the packet to the host's routing: " : '';
+    const via = cni.podDatapath === 'ebpf' ? `${cni.name}'s eBPF hands the packet to the host's routing: ` : '';
     w.hop({
       kind: 'route',
       at: nodeId(node.name),
       node: node.name,
+      devices: [deviceId(node.name, 'eth0')],
       rule: `default via ${gw} dev eth0 proto static`,
       text: `${via}${dstIP} is outside the cluster, so ${node.name} takes its default route through eth0 to the gateway ${gw}. TTL drops by one.`,
     });
@@ -96,6 +98,7 @@ export function walkToExternal(w: PathWriter, ctx: WalkContext, from: Netns, dst
       kind: 'route',
       at: nodeId(node.name),
       node: node.name,
+      devices: [deviceId(node.name, 'eth0')],
       rule: `default via ${gw} dev eth0 proto static`,
       text: `${dstIP} is outside the cluster: ${node.name} takes its default route through eth0 to the gateway ${gw}, with its own address ${node.internalIP} as the source.`,
     });

@@ -6,6 +6,7 @@
  */
 import type { ElementId } from '../model/ids';
 import { deviceId, INTERNET_ID, nodeId, podEth0Id, vethId } from '../model/ids';
+import { cniPlugin } from '../registry';
 import { macFor } from '../model/rng';
 import type { Cluster, ClusterNode, Protocol } from '../model/types';
 import type { Hop, Trace, Verdict } from '../trace/types';
@@ -98,13 +99,14 @@ export function traceHostPort(
     walk(w, ctx, ns, { kind: 'host', node });
   } else if (ns.kind === 'pod') {
     leavePod(w, cluster, ns.pod, null, dstIP);
-    if (cluster.settings.cni.kind === 'flannel') {
+    const bridge = cniPlugin(cluster).bridge;
+    if (bridge !== null) {
       w.hop({
         kind: 'bridge',
-        at: deviceId(node.name, 'cni0'),
+        at: deviceId(node.name, bridge),
         node: node.name,
-        rule: `${node.name} cni0 ${deviceIP(node, 'cni0') ?? ''}`,
-        text: `The frame is addressed to cni0 itself, so ${node.name} takes the packet up to IP; with br_netfilter it meets nat PREROUTING first.`,
+        rule: `${node.name} ${bridge} ${deviceIP(node, bridge) ?? ''}`,
+        text: `The frame is addressed to ${bridge} itself, so ${node.name} takes the packet up to IP; with br_netfilter it meets nat PREROUTING first.`,
       });
     }
   } else {
@@ -166,7 +168,7 @@ export function traceHostPort(
   }
   // The destination pod's ingress policy sees the packet after DNAT (section 10).
   policyBegin(w, ctx, srcPod, { kind: 'pod', pod });
-  if (srcPod !== null && srcPod.node === node.name && !srcPod.hostNetwork && cluster.settings.cni.kind === 'flannel') {
+  if (srcPod !== null && srcPod.node === node.name && !srcPod.hostNetwork && cniPlugin(cluster).bridge !== null) {
     // The frame came in on cni0 and is DNATed to a pod on the same bridge: bridged DNAT, not
     // routed (TTL unchanged); back to the sender itself only through hairpin mode (section 0.2).
     if (policyGate(w, 'egress', srcPod)) {
@@ -245,13 +247,14 @@ export function traceHostPort(
     text: `${pod.name} answers ${r.packet.dst}.`,
   });
   leavePod(r, cluster, pod, null, ipOf(r.packet.dst));
-  if (cluster.settings.cni.kind === 'flannel')
+  const bridge = cniPlugin(cluster).bridge;
+  if (bridge !== null)
     r.hop({
       kind: 'bridge',
-      at: deviceId(node.name, 'cni0'),
+      at: deviceId(node.name, bridge),
       node: node.name,
-      rule: `${node.name} cni0 ${deviceIP(node, 'cni0') ?? ''}`,
-      text: `The frame goes up from cni0 to ${node.name}'s IP layer, where conntrack knows the connection.`,
+      rule: `${node.name} ${bridge} ${deviceIP(node, bridge) ?? ''}`,
+      text: `The frame goes up from ${bridge} to ${node.name}'s IP layer, where conntrack knows the connection.`,
     });
   const rb = { src: r.packet.src, dst: r.packet.dst };
   r.update({ src: before.dst, dst: masq ? masq.before.src : r.packet.dst });

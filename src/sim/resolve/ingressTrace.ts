@@ -89,6 +89,7 @@ export function traceIngress(
     kind: 'proxy',
     at: ctrlAt,
     node: ctrl.node,
+    devices: [],
     packet: { ...arrived.packet },
     rule: ingressRuleText(match),
     text: `NGINX in ${ctrl.name} ends the client's TCP connection and reads the request ${line} (Host ${request.host}) from ${remoteAddr}: ${match.text}`,
@@ -117,6 +118,7 @@ export function traceIngress(
       kind: 'proxy',
       at: ctrlAt,
       node: ctrl.node,
+      devices: [],
       packet: { ...last.packet },
       text: `NGINX relays the backend's ${http.status} answer to the client on the client's own connection.`,
     });

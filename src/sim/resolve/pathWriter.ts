@@ -8,6 +8,7 @@
 import type { Hop, HopKind, Nat, Packet } from '../trace/types';
 import type { PolicyWalk } from './podPath';
 import type { ElementId } from '../model/ids';
+import { devicesAt } from '../narrate/devices';
 
 /** What a hop says besides the packet, which the writer adds itself. */
 export interface HopFields {
@@ -16,6 +17,11 @@ export interface HopFields {
   at: ElementId;
   /** the node it happens on; null off-cluster */
   node: string | null;
+  /**
+   * The devices the hop acts on (Hop.devices); by default the device at `at`, if it is one. A
+   * route at a node names its output device here, so that the sentence's device is on record.
+   */
+  devices?: ElementId[] | undefined;
   nat?: Nat | undefined;
   /** the rule as a user would recognise it; omitted from the hop when undefined */
   rule?: string | undefined;
@@ -37,13 +43,20 @@ export class PathWriter {
   }
 
   /** Records a hop with the current packet. */
-  hop({ kind, at, node, nat, rule, text }: HopFields): void {
+  hop({ kind, at, node, devices = devicesAt(at), nat, rule, text }: HopFields): void {
     const packet = this.packet;
     // Literal objects keep the JSON in the contract's field order, with the sentence last.
     let hop: Hop;
     if (nat === undefined)
-      hop = rule === undefined ? { kind, at, node, packet, text } : { kind, at, node, packet, rule, text };
-    else hop = rule === undefined ? { kind, at, node, packet, nat, text } : { kind, at, node, packet, nat, rule, text };
+      hop =
+        rule === undefined
+          ? { kind, at, node, devices, packet, text }
+          : { kind, at, node, devices, packet, rule, text };
+    else
+      hop =
+        rule === undefined
+          ? { kind, at, node, devices, packet, nat, text }
+          : { kind, at, node, devices, packet, nat, rule, text };
     this.hops.push(hop);
   }
 

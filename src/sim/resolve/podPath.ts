@@ -17,9 +17,9 @@ import type { PolicyVerdict, SideVerdict } from './networkPolicy';
 import { egressMasquerade, ipMasqAgent } from './egress';
 import { cniPlugin } from '../registry';
 import { underlayNet } from '../cni/common';
-import type { HostRoute, Tunnel } from '../cni/common';
-import { CALICO_GATEWAY, CALICO_VETH_MAC } from '../cni/calico';
-import { ciliumIdentity } from '../cni/cilium';
+import type { EbpfPrograms, HostRoute, Tunnel } from '../cni/common';
+import { postroutingText } from '../narrate/nat';
+import { routeText } from '../narrate/route';
 
 /** VXLAN's kernel default UDP port, which flannel and Cilium keep (docs/networking-model.md). */
 export { FLANNEL_VXLAN_PORT, FLANNEL_VNI } from '../cni/flannel';
@@ -140,44 +140,49 @@ export function leavePod(
 ): void {
   const node = lookup(cluster).nodeByName.get(src.node) as ClusterNode;
   const eth0 = podEth0Id(src.namespace, src.name);
-  const cni = cluster.settings.cni;
+  const cni = cniPlugin(cluster);
   const veth = vethId(src.node, src.namespace, src.name);
-  if (cni.kind === 'calico') {
+  const gateway = cni.podGateway(node);
+  if (cni.podDatapath === 'routed') {
+    const mac = hostVethMac(cluster, src);
     w.hop({
       kind: 'route',
       at: eth0,
       node: src.node,
-      rule: `default via ${CALICO_GATEWAY} dev eth0`,
-      text: `A Calico pod has a single route: everything goes to the gateway ${CALICO_GATEWAY}, an address no interface really holds.`,
+      devices: [eth0],
+      rule: `default via ${gateway.ip} dev eth0`,
+      text: `A ${cni.name} pod has a single route: everything goes to the gateway ${gateway.ip}, an address no interface really holds.`,
     });
-    w.update({ eth: { src: src.mac, dst: CALICO_VETH_MAC } });
+    w.update({ eth: { src: src.mac, dst: mac } });
     w.hop({
       kind: 'arp',
       at: eth0,
       node: src.node,
-      rule: `${CALICO_GATEWAY} dev eth0 lladdr ${CALICO_VETH_MAC} REACHABLE`,
-      text: `The pod asks who has ${CALICO_GATEWAY}; the host end of its veth, ${src.veth ?? ''}, answers by proxy ARP with ${CALICO_VETH_MAC}.`,
+      rule: `${gateway.ip} dev eth0 lladdr ${mac} REACHABLE`,
+      text: `The pod asks who has ${gateway.ip}; the host end of its veth, ${src.veth ?? ''}, answers by proxy ARP with ${mac}.`,
     });
     w.hop({
       kind: 'veth',
       at: veth,
       node: src.node,
-      rule: vethRule ?? `${src.veth ?? ''}@if3: proxy_arp on (veth peer of ${podKey(src)} eth0)`,
+      rule: vethRule ?? cni.vethRule(src, podKey(src), 'out'),
       text:
         vethText ??
         `The frame crosses the veth pair into ${src.veth ?? ''} in ${src.node}'s root namespace; there is no bridge, the host routes it.`,
     });
     return;
   }
-  if (cni.kind === 'cilium') {
-    const router = deviceIP(node, 'cilium_host') ?? '';
+  if (cni.podDatapath === 'ebpf') {
+    const router = gateway.ip;
     const lxcMac = hostVethMac(cluster, src);
+    const gatewayDev = gateway.dev ?? 'eth0';
     w.hop({
       kind: 'route',
       at: eth0,
       node: src.node,
+      devices: [eth0, deviceId(src.node, gatewayDev)],
       rule: `default via ${router} dev eth0 mtu ${src.mtu}`,
-      text: `A Cilium pod has a /32 address and sends everything to its gateway ${router}, the node's cilium_host address.`,
+      text: `A ${cni.name} pod has a /32 address and sends everything to its gateway ${router}, the node's ${gatewayDev} address.`,
     });
     w.update({ eth: { src: src.mac, dst: lxcMac } });
     w.hop({
@@ -185,21 +190,25 @@ export function leavePod(
       at: eth0,
       node: src.node,
       rule: `${router} dev eth0 lladdr ${lxcMac} REACHABLE`,
-      text: `The pod asks for ${router}'s MAC; Cilium's eBPF program on ${src.veth ?? ''} answers with the veth's own MAC.`,
+      text: `The pod asks for ${router}'s MAC; ${cni.name}'s eBPF program on ${src.veth ?? ''} answers with the veth's own MAC.`,
     });
     w.hop({
       kind: 'veth',
       at: veth,
       node: src.node,
-      rule: vethRule ?? `tc ingress ${src.veth ?? ''} bpf_lxc.o:cil_from_container`,
-      text: vethText ?? `The frame crosses the veth pair into ${src.veth ?? ''}, where Cilium's eBPF program takes it.`,
+      rule: vethRule ?? cni.vethRule(src, podKey(src), 'out'),
+      text:
+        vethText ??
+        `The frame crosses the veth pair into ${src.veth ?? ''}, where ${cni.name}'s eBPF program takes it.`,
     });
     return;
   }
-  const gateway = deviceIP(node, 'cni0') ?? '';
+  // A bridge CNI: the gateway is the bridge's own address.
+  const bridge = gateway.dev ?? 'cni0';
+  const gw = gateway.ip;
   const onLink = cidrContains(parseCidr(node.podCIDR) ?? { base: 0, prefix: 32 }, parseIPv4(dstIP) ?? 0);
   if (peer !== null || onLink) {
-    const mac = peer?.mac ?? deviceOf(node, 'cni0')?.mac ?? '';
+    const mac = peer?.mac ?? deviceOf(node, bridge)?.mac ?? '';
     w.hop({
       kind: 'route',
       at: eth0,
@@ -212,10 +221,12 @@ export function leavePod(
       kind: 'arp',
       at: eth0,
       node: src.node,
+      // the ARP request goes out through the bridge, which floods it or answers for its own address
+      devices: [eth0, deviceId(src.node, bridge)],
       rule: `${dstIP} dev eth0 lladdr ${mac} REACHABLE`,
       text: peer
-        ? `The pod asks who has ${dstIP}; cni0 floods the ARP request and ${peer.name} answers with its MAC.`
-        : `The pod asks who has ${dstIP}: it is cni0's own address, and the bridge answers with its MAC.`,
+        ? `The pod asks who has ${dstIP}; ${bridge} floods the ARP request and ${peer.name} answers with its MAC.`
+        : `The pod asks who has ${dstIP}: it is ${bridge}'s own address, and the bridge answers with its MAC.`,
     });
   } else {
     const inCluster = cidrContains(lookup(cluster).podSubnet, parseIPv4(dstIP) ?? 0);
@@ -223,69 +234,73 @@ export function leavePod(
       kind: 'route',
       at: eth0,
       node: src.node,
-      rule: inCluster ? `${cluster.settings.podSubnet} via ${gateway} dev eth0` : `default via ${gateway} dev eth0`,
-      text: `${dstIP} is outside the pod's subnet, so the pod sends it to its gateway ${gateway}, the cni0 bridge.`,
+      devices: [eth0, deviceId(src.node, bridge)],
+      rule: inCluster ? `${cluster.settings.podSubnet} via ${gw} dev eth0` : `default via ${gw} dev eth0`,
+      text: `${dstIP} is outside the pod's subnet, so the pod sends it to its gateway ${gw}, the ${bridge} bridge.`,
     });
-    const cni0 = deviceOf(node, 'cni0');
-    w.update({ eth: { src: src.mac, dst: cni0?.mac ?? '' } });
+    const bridgeDev = deviceOf(node, bridge);
+    w.update({ eth: { src: src.mac, dst: bridgeDev?.mac ?? '' } });
     w.hop({
       kind: 'arp',
       at: eth0,
       node: src.node,
-      rule: `${gateway} dev eth0 lladdr ${cni0?.mac ?? ''} REACHABLE`,
-      text: `The pod resolves its gateway ${gateway} to cni0's MAC address.`,
+      devices: [eth0, deviceId(src.node, bridge)],
+      rule: `${gw} dev eth0 lladdr ${bridgeDev?.mac ?? ''} REACHABLE`,
+      text: `The pod resolves its gateway ${gw} to ${bridge}'s MAC address.`,
     });
   }
   w.hop({
     kind: 'veth',
     at: veth,
     node: src.node,
-    rule: `${src.veth ?? ''}@if2: master cni0 (veth peer of ${podKey(src)} eth0)`,
+    rule: cni.vethRule(src, podKey(src), 'out'),
     text: `The frame crosses the veth pair from the pod's eth0 to ${src.veth ?? 'its host end'} in ${src.node}'s root namespace.`,
   });
 }
 
-/** flannel: the last stretch into the receiving pod: bridge, veth, the pod's eth0. */
+/** A bridge CNI: the last stretch into the receiving pod: bridge, veth, the pod's eth0. */
 export function enterPod(w: PathWriter, cluster: Cluster, dst: Pod, fromBridge: 'switched' | 'routed'): void {
   if (!policyGate(w, 'ingress', dst)) return;
+  const cni = cniPlugin(cluster);
+  const bridge = cni.bridge ?? 'cni0';
   const node = lookup(cluster).nodeByName.get(dst.node) as ClusterNode;
-  const cni0 = deviceOf(node, 'cni0');
+  const bridgeDev = deviceOf(node, bridge);
   if (fromBridge === 'routed') {
-    w.update({ eth: { src: cni0?.mac ?? '', dst: dst.mac } });
+    w.update({ eth: { src: bridgeDev?.mac ?? '', dst: dst.mac } });
     w.hop({
       kind: 'arp',
-      at: deviceId(dst.node, 'cni0'),
+      at: deviceId(dst.node, bridge),
       node: dst.node,
-      rule: `${dst.ip} dev cni0 lladdr ${dst.mac} REACHABLE`,
-      text: `${dst.node} resolves ${dst.ip} on cni0 to ${dst.name}'s MAC address.`,
+      rule: `${dst.ip} dev ${bridge} lladdr ${dst.mac} REACHABLE`,
+      text: `${dst.node} resolves ${dst.ip} on ${bridge} to ${dst.name}'s MAC address.`,
     });
   }
   w.hop({
     kind: 'bridge',
-    at: deviceId(dst.node, 'cni0'),
+    at: deviceId(dst.node, bridge),
     node: dst.node,
     rule:
       fromBridge === 'switched'
-        ? `-A FLANNEL-FWD -s ${cluster.settings.podSubnet} -m comment --comment "flanneld forward" -j ACCEPT`
-        : `${dst.mac} dev ${dst.veth ?? ''} master cni0`,
+        ? (cni.forwardRule?.(cluster) ?? `-A FORWARD -i ${bridge} -o ${bridge} -j ACCEPT`)
+        : `${dst.mac} dev ${dst.veth ?? ''} master ${bridge}`,
     text:
       fromBridge === 'switched'
-        ? `cni0 switches the frame by MAC to ${dst.veth ?? ''}; the pods share one L2 segment, so no router touches it (TTL unchanged). With br_netfilter it still passes FORWARD, where flannel accepts pod traffic.`
-        : `cni0 forwards the frame to ${dst.veth ?? ''}, the port where ${dst.name}'s MAC was learned.`,
+        ? `${bridge} switches the frame by MAC to ${dst.veth ?? ''}; the pods share one L2 segment, so no router touches it (TTL unchanged). With br_netfilter it still passes FORWARD, where ${cni.name} accepts pod traffic.`
+        : `${bridge} forwards the frame to ${dst.veth ?? ''}, the port where ${dst.name}'s MAC was learned.`,
   });
   w.hop({
     kind: 'veth',
     at: vethId(dst.node, dst.namespace, dst.name),
     node: dst.node,
-    rule: `${dst.veth ?? ''}@if2: master cni0 (veth peer of ${podKey(dst)} eth0)`,
+    rule: cni.vethRule(dst, podKey(dst), 'in'),
     text: `The frame crosses the veth pair from ${dst.veth ?? ''} into ${dst.name}'s network namespace.`,
   });
 }
 
-/** Calico: the host's /32 route to the pod, ARP on its cali veth, and the veth into the pod. */
-function enterCalicoPod(w: PathWriter, dst: Pod): void {
+/** A routed CNI: the host's /32 route to the pod, ARP on its veth, and the veth into the pod. */
+function enterRoutedPod(w: PathWriter, cluster: Cluster, dst: Pod): void {
   if (!policyGate(w, 'ingress', dst)) return;
-  w.update({ eth: { src: CALICO_VETH_MAC, dst: dst.mac } });
+  w.update({ eth: { src: hostVethMac(cluster, dst), dst: dst.mac } });
   const veth = vethId(dst.node, dst.namespace, dst.name);
   w.hop({
     kind: 'arp',
@@ -298,73 +313,28 @@ function enterCalicoPod(w: PathWriter, dst: Pod): void {
     kind: 'veth',
     at: veth,
     node: dst.node,
-    rule: `${dst.veth ?? ''}@if3 (veth peer of ${podKey(dst)} eth0)`,
+    rule: cniPlugin(cluster).vethRule(dst, podKey(dst), 'in'),
     text: `The frame crosses the veth pair from ${dst.veth ?? ''} into ${dst.name}'s network namespace.`,
   });
 }
 
-/** Cilium: eBPF hands the packet to the pod's lxc veth without the host's routing or bridge. */
-function enterCiliumPod(w: PathWriter, cluster: Cluster, dst: Pod, from: string, forwarded = true): void {
+/** An eBPF CNI: the program hands the packet to the pod's veth without the host's routing or bridge. */
+function enterEbpfPod(w: PathWriter, cluster: Cluster, dst: Pod, from: string, forwarded = true): void {
   if (!policyGate(w, 'ingress', dst)) return;
+  const cni = cniPlugin(cluster);
   if (forwarded) w.routed();
   w.update({ eth: { src: hostVethMac(cluster, dst), dst: dst.mac } });
   w.hop({
     kind: 'veth',
     at: vethId(dst.node, dst.namespace, dst.name),
     node: dst.node,
-    rule: `bpf_redirect_peer(${dst.veth ?? ''}) endpoint ${podKey(dst)} identity ${ciliumIdentity(dst)}`,
-    text: `${from} looks ${dst.ip} up in Cilium's endpoint map and redirects the packet straight into ${dst.veth ?? ''}, the veth of ${dst.name}; eBPF rewrites the MACs and takes one from the TTL.`,
+    rule: cni.vethRule(dst, podKey(dst), 'in'),
+    text: `${from} looks ${dst.ip} up in ${cni.name}'s endpoint map and redirects the packet straight into ${dst.veth ?? ''}, the veth of ${dst.name}; eBPF rewrites the MACs and takes one from the TTL.`,
   });
 }
 
 // ---------------------------------------------------------------------------------------------
 // The node's routing and netfilter.
-
-/**
- * flannel's FLANNEL-POSTRTG chain (`--ip-masq`, docs/networking-model.md): RETURN for traffic
- * inside the cluster CIDR, MASQUERADE for pods talking to anything else and for hosts talking to
- * pods on other nodes.
- */
-function flannelPostrouting(
-  cluster: Cluster,
-  node: ClusterNode,
-  src: string,
-  dst: string,
-): { rule: string; masquerade: boolean } {
-  const cl = lookup(cluster).podSubnet;
-  const local = parseCidr(node.podCIDR) ?? cl;
-  const s = parseIPv4(src) ?? 0;
-  const d = parseIPv4(dst) ?? 0;
-  const net = cluster.settings.podSubnet;
-  const sIn = cidrContains(cl, s);
-  const dIn = cidrContains(cl, d);
-  if (cidrContains(local, s) && dIn)
-    return {
-      rule: `-A FLANNEL-POSTRTG -s ${node.podCIDR} -d ${net} -m comment --comment "flanneld masq" -j RETURN`,
-      masquerade: false,
-    };
-  if (sIn && cidrContains(local, d))
-    return {
-      rule: `-A FLANNEL-POSTRTG -s ${net} -d ${node.podCIDR} -m comment --comment "flanneld masq" -j RETURN`,
-      masquerade: false,
-    };
-  if (!sIn && cidrContains(local, d))
-    return {
-      rule: `-A FLANNEL-POSTRTG ! -s ${net} -d ${node.podCIDR} -m comment --comment "flanneld masq" -j RETURN`,
-      masquerade: false,
-    };
-  if (sIn && d >>> 28 !== 14)
-    return {
-      rule: `-A FLANNEL-POSTRTG -s ${net} ! -d 224.0.0.0/4 -m comment --comment "flanneld masq" -j MASQUERADE --random-fully`,
-      masquerade: true,
-    };
-  if (!sIn && dIn)
-    return {
-      rule: `-A FLANNEL-POSTRTG ! -s ${net} -d ${net} -m comment --comment "flanneld masq" -j MASQUERADE --random-fully`,
-      masquerade: true,
-    };
-  return { rule: '', masquerade: false };
-}
 
 /**
  * POSTROUTING on a node, for a packet leaving through `dev`: the CNI's masquerade rules decide
@@ -375,14 +345,15 @@ function postrouting(w: PathWriter, ctx: WalkContext, node: ClusterNode, dev: st
   // NAT decisions are made on a connection's first packet only: an answer is never masqueraded
   if (ctx.reply && !ctx.kubeMasq) return;
   const cluster = ctx.cluster;
-  const cni = cluster.settings.cni;
   const src = ipOf(w.packet.src);
   const dst = ipOf(w.packet.dst);
   let rule: string;
   let masquerade: boolean;
   let text: string;
+  const cniRules = cniPlugin(cluster).postrouting(cluster, node, src, dst);
+  // The egress decision speaks where the CNI does not: ip-masq-agent's rules, or no CNI rules at all.
   const srcPod =
-    ctx.kubeMasq || (ipMasqAgent(cluster) === null && (cni.kind !== 'flannel' || cni.ipMasq))
+    ctx.kubeMasq || (ipMasqAgent(cluster) === null && cniRules?.kind !== 'no-rules')
       ? undefined
       : lookup(cluster).podByIP.get(src);
   const egress = srcPod ? egressMasquerade(cluster, srcPod, dst, node, dev) : null;
@@ -401,29 +372,15 @@ function postrouting(w: PathWriter, ctx: WalkContext, node: ClusterNode, dev: st
       w.hop({ kind: 'netfilter', at: nodeId(node.name), node: node.name, text });
       return;
     }
-  } else if (cni.kind === 'flannel') {
-    if (!cni.ipMasq) {
-      if (egress && !cidrContains(lookup(cluster).podSubnet, parseIPv4(dst) ?? 0))
-        w.hop({ kind: 'netfilter', at: nodeId(node.name), node: node.name, text: egress.text });
-      return;
-    }
-    ({ rule, masquerade } = flannelPostrouting(cluster, node, src, dst));
-    if (rule === '') return;
-    text = masquerade
-      ? `POSTROUTING: flannel masquerades this packet, so it leaves with ${dev}'s address as its source and a random port.`
-      : 'FORWARD accepts pod traffic and POSTROUTING returns without NAT: pod-to-pod traffic keeps its source address.';
-  } else if (cni.kind === 'calico') {
-    if (!cni.natOutgoing) return;
-    const pool = lookup(cluster).podSubnet;
-    masquerade = cidrContains(pool, parseIPv4(src) ?? 0) && !cidrContains(pool, parseIPv4(dst) ?? 0);
-    rule =
-      '-A cali-nat-outgoing -m set --match-set cali40masq-ipam-pools src -m set ! --match-set cali40all-ipam-pools dst -j MASQUERADE --random-fully';
-    text = masquerade
-      ? `POSTROUTING: the IP pool has natOutgoing and ${dst} is outside every pool, so Calico masquerades the packet to ${dev}'s address.`
-      : `POSTROUTING: Calico's natOutgoing applies only to pod traffic leaving every IP pool; this packet ${cidrContains(pool, parseIPv4(dst) ?? 0) ? 'stays inside the pool' : 'does not come from a pod'}, so no NAT.`;
-  } else {
-    // Cilium's eBPF masquerading excludes the cluster's pods and nodes (remote-node identity).
+  } else if (cniRules === null) {
     return;
+  } else if (cniRules.kind === 'no-rules') {
+    if (egress && !cidrContains(lookup(cluster).podSubnet, parseIPv4(dst) ?? 0))
+      w.hop({ kind: 'netfilter', at: nodeId(node.name), node: node.name, text: egress.text });
+    return;
+  } else {
+    ({ rule, masquerade } = cniRules);
+    text = postroutingText(cniRules, dev, dst);
   }
   if (!masquerade) {
     w.hop({ kind: 'netfilter', at: nodeId(node.name), node: node.name, rule, text });
@@ -439,9 +396,27 @@ function postrouting(w: PathWriter, ctx: WalkContext, node: ClusterNode, dev: st
 }
 
 /** Routing on a node; forwarded packets lose one TTL. */
-function nodeRoute(w: PathWriter, node: ClusterNode, origin: Origin, rule: string, text: string): void {
+function nodeRoute(
+  w: PathWriter,
+  node: ClusterNode,
+  origin: Origin,
+  route: { rule: string; dev: string },
+  text: string,
+  dstPod: Pod | null = null,
+): void {
   if (origin === 'forward') w.routed();
-  w.hop({ kind: 'route', at: nodeId(node.name), node: node.name, rule, text });
+  const devices = [routeDevice(node, route.dev, dstPod)];
+  w.hop({ kind: 'route', at: nodeId(node.name), node: node.name, devices, rule: route.rule, text });
+}
+
+/**
+ * The element of a route's output device on `node`: one of its devices, or the host end of a local
+ * pod's veth (Calico's /32 routes point at `cali...`).
+ */
+export function routeDevice(node: ClusterNode, dev: string, dstPod: Pod | null): ElementId {
+  if (dstPod !== null && dstPod.node === node.name && dstPod.veth === dev)
+    return vethId(node.name, dstPod.namespace, dstPod.name);
+  return deviceId(node.name, dev);
 }
 
 /** What a walk needs besides the writer: the cluster, a port source for NAT, and what NAT happened. */
@@ -543,46 +518,49 @@ export function nodeToLocalPod(
   withNetfilter: boolean,
 ): void {
   const cluster = ctx.cluster;
-  const cni = cluster.settings.cni;
+  const cni = cniPlugin(cluster);
   const route = hostRoute(cluster, node, { kind: 'pod', pod: dst });
-  if (cni.kind === 'flannel') {
+  if (cni.podDatapath === 'bridge') {
     nodeRoute(
       w,
       node,
       origin,
-      route.rule,
-      `${node.name} routes the packet to its local pod subnet ${node.podCIDR} on cni0.${origin === 'forward' ? ' TTL drops by one.' : ''}`,
+      route,
+      `${node.name} routes the packet to its local pod subnet ${node.podCIDR} on ${route.dev}.${origin === 'forward' ? ' TTL drops by one.' : ''}`,
     );
-    if (withNetfilter) postrouting(w, ctx, node, 'cni0');
+    if (withNetfilter) postrouting(w, ctx, node, route.dev);
     enterPod(w, cluster, dst, 'routed');
-  } else if (cni.kind === 'calico') {
+  } else if (cni.podDatapath === 'routed') {
     nodeRoute(
       w,
       node,
       origin,
-      route.rule,
+      route,
       `${node.name} has a /32 route for every local pod: ${dst.ip} is behind ${dst.veth ?? ''}.${origin === 'forward' ? ' The host routes the packet, so TTL drops by one.' : ''}`,
+      dst,
     );
     if (withNetfilter && ctx.kubeMasq) postrouting(w, ctx, node, dst.veth ?? 'eth0');
-    enterCalicoPod(w, dst);
+    enterRoutedPod(w, cluster, dst);
   } else {
-    if (origin === 'local') {
+    if (origin === 'local' && cni.ebpf) {
+      const host = cni.ebpf.hostDevice;
       w.hop({
         kind: 'route',
         at: nodeId(node.name),
         node: node.name,
+        devices: [routeDevice(node, route.dev, dst)],
         rule: route.rule,
-        text: `${node.name} routes pod addresses to cilium_host, where Cilium's eBPF takes over.`,
+        text: `${node.name} routes pod addresses to ${route.dev}, where ${cni.name}'s eBPF takes over.`,
       });
       w.hop({
         kind: 'route',
-        at: deviceId(node.name, 'cilium_host'),
+        at: deviceId(node.name, host),
         node: node.name,
-        rule: `tc egress cilium_host bpf_host.o:cil_to_host`,
-        text: `Cilium's program on cilium_host looks ${dst.ip} up in its endpoint map.`,
+        rule: cni.ebpf.toHost,
+        text: `${cni.name}'s program on ${host} looks ${dst.ip} up in its endpoint map.`,
       });
     }
-    enterCiliumPod(w, cluster, dst, origin === 'local' ? 'The program' : `${node.name}'s eBPF`, origin === 'forward');
+    enterEbpfPod(w, cluster, dst, origin === 'local' ? 'The program' : `${node.name}'s eBPF`, origin === 'forward');
   }
 }
 
@@ -624,7 +602,7 @@ function tunnelFor(ctx: WalkContext, src: ClusterNode, dst: ClusterNode, srcPod:
 
 function encap(w: PathWriter, ctx: WalkContext, src: ClusterNode, dst: ClusterNode, t: Tunnel): void {
   const inner = w.packet;
-  const cni = ctx.cluster.settings.cni;
+  const cni = cniPlugin(ctx.cluster);
   const mtu = deviceOf(src, t.dev)?.mtu ?? ctx.cluster.settings.underlayMtu - t.overhead;
   if (t.kind === 'ipip') {
     w.update({ outer: { src: src.internalIP, dst: dst.internalIP, protocol: 'ipip' } });
@@ -650,9 +628,10 @@ function encap(w: PathWriter, ctx: WalkContext, src: ClusterNode, dst: ClusterNo
   const proto = t.kind === 'geneve' ? 'Geneve' : 'VXLAN';
   let text: string;
   let rule: string;
-  if (cni.kind === 'cilium') {
-    text = `Cilium encapsulates the packet in ${proto} on ${t.dev}: an outer UDP packet from ${src.internalIP} to ${dst.internalIP}:${t.port}, whose VNI ${t.vni} carries the sender's security identity so ${dst.name} need not look it up.`;
-    rule = `ipcache ${inner.dst.split(':')[0] ?? ''} tunnelendpoint ${dst.internalIP} (${t.dev} dstport ${t.port})`;
+  if (cni.ebpf) {
+    // The eBPF data path wraps the packet itself, from its ipcache, with the identity as the VNI.
+    text = `${cni.name} encapsulates the packet in ${proto} on ${t.dev}: an outer UDP packet from ${src.internalIP} to ${dst.internalIP}:${t.port}, whose VNI ${t.vni} carries the sender's security identity so ${dst.name} need not look it up.`;
+    rule = cni.ebpf.tunnelEndpoint(inner.dst.split(':')[0] ?? '', dst, t);
   } else {
     text = `${t.dev} wraps the packet in VXLAN (VNI ${t.vni}): an outer UDP packet from ${src.internalIP} to ${dst.internalIP}:${t.port}, 50 bytes of headers, which is why pod MTU is ${mtu}.`;
     rule = `${dstTunnelMac} dev ${t.dev} dst ${dst.internalIP} self permanent`;
@@ -662,7 +641,7 @@ function encap(w: PathWriter, ctx: WalkContext, src: ClusterNode, dst: ClusterNo
 
 function decap(w: PathWriter, ctx: WalkContext, dst: ClusterNode, t: Tunnel, innerSrc: string, innerDst: string): void {
   w.decapsulate();
-  const cni = ctx.cluster.settings.cni;
+  const cni = cniPlugin(ctx.cluster);
   if (t.kind === 'ipip') {
     w.hop({
       kind: 'decap',
@@ -673,16 +652,13 @@ function decap(w: PathWriter, ctx: WalkContext, dst: ClusterNode, t: Tunnel, inn
     });
     return;
   }
-  const rule =
-    cni.kind === 'cilium'
-      ? `tc ingress ${t.dev} bpf_overlay.o:cil_from_overlay`
-      : `${t.dev}: vxlan id ${t.vni} dstport ${t.port} nolearning`;
+  const rule = cni.ebpf ? cni.ebpf.fromOverlay(t.dev) : `${t.dev}: vxlan id ${t.vni} dstport ${t.port} nolearning`;
   w.hop({
     kind: 'decap',
     at: deviceId(dst.name, t.dev),
     node: dst.name,
     rule,
-    text: `${t.dev} strips the outer headers (VNI ${t.vni}) and hands the original packet, still ${innerSrc} to ${innerDst}, ${cni.kind === 'cilium' ? "to Cilium's eBPF" : `to ${dst.name}'s routing`}.`,
+    text: `${t.dev} strips the outer headers (VNI ${t.vni}) and hands the original packet, still ${innerSrc} to ${innerDst}, ${cni.ebpf ? `to ${cni.name}'s eBPF` : `to ${dst.name}'s routing`}.`,
   });
 }
 
@@ -691,7 +667,8 @@ function arrivalOnEth0(
   t: Tunnel | null,
   toHost: boolean,
   natReply: boolean,
-  ciliumNative: boolean,
+  /** the plugin whose eBPF program on eth0 takes a plain packet for a pod, or null */
+  ebpf: { name: string; programs: EbpfPrograms } | null,
 ): { text: string; rule: string } {
   if (t !== null) {
     return t.kind === 'ipip'
@@ -714,10 +691,10 @@ function arrivalOnEth0(
       text: `${dst.name} receives the packet on eth0: ${dst.internalIP} is its own address, so it goes up to a local socket (INPUT).`,
       rule: `local ${dst.internalIP} dev eth0 table local proto kernel scope host src ${dst.internalIP}`,
     };
-  if (ciliumNative)
+  if (ebpf)
     return {
-      text: `${dst.name} receives the packet on eth0, where Cilium's eBPF finds a local endpoint.`,
-      rule: 'tc ingress eth0 bpf_host.o:cil_from_netdev',
+      text: `${dst.name} receives the packet on eth0, where ${ebpf.name}'s eBPF finds a local endpoint.`,
+      rule: ebpf.programs.fromNetdev,
     };
   return {
     text: `${dst.name} receives the packet on eth0; it is not addressed to the node, so the kernel forwards it.`,
@@ -740,42 +717,45 @@ function crossNode(
   natReply: boolean,
 ): Tunnel | null {
   const cluster = ctx.cluster;
-  const cni = cluster.settings.cni;
+  const cni = cniPlugin(cluster);
   const toHost = to.kind === 'host' && !hostInPodRange(to);
   const t = toHost ? null : tunnelFor(ctx, src, dst, srcPod);
   const route = hostRoute(cluster, src, to);
-  const ciliumPodSource = cni.kind === 'cilium' && srcPod !== null && !toHost;
-  if (cni.kind === 'flannel' && origin === 'forward' && srcPod !== null && route.dev !== 'cni0' && !ctx.bridged) {
+  // A pod's packet that the eBPF program on its veth placed: it never met the host's bridge.
+  const ebpfPodSource = cni.podDatapath === 'ebpf' && srcPod !== null && !toHost;
+  const bridge = cni.bridge;
+  if (bridge !== null && origin === 'forward' && srcPod !== null && route.dev !== bridge && !ctx.bridged) {
     w.hop({
       kind: 'bridge',
-      at: deviceId(src.name, 'cni0'),
+      at: deviceId(src.name, bridge),
       node: src.name,
-      rule: `${src.name} cni0 ${deviceIP(src, 'cni0') ?? ''}/${src.podCIDR.slice(src.podCIDR.indexOf('/') + 1)}`,
-      text: `The frame is addressed to cni0 itself, so ${src.name}'s kernel takes the packet up to IP routing.`,
+      rule: `${src.name} ${bridge} ${deviceIP(src, bridge) ?? ''}/${src.podCIDR.slice(src.podCIDR.indexOf('/') + 1)}`,
+      text: `The frame is addressed to ${bridge} itself, so ${src.name}'s kernel takes the packet up to IP routing.`,
     });
   }
-  if (ciliumPodSource && t !== null) {
+  if (ebpfPodSource && t !== null) {
     // bpf_lxc encapsulates straight from the pod's veth: the host's routing table is not used.
     w.routed();
-  } else if (ciliumPodSource) {
+  } else if (ebpfPodSource) {
     nodeRoute(
       w,
       src,
       origin,
-      route.rule,
-      `Cilium passes the packet to ${src.name}'s routing, which sends ${dst.name}'s pod range via ${dst.internalIP} on eth0 (auto-direct-node-routes).${origin === 'forward' ? ' TTL drops by one.' : ''}`,
+      route,
+      `${cni.name} passes the packet to ${src.name}'s routing, which sends ${dst.name}'s pod range via ${dst.internalIP} on eth0 (auto-direct-node-routes).${origin === 'forward' ? ' TTL drops by one.' : ''}`,
     );
   } else {
-    nodeRoute(w, src, origin, route.rule, routeText(cluster, src, dst, to, route, origin));
+    nodeRoute(w, src, origin, route, routeText(src, dst, to.kind === 'host', route, origin));
     if (!natReply) postrouting(w, ctx, src, route.dev);
   }
-  if (cni.kind === 'cilium' && srcPod === null && t !== null) {
+  if (cni.ebpf && srcPod === null && t !== null) {
+    const host = cni.ebpf.hostDevice;
     w.hop({
       kind: 'route',
-      at: deviceId(src.name, 'cilium_host'),
+      at: deviceId(src.name, host),
       node: src.name,
-      rule: 'tc egress cilium_host bpf_host.o:cil_to_host',
-      text: `Cilium's program on cilium_host finds ${ipOf(w.packet.dst)} behind ${dst.name} and sends it to the tunnel.`,
+      rule: cni.ebpf.toHost,
+      text: `${cni.name}'s program on ${host} finds ${ipOf(w.packet.dst)} behind ${dst.name} and sends it to the tunnel.`,
     });
   }
   const innerSrc = w.packet.src;
@@ -790,36 +770,16 @@ function crossNode(
         : t.kind === 'geneve'
           ? 'Geneve packet'
           : 'VXLAN packet';
-  underlay(w, src, dst, what, arrivalOnEth0(dst, t, toHost, natReply, cni.kind === 'cilium' && !toHost), t !== null);
+  underlay(
+    w,
+    src,
+    dst,
+    what,
+    arrivalOnEth0(dst, t, toHost, natReply, cni.ebpf && !toHost ? { name: cni.name, programs: cni.ebpf } : null),
+    t !== null,
+  );
   if (t !== null) decap(w, ctx, dst, t, innerSrc, innerDst);
   return t;
-}
-
-function routeText(
-  cluster: Cluster,
-  src: ClusterNode,
-  dst: ClusterNode,
-  to: Netns,
-  route: HostRoute,
-  origin: Origin,
-): string {
-  const ttl = origin === 'forward' ? ' TTL drops by one.' : '';
-  const made =
-    origin === 'local' ? ` The kernel picks ${route.src} as the source address of a packet the host makes itself.` : '';
-  if (to.kind === 'host')
-    return `${src.name} routes ${dst.internalIP}, another node, straight out of eth0 on the node network.${ttl}${made}`;
-  const cni = cluster.settings.cni;
-  if (route.dev === 'flannel.1')
-    return `${src.name} routes ${dst.podCIDR} (${dst.name}'s pods) via flannel.1, the VXLAN device flannel set up for every remote node.${ttl}${made}`;
-  if (route.dev === 'tunl0')
-    return `BIRD learned over BGP that ${dst.name} holds this block; the route goes through tunl0, Calico's IP-in-IP device.${ttl}${made}`;
-  if (route.dev === 'vxlan.calico')
-    return `The route to ${dst.name}'s block goes through vxlan.calico, Calico's VXLAN device.${ttl}${made}`;
-  if (route.dev === 'cilium_host')
-    return `${src.name} routes the pod range to cilium_host, where Cilium's eBPF takes over.${made}`;
-  if (cni.kind === 'calico')
-    return `BIRD learned over BGP that ${dst.name} holds this block; ${dst.name} is in the same subnet, so the route goes directly via its address on eth0, without encapsulation.${ttl}${made}`;
-  return `flannel's host-gw backend routes ${dst.podCIDR} via ${dst.name}'s address ${dst.internalIP} on eth0: no tunnel, no extra header.${ttl}${made}`;
 }
 
 /**
@@ -831,7 +791,7 @@ function routeText(
  */
 export function walk(w: PathWriter, ctx: WalkContext, from: Netns, to: Netns, natReply = false): void {
   const cluster = ctx.cluster;
-  const cni = cluster.settings.cni;
+  const cni = cniPlugin(cluster);
   const dstIP = netnsIP(to);
   const srcNode = netnsNode(cluster, from);
   const dstNode = netnsNode(cluster, to);
@@ -841,23 +801,26 @@ export function walk(w: PathWriter, ctx: WalkContext, from: Netns, to: Netns, na
   if (from.kind === 'pod') {
     const src = from.pod;
     const sameNode = srcNode.name === dstNode.name;
-    if (cni.kind === 'flannel' && dstPod !== null && sameNode) {
+    // Pods on one bridge share an L2 segment: the frame is switched, never routed.
+    if (cni.podDatapath === 'bridge' && dstPod !== null && sameNode) {
       leavePod(w, cluster, src, dstPod, dstIP);
       if (!policyGate(w, 'egress', src)) return;
       enterPod(w, cluster, dstPod, 'switched');
       return;
     }
-    if (cni.kind === 'cilium' && dstPod !== null) {
+    // The eBPF program on the veth places a packet for a pod itself: redirect, tunnel or host routing.
+    if (cni.podDatapath === 'ebpf' && dstPod !== null) {
       const t = sameNode ? null : tunnelFor(ctx, srcNode, dstNode, src);
+      const program = `${cni.name}'s eBPF program on ${src.veth ?? ''}`;
       const text = sameNode
-        ? `Cilium's eBPF program on ${src.veth ?? ''} finds ${dstIP} in its endpoint map: a pod on this node.`
+        ? `${program} finds ${dstIP} in its endpoint map: a pod on this node.`
         : t !== null
-          ? `Cilium's eBPF program on ${src.veth ?? ''} finds ${dstIP} in its ipcache behind ${dstNode.name} (${dstNode.internalIP}) and sends it to the tunnel, bypassing the host's routing.`
-          : `Cilium's eBPF program on ${src.veth ?? ''} finds ${dstIP} on ${dstNode.name} and, in native routing mode, hands the packet to the host's routing.`;
-      leavePod(w, cluster, src, null, dstIP, text, `tc ingress ${src.veth ?? ''} bpf_lxc.o:cil_from_container`);
+          ? `${program} finds ${dstIP} in its ipcache behind ${dstNode.name} (${dstNode.internalIP}) and sends it to the tunnel, bypassing the host's routing.`
+          : `${program} finds ${dstIP} on ${dstNode.name} and, in native routing mode, hands the packet to the host's routing.`;
+      leavePod(w, cluster, src, null, dstIP, text, cni.vethRule(src, podKey(src), 'out'));
       if (!policyGate(w, 'egress', src)) return;
       if (sameNode) {
-        enterCiliumPod(w, cluster, dstPod, 'Cilium');
+        enterEbpfPod(w, cluster, dstPod, cni.name);
         return;
       }
     } else {
@@ -879,13 +842,13 @@ export function walk(w: PathWriter, ctx: WalkContext, from: Netns, to: Netns, na
           text: `${dstIP} is the node's own address: the kernel loops the packet back through lo.`,
         });
       } else {
-        if (cni.kind === 'flannel') {
+        if (cni.bridge !== null) {
           w.hop({
             kind: 'bridge',
-            at: deviceId(srcNode.name, 'cni0'),
+            at: deviceId(srcNode.name, cni.bridge),
             node: srcNode.name,
-            rule: `${srcNode.name} cni0 ${deviceIP(srcNode, 'cni0') ?? ''}`,
-            text: `The frame is addressed to cni0 itself, so ${srcNode.name}'s kernel takes the packet up to IP routing.`,
+            rule: `${srcNode.name} ${cni.bridge} ${deviceIP(srcNode, cni.bridge) ?? ''}`,
+            text: `The frame is addressed to ${cni.bridge} itself, so ${srcNode.name}'s kernel takes the packet up to IP routing.`,
           });
         }
         w.hop({
@@ -904,7 +867,7 @@ export function walk(w: PathWriter, ctx: WalkContext, from: Netns, to: Netns, na
   crossNode(w, ctx, srcNode, dstNode, to, origin, from.kind === 'pod' ? from.pod : null, natReply);
   if (to.kind === 'pod') {
     const pod = to.pod;
-    if (cni.kind === 'cilium') enterCiliumPod(w, cluster, pod, `${dstNode.name}'s eBPF`);
+    if (cni.podDatapath === 'ebpf') enterEbpfPod(w, cluster, pod, `${dstNode.name}'s eBPF`);
     else nodeToLocalPod(w, ctx, dstNode, pod, 'forward', !natReply);
   } else if (hostInPodRange(to) && !natReply) {
     w.hop({
@@ -943,7 +906,7 @@ export function walkFromNode(
   }
   crossNode(w, ctx, node, dstNode, to, origin, srcPod, natReply);
   if (to.kind !== 'pod') return;
-  if (cluster.settings.cni.kind === 'cilium') enterCiliumPod(w, cluster, to.pod, `${dstNode.name}'s eBPF`);
+  if (cniPlugin(cluster).podDatapath === 'ebpf') enterEbpfPod(w, cluster, to.pod, `${dstNode.name}'s eBPF`);
   else nodeToLocalPod(w, ctx, dstNode, to.pod, 'forward', !natReply);
 }
 

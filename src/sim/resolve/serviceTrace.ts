@@ -28,7 +28,7 @@ import { macFor } from '../model/rng';
 import { networkPolicies } from '../model/policy';
 import { hostListener } from './hostPorts';
 import { decide, modeName } from '../proxy';
-import { serviceProxy } from '../registry';
+import { cniPlugin, serviceProxy } from '../registry';
 import type { Backend, Entry, ProxyDecision } from '../proxy';
 import { defaultGateway, walkFromExternal, walkToExternal } from './egressPath';
 import { policyNote } from './edgeTrace';
@@ -358,9 +358,10 @@ export function traceService(
       text: `POSTROUTING: ${mode === 'cilium' ? "Cilium's eBPF SNATs" : `${modeName(cluster)} masquerades`} the marked packet (${d.masqueradeWhy}): its source becomes the address of the device it leaves through, with a random port.`,
     };
   const epNode = netnsNode(cluster, epNs);
-  const flannel = cluster.settings.cni.kind === 'flannel';
+  // Client and endpoint on one bridge: the DNATed frame is switched, not routed (bridgedDnat).
+  const bridged = cniPlugin(cluster).bridge !== null;
   if (
-    flannel &&
+    bridged &&
     clientPod &&
     epNs.kind === 'pod' &&
     epNode.name === node.name &&
@@ -536,13 +537,14 @@ function reachDecidingNode(
     if (clientPod) {
       if (mode !== 'cilium') {
         leavePod(w, cluster, clientPod, null, target.dstIP);
-        if (cluster.settings.cni.kind === 'flannel') {
+        const bridge = cniPlugin(cluster).bridge;
+        if (bridge !== null) {
           w.hop({
             kind: 'bridge',
-            at: deviceId(node.name, 'cni0'),
+            at: deviceId(node.name, bridge),
             node: node.name,
-            rule: `${node.name} cni0 ${deviceIP(node, 'cni0') ?? ''}`,
-            text: `The frame is addressed to cni0 itself, so ${node.name} takes the packet up to IP; with br_netfilter it enters nat PREROUTING first.`,
+            rule: `${node.name} ${bridge} ${deviceIP(node, bridge) ?? ''}`,
+            text: `The frame is addressed to ${bridge} itself, so ${node.name} takes the packet up to IP; with br_netfilter it enters nat PREROUTING first.`,
           });
           ctx.bridged = true;
         }
@@ -1024,7 +1026,7 @@ function backToClient(
   }
   if (client.ns.kind === 'host') return;
   const pod = client.ns.pod;
-  if (bridged && cluster.settings.cni.kind === 'flannel' && origin === 'forward') {
+  if (bridged && cniPlugin(cluster).bridge !== null && origin === 'forward') {
     enterPod(w, cluster, pod, 'switched');
     return;
   }
@@ -1080,13 +1082,14 @@ function replyPath(
   } else if (serverNode.name === node.name) {
     if (server.kind === 'pod') {
       leavePod(w, cluster, server.pod, null, dstIP);
-      if (cluster.settings.cni.kind === 'flannel')
+      const bridge = cniPlugin(cluster).bridge;
+      if (bridge !== null)
         w.hop({
           kind: 'bridge',
-          at: deviceId(node.name, 'cni0'),
+          at: deviceId(node.name, bridge),
           node: node.name,
-          rule: `${node.name} cni0 ${deviceIP(node, 'cni0') ?? ''}`,
-          text: `The frame goes to cni0 and up to ${node.name}'s IP layer, where conntrack knows the connection.`,
+          rule: `${node.name} ${bridge} ${deviceIP(node, bridge) ?? ''}`,
+          text: `The frame goes to ${bridge} and up to ${node.name}'s IP layer, where conntrack knows the connection.`,
         });
     }
   } else {

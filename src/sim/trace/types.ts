@@ -64,6 +64,14 @@ export interface Hop {
   at: ElementId;
   /** the Kubernetes node it happens on; null off-cluster */
   node: string | null;
+  /**
+   * The devices this hop acts on, as element ids (`dev/<node>/<name>`, `dev/pod/<ns>/<pod>/eth0`,
+   * `veth/<node>/<ns>/<pod>`): the device at `at`, the output device of a route, the device a
+   * tunnel wraps in. Empty where no device is involved (a socket, the wire, a Service's rules).
+   * The narrator writes it beside `text`, and every device a sentence names is in this hop's list,
+   * the previous hop's or the next one's.
+   */
+  devices: ElementId[];
   /** the packet as it leaves this hop */
   packet: Packet;
   nat?: Nat;

@@ -1,0 +1,64 @@
+/**
+ * Sentences for the CNI's NAT decisions: the decision (cni/) says which rule matched and why, the
+ * narrator says it in words, so that every plugin's reasons read alike.
+ */
+import type { EgressWhy, Postrouting } from '../cni/common';
+
+/** The sentence of a POSTROUTING hop: the packet from a pod to `dst`, leaving through `dev`. */
+export function postroutingText(decision: Extract<Postrouting, { kind: 'rule' }>, dev: string, dst: string): string {
+  switch (decision.why) {
+    case 'flannel-masq':
+      return `POSTROUTING: flannel masquerades this packet, so it leaves with ${dev}'s address as its source and a random port.`;
+    case 'flannel-return':
+      return 'FORWARD accepts pod traffic and POSTROUTING returns without NAT: pod-to-pod traffic keeps its source address.';
+    case 'nat-outgoing':
+      return `POSTROUTING: the IP pool has natOutgoing and ${dst} is outside every pool, so Calico masquerades the packet to ${dev}'s address.`;
+    case 'nat-outgoing-in-pool':
+    case 'nat-outgoing-not-pod':
+      return `POSTROUTING: Calico's natOutgoing applies only to pod traffic leaving every IP pool; this packet ${decision.why === 'nat-outgoing-in-pool' ? 'stays inside the pool' : 'does not come from a pod'}, so no NAT.`;
+  }
+}
+
+/** What an egress sentence needs besides the decision: the addresses involved. */
+export interface EgressFacts {
+  dstIP: string;
+  podIP: string;
+  /** the address a masquerade gives the packet */
+  devIP: string;
+  /** the cluster's pod CIDR */
+  podSubnet: string;
+  /** the destination is inside the pod network */
+  inPool: boolean;
+}
+
+/** The sentence of the CNI's egress masquerade decision for a pod's packet. */
+export function egressText(why: EgressWhy, f: EgressFacts): string {
+  switch (why) {
+    case 'no-ip-masq':
+      return f.inPool
+        ? 'Pod-to-pod traffic keeps its source address.'
+        : `flanneld runs without --ip-masq, so there is no FLANNEL-POSTRTG rule: the packet leaves with the pod address ${f.podIP}, and ${f.dstIP} must route replies back to the pod network.`;
+    case 'flannel-return':
+      return 'FLANNEL-POSTRTG returns without NAT for pod-to-pod traffic: it keeps its source address.';
+    case 'multicast':
+      return 'Multicast is not masqueraded.';
+    case 'flannel-masq':
+      return `${f.dstIP} is outside the cluster CIDR ${f.podSubnet}, so flannel's FLANNEL-POSTRTG masquerades the packet to ${f.devIP} with a random port.`;
+    case 'nat-outgoing-off':
+      return `The IP pool has natOutgoing: false, so Calico does not masquerade: ${f.dstIP} sees the pod address ${f.podIP}.`;
+    case 'in-pool':
+      return 'The destination is inside an IP pool: natOutgoing does not apply, no NAT.';
+    case 'nat-outgoing':
+      return `The IP pool has natOutgoing and ${f.dstIP} is outside every pool, so Calico masquerades the packet to ${f.devIP}.`;
+    case 'pod-network':
+      return 'The destination is inside the pod network: Cilium does not masquerade it.';
+    case 'cluster-node-ebpf':
+      return `${f.dstIP} is a cluster node (remote-node identity): Cilium does not masquerade traffic to it.`;
+    case 'cluster-node':
+      return `${f.dstIP} is a cluster node: Cilium's CILIUM_POST_nat accepts the packet without NAT, so it keeps the pod address ${f.podIP}.`;
+    case 'bpf-masquerade':
+      return `${f.dstIP} is outside the cluster, so Cilium's eBPF masquerades the packet to ${f.devIP} on its way out (enable-bpf-masquerade).`;
+    case 'iptables-masquerade':
+      return `${f.dstIP} is outside the cluster, so Cilium's iptables rule in CILIUM_POST_nat masquerades the packet to ${f.devIP}, keeping its source port when it is free (Cilium's default; enable-bpf-masquerade would do this in eBPF).`;
+  }
+}

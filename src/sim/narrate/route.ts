@@ -1,0 +1,38 @@
+/**
+ * The sentence of a node's routing decision towards another node or its pods, from the route the
+ * CNI plugin decided (cni/: its device, its source address, who installed it).
+ */
+import type { HostRoute } from '../cni/common';
+import type { ClusterNode } from '../model/types';
+
+/**
+ * `toHost`: the destination is the other node itself (its own address, or one in its pod range);
+ * `origin`: the packet is forwarded (it loses one TTL) or made by this node.
+ */
+export function routeText(
+  src: ClusterNode,
+  dst: ClusterNode,
+  toHost: boolean,
+  route: HostRoute,
+  origin: 'forward' | 'local',
+): string {
+  const ttl = origin === 'forward' ? ' TTL drops by one.' : '';
+  const made =
+    origin === 'local' ? ` The kernel picks ${route.src} as the source address of a packet the host makes itself.` : '';
+  // An address in another node's pod range (flannel.1's, or a pod's that a reply is headed back to
+  // before conntrack undoes the DNAT) is routed like its pods: only the node's own address leaves
+  // plainly on eth0 (issue #18: the sentence said eth0 while the route said flannel.1).
+  if (toHost && route.dev === 'eth0')
+    return `${src.name} routes ${dst.internalIP}, another node, straight out of eth0 on the node network.${ttl}${made}`;
+  if (route.dev === 'flannel.1')
+    return `${src.name} routes ${dst.podCIDR} (${dst.name}'s pods) via flannel.1, the VXLAN device flannel set up for every remote node.${ttl}${made}`;
+  if (route.dev === 'tunl0')
+    return `BIRD learned over BGP that ${dst.name} holds this block; the route goes through tunl0, Calico's IP-in-IP device.${ttl}${made}`;
+  if (route.dev === 'vxlan.calico')
+    return `The route to ${dst.name}'s block goes through vxlan.calico, Calico's VXLAN device.${ttl}${made}`;
+  if (route.dev === 'cilium_host')
+    return `${src.name} routes the pod range to cilium_host, where Cilium's eBPF takes over.${made}`;
+  if (route.by === 'bgp')
+    return `BIRD learned over BGP that ${dst.name} holds this block; ${dst.name} is in the same subnet, so the route goes directly via its address on eth0, without encapsulation.${ttl}${made}`;
+  return `flannel's host-gw backend routes ${dst.podCIDR} via ${dst.name}'s address ${dst.internalIP} on eth0: no tunnel, no extra header.${ttl}${made}`;
+}
