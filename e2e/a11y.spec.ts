@@ -100,3 +100,173 @@ test.describe('axe finds nothing', () => {
     });
   }
 });
+
+/** Where the keyboard focus is: its test id, role, name and whether it is a hop row. */
+const focused = (page: Page) =>
+  page.evaluate(() => {
+    const el = document.activeElement as HTMLElement | null;
+    return {
+      testid: el?.dataset['testid'] ?? null,
+      role: el?.getAttribute('role') ?? null,
+      text: el?.textContent?.trim().slice(0, 80) ?? '',
+      tag: el?.tagName ?? '',
+    };
+  });
+
+type State = { step: number; selection: string | null };
+const state = (page: Page) => page.evaluate(() => window.__netviz!.getState() as State);
+
+test.describe('the keyboard', () => {
+  test('skip links come first, show on focus and land on the diagram and on playback', async ({ app }) => {
+    const { page } = app;
+    await app.goto('/#example=pod-to-service&step=0');
+    await page.locator('body').press('Tab');
+    const toDiagram = page.getByRole('link', { name: 'Skip to the diagram' });
+    await expect(toDiagram).toBeFocused();
+    const box = await toDiagram.boundingBox();
+    expect(box && box.y >= 0 && box.height > 10, 'visible when focused').toBe(true);
+    await page.keyboard.press('Enter');
+    expect((await focused(page)).testid).toBe('canvas.root');
+    await toDiagram.focus();
+    await page.keyboard.press('Tab');
+    await expect(page.getByRole('link', { name: 'Skip to playback' })).toBeFocused();
+    await page.keyboard.press('Enter');
+    const there = await focused(page);
+    expect(there.tag).toBe('BUTTON');
+    await expect(page.locator(':focus')).toHaveAccessibleName(/Reset|Play|Step/);
+  });
+
+  test('the event list is one Tab stop; arrows move, Enter plays to the hop', async ({ app }) => {
+    const { page } = app;
+    await app.goto('/#example=pod-to-service&step=2');
+    const rows = page.getByTestId('hops.row');
+    const count = await rows.count();
+    expect(count).toBeGreaterThan(5);
+    await expect(page.locator('[data-testid="hops.row"][tabindex="0"]')).toHaveCount(1);
+    await expect(rows.nth(2)).toHaveAttribute('tabindex', '0');
+    await rows.nth(2).focus();
+    await page.keyboard.press('ArrowDown');
+    await page.keyboard.press('ArrowDown');
+    await expect(rows.nth(4)).toBeFocused();
+    // moving the focus does not move playback
+    expect((await state(page)).step).toBe(2);
+    await page.keyboard.press('Enter');
+    await expect.poll(async () => (await state(page)).step).toBe(4);
+    await page.keyboard.press('End');
+    await expect(rows.nth(count - 1)).toBeFocused();
+    await page.keyboard.press('Home');
+    await expect(rows.nth(0)).toBeFocused();
+    await page.keyboard.press(' ');
+    await expect.poll(async () => (await state(page)).step).toBe(0);
+    // one Tab leaves the list altogether
+    await page.keyboard.press('Tab');
+    expect((await focused(page)).testid).not.toBe('hops.row');
+  });
+
+  test('the inspector tabs follow the tabs pattern: one Tab stop, arrows choose', async ({ app }) => {
+    const { page } = app;
+    await app.goto('/#example=pod-to-service&step=0');
+    const packet = page.getByRole('tab', { name: 'Packet' });
+    const selected = page.getByRole('tab', { name: 'Selected' });
+    await expect(selected).toHaveAttribute('tabindex', '-1');
+    await packet.focus();
+    await page.keyboard.press('ArrowRight');
+    await expect(selected).toBeFocused();
+    await expect(selected).toHaveAttribute('aria-selected', 'true');
+    await expect(page.getByRole('tabpanel')).toContainText('Click anything on the diagram');
+    await page.keyboard.press('Home');
+    await expect(packet).toHaveAttribute('aria-selected', 'true');
+    // the arrows chose a tab; they did not step the packet
+    expect((await state(page)).step).toBe(0);
+  });
+
+  test('the diagram: arrows walk its elements, their names are read, Enter inspects', async ({ app }) => {
+    const { page } = app;
+    await app.goto('/#example=pod-to-service&step=0');
+    const diagram = page.getByRole('application', { name: /Cluster diagram/ });
+    const said = page.getByTestId('canvas.focus');
+    await diagram.focus();
+    await expect(said).toHaveText(/^\S.* \(1 of \d+\)$/);
+    const heard: string[] = [(await said.textContent()) ?? ''];
+    // walk until a pod is named (a few elements in: the node, its devices, then pods)
+    for (let i = 0; i < 40 && !/^pod /.test(heard.at(-1) ?? ''); i++) {
+      await page.keyboard.press('ArrowDown');
+      await expect(said).not.toHaveText(heard.at(-1) ?? '');
+      heard.push((await said.textContent()) ?? '');
+    }
+    console.log(`diagram, as read: ${heard.join(' | ')}`);
+    const pod = heard.at(-1) ?? '';
+    expect(pod).toMatch(/^pod /);
+    // arrows moved the diagram's focus, not playback
+    expect((await state(page)).step).toBe(0);
+    await page.keyboard.press('Enter');
+    await expect.poll(async () => (await state(page)).selection).toMatch(/^pod\//);
+    await expect(page.getByRole('tab', { name: 'Selected' })).toHaveAttribute('aria-selected', 'true');
+    await expect(page.getByTestId('selection.inspector')).toContainText(pod.replace(/^pod (\S+).*/, '$1'));
+    await page.keyboard.press('End');
+    await expect(said).toHaveText(/\((\d+) of \1\)$/);
+    // PageDown still steps: a clicker works whatever has focus
+    await page.keyboard.press('PageDown');
+    await expect.poll(async () => (await state(page)).step).toBe(1);
+  });
+
+  test('search results are announced, and Find again goes to the next match', async ({ app }) => {
+    const { page } = app;
+    await app.goto('/');
+    await pause(page);
+    const search = page.getByRole('searchbox', { name: 'Search by name or IP' });
+    const status = page.getByTestId('search.status');
+    await search.fill('web');
+    await search.press('Enter');
+    await expect(status).toHaveText(/^\d+ matches: Service web \(1 of \d+\)/);
+    const first = (await state(page)).selection;
+    await search.press('Enter');
+    await expect(status).toHaveText(/\(2 of \d+\)/);
+    expect((await state(page)).selection).not.toBe(first);
+  });
+
+  for (const theme of ['light', 'dark'] as const) {
+    test(`focus rings are 3 px and 3:1 against the page (${theme})`, async ({ app }) => {
+      const { page } = app;
+      await app.goto(`/?theme=${theme}`);
+      await pause(page);
+      await page.getByRole('button', { name: 'Find' }).focus();
+      await page.keyboard.press('Shift+Tab');
+      await page.keyboard.press('Tab');
+      const ring = await page.evaluate(() => {
+        const el = document.activeElement as HTMLElement;
+        const s = getComputedStyle(el);
+        let bg = 'rgba(0, 0, 0, 0)';
+        for (let n: HTMLElement | null = el; n && bg === 'rgba(0, 0, 0, 0)'; n = n.parentElement)
+          bg = getComputedStyle(n).backgroundColor;
+        // as sRGB bytes, whatever notation the style uses (Tailwind 4 writes oklch)
+        const ctx = document.createElement('canvas').getContext('2d')!;
+        const rgb = (c: string): string => {
+          ctx.clearRect(0, 0, 1, 1);
+          ctx.fillStyle = c;
+          ctx.fillRect(0, 0, 1, 1);
+          const [r, g, b] = ctx.getImageData(0, 0, 1, 1).data;
+          return `rgb(${r}, ${g}, ${b})`;
+        };
+        return { width: s.outlineWidth, style: s.outlineStyle, color: rgb(s.outlineColor), bg: rgb(bg) };
+      });
+      expect(ring.width).toBe('3px');
+      expect(ring.style).toBe('solid');
+      expect(contrast(ring.color, ring.bg), JSON.stringify(ring)).toBeGreaterThanOrEqual(3);
+      await page.screenshot({ path: `/tmp/a11y-shots/focus-${theme}.png` });
+    });
+  }
+});
+
+/** WCAG contrast ratio of two `rgb(r, g, b)` colours. */
+function contrast(a: string, b: string): number {
+  const lum = (c: string): number => {
+    const rgb = c.match(/rgba?\((\d+), (\d+), (\d+)/);
+    if (!rgb) throw new Error(`unknown colour ${c}`);
+    const [r, g, bl] = rgb.slice(1, 4).map((x) => Number(x) / 255) as [number, number, number];
+    const lin = (v: number) => (v <= 0.03928 ? v / 12.92 : ((v + 0.055) / 1.055) ** 2.4);
+    return 0.2126 * lin(r) + 0.7152 * lin(g) + 0.0722 * lin(bl);
+  };
+  const [hi, lo] = [lum(a), lum(b)].sort((x, y) => y - x) as [number, number];
+  return (hi + 0.05) / (lo + 0.05);
+}

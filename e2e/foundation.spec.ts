@@ -11,7 +11,7 @@ test.describe('the built-in cluster', () => {
     expect(drawn['service']).toBe(3);
     // every node shows its cni0 bridge and its eth0
     expect(drawn['bridge']).toBe(3);
-    await expect(app.page.getByRole('img', { name: /Cluster diagram/ })).toBeVisible();
+    await expect(app.page.getByRole('application', { name: /Cluster diagram/ })).toBeVisible();
   });
 });
 

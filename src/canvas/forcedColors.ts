@@ -1,0 +1,23 @@
+/**
+ * Forced colours (Windows high contrast, `forced-colors: active`): the browser recolours the page
+ * with the user's system colours, but not a canvas. The diagram reads those colours here and draws
+ * with them (stylesheet.ts `forcedPalette`).
+ */
+
+export const FORCED_COLORS_QUERY = '(forced-colors: active)';
+
+/** Whether the page is in forced colours now. */
+export function forcedColorsActive(): boolean {
+  return typeof window !== 'undefined' && (window.matchMedia?.(FORCED_COLORS_QUERY).matches ?? false);
+}
+
+/** A CSS system colour (`Canvas`, `CanvasText`, `Highlight`, …) as the page resolves it now. */
+export function systemColor(name: string): string {
+  const probe = document.createElement('span');
+  probe.style.color = name;
+  probe.style.display = 'none';
+  document.body.append(probe);
+  const color = getComputedStyle(probe).color;
+  probe.remove();
+  return color;
+}
