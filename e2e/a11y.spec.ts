@@ -270,3 +270,81 @@ function contrast(a: string, b: string): number {
   const [hi, lo] = [lum(a), lum(b)].sort((x, y) => y - x) as [number, number];
   return (hi + 0.05) / (lo + 0.05);
 }
+
+/**
+ * The diagram's colours, counted in the browser from a screenshot: how many distinct colours
+ * cover at least 0.3% of it (anti-aliasing blends stay below that).
+ */
+async function mainColours(page: Page, png: Buffer): Promise<string[]> {
+  return page.evaluate(async (b64) => {
+    const img = new Image();
+    img.src = `data:image/png;base64,${b64}`;
+    await img.decode();
+    const c = document.createElement('canvas');
+    c.width = img.width;
+    c.height = img.height;
+    const ctx = c.getContext('2d')!;
+    ctx.drawImage(img, 0, 0);
+    const data = ctx.getImageData(0, 0, c.width, c.height).data;
+    const counts = new Map<string, number>();
+    for (let i = 0; i < data.length; i += 4) {
+      const key = `${data[i]},${data[i + 1]},${data[i + 2]}`;
+      counts.set(key, (counts.get(key) ?? 0) + 1);
+    }
+    const min = (c.width * c.height * 0.3) / 100;
+    return [...counts].filter(([, n]) => n >= min).map(([k]) => k);
+  }, png.toString('base64'));
+}
+
+test.describe('forced colours', () => {
+  for (const theme of ['light', 'dark'] as const) {
+    test(`the diagram switches to the system palette (${theme})`, async ({ app }) => {
+      const { page } = app;
+      await app.goto(`/?theme=${theme}#example=pod-to-service&step=3`);
+      await app.settled();
+      const diagram = page.getByTestId('canvas.root');
+      const normal = await diagram.screenshot({ path: `/tmp/a11y-shots/diagram-${theme}.png` });
+      await page.emulateMedia({ forcedColors: 'active' });
+      await page.waitForTimeout(300);
+      const forced = await diagram.screenshot({ path: `/tmp/a11y-shots/diagram-${theme}-forced.png` });
+      await page.getByRole('button', { name: /Legend/ }).click();
+      await page.screenshot({ path: `/tmp/a11y-shots/page-${theme}-forced.png` });
+      const system = await page.evaluate(() =>
+        ['Canvas', 'CanvasText', 'Highlight', 'LinkText'].map((name) => {
+          const probe = document.createElement('span');
+          probe.style.color = name;
+          probe.style.forcedColorAdjust = 'none';
+          document.body.append(probe);
+          const rgb = getComputedStyle(probe).color.match(/\d+/g)!.slice(0, 3).join(',');
+          probe.remove();
+          return rgb;
+        }),
+      );
+      const before = await mainColours(page, normal);
+      const after = await mainColours(page, forced);
+      console.log(
+        `forced colours (${theme}): main colours ${before.length} -> ${after.length}; system ${system.join(' | ')}`,
+      );
+      // the theme's many fills give way to the system's few colours
+      expect(after.length).toBeLessThan(before.length);
+      // each is a system colour or a blend of two (opacity, anti-aliasing): no theme hue is left
+      for (const colour of after) expect(blendOf(colour, system), `${colour} from ${system.join(' | ')}`).toBe(true);
+    });
+  }
+});
+
+/** Whether an `r,g,b` colour lies (within a few units) between two of the given colours. */
+function blendOf(colour: string, of: readonly string[]): boolean {
+  const v = (c: string) => c.split(',').map(Number) as [number, number, number];
+  const p = v(colour);
+  return of.some((a) =>
+    of.some((b) => {
+      const [x, y] = [v(a), v(b)];
+      const d = x.map((xi, i) => (y[i] ?? 0) - xi);
+      const len2 = d.reduce((acc, di) => acc + di * di, 0);
+      const t =
+        len2 === 0 ? 0 : Math.max(0, Math.min(1, d.reduce((acc, di, i) => acc + di * ((p[i] ?? 0) - x[i]!), 0) / len2));
+      return x.every((xi, i) => Math.abs(xi + t * (d[i] ?? 0) - (p[i] ?? 0)) <= 6);
+    }),
+  );
+}
