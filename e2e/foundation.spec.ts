@@ -44,7 +44,7 @@ test.describe('Send packet', () => {
     // the Where column names places as a person reads them, and counts steps from 1
     const encap = trace!.hops.findIndex((h) => h.kind === 'encap');
     await expect(rows.nth(encap).getByTestId('hops.where')).toHaveText('node-a: flannel.1');
-    await expect(rows.nth(encap).getByRole('cell').first()).toHaveText(String(encap + 1));
+    await expect(rows.nth(encap).getByRole('gridcell').first()).toHaveText(String(encap + 1));
     await expect(rows.first().getByTestId('hops.where')).toHaveText('client / client');
 
     // it plays on its own to the end (the clock is advanced by hand: no waiting on wall time)
