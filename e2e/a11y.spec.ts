@@ -210,6 +210,18 @@ test.describe('the keyboard', () => {
     await expect.poll(async () => (await state(page)).step).toBe(1);
   });
 
+  test('a click on the diagram leaves the arrows to playback', async ({ app }) => {
+    const { page } = app;
+    await app.goto('/#example=pod-to-service&step=0');
+    await app.settled();
+    const box = await page.evaluate(() => window.__netviz!.renderedBox('node/node-a'));
+    // an empty spot of node-a's box (its top edge, inside), not an element that opens the inspector
+    await page.mouse.click(box.x1 + 4, box.y1 + 4);
+    await page.keyboard.press('ArrowRight');
+    await expect.poll(async () => (await state(page)).step).toBe(1);
+    await expect(page.getByTestId('canvas.focus')).toHaveText('');
+  });
+
   test('search results are announced, and Find again goes to the next match', async ({ app }) => {
     const { page } = app;
     await app.goto('/');

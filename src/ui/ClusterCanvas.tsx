@@ -117,7 +117,12 @@ export function ClusterCanvas({ onCanvas, readablePx = 12 }: ClusterCanvasProps)
     setAnnounced(`${elementName(id)}${selected} (${order.indexOf(id) + 1} of ${order.length})`);
   };
 
+  /** whether the keyboard brought focus here: a click on the diagram leaves the arrows to playback */
+  const walkingRef = useRef(false);
+
   const handleFocus = (): void => {
+    walkingRef.current = hostRef.current?.matches(':focus-visible') ?? false;
+    if (!walkingRef.current) return;
     const order = canvasRef.current?.readingOrder() ?? [];
     const current = focusedRef.current;
     const selection = store.getState().selection;
@@ -128,7 +133,7 @@ export function ClusterCanvas({ onCanvas, readablePx = 12 }: ClusterCanvasProps)
 
   /** Arrows walk the diagram in reading order; Enter opens the inspector on the element. */
   const handleKeyDown = (e: React.KeyboardEvent): void => {
-    if (e.altKey || e.ctrlKey || e.metaKey) return;
+    if (e.altKey || e.ctrlKey || e.metaKey || !walkingRef.current) return;
     const order = canvasRef.current?.readingOrder() ?? [];
     const current = focusedRef.current;
     if (e.key === 'Enter') {
@@ -158,7 +163,10 @@ export function ClusterCanvas({ onCanvas, readablePx = 12 }: ClusterCanvasProps)
         aria-label="Cluster diagram: arrow keys move between its nodes, pods, containers, devices and Services; Enter shows the details"
         tabIndex={0}
         onFocus={handleFocus}
-        onBlur={() => canvasRef.current?.keyboardFocus(null)}
+        onBlur={() => {
+          walkingRef.current = false;
+          canvasRef.current?.keyboardFocus(null);
+        }}
         onKeyDown={handleKeyDown}
       />
       <p className="sr-only" aria-live="polite" data-testid="canvas.focus">
