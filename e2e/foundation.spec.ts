@@ -72,11 +72,11 @@ test.describe('Send packet', () => {
     await page.getByRole('button', { name: 'Pause' }).click();
     await page.getByRole('button', { name: 'Reset' }).click();
     await expect(page.getByTestId('playback.position')).toHaveText(/^step 1 of /);
-    await page.getByRole('button', { name: 'Step forward' }).click();
-    await page.getByRole('button', { name: 'Step forward' }).click();
+    await page.getByRole('button', { name: 'Next' }).click();
+    await page.getByRole('button', { name: 'Next' }).click();
     await expect(page.getByTestId('playback.position')).toHaveText(/^step 3 of /);
     await expect(page.getByTestId('hop.inspector')).toContainText('Step 3 of');
-    await page.getByRole('button', { name: 'Step back' }).click();
+    await page.getByRole('button', { name: 'Back' }).click();
     await expect(page.getByTestId('playback.position')).toHaveText(/^step 2 of /);
     await page.getByTestId('hops.row').nth(7).click();
     await expect(page.getByTestId('playback.position')).toHaveText(/^step 8 of /);

@@ -47,7 +47,8 @@ export function PlaybackControls({ player, compact = false, big = false }: Playb
         className={button}
         disabled={disabled || step <= 0}
         onClick={() => player()?.prev()}
-        aria-label={compact ? 'Back' : 'Step back'}
+        // named by what it shows (voice control users say what they see); icons get a word
+        aria-label={compact ? 'Back' : undefined}
         title="Back (←, PageUp)"
       >
         {compact ? '◀' : '◀ Back'}
@@ -67,7 +68,8 @@ export function PlaybackControls({ player, compact = false, big = false }: Playb
         className={button}
         disabled={disabled || step >= steps.length - 1}
         onClick={() => player()?.next()}
-        aria-label={compact ? 'Next' : 'Step forward'}
+        aria-label={compact ? 'Next' : undefined}
+        data-playback="next"
         title="Next (→, PageDown)"
       >
         {compact ? '▶▶' : 'Next ▶'}
