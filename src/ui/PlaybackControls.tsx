@@ -61,7 +61,15 @@ export function PlaybackControls({ player, compact = false, big = false }: Playb
         aria-label={playing ? 'Pause' : 'Play'}
         title="Play or pause (K)"
       >
-        {compact ? (playing ? '❚❚' : '▶︎') : playing ? 'Pause' : 'Play'}
+        {compact ? (
+          // drawn by CSS: the text-style ▶ needs a variation selector, which axe's
+          // label-content-name-mismatch reads as text that the name "Play" lacks
+          <span aria-hidden="true" className={playing ? 'glyph-pause' : 'glyph-play'} />
+        ) : playing ? (
+          'Pause'
+        ) : (
+          'Play'
+        )}
       </button>
       <button
         type="button"
