@@ -11,7 +11,7 @@ test.describe('the built-in cluster', () => {
     expect(drawn['service']).toBe(3);
     // every node shows its cni0 bridge and its eth0
     expect(drawn['bridge']).toBe(3);
-    await expect(app.page.getByRole('img', { name: /Cluster diagram/ })).toBeVisible();
+    await expect(app.page.getByRole('application', { name: /Cluster diagram/ })).toBeVisible();
   });
 });
 
@@ -44,7 +44,7 @@ test.describe('Send packet', () => {
     // the Where column names places as a person reads them, and counts steps from 1
     const encap = trace!.hops.findIndex((h) => h.kind === 'encap');
     await expect(rows.nth(encap).getByTestId('hops.where')).toHaveText('node-a: flannel.1');
-    await expect(rows.nth(encap).getByRole('cell').first()).toHaveText(String(encap + 1));
+    await expect(rows.nth(encap).getByRole('gridcell').first()).toHaveText(String(encap + 1));
     await expect(rows.first().getByTestId('hops.where')).toHaveText('client / client');
 
     // it plays on its own to the end (the clock is advanced by hand: no waiting on wall time)
@@ -72,11 +72,11 @@ test.describe('Send packet', () => {
     await page.getByRole('button', { name: 'Pause' }).click();
     await page.getByRole('button', { name: 'Reset' }).click();
     await expect(page.getByTestId('playback.position')).toHaveText(/^step 1 of /);
-    await page.getByRole('button', { name: 'Step forward' }).click();
-    await page.getByRole('button', { name: 'Step forward' }).click();
+    await page.getByRole('button', { name: 'Next' }).click();
+    await page.getByRole('button', { name: 'Next' }).click();
     await expect(page.getByTestId('playback.position')).toHaveText(/^step 3 of /);
     await expect(page.getByTestId('hop.inspector')).toContainText('Step 3 of');
-    await page.getByRole('button', { name: 'Step back' }).click();
+    await page.getByRole('button', { name: 'Back' }).click();
     await expect(page.getByTestId('playback.position')).toHaveText(/^step 2 of /);
     await page.getByTestId('hops.row').nth(7).click();
     await expect(page.getByTestId('playback.position')).toHaveText(/^step 8 of /);

@@ -475,16 +475,17 @@ test.describe('hostile input', () => {
       await assertInert(page, name);
       record('link', name, `refused in ${ms} ms: ${(await notice.textContent()) ?? ''}`);
     }
-    // step numbers out of range are ignored: the scenario opens at its start
+    // step numbers that are not steps: a message, and the scenario opens at its first step
     for (const step of ['-1', '1e309']) {
       await app.goto(`/#example=pod-to-pod-cross-node&step=${step}`);
       expect(page.url()).toMatch(new RegExp(`step=${step}$`));
-      // the step is not taken: the scenario opens from its start and plays, as without one
       const state = (await page.evaluate(() => window.__netviz!.getState())) as { trace: unknown; step: number };
       expect(state.trace).not.toBeNull();
-      expect(Number.isInteger(state.step)).toBe(true);
+      expect(state.step).toBe(0);
+      const notice = page.getByTestId('notice');
+      await expect(notice).toContainText(`step “${step}” is not a step number`);
       await assertInert(page, `step=${step}`);
-      record('link', `step=${step}`, 'ignored: the scenario opens from its start, no message');
+      record('link', `step=${step}`, `opened at the first step: ${(await notice.textContent()) ?? ''}`);
     }
     // a 5 MB hash: set on a live page (a navigation that long is refused by the browser itself)
     await app.goto('/');
@@ -626,7 +627,7 @@ test.describe('hostile input', () => {
     await assertInert(page, 'embed sources');
     // the frame's messages: wait for it to be ready, then send what a hostile parent would
     const frame = page.frameLocator('#viz');
-    await expect(frame.getByRole('img', { name: /Cluster diagram/ })).toBeVisible({ timeout: 20_000 });
+    await expect(frame.getByRole('application', { name: /Cluster diagram/ })).toBeVisible({ timeout: 20_000 });
     await page.waitForTimeout(300);
     const send = (data: unknown) =>
       page.evaluate(

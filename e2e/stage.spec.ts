@@ -601,16 +601,16 @@ test('keyboard and clicker: after a choice PageDown steps; dialogs and the menu 
   await app.goto('/');
   // a scenario picked from the drop-down: the clicker's PageDown then steps the packet
   await page.getByRole('combobox', { name: 'Scenario' }).selectOption('pod-to-pod-cross-node');
-  await expect(page.getByRole('button', { name: 'Step forward' })).toBeFocused();
+  await expect(page.getByRole('button', { name: 'Next' })).toBeFocused();
   await page.getByRole('button', { name: 'Pause' }).click();
   const before = (await flags(page)).step;
-  await page.getByRole('button', { name: 'Step forward' }).focus();
+  await page.getByRole('button', { name: 'Next' }).focus();
   await page.keyboard.press('PageDown');
   await expect.poll(async () => (await flags(page)).step).toBe(before + 1);
   await expect(page.getByRole('combobox', { name: 'Scenario' })).toHaveValue('pod-to-pod-cross-node');
   // the same after a speed or a CNI choice
   await page.getByRole('combobox', { name: 'Speed' }).selectOption('2');
-  await expect(page.getByRole('button', { name: 'Step forward' })).toBeFocused();
+  await expect(page.getByRole('button', { name: 'Next' })).toBeFocused();
 
   // Share: a modal dialog; Tab stays in it, Esc closes it and focus returns to the Share button
   const share = page.getByRole('button', { name: 'Share' });

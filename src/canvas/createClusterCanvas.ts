@@ -13,14 +13,15 @@ import { drawFirstFrameDirectly } from './firstFrame';
 import { createPacketLayer } from './packetLayer';
 import { createOverview } from './overview';
 import type { PacketSprite } from './packetLayer';
-import { ChipClass, CurrentHopClass, OnPathClass, SelectedClass, stylesheet } from './stylesheet';
-import type { Theme } from './stylesheet';
+import { ChipClass, CurrentHopClass, KeyboardFocusClass, OnPathClass, SelectedClass, stylesheet } from './stylesheet';
+import type { Palette, Theme } from './stylesheet';
+import { FORCED_COLORS_QUERY, forcedColorsActive, systemColor } from './forcedColors';
 import { UNDERLAY_ID, kernelId, layoutCluster, textWidth } from './layout';
 import type { Box, ClusterLayout } from './layout';
 import { FULL_DETAIL, fitView, levelOfDetail, sameDetail } from './levelOfDetail';
 import type { LevelOfDetail } from './levelOfDetail';
 import { ElementKind, toElements } from './toElements';
-import { PALETTES } from './stylesheet';
+import { PALETTES, forcedPalette } from './stylesheet';
 import { NO_INSETS, frameView, readableFont, unionBox } from './camera';
 import type { Insets } from './camera';
 import { planPng } from './exportPng';
@@ -83,6 +84,13 @@ export interface ClusterCanvas {
   drawnCounts(): Record<string, number>;
   /** centres the view on an element and zooms in enough to read it */
   focus(id: string): void;
+  /**
+   * The drawn elements a keyboard walks through, in reading order: the top-level boxes from top to
+   * bottom and left to right, each followed by what it holds (depth first).
+   */
+  readingOrder(): string[];
+  /** marks the element the keyboard is on (null: none), panning to it when it is off screen */
+  keyboardFocus(id: string | null): void;
   /** the whole diagram as a PNG, at a reduced scale (and a note saying so) when it is very large;
    * rejects with a message for the user when no PNG can be made */
   exportPng(): Promise<{ blob: Blob; note: string | null }>;
@@ -251,6 +259,18 @@ export function createClusterCanvas(host: HTMLElement, callbacks: CanvasCallback
     if (!cy.getElementById(own).empty()) return own;
     return summarisedIn.get(own) ?? summarisedIn.get(id) ?? own;
   };
+
+  /** The diagram's colours: the theme's, or the system's in forced colours (high contrast). */
+  const palette = (): Palette => (forcedColorsActive() ? forcedPalette(systemColor) : PALETTES[theme]);
+  const forcedQuery = window.matchMedia?.(FORCED_COLORS_QUERY);
+  const followForcedColors = (): void => {
+    cy.style(stylesheet(theme, palette()));
+  };
+  forcedQuery?.addEventListener('change', followForcedColors);
+  if (forcedColorsActive()) followForcedColors();
+
+  /** the element the diagram's keyboard focus is on, kept so that a redraw can mark it again */
+  let keyboardFocused: string | null = null;
 
   cy.on('tap', (event) => {
     const target = event.target as Core | cytoscape.SingularElementReturnValue;
@@ -640,7 +660,7 @@ export function createClusterCanvas(host: HTMLElement, callbacks: CanvasCallback
     update(view) {
       if (view.theme !== theme) {
         theme = view.theme;
-        cy.style(stylesheet(theme));
+        cy.style(stylesheet(theme, palette()));
         packets.setTheme(theme);
         overview.setTheme(theme);
       }
@@ -736,6 +756,35 @@ export function createClusterCanvas(host: HTMLElement, callbacks: CanvasCallback
       if (box) zoomTo(box);
       else if (!el.empty()) zoomTo(el.position());
     },
+    readingOrder() {
+      const byPlace = (a: cytoscape.NodeSingular, b: cytoscape.NodeSingular): number => {
+        const pa = a.boundingBox({ includeLabels: false });
+        const pb = b.boundingBox({ includeLabels: false });
+        // boxes whose tops are within a few px sit on one row: left to right there
+        return Math.abs(pa.y1 - pb.y1) > 8 ? pa.y1 - pb.y1 : pa.x1 - pb.x1;
+      };
+      const order: string[] = [];
+      const walk = (nodes: cytoscape.NodeCollection): void => {
+        for (const n of nodes.sort(byPlace).toArray() as cytoscape.NodeSingular[]) {
+          // only what a click would inspect: not the layout's own boxes (underlay, Service groups)
+          if (parseElementId(n.id()) !== null) order.push(n.id());
+          walk(n.children());
+        }
+      };
+      walk(cy.nodes().orphans());
+      return order;
+    },
+    keyboardFocus(id) {
+      if (keyboardFocused) cy.getElementById(drawnId(keyboardFocused)).removeClass(KeyboardFocusClass);
+      keyboardFocused = id;
+      if (!id) return;
+      const el = cy.getElementById(drawnId(id));
+      if (el.empty()) return;
+      el.addClass(KeyboardFocusClass);
+      const box = el.renderedBoundingBox({ includeLabels: false });
+      const inView = box.x1 >= 0 && box.y1 >= 0 && box.x2 <= cy.width() && box.y2 <= cy.height();
+      if (!inView) cy.center(el);
+    },
     core: () => cy,
     renderedBox(id) {
       const bb = cy.getElementById(drawnId(id)).renderedBoundingBox({ includeLabels: false });
@@ -817,6 +866,7 @@ export function createClusterCanvas(host: HTMLElement, callbacks: CanvasCallback
       clearTimeout(settleTimer);
       observer.disconnect();
       tooltip.remove();
+      forcedQuery?.removeEventListener('change', followForcedColors);
       packets.destroy();
       overview.destroy();
       cy.destroy();

@@ -5,6 +5,7 @@
  */
 import type { Core } from 'cytoscape';
 import type { Theme } from './stylesheet';
+import { forcedSystemColors } from './forcedColors';
 import type { Insets } from './camera';
 
 /** A box on screen, in CSS px relative to the diagram. */
@@ -211,7 +212,11 @@ function drawSprite(
   theme: Theme,
   label: LabelContext,
 ): void {
-  const color = TONES[s.tone];
+  // forced colours (high contrast): the system's colours, as the rest of the diagram
+  const sys = forcedSystemColors();
+  const color = sys ? sys.highlight : TONES[s.tone];
+  const plate = sys ? sys.canvas : theme === 'dark' ? '#1e293b' : '#ffffff';
+  const ink = sys ? sys.text : theme === 'dark' ? '#f8fafc' : '#0f172a';
   ctx.save();
   // the packet itself; a dropped one is a cross as well as red, so it is told apart without colour
   ctx.beginPath();
@@ -219,7 +224,7 @@ function drawSprite(
   ctx.fillStyle = color;
   ctx.fill();
   ctx.lineWidth = 2;
-  ctx.strokeStyle = theme === 'dark' ? '#0f172a' : '#ffffff';
+  ctx.strokeStyle = sys ? sys.canvas : theme === 'dark' ? '#0f172a' : '#ffffff';
   ctx.stroke();
   if (s.tone === 'drop') {
     ctx.beginPath();
@@ -297,23 +302,23 @@ function drawSprite(
   const by = at.y;
   if (m.outer) {
     roundRect(ctx, bx, by, m.w, m.innerH + m.outerH + 6, 6);
-    ctx.fillStyle = theme === 'dark' ? '#164e63' : '#cffafe';
+    ctx.fillStyle = sys ? sys.canvas : theme === 'dark' ? '#164e63' : '#cffafe';
     ctx.fill();
-    ctx.strokeStyle = '#0891b2';
+    ctx.strokeStyle = sys ? sys.text : '#0891b2';
     ctx.lineWidth = 1.5;
     ctx.stroke();
-    ctx.fillStyle = theme === 'dark' ? '#e0f2fe' : '#0e7490';
+    ctx.fillStyle = sys ? sys.text : theme === 'dark' ? '#e0f2fe' : '#0e7490';
     ctx.fillText(m.outer, bx + 7, by + m.lineH);
   }
   const ix = m.outer ? bx + 6 : bx;
   const iy = by + m.outerH;
   roundRect(ctx, ix, iy, m.innerW, m.innerH, 6);
-  ctx.fillStyle = theme === 'dark' ? '#1e293b' : '#ffffff';
+  ctx.fillStyle = plate;
   ctx.fill();
   ctx.strokeStyle = color;
   ctx.lineWidth = 2;
   ctx.stroke();
-  ctx.fillStyle = theme === 'dark' ? '#f8fafc' : '#0f172a';
+  ctx.fillStyle = ink;
   m.lines.forEach((line, i) => ctx.fillText(line, ix + 7, iy + 4 + (i + 1) * m.lineH - Math.round(m.fontPx * 0.3)));
   ctx.restore();
 }

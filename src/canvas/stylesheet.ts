@@ -12,10 +12,11 @@ export const SelectedClass = 'selected-el';
 /** A veth or a pod's lo off a packet's path, drawn as a small chip without its name. */
 export const ChipClass = 'chip';
 const CHIP = { w: 22, h: 10 };
+export const KeyboardFocusClass = 'keyboard-focus';
 
 export type Theme = 'light' | 'dark';
 
-interface Palette {
+export interface Palette {
   text: string;
   muted: string;
   nodeFill: string;
@@ -42,6 +43,9 @@ interface Palette {
   path: string;
   policy: string;
   policyBorder: string;
+  /** the keyboard focus ring (the page's focus colour) */
+  focus: string;
+  internet: string;
 }
 
 export const PALETTES: Record<Theme, Palette> = {
@@ -72,6 +76,8 @@ export const PALETTES: Record<Theme, Palette> = {
     path: '#ea580c',
     policy: '#fee2e2',
     policyBorder: '#b91c1c',
+    focus: '#1d4ed8',
+    internet: '#e0f2fe',
   },
   dark: {
     text: '#e2e8f0',
@@ -100,14 +106,57 @@ export const PALETTES: Record<Theme, Palette> = {
     path: '#fb923c',
     policy: '#450a0a',
     policyBorder: '#f87171',
+    focus: '#7dd3fc',
+    internet: '#1e3a5f',
   },
 };
+
+/**
+ * The palette in forced colours: every fill the system's background, every line and word its text
+ * colour, the packet's path and the keyboard focus its highlight, Services and policies its link
+ * colour. Kinds stay apart by shape and line style (dashed, double, octagon), not by hue.
+ */
+export function forcedPalette(system: (name: string) => string): Palette {
+  const canvas = system('Canvas');
+  const text = system('CanvasText');
+  const highlight = system('Highlight');
+  const link = system('LinkText');
+  return {
+    text,
+    muted: text,
+    nodeFill: canvas,
+    nodeBorder: text,
+    podFill: canvas,
+    systemPodFill: canvas,
+    podBorder: text,
+    container: canvas,
+    containerBorder: text,
+    eth: canvas,
+    ethBorder: text,
+    veth: canvas,
+    vethBorder: text,
+    bridge: canvas,
+    bridgeBorder: text,
+    kernel: canvas,
+    kernelBorder: text,
+    root: canvas,
+    rootBorder: text,
+    underlay: text,
+    service: canvas,
+    serviceBorder: link,
+    link: text,
+    path: highlight,
+    policy: canvas,
+    policyBorder: link,
+    focus: highlight,
+    internet: canvas,
+  };
+}
 
 const FONT = 'ui-sans-serif, system-ui, -apple-system, "Segoe UI", Roboto, sans-serif';
 const MONO = 'ui-monospace, SFMono-Regular, Menlo, Consolas, monospace';
 
-export function stylesheet(theme: Theme): StylesheetJson {
-  const p = PALETTES[theme];
+export function stylesheet(theme: Theme, p: Palette = PALETTES[theme]): StylesheetJson {
   const box = (fill: string, border: string, fontSize: number | string, extra: Record<string, unknown> = {}) => ({
     shape: 'round-rectangle',
     width: 'data(w)',
@@ -261,7 +310,7 @@ export function stylesheet(theme: Theme): StylesheetJson {
     {
       selector: `node.${ElementKind.internet}`,
       // the edge's fonts grow with it on large diagrams (layout.edgeScale, toElements)
-      style: box(theme === 'dark' ? '#1e3a5f' : '#e0f2fe', p.podBorder, 'data(fs)', {
+      style: box(p.internet, p.podBorder, 'data(fs)', {
         shape: 'ellipse',
         'font-family': FONT,
         'font-weight': 'bold',
@@ -337,5 +386,10 @@ export function stylesheet(theme: Theme): StylesheetJson {
       style: { 'overlay-color': '#2563eb', 'overlay-opacity': 0.12, 'overlay-padding': 4 },
     },
     { selector: 'node:active', style: { 'overlay-opacity': 0 } },
+    {
+      // the diagram's keyboard focus: a thick outline, as the page's own focus rings are
+      selector: `node.${KeyboardFocusClass}`,
+      style: { 'outline-width': 4, 'outline-color': p.focus, 'outline-offset': 3, 'outline-opacity': 1 },
+    },
   ] as StylesheetJson;
 }

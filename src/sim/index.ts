@@ -11,7 +11,7 @@ export type { TraceInput, TraceOptions } from './resolve/trace';
 export { TraceRequestError } from './resolve/request';
 export { UnsupportedPathError } from './resolve/podPath';
 export { defaultClusterSpec } from './scenarios/defaultCluster';
-export { describe, findElement, servicesSelecting } from './query/describe';
+export { describe, findElement, findElements, servicesSelecting } from './query/describe';
 export type { Described } from './query/describe';
 export { routingTable } from './query/routingTable';
 export { SCENARIOS, findScenario } from './scenarios/catalog';

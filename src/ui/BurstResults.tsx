@@ -18,9 +18,9 @@ export function BurstResults() {
   return (
     <div className="p-3 text-xs" data-testid="burst.results">
       <div className="mb-2 flex items-center gap-2">
-        <h3 className="text-sm font-semibold">
+        <h2 className="text-sm font-semibold">
           {total} requests from {burst.request.from} to {burst.request.to}
-        </h3>
+        </h2>
         <button
           type="button"
           className="ml-auto rounded border border-slate-300 px-2 py-0.5 dark:border-slate-600"

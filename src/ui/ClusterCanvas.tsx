@@ -3,13 +3,16 @@
  * cleanup; push store changes to the canvas without re-rendering React; hand the instance up.
  * The container div never has React children: the adapter owns its contents.
  */
-import { useLayoutEffect, useRef } from 'react';
+import { useLayoutEffect, useRef, useState } from 'react';
+import type React from 'react';
 import type { CanvasView } from '../canvas/createClusterCanvas';
 import { createClusterCanvas } from '../canvas/createClusterCanvas';
 import type { ClusterCanvas as CanvasInstance } from '../canvas/createClusterCanvas';
 import { useVizStoreApi } from '../store/VizStoreProvider';
 import { pathIds } from '../store/selectors';
 import type { VizState } from '../store/createVizStore';
+import { rovingIndex } from './a11y/roving';
+import { elementName } from './learnerText';
 
 /** What the camera frames at a step: the hop's element and those of the hops before and after it. */
 export function frameIds(steps: VizState['steps'], step: number): string[] {
@@ -56,7 +59,11 @@ export interface ClusterCanvasProps {
 
 export function ClusterCanvas({ onCanvas, readablePx = 12 }: ClusterCanvasProps) {
   const hostRef = useRef<HTMLDivElement>(null);
+  const canvasRef = useRef<CanvasInstance | null>(null);
   const store = useVizStoreApi();
+  /** the element the keyboard is on, and what a screen reader is told about it */
+  const focusedRef = useRef<string | null>(null);
+  const [announced, setAnnounced] = useState('');
   // Mount-only callback: kept in a ref so that a new function identity never recreates the canvas.
   const onCanvasRef = useRef(onCanvas);
   onCanvasRef.current = onCanvas;
@@ -88,8 +95,10 @@ export function ClusterCanvas({ onCanvas, readablePx = 12 }: ClusterCanvasProps)
       };
       const unsubscribe = store.subscribe(push);
       pushRef.current = push;
+      canvasRef.current = canvas;
       onCanvasRef.current(canvas);
       return () => {
+        canvasRef.current = null;
         pushRef.current = () => {};
         unsubscribe();
         onCanvasRef.current(null);
@@ -99,13 +108,70 @@ export function ClusterCanvas({ onCanvas, readablePx = 12 }: ClusterCanvasProps)
     [store],
   );
 
+  /** Puts the keyboard on an element: marked on the diagram, its name said. */
+  const moveTo = (id: string | null, order: readonly string[]): void => {
+    focusedRef.current = id;
+    canvasRef.current?.keyboardFocus(id);
+    if (id === null) return;
+    const selected = store.getState().selection === id ? ', selected' : '';
+    setAnnounced(`${elementName(id)}${selected} (${order.indexOf(id) + 1} of ${order.length})`);
+  };
+
+  /** whether the keyboard brought focus here: a click on the diagram leaves the arrows to playback */
+  const walkingRef = useRef(false);
+
+  const handleFocus = (): void => {
+    walkingRef.current = hostRef.current?.matches(':focus-visible') ?? false;
+    if (!walkingRef.current) return;
+    const order = canvasRef.current?.readingOrder() ?? [];
+    const current = focusedRef.current;
+    const selection = store.getState().selection;
+    const start =
+      current && order.includes(current) ? current : selection && order.includes(selection) ? selection : order[0];
+    moveTo(start ?? null, order);
+  };
+
+  /** Arrows walk the diagram in reading order; Enter opens the inspector on the element. */
+  const handleKeyDown = (e: React.KeyboardEvent): void => {
+    if (e.altKey || e.ctrlKey || e.metaKey || !walkingRef.current) return;
+    const order = canvasRef.current?.readingOrder() ?? [];
+    const current = focusedRef.current;
+    if (e.key === 'Enter') {
+      if (!current) return;
+      e.preventDefault();
+      store.getState().select(current);
+      setAnnounced(`${elementName(current)}: details shown in the inspector`);
+      return;
+    }
+    const next = rovingIndex(e.key, current ? order.indexOf(current) : -1, order.length, 'both');
+    if (next === null) return;
+    // handled here: the page's Left / Right / Home / End (playback) must not see these keys
+    e.preventDefault();
+    moveTo(order[next] ?? null, order);
+  };
+
   return (
-    <div
-      ref={hostRef}
-      className="relative h-full w-full overflow-hidden"
-      data-testid="canvas.root"
-      role="img"
-      aria-label="Cluster diagram: nodes, pods, containers, devices and Service virtual IPs"
-    />
+    <>
+      <div
+        ref={hostRef}
+        className="relative h-full w-full overflow-hidden"
+        data-testid="canvas.root"
+        // the canvas draws pixels: the keyboard and screen readers get its elements one by one
+        // (arrows), each named in the live text below, as a canvas-based widget does
+        role="application"
+        aria-roledescription="diagram"
+        aria-label="Cluster diagram: arrow keys move between its nodes, pods, containers, devices and Services; Enter shows the details"
+        tabIndex={0}
+        onFocus={handleFocus}
+        onBlur={() => {
+          walkingRef.current = false;
+          canvasRef.current?.keyboardFocus(null);
+        }}
+        onKeyDown={handleKeyDown}
+      />
+      <p className="sr-only" aria-live="polite" data-testid="canvas.focus">
+        {announced}
+      </p>
+    </>
   );
 }

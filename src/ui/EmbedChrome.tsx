@@ -104,8 +104,9 @@ export function EmbedChrome({
       }}
     >
       {controls !== 'none' ? (
-        <div
-          // one compact row at every width (320 px and up): playback, then the rest behind "More"
+        <header
+          // one compact row at every width (320 px and up): playback, then the rest behind "More";
+          // a landmark, so that nothing of the embed is outside one
           className="relative z-40 flex flex-nowrap items-center gap-2 border-b border-slate-200 px-2 py-1 dark:border-slate-700"
           data-embed-chrome=""
         >
@@ -138,7 +139,7 @@ export function EmbedChrome({
             </details>
           ) : null}
           <span className="ml-auto">{openLink}</span>
-        </div>
+        </header>
       ) : null}
       {notice}
       <main className="relative flex min-h-0 flex-1" data-embed-stage="">

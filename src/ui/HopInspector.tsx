@@ -35,9 +35,9 @@ export function HopInspector() {
       </p>
       {hop ? (
         <>
-          <h3 className="font-semibold">
+          <h2 className="font-semibold">
             Step {stepLabel(step, steps.length)}: {hop.kind} at <span title={hop.at}>{placeName(hop.at)}</span>
-          </h3>
+          </h2>
           <p data-testid="hop.text">{forLearners(hop.text)}</p>
           <dl className="space-y-1 text-xs">
             <Row name="node" value={hop.node ?? 'off-cluster'} />

@@ -1,8 +1,11 @@
 /**
  * The event list, as in Packet Tracer's simulation mode: a row per hop (step, phase, where, what
  * happened, source and destination, rule), kept in sync with playback; a click jumps there.
+ * For the keyboard it is one Tab stop (a grid of rows): Up / Down / Home / End move between rows,
+ * Enter or Space plays to the row's hop.
  */
-import { Fragment, useEffect, useRef } from 'react';
+import { Fragment, useEffect, useRef, useState } from 'react';
+import { rovingIndex } from './a11y/roving';
 import type { Player } from '../animation/player';
 import { stepPhase } from '../sim';
 import { useVizStore } from '../store/VizStoreProvider';
@@ -30,10 +33,16 @@ export function HopList({ player }: { player: () => Player | null }) {
   const step = useVizStore(selectStep);
   const burst = useVizStore((s) => s.burst !== null);
   const currentRow = useRef<HTMLTableRowElement>(null);
+  const tableRef = useRef<HTMLTableElement>(null);
+  const rows = useRef<(HTMLTableRowElement | null)[]>([]);
+  /** the row the keyboard is on; null: the current step's row is the Tab stop */
+  const [active, setActive] = useState<number | null>(null);
 
   useEffect(
     function keepCurrentRowVisible() {
       currentRow.current?.scrollIntoView({ block: 'nearest' });
+      // playback moved on while the keyboard was elsewhere: the Tab stop follows the step
+      if (!tableRef.current?.contains(document.activeElement)) setActive(null);
     },
     [step],
   );
@@ -46,16 +55,51 @@ export function HopList({ player }: { player: () => Player | null }) {
       </p>
     );
   }
+  const tabStop = Math.min(active ?? Math.max(step, 0), steps.length - 1);
+  const handleKeyDown = (e: React.KeyboardEvent): void => {
+    if (e.altKey || e.ctrlKey || e.metaKey) return;
+    if (e.key === 'Enter' || e.key === ' ') {
+      e.preventDefault();
+      player()?.stepTo(tabStop);
+      return;
+    }
+    const next = rovingIndex(e.key, tabStop, steps.length, 'vertical');
+    if (next === null) return;
+    // handled here: Home / End would otherwise jump playback, not the list
+    e.preventDefault();
+    setActive(next);
+    rows.current[next]?.focus();
+  };
   return (
-    <table className="w-full table-fixed border-collapse text-left text-xs" data-testid="hops.table">
+    <table
+      ref={tableRef}
+      role="grid"
+      aria-label="Hops"
+      aria-readonly="true"
+      className="w-full table-fixed border-collapse text-left text-xs"
+      data-testid="hops.table"
+      onKeyDown={handleKeyDown}
+    >
       <thead className="sticky top-0 bg-slate-100 dark:bg-slate-800">
         <tr>
-          <th className="w-8 px-2 py-1">#</th>
-          <th className="hidden w-14 px-2 py-1 xl:table-cell">Phase</th>
-          <th className="w-16 px-2 py-1">Kind</th>
-          <th className="w-32 px-2 py-1 xl:w-40">Where</th>
-          <th className="w-48 px-2 py-1 xl:w-60">Source → destination</th>
-          <th className="px-2 py-1">Rule</th>
+          <th scope="col" className="w-8 px-2 py-1">
+            #
+          </th>
+          <th scope="col" className="hidden w-14 px-2 py-1 xl:table-cell">
+            Phase
+          </th>
+          <th scope="col" className="w-16 px-2 py-1">
+            Kind
+          </th>
+          <th scope="col" className="w-32 px-2 py-1 xl:w-40">
+            Where
+          </th>
+          <th scope="col" className="w-48 px-2 py-1 xl:w-60">
+            Source → destination
+          </th>
+          <th scope="col" className="px-2 py-1">
+            Rule
+          </th>
         </tr>
       </thead>
       <tbody>
@@ -65,13 +109,18 @@ export function HopList({ player }: { player: () => Player | null }) {
           return (
             <tr
               key={i}
-              ref={current ? currentRow : undefined}
+              ref={(el) => {
+                rows.current[i] = el;
+                if (current) currentRow.current = el;
+              }}
               data-testid="hops.row"
               aria-current={current ? 'step' : undefined}
-              tabIndex={0}
-              onClick={() => player()?.stepTo(i)}
-              onKeyDown={(e) => {
-                if (e.key === 'Enter') player()?.stepTo(i);
+              aria-selected={current}
+              // one Tab stop for the whole list (roving tabindex)
+              tabIndex={i === tabStop ? 0 : -1}
+              onClick={() => {
+                setActive(i);
+                player()?.stepTo(i);
               }}
               className={`cursor-pointer border-b border-slate-200 align-top dark:border-slate-700 ${
                 current ? 'bg-orange-100 dark:bg-orange-900/40' : i < step ? 'text-slate-500 dark:text-slate-400' : ''

@@ -1,13 +1,29 @@
 /** What the shapes and colours mean, drawn with the diagram's own palette. */
-import { useState } from 'react';
-import { PALETTES } from '../canvas/stylesheet';
+import { useEffect, useState } from 'react';
+import { PALETTES, forcedPalette } from '../canvas/stylesheet';
+import { FORCED_COLORS_QUERY, forcedColorsActive, systemColor } from '../canvas/forcedColors';
 import { useVizStore } from '../store/VizStoreProvider';
 import { selectTheme } from '../store/selectors';
+
+/** Whether the page is in forced colours, followed live. */
+function useForcedColors(): boolean {
+  const [forced, setForced] = useState(forcedColorsActive);
+  useEffect(function followForcedColors() {
+    const query = window.matchMedia?.(FORCED_COLORS_QUERY);
+    if (!query) return;
+    const onChange = (): void => setForced(query.matches);
+    query.addEventListener('change', onChange);
+    return () => query.removeEventListener('change', onChange);
+  }, []);
+  return forced;
+}
 
 export function Legend() {
   const theme = useVizStore(selectTheme);
   const [open, setOpen] = useState(false);
-  const p = PALETTES[theme];
+  // in forced colours the swatches show the diagram's forced palette (their colours kept as drawn)
+  const forced = useForcedColors();
+  const p = forced ? forcedPalette(systemColor) : PALETTES[theme];
   const items: { label: string; fill: string; border: string; dashed?: boolean; round?: boolean; double?: boolean }[] =
     [
       { label: 'Node (a machine)', fill: p.nodeFill, border: p.nodeBorder },
@@ -49,7 +65,7 @@ export function Legend() {
             <li key={it.label} className="flex items-center gap-2">
               <span
                 aria-hidden="true"
-                className="inline-block h-3 w-5 shrink-0"
+                className="legend-swatch inline-block h-3 w-5 shrink-0"
                 style={{
                   background: it.fill,
                   border: `${it.double ? 3 : 1.5}px ${it.double ? 'double' : it.dashed ? 'dashed' : 'solid'} ${it.border}`,

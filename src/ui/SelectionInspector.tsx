@@ -136,53 +136,57 @@ function Body({ d, cluster }: { d: Described; cluster: Cluster }) {
   switch (d.kind) {
     case 'pod':
       return (
-        <dl className="space-y-1">
-          <Field name="pod">{`${d.pod.namespace}/${d.pod.name}`}</Field>
-          <Field name="IP">
-            {d.pod.ip}
-            {d.pod.hostNetwork ? ' (hostNetwork: the node’s IP)' : ''}
-          </Field>
-          <Field name="node">
-            <SelectButton id={nodeId(d.pod.node)}>{d.pod.node}</SelectButton>
-          </Field>
-          <Field name="ready">
-            {d.pod.ready ? 'True' : 'False'}
-            {d.pod.terminating ? ', terminating' : ''}
-          </Field>
-          <Field name="owner">{d.pod.owner ?? 'none (a bare pod)'}</Field>
-          <Field name="host veth">{d.pod.veth ?? 'none'}</Field>
-          <Field name="MTU">{d.pod.mtu}</Field>
-          <Field name="containers">
-            <ul>
-              {d.pod.containers.map((c) => (
-                <li key={c.name}>
-                  <SelectButton id={containerId(d.pod.namespace, d.pod.name, c.name)}>{c.name}</SelectButton>{' '}
-                  {c.ports
-                    .map((p) => `${p.containerPort}/${p.protocol.toUpperCase()}${p.name ? ` (${p.name})` : ''}`)
-                    .join(', ') || 'no ports'}
-                  {c.ready ? '' : ' — not ready'}
-                </li>
-              ))}
-            </ul>
-          </Field>
-          <Field name="labels">
-            <Labels labels={d.pod.labels} />
-          </Field>
-          <PodActions pod={d.pod} />
-          <Field name="selected by">
-            {d.services.length === 0 ? (
-              <span className="text-slate-500">no Service</span>
-            ) : (
+        <>
+          <dl className="space-y-1">
+            <Field name="pod">{`${d.pod.namespace}/${d.pod.name}`}</Field>
+            <Field name="IP">
+              {d.pod.ip}
+              {d.pod.hostNetwork ? ' (hostNetwork: the node’s IP)' : ''}
+            </Field>
+            <Field name="node">
+              <SelectButton id={nodeId(d.pod.node)}>{d.pod.node}</SelectButton>
+            </Field>
+            <Field name="ready">
+              {d.pod.ready ? 'True' : 'False'}
+              {d.pod.terminating ? ', terminating' : ''}
+            </Field>
+            <Field name="owner">{d.pod.owner ?? 'none (a bare pod)'}</Field>
+            <Field name="host veth">{d.pod.veth ?? 'none'}</Field>
+            <Field name="MTU">{d.pod.mtu}</Field>
+            <Field name="containers">
               <ul>
-                {d.services.map((s) => (
-                  <li key={s.name}>
-                    <SelectButton id={serviceId(s.namespace, s.name)}>{`${s.namespace}/${s.name}`}</SelectButton>
+                {d.pod.containers.map((c) => (
+                  <li key={c.name}>
+                    <SelectButton id={containerId(d.pod.namespace, d.pod.name, c.name)}>{c.name}</SelectButton>{' '}
+                    {c.ports
+                      .map((p) => `${p.containerPort}/${p.protocol.toUpperCase()}${p.name ? ` (${p.name})` : ''}`)
+                      .join(', ') || 'no ports'}
+                    {c.ready ? '' : ' — not ready'}
                   </li>
                 ))}
               </ul>
-            )}
-          </Field>
-        </dl>
+            </Field>
+            <Field name="labels">
+              <Labels labels={d.pod.labels} />
+            </Field>
+          </dl>
+          <PodActions pod={d.pod} />
+          <dl className="mt-1 space-y-1">
+            <Field name="selected by">
+              {d.services.length === 0 ? (
+                <span className="text-slate-500">no Service</span>
+              ) : (
+                <ul>
+                  {d.services.map((s) => (
+                    <li key={s.name}>
+                      <SelectButton id={serviceId(s.namespace, s.name)}>{`${s.namespace}/${s.name}`}</SelectButton>
+                    </li>
+                  ))}
+                </ul>
+              )}
+            </Field>
+          </dl>
+        </>
       );
     case 'container':
       return (
@@ -208,66 +212,70 @@ function Body({ d, cluster }: { d: Described; cluster: Cluster }) {
       );
     case 'service':
       return (
-        <dl className="space-y-1">
-          <Field name="Service">{`${d.service.namespace}/${d.service.name}`}</Field>
-          <Field name="type">{d.service.type}</Field>
-          <Field name="ClusterIP">{d.service.clusterIP ?? 'None (headless)'}</Field>
-          {d.service.loadBalancerIP ? <Field name="LB IP">{d.service.loadBalancerIP}</Field> : null}
-          <Field name="ports">
-            <ul>
-              {d.service.ports.map((p, i) => (
-                <li key={i}>
-                  {`${p.name ? `${p.name}: ` : ''}${p.port}/${p.protocol.toUpperCase()} → ${String(p.targetPort)}${p.nodePort ? `, nodePort ${p.nodePort}` : ''}`}
-                </li>
-              ))}
-            </ul>
-          </Field>
-          <Field name="selector">
-            {d.service.selector ? <Labels labels={d.service.selector} /> : 'none (endpoints managed by hand)'}
-          </Field>
-          <Field name="traffic policy">{`internal ${d.service.internalTrafficPolicy}, external ${d.service.externalTrafficPolicy}`}</Field>
-          <Field name="affinity">
-            {d.service.sessionAffinity === 'ClientIP' ? `ClientIP, ${d.service.sessionAffinityTimeout} s` : 'None'}
-          </Field>
-          <Field name="endpoints">
-            {d.endpoints && d.endpoints.endpoints.length > 0 ? (
-              <table className="text-xs" data-testid="inspector.endpoints">
-                <tbody>
-                  {d.endpoints.endpoints.map((e) => (
-                    <tr key={`${e.ip}/${e.pod ?? ''}`}>
-                      <td className="pr-2">{e.ports.map((p) => `${e.ip}:${p.port}`).join(', ') || e.ip}</td>
-                      <td className="pr-2">
-                        {e.pod ? <SelectButton id={podIdOfKey(e.pod)}>{e.pod}</SelectButton> : (e.node ?? '')}
-                      </td>
-                      <td>{e.ready ? 'ready' : e.serving ? 'serving, terminating' : 'not ready'}</td>
-                    </tr>
-                  ))}
-                </tbody>
-              </table>
-            ) : (
-              'none'
-            )}
-          </Field>
+        <>
+          <dl className="space-y-1">
+            <Field name="Service">{`${d.service.namespace}/${d.service.name}`}</Field>
+            <Field name="type">{d.service.type}</Field>
+            <Field name="ClusterIP">{d.service.clusterIP ?? 'None (headless)'}</Field>
+            {d.service.loadBalancerIP ? <Field name="LB IP">{d.service.loadBalancerIP}</Field> : null}
+            <Field name="ports">
+              <ul>
+                {d.service.ports.map((p, i) => (
+                  <li key={i}>
+                    {`${p.name ? `${p.name}: ` : ''}${p.port}/${p.protocol.toUpperCase()} → ${String(p.targetPort)}${p.nodePort ? `, nodePort ${p.nodePort}` : ''}`}
+                  </li>
+                ))}
+              </ul>
+            </Field>
+            <Field name="selector">
+              {d.service.selector ? <Labels labels={d.service.selector} /> : 'none (endpoints managed by hand)'}
+            </Field>
+            <Field name="traffic policy">{`internal ${d.service.internalTrafficPolicy}, external ${d.service.externalTrafficPolicy}`}</Field>
+            <Field name="affinity">
+              {d.service.sessionAffinity === 'ClientIP' ? `ClientIP, ${d.service.sessionAffinityTimeout} s` : 'None'}
+            </Field>
+            <Field name="endpoints">
+              {d.endpoints && d.endpoints.endpoints.length > 0 ? (
+                <table className="text-xs" data-testid="inspector.endpoints">
+                  <tbody>
+                    {d.endpoints.endpoints.map((e) => (
+                      <tr key={`${e.ip}/${e.pod ?? ''}`}>
+                        <td className="pr-2">{e.ports.map((p) => `${e.ip}:${p.port}`).join(', ') || e.ip}</td>
+                        <td className="pr-2">
+                          {e.pod ? <SelectButton id={podIdOfKey(e.pod)}>{e.pod}</SelectButton> : (e.node ?? '')}
+                        </td>
+                        <td>{e.ready ? 'ready' : e.serving ? 'serving, terminating' : 'not ready'}</td>
+                      </tr>
+                    ))}
+                  </tbody>
+                </table>
+              ) : (
+                'none'
+              )}
+            </Field>
+          </dl>
           <BurstButton service={d.service} />
           <KubeProxyRulesView service={d.service} cluster={cluster} />
-        </dl>
+        </>
       );
     case 'node':
       return (
-        <dl className="space-y-1">
-          <Field name="node">{d.node.name}</Field>
-          <Field name="role">{d.node.role}</Field>
-          <Field name="InternalIP">{d.node.internalIP}</Field>
-          <Field name="podCIDR">{d.node.podCIDR}</Field>
-          <Field name="ready">{d.node.ready ? 'True' : 'False'}</Field>
-          <Field name="devices">
-            <ul>
-              {d.node.devices.map((dev) => (
-                <li key={dev.name}>{`${dev.name}  ${dev.address ?? '(no address)'}  mtu ${dev.mtu}  ${dev.mac}`}</li>
-              ))}
-            </ul>
-          </Field>
-          <Field name="pods">{d.pods.length}</Field>
+        <>
+          <dl className="space-y-1">
+            <Field name="node">{d.node.name}</Field>
+            <Field name="role">{d.node.role}</Field>
+            <Field name="InternalIP">{d.node.internalIP}</Field>
+            <Field name="podCIDR">{d.node.podCIDR}</Field>
+            <Field name="ready">{d.node.ready ? 'True' : 'False'}</Field>
+            <Field name="devices">
+              <ul>
+                {d.node.devices.map((dev) => (
+                  <li key={dev.name}>{`${dev.name}  ${dev.address ?? '(no address)'}  mtu ${dev.mtu}  ${dev.mac}`}</li>
+                ))}
+              </ul>
+            </Field>
+            <Field name="pods">{d.pods.length}</Field>
+          </dl>
           <NodeActions node={d.node.name} ready={d.node.ready} />
           <div>
             <p className="mt-2 text-slate-500 dark:text-slate-400">
@@ -280,7 +288,7 @@ function Body({ d, cluster }: { d: Described; cluster: Cluster }) {
               {routingTable(cluster, d.node).join('\n')}
             </pre>
           </div>
-        </dl>
+        </>
       );
     case 'device':
       return (
@@ -417,9 +425,9 @@ export function SelectionInspector() {
   }
   return (
     <div className="p-3 text-xs" data-testid="selection.inspector">
-      <h3 className="mb-2 text-sm font-semibold">
+      <h2 className="mb-2 text-sm font-semibold">
         <span className="font-mono">{selection}</span>
-      </h3>
+      </h2>
       {described ? <Body d={described} cluster={cluster} /> : <p>This element has no details.</p>}
     </div>
   );

@@ -2,7 +2,7 @@
  * The cluster as accessible text: nodes with their pods and containers, Services with their
  * endpoints. Everything the diagram shows is reachable here, and selecting here selects there.
  */
-import { useEffect, useMemo, useRef } from 'react';
+import { useEffect, useMemo, useRef, useState } from 'react';
 import { containerId, nodeId, podId, serviceId } from '../sim';
 import { useVizStore } from '../store/VizStoreProvider';
 import { selectCluster, selectSelection } from '../store/selectors';
@@ -28,10 +28,47 @@ function Item({ id, children }: { id: string; children: React.ReactNode }) {
       data-id={id}
       aria-pressed={selected}
       onClick={() => select(id)}
-      className={`rounded px-1 text-left font-mono hover:bg-slate-100 dark:hover:bg-slate-800 ${selected ? 'bg-blue-100 ring-1 ring-blue-500 dark:bg-blue-900/50' : ''}`}
+      // min-h-6: a 24 px target (WCAG 2.2 target size)
+      className={`min-h-6 rounded px-1 text-left font-mono hover:bg-slate-100 dark:hover:bg-slate-800 ${selected ? 'bg-blue-100 ring-1 ring-blue-500 dark:bg-blue-900/50' : ''}`}
     >
       {children}
     </button>
+  );
+}
+
+/**
+ * A node's pods behind a show/hide button beside the node's own button: a `<summary>` around the
+ * node's button nested one control in another (axe `nested-interactive`), which screen readers read
+ * as one.
+ */
+function Disclosure({
+  initiallyOpen,
+  label,
+  head,
+  children,
+}: {
+  initiallyOpen: boolean;
+  label: string;
+  head: React.ReactNode;
+  children: React.ReactNode;
+}) {
+  const [open, setOpen] = useState(initiallyOpen);
+  return (
+    <>
+      <div className="flex items-start gap-1">
+        <button
+          type="button"
+          className="min-h-6 min-w-6 rounded hover:bg-slate-100 dark:hover:bg-slate-800"
+          aria-expanded={open}
+          aria-label={label}
+          onClick={() => setOpen(!open)}
+        >
+          {open ? '▾' : '▸'}
+        </button>
+        {head}
+      </div>
+      {open ? children : null}
+    </>
   );
 }
 
@@ -49,13 +86,16 @@ export function TextView() {
       <ul className="space-y-1">
         {cluster.nodes.map((node) => (
           <li key={node.name}>
-            <details open={open}>
-              <summary className="cursor-pointer">
+            <Disclosure
+              initiallyOpen={open}
+              label={`pods of ${node.name}`}
+              head={
                 <Item id={nodeId(node.name)}>
                   {node.name} ({node.role}) {node.internalIP} · podCIDR {node.podCIDR} ·{' '}
                   {(podsByNode.get(node.name) ?? []).length} pods
                 </Item>
-              </summary>
+              }
+            >
               <ul className="ml-4 space-y-0.5">
                 {(podsByNode.get(node.name) ?? []).map((pod) => (
                   <li key={`${pod.namespace}/${pod.name}`}>
@@ -78,7 +118,7 @@ export function TextView() {
                   </li>
                 ))}
               </ul>
-            </details>
+            </Disclosure>
           </li>
         ))}
       </ul>

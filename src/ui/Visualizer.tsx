@@ -2,7 +2,7 @@
  * The visualizer: one store, one canvas, one player per instance. The full app and (later) the
  * embed are this component with different chrome.
  */
-import { Suspense, lazy, useCallback, useEffect, useMemo, useRef, useState } from 'react';
+import { Suspense, lazy, useCallback, useEffect, useId, useMemo, useRef, useState } from 'react';
 import type { ReactNode } from 'react';
 import type { Player } from '../animation/player';
 import type { ClusterCanvas as CanvasInstance } from '../canvas/createClusterCanvas';
@@ -32,6 +32,7 @@ import { usePlayback } from './hooks/usePlayback';
 import { EmbedChrome } from './EmbedChrome';
 import type { EmbedControls } from './EmbedChrome';
 import { ShareButton } from './ShareDialog';
+import { SkipLinks } from './SkipLinks';
 import type { ShareActions } from './ShareDialog';
 
 /** What the app layer (entry points, the test hook) may reach of a live visualizer. */
@@ -326,6 +327,8 @@ function VisualizerLayout({
     [presentedView],
   );
   const [help, setHelp] = useState(false);
+  // two visualizers on one page keep their own skip targets
+  const skipId = useId();
   const rootRef = useRef<HTMLDivElement>(null);
   const largeText = useVizStore((s) => s.largeText);
   const openHelp = useCallback(() => setHelp(true), []);
@@ -467,6 +470,12 @@ function VisualizerLayout({
   return (
     <div ref={rootRef} data-viz-root="" className={`${theme === 'dark' ? 'dark' : ''} h-full`}>
       <div className="flex h-full flex-col bg-white text-slate-900 dark:bg-slate-900 dark:text-slate-100">
+        <SkipLinks
+          targets={[
+            { id: `${skipId}-diagram`, label: 'Skip to the diagram' },
+            { id: `${skipId}-playback`, label: 'Skip to playback' },
+          ]}
+        />
         <header className="border-b border-slate-200 px-3 py-1.5 dark:border-slate-700">
           {/* the cluster and the app's tools */}
           <div className="flex flex-wrap items-center gap-x-3 gap-y-1.5">
@@ -504,41 +513,48 @@ function VisualizerLayout({
             </div>
           </div>
         </header>
-        <NoticeBar />
-        <ScenarioExplanation />
-        <main className="flex min-h-0 flex-1">
-          {editor && createImportWorker ? (
-            <div className="w-[28rem] shrink-0 border-r border-slate-200 dark:border-slate-700">
-              <Suspense fallback={<p className="p-3 text-sm">Loading the editor…</p>}>
-                <EditorPanel
-                  createWorker={createImportWorker}
-                  onClose={() => setEditor(false)}
-                  {...(editorText !== undefined ? { initialText: editorText } : {})}
-                />
-              </Suspense>
-            </div>
-          ) : null}
-          <div className={`relative min-w-0 flex-1 ${view === 'text' || view === 'matrix' ? 'hidden' : ''}`}>
-            <ClusterCanvas onCanvas={handleCanvas} readablePx={READABLE_PX.app} />
-            <ZoomControls canvas={canvas} />
-            <PickBanner />
-            <Legend />
-          </div>
-          {view === 'matrix' ? (
-            <div className="min-h-0 min-w-0 flex-1">
-              <Suspense fallback={<p className="p-3 text-sm">Loading the matrix…</p>}>
-                <MatrixView onShowDiagram={() => setView('graph')} />
-              </Suspense>
-            </div>
-          ) : view !== 'graph' ? (
+        {/* the notice and the scenario's explanation belong to the main content (every part of
+            the page inside a landmark) */}
+        <main className="flex min-h-0 flex-1 flex-col">
+          <NoticeBar />
+          <ScenarioExplanation />
+          <div className="flex min-h-0 flex-1">
+            {editor && createImportWorker ? (
+              <div className="w-[28rem] shrink-0 border-r border-slate-200 dark:border-slate-700">
+                <Suspense fallback={<p className="p-3 text-sm">Loading the editor…</p>}>
+                  <EditorPanel
+                    createWorker={createImportWorker}
+                    onClose={() => setEditor(false)}
+                    {...(editorText !== undefined ? { initialText: editorText } : {})}
+                  />
+                </Suspense>
+              </div>
+            ) : null}
             <div
-              className={`${view === 'text' ? 'flex-1' : 'w-96 shrink-0 border-l border-slate-200 dark:border-slate-700'} min-h-0`}
+              id={`${skipId}-diagram`}
+              className={`relative min-w-0 flex-1 ${view === 'text' || view === 'matrix' ? 'hidden' : ''}`}
             >
-              <Suspense fallback={null}>
-                <TextView />
-              </Suspense>
+              <ClusterCanvas onCanvas={handleCanvas} readablePx={READABLE_PX.app} />
+              <ZoomControls canvas={canvas} />
+              <PickBanner />
+              <Legend />
             </div>
-          ) : null}
+            {view === 'matrix' ? (
+              <div className="min-h-0 min-w-0 flex-1">
+                <Suspense fallback={<p className="p-3 text-sm">Loading the matrix…</p>}>
+                  <MatrixView onShowDiagram={() => setView('graph')} />
+                </Suspense>
+              </div>
+            ) : view !== 'graph' ? (
+              <div
+                className={`${view === 'text' ? 'flex-1' : 'w-96 shrink-0 border-l border-slate-200 dark:border-slate-700'} min-h-0`}
+              >
+                <Suspense fallback={null}>
+                  <TextView />
+                </Suspense>
+              </div>
+            ) : null}
+          </div>
         </main>
         <section
           // one height from the start: a selection never resizes the diagram under the pointer
@@ -548,7 +564,10 @@ function VisualizerLayout({
         >
           <div className="flex min-h-0 flex-col" aria-label="Hops">
             {/* playback sits with the event list it drives, as in Packet Tracer's simulation panel */}
-            <div className="shrink-0 border-b border-slate-200 px-2 py-1 dark:border-slate-700">
+            <div
+              id={`${skipId}-playback`}
+              className="shrink-0 border-b border-slate-200 px-2 py-1 dark:border-slate-700"
+            >
               <PlaybackControls player={player} />
             </div>
             <div className="min-h-0 flex-1 overflow-auto">

@@ -7,7 +7,7 @@ export function focusPlayback(from: HTMLElement): void {
   const root = from.closest('[data-viz-root]') ?? document;
   requestAnimationFrame(() => {
     const next = root.querySelector<HTMLButtonElement>(
-      '[role="group"][aria-label="Playback"] button:not(:disabled):is([aria-label="Step forward"], [aria-label="Next"])',
+      '[role="group"][aria-label="Playback"] button[data-playback="next"]:not(:disabled)',
     );
     if (next) next.focus();
     else if (document.activeElement === from) from.blur();

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { SCENARIOS, buildCluster, flattenHops, trace } from '../sim';
-import { forLearners, placeName, shortNarration, stepLabel, wrapPoints } from './learnerText';
+import { elementName, forLearners, placeName, shortNarration, stepLabel, wrapPoints } from './learnerText';
 
 describe('text for learners', () => {
   it('counts steps from 1 on screen', () => {
@@ -69,5 +69,17 @@ describe('text for learners', () => {
       expect(shortNarration(h).length).toBeLessThan(80);
       expect(shortNarration(h)).not.toMatch(/[0-9A-Z]{12,}|\d\.\d{4,}/);
     }
+  });
+});
+
+describe('elementName', () => {
+  it('says the kind, then the place, once', () => {
+    expect(elementName('pod/default/web-1')).toBe('pod web-1');
+    expect(elementName('dev/node-a/cni0')).toBe('device node-a: cni0');
+    expect(elementName('node/node-a')).toBe('node node-a');
+    expect(elementName('svc/default/web')).toBe('Service web');
+    expect(elementName('kernel/node-b')).toBe('routing and iptables of node-b');
+    expect(elementName('internet')).toBe('the Internet');
+    expect(elementName('not an id')).toBe('not an id');
   });
 });

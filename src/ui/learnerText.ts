@@ -5,6 +5,7 @@
  * display goes through here.
  */
 import type { Hop } from '../sim';
+import { parseElementId } from '../sim';
 
 /** "step 3 of 34" for the 0-based playback step 2 of 34 steps. */
 export function stepLabel(step: number, total: number): string {
@@ -114,4 +115,33 @@ export function shortNarration(hop: Hop): string {
     what = words[hop.kind] ?? hop.kind;
   }
   return `${place}: ${what}`;
+}
+
+const KIND_WORDS: Record<string, string> = {
+  node: 'node',
+  device: 'device',
+  'pod-device': 'pod device',
+  pod: 'pod',
+  veth: 'veth',
+  container: 'container',
+  policy: 'NetworkPolicy',
+  nodeport: '',
+  wire: '',
+  'load-balancer': '',
+  external: 'outside address',
+  service: '',
+  internet: '',
+};
+
+/**
+ * What a screen reader says for an element of the diagram: its kind, then its place name
+ * (`pod web-1`, `device node-a: cni0`, `Service web`). The place name alone says the kind where
+ * it already does (Services, NodePorts, the node network, load balancers, the Internet).
+ */
+export function elementName(id: string): string {
+  const parsed = parseElementId(id);
+  if (!parsed) return id;
+  if (parsed.kind === 'kernel') return `routing and iptables of ${parsed.node}`;
+  const word = KIND_WORDS[parsed.kind] ?? '';
+  return word ? `${word} ${placeName(id)}` : placeName(id);
 }

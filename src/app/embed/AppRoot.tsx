@@ -100,7 +100,8 @@ export function AppRoot({
           store.getState().setNotice(result.message);
           bridge?.emit('error', { code: 'bad-link', message: result.message });
         } else {
-          if (notice) store.getState().setNotice(notice);
+          const notices = [notice, result.kind === 'ok' ? result.notice : undefined].filter(Boolean);
+          if (notices.length > 0) store.getState().setNotice(notices.join(' '));
           if (initial.autoplay && store.getState().steps.length > 0) api.player()?.play();
         }
         window.addEventListener('hashchange', () => {

@@ -4,6 +4,7 @@
  * the embed get these as `ShareActions`.
  */
 import { findScenario, visibleText } from '../../sim';
+import { parseStepParam } from '../../ui/hooks/useScenarioFromUrl';
 import type { VizStore } from '../../store/createVizStore';
 import type { ShareActions, ShareLinks } from '../../ui/ShareDialog';
 import { decodeShare, encodeShare, shareParamOf, validatePayload } from './linkCodec';
@@ -71,7 +72,8 @@ export async function openPayload(
   }
 }
 
-export type OpenResult = { kind: 'none' } | { kind: 'ok' } | { kind: 'error'; message: string };
+/** `notice`: opened, but part of the link was ignored (said to the reader without blocking) */
+export type OpenResult = { kind: 'none' } | { kind: 'ok'; notice?: string } | { kind: 'error'; message: string };
 
 /**
  * Opens the content of a hash in a store. `s=` is decoded and built here; `example=` too when
@@ -104,10 +106,10 @@ export async function openHash(
       kind: 'error',
       message: `There is no built-in scenario “${visibleText(id, 60)}”; showing the built-in cluster.`,
     };
-  const stepText = params.get('step');
-  const step = stepText !== null && /^\d{1,6}$/.test(stepText) ? Number(stepText) : options.defaultStep;
+  const parsed = parseStepParam(params.get('step'));
+  const step = parsed.step ?? options.defaultStep;
   store.getState().loadScenario(scenario, step ?? undefined);
-  return { kind: 'ok' };
+  return parsed.error ? { kind: 'ok', notice: parsed.error } : { kind: 'ok' };
 }
 
 export function createShareService(

@@ -1,7 +1,7 @@
 import { describe as group, expect, it } from 'vitest';
 import { buildCluster } from '../model/build';
 import { defaultClusterSpec } from '../scenarios/defaultCluster';
-import { describe, findElement, servicesSelecting } from './describe';
+import { describe, findElement, findElements, servicesSelecting } from './describe';
 
 const cluster = buildCluster(defaultClusterSpec);
 const web = cluster.pods.find((p) => p.owner === 'Deployment/web')!;
@@ -55,6 +55,15 @@ group('findElement', () => {
     expect(findElement(cluster, 'kube-system/kube-dns')).toBe('svc/kube-system/kube-dns');
     expect(findElement(cluster, 'zzz')).toBeNull();
     expect(findElement(cluster, '  ')).toBeNull();
+  });
+
+  it('lists every match, best first, each once (the search announces how many)', () => {
+    const web = findElements(cluster, 'web');
+    expect(web[0]).toBe('svc/default/web');
+    const webPods = cluster.pods.filter((p) => p.name.startsWith('web')).map((p) => `pod/${p.namespace}/${p.name}`);
+    expect(web.slice(1).sort()).toEqual(webPods.sort());
+    expect(new Set(web).size).toBe(web.length);
+    expect(findElements(cluster, 'zzz')).toEqual([]);
   });
 
   it('describes a NetworkPolicy: the pods it isolates, whether it is enforced', () => {

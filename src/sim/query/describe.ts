@@ -86,15 +86,26 @@ export function describe(cluster: Cluster, id: string): Described | null {
  * then prefix), a pod IP, a ClusterIP or a node IP. Returns its element id, or null.
  */
 export function findElement(cluster: Cluster, query: string): string | null {
+  return findElements(cluster, query)[0] ?? null;
+}
+
+/**
+ * Every element a search matches, best first: an exact IP, then exact names, names that start
+ * with the query, names that contain it; each element once. `findElement` is the first of them.
+ *
+ * @example findElements(cluster, 'web') // ['svc/default/web', 'pod/default/web-1', 'pod/default/web-2']
+ */
+export function findElements(cluster: Cluster, query: string): string[] {
   const q = query.trim().toLowerCase();
-  if (!q) return null;
+  if (!q) return [];
   const lk = lookup(cluster);
+  const found: string[] = [];
   const pod = lk.podByIP.get(q);
-  if (pod) return `pod/${pod.namespace}/${pod.name}`;
+  if (pod) found.push(`pod/${pod.namespace}/${pod.name}`);
   const svcByIP = lk.serviceByIP.get(q);
-  if (svcByIP) return `svc/${svcByIP.namespace}/${svcByIP.name}`;
+  if (svcByIP) found.push(`svc/${svcByIP.namespace}/${svcByIP.name}`);
   const node = lk.nodeByIP.get(q);
-  if (node) return `node/${node.name}`;
+  if (node) found.push(`node/${node.name}`);
   const candidates: [string, string][] = [
     ...cluster.nodes.map((n): [string, string] => [n.name, `node/${n.name}`]),
     ...cluster.services.map((s): [string, string] => [s.name, `svc/${s.namespace}/${s.name}`]),
@@ -102,10 +113,9 @@ export function findElement(cluster: Cluster, query: string): string | null {
     ...cluster.pods.map((p): [string, string] => [p.name, `pod/${p.namespace}/${p.name}`]),
     ...cluster.pods.map((p): [string, string] => [`${p.namespace}/${p.name}`, `pod/${p.namespace}/${p.name}`]),
   ];
-  const exact = candidates.find(([name]) => name.toLowerCase() === q);
-  if (exact) return exact[1];
-  const prefix = candidates.find(([name]) => name.toLowerCase().startsWith(q));
-  if (prefix) return prefix[1];
-  const contains = candidates.find(([name]) => name.toLowerCase().includes(q));
-  return contains ? contains[1] : null;
+  const lower = candidates.map(([name, id]): [string, string] => [name.toLowerCase(), id]);
+  for (const [name, id] of lower) if (name === q) found.push(id);
+  for (const [name, id] of lower) if (name.startsWith(q)) found.push(id);
+  for (const [name, id] of lower) if (name.includes(q)) found.push(id);
+  return [...new Set(found)];
 }

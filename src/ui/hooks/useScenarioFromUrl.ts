@@ -7,13 +7,25 @@ import { useEffect } from 'react';
 import { findScenario, visibleText } from '../../sim';
 import type { VizStore } from '../../store/createVizStore';
 
-export function parseExampleHash(hash: string): { id: string; step?: number } | null {
+/**
+ * A link's `step=`: a whole number from 0 (six digits at most), or a message saying why not and
+ * that the scenario opens at its first step instead (`step=-1`, `step=1e309`, `step=two`).
+ */
+export function parseStepParam(text: string | null): { step?: number; error?: string } {
+  if (text === null) return {};
+  if (/^\d{1,6}$/.test(text)) return { step: Number(text) };
+  return {
+    step: 0,
+    error: `The link’s step “${visibleText(text, 20)}” is not a step number (0, 1, 2, …); opening at the first step.`,
+  };
+}
+
+export function parseExampleHash(hash: string): { id: string; step?: number; stepError?: string } | null {
   const params = new URLSearchParams(hash.replace(/^#/, ''));
   const id = params.get('example');
   if (!id) return null;
-  const stepText = params.get('step');
-  const step = stepText !== null && /^\d{1,6}$/.test(stepText) ? Number(stepText) : undefined;
-  return step === undefined ? { id } : { id, step };
+  const { step, error } = parseStepParam(params.get('step'));
+  return { id, ...(step !== undefined ? { step } : {}), ...(error !== undefined ? { stepError: error } : {}) };
 }
 
 export function exampleHash(id: string, step?: number): string {
@@ -38,6 +50,8 @@ export function useScenarioFromUrl(store: VizStore, enabled: boolean): void {
         // a hash we wrote ourselves for the scenario already on screen changes nothing
         if (current.scenario?.id === scenario.id && parsed.step === undefined) return;
         current.loadScenario(scenario, parsed.step);
+        // non-blocking: the scenario is on screen, the message says what was ignored
+        if (parsed.stepError) store.getState().setNotice(parsed.stepError);
       };
       apply();
       window.addEventListener('hashchange', apply);
