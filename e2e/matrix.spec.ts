@@ -72,10 +72,11 @@ test.describe('the reachability matrix', () => {
     const { page } = app;
     await app.goto('/#example=network-policy-deny');
     await page.getByRole('button', { name: 'Matrix' }).click();
-    await expect(page.getByRole('grid')).toBeVisible();
+    // (the event list is a grid too: this is the matrix's)
+    await expect(page.getByTestId('matrix.grid')).toBeVisible();
     // the built-in cluster on Calico: default-deny-ingress in default denies every cell into default
     const into = page.locator('[data-testid="matrix.cell"][data-verdict="denied-ingress"]');
-    expect(await into.count()).toBeGreaterThan(0);
+    await expect.poll(() => into.count()).toBeGreaterThan(0);
     await page.getByRole('combobox', { name: 'CNI plugin' }).selectOption({ index: 0 });
     await expect(page.getByText('This network plugin does not enforce NetworkPolicy.')).toBeVisible();
     await expect(page.locator('[data-testid="matrix.cell"][data-verdict="not-enforced"]').first()).toBeVisible();
