@@ -98,8 +98,8 @@ export interface ClusterCanvas {
   core(): Core;
   /** an element's box in page coordinates */
   renderedBox(id: string): { x1: number; y1: number; x2: number; y2: number };
-  /** the SVG exporter loads on demand */
-  exportSvg(): Promise<string>;
+  /** the SVG exporter loads on demand; the packets drawn now go with it, and the step's caption */
+  exportSvg(caption?: { step: string | null; text: string } | null): Promise<string>;
   /** resolves once the camera has stopped moving and the level of detail has followed it */
   whenSettled(): Promise<void>;
   /**
@@ -807,9 +807,17 @@ export function createClusterCanvas(host: HTMLElement, callbacks: CanvasCallback
         );
       return { blob, note: plan.note };
     },
-    async exportSvg() {
-      const { exportSvg } = await import('./exportSvg');
-      return exportSvg(cy, PALETTES[theme].nodeFill);
+    async exportSvg(caption = null) {
+      const { exportSvg, estimateWidth } = await import('./exportSvg');
+      // the browser's own text widths, so that labels wrap where the diagram wraps them
+      const ctx = document.createElement('canvas').getContext('2d');
+      const measure = ctx
+        ? (text: string, font: string) => {
+            ctx.font = font;
+            return ctx.measureText(text).width;
+          }
+        : estimateWidth;
+      return exportSvg(cy, { background: palette().nodeFill, theme, sprites: packets.sprites(), caption, measure });
     },
     whenSettled() {
       return new Promise((resolve) => {
