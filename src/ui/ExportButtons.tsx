@@ -3,19 +3,13 @@ import { useState } from 'react';
 import type { ClusterCanvas } from '../canvas/createClusterCanvas';
 import { download } from './download';
 import { useVizStoreApi } from '../store/VizStoreProvider';
-import { selectCurrentHop, selectStep, selectSteps } from '../store/selectors';
-import { forLearners, stepLabel } from './learnerText';
+import { stageCaption } from './stageCaption';
 
 export function ExportButtons({ canvas }: { canvas(): ClusterCanvas | null }) {
   const [message, setMessage] = useState<{ text: string; error: boolean } | null>(null);
   const store = useVizStoreApi();
   /** the stage's caption at this step (read at the click, not on every step) */
-  const caption = () => {
-    const state = store.getState();
-    const hop = selectCurrentHop(state);
-    if (hop) return { step: stepLabel(selectStep(state), selectSteps(state).length), text: forLearners(hop.text) };
-    return state.scenario ? { step: null, text: state.scenario.title } : null;
-  };
+  const caption = () => stageCaption(store.getState());
   const button =
     'rounded border border-slate-300 px-2 py-1 text-sm hover:bg-slate-100 dark:border-slate-600 dark:hover:bg-slate-700';
   const failed = (what: string) => (error: unknown) =>
