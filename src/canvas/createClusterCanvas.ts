@@ -25,6 +25,9 @@ import { PALETTES, forcedPalette } from './stylesheet';
 import { NO_INSETS, frameView, readableFont, unionBox } from './camera';
 import type { Insets } from './camera';
 import { planPng } from './exportPng';
+import type * as SvgExporter from './exportSvg';
+
+type SvgModule = typeof SvgExporter;
 
 export interface CanvasView {
   cluster: Cluster;
@@ -98,8 +101,14 @@ export interface ClusterCanvas {
   core(): Core;
   /** an element's box in page coordinates */
   renderedBox(id: string): { x1: number; y1: number; x2: number; y2: number };
-  /** the SVG exporter loads on demand */
-  exportSvg(): Promise<string>;
+  /** the SVG exporter loads on demand; the packets drawn now go with it, and the step's caption */
+  exportSvg(caption?: { step: string | null; text: string } | null): Promise<string>;
+  /**
+   * The same SVG at once, for `beforeprint` (which waits for nothing): null until the exporter has
+   * loaded, which `exportSvg` or `preloadSvg` starts.
+   */
+  svgNow(caption?: { step: string | null; text: string } | null): string | null;
+  preloadSvg(): Promise<void>;
   /** resolves once the camera has stopped moving and the level of detail has followed it */
   whenSettled(): Promise<void>;
   /**
@@ -236,6 +245,8 @@ export function createClusterCanvas(host: HTMLElement, callbacks: CanvasCallback
     selection: null,
   };
   let theme: Theme = 'light';
+  /** the SVG exporter, once loaded (on demand: the first screen does without it) */
+  let svgModule: SvgModule | null = null;
   let path = new Set<string>();
   /** what the chips were last drawn for (see `chipOffPath`); null: draw them again */
   let chipKey: string | null = null;
@@ -807,9 +818,35 @@ export function createClusterCanvas(host: HTMLElement, callbacks: CanvasCallback
         );
       return { blob, note: plan.note };
     },
-    async exportSvg() {
-      const { exportSvg } = await import('./exportSvg');
-      return exportSvg(cy, PALETTES[theme].nodeFill);
+    async exportSvg(caption = null) {
+      await this.preloadSvg();
+      return this.svgNow(caption) as string;
+    },
+    async preloadSvg() {
+      svgModule ??= await import('./exportSvg');
+    },
+    svgNow(caption = null) {
+      if (!svgModule) return null;
+      const { exportSvg, estimateWidth } = svgModule;
+      // the browser's own text widths, so that labels wrap where the diagram wraps them
+      const ctx = document.createElement('canvas').getContext('2d');
+      const measure = ctx
+        ? (text: string, font: string) => {
+            ctx.font = font;
+            return ctx.measureText(text).width;
+          }
+        : estimateWidth;
+      // the camera's grown labels and moved label positions are sized for the view on screen, not
+      // for the whole picture (printing hides the canvas, and they grow to fill the page): drawn at
+      // their stylesheet size, then put back
+      const moved = cy.nodes('[rfs], [lx]').map((el) => ({ el, data: { ...(el.data() as Record<string, unknown>) } }));
+      for (const { el } of moved) unsetData(el, 'rfs rmw lx');
+      try {
+        return exportSvg(cy, { background: palette().nodeFill, theme, sprites: packets.sprites(), caption, measure });
+      } finally {
+        for (const { el, data } of moved)
+          el.data(Object.fromEntries(Object.entries(data).filter(([k]) => ['rfs', 'rmw', 'lx'].includes(k))));
+      }
     },
     whenSettled() {
       return new Promise((resolve) => {

@@ -1,9 +1,13 @@
 /**
- * A small SVG exporter of our own (cytoscape-svg is GPL-3.0): the diagram as vector boxes, lines
- * and text, read from Cytoscape's rendered geometry and computed style. Every label is XML-escaped:
- * user text never becomes markup.
+ * A small SVG exporter of our own (cytoscape-svg is GPL-3.0): the diagram as vector shapes, lines
+ * and text, read from Cytoscape's rendered geometry and computed style, with the packet of the
+ * current step and its caption. Every label is XML-escaped: user text never becomes markup, and
+ * nothing here writes script, foreignObject or event attributes.
  */
-import type { Core, NodeSingular } from 'cytoscape';
+import type { Core, EdgeSingular, NodeSingular, Position } from 'cytoscape';
+import type { PacketSprite } from './packetLayer';
+import { TONES } from './packetLayer';
+import type { Theme } from './stylesheet';
 
 /**
  * Text as XML character data or attribute value. Characters XML 1.0 cannot hold at all (C0
@@ -22,60 +26,248 @@ export const escapeXml = (text: string): string =>
       (c) => ({ '<': '&lt;', '>': '&gt;', '&': '&amp;', '"': '&quot;', "'": '&apos;' })[c] as string,
     );
 
-function num(value: string | number | undefined, fallback = 0): number {
-  const n = typeof value === 'number' ? value : parseFloat(value ?? '');
+/** The width of `text` in a CSS `font`; the browser's canvas measures, else an estimate. */
+export type MeasureText = (text: string, font: string) => number;
+
+/** Without a canvas (tests, workers): monospace-ish widths, a little generous so lines wrap early. */
+export const estimateWidth: MeasureText = (text, font) => {
+  const size = parseFloat(/(\d+(?:\.\d+)?)px/.exec(font)?.[1] ?? '12');
+  return [...text].length * size * 0.62;
+};
+
+export interface SvgOptions {
+  /** the page's colours around the diagram */
+  background: string;
+  theme: Theme;
+  /** the packets drawn over the diagram now, model coordinates */
+  sprites?: readonly PacketSprite[];
+  /** the current step's sentence, written under the diagram */
+  caption?: { step: string | null; text: string } | null;
+  measure?: MeasureText;
+}
+
+function num(value: unknown, fallback = 0): number {
+  const n = typeof value === 'number' ? value : parseFloat(String(value ?? ''));
   return Number.isFinite(n) ? n : fallback;
 }
 
-function nodeSvg(n: NodeSingular): string {
+/** Attribute value text for a colour or font from Cytoscape's style (escaped all the same). */
+const attr = (value: unknown): string => escapeXml(String(value ?? ''));
+
+const f = (n: number): string => String(Math.round(n * 100) / 100);
+
+/**
+ * Cytoscape's unit polygons (generateUnitNgonPointsFitToSquare): a hexagon with points left and
+ * right, an octagon with flat sides, both stretched to the node's box.
+ */
+const HEXAGON: readonly [number, number][] = [
+  [-1, 0],
+  [-0.5, -1],
+  [0.5, -1],
+  [1, 0],
+  [0.5, 1],
+  [-0.5, 1],
+];
+const O = Math.tan(Math.PI / 8);
+const OCTAGON: readonly [number, number][] = [
+  [-O, -1],
+  [O, -1],
+  [1, -O],
+  [1, O],
+  [O, 1],
+  [-O, 1],
+  [-1, O],
+  [-1, -O],
+];
+
+/** One outline of a shape of `w` x `h` centred on (cx, cy), with the given paint attributes. */
+function shapeSvg(shape: string, cx: number, cy: number, w: number, h: number, radius: number, paint: string): string {
+  if (w <= 0 || h <= 0) return '';
+  const poly = (pts: readonly [number, number][]) =>
+    `<polygon data-shape="${shape}" points="${pts.map(([px, py]) => `${f(cx + (px * w) / 2)},${f(cy + (py * h) / 2)}`).join(' ')}"${shape.startsWith('round') ? ' stroke-linejoin="round"' : ''}${paint}/>`;
+  switch (shape) {
+    case 'ellipse':
+      return `<ellipse data-shape="ellipse" cx="${f(cx)}" cy="${f(cy)}" rx="${f(w / 2)}" ry="${f(h / 2)}"${paint}/>`;
+    case 'hexagon':
+    case 'round-hexagon':
+      return poly(HEXAGON);
+    case 'octagon':
+    case 'round-octagon':
+      return poly(OCTAGON);
+    default: {
+      const rx = shape === 'rectangle' ? 0 : Math.min(radius, w / 2, h / 2);
+      return `<rect data-shape="${shape === 'rectangle' ? 'rectangle' : 'round-rectangle'}" x="${f(cx - w / 2)}" y="${f(cy - h / 2)}" width="${f(w)}" height="${f(h)}" rx="${f(rx)}"${paint}/>`;
+    }
+  }
+}
+
+/** Breaks a label as Cytoscape's `text-wrap: wrap` does: at its newlines, then at spaces past `max`. */
+export function wrapLabel(label: string, max: number, font: string, measure: MeasureText): string[] {
+  const out: string[] = [];
+  for (const line of label.split('\n')) {
+    const words = line.split(' ');
+    let current = '';
+    for (const word of words) {
+      const next = current ? `${current} ${word}` : word;
+      if (current && measure(next, font) > max) {
+        out.push(current);
+        current = word;
+      } else current = next;
+    }
+    out.push(current);
+  }
+  return out;
+}
+
+function nodeSvg(n: NodeSingular, measure: MeasureText): string {
   const bb = n.boundingBox({ includeLabels: false, includeOverlays: false });
-  const fill = n.style('background-color') as string;
-  const stroke = n.style('border-color') as string;
-  const strokeWidth = num(n.style('border-width') as string, 1);
-  const dashed =
-    n.style('border-style') === 'dashed'
-      ? ' stroke-dasharray="6 4"'
-      : n.style('border-style') === 'dotted'
-        ? ' stroke-dasharray="2 3"'
-        : '';
-  const rx = n.style('shape') === 'rectangle' ? 0 : Math.min(10, bb.h / 4);
-  const parts = [
-    `<rect x="${bb.x1 + strokeWidth / 2}" y="${bb.y1 + strokeWidth / 2}" width="${Math.max(bb.w - strokeWidth, 0)}" height="${Math.max(bb.h - strokeWidth, 0)}" rx="${rx}" fill="${fill}" stroke="${strokeWidth > 0 ? stroke : 'none'}" stroke-width="${strokeWidth}"${dashed}/>`,
-  ];
-  const label = String(n.data('label') ?? '');
-  if (label) {
-    const size = num(n.style('font-size') as string, 12);
-    const color = n.style('color') as string;
-    const family = escapeXml(String(n.style('font-family')));
-    const weight = n.style('font-weight') === 'bold' ? ' font-weight="bold"' : '';
-    const lines = label.split('\n');
-    const valign = n.style('text-valign') as string;
-    const lineH = size * 1.2;
-    const x = (bb.x1 + bb.x2) / 2;
-    let y: number;
-    if (n.isParent() && valign === 'top')
-      y = bb.y1 - lineH * (lines.length - 1) - 4 + num(n.style('text-margin-y') as string);
-    else if (valign === 'bottom') y = bb.y2 + size + 4;
-    else y = (bb.y1 + bb.y2) / 2 - (lineH * (lines.length - 1)) / 2 + size * 0.35;
-    const tspans = lines.map((line, i) => `<tspan x="${x}" y="${y + i * lineH}">${escapeXml(line)}</tspan>`).join('');
+  const strokeWidth = num(n.style('border-width'), 1);
+  // the box inside its border: the outline is stroked on its centre line
+  const cx = (bb.x1 + bb.x2) / 2;
+  const cy = (bb.y1 + bb.y2) / 2;
+  const w = Math.max(bb.w - strokeWidth, 0);
+  const h = Math.max(bb.h - strokeWidth, 0);
+  const shape = String(n.style('shape'));
+  const cornerStyle = n.style('corner-radius');
+  // Cytoscape's own round rectangle corner when none is set
+  const radius = cornerStyle === 'auto' || cornerStyle === undefined ? Math.min(w / 4, h / 4, 8) : num(cornerStyle, 8);
+  const fill = attr(n.style('background-color'));
+  const fillOpacity = num(n.style('background-opacity'), 1);
+  const stroke = attr(n.style('border-color'));
+  const style = String(n.style('border-style'));
+  const fillPaint = ` fill="${fill}"${fillOpacity < 1 ? ` fill-opacity="${f(fillOpacity)}"` : ''}`;
+  const parts: string[] = [];
+  if (strokeWidth <= 0) parts.push(shapeSvg(shape, cx, cy, w, h, radius, `${fillPaint} stroke="none"`));
+  else if (style === 'double') {
+    // two lines, each a third of the border, with the gap between them
+    const t = strokeWidth / 3;
     parts.push(
-      `<text text-anchor="middle" font-size="${size}" font-family="${family}" fill="${color}"${weight}>${tspans}</text>`,
+      shapeSvg(shape, cx, cy, w + 2 * t, h + 2 * t, radius, `${fillPaint} stroke="${stroke}" stroke-width="${f(t)}"`),
+      shapeSvg(shape, cx, cy, w - 2 * t, h - 2 * t, radius, ` fill="none" stroke="${stroke}" stroke-width="${f(t)}"`),
+    );
+  } else {
+    const dash = style === 'dashed' ? ' stroke-dasharray="6 4"' : style === 'dotted' ? ' stroke-dasharray="2 3"' : '';
+    parts.push(
+      shapeSvg(shape, cx, cy, w, h, radius, `${fillPaint} stroke="${stroke}" stroke-width="${f(strokeWidth)}"${dash}`),
+    );
+  }
+  const label = String(n.data('label') ?? '');
+  if (label && num(n.style('text-opacity'), 1) > 0 && n.style('label') !== '') {
+    const size = num(n.style('font-size'), 12);
+    const family = String(n.style('font-family'));
+    const bold = n.style('font-weight') === 'bold' || num(n.style('font-weight'), 400) >= 600;
+    const font = `${bold ? 'bold ' : ''}${size}px ${family}`;
+    const wrap = n.style('text-wrap') === 'wrap';
+    const max = num(n.style('text-max-width'), Infinity);
+    const lines = wrap ? wrapLabel(label, max, font, measure) : [label.replace(/\n/g, ' ')];
+    const lineH = size * Math.max(num(n.style('line-height'), 1), 1);
+    const valign = String(n.style('text-valign'));
+    const mx = num(n.style('text-margin-x'));
+    const my = num(n.style('text-margin-y'));
+    const x = cx + mx;
+    const block = lineH * (lines.length - 1);
+    // the first line's baseline: the block above, centred in or below the box, as Cytoscape puts it
+    let y: number;
+    if (valign === 'top') y = bb.y1 - block - size * 0.25 + my;
+    else if (valign === 'bottom') y = bb.y2 + size + my;
+    else y = cy - block / 2 + size * 0.35 + my;
+    const tspans = lines
+      .map((line, i) => `<tspan x="${f(x)}" y="${f(y + i * lineH)}">${escapeXml(line)}</tspan>`)
+      .join('');
+    parts.push(
+      `<text text-anchor="middle" font-size="${f(size)}" font-family="${attr(family)}" fill="${attr(n.style('color'))}"${bold ? ' font-weight="bold"' : ''}>${tspans}</text>`,
     );
   }
   return parts.join('');
 }
 
-/** The whole diagram as a standalone SVG document. */
-export function exportSvg(cy: Core, background: string): string {
-  const bb = cy.elements().boundingBox({ includeLabels: true });
-  const pad = 20;
-  const x = bb.x1 - pad;
-  const y = bb.y1 - pad;
-  const w = bb.w + pad * 2;
-  const h = bb.h + pad * 2;
+const MONO = 'ui-monospace, SFMono-Regular, Menlo, Consolas, monospace';
+const PACKET_FONT = 12;
+
+/** A packet as the packet layer draws it: a dot (a cross when dropped) and its headers beside it. */
+function packetSvg(s: PacketSprite, theme: Theme, measure: MeasureText): string {
+  const color = TONES[s.tone];
+  const dark = theme === 'dark';
   const out: string[] = [
-    `<svg xmlns="http://www.w3.org/2000/svg" viewBox="${x} ${y} ${w} ${h}" width="${Math.round(w)}" height="${Math.round(h)}">`,
-    `<rect x="${x}" y="${y}" width="${w}" height="${h}" fill="${background}"/>`,
+    `<circle data-packet="${s.tone}" cx="${f(s.x)}" cy="${f(s.y)}" r="${s.label.length === 0 ? 6 : 9}" fill="${color}" stroke="${dark ? '#0f172a' : '#ffffff'}" stroke-width="2"/>`,
+  ];
+  if (s.tone === 'drop')
+    out.push(
+      `<path d="M${f(s.x - 4)} ${f(s.y - 4)}L${f(s.x + 4)} ${f(s.y + 4)}M${f(s.x + 4)} ${f(s.y - 4)}L${f(s.x - 4)} ${f(s.y + 4)}" stroke="#ffffff" stroke-width="2"/>`,
+    );
+  if (s.label.length === 0) return out.join('');
+  const font = `600 ${PACKET_FONT}px ${MONO}`;
+  const lineH = Math.round(PACKET_FONT * 1.3);
+  const innerW = Math.max(...s.label.map((l) => measure(l, font))) + 14;
+  const innerH = s.label.length * lineH + 8;
+  const outerH = s.outer ? lineH + 10 : 0;
+  const w = s.outer ? Math.max(innerW + 12, measure(s.outer, font) + 14) : innerW;
+  const h = innerH + outerH + (s.outer ? 6 : 0);
+  // above and to the right of the packet, as the layer's first choice
+  const bx = s.x + 16;
+  const by = s.y - 16 - h;
+  const text = (x: number, y: number, line: string, fill: string) =>
+    `<text x="${f(x)}" y="${f(y)}" font-family="${attr(MONO)}" font-size="${PACKET_FONT}" font-weight="600" fill="${fill}">${escapeXml(line)}</text>`;
+  const g: string[] = [`<g data-packet-label="">`];
+  if (s.outer) {
+    g.push(
+      `<rect x="${f(bx)}" y="${f(by)}" width="${f(w)}" height="${f(h)}" rx="6" fill="${dark ? '#164e63' : '#cffafe'}" stroke="#0891b2" stroke-width="1.5"/>`,
+      text(bx + 7, by + lineH, s.outer, dark ? '#e0f2fe' : '#0e7490'),
+    );
+  }
+  const ix = s.outer ? bx + 6 : bx;
+  const iy = by + outerH;
+  g.push(
+    `<rect x="${f(ix)}" y="${f(iy)}" width="${f(innerW)}" height="${f(innerH)}" rx="6" fill="${dark ? '#1e293b' : '#ffffff'}" stroke="${color}" stroke-width="2"/>`,
+  );
+  s.label.forEach((line, i) =>
+    g.push(text(ix + 7, iy + 4 + (i + 1) * lineH - Math.round(PACKET_FONT * 0.3), line, dark ? '#f8fafc' : '#0f172a')),
+  );
+  g.push('</g>');
+  out.push(g.join(''));
+  return out.join('');
+}
+
+/** Where an edge is drawn from and to; a headless Cytoscape (no renderer) has only the centres. */
+function endpoints(e: EdgeSingular): [Position, Position] {
+  try {
+    return [e.sourceEndpoint(), e.targetEndpoint()];
+  } catch {
+    return [e.source().position(), e.target().position()];
+  }
+}
+
+/** The whole diagram as a standalone SVG document. */
+export function exportSvg(cy: Core, options: SvgOptions): string {
+  const { background, theme, sprites = [], caption = null, measure = estimateWidth } = options;
+  const bb = cy.elements().boundingBox({ includeLabels: true });
+  let x1 = bb.x1;
+  let y1 = bb.y1;
+  let x2 = bb.x2;
+  let y2 = bb.y2;
+  // the packets and their labels may stand past the diagram's edge
+  for (const s of sprites) {
+    x1 = Math.min(x1, s.x - 12);
+    x2 = Math.max(x2, s.x + (s.label.length ? 16 + 400 : 12));
+    y1 = Math.min(y1, s.y - (s.label.length ? 16 + (s.label.length + 2) * 16 + 30 : 12));
+    y2 = Math.max(y2, s.y + 12);
+  }
+  const pad = 20;
+  const x = x1 - pad;
+  const y = y1 - pad;
+  const w = x2 - x1 + pad * 2;
+  // the caption is a band under the diagram, wrapped to its width
+  const captionSize = 16;
+  const captionFont = `${captionSize}px ui-sans-serif, system-ui, sans-serif`;
+  const captionLines = caption
+    ? wrapLabel(`${caption.step ? `Step ${caption.step}: ` : ''}${caption.text}`, w - 2 * pad, captionFont, measure)
+    : [];
+  const captionH = captionLines.length ? captionLines.length * captionSize * 1.35 + pad : 0;
+  const h = y2 - y1 + pad * 2 + captionH;
+  const dark = theme === 'dark';
+  const out: string[] = [
+    `<svg xmlns="http://www.w3.org/2000/svg" viewBox="${f(x)} ${f(y)} ${f(w)} ${f(h)}" width="${Math.round(w)}" height="${Math.round(h)}" data-theme="${theme}">`,
+    `<rect x="${f(x)}" y="${f(y)}" width="${f(w)}" height="${f(h)}" fill="${attr(background)}"/>`,
   ];
   // parents first so that children are painted over them, then edges, then leaves
   const byDepth: NodeSingular[] = cy
@@ -85,20 +277,33 @@ export function exportSvg(cy: Core, background: string): string {
   byDepth
     .filter((n) => n.isParent())
     .forEach((n) => {
-      out.push(`<g data-id="${escapeXml(n.id())}">${nodeSvg(n)}</g>`);
+      out.push(`<g data-id="${escapeXml(n.id())}">${nodeSvg(n, measure)}</g>`);
     });
   cy.edges().forEach((e) => {
-    const s = e.sourceEndpoint();
-    const t = e.targetEndpoint();
+    const [s, t] = endpoints(e);
     out.push(
-      `<line data-id="${escapeXml(e.id())}" x1="${s.x}" y1="${s.y}" x2="${t.x}" y2="${t.y}" stroke="${e.style('line-color') as string}" stroke-width="${num(e.style('width') as string, 1)}"/>`,
+      `<line data-id="${escapeXml(e.id())}" x1="${f(s.x)}" y1="${f(s.y)}" x2="${f(t.x)}" y2="${f(t.y)}" stroke="${attr(e.style('line-color'))}" stroke-width="${f(num(e.style('width'), 1))}"/>`,
     );
   });
   byDepth
     .filter((n) => !n.isParent())
     .forEach((n) => {
-      out.push(`<g data-id="${escapeXml(n.id())}">${nodeSvg(n)}</g>`);
+      out.push(`<g data-id="${escapeXml(n.id())}">${nodeSvg(n, measure)}</g>`);
     });
+  for (const s of sprites) out.push(packetSvg(s, theme, measure));
+  if (captionLines.length) {
+    const top = y2 + pad;
+    const lineH = captionSize * 1.35;
+    out.push(
+      `<g data-caption=""><line x1="${f(x)}" y1="${f(top)}" x2="${f(x + w)}" y2="${f(top)}" stroke="${dark ? '#334155' : '#e2e8f0'}"/>` +
+        `<text font-family="ui-sans-serif, system-ui, sans-serif" font-size="${captionSize}" fill="${dark ? '#f1f5f9' : '#0f172a'}">${captionLines
+          .map(
+            (line, i) =>
+              `<tspan x="${f(x + pad)}" y="${f(top + pad / 2 + (i + 1) * lineH - captionSize * 0.3)}">${escapeXml(line)}</tspan>`,
+          )
+          .join('')}</text></g>`,
+    );
+  }
   out.push('</svg>');
   return out.join('\n');
 }

@@ -44,10 +44,12 @@ export interface PacketLayer {
   /** draws again where it stands: the surroundings changed (the view settled) */
   refresh(): void;
   setTheme(theme: Theme): void;
+  /** what it draws now (the SVG export draws the same packets) */
+  sprites(): readonly PacketSprite[];
   destroy(): void;
 }
 
-const TONES: Record<PacketSprite['tone'], string> = {
+export const TONES: Record<PacketSprite['tone'], string> = {
   request: '#ea580c',
   reply: '#2563eb',
   dns: '#9333ea',
@@ -114,6 +116,7 @@ export function createPacketLayer(host: HTMLElement, cy: Core, around: LabelSurr
       render();
     },
     refresh: () => render(),
+    sprites: () => sprites,
     setTheme(next) {
       theme = next;
       render();

@@ -2,9 +2,14 @@
 import { useState } from 'react';
 import type { ClusterCanvas } from '../canvas/createClusterCanvas';
 import { download } from './download';
+import { useVizStoreApi } from '../store/VizStoreProvider';
+import { stageCaption } from './stageCaption';
 
 export function ExportButtons({ canvas }: { canvas(): ClusterCanvas | null }) {
   const [message, setMessage] = useState<{ text: string; error: boolean } | null>(null);
+  const store = useVizStoreApi();
+  /** the stage's caption at this step (read at the click, not on every step) */
+  const caption = () => stageCaption(store.getState());
   const button =
     'rounded border border-slate-300 px-2 py-1 text-sm hover:bg-slate-100 dark:border-slate-600 dark:hover:bg-slate-700';
   const failed = (what: string) => (error: unknown) =>
@@ -35,7 +40,7 @@ export function ExportButtons({ canvas }: { canvas(): ClusterCanvas | null }) {
         onClick={() => {
           setMessage(null);
           canvas()
-            ?.exportSvg()
+            ?.exportSvg(caption())
             .then((svg) => download(svg, 'k8s-netviz.svg', 'image/svg+xml'), failed('SVG'));
         }}
       >

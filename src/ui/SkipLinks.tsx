@@ -13,7 +13,7 @@ const FOCUSABLE = '[tabindex="0"], button:not([disabled]), a[href], select, inpu
 
 export function SkipLinks({ targets }: { targets: readonly SkipTarget[] }) {
   return (
-    <nav aria-label="Skip links">
+    <nav aria-label="Skip links" className="print:hidden">
       {targets.map((t) => (
         <a
           key={t.id}

@@ -27,6 +27,7 @@ import { PresenterLayout } from './PresenterLayout';
 import type { PresenterSheet } from './PresenterLayout';
 import { READABLE_PX, Stage } from './Stage';
 import { PlaybackControls } from './PlaybackControls';
+import { PrintHandout } from './PrintHandout';
 import { SendPacketForm } from './SendPacketForm';
 import { usePlayback } from './hooks/usePlayback';
 import { EmbedChrome } from './EmbedChrome';
@@ -385,7 +386,8 @@ function VisualizerLayout({
   const shell = (layout: ReactNode) => (
     <div ref={rootRef} data-viz-root="" className={`${theme === 'dark' ? 'dark' : ''} h-full`}>
       <div className="h-full bg-white text-slate-900 dark:bg-slate-900 dark:text-slate-100">
-        {layout}
+        <div className="h-full print:hidden">{layout}</div>
+        <PrintHandout canvas={canvas} />
         <Narration />
         {helpDialog}
       </div>
@@ -476,7 +478,7 @@ function VisualizerLayout({
             { id: `${skipId}-playback`, label: 'Skip to playback' },
           ]}
         />
-        <header className="border-b border-slate-200 px-3 py-1.5 dark:border-slate-700">
+        <header className="border-b border-slate-200 px-3 py-1.5 print:hidden dark:border-slate-700">
           {/* the cluster and the app's tools */}
           <div className="flex flex-wrap items-center gap-x-3 gap-y-1.5">
             <h1 className="text-base font-bold">
@@ -515,7 +517,7 @@ function VisualizerLayout({
         </header>
         {/* the notice and the scenario's explanation belong to the main content (every part of
             the page inside a landmark) */}
-        <main className="flex min-h-0 flex-1 flex-col">
+        <main className="flex min-h-0 flex-1 flex-col print:hidden">
           <NoticeBar />
           <ScenarioExplanation />
           <div className="flex min-h-0 flex-1">
@@ -559,7 +561,7 @@ function VisualizerLayout({
         <section
           // one height from the start: a selection never resizes the diagram under the pointer
           // the matrix needs the height more than the hop list does
-          className={`grid ${view === 'matrix' ? 'h-44' : 'h-56 [@media(min-height:800px)]:h-64'} shrink-0 grid-cols-[minmax(0,3fr)_minmax(0,2fr)] border-t border-slate-200 dark:border-slate-700`}
+          className={`grid ${view === 'matrix' ? 'h-44' : 'h-56 [@media(min-height:800px)]:h-64'} shrink-0 grid-cols-[minmax(0,3fr)_minmax(0,2fr)] border-t border-slate-200 print:hidden dark:border-slate-700`}
           aria-label="Packet trace"
         >
           <div className="flex min-h-0 flex-col" aria-label="Hops">
@@ -580,6 +582,7 @@ function VisualizerLayout({
             <DetailsPanel />
           </div>
         </section>
+        <PrintHandout canvas={canvas} />
         <Narration />
         {helpDialog}
       </div>
