@@ -188,6 +188,41 @@ describe('ClusterIP in iptables mode', () => {
     expect(run(c, { from: 'pod/default/client', to: `${web}:81` }).verdict).toBe('dropped');
     expect(run(c, { from: 'pod/default/client', to: web, protocol: 'icmp' }).verdict).toBe('dropped');
   });
+  it("an undefined port is masqueraded by flannel on its way out, kube-proxy's mark being absent", () => {
+    const t = run(c, { from: 'pod/default/client', to: `${web}:9999` });
+    expect(t.verdict).toBe('dropped');
+    const out = t.hops.findIndex((h) => h.kind === 'route' && h.at === 'node/node-a');
+    expect(t.hops[out]!.rule).toBe('default via 192.168.10.1 dev eth0 proto static');
+    // No KUBE-MARK-MASQ matched (those rules are per Service port): the masquerade is FLANNEL-POSTRTG's.
+    const masq = nat(t.hops, 'MASQUERADE');
+    expect(masq).toHaveLength(1);
+    expect(t.hops.indexOf(masq[0]!)).toBe(out + 1);
+    expect(masq[0]!.rule).toContain('-A FLANNEL-POSTRTG -s 10.244.0.0/16 ! -d 224.0.0.0/4');
+    expect(masq[0]!.nat!.before.src).toMatch(new RegExp(`^${ip(c, 'client').replace(/\./g, '\\.')}:`));
+    expect(masq[0]!.nat!.after.src).toMatch(/^192\.168\.10\.11:\d+$/);
+    expect(t.hops.at(-1)).toMatchObject({ kind: 'drop', packet: { src: masq[0]!.nat!.after.src } });
+    // A ping is masqueraded too, without a port.
+    const ping = run(c, { from: 'pod/default/client', to: web, protocol: 'icmp' });
+    expect(nat(ping.hops, 'MASQUERADE')[0]!.nat!.after.src).toBe('192.168.10.11');
+    // A hostNetwork client already sends from its node's address: nothing to masquerade.
+    const host = run(c, { from: 'pod/monitoring/agent', to: `${web}:9999` });
+    expect(host.verdict).toBe('dropped');
+    expect(nat(host.hops, 'MASQUERADE')).toHaveLength(0);
+  });
+  it('ip-masq-agent leaves an undefined port of a ClusterIP unmasqueraded: 10.0.0.0/8 is in its defaults', () => {
+    const agent = cluster(
+      'flannel-vxlan',
+      'iptables',
+      readFileSync(new URL('./fixtures/edge/ip-masq-agent.yaml', import.meta.url), 'utf8'),
+    );
+    const t = run(agent, { from: 'pod/default/client', to: `${svcIP(agent, 'web')}:9999` });
+    expect(t.verdict).toBe('dropped');
+    expect(nat(t.hops, 'MASQUERADE')).toHaveLength(0);
+    expect(t.hops.find((h) => h.kind === 'netfilter')!.rule).toMatch(
+      /^-A IP-MASQ-AGENT -d 10\.0\.0\.0\/8 .* -j RETURN$/,
+    );
+    expect(t.hops.at(-1)!.packet.src).toMatch(new RegExp(`^${ip(agent, 'client').replace(/\./g, '\\.')}:`));
+  });
   it('sessionAffinity ClientIP shows the recent module', () => {
     const t = run(c, { from: 'pod/default/client', to: 'svc/default/sticky' });
     expect(nat(t.hops, 'DNAT')[0]!.rule).toContain('-m recent --set --name KUBE-SEP-');

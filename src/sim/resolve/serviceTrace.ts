@@ -30,7 +30,7 @@ import { hostListener } from './hostPorts';
 import { decide, modeName } from '../proxy';
 import { cniPlugin, serviceProxy } from '../registry';
 import type { Backend, Entry, ProxyDecision } from '../proxy';
-import { defaultGateway, walkFromExternal, walkToExternal } from './egressPath';
+import { defaultGateway, postroutingOut, walkFromExternal, walkToExternal } from './egressPath';
 import { policyNote } from './edgeTrace';
 import {
   enterPod,
@@ -220,7 +220,7 @@ export function traceService(
     return socketLb(cluster, client, target, protocol, opts, w, ctx, warnings);
 
   // 2. The ClusterIP on a port the Service does not define, or a ping (section 4.3 and 12).
-  if (target.port === null) return undefinedPort(cluster, w, client, target, node, protocol, warnings);
+  if (target.port === null) return undefinedPort(cluster, w, ctx, client, target, node, protocol, warnings);
 
   // 3. Localhost NodePorts: iptables mode only (route_localnet); nftables and IPVS never.
   if (target.localhost && (mode === 'nftables' || mode === 'ipvs')) {
@@ -797,6 +797,7 @@ export class DroppedOutside extends Error {
 function undefinedPort(
   cluster: Cluster,
   w: PathWriter,
+  ctx: WalkContext,
   client: ServiceClient,
   target: ServiceTarget,
   node: ClusterNode,
@@ -814,9 +815,15 @@ function undefinedPort(
       kind: 'route',
       at: nodeId(node.name),
       node: node.name,
-      rule: 'default via 192.168.10.1 dev eth0 proto static',
+      devices: [deviceId(node.name, 'eth0')],
+      rule: `default via ${defaultGateway(node)} dev eth0 proto static`,
       text: `${what} no kube-proxy rule matches ${target.dstIP}; the ClusterIP is no local address, so ${node.name} routes it like any other: out of eth0 to the default gateway.`,
     });
+    // kube-proxy marked nothing (its KUBE-MARK-MASQ rules are per Service port), so KUBE-POSTROUTING
+    // lets the packet pass; the egress masquerade of a pod's packet leaving the pod network still
+    // applies, as to any address outside the cluster CIDR (section 9).
+    const pod = client.ns?.kind === 'pod' ? client.ns.pod : null;
+    if (pod !== null) postroutingOut(w, ctx, node, pod, target.dstIP);
     w.hop({
       kind: 'drop',
       at: INTERNET_ID,
@@ -1164,7 +1171,7 @@ function socketLb(
   const node = netnsNode(cluster, ns);
   const svcName = `${target.svc.namespace}/${target.svc.name}`;
   if (target.port === null || (target.localhost && false))
-    return undefinedPort(cluster, w, client, target, node, protocol, warnings);
+    return undefinedPort(cluster, w, ctx, client, target, node, protocol, warnings);
   const d = decide(cluster, {
     svc: target.svc,
     port: target.port,
