@@ -244,6 +244,24 @@ describe('k8s-netviz trace to Services', () => {
     expect(verdictOf(r.stdout)).toMatch(/^verdict: unresolved: nosuch does not resolve/);
   });
 
+  it('a lookup whose queries a NetworkPolicy drops lists the names tried, each timed out', () => {
+    const deny = [
+      'apiVersion: networking.k8s.io/v1',
+      'kind: NetworkPolicy',
+      'metadata: { name: deny-egress, namespace: default }',
+      'spec: { podSelector: {}, policyTypes: [Egress] }',
+    ].join('\n');
+    const args = ['trace', ...cluster, '-f', join(fixtures, 'cni', 'calico-ipip.yaml')];
+    const r = cli(
+      [...args, '-f', join(fixtures, 'services', 'services.yaml'), '-f', '-', '--from', 'pod/client', '--to', 'web'],
+      deny,
+    );
+    expect(r.status).toBe(0);
+    expect(r.stdout).toContain('dns: web.default.svc.cluster.local A -> timed out (no answer)\n');
+    expect(r.stdout).toContain('dns: web AAAA -> timed out (no answer)\n');
+    expect(verdictOf(r.stdout)).toMatch(/^verdict: unresolved: The DNS query to 10\.96\.0\.10 failed/);
+  });
+
   it('warns about a pick that is not an endpoint', () => {
     const r = cli(['trace', ...services, '--from', 'pod/client', '--to', 'svc/web', '--pick', 'default/duo', '--json']);
     expect(r.status).toBe(0);
