@@ -262,6 +262,20 @@ describe('k8s-netviz trace to Services', () => {
     expect(verdictOf(r.stdout)).toMatch(/^verdict: unresolved: The DNS query to 10\.96\.0\.10 failed/);
   });
 
+  it('a picked endpoint steers a Local load balancer to its node; a stray pick warns on stderr and in the JSON', () => {
+    const args = ['trace', ...services, '--from', 'external/203.0.113.9', '--to', '198.51.100.10'];
+    const r = cli([...args, '--pick', 'default/server-b', '--json']);
+    expect(r.stderr).toBe('');
+    const t = JSON.parse(r.stdout) as Trace;
+    expect(t.endpoint!.pod).toBe('default/server-b');
+    expect(t.hops[t.hops.findIndex((h) => h.kind === 'load-balancer') + 1]!.node).toBe('node-b');
+    const stray = cli([...args, '--pick', 'default/client', '--json']);
+    expect(stray.stderr).toBe('warning: --pick default/client matched no choice in this trace\n');
+    expect((JSON.parse(stray.stdout) as Trace).warnings).toEqual([
+      '--pick default/client matched no choice in this trace',
+    ]);
+  });
+
   it('warns about a pick that is not an endpoint', () => {
     const r = cli(['trace', ...services, '--from', 'pod/client', '--to', 'svc/web', '--pick', 'default/duo', '--json']);
     expect(r.status).toBe(0);

@@ -456,6 +456,30 @@ describe('LoadBalancer (section 7)', () => {
     const pinned = run(c, { from: 'external/203.0.113.7', to: '198.51.100.10:80' }, { pick: ['node/cp'] });
     expect(pinned.warnings![0]).toMatch(/node\/cp/);
   });
+  it('Local: a picked endpoint steers the load balancer to its node, whatever the seed', () => {
+    for (const seed of [1, 2, 3, 4, 5, 6]) {
+      for (const [pod, node] of [
+        ['default/server-a', 'node-a'],
+        ['default/server-b', 'node-b'],
+        ['default/server-c', 'node-b'],
+      ] as const) {
+        const t = run(c, { from: 'external/203.0.113.7', to: '198.51.100.10:80' }, { seed, pick: [pod] });
+        const lb = t.hops.findIndex((h) => h.kind === 'load-balancer');
+        expect(t.hops[lb + 1]!.node).toBe(node);
+        expect(t.endpoint!.pod).toBe(pod);
+        expect(t.warnings).toBeUndefined();
+      }
+    }
+    // A pod that is no endpoint cannot be honoured: a warning, and the load balancer chooses as before.
+    const stray = run(
+      c,
+      { from: 'external/203.0.113.7', to: '198.51.100.10:80' },
+      { seed: 3, pick: ['default/client'] },
+    );
+    expect(stray.warnings).toEqual(['--pick default/client matched no choice in this trace']);
+    const unpinned = run(c, { from: 'external/203.0.113.7', to: '198.51.100.10:80' }, { seed: 3 });
+    expect(stray.endpoint).toEqual(unpinned.endpoint);
+  });
   it('Cluster: any worker, SNAT; --pick node/<name> pins the node; the control plane is never a target', () => {
     const t = run(c, { from: 'external/203.0.113.7', to: '198.51.100.11:80' }, { pick: ['node/node-b'] });
     expect(t.warnings).toBeUndefined();

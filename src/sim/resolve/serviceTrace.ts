@@ -742,6 +742,16 @@ function reachFromOutside(
     if (!node) warnings.push({ kind: 'pick-not-lb-target', pick: p });
     else break;
   }
+  // externalTrafficPolicy Local: a node sends only to its own endpoints, so a picked endpoint can be
+  // honoured only if the load balancer chose its node; the pick pins that choice too.
+  if (!node && port && svc.externalTrafficPolicy === 'Local') {
+    const eps = lookup(cluster).endpointsByService.get(`${svc.namespace}/${svc.name}`)?.endpoints ?? [];
+    for (const p of opts.pick) {
+      const ep = eps.find((e) => e.pod === p && e.ready && e.ports.some((x) => x.name === port.name));
+      node = ep ? nodes.find((n) => n.name === ep.node) : undefined;
+      if (node) break;
+    }
+  }
   node ??= nodes[Math.min(nodes.length - 1, Math.floor(opts.random() * nodes.length))] as ClusterNode;
   // ipMode Proxy: kube-proxy has no rule for the LB address, so the LB must proxy to a NodePort.
   const proxy = lbIpMode(svc) === 'Proxy';
