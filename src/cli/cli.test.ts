@@ -276,6 +276,23 @@ describe('k8s-netviz trace to Services', () => {
     ]);
   });
 
+  it('a pick of the resolving client itself is no DNS choice: it warns instead of passing silently', () => {
+    const r = cli(['trace', ...services, '--from', 'pod/client', '--to', 'web', '--pick', 'default/client', '--json']);
+    expect(r.stderr).toBe('warning: --pick default/client matched no choice in this trace\n');
+    const coredns = (JSON.parse(r.stdout) as Trace).dns!.hops.find((h) => h.kind === 'dns')!.at.split('/');
+    const pinned = cli([
+      'trace',
+      ...services,
+      '--from',
+      'pod/client',
+      '--to',
+      'web',
+      '--pick',
+      `${coredns[1]}/${coredns[2]}`,
+    ]);
+    expect(pinned.stderr).toBe('');
+  });
+
   it('warns about a pick that is not an endpoint', () => {
     const r = cli(['trace', ...services, '--from', 'pod/client', '--to', 'svc/web', '--pick', 'default/duo', '--json']);
     expect(r.status).toBe(0);
