@@ -624,6 +624,37 @@ describe('proxying load balancers and reply continuity', () => {
     ]);
     expect(t.reply!.hops.at(-1)!.packet).toMatchObject({ src: '198.51.100.20:80', dst: t.hops[0]!.packet.src });
   });
+  it('ipMode comes from status.loadBalancer.ingress[].ipMode, the real field, and wins over the annotation', () => {
+    const base = ['kubeadm.yaml', 'nodes.yaml', 'workloads.yaml', 'cni/flannel-vxlan.yaml', 'services/services.yaml'];
+    const withStatus = (ipMode: string, annotation: string): Cluster => {
+      const sources = base.map((f) => ({
+        name: f,
+        text: readFileSync(new URL(`./fixtures/${f}`, import.meta.url), 'utf8'),
+      }));
+      sources.push({
+        name: 'lb.yaml',
+        text: `apiVersion: v1
+kind: Service
+metadata: { name: real, namespace: default${annotation === '' ? '' : `, annotations: { netviz.io/ip-mode: ${annotation} }`} }
+spec:
+  type: LoadBalancer
+  selector: { app: server }
+  ports: [{ name: http, port: 80, targetPort: http, nodePort: 30091 }]
+status: { loadBalancer: { ingress: [{ ip: 198.51.100.30, ipMode: ${ipMode} }] } }
+`,
+      });
+      const result = loadManifests(sources);
+      if (!result.ok) throw new Error(result.errors.map((e) => e.message).join('\n'));
+      return result.cluster;
+    };
+    const viaLb = (k: Cluster): boolean =>
+      run(k, { from: 'pod/default/client', to: '198.51.100.30:80' }).hops.some((h) => h.kind === 'load-balancer');
+    const proxy = withStatus('Proxy', '');
+    expect(proxy.services.find((x) => x.name === 'real')!.loadBalancerIPMode).toBe('Proxy');
+    expect(viaLb(proxy)).toBe(true);
+    expect(viaLb(withStatus('VIP', ''))).toBe(false);
+    expect(viaLb(withStatus('VIP', 'Proxy'))).toBe(false);
+  });
   it('an external client of a proxying LB gets its answer from the LB address', () => {
     const t = run(c(), { from: 'external/203.0.113.7', to: '198.51.100.20:80' });
     expect(t.reply!.hops.at(-1)!.packet).toMatchObject({ src: '198.51.100.20:80', dst: t.hops[0]!.packet.src });

@@ -112,8 +112,9 @@ export function lbIsNodePortProxy(svc: Service): boolean {
   return svc.annotations[LB_MODE_ANNOTATION] === 'nodeport-proxy';
 }
 
-/** `status.loadBalancer.ingress[].ipMode` as the annotation gives it: VIP (default) or Proxy. */
+/** `status.loadBalancer.ingress[].ipMode`: the field when the status gives it, else the annotations; VIP by default. */
 export function lbIpMode(svc: Service): 'VIP' | 'Proxy' {
+  if (svc.loadBalancerIPMode !== null) return svc.loadBalancerIPMode;
   return svc.annotations[LB_IPMODE_ANNOTATION] === 'Proxy' || lbIsNodePortProxy(svc) ? 'Proxy' : 'VIP';
 }
 
