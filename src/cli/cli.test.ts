@@ -244,6 +244,55 @@ describe('k8s-netviz trace to Services', () => {
     expect(verdictOf(r.stdout)).toMatch(/^verdict: unresolved: nosuch does not resolve/);
   });
 
+  it('a lookup whose queries a NetworkPolicy drops lists the names tried, each timed out', () => {
+    const deny = [
+      'apiVersion: networking.k8s.io/v1',
+      'kind: NetworkPolicy',
+      'metadata: { name: deny-egress, namespace: default }',
+      'spec: { podSelector: {}, policyTypes: [Egress] }',
+    ].join('\n');
+    const args = ['trace', ...cluster, '-f', join(fixtures, 'cni', 'calico-ipip.yaml')];
+    const r = cli(
+      [...args, '-f', join(fixtures, 'services', 'services.yaml'), '-f', '-', '--from', 'pod/client', '--to', 'web'],
+      deny,
+    );
+    expect(r.status).toBe(0);
+    expect(r.stdout).toContain('dns: web.default.svc.cluster.local A -> timed out (no answer)\n');
+    expect(r.stdout).toContain('dns: web AAAA -> timed out (no answer)\n');
+    expect(verdictOf(r.stdout)).toMatch(/^verdict: unresolved: The DNS query to 10\.96\.0\.10 failed/);
+  });
+
+  it('a picked endpoint steers a Local load balancer to its node; a stray pick warns on stderr and in the JSON', () => {
+    const args = ['trace', ...services, '--from', 'external/203.0.113.9', '--to', '198.51.100.10'];
+    const r = cli([...args, '--pick', 'default/server-b', '--json']);
+    expect(r.stderr).toBe('');
+    const t = JSON.parse(r.stdout) as Trace;
+    expect(t.endpoint!.pod).toBe('default/server-b');
+    expect(t.hops[t.hops.findIndex((h) => h.kind === 'load-balancer') + 1]!.node).toBe('node-b');
+    const stray = cli([...args, '--pick', 'default/client', '--json']);
+    expect(stray.stderr).toBe('warning: --pick default/client matched no choice in this trace\n');
+    expect((JSON.parse(stray.stdout) as Trace).warnings).toEqual([
+      '--pick default/client matched no choice in this trace',
+    ]);
+  });
+
+  it('a pick of the resolving client itself is no DNS choice: it warns instead of passing silently', () => {
+    const r = cli(['trace', ...services, '--from', 'pod/client', '--to', 'web', '--pick', 'default/client', '--json']);
+    expect(r.stderr).toBe('warning: --pick default/client matched no choice in this trace\n');
+    const coredns = (JSON.parse(r.stdout) as Trace).dns!.hops.find((h) => h.kind === 'dns')!.at.split('/');
+    const pinned = cli([
+      'trace',
+      ...services,
+      '--from',
+      'pod/client',
+      '--to',
+      'web',
+      '--pick',
+      `${coredns[1]}/${coredns[2]}`,
+    ]);
+    expect(pinned.stderr).toBe('');
+  });
+
   it('warns about a pick that is not an endpoint', () => {
     const r = cli(['trace', ...services, '--from', 'pod/client', '--to', 'svc/web', '--pick', 'default/duo', '--json']);
     expect(r.status).toBe(0);

@@ -154,7 +154,7 @@ export function formatTrace(trace: Trace, options: FormatOptions = {}): string {
     for (const q of trace.dns.queries)
       out.push(
         ...text(
-          `dns: ${q.name} ${q.type} -> ${q.answer === 'NXDOMAIN' ? 'NXDOMAIN' : q.answer.length === 0 ? '(no records)' : q.answer.join(', ')}`,
+          `dns: ${q.name} ${q.type} -> ${q.timedOut ? 'timed out (no answer)' : q.answer === 'NXDOMAIN' ? 'NXDOMAIN' : q.answer.length === 0 ? '(no records)' : q.answer.join(', ')}`,
         ),
       );
   }

@@ -343,7 +343,7 @@ function replySentences(trace: Trace): string[] {
 export function explainTrace(trace: Trace, settings: ExplainSettings): string[] {
   const out: string[] = [];
   if (trace.dns) {
-    const answered = trace.dns.queries.find((q) => q.answer !== 'NXDOMAIN');
+    const answered = trace.dns.queries.find((q) => q.answer !== 'NXDOMAIN' && !q.timedOut);
     const server = trace.dns.hops[0]?.packet.dst;
     if (answered && Array.isArray(answered.answer)) {
       out.push(

@@ -31,6 +31,27 @@ describe('toManifests', () => {
     expect(essence(result.cluster)).toEqual(essence(cluster));
   });
 
+  it("keeps a load balancer's ipMode in status.loadBalancer.ingress[].ipMode", () => {
+    const spec = {
+      ...defaultClusterSpec,
+      services: [
+        ...(defaultClusterSpec.services ?? []),
+        {
+          name: 'elb',
+          type: 'LoadBalancer' as const,
+          selector: { app: 'web' },
+          ports: [{ port: 80, targetPort: 8080 }],
+          loadBalancerIPMode: 'Proxy' as const,
+        },
+      ],
+    };
+    const objects = toManifests(buildCluster(spec), spec);
+    const elb = objects.find((o) => (o as { metadata?: { name?: string } }).metadata?.name === 'elb');
+    expect(elb).toMatchObject({ status: { loadBalancer: { ingress: [{ ipMode: 'Proxy' }] } } });
+    const again = loadManifests([{ name: 'elb.yaml', text: yamlOf(objects) }]);
+    expect(again.ok && again.cluster.services.find((x) => x.name === 'elb')!.loadBalancerIPMode).toBe('Proxy');
+  });
+
   it('round-trips other CNIs and a generated cluster with NodePort and LoadBalancer Services', () => {
     const calico = buildCluster({
       ...defaultClusterSpec,

@@ -174,7 +174,15 @@ function serviceObject(svc: Service): Obj {
   if (Object.keys(svc.annotations).length > 0) metadata['annotations'] = { ...svc.annotations };
   const obj: Obj = { apiVersion: 'v1', kind: 'Service', metadata, spec };
   if (svc.type === 'LoadBalancer' && svc.loadBalancerIP)
-    obj['status'] = { loadBalancer: { ingress: [{ ip: svc.loadBalancerIP }] } };
+    obj['status'] = {
+      loadBalancer: {
+        ingress: [
+          svc.loadBalancerIPMode === null
+            ? { ip: svc.loadBalancerIP }
+            : { ip: svc.loadBalancerIP, ipMode: svc.loadBalancerIPMode },
+        ],
+      },
+    };
   return obj;
 }
 

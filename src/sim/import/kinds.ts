@@ -250,10 +250,14 @@ export function readService(f: Fields, namespace: string, name: string): Service
   // The address the load balancer really got is in the status; spec.loadBalancerIP only asks for one.
   const ingress = f.list(['status', 'loadBalancer', 'ingress']) ?? [];
   let lbIP: string | undefined;
+  let ipMode: 'VIP' | 'Proxy' | undefined;
   ingress.forEach((_, i) => {
     const ip = f.str(['status', 'loadBalancer', 'ingress', i, 'ip']);
-    if (lbIP === undefined && ip !== undefined && ip.includes('.'))
+    if (lbIP === undefined && ip !== undefined && ip.includes('.')) {
       lbIP = f.ipv4(['status', 'loadBalancer', 'ingress', i, 'ip']);
+      // The mode of the address the model uses (KEP-1860; GA in 1.32): Proxy means kube-proxy installs no rule for it.
+      ipMode = f.oneOf(['status', 'loadBalancer', 'ingress', i, 'ipMode'], ['VIP', 'Proxy']);
+    }
   });
   if (lbIP === undefined) {
     const requested = f.str(['spec', 'loadBalancerIP']);
@@ -266,6 +270,7 @@ export function readService(f: Fields, namespace: string, name: string): Service
     );
   }
   put(spec, 'loadBalancerIP', lbIP);
+  put(spec, 'loadBalancerIPMode', ipMode);
   put(spec, 'externalName', f.str(['spec', 'externalName']));
   if (spec.type === 'ExternalName' && !spec.externalName)
     f.error(['spec', 'externalName'], 'is required for type ExternalName');

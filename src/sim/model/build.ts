@@ -122,6 +122,8 @@ export interface ServiceSpec {
   sessionAffinity?: 'None' | 'ClientIP';
   sessionAffinityTimeout?: number;
   loadBalancerIP?: string;
+  /** `status.loadBalancer.ingress[].ipMode` of the load balancer's address */
+  loadBalancerIPMode?: 'VIP' | 'Proxy';
   externalName?: string;
   publishNotReadyAddresses?: boolean;
   annotations?: Record<string, string>;
@@ -765,6 +767,7 @@ function buildServices(specs: readonly ServiceSpec[], settings: ClusterSettings)
       sessionAffinity: s.sessionAffinity ?? 'None',
       sessionAffinityTimeout: s.sessionAffinityTimeout ?? 10800,
       loadBalancerIP,
+      loadBalancerIPMode: type === 'LoadBalancer' ? (s.loadBalancerIPMode ?? null) : null,
       externalName: s.externalName ?? null,
       publishNotReadyAddresses: s.publishNotReadyAddresses ?? false,
       annotations: s.annotations ?? {},

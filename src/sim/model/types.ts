@@ -136,6 +136,8 @@ export interface Service {
   readonly sessionAffinity: 'None' | 'ClientIP';
   readonly sessionAffinityTimeout: number;
   readonly loadBalancerIP: string | null;
+  /** `status.loadBalancer.ingress[].ipMode` of that address (VIP or Proxy); null when the status gives none */
+  readonly loadBalancerIPMode: 'VIP' | 'Proxy' | null;
   readonly externalName: string | null;
   readonly publishNotReadyAddresses: boolean;
   readonly annotations: Readonly<Record<string, string>>;

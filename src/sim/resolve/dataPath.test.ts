@@ -356,6 +356,23 @@ describe('hostNetwork pods and node processes (section 11)', () => {
     });
   });
 
+  it('a client outside the cluster reaching a hostNetwork pod on its node address names that pod as the endpoint', () => {
+    const c = cluster('flannel-vxlan');
+    const t = trace(c, { from: 'external/203.0.113.5', to: '192.168.10.12:9100' });
+    expect(t.verdict).toBe('delivered');
+    expect(path(t).at(-1)).toBe('deliver container/monitoring/exporter/node-exporter');
+    expect(t.endpoint).toEqual({
+      pod: 'monitoring/exporter',
+      ip: '192.168.10.12',
+      port: 9100,
+      container: 'node-exporter',
+    });
+    // A node daemon is no pod: kube-proxy's health port answers, and there is no endpoint to name.
+    const daemon = trace(c, { from: 'external/203.0.113.5', to: '192.168.10.12:10256' });
+    expect(daemon.verdict).toBe('delivered');
+    expect(daemon.endpoint).toBeNull();
+  });
+
   it("a process on a node reaches a local pod from cni0's address and a remote one through the tunnel", () => {
     const c = cluster('flannel-vxlan');
     const local = run(c, { from: 'node/node-a', to: 'pod/default/server-a', port: 8080 });

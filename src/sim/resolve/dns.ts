@@ -78,6 +78,23 @@ export function candidates(conf: ResolvConf, name: string): string[] {
   return dots >= conf.ndots ? [`${name}.`, ...searched] : [...searched, `${name}.`];
 }
 
+/**
+ * The queries a stub resolver sends when none is answered (the query packets are dropped), in the
+ * order it sends them, each timed out. glibc's res_search (the BIND resolver) ends the search list
+ * at the first name that times out (TRY_AGAIN without SERVFAIL is "done"), then still tries the name
+ * as is unless that was tried first (enough dots, or a trailing dot), where it gives up at once.
+ */
+export function timedOutQueries(conf: ResolvConf, name: string): DnsQuery[] {
+  const order = candidates(conf, name);
+  const first = order[0] as string;
+  const last = order[order.length - 1] as string;
+  const tried = first === `${name}.` || name.endsWith('.') ? [first] : [first, last];
+  const types: DnsQuery['type'][] = name.startsWith('_') ? ['SRV'] : ['A', 'AAAA'];
+  return tried.flatMap((c) =>
+    types.map((type) => ({ name: c.replace(/\.$/, ''), type, answer: [], timedOut: true as const })),
+  );
+}
+
 /** What a DNS server answers for one name's A query. */
 export interface Answer {
   /** A records (addresses), or NXDOMAIN */

@@ -9,7 +9,7 @@ import type { Cluster, Pod, Service } from '../model/types';
 import type { Rng } from '../model/rng';
 import type { Candidate, Hop, Trace } from '../trace/types';
 import { PathWriter } from './pathWriter';
-import { resolveName } from './dns';
+import { resolveName, timedOutQueries } from './dns';
 import type { Resolution } from './dns';
 import { traceService } from './serviceTrace';
 
@@ -135,7 +135,7 @@ export function resolveDestination(
             ? ` The resolver retries until it times out and reports a temporary failure in name resolution; the connection is never attempted, so the trace is unresolved rather than dropped.`
             : '';
         return {
-          dns: { queries: [], hops },
+          dns: { queries: result.verdict === 'dropped' ? timedOutQueries(r.conf, name) : [], hops },
           ip: null,
           reason: `The DNS query to ${r.conf.nameserver} failed (${result.reason}); ${name} did not resolve.${why}`,
           candidates: [],

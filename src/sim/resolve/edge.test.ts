@@ -67,6 +67,38 @@ describe('NetworkPolicy in trace()', () => {
     expect(t.hops.find((h) => h.kind === 'policy')!.text).toMatch(/no effect/);
   });
 
+  it('dropped DNS queries are still listed: the first search name and the name as is, each timed out', () => {
+    const c = build({
+      ...defaultClusterSpec,
+      settings: CALICO,
+      extras: [policy('deny-egress', { podSelector: {}, policyTypes: ['Egress'] })],
+    });
+    const queries = (to: string): string[] =>
+      trace(c, { from: 'pod/default/client', to, port: 80 }).dns!.queries.map(
+        (q) => `${q.name} ${q.type} ${q.timedOut ? 'timeout' : JSON.stringify(q.answer)}`,
+      );
+    // ndots:5: the search list comes first; its first timeout ends the search, the name as is is still tried.
+    expect(queries('web')).toEqual([
+      'web.default.svc.cluster.local A timeout',
+      'web.default.svc.cluster.local AAAA timeout',
+      'web A timeout',
+      'web AAAA timeout',
+    ]);
+    // An absolute name is tried once.
+    expect(queries('web.default.svc.cluster.local.')).toEqual([
+      'web.default.svc.cluster.local A timeout',
+      'web.default.svc.cluster.local AAAA timeout',
+    ]);
+    // An SRV name asks for SRV records.
+    expect(queries('_http._tcp.web')).toEqual([
+      '_http._tcp.web.default.svc.cluster.local SRV timeout',
+      '_http._tcp.web SRV timeout',
+    ]);
+    // Without the policy nothing times out.
+    const open = trace(build({ ...defaultClusterSpec, settings: CALICO }), { from: 'pod/default/client', to: 'web' });
+    expect(open.dns!.queries.some((q) => q.timedOut)).toBe(false);
+  });
+
   it('a default-deny egress blocks DNS too: the resolver times out, the name is unresolved and nothing is sent', () => {
     const c = build({
       ...defaultClusterSpec,

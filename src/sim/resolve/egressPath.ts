@@ -121,7 +121,7 @@ export function walkToExternal(w: PathWriter, ctx: WalkContext, from: Netns, dst
 }
 
 /** POSTROUTING on the way out: the CNI's or ip-masq-agent's masquerade decision for a pod's packet. */
-function postroutingOut(w: PathWriter, ctx: WalkContext, node: ClusterNode, pod: Pod, dstIP: string): void {
+export function postroutingOut(w: PathWriter, ctx: WalkContext, node: ClusterNode, pod: Pod, dstIP: string): void {
   const d = egressMasquerade(ctx.cluster, pod, dstIP, node, 'eth0');
   if (!d.masquerade || d.newSrc === null) {
     if (d.rule !== '') w.hop({ kind: 'netfilter', at: nodeId(node.name), node: node.name, rule: d.rule, text: d.text });

@@ -13,6 +13,7 @@ import type { Hop, Trace, Verdict } from '../trace/types';
 import { defaultGateway } from './egressPath';
 import { freshPolicyState, policyDropReason, policyNote } from './edgeTrace';
 import { hostPortMappings, resolveHostPort } from './hostPorts';
+import type { HostListener } from './hostPorts';
 import { deviceIP, deviceOf } from '../model/memo';
 import { PathWriter } from './pathWriter';
 import { enterPod, leavePod, listenerOf, netnsNode, nodeToLocalPod, policyBegin, policyGate, walk } from './podPath';
@@ -131,7 +132,7 @@ export function traceHostPort(
       res.kind === 'local' && !res.text.includes('published on')
         ? `${res.listener.name} on ${node.name} accepts the ${protocol.toUpperCase()} connection on port ${port}.`
         : res.text;
-    return externalToHost(w, client, node, res.kind === 'local' ? res.listener.at : null, text, protocol);
+    return externalToHost(w, client, node, res.kind === 'local' ? res.listener : null, port, text, protocol);
   }
   const pod = res.mapping.pod;
   const before = { src: w.packet.src, dst: w.packet.dst };
@@ -318,13 +319,21 @@ function externalToHost(
   w: PathWriter,
   client: HostPortClient,
   node: ClusterNode,
-  listener: ElementId | null,
+  socket: HostListener | null,
+  port: number,
   text: string,
   protocol: Protocol,
 ): HostPortResult {
+  const listener = socket?.at ?? null;
   const refused = listener === null;
   if (refused) w.hop({ kind: 'reject', at: nodeId(node.name), node: node.name, text });
   else w.hop({ kind: 'deliver', at: listener, node: node.name, text });
+  // A hostNetwork pod that listens is the endpoint, at its node's address (as from inside the cluster).
+  const pod = socket?.pod ?? null;
+  const endpoint: Trace['endpoint'] =
+    pod === null
+      ? null
+      : { pod: `${pod.namespace}/${pod.name}`, ip: node.internalIP, port, container: socket?.name ?? '' };
   const r = new PathWriter({
     src: w.packet.dst,
     dst: w.packet.src,
@@ -356,5 +365,5 @@ function externalToHost(
       : `The client receives the answer from ${r.packet.src}.`,
   });
   const verdict: Verdict = refused ? 'refused' : 'delivered';
-  return { verdict, reason: text, endpoint: null, hops: w.hops, reply: { verdict, hops: r.hops } };
+  return { verdict, reason: text, endpoint, hops: w.hops, reply: { verdict, hops: r.hops } };
 }

@@ -188,6 +188,41 @@ describe('ClusterIP in iptables mode', () => {
     expect(run(c, { from: 'pod/default/client', to: `${web}:81` }).verdict).toBe('dropped');
     expect(run(c, { from: 'pod/default/client', to: web, protocol: 'icmp' }).verdict).toBe('dropped');
   });
+  it("an undefined port is masqueraded by flannel on its way out, kube-proxy's mark being absent", () => {
+    const t = run(c, { from: 'pod/default/client', to: `${web}:9999` });
+    expect(t.verdict).toBe('dropped');
+    const out = t.hops.findIndex((h) => h.kind === 'route' && h.at === 'node/node-a');
+    expect(t.hops[out]!.rule).toBe('default via 192.168.10.1 dev eth0 proto static');
+    // No KUBE-MARK-MASQ matched (those rules are per Service port): the masquerade is FLANNEL-POSTRTG's.
+    const masq = nat(t.hops, 'MASQUERADE');
+    expect(masq).toHaveLength(1);
+    expect(t.hops.indexOf(masq[0]!)).toBe(out + 1);
+    expect(masq[0]!.rule).toContain('-A FLANNEL-POSTRTG -s 10.244.0.0/16 ! -d 224.0.0.0/4');
+    expect(masq[0]!.nat!.before.src).toMatch(new RegExp(`^${ip(c, 'client').replace(/\./g, '\\.')}:`));
+    expect(masq[0]!.nat!.after.src).toMatch(/^192\.168\.10\.11:\d+$/);
+    expect(t.hops.at(-1)).toMatchObject({ kind: 'drop', packet: { src: masq[0]!.nat!.after.src } });
+    // A ping is masqueraded too, without a port.
+    const ping = run(c, { from: 'pod/default/client', to: web, protocol: 'icmp' });
+    expect(nat(ping.hops, 'MASQUERADE')[0]!.nat!.after.src).toBe('192.168.10.11');
+    // A hostNetwork client already sends from its node's address: nothing to masquerade.
+    const host = run(c, { from: 'pod/monitoring/agent', to: `${web}:9999` });
+    expect(host.verdict).toBe('dropped');
+    expect(nat(host.hops, 'MASQUERADE')).toHaveLength(0);
+  });
+  it('ip-masq-agent leaves an undefined port of a ClusterIP unmasqueraded: 10.0.0.0/8 is in its defaults', () => {
+    const agent = cluster(
+      'flannel-vxlan',
+      'iptables',
+      readFileSync(new URL('./fixtures/edge/ip-masq-agent.yaml', import.meta.url), 'utf8'),
+    );
+    const t = run(agent, { from: 'pod/default/client', to: `${svcIP(agent, 'web')}:9999` });
+    expect(t.verdict).toBe('dropped');
+    expect(nat(t.hops, 'MASQUERADE')).toHaveLength(0);
+    expect(t.hops.find((h) => h.kind === 'netfilter')!.rule).toMatch(
+      /^-A IP-MASQ-AGENT -d 10\.0\.0\.0\/8 .* -j RETURN$/,
+    );
+    expect(t.hops.at(-1)!.packet.src).toMatch(new RegExp(`^${ip(agent, 'client').replace(/\./g, '\\.')}:`));
+  });
   it('sessionAffinity ClientIP shows the recent module', () => {
     const t = run(c, { from: 'pod/default/client', to: 'svc/default/sticky' });
     expect(nat(t.hops, 'DNAT')[0]!.rule).toContain('-m recent --set --name KUBE-SEP-');
@@ -421,6 +456,30 @@ describe('LoadBalancer (section 7)', () => {
     const pinned = run(c, { from: 'external/203.0.113.7', to: '198.51.100.10:80' }, { pick: ['node/cp'] });
     expect(pinned.warnings![0]).toMatch(/node\/cp/);
   });
+  it('Local: a picked endpoint steers the load balancer to its node, whatever the seed', () => {
+    for (const seed of [1, 2, 3, 4, 5, 6]) {
+      for (const [pod, node] of [
+        ['default/server-a', 'node-a'],
+        ['default/server-b', 'node-b'],
+        ['default/server-c', 'node-b'],
+      ] as const) {
+        const t = run(c, { from: 'external/203.0.113.7', to: '198.51.100.10:80' }, { seed, pick: [pod] });
+        const lb = t.hops.findIndex((h) => h.kind === 'load-balancer');
+        expect(t.hops[lb + 1]!.node).toBe(node);
+        expect(t.endpoint!.pod).toBe(pod);
+        expect(t.warnings).toBeUndefined();
+      }
+    }
+    // A pod that is no endpoint cannot be honoured: a warning, and the load balancer chooses as before.
+    const stray = run(
+      c,
+      { from: 'external/203.0.113.7', to: '198.51.100.10:80' },
+      { seed: 3, pick: ['default/client'] },
+    );
+    expect(stray.warnings).toEqual(['--pick default/client matched no choice in this trace']);
+    const unpinned = run(c, { from: 'external/203.0.113.7', to: '198.51.100.10:80' }, { seed: 3 });
+    expect(stray.endpoint).toEqual(unpinned.endpoint);
+  });
   it('Cluster: any worker, SNAT; --pick node/<name> pins the node; the control plane is never a target', () => {
     const t = run(c, { from: 'external/203.0.113.7', to: '198.51.100.11:80' }, { pick: ['node/node-b'] });
     expect(t.warnings).toBeUndefined();
@@ -564,6 +623,37 @@ describe('proxying load balancers and reply continuity', () => {
       'un-SNAT',
     ]);
     expect(t.reply!.hops.at(-1)!.packet).toMatchObject({ src: '198.51.100.20:80', dst: t.hops[0]!.packet.src });
+  });
+  it('ipMode comes from status.loadBalancer.ingress[].ipMode, the real field, and wins over the annotation', () => {
+    const base = ['kubeadm.yaml', 'nodes.yaml', 'workloads.yaml', 'cni/flannel-vxlan.yaml', 'services/services.yaml'];
+    const withStatus = (ipMode: string, annotation: string): Cluster => {
+      const sources = base.map((f) => ({
+        name: f,
+        text: readFileSync(new URL(`./fixtures/${f}`, import.meta.url), 'utf8'),
+      }));
+      sources.push({
+        name: 'lb.yaml',
+        text: `apiVersion: v1
+kind: Service
+metadata: { name: real, namespace: default${annotation === '' ? '' : `, annotations: { netviz.io/ip-mode: ${annotation} }`} }
+spec:
+  type: LoadBalancer
+  selector: { app: server }
+  ports: [{ name: http, port: 80, targetPort: http, nodePort: 30091 }]
+status: { loadBalancer: { ingress: [{ ip: 198.51.100.30, ipMode: ${ipMode} }] } }
+`,
+      });
+      const result = loadManifests(sources);
+      if (!result.ok) throw new Error(result.errors.map((e) => e.message).join('\n'));
+      return result.cluster;
+    };
+    const viaLb = (k: Cluster): boolean =>
+      run(k, { from: 'pod/default/client', to: '198.51.100.30:80' }).hops.some((h) => h.kind === 'load-balancer');
+    const proxy = withStatus('Proxy', '');
+    expect(proxy.services.find((x) => x.name === 'real')!.loadBalancerIPMode).toBe('Proxy');
+    expect(viaLb(proxy)).toBe(true);
+    expect(viaLb(withStatus('VIP', ''))).toBe(false);
+    expect(viaLb(withStatus('VIP', 'Proxy'))).toBe(false);
   });
   it('an external client of a proxying LB gets its answer from the LB address', () => {
     const t = run(c(), { from: 'external/203.0.113.7', to: '198.51.100.20:80' });

@@ -30,7 +30,7 @@ import { hostListener } from './hostPorts';
 import { decide, modeName } from '../proxy';
 import { cniPlugin, serviceProxy } from '../registry';
 import type { Backend, Entry, ProxyDecision } from '../proxy';
-import { defaultGateway, walkFromExternal, walkToExternal } from './egressPath';
+import { defaultGateway, postroutingOut, walkFromExternal, walkToExternal } from './egressPath';
 import { policyNote } from './edgeTrace';
 import {
   enterPod,
@@ -112,8 +112,9 @@ export function lbIsNodePortProxy(svc: Service): boolean {
   return svc.annotations[LB_MODE_ANNOTATION] === 'nodeport-proxy';
 }
 
-/** `status.loadBalancer.ingress[].ipMode` as the annotation gives it: VIP (default) or Proxy. */
+/** `status.loadBalancer.ingress[].ipMode`: the field when the status gives it, else the annotations; VIP by default. */
 export function lbIpMode(svc: Service): 'VIP' | 'Proxy' {
+  if (svc.loadBalancerIPMode !== null) return svc.loadBalancerIPMode;
   return svc.annotations[LB_IPMODE_ANNOTATION] === 'Proxy' || lbIsNodePortProxy(svc) ? 'Proxy' : 'VIP';
 }
 
@@ -220,7 +221,7 @@ export function traceService(
     return socketLb(cluster, client, target, protocol, opts, w, ctx, warnings);
 
   // 2. The ClusterIP on a port the Service does not define, or a ping (section 4.3 and 12).
-  if (target.port === null) return undefinedPort(cluster, w, client, target, node, protocol, warnings);
+  if (target.port === null) return undefinedPort(cluster, w, ctx, client, target, node, protocol, warnings);
 
   // 3. Localhost NodePorts: iptables mode only (route_localnet); nftables and IPVS never.
   if (target.localhost && (mode === 'nftables' || mode === 'ipvs')) {
@@ -742,6 +743,16 @@ function reachFromOutside(
     if (!node) warnings.push({ kind: 'pick-not-lb-target', pick: p });
     else break;
   }
+  // externalTrafficPolicy Local: a node sends only to its own endpoints, so a picked endpoint can be
+  // honoured only if the load balancer chose its node; the pick pins that choice too.
+  if (!node && port && svc.externalTrafficPolicy === 'Local') {
+    const eps = lookup(cluster).endpointsByService.get(`${svc.namespace}/${svc.name}`)?.endpoints ?? [];
+    for (const p of opts.pick) {
+      const ep = eps.find((e) => e.pod === p && e.ready && e.ports.some((x) => x.name === port.name));
+      node = ep ? nodes.find((n) => n.name === ep.node) : undefined;
+      if (node) break;
+    }
+  }
   node ??= nodes[Math.min(nodes.length - 1, Math.floor(opts.random() * nodes.length))] as ClusterNode;
   // ipMode Proxy: kube-proxy has no rule for the LB address, so the LB must proxy to a NodePort.
   const proxy = lbIpMode(svc) === 'Proxy';
@@ -797,6 +808,7 @@ export class DroppedOutside extends Error {
 function undefinedPort(
   cluster: Cluster,
   w: PathWriter,
+  ctx: WalkContext,
   client: ServiceClient,
   target: ServiceTarget,
   node: ClusterNode,
@@ -814,9 +826,15 @@ function undefinedPort(
       kind: 'route',
       at: nodeId(node.name),
       node: node.name,
-      rule: 'default via 192.168.10.1 dev eth0 proto static',
+      devices: [deviceId(node.name, 'eth0')],
+      rule: `default via ${defaultGateway(node)} dev eth0 proto static`,
       text: `${what} no kube-proxy rule matches ${target.dstIP}; the ClusterIP is no local address, so ${node.name} routes it like any other: out of eth0 to the default gateway.`,
     });
+    // kube-proxy marked nothing (its KUBE-MARK-MASQ rules are per Service port), so KUBE-POSTROUTING
+    // lets the packet pass; the egress masquerade of a pod's packet leaving the pod network still
+    // applies, as to any address outside the cluster CIDR (section 9).
+    const pod = client.ns?.kind === 'pod' ? client.ns.pod : null;
+    if (pod !== null) postroutingOut(w, ctx, node, pod, target.dstIP);
     w.hop({
       kind: 'drop',
       at: INTERNET_ID,
@@ -1164,7 +1182,7 @@ function socketLb(
   const node = netnsNode(cluster, ns);
   const svcName = `${target.svc.namespace}/${target.svc.name}`;
   if (target.port === null || (target.localhost && false))
-    return undefinedPort(cluster, w, client, target, node, protocol, warnings);
+    return undefinedPort(cluster, w, ctx, client, target, node, protocol, warnings);
   const d = decide(cluster, {
     svc: target.svc,
     port: target.port,

@@ -691,7 +691,9 @@ function pickWarnings(t: Trace, pick: readonly string[]): TraceWarning[] {
   const warnings: TraceWarning[] = [];
   for (const p of pick) {
     let matched = t.candidates.some((c) => c.pod === p && c.chosen);
-    if (!matched && t.dns) matched = t.dns.hops.some((h) => h.at.startsWith(`container/${p}/`));
+    // A CoreDNS pod the query reached; the resolver's own container (where the DNS hops start and end) is no choice.
+    const resolver = t.dns?.hops[0]?.at;
+    if (!matched && t.dns) matched = t.dns.hops.some((h) => h.at !== resolver && h.at.startsWith(`container/${p}/`));
     if (!matched && p.startsWith('node/')) {
       const lb = t.hops.findIndex((h) => h.kind === 'load-balancer');
       matched = lb >= 0 && t.hops[lb + 1]?.node === p.slice(5);

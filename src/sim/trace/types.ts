@@ -101,7 +101,10 @@ export interface Candidate {
 export interface DnsQuery {
   name: string;
   type: 'A' | 'AAAA' | 'SRV' | 'PTR';
+  /** the records; `[]` with `timedOut` when no answer came back */
   answer: string[] | 'NXDOMAIN';
+  /** the query was sent and nothing answered before the resolver gave up (a dropped query) */
+  timedOut?: true;
 }
 
 export interface Trace {
