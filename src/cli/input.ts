@@ -11,6 +11,7 @@ import { lstat, readdir, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Readable } from 'node:stream';
 import { MAX_INPUT_BYTES } from '../sim/import/limits';
+import { firstInvalidUtf8 } from '../sim/import/utf8';
 import type { ManifestSource } from '../sim/import/types';
 import { UsageError } from './args';
 
@@ -45,33 +46,7 @@ function position(bytes: Uint8Array, offset: number): { line: number; column: nu
   return { line, column };
 }
 
-/** The offset of the first byte that is not part of a well-formed UTF-8 sequence, or -1. */
-export function invalidUtf8At(bytes: Uint8Array): number {
-  let i = 0;
-  while (i < bytes.length) {
-    const b = bytes[i] ?? 0;
-    if (b < 0x80) {
-      i++;
-      continue;
-    }
-    let n: number;
-    let min: number;
-    if (b >= 0xc2 && b <= 0xdf) [n, min] = [1, 0x80];
-    else if (b >= 0xe0 && b <= 0xef) [n, min] = [2, 0x800];
-    else if (b >= 0xf0 && b <= 0xf4) [n, min] = [3, 0x10000];
-    else return i;
-    let cp = b & (0x3f >> n);
-    for (let k = 1; k <= n; k++) {
-      const c = bytes[i + k];
-      if (c === undefined || (c & 0xc0) !== 0x80) return i;
-      cp = (cp << 6) | (c & 0x3f);
-    }
-    // overlong forms, UTF-16 surrogates and code points past U+10FFFF are not UTF-8
-    if (cp < min || (cp >= 0xd800 && cp <= 0xdfff) || cp > 0x10ffff) return i;
-    i += n + 1;
-  }
-  return -1;
-}
+export { firstInvalidUtf8 as invalidUtf8At };
 
 /** The text of a file's bytes, or an error at the first byte that makes it not text. */
 export function decodeText(bytes: Uint8Array, name: string): string {
@@ -84,7 +59,7 @@ export function decodeText(bytes: Uint8Array, name: string): string {
       `${name}:${line}:${column}: a NUL byte: this is a binary file (or UTF-16 without a byte-order mark), not YAML or JSON text`,
     );
   }
-  const bad = invalidUtf8At(bytes);
+  const bad = firstInvalidUtf8(bytes);
   if (bad >= 0) {
     const { line, column } = position(bytes, bad);
     throw new UsageError(

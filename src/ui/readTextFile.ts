@@ -5,6 +5,7 @@
  * went wrong, never decoded with replacement characters that would alter names silently.
  */
 import { formatBytes, visibleText } from '../sim/model/format';
+import { firstInvalidUtf8 } from '../sim/import/utf8';
 
 export type ReadResult = { ok: true; text: string } | { ok: false; message: string };
 
@@ -17,30 +18,7 @@ function where(bytes: Uint8Array, offset: number): string {
   return `line ${lines.length}, column ${(lines[lines.length - 1] as string).length + 1}`;
 }
 
-/** The offset of the first byte that does not belong to a valid UTF-8 sequence, or -1. */
-export function firstInvalidUtf8(bytes: Uint8Array): number {
-  for (let i = 0; i < bytes.length;) {
-    const b = bytes[i] as number;
-    let n: number;
-    let min: number;
-    if (b < 0x80) {
-      i++;
-      continue;
-    } else if (b >= 0xc2 && b <= 0xdf) [n, min] = [1, 0x80];
-    else if (b >= 0xe0 && b <= 0xef) [n, min] = [2, 0x800];
-    else if (b >= 0xf0 && b <= 0xf4) [n, min] = [3, 0x10000];
-    else return i;
-    let cp = b & (0x3f >> n);
-    for (let k = 1; k <= n; k++) {
-      const c = bytes[i + k];
-      if (c === undefined || (c & 0xc0) !== 0x80) return i;
-      cp = (cp << 6) | (c & 0x3f);
-    }
-    if (cp < min || cp > 0x10ffff || (cp >= 0xd800 && cp <= 0xdfff)) return i;
-    i += n + 1;
-  }
-  return -1;
-}
+export { firstInvalidUtf8 };
 
 /** Bytes that no text file holds: NUL and the C0 controls other than tab, newline, CR, FF and ESC. */
 function binaryByte(bytes: Uint8Array, limit: number): number {
