@@ -5,13 +5,8 @@
 //    namespace (deny all ingress; allow from the same namespace on the port): all pods x all pods on
 //    the port most pods declare.
 // The simulation is TypeScript, so a small entry is bundled with esbuild first and then imported.
-import { build } from 'esbuild';
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
-import { fileURLToPath, pathToFileURL } from 'node:url';
+import { loadTs } from './loadTs.mjs';
 
-const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const GOAL_UPSTREAM_MS = 100;
 
 const entry = `
@@ -21,9 +16,6 @@ export { buildCluster } from './src/sim/model/build';
 export { computeMatrix, declaredPorts } from './src/sim/matrix/matrix';
 export { findScenario } from './src/sim/scenarios/catalog';
 `;
-
-const dir = await mkdtemp(join(tmpdir(), 'k8s-netviz-bench-matrix-'));
-const outfile = join(dir, 'bench-matrix.mjs');
 
 /** Median wall time of `runs` calls after one warm-up call. */
 function time(fn, runs) {
@@ -39,77 +31,62 @@ function time(fn, runs) {
   return { ms: times[Math.floor(times.length / 2)], result };
 }
 
-try {
-  await build({
-    stdin: { contents: entry, resolveDir: root, loader: 'ts', sourcefile: 'bench-matrix-entry.ts' },
-    outfile,
-    bundle: true,
-    format: 'esm',
-    platform: 'node',
-    target: 'node20',
-    logLevel: 'warning',
-    banner: {
-      js: "import { createRequire as __benchCreateRequire } from 'node:module';\nconst require = __benchCreateRequire(import.meta.url);",
-    },
-  });
-  const { generatedSource, loadManifests, buildCluster, computeMatrix, declaredPorts, findScenario } = await import(
-    pathToFileURL(outfile).href
-  );
-  const ok = (pass) => (pass ? 'ok' : 'MISSED');
-  const rate = (cells, ms) => Math.round((cells / ms) * 1000).toLocaleString('en-US');
+const { generatedSource, loadManifests, buildCluster, computeMatrix, declaredPorts, findScenario } = await loadTs(
+  entry,
+  'bench-matrix',
+);
+const ok = (pass) => (pass ? 'ok' : 'MISSED');
+const rate = (cells, ms) => Math.round((cells / ms) * 1000).toLocaleString('en-US');
 
-  // 1. the upstream setup: the pods labelled pod=..., every port and protocol they serve
-  const upstream = buildCluster(findScenario('netpol-truth-table').spec);
-  const ports = [80, 81].flatMap((port) => ['tcp', 'udp'].map((protocol) => ({ port, protocol })));
-  const request = { from: { selector: 'pod' }, to: { selector: 'pod' }, ports };
-  const up = time(() => computeMatrix(upstream, request), 20);
-  console.log(
-    `matrix, netpol e2e setup: ${up.result.sources.length} x ${up.result.destinations.length} pods x ${ports.length} ports = ${up.result.cells.length} cells in ${up.ms.toFixed(1)} ms, ${rate(up.result.cells.length, up.ms)} cells/s (goal < ${GOAL_UPSTREAM_MS} ms: ${ok(up.ms < GOAL_UPSTREAM_MS)})`,
-  );
+// 1. the upstream setup: the pods labelled pod=..., every port and protocol they serve
+const upstream = buildCluster(findScenario('netpol-truth-table').spec);
+const ports = [80, 81].flatMap((port) => ['tcp', 'udp'].map((protocol) => ({ port, protocol })));
+const request = { from: { selector: 'pod' }, to: { selector: 'pod' }, ports };
+const up = time(() => computeMatrix(upstream, request), 20);
+console.log(
+  `matrix, netpol e2e setup: ${up.result.sources.length} x ${up.result.destinations.length} pods x ${ports.length} ports = ${up.result.cells.length} cells in ${up.ms.toFixed(1)} ms, ${rate(up.result.cells.length, up.ms)} cells/s (goal < ${GOAL_UPSTREAM_MS} ms: ${ok(up.ms < GOAL_UPSTREAM_MS)})`,
+);
 
-  // 2. ?generate=10x10 on Calico with policies
-  const loaded = loadManifests([generatedSource(10, 10, 1)]);
-  if (!loaded.ok) throw new Error('the generated cluster did not load');
-  const namespaces = [...new Set(loaded.cluster.pods.map((p) => p.namespace))];
-  const counts = new Map();
-  for (const p of loaded.cluster.pods)
-    for (const d of declaredPorts(p))
-      counts.set(`${d.port}/${d.protocol}`, (counts.get(`${d.port}/${d.protocol}`) ?? 0) + 1);
-  const [top] = [...counts.entries()].sort((a, b) => b[1] - a[1]);
-  const [portText, protocol] = top[0].split('/');
-  const port = { port: Number(portText), protocol };
-  const policies = namespaces.flatMap((ns) => [
-    {
-      apiVersion: 'networking.k8s.io/v1',
-      kind: 'NetworkPolicy',
-      metadata: { name: 'deny-all', namespace: ns },
-      spec: { podSelector: {}, policyTypes: ['Ingress'] },
+// 2. ?generate=10x10 on Calico with policies
+const loaded = loadManifests([generatedSource(10, 10, 1)]);
+if (!loaded.ok) throw new Error('the generated cluster did not load');
+const namespaces = [...new Set(loaded.cluster.pods.map((p) => p.namespace))];
+const counts = new Map();
+for (const p of loaded.cluster.pods)
+  for (const d of declaredPorts(p))
+    counts.set(`${d.port}/${d.protocol}`, (counts.get(`${d.port}/${d.protocol}`) ?? 0) + 1);
+const [top] = [...counts.entries()].sort((a, b) => b[1] - a[1]);
+const [portText, protocol] = top[0].split('/');
+const port = { port: Number(portText), protocol };
+const policies = namespaces.flatMap((ns) => [
+  {
+    apiVersion: 'networking.k8s.io/v1',
+    kind: 'NetworkPolicy',
+    metadata: { name: 'deny-all', namespace: ns },
+    spec: { podSelector: {}, policyTypes: ['Ingress'] },
+  },
+  {
+    apiVersion: 'networking.k8s.io/v1',
+    kind: 'NetworkPolicy',
+    metadata: { name: 'same-namespace', namespace: ns },
+    spec: {
+      podSelector: {},
+      ingress: [{ from: [{ podSelector: {} }], ports: [{ port: port.port, protocol: protocol.toUpperCase() }] }],
     },
-    {
-      apiVersion: 'networking.k8s.io/v1',
-      kind: 'NetworkPolicy',
-      metadata: { name: 'same-namespace', namespace: ns },
-      spec: {
-        podSelector: {},
-        ingress: [{ from: [{ podSelector: {} }], ports: [{ port: port.port, protocol: protocol.toUpperCase() }] }],
-      },
-    },
-  ]);
-  const spec = loaded.spec;
-  const generated = buildCluster({
-    ...spec,
-    settings: {
-      ...spec.settings,
-      cni: { kind: 'calico', ipipMode: 'Always', vxlanMode: 'Never', natOutgoing: true, blockSize: 26 },
-      policyEnforced: true,
-    },
-    extras: [...(spec.extras ?? []), ...policies],
-  });
-  const gen = time(() => computeMatrix(generated, { ports: [port] }), 5);
-  const c = gen.result.counts;
-  console.log(
-    `matrix, ?generate=10x10 on Calico with ${policies.length} policies: ${gen.result.sources.length} x ${gen.result.destinations.length} pods on ${protocol.toUpperCase()} ${port.port} = ${gen.result.cells.length.toLocaleString('en-US')} cells in ${gen.ms.toFixed(0)} ms, ${rate(gen.result.cells.length, gen.ms)} cells/s (${c.allowed} allowed, ${c['denied-ingress']} denied-ingress, ${c.refused} refused)`,
-  );
-} finally {
-  await rm(dir, { recursive: true, force: true });
-}
+  },
+]);
+const spec = loaded.spec;
+const generated = buildCluster({
+  ...spec,
+  settings: {
+    ...spec.settings,
+    cni: { kind: 'calico', ipipMode: 'Always', vxlanMode: 'Never', natOutgoing: true, blockSize: 26 },
+    policyEnforced: true,
+  },
+  extras: [...(spec.extras ?? []), ...policies],
+});
+const gen = time(() => computeMatrix(generated, { ports: [port] }), 5);
+const c = gen.result.counts;
+console.log(
+  `matrix, ?generate=10x10 on Calico with ${policies.length} policies: ${gen.result.sources.length} x ${gen.result.destinations.length} pods on ${protocol.toUpperCase()} ${port.port} = ${gen.result.cells.length.toLocaleString('en-US')} cells in ${gen.ms.toFixed(0)} ms, ${rate(gen.result.cells.length, gen.ms)} cells/s (${c.allowed} allowed, ${c['denied-ingress']} denied-ingress, ${c.refused} refused)`,
+);

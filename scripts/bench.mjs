@@ -3,13 +3,8 @@
 // reply) on the generated 100-node, 5,000-pod, 1,000-Service cluster, and how long that cluster
 // takes to build from its YAML.
 // The simulation is TypeScript, so a small entry is bundled with esbuild first and then imported.
-import { build } from 'esbuild';
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
-import { fileURLToPath, pathToFileURL } from 'node:url';
+import { loadTs } from './loadTs.mjs';
 
-const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const GOAL_TRACES = 50_000;
 const GOAL_SERVICE_TRACES = 20_000;
 const GOAL_BUILD_MS = 1_000;
@@ -21,107 +16,88 @@ import { trace } from './src/sim/resolve/trace';
 export { generateCluster, loadManifests, trace };
 `;
 
-const dir = await mkdtemp(join(tmpdir(), 'k8s-netviz-bench-'));
-const outfile = join(dir, 'bench.mjs');
-try {
-  await build({
-    stdin: { contents: entry, resolveDir: root, loader: 'ts', sourcefile: 'bench-entry.ts' },
-    outfile,
-    bundle: true,
-    format: 'esm',
-    platform: 'node',
-    target: 'node20',
-    logLevel: 'warning',
-    // yaml is CommonJS and requires Node built-ins; give the ES module bundle a `require`.
-    banner: {
-      js: "import { createRequire as __benchCreateRequire } from 'node:module';\nconst require = __benchCreateRequire(import.meta.url);",
-    },
-  });
-  const { generateCluster, loadManifests, trace } = await import(pathToFileURL(outfile).href);
+const { generateCluster, loadManifests, trace } = await loadTs(entry, 'bench');
 
-  const text = generateCluster(100, 50, 1000, 1);
-  const sources = [{ name: 'generated.yaml', text }];
-  const builds = [];
-  let cluster = null;
-  for (let i = 0; i < 5; i++) {
-    const t0 = performance.now();
-    const result = loadManifests(sources);
-    builds.push(performance.now() - t0);
-    if (!result.ok) {
-      console.error(result.errors.slice(0, 5));
-      throw new Error('the generated cluster did not load');
-    }
-    cluster = result.cluster;
+const text = generateCluster(100, 50, 1000, 1);
+const sources = [{ name: 'generated.yaml', text }];
+const builds = [];
+let cluster = null;
+for (let i = 0; i < 5; i++) {
+  const t0 = performance.now();
+  const result = loadManifests(sources);
+  builds.push(performance.now() - t0);
+  if (!result.ok) {
+    console.error(result.errors.slice(0, 5));
+    throw new Error('the generated cluster did not load');
   }
-
-  // A cross-node request between two ordinary pods that listen on a TCP port.
-  // Application pods (not kube-system's), as a user would trace them.
-  const listening = cluster.pods.filter(
-    (p) =>
-      !p.hostNetwork &&
-      p.namespace !== 'kube-system' &&
-      p.containers.some((c) => c.listening.some((l) => l.protocol === 'tcp')),
-  );
-  const client = listening[0];
-  const server = listening.find((p) => p.node !== client.node);
-  const port = server.containers.flatMap((c) => c.listening).find((l) => l.protocol === 'tcp').containerPort;
-  const input = { from: `pod/${client.namespace}/${client.name}`, to: `pod/${server.namespace}/${server.name}`, port };
-  const sample = trace(cluster, input, { seed: 1 });
-  if (sample.verdict !== 'delivered') throw new Error(`the bench request was ${sample.verdict}: ${sample.reason}`);
-
-  // Warm up, then count calls in a fixed time window.
-  let sink = 0;
-  const measure = (request) => {
-    for (let i = 0; i < 20_000; i++) trace(cluster, request, { seed: i });
-    let calls = 0;
-    const start = performance.now();
-    let elapsed = 0;
-    while (elapsed < 3_000) {
-      for (let i = 0; i < 1_000; i++) sink += trace(cluster, request, { seed: calls + i }).hops.length;
-      calls += 1_000;
-      elapsed = performance.now() - start;
-    }
-    return { calls, elapsed, perSecond: Math.round((calls / elapsed) * 1000) };
-  };
-  const { calls, elapsed, perSecond } = measure(input);
-
-  // A pod to a Service in another namespace by its DNS name: <svc>.<ns> (the second search candidate).
-  const svc = cluster.services.find(
-    (s) =>
-      s.type === 'ClusterIP' &&
-      s.namespace !== client.namespace &&
-      s.namespace !== 'kube-system' &&
-      s.namespace !== 'default' &&
-      s.clusterIP,
-  );
-  const byName = { from: input.from, to: `${svc.name}.${svc.namespace}` };
-  const svcSample = trace(cluster, byName, { seed: 1 });
-  if (svcSample.verdict !== 'delivered')
-    throw new Error(`the Service bench request was ${svcSample.verdict}: ${svcSample.reason}`);
-  const svcRun = measure(byName);
-  const sorted = [...builds].sort((a, b) => a - b);
-  const median = sorted[Math.floor(sorted.length / 2)];
-
-  const ok = (pass) => (pass ? 'ok' : 'MISSED');
-  console.log(
-    `cluster: ${cluster.nodes.length} nodes, ${cluster.pods.length} pods, ${cluster.services.length} services (${(text.length / 1024).toFixed(0)} KiB of YAML)`,
-  );
-  console.log(
-    `request: ${input.from} -> ${input.to} port ${port} (${client.node} -> ${server.node}, ${cluster.settings.cni.kind}); ${sample.hops.length} hops + ${sample.reply.hops.length} reply hops`,
-  );
-  console.log(
-    `build from YAML (loadManifests): first (cold) ${builds[0].toFixed(0)} ms (goal <= ${GOAL_BUILD_MS} ms: ${ok(builds[0] <= GOAL_BUILD_MS)}), median of ${builds.length} ${median.toFixed(0)} ms (${ok(median <= GOAL_BUILD_MS)})`,
-  );
-  console.log(
-    `trace(): ${perSecond.toLocaleString('en-US')} traces/s on one thread, ${calls.toLocaleString('en-US')} calls in ${(elapsed / 1000).toFixed(1)} s  (goal >= ${GOAL_TRACES.toLocaleString('en-US')}/s: ${ok(perSecond >= GOAL_TRACES)})`,
-  );
-  console.log(
-    `request: ${byName.from} -> ${byName.to} (by DNS name: ${svcSample.dns.queries.length} queries, ${svcSample.dns.hops.length} DNS hops; ${svcSample.hops.length} hops + ${svcSample.reply.hops.length} reply hops)`,
-  );
-  console.log(
-    `trace() to a Service by name: ${svcRun.perSecond.toLocaleString('en-US')} traces/s, ${svcRun.calls.toLocaleString('en-US')} calls in ${(svcRun.elapsed / 1000).toFixed(1)} s  (goal >= ${GOAL_SERVICE_TRACES.toLocaleString('en-US')}/s: ${ok(svcRun.perSecond >= GOAL_SERVICE_TRACES)})`,
-  );
-  if (sink === 0) console.log('');
-} finally {
-  await rm(dir, { recursive: true, force: true });
+  cluster = result.cluster;
 }
+
+// A cross-node request between two ordinary pods that listen on a TCP port.
+// Application pods (not kube-system's), as a user would trace them.
+const listening = cluster.pods.filter(
+  (p) =>
+    !p.hostNetwork &&
+    p.namespace !== 'kube-system' &&
+    p.containers.some((c) => c.listening.some((l) => l.protocol === 'tcp')),
+);
+const client = listening[0];
+const server = listening.find((p) => p.node !== client.node);
+const port = server.containers.flatMap((c) => c.listening).find((l) => l.protocol === 'tcp').containerPort;
+const input = { from: `pod/${client.namespace}/${client.name}`, to: `pod/${server.namespace}/${server.name}`, port };
+const sample = trace(cluster, input, { seed: 1 });
+if (sample.verdict !== 'delivered') throw new Error(`the bench request was ${sample.verdict}: ${sample.reason}`);
+
+// Warm up, then count calls in a fixed time window.
+let sink = 0;
+const measure = (request) => {
+  for (let i = 0; i < 20_000; i++) trace(cluster, request, { seed: i });
+  let calls = 0;
+  const start = performance.now();
+  let elapsed = 0;
+  while (elapsed < 3_000) {
+    for (let i = 0; i < 1_000; i++) sink += trace(cluster, request, { seed: calls + i }).hops.length;
+    calls += 1_000;
+    elapsed = performance.now() - start;
+  }
+  return { calls, elapsed, perSecond: Math.round((calls / elapsed) * 1000) };
+};
+const { calls, elapsed, perSecond } = measure(input);
+
+// A pod to a Service in another namespace by its DNS name: <svc>.<ns> (the second search candidate).
+const svc = cluster.services.find(
+  (s) =>
+    s.type === 'ClusterIP' &&
+    s.namespace !== client.namespace &&
+    s.namespace !== 'kube-system' &&
+    s.namespace !== 'default' &&
+    s.clusterIP,
+);
+const byName = { from: input.from, to: `${svc.name}.${svc.namespace}` };
+const svcSample = trace(cluster, byName, { seed: 1 });
+if (svcSample.verdict !== 'delivered')
+  throw new Error(`the Service bench request was ${svcSample.verdict}: ${svcSample.reason}`);
+const svcRun = measure(byName);
+const sorted = [...builds].sort((a, b) => a - b);
+const median = sorted[Math.floor(sorted.length / 2)];
+
+const ok = (pass) => (pass ? 'ok' : 'MISSED');
+console.log(
+  `cluster: ${cluster.nodes.length} nodes, ${cluster.pods.length} pods, ${cluster.services.length} services (${(text.length / 1024).toFixed(0)} KiB of YAML)`,
+);
+console.log(
+  `request: ${input.from} -> ${input.to} port ${port} (${client.node} -> ${server.node}, ${cluster.settings.cni.kind}); ${sample.hops.length} hops + ${sample.reply.hops.length} reply hops`,
+);
+console.log(
+  `build from YAML (loadManifests): first (cold) ${builds[0].toFixed(0)} ms (goal <= ${GOAL_BUILD_MS} ms: ${ok(builds[0] <= GOAL_BUILD_MS)}), median of ${builds.length} ${median.toFixed(0)} ms (${ok(median <= GOAL_BUILD_MS)})`,
+);
+console.log(
+  `trace(): ${perSecond.toLocaleString('en-US')} traces/s on one thread, ${calls.toLocaleString('en-US')} calls in ${(elapsed / 1000).toFixed(1)} s  (goal >= ${GOAL_TRACES.toLocaleString('en-US')}/s: ${ok(perSecond >= GOAL_TRACES)})`,
+);
+console.log(
+  `request: ${byName.from} -> ${byName.to} (by DNS name: ${svcSample.dns.queries.length} queries, ${svcSample.dns.hops.length} DNS hops; ${svcSample.hops.length} hops + ${svcSample.reply.hops.length} reply hops)`,
+);
+console.log(
+  `trace() to a Service by name: ${svcRun.perSecond.toLocaleString('en-US')} traces/s, ${svcRun.calls.toLocaleString('en-US')} calls in ${(svcRun.elapsed / 1000).toFixed(1)} s  (goal >= ${GOAL_SERVICE_TRACES.toLocaleString('en-US')}/s: ${ok(svcRun.perSecond >= GOAL_SERVICE_TRACES)})`,
+);
+if (sink === 0) console.log('');

@@ -2,13 +2,10 @@
 // writes src/sim/regression/corpus.jsonl.gz. Run it only for an intended change of behaviour, and
 // list each difference in the commit that makes it; `vitest run` checks the stored file.
 // The simulation is TypeScript, so a small entry is bundled with esbuild first and then imported.
-import { build } from 'esbuild';
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
-import { fileURLToPath, pathToFileURL } from 'node:url';
+import { writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { loadTs, root } from './loadTs.mjs';
 
-const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const target = join(root, 'src', 'sim', 'regression', 'corpus.jsonl.gz');
 const MAX_BYTES = 5 * 1024 * 1024;
 
@@ -17,35 +14,16 @@ export { corpusCases } from './src/sim/regression/cases';
 export { encodeCorpus } from './src/sim/regression/corpusFile';
 `;
 
-const dir = await mkdtemp(join(tmpdir(), 'k8s-netviz-corpus-'));
-try {
-  const outfile = join(dir, 'corpus.mjs');
-  await build({
-    stdin: { contents: entry, resolveDir: root, loader: 'ts', sourcefile: 'corpus-entry.ts' },
-    outfile,
-    bundle: true,
-    format: 'esm',
-    platform: 'node',
-    target: 'node20',
-    logLevel: 'warning',
-    // yaml is CommonJS and requires Node built-ins; give the ES module bundle a `require`.
-    banner: {
-      js: "import { createRequire as __corpusCreateRequire } from 'node:module';\nconst require = __corpusCreateRequire(import.meta.url);",
-    },
-  });
-  const { corpusCases, encodeCorpus } = await import(pathToFileURL(outfile).href);
-  const t0 = performance.now();
-  const records = corpusCases().map((c) => c.run());
-  const bytes = encodeCorpus(records);
-  if (bytes.length > MAX_BYTES) throw new Error(`the corpus is ${bytes.length} bytes, over ${MAX_BYTES}`);
-  await writeFile(target, bytes);
-  const kinds = {};
-  for (const r of records) kinds[r.kind] = (kinds[r.kind] ?? 0) + 1;
-  console.log(
-    `${records.length} records (${Object.entries(kinds)
-      .map(([k, n]) => `${n} ${k}`)
-      .join(', ')}) in ${Math.round(performance.now() - t0)} ms; ${bytes.length} bytes gzipped -> ${target}`,
-  );
-} finally {
-  await rm(dir, { recursive: true, force: true });
-}
+const { corpusCases, encodeCorpus } = await loadTs(entry, 'corpus');
+const t0 = performance.now();
+const records = corpusCases().map((c) => c.run());
+const bytes = encodeCorpus(records);
+if (bytes.length > MAX_BYTES) throw new Error(`the corpus is ${bytes.length} bytes, over ${MAX_BYTES}`);
+await writeFile(target, bytes);
+const kinds = {};
+for (const r of records) kinds[r.kind] = (kinds[r.kind] ?? 0) + 1;
+console.log(
+  `${records.length} records (${Object.entries(kinds)
+    .map(([k, n]) => `${n} ${k}`)
+    .join(', ')}) in ${Math.round(performance.now() - t0)} ms; ${bytes.length} bytes gzipped -> ${target}`,
+);
