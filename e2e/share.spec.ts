@@ -97,6 +97,41 @@ test.describe('share links', () => {
     expect(await page.evaluate(() => navigator.clipboard.readText())).toMatch(/#example=pod-to-pod-cross-node&step=2$/);
   });
 
+  test('a built-in scenario’s Share offers its preview page and its poster as a picture link, both real', async ({
+    app,
+  }) => {
+    const { page } = app;
+    await app.goto('/#example=ingress&step=4');
+    await page.getByRole('button', { name: 'Share' }).click();
+    const dialog = page.getByRole('dialog', { name: 'Share' });
+    const preview = dialog.getByTestId('share.preview');
+    await expect(preview).toHaveValue(/\/s\/ingress\/\?step=4$/);
+    await expect(dialog.getByTestId('share.markdown')).toHaveValue(
+      /^\[!\[.+\]\(.+\/posters\/ingress\.png\)\]\(.+\/s\/ingress\/\?step=4\)$/,
+    );
+    await expect(dialog.getByTestId('share.picture')).toHaveValue(
+      /^<a href="[^"]+\/s\/ingress\/\?step=4"><img src="[^"]+\/posters\/ingress\.png"/,
+    );
+    const poster = await page.request.get(
+      (await dialog.getByTestId('share.picture').inputValue()).match(/src="([^"]+)"/)![1],
+    );
+    expect(poster.ok()).toBe(true);
+    expect(poster.headers()['content-type']).toBe('image/png');
+    // the preview page sends a person on to the app at the same scenario and step
+    const other = await page.context().newPage();
+    await other.goto(await preview.inputValue());
+    await expect(other).toHaveURL(/#example=ingress&step=4$/);
+    await other.close();
+    await dialog.getByRole('button', { name: 'Close' }).click();
+    // a changed cluster has no page on the site: no preview is offered
+    await page.getByRole('searchbox', { name: 'Search by name or IP' }).fill('web-');
+    await page.getByRole('button', { name: 'Find' }).click();
+    await page.getByRole('button', { name: 'Delete pod' }).click();
+    await page.getByRole('button', { name: 'Share' }).click();
+    await expect(dialog.getByTestId('share.link')).toHaveValue(/#s=z1\./);
+    await expect(dialog.getByTestId('share.preview')).toHaveCount(0);
+  });
+
   test('a link made from a scenario after a mode switch reopens it, with its explanation, at its step', async ({
     app,
   }) => {

@@ -18,6 +18,17 @@ export interface ShareLinks {
   embedUrl: string;
   iframe: string;
   element: string;
+  /** for a built-in scenario: its page on the built site and its poster */
+  preview?: SharePreview;
+}
+
+export interface SharePreview {
+  /** `s/<id>/`: unfurls in chat and social apps with the scenario's title and poster */
+  page: string;
+  poster: string;
+  /** the poster as a link to the page, for READMEs, Medium and RSS */
+  markdown: string;
+  html: string;
 }
 
 export interface ShareActions {
@@ -100,8 +111,34 @@ function CopyField({ label, value, testId }: { label: string; value: string; tes
   );
 }
 
+/**
+ * Whether the poster is really there: only the built site (`npm run build:site`) has posters and
+ * preview pages, so a dev server or a plain `vite build` offers none rather than dead links.
+ */
+function usePosterExists(poster: string | undefined): boolean {
+  const [exists, setExists] = useState(false);
+  useEffect(
+    function checkPoster() {
+      setExists(false);
+      if (!poster) return;
+      let live = true;
+      fetch(poster, { method: 'HEAD' }).then(
+        (response) =>
+          live && setExists(response.ok && (response.headers.get('content-type') ?? '').startsWith('image/')),
+        () => undefined,
+      );
+      return () => {
+        live = false;
+      };
+    },
+    [poster],
+  );
+  return exists;
+}
+
 export function ShareDialog({ share, onClose }: { share: ShareActions; onClose(): void }) {
   const [links, setLinks] = useState<ShareLinks | null>(null);
+  const hasPoster = usePosterExists(links?.preview?.poster);
   const [message, setMessage] = useState<string | null>(null);
   const fileRef = useRef<HTMLInputElement>(null);
   useEffect(
@@ -129,6 +166,16 @@ export function ShareDialog({ share, onClose }: { share: ShareActions; onClose()
             <CopyField label="Link" value={links.url} testId="share.link" />
             <CopyField label="Iframe" value={links.iframe} testId="share.iframe" />
             <CopyField label="Web component" value={links.element} testId="share.element" />
+            {links.preview && hasPoster ? (
+              <div className="space-y-3 border-t border-slate-200 pt-3 dark:border-slate-700">
+                <p className="text-sm">
+                  Where a link shows a preview (chat, social sites) or no script runs (a README, Medium, RSS):
+                </p>
+                <CopyField label="Preview link" value={links.preview.page} testId="share.preview" />
+                <CopyField label="Picture link (Markdown)" value={links.preview.markdown} testId="share.markdown" />
+                <CopyField label="Picture link (HTML)" value={links.preview.html} testId="share.picture" />
+              </div>
+            ) : null}
           </>
         ) : (
           <p className="text-sm">Making the link…</p>

@@ -33,4 +33,24 @@ describe('links and snippets', () => {
     expect(hostile.element).not.toContain('"><script>');
     expect(hostile.element).toContain('example="&quot;&gt;&lt;script&gt;"');
   });
+
+  it('offers a built-in scenario’s preview page, at its step, and its poster as a picture link', () => {
+    const s = snippets('https://me.github.io/k8s-netviz/', '#example=ingress&step=3');
+    expect(s.preview).toEqual({
+      page: 'https://me.github.io/k8s-netviz/s/ingress/?step=3',
+      poster: 'https://me.github.io/k8s-netviz/posters/ingress.png',
+      markdown: expect.stringMatching(
+        /^\[!\[[^\]]+, in k8s-netviz\]\(https:\/\/me\.github\.io\/k8s-netviz\/posters\/ingress\.png\)\]\(https:\/\/me\.github\.io\/k8s-netviz\/s\/ingress\/\?step=3\)$/,
+      ),
+      html: expect.stringMatching(
+        /^<a href="https:\/\/me\.github\.io\/k8s-netviz\/s\/ingress\/\?step=3"><img src="[^"]+\/posters\/ingress\.png" width="600" alt="[^"<>]+"><\/a>$/,
+      ),
+    });
+    expect(snippets('https://x.example/', '#example=ingress').preview?.page).toBe('https://x.example/s/ingress/');
+  });
+
+  it('offers no preview for a shared state or an id that is no built-in scenario', () => {
+    expect(snippets('https://x.example/', '#s=z1.ab-_c').preview).toBeUndefined();
+    expect(snippets('https://x.example/', '#example=no-such-thing').preview).toBeUndefined();
+  });
 });

@@ -6,7 +6,7 @@
 import { findScenario, visibleText } from '../../sim';
 import { parseStepParam } from '../../ui/hooks/useScenarioFromUrl';
 import type { VizStore } from '../../store/createVizStore';
-import type { ShareActions, ShareLinks } from '../../ui/ShareDialog';
+import type { ShareActions, ShareLinks, SharePreview } from '../../ui/ShareDialog';
 import { decodeShare, encodeShare, shareParamOf, validatePayload } from './linkCodec';
 import type { SharePayload } from './linkCodec';
 import { contentOf, prepareShare, showShare } from './snapshot';
@@ -48,7 +48,30 @@ export function snippets(base: string, hash: string): ShareLinks {
   const element =
     `<script type="module" src="${attr(base)}embed.js"></script>\n` +
     `<k8s-netviz${content}>\n  <a href="${attr(url)}">Open the scenario in k8s-netviz</a>\n</k8s-netviz>`;
-  return { url, embedUrl, iframe, element };
+  const scenario = example ? findScenario(example) : undefined;
+  return scenario
+    ? { url, embedUrl, iframe, element, preview: previewSnippets(base, scenario, step) }
+    : { url, embedUrl, iframe, element };
+}
+
+/**
+ * The built site's page and poster for a built-in scenario (scripts/build-site.mjs writes
+ * `s/<id>/` and `posters/<id>.png`): a link that unfurls with a picture, and the picture as a link
+ * for places that run no script (READMEs, Medium, RSS).
+ */
+function previewSnippets(base: string, scenario: { id: string; title: string }, step: string | null): SharePreview {
+  const id = encodeURIComponent(scenario.id);
+  const page = `${base}s/${id}/${step && /^\d+$/.test(step) ? `?step=${step}` : ''}`;
+  const poster = `${base}posters/${id}.png`;
+  const alt = `${scenario.title}, in k8s-netviz`;
+  // Markdown's link text ends at `]`; a title with brackets would cut the image short
+  const mdAlt = alt.replace(/[[\]\\]/g, (c) => `\\${c}`);
+  return {
+    page,
+    poster,
+    markdown: `[![${mdAlt}](${poster})](${page})`,
+    html: `<a href="${attr(page)}"><img src="${attr(poster)}" width="600" alt="${attr(alt)}"></a>`,
+  };
 }
 
 export interface ShareService extends ShareActions {
