@@ -74,6 +74,36 @@ test.describe('inspecting the cluster', () => {
     );
   });
 
+  test('the text view holds what the diagram draws and follows the packet along its path', async ({ app }) => {
+    const { page } = app;
+    await app.goto('/#example=ingress&step=0');
+    await page.getByRole('button', { name: 'Text' }).click();
+    const text = page.getByRole('navigation', { name: 'Cluster as text' });
+    // beyond nodes, pods and Services: devices, NodePorts, the node network, the Internet, load balancers
+    for (const id of ['internet', 'dev/node-a/eth0', 'dev/node-a/flannel.1', 'dev/node-a/cni0', 'underlay'])
+      await expect(text.locator(`[data-id="${id}"]`)).toBeVisible();
+    await expect(text.locator('[data-id^="nodeport/node-a/"]').first()).toBeVisible();
+    await expect(text.locator('[data-id^="dev/pod/"][data-id$="/eth0"]').first()).toBeVisible();
+    await expect(text.locator('[data-id^="veth/node-a/"]').first()).toBeVisible();
+    // in step with playback: the item the packet is at is marked, and moves when the step does
+    const trace = (await page.evaluate(() => window.__netviz!.currentTrace())) as { hops: { at: string }[] };
+    const atFlannel = trace.hops.findIndex((h) => h.at === 'dev/node-a/flannel.1' || h.at === 'dev/node-b/flannel.1');
+    expect(atFlannel).toBeGreaterThan(0);
+    await page.evaluate((i) => window.__netviz!.stepTo(i), atFlannel);
+    const flannel = text.locator(`[data-id="${trace.hops[atFlannel]!.at}"]`);
+    await expect(flannel).toHaveAttribute('aria-current', 'location');
+    await expect(flannel).toContainText('the packet is here');
+    await expect(flannel).toContainText(`on the path at step`);
+    await expect(page.getByTestId('textview.packet')).toContainText(`Step ${atFlannel + 1} of`);
+    await page.evaluate(() => window.__netviz!.stepTo(0));
+    await expect(flannel).not.toHaveAttribute('aria-current', 'location');
+    await expect(text.locator(`[data-id="${trace.hops[0]!.at}"]`)).toHaveAttribute('aria-current', 'location');
+    // a policy the diagram draws is listed too
+    await app.goto('/#example=network-policy-deny');
+    await page.getByRole('button', { name: 'Text' }).click();
+    await expect(text.locator('[data-id^="netpol/"]').first()).toBeVisible();
+  });
+
   test('exports the diagram as a valid PNG and as an SVG that contains every node', async ({ app }) => {
     const { page } = app;
     await app.goto();
