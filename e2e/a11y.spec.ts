@@ -89,6 +89,30 @@ const STATES: [string, string, (app: NetvizPage) => Promise<void>][] = [
   ],
   ['dark theme', '/?theme=dark', ({ page }) => pause(page)],
   ['embed', '/?embed=1#example=pod-to-service', ({ page }) => pause(page)],
+  [
+    'presenter stage',
+    '/?present=1#example=pod-to-service',
+    async ({ page }) => {
+      await page.evaluate(() => window.__netviz!.stepTo(5));
+      await expect(page.getByTestId('presenter')).toBeVisible();
+    },
+  ],
+  [
+    'matrix view',
+    '/?view=matrix',
+    async ({ page }) => {
+      await expect(page.getByTestId('matrix.grid')).toBeVisible();
+    },
+  ],
+  [
+    'phone',
+    '/#example=pod-to-service',
+    async ({ page }) => {
+      await page.setViewportSize({ width: 390, height: 844 });
+      await page.evaluate(() => window.__netviz!.stepTo(5));
+      await expect(page.getByTestId('phone')).toBeVisible();
+    },
+  ],
 ];
 
 test.describe('axe finds nothing', () => {
@@ -362,3 +386,105 @@ function blendOf(colour: string, of: readonly string[]): boolean {
     }),
   );
 }
+
+/** The focused element as a person names it, and whether its focus ring can be seen. */
+const focusedControl = (page: Page) =>
+  page.evaluate(() => {
+    const el = document.activeElement as HTMLElement | null;
+    if (!el || el === document.body) return { name: '', tag: 'BODY', ring: false };
+    const s = getComputedStyle(el);
+    const ring =
+      (s.outlineStyle !== 'none' && parseFloat(s.outlineWidth) >= 2) || (s.boxShadow !== 'none' && s.boxShadow !== '');
+    const name = (el.getAttribute('aria-label') ?? el.textContent ?? '').trim().replace(/\s+/g, ' ');
+    return { name, tag: el.tagName, ring };
+  });
+
+test.describe('the keyboard alone', () => {
+  test('load, choose a scenario, step, inspect a pod and a Service, send, share, theme', async ({ app }) => {
+    test.setTimeout(180_000);
+    const { page } = app;
+    await app.goto('/');
+    await pause(page);
+    const presses: string[] = [];
+    /** Tabs (back, with Shift) until the focused control's name matches; counts are printed at the end. */
+    const tabTo = async (name: RegExp, label: string, back = false) => {
+      for (let n = 1; n <= 60; n++) {
+        await page.keyboard.press(back ? 'Shift+Tab' : 'Tab');
+        const now = await focusedControl(page);
+        if (name.test(now.name)) {
+          expect(now.ring, `the focus ring on ${label} can be seen`).toBe(true);
+          presses.push(`${label}: ${n}${back ? ' back' : ''}`);
+          return;
+        }
+      }
+      throw new Error(`60 Tab presses did not reach ${label}`);
+    };
+
+    // choose a scenario with the keyboard; the clicker's keys then drive playback, not the select
+    await tabTo(/^Scenario$/, 'the scenario picker');
+    // arrows walk a closed select's options, each one a change: the focus must stay for the next
+    const picker = page.getByRole('combobox', { name: 'Scenario' });
+    for (let i = 0; i < 12 && (await picker.inputValue()) !== 'pod-to-service'; i++) {
+      await page.keyboard.press('ArrowDown');
+      await expect(picker).toBeFocused();
+    }
+    await expect(picker).toHaveValue('pod-to-service');
+    const opened = (await state(page)).step;
+    for (let i = 0; i < 5; i++) await page.keyboard.press('PageDown');
+    await expect.poll(async () => (await state(page)).step).toBe(opened + 5);
+    await expect(page.getByRole('combobox', { name: 'Scenario' })).toHaveValue('pod-to-service');
+
+    // the diagram, from the skip link: walk to a pod, inspect it; walk on to a Service, inspect it
+    await tabTo(/^Skip to the diagram$/, 'the skip link to the diagram', true);
+    await page.keyboard.press('Enter');
+    const said = page.getByTestId('canvas.focus');
+    const walkTo = async (kind: RegExp) => {
+      for (let i = 0; i < 80; i++) {
+        if (kind.test((await said.textContent()) ?? '')) return;
+        const before = (await said.textContent()) ?? '';
+        await page.keyboard.press('ArrowDown');
+        await expect(said).not.toHaveText(before);
+      }
+      throw new Error(`the diagram's arrows did not reach ${String(kind)}`);
+    };
+    await walkTo(/^pod /);
+    await page.keyboard.press('Enter');
+    await expect.poll(async () => (await state(page)).selection).toMatch(/^pod\//);
+    await page.getByTestId('canvas.root').focus();
+    // the Services row reads before the nodes: from the first element on
+    await page.keyboard.press('Home');
+    await walkTo(/^Service /);
+    await page.keyboard.press('Enter');
+    await expect.poll(async () => (await state(page)).selection).toMatch(/^svc\//);
+    await expect(page.getByTestId('selection.inspector')).toContainText('svc/');
+
+    // send a packet from one pod to another, by keyboard
+    await page.getByTestId('canvas.root').focus();
+    await tabTo(/^Source$/, 'the source picker', true);
+    await page.keyboard.type('default/client');
+    await tabTo(/^Destination$/, 'the destination field');
+    await page.keyboard.press('ControlOrMeta+a');
+    await page.keyboard.type('10.244.2.2');
+    await tabTo(/^Send packet$/, 'Send packet');
+    await page.keyboard.press('Enter');
+    await expect
+      .poll(async () => (await page.evaluate(() => window.__netviz!.currentTrace()))?.hops.at(-1)?.at ?? '')
+      .toMatch(/^(container|dev\/pod)\/default\/web-/);
+
+    // Share opens and closes; focus comes back to the button that opened it
+    await tabTo(/^Share$/, 'Share', true);
+    await page.keyboard.press('Enter');
+    await expect(page.getByRole('dialog', { name: 'Share' })).toBeVisible();
+    await page.keyboard.press('Escape');
+    await expect(page.getByRole('dialog', { name: 'Share' })).toBeHidden();
+    expect((await focusedControl(page)).name).toBe('Share');
+
+    // the theme
+    await tabTo(/Switch to dark theme/, 'the theme button');
+    await page.keyboard.press('Enter');
+    await expect
+      .poll(async () => ((await page.evaluate(() => window.__netviz!.getState())) as { theme: string }).theme)
+      .toBe('dark');
+    console.log(`Tab presses, keyboard only: ${presses.join(' · ')}`);
+  });
+});

@@ -80,7 +80,7 @@ export function PresenterLayout({
     </div>
   );
   return (
-    <div className="h-full" data-testid="presenter">
+    <main className="h-full" data-testid="presenter" aria-label="Presenter stage">
       <Stage
         mode="present"
         onCanvas={onCanvas}
@@ -89,6 +89,6 @@ export function PresenterLayout({
         topControls={controls}
         side={sheet === 'events' ? events : sheet === 'inspector' ? inspector : undefined}
       />
-    </div>
+    </main>
   );
 }

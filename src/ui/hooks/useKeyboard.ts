@@ -22,10 +22,15 @@ export interface StageKeys {
 /** One step of the zoom keys and buttons. */
 export const ZOOM_STEP = 1.5;
 
-function isTyping(target: EventTarget | null): boolean {
+/** Keys a presentation clicker sends: they step even from a focused drop-down. */
+const CLICKER_KEYS = new Set(['PageDown', 'PageUp']);
+
+function isTyping(e: KeyboardEvent): boolean {
+  const target = e.target;
   if (!(target instanceof HTMLElement)) return false;
   const tag = target.tagName;
-  return tag === 'INPUT' || tag === 'TEXTAREA' || tag === 'SELECT' || target.isContentEditable;
+  if (tag === 'SELECT') return !CLICKER_KEYS.has(e.key);
+  return tag === 'INPUT' || tag === 'TEXTAREA' || target.isContentEditable;
 }
 
 /** Space and Enter on a focused control activate it; stepping keys never steal them. */
@@ -50,7 +55,7 @@ export function useKeyboard(
     function listenForKeys() {
       if (!enabled) return;
       const handle = (e: KeyboardEvent): void => {
-        if (e.defaultPrevented || e.altKey || e.ctrlKey || e.metaKey || isTyping(e.target)) return;
+        if (e.defaultPrevented || e.altKey || e.ctrlKey || e.metaKey || isTyping(e)) return;
         const el = root.current;
         // scoped: only keys aimed at this visualizer (or at the page itself, as clickers do)
         if (el && e.target instanceof Node && e.target !== document.body && !el.contains(e.target)) return;
