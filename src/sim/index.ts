@@ -36,6 +36,7 @@ export type { IngressModel, IngressClassModel } from './model/ingressModel';
 export { addIngressController, ingressExposure, matchIngress, upstreamHeaders } from './resolve/ingress';
 export type { IngressExposure, IngressMatch, IngressRequest, UpstreamRequest } from './resolve/ingress';
 export { egressMasquerade, ipMasqAgent, ipMasqAgentRules } from './resolve/egress';
+export { replyNeedsSiteRoute } from './resolve/egressPath';
 export type { EgressDecision, IpMasqAgentConfig } from './resolve/egress';
 export { portmapRules, resolveHostPort } from './resolve/hostPorts';
 export type { HostPortResolution } from './resolve/hostPorts';
