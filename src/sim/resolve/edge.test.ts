@@ -84,6 +84,14 @@ describe('NetworkPolicy in trace()', () => {
       'web A timeout',
       'web AAAA timeout',
     ]);
+    // Enough dots (ndots:5): the name as is first; its timeout does not end the lookup, the first
+    // search name follows and ends it (glibc res_search).
+    expect(queries('a.b.c.d.e.example.com')).toEqual([
+      'a.b.c.d.e.example.com A timeout',
+      'a.b.c.d.e.example.com AAAA timeout',
+      'a.b.c.d.e.example.com.default.svc.cluster.local A timeout',
+      'a.b.c.d.e.example.com.default.svc.cluster.local AAAA timeout',
+    ]);
     // An absolute name is tried once.
     expect(queries('web.default.svc.cluster.local.')).toEqual([
       'web.default.svc.cluster.local A timeout',
