@@ -274,6 +274,20 @@ describe('k8s-netviz trace to Services', () => {
     expect((JSON.parse(stray.stdout) as Trace).warnings).toEqual([
       '--pick default/client matched no choice in this trace',
     ]);
+    // the same warning as an object: its code, its sentence and the element it is about
+    expect((JSON.parse(stray.stdout) as Trace).warningDetails).toEqual([
+      {
+        code: 'pick-unmatched',
+        message: '--pick default/client matched no choice in this trace',
+        subjects: ['pod/default/client'],
+      },
+    ]);
+    const node = cli([...args.slice(0, -2), '--to', '198.51.100.11', '--pick', 'node/cp', '--json']);
+    const details = (JSON.parse(node.stdout) as Trace).warningDetails!;
+    expect(details).toEqual([
+      { code: 'pick-unmatched', message: '--pick node/cp matched no choice in this trace', subjects: ['node/cp'] },
+    ]);
+    expect(node.stderr).toBe(details.map((d) => `warning: ${d.message}\n`).join(''));
   });
 
   it('a pick of the resolving client itself is no DNS choice: it warns instead of passing silently', () => {

@@ -110,7 +110,7 @@ export async function run(argv: readonly string[], rawIo: Io): Promise<number> {
     if (args.host !== undefined && !url)
       io.err(`warning: --host ${args.host} applies to URL destinations only; ignored\n`);
     // The simulation says which picks pinned nothing (not a candidate, a DNS server or an LB node).
-    for (const w of result.warnings ?? []) io.err(`warning: ${w}\n`);
+    for (const w of result.warningDetails ?? []) io.err(`warning: ${w.message}\n`);
     io.out(render(result, args.output));
     return args.exitCode ? VERDICT_EXIT[result.verdict] : 0;
   } catch (error) {

@@ -36,6 +36,7 @@ export type { IngressModel, IngressClassModel } from './model/ingressModel';
 export { addIngressController, ingressExposure, matchIngress, upstreamHeaders } from './resolve/ingress';
 export type { IngressExposure, IngressMatch, IngressRequest, UpstreamRequest } from './resolve/ingress';
 export { egressMasquerade, ipMasqAgent, ipMasqAgentRules } from './resolve/egress';
+export { replyNeedsSiteRoute } from './resolve/egressPath';
 export type { EgressDecision, IpMasqAgentConfig } from './resolve/egress';
 export { portmapRules, resolveHostPort } from './resolve/hostPorts';
 export type { HostPortResolution } from './resolve/hostPorts';
@@ -47,13 +48,7 @@ export type { CniPlugin } from './cni/common';
 export type { ServiceProxy } from './proxy/common';
 export { resolveName, resolvConf, srvRecords } from './resolve/dns';
 export type { Resolution, ResolvConf } from './resolve/dns';
-export {
-  healthCheckNodePort,
-  lbIpMode,
-  lbIsNodePortProxy,
-  LB_IPMODE_ANNOTATION,
-  LB_MODE_ANNOTATION,
-} from './resolve/serviceTrace';
+export { healthCheckNodePort, lbIpMode } from './resolve/serviceTrace';
 export { applyOp, applyOps, deletePod, scaleDeployment, setPodReady, nodeDown, ClusterOpError } from './ops/index';
 export type { ClusterOp } from './ops/index';
 // Who can reach whom (issue 22): the reachability matrix on the same policy evaluation as trace.

@@ -3,6 +3,7 @@ import { stepPhase } from '../sim';
 import { useVizStore } from '../store/VizStoreProvider';
 import { selectCurrentHop, selectStep, selectSteps, selectTrace } from '../store/selectors';
 import { forLearners, placeName, stepLabel } from './learnerText';
+import { SiteRoutesToggle } from './SiteRoutesToggle';
 
 function Row({ name, value }: { name: string; value: string | undefined }) {
   if (value === undefined || value === '') return null;
@@ -33,6 +34,7 @@ export function HopInspector() {
         </span>{' '}
         — {trace.reason}
       </p>
+      <SiteRoutesToggle />
       {hop ? (
         <>
           <h2 className="font-semibold">

@@ -109,6 +109,7 @@ export function AppRoot({
           if (!initial.embed && !/[#&]s=/.test(window.location.hash)) return;
           void open(window.location.hash).then((r) => {
             if (r.kind === 'error') store.getState().setNotice(r.message);
+            else if (r.kind === 'ok' && r.notice) store.getState().setNotice(r.notice);
           });
         });
         onReadyRef.current(api);

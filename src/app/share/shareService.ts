@@ -78,20 +78,20 @@ export interface ShareService extends ShareActions {
   provenance: Provenance;
 }
 
-/** Applies a decoded payload to a store; resolves to an error message or null. */
+/** Applies a decoded payload to a store; resolves to an error message or the notices for the reader. */
 export async function openPayload(
   store: VizStore,
   payload: SharePayload,
   provenance: Provenance,
-): Promise<string | null> {
+): Promise<{ error: string } | { notices: string[] }> {
   try {
     const prepared = await prepareShare(payload);
     provenance.generated = prepared.generated;
     showShare(store, payload, prepared);
-    return null;
+    return { notices: prepared.notices };
   } catch (error) {
     const message = error instanceof Error ? error.message : String(error);
-    return `This scenario could not be opened: ${message}.`;
+    return { error: `This scenario could not be opened: ${message}.` };
   }
 }
 
@@ -116,8 +116,9 @@ export async function openHash(
       decoded.payload.step === null && options.defaultStep !== null
         ? { ...decoded.payload, step: options.defaultStep }
         : decoded.payload;
-    const error = await openPayload(store, payload, provenance);
-    return error ? { kind: 'error', message: `${error} Showing the built-in cluster instead.` } : { kind: 'ok' };
+    const opened = await openPayload(store, payload, provenance);
+    if ('error' in opened) return { kind: 'error', message: `${opened.error} Showing the built-in cluster instead.` };
+    return opened.notices.length > 0 ? { kind: 'ok', notice: opened.notices.join(' ') } : { kind: 'ok' };
   }
   if (!options.examples) return { kind: 'none' };
   const params = new URLSearchParams(hash.replace(/^#/, ''));
@@ -174,7 +175,10 @@ export function createShareService(
       }
       const checked = validatePayload(value);
       if (!checked.ok) return checked.message.replace('This link’s scenario', 'This file');
-      return openPayload(store(), checked.payload, provenance);
+      const opened = await openPayload(store(), checked.payload, provenance);
+      if ('error' in opened) return opened.error;
+      if (opened.notices.length > 0) store().getState().setNotice(opened.notices.join(' '));
+      return null;
     },
   };
 }

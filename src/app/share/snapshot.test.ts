@@ -144,4 +144,32 @@ describe('what a link holds', () => {
       }),
     ).rejects.toThrow(/do not build a cluster/);
   });
+
+  it('a link carrying an old netviz.io load-balancer annotation opens with ipMode Proxy and a notice', async () => {
+    const prepared = await prepareShare({
+      v: 1,
+      manifests: [
+        {
+          apiVersion: 'v1',
+          kind: 'Service',
+          metadata: { name: 'elb', namespace: 'default', annotations: { 'netviz.io/ip-mode': 'Proxy' } },
+          spec: { type: 'LoadBalancer', selector: { app: 'web' }, ports: [{ port: 80 }] },
+          status: { loadBalancer: { ingress: [{ ip: '198.51.100.20' }] } },
+        },
+      ],
+      ops: [],
+      settings: {},
+      request: null,
+      seed: 1,
+      pick: [],
+      step: null,
+      selection: null,
+    });
+    const elb = prepared.cluster.services.find((s) => s.name === 'elb')!;
+    expect(elb.loadBalancerIPMode).toBe('Proxy');
+    expect(elb.annotations).toEqual({});
+    expect(prepared.notices.join(' ')).toMatch(
+      /old k8s-netviz annotation: Service default\/elb .*netviz\.io\/ip-mode.*ipMode: Proxy/,
+    );
+  });
 });

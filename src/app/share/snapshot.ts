@@ -65,6 +65,8 @@ export interface PreparedShare {
   cluster: Cluster;
   spec: ClusterSpec | null;
   generated: Provenance['generated'];
+  /** what the reader should know: old annotations of the project read as the real fields */
+  notices: string[];
 }
 
 /** Builds the cluster a payload describes; throws an Error with a user-facing message. */
@@ -72,6 +74,7 @@ export async function prepareShare(payload: SharePayload): Promise<PreparedShare
   let base: Cluster;
   let spec: ClusterSpec | null;
   let generated: Provenance['generated'] = null;
+  const notices: string[] = [];
   if (isGenerated(payload)) {
     const param = parseGenerateParam(`?generate=${payload.generate}`);
     if (param.kind !== 'ok') throw new Error(param.kind === 'error' ? param.message : 'no generated-cluster size');
@@ -93,6 +96,12 @@ export async function prepareShare(payload: SharePayload): Promise<PreparedShare
       );
     base = result.cluster;
     spec = result.spec;
+    // Links written before the real ipMode field carried the project's own annotations.
+    const legacy = result.warnings.filter((w) => w.field?.includes('netviz.io/'));
+    if (legacy.length > 0)
+      notices.push(
+        `This link uses an old k8s-netviz annotation: ${legacy.map((w) => `${w.object ?? ''} ${w.field ?? ''} ${w.message}`.trim()).join('; ')}.`,
+      );
   }
   if (spec && Object.keys(payload.settings).length > 0) {
     const merged: ClusterSpec = { ...spec, settings: { ...spec.settings, ...payload.settings } };
@@ -104,7 +113,7 @@ export async function prepareShare(payload: SharePayload): Promise<PreparedShare
     }
   }
   const cluster = payload.ops.length > 0 ? applyOps(base, payload.ops) : base;
-  return { base, cluster, spec, generated };
+  return { base, cluster, spec, generated, notices };
 }
 
 /** Shows a prepared payload in a store: the cluster, its operations, the request at its step. */

@@ -80,6 +80,15 @@ function settingsObjects(cluster: Cluster): Obj[] {
       },
     });
   }
+  if (s.siteRoutesPodNetwork === true) {
+    // k8s-netviz's own ConfigMap: the site network is no Kubernetes object (src/sim/import/settings.ts)
+    out.push({
+      apiVersion: 'v1',
+      kind: 'ConfigMap',
+      metadata: { name: 'k8s-netviz-site-network', namespace: 'kube-system' },
+      data: { routesPodNetwork: 'true' },
+    });
+  }
   return out;
 }
 

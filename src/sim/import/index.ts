@@ -31,7 +31,7 @@ import type { ParseBudget } from './parse';
 import { parsePath, Problems } from './problems';
 import type { RawObject } from './problems';
 import { Fields } from './read';
-import { SettingsReader } from './settings';
+import { SettingsReader, SITE_NETWORK_CONFIGMAP } from './settings';
 import { addIngressController } from '../model/ingressController';
 import type { ImportResult, ManifestSource } from './types';
 
@@ -347,6 +347,7 @@ class Importer {
     else if ((namespace === 'kube-flannel' || namespace === SYSTEM_NS) && name === 'kube-flannel-cfg')
       this.settings.flannelConfigMap(f);
     else if (namespace === SYSTEM_NS && name === 'cilium-config') this.settings.ciliumConfigMap(f);
+    else if (namespace === SYSTEM_NS && name === SITE_NETWORK_CONFIGMAP) this.settings.siteNetworkConfigMap(f);
     else this.ignore('ConfigMap');
   }
 

@@ -18,6 +18,7 @@ import type { Path } from './problems';
 import { cidrContains, parseCidr } from '../model/ip';
 import { isRecord } from './read';
 import type { Fields } from './read';
+import { translateLegacyLbAnnotations } from './legacyAnnotations';
 
 const CONTROL_PLANE_LABELS = ['node-role.kubernetes.io/control-plane', 'node-role.kubernetes.io/master'];
 const PORT_MAX = 65535;
@@ -270,7 +271,6 @@ export function readService(f: Fields, namespace: string, name: string): Service
     );
   }
   put(spec, 'loadBalancerIP', lbIP);
-  put(spec, 'loadBalancerIPMode', ipMode);
   put(spec, 'externalName', f.str(['spec', 'externalName']));
   if (spec.type === 'ExternalName' && !spec.externalName)
     f.error(['spec', 'externalName'], 'is required for type ExternalName');
@@ -279,8 +279,10 @@ export function readService(f: Fields, namespace: string, name: string): Service
   if (annotations) {
     // kubectl's copy of the whole object as last applied: noise, and often the largest field.
     delete annotations['kubectl.kubernetes.io/last-applied-configuration'];
+    ipMode = translateLegacyLbAnnotations(f, annotations, ipMode);
     if (Object.keys(annotations).length > 0) spec.annotations = annotations;
   }
+  put(spec, 'loadBalancerIPMode', ipMode);
   return spec;
 }
 

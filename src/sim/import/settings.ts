@@ -19,6 +19,9 @@ export interface Where {
   prefix: Path;
 }
 
+/** The ConfigMap (in kube-system) of the settings that describe the site network, not the cluster. */
+export const SITE_NETWORK_CONFIGMAP = 'k8s-netviz-site-network';
+
 type Mode = 'Always' | 'CrossSubnet' | 'Never';
 const MODES: readonly Mode[] = ['Always', 'CrossSubnet', 'Never'];
 
@@ -58,6 +61,7 @@ export class SettingsReader {
   private calico: Said<Extract<CniConfig, { kind: 'calico' }> & { cidr: string }>[] = [];
   private cilium?: Said<Extract<CniConfig, { kind: 'cilium' }> & { clusterPool: string | null }>;
   private kubeNetworkPolicies = false;
+  private siteRoutes?: Said<boolean>;
   /** which object gave the pod and service subnets, for placing the builder's errors */
   readonly blame = new Map<string, { where: Where; field: Path }>();
 
@@ -267,6 +271,21 @@ export class SettingsReader {
     };
   }
 
+  /**
+   * k8s-netviz's own ConfigMap for what no Kubernetes object says: whether the site network routes
+   * the pod CIDRs to the nodes (`data.routesPodNetwork: "true"`). No component of a real cluster
+   * reads it; applying it changes nothing there.
+   */
+  siteNetworkConfigMap(f: Fields): void {
+    const value = f.str(['data', 'routesPodNetwork']);
+    if (value === undefined) return;
+    if (value !== 'true' && value !== 'false') {
+      f.error(['data', 'routesPodNetwork'], `must be "true" or "false", not "${value}"`);
+      return;
+    }
+    this.siteRoutes = { value: value === 'true', where: this.where(f), field: ['data', 'routesPodNetwork'] };
+  }
+
   private warnAt(said: Said<unknown>, message: string): void {
     this.problems.at('warning', said.where.object, said.where.label, [...said.where.prefix, ...said.field], message);
   }
@@ -321,6 +340,7 @@ export class SettingsReader {
     if (settings.cni === undefined || settings.cni.kind === 'flannel') {
       if (this.kubeNetworkPolicies) settings.policyEnforced = true;
     }
+    if (this.siteRoutes?.value === true) settings.siteRoutesPodNetwork = true;
     if (this.kubeadmPodSubnet) candidates.push(this.kubeadmPodSubnet);
     if (this.flannelNetwork && (settings.cni === undefined || settings.cni.kind === 'flannel'))
       candidates.push(this.flannelNetwork);

@@ -39,6 +39,12 @@ export interface ClusterSettings {
   readonly policyEnforced: boolean;
   /** MTU of the underlay (eth0) */
   readonly underlayMtu: number;
+  /**
+   * The network around the nodes (its routers) routes the pod CIDRs to the nodes that hold them,
+   * so a host that saw a pod's unmasqueraded address can answer it. Nothing in Kubernetes says so;
+   * absent means false, the usual case (docs/networking-model.md, section 6).
+   */
+  readonly siteRoutesPodNetwork?: boolean;
 }
 
 /** A network device in a node's root namespace. */

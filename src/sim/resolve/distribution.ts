@@ -143,6 +143,7 @@ export function traceBurst(cluster: Cluster, request: TraceInput, n: number, opt
           : [...(node ? [`node/${node}`] : []), ...base];
       t = trace(cluster, request, { ...options, seed: seed + i, pick, rrOffset: seen });
       delete t.warnings;
+      delete t.warningDetails;
       t.request.pick = [...base];
     }
     if (affinity && stuck === undefined && t.endpoint) sticky.set(node, t.endpoint.pod);

@@ -80,15 +80,18 @@ export function candidates(conf: ResolvConf, name: string): string[] {
 
 /**
  * The queries a stub resolver sends when none is answered (the query packets are dropped), in the
- * order it sends them, each timed out. glibc's res_search (the BIND resolver) ends the search list
- * at the first name that times out (TRY_AGAIN without SERVFAIL is "done"), then still tries the name
- * as is unless that was tried first (enough dots, or a trailing dot), where it gives up at once.
+ * order it sends them, each timed out. glibc's res_search (resolv/res_query.c) stops walking the
+ * search list at the first name that times out (h_errno TRY_AGAIN with no SERVFAIL in the answer
+ * counts as "done"). A name with fewer dots than ndots walks the search list first, so it sends
+ * the first search name, then still the name as is. A name with enough dots is tried as is first;
+ * a timeout there does not end the lookup, the search list follows and its first name ends it. A
+ * trailing dot means the name as is and nothing else.
  */
 export function timedOutQueries(conf: ResolvConf, name: string): DnsQuery[] {
   const order = candidates(conf, name);
+  const asIs = name.endsWith('.') ? name : `${name}.`;
   const first = order[0] as string;
-  const last = order[order.length - 1] as string;
-  const tried = first === `${name}.` || name.endsWith('.') ? [first] : [first, last];
+  const tried = name.endsWith('.') ? [asIs] : first === asIs ? order.slice(0, 2) : [first, asIs];
   const types: DnsQuery['type'][] = name.startsWith('_') ? ['SRV'] : ['A', 'AAAA'];
   return tried.flatMap((c) =>
     types.map((type) => ({ name: c.replace(/\.$/, ''), type, answer: [], timedOut: true as const })),

@@ -84,6 +84,14 @@ describe('NetworkPolicy in trace()', () => {
       'web A timeout',
       'web AAAA timeout',
     ]);
+    // Enough dots (ndots:5): the name as is first; its timeout does not end the lookup, the first
+    // search name follows and ends it (glibc res_search).
+    expect(queries('a.b.c.d.e.example.com')).toEqual([
+      'a.b.c.d.e.example.com A timeout',
+      'a.b.c.d.e.example.com AAAA timeout',
+      'a.b.c.d.e.example.com.default.svc.cluster.local A timeout',
+      'a.b.c.d.e.example.com.default.svc.cluster.local AAAA timeout',
+    ]);
     // An absolute name is tried once.
     expect(queries('web.default.svc.cluster.local.')).toEqual([
       'web.default.svc.cluster.local A timeout',
@@ -426,5 +434,50 @@ describe('a pod reaching its own hostPort', () => {
     expect(t.hops.every((h) => h.packet.ttl === 64)).toBe(true);
     expect(t.hops.some((h) => h.rule?.includes('hairpin on'))).toBe(true);
     expect(t.hops.at(-1)!.packet.src).toMatch(/^10\.244\.1\.1:/);
+  });
+});
+
+describe('a pod to a host beside the nodes, unmasqueraded (ip-masq-agent defaults)', () => {
+  const withAgent = (siteRoutesPodNetwork?: boolean): Cluster =>
+    build({
+      ...defaultClusterSpec,
+      settings: {
+        ...defaultClusterSpec.settings,
+        cni: { kind: 'flannel', backend: 'vxlan', ipMasq: false },
+        ...(siteRoutesPodNetwork === undefined ? {} : { siteRoutesPodNetwork }),
+      },
+      extras: [
+        {
+          apiVersion: 'v1',
+          kind: 'ConfigMap',
+          metadata: { name: 'ip-masq-agent', namespace: 'kube-system' },
+          data: {},
+        },
+      ],
+    });
+  const request = { from: 'pod/default/client', to: '192.168.10.50:5432' };
+
+  it('goes on-link and, by default, never gets its answer: the client times out and the trace says why', () => {
+    const t = trace(withAgent(), request);
+    expect(t.hops.some((h) => h.at === 'internet')).toBe(false);
+    expect(t.hops.at(-1)).toMatchObject({ kind: 'deliver', at: 'ext/192.168.10.50' });
+    expect(t.hops.at(-1)!.packet.src).toMatch(/^10\.244\.1\.2:/);
+    expect(t.reply!.verdict).toBe('dropped');
+    expect(t.reply!.hops.map((h) => h.kind)).toEqual(['socket', 'drop']);
+    expect(t.reason).toMatch(/on-link.*nothing on the site network routes 10\.244\.0\.0\/16 back.*times out/);
+  });
+
+  it('is answered through the site router when the site network routes pod CIDRs', () => {
+    const t = trace(withAgent(true), request);
+    expect(t.reply!.verdict).toBe('delivered');
+    expect(t.reply!.hops[1]).toMatchObject({
+      kind: 'wire',
+      at: 'internet',
+      rule: '10.244.1.0/24 via 192.168.10.11 (site router)',
+    });
+    expect(t.reply!.hops.at(-1)).toMatchObject({ kind: 'deliver', at: 'container/default/client/client' });
+    // the setting does not touch a masqueraded connection, nor one to the Internet
+    const internet = trace(withAgent(true), { from: 'pod/default/client', to: '93.184.215.14:443' });
+    expect(internet.hops.at(-1)!.packet.src).toMatch(/^192\.168\.10\.11:/);
   });
 });

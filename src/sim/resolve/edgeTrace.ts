@@ -8,8 +8,9 @@ import { externalId } from '../model/ids';
 import { networkPolicies } from '../model/policy';
 import type { Cluster, Protocol } from '../model/types';
 import type { Hop, Trace, Verdict } from '../trace/types';
-import { walkFromExternal, walkToExternal } from './egressPath';
+import { onLinkSubnet, siteAddress, walkFromExternal, walkToExternal } from './egressPath';
 import { PathWriter } from './pathWriter';
+import { netnsNode } from './podPath';
 import type { Netns, PolicyState, WalkContext } from './podPath';
 
 const DEFAULT_TTL = 64;
@@ -136,11 +137,12 @@ export function traceToExternal(
     snat !== null
       ? `${snat.node.name} masqueraded it to ${snat.nat.after.src}, the address ${dstIP} sees, and conntrack un-SNATs the answer back to ${client.ip}.`
       : ipOf(seen) === client.ip && client.ns.kind === 'pod'
-        ? `It was not masqueraded: ${dstIP} sees the pod address ${client.ip}${back ? ', and the site network routes the answer back' : ', which the Internet cannot route back, so the answer is lost and the client times out'}.`
+        ? `It was not masqueraded: ${dstIP} sees the pod address ${client.ip}${back ? ', and the site network routes the pod network back to the node' : siteAddress(dstIP) ? `, and nothing on the site network routes ${cluster.settings.podSubnet} back to the nodes (the site network is not set to route pod CIDRs), so the answer is lost and the client times out` : ', which the Internet cannot route back, so the answer is lost and the client times out'}.`
         : `It leaves with the node's own address ${ipOf(seen)}.`;
+  const node = netnsNode(cluster, client.ns);
   return {
     verdict: 'delivered',
-    reason: `${dstIP} is outside the cluster: the packet left by the default route. ${how}${policyNote(ctx.policy)}`,
+    reason: `${dstIP} is outside the cluster: the packet left by ${onLinkSubnet(node, dstIP) !== null ? `the connected route of ${node.name}'s subnet (on-link)` : 'the default route'}. ${how}${policyNote(ctx.policy)}`,
     hops: w.hops,
     reply: { verdict: back ? 'delivered' : 'dropped', hops: reply.hops },
   };

@@ -105,7 +105,7 @@ describe('pod to the Internet', () => {
     expect(r.hops.at(-1)).toMatchObject({ kind: 'drop', at: 'internet' });
   });
 
-  it('ip-masq-agent: a private destination sees the pod address and routes the answer back; the Internet gets the node address', () => {
+  it('ip-masq-agent: a private destination sees the pod address; its answer comes back only if the site routes pod CIDRs', () => {
     const c = load('flannel-vxlan', 'edge/ip-masq-agent.yaml');
     const client = pod(c, 'shop/client');
     const site = roundTrip(c, { kind: 'pod', pod: client }, '10.20.30.40');
@@ -113,14 +113,53 @@ describe('pod to the Internet', () => {
     expect(site.w.hops.find((h) => h.kind === 'netfilter')!.rule).toBe(
       '-A IP-MASQ-AGENT -d 10.0.0.0/8 -m comment --comment "ip-masq-agent: local traffic is not subject to MASQUERADE" -j RETURN',
     );
-    expect(site.back).toBe(true);
-    expect(site.r.hops[0]!.text).toMatch(/routes the pod network back to node-a/);
-    expect(site.r.packet.dst).toBe(`${client.ip}:40000`);
+    // off by default: nothing routes 10.244.0.0/16 back, the answer is lost
+    expect(site.back).toBe(false);
+    expect(site.r.hops).toHaveLength(1);
+    expect(site.r.hops[0]).toMatchObject({ kind: 'drop', at: 'internet' });
+    expect(site.r.hops[0]!.text).toMatch(/nothing on the site network routes the pod network 10\.244\.0\.0\/16 back/);
+    const routed = load('flannel-vxlan', 'edge/ip-masq-agent.yaml', 'edge/site-routes-pod-network.yaml');
+    expect(routed.settings.siteRoutesPodNetwork).toBe(true);
+    const back = roundTrip(routed, { kind: 'pod', pod: pod(routed, 'shop/client') }, '10.20.30.40');
+    expect(back.back).toBe(true);
+    expect(back.r.hops[0]!.text).toMatch(
+      /routes the pod network \(10\.244\.1\.0\/24 via 192\.168\.10\.11\) back to node-a/,
+    );
+    expect(back.r.packet.dst).toBe(`${client.ip}:40000`);
     const out = roundTrip(c, { kind: 'pod', pod: client }, INTERNET);
     expect(out.seen.src).toBe('192.168.10.11:51000');
     expect(out.w.hops.find((h) => h.nat)!.rule).toMatch(
       /^-A IP-MASQ-AGENT -m comment --comment "ip-masq-agent: outbound traffic is subject to MASQUERADE/,
     );
+  });
+
+  it('a host on the node subnet is on-link: the connected route and ARP for the host, no gateway, no Internet', () => {
+    const c = load('flannel-vxlan', 'edge/ip-masq-agent.yaml');
+    const client = pod(c, 'shop/client');
+    const { w, r, seen, back } = roundTrip(c, { kind: 'pod', pod: client }, '192.168.10.50', 5432);
+    expect(w.hops.find((h) => h.at === 'node/node-a' && h.kind === 'route')!.rule).toBe(
+      '192.168.10.0/24 dev eth0 proto kernel scope link src 192.168.10.11',
+    );
+    const arp = w.hops.at(-1)!;
+    expect(arp).toMatchObject({ kind: 'arp', at: 'dev/node-a/eth0' });
+    expect(arp.rule).toMatch(/^192\.168\.10\.50 dev eth0 lladdr /);
+    expect(w.hops.some((h) => h.at === 'internet')).toBe(false);
+    const gw = new RegExp(`(^|[^\\d.])${defaultGateway(node(c, 'node-a')).replaceAll('.', '\\.')}(?![\\d.])`);
+    expect(w.hops.filter((h) => gw.test(h.rule ?? ''))).toEqual([]);
+    // 192.168.0.0/16 is a default non-masquerade range: the host sees the pod, and cannot answer it
+    expect(seen.src).toBe(`${client.ip}:40000`);
+    expect(back).toBe(false);
+    expect(r.hops[0]!.text).toMatch(/hands the answer to its default gateway 192\.168\.10\.1/);
+  });
+
+  it('a masqueraded connection to an on-link host is answered on-link, straight to the node', () => {
+    const c = load('flannel-vxlan');
+    const { r, seen, back } = roundTrip(c, { kind: 'pod', pod: pod(c, 'shop/client') }, '192.168.10.50', 5432);
+    expect(seen.src).toBe('192.168.10.11:51000');
+    expect(back).toBe(true);
+    expect(r.hops.some((h) => h.at === 'internet')).toBe(false);
+    expect(r.hops[0]).toMatchObject({ kind: 'route', at: 'dev/node-a/eth0' });
+    expect(r.hops[0]!.text).toMatch(/straight from 192\.168\.10\.50, a host on its own subnet 192\.168\.10\.0\/24/);
   });
 
   it('Calico: the pod routes via 169.254.1.1 and natOutgoing masquerades', () => {

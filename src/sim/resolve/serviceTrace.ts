@@ -102,20 +102,9 @@ const ipOf = (a: string): string => {
   return i < 0 ? a : a.slice(0, i);
 };
 
-/** The element a Service's external load balancer is drawn as; pass-through unless configured. */
-export const LB_MODE_ANNOTATION = 'netviz.io/load-balancer-mode';
-/** `status.loadBalancer.ingress[].ipMode` is not in the model: this annotation carries it. */
-export const LB_IPMODE_ANNOTATION = 'netviz.io/ip-mode';
-
-/** The LB forwards to `nodeIP:nodePort` as a proxy (AWS classic ELB style) instead of passing packets through. */
-export function lbIsNodePortProxy(svc: Service): boolean {
-  return svc.annotations[LB_MODE_ANNOTATION] === 'nodeport-proxy';
-}
-
-/** `status.loadBalancer.ingress[].ipMode`: the field when the status gives it, else the annotations; VIP by default. */
+/** `status.loadBalancer.ingress[].ipMode` of the load balancer's address; VIP when the status gives none. */
 export function lbIpMode(svc: Service): 'VIP' | 'Proxy' {
-  if (svc.loadBalancerIPMode !== null) return svc.loadBalancerIPMode;
-  return svc.annotations[LB_IPMODE_ANNOTATION] === 'Proxy' || lbIsNodePortProxy(svc) ? 'Proxy' : 'VIP';
+  return svc.loadBalancerIPMode ?? 'VIP';
 }
 
 /** The label kubeadm puts on control-plane nodes; the service controller leaves them out of LB pools. */
@@ -769,7 +758,7 @@ function reachFromOutside(
       node: null,
       nat: { type: 'SNAT', before, after: { src: w.packet.src, dst: w.packet.dst } },
       rule: `target group: ${targets} port ${port.nodePort}`,
-      text: `The load balancer (a NodePort-targeting proxy: annotation ${LB_MODE_ANNOTATION}: nodeport-proxy, or ipMode Proxy) ends the client's connection and opens one from its own address to ${node.name}:${port.nodePort}; the client's address reaches the pod only in PROXY protocol or X-Forwarded-For. Healthy targets: ${targets} (${check}).`,
+      text: `The load balancer (ipMode Proxy: it proxies to a NodePort) ends the client's connection and opens one from its own address to ${node.name}:${port.nodePort}; the client's address reaches the pod only in PROXY protocol or X-Forwarded-For. Healthy targets: ${targets} (${check}).`,
     });
     target.entry = 'nodePort';
     target.node = node;

@@ -13,7 +13,7 @@ import {
   podEth0Id,
   podLoId,
 } from '../model/ids';
-import { warningText } from '../trace/warnings';
+import { setWarnings } from '../trace/warnings';
 import type { TraceWarning } from '../trace/warnings';
 import { lookup } from '../model/lookup';
 import type { Cluster, ClusterNode, Container, Pod, Protocol, Service, ServicePort } from '../model/types';
@@ -234,7 +234,7 @@ function traceInto(cluster: Cluster, input: TraceInput, options: TraceOptions, o
       }),
     );
     const warnings = [...r.warnings, ...pickWarnings(t, pick).filter((w) => !delivered.has(w.pick))];
-    if (warnings.length > 0) t.warnings = warnings.map(warningText);
+    setWarnings(t, warnings);
     return t;
   }
   if (target !== null) {
@@ -681,8 +681,7 @@ function isOutside(cluster: Cluster, ip: string): boolean {
 
 /** Adds `warnings` for picks that pinned nothing: not a candidate, not a DNS server, not a load balancer's node. */
 function withWarnings(t: Trace, pick: readonly string[]): Trace {
-  const warnings = pickWarnings(t, pick);
-  if (warnings.length > 0) t.warnings = warnings.map(warningText);
+  setWarnings(t, pickWarnings(t, pick));
   return t;
 }
 

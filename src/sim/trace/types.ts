@@ -2,6 +2,7 @@
  * The trace: the public contract between the simulation, the app, the CLI and links
  * (docs/trace-format.md). Fields may be added; none may be removed or renamed.
  */
+import type { TraceWarningDetail } from './warnings';
 import type { ElementId } from '../model/ids';
 
 /** `10.244.1.10:40000`, or `10.244.1.10` for ICMP */
@@ -121,6 +122,8 @@ export interface Trace {
   http: { method: string; host: string; path: string; status: number; headers: Record<string, string> } | null;
   /** things the user should know that are not the packet's fate, e.g. a `pick` that matched no choice */
   warnings?: string[];
+  /** the same warnings as objects: a code, the sentence, the ids of the elements concerned */
+  warningDetails?: TraceWarningDetail[];
 }
 
 /**
