@@ -47,11 +47,40 @@ export interface ProxyDecision {
   masqueradeWhy: string;
   /** the DNAT rule (or IPVS/eBPF translation) as a user would see it */
   dnatRule: string;
+  /**
+   * The connection tracking entry the translation leaves on the deciding node, which undoes it on
+   * the reply; null when nothing is translated, or when the socket was connected to the endpoint
+   * at connect() and no packet ever carries the Service address.
+   */
+  conntrack: ConntrackEntry | null;
   /** a pick that matched no candidate */
   warnings: TraceWarning[];
   /** the endpoints' set: Cluster- or Local-policy, for the text */
   policy: 'Cluster' | 'Local';
 }
+
+/** A connection as conntrack holds it: the packet's addresses before and after the translation. */
+export interface ConntrackEntry {
+  protocol: Protocol;
+  /** as the proxy saw the first packet: `ip:port` (`ip` for ICMP) */
+  original: { src: string; dst: string };
+  /** after DNAT: the destination is the endpoint */
+  translated: { src: string; dst: string };
+}
+
+/**
+ * Where a proxy decides: `connect`, in the socket layer when a process in the cluster calls
+ * connect() (Cilium's socket LB); `packet`, on the packet as it passes the node (netfilter
+ * PREROUTING or OUTPUT, IPVS in INPUT, eBPF on the native device).
+ */
+export type ProxyHook = 'connect' | 'packet';
+
+/** What a packet to a ClusterIP on a port the Service does not define (or a ping to it) meets. */
+export type UndefinedPortDecision =
+  /** nothing matches: the ClusterIP is no local address, so the node routes the packet on */
+  | { outcome: 'route' }
+  /** a rule (or the absent frontend) refuses or drops it */
+  | { outcome: 'reject' | 'drop'; rule: string };
 
 /** The packet and the node `decide` works on. */
 export interface DecideInput {
@@ -64,6 +93,10 @@ export interface DecideInput {
   srcIP: string;
   /** the source is a process in this node's root namespace (OUTPUT, src-type LOCAL) */
   srcLocal: boolean;
+  /** where the decision happens (a proxy whose `inClusterHook` is `packet` always gets `packet`) */
+  hook: ProxyHook;
+  /** the packet's addresses as they reach the proxy (`ip:port`, `ip` for ICMP): conntrack's original tuple */
+  packet: { src: string; dst: string };
   /** the dialed address (VIP, node address or LB address) and port */
   dstIP: string;
   dstPort: number;
@@ -95,12 +128,28 @@ export interface ServiceProxy {
   rules(cluster: Cluster, node: ClusterNode, svc: Service): string[];
   /** the POSTROUTING rule that masquerades a marked packet */
   readonly masqueradeRule: string;
-  /** the device the proxy adds to every node (IPVS: the dummy kube-ipvs0 holding the VIPs) */
+  /**
+   * The device the proxy adds to every node, holding every Service address as a local one (IPVS:
+   * the dummy kube-ipvs0): such addresses are delivered to INPUT, and the node answers from them.
+   */
   readonly nodeDevice: string | null;
   /** how it picks an endpoint: chained random rules, per-node round robin, or one uniform draw */
   readonly scheduler: Scheduler;
   /** kube-proxy itself runs on the nodes (its healthz and metrics ports listen); not with Cilium's replacement */
   readonly kubeProxy: boolean;
+  /** where it meets a connection from a socket in the cluster (Cilium: at connect()) */
+  readonly inClusterHook: ProxyHook;
+  /** what rewrites a packet's destination: netfilter DNAT, IPVS (Masq forwarding), or eBPF on the device */
+  readonly translator: 'netfilter' | 'ipvs' | 'ebpf';
+  /**
+   * A NodePort dialed on 127.0.0.1 from the node: null when the mode serves it, else the rule that
+   * shows it does not (nftables and IPVS never serve localhost NodePorts).
+   */
+  readonly localhostNodePortRefusal: string | null;
+  /** what a ClusterIP on a port the Service does not define, or a ping to it, meets (`dst` as dialed) */
+  undefinedPort(dst: string): UndefinedPortDecision;
+  /** the POSTROUTING rule that masquerades a pod reaching itself through its Service over a bridge (hairpin) */
+  readonly hairpinRule: string;
 }
 
 /** What every mode's `decide` starts from: the input and the endpoints the node may use. */
@@ -341,6 +390,7 @@ export function without(c: DecideContext, outcome: 'reject' | 'drop' | 'nomatch'
     masquerade: false,
     masqueradeWhy: '',
     dnatRule: '',
+    conntrack: null,
     warnings: [],
     policy: c.policy,
   };
@@ -373,3 +423,36 @@ export function kubeProxyMasquerade(c: DecideContext): { masq: boolean; why: str
 /** The hairpin reason: an endpoint that reaches its own Service and lands on itself. */
 export const hairpinWhy = (chosen: Backend): string =>
   `hairpin: ${chosen.pod} reaches its own Service and lands on itself`;
+
+/** The entry conntrack keeps for a translation to `chosen`, or null when the socket layer translated. */
+export function conntrackEntry(c: DecideContext, chosen: Backend): ConntrackEntry | null {
+  const { input } = c;
+  if (input.hook === 'connect') return null;
+  const icmp = input.protocol === 'icmp';
+  return {
+    protocol: input.protocol,
+    original: input.packet,
+    translated: { src: input.packet.src, dst: icmp ? chosen.ip : `${chosen.ip}:${chosen.port}` },
+  };
+}
+
+const ipOf = (a: string): string => {
+  const i = a.indexOf(':');
+  return i < 0 ? a : a.slice(0, i);
+};
+
+/**
+ * The entry as `conntrack -L` prints it: the original tuple, then the reply tuple it expects
+ * (`[UNREPLIED]` until the reply has been seen).
+ */
+export function conntrackLine(e: ConntrackEntry, replied: boolean): string {
+  // indexOf rather than split: this runs twice per Service trace on the hot path.
+  const { original, translated } = e;
+  const s = ipOf(original.src);
+  const d = ipOf(original.dst);
+  const r = ipOf(translated.dst);
+  const mark = replied ? '' : ' [UNREPLIED]';
+  if (e.protocol === 'icmp') return `icmp src=${s} dst=${d}${mark} src=${r} dst=${s}`;
+  const sp = original.src.slice(s.length + 1);
+  return `${e.protocol} src=${s} dst=${d} sport=${sp} dport=${original.dst.slice(d.length + 1)}${mark} src=${r} dst=${s} sport=${translated.dst.slice(r.length + 1)} dport=${sp}`;
+}
