@@ -38,6 +38,8 @@ export function localVipText(dev: string, ip: string): string {
  */
 export function lbArrivalText(node: string, proxy: ServiceProxy, lbProxied: boolean): string {
   if (lbProxied) return `${node} receives the packet on eth0.`;
+  // Cilium's replacement runs no kube-proxy: its eBPF service map holds the address as a frontend.
+  if (!proxy.kubeProxy) return `${node} receives the packet on eth0; ${proxy.name} has a frontend for the LB address.`;
   const holds =
     proxy.nodeDevice !== null ? `holds the LB address on ${proxy.nodeDevice}` : 'has a rule for the LB address';
   return `${node} receives the packet on eth0; kube-proxy ${holds}.`;
