@@ -10,6 +10,7 @@ import { parseIPv4 } from '../model/memo';
 import { base32, sha256 } from './sha256';
 import type { Candidate } from '../trace/types';
 import type { TraceWarning } from '../trace/warnings';
+import { weakCache } from '../model/weakCache';
 
 /** kube-proxy's masquerade mark: bit 14 (docs/networking-model.md). */
 export const MASQ_MARK = '0x4000';
@@ -192,8 +193,8 @@ export function servicePortName(svc: Service, port: ServicePort): string {
   return `${svc.namespace}/${svc.name}${port.name ? `:${port.name}` : ''}`;
 }
 
-const portHashes = new WeakMap<ServicePort, Map<Service, string>>();
-const sepNames = new WeakMap<Backend, Map<ServicePort, string>>();
+const portHashes = weakCache((_: ServicePort) => new Map<Service, string>());
+const sepNames = weakCache((_: Backend) => new Map<ServicePort, string>());
 
 /** `KUBE-SVC-`, `KUBE-SVL-`, `KUBE-EXT-`, `KUBE-FW-` + base32(sha256(spn + protocol))[:16] (proxier.go). */
 export function chainName(
@@ -202,8 +203,7 @@ export function chainName(
   port: ServicePort,
 ): string {
   // Memoised per object: the string key of the text cache costs more than the lookup here.
-  let bySvc = portHashes.get(port);
-  if (!bySvc) portHashes.set(port, (bySvc = new Map()));
+  const bySvc = portHashes(port);
   let h = bySvc.get(svc);
   if (h === undefined) {
     h = hash(servicePortName(svc, port) + port.protocol).slice(0, 16);
@@ -214,8 +214,7 @@ export function chainName(
 
 /** `KUBE-SEP-` + base32(sha256(spn + protocol + "ip:port"))[:16]. */
 export function sepChainName(svc: Service, port: ServicePort, b: Backend): string {
-  let byPort = sepNames.get(b);
-  if (!byPort) sepNames.set(b, (byPort = new Map()));
+  const byPort = sepNames(b);
   let name = byPort.get(port);
   if (name === undefined) {
     name = 'KUBE-SEP-' + hash(servicePortName(svc, port) + port.protocol + `${b.ip}:${b.port}`).slice(0, 16);
@@ -239,12 +238,11 @@ export function nftEndpointChain(svc: Service, port: ServicePort, b: Backend): s
 // ---------------------------------------------------------------------------------------------
 // Endpoints.
 
-const backendCache = new WeakMap<Cluster, Map<ServicePort, readonly Backend[]>>();
+const backendCache = weakCache((_: Cluster) => new Map<ServicePort, readonly Backend[]>());
 
 /** Every endpoint of a Service port with its resolved port, sorted by `IP:port` as kube-proxy sorts. */
 export function backendsOf(cluster: Cluster, svc: Service, port: ServicePort): readonly Backend[] {
-  let byPort = backendCache.get(cluster);
-  if (!byPort) backendCache.set(cluster, (byPort = new Map()));
+  const byPort = backendCache(cluster);
   // Keyed on the port object (a Service's ports are its own): no string to build per trace.
   const key = port;
   const cached = byPort.get(key);
