@@ -44,3 +44,27 @@ export function lbArrivalText(node: string, proxy: ServiceProxy, lbProxied: bool
     proxy.nodeDevice !== null ? `holds the LB address on ${proxy.nodeDevice}` : 'has a rule for the LB address';
   return `${node} receives the packet on eth0; kube-proxy ${holds}.`;
 }
+
+/**
+ * A proxy that decides at connect() (`inClusterHook: 'connect'`, Cilium's socket LB) connected the
+ * socket to `backend` (`pod`): no packet carries the dialed address. `affinity`: the ClientIP
+ * affinity timeout in seconds, or null.
+ */
+export function socketConnectText(
+  proxy: ServiceProxy,
+  backend: string,
+  pod: string,
+  dialed: string,
+  affinity: number | null,
+): string {
+  const sticky =
+    affinity === null
+      ? ''
+      : ` sessionAffinity ClientIP: Cilium's eBPF affinity map remembers the client for ${affinity} s.`;
+  return `${proxy.name}: Cilium's cgroup connect() hook picks a backend at random and connects the socket straight to ${backend} (${pod}). The packet never carries ${dialed}: no DNAT on the wire, no conntrack entry for the Service, no SNAT for this client.${sticky}`;
+}
+
+/** The socket layer's reverse translation on the reply: the application sees `dialed` as its peer. */
+export function socketReverseText(dialed: string): string {
+  return `Cilium's recvmsg/getpeername hooks translate the backend address back in the socket layer: the application sees ${dialed} as its peer.`;
+}

@@ -98,6 +98,7 @@ export const ciliumProxy: ServiceProxy = {
   scheduler: SCHEDULER,
   kubeProxy: false,
   inClusterHook: 'connect',
+  socketReverseRule: (from, to) => `cgroup/recvmsg4 bpf_sock.o:cil_sock4_recvmsg: rev-nat ${from} -> ${to}`,
   translator: 'ebpf',
   // Host processes are in-cluster sockets too: the connect() hook serves 127.0.0.1:NodePort.
   localhostNodePortRefusal: null,

@@ -149,6 +149,11 @@ export interface ServiceProxy {
   readonly localhostNodePortRefusal: string | null;
   /** what a ClusterIP on a port the Service does not define, or a ping to it, meets (`dst` as dialed) */
   undefinedPort(dst: string): UndefinedPortDecision;
+  /**
+   * A proxy that decides at connect(): the hook that translates the backend address `from` back to
+   * the dialed `to` on the reply, in the socket layer (Cilium's recvmsg hook)
+   */
+  readonly socketReverseRule?: (from: string, to: string) => string;
   /** the POSTROUTING rule that masquerades a pod reaching itself through its Service over a bridge (hairpin) */
   readonly hairpinRule: string;
 }

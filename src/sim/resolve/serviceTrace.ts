@@ -32,7 +32,15 @@ import { cniPlugin, serviceProxy } from '../registry';
 import type { Backend, Entry, ProxyDecision } from '../proxy';
 import { conntrackLine } from '../proxy/common';
 import type { ConntrackEntry } from '../proxy/common';
-import { conntrackText, dnatText, lbArrivalText, localVipText, serviceMasqueradeText } from '../narrate/service';
+import {
+  conntrackText,
+  dnatText,
+  lbArrivalText,
+  localVipText,
+  serviceMasqueradeText,
+  socketConnectText,
+  socketReverseText,
+} from '../narrate/service';
 import { defaultGateway, postroutingOut, walkFromExternal, walkToExternal } from './egressPath';
 import { policyNote } from './edgeTrace';
 import {
@@ -1214,7 +1222,13 @@ function socketLb(
     at: client.at,
     node: client.node,
     rule: d.dnatRule,
-    text: `${modeName(cluster)}: Cilium's cgroup connect() hook picks a backend at random and connects the socket straight to ${w.packet.dst} (${chosen.pod}). The packet never carries ${dialed}: no DNAT on the wire, no conntrack entry for the Service, no SNAT for this client.${target.svc.sessionAffinity === 'ClientIP' ? ` sessionAffinity ClientIP: Cilium's eBPF affinity map remembers the client for ${target.svc.sessionAffinityTimeout} s.` : ''}`,
+    text: socketConnectText(
+      serviceProxy(cluster),
+      w.packet.dst,
+      chosen.pod,
+      dialed,
+      target.svc.sessionAffinity === 'ClientIP' ? target.svc.sessionAffinityTimeout : null,
+    ),
   });
   const epPod = chosen.endpoint.pod ? (lk.podByKey.get(chosen.endpoint.pod) ?? null) : null;
   const epNs: Netns = epPod
@@ -1300,8 +1314,8 @@ function socketLb(
     at: client.at,
     node: client.node,
     nat: { type: 'un-DNAT', before, after: { src: r.packet.src, dst: r.packet.dst } },
-    rule: `cgroup/recvmsg4 bpf_sock.o:cil_sock4_recvmsg: rev-nat ${before.src} -> ${dialed}`,
-    text: `Cilium's recvmsg/getpeername hooks translate the backend address back in the socket layer: the application sees ${dialed} as its peer.`,
+    rule: serviceProxy(cluster).socketReverseRule?.(before.src, dialed),
+    text: socketReverseText(dialed),
   });
   r.hop({
     kind: 'deliver',
