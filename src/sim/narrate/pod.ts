@@ -29,7 +29,16 @@ export type PodStep =
   /** the frame crosses the veth pair into the pod */
   | { what: 'veth-in'; veth: string; pod: string }
   /** an eBPF program redirects the packet into the pod's veth (`from`: which program) */
-  | { what: 'ebpf-redirect'; from: string; ip: string; cni: string; veth: string; pod: string };
+  | { what: 'ebpf-redirect'; from: string; ip: string; cni: string; veth: string; pod: string }
+  /**
+   * A pod's frame addressed to the bridge itself goes up to the node's IP layer: to routing, to nat
+   * PREROUTING first (br_netfilter, a Service address), or, a reply, to conntrack.
+   */
+  | { what: 'bridge-up'; bridge: string; node: string; then: 'routing' | 'prerouting' | 'conntrack' }
+  /** bridged DNAT back to the sender: the bridge sends the frame out of the port it came in on */
+  | { what: 'hairpin'; bridge: string; veth: string; reply: boolean }
+  /** the frame goes back into the pod it came from, or (a reply) into the client pod */
+  | { what: 'veth-back'; pod: string; reply: boolean };
 
 /** The sentence of a step between a pod and its node. */
 export function podText(s: PodStep): string {
@@ -74,6 +83,24 @@ export function podText(s: PodStep): string {
         : `${s.bridge} forwards the frame to ${s.veth}, the port where ${s.pod}'s MAC was learned.`;
     case 'veth-in':
       return `The frame crosses the veth pair from ${s.veth} into ${s.pod}'s network namespace.`;
+    case 'bridge-up':
+      switch (s.then) {
+        case 'routing':
+          return `The frame is addressed to ${s.bridge} itself, so ${s.node}'s kernel takes the packet up to IP routing.`;
+        case 'prerouting':
+          return `The frame is addressed to ${s.bridge} itself, so ${s.node} takes the packet up to IP; with br_netfilter it enters nat PREROUTING first.`;
+        case 'conntrack':
+          return `The frame goes to ${s.bridge} and up to ${s.node}'s IP layer, where conntrack knows the connection.`;
+      }
+      break;
+    case 'hairpin':
+      return s.reply
+        ? `${s.bridge} sends the reply back out of ${s.veth} (hairpin).`
+        : `Bridged DNAT: ${s.bridge} sends the frame back out of ${s.veth}, the port it came in on, which hairpin mode allows (the flannel CNI config sets hairpinMode: true). TTL unchanged.`;
+    case 'veth-back':
+      return s.reply
+        ? `The frame crosses the veth pair into ${s.pod}.`
+        : `The frame crosses the veth pair back into ${s.pod}'s network namespace.`;
     case 'ebpf-redirect':
       return `${s.from} looks ${s.ip} up in ${s.cni}'s endpoint map and redirects the packet straight into ${s.veth}, the veth of ${s.pod}; eBPF rewrites the MACs and takes one from the TTL.`;
   }

@@ -705,7 +705,7 @@ function crossNode(
       at: deviceId(src.name, bridge),
       node: src.name,
       rule: `${src.name} ${bridge} ${deviceIP(src, bridge) ?? ''}/${src.podCIDR.slice(src.podCIDR.indexOf('/') + 1)}`,
-      text: `The frame is addressed to ${bridge} itself, so ${src.name}'s kernel takes the packet up to IP routing.`,
+      text: podText({ what: 'bridge-up', bridge, node: src.name, then: 'routing' }),
     });
   }
   if (ebpfPodSource && t !== null) {
@@ -823,7 +823,7 @@ export function walk(w: PathWriter, ctx: WalkContext, from: Netns, to: Netns, na
             at: deviceId(srcNode.name, cni.bridge),
             node: srcNode.name,
             rule: `${srcNode.name} ${cni.bridge} ${deviceIP(srcNode, cni.bridge) ?? ''}`,
-            text: `The frame is addressed to ${cni.bridge} itself, so ${srcNode.name}'s kernel takes the packet up to IP routing.`,
+            text: podText({ what: 'bridge-up', bridge: cni.bridge, node: srcNode.name, then: 'routing' }),
           });
         }
         w.hop({

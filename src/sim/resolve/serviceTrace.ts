@@ -58,6 +58,7 @@ import {
   walkFromNode,
 } from './podPath';
 import type { Netns, SnatRecord, WalkContext } from './podPath';
+import { podText } from '../narrate/pod';
 
 const DEFAULT_TTL = 64;
 
@@ -555,7 +556,7 @@ function reachDecidingNode(
             at: deviceId(node.name, bridge),
             node: node.name,
             rule: `${node.name} ${bridge} ${deviceIP(node, bridge) ?? ''}`,
-            text: `The frame is addressed to ${bridge} itself, so ${node.name} takes the packet up to IP; with br_netfilter it enters nat PREROUTING first.`,
+            text: podText({ what: 'bridge-up', bridge, node: node.name, then: 'prerouting' }),
           });
           ctx.bridged = true;
         }
@@ -628,7 +629,7 @@ function bridgedDnat(w: PathWriter, ctx: WalkContext, node: ClusterNode, client:
       at: deviceId(node.name, 'cni0'),
       node: node.name,
       rule: `bridge link set dev ${client.veth ?? ''} hairpin on`,
-      text: `Bridged DNAT: cni0 sends the frame back out of ${client.veth ?? ''}, the port it came in on, which hairpin mode allows (the flannel CNI config sets hairpinMode: true). TTL unchanged.`,
+      text: podText({ what: 'hairpin', bridge: 'cni0', veth: client.veth ?? '', reply: false }),
     });
     w.update({ eth: { src: deviceOf(node, 'cni0')?.mac ?? '', dst: client.mac } });
     w.hop({
@@ -636,7 +637,7 @@ function bridgedDnat(w: PathWriter, ctx: WalkContext, node: ClusterNode, client:
       at: vethId(node.name, client.namespace, client.name),
       node: node.name,
       rule: `${client.veth ?? ''}@if2: master cni0 hairpin on`,
-      text: `The frame crosses the veth pair back into ${client.name}'s network namespace.`,
+      text: podText({ what: 'veth-back', pod: client.name, reply: false }),
     });
     return;
   }
@@ -1090,7 +1091,7 @@ function replyPath(
           at: deviceId(node.name, bridge),
           node: node.name,
           rule: `${node.name} ${bridge} ${deviceIP(node, bridge) ?? ''}`,
-          text: `The frame goes to ${bridge} and up to ${node.name}'s IP layer, where conntrack knows the connection.`,
+          text: podText({ what: 'bridge-up', bridge, node: node.name, then: 'conntrack' }),
         });
     }
   } else {
@@ -1128,14 +1129,14 @@ function replyPath(
       at: deviceId(node.name, 'cni0'),
       node: node.name,
       rule: `bridge link set dev ${pod.veth ?? ''} hairpin on`,
-      text: `cni0 sends the reply back out of ${pod.veth ?? ''} (hairpin).`,
+      text: podText({ what: 'hairpin', bridge: 'cni0', veth: pod.veth ?? '', reply: true }),
     });
     w.hop({
       kind: 'veth',
       at: vethId(node.name, pod.namespace, pod.name),
       node: node.name,
       rule: `${pod.veth ?? ''}@if2: master cni0 hairpin on`,
-      text: `The frame crosses the veth pair into ${pod.name}.`,
+      text: podText({ what: 'veth-back', pod: pod.name, reply: true }),
     });
   } else {
     backToClient(w, ctx, client, node, conn);
