@@ -8,13 +8,18 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 
 export const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 
-/** Bundles `entry` (TypeScript source, paths relative to the repository) and returns its exports. */
-export async function loadTs(entry, name) {
+/**
+ * Bundles `entry` (TypeScript source, paths relative to the repository, or to `base` when given:
+ * another checkout of the sources, whose packages still come from this repository's
+ * node_modules) and returns its exports.
+ */
+export async function loadTs(entry, name, base = root) {
   const dir = await mkdtemp(join(tmpdir(), `k8s-netviz-${name}-`));
   try {
     const outfile = join(dir, `${name}.mjs`);
     await build({
-      stdin: { contents: entry, resolveDir: root, loader: 'ts', sourcefile: `${name}-entry.ts` },
+      stdin: { contents: entry, resolveDir: base, loader: 'ts', sourcefile: `${name}-entry.ts` },
+      nodePaths: [join(root, 'node_modules')],
       outfile,
       bundle: true,
       format: 'esm',

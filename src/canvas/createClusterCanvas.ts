@@ -138,7 +138,10 @@ const FRAME_PADDING = 28;
 const GLIDE_MS = 450;
 /** How much of a cni0 bridge beyond the framed hops beside it the camera keeps, in model px. */
 const BRIDGE_MARGIN = 60;
-const isBridgeId = (id: string): boolean => /^dev\/[^/]+\/cni0$/.test(id);
+const isBridgeId = (id: string): boolean => {
+  const e = parseElementId(id);
+  return e?.kind === 'device' && e.device === 'cni0';
+};
 
 export function createClusterCanvas(host: HTMLElement, callbacks: CanvasCallbacks): ClusterCanvas {
   const cyDiv = document.createElement('div');
@@ -762,7 +765,7 @@ export function createClusterCanvas(host: HTMLElement, callbacks: CanvasCallback
     },
     focus(id) {
       // zoomed out, the element may be inside a summary: go to where it is drawn in full
-      const box = layout.positions.get(detailedId(id)) ?? layout.positions.get(`dev/${id}/eth0`);
+      const box = layout.positions.get(detailedId(id)) ?? layout.positions.get(deviceId(id, 'eth0'));
       const el = cy.getElementById(drawnId(id));
       if (box) zoomTo(box);
       else if (!el.empty()) zoomTo(el.position());

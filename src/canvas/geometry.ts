@@ -14,7 +14,7 @@ import {
 } from './layout';
 import type { Box, ClusterLayout } from './layout';
 import { unionBox } from './camera';
-import { parseElementId } from '../sim/model/ids';
+import { deviceId, parseElementId, podEth0Id, podIdOfKey } from '../sim/model/ids';
 
 export interface Point {
   x: number;
@@ -30,7 +30,10 @@ export interface Geometry {
   boxOf(id: string): Box | null;
 }
 
-const isBridge = (id: string): boolean => /^dev\/[^/]+\/cni0$/.test(id);
+const isBridge = (id: string): boolean => {
+  const e = parseElementId(id);
+  return e?.kind === 'device' && e.device === 'cni0';
+};
 
 /** `ns/pod` of an id that belongs to a pod (its containers, eth0, lo, host veth), or null. */
 function podOf(id: string): string | null {
@@ -56,26 +59,23 @@ export function createGeometry(layout: ClusterLayout): Geometry {
     if (direct) return direct;
     // NodePorts counted in one marker go there (else to the node's eth0), a node's lo to its
     // routing point, load balancers counted in one box there (else to the Internet they face)
-    const nodePort = /^nodeport\/([^/]+)\//.exec(id);
-    if (nodePort)
-      return (
-        positions.get(nodePortsSummaryId(nodePort[1] ?? '')) ?? positions.get(`dev/${nodePort[1] ?? ''}/eth0`) ?? null
-      );
+    const e = parseElementId(id);
+    if (e?.kind === 'nodeport')
+      return positions.get(nodePortsSummaryId(e.node)) ?? positions.get(deviceId(e.node, 'eth0')) ?? null;
     if (id.startsWith('lb/') && positions.has(LOAD_BALANCERS_ID)) return positions.get(LOAD_BALANCERS_ID) ?? null;
-    const lo = /^dev\/([^/]+)\/lo$/.exec(id);
-    if (lo && lo[1] !== 'pod') return positions.get(kernelId(lo[1] ?? '')) ?? null;
+    if (e?.kind === 'device' && e.device === 'lo') return positions.get(kernelId(e.node)) ?? null;
     if (id.startsWith('lb/') || id.startsWith('ext/')) return positions.get('internet') ?? null;
     const pod = podOf(id);
     if (pod) {
       // A pod's lo falls back to its eth0; anything of a summarised pod to the pod's tile.
-      const lo = /^dev\/pod\/(.+)\/lo$/.exec(id);
-      return (lo ? positions.get(`dev/pod/${lo[1] ?? ''}/eth0`) : null) ?? positions.get(`pod/${pod}`) ?? null;
+      const lo = e?.kind === 'pod-device' && e.device === 'lo' ? positions.get(podEth0Id(e.namespace, e.pod)) : null;
+      return lo ?? positions.get(podIdOfKey(pod)) ?? null;
     }
     return null;
   };
   const clampOnBar = (bar: Box, x: number): number =>
     Math.max(bar.x - bar.w / 2 + 6, Math.min(bar.x + bar.w / 2 - 6, x));
-  const eth0 = (node: string): Box | null => positions.get(`dev/${node}/eth0`) ?? null;
+  const eth0 = (node: string): Box | null => positions.get(deviceId(node, 'eth0')) ?? null;
   const wireNodes = (id: string): [string, string] => {
     const e = parseElementId(id);
     return e?.kind === 'wire' ? [e.a, e.b] : ['', ''];
@@ -167,7 +167,10 @@ export function createGeometry(layout: ClusterLayout): Geometry {
       // the node network: along the underlay bar under the node, then up to eth0.
       const outside = (id: string | null): boolean =>
         id !== null && (id === 'internet' || id.startsWith('lb/') || id.startsWith('ext/'));
-      const eth0Node = (id: string): string | null => /^dev\/([^/]+)\/eth0$/.exec(id)?.[1] ?? null;
+      const eth0Node = (id: string): string | null => {
+        const e = parseElementId(id);
+        return e?.kind === 'device' && e.device === 'eth0' ? e.node : null;
+      };
       if (outside(from) && eth0Node(to)) {
         const bar = barOfNode(eth0Node(to) as string);
         if (bar && start) points.push(...aroundNodes(start, bar));

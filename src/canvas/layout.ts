@@ -54,7 +54,7 @@ export const SIZES = {
 } as const;
 
 // The element id of a node's routing and netfilter point (where `node/<node>` hops are drawn).
-import { kernelId } from '../sim/model/ids';
+import { kernelId, podId } from '../sim/model/ids';
 export { kernelId };
 export const UNDERLAY_ID = 'underlay';
 
@@ -239,13 +239,13 @@ function layoutNode(
     pods.forEach((pod, i) => {
       const col = i % cols;
       const row = Math.floor(i / cols);
-      positions.set(`pod/${pod.namespace}/${pod.name}`, {
+      positions.set(podId(pod.namespace, pod.name), {
         x: originX + pad + col * (colW + TILE.gap) + colW / 2,
         y: top + row * (TILE.h + TILE.gap) + TILE.h / 2,
         w: colW,
         h: TILE.h,
       });
-      compact.add(`pod/${pod.namespace}/${pod.name}`);
+      compact.add(podId(pod.namespace, pod.name));
     });
     podsW = cols * (colW + TILE.gap) - TILE.gap;
   } else {

@@ -13,6 +13,7 @@ import { ciliumProxy } from './proxy/cilium';
 import { iptablesProxy } from './proxy/iptables';
 import { ipvsProxy } from './proxy/ipvs';
 import { nftablesProxy } from './proxy/nftables';
+import { weakCache } from './model/weakCache';
 
 const PROXIES: Readonly<Record<ProxyMode, ServiceProxy>> = {
   iptables: iptablesProxy,
@@ -27,9 +28,7 @@ export function serviceProxy(cluster: Cluster | { settings: Pick<ClusterSettings
 }
 
 // A plugin is bound to its configuration object; settings are immutable, so one per object.
-const plugins = new WeakMap<CniConfig, CniPlugin>();
-
-function pluginFor(cfg: CniConfig): CniPlugin {
+const pluginFor = weakCache((cfg: CniConfig): CniPlugin => {
   switch (cfg.kind) {
     case 'flannel':
       return flannel(cfg);
@@ -38,12 +37,9 @@ function pluginFor(cfg: CniConfig): CniPlugin {
     case 'cilium':
       return cilium(cfg);
   }
-}
+});
 
 /** The CNI plugin configured in these settings. */
 export function cniPlugin(cluster: Cluster | { settings: Pick<ClusterSettings, 'cni'> }): CniPlugin {
-  const cfg = cluster.settings.cni;
-  let plugin = plugins.get(cfg);
-  if (!plugin) plugins.set(cfg, (plugin = pluginFor(cfg)));
-  return plugin;
+  return pluginFor(cluster.settings.cni);
 }

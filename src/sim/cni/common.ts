@@ -8,6 +8,7 @@ import { parseCidr, parseIPv4 } from '../model/memo';
 import type { Cidr } from '../model/ip';
 import { deviceOf } from '../model/memo';
 import type { CniConfig, Cluster, ClusterNode, ClusterSettings, Device, Pod } from '../model/types';
+import { weakCache } from '../model/weakCache';
 
 /** A tunnel between two nodes: the device, the header it adds and what that costs. */
 export interface Tunnel {
@@ -174,17 +175,11 @@ export interface CniPlugin {
 export const cidrText = (c: Cidr): string => `${formatIPv4(c.base)}/${c.prefix}`;
 
 /** The /24 the node's eth0 sits in: Calico's CrossSubnet and the underlay routes use it. */
-const underlayNets = new WeakMap<ClusterNode, string>();
-export function underlayNet(node: ClusterNode): string {
-  let net = underlayNets.get(node);
-  if (net === undefined) {
-    const eth0 = deviceOf(node, 'eth0')?.address ?? `${node.internalIP}/24`;
-    const cidr = parseCidr(eth0);
-    net = cidr ? cidrText(cidr) : eth0;
-    underlayNets.set(node, net);
-  }
-  return net;
-}
+export const underlayNet = weakCache((node: ClusterNode): string => {
+  const eth0 = deviceOf(node, 'eth0')?.address ?? `${node.internalIP}/24`;
+  const cidr = parseCidr(eth0);
+  return cidr ? cidrText(cidr) : eth0;
+});
 
 /**
  * The Calico IPAM block of a node that holds an address (BIRD announces one route per block): one

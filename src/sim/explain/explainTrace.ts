@@ -9,6 +9,7 @@
 import type { ClusterSettings } from '../model/types';
 import type { Hop, Nat, OuterHeader, Trace } from '../trace/types';
 import { cniPlugin, serviceProxy } from '../registry';
+import { nodeId } from '../model/ids';
 
 /** What the explanation reads of the cluster's settings. */
 export type ExplainSettings = Pick<ClusterSettings, 'cni' | 'proxyMode'>;
@@ -264,7 +265,7 @@ function path(leg: Hop[], ctx: Context): string[] {
   const firstAt = leg[0]?.at ?? '';
   if (!crosses && nodes.size === 1 && !firstAt.startsWith('ext/') && leg.some((h) => h.kind === 'veth')) {
     const node = [...nodes][0] as string;
-    const routed = leg.some((h) => h.kind === 'route' && h.at === `node/${node}`);
+    const routed = leg.some((h) => h.kind === 'route' && h.at === nodeId(node));
     const bridge = leg.find((h) => h.kind === 'bridge');
     const redirect = leg.some((h) => h.kind === 'veth' && /bpf_redirect/.test(h.rule ?? ''));
     if (routed) out.push(`Both ends are on ${node}, which routes the packet from one pod's veth to the other's.`);

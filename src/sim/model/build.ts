@@ -11,6 +11,8 @@ import type { Cidr } from './ip';
 import { fnv1a, k8sSuffix, macFor } from './rng';
 import { formatCount } from './format';
 import { cniPlugin, serviceProxy } from '../registry';
+import { allocateAddress, BlockPool, Scheduler } from './placement';
+import type { NodeIpam } from './placement';
 import type {
   Cluster,
   ClusterNode,
@@ -209,41 +211,24 @@ export function hostVethName(settings: ClusterSettings, key: string): string {
 }
 
 /**
- * Calico's IPAM: the pool is cut into blocks (/26 by default) and a node claims a block when it
- * needs addresses, another one when its blocks are full. Blocks are handed out in order, so node N
- * (in registration order) gets the N-th block, like the /24 podCIDRs. Calico uses every address of
- * a block (no network or broadcast address is kept back) and gives the first one to the node's
- * tunnel device (tunl0 or vxlan.calico).
- */
-class CalicoBlocks {
-  private readonly pool: Cidr;
-  private readonly prefix: number;
-  private next = 0;
-  constructor(pool: Cidr, prefix: number) {
-    this.pool = pool;
-    this.prefix = prefix;
-  }
-  claim(node: string): Cidr {
-    const size = 2 ** (32 - this.prefix);
-    if ((this.next + 1) * size > cidrSize(this.pool)) {
-      throw new ClusterBuildError(
-        `the IP pool ${formatCidr(this.pool)} has no free /${this.prefix} block left for node ${node}`,
-        'IPPool',
-        'spec.cidr',
-      );
-    }
-    return { base: (this.pool.base + this.next++ * size) >>> 0, prefix: this.prefix };
-  }
-}
-
-/**
  * The pod address range a node allocates from and the first index its IPAM hands out: flannel and
  * Cilium use the node's podCIDR with the gateway at .1 and pods from .2 (host-local); Calico takes
  * a block from the pool, with the tunnel address at index 0 and pods from index 1.
  */
-function nodePodRange(node: ClusterNode, blocks: CalicoBlocks | null): { range: Cidr; first: number } {
-  if (blocks) return { range: blocks.claim(node.name), first: 1 };
-  return { range: mustCidr(node.podCIDR, `Node ${node.name}`, 'spec.podCIDR'), first: 2 };
+function nodePodRange(node: ClusterNode, blocks: BlockPool | null): Cidr {
+  if (blocks) return claimBlock(blocks, node.name);
+  return mustCidr(node.podCIDR, `Node ${node.name}`, 'spec.podCIDR');
+}
+
+function claimBlock(blocks: BlockPool, node: string): Cidr {
+  const block = blocks.claim();
+  if (block === null)
+    throw new ClusterBuildError(
+      `the IP pool ${formatCidr(blocks.pool)} has no free /${blocks.prefix} block left for node ${node}`,
+      'IPPool',
+      'spec.cidr',
+    );
+  return block;
 }
 
 function mustCidr(text: string, object: string, field: string): Cidr {
@@ -323,15 +308,6 @@ function buildNodes(specs: readonly NodeSpec[], settings: ClusterSettings): Clus
       labels: spec.labels ?? {},
     };
   });
-}
-
-interface IpamState {
-  range: Cidr;
-  next: number;
-  first: number;
-  used: Set<number>;
-  /** every range the node has allocated from (Calico claims more blocks as they fill up) */
-  ranges: Cidr[];
 }
 
 function buildContainers(
@@ -429,15 +405,18 @@ export function buildCluster(spec: ClusterSpec = {}): Cluster {
   const settings: ClusterSettings = { ...DEFAULT_SETTINGS, ...spec.settings };
   const nodeSpecs = spec.nodes && spec.nodes.length > 0 ? spec.nodes : DEFAULT_NODES;
   const baseNodes = buildNodes(nodeSpecs, settings);
-  const ipam = new Map<string, IpamState>();
+  const ipam = new Map<string, NodeIpam>();
   const blockSize = cniPlugin({ settings }).blockSize;
   const blocks =
     blockSize !== null
-      ? new CalicoBlocks(mustCidr(settings.podSubnet, 'ClusterConfiguration', 'networking.podSubnet'), blockSize)
+      ? new BlockPool(mustCidr(settings.podSubnet, 'ClusterConfiguration', 'networking.podSubnet'), blockSize)
       : null;
   const nodesWithDevices = baseNodes.map((node) => {
-    const { range, first } = nodePodRange(node, blocks);
-    ipam.set(node.name, { range, next: first, first, used: new Set(), ranges: [range] });
+    const range = nodePodRange(node, blocks);
+    const state: NodeIpam = { kind: blocks ? 'block' : 'host-local', ranges: [range], last: null, used: new Set() };
+    // A Calico block's first address is the tunnel device's.
+    if (blocks) state.used.add(range.base);
+    ipam.set(node.name, state);
     return { ...node, devices: nodeDevices(settings, node, range) };
   });
   const nodes: ClusterNode[] = nodesWithDevices;
@@ -475,75 +454,41 @@ export function buildCluster(spec: ClusterSpec = {}): Cluster {
   }
 
   const pods: Pod[] = [];
-  const podCountByNode = new Map<string, number>(nodes.map((n) => [n.name, 0]));
-  /** owner -> node -> pods, so that spreading stays linear in the number of pods */
-  const ownerCount = new Map<string, Map<string, number>>();
   const mtu = cniPlugin({ settings }).podMtu(settings);
-  const readyWorkers = nodes.filter((n) => n.role === 'worker' && n.ready);
-  const readyControlPlanes = nodes.filter((n) => n.role === 'control-plane' && n.ready);
-  const readyNodes = nodes.filter((n) => n.ready);
+  const scheduler = new Scheduler(nodes);
 
-  const schedule = (template: PodTemplateSpec, owner: string | null, podName: string): string => {
+  const schedule = (template: PodTemplateSpec, namespace: string, owner: string | null, podName: string): string => {
     if (template.nodeName) {
       if (!nodeByName.has(template.nodeName)) {
         throw new ClusterBuildError(`node "${template.nodeName}" does not exist`, `Pod ${podName}`, 'spec.nodeName');
       }
       return template.nodeName;
     }
-    // CoreDNS lands on the control plane: it is the only node when kubeadm init schedules it.
-    let candidates = template.tolerateControlPlane && readyControlPlanes.length > 0 ? readyControlPlanes : readyWorkers;
-    if (candidates.length === 0) candidates = readyNodes;
-    if (candidates.length === 0)
-      throw new ClusterBuildError('no node is Ready to run pods', `Pod ${podName}`, 'spec.nodeName');
-    // Spread: fewest pods of the same owner first, then fewest pods, then name order.
-    let best = candidates[0] as ClusterNode;
-    let bestKey: [number, number] = [Infinity, Infinity];
-    const byNode = owner === null ? undefined : ownerCount.get(owner);
-    for (const node of candidates) {
-      const sameOwner = byNode?.get(node.name) ?? 0;
-      const key: [number, number] = [sameOwner, podCountByNode.get(node.name) ?? 0];
-      if (key[0] < bestKey[0] || (key[0] === bestKey[0] && key[1] < bestKey[1])) {
-        best = node;
-        bestKey = key;
-      }
-    }
-    return best.name;
+    const node = scheduler.pick({ namespace, owner, tolerateControlPlane: template.tolerateControlPlane });
+    if (node === null) throw new ClusterBuildError('no node is Ready to run pods', `Pod ${podName}`, 'spec.nodeName');
+    return node.name;
   };
 
   const allocate = (nodeName: string, podName: string): string => {
-    const state = ipam.get(nodeName) as IpamState;
+    const state = ipam.get(nodeName) as NodeIpam;
     for (;;) {
-      const size = cidrSize(state.range);
-      // host-local stops before the broadcast address; a Calico block has none.
-      const end = blocks ? size : size - 1;
-      for (let tries = 0; tries < size; tries++) {
-        if (state.next >= end) {
-          if (blocks) break;
-          state.next = state.first;
-        }
-        const ip = nthAddress(state.range, state.next++);
-        if (!state.used.has(ip)) {
-          state.used.add(ip);
-          return formatIPv4(ip);
-        }
-      }
+      const ip = allocateAddress(state);
+      if (ip !== null) return formatIPv4(ip);
       if (!blocks) {
         throw new ClusterBuildError(
-          `node ${nodeName} has no free pod IP left in ${formatCidr(state.range)}`,
+          `node ${nodeName} has no free pod IP left in ${formatCidr(state.ranges[0] as Cidr)}`,
           `Pod ${podName}`,
           'status.podIP',
         );
       }
-      // Calico: the block is full, so the node claims another one and allocates from its start.
-      state.range = blocks.claim(nodeName);
-      state.ranges.push(state.range);
-      state.next = 0;
+      // Calico: the blocks are full, so the node claims another one.
+      state.ranges.push(claimBlock(blocks, nodeName));
     }
   };
 
   const addPod = (p: PodSpec, owner: string | null): void => {
     const namespace = p.namespace ?? DEFAULT_NS;
-    const node = schedule(p, owner, `${namespace}/${p.name}`);
+    const node = schedule(p, namespace, owner, `${namespace}/${p.name}`);
     const nodeObj = nodeByName.get(node) as ClusterNode;
     const hostNetwork = p.hostNetwork ?? false;
     let ip: string;
@@ -552,7 +497,7 @@ export function buildCluster(spec: ClusterSpec = {}): Cluster {
     else ip = allocate(node, `${namespace}/${p.name}`);
     const { containers, allReady } = buildContainers(p.containers, hostNetwork);
     const key = `${namespace}/${p.name}`;
-    pods.push({
+    const pod: Pod = {
       namespace,
       name: p.name,
       node,
@@ -566,13 +511,10 @@ export function buildCluster(spec: ClusterSpec = {}): Cluster {
       mac: macFor(`pod/${key}`),
       veth: hostNetwork ? null : hostVethName(settings, key),
       mtu: hostNetwork ? settings.underlayMtu : mtu,
-    });
-    podCountByNode.set(node, (podCountByNode.get(node) ?? 0) + 1);
-    if (owner !== null) {
-      let byNode = ownerCount.get(owner);
-      if (!byNode) ownerCount.set(owner, (byNode = new Map()));
-      byNode.set(node, (byNode.get(node) ?? 0) + 1);
-    }
+    };
+    // The toleration rides on the pod so that a replacement (ops/) is scheduled alike.
+    pods.push(p.tolerateControlPlane ? { ...pod, tolerateControlPlane: true } : pod);
+    scheduler.bind({ namespace, owner }, node);
   };
 
   for (const w of workloads) {
@@ -638,7 +580,7 @@ export function buildCluster(spec: ClusterSpec = {}): Cluster {
   ].sort();
   const finalNodes = nodes.map((node) => ({
     ...node,
-    podRanges: (ipam.get(node.name) as IpamState).ranges.map(formatCidr),
+    podRanges: (ipam.get(node.name) as NodeIpam).ranges.map(formatCidr),
   }));
   return {
     settings,

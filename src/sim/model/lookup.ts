@@ -5,6 +5,7 @@
 import { cidrContains, parseCidr, parseIPv4 } from './ip';
 import type { Cidr } from './ip';
 import type { Cluster, ClusterNode, EndpointSet, Pod, Service } from './types';
+import { weakCache } from './weakCache';
 
 export interface ClusterLookup {
   readonly podByKey: ReadonlyMap<string, Pod>;
@@ -20,11 +21,8 @@ export interface ClusterLookup {
   nodeForPodIP(ip: string): ClusterNode | null;
 }
 
-const cache = new WeakMap<Cluster, ClusterLookup>();
-
-export function lookup(cluster: Cluster): ClusterLookup {
-  const cached = cache.get(cluster);
-  if (cached) return cached;
+/** The cluster's indexes, built once per cluster. */
+export const lookup = weakCache((cluster: Cluster): ClusterLookup => {
   const podByKey = new Map<string, Pod>();
   const podByIP = new Map<string, Pod>();
   for (const pod of cluster.pods) {
@@ -53,9 +51,8 @@ export function lookup(cluster: Cluster): ClusterLookup {
       return null;
     },
   };
-  cache.set(cluster, result);
   return result;
-}
+});
 
 export function deviceOf(node: ClusterNode, name: string) {
   return node.devices.find((d) => d.name === name) ?? null;

@@ -6,11 +6,11 @@
 import { parseCidr as parseCidrText, parseIPv4 as parseIPv4Text } from './ip';
 import type { Cidr } from './ip';
 import type { ClusterNode, Device } from './types';
+import { weakCache } from './weakCache';
 
 const MAX_ENTRIES = 200_000;
 const ips = new Map<string, number | null>();
 const cidrs = new Map<string, Cidr | null>();
-const deviceIPs = new WeakMap<ClusterNode, Map<string, string | null>>();
 
 /** parseIPv4, memoised. */
 export function parseIPv4(text: string): number | null {
@@ -36,24 +36,19 @@ export function parseCidr(text: string): Cidr | null {
 
 /** The address part of a node device's `ip/prefix`, or null; memoised per node. */
 export function deviceIP(node: ClusterNode, name: string): string | null {
-  let byName = deviceIPs.get(node);
-  if (!byName) {
-    byName = new Map();
-    for (const d of node.devices)
-      byName.set(d.name, d.address === null ? null : d.address.slice(0, d.address.indexOf('/')));
-    deviceIPs.set(node, byName);
-  }
-  return byName.get(name) ?? null;
+  return deviceIPs(node).get(name) ?? null;
 }
 
-const devicesByNode = new WeakMap<ClusterNode, Map<string, Device>>();
+const deviceIPs = weakCache((node: ClusterNode) => {
+  const byName = new Map<string, string | null>();
+  for (const d of node.devices)
+    byName.set(d.name, d.address === null ? null : d.address.slice(0, d.address.indexOf('/')));
+  return byName;
+});
+
+const devicesByNode = weakCache((node: ClusterNode) => new Map<string, Device>(node.devices.map((d) => [d.name, d])));
 
 /** A node's device by name, or null; memoised per node. */
 export function deviceOf(node: ClusterNode, name: string): Device | null {
-  let byName = devicesByNode.get(node);
-  if (!byName) {
-    byName = new Map(node.devices.map((d) => [d.name, d]));
-    devicesByNode.set(node, byName);
-  }
-  return byName.get(name) ?? null;
+  return devicesByNode(node).get(name) ?? null;
 }

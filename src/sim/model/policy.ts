@@ -5,6 +5,7 @@
  */
 import type { Cluster, Pod, Protocol } from './types';
 import { isRecord, list, str, stringMap } from './json';
+import { weakCache } from './weakCache';
 
 /** One requirement of a label selector's matchExpressions. */
 export interface SelectorRequirement {
@@ -202,36 +203,28 @@ export function readNetworkPolicy(raw: unknown): NetworkPolicyModel | null {
   return { namespace, name, podSelector: readSelector(spec['podSelector']), policyTypes, ingress, egress };
 }
 
-const policyCache = new WeakMap<Cluster, readonly NetworkPolicyModel[]>();
-
 /** Every NetworkPolicy of the cluster, in input order; derived once per cluster. */
-export function networkPolicies(cluster: Cluster): readonly NetworkPolicyModel[] {
-  let cached = policyCache.get(cluster);
-  if (!cached) {
-    cached = cluster.extras.map(readNetworkPolicy).filter((p): p is NetworkPolicyModel => p !== null);
-    policyCache.set(cluster, cached);
-  }
-  return cached;
-}
+export const networkPolicies = weakCache((cluster: Cluster): readonly NetworkPolicyModel[] =>
+  cluster.extras.map(readNetworkPolicy).filter((p): p is NetworkPolicyModel => p !== null),
+);
 
-const nsLabelCache = new WeakMap<Cluster, Map<string, Readonly<Record<string, string>>>>();
+/** The labels of each Namespace object in `cluster.extras`, by name. */
+const nsLabels = weakCache((cluster: Cluster) => {
+  const byName = new Map<string, Readonly<Record<string, string>>>();
+  for (const raw of cluster.extras) {
+    if (!isRecord(raw) || raw['kind'] !== 'Namespace' || !isRecord(raw['metadata'])) continue;
+    const name = str(raw['metadata']['name']);
+    if (name !== null) byName.set(name, { ...stringMap(raw['metadata']['labels']), [NAMESPACE_NAME_LABEL]: name });
+  }
+  return byName;
+});
 
 /**
  * A namespace's labels: those of a Namespace object in `cluster.extras` when there is one, plus
  * `kubernetes.io/metadata.name`, which the API server always sets to the namespace's name.
  */
 export function namespaceLabels(cluster: Cluster, namespace: string): Readonly<Record<string, string>> {
-  let byName = nsLabelCache.get(cluster);
-  if (!byName) {
-    byName = new Map();
-    for (const raw of cluster.extras) {
-      if (!isRecord(raw) || raw['kind'] !== 'Namespace' || !isRecord(raw['metadata'])) continue;
-      const name = str(raw['metadata']['name']);
-      if (name !== null) byName.set(name, { ...stringMap(raw['metadata']['labels']), [NAMESPACE_NAME_LABEL]: name });
-    }
-    nsLabelCache.set(cluster, byName);
-  }
-  return byName.get(namespace) ?? { [NAMESPACE_NAME_LABEL]: namespace };
+  return nsLabels(cluster).get(namespace) ?? { [NAMESPACE_NAME_LABEL]: namespace };
 }
 
 /**

@@ -115,6 +115,8 @@ export interface Pod {
   /** host-side veth name (`veth1a2b3c4d`), or null for hostNetwork pods */
   readonly veth: string | null;
   readonly mtu: number;
+  /** tolerates the control plane's NoSchedule taint (absent when it does not) */
+  readonly tolerateControlPlane?: true;
 }
 
 export interface ServicePort {

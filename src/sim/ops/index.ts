@@ -10,7 +10,9 @@
 import { buildEndpoints, hostVethName, MAX_PODS } from '../model/build';
 import { formatCount } from '../model/format';
 import { cniPlugin } from '../registry';
-import { cidrSize, formatIPv4, nthAddress, parseCidr, parseIPv4 } from '../model/ip';
+import { formatCidr, formatIPv4, parseCidr, parseIPv4 } from '../model/ip';
+import { allocateAddress, BlockPool, Scheduler } from '../model/placement';
+import type { NodeIpam } from '../model/placement';
 import type { Cidr } from '../model/ip';
 import { k8sSuffix, macFor } from '../model/rng';
 import type { Cluster, ClusterNode, Endpoint, EndpointSet, Pod } from '../model/types';
@@ -36,6 +38,8 @@ export class ClusterOpError extends Error {
 interface OpsState {
   last: Map<string, number>;
   created: number;
+  /** the nodes with the Calico blocks they claimed during this operation, once one did */
+  nodes?: readonly ClusterNode[];
 }
 
 /** The operations' memory as it rides in the cluster (plain data: it survives structuredClone and JSON). */
@@ -74,6 +78,7 @@ export function applyOp(cluster: Cluster, op: ClusterOp): Cluster {
     // A StatefulSet recreates a pod under the same name, so only once the old one is gone.
     if (old.owner !== null && !(op.graceful && old.owner.startsWith('StatefulSet/')))
       pods.push(replacement(cluster, nodes, pods, old, state));
+    nodes = state.nodes ?? nodes;
   } else if (op.op === 'setPodReady') {
     const i = find(op.pod);
     const pod = pods[i] as Pod;
@@ -99,6 +104,7 @@ export function applyOp(cluster: Cluster, op: ClusterOp): Cluster {
       pods = pods.filter((p) => !gone.has(p));
     }
     for (let k = mine.length; k < replicas; k++) pods.push(replacement(cluster, nodes, pods, mine[0] as Pod, state));
+    nodes = state.nodes ?? nodes;
   } else {
     const node = cluster.nodes.find((n) => n.name === op.node);
     if (!node) throw new ClusterOpError(`no node ${op.node} in this cluster`);
@@ -112,7 +118,8 @@ export function applyOp(cluster: Cluster, op: ClusterOp): Cluster {
       else next.push({ ...pod, ready: false });
     }
     pods = next;
-    for (const pod of moved) pods.push(replacement(cluster, nodes, pods, pod, state));
+    for (const pod of moved) pods.push(replacement(cluster, state.nodes ?? nodes, pods, pod, state));
+    nodes = state.nodes ?? nodes;
   }
   const last: Record<string, string> = {};
   for (const [node, ip] of [...state.last].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)))
@@ -156,6 +163,7 @@ function replacement(
   const [kind, workload] = [owner.slice(0, owner.indexOf('/')), owner.slice(owner.indexOf('/') + 1)];
   const node =
     kind === 'DaemonSet' ? (nodes.find((n) => n.name === old.node) as ClusterNode) : schedule(nodes, pods, old);
+  const ip = old.hostNetwork ? node.internalIP : allocate(cluster, state.nodes ?? nodes, node, pods, state);
   state.created += 1;
   const suffix = k8sSuffix(`${old.namespace}/${workload}/ops/${state.created}`, 5);
   let name: string;
@@ -163,7 +171,6 @@ function replacement(
   else if (kind === 'Deployment') name = `${old.name.slice(0, old.name.lastIndexOf('-'))}-${suffix}`;
   else name = `${workload}-${suffix}`;
   const key = `${old.namespace}/${name}`;
-  const ip = old.hostNetwork ? node.internalIP : allocate(cluster, node, pods, state);
   return {
     ...old,
     name,
@@ -177,55 +184,59 @@ function replacement(
   };
 }
 
-/** The scheduler's spreading (as the builder does it): fewest pods of the owner, then fewest pods, then name. */
+/** The builder's scheduler (model/placement.ts), given the pods that run now. */
 function schedule(nodes: readonly ClusterNode[], pods: readonly Pod[], old: Pod): ClusterNode {
-  const ready = nodes.filter((n) => n.ready);
-  const workers = ready.filter((n) => n.role === 'worker');
-  const candidates = workers.length > 0 ? workers : ready;
-  if (candidates.length === 0)
-    throw new ClusterOpError(`no node is Ready to run a replacement for ${old.namespace}/${old.name}`);
-  let best = candidates[0] as ClusterNode;
-  let key: [number, number] = [Infinity, Infinity];
-  for (const n of candidates) {
-    const same = pods.filter((p) => p.node === n.name && p.owner === old.owner && p.namespace === old.namespace).length;
-    const all = pods.filter((p) => p.node === n.name).length;
-    if (same < key[0] || (same === key[0] && all < key[1])) {
-      best = n;
-      key = [same, all];
-    }
-  }
-  return best;
+  const node = new Scheduler(nodes, pods).pick(old);
+  if (node === null) throw new ClusterOpError(`no node is Ready to run a replacement for ${old.namespace}/${old.name}`);
+  return node;
 }
 
-/** host-local: the address after the last one handed out, skipping those in use, wrapping in the range. */
-function allocate(cluster: Cluster, node: ClusterNode, pods: readonly Pod[], state: OpsState): string {
-  // Calico's IPAM hands out every address of a block but the tunnel's; host-local keeps .0, .1 and broadcast.
-  const calico = cniPlugin(cluster).blockSize !== null;
-  const ranges: Cidr[] = (node.podRanges ?? [node.podCIDR])
+/**
+ * The builder's IPAM (model/placement.ts), resumed from what the cluster remembers: the address
+ * after the last one handed out on the node; a Calico node whose blocks are full claims the
+ * pool's lowest free block, as the builder does.
+ */
+function allocate(
+  cluster: Cluster,
+  nodes: readonly ClusterNode[],
+  node: ClusterNode,
+  pods: readonly Pod[],
+  state: OpsState,
+): string {
+  const blockSize = cniPlugin(cluster).blockSize;
+  const current = nodes.find((n) => n.name === node.name) ?? node;
+  const ranges: Cidr[] = (current.podRanges ?? [current.podCIDR])
     .map((r) => parseCidr(r))
     .filter((r): r is Cidr => r !== null);
   const used = new Set<number>();
   for (const p of pods) if (!p.hostNetwork && p.node === node.name) used.add(parseIPv4(p.ip) ?? 0);
-  const addresses: number[] = [];
-  for (const range of ranges) {
-    const size = cidrSize(range);
-    // host-local: .2 to the last before broadcast; a Calico block: all but the tunnel address.
-    const first = calico ? 1 : 2;
-    const end = calico ? size : size - 1;
-    for (let i = first; i < end; i++) addresses.push(nthAddress(range, i));
+  // A Calico block's first address is the tunnel device's.
+  if (blockSize !== null && ranges[0]) used.add(ranges[0].base);
+  const ipam: NodeIpam = {
+    kind: blockSize === null ? 'host-local' : 'block',
+    ranges,
+    last: state.last.get(node.name) ?? null,
+    used,
+  };
+  let ip = allocateAddress(ipam);
+  if (ip === null && blockSize !== null) {
+    const pool = parseCidr(cluster.settings.podSubnet);
+    const claimed = nodes.flatMap((n) =>
+      (n.podRanges ?? []).map((r) => parseCidr(r)).filter((r): r is Cidr => r !== null),
+    );
+    const block = pool ? new BlockPool(pool, blockSize, claimed).claim() : null;
+    if (block !== null) {
+      ranges.push(block);
+      state.nodes = nodes.map((n) => (n.name === node.name ? { ...n, podRanges: ranges.map(formatCidr) } : n));
+      ip = allocateAddress(ipam);
+    }
   }
-  const last = state.last.get(node.name) ?? 0;
-  let start = addresses.findIndex((a) => a > last);
-  if (start < 0) start = 0;
-  for (let k = 0; k < addresses.length; k++) {
-    const a = addresses[(start + k) % addresses.length] as number;
-    if (used.has(a)) continue;
-    state.last.set(node.name, a);
-    return formatIPv4(a);
-  }
-  throw new ClusterOpError(
-    `node ${node.name} has no free pod IP left in ${ranges.map((r) => formatIPv4(r.base)).join(', ')}`,
-  );
+  if (ip === null)
+    throw new ClusterOpError(
+      `node ${node.name} has no free pod IP left in ${ranges.map((r) => formatIPv4(r.base)).join(', ')}`,
+    );
+  state.last.set(node.name, ip);
+  return formatIPv4(ip);
 }
 
 /** The cluster with new nodes and pods, and EndpointSlices derived again (those from the input stay). */

@@ -5,7 +5,7 @@
  * The rows of `cilium-dbg service list` come from `serviceRow`.
  */
 import type { Cluster, ClusterNode, Service } from '../model/types';
-import { backendsOf, choose, eligible, without } from './common';
+import { backendsOf, choose, eligible, without, conntrackEntry } from './common';
 import type { Backend, DecideContext, ProxyDecision, ProxyStep, ServiceProxy } from './common';
 import { dropText } from './iptables';
 
@@ -58,7 +58,9 @@ function decide(c: DecideContext): ProxyDecision {
     masqueradeWhy: masq
       ? `externalTrafficPolicy Cluster: Cilium SNATs traffic to a ${where} so that replies return through ${input.node}`
       : '',
-    dnatRule: `lb4 ${dst} -> backend ${chosen.ip}:${chosen.port} (random)`,
+    // In-cluster sockets are connected to the backend by the cgroup connect() hook.
+    dnatRule: `${input.hook === 'connect' ? 'cgroup/connect4 bpf_sock.o:cil_sock4_connect: ' : ''}lb4 ${dst} -> backend ${chosen.ip}:${chosen.port} (random)`,
+    conntrack: conntrackEntry(c, chosen),
     warnings,
     policy,
   };
@@ -95,4 +97,12 @@ export const ciliumProxy: ServiceProxy = {
   nodeDevice: null,
   scheduler: SCHEDULER,
   kubeProxy: false,
+  inClusterHook: 'connect',
+  socketReverseRule: (from, to) => `cgroup/recvmsg4 bpf_sock.o:cil_sock4_recvmsg: rev-nat ${from} -> ${to}`,
+  translator: 'ebpf',
+  // Host processes are in-cluster sockets too: the connect() hook serves 127.0.0.1:NodePort.
+  localhostNodePortRefusal: null,
+  undefinedPort: (dst) => ({ outcome: 'drop', rule: `cilium-dbg service list: no frontend ${dst}` }),
+  // Cilium plugs no bridge, so no hairpin through one; its SNAT is the one rule.
+  hairpinRule: MASQUERADE_RULE,
 };

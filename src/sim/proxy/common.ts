@@ -10,6 +10,7 @@ import { parseIPv4 } from '../model/memo';
 import { base32, sha256 } from './sha256';
 import type { Candidate } from '../trace/types';
 import type { TraceWarning } from '../trace/warnings';
+import { weakCache } from '../model/weakCache';
 
 /** kube-proxy's masquerade mark: bit 14 (docs/networking-model.md). */
 export const MASQ_MARK = '0x4000';
@@ -47,11 +48,40 @@ export interface ProxyDecision {
   masqueradeWhy: string;
   /** the DNAT rule (or IPVS/eBPF translation) as a user would see it */
   dnatRule: string;
+  /**
+   * The connection tracking entry the translation leaves on the deciding node, which undoes it on
+   * the reply; null when nothing is translated, or when the socket was connected to the endpoint
+   * at connect() and no packet ever carries the Service address.
+   */
+  conntrack: ConntrackEntry | null;
   /** a pick that matched no candidate */
   warnings: TraceWarning[];
   /** the endpoints' set: Cluster- or Local-policy, for the text */
   policy: 'Cluster' | 'Local';
 }
+
+/** A connection as conntrack holds it: the packet's addresses before and after the translation. */
+export interface ConntrackEntry {
+  protocol: Protocol;
+  /** as the proxy saw the first packet: `ip:port` (`ip` for ICMP) */
+  original: { src: string; dst: string };
+  /** after DNAT: the destination is the endpoint */
+  translated: { src: string; dst: string };
+}
+
+/**
+ * Where a proxy decides: `connect`, in the socket layer when a process in the cluster calls
+ * connect() (Cilium's socket LB); `packet`, on the packet as it passes the node (netfilter
+ * PREROUTING or OUTPUT, IPVS in INPUT, eBPF on the native device).
+ */
+export type ProxyHook = 'connect' | 'packet';
+
+/** What a packet to a ClusterIP on a port the Service does not define (or a ping to it) meets. */
+export type UndefinedPortDecision =
+  /** nothing matches: the ClusterIP is no local address, so the node routes the packet on */
+  | { outcome: 'route' }
+  /** a rule (or the absent frontend) refuses or drops it */
+  | { outcome: 'reject' | 'drop'; rule: string };
 
 /** The packet and the node `decide` works on. */
 export interface DecideInput {
@@ -64,6 +94,10 @@ export interface DecideInput {
   srcIP: string;
   /** the source is a process in this node's root namespace (OUTPUT, src-type LOCAL) */
   srcLocal: boolean;
+  /** where the decision happens (a proxy whose `inClusterHook` is `packet` always gets `packet`) */
+  hook: ProxyHook;
+  /** the packet's addresses as they reach the proxy (`ip:port`, `ip` for ICMP): conntrack's original tuple */
+  packet: { src: string; dst: string };
   /** the dialed address (VIP, node address or LB address) and port */
   dstIP: string;
   dstPort: number;
@@ -95,12 +129,33 @@ export interface ServiceProxy {
   rules(cluster: Cluster, node: ClusterNode, svc: Service): string[];
   /** the POSTROUTING rule that masquerades a marked packet */
   readonly masqueradeRule: string;
-  /** the device the proxy adds to every node (IPVS: the dummy kube-ipvs0 holding the VIPs) */
+  /**
+   * The device the proxy adds to every node, holding every Service address as a local one (IPVS:
+   * the dummy kube-ipvs0): such addresses are delivered to INPUT, and the node answers from them.
+   */
   readonly nodeDevice: string | null;
   /** how it picks an endpoint: chained random rules, per-node round robin, or one uniform draw */
   readonly scheduler: Scheduler;
   /** kube-proxy itself runs on the nodes (its healthz and metrics ports listen); not with Cilium's replacement */
   readonly kubeProxy: boolean;
+  /** where it meets a connection from a socket in the cluster (Cilium: at connect()) */
+  readonly inClusterHook: ProxyHook;
+  /** what rewrites a packet's destination: netfilter DNAT, IPVS (Masq forwarding), or eBPF on the device */
+  readonly translator: 'netfilter' | 'ipvs' | 'ebpf';
+  /**
+   * A NodePort dialed on 127.0.0.1 from the node: null when the mode serves it, else the rule that
+   * shows it does not (nftables and IPVS never serve localhost NodePorts).
+   */
+  readonly localhostNodePortRefusal: string | null;
+  /** what a ClusterIP on a port the Service does not define, or a ping to it, meets (`dst` as dialed) */
+  undefinedPort(dst: string): UndefinedPortDecision;
+  /**
+   * A proxy that decides at connect(): the hook that translates the backend address `from` back to
+   * the dialed `to` on the reply, in the socket layer (Cilium's recvmsg hook)
+   */
+  readonly socketReverseRule?: (from: string, to: string) => string;
+  /** the POSTROUTING rule that masquerades a pod reaching itself through its Service over a bridge (hairpin) */
+  readonly hairpinRule: string;
 }
 
 /** What every mode's `decide` starts from: the input and the endpoints the node may use. */
@@ -143,8 +198,8 @@ export function servicePortName(svc: Service, port: ServicePort): string {
   return `${svc.namespace}/${svc.name}${port.name ? `:${port.name}` : ''}`;
 }
 
-const portHashes = new WeakMap<ServicePort, Map<Service, string>>();
-const sepNames = new WeakMap<Backend, Map<ServicePort, string>>();
+const portHashes = weakCache((_: ServicePort) => new Map<Service, string>());
+const sepNames = weakCache((_: Backend) => new Map<ServicePort, string>());
 
 /** `KUBE-SVC-`, `KUBE-SVL-`, `KUBE-EXT-`, `KUBE-FW-` + base32(sha256(spn + protocol))[:16] (proxier.go). */
 export function chainName(
@@ -153,8 +208,7 @@ export function chainName(
   port: ServicePort,
 ): string {
   // Memoised per object: the string key of the text cache costs more than the lookup here.
-  let bySvc = portHashes.get(port);
-  if (!bySvc) portHashes.set(port, (bySvc = new Map()));
+  const bySvc = portHashes(port);
   let h = bySvc.get(svc);
   if (h === undefined) {
     h = hash(servicePortName(svc, port) + port.protocol).slice(0, 16);
@@ -165,8 +219,7 @@ export function chainName(
 
 /** `KUBE-SEP-` + base32(sha256(spn + protocol + "ip:port"))[:16]. */
 export function sepChainName(svc: Service, port: ServicePort, b: Backend): string {
-  let byPort = sepNames.get(b);
-  if (!byPort) sepNames.set(b, (byPort = new Map()));
+  const byPort = sepNames(b);
   let name = byPort.get(port);
   if (name === undefined) {
     name = 'KUBE-SEP-' + hash(servicePortName(svc, port) + port.protocol + `${b.ip}:${b.port}`).slice(0, 16);
@@ -190,12 +243,11 @@ export function nftEndpointChain(svc: Service, port: ServicePort, b: Backend): s
 // ---------------------------------------------------------------------------------------------
 // Endpoints.
 
-const backendCache = new WeakMap<Cluster, Map<ServicePort, readonly Backend[]>>();
+const backendCache = weakCache((_: Cluster) => new Map<ServicePort, readonly Backend[]>());
 
 /** Every endpoint of a Service port with its resolved port, sorted by `IP:port` as kube-proxy sorts. */
 export function backendsOf(cluster: Cluster, svc: Service, port: ServicePort): readonly Backend[] {
-  let byPort = backendCache.get(cluster);
-  if (!byPort) backendCache.set(cluster, (byPort = new Map()));
+  const byPort = backendCache(cluster);
   // Keyed on the port object (a Service's ports are its own): no string to build per trace.
   const key = port;
   const cached = byPort.get(key);
@@ -341,6 +393,7 @@ export function without(c: DecideContext, outcome: 'reject' | 'drop' | 'nomatch'
     masquerade: false,
     masqueradeWhy: '',
     dnatRule: '',
+    conntrack: null,
     warnings: [],
     policy: c.policy,
   };
@@ -373,3 +426,36 @@ export function kubeProxyMasquerade(c: DecideContext): { masq: boolean; why: str
 /** The hairpin reason: an endpoint that reaches its own Service and lands on itself. */
 export const hairpinWhy = (chosen: Backend): string =>
   `hairpin: ${chosen.pod} reaches its own Service and lands on itself`;
+
+/** The entry conntrack keeps for a translation to `chosen`, or null when the socket layer translated. */
+export function conntrackEntry(c: DecideContext, chosen: Backend): ConntrackEntry | null {
+  const { input } = c;
+  if (input.hook === 'connect') return null;
+  const icmp = input.protocol === 'icmp';
+  return {
+    protocol: input.protocol,
+    original: input.packet,
+    translated: { src: input.packet.src, dst: icmp ? chosen.ip : `${chosen.ip}:${chosen.port}` },
+  };
+}
+
+const ipOf = (a: string): string => {
+  const i = a.indexOf(':');
+  return i < 0 ? a : a.slice(0, i);
+};
+
+/**
+ * The entry as `conntrack -L` prints it: the original tuple, then the reply tuple it expects
+ * (`[UNREPLIED]` until the reply has been seen).
+ */
+export function conntrackLine(e: ConntrackEntry, replied: boolean): string {
+  // indexOf rather than split: this runs twice per Service trace on the hot path.
+  const { original, translated } = e;
+  const s = ipOf(original.src);
+  const d = ipOf(original.dst);
+  const r = ipOf(translated.dst);
+  const mark = replied ? '' : ' [UNREPLIED]';
+  if (e.protocol === 'icmp') return `icmp src=${s} dst=${d}${mark} src=${r} dst=${s}`;
+  const sp = original.src.slice(s.length + 1);
+  return `${e.protocol} src=${s} dst=${d} sport=${sp} dport=${original.dst.slice(d.length + 1)}${mark} src=${r} dst=${s} sport=${translated.dst.slice(r.length + 1)} dport=${sp}`;
+}

@@ -18,6 +18,7 @@ import {
   sepChainName,
   servicePortName,
   without,
+  conntrackEntry,
 } from './common';
 import type { Backend, DecideContext, ProxyDecision, ProxyStep, ServiceProxy } from './common';
 
@@ -260,6 +261,7 @@ function decide(c: DecideContext): ProxyDecision {
     masquerade: masq,
     masqueradeWhy: why,
     dnatRule: sepDnatRule(sep, proto, spn, affinity, chosen),
+    conntrack: conntrackEntry(c, chosen),
     warnings,
     policy,
   };
@@ -350,4 +352,11 @@ export const iptablesProxy: ServiceProxy = {
   nodeDevice: null,
   scheduler: SCHEDULER,
   kubeProxy: true,
+  inClusterHook: 'packet',
+  translator: 'netfilter',
+  // route_localnet: iptables mode serves NodePorts on 127.0.0.1.
+  localhostNodePortRefusal: null,
+  // Its KUBE-SERVICES rules match a ClusterIP per port: anything else passes untouched.
+  undefinedPort: () => ({ outcome: 'route' }),
+  hairpinRule: MASQUERADE_RULE,
 };

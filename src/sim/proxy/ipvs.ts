@@ -6,7 +6,7 @@
  * `ipvsadm -Ln`.
  */
 import type { Cluster, ClusterNode, Protocol, Service } from '../model/types';
-import { backendsOf, choose, eligible, hairpinWhy, kubeProxyMasquerade, without } from './common';
+import { backendsOf, choose, eligible, hairpinWhy, kubeProxyMasquerade, without, conntrackEntry } from './common';
 import type { Backend, DecideContext, ProxyDecision, ProxyStep, ServiceProxy } from './common';
 import { dropText } from './iptables';
 
@@ -103,6 +103,7 @@ function decide(c: DecideContext): ProxyDecision {
     masquerade: masq,
     masqueradeWhy: why,
     dnatRule: `IPVS Masq forwarding: ${dst} -> ${chosen.ip}:${chosen.port}`,
+    conntrack: conntrackEntry(c, chosen),
     warnings,
     policy,
   };
@@ -153,4 +154,13 @@ export const ipvsProxy: ServiceProxy = {
   nodeDevice: 'kube-ipvs0',
   scheduler: SCHEDULER,
   kubeProxy: true,
+  inClusterHook: 'packet',
+  translator: 'ipvs',
+  localhostNodePortRefusal: 'KUBE-NODE-PORT: 127.0.0.1 is not in KUBE-IPVS-IPS',
+  undefinedPort: () => ({
+    outcome: 'reject',
+    rule: '-A KUBE-IPVS-FILTER -m conntrack --ctstate NEW -m set --match-set KUBE-IPVS-IPS dst -j REJECT --reject-with icmp-port-unreachable',
+  }),
+  hairpinRule:
+    '-A KUBE-POSTROUTING -m comment --comment "Kubernetes endpoints dst ip:port, source ip for solving hairpin purpose" -m set --match-set KUBE-LOOP-BACK dst,dst,src -j MASQUERADE',
 };

@@ -15,6 +15,7 @@ import {
   nftServiceChain,
   servicePortName,
   without,
+  conntrackEntry,
 } from './common';
 import type { Backend, DecideContext, ProxyDecision, ProxyStep, ServiceProxy } from './common';
 import { dropText } from './iptables';
@@ -140,6 +141,7 @@ function decide(c: DecideContext): ProxyDecision {
     masquerade: masq,
     masqueradeWhy: why,
     dnatRule: endpointDnatRule(proto, chosen),
+    conntrack: conntrackEntry(c, chosen),
     warnings,
     policy,
   };
@@ -200,4 +202,13 @@ export const nftablesProxy: ServiceProxy = {
   nodeDevice: null,
   scheduler: SCHEDULER,
   kubeProxy: true,
+  inClusterHook: 'packet',
+  translator: 'netfilter',
+  localhostNodePortRefusal:
+    'fib daddr type local ip daddr != 127.0.0.0/8 meta l4proto . th dport vmap @service-nodeports',
+  undefinedPort: () => ({
+    outcome: 'reject',
+    rule: 'ip daddr @cluster-ips reject comment "Reject traffic to invalid ports of ClusterIPs"',
+  }),
+  hairpinRule: MASQUERADE_RULE,
 };

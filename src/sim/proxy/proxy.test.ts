@@ -9,7 +9,8 @@ import type { Cluster, ProxyMode } from '../model/types';
 import { SCENARIOS } from '../scenarios/catalog';
 import { trace } from '../resolve/trace';
 import { serviceProxy } from '../registry';
-import { proxyRules, proxyRulesCommand } from './index';
+import { decide, proxyRules, proxyRulesCommand } from './index';
+import { conntrackLine } from './common';
 
 const CILIUM = { kind: 'cilium', routingMode: 'tunnel', tunnelProtocol: 'vxlan', kubeProxyReplacement: true } as const;
 
@@ -89,5 +90,74 @@ describe('the registry', () => {
     }
     expect(new Set(seen.values()).size).toBe(4);
     expect(seen.get('ipvs')).toBe('ipvsadm -Ln');
+  });
+});
+
+describe('the decision holds where it is made and what conntrack keeps', () => {
+  const scenario = serviceScenarios[0]!;
+  function decideFor(mode: ProxyMode, hook: 'connect' | 'packet') {
+    const c = clusterFor(scenario.spec, mode);
+    const svc = c.services.find((s) => s.name === 'web')!;
+    const port = svc.ports[0]!;
+    const node = c.nodes.find((n) => n.role === 'worker')!;
+    const dst = `${svc.clusterIP ?? ''}:${port.port}`;
+    return decide(c, {
+      svc,
+      port,
+      entry: 'clusterIP',
+      node: node.name,
+      hook,
+      packet: { src: '10.244.1.7:40000', dst },
+      srcIP: '10.244.1.7',
+      srcLocal: false,
+      dstIP: svc.clusterIP ?? '',
+      dstPort: port.port,
+      protocol: 'tcp',
+      random: () => 0,
+      pick: [],
+      rrOffset: 0,
+    });
+  }
+
+  it.each(['iptables', 'nftables', 'ipvs'] as const)('%s: DNAT on the packet, an entry conntrack undoes', (mode) => {
+    const d = decideFor(mode, 'packet');
+    expect(d.outcome).toBe('dnat');
+    const ct = d.conntrack!;
+    expect(ct.original).toEqual({ src: '10.244.1.7:40000', dst: expect.stringMatching(/:80$/) });
+    expect(ct.translated).toEqual({ src: '10.244.1.7:40000', dst: `${d.chosen!.ip}:${d.chosen!.port}` });
+    const ip = d.chosen!.ip;
+    expect(conntrackLine(ct, false)).toMatch(
+      new RegExp(
+        `^tcp src=10\\.244\\.1\\.7 dst=\\S+ sport=40000 dport=80 \\[UNREPLIED\\] src=${ip} dst=10\\.244\\.1\\.7 sport=\\d+ dport=40000$`,
+      ),
+    );
+    expect(conntrackLine(ct, true)).not.toContain('UNREPLIED');
+  });
+
+  it('Cilium at connect(): the socket is connected to the backend, conntrack keeps no Service entry', () => {
+    const c = clusterFor(scenario.spec, 'cilium');
+    expect(serviceProxy(c).inClusterHook).toBe('connect');
+    const d = decideFor('cilium', 'connect');
+    expect(d.conntrack).toBeNull();
+    expect(d.dnatRule).toMatch(/^cgroup\/connect4 bpf_sock\.o:cil_sock4_connect: lb4 /);
+    // From outside, the same module translates on the device and conntrack keeps the entry.
+    const outside = decideFor('cilium', 'packet');
+    expect(outside.conntrack).not.toBeNull();
+    expect(outside.dnatRule).toMatch(/^lb4 /);
+  });
+
+  it('kube-proxy modes decide on the packet; only IPVS holds the addresses on a device', () => {
+    for (const mode of ['iptables', 'nftables', 'ipvs'] as const) {
+      const p = serviceProxy(clusterFor(scenario.spec, mode));
+      expect(p.inClusterHook).toBe('packet');
+      expect(p.nodeDevice).toBe(mode === 'ipvs' ? 'kube-ipvs0' : null);
+    }
+  });
+
+  it('a ClusterIP on an undefined port: iptables routes it on, nftables and IPVS reject, Cilium drops', () => {
+    const out = (['iptables', 'nftables', 'ipvs', 'cilium'] as const).map(
+      (m) => serviceProxy(clusterFor(scenario.spec, m)).undefinedPort('10.96.0.10:81').outcome,
+    );
+    expect(out).toEqual(['route', 'reject', 'reject', 'drop']);
   });
 });

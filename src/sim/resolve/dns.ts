@@ -8,6 +8,7 @@ import type { Cluster, Pod, Service } from '../model/types';
 import type { DnsQuery } from '../trace/types';
 import { fnv1a } from '../model/rng';
 import { backendsOf } from '../proxy';
+import { weakCache } from '../model/weakCache';
 
 /** The resolver configuration a pod gets with dnsPolicy ClusterFirst. */
 export interface ResolvConf {
@@ -191,7 +192,7 @@ export interface Resolution {
   answer: Answer | null;
 }
 
-const resolutions = new WeakMap<Cluster, Map<string, Resolution>>();
+const resolutions = weakCache((_: Cluster) => new Map<string, Resolution>());
 
 /**
  * Resolves a name as the client's stub resolver would: each candidate asked for A and AAAA (the
@@ -201,8 +202,7 @@ const resolutions = new WeakMap<Cluster, Map<string, Resolution>>();
 export function resolveName(cluster: Cluster, pod: Pod | null, name: string): Resolution {
   const conf = resolvConf(cluster, pod);
   const key = `${conf.node ? '' : (pod?.namespace ?? '')}|${name}`;
-  let byKey = resolutions.get(cluster);
-  if (!byKey) resolutions.set(cluster, (byKey = new Map()));
+  const byKey = resolutions(cluster);
   const cached = byKey.get(key);
   if (cached) return cached;
   const queries: DnsQuery[] = [];

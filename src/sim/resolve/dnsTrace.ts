@@ -12,6 +12,7 @@ import { PathWriter } from './pathWriter';
 import { resolveName, timedOutQueries } from './dns';
 import type { Resolution } from './dns';
 import { traceService } from './serviceTrace';
+import { weakCache } from '../model/weakCache';
 
 /** A name resolved for a trace: the DNS part of the Trace and the address to connect to. */
 export interface ResolvedDestination {
@@ -30,18 +31,13 @@ export interface ResolvedDestination {
 const EPHEMERAL_MIN = 32768;
 const EPHEMERAL_MAX = 60999;
 
-const summaries = new WeakMap<Resolution, string>();
-
-function summary(r: Resolution): string {
-  const known = summaries.get(r);
-  if (known !== undefined) return known;
-  const parts = r.queries
+/** The queries of a resolution in one line, once per resolution. */
+const summary = weakCache((r: Resolution): string =>
+  r.queries
     .filter((q) => q.type !== 'AAAA')
-    .map((q) => `${q.name} ${q.type} ${q.answer === 'NXDOMAIN' ? 'NXDOMAIN' : q.answer.join(' ')}`);
-  const text = parts.join('; ');
-  summaries.set(r, text);
-  return text;
-}
+    .map((q) => `${q.name} ${q.type} ${q.answer === 'NXDOMAIN' ? 'NXDOMAIN' : q.answer.join(' ')}`)
+    .join('; '),
+);
 
 /**
  * Resolves `name` for a client (a pod, or a host process on `nodeName`) and traces the query

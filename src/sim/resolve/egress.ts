@@ -10,6 +10,7 @@ import type { Cluster, ClusterNode, Pod } from '../model/types';
 import { deviceIP, parseCidr, parseIPv4 } from '../model/memo';
 import { cniPlugin } from '../registry';
 import { egressText } from '../narrate/nat';
+import { weakCache } from '../model/weakCache';
 
 /** ip-masq-agent's documented defaults (RFC 1918), used when it runs without a config. */
 export const IP_MASQ_AGENT_DEFAULT_CIDRS: readonly string[] = ['10.0.0.0/8', '172.16.0.0/12', '192.168.0.0/16'];
@@ -144,16 +145,12 @@ export function readIpMasqAgentConfig(text: string): IpMasqAgentConfig {
   return config;
 }
 
-const agentCache = new WeakMap<Cluster, IpMasqAgentConfig | null>();
-
 /**
  * ip-masq-agent in a cluster: present when a DaemonSet kube-system/ip-masq-agent runs (its pods, or
  * the object in `cluster.extras`) or its ConfigMap kube-system/ip-masq-agent is there. Its config
  * is the ConfigMap's `config` key, else the documented defaults. Null when the agent is absent.
  */
-export function ipMasqAgent(cluster: Cluster): IpMasqAgentConfig | null {
-  const cached = agentCache.get(cluster);
-  if (cached !== undefined) return cached;
+export const ipMasqAgent = weakCache((cluster: Cluster): IpMasqAgentConfig | null => {
   const daemonSet =
     cluster.pods.some((p) => p.namespace === SYSTEM_NS && p.owner === `DaemonSet/${AGENT_NAME}`) ||
     cluster.extras.some((o) => isAgentObject(o, 'DaemonSet'));
@@ -182,9 +179,8 @@ export function ipMasqAgent(cluster: Cluster): IpMasqAgentConfig | null {
       error: null,
     };
   }
-  agentCache.set(cluster, result);
   return result;
-}
+});
 
 const NON_MASQ_COMMENT = '-m comment --comment "ip-masq-agent: local traffic is not subject to MASQUERADE"';
 const MASQ_RULE =

@@ -17,6 +17,7 @@ import type { PathWriter } from './pathWriter';
 import { leavePod, netnsNode, nodeToLocalPod, unSnat } from './podPath';
 import { cniPlugin } from '../registry';
 import type { Netns, SnatRecord, WalkContext } from './podPath';
+import { podText } from '../narrate/pod';
 
 const ipOf = (addr: string): string => {
   const colon = addr.indexOf(':');
@@ -94,7 +95,7 @@ export function walkToExternal(w: PathWriter, ctx: WalkContext, from: Netns, dst
         at: deviceId(node.name, cni.bridge),
         node: node.name,
         rule: `${node.name} ${cni.bridge} ${deviceIP(node, cni.bridge) ?? ''}`,
-        text: `The frame is addressed to ${cni.bridge} itself, so ${node.name}'s kernel takes the packet up to IP routing.`,
+        text: podText({ what: 'bridge-up', bridge: cni.bridge, node: node.name, then: 'routing' }),
       });
     }
     w.routed();

@@ -11,6 +11,7 @@ import { fnv1a } from '../model/rng';
 import type { Cluster, ClusterNode, Pod, Protocol } from '../model/types';
 import { deviceIP, parseCidr, parseIPv4 } from '../model/memo';
 import { cniPlugin, serviceProxy } from '../registry';
+import { weakCache } from '../model/weakCache';
 
 interface Daemon {
   readonly port: number;
@@ -39,22 +40,20 @@ export interface HostListener {
   pod: Pod | null;
 }
 
-const hostPodsCache = new WeakMap<Cluster, Map<string, Pod[]>>();
+const hostPodsByNode = weakCache((cluster: Cluster) => {
+  const byNode = new Map<string, Pod[]>();
+  for (const pod of cluster.pods) {
+    if (!pod.hostNetwork) continue;
+    const list = byNode.get(pod.node) ?? [];
+    list.push(pod);
+    byNode.set(pod.node, list);
+  }
+  return byNode;
+});
 
 /** hostNetwork pods by node, built once per cluster. */
 export function hostNetworkPods(cluster: Cluster, node: string): readonly Pod[] {
-  let byNode = hostPodsCache.get(cluster);
-  if (!byNode) {
-    byNode = new Map();
-    for (const pod of cluster.pods) {
-      if (!pod.hostNetwork) continue;
-      const list = byNode.get(pod.node) ?? [];
-      list.push(pod);
-      byNode.set(pod.node, list);
-    }
-    hostPodsCache.set(cluster, byNode);
-  }
-  return byNode.get(node) ?? [];
+  return hostPodsByNode(cluster).get(node) ?? [];
 }
 
 /** The socket listening on a port in a node's root namespace, or null (the kernel then refuses). */

@@ -20,6 +20,7 @@ import { underlayNet } from '../cni/common';
 import type { EbpfPrograms, HostRoute, Tunnel } from '../cni/common';
 import { postroutingText } from '../narrate/nat';
 import { routeText } from '../narrate/route';
+import { arrivalText, decapText, encapText, podText } from '../narrate/pod';
 
 /** VXLAN's kernel default UDP port, which flannel and Cilium keep (docs/networking-model.md). */
 export { FLANNEL_VXLAN_PORT, FLANNEL_VNI } from '../cni/flannel';
@@ -151,7 +152,7 @@ export function leavePod(
       node: src.node,
       devices: [eth0],
       rule: `default via ${gateway.ip} dev eth0`,
-      text: `A ${cni.name} pod has a single route: everything goes to the gateway ${gateway.ip}, an address no interface really holds.`,
+      text: podText({ what: 'gateway-route', datapath: 'routed', cni: cni.name, gateway: gateway.ip }),
     });
     w.update({ eth: { src: src.mac, dst: mac } });
     w.hop({
@@ -159,7 +160,7 @@ export function leavePod(
       at: eth0,
       node: src.node,
       rule: `${gateway.ip} dev eth0 lladdr ${mac} REACHABLE`,
-      text: `The pod asks who has ${gateway.ip}; the host end of its veth, ${src.veth ?? ''}, answers by proxy ARP with ${mac}.`,
+      text: podText({ what: 'arp', answer: 'proxy', gateway: gateway.ip, veth: src.veth ?? '', mac }),
     });
     w.hop({
       kind: 'veth',
@@ -167,8 +168,7 @@ export function leavePod(
       node: src.node,
       rule: vethRule ?? cni.vethRule(src, podKey(src), 'out'),
       text:
-        vethText ??
-        `The frame crosses the veth pair into ${src.veth ?? ''} in ${src.node}'s root namespace; there is no bridge, the host routes it.`,
+        vethText ?? podText({ what: 'veth-out', datapath: 'routed', veth: src.veth, node: src.node, cni: cni.name }),
     });
     return;
   }
@@ -182,7 +182,7 @@ export function leavePod(
       node: src.node,
       devices: [eth0, deviceId(src.node, gatewayDev)],
       rule: `default via ${router} dev eth0 mtu ${src.mtu}`,
-      text: `A ${cni.name} pod has a /32 address and sends everything to its gateway ${router}, the node's ${gatewayDev} address.`,
+      text: podText({ what: 'gateway-route', datapath: 'ebpf', cni: cni.name, gateway: router, gatewayDev }),
     });
     w.update({ eth: { src: src.mac, dst: lxcMac } });
     w.hop({
@@ -190,16 +190,14 @@ export function leavePod(
       at: eth0,
       node: src.node,
       rule: `${router} dev eth0 lladdr ${lxcMac} REACHABLE`,
-      text: `The pod asks for ${router}'s MAC; ${cni.name}'s eBPF program on ${src.veth ?? ''} answers with the veth's own MAC.`,
+      text: podText({ what: 'arp', answer: 'ebpf', gateway: router, veth: src.veth ?? '', cni: cni.name }),
     });
     w.hop({
       kind: 'veth',
       at: veth,
       node: src.node,
       rule: vethRule ?? cni.vethRule(src, podKey(src), 'out'),
-      text:
-        vethText ??
-        `The frame crosses the veth pair into ${src.veth ?? ''}, where ${cni.name}'s eBPF program takes it.`,
+      text: vethText ?? podText({ what: 'veth-out', datapath: 'ebpf', veth: src.veth, node: src.node, cni: cni.name }),
     });
     return;
   }
@@ -214,7 +212,7 @@ export function leavePod(
       at: eth0,
       node: src.node,
       rule: `${node.podCIDR} dev eth0 proto kernel scope link src ${src.ip}`,
-      text: `${dstIP} is in the pod's own subnet ${node.podCIDR}, so the pod sends it straight out of eth0 without a gateway.`,
+      text: podText({ what: 'onlink-route', dst: dstIP, podCIDR: node.podCIDR }),
     });
     w.update({ eth: { src: src.mac, dst: mac } });
     w.hop({
@@ -224,9 +222,11 @@ export function leavePod(
       // the ARP request goes out through the bridge, which floods it or answers for its own address
       devices: [eth0, deviceId(src.node, bridge)],
       rule: `${dstIP} dev eth0 lladdr ${mac} REACHABLE`,
-      text: peer
-        ? `The pod asks who has ${dstIP}; ${bridge} floods the ARP request and ${peer.name} answers with its MAC.`
-        : `The pod asks who has ${dstIP}: it is ${bridge}'s own address, and the bridge answers with its MAC.`,
+      text: podText(
+        peer
+          ? { what: 'arp', answer: 'peer', dst: dstIP, bridge, peer: peer.name }
+          : { what: 'arp', answer: 'bridge', dst: dstIP, bridge },
+      ),
     });
   } else {
     const inCluster = cidrContains(lookup(cluster).podSubnet, parseIPv4(dstIP) ?? 0);
@@ -236,7 +236,7 @@ export function leavePod(
       node: src.node,
       devices: [eth0, deviceId(src.node, bridge)],
       rule: inCluster ? `${cluster.settings.podSubnet} via ${gw} dev eth0` : `default via ${gw} dev eth0`,
-      text: `${dstIP} is outside the pod's subnet, so the pod sends it to its gateway ${gw}, the ${bridge} bridge.`,
+      text: podText({ what: 'bridge-route', dst: dstIP, gateway: gw, bridge }),
     });
     const bridgeDev = deviceOf(node, bridge);
     w.update({ eth: { src: src.mac, dst: bridgeDev?.mac ?? '' } });
@@ -246,7 +246,7 @@ export function leavePod(
       node: src.node,
       devices: [eth0, deviceId(src.node, bridge)],
       rule: `${gw} dev eth0 lladdr ${bridgeDev?.mac ?? ''} REACHABLE`,
-      text: `The pod resolves its gateway ${gw} to ${bridge}'s MAC address.`,
+      text: podText({ what: 'arp', answer: 'gateway', gateway: gw, bridge }),
     });
   }
   w.hop({
@@ -254,7 +254,7 @@ export function leavePod(
     at: veth,
     node: src.node,
     rule: cni.vethRule(src, podKey(src), 'out'),
-    text: `The frame crosses the veth pair from the pod's eth0 to ${src.veth ?? 'its host end'} in ${src.node}'s root namespace.`,
+    text: podText({ what: 'veth-out', datapath: 'bridge', veth: src.veth, node: src.node, cni: cni.name }),
   });
 }
 
@@ -272,7 +272,7 @@ export function enterPod(w: PathWriter, cluster: Cluster, dst: Pod, fromBridge: 
       at: deviceId(dst.node, bridge),
       node: dst.node,
       rule: `${dst.ip} dev ${bridge} lladdr ${dst.mac} REACHABLE`,
-      text: `${dst.node} resolves ${dst.ip} on ${bridge} to ${dst.name}'s MAC address.`,
+      text: podText({ what: 'neighbour', node: dst.node, ip: dst.ip, dev: bridge, pod: dst.name }),
     });
   }
   w.hop({
@@ -283,17 +283,21 @@ export function enterPod(w: PathWriter, cluster: Cluster, dst: Pod, fromBridge: 
       fromBridge === 'switched'
         ? (cni.forwardRule?.(cluster) ?? `-A FORWARD -i ${bridge} -o ${bridge} -j ACCEPT`)
         : `${dst.mac} dev ${dst.veth ?? ''} master ${bridge}`,
-    text:
-      fromBridge === 'switched'
-        ? `${bridge} switches the frame by MAC to ${dst.veth ?? ''}; the pods share one L2 segment, so no router touches it (TTL unchanged). With br_netfilter it still passes FORWARD, where ${cni.name} accepts pod traffic.`
-        : `${bridge} forwards the frame to ${dst.veth ?? ''}, the port where ${dst.name}'s MAC was learned.`,
+    text: podText({
+      what: 'bridge-port',
+      switched: fromBridge === 'switched',
+      bridge,
+      veth: dst.veth ?? '',
+      pod: dst.name,
+      cni: cni.name,
+    }),
   });
   w.hop({
     kind: 'veth',
     at: vethId(dst.node, dst.namespace, dst.name),
     node: dst.node,
     rule: cni.vethRule(dst, podKey(dst), 'in'),
-    text: `The frame crosses the veth pair from ${dst.veth ?? ''} into ${dst.name}'s network namespace.`,
+    text: podText({ what: 'veth-in', veth: dst.veth ?? '', pod: dst.name }),
   });
 }
 
@@ -307,14 +311,14 @@ function enterRoutedPod(w: PathWriter, cluster: Cluster, dst: Pod): void {
     at: veth,
     node: dst.node,
     rule: `${dst.ip} dev ${dst.veth ?? ''} lladdr ${dst.mac} REACHABLE`,
-    text: `${dst.node} resolves ${dst.ip} on ${dst.veth ?? ''} to ${dst.name}'s MAC address.`,
+    text: podText({ what: 'neighbour', node: dst.node, ip: dst.ip, dev: dst.veth ?? '', pod: dst.name }),
   });
   w.hop({
     kind: 'veth',
     at: veth,
     node: dst.node,
     rule: cniPlugin(cluster).vethRule(dst, podKey(dst), 'in'),
-    text: `The frame crosses the veth pair from ${dst.veth ?? ''} into ${dst.name}'s network namespace.`,
+    text: podText({ what: 'veth-in', veth: dst.veth ?? '', pod: dst.name }),
   });
 }
 
@@ -329,7 +333,7 @@ function enterEbpfPod(w: PathWriter, cluster: Cluster, dst: Pod, from: string, f
     at: vethId(dst.node, dst.namespace, dst.name),
     node: dst.node,
     rule: cni.vethRule(dst, podKey(dst), 'in'),
-    text: `${from} looks ${dst.ip} up in ${cni.name}'s endpoint map and redirects the packet straight into ${dst.veth ?? ''}, the veth of ${dst.name}; eBPF rewrites the MACs and takes one from the TTL.`,
+    text: podText({ what: 'ebpf-redirect', from, ip: dst.ip, cni: cni.name, veth: dst.veth ?? '', pod: dst.name }),
   });
 }
 
@@ -603,6 +607,7 @@ function tunnelFor(ctx: WalkContext, src: ClusterNode, dst: ClusterNode, srcPod:
 function encap(w: PathWriter, ctx: WalkContext, src: ClusterNode, dst: ClusterNode, t: Tunnel): void {
   const inner = w.packet;
   const cni = cniPlugin(ctx.cluster);
+  const ends = { src: { name: src.name, ip: src.internalIP }, dst: { name: dst.name, ip: dst.internalIP } };
   const mtu = deviceOf(src, t.dev)?.mtu ?? ctx.cluster.settings.underlayMtu - t.overhead;
   if (t.kind === 'ipip') {
     w.update({ outer: { src: src.internalIP, dst: dst.internalIP, protocol: 'ipip' } });
@@ -611,7 +616,7 @@ function encap(w: PathWriter, ctx: WalkContext, src: ClusterNode, dst: ClusterNo
       at: deviceId(src.name, t.dev),
       node: src.name,
       rule: `tunl0: ipip remote any local any ttl inherit nopmtudisc`,
-      text: `tunl0 wraps the packet in a second IPv4 header from ${src.internalIP} to ${dst.internalIP} with IP protocol 4 (IP-in-IP, no UDP): 20 bytes, which is why pod MTU is ${mtu}.`,
+      text: encapText(t, ends, mtu, null),
     });
     return;
   }
@@ -625,17 +630,11 @@ function encap(w: PathWriter, ctx: WalkContext, src: ClusterNode, dst: ClusterNo
       vni: t.vni,
     },
   });
-  const proto = t.kind === 'geneve' ? 'Geneve' : 'VXLAN';
-  let text: string;
-  let rule: string;
-  if (cni.ebpf) {
-    // The eBPF data path wraps the packet itself, from its ipcache, with the identity as the VNI.
-    text = `${cni.name} encapsulates the packet in ${proto} on ${t.dev}: an outer UDP packet from ${src.internalIP} to ${dst.internalIP}:${t.port}, whose VNI ${t.vni} carries the sender's security identity so ${dst.name} need not look it up.`;
-    rule = cni.ebpf.tunnelEndpoint(inner.dst.split(':')[0] ?? '', dst, t);
-  } else {
-    text = `${t.dev} wraps the packet in VXLAN (VNI ${t.vni}): an outer UDP packet from ${src.internalIP} to ${dst.internalIP}:${t.port}, 50 bytes of headers, which is why pod MTU is ${mtu}.`;
-    rule = `${dstTunnelMac} dev ${t.dev} dst ${dst.internalIP} self permanent`;
-  }
+  // The eBPF data path wraps the packet itself, from its ipcache, with the identity as the VNI.
+  const rule = cni.ebpf
+    ? cni.ebpf.tunnelEndpoint(inner.dst.split(':')[0] ?? '', dst, t)
+    : `${dstTunnelMac} dev ${t.dev} dst ${dst.internalIP} self permanent`;
+  const text = encapText(t, ends, mtu, cni.ebpf ? cni.name : null);
   w.hop({ kind: 'encap', at: deviceId(src.name, t.dev), node: src.name, rule, text });
 }
 
@@ -648,7 +647,7 @@ function decap(w: PathWriter, ctx: WalkContext, dst: ClusterNode, t: Tunnel, inn
       at: deviceId(dst.name, t.dev),
       node: dst.name,
       rule: 'tunl0: ipip remote any local any',
-      text: `tunl0 strips the outer IP header and hands the original packet, still ${innerSrc} to ${innerDst}, to ${dst.name}'s routing.`,
+      text: decapText(t, dst.name, { src: innerSrc, dst: innerDst }, null),
     });
     return;
   }
@@ -658,7 +657,7 @@ function decap(w: PathWriter, ctx: WalkContext, dst: ClusterNode, t: Tunnel, inn
     at: deviceId(dst.name, t.dev),
     node: dst.name,
     rule,
-    text: `${t.dev} strips the outer headers (VNI ${t.vni}) and hands the original packet, still ${innerSrc} to ${innerDst}, ${cni.ebpf ? `to ${cni.name}'s eBPF` : `to ${dst.name}'s routing`}.`,
+    text: decapText(t, dst.name, { src: innerSrc, dst: innerDst }, cni.ebpf ? cni.name : null),
   });
 }
 
@@ -670,36 +669,12 @@ function arrivalOnEth0(
   /** the plugin whose eBPF program on eth0 takes a plain packet for a pod, or null */
   ebpf: { name: string; programs: EbpfPrograms } | null,
 ): { text: string; rule: string } {
-  if (t !== null) {
-    return t.kind === 'ipip'
-      ? {
-          text: `${dst.name} receives it on eth0; IP protocol 4 belongs to the kernel's ipip module.`,
-          rule: `local ${dst.internalIP} dev eth0 table local proto kernel scope host src ${dst.internalIP}`,
-        }
-      : {
-          text: `${dst.name} receives it on eth0; UDP port ${t.port} belongs to the kernel's ${t.kind === 'geneve' ? 'Geneve' : 'VXLAN'} driver.`,
-          rule: `local ${dst.internalIP} dev eth0 table local proto kernel scope host src ${dst.internalIP}`,
-        };
-  }
-  if (natReply)
-    return {
-      text: `${dst.name} receives the reply on eth0; conntrack knows the connection it belongs to.`,
-      rule: `-m conntrack --ctstate ESTABLISHED`,
-    };
-  if (toHost)
-    return {
-      text: `${dst.name} receives the packet on eth0: ${dst.internalIP} is its own address, so it goes up to a local socket (INPUT).`,
-      rule: `local ${dst.internalIP} dev eth0 table local proto kernel scope host src ${dst.internalIP}`,
-    };
-  if (ebpf)
-    return {
-      text: `${dst.name} receives the packet on eth0, where ${ebpf.name}'s eBPF finds a local endpoint.`,
-      rule: ebpf.programs.fromNetdev,
-    };
-  return {
-    text: `${dst.name} receives the packet on eth0; it is not addressed to the node, so the kernel forwards it.`,
-    rule: `${dst.podCIDR} not local: ip_forward=1`,
-  };
+  const local = `local ${dst.internalIP} dev eth0 table local proto kernel scope host src ${dst.internalIP}`;
+  if (t !== null) return { text: arrivalText(dst.name, { what: 'tunnel', tunnel: t }), rule: local };
+  if (natReply) return { text: arrivalText(dst.name, { what: 'reply' }), rule: `-m conntrack --ctstate ESTABLISHED` };
+  if (toHost) return { text: arrivalText(dst.name, { what: 'local', ip: dst.internalIP }), rule: local };
+  if (ebpf) return { text: arrivalText(dst.name, { what: 'ebpf', cni: ebpf.name }), rule: ebpf.programs.fromNetdev };
+  return { text: arrivalText(dst.name, { what: 'forward' }), rule: `${dst.podCIDR} not local: ip_forward=1` };
 }
 
 /**
@@ -730,7 +705,7 @@ function crossNode(
       at: deviceId(src.name, bridge),
       node: src.name,
       rule: `${src.name} ${bridge} ${deviceIP(src, bridge) ?? ''}/${src.podCIDR.slice(src.podCIDR.indexOf('/') + 1)}`,
-      text: `The frame is addressed to ${bridge} itself, so ${src.name}'s kernel takes the packet up to IP routing.`,
+      text: podText({ what: 'bridge-up', bridge, node: src.name, then: 'routing' }),
     });
   }
   if (ebpfPodSource && t !== null) {
@@ -848,7 +823,7 @@ export function walk(w: PathWriter, ctx: WalkContext, from: Netns, to: Netns, na
             at: deviceId(srcNode.name, cni.bridge),
             node: srcNode.name,
             rule: `${srcNode.name} ${cni.bridge} ${deviceIP(srcNode, cni.bridge) ?? ''}`,
-            text: `The frame is addressed to ${cni.bridge} itself, so ${srcNode.name}'s kernel takes the packet up to IP routing.`,
+            text: podText({ what: 'bridge-up', bridge: cni.bridge, node: srcNode.name, then: 'routing' }),
           });
         }
         w.hop({

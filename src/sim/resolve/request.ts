@@ -5,6 +5,7 @@
 import { parseIPv4 } from '../model/ip';
 import { lookup } from '../model/lookup';
 import type { Cluster, ClusterNode, Container, Pod, Service } from '../model/types';
+import { weakCache } from '../model/weakCache';
 
 /** A request that names something the cluster does not have, or is malformed. */
 export class TraceRequestError extends Error {
@@ -35,16 +36,12 @@ export type Destination =
   /** `http(s)://host[:port]/path`: an HTTP request, through an Ingress when the host is one of its hosts */
   | { kind: 'url'; scheme: 'http' | 'https'; host: string; port: number | null; path: string };
 
-const podRefs = new WeakMap<Cluster, Map<string, Pod>>();
+const podRefs = weakCache((_: Cluster) => new Map<string, Pod>());
 const MAX_POD_REFS = 10_000;
 
 /** `pod/<ns>/<name>` or `pod/<name>` (default namespace); found pods are remembered per cluster. */
 function findPod(cluster: Cluster, text: string, field: 'from' | 'to'): Pod {
-  let refs = podRefs.get(cluster);
-  if (!refs) {
-    refs = new Map();
-    podRefs.set(cluster, refs);
-  }
+  const refs = podRefs(cluster);
   const known = refs.get(text);
   if (known) return known;
   const rest = text.slice('pod/'.length);

@@ -30,6 +30,17 @@ import { hostListener } from './hostPorts';
 import { decide, modeName } from '../proxy';
 import { cniPlugin, serviceProxy } from '../registry';
 import type { Backend, Entry, ProxyDecision } from '../proxy';
+import { conntrackLine } from '../proxy/common';
+import type { ConntrackEntry } from '../proxy/common';
+import {
+  conntrackText,
+  dnatText,
+  lbArrivalText,
+  localVipText,
+  serviceMasqueradeText,
+  socketConnectText,
+  socketReverseText,
+} from '../narrate/service';
 import { defaultGateway, postroutingOut, walkFromExternal, walkToExternal } from './egressPath';
 import { policyNote } from './edgeTrace';
 import {
@@ -47,6 +58,7 @@ import {
   walkFromNode,
 } from './podPath';
 import type { Netns, SnatRecord, WalkContext } from './podPath';
+import { podText } from '../narrate/pod';
 
 const DEFAULT_TTL = 64;
 
@@ -138,9 +150,8 @@ export function healthCheckNodePort(svc: Service): number | null {
 /** Where the deciding node's reply leaves from, and what translations conntrack must undo. */
 interface Conn {
   node: ClusterNode;
-  /** the packet as the proxy saw it before DNAT (the reply's restored source is its dst) */
-  dialed: { src: string; dst: string };
-  dnat: { src: string; dst: string };
+  /** the proxy's conntrack entry: the packet before DNAT (the reply's restored source is its dst) and after */
+  ct: ConntrackEntry;
   snat: SnatRecord | null;
   /** an SNAT on the client's own node before the deciding node (pod to another node's NodePort) */
   earlier: SnatRecord | null;
@@ -176,7 +187,7 @@ export function traceService(
   opts: ServiceTraceOptions,
 ): ServiceResult {
   const lk = lookup(cluster);
-  const mode = cluster.settings.proxyMode;
+  const proxy = serviceProxy(cluster);
   const svc = target.svc;
   const warnings: TraceWarning[] = [];
   const srcPort = protocol === 'icmp' ? null : opts.ephemeralPort();
@@ -205,23 +216,20 @@ export function traceService(
   if ('verdict' in reached) return reached;
   const { node, earlier, origin, srcLocal, outside, egress, proxied, viaLb } = reached;
 
-  // Cilium's kube-proxy replacement translates at connect() for in-cluster sockets.
-  if (mode === 'cilium' && client.ns !== null && !viaLb && earlier === null)
+  // A proxy that decides at connect() (Cilium's socket LB) does so for every in-cluster socket.
+  if (proxy.inClusterHook === 'connect' && client.ns !== null && !viaLb && earlier === null)
     return socketLb(cluster, client, target, protocol, opts, w, ctx, warnings);
 
   // 2. The ClusterIP on a port the Service does not define, or a ping (section 4.3 and 12).
   if (target.port === null) return undefinedPort(cluster, w, ctx, client, target, node, protocol, warnings);
 
   // 3. Localhost NodePorts: iptables mode only (route_localnet); nftables and IPVS never.
-  if (target.localhost && (mode === 'nftables' || mode === 'ipvs')) {
+  if (target.localhost && proxy.localhostNodePortRefusal !== null) {
     w.hop({
       kind: 'reject',
       at: nodeId(node.name),
       node: node.name,
-      rule:
-        mode === 'nftables'
-          ? 'fib daddr type local ip daddr != 127.0.0.0/8 meta l4proto . th dport vmap @service-nodeports'
-          : 'KUBE-NODE-PORT: 127.0.0.1 is not in KUBE-IPVS-IPS',
+      rule: proxy.localhostNodePortRefusal,
       text: `${modeName(cluster)} never serves NodePorts on 127.0.0.1, and nothing else listens on ${dialedDst}: the kernel answers with a TCP RST.`,
     });
     return finish(
@@ -241,6 +249,8 @@ export function traceService(
     port: target.port,
     entry: target.entry,
     node: node.name,
+    hook: 'packet',
+    packet: { src: w.packet.src, dst: w.packet.dst },
     srcIP,
     srcLocal,
     dstIP: target.dstIP,
@@ -251,13 +261,13 @@ export function traceService(
     rrOffset: opts.rrOffset,
   });
   warnings.push(...d.warnings);
-  if (mode === 'ipvs' && target.entry !== 'nodePort') {
+  if (proxy.nodeDevice !== null && target.entry !== 'nodePort') {
     w.hop({
       kind: 'route',
-      at: deviceId(node.name, 'kube-ipvs0'),
+      at: deviceId(node.name, proxy.nodeDevice),
       node: node.name,
-      rule: `local ${target.dstIP} dev kube-ipvs0 table local proto kernel scope host src ${target.dstIP}`,
-      text: `kube-ipvs0, a dummy device, holds ${target.dstIP}/32, so the kernel treats it as a local address: the packet goes to INPUT, where IPVS waits.`,
+      rule: localVipRoute(proxy.nodeDevice, target.dstIP),
+      text: localVipText(proxy.nodeDevice, target.dstIP),
     });
   }
   // The first step matches the Service's address: drawn at the VIP (or the NodePort) it matched.
@@ -317,36 +327,37 @@ export function traceService(
 
   // 4. DNAT and conntrack on the deciding node.
   const chosen = d.chosen as Backend;
-  const before = { src: w.packet.src, dst: w.packet.dst };
-  w.update({ dst: addr(chosen.ip, protocol === 'icmp' ? null : chosen.port) });
-  const dnat = { src: w.packet.src, dst: w.packet.dst };
+  const ct = d.conntrack as ConntrackEntry;
+  const before = ct.original;
+  w.update({ dst: ct.translated.dst });
+  const dnat = ct.translated;
   w.hop({
-    kind: mode === 'ipvs' ? 'ipvs' : 'netfilter',
+    kind: proxy.translator === 'ipvs' ? 'ipvs' : 'netfilter',
     at: nodeId(node.name),
     node: node.name,
     nat: { type: 'DNAT', before, after: dnat },
     rule: d.dnatRule,
-    text: dnatText(cluster, chosen, target),
+    text: dnatText(
+      proxy,
+      chosen,
+      addr(target.dstIP, target.entry === 'nodePort' ? (target.port.nodePort ?? null) : target.dstPort),
+    ),
   });
   w.hop({
     kind: 'conntrack',
     at: nodeId(node.name),
     node: node.name,
-    rule: conntrackLine(protocol, before, dnat),
-    text: `conntrack on ${node.name} records the connection with its translation; later packets follow it without the rules, and the reply is translated back here.`,
+    rule: conntrackLine(ct, false),
+    text: conntrackText(node.name),
   });
-  const conn: Conn = { node, dialed: before, dnat, snat: null, earlier, bridged: false, outside, egress, proxied };
+  const conn: Conn = { node, ct, snat: null, earlier, bridged: false, outside, egress, proxied };
 
   // 5. On to the endpoint.
   const epPod = chosen.endpoint.pod ? (lk.podByKey.get(chosen.endpoint.pod) ?? null) : null;
   const epNs: Netns = epPod
     ? podNetns(cluster, epPod)
     : { kind: 'host', node: lk.nodeByIP.get(chosen.ip) ?? (lk.nodeByName.get(chosen.node ?? '') as ClusterNode) };
-  if (d.masquerade)
-    ctx.kubeMasq = {
-      rule: serviceProxy(cluster).masqueradeRule,
-      text: `POSTROUTING: ${mode === 'cilium' ? "Cilium's eBPF SNATs" : `${modeName(cluster)} masquerades`} the marked packet (${d.masqueradeWhy}): its source becomes the address of the device it leaves through, with a random port.`,
-    };
+  if (d.masquerade) ctx.kubeMasq = { rule: proxy.masqueradeRule, text: serviceMasqueradeText(proxy, d.masqueradeWhy) };
   const epNode = netnsNode(cluster, epNs);
   // Client and endpoint on one bridge: the DNATed frame is switched, not routed (bridgedDnat).
   const bridged = cniPlugin(cluster).bridge !== null;
@@ -479,7 +490,6 @@ function reachDecidingNode(
   svcName: string,
 ): Reached | ServiceResult {
   const cluster = ctx.cluster;
-  const mode = cluster.settings.proxyMode;
   const svc = target.svc;
   const clientPod = client.ns?.kind === 'pod' ? client.ns.pod : null;
   let node: ClusterNode;
@@ -525,7 +535,8 @@ function reachDecidingNode(
   } else {
     node = netnsNode(cluster, client.ns);
     if (clientPod) {
-      if (mode !== 'cilium') {
+      // Decided at connect(), the packet leaves the pod for the endpoint (socketLb walks it).
+      if (serviceProxy(cluster).inClusterHook !== 'connect') {
         leavePod(w, cluster, clientPod, null, target.dstIP);
         const bridge = cniPlugin(cluster).bridge;
         if (bridge !== null) {
@@ -534,7 +545,7 @@ function reachDecidingNode(
             at: deviceId(node.name, bridge),
             node: node.name,
             rule: `${node.name} ${bridge} ${deviceIP(node, bridge) ?? ''}`,
-            text: `The frame is addressed to ${bridge} itself, so ${node.name} takes the packet up to IP; with br_netfilter it enters nat PREROUTING first.`,
+            text: podText({ what: 'bridge-up', bridge, node: node.name, then: 'prerouting' }),
           });
           ctx.bridged = true;
         }
@@ -580,30 +591,9 @@ function openText(who: string, packet: Packet, protocol: Protocol, svc: string):
   return `${who} opens a TCP connection from ${packet.src} to ${packet.dst} (${svc}) (SYN).`;
 }
 
-function dnatText(cluster: Cluster, b: Backend, target: ServiceTarget): string {
-  const mode = cluster.settings.proxyMode;
-  const where =
-    mode === 'ipvs'
-      ? 'IPVS (Masq forwarding) rewrites'
-      : mode === 'cilium'
-        ? "Cilium's eBPF on the native device rewrites"
-        : 'DNAT rewrites';
-  return `${modeName(cluster)}: ${where} the destination ${addr(target.dstIP, target.entry === 'nodePort' ? (target.port?.nodePort ?? null) : target.dstPort)} to the endpoint ${b.ip}:${b.port} (${b.pod}).`;
-}
-
-/** `conntrack -L` style: original tuple, then the expected reply tuple. */
-function conntrackLine(
-  protocol: Protocol,
-  before: { src: string; dst: string },
-  after: { src: string; dst: string },
-): string {
-  // indexOf rather than split: this runs twice per Service trace on the hot path.
-  const s = ipOf(before.src);
-  const d = ipOf(before.dst);
-  const r = ipOf(after.dst);
-  if (protocol === 'icmp') return `icmp src=${s} dst=${d} [UNREPLIED] src=${r} dst=${s}`;
-  const sp = before.src.slice(s.length + 1);
-  return `${protocol} src=${s} dst=${d} sport=${sp} dport=${before.dst.slice(d.length + 1)} [UNREPLIED] src=${r} dst=${s} sport=${after.dst.slice(r.length + 1)} dport=${sp}`;
+/** The route that delivers a Service address held on `dev` (IPVS: kube-ipvs0) to INPUT. */
+function localVipRoute(dev: string, ip: string): string {
+  return `local ${ip} dev ${dev} table local proto kernel scope host src ${ip}`;
 }
 
 /** Bridged DNAT (docs/networking-model.md): the endpoint is on the client's cni0, so the bridge switches the frame. */
@@ -615,15 +605,12 @@ function bridgedDnat(w: PathWriter, ctx: WalkContext, node: ClusterNode, client:
     w.update({ src: `${gw}:${ctx.ephemeralPort()}` });
     const nat = { type: 'MASQUERADE' as const, before, after: { src: w.packet.src, dst: w.packet.dst } };
     ctx.snat = { node, nat };
-    const ipvs = ctx.cluster.settings.proxyMode === 'ipvs';
     w.hop({
       kind: 'netfilter',
       at: nodeId(node.name),
       node: node.name,
       nat,
-      rule: ipvs
-        ? '-A KUBE-POSTROUTING -m comment --comment "Kubernetes endpoints dst ip:port, source ip for solving hairpin purpose" -m set --match-set KUBE-LOOP-BACK dst,dst,src -j MASQUERADE'
-        : serviceProxy(ctx.cluster).masqueradeRule,
+      rule: serviceProxy(ctx.cluster).hairpinRule,
       text: `POSTROUTING masquerades the packet (${d.masqueradeWhy}). It leaves through cni0, so the source becomes the bridge's address ${gw}; otherwise the pod would get a reply from itself and drop it.`,
     });
     w.hop({
@@ -631,7 +618,7 @@ function bridgedDnat(w: PathWriter, ctx: WalkContext, node: ClusterNode, client:
       at: deviceId(node.name, 'cni0'),
       node: node.name,
       rule: `bridge link set dev ${client.veth ?? ''} hairpin on`,
-      text: `Bridged DNAT: cni0 sends the frame back out of ${client.veth ?? ''}, the port it came in on, which hairpin mode allows (the flannel CNI config sets hairpinMode: true). TTL unchanged.`,
+      text: podText({ what: 'hairpin', bridge: 'cni0', veth: client.veth ?? '', reply: false }),
     });
     w.update({ eth: { src: deviceOf(node, 'cni0')?.mac ?? '', dst: client.mac } });
     w.hop({
@@ -639,7 +626,7 @@ function bridgedDnat(w: PathWriter, ctx: WalkContext, node: ClusterNode, client:
       at: vethId(node.name, client.namespace, client.name),
       node: node.name,
       rule: `${client.veth ?? ''}@if2: master cni0 hairpin on`,
-      text: `The frame crosses the veth pair back into ${client.name}'s network namespace.`,
+      text: podText({ what: 'veth-back', pod: client.name, reply: false }),
     });
     return;
   }
@@ -779,7 +766,7 @@ function reachFromOutside(
     at: deviceId(node.name, 'eth0'),
     node: node.name,
     rule: `${node.name} eth0 ${node.internalIP}`,
-    text: `${node.name} receives the packet on eth0${proxy ? '' : `; kube-proxy ${cluster.settings.proxyMode === 'ipvs' ? 'holds the LB address on kube-ipvs0' : 'has a rule for the LB address'}`}.`,
+    text: lbArrivalText(node.name, serviceProxy(cluster), proxy),
   });
   return { node, proxied };
 }
@@ -804,12 +791,13 @@ function undefinedPort(
   protocol: Protocol,
   warnings: TraceWarning[],
 ): ServiceResult {
-  const mode = cluster.settings.proxyMode;
+  const proxy = serviceProxy(cluster);
+  const decision = proxy.undefinedPort(addr(target.dstIP, target.dstPort));
   const what =
     protocol === 'icmp'
       ? 'A ping to a ClusterIP'
       : `Port ${target.dstPort ?? ''} is not a port of ${target.svc.namespace}/${target.svc.name}, so`;
-  if (mode === 'iptables') {
+  if (decision.outcome === 'route') {
     w.routed();
     w.hop({
       kind: 'route',
@@ -828,34 +816,29 @@ function undefinedPort(
       kind: 'drop',
       at: INTERNET_ID,
       node: null,
-      text: 'No router knows the service CIDR: the packet is lost and the client times out. ClusterIPs are not pingable in iptables mode.',
+      text: `No router knows the service CIDR: the packet is lost and the client times out. ClusterIPs are not pingable in ${proxy.shortName} mode.`,
     });
     return finish(
       w,
       'dropped',
-      `${protocol === 'icmp' ? 'ClusterIPs do not answer pings' : `${target.svc.namespace}/${target.svc.name} has no port ${target.dstPort ?? ''}`}: in iptables mode nothing matches and the packet is lost.`,
+      `${protocol === 'icmp' ? 'ClusterIPs do not answer pings' : `${target.svc.namespace}/${target.svc.name} has no port ${target.dstPort ?? ''}`}: in ${proxy.shortName} mode nothing matches and the packet is lost.`,
       null,
       [],
       null,
       warnings,
     );
   }
-  if (mode === 'ipvs') {
+  if (proxy.nodeDevice !== null) {
     w.hop({
       kind: 'route',
-      at: deviceId(node.name, 'kube-ipvs0'),
+      at: deviceId(node.name, proxy.nodeDevice),
       node: node.name,
-      rule: `local ${target.dstIP} dev kube-ipvs0 table local proto kernel scope host src ${target.dstIP}`,
-      text: `kube-ipvs0 holds ${target.dstIP}, so the packet goes to INPUT.`,
+      rule: localVipRoute(proxy.nodeDevice, target.dstIP),
+      text: `${proxy.nodeDevice} holds ${target.dstIP}, so the packet goes to INPUT.`,
     });
   }
-  const rule =
-    mode === 'nftables'
-      ? 'ip daddr @cluster-ips reject comment "Reject traffic to invalid ports of ClusterIPs"'
-      : mode === 'ipvs'
-        ? '-A KUBE-IPVS-FILTER -m conntrack --ctstate NEW -m set --match-set KUBE-IPVS-IPS dst -j REJECT --reject-with icmp-port-unreachable'
-        : `cilium-dbg service list: no frontend ${addr(target.dstIP, target.dstPort)}`;
-  if (mode === 'cilium') {
+  const rule = decision.rule;
+  if (decision.outcome === 'drop') {
     w.hop({
       kind: 'drop',
       at: nodeId(node.name),
@@ -911,10 +894,11 @@ function icmpBack(
   // destination when that is one of its own addresses (a node IP; any VIP on kube-ipvs0 in IPVS
   // mode), else from the address routing picks towards the client.
   const rejectedDst = ipOf(request.dst);
+  const vipsLocal = serviceProxy(cluster).nodeDevice !== null;
   const local =
     rejectedDst === node.internalIP ||
-    (cluster.settings.proxyMode === 'ipvs' && lookup(cluster).serviceByIP.has(rejectedDst)) ||
-    cluster.services.some((x) => cluster.settings.proxyMode === 'ipvs' && x.loadBalancerIP === rejectedDst);
+    (vipsLocal && lookup(cluster).serviceByIP.has(rejectedDst)) ||
+    (vipsLocal && cluster.services.some((x) => x.loadBalancerIP === rejectedDst));
   const src = local
     ? rejectedDst
     : client.ns === null || way.outside || way.earlier !== null
@@ -1096,7 +1080,7 @@ function replyPath(
           at: deviceId(node.name, bridge),
           node: node.name,
           rule: `${node.name} ${bridge} ${deviceIP(node, bridge) ?? ''}`,
-          text: `The frame goes to ${bridge} and up to ${node.name}'s IP layer, where conntrack knows the connection.`,
+          text: podText({ what: 'bridge-up', bridge, node: node.name, then: 'conntrack' }),
         });
     }
   } else {
@@ -1115,13 +1099,15 @@ function replyPath(
     });
   }
   const before = { src: w.packet.src, dst: w.packet.dst };
-  w.update({ src: replyProtocol === 'icmp' && protocol !== 'icmp' ? ipOf(conn.dialed.dst) : conn.dialed.dst });
+  w.update({
+    src: replyProtocol === 'icmp' && protocol !== 'icmp' ? ipOf(conn.ct.original.dst) : conn.ct.original.dst,
+  });
   w.hop({
     kind: 'conntrack',
     at: nodeId(node.name),
     node: node.name,
     nat: { type: 'un-DNAT', before, after: { src: w.packet.src, dst: w.packet.dst } },
-    rule: conntrackLine(protocol, conn.dialed, conn.dnat).replace(' [UNREPLIED]', ''),
+    rule: conntrackLine(conn.ct, true),
     text: `conntrack on ${node.name} rewrites the reply's source back to ${w.packet.src}, the address the client dialed (un-DNAT): the client never sees the endpoint's address.`,
   });
   if (client.ns !== null && client.ns.kind === 'pod' && conn.bridged && conn.snat !== null) {
@@ -1132,14 +1118,14 @@ function replyPath(
       at: deviceId(node.name, 'cni0'),
       node: node.name,
       rule: `bridge link set dev ${pod.veth ?? ''} hairpin on`,
-      text: `cni0 sends the reply back out of ${pod.veth ?? ''} (hairpin).`,
+      text: podText({ what: 'hairpin', bridge: 'cni0', veth: pod.veth ?? '', reply: true }),
     });
     w.hop({
       kind: 'veth',
       at: vethId(node.name, pod.namespace, pod.name),
       node: node.name,
       rule: `${pod.veth ?? ''}@if2: master cni0 hairpin on`,
-      text: `The frame crosses the veth pair into ${pod.name}.`,
+      text: podText({ what: 'veth-back', pod: pod.name, reply: true }),
     });
   } else {
     backToClient(w, ctx, client, node, conn);
@@ -1177,6 +1163,8 @@ function socketLb(
     port: target.port,
     entry: target.entry,
     node: node.name,
+    hook: 'connect',
+    packet: { src: w.packet.src, dst: w.packet.dst },
     srcIP: ipOf(w.packet.src),
     srcLocal: ns.kind === 'host',
     dstIP: target.dstIP,
@@ -1223,8 +1211,14 @@ function socketLb(
     kind: 'socket',
     at: client.at,
     node: client.node,
-    rule: `cgroup/connect4 bpf_sock.o:cil_sock4_connect: ${d.dnatRule}`,
-    text: `${modeName(cluster)}: Cilium's cgroup connect() hook picks a backend at random and connects the socket straight to ${w.packet.dst} (${chosen.pod}). The packet never carries ${dialed}: no DNAT on the wire, no conntrack entry for the Service, no SNAT for this client.${target.svc.sessionAffinity === 'ClientIP' ? ` sessionAffinity ClientIP: Cilium's eBPF affinity map remembers the client for ${target.svc.sessionAffinityTimeout} s.` : ''}`,
+    rule: d.dnatRule,
+    text: socketConnectText(
+      serviceProxy(cluster),
+      w.packet.dst,
+      chosen.pod,
+      dialed,
+      target.svc.sessionAffinity === 'ClientIP' ? target.svc.sessionAffinityTimeout : null,
+    ),
   });
   const epPod = chosen.endpoint.pod ? (lk.podByKey.get(chosen.endpoint.pod) ?? null) : null;
   const epNs: Netns = epPod
@@ -1310,8 +1304,8 @@ function socketLb(
     at: client.at,
     node: client.node,
     nat: { type: 'un-DNAT', before, after: { src: r.packet.src, dst: r.packet.dst } },
-    rule: `cgroup/recvmsg4 bpf_sock.o:cil_sock4_recvmsg: rev-nat ${before.src} -> ${dialed}`,
-    text: `Cilium's recvmsg/getpeername hooks translate the backend address back in the socket layer: the application sees ${dialed} as its peer.`,
+    rule: serviceProxy(cluster).socketReverseRule?.(before.src, dialed),
+    text: socketReverseText(dialed),
   });
   r.hop({
     kind: 'deliver',
