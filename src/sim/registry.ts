@@ -8,6 +8,7 @@ import type { CniPlugin } from './cni/common';
 import { calico } from './cni/calico';
 import { cilium } from './cni/cilium';
 import { flannel } from './cni/flannel';
+import { kindnet } from './cni/kindnet';
 import type { ServiceProxy } from './proxy/common';
 import { ciliumProxy } from './proxy/cilium';
 import { iptablesProxy } from './proxy/iptables';
@@ -37,6 +38,8 @@ function pluginFor(cfg: CniConfig): CniPlugin {
       return calico(cfg);
     case 'cilium':
       return cilium(cfg);
+    case 'kindnet':
+      return kindnet();
   }
 }
 

@@ -61,11 +61,13 @@ export const CNI_CHOICES: { id: string; label: string; cni: CniConfig }[] = [
     label: 'Cilium (VXLAN tunnel)',
     cni: { kind: 'cilium', routingMode: 'tunnel', tunnelProtocol: 'vxlan', kubeProxyReplacement: false },
   },
+  { id: 'kindnet', label: 'kindnet (kind)', cni: { kind: 'kindnet' } },
 ];
 
 function cniId(cni: CniConfig): string {
   if (cni.kind === 'flannel') return cni.backend === 'vxlan' ? 'flannel-vxlan' : 'flannel-host-gw';
   if (cni.kind === 'calico') return 'calico-ipip';
+  if (cni.kind === 'kindnet') return 'kindnet';
   return 'cilium';
 }
 

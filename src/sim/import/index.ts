@@ -355,6 +355,12 @@ class Importer {
     if (f.failed || !spec) return;
     if (kind === 'DaemonSet') {
       if (namespace === SYSTEM_NS && name === 'kube-network-policies') this.settings.networkPolicyController();
+      if (namespace === SYSTEM_NS && name === 'kindnet') {
+        // The CNI's own agent: read as configuration, like flannel's ConfigMap, and not expanded
+        // into pods (a dump that lists its pods still gets them), so an export re-imports as it was.
+        this.settings.kindnetDaemonSet(f);
+        return;
+      }
       this.settings.flannelDaemonSet(f);
     }
     this.entries.set(`${kind}/${namespace}/${name}`, { type: 'workload', spec, owner: readOwner(f), raw: f.object });

@@ -58,6 +58,7 @@ export class SettingsReader {
   private calico: Said<Extract<CniConfig, { kind: 'calico' }> & { cidr: string }>[] = [];
   private cilium?: Said<Extract<CniConfig, { kind: 'cilium' }> & { clusterPool: string | null }>;
   private kubeNetworkPolicies = false;
+  private kindnet?: Said<{ podSubnet: string | null; policies: boolean }>;
   /** which object gave the pod and service subnets, for placing the builder's errors */
   readonly blame = new Map<string, { where: Where; field: Path }>();
 
@@ -191,6 +192,32 @@ export class SettingsReader {
     }
   }
 
+  /**
+   * kind's kindnet DaemonSet (kube-system/kindnet): its kindnet-cni container's POD_SUBNET env is
+   * the cluster CIDR kindnetd keeps unmasqueraded. kindnetd enforces NetworkPolicy from image
+   * v20240719 on (kind v0.24 bundled kube-network-policies into it); an older tag does not.
+   */
+  kindnetDaemonSet(f: Fields): void {
+    const base = ['spec', 'template', 'spec', 'containers'];
+    const containers = f.list(base) ?? [];
+    for (let i = 0; i < containers.length; i++) {
+      const image = f.str([...base, i, 'image']) ?? '';
+      if (!image.includes('kindnetd') && f.str([...base, i, 'name']) !== 'kindnet-cni') continue;
+      let podSubnet: string | null = null;
+      let field: Path = [...base, i];
+      const env = f.list([...base, i, 'env']) ?? [];
+      for (let j = 0; j < env.length; j++) {
+        if (f.str([...base, i, 'env', j, 'name']) !== 'POD_SUBNET') continue;
+        field = [...base, i, 'env', j, 'value'];
+        podSubnet = ipv4Cidr(f, field) ?? null;
+      }
+      const tag = /kindnetd:v(\d{8})/.exec(image);
+      const policies = tag === null || Number(tag[1]) >= 20240719;
+      this.kindnet = { value: { podSubnet, policies }, where: this.where(f), field };
+      return;
+    }
+  }
+
   /** kube-network-policies in kube-system: with it, flannel clusters enforce NetworkPolicy. */
   networkPolicyController(): void {
     this.kubeNetworkPolicies = true;
@@ -278,10 +305,11 @@ export class SettingsReader {
     const named = [
       this.cilium && 'Cilium',
       this.calico.length > 0 && 'Calico',
+      this.kindnet && 'kindnet',
       (this.flannelBackend || this.flannelIpMasq) && 'flannel',
     ].filter((n): n is string => typeof n === 'string');
     if (named.length > 1) {
-      const first = (this.cilium ?? this.calico[0] ?? this.flannelBackend) as Said<unknown>;
+      const first = (this.cilium ?? this.calico[0] ?? this.kindnet ?? this.flannelBackend) as Said<unknown>;
       this.warnAt(
         first,
         `the input configures more than one CNI (${named.join(', ')}); the simulation uses ${named[0]}`,
@@ -311,6 +339,11 @@ export class SettingsReader {
       settings.policyEnforced = true;
       candidates.push({ value: cidr, where: pool.where, field: ['spec', 'cidr'] });
       for (const other of others) this.warnAt(other, 'only the first enabled IPv4 IPPool is simulated');
+    } else if (this.kindnet) {
+      settings.cni = { kind: 'kindnet' };
+      settings.policyEnforced = this.kindnet.value.policies || this.kubeNetworkPolicies;
+      const { podSubnet } = this.kindnet.value;
+      if (podSubnet) candidates.push({ value: podSubnet, where: this.kindnet.where, field: this.kindnet.field });
     } else if (this.flannelBackend || this.flannelIpMasq) {
       settings.cni = {
         kind: 'flannel',

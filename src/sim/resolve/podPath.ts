@@ -145,13 +145,23 @@ export function leavePod(
   const gateway = cni.podGateway(node);
   if (cni.podDatapath === 'routed') {
     const mac = hostVethMac(cluster, src);
+    // ptp (kindnet): the host end of the veth holds the gateway itself, and the pod reaches even
+    // its own subnet through it; Calico's gateway is an address nobody holds, answered by proxy ARP.
+    const owned = cni.gatewayArp === 'veth-address';
+    const ownSubnet = owned && cidrContains(parseCidr(node.podCIDR) ?? { base: 0, prefix: 32 }, parseIPv4(dstIP) ?? 0);
     w.hop({
       kind: 'route',
       at: eth0,
       node: src.node,
       devices: [eth0],
-      rule: `default via ${gateway.ip} dev eth0`,
-      text: `A ${cni.name} pod has a single route: everything goes to the gateway ${gateway.ip}, an address no interface really holds.`,
+      rule: ownSubnet
+        ? `${node.podCIDR} via ${gateway.ip} dev eth0 src ${src.ip}`
+        : `default via ${gateway.ip} dev eth0`,
+      text: owned
+        ? ownSubnet
+          ? `${dstIP} is in the pod's own subnet ${node.podCIDR}, but ${cni.name}'s ptp setup routes that subnet via the gateway ${gateway.ip} too: there is no shared L2 segment, every packet goes through the host.`
+          : `The pod's default route leads to its gateway ${gateway.ip}, the first address of ${node.podCIDR}.`
+        : `A ${cni.name} pod has a single route: everything goes to the gateway ${gateway.ip}, an address no interface really holds.`,
     });
     w.update({ eth: { src: src.mac, dst: mac } });
     w.hop({
@@ -159,7 +169,9 @@ export function leavePod(
       at: eth0,
       node: src.node,
       rule: `${gateway.ip} dev eth0 lladdr ${mac} REACHABLE`,
-      text: `The pod asks who has ${gateway.ip}; the host end of its veth, ${src.veth ?? ''}, answers by proxy ARP with ${mac}.`,
+      text: owned
+        ? `The pod asks who has ${gateway.ip}; the host end of its veth, ${src.veth ?? ''}, holds ${gateway.ip}/32 itself and answers with ${mac}.`
+        : `The pod asks who has ${gateway.ip}; the host end of its veth, ${src.veth ?? ''}, answers by proxy ARP with ${mac}.`,
     });
     w.hop({
       kind: 'veth',
