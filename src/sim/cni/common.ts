@@ -98,8 +98,11 @@ export interface HostRoute {
   dev: string;
   /** the source address the kernel picks for a locally made packet */
   src: string;
-  /** who installed it when the narration should say so: `bgp`, a routing daemon learned it (BIRD) */
-  by?: 'bgp';
+  /**
+   * who installed it when the narration should say so: `bgp`, a routing daemon learned it (BIRD);
+   * `kindnetd`, kind's agent keeps it from the Node objects
+   */
+  by?: 'bgp' | 'kindnetd';
 }
 
 /** Where a route on a node leads: a pod (here or on another node), or another node's pod range. */

@@ -34,7 +34,12 @@ export function kindnet(): CniPlugin {
       // ptp adds the pod's host route with scope host, through the veth that holds the gateway
       return { rule: `${pod.ip} dev ${pod.veth ?? ''} scope host`, dev: pod.veth ?? '', src: gatewayOf(node) };
     // kindnetd's route to another node's podCIDR: a gateway, no device, so the kernel picks eth0
-    return { rule: `${dstNode.podCIDR} via ${dstNode.internalIP} dev eth0`, dev: 'eth0', src: node.internalIP };
+    return {
+      rule: `${dstNode.podCIDR} via ${dstNode.internalIP} dev eth0`,
+      dev: 'eth0',
+      src: node.internalIP,
+      by: 'kindnetd',
+    };
   };
   return {
     kind: 'kindnet',
