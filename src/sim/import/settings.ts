@@ -49,6 +49,7 @@ export class SettingsReader {
   private readonly limits: ImportLimits;
   private kubeadmPodSubnet?: Said<string>;
   private serviceSubnet?: Said<string>;
+  private serviceCidrs: (Said<string> & { name: string })[] = [];
   private dnsDomain?: Said<string>;
   private proxyMode?: Said<ProxyMode>;
   private proxyClusterCIDR?: Said<string>;
@@ -119,6 +120,21 @@ export class SettingsReader {
     if (serviceSubnet) this.serviceSubnet = { value: serviceSubnet, where, field: ['networking', 'serviceSubnet'] };
     const dnsDomain = f.str(['networking', 'dnsDomain']);
     if (dnsDomain) this.dnsDomain = { value: dnsDomain, where, field: ['networking', 'dnsDomain'] };
+  }
+
+  /**
+   * A networking.k8s.io/v1 ServiceCIDR: the ranges the API server allocates ClusterIPs from. The
+   * one the API server makes from --service-cluster-ip-range is named `kubernetes`.
+   */
+  serviceCidr(f: Fields, name: string): void {
+    const list = f.list(['spec', 'cidrs']) ?? [];
+    for (let i = 0; i < list.length; i++) {
+      const text = f.str(['spec', 'cidrs', i]);
+      if (text === undefined || !text.includes('.')) continue;
+      const cidr = ipv4Cidr(f, ['spec', 'cidrs', i]);
+      if (cidr) this.serviceCidrs.push({ value: cidr, where: this.where(f), field: ['spec', 'cidrs', i], name });
+      return;
+    }
   }
 
   /** The kube-system/kubeadm-config ConfigMap, which holds the ClusterConfiguration kubeadm used. */
@@ -371,12 +387,18 @@ export class SettingsReader {
         }
       }
     }
-    if (this.serviceSubnet) {
-      settings.serviceSubnet = this.serviceSubnet.value;
-      this.blame.set('serviceSubnet', {
-        where: this.serviceSubnet.where,
-        field: [...this.serviceSubnet.where.prefix, ...this.serviceSubnet.field],
-      });
+    const serviceCidr = this.serviceCidrs.find((c) => c.name === 'kubernetes') ?? this.serviceCidrs[0];
+    for (const other of this.serviceCidrs)
+      if (other !== serviceCidr) this.warnAt(other, `only one Service range is simulated: ${serviceCidr?.value ?? ''}`);
+    const service = this.serviceSubnet ?? serviceCidr;
+    if (this.serviceSubnet && serviceCidr && serviceCidr.value !== this.serviceSubnet.value)
+      this.warnAt(
+        serviceCidr,
+        `says the Service range is ${serviceCidr.value}, but the ClusterConfiguration makes it ${this.serviceSubnet.value}; the simulation uses ${this.serviceSubnet.value}`,
+      );
+    if (service) {
+      settings.serviceSubnet = service.value;
+      this.blame.set('serviceSubnet', { where: service.where, field: [...service.where.prefix, ...service.field] });
     }
     if (this.dnsDomain) settings.dnsDomain = this.dnsDomain.value;
     if (this.proxyMode && settings.proxyMode === undefined) settings.proxyMode = this.proxyMode.value;
