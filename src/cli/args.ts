@@ -5,6 +5,7 @@
  */
 import { parseArgs } from 'node:util';
 import type { Protocol } from '../sim/model/types';
+import { CNI_PRESETS } from '../sim/registry';
 
 export const USAGE = `Usage:
   k8s-netviz trace [-f FILE|DIR|-]... --from SOURCE --to DESTINATION [options]
@@ -37,6 +38,8 @@ Options:
   --port           the port the client dials (for a Service: its port; default: its first)
   --protocol       tcp (default), udp or icmp
   --host           the HTTP Host header for a URL that carries an IP
+  --cni            trace and matrix under another CNI than the manifests (or the built-in
+                   cluster) configure: ${CNI_PRESETS.map((p) => p.id).join(', ')}
   --seed           fixes every random choice (default 1)
   --pick           pins a random choice among pods (an endpoint, a CoreDNS pod, the
                    upstream pod NGINX sends an Ingress request to): [<ns>/]<pod>, or
@@ -80,6 +83,8 @@ export interface TraceArgs {
   protocol: Protocol;
   host?: string;
   seed: number;
+  /** a CNI preset id (registry.ts CNI_PRESETS) replacing the configured CNI */
+  cni?: string;
   pick: string[];
   output: Output;
   exitCode: boolean;
@@ -106,6 +111,7 @@ export interface MatrixArgs {
   protocol: 'tcp' | 'udp';
   output: MatrixOutput;
   exitCode: boolean;
+  cni?: string;
 }
 
 export type Args = TraceArgs | MatrixArgs | OpenArgs | { command: 'help' } | { command: 'version' };
@@ -119,6 +125,7 @@ const OPTIONS = {
   protocol: { type: 'string' },
   host: { type: 'string' },
   seed: { type: 'string' },
+  cni: { type: 'string' },
   pick: { type: 'string', multiple: true },
   output: { type: 'string', short: 'o' },
   json: { type: 'boolean' },
@@ -134,9 +141,24 @@ const OPTIONS = {
 
 /** The options each command takes (besides --help and --version). */
 const ALLOWED: Record<'trace' | 'matrix' | 'open', readonly (keyof typeof OPTIONS)[]> = {
-  trace: ['file', 'from', 'to', 'namespace', 'port', 'protocol', 'host', 'seed', 'pick', 'output', 'json', 'exit-code'],
+  trace: [
+    'file',
+    'from',
+    'to',
+    'namespace',
+    'port',
+    'protocol',
+    'host',
+    'seed',
+    'pick',
+    'output',
+    'json',
+    'exit-code',
+    'cni',
+  ],
   matrix: [
     'file',
+    'cni',
     'from-namespace',
     'to-namespace',
     'from-selector',
@@ -197,6 +219,8 @@ export function parseCommandLine(argv: readonly string[]): Args {
     if (!ALLOWED[command].includes(name)) throw new UsageError(`${command} takes no --${name}`);
   }
   if (command === 'open') return { command: 'open', files: values.file ?? [], browser: !values['no-open'] };
+  if (values.cni !== undefined && !CNI_PRESETS.some((p) => p.id === values.cni))
+    throw new UsageError(`--cni: "${values.cni}" is not one of ${CNI_PRESETS.map((p) => p.id).join(', ')}`);
   if (command === 'matrix') return matrixArgs(values);
 
   if (!values.from) throw new UsageError('--from is required');
@@ -226,6 +250,7 @@ export function parseCommandLine(argv: readonly string[]): Args {
   };
   if (values.port !== undefined) args.port = integer(values.port, 'port', 1, 65535);
   if (values.host !== undefined) args.host = values.host;
+  if (values.cni !== undefined) args.cni = values.cni;
   return args;
 }
 
@@ -240,6 +265,7 @@ function matrixArgs(values: {
   output?: string;
   json?: boolean;
   'exit-code'?: boolean;
+  cni?: string;
 }): MatrixArgs {
   const protocol = values.protocol ?? 'tcp';
   // a matrix is about connections to listening ports: ICMP has none
@@ -257,6 +283,7 @@ function matrixArgs(values: {
     output: values.json ? 'json' : (o ?? 'table'),
     exitCode: values['exit-code'] ?? false,
   };
+  if (values.cni !== undefined) args.cni = values.cni;
   for (const [flag, key] of [
     ['from-namespace', 'fromNamespace'],
     ['to-namespace', 'toNamespace'],

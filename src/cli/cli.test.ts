@@ -166,6 +166,50 @@ describe('k8s-netviz trace', () => {
   });
 });
 
+describe('k8s-netviz --cni', () => {
+  it('traces the built-in cluster under kindnet: via the ptp gateway, routed by the host, no cni0', () => {
+    const r = cli(
+      ['trace', '--from', 'pod/default/client', '--to', 'pod/default/app-1', '--port', '8080'].concat([
+        '-o',
+        'wide',
+        '--cni',
+        'kindnet',
+      ]),
+    );
+    expect(r.stderr).toBe('');
+    expect(r.status).toBe(0);
+    expect(r.stdout).toContain('10.244.1.0/24 via 10.244.1.1 dev eth0 src 10.244.1.2');
+    expect(r.stdout).toMatch(/10\.244\.1\.3 dev veth[0-9a-f]{8} scope host/);
+    expect(r.stdout).not.toContain('cni0');
+  });
+
+  it('replaces the CNI the manifests configure, for trace and matrix', () => {
+    const withCalico = [...cluster, '-f', join(fixtures, 'cni', 'calico-ipip.yaml')];
+    const args = ['--from', 'pod/default/client', '--to', 'pod/default/server-b', '--port', '8080', '-o', 'wide'];
+    const r = cli(['trace', ...withCalico, ...args, '--cni', 'kindnet']);
+    expect(r.status).toBe(0);
+    expect(r.stdout).not.toContain('tunl0');
+    expect(r.stdout).toContain('10.244.2.0/24 via 192.168.10.12 dev eth0');
+    expect(r.stdout).toContain('-A KIND-MASQ-AGENT -d 10.244.0.0/16');
+    // Calico enforces the default deny; flannel, switched to, does not
+    const deny = ['-f', join(fixtures, 'policy', 'default-deny.yaml'), '--port', '8080', '-o', 'json'];
+    const verdicts = (id: string): string[] =>
+      (
+        JSON.parse(cli(['matrix', ...withCalico, ...deny, '--cni', id]).stdout) as { cells: { verdict: string }[] }
+      ).cells.map((c) => c.verdict);
+    expect(verdicts('flannel-vxlan')).toContain('not-enforced');
+    expect(verdicts('flannel-vxlan')).not.toContain('denied-ingress');
+    expect(verdicts('kindnet')).toContain('denied-ingress');
+  });
+
+  it('rejects a CNI it does not know, naming the ones it does, exit 2', () => {
+    const r = cli(['trace', '--from', 'pod/default/client', '--to', 'pod/default/app-1', '--cni', 'weave']);
+    expect(r.status).toBe(2);
+    expect(r.stderr).toContain('--cni: "weave" is not one of flannel-vxlan');
+    expect(r.stderr).toContain('kindnet');
+  });
+});
+
 describe('k8s-netviz trace to Services', () => {
   const services = [
     ...cluster,

@@ -10,6 +10,9 @@
  * manifests.
  */
 import { buildCluster } from '../sim/model/build';
+import type { ClusterSpec } from '../sim/model/build';
+import { CNI_PRESETS, switchCni } from '../sim/registry';
+import type { CniPreset } from '../sim/registry';
 import type { Cluster } from '../sim/model/types';
 import { defaultClusterSpec } from '../sim/scenarios/defaultCluster';
 import { trace } from '../sim/resolve/trace';
@@ -31,16 +34,26 @@ import { VERSION } from './version';
 /** --exit-code: the exit status of each verdict (2 stays "bad input", 1 "unexpected failure"). */
 export const VERDICT_EXIT: Record<Verdict, number> = { delivered: 0, refused: 3, dropped: 4, unresolved: 5 };
 
-async function loadCluster(files: readonly string[], io: Io): Promise<Cluster | null> {
-  if (files.length === 0) return buildCluster(defaultClusterSpec);
+/** The spec with another CNI (--cni), as the app's CNI switch would set it. */
+function withCni(spec: ClusterSpec, built: Cluster, cni: string): ClusterSpec {
+  const preset = CNI_PRESETS.find((p) => p.id === cni) as CniPreset;
+  return { ...spec, settings: { ...spec.settings, ...switchCni(built.settings, preset) } };
+}
+
+async function loadCluster(files: readonly string[], io: Io, cni?: string): Promise<Cluster | null> {
+  if (files.length === 0) {
+    const base = buildCluster(defaultClusterSpec);
+    return cni === undefined ? base : buildCluster(withCni(defaultClusterSpec, base, cni));
+  }
   const result = importSources(await readManifestFiles(files, io), io);
   if (result === null) return null;
   // Ingresses only route anything through a controller: without one, add ingress-nginx as its
   // bare-metal manifest installs it (a NodePort Service), and say so.
   const withController = addIngressController(result.spec, 'bare-metal');
-  if (withController.note === null) return result.cluster;
-  io.err(`warning: ${withController.note}\n`);
-  return buildCluster(withController.spec);
+  if (withController.note !== null) io.err(`warning: ${withController.note}\n`);
+  if (withController.note === null && cni === undefined) return result.cluster;
+  const spec = cni === undefined ? withController.spec : withCni(withController.spec, result.cluster, cni);
+  return buildCluster(spec);
 }
 
 function checkPicks(cluster: Cluster, args: TraceArgs, io: Io): boolean {
@@ -94,7 +107,7 @@ export async function run(argv: readonly string[], rawIo: Io): Promise<number> {
   }
   try {
     if (args.command === 'open') return await openApp(args, io, io.open ?? {});
-    const cluster = await loadCluster(args.files, io);
+    const cluster = await loadCluster(args.files, io, args.cni);
     if (cluster === null) return 2;
     if (args.command === 'matrix') return runMatrix(cluster, args, io);
     if (!checkPicks(cluster, args, io)) return 2;

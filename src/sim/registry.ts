@@ -8,6 +8,7 @@ import type { CniPlugin } from './cni/common';
 import { calico } from './cni/calico';
 import { cilium } from './cni/cilium';
 import { flannel } from './cni/flannel';
+import { kindnet } from './cni/kindnet';
 import type { ServiceProxy } from './proxy/common';
 import { ciliumProxy } from './proxy/cilium';
 import { iptablesProxy } from './proxy/iptables';
@@ -36,10 +37,61 @@ const pluginFor = weakCache((cfg: CniConfig): CniPlugin => {
       return calico(cfg);
     case 'cilium':
       return cilium(cfg);
+    case 'kindnet':
+      return kindnet();
   }
 });
 
 /** The CNI plugin configured in these settings. */
 export function cniPlugin(cluster: Cluster | { settings: Pick<ClusterSettings, 'cni'> }): CniPlugin {
   return pluginFor(cluster.settings.cni);
+}
+
+/** A CNI as the app's switch and the CLI's --cni offer it: the common configuration of each. */
+export interface CniPreset {
+  readonly id: string;
+  readonly label: string;
+  readonly cni: CniConfig;
+}
+
+export const CNI_PRESETS: readonly CniPreset[] = [
+  { id: 'flannel-vxlan', label: 'flannel (VXLAN)', cni: { kind: 'flannel', backend: 'vxlan', ipMasq: true } },
+  { id: 'flannel-host-gw', label: 'flannel (host-gw)', cni: { kind: 'flannel', backend: 'host-gw', ipMasq: true } },
+  {
+    id: 'calico-ipip',
+    label: 'Calico (IPIP)',
+    cni: { kind: 'calico', ipipMode: 'Always', vxlanMode: 'Never', natOutgoing: true, blockSize: 26 },
+  },
+  {
+    id: 'cilium',
+    label: 'Cilium (VXLAN tunnel)',
+    cni: { kind: 'cilium', routingMode: 'tunnel', tunnelProtocol: 'vxlan', kubeProxyReplacement: false },
+  },
+  { id: 'kindnet', label: 'kindnet (kind)', cni: { kind: 'kindnet' } },
+];
+
+/** The preset a configuration belongs to (a Calico pool in VXLAN mode is still `calico-ipip`'s family). */
+export function cniPresetId(cni: CniConfig): string {
+  switch (cni.kind) {
+    case 'flannel':
+      return cni.backend === 'vxlan' ? 'flannel-vxlan' : 'flannel-host-gw';
+    case 'calico':
+      return 'calico-ipip';
+    case 'cilium':
+      return 'cilium';
+    case 'kindnet':
+      return 'kindnet';
+  }
+}
+
+/**
+ * The settings after switching to a preset: whether NetworkPolicy is enforced follows the CNI
+ * (flannel alone does not), and Cilium's kube-proxy replacement leaves with Cilium.
+ */
+export function switchCni(settings: Pick<ClusterSettings, 'proxyMode'>, preset: CniPreset): Partial<ClusterSettings> {
+  return {
+    cni: preset.cni,
+    policyEnforced: cniPlugin({ settings: { cni: preset.cni } }).policyEnforcer !== null,
+    ...(preset.cni.kind !== 'cilium' && settings.proxyMode === 'cilium' ? { proxyMode: 'iptables' as const } : {}),
+  };
 }

@@ -1,8 +1,8 @@
 /** The four scenarios, one click each, and the networking switches the diagram and trace follow. */
 import { focusPlayback } from './focusPlayback';
 import { useId, useMemo, useState } from 'react';
-import { SCENARIOS, explainTrace } from '../sim';
-import type { CniConfig, ProxyMode } from '../sim';
+import { CNI_PRESETS, SCENARIOS, cniPresetId, explainTrace, switchCni } from '../sim';
+import type { ProxyMode } from '../sim';
 import { useVizStore } from '../store/VizStoreProvider';
 import { selectTrace } from '../store/selectors';
 import { exampleHash } from './hooks/useScenarioFromUrl';
@@ -48,26 +48,7 @@ export function ScenarioPicker() {
   );
 }
 
-export const CNI_CHOICES: { id: string; label: string; cni: CniConfig }[] = [
-  { id: 'flannel-vxlan', label: 'flannel (VXLAN)', cni: { kind: 'flannel', backend: 'vxlan', ipMasq: true } },
-  { id: 'flannel-host-gw', label: 'flannel (host-gw)', cni: { kind: 'flannel', backend: 'host-gw', ipMasq: true } },
-  {
-    id: 'calico-ipip',
-    label: 'Calico (IPIP)',
-    cni: { kind: 'calico', ipipMode: 'Always', vxlanMode: 'Never', natOutgoing: true, blockSize: 26 },
-  },
-  {
-    id: 'cilium',
-    label: 'Cilium (VXLAN tunnel)',
-    cni: { kind: 'cilium', routingMode: 'tunnel', tunnelProtocol: 'vxlan', kubeProxyReplacement: false },
-  },
-];
-
-function cniId(cni: CniConfig): string {
-  if (cni.kind === 'flannel') return cni.backend === 'vxlan' ? 'flannel-vxlan' : 'flannel-host-gw';
-  if (cni.kind === 'calico') return 'calico-ipip';
-  return 'cilium';
-}
+export const CNI_CHOICES = CNI_PRESETS;
 
 export function CniSwitch() {
   const cni = useVizStore((s) => s.cluster.settings.cni);
@@ -80,19 +61,13 @@ export function CniSwitch() {
       <select
         aria-label="CNI plugin"
         className={control}
-        value={cniId(cni)}
+        value={cniPresetId(cni)}
         disabled={!canSwitch}
         onChange={(e) => {
           const select = e.currentTarget;
           const choice = CNI_CHOICES.find((c) => c.id === e.target.value);
           // kube-proxy replacement exists only with Cilium: another CNI brings kube-proxy back
-          if (choice) {
-            setSettings({
-              cni: choice.cni,
-              policyEnforced: choice.cni.kind !== 'flannel',
-              ...(choice.cni.kind !== 'cilium' && proxyMode === 'cilium' ? { proxyMode: 'iptables' as const } : {}),
-            });
-          }
+          if (choice) setSettings(switchCni({ proxyMode }, choice));
           focusPlayback(select);
         }}
       >
@@ -101,7 +76,9 @@ export function CniSwitch() {
             {c.label}
           </option>
         ))}
-        {!CNI_CHOICES.some((c) => c.id === cniId(cni)) ? <option value={cniId(cni)}>{cni.kind}</option> : null}
+        {!CNI_CHOICES.some((c) => c.id === cniPresetId(cni)) ? (
+          <option value={cniPresetId(cni)}>{cni.kind}</option>
+        ) : null}
       </select>
     </label>
   );

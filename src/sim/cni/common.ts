@@ -1,7 +1,7 @@
 /**
  * What every CNI module shares: the interface the rest of the simulation asks (devices, naming,
  * MTU, routes, encapsulation) and the typed decisions it returns. One module per CNI implements it
- * (flannel.ts, calico.ts, cilium.ts); the registry (../registry.ts) picks the one configured.
+ * (flannel.ts, calico.ts, cilium.ts, kindnet.ts); the registry (../registry.ts) picks the one configured.
  */
 import { cidrContains, formatIPv4 } from '../model/ip';
 import { parseCidr, parseIPv4 } from '../model/memo';
@@ -34,7 +34,15 @@ export type Postrouting =
       /** the rule as `iptables -S` prints it */
       rule: string;
       masquerade: boolean;
-      why: 'flannel-masq' | 'flannel-return' | 'nat-outgoing' | 'nat-outgoing-in-pool' | 'nat-outgoing-not-pod';
+      why:
+        | 'flannel-masq'
+        | 'flannel-return'
+        | 'nat-outgoing'
+        | 'nat-outgoing-in-pool'
+        | 'nat-outgoing-not-pod'
+        | 'kind-masq'
+        | 'kind-masq-return'
+        | 'kind-masq-host';
     };
 
 /** Why the CNI masquerades a pod's packet leaving the cluster, or not; the narrator words it. */
@@ -50,7 +58,9 @@ export type EgressWhy =
   | 'cluster-node-ebpf'
   | 'cluster-node'
   | 'bpf-masquerade'
-  | 'iptables-masquerade';
+  | 'iptables-masquerade'
+  | 'kind-masq'
+  | 'kind-masq-return';
 
 /** The CNI's own egress masquerade decision for a pod's packet (when ip-masq-agent does not run). */
 export interface EgressNat {
@@ -89,8 +99,11 @@ export interface HostRoute {
   dev: string;
   /** the source address the kernel picks for a locally made packet */
   src: string;
-  /** who installed it when the narration should say so: `bgp`, a routing daemon learned it (BIRD) */
-  by?: 'bgp';
+  /**
+   * who installed it when the narration should say so: `bgp`, a routing daemon learned it (BIRD);
+   * `kindnetd`, kind's agent keeps it from the Node objects
+   */
+  by?: 'bgp' | 'kindnetd';
 }
 
 /** Where a route on a node leads: a pod (here or on another node), or another node's pod range. */
@@ -120,6 +133,12 @@ export interface CniPlugin {
    * only what it cannot place to the host's routing (Cilium).
    */
   readonly podDatapath: 'bridge' | 'routed' | 'ebpf';
+  /**
+   * For a routed plugin, who answers the pod's ARP for its gateway: `proxy-arp`, the host end of
+   * the veth by proxy ARP for an address no device holds (Calico); `veth-address`, the host end of
+   * the veth because it holds the gateway as a /32 itself (the ptp plugin, kindnet). Absent: proxy-arp.
+   */
+  readonly gatewayArp?: 'proxy-arp' | 'veth-address';
   /** what enforces NetworkPolicy when it is enforced: `Calico`, `Cilium's eBPF`; null for none */
   readonly policyEnforcer: string | null;
   /** the bridge every pod's veth is a port of (flannel's cni0), or null for a routed CNI */

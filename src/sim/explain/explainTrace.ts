@@ -65,7 +65,7 @@ function tunnelOf(outer: OuterHeader): string {
   return outer.protocol;
 }
 
-const CNI_NAMES = { flannel: 'flannel', calico: 'Calico', cilium: 'Cilium' } as const;
+const CNI_NAMES = { flannel: 'flannel', calico: 'Calico', cilium: 'Cilium', kindnet: 'kindnet' } as const;
 
 /** A connection's hops split where an L7 proxy ends one connection and opens another. */
 interface Leg {

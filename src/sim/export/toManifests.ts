@@ -67,6 +67,8 @@ function settingsObjects(cluster: Cluster): Obj[] {
         blockSize: cni.blockSize,
       },
     });
+  } else if (cni.kind === 'kindnet') {
+    out.push(kindnetDaemonSet(s.podSubnet));
   } else {
     out.push({
       apiVersion: 'v1',
@@ -90,6 +92,41 @@ function settingsObjects(cluster: Cluster): Obj[] {
     });
   }
   return out;
+}
+
+/**
+ * kind's kindnet DaemonSet as kind installs it: kindnetd reads the cluster CIDR from POD_SUBNET.
+ * Its image is one that bundles kube-network-policies (tags from v20240719 on), which the
+ * importer reads as NetworkPolicy being enforced.
+ */
+function kindnetDaemonSet(podSubnet: string): Obj {
+  const labels = { app: 'kindnet', 'k8s-app': 'kindnet', tier: 'node' };
+  const fieldEnv = (name: string, fieldPath: string): Obj => ({ name, valueFrom: { fieldRef: { fieldPath } } });
+  return {
+    apiVersion: 'apps/v1',
+    kind: 'DaemonSet',
+    metadata: { name: 'kindnet', namespace: 'kube-system', labels },
+    spec: {
+      selector: { matchLabels: { app: 'kindnet' } },
+      template: {
+        metadata: { labels },
+        spec: {
+          hostNetwork: true,
+          containers: [
+            {
+              name: 'kindnet-cni',
+              image: 'docker.io/kindest/kindnetd:v20250512-df8de77b',
+              env: [
+                fieldEnv('HOST_IP', 'status.hostIP'),
+                fieldEnv('POD_IP', 'status.podIP'),
+                { name: 'POD_SUBNET', value: podSubnet },
+              ],
+            },
+          ],
+        },
+      },
+    },
+  };
 }
 
 function nodeObject(node: ClusterNode): Obj {

@@ -10,6 +10,7 @@
 import { buildCluster, ClusterBuildError, DEFAULT_NODES } from '../model/build';
 import type { ClusterSpec, NodeSpec, PodSpec, ServiceSpec, WorkloadSpec } from '../model/build';
 import { cidrContains, formatCidr, parseCidr, parseIPv4 } from '../model/ip';
+import type { Cidr } from '../model/ip';
 import type { Cluster, Endpoint } from '../model/types';
 import {
   readEndpointSlice,
@@ -67,7 +68,7 @@ const SUPPORTED: Record<string, Record<string, readonly string[]>> = {
   '': { Node: ['v1'], Pod: ['v1'], Namespace: ['v1'], Service: ['v1'], Endpoints: ['v1'], ConfigMap: ['v1'] },
   apps: { Deployment: ['v1'], ReplicaSet: ['v1'], StatefulSet: ['v1'], DaemonSet: ['v1'] },
   'discovery.k8s.io': { EndpointSlice: ['v1'] },
-  'networking.k8s.io': { Ingress: ['v1'], IngressClass: ['v1'], NetworkPolicy: ['v1'] },
+  'networking.k8s.io': { Ingress: ['v1'], IngressClass: ['v1'], NetworkPolicy: ['v1'], ServiceCIDR: ['v1'] },
   'kubeadm.k8s.io': { ClusterConfiguration: ['v1beta3', 'v1beta4'] },
   'kubeproxy.config.k8s.io': { KubeProxyConfiguration: ['v1alpha1'] },
   'crd.projectcalico.org': { IPPool: ['v1'] },
@@ -76,7 +77,7 @@ const SUPPORTED: Record<string, Record<string, readonly string[]>> = {
 
 /** Kinds without metadata (configuration files) or without a namespace. */
 const CONFIG_KINDS = new Set(['ClusterConfiguration', 'KubeProxyConfiguration']);
-const CLUSTER_SCOPED = new Set(['Node', 'Namespace', 'IngressClass', 'IPPool']);
+const CLUSTER_SCOPED = new Set(['Node', 'Namespace', 'IngressClass', 'IPPool', 'ServiceCIDR']);
 
 interface PodEntry {
   type: 'pod';
@@ -335,6 +336,9 @@ class Importer {
       case 'IPPool':
         this.settings.calicoPool(f);
         return;
+      case 'ServiceCIDR':
+        this.settings.serviceCidr(f, name);
+        return;
       default:
         if (WORKLOAD_KINDS.includes(kind)) this.workload(f, kind as WorkloadKind, namespace, name);
     }
@@ -356,6 +360,12 @@ class Importer {
     if (f.failed || !spec) return;
     if (kind === 'DaemonSet') {
       if (namespace === SYSTEM_NS && name === 'kube-network-policies') this.settings.networkPolicyController();
+      if (namespace === SYSTEM_NS && name === 'kindnet') {
+        // The CNI's own agent: read as configuration, like flannel's ConfigMap, and not expanded
+        // into pods (a dump that lists its pods still gets them), so an export re-imports as it was.
+        this.settings.kindnetDaemonSet(f);
+        return;
+      }
       this.settings.flannelDaemonSet(f);
     }
     this.entries.set(`${kind}/${namespace}/${name}`, { type: 'workload', spec, owner: readOwner(f), raw: f.object });
@@ -368,6 +378,7 @@ class Importer {
    */
   spec(options: LoadOptions): ClusterSpec {
     const settings = this.settings.finish();
+    if (settings.serviceSubnet === undefined) this.inferServiceSubnet(settings);
     const deployments = new Set<string>();
     const rsToDeployment = new Map<string, string>();
     for (const entry of this.entries.values()) {
@@ -474,6 +485,39 @@ class Importer {
         return { name };
       }),
     ];
+  }
+
+  /**
+   * Without a ClusterConfiguration or ServiceCIDR (EKS, most managed clusters), the Service range
+   * comes from the allocated ClusterIPs when they show it is not kubeadm's 10.96.0.0/12: one lies
+   * outside it, or `kubernetes` (which the API server gives the range's first address) is not
+   * 10.96.0.1. The range is the smallest CIDR holding them all, at least a /16 (EKS uses
+   * 10.100.0.0/16 or 172.20.0.0/16). An assumption, so it is said.
+   */
+  private inferServiceSubnet(settings: { serviceSubnet?: string }): void {
+    const kubeadm = parseCidr('10.96.0.0/12') as Cidr;
+    let outside: string | null = null;
+    let lo = 0xffffffff;
+    let hi = 0;
+    for (const [key, svc] of this.services) {
+      const ip = svc.clusterIP === undefined ? null : parseIPv4(svc.clusterIP);
+      if (ip === null) continue;
+      if (!cidrContains(kubeadm, ip)) outside ??= key;
+      lo = Math.min(lo, ip);
+      hi = Math.max(hi, ip);
+    }
+    const apiServer = this.services.get('default/kubernetes')?.clusterIP;
+    if (apiServer !== undefined && apiServer !== '10.96.0.1' && parseIPv4(apiServer) !== null)
+      outside ??= 'default/kubernetes';
+    if (outside === null) return;
+    let prefix = 16;
+    while (prefix > 8 && lo >>> (32 - prefix) !== hi >>> (32 - prefix)) prefix--;
+    const mask = prefix === 0 ? 0 : (0xffffffff << (32 - prefix)) >>> 0;
+    const range = formatCidr({ base: (lo & mask) >>> 0, prefix });
+    settings.serviceSubnet = range;
+    const raw = this.registry.get(`Service ${outside}`);
+    const message = `no ClusterConfiguration or ServiceCIDR gives the Service range; the ClusterIPs put it in ${range}, which the simulation assumes`;
+    if (raw) this.problems.at('warning', raw, `Service ${outside}`, ['spec', 'clusterIP'], message);
   }
 
   /** Places an error of the builder at the object (and field) that caused it. */

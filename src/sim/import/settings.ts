@@ -52,6 +52,7 @@ export class SettingsReader {
   private readonly limits: ImportLimits;
   private kubeadmPodSubnet?: Said<string>;
   private serviceSubnet?: Said<string>;
+  private serviceCidrs: (Said<string> & { name: string })[] = [];
   private dnsDomain?: Said<string>;
   private proxyMode?: Said<ProxyMode>;
   private proxyClusterCIDR?: Said<string>;
@@ -62,6 +63,7 @@ export class SettingsReader {
   private cilium?: Said<Extract<CniConfig, { kind: 'cilium' }> & { clusterPool: string | null }>;
   private kubeNetworkPolicies = false;
   private siteRoutes?: Said<boolean>;
+  private kindnet?: Said<{ podSubnet: string | null; policies: boolean }>;
   /** which object gave the pod and service subnets, for placing the builder's errors */
   readonly blame = new Map<string, { where: Where; field: Path }>();
 
@@ -122,6 +124,21 @@ export class SettingsReader {
     if (serviceSubnet) this.serviceSubnet = { value: serviceSubnet, where, field: ['networking', 'serviceSubnet'] };
     const dnsDomain = f.str(['networking', 'dnsDomain']);
     if (dnsDomain) this.dnsDomain = { value: dnsDomain, where, field: ['networking', 'dnsDomain'] };
+  }
+
+  /**
+   * A networking.k8s.io/v1 ServiceCIDR: the ranges the API server allocates ClusterIPs from. The
+   * one the API server makes from --service-cluster-ip-range is named `kubernetes`.
+   */
+  serviceCidr(f: Fields, name: string): void {
+    const list = f.list(['spec', 'cidrs']) ?? [];
+    for (let i = 0; i < list.length; i++) {
+      const text = f.str(['spec', 'cidrs', i]);
+      if (text === undefined || !text.includes('.')) continue;
+      const cidr = ipv4Cidr(f, ['spec', 'cidrs', i]);
+      if (cidr) this.serviceCidrs.push({ value: cidr, where: this.where(f), field: ['spec', 'cidrs', i], name });
+      return;
+    }
   }
 
   /** The kube-system/kubeadm-config ConfigMap, which holds the ClusterConfiguration kubeadm used. */
@@ -191,6 +208,32 @@ export class SettingsReader {
         where: this.where(f),
         field: ['spec', 'template', 'spec', 'containers', i, 'args'],
       };
+      return;
+    }
+  }
+
+  /**
+   * kind's kindnet DaemonSet (kube-system/kindnet): its kindnet-cni container's POD_SUBNET env is
+   * the cluster CIDR kindnetd keeps unmasqueraded. kindnetd enforces NetworkPolicy from image
+   * v20240719 on (kind v0.24 bundled kube-network-policies into it); an older tag does not.
+   */
+  kindnetDaemonSet(f: Fields): void {
+    const base = ['spec', 'template', 'spec', 'containers'];
+    const containers = f.list(base) ?? [];
+    for (let i = 0; i < containers.length; i++) {
+      const image = f.str([...base, i, 'image']) ?? '';
+      if (!image.includes('kindnetd') && f.str([...base, i, 'name']) !== 'kindnet-cni') continue;
+      let podSubnet: string | null = null;
+      let field: Path = [...base, i];
+      const env = f.list([...base, i, 'env']) ?? [];
+      for (let j = 0; j < env.length; j++) {
+        if (f.str([...base, i, 'env', j, 'name']) !== 'POD_SUBNET') continue;
+        field = [...base, i, 'env', j, 'value'];
+        podSubnet = ipv4Cidr(f, field) ?? null;
+      }
+      const tag = /kindnetd:v(\d{8})/.exec(image);
+      const policies = tag === null || Number(tag[1]) >= 20240719;
+      this.kindnet = { value: { podSubnet, policies }, where: this.where(f), field };
       return;
     }
   }
@@ -297,10 +340,11 @@ export class SettingsReader {
     const named = [
       this.cilium && 'Cilium',
       this.calico.length > 0 && 'Calico',
+      this.kindnet && 'kindnet',
       (this.flannelBackend || this.flannelIpMasq) && 'flannel',
     ].filter((n): n is string => typeof n === 'string');
     if (named.length > 1) {
-      const first = (this.cilium ?? this.calico[0] ?? this.flannelBackend) as Said<unknown>;
+      const first = (this.cilium ?? this.calico[0] ?? this.kindnet ?? this.flannelBackend) as Said<unknown>;
       this.warnAt(
         first,
         `the input configures more than one CNI (${named.join(', ')}); the simulation uses ${named[0]}`,
@@ -330,6 +374,11 @@ export class SettingsReader {
       settings.policyEnforced = true;
       candidates.push({ value: cidr, where: pool.where, field: ['spec', 'cidr'] });
       for (const other of others) this.warnAt(other, 'only the first enabled IPv4 IPPool is simulated');
+    } else if (this.kindnet) {
+      settings.cni = { kind: 'kindnet' };
+      settings.policyEnforced = this.kindnet.value.policies || this.kubeNetworkPolicies;
+      const { podSubnet } = this.kindnet.value;
+      if (podSubnet) candidates.push({ value: podSubnet, where: this.kindnet.where, field: this.kindnet.field });
     } else if (this.flannelBackend || this.flannelIpMasq) {
       settings.cni = {
         kind: 'flannel',
@@ -358,12 +407,18 @@ export class SettingsReader {
         }
       }
     }
-    if (this.serviceSubnet) {
-      settings.serviceSubnet = this.serviceSubnet.value;
-      this.blame.set('serviceSubnet', {
-        where: this.serviceSubnet.where,
-        field: [...this.serviceSubnet.where.prefix, ...this.serviceSubnet.field],
-      });
+    const serviceCidr = this.serviceCidrs.find((c) => c.name === 'kubernetes') ?? this.serviceCidrs[0];
+    for (const other of this.serviceCidrs)
+      if (other !== serviceCidr) this.warnAt(other, `only one Service range is simulated: ${serviceCidr?.value ?? ''}`);
+    const service = this.serviceSubnet ?? serviceCidr;
+    if (this.serviceSubnet && serviceCidr && serviceCidr.value !== this.serviceSubnet.value)
+      this.warnAt(
+        serviceCidr,
+        `says the Service range is ${serviceCidr.value}, but the ClusterConfiguration makes it ${this.serviceSubnet.value}; the simulation uses ${this.serviceSubnet.value}`,
+      );
+    if (service) {
+      settings.serviceSubnet = service.value;
+      this.blame.set('serviceSubnet', { where: service.where, field: [...service.where.prefix, ...service.field] });
     }
     if (this.dnsDomain) settings.dnsDomain = this.dnsDomain.value;
     if (this.proxyMode && settings.proxyMode === undefined) settings.proxyMode = this.proxyMode.value;

@@ -16,6 +16,8 @@ export type CniConfig =
       readonly natOutgoing: boolean;
       readonly blockSize: number;
     }
+  /** kind's kindnetd: ptp veths, host-local from the node's podCIDR, plain routes between nodes */
+  | { readonly kind: 'kindnet' }
   | {
       readonly kind: 'cilium';
       readonly routingMode: 'tunnel' | 'native';

@@ -16,6 +16,12 @@ export function postroutingText(decision: Extract<Postrouting, { kind: 'rule' }>
     case 'nat-outgoing-in-pool':
     case 'nat-outgoing-not-pod':
       return `POSTROUTING: Calico's natOutgoing applies only to pod traffic leaving every IP pool; this packet ${decision.why === 'nat-outgoing-in-pool' ? 'stays inside the pool' : 'does not come from a pod'}, so no NAT.`;
+    case 'kind-masq':
+      return `POSTROUTING jumps to KIND-MASQ-AGENT: ${dst} is outside the pod network, so kindnet masquerades the packet to ${dev}'s address (keeping its source port when it is free).`;
+    case 'kind-masq-return':
+      return `POSTROUTING jumps to KIND-MASQ-AGENT, which returns for ${dst}: traffic to the pod network is not masqueraded, so it keeps its source address.`;
+    case 'kind-masq-host':
+      return `POSTROUTING: KIND-MASQ-AGENT's last rule masquerades to ${dev}'s address, which this packet from the node already carries: nothing changes.`;
   }
 }
 
@@ -60,5 +66,9 @@ export function egressText(why: EgressWhy, f: EgressFacts): string {
       return `${f.dstIP} is outside the cluster, so Cilium's eBPF masquerades the packet to ${f.devIP} on its way out (enable-bpf-masquerade).`;
     case 'iptables-masquerade':
       return `${f.dstIP} is outside the cluster, so Cilium's iptables rule in CILIUM_POST_nat masquerades the packet to ${f.devIP}, keeping its source port when it is free (Cilium's default; enable-bpf-masquerade would do this in eBPF).`;
+    case 'kind-masq-return':
+      return `${f.dstIP} is inside the pod network ${f.podSubnet}: KIND-MASQ-AGENT returns without NAT, so it keeps the pod address ${f.podIP}.`;
+    case 'kind-masq':
+      return `${f.dstIP} is outside the pod network ${f.podSubnet}, so kindnet's KIND-MASQ-AGENT masquerades the packet to ${f.devIP}, keeping its source port when it is free.`;
   }
 }

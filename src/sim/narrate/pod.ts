@@ -10,12 +10,15 @@ export type PodStep =
   /** a routed or eBPF pod: its one default route to a gateway no interface holds (routed) or the node's device (eBPF) */
   | { what: 'gateway-route'; datapath: 'routed'; cni: string; gateway: string }
   | { what: 'gateway-route'; datapath: 'ebpf'; cni: string; gateway: string; gatewayDev: string }
+  /** a ptp pod (kindnet): its gateway is the first address of the node's podCIDR, held by the veth's host end */
+  | { what: 'ptp-route'; ownSubnet: boolean; dst: string; cni: string; gateway: string; podCIDR: string }
   /** a bridge pod: the destination is in its own subnet, on link */
   | { what: 'onlink-route'; dst: string; podCIDR: string }
   /** a bridge pod: the destination is elsewhere, via the bridge's address */
   | { what: 'bridge-route'; dst: string; gateway: string; bridge: string }
   /** the pod's ARP for its next hop, answered by proxy ARP, the eBPF program, a peer, or the bridge */
   | { what: 'arp'; answer: 'proxy'; gateway: string; veth: string; mac: string }
+  | { what: 'arp'; answer: 'veth-address'; gateway: string; veth: string; mac: string }
   | { what: 'arp'; answer: 'ebpf'; gateway: string; veth: string; cni: string }
   | { what: 'arp'; answer: 'peer'; dst: string; bridge: string; peer: string }
   | { what: 'arp'; answer: 'bridge'; dst: string; bridge: string }
@@ -47,6 +50,10 @@ export function podText(s: PodStep): string {
       return s.datapath === 'routed'
         ? `A ${s.cni} pod has a single route: everything goes to the gateway ${s.gateway}, an address no interface really holds.`
         : `A ${s.cni} pod has a /32 address and sends everything to its gateway ${s.gateway}, the node's ${s.gatewayDev} address.`;
+    case 'ptp-route':
+      return s.ownSubnet
+        ? `${s.dst} is in the pod's own subnet ${s.podCIDR}, but ${s.cni}'s ptp setup routes that subnet via the gateway ${s.gateway} too: there is no shared L2 segment, every packet goes through the host.`
+        : `The pod's default route leads to its gateway ${s.gateway}, the first address of ${s.podCIDR}.`;
     case 'onlink-route':
       return `${s.dst} is in the pod's own subnet ${s.podCIDR}, so the pod sends it straight out of eth0 without a gateway.`;
     case 'bridge-route':
@@ -55,6 +62,8 @@ export function podText(s: PodStep): string {
       switch (s.answer) {
         case 'proxy':
           return `The pod asks who has ${s.gateway}; the host end of its veth, ${s.veth}, answers by proxy ARP with ${s.mac}.`;
+        case 'veth-address':
+          return `The pod asks who has ${s.gateway}; the host end of its veth, ${s.veth}, holds ${s.gateway}/32 itself and answers with ${s.mac}.`;
         case 'ebpf':
           return `The pod asks for ${s.gateway}'s MAC; ${s.cni}'s eBPF program on ${s.veth} answers with the veth's own MAC.`;
         case 'peer':

@@ -32,6 +32,8 @@ export function routeText(
     return `The route to ${dst.name}'s block goes through vxlan.calico, Calico's VXLAN device.${ttl}${made}`;
   if (route.dev === 'cilium_host')
     return `${src.name} routes the pod range to cilium_host, where Cilium's eBPF takes over.${made}`;
+  if (route.by === 'kindnetd')
+    return `kindnetd keeps a route to every other node's podCIDR from the Node objects: ${dst.podCIDR} via ${dst.name}'s address ${dst.internalIP} on eth0, no tunnel, no extra header.${ttl}${made}`;
   if (route.by === 'bgp')
     return `BIRD learned over BGP that ${dst.name} holds this block; ${dst.name} is in the same subnet, so the route goes directly via its address on eth0, without encapsulation.${ttl}${made}`;
   return `flannel's host-gw backend routes ${dst.podCIDR} via ${dst.name}'s address ${dst.internalIP} on eth0: no tunnel, no extra header.${ttl}${made}`;

@@ -76,6 +76,7 @@ export const CNI_VARIANTS: readonly { id: string; cni: CniConfig }[] = [
     id: 'cilium-native',
     cni: { kind: 'cilium', routingMode: 'native', tunnelProtocol: 'vxlan', kubeProxyReplacement: false },
   },
+  { id: 'kindnet', cni: { kind: 'kindnet' } },
 ];
 
 /** A CNI and a Service proxy that can run together, as cluster settings. */
@@ -89,7 +90,7 @@ export function variants(): Variant[] {
   const out: Variant[] = [];
   const modes: ProxyMode[] = ['iptables', 'nftables', 'ipvs'];
   for (const { id, cni } of CNI_VARIANTS) {
-    // Calico and Cilium enforce NetworkPolicy, flannel alone does not (the CNI switch does the same).
+    // Calico, Cilium and kindnet enforce NetworkPolicy, flannel alone does not (the CNI switch does the same).
     const policyEnforced = cni.kind !== 'flannel';
     for (const proxyMode of modes) out.push({ id: `${id}/${proxyMode}`, settings: { cni, proxyMode, policyEnforced } });
     if (cni.kind === 'cilium') {

@@ -201,7 +201,7 @@ export function ipMasqAgentRules(config: IpMasqAgentConfig): string[] {
 export interface EgressDecision {
   masquerade: boolean;
   /** what decided */
-  by: 'ip-masq-agent' | 'flannel' | 'calico' | 'cilium' | 'none';
+  by: 'ip-masq-agent' | 'flannel' | 'calico' | 'cilium' | 'kindnet' | 'none';
   /** the deciding rule as the user would find it (`iptables -t nat -S`, or Cilium's eBPF); '' when no rule is involved */
   rule: string;
   /** the address the packet leaves with after MASQUERADE (the egress interface's); null without NAT */

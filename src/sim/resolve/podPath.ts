@@ -146,13 +146,28 @@ export function leavePod(
   const gateway = cni.podGateway(node);
   if (cni.podDatapath === 'routed') {
     const mac = hostVethMac(cluster, src);
+    // ptp (kindnet): the host end of the veth holds the gateway itself, and the pod reaches even
+    // its own subnet through it; Calico's gateway is an address nobody holds, answered by proxy ARP.
+    const owned = cni.gatewayArp === 'veth-address';
+    const ownSubnet = owned && cidrContains(parseCidr(node.podCIDR) ?? { base: 0, prefix: 32 }, parseIPv4(dstIP) ?? 0);
     w.hop({
       kind: 'route',
       at: eth0,
       node: src.node,
       devices: [eth0],
-      rule: `default via ${gateway.ip} dev eth0`,
-      text: podText({ what: 'gateway-route', datapath: 'routed', cni: cni.name, gateway: gateway.ip }),
+      rule: ownSubnet
+        ? `${node.podCIDR} via ${gateway.ip} dev eth0 src ${src.ip}`
+        : `default via ${gateway.ip} dev eth0`,
+      text: owned
+        ? podText({
+            what: 'ptp-route',
+            ownSubnet,
+            dst: dstIP,
+            cni: cni.name,
+            gateway: gateway.ip,
+            podCIDR: node.podCIDR,
+          })
+        : podText({ what: 'gateway-route', datapath: 'routed', cni: cni.name, gateway: gateway.ip }),
     });
     w.update({ eth: { src: src.mac, dst: mac } });
     w.hop({
@@ -160,7 +175,13 @@ export function leavePod(
       at: eth0,
       node: src.node,
       rule: `${gateway.ip} dev eth0 lladdr ${mac} REACHABLE`,
-      text: podText({ what: 'arp', answer: 'proxy', gateway: gateway.ip, veth: src.veth ?? '', mac }),
+      text: podText({
+        what: 'arp',
+        answer: owned ? 'veth-address' : 'proxy',
+        gateway: gateway.ip,
+        veth: src.veth ?? '',
+        mac,
+      }),
     });
     w.hop({
       kind: 'veth',
