@@ -87,7 +87,8 @@ export function SequenceView({ player, font = 13, exports = true }: SequenceView
   const scrollRef = useRef<HTMLDivElement>(null);
   const svgRef = useRef<SVGSVGElement>(null);
   const currentRef = useRef<SVGGElement>(null);
-  const width = useWidth(scrollRef);
+  const headerRef = useRef<SVGGElement>(null);
+  const width = useWidth(scrollRef) - 2;
   const seq = useMemo(() => (trace ? sequenceOf(trace) : null), [trace]);
   const layout = useMemo(() => (seq ? layoutSequence(seq, { width, font }) : null), [seq, width, font]);
   const current = layout ? arrowAt(layout, step) : -1;
@@ -102,16 +103,9 @@ export function SequenceView({ player, font = 13, exports = true }: SequenceView
     [current],
   );
 
-  if (!seq || !layout) {
-    return (
-      <p className="p-3 text-sm" data-testid="sequence.empty">
-        Send a packet to see its sequence of packets here.
-      </p>
-    );
-  }
-  const { lanes } = seq;
+  const lanes = seq?.lanes ?? [];
   const goTo = (i: number): void => {
-    const a = layout.arrows[i];
+    const a = layout?.arrows[i];
     if (a) player()?.stepTo(a.arrow.firstStep);
   };
   const button =
@@ -122,7 +116,7 @@ export function SequenceView({ player, font = 13, exports = true }: SequenceView
   const fs = font;
   return (
     <div className="flex h-full min-h-0 flex-col" data-testid="sequence">
-      {exports ? (
+      {exports && layout ? (
         <div className="flex shrink-0 items-center gap-1.5 border-b border-slate-200 px-2 py-1 dark:border-slate-700">
           <span className="text-sm font-semibold">Sequence</span>
           <span className="text-xs text-slate-600 dark:text-slate-300">time runs down; one row per packet</span>
@@ -171,9 +165,13 @@ export function SequenceView({ player, font = 13, exports = true }: SequenceView
         aria-labelledby={titleId}
         aria-describedby={helpId}
         data-testid="sequence.scroll"
-        className="min-h-0 flex-1 overflow-auto focus-visible:outline-2 focus-visible:outline-offset-[-2px] focus-visible:outline-sky-600"
+        // a stable gutter: the width measured does not change when the vertical scrollbar comes
+        className="min-h-0 flex-1 overflow-auto [scroll-padding-top:5rem] [scrollbar-gutter:stable] focus-visible:outline-2 focus-visible:outline-offset-[-2px] focus-visible:outline-sky-600"
+        onScroll={(e) => {
+          headerRef.current?.setAttribute('transform', `translate(0 ${e.currentTarget.scrollTop})`);
+        }}
         onKeyDown={(e) => {
-          if (e.key !== 'ArrowDown' && e.key !== 'ArrowUp') return;
+          if (!layout || (e.key !== 'ArrowDown' && e.key !== 'ArrowUp')) return;
           e.preventDefault();
           e.stopPropagation();
           const from = current < 0 ? (e.key === 'ArrowDown' ? -1 : layout.arrows.length) : current;
@@ -183,159 +181,191 @@ export function SequenceView({ player, font = 13, exports = true }: SequenceView
         <span id={helpId} className="sr-only">
           Up and Down move between packets’ arrows.
         </span>
-        <svg
-          ref={svgRef}
-          xmlns="http://www.w3.org/2000/svg"
-          width={layout.width}
-          height={layout.height}
-          viewBox={`0 0 ${layout.width} ${layout.height}`}
-          fontFamily="system-ui, -apple-system, 'Segoe UI', Roboto, sans-serif"
-          aria-hidden="true"
-          data-testid="sequence.svg"
-          style={{ display: 'block' }}
-        >
-          <title id={titleId}>Sequence of the packets of this trace</title>
-          <rect width={layout.width} height={layout.height} fill={p.paper} />
-          <defs>
-            {(['arrow', 'current'] as const).map((k) => (
-              <marker
-                key={k}
-                id={`seq-head-${k}`}
-                viewBox="0 0 10 10"
-                refX="9"
-                refY="5"
-                markerWidth="7"
-                markerHeight="7"
-                orient="auto-start-reverse"
-              >
-                <path d="M0,0 L10,5 L0,10 z" fill={p[k]} />
-              </marker>
+        {!layout ? (
+          <p className="p-3 text-sm" data-testid="sequence.empty">
+            Send a packet to see the sequence of its packets here.
+          </p>
+        ) : (
+          <svg
+            ref={svgRef}
+            xmlns="http://www.w3.org/2000/svg"
+            width={layout.width}
+            height={layout.height}
+            viewBox={`0 0 ${layout.width} ${layout.height}`}
+            fontFamily="system-ui, -apple-system, 'Segoe UI', Roboto, sans-serif"
+            aria-hidden="true"
+            data-testid="sequence.svg"
+            style={{ display: 'block' }}
+          >
+            <title id={titleId}>Sequence of the packets of this trace</title>
+            <rect width={layout.width} height={layout.height} fill={p.paper} />
+            <defs>
+              {(['arrow', 'current'] as const).map((k) => (
+                <marker
+                  key={k}
+                  id={`seq-head-${k}`}
+                  viewBox="0 0 10 10"
+                  refX="9"
+                  refY="5"
+                  markerUnits="userSpaceOnUse"
+                  markerWidth={k === 'current' ? 12 : 9}
+                  markerHeight={k === 'current' ? 12 : 9}
+                  orient="auto-start-reverse"
+                >
+                  <path d="M0,0 L10,5 L0,10 z" fill={p[k]} />
+                </marker>
+              ))}
+            </defs>
+            {lanes.map((lane, i) => (
+              <line
+                key={lane.key}
+                x1={layout.laneX[i] ?? 0}
+                x2={layout.laneX[i] ?? 0}
+                y1={layout.header}
+                y2={layout.height - 4}
+                stroke={p.lane}
+                strokeDasharray="4 4"
+              />
             ))}
-          </defs>
-          {lanes.map((lane, i) => {
-            const x = layout.laneX[i] ?? 0;
-            const w = layout.laneWidth - 8;
-            const role = ROLE_WORDS[lane.role];
-            const lines = laneLines(lane.label, w - 6, fs + 1);
-            // the name's lines and the role's, centred in the header box
-            const rows = lines.length + (role ? 1 : 0);
-            const top = (layout.header - rows * (fs + 3)) / 2;
-            return (
-              <g key={lane.key} data-lane={lane.key}>
-                <line x1={x} x2={x} y1={layout.header} y2={layout.height - 4} stroke={p.lane} strokeDasharray="4 4" />
-                <rect x={x - w / 2} y={4} width={w} height={layout.header - 8} rx={6} fill={p.head} stroke={p.lane} />
-                {lines.map((line, k) => (
-                  <text
-                    key={k}
-                    x={x}
-                    y={top + (fs + 3) * (k + 1) - 2}
-                    textAnchor="middle"
-                    fontSize={fs + 1}
-                    fontWeight={600}
-                    fill={p.ink}
-                  >
-                    {line}
-                  </text>
-                ))}
-                {role ? (
-                  <text x={x} y={top + (fs + 3) * rows - 3} textAnchor="middle" fontSize={fs - 1} fill={p.muted}>
-                    {role}
-                  </text>
-                ) : null}
-              </g>
-            );
-          })}
-          {layout.packets.map((box, i) => (
-            <text
-              key={`t${i}`}
-              x={8}
-              y={box.y + fs * 1.3}
-              fontSize={fs}
-              fontWeight={700}
-              fill={p.title}
-              data-testid="sequence.packet"
-            >
-              {box.title}
-            </text>
-          ))}
-          {layout.arrows.map((a, i) => {
-            const now = i === current;
-            const played = current >= 0 && i < current;
-            const color = now ? p.current : p.arrow;
-            const self = a.x1 === a.x2;
-            const d = self
-              ? `M${a.x1},${a.y - fs} h${layout.laneWidth / 3} v${fs} h${-layout.laneWidth / 3 + 4}`
-              : `M${a.x1},${a.y} L${a.x2 + (a.x2 > a.x1 ? -3 : 3)},${a.y}`;
-            return (
-              <g
-                key={`a${i}`}
-                ref={now ? currentRef : undefined}
-                data-testid="sequence.arrow"
-                data-current={now ? 'true' : undefined}
-                data-first-step={a.arrow.firstStep}
-                data-last-step={a.arrow.lastStep}
-                opacity={now || played || current < 0 ? 1 : 0.45}
-                style={{ cursor: 'pointer' }}
-                onClick={() => goTo(i)}
+            {layout.packets.map((box, i) => (
+              <text
+                key={`t${i}`}
+                x={8}
+                y={box.y + fs * 1.3}
+                fontSize={fs}
+                fontWeight={700}
+                fill={p.title}
+                data-testid="sequence.packet"
               >
-                <path
-                  d={d}
-                  fill="none"
-                  stroke={color}
-                  strokeWidth={now ? 3 : 1.5}
-                  markerEnd={`url(#seq-head-${now ? 'current' : 'arrow'})`}
-                />
-                {/* a wider invisible line: an easier target for a click or a tap */}
-                <path d={d} fill="none" stroke="transparent" strokeWidth={16} />
-                {a.label ? (
-                  <g>
+                {box.title}
+              </text>
+            ))}
+            {layout.arrows.map((a, i) => {
+              const now = i === current;
+              const played = current >= 0 && i < current;
+              const color = now ? p.current : p.arrow;
+              const self = a.x1 === a.x2;
+              const d = self
+                ? `M${a.x1},${a.y - fs} h${layout.laneWidth / 3} v${fs} h${-layout.laneWidth / 3 + 4}`
+                : `M${a.x1},${a.y} L${a.x2 + (a.x2 > a.x1 ? -3 : 3)},${a.y}`;
+              return (
+                <g
+                  key={`a${i}`}
+                  ref={now ? currentRef : undefined}
+                  data-testid="sequence.arrow"
+                  data-current={now ? 'true' : undefined}
+                  data-first-step={a.arrow.firstStep}
+                  data-last-step={a.arrow.lastStep}
+                  opacity={now || played || current < 0 ? 1 : 0.45}
+                  style={{ cursor: 'pointer' }}
+                  onClick={() => goTo(i)}
+                >
+                  <path
+                    d={d}
+                    fill="none"
+                    stroke={color}
+                    strokeWidth={now ? 3 : 1.5}
+                    markerEnd={`url(#seq-head-${now ? 'current' : 'arrow'})`}
+                  />
+                  {/* a wider invisible line: an easier target for a click or a tap */}
+                  <path d={d} fill="none" stroke="transparent" strokeWidth={16} />
+                  {a.label ? (
+                    <g>
+                      <rect
+                        x={a.labelX - (a.label.length * fs * 0.56) / 2 - 3}
+                        y={a.y - fs * 1.55}
+                        width={a.label.length * fs * 0.56 + 6}
+                        height={fs * 1.3}
+                        rx={3}
+                        fill={p.paper}
+                        opacity={0.9}
+                      />
+                      <text
+                        x={a.labelX}
+                        y={a.y - fs * 0.55}
+                        textAnchor="middle"
+                        fontSize={fs}
+                        fill={a.arrow.nat.length > 0 || a.arrow.arrivalNat.length > 0 ? p.nat : color}
+                        fontWeight={a.arrow.nat.length > 0 || now ? 600 : 400}
+                      >
+                        {a.label}
+                      </text>
+                    </g>
+                  ) : null}
+                </g>
+              );
+            })}
+            {/* the lane names stay at the top while the arrows scroll under them (the scroll
+                handler moves this group; the exports put it back at the top) */}
+            <g ref={headerRef} data-sticky="">
+              <rect width={layout.width} height={layout.header} fill={p.paper} opacity={0.96} />
+              {lanes.map((lane, i) => {
+                const x = layout.laneX[i] ?? 0;
+                const w = layout.laneWidth - 8;
+                const role = ROLE_WORDS[lane.role];
+                const lines = laneLines(lane.label, w - 6, fs + 1);
+                // the name's lines and the role's, centred in the header box
+                const rows = lines.length + (role ? 1 : 0);
+                const top = (layout.header - rows * (fs + 3)) / 2;
+                return (
+                  <g key={lane.key} data-lane={lane.key}>
                     <rect
-                      x={a.labelX - (a.label.length * fs * 0.56) / 2 - 3}
-                      y={a.y - fs * 1.55}
-                      width={a.label.length * fs * 0.56 + 6}
-                      height={fs * 1.3}
-                      rx={3}
-                      fill={p.paper}
-                      opacity={0.9}
+                      x={x - w / 2}
+                      y={4}
+                      width={w}
+                      height={layout.header - 8}
+                      rx={6}
+                      fill={p.head}
+                      stroke={p.lane}
                     />
-                    <text
-                      x={a.labelX}
-                      y={a.y - fs * 0.55}
-                      textAnchor="middle"
-                      fontSize={fs}
-                      fill={a.arrow.nat.length > 0 || a.arrow.arrivalNat.length > 0 ? p.nat : color}
-                      fontWeight={a.arrow.nat.length > 0 || now ? 600 : 400}
-                    >
-                      {a.label}
-                    </text>
+                    {lines.map((line, k) => (
+                      <text
+                        key={k}
+                        x={x}
+                        y={top + (fs + 3) * (k + 1) - 2}
+                        textAnchor="middle"
+                        fontSize={fs + 1}
+                        fontWeight={600}
+                        fill={p.ink}
+                      >
+                        {line}
+                      </text>
+                    ))}
+                    {role ? (
+                      <text x={x} y={top + (fs + 3) * rows - 3} textAnchor="middle" fontSize={fs - 1} fill={p.muted}>
+                        {role}
+                      </text>
+                    ) : null}
                   </g>
-                ) : null}
-              </g>
-            );
-          })}
-        </svg>
+                );
+              })}
+            </g>
+          </svg>
+        )}
         {/* the same, as text */}
-        <ol className="sr-only" data-testid="sequence.text">
-          {layout.packets.map((box, i) => (
-            <li key={i}>
-              {box.title}
-              <ol>
-                {layout.arrows
-                  .map((a, j) => ({ a, j }))
-                  .filter(({ a }) => a.packet === i)
-                  .map(({ a, j }) => (
-                    <li key={j} aria-current={j === current ? 'step' : undefined}>
-                      {a.arrow.from === a.arrow.to
-                        ? `inside ${laneName(a.arrow.from)}`
-                        : `${laneName(a.arrow.from)} to ${laneName(a.arrow.to)}`}
-                      {a.label ? `: ${a.label}` : ''} (step{' '}
-                      {stepLabel(a.arrow.firstStep, layout.arrows.at(-1)!.arrow.lastStep + 1)})
-                    </li>
-                  ))}
-              </ol>
-            </li>
-          ))}
-        </ol>
+        {layout ? (
+          <ol className="sr-only" data-testid="sequence.text">
+            {layout.packets.map((box, i) => (
+              <li key={i}>
+                {box.title}
+                <ol>
+                  {layout.arrows
+                    .map((a, j) => ({ a, j }))
+                    .filter(({ a }) => a.packet === i)
+                    .map(({ a, j }) => (
+                      <li key={j} aria-current={j === current ? 'step' : undefined}>
+                        {a.arrow.from === a.arrow.to
+                          ? `inside ${laneName(a.arrow.from)}`
+                          : `${laneName(a.arrow.from)} to ${laneName(a.arrow.to)}`}
+                        {a.label ? `: ${a.label}` : ''} (step{' '}
+                        {stepLabel(a.arrow.firstStep, layout.arrows.at(-1)!.arrow.lastStep + 1)})
+                      </li>
+                    ))}
+                </ol>
+              </li>
+            ))}
+          </ol>
+        ) : null}
       </div>
     </div>
   );
@@ -348,7 +378,8 @@ export function SequenceView({ player, font = 13, exports = true }: SequenceView
  */
 export function laneLines(text: string, width: number, font: number): string[] {
   const fits = Math.max(2, Math.floor(width / (font * 0.56)));
-  if (text.length <= fits) return [text];
+  // an address is read whole (estimates run wide, so it still fits a lane's box)
+  if (text.length <= fits || /^[\d.:]+$/.test(text)) return [text];
   let first = '';
   const pieces = wrapPoints(text);
   while (pieces.length > 0 && (first + (pieces[0] ?? '')).length <= fits) first += pieces.shift() ?? '';

@@ -10,7 +10,9 @@ export function serializeSvg(svg: SVGSVGElement): string {
   copy.removeAttribute('style');
   copy.setAttribute('role', 'img');
   for (const el of copy.querySelectorAll('[stroke="transparent"]')) el.remove();
-  for (const el of copy.querySelectorAll('*'))
+  // the lane names, which follow the view's scrolling, go back to the top of the drawing
+  for (const el of copy.querySelectorAll('[data-sticky]')) el.removeAttribute('transform');
+  for (const el of [copy, ...copy.querySelectorAll('*')])
     for (const name of [...el.getAttributeNames()]) if (name.startsWith('data-')) el.removeAttribute(name);
   return `<?xml version="1.0" encoding="UTF-8"?>\n${new XMLSerializer().serializeToString(copy)}\n`;
 }
