@@ -96,9 +96,19 @@ export function SequenceView({ player, font = 13, exports = true }: SequenceView
   const p = PALETTES[theme === 'dark' ? 'dark' : 'light'];
   const uid = useId();
 
+  useEffect(function keepLaneNamesOnTop() {
+    const el = scrollRef.current;
+    if (!el) return;
+    const follow = (): void => headerRef.current?.setAttribute('transform', `translate(0 ${el.scrollTop})`);
+    el.addEventListener('scroll', follow, { passive: true });
+    return () => el.removeEventListener('scroll', follow);
+  }, []);
+
   useEffect(
     function keepCurrentArrowInView() {
       currentRef.current?.scrollIntoView?.({ block: 'nearest', inline: 'nearest' });
+      const top = scrollRef.current?.scrollTop ?? 0;
+      headerRef.current?.setAttribute('transform', `translate(0 ${top})`);
     },
     [current],
   );
@@ -167,9 +177,6 @@ export function SequenceView({ player, font = 13, exports = true }: SequenceView
         data-testid="sequence.scroll"
         // a stable gutter: the width measured does not change when the vertical scrollbar comes
         className="min-h-0 flex-1 overflow-auto [scroll-padding-top:5rem] [scrollbar-gutter:stable] focus-visible:outline-2 focus-visible:outline-offset-[-2px] focus-visible:outline-sky-600"
-        onScroll={(e) => {
-          headerRef.current?.setAttribute('transform', `translate(0 ${e.currentTarget.scrollTop})`);
-        }}
         onKeyDown={(e) => {
           if (!layout || (e.key !== 'ArrowDown' && e.key !== 'ArrowUp')) return;
           e.preventDefault();
