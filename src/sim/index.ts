@@ -73,3 +73,5 @@ export type {
   PodSelection,
 } from './matrix/matrix';
 export { netpolTruthTableSpec } from './matrix/netpolTruthTable';
+export { sequenceOf } from './sequence/sequence';
+export type { Arrow, Lane, LaneRole, Sequence, SequencePacket } from './sequence/sequence';

@@ -13,10 +13,12 @@ export type EmbedControls = 'full' | 'minimal' | 'none';
 
 export interface EmbedChromeProps {
   controls: EmbedControls;
-  view: 'graph' | 'text' | 'split';
+  view: 'graph' | 'text' | 'split' | 'sequence';
   share: ShareActions | undefined;
   canvas: ReactNode;
   text: ReactNode;
+  /** the sequence (ladder) view of the trace */
+  sequence: ReactNode;
   playback: ReactNode;
   viewSwitch: ReactNode;
   exportButtons: ReactNode;
@@ -73,6 +75,7 @@ export function EmbedChrome({
   share,
   canvas,
   text,
+  sequence,
   playback,
   viewSwitch,
   exportButtons,
@@ -143,8 +146,14 @@ export function EmbedChrome({
       ) : null}
       {notice}
       <main className="relative flex min-h-0 flex-1" data-embed-stage="">
-        <div className={`relative min-w-0 flex-1 ${view === 'text' ? 'hidden' : ''}`}>{canvas}</div>
-        {view !== 'graph' ? (
+        <div className={`relative min-w-0 flex-1 ${view === 'text' || view === 'sequence' ? 'hidden' : ''}`}>
+          {canvas}
+        </div>
+        {view === 'sequence' ? (
+          <div className="min-h-0 min-w-0 flex-1" data-testid="embed.sequence">
+            {sequence}
+          </div>
+        ) : view !== 'graph' ? (
           <div
             className={`${view === 'text' ? 'flex-1' : 'w-2/5 shrink-0 border-l border-slate-200 dark:border-slate-700'} min-h-0 overflow-auto`}
           >

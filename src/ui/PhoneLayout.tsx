@@ -21,6 +21,8 @@ export interface PhoneLayoutProps {
   menu: ReactNode;
   events: ReactNode;
   inspector: ReactNode;
+  /** the sequence view, shown instead of the diagram while chosen */
+  sequence: ReactNode;
   /** over the diagram (the pick banner) */
   overlay?: ReactNode;
 }
@@ -67,9 +69,11 @@ export function PhoneLayout({
   menu,
   events,
   inspector,
+  sequence,
   overlay,
 }: PhoneLayoutProps) {
   const [sheet, setSheet] = useState<PhoneSheet>(null);
+  const [ladder, setLadder] = useState(false);
   const bar = 'h-11 min-w-11 rounded border border-slate-300 px-3 text-sm dark:border-slate-600';
   return (
     <div className="flex h-full flex-col overflow-hidden" data-testid="phone">
@@ -88,7 +92,7 @@ export function PhoneLayout({
       </header>
       {notice}
       <main className="relative min-h-0 flex-1">
-        <Stage mode="phone" onCanvas={onCanvas} canvas={canvas} player={player}>
+        <Stage mode="phone" onCanvas={onCanvas} canvas={canvas} player={player} cover={ladder ? sequence : undefined}>
           {overlay}
         </Stage>
       </main>
@@ -98,6 +102,15 @@ export function PhoneLayout({
       >
         <PlaybackControls player={player} compact big />
         <span className="flex-1" />
+        <button
+          type="button"
+          className={`${bar} aria-pressed:bg-slate-800 aria-pressed:text-white dark:aria-pressed:bg-slate-200 dark:aria-pressed:text-slate-900`}
+          aria-pressed={ladder}
+          aria-label="Sequence diagram"
+          onClick={() => setLadder(!ladder)}
+        >
+          Seq
+        </button>
         <button type="button" className={bar} onClick={() => setSheet('events')}>
           Steps
         </button>

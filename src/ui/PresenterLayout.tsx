@@ -11,7 +11,7 @@ import { PlaybackControls } from './PlaybackControls';
 import { Stage } from './Stage';
 import { fitWhole } from './ZoomControls';
 
-export type PresenterSheet = 'events' | 'inspector' | null;
+export type PresenterSheet = 'events' | 'inspector' | 'sequence' | null;
 
 export interface PresenterLayoutProps {
   onCanvas(canvas: CanvasInstance | null): void;
@@ -21,6 +21,8 @@ export interface PresenterLayoutProps {
   onSheet(sheet: PresenterSheet): void;
   events: ReactNode;
   inspector: ReactNode;
+  /** the sequence view, which covers the diagram while it is chosen */
+  sequence: ReactNode;
   onExit(): void;
 }
 
@@ -32,6 +34,7 @@ export function PresenterLayout({
   onSheet,
   events,
   inspector,
+  sequence,
   onExit,
 }: PresenterLayoutProps) {
   const store = useVizStoreApi();
@@ -74,6 +77,15 @@ export function PresenterLayout({
       >
         Inspector
       </button>
+      <button
+        type="button"
+        className={button}
+        aria-pressed={sheet === 'sequence'}
+        onClick={() => onSheet(sheet === 'sequence' ? null : 'sequence')}
+        title="Sequence diagram of the trace"
+      >
+        Sequence
+      </button>
       <button type="button" className={button} onClick={onExit} title="Leave the presenter stage (P, Esc)">
         Exit
       </button>
@@ -88,6 +100,7 @@ export function PresenterLayout({
         player={player}
         topControls={controls}
         side={sheet === 'events' ? events : sheet === 'inspector' ? inspector : undefined}
+        cover={sheet === 'sequence' ? sequence : undefined}
       />
     </main>
   );

@@ -86,11 +86,13 @@ export interface StageProps {
   topControls?: ReactNode;
   /** a panel over the diagram's right side (the presenter's event list or inspector) */
   side?: ReactNode;
+  /** a view that covers the diagram (the presenter's sequence view); the caption stays */
+  cover?: ReactNode;
   /** anything else over the diagram (the pick banner, the legend) */
   children?: ReactNode;
 }
 
-export function Stage({ mode, onCanvas, canvas, player, topControls, side, children }: StageProps) {
+export function Stage({ mode, onCanvas, canvas, player, topControls, side, cover, children }: StageProps) {
   const captionRef = useRef<HTMLDivElement>(null);
   const topRef = useRef<HTMLDivElement>(null);
   const sideRef = useRef<HTMLDivElement>(null);
@@ -98,6 +100,8 @@ export function Stage({ mode, onCanvas, canvas, player, topControls, side, child
   const idle = useIdle(2500);
   const hasTrace = useVizStore((s) => s.steps.length > 0);
   const hidden = mode === 'present' && idle && hasTrace;
+  // a cover keeps clear of the caption band under it
+  const [captionHeight, setCaptionHeight] = useState(0);
 
   useLayoutEffect(
     function keepCameraClearOfOverlays() {
@@ -113,7 +117,10 @@ export function Stage({ mode, onCanvas, canvas, player, topControls, side, child
         });
       };
       measure();
-      const observer = new ResizeObserver(measure);
+      const observer = new ResizeObserver(() => {
+        measure();
+        setCaptionHeight(captionRef.current?.offsetHeight ?? 0);
+      });
       for (const el of [captionRef.current, topRef.current, sideRef.current]) if (el) observer.observe(el);
       // the canvas may arrive after this effect: measure once more on the next frame
       const frame = requestAnimationFrame(measure);
@@ -131,6 +138,16 @@ export function Stage({ mode, onCanvas, canvas, player, topControls, side, child
       <ZoomControls canvas={canvas} corner={mode === 'phone'} />
       {mode !== 'present' ? <TouchShield canvas={canvas} player={player} /> : null}
       {children}
+      {cover ? (
+        <div
+          data-stage-overlay="cover"
+          // under the presenter's controls (one row, 52 px with its margin) and above the caption
+          className={`absolute inset-0 z-10 bg-white dark:bg-slate-900 ${topControls ? 'pt-14' : ''}`}
+          style={{ paddingBottom: captionHeight }}
+        >
+          {cover}
+        </div>
+      ) : null}
       {topControls ? (
         <div
           ref={topRef}

@@ -50,6 +50,7 @@ const TextView = lazy(() => import('./TextView').then((m) => ({ default: m.TextV
 const HelpDialog = lazy(() => import('./HelpDialog'));
 // the matrix loads the policy engine with it: only when the view is chosen
 const MatrixView = lazy(() => import('./MatrixView'));
+const SequenceView = lazy(() => import('./sequence/SequenceView').then((m) => ({ default: m.SequenceView })));
 
 export interface VisualizerProps {
   options?: VizStoreOptions;
@@ -135,7 +136,7 @@ function ThemeToggle() {
   );
 }
 
-export type ViewMode = 'graph' | 'split' | 'text' | 'matrix';
+export type ViewMode = 'graph' | 'split' | 'text' | 'sequence' | 'matrix';
 
 function ViewSwitch({
   view,
@@ -150,6 +151,7 @@ function ViewSwitch({
     ['graph', 'Diagram'],
     ['split', 'Split'],
     ['text', 'Text'],
+    ['sequence', 'Sequence'],
     ...(withMatrix ? [['matrix', 'Matrix'] as [ViewMode, string]] : []),
   ];
   return (
@@ -407,6 +409,11 @@ function VisualizerLayout({
             <TextView />
           </Suspense>
         }
+        sequence={
+          <Suspense fallback={null}>
+            <SequenceView player={player} />
+          </Suspense>
+        }
         playback={<PlaybackControls player={player} compact />}
         viewSwitch={<ViewSwitch view={view} onChange={setView} />}
         exportButtons={<ExportButtons canvas={canvas} />}
@@ -420,6 +427,11 @@ function VisualizerLayout({
   const stage = { onCanvas: handleCanvas, canvas, player };
   const events = <HopList player={player} />;
   const inspector = <DetailsPanel />;
+  const sequence = (mode: 'present' | 'phone') => (
+    <Suspense fallback={null}>
+      <SequenceView player={player} font={mode === 'present' ? 18 : 13} exports={mode !== 'present'} />
+    </Suspense>
+  );
 
   if (presenting) {
     return shell(
@@ -429,6 +441,7 @@ function VisualizerLayout({
         onSheet={setSheet}
         events={events}
         inspector={inspector}
+        sequence={sequence('present')}
         onExit={stageKeys.exitPresenter}
       />,
     );
@@ -464,6 +477,7 @@ function VisualizerLayout({
         }
         events={events}
         inspector={inspector}
+        sequence={sequence('phone')}
         overlay={<PickBanner />}
       />,
     );
@@ -534,7 +548,7 @@ function VisualizerLayout({
             ) : null}
             <div
               id={`${skipId}-diagram`}
-              className={`relative min-w-0 flex-1 ${view === 'text' || view === 'matrix' ? 'hidden' : ''}`}
+              className={`relative min-w-0 flex-1 ${view === 'text' || view === 'matrix' || view === 'sequence' ? 'hidden' : ''}`}
             >
               <ClusterCanvas onCanvas={handleCanvas} readablePx={READABLE_PX.app} />
               <ZoomControls canvas={canvas} />
@@ -545,6 +559,12 @@ function VisualizerLayout({
               <div className="min-h-0 min-w-0 flex-1">
                 <Suspense fallback={<p className="p-3 text-sm">Loading the matrix…</p>}>
                   <MatrixView onShowDiagram={() => setView('graph')} />
+                </Suspense>
+              </div>
+            ) : view === 'sequence' ? (
+              <div className="min-h-0 min-w-0 flex-1" data-testid="view.sequence">
+                <Suspense fallback={<p className="p-3 text-sm">Loading the sequence…</p>}>
+                  <SequenceView player={player} />
                 </Suspense>
               </div>
             ) : view !== 'graph' ? (

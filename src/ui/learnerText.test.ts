@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { SCENARIOS, buildCluster, flattenHops, trace } from '../sim';
+import { scenarioTraces } from '../sim/regression/cases';
 import { elementName, forLearners, placeName, shortNarration, stepLabel, wrapPoints } from './learnerText';
 
 describe('text for learners', () => {
@@ -52,6 +53,27 @@ describe('text for learners', () => {
     }
     // the scenarios that pin an endpoint say so, in words, under each proxy mode
     expect(chosen).toBeGreaterThan(0);
+  });
+
+  it('no sentence spells out a chain hash or a ten-digit probability, under any CNI or proxy mode', () => {
+    const found: string[] = [];
+    for (const { id, trace: t } of scenarioTraces())
+      for (const hop of flattenHops(t)) {
+        // device names (calia1d4b674e06, lxc…) are names a learner meets in `ip link`
+        const text = forLearners(hop.text).replace(/\b(cali|lxc|veth)[0-9a-f]+/g, 'DEV');
+        if (/[0-9A-Z]{12,}|\d\.\d{4,}/.test(text)) found.push(`${id}: ${text}`);
+      }
+    expect(found.slice(0, 5)).toEqual([]);
+    expect(
+      forLearners(
+        'KUBE-SVC-CDGGSHYLG3RE2FKL lists 3 endpoints; rule i matches with probability 1/(n-i) (0.3333333333, 0.5000000000, rest), so each has 1/3.',
+      ),
+    ).toBe(
+      "The Service's KUBE-SVC chain lists 3 endpoints; rule i matches with probability 1/(n-i) (0.333, 0.5, rest), so each has 1/3.",
+    );
+    expect(forLearners('It jumps to KUBE-SVC-CDGGSHYLG3RE2FKL: any endpoint.')).toBe(
+      "It jumps to the Service's KUBE-SVC chain: any endpoint.",
+    );
   });
 
   it('says each hop in a few words while playing: where, and what changed', () => {

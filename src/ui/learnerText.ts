@@ -17,10 +17,18 @@ export function stepLabel(step: number, total: number): string {
  * CLI's flag, which is how the CLI user made it); in the app a scenario made that choice.
  */
 export function forLearners(text: string): string {
-  return text
-    .replace(/ \(pinned by --pick\)/g, ' (chosen for this example)')
-    .replace(/pinned by --pick to /g, 'chosen for this example: ')
-    .replace(/pinned by --pick/g, 'chosen for this example');
+  return (
+    text
+      .replace(/ \(pinned by --pick\)/g, ' (chosen for this example)')
+      .replace(/pinned by --pick to /g, 'chosen for this example: ')
+      .replace(/pinned by --pick/g, 'chosen for this example')
+      // kube-proxy's chain names end in a hash of the Service; a sentence names the chain's kind and
+      // leaves the exact name to the rule column
+      .replace(/\b(KUBE-[A-Z]+)-[A-Z0-9]{16}\b/g, "the Service's $1 chain")
+      .replace(/(^|[.:;!?]\s+)the Service's/g, "$1The Service's")
+      // "probability 0.3333333333" is what iptables stores; three digits say it to a person
+      .replace(/\b0\.\d{4,}\b/g, (n) => String(Number(Number(n).toFixed(3))))
+  );
 }
 
 const podName = (ns: string | undefined, name: string | undefined): string =>

@@ -7,7 +7,7 @@ import { visibleText } from '../../sim/model/format';
 
 export type ThemeOption = 'auto' | 'light' | 'dark';
 export type ControlsOption = 'full' | 'minimal' | 'none';
-export type ViewOption = 'graph' | 'text' | 'split' | 'matrix';
+export type ViewOption = 'graph' | 'text' | 'split' | 'matrix' | 'sequence';
 
 export interface Presentation {
   embed: boolean;
@@ -72,7 +72,7 @@ const READERS: { [K in keyof Presentation]: (v: string) => Presentation[K] | und
   present: flag,
   theme: oneOf('auto', 'light', 'dark'),
   controls: oneOf('full', 'minimal', 'none'),
-  view: oneOf('graph', 'text', 'split', 'matrix'),
+  view: oneOf('graph', 'text', 'split', 'matrix', 'sequence'),
   autoplay: flag,
   speed: parseSpeed,
   keyboard: (v) => (v === 'on' ? true : v === 'off' ? false : undefined),

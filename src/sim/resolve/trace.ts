@@ -38,6 +38,7 @@ import { ingresses, nginxIngresses } from '../model/ingressModel';
 import type { HttpRequest } from './ingressTrace';
 import { cidrContains } from '../model/ip';
 import { parseCidr, parseIPv4 } from '../model/memo';
+import { withLinkFrames } from './linkFrames';
 
 export interface TraceInput {
   /** `pod/<ns>/<name>[:container]`, `node/<name>` or `external/<ip>` */
@@ -114,7 +115,7 @@ interface Answer {
  *   asks for a path that does not touch the cluster (an external client to an external address).
  */
 export function trace(cluster: Cluster, input: TraceInput, options: TraceOptions = {}): Trace {
-  return traceInto(cluster, input, options, { via: null });
+  return withLinkFrames(cluster, traceInto(cluster, input, options, { via: null }));
 }
 
 /** `trace`, and which Service's proxy decided on which node (null when no Service was involved). */
@@ -124,7 +125,7 @@ export function traceWithService(
   options: TraceOptions = {},
 ): { trace: Trace; via: ServiceVia | null } {
   const out: { via: ServiceVia | null } = { via: null };
-  const t = traceInto(cluster, input, options, out);
+  const t = withLinkFrames(cluster, traceInto(cluster, input, options, out));
   return { trace: t, via: out.via };
 }
 

@@ -28,6 +28,17 @@ describe('built-in scenarios', () => {
     }
   });
 
+  it('titles and framings hold under every CNI and proxy mode: a mechanism is named only as a condition', () => {
+    // the explanation under them is written from the trace; what they say must not name a
+    // plugin, proxy mode or device that a switch can take off the screen
+    const MECHANISM = /flannel|calico|cilium|iptables|nftables|ipvs|vxlan|geneve|ip-in-ip|cni0|tunl0|host-gw/i;
+    for (const s of SCENARIOS) {
+      expect(s.title, s.id).not.toMatch(MECHANISM);
+      // a framing may say "(where the plugin enforces it, as Calico does)": in parentheses only
+      expect(s.framing.replace(/\([^)]*\)/g, ''), s.id).not.toMatch(MECHANISM);
+    }
+  });
+
   it('each traces to the outcome its framing tells', () => {
     for (const s of SCENARIOS) {
       const t = trace(buildCluster(s.spec), s.request, { seed: s.seed ?? 1, pick: s.pick ?? [] });

@@ -281,7 +281,7 @@ export const SCENARIOS: readonly Scenario[] = [
     title: 'NetworkPolicy truth table (Kubernetes e2e setup)',
     group: 'Pod to pod',
     framing:
-      'Kubernetes’ own NetworkPolicy test setup on Calico: in x, deny-ingress isolates every pod and allow-from-y lets namespace y in on port 80 only. The Matrix view shows every pair.',
+      'Kubernetes’ own NetworkPolicy test setup: in x, deny-ingress isolates every pod and allow-from-y lets namespace y in on port 80 only (where the network plugin enforces NetworkPolicy, as Calico and Cilium do). The Matrix view shows every pair.',
     spec: netpolTruthTableSpec([
       {
         apiVersion: 'networking.k8s.io/v1',
