@@ -22,6 +22,8 @@ export interface PresenterLayoutProps {
   events: ReactNode;
   inspector: ReactNode;
   onExit(): void;
+  /** a band above the caption (a lesson, a challenge) */
+  above?: ReactNode;
 }
 
 export function PresenterLayout({
@@ -33,6 +35,7 @@ export function PresenterLayout({
   events,
   inspector,
   onExit,
+  above,
 }: PresenterLayoutProps) {
   const store = useVizStoreApi();
   const follow = useVizStore((s) => s.follow);
@@ -88,6 +91,7 @@ export function PresenterLayout({
         player={player}
         topControls={controls}
         side={sheet === 'events' ? events : sheet === 'inspector' ? inspector : undefined}
+        above={above}
       />
     </div>
   );
