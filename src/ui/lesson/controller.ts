@@ -18,7 +18,7 @@ export interface LessonController {
   startLesson(lesson: Lesson, stop?: number, options?: { challenge?: boolean }): void;
   startChallenge(scenarioId: string): boolean;
   goToStop(index: number, atEnd?: boolean): void;
-  /** the clicker's next: a step, the stop's answer, or the next stop; false at the very end */
+  /** the clicker's next: a step, the stop's answer, or the next stop; true when it handled the key */
   next(): boolean;
   /** the clicker's back: a step, or the previous stop (at its last step) */
   prev(): boolean;
@@ -220,7 +220,8 @@ export function createLessonController({ viz, lessons, player, canvas, writeHash
         return true;
       }
       if (c && !c.finished) setChallenge({ finished: true });
-      return false;
+      // the end of the lesson: the clicker stays (it does not wander past the last stop's steps)
+      return true;
     },
     prev() {
       const { lesson, stop } = lessons.getState();
@@ -233,11 +234,8 @@ export function createLessonController({ viz, lessons, player, canvas, writeHash
         p?.prev();
         return true;
       }
-      if (stop > 0) {
-        controller.goToStop(stop - 1, true);
-        return true;
-      }
-      return false;
+      if (stop > 0) controller.goToStop(stop - 1, true);
+      return true;
     },
     answer(choice) {
       const c = lessons.getState().challenge;
