@@ -85,12 +85,15 @@ export function challengeQuestions(cluster: Cluster, trace: Trace): ChallengeQue
         const dst = ipOf(hop.packet.dst);
         const gateway = ipOf(bridge.replace(/\/\d+$/, ''));
         const right = hop.text.includes(`who has ${dst}`) ? dst : gateway;
-        add(i, 'arp', `The pod ${pod.name} sends a packet to ${dst}. Which address does it ask for with ARP?`, right, [
-          dst,
-          gateway,
-          podNode.internalIP,
-          pod.ip,
-        ]);
+        // the pod's routing step just before says which it is: ask before that step
+        const routed = steps[i - 1]?.kind === 'route' && steps[i - 1]?.at === hop.at ? i - 1 : i;
+        add(
+          routed,
+          'arp',
+          `The pod ${pod.name} sends a packet to ${dst}. Which address does it ask for with ARP?`,
+          right,
+          [dst, gateway, podNode.internalIP, pod.ip],
+        );
         return;
       }
       case 'encap': {

@@ -12,13 +12,13 @@ import { lastStepOf } from '../../sim/lesson/format';
 import type { LessonSession } from './useLessonSession';
 
 const button =
-  'min-h-9 rounded border border-slate-300 px-2 py-1 text-[0.8em] hover:bg-slate-100 dark:border-slate-600 dark:hover:bg-slate-700 pointer-coarse:min-h-11';
+  'min-h-9 rounded border border-slate-300 px-2 py-1 text-[max(12px,0.8em)] hover:bg-slate-100 dark:border-slate-600 dark:hover:bg-slate-700 pointer-coarse:min-h-11';
 
 export type OverlayMode = 'present' | 'embed' | 'phone';
 
 const TEXT: Record<OverlayMode, string> = {
   present: 'text-[22px] leading-snug',
-  embed: 'text-[14px] leading-snug',
+  embed: 'text-[15px] leading-snug',
   phone: 'text-[15px] leading-snug',
 };
 
@@ -28,7 +28,7 @@ export function LessonOverlay({ session, mode }: { session: LessonSession; mode:
   if (!lesson && !challenge) return null;
   return (
     <div
-      className={`border-t border-slate-200 bg-sky-50/95 px-4 py-2 dark:border-slate-700 dark:bg-slate-800/95 ${TEXT[mode]}`}
+      className={`border-t border-slate-200 bg-sky-50 px-4 py-2 dark:border-slate-700 dark:bg-slate-800 ${TEXT[mode]}`}
       data-testid="lesson.overlay"
     >
       {lesson ? <LessonBar session={session} /> : null}
@@ -49,12 +49,14 @@ function LessonBar({ session }: { session: LessonSession }) {
     <section aria-label="Lesson" data-testid="lesson.bar">
       <div className="flex flex-wrap items-center gap-x-3 gap-y-1">
         <span
-          className="text-[0.75em] font-semibold text-sky-800 tabular-nums dark:text-sky-300"
+          className="text-[max(12px,0.75em)] font-semibold text-sky-800 tabular-nums dark:text-sky-300"
           data-testid="lesson.progress"
         >
           stop {index + 1} of {lesson.stops.length}
         </span>
-        <span className="min-w-0 flex-1 truncate text-[0.75em] text-slate-600 dark:text-slate-300">{lesson.title}</span>
+        <span className="min-w-0 flex-1 truncate text-[max(12px,0.75em)] text-slate-600 dark:text-slate-300">
+          {lesson.title}
+        </span>
         <button
           type="button"
           className={button}
@@ -159,7 +161,7 @@ function ChallengePanel({ session }: { session: LessonSession }) {
           </span>
           <span className="font-mono">{question.choices[question.answer]}</span>
         </p>
-        <p className="text-[0.85em]">{forLearners(question.why)}</p>
+        <p className="text-[max(12px,0.85em)]">{forLearners(question.why)}</p>
         <button ref={continueRef} type="button" className={`${button} mt-1`} onClick={() => controller.proceed()}>
           Continue ▶
         </button>
@@ -174,7 +176,7 @@ function ChallengePanel({ session }: { session: LessonSession }) {
           Score: {score.right} of {score.total}
         </p>
         {missed.length > 0 ? (
-          <ul className="text-[0.85em]">
+          <ul className="text-[max(12px,0.85em)]">
             {missed.map((a) => (
               <li key={`${a.part}/${a.step}`}>
                 <button type="button" className="underline" onClick={() => controller.replay(a.part, a.step)}>
@@ -185,13 +187,13 @@ function ChallengePanel({ session }: { session: LessonSession }) {
             ))}
           </ul>
         ) : (
-          <p className="text-[0.85em]">Every question right.</p>
+          <p className="text-[max(12px,0.85em)]">Every question right.</p>
         )}
       </div>
     );
   } else {
     body = (
-      <p className="text-[0.8em] text-slate-600 dark:text-slate-300">
+      <p className="text-[max(12px,0.8em)] text-slate-600 dark:text-slate-300">
         Challenge: step on (→); before each step that matters you are asked first. Answer with 1–4.
       </p>
     );
