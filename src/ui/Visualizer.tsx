@@ -38,7 +38,7 @@ import type { ShareActions } from './ShareDialog';
 import { useStore } from 'zustand';
 import { useLessonSession } from './lesson/useLessonSession';
 import { LessonOverlay } from './lesson/LessonOverlay';
-import { LessonsButton } from './lesson/LessonDialog';
+import { LessonsButton } from './lesson/LessonsButton';
 
 /** What the app layer (entry points, the test hook) may reach of a live visualizer. */
 export interface VisualizerApi {

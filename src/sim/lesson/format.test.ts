@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { MAX_LESSON_BYTES, formatLessonProblems, lessonToJson, parseLesson } from './format';
+import { MAX_LESSON_BYTES, formatLessonProblems, lessonToJson } from './format';
+import { parseLesson } from './parse';
 import { KUBERNETES_NETWORKING } from './builtin';
 
 const GOOD = `title: My lesson

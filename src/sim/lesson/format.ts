@@ -5,9 +5,7 @@
  * string are bounded, and a bad one is reported at its line and column. Nothing in a lesson is run
  * or rendered as HTML; captions are plain text.
  */
-import { LineCounter, parseDocument, isNode } from 'yaml';
 import type { ClusterOp } from '../ops/index';
-import { utf8Length } from '../import/parse';
 
 export const LESSON_VERSION = 1;
 /** The longest lesson text read: a lesson rides in a link, and the share links' budget is its budget. */
@@ -20,8 +18,8 @@ export const MAX_OPS_PER_STOP = 20;
 /** A playback step is at most this (the share links' bound). */
 export const MAX_STEP = 100_000;
 const MAX_ID_CHARS = 300;
-const MAX_DEPTH = 12;
-const MAX_ALIASES = 20;
+export const MAX_DEPTH = 12;
+export const MAX_ALIASES = 20;
 
 export type CameraTarget = 'follow' | 'fit' | readonly string[];
 
@@ -73,9 +71,9 @@ export interface LessonProblem {
 
 export type LessonParse = { ok: true; lesson: Lesson } | { ok: false; problems: LessonProblem[] };
 
-type Path = (string | number)[];
+export type Path = (string | number)[];
 
-const formatPath = (path: Path): string =>
+export const formatPath = (path: Path): string =>
   path.map((p, i) => (typeof p === 'number' ? `[${p}]` : i === 0 ? p : `.${p}`)).join('') || '(the lesson)';
 
 const OPS = ['deletePod', 'scaleDeployment', 'setPodReady', 'nodeDown'] as const;
@@ -269,80 +267,6 @@ export function checkLesson(value: unknown): { lesson: Lesson | null; problems: 
   const lesson: Lesson = { v: 1, title, stops };
   if (id !== undefined) lesson.id = id;
   return { lesson, problems: [] };
-}
-
-/**
- * Reads a lesson from YAML or JSON text (JSON is YAML). Every problem is placed at the line and
- * column of the field it is about (1-based), or of the nearest field that exists.
- */
-export function parseLesson(text: string): LessonParse {
-  const bytes = utf8Length(text);
-  if (bytes > MAX_LESSON_BYTES)
-    return {
-      ok: false,
-      problems: [
-        {
-          message: `The lesson is ${bytes} bytes; the limit is ${MAX_LESSON_BYTES} bytes (MAX_LESSON_BYTES).`,
-          line: 1,
-          column: 1,
-          path: '(the lesson)',
-        },
-      ],
-    };
-  const lineCounter = new LineCounter();
-  const doc = parseDocument(text, { lineCounter, prettyErrors: false, uniqueKeys: true });
-  const place = (offset: number): { line: number; column: number } => {
-    const { line, col } = lineCounter.linePos(offset);
-    return { line, column: col };
-  };
-  if (doc.errors.length > 0) {
-    return {
-      ok: false,
-      problems: doc.errors.slice(0, 10).map((e) => ({
-        message: `Not valid YAML or JSON: ${e.message.split('\n')[0] ?? e.code}`,
-        ...place(e.pos[0]),
-        path: '(the text)',
-      })),
-    };
-  }
-  let value: unknown;
-  try {
-    // aliases are bounded: a few are handy, thousands are a billion-laughs attack
-    value = doc.toJS({ maxAliasCount: MAX_ALIASES });
-  } catch (error) {
-    return {
-      ok: false,
-      problems: [{ message: `The lesson could not be read: ${String(error)}`, line: 1, column: 1, path: '(the text)' }],
-    };
-  }
-  const depth = (v: unknown, d: number): number =>
-    d > MAX_DEPTH || typeof v !== 'object' || v === null
-      ? d
-      : Math.max(d, ...Object.values(v as Record<string, unknown>).map((x) => depth(x, d + 1)));
-  if (depth(value, 0) > MAX_DEPTH)
-    return {
-      ok: false,
-      problems: [
-        { message: `The lesson nests more than ${MAX_DEPTH} levels deep.`, line: 1, column: 1, path: '(the lesson)' },
-      ],
-    };
-  const { lesson, problems } = checkLesson(value);
-  if (lesson) return { ok: true, lesson };
-  return {
-    ok: false,
-    problems: problems.map(({ path, message }) => {
-      // the field itself, or the nearest of its parents that the text has
-      let offset = 0;
-      for (let n = path.length; n >= 0; n--) {
-        const node = doc.getIn(path.slice(0, n), true);
-        if (isNode(node) && node.range) {
-          offset = node.range[0];
-          break;
-        }
-      }
-      return { message: `${formatPath(path)}: ${message}`, ...place(offset), path: formatPath(path) };
-    }),
-  };
 }
 
 /** One line per problem, as the app and the docs show them: `line 4, column 9: stops[0].step: …`. */

@@ -7,7 +7,8 @@ import { useState } from 'react';
 import { useStore } from 'zustand';
 import { SCENARIOS } from '../../sim';
 import { BUILTIN_LESSONS } from '../../sim/lesson/builtin';
-import { MAX_LESSON_BYTES, formatLessonProblems, lastStepOf, lessonToJson, parseLesson } from '../../sim/lesson/format';
+import { MAX_LESSON_BYTES, formatLessonProblems, lastStepOf, lessonToJson } from '../../sim/lesson/format';
+import { parseLesson } from '../../sim/lesson/parse';
 import type { Lesson, LessonStop } from '../../sim/lesson/format';
 import { useVizStoreApi } from '../../store/VizStoreProvider';
 import { ModalDialog } from '../ModalDialog';
@@ -19,22 +20,10 @@ import type { LessonSession } from './useLessonSession';
 const button =
   'rounded border border-slate-300 px-2 py-1 text-sm hover:bg-slate-100 disabled:opacity-50 dark:border-slate-600 dark:hover:bg-slate-700';
 
-export function LessonsButton({ session }: { session: LessonSession }) {
-  const [open, setOpen] = useState(false);
-  return (
-    <>
-      <button type="button" className={button} onClick={() => setOpen(true)} data-testid="lessons.open">
-        Lessons
-      </button>
-      {open ? <LessonDialog session={session} onClose={() => setOpen(false)} /> : null}
-    </>
-  );
-}
-
 /** The page's address with another hash (what "Copy link" gives). */
 const linkWith = (hash: string): string => `${window.location.href.replace(/#.*$/, '')}${hash}`;
 
-export function LessonDialog({ session, onClose }: { session: LessonSession; onClose(): void }) {
+export default function LessonDialog({ session, onClose }: { session: LessonSession; onClose(): void }) {
   const viz = useVizStoreApi();
   const draft = useStore(session.lessons, (s) => s.draft);
   const [message, setMessage] = useState<string | null>(null);

@@ -3,7 +3,7 @@
  * (docs/lessons.md). The text is bounded before it is decoded and the lesson is validated like a
  * file, so a damaged or hostile link gives a message, never an exception.
  */
-import { MAX_LESSON_BYTES, formatLessonProblems, lessonToJson, parseLesson } from '../../sim/lesson/format';
+import { MAX_LESSON_BYTES, checkLesson, formatPath, lessonToJson } from '../../sim/lesson/format';
 import type { Lesson } from '../../sim/lesson/format';
 
 /** base64url grows 3 bytes into 4 characters. */
@@ -50,9 +50,22 @@ export function decodeLesson(text: string): LessonLinkResult {
   } catch {
     return fail('it is not UTF-8 text');
   }
-  const parsed = parseLesson(json);
-  if (!parsed.ok) return fail(formatLessonProblems(parsed.problems.slice(0, 3)).replace(/\n/g, '; '));
-  return { ok: true, lesson: parsed.lesson };
+  let value: unknown;
+  try {
+    // a link's JSON is written by the app: its problems are named by field, not by line
+    value = JSON.parse(json);
+  } catch {
+    return fail('its lesson is not valid JSON');
+  }
+  const { lesson, problems } = checkLesson(value);
+  if (!lesson)
+    return fail(
+      problems
+        .slice(0, 3)
+        .map((p) => `${formatPath(p.path)}: ${p.message}`)
+        .join('; '),
+    );
+  return { ok: true, lesson };
 }
 
 /** The file a lesson is exported to. */
