@@ -87,6 +87,9 @@ export interface ClusterCanvas {
   drawnCounts(): Record<string, number>;
   /** centres the view on an element and zooms in enough to read it */
   focus(id: string): void;
+  /** frames these elements, readable, in what the overlays leave (a lesson stop's camera); the
+   * view then stays put as after a move by hand. False when none of them is drawn. */
+  frameElements(ids: readonly string[]): boolean;
   /**
    * The drawn elements a keyboard walks through, in reading order: the top-level boxes from top to
    * bottom and left to right, each followed by what it holds (depth first).
@@ -769,6 +772,21 @@ export function createClusterCanvas(host: HTMLElement, callbacks: CanvasCallback
       const el = cy.getElementById(drawnId(id));
       if (box) zoomTo(box);
       else if (!el.empty()) zoomTo(el.position());
+    },
+    frameElements(ids) {
+      const bounds = unionBox(ids.map((id) => geometry.boxOf(id)).filter((b): b is Box => b !== null));
+      if (!bounds) return false;
+      userMoved = true;
+      const view = frameView(bounds, cy.width(), cy.height(), insets, {
+        readablePx: camera.readablePx,
+        padding: FRAME_PADDING,
+        minZoom: cy.minZoom(),
+        maxZoom: cy.maxZoom(),
+      });
+      cy.stop(true);
+      if (camera.reducedMotion) cy.viewport({ zoom: view.zoom, pan: view.pan });
+      else cy.animate({ zoom: view.zoom, pan: view.pan }, { duration: GLIDE_MS, easing: 'ease-in-out-sine' });
+      return true;
     },
     readingOrder() {
       const byPlace = (a: cytoscape.NodeSingular, b: cytoscape.NodeSingular): number => {

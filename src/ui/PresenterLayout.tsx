@@ -24,6 +24,8 @@ export interface PresenterLayoutProps {
   /** the sequence view, which covers the diagram while it is chosen */
   sequence: ReactNode;
   onExit(): void;
+  /** a band above the caption (a lesson, a challenge) */
+  above?: ReactNode;
 }
 
 export function PresenterLayout({
@@ -36,6 +38,7 @@ export function PresenterLayout({
   inspector,
   sequence,
   onExit,
+  above,
 }: PresenterLayoutProps) {
   const store = useVizStoreApi();
   const follow = useVizStore((s) => s.follow);
@@ -101,6 +104,7 @@ export function PresenterLayout({
         topControls={controls}
         side={sheet === 'events' ? events : sheet === 'inspector' ? inspector : undefined}
         cover={sheet === 'sequence' ? sequence : undefined}
+        above={above}
       />
     </main>
   );

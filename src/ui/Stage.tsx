@@ -90,9 +90,11 @@ export interface StageProps {
   cover?: ReactNode;
   /** anything else over the diagram (the pick banner, the legend) */
   children?: ReactNode;
+  /** a band above the caption (a lesson's stop, a challenge's question); the camera keeps clear */
+  above?: ReactNode;
 }
 
-export function Stage({ mode, onCanvas, canvas, player, topControls, side, cover, children }: StageProps) {
+export function Stage({ mode, onCanvas, canvas, player, topControls, side, cover, children, above }: StageProps) {
   const captionRef = useRef<HTMLDivElement>(null);
   const topRef = useRef<HTMLDivElement>(null);
   const sideRef = useRef<HTMLDivElement>(null);
@@ -167,6 +169,7 @@ export function Stage({ mode, onCanvas, canvas, player, topControls, side, cover
         </div>
       ) : null}
       <div ref={captionRef} className="absolute right-0 bottom-0 left-0 z-30" data-stage-overlay="caption">
+        {above}
         <Caption mode={mode} />
       </div>
       {blank ? (

@@ -35,6 +35,10 @@ import type { EmbedControls } from './EmbedChrome';
 import { ShareButton } from './ShareDialog';
 import { SkipLinks } from './SkipLinks';
 import type { ShareActions } from './ShareDialog';
+import { useStore } from 'zustand';
+import { useLessonSession } from './lesson/useLessonSession';
+import { LessonOverlay } from './lesson/LessonOverlay';
+import { LessonsButton } from './lesson/LessonsButton';
 
 /** What the app layer (entry points, the test hook) may reach of a live visualizer. */
 export interface VisualizerApi {
@@ -368,6 +372,13 @@ function VisualizerLayout({
     [store],
   );
   useKeyboard(store, player, rootRef, openHelp, presentation?.keyboard ?? true, canvas, stageKeys);
+  const lesson = useLessonSession(store, player, canvas, rootRef, {
+    keyboard: presentation?.keyboard ?? true,
+    followUrl,
+    embed: presentation?.embed ?? false,
+  });
+  // a challenge's question must not be answered by the event list, the text view or the handout
+  const challenging = useStore(lesson.lessons, (s) => s.challenge !== null && !s.challenge.finished);
   const onReadyRef = useRef(onReady);
   onReadyRef.current = onReady;
 
@@ -389,7 +400,7 @@ function VisualizerLayout({
     <div ref={rootRef} data-viz-root="" className={`${theme === 'dark' ? 'dark' : ''} h-full`}>
       <div className="h-full bg-white text-slate-900 dark:bg-slate-900 dark:text-slate-100">
         <div className="h-full print:hidden">{layout}</div>
-        <PrintHandout canvas={canvas} />
+        {challenging ? null : <PrintHandout canvas={canvas} />}
         <Narration />
         {helpDialog}
       </div>
@@ -401,9 +412,17 @@ function VisualizerLayout({
       <EmbedChrome
         controls={presentation.controls}
         // the embed has no matrix: it shows the diagram instead
-        view={view === 'matrix' ? 'graph' : view}
+        view={view === 'matrix' || challenging ? 'graph' : view}
         share={share}
-        canvas={<Stage mode="embed" onCanvas={handleCanvas} canvas={canvas} player={player} />}
+        canvas={
+          <Stage
+            mode="embed"
+            onCanvas={handleCanvas}
+            canvas={canvas}
+            player={player}
+            above={<LessonOverlay session={lesson} mode="embed" />}
+          />
+        }
         text={
           <Suspense fallback={null}>
             <TextView />
@@ -425,7 +444,11 @@ function VisualizerLayout({
 
   // what the presenter stage and the phone layout both hold
   const stage = { onCanvas: handleCanvas, canvas, player };
-  const events = <HopList player={player} />;
+  const events = challenging ? (
+    <p className="p-3 text-sm">The event list opens once the challenge is over: it would give the answers away.</p>
+  ) : (
+    <HopList player={player} />
+  );
   const inspector = <DetailsPanel />;
   const sequence = (mode: 'present' | 'phone') => (
     <Suspense fallback={null}>
@@ -443,6 +466,7 @@ function VisualizerLayout({
         inspector={inspector}
         sequence={sequence('present')}
         onExit={stageKeys.exitPresenter}
+        above={<LessonOverlay session={lesson} mode={narrow ? 'phone' : 'present'} />}
       />,
     );
   }
@@ -470,6 +494,7 @@ function VisualizerLayout({
               <ExportButtons canvas={canvas} />
               <ThemeToggle />
               <PresentButton />
+              <LessonsButton session={lesson} />
               <SettingsMenu onHelp={openHelp} />
             </div>
             <ScenarioExplanation />
@@ -516,6 +541,7 @@ function VisualizerLayout({
               <ExportButtons canvas={canvas} />
               <ThemeToggle />
               <PresentButton />
+              <LessonsButton session={lesson} />
               <SettingsMenu onHelp={openHelp} />
             </div>
           </div>
@@ -602,7 +628,7 @@ function VisualizerLayout({
             <DetailsPanel />
           </div>
         </section>
-        <PrintHandout canvas={canvas} />
+        {challenging ? null : <PrintHandout canvas={canvas} />}
         <Narration />
         {helpDialog}
       </div>

@@ -22,6 +22,7 @@ export type KeyAction =
   | 'events'
   | 'inspector'
   | 'help'
+  | 'choice'
   | 'escape';
 
 export interface KeyBinding {
@@ -52,6 +53,7 @@ export const KEYMAP: readonly KeyBinding[] = [
   { action: 'events', keys: ['l', 'L'], shown: 'L', does: 'event list (presenter stage)' },
   { action: 'inspector', keys: ['i', 'I'], shown: 'I', does: 'inspector (presenter stage)' },
   { action: 'help', keys: ['?'], shown: '?', does: 'this help' },
+  { action: 'choice', keys: ['1', '2', '3', '4'], shown: '1 – 4', does: 'answer a challenge’s question' },
   { action: 'escape', keys: ['Escape'], shown: 'Esc', does: 'leave “Send from…”, then the presenter stage' },
 ];
 

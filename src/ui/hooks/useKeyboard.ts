@@ -108,6 +108,8 @@ export function useKeyboard(
           events: () => (s.presenting && stage.toggleEvents ? stage.toggleEvents() : false),
           inspector: () => (s.presenting && stage.toggleInspector ? stage.toggleInspector() : false),
           help: () => onHelp(),
+          // a challenge's answers are read by the lesson session (src/ui/lesson) before this hook
+          choice: () => false,
           escape: () => (s.presenting && stage.exitPresenter ? stage.exitPresenter() : false),
         };
         const handled = run[action]() !== false;
