@@ -161,6 +161,14 @@ test('a challenge taken by keyboard alone, shared, with the right score and no a
   await page.setViewportSize({ width: 1280, height: 720 });
   await app.goto('/#challenge=pod-to-pod-cross-node');
   await expect(page.getByTestId('challenge.panel')).toBeVisible();
+  // the views that lay out the whole path stay closed until the end: the event list, text, sequence
+  await expect(page.getByTestId('hops.row')).toHaveCount(0);
+  for (const view of ['Sequence', 'Text']) {
+    const button = page.getByRole('button', { name: view, exact: true });
+    if (await button.isVisible()) await button.click();
+  }
+  await expect(page.getByTestId('view.sequence')).toHaveCount(0);
+  await expect(page.getByTestId('textview')).toHaveCount(0);
   const steps = await page.evaluate(() => {
     const t = window.__netviz!.currentTrace()!;
     return [...(t.dns?.hops ?? []), ...t.hops, ...(t.reply?.hops ?? [])].map((h) => h.text);

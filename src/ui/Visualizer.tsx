@@ -379,6 +379,8 @@ function VisualizerLayout({
   });
   // a challenge's question must not be answered by the event list, the text view or the handout
   const challenging = useStore(lesson.lessons, (s) => s.challenge !== null && !s.challenge.finished);
+  // the text, sequence and matrix views lay out the whole path: the diagram alone until it is over
+  const shown: ViewMode = challenging ? 'graph' : view;
   const onReadyRef = useRef(onReady);
   onReadyRef.current = onReady;
 
@@ -450,11 +452,14 @@ function VisualizerLayout({
     <HopList player={player} />
   );
   const inspector = <DetailsPanel />;
-  const sequence = (mode: 'present' | 'phone') => (
-    <Suspense fallback={null}>
-      <SequenceView player={player} font={mode === 'present' ? 18 : 13} exports={mode !== 'present'} />
-    </Suspense>
-  );
+  const sequence = (mode: 'present' | 'phone') =>
+    challenging ? (
+      <p className="p-3 text-sm">The sequence opens once the challenge is over: it would give the answers away.</p>
+    ) : (
+      <Suspense fallback={null}>
+        <SequenceView player={player} font={mode === 'present' ? 18 : 13} exports={mode !== 'present'} />
+      </Suspense>
+    );
 
   if (presenting) {
     return shell(
@@ -551,7 +556,7 @@ function VisualizerLayout({
             <PickButton />
             <div className="ml-auto flex flex-wrap items-center gap-1.5">
               <SearchBox onFocus={(id) => canvasRef.current?.focus(id)} />
-              <ViewSwitch view={view} onChange={setView} withMatrix />
+              <ViewSwitch view={shown} onChange={setView} withMatrix />
             </div>
           </div>
         </header>
@@ -574,28 +579,28 @@ function VisualizerLayout({
             ) : null}
             <div
               id={`${skipId}-diagram`}
-              className={`relative min-w-0 flex-1 ${view === 'text' || view === 'matrix' || view === 'sequence' ? 'hidden' : ''}`}
+              className={`relative min-w-0 flex-1 ${shown === 'text' || shown === 'matrix' || shown === 'sequence' ? 'hidden' : ''}`}
             >
               <ClusterCanvas onCanvas={handleCanvas} readablePx={READABLE_PX.app} />
               <ZoomControls canvas={canvas} />
               <PickBanner />
               <Legend />
             </div>
-            {view === 'matrix' ? (
+            {shown === 'matrix' ? (
               <div className="min-h-0 min-w-0 flex-1">
                 <Suspense fallback={<p className="p-3 text-sm">Loading the matrix…</p>}>
                   <MatrixView onShowDiagram={() => setView('graph')} />
                 </Suspense>
               </div>
-            ) : view === 'sequence' ? (
+            ) : shown === 'sequence' ? (
               <div className="min-h-0 min-w-0 flex-1" data-testid="view.sequence">
                 <Suspense fallback={<p className="p-3 text-sm">Loading the sequence…</p>}>
                   <SequenceView player={player} />
                 </Suspense>
               </div>
-            ) : view !== 'graph' ? (
+            ) : shown !== 'graph' ? (
               <div
-                className={`${view === 'text' ? 'flex-1' : 'w-96 shrink-0 border-l border-slate-200 dark:border-slate-700'} min-h-0`}
+                className={`${shown === 'text' ? 'flex-1' : 'w-96 shrink-0 border-l border-slate-200 dark:border-slate-700'} min-h-0`}
               >
                 <Suspense fallback={null}>
                   <TextView />
@@ -607,7 +612,7 @@ function VisualizerLayout({
         <section
           // one height from the start: a selection never resizes the diagram under the pointer
           // the matrix needs the height more than the hop list does
-          className={`grid ${view === 'matrix' ? 'h-44' : 'h-56 [@media(min-height:800px)]:h-64'} shrink-0 grid-cols-[minmax(0,3fr)_minmax(0,2fr)] border-t border-slate-200 print:hidden dark:border-slate-700`}
+          className={`grid ${shown === 'matrix' ? 'h-44' : 'h-56 [@media(min-height:800px)]:h-64'} shrink-0 grid-cols-[minmax(0,3fr)_minmax(0,2fr)] border-t border-slate-200 print:hidden dark:border-slate-700`}
           aria-label="Packet trace"
         >
           <div className="flex min-h-0 flex-col" aria-label="Hops">
@@ -619,9 +624,7 @@ function VisualizerLayout({
               <PlaybackControls player={player} />
             </div>
             <div className="min-h-0 flex-1 overflow-auto">
-              <LargerText on={largeText}>
-                <HopList player={player} />
-              </LargerText>
+              <LargerText on={largeText}>{events}</LargerText>
             </div>
           </div>
           <div className="min-h-0 border-l border-slate-200 dark:border-slate-700">
