@@ -3,7 +3,7 @@
  *
  * It reads what `kubectl get -o yaml|json` prints and what users write: Nodes, Pods, Services,
  * Endpoints and EndpointSlices, workloads, Namespaces, the cluster's configuration objects, and
- * keeps Ingresses, IngressClasses and NetworkPolicies for later layers. What the input leaves out is
+ * keeps Ingresses, IngressClasses, NetworkPolicies and Gateway API objects for later layers. What the input leaves out is
  * assigned by `buildCluster` as a real cluster would. Nothing throws: every problem is reported with
  * its source, object, field and, for text, line and column.
  */
@@ -33,6 +33,9 @@ import type { RawObject } from './problems';
 import { Fields } from './read';
 import { SettingsReader } from './settings';
 import { addIngressController } from '../model/ingressController';
+import { GATEWAY_API_VERSIONS } from '../gateway/model';
+import { GATEWAY_GROUP } from '../gateway/types';
+import { validateGateway, validateGatewayClass, validateHTTPRoute, validateReferenceGrant } from './gatewayKinds';
 import type { ImportResult, ManifestSource } from './types';
 
 export type { ImportProblem, ImportResult, ManifestSource } from './types';
@@ -71,12 +74,20 @@ const SUPPORTED: Record<string, Record<string, readonly string[]>> = {
   'kubeadm.k8s.io': { ClusterConfiguration: ['v1beta3', 'v1beta4'] },
   'kubeproxy.config.k8s.io': { KubeProxyConfiguration: ['v1alpha1'] },
   'crd.projectcalico.org': { IPPool: ['v1'] },
+  [GATEWAY_GROUP]: GATEWAY_API_VERSIONS,
   'projectcalico.org': { IPPool: ['v3'] },
+};
+
+const GATEWAY_VALIDATORS: Record<'GatewayClass' | 'Gateway' | 'HTTPRoute' | 'ReferenceGrant', (f: Fields) => void> = {
+  GatewayClass: validateGatewayClass,
+  Gateway: validateGateway,
+  HTTPRoute: validateHTTPRoute,
+  ReferenceGrant: validateReferenceGrant,
 };
 
 /** Kinds without metadata (configuration files) or without a namespace. */
 const CONFIG_KINDS = new Set(['ClusterConfiguration', 'KubeProxyConfiguration']);
-const CLUSTER_SCOPED = new Set(['Node', 'Namespace', 'IngressClass', 'IPPool']);
+const CLUSTER_SCOPED = new Set(['Node', 'Namespace', 'IngressClass', 'IPPool', 'GatewayClass']);
 
 interface PodEntry {
   type: 'pod';
@@ -334,6 +345,13 @@ class Importer {
         return;
       case 'IPPool':
         this.settings.calicoPool(f);
+        return;
+      case 'GatewayClass':
+      case 'Gateway':
+      case 'HTTPRoute':
+      case 'ReferenceGrant':
+        GATEWAY_VALIDATORS[kind](f);
+        if (!f.failed) this.extras.push(f.object.value);
         return;
       default:
         if (WORKLOAD_KINDS.includes(kind)) this.workload(f, kind as WorkloadKind, namespace, name);
