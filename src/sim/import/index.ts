@@ -3,8 +3,8 @@
  *
  * It reads what `kubectl get -o yaml|json` prints and what users write: Nodes, Pods, Services,
  * Endpoints and EndpointSlices, workloads, Namespaces, the cluster's configuration objects, and
- * keeps Ingresses, IngressClasses, NetworkPolicies and Gateway API objects for later layers. What the input leaves out is
- * assigned by `buildCluster` as a real cluster would. Nothing throws: every problem is reported with
+ * keeps Ingresses, IngressClasses, NetworkPolicies and Gateway API objects for later layers. What
+ * the input leaves out is assigned by `buildCluster` as a real cluster would. Nothing throws: every problem is reported with
  * its source, object, field and, for text, line and column.
  */
 import { buildCluster, ClusterBuildError, DEFAULT_NODES } from '../model/build';
