@@ -83,7 +83,9 @@ ${deployment(INFRA, 'infra-backend-v1')}---
 ${deployment(INFRA, 'infra-backend-v2')}---
 ${deployment(INFRA, 'infra-backend-v3')}---
 ${deployment('gateway-conformance-web-backend', 'web-backend')}---
-${deployment('gateway-conformance-app-backend', 'app-backend')}`;
+${deployment('gateway-conformance-app-backend', 'app-backend')}---
+${deployment('gateway-conformance-app-backend', 'app-backend-v1')}---
+${deployment('gateway-conformance-app-backend', 'app-backend-v2')}`;
 
 function load(yaml: string): Cluster {
   const r = loadManifests([
@@ -104,7 +106,13 @@ interface Ask {
   scheme?: 'http' | 'https';
 }
 
-function ask(cluster: Cluster, gateway: string, a: Ask, seed = 1): RouteDecision {
+function ask(
+  cluster: Cluster,
+  gateway: string,
+  a: Ask,
+  seed = 1,
+  backendResponseHeaders: [string, string][] = [],
+): RouteDecision {
   const req: GatewayRequest = {
     scheme: a.scheme ?? 'http',
     host: a.host ?? 'example.com',
@@ -114,7 +122,7 @@ function ask(cluster: Cluster, gateway: string, a: Ask, seed = 1): RouteDecision
     query: a.query ?? [],
     headers: a.headers ?? [],
   };
-  return routeRequest(cluster, { namespace: INFRA, name: gateway }, req, { seed });
+  return routeRequest(cluster, { namespace: INFRA, name: gateway }, req, { seed, backendResponseHeaders });
 }
 
 /** `200 ns/backend`, `404`, `302 location`: what a conformance expectation compares. */
@@ -230,18 +238,26 @@ ${backend('infra-backend-v2')}`;
     expect(outcome(ask(c, 'same-namespace', { path }))).toBe(want);
   });
 
-  const headerRoute = `  parentRefs: [{ name: same-namespace }]
-  rules:
-  - matches: [{ headers: [{ name: version, value: one }] }]
-${backend('infra-backend-v1')}
-  - matches: [{ headers: [{ name: version, value: two }] }]
-${backend('infra-backend-v2')}
-  - matches: [{ headers: [{ name: version, value: two }, { name: color, value: orange }] }]
-${backend('infra-backend-v1')}
-  - matches: [{ headers: [{ name: color, value: blue }] }, { headers: [{ name: color, value: green }] }]
-${backend('infra-backend-v1')}
-  - matches: [{ headers: [{ name: color, value: red }] }, { headers: [{ name: color, value: yellow }] }]
-${backend('infra-backend-v2')}`;
+  // A rule in one line: matches (JSON-ish YAML flow), filters, and one backend.
+  const rule = (matches: string, b: string, filters = '') =>
+    `  - matches: ${matches}\n${filters ? `    filters: ${filters}\n` : ''}${backend(b)}`;
+  const rules = (name: string, ...list: string[]) =>
+    route(name, `  parentRefs: [{ name: same-namespace }]\n  rules:\n${list.join('\n')}`);
+
+  const headerRoute = rules(
+    'header-matching',
+    rule('[{ headers: [{ name: version, value: one }] }]', 'infra-backend-v1'),
+    rule('[{ headers: [{ name: version, value: two }] }]', 'infra-backend-v2'),
+    rule('[{ headers: [{ name: version, value: two }, { name: color, value: orange }] }]', 'infra-backend-v1'),
+    rule(
+      '[{ headers: [{ name: color, value: blue }] }, { headers: [{ name: color, value: green }] }]',
+      'infra-backend-v1',
+    ),
+    rule(
+      '[{ headers: [{ name: color, value: red }] }, { headers: [{ name: color, value: yellow }] }]',
+      'infra-backend-v2',
+    ),
+  );
 
   it.each([
     [[['Version', 'one']], '200 infra-backend-v1'],
@@ -255,89 +271,116 @@ ${backend('infra-backend-v2')}`;
     ],
     [
       [
-        ['Version', 'one'],
-        ['Color', 'orange'],
+        ['Version', 'two'],
+        ['Color', 'blue'],
       ],
-      '200 infra-backend-v1',
+      '200 infra-backend-v2',
     ],
+    [[['Color', 'orange']], '404'],
+    [[['Some-Other-Header', 'one']], '404'],
     [[['Color', 'blue']], '200 infra-backend-v1'],
     [[['Color', 'green']], '200 infra-backend-v1'],
     [[['Color', 'red']], '200 infra-backend-v2'],
     [[['Color', 'yellow']], '200 infra-backend-v2'],
-    [[['Version', 'four']], '404'],
     [[['Color', 'purple']], '404'],
-    [[['Version', 'TWO']], '404'],
   ] as [[string, string][], string][])('HTTPRouteHeaderMatching %j -> %s', (headers, want) => {
-    expect(outcome(ask(load(route('header-matching', headerRoute)), 'same-namespace', { path: '/', headers }))).toBe(
-      want,
-    );
+    expect(outcome(ask(load(headerRoute), 'same-namespace', { path: '/', headers }))).toBe(want);
   });
 
-  const queryRoute = `  parentRefs: [{ name: same-namespace }]
-  rules:
-  - matches: [{ queryParams: [{ name: animal, value: whale }] }]
-${backend('infra-backend-v1')}
-  - matches: [{ queryParams: [{ name: animal, value: dolphin }] }]
-${backend('infra-backend-v2')}
-  - matches: [{ queryParams: [{ name: animal, value: dolphin }, { name: color, value: blue }] }, { queryParams: [{ name: ANIMAL, value: Whale }] }]
-${backend('infra-backend-v3')}`;
+  const queryRoute = rules(
+    'query-param-matching',
+    rule('[{ queryParams: [{ name: animal, value: whale }] }]', 'infra-backend-v1'),
+    rule('[{ queryParams: [{ name: animal, value: dolphin }] }]', 'infra-backend-v2'),
+    rule(
+      '[{ queryParams: [{ name: animal, value: dolphin }, { name: color, value: blue }] }, { queryParams: [{ name: ANIMAL, value: Whale }] }]',
+      'infra-backend-v3',
+    ),
+    rule(
+      '[{ path: { type: PathPrefix, value: /path1 }, queryParams: [{ name: animal, value: whale }] }]',
+      'infra-backend-v1',
+    ),
+    rule(
+      '[{ headers: [{ name: version, value: one }], queryParams: [{ name: animal, value: whale }] }]',
+      'infra-backend-v2',
+    ),
+    rule(
+      '[{ path: { type: PathPrefix, value: /path2 }, headers: [{ name: version, value: two }], queryParams: [{ name: animal, value: whale }] }]',
+      'infra-backend-v3',
+    ),
+    rule(
+      '[{ path: { type: PathPrefix, value: /path3 }, queryParams: [{ name: animal, value: shark }] }, { path: { type: PathPrefix, value: /path4 }, headers: [{ name: version, value: three }], queryParams: [{ name: animal, value: kraken }] }]',
+      'infra-backend-v1',
+    ),
+    rule('[{ path: { type: PathPrefix, value: /path5 } }]', 'infra-backend-v1'),
+    rule('[{ queryParams: [{ name: animal, value: hydra }] }]', 'infra-backend-v2'),
+    rule('[{ headers: [{ name: version, value: four }] }]', 'infra-backend-v3'),
+  );
 
   it.each([
-    [[['animal', 'whale']], '200 infra-backend-v1'],
-    [[['animal', 'dolphin']], '200 infra-backend-v2'],
-    [
-      [
-        ['animal', 'dolphin'],
-        ['color', 'blue'],
-      ],
-      '200 infra-backend-v3',
-    ],
-    [[['ANIMAL', 'Whale']], '200 infra-backend-v3'],
-    [
-      [
-        ['animal', 'dolphin'],
-        ['color', 'yellow'],
-      ],
-      '200 infra-backend-v2',
-    ],
-    [[['color', 'blue']], '404'],
-    [[['animal', 'Whale']], '404'],
-    [[], '404'],
-  ] as [[string, string][], string][])('HTTPRouteQueryParamMatching %j -> %s', (query, want) => {
-    expect(outcome(ask(load(route('query-param-matching', queryRoute)), 'same-namespace', { path: '/', query }))).toBe(
+    ['/?animal=whale', {}, '200 infra-backend-v1'],
+    ['/?animal=dolphin', {}, '200 infra-backend-v2'],
+    ['/?animal=dolphin&color=blue', {}, '200 infra-backend-v3'],
+    ['/?ANIMAL=Whale', {}, '200 infra-backend-v3'],
+    ['/?animal=whale&otherparam=irrelevant', {}, '200 infra-backend-v1'],
+    ['/?animal=dolphin&color=yellow', {}, '200 infra-backend-v2'],
+    ['/?color=blue', {}, '404'],
+    ['/?animal=dog', {}, '404'],
+    ['/?animal=whaledolphin', {}, '404'],
+    ['/', {}, '404'],
+    ['/path1?animal=whale', {}, '200 infra-backend-v1'],
+    ['/?animal=whale', { version: 'one' }, '200 infra-backend-v2'],
+    ['/path2?animal=whale', { version: 'two' }, '200 infra-backend-v3'],
+    ['/path3?animal=shark', {}, '200 infra-backend-v1'],
+    ['/path4?animal=kraken', { version: 'three' }, '200 infra-backend-v1'],
+    ['/?animal=shark', {}, '404'],
+    ['/path4?animal=kraken', {}, '404'],
+    ['/path5?animal=hydra', {}, '200 infra-backend-v1'],
+    ['/?animal=hydra', { version: 'four' }, '200 infra-backend-v3'],
+  ] as [string, Record<string, string>, string][])('HTTPRouteQueryParamMatching %s %o -> %s', (url, headers, want) => {
+    const [path, qs] = url.split('?') as [string, string | undefined];
+    const query = (qs ?? '')
+      .split('&')
+      .filter(Boolean)
+      .map((kv) => kv.split('=') as [string, string]);
+    expect(outcome(ask(load(queryRoute), 'same-namespace', { path, query, headers: Object.entries(headers) }))).toBe(
       want,
     );
   });
 
-  const methodRoute = `  parentRefs: [{ name: same-namespace }]
-  rules:
-  - matches: [{ method: POST }]
-${backend('infra-backend-v1')}
-  - matches: [{ method: GET }]
-${backend('infra-backend-v2')}
-  - matches: [{ path: { type: PathPrefix, value: /path1 }, method: GET }]
-${backend('infra-backend-v1')}
-  - matches: [{ headers: [{ name: version, value: one }], method: PUT }]
-${backend('infra-backend-v2')}
-  - matches: [{ path: { type: PathPrefix, value: /path3 }, headers: [{ name: version, value: three }], method: PATCH }]
-${backend('infra-backend-v3')}
-  - matches: [{ path: { type: PathPrefix, value: /path4 }, headers: [{ name: version, value: four }], method: DELETE }, { path: { type: PathPrefix, value: /path5 }, headers: [{ name: version, value: five }], method: PATCH }]
-${backend('infra-backend-v2')}`;
+  const methodRoute = rules(
+    'method-matching',
+    rule('[{ method: POST }]', 'infra-backend-v1'),
+    rule('[{ method: GET }]', 'infra-backend-v2'),
+    rule('[{ path: { type: PathPrefix, value: /path1 }, method: GET }]', 'infra-backend-v1'),
+    rule('[{ headers: [{ name: version, value: one }], method: PUT }]', 'infra-backend-v2'),
+    rule(
+      '[{ path: { type: PathPrefix, value: /path2 }, headers: [{ name: version, value: two }], method: POST }]',
+      'infra-backend-v3',
+    ),
+    rule(
+      '[{ path: { type: PathPrefix, value: /path3 }, method: PATCH }, { path: { type: PathPrefix, value: /path4 }, headers: [{ name: version, value: three }], method: DELETE }]',
+      'infra-backend-v1',
+    ),
+    rule('[{ path: { type: PathPrefix, value: /path5 } }]', 'infra-backend-v1'),
+    rule('[{ method: PATCH }]', 'infra-backend-v2'),
+    rule('[{ headers: [{ name: version, value: four }] }]', 'infra-backend-v3'),
+  );
 
   it.each([
     [{ method: 'POST', path: '/' }, '200 infra-backend-v1'],
     [{ method: 'GET', path: '/' }, '200 infra-backend-v2'],
+    [{ method: 'HEAD', path: '/' }, '404'],
     [{ method: 'GET', path: '/path1' }, '200 infra-backend-v1'],
     [{ method: 'PUT', path: '/', headers: [['version', 'one']] }, '200 infra-backend-v2'],
-    [{ method: 'PATCH', path: '/path3', headers: [['version', 'three']] }, '200 infra-backend-v3'],
-    [{ method: 'DELETE', path: '/path4', headers: [['version', 'four']] }, '200 infra-backend-v2'],
-    [{ method: 'PATCH', path: '/path5', headers: [['version', 'five']] }, '200 infra-backend-v2'],
-    [{ method: 'POST', path: '/path1' }, '200 infra-backend-v1'],
-    [{ method: 'HEAD', path: '/' }, '404'],
+    [{ method: 'POST', path: '/path2', headers: [['version', 'two']] }, '200 infra-backend-v3'],
+    [{ method: 'PATCH', path: '/path3' }, '200 infra-backend-v1'],
+    [{ method: 'DELETE', path: '/path4', headers: [['version', 'three']] }, '200 infra-backend-v1'],
     [{ method: 'PUT', path: '/' }, '404'],
-    [{ method: 'PATCH', path: '/path5', headers: [['version', 'four']] }, '404'],
+    [{ method: 'DELETE', path: '/path4' }, '404'],
+    [{ method: 'PATCH', path: '/path5' }, '200 infra-backend-v1'],
+    [{ method: 'PATCH', path: '/', headers: [['version', 'four']] }, '200 infra-backend-v2'],
   ] as [Ask, string][])('HTTPRouteMethodMatching %o -> %s', (a, want) => {
-    expect(outcome(ask(load(route('method-matching', methodRoute)), 'same-namespace', a))).toBe(want);
+    expect(outcome(ask(load(methodRoute), 'same-namespace', a))).toBe(want);
   });
 
   const intersection = `apiVersion: gateway.networking.k8s.io/v1
@@ -479,6 +522,29 @@ spec:
     }
   });
 
+  it('HTTPRoutePartiallyInvalidViaInvalidReferenceGrant: the rule without a grant answers 500, the other 200', () => {
+    const c = load(`apiVersion: gateway.networking.k8s.io/v1
+kind: ReferenceGrant
+metadata: { name: invalid-reference-grant, namespace: gateway-conformance-app-backend }
+spec:
+  from: [{ group: gateway.networking.k8s.io, kind: HTTPRoute, namespace: ${INFRA} }]
+  to: [{ group: "", kind: Service, name: app-backend-v1 }]
+---
+${route(
+  'invalid-reference-grant',
+  `  parentRefs: [{ name: same-namespace }]
+  rules:
+  - matches: [{ path: { type: PathPrefix, value: /v2 } }]
+    backendRefs: [{ name: app-backend-v2, namespace: gateway-conformance-app-backend, port: 8080 }]
+  - backendRefs: [{ name: app-backend-v1, namespace: gateway-conformance-app-backend, port: 8080 }]`,
+)}`);
+    const s = gatewayApiStatus(c).routes[0]!;
+    expect(s.parents[0]!.conditions[0]).toMatchObject({ status: 'True' });
+    expect(s.resolvedRefs).toMatchObject({ status: 'False', reason: 'RefNotPermitted' });
+    expect(outcome(ask(c, 'same-namespace', { path: '/v2' }))).toBe('500');
+    expect(outcome(ask(c, 'same-namespace', { path: '/' }))).toBe('200 app-backend-v1');
+  });
+
   it('HTTPRouteInvalidBackendRefUnknownKind: InvalidKind and 500', () => {
     const c = load(
       route(
@@ -545,191 +611,393 @@ ${route('disallowed-kind', `  parentRefs: [{ name: tlsroutes-only }]\n  rules:\n
     );
   });
 
-  const redirect = (name: string, filter: string, match = '/') =>
-    `  - matches: [{ path: { type: PathPrefix, value: ${match} } }]\n    filters: [{ type: RequestRedirect, requestRedirect: ${filter} }]\n    # ${name}`;
+  const redirectRule = (prefix: string, filter: string) =>
+    `  - matches: [{ path: { type: PathPrefix, value: ${prefix} } }]\n    filters: [{ type: RequestRedirect, requestRedirect: ${filter} }]`;
+  const redirects = (name: string, parent: string, list: [string, string][]) =>
+    route(
+      name,
+      `  parentRefs: [{ name: ${parent} }]\n  rules:\n${list.map(([p, f]) => redirectRule(p, f)).join('\n')}`,
+    );
 
   it.each([
-    [
-      'HTTPRouteRedirectHostAndStatus',
-      '/hostname-redirect',
-      '{ hostname: example.org }',
-      '302 http://example.org/hostname-redirect',
-    ],
-    [
-      'HTTPRouteRedirectHostAndStatus',
-      '/host-and-status',
-      '{ hostname: example.org, statusCode: 301 }',
-      '301 http://example.org/host-and-status',
-    ],
-    ['HTTPRouteRedirectScheme', '/scheme', '{ scheme: https }', '302 https://example.com/scheme'],
-    [
-      'HTTPRouteRedirectScheme',
-      '/scheme-and-host',
-      '{ scheme: https, hostname: example.org }',
-      '302 https://example.org/scheme-and-host',
-    ],
-    ['HTTPRouteRedirectPort', '/port', '{ port: 8083 }', '302 http://example.com:8083/port'],
-    [
-      'HTTPRouteRedirectPort',
-      '/port-and-host',
-      '{ hostname: example.org, port: 8083 }',
-      '302 http://example.org:8083/port-and-host',
-    ],
-    [
-      'HTTPRouteRedirectPortAndScheme',
-      '/scheme-nil-and-port-nil',
-      '{ scheme: https }',
-      '302 https://example.com/scheme-nil-and-port-nil',
-    ],
-    [
-      'HTTPRouteRedirectPortAndScheme',
-      '/scheme-https-and-port-443',
-      '{ scheme: https, port: 443 }',
-      '302 https://example.com/scheme-https-and-port-443',
-    ],
-    [
-      'HTTPRouteRedirectPortAndScheme',
-      '/scheme-https-and-port-8443',
-      '{ scheme: https, port: 8443 }',
-      '302 https://example.com:8443/scheme-https-and-port-8443',
-    ],
-    [
-      'HTTPRouteRedirectPortAndScheme',
-      '/scheme-http-and-port-80',
-      '{ scheme: http, port: 80 }',
-      '302 http://example.com/scheme-http-and-port-80',
-    ],
-    ['HTTPRoute303Redirect', '/303', '{ statusCode: 303, hostname: example.org }', '303 http://example.org/303'],
-    ['HTTPRoute307Redirect', '/307', '{ statusCode: 307, hostname: example.org }', '307 http://example.org/307'],
-    ['HTTPRoute308Redirect', '/308', '{ statusCode: 308, hostname: example.org }', '308 http://example.org/308'],
-    [
-      'HTTPRouteRedirectPath',
-      '/original-prefix',
-      '{ path: { type: ReplacePrefixMatch, replacePrefixMatch: /replacement-prefix } }',
-      '302 http://example.com/replacement-prefix/lemon',
-    ],
-    [
-      'HTTPRouteRedirectPath',
-      '/full',
-      '{ path: { type: ReplaceFullPath, replaceFullPath: /full-path-replacement } }',
-      '302 http://example.com/full-path-replacement',
-    ],
-    [
-      'HTTPRouteRedirectPath',
-      '/path-and-host',
-      '{ hostname: example.org, path: { type: ReplacePrefixMatch, replacePrefixMatch: /replacement-prefix } }',
-      '302 http://example.org/replacement-prefix/lemon',
-    ],
-    [
-      'HTTPRouteRedirectPath',
-      '/trailing',
-      '{ path: { type: ReplacePrefixMatch, replacePrefixMatch: / } }',
-      '302 http://example.com/lemon',
-    ],
-  ])('%s %s %s -> %s', (_name, prefix, filter, want) => {
+    ['/hostname-redirect', '302 http://example.org/hostname-redirect'],
+    ['/host-and-status', '301 http://example.org/host-and-status'],
+  ])('HTTPRouteRedirectHostAndStatus %s -> %s', (path, want) => {
     const c = load(
-      route('redirect', `  parentRefs: [{ name: same-namespace }]\n  rules:\n${redirect(_name, filter, prefix)}`),
+      redirects('redirect-host-and-status', 'same-namespace', [
+        ['/hostname-redirect', '{ hostname: example.org }'],
+        ['/host-and-status', '{ statusCode: 301, hostname: example.org }'],
+      ]),
     );
-    const path =
-      prefix === '/original-prefix' || prefix === '/path-and-host' || prefix === '/trailing'
-        ? `${prefix}/lemon`
-        : prefix;
     expect(outcome(ask(c, 'same-namespace', { path }))).toBe(want);
   });
 
-  it('HTTPRouteRedirectPortAndScheme: from an HTTP listener on 8080 a scheme-less redirect keeps the listener port', () => {
-    const c = load(`apiVersion: gateway.networking.k8s.io/v1
-kind: Gateway
-metadata: { name: http-8080, namespace: ${INFRA} }
-spec:
-  gatewayClassName: envoy-gateway
-  listeners: [{ name: http, port: 8080, protocol: HTTP }]
----
-${route('redirect-8080', `  parentRefs: [{ name: http-8080 }]\n  rules:\n${redirect('x', '{ hostname: example.org }')}`)}`);
-    expect(outcome(ask(c, 'http-8080', { path: '/a', port: 8080 }))).toBe('302 http://example.org:8080/a');
+  it.each([
+    ['/scheme', '302 https://example.com/scheme'],
+    ['/scheme-and-host', '302 https://example.org/scheme-and-host'],
+    ['/scheme-and-status', '301 https://example.com/scheme-and-status'],
+    ['/scheme-and-host-and-status', '302 https://example.org/scheme-and-host-and-status'],
+  ])('HTTPRouteRedirectScheme %s -> %s', (path, want) => {
+    const c = load(
+      redirects('redirect-scheme', 'same-namespace', [
+        ['/scheme', '{ scheme: https }'],
+        ['/scheme-and-host', '{ hostname: example.org, scheme: https }'],
+        ['/scheme-and-status', '{ scheme: https, statusCode: 301 }'],
+        ['/scheme-and-host-and-status', '{ scheme: https, statusCode: 302, hostname: example.org }'],
+      ]),
+    );
+    expect(outcome(ask(c, 'same-namespace', { path }))).toBe(want);
   });
 
-  const rewrite = `  parentRefs: [{ name: same-namespace }]
-  rules:
-  - matches: [{ path: { type: PathPrefix, value: /prefix/one } }]
-    filters: [{ type: URLRewrite, urlRewrite: { path: { type: ReplacePrefixMatch, replacePrefixMatch: /one } } }]
-${backend('infra-backend-v1')}
-  - matches: [{ path: { type: PathPrefix, value: /full/one } }]
-    filters: [{ type: URLRewrite, urlRewrite: { path: { type: ReplaceFullPath, replaceFullPath: /one } } }]
-${backend('infra-backend-v1')}
-  - matches: [{ path: { type: PathPrefix, value: /full/rewrite-path-and-modify-headers } }]
-    filters:
-    - { type: URLRewrite, urlRewrite: { path: { type: ReplaceFullPath, replaceFullPath: /test } } }
-    - { type: RequestHeaderModifier, requestHeaderModifier: { set: [{ name: X-Header-Set, value: set-overwrites-values }], add: [{ name: X-Header-Add, value: header-val-1 }], remove: [X-Header-Remove] } }
-${backend('infra-backend-v1')}
-  - matches: [{ path: { type: PathPrefix, value: /strip-prefix } }]
-    filters: [{ type: URLRewrite, urlRewrite: { path: { type: ReplacePrefixMatch, replacePrefixMatch: / } } }]
-${backend('infra-backend-v1')}
-  - matches: [{ path: { type: PathPrefix, value: /rewrite-host } }]
-    filters: [{ type: URLRewrite, urlRewrite: { hostname: one.example.org } }]
-${backend('infra-backend-v2')}`;
+  it.each([
+    ['/port', '302 http://example.com:8083/port'],
+    ['/port-and-host', '302 http://example.org:8083/port-and-host'],
+    ['/port-and-status', '301 http://example.com:8083/port-and-status'],
+    ['/port-and-host-and-status', '302 http://example.org:8083/port-and-host-and-status'],
+  ])('HTTPRouteRedirectPort %s -> %s', (path, want) => {
+    const c = load(
+      redirects('redirect-port', 'same-namespace', [
+        ['/port', '{ port: 8083 }'],
+        ['/port-and-host', '{ hostname: example.org, port: 8083 }'],
+        ['/port-and-status', '{ port: 8083, statusCode: 301 }'],
+        ['/port-and-host-and-status', '{ port: 8083, hostname: example.org, statusCode: 302 }'],
+      ]),
+    );
+    expect(outcome(ask(c, 'same-namespace', { path }))).toBe(want);
+  });
 
   it.each([
-    ['HTTPRouteRewritePath', '/prefix/one/two', '/one/two', 'example.com'],
-    ['HTTPRouteRewritePath', '/full/one/two', '/one', 'example.com'],
-    ['HTTPRouteRewritePath', '/full/rewrite-path-and-modify-headers/test', '/test', 'example.com'],
-    ['HTTPRouteRewritePath', '/strip-prefix/three', '/three', 'example.com'],
-    ['HTTPRouteRewritePath', '/strip-prefix', '/', 'example.com'],
-    ['HTTPRouteRewriteHost', '/rewrite-host', '/rewrite-host', 'one.example.org'],
-  ])('%s %s -> backend sees %s on %s', (_n, path, want, host) => {
-    const d = ask(load(route('rewrite-path', rewrite)), 'same-namespace', {
-      path,
-      headers: [
-        ['X-Header-Remove', 'remove-val'],
-        ['X-Header-Add-Append', 'append-val-1'],
-        ['X-Header-Set', 'some-other-value'],
-      ],
-    });
-    expect(d.status).toBe(200);
-    expect(d.upstream).toMatchObject({ path: want, host });
-    if (path.includes('modify-headers')) {
+    ['/original-prefix/lemon', '302 http://example.com/replacement-prefix/lemon'],
+    ['/full/path/original', '302 http://example.com/full-path-replacement'],
+    ['/path-and-host', '302 http://example.org/replacement-prefix'],
+    ['/path-and-status', '301 http://example.com/replacement-prefix'],
+    ['/full-path-and-host', '302 http://example.org/replacement-full'],
+    ['/full-path-and-status', '301 http://example.com/replacement-full'],
+  ])('HTTPRouteRedirectPath %s -> %s', (path, want) => {
+    const c = load(
+      redirects('redirect-path', 'same-namespace', [
+        ['/original-prefix', '{ path: { type: ReplacePrefixMatch, replacePrefixMatch: /replacement-prefix } }'],
+        ['/full', '{ path: { type: ReplaceFullPath, replaceFullPath: /full-path-replacement } }'],
+        [
+          '/path-and-host',
+          '{ hostname: example.org, path: { type: ReplacePrefixMatch, replacePrefixMatch: /replacement-prefix } }',
+        ],
+        [
+          '/path-and-status',
+          '{ path: { type: ReplacePrefixMatch, replacePrefixMatch: /replacement-prefix }, statusCode: 301 }',
+        ],
+        [
+          '/full-path-and-host',
+          '{ hostname: example.org, path: { type: ReplaceFullPath, replaceFullPath: /replacement-full } }',
+        ],
+        [
+          '/full-path-and-status',
+          '{ path: { type: ReplaceFullPath, replaceFullPath: /replacement-full }, statusCode: 301 }',
+        ],
+      ]),
+    );
+    expect(outcome(ask(c, 'same-namespace', { path }))).toBe(want);
+  });
+
+  const portAndScheme = `apiVersion: gateway.networking.k8s.io/v1
+kind: Gateway
+metadata: { name: same-namespace-with-http-listener-on-8080, namespace: ${INFRA} }
+spec:
+  gatewayClassName: envoy-gateway
+  listeners: [{ name: http, port: 8080, protocol: HTTP, allowedRoutes: { namespaces: { from: Same } } }]
+---
+apiVersion: gateway.networking.k8s.io/v1
+kind: Gateway
+metadata: { name: same-namespace-with-https-listener, namespace: ${INFRA} }
+spec:
+  gatewayClassName: envoy-gateway
+  listeners: [{ name: https, port: 443, protocol: HTTPS, tls: { certificateRefs: [{ name: tls-validity-checks-certificate }] } }]
+---
+${redirects('http-route-for-listener-on-port-80', 'same-namespace', [
+  ['/scheme-nil-and-port-nil', '{ hostname: example.org }'],
+  ['/scheme-nil-and-port-80', '{ port: 80, hostname: example.org }'],
+  ['/scheme-nil-and-port-8080', '{ port: 8080, hostname: example.org }'],
+  ['/scheme-https-and-port-nil', '{ scheme: https, hostname: example.org }'],
+  ['/scheme-https-and-port-443', '{ scheme: https, port: 443, hostname: example.org }'],
+  ['/scheme-https-and-port-8443', '{ scheme: https, port: 8443, hostname: example.org }'],
+])}
+---
+${redirects('http-route-for-listener-on-port-8080', 'same-namespace-with-http-listener-on-8080', [
+  ['/scheme-nil-and-port-nil', '{ hostname: example.org }'],
+  ['/scheme-nil-and-port-80', '{ port: 80, hostname: example.org }'],
+  ['/scheme-https-and-port-nil', '{ scheme: https, hostname: example.org }'],
+])}
+---
+${redirects('http-route-for-listener-on-port-443', 'same-namespace-with-https-listener', [
+  ['/scheme-nil-and-port-nil', '{ hostname: example.org }'],
+  ['/scheme-nil-and-port-443', '{ port: 443, hostname: example.org }'],
+  ['/scheme-nil-and-port-8443', '{ port: 8443, hostname: example.org }'],
+  ['/scheme-http-and-port-nil', '{ scheme: http, hostname: example.org }'],
+  ['/scheme-http-and-port-80', '{ scheme: http, port: 80, hostname: example.org }'],
+  ['/scheme-http-and-port-8080', '{ scheme: http, port: 8080, hostname: example.org }'],
+])}`;
+
+  it.each([
+    ['same-namespace', 80, '/scheme-nil-and-port-nil', 'http://example.org/scheme-nil-and-port-nil'],
+    ['same-namespace', 80, '/scheme-nil-and-port-80', 'http://example.org/scheme-nil-and-port-80'],
+    ['same-namespace', 80, '/scheme-nil-and-port-8080', 'http://example.org:8080/scheme-nil-and-port-8080'],
+    ['same-namespace', 80, '/scheme-https-and-port-nil', 'https://example.org/scheme-https-and-port-nil'],
+    ['same-namespace', 80, '/scheme-https-and-port-443', 'https://example.org/scheme-https-and-port-443'],
+    ['same-namespace', 80, '/scheme-https-and-port-8443', 'https://example.org:8443/scheme-https-and-port-8443'],
+    [
+      'same-namespace-with-http-listener-on-8080',
+      8080,
+      '/scheme-nil-and-port-nil',
+      'http://example.org:8080/scheme-nil-and-port-nil',
+    ],
+    [
+      'same-namespace-with-http-listener-on-8080',
+      8080,
+      '/scheme-nil-and-port-80',
+      'http://example.org/scheme-nil-and-port-80',
+    ],
+    [
+      'same-namespace-with-http-listener-on-8080',
+      8080,
+      '/scheme-https-and-port-nil',
+      'https://example.org/scheme-https-and-port-nil',
+    ],
+    [
+      'same-namespace-with-https-listener',
+      443,
+      '/scheme-nil-and-port-nil',
+      'https://example.org/scheme-nil-and-port-nil',
+    ],
+    [
+      'same-namespace-with-https-listener',
+      443,
+      '/scheme-nil-and-port-443',
+      'https://example.org/scheme-nil-and-port-443',
+    ],
+    [
+      'same-namespace-with-https-listener',
+      443,
+      '/scheme-nil-and-port-8443',
+      'https://example.org:8443/scheme-nil-and-port-8443',
+    ],
+    [
+      'same-namespace-with-https-listener',
+      443,
+      '/scheme-http-and-port-nil',
+      'http://example.org/scheme-http-and-port-nil',
+    ],
+    [
+      'same-namespace-with-https-listener',
+      443,
+      '/scheme-http-and-port-80',
+      'http://example.org/scheme-http-and-port-80',
+    ],
+    [
+      'same-namespace-with-https-listener',
+      443,
+      '/scheme-http-and-port-8080',
+      'http://example.org:8080/scheme-http-and-port-8080',
+    ],
+  ])('HTTPRouteRedirectPortAndScheme %s:%i %s -> %s', (gw, port, path, want) => {
+    const scheme = port === 443 ? 'https' : 'http';
+    expect(outcome(ask(load(portAndScheme), gw, { path, port, scheme }))).toBe(`302 ${want}`);
+  });
+
+  it.each(['303', '307', '308'])('HTTPRoute%sRedirect', (code) => {
+    const c = load(
+      redirects(`redirect-${code}`, 'same-namespace', [[`/${code}`, `{ hostname: example.org, statusCode: ${code} }`]]),
+    );
+    expect(outcome(ask(c, 'same-namespace', { path: `/${code}` }))).toBe(`${code} http://example.org/${code}`);
+  });
+
+  const modify =
+    '{ type: RequestHeaderModifier, requestHeaderModifier: { set: [{ name: X-Header-Set, value: set-overwrites-values }], add: [{ name: X-Header-Add, value: header-val-1 }, { name: X-Header-Add-Append, value: header-val-2 }], remove: [X-Header-Remove] } }';
+  const sentHeaders: [string, string][] = [
+    ['X-Header-Remove', 'remove-val'],
+    ['X-Header-Add-Append', 'append-val-1'],
+    ['X-Header-Set', 'set-val'],
+  ];
+  const modifiedHeaders = {
+    'X-Header-Add': 'header-val-1',
+    'X-Header-Add-Append': 'append-val-1,header-val-2',
+    'X-Header-Set': 'set-overwrites-values',
+  };
+  const rewritePathRoute = rules(
+    'rewrite-path',
+    rule(
+      '[{ path: { type: PathPrefix, value: /prefix/one } }]',
+      'infra-backend-v1',
+      '[{ type: URLRewrite, urlRewrite: { path: { type: ReplacePrefixMatch, replacePrefixMatch: /one } } }]',
+    ),
+    rule(
+      '[{ path: { type: PathPrefix, value: /strip-prefix } }]',
+      'infra-backend-v1',
+      '[{ type: URLRewrite, urlRewrite: { path: { type: ReplacePrefixMatch, replacePrefixMatch: / } } }]',
+    ),
+    rule(
+      '[{ path: { type: PathPrefix, value: /full/one } }]',
+      'infra-backend-v1',
+      '[{ type: URLRewrite, urlRewrite: { path: { type: ReplaceFullPath, replaceFullPath: /one } } }]',
+    ),
+    rule(
+      '[{ path: { type: PathPrefix, value: /full/rewrite-path-and-modify-headers } }]',
+      'infra-backend-v1',
+      `[{ type: URLRewrite, urlRewrite: { path: { type: ReplaceFullPath, replaceFullPath: /test } } }, ${modify}]`,
+    ),
+    rule(
+      '[{ path: { type: PathPrefix, value: /prefix/rewrite-path-and-modify-headers } }]',
+      'infra-backend-v1',
+      `[{ type: URLRewrite, urlRewrite: { path: { type: ReplacePrefixMatch, replacePrefixMatch: /prefix } } }, ${modify}]`,
+    ),
+  );
+
+  it.each([
+    ['/prefix/one/two', '/one/two', false],
+    ['/strip-prefix/three', '/three', false],
+    ['/strip-prefix', '/', false],
+    ['/full/one/two', '/one', false],
+    ['/full/rewrite-path-and-modify-headers/test', '/test', true],
+    ['/prefix/rewrite-path-and-modify-headers/one', '/prefix/one', true],
+  ])('HTTPRouteRewritePath %s -> the backend sees %s', (path, want, modified) => {
+    const d = ask(load(rewritePathRoute), 'same-namespace', { path, headers: modified ? sentHeaders : [] });
+    expect([d.status, d.picked?.ref.name, d.upstream?.path]).toEqual([200, 'infra-backend-v1', want]);
+    if (modified) {
       const h = Object.fromEntries(d.upstream!.headers);
-      expect(h).toMatchObject({ 'X-Header-Set': 'set-overwrites-values', 'X-Header-Add': 'header-val-1' });
+      expect(h).toMatchObject(modifiedHeaders);
       expect(h).not.toHaveProperty('X-Header-Remove');
     }
   });
 
-  it('HTTPRouteRequestHeaderModifier: set overwrites, add appends, remove deletes, names ignore case', () => {
+  it.each([
+    ['/one', 'one.example.org', 'infra-backend-v1'],
+    ['/two', 'example.org', 'infra-backend-v2'],
+    ['/rewrite-host-and-modify-headers', 'test.example.org', 'infra-backend-v2'],
+  ])('HTTPRouteRewriteHost %s -> the backend sees Host %s', (path, host, b) => {
     const c = load(
       route(
-        'request-header-modifier',
-        `  parentRefs: [{ name: same-namespace }]\n  rules:\n  - filters:\n    - type: RequestHeaderModifier\n      requestHeaderModifier:\n        set: [{ name: X-Header-Set, value: set-overwrites-values }]\n        add: [{ name: X-Header-Add, value: add-appends-values }]\n        remove: [X-Header-Remove]\n${backend('infra-backend-v1')}`,
+        'rewrite-host',
+        `  hostnames: [rewrite.example]\n  parentRefs: [{ name: same-namespace }]\n  rules:\n${[
+          rule(
+            '[{ path: { type: PathPrefix, value: /one } }]',
+            'infra-backend-v1',
+            '[{ type: URLRewrite, urlRewrite: { hostname: one.example.org } }]',
+          ),
+          `  - filters: [{ type: URLRewrite, urlRewrite: { hostname: example.org } }]\n${backend('infra-backend-v2')}`,
+          rule(
+            '[{ path: { type: PathPrefix, value: /rewrite-host-and-modify-headers } }]',
+            'infra-backend-v2',
+            `[{ type: URLRewrite, urlRewrite: { hostname: test.example.org } }, ${modify}]`,
+          ),
+        ].join('\n')}`,
       ),
     );
-    const d = ask(c, 'same-namespace', {
-      path: '/',
-      headers: [
-        ['Some-Other-Header', 'val'],
-        ['x-header-set', 'some-other-value'],
-        ['X-Header-Add', 'some-other-value'],
-        ['x-header-remove', 'val'],
-      ],
-    });
-    expect(d.upstream!.headers.filter(([n]) => !n.startsWith('x-forwarded'))).toEqual([
-      ['Some-Other-Header', 'val'],
-      ['X-Header-Set', 'set-overwrites-values'],
-      ['X-Header-Add', 'some-other-value,add-appends-values'],
-    ]);
+    const d = ask(c, 'same-namespace', { host: 'rewrite.example', path, headers: sentHeaders });
+    expect([d.status, d.picked?.ref.name, d.upstream?.host, d.upstream?.path]).toEqual([200, b, host, path]);
+    if (path.includes('modify')) expect(Object.fromEntries(d.upstream!.headers)).toMatchObject(modifiedHeaders);
   });
 
-  it('HTTPRouteResponseHeaderModifier: the client sees the set and added headers', () => {
-    const c = load(
-      route(
-        'response-header-modifier',
-        `  parentRefs: [{ name: same-namespace }]\n  rules:\n  - filters:\n    - type: ResponseHeaderModifier\n      responseHeaderModifier:\n        set: [{ name: X-Header-Set, value: set-overwrites-values }]\n        add: [{ name: X-Header-Add, value: add-appends-values }]\n        remove: [X-Header-Remove]\n${backend('infra-backend-v1')}`,
+  const headerModifier = (kind: 'request' | 'response') => {
+    const type = kind === 'request' ? 'RequestHeaderModifier' : 'ResponseHeaderModifier';
+    const f = (body: string) => `[{ type: ${type}, ${kind}HeaderModifier: ${body} }]`;
+    return rules(
+      `${kind}-header-modifier`,
+      rule(
+        '[{ path: { type: PathPrefix, value: /set } }]',
+        'infra-backend-v1',
+        f('{ set: [{ name: X-Header-Set, value: set-overwrites-values }] }'),
+      ),
+      rule(
+        '[{ path: { type: PathPrefix, value: /add } }]',
+        'infra-backend-v1',
+        f('{ add: [{ name: X-Header-Add, value: add-appends-values }] }'),
+      ),
+      rule('[{ path: { type: PathPrefix, value: /remove } }]', 'infra-backend-v1', f('{ remove: [X-Header-Remove] }')),
+      rule(
+        '[{ path: { type: PathPrefix, value: /multiple } }]',
+        'infra-backend-v1',
+        f(
+          '{ set: [{ name: X-Header-Set-1, value: header-set-1 }, { name: X-Header-Set-2, value: header-set-2 }], add: [{ name: X-Header-Add-1, value: header-add-1 }, { name: X-Header-Add-2, value: header-add-2 }, { name: X-Header-Add-3, value: header-add-3 }], remove: [X-Header-Remove-1, X-Header-Remove-2] }',
+        ),
+      ),
+      rule(
+        '[{ path: { type: PathPrefix, value: /case-insensitivity } }]',
+        'infra-backend-v1',
+        f(
+          '{ set: [{ name: X-Header-Set, value: header-set }], add: [{ name: X-Header-Add, value: header-add }], remove: [X-Header-Remove] }',
+        ),
       ),
     );
-    const d = ask(c, 'same-namespace', { path: '/' });
+  };
+
+  /** Header names compare without case: the expectation's spelling need not be the proxy's. */
+  const lowerKeys = (headers: readonly (readonly [string, string])[]) =>
+    Object.fromEntries(headers.filter(([n]) => !n.startsWith('x-forwarded')).map(([n, v]) => [n.toLowerCase(), v]));
+
+  const modifierCases: [string, [string, string][], Record<string, string>][] = [
+    ['/set', [['Some-Other-Header', 'val']], { 'some-other-header': 'val', 'x-header-set': 'set-overwrites-values' }],
+    [
+      '/set',
+      [
+        ['Some-Other-Header', 'val'],
+        ['X-Header-Set', 'some-other-value'],
+      ],
+      { 'some-other-header': 'val', 'x-header-set': 'set-overwrites-values' },
+    ],
+    ['/add', [['Some-Other-Header', 'val']], { 'some-other-header': 'val', 'x-header-add': 'add-appends-values' }],
+    [
+      '/add',
+      [
+        ['Some-Other-Header', 'val'],
+        ['X-Header-Add', 'some-other-value'],
+      ],
+      { 'some-other-header': 'val', 'x-header-add': 'some-other-value,add-appends-values' },
+    ],
+    ['/remove', [['X-Header-Remove', 'val']], {}],
+    [
+      '/multiple',
+      [
+        ['X-Header-Set-2', 'set-val-2'],
+        ['X-Header-Add-2', 'add-val-2'],
+        ['X-Header-Remove-2', 'remove-val-2'],
+        ['Another-Header', 'another-header-val'],
+        ['X-Header-Remove-1', 'val'],
+      ],
+      {
+        'x-header-set-2': 'header-set-2',
+        'x-header-add-2': 'add-val-2,header-add-2',
+        'another-header': 'another-header-val',
+        'x-header-set-1': 'header-set-1',
+        'x-header-add-1': 'header-add-1',
+        'x-header-add-3': 'header-add-3',
+      },
+    ],
+    [
+      '/case-insensitivity',
+      [
+        ['x-header-set', 'original-val-set'],
+        ['x-header-add', 'original-val-add'],
+        ['x-header-remove', 'original-val-remove'],
+        ['Another-Header', 'another-header-val'],
+      ],
+      {
+        'x-header-set': 'header-set',
+        'x-header-add': 'original-val-add,header-add',
+        'another-header': 'another-header-val',
+      },
+    ],
+  ];
+
+  it.each(modifierCases)('HTTPRouteRequestHeaderModifier %s %j', (path, headers, want) => {
+    const d = ask(load(headerModifier('request')), 'same-namespace', { path, headers });
     expect(d.status).toBe(200);
-    expect(d.responseHeaders).toEqual([
-      ['X-Header-Set', 'set-overwrites-values'],
-      ['X-Header-Add', 'add-appends-values'],
-    ]);
+    expect(lowerKeys(d.upstream!.headers)).toEqual(want);
+  });
+
+  it.each(modifierCases)('HTTPRouteResponseHeaderModifier %s, backend answers %j', (path, backendHeaders, want) => {
+    // The conformance echo backend answers with the headers it is asked to; the client sees them modified.
+    const d = ask(load(headerModifier('response')), 'same-namespace', { path }, 1, backendHeaders);
+    expect(d.status).toBe(200);
+    expect(lowerKeys(d.responseHeaders)).toEqual(want);
   });
 
   it('HTTPRouteWeight: weights 70/30/0 are exact probabilities and a seeded burst follows them', () => {

@@ -222,10 +222,10 @@ function applyModifier(headers: readonly Header[], m: HeaderModifier): Header[] 
   let out = [...headers];
   const lower = (n: string) => n.toLowerCase();
   for (const { name, value } of m.set) {
+    // `set` replaces every value of the header, in the place of its first occurrence.
     const at = out.findIndex(([n]) => lower(n) === lower(name));
-    out = out.filter(([n], i) => i === at || lower(n) !== lower(name));
-    if (at >= 0) out[out.findIndex(([n]) => lower(n) === lower(name))] = [name, value];
-    else out.push([name, value]);
+    if (at < 0) out.push([name, value]);
+    else out = [...out.slice(0, at), [name, value], ...out.slice(at + 1).filter(([n]) => lower(n) !== lower(name))];
   }
   for (const { name, value } of m.add) {
     // `add` appends to an existing header's value (comma-separated), as the spec's example shows.
@@ -274,6 +274,8 @@ export interface RouteOptions {
   readonly seed?: number;
   /** the client's address, for X-Forwarded-For */
   readonly clientIP?: string;
+  /** the headers the backend answers with, before ResponseHeaderModifier (none by default) */
+  readonly backendResponseHeaders?: readonly Header[];
 }
 
 /**
@@ -391,9 +393,14 @@ export function routeRequest(
   };
   const prefix = winner.match.path.type === 'PathPrefix' ? winner.match.path.value : null;
   const ignoredFilters = winner.rule.filters.filter((f) => f.type === 'Other').map((f) => (f as { name: string }).name);
-  let responseHeaders: Header[] = [];
-  for (const f of winner.rule.filters)
-    if (f.type === 'ResponseHeaderModifier') responseHeaders = applyModifier(responseHeaders, f.modifier);
+  // The response headers: the backend's (when it answered), then the ResponseHeaderModifiers.
+  const respond = (base: readonly Header[], extra: readonly RouteFilter[] = []): Header[] => {
+    let out = [...base];
+    for (const f of [...winner.rule.filters, ...extra])
+      if (f.type === 'ResponseHeaderModifier') out = applyModifier(out, f.modifier);
+    return out;
+  };
+  const responseHeaders = respond([]);
   const redirect = winner.rule.filters.find((f) => f.type === 'RequestRedirect');
   const where = `rule ${winner.ruleIndex} of HTTPRoute ${routeLabel(winner.route)}`;
   if (redirect) {
@@ -475,6 +482,7 @@ export function routeRequest(
     ...forwarded,
     picked,
     upstream,
+    responseHeaders: respond(options.backendResponseHeaders ?? [], picked.ref.filters),
     status: 200,
     reason: `${where} matches; Service ${label} port ${r.port.port} picked (${formatShare(picked.probability)}), forwarded to one of ${r.ready.length} ready endpoint${r.ready.length === 1 ? '' : 's'}`,
   };
