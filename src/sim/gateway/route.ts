@@ -36,7 +36,7 @@ export interface GatewayRequest {
   readonly method: string;
   /** the path without the query string, starting with `/` */
   readonly path: string;
-  /** the query string's parameters in order, decoded */
+  /** the query string's parameters in order, as written (Envoy matches them undecoded) */
   readonly query: readonly Header[];
   /** headers other than Host, in order */
   readonly headers: readonly Header[];
@@ -249,9 +249,10 @@ export function rewritePath(path: string, modifier: PathModifier, matchedPrefix:
 
 const WELL_KNOWN: Record<string, number> = { http: 80, https: 443 };
 
+/** The query string as it came (raw pairs), for a redirect's Location. */
 function queryString(query: readonly Header[]): string {
   if (query.length === 0) return '';
-  return `?${query.map(([k, v]) => `${encodeURIComponent(k)}=${encodeURIComponent(v)}`).join('&')}`;
+  return `?${query.map(([k, v]) => (v === '' ? k : `${k}=${v}`)).join('&')}`;
 }
 
 /** The Location of a RequestRedirect (HTTPRequestRedirectFilter: scheme, hostname, port, path). */
@@ -484,7 +485,7 @@ export function routeRequest(
     upstream,
     responseHeaders: respond(options.backendResponseHeaders ?? [], picked.ref.filters),
     status: 200,
-    reason: `${where} matches; Service ${label} port ${r.port.port} picked (${formatShare(picked.probability)}), forwarded to one of ${r.ready.length} ready endpoint${r.ready.length === 1 ? '' : 's'}`,
+    reason: `${where} matches; Service ${label} port ${r.port.port} picked (${formatShare(picked.probability)}), forwarded to ${r.ready.length === 1 ? 'its one ready endpoint' : `one of ${r.ready.length} ready endpoints`}`,
   };
 }
 
