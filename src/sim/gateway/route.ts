@@ -320,14 +320,19 @@ export function routeRequest(
   const programmed = new Set(gs.listeners.filter((l) => l.programmed).map((l) => l.listener));
   const listener = selectListener(gateway, programmed, req);
   if (!listener) {
-    const onPort = gateway.listeners.some((l) => l.port === req.port);
+    const onPort = gateway.listeners.filter((l) => l.port === req.port);
+    const protocol = req.scheme === 'https' ? 'HTTPS' : 'HTTP';
+    const speaks = onPort.some((l) => l.protocol === protocol);
     return {
       ...base,
-      status: onPort ? 404 : 0,
+      // No listener on the port refuses the connection; one of another protocol fails the handshake.
+      status: speaks ? 404 : 0,
       listener: null,
-      reason: onPort
+      reason: speaks
         ? `no listener on port ${req.port} covers the host ${hostOf(req.host)}`
-        : `Gateway ${gateway.namespace}/${gateway.name} has no listener on port ${req.port} (the connection is refused)`,
+        : onPort.length > 0
+          ? `port ${req.port} of Gateway ${gateway.namespace}/${gateway.name} speaks ${onPort[0]?.protocol ?? ''}, not ${protocol}: no HTTP answer`
+          : `Gateway ${gateway.namespace}/${gateway.name} has no listener on port ${req.port} (the connection is refused)`,
     };
   }
 

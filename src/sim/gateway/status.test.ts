@@ -58,6 +58,10 @@ describe('Gateway and listener status', () => {
     expect(conflicted('c')).toMatchObject({ status: 'True', reason: 'HostnameConflict' });
     expect(conflicted('e')).toMatchObject({ status: 'False', reason: 'NoConflicts' });
     expect(g.listeners.find((l) => l.listener.name === 'e')!.programmed).toBe(true);
+    const ask = (port: number, scheme: 'http' | 'https' = 'http') =>
+      routeRequest(c, { namespace: 'default', name: 'gw' }, { ...get, port, scheme });
+    expect(ask(9090, 'https').reason).toContain('speaks HTTP, not HTTPS');
+    expect([ask(7000).status, ask(7000).reason]).toEqual([0, expect.stringContaining('connection is refused')]);
     expect(g.conditions[0]).toMatchObject({ type: 'Accepted', status: 'True', reason: 'ListenersNotValid' });
   });
 
