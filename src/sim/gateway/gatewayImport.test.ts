@@ -135,6 +135,26 @@ spec:
       'spec.rules[0].filters[0].urlRewrite.path.type',
       'PathPrefix',
     ],
+    [
+      '    - matches: [{ path: { type: PathPrefix, value: /a%2Fb } }]\n',
+      'spec.rules[0].matches[0].path.value',
+      'must not contain "%2F"',
+    ],
+    [
+      '    - matches: [{ path: { type: Exact, value: "/a b" } }]\n',
+      'spec.rules[0].matches[0].path.value',
+      'only path characters',
+    ],
+    [
+      '    - matches: [{ path: { type: Exact, value: /a/.. } }]\n',
+      'spec.rules[0].matches[0].path.value',
+      'must not end with',
+    ],
+    [
+      '    - filters: [{ type: RequestRedirect, requestRedirect: { scheme: https } }]\n      backendRefs: [{ name: web, port: 80 }]\n',
+      'spec.rules[0].backendRefs',
+      'must be empty when the rule redirects',
+    ],
     ['    - matches: [{ method: FETCH }]\n', 'spec.rules[0].matches[0].method', 'must be one of'],
   ])('rejects an HTTPRoute rule %j at %s', (rule, field, message) => {
     const r = loadManifests([

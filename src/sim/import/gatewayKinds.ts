@@ -126,7 +126,7 @@ function pathModifier(f: Fields, at: Path, prefixAllowed: boolean): void {
   if (value === undefined) f.error([...at, field], `is required when type is ${type}`);
   else if (!value.startsWith('/')) f.error([...at, field], `must start with "/", not "${value}"`);
   if (type === 'ReplacePrefixMatch' && !prefixAllowed)
-    f.error([...at, 'type'], 'ReplacePrefixMatch needs every match of the rule to be a PathPrefix match');
+    f.error([...at, 'type'], 'ReplacePrefixMatch needs exactly one match in the rule, a PathPrefix one');
 }
 
 function headerModifier(f: Fields, at: Path): void {
@@ -154,7 +154,7 @@ const FILTER_FIELDS: Record<string, string> = {
   CORS: 'cors',
 };
 
-function filters(f: Fields, at: Path, allPrefix: boolean): void {
+function filters(f: Fields, at: Path, onePrefix: boolean): void {
   const list = f.list(at) ?? [];
   const types: string[] = [];
   list.forEach((_, i) => {
@@ -182,11 +182,11 @@ function filters(f: Fields, at: Path, allPrefix: boolean): void {
           [...fat, field, 'statusCode'],
           `must be one of ${REDIRECT_CODES.join(', ')}, not ${JSON.stringify(code)}`,
         );
-      pathModifier(f, [...fat, field, 'path'], allPrefix);
+      pathModifier(f, [...fat, field, 'path'], onePrefix);
     }
     if (type === 'URLRewrite') {
       hostname(f, [...fat, field, 'hostname']);
-      pathModifier(f, [...fat, field, 'path'], allPrefix);
+      pathModifier(f, [...fat, field, 'path'], onePrefix);
     }
   });
   // CEL rules of the CRD: a redirect and a rewrite exclude each other, and the modifiers appear once.
@@ -194,6 +194,19 @@ function filters(f: Fields, at: Path, allPrefix: boolean): void {
     f.error(at, 'may not hold both RequestRedirect and URLRewrite');
   for (const once of ['RequestHeaderModifier', 'ResponseHeaderModifier', 'RequestRedirect', 'URLRewrite'])
     if (types.filter((t) => t === once).length > 1) f.error(at, `may hold ${once} only once`);
+}
+
+/** The CRD's characters for Exact and PathPrefix values: RFC 3986 path characters and %XX. */
+const PATH_CHARS = /^(?:[-A-Za-z0-9/._~!$&'()*+,;=:@]|%[0-9a-fA-F]{2})+$/;
+
+/** Why an Exact or PathPrefix value is refused by the CRD's validation rules, or null. */
+function pathProblem(value: string): string | null {
+  if (!value.startsWith('/')) return `must be an absolute path starting with "/", not "${value}"`;
+  for (const bad of ['//', '/./', '/../', '%2f', '%2F', '#'])
+    if (value.includes(bad)) return `must not contain "${bad}"`;
+  if (value.endsWith('/..') || value.endsWith('/.')) return 'must not end with "/." or "/.."';
+  if (!PATH_CHARS.test(value)) return "must hold only path characters (letters, digits, -._~!$&'()*+,;=:@/ and %XX)";
+  return null;
 }
 
 export function validateHTTPRoute(f: Fields): void {
@@ -205,24 +218,29 @@ export function validateHTTPRoute(f: Fields): void {
     const rat: Path = ['spec', 'rules', r];
     f.str([...rat, 'name']);
     const matches = f.list([...rat, 'matches']) ?? [];
-    let allPrefix = true;
+    // ReplacePrefixMatch needs exactly one match, a PathPrefix one (the CRD default counts as one).
+    let onePrefix = matches.length <= 1;
     matches.forEach((__, m) => {
       const mat: Path = [...rat, 'matches', m];
       const type = f.oneOf([...mat, 'path', 'type'], ['Exact', 'PathPrefix', 'RegularExpression']) ?? 'PathPrefix';
-      if (type !== 'PathPrefix') allPrefix = false;
+      if (type !== 'PathPrefix') onePrefix = false;
       const value = f.str([...mat, 'path', 'value']);
       if (value !== undefined) {
         if (type === 'RegularExpression') regex(f, [...mat, 'path', 'value'], value);
-        else if (!value.startsWith('/')) f.error([...mat, 'path', 'value'], `must start with "/", not "${value}"`);
-        else if (/\/\/|\/\.\.?(\/|$)|[#?]/.test(value))
-          f.error([...mat, 'path', 'value'], 'must not hold "//", "/./", "/../", "?" or "#" (the CRD rejects them)');
+        else {
+          const problem = pathProblem(value);
+          if (problem) f.error([...mat, 'path', 'value'], problem);
+        }
       }
       valueMatches(f, [...mat, 'headers'], 'header');
       valueMatches(f, [...mat, 'queryParams'], 'query parameter');
       f.oneOf([...mat, 'method'], METHODS);
     });
-    filters(f, [...rat, 'filters'], allPrefix);
+    filters(f, [...rat, 'filters'], onePrefix);
     const refs = f.list([...rat, 'backendRefs']) ?? [];
+    const ruleFilters = f.list([...rat, 'filters']) ?? [];
+    if (refs.length > 0 && ruleFilters.some((_, i) => f.get([...rat, 'filters', i, 'type']) === 'RequestRedirect'))
+      f.error([...rat, 'backendRefs'], 'must be empty when the rule redirects (RequestRedirect answers instead)');
     refs.forEach((__, b) => {
       const bat: Path = [...rat, 'backendRefs', b];
       f.str([...bat, 'group']);
@@ -239,7 +257,7 @@ export function validateHTTPRoute(f: Fields): void {
       )
         f.error([...bat, 'port'], 'is required when the backend is a Service');
       f.int([...bat, 'weight'], 0, 1_000_000);
-      filters(f, [...bat, 'filters'], allPrefix);
+      filters(f, [...bat, 'filters'], onePrefix);
     });
   });
 }
