@@ -74,10 +74,7 @@ spec:
   - name: http
     port: 80
     protocol: HTTP
-    # Upstream selects gateway-conformance: backend; the importer keeps no Namespace labels yet, so the
-    # label the API server always sets stands in for it.
-    allowedRoutes:
-      namespaces: { from: Selector, selector: { matchLabels: { kubernetes.io/metadata.name: gateway-conformance-app-backend } } }
+    allowedRoutes: { namespaces: { from: Selector, selector: { matchLabels: { gateway-conformance: backend } } } }
 ---
 ${deployment(INFRA, 'infra-backend-v1')}---
 ${deployment(INFRA, 'infra-backend-v2')}---

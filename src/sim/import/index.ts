@@ -291,9 +291,14 @@ class Importer {
         if (!f.failed) this.nodes.set(name, node);
         return;
       }
-      case 'Namespace':
+      case 'Namespace': {
         this.namespaces.add(name);
+        // Labels are what namespaceSelectors (NetworkPolicy, a Gateway's allowedRoutes) select on:
+        // a labelled Namespace is kept whole, where model/policy.ts namespaceLabels reads it.
+        const labels = f.stringMap(['metadata', 'labels']);
+        if (!f.failed && labels && Object.keys(labels).length > 0) this.extras.push(f.object.value);
         return;
+      }
       case 'Pod': {
         const pod = readPod(f, namespace, name);
         if (f.failed) return;
