@@ -6,7 +6,7 @@
  */
 import { stringify } from 'yaml';
 import type { Cluster } from '../sim/model/types';
-import { formatShare, routeRequest } from '../sim/gateway/route';
+import { findGateway, formatShare, routeRequest } from '../sim/gateway/route';
 import type { GatewayRequest, RouteDecision } from '../sim/gateway/route';
 import { GatewayRequestError, parseGatewayRequest } from '../sim/gateway/request';
 import { gatewayApiStatus } from '../sim/gateway/status';
@@ -14,28 +14,6 @@ import type { GatewayStatus } from '../sim/gateway/status';
 import type { RouteArgs } from './args';
 import { escapeEncoded, escapeText } from './escape';
 import type { Io } from './manifests';
-
-/** The Gateway the request goes to: the one named, or the only one listening on the URL's port. */
-function pickGateway(cluster: Cluster, args: RouteArgs, req: GatewayRequest): GatewayStatus | string {
-  const gateways = gatewayApiStatus(cluster).gateways;
-  if (gateways.length === 0) return 'the cluster has no Gateway (gateway.networking.k8s.io)';
-  if (args.gateway !== undefined) {
-    const [ns, name] = args.gateway.includes('/') ? args.gateway.split('/') : [args.namespace, args.gateway];
-    const found = gateways.find((g) => g.gateway.namespace === ns && g.gateway.name === name);
-    return found ?? `--gateway: no Gateway ${ns ?? ''}/${name ?? ''}; there are ${list(gateways)}`;
-  }
-  const protocol = req.scheme === 'https' ? 'HTTPS' : 'HTTP';
-  const listening = gateways.filter((g) =>
-    g.gateway.listeners.some((l) => l.port === req.port && l.protocol === protocol),
-  );
-  if (listening.length === 1) return listening[0] as GatewayStatus;
-  if (listening.length === 0)
-    return `no Gateway has an ${protocol} listener on port ${req.port}; there are ${list(gateways)}`;
-  return `several Gateways listen on ${protocol} port ${req.port} (${list(listening)}): choose one with --gateway`;
-}
-
-const list = (gs: readonly GatewayStatus[]): string =>
-  gs.map((g) => `${g.gateway.namespace}/${g.gateway.name}`).join(', ');
 
 /** The decision as plain data for -o json / yaml (no compiled patterns, no whole models). */
 export function decisionData(d: RouteDecision, req: GatewayRequest, seed: number) {
@@ -156,11 +134,25 @@ export function runRoute(cluster: Cluster, args: RouteArgs, io: Io): number {
     io.err(escapeText(`k8s-netviz: ${flag}: ${error.message}\n`, true));
     return 2;
   }
-  const gs = pickGateway(cluster, args, req);
-  if (typeof gs === 'string') {
-    io.err(escapeText(`k8s-netviz: ${gs}\n`, true));
+  let named: { namespace: string; name: string } | undefined;
+  if (args.gateway !== undefined) {
+    const slash = args.gateway.indexOf('/');
+    named =
+      slash < 0
+        ? { namespace: args.namespace, name: args.gateway }
+        : { namespace: args.gateway.slice(0, slash), name: args.gateway.slice(slash + 1) };
+  }
+  const found = findGateway(cluster, req, named);
+  if (!found.ok) {
+    io.err(
+      escapeText(
+        `k8s-netviz: ${named ? '--gateway: ' : ''}${found.message}${found.message.startsWith('several') ? ' with --gateway' : ''}\n`,
+        true,
+      ),
+    );
     return 2;
   }
+  const gs = gatewayApiStatus(cluster).gateways.find((g) => g.gateway === found.gateway) as GatewayStatus;
   const d = routeRequest(cluster, gs.gateway, req, { seed: args.seed });
   if (args.output === 'json') io.out(escapeEncoded(`${JSON.stringify(decisionData(d, req, args.seed), null, 2)}\n`));
   else if (args.output === 'yaml')

@@ -5,7 +5,7 @@ import { toManifests } from '../export/toManifests';
 import { loadManifests } from '../import/index';
 import type { Cluster } from '../model/types';
 import { gatewayApi } from './model';
-import { routeRequest } from './route';
+import { findGateway, routeRequest } from './route';
 import type { GatewayRequest } from './route';
 import { gatewayApiStatus } from './status';
 
@@ -44,6 +44,28 @@ describe('Gateway API import and examples', () => {
     expect([canary.status, canary.picked?.ref.name, canary.matched?.ruleIndex]).toEqual([200, 'web-canary', 0]);
     expect(routeRequest(c, web, get('api.example.com', '/cart/items')).status).toBe(200);
     expect(routeRequest(c, web, get('api.example.com', '/other')).status).toBe(404);
+  });
+
+  it('finds the Gateway a request reaches: named, or the only one on the port', () => {
+    const c = load(examples);
+    expect(findGateway(c, { scheme: 'https', port: 443 })).toMatchObject({ ok: true, gateway: { name: 'web' } });
+    expect(findGateway(c, { scheme: 'http', port: 81 })).toMatchObject({
+      ok: false,
+      message: expect.stringContaining('no Gateway has an HTTP listener on port 81'),
+    });
+    expect(findGateway(c, { scheme: 'http', port: 80 }, { namespace: 'shop', name: 'web' })).toMatchObject({
+      ok: false,
+    });
+    const two = load(
+      `${examples}\n---\napiVersion: gateway.networking.k8s.io/v1\nkind: Gateway\nmetadata: { name: other }\nspec:\n  gatewayClassName: eg\n  listeners: [{ name: http, port: 80, protocol: HTTP }]\n`,
+    );
+    expect(findGateway(two, { scheme: 'http', port: 80 })).toMatchObject({
+      ok: false,
+      message: expect.stringContaining('several Gateways'),
+    });
+    expect(findGateway(two, { scheme: 'http', port: 80 }, { namespace: 'default', name: 'other' })).toMatchObject({
+      ok: true,
+    });
   });
 
   it('answers 500 for the cross-namespace backend once the ReferenceGrant is gone', () => {

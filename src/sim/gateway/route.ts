@@ -280,6 +280,37 @@ export interface RouteOptions {
 }
 
 /**
+ * The Gateway a request reaches: the one named, or else the only Gateway with a listener of the
+ * request's protocol on its port. An error message (listing the candidates) when there is none or
+ * more than one.
+ */
+export function findGateway(
+  cluster: Cluster,
+  req: Pick<GatewayRequest, 'scheme' | 'port'>,
+  named?: { readonly namespace: string; readonly name: string },
+): { readonly ok: true; readonly gateway: GatewayModel } | { readonly ok: false; readonly message: string } {
+  const gateways = gatewayApiStatus(cluster).gateways.map((g) => g.gateway);
+  const list = (gs: readonly GatewayModel[]) => gs.map((g) => `${g.namespace}/${g.name}`).join(', ');
+  if (gateways.length === 0) return { ok: false, message: 'the cluster has no Gateway (gateway.networking.k8s.io)' };
+  if (named) {
+    const found = gateways.find((g) => g.namespace === named.namespace && g.name === named.name);
+    return found
+      ? { ok: true, gateway: found }
+      : { ok: false, message: `no Gateway ${named.namespace}/${named.name}; there are ${list(gateways)}` };
+  }
+  const protocol = req.scheme === 'https' ? 'HTTPS' : 'HTTP';
+  const listening = gateways.filter((g) => g.listeners.some((l) => l.port === req.port && l.protocol === protocol));
+  if (listening.length === 1) return { ok: true, gateway: listening[0] as GatewayModel };
+  return {
+    ok: false,
+    message:
+      listening.length === 0
+        ? `no Gateway has an ${protocol} listener on port ${req.port}; there are ${list(gateways)}`
+        : `several Gateways listen on ${protocol} port ${req.port} (${list(listening)}): name one`,
+  };
+}
+
+/**
  * Routes one request at a Gateway, as the data plane programmed from the cluster's status would.
  *
  * @example
