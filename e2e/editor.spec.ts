@@ -40,9 +40,9 @@ spec:
     targetPort: 9000
 ---
 apiVersion: gateway.networking.k8s.io/v1
-kind: Gateway
+kind: GRPCRoute
 metadata:
-  name: gw
+  name: grpc
 spec: {}
 `;
 
@@ -68,7 +68,7 @@ test.describe('your own manifests', () => {
     await openEditor(page);
     await replaceEditorText(page, MANIFESTS);
     await expect(page.getByTestId('editor.status')).toContainText('Showing your cluster: 3 nodes, 7 pods');
-    await expect(page.getByTestId('editor.status')).toContainText('ignored: 1 Gateway');
+    await expect(page.getByTestId('editor.status')).toContainText('ignored: 1 GRPCRoute');
     // 1 solo + 4 api + 2 CoreDNS the importer adds, on the built-in nodes
     await expect.poll(() => app.elementCount()).toEqual({ nodes: 3, pods: 7, containers: 7, services: 3 });
     const drawn = await page.evaluate(() => window.__netviz!.drawnCounts());

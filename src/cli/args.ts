@@ -10,6 +10,7 @@ import { CNI_PRESETS } from '../sim/registry';
 export const USAGE = `Usage:
   k8s-netviz trace [-f FILE|DIR|-]... --from SOURCE --to DESTINATION [options]
   k8s-netviz matrix [-f FILE|DIR|-]... [--from-namespace NS] [--to-namespace NS] [options]
+  k8s-netviz route [-f FILE|DIR|-]... URL [--gateway [NS/]NAME] [--method M] [--header 'N: v']...
   k8s-netviz open [-f FILE|DIR|-]... [--no-open]
   k8s-netviz --version | --help
 As a kubectl plugin (kubectl-netviz on the PATH): kubectl netviz trace ..., kubectl netviz open ...
@@ -19,6 +20,11 @@ Commands:
   matrix           who can reach whom: for each source pod, destination pod and port, allowed,
                    denied-egress, denied-ingress, not-enforced or refused, with the deciding
                    NetworkPolicies (docs/matrix.md in the source repository)
+  route            what a Gateway (Gateway API) does with one HTTP request: the listener, each
+                   HTTPRoute rule in precedence order and why it matched or not, the backends
+                   and their shares, the outcome (a redirect, 404, 500, 503 or forwarded), the
+                   request as the backend sees it and the response headers the client sees
+                   (docs/gateway-api.md in the source repository)
   open             serve the app on 127.0.0.1 and open it in the browser on these manifests
                    (--no-open prints the address instead); Ctrl-C stops it
 
@@ -57,6 +63,12 @@ Options:
                    matrix: a label selector on the sources / destinations: app=web,tier!=db,canary
   -o, --output     matrix: wide (one line per cell with its policies), json or csv; default: a
                    grid per port
+  --gateway        route: the Gateway, [<ns>/]<name> (default: the only one listening on the
+                   URL's port)
+  --method         route: the request's method (default GET)
+  --header         route: a request header 'Name: value' (repeatable; a Host header replaces
+                   the URL's host). The URL's query string takes part in matching too.
+  -o, --output     route: json or yaml: the decision as data; default: the explanation
   --no-open        open: print the address instead of starting a browser
   --version        print the version
   -h, --help       print this help
@@ -114,7 +126,21 @@ export interface MatrixArgs {
   cni?: string;
 }
 
-export type Args = TraceArgs | MatrixArgs | OpenArgs | { command: 'help' } | { command: 'version' };
+export interface RouteArgs {
+  command: 'route';
+  files: string[];
+  url: string;
+  /** `[ns/]name`; a bare name is in `namespace` */
+  gateway?: string;
+  namespace: string;
+  method: string;
+  /** `Name: value` lines, checked by the simulation's request parser */
+  headers: string[];
+  seed: number;
+  output: 'table' | 'json' | 'yaml';
+}
+
+export type Args = TraceArgs | MatrixArgs | RouteArgs | OpenArgs | { command: 'help' } | { command: 'version' };
 
 const OPTIONS = {
   file: { type: 'string', short: 'f', multiple: true },
@@ -135,12 +161,15 @@ const OPTIONS = {
   'to-namespace': { type: 'string' },
   'from-selector': { type: 'string' },
   'to-selector': { type: 'string' },
+  gateway: { type: 'string' },
+  method: { type: 'string' },
+  header: { type: 'string', multiple: true },
   version: { type: 'boolean' },
   help: { type: 'boolean', short: 'h' },
 } as const;
 
 /** The options each command takes (besides --help and --version). */
-const ALLOWED: Record<'trace' | 'matrix' | 'open', readonly (keyof typeof OPTIONS)[]> = {
+const ALLOWED: Record<'trace' | 'matrix' | 'route' | 'open', readonly (keyof typeof OPTIONS)[]> = {
   trace: [
     'file',
     'from',
@@ -169,6 +198,7 @@ const ALLOWED: Record<'trace' | 'matrix' | 'open', readonly (keyof typeof OPTION
     'json',
     'exit-code',
   ],
+  route: ['file', 'gateway', 'namespace', 'method', 'header', 'seed', 'output', 'json'],
   open: ['file', 'no-open'],
 };
 
@@ -211,10 +241,11 @@ export function parseCommandLine(argv: readonly string[]): Args {
   if (values.help || positionals[0] === 'help') return { command: 'help' };
   if (values.version || positionals[0] === 'version') return { command: 'version' };
   const command = positionals[0];
-  if (command === undefined) throw new UsageError('missing command: trace, matrix or open');
-  if (command !== 'trace' && command !== 'matrix' && command !== 'open')
-    throw new UsageError(`unknown command "${command}": the commands are trace, matrix and open`);
-  if (positionals.length > 1) throw new UsageError(`unexpected argument "${positionals[1] ?? ''}"`);
+  if (command === undefined) throw new UsageError('missing command: trace, matrix, route or open');
+  if (command !== 'trace' && command !== 'matrix' && command !== 'route' && command !== 'open')
+    throw new UsageError(`unknown command "${command}": the commands are trace, matrix, route and open`);
+  const extra = command === 'route' ? 2 : 1;
+  if (positionals.length > extra) throw new UsageError(`unexpected argument "${positionals[extra] ?? ''}"`);
   for (const name of Object.keys(values) as (keyof typeof OPTIONS)[]) {
     if (!ALLOWED[command].includes(name)) throw new UsageError(`${command} takes no --${name}`);
   }
@@ -222,6 +253,7 @@ export function parseCommandLine(argv: readonly string[]): Args {
   if (values.cni !== undefined && !CNI_PRESETS.some((p) => p.id === values.cni))
     throw new UsageError(`--cni: "${values.cni}" is not one of ${CNI_PRESETS.map((p) => p.id).join(', ')}`);
   if (command === 'matrix') return matrixArgs(values);
+  if (command === 'route') return routeArgs(values, positionals[1]);
 
   if (!values.from) throw new UsageError('--from is required');
   if (!values.to) throw new UsageError('--to is required');
@@ -296,5 +328,41 @@ function matrixArgs(values: {
   if (values['from-selector'] !== undefined) args.fromSelector = values['from-selector'];
   if (values['to-selector'] !== undefined) args.toSelector = values['to-selector'];
   if (values.port !== undefined) args.port = integer(values.port, 'port', 1, 65535);
+  return args;
+}
+
+function routeArgs(
+  values: {
+    file?: string[];
+    gateway?: string;
+    namespace?: string;
+    method?: string;
+    header?: string[];
+    seed?: string;
+    output?: string;
+    json?: boolean;
+  },
+  url: string | undefined,
+): RouteArgs {
+  if (url === undefined) throw new UsageError('route needs a URL: k8s-netviz route http://host/path');
+  const namespace = values.namespace ?? 'default';
+  if (!NAMESPACE.test(namespace)) throw new UsageError(`-n: "${namespace}" is not a namespace name`);
+  const gw = values.gateway;
+  if (gw !== undefined && !/^([a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?\/)?[a-z0-9]([-.a-z0-9]{0,251}[a-z0-9])?$/.test(gw))
+    throw new UsageError(`--gateway: "${gw}" is not [<namespace>/]<name>`);
+  const o = values.output;
+  if (o !== undefined && o !== 'json' && o !== 'yaml') throw new UsageError(`-o: "${o}" is not json or yaml`);
+  if (values.json && o !== undefined && o !== 'json') throw new UsageError(`--json and -o ${o} disagree`);
+  const args: RouteArgs = {
+    command: 'route',
+    files: values.file ?? [],
+    url,
+    namespace,
+    method: values.method ?? 'GET',
+    headers: values.header ?? [],
+    seed: values.seed === undefined ? 1 : integer(values.seed, 'seed', 0, 4294967295),
+    output: values.json ? 'json' : (o ?? 'table'),
+  };
+  if (gw !== undefined) args.gateway = gw;
   return args;
 }

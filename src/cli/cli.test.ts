@@ -135,7 +135,7 @@ describe('k8s-netviz trace', () => {
     [['trace', '--from', 'pod/client', '--to', 'pod/app-1', '--port', '70000'], /--port: 70000 is out of range/],
     [['trace', '--from', 'pod/client', '--to', 'pod/app-1', '--protocol', 'sctp'], /--protocol: "sctp"/],
     [['trace', '--from', 'pod/client', '--to', 'pod/app-1', '--bogus'], /Unknown option '--bogus'/],
-    [['frobnicate'], /unknown command "frobnicate": the commands are trace, matrix and open/],
+    [['frobnicate'], /unknown command "frobnicate": the commands are trace, matrix, route and open/],
     [['trace', '--from', 'pod/nope', '--to', 'pod/app-1'], /no pod default\/nope/],
     [['trace', '--from', 'pod/client', '--to', 'svc/default/nope'], /no Service default\/nope/],
     [['trace', '--from', 'pod/client', '--to', 'pod/app-1', '--pick', 'a/b/c'], /--pick: "a\/b\/c"/],

@@ -1,7 +1,8 @@
 /**
  * The `k8s-netviz` command line, testable without a process: `trace` loads manifests (or the
  * built-in cluster), runs the simulation's `trace()` and prints the trace as a table, JSON or
- * YAML; `matrix` prints who can reach whom (matrix.ts); `open` serves the app on these manifests
+ * YAML; `matrix` prints who can reach whom (matrix.ts); `route` what a Gateway does with one
+ * HTTP request (route.ts); `open` serves the app on these manifests
  * (open.ts).
  *
  * Exit status: 0 when the command ran (for trace, whatever its verdict, unless --exit-code); 2 on
@@ -29,6 +30,7 @@ import { importSources, readManifestFiles } from './manifests';
 import type { Io } from './manifests';
 import { openApp } from './open';
 import { runMatrix } from './matrix';
+import { runRoute } from './route';
 import { VERSION } from './version';
 
 /** --exit-code: the exit status of each verdict (2 stays "bad input", 1 "unexpected failure"). */
@@ -107,9 +109,10 @@ export async function run(argv: readonly string[], rawIo: Io): Promise<number> {
   }
   try {
     if (args.command === 'open') return await openApp(args, io, io.open ?? {});
-    const cluster = await loadCluster(args.files, io, args.cni);
+    const cluster = await loadCluster(args.files, io, args.command === 'route' ? undefined : args.cni);
     if (cluster === null) return 2;
     if (args.command === 'matrix') return runMatrix(cluster, args, io);
+    if (args.command === 'route') return runRoute(cluster, args, io);
     if (!checkPicks(cluster, args, io)) return 2;
     const url = /^https?:\/\//i.test(args.to);
     const input = {

@@ -6,6 +6,7 @@ import { loadManifests } from '../import/index';
 import { generateCluster } from '../generate/generateCluster';
 import { toManifests } from './toManifests';
 import type { Cluster } from '../model/types';
+import { namespaceLabels } from '../model/policy';
 
 const yamlOf = (objects: object[]): string => objects.map((o) => stringify(o)).join('---\n');
 
@@ -23,6 +24,22 @@ function essence(c: Cluster) {
 }
 
 describe('toManifests', () => {
+  it('keeps a labelled Namespace once, with its labels, for namespaceSelectors', () => {
+    const text = 'apiVersion: v1\nkind: Namespace\nmetadata: { name: shop, labels: { team: a } }\n';
+    const first = loadManifests([{ name: 'ns.yaml', text }]);
+    if (!first.ok) throw new Error('import failed');
+    expect(namespaceLabels(first.cluster, 'shop')).toEqual({ team: 'a', 'kubernetes.io/metadata.name': 'shop' });
+    for (const style of ['listed', 'authored'] as const) {
+      const objects = toManifests(first.cluster, first.spec, { style });
+      expect(objects.filter((o) => (o as { kind?: string }).kind === 'Namespace')).toEqual([
+        { apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'shop', labels: { team: 'a' } } },
+      ]);
+      const again = loadManifests([{ name: 'export.yaml', text: yamlOf(objects) }]);
+      expect(again.ok && again.warnings).toEqual([]);
+      expect(again.ok && namespaceLabels(again.cluster, 'shop')).toMatchObject({ team: 'a' });
+    }
+  });
+
   it('round-trips the built-in cluster through YAML to the same names, IPs and ports', () => {
     const cluster = buildCluster(defaultClusterSpec);
     const result = loadManifests([{ name: 'export.yaml', text: yamlOf(toManifests(cluster, defaultClusterSpec)) }]);

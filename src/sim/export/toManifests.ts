@@ -248,7 +248,7 @@ export function toManifests(
   for (const node of cluster.nodes) out.push(nodeObject(node));
   for (const ns of cluster.namespaces) {
     if (ns === 'default' || ns === 'kube-system') continue;
-    out.push({ apiVersion: 'v1', kind: 'Namespace', metadata: { name: ns } });
+    out.push(namespaceObject(cluster, ns));
   }
   for (const w of spec?.workloads ?? []) {
     if (w.kind !== 'Deployment') continue;
@@ -307,8 +307,32 @@ export function toManifests(
       })),
     });
   }
-  for (const extra of cluster.extras) if (typeof extra === 'object' && extra !== null) out.push(extra as Obj);
+  for (const extra of cluster.extras) if (keptExtra(cluster, extra)) out.push(extra as Obj);
   return out;
+}
+
+/** A labelled Namespace as the input gave it (kept in extras), else one with only its name. */
+function namespaceObject(cluster: Cluster, name: string): Obj {
+  return namespaceExtra(cluster, name) ?? { apiVersion: 'v1', kind: 'Namespace', metadata: { name } };
+}
+
+function namespaceExtra(cluster: Cluster, name: string): Obj | undefined {
+  return cluster.extras.find(
+    (e): e is Obj =>
+      typeof e === 'object' &&
+      e !== null &&
+      (e as Obj)['kind'] === 'Namespace' &&
+      ((e as Obj)['metadata'] as Obj | undefined)?.['name'] === name,
+  );
+}
+
+/** Extras to write after the rest: all but the Namespaces already written in their place. */
+function keptExtra(cluster: Cluster, extra: unknown): boolean {
+  if (typeof extra !== 'object' || extra === null) return false;
+  const obj = extra as Obj;
+  if (obj['kind'] !== 'Namespace') return true;
+  const name = (obj['metadata'] as Obj | undefined)?.['name'];
+  return name === 'default' || name === 'kube-system' || typeof name !== 'string' || !cluster.namespaces.includes(name);
 }
 
 const SYSTEM_SERVICES = new Set(['default/kubernetes', 'kube-system/kube-dns']);
@@ -326,8 +350,7 @@ function authored(cluster: Cluster, spec: ClusterSpec | null): Obj[] {
     out.push(obj);
   }
   for (const ns of cluster.namespaces) {
-    if (ns !== 'default' && ns !== 'kube-system')
-      out.push({ apiVersion: 'v1', kind: 'Namespace', metadata: { name: ns } });
+    if (ns !== 'default' && ns !== 'kube-system') out.push(namespaceObject(cluster, ns));
   }
   const listed = toManifests(cluster, spec);
   const keyOf = (obj: Obj): string => {
@@ -362,6 +385,6 @@ function authored(cluster: Cluster, spec: ClusterSpec | null): Obj[] {
       out.push({ ...rest, spec: svcSpec });
     }
   }
-  for (const extra of cluster.extras) if (typeof extra === 'object' && extra !== null) out.push(extra as Obj);
+  for (const extra of cluster.extras) if (keptExtra(cluster, extra)) out.push(extra as Obj);
   return out;
 }

@@ -3,8 +3,8 @@
  *
  * It reads what `kubectl get -o yaml|json` prints and what users write: Nodes, Pods, Services,
  * Endpoints and EndpointSlices, workloads, Namespaces, the cluster's configuration objects, and
- * keeps Ingresses, IngressClasses and NetworkPolicies for later layers. What the input leaves out is
- * assigned by `buildCluster` as a real cluster would. Nothing throws: every problem is reported with
+ * keeps Ingresses, IngressClasses, NetworkPolicies and Gateway API objects for later layers. What
+ * the input leaves out is assigned by `buildCluster` as a real cluster would. Nothing throws: every problem is reported with
  * its source, object, field and, for text, line and column.
  */
 import { buildCluster, ClusterBuildError, DEFAULT_NODES } from '../model/build';
@@ -34,6 +34,9 @@ import type { RawObject } from './problems';
 import { Fields } from './read';
 import { SettingsReader, SITE_NETWORK_CONFIGMAP } from './settings';
 import { addIngressController } from '../model/ingressController';
+import { GATEWAY_API_VERSIONS } from '../gateway/model';
+import { GATEWAY_GROUP } from '../gateway/types';
+import { validateGateway, validateGatewayClass, validateHTTPRoute, validateReferenceGrant } from './gatewayKinds';
 import type { ImportResult, ManifestSource } from './types';
 
 export type { ImportProblem, ImportResult, ManifestSource } from './types';
@@ -72,12 +75,20 @@ const SUPPORTED: Record<string, Record<string, readonly string[]>> = {
   'kubeadm.k8s.io': { ClusterConfiguration: ['v1beta3', 'v1beta4'] },
   'kubeproxy.config.k8s.io': { KubeProxyConfiguration: ['v1alpha1'] },
   'crd.projectcalico.org': { IPPool: ['v1'] },
+  [GATEWAY_GROUP]: GATEWAY_API_VERSIONS,
   'projectcalico.org': { IPPool: ['v3'] },
+};
+
+const GATEWAY_VALIDATORS: Record<'GatewayClass' | 'Gateway' | 'HTTPRoute' | 'ReferenceGrant', (f: Fields) => void> = {
+  GatewayClass: validateGatewayClass,
+  Gateway: validateGateway,
+  HTTPRoute: validateHTTPRoute,
+  ReferenceGrant: validateReferenceGrant,
 };
 
 /** Kinds without metadata (configuration files) or without a namespace. */
 const CONFIG_KINDS = new Set(['ClusterConfiguration', 'KubeProxyConfiguration']);
-const CLUSTER_SCOPED = new Set(['Node', 'Namespace', 'IngressClass', 'IPPool', 'ServiceCIDR']);
+const CLUSTER_SCOPED = new Set(['Node', 'Namespace', 'IngressClass', 'IPPool', 'ServiceCIDR', 'GatewayClass']);
 
 interface PodEntry {
   type: 'pod';
@@ -281,9 +292,14 @@ class Importer {
         if (!f.failed) this.nodes.set(name, node);
         return;
       }
-      case 'Namespace':
+      case 'Namespace': {
         this.namespaces.add(name);
+        // Labels are what namespaceSelectors (NetworkPolicy, a Gateway's allowedRoutes) select on:
+        // a labelled Namespace is kept whole, where model/policy.ts namespaceLabels reads it.
+        const labels = f.stringMap(['metadata', 'labels']);
+        if (!f.failed && labels && Object.keys(labels).length > 0) this.extras.push(f.object.value);
         return;
+      }
       case 'Pod': {
         const pod = readPod(f, namespace, name);
         if (f.failed) return;
@@ -338,6 +354,13 @@ class Importer {
         return;
       case 'ServiceCIDR':
         this.settings.serviceCidr(f, name);
+        return;
+      case 'GatewayClass':
+      case 'Gateway':
+      case 'HTTPRoute':
+      case 'ReferenceGrant':
+        GATEWAY_VALIDATORS[kind](f);
+        if (!f.failed) this.extras.push(f.object.value);
         return;
       default:
         if (WORKLOAD_KINDS.includes(kind)) this.workload(f, kind as WorkloadKind, namespace, name);

@@ -231,7 +231,7 @@ export const SCENARIOS: readonly Scenario[] = [
     title: 'Ingress: host and path to a backend',
     group: 'Internet to Service',
     framing:
-      'shop.example.com points at a node’s NodePort of the ingress-nginx controller, an HTTP proxy: it reads the request and chooses a backend by host and path, here /cart for the Service web. The backend sees NGINX as its peer; NGINX passes on the client address it saw in X-Forwarded-For.',
+      'shop.example.com points at a node’s NodePort of the ingress-nginx controller, an HTTP proxy: it reads the request and chooses a backend by host and path, here /cart for the Service web. The backend sees NGINX as its peer; NGINX passes on the client address it saw in X-Forwarded-For. SIG Network retired the ingress-nginx controller in March 2026 (the Ingress API stays); Gateway API replaces it.',
     spec: INGRESS,
     request: { from: 'external/203.0.113.10', to: 'http://shop.example.com/cart' },
     get pick() {
