@@ -58,10 +58,12 @@ describe('an Ingress trace holds the whole conversation', () => {
         expect(last?.hop.kind, id).toBe('deliver');
         expect(last?.hop.at, id).toBe(trace.hops[0]?.at);
         expect(last?.hop.text, id).toContain(`${status} `);
-        // the proxy's own answer opens the response, with its rule
+        // the proxy answers by itself: the response starts at its socket and says the status
         const answer = steps.find((s) => s.exchange === 3)?.hop;
-        expect(answer?.kind, id).toBe('proxy');
-        expect(answer?.text, id).toContain(status === 404 ? '404 Not Found' : '503 Service Temporarily Unavailable');
+        expect(answer?.kind, id).toBe('socket');
+        expect(answer?.text, id).toContain(
+          `answers the request itself, ${status === 404 ? '404 Not Found' : '503 Service Temporarily Unavailable'}`,
+        );
       }
     }
   });

@@ -128,23 +128,24 @@ export function traceIngress(
     }
   }
   const status = proxy.statusLine(http.status);
-  // The answers: the backend's to the proxy, the proxy's own on the client's connection, then
-  // that connection's path back to the client.
+  // The answers: the backend's to the proxy and the proxy relaying it, then the client's
+  // connection back. When the proxy answers by itself (404, 503, 308, 502, 504) the reply is that
+  // connection's path alone, as it has always been (old links' steps index it).
   const leg1Reply = leg1.reply?.hops ?? [];
   const replyHops: Hop[] = [];
-  if (leg2?.reply) replyHops.push(...leg2.reply);
-  const answerAt = replyHops.length;
-  replyHops.push({
-    kind: 'proxy',
-    at: ctrlAt,
-    node: ctrl.node,
-    devices: [],
-    packet: { ...((leg1Reply[0] ?? arrived).packet as Packet) },
-    ...(leg2?.reply ? {} : { rule: decision.rule }),
-    text: leg2?.reply
-      ? `${proxy.label} relays the backend's ${status} to the client on the client's own connection.`
-      : `${proxy.label} answers the request itself, ${status}, on the client's own connection: ${answerWhy(decision, leg2)}`,
-  });
+  let relayAt: number | null = null;
+  if (leg2?.reply) {
+    replyHops.push(...leg2.reply);
+    relayAt = replyHops.length;
+    replyHops.push({
+      kind: 'proxy',
+      at: ctrlAt,
+      node: ctrl.node,
+      devices: [],
+      packet: { ...((leg1Reply[0] ?? arrived).packet as Packet) },
+      text: `${proxy.label} relays the backend's ${status} to the client on the client's own connection.`,
+    });
+  }
   replyHops.push(...leg1Reply);
   const backend = leg2?.endpoint ?? null;
   const endpoint = backend ?? leg1.endpoint;
@@ -158,7 +159,8 @@ export function traceIngress(
     leg1: { hops: leg1.hops.length, reply: leg1Reply.length },
     legTwoFrom,
     leg2,
-    answerAt,
+    relayAt,
+    why: answerWhy(decision, leg2),
     hops,
     replyHops,
     decision,
@@ -214,14 +216,16 @@ function converse(p: {
   leg1: { hops: number; reply: number };
   legTwoFrom: number;
   leg2: Upstream | null;
-  answerAt: number;
+  /** the hop where the proxy relays the backend's answer; null when it answers by itself */
+  relayAt: number | null;
+  why: string;
   hops: readonly Hop[];
   replyHops: readonly Hop[];
   decision: L7Decision;
 }): Exchange[] {
-  const { leg1, legTwoFrom, answerAt, hops, replyHops, name } = p;
+  const { leg1, legTwoFrom, relayAt, hops, replyHops, name } = p;
   const out: Exchange[] = [];
-  const leg1Back = { from: answerAt + 1, to: replyHops.length };
+  const leg1Back = { from: relayAt === null ? 0 : relayAt + 1, to: replyHops.length };
   const arrived = hops[leg1.hops - 1] as Hop;
   out.push({
     leg: 'client-proxy',
@@ -331,7 +335,7 @@ function converse(p: {
     direction: 'to-client',
     carries: ['response'],
     path: 'reply',
-    from: answerAt,
+    from: relayAt ?? 0,
     to: replyHops.length,
     text: `${name}'s response, ${p.status}, travels back to the client on the client's connection.`,
     retell:
@@ -339,7 +343,10 @@ function converse(p: {
         ? [
             {
               index: leg1Back.from,
-              text: `${name} sends the response, ${p.status}, to ${answer.packet.dst}: it follows the SYN-ACK's path, and conntrack applies the translations it recorded.`,
+              text:
+                relayAt === null
+                  ? `${name} answers the request itself, ${p.status}, and sends it to ${answer.packet.dst} along the SYN-ACK's path: ${p.why}`
+                  : `${name} sends the response, ${p.status}, to ${answer.packet.dst}: it follows the SYN-ACK's path, and conntrack applies the translations it recorded.`,
             },
             { index: leg1Back.to - 1, text: `The client receives ${p.status} from ${last.packet.src}.` },
           ]
