@@ -97,6 +97,23 @@ test.describe('the edge of the cluster', () => {
     await expect(page.getByTestId('hops.row').and(page.locator('[aria-current="step"]'))).toContainText('proxy');
   });
 
+  test('the Ingress conversation in the hop list, at three sizes, light and dark', async ({ app }, testInfo) => {
+    const { page } = app;
+    for (const theme of ['light', 'dark'] as const)
+      for (const [w, h] of [
+        [1280, 720],
+        [720, 450],
+        [390, 844],
+      ] as const) {
+        await page.setViewportSize({ width: w, height: h });
+        await app.goto(`/?theme=${theme}#example=ingress&step=58&tl=2`);
+        // the phone layout has no hop list beside the diagram: wait for the trace itself
+        await page.waitForFunction(() => window.__netviz?.currentTrace()?.conversation !== undefined);
+        await app.settled();
+        await page.screenshot({ path: testInfo.outputPath(`ingress-conversation-${w}x${h}-${theme}.png`) });
+      }
+  });
+
   test('egress: the pod is masqueraded to its node on the way out, un-SNATed on the way back', async ({
     app,
   }, testInfo) => {
