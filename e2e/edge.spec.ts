@@ -1,4 +1,18 @@
 import { test, expect } from './fixtures';
+import type { Trace } from '../src/sim';
+
+/** The playback steps of a trace (src/sim/trace/conversation.ts), in the test's own words. */
+function timelineOf(t: Trace): { hop: Trace['hops'][number]; exchange: number | null }[] {
+  const out: { hop: Trace['hops'][number]; exchange: number | null }[] = (t.dns?.hops ?? []).map((hop) => ({
+    hop,
+    exchange: null,
+  }));
+  (t.conversation ?? []).forEach((x, e) => {
+    const path = x.path === 'hops' ? t.hops : (t.reply?.hops ?? []);
+    for (let i = x.from; i < x.to; i++) out.push({ hop: path[i]!, exchange: e });
+  });
+  return out;
+}
 
 test.describe('the edge of the cluster', () => {
   test('Ingress: two connections with the proxy between, and the HTTP request and status', async ({
@@ -13,8 +27,10 @@ test.describe('the edge of the cluster', () => {
     // the second leg leaves the controller pod for the backend pod's own IP, not the ClusterIP
     const after = trace!.hops.slice(proxy + 1);
     expect(after.at(-1)!.packet.dst).toBe(`${trace!.endpoint!.ip}:${trace!.endpoint!.port}`);
-    const dnsOffset = trace!.dns?.hops.length ?? 0;
-    await page.evaluate((i) => window.__netviz!.stepTo(i), dnsOffset + proxy);
+    // the playback step of the proxy's decision: after the handshake, when the request arrives
+    const steps = timelineOf(trace!);
+    const proxyStep = steps.findIndex((s) => s.hop.kind === 'proxy');
+    await page.evaluate((i) => window.__netviz!.stepTo(i), proxyStep);
     await expect(page.getByTestId('hop.http')).toContainText('answered 200');
     await expect(page.getByTestId('hop.http')).toContainText('X-Forwarded-For');
     // the camera has framed the step (a screenshot mid-glide shows where it was)
@@ -28,6 +44,74 @@ test.describe('the edge of the cluster', () => {
     expect((await page.evaluate(() => window.__netviz!.currentTrace()))!.http!.status).toBe(404);
     await app.goto('/#example=ingress-503');
     expect((await page.evaluate(() => window.__netviz!.currentTrace()))!.http!.status).toBe(503);
+  });
+
+  test('Ingress plays the real order: handshake, request, the backend connection, response; 404 on screen', async ({
+    app,
+  }, testInfo) => {
+    const { page } = app;
+    await app.goto('/#example=ingress');
+    const headings = page.getByTestId('hops.exchange');
+    await expect(headings).toHaveText([
+      'client → proxy: SYN',
+      'proxy → client: SYN-ACK',
+      'client → proxy: ACK + request',
+      'proxy → backend: SYN',
+      'backend → proxy: SYN-ACK',
+      'proxy → backend: ACK + request',
+      'backend → proxy: response',
+      'proxy → client: response',
+    ]);
+    // the proxy reads the request only after the SYN-ACK has reached the client
+    const rows = page.getByTestId('hops.row');
+    const kinds = await rows.evaluateAll((rs) => rs.map((r) => r.children[2]?.textContent ?? ''));
+    const firstProxy = kinds.indexOf('proxy');
+    const trace = await page.evaluate(() => window.__netviz!.currentTrace());
+    const steps = timelineOf(trace!);
+    const synAckEnd = steps.findLastIndex((s) => s.exchange === 1);
+    expect(firstProxy).toBeGreaterThan(synAckEnd);
+    // playing through, the narration at the proxy's step says it reads the request
+    await page.evaluate((i) => window.__netviz!.stepTo(i), firstProxy);
+    await expect(page.getByTestId('hop.text')).toContainText('reads the request GET');
+    await expect(page.getByTestId('trace.verdict')).toHaveText('200 OK');
+
+    await app.goto('/#example=ingress-404');
+    await expect(page.getByTestId('hops.exchange')).toHaveText([
+      'client → proxy: SYN',
+      'proxy → client: SYN-ACK',
+      'client → proxy: ACK + request',
+      'proxy → client: response',
+    ]);
+    const total = await page.getByTestId('hops.row').count();
+    await page.evaluate(() => window.__netviz!.tick(600_000));
+    await expect(page.getByTestId('hops.row').nth(total - 1)).toHaveAttribute('aria-current', 'step');
+    await expect(page.getByTestId('hop.text')).toContainText('The client receives 404 Not Found');
+    await expect(page.getByTestId('trace.verdict')).toHaveText('404 Not Found');
+    await expect(page.getByTestId('trace.verdict')).toHaveClass(/text-red/);
+    await app.settled();
+    await page.screenshot({ path: testInfo.outputPath('ingress-404-end.png') });
+
+    // an old link (before conversations) to the proxy's decision still opens there
+    const old = (trace!.dns?.hops.length ?? 0) + trace!.hops.findIndex((h) => h.kind === 'proxy');
+    await app.goto(`/#example=ingress&step=${old}`);
+    await expect(page.getByTestId('hops.row').and(page.locator('[aria-current="step"]'))).toContainText('proxy');
+  });
+
+  test('the Ingress conversation in the hop list, at three sizes, light and dark', async ({ app }, testInfo) => {
+    const { page } = app;
+    for (const theme of ['light', 'dark'] as const)
+      for (const [w, h] of [
+        [1280, 720],
+        [720, 450],
+        [390, 844],
+      ] as const) {
+        await page.setViewportSize({ width: w, height: h });
+        await app.goto(`/?theme=${theme}#example=ingress&step=58&tl=2`);
+        // the phone layout has no hop list beside the diagram: wait for the trace itself
+        await page.waitForFunction(() => window.__netviz?.currentTrace()?.conversation !== undefined);
+        await app.settled();
+        await page.screenshot({ path: testInfo.outputPath(`ingress-conversation-${w}x${h}-${theme}.png`) });
+      }
   });
 
   test('egress: the pod is masqueraded to its node on the way out, un-SNATed on the way back', async ({

@@ -138,7 +138,11 @@
       const hash = new URLSearchParams();
       if (scenario) hash.set('s', scenario);
       else if (example) hash.set('example', example);
-      if (step !== null && /^\d+$/.test(step) && !scenario) hash.set('step', step);
+      if (step !== null && /^\d+$/.test(step) && !scenario) {
+        hash.set('step', step);
+        // tl="2": the step numbers the conversation's timeline (a snippet written since says so)
+        if (this.getAttribute('tl') === '2') hash.set('tl', '2');
+      }
       const text = hash.toString();
       return url.href + (text ? `#${text}` : '');
     }

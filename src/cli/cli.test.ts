@@ -443,6 +443,66 @@ spec:
       expect(t.reason).toContain('503');
     });
 
+    it('--json keeps hops and reply and adds the conversation; the table numbers its steps', () => {
+      const r = edge(['--from', 'external/203.0.113.7', '--to', 'http://shop.example.com/cart']);
+      const t = r.trace;
+      // hops / reply as before: the request path with NGINX's own connection, the answers back
+      expect(t.hops[0]!.kind).toBe('socket');
+      expect(t.hops.filter((h) => h.kind === 'proxy')).toHaveLength(1);
+      expect(t.reply!.hops.at(-1)).toMatchObject({ kind: 'deliver', at: 'ext/203.0.113.7' });
+      const conv = t.conversation!.map((x) => `${x.leg} ${x.direction} ${x.carries.join('+')}`);
+      expect(conv).toEqual([
+        'client-proxy to-server SYN',
+        'client-proxy to-client SYN-ACK',
+        'client-proxy to-server ACK+request',
+        'proxy-backend to-server SYN',
+        'proxy-backend to-client SYN-ACK',
+        'proxy-backend to-server ACK+request',
+        'proxy-backend to-client response',
+        'client-proxy to-client response',
+      ]);
+      for (const x of t.conversation!) {
+        const path = x.path === 'hops' ? t.hops : t.reply!.hops;
+        expect(x.from).toBeGreaterThanOrEqual(0);
+        expect(x.to).toBeLessThanOrEqual(path.length);
+        expect(x.to).toBeGreaterThan(x.from);
+      }
+      const table = cli(
+        ['trace', ...services, '-f', '-', '--from', 'external/203.0.113.7', '--to', 'http://shop.example.com/cart'],
+        ingress,
+      ).stdout;
+      const sections = [...table.matchAll(/^-- (.*)$/gm)].map((m) => m[1]);
+      expect(sections).toEqual([
+        'client-proxy SYN (to-server)',
+        'client-proxy SYN-ACK (to-client)',
+        'client-proxy ACK + request (to-server)',
+        'proxy-backend SYN (to-server)',
+        'proxy-backend SYN-ACK (to-client)',
+        'proxy-backend ACK + request (to-server)',
+        'proxy-backend response (to-client)',
+        'client-proxy response (to-client)',
+      ]);
+      // one row per playback step, numbered as the app numbers them
+      const played = t.conversation!.reduce((n, x) => n + x.to - x.from, 0);
+      const last = [...table.matchAll(/^(\d+) /gm)].map((m) => Number(m[1]));
+      expect(last.at(-1)).toBe(played - 1);
+      expect(last).toEqual(last.map((_, i) => i));
+    });
+
+    it('a pod to a Service: the direct conversation, SYN then SYN-ACK over hops and reply', () => {
+      const t = edge(['--from', 'pod/client', '--to', 'svc/web']).trace;
+      expect(t.conversation).toEqual([
+        expect.objectContaining({ leg: 'direct', carries: ['SYN'], path: 'hops', from: 0, to: t.hops.length }),
+        expect.objectContaining({
+          leg: 'direct',
+          carries: ['SYN-ACK'],
+          path: 'reply',
+          from: 0,
+          to: t.reply!.hops.length,
+        }),
+      ]);
+    });
+
     it('a URL with an IP and --host: the Host header decides the Ingress rule', () => {
       const np = edge(['--from', 'external/203.0.113.7', '--to', 'http://shop.example.com/cart']).trace.hops[0]!.packet
         .dst;

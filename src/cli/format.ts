@@ -6,6 +6,7 @@
  * (escape.ts): names come from manifests.
  */
 import type { Hop, Trace } from '../sim/trace/types';
+import { renumbered, timeline } from '../sim/trace/conversation';
 import { escapeText } from './escape';
 
 /** The default table's width: the classic terminal's 80 columns fit most rows, 100 all. */
@@ -115,9 +116,28 @@ export function formatTrace(trace: Trace, options: FormatOptions = {}): string {
       rows.push(columns.map((c) => escapeText(c.cell(hop, at))));
     }
   };
-  if (trace.dns) add('dns', trace.dns.hops);
-  add('request', trace.hops);
-  if (trace.reply) add(`reply (${trace.reply.verdict})`, trace.reply.hops);
+  if (renumbered(trace)) {
+    // Through an L7 proxy the steps follow the conversation: one section per exchange.
+    const steps = timeline(trace);
+    const conversation = trace.conversation ?? [];
+    let from = 0;
+    while (from < steps.length) {
+      const e = steps[from]?.exchange ?? null;
+      let to = from;
+      while (to < steps.length && (steps[to]?.exchange ?? null) === e) to++;
+      const x = e === null ? null : conversation[e];
+      const title = x ? `${x.leg} ${x.carries.join(' + ')} (${x.direction})` : 'dns';
+      add(
+        title,
+        steps.slice(from, to).map((s) => s.hop),
+      );
+      from = to;
+    }
+  } else {
+    if (trace.dns) add('dns', trace.dns.hops);
+    add('request', trace.hops);
+    if (trace.reply) add(`reply (${trace.reply.verdict})`, trace.reply.hops);
+  }
 
   const widths = columns.map((c, i) => Math.max(c.header.length, ...rows.map((r) => [...(r[i] ?? '')].length)));
   if (!wide) {

@@ -6,6 +6,11 @@ export type { ClusterSpec, NodeSpec, PodSpec, WorkloadSpec, ServiceSpec, Contain
 export { lookup, deviceIP } from './model/lookup';
 export { formatCount, visibleText } from './model/format';
 export * from './trace/types';
+export { conversationOf, directConversation, renumbered, stepFromLegacy, timeline } from './trace/conversation';
+export type { StepPhase, TimelineStep } from './trace/conversation';
+export { L7_PROXIES, l7ProxyForService } from './l7/registry';
+export type { L7Decision, L7Proxy, L7Request, L7RouteRef, L7Upstream } from './l7/types';
+export { statusLine as httpStatusLine } from './l7/types';
 export { trace } from './resolve/trace';
 export type { TraceInput, TraceOptions } from './resolve/trace';
 export { TraceRequestError } from './resolve/request';

@@ -12,6 +12,7 @@ import {
   buildCluster,
   defaultClusterSpec,
   flattenHops,
+  stepFromLegacy,
   lookup,
   parseElementId,
 } from '../sim';
@@ -83,6 +84,9 @@ export interface VizState {
 }
 
 /** A scenario as a link or a host page gives it: a built cluster, the operations that made it, a request. */
+/** How a step from a link is numbered: as playback numbers it, or as links did before conversations. */
+export type StepNumbering = 'timeline' | 'legacy';
+
 export interface SharedScenario {
   base: Cluster;
   cluster: Cluster;
@@ -91,6 +95,11 @@ export interface SharedScenario {
   request: PacketRequest | null;
   seed: number;
   step: number | null;
+  /**
+   * `legacy`: `step` numbers dns, hops, reply as links did before traces held a conversation, and
+   * is mapped to the same hop (docs/trace-format.md); `timeline` (the default): the playback step
+   */
+  stepNumbering?: StepNumbering;
   selection: string | null;
   /** pinned random choices; none when absent */
   pins?: readonly string[];
@@ -107,9 +116,12 @@ export interface VizActions {
    * screen then leaves the scenario: its framing and explanation would describe another packet.
    * `keepCamera`: the same request traced again (a switch), so the camera keeps its mode.
    */
-  sendPacket(request: PacketRequest, options?: { startStep?: number; byUser?: boolean; keepCamera?: boolean }): boolean;
+  sendPacket(
+    request: PacketRequest,
+    options?: { startStep?: number; stepNumbering?: StepNumbering; byUser?: boolean; keepCamera?: boolean },
+  ): boolean;
   /** shows a built-in scenario: its cluster, then its request, stopped at `step` when given */
-  loadScenario(scenario: Scenario, step?: number): void;
+  loadScenario(scenario: Scenario, step?: number, stepNumbering?: StepNumbering): void;
   /** rebuilds the cluster with other settings (CNI, proxy mode) and re-sends the request */
   setSettings(settings: Partial<ClusterSettings>): boolean;
   /** shows a cluster the user described (the editor); the request is re-traced when it still applies */
@@ -274,7 +286,12 @@ export function createVizStore(options: VizStoreOptions = {}): VizStore {
           requestError: null,
           step: -1,
           playing: false,
-          startStep: options.startStep ?? null,
+          startStep:
+            options.startStep === undefined
+              ? null
+              : options.stepNumbering === 'legacy'
+                ? stepFromLegacy(result, options.startStep)
+                : options.startStep,
         });
         return true;
       } catch (error) {
@@ -283,7 +300,7 @@ export function createVizStore(options: VizStoreOptions = {}): VizStore {
         return false;
       }
     },
-    loadScenario(scenario, step) {
+    loadScenario(scenario, step, stepNumbering) {
       const cluster = buildCluster(scenario.spec);
       set({
         cluster,
@@ -294,7 +311,10 @@ export function createVizStore(options: VizStoreOptions = {}): VizStore {
         pins: scenario.pick ?? [],
         notice: null,
       });
-      get().sendPacket(scenario.request, step === undefined ? {} : { startStep: step });
+      get().sendPacket(
+        scenario.request,
+        step === undefined ? {} : { startStep: step, stepNumbering: stepNumbering ?? 'timeline' },
+      );
     },
     setSettings(settings) {
       const base = get().spec;
@@ -425,8 +445,9 @@ export function createVizStore(options: VizStoreOptions = {}): VizStore {
         pins: shared.pins ?? [],
         opsLog: shared.ops.length > 0 ? { base: shared.base, result: shared.cluster, ops: [...shared.ops] } : null,
       });
-      if (!shared.request || !get().sendPacket(shared.request, shared.step === null ? {} : { startStep: shared.step }))
-        get().clearTrace();
+      const from =
+        shared.step === null ? {} : { startStep: shared.step, stepNumbering: shared.stepNumbering ?? 'timeline' };
+      if (!shared.request || !get().sendPacket(shared.request, from)) get().clearTrace();
     },
     applyClusterOps(ops) {
       const s = get();

@@ -1,5 +1,5 @@
 /** The current hop opened up: narration, headers layer by layer, NAT, the rule that decided. */
-import { stepPhase } from '../sim';
+import { httpStatusLine, timeline } from '../sim';
 import { useVizStore } from '../store/VizStoreProvider';
 import { selectCurrentHop, selectStep, selectSteps, selectTrace } from '../store/selectors';
 import { forLearners, placeName, stepLabel } from './learnerText';
@@ -22,15 +22,19 @@ export function HopInspector() {
   const steps = useVizStore(selectSteps);
   if (!trace) return null;
   // the headers as the packet reached this hop: what the previous hop let out
+  // (within one packet's exchange: the next exchange is another packet)
+  const order = timeline(trace);
   const before =
-    step > 0 && stepPhase(trace, step - 1) === stepPhase(trace, step) ? (steps[step - 1]?.packet ?? null) : null;
-  const verdictColor =
-    trace.verdict === 'delivered' ? 'text-green-700 dark:text-green-400' : 'text-red-700 dark:text-red-400';
+    step > 0 && order[step - 1]?.exchange === order[step]?.exchange ? (steps[step - 1]?.packet ?? null) : null;
+  // Through an L7 proxy the outcome is the HTTP status the client got, not the TCP verdict.
+  const outcome = trace.http ? httpStatusLine(trace.http.status) : trace.verdict;
+  const good = trace.http ? trace.http.status < 400 : trace.verdict === 'delivered';
+  const verdictColor = good ? 'text-green-700 dark:text-green-400' : 'text-red-700 dark:text-red-400';
   return (
     <div className="space-y-3 p-3 text-sm" data-testid="hop.inspector">
       <p>
-        <span className={`font-semibold ${verdictColor}`} data-testid="trace.verdict">
-          {trace.verdict}
+        <span className={`font-semibold ${verdictColor}`} data-testid="trace.verdict" data-verdict={trace.verdict}>
+          {outcome}
         </span>{' '}
         — {trace.reason}
       </p>

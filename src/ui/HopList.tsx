@@ -7,7 +7,8 @@
 import { Fragment, useEffect, useRef, useState } from 'react';
 import { rovingIndex } from './a11y/roving';
 import type { Player } from '../animation/player';
-import { stepPhase } from '../sim';
+import { renumbered, timeline } from '../sim';
+import type { Exchange } from '../sim';
 import { useVizStore } from '../store/VizStoreProvider';
 import { selectStep, selectSteps, selectTrace } from '../store/selectors';
 import { BurstResults } from './BurstResults';
@@ -25,6 +26,19 @@ function Where({ id }: { id: string }) {
       ))}
     </>
   );
+}
+
+const ENDS: Record<Exchange['leg'], [string, string]> = {
+  'client-proxy': ['client', 'proxy'],
+  'proxy-backend': ['proxy', 'backend'],
+  direct: ['client', 'server'],
+};
+
+/** `client → proxy: ACK + request`: who sends what to whom in one exchange of the conversation. */
+export function exchangeLabel(x: Exchange): string {
+  const [opener, server] = ENDS[x.leg];
+  const [from, to] = x.direction === 'to-server' ? [opener, server] : [server, opener];
+  return `${from} → ${to}: ${x.carries.join(' + ')}`;
 }
 
 export function HopList({ player }: { player: () => Player | null }) {
@@ -56,6 +70,9 @@ export function HopList({ player }: { player: () => Player | null }) {
     );
   }
   const tabStop = Math.min(active ?? Math.max(step, 0), steps.length - 1);
+  const order = timeline(trace);
+  // Through a proxy the list is the conversation: a heading before each exchange's packets.
+  const headed = renumbered(trace);
   const handleKeyDown = (e: React.KeyboardEvent): void => {
     if (e.altKey || e.ctrlKey || e.metaKey) return;
     if (e.key === 'Enter' || e.key === ' ') {
@@ -105,44 +122,54 @@ export function HopList({ player }: { player: () => Player | null }) {
       <tbody>
         {steps.map((hop, i) => {
           const current = i === step;
-          const phase = stepPhase(trace, i);
+          const phase = order[i]?.phase ?? 'reply';
+          const e = order[i]?.exchange ?? null;
+          const exchange = headed && e !== null && order[i - 1]?.exchange !== e ? trace.conversation?.[e] : undefined;
           return (
-            <tr
-              key={i}
-              ref={(el) => {
-                rows.current[i] = el;
-                if (current) currentRow.current = el;
-              }}
-              data-testid="hops.row"
-              aria-current={current ? 'step' : undefined}
-              aria-selected={current}
-              // one Tab stop for the whole list (roving tabindex)
-              tabIndex={i === tabStop ? 0 : -1}
-              onClick={() => {
-                setActive(i);
-                player()?.stepTo(i);
-              }}
-              className={`cursor-pointer border-b border-slate-200 align-top dark:border-slate-700 ${
-                current ? 'bg-orange-100 dark:bg-orange-900/40' : i < step ? 'text-slate-500 dark:text-slate-400' : ''
-              } hover:bg-slate-100 dark:hover:bg-slate-800`}
-            >
-              {/* counted from 1 on screen; links and the API keep the 0-based step */}
-              <td className="px-2 py-1 tabular-nums">{i + 1}</td>
-              <td className="hidden px-2 py-1 xl:table-cell">{phase}</td>
-              <td className="px-2 py-1 font-semibold">{hop.kind}</td>
-              <td className="px-2 py-1 break-normal" title={hop.at} data-testid="hops.where" data-id={hop.at}>
-                <Where id={hop.at} />
-              </td>
-              <td className="px-2 py-1 font-mono break-words">
-                {hop.packet.src} → {hop.packet.dst}
-                {hop.packet.outer ? (
-                  <span className="block text-cyan-700 dark:text-cyan-400">
-                    outer {hop.packet.outer.src} → {hop.packet.outer.dst}
-                  </span>
-                ) : null}
-              </td>
-              <td className="px-2 py-1 font-mono break-words">{hop.rule ?? ''}</td>
-            </tr>
+            <Fragment key={i}>
+              {exchange ? (
+                <tr data-testid="hops.exchange" className="bg-slate-50 dark:bg-slate-900">
+                  <td colSpan={6} className="px-2 py-1 text-xs font-semibold text-slate-700 dark:text-slate-200">
+                    {exchangeLabel(exchange)}
+                  </td>
+                </tr>
+              ) : null}
+              <tr
+                ref={(el) => {
+                  rows.current[i] = el;
+                  if (current) currentRow.current = el;
+                }}
+                data-testid="hops.row"
+                aria-current={current ? 'step' : undefined}
+                aria-selected={current}
+                // one Tab stop for the whole list (roving tabindex)
+                tabIndex={i === tabStop ? 0 : -1}
+                onClick={() => {
+                  setActive(i);
+                  player()?.stepTo(i);
+                }}
+                className={`cursor-pointer border-b border-slate-200 align-top dark:border-slate-700 ${
+                  current ? 'bg-orange-100 dark:bg-orange-900/40' : i < step ? 'text-slate-500 dark:text-slate-400' : ''
+                } hover:bg-slate-100 dark:hover:bg-slate-800`}
+              >
+                {/* counted from 1 on screen; links and the API keep the 0-based step */}
+                <td className="px-2 py-1 tabular-nums">{i + 1}</td>
+                <td className="hidden px-2 py-1 xl:table-cell">{phase}</td>
+                <td className="px-2 py-1 font-semibold">{hop.kind}</td>
+                <td className="px-2 py-1 break-normal" title={hop.at} data-testid="hops.where" data-id={hop.at}>
+                  <Where id={hop.at} />
+                </td>
+                <td className="px-2 py-1 font-mono break-words">
+                  {hop.packet.src} → {hop.packet.dst}
+                  {hop.packet.outer ? (
+                    <span className="block text-cyan-700 dark:text-cyan-400">
+                      outer {hop.packet.outer.src} → {hop.packet.outer.dst}
+                    </span>
+                  ) : null}
+                </td>
+                <td className="px-2 py-1 font-mono break-words">{hop.rule ?? ''}</td>
+              </tr>
+            </Fragment>
           );
         })}
       </tbody>

@@ -31,6 +31,11 @@ interface ShareCommon {
   pick: string[];
   /** the playback step (the numbering of docs/trace-format.md), null for "not started" */
   step: number | null;
+  /**
+   * 2: `step` numbers the conversation's timeline. Absent: the link was written before traces held a
+   * conversation (or its trace numbers steps the same either way), and the step is mapped to the same hop.
+   */
+  timeline?: 2;
   /** the selected element id */
   selection: string | null;
   /**
@@ -224,6 +229,9 @@ export function validatePayload(value: unknown): DecodeResult {
   const step = value['step'] ?? null;
   if (step !== null && (typeof step !== 'number' || !Number.isInteger(step) || step < 0 || step > MAX_STEP))
     return fail('invalid', 'its step is not a step number');
+  const timeline = value['timeline'];
+  if (timeline !== undefined && timeline !== 2)
+    return fail('invalid', 'its step numbering is not one this release knows');
   const selection = value['selection'] ?? null;
   if (selection !== null && !shortString(selection)) return fail('invalid', 'its selection is malformed');
   const scenario = value['scenario'];
@@ -237,6 +245,7 @@ export function validatePayload(value: unknown): DecodeResult {
     seed,
     pick: pick as string[],
     step: step as number | null,
+    ...(timeline === 2 ? { timeline: 2 as const } : {}),
     selection: selection as string | null,
     ...(scenario !== undefined ? { scenario } : {}),
   };

@@ -4,7 +4,7 @@
  * the embed get these as `ShareActions`.
  */
 import { findScenario, visibleText } from '../../sim';
-import { parseStepParam } from '../../ui/hooks/useScenarioFromUrl';
+import { exampleHash, parseStepParam, stepNumberingOf } from '../../ui/hooks/useScenarioFromUrl';
 import type { VizStore } from '../../store/createVizStore';
 import type { ShareActions, ShareLinks, SharePreview } from '../../ui/ShareDialog';
 import { decodeShare, encodeShare, shareParamOf, validatePayload } from './linkCodec';
@@ -21,8 +21,7 @@ export function appBase(location: { origin: string; pathname: string }): string 
 /** The hash for what is on screen: `#example=…` for a built-in scenario, else `#s=…`. */
 export async function hashFor(store: VizStore, provenance: Provenance): Promise<string> {
   const content = contentOf(store.getState(), provenance);
-  if (content.kind === 'example')
-    return `#example=${encodeURIComponent(content.id)}${content.step !== null ? `&step=${content.step}` : ''}`;
+  if (content.kind === 'example') return exampleHash(content.id, content.step ?? undefined, content.renumbered);
   return `#s=${await encodeShare(content.payload)}`;
 }
 
@@ -39,9 +38,10 @@ export function snippets(base: string, hash: string): ShareLinks {
   const params = new URLSearchParams(hash.replace(/^#/, ''));
   const example = params.get('example');
   const step = params.get('step');
+  const tl = params.get('tl');
   const s = params.get('s');
   const content = example
-    ? ` example="${attr(example)}"${step ? ` step="${attr(step)}"` : ''}`
+    ? ` example="${attr(example)}"${step ? ` step="${attr(step)}"${tl === '2' ? ' tl="2"' : ''}` : ''}`
     : s
       ? ` scenario="${attr(s)}"`
       : '';
@@ -132,7 +132,7 @@ export async function openHash(
     };
   const parsed = parseStepParam(params.get('step'));
   const step = parsed.step ?? options.defaultStep;
-  store.getState().loadScenario(scenario, step ?? undefined);
+  store.getState().loadScenario(scenario, step ?? undefined, stepNumberingOf(params));
   return parsed.error ? { kind: 'ok', notice: parsed.error } : { kind: 'ok' };
 }
 

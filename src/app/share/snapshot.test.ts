@@ -21,6 +21,7 @@ describe('what a link holds', () => {
       kind: 'example',
       id: SCENARIOS[2]!.id,
       step: 3,
+      renumbered: false,
     });
   });
 

@@ -4,7 +4,7 @@
  * else is the user's objects (authored style: no status, no managedFields, no Secret data), the
  * operations made since, the request, seed, step and selection.
  */
-import { applyOps, buildCluster, findScenario, toManifests } from '../../sim';
+import { applyOps, buildCluster, findScenario, renumbered, toManifests } from '../../sim';
 import type { Cluster, ClusterSpec } from '../../sim';
 import type { VizState, VizStore } from '../../store/createVizStore';
 import { loadGeneratedCluster, parseGenerateParam } from '../generateParam';
@@ -17,9 +17,12 @@ export interface Provenance {
 }
 
 export type LinkContent =
-  { kind: 'example'; id: string; step: number | null } | { kind: 'payload'; payload: SharePayload };
+  | { kind: 'example'; id: string; step: number | null; renumbered: boolean }
+  | { kind: 'payload'; payload: SharePayload };
 
 const stepOf = (s: VizState): number | null => (s.steps.length > 0 && s.step >= 0 ? s.step : null);
+/** Whether the step must say it numbers the conversation (the numbering before differs for this trace). */
+const renumberedStep = (s: VizState): boolean => stepOf(s) !== null && s.trace !== null && renumbered(s.trace);
 
 /** The content of the state on screen, as a link would carry it. */
 export function contentOf(s: VizState, provenance: Provenance, options: { forcePayload?: boolean } = {}): LinkContent {
@@ -34,7 +37,7 @@ export function contentOf(s: VizState, provenance: Provenance, options: { forceP
     sameRequest(s.request, sc.request) &&
     s.selection === null
   ) {
-    return { kind: 'example', id: sc.id, step: stepOf(s) };
+    return { kind: 'example', id: sc.id, step: stepOf(s), renumbered: renumberedStep(s) };
   }
   const base = log ? log.base : s.cluster;
   const common = {
@@ -45,6 +48,7 @@ export function contentOf(s: VizState, provenance: Provenance, options: { forceP
     seed: s.seed,
     pick: s.trace ? [...s.trace.request.pick] : [],
     step: stepOf(s),
+    ...(renumberedStep(s) ? { timeline: 2 as const } : {}),
     selection: s.selection,
     // a scenario changed on screen (a CNI or proxy switch, a pod deleted, an element selected) is
     // still that scenario: the link says so, and reopens it with its explanation
@@ -126,6 +130,7 @@ export function showShare(store: VizStore, payload: SharePayload, prepared: Prep
     request: payload.request,
     seed: payload.seed,
     step: payload.step,
+    stepNumbering: payload.timeline === 2 ? 'timeline' : 'legacy',
     selection: payload.selection,
     pins: payload.pick,
     scenario: payload.scenario !== undefined ? findScenario(payload.scenario) : null,

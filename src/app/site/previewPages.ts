@@ -101,8 +101,9 @@ export const OPEN_SCRIPT = `// k8s-netviz preview pages: a person's browser goes
   var link = document.getElementById('open');
   if (!link) return;
   var url = new URL(link.href);
-  var step = new URLSearchParams(location.search).get('step');
-  if (step && /^\\d+$/.test(step)) url.hash += '&step=' + step;
+  var query = new URLSearchParams(location.search);
+  var step = query.get('step');
+  if (step && /^\\d+$/.test(step)) url.hash += '&step=' + step + (query.get('tl') === '2' ? '&tl=2' : '');
   location.replace(url.href);
 })();
 `;

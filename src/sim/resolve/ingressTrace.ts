@@ -11,9 +11,10 @@ import { containerId, podEth0Id } from '../model/ids';
 import { lookup } from '../model/lookup';
 import { networkPolicies } from '../model/policy';
 import type { Cluster, Pod } from '../model/types';
-import type { Candidate, Hop, Trace, Verdict } from '../trace/types';
-import { ingressHttp, ingressRuleText, matchIngress, pickUpstream } from './ingress';
-import type { IngressMatch, IngressRequest } from './ingress';
+import type { Candidate, Exchange, Hop, Packet, Trace, Verdict } from '../trace/types';
+import { openingExchanges } from '../trace/conversation';
+import type { L7Decision, L7Proxy } from '../l7/types';
+import type { IngressRequest } from './ingress';
 import { PathWriter } from './pathWriter';
 import { listenerOf, podNetns, sameNetns, walk } from './podPath';
 import type { WalkContext } from './podPath';
@@ -37,6 +38,8 @@ export interface IngressResult {
   reply: Trace['reply'];
   http: Trace['http'];
   warnings: TraceWarning[];
+  /** the packets of both connections in the order they happen */
+  conversation: Exchange[];
 }
 
 /** The HTTP request as the client sends it. */
@@ -45,26 +48,28 @@ export interface HttpRequest extends IngressRequest {
 }
 
 /**
- * Traces `request` from `client` to the ingress-nginx controller reached through `target` (its
- * Service's LoadBalancer address or a NodePort), then NGINX's decision and its upstream connection.
+ * Traces `request` from `client` to the L7 proxy reached through `target` (ingress-nginx: its
+ * Service's LoadBalancer address or a NodePort), then the proxy's decision and its upstream
+ * connection, and orders the packets of both connections as they happen.
  */
 export function traceIngress(
   cluster: Cluster,
+  proxy: L7Proxy,
   client: ServiceClient,
   target: ServiceTarget,
   request: HttpRequest,
   opts: ServiceTraceOptions & { seed: number },
 ): IngressResult {
   const lk = lookup(cluster);
-  // Picks name the controller pod for the first leg and the backend for NGINX's choice; each leg
-  // sees only its own, so neither warns about the other's.
+  // Picks name the controller pod for the first leg and the backend for the proxy's choice; each
+  // leg sees only its own, so neither warns about the other's.
   const ctrlPicks = opts.pick.filter((p) => p.startsWith('node/') || p.startsWith(`${target.svc.namespace}/`));
   const leg1 = traceService(cluster, client, target, 'tcp', { ...opts, pick: ctrlPicks });
   const warnings = [...leg1.warnings];
   const ctrlKey = leg1.endpoint?.pod ?? null;
   const ctrl = ctrlKey === null ? undefined : lk.podByKey.get(ctrlKey);
   if (leg1.verdict !== 'delivered' || !ctrl) {
-    // NGINX never saw the request: the client's connection failed on the way, as for any Service.
+    // The proxy never saw the request: the client's connection failed on the way, as for any Service.
     return {
       verdict: leg1.verdict,
       reason: `The connection to the Ingress controller failed: ${leg1.reason}`,
@@ -74,15 +79,24 @@ export function traceIngress(
       reply: leg1.reply,
       http: null,
       warnings,
+      conversation: openingExchanges('tcp', leg1.hops, leg1.reply, 'client-proxy'),
     };
   }
   const arrived = leg1.hops[leg1.hops.length - 1] as Hop;
-  // $remote_addr: whatever source reached NGINX, a node-side address when kube-proxy SNATed it.
+  // $remote_addr: whatever source reached the proxy, a node-side address when kube-proxy SNATed it.
   const remoteAddr = ipOf(arrived.packet.src);
-  const match = matchIngress(cluster, request);
+  const port = leg1.endpoint?.port ?? (request.scheme === 'https' ? 443 : 80);
+  const decision = proxy.decide(cluster, request, {
+    proxyPod: ctrl,
+    remoteAddr,
+    port,
+    seed: opts.seed,
+    pick: opts.pick,
+  });
   const ctrlAt = arrived.at.startsWith('container/')
     ? arrived.at
     : containerId(ctrl.namespace, ctrl.name, ctrl.containers[0]?.name ?? 'controller');
+  const name = `${proxy.label} in ${ctrl.name}`;
   const hops: Hop[] = [...leg1.hops];
   const line = `${request.method} ${request.scheme}://${request.host}${request.path}`;
   hops.push({
@@ -91,17 +105,21 @@ export function traceIngress(
     node: ctrl.node,
     devices: [],
     packet: { ...arrived.packet },
-    rule: ingressRuleText(match),
-    text: `NGINX in ${ctrl.name} ends the client's TCP connection and reads the request ${line} (Host ${request.host}) from ${remoteAddr}: ${match.text}`,
+    rule: decision.rule,
+    text: `${name} ends the client's TCP connection and reads the request ${line} (Host ${request.host}) from ${remoteAddr}: ${decision.text}`,
   });
-  const http = ingressHttp(
-    { ...request, port: leg1.endpoint?.port ?? (request.scheme === 'https' ? 443 : 80) },
-    match,
-    remoteAddr,
-    opts.seed,
-  );
+  const http: NonNullable<Trace['http']> = {
+    method: request.method,
+    host: request.host,
+    path: request.path,
+    status: decision.status,
+    headers: decision.backendRequest ? { ...decision.backendRequest.headers } : {},
+  };
   const leg2 =
-    match.status === 200 || match.status === 502 ? upstream(cluster, ctrl, ctrlAt, match, opts, warnings) : null;
+    decision.upstream !== null && (decision.status === 200 || decision.status === 502)
+      ? upstream(cluster, proxy, ctrl, ctrlAt, decision, opts, warnings)
+      : null;
+  const legTwoFrom = hops.length;
   if (leg2 !== null) {
     hops.push(...leg2.hops);
     if (leg2.status !== null) {
@@ -109,26 +127,44 @@ export function traceIngress(
       http.headers = {};
     }
   }
-  // The answer: the backend's reply to NGINX, NGINX relaying it, then the client's connection.
+  const status = proxy.statusLine(http.status);
+  // The answers: the backend's to the proxy and the proxy relaying it, then the client's
+  // connection back. When the proxy answers by itself (404, 503, 308, 502, 504) the reply is that
+  // connection's path alone, as it has always been (old links' steps index it).
+  const leg1Reply = leg1.reply?.hops ?? [];
   const replyHops: Hop[] = [];
+  let relayAt: number | null = null;
   if (leg2?.reply) {
     replyHops.push(...leg2.reply);
-    const last = leg2.reply[leg2.reply.length - 1] as Hop;
+    relayAt = replyHops.length;
     replyHops.push({
       kind: 'proxy',
       at: ctrlAt,
       node: ctrl.node,
       devices: [],
-      packet: { ...last.packet },
-      text: `NGINX relays the backend's ${http.status} answer to the client on the client's own connection.`,
+      packet: { ...((leg1Reply[0] ?? arrived).packet as Packet) },
+      text: `${proxy.label} relays the backend's ${status} to the client on the client's own connection.`,
     });
   }
-  replyHops.push(...(leg1.reply?.hops ?? []));
+  replyHops.push(...leg1Reply);
   const backend = leg2?.endpoint ?? null;
   const endpoint = backend ?? leg1.endpoint;
-  const answered =
-    http.status === 200 ? `the backend ${backend?.pod ?? ''} answered 200` : `the client got ${http.status}`;
-  const reason = `ingress-nginx (${ctrl.namespace}/${ctrl.name}) took the connection (${leg1.reason}) and ${answered}: ${leg2?.reason ?? match.text}`;
+  const answered = http.status === 200 ? `the backend ${backend?.pod ?? ''} answered 200` : `the client got ${status}`;
+  const reason = `${proxy.id} (${ctrl.namespace}/${ctrl.name}) took the connection (${leg1.reason}) and ${answered}: ${leg2?.reason ?? decision.text}`;
+  const conversation = converse({
+    client,
+    name,
+    line,
+    status,
+    leg1: { hops: leg1.hops.length, reply: leg1Reply.length },
+    legTwoFrom,
+    leg2,
+    relayAt,
+    why: answerWhy(decision, leg2),
+    hops,
+    replyHops,
+    decision,
+  });
   return {
     verdict: 'delivered',
     reason,
@@ -138,7 +174,185 @@ export function traceIngress(
     reply: { verdict: leg1.reply?.verdict ?? 'delivered', hops: replyHops },
     http,
     warnings,
+    conversation,
   };
+}
+
+/** Why the proxy answered by itself, for its answer hop. */
+function answerWhy(decision: L7Decision, leg2: Upstream | null): string {
+  if (leg2 !== null && leg2.reason !== null) return leg2.reason;
+  return decision.text;
+}
+
+/**
+ * Retold conntrack hops for a later packet of a connection: the entry the SYN created is found,
+ * not created again (kube-proxy's NAT rules see only a connection's first packet).
+ */
+function established(hops: readonly Hop[], from: number, to: number): { index: number; text: string }[] {
+  const out: { index: number; text: string }[] = [];
+  for (let index = from; index < to; index++) {
+    const hop = hops[index] as Hop;
+    if (hop.kind === 'conntrack' && hop.nat === undefined)
+      out.push({
+        index,
+        text: `conntrack on ${hop.node ?? 'the node'} finds the connection it recorded for the SYN and gives this packet the same translation: the NAT rules are consulted only for a connection's first packet.`,
+      });
+  }
+  return out;
+}
+
+/**
+ * The two connections in the order their packets go: the client's handshake with the proxy, the
+ * request, the proxy's own handshake with the backend, its request and the backend's response,
+ * then the response to the client. Later packets replay the path their connection's SYN (or
+ * SYN-ACK) took, conntrack applying the translations it recorded; where a hop's sentence names the
+ * first packet, the exchange retells it.
+ */
+function converse(p: {
+  client: ServiceClient;
+  name: string;
+  line: string;
+  status: string;
+  leg1: { hops: number; reply: number };
+  legTwoFrom: number;
+  leg2: Upstream | null;
+  /** the hop where the proxy relays the backend's answer; null when it answers by itself */
+  relayAt: number | null;
+  why: string;
+  hops: readonly Hop[];
+  replyHops: readonly Hop[];
+  decision: L7Decision;
+}): Exchange[] {
+  const { leg1, legTwoFrom, relayAt, hops, replyHops, name } = p;
+  const out: Exchange[] = [];
+  const leg1Back = { from: relayAt === null ? 0 : relayAt + 1, to: replyHops.length };
+  const arrived = hops[leg1.hops - 1] as Hop;
+  out.push({
+    leg: 'client-proxy',
+    direction: 'to-server',
+    carries: ['SYN'],
+    path: 'hops',
+    from: 0,
+    to: leg1.hops,
+    text: `The client opens a TCP connection to the proxy: its SYN travels to ${name}.`,
+  });
+  if (leg1.reply > 0) {
+    out.push({
+      leg: 'client-proxy',
+      direction: 'to-client',
+      carries: ['SYN-ACK'],
+      path: 'reply',
+      ...leg1Back,
+      text: `${name} accepts: its SYN-ACK travels back, and the client's connection is established.`,
+    });
+  }
+  out.push({
+    leg: 'client-proxy',
+    direction: 'to-server',
+    carries: ['ACK', 'request'],
+    path: 'hops',
+    from: 0,
+    to: legTwoFrom,
+    text: `The client's ACK completes the handshake and its request ${p.line} follows on the same connection.`,
+    retell: [
+      ...established(hops, 1, leg1.hops - 1),
+      {
+        index: 0,
+        text: `${p.client.label} sends the ACK that completes the handshake, then the HTTP request ${p.line}, on the connection it opened: they follow the SYN's path, and conntrack applies the translations it recorded for it.`,
+      },
+      {
+        index: leg1.hops - 1,
+        text: `${name} receives the ACK, then the request, from ${arrived.packet.src} on the connection it accepted.`,
+      },
+    ],
+  });
+  const leg2 = p.leg2;
+  if (leg2 !== null) {
+    const legTwo = { from: legTwoFrom, to: hops.length };
+    const backend = leg2.endpoint?.pod ?? leg2.endpoint?.ip ?? 'the backend';
+    out.push({
+      leg: 'proxy-backend',
+      direction: 'to-server',
+      carries: ['SYN'],
+      path: 'hops',
+      ...legTwo,
+      text: `${name} opens its own TCP connection to the backend: its SYN travels to ${backend}.`,
+    });
+    const back = leg2.reply?.length ?? 0;
+    if (back > 0) {
+      const req = p.decision.backendRequest;
+      const xff = req?.headers['X-Forwarded-For'];
+      const head = hops[legTwoFrom] as Hop;
+      out.push(
+        {
+          leg: 'proxy-backend',
+          direction: 'to-client',
+          carries: ['SYN-ACK'],
+          path: 'reply',
+          from: 0,
+          to: back,
+          text: `${backend} accepts: its SYN-ACK travels back to ${name}.`,
+        },
+        {
+          leg: 'proxy-backend',
+          direction: 'to-server',
+          carries: ['ACK', 'request'],
+          path: 'hops',
+          ...legTwo,
+          text: `${name}'s ACK completes its handshake with the backend, and the request follows.`,
+          retell: [
+            ...established(hops, legTwoFrom + 1, hops.length - 1),
+            {
+              index: legTwoFrom,
+              text: `${name} sends the ACK, then the request ${req?.method ?? 'GET'} ${req?.path ?? '/'} from ${head.packet.src}${xff !== undefined ? `, with X-Forwarded-For: ${xff}` : ''}.`,
+            },
+            {
+              index: hops.length - 1,
+              text: `${backend} receives the request from ${head.packet.src}, the proxy${xff !== undefined ? `; X-Forwarded-For says the client was ${xff}` : ''}.`,
+            },
+          ],
+        },
+        {
+          leg: 'proxy-backend',
+          direction: 'to-client',
+          carries: ['response'],
+          path: 'reply',
+          from: 0,
+          to: back,
+          text: `${backend} answers the request: ${p.status} travels back to ${name}.`,
+          retell: [
+            { index: 0, text: `${backend} writes its response, ${p.status}, on the proxy's connection.` },
+            { index: back - 1, text: `${name} receives the backend's ${p.status}.` },
+          ],
+        },
+      );
+    }
+  }
+  const answer = replyHops[leg1Back.from];
+  const last = replyHops[leg1Back.to - 1];
+  out.push({
+    leg: 'client-proxy',
+    direction: 'to-client',
+    carries: ['response'],
+    path: 'reply',
+    from: relayAt ?? 0,
+    to: replyHops.length,
+    text: `${name}'s response, ${p.status}, travels back to the client on the client's connection.`,
+    retell:
+      answer && last && leg1Back.to > leg1Back.from
+        ? [
+            {
+              index: leg1Back.from,
+              text:
+                relayAt === null
+                  ? `${name} answers the request itself, ${p.status}, and sends it to ${answer.packet.dst} along the SYN-ACK's path: ${p.why}`
+                  : `${name} sends the response, ${p.status}, to ${answer.packet.dst}: it follows the SYN-ACK's path, and conntrack applies the translations it recorded.`,
+            },
+            { index: leg1Back.to - 1, text: `The client receives ${p.status} from ${last.packet.src}.` },
+          ]
+        : [],
+  });
+  return out;
 }
 
 interface Upstream {
@@ -154,25 +368,26 @@ interface Upstream {
 /** NGINX's connection to the backend: a pod IP directly, or the ClusterIP with service-upstream. */
 function upstream(
   cluster: Cluster,
+  proxy: L7Proxy,
   ctrl: Pod,
   ctrlAt: ElementId,
-  match: IngressMatch,
+  decision: L7Decision,
   opts: ServiceTraceOptions & { seed: number },
   warnings: TraceWarning[],
 ): Upstream | null {
-  const up = match.upstream;
+  const up = decision.upstream;
   if (up === null) return null;
+  const label = proxy.label;
   const client: ServiceClient = {
     ns: podNetns(cluster, ctrl),
     at: ctrlAt,
     node: ctrl.node,
-    label: `NGINX in ${ctrl.name}`,
-    ip: ctrl.ip,
+    label: `${label} in ${ctrl.name}`,
+    ip: decision.upstreamSource,
   };
   if (up.kind === 'service') {
-    const svc = lookup(cluster).serviceByKey.get(`${match.backend?.namespace ?? ''}/${match.backend?.service ?? ''}`);
-    if (!svc) return null;
-    const port = match.backend?.servicePort ?? null;
+    const svc = up.service;
+    const port = svc.ports.find((p) => p.port === up.port && p.protocol === 'tcp') ?? null;
     const leg = traceService(
       cluster,
       client,
@@ -190,17 +405,16 @@ function upstream(
       status: failed,
       reason:
         failed === null
-          ? `with service-upstream NGINX connected to the ClusterIP ${up.ip}:${up.port} and ${leg.reason}`
-          : `NGINX's connection to ${up.ip}:${up.port} failed (${leg.reason}): ${failed}.`,
+          ? `with service-upstream ${label} connected to the ClusterIP ${up.ip}:${up.port} and ${leg.reason}`
+          : `${label}'s connection to ${up.ip}:${up.port} failed (${leg.reason}): ${failed}.`,
     };
   }
-  const chosen = pickUpstream(up.endpoints, opts.seed, opts.pick);
-  if (chosen === null) return null;
+  const chosen = up.chosen;
   const candidates: Candidate[] = up.endpoints.map((e) => ({
     pod: e.pod ?? e.ip,
     ip: e.ip,
     port: e.port,
-    probability: 1 / up.endpoints.length,
+    probability: up.probability,
     chosen: e === chosen,
   }));
   const ep = chosen.pod === null ? undefined : lookup(cluster).podByKey.get(chosen.pod);
@@ -208,7 +422,7 @@ function upstream(
   const dst = podNetns(cluster, ep);
   const src = podNetns(cluster, ctrl);
   const w = new PathWriter({
-    src: `${ctrl.ip}:${opts.ephemeralPort()}`,
+    src: `${decision.upstreamSource}:${opts.ephemeralPort()}`,
     dst: `${chosen.ip}:${chosen.port}`,
     protocol: 'tcp',
     ttl: DEFAULT_TTL,
@@ -217,8 +431,8 @@ function upstream(
     kind: 'socket',
     at: ctrlAt,
     node: ctrl.node,
-    rule: `upstream ${match.backend?.namespace ?? ''}-${match.backend?.service ?? ''}-${match.backend?.port ?? ''} { server ${chosen.ip}:${chosen.port}; } (round_robin)`,
-    text: `NGINX opens its own TCP connection, from ${w.packet.src} to the endpoint ${w.packet.dst} (${chosen.pod ?? ''}): a pod IP from the EndpointSlices, not the ClusterIP, so kube-proxy plays no part.`,
+    rule: up.rule,
+    text: `${label} opens its own TCP connection (SYN), from ${w.packet.src} to the endpoint ${w.packet.dst} (${chosen.pod ?? ''}): a pod IP from the EndpointSlices, not the ClusterIP, so kube-proxy plays no part.`,
   });
   const ctx: WalkContext = {
     cluster,
@@ -243,7 +457,7 @@ function upstream(
         kind: 'drop',
         at: last.at,
         node: last.node,
-        text: 'The packet is dropped silently; NGINX waits for the upstream.',
+        text: `The packet is dropped silently; ${label} waits for the upstream.`,
       });
     return {
       hops: w.hops,
@@ -251,7 +465,7 @@ function upstream(
       endpoint,
       candidates,
       status: 504,
-      reason: `NetworkPolicy drops NGINX's connection to ${chosen.pod ?? chosen.ip} (${ctx.policy.verdict?.reason ?? ''}); NGINX gives up on the upstream: 504 Gateway Timeout.`,
+      reason: `NetworkPolicy drops ${label}'s connection to ${chosen.pod ?? chosen.ip} (${ctx.policy.verdict?.reason ?? ''}); ${label} gives up on the upstream: ${proxy.statusLine(504)}.`,
     };
   }
   const listener = listenerOf(ep, chosen.port, 'tcp');
@@ -260,7 +474,7 @@ function upstream(
       kind: 'reject',
       at: podEth0Id(ep.namespace, ep.name),
       node: ep.node,
-      text: `Nothing in ${ep.name} listens on TCP port ${chosen.port}: its kernel answers with a TCP RST, and NGINX answers the client 502 Bad Gateway.`,
+      text: `Nothing in ${ep.name} listens on TCP port ${chosen.port}: its kernel answers with a TCP RST, and ${label} answers the client ${proxy.statusLine(502)}.`,
     });
     return {
       hops: w.hops,
@@ -268,7 +482,7 @@ function upstream(
       endpoint,
       candidates,
       status: 502,
-      reason: `nothing in ${chosen.pod ?? ''} listens on TCP port ${chosen.port}: 502 Bad Gateway.`,
+      reason: `nothing in ${chosen.pod ?? ''} listens on TCP port ${chosen.port}: ${proxy.statusLine(502)}.`,
     };
   }
   const name = listener.slice(listener.lastIndexOf('/') + 1);
@@ -277,10 +491,15 @@ function upstream(
     kind: 'deliver',
     at: listener,
     node: ep.node,
-    text: `Container ${name} in ${ep.name} accepts NGINX's connection; it sees ${ipOf(w.packet.src)}, the controller pod, as its peer (the client is in X-Forwarded-For).`,
+    text: `Container ${name} in ${ep.name} accepts ${label}'s connection (the SYN); it sees ${ipOf(w.packet.src)}, the controller pod, as its peer (the client is in X-Forwarded-For).`,
   });
   const r = new PathWriter({ src: w.packet.dst, dst: w.packet.src, protocol: 'tcp', ttl: DEFAULT_TTL });
-  r.hop({ kind: 'socket', at: listener, node: ep.node, text: `${ep.name} answers NGINX at ${r.packet.dst}.` });
+  r.hop({
+    kind: 'socket',
+    at: listener,
+    node: ep.node,
+    text: `${ep.name} accepts: its SYN-ACK goes back to ${label} at ${r.packet.dst}.`,
+  });
   if (ctx.policy) ctx.policy.reply = true;
   ctx.reply = true;
   if (same)
@@ -295,9 +514,9 @@ function upstream(
     kind: 'deliver',
     at: ctrlAt,
     node: ctrl.node,
-    text: `NGINX receives the backend's answer from ${r.packet.src}.`,
+    text: `${label} receives the SYN-ACK from ${r.packet.src}: its connection to the backend is established.`,
   });
   const policy = ctx.policy?.verdict;
   const note = policy && (policy.egress.isolated || policy.ingress.isolated) ? ` ${policy.reason}` : '';
-  return { hops: w.hops, reply: r.hops, endpoint, candidates, status: null, reason: `${match.text}${note}` };
+  return { hops: w.hops, reply: r.hops, endpoint, candidates, status: null, reason: `${decision.text}${note}` };
 }

@@ -31,9 +31,11 @@ import { backendsOf } from '../proxy';
 import { resolveDestination } from './dnsTrace';
 import { freshPolicyState, policyDropReason, policyNote, traceToExternal } from './edgeTrace';
 import { traceIngress } from './ingressTrace';
+import { directConversation } from '../trace/conversation';
 import { hasHostPort, traceHostPort } from './hostPortTrace';
 import { resolveHostPort } from './hostPorts';
-import { INGRESS_NGINX_NAME, INGRESS_NGINX_NAMESPACE, hostMatches, ingressExposure } from './ingress';
+import { INGRESS_NGINX_NAME, INGRESS_NGINX_NAMESPACE, hostMatches } from './ingress';
+import { l7Exposure, l7ProxyForService } from '../l7/registry';
 import { ingresses, nginxIngresses } from '../model/ingressModel';
 import type { HttpRequest } from './ingressTrace';
 import { cidrContains } from '../model/ip';
@@ -115,7 +117,7 @@ interface Answer {
  *   asks for a path that does not touch the cluster (an external client to an external address).
  */
 export function trace(cluster: Cluster, input: TraceInput, options: TraceOptions = {}): Trace {
-  return withLinkFrames(cluster, traceInto(cluster, input, options, { via: null }));
+  return withConversation(withLinkFrames(cluster, traceInto(cluster, input, options, { via: null })));
 }
 
 /** `trace`, and which Service's proxy decided on which node (null when no Service was involved). */
@@ -125,8 +127,14 @@ export function traceWithService(
   options: TraceOptions = {},
 ): { trace: Trace; via: ServiceVia | null } {
   const out: { via: ServiceVia | null } = { via: null };
-  const t = withLinkFrames(cluster, traceInto(cluster, input, options, out));
+  const t = withConversation(withLinkFrames(cluster, traceInto(cluster, input, options, out)));
   return { trace: t, via: out.via };
+}
+
+/** Every trace holds its conversation; one no L7 proxy ended is the request, then its answer. */
+function withConversation(t: Trace): Trace {
+  if (t.conversation === undefined) t.conversation = directConversation(t);
+  return t;
 }
 
 function traceInto(cluster: Cluster, input: TraceInput, options: TraceOptions, out: { via: ServiceVia | null }): Trace {
@@ -197,15 +205,10 @@ function traceInto(cluster: Cluster, input: TraceInput, options: TraceOptions, o
   }
 
   const target = serviceTarget(cluster, source, destination, protocol);
-  if (
-    target !== null &&
-    http !== null &&
-    protocol === 'tcp' &&
-    target.svc.namespace === INGRESS_NGINX_NAMESPACE &&
-    target.svc.name === INGRESS_NGINX_NAME
-  ) {
+  const l7 = target !== null && http !== null && protocol === 'tcp' ? l7ProxyForService(target.svc) : null;
+  if (target !== null && http !== null && l7 !== null) {
     const client = serviceClient(cluster, source, target);
-    const r = traceIngress(cluster, client, target, http.request, {
+    const r = traceIngress(cluster, l7, client, target, http.request, {
       random: () => rng.next(),
       ephemeralPort: () => rng.int(EPHEMERAL_MIN, EPHEMERAL_MAX),
       pick,
@@ -236,6 +239,7 @@ function traceInto(cluster: Cluster, input: TraceInput, options: TraceOptions, o
     );
     const warnings = [...r.warnings, ...pickWarnings(t, pick).filter((w) => !delivered.has(w.pick))];
     setWarnings(t, warnings);
+    if (r.conversation !== null) t.conversation = r.conversation;
     return t;
   }
   if (target !== null) {
@@ -642,11 +646,12 @@ function httpIntent(
   const request: HttpRequest = { method: 'GET', scheme: url.scheme, host, path: url.path };
   if (parseIPv4(url.host) !== null)
     return { dial: { kind: 'ip', ip: url.host, port: url.port ?? defaultPort }, request, note: null };
-  const exposure = ingressExposure(cluster, url.host, url.scheme);
-  if (exposure !== null) {
+  const exposed = l7Exposure(cluster, url.host, url.scheme);
+  if (exposed !== null) {
+    const exposure = exposed.exposure;
     const where =
       exposure.via === 'load-balancer'
-        ? `the ingress-nginx load balancer ${exposure.ip}`
+        ? `the ${exposed.proxy.id} load balancer ${exposure.ip}`
         : `${exposure.node ?? ''}'s address ${exposure.ip}, the ${url.scheme} NodePort ${exposure.port} of ${exposure.service}`;
     return {
       dial: { kind: 'ip', ip: exposure.ip, port: url.port ?? exposure.port },

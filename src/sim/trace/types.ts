@@ -124,20 +124,45 @@ export interface Trace {
   warnings?: string[];
   /** the same warnings as objects: a code, the sentence, the ids of the elements concerned */
   warningDetails?: TraceWarningDetail[];
+  /**
+   * The packets of the connection in the order they happen, each exchange a range of `hops` or
+   * `reply.hops` (docs/trace-format.md). Every trace `trace()` makes has it; a trace stored before
+   * it existed has none, and readers take `directConversation(trace)` for it.
+   */
+  conversation?: Exchange[];
 }
+
+/** What the packets of one exchange carry, in the order they are sent. */
+export const CARRIES = ['SYN', 'SYN-ACK', 'ACK', 'request', 'response', 'RST', 'ICMP error'] as const;
+export type Carry = (typeof CARRIES)[number];
 
 /**
- * Playback steps are numbered over one flattened timeline: the DNS hops, then `hops`, then
- * `reply.hops` (docs/trace-format.md). The UI, links and the postMessage API all use this numbering.
+ * A connection leg: the client's connection to an L7 proxy, the proxy's own connection to the
+ * backend, or the one connection of traffic no proxy ends (a Service's DNAT is not a proxy).
  */
-export function flattenHops(trace: Trace): Hop[] {
-  return [...(trace.dns?.hops ?? []), ...trace.hops, ...(trace.reply?.hops ?? [])];
+export const LEGS = ['client-proxy', 'proxy-backend', 'direct'] as const;
+export type Leg = (typeof LEGS)[number];
+
+export interface Exchange {
+  leg: Leg;
+  /** `to-server`: from whoever opened the leg's connection; `to-client`: the answer on it */
+  direction: 'to-server' | 'to-client';
+  /** what the packets carry; several when they follow one another along the same path */
+  carries: Carry[];
+  /** the hops this exchange plays: `path[from]` to `path[to - 1]` */
+  path: 'hops' | 'reply';
+  from: number;
+  to: number;
+  /** one sentence */
+  text: string;
+  /**
+   * Sentences said instead of a hop's own `text` while this exchange plays it, where the hop's
+   * sentence speaks of the first packet that took the path (the SYN) and this is a later one.
+   * `index` is the hop's index in `path`.
+   */
+  retell?: { index: number; text: string }[];
 }
 
-/** Which part of the trace a flattened step belongs to. */
-export function stepPhase(trace: Trace, step: number): 'dns' | 'request' | 'reply' {
-  const dns = trace.dns?.hops.length ?? 0;
-  if (step < dns) return 'dns';
-  if (step < dns + trace.hops.length) return 'request';
-  return 'reply';
-}
+// Playback numbering (the timeline of the conversation) lives in ./conversation; re-exported here
+// because the app and the CLI have always imported it from the trace's types.
+export { flattenHops, stepPhase } from './conversation';

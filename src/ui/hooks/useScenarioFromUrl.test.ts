@@ -6,7 +6,12 @@ describe('a link’s step', () => {
     expect(parseStepParam('0')).toEqual({ step: 0 });
     expect(parseStepParam('12')).toEqual({ step: 12 });
     expect(parseStepParam(null)).toEqual({});
-    expect(parseExampleHash('#example=pod-to-service&step=3')).toEqual({ id: 'pod-to-service', step: 3 });
+    expect(parseExampleHash('#example=pod-to-service&step=3')).toEqual({
+      id: 'pod-to-service',
+      step: 3,
+      stepNumbering: 'legacy',
+    });
+    expect(parseExampleHash('#example=ingress&step=3&tl=2')?.stepNumbering).toBe('timeline');
   });
 
   it('opens at the first step with a message for anything else', () => {

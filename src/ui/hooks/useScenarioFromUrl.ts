@@ -1,11 +1,13 @@
 /**
  * `#example=<id>&step=<n>`: a built-in scenario opened from a link, stopped at a playback step.
+ * `&tl=2` says the step numbers the conversation's timeline; a link without it was written before
+ * traces held a conversation, and its step is mapped to the same hop (docs/trace-format.md).
  * The hash is read on load and on every change; an unknown id gives a message and leaves the hash
  * as it was.
  */
 import { useEffect } from 'react';
 import { findScenario, visibleText } from '../../sim';
-import type { VizStore } from '../../store/createVizStore';
+import type { StepNumbering, VizStore } from '../../store/createVizStore';
 
 /**
  * A link's `step=`: a whole number from 0 (six digits at most), or a message saying why not and
@@ -20,16 +22,29 @@ export function parseStepParam(text: string | null): { step?: number; error?: st
   };
 }
 
-export function parseExampleHash(hash: string): { id: string; step?: number; stepError?: string } | null {
+/** How a link numbers its step: `tl=2` the timeline of the conversation, else the numbering before it. */
+export function stepNumberingOf(params: URLSearchParams): StepNumbering {
+  return params.get('tl') === '2' ? 'timeline' : 'legacy';
+}
+
+export function parseExampleHash(
+  hash: string,
+): { id: string; step?: number; stepError?: string; stepNumbering: StepNumbering } | null {
   const params = new URLSearchParams(hash.replace(/^#/, ''));
   const id = params.get('example');
   if (!id) return null;
   const { step, error } = parseStepParam(params.get('step'));
-  return { id, ...(step !== undefined ? { step } : {}), ...(error !== undefined ? { stepError: error } : {}) };
+  return {
+    id,
+    ...(step !== undefined ? { step } : {}),
+    ...(error !== undefined ? { stepError: error } : {}),
+    stepNumbering: stepNumberingOf(params),
+  };
 }
 
-export function exampleHash(id: string, step?: number): string {
-  return `#example=${encodeURIComponent(id)}${step !== undefined ? `&step=${step}` : ''}`;
+/** `#example=<id>&step=<n>`, with `&tl=2` when the trace's steps are numbered differently from before. */
+export function exampleHash(id: string, step?: number, renumbered = false): string {
+  return `#example=${encodeURIComponent(id)}${step !== undefined ? `&step=${step}${renumbered ? '&tl=2' : ''}` : ''}`;
 }
 
 export function useScenarioFromUrl(store: VizStore, enabled: boolean): void {
@@ -49,7 +64,7 @@ export function useScenarioFromUrl(store: VizStore, enabled: boolean): void {
         const current = store.getState();
         // a hash we wrote ourselves for the scenario already on screen changes nothing
         if (current.scenario?.id === scenario.id && parsed.step === undefined) return;
-        current.loadScenario(scenario, parsed.step);
+        current.loadScenario(scenario, parsed.step, parsed.stepNumbering);
         // non-blocking: the scenario is on screen, the message says what was ignored
         if (parsed.stepError) store.getState().setNotice(parsed.stepError);
       };
