@@ -92,8 +92,12 @@ describe('the policy model', () => {
     expect(selectorMatches(readSelector({}), { anything: 'x' })).toBe(true);
   });
 
-  it('gives every namespace its kubernetes.io/metadata.name label', () => {
-    expect(namespaceLabels(calico, 'ops')).toEqual({ 'kubernetes.io/metadata.name': 'ops' });
+  it('gives every namespace its kubernetes.io/metadata.name label, beside the labels it was imported with', () => {
+    expect(namespaceLabels(calico, 'no-such-namespace')).toEqual({
+      'kubernetes.io/metadata.name': 'no-such-namespace',
+    });
+    // the importer keeps a Namespace's labels (namespaceSelector and allowedRoutes read them)
+    expect(namespaceLabels(calico, 'ops')).toEqual({ env: 'prod', 'kubernetes.io/metadata.name': 'ops' });
     expect(namespaceLabels(withNamespaces(calico), 'ops')).toEqual({
       env: 'prod',
       'kubernetes.io/metadata.name': 'ops',

@@ -6,11 +6,12 @@
  * Packets are read from the hops, not from the trace's shape: a packet begins where a socket sends
  * (the client's query, CoreDNS's answer, a proxy's own request, the server's reply), so a trace that
  * holds a whole conversation (handshake, request, response) becomes one row of arrows per packet
- * without a change here. Every arrow knows the playback steps (0-based, `flattenHops` order) it
- * covers, so a view highlights the arrow of the current step.
+ * as the conversation's exchanges order them. Every arrow knows the playback steps (0-based, the
+ * timeline's order) it covers, so a view highlights the arrow of the current step.
  */
 import { parseElementId } from '../model/ids';
-import type { Hop, Nat, Trace } from '../trace/types';
+import { conversationOf, timeline } from '../trace/conversation';
+import type { Exchange, Hop, Nat, Trace } from '../trace/types';
 
 export type LaneRole = 'client' | 'server' | 'dns' | 'proxy' | 'node' | 'network' | 'internet' | 'load-balancer';
 
@@ -127,11 +128,15 @@ interface Run {
  * sequenceOf(trace).packets.map((p) => p.label); // ['DNS query', 'DNS answer', 'request', 'reply']
  */
 export function sequenceOf(trace: Trace): Sequence {
-  const phases: { phase: SequencePacket['phase']; hops: readonly Hop[] }[] = [
-    { phase: 'dns', hops: trace.dns?.hops ?? [] },
-    { phase: 'request', hops: trace.hops },
-    { phase: 'reply', hops: trace.reply?.hops ?? [] },
-  ];
+  // the playback timeline cut by exchange: the DNS lookup, then each packet of the conversation
+  const phases: { phase: SequencePacket['phase']; hops: Hop[]; exchange: Exchange | null }[] = [];
+  const conversation = conversationOf(trace);
+  for (const step of timeline(trace)) {
+    const last = phases.at(-1);
+    const exchange = step.exchange === null ? null : (conversation[step.exchange] ?? null);
+    if (last && last.phase === step.phase && last.exchange === exchange) last.hops.push(step.hop);
+    else phases.push({ phase: step.phase, hops: [step.hop], exchange });
+  }
   // the roles: who asks, who answers, who resolves names, who proxies
   const clientLane = trace.hops[0] ? placeOf(trace.hops[0]) : null;
   const lastDeliver = trace.hops.findLast((h) => h.kind === 'deliver');
@@ -146,10 +151,17 @@ export function sequenceOf(trace: Trace): Sequence {
     if (!order.includes(lane)) order.push(lane);
   };
   if (clientLane) seen(clientLane);
-  const packets: { phase: SequencePacket['phase']; runs: Run[]; first: number; last: number }[] = [];
+  const packets: {
+    phase: SequencePacket['phase'];
+    runs: Run[];
+    first: number;
+    last: number;
+    exchange: Exchange | null;
+  }[] = [];
   let step = 0;
-  for (const { phase, hops } of phases) {
-    for (const packet of splitPackets(hops)) {
+  for (const { phase, hops, exchange } of phases) {
+    // an exchange through a proxy is one packet (the relay and the way back are the response's)
+    for (const packet of exchange && exchange.leg !== 'direct' ? [hops] : splitPackets(hops)) {
       const runs: Run[] = [];
       const first = step;
       for (const hop of packet) {
@@ -164,7 +176,7 @@ export function sequenceOf(trace: Trace): Sequence {
         }
         step++;
       }
-      packets.push({ phase, runs, first, last: step - 1 });
+      packets.push({ phase, runs, first, last: step - 1, exchange });
     }
   }
   if (serverLane && serverLane !== clientLane) order.push(serverLane);
@@ -184,7 +196,7 @@ export function sequenceOf(trace: Trace): Sequence {
   const index = (lane: string): number => order.indexOf(lane);
 
   let queries = -1;
-  const out: SequencePacket[] = packets.map(({ phase, runs, first, last }) => {
+  const out: SequencePacket[] = packets.map(({ phase, runs, first, last, exchange }) => {
     const arrows: Arrow[] = [];
     if (runs.length === 1) {
       const run = runs[0] as Run;
@@ -221,7 +233,7 @@ export function sequenceOf(trace: Trace): Sequence {
     // a DNS packet that starts at the resolver is its answer to the last query
     const answer = phase === 'dns' && dnsLanes.has(runs[0]?.lane ?? '');
     if (phase === 'dns' && !answer) queries++;
-    const { label, detail } = describe(trace, phase, answer, Math.max(queries, 0));
+    const { label, detail } = describe(trace, phase, answer, Math.max(queries, 0), exchange);
     return { label, detail, phase, firstStep: first, lastStep: last, arrows };
   });
   return { lanes, packets: out };
@@ -232,6 +244,7 @@ function describe(
   phase: SequencePacket['phase'],
   answer: boolean,
   query: number,
+  exchange: Exchange | null,
 ): { label: string; detail: string | null } {
   if (phase === 'dns') {
     const q = trace.dns?.queries[query];
@@ -240,6 +253,17 @@ function describe(
     return { label: 'DNS answer', detail: records || null };
   }
   const http = trace.http;
+  if (exchange && exchange.leg !== 'direct') {
+    // a connection through an L7 proxy: each packet says what it carries (SYN, ACK + request, …)
+    const carries = exchange.carries;
+    const detail =
+      http && carries.includes('request')
+        ? `${http.method} ${http.path}`
+        : http && carries.includes('response')
+          ? `HTTP ${http.status}`
+          : null;
+    return { label: carries.join(' + '), detail };
+  }
   if (phase === 'request') return { label: 'request', detail: http ? `${http.method} ${http.path}` : null };
   if (http) return { label: 'reply', detail: `HTTP ${http.status}` };
   const verdict = trace.reply?.verdict;
