@@ -439,13 +439,15 @@ test.describe('the keyboard alone', () => {
     await page.keyboard.press('Enter');
     const said = page.getByTestId('canvas.focus');
     const walkTo = async (kind: RegExp) => {
+      const heard: string[] = [];
       for (let i = 0; i < 80; i++) {
-        if (kind.test((await said.textContent()) ?? '')) return;
         const before = (await said.textContent()) ?? '';
+        heard.push(before);
+        if (kind.test(before)) return;
         await page.keyboard.press('ArrowDown');
         await expect(said).not.toHaveText(before);
       }
-      throw new Error(`the diagram's arrows did not reach ${String(kind)}`);
+      throw new Error(`the diagram's arrows did not reach ${String(kind)}; heard: ${heard.join(' | ')}`);
     };
     await walkTo(/^pod /);
     await page.keyboard.press('Enter');

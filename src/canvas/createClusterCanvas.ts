@@ -789,15 +789,32 @@ export function createClusterCanvas(host: HTMLElement, callbacks: CanvasCallback
       return true;
     },
     readingOrder() {
-      const byPlace = (a: cytoscape.NodeSingular, b: cytoscape.NodeSingular): number => {
-        const pa = a.boundingBox({ includeLabels: false });
-        const pb = b.boundingBox({ includeLabels: false });
-        // boxes whose tops are within a few px sit on one row: left to right there
-        return Math.abs(pa.y1 - pb.y1) > 8 ? pa.y1 - pb.y1 : pa.x1 - pb.x1;
+      // The layout's own box (position and model size), not the drawn one: the camera grows the
+      // path's labels and boxes while it plays, and the order must not change under the keyboard.
+      const topLeft = (n: cytoscape.NodeSingular): { x: number; y: number } => {
+        const w = n.data('w') as number | undefined;
+        const h = n.data('h') as number | undefined;
+        if (!n.isParent() && typeof w === 'number' && typeof h === 'number')
+          return { x: n.position('x') - w / 2, y: n.position('y') - h / 2 };
+        const bb = n.boundingBox({ includeLabels: false });
+        return { x: bb.x1, y: bb.y1 };
+      };
+      /** Top to bottom in rows (tops within a few px of the row's first), left to right in each. */
+      const byPlace = (nodes: cytoscape.NodeCollection): cytoscape.NodeSingular[] => {
+        const placed = (nodes.toArray() as cytoscape.NodeSingular[])
+          .map((n) => ({ n, ...topLeft(n) }))
+          .sort((a, b) => a.y - b.y || a.x - b.x);
+        const rows: (typeof placed)[] = [];
+        for (const p of placed) {
+          const row = rows.at(-1);
+          if (row && p.y - (row[0] as (typeof placed)[number]).y <= 8) row.push(p);
+          else rows.push([p]);
+        }
+        return rows.flatMap((row) => row.sort((a, b) => a.x - b.x).map((p) => p.n));
       };
       const order: string[] = [];
       const walk = (nodes: cytoscape.NodeCollection): void => {
-        for (const n of nodes.sort(byPlace).toArray() as cytoscape.NodeSingular[]) {
+        for (const n of byPlace(nodes)) {
           // only what a click would inspect: not the layout's own boxes (underlay, Service groups)
           if (parseElementId(n.id()) !== null) order.push(n.id());
           walk(n.children());
