@@ -78,7 +78,7 @@ test.describe('generated clusters', () => {
   test('zooming in to a node draws it in full; zooming out summarises it again', async ({ app }, testInfo) => {
     await app.goto('/?generate=50x20');
     const pod = (await app.pods()).find((p) => p.node === 'worker-017')!;
-    await app.page.getByPlaceholder('Find a name or IP').fill(pod.ip);
+    await app.page.getByPlaceholder('Name or IP').fill(pod.ip);
     await app.page.getByRole('button', { name: 'Find' }).click();
     // the view settles, then the node in view opens: its pods, its bridge and its devices
     await expect

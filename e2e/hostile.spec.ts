@@ -336,7 +336,7 @@ test.describe('hostile input', () => {
     expect((await import('node:fs')).readFileSync(pngPath).subarray(1, 4).toString()).toBe('PNG');
     record('screen', 'PNG export', 'a PNG image');
     // the scenario as JSON: parses, holds the names as strings
-    await page.getByRole('button', { name: 'Share' }).click();
+    await page.getByRole('button', { name: 'Share', exact: true }).click();
     const [jsonDownload] = await Promise.all([
       page.waitForEvent('download'),
       page.getByRole('button', { name: 'Download scenario (JSON)' }).click(),

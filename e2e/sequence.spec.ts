@@ -108,8 +108,8 @@ test.describe('the sequence view', () => {
     expect(parsed.error).toBeNull();
     expect(parsed.root).toBe('svg');
     expect(parsed.arrows).toBeGreaterThan(6);
-    expect(parsed.text).toContain('request: GET /cart');
-    expect(parsed.text).toContain('reply: HTTP 200');
+    expect(parsed.text).toContain('ACK + request: GET /cart');
+    expect(parsed.text).toContain('response: HTTP 200');
     expect(parsed.data).toBe(0);
     const [pngDownload] = await Promise.all([
       page.waitForEvent('download'),

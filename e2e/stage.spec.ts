@@ -34,8 +34,7 @@ async function readStep(target: Page | Frame, step: number): Promise<StepReading
   await target.evaluate(() => window.__netviz!.cameraSettled());
   return target.evaluate((i) => {
     const h = window.__netviz!;
-    const t = h.currentTrace()!;
-    const steps = [...(t.dns?.hops ?? []), ...t.hops, ...(t.reply?.hops ?? [])];
+    const steps = h.steps();
     const ids = [
       ...new Set([i - 1, i, i + 1].map((k) => steps[k]?.at as string | undefined).filter((x): x is string => !!x)),
     ];
@@ -69,10 +68,7 @@ const median = (xs: number[]) => {
 
 /** Walks every step of the scenario on screen; returns the smallest label and caption, and what failed. */
 async function measure(target: Page | Frame, label: string) {
-  const total = await target.evaluate(() => {
-    const t = window.__netviz!.currentTrace()!;
-    return (t.dns?.hops.length ?? 0) + t.hops.length + (t.reply?.hops.length ?? 0);
-  });
+  const total = await target.evaluate(() => window.__netviz!.steps().length);
   const fonts: number[] = [];
   const captions: number[] = [];
   const problems: string[] = [];
@@ -247,11 +243,7 @@ test.describe('the presenter stage', () => {
     await expect(page.getByTestId('presenter')).toBeVisible();
     await expect(page.getByRole('banner')).toHaveCount(0);
     const sentence = page.getByTestId('stage.sentence');
-    const hopText = (i: number) =>
-      page.evaluate((k) => {
-        const t = window.__netviz!.currentTrace()!;
-        return [...(t.dns?.hops ?? []), ...t.hops, ...(t.reply?.hops ?? [])][k]!.text;
-      }, i);
+    const hopText = (i: number) => page.evaluate((k) => window.__netviz!.steps()[k]!.text, i);
     await expect(sentence).toHaveText(await hopText(2));
     await expect(page.getByTestId('stage.caption')).toContainText('step 3 of');
 

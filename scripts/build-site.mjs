@@ -136,8 +136,17 @@ try {
     await page.evaluate(() => {
       const trace = window.__netviz.currentTrace();
       if (!trace) throw new Error('the scenario has no trace');
-      const there = (trace.dns?.hops.length ?? 0) + trace.hops.length;
-      window.__netviz.stepTo(Math.max(0, there - 1));
+      // the timeline (docs/trace-format.md): DNS, then each exchange of the conversation; the
+      // last step towards a server is where the request ended up (through a proxy: at the
+      // backend, or at the proxy that answered by itself)
+      let step = trace.dns?.hops.length ?? 0;
+      let there = step + trace.hops.length - 1;
+      for (const x of trace.conversation ?? []) {
+        const length = x.to - x.from;
+        if (x.direction === 'to-server') there = step + length - 1;
+        step += length;
+      }
+      window.__netviz.stepTo(Math.max(0, there));
     });
     await page.evaluate(() => window.__netviz.cameraSettled());
     const png = await page.screenshot({ type: 'png' });

@@ -4,13 +4,15 @@
  */
 import { defaultPacketRequest, elementCount } from '../store/selectors';
 import type { VisualizerApi } from '../ui/Visualizer';
-import type { Trace } from '../sim';
+import type { Hop, Trace } from '../sim';
 import type { LabelMetric } from '../canvas/createClusterCanvas';
 
 export interface NetvizHandle {
   getState(): unknown;
   elementCount(): { nodes: number; pods: number; containers: number; services: number };
   currentTrace(): Trace | null;
+  /** the playback timeline: the hop each step shows (docs/trace-format.md), as the player steps it */
+  steps(): Hop[];
   /** resolves once the diagram is drawn, with the time it was (performance.now(), as the bench
    * records the baseline's first `render` event) */
   whenRendered(): Promise<number>;
@@ -69,6 +71,7 @@ export function installTestHook(api: VisualizerApi): void {
     },
     elementCount: () => elementCount(api.store.getState()),
     currentTrace: () => api.store.getState().trace,
+    steps: () => [...structuredClone(api.store.getState().steps)],
     async whenRendered() {
       // the canvas is created in a layout effect; wait for it, then for its first draw
       for (let i = 0; i < 200 && !api.canvas(); i++) await new Promise((r) => setTimeout(r, 10));

@@ -45,8 +45,8 @@ export function SearchBox({ onFocus }: { onFocus(id: string): void }) {
       <input
         type="search"
         aria-label="Search by name or IP"
-        placeholder="Find a name or IP"
-        className="w-36 rounded border border-slate-300 bg-white px-2 py-1 text-sm dark:border-slate-600 dark:bg-slate-800"
+        placeholder="Name or IP"
+        className="w-32 rounded border border-slate-300 bg-white px-2 py-1 text-sm dark:border-slate-600 dark:bg-slate-800"
         value={query}
         onChange={(e) => setQuery(e.target.value.slice(0, 253))}
         onKeyDown={(e) => {

@@ -102,7 +102,7 @@ export function SendPacketForm() {
       </label>
       <select
         aria-label="Protocol"
-        className={`${select} w-24`}
+        className={`${select} w-20`}
         value={protocol}
         onChange={(e) => setProtocol(e.target.value as typeof protocol)}
       >
@@ -140,4 +140,4 @@ export function SendPacketForm() {
 }
 
 const fieldClass =
-  'w-[11rem] rounded border border-slate-300 bg-white px-2 py-1 text-sm dark:border-slate-600 dark:bg-slate-800';
+  'w-[10rem] rounded border border-slate-300 bg-white px-2 py-1 text-sm dark:border-slate-600 dark:bg-slate-800';

@@ -170,7 +170,7 @@ function ViewSwitch({
           type="button"
           aria-pressed={view === mode}
           onClick={() => onChange(mode)}
-          className={`px-2 py-1 ${view === mode ? 'bg-slate-800 text-white dark:bg-slate-200 dark:text-slate-900' : 'hover:bg-slate-100 dark:hover:bg-slate-700'}`}
+          className={`px-1.5 py-1 ${view === mode ? 'bg-slate-800 text-white dark:bg-slate-200 dark:text-slate-900' : 'hover:bg-slate-100 dark:hover:bg-slate-700'}`}
         >
           {label}
         </button>
