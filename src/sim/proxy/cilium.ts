@@ -5,9 +5,8 @@
  * The rows of `cilium-dbg service list` come from `serviceRow`.
  */
 import type { Cluster, ClusterNode, Service } from '../model/types';
-import { backendsOf, choose, eligible, without, conntrackEntry } from './common';
+import { backendsOf, choose, eligible, without, conntrackEntry, noEndpoints, noLocalEndpoints } from './common';
 import type { Backend, DecideContext, ProxyDecision, ProxyStep, ServiceProxy } from './common';
-import { dropText } from './iptables';
 
 const SCHEDULER = 'uniform' as const;
 const NAME = "Cilium's kube-proxy replacement (eBPF)";
@@ -28,7 +27,7 @@ function decide(c: DecideContext): ProxyDecision {
     {
       kind: 'socket',
       rule: `cilium-dbg service list: ${dst} ${entry === 'clusterIP' ? 'ClusterIP' : entry === 'nodePort' ? 'NodePort' : 'LoadBalancer'}`,
-      text: `${NAME}: the eBPF service map holds ${dst}.`,
+      says: { event: 'ebpf-service-map', dst },
     },
   ];
   const frontend = `${input.dstIP}:${input.dstPort}`;
@@ -38,13 +37,13 @@ function decide(c: DecideContext): ProxyDecision {
       {
         kind: 'socket',
         rule: `cilium-dbg service list: ${frontend} (no backends)`,
-        text: `Cilium's service has no backend: the connect() fails at once (ECONNREFUSED).`,
+        says: noEndpoints(c, 'ebpf-no-backend'),
       },
     ]);
   if (list.length === 0)
     return without(c, 'drop', [
       ...steps,
-      { kind: 'socket', rule: `cilium-dbg service list: ${frontend} (no local backends)`, text: dropText(c) },
+      { kind: 'socket', rule: `cilium-dbg service list: ${frontend} (no local backends)`, says: noLocalEndpoints(c) },
     ]);
   // Cilium SNATs external NodePort/LB traffic under Cluster policy in eBPF (no DSR modelled).
   const masq = entry !== 'clusterIP' && svc.externalTrafficPolicy === 'Cluster';
@@ -55,9 +54,7 @@ function decide(c: DecideContext): ProxyDecision {
     candidates,
     chosen,
     masquerade: masq,
-    masqueradeWhy: masq
-      ? `externalTrafficPolicy Cluster: Cilium SNATs traffic to a ${where} so that replies return through ${input.node}`
-      : '',
+    masqueradeWhy: masq ? { reason: 'external-cluster', where, node: input.node, by: 'cilium' } : null,
     // In-cluster sockets are connected to the backend by the cgroup connect() hook.
     dnatRule: `${input.hook === 'connect' ? 'cgroup/connect4 bpf_sock.o:cil_sock4_connect: ' : ''}lb4 ${dst} -> backend ${chosen.ip}:${chosen.port} (random)`,
     conntrack: conntrackEntry(c, chosen),

@@ -32,8 +32,91 @@ export type Entry = 'clusterIP' | 'nodePort' | 'loadBalancer';
 export interface ProxyStep {
   kind: 'netfilter' | 'ipvs' | 'socket';
   rule: string;
-  text: string;
+  /** what the step did, which the narrator (narrate/service.ts) words */
+  says: ProxyEvent;
 }
+
+/** `ns/name` of a Service, the dialed address, and how the packet reached it. */
+interface Matched {
+  entry: Entry;
+  service: string;
+  /** the dialed `ip:port` */
+  dst: string;
+  dstIP: string;
+  nodePort: number;
+}
+
+/** The endpoint a scheduler landed on. */
+interface Landed {
+  chain: string;
+  n: number;
+  index: number;
+  chosen: Backend;
+  /** pinned by `--pick` rather than drawn */
+  pinned: boolean;
+}
+
+/**
+ * What one step of a proxy's walk did, typed so that the modules decide and the narrator words:
+ * the mechanism is in the event's name (`kube-services` is iptables' chain walk, `nft-map` a
+ * verdict map, `ipvs-virtual-server` IPVS on INPUT, `ebpf-service-map` Cilium's map).
+ */
+export type ProxyEvent =
+  | ({ event: 'kube-services'; hook: 'OUTPUT' | 'PREROUTING' } & Matched)
+  | ({ event: 'nft-map'; hook: 'output' | 'prerouting' } & Matched)
+  | ({ event: 'ipvs-virtual-server'; nodePortAddr: string } & Matched)
+  | { event: 'ebpf-service-map'; dst: string }
+  /** no ready endpoint anywhere: the client is refused */
+  | {
+      event: 'no-endpoints';
+      by: 'filter-reject' | 'nft-reject-chain' | 'ipvs-no-real-server' | 'ebpf-no-backend';
+      service: string;
+      /** DNS still answers with the ClusterIP (or the node/LB address) */
+      answered: 'ClusterIP' | 'address';
+    }
+  /** a Local traffic policy with no endpoint on this node: dropped */
+  | { event: 'no-local-endpoints'; entry: Entry; service: string; node: string }
+  /** KUBE-EXT under externalTrafficPolicy Cluster: mark, then any endpoint */
+  | { event: 'external-cluster'; extChain: string; svcChain: string }
+  /** KUBE-EXT under Local, for traffic from a pod or the node itself: treated as cluster traffic */
+  | { event: 'external-local-as-cluster'; extChain: string; svcChain: string; srcLocal: boolean }
+  /** KUBE-EXT under Local for outside traffic: only this node's endpoints, no masquerade */
+  | { event: 'external-local'; extChain: string; svlChain: string; node: string }
+  /**
+   * A rule marks the packet for masquerade: an iptables chain (`first`: the chain's first rule),
+   * an nftables chain, or iptables' ipset rules beside IPVS (`ipset` null: KUBE-CLUSTER-IP).
+   */
+  | {
+      event: 'mark-masquerade';
+      marker:
+        | { kind: 'iptables-chain'; chain: string; first: boolean }
+        | { kind: 'nft-chain'; chain: 'external' | 'service' | 'endpoint' }
+        | { kind: 'ipvs-ipset'; ipset: string | null };
+      /** null: the rule's own condition says why (the external chain under policy Cluster) */
+      why: MasqueradeReason | null;
+    }
+  /** iptables' chained statistic rules (`affinity`: ClientIP's `recent` timeout and the client) */
+  | ({ event: 'pick-statistic'; affinity: { timeout: number; client: string; node: string } | null } & Landed)
+  /** nftables' numgen rule */
+  | ({ event: 'pick-numgen'; affinity: { timeout: number; client: string } | null } & Landed)
+  /** IPVS round robin after `rrOffset` earlier connections on `node` */
+  | ({
+      event: 'pick-rr';
+      rrOffset: number;
+      node: string;
+      persistence: { timeout: number; client: string } | null;
+    } & Landed);
+
+/** Why a proxy masquerades a connection's packets (the POSTROUTING hop and the marking rule say it). */
+export type MasqueradeReason =
+  /** a ClusterIP reached from outside the cluster CIDR: replies must come back through `node` */
+  | { reason: 'outside-cluster-cidr'; src: string; cidr: string }
+  /** externalTrafficPolicy Cluster on a NodePort or LB address (`where` as kube-proxy names it) */
+  | { reason: 'external-cluster'; where: string; node: string; by: 'kube-proxy' | 'cilium' }
+  /** a host process uses an external destination of a Local Service */
+  | { reason: 'local-host-external' }
+  /** an endpoint reaching its own Service lands on itself (`ipset`: IPVS's KUBE-LOOP-BACK) */
+  | { reason: 'hairpin'; pod: string; ipset: string | null };
 
 /** What the Service proxy of a node does with the first packet of a connection. */
 export interface ProxyDecision {
@@ -44,8 +127,8 @@ export interface ProxyDecision {
   chosen: Backend | null;
   /** kube-proxy marked the packet for masquerade (0x4000) */
   masquerade: boolean;
-  /** why masquerade applies, for the POSTROUTING hop */
-  masqueradeWhy: string;
+  /** why masquerade applies, for the POSTROUTING hop; null without masquerade */
+  masqueradeWhy: MasqueradeReason | null;
   /** the DNAT rule (or IPVS/eBPF translation) as a user would see it */
   dnatRule: string;
   /**
@@ -391,7 +474,7 @@ export function without(c: DecideContext, outcome: 'reject' | 'drop' | 'nomatch'
     candidates: [],
     chosen: null,
     masquerade: false,
-    masqueradeWhy: '',
+    masqueradeWhy: null,
     dnatRule: '',
     conntrack: null,
     warnings: [],
@@ -399,33 +482,47 @@ export function without(c: DecideContext, outcome: 'reject' | 'drop' | 'nomatch'
   };
 }
 
+/** The step of a Service with no ready endpoint anywhere: the client is refused. */
+export function noEndpoints(c: DecideContext, by: Extract<ProxyEvent, { event: 'no-endpoints' }>['by']): ProxyEvent {
+  const { svc } = c.input;
+  return {
+    event: 'no-endpoints',
+    by,
+    service: `${svc.namespace}/${svc.name}`,
+    answered: c.where === 'cluster IP' ? 'ClusterIP' : 'address',
+  };
+}
+
+/** The step of a Local traffic policy with no endpoint on the deciding node: dropped. */
+export function noLocalEndpoints(c: DecideContext): ProxyEvent {
+  const { svc, entry, node } = c.input;
+  return { event: 'no-local-endpoints', entry, service: `${svc.namespace}/${svc.name}`, node };
+}
+
 /**
  * kube-proxy's masquerade conditions (section 4.3 and 6), before the endpoint is known; the three
  * kube-proxy modes share them, each printing its own rule. Hairpin is added once the endpoint is.
  */
-export function kubeProxyMasquerade(c: DecideContext): { masq: boolean; why: string } {
+export function kubeProxyMasquerade(c: DecideContext): MasqueradeReason | null {
   const { cluster, input } = c;
   const { svc, entry } = input;
   if (entry === 'clusterIP') {
     if (!inClusterCIDR(cluster, input.srcIP))
-      return {
-        masq: true,
-        why: `the source ${input.srcIP} is outside the cluster CIDR ${cluster.settings.podSubnet} (not a pod), so replies must come back through this node`,
-      };
+      return { reason: 'outside-cluster-cidr', src: input.srcIP, cidr: cluster.settings.podSubnet };
   } else if (svc.externalTrafficPolicy === 'Cluster') {
-    return {
-      masq: true,
-      why: `externalTrafficPolicy Cluster: traffic to a ${c.where} is masqueraded so that replies return through ${input.node}; the client's address is lost`,
-    };
+    return { reason: 'external-cluster', where: c.where, node: input.node, by: 'kube-proxy' };
   } else if (input.srcLocal) {
-    return { masq: true, why: 'a host process uses an external destination of a Local Service' };
+    return { reason: 'local-host-external' };
   }
-  return { masq: false, why: '' };
+  return null;
 }
 
 /** The hairpin reason: an endpoint that reaches its own Service and lands on itself. */
-export const hairpinWhy = (chosen: Backend): string =>
-  `hairpin: ${chosen.pod} reaches its own Service and lands on itself`;
+export const hairpinWhy = (chosen: Backend, ipset: string | null = null): MasqueradeReason => ({
+  reason: 'hairpin',
+  pod: chosen.pod,
+  ipset,
+});
 
 /** The entry conntrack keeps for a translation to `chosen`, or null when the socket layer translated. */
 export function conntrackEntry(c: DecideContext, chosen: Backend): ConntrackEntry | null {

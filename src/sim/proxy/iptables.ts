@@ -6,21 +6,21 @@
  */
 import type { Cluster, ClusterNode, Protocol, Service } from '../model/types';
 import {
-  MASQ_MARK,
   chainName,
   choose,
   eligible,
   backendsOf,
   hairpinWhy,
   kubeProxyMasquerade,
-  probabilityList,
+  noEndpoints,
+  noLocalEndpoints,
   ruleProbability,
   sepChainName,
   servicePortName,
   without,
   conntrackEntry,
 } from './common';
-import type { Backend, DecideContext, ProxyDecision, ProxyStep, ServiceProxy } from './common';
+import type { Backend, DecideContext, ProxyDecision, ProxyEvent, ProxyStep, ServiceProxy } from './common';
 
 const SCHEDULER = 'chained' as const;
 const NAME = 'kube-proxy (iptables mode)';
@@ -119,7 +119,15 @@ function entryStep(c: DecideContext, svcChain: string, svlChain: string, extChai
   const { input, spn, dst } = c;
   const { svc, port, entry } = input;
   const proto = port.protocol;
-  const hook = input.srcLocal ? 'OUTPUT' : 'PREROUTING';
+  const says: ProxyEvent = {
+    event: 'kube-services',
+    hook: input.srcLocal ? 'OUTPUT' : 'PREROUTING',
+    entry,
+    service: `${svc.namespace}/${svc.name}`,
+    dst,
+    dstIP: input.dstIP,
+    nodePort: port.nodePort ?? 0,
+  };
   if (entry === 'clusterIP')
     return {
       kind: 'netfilter',
@@ -131,24 +139,24 @@ function entryStep(c: DecideContext, svcChain: string, svlChain: string, extChai
         'cluster IP',
         svc.internalTrafficPolicy === 'Local' ? svlChain : svcChain,
       ),
-      text: `${NAME}: nat ${hook} jumps to KUBE-SERVICES, where ${dst} matches ${svc.namespace}/${svc.name}'s ClusterIP rule.`,
+      says,
     };
   if (entry === 'nodePort')
     return {
       kind: 'netfilter',
       rule: nodePortRule(spn, proto, port.nodePort ?? 0, extChain),
-      text: `${NAME}: nat ${hook} → KUBE-SERVICES; ${input.dstIP} is a local address (--dst-type LOCAL), so the last rule sends it to KUBE-NODEPORTS, where port ${port.nodePort ?? 0} is ${svc.namespace}/${svc.name}'s NodePort.`,
+      says,
     };
   return {
     kind: 'netfilter',
     rule: serviceAddressRule(spn, input.dstIP, proto, input.dstPort, 'loadbalancer IP', extChain),
-    text: `${NAME}: nat ${hook} → KUBE-SERVICES, where ${dst} matches ${svc.namespace}/${svc.name}'s LoadBalancer IP rule.`,
+    says,
   };
 }
 
 function rejectStep(c: DecideContext): ProxyStep {
-  const { input, spn, where } = c;
-  const { svc, port } = input;
+  const { input, spn } = c;
+  const { port } = input;
   const proto = port.protocol;
   const why = 'has no endpoints';
   const rule =
@@ -165,14 +173,8 @@ function rejectStep(c: DecideContext): ProxyStep {
   return {
     kind: 'netfilter',
     rule,
-    text: `${svc.namespace}/${svc.name} has no ready endpoint, so kube-proxy installs no NAT for it, only this filter rule (reached for NEW connections): REJECT with ICMP port unreachable, so the client is refused at once. DNS still answers with the ${where === 'cluster IP' ? 'ClusterIP' : 'address'}.`,
+    says: noEndpoints(c, 'filter-reject'),
   };
-}
-
-export function dropText(c: DecideContext): string {
-  const { svc, entry } = c.input;
-  const which = entry === 'clusterIP' ? 'internalTrafficPolicy' : 'externalTrafficPolicy';
-  return `${which} Local and no endpoint of ${svc.namespace}/${svc.name} runs on ${c.input.node}: the packet is dropped silently, and the client waits until it times out.`;
 }
 
 function dropStep(c: DecideContext): ProxyStep {
@@ -183,7 +185,7 @@ function dropStep(c: DecideContext): ProxyStep {
     entry === 'clusterIP'
       ? clusterIPDropRule(input.dstIP, proto, input.dstPort, spn)
       : externalDropRule(proto, entry === 'nodePort' ? (port.nodePort ?? 0) : input.dstPort, spn);
-  return { kind: 'netfilter', rule, text: dropText(c) };
+  return { kind: 'netfilter', rule, says: noLocalEndpoints(c) };
 }
 
 function decide(c: DecideContext): ProxyDecision {
@@ -201,7 +203,7 @@ function decide(c: DecideContext): ProxyDecision {
   if (list.length === 0 && entry === 'clusterIP') return without(c, 'drop', [dropStep(c)]);
   const steps: ProxyStep[] = [entryStep(c, svcChain, svlChain, extChain)];
   if (list.length === 0) return without(c, 'drop', [...steps, dropStep(c)]);
-  let { masq, why } = kubeProxyMasquerade(c);
+  let why = kubeProxyMasquerade(c);
 
   // NodePort / LB: KUBE-EXT's masquerade and policy rules.
   if (entry !== 'clusterIP')
@@ -210,7 +212,7 @@ function decide(c: DecideContext): ProxyDecision {
         ? {
             kind: 'netfilter',
             rule: extMasqueradeRule(extChain, spn),
-            text: `${extChain} (externalTrafficPolicy Cluster) marks the packet for masquerade (${MASQ_MARK}) and jumps to ${svcChain}: any ready endpoint in the cluster may be chosen.`,
+            says: { event: 'external-cluster', extChain, svcChain },
           }
         : policy === 'Cluster'
           ? {
@@ -218,19 +220,19 @@ function decide(c: DecideContext): ProxyDecision {
               rule: input.srcLocal
                 ? extLocalMasqueradeRule(extChain, spn)
                 : extPodTrafficRule(extChain, cidr, spn, svcChain),
-              text: `${extChain} (externalTrafficPolicy Local): ${input.srcLocal ? 'traffic from the node itself is masqueraded and' : 'traffic from a pod is'} treated as cluster traffic, so ${svcChain} may choose any endpoint.`,
+              says: { event: 'external-local-as-cluster', extChain, svcChain, srcLocal: input.srcLocal },
             }
           : {
               kind: 'netfilter',
               rule: `-A ${extChain} -j ${svlChain}`,
-              text: `${extChain} (externalTrafficPolicy Local) jumps to ${svlChain}: only endpoints on ${input.node}, and no masquerade, so the pod sees the client's own address.`,
+              says: { event: 'external-local', extChain, svlChain, node: input.node },
             },
     );
-  else if (masq)
+  else if (why !== null)
     steps.push({
       kind: 'netfilter',
       rule: svcMasqueradeRule(svcChain, cidr, input.dstIP, proto, input.dstPort, spn),
-      text: `${svcChain}'s first rule marks the packet for masquerade (${MASQ_MARK}): ${why}.`,
+      says: { event: 'mark-masquerade', marker: { kind: 'iptables-chain', chain: svcChain, first: true }, why },
     });
 
   const { index, chosen, candidates, pinned, warnings } = choose(c, SCHEDULER);
@@ -240,17 +242,22 @@ function decide(c: DecideContext): ProxyDecision {
   steps.push({
     kind: 'netfilter',
     rule: endpointRule(chainHere, spn, chosen, sep, index, n),
-    text:
-      `${chainHere} lists ${n} endpoint${n === 1 ? '' : 's'} sorted by IP:port; rule i matches with probability 1/(n-i) (${probabilityList(n)}), so each has 1/${n}.` +
-      ` The draw lands on ${chosen.ip}:${chosen.port} (${chosen.pod})${pinned ? ' (pinned by --pick)' : ''}.${affinity ? ` sessionAffinity ClientIP: no \`-m recent --rcheck --seconds ${svc.sessionAffinityTimeout}\` rule knows ${input.srcIP} yet (a first connection); the DNAT rule's \`recent --set\` now remembers it, so later connections from ${input.srcIP} through ${input.node} stick to this endpoint.` : ''}`,
+    says: {
+      event: 'pick-statistic',
+      chain: chainHere,
+      n,
+      index,
+      chosen,
+      pinned,
+      affinity: affinity ? { timeout: svc.sessionAffinityTimeout, client: input.srcIP, node: input.node } : null,
+    },
   });
-  if (!masq && chosen.ip === input.srcIP) {
-    masq = true;
+  if (why === null && chosen.ip === input.srcIP) {
     why = hairpinWhy(chosen);
     steps.push({
       kind: 'netfilter',
       rule: sepHairpinRule(sep, chosen.ip, spn),
-      text: `${sep} marks the packet for masquerade: ${why}.`,
+      says: { event: 'mark-masquerade', marker: { kind: 'iptables-chain', chain: sep, first: false }, why },
     });
   }
   return {
@@ -258,7 +265,7 @@ function decide(c: DecideContext): ProxyDecision {
     steps,
     candidates,
     chosen,
-    masquerade: masq,
+    masquerade: why !== null,
     masqueradeWhy: why,
     dnatRule: sepDnatRule(sep, proto, spn, affinity, chosen),
     conntrack: conntrackEntry(c, chosen),

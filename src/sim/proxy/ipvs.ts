@@ -6,9 +6,18 @@
  * `ipvsadm -Ln`.
  */
 import type { Cluster, ClusterNode, Protocol, Service } from '../model/types';
-import { backendsOf, choose, eligible, hairpinWhy, kubeProxyMasquerade, without, conntrackEntry } from './common';
+import {
+  backendsOf,
+  choose,
+  eligible,
+  hairpinWhy,
+  kubeProxyMasquerade,
+  noEndpoints,
+  noLocalEndpoints,
+  without,
+  conntrackEntry,
+} from './common';
 import type { Backend, DecideContext, ProxyDecision, ProxyStep, ServiceProxy } from './common';
-import { dropText } from './iptables';
 
 const SCHEDULER = 'rr' as const;
 const NAME = 'kube-proxy (IPVS mode)';
@@ -36,10 +45,15 @@ function decide(c: DecideContext): ProxyDecision {
       // The NodePort's virtual server is shown without its persistence (as the trace always has).
       rule:
         entry === 'nodePort' ? virtualServer(proto, nodePortAddr, null) : virtualServer(proto, dst, persistence(svc)),
-      text:
-        entry === 'clusterIP' || entry === 'loadBalancer'
-          ? `${NAME}: ${input.dstIP} is held by the dummy device kube-ipvs0, so it is a local address; the packet takes the INPUT path, where IPVS has a virtual server for ${dst}.`
-          : `${NAME}: IPVS has a virtual server for ${nodePortAddr} (a NodePort on every node address), reached on the INPUT path.`,
+      says: {
+        event: 'ipvs-virtual-server',
+        entry,
+        service: `${svc.namespace}/${svc.name}`,
+        dst,
+        dstIP: input.dstIP,
+        nodePort: port.nodePort ?? 0,
+        nodePortAddr,
+      },
     },
   ];
   // The virtual server exists without real servers: IPVS itself answers ICMP port unreachable.
@@ -49,7 +63,7 @@ function decide(c: DecideContext): ProxyDecision {
       {
         kind: 'ipvs',
         rule: `${virtualServer(proto, `${input.dstIP}:${entry === 'nodePort' ? (port.nodePort ?? 0) : input.dstPort}`, null)}  (no real servers)`,
-        text: `The IPVS virtual server has no real server, so the kernel's IPVS code answers with ICMP port unreachable: connection refused.`,
+        says: noEndpoints(c, 'ipvs-no-real-server'),
       },
     ]);
   if (list.length === 0)
@@ -58,29 +72,29 @@ function decide(c: DecideContext): ProxyDecision {
       {
         kind: 'ipvs',
         rule: `${virtualServer(proto, `${input.dstIP}:${input.dstPort}`, null)}  (no local real servers)`,
-        text: dropText(c),
+        says: noLocalEndpoints(c),
       },
     ]);
-  let { masq, why } = kubeProxyMasquerade(c);
+  let why = kubeProxyMasquerade(c);
   const cidr = cluster.settings.podSubnet;
-  if (masq)
+  if (why !== null)
     steps.push(
       entry === 'nodePort'
         ? {
             kind: 'netfilter',
             rule: `-A KUBE-NODE-PORT -p ${proto} -m comment --comment "Kubernetes nodeport ${P} port for masquerade purpose" -m set --match-set KUBE-NODE-PORT-${P} dst -j KUBE-MARK-MASQ`,
-            text: `iptables, beside IPVS, marks the packet for masquerade (ipset KUBE-NODE-PORT-${P}): ${why}.`,
+            says: { event: 'mark-masquerade', marker: { kind: 'ipvs-ipset', ipset: `KUBE-NODE-PORT-${P}` }, why },
           }
         : entry === 'loadBalancer'
           ? {
               kind: 'netfilter',
               rule: '-A KUBE-LOAD-BALANCER -j KUBE-MARK-MASQ',
-              text: `iptables, beside IPVS, marks the packet for masquerade (ipset KUBE-LOAD-BALANCER): ${why}.`,
+              says: { event: 'mark-masquerade', marker: { kind: 'ipvs-ipset', ipset: 'KUBE-LOAD-BALANCER' }, why },
             }
           : {
               kind: 'netfilter',
               rule: `-A KUBE-SERVICES ! -s ${cidr} -m comment --comment "Kubernetes service cluster ip + port for masquerade purpose" -m set --match-set KUBE-CLUSTER-IP dst,dst -j KUBE-MARK-MASQ`,
-              text: `iptables, beside IPVS, marks the packet for masquerade: ${why}.`,
+              says: { event: 'mark-masquerade', marker: { kind: 'ipvs-ipset', ipset: null }, why },
             },
     );
   const { index, chosen, candidates, pinned, warnings } = choose(c, SCHEDULER);
@@ -89,18 +103,25 @@ function decide(c: DecideContext): ProxyDecision {
   steps.push({
     kind: 'ipvs',
     rule: `${virtualServer(proto, entry === 'nodePort' ? nodePortAddr : dst, persistence(svc))}  ${list.map((b) => `-> ${b.ip}:${b.port} Masq 1`).join('  ')}`,
-    text: `IPVS schedules with rr (round robin, per node): ${pinned ? `pinned by --pick to ${chosen.ip}:${chosen.port}` : `after ${input.rrOffset} earlier connection${input.rrOffset === 1 ? '' : 's'} on ${input.node} it takes real server ${index + 1} of ${n} in ipvsadm order, ${chosen.ip}:${chosen.port} (${chosen.pod})`}.${affinity ? ` Persistence (${svc.sessionAffinityTimeout} s) keeps ${input.srcIP} on it.` : ''}`,
+    says: {
+      event: 'pick-rr',
+      chain: dst,
+      n,
+      index,
+      chosen,
+      pinned,
+      rrOffset: input.rrOffset,
+      node: input.node,
+      persistence: affinity ? { timeout: svc.sessionAffinityTimeout, client: input.srcIP } : null,
+    },
   });
-  if (!masq && chosen.ip === input.srcIP) {
-    masq = true;
-    why = `${hairpinWhy(chosen)} (ipset KUBE-LOOP-BACK)`;
-  }
+  if (why === null && chosen.ip === input.srcIP) why = hairpinWhy(chosen, 'KUBE-LOOP-BACK');
   return {
     outcome: 'dnat',
     steps,
     candidates,
     chosen,
-    masquerade: masq,
+    masquerade: why !== null,
     masqueradeWhy: why,
     dnatRule: `IPVS Masq forwarding: ${dst} -> ${chosen.ip}:${chosen.port}`,
     conntrack: conntrackEntry(c, chosen),

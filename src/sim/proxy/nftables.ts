@@ -11,14 +11,15 @@ import {
   eligible,
   hairpinWhy,
   kubeProxyMasquerade,
+  noEndpoints,
+  noLocalEndpoints,
   nftEndpointChain,
   nftServiceChain,
   servicePortName,
   without,
   conntrackEntry,
 } from './common';
-import type { Backend, DecideContext, ProxyDecision, ProxyStep, ServiceProxy } from './common';
-import { dropText } from './iptables';
+import type { Backend, DecideContext, ProxyDecision, ProxyEvent, ProxyStep, ServiceProxy } from './common';
 
 const SCHEDULER = 'uniform' as const;
 const NAME = 'kube-proxy (nftables mode)';
@@ -60,11 +61,20 @@ function entryStep(c: DecideContext): ProxyStep {
   const { input, dst } = c;
   const { svc, port, entry } = input;
   const proto = port.protocol;
+  const says: ProxyEvent = {
+    event: 'nft-map',
+    hook: input.srcLocal ? 'output' : 'prerouting',
+    entry,
+    service: `${svc.namespace}/${svc.name}`,
+    dst,
+    dstIP: input.dstIP,
+    nodePort: port.nodePort ?? 0,
+  };
   if (entry === 'clusterIP')
     return {
       kind: 'netfilter',
       rule: `ip daddr . meta l4proto . th dport vmap @service-ips  # ${addressElement(input.dstIP, proto, input.dstPort)} : goto ${nftServiceChain(svc, port)}`,
-      text: `${NAME}: the nat-${input.srcLocal ? 'output' : 'prerouting'} chain looks ${dst} up in the service-ips map.`,
+      says,
     };
   return {
     kind: 'netfilter',
@@ -72,7 +82,7 @@ function entryStep(c: DecideContext): ProxyStep {
       entry === 'nodePort'
         ? `fib daddr type local ip daddr != 127.0.0.0/8 meta l4proto . th dport vmap @service-nodeports  # ${proto} . ${port.nodePort ?? 0} : goto ${nftServiceChain(svc, port, 'external')}`
         : `ip daddr . meta l4proto . th dport vmap @service-ips  # ${addressElement(input.dstIP, proto, input.dstPort)} : goto ${nftServiceChain(svc, port, 'external')}`,
-    text: `${NAME}: ${entry === 'nodePort' ? `${input.dstIP} is a local address, so the service-nodeports map matches port ${port.nodePort ?? 0}` : `the service-ips map matches the LoadBalancer address ${dst}`}.`,
+    says,
   };
 }
 
@@ -87,30 +97,30 @@ function decide(c: DecideContext): ProxyDecision {
       {
         kind: 'netfilter',
         rule: `ip daddr . meta l4proto . th dport vmap @no-endpoint-services  # ${element} : goto reject-chain`,
-        text: `${svc.namespace}/${svc.name} has no ready endpoint: the no-endpoint-services map sends the packet to reject-chain, which rejects it (the client is refused at once).`,
+        says: noEndpoints(c, 'nft-reject-chain'),
       },
     ]);
   const drop: ProxyStep = {
     kind: 'netfilter',
     rule: `ip daddr . meta l4proto . th dport vmap @no-endpoint-services  # ${element} : drop`,
-    text: dropText(c),
+    says: noLocalEndpoints(c),
   };
   if (list.length === 0 && entry === 'clusterIP') return without(c, 'drop', [drop]);
   const steps: ProxyStep[] = [entryStep(c)];
   if (list.length === 0) return without(c, 'drop', [...steps, drop]);
-  let { masq, why } = kubeProxyMasquerade(c);
-  if (masq)
+  let why = kubeProxyMasquerade(c);
+  if (why !== null)
     steps.push(
       entry !== 'clusterIP'
         ? {
             kind: 'netfilter',
             rule: 'jump mark-for-masquerade',
-            text: `The external chain marks the packet for masquerade (externalTrafficPolicy Cluster).`,
+            says: { event: 'mark-masquerade', marker: { kind: 'nft-chain', chain: 'external' }, why: null },
           }
         : {
             kind: 'netfilter',
             rule: serviceMasqueradeRule(input.dstIP, proto, input.dstPort, cluster.settings.podSubnet),
-            text: `The service chain marks the packet for masquerade: ${why}.`,
+            says: { event: 'mark-masquerade', marker: { kind: 'nft-chain', chain: 'service' }, why },
           },
     );
   const { index, chosen, candidates, pinned, warnings } = choose(c, SCHEDULER);
@@ -122,15 +132,23 @@ function decide(c: DecideContext): ProxyDecision {
       n === 1
         ? `goto ${nftEndpointChain(svc, port, chosen)}`
         : numgenRule(list.map((b) => nftEndpointChain(svc, port, b))),
-    text: `${chain}: one rule picks among ${n} endpoint${n === 1 ? '' : 's'} sorted by IP:port with numgen random mod ${n} (1/${n} each); it lands on ${index} → ${chosen.ip}:${chosen.port} (${chosen.pod})${pinned ? ' (pinned by --pick)' : ''}.${svc.sessionAffinity === 'ClientIP' ? ` sessionAffinity ClientIP: the endpoint's affinity set records ${input.srcIP} for ${svc.sessionAffinityTimeout} s.` : ''}`,
+    says: {
+      event: 'pick-numgen',
+      chain,
+      n,
+      index,
+      chosen,
+      pinned,
+      affinity:
+        svc.sessionAffinity === 'ClientIP' ? { timeout: svc.sessionAffinityTimeout, client: input.srcIP } : null,
+    },
   });
-  if (!masq && chosen.ip === input.srcIP) {
-    masq = true;
+  if (why === null && chosen.ip === input.srcIP) {
     why = hairpinWhy(chosen);
     steps.push({
       kind: 'netfilter',
       rule: endpointHairpinRule(chosen.ip),
-      text: `The endpoint chain marks the packet for masquerade: ${why}.`,
+      says: { event: 'mark-masquerade', marker: { kind: 'nft-chain', chain: 'endpoint' }, why },
     });
   }
   return {
@@ -138,7 +156,7 @@ function decide(c: DecideContext): ProxyDecision {
     steps,
     candidates,
     chosen,
-    masquerade: masq,
+    masquerade: why !== null,
     masqueradeWhy: why,
     dnatRule: endpointDnatRule(proto, chosen),
     conntrack: conntrackEntry(c, chosen),

@@ -38,6 +38,8 @@ import {
   lbArrivalText,
   localVipText,
   serviceMasqueradeText,
+  proxyStepText,
+  hairpinMasqueradeText,
   socketConnectText,
   socketReverseText,
 } from '../narrate/service';
@@ -279,7 +281,7 @@ export function traceService(
       at: i === 0 ? matchedAt : nodeId(node.name),
       node: node.name,
       rule: s.rule,
-      text: s.text,
+      text: proxyStepText(proxy, s.says),
     }),
   );
   if (d.outcome === 'drop') {
@@ -611,7 +613,7 @@ function bridgedDnat(w: PathWriter, ctx: WalkContext, node: ClusterNode, client:
       node: node.name,
       nat,
       rule: serviceProxy(ctx.cluster).hairpinRule,
-      text: `POSTROUTING masquerades the packet (${d.masqueradeWhy}). It leaves through cni0, so the source becomes the bridge's address ${gw}; otherwise the pod would get a reply from itself and drop it.`,
+      text: hairpinMasqueradeText(d.masqueradeWhy, gw),
     });
     w.hop({
       kind: 'bridge',
@@ -1182,7 +1184,7 @@ function socketLb(
       at: client.at,
       node: client.node,
       rule: step?.rule,
-      text: step?.text ?? '',
+      text: step ? proxyStepText(serviceProxy(ctx.cluster), step.says) : '',
     });
     if (d.outcome === 'drop')
       return finish(
