@@ -432,6 +432,9 @@ describe('a pod reaching its own hostPort', () => {
     const t = trace(c, { from: 'pod/default/edge', to: '192.168.10.11:8080' });
     expect(t.verdict).toBe('delivered');
     expect(t.hops.every((h) => h.packet.ttl === 64)).toBe(true);
+    const hairpin = t.hops.find((h) => h.rule?.startsWith('bridge link set'));
+    // worded by the narrator, as the same hairpin through a Service is
+    expect(hairpin?.text).toMatch(/^Bridged DNAT: cni0 sends the frame back out of veth\w+, the port it came in on/);
     expect(t.hops.some((h) => h.rule?.includes('hairpin on'))).toBe(true);
     expect(t.hops.at(-1)!.packet.src).toMatch(/^10\.244\.1\.1:/);
   });

@@ -16,6 +16,7 @@ import { hostPortMappings, resolveHostPort } from './hostPorts';
 import type { HostListener } from './hostPorts';
 import { deviceIP, deviceOf } from '../model/memo';
 import { PathWriter } from './pathWriter';
+import { podText } from '../narrate/pod';
 import { enterPod, leavePod, listenerOf, netnsNode, nodeToLocalPod, policyBegin, policyGate, walk } from './podPath';
 import type { Netns, WalkContext } from './podPath';
 
@@ -107,7 +108,7 @@ export function traceHostPort(
         at: deviceId(node.name, bridge),
         node: node.name,
         rule: `${node.name} ${bridge} ${deviceIP(node, bridge) ?? ''}`,
-        text: `The frame is addressed to ${bridge} itself, so ${node.name} takes the packet up to IP; with br_netfilter it meets nat PREROUTING first.`,
+        text: podText({ what: 'bridge-up', bridge, node: node.name, then: 'prerouting' }),
       });
     }
   } else {
@@ -179,7 +180,7 @@ export function traceHostPort(
           at: deviceId(node.name, 'cni0'),
           node: node.name,
           rule: `bridge link set dev ${pod.veth ?? ''} hairpin on`,
-          text: `Bridged DNAT: cni0 sends the frame back out of ${pod.veth ?? ''}, the port it came in on, which hairpin mode allows. TTL unchanged.`,
+          text: podText({ what: 'hairpin', bridge: 'cni0', veth: pod.veth ?? '', reply: false }),
         });
         w.update({ eth: { src: deviceOf(node, 'cni0')?.mac ?? '', dst: pod.mac } });
         w.hop({
@@ -187,7 +188,7 @@ export function traceHostPort(
           at: vethId(node.name, pod.namespace, pod.name),
           node: node.name,
           rule: `${pod.veth ?? ''}@if2: master cni0 hairpin on`,
-          text: `The frame crosses the veth pair back into ${pod.name}'s network namespace.`,
+          text: podText({ what: 'veth-back', pod: pod.name, reply: false }),
         });
       } else {
         enterPod(w, cluster, pod, 'switched');
@@ -255,7 +256,7 @@ export function traceHostPort(
       at: deviceId(node.name, bridge),
       node: node.name,
       rule: `${node.name} ${bridge} ${deviceIP(node, bridge) ?? ''}`,
-      text: `The frame goes up from ${bridge} to ${node.name}'s IP layer, where conntrack knows the connection.`,
+      text: podText({ what: 'bridge-up', bridge, node: node.name, then: 'conntrack' }),
     });
   const rb = { src: r.packet.src, dst: r.packet.dst };
   r.update({ src: before.dst, dst: masq ? masq.before.src : r.packet.dst });
