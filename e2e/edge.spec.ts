@@ -106,7 +106,7 @@ test.describe('the edge of the cluster', () => {
         [390, 844],
       ] as const) {
         await page.setViewportSize({ width: w, height: h });
-        await app.goto(`/?theme=${theme}#example=ingress&step=58&tl=2`);
+        await app.goto(`/?theme=${theme}#example=ingress&step=54&tl=3`);
         // the phone layout has no hop list beside the diagram: wait for the trace itself
         await page.waitForFunction(() => window.__netviz?.currentTrace()?.conversation !== undefined);
         await app.settled();

@@ -140,8 +140,9 @@
       else if (example) hash.set('example', example);
       if (step !== null && /^\d+$/.test(step) && !scenario) {
         hash.set('step', step);
-        // tl="2": the step numbers the conversation's timeline (a snippet written since says so)
-        if (this.getAttribute('tl') === '2') hash.set('tl', '2');
+        // tl="3" (or "2", an earlier numbering): how the step is numbered (docs/trace-format.md)
+        const tl = this.getAttribute('tl');
+        if (tl === '2' || tl === '3') hash.set('tl', tl);
       }
       const text = hash.toString();
       return url.href + (text ? `#${text}` : '');

@@ -6,7 +6,14 @@ export type { ClusterSpec, NodeSpec, PodSpec, WorkloadSpec, ServiceSpec, Contain
 export { lookup, deviceIP } from './model/lookup';
 export { formatCount, visibleText } from './model/format';
 export * from './trace/types';
-export { conversationOf, directConversation, renumbered, stepFromLegacy, timeline } from './trace/conversation';
+export {
+  conversationOf,
+  directConversation,
+  renumbered,
+  stepFromLegacy,
+  stepFromTimeline2,
+  timeline,
+} from './trace/conversation';
 export type { StepPhase, TimelineStep } from './trace/conversation';
 export { L7_PROXIES, l7ProxyForService } from './l7/registry';
 export type { L7Decision, L7Proxy, L7Request, L7RouteRef, L7Upstream } from './l7/types';

@@ -13,6 +13,7 @@ import {
   defaultClusterSpec,
   flattenHops,
   stepFromLegacy,
+  stepFromTimeline2,
   lookup,
   parseElementId,
 } from '../sim';
@@ -84,8 +85,11 @@ export interface VizState {
 }
 
 /** A scenario as a link or a host page gives it: a built cluster, the operations that made it, a request. */
-/** How a step from a link is numbered: as playback numbers it, or as links did before conversations. */
-export type StepNumbering = 'timeline' | 'legacy';
+/**
+ * How a step from a link is numbered: as playback numbers it; as it did before later packets
+ * skipped the rules only a first packet meets (`tl=2`); or as links did before conversations.
+ */
+export type StepNumbering = 'timeline' | 'timeline2' | 'legacy';
 
 export interface SharedScenario {
   base: Cluster;
@@ -97,7 +101,8 @@ export interface SharedScenario {
   step: number | null;
   /**
    * `legacy`: `step` numbers dns, hops, reply as links did before traces held a conversation, and
-   * is mapped to the same hop (docs/trace-format.md); `timeline` (the default): the playback step
+   * is mapped to the same hop (docs/trace-format.md); `timeline2`: the timeline of `tl=2` links,
+   * mapped likewise; `timeline` (the default): the playback step
    */
   stepNumbering?: StepNumbering;
   selection: string | null;
@@ -291,7 +296,9 @@ export function createVizStore(options: VizStoreOptions = {}): VizStore {
               ? null
               : options.stepNumbering === 'legacy'
                 ? stepFromLegacy(result, options.startStep)
-                : options.startStep,
+                : options.stepNumbering === 'timeline2'
+                  ? stepFromTimeline2(result, options.startStep)
+                  : options.startStep,
         });
         return true;
       } catch (error) {

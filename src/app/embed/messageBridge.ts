@@ -132,7 +132,7 @@ export function installMessageBridge(options: BridgeOptions): Bridge {
         let hash: string;
         if (typeof payload['example'] === 'string') {
           const step = payload['step'];
-          hash = `#example=${encodeURIComponent(payload['example'])}${typeof step === 'number' && Number.isInteger(step) && step >= 0 ? `&step=${step}&tl=2` : ''}`;
+          hash = `#example=${encodeURIComponent(payload['example'])}${typeof step === 'number' && Number.isInteger(step) && step >= 0 ? `&step=${step}&tl=3` : ''}`;
         } else if (typeof payload['scenario'] === 'string') hash = `#s=${payload['scenario']}`;
         else throw new CommandError('loadScenario takes { example, step? } or { scenario: "<s= payload>" }.');
         const result = await options.openHash(hash);

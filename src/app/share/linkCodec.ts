@@ -32,10 +32,11 @@ interface ShareCommon {
   /** the playback step (the numbering of docs/trace-format.md), null for "not started" */
   step: number | null;
   /**
-   * 2: `step` numbers the conversation's timeline. Absent: the link was written before traces held a
-   * conversation (or its trace numbers steps the same either way), and the step is mapped to the same hop.
+   * 3: `step` numbers the conversation's timeline. 2: the timeline before later packets skipped the
+   * rules only a first packet meets. Absent: the link was written before traces held a conversation
+   * (or its trace numbers steps the same either way). Older numberings are mapped to the same hop.
    */
-  timeline?: 2;
+  timeline?: 2 | 3;
   /** the selected element id */
   selection: string | null;
   /**
@@ -230,7 +231,7 @@ export function validatePayload(value: unknown): DecodeResult {
   if (step !== null && (typeof step !== 'number' || !Number.isInteger(step) || step < 0 || step > MAX_STEP))
     return fail('invalid', 'its step is not a step number');
   const timeline = value['timeline'];
-  if (timeline !== undefined && timeline !== 2)
+  if (timeline !== undefined && timeline !== 2 && timeline !== 3)
     return fail('invalid', 'its step numbering is not one this release knows');
   const selection = value['selection'] ?? null;
   if (selection !== null && !shortString(selection)) return fail('invalid', 'its selection is malformed');
@@ -245,7 +246,7 @@ export function validatePayload(value: unknown): DecodeResult {
     seed,
     pick: pick as string[],
     step: step as number | null,
-    ...(timeline === 2 ? { timeline: 2 as const } : {}),
+    ...(timeline === 2 || timeline === 3 ? { timeline } : {}),
     selection: selection as string | null,
     ...(scenario !== undefined ? { scenario } : {}),
   };

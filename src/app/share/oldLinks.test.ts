@@ -2,7 +2,8 @@
  * Links written before traces held a conversation keep opening at the same hop. The stored corpus
  * (fixtures/links-before-conversation.json) is every step of seven built-in scenarios as the app
  * numbered them then (dns, hops, reply), with the hop each showed: its kind, place and addresses.
- * Links written now for an Ingress trace carry `tl=2` and open at the step they name.
+ * Links written now for an Ingress trace carry `tl=3` and open at the step they name; `tl=2` links,
+ * numbered before later packets skipped the rules only a first packet meets, open at the same hop.
  */
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
@@ -77,13 +78,13 @@ describe('links written before conversations', () => {
 });
 
 describe('links written now', () => {
-  it('an Ingress step carries tl=2 and reopens at that step; other scenarios need no marker', async () => {
+  it('an Ingress step carries tl=3 and reopens at that step; other scenarios need no marker', async () => {
     const store = createVizStore({ engine });
     store.getState().loadScenario(findScenario('ingress-404')!, 40);
     store.getState().setPlayback(40, false);
     const hash = await hashFor(store, { generated: null });
-    expect(hash).toBe('#example=ingress-404&step=40&tl=2');
-    expect(snippets('https://example.org/', hash).element).toContain('example="ingress-404" step="40" tl="2"');
+    expect(hash).toBe('#example=ingress-404&step=40&tl=3');
+    expect(snippets('https://example.org/', hash).element).toContain('example="ingress-404" step="40" tl="3"');
     const again = await open(hash);
     expect(again.step).toBe(40);
     expect(again.hop).toEqual(store.getState().steps[40]);
@@ -94,15 +95,15 @@ describe('links written now', () => {
     expect(await hashFor(plain, { generated: null })).toBe('#example=pod-to-pod-cross-node&step=5');
   });
 
-  it('a shared state of an Ingress trace says "timeline": 2 and reopens at its step', async () => {
+  it('a shared state of an Ingress trace says "timeline": 3 and reopens at its step', async () => {
     const store = createVizStore({ engine });
     store.getState().loadScenario(findScenario('ingress')!, 60);
     store.getState().setPlayback(60, false);
     const content = contentOf(store.getState(), { generated: null }, { forcePayload: true });
-    expect(content.kind === 'payload' && content.payload.timeline).toBe(2);
+    expect(content.kind === 'payload' && content.payload.timeline).toBe(3);
     if (content.kind !== 'payload') return;
     const decoded = await decodeShare(await encodeShare(content.payload));
-    expect(decoded.ok && decoded.payload.timeline).toBe(2);
+    expect(decoded.ok && decoded.payload.timeline).toBe(3);
     const hash = `#s=${await encodeShare(content.payload)}`;
     const again = await open(hash);
     expect(again.step).toBe(60);
@@ -110,5 +111,36 @@ describe('links written now', () => {
     const { timeline: _, ...old } = content.payload;
     const before = await open(`#s=${await encodeShare(old)}`);
     expect(before.step).not.toBe(60);
+  });
+});
+
+describe('links written with tl=2', () => {
+  // The Ingress timeline as tl=2 numbered it: the client's ACK and request (exchange 2) replayed
+  // kube-proxy's rules at steps 40 to 43; now it skips them and conntrack translates the packet.
+  it('open at the same hop; a rule the later packet no longer meets opens at the conntrack hop after it', async () => {
+    const now = await open('#example=ingress&step=40&tl=3');
+    expect(now.hop?.kind).toBe('conntrack');
+    expect(now.hop?.text).toMatch(/finds the connection it recorded for the SYN/);
+    for (const skipped of [40, 41, 42, 43]) {
+      const old = await open(`#example=ingress&step=${skipped}&tl=2`);
+      expect(old.step, `tl=2 step ${skipped}`).toBe(40);
+    }
+    // the conntrack hop itself was step 44 under tl=2; NGINX reading the request was 58, now 54
+    expect((await open('#example=ingress&step=44&tl=2')).step).toBe(40);
+    const proxy = await open('#example=ingress&step=58&tl=2');
+    expect(proxy.step).toBe(54);
+    expect(proxy.hop?.kind).toBe('proxy');
+    // before the replay the numbering is the same
+    expect((await open('#example=ingress&step=20&tl=2')).step).toBe(20);
+  });
+
+  it('a shared state with "timeline": 2 is mapped the same way', async () => {
+    const store = createVizStore({ engine });
+    store.getState().loadScenario(findScenario('ingress')!, 54);
+    store.getState().setPlayback(54, false);
+    const content = contentOf(store.getState(), { generated: null }, { forcePayload: true });
+    if (content.kind !== 'payload') throw new Error('expected a payload');
+    const again = await open(`#s=${await encodeShare({ ...content.payload, step: 58, timeline: 2 })}`);
+    expect(again.step).toBe(54);
   });
 });

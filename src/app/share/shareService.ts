@@ -41,7 +41,7 @@ export function snippets(base: string, hash: string): ShareLinks {
   const tl = params.get('tl');
   const s = params.get('s');
   const content = example
-    ? ` example="${attr(example)}"${step ? ` step="${attr(step)}"${tl === '2' ? ' tl="2"' : ''}` : ''}`
+    ? ` example="${attr(example)}"${step ? ` step="${attr(step)}"${tl === '2' || tl === '3' ? ` tl="${tl}"` : ''}` : ''}`
     : s
       ? ` scenario="${attr(s)}"`
       : '';

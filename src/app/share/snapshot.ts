@@ -48,7 +48,7 @@ export function contentOf(s: VizState, provenance: Provenance, options: { forceP
     seed: s.seed,
     pick: s.trace ? [...s.trace.request.pick] : [],
     step: stepOf(s),
-    ...(renumberedStep(s) ? { timeline: 2 as const } : {}),
+    ...(renumberedStep(s) ? { timeline: 3 as const } : {}),
     selection: s.selection,
     // a scenario changed on screen (a CNI or proxy switch, a pod deleted, an element selected) is
     // still that scenario: the link says so, and reopens it with its explanation
@@ -130,7 +130,7 @@ export function showShare(store: VizStore, payload: SharePayload, prepared: Prep
     request: payload.request,
     seed: payload.seed,
     step: payload.step,
-    stepNumbering: payload.timeline === 2 ? 'timeline' : 'legacy',
+    stepNumbering: payload.timeline === 3 ? 'timeline' : payload.timeline === 2 ? 'timeline2' : 'legacy',
     selection: payload.selection,
     pins: payload.pick,
     scenario: payload.scenario !== undefined ? findScenario(payload.scenario) : null,

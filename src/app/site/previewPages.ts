@@ -103,7 +103,7 @@ export const OPEN_SCRIPT = `// k8s-netviz preview pages: a person's browser goes
   var url = new URL(link.href);
   var query = new URLSearchParams(location.search);
   var step = query.get('step');
-  if (step && /^\\d+$/.test(step)) url.hash += '&step=' + step + (query.get('tl') === '2' ? '&tl=2' : '');
+  if (step && /^\\d+$/.test(step)) url.hash += '&step=' + step + (/^[23]$/.test(query.get('tl') ?? '') ? '&tl=' + query.get('tl') : '');
   location.replace(url.href);
 })();
 `;

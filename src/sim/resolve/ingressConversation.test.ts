@@ -117,6 +117,34 @@ describe('an Ingress trace holds the whole conversation', () => {
     }
   });
 
+  it('later packets of a connection skip the rules only its first packet meets; conntrack translates them', () => {
+    let skippedAny = false;
+    for (const { id, trace } of runs) {
+      const steps = timeline(trace);
+      (trace.conversation ?? []).forEach((x, e) => {
+        const played = steps.filter((s) => s.exchange === e);
+        if (x.carries[0] === 'SYN' || x.direction === 'to-client') {
+          // the first packet meets every rule; answers meet conntrack's reverse translation only
+          expect(x.skip ?? [], `${id} exchange ${e}`).toEqual([]);
+          return;
+        }
+        // a later packet towards the server: no nat rule, no DNAT, no scheduling
+        for (const s of played) expect(s.hop.firstPacketOnly, `${id} exchange ${e} ${s.hop.rule}`).toBeUndefined();
+        const path = x.path === 'hops' ? trace.hops : (trace.reply?.hops ?? []);
+        const marked = path.slice(x.from, x.to).filter((h) => h.firstPacketOnly).length;
+        expect(x.skip?.length ?? 0, `${id} exchange ${e}`).toBe(marked);
+        if (marked > 0) {
+          skippedAny = true;
+          // the translation still happens, by conntrack, in a replied entry
+          const ct = played.find((s) => s.hop.kind === 'conntrack');
+          expect(ct?.hop.text, id).toMatch(/finds the connection it recorded for the SYN/);
+          expect(ct?.hop.rule ?? '', id).not.toContain('[UNREPLIED]');
+        }
+      });
+    }
+    expect(skippedAny).toBe(true);
+  });
+
   it('old links open at the same hop: the request path the first time, the reply path the last', () => {
     for (const { id, trace } of runs) {
       const dns = trace.dns?.hops.length ?? 0;

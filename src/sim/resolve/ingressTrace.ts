@@ -188,16 +188,31 @@ function answerWhy(decision: L7Decision, leg2: Upstream | null): string {
  * Retold conntrack hops for a later packet of a connection: the entry the SYN created is found,
  * not created again (kube-proxy's NAT rules see only a connection's first packet).
  */
-function established(hops: readonly Hop[], from: number, to: number): { index: number; text: string }[] {
-  const out: { index: number; text: string }[] = [];
+function established(hops: readonly Hop[], from: number, to: number): NonNullable<Exchange['retell']> {
+  const out: NonNullable<Exchange['retell']> = [];
   for (let index = from; index < to; index++) {
     const hop = hops[index] as Hop;
     if (hop.kind === 'conntrack' && hop.nat === undefined)
       out.push({
         index,
         text: `conntrack on ${hop.node ?? 'the node'} finds the connection it recorded for the SYN and gives this packet the same translation: the NAT rules are consulted only for a connection's first packet.`,
+        // the entry has seen the reply by now (conntrackLine's replied form)
+        ...(hop.rule === undefined ? {} : { rule: hop.rule.replace(' [UNREPLIED]', '') }),
+      });
+    else if (hop.nat?.type === 'MASQUERADE' || hop.nat?.type === 'SNAT')
+      out.push({
+        index,
+        text: `conntrack on ${hop.node ?? 'the node'} gives this packet the source ${hop.nat.after.src} it recorded for the SYN; POSTROUTING's rules are not consulted again.`,
+        rule: `conntrack: ${hop.nat.type} to ${hop.nat.after.src}, recorded for the SYN`,
       });
   }
+  return out;
+}
+
+/** The hops a later packet of a connection does not meet: rules only its first packet consults. */
+function skipped(hops: readonly Hop[], from: number, to: number): number[] {
+  const out: number[] = [];
+  for (let index = from; index < to; index++) if (hops[index]?.firstPacketOnly) out.push(index);
   return out;
 }
 
@@ -254,6 +269,7 @@ function converse(p: {
     from: 0,
     to: legTwoFrom,
     text: `The client's ACK completes the handshake and its request ${p.line} follows on the same connection.`,
+    skip: skipped(hops, 0, legTwoFrom),
     retell: [
       ...established(hops, 1, leg1.hops - 1),
       {
@@ -300,6 +316,7 @@ function converse(p: {
           path: 'hops',
           ...legTwo,
           text: `${name}'s ACK completes its handshake with the backend, and the request follows.`,
+          skip: skipped(hops, legTwoFrom, hops.length),
           retell: [
             ...established(hops, legTwoFrom + 1, hops.length - 1),
             {

@@ -60,6 +60,12 @@ export class PathWriter {
     this.hops.push(hop);
   }
 
+  /** Marks the last hop as a rule only a connection's first packet meets (Hop.firstPacketOnly). */
+  firstPacketOnly(): void {
+    const last = this.hops[this.hops.length - 1];
+    if (last !== undefined) last.firstPacketOnly = true;
+  }
+
   /** Replaces fields of the packet (a new object: earlier hops keep theirs). */
   update(patch: Partial<Packet>): void {
     const next = clone(this.packet);

@@ -275,15 +275,16 @@ export function traceService(
   // The first step matches the Service's address: drawn at the VIP (or the NodePort) it matched.
   const matchedAt =
     target.entry === 'nodePort' ? nodePortId(node.name, target.port.nodePort ?? 0) : serviceId(svc.namespace, svc.name);
-  d.steps.forEach((s, i) =>
+  d.steps.forEach((s, i) => {
     w.hop({
       kind: s.kind === 'socket' ? 'netfilter' : s.kind,
       at: i === 0 ? matchedAt : nodeId(node.name),
       node: node.name,
       rule: s.rule,
       text: proxyStepText(proxy, s.says),
-    }),
-  );
+    });
+    w.firstPacketOnly();
+  });
   if (d.outcome === 'drop') {
     w.hop({
       kind: 'drop',
@@ -345,6 +346,7 @@ export function traceService(
       addr(target.dstIP, target.entry === 'nodePort' ? (target.port.nodePort ?? null) : target.dstPort),
     ),
   });
+  w.firstPacketOnly();
   w.hop({
     kind: 'conntrack',
     at: nodeId(node.name),

@@ -97,6 +97,11 @@ export function conversationOf(trace: Trace): Exchange[] {
  * numbered by their index here, in the app, its links, its postMessage API and the CLI.
  */
 export function timeline(trace: Trace): TimelineStep[] {
+  return playOrder(trace, true);
+}
+
+/** The timeline, or (`skip` false) the one links numbered before exchanges skipped hops (`tl=2`). */
+function playOrder(trace: Trace, skip: boolean): TimelineStep[] {
   const steps: TimelineStep[] = (trace.dns?.hops ?? []).map((hop, index) => ({
     hop,
     phase: 'dns',
@@ -108,12 +113,31 @@ export function timeline(trace: Trace): TimelineStep[] {
     const list = x.path === 'hops' ? trace.hops : (trace.reply?.hops ?? []);
     const phase: StepPhase = x.direction === 'to-server' ? 'request' : 'reply';
     for (let index = Math.max(0, x.from); index < Math.min(x.to, list.length); index++) {
+      if (skip && x.skip?.includes(index)) continue;
       const hop = list[index] as Hop;
       const retold = x.retell?.find((r) => r.index === index);
-      steps.push({ hop: retold ? { ...hop, text: retold.text } : hop, phase, exchange: e, path: x.path, index });
+      const told = retold === undefined ? hop : { ...hop, text: retold.text };
+      if (retold?.rule !== undefined) told.rule = retold.rule;
+      steps.push({ hop: told, phase, exchange: e, path: x.path, index });
     }
   });
   return steps;
+}
+
+/**
+ * The timeline step a `tl=2` link shows at its `step`: links numbered the timeline before later
+ * packets skipped the rules only a first packet meets. The same hop of the same exchange; a hop
+ * now skipped maps to the next step of its exchange (the conntrack hop that replaces it).
+ */
+export function stepFromTimeline2(trace: Trace, step: number): number {
+  const old = playOrder(trace, false);
+  const now = timeline(trace);
+  const at = old[step];
+  if (!at) return step < 0 ? step : Math.max(step - old.length + now.length, 0);
+  const same = now.findIndex((s) => s.exchange === at.exchange && s.path === at.path && s.index === at.index);
+  if (same >= 0) return same;
+  const next = now.findIndex((s) => s.exchange === at.exchange && s.path === at.path && s.index > at.index);
+  return next >= 0 ? next : Math.min(step, Math.max(now.length - 1, 0));
 }
 
 /** The hops of the timeline, one per playback step. */

@@ -80,6 +80,12 @@ export interface Hop {
   rule?: string;
   /** one plain sentence for the narration */
   text: string;
+  /**
+   * A rule the Service proxy consults only for a connection's first packet (the nat table's
+   * chains, an IPVS scheduling, the DNAT itself): conntrack translates the later packets of the
+   * connection without it, so an exchange carrying them lists this hop in its `skip`.
+   */
+  firstPacketOnly?: true;
 }
 
 export interface TraceRequest {
@@ -158,9 +164,16 @@ export interface Exchange {
   /**
    * Sentences said instead of a hop's own `text` while this exchange plays it, where the hop's
    * sentence speaks of the first packet that took the path (the SYN) and this is a later one.
-   * `index` is the hop's index in `path`.
+   * `index` is the hop's index in `path`; `rule`, when present, replaces the hop's rule too (the
+   * conntrack entry as a later packet finds it).
    */
-  retell?: { index: number; text: string }[];
+  retell?: { index: number; text: string; rule?: string }[];
+  /**
+   * Hops of `path[from..to)` this exchange does not play (their `index` in `path`): later packets of
+   * a connection do not meet the rules marked `firstPacketOnly`, conntrack applying the recorded
+   * translation instead.
+   */
+  skip?: number[];
 }
 
 // Playback numbering (the timeline of the conversation) lives in ./conversation; re-exported here

@@ -11,7 +11,9 @@ describe('a link’s step', () => {
       step: 3,
       stepNumbering: 'legacy',
     });
-    expect(parseExampleHash('#example=ingress&step=3&tl=2')?.stepNumbering).toBe('timeline');
+    expect(parseExampleHash('#example=ingress&step=3&tl=3')?.stepNumbering).toBe('timeline');
+    expect(parseExampleHash('#example=ingress&step=3&tl=2')?.stepNumbering).toBe('timeline2');
+    expect(parseExampleHash('#example=ingress&step=3&tl=9')?.stepNumbering).toBe('legacy');
   });
 
   it('opens at the first step with a message for anything else', () => {

@@ -1,7 +1,8 @@
 /**
  * `#example=<id>&step=<n>`: a built-in scenario opened from a link, stopped at a playback step.
- * `&tl=2` says the step numbers the conversation's timeline; a link without it was written before
- * traces held a conversation, and its step is mapped to the same hop (docs/trace-format.md).
+ * `&tl=3` says the step numbers the conversation's timeline; `&tl=2` the timeline before later
+ * packets skipped the rules only a first packet meets; a link without either was written before
+ * traces held a conversation. Older numberings are mapped to the same hop (docs/trace-format.md).
  * The hash is read on load and on every change; an unknown id gives a message and leaves the hash
  * as it was.
  */
@@ -22,9 +23,10 @@ export function parseStepParam(text: string | null): { step?: number; error?: st
   };
 }
 
-/** How a link numbers its step: `tl=2` the timeline of the conversation, else the numbering before it. */
+/** How a link numbers its step: `tl=3` the timeline, `tl=2` the earlier timeline, else the numbering before it. */
 export function stepNumberingOf(params: URLSearchParams): StepNumbering {
-  return params.get('tl') === '2' ? 'timeline' : 'legacy';
+  const tl = params.get('tl');
+  return tl === '3' ? 'timeline' : tl === '2' ? 'timeline2' : 'legacy';
 }
 
 export function parseExampleHash(
@@ -42,9 +44,9 @@ export function parseExampleHash(
   };
 }
 
-/** `#example=<id>&step=<n>`, with `&tl=2` when the trace's steps are numbered differently from before. */
+/** `#example=<id>&step=<n>`, with `&tl=3` when the trace's steps are numbered differently from before. */
 export function exampleHash(id: string, step?: number, renumbered = false): string {
-  return `#example=${encodeURIComponent(id)}${step !== undefined ? `&step=${step}${renumbered ? '&tl=2' : ''}` : ''}`;
+  return `#example=${encodeURIComponent(id)}${step !== undefined ? `&step=${step}${renumbered ? '&tl=3' : ''}` : ''}`;
 }
 
 export function useScenarioFromUrl(store: VizStore, enabled: boolean): void {
