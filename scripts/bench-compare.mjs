@@ -9,18 +9,12 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { loadTs, root } from './loadTs.mjs';
+import { ENGINE_ENTRY, benchRequests } from './benchRequests.mjs';
 
 const BASE = process.env.BENCH_BASE ?? 'main';
 const ROUNDS = 5;
 const WINDOW_MS = 1_500;
 const GOAL_RATIO = 0.95;
-
-const entry = `
-import { generateCluster } from './src/sim/generate/generateCluster';
-import { loadManifests } from './src/sim/import/index';
-import { trace } from './src/sim/resolve/trace';
-export { generateCluster, loadManifests, trace };
-`;
 
 const oldDir = await mkdtemp(join(tmpdir(), 'k8s-netviz-bench-base-'));
 let engines;
@@ -29,8 +23,8 @@ try {
   const tar = execFileSync('git', ['archive', '--format=tar', BASE, 'src'], { cwd: root, maxBuffer: 1 << 30 });
   execFileSync('tar', ['-x', '-C', oldDir], { input: tar });
   engines = {
-    old: { label: `${BASE} (${revision})`, ...(await loadTs(entry, 'bench-old', oldDir)) },
-    new: { label: 'this checkout', ...(await loadTs(entry, 'bench-new')) },
+    old: { label: `${BASE} (${revision})`, ...(await loadTs(ENGINE_ENTRY, 'bench-old', oldDir)) },
+    new: { label: 'this checkout', ...(await loadTs(ENGINE_ENTRY, 'bench-new')) },
   };
 } finally {
   await rm(oldDir, { recursive: true, force: true });
@@ -46,26 +40,7 @@ for (const e of Object.values(engines)) {
 
 // The requests bench.mjs measures: a cross-node pod-to-pod request, and a pod to a Service in
 // another namespace by its DNS name.
-const cluster = engines.new.cluster;
-const listening = cluster.pods.filter(
-  (p) =>
-    !p.hostNetwork &&
-    p.namespace !== 'kube-system' &&
-    p.containers.some((c) => c.listening.some((l) => l.protocol === 'tcp')),
-);
-const client = listening[0];
-const server = listening.find((p) => p.node !== client.node);
-const port = server.containers.flatMap((c) => c.listening).find((l) => l.protocol === 'tcp').containerPort;
-const podToPod = { from: `pod/${client.namespace}/${client.name}`, to: `pod/${server.namespace}/${server.name}`, port };
-const svc = cluster.services.find(
-  (s) =>
-    s.type === 'ClusterIP' &&
-    s.namespace !== client.namespace &&
-    s.namespace !== 'kube-system' &&
-    s.namespace !== 'default' &&
-    s.clusterIP,
-);
-const byName = { from: podToPod.from, to: `${svc.name}.${svc.namespace}` };
+const { podToPod, byName } = benchRequests(engines.new.cluster);
 const requests = { 'pod to pod': podToPod, 'pod to Service by name': byName };
 
 for (const e of Object.values(engines))

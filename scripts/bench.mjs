@@ -4,19 +4,13 @@
 // takes to build from its YAML.
 // The simulation is TypeScript, so a small entry is bundled with esbuild first and then imported.
 import { loadTs } from './loadTs.mjs';
+import { ENGINE_ENTRY, benchRequests } from './benchRequests.mjs';
 
 const GOAL_TRACES = 50_000;
 const GOAL_SERVICE_TRACES = 20_000;
 const GOAL_BUILD_MS = 1_000;
 
-const entry = `
-import { generateCluster } from './src/sim/generate/generateCluster';
-import { loadManifests } from './src/sim/import/index';
-import { trace } from './src/sim/resolve/trace';
-export { generateCluster, loadManifests, trace };
-`;
-
-const { generateCluster, loadManifests, trace } = await loadTs(entry, 'bench');
+const { generateCluster, loadManifests, trace } = await loadTs(ENGINE_ENTRY, 'bench');
 
 const text = generateCluster(100, 50, 1000, 1);
 const sources = [{ name: 'generated.yaml', text }];
@@ -33,18 +27,7 @@ for (let i = 0; i < 5; i++) {
   cluster = result.cluster;
 }
 
-// A cross-node request between two ordinary pods that listen on a TCP port.
-// Application pods (not kube-system's), as a user would trace them.
-const listening = cluster.pods.filter(
-  (p) =>
-    !p.hostNetwork &&
-    p.namespace !== 'kube-system' &&
-    p.containers.some((c) => c.listening.some((l) => l.protocol === 'tcp')),
-);
-const client = listening[0];
-const server = listening.find((p) => p.node !== client.node);
-const port = server.containers.flatMap((c) => c.listening).find((l) => l.protocol === 'tcp').containerPort;
-const input = { from: `pod/${client.namespace}/${client.name}`, to: `pod/${server.namespace}/${server.name}`, port };
+const { client, server, port, podToPod: input, byName } = benchRequests(cluster);
 const sample = trace(cluster, input, { seed: 1 });
 if (sample.verdict !== 'delivered') throw new Error(`the bench request was ${sample.verdict}: ${sample.reason}`);
 
@@ -64,16 +47,6 @@ const measure = (request) => {
 };
 const { calls, elapsed, perSecond } = measure(input);
 
-// A pod to a Service in another namespace by its DNS name: <svc>.<ns> (the second search candidate).
-const svc = cluster.services.find(
-  (s) =>
-    s.type === 'ClusterIP' &&
-    s.namespace !== client.namespace &&
-    s.namespace !== 'kube-system' &&
-    s.namespace !== 'default' &&
-    s.clusterIP,
-);
-const byName = { from: input.from, to: `${svc.name}.${svc.namespace}` };
 const svcSample = trace(cluster, byName, { seed: 1 });
 if (svcSample.verdict !== 'delivered')
   throw new Error(`the Service bench request was ${svcSample.verdict}: ${svcSample.reason}`);
