@@ -44,10 +44,14 @@ test('the site-network setting decides whether an unmasqueraded answer comes bac
   expect(t.reply!.verdict).toBe('dropped');
   const toggle = page.getByTestId('site-routes').getByRole('checkbox');
   await expect(toggle).not.toBeChecked();
+  // the SYN arrived, but the client never hears back: not shown as a success
+  await expect(page.getByTestId('trace.verdict')).toHaveText('delivered, answer lost');
+  await expect(page.getByTestId('trace.verdict')).toHaveClass(/text-red/);
   await expect(page.getByTestId('hop.inspector')).toContainText('nothing on the site network routes 10.244.0.0/16');
   await toggle.check();
   await expect(toggle).toBeChecked();
   await expect.poll(async () => (await trace()).reply!.verdict).toBe('delivered');
+  await expect(page.getByTestId('trace.verdict')).toHaveText('delivered');
   t = await trace();
   expect(t.reply!.hops.find((h) => h.kind === 'wire')!.rule).toBe('10.244.1.0/24 via 192.168.10.11 (site router)');
   expect(t.reply!.hops.at(-1)!.at).toBe('container/default/client/client');

@@ -18,6 +18,7 @@ export type { StepPhase, TimelineStep } from './trace/conversation';
 export { L7_PROXIES, l7ProxyForService } from './l7/registry';
 export type { L7Decision, L7Proxy, L7Request, L7RouteRef, L7Upstream } from './l7/types';
 export { statusLine as httpStatusLine } from './l7/types';
+export { outcomeOf } from './trace/outcome';
 export { trace } from './resolve/trace';
 export type { TraceInput, TraceOptions } from './resolve/trace';
 export { TraceRequestError } from './resolve/request';

@@ -1,5 +1,5 @@
 /** The current hop opened up: narration, headers layer by layer, NAT, the rule that decided. */
-import { httpStatusLine, timeline } from '../sim';
+import { outcomeOf, timeline } from '../sim';
 import { useVizStore } from '../store/VizStoreProvider';
 import { selectCurrentHop, selectStep, selectSteps, selectTrace } from '../store/selectors';
 import { forLearners, placeName, stepLabel } from './learnerText';
@@ -26,9 +26,8 @@ export function HopInspector() {
   const order = timeline(trace);
   const before =
     step > 0 && order[step - 1]?.exchange === order[step]?.exchange ? (steps[step - 1]?.packet ?? null) : null;
-  // Through an L7 proxy the outcome is the HTTP status the client got, not the TCP verdict.
-  const outcome = trace.http ? httpStatusLine(trace.http.status) : trace.verdict;
-  const good = trace.http ? trace.http.status < 400 : trace.verdict === 'delivered';
+  // what the client got: an HTTP status through a proxy, a lost answer is no delivery for it
+  const { label: outcome, good } = outcomeOf(trace);
   const verdictColor = good ? 'text-green-700 dark:text-green-400' : 'text-red-700 dark:text-red-400';
   return (
     <div className="space-y-3 p-3 text-sm" data-testid="hop.inspector">
