@@ -264,12 +264,21 @@ function decide(cluster: Cluster, request: L7Request, ctx: L7Context): L7Decisio
     upstream: null,
     backendRequest: null,
   };
-  const status = gatewayRef ? gatewayApiStatus(cluster).gateways.find((g) => g.gateway.namespace === gatewayRef.namespace && g.gateway.name === gatewayRef.name) : undefined;
+  const status = gatewayRef
+    ? gatewayApiStatus(cluster).gateways.find(
+        (g) => g.gateway.namespace === gatewayRef.namespace && g.gateway.name === gatewayRef.name,
+      )
+    : undefined;
   if (!gatewayRef || !status) {
     const text = `${pod.namespace}/${pod.name} carries no owning Gateway that exists, so Envoy has no route for it: 404.`;
     return {
       ...base,
-      listener: { name: '(none)', port: ctx.port, protocol: request.scheme === 'https' ? 'HTTPS' : 'HTTP', hostname: null },
+      listener: {
+        name: '(none)',
+        port: ctx.port,
+        protocol: request.scheme === 'https' ? 'HTTPS' : 'HTTP',
+        hostname: null,
+      },
       route: null,
       status: 404,
       rule: text,
@@ -290,7 +299,8 @@ function decide(cluster: Cluster, request: L7Request, ctx: L7Context): L7Decisio
   // No HTTP answer at all (no listener of that protocol on the port): Envoy closes the connection
   // without a response, which a client reports as an empty reply; recorded as a 404 from the listener.
   const httpStatus = decision.status === 0 ? 404 : decision.status;
-  const shift = port === ctx.port ? '' : ` (Gateway port ${port} is Envoy's ${ctx.port}: ports below 1024 are shifted by 10000)`;
+  const shift =
+    port === ctx.port ? '' : ` (Gateway port ${port} is Envoy's ${ctx.port}: ports below 1024 are shifted by 10000)`;
   const text = `${decision.reason.charAt(0).toUpperCase()}${decision.reason.slice(1)}${shift}.`;
   const picked = decision.picked;
   const backendService = picked ? `${picked.ref.namespace}/${picked.ref.name}` : null;
@@ -322,7 +332,10 @@ function decide(cluster: Cluster, request: L7Request, ctx: L7Context): L7Decisio
       upstream !== null && up !== null
         ? {
             method: up.method,
-            path: up.query.length > 0 ? `${up.path}?${up.query.map(([k, v]) => (v === '' ? k : `${k}=${v}`)).join('&')}` : up.path,
+            path:
+              up.query.length > 0
+                ? `${up.path}?${up.query.map(([k, v]) => (v === '' ? k : `${k}=${v}`)).join('&')}`
+                : up.path,
             headers: backendHeaders(decision, ctx.remoteAddr, ctx.seed),
           }
         : null,

@@ -30,7 +30,7 @@ const get = (path: string, scheme: 'http' | 'https' = 'http') => ({
 
 describe('the ingress-nginx module', () => {
   it('is found by the controller Service and by the hosts its Ingresses name', () => {
-    expect(L7_PROXIES.map((p) => p.id)).toEqual(['ingress-nginx']);
+    expect(L7_PROXIES.map((p) => p.id)).toEqual(['ingress-nginx', 'envoy-gateway']);
     const svc = cluster.services.find((s) => s.name === 'ingress-nginx-controller');
     expect(svc && l7ProxyForService(svc)?.id).toBe('ingress-nginx');
     const web = cluster.services.find((s) => s.name === 'web');
