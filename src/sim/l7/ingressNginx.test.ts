@@ -59,6 +59,12 @@ describe('the ingress-nginx module', () => {
     expect(d.backendService).toBe('default/web');
   });
 
+  it('the query string reaches the backend unchanged and takes no part in matching', () => {
+    const d = ingressNginx.decide(cluster, { ...get('/cart'), query: 'id=7&x' }, ctx());
+    expect(d.status).toBe(200);
+    expect(d.backendRequest?.path).toBe('/cart?id=7&x');
+  });
+
   it('no rule: 404 from the proxy itself, no route, nothing contacted', () => {
     const d = ingressNginx.decide(cluster, get('/'), ctx());
     expect(d.status).toBe(404);
