@@ -275,7 +275,7 @@ export const SCENARIOS: readonly Scenario[] = [
     title: 'Gateway API: a 90/10 canary by weights',
     group: 'Internet to Service',
     framing:
-      'The HTTPRoute checkout lists two backends with weights 90 and 10: web and web-canary. For each request Envoy picks a backend by those weights, then one of its pods, so nine requests in ten reach web and one reaches the canary. Send a burst to see the split.',
+      'The HTTPRoute checkout lists two backends with weights 90 and 10: web and web-canary. For each request Envoy picks a backend by those weights, then one of its pods, so nine requests in ten reach web and one reaches the canary. To see the split, find the Envoy Service (envoy-default-eg-e41e7b31) and send 100 requests.',
     spec: GATEWAY_CLUSTER,
     request: { from: 'external/203.0.113.10', to: 'http://checkout.example.com/' },
   },
