@@ -135,6 +135,18 @@ describe('the Envoy data path', () => {
     expect(ok.endpoint!.pod).toMatch(/^backend\/inventory-/);
   });
 
+  it('a backend without a ready endpoint: 503 from Envoy, with RFC 9110 reason phrase', () => {
+    const spec: ClusterSpec = {
+      ...GATEWAY_CLUSTER,
+      workloads: (GATEWAY_CLUSTER.workloads ?? []).map((w) =>
+        w.kind === 'Deployment' && w.name === 'web-canary' ? { ...w, replicas: 0 } : w,
+      ),
+    };
+    const t = trace(buildCluster(spec), { from: CLIENT, to: 'http://api.example.com/', headers: ['X-Canary: always'] });
+    expect(t.http).toMatchObject({ status: 503, route: { name: 'api', rule: 0 }, backend: null });
+    expect(timeline(t).at(-1)!.hop.text).toContain('503 Service Unavailable');
+  });
+
   it('a header sends the request to the rule with more header matches', () => {
     const canary = trace(cluster, { from: CLIENT, to: 'http://api.example.com/', headers: ['X-Canary: always'] });
     expect(canary.endpoint!.pod).toMatch(/^default\/web-canary-/);
