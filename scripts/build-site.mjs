@@ -121,14 +121,18 @@ try {
   for (const { id } of scenarios) {
     if (shown !== null) {
       await page.evaluate((hash) => (window.location.hash = hash), `#example=${id}`);
-      // the scenario is on screen once the trace is its own (each scenario sends a different request)
-      await page.waitForFunction((previous) => {
+      // the scenario is on screen once the trace is its own: a new trace object (two scenarios may
+      // send the same request to different clusters, as the two ReferenceGrant scenarios do)
+      await page.waitForFunction(() => {
         const trace = window.__netviz.currentTrace();
-        return trace !== null && JSON.stringify(trace.request) !== previous;
-      }, shown);
+        return trace !== null && trace !== window.__posterShown;
+      });
       await page.evaluate(() => window.__netviz.whenRendered());
     }
-    shown = await page.evaluate(() => JSON.stringify(window.__netviz.currentTrace()?.request ?? null));
+    shown = await page.evaluate(() => {
+      window.__posterShown = window.__netviz.currentTrace();
+      return true;
+    });
     // The last step of the way there, as the camera frames it: where the packet ended up and why
     // (two scenarios may share most of a path, not the outcome), the path lit, labels that can be
     // read, the step's sentence under it. (The whole cluster fitted into 1200x630 leaves the labels

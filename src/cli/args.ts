@@ -38,8 +38,8 @@ Options:
                    kube-dns.kube-system; resolved as the client's resolver would),
                    nodeport/<node>/<port>, node/<name>, an IP (a pod, a node, a ClusterIP,
                    a LoadBalancer address or one outside the cluster), ip:port,
-                   localhost:port, or a URL http(s)://host[:port]/path (through an
-                   Ingress when the host is one of its hosts)
+                   localhost:port, or a URL http(s)://host[:port]/path[?query] (through
+                   an Ingress or a Gateway when one of their routes names the host)
   -n, --namespace  the namespace of pod and Service names given without one (default: default)
   --port           the port the client dials (for a Service: its port; default: its first)
   --protocol       tcp (default), udp or icmp
@@ -65,9 +65,10 @@ Options:
                    grid per port
   --gateway        route: the Gateway, [<ns>/]<name> (default: the only one listening on the
                    URL's port)
-  --method         route: the request's method (default GET)
-  --header         route: a request header 'Name: value' (repeatable; a Host header replaces
-                   the URL's host). The URL's query string takes part in matching too.
+  --method         trace (to a URL) and route: the request's method (default GET)
+  --header         trace (to a URL) and route: a request header 'Name: value' (repeatable; a
+                   Host header replaces the URL's host). The URL's query string, the method
+                   and the headers take part in Gateway API matching.
   -o, --output     route: json or yaml: the decision as data; default: the explanation
   --no-open        open: print the address instead of starting a browser
   --version        print the version
@@ -100,6 +101,10 @@ export interface TraceArgs {
   pick: string[];
   output: Output;
   exitCode: boolean;
+  /** the HTTP method of a URL request */
+  method?: string;
+  /** header lines `Name: value` of a URL request */
+  headers: string[];
 }
 
 export interface OpenArgs {
@@ -184,6 +189,8 @@ const ALLOWED: Record<'trace' | 'matrix' | 'route' | 'open', readonly (keyof typ
     'json',
     'exit-code',
     'cni',
+    'method',
+    'header',
   ],
   matrix: [
     'file',
@@ -279,7 +286,13 @@ export function parseCommandLine(argv: readonly string[]): Args {
     pick,
     output: output(values),
     exitCode: values['exit-code'] ?? false,
+    headers: values.header ?? [],
   };
+  if ((values.method !== undefined || values.header !== undefined) && !/^https?:\/\//i.test(values.to))
+    throw new UsageError(
+      `--${values.method !== undefined ? 'method' : 'header'} applies to a URL destination (--to http(s)://host/path)`,
+    );
+  if (values.method !== undefined) args.method = values.method;
   if (values.port !== undefined) args.port = integer(values.port, 'port', 1, 65535);
   if (values.host !== undefined) args.host = values.host;
   if (values.cni !== undefined) args.cni = values.cni;

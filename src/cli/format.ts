@@ -191,7 +191,16 @@ export function formatTrace(trace: Trace, options: FormatOptions = {}): string {
   }
   if (trace.http) {
     const h = trace.http;
-    out.push(...text(`http: ${h.method} ${h.host}${h.path} -> ${h.status}`));
+    const query = h.query !== undefined ? `?${h.query}` : '';
+    out.push(...text(`http: ${h.method} ${h.host}${h.path}${query} -> ${h.status}`));
+    if (h.route) {
+      const rule = h.route.rule === null ? 'default backend' : `rule ${h.route.rule}`;
+      out.push(...text(`http: route ${h.route.kind} ${h.route.namespace}/${h.route.name} ${rule}`));
+    }
+    if (h.location) out.push(...text(`http: location ${h.location}`));
+    // the request line the backend got, where a rewrite or the query makes it differ from the client's
+    if (h.backend && (h.backend.path !== h.path || h.backend.method !== h.method))
+      out.push(...text(`http: backend request ${h.backend.method} ${h.backend.path}`));
     for (const [name, value] of Object.entries(h.headers)) out.push(...text(`http: upstream header ${name}: ${value}`));
   }
   out.push(...text(`verdict: ${trace.verdict}: ${trace.reason}`));

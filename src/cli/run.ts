@@ -20,6 +20,7 @@ import { trace } from '../sim/resolve/trace';
 import { TraceRequestError } from '../sim/resolve/request';
 import { lookup } from '../sim/model/lookup';
 import { addIngressController } from '../sim/resolve/ingress';
+import { addEnvoyGateway } from '../sim/model/envoyGateway';
 import { stringify } from 'yaml';
 import type { Verdict } from '../sim/trace/types';
 import { USAGE, UsageError, parseCommandLine } from './args';
@@ -51,9 +52,12 @@ async function loadCluster(files: readonly string[], io: Io, cni?: string): Prom
   if (result === null) return null;
   // Ingresses only route anything through a controller: without one, add ingress-nginx as its
   // bare-metal manifest installs it (a NodePort Service), and say so.
-  const withController = addIngressController(result.spec, 'bare-metal');
+  const withIngress = addIngressController(result.spec, 'bare-metal');
+  if (withIngress.note !== null) io.err(`warning: ${withIngress.note}\n`);
+  // Gateways of Envoy Gateway's class likewise get the Envoy Deployment and Service it creates.
+  const withController = addEnvoyGateway(withIngress.spec);
   if (withController.note !== null) io.err(`warning: ${withController.note}\n`);
-  if (withController.note === null && cni === undefined) return result.cluster;
+  if (withIngress.note === null && withController.note === null && cni === undefined) return result.cluster;
   const spec = cni === undefined ? withController.spec : withCni(withController.spec, result.cluster, cni);
   return buildCluster(spec);
 }
@@ -121,6 +125,8 @@ export async function run(argv: readonly string[], rawIo: Io): Promise<number> {
       protocol: args.protocol,
       ...(args.port !== undefined ? { port: args.port } : {}),
       ...(args.host !== undefined && url ? { host: args.host } : {}),
+      ...(args.method !== undefined ? { method: args.method } : {}),
+      ...(args.headers.length > 0 ? { headers: args.headers } : {}),
     };
     const result = trace(cluster, input, { seed: args.seed, pick: args.pick });
     if (args.host !== undefined && !url)

@@ -37,6 +37,9 @@ export interface PacketRequest {
   to: string;
   port?: number;
   protocol?: 'tcp' | 'udp' | 'icmp';
+  /** the HTTP method and header lines of a URL request (Gateway API routes match on them) */
+  method?: string;
+  headers?: string[];
 }
 
 export interface VizState {
@@ -179,6 +182,8 @@ function toTraceInput(request: PacketRequest): TraceInput {
   const input: TraceInput = { from: request.from, to: request.to };
   if (request.port !== undefined) input.port = request.port;
   if (request.protocol !== undefined) input.protocol = request.protocol;
+  if (request.method !== undefined) input.method = request.method;
+  if (request.headers !== undefined) input.headers = request.headers;
   return input;
 }
 

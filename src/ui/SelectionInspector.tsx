@@ -119,15 +119,22 @@ function PodActions({ pod }: { pod: Pod }) {
 function BurstButton({ service }: { service: Service }) {
   const sendBurst = useVizStore((s) => s.sendBurst);
   const cluster = useVizStore(selectCluster);
-  const from = useVizStore((s) => s.request?.from ?? null) ?? defaultPacketRequest(cluster)?.from ?? null;
+  const request = useVizStore((s) => s.request);
+  const trace = useVizStore((s) => s.trace);
+  const from = request?.from ?? defaultPacketRequest(cluster)?.from ?? null;
   if (!from || service.clusterIP === null) return null;
+  // The Service of an L7 proxy the current HTTP request went through: a burst of that request shows
+  // how the proxy spreads it (a Gateway's weights), not how the Service spreads plain connections.
+  const key = `${service.namespace}/${service.name}`;
+  const viaProxy =
+    request !== null && trace?.http != null && trace.hops.some((h) => h.at === `svc/${key}` || h.at === `lb/${key}`);
   return (
     <button
       type="button"
       className={`${action} mt-2`}
-      onClick={() => sendBurst({ from, to: `svc/${service.namespace}/${service.name}` }, 100)}
+      onClick={() => sendBurst(viaProxy ? request : { from, to: `svc/${key}` }, 100)}
     >
-      Send 100 requests from {from}
+      {viaProxy ? `Send 100 requests to ${request.to}` : `Send 100 requests from ${from}`}
     </button>
   );
 }

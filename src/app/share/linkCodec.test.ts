@@ -60,6 +60,26 @@ describe('share links', () => {
     expect(validatePayload({ ...tinyGenerated, scenario: 7 })).toMatchObject({ ok: false, code: 'invalid' });
   });
 
+  it("keeps an HTTP request's method and header lines, and refuses malformed ones", () => {
+    const request = {
+      from: 'external/203.0.113.10',
+      to: 'http://api.example.com/',
+      method: 'POST',
+      headers: ['X-Canary: always'],
+    };
+    expect(validatePayload({ ...tinyGenerated, request })).toEqual({
+      ok: true,
+      payload: { ...tinyGenerated, request },
+    });
+    for (const bad of [
+      { ...request, method: 7 },
+      { ...request, headers: 'X-Canary: always' },
+      { ...request, headers: [7] },
+      { ...request, headers: Array.from({ length: 33 }, () => 'A: b') },
+    ])
+      expect(validatePayload({ ...tinyGenerated, request: bad })).toMatchObject({ ok: false, code: 'invalid' });
+  });
+
   it('keeps tiny payloads as readable JSON (j1)', async () => {
     const small: SharePayload = {
       v: 1,

@@ -18,7 +18,13 @@ export interface ShareRequest {
   to: string;
   port?: number;
   protocol?: 'tcp' | 'udp' | 'icmp';
+  /** the HTTP method and header lines of a URL request (the trace checks their syntax) */
+  method?: string;
+  headers?: string[];
 }
+
+/** At most this many header lines in a shared request. */
+const HEADERS_MAX = 32;
 
 interface ShareCommon {
   v: 1;
@@ -160,6 +166,16 @@ function readRequest(v: unknown): ShareRequest | null | undefined {
   if (protocol !== undefined) {
     if (protocol !== 'tcp' && protocol !== 'udp' && protocol !== 'icmp') return undefined;
     request.protocol = protocol;
+  }
+  const method = v['method'];
+  if (method !== undefined) {
+    if (!shortString(method)) return undefined;
+    request.method = method;
+  }
+  const headers = v['headers'];
+  if (headers !== undefined) {
+    if (!Array.isArray(headers) || headers.length > HEADERS_MAX || !headers.every(shortString)) return undefined;
+    request.headers = [...headers];
   }
   return request;
 }

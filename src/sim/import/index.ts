@@ -34,6 +34,7 @@ import type { RawObject } from './problems';
 import { Fields } from './read';
 import { SettingsReader, SITE_NETWORK_CONFIGMAP } from './settings';
 import { addIngressController } from '../model/ingressController';
+import { addEnvoyGateway } from '../model/envoyGateway';
 import { GATEWAY_API_VERSIONS } from '../gateway/model';
 import { GATEWAY_GROUP } from '../gateway/types';
 import { validateGateway, validateGatewayClass, validateHTTPRoute, validateReferenceGrant } from './gatewayKinds';
@@ -48,8 +49,8 @@ export interface LoadOptions {
   limits?: Partial<ImportLimits>;
   /** add the `kubernetes` Service and cluster DNS when the input lacks them (default true) */
   addSystemObjects?: boolean;
-  /** add ingress-nginx when Ingresses come without a controller (default false; the app's import
-   * worker and the CLI do it) */
+  /** add ingress-nginx when Ingresses come without a controller, and Envoy Gateway's proxy for
+   * Gateways of its class that lack it (default false; the app's import worker and the CLI do it) */
   addIngressController?: boolean;
   /** called as the import moves through its phases, for a progress bar on large inputs */
   onProgress?: (progress: ImportProgress) => void;
@@ -191,6 +192,10 @@ function load(sources: ManifestSource[], options: LoadOptions): ImportResult {
     const added = addIngressController(spec);
     spec = added.spec;
     if (added.note) problems.add({ severity: 'warning', source: firstName(sources), message: added.note });
+    // Gateways of Envoy Gateway's class route nothing without the proxy it creates: add it too
+    const envoy = addEnvoyGateway(spec);
+    spec = envoy.spec;
+    if (envoy.note) problems.add({ severity: 'warning', source: firstName(sources), message: envoy.note });
   }
   progress?.({ phase: 'build', done: 0, total: 1 });
 

@@ -30,7 +30,7 @@ const get = (path: string, scheme: 'http' | 'https' = 'http') => ({
 
 describe('the ingress-nginx module', () => {
   it('is found by the controller Service and by the hosts its Ingresses name', () => {
-    expect(L7_PROXIES.map((p) => p.id)).toEqual(['ingress-nginx']);
+    expect(L7_PROXIES.map((p) => p.id)).toEqual(['ingress-nginx', 'envoy-gateway']);
     const svc = cluster.services.find((s) => s.name === 'ingress-nginx-controller');
     expect(svc && l7ProxyForService(svc)?.id).toBe('ingress-nginx');
     const web = cluster.services.find((s) => s.name === 'web');
@@ -57,6 +57,12 @@ describe('the ingress-nginx module', () => {
     expect(d.backendRequest?.headers['Host']).toBe('shop.example.com');
     expect(d.upstreamSource).toBe(ctrl.ip);
     expect(d.backendService).toBe('default/web');
+  });
+
+  it('the query string reaches the backend unchanged and takes no part in matching', () => {
+    const d = ingressNginx.decide(cluster, { ...get('/cart'), query: 'id=7&x' }, ctx());
+    expect(d.status).toBe(200);
+    expect(d.backendRequest?.path).toBe('/cart?id=7&x');
   });
 
   it('no rule: 404 from the proxy itself, no route, nothing contacted', () => {

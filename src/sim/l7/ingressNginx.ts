@@ -87,8 +87,12 @@ function decide(cluster: Cluster, request: L7Request, ctx: L7Context): L7Decisio
     status: match.status,
     redirect: match.redirect,
     upstream,
-    // NGINX passes the request line on unchanged (no rewrite annotations are simulated)
-    backendRequest: headers === null ? null : { method: request.method, path: request.path, headers },
+    // NGINX passes the request line on unchanged, query string included (no rewrite annotations
+    // are simulated)
+    backendRequest:
+      headers === null
+        ? null
+        : { method: request.method, path: request.query ? `${request.path}?${request.query}` : request.path, headers },
     upstreamSource: ctx.proxyPod.ip,
     rule: ingressRuleText(match),
     text: match.text,

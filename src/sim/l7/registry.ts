@@ -1,12 +1,13 @@
 /**
- * The L7 proxies the simulation knows (docs/architecture.md). A new implementation (a Gateway API
- * controller) is one module added to this list.
+ * The L7 proxies the simulation knows (docs/architecture.md). Each implementation (ingress-nginx,
+ * Envoy Gateway) is one module in this list.
  */
 import type { Cluster, Service } from '../model/types';
+import { envoyGateway } from './envoyGateway';
 import { ingressNginx } from './ingressNginx';
 import type { L7Exposure, L7Proxy } from './types';
 
-export const L7_PROXIES: readonly L7Proxy[] = [ingressNginx];
+export const L7_PROXIES: readonly L7Proxy[] = [ingressNginx, envoyGateway];
 
 /** The proxy that connections to `svc` reach, or null for an ordinary Service. */
 export function l7ProxyForService(svc: Service): L7Proxy | null {

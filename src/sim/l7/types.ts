@@ -1,7 +1,7 @@
 /**
  * The seam for L7 proxies (docs/architecture.md): a proxy that ends the client's TCP connection,
  * reads the HTTP request, and opens its own connection to a backend. ingress-nginx is the first
- * module; a Gateway API implementation is the next one. A module returns typed decisions, never
+ * module, Envoy Gateway (a Gateway API implementation) the second. A module returns typed decisions, never
  * hops or sentences about packets: the trace (resolve/ingressTrace.ts) walks the packets.
  */
 import type { Cluster, Pod, Service } from '../model/types';
@@ -14,6 +14,8 @@ export interface L7Request {
   host: string;
   /** the path, without the query string */
   path: string;
+  /** the query string as written, without `?` (absent: none) */
+  query?: string;
   /** headers the client sent beyond Host */
   headers?: Readonly<Record<string, string>>;
 }
@@ -32,7 +34,7 @@ export interface L7Listener {
 /** The route object that matched, as a user would find it with kubectl. */
 export interface L7RouteRef {
   /** `Ingress` (networking.k8s.io/v1), `HTTPRoute` (gateway.networking.k8s.io/v1) */
-  kind: string;
+  kind: 'Ingress' | 'HTTPRoute';
   namespace: string;
   name: string;
   /** the index in the object's rules; null where the object's default backend answered */
@@ -45,6 +47,8 @@ export interface L7Endpoint {
   pod: string | null;
   ip: string;
   port: number;
+  /** this endpoint's exact share of requests, where endpoints differ (backendRefs weights) */
+  probability?: number;
 }
 
 /** Where the proxy connects for this request. */

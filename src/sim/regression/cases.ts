@@ -220,6 +220,8 @@ function scenarioRuns({ variantCluster, ownCluster, twoSubnets }: Clusters): Sce
             const input: TraceInput = { from: request.from, to: readdress(own, cluster, request.to) };
             if (request.port !== undefined) input.port = request.port;
             if (request.protocol !== undefined) input.protocol = request.protocol;
+            if (request.method !== undefined) input.method = request.method;
+            if (request.headers !== undefined) input.headers = request.headers;
             const options: TraceOptions = { seed: scenario.seed ?? 1, pick: scenario.pick ?? [] };
             return { cluster, input, options };
           },

@@ -18,10 +18,21 @@ function order(t: Trace): string[] {
 }
 
 describe('an Ingress trace holds the whole conversation', () => {
-  it('covers the three Ingress scenarios under every variant', () => {
+  it('covers the three Ingress and the Gateway API scenarios under every variant', () => {
     const ids = new Set(runs.map((r) => r.id.split('/')[1]?.split('+')[0]));
-    expect([...ids].sort()).toEqual(['ingress', 'ingress-404', 'ingress-503']);
-    expect(runs.length).toBeGreaterThanOrEqual(3 * 34);
+    expect([...ids].sort()).toEqual([
+      'gateway',
+      'gateway-cross-namespace',
+      'gateway-cross-namespace-granted',
+      'gateway-header-match',
+      'gateway-no-route',
+      'gateway-redirect',
+      'gateway-split',
+      'ingress',
+      'ingress-404',
+      'ingress-503',
+    ]);
+    expect(runs.length).toBeGreaterThanOrEqual(10 * 34);
   });
 
   it('a backend that answers: handshake, request, the backend leg nested inside, then the response', () => {
@@ -41,8 +52,15 @@ describe('an Ingress trace holds the whole conversation', () => {
     }
   });
 
-  it('404 and 503: the proxy answers by itself after reading the request; the error reaches the client', () => {
-    for (const status of [404, 503]) {
+  it('404, 503, a redirect and 500: the proxy answers by itself after reading the request; the answer reaches the client', () => {
+    // NGINX's reason phrase for 503 is its own; Envoy writes RFC 9110's
+    const phrase: Record<number, string> = {
+      404: '404 Not Found',
+      503: '503 Service Temporarily Unavailable',
+      301: '301 Moved Permanently',
+      500: '500 Internal Server Error',
+    };
+    for (const status of [404, 503, 301, 500]) {
       const errs = runs.filter((r) => r.trace.http?.status === status);
       expect(errs.length, String(status)).toBeGreaterThan(30);
       for (const { id, trace } of errs) {
@@ -61,9 +79,7 @@ describe('an Ingress trace holds the whole conversation', () => {
         // the proxy answers by itself: the response starts at its socket and says the status
         const answer = steps.find((s) => s.exchange === 3)?.hop;
         expect(answer?.kind, id).toBe('socket');
-        expect(answer?.text, id).toContain(
-          `answers the request itself, ${status === 404 ? '404 Not Found' : '503 Service Temporarily Unavailable'}`,
-        );
+        expect(answer?.text, id).toContain(`answers the request itself, ${phrase[status]}`);
       }
     }
   });

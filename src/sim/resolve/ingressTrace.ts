@@ -45,6 +45,10 @@ export interface IngressResult {
 /** The HTTP request as the client sends it. */
 export interface HttpRequest extends IngressRequest {
   method: string;
+  /** the query string as written, without `?` */
+  query?: string;
+  /** headers the client sent beyond Host */
+  headers?: Readonly<Record<string, string>>;
 }
 
 /**
@@ -72,7 +76,7 @@ export function traceIngress(
     // The proxy never saw the request: the client's connection failed on the way, as for any Service.
     return {
       verdict: leg1.verdict,
-      reason: `The connection to the Ingress controller failed: ${leg1.reason}`,
+      reason: `The connection to the ${proxy.id === 'ingress-nginx' ? 'Ingress controller' : `${proxy.label} proxy`} failed: ${leg1.reason}`,
       endpoint: leg1.endpoint,
       candidates: leg1.candidates,
       hops: leg1.hops,
@@ -98,7 +102,8 @@ export function traceIngress(
     : containerId(ctrl.namespace, ctrl.name, ctrl.containers[0]?.name ?? 'controller');
   const name = `${proxy.label} in ${ctrl.name}`;
   const hops: Hop[] = [...leg1.hops];
-  const line = `${request.method} ${request.scheme}://${request.host}${request.path}`;
+  const query = request.query !== undefined && request.query !== '' ? `?${request.query}` : '';
+  const line = `${request.method} ${request.scheme}://${request.host}${request.path}${query}`;
   hops.push({
     kind: 'proxy',
     at: ctrlAt,
@@ -114,7 +119,17 @@ export function traceIngress(
     path: request.path,
     status: decision.status,
     headers: decision.backendRequest ? { ...decision.backendRequest.headers } : {},
+    route: decision.route ? { ...decision.route } : null,
+    location: decision.redirect,
+    backend: decision.backendRequest
+      ? {
+          method: decision.backendRequest.method,
+          path: decision.backendRequest.path,
+          headers: { ...decision.backendRequest.headers },
+        }
+      : null,
   };
+  if (query !== '') http.query = request.query as string;
   const leg2 =
     decision.upstream !== null && (decision.status === 200 || decision.status === 502)
       ? upstream(cluster, proxy, ctrl, ctrlAt, decision, opts, warnings)
@@ -123,8 +138,10 @@ export function traceIngress(
   if (leg2 !== null) {
     hops.push(...leg2.hops);
     if (leg2.status !== null) {
+      // the backend never got the request: the proxy answered 502 or 504 itself
       http.status = leg2.status;
       http.headers = {};
+      http.backend = null;
     }
   }
   const status = proxy.statusLine(http.status);
@@ -297,7 +314,7 @@ function converse(p: {
     const back = leg2.reply?.length ?? 0;
     if (back > 0) {
       const req = p.decision.backendRequest;
-      const xff = req?.headers['X-Forwarded-For'];
+      const xff = Object.entries(req?.headers ?? {}).find(([n]) => n.toLowerCase() === 'x-forwarded-for')?.[1];
       const head = hops[legTwoFrom] as Hop;
       out.push(
         {
@@ -431,7 +448,7 @@ function upstream(
     pod: e.pod ?? e.ip,
     ip: e.ip,
     port: e.port,
-    probability: up.probability,
+    probability: e.probability ?? up.probability,
     chosen: e === chosen,
   }));
   const ep = chosen.pod === null ? undefined : lookup(cluster).podByKey.get(chosen.pod);
@@ -508,7 +525,7 @@ function upstream(
     kind: 'deliver',
     at: listener,
     node: ep.node,
-    text: `Container ${name} in ${ep.name} accepts ${label}'s connection (the SYN); it sees ${ipOf(w.packet.src)}, the controller pod, as its peer (the client is in X-Forwarded-For).`,
+    text: `Container ${name} in ${ep.name} accepts ${label}'s connection (the SYN); it sees ${ipOf(w.packet.src)}, the ${proxy.id === 'ingress-nginx' ? 'controller' : `${label}`} pod, as its peer (the client is in X-Forwarded-For).`,
   });
   const r = new PathWriter({ src: w.packet.dst, dst: w.packet.src, protocol: 'tcp', ttl: DEFAULT_TTL });
   r.hop({

@@ -9,8 +9,8 @@ import { weakCache } from '../model/weakCache';
 
 /** A request that names something the cluster does not have, or is malformed. */
 export class TraceRequestError extends Error {
-  readonly field: 'from' | 'to' | 'port' | 'protocol';
-  constructor(message: string, field: 'from' | 'to' | 'port' | 'protocol') {
+  readonly field: 'from' | 'to' | 'port' | 'protocol' | 'method' | 'header';
+  constructor(message: string, field: 'from' | 'to' | 'port' | 'protocol' | 'method' | 'header') {
     super(message);
     this.name = 'TraceRequestError';
     this.field = field;
@@ -34,7 +34,15 @@ export type Destination =
   /** a DNS name, resolved as the client's resolver would */
   | { kind: 'name'; name: string; port: number | null }
   /** `http(s)://host[:port]/path`: an HTTP request, through an Ingress when the host is one of its hosts */
-  | { kind: 'url'; scheme: 'http' | 'https'; host: string; port: number | null; path: string };
+  | {
+      kind: 'url';
+      scheme: 'http' | 'https';
+      host: string;
+      port: number | null;
+      path: string;
+      /** the query string as written, without `?`; null when the URL has none */
+      query: string | null;
+    };
 
 const podRefs = weakCache((_: Cluster) => new Map<string, Pod>());
 const MAX_POD_REFS = 10_000;
@@ -87,11 +95,12 @@ export function parseSource(cluster: Cluster, text: string): Source {
 
 /**
  * `http(s)://host[:port][/path]`, by hand rather than with the URL class (src/sim has no DOM or
- * Node APIs, and URL would normalise away what the user typed). The query string and fragment are
- * not part of Ingress matching and are dropped.
+ * Node APIs, and URL would normalise away what the user typed). The query string is kept as
+ * written (Gateway API matches on its parameters; Ingress ignores it); the fragment never leaves
+ * the client and is dropped.
  */
 function parseUrl(text: string): Destination {
-  const m = /^(https?):\/\/([^/:?#\s]+)(?::(\d{1,5}))?([^?#\s]*)(?:[?#]\S*)?$/i.exec(text);
+  const m = /^(https?):\/\/([^/:?#\s]+)(?::(\d{1,5}))?([^?#\s]*)(?:\?([^#\s]*))?(?:#\S*)?$/i.exec(text);
   if (!m)
     throw new TraceRequestError(`to: "${text}" is not an http:// or https:// URL (http(s)://host[:port]/path)`, 'to');
   const port = m[3] === undefined ? null : Number(m[3]);
@@ -104,6 +113,7 @@ function parseUrl(text: string): Destination {
     host: (m[2] ?? '').toLowerCase(),
     port,
     path,
+    query: m[5] === undefined || m[5] === '' ? null : m[5],
   };
 }
 

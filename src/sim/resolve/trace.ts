@@ -41,6 +41,13 @@ import type { HttpRequest } from './ingressTrace';
 import { cidrContains } from '../model/ip';
 import { parseCidr, parseIPv4 } from '../model/memo';
 import { withLinkFrames } from './linkFrames';
+import { GatewayRequestError, parseHeaderLine } from '../gateway/request';
+import { gatewayApi } from '../gateway/model';
+import { hostnameCovers } from '../gateway/hostname';
+import { ENVOY_GATEWAY_NAMESPACE } from '../model/envoyGateway';
+
+/** RFC 9110 token: what an HTTP method is made of. */
+const HTTP_TOKEN = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/;
 
 export interface TraceInput {
   /** `pod/<ns>/<name>[:container]`, `node/<name>` or `external/<ip>` */
@@ -52,6 +59,10 @@ export interface TraceInput {
   /** the port the client dials */
   port?: number;
   protocol?: Protocol;
+  /** the HTTP method of a URL request (default GET); Gateway API routes may match on it */
+  method?: string;
+  /** header lines `Name: value` of a URL request; a Host line replaces the URL's host */
+  headers?: readonly string[];
 }
 
 export interface TraceOptions {
@@ -144,6 +155,8 @@ function traceInto(cluster: Cluster, input: TraceInput, options: TraceOptions, o
   const seed = options.seed ?? 1;
   const request: TraceRequest = { from: input.from, to: input.to, protocol, seed, pick: [...(options.pick ?? [])] };
   if (input.port !== undefined) request.port = input.port;
+  if (input.method !== undefined) request.method = input.method;
+  if (input.headers !== undefined && input.headers.length > 0) request.headers = [...input.headers];
   if (input.port !== undefined && (!Number.isInteger(input.port) || input.port < 1 || input.port > 65535)) {
     throw new TraceRequestError(`port: ${input.port} is not a port number (1-65535)`, 'port');
   }
@@ -156,8 +169,13 @@ function traceInto(cluster: Cluster, input: TraceInput, options: TraceOptions, o
   let http: HttpIntent | null = null;
   if (destination.kind === 'url') {
     const url = destination;
-    http = httpIntent(cluster, url, input.host);
+    http = httpIntent(cluster, url, input);
     destination = http.dial;
+  } else if (input.method !== undefined || (input.headers ?? []).length > 0) {
+    throw new TraceRequestError(
+      `${input.method !== undefined ? 'method' : 'header'}: a method and headers belong to an HTTP request; give an http:// or https:// URL as the destination`,
+      input.method !== undefined ? 'method' : 'header',
+    );
   }
 
   // A name is resolved first, as the client's resolver would; the DNS packet is traced too.
@@ -636,14 +654,33 @@ interface HttpIntent {
  * public DNS record would, to where the controller is exposed (ingressExposure); any other name
  * goes through the client's resolver like a plain destination.
  */
-function httpIntent(
-  cluster: Cluster,
-  url: Extract<Destination, { kind: 'url' }>,
-  hostOverride: string | undefined,
-): HttpIntent {
+function httpIntent(cluster: Cluster, url: Extract<Destination, { kind: 'url' }>, input: TraceInput): HttpIntent {
   const defaultPort = url.scheme === 'https' ? 443 : 80;
-  const host = hostOverride ?? (url.port !== null && url.port !== defaultPort ? `${url.host}:${url.port}` : url.host);
-  const request: HttpRequest = { method: 'GET', scheme: url.scheme, host, path: url.path };
+  let host = input.host ?? (url.port !== null && url.port !== defaultPort ? `${url.host}:${url.port}` : url.host);
+  const method = input.method ?? 'GET';
+  if (!HTTP_TOKEN.test(method)) throw new TraceRequestError(`method: "${method}" is not an HTTP method`, 'method');
+  const headers: Record<string, string> = {};
+  for (const line of input.headers ?? []) {
+    let name: string;
+    let value: string;
+    try {
+      [name, value] = parseHeaderLine(line);
+    } catch (error) {
+      if (error instanceof GatewayRequestError) throw new TraceRequestError(`header: ${error.message}`, 'header');
+      throw error;
+    }
+    if (name.toLowerCase() === 'host') {
+      host = value;
+      continue;
+    }
+    // a repeated header folds into one comma-separated value, as HTTP allows
+    const same = Object.keys(headers).find((k) => k.toLowerCase() === name.toLowerCase());
+    if (same === undefined) headers[name] = value;
+    else headers[same] = `${headers[same]},${value}`;
+  }
+  const request: HttpRequest = { method, scheme: url.scheme, host, path: url.path };
+  if (url.query !== null) request.query = url.query;
+  if (Object.keys(headers).length > 0) request.headers = headers;
   if (parseIPv4(url.host) !== null)
     return { dial: { kind: 'ip', ip: url.host, port: url.port ?? defaultPort }, request, note: null };
   const exposed = l7Exposure(cluster, url.host, url.scheme);
@@ -653,12 +690,19 @@ function httpIntent(
       exposure.via === 'load-balancer'
         ? `the ${exposed.proxy.id} load balancer ${exposure.ip}`
         : `${exposure.node ?? ''}'s address ${exposure.ip}, the ${url.scheme} NodePort ${exposure.port} of ${exposure.service}`;
+    const kind = exposed.proxy.id === 'ingress-nginx' ? 'an Ingress host' : 'a Gateway host';
     return {
       dial: { kind: 'ip', ip: exposure.ip, port: url.port ?? exposure.port },
       request,
-      note: `${url.host} is an Ingress host: its DNS record points at ${where} (that lookup is not traced).`,
+      note: `${url.host} is ${kind}: its DNS record points at ${where} (that lookup is not traced).`,
     };
   }
+  const gateway = gatewayApi(cluster).routes.find((r) => r.hostnames.some((h) => hostnameCovers(h, url.host)));
+  if (gateway)
+    throw new TraceRequestError(
+      `to: HTTPRoute ${gateway.namespace}/${gateway.name} names ${url.host}, but no Envoy Gateway proxy Service (in ${ENVOY_GATEWAY_NAMESPACE}) exposes it on an accepted ${url.scheme === 'https' ? 'HTTPS' : 'HTTP'} listener; check the route's status, or add the proxy (addEnvoyGateway)`,
+      'to',
+    );
   const named = ingresses(cluster).find((i) => i.rules.some((r) => r.host !== null && hostMatches(r.host, url.host)));
   if (named) {
     const served = nginxIngresses(cluster).includes(named);

@@ -23,6 +23,12 @@ describe('built-in scenarios', () => {
       'egress',
       'network-policy-deny',
       'netpol-truth-table',
+      'gateway',
+      'gateway-split',
+      'gateway-redirect',
+      'gateway-header-match',
+      'gateway-no-route',
+      'gateway-cross-namespace',
     ]) {
       expect(ids).toContain(id);
     }
@@ -121,5 +127,35 @@ describe('built-in scenarios', () => {
     expect(np.hops.at(-1)!.kind).toBe('drop');
     expect(np.hops.at(-1)!.at).toMatch(/^veth\/node-b\/default\/web-/);
     expect(np.reason).toContain('default/default-deny-ingress');
+  });
+
+  it('Gateway API: each scenario ends at the client with the HTTP status its framing tells', () => {
+    const run = (id: string) => {
+      const s = findScenario(id)!;
+      return trace(buildCluster(s.spec), s.request, { seed: s.seed ?? 1, pick: s.pick ?? [] });
+    };
+    const expected: Record<string, number> = {
+      gateway: 200,
+      'gateway-split': 200,
+      'gateway-redirect': 301,
+      'gateway-header-match': 200,
+      'gateway-no-route': 404,
+      'gateway-cross-namespace': 500,
+      'gateway-cross-namespace-granted': 200,
+    };
+    for (const [id, status] of Object.entries(expected)) {
+      const t = run(id);
+      expect(t.http?.status, id).toBe(status);
+      // the last packet arrives back at the client
+      expect(t.reply!.hops.at(-1)!.packet.dst, id).toMatch(/^203\.0\.113\.10:/);
+      expect(t.hops.find((h) => h.kind === 'proxy')!.at, id).toMatch(/^container\/envoy-gateway-system\/envoy-/);
+    }
+    expect(run('gateway-header-match').endpoint!.pod).toMatch(/^default\/web-canary-/);
+    expect(run('gateway-redirect').http!.location).toBe('https://secure.example.com/login');
+    // the Gateway scenarios run on their own cluster: the built-in one keeps no Envoy
+    expect(findScenario('gateway')!.spec).not.toBe(findScenario('ingress')!.spec);
+    expect(buildCluster(findScenario('pod-to-service')!.spec).pods.some((p) => p.name.startsWith('envoy-'))).toBe(
+      false,
+    );
   });
 });

@@ -8,6 +8,7 @@ import type { Cluster, Pod, Service } from '../model/types';
 import { defaultClusterSpec } from './defaultCluster';
 import { addIngressController } from '../model/ingressController';
 import { netpolTruthTableSpec } from '../matrix/netpolTruthTable';
+import { GATEWAY_CLUSTER, GATEWAY_CLUSTER_GRANTED } from './gatewayCluster';
 
 /** The built-in cluster plus one more Service in front of the web pods. */
 function withWebService(service: Omit<ServiceSpec, 'selector'>): ClusterSpec {
@@ -124,6 +125,10 @@ export interface ScenarioRequest {
   to: string;
   port?: number;
   protocol?: 'tcp' | 'udp' | 'icmp';
+  /** the HTTP method of a URL request (default GET) */
+  method?: string;
+  /** header lines `Name: value` of a URL request */
+  headers?: string[];
 }
 
 export interface Scenario {
@@ -255,6 +260,69 @@ export const SCENARIOS: readonly Scenario[] = [
       'The /admin path sends to the Service admin, whose pods do not exist: its EndpointSlice is empty, so NGINX has no upstream to connect to.',
     spec: INGRESS,
     request: { from: 'external/203.0.113.10', to: 'http://shop.example.com/admin' },
+  },
+  {
+    id: 'gateway',
+    title: 'Gateway API: an HTTPRoute to a backend',
+    group: 'Internet to Service',
+    framing:
+      'Gateway API replaces Ingress. The Gateway eg is run by Envoy Gateway: a LoadBalancer Service in front of an Envoy pod in envoy-gateway-system. Envoy reads the request, the HTTPRoute shop sends shop.example.com/cart to the Service web, and Envoy connects to a web pod’s own IP; the pod sees Envoy as its peer and the client in X-Forwarded-For.',
+    spec: GATEWAY_CLUSTER,
+    request: { from: 'external/203.0.113.10', to: 'http://shop.example.com/cart' },
+  },
+  {
+    id: 'gateway-split',
+    title: 'Gateway API: a 90/10 canary by weights',
+    group: 'Internet to Service',
+    framing:
+      'The HTTPRoute checkout lists two backends with weights 90 and 10: web and web-canary. For each request Envoy picks a backend by those weights, then one of its pods, so nine requests in ten reach web and one reaches the canary. To see the split, find the Envoy Service (envoy-default-eg-e41e7b31) and send 100 requests.',
+    spec: GATEWAY_CLUSTER,
+    request: { from: 'external/203.0.113.10', to: 'http://checkout.example.com/' },
+  },
+  {
+    id: 'gateway-redirect',
+    title: 'Gateway API: http redirected to https, 301',
+    group: 'Internet to Service',
+    framing:
+      'The HTTPRoute secure-redirect answers every plain-http request for secure.example.com with a RequestRedirect to https. Envoy answers 301 with a Location header itself; no backend is contacted, and the browser comes back on port 443.',
+    spec: GATEWAY_CLUSTER,
+    request: { from: 'external/203.0.113.10', to: 'http://secure.example.com/login' },
+  },
+  {
+    id: 'gateway-header-match',
+    title: 'Gateway API: a header chooses the backend',
+    group: 'Internet to Service',
+    framing:
+      'The HTTPRoute api has two rules for api.example.com: one for requests carrying the header X-Canary: always, sent to web-canary, and one for everything else, sent to web. This request carries the header; a rule with more header matches wins over one with fewer.',
+    spec: GATEWAY_CLUSTER,
+    request: { from: 'external/203.0.113.10', to: 'http://api.example.com/', headers: ['X-Canary: always'] },
+  },
+  {
+    id: 'gateway-no-route',
+    title: 'Gateway API: no rule matches, 404',
+    group: 'Internet to Service',
+    framing:
+      'The HTTPRoute shop serves only /cart on shop.example.com, and the request asks for /. Envoy accepts the connection and reads the request, finds no rule that matches, and answers 404 itself.',
+    spec: GATEWAY_CLUSTER,
+    request: { from: 'external/203.0.113.10', to: 'http://shop.example.com/' },
+  },
+  {
+    id: 'gateway-cross-namespace',
+    title: 'Gateway API: a backend in another namespace, no ReferenceGrant, 500',
+    group: 'Internet to Service',
+    framing:
+      'The HTTPRoute store in namespace store sends to the Service inventory in namespace backend. A route may only use a Service of another namespace when that namespace allows it with a ReferenceGrant, and backend has none: Envoy answers 500. The next scenario adds the ReferenceGrant.',
+    spec: GATEWAY_CLUSTER,
+    request: { from: 'external/203.0.113.10', to: 'http://store.example.com/' },
+  },
+  {
+    id: 'gateway-cross-namespace-granted',
+    title: 'Gateway API: the same, with a ReferenceGrant, 200',
+    group: 'Internet to Service',
+    framing:
+      'The namespace backend now has the ReferenceGrant store-routes: HTTPRoutes from namespace store may use the Service inventory. The same request as in the previous scenario now reaches the inventory pod.',
+    spec: GATEWAY_CLUSTER_GRANTED,
+    request: { from: 'external/203.0.113.10', to: 'http://store.example.com/' },
   },
   {
     id: 'egress',

@@ -95,6 +95,39 @@ export interface TraceRequest {
   protocol: 'tcp' | 'udp' | 'icmp';
   seed: number;
   pick: string[];
+  /** the HTTP method of a URL request, when one other than GET was asked for */
+  method?: string;
+  /** the header lines (`Name: value`) of a URL request, when any were given */
+  headers?: string[];
+}
+
+/** The route object an L7 proxy matched, as a user would find it with kubectl. */
+export interface HttpRoute {
+  kind: 'HTTPRoute' | 'Ingress';
+  namespace: string;
+  name: string;
+  /** the index in the object's rules; null where an Ingress's default backend answered */
+  rule: number | null;
+}
+
+/** An HTTP request through an L7 proxy, and what became of it (docs/trace-format.md). */
+export interface HttpExchange {
+  /** the request line and Host as the client sent them */
+  method: string;
+  host: string;
+  path: string;
+  /** the query string as the client sent it, without `?`; absent when there was none */
+  query?: string;
+  /** the status the client got */
+  status: number;
+  /** the headers the backend saw; empty when no backend got the request */
+  headers: Record<string, string>;
+  /** the route that matched; null when none did. Absent in traces stored before it existed */
+  route?: HttpRoute | null;
+  /** the Location of a redirect; null otherwise */
+  location?: string | null;
+  /** the request as the backend received it (after rewrites), null when no backend got it */
+  backend?: { method: string; path: string; headers: Record<string, string> } | null;
 }
 
 export interface Candidate {
@@ -125,7 +158,7 @@ export interface Trace {
   dns: { queries: DnsQuery[]; hops: Hop[] } | null;
   /** the answer, RST or ICMP error; null when nothing comes back */
   reply: { verdict: Verdict; hops: Hop[] } | null;
-  http: { method: string; host: string; path: string; status: number; headers: Record<string, string> } | null;
+  http: HttpExchange | null;
   /** things the user should know that are not the packet's fate, e.g. a `pick` that matched no choice */
   warnings?: string[];
   /** the same warnings as objects: a code, the sentence, the ids of the elements concerned */
