@@ -84,7 +84,7 @@ function gatewayBox(g: GatewayStatus): GatewayBox {
     gatewayId(gw.namespace, gw.name),
     lines,
     ok,
-    `Gateway ${gw.namespace}/${gw.name} (class ${gw.className})\n${gw.listeners.length} listener${gw.listeners.length === 1 ? '' : 's'}\n${conditions}`,
+    `Gateway ${gw.namespace}/${gw.name} (class ${gw.className})\nlisteners: ${gw.listeners.map((_, i) => listenerLine(g, i)).join('; ') || 'none'}\n${conditions}`,
   );
 }
 
@@ -140,7 +140,7 @@ function routeBox(r: RouteStatus): GatewayBox {
     httpRouteId(route.namespace, route.name),
     lines,
     accepted && r.resolvedRefs.status === 'True',
-    `HTTPRoute ${route.namespace}/${route.name}\n${route.rules.length} rule${route.rules.length === 1 ? '' : 's'}\n${r.parents.map((p) => `${p.parentRef.namespace}/${p.parentRef.name}: Accepted ${p.conditions[0]?.status ?? 'Unknown'} (${p.conditions[0]?.reason ?? ''})`).join('\n')}\nResolvedRefs ${r.resolvedRefs.status} (${r.resolvedRefs.reason})`,
+    `HTTPRoute ${route.namespace}/${route.name} for ${route.hostnames.join(', ') || 'any host'}\nrules: ${route.rules.map(ruleLine).join('; ')}\n${r.parents.map((p) => `${p.parentRef.namespace}/${p.parentRef.name}: Accepted ${p.conditions[0]?.status ?? 'Unknown'} (${p.conditions[0]?.reason ?? ''})`).join('\n')}\nResolvedRefs ${r.resolvedRefs.status} (${r.resolvedRefs.reason})`,
   );
 }
 
