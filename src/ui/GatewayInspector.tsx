@@ -308,7 +308,7 @@ function TryRequest({ route, cluster }: { route: HTTPRouteModel; cluster: Cluste
   const name = `${route.namespace}/${route.name}`;
   const shown = result.explanation?.matches.filter((m) => m.outcome !== 'not-considered' || m.route === name) ?? [];
   const input =
-    'w-full rounded border border-slate-300 bg-white px-1 font-mono dark:border-slate-600 dark:bg-slate-800';
+    'min-h-6 w-full rounded border border-slate-300 bg-white px-1 font-mono dark:border-slate-600 dark:bg-slate-800';
   return (
     <section className="mt-3" aria-label="Why this rule" data-testid="inspector.why">
       <h3 className="text-sm font-semibold">Why this rule?</h3>
