@@ -58,7 +58,9 @@ test.describe('the Gateway API on the diagram', () => {
     const conditions = page.getByTestId('inspector.gateway.conditions');
     await expect(conditions).toContainText('Accepted True (Accepted)');
     await expect(conditions).toContainText('Programmed True (Programmed)');
-    await expect(page.getByTestId('inspector.listeners')).toContainText('https: HTTPS port 443, hostname *.example.com');
+    await expect(page.getByTestId('inspector.listeners')).toContainText(
+      'https: HTTPS port 443, hostname *.example.com',
+    );
 
     await clickElement(page, 'httproute/default/web');
     const rules = page.getByTestId('inspector.httproute.rules');
@@ -128,11 +130,15 @@ test.describe('the Gateway API on the diagram', () => {
         await page.setViewportSize({ width: 1280, height: 720 });
         await loadGatewayCluster(app, `/?theme=${theme}`);
         await page.setViewportSize({ width: w, height: h });
-        await page.getByRole('button', { name: /^Fit|Fit the diagram/ }).first().click().catch(() => undefined);
+        await page
+          .getByRole('button', { name: /^Fit|Fit the diagram/ })
+          .first()
+          .click()
+          .catch(() => undefined);
         await page.evaluate(() => window.__netviz!.cameraSettled());
         await page.mouse.move(w - 2, h - 2);
         await page.screenshot({ path: testInfo.outputPath(`gateway-${w}x${h}-${theme}.png`) });
-        if (w >= 720) {
+        if (w >= 1280) {
           await clickElement(page, 'httproute/default/web');
           await page.mouse.move(w - 2, h - 2);
           await page.screenshot({ path: testInfo.outputPath(`gateway-inspector-${w}x${h}-${theme}.png`) });
