@@ -558,11 +558,17 @@ export function createClusterCanvas(host: HTMLElement, callbacks: CanvasCallback
     drawVersion++;
     const next = new Map(elements.map((e) => [e.data.id as string, e]));
     cy.batch(() => {
-      // gone, or changed between a summary and a drawing in full (a removed node takes its children)
+      // gone, changed between a summary and a drawing in full, or moved to another parent (a pod
+      // of the same name on another node: Cytoscape keeps a parent as given): removed, re-added
       cy.elements().forEach((el) => {
         if (el.removed()) return;
         const def = next.get(el.id());
-        if (!def || (def.data['lod'] ?? null) !== (el.data('lod') ?? null)) el.remove();
+        if (
+          !def ||
+          (def.data['lod'] ?? null) !== (el.data('lod') ?? null) ||
+          (el.isNode() && (def.data.parent ?? null) !== (el.data('parent') ?? null))
+        )
+          el.remove();
       });
       const toAdd: ElementDefinition[] = [];
       for (const def of elements) {

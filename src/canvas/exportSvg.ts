@@ -164,7 +164,9 @@ function nodeSvg(n: NodeSingular, measure: MeasureText): string {
     const valign = String(n.style('text-valign'));
     const mx = num(n.style('text-margin-x'));
     const my = num(n.style('text-margin-y'));
-    const x = cx + mx;
+    // left-justified lines (a Gateway's listeners) start together, their block centred on the box
+    const left = n.style('text-justification') === 'left';
+    const x = left ? cx + mx - Math.max(...lines.map((l) => measure(l, font))) / 2 : cx + mx;
     const block = lineH * (lines.length - 1);
     // the first line's baseline: the block above, centred in or below the box, as Cytoscape puts it
     let y: number;
@@ -175,7 +177,7 @@ function nodeSvg(n: NodeSingular, measure: MeasureText): string {
       .map((line, i) => `<tspan x="${f(x)}" y="${f(y + i * lineH)}">${escapeXml(line)}</tspan>`)
       .join('');
     parts.push(
-      `<text text-anchor="middle" font-size="${f(size)}" font-family="${attr(family)}" fill="${attr(n.style('color'))}"${bold ? ' font-weight="bold"' : ''}>${tspans}</text>`,
+      `<text text-anchor="${left ? 'start' : 'middle'}" font-size="${f(size)}" font-family="${attr(family)}" fill="${attr(n.style('color'))}"${bold ? ' font-weight="bold"' : ''}>${tspans}</text>`,
     );
   }
   return parts.join('');
@@ -281,8 +283,9 @@ export function exportSvg(cy: Core, options: SvgOptions): string {
     });
   cy.edges().forEach((e) => {
     const [s, t] = endpoints(e);
+    const dash = e.style('line-style') === 'dashed' ? ' stroke-dasharray="6 4"' : '';
     out.push(
-      `<line data-id="${escapeXml(e.id())}" x1="${f(s.x)}" y1="${f(s.y)}" x2="${f(t.x)}" y2="${f(t.y)}" stroke="${attr(e.style('line-color'))}" stroke-width="${f(num(e.style('width'), 1))}"/>`,
+      `<line data-id="${escapeXml(e.id())}" x1="${f(s.x)}" y1="${f(s.y)}" x2="${f(t.x)}" y2="${f(t.y)}" stroke="${attr(e.style('line-color'))}" stroke-width="${f(num(e.style('width'), 1))}"${dash}/>`,
     );
   });
   byDepth

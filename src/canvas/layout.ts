@@ -23,6 +23,8 @@ import {
   vethId,
 } from '../sim';
 import type { NetworkPolicyModel } from '../sim';
+import { gatewayDrawing } from './gatewayDrawing';
+import type { GatewayBox } from './gatewayDrawing';
 
 export interface Box {
   x: number;
@@ -434,11 +436,20 @@ export function layoutCluster(
   });
   const svcBlockH =
     services.length === 0 ? 0 : svcRows.length * (SIZES.service.h + SIZES.serviceGap) - SIZES.serviceGap;
+  // Gateways, then their HTTPRoutes, in rows above the Services (none: nothing moves)
+  const gw = gatewayDrawing(cluster);
+  const gwRows = [...wrapBoxes(gw.gateways, gridWidthGuess), ...wrapBoxes(gw.routes, gridWidthGuess)];
+  const gwBlockH = gwRows.reduce((sum, row) => sum + Math.max(...row.map((b) => b.h)) + SIZES.servicesGap, 0);
   const scale = edgeScale(width);
   const pw = policies.map((p) => Math.max(SIZES.service.w, textWidth(policyLabel(p), 12, false) + 40));
   const rowTotal = (ws: number[]) => ws.reduce((a, b) => a + b, 0) + Math.max(ws.length - 1, 0) * SIZES.serviceGap;
-  const objectsW = Math.max(0, rowTotal(pw), ...svcRows.map((row) => rowTotal(row.map((i) => widths[i] as number))));
-  const objectsH = policyBlockH + svcBlockH;
+  const objectsW = Math.max(
+    0,
+    rowTotal(pw),
+    ...svcRows.map((row) => rowTotal(row.map((i) => widths[i] as number))),
+    ...gwRows.map((row) => rowTotal(row.map((b) => b.w))),
+  );
+  const objectsH = policyBlockH + gwBlockH + svcBlockH;
   // The Internet and the load balancers sit in the band above the nodes, left of the Services,
   // when they fit there: the diagram is then no wider than its nodes, so it is drawn larger.
   const band = edgeBand(cluster, extraIds, scale);
@@ -463,6 +474,15 @@ export function layoutCluster(
     px += w + SIZES.serviceGap;
   });
   let sy = objectsTop + policyBlockH;
+  for (const row of gwRows) {
+    const rowH = Math.max(...row.map((b) => b.h));
+    let gx = rowStart(rowTotal(row.map((b) => b.w)));
+    for (const b of row) {
+      positions.set(b.id, { x: gx + b.w / 2, y: sy + rowH / 2, w: b.w, h: b.h });
+      gx += b.w + SIZES.serviceGap;
+    }
+    sy += rowH + SIZES.servicesGap;
+  }
   const serviceRows: ClusterLayout['serviceRows'] = [];
   for (const rowIdx of svcRows) {
     if (rowIdx.length === 0) continue;
@@ -499,6 +519,23 @@ export function layoutCluster(
     edgeScale: scale,
     bounds: { x: left, y: 0, w: width - left, h: y + top },
   };
+}
+
+/** Boxes in rows no wider than `width` (at least one box a row), in order. */
+function wrapBoxes(boxes: readonly GatewayBox[], width: number): GatewayBox[][] {
+  const rows: GatewayBox[][] = [];
+  let rowW = 0;
+  for (const b of boxes) {
+    const current = rows[rows.length - 1];
+    if (current && rowW + SIZES.serviceGap + b.w <= width) {
+      current.push(b);
+      rowW += SIZES.serviceGap + b.w;
+    } else {
+      rows.push([b]);
+      rowW = b.w;
+    }
+  }
+  return rows;
 }
 
 /** The edge as one row, left to right as traffic comes in: outside hosts, the Internet, load balancers. */

@@ -43,6 +43,8 @@ export interface Palette {
   path: string;
   policy: string;
   policyBorder: string;
+  gateway: string;
+  gatewayBorder: string;
   /** the keyboard focus ring (the page's focus colour) */
   focus: string;
   internet: string;
@@ -76,6 +78,8 @@ export const PALETTES: Record<Theme, Palette> = {
     path: '#ea580c',
     policy: '#fee2e2',
     policyBorder: '#b91c1c',
+    gateway: '#ecfeff',
+    gatewayBorder: '#0e7490',
     focus: '#1d4ed8',
     internet: '#e0f2fe',
   },
@@ -106,6 +110,8 @@ export const PALETTES: Record<Theme, Palette> = {
     path: '#fb923c',
     policy: '#450a0a',
     policyBorder: '#f87171',
+    gateway: '#083344',
+    gatewayBorder: '#22d3ee',
     focus: '#7dd3fc',
     internet: '#1e3a5f',
   },
@@ -148,6 +154,8 @@ export function forcedPalette(system: (name: string) => string): Palette {
     path: highlight,
     policy: canvas,
     policyBorder: link,
+    gateway: canvas,
+    gatewayBorder: link,
     focus: highlight,
     internet: canvas,
   };
@@ -277,6 +285,30 @@ export function stylesheet(theme: Theme, p: Palette = PALETTES[theme]): Styleshe
     },
     { selector: `node.${ElementKind.policy}[!enforced]`, style: { 'border-style': 'dashed', color: p.muted } },
     {
+      // a Gateway: a solid box with its listeners, one a line, left-aligned as a listing
+      selector: `node.${ElementKind.gateway}`,
+      style: box(p.gateway, p.gatewayBorder, 12, {
+        'border-width': 2.5,
+        'text-justification': 'left',
+        'text-max-width': 'data(w)',
+        'line-height': 1.25,
+      }),
+    },
+    {
+      // an HTTPRoute: a thinner box of the same colour, its rules one a line
+      selector: `node.${ElementKind.httpRoute}`,
+      style: box(p.service, p.gatewayBorder, 12, {
+        'text-justification': 'left',
+        'text-max-width': 'data(w)',
+        'line-height': 1.25,
+      }),
+    },
+    // not accepted or not programmed: dashed and muted, as a policy nothing enforces
+    {
+      selector: `node.${ElementKind.gateway}[!ok], node.${ElementKind.httpRoute}[!ok]`,
+      style: { 'border-style': 'dashed', color: p.muted },
+    },
+    {
       selector: `node.${ElementKind.container}`,
       style: box(p.container, p.containerBorder, 12, { 'font-family': FONT }),
     },
@@ -336,6 +368,8 @@ export function stylesheet(theme: Theme, p: Palette = PALETTES[theme]): Styleshe
       selector: `edge.${ElementKind.link}`,
       style: { width: 2, 'line-color': p.link, 'curve-style': 'straight', events: 'no' },
     },
+    { selector: 'edge.gateway-link', style: { 'line-color': p.gatewayBorder, width: 1.5 } },
+    { selector: 'edge.gateway-link.broken', style: { 'line-style': 'dashed', 'line-color': p.muted } },
     {
       selector: 'edge[bar = "target"]',
       style: { 'target-endpoint': (ele: { data: (k: string) => string }) => ele.data('barEndpoint') },

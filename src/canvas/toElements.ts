@@ -42,6 +42,7 @@ import {
   underlayRowId,
 } from './layout';
 import type { Box, ClusterLayout } from './layout';
+import { gatewayDrawing } from './gatewayDrawing';
 import { FULL_DETAIL, isDetailedNode, isDetailedRow, nodeBody } from './levelOfDetail';
 import type { LevelOfDetail } from './levelOfDetail';
 
@@ -62,6 +63,8 @@ export const ElementKind = {
   nodePort: 'nodeport',
   serviceGroup: 'service-group',
   policy: 'network-policy',
+  gateway: 'gateway',
+  httpRoute: 'httproute',
   link: 'link',
 } as const;
 
@@ -446,6 +449,22 @@ export function toElements(
       type: svc.type,
       namespace: svc.namespace,
       tooltip: `Service ${svc.namespace}/${svc.name} (${svc.type})\n${svc.clusterIP ? `virtual IP ${svc.clusterIP}: no interface holds it; kube-proxy translates it` : 'headless: DNS returns the pod IPs'}`,
+    });
+  }
+  // Gateway API: Gateways with their listeners, HTTPRoutes with their rules, and the lines from a
+  // Gateway to its routes and from a route to its backends (to their summary when zoomed out)
+  const gw = gatewayDrawing(cluster);
+  for (const b of gw.gateways) leaf(b.id, null, ElementKind.gateway, b.label, { ok: b.ok, tooltip: b.tooltip });
+  for (const b of gw.routes) leaf(b.id, null, ElementKind.httpRoute, b.label, { ok: b.ok, tooltip: b.tooltip });
+  for (const l of gw.links) {
+    const target = summarisedIn.get(l.target) ?? l.target;
+    const id = `link/${l.source}--${target}`;
+    if (!positions.has(l.source) || elements.some((e) => e.data.id === id)) continue;
+    if (!positions.has(target) && !elements.some((e) => e.data.id === target)) continue;
+    elements.push({
+      group: 'edges',
+      data: { id, source: l.source, target, kind: ElementKind.link, broken: l.broken },
+      classes: `${ElementKind.link} gateway-link${l.broken ? ' broken' : ''}`,
     });
   }
   setBarEndpoints(elements, layout);

@@ -22,6 +22,7 @@ import type { Cluster, Pod, Service } from '../sim';
 import { defaultPacketRequest } from '../store/selectors';
 import type { Described } from '../sim';
 import { useVizStore } from '../store/VizStoreProvider';
+import { GatewayBody, HttpRouteBody } from './GatewayInspector';
 import { selectCluster, selectSelection } from '../store/selectors';
 
 function Field({ name, children }: { name: string; children: React.ReactNode }) {
@@ -372,6 +373,10 @@ function Body({ d, cluster }: { d: Described; cluster: Cluster }) {
         </dl>
       );
     }
+    case 'gateway':
+      return <GatewayBody gateway={d.gateway} routes={d.routes} />;
+    case 'httproute':
+      return <HttpRouteBody route={d.route} cluster={cluster} />;
   }
 }
 

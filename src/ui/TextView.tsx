@@ -199,6 +199,7 @@ export function TextView() {
   const outside = ofKind(top, ElementKind.internet, ElementKind.loadBalancer, ElementKind.external);
   const network = ofKind(top, ElementKind.underlay).filter((el) => el.data.id === UNDERLAY_ID);
   const policies = ofKind(top, ElementKind.policy);
+  const gateways = ofKind(top, ElementKind.gateway, ElementKind.httpRoute);
   return (
     <nav aria-label="Cluster as text" className="h-full overflow-auto p-3 text-xs" data-testid="textview">
       <h2 className="mb-1 text-sm font-semibold">The packet</h2>
@@ -308,6 +309,14 @@ export function TextView() {
           );
         })}
       </ul>
+      {gateways.length > 0 ? (
+        <>
+          <h2 className="mt-3 mb-1 text-sm font-semibold">Gateway API</h2>
+          <ul className="space-y-1" data-testid="textview.gateways">
+            <Devices list={gateways} marks={marks} />
+          </ul>
+        </>
+      ) : null}
       {policies.length > 0 ? (
         <>
           <h2 className="mt-3 mb-1 text-sm font-semibold">NetworkPolicies</h2>

@@ -17,6 +17,8 @@ describe('text for learners', () => {
     expect(placeName('dev/node-a/flannel.1')).toBe('node-a: flannel.1');
     expect(placeName('dev/pod/default/client/eth0')).toBe('client: eth0');
     expect(placeName('veth/node-b/default/web-1')).toBe('node-b: web-1’s veth');
+    expect(placeName('gw/infra/web')).toBe('Gateway infra/web');
+    expect(placeName('httproute/default/api')).toBe('HTTPRoute api');
     expect(placeName('node/node-a')).toBe('node-a');
     expect(placeName('svc/default/web')).toBe('Service web');
     expect(placeName('nodeport/node-a/30080')).toBe('node-a: NodePort 30080');

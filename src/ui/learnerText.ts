@@ -66,6 +66,10 @@ export function placeName(id: string): string {
       return parts.slice(1).join('/') || id;
     case 'internet':
       return 'the Internet';
+    case 'gw':
+      return parts.length === 3 ? `Gateway ${podName(a, b)}` : id;
+    case 'httproute':
+      return parts.length === 3 ? `HTTPRoute ${podName(a, b)}` : id;
     default:
       return id;
   }

@@ -4,7 +4,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { buildCluster } from './build';
-import { formatElementId, kernelId, parseElementId, vethId, wireId } from './ids';
+import { formatElementId, gatewayId, httpRouteId, kernelId, parseElementId, vethId, wireId } from './ids';
 import { defaultClusterSpec } from '../scenarios/defaultCluster';
 import { SCENARIOS } from '../scenarios/catalog';
 import { trace } from '../resolve/trace';
@@ -27,14 +27,27 @@ describe('parseElementId', () => {
       device: 'lo',
     });
     expect(parseElementId('nodeport/node-a/30080')).toEqual({ kind: 'nodeport', node: 'node-a', port: 30080 });
+    expect(parseElementId(gatewayId('infra', 'web'))).toEqual({ kind: 'gateway', namespace: 'infra', name: 'web' });
+    expect(parseElementId(httpRouteId('shop', 'api'))).toEqual({ kind: 'httproute', namespace: 'shop', name: 'api' });
+    for (const text of ['gw/infra/web', 'httproute/shop/api'])
+      expect(formatElementId(parseElementId(text)!)).toBe(text);
   });
 
-  it.each(['', 'web', 'pod/default', 'pod//web', 'node/a/b', 'nodeport/a/http', 'dev/pod/a/b', 'what/x'])(
-    'is null for %j',
-    (text) => {
-      expect(parseElementId(text)).toBeNull();
-    },
-  );
+  it.each([
+    '',
+    'web',
+    'pod/default',
+    'pod//web',
+    'node/a/b',
+    'nodeport/a/http',
+    'dev/pod/a/b',
+    'what/x',
+    'gw/web',
+    'gw/a/b/c',
+    'httproute//api',
+  ])('is null for %j', (text) => {
+    expect(parseElementId(text)).toBeNull();
+  });
 
   it('round-trips every hop of every scenario', () => {
     const seen = new Set<string>();

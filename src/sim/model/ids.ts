@@ -33,6 +33,10 @@ export const wireId = (a: string, b: string): ElementId => id(a < b ? `wire/${a}
 export const loadBalancerId = (ns: string, svc: string): ElementId => id(`lb/${ns}/${svc}`);
 export const externalId = (ip: string): ElementId => id(`ext/${ip}`);
 export const INTERNET_ID: ElementId = id('internet');
+/** A Gateway (gateway.networking.k8s.io), drawn with its listeners above the Services. */
+export const gatewayId = (ns: string, name: string): ElementId => id(`gw/${ns}/${name}`);
+/** An HTTPRoute, drawn between the Gateways it attaches to and the Services it sends to. */
+export const httpRouteId = (ns: string, name: string): ElementId => id(`httproute/${ns}/${name}`);
 
 /** `ns/name`, the key Kubernetes uses for namespaced objects. */
 export const nsName = (ns: string, name: string): string => `${ns}/${name}`;
@@ -52,6 +56,8 @@ export type ParsedElementId =
   | { kind: 'wire'; a: string; b: string }
   | { kind: 'load-balancer'; namespace: string; service: string }
   | { kind: 'external'; ip: string }
+  | { kind: 'gateway'; namespace: string; name: string }
+  | { kind: 'httproute'; namespace: string; name: string }
   | { kind: 'internet' };
 
 /**
@@ -98,6 +104,10 @@ export function parseElementId(text: string): ParsedElementId | null {
       return n === 2 ? { kind: 'load-balancer', namespace: a, service: b } : null;
     case 'ext':
       return n === 1 ? { kind: 'external', ip: a } : null;
+    case 'gw':
+      return n === 2 ? { kind: 'gateway', namespace: a, name: b } : null;
+    case 'httproute':
+      return n === 2 ? { kind: 'httproute', namespace: a, name: b } : null;
     default:
       return null;
   }
@@ -132,6 +142,10 @@ export function formatElementId(p: ParsedElementId): ElementId {
       return loadBalancerId(p.namespace, p.service);
     case 'external':
       return externalId(p.ip);
+    case 'gateway':
+      return gatewayId(p.namespace, p.name);
+    case 'httproute':
+      return httpRouteId(p.namespace, p.name);
     case 'internet':
       return INTERNET_ID;
   }

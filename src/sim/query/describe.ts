@@ -8,6 +8,8 @@ import { parseElementId } from '../model/ids';
 import type { Cluster, ClusterNode, Container, EndpointSet, Pod, Service } from '../model/types';
 import { networkPolicies, podsIsolatedBy } from '../model/policy';
 import type { NetworkPolicyModel } from '../model/policy';
+import { gatewayApiStatus } from '../gateway/status';
+import type { GatewayStatus, RouteStatus } from '../gateway/status';
 
 export type Described =
   | { kind: 'node'; node: ClusterNode; pods: Pod[] }
@@ -17,7 +19,10 @@ export type Described =
   | { kind: 'device'; node: ClusterNode; device: ClusterNode['devices'][number] }
   | { kind: 'pod-device'; pod: Pod; device: 'eth0' | 'lo' }
   | { kind: 'veth'; pod: Pod }
-  | { kind: 'policy'; policy: NetworkPolicyModel; pods: Pod[]; enforced: boolean };
+  | { kind: 'policy'; policy: NetworkPolicyModel; pods: Pod[]; enforced: boolean }
+  /** a Gateway with the status a controller writes, and the HTTPRoutes that name it */
+  | { kind: 'gateway'; gateway: GatewayStatus; routes: RouteStatus[] }
+  | { kind: 'httproute'; route: RouteStatus };
 
 function labelsMatch(selector: Readonly<Record<string, string>>, labels: Readonly<Record<string, string>>): boolean {
   const keys = Object.keys(selector);
@@ -75,6 +80,21 @@ export function describe(cluster: Cluster, id: string): Described | null {
       return policy
         ? { kind: 'policy', policy, pods: podsIsolatedBy(cluster, policy), enforced: cluster.settings.policyEnforced }
         : null;
+    }
+    case 'gateway': {
+      const status = gatewayApiStatus(cluster);
+      const gateway = status.gateways.find((g) => g.gateway.namespace === e.namespace && g.gateway.name === e.name);
+      if (!gateway) return null;
+      const routes = status.routes.filter((r) =>
+        r.parents.some((p) => p.parentRef.namespace === e.namespace && p.parentRef.name === e.name),
+      );
+      return { kind: 'gateway', gateway, routes };
+    }
+    case 'httproute': {
+      const route = gatewayApiStatus(cluster).routes.find(
+        (r) => r.route.namespace === e.namespace && r.route.name === e.name,
+      );
+      return route ? { kind: 'httproute', route } : null;
     }
     default:
       return null;

@@ -84,6 +84,8 @@ function placeOf(hop: Hop): string | null {
       return `ext/${p.ip}`;
     case 'service':
     case 'policy':
+    case 'gateway':
+    case 'httproute':
       return hop.node ? `node/${hop.node}` : null;
   }
 }
