@@ -65,7 +65,13 @@ function tunnelOf(outer: OuterHeader): string {
   return outer.protocol;
 }
 
-const CNI_NAMES = { flannel: 'flannel', calico: 'Calico', cilium: 'Cilium', kindnet: 'kindnet' } as const;
+const CNI_NAMES = {
+  flannel: 'flannel',
+  calico: 'Calico',
+  cilium: 'Cilium',
+  kindnet: 'kindnet',
+  'aws-vpc': 'the AWS VPC CNI',
+} as const;
 
 /** A connection's hops split where an L7 proxy ends one connection and opens another. */
 interface Leg {
