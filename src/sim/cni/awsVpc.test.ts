@@ -23,6 +23,7 @@ import { cniPlugin, CNI_PRESETS, switchCni } from '../registry';
 import type { Cluster, CniConfig, Pod } from '../model/types';
 import { awsVethName, podEni, smallestCidrHolding } from './awsVpc';
 import { parseCidr } from '../model/ip';
+import { explainTrace } from '../explain/explainTrace';
 
 const AWS: CniConfig = { kind: 'aws-vpc', externalSnat: false, excludeSnatCidrs: [] };
 const fixture = (path: string): { name: string; text: string } => ({
@@ -189,6 +190,14 @@ describe('the AWS VPC CNI on the built-in cluster', () => {
     const preset = CNI_PRESETS.find((p) => p.id === 'aws-vpc')!;
     expect(preset.cni).toEqual(AWS);
     expect(switchCni({ proxyMode: 'iptables' }, preset).policyEnforced).toBe(false);
+  });
+
+  it('explains the fabric and the SNAT in words, not as a plain route or a masquerade', () => {
+    const across = explainTrace(run(cluster, client, otherNode.ip, 80), cluster.settings).join(' ');
+    expect(across).toContain('VPC, whose fabric delivers it');
+    expect(across).not.toContain('169.254.1.1');
+    const out = explainTrace(run(cluster, client, '93.184.215.14', 443), cluster.settings).join(' ');
+    expect(out).toContain("the AWS VPC CNI's rule SNATs the packet to 192.168.10.11:");
   });
 
   it('assumes the smallest CIDR holding every node subnet', () => {
