@@ -111,7 +111,7 @@ function bestFit(box: Box, layouts: readonly (readonly string[])[]): { lines: re
 function nodeSummary(node: ClusterNode, pods: number, body: Box): { lines: readonly string[]; fs: number } {
   const count = `${pods} pod${pods === 1 ? '' : 's'}`;
   const role = node.role === 'control-plane' ? ['control plane'] : [];
-  const range = podRangeLabel(node);
+  const range = node.podCIDR ?? podRangeLabel(node);
   return bestFit(body, [
     [role.length > 0 ? `${node.name} (control plane)` : node.name, `${count} · ${range}`],
     [node.name, ...role, `${count} · ${range}`],
@@ -261,6 +261,12 @@ export function toElements(
       const dev = node.devices.find((d) => d.name === name);
       if (dev?.kind === 'dummy') {
         link(kernelId(node.name), deviceId(node.name, name));
+        continue;
+      }
+      if (dev?.kind === 'ethernet' && name !== 'eth0') {
+        // another NIC (a secondary ENI): routed to from the kernel, on the underlay like eth0
+        link(kernelId(node.name), deviceId(node.name, name));
+        link(deviceId(node.name, name), underlayRowId(layout.nodeRow.get(node.name) ?? 0), { bar: 'target' });
         continue;
       }
       link(previous, deviceId(node.name, name));
