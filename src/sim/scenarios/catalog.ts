@@ -295,7 +295,8 @@ export const SCENARIOS: readonly Scenario[] = [
     spec: AWS_POLICY,
     get request() {
       const pod = webPodOn(awsPolicyCluster, 'node-b');
-      return { from: 'pod/default/client', to: pod ? `pod/${pod.namespace}/${pod.name}` : '', port: 8080 };
+      // by its VPC address: the request differs from network-policy-deny's, whose pod has the same name
+      return { from: 'pod/default/client', to: pod?.ip ?? '', port: 8080 };
     },
   },
   {
