@@ -79,12 +79,14 @@ export interface ClusterLayout {
 /** The devices of a node's root namespace drawn in its bottom row, in packet order. */
 export function rootRowDevices(node: ClusterNode): string[] {
   // kube-ipvs0 (IPVS mode) first, beside the routing point it feeds; then the CNI's devices
-  // (cilium_host, tunnels) in the order a packet meets them; eth0 last, above the underlay.
+  // (cilium_host, tunnels) in the order a packet meets them; the CNI's other NICs (the AWS VPC
+  // CNI's secondary ENI, eth1); eth0 last, above the underlay.
   const ipvs = node.devices.filter((d) => d.kind === 'dummy').map((d) => d.name);
   const cni = node.devices
     .filter((d) => d.kind === 'vxlan' || d.kind === 'ipip' || d.kind === 'cilium')
     .map((d) => d.name);
-  return [...ipvs, ...cni, 'eth0'];
+  const nics = node.devices.filter((d) => d.kind === 'ethernet' && d.name !== 'eth0').map((d) => d.name);
+  return [...ipvs, ...cni, ...nics, 'eth0'];
 }
 
 /**

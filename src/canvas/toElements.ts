@@ -114,11 +114,23 @@ function bestFit(box: Box, layouts: readonly (readonly string[])[]): { lines: re
 function nodeSummary(node: ClusterNode, pods: number, body: Box): { lines: readonly string[]; fs: number } {
   const count = `${pods} pod${pods === 1 ? '' : 's'}`;
   const role = node.role === 'control-plane' ? ['control plane'] : [];
+  const range = node.podCIDR ?? podRangeLabel(node);
   return bestFit(body, [
-    [role.length > 0 ? `${node.name} (control plane)` : node.name, `${count} · ${node.podCIDR}`],
-    [node.name, ...role, `${count} · ${node.podCIDR}`],
-    [node.name, ...role, count, node.podCIDR],
+    [role.length > 0 ? `${node.name} (control plane)` : node.name, `${count} · ${range}`],
+    [node.name, ...role, `${count} · ${range}`],
+    [node.name, ...role, count, range],
   ]);
+}
+
+/**
+ * Where a node's pods take addresses from: its podCIDR, or (a node without one, the AWS VPC CNI)
+ * the VPC subnet of its eth0.
+ */
+function podRangeLabel(node: ClusterNode): string {
+  if (node.podCIDR !== null) return `podCIDR ${node.podCIDR}`;
+  const [ip, prefix] = (node.devices.find((d) => d.name === 'eth0')?.address ?? `${node.internalIP}/24`).split('/');
+  const bits = Number(prefix);
+  return `VPC subnet ${formatCidr({ base: ((parseIPv4(ip ?? '') ?? 0) & maskOf(bits)) >>> 0, prefix: bits })}`;
 }
 
 /**
@@ -181,7 +193,7 @@ export function toElements(
           h: body.h,
           fs,
           role: node.role,
-          tooltip: `Node ${node.name} (${node.role})\nInternalIP ${node.internalIP}\npodCIDR ${node.podCIDR}\n${pods} pods: zoom in to see them`,
+          tooltip: `Node ${node.name} (${node.role})\nInternalIP ${node.internalIP}\n${podRangeLabel(node)}\n${pods} pods: zoom in to see them`,
         },
         position: { x: body.x, y: body.y },
         classes: `${ElementKind.node} summary ${node.role}`,
@@ -208,10 +220,10 @@ export function toElements(
         label: `${node.name}${node.role === 'control-plane' ? ' (control plane)' : ''}  ·  ${
           cniPlugin(cluster).blockSize !== null
             ? `block ${(node.podRanges ?? [node.podCIDR]).join(', ')}`
-            : `podCIDR ${node.podCIDR}`
+            : podRangeLabel(node)
         }`,
         role: node.role,
-        tooltip: `Node ${node.name} (${node.role})\nInternalIP ${node.internalIP}\npodCIDR ${node.podCIDR}${node.ready ? '' : '\nNotReady'}`,
+        tooltip: `Node ${node.name} (${node.role})\nInternalIP ${node.internalIP}\n${podRangeLabel(node)}${node.ready ? '' : '\nNotReady'}`,
       },
       classes: `${ElementKind.node} ${node.role}`,
     });
@@ -252,6 +264,12 @@ export function toElements(
       const dev = node.devices.find((d) => d.name === name);
       if (dev?.kind === 'dummy') {
         link(kernelId(node.name), deviceId(node.name, name));
+        continue;
+      }
+      if (dev?.kind === 'ethernet' && name !== 'eth0') {
+        // another NIC (a secondary ENI): routed to from the kernel, on the underlay like eth0
+        link(kernelId(node.name), deviceId(node.name, name));
+        link(deviceId(node.name, name), underlayRowId(layout.nodeRow.get(node.name) ?? 0), { bar: 'target' });
         continue;
       }
       link(previous, deviceId(node.name, name));

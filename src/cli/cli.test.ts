@@ -207,6 +207,44 @@ describe('k8s-netviz --cni', () => {
     expect(verdicts('kindnet')).toContain('denied-ingress');
   });
 
+  it('traces under the AWS VPC CNI: VPC addresses, the fabric, AWS-SNAT-CHAIN-0', () => {
+    const wide = (to: string, port: string): string => {
+      const r = cli([
+        'trace',
+        '--from',
+        'pod/default/client',
+        '--to',
+        to,
+        '--port',
+        port,
+        '-o',
+        'wide',
+        '--cni',
+        'aws-vpc',
+      ]);
+      expect(r.stderr).toBe('');
+      expect(r.status).toBe(0);
+      return r.stdout;
+    };
+    const across = wide('pod/default/web-8rdbl7jt4z-w2bsc', '80');
+    expect(across).toContain('default via 169.254.1.1 dev eth0');
+    expect(across).toMatch(/169\.254\.1\.1 dev eth0 lladdr \S+ PERMANENT/);
+    expect(across).toContain('-A AWS-SNAT-CHAIN-0 -d 192.168.10.0/24 -m comment --comment "AWS SNAT CHAIN" -j RETURN');
+    expect(across).toContain('512: from all to 192.168.10.14 lookup main');
+    expect(across).not.toContain('cni0');
+    const out = wide('93.184.215.14', '443');
+    expect(out).toContain('-j SNAT --to-source 192.168.10.11 --random-fully');
+  });
+
+  it('reads an EKS dump as the AWS VPC CNI', () => {
+    const eks = join(root, 'src', 'sim', 'import', 'fixtures', 'eks-cluster.yaml');
+    const r = cli(['trace', '-f', eks, '--from', 'pod/default/client', '--to', 'svc/default/web', '-o', 'json']);
+    expect(r.status, r.stderr).toBe(0);
+    const t = JSON.parse(r.stdout) as Trace;
+    expect(t.hops.some((h) => h.rule?.startsWith('-A AWS-SNAT-CHAIN-0'))).toBe(true);
+    expect(t.hops.some((h) => h.at.endsWith('/default/client') && h.rule?.startsWith('eni'))).toBe(true);
+  });
+
   it('rejects a CNI it does not know, naming the ones it does, exit 2', () => {
     const r = cli(['trace', '--from', 'pod/default/client', '--to', 'pod/default/app-1', '--cni', 'weave']);
     expect(r.status).toBe(2);

@@ -9,6 +9,7 @@ import { calico } from './cni/calico';
 import { cilium } from './cni/cilium';
 import { flannel } from './cni/flannel';
 import { kindnet } from './cni/kindnet';
+import { awsVpc } from './cni/awsVpc';
 import type { ServiceProxy } from './proxy/common';
 import { ciliumProxy } from './proxy/cilium';
 import { iptablesProxy } from './proxy/iptables';
@@ -39,6 +40,8 @@ const pluginFor = weakCache((cfg: CniConfig): CniPlugin => {
       return cilium(cfg);
     case 'kindnet':
       return kindnet();
+    case 'aws-vpc':
+      return awsVpc(cfg);
   }
 });
 
@@ -68,6 +71,7 @@ export const CNI_PRESETS: readonly CniPreset[] = [
     cni: { kind: 'cilium', routingMode: 'tunnel', tunnelProtocol: 'vxlan', kubeProxyReplacement: false },
   },
   { id: 'kindnet', label: 'kindnet (kind)', cni: { kind: 'kindnet' } },
+  { id: 'aws-vpc', label: 'AWS VPC CNI (EKS)', cni: { kind: 'aws-vpc', externalSnat: false, excludeSnatCidrs: [] } },
 ];
 
 /** The preset a configuration belongs to (a Calico pool in VXLAN mode is still `calico-ipip`'s family). */
@@ -81,6 +85,8 @@ export function cniPresetId(cni: CniConfig): string {
       return 'cilium';
     case 'kindnet':
       return 'kindnet';
+    case 'aws-vpc':
+      return 'aws-vpc';
   }
 }
 
@@ -91,7 +97,9 @@ export function cniPresetId(cni: CniConfig): string {
 export function switchCni(settings: Pick<ClusterSettings, 'proxyMode'>, preset: CniPreset): Partial<ClusterSettings> {
   return {
     cni: preset.cni,
-    policyEnforced: cniPlugin({ settings: { cni: preset.cni } }).policyEnforcer !== null,
+    // EKS ships the AWS VPC CNI with its network policy agent off (enable-network-policy-controller)
+    policyEnforced:
+      preset.cni.kind !== 'aws-vpc' && cniPlugin({ settings: { cni: preset.cni } }).policyEnforcer !== null,
     ...(preset.cni.kind !== 'cilium' && settings.proxyMode === 'cilium' ? { proxyMode: 'iptables' as const } : {}),
   };
 }

@@ -273,7 +273,7 @@ function Body({ d, cluster }: { d: Described; cluster: Cluster }) {
             <Field name="node">{d.node.name}</Field>
             <Field name="role">{d.node.role}</Field>
             <Field name="InternalIP">{d.node.internalIP}</Field>
-            <Field name="podCIDR">{d.node.podCIDR}</Field>
+            <Field name="podCIDR">{d.node.podCIDR ?? 'none: pods take VPC subnet addresses'}</Field>
             <Field name="ready">{d.node.ready ? 'True' : 'False'}</Field>
             <Field name="devices">
               <ul>

@@ -231,7 +231,7 @@ export function TextView() {
                 label={`devices and pods of ${node.name}`}
                 head={
                   <Item id={nid} marks={marks}>
-                    {node.name} ({node.role}) {node.internalIP} · podCIDR {node.podCIDR} ·{' '}
+                    {node.name} ({node.role}) {node.internalIP} · podCIDR {node.podCIDR ?? 'none (VPC subnet)'} ·{' '}
                     {(podsByNode.get(node.name) ?? []).length} pods
                   </Item>
                 }

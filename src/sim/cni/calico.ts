@@ -12,7 +12,7 @@ import type { CniConfig, ClusterNode, Device } from '../model/types';
 import { cidrContains } from '../model/ip';
 import { lookup } from '../model/lookup';
 import { parseIPv4 } from '../model/memo';
-import { calicoBlock, cidrText, hex, underlayNet } from './common';
+import { calicoBlock, cidrText, hex, podCidrText, underlayNet } from './common';
 import type { CniPlugin, EgressNat, HostRoute, Postrouting, Tunnel } from './common';
 
 export const CALICO_VXLAN_PORT = 4789;
@@ -104,11 +104,11 @@ export function calico(cfg: CalicoConfig): CniPlugin {
       return encap === 'ipip' ? IPIP : encap === 'vxlan' ? VXLAN : null;
     },
     localRoutes(cluster, node, localPods) {
-      const lines = (node.podRanges ?? [node.podCIDR]).map((block) => `blackhole ${block} proto bird`);
+      const lines = (node.podRanges ?? [podCidrText(node)]).map((block) => `blackhole ${block} proto bird`);
       for (const pod of localPods) lines.push(podRoute(cluster, node, { dstNode: node, pod, local: true }).rule);
       return lines;
     },
-    remoteRanges: (node) => node.podRanges ?? [node.podCIDR],
+    remoteRanges: (node) => node.podRanges ?? [podCidrText(node)],
     egressNat(cluster, _node, _pod, dstIP): EgressNat {
       const rule =
         '-A cali-nat-outgoing -m set --match-set cali40masq-ipam-pools src -m set ! --match-set cali40all-ipam-pools dst -j MASQUERADE --random-fully';

@@ -11,7 +11,7 @@ import { cidrContains } from '../model/ip';
 import { lookup } from '../model/lookup';
 import { fnv1a, macFor } from '../model/rng';
 import type { CniConfig, ClusterNode, Device, Pod } from '../model/types';
-import { hex } from './common';
+import { hex, podCidrText } from './common';
 import type { CniPlugin, EbpfPrograms, EgressNat, HostRoute } from './common';
 import { FLANNEL_VXLAN_PORT } from './flannel';
 
@@ -96,7 +96,7 @@ export function cilium(cfg: CiliumConfig): CniPlugin {
       const pod = localPods[0];
       return pod ? [podRoute(cluster, node, { dstNode: node, pod, local: true }).rule] : [];
     },
-    remoteRanges: (node) => [node.podCIDR],
+    remoteRanges: (node) => [podCidrText(node)],
     // Cilium's masquerading excludes the cluster's pods and nodes (remote-node identity); what leaves
     // the cluster is the egress decision's (resolve/egress.ts).
     postrouting: () => null,

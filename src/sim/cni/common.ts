@@ -1,7 +1,7 @@
 /**
  * What every CNI module shares: the interface the rest of the simulation asks (devices, naming,
  * MTU, routes, encapsulation) and the typed decisions it returns. One module per CNI implements it
- * (flannel.ts, calico.ts, cilium.ts, kindnet.ts); the registry (../registry.ts) picks the one configured.
+ * (flannel.ts, calico.ts, cilium.ts, kindnet.ts, awsVpc.ts); the registry (../registry.ts) picks the one configured.
  */
 import { cidrContains, formatIPv4 } from '../model/ip';
 import { parseCidr, parseIPv4 } from '../model/memo';
@@ -42,7 +42,13 @@ export type Postrouting =
         | 'nat-outgoing-not-pod'
         | 'kind-masq'
         | 'kind-masq-return'
-        | 'kind-masq-host';
+        | 'kind-masq-host'
+        | 'aws-snat'
+        | 'aws-snat-return'
+        | 'aws-snat-excluded'
+        | 'aws-snat-host';
+      /** the rule is `-j SNAT --to-source` (the AWS VPC CNI), not MASQUERADE */
+      snat?: true;
     };
 
 /** Why the CNI masquerades a pod's packet leaving the cluster, or not; the narrator words it. */
@@ -60,7 +66,11 @@ export type EgressWhy =
   | 'bpf-masquerade'
   | 'iptables-masquerade'
   | 'kind-masq'
-  | 'kind-masq-return';
+  | 'kind-masq-return'
+  | 'aws-snat'
+  | 'aws-snat-vpc'
+  | 'aws-snat-excluded'
+  | 'aws-external-snat';
 
 /** The CNI's own egress masquerade decision for a pod's packet (when ip-masq-agent does not run). */
 export interface EgressNat {
@@ -70,6 +80,8 @@ export interface EgressNat {
   why: EgressWhy;
   /** MASQUERADE without --random-fully: the kernel keeps the source port when it is free */
   keepsPort?: boolean;
+  /** the rule is `-j SNAT --to-source` (the AWS VPC CNI), not MASQUERADE */
+  snat?: true;
 }
 
 /**
@@ -101,9 +113,10 @@ export interface HostRoute {
   src: string;
   /**
    * who installed it when the narration should say so: `bgp`, a routing daemon learned it (BIRD);
-   * `kindnetd`, kind's agent keeps it from the Node objects
+   * `kindnetd`, kind's agent keeps it from the Node objects; `vpc`, the VPC's subnet route or router
+   * (the AWS VPC CNI), perhaps chosen by an ip rule for the source pod
    */
-  by?: 'bgp' | 'kindnetd';
+  by?: 'bgp' | 'kindnetd' | 'vpc';
 }
 
 /** Where a route on a node leads: a pod (here or on another node), or another node's pod range. */
@@ -114,6 +127,26 @@ export interface RouteTarget {
   pod: Pod | null;
   /** the destination is a pod on this very node */
   local: boolean;
+  /** the pod the packet comes from, when a plugin's policy routing looks at the source (AWS VPC CNI) */
+  srcPod?: Pod | null;
+}
+
+/**
+ * A plugin whose pods' addresses are the VPC's own (the AWS VPC CNI): the fabric delivers each to
+ * the ENI (a device of its node) that holds it, and ip rules steer packets to and from pods.
+ */
+export interface VpcFabric {
+  /** the device of the ENI a pod's address is a secondary address of (`eth0`, `eth1`) */
+  eniOf(pod: Pod): string;
+  /** the ip rule that takes a packet arriving for a local pod to the main table, '' for none */
+  arrivalRule(pod: Pod | null): string;
+  /**
+   * The ip rule that sends a pod's connection leaving the VPC to the main table (and eth0, where it
+   * is SNATed) though the pod's address is on another ENI; null when none does
+   */
+  egressRule(pod: Pod): string | null;
+  /** the ip rules the plugin adds for a pod, as `ip rule` prints them */
+  fromPodRules(pod: Pod): string[];
 }
 
 /**
@@ -136,11 +169,15 @@ export interface CniPlugin {
   /**
    * For a routed plugin, who answers the pod's ARP for its gateway: `proxy-arp`, the host end of
    * the veth by proxy ARP for an address no device holds (Calico); `veth-address`, the host end of
-   * the veth because it holds the gateway as a /32 itself (the ptp plugin, kindnet). Absent: proxy-arp.
+   * the veth because it holds the gateway as a /32 itself (the ptp plugin, kindnet); `static`,
+   * nobody: the plugin wrote a permanent ARP entry for the gateway into the pod (the AWS VPC CNI).
+   * Absent: proxy-arp.
    */
-  readonly gatewayArp?: 'proxy-arp' | 'veth-address';
+  readonly gatewayArp?: 'proxy-arp' | 'veth-address' | 'static';
   /** what enforces NetworkPolicy when it is enforced: `Calico`, `Cilium's eBPF`; null for none */
   readonly policyEnforcer: string | null;
+  /** why NetworkPolicy has no effect when the settings leave it off, in a sentence's words */
+  readonly policyOff?: string;
   /** the bridge every pod's veth is a port of (flannel's cni0), or null for a routed CNI */
   readonly bridge: string | null;
   /** the CNI network name in the CNI config list (portmap's chain names hash it) */
@@ -155,7 +192,8 @@ export interface CniPlugin {
   hostVethMac(pod: Pod, podKey: string): string;
   /**
    * The devices the CNI creates in a node's root namespace (eth0 is the node's own): `podCidr` is
-   * the node's podCIDR, `block` the range its IPAM allocates from (a Calico block, else the same).
+   * the node's podCIDR, `block` the range its IPAM allocates from (a Calico block, else the same;
+   * for the AWS VPC CNI, the /32 of its spare ENI's primary address, which the builder allocates).
    */
   nodeDevices(node: ClusterNode, podCidr: Cidr, block: Cidr, mtu: number): Device[];
   /** IPAM: whether nodes take blocks of `blockSize` from the pool instead of using their podCIDR */
@@ -189,6 +227,13 @@ export interface CniPlugin {
   forwardRule?(cluster: Cluster): string;
   /** the eBPF programs, for a plugin whose data path is eBPF (`podDatapath: 'ebpf'`) */
   readonly ebpf?: EbpfPrograms;
+  /**
+   * The network around the nodes routes pod addresses itself (the VPC: they are ENI addresses), so
+   * an unmasqueraded pod address is answered without any site-network setting.
+   */
+  readonly underlayRoutesPods?: boolean;
+  /** the VPC fabric, for a plugin whose pods hold VPC addresses (the AWS VPC CNI) */
+  readonly vpc?: VpcFabric;
 }
 
 export const cidrText = (c: Cidr): string => `${formatIPv4(c.base)}/${c.prefix}`;
@@ -205,7 +250,7 @@ export const underlayNet = weakCache((node: ClusterNode): string => {
  * of the node's podRanges, the first when the address is not in any (the node's own addresses).
  */
 export function calicoBlock(node: ClusterNode, ip: string | null): Cidr {
-  const ranges = node.podRanges ?? [node.podCIDR];
+  const ranges = node.podRanges ?? (node.podCIDR === null ? [] : [node.podCIDR]);
   const value = ip === null ? null : parseIPv4(ip);
   let first: Cidr | null = null;
   for (const text of ranges) {
@@ -219,7 +264,15 @@ export function calicoBlock(node: ClusterNode, ip: string | null): Cidr {
 
 /** A node's pod CIDR, which the builder has checked. */
 export function podCidrOf(node: ClusterNode): Cidr {
-  return parseCidr(node.podCIDR) ?? { base: 0, prefix: 32 };
+  return parseCidr(node.podCIDR ?? '') ?? { base: 0, prefix: 32 };
+}
+
+/**
+ * A node's podCIDR as text, for the plugins that allocate from it (flannel, Calico's default,
+ * Cilium, kindnet): the builder gives every node one with them; only the AWS VPC CNI leaves it out.
+ */
+export function podCidrText(node: ClusterNode): string {
+  return node.podCIDR ?? '';
 }
 
 const hex = (n: number, len: number): string => n.toString(16).padStart(8, '0').slice(0, len);

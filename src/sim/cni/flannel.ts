@@ -11,7 +11,7 @@ import type { CniConfig, Cluster, ClusterNode, Device } from '../model/types';
 import { cidrContains } from '../model/ip';
 import { lookup } from '../model/lookup';
 import { parseCidr, parseIPv4 } from '../model/memo';
-import { hex } from './common';
+import { hex, podCidrText } from './common';
 import type { CniPlugin, EgressNat, Postrouting, Tunnel } from './common';
 
 export const FLANNEL_VXLAN_PORT = 8472;
@@ -30,7 +30,7 @@ const NO_RULES: Postrouting = { kind: 'no-rules' };
  */
 function flannelPostrouting(cluster: Cluster, node: ClusterNode, src: string, dst: string): Postrouting | null {
   const cl = lookup(cluster).podSubnet;
-  const local = parseCidr(node.podCIDR) ?? cl;
+  const local = parseCidr(podCidrText(node)) ?? cl;
   const s = parseIPv4(src) ?? 0;
   const d = parseIPv4(dst) ?? 0;
   const net = cluster.settings.podSubnet;
@@ -107,13 +107,13 @@ export function flannel(cfg: FlannelConfig): CniPlugin {
     localRoutes: (_cluster, node) => [
       `${node.podCIDR} dev cni0 proto kernel scope link src ${deviceIP(node, 'cni0') ?? ''}`,
     ],
-    remoteRanges: (node) => [node.podCIDR],
+    remoteRanges: (node) => [podCidrText(node)],
     egressNat(cluster, node, pod, dstIP): EgressNat {
       const inPool = cidrContains(lookup(cluster).podSubnet, parseIPv4(dstIP) ?? 0);
       if (!cfg.ipMasq) return { masquerade: false, rule: '', why: 'no-ip-masq' };
       const net = cluster.settings.podSubnet;
       if (inPool) {
-        const local = cidrContains(parseCidr(node.podCIDR) ?? { base: 0, prefix: 32 }, parseIPv4(pod.ip) ?? 0);
+        const local = cidrContains(parseCidr(podCidrText(node)) ?? { base: 0, prefix: 32 }, parseIPv4(pod.ip) ?? 0);
         const rule = local
           ? `-A FLANNEL-POSTRTG -s ${node.podCIDR} -d ${net} -m comment --comment "flanneld masq" -j RETURN`
           : `-A FLANNEL-POSTRTG -s ${net} -d ${node.podCIDR} -m comment --comment "flanneld masq" -j RETURN`;

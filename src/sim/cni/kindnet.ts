@@ -12,7 +12,7 @@ import { lookup } from '../model/lookup';
 import { parseCidr, parseIPv4 } from '../model/memo';
 import { fnv1a, macFor } from '../model/rng';
 import type { ClusterNode } from '../model/types';
-import { hex } from './common';
+import { hex, podCidrText } from './common';
 import type { CniPlugin, EgressNat, HostRoute, Postrouting } from './common';
 
 /** The chain kindnetd's built-in masquerade agent keeps in the nat table. */
@@ -24,7 +24,7 @@ const MASQ_RULE = `-A ${KIND_MASQ_CHAIN} -m comment --comment "kind-masq-agent: 
 
 /** host-local's gateway on a node: the first address of its podCIDR, which every host veth holds. */
 function gatewayOf(node: ClusterNode): string {
-  const range = parseCidr(node.podCIDR);
+  const range = parseCidr(podCidrText(node));
   return range ? formatIPv4(nthAddress(range, 1)) : '';
 }
 
@@ -62,7 +62,7 @@ export function kindnet(): CniPlugin {
     tunnel: () => null,
     localRoutes: (cluster, node, localPods) =>
       localPods.map((pod) => podRoute(cluster, node, { dstNode: node, pod, local: true }).rule),
-    remoteRanges: (node) => [node.podCIDR],
+    remoteRanges: (node) => [podCidrText(node)],
     egressNat(cluster, _node, _pod, dstIP): EgressNat {
       if (cidrContains(lookup(cluster).podSubnet, parseIPv4(dstIP) ?? 0))
         return { masquerade: false, rule: returnRule(cluster.settings.podSubnet), why: 'kind-masq-return' };

@@ -65,7 +65,13 @@ function tunnelOf(outer: OuterHeader): string {
   return outer.protocol;
 }
 
-const CNI_NAMES = { flannel: 'flannel', calico: 'Calico', cilium: 'Cilium', kindnet: 'kindnet' } as const;
+const CNI_NAMES = {
+  flannel: 'flannel',
+  calico: 'Calico',
+  cilium: 'Cilium',
+  kindnet: 'kindnet',
+  'aws-vpc': 'the AWS VPC CNI',
+} as const;
 
 /** A connection's hops split where an L7 proxy ends one connection and opens another. */
 interface Leg {
@@ -106,6 +112,7 @@ function ruleOwner(rule: string): string | null {
   if (/bpf/.test(rule)) return "Cilium's eBPF";
   if (/CILIUM_/.test(rule)) return "Cilium's iptables rule";
   if (/KUBE-/.test(rule)) return "kube-proxy's rule";
+  if (/AWS-SNAT-CHAIN/.test(rule)) return "the AWS VPC CNI's rule";
   return null;
 }
 
@@ -198,9 +205,13 @@ function translations(leg: Hop[], ctx: Context): string[] {
     const node = hop.node ?? 'the node';
     const owner = ruleOwner(hop.rule ?? '');
     const by = owner ? `On ${node}, ${owner}` : node;
+    // the AWS VPC CNI's AWS-SNAT-CHAIN-0 SNATs to the primary address: a pod address stays valid inside the VPC
+    const aws = nat.type === 'SNAT' && (hop.rule ?? '').includes('AWS-SNAT-CHAIN-0');
     out.push(
       offCluster
-        ? `${by} masquerades the packet to ${nat.after.src}, an address of ${node}: a pod address means nothing outside the cluster.`
+        ? aws
+          ? `${by} SNATs the packet to ${nat.after.src}, the primary address of ${node}: the destination is outside the VPC, which alone routes pod addresses.`
+          : `${by} masquerades the packet to ${nat.after.src}, an address of ${node}: a pod address means nothing outside the cluster.`
         : `${by} masquerades the packet to ${nat.after.src}, an address of ${node}, so that the answer comes back through ${node}: the pod never sees the client's address ${ipOf(nat.before.src)}.`,
     );
   }
@@ -248,7 +259,19 @@ function path(leg: Hop[], ctx: Context): string[] {
         `${hop.node ?? 'The node'} routes it to ${owner}'s tunnel device ${device}, which wraps it in ${tunnelOf(outer)} from node ${ipOf(outer.src)} to node ${ipOf(outer.dst)}${unwrap}; the pod addresses inside are untouched.`,
       );
     }
-    if (hop.kind === 'wire' && hop.at.startsWith('wire/') && !hop.packet.outer) {
+    if (
+      hop.kind === 'wire' &&
+      hop.at.startsWith('wire/') &&
+      !hop.packet.outer &&
+      cniPlugin({ settings: ctx.settings }).vpc
+    ) {
+      const from = leg[i - 1]?.node;
+      const to = leg[i + 1]?.node;
+      if (from && to)
+        out.push(
+          `${from} sends it into the VPC, whose fabric delivers it to the ENI of ${to} that holds the pod's address: no tunnel, no extra header, pod addresses are VPC addresses.`,
+        );
+    } else if (hop.kind === 'wire' && hop.at.startsWith('wire/') && !hop.packet.outer) {
       const before = leg.slice(0, i).findLast((h) => h.kind === 'route' && / via \d/.test(h.rule ?? ''));
       const via = before ? / via (\d+\.\d+\.\d+\.\d+)/.exec(before.rule ?? '')?.[1] : undefined;
       const from = leg[i - 1]?.node;

@@ -12,22 +12,43 @@ type Obj = Record<string, unknown>;
 
 function settingsObjects(cluster: Cluster): Obj[] {
   const s = cluster.settings;
-  const out: Obj[] = [
-    {
-      apiVersion: 'kubeadm.k8s.io/v1beta4',
-      kind: 'ClusterConfiguration',
-      networking: { podSubnet: s.podSubnet, serviceSubnet: s.serviceSubnet, dnsDomain: s.dnsDomain },
-    },
-  ];
+  const cni = s.cni;
+  // An EKS cluster has no kubeadm ClusterConfiguration: its Service range is the ServiceCIDR, and
+  // the pod network is the VPC's (no podSubnet to write).
+  const eks = cni.kind === 'aws-vpc';
+  const out: Obj[] = eks
+    ? [
+        {
+          apiVersion: 'networking.k8s.io/v1',
+          kind: 'ServiceCIDR',
+          metadata: { name: 'kubernetes' },
+          spec: { cidrs: [s.serviceSubnet] },
+        },
+        ...(s.dnsDomain === 'cluster.local'
+          ? []
+          : [
+              {
+                apiVersion: 'kubeadm.k8s.io/v1beta4',
+                kind: 'ClusterConfiguration',
+                networking: { serviceSubnet: s.serviceSubnet, dnsDomain: s.dnsDomain },
+              },
+            ]),
+      ]
+    : [
+        {
+          apiVersion: 'kubeadm.k8s.io/v1beta4',
+          kind: 'ClusterConfiguration',
+          networking: { podSubnet: s.podSubnet, serviceSubnet: s.serviceSubnet, dnsDomain: s.dnsDomain },
+        },
+      ];
   if (s.proxyMode !== 'cilium') {
     out.push({
       apiVersion: 'kubeproxy.config.k8s.io/v1alpha1',
       kind: 'KubeProxyConfiguration',
       mode: s.proxyMode,
-      clusterCIDR: s.podSubnet,
+      ...(eks ? {} : { clusterCIDR: s.podSubnet }),
     });
   }
-  const cni = s.cni;
   if (cni.kind === 'flannel') {
     out.push({
       apiVersion: 'v1',
@@ -69,6 +90,13 @@ function settingsObjects(cluster: Cluster): Obj[] {
     });
   } else if (cni.kind === 'kindnet') {
     out.push(kindnetDaemonSet(s.podSubnet));
+  } else if (cni.kind === 'aws-vpc') {
+    out.push(awsNodeDaemonSet(cni), {
+      apiVersion: 'v1',
+      kind: 'ConfigMap',
+      metadata: { name: 'amazon-vpc-cni', namespace: 'kube-system' },
+      data: { 'enable-network-policy-controller': String(s.policyEnforced) },
+    });
   } else {
     out.push({
       apiVersion: 'v1',
@@ -82,13 +110,17 @@ function settingsObjects(cluster: Cluster): Obj[] {
       },
     });
   }
-  if (s.siteRoutesPodNetwork === true) {
+  const vpcCidrs = s.vpcCidrs ?? [];
+  if (s.siteRoutesPodNetwork === true || vpcCidrs.length > 0) {
     // k8s-netviz's own ConfigMap: the site network is no Kubernetes object (src/sim/import/settings.ts)
     out.push({
       apiVersion: 'v1',
       kind: 'ConfigMap',
       metadata: { name: 'k8s-netviz-site-network', namespace: 'kube-system' },
-      data: { routesPodNetwork: 'true' },
+      data: {
+        ...(s.siteRoutesPodNetwork === true ? { routesPodNetwork: 'true' } : {}),
+        ...(vpcCidrs.length > 0 ? { vpcCIDRs: vpcCidrs.join(',') } : {}),
+      },
     });
   }
   return out;
@@ -129,10 +161,48 @@ function kindnetDaemonSet(podSubnet: string): Obj {
   };
 }
 
+/**
+ * The aws-node DaemonSet as the EKS add-on installs it, with the env the simulation reads:
+ * AWS_VPC_K8S_CNI_EXTERNALSNAT and AWS_VPC_K8S_CNI_EXCLUDE_SNAT_CIDRS (and the defaults beside them).
+ */
+function awsNodeDaemonSet(cni: Extract<Cluster['settings']['cni'], { kind: 'aws-vpc' }>): Obj {
+  const labels = { 'k8s-app': 'aws-node' };
+  return {
+    apiVersion: 'apps/v1',
+    kind: 'DaemonSet',
+    metadata: { name: 'aws-node', namespace: 'kube-system', labels },
+    spec: {
+      selector: { matchLabels: labels },
+      template: {
+        metadata: { labels },
+        spec: {
+          hostNetwork: true,
+          priorityClassName: 'system-node-critical',
+          containers: [
+            {
+              name: 'aws-node',
+              image: '602401143452.dkr.ecr.us-west-2.amazonaws.com/amazon-k8s-cni:v1.19.2-eksbuild.1',
+              env: [
+                { name: 'AWS_VPC_K8S_CNI_EXTERNALSNAT', value: String(cni.externalSnat) },
+                ...(cni.excludeSnatCidrs.length > 0
+                  ? [{ name: 'AWS_VPC_K8S_CNI_EXCLUDE_SNAT_CIDRS', value: cni.excludeSnatCidrs.join(',') }]
+                  : []),
+                { name: 'AWS_VPC_K8S_CNI_RANDOMIZESNAT', value: 'prng' },
+                { name: 'ENABLE_PREFIX_DELEGATION', value: 'false' },
+                { name: 'WARM_ENI_TARGET', value: '1' },
+              ],
+            },
+          ],
+        },
+      },
+    },
+  };
+}
+
 function nodeObject(node: ClusterNode): Obj {
   const labels: Record<string, string> = { 'kubernetes.io/hostname': node.name, ...node.labels };
   if (node.role === 'control-plane') labels['node-role.kubernetes.io/control-plane'] = '';
-  const spec: Obj = { podCIDR: node.podCIDR, podCIDRs: [node.podCIDR] };
+  const spec: Obj = node.podCIDR === null ? {} : { podCIDR: node.podCIDR, podCIDRs: [node.podCIDR] };
   if (node.role === 'control-plane')
     spec['taints'] = [{ key: 'node-role.kubernetes.io/control-plane', effect: 'NoSchedule' }];
   return {

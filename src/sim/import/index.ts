@@ -35,6 +35,8 @@ import { Fields } from './read';
 import { SettingsReader, SITE_NETWORK_CONFIGMAP } from './settings';
 import { addIngressController } from '../model/ingressController';
 import { addEnvoyGateway } from '../model/envoyGateway';
+import { cniPlugin } from '../registry';
+import { vpcCidrs } from '../cni/awsVpc';
 import { GATEWAY_API_VERSIONS } from '../gateway/model';
 import { GATEWAY_GROUP } from '../gateway/types';
 import { validateGateway, validateGatewayClass, validateHTTPRoute, validateReferenceGrant } from './gatewayKinds';
@@ -380,6 +382,7 @@ class Importer {
       this.settings.flannelConfigMap(f);
     else if (namespace === SYSTEM_NS && name === 'cilium-config') this.settings.ciliumConfigMap(f);
     else if (namespace === SYSTEM_NS && name === SITE_NETWORK_CONFIGMAP) this.settings.siteNetworkConfigMap(f);
+    else if (namespace === SYSTEM_NS && name === 'amazon-vpc-cni') this.settings.amazonVpcCniConfigMap(f);
     else this.ignore('ConfigMap');
   }
 
@@ -392,6 +395,11 @@ class Importer {
         // The CNI's own agent: read as configuration, like flannel's ConfigMap, and not expanded
         // into pods (a dump that lists its pods still gets them), so an export re-imports as it was.
         this.settings.kindnetDaemonSet(f);
+        return;
+      }
+      if (namespace === SYSTEM_NS && name === 'aws-node') {
+        // The AWS VPC CNI's agent, read as configuration like kindnet's
+        this.settings.awsNodeDaemonSet(f);
         return;
       }
       this.settings.flannelDaemonSet(f);
@@ -578,6 +586,19 @@ class Importer {
   checkBuilt(cluster: Cluster): void {
     const pool = parseCidr(cluster.settings.podSubnet);
     if (!pool) return;
+    if (cniPlugin(cluster).vpc) {
+      // The AWS VPC CNI: nodes and pods share the VPC on purpose; what no manifest holds is its CIDR.
+      const vpc = vpcCidrs(cluster);
+      if (vpc.assumed)
+        this.problems.add({
+          severity: 'warning',
+          source: this.registry.values().next().value?.source ?? 'input',
+          object: `ConfigMap kube-system/${SITE_NETWORK_CONFIGMAP}`,
+          field: 'data.vpcCIDRs',
+          message: `no setting gives the VPC's CIDRs (the AWS VPC CNI reads them from instance metadata); the simulation assumes ${vpc.cidrs.join(', ')}, the smallest CIDR holding every node's subnet`,
+        });
+      return;
+    }
     for (const node of cluster.nodes) {
       const ip = parseIPv4(node.internalIP);
       if (ip === null || !cidrContains(pool, ip)) continue;

@@ -1,7 +1,8 @@
 /**
  * Cluster-wide settings from the objects real clusters are configured with (docs/networking-model.md):
  * kubeadm's ClusterConfiguration, KubeProxyConfiguration, flannel's ConfigMap and DaemonSet
- * arguments, a Calico IPPool, Cilium's ConfigMap, and the kube-network-policies DaemonSet.
+ * arguments, a Calico IPPool, Cilium's ConfigMap, the kube-network-policies DaemonSet, and the
+ * AWS VPC CNI's aws-node DaemonSet and amazon-vpc-cni ConfigMap.
  * Anything not given keeps kubeadm's defaults (DEFAULT_SETTINGS in the builder).
  */
 import { parseCidr } from '../model/ip';
@@ -64,6 +65,9 @@ export class SettingsReader {
   private kubeNetworkPolicies = false;
   private siteRoutes?: Said<boolean>;
   private kindnet?: Said<{ podSubnet: string | null; policies: boolean }>;
+  private awsNode?: Said<Extract<CniConfig, { kind: 'aws-vpc' }>>;
+  private awsPolicyAgent?: Said<boolean>;
+  private vpcCidrs?: Said<string[]>;
   /** which object gave the pod and service subnets, for placing the builder's errors */
   readonly blame = new Map<string, { where: Where; field: Path }>();
 
@@ -238,6 +242,65 @@ export class SettingsReader {
     }
   }
 
+  /**
+   * The AWS VPC CNI's aws-node DaemonSet (kube-system/aws-node): its aws-node container's env
+   * AWS_VPC_K8S_CNI_EXTERNALSNAT ("true" leaves SNAT to a NAT gateway; default false) and
+   * AWS_VPC_K8S_CNI_EXCLUDE_SNAT_CIDRS (comma-separated IPv4 CIDRs kept unSNATed).
+   */
+  awsNodeDaemonSet(f: Fields): void {
+    const base = ['spec', 'template', 'spec', 'containers'];
+    const containers = f.list(base) ?? [];
+    for (let i = 0; i < containers.length; i++) {
+      const image = f.str([...base, i, 'image']) ?? '';
+      if (f.str([...base, i, 'name']) !== 'aws-node' && !image.includes('amazon-k8s-cni')) continue;
+      let externalSnat = false;
+      const excludeSnatCidrs: string[] = [];
+      const env = f.list([...base, i, 'env']) ?? [];
+      for (let j = 0; j < env.length; j++) {
+        const name = f.str([...base, i, 'env', j, 'name']);
+        const path = [...base, i, 'env', j, 'value'];
+        if (name === 'AWS_VPC_K8S_CNI_EXTERNALSNAT') {
+          const value = (f.str(path) ?? '').trim().toLowerCase();
+          if (value !== 'true' && value !== 'false' && value !== '')
+            f.error(path, `must be "true" or "false", not "${value}"`);
+          externalSnat = value === 'true';
+        } else if (name === 'AWS_VPC_K8S_CNI_EXCLUDE_SNAT_CIDRS') {
+          for (const text of (f.str(path) ?? '').split(',').map((s) => s.trim())) {
+            if (text === '') continue;
+            // the plugin skips what is not an IPv4 range; so does the simulation, saying so
+            if (parseCidr(text) === null) f.warn(path, `"${text}" is not an IPv4 CIDR; the plugin skips it`);
+            else excludeSnatCidrs.push(text);
+          }
+        }
+      }
+      this.awsNode = {
+        value: { kind: 'aws-vpc', externalSnat, excludeSnatCidrs },
+        where: this.where(f),
+        field: [...base, i],
+      };
+      return;
+    }
+  }
+
+  /**
+   * kube-system/amazon-vpc-cni: `enable-network-policy-controller: "true"` turns on the network
+   * policy agent that enforces NetworkPolicy for the AWS VPC CNI (off by default).
+   */
+  amazonVpcCniConfigMap(f: Fields): void {
+    const value = f.str(['data', 'enable-network-policy-controller']);
+    if (value === undefined) return;
+    const v = value.trim();
+    if (v !== 'true' && v !== 'false') {
+      f.error(['data', 'enable-network-policy-controller'], `must be "true" or "false", not "${value}"`);
+      return;
+    }
+    this.awsPolicyAgent = {
+      value: v === 'true',
+      where: this.where(f),
+      field: ['data', 'enable-network-policy-controller'],
+    };
+  }
+
   /** kube-network-policies in kube-system: with it, flannel clusters enforce NetworkPolicy. */
   networkPolicyController(): void {
     this.kubeNetworkPolicies = true;
@@ -320,6 +383,17 @@ export class SettingsReader {
    * reads it; applying it changes nothing there.
    */
   siteNetworkConfigMap(f: Fields): void {
+    const cidrs = f.str(['data', 'vpcCIDRs']);
+    if (cidrs !== undefined) {
+      // The VPC's CIDRs (the AWS VPC CNI learns them from instance metadata): comma-separated
+      const list = cidrs
+        .split(',')
+        .map((s) => s.trim())
+        .filter((s) => s !== '');
+      const bad = list.find((c) => parseCidr(c) === null);
+      if (bad !== undefined) f.error(['data', 'vpcCIDRs'], `must list IPv4 CIDRs such as 192.168.0.0/16, not "${bad}"`);
+      else if (list.length > 0) this.vpcCidrs = { value: list, where: this.where(f), field: ['data', 'vpcCIDRs'] };
+    }
     const value = f.str(['data', 'routesPodNetwork']);
     if (value === undefined) return;
     if (value !== 'true' && value !== 'false') {
@@ -341,10 +415,15 @@ export class SettingsReader {
       this.cilium && 'Cilium',
       this.calico.length > 0 && 'Calico',
       this.kindnet && 'kindnet',
+      this.awsNode && 'the AWS VPC CNI',
       (this.flannelBackend || this.flannelIpMasq) && 'flannel',
     ].filter((n): n is string => typeof n === 'string');
     if (named.length > 1) {
-      const first = (this.cilium ?? this.calico[0] ?? this.kindnet ?? this.flannelBackend) as Said<unknown>;
+      const first = (this.cilium ??
+        this.calico[0] ??
+        this.kindnet ??
+        this.awsNode ??
+        this.flannelBackend) as Said<unknown>;
       this.warnAt(
         first,
         `the input configures more than one CNI (${named.join(', ')}); the simulation uses ${named[0]}`,
@@ -379,6 +458,10 @@ export class SettingsReader {
       settings.policyEnforced = this.kindnet.value.policies || this.kubeNetworkPolicies;
       const { podSubnet } = this.kindnet.value;
       if (podSubnet) candidates.push({ value: podSubnet, where: this.kindnet.where, field: this.kindnet.field });
+    } else if (this.awsNode) {
+      settings.cni = this.awsNode.value;
+      // the network policy agent is off unless the amazon-vpc-cni ConfigMap turns it on
+      settings.policyEnforced = this.awsPolicyAgent?.value ?? false;
     } else if (this.flannelBackend || this.flannelIpMasq) {
       settings.cni = {
         kind: 'flannel',
@@ -390,6 +473,7 @@ export class SettingsReader {
       if (this.kubeNetworkPolicies) settings.policyEnforced = true;
     }
     if (this.siteRoutes?.value === true) settings.siteRoutesPodNetwork = true;
+    if (this.vpcCidrs) settings.vpcCidrs = this.vpcCidrs.value;
     if (this.kubeadmPodSubnet) candidates.push(this.kubeadmPodSubnet);
     if (this.flannelNetwork && (settings.cni === undefined || settings.cni.kind === 'flannel'))
       candidates.push(this.flannelNetwork);

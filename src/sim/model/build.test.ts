@@ -34,7 +34,7 @@ describe('the built-in cluster', () => {
     expect(byNode.get('node-b')).toEqual(['10.244.2.2', '10.244.2.3']);
     for (const pod of cluster.pods) {
       const node = cluster.nodes.find((n) => n.name === pod.node)!;
-      expect(inCidr(node.podCIDR, pod.ip)).toBe(true);
+      expect(inCidr(node.podCIDR!, pod.ip)).toBe(true);
       expect(inCidr('10.244.0.0/16', pod.ip)).toBe(true);
     }
   });

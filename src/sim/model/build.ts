@@ -12,6 +12,7 @@ import { fnv1a, k8sSuffix, macFor } from './rng';
 import { formatCount } from './format';
 import { cniPlugin, serviceProxy } from '../registry';
 import { allocateAddress, BlockPool, Scheduler } from './placement';
+import { nodeSubnet, vpcCidrsFor } from '../cni/awsVpc';
 import type { NodeIpam } from './placement';
 import type {
   Cluster,
@@ -217,7 +218,7 @@ export function hostVethName(settings: ClusterSettings, key: string): string {
  */
 function nodePodRange(node: ClusterNode, blocks: BlockPool | null): Cidr {
   if (blocks) return claimBlock(blocks, node.name);
-  return mustCidr(node.podCIDR, `Node ${node.name}`, 'spec.podCIDR');
+  return mustCidr(node.podCIDR ?? '', `Node ${node.name}`, 'spec.podCIDR');
 }
 
 function claimBlock(blocks: BlockPool, node: string): Cidr {
@@ -239,7 +240,8 @@ function mustCidr(text: string, object: string, field: string): Cidr {
 
 function nodeDevices(settings: ClusterSettings, node: ClusterNode, range: Cidr): Device[] {
   const cni = cniPlugin({ settings });
-  const podCidr = mustCidr(node.podCIDR, `Node ${node.name}`, 'spec.podCIDR');
+  // The AWS VPC CNI gives nodes no podCIDR; its devices do not depend on one.
+  const podCidr = node.podCIDR === null ? range : mustCidr(node.podCIDR, `Node ${node.name}`, 'spec.podCIDR');
   const devices: Device[] = [
     {
       name: 'eth0',
@@ -257,7 +259,11 @@ function nodeDevices(settings: ClusterSettings, node: ClusterNode, range: Cidr):
 }
 
 function buildNodes(specs: readonly NodeSpec[], settings: ClusterSettings): ClusterNode[] {
-  const cluster = mustCidr(settings.podSubnet, 'ClusterConfiguration', 'networking.podSubnet');
+  // The AWS VPC CNI takes pod addresses from the nodes' VPC subnets: nothing hands out podCIDRs.
+  const vpc = cniPlugin({ settings }).vpc !== undefined;
+  const cluster = vpc
+    ? { base: 0, prefix: 0 }
+    : mustCidr(settings.podSubnet, 'ClusterConfiguration', 'networking.podSubnet');
   if (cluster.prefix > 24) {
     throw new ClusterBuildError(
       `networking.podSubnet ${settings.podSubnet} is too small to give every node a /24`,
@@ -274,8 +280,8 @@ function buildNodes(specs: readonly NodeSpec[], settings: ClusterSettings): Clus
     if (names.has(spec.name))
       throw new ClusterBuildError(`two nodes are named "${spec.name}"`, `Node ${spec.name}`, 'metadata.name');
     names.add(spec.name);
-    let podCIDR = spec.podCIDR;
-    if (!podCIDR) {
+    let podCIDR: string | null = spec.podCIDR ?? null;
+    if (!podCIDR && !vpc) {
       // kube-controller-manager hands out /24s in registration order, skipping those in use.
       do {
         podCIDR = formatCidr({ base: (cluster.base + next * 256) >>> 0, prefix: 24 });
@@ -402,16 +408,50 @@ function checkPodCount(
 }
 
 export function buildCluster(spec: ClusterSpec = {}): Cluster {
-  const settings: ClusterSettings = { ...DEFAULT_SETTINGS, ...spec.settings };
+  let settings: ClusterSettings = { ...DEFAULT_SETTINGS, ...spec.settings };
   const nodeSpecs = spec.nodes && spec.nodes.length > 0 ? spec.nodes : DEFAULT_NODES;
   const baseNodes = buildNodes(nodeSpecs, settings);
+  const vpcFabric = cniPlugin({ settings }).vpc !== undefined;
+  if (vpcFabric) {
+    // Pods live in the VPC: its (first) CIDR is the pod network every other rule compares with.
+    const [first] = vpcCidrsFor(
+      settings,
+      baseNodes.map((n) => n.internalIP),
+    );
+    for (const [i, c] of (settings.vpcCidrs ?? []).entries())
+      mustCidr(c, 'ConfigMap kube-system/k8s-netviz-site-network', `data.vpcCIDRs[${i}]`);
+    settings = { ...settings, podSubnet: first ?? settings.podSubnet };
+  }
   const ipam = new Map<string, NodeIpam>();
   const blockSize = cniPlugin({ settings }).blockSize;
   const blocks =
     blockSize !== null
       ? new BlockPool(mustCidr(settings.podSubnet, 'ClusterConfiguration', 'networking.podSubnet'), blockSize)
       : null;
+  // The AWS VPC CNI: one allocator per VPC subnet, shared by its nodes, which holds the nodes'
+  // own addresses; each node's spare ENI (eth1) takes its primary address before any pod.
+  const subnets = new Map<number, NodeIpam>();
+  if (vpcFabric) {
+    for (const node of baseNodes) {
+      const subnet = nodeSubnet(node);
+      let state = subnets.get(subnet.base);
+      if (!state) subnets.set(subnet.base, (state = { kind: 'vpc', ranges: [subnet], last: null, used: new Set() }));
+      state.used.add(parseIPv4(node.internalIP) ?? 0);
+    }
+  }
   const nodesWithDevices = baseNodes.map((node) => {
+    const shared = subnets.get(nodeSubnet(node).base);
+    if (shared) {
+      ipam.set(node.name, shared);
+      const eth1 = allocateAddress(shared);
+      if (eth1 === null)
+        throw new ClusterBuildError(
+          `the VPC subnet ${formatCidr(nodeSubnet(node))} has no free address left for the node's ENI`,
+          `Node ${node.name}`,
+          'status.addresses',
+        );
+      return { ...node, devices: nodeDevices(settings, node, { base: eth1, prefix: 32 }) };
+    }
     const range = nodePodRange(node, blocks);
     const state: NodeIpam = { kind: blocks ? 'block' : 'host-local', ranges: [range], last: null, used: new Set() };
     // A Calico block's first address is the tunnel device's.
@@ -580,7 +620,8 @@ export function buildCluster(spec: ClusterSpec = {}): Cluster {
   ].sort();
   const finalNodes = nodes.map((node) => ({
     ...node,
-    podRanges: (ipam.get(node.name) as NodeIpam).ranges.map(formatCidr),
+    // A VPC subnet is shared by its nodes: no range says which node a pod address is on.
+    podRanges: subnets.size > 0 ? [] : (ipam.get(node.name) as NodeIpam).ranges.map(formatCidr),
   }));
   return {
     settings,

@@ -31,7 +31,10 @@ export const lookup = weakCache((cluster: Cluster): ClusterLookup => {
   }
   // Calico nodes own /26 blocks that can sit inside another node's podCIDR: match the blocks.
   const nodeRanges = cluster.nodes.flatMap((node) =>
-    (node.podRanges ?? [node.podCIDR]).map((range) => ({ node, cidr: parseCidr(range) })),
+    (node.podRanges ?? (node.podCIDR === null ? [] : [node.podCIDR])).map((range) => ({
+      node,
+      cidr: parseCidr(range),
+    })),
   );
   const result: ClusterLookup = {
     podByKey,

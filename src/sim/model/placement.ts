@@ -79,12 +79,14 @@ export class Scheduler {
 /**
  * One node's pod address allocator. `host-local` (flannel, Cilium) allocates from the node's
  * podCIDR, from .2 to the last before broadcast (.1 is the gateway); `block` (Calico) from the
- * blocks it claimed, every address of a block but the tunnel device's. Both hand out the address
+ * blocks it claimed, every address of a block but the tunnel device's; `vpc` (the AWS VPC CNI)
+ * from the node's VPC subnet, one allocator shared by the nodes of a subnet, every address EC2
+ * does not reserve and no node or ENI holds. All hand out the address
  * after the last one they handed out, skipping those in use and wrapping, so a freed address is not
  * reused at once.
  */
 export interface NodeIpam {
-  readonly kind: 'host-local' | 'block';
+  readonly kind: 'host-local' | 'block' | 'vpc';
   /** the ranges in the order they were claimed (host-local: the podCIDR alone) */
   readonly ranges: Cidr[];
   /** the last address handed out, or null for none yet */
@@ -95,6 +97,8 @@ export interface NodeIpam {
 
 function usable(kind: NodeIpam['kind'], range: Cidr): [number, number] {
   const size = cidrSize(range);
+  // EC2 keeps a subnet's first four addresses and its last (the AWS VPC CNI's secondary addresses)
+  if (kind === 'vpc') return [4, size - 1];
   return kind === 'block' ? [0, size] : [2, size - 1];
 }
 

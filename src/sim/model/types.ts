@@ -18,6 +18,17 @@ export type CniConfig =
     }
   /** kind's kindnetd: ptp veths, host-local from the node's podCIDR, plain routes between nodes */
   | { readonly kind: 'kindnet' }
+  /**
+   * The AWS VPC CNI (aws-node, EKS's default): pods take secondary addresses of the node's ENIs
+   * from its VPC subnet, no podCIDR, no overlay; settings from the aws-node DaemonSet's env
+   */
+  | {
+      readonly kind: 'aws-vpc';
+      /** AWS_VPC_K8S_CNI_EXTERNALSNAT: true leaves SNAT to a NAT gateway (no AWS-SNAT-CHAIN-0 rules) */
+      readonly externalSnat: boolean;
+      /** AWS_VPC_K8S_CNI_EXCLUDE_SNAT_CIDRS: destinations outside the VPC that are not SNATed either */
+      readonly excludeSnatCidrs: readonly string[];
+    }
   | {
       readonly kind: 'cilium';
       readonly routingMode: 'tunnel' | 'native';
@@ -47,6 +58,11 @@ export interface ClusterSettings {
    * absent means false, the usual case (docs/networking-model.md, section 6).
    */
   readonly siteRoutesPodNetwork?: boolean;
+  /**
+   * The VPC's CIDRs, which the AWS VPC CNI learns from instance metadata and no manifest holds.
+   * Absent: the smallest CIDR holding every node's subnet, an assumption the trace states.
+   */
+  readonly vpcCidrs?: readonly string[];
 }
 
 /** A network device in a node's root namespace. */
@@ -63,8 +79,11 @@ export interface ClusterNode {
   readonly name: string;
   readonly role: 'control-plane' | 'worker';
   readonly internalIP: string;
-  /** spec.podCIDR, e.g. `10.244.1.0/24` */
-  readonly podCIDR: string;
+  /**
+   * spec.podCIDR, e.g. `10.244.1.0/24`; null for a node without one, as with the AWS VPC CNI, whose
+   * pods take addresses from the node's VPC subnet instead
+   */
+  readonly podCIDR: string | null;
   readonly ready: boolean;
   readonly devices: readonly Device[];
   readonly labels: Readonly<Record<string, string>>;

@@ -22,6 +22,14 @@ export function postroutingText(decision: Extract<Postrouting, { kind: 'rule' }>
       return `POSTROUTING jumps to KIND-MASQ-AGENT, which returns for ${dst}: traffic to the pod network is not masqueraded, so it keeps its source address.`;
     case 'kind-masq-host':
       return `POSTROUTING: KIND-MASQ-AGENT's last rule masquerades to ${dev}'s address, which this packet from the node already carries: nothing changes.`;
+    case 'aws-snat':
+      return `POSTROUTING jumps to AWS-SNAT-CHAIN-0: ${dst} is outside the VPC, so the AWS VPC CNI SNATs the packet to the node's primary address.`;
+    case 'aws-snat-return':
+      return `POSTROUTING jumps to AWS-SNAT-CHAIN-0, which returns for ${dst}: the VPC routes pod addresses itself, so traffic inside the VPC keeps its source address.`;
+    case 'aws-snat-excluded':
+      return `POSTROUTING jumps to AWS-SNAT-CHAIN-0, which returns for ${dst}: AWS_VPC_K8S_CNI_EXCLUDE_SNAT_CIDRS lists it, so it keeps its source address.`;
+    case 'aws-snat-host':
+      return `POSTROUTING: AWS-SNAT-CHAIN-0 SNATs what leaves the VPC to the node's primary address, which this packet from the node already carries: nothing changes.`;
   }
 }
 
@@ -35,7 +43,14 @@ export interface EgressFacts {
   podSubnet: string;
   /** the destination is inside the pod network */
   inPool: boolean;
+  /** the VPC CIDRs were not given but assumed from the node addresses (the AWS VPC CNI) */
+  vpcAssumed?: boolean;
 }
+
+const assumed = (f: EgressFacts): string =>
+  f.vpcAssumed
+    ? ' (assumed: the smallest CIDR holding every node subnet; the plugin reads the real one from instance metadata)'
+    : '';
 
 /** The sentence of the CNI's egress masquerade decision for a pod's packet. */
 export function egressText(why: EgressWhy, f: EgressFacts): string {
@@ -70,5 +85,13 @@ export function egressText(why: EgressWhy, f: EgressFacts): string {
       return `${f.dstIP} is inside the pod network ${f.podSubnet}: KIND-MASQ-AGENT returns without NAT, so it keeps the pod address ${f.podIP}.`;
     case 'kind-masq':
       return `${f.dstIP} is outside the pod network ${f.podSubnet}, so kindnet's KIND-MASQ-AGENT masquerades the packet to ${f.devIP}, keeping its source port when it is free.`;
+    case 'aws-snat':
+      return `${f.dstIP} is outside the VPC ${f.podSubnet}${assumed(f)}, so the AWS VPC CNI's AWS-SNAT-CHAIN-0 SNATs the packet to the node's primary address ${f.devIP} (--random-fully); conntrack undoes it for the answer.`;
+    case 'aws-snat-vpc':
+      return `${f.dstIP} is inside the VPC ${f.podSubnet}${assumed(f)}: AWS-SNAT-CHAIN-0 returns without NAT, and the VPC routes the answer back to the pod address ${f.podIP} itself.`;
+    case 'aws-snat-excluded':
+      return `${f.dstIP} is in AWS_VPC_K8S_CNI_EXCLUDE_SNAT_CIDRS: AWS-SNAT-CHAIN-0 returns without NAT, so it sees the pod address ${f.podIP}.`;
+    case 'aws-external-snat':
+      return `AWS_VPC_K8S_CNI_EXTERNALSNAT is true: the node has no AWS-SNAT-CHAIN-0 rules and the packet leaves with the pod address ${f.podIP}, for a NAT gateway of the VPC to translate (outside the model).`;
   }
 }

@@ -19,6 +19,8 @@ export type PodStep =
   /** the pod's ARP for its next hop, answered by proxy ARP, the eBPF program, a peer, or the bridge */
   | { what: 'arp'; answer: 'proxy'; gateway: string; veth: string; mac: string }
   | { what: 'arp'; answer: 'veth-address'; gateway: string; veth: string; mac: string }
+  /** the AWS VPC CNI wrote a permanent ARP entry for its gateway into the pod */
+  | { what: 'arp'; answer: 'static'; gateway: string; veth: string; mac: string }
   | { what: 'arp'; answer: 'ebpf'; gateway: string; veth: string; cni: string }
   | { what: 'arp'; answer: 'peer'; dst: string; bridge: string; peer: string }
   | { what: 'arp'; answer: 'bridge'; dst: string; bridge: string }
@@ -64,6 +66,8 @@ export function podText(s: PodStep): string {
           return `The pod asks who has ${s.gateway}; the host end of its veth, ${s.veth}, answers by proxy ARP with ${s.mac}.`;
         case 'veth-address':
           return `The pod asks who has ${s.gateway}; the host end of its veth, ${s.veth}, holds ${s.gateway}/32 itself and answers with ${s.mac}.`;
+        case 'static':
+          return `No ARP request: the CNI wrote a permanent entry mapping ${s.gateway}, an address no device holds, to the MAC of the host end of the pod's veth, ${s.veth} (${s.mac}).`;
         case 'ebpf':
           return `The pod asks for ${s.gateway}'s MAC; ${s.cni}'s eBPF program on ${s.veth} answers with the veth's own MAC.`;
         case 'peer':

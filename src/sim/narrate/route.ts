@@ -34,6 +34,8 @@ export function routeText(
     return `${src.name} routes the pod range to cilium_host, where Cilium's eBPF takes over.${made}`;
   if (route.by === 'kindnetd')
     return `kindnetd keeps a route to every other node's podCIDR from the Node objects: ${dst.podCIDR} via ${dst.name}'s address ${dst.internalIP} on eth0, no tunnel, no extra header.${ttl}${made}`;
+  if (route.by === 'vpc')
+    return `${dst.name}'s pods hold VPC addresses, so no podCIDR route exists: ${route.rule.includes(' lookup ') ? `the AWS VPC CNI's ip rule for the source pod picks its ENI's table, and ` : ''}${route.rule.includes(' via ') ? `the VPC subnet's router` : `the VPC subnet, on-link,`} takes it out of ${route.dev}, no tunnel.${ttl}${made}`;
   if (route.by === 'bgp')
     return `BIRD learned over BGP that ${dst.name} holds this block; ${dst.name} is in the same subnet, so the route goes directly via its address on eth0, without encapsulation.${ttl}${made}`;
   return `flannel's host-gw backend routes ${dst.podCIDR} via ${dst.name}'s address ${dst.internalIP} on eth0: no tunnel, no extra header.${ttl}${made}`;

@@ -12,6 +12,7 @@ import { formatCount } from '../model/format';
 import { cniPlugin } from '../registry';
 import { formatCidr, formatIPv4, parseCidr, parseIPv4 } from '../model/ip';
 import { allocateAddress, BlockPool, Scheduler } from '../model/placement';
+import { nodeSubnet } from '../cni/awsVpc';
 import type { NodeIpam } from '../model/placement';
 import type { Cidr } from '../model/ip';
 import { k8sSuffix, macFor } from '../model/rng';
@@ -192,6 +193,24 @@ function schedule(nodes: readonly ClusterNode[], pods: readonly Pod[], old: Pod)
 }
 
 /**
+ * The AWS VPC CNI's addresses, as the builder hands them out: the node's VPC subnet, shared with
+ * the other nodes in it, so every pod's and every ENI's address there is taken.
+ */
+function allocateVpc(nodes: readonly ClusterNode[], node: ClusterNode, pods: readonly Pod[], state: OpsState): string {
+  const subnet = nodeSubnet(node);
+  const used = new Set<number>();
+  for (const p of pods) if (!p.hostNetwork) used.add(parseIPv4(p.ip) ?? 0);
+  for (const n of nodes)
+    for (const d of n.devices) if (d.address !== null) used.add(parseIPv4(d.address.split('/')[0] ?? '') ?? 0);
+  const ipam: NodeIpam = { kind: 'vpc', ranges: [subnet], last: state.last.get(node.name) ?? null, used };
+  const ip = allocateAddress(ipam);
+  if (ip === null)
+    throw new ClusterOpError(`the VPC subnet ${formatCidr(subnet)} of node ${node.name} has no free address left`);
+  state.last.set(node.name, ip);
+  return formatIPv4(ip);
+}
+
+/**
  * The builder's IPAM (model/placement.ts), resumed from what the cluster remembers: the address
  * after the last one handed out on the node; a Calico node whose blocks are full claims the
  * pool's lowest free block, as the builder does.
@@ -205,7 +224,8 @@ function allocate(
 ): string {
   const blockSize = cniPlugin(cluster).blockSize;
   const current = nodes.find((n) => n.name === node.name) ?? node;
-  const ranges: Cidr[] = (current.podRanges ?? [current.podCIDR])
+  if (cniPlugin(cluster).vpc) return allocateVpc(nodes, current, pods, state);
+  const ranges: Cidr[] = (current.podRanges ?? (current.podCIDR === null ? [] : [current.podCIDR]))
     .map((r) => parseCidr(r))
     .filter((r): r is Cidr => r !== null);
   const used = new Set<number>();

@@ -77,6 +77,7 @@ export const CNI_VARIANTS: readonly { id: string; cni: CniConfig }[] = [
     cni: { kind: 'cilium', routingMode: 'native', tunnelProtocol: 'vxlan', kubeProxyReplacement: false },
   },
   { id: 'kindnet', cni: { kind: 'kindnet' } },
+  { id: 'aws-vpc', cni: { kind: 'aws-vpc', externalSnat: false, excludeSnatCidrs: [] } },
 ];
 
 /** A CNI and a Service proxy that can run together, as cluster settings. */
@@ -90,8 +91,9 @@ export function variants(): Variant[] {
   const out: Variant[] = [];
   const modes: ProxyMode[] = ['iptables', 'nftables', 'ipvs'];
   for (const { id, cni } of CNI_VARIANTS) {
-    // Calico, Cilium and kindnet enforce NetworkPolicy, flannel alone does not (the CNI switch does the same).
-    const policyEnforced = cni.kind !== 'flannel';
+    // Calico, Cilium and kindnet enforce NetworkPolicy; flannel alone does not, nor the AWS VPC CNI
+    // with its network policy agent off, as EKS ships it (the CNI switch does the same).
+    const policyEnforced = cni.kind !== 'flannel' && cni.kind !== 'aws-vpc';
     for (const proxyMode of modes) out.push({ id: `${id}/${proxyMode}`, settings: { cni, proxyMode, policyEnforced } });
     if (cni.kind === 'cilium') {
       const kpr = { ...cni, kubeProxyReplacement: true };

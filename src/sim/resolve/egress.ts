@@ -11,6 +11,7 @@ import { deviceIP, parseCidr, parseIPv4 } from '../model/memo';
 import { cniPlugin } from '../registry';
 import { egressText } from '../narrate/nat';
 import { weakCache } from '../model/weakCache';
+import { vpcCidrs } from '../cni/awsVpc';
 
 /** ip-masq-agent's documented defaults (RFC 1918), used when it runs without a config. */
 export const IP_MASQ_AGENT_DEFAULT_CIDRS: readonly string[] = ['10.0.0.0/8', '172.16.0.0/12', '192.168.0.0/16'];
@@ -201,7 +202,7 @@ export function ipMasqAgentRules(config: IpMasqAgentConfig): string[] {
 export interface EgressDecision {
   masquerade: boolean;
   /** what decided */
-  by: 'ip-masq-agent' | 'flannel' | 'calico' | 'cilium' | 'kindnet' | 'none';
+  by: 'ip-masq-agent' | 'flannel' | 'calico' | 'cilium' | 'kindnet' | 'aws-vpc' | 'none';
   /** the deciding rule as the user would find it (`iptables -t nat -S`, or Cilium's eBPF); '' when no rule is involved */
   rule: string;
   /** the address the packet leaves with after MASQUERADE (the egress interface's); null without NAT */
@@ -210,6 +211,8 @@ export interface EgressDecision {
   text: string;
   /** MASQUERADE without --random-fully: the kernel keeps the source port when it is free */
   keepsPort?: boolean;
+  /** `-j SNAT --to-source` (the AWS VPC CNI) rather than MASQUERADE */
+  snat?: boolean;
 }
 
 const inCidr = (cidr: string, ip: number): boolean => {
@@ -292,7 +295,9 @@ export function egressMasquerade(
     devIP,
     podSubnet: cluster.settings.podSubnet,
     inPool: cidrContains(lookup(cluster).podSubnet, dst),
+    ...(cni.vpc && vpcCidrs(cluster).assumed ? { vpcAssumed: true } : {}),
   });
-  const decision = d.masquerade ? masq(cni.kind, d.rule, text) : none(cni.kind, d.rule, text);
+  let decision = d.masquerade ? masq(cni.kind, d.rule, text) : none(cni.kind, d.rule, text);
+  if (d.snat) decision = { ...decision, snat: true };
   return d.keepsPort ? { ...decision, keepsPort: true } : decision;
 }

@@ -68,9 +68,16 @@ export function walkToExternal(w: PathWriter, ctx: WalkContext, from: Netns, dst
   const gw = defaultGateway(node);
   const subnet = onLinkSubnet(node, dstIP);
   const src = from.kind === 'host' ? (from.ip ?? node.internalIP) : node.internalIP;
-  const routeRule = subnet
+  const plainRule = subnet
     ? `${subnet} dev eth0 proto kernel scope link src ${src}`
     : `default via ${gw} dev eth0 proto static`;
+  // The AWS VPC CNI: a pod on a secondary ENI leaves by eth0 anyway, through the connmark's ip rule.
+  const markRule = pod !== null ? (cni.vpc?.egressRule(pod) ?? null) : null;
+  const routeRule = markRule === null ? plainRule : `${markRule}; ${plainRule}`;
+  const marked =
+    markRule === null
+      ? ''
+      : ` The connection is marked ${markRule.split(' ')[4] ?? ''} as it leaves the VPC, and that ip rule picks the main table over the table of the pod's own ENI.`;
   if (pod !== null) {
     leavePod(w, cluster, pod, null, dstIP);
     const state = ctx.policy;
@@ -108,7 +115,7 @@ export function walkToExternal(w: PathWriter, ctx: WalkContext, from: Netns, dst
       rule: routeRule,
       text: subnet
         ? `${via}${dstIP} is outside the cluster but on ${node.name}'s own subnet ${subnet}: the connected route sends it straight out of eth0, no gateway. TTL drops by one.`
-        : `${via}${dstIP} is outside the cluster, so ${node.name} takes its default route through eth0 to the gateway ${gw}. TTL drops by one.`,
+        : `${via}${dstIP} is outside the cluster, so ${node.name} takes its default route through eth0 to the gateway ${gw}. TTL drops by one.${marked}`,
     });
     postroutingOut(w, ctx, node, pod, dstIP);
   } else {
@@ -153,7 +160,9 @@ function podRangeOf(node: ClusterNode, podIP: string): string {
     node.podRanges?.find((r) => {
       const c = parseCidr(r);
       return c !== null && cidrContains(c, value);
-    }) ?? node.podCIDR
+    }) ??
+    node.podCIDR ??
+    `${podIP}/32`
   );
 }
 
@@ -182,7 +191,7 @@ export function postroutingOut(w: PathWriter, ctx: WalkContext, node: ClusterNod
   const before = { src: w.packet.src, dst: w.packet.dst };
   const port = w.packet.protocol === 'icmp' ? null : d.keepsPort ? splitAddr(w.packet.src).port : ctx.ephemeralPort();
   w.update({ src: port === null ? d.newSrc : `${d.newSrc}:${port}` });
-  const nat: Nat = { type: 'MASQUERADE', before, after: { src: w.packet.src, dst: w.packet.dst } };
+  const nat: Nat = { type: d.snat ? 'SNAT' : 'MASQUERADE', before, after: { src: w.packet.src, dst: w.packet.dst } };
   ctx.snat = { node, nat };
   w.hop({ kind: 'netfilter', at: nodeId(node.name), node: node.name, nat, rule: d.rule, text: d.text });
 }
@@ -212,7 +221,10 @@ export function walkFromExternal(w: PathWriter, ctx: WalkContext, client: Netns,
     return false;
   }
   const range = client.kind === 'pod' ? podRangeOf(node, client.pod.ip) : '';
-  if (podAddressed && cluster.settings.siteRoutesPodNetwork !== true) {
+  // The VPC routes pod addresses to their ENIs itself (the AWS VPC CNI): a host inside it answers.
+  const vpcRoutes =
+    cniPlugin(cluster).underlayRoutesPods === true && cidrContains(lookup(cluster).podSubnet, parseIPv4(src) ?? 0);
+  if (podAddressed && cluster.settings.siteRoutesPodNetwork !== true && !vpcRoutes) {
     w.hop({
       kind: 'drop',
       at: INTERNET_ID,

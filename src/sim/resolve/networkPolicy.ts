@@ -300,7 +300,7 @@ export function policySideHop(cluster: Cluster, side: SideVerdict): PolicyHop | 
     const plugin =
       cni.policyEnforcer === null
         ? 'flannel does not enforce NetworkPolicy (kube-network-policies is not installed)'
-        : `${cni.kind} is not configured to enforce NetworkPolicy here`;
+        : (cni.policyOff ?? `${cni.kind} is not configured to enforce NetworkPolicy here`);
     return {
       kind: 'policy',
       text: `NetworkPolicy ${side.isolating.join(', ')} selects ${who} for ${dir}, but ${plugin}: the policy has no effect and the packet passes.`,

@@ -11,12 +11,12 @@ import { deviceIP, deviceOf, parseCidr, parseIPv4 } from '../model/memo';
 import type { Cluster, ClusterNode, Pod } from '../model/types';
 import type { Nat } from '../trace/types';
 import type { PathWriter } from './pathWriter';
-import { fnv1a } from '../model/rng';
+import { fnv1a, macFor } from '../model/rng';
 import { evaluatePolicy, writePolicyHop } from './networkPolicy';
 import type { PolicyVerdict, SideVerdict } from './networkPolicy';
 import { egressMasquerade, ipMasqAgent } from './egress';
 import { cniPlugin } from '../registry';
-import { underlayNet } from '../cni/common';
+import { podCidrText, underlayNet } from '../cni/common';
 import type { EbpfPrograms, HostRoute, Tunnel } from '../cni/common';
 import { postroutingText } from '../narrate/nat';
 import { routeText } from '../narrate/route';
@@ -102,7 +102,7 @@ function hostVethMac(cluster: Cluster, pod: Pod): string {
  * the host makes itself: the route's `src`, else the first global address of the output device
  * (docs/networking-model.md: flannel.1's 10.244.N.0 for remote pods with flannel VXLAN).
  */
-export function hostRoute(cluster: Cluster, node: ClusterNode, dst: Netns): HostRoute {
+export function hostRoute(cluster: Cluster, node: ClusterNode, dst: Netns, srcPod: Pod | null = null): HostRoute {
   if (dst.kind === 'host') {
     const ip = netnsIP(dst);
     if (dst.node.name === node.name)
@@ -112,7 +112,7 @@ export function hostRoute(cluster: Cluster, node: ClusterNode, dst: Netns): Host
   const pod = dst.kind === 'pod' ? dst.pod : null;
   const dstNode = dst.kind === 'host' ? dst.node : (lookup(cluster).nodeByName.get(dst.pod.node) as ClusterNode);
   const local = pod !== null && dstNode.name === node.name;
-  return cniPlugin(cluster).podRoute(cluster, node, { dstNode, pod, local });
+  return cniPlugin(cluster).podRoute(cluster, node, { dstNode, pod, local, srcPod });
 }
 
 function underlayRoute(from: ClusterNode, to: ClusterNode): string {
@@ -149,15 +149,14 @@ export function leavePod(
     // ptp (kindnet): the host end of the veth holds the gateway itself, and the pod reaches even
     // its own subnet through it; Calico's gateway is an address nobody holds, answered by proxy ARP.
     const owned = cni.gatewayArp === 'veth-address';
-    const ownSubnet = owned && cidrContains(parseCidr(node.podCIDR) ?? { base: 0, prefix: 32 }, parseIPv4(dstIP) ?? 0);
+    const podCIDR = podCidrText(node);
+    const ownSubnet = owned && cidrContains(parseCidr(podCIDR) ?? { base: 0, prefix: 32 }, parseIPv4(dstIP) ?? 0);
     w.hop({
       kind: 'route',
       at: eth0,
       node: src.node,
       devices: [eth0],
-      rule: ownSubnet
-        ? `${node.podCIDR} via ${gateway.ip} dev eth0 src ${src.ip}`
-        : `default via ${gateway.ip} dev eth0`,
+      rule: ownSubnet ? `${podCIDR} via ${gateway.ip} dev eth0 src ${src.ip}` : `default via ${gateway.ip} dev eth0`,
       text: owned
         ? podText({
             what: 'ptp-route',
@@ -165,19 +164,21 @@ export function leavePod(
             dst: dstIP,
             cni: cni.name,
             gateway: gateway.ip,
-            podCIDR: node.podCIDR,
+            podCIDR,
           })
         : podText({ what: 'gateway-route', datapath: 'routed', cni: cni.name, gateway: gateway.ip }),
     });
     w.update({ eth: { src: src.mac, dst: mac } });
+    // The AWS VPC CNI writes a permanent ARP entry for its gateway into the pod: nobody is asked.
+    const fixed = cni.gatewayArp === 'static';
     w.hop({
       kind: 'arp',
       at: eth0,
       node: src.node,
-      rule: `${gateway.ip} dev eth0 lladdr ${mac} REACHABLE`,
+      rule: `${gateway.ip} dev eth0 lladdr ${mac} ${fixed ? 'PERMANENT' : 'REACHABLE'}`,
       text: podText({
         what: 'arp',
-        answer: owned ? 'veth-address' : 'proxy',
+        answer: owned ? 'veth-address' : fixed ? 'static' : 'proxy',
         gateway: gateway.ip,
         veth: src.veth ?? '',
         mac,
@@ -225,15 +226,15 @@ export function leavePod(
   // A bridge CNI: the gateway is the bridge's own address.
   const bridge = gateway.dev ?? 'cni0';
   const gw = gateway.ip;
-  const onLink = cidrContains(parseCidr(node.podCIDR) ?? { base: 0, prefix: 32 }, parseIPv4(dstIP) ?? 0);
+  const onLink = cidrContains(parseCidr(podCidrText(node)) ?? { base: 0, prefix: 32 }, parseIPv4(dstIP) ?? 0);
   if (peer !== null || onLink) {
     const mac = peer?.mac ?? deviceOf(node, bridge)?.mac ?? '';
     w.hop({
       kind: 'route',
       at: eth0,
       node: src.node,
-      rule: `${node.podCIDR} dev eth0 proto kernel scope link src ${src.ip}`,
-      text: podText({ what: 'onlink-route', dst: dstIP, podCIDR: node.podCIDR }),
+      rule: `${podCidrText(node)} dev eth0 proto kernel scope link src ${src.ip}`,
+      text: podText({ what: 'onlink-route', dst: dstIP, podCIDR: podCidrText(node) }),
     });
     w.update({ eth: { src: src.mac, dst: mac } });
     w.hop({
@@ -375,6 +376,7 @@ function postrouting(w: PathWriter, ctx: WalkContext, node: ClusterNode, dev: st
   let rule: string;
   let masquerade: boolean;
   let text: string;
+  let snat = false;
   const cniRules = cniPlugin(cluster).postrouting(cluster, node, src, dst);
   // The egress decision speaks where the CNI does not: ip-masq-agent's rules, or no CNI rules at all.
   const srcPod =
@@ -405,17 +407,18 @@ function postrouting(w: PathWriter, ctx: WalkContext, node: ClusterNode, dev: st
     return;
   } else {
     ({ rule, masquerade } = cniRules);
+    snat = cniRules.snat === true;
     text = postroutingText(cniRules, dev, dst);
   }
   if (!masquerade) {
     w.hop({ kind: 'netfilter', at: nodeId(node.name), node: node.name, rule, text });
     return;
   }
-  const devIP = dev === 'eth0' ? node.internalIP : (deviceIP(node, dev) ?? node.internalIP);
+  const devIP = snat || dev === 'eth0' ? node.internalIP : (deviceIP(node, dev) ?? node.internalIP);
   const before = { src: w.packet.src, dst: w.packet.dst };
   const port = w.packet.protocol === 'icmp' ? null : ctx.ephemeralPort();
   w.update({ src: port === null ? devIP : `${devIP}:${port}` });
-  const nat: Nat = { type: 'MASQUERADE', before, after: { src: w.packet.src, dst: w.packet.dst } };
+  const nat: Nat = { type: snat ? 'SNAT' : 'MASQUERADE', before, after: { src: w.packet.src, dst: w.packet.dst } };
   ctx.snat = { node, nat };
   w.hop({ kind: 'netfilter', at: nodeId(node.name), node: node.name, nat, rule, text });
 }
@@ -597,7 +600,26 @@ function underlay(
   what: string,
   arrival: { text: string; rule: string },
   tunneled: boolean,
+  /** the VPC fabric's ENIs the packet leaves and enters by (the AWS VPC CNI), or null */
+  fabric: { out: string; in: string; dstIP: string; route: string } | null = null,
 ): void {
+  if (fabric !== null) {
+    w.hop({
+      kind: 'route',
+      at: deviceId(src.name, fabric.out),
+      node: src.name,
+      rule: fabric.route,
+      text: `The ${what} leaves ${src.name} through ${fabric.out}${fabric.out === 'eth0' ? ', its primary ENI' : ", the secondary ENI the source pod's address belongs to"}, unencapsulated: its addresses are VPC addresses.`,
+    });
+    w.hop({
+      kind: 'wire',
+      at: wireId(src.name, dst.name),
+      node: null,
+      text: `The VPC fabric delivers the ${what} to the ENI that holds ${fabric.dstIP}: ${dst.name}'s ${fabric.in}. No tunnel, no extra header; the VPC's own routing knows every secondary address.`,
+    });
+    w.hop({ kind: 'route', at: deviceId(dst.name, fabric.in), node: dst.name, rule: arrival.rule, text: arrival.text });
+    return;
+  }
   // A tunnel's outer packet is routed here for the first time; a plain one was routed already,
   // so what eth0 adds is the neighbour entry of the next hop.
   const sameNet = underlayNet(src) === underlayNet(dst);
@@ -619,6 +641,13 @@ function underlay(
     text: `The ${what} crosses the underlay from ${src.name} (${src.internalIP}) to ${dst.name} (${dst.internalIP}).`,
   });
   w.hop({ kind: 'route', at: deviceId(dst.name, 'eth0'), node: dst.name, rule: arrival.rule, text: arrival.text });
+}
+
+/** The neighbour entry a VPC route leaves by: the subnet's router, or the ENI itself when on-link. */
+function vpcNeighbour(route: HostRoute, dst: ClusterNode, eni: string, dstIP: string): string {
+  const gw = / via (\d+\.\d+\.\d+\.\d+)/.exec(route.rule)?.[1];
+  if (gw !== undefined) return `${gw} dev ${route.dev} lladdr ${macFor(`gateway/${gw}`)} REACHABLE`;
+  return `${dstIP} dev ${route.dev} lladdr ${deviceOf(dst, eni)?.mac ?? ''} REACHABLE`;
 }
 
 function tunnelFor(ctx: WalkContext, src: ClusterNode, dst: ClusterNode, srcPod: Pod | null): Tunnel | null {
@@ -695,7 +724,7 @@ function arrivalOnEth0(
   if (natReply) return { text: arrivalText(dst.name, { what: 'reply' }), rule: `-m conntrack --ctstate ESTABLISHED` };
   if (toHost) return { text: arrivalText(dst.name, { what: 'local', ip: dst.internalIP }), rule: local };
   if (ebpf) return { text: arrivalText(dst.name, { what: 'ebpf', cni: ebpf.name }), rule: ebpf.programs.fromNetdev };
-  return { text: arrivalText(dst.name, { what: 'forward' }), rule: `${dst.podCIDR} not local: ip_forward=1` };
+  return { text: arrivalText(dst.name, { what: 'forward' }), rule: `${podCidrText(dst)} not local: ip_forward=1` };
 }
 
 /**
@@ -716,7 +745,7 @@ function crossNode(
   const cni = cniPlugin(cluster);
   const toHost = to.kind === 'host' && !hostInPodRange(to);
   const t = toHost ? null : tunnelFor(ctx, src, dst, srcPod);
-  const route = hostRoute(cluster, src, to);
+  const route = hostRoute(cluster, src, to, srcPod);
   // A pod's packet that the eBPF program on its veth placed: it never met the host's bridge.
   const ebpfPodSource = cni.podDatapath === 'ebpf' && srcPod !== null && !toHost;
   const bridge = cni.bridge;
@@ -725,7 +754,7 @@ function crossNode(
       kind: 'bridge',
       at: deviceId(src.name, bridge),
       node: src.name,
-      rule: `${src.name} ${bridge} ${deviceIP(src, bridge) ?? ''}/${src.podCIDR.slice(src.podCIDR.indexOf('/') + 1)}`,
+      rule: `${src.name} ${bridge} ${deviceIP(src, bridge) ?? ''}/${podCidrText(src).slice(podCidrText(src).indexOf('/') + 1)}`,
       text: podText({ what: 'bridge-up', bridge, node: src.name, then: 'routing' }),
     });
   }
@@ -766,13 +795,25 @@ function crossNode(
         : t.kind === 'geneve'
           ? 'Geneve packet'
           : 'VXLAN packet';
+  const dstPod = to.kind === 'pod' ? to.pod : null;
+  const vpcIn = cni.vpc && dstPod !== null ? cni.vpc.eniOf(dstPod) : 'eth0';
+  const fabric = cni.vpc
+    ? { out: route.dev, in: vpcIn, dstIP: netnsIP(to), route: vpcNeighbour(route, dst, vpcIn, netnsIP(to)) }
+    : null;
+  const vpcRule = cni.vpc && dstPod !== null && !natReply ? cni.vpc.arrivalRule(dstPod) : '';
   underlay(
     w,
     src,
     dst,
     what,
-    arrivalOnEth0(dst, t, toHost, natReply, cni.ebpf && !toHost ? { name: cni.name, programs: cni.ebpf } : null),
+    vpcRule !== ''
+      ? {
+          rule: vpcRule,
+          text: `${dst.name} takes the packet in on ${vpcIn}; the AWS VPC CNI's ip rule for ${netnsIP(to)} sends it to the main table, where the pod's /32 route is.`,
+        }
+      : arrivalOnEth0(dst, t, toHost, natReply, cni.ebpf && !toHost ? { name: cni.name, programs: cni.ebpf } : null),
     t !== null,
+    fabric,
   );
   if (t !== null) decap(w, ctx, dst, t, innerSrc, innerDst);
   return t;

@@ -48,7 +48,7 @@ describe('built-in scenarios', () => {
   it('each traces to the outcome its framing tells', () => {
     for (const s of SCENARIOS) {
       const t = trace(buildCluster(s.spec), s.request, { seed: s.seed ?? 1, pick: s.pick ?? [] });
-      expect(t.verdict, s.id).toBe(s.id === 'network-policy-deny' ? 'dropped' : 'delivered');
+      expect(t.verdict, s.id).toBe(s.id.startsWith('network-policy-deny') ? 'dropped' : 'delivered');
       expect(t.warnings, s.id).toBeUndefined();
     }
     const c2c = findScenario('container-to-container')!;

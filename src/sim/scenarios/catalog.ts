@@ -115,6 +115,16 @@ const POLICY: ClusterSpec = {
   ],
 };
 const policyCluster = lazyCluster(POLICY);
+
+/**
+ * The same default-deny on the AWS VPC CNI with its network policy agent on (the amazon-vpc-cni
+ * ConfigMap's enable-network-policy-controller: "true"; EKS ships it off).
+ */
+const AWS_POLICY: ClusterSpec = {
+  ...POLICY,
+  settings: { cni: { kind: 'aws-vpc', externalSnat: false, excludeSnatCidrs: [] }, policyEnforced: true },
+};
+const awsPolicyCluster = lazyCluster(AWS_POLICY);
 const policyWeb = (node: string): string => {
   const pod = webPodOn(policyCluster, node);
   return pod ? `pod/${pod.namespace}/${pod.name}` : '';
@@ -342,6 +352,19 @@ export const SCENARIOS: readonly Scenario[] = [
     spec: POLICY,
     get request() {
       return { from: 'pod/default/client', to: policyWeb('node-b'), port: 8080 };
+    },
+  },
+  {
+    id: 'network-policy-deny-eks',
+    title: 'NetworkPolicy on EKS: default-deny ingress',
+    group: 'Pod to pod',
+    framing:
+      'An EKS-style cluster whose pods hold VPC addresses, with the network policy agent turned on (enable-network-policy-controller: "true" in the amazon-vpc-cni ConfigMap). default-deny-ingress allows nothing in, so the packet to a web pod on the other node is dropped (where the plugin enforces NetworkPolicy; with the agent off, as EKS ships it, the policy has no effect).',
+    spec: AWS_POLICY,
+    get request() {
+      const pod = webPodOn(awsPolicyCluster, 'node-b');
+      // by its VPC address: the request differs from network-policy-deny's, whose pod has the same name
+      return { from: 'pod/default/client', to: pod?.ip ?? '', port: 8080 };
     },
   },
   {

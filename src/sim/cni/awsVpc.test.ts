@@ -1,0 +1,298 @@
+/**
+ * The AWS VPC CNI against its upstream code and docs (aws/amazon-vpc-cni-k8s: pkg/networkutils,
+ * cmd/routed-eni-cni-plugin/driver, docs/cni-proposal.md; docs/networking-model.md, "AWS VPC CNI"):
+ * the host veth named `eni` + SHA-1 of `<namespace>.<pod>`, the pod's default route via
+ * 169.254.1.1 with a permanent ARP entry, a /32 host route per pod, `to <pod> lookup main` (512)
+ * and `from <pod> lookup <table>` (1536) for pods on a secondary ENI, no encapsulation between
+ * nodes, AWS-SNAT-CHAIN-0's RETURN for the VPC CIDRs and SNAT to the primary address for the rest,
+ * off with AWS_VPC_K8S_CNI_EXTERNALSNAT; NetworkPolicy only with the network policy agent.
+ */
+import { createHash } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import { stringify } from 'yaml';
+import { describe, expect, it } from 'vitest';
+import { buildCluster } from '../model/build';
+import type { ClusterSpec } from '../model/build';
+import { loadManifests } from '../import/index';
+import { toManifests } from '../export/toManifests';
+import { applyOp } from '../ops/index';
+import { routingTable } from '../query/routingTable';
+import { defaultClusterSpec } from '../scenarios/defaultCluster';
+import { trace } from '../resolve/trace';
+import { cniPlugin, CNI_PRESETS, switchCni } from '../registry';
+import type { Cluster, CniConfig, Pod } from '../model/types';
+import { awsVethName, podEni, smallestCidrHolding } from './awsVpc';
+import { parseCidr } from '../model/ip';
+import { explainTrace } from '../explain/explainTrace';
+
+const AWS: CniConfig = { kind: 'aws-vpc', externalSnat: false, excludeSnatCidrs: [] };
+const fixture = (path: string): { name: string; text: string } => ({
+  name: path,
+  text: readFileSync(new URL(`../${path}`, import.meta.url), 'utf8'),
+});
+
+function load(...sources: { name: string; text: string }[]): Cluster {
+  const result = loadManifests(sources);
+  if (!result.ok) throw new Error(result.errors.map((e) => e.message).join('\n'));
+  return result.cluster;
+}
+
+const build = (settings: ClusterSpec['settings'] = {}): Cluster =>
+  buildCluster({ ...defaultClusterSpec, settings: { cni: AWS, ...settings } });
+const run = (c: Cluster, from: Pod, to: string, port?: number) =>
+  trace(c, { from: `pod/${from.namespace}/${from.name}`, to, ...(port === undefined ? {} : { port }) }, { seed: 1 });
+
+const cluster = build();
+const podsOf = (c: Cluster) => c.pods.filter((p) => !p.hostNetwork && p.namespace === 'default');
+const client = podsOf(cluster).find((p) => p.name === 'client')!;
+const sameNode = podsOf(cluster).find((p) => p !== client && p.node === client.node)!;
+const otherNode = podsOf(cluster).find((p) => p.node !== client.node && podEni(p) === 'eth1')!;
+
+describe('the AWS VPC CNI on the built-in cluster', () => {
+  it('gives nodes no podCIDR and pods secondary addresses of the nodes subnet', () => {
+    expect(cniPlugin(cluster).name).toBe('VPC CNI');
+    expect(cluster.settings.podSubnet).toBe('192.168.10.0/24');
+    const taken = new Set<string>();
+    for (const node of cluster.nodes) {
+      expect(node.podCIDR).toBeNull();
+      expect(node.podRanges).toEqual([]);
+      expect(node.devices.map((d) => d.name)).toEqual(['eth0', 'eth1']);
+      for (const d of node.devices) taken.add(d.address!.split('/')[0]!);
+    }
+    for (const pod of cluster.pods.filter((p) => !p.hostNetwork)) {
+      const last = Number(pod.ip.split('.')[3]);
+      expect(pod.ip.startsWith('192.168.10.')).toBe(true);
+      // EC2 keeps .0 to .3 and the broadcast; no ENI holds a pod's address as its own
+      expect(last).toBeGreaterThanOrEqual(4);
+      expect(last).toBeLessThan(255);
+      expect(taken.has(pod.ip)).toBe(false);
+      taken.add(pod.ip);
+    }
+  });
+
+  it('names the host veth eni + the first 11 hex digits of SHA-1("<namespace>.<pod>")', () => {
+    const want = `eni${createHash('sha1').update('default.client').digest('hex').slice(0, 11)}`;
+    expect(awsVethName('default/client')).toBe(want);
+    expect(client.veth).toBe(want);
+    expect(client.veth).toHaveLength(14);
+  });
+
+  it('routes each local pod by a /32 on its veth, and the spare ENI by table 2', () => {
+    const node = cluster.nodes.find((n) => n.name === client.node)!;
+    const table = routingTable(cluster, node);
+    expect(table).toContain(`${client.ip} dev ${client.veth} scope link`);
+    expect(table).toContain('default via 192.168.10.1 dev eth1 table 2');
+    expect(table.some((r) => r.includes('cni0') || r.includes('tunl0'))).toBe(false);
+  });
+
+  it('sends a pod on the same node via 169.254.1.1 with a permanent ARP entry, then its /32', () => {
+    const t = run(cluster, client, sameNode.ip, 80);
+    const [route, arp] = t.hops.filter((h) => h.node === client.node && (h.kind === 'route' || h.kind === 'arp'));
+    expect(route!.rule).toBe('default via 169.254.1.1 dev eth0');
+    expect(arp!.rule).toBe(
+      `169.254.1.1 dev eth0 lladdr ${cniPlugin(cluster).hostVethMac(client, 'default/client')} PERMANENT`,
+    );
+    expect(arp!.text).toContain('No ARP request');
+    expect(t.hops.map((h) => h.rule)).toContain(`${sameNode.ip} dev ${sameNode.veth} scope link`);
+    expect(t.hops.some((h) => h.kind === 'bridge' || h.kind === 'wire')).toBe(false);
+    expect(t.hops.at(-1)!.packet.ttl ?? 63).toBe(63);
+  });
+
+  it('crosses nodes through the VPC fabric, unencapsulated and unSNATed, into the ENI holding the pod', () => {
+    const t = run(cluster, client, otherNode.ip, 80);
+    expect(t.hops.some((h) => h.kind === 'encap' || h.packet.outer)).toBe(false);
+    const ret = t.hops.find((h) => h.rule?.startsWith('-A AWS-SNAT-CHAIN-0'))!;
+    expect(ret.rule).toBe('-A AWS-SNAT-CHAIN-0 -d 192.168.10.0/24 -m comment --comment "AWS SNAT CHAIN" -j RETURN');
+    expect(ret.nat).toBeUndefined();
+    const wire = t.hops.find((h) => h.kind === 'wire')!;
+    expect(wire.text).toContain('VPC fabric');
+    const arrival = t.hops[t.hops.indexOf(wire) + 1]!;
+    // the destination's address is on its node's secondary ENI
+    expect(arrival.at).toBe(`dev/${otherNode.node}/eth1`);
+    expect(arrival.rule).toBe(`512: from all to ${otherNode.ip} lookup main`);
+    expect(t.hops.at(-1)!.packet.src.split(':')[0]).toBe(client.ip);
+  });
+
+  it('answers from a pod on a secondary ENI by its table: from <pod> lookup 2, out of eth1', () => {
+    const t = run(cluster, client, otherNode.ip, 80);
+    const back = t.reply!.hops.find(
+      (h) => h.kind === 'route' && h.node === otherNode.node && h.at.startsWith('node/'),
+    )!;
+    expect(back.rule).toBe(
+      `1536: from ${otherNode.ip} lookup 2; 192.168.10.0/24 dev eth1 proto kernel scope link table 2`,
+    );
+    expect(t.reply!.hops.some((h) => h.at === `dev/${otherNode.node}/eth1`)).toBe(true);
+  });
+
+  it('SNATs egress to the node primary address in AWS-SNAT-CHAIN-0, saying the VPC CIDR is assumed', () => {
+    const t = run(cluster, client, '93.184.215.14', 443);
+    const snat = t.hops.find((h) => h.nat)!;
+    const node = cluster.nodes.find((n) => n.name === client.node)!;
+    expect(snat.nat!.type).toBe('SNAT');
+    expect(snat.rule).toBe(
+      `-A AWS-SNAT-CHAIN-0 ! -o vlan+ -m comment --comment "AWS, SNAT" -m addrtype ! --dst-type LOCAL -j SNAT --to-source ${node.internalIP} --random-fully`,
+    );
+    expect(snat.packet.src.split(':')[0]).toBe(node.internalIP);
+    expect(snat.text).toContain('assumed');
+    expect(t.verdict).toBe('delivered');
+  });
+
+  it('takes a pod on a secondary ENI out of eth0 by the connmark rule before SNAT', () => {
+    const pod = podsOf(cluster).find((p) => podEni(p) === 'eth1')!;
+    const t = run(cluster, pod, '93.184.215.14', 443);
+    const route = t.hops.find((h) => h.kind === 'route' && h.at === `node/${pod.node}`)!;
+    expect(route.rule).toBe(
+      '1024: from all fwmark 0x80/0x80 lookup main; default via 192.168.10.1 dev eth0 proto static',
+    );
+  });
+
+  it('leaves the pod address alone with AWS_VPC_K8S_CNI_EXTERNALSNAT=true', () => {
+    const c = build({ cni: { ...AWS, externalSnat: true } as CniConfig });
+    const t = run(
+      c,
+      c.pods.find((p) => p.name === 'client')!,
+      '93.184.215.14',
+      443,
+    );
+    expect(t.hops.some((h) => h.nat)).toBe(false);
+    expect(t.hops.some((h) => h.rule?.includes('AWS-SNAT-CHAIN-0'))).toBe(false);
+    expect(t.hops.find((h) => h.kind === 'netfilter')!.text).toContain('NAT gateway');
+  });
+
+  it('keeps AWS_VPC_K8S_CNI_EXCLUDE_SNAT_CIDRS unSNATed, and takes given VPC CIDRs as no assumption', () => {
+    const c = build({
+      cni: { ...AWS, excludeSnatCidrs: ['93.184.0.0/16'] } as CniConfig,
+      vpcCidrs: ['192.168.0.0/16'],
+    });
+    const pod = c.pods.find((p) => p.name === 'client')!;
+    const t = run(c, pod, '93.184.215.14', 443);
+    const ret = t.hops.find((h) => h.rule?.startsWith('-A AWS-SNAT-CHAIN-0'))!;
+    expect(ret.rule).toBe(
+      '-A AWS-SNAT-CHAIN-0 -d 93.184.0.0/16 -m comment --comment "AWS SNAT CHAIN EXCLUSION" -j RETURN',
+    );
+    const other = run(c, pod, '8.8.8.8', 53);
+    expect(other.hops.find((h) => h.nat)!.text).not.toContain('assumed');
+    const inside = run(c, pod, c.pods.find((p) => p.node !== pod.node && !p.hostNetwork)!.ip, 80);
+    expect(inside.hops.map((h) => h.rule)).toContain(
+      '-A AWS-SNAT-CHAIN-0 -d 192.168.0.0/16 -m comment --comment "AWS SNAT CHAIN" -j RETURN',
+    );
+  });
+
+  it('gives a new pod a free address of the subnet', () => {
+    const scaled = applyOp(cluster, { op: 'scaleDeployment', deployment: 'default/web', replicas: 5 });
+    const ips = scaled.pods.filter((p) => !p.hostNetwork).map((p) => p.ip);
+    expect(new Set(ips).size).toBe(ips.length);
+    const enis = scaled.nodes.flatMap((n) => n.devices.map((d) => d.address!.split('/')[0]));
+    for (const ip of ips) expect(enis).not.toContain(ip);
+  });
+
+  it('is a CNI preset whose switch leaves NetworkPolicy off, as EKS ships it', () => {
+    const preset = CNI_PRESETS.find((p) => p.id === 'aws-vpc')!;
+    expect(preset.cni).toEqual(AWS);
+    expect(switchCni({ proxyMode: 'iptables' }, preset).policyEnforced).toBe(false);
+  });
+
+  it('explains the fabric and the SNAT in words, not as a plain route or a masquerade', () => {
+    const across = explainTrace(run(cluster, client, otherNode.ip, 80), cluster.settings).join(' ');
+    expect(across).toContain('VPC, whose fabric delivers it');
+    expect(across).not.toContain('169.254.1.1');
+    const out = explainTrace(run(cluster, client, '93.184.215.14', 443), cluster.settings).join(' ');
+    expect(out).toContain("the AWS VPC CNI's rule SNATs the packet to 192.168.10.11:");
+  });
+
+  it('assumes the smallest CIDR holding every node subnet', () => {
+    expect(smallestCidrHolding([parseCidr('192.168.12.0/24')!, parseCidr('192.168.45.0/24')!])).toBe('192.168.0.0/18');
+    expect(smallestCidrHolding([parseCidr('10.0.1.0/24')!])).toBe('10.0.1.0/24');
+  });
+});
+
+describe('an EKS dump', () => {
+  const eks = load(fixture('import/fixtures/eks-cluster.yaml'));
+  const web = eks.pods.find((p) => p.node.startsWith('ip-192-168-45-67') && p.labels['app'] === 'web')!;
+
+  it('is detected as the AWS VPC CNI, without ClusterConfiguration or podCIDRs', () => {
+    expect(eks.settings.cni).toEqual(AWS);
+    expect(eks.settings.serviceSubnet).toBe('10.100.0.0/16');
+    expect(eks.settings.podSubnet).toBe('192.168.0.0/18');
+    expect(eks.settings.policyEnforced).toBe(false);
+    expect(eks.nodes.map((n) => n.podCIDR)).toEqual([null, null]);
+    expect(eks.pods.find((p) => p.name === 'client')!.ip).toBe('192.168.20.240');
+    // aws-node is the CNI's configuration; its listed pods stay, on the host network
+    expect(eks.pods.filter((p) => p.name.startsWith('aws-node-')).every((p) => p.hostNetwork)).toBe(true);
+  });
+
+  it('warns that the Service range and the VPC CIDR are assumptions, and nothing about nodes in the pod network', () => {
+    const result = loadManifests([fixture('import/fixtures/eks-cluster.yaml')]);
+    const messages = result.ok ? result.warnings.map((w) => w.message) : [];
+    expect(messages.some((m) => m.includes('10.100.0.0/16'))).toBe(true);
+    expect(messages.some((m) => m.includes("VPC's CIDRs") && m.includes('192.168.0.0/18'))).toBe(true);
+    expect(messages.some((m) => m.includes('inside the pod network'))).toBe(false);
+  });
+
+  it('says the policy has no effect while the network policy agent is off', () => {
+    const t = trace(eks, { from: 'pod/default/web-5d8f7c9b6d-2kxlp', to: web.ip, port: 80 }, { seed: 1 });
+    expect(t.verdict).toBe('delivered');
+    const hop = t.hops.find((h) => h.kind === 'policy')!;
+    expect(hop.text).toContain('enable-network-policy-controller');
+    expect(hop.text).toContain('no effect');
+  });
+
+  it('drops what a NetworkPolicy denies once enable-network-policy-controller is "true"', () => {
+    const src = fixture('import/fixtures/eks-cluster.yaml');
+    const on = {
+      ...src,
+      text: src.text.replace('enable-network-policy-controller: "false"', 'enable-network-policy-controller: "true"'),
+    };
+    const c = load(on);
+    expect(c.settings.policyEnforced).toBe(true);
+    const t = trace(c, { from: 'pod/default/web-5d8f7c9b6d-2kxlp', to: web.ip, port: 80 }, { seed: 1 });
+    expect(t.verdict).toBe('dropped');
+    expect(t.hops.at(-1)!.kind).toBe('drop');
+    expect(t.hops.at(-1)!.text).toContain('network policy agent');
+    const allowed = trace(c, { from: 'pod/default/client', to: web.ip, port: 80 }, { seed: 1 });
+    expect(allowed.verdict).toBe('delivered');
+  });
+
+  it('reads AWS_VPC_K8S_CNI_EXTERNALSNAT and AWS_VPC_K8S_CNI_EXCLUDE_SNAT_CIDRS from the aws-node env', () => {
+    const src = fixture('import/fixtures/eks-cluster.yaml');
+    const text = src.text.replace(
+      '- name: AWS_VPC_K8S_CNI_EXTERNALSNAT\n          value: "false"',
+      '- name: AWS_VPC_K8S_CNI_EXTERNALSNAT\n          value: "true"\n        - name: AWS_VPC_K8S_CNI_EXCLUDE_SNAT_CIDRS\n          value: 10.0.0.0/8,not-a-cidr',
+    );
+    const result = loadManifests([{ ...src, text }]);
+    expect(result.ok).toBe(true);
+    if (!result.ok) return;
+    expect(result.cluster.settings.cni).toEqual({
+      kind: 'aws-vpc',
+      externalSnat: true,
+      excludeSnatCidrs: ['10.0.0.0/8'],
+    });
+    expect(result.warnings.some((w) => w.message.includes('"not-a-cidr" is not an IPv4 CIDR'))).toBe(true);
+  });
+});
+
+describe('export and re-import', () => {
+  it('keeps the AWS VPC CNI, its settings, the VPC CIDRs and every pod address', () => {
+    const spec = {
+      ...defaultClusterSpec,
+      settings: {
+        cni: { kind: 'aws-vpc', externalSnat: true, excludeSnatCidrs: ['10.0.0.0/8'] } as CniConfig,
+        policyEnforced: true,
+        vpcCidrs: ['192.168.0.0/16'],
+      },
+    };
+    const c = buildCluster(spec);
+    const objects = toManifests(c, spec);
+    expect(objects.some((o) => (o as { kind?: string }).kind === 'ClusterConfiguration')).toBe(false);
+    expect(objects.some((o) => (o as { kind?: string }).kind === 'ServiceCIDR')).toBe(true);
+    const back = load({ name: 'export.yaml', text: objects.map((o) => stringify(o)).join('---\n') });
+    expect(back.settings.cni).toEqual(spec.settings.cni);
+    expect(back.settings.policyEnforced).toBe(true);
+    expect(back.settings.vpcCidrs).toEqual(['192.168.0.0/16']);
+    expect(back.settings.serviceSubnet).toBe(c.settings.serviceSubnet);
+    expect(back.nodes.map((n) => [n.name, n.podCIDR, n.devices.map((d) => d.address)])).toEqual(
+      c.nodes.map((n) => [n.name, n.podCIDR, n.devices.map((d) => d.address)]),
+    );
+    expect(back.pods.map((p) => [p.name, p.ip, p.veth])).toEqual(c.pods.map((p) => [p.name, p.ip, p.veth]));
+  });
+});
