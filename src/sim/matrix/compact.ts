@@ -25,9 +25,9 @@ export interface CompactMatrix {
   ports: MatrixPort[];
   enforced: boolean;
   /** per cell, rows first, then destinations, then ports: the index of its verdict in MATRIX_VERDICTS */
-  verdicts: Uint8Array;
+  verdicts: Uint8Array<ArrayBuffer>;
   /** per cell: the index of its deciding policies in `policySets` */
-  decisions: Uint32Array;
+  decisions: Uint32Array<ArrayBuffer>;
   /** the distinct deciding-policy lists (`ns/name`), the empty list first */
   policySets: string[][];
   counts: Record<MatrixVerdict, number>;
