@@ -5,7 +5,7 @@
  * as a namespace grid first (counts per verdict), then workloads, then pods. On a pod cell, Enter,
  * Space or a click sends that packet, so its trace plays; the details name the deciding policies.
  */
-import { useMemo, useRef, useState } from 'react';
+import { useMemo, useState } from 'react';
 import type { KeyboardEvent } from 'react';
 import { MATRIX_VERDICTS, declaredPorts, matrixCell, selectPods } from '../sim/matrix/matrix';
 import type { MatrixCell, MatrixPort, MatrixVerdict } from '../sim/matrix/matrix';
@@ -19,6 +19,8 @@ import { selectCluster } from '../store/selectors';
 import { countsAt, groupAxis, groupCounts } from './matrix/grouping';
 import type { MatrixGroup, MatrixLevel } from './matrix/grouping';
 import { useMatrixJob } from './matrix/useMatrixJob';
+import { WhatIfPanel } from './matrix/WhatIfPanel';
+import { applyPolicies, changedCells, parseWhatIfPolicies, smallestPolicy } from '../sim/matrix/whatIf';
 
 /** Above this many cells the grid asks for a narrower selection or a coarser grouping instead of rendering them all. */
 export const MAX_GRID_CELLS = 10_000;
@@ -112,6 +114,9 @@ export interface MatrixViewProps {
   onShowDiagram?: () => void;
 }
 
+/** How a cell the what-if changed stands out besides its Δ: a thick outline, visible in forced colours too. */
+const CHANGED = 'outline-3 -outline-offset-2 outline-fuchsia-700 dark:outline-fuchsia-300';
+
 const LEVEL_WORDS: Record<MatrixLevel, string> = { namespace: 'Namespaces', workload: 'Workloads', pod: 'Pods' };
 const DRILL_WORDS: Record<MatrixLevel, string> = { namespace: 'workloads', workload: 'pods', pod: '' };
 
@@ -143,6 +148,36 @@ function compactJson(m: CompactMatrix): string {
   return `${JSON.stringify({ sources: m.sources, destinations: m.destinations, enforced: m.enforced, cells, counts: m.counts }, null, 2)}\n`;
 }
 
+/** `?whatif=`: the compared policies' YAML as base64url of its UTF-8, so that a link keeps the edit. */
+export function encodeWhatIf(text: string): string {
+  let binary = '';
+  for (const byte of new TextEncoder().encode(text)) binary += String.fromCharCode(byte);
+  return btoa(binary).replace(/\+/g, '-').replace(/\//g, '_').replace(/=+$/, '');
+}
+
+export function decodeWhatIf(value: string): string {
+  const binary = atob(value.replace(/-/g, '+').replace(/_/g, '/'));
+  return new TextDecoder('utf-8', { fatal: true }).decode(Uint8Array.from(binary, (ch) => ch.charCodeAt(0)));
+}
+
+/** The what-if the page was opened with, or an error saying the link's `whatif` does not read. */
+function initialWhatIf(): { text: string; error: string | null } {
+  const value = typeof window === 'undefined' ? null : new URLSearchParams(window.location.search).get('whatif');
+  if (!value) return { text: '', error: null };
+  try {
+    return { text: decodeWhatIf(value), error: null };
+  } catch {
+    return { text: '', error: "The link's whatif= is not base64url of UTF-8 text; nothing is compared." };
+  }
+}
+
+function writeWhatIf(text: string): void {
+  const url = new URL(window.location.href);
+  if (text === '') url.searchParams.delete('whatif');
+  else url.searchParams.set('whatif', encodeWhatIf(text));
+  window.history.replaceState(window.history.state, '', url);
+}
+
 export function MatrixView({ onShowDiagram }: MatrixViewProps) {
   const cluster = useVizStore(selectCluster);
   const sendPacket = useVizStore((s) => s.sendPacket);
@@ -154,7 +189,10 @@ export function MatrixView({ onShowDiagram }: MatrixViewProps) {
   /** the workload pair a pod grid was opened from */
   const [drill, setDrill] = useState<{ rows: string; cols: string } | null>(null);
   const [active, setActive] = useState<{ r: number; c: number }>({ r: 0, c: 0 });
-  const tableRef = useRef<HTMLTableElement>(null);
+  const [opened] = useState(initialWhatIf);
+  const [showWhatIf, setShowWhatIf] = useState(opened.text !== '' || opened.error !== null);
+  const [draft, setDraft] = useState(opened.text);
+  const [applied, setApplied] = useState(opened.text);
 
   // a namespace that disappeared with a new cluster falls back to all of them
   const from = namespaces.includes(fromNs) ? fromNs : '';
@@ -186,14 +224,34 @@ export function MatrixView({ onShowDiagram }: MatrixViewProps) {
   );
   const { state, cancel, restart } = useMatrixJob(cluster, job);
   const matrix = state.status === 'done' && state.cluster === cluster ? state.matrix : null;
+  // the what-if: the cluster with the compared policies, computed by a second worker
+  const whatIf = useMemo((): { cluster: typeof cluster | null; error: string | null } => {
+    if (applied.trim() === '') return { cluster: null, error: null };
+    try {
+      return { cluster: applyPolicies(cluster, parseWhatIfPolicies(applied)), error: null };
+    } catch (error) {
+      return { cluster: null, error: error instanceof Error ? error.message : String(error) };
+    }
+  }, [cluster, applied]);
+  const after = useMatrixJob(whatIf.cluster ?? cluster, whatIf.cluster ? job : null);
+  const afterMatrix =
+    after.state.status === 'done' && after.state.cluster === whatIf.cluster ? after.state.matrix : null;
+  const changes = useMemo(
+    () => (matrix && afterMatrix ? changedCells(matrix, afterMatrix) : null),
+    [matrix, afterMatrix],
+  );
+  const compare = (text: string): void => {
+    setApplied(text);
+    writeWhatIf(text);
+  };
   const podByKey = lookup(cluster).podByKey;
 
   const cellCount = matrix ? matrix.sources.length * matrix.destinations.length : 0;
   const autoLevel: MatrixLevel = cellCount <= POD_LEVEL_CELLS ? 'pod' : from && to ? 'workload' : 'namespace';
   const level = levelChoice ?? autoLevel;
 
-  const { rowGroups, colGroups, counts } = useMemo(() => {
-    if (!matrix) return { rowGroups: [], colGroups: [], counts: null };
+  const { rowGroups, colGroups, counts, afterCounts } = useMemo(() => {
+    if (!matrix) return { rowGroups: [], colGroups: [], counts: null, afterCounts: null };
     let rowGroups = groupAxis(matrix.sources, level, podByKey);
     let colGroups = groupAxis(matrix.destinations, level, podByKey);
     if (level === 'pod' && drill) {
@@ -210,8 +268,9 @@ export function MatrixView({ onShowDiagram }: MatrixViewProps) {
       rowGroups,
       colGroups,
       counts: level === 'pod' || tooMany ? null : groupCounts(matrix, rowGroups, colGroups),
+      afterCounts: level === 'pod' || tooMany || !afterMatrix ? null : groupCounts(afterMatrix, rowGroups, colGroups),
     };
-  }, [matrix, level, drill, podByKey]);
+  }, [matrix, afterMatrix, level, drill, podByKey]);
 
   const tooBig = rowGroups.length * colGroups.length > MAX_GRID_CELLS;
   const rows = rowGroups;
@@ -220,10 +279,14 @@ export function MatrixView({ onShowDiagram }: MatrixViewProps) {
   const c = Math.min(active.c, Math.max(cols.length - 1, 0));
 
   /** the pod cell at (row, column) of a pod grid */
-  const podCell = (ri: number, ci: number): { verdict: MatrixVerdict; policies: string[] } | null => {
+  const podCell = (
+    m: CompactMatrix | null,
+    ri: number,
+    ci: number,
+  ): { verdict: MatrixVerdict; policies: string[] } | null => {
     const s = rows[ri]?.members[0];
     const d = cols[ci]?.members[0];
-    return matrix && s !== undefined && d !== undefined ? compactCell(matrix, s, d) : null;
+    return m && s !== undefined && d !== undefined ? compactCell(m, s, d) : null;
   };
   const current: MatrixCell | null = useMemo(() => {
     // the details of one cell come from the engine itself, with its sentence and both sides
@@ -258,10 +321,10 @@ export function MatrixView({ onShowDiagram }: MatrixViewProps) {
     } else play({ from: row.key, to: col.key });
   };
 
-  const moveTo = (nr: number, nc: number): void => {
+  const moveTo = (table: HTMLTableElement, nr: number, nc: number): void => {
     const next = { r: Math.max(0, Math.min(rows.length - 1, nr)), c: Math.max(0, Math.min(cols.length - 1, nc)) };
     setActive(next);
-    tableRef.current?.querySelector<HTMLElement>(`[data-cell="${next.r}:${next.c}"]`)?.focus();
+    table.querySelector<HTMLElement>(`[data-cell="${next.r}:${next.c}"]`)?.focus();
   };
 
   const handleKeyDown = (e: KeyboardEvent<HTMLTableElement>): void => {
@@ -281,7 +344,7 @@ export function MatrixView({ onShowDiagram }: MatrixViewProps) {
       // the app's own keys (steps on arrows, Home, End) must not also act
       e.preventDefault();
       e.stopPropagation();
-      moveTo(move[0], move[1]);
+      moveTo(e.currentTarget, move[0], move[1]);
     } else if (e.key === 'Enter' || e.key === ' ') {
       e.preventDefault();
       e.stopPropagation();
@@ -303,15 +366,20 @@ export function MatrixView({ onShowDiagram }: MatrixViewProps) {
     ? `Who can reach whom on ${portLabel(port)}${level === 'pod' ? '' : `, by ${level}`}`
     : 'Who can reach whom';
 
-  const grid = (
+  const gridOf = (
+    m: CompactMatrix,
+    mCounts: Int32Array | null,
+    other: { m: CompactMatrix; counts: Int32Array | null } | null,
+    name: string,
+    testId: string,
+  ) => (
     <table
-      ref={tableRef}
       role="grid"
-      aria-label={caption}
+      aria-label={name}
       aria-rowcount={rows.length + 1}
       aria-colcount={cols.length + 1}
       className="border-separate border-spacing-0.5 font-mono text-xs"
-      data-testid="matrix.grid"
+      data-testid={testId}
       data-level={level}
       onKeyDown={handleKeyDown}
     >
@@ -364,42 +432,52 @@ export function MatrixView({ onShowDiagram }: MatrixViewProps) {
                 },
               } as const;
               const ring = `cursor-pointer rounded text-center outline-offset-1 select-none focus:outline-2 focus:outline-blue-600 dark:focus:outline-sky-300 ${focused ? 'ring-2 ring-blue-600 dark:ring-sky-300' : ''}`;
-              if (counts) {
-                const look = groupedLook(countsAt(counts, cols.length, ri, ci));
-                const label = `${row.key} to ${col.key}: ${look.words}. Enter opens the ${DRILL_WORDS[level]}.`;
+              if (mCounts) {
+                const here = countsAt(mCounts, cols.length, ri, ci);
+                const look = groupedLook(here);
+                const changed =
+                  other?.counts != null &&
+                  MATRIX_VERDICTS.some((v) => countsAt(other.counts as Int32Array, cols.length, ri, ci)[v] !== here[v]);
+                const label = `${row.key} to ${col.key}: ${look.words}.${changed ? ' Changed.' : ''} Enter opens the ${DRILL_WORDS[level]}.`;
                 return (
                   <td
                     key={col.key}
                     {...common}
                     data-testid="matrix.group"
                     data-verdict={look.major}
+                    data-changed={changed ? 'true' : undefined}
                     aria-label={label}
                     title={label}
-                    className={`h-7 min-w-[3.5rem] px-1 leading-tight ${VERDICT_LOOK[look.major].className} ${ring}`}
+                    className={`h-7 min-w-[3.5rem] px-1 leading-tight ${VERDICT_LOOK[look.major].className} ${ring} ${changed ? CHANGED : ''}`}
                   >
-                    {MATRIX_VERDICTS.filter((v) => countsAt(counts, cols.length, ri, ci)[v] > 0).map((v) => (
+                    {changed ? <span className="block font-bold">Δ</span> : null}
+                    {MATRIX_VERDICTS.filter((v) => here[v] > 0).map((v) => (
                       <span key={v} className="block whitespace-nowrap">
                         {VERDICT_LOOK[v].symbol}
-                        {countsAt(counts, cols.length, ri, ci)[v]}
+                        {here[v]}
                       </span>
                     ))}
                   </td>
                 );
               }
-              const cell = podCell(ri, ci);
+              const cell = podCell(m, ri, ci);
               if (!cell) return <td key={col.key} role="gridcell" aria-label={`${row.key} to ${col.key}: no cell`} />;
               const look = VERDICT_LOOK[cell.verdict];
               const policies = cell.policies.length > 0 ? cell.policies.join(', ') : '';
+              const was = other ? podCell(other.m, ri, ci) : null;
+              const changed = was !== null && was.verdict !== cell.verdict;
               return (
                 <td
                   key={col.key}
                   {...common}
                   data-testid="matrix.cell"
                   data-verdict={cell.verdict}
-                  aria-label={`${row.key} to ${col.key}: ${look.words}${policies ? `, ${policies}` : ''}`}
-                  title={`${row.key} to ${col.key}, ${port ? portLabel(port) : ''}: ${cell.verdict}.${policies ? ` Policies: ${policies}.` : ''}`}
-                  className={`h-7 min-w-[2.25rem] ${look.className} ${ring}`}
+                  data-changed={changed ? 'true' : undefined}
+                  aria-label={`${row.key} to ${col.key}: ${look.words}${policies ? `, ${policies}` : ''}${changed && was ? `; changed, was ${VERDICT_LOOK[was.verdict].words}` : ''}`}
+                  title={`${row.key} to ${col.key}, ${port ? portLabel(port) : ''}: ${cell.verdict}.${policies ? ` Policies: ${policies}.` : ''}${changed && was ? ` Was ${was.verdict}.` : ''}`}
+                  className={`h-7 min-w-[2.25rem] ${look.className} ${ring} ${changed ? CHANGED : ''}`}
                 >
+                  {changed ? 'Δ' : ''}
                   {look.symbol}
                 </td>
               );
@@ -448,6 +526,30 @@ export function MatrixView({ onShowDiagram }: MatrixViewProps) {
               Play on the diagram
             </button>
           ) : null}
+          {current.verdict === 'denied-egress' || current.verdict === 'denied-ingress'
+            ? (() => {
+                const src = podByKey.get(current.from);
+                const dst = podByKey.get(current.to);
+                if (!src || !dst || port === null) return null;
+                return (
+                  <button
+                    type="button"
+                    className={button}
+                    onClick={() => {
+                      const yaml = smallestPolicy(src, dst, port, {
+                        egress: !current.egress.allowed,
+                        ingress: !current.ingress.allowed,
+                      });
+                      setDraft(yaml);
+                      setShowWhatIf(true);
+                      compare(yaml);
+                    }}
+                  >
+                    Suggest the smallest policy allowing this
+                  </button>
+                );
+              })()
+            : null}
         </div>
       </>
     ) : null;
@@ -542,12 +644,53 @@ export function MatrixView({ onShowDiagram }: MatrixViewProps) {
             </button>
           </div>
         ) : null}
+        <button type="button" className={button} aria-expanded={showWhatIf} onClick={() => setShowWhatIf(!showWhatIf)}>
+          What if…
+        </button>
         {matrix && !matrix.enforced ? (
           <span className="text-amber-800 dark:text-amber-300">
             This network plugin does not enforce NetworkPolicy.
           </span>
         ) : null}
       </div>
+      {showWhatIf ? (
+        <WhatIfPanel
+          applied={applied}
+          draft={draft}
+          onDraft={setDraft}
+          onCompare={compare}
+          onClear={() => {
+            compare('');
+            setDraft('');
+          }}
+          namespace={to || from || 'default'}
+          error={whatIf.error ?? opened.error}
+        />
+      ) : null}
+      {whatIf.cluster && after.state.status === 'running' ? (
+        <p role="status" data-testid="matrix.whatif.progress">
+          Computing the what-if… {after.state.of > 0 ? `${after.state.rows} of ${after.state.of} source pods` : ''}{' '}
+          <button type="button" className={button} onClick={after.cancel}>
+            Cancel
+          </button>
+        </p>
+      ) : null}
+      {changes ? (
+        <details data-testid="matrix.changes" className="text-xs" open={changes.length <= 12}>
+          <summary>
+            What-if: {changes.length.toLocaleString('en-US')} {changes.length === 1 ? 'cell changes' : 'cells change'}{' '}
+            (marked Δ)
+          </summary>
+          <ul className="max-h-24 overflow-auto font-mono">
+            {changes.slice(0, 50).map((ch) => (
+              <li key={`${ch.from} ${ch.to} ${ch.port.port}/${ch.port.protocol}`}>
+                {ch.from} → {ch.to} {portLabel(ch.port)}: {MATRIX_VERDICTS[ch.before]} → {MATRIX_VERDICTS[ch.after]}
+              </li>
+            ))}
+            {changes.length > 50 ? <li>… and {changes.length - 50} more</li> : null}
+          </ul>
+        </details>
+      ) : null}
       {drill && level === 'pod' ? (
         <nav aria-label="Matrix level" className="flex flex-wrap items-center gap-1 text-xs">
           <button type="button" className={button} onClick={() => chooseLevel('workload')}>
@@ -600,7 +743,25 @@ export function MatrixView({ onShowDiagram }: MatrixViewProps) {
         </p>
       ) : (
         <div className="flex min-h-0 flex-1 flex-col gap-2 sm:flex-row">
-          <div className="min-h-0 min-w-0 flex-1 overflow-auto">{grid}</div>
+          {afterMatrix ? (
+            <div
+              className="flex min-h-0 min-w-0 flex-1 flex-col gap-2 overflow-auto lg:flex-row"
+              data-testid="matrix.compare"
+            >
+              <div className="min-w-0 shrink-0 lg:shrink">
+                <h3 className="text-xs font-semibold">Before</h3>
+                {gridOf(matrix, counts, { m: afterMatrix, counts: afterCounts }, `${caption} (before)`, 'matrix.grid')}
+              </div>
+              <div className="min-w-0 shrink-0 lg:shrink">
+                <h3 className="text-xs font-semibold">After (what-if)</h3>
+                {gridOf(afterMatrix, afterCounts, { m: matrix, counts }, `${caption} (what-if)`, 'matrix.after')}
+              </div>
+            </div>
+          ) : (
+            <div className="min-h-0 min-w-0 flex-1 overflow-auto">
+              {gridOf(matrix, counts, null, caption, 'matrix.grid')}
+            </div>
+          )}
           <div
             className="max-h-36 shrink-0 overflow-auto rounded border border-slate-200 p-2 sm:max-h-none sm:w-64 dark:border-slate-700"
             aria-live="polite"
