@@ -84,7 +84,7 @@ test.describe('the matrix what-if', () => {
         .click();
       await expect(page.getByTestId('matrix.grid')).toHaveAttribute('data-level', 'namespace');
       await page.screenshot({ path: testInfo.outputPath(`matrix-ns-${w}-light.png`) });
-      await page.goto(page.url().replace('view=matrix', 'view=matrix&theme=dark'));
+      await app.goto('/?view=matrix&theme=dark#example=netpol-truth-table');
       await expect(page.getByTestId('matrix.grid')).toBeVisible();
       await page.getByTestId('matrix.cell').nth(14).click();
       await page.getByRole('button', { name: 'Suggest the smallest policy allowing this' }).click();

@@ -309,7 +309,7 @@ export function MatrixView({ onShowDiagram }: MatrixViewProps) {
     const row = rows[ri];
     const col = cols[ci];
     if (!row || !col) return;
-    setActive({ r: 0, c: 0 });
+    if (level !== 'pod') setActive({ r: 0, c: 0 });
     if (level === 'namespace') {
       setFromNs(row.key);
       setToNs(col.key);
@@ -555,7 +555,7 @@ export function MatrixView({ onShowDiagram }: MatrixViewProps) {
     ) : null;
 
   return (
-    <div className="flex h-full min-h-0 flex-col gap-2 overflow-hidden p-2 text-sm" data-testid="matrix.view">
+    <div className="flex h-full min-h-0 flex-col gap-2 overflow-auto p-2 text-sm" data-testid="matrix.view">
       <div className="flex flex-wrap items-center gap-2" role="group" aria-label="Matrix selection">
         <label className="flex items-center gap-1">
           From
@@ -742,7 +742,7 @@ export function MatrixView({ onShowDiagram }: MatrixViewProps) {
           No pod to show: choose other namespaces.
         </p>
       ) : (
-        <div className="flex min-h-0 flex-1 flex-col gap-2 sm:flex-row">
+        <div className="flex min-h-56 flex-1 flex-col gap-2 sm:flex-row">
           {afterMatrix ? (
             <div
               className="flex min-h-0 min-w-0 flex-1 flex-col gap-2 overflow-auto lg:flex-row"
