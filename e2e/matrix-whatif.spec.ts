@@ -39,7 +39,8 @@ test.describe('the matrix what-if', () => {
     // the link keeps the edit: reopened, it compares again
     expect(page.url()).toMatch(/[?&]whatif=[A-Za-z0-9_-]+/);
     await page.reload();
-    await expect(page.getByTestId('matrix.after')).toBeVisible();
+    // (the matrix's code loads on demand: slow on a loaded machine)
+    await expect(page.getByTestId('matrix.after')).toBeVisible({ timeout: 30_000 });
     await expect(page.getByTestId('matrix.changes')).toContainText('1 cell changes');
 
     // a template: default deny in z closes what z sent and received
