@@ -12,6 +12,8 @@ export const generateParam: GenerateParam = parseGenerateParam(window.location.s
 
 /** The generated cluster on its way (null without a valid `?generate`), seed 1 as links record it. */
 export const generated: Promise<GeneratedCluster> | null =
-  generateParam.kind === 'ok' ? loadGeneratedCluster(generateParam.nodes, generateParam.podsPerNode, 1) : null;
+  generateParam.kind === 'ok'
+    ? loadGeneratedCluster(generateParam.nodes, generateParam.podsPerNode, 1, generateParam.policies)
+    : null;
 // a failure is reported where the promise is awaited
 generated?.catch(() => undefined);

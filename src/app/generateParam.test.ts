@@ -1,12 +1,25 @@
 import { describe, expect, it } from 'vitest';
-import { loadGeneratedCluster, parseGenerateParam } from './generateParam';
+import { generateRecipe, loadGeneratedCluster, parseGenerateParam } from './generateParam';
 import { generatedServiceCount, generatedSource } from '../sim/generate/generateCluster';
 import { loadManifests } from '../sim/import';
 
 describe('parseGenerateParam', () => {
   it('reads <nodes>x<podsPerNode>', () => {
-    expect(parseGenerateParam('?generate=100x50')).toEqual({ kind: 'ok', nodes: 100, podsPerNode: 50 });
+    expect(parseGenerateParam('?generate=100x50')).toEqual({ kind: 'ok', nodes: 100, podsPerNode: 50, policies: 0 });
     expect(parseGenerateParam('?embed=1')).toEqual({ kind: 'none' });
+  });
+
+  it('reads policies=N beside it, and writes the recipe back the same way', () => {
+    const param = parseGenerateParam('?generate=50x20&policies=200');
+    expect(param).toEqual({ kind: 'ok', nodes: 50, podsPerNode: 20, policies: 200 });
+    if (param.kind !== 'ok') throw new Error('not ok');
+    expect(generateRecipe(param)).toBe('50x20&policies=200');
+    expect(parseGenerateParam(`?generate=${generateRecipe(param)}`)).toEqual(param);
+    expect(generateRecipe({ nodes: 3, podsPerNode: 4, policies: 0 })).toBe('3x4');
+    for (const bad of ['abc', '-1', '1001', '1e3', '']) {
+      const result = parseGenerateParam(`?generate=5x5&policies=${bad}`);
+      expect(result, bad).toMatchObject({ kind: 'error', message: expect.stringContaining('policies=') });
+    }
   });
 
   it('rejects malformed and oversized values with a message', () => {

@@ -4,6 +4,7 @@
  * is on screen.
  */
 import { generateParam as generate, generated as generating } from './boot';
+import { generateRecipe } from './generateParam';
 import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
 import type { VizStoreOptions } from '../store/createVizStore';
@@ -35,7 +36,7 @@ export async function start(root: HTMLElement): Promise<void> {
       const generated = await generating;
       options.cluster = generated.cluster;
       options.spec = generated.spec;
-      provenance.generated = { cluster: generated.cluster, size: `${generate.nodes}x${generate.podsPerNode}`, seed: 1 };
+      provenance.generated = { cluster: generated.cluster, size: generateRecipe(generate), seed: 1 };
     } catch (error) {
       notices.push(`The generated cluster could not be built (${String(error)}); showing the built-in cluster.`);
     }

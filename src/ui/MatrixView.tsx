@@ -1,20 +1,31 @@
 /**
  * The reachability matrix (issue 22) as a keyboard-navigable grid: rows are sources, columns
  * destinations, each cell a verdict shown by colour AND a symbol (forced colours and colour-blind
- * readers keep the symbol). Enter, Space or a click sends that packet, so the trace plays on the
- * diagram beside the grid; the details under the grid name the deciding policies.
+ * readers keep the symbol). It is computed in a worker (progress, cancel); a large cluster reads
+ * as a namespace grid first (counts per verdict), then workloads, then pods. On a pod cell, Enter,
+ * Space or a click sends that packet, so its trace plays; the details name the deciding policies.
  */
-import { useMemo, useRef, useState } from 'react';
+import { useMemo, useState } from 'react';
 import type { KeyboardEvent } from 'react';
-import { MATRIX_VERDICTS, computeMatrix, declaredPorts, selectPods } from '../sim/matrix/matrix';
+import { MATRIX_VERDICTS, declaredPorts, matrixCell, selectPods } from '../sim/matrix/matrix';
 import type { MatrixCell, MatrixPort, MatrixVerdict } from '../sim/matrix/matrix';
-import { matrixCsv } from '../sim/matrix/csv';
+import { compactMatrixCsv } from '../sim/matrix/csv';
+import { compactCell } from '../sim/matrix/compact';
+import type { CompactMatrix } from '../sim/matrix/compact';
+import { lookup } from '../sim/model/lookup';
 import { useVizStore } from '../store/VizStoreProvider';
 import { download } from './download';
 import { selectCluster } from '../store/selectors';
+import { countsAt, groupAxis, groupCounts } from './matrix/grouping';
+import type { MatrixGroup, MatrixLevel } from './matrix/grouping';
+import { useMatrixJob } from './matrix/useMatrixJob';
+import { WhatIfPanel } from './matrix/WhatIfPanel';
+import { applyPolicies, changedCells, parseWhatIfPolicies, smallestPolicy } from '../sim/matrix/whatIf';
 
-/** Above this many cells the grid asks for a narrower selection instead of rendering them all. */
+/** Above this many cells the grid asks for a narrower selection or a coarser grouping instead of rendering them all. */
 export const MAX_GRID_CELLS = 10_000;
+/** Up to this many pod cells the view opens on pods; above, on namespaces (or workloads of one namespace pair). */
+export const POD_LEVEL_CELLS = 2_500;
 
 interface VerdictLook {
   /** what the cell shows: a symbol, readable without colour */
@@ -103,6 +114,70 @@ export interface MatrixViewProps {
   onShowDiagram?: () => void;
 }
 
+/** How a cell the what-if changed stands out besides its Δ: a thick outline, visible in forced colours too. */
+const CHANGED = 'outline-3 -outline-offset-2 outline-fuchsia-700 dark:outline-fuchsia-300';
+
+const LEVEL_WORDS: Record<MatrixLevel, string> = { namespace: 'Namespaces', workload: 'Workloads', pod: 'Pods' };
+const DRILL_WORDS: Record<MatrixLevel, string> = { namespace: 'workloads', workload: 'pods', pod: '' };
+
+/** One grouped cell: its counts, the verdict most of its pod cells have, and a sentence. */
+function groupedLook(counts: Record<MatrixVerdict, number>): { major: MatrixVerdict; total: number; words: string } {
+  let major: MatrixVerdict = 'allowed';
+  let total = 0;
+  for (const v of MATRIX_VERDICTS) {
+    total += counts[v];
+    if (counts[v] > counts[major]) major = v;
+  }
+  const words = MATRIX_VERDICTS.filter((v) => counts[v] > 0)
+    .map((v) => `${counts[v]} ${VERDICT_LOOK[v].words}`)
+    .join(', ');
+  return { major, total, words };
+}
+
+/** The JSON export of the compact matrix: `-o json`'s required fields for every cell. */
+function compactJson(m: CompactMatrix): string {
+  const cells: unknown[] = [];
+  m.sources.forEach((from, s) =>
+    m.destinations.forEach((to, d) =>
+      m.ports.forEach((port, p) => {
+        const cell = compactCell(m, s, d, p);
+        cells.push({ from, to, port: port.port, protocol: port.protocol, ...cell });
+      }),
+    ),
+  );
+  return `${JSON.stringify({ sources: m.sources, destinations: m.destinations, enforced: m.enforced, cells, counts: m.counts }, null, 2)}\n`;
+}
+
+/** `?whatif=`: the compared policies' YAML as base64url of its UTF-8, so that a link keeps the edit. */
+export function encodeWhatIf(text: string): string {
+  let binary = '';
+  for (const byte of new TextEncoder().encode(text)) binary += String.fromCharCode(byte);
+  return btoa(binary).replace(/\+/g, '-').replace(/\//g, '_').replace(/=+$/, '');
+}
+
+export function decodeWhatIf(value: string): string {
+  const binary = atob(value.replace(/-/g, '+').replace(/_/g, '/'));
+  return new TextDecoder('utf-8', { fatal: true }).decode(Uint8Array.from(binary, (ch) => ch.charCodeAt(0)));
+}
+
+/** The what-if the page was opened with, or an error saying the link's `whatif` does not read. */
+function initialWhatIf(): { text: string; error: string | null } {
+  const value = typeof window === 'undefined' ? null : new URLSearchParams(window.location.search).get('whatif');
+  if (!value) return { text: '', error: null };
+  try {
+    return { text: decodeWhatIf(value), error: null };
+  } catch {
+    return { text: '', error: "The link's whatif= is not base64url of UTF-8 text; nothing is compared." };
+  }
+}
+
+function writeWhatIf(text: string): void {
+  const url = new URL(window.location.href);
+  if (text === '') url.searchParams.delete('whatif');
+  else url.searchParams.set('whatif', encodeWhatIf(text));
+  window.history.replaceState(window.history.state, '', url);
+}
+
 export function MatrixView({ onShowDiagram }: MatrixViewProps) {
   const cluster = useVizStore(selectCluster);
   const sendPacket = useVizStore((s) => s.sendPacket);
@@ -110,8 +185,14 @@ export function MatrixView({ onShowDiagram }: MatrixViewProps) {
   const [fromNs, setFromNs] = useState('');
   const [toNs, setToNs] = useState('');
   const [portChoice, setPortChoice] = useState('');
+  const [levelChoice, setLevelChoice] = useState<MatrixLevel | null>(null);
+  /** the workload pair a pod grid was opened from */
+  const [drill, setDrill] = useState<{ rows: string; cols: string } | null>(null);
   const [active, setActive] = useState<{ r: number; c: number }>({ r: 0, c: 0 });
-  const tableRef = useRef<HTMLTableElement>(null);
+  const [opened] = useState(initialWhatIf);
+  const [showWhatIf, setShowWhatIf] = useState(opened.text !== '' || opened.error !== null);
+  const [draft, setDraft] = useState(opened.text);
+  const [applied, setApplied] = useState(opened.text);
 
   // a namespace that disappeared with a new cluster falls back to all of them
   const from = namespaces.includes(fromNs) ? fromNs : '';
@@ -137,46 +218,113 @@ export function MatrixView({ onShowDiagram }: MatrixViewProps) {
   const chosen = parsePort(portChoice);
   const port = chosen && ports.some((p) => portValue(p) === portChoice) ? chosen : common;
 
-  const sizes = useMemo(
-    () => ({
-      rows: selectPods(cluster, { namespace: from }).length,
-      cols: selectPods(cluster, { namespace: to }).length,
-    }),
-    [cluster, from, to],
+  const job = useMemo(
+    () => (port === null ? null : { from: { namespace: from }, to: { namespace: to }, ports: [port] }),
+    [from, to, port],
   );
-  const tooBig = sizes.rows * sizes.cols > MAX_GRID_CELLS;
-  const matrix = useMemo(
-    () =>
-      port === null || tooBig
-        ? null
-        : computeMatrix(cluster, { from: { namespace: from }, to: { namespace: to }, ports: [port] }),
-    [cluster, from, to, port, tooBig],
+  const { state, cancel, restart } = useMatrixJob(cluster, job);
+  const matrix = state.status === 'done' && state.cluster === cluster ? state.matrix : null;
+  // the what-if: the cluster with the compared policies, computed by a second worker
+  const whatIf = useMemo((): { cluster: typeof cluster | null; error: string | null } => {
+    if (applied.trim() === '') return { cluster: null, error: null };
+    try {
+      return { cluster: applyPolicies(cluster, parseWhatIfPolicies(applied)), error: null };
+    } catch (error) {
+      return { cluster: null, error: error instanceof Error ? error.message : String(error) };
+    }
+  }, [cluster, applied]);
+  const after = useMatrixJob(whatIf.cluster ?? cluster, whatIf.cluster ? job : null);
+  const afterMatrix =
+    after.state.status === 'done' && after.state.cluster === whatIf.cluster ? after.state.matrix : null;
+  const changes = useMemo(
+    () => (matrix && afterMatrix ? changedCells(matrix, afterMatrix) : null),
+    [matrix, afterMatrix],
   );
-  const grid = useMemo(() => {
-    const byKey = new Map<string, MatrixCell>();
-    for (const c of matrix?.cells ?? []) byKey.set(`${c.from} ${c.to}`, c);
-    return byKey;
-  }, [matrix]);
+  const compare = (text: string): void => {
+    setApplied(text);
+    writeWhatIf(text);
+  };
+  const podByKey = lookup(cluster).podByKey;
 
-  const rows = matrix?.sources ?? [];
-  const cols = matrix?.destinations ?? [];
+  const cellCount = matrix ? matrix.sources.length * matrix.destinations.length : 0;
+  const autoLevel: MatrixLevel = cellCount <= POD_LEVEL_CELLS ? 'pod' : from && to ? 'workload' : 'namespace';
+  const level = levelChoice ?? autoLevel;
+
+  const { rowGroups, colGroups, counts, afterCounts } = useMemo(() => {
+    if (!matrix) return { rowGroups: [], colGroups: [], counts: null, afterCounts: null };
+    let rowGroups = groupAxis(matrix.sources, level, podByKey);
+    let colGroups = groupAxis(matrix.destinations, level, podByKey);
+    if (level === 'pod' && drill) {
+      // the pods of the workload pair the reader opened
+      const of = (g: MatrixGroup[], keys: string[], workload: string) => {
+        const members = new Set(groupAxis(keys, 'workload', podByKey).find((w) => w.key === workload)?.members ?? []);
+        return g.filter((x) => members.has(x.members[0] as number));
+      };
+      rowGroups = of(rowGroups, matrix.sources, drill.rows);
+      colGroups = of(colGroups, matrix.destinations, drill.cols);
+    }
+    const tooMany = rowGroups.length * colGroups.length > MAX_GRID_CELLS;
+    return {
+      rowGroups,
+      colGroups,
+      counts: level === 'pod' || tooMany ? null : groupCounts(matrix, rowGroups, colGroups),
+      afterCounts: level === 'pod' || tooMany || !afterMatrix ? null : groupCounts(afterMatrix, rowGroups, colGroups),
+    };
+  }, [matrix, afterMatrix, level, drill, podByKey]);
+
+  const tooBig = rowGroups.length * colGroups.length > MAX_GRID_CELLS;
+  const rows = rowGroups;
+  const cols = colGroups;
   const r = Math.min(active.r, Math.max(rows.length - 1, 0));
   const c = Math.min(active.c, Math.max(cols.length - 1, 0));
-  const current = grid.get(`${rows[r] ?? ''} ${cols[c] ?? ''}`) ?? null;
 
-  const play = (cell: MatrixCell | undefined | null): void => {
+  /** the pod cell at (row, column) of a pod grid */
+  const podCell = (
+    m: CompactMatrix | null,
+    ri: number,
+    ci: number,
+  ): { verdict: MatrixVerdict; policies: string[] } | null => {
+    const s = rows[ri]?.members[0];
+    const d = cols[ci]?.members[0];
+    return m && s !== undefined && d !== undefined ? compactCell(m, s, d) : null;
+  };
+  const current: MatrixCell | null = useMemo(() => {
+    // the details of one cell come from the engine itself, with its sentence and both sides
+    if (level !== 'pod' || !matrix || port === null) return null;
+    const src = podByKey.get(rows[r]?.key ?? '');
+    const dst = podByKey.get(cols[c]?.key ?? '');
+    return src && dst ? matrixCell(cluster, src, dst, port) : null;
+  }, [level, matrix, port, podByKey, rows, cols, r, c, cluster]);
+
+  const play = (cell: { from: string; to: string } | null | undefined): void => {
     // a trace of one cell: the same request the Send form would make
-    if (!cell) return;
+    if (!cell || port === null) return;
     sendPacket(
-      { from: `pod/${cell.from}`, to: `pod/${cell.to}`, port: cell.port, protocol: cell.protocol },
+      { from: `pod/${cell.from}`, to: `pod/${cell.to}`, port: port.port, protocol: port.protocol },
       { byUser: true },
     );
   };
 
-  const moveTo = (nr: number, nc: number): void => {
+  const openGroup = (ri: number, ci: number): void => {
+    const row = rows[ri];
+    const col = cols[ci];
+    if (!row || !col) return;
+    if (level !== 'pod') setActive({ r: 0, c: 0 });
+    if (level === 'namespace') {
+      setFromNs(row.key);
+      setToNs(col.key);
+      setDrill(null);
+      setLevelChoice('workload');
+    } else if (level === 'workload') {
+      setDrill({ rows: row.key, cols: col.key });
+      setLevelChoice('pod');
+    } else play({ from: row.key, to: col.key });
+  };
+
+  const moveTo = (table: HTMLTableElement, nr: number, nc: number): void => {
     const next = { r: Math.max(0, Math.min(rows.length - 1, nr)), c: Math.max(0, Math.min(cols.length - 1, nc)) };
     setActive(next);
-    tableRef.current?.querySelector<HTMLElement>(`[data-cell="${next.r}:${next.c}"]`)?.focus();
+    table.querySelector<HTMLElement>(`[data-cell="${next.r}:${next.c}"]`)?.focus();
   };
 
   const handleKeyDown = (e: KeyboardEvent<HTMLTableElement>): void => {
@@ -196,20 +344,218 @@ export function MatrixView({ onShowDiagram }: MatrixViewProps) {
       // the app's own keys (steps on arrows, Home, End) must not also act
       e.preventDefault();
       e.stopPropagation();
-      moveTo(move[0], move[1]);
+      moveTo(e.currentTarget, move[0], move[1]);
     } else if (e.key === 'Enter' || e.key === ' ') {
       e.preventDefault();
       e.stopPropagation();
-      play(current);
+      openGroup(r, c);
     }
+  };
+
+  const chooseLevel = (next: MatrixLevel): void => {
+    setLevelChoice(next);
+    setDrill(null);
+    setActive({ r: 0, c: 0 });
   };
 
   const select =
     'rounded border border-slate-300 bg-white px-2 py-1 text-sm dark:border-slate-600 dark:bg-slate-800 dark:text-slate-100';
-  const caption = port ? `Who can reach whom on ${portLabel(port)}` : 'Who can reach whom';
+  const button =
+    'rounded border border-slate-300 px-2 py-0.5 hover:bg-slate-100 dark:border-slate-600 dark:hover:bg-slate-700';
+  const caption = port
+    ? `Who can reach whom on ${portLabel(port)}${level === 'pod' ? '' : `, by ${level}`}`
+    : 'Who can reach whom';
+
+  const gridOf = (
+    m: CompactMatrix,
+    mCounts: Int32Array | null,
+    other: { m: CompactMatrix; counts: Int32Array | null } | null,
+    name: string,
+    testId: string,
+  ) => (
+    <table
+      role="grid"
+      aria-label={name}
+      aria-rowcount={rows.length + 1}
+      aria-colcount={cols.length + 1}
+      className="border-separate border-spacing-0.5 font-mono text-xs"
+      data-testid={testId}
+      data-level={level}
+      onKeyDown={handleKeyDown}
+    >
+      <thead>
+        <tr>
+          <th
+            scope="col"
+            className="sticky top-0 left-0 z-20 bg-white p-1 text-left align-bottom font-sans font-normal dark:bg-slate-900"
+          >
+            from ╲ to
+          </th>
+          {cols.map((g, i) => (
+            <th
+              key={g.key}
+              scope="col"
+              className={`sticky top-0 z-10 bg-white px-0.5 align-bottom font-normal dark:bg-slate-900 ${i === c ? 'text-blue-700 dark:text-sky-300' : ''}`}
+            >
+              {/* vertical, so that long names do not widen the columns */}
+              <span
+                className="inline-block max-h-24 rotate-180 overflow-hidden text-ellipsis whitespace-nowrap [writing-mode:vertical-rl]"
+                title={g.key}
+              >
+                {g.key}
+              </span>
+            </th>
+          ))}
+        </tr>
+      </thead>
+      <tbody>
+        {rows.map((row, ri) => (
+          <tr key={row.key}>
+            <th
+              scope="row"
+              className={`sticky left-0 z-10 max-w-[9rem] truncate bg-white pr-1 text-left font-normal sm:max-w-[12rem] dark:bg-slate-900 ${ri === r ? 'text-blue-700 dark:text-sky-300' : ''}`}
+              title={row.key}
+            >
+              {row.key}
+            </th>
+            {cols.map((col, ci) => {
+              const focused = ri === r && ci === c;
+              const common = {
+                role: 'gridcell',
+                'data-cell': `${ri}:${ci}`,
+                tabIndex: focused ? 0 : -1,
+                'aria-selected': focused,
+                onFocus: () => setActive({ r: ri, c: ci }),
+                onClick: () => {
+                  setActive({ r: ri, c: ci });
+                  openGroup(ri, ci);
+                },
+              } as const;
+              const ring = `cursor-pointer rounded text-center outline-offset-1 select-none focus:outline-2 focus:outline-blue-600 dark:focus:outline-sky-300 ${focused ? 'ring-2 ring-blue-600 dark:ring-sky-300' : ''}`;
+              if (mCounts) {
+                const here = countsAt(mCounts, cols.length, ri, ci);
+                const look = groupedLook(here);
+                const changed =
+                  other?.counts != null &&
+                  MATRIX_VERDICTS.some((v) => countsAt(other.counts as Int32Array, cols.length, ri, ci)[v] !== here[v]);
+                const label = `${row.key} to ${col.key}: ${look.words}.${changed ? ' Changed.' : ''} Enter opens the ${DRILL_WORDS[level]}.`;
+                return (
+                  <td
+                    key={col.key}
+                    {...common}
+                    data-testid="matrix.group"
+                    data-verdict={look.major}
+                    data-changed={changed ? 'true' : undefined}
+                    aria-label={label}
+                    title={label}
+                    className={`h-7 min-w-[3.5rem] px-1 leading-tight ${VERDICT_LOOK[look.major].className} ${ring} ${changed ? CHANGED : ''}`}
+                  >
+                    {changed ? <span className="block font-bold">Δ</span> : null}
+                    {MATRIX_VERDICTS.filter((v) => here[v] > 0).map((v) => (
+                      <span key={v} className="block whitespace-nowrap">
+                        {VERDICT_LOOK[v].symbol}
+                        {here[v]}
+                      </span>
+                    ))}
+                  </td>
+                );
+              }
+              const cell = podCell(m, ri, ci);
+              if (!cell) return <td key={col.key} role="gridcell" aria-label={`${row.key} to ${col.key}: no cell`} />;
+              const look = VERDICT_LOOK[cell.verdict];
+              const policies = cell.policies.length > 0 ? cell.policies.join(', ') : '';
+              const was = other ? podCell(other.m, ri, ci) : null;
+              const changed = was !== null && was.verdict !== cell.verdict;
+              return (
+                <td
+                  key={col.key}
+                  {...common}
+                  data-testid="matrix.cell"
+                  data-verdict={cell.verdict}
+                  data-changed={changed ? 'true' : undefined}
+                  aria-label={`${row.key} to ${col.key}: ${look.words}${policies ? `, ${policies}` : ''}${changed && was ? `; changed, was ${VERDICT_LOOK[was.verdict].words}` : ''}`}
+                  title={`${row.key} to ${col.key}, ${port ? portLabel(port) : ''}: ${cell.verdict}.${policies ? ` Policies: ${policies}.` : ''}${changed && was ? ` Was ${was.verdict}.` : ''}`}
+                  className={`h-7 min-w-[2.25rem] ${look.className} ${ring} ${changed ? CHANGED : ''}`}
+                >
+                  {changed ? 'Δ' : ''}
+                  {look.symbol}
+                </td>
+              );
+            })}
+          </tr>
+        ))}
+      </tbody>
+    </table>
+  );
+
+  const details =
+    level !== 'pod' ? (
+      <p className="text-xs">
+        Each cell counts the pod-to-pod cells of its {level === 'namespace' ? 'namespace' : 'workload'} pair by verdict
+        (the symbol, then the count); its colour is the verdict most of them have. Enter or a click opens the{' '}
+        {DRILL_WORDS[level]}.
+      </p>
+    ) : current ? (
+      <>
+        <p>
+          <span className={`mr-1 inline-block rounded px-1 font-mono ${VERDICT_LOOK[current.verdict].className}`}>
+            {VERDICT_LOOK[current.verdict].symbol}
+          </span>
+          <span className="font-semibold">
+            {current.from} → {current.to}, {portLabel(current)}: {current.verdict}
+          </span>
+        </p>
+        <p className="mt-1">{current.reason}</p>
+        <ul className="mt-1 list-none">
+          <Side label="Egress of the source" side={current.egress} />
+          <Side label="Ingress of the destination" side={current.ingress} />
+        </ul>
+        <div className="mt-2 flex flex-wrap gap-1">
+          <button type="button" className={button} onClick={() => play(current)}>
+            Play this trace
+          </button>
+          {onShowDiagram ? (
+            <button
+              type="button"
+              className={button}
+              onClick={() => {
+                play(current);
+                onShowDiagram();
+              }}
+            >
+              Play on the diagram
+            </button>
+          ) : null}
+          {current.verdict === 'denied-egress' || current.verdict === 'denied-ingress'
+            ? (() => {
+                const src = podByKey.get(current.from);
+                const dst = podByKey.get(current.to);
+                if (!src || !dst || port === null) return null;
+                return (
+                  <button
+                    type="button"
+                    className={button}
+                    onClick={() => {
+                      const yaml = smallestPolicy(src, dst, port, {
+                        egress: !current.egress.allowed,
+                        ingress: !current.ingress.allowed,
+                      });
+                      setDraft(yaml);
+                      setShowWhatIf(true);
+                      compare(yaml);
+                    }}
+                  >
+                    Suggest the smallest policy allowing this
+                  </button>
+                );
+              })()
+            : null}
+        </div>
+      </>
+    ) : null;
 
   return (
-    <div className="flex h-full min-h-0 flex-col gap-2 overflow-hidden p-2 text-sm" data-testid="matrix.view">
+    <div className="flex h-full min-h-0 flex-col gap-2 overflow-auto p-2 text-sm" data-testid="matrix.view">
       <div className="flex flex-wrap items-center gap-2" role="group" aria-label="Matrix selection">
         <label className="flex items-center gap-1">
           From
@@ -217,7 +563,10 @@ export function MatrixView({ onShowDiagram }: MatrixViewProps) {
             aria-label="Source namespace"
             className={select}
             value={from}
-            onChange={(e) => setFromNs(e.target.value)}
+            onChange={(e) => {
+              setFromNs(e.target.value);
+              setDrill(null);
+            }}
           >
             <option value="">all namespaces</option>
             {namespaces.map((ns) => (
@@ -233,7 +582,10 @@ export function MatrixView({ onShowDiagram }: MatrixViewProps) {
             aria-label="Destination namespace"
             className={select}
             value={to}
-            onChange={(e) => setToNs(e.target.value)}
+            onChange={(e) => {
+              setToNs(e.target.value);
+              setDrill(null);
+            }}
           >
             <option value="">all namespaces</option>
             {namespaces.map((ns) => (
@@ -259,175 +611,167 @@ export function MatrixView({ onShowDiagram }: MatrixViewProps) {
             ))}
           </select>
         </label>
+        <div className="flex items-center gap-1" role="group" aria-label="Group by">
+          <span>Group</span>
+          {(['namespace', 'workload', 'pod'] as const).map((l) => (
+            <button
+              key={l}
+              type="button"
+              aria-pressed={level === l}
+              className={`${button} aria-pressed:bg-slate-800 aria-pressed:text-white dark:aria-pressed:bg-slate-200 dark:aria-pressed:text-slate-900`}
+              onClick={() => chooseLevel(l)}
+            >
+              {LEVEL_WORDS[l]}
+            </button>
+          ))}
+        </div>
         <Legend />
-        {matrix && matrix.cells.length > 0 ? (
+        {matrix && matrix.verdicts.length > 0 ? (
           <div className="flex gap-1" role="group" aria-label="Export the matrix">
             <button
               type="button"
-              className="rounded border border-slate-300 px-2 py-0.5 hover:bg-slate-100 dark:border-slate-600 dark:hover:bg-slate-700"
-              onClick={() => download(matrixCsv(matrix), 'k8s-netviz-matrix.csv', 'text/csv')}
+              className={button}
+              onClick={() => download(compactMatrixCsv(matrix), 'k8s-netviz-matrix.csv', 'text/csv')}
             >
               CSV
             </button>
             <button
               type="button"
-              className="rounded border border-slate-300 px-2 py-0.5 hover:bg-slate-100 dark:border-slate-600 dark:hover:bg-slate-700"
-              onClick={() =>
-                download(`${JSON.stringify(matrix, null, 2)}\n`, 'k8s-netviz-matrix.json', 'application/json')
-              }
+              className={button}
+              onClick={() => download(compactJson(matrix), 'k8s-netviz-matrix.json', 'application/json')}
             >
               JSON
             </button>
           </div>
         ) : null}
+        <button type="button" className={button} aria-expanded={showWhatIf} onClick={() => setShowWhatIf(!showWhatIf)}>
+          What if…
+        </button>
         {matrix && !matrix.enforced ? (
           <span className="text-amber-800 dark:text-amber-300">
             This network plugin does not enforce NetworkPolicy.
           </span>
         ) : null}
       </div>
+      {showWhatIf ? (
+        <WhatIfPanel
+          applied={applied}
+          draft={draft}
+          onDraft={setDraft}
+          onCompare={compare}
+          onClear={() => {
+            compare('');
+            setDraft('');
+          }}
+          namespace={to || from || 'default'}
+          error={whatIf.error ?? opened.error}
+        />
+      ) : null}
+      {whatIf.cluster && after.state.status === 'running' ? (
+        <p role="status" data-testid="matrix.whatif.progress">
+          Computing the what-if… {after.state.of > 0 ? `${after.state.rows} of ${after.state.of} source pods` : ''}{' '}
+          <button type="button" className={button} onClick={after.cancel}>
+            Cancel
+          </button>
+        </p>
+      ) : null}
+      {changes ? (
+        <details data-testid="matrix.changes" className="text-xs" open={changes.length <= 12}>
+          <summary>
+            What-if: {changes.length.toLocaleString('en-US')} {changes.length === 1 ? 'cell changes' : 'cells change'}{' '}
+            (marked Δ)
+          </summary>
+          <ul className="max-h-24 overflow-auto font-mono">
+            {changes.slice(0, 50).map((ch) => (
+              <li key={`${ch.from} ${ch.to} ${ch.port.port}/${ch.port.protocol}`}>
+                {ch.from} → {ch.to} {portLabel(ch.port)}: {MATRIX_VERDICTS[ch.before]} → {MATRIX_VERDICTS[ch.after]}
+              </li>
+            ))}
+            {changes.length > 50 ? <li>… and {changes.length - 50} more</li> : null}
+          </ul>
+        </details>
+      ) : null}
+      {drill && level === 'pod' ? (
+        <nav aria-label="Matrix level" className="flex flex-wrap items-center gap-1 text-xs">
+          <button type="button" className={button} onClick={() => chooseLevel('workload')}>
+            ↑ Workloads of {from || 'all'} → {to || 'all'}
+          </button>
+          <span>
+            Pods of {drill.rows} → {drill.cols}
+          </span>
+        </nav>
+      ) : null}
       {port === null ? (
         <p role="status" data-testid="matrix.empty">
           No destination pod declares a TCP or UDP containerPort. Choose other destinations (the To namespace), or send
           one packet with “Send” above.
         </p>
-      ) : tooBig ? (
+      ) : state.status === 'running' || (state.status === 'done' && !matrix) ? (
+        <div className="flex flex-wrap items-center gap-2" role="status" data-testid="matrix.progress">
+          <span>Computing the matrix…</span>
+          <progress
+            aria-label="Matrix progress"
+            className="h-2 w-48"
+            max={state.status === 'running' && state.of > 0 ? state.of : 1}
+            value={state.status === 'running' ? state.rows : 0}
+          />
+          <span>{state.status === 'running' && state.of > 0 ? `${state.rows} of ${state.of} source pods` : ''}</span>
+          <button type="button" className={button} onClick={cancel}>
+            Cancel
+          </button>
+        </div>
+      ) : state.status === 'cancelled' ? (
         <p role="status" data-testid="matrix.empty">
-          {sizes.rows} × {sizes.cols} pods is more than this grid shows at once: choose a source or a destination
-          namespace.
+          Cancelled.{' '}
+          <button type="button" className={button} onClick={restart}>
+            Compute again
+          </button>{' '}
+          or choose a source or a destination namespace.
+        </p>
+      ) : state.status === 'error' ? (
+        <p role="alert" data-testid="matrix.empty">
+          The matrix could not be computed: {state.message}
+        </p>
+      ) : !matrix ? null : tooBig ? (
+        <p role="status" data-testid="matrix.empty">
+          {rows.length} × {cols.length} {level}s is more than this grid shows at once: group by namespace, or choose a
+          source or a destination namespace.
         </p>
       ) : rows.length === 0 || cols.length === 0 ? (
         <p role="status" data-testid="matrix.empty">
           No pod to show: choose other namespaces.
         </p>
       ) : (
-        <div className="flex min-h-0 flex-1 gap-2">
-          <div className="min-h-0 min-w-0 flex-1 overflow-auto">
-            <table
-              ref={tableRef}
-              role="grid"
-              aria-label={caption}
-              aria-rowcount={rows.length + 1}
-              aria-colcount={cols.length + 1}
-              className="border-separate border-spacing-0.5 font-mono text-xs"
-              data-testid="matrix.grid"
-              onKeyDown={handleKeyDown}
+        <div className="flex min-h-56 flex-1 flex-col gap-2 sm:flex-row">
+          {afterMatrix ? (
+            <div
+              className="flex min-h-0 min-w-0 flex-1 flex-col gap-2 overflow-auto lg:flex-row"
+              data-testid="matrix.compare"
             >
-              <thead>
-                <tr>
-                  <th
-                    scope="col"
-                    className="sticky top-0 left-0 z-20 bg-white p-1 text-left align-bottom font-sans font-normal dark:bg-slate-900"
-                  >
-                    from ╲ to
-                  </th>
-                  {cols.map((d, i) => (
-                    <th
-                      key={d}
-                      scope="col"
-                      className={`sticky top-0 z-10 bg-white px-0.5 align-bottom font-normal dark:bg-slate-900 ${i === c ? 'text-blue-700 dark:text-sky-300' : ''}`}
-                    >
-                      {/* vertical, so that long names do not widen the columns */}
-                      <span
-                        className="inline-block max-h-24 rotate-180 overflow-hidden text-ellipsis whitespace-nowrap [writing-mode:vertical-rl]"
-                        title={d}
-                      >
-                        {d}
-                      </span>
-                    </th>
-                  ))}
-                </tr>
-              </thead>
-              <tbody>
-                {rows.map((s, ri) => (
-                  <tr key={s}>
-                    <th
-                      scope="row"
-                      className={`sticky left-0 z-10 max-w-[12rem] truncate bg-white pr-1 text-left font-normal dark:bg-slate-900 ${ri === r ? 'text-blue-700 dark:text-sky-300' : ''}`}
-                      title={s}
-                    >
-                      {s}
-                    </th>
-                    {cols.map((d, ci) => {
-                      const cell = grid.get(`${s} ${d}`);
-                      const focused = ri === r && ci === c;
-                      if (!cell) return <td key={d} role="gridcell" aria-label={`${s} to ${d}: no cell`} />;
-                      const look = VERDICT_LOOK[cell.verdict];
-                      return (
-                        <td
-                          key={d}
-                          role="gridcell"
-                          data-cell={`${ri}:${ci}`}
-                          data-verdict={cell.verdict}
-                          data-testid="matrix.cell"
-                          tabIndex={focused ? 0 : -1}
-                          aria-selected={focused}
-                          aria-label={`${s} to ${d}: ${look.words}${cell.policies.length > 0 ? `, ${cell.policies.join(', ')}` : ''}`}
-                          title={cellSentence(cell)}
-                          onClick={() => {
-                            setActive({ r: ri, c: ci });
-                            play(cell);
-                          }}
-                          onFocus={() => setActive({ r: ri, c: ci })}
-                          className={`h-7 min-w-[2.25rem] cursor-pointer rounded text-center outline-offset-1 select-none focus:outline-2 focus:outline-blue-600 dark:focus:outline-sky-300 ${look.className} ${focused ? 'ring-2 ring-blue-600 dark:ring-sky-300' : ''}`}
-                        >
-                          {look.symbol}
-                        </td>
-                      );
-                    })}
-                  </tr>
-                ))}
-              </tbody>
-            </table>
-          </div>
+              <div className="min-w-0 shrink-0 lg:shrink">
+                <h3 className="text-xs font-semibold">Before</h3>
+                {gridOf(matrix, counts, { m: afterMatrix, counts: afterCounts }, `${caption} (before)`, 'matrix.grid')}
+              </div>
+              <div className="min-w-0 shrink-0 lg:shrink">
+                <h3 className="text-xs font-semibold">After (what-if)</h3>
+                {gridOf(afterMatrix, afterCounts, { m: matrix, counts }, `${caption} (what-if)`, 'matrix.after')}
+              </div>
+            </div>
+          ) : (
+            <div className="min-h-0 min-w-0 flex-1 overflow-auto">
+              {gridOf(matrix, counts, null, caption, 'matrix.grid')}
+            </div>
+          )}
           <div
-            className="w-64 shrink-0 overflow-auto rounded border border-slate-200 p-2 dark:border-slate-700"
+            className="max-h-36 shrink-0 overflow-auto rounded border border-slate-200 p-2 sm:max-h-none sm:w-64 dark:border-slate-700"
             aria-live="polite"
             data-testid="matrix.details"
           >
-            {current ? (
-              <>
-                <p>
-                  <span
-                    className={`mr-1 inline-block rounded px-1 font-mono ${VERDICT_LOOK[current.verdict].className}`}
-                  >
-                    {VERDICT_LOOK[current.verdict].symbol}
-                  </span>
-                  <span className="font-semibold">
-                    {current.from} → {current.to}, {portLabel(current)}: {current.verdict}
-                  </span>
-                </p>
-                <p className="mt-1">{current.reason}</p>
-                <ul className="mt-1 list-none">
-                  <Side label="Egress of the source" side={current.egress} />
-                  <Side label="Ingress of the destination" side={current.ingress} />
-                </ul>
-                <div className="mt-2 flex flex-wrap gap-1">
-                  <button
-                    type="button"
-                    className="rounded border border-slate-300 px-2 py-0.5 hover:bg-slate-100 dark:border-slate-600 dark:hover:bg-slate-700"
-                    onClick={() => play(current)}
-                  >
-                    Play this trace
-                  </button>
-                  {onShowDiagram ? (
-                    <button
-                      type="button"
-                      className="rounded border border-slate-300 px-2 py-0.5 hover:bg-slate-100 dark:border-slate-600 dark:hover:bg-slate-700"
-                      onClick={() => {
-                        play(current);
-                        onShowDiagram();
-                      }}
-                    >
-                      Play on the diagram
-                    </button>
-                  ) : null}
-                </div>
-                <p className="mt-2 text-xs text-slate-600 dark:text-slate-400">
-                  Arrows move, Enter plays the trace below. {matrix ? `${matrix.cells.length} cells.` : ''}
-                </p>
-              </>
-            ) : null}
+            {details}
+            <p className="mt-2 text-xs text-slate-600 dark:text-slate-400">
+              Arrows move, Enter {level === 'pod' ? 'plays the trace below' : `opens the ${DRILL_WORDS[level]}`}.{' '}
+              {`${matrix.verdicts.length.toLocaleString('en-US')} cells in ${Math.round(state.status === 'done' ? state.ms : 0)} ms.`}
+            </p>
           </div>
         </div>
       )}

@@ -25,6 +25,10 @@ export interface PhoneLayoutProps {
   sequence: ReactNode;
   /** over the diagram (the pick banner) */
   overlay?: ReactNode;
+  /** the reachability matrix, covering the diagram while shown (null: hidden) */
+  matrix?: ReactNode;
+  /** shows or hides the matrix (a button in the menu) */
+  onMatrix?: () => void;
 }
 
 function Sheet({ title, onClose, children }: { title: string; onClose(): void; children: ReactNode }) {
@@ -71,6 +75,8 @@ export function PhoneLayout({
   inspector,
   sequence,
   overlay,
+  matrix = null,
+  onMatrix,
 }: PhoneLayoutProps) {
   const [sheet, setSheet] = useState<PhoneSheet>(null);
   const [ladder, setLadder] = useState(false);
@@ -92,7 +98,13 @@ export function PhoneLayout({
       </header>
       {notice}
       <main className="relative min-h-0 flex-1">
-        <Stage mode="phone" onCanvas={onCanvas} canvas={canvas} player={player} cover={ladder ? sequence : undefined}>
+        <Stage
+          mode="phone"
+          onCanvas={onCanvas}
+          canvas={canvas}
+          player={player}
+          cover={matrix ?? (ladder ? sequence : undefined)}
+        >
           {overlay}
         </Stage>
       </main>
@@ -120,7 +132,22 @@ export function PhoneLayout({
       </nav>
       {sheet === 'menu' ? (
         <Sheet title="Menu" onClose={() => setSheet(null)}>
-          <div className="flex flex-col gap-3 p-3 [&_input]:min-w-0 [&_select]:max-w-full">{menu}</div>
+          <div className="flex flex-col gap-3 p-3 [&_input]:min-w-0 [&_select]:max-w-full">
+            {onMatrix ? (
+              <button
+                type="button"
+                className={`${bar} self-start aria-pressed:bg-slate-800 aria-pressed:text-white dark:aria-pressed:bg-slate-200 dark:aria-pressed:text-slate-900`}
+                aria-pressed={matrix !== null}
+                onClick={() => {
+                  onMatrix();
+                  setSheet(null);
+                }}
+              >
+                Matrix: who can reach whom
+              </button>
+            ) : null}
+            {menu}
+          </div>
         </Sheet>
       ) : sheet === 'events' ? (
         <Sheet title="Steps" onClose={() => setSheet(null)}>

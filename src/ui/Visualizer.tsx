@@ -509,6 +509,14 @@ function VisualizerLayout({
         inspector={inspector}
         sequence={sequence('phone')}
         overlay={<PickBanner />}
+        matrix={
+          view === 'matrix' && !challenging ? (
+            <Suspense fallback={<p className="p-3 text-sm">Loading the matrix…</p>}>
+              <MatrixView onShowDiagram={() => setView('graph')} />
+            </Suspense>
+          ) : null
+        }
+        onMatrix={() => setView(view === 'matrix' ? 'graph' : 'matrix')}
       />,
     );
   }

@@ -268,7 +268,7 @@ export function validatePayload(value: unknown): DecodeResult {
   };
 
   if (typeof value['generate'] === 'string') {
-    if (!/^\d{1,4}x\d{1,4}$/.test(value['generate']))
+    if (!/^\d{1,4}x\d{1,4}(&policies=\d{1,4})?$/.test(value['generate']))
       return fail('invalid', 'its generated-cluster size is not <nodes>x<podsPerNode>');
     return { ok: true, payload: { ...common, generate: value['generate'] } };
   }

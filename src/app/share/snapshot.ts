@@ -82,7 +82,7 @@ export async function prepareShare(payload: SharePayload): Promise<PreparedShare
   if (isGenerated(payload)) {
     const param = parseGenerateParam(`?generate=${payload.generate}`);
     if (param.kind !== 'ok') throw new Error(param.kind === 'error' ? param.message : 'no generated-cluster size');
-    const built = await loadGeneratedCluster(param.nodes, param.podsPerNode, payload.seed);
+    const built = await loadGeneratedCluster(param.nodes, param.podsPerNode, payload.seed, param.policies);
     base = built.cluster;
     spec = built.spec;
     generated = { cluster: base, size: payload.generate, seed: payload.seed };

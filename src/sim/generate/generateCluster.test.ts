@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { generateCluster } from './generateCluster';
 import { loadManifests } from '../import/index';
 import type { Cluster } from '../model/types';
+import { networkPolicies } from '../model/policy';
 
 function load(text: string): Cluster {
   const result = loadManifests([{ name: 'generated.yaml', text }]);
@@ -92,5 +93,34 @@ describe('generateCluster', () => {
     for (const n of c.nodes) if (n.role === 'worker') expect(perNode.get(n.name)).toBe(50);
     expect(new Set(c.pods.map((p) => p.ip)).size).toBe(c.pods.length);
     expect(JSON.stringify(load(text))).toBe(JSON.stringify(c));
+  });
+
+  it('writes exactly the policies asked for, on Calico, each namespace denying ingress first', () => {
+    const text = generateCluster(10, 10, 20, 1, 'yaml', { policies: 30 });
+    const c = load(text);
+    expect(c.settings.cni.kind).toBe('calico');
+    expect(c.settings.policyEnforced).toBe(true);
+    expect(networkPolicies(c)).toHaveLength(30);
+    const namespaces = [...new Set(c.pods.filter((p) => p.namespace !== 'kube-system').map((p) => p.namespace))];
+    // teams of POLICY_TEAM_SIZE Deployments: 20 Deployments give one namespace
+    expect(namespaces).toEqual(['default']);
+    expect(networkPolicies(c).filter((p) => p.name === 'default-deny-ingress')).toHaveLength(1);
+    const names = networkPolicies(c).map((p) => `${p.namespace}/${p.name}`);
+    expect(new Set(names).size).toBe(30);
+    for (const p of c.pods.filter((x) => x.namespace === 'default'))
+      expect(p.labels['tier']).toMatch(/^(frontend|backend|db)$/);
+    // every kind of rule occurs
+    expect(text).toContain('ipBlock');
+    expect(text).toContain('namespaceSelector');
+    expect(text).toContain('- Egress');
+    expect(text).toContain('port: http');
+    expect(generateCluster(10, 10, 20, 1, 'yaml', { policies: 30 })).toBe(text);
+  });
+
+  it('spreads teams over namespaces when there are policies, and changes nothing without them', () => {
+    const c = load(generateCluster(50, 20, 200, 1, 'yaml', { policies: 200 }));
+    expect(networkPolicies(c)).toHaveLength(200);
+    expect(new Set(c.pods.map((p) => p.namespace)).size).toBe(11);
+    expect(generateCluster(3, 4, 5, 1, 'yaml', { policies: 0 })).toBe(generateCluster(3, 4, 5, 1));
   });
 });

@@ -1,0 +1,104 @@
+/**
+ * The compact matrix must say exactly what `computeMatrix` says, cell for cell: on a generated
+ * cluster whose policies use named ports, tiers across namespaces, ipBlock with except and egress,
+ * and on the upstream setup with a hostNetwork pod added (evaluated by address, one by one).
+ */
+import { readFileSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
+import { generatedSource } from '../generate/generateCluster';
+import { loadManifests } from '../import/index';
+import { buildCluster } from '../model/build';
+import type { Cluster } from '../model/types';
+import { compactCell, computeCompactMatrix } from './compact';
+import { computeMatrix } from './matrix';
+import type { MatrixPort } from './matrix';
+import { netpolTruthTableSpec } from './netpolTruthTable';
+
+function generated(nodes: number, perNode: number, policies: number): Cluster {
+  const result = loadManifests([generatedSource(nodes, perNode, 3, { policies })]);
+  if (!result.ok) throw new Error(JSON.stringify(result.errors.slice(0, 3)));
+  return result.cluster;
+}
+
+function expectSame(c: Cluster, ports: MatrixPort[], from = {}, to = {}): void {
+  const full = computeMatrix(c, { from, to, ports });
+  const compact = computeCompactMatrix(c, { from, to, ports });
+  expect(compact.sources).toEqual(full.sources);
+  expect(compact.destinations).toEqual(full.destinations);
+  expect(compact.counts).toEqual(full.counts);
+  let i = 0;
+  for (let r = 0; r < compact.sources.length; r++)
+    for (let d = 0; d < compact.destinations.length; d++)
+      for (let p = 0; p < ports.length; p++) {
+        const cell = full.cells[i++];
+        expect(compactCell(compact, r, d, p)).toEqual({ verdict: cell?.verdict, policies: cell?.policies });
+      }
+}
+
+describe('computeCompactMatrix', () => {
+  it('agrees with computeMatrix on a generated cluster with 50 policies, sharing evaluations', () => {
+    const c = generated(6, 10, 50);
+    const ports: MatrixPort[] = [
+      { port: 8080, protocol: 'tcp' },
+      { port: 80, protocol: 'tcp' },
+      { port: 53, protocol: 'udp' },
+    ];
+    expectSame(c, ports);
+    const m = computeCompactMatrix(c, { ports });
+    const cells = m.verdicts.length;
+    // pods of one Deployment share their evaluations (62 pods: 12 Deployments and CoreDNS)
+    expect(m.evaluations).toBeLessThan(cells / 4);
+    expect(m.counts['denied-ingress']).toBeGreaterThan(0);
+    expect(m.counts['denied-egress']).toBeGreaterThan(0);
+    expect(m.counts.allowed).toBeGreaterThan(0);
+  });
+
+  it('agrees on the upstream setup with ipBlock except, named ports and egress', () => {
+    const policy = (ns: string, name: string, spec: Record<string, unknown>) => ({
+      apiVersion: 'networking.k8s.io/v1',
+      kind: 'NetworkPolicy',
+      metadata: { name, namespace: ns },
+      spec,
+    });
+    const spec = netpolTruthTableSpec([
+      policy('x', 'deny', { podSelector: {}, policyTypes: ['Ingress', 'Egress'] }),
+      policy('x', 'allow-ip', {
+        podSelector: { matchLabels: { pod: 'a' } },
+        ingress: [{ from: [{ ipBlock: { cidr: '10.244.0.0/16', except: ['10.244.1.0/24'] } }] }],
+        egress: [{ ports: [{ port: 'serve-81-tcp', protocol: 'TCP' }] }],
+      }),
+    ]);
+    const c = buildCluster(spec);
+    expectSame(c, [
+      { port: 80, protocol: 'tcp' },
+      { port: 81, protocol: 'tcp' },
+      { port: 81, protocol: 'udp' },
+    ]);
+    expectSame(c, [{ port: 80, protocol: 'tcp' }], { namespace: 'x' }, { namespace: 'z' });
+  });
+
+  for (const cni of ['calico-ipip', 'flannel-vxlan'] as const) {
+    it(`agrees on the resolver's policy fixtures with a hostNetwork pod (${cni})`, () => {
+      const read = (f: string): string => readFileSync(new URL(`../resolve/fixtures/${f}`, import.meta.url), 'utf8');
+      const files = ['kubeadm.yaml', 'nodes.yaml', `cni/${cni}.yaml`, 'edge/apps.yaml', 'edge/policies.yaml'];
+      const loaded = loadManifests(files.map((f) => ({ name: f, text: read(f) })));
+      if (!loaded.ok) throw new Error(loaded.errors.map((e) => e.message).join('; '));
+      expect(loaded.cluster.pods.some((p) => p.hostNetwork)).toBe(true);
+      expectSame(loaded.cluster, [
+        ...[8080, 9090, 9100, 5432].map((port) => ({ port, protocol: 'tcp' as const })),
+        { port: 53, protocol: 'udp' },
+      ]);
+    });
+  }
+
+  it('reports progress by rows and ends at all rows', () => {
+    const c = buildCluster(netpolTruthTableSpec());
+    const seen: number[] = [];
+    const m = computeCompactMatrix(
+      c,
+      { ports: [{ port: 80, protocol: 'tcp' }] },
+      { every: 4, onProgress: (d) => seen.push(d) },
+    );
+    expect(seen).toEqual([4, 8, m.sources.length]);
+  });
+});
