@@ -154,7 +154,7 @@ export default function AnimationExportDialog({
           <>
             <fieldset className="flex flex-wrap items-center gap-x-4 gap-y-1" disabled={working}>
               <legend className="mb-1 font-medium">Format</legend>
-              <label className="flex items-center gap-1">
+              <label className="flex items-center gap-2">
                 <input
                   type="radio"
                   name="animation-format"
@@ -163,7 +163,7 @@ export default function AnimationExportDialog({
                 />
                 GIF (plays everywhere, larger)
               </label>
-              <label className="flex items-center gap-1">
+              <label className="flex items-center gap-2">
                 <input
                   type="radio"
                   name="animation-format"
