@@ -110,7 +110,11 @@ export interface ClusterCanvas {
    * The same SVG at once, for `beforeprint` (which waits for nothing): null until the exporter has
    * loaded, which `exportSvg` or `preloadSvg` starts.
    */
-  svgNow(caption?: { step: string | null; text: string } | null): string | null;
+  svgNow(
+    caption?: { step: string | null; text: string } | null,
+    /** an animation's frame: these packets instead of the ones on screen, the size of every frame */
+    frame?: { sprites: readonly PacketSprite[]; reserve: SvgExporter.SvgOptions['reserve'] },
+  ): string | null;
   preloadSvg(): Promise<void>;
   /** resolves once the camera has stopped moving and the level of detail has followed it */
   whenSettled(): Promise<void>;
@@ -869,7 +873,7 @@ export function createClusterCanvas(host: HTMLElement, callbacks: CanvasCallback
     async preloadSvg() {
       svgModule ??= await import('./exportSvg');
     },
-    svgNow(caption = null) {
+    svgNow(caption = null, frame) {
       if (!svgModule) return null;
       const { exportSvg, estimateWidth } = svgModule;
       // the browser's own text widths, so that labels wrap where the diagram wraps them
@@ -886,7 +890,14 @@ export function createClusterCanvas(host: HTMLElement, callbacks: CanvasCallback
       const moved = cy.nodes('[rfs], [lx]').map((el) => ({ el, data: { ...(el.data() as Record<string, unknown>) } }));
       for (const { el } of moved) unsetData(el, 'rfs rmw lx');
       try {
-        return exportSvg(cy, { background: palette().nodeFill, theme, sprites: packets.sprites(), caption, measure });
+        return exportSvg(cy, {
+          background: palette().nodeFill,
+          theme,
+          sprites: frame ? frame.sprites : packets.sprites(),
+          caption,
+          measure,
+          ...(frame?.reserve ? { reserve: frame.reserve } : {}),
+        });
       } finally {
         for (const { el, data } of moved)
           el.data(Object.fromEntries(Object.entries(data).filter(([k]) => ['rfs', 'rmw', 'lx'].includes(k))));

@@ -44,6 +44,11 @@ export interface SvgOptions {
   /** the current step's sentence, written under the diagram */
   caption?: { step: string | null; text: string } | null;
   measure?: MeasureText;
+  /**
+   * Room kept for packets and captions not drawn in this picture: the frames of an animation all
+   * get the size of the largest, so that the diagram stands still under the packet.
+   */
+  reserve?: { sprites: readonly PacketSprite[]; captions: readonly ({ step: string | null; text: string } | null)[] };
 }
 
 function num(value: unknown, fallback = 0): number {
@@ -241,14 +246,14 @@ function endpoints(e: EdgeSingular): [Position, Position] {
 
 /** The whole diagram as a standalone SVG document. */
 export function exportSvg(cy: Core, options: SvgOptions): string {
-  const { background, theme, sprites = [], caption = null, measure = estimateWidth } = options;
+  const { background, theme, sprites = [], caption = null, measure = estimateWidth, reserve } = options;
   const bb = cy.elements().boundingBox({ includeLabels: true });
   let x1 = bb.x1;
   let y1 = bb.y1;
   let x2 = bb.x2;
   let y2 = bb.y2;
   // the packets and their labels may stand past the diagram's edge
-  for (const s of sprites) {
+  for (const s of [...sprites, ...(reserve?.sprites ?? [])]) {
     x1 = Math.min(x1, s.x - 12);
     x2 = Math.max(x2, s.x + (s.label.length ? 16 + 400 : 12));
     y1 = Math.min(y1, s.y - (s.label.length ? 16 + (s.label.length + 2) * 16 + 30 : 12));
@@ -261,10 +266,11 @@ export function exportSvg(cy: Core, options: SvgOptions): string {
   // the caption is a band under the diagram, wrapped to its width
   const captionSize = 16;
   const captionFont = `${captionSize}px ui-sans-serif, system-ui, sans-serif`;
-  const captionLines = caption
-    ? wrapLabel(`${caption.step ? `Step ${caption.step}: ` : ''}${caption.text}`, w - 2 * pad, captionFont, measure)
-    : [];
-  const captionH = captionLines.length ? captionLines.length * captionSize * 1.35 + pad : 0;
+  const wrapCaption = (c: { step: string | null; text: string } | null): string[] =>
+    c ? wrapLabel(`${c.step ? `Step ${c.step}: ` : ''}${c.text}`, w - 2 * pad, captionFont, measure) : [];
+  const captionLines = wrapCaption(caption);
+  const captionRows = Math.max(captionLines.length, ...(reserve?.captions ?? []).map((c) => wrapCaption(c).length));
+  const captionH = captionRows ? captionRows * captionSize * 1.35 + pad : 0;
   const h = y2 - y1 + pad * 2 + captionH;
   const dark = theme === 'dark';
   const out: string[] = [

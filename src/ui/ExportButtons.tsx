@@ -1,12 +1,16 @@
 /** Download the diagram as PNG or SVG; a PNG too large to draw is reduced or refused, with a message. */
-import { useState } from 'react';
+import { Suspense, lazy, useState } from 'react';
 import type { ClusterCanvas } from '../canvas/createClusterCanvas';
 import { download } from './download';
 import { useVizStoreApi } from '../store/VizStoreProvider';
 import { stageCaption } from './stageCaption';
 
+/** The animation export and its encoders load on the first click, not with the app. */
+const AnimationExportDialog = lazy(() => import('./animationExport/AnimationExportDialog'));
+
 export function ExportButtons({ canvas }: { canvas(): ClusterCanvas | null }) {
   const [message, setMessage] = useState<{ text: string; error: boolean } | null>(null);
+  const [animating, setAnimating] = useState(false);
   const store = useVizStoreApi();
   /** the stage's caption at this step (read at the click, not on every step) */
   const caption = () => stageCaption(store.getState());
@@ -46,6 +50,14 @@ export function ExportButtons({ canvas }: { canvas(): ClusterCanvas | null }) {
       >
         SVG
       </button>
+      <button type="button" className={button} aria-haspopup="dialog" onClick={() => setAnimating(true)}>
+        Animation…
+      </button>
+      {animating ? (
+        <Suspense fallback={null}>
+          <AnimationExportDialog canvas={canvas} onClose={() => setAnimating(false)} />
+        </Suspense>
+      ) : null}
       {message ? (
         // only while there is something to say: an empty live region would be one more "status"
         <span

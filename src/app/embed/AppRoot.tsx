@@ -15,6 +15,7 @@ import type { OpenResult } from '../share/shareService';
 import { shareParamOf } from '../share/linkCodec';
 import { SAFE_MODE_LINK_MESSAGE, clearLoadingAfterPaint, crashedLoad, markLoading } from '../../ui/editor/storage';
 import type { Provenance } from '../share/snapshot';
+import { followAddress } from '../share/followAddress';
 
 export interface AppRootProps {
   options: VizStoreOptions;
@@ -95,7 +96,10 @@ export function AppRoot({
         });
       }
       void first.then((result) => {
+        // the full app's address follows the view from here on (an embed's is its host's)
+        const address = initial.embed ? null : followAddress(store, provenance);
         if (result.kind === 'error') {
+          address?.keep(window.location.hash);
           // the default scenario stays, the hash stays as it was: the reader can see what they were sent
           store.getState().setNotice(result.message);
           bridge?.emit('error', { code: 'bad-link', message: result.message });
@@ -108,8 +112,10 @@ export function AppRoot({
           // `#example=` changes are the URL hook's in the full app; `#s=` ones are ours
           if (!initial.embed && !/[#&]s=/.test(window.location.hash)) return;
           void open(window.location.hash).then((r) => {
-            if (r.kind === 'error') store.getState().setNotice(r.message);
-            else if (r.kind === 'ok' && r.notice) store.getState().setNotice(r.notice);
+            if (r.kind === 'error') {
+              address?.keep(window.location.hash);
+              store.getState().setNotice(r.message);
+            } else if (r.kind === 'ok' && r.notice) store.getState().setNotice(r.notice);
           });
         });
         onReadyRef.current(api);

@@ -1,0 +1,100 @@
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { findScenario } from '../../sim';
+import * as engine from '../../sim/engine';
+import { createVizStore } from '../../store/createVizStore';
+import { FOLLOW_DELAY_MS, followAddress, ownedElsewhere } from './followAddress';
+
+/** A window whose address and history are plain objects: what was written, and how. */
+function fakeWindow(hash: string) {
+  const calls: string[] = [];
+  const location = { pathname: '/app/', search: '?theme=dark', hash };
+  const history = {
+    state: null,
+    replaceState: (_: unknown, __: string, url: string) => {
+      calls.push(`replace ${url}`);
+      location.hash = url.slice(url.indexOf('#'));
+    },
+    pushState: () => calls.push('push'),
+  };
+  return {
+    calls,
+    win: { location, history, setTimeout, clearTimeout } as unknown as Window,
+  };
+}
+
+const settle = async () => {
+  await vi.advanceTimersByTimeAsync(FOLLOW_DELAY_MS + 10);
+};
+
+describe('the address follows the view', () => {
+  beforeEach(() => void vi.useFakeTimers());
+  afterEach(() => void vi.useRealTimers());
+
+  it('writes #example=<id>&step=<n> with replaceState after stepping, once per pause', async () => {
+    const store = createVizStore({ engine });
+    store.getState().loadScenario(findScenario('pod-to-pod-cross-node')!, 0);
+    store.getState().setPlayback(0, false);
+    const { win, calls } = fakeWindow('#example=pod-to-pod-cross-node&step=0');
+    const follower = followAddress(store, { generated: null }, win);
+    // the address already says what is on screen: nothing written
+    await settle();
+    expect(calls).toEqual([]);
+    for (const step of [1, 2, 3]) store.getState().setPlayback(step, false);
+    await settle();
+    expect(calls).toEqual(['replace /app/?theme=dark#example=pod-to-pod-cross-node&step=3']);
+    follower.stop();
+    store.getState().setPlayback(4, false);
+    await settle();
+    expect(calls).toHaveLength(1);
+  });
+
+  it('leaves lessons, challenges, unknown scenarios and kept links alone', async () => {
+    for (const hash of [
+      '#lesson=kubernetes-networking&stop=1',
+      '#challenge=pod-to-pod-cross-node',
+      '#example=no-such-scenario',
+      '#s=hello',
+    ]) {
+      const store = createVizStore({ engine });
+      store.getState().loadScenario(findScenario('pod-to-pod-cross-node')!, 0);
+      const { win, calls } = fakeWindow(hash);
+      const follower = followAddress(store, { generated: null }, win);
+      follower.keep('#s=hello');
+      store.getState().setPlayback(2, false);
+      await settle();
+      expect(calls, hash).toEqual([]);
+      follower.stop();
+    }
+  });
+
+  it('writes a changed scenario as #s= state (it is no longer the built-in one)', async () => {
+    const store = createVizStore({ engine });
+    store.getState().loadScenario(findScenario('pod-to-pod-cross-node')!, 0);
+    const { win, calls } = fakeWindow('');
+    const follower = followAddress(store, { generated: null }, win);
+    store.getState().select('node/node-a');
+    await settle();
+    await vi.waitFor(() => expect(calls).toHaveLength(1));
+    expect(calls[0]).toMatch(/^replace \/app\/\?theme=dark#s=[jz]1\.[A-Za-z0-9_-]+$/);
+    follower.stop();
+  });
+
+  it('corrects a step the app could not open at, at once', async () => {
+    const store = createVizStore({ engine });
+    store.getState().loadScenario(findScenario('pod-to-pod-cross-node')!, 0);
+    store.getState().setPlayback(0, false);
+    const { win, calls } = fakeWindow('#example=pod-to-pod-cross-node&step=-1');
+    const follower = followAddress(store, { generated: null }, win);
+    await settle();
+    expect(calls).toEqual(['replace /app/?theme=dark#example=pod-to-pod-cross-node&step=0']);
+    follower.stop();
+  });
+
+  it('knows the hashes other features own', () => {
+    expect(ownedElsewhere('#lesson=x&stop=2')).toBe(true);
+    expect(ownedElsewhere('#challenge=pod-to-pod-cross-node')).toBe(true);
+    expect(ownedElsewhere('#example=nope')).toBe(true);
+    expect(ownedElsewhere('#example=pod-to-pod-cross-node&step=1')).toBe(false);
+    expect(ownedElsewhere('')).toBe(false);
+  });
+});
