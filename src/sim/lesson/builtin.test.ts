@@ -29,7 +29,8 @@ describe('the built-in lesson', () => {
   for (const lesson of BUILTIN_LESSONS)
     lesson.stops.forEach((stop, i) => {
       it(`${lesson.id} stop ${i + 1}: its scenario, operations, steps and camera exist`, () => {
-        const scenario = findScenario(stop.scenario);
+        expect(stop.shared, 'a built-in stop names a built-in scenario').toBeUndefined();
+        const scenario = findScenario(stop.scenario ?? '');
         expect(scenario).not.toBeNull();
         if (!scenario) return;
         const cluster = applyOps(buildCluster(scenario.spec), stop.ops ?? []);
