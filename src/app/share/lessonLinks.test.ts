@@ -96,6 +96,11 @@ const settled = async (viz: ReturnType<typeof createVizStore>): Promise<void> =>
   await new Promise((r) => setTimeout(r, 0));
 };
 
+/** Waits (under load too) until a condition on the store holds; the shared stop opens asynchronously. */
+async function until(check: () => boolean): Promise<void> {
+  for (let i = 0; i < 500 && !check(); i++) await new Promise((r) => setTimeout(r, 20));
+}
+
 describe('a stop holding a teacher’s own cluster', () => {
   it('round-trips through a compressed link and plays; the next stop does not inherit it', async () => {
     // the teacher's screen: pod-to-service with a pod subnet of their own (no switch makes that)
@@ -143,8 +148,7 @@ describe('a stop holding a teacher’s own cluster', () => {
     controller.startLesson(opened.lesson);
     // while the shared state opens, the clicker waits (it would step the page before)
     expect(controller.next()).toBe(true);
-    await settled(viz);
-    await new Promise((r) => setTimeout(r, 50));
+    await until(() => viz.getState().cluster.settings.podSubnet === '10.50.0.0/16' && viz.getState().step === 5);
     expect(viz.getState().cluster.settings.podSubnet).toBe('10.50.0.0/16');
     expect(viz.getState().trace?.request.to).toBe(teacher.getState().trace?.request.to);
     expect(viz.getState().step).toBe(5);
