@@ -39,7 +39,7 @@ for (const view of VIEWS)
     test(`lesson and challenge, ${view.name} ${view.width}x${view.height}, ${theme}`, async ({ app, page }, info) => {
       await page.setViewportSize({ width: view.width, height: view.height });
       await app.goto(`/${view.query}&theme=${theme}#lesson=kubernetes-networking&stop=5`);
-      await expect(page.getByTestId('lesson.progress')).toHaveText('stop 6 of 12');
+      await expect(page.getByTestId('lesson.progress')).toHaveText(/^stop 6 of \d+$/);
       await page.keyboard.press('PageDown');
       await page.keyboard.press('PageDown');
       await app.settled();
@@ -54,4 +54,55 @@ for (const view of VIEWS)
       await page.keyboard.press('2');
       await expect(page.getByTestId('challenge.result')).toBeVisible();
       await page.screenshot({ path: info.outputPath(`answer-${view.name}-${theme}.png`) });
+    });
+
+/** A teacher's lesson with switched settings (docs/lessons.md), loaded as a file into the dialog. */
+const TEACHER = `title: IPVS on Calico, then as it comes
+stops:
+  - scenario: pod-to-service
+    settings: { cni: calico-ipip, proxyMode: ipvs }
+    step: 7
+    camera: follow
+    caption: With kube-proxy in IPVS mode the ClusterIP is bound to kube-ipvs0, and IPVS picks the pod.
+  - scenario: pod-to-service
+    step: 7
+    caption: The same moment with the scenario's own flannel and iptables.
+`;
+
+for (const view of [
+  { name: 'desktop', width: 1280, height: 720 },
+  { name: 'small', width: 720, height: 450 },
+  { name: 'phone', width: 390, height: 844 },
+] as const)
+  for (const theme of ['light', 'dark'] as const)
+    test(`teacher dialog and a stop with settings, ${view.name} ${view.width}x${view.height}, ${theme}`, async ({
+      app,
+      page,
+    }, info) => {
+      await page.setViewportSize({ width: view.width, height: view.height });
+      await app.goto(`/?theme=${theme}#example=pod-to-service&step=3`);
+      const menu = page.getByRole('button', { name: 'Menu' });
+      if (await menu.isVisible()) await menu.click();
+      await page.getByTestId('lessons.open').click();
+      await page
+        .getByTestId('lessons.file')
+        .setInputFiles({ name: 'teacher.yaml', mimeType: 'text/yaml', buffer: Buffer.from(TEACHER) });
+      await expect(page.getByTestId('lessons.stop').nth(0)).toContainText('Calico (IPIP), proxy ipvs');
+      const dialog = page.getByTestId('lessons.dialog');
+      const box = (await dialog.boundingBox())!;
+      expect(box.x).toBeGreaterThanOrEqual(0);
+      expect(box.x + box.width).toBeLessThanOrEqual(view.width + 1);
+      await page.screenshot({ path: info.outputPath(`teacher-${view.name}-${theme}.png`) });
+      await dialog.getByRole('button', { name: 'Preview stop 1' }).click();
+      await expect(page.getByTestId('lesson.progress')).toHaveText('stop 1 of 2');
+      await app.settled();
+      expect(
+        await page.evaluate(
+          () =>
+            (window.__netviz!.getState() as { cluster: { settings: { proxyMode: string } } }).cluster.settings
+              .proxyMode,
+        ),
+      ).toBe('ipvs');
+      await measure(page, 'lesson.bar');
+      await page.screenshot({ path: info.outputPath(`teacher-stop-${view.name}-${theme}.png`) });
     });

@@ -7,7 +7,13 @@
  */
 import { readFile } from 'node:fs/promises';
 import type { Page } from '@playwright/test';
+import { KUBERNETES_NETWORKING } from '../src/sim/lesson/builtin';
 import { test, expect } from './fixtures';
+
+// counts and places come from the lesson's data: a stop added there (a Gateway stop) changes nothing here
+const N = KUBERNETES_NETWORKING.stops.length;
+const last = KUBERNETES_NETWORKING.stops[N - 1]!;
+const deletion = KUBERNETES_NETWORKING.stops.findIndex((s) => s.ops !== undefined);
 
 const progress = (page: Page) => page.getByTestId('lesson.progress');
 /** Opens a link in a page of its own (a fresh context: nothing cached, so give it time). */
@@ -46,36 +52,36 @@ test('the built-in lesson plays start to end by clicker on the presenter stage',
   await page.setViewportSize({ width: 1280, height: 720 });
   await app.goto('/?present=1#lesson=kubernetes-networking');
   await expect(page.getByTestId('presenter')).toBeVisible();
-  await expect(progress(page)).toHaveText('stop 1 of 12');
+  await expect(progress(page)).toHaveText(`stop 1 of ${N}`);
   await expect(page.getByTestId('lesson.caption')).toContainText('The flat network');
   // the first stop's question: its answer comes with the next click, never before
   await expect(page.getByTestId('lesson.answer')).toHaveCount(0);
   await page.keyboard.press('PageDown');
   await expect(page.getByTestId('lesson.answer')).toContainText('10.244.1.2');
   await page.keyboard.press('PageDown');
-  await expect(progress(page)).toHaveText('stop 2 of 12');
+  await expect(progress(page)).toHaveText(`stop 2 of ${N}`);
   expect(page.url()).toContain('#lesson=kubernetes-networking&stop=1');
   // back from a stop's first step: the previous stop, at its last step
   await page.keyboard.press('PageUp');
-  await expect(progress(page)).toHaveText('stop 1 of 12');
+  await expect(progress(page)).toHaveText(`stop 1 of ${N}`);
   const { stops } = await clickThrough(page, 'PageDown');
-  expect(stops).toEqual(Array.from({ length: 12 }, (_, i) => `stop ${i + 1} of 12`));
-  await expect(progress(page)).toHaveText('stop 12 of 12');
+  expect(stops).toEqual(Array.from({ length: N }, (_, i) => `stop ${i + 1} of ${N}`));
+  await expect(progress(page)).toHaveText(`stop ${N} of ${N}`);
   await expect(page.getByTestId('lesson.caption')).toContainText('Egress');
-  // the last stop walks to its last step (9: the server has the connection)
-  expect(await step(page)).toBe(9);
+  // the last stop walks to its last step (egress: the answer un-SNATed by conntrack)
+  expect(await step(page)).toBe(last.to);
   // the arrows are the clicker too
   await page.keyboard.press('ArrowLeft');
-  expect(await step(page)).toBe(8);
+  expect(await step(page)).toBe(last.to! - 1);
 });
 
 test('the pod deleted mid-lesson: the VIP stays, the endpoint changes', async ({ app, page }) => {
-  await app.goto('/?present=1#lesson=kubernetes-networking&stop=6');
-  await expect(progress(page)).toHaveText('stop 7 of 12');
+  await app.goto(`/?present=1#lesson=kubernetes-networking&stop=${deletion - 1}`);
+  await expect(progress(page)).toHaveText(`stop ${deletion} of ${N}`);
   const before = await page.evaluate(() => window.__netviz!.currentTrace());
   await page.keyboard.press('PageDown');
   await page.keyboard.press('PageDown');
-  await expect(progress(page)).toHaveText('stop 8 of 12');
+  await expect(progress(page)).toHaveText(`stop ${deletion + 1} of ${N}`);
   await page.evaluate(() => window.__netviz!.whenReady());
   const after = await page.evaluate(() => window.__netviz!.currentTrace());
   expect(after!.request.to).toBe(before!.request.to);
@@ -89,10 +95,10 @@ test('the built-in lesson plays start to end by clicker in the embed', async ({ 
   await page.setViewportSize({ width: 720, height: 450 });
   await app.goto('/?embed=1#lesson=kubernetes-networking');
   await expect(page.getByTestId('embed.root')).toBeVisible();
-  await expect(progress(page)).toHaveText('stop 1 of 12');
+  await expect(progress(page)).toHaveText(`stop 1 of ${N}`);
   const { stops } = await clickThrough(page, 'ArrowRight');
-  expect(stops).toHaveLength(12);
-  await expect(progress(page)).toHaveText('stop 12 of 12');
+  expect(stops).toHaveLength(N);
+  await expect(progress(page)).toHaveText(`stop ${N} of ${N}`);
 });
 
 test('a teacher’s lesson round-trips through a link and a file', async ({ app, page, browser }) => {
@@ -112,7 +118,7 @@ test('a teacher’s lesson round-trips through a link and a file', async ({ app,
   await expect(page.getByTestId('lessons.caption').nth(0)).toHaveValue('Then conntrack undoes it.');
   await page.getByTestId('lessons.link').click();
   const link = await page.getByTestId('lessons.linkText').inputValue();
-  expect(link).toMatch(/#lesson=j1\.[A-Za-z0-9_-]+$/);
+  expect(link).toMatch(/#lesson=z1\.[A-Za-z0-9_-]+$/);
   const [download] = await Promise.all([
     page.waitForEvent('download'),
     dialog.getByRole('button', { name: 'Export file' }).click(),
@@ -151,6 +157,98 @@ test('a teacher’s lesson round-trips through a link and a file', async ({ app,
     /line \d+, column \d+: stops\[0\]\.step: step must be a whole number/,
   );
   await expect(page.getByTestId('lessons.stop')).toHaveCount(2);
+});
+
+test('a lesson with a changed cluster and switched settings round-trips through its link', async ({
+  app,
+  page,
+  browser,
+}) => {
+  // the teacher's own cluster: the scenario's file with web scaled to 5, opened back (Share dialog)
+  await app.goto('/#example=pod-to-service&step=3');
+  await page.getByRole('button', { name: 'Share' }).click();
+  const [download] = await Promise.all([
+    page.waitForEvent('download'),
+    page.getByRole('button', { name: 'Download scenario (JSON)' }).click(),
+  ]);
+  const payload = JSON.parse(await readFile((await download.path())!, 'utf8')) as {
+    manifests: { kind: string; metadata: { name: string }; spec?: { replicas?: number } }[];
+  };
+  const web = payload.manifests.find((m) => m.kind === 'Deployment' && m.metadata.name === 'web')!;
+  web.spec!.replicas = 5;
+  await page
+    .getByTestId('share.import')
+    .setInputFiles({ name: 'own.json', mimeType: 'application/json', buffer: Buffer.from(JSON.stringify(payload)) });
+  await expect(page.getByRole('dialog', { name: 'Share' })).toHaveCount(0);
+  const webPods = (p: Page) =>
+    p.evaluate(
+      () =>
+        (window.__netviz!.getState() as { cluster: { pods: { name: string }[] } }).cluster.pods.filter((x) =>
+          x.name.startsWith('web-'),
+        ).length,
+    );
+  expect(await webPods(page)).toBe(5);
+  await page.evaluate(() => window.__netviz!.stepTo(5));
+  await page.getByTestId('lessons.open').click();
+  const dialog = page.getByTestId('lessons.dialog');
+  await dialog.getByLabel('Title').fill('Our cluster, then IPVS on Calico');
+  await page.getByTestId('lessons.record').click();
+  await expect(page.getByTestId('lessons.message')).toContainText(
+    'Stop 1 recorded: Pod to Service by its ClusterIP as changed on screen, step 6',
+  );
+  await expect(page.getByTestId('lessons.stop').nth(0)).toContainText('own cluster, step 6');
+  await dialog.getByRole('button', { name: 'Close' }).click();
+
+  // a built-in scenario with the CNI and the proxy mode switched
+  await app.goto('/#example=pod-to-service&step=2');
+  await page.getByLabel('CNI plugin').selectOption('calico-ipip');
+  await page.getByLabel('Service proxy mode').selectOption('ipvs');
+  await page.getByTestId('lessons.open').click();
+  await page.getByTestId('lessons.record').click();
+  await expect(page.getByTestId('lessons.stop').nth(1)).toContainText('Calico (IPIP), proxy ipvs');
+  await dialog.getByRole('button', { name: 'Close' }).click();
+  // and the same scenario as it comes: its own flannel and iptables
+  await app.goto('/#example=pod-to-service&step=4');
+  await expect(page.getByLabel('Service proxy mode')).toHaveValue('iptables');
+  await page.getByTestId('lessons.open').click();
+  await page.getByTestId('lessons.record').click();
+  await expect(page.getByTestId('lessons.stop')).toHaveCount(3);
+  await expect(page.getByTestId('lessons.stop').nth(2)).not.toContainText('proxy');
+  await page.getByTestId('lessons.link').click();
+  const link = await page.getByTestId('lessons.linkText').inputValue();
+  expect(link).toMatch(/#lesson=z1\.[A-Za-z0-9_-]+$/);
+
+  const other = await browser.newContext();
+  const learner = await other.newPage();
+  await open(learner, link);
+  await expect(learner.getByTestId('lesson.progress')).toHaveText('stop 1 of 3');
+  await learner.waitForFunction(
+    () =>
+      (window.__netviz!.getState() as { cluster: { pods: { name: string }[] } }).cluster.pods.filter((x) =>
+        x.name.startsWith('web-'),
+      ).length === 5,
+  );
+  expect(await step(learner)).toBe(5);
+  const settings = (p: Page) =>
+    p.evaluate(() => {
+      const s = (window.__netviz!.getState() as { cluster: { settings: { proxyMode: string; cni: { kind: string } } } })
+        .cluster.settings;
+      return `${s.cni.kind} ${s.proxyMode}`;
+    });
+  const forward = async (stop: string) => {
+    for (let i = 0; i < 20 && (await learner.getByTestId('lesson.progress').textContent()) !== stop; i++)
+      await learner.keyboard.press('PageDown');
+    await expect(learner.getByTestId('lesson.progress')).toHaveText(stop);
+    await learner.evaluate(() => window.__netviz!.whenReady());
+  };
+  await forward('stop 2 of 3');
+  expect(await settings(learner)).toBe('calico ipvs');
+  expect(await webPods(learner)).toBe(3);
+  // the next stop restores its own settings: nothing leaks from the stop before
+  await forward('stop 3 of 3');
+  expect(await settings(learner)).toBe('flannel iptables');
+  expect(await step(learner)).toBe(4);
+  await other.close();
 });
 
 test('a challenge taken by keyboard alone, shared, with the right score and no answer leaked', async ({

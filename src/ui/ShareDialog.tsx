@@ -7,6 +7,7 @@ import { useEffect, useRef, useState } from 'react';
 import { download } from './download';
 import { ModalDialog } from './ModalDialog';
 import { readTextFile } from './readTextFile';
+import type { LessonShareActions } from './lesson/lessonLink';
 
 /** A scenario file is a few hundred KB at most; larger files are refused before they are read. */
 const MAX_SCENARIO_FILE_BYTES = 8 * 1024 * 1024;
@@ -37,6 +38,8 @@ export interface ShareActions {
   exportScenario(): Promise<{ name: string; text: string }>;
   /** opens a scenario file's text; resolves to an error message, or null when it opened */
   importScenario(text: string): Promise<string | null>;
+  /** what lessons need of the share links (docs/lessons.md) */
+  lessons?: LessonShareActions;
 }
 
 /** Saves text as a file (a JSON scenario by default). */

@@ -376,6 +376,7 @@ function VisualizerLayout({
     keyboard: presentation?.keyboard ?? true,
     followUrl,
     embed: presentation?.embed ?? false,
+    share: share?.lessons,
   });
   // a challenge's question must not be answered by the event list, the text view or the handout
   const challenging = useStore(lesson.lessons, (s) => s.challenge !== null && !s.challenge.finished);

@@ -7,6 +7,8 @@ import { findScenario, visibleText } from '../../sim';
 import { exampleHash, parseStepParam, stepNumberingOf } from '../../ui/hooks/useScenarioFromUrl';
 import type { VizStore } from '../../store/createVizStore';
 import type { ShareActions, ShareLinks, SharePreview } from '../../ui/ShareDialog';
+import type { LessonShareActions } from '../../ui/lesson/lessonLink';
+import { deflateRaw, inflateRaw } from './deflate';
 import { decodeShare, encodeShare, shareParamOf, validatePayload } from './linkCodec';
 import type { SharePayload } from './linkCodec';
 import { contentOf, prepareShare, showShare } from './snapshot';
@@ -76,6 +78,35 @@ function previewSnippets(base: string, scenario: { id: string; title: string }, 
 
 export interface ShareService extends ShareActions {
   provenance: Provenance;
+}
+
+/** Lesson links use the share links' compression, capped while it inflates (a zip bomb stops early). */
+export const lessonCodec: LessonShareActions['codec'] = {
+  deflate: (bytes) => deflateRaw(bytes),
+  inflate: (bytes, maxBytes) => inflateRaw(bytes, maxBytes),
+};
+
+/**
+ * What lessons need of the share links: the codec, the `s=` of what is on screen (a teacher's own
+ * cluster, recorded as a stop), and opening one at a stop's step.
+ */
+export function lessonShareActions(store: () => VizStore, provenance: Provenance): LessonShareActions {
+  return {
+    codec: lessonCodec,
+    async stateOfScreen() {
+      const content = contentOf(store().getState(), provenance, { forcePayload: true });
+      if (content.kind !== 'payload') throw new Error('the cluster on screen could not be written down');
+      return encodeShare(content.payload);
+    },
+    async openState(text, step) {
+      const decoded = await decodeShare(text);
+      if (!decoded.ok) return decoded.message.replace('This link’s scenario', 'Its cluster');
+      // the stop's step numbers the playback's timeline, whatever the state was saved at
+      const payload: SharePayload = { ...decoded.payload, step, timeline: 2 };
+      const opened = await openPayload(store(), payload, provenance);
+      return 'error' in opened ? opened.error : null;
+    },
+  };
 }
 
 /** Applies a decoded payload to a store; resolves to an error message or the notices for the reader. */
@@ -148,6 +179,7 @@ export function createShareService(
   };
   return {
     provenance,
+    lessons: lessonShareActions(store, provenance),
     async links() {
       let hash: string;
       try {

@@ -9,6 +9,8 @@ export const KUBERNETES_NETWORKING: Lesson = {
   v: 1,
   id: 'kubernetes-networking',
   title: 'Kubernetes networking in four steps',
+  // One stop is one entry here: the tests and the e2e specs read the count and the order from this
+  // list, so a Gateway stop is added by inserting its entry after the Ingress stop, nothing else.
   stops: [
     {
       scenario: 'pod-to-pod-cross-node',
@@ -85,7 +87,7 @@ export const KUBERNETES_NETWORKING: Lesson = {
       step: 7,
       camera: ['svc/default/web', 'node/node-b'],
       caption:
-        'A pod goes away. The web pod that answered before has been deleted; its Deployment made a new one, with a new name and a new IP. The ClusterIP is the same — only the endpoint list behind it changed, so the DNAT now picks from the new list.',
+        'A pod goes away. The web pod that answered before, on node-b, has been deleted; its Deployment made a new one there, with a new name and a new IP, 10.244.2.4. The ClusterIP is the same — only the endpoint list behind it changed, so the DNAT now draws from the new list: this time it lands on 10.244.1.4, a pod that was there all along.',
       question: {
         text: 'Did the client need to learn any new address?',
         answer: 'No: it still connects to the same ClusterIP (and DNS name); only the Service’s endpoints changed.',
@@ -113,20 +115,21 @@ export const KUBERNETES_NETWORKING: Lesson = {
     },
     {
       scenario: 'ingress',
-      step: 20,
-      to: 22,
+      step: 57,
+      to: 59,
       camera: 'follow',
       caption:
         'The way in from the Internet: an Ingress. The ingress controller (NGINX) is an HTTP proxy: it ends the client’s connection, reads the host and path, and opens its own connection to a backend pod’s IP. The Gateway API describes the same kind of entry with Gateways and Routes.',
       question: {
         text: 'Whose address does the web pod see as its peer?',
-        answer: 'The NGINX controller pod’s: the proxy made the second connection. The client is in X-Forwarded-For.',
+        answer:
+          'The NGINX controller pod’s, 10.244.2.4: the proxy made the second connection. X-Forwarded-For carries the address NGINX saw, here node-a’s 10.244.1.0, because the NodePort in front of NGINX masqueraded the client.',
       },
     },
     {
       scenario: 'egress',
       step: 5,
-      to: 9,
+      to: 13,
       camera: 'follow',
       caption:
         'Egress. A pod address means nothing on the Internet, so node-a masquerades the packet to its own address on the way out. The server sees node-a, and conntrack on node-a sends the answer back to the pod.',

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { MAX_LESSON_BYTES, formatLessonProblems, lessonToJson } from './format';
+import { MAX_LESSON_BYTES, MAX_SHARED_CHARS, formatLessonProblems, lessonToJson } from './format';
 import { parseLesson } from './parse';
 import { KUBERNETES_NETWORKING } from './builtin';
 
@@ -53,7 +53,7 @@ describe('parseLesson', () => {
     expect(r.ok).toBe(false);
     if (r.ok) return;
     expect(r.problems.map((p) => `${p.line}:${p.column} ${p.message}`)).toEqual([
-      '4:14 stops[0].captoin: unknown field “captoin” (known: scenario, ops, request, step, to, camera, caption, question)',
+      '4:14 stops[0].captoin: unknown field “captoin” (known: scenario, shared, settings, ops, request, step, to, camera, caption, question)',
       '3:5 stops[0].caption: caption must be text',
     ]);
   });
@@ -89,5 +89,69 @@ describe('parseLesson', () => {
     expect(r.ok).toBe(false);
     if (r.ok) return;
     expect(r.problems.map((p) => p.path)).toEqual(['stops[0].to', 'stops[0].ops[0].op']);
+  });
+
+  it('reads a stop’s settings and a stop’s shared state', () => {
+    const r = parseLesson(
+      [
+        'title: t',
+        'stops:',
+        '  - scenario: pod-to-service',
+        '    settings: { cni: calico-ipip, proxyMode: ipvs, siteRoutesPodNetwork: true }',
+        '    caption: IPVS on Calico.',
+        '  - shared: z1.q1ZKT8xJ',
+        '    step: 4',
+        '    caption: Our own cluster.',
+      ].join('\n'),
+    );
+    expect(r.ok).toBe(true);
+    if (!r.ok) return;
+    expect(r.lesson.stops[0]?.settings).toEqual({ cni: 'calico-ipip', proxyMode: 'ipvs', siteRoutesPodNetwork: true });
+    expect(r.lesson.stops[1]).toEqual({
+      shared: 'z1.q1ZKT8xJ',
+      step: 4,
+      camera: 'follow',
+      caption: 'Our own cluster.',
+    });
+  });
+
+  it('places problems of settings and shared at their line and column', () => {
+    const r = parseLesson(
+      [
+        'title: t',
+        'stops:',
+        '  - scenario: pod-to-service',
+        '    settings:',
+        '      cni: weave',
+        '      proxyMode: userspace',
+        '    caption: c',
+        '  - scenario: egress',
+        '    settings: { cni: flannel-vxlan, proxyMode: cilium }',
+        '    caption: c',
+        '  - shared: "<script>"',
+        '    caption: c',
+        '  - shared: z1.abc',
+        '    scenario: egress',
+        '    ops: []',
+        '    caption: c',
+        '  - caption: nowhere',
+      ].join('\n'),
+    );
+    expect(r.ok).toBe(false);
+    if (r.ok) return;
+    expect(r.problems.map((p) => `${p.line}:${p.column} ${p.message}`)).toEqual([
+      expect.stringMatching(/^5:12 stops\[0\]\.settings\.cni: cni must be one of flannel-vxlan, .*kindnet/),
+      '6:18 stops[0].settings.proxyMode: proxyMode must be one of iptables, nftables, ipvs, cilium',
+      expect.stringMatching(/^9:48 stops\[1\]\.settings\.proxyMode: proxyMode cilium .* only with a Cilium CNI/),
+      expect.stringMatching(/^11:13 stops\[2\]\.shared: shared must be the value of a share link’s s=/),
+      '13:13 stops[3].shared: a stop holds either scenario or shared, not both',
+      '15:10 stops[3].ops: a shared state carries its own ops: a stop with shared cannot have ops too',
+      '17:5 stops[4]: a stop needs a scenario (a built-in scenario’s id) or shared (a share link’s s= value)',
+    ]);
+  });
+
+  it('caps a stop’s shared state', () => {
+    const r = parseLesson(`title: t\nstops:\n  - shared: z1.${'A'.repeat(MAX_SHARED_CHARS)}\n    caption: c\n`);
+    expect(r.ok || r.problems[0]?.message).toMatch(/stops\[0\]\.shared: shared is longer than 131072 characters/);
   });
 });

@@ -6,6 +6,9 @@
  * or rendered as HTML; captions are plain text.
  */
 import type { ClusterOp } from '../ops/index';
+import type { ProxyMode } from '../model/types';
+import { PROXY_MODES, cniPresetIds, isCiliumPreset } from './settings';
+import type { LessonSettings } from './settings';
 
 export const LESSON_VERSION = 1;
 /** The longest lesson text read: a lesson rides in a link, and the share links' budget is its budget. */
@@ -20,6 +23,11 @@ export const MAX_STEP = 100_000;
 const MAX_ID_CHARS = 300;
 export const MAX_DEPTH = 12;
 export const MAX_ALIASES = 20;
+/**
+ * The longest `shared` value of one stop. A lesson is capped at MAX_LESSON_BYTES whole; a share
+ * link of a changed cluster is a few kilobytes (a 1,000-pod generated cluster is its recipe).
+ */
+export const MAX_SHARED_CHARS = 128 * 1024;
 
 export type CameraTarget = 'follow' | 'fit' | readonly string[];
 
@@ -38,8 +46,15 @@ export interface LessonRequest {
 }
 
 export interface LessonStop {
-  /** a built-in scenario id (`#example=<id>`) */
-  scenario: string;
+  /** a built-in scenario id (`#example=<id>`); a stop has this or `shared` */
+  scenario?: string;
+  /**
+   * A teacher's own cluster: the value of a share link's `s=` (`z1.…` or `j1.…`), holding its objects,
+   * settings, pod operations and packet. Decoded and checked by the share links' reader when played.
+   */
+  shared?: string;
+  /** CNI, proxy mode and site routes over the scenario's own (not with `shared`, which has its own) */
+  settings?: LessonSettings;
   /** pod operations made on the scenario's cluster before the packet (the app's pod ops) */
   ops?: readonly ClusterOp[];
   /** another packet than the scenario's own */
@@ -157,11 +172,89 @@ function checkOp(c: Checker, v: unknown, path: Path): ClusterOp | null {
   }
 }
 
+const STOP_FIELDS = [
+  'scenario',
+  'shared',
+  'settings',
+  'ops',
+  'request',
+  'step',
+  'to',
+  'camera',
+  'caption',
+  'question',
+] as const;
+
+function checkSettings(c: Checker, v: unknown, path: Path): LessonSettings | null {
+  if (!c.isObject(v, path, 'settings')) return null;
+  c.unknownKeys(v, path, ['cni', 'proxyMode', 'siteRoutesPodNetwork']);
+  const out: LessonSettings = {};
+  let ok = true;
+  const cni = v['cni'];
+  if (cni !== undefined) {
+    // the presets are read from the registry's list, so a CNI added there is accepted here
+    const ids = cniPresetIds();
+    if (typeof cni !== 'string' || !ids.includes(cni)) {
+      c.add([...path, 'cni'], `cni must be one of ${ids.join(', ')}`);
+      ok = false;
+    } else out.cni = cni;
+  }
+  const mode = v['proxyMode'];
+  if (mode !== undefined) {
+    if (typeof mode !== 'string' || !(PROXY_MODES as readonly string[]).includes(mode)) {
+      c.add([...path, 'proxyMode'], `proxyMode must be one of ${PROXY_MODES.join(', ')}`);
+      ok = false;
+    } else out.proxyMode = mode as ProxyMode;
+  }
+  if (out.proxyMode === 'cilium' && out.cni !== undefined && !isCiliumPreset(out.cni)) {
+    c.add(
+      [...path, 'proxyMode'],
+      `proxyMode cilium is Cilium’s kube-proxy replacement: it runs only with a Cilium CNI, not ${out.cni}`,
+    );
+    ok = false;
+  }
+  const routes = v['siteRoutesPodNetwork'];
+  if (routes !== undefined) {
+    if (typeof routes !== 'boolean') {
+      c.add([...path, 'siteRoutesPodNetwork'], 'siteRoutesPodNetwork must be true or false');
+      ok = false;
+    } else out.siteRoutesPodNetwork = routes;
+  }
+  return ok ? out : null;
+}
+
 function checkStop(c: Checker, v: unknown, path: Path): LessonStop | null {
   if (!c.isObject(v, path, 'a stop')) return null;
-  c.unknownKeys(v, path, ['scenario', 'ops', 'request', 'step', 'to', 'camera', 'caption', 'question']);
+  c.unknownKeys(v, path, STOP_FIELDS);
   const at = (key: string): Path => [...path, key];
-  const scenario = c.string(v['scenario'], at('scenario'), MAX_ID_CHARS, 'scenario');
+  let scenario: string | null = null;
+  let shared: string | null = null;
+  let where = true;
+  if (v['shared'] !== undefined) {
+    if (v['scenario'] !== undefined) {
+      c.add(at('shared'), 'a stop holds either scenario or shared, not both');
+      where = false;
+    }
+    shared = c.string(v['shared'], at('shared'), MAX_SHARED_CHARS, 'shared');
+    if (shared !== null && !/^[a-z]\d{1,4}\.[A-Za-z0-9_-]+$/.test(shared)) {
+      c.add(at('shared'), 'shared must be the value of a share link’s s= (z1.… or j1.…), nothing else');
+      shared = null;
+    }
+    for (const key of ['settings', 'ops', 'request'])
+      if (v[key] !== undefined) {
+        c.add(at(key), `a shared state carries its own ${key}: a stop with shared cannot have ${key} too`);
+        where = false;
+      }
+  } else if (v['scenario'] === undefined) {
+    c.add(path, 'a stop needs a scenario (a built-in scenario’s id) or shared (a share link’s s= value)');
+    where = false;
+  } else scenario = c.string(v['scenario'], at('scenario'), MAX_ID_CHARS, 'scenario');
+  let settings: LessonSettings | undefined;
+  if (v['settings'] !== undefined && shared === null) {
+    const s = checkSettings(c, v['settings'], at('settings'));
+    if (s === null) where = false;
+    else settings = s;
+  }
   const step = c.integer(v['step'] ?? 0, at('step'), 0, MAX_STEP, 'step');
   let to: number | undefined;
   if (v['to'] !== undefined) {
@@ -224,8 +317,15 @@ function checkStop(c: Checker, v: unknown, path: Path): LessonStop | null {
         : c.string(q['answer'], [...at('question'), 'answer'], MAX_CAPTION_CHARS, 'the answer');
     if (text !== null) question = answer ? { text, answer } : { text };
   }
-  if (scenario === null || step === null || caption === null || camera === null) return null;
-  const stop: LessonStop = { scenario, step, camera, caption };
+  if ((scenario === null && shared === null) || !where || step === null || caption === null || camera === null)
+    return null;
+  const stop: LessonStop = {
+    ...(scenario !== null ? { scenario } : { shared: shared as string }),
+    step,
+    camera,
+    caption,
+  };
+  if (settings && Object.keys(settings).length > 0) stop.settings = settings;
   if (to !== undefined && to !== step) stop.to = to;
   if (ops && ops.length > 0) stop.ops = ops;
   if (request) stop.request = request;

@@ -5,17 +5,68 @@
  */
 import { useState } from 'react';
 import { useStore } from 'zustand';
-import { SCENARIOS } from '../../sim';
+import { CNI_PRESETS, SCENARIOS } from '../../sim';
 import { BUILTIN_LESSONS } from '../../sim/lesson/builtin';
-import { MAX_LESSON_BYTES, formatLessonProblems, lastStepOf, lessonToJson } from '../../sim/lesson/format';
+import {
+  MAX_LESSON_BYTES,
+  MAX_SHARED_CHARS,
+  formatLessonProblems,
+  lastStepOf,
+  lessonToJson,
+} from '../../sim/lesson/format';
 import { parseLesson } from '../../sim/lesson/parse';
-import type { Lesson, LessonStop } from '../../sim/lesson/format';
+import { lessonSettingsFor } from '../../sim/lesson/settings';
+import type { LessonSettings } from '../../sim/lesson/settings';
+import type { Lesson, LessonRequest, LessonStop } from '../../sim/lesson/format';
+import type { VizState } from '../../store/createVizStore';
 import { useVizStoreApi } from '../../store/VizStoreProvider';
 import { ModalDialog } from '../ModalDialog';
 import { copyText, downloadText } from '../ShareDialog';
 import { readTextFile } from '../readTextFile';
 import { encodeLesson, lessonFile } from './lessonLink';
 import type { LessonSession } from './useLessonSession';
+
+/** Words for a stop's settings, for the dialog (the CNI's label from the registry's list). */
+function settingsWords(wanted: LessonSettings | undefined): string[] {
+  if (!wanted) return [];
+  const words: string[] = [];
+  if (wanted.cni !== undefined) words.push(CNI_PRESETS.find((p) => p.id === wanted.cni)?.label ?? wanted.cni);
+  if (wanted.proxyMode !== undefined) words.push(`proxy ${wanted.proxyMode}`);
+  if (wanted.siteRoutesPodNetwork !== undefined)
+    words.push(wanted.siteRoutesPodNetwork ? 'site routes pods' : 'no site routes');
+  return words;
+}
+
+/**
+ * The built-in scenario on screen as a stop (its pod operations, another packet, the switches
+ * made), or null when the cluster was changed some other way (then it is recorded as a shared state).
+ */
+function scenarioStop(s: VizState): Omit<LessonStop, 'step' | 'camera'> | null {
+  const sc = s.scenario;
+  if (!sc || !s.spec) return null;
+  // a switch rebuilds from `{ ...spec, settings }`: anything else changed means another cluster
+  const keys = new Set([...Object.keys(s.spec), ...Object.keys(sc.spec)]);
+  for (const key of keys)
+    if (key !== 'settings' && (s.spec as Record<string, unknown>)[key] !== (sc.spec as Record<string, unknown>)[key])
+      return null;
+  const settings = lessonSettingsFor(sc.spec.settings ?? {}, s.spec.settings ?? {});
+  if (settings === null) return null;
+  const ops = s.opsLog && s.opsLog.result === s.cluster ? [...s.opsLog.ops] : [];
+  const r = s.request;
+  const own = sc.request;
+  const sameRequest =
+    r !== null && r.from === own.from && r.to === own.to && r.port === own.port && r.protocol === own.protocol;
+  const stop: Omit<LessonStop, 'step' | 'camera'> = { scenario: sc.id, caption: sc.title };
+  if (Object.keys(settings).length > 0) stop.settings = settings;
+  if (ops.length > 0) stop.ops = ops;
+  if (r && !sameRequest) {
+    const request: LessonRequest = { from: r.from, to: r.to };
+    if (r.port !== undefined) request.port = r.port;
+    if (r.protocol !== undefined) request.protocol = r.protocol;
+    stop.request = request;
+  }
+  return stop;
+}
 
 const button =
   'rounded border border-slate-300 px-2 py-1 text-sm hover:bg-slate-100 disabled:opacity-50 dark:border-slate-600 dark:hover:bg-slate-700';
@@ -45,36 +96,41 @@ export default function LessonDialog({ session, onClose }: { session: LessonSess
     return null;
   };
 
-  const record = (): void => {
+  const record = async (): Promise<void> => {
     const s = viz.getState();
-    if (!s.scenario) {
+    const step = Math.max(0, s.step);
+    const camera = s.follow ? 'follow' : 'fit';
+    const n = draft.stops.length + 1;
+    const add = (stop: LessonStop, said: string): void => {
+      setDraft({ ...draft, stops: [...draft.stops, stop] });
+      setMessage(`Stop ${n} recorded: ${said}, step ${step + 1}.`);
+    };
+    const stop = scenarioStop(s);
+    if (stop && s.scenario) {
+      add({ ...stop, step, camera }, [s.scenario.title, ...settingsWords(stop.settings)].join(', '));
+      return;
+    }
+    // a cluster of the teacher's own, or one changed beyond the switches: the share link's state
+    if (!session.share) {
+      setMessage('This page cannot record a cluster of your own; open a built-in scenario.');
+      return;
+    }
+    let shared: string;
+    try {
+      shared = await session.share.stateOfScreen();
+    } catch (error) {
+      setMessage(`This cluster could not be recorded: ${error instanceof Error ? error.message : String(error)}`);
+      return;
+    }
+    if (shared.length > MAX_SHARED_CHARS) {
       setMessage(
-        'Open a built-in scenario first: a stop is a scenario at a step (your own clusters go by Share link).',
+        `This cluster takes ${shared.length} characters written down; a stop holds at most ${MAX_SHARED_CHARS}.`,
       );
       return;
     }
-    const ops = s.opsLog && s.opsLog.result === s.cluster ? [...s.opsLog.ops] : [];
-    const r = s.request;
-    const own = s.scenario.request;
-    const sameRequest =
-      r !== null && r.from === own.from && r.to === own.to && r.port === own.port && r.protocol === own.protocol;
-    const stop: LessonStop = {
-      scenario: s.scenario.id,
-      step: Math.max(0, s.step),
-      camera: s.follow ? 'follow' : 'fit',
-      caption: s.scenario.title,
-    };
-    if (ops.length > 0) stop.ops = ops;
-    if (r && !sameRequest) {
-      stop.request = { from: r.from, to: r.to };
-      if (r.port !== undefined) stop.request.port = r.port;
-      if (r.protocol !== undefined) stop.request.protocol = r.protocol;
-    }
-    setDraft({ ...draft, stops: [...draft.stops, stop] });
-    setMessage(
-      s.spec !== s.scenario.spec
-        ? `Stop ${draft.stops.length + 1} recorded — with the scenario's own CNI and proxy mode (a lesson keeps those).`
-        : `Stop ${draft.stops.length + 1} recorded: ${s.scenario.title}, step ${Math.max(0, s.step) + 1}.`,
+    add(
+      { shared, step, camera, caption: s.scenario?.title ?? 'Our own cluster' },
+      s.scenario ? `${s.scenario.title} as changed on screen` : 'your own cluster',
     );
   };
 
@@ -193,8 +249,9 @@ export default function LessonDialog({ session, onClose }: { session: LessonSess
               >
                 <div className="flex flex-wrap items-center gap-1">
                   <span className="flex-1 font-mono text-xs">
-                    {i + 1}. {stop.scenario}, step {stop.step + 1}
+                    {i + 1}. {stop.scenario ?? 'own cluster'}, step {stop.step + 1}
                     {stop.to !== undefined ? `–${stop.to + 1}` : ''}
+                    {settingsWords(stop.settings).map((w) => `, ${w}`)}
                     {stop.ops ? `, ${stop.ops.length} change(s)` : ''}, camera{' '}
                     {Array.isArray(stop.camera) ? (stop.camera as string[]).join(' ') : stop.camera}
                   </span>
@@ -286,7 +343,7 @@ export default function LessonDialog({ session, onClose }: { session: LessonSess
             ))}
           </ol>
           <div className="mt-2 flex flex-wrap gap-2">
-            <button type="button" className={button} onClick={record} data-testid="lessons.record">
+            <button type="button" className={button} onClick={() => void record()} data-testid="lessons.record">
               Record this moment as a stop
             </button>
             <button
@@ -321,11 +378,12 @@ export default function LessonDialog({ session, onClose }: { session: LessonSess
               onClick={() => {
                 const lesson = checked();
                 if (!lesson) return;
-                const url = linkWith(`#lesson=${encodeLesson(lesson)}`);
-                void copyText(url).then((ok) =>
-                  setMessage(ok ? 'The lesson’s link is copied.' : 'The link could not be copied.'),
-                );
-                setLink(url);
+                void encodeLesson(lesson, session.share?.codec).then(async (text) => {
+                  const url = linkWith(`#lesson=${text}`);
+                  setLink(url);
+                  const ok = await copyText(url);
+                  setMessage(ok ? 'The lesson’s link is copied.' : 'The link could not be copied.');
+                });
               }}
             >
               Copy link

@@ -10,9 +10,11 @@ import { challengeQuestions } from '../../sim/lesson/challenge';
 import type { ChallengeScore } from '../../sim/lesson/challenge';
 import { lastStepOf } from '../../sim/lesson/format';
 import type { Lesson, LessonStop } from '../../sim/lesson/format';
+import { applyLessonSettings } from '../../sim/lesson/settings';
 import type { VizStore } from '../../store/createVizStore';
 import { fitWhole } from '../ZoomControls';
 import type { ChallengeState, LessonStore } from './lessonStore';
+import type { LessonShareActions } from './lessonLink';
 
 export interface LessonController {
   startLesson(lesson: Lesson, stop?: number, options?: { challenge?: boolean }): void;
@@ -37,9 +39,21 @@ export interface ControllerDeps {
   canvas(): ClusterCanvas | null;
   /** writes the lesson's place into the page's address (the full app), or nothing */
   writeHash?(hash: string): void;
+  /** opens a stop's shared state (the app's share links); stops with one cannot play without it */
+  shared?: Pick<LessonShareActions, 'openState'>;
 }
 
-export function createLessonController({ viz, lessons, player, canvas, writeHash }: ControllerDeps): LessonController {
+export function createLessonController({
+  viz,
+  lessons,
+  player,
+  canvas,
+  writeHash,
+  shared,
+}: ControllerDeps): LessonController {
+  /** counts stop loads: a shared stop opens later, and a click meanwhile must not be overtaken by it */
+  let loads = 0;
+  let loading = false;
   const stopOf = (): LessonStop | null => {
     const { lesson, stop } = lessons.getState();
     return lesson?.stops[stop] ?? null;
@@ -146,55 +160,97 @@ export function createLessonController({ viz, lessons, player, canvas, writeHash
       if (!lesson) return;
       const i = Math.max(0, Math.min(lesson.stops.length - 1, index));
       const stop = lesson.stops[i] as LessonStop;
-      const scenario = findScenario(stop.scenario);
-      if (!scenario) {
-        viz.getState().setNotice(`Stop ${i + 1} names no built-in scenario (“${visibleText(stop.scenario, 60)}”).`);
+      const challenge = lessons.getState().challenge;
+      // a challenge opens each stop at its start: what comes after is asked first
+      const step = atEnd && !challenge ? lastStepOf(stop) : stop.step;
+      const load = ++loads;
+      const settle = (): void => {
+        void viz
+          .getState()
+          .whenReady()
+          .then(() => {
+            if (load !== loads) return;
+            const s = viz.getState();
+            if (s.steps.length > 0 && lastStepOf(stop) >= s.steps.length)
+              s.setNotice(
+                `Stop ${i + 1} goes to step ${lastStepOf(stop)}, past this packet’s last step (${s.steps.length - 1}).`,
+              );
+            if (challenge) loadQuestions(i);
+            aim(stop);
+          });
+      };
+      const hash = hashOf(lesson, i, challenge !== null);
+      if (stop.shared !== undefined) {
+        if (!shared) {
+          viz.getState().setNotice(`Stop ${i + 1} holds a cluster of its own, which this page cannot open.`);
+          return;
+        }
+        lessons.setState({ stop: i, revealed: false });
+        loading = true;
+        void shared.openState(stop.shared, step).then(
+          (error) => {
+            if (load !== loads) return;
+            loading = false;
+            if (error) viz.getState().setNotice(`Stop ${i + 1}: ${error}`);
+            else settle();
+          },
+          (error: unknown) => {
+            if (load !== loads) return;
+            loading = false;
+            viz.getState().setNotice(`Stop ${i + 1}: ${String(error)}`);
+          },
+        );
+        if (hash) writeHash?.(hash);
         return;
       }
+      const scenario = findScenario(stop.scenario ?? '');
+      if (!scenario) {
+        viz
+          .getState()
+          .setNotice(`Stop ${i + 1} names no built-in scenario (“${visibleText(stop.scenario ?? '', 60)}”).`);
+        return;
+      }
+      // each stop builds from its scenario's own settings: a switch made for one never leaks into the next
+      const spec = stop.settings
+        ? { ...scenario.spec, settings: applyLessonSettings(scenario.spec.settings ?? {}, stop.settings) }
+        : scenario.spec;
       let cluster;
-      const base = buildCluster(scenario.spec);
+      let base;
       try {
+        base = buildCluster(spec);
         cluster = applyOps(base, stop.ops ?? []);
       } catch (error) {
-        viz.getState().setNotice(`Stop ${i + 1}: ${error instanceof ClusterOpError ? error.message : String(error)}`);
+        viz
+          .getState()
+          .setNotice(
+            `Stop ${i + 1}: ${error instanceof ClusterOpError || error instanceof Error ? error.message : String(error)}`,
+          );
         return;
       }
+      loading = false;
       lessons.setState({ stop: i, revealed: false });
-      const challenge = lessons.getState().challenge;
       viz.getState().loadShared({
         base,
         cluster,
-        spec: scenario.spec,
+        spec,
         ops: stop.ops ?? [],
         request: stop.request ?? scenario.request,
         seed: scenario.seed ?? 1,
-        // a challenge opens each stop at its start: what comes after is asked first
-        step: atEnd && !challenge ? lastStepOf(stop) : stop.step,
+        step,
         selection: null,
         // a pinned pod may be the one the stop deleted: the Service then chooses again
         pins: stop.ops && stop.ops.length > 0 ? [] : (scenario.pick ?? []),
         scenario,
       });
-      void viz
-        .getState()
-        .whenReady()
-        .then(() => {
-          const s = viz.getState();
-          if (s.steps.length > 0 && lastStepOf(stop) >= s.steps.length)
-            s.setNotice(
-              `Stop ${i + 1} goes to step ${lastStepOf(stop)}, past this packet’s last step (${s.steps.length - 1}).`,
-            );
-          if (challenge) loadQuestions(i);
-          aim(stop);
-        });
-      const hash = hashOf(lesson, i, challenge !== null);
+      settle();
       if (hash) writeHash?.(hash);
     },
     next() {
       const { lesson, stop, revealed } = lessons.getState();
       const c = lessons.getState().challenge;
       const p = player();
-      if (c?.asking) return true;
+      // a stop's shared state is still opening: what is on screen is the stop before
+      if (loading || c?.asking) return true;
       if (c?.result) {
         controller.proceed();
         return true;
@@ -226,7 +282,7 @@ export function createLessonController({ viz, lessons, player, canvas, writeHash
     prev() {
       const { lesson, stop } = lessons.getState();
       const c = lessons.getState().challenge;
-      if (c?.asking || c?.result) return true;
+      if (loading || c?.asking || c?.result) return true;
       const s = viz.getState();
       const p = player();
       const current = lesson?.stops[stop];

@@ -16,11 +16,15 @@ import { createLessonController } from './controller';
 import type { LessonController } from './controller';
 import { createLessonStore } from './lessonStore';
 import type { LessonStore } from './lessonStore';
-import { decodeLesson } from './lessonLink';
+import { decodeLesson, isLessonLink } from './lessonLink';
+import type { LessonCodec, LessonShareActions } from './lessonLink';
+import type { Lesson } from '../../sim/lesson/format';
 
 export interface LessonSession {
   lessons: LessonStore;
   controller: LessonController;
+  /** the app's share links: compressed lesson links, stops holding a cluster of their own */
+  share?: LessonShareActions;
 }
 
 export interface LessonHash {
@@ -50,29 +54,26 @@ function isTyping(target: EventTarget | null): boolean {
 }
 
 /** Opens what a hash names; a message when it names nothing that exists. */
-export function openLessonHash(session: LessonSession, viz: VizStore, hash: string): void {
+export function openLessonHash(session: LessonSession, viz: VizStore, hash: string, codec?: LessonCodec): void {
   const parsed = parseLessonHash(hash);
   if (!parsed) return;
   const { controller } = session;
   const challenge = parsed.challenge;
-  if (parsed.lesson !== undefined) {
-    const builtIn = findLesson(parsed.lesson);
-    const own = builtIn ? null : decodeLesson(parsed.lesson);
-    if (own && !own.ok) {
-      viz
-        .getState()
-        .setNotice(
-          parsed.lesson.startsWith('j1.')
-            ? own.message
-            : `There is no built-in lesson “${visibleText(parsed.lesson, 60)}”.`,
-        );
-      return;
-    }
-    const lesson = builtIn ?? (own?.ok ? own.lesson : null);
-    if (!lesson) return;
+  const start = (lesson: Lesson): void => {
     if (parsed.stop !== undefined && parsed.stop >= lesson.stops.length)
       viz.getState().setNotice(`This lesson has ${lesson.stops.length} stops; opening the last.`);
     controller.startLesson(lesson, parsed.stop ?? 0, { challenge: challenge !== undefined && challenge !== '0' });
+  };
+  if (parsed.lesson !== undefined) {
+    const builtIn = findLesson(parsed.lesson);
+    if (builtIn) start(builtIn);
+    else if (!isLessonLink(parsed.lesson))
+      viz.getState().setNotice(`There is no built-in lesson “${visibleText(parsed.lesson, 60)}”.`);
+    else
+      void decodeLesson(parsed.lesson, codec).then((own) => {
+        if (own.ok) start(own.lesson);
+        else viz.getState().setNotice(own.message);
+      });
     return;
   }
   if (challenge !== undefined) controller.startChallenge(challenge);
@@ -83,9 +84,9 @@ export function useLessonSession(
   player: () => Player | null,
   canvas: () => ClusterCanvas | null,
   root: React.RefObject<HTMLElement | null>,
-  options: { keyboard: boolean; followUrl: boolean; embed: boolean },
+  options: { keyboard: boolean; followUrl: boolean; embed: boolean; share?: LessonShareActions | undefined },
 ): LessonSession {
-  const { keyboard, followUrl, embed } = options;
+  const { keyboard, followUrl, embed, share } = options;
   const [session] = useState<LessonSession>(() => {
     const lessons = createLessonStore();
     const controller = createLessonController({
@@ -97,13 +98,14 @@ export function useLessonSession(
         // the address follows the lesson (a reload or a copied address opens the same stop)
         if (window.location.hash !== hash) history.replaceState(history.state, '', hash);
       },
+      ...(share ? { shared: share } : {}),
     });
-    return { lessons, controller };
+    return share ? { lessons, controller, share } : { lessons, controller };
   });
 
   useEffect(
     function followHash() {
-      const apply = (): void => openLessonHash(session, viz, window.location.hash);
+      const apply = (): void => openLessonHash(session, viz, window.location.hash, share?.codec);
       // after the app has opened its own content (a `#s=` link, the default scenario)
       const timer = setTimeout(apply, 0);
       window.addEventListener('hashchange', apply);
@@ -112,7 +114,7 @@ export function useLessonSession(
         window.removeEventListener('hashchange', apply);
       };
     },
-    [session, viz, followUrl],
+    [session, viz, followUrl, share],
   );
 
   useEffect(
