@@ -115,8 +115,8 @@ export const KUBERNETES_NETWORKING: Lesson = {
     },
     {
       scenario: 'ingress',
-      step: 57,
-      to: 59,
+      step: 53,
+      to: 55,
       camera: 'follow',
       caption:
         'The way in from the Internet: an Ingress. The ingress controller (NGINX) is an HTTP proxy: it ends the client’s connection, reads the host and path, and opens its own connection to a backend pod’s IP. The Gateway API describes the same kind of entry with Gateways and Routes.',
