@@ -140,6 +140,31 @@ test.describe('the sequence view', () => {
     await expect(page.getByTestId('stage.caption')).toContainText('step 5 of');
   });
 
+  test('S brings the sequence sheet onto the presenter stage and takes it away', async ({ page }) => {
+    await page.goto('/?present=1#example=pod-to-service&step=4');
+    await page.waitForFunction(() => window.__netviz !== undefined);
+    await page.evaluate(() => window.__netviz!.whenReady());
+    const toggle = page.getByTestId('presenter.controls').getByRole('button', { name: 'Sequence' });
+    await expect(page.getByTestId('sequence.svg')).toHaveCount(0);
+    await page.locator('body').press('s');
+    await expect(page.getByTestId('sequence.svg')).toBeVisible();
+    await expect(toggle).toHaveAttribute('aria-pressed', 'true');
+    const [first, last] = await currentArrow(page);
+    expect(first).toBeLessThanOrEqual(4);
+    expect(last).toBeGreaterThanOrEqual(4);
+    // the stepping keys still play while the sheet is up
+    await page.keyboard.press('PageDown');
+    await expect.poll(async () => (await state(page)).step).toBe(5);
+    await page.keyboard.press('S');
+    await expect(page.getByTestId('sequence.svg')).toHaveCount(0);
+    await expect(toggle).toHaveAttribute('aria-pressed', 'false');
+    // the help lists the key
+    await page.keyboard.press('?');
+    await expect(page.getByRole('dialog', { name: 'Keyboard shortcuts' })).toContainText(
+      'sequence diagram (presenter stage)',
+    );
+  });
+
   test('looks as approved', async ({ browser }, testInfo) => {
     const context = await browser.newContext({
       viewport: { width: 1280, height: 720 },
