@@ -2,6 +2,9 @@
 import { useEffect, useState } from 'react';
 import { PALETTES, forcedPalette } from '../canvas/stylesheet';
 import { FORCED_COLORS_QUERY, forcedColorsActive, systemColor } from '../canvas/forcedColors';
+import { TONES } from '../canvas/packetLayer';
+import type { PacketSprite } from '../canvas/packetLayer';
+import { packetDash, packetPath, packetShape } from '../canvas/packetShape';
 import { useVizStore } from '../store/VizStoreProvider';
 import { selectTheme } from '../store/selectors';
 
@@ -45,12 +48,15 @@ export function Legend() {
       { label: 'NetworkPolicy (octagon)', fill: p.policy, border: p.policyBorder },
       { label: 'Pod isolated by a NetworkPolicy', fill: p.podFill, border: p.policyBorder, double: true },
     ];
-  const packets = [
-    { label: 'request', color: '#ea580c' },
-    { label: 'reply', color: '#2563eb' },
-    { label: 'DNS', color: '#9333ea' },
-    { label: 'dropped / refused', color: '#dc2626' },
+  const packets: { label: string; tone: PacketSprite['tone'] }[] = [
+    { label: 'request', tone: 'request' },
+    { label: 'reply', tone: 'reply' },
+    { label: 'DNS', tone: 'dns' },
+    { label: 'dropped / refused', tone: 'drop' },
   ];
+  // in forced colours the packets are the highlight colour, as the packet layer draws them
+  const highlight = forced ? systemColor('Highlight') : null;
+  const plate = forced ? systemColor('Canvas') : theme === 'dark' ? '#0f172a' : '#ffffff';
   return (
     <aside
       aria-label="Legend"
@@ -75,15 +81,31 @@ export function Legend() {
               {it.label}
             </li>
           ))}
-          <li className="flex flex-wrap items-center gap-2 pt-1">
+          <li className="flex flex-wrap items-center gap-2 pt-1" data-testid="legend.packets">
             {packets.map((k) => (
-              <span key={k.label} className="flex items-center gap-1">
-                <span
-                  aria-hidden="true"
-                  className="inline-block h-3 w-3 rounded-full"
-                  style={{ background: k.color }}
-                />
-                {k.label}
+              <span key={k.label} className="flex items-center gap-1" data-shape={packetShape(k.tone)}>
+                {/* the packet's shape and its label's border, as drawn on the diagram */}
+                <svg aria-hidden="true" width="36" height="18" viewBox="0 0 36 18" className="shrink-0">
+                  <path
+                    d={packetPath(packetShape(k.tone), 9, 9, 6)}
+                    fill={highlight ?? TONES[k.tone]}
+                    stroke={plate}
+                    strokeWidth={1.5}
+                    strokeLinejoin="round"
+                  />
+                  <rect
+                    x={20}
+                    y={3}
+                    width={14}
+                    height={12}
+                    rx={2}
+                    fill="none"
+                    stroke={highlight ?? TONES[k.tone]}
+                    strokeWidth={2}
+                    strokeDasharray={packetDash(k.tone).join(' ') || undefined}
+                  />
+                </svg>
+                {k.label} ({packetShape(k.tone)})
               </span>
             ))}
           </li>
