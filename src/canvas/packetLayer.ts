@@ -87,6 +87,8 @@ export function createPacketLayer(host: HTMLElement, cy: Core, around: LabelSurr
   const render = (): void => {
     if (!ctx || (!drawn && sprites.length === 0)) return;
     drawn = sprites.length > 0;
+    // what is drawn, for tests and tools that cannot read a canvas's pixels
+    canvas.dataset['shapes'] = sprites.map((s) => packetShape(s.tone)).join(' ');
     size();
     const dpr = window.devicePixelRatio || 1;
     ctx.setTransform(dpr, 0, 0, dpr, 0, 0);

@@ -1,32 +1,37 @@
 /** What the shapes and colours mean, drawn with the diagram's own palette. */
 import { useEffect, useState } from 'react';
-import { PALETTES, forcedPalette } from '../canvas/stylesheet';
-import { FORCED_COLORS_QUERY, forcedColorsActive, systemColor } from '../canvas/forcedColors';
+import { PALETTES, contrastPalette, forcedPalette } from '../canvas/stylesheet';
+import { CONTRAST_MORE_QUERY, FORCED_COLORS_QUERY, systemColor } from '../canvas/forcedColors';
 import { TONES } from '../canvas/packetLayer';
 import type { PacketSprite } from '../canvas/packetLayer';
 import { packetDash, packetPath, packetShape } from '../canvas/packetShape';
 import { useVizStore } from '../store/VizStoreProvider';
 import { selectTheme } from '../store/selectors';
 
-/** Whether the page is in forced colours, followed live. */
-function useForcedColors(): boolean {
-  const [forced, setForced] = useState(forcedColorsActive);
-  useEffect(function followForcedColors() {
-    const query = window.matchMedia?.(FORCED_COLORS_QUERY);
-    if (!query) return;
-    const onChange = (): void => setForced(query.matches);
-    query.addEventListener('change', onChange);
-    return () => query.removeEventListener('change', onChange);
-  }, []);
-  return forced;
+/** Whether a media query matches (forced colours, more contrast), followed live. */
+function useMedia(media: string): boolean {
+  const [matches, setMatches] = useState(() => window.matchMedia?.(media).matches ?? false);
+  useEffect(
+    function followMedia() {
+      const query = window.matchMedia?.(media);
+      if (!query) return;
+      const onChange = (): void => setMatches(query.matches);
+      onChange();
+      query.addEventListener('change', onChange);
+      return () => query.removeEventListener('change', onChange);
+    },
+    [media],
+  );
+  return matches;
 }
 
 export function Legend() {
   const theme = useVizStore(selectTheme);
   const [open, setOpen] = useState(false);
   // in forced colours the swatches show the diagram's forced palette (their colours kept as drawn)
-  const forced = useForcedColors();
-  const p = forced ? forcedPalette(systemColor) : PALETTES[theme];
+  const forced = useMedia(FORCED_COLORS_QUERY);
+  const strong = useMedia(CONTRAST_MORE_QUERY);
+  const p = forced ? forcedPalette(systemColor) : strong ? contrastPalette(theme) : PALETTES[theme];
   const items: { label: string; fill: string; border: string; dashed?: boolean; round?: boolean; double?: boolean }[] =
     [
       { label: 'Node (a machine)', fill: p.nodeFill, border: p.nodeBorder },
@@ -85,7 +90,7 @@ export function Legend() {
             {packets.map((k) => (
               <span key={k.label} className="flex items-center gap-1" data-shape={packetShape(k.tone)}>
                 {/* the packet's shape and its label's border, as drawn on the diagram */}
-                <svg aria-hidden="true" width="36" height="18" viewBox="0 0 36 18" className="shrink-0">
+                <svg aria-hidden="true" width="36" height="18" viewBox="0 0 36 18" className="legend-swatch shrink-0">
                   <path
                     d={packetPath(packetShape(k.tone), 9, 9, 6)}
                     fill={highlight ?? TONES[k.tone]}
