@@ -10,7 +10,6 @@
 import { useEffect, useId, useMemo, useRef, useState } from 'react';
 import type { Player } from '../../animation/player';
 import { sequenceOf } from '../../sim';
-import type { Lane } from '../../sim';
 import { useVizStore } from '../../store/VizStoreProvider';
 import { selectStep, selectTheme, selectTrace } from '../../store/selectors';
 import { download } from '../download';
@@ -43,17 +42,6 @@ const PALETTES = {
     title: '#7dd3fc',
   },
 } as const;
-
-const ROLE_WORDS: Record<Lane['role'], string> = {
-  client: 'client',
-  server: 'server',
-  dns: 'DNS',
-  proxy: 'proxy',
-  node: 'node',
-  network: 'between nodes',
-  internet: '',
-  'load-balancer': '',
-};
 
 export interface SequenceViewProps {
   player(): Player | null;
@@ -362,12 +350,12 @@ export function SequenceView({ player, font = 13, exports = true }: SequenceView
               {lanes.map((lane, i) => {
                 const x = layout.laneX[i] ?? 0;
                 const w = layout.laneWidth - 8;
-                const role = ROLE_WORDS[lane.role];
                 const name = layout.laneNames[i] ?? { lines: [lane.label], size: fs + 1 };
                 const lines = name.lines;
+                const role = name.role ?? [];
                 const line = layout.headerLine;
                 // the name's lines and the role's, centred in the header box
-                const rows = lines.length + (role ? 1 : 0);
+                const rows = lines.length + role.length;
                 const top = (layout.header - rows * line) / 2;
                 return (
                   <g key={lane.key} data-lane={lane.key}>
@@ -393,17 +381,18 @@ export function SequenceView({ player, font = 13, exports = true }: SequenceView
                         {text}
                       </text>
                     ))}
-                    {role ? (
+                    {role.map((text, k) => (
                       <text
+                        key={`r${k}`}
                         x={x}
-                        y={top + line * rows - 3}
+                        y={top + line * (lines.length + k + 1) - 3}
                         textAnchor="middle"
                         fontSize={Math.max(12, fs - 1)}
                         fill={p.muted}
                       >
-                        {role}
+                        {text}
                       </text>
-                    ) : null}
+                    ))}
                   </g>
                 );
               })}

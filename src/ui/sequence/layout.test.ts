@@ -69,11 +69,12 @@ describe('the layout in the embed and on a phone', () => {
           expect(x - box / 2, `${id} lane ${i}`).toBeGreaterThanOrEqual(0);
           expect(x + box / 2, `${id} lane ${i}`).toBeLessThanOrEqual(layout.width);
           for (const line of name.lines) expect(estimateWidth(line, name.size, true)).toBeLessThanOrEqual(box - 8);
+          for (const line of name.role ?? []) expect(estimateWidth(line, 12, false), line).toBeLessThanOrEqual(box - 8);
           expect(name.size).toBeGreaterThanOrEqual(MIN_FONT);
         });
         // the header holds the most lines of any name, and the role under them
-        const most = Math.max(...layout.laneNames.map((n) => n.lines.length));
-        expect(layout.header).toBeGreaterThanOrEqual((most + 1) * layout.headerLine);
+        const most = Math.max(...layout.laneNames.map((n) => n.lines.length + (n.role?.length ?? 0)));
+        expect(layout.header).toBeGreaterThanOrEqual(most * layout.headerLine);
         for (const a of layout.arrows)
           for (const line of a.labelLines) expect(estimateWidth(line, 13, true)).toBeLessThanOrEqual(width - 16);
         for (const p of layout.packets)

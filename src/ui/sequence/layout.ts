@@ -2,7 +2,7 @@
  * Where the sequence view draws things: lanes as columns, then for each packet a title row and one
  * row per arrow, top to bottom in playback order. Pure (no DOM), so the view and its tests agree.
  */
-import type { Arrow, Nat, Sequence, SequencePacket } from '../../sim';
+import type { Arrow, Lane, Nat, Sequence, SequencePacket } from '../../sim';
 import { wrapPoints } from '../learnerText';
 
 /** The width of a text in the view's sans-serif type, CSS px (the view measures with a canvas). */
@@ -31,7 +31,21 @@ export interface LayoutOptions {
 export interface LaneName {
   lines: string[];
   size: number;
+  /** the lane's role under its name (`client`, `between nodes`), in lines that fit the box */
+  role?: string[];
 }
+
+/** The words under a lane's name saying what it is (none where the name says it). */
+export const ROLE_WORDS: Record<Lane['role'], string> = {
+  client: 'client',
+  server: 'server',
+  dns: 'DNS',
+  proxy: 'proxy',
+  node: 'node',
+  network: 'between nodes',
+  internet: '',
+  'load-balancer': '',
+};
 
 export interface ArrowBox {
   arrow: Arrow;
@@ -156,9 +170,14 @@ export function layoutSequence(seq: Sequence, { width, font, measure = estimateW
   const laneX = seq.lanes.map((_, i) => pad + laneWidth * (i + 0.5));
   // the names inside their boxes (8 px apart, 6 px of padding inside), the row as tall as the
   // tallest: lines of the name, the role's line, the padding
-  const laneNames = seq.lanes.map((lane) => fitLaneName(lane.label, laneWidth - 8 - 8, font + 1, measure));
+  const roleSize = Math.max(MIN_FONT, font - 1);
+  const laneNames = seq.lanes.map((lane): LaneName => {
+    const name = fitLaneName(lane.label, laneWidth - 16, font + 1, measure);
+    const role = ROLE_WORDS[lane.role];
+    return role ? { ...name, role: wrapText(role, laneWidth - 16, roleSize, false, measure) } : name;
+  });
   const headerLine = font + 3;
-  const rows = Math.max(2, ...laneNames.map((n) => n.lines.length)) + 1;
+  const rows = Math.max(3, ...laneNames.map((n) => n.lines.length + (n.role?.length ?? 0)));
   const header = Math.round(headerLine * rows + 12);
   // labels and titles are never wider than the view itself: on a phone the drawing is wider than
   // the screen and scrolls sideways, and the view keeps them in sight (SequenceView)
