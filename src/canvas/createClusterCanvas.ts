@@ -15,13 +15,19 @@ import { createOverview } from './overview';
 import type { PacketSprite } from './packetLayer';
 import { ChipClass, CurrentHopClass, KeyboardFocusClass, OnPathClass, SelectedClass, stylesheet } from './stylesheet';
 import type { Palette, Theme } from './stylesheet';
-import { FORCED_COLORS_QUERY, forcedColorsActive, systemColor } from './forcedColors';
+import {
+  CONTRAST_MORE_QUERY,
+  FORCED_COLORS_QUERY,
+  contrastMoreActive,
+  forcedColorsActive,
+  systemColor,
+} from './forcedColors';
 import { UNDERLAY_ID, kernelId, layoutCluster, textWidth } from './layout';
 import type { Box, ClusterLayout } from './layout';
 import { FULL_DETAIL, fitView, levelOfDetail, sameDetail } from './levelOfDetail';
 import type { LevelOfDetail } from './levelOfDetail';
 import { ElementKind, toElements } from './toElements';
-import { PALETTES, forcedPalette } from './stylesheet';
+import { PALETTES, contrastPalette, forcedPalette } from './stylesheet';
 import { NO_INSETS, frameView, readableFont, unionBox } from './camera';
 import type { Insets } from './camera';
 import { planPng } from './exportPng';
@@ -281,14 +287,21 @@ export function createClusterCanvas(host: HTMLElement, callbacks: CanvasCallback
     return summarisedIn.get(own) ?? summarisedIn.get(id) ?? own;
   };
 
-  /** The diagram's colours: the theme's, or the system's in forced colours (high contrast). */
-  const palette = (): Palette => (forcedColorsActive() ? forcedPalette(systemColor) : PALETTES[theme]);
+  /**
+   * The diagram's colours: the theme's, the system's in forced colours (high contrast), or the
+   * theme's strong palette when more contrast is asked for.
+   */
+  const palette = (): Palette =>
+    forcedColorsActive() ? forcedPalette(systemColor) : contrastMoreActive() ? contrastPalette(theme) : PALETTES[theme];
+  const sheet = () => stylesheet(theme, palette(), { strong: contrastMoreActive() || forcedColorsActive() });
   const forcedQuery = window.matchMedia?.(FORCED_COLORS_QUERY);
+  const contrastQuery = window.matchMedia?.(CONTRAST_MORE_QUERY);
   const followForcedColors = (): void => {
-    cy.style(stylesheet(theme, palette()));
+    cy.style(sheet());
   };
   forcedQuery?.addEventListener('change', followForcedColors);
-  if (forcedColorsActive()) followForcedColors();
+  contrastQuery?.addEventListener('change', followForcedColors);
+  if (forcedColorsActive() || contrastMoreActive()) followForcedColors();
 
   /** the element the diagram's keyboard focus is on, kept so that a redraw can mark it again */
   let keyboardFocused: string | null = null;
@@ -687,7 +700,7 @@ export function createClusterCanvas(host: HTMLElement, callbacks: CanvasCallback
     update(view) {
       if (view.theme !== theme) {
         theme = view.theme;
-        cy.style(stylesheet(theme, palette()));
+        cy.style(sheet());
         packets.setTheme(theme);
         overview.setTheme(theme);
       }
@@ -959,6 +972,7 @@ export function createClusterCanvas(host: HTMLElement, callbacks: CanvasCallback
       observer.disconnect();
       tooltip.remove();
       forcedQuery?.removeEventListener('change', followForcedColors);
+      contrastQuery?.removeEventListener('change', followForcedColors);
       packets.destroy();
       overview.destroy();
       cy.destroy();

@@ -214,9 +214,9 @@ describe('the exported SVG', () => {
   it('draws the packet, its headers and the step caption', () => {
     const svg = parseXml(svgOf('light'));
     const packets = all(svg).filter((e) => e.attrs['data-packet']);
-    expect(packets.map((p) => [p.attrs['data-packet'], p.attrs['cx'], p.attrs['cy']])).toEqual([
-      ['request', '100', '0'],
-      ['drop', '300', '100'],
+    expect(packets.map((p) => [p.attrs['data-packet'], p.attrs['data-packet-shape'], p.attrs['data-at']])).toEqual([
+      ['request', 'circle', '100 0'],
+      ['drop', 'cross', '300 100'],
     ]);
     const label = all(svg).find((e) => e.attrs['data-packet-label'] !== undefined);
     expect(label && textOf(label)).toBe(`${SPRITE.outer}${SPRITE.label.join('')}`);
@@ -249,7 +249,7 @@ describe('the exported SVG', () => {
     const elements = all(svg);
     const names = new Set(elements.map((e) => e.name));
     expect([...names].sort()).toEqual(
-      ['circle', 'ellipse', 'g', 'line', 'polygon', 'rect', 'svg', 'text', 'tspan'].filter((n) => names.has(n)),
+      ['circle', 'ellipse', 'g', 'line', 'path', 'polygon', 'rect', 'svg', 'text', 'tspan'].filter((n) => names.has(n)),
     );
     expect(names).not.toContain('script');
     expect(names).not.toContain('foreignObject');

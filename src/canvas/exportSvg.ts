@@ -7,6 +7,7 @@
 import type { Core, EdgeSingular, NodeSingular, Position } from 'cytoscape';
 import type { PacketSprite } from './packetLayer';
 import { TONES } from './packetLayer';
+import { packetDash, packetPath, packetShape } from './packetShape';
 import type { Theme } from './stylesheet';
 
 /**
@@ -191,17 +192,16 @@ function nodeSvg(n: NodeSingular, measure: MeasureText): string {
 const MONO = 'ui-monospace, SFMono-Regular, Menlo, Consolas, monospace';
 const PACKET_FONT = 12;
 
-/** A packet as the packet layer draws it: a dot (a cross when dropped) and its headers beside it. */
+/** A packet as the packet layer draws it: its shape (packetShape.ts) and its headers beside it. */
 function packetSvg(s: PacketSprite, theme: Theme, measure: MeasureText): string {
   const color = TONES[s.tone];
   const dark = theme === 'dark';
+  const shape = packetShape(s.tone);
+  const d = packetPath(shape, s.x, s.y, s.label.length === 0 ? 6 : 9);
   const out: string[] = [
-    `<circle data-packet="${s.tone}" cx="${f(s.x)}" cy="${f(s.y)}" r="${s.label.length === 0 ? 6 : 9}" fill="${color}" stroke="${dark ? '#0f172a' : '#ffffff'}" stroke-width="2"/>`,
+    `<path data-packet="${s.tone}" data-packet-shape="${shape}" data-at="${f(s.x)} ${f(s.y)}" d="${d}" fill="${color}" stroke="${dark ? '#0f172a' : '#ffffff'}" stroke-width="2" stroke-linejoin="round"/>`,
   ];
-  if (s.tone === 'drop')
-    out.push(
-      `<path d="M${f(s.x - 4)} ${f(s.y - 4)}L${f(s.x + 4)} ${f(s.y + 4)}M${f(s.x + 4)} ${f(s.y - 4)}L${f(s.x - 4)} ${f(s.y + 4)}" stroke="#ffffff" stroke-width="2"/>`,
-    );
+  const dash = packetDash(s.tone);
   if (s.label.length === 0) return out.join('');
   const font = `600 ${PACKET_FONT}px ${MONO}`;
   const lineH = Math.round(PACKET_FONT * 1.3);
@@ -225,7 +225,7 @@ function packetSvg(s: PacketSprite, theme: Theme, measure: MeasureText): string 
   const ix = s.outer ? bx + 6 : bx;
   const iy = by + outerH;
   g.push(
-    `<rect x="${f(ix)}" y="${f(iy)}" width="${f(innerW)}" height="${f(innerH)}" rx="6" fill="${dark ? '#1e293b' : '#ffffff'}" stroke="${color}" stroke-width="2"/>`,
+    `<rect x="${f(ix)}" y="${f(iy)}" width="${f(innerW)}" height="${f(innerH)}" rx="6" fill="${dark ? '#1e293b' : '#ffffff'}" stroke="${color}" stroke-width="2"${dash.length > 0 ? ` stroke-dasharray="${dash.join(' ')}"` : ''}/>`,
   );
   s.label.forEach((line, i) =>
     g.push(text(ix + 7, iy + 4 + (i + 1) * lineH - Math.round(PACKET_FONT * 0.3), line, dark ? '#f8fafc' : '#0f172a')),

@@ -5,6 +5,13 @@
  */
 
 export const FORCED_COLORS_QUERY = '(forced-colors: active)';
+/** The user asked for more contrast (an OS setting): the diagram draws with its strong palette. */
+export const CONTRAST_MORE_QUERY = '(prefers-contrast: more)';
+
+/** Whether the page asks for more contrast now. */
+export function contrastMoreActive(): boolean {
+  return typeof window !== 'undefined' && (window.matchMedia?.(CONTRAST_MORE_QUERY).matches ?? false);
+}
 
 /** Whether the page is in forced colours now. */
 export function forcedColorsActive(): boolean {

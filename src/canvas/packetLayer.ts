@@ -6,6 +6,7 @@
 import type { Core } from 'cytoscape';
 import type { Theme } from './stylesheet';
 import { forcedSystemColors } from './forcedColors';
+import { packetDash, packetOutline, packetShape } from './packetShape';
 import type { Insets } from './camera';
 
 /** A box on screen, in CSS px relative to the diagram. */
@@ -86,6 +87,8 @@ export function createPacketLayer(host: HTMLElement, cy: Core, around: LabelSurr
   const render = (): void => {
     if (!ctx || (!drawn && sprites.length === 0)) return;
     drawn = sprites.length > 0;
+    // what is drawn, for tests and tools that cannot read a canvas's pixels
+    canvas.dataset['shapes'] = sprites.map((s) => packetShape(s.tone)).join(' ');
     size();
     const dpr = window.devicePixelRatio || 1;
     ctx.setTransform(dpr, 0, 0, dpr, 0, 0);
@@ -221,23 +224,20 @@ function drawSprite(
   const plate = sys ? sys.canvas : theme === 'dark' ? '#1e293b' : '#ffffff';
   const ink = sys ? sys.text : theme === 'dark' ? '#f8fafc' : '#0f172a';
   ctx.save();
-  // the packet itself; a dropped one is a cross as well as red, so it is told apart without colour
+  // the packet itself, its shape saying what it is without colour (packetShape.ts)
+  const r = s.label.length === 0 ? 6 : 9;
+  const outline = packetOutline(packetShape(s.tone), x, y, r);
   ctx.beginPath();
-  ctx.arc(x, y, s.label.length === 0 ? 6 : 9, 0, Math.PI * 2);
+  if (outline) {
+    outline.forEach(([px, py], i) => (i === 0 ? ctx.moveTo(px, py) : ctx.lineTo(px, py)));
+    ctx.closePath();
+  } else ctx.arc(x, y, r, 0, Math.PI * 2);
   ctx.fillStyle = color;
   ctx.fill();
   ctx.lineWidth = 2;
+  ctx.lineJoin = 'round';
   ctx.strokeStyle = sys ? sys.canvas : theme === 'dark' ? '#0f172a' : '#ffffff';
   ctx.stroke();
-  if (s.tone === 'drop') {
-    ctx.beginPath();
-    ctx.moveTo(x - 4, y - 4);
-    ctx.lineTo(x + 4, y + 4);
-    ctx.moveTo(x + 4, y - 4);
-    ctx.lineTo(x - 4, y + 4);
-    ctx.strokeStyle = '#ffffff';
-    ctx.stroke();
-  }
   // its headers, in a label box that wraps an outer header when the packet is encapsulated (a
   // burst of many packets draws them as dots, without labels)
   if (s.label.length === 0) {
@@ -320,7 +320,10 @@ function drawSprite(
   ctx.fill();
   ctx.strokeStyle = color;
   ctx.lineWidth = 2;
+  // a reply's label is dashed, a DNS message's dotted: told apart in forced colours too
+  ctx.setLineDash(packetDash(s.tone));
   ctx.stroke();
+  ctx.setLineDash([]);
   ctx.fillStyle = ink;
   m.lines.forEach((line, i) => ctx.fillText(line, ix + 7, iy + 4 + (i + 1) * m.lineH - Math.round(m.fontPx * 0.3)));
   ctx.restore();

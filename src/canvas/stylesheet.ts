@@ -161,10 +161,81 @@ export function forcedPalette(system: (name: string) => string): Palette {
   };
 }
 
+/**
+ * The palette for `prefers-contrast: more`: the theme's hues kept (a pod is still blue, a bridge
+ * green) but every line and word darker in light and lighter in dark, text black or white.
+ */
+export function contrastPalette(theme: Theme): Palette {
+  const base = PALETTES[theme];
+  if (theme === 'dark')
+    return {
+      ...base,
+      text: '#ffffff',
+      muted: '#e2e8f0',
+      nodeBorder: '#cbd5e1',
+      podBorder: '#7dd3fc',
+      containerBorder: '#bae6fd',
+      ethBorder: '#fde68a',
+      vethBorder: '#fef08a',
+      bridgeBorder: '#86efac',
+      kernelBorder: '#c4b5fd',
+      rootBorder: '#fdba74',
+      underlay: '#cbd5e1',
+      serviceBorder: '#d8b4fe',
+      link: '#cbd5e1',
+      path: '#fdba74',
+      policyBorder: '#fca5a5',
+      focus: '#bae6fd',
+    };
+  return {
+    ...base,
+    text: '#000000',
+    muted: '#1e293b',
+    nodeBorder: '#1e293b',
+    podBorder: '#075985',
+    containerBorder: '#075985',
+    ethBorder: '#78350f',
+    vethBorder: '#713f12',
+    bridgeBorder: '#14532d',
+    kernelBorder: '#4c1d95',
+    rootBorder: '#7c2d12',
+    underlay: '#0f172a',
+    serviceBorder: '#581c87',
+    link: '#334155',
+    path: '#c2410c',
+    policyBorder: '#7f1d1d',
+    focus: '#1e3a8a',
+  };
+}
+
+export interface StyleOptions {
+  /** `prefers-contrast: more`: thicker borders and edges (with `contrastPalette`) */
+  strong?: boolean;
+}
+
+/** The rules added in `strong` mode, after the others so that they win: every line thicker. */
+function strongRules(): StylesheetJson {
+  return [
+    { selector: 'node', style: { 'border-width': 2.5 } },
+    { selector: `node.${ElementKind.node}`, style: { 'border-width': 3 } },
+    { selector: `node.${ElementKind.underlay}`, style: { 'border-width': 0 } },
+    { selector: `node.${ChipClass}`, style: { 'border-width': 2 } },
+    { selector: 'node.pod.isolated', style: { 'border-width': 5 } },
+    { selector: `edge.${ElementKind.link}`, style: { width: 3 } },
+    { selector: `.${OnPathClass}`, style: { 'border-width': 4 } },
+    { selector: `edge.${OnPathClass}`, style: { width: 6 } },
+    { selector: `node.${CurrentHopClass}`, style: { 'border-width': 5, 'underlay-opacity': 0.35 } },
+  ] as StylesheetJson;
+}
+
 const FONT = 'ui-sans-serif, system-ui, -apple-system, "Segoe UI", Roboto, sans-serif';
 const MONO = 'ui-monospace, SFMono-Regular, Menlo, Consolas, monospace';
 
-export function stylesheet(theme: Theme, p: Palette = PALETTES[theme]): StylesheetJson {
+export function stylesheet(
+  theme: Theme,
+  p: Palette = PALETTES[theme],
+  { strong = false }: StyleOptions = {},
+): StylesheetJson {
   const box = (fill: string, border: string, fontSize: number | string, extra: Record<string, unknown> = {}) => ({
     shape: 'round-rectangle',
     width: 'data(w)',
@@ -425,5 +496,6 @@ export function stylesheet(theme: Theme, p: Palette = PALETTES[theme]): Styleshe
       selector: `node.${KeyboardFocusClass}`,
       style: { 'outline-width': 4, 'outline-color': p.focus, 'outline-offset': 3, 'outline-opacity': 1 },
     },
+    ...(strong ? strongRules() : []),
   ] as StylesheetJson;
 }

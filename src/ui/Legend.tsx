@@ -1,29 +1,37 @@
 /** What the shapes and colours mean, drawn with the diagram's own palette. */
 import { useEffect, useState } from 'react';
-import { PALETTES, forcedPalette } from '../canvas/stylesheet';
-import { FORCED_COLORS_QUERY, forcedColorsActive, systemColor } from '../canvas/forcedColors';
+import { PALETTES, contrastPalette, forcedPalette } from '../canvas/stylesheet';
+import { CONTRAST_MORE_QUERY, FORCED_COLORS_QUERY, systemColor } from '../canvas/forcedColors';
+import { TONES } from '../canvas/packetLayer';
+import type { PacketSprite } from '../canvas/packetLayer';
+import { packetDash, packetPath, packetShape } from '../canvas/packetShape';
 import { useVizStore } from '../store/VizStoreProvider';
 import { selectTheme } from '../store/selectors';
 
-/** Whether the page is in forced colours, followed live. */
-function useForcedColors(): boolean {
-  const [forced, setForced] = useState(forcedColorsActive);
-  useEffect(function followForcedColors() {
-    const query = window.matchMedia?.(FORCED_COLORS_QUERY);
-    if (!query) return;
-    const onChange = (): void => setForced(query.matches);
-    query.addEventListener('change', onChange);
-    return () => query.removeEventListener('change', onChange);
-  }, []);
-  return forced;
+/** Whether a media query matches (forced colours, more contrast), followed live. */
+function useMedia(media: string): boolean {
+  const [matches, setMatches] = useState(() => window.matchMedia?.(media).matches ?? false);
+  useEffect(
+    function followMedia() {
+      const query = window.matchMedia?.(media);
+      if (!query) return;
+      const onChange = (): void => setMatches(query.matches);
+      onChange();
+      query.addEventListener('change', onChange);
+      return () => query.removeEventListener('change', onChange);
+    },
+    [media],
+  );
+  return matches;
 }
 
 export function Legend() {
   const theme = useVizStore(selectTheme);
   const [open, setOpen] = useState(false);
   // in forced colours the swatches show the diagram's forced palette (their colours kept as drawn)
-  const forced = useForcedColors();
-  const p = forced ? forcedPalette(systemColor) : PALETTES[theme];
+  const forced = useMedia(FORCED_COLORS_QUERY);
+  const strong = useMedia(CONTRAST_MORE_QUERY);
+  const p = forced ? forcedPalette(systemColor) : strong ? contrastPalette(theme) : PALETTES[theme];
   const items: { label: string; fill: string; border: string; dashed?: boolean; round?: boolean; double?: boolean }[] =
     [
       { label: 'Node (a machine)', fill: p.nodeFill, border: p.nodeBorder },
@@ -45,12 +53,15 @@ export function Legend() {
       { label: 'NetworkPolicy (octagon)', fill: p.policy, border: p.policyBorder },
       { label: 'Pod isolated by a NetworkPolicy', fill: p.podFill, border: p.policyBorder, double: true },
     ];
-  const packets = [
-    { label: 'request', color: '#ea580c' },
-    { label: 'reply', color: '#2563eb' },
-    { label: 'DNS', color: '#9333ea' },
-    { label: 'dropped / refused', color: '#dc2626' },
+  const packets: { label: string; tone: PacketSprite['tone'] }[] = [
+    { label: 'request', tone: 'request' },
+    { label: 'reply', tone: 'reply' },
+    { label: 'DNS', tone: 'dns' },
+    { label: 'dropped / refused', tone: 'drop' },
   ];
+  // in forced colours the packets are the highlight colour, as the packet layer draws them
+  const highlight = forced ? systemColor('Highlight') : null;
+  const plate = forced ? systemColor('Canvas') : theme === 'dark' ? '#0f172a' : '#ffffff';
   return (
     <aside
       aria-label="Legend"
@@ -75,15 +86,31 @@ export function Legend() {
               {it.label}
             </li>
           ))}
-          <li className="flex flex-wrap items-center gap-2 pt-1">
+          <li className="flex flex-wrap items-center gap-2 pt-1" data-testid="legend.packets">
             {packets.map((k) => (
-              <span key={k.label} className="flex items-center gap-1">
-                <span
-                  aria-hidden="true"
-                  className="inline-block h-3 w-3 rounded-full"
-                  style={{ background: k.color }}
-                />
-                {k.label}
+              <span key={k.label} className="flex items-center gap-1" data-shape={packetShape(k.tone)}>
+                {/* the packet's shape and its label's border, as drawn on the diagram */}
+                <svg aria-hidden="true" width="36" height="18" viewBox="0 0 36 18" className="legend-swatch shrink-0">
+                  <path
+                    d={packetPath(packetShape(k.tone), 9, 9, 6)}
+                    fill={highlight ?? TONES[k.tone]}
+                    stroke={plate}
+                    strokeWidth={1.5}
+                    strokeLinejoin="round"
+                  />
+                  <rect
+                    x={20}
+                    y={3}
+                    width={14}
+                    height={12}
+                    rx={2}
+                    fill="none"
+                    stroke={highlight ?? TONES[k.tone]}
+                    strokeWidth={2}
+                    strokeDasharray={packetDash(k.tone).join(' ') || undefined}
+                  />
+                </svg>
+                {k.label} ({packetShape(k.tone)})
               </span>
             ))}
           </li>

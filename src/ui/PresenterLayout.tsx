@@ -85,7 +85,7 @@ export function PresenterLayout({
         className={button}
         aria-pressed={sheet === 'sequence'}
         onClick={() => onSheet(sheet === 'sequence' ? null : 'sequence')}
-        title="Sequence diagram of the trace"
+        title="Sequence diagram of the trace (S)"
       >
         Sequence
       </button>

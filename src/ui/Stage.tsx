@@ -154,7 +154,10 @@ export function Stage({ mode, onCanvas, canvas, player, topControls, side, cover
         <div
           ref={topRef}
           data-stage-overlay="controls"
-          className={`absolute top-2 right-2 z-20 transition-opacity duration-300 focus-within:opacity-100 ${hidden ? 'pointer-events-none opacity-0' : 'opacity-100'}`}
+          // faded out, then hidden once the fade ends (visibility changes at the end of its
+          // transition): a control nobody sees is not read out or measured for contrast half
+          // drawn; a key or a move brings it back before focus moves
+          className={`absolute top-2 right-2 z-20 transition-[opacity,visibility] duration-300 focus-within:visible focus-within:opacity-100 ${hidden ? 'pointer-events-none invisible opacity-0' : 'visible opacity-100'}`}
         >
           {topControls}
         </div>

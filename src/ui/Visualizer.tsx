@@ -368,6 +368,7 @@ function VisualizerLayout({
       exitPresenter: () => store.getState().setPresenting(false),
       toggleEvents: () => setSheet((x) => (x === 'events' ? null : 'events')),
       toggleInspector: () => setSheet((x) => (x === 'inspector' ? null : 'inspector')),
+      toggleSequence: () => setSheet((x) => (x === 'sequence' ? null : 'sequence')),
     }),
     [store],
   );

@@ -21,6 +21,7 @@ export type KeyAction =
   | 'blank'
   | 'events'
   | 'inspector'
+  | 'sequence'
   | 'help'
   | 'choice'
   | 'escape';
@@ -52,6 +53,7 @@ export const KEYMAP: readonly KeyBinding[] = [
   { action: 'blank', keys: ['b', 'B'], shown: 'B', does: 'blank the screen (presenter stage; any key brings it back)' },
   { action: 'events', keys: ['l', 'L'], shown: 'L', does: 'event list (presenter stage)' },
   { action: 'inspector', keys: ['i', 'I'], shown: 'I', does: 'inspector (presenter stage)' },
+  { action: 'sequence', keys: ['s', 'S'], shown: 'S', does: 'sequence diagram (presenter stage)' },
   { action: 'help', keys: ['?'], shown: '?', does: 'this help' },
   { action: 'choice', keys: ['1', '2', '3', '4'], shown: '1 – 4', does: 'answer a challenge’s question' },
   { action: 'escape', keys: ['Escape'], shown: 'Esc', does: 'leave “Send from…”, then the presenter stage' },

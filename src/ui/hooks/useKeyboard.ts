@@ -17,6 +17,7 @@ export interface StageKeys {
   exitPresenter?(): void;
   toggleEvents?(): void;
   toggleInspector?(): void;
+  toggleSequence?(): void;
 }
 
 /** One step of the zoom keys and buttons. */
@@ -107,6 +108,7 @@ export function useKeyboard(
           blank: () => (s.presenting ? s.setBlank(!s.blank) : false),
           events: () => (s.presenting && stage.toggleEvents ? stage.toggleEvents() : false),
           inspector: () => (s.presenting && stage.toggleInspector ? stage.toggleInspector() : false),
+          sequence: () => (s.presenting && stage.toggleSequence ? stage.toggleSequence() : false),
           help: () => onHelp(),
           // a challenge's answers are read by the lesson session (src/ui/lesson) before this hook
           choice: () => false,

@@ -10,12 +10,12 @@
 import { useEffect, useId, useMemo, useRef, useState } from 'react';
 import type { Player } from '../../animation/player';
 import { sequenceOf } from '../../sim';
-import type { Lane } from '../../sim';
 import { useVizStore } from '../../store/VizStoreProvider';
 import { selectStep, selectTheme, selectTrace } from '../../store/selectors';
 import { download } from '../download';
-import { stepLabel, wrapPoints } from '../learnerText';
-import { arrowAt, layoutSequence } from './layout';
+import { stepLabel } from '../learnerText';
+import { arrowAt, estimateWidth, keepInView, layoutSequence } from './layout';
+import type { Measure } from './layout';
 import { sequencePng, serializeSvg } from './exportSequence';
 
 const PALETTES = {
@@ -43,23 +43,24 @@ const PALETTES = {
   },
 } as const;
 
-const ROLE_WORDS: Record<Lane['role'], string> = {
-  client: 'client',
-  server: 'server',
-  dns: 'DNS',
-  proxy: 'proxy',
-  node: 'node',
-  network: 'between nodes',
-  internet: '',
-  'load-balancer': '',
-};
-
 export interface SequenceViewProps {
   player(): Player | null;
   /** type size in CSS px: 13 in the app and the embed, larger on the presenter stage */
   font?: number;
   /** the export buttons (not on the presenter stage, where nobody downloads) */
   exports?: boolean;
+}
+
+const FONT_FAMILY = "system-ui, -apple-system, 'Segoe UI', Roboto, sans-serif";
+
+/** Widths measured in the type the drawing uses (the estimate where there is no canvas). */
+function canvasMeasure(): Measure {
+  const ctx = typeof document === 'undefined' ? null : document.createElement('canvas').getContext('2d');
+  if (!ctx) return estimateWidth;
+  return (text, size, bold) => {
+    ctx.font = `${bold ? 700 : 400} ${size}px ${FONT_FAMILY}`;
+    return ctx.measureText(text).width;
+  };
 }
 
 /** Follows the width of an element (the drawing fills it). */
@@ -86,11 +87,18 @@ export function SequenceView({ player, font = 13, exports = true }: SequenceView
   const theme = useVizStore(selectTheme);
   const scrollRef = useRef<HTMLDivElement>(null);
   const svgRef = useRef<SVGSVGElement>(null);
-  const currentRef = useRef<SVGGElement>(null);
+  const currentRef = useRef<SVGPathElement>(null);
   const headerRef = useRef<SVGGElement>(null);
   const width = useWidth(scrollRef) - 2;
+  const measure = useMemo(canvasMeasure, []);
   const seq = useMemo(() => (trace ? sequenceOf(trace) : null), [trace]);
-  const layout = useMemo(() => (seq ? layoutSequence(seq, { width, font }) : null), [seq, width, font]);
+  const layout = useMemo(
+    () => (seq ? layoutSequence(seq, { width, font, measure }) : null),
+    [seq, width, font, measure],
+  );
+  // how far the drawing is scrolled sideways (a phone's is wider than the screen): the titles and
+  // the arrows' labels move with it to stay in sight
+  const [scrollX, setScrollX] = useState(0);
   const current = layout ? arrowAt(layout, step) : -1;
   const [message, setMessage] = useState<string | null>(null);
   const p = PALETTES[theme === 'dark' ? 'dark' : 'light'];
@@ -99,9 +107,17 @@ export function SequenceView({ player, font = 13, exports = true }: SequenceView
   useEffect(function keepLaneNamesOnTop() {
     const el = scrollRef.current;
     if (!el) return;
-    const follow = (): void => headerRef.current?.setAttribute('transform', `translate(0 ${el.scrollTop})`);
+    let frame = 0;
+    const follow = (): void => {
+      headerRef.current?.setAttribute('transform', `translate(0 ${el.scrollTop})`);
+      cancelAnimationFrame(frame);
+      frame = requestAnimationFrame(() => setScrollX(el.scrollLeft));
+    };
     el.addEventListener('scroll', follow, { passive: true });
-    return () => el.removeEventListener('scroll', follow);
+    return () => {
+      cancelAnimationFrame(frame);
+      el.removeEventListener('scroll', follow);
+    };
   }, []);
 
   useEffect(
@@ -124,6 +140,10 @@ export function SequenceView({ player, font = 13, exports = true }: SequenceView
   const helpId = `${uid}-help`;
   const laneName = (i: number): string => lanes[i]?.label ?? '';
   const fs = font;
+  const lh = Math.round(fs * 1.25);
+  const viewWidth = width;
+  const dx = (a: { labelX: number; labelWidth: number }): number =>
+    Math.round(keepInView(a.labelX, a.labelWidth, scrollX, viewWidth));
   return (
     <div className="flex h-full min-h-0 flex-col" data-testid="sequence">
       {exports && layout ? (
@@ -199,7 +219,7 @@ export function SequenceView({ player, font = 13, exports = true }: SequenceView
             width={layout.width}
             height={layout.height}
             viewBox={`0 0 ${layout.width} ${layout.height}`}
-            fontFamily="system-ui, -apple-system, 'Segoe UI', Roboto, sans-serif"
+            fontFamily={FONT_FAMILY}
             aria-hidden="true"
             data-testid="sequence.svg"
             style={{ display: 'block' }}
@@ -235,17 +255,33 @@ export function SequenceView({ player, font = 13, exports = true }: SequenceView
               />
             ))}
             {layout.packets.map((box, i) => (
-              <text
-                key={`t${i}`}
-                x={8}
-                y={box.y + fs * 1.3}
-                fontSize={fs}
-                fontWeight={700}
-                fill={p.title}
-                data-testid="sequence.packet"
-              >
-                {box.title}
-              </text>
+              // at the left edge of what is on screen (data-sticky: the exports put it back)
+              <g key={`t${i}`} data-sticky="" transform={scrollX ? `translate(${scrollX} 0)` : undefined}>
+                <rect
+                  x={4}
+                  y={box.y + fs * 0.2}
+                  width={Math.max(...box.titleLines.map((l) => measure(l, fs, true))) + 8}
+                  height={box.titleLines.length * Math.round(fs * 1.25) + fs * 0.4}
+                  rx={3}
+                  fill={p.paper}
+                  opacity={0.9}
+                />
+                <text
+                  x={8}
+                  y={box.y + fs * 1.3}
+                  fontSize={fs}
+                  fontWeight={700}
+                  fill={p.title}
+                  data-testid="sequence.packet"
+                >
+                  {box.titleLines.map((line, k) => (
+                    <tspan key={k} x={8} dy={k === 0 ? 0 : Math.round(fs * 1.25)}>
+                      {/* a space between lines, so that the text reads whole (tests, exports) */}
+                      {k < box.titleLines.length - 1 ? `${line} ` : line}
+                    </tspan>
+                  ))}
+                </text>
+              </g>
             ))}
             {layout.arrows.map((a, i) => {
               const now = i === current;
@@ -258,7 +294,6 @@ export function SequenceView({ player, font = 13, exports = true }: SequenceView
               return (
                 <g
                   key={`a${i}`}
-                  ref={now ? currentRef : undefined}
                   data-testid="sequence.arrow"
                   data-current={now ? 'true' : undefined}
                   data-first-step={a.arrow.firstStep}
@@ -268,6 +303,7 @@ export function SequenceView({ player, font = 13, exports = true }: SequenceView
                   onClick={() => goTo(i)}
                 >
                   <path
+                    ref={now ? currentRef : undefined}
                     d={d}
                     fill="none"
                     stroke={color}
@@ -277,25 +313,30 @@ export function SequenceView({ player, font = 13, exports = true }: SequenceView
                   {/* a wider invisible line: an easier target for a click or a tap */}
                   <path d={d} fill="none" stroke="transparent" strokeWidth={16} />
                   {a.label ? (
-                    <g>
+                    // kept on screen when the drawing is scrolled sideways (data-sticky: not in exports)
+                    <g data-sticky="" transform={dx(a) ? `translate(${dx(a)} 0)` : undefined}>
                       <rect
-                        x={a.labelX - (a.label.length * fs * 0.56) / 2 - 3}
-                        y={a.y - fs * 1.55}
-                        width={a.label.length * fs * 0.56 + 6}
-                        height={fs * 1.3}
+                        x={a.labelX - a.labelWidth / 2 - 3}
+                        y={a.y - fs * 0.3 - a.labelLines.length * lh}
+                        width={a.labelWidth + 6}
+                        height={a.labelLines.length * lh + fs * 0.05}
                         rx={3}
                         fill={p.paper}
                         opacity={0.9}
                       />
                       <text
                         x={a.labelX}
-                        y={a.y - fs * 0.55}
+                        y={a.y - fs * 0.55 - (a.labelLines.length - 1) * lh}
                         textAnchor="middle"
                         fontSize={fs}
                         fill={a.arrow.nat.length > 0 || a.arrow.arrivalNat.length > 0 ? p.nat : color}
                         fontWeight={a.arrow.nat.length > 0 || now ? 600 : 400}
                       >
-                        {a.label}
+                        {a.labelLines.map((line, k) => (
+                          <tspan key={k} x={a.labelX} dy={k === 0 ? 0 : lh}>
+                            {line}
+                          </tspan>
+                        ))}
                       </text>
                     </g>
                   ) : null}
@@ -309,11 +350,13 @@ export function SequenceView({ player, font = 13, exports = true }: SequenceView
               {lanes.map((lane, i) => {
                 const x = layout.laneX[i] ?? 0;
                 const w = layout.laneWidth - 8;
-                const role = ROLE_WORDS[lane.role];
-                const lines = laneLines(lane.label, w - 6, fs + 1);
+                const name = layout.laneNames[i] ?? { lines: [lane.label], size: fs + 1 };
+                const lines = name.lines;
+                const role = name.role ?? [];
+                const line = layout.headerLine;
                 // the name's lines and the role's, centred in the header box
-                const rows = lines.length + (role ? 1 : 0);
-                const top = (layout.header - rows * (fs + 3)) / 2;
+                const rows = lines.length + role.length;
+                const top = (layout.header - rows * line) / 2;
                 return (
                   <g key={lane.key} data-lane={lane.key}>
                     <rect
@@ -325,24 +368,31 @@ export function SequenceView({ player, font = 13, exports = true }: SequenceView
                       fill={p.head}
                       stroke={p.lane}
                     />
-                    {lines.map((line, k) => (
+                    {lines.map((text, k) => (
                       <text
                         key={k}
                         x={x}
-                        y={top + (fs + 3) * (k + 1) - 2}
+                        y={top + line * (k + 1) - 2}
                         textAnchor="middle"
-                        fontSize={fs + 1}
-                        fontWeight={600}
+                        fontSize={name.size}
+                        fontWeight={700}
                         fill={p.ink}
                       >
-                        {line}
+                        {text}
                       </text>
                     ))}
-                    {role ? (
-                      <text x={x} y={top + (fs + 3) * rows - 3} textAnchor="middle" fontSize={fs - 1} fill={p.muted}>
-                        {role}
+                    {role.map((text, k) => (
+                      <text
+                        key={`r${k}`}
+                        x={x}
+                        y={top + line * (lines.length + k + 1) - 3}
+                        textAnchor="middle"
+                        fontSize={Math.max(12, fs - 1)}
+                        fill={p.muted}
+                      >
+                        {text}
                       </text>
-                    ) : null}
+                    ))}
                   </g>
                 );
               })}
@@ -376,21 +426,4 @@ export function SequenceView({ player, font = 13, exports = true }: SequenceView
       </div>
     </div>
   );
-}
-
-/**
- * A lane's name in at most two lines that fit its header, broken after a dash, dot or slash
- * (`web-8rdbl7jt4z-` / `w2bsc`), the second cut with an ellipsis if it still does not fit (the
- * full name is in the text list).
- */
-export function laneLines(text: string, width: number, font: number): string[] {
-  const fits = Math.max(2, Math.floor(width / (font * 0.56)));
-  // an address is read whole (estimates run wide, so it still fits a lane's box)
-  if (text.length <= fits || /^[\d.:]+$/.test(text)) return [text];
-  let first = '';
-  const pieces = wrapPoints(text);
-  while (pieces.length > 0 && (first + (pieces[0] ?? '')).length <= fits) first += pieces.shift() ?? '';
-  if (first === '') first = text.slice(0, fits);
-  const rest = text.slice(first.length);
-  return [first, rest.length <= fits ? rest : `${rest.slice(0, fits - 1)}…`];
 }
