@@ -67,11 +67,11 @@ export const CNI_PRESETS: readonly CniPreset[] = [
   },
   {
     id: 'cilium',
-    label: 'Cilium (VXLAN tunnel)',
+    label: 'Cilium (VXLAN)',
     cni: { kind: 'cilium', routingMode: 'tunnel', tunnelProtocol: 'vxlan', kubeProxyReplacement: false },
   },
   { id: 'kindnet', label: 'kindnet (kind)', cni: { kind: 'kindnet' } },
-  { id: 'aws-vpc', label: 'AWS VPC CNI (EKS)', cni: { kind: 'aws-vpc', externalSnat: false, excludeSnatCidrs: [] } },
+  { id: 'aws-vpc', label: 'AWS VPC (EKS)', cni: { kind: 'aws-vpc', externalSnat: false, excludeSnatCidrs: [] } },
 ];
 
 /** The preset a configuration belongs to (a Calico pool in VXLAN mode is still `calico-ipip`'s family). */

@@ -7,8 +7,12 @@ import { useVizStore } from '../store/VizStoreProvider';
 import { selectTrace } from '../store/selectors';
 import { exampleHash } from './hooks/useScenarioFromUrl';
 
-const control =
-  'max-w-[11rem] rounded border border-slate-300 bg-white px-2 py-1 text-sm dark:border-slate-600 dark:bg-slate-800';
+const control = 'rounded border border-slate-300 bg-white px-2 py-1 text-sm dark:border-slate-600 dark:bg-slate-800';
+// The first header row holds the three drop-downs and the action buttons on one line at 1280 px
+// (a third row would shrink the diagram below 12 px names); the scenario's title is also in the
+// explanation under the header, so its drop-down may cut a long one short.
+const scenarioWidth = 'max-w-[10rem]';
+const settingWidth = 'max-w-[9rem]';
 
 export function ScenarioPicker() {
   const scenario = useVizStore((s) => s.scenario);
@@ -19,7 +23,8 @@ export function ScenarioPicker() {
       Scenario
       <select
         aria-label="Scenario"
-        className={control}
+        className={`${control} ${scenarioWidth}`}
+        title={scenario?.title}
         value={scenario?.id ?? ''}
         onChange={(e) => {
           const select = e.currentTarget;
@@ -60,7 +65,7 @@ export function CniSwitch() {
       CNI
       <select
         aria-label="CNI plugin"
-        className={control}
+        className={`${control} ${settingWidth}`}
         value={cniPresetId(cni)}
         disabled={!canSwitch}
         onChange={(e) => {
@@ -127,10 +132,11 @@ export function ScenarioExplanation() {
 }
 
 const PROXY_CHOICES: { id: ProxyMode; label: string }[] = [
-  { id: 'iptables', label: 'kube-proxy iptables' },
-  { id: 'nftables', label: 'kube-proxy nftables' },
-  { id: 'ipvs', label: 'kube-proxy IPVS' },
-  { id: 'cilium', label: 'Cilium eBPF (no kube-proxy)' },
+  // under the label "Proxy": kube-proxy's modes by name, or Cilium's replacement for it
+  { id: 'iptables', label: 'iptables' },
+  { id: 'nftables', label: 'nftables' },
+  { id: 'ipvs', label: 'IPVS' },
+  { id: 'cilium', label: 'Cilium eBPF' },
 ];
 
 export function ProxyModeSwitch() {
@@ -143,7 +149,7 @@ export function ProxyModeSwitch() {
       Proxy
       <select
         aria-label="Service proxy mode"
-        className={control}
+        className={`${control} ${settingWidth}`}
         value={mode}
         disabled={!canSwitch}
         onChange={(e) => {
