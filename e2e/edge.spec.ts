@@ -9,7 +9,7 @@ function timelineOf(t: Trace): { hop: Trace['hops'][number]; exchange: number | 
   }));
   (t.conversation ?? []).forEach((x, e) => {
     const path = x.path === 'hops' ? t.hops : (t.reply?.hops ?? []);
-    for (let i = x.from; i < x.to; i++) out.push({ hop: path[i]!, exchange: e });
+    for (let i = x.from; i < x.to; i++) if (!x.skip?.includes(i)) out.push({ hop: path[i]!, exchange: e });
   });
   return out;
 }
