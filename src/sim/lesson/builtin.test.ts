@@ -19,6 +19,7 @@ describe('the built-in lesson', () => {
       'nodeport-cluster',
       'loadbalancer',
       'ingress',
+      'gateway',
       'egress',
     ];
     const seen = KUBERNETES_NETWORKING.stops.map((s) => s.scenario ?? '');
@@ -101,6 +102,11 @@ describe('the built-in lesson', () => {
     const ingress = kindsAt(indexOf('ingress'));
     expect(ingress.some((k) => k.startsWith('proxy ') && /ends the client's TCP connection/.test(k))).toBe(true);
     expect(ingress.some((k) => /opens its own TCP connection .* to the endpoint/.test(k))).toBe(true);
+    // the Gateway: Envoy reads the request from the client's own address and connects to a pod IP
+    const gateway = kindsAt(indexOf('gateway'));
+    expect(gateway.some((k) => k.startsWith('deliver ') && /from 203\.0\.113\.10:/.test(k))).toBe(true);
+    expect(gateway.some((k) => k.startsWith('proxy ') && /ends the client's TCP connection/.test(k))).toBe(true);
+    expect(gateway.some((k) => /opens its own TCP connection .* to the endpoint/.test(k))).toBe(true);
     // egress: the masquerade on the way out and conntrack's un-SNAT of the answer
     const egress = kindsAt(indexOf('egress'));
     expect(egress.some((k) => /masquerades the packet to 192\.168\.10\.11/.test(k))).toBe(true);

@@ -127,6 +127,19 @@ export const KUBERNETES_NETWORKING: Lesson = {
       },
     },
     {
+      scenario: 'gateway',
+      step: 34,
+      to: 36,
+      camera: 'follow',
+      caption:
+        'The way in today: the Gateway API, which replaces Ingress. A Gateway (the entrance, run here by Envoy Gateway) and an HTTPRoute (the rules, owned by the app’s team) say what the Ingress said. Envoy is a proxy too: it ends the client’s connection, matches the route and connects to a web pod’s own IP.',
+      question: {
+        text: 'What does X-Forwarded-For say this time, and why is it not a node’s address as with the Ingress?',
+        answer:
+          'The client itself, 203.0.113.10: Envoy’s LoadBalancer Service has externalTrafficPolicy Local, so the load balancer sends the packet to the node running Envoy and nothing masquerades it on the way in.',
+      },
+    },
+    {
       scenario: 'egress',
       step: 5,
       to: 13,

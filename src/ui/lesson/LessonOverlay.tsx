@@ -1,6 +1,6 @@
 /**
  * What a lesson and a challenge show on the stage, above the step's caption (so the camera keeps
- * clear of it): the stop's caption with "stop 3 of 12", its question and, once asked for, the
+ * clear of it): the stop's caption with "stop 3 of 13", its question and, once asked for, the
  * answer; a challenge's question with its choices, then the answer and why; the score at the end.
  * Everything is text from the lesson or the trace, rendered as text. The answer to a question is
  * not in the page before it is given: the choices carry no mark of which is right.
