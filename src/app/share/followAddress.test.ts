@@ -16,9 +16,19 @@ function fakeWindow(hash: string) {
     },
     pushState: () => calls.push('push'),
   };
+  const listeners: (() => void)[] = [];
+  /** the address changed by someone else: a link followed, a hash typed */
+  const navigate = (next: string) => {
+    location.hash = next;
+    for (const l of listeners) l();
+  };
+  const addEventListener = (type: string, l: () => void) => {
+    if (type === 'hashchange') listeners.push(l);
+  };
   return {
     calls,
-    win: { location, history, setTimeout, clearTimeout } as unknown as Window,
+    navigate,
+    win: { location, history, setTimeout, clearTimeout, addEventListener } as unknown as Window,
   };
 }
 
@@ -46,6 +56,24 @@ describe('the address follows the view', () => {
     store.getState().setPlayback(4, false);
     await settle();
     expect(calls).toHaveLength(1);
+  });
+
+  it('never writes the old view over a link opened while a write was pending', async () => {
+    const store = createVizStore({ engine });
+    store.getState().loadScenario(findScenario('ingress-404')!);
+    const { win, calls, navigate } = fakeWindow('#example=ingress-404');
+    followAddress(store, { generated: null }, win);
+    store.getState().setPlayback(3, false);
+    // the reader opens another scenario before the pending write: it must not bring ingress-404 back
+    navigate('#example=ingress-503');
+    await settle();
+    expect(calls).toEqual([]);
+    expect(win.location.hash).toBe('#example=ingress-503');
+    // once the new link is open, the address follows it again
+    store.getState().loadScenario(findScenario('ingress-503')!, 2);
+    store.getState().setPlayback(2, false);
+    await settle();
+    expect(calls).toEqual([expect.stringMatching(/#example=ingress-503&step=2/)]);
   });
 
   it('leaves lessons, challenges, unknown scenarios and kept links alone', async () => {

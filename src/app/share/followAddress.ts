@@ -44,7 +44,8 @@ export interface AddressFollower {
 export function followAddress(
   store: VizStore,
   provenance: Provenance,
-  win: Pick<Window, 'location' | 'history' | 'setTimeout' | 'clearTimeout'> = window,
+  win: Pick<Window, 'location' | 'history' | 'setTimeout' | 'clearTimeout'> &
+    Partial<Pick<Window, 'addEventListener' | 'removeEventListener'>> = window,
 ): AddressFollower {
   let kept: string | null = null;
   let timer: number | null = null;
@@ -70,6 +71,15 @@ export function followAddress(
     if (timer !== null) win.clearTimeout(timer);
     timer = win.setTimeout(() => void write(), FOLLOW_DELAY_MS);
   };
+  // Someone else set the address (a typed or followed link; replaceState fires no hashchange): the
+  // view on screen is the old one until the new hash is opened, so a pending write of it would put
+  // the old view back over the new link. Drop it; opening the link changes the state, which writes.
+  const onExternalChange = (): void => {
+    if (timer !== null) win.clearTimeout(timer);
+    timer = null;
+    generation++;
+  };
+  win.addEventListener?.('hashchange', onExternalChange);
   const unsubscribe = store.subscribe((s) => {
     const next = slice(s);
     if (next.every((v, i) => v === last[i])) return;
@@ -85,6 +95,7 @@ export function followAddress(
     },
     stop() {
       unsubscribe();
+      win.removeEventListener?.('hashchange', onExternalChange);
       if (timer !== null) win.clearTimeout(timer);
       generation++;
     },
