@@ -146,7 +146,8 @@ try {
       let step = trace.dns?.hops.length ?? 0;
       let there = step + trace.hops.length - 1;
       for (const x of trace.conversation ?? []) {
-        const length = x.to - x.from;
+        // the hops the exchange plays: its range less those a later packet skips
+        const length = x.to - x.from - (x.skip?.length ?? 0);
         if (x.direction === 'to-server') there = step + length - 1;
         step += length;
       }
