@@ -18,9 +18,10 @@ function fakeWindow(hash: string) {
   };
   const listeners: (() => void)[] = [];
   /** the address changed by someone else: a link followed, a hash typed */
-  const navigate = (next: string) => {
+  const navigate = (next: string, appListener?: () => void) => {
     location.hash = next;
     for (const l of listeners) l();
+    appListener?.();
   };
   const addEventListener = (type: string, l: () => void) => {
     if (type === 'hashchange') listeners.push(l);
@@ -74,6 +75,21 @@ describe('the address follows the view', () => {
     store.getState().setPlayback(2, false);
     await settle();
     expect(calls).toEqual([expect.stringMatching(/#example=ingress-503&step=2/)]);
+  });
+
+  it('writes the view a link opened at once, while its hashchange was dispatched', async () => {
+    const store = createVizStore({ engine });
+    store.getState().loadScenario(findScenario('ingress-404')!);
+    const { win, calls, navigate } = fakeWindow('#example=ingress-404');
+    followAddress(store, { generated: null }, win);
+    store.getState().setPlayback(3, false);
+    // the app's own listener opens the link during the same event
+    navigate('#example=pod-to-pod-cross-node&step=-1', () => {
+      store.getState().loadScenario(findScenario('pod-to-pod-cross-node')!, 0);
+      store.getState().setPlayback(0, false);
+    });
+    await settle();
+    expect(calls).toEqual([expect.stringMatching(/#example=pod-to-pod-cross-node&step=0$/)]);
   });
 
   it('leaves lessons, challenges, unknown scenarios and kept links alone', async () => {

@@ -71,19 +71,30 @@ export function followAddress(
     if (timer !== null) win.clearTimeout(timer);
     timer = win.setTimeout(() => void write(), FOLLOW_DELAY_MS);
   };
-  // Someone else set the address (a typed or followed link; replaceState fires no hashchange): the
-  // view on screen is the old one until the new hash is opened, so a pending write of it would put
-  // the old view back over the new link. Drop it; opening the link changes the state, which writes.
+  // Someone else set the address (a typed or followed link; replaceState fires no hashchange). If
+  // the app opened it while the event was dispatched, the pending write is of the new view: keep
+  // it. Otherwise the view on screen is still the old one (the link opens later), and writing it
+  // would put the old view back over the new link: drop it; opening the link will write.
+  let dispatching = false;
+  let changedDuring = false;
   const onExternalChange = (): void => {
-    if (timer !== null) win.clearTimeout(timer);
-    timer = null;
-    generation++;
+    dispatching = true;
+    changedDuring = false;
+    queueMicrotask(() => {
+      dispatching = false;
+      if (changedDuring) return;
+      if (timer !== null) win.clearTimeout(timer);
+      timer = null;
+      generation++;
+    });
   };
-  win.addEventListener?.('hashchange', onExternalChange);
+  // capture: before the app's own listeners, so that a view they open counts as changed during it
+  win.addEventListener?.('hashchange', onExternalChange, { capture: true });
   const unsubscribe = store.subscribe((s) => {
     const next = slice(s);
     if (next.every((v, i) => v === last[i])) return;
     last = next;
+    if (dispatching) changedDuring = true;
     schedule();
   });
   // once at the start too: a link's step that was out of range or not a number now says the step shown
@@ -95,7 +106,7 @@ export function followAddress(
     },
     stop() {
       unsubscribe();
-      win.removeEventListener?.('hashchange', onExternalChange);
+      win.removeEventListener?.('hashchange', onExternalChange, { capture: true });
       if (timer !== null) win.clearTimeout(timer);
       generation++;
     },
