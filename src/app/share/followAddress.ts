@@ -44,17 +44,18 @@ export interface AddressFollower {
 export function followAddress(
   store: VizStore,
   provenance: Provenance,
-  win: Pick<Window, 'location' | 'history' | 'setTimeout' | 'clearTimeout'> &
-    Partial<Pick<Window, 'addEventListener' | 'removeEventListener'>> = window,
+  win: Pick<Window, 'location' | 'history' | 'setTimeout' | 'clearTimeout'> = window,
 ): AddressFollower {
   let kept: string | null = null;
   let timer: number | null = null;
   // a later write wins: an older, slower encoding must not overwrite it
   let generation = 0;
   let last = slice(store.getState());
+  let madeUnder = win.location.hash;
 
   const write = async (): Promise<void> => {
     timer = null;
+    if (win.location.hash !== madeUnder) return;
     const mine = ++generation;
     const current = win.location.hash;
     if ((kept !== null && current === kept) || ownedElsewhere(current)) return;
@@ -68,33 +69,16 @@ export function followAddress(
   };
 
   const schedule = (): void => {
+    // the address this view was made under: if someone else changes it before the write (a link
+    // typed or followed, which the app opens next), this view is no longer the one to write
+    madeUnder = win.location.hash;
     if (timer !== null) win.clearTimeout(timer);
     timer = win.setTimeout(() => void write(), FOLLOW_DELAY_MS);
   };
-  // Someone else set the address (a typed or followed link; replaceState fires no hashchange). If
-  // the app opened it while the event was dispatched, the pending write is of the new view: keep
-  // it. Otherwise the view on screen is still the old one (the link opens later), and writing it
-  // would put the old view back over the new link: drop it; opening the link will write.
-  let dispatching = false;
-  let changedDuring = false;
-  const onExternalChange = (): void => {
-    dispatching = true;
-    changedDuring = false;
-    queueMicrotask(() => {
-      dispatching = false;
-      if (changedDuring) return;
-      if (timer !== null) win.clearTimeout(timer);
-      timer = null;
-      generation++;
-    });
-  };
-  // capture: before the app's own listeners, so that a view they open counts as changed during it
-  win.addEventListener?.('hashchange', onExternalChange, { capture: true });
   const unsubscribe = store.subscribe((s) => {
     const next = slice(s);
     if (next.every((v, i) => v === last[i])) return;
     last = next;
-    if (dispatching) changedDuring = true;
     schedule();
   });
   // once at the start too: a link's step that was out of range or not a number now says the step shown
@@ -106,7 +90,6 @@ export function followAddress(
     },
     stop() {
       unsubscribe();
-      win.removeEventListener?.('hashchange', onExternalChange, { capture: true });
       if (timer !== null) win.clearTimeout(timer);
       generation++;
     },
