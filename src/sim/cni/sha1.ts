@@ -4,20 +4,9 @@
  * the simulation may not use Node's crypto. Not for anything security-related.
  */
 
-const rotl = (x: number, n: number): number => ((x << n) | (x >>> (32 - n))) >>> 0;
+import { utf8 } from '../model/utf8';
 
-/** UTF-8 bytes (TextEncoder is not in the simulation's minimal lib). */
-function utf8(text: string): number[] {
-  const out: number[] = [];
-  for (const ch of text) {
-    const c = ch.codePointAt(0) as number;
-    if (c < 0x80) out.push(c);
-    else if (c < 0x800) out.push(0xc0 | (c >> 6), 0x80 | (c & 63));
-    else if (c < 0x10000) out.push(0xe0 | (c >> 12), 0x80 | ((c >> 6) & 63), 0x80 | (c & 63));
-    else out.push(0xf0 | (c >> 18), 0x80 | ((c >> 12) & 63), 0x80 | ((c >> 6) & 63), 0x80 | (c & 63));
-  }
-  return out;
-}
+const rotl = (x: number, n: number): number => ((x << n) | (x >>> (32 - n))) >>> 0;
 
 export function sha1Hex(text: string): string {
   const bytes = utf8(text);
