@@ -179,9 +179,12 @@ function ViewSwitch({
   );
 }
 
-/** Whether the page is narrower than a tablet: the one-column phone layout. */
+/**
+ * Whether the window is narrower than a tablet, or too short for the two-row header, the diagram
+ * and the events (a landscape phone, a small laptop window): the one-column phone layout.
+ */
 function useNarrow(): boolean {
-  const query = '(max-width: 639px)';
+  const query = '(max-width: 639px), (max-height: 519px)';
   const [narrow, setNarrow] = useState(() => window.matchMedia(query).matches);
   useEffect(function followWidth() {
     const list = window.matchMedia(query);
