@@ -37,6 +37,8 @@ export interface NetvizHandle {
   /** measurement: the rendered size and page box of the labels of these hop elements (or, with
    * `asDrawn`, of these drawn elements: `node/<name>` is then the Kubernetes node's box) */
   labels(ids: string[], asDrawn?: boolean): LabelMetric[];
+  /** the hop ids the camera frames now (empty when not following) */
+  framed(): string[];
 }
 
 declare global {
@@ -97,6 +99,7 @@ export function installTestHook(api: VisualizerApi): void {
     renderedBox: (id) => api.canvas()?.renderedBox(id) ?? { x1: 0, y1: 0, x2: 0, y2: 0 },
     cameraSettled: async () => api.canvas()?.whenSettled(),
     labels: (ids, asDrawn) => api.canvas()?.labels(ids, asDrawn) ?? [],
+    framed: () => api.canvas()?.framed() ?? [],
   };
   Object.defineProperty(window, '__netviz', { value: Object.freeze(handle), configurable: true, writable: false });
 }

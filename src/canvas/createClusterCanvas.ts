@@ -29,6 +29,7 @@ import type { LevelOfDetail } from './levelOfDetail';
 import { ElementKind, toElements } from './toElements';
 import { PALETTES, contrastPalette, forcedPalette } from './stylesheet';
 import { NO_INSETS, frameView, readableFont, unionBox } from './camera';
+import type { CameraView } from './camera';
 import type { Insets } from './camera';
 import { planPng } from './exportPng';
 import type * as SvgExporter from './exportSvg';
@@ -130,6 +131,8 @@ export interface ClusterCanvas {
    */
   /** `asDrawn`: the ids are the diagram's own (a Kubernetes node's box), not hop ids */
   labels(ids: readonly string[], asDrawn?: boolean): LabelMetric[];
+  /** the hop ids the camera frames now: the current hop and the neighbours that fit beside it */
+  framed(): string[];
   destroy(): void;
 }
 
@@ -271,6 +274,8 @@ export function createClusterCanvas(host: HTMLElement, callbacks: CanvasCallback
   let userMoved = false;
   let camera: CameraSettings = { follow: false, readablePx: 12, reducedMotion: false };
   let frameIds: readonly string[] = [];
+  /** what the camera frames now: `frameIds`, or the current hop alone when they cannot all be read */
+  let framing: readonly string[] = [];
   let insets: Insets = { ...NO_INSETS, left: FIT_LEFT };
   /** drawn elements whose label is grown to be readable in the camera's frame */
   let grown = new Set<string>();
@@ -443,7 +448,7 @@ export function createClusterCanvas(host: HTMLElement, callbacks: CanvasCallback
   const placeWireLabel = (): void => {
     const bar = cy.getElementById(UNDERLAY_ID);
     const barBox = layout.positions.get(UNDERLAY_ID);
-    const wire = frameIds.find((id) => id.startsWith('wire/'));
+    const wire = framing.find((id) => id.startsWith('wire/'));
     const [, a = '', b = ''] = wire?.split('/') ?? [];
     // the label is on the first row's bar: it follows wires between nodes of that row
     if (
@@ -470,8 +475,8 @@ export function createClusterCanvas(host: HTMLElement, callbacks: CanvasCallback
   };
 
   /** Where each framed hop is drawn now (a summary when zoomed out), without the underlay bars. */
-  const framedElements = (): Set<string> =>
-    new Set(frameIds.map(drawnId).filter((id) => !id.startsWith('underlay') && !cy.getElementById(id).empty()));
+  const framedElements = (ids: readonly string[] = framing): Set<string> =>
+    new Set(ids.map(drawnId).filter((id) => !id.startsWith('underlay') && !cy.getElementById(id).empty()));
 
   /**
    * Frames the current hop and its neighbours: the view that holds their boxes and their labels,
@@ -484,11 +489,11 @@ export function createClusterCanvas(host: HTMLElement, callbacks: CanvasCallback
    */
   const bridgeStretches = (): Map<string, Box> => {
     const stretches = new Map<string, Box>();
-    const others = frameIds
+    const others = framing
       .filter((id) => !isBridgeId(id))
       .map((id) => geometry.boxOf(id))
       .filter((b): b is Box => b !== null);
-    for (const id of frameIds) {
+    for (const id of framing) {
       const bar = isBridgeId(id) ? geometry.boxOf(id) : null;
       if (!bar || others.length === 0) continue;
       const x1 = Math.max(bar.x - bar.w / 2, Math.min(...others.map((b) => b.x - b.w / 2)) - BRIDGE_MARGIN);
@@ -507,14 +512,71 @@ export function createClusterCanvas(host: HTMLElement, callbacks: CanvasCallback
     bridgeLabels = new Set(stretches.keys());
   };
 
+  /** The framed elements whose labels grow: with the node network's bar under a framed wire. */
+  const grownElements = (): Set<string> => {
+    const ids = framedElements();
+    if (framing.some((id) => id.startsWith('wire/')) && !cy.getElementById(UNDERLAY_ID).empty()) ids.add(UNDERLAY_ID);
+    return ids;
+  };
+
+  /**
+   * Whether the labels of these elements, grown for `zoom`, cover one another or the label of a
+   * hop beside them left out of the frame.
+   */
+  const labelsOverlap = (ids: ReadonlySet<string>, zoom: number): boolean => {
+    growLabels(ids, zoom);
+    const only = { includeNodes: false, includeEdges: false, includeLabels: true, includeOverlays: false };
+    const boxOf = (id: string) => {
+      const el = cy.getElementById(id);
+      return el.nonempty() && String(el.data('label') ?? '') !== '' ? el.boundingBox(only) : null;
+    };
+    const grownBoxes = [...ids].map(boxOf).filter((b) => b !== null);
+    const besides = frameIds
+      .map(drawnId)
+      .filter((id) => !ids.has(id))
+      .map(boxOf)
+      .filter((b) => b !== null);
+    const meet = (a: cytoscape.BoundingBox12, b: cytoscape.BoundingBox12) =>
+      a.x1 < b.x2 && b.x1 < a.x2 && a.y1 < b.y2 && b.y1 < a.y2;
+    return grownBoxes.some((a, i) => [...grownBoxes.slice(i + 1), ...besides].some((b) => meet(a, b)));
+  };
+
+  /**
+   * Frames the current hop with its neighbours. When they are too far apart for the frame (a
+   * landscape phone, a short window), their labels, grown to be readable, cover one another: then
+   * fewer neighbours are framed, closer.
+   */
   const frameCamera = (animate: boolean): void => {
+    const here = asked.current;
+    const at = here === null ? -1 : frameIds.indexOf(here);
+    // the hop with both neighbours; else with the one it goes to, or came from; else alone
+    const choices =
+      at < 0
+        ? [frameIds]
+        : [frameIds, frameIds.slice(at, at + 2), frameIds.slice(Math.max(0, at - 1), at + 1), [here as string]];
+    let view: CameraView | null = null;
+    for (const [k, ids] of choices.entries()) {
+      if (choices.slice(0, k).some((tried) => tried.join() === ids.join())) continue;
+      framing = ids;
+      view = frameNeighbourhood();
+      if (!view || !labelsOverlap(grownElements(), view.zoom)) break;
+    }
+    if (!view) return;
+    growLabels(grownElements(), view.zoom);
+    placeWireLabel();
+    cy.stop(true);
+    if (animate) cy.animate({ zoom: view.zoom, pan: view.pan }, { duration: GLIDE_MS, easing: 'ease-in-out-sine' });
+    else cy.viewport({ zoom: view.zoom, pan: view.pan });
+  };
+
+  /** The view holding `framing`'s boxes and their labels, grown to be readable at that zoom. */
+  const frameNeighbourhood = (): CameraView | null => {
     const stretches = bridgeStretches();
     placeBridgeLabels(stretches);
-    const boxes = frameIds.map((id) => stretches.get(id) ?? geometry.boxOf(id)).filter((b): b is Box => b !== null);
+    const boxes = framing.map((id) => stretches.get(id) ?? geometry.boxOf(id)).filter((b): b is Box => b !== null);
     const bounds = unionBox(boxes);
-    if (!bounds) return;
-    const ids = framedElements();
-    if (frameIds.some((id) => id.startsWith('wire/')) && !cy.getElementById(UNDERLAY_ID).empty()) ids.add(UNDERLAY_ID);
+    if (!bounds) return null;
+    const ids = grownElements();
     const opts = {
       readablePx: camera.readablePx,
       padding: FRAME_PADDING,
@@ -546,11 +608,7 @@ export function createClusterCanvas(host: HTMLElement, callbacks: CanvasCallback
       view = next;
       if (settled) break;
     }
-    growLabels(ids, view.zoom);
-    placeWireLabel();
-    cy.stop(true);
-    if (animate) cy.animate({ zoom: view.zoom, pan: view.pan }, { duration: GLIDE_MS, easing: 'ease-in-out-sine' });
-    else cy.viewport({ zoom: view.zoom, pan: view.pan });
+    return view;
   };
 
   /** Puts the view where it belongs now: on the frame while following, else fitted unless moved. */
@@ -924,6 +982,9 @@ export function createClusterCanvas(host: HTMLElement, callbacks: CanvasCallback
         };
         check();
       });
+    },
+    framed() {
+      return following() ? [...framing] : [];
     },
     labels(ids, asDrawn = false) {
       const rect = host.getBoundingClientRect();
