@@ -9,7 +9,8 @@ import { buildCluster } from '../model/build';
 import { createRng } from '../model/rng';
 import type { Cluster, Pod } from '../model/types';
 import { trace } from '../resolve/trace';
-import { matrixCsv } from './csv';
+import { matrixCsv as csvOfRows, rowsOfMatrix } from './serialize';
+import type { Matrix } from './matrix';
 import { computeMatrix, declaredPorts, matrixCell, parseLabelSelector, selectPods } from './matrix';
 import type { MatrixCell, MatrixVerdict } from './matrix';
 import { netpolTruthTableSpec } from './netpolTruthTable';
@@ -28,6 +29,8 @@ const pod = (c: Cluster, key: string): Pod => {
 };
 
 const tcp80 = { port: 80, protocol: 'tcp' } as const;
+
+const matrixCsv = (m: Matrix): string => csvOfRows(rowsOfMatrix(m));
 
 describe('computeMatrix', () => {
   it('allows everything when no policy exists, and refuses ports nobody listens on', () => {
