@@ -354,7 +354,10 @@ export function MatrixView({ onShowDiagram }: MatrixViewProps) {
         { byUser: true, pins: [cell.to] },
       );
     else
-      sendPacket({ from: `pod/${cell.from}`, to: `pod/${cell.to}`, port: cell.port, protocol: cell.protocol }, { byUser: true });
+      sendPacket(
+        { from: `pod/${cell.from}`, to: `pod/${cell.to}`, port: cell.port, protocol: cell.protocol },
+        { byUser: true },
+      );
   };
 
   const openGroup = (ri: number, ci: number): void => {
@@ -517,7 +520,8 @@ export function MatrixView({ onShowDiagram }: MatrixViewProps) {
                 );
               }
               const verdicts = podCells(m, ri, ci);
-              if (!verdicts) return <td key={col.key} role="gridcell" aria-label={`${row.key} to ${col.key}: no cell`} />;
+              if (!verdicts)
+                return <td key={col.key} role="gridcell" aria-label={`${row.key} to ${col.key}: no cell`} />;
               const was = other ? podCells(other.m, ri, ci) : null;
               const changed = was !== null && was.some((v, i) => v !== verdicts[i]);
               const ports = m.ports;
@@ -526,7 +530,10 @@ export function MatrixView({ onShowDiagram }: MatrixViewProps) {
                 .map((v, i) => ({ v, port: ports[i] as MatrixPort }))
                 .filter((x) => x.v !== null || via === 'service');
               const words = perPort
-                .map((x) => `${ports.length > 1 ? `${portLabel(x.port)} ` : ''}${x.v ? VERDICT_LOOK[x.v].words : 'no Service carries it'}`)
+                .map(
+                  (x) =>
+                    `${ports.length > 1 ? `${portLabel(x.port)} ` : ''}${x.v ? VERDICT_LOOK[x.v].words : 'no Service carries it'}`,
+                )
                 .join(', ');
               if (judged.length === 0) {
                 // no verdict on any port: no Service carries it (a port it does not declare is no cell)
@@ -550,12 +557,17 @@ export function MatrixView({ onShowDiagram }: MatrixViewProps) {
               ) as Record<MatrixVerdict, number>;
               const major = split ? groupedLook(counts).major : (judged[0] as MatrixVerdict);
               const look = VERDICT_LOOK[major];
-              const single = verdicts.length === 1 ? compactCell(m, rows[ri]?.members[0] ?? 0, col.members[0] ?? 0) : null;
+              const single =
+                verdicts.length === 1 ? compactCell(m, rows[ri]?.members[0] ?? 0, col.members[0] ?? 0) : null;
               const policies = single && single.policies.length > 0 ? single.policies.join(', ') : '';
               const wasWords =
                 changed && was
                   ? was
-                      .map((v, i) => (v === verdicts[i] ? null : `${ports.length > 1 ? `${portLabel(ports[i] as MatrixPort)} ` : ''}${v ? VERDICT_LOOK[v].words : 'no cell'}`))
+                      .map((v, i) =>
+                        v === verdicts[i]
+                          ? null
+                          : `${ports.length > 1 ? `${portLabel(ports[i] as MatrixPort)} ` : ''}${v ? VERDICT_LOOK[v].words : 'no cell'}`,
+                      )
                       .filter((x) => x !== null)
                       .join(', ')
                   : '';
@@ -780,18 +792,10 @@ export function MatrixView({ onShowDiagram }: MatrixViewProps) {
         <Legend />
         {matrix && matrix.verdicts.length > 0 ? (
           <div className="flex gap-1" role="group" aria-label="Export the matrix">
-            <button
-              type="button"
-              className={button}
-              onClick={() => exportMatrix(matrix, 'csv')}
-            >
+            <button type="button" className={button} onClick={() => exportMatrix(matrix, 'csv')}>
               CSV
             </button>
-            <button
-              type="button"
-              className={button}
-              onClick={() => exportMatrix(matrix, 'json')}
-            >
+            <button type="button" className={button} onClick={() => exportMatrix(matrix, 'json')}>
               JSON
             </button>
           </div>

@@ -221,7 +221,14 @@ export function computeCompactMatrix(
     if (via === 'service') {
       const probe = serviceProbe(cluster, s, d, port);
       if ('skip' in probe) {
-        const at = remember({ verdict: null, policies: [], service: null, egress: null, ingress: null, skip: probe.skip });
+        const at = remember({
+          verdict: null,
+          policies: [],
+          service: null,
+          egress: null,
+          ingress: null,
+          skip: probe.skip,
+        });
         return NO_VERDICT + 8 * at;
       }
       service = probe.probe;

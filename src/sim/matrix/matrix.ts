@@ -345,8 +345,7 @@ const servicePortsByPod = weakCache((cluster: Cluster): ReadonlyMap<string, PodS
 
 /** Why no Service carries a cell: the sentence is written per cell by `skipReason`. */
 export type MatrixSkipCause =
-  | { kind: 'no-service' }
-  | { kind: 'local-traffic'; service: string; srcNode: string; dstNode: string };
+  { kind: 'no-service' } | { kind: 'local-traffic'; service: string; srcNode: string; dstNode: string };
 
 /** The sentence of a skipped cell. */
 export function skipReason(cause: MatrixSkipCause, to: string, port: MatrixPort): string {

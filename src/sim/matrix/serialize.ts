@@ -97,7 +97,8 @@ function* array<T>(items: Iterable<T>, toJson: (x: T) => unknown): Generator<str
  * `{ sources, destinations, enforced, via, cells, skipped, counts }`.
  */
 export function* matrixJsonChunks(m: MatrixRows): Generator<string> {
-  const field = (name: string, value: unknown): string => `  "${name}": ${indent(JSON.stringify(value, null, 2), '  ')}`;
+  const field = (name: string, value: unknown): string =>
+    `  "${name}": ${indent(JSON.stringify(value, null, 2), '  ')}`;
   yield `{\n${field('sources', m.sources)},\n${field('destinations', m.destinations)},\n${field('enforced', m.enforced)},\n${field('via', m.via)},\n  "cells": `;
   yield* array(m.cells(), cellJson);
   yield ',\n  "skipped": ';
