@@ -65,8 +65,8 @@ Options:
                    grid per port
   --via            matrix: pod (to each pod's IP) or service (to the ClusterIP of a Service that
                    DNATs to that pod, as Kubernetes' netpol tests probe; cells no Service carries
-                   are skipped with why). Default: service when every destination pod has a
-                   Service of its own, else pod
+                   are skipped with why). Default: service when the pods are laid out as
+                   upstream's (most with a Service of their own), else pod
   --gateway        route: the Gateway, [<ns>/]<name> (default: the only one listening on the
                    URL's port)
   --method         trace (to a URL) and route: the request's method (default GET)

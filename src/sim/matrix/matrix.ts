@@ -399,21 +399,25 @@ const localServices = weakCache((cluster: Cluster): boolean =>
 );
 
 /**
- * Where a matrix is sent unless the user says: through the Services when that skips no cell, that
- * is when every destination pod is an endpoint of some Service (without internalTrafficPolicy
- * Local) on every port it declares, as in Kubernetes' netpol tests (each pod behind `s-<ns>-<pod>`);
- * else to the pod IPs, which reach every pod.
+ * Where a matrix is sent unless the user says: through the Services when the cluster is laid out as
+ * Kubernetes' netpol tests lay it out (each pod behind `s-<ns>-<pod>`): most destination pods have
+ * a Service of their own (they are its only endpoint), and every destination pod is an endpoint of
+ * some Service (without internalTrafficPolicy Local) on every port it declares. Else to the pod IPs,
+ * which reach every pod: replicas behind one Service are the usual case, and the pod IP is then
+ * the question a reader asks of one pod.
  */
 export function defaultVia(cluster: Cluster, destinations: readonly Pod[]): MatrixVia {
   const byPod = servicePortsByPod(cluster);
+  let own = 0;
   const covered = (d: Pod): boolean => {
     const list = (byPod.get(podKey(d)) ?? []).filter((e) => e.service.internalTrafficPolicy !== 'Local');
+    if (list.some((e) => e.own)) own++;
     return (
       list.length > 0 &&
       declaredPorts(d).every((p) => list.some((e) => e.target.port === p.port && e.target.protocol === p.protocol))
     );
   };
-  return destinations.length > 0 && destinations.every(covered) ? 'service' : 'pod';
+  return destinations.length > 0 && destinations.every(covered) && own * 2 > destinations.length ? 'service' : 'pod';
 }
 
 /** Ports of the request, for one destination. */
