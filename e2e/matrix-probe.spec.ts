@@ -110,26 +110,26 @@ test.describe('the matrix probes and ports', () => {
     await expect(yx).toHaveAttribute('aria-label', /9 allowed, 27 denied by ingress policy/);
 
     await page.getByRole('button', { name: 'Pods' }).click();
-    await page.getByRole('combobox', { name: 'Source namespace' }).selectOption('y');
-    await page.getByRole('combobox', { name: 'Destination namespace' }).selectOption('x');
-    await grid.getByRole('gridcell', { name: /^y\/a to x\/b:/ }).click();
-    for (const [w, h] of [
-      [1280, 720],
-      [720, 450],
-      [390, 844],
-    ] as const) {
-      await page.setViewportSize({ width: w, height: h });
-      await page.screenshot({ path: testInfo.outputPath(`ports-${w}-light.png`) });
-    }
-    await page.setViewportSize({ width: 1280, height: 720 });
-    await page.getByRole('button', { name: 'Switch to dark theme' }).click();
-    for (const [w, h] of [
-      [1280, 720],
-      [720, 450],
-      [390, 844],
-    ] as const) {
-      await page.setViewportSize({ width: w, height: h });
-      await page.screenshot({ path: testInfo.outputPath(`ports-${w}-dark.png`) });
+    // the phone layout mounts the view anew: each size chooses the pair again
+    for (const theme of ['light', 'dark'] as const) {
+      if (theme === 'dark') {
+        await page.setViewportSize({ width: 1280, height: 720 });
+        await page.getByRole('button', { name: 'Switch to dark theme' }).click();
+      }
+      for (const [w, h] of [
+        [1280, 720],
+        [720, 450],
+        [390, 844],
+      ] as const) {
+        await page.setViewportSize({ width: w, height: h });
+        await page.getByRole('combobox', { name: 'Source namespace' }).selectOption('y');
+        await page.getByRole('combobox', { name: 'Destination namespace' }).selectOption('x');
+        await page.getByRole('combobox', { name: 'Port' }).selectOption('all');
+        const split = grid.getByRole('gridcell', { name: /^y\/a to x\/b:/ });
+        await split.click();
+        await expect(page.getByTestId('matrix.details')).toContainText('y/a → x/b');
+        await page.screenshot({ path: testInfo.outputPath(`ports-${w}-${theme}.png`) });
+      }
     }
     expect(app.errors).toEqual([]);
   });

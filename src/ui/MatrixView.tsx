@@ -771,8 +771,8 @@ export function MatrixView({ onShowDiagram }: MatrixViewProps) {
               writeVia(next);
             }}
           >
-            <option value="pod">the pod IP</option>
-            <option value="service">the pod&apos;s Service</option>
+            <option value="pod">pod IP</option>
+            <option value="service">pod&apos;s Service</option>
           </select>
         </label>
         <div className="flex items-center gap-1" role="group" aria-label="Group by">
