@@ -69,11 +69,14 @@ export type { ClusterOp } from './ops/index';
 export {
   computeMatrix,
   declaredPorts,
+  defaultVia,
   matrixCell,
   MATRIX_VERDICTS,
+  MATRIX_VIAS,
   MatrixRequestError,
   parseLabelSelector,
   selectPods,
+  serviceProbe,
 } from './matrix/matrix';
 export type {
   Matrix,
@@ -81,10 +84,14 @@ export type {
   MatrixPort,
   MatrixProtocol,
   MatrixRequest,
+  MatrixServiceProbe,
   MatrixSide,
+  MatrixSkip,
   MatrixVerdict,
+  MatrixVia,
   PodSelection,
 } from './matrix/matrix';
+export { matrixCsv, matrixJson, rowsOfCompact, rowsOfMatrix } from './matrix/serialize';
 export { netpolTruthTableSpec } from './matrix/netpolTruthTable';
 export { sequenceOf } from './sequence/sequence';
 export type { Arrow, Lane, LaneRole, Sequence, SequencePacket } from './sequence/sequence';
