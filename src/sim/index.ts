@@ -91,7 +91,6 @@ export type {
   MatrixVia,
   PodSelection,
 } from './matrix/matrix';
-export { matrixCsv, matrixJson, rowsOfCompact, rowsOfMatrix } from './matrix/serialize';
 export { netpolTruthTableSpec } from './matrix/netpolTruthTable';
 export { sequenceOf } from './sequence/sequence';
 export type { Arrow, Lane, LaneRole, Sequence, SequencePacket } from './sequence/sequence';
