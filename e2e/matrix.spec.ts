@@ -6,13 +6,15 @@ test.describe('the reachability matrix', () => {
     const { page } = app;
     await page.setViewportSize({ width: 1280, height: 720 });
     await app.goto('/?view=matrix#example=netpol-truth-table');
-    const grid = page.getByRole('grid', { name: 'Who can reach whom on TCP 80' });
+    // probed as upstream probes, through each pod's Service
+    const grid = page.getByRole('grid', { name: "Who can reach whom on TCP 80, through each pod's Service" });
     await expect(grid).toBeVisible();
     // 11 pods (x, y, z and CoreDNS) by 11 pods on TCP 80
     await expect(page.getByTestId('matrix.cell')).toHaveCount(121);
-    // every cell says its verdict with a symbol, not with colour alone
+    // every cell says its verdict with a symbol, not with colour alone; kube-dns has no port 80: –
     for (const text of await page.getByTestId('matrix.cell').allTextContents())
-      expect(text).toMatch(/^(✓|✗E|✗I|!N|⊘R)$/);
+      expect(text).toMatch(/^(✓|✗E|✗I|!N|⊘R|–)$/);
+    await expect(page.locator('[data-testid="matrix.cell"][data-verdict="none"]')).toHaveCount(11 * 2);
 
     // x isolates its pods for ingress and lets y in on port 80: y/a -> x/b allowed, z/a -> x/b denied
     const cell = (from: string, to: string) => page.getByRole('gridcell', { name: new RegExp(`^${from} to ${to}:`) });
@@ -35,13 +37,15 @@ test.describe('the reachability matrix', () => {
     await page.keyboard.press('Enter');
     await expect
       .poll(() => page.evaluate(() => window.__netviz!.currentTrace()?.request))
-      .toMatchObject({ from: 'pod/z/a', to: 'pod/x/b', port: 80, protocol: 'tcp' });
+      .toMatchObject({ from: 'pod/z/a', to: 'svc/x/s-x-b', port: 80, protocol: 'tcp' });
     expect((await page.evaluate(() => window.__netviz!.currentTrace()))!.verdict).toBe('dropped');
 
     // a click plays a cell too
     await cell('y/a', 'x/b').click();
     await expect.poll(() => page.evaluate(() => window.__netviz!.currentTrace()?.verdict)).toBe('delivered');
     expect((await page.evaluate(() => window.__netviz!.currentTrace()))!.request.from).toBe('pod/y/a');
+    // kube-proxy's DNAT lands on the cell's pod
+    expect((await page.evaluate(() => window.__netviz!.currentTrace()))!.endpoint?.pod).toBe('x/b');
 
     // narrower: x to x on UDP 81, all denied by x's ingress except a pod to itself
     await page.getByRole('combobox', { name: 'Source namespace' }).selectOption('x');
@@ -58,8 +62,10 @@ test.describe('the reachability matrix', () => {
     expect(csv.suggestedFilename()).toBe('k8s-netviz-matrix.csv');
     const text = readFileSync((await csv.path())!, 'utf8');
     const lines = text.trimEnd().split('\r\n');
-    expect(lines[0]).toBe('from,to,port,protocol,verdict,policies');
-    expect(lines).toContain('z/a,x/b,80,tcp,denied-ingress,x/deny-ingress x/allow-from-y');
+    expect(lines[0]).toBe('from,to,port,protocol,verdict,policies,service');
+    expect(lines.find((l) => l.startsWith('z/a,x/b,'))).toMatch(
+      /^z\/a,x\/b,80,tcp,denied-ingress,x\/deny-ingress x\/allow-from-y,x\/s-x-b \d+\.\d+\.\d+\.\d+:80$/,
+    );
     expect(lines).toHaveLength(1 + 11 * 3);
 
     await page.screenshot({ path: testInfo.outputPath('matrix-light.png') });

@@ -63,6 +63,10 @@ Options:
                    matrix: a label selector on the sources / destinations: app=web,tier!=db,canary
   -o, --output     matrix: wide (one line per cell with its policies), json or csv; default: a
                    grid per port
+  --via            matrix: pod (to each pod's IP) or service (to the ClusterIP of a Service that
+                   DNATs to that pod, as Kubernetes' netpol tests probe; cells no Service carries
+                   are skipped with why). Default: service when the pods are laid out as
+                   upstream's (most with a Service of their own), else pod
   --gateway        route: the Gateway, [<ns>/]<name> (default: the only one listening on the
                    URL's port)
   --method         trace (to a URL) and route: the request's method (default GET)
@@ -129,6 +133,8 @@ export interface MatrixArgs {
   output: MatrixOutput;
   exitCode: boolean;
   cni?: string;
+  /** where connections are sent; absent: the default of `defaultVia` */
+  via?: 'pod' | 'service';
 }
 
 export interface RouteArgs {
@@ -166,6 +172,7 @@ const OPTIONS = {
   'to-namespace': { type: 'string' },
   'from-selector': { type: 'string' },
   'to-selector': { type: 'string' },
+  via: { type: 'string' },
   gateway: { type: 'string' },
   method: { type: 'string' },
   header: { type: 'string', multiple: true },
@@ -204,6 +211,7 @@ const ALLOWED: Record<'trace' | 'matrix' | 'route' | 'open', readonly (keyof typ
     'output',
     'json',
     'exit-code',
+    'via',
   ],
   route: ['file', 'gateway', 'namespace', 'method', 'header', 'seed', 'output', 'json'],
   open: ['file', 'no-open'],
@@ -311,6 +319,7 @@ function matrixArgs(values: {
   json?: boolean;
   'exit-code'?: boolean;
   cni?: string;
+  via?: string;
 }): MatrixArgs {
   const protocol = values.protocol ?? 'tcp';
   // a matrix is about connections to listening ports: ICMP has none
@@ -341,6 +350,11 @@ function matrixArgs(values: {
   if (values['from-selector'] !== undefined) args.fromSelector = values['from-selector'];
   if (values['to-selector'] !== undefined) args.toSelector = values['to-selector'];
   if (values.port !== undefined) args.port = integer(values.port, 'port', 1, 65535);
+  if (values.via !== undefined) {
+    if (values.via !== 'pod' && values.via !== 'service')
+      throw new UsageError(`--via: "${values.via}" is not pod or service`);
+    args.via = values.via;
+  }
   return args;
 }
 

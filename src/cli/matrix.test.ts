@@ -237,4 +237,32 @@ describe('k8s-netviz matrix', () => {
     expect(r.status).toBe(2);
     expect(r.stderr).not.toContain('\u001b');
   });
+  it('--via service: each cell through a Service ClusterIP, skipped cells listed with why', async () => {
+    // the built-in cluster: the web pods behind Service web, app-1 declaring 8080 without a Service
+    const base = ['--port', '8080'];
+    const json = await cli(['matrix', ...base, '--via', 'service', '-o', 'json']);
+    expect(json.stderr).toBe('');
+    const out = JSON.parse(json.stdout) as {
+      via: string;
+      cells: (JsonCell & { service?: { name: string; clusterIP: string; port: number } })[];
+      skipped: { from: string; to: string; reason: string }[];
+    };
+    expect(out.via).toBe('service');
+    expect(out.cells.length).toBeGreaterThan(0);
+    for (const c of out.cells) expect(c.service?.clusterIP).toMatch(/^\d+\.\d+\.\d+\.\d+$/);
+    expect(new Set(out.cells.map((c) => c.service?.name))).toEqual(new Set(['default/web']));
+    // a pod without a Service on 8080 is skipped from every source, with the reason
+    const skips = out.skipped.filter((x) => x.to === 'default/app-1');
+    expect(skips).toHaveLength(out.cells.length / 3);
+    expect(skips[0]?.reason).toMatch(/No Service sends TCP 8080 to default\/app-1/);
+    const table = await cli(['matrix', ...base, '--via', 'service']);
+    expect(table.stdout).toMatch(/cells through Services/);
+    expect(table.stdout).toMatch(/skipped \(no Service carries them\)/);
+    const csv = await cli(['matrix', ...base, '--via', 'service', '-o', 'csv']);
+    expect(csv.stdout.split('\r\n')[0]).toBe('from,to,port,protocol,verdict,policies,service');
+    const pod = JSON.parse((await cli(['matrix', ...base, '--via', 'pod', '-o', 'json'])).stdout) as typeof out;
+    expect([pod.via, pod.skipped]).toEqual(['pod', []]);
+    const bad = await cli(['matrix', ...base, '--via', 'vip']);
+    expect([bad.status, bad.stderr]).toEqual([2, expect.stringContaining('--via: "vip" is not pod or service')]);
+  });
 });

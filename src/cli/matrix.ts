@@ -3,9 +3,9 @@
  * default), one line per cell (-o wide), CSV or JSON. Names come from manifests: every byte printed
  * goes through escape.ts.
  */
-import { computeMatrix, MatrixRequestError } from '../sim/matrix/matrix';
+import { computeMatrix, defaultVia, MatrixRequestError, selectPods } from '../sim/matrix/matrix';
 import type { Matrix, MatrixCell, MatrixRequest, MatrixVerdict, PodSelection } from '../sim/matrix/matrix';
-import { matrixCsv } from '../sim/matrix/csv';
+import { matrixCsv, matrixJson, rowsOfMatrix } from '../sim/matrix/serialize';
 import type { Cluster } from '../sim/model/types';
 import type { MatrixArgs } from './args';
 import { escapeEncoded, escapeText } from './escape';
@@ -31,11 +31,15 @@ function selection(namespace: string | undefined, selector: string | undefined):
   return { ...(namespace !== undefined ? { namespace } : {}), ...(selector !== undefined ? { selector } : {}) };
 }
 
-export function matrixRequest(args: MatrixArgs): MatrixRequest {
+/** The request of the arguments; without --via, the view's default (`defaultVia`) for these destinations. */
+export function matrixRequest(args: MatrixArgs, cluster?: Cluster): MatrixRequest {
+  const to = selection(args.toNamespace, args.toSelector);
+  const via = args.via ?? (cluster ? defaultVia(cluster, selectPods(cluster, to)) : 'pod');
   return {
     from: selection(args.fromNamespace, args.fromSelector),
-    to: selection(args.toNamespace, args.toSelector),
+    to,
     ports: args.port === undefined ? 'declared' : [{ port: args.port, protocol: args.protocol }],
+    via,
   };
 }
 
@@ -48,7 +52,8 @@ const portKey = (c: { port: number; protocol: string }): string => `${c.port}/${
 export function formatMatrixTable(m: Matrix): string {
   if (m.sources.length === 0 || m.destinations.length === 0)
     return `No ${m.sources.length === 0 ? 'source' : 'destination'} pod matches the selection.\n`;
-  if (m.cells.length === 0) return 'The destinations declare no TCP or UDP containerPort: give --port.\n';
+  if (m.cells.length === 0 && m.skipped.length === 0)
+    return 'The destinations declare no TCP or UDP containerPort: give --port.\n';
   const byPort = new Map<string, Map<string, MatrixCell>>();
   for (const c of m.cells) {
     const k = portKey(c);
@@ -74,11 +79,20 @@ export function formatMatrixTable(m: Matrix): string {
     out.push('');
   }
   out.push(`to: ${m.destinations.map((d, i) => `${i + 1} ${d}`).join(', ')}`);
-  out.push(`. allowed  E denied-egress  I denied-ingress  N not-enforced  R refused  (blank: port not declared)`);
+  out.push(
+    `. allowed  E denied-egress  I denied-ingress  N not-enforced  R refused  (blank: port not declared${m.via === 'service' ? ', or no Service carries it' : ''})`,
+  );
   const counts = (Object.keys(m.counts) as MatrixVerdict[]).map((v) => `${m.counts[v]} ${v}`).join(', ');
   out.push(
-    `${m.cells.length} cells: ${counts}${m.enforced ? '' : '; this network plugin does not enforce NetworkPolicy'}`,
+    `${m.cells.length} cells${m.via === 'service' ? ' through Services' : ''}: ${counts}${m.enforced ? '' : '; this network plugin does not enforce NetworkPolicy'}`,
   );
+  if (m.skipped.length > 0) {
+    // one line per reason, not per cell: a pod without a Service would repeat for every source
+    const reasons = [...new Set(m.skipped.map((x) => x.reason))];
+    out.push(`${m.skipped.length} skipped (no Service carries them):`);
+    for (const r of reasons.slice(0, 10)) out.push(`  ${r}`);
+    if (reasons.length > 10) out.push(`  … and ${reasons.length - 10} more reasons (-o json lists every skipped cell)`);
+  }
   return `${out.join('\n')}\n`;
 }
 
@@ -90,19 +104,17 @@ export function formatMatrixWide(m: Matrix): string {
   return `${rows.map((r) => r.map((x, i) => (i === r.length - 1 ? x : x.padEnd(widths[i]!))).join('  ')).join('\n')}\n`;
 }
 
-/** RFC 4180 CSV with a header (sim/matrix/csv.ts: the app exports the same bytes). */
-export const formatMatrixCsv = matrixCsv;
+/** RFC 4180 CSV with a header (sim/matrix/serialize.ts: the app's export is the same serializer). */
+export const formatMatrixCsv = (m: Matrix): string => matrixCsv(rowsOfMatrix(m));
 
 /** The JSON of docs/matrix.md: `{ cells: [{ from, to, port, protocol, verdict, policies, ... }] }` and more. */
-export function formatMatrixJson(m: Matrix): string {
-  return `${JSON.stringify(m, null, 2)}\n`;
-}
+export const formatMatrixJson = (m: Matrix): string => matrixJson(rowsOfMatrix(m));
 
 /** Computes and prints the matrix; returns the exit status (2 for a bad selector). */
 export function runMatrix(cluster: Cluster, args: MatrixArgs, io: Io): number {
   let m: Matrix;
   try {
-    m = computeMatrix(cluster, matrixRequest(args));
+    m = computeMatrix(cluster, matrixRequest(args, cluster));
   } catch (error) {
     if (error instanceof MatrixRequestError) {
       io.err(`k8s-netviz: ${error.message}\n`);

@@ -69,11 +69,14 @@ export type { ClusterOp } from './ops/index';
 export {
   computeMatrix,
   declaredPorts,
+  defaultVia,
   matrixCell,
   MATRIX_VERDICTS,
+  MATRIX_VIAS,
   MatrixRequestError,
   parseLabelSelector,
   selectPods,
+  serviceProbe,
 } from './matrix/matrix';
 export type {
   Matrix,
@@ -81,8 +84,11 @@ export type {
   MatrixPort,
   MatrixProtocol,
   MatrixRequest,
+  MatrixServiceProbe,
   MatrixSide,
+  MatrixSkip,
   MatrixVerdict,
+  MatrixVia,
   PodSelection,
 } from './matrix/matrix';
 export { netpolTruthTableSpec } from './matrix/netpolTruthTable';

@@ -114,6 +114,20 @@ describe('the scenario on screen', () => {
     expect(store.getState().pins).toEqual([]);
     expect(store.getState().trace?.request.pick).toEqual([]);
   });
+
+  it('pins the endpoint a packet asks for (a matrix cell through a Service) and keeps it with the packet', () => {
+    const store = createVizStore({ engine });
+    const web = store
+      .getState()
+      .cluster.pods.filter((p) => p.labels.app === 'web')
+      .map((p) => `${p.namespace}/${p.name}`);
+    expect(web.length).toBeGreaterThan(1);
+    for (const pod of web) {
+      store.getState().sendPacket({ from: 'pod/default/client', to: 'svc/default/web' }, { byUser: true, pins: [pod] });
+      expect(store.getState().trace?.endpoint?.pod).toBe(pod);
+      expect(store.getState().pins).toEqual([pod]);
+    }
+  });
 });
 
 describe('the trace engine, loaded on demand', () => {

@@ -123,10 +123,18 @@ export interface VizActions {
    * `byUser`: the user sent it (the form, a pick on the diagram). A packet other than the one on
    * screen then leaves the scenario: its framing and explanation would describe another packet.
    * `keepCamera`: the same request traced again (a switch), so the camera keeps its mode.
+   * `pins`: `ns/pod` names that pin this packet's random choices (the matrix sends a cell through a
+   * Service to one endpoint); they replace the pins before and stay with the packet, as a link's do.
    */
   sendPacket(
     request: PacketRequest,
-    options?: { startStep?: number; stepNumbering?: StepNumbering; byUser?: boolean; keepCamera?: boolean },
+    options?: {
+      startStep?: number;
+      stepNumbering?: StepNumbering;
+      byUser?: boolean;
+      keepCamera?: boolean;
+      pins?: readonly string[];
+    },
   ): boolean;
   /** shows a built-in scenario: its cluster, then its request, stopped at `step` when given */
   loadScenario(scenario: Scenario, step?: number, stepNumbering?: StepNumbering): void;
@@ -274,7 +282,8 @@ export function createVizStore(options: VizStoreOptions = {}): VizStore {
       }
       const input = toTraceInput(request);
       try {
-        let result = engine.trace(get().cluster, input, { seed: get().seed, pick: get().pins });
+        const pins = options.pins ?? get().pins;
+        let result = engine.trace(get().cluster, input, { seed: get().seed, pick: pins });
         const before = get().trace?.request;
         const samePacket =
           before !== undefined &&
@@ -284,9 +293,10 @@ export function createVizStore(options: VizStoreOptions = {}): VizStore {
           before.protocol === result.request.protocol;
         if (options.byUser && !samePacket) {
           // another packet: the scenario's framing and its pinned choice belonged to the one before
-          if (get().pins.length > 0) result = engine.trace(get().cluster, input, { seed: get().seed, pick: [] });
-          set({ scenario: null, pins: [] });
-        }
+          if (options.pins === undefined && pins.length > 0)
+            result = engine.trace(get().cluster, input, { seed: get().seed, pick: [] });
+          set({ scenario: null, pins: options.pins ?? [] });
+        } else if (options.pins !== undefined) set({ pins: options.pins });
         set({
           // a new request is followed by the camera; the same one traced again keeps the view
           follow: options.keepCamera ? get().follow : true,

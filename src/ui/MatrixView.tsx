@@ -7,10 +7,10 @@
  */
 import { useMemo, useState } from 'react';
 import type { KeyboardEvent } from 'react';
-import { MATRIX_VERDICTS, declaredPorts, matrixCell, selectPods } from '../sim/matrix/matrix';
-import type { MatrixCell, MatrixPort, MatrixVerdict } from '../sim/matrix/matrix';
-import { compactMatrixCsv } from '../sim/matrix/csv';
-import { compactCell } from '../sim/matrix/compact';
+import { MATRIX_VERDICTS, declaredPorts, defaultVia, selectPods } from '../sim/matrix/matrix';
+import type { MatrixCell, MatrixPort, MatrixVerdict, MatrixVia } from '../sim/matrix/matrix';
+import { matrixCsvChunks, matrixJsonChunks, rowsOfCompact } from '../sim/matrix/serialize';
+import { compactCell, expandCompactCell } from '../sim/matrix/compact';
 import type { CompactMatrix } from '../sim/matrix/compact';
 import { lookup } from '../sim/model/lookup';
 import { useVizStore } from '../store/VizStoreProvider';
@@ -134,20 +134,6 @@ function groupedLook(counts: Record<MatrixVerdict, number>): { major: MatrixVerd
   return { major, total, words };
 }
 
-/** The JSON export of the compact matrix: `-o json`'s required fields for every cell. */
-function compactJson(m: CompactMatrix): string {
-  const cells: unknown[] = [];
-  m.sources.forEach((from, s) =>
-    m.destinations.forEach((to, d) =>
-      m.ports.forEach((port, p) => {
-        const cell = compactCell(m, s, d, p);
-        cells.push({ from, to, port: port.port, protocol: port.protocol, ...cell });
-      }),
-    ),
-  );
-  return `${JSON.stringify({ sources: m.sources, destinations: m.destinations, enforced: m.enforced, cells, counts: m.counts }, null, 2)}\n`;
-}
-
 /** `?whatif=`: the compared policies' YAML as base64url of its UTF-8, so that a link keeps the edit. */
 export function encodeWhatIf(text: string): string {
   let binary = '';
@@ -169,6 +155,52 @@ function initialWhatIf(): { text: string; error: string | null } {
   } catch {
     return { text: '', error: "The link's whatif= is not base64url of UTF-8 text; nothing is compared." };
   }
+}
+
+/** `?via=`: where the cells are sent, kept by a link; a value that is neither leaves the default and says so. */
+function initialVia(): { via: MatrixVia | null; error: string | null } {
+  const value = typeof window === 'undefined' ? null : new URLSearchParams(window.location.search).get('via');
+  if (value === null) return { via: null, error: null };
+  if (value === 'pod' || value === 'service') return { via: value, error: null };
+  return { via: null, error: "The link's via= is neither pod nor service; the default is used." };
+}
+
+function writeVia(via: MatrixVia): void {
+  const url = new URL(window.location.href);
+  url.searchParams.set('via', via);
+  window.history.replaceState(window.history.state, '', url);
+}
+
+/** One port of a pod pair: the whole cell, or why there is none (no Service carries it). */
+interface PortCell {
+  port: MatrixPort;
+  index: number;
+  cell: MatrixCell | null;
+  skip: string | null;
+}
+
+/** The ports of a pod pair that have a cell or a skip (a port the destination does not declare has neither). */
+function pairCells(m: CompactMatrix, s: number, d: number): PortCell[] {
+  const out: PortCell[] = [];
+  m.ports.forEach((port, index) => {
+    const x = expandCompactCell(m, s, d, index);
+    if (x === null) return;
+    out.push({ port, index, cell: 'cell' in x ? x.cell : null, skip: 'skip' in x ? x.skip.reason : null });
+  });
+  return out;
+}
+
+/** The port a pair opens on: the first that is not allowed (what a reader came to see), else the first. */
+function interesting(cells: readonly PortCell[]): PortCell | undefined {
+  return cells.find((x) => x.cell !== null && x.cell.verdict !== 'allowed') ?? cells.find((x) => x.cell) ?? cells[0];
+}
+
+/** Saves the matrix through the serializer the CLI prints with, as a blob of chunks (never one huge string). */
+function exportMatrix(m: CompactMatrix, kind: 'csv' | 'json'): void {
+  const rows = rowsOfCompact(m);
+  const parts = kind === 'csv' ? [...matrixCsvChunks(rows)] : [...matrixJsonChunks(rows)];
+  const type = kind === 'csv' ? 'text/csv' : 'application/json';
+  download(new Blob(parts, { type }), `k8s-netviz-matrix.${kind}`, type);
 }
 
 function writeWhatIf(text: string): void {
@@ -193,6 +225,10 @@ export function MatrixView({ onShowDiagram }: MatrixViewProps) {
   const [showWhatIf, setShowWhatIf] = useState(opened.text !== '' || opened.error !== null);
   const [draft, setDraft] = useState(opened.text);
   const [applied, setApplied] = useState(opened.text);
+  const [linkVia] = useState(initialVia);
+  const [viaChoice, setViaChoice] = useState<MatrixVia | null>(linkVia.via);
+  /** the port of the focused pod pair whose details show ('' : the pair's most telling one) */
+  const [portPick, setPortPick] = useState('');
 
   // a namespace that disappeared with a new cluster falls back to all of them
   const from = namespaces.includes(fromNs) ? fromNs : '';
@@ -216,11 +252,22 @@ export function MatrixView({ onShowDiagram }: MatrixViewProps) {
     return { ports: all.map((e) => e.port), common: top?.port ?? null };
   }, [cluster, to]);
   const chosen = parsePort(portChoice);
-  const port = chosen && ports.some((p) => portValue(p) === portChoice) ? chosen : common;
+  // every declared port at once, or one
+  const allPorts = portChoice === 'all' && ports.length > 0;
+  const port = allPorts ? null : chosen && ports.some((p) => portValue(p) === portChoice) ? chosen : common;
+  const via: MatrixVia = useMemo(
+    () => viaChoice ?? defaultVia(cluster, selectPods(cluster, { namespace: to })),
+    [viaChoice, cluster, to],
+  );
 
   const job = useMemo(
-    () => (port === null ? null : { from: { namespace: from }, to: { namespace: to }, ports: [port] }),
-    [from, to, port],
+    () =>
+      allPorts
+        ? { from: { namespace: from }, to: { namespace: to }, ports: 'declared' as const, via }
+        : port === null
+          ? null
+          : { from: { namespace: from }, to: { namespace: to }, ports: [port], via },
+    [from, to, port, allPorts, via],
   );
   const { state, cancel, restart } = useMatrixJob(cluster, job);
   const matrix = state.status === 'done' && state.cluster === cluster ? state.matrix : null;
@@ -267,8 +314,9 @@ export function MatrixView({ onShowDiagram }: MatrixViewProps) {
     return {
       rowGroups,
       colGroups,
-      counts: level === 'pod' || tooMany ? null : groupCounts(matrix, rowGroups, colGroups),
-      afterCounts: level === 'pod' || tooMany || !afterMatrix ? null : groupCounts(afterMatrix, rowGroups, colGroups),
+      counts: level === 'pod' || tooMany ? null : groupCounts(matrix, rowGroups, colGroups, 'all'),
+      afterCounts:
+        level === 'pod' || tooMany || !afterMatrix ? null : groupCounts(afterMatrix, rowGroups, colGroups, 'all'),
     };
   }, [matrix, afterMatrix, level, drill, podByKey]);
 
@@ -278,31 +326,38 @@ export function MatrixView({ onShowDiagram }: MatrixViewProps) {
   const r = Math.min(active.r, Math.max(rows.length - 1, 0));
   const c = Math.min(active.c, Math.max(cols.length - 1, 0));
 
-  /** the pod cell at (row, column) of a pod grid */
-  const podCell = (
-    m: CompactMatrix | null,
-    ri: number,
-    ci: number,
-  ): { verdict: MatrixVerdict; policies: string[] } | null => {
+  /** the verdicts of the pod pair at (row, column) of a pod grid, one per port of the matrix */
+  const podCells = (m: CompactMatrix | null, ri: number, ci: number): (MatrixVerdict | null)[] | null => {
     const s = rows[ri]?.members[0];
     const d = cols[ci]?.members[0];
-    return m && s !== undefined && d !== undefined ? compactCell(m, s, d) : null;
+    return m && s !== undefined && d !== undefined ? m.ports.map((_, p) => compactCell(m, s, d, p).verdict) : null;
   };
-  const current: MatrixCell | null = useMemo(() => {
-    // the details of one cell come from the engine itself, with its sentence and both sides
-    if (level !== 'pod' || !matrix || port === null) return null;
-    const src = podByKey.get(rows[r]?.key ?? '');
-    const dst = podByKey.get(cols[c]?.key ?? '');
-    return src && dst ? matrixCell(cluster, src, dst, port) : null;
-  }, [level, matrix, port, podByKey, rows, cols, r, c, cluster]);
+  // the focused pair's cells, port by port: the engine's whole cell (sentence and both sides)
+  const pair: PortCell[] = useMemo(() => {
+    if (level !== 'pod' || !matrix) return [];
+    const s = rows[r]?.members[0];
+    const d = cols[c]?.members[0];
+    return s === undefined || d === undefined ? [] : pairCells(matrix, s, d);
+  }, [level, matrix, rows, cols, r, c]);
+  const pickOf = (cells: readonly PortCell[]): PortCell | undefined =>
+    cells.find((x) => portValue(x.port) === portPick) ?? interesting(cells);
+  const shown = pickOf(pair);
+  const current: MatrixCell | null = shown?.cell ?? null;
 
-  const play = (cell: { from: string; to: string } | null | undefined): void => {
-    // a trace of one cell: the same request the Send form would make
-    if (!cell || port === null) return;
-    sendPacket(
-      { from: `pod/${cell.from}`, to: `pod/${cell.to}`, port: port.port, protocol: port.protocol },
-      { byUser: true },
-    );
+  const play = (cell: MatrixCell | null | undefined): void => {
+    // a trace of one cell: the same request the Send form would make; through a Service, to its
+    // ClusterIP with the endpoint pinned to the cell's pod (kube-proxy's choice, made for this pod)
+    if (!cell) return;
+    if (cell.service)
+      sendPacket(
+        { from: `pod/${cell.from}`, to: `svc/${cell.service.name}`, port: cell.service.port, protocol: cell.protocol },
+        { byUser: true, pins: [cell.to] },
+      );
+    else
+      sendPacket(
+        { from: `pod/${cell.from}`, to: `pod/${cell.to}`, port: cell.port, protocol: cell.protocol },
+        { byUser: true },
+      );
   };
 
   const openGroup = (ri: number, ci: number): void => {
@@ -318,7 +373,8 @@ export function MatrixView({ onShowDiagram }: MatrixViewProps) {
     } else if (level === 'workload') {
       setDrill({ rows: row.key, cols: col.key });
       setLevelChoice('pod');
-    } else play({ from: row.key, to: col.key });
+    } else if (matrix && row.members[0] !== undefined && col.members[0] !== undefined)
+      play(pickOf(pairCells(matrix, row.members[0], col.members[0]))?.cell);
   };
 
   const moveTo = (table: HTMLTableElement, nr: number, nc: number): void => {
@@ -362,9 +418,12 @@ export function MatrixView({ onShowDiagram }: MatrixViewProps) {
     'rounded border border-slate-300 bg-white px-2 py-1 text-sm dark:border-slate-600 dark:bg-slate-800 dark:text-slate-100';
   const button =
     'rounded border border-slate-300 px-2 py-0.5 hover:bg-slate-100 dark:border-slate-600 dark:hover:bg-slate-700';
+  const through = via === 'service' ? ", through each pod's Service" : '';
   const caption = port
-    ? `Who can reach whom on ${portLabel(port)}${level === 'pod' ? '' : `, by ${level}`}`
-    : 'Who can reach whom';
+    ? `Who can reach whom on ${portLabel(port)}${through}${level === 'pod' ? '' : `, by ${level}`}`
+    : allPorts
+      ? `Who can reach whom on every declared port${through}${level === 'pod' ? '' : `, by ${level}`}`
+      : 'Who can reach whom';
 
   const gridOf = (
     m: CompactMatrix,
@@ -460,25 +519,79 @@ export function MatrixView({ onShowDiagram }: MatrixViewProps) {
                   </td>
                 );
               }
-              const cell = podCell(m, ri, ci);
-              if (!cell) return <td key={col.key} role="gridcell" aria-label={`${row.key} to ${col.key}: no cell`} />;
-              const look = VERDICT_LOOK[cell.verdict];
-              const policies = cell.policies.length > 0 ? cell.policies.join(', ') : '';
-              const was = other ? podCell(other.m, ri, ci) : null;
-              const changed = was !== null && was.verdict !== cell.verdict;
+              const verdicts = podCells(m, ri, ci);
+              if (!verdicts)
+                return <td key={col.key} role="gridcell" aria-label={`${row.key} to ${col.key}: no cell`} />;
+              const was = other ? podCells(other.m, ri, ci) : null;
+              const changed = was !== null && was.some((v, i) => v !== verdicts[i]);
+              const ports = m.ports;
+              const judged = MATRIX_VERDICTS.filter((v) => verdicts.includes(v));
+              const perPort = verdicts
+                .map((v, i) => ({ v, port: ports[i] as MatrixPort }))
+                .filter((x) => x.v !== null || via === 'service');
+              const words = perPort
+                .map(
+                  (x) =>
+                    `${ports.length > 1 ? `${portLabel(x.port)} ` : ''}${x.v ? VERDICT_LOOK[x.v].words : 'no Service carries it'}`,
+                )
+                .join(', ');
+              if (judged.length === 0) {
+                // no verdict on any port: no Service carries it (a port it does not declare is no cell)
+                return (
+                  <td
+                    key={col.key}
+                    {...common}
+                    data-testid="matrix.cell"
+                    data-verdict="none"
+                    aria-label={`${row.key} to ${col.key}: ${words || 'no port declared'}`}
+                    title={`${row.key} to ${col.key}: ${words || 'no port declared'}.`}
+                    className={`h-7 min-w-[2.25rem] bg-white text-slate-500 dark:bg-slate-900 dark:text-slate-400 ${ring}`}
+                  >
+                    –
+                  </td>
+                );
+              }
+              const split = judged.length > 1;
+              const counts = Object.fromEntries(
+                MATRIX_VERDICTS.map((v) => [v, verdicts.filter((x) => x === v).length]),
+              ) as Record<MatrixVerdict, number>;
+              const major = split ? groupedLook(counts).major : (judged[0] as MatrixVerdict);
+              const look = VERDICT_LOOK[major];
+              const single =
+                verdicts.length === 1 ? compactCell(m, rows[ri]?.members[0] ?? 0, col.members[0] ?? 0) : null;
+              const policies = single && single.policies.length > 0 ? single.policies.join(', ') : '';
+              const wasWords =
+                changed && was
+                  ? was
+                      .map((v, i) =>
+                        v === verdicts[i]
+                          ? null
+                          : `${ports.length > 1 ? `${portLabel(ports[i] as MatrixPort)} ` : ''}${v ? VERDICT_LOOK[v].words : 'no cell'}`,
+                      )
+                      .filter((x) => x !== null)
+                      .join(', ')
+                  : '';
               return (
                 <td
                   key={col.key}
                   {...common}
                   data-testid="matrix.cell"
-                  data-verdict={cell.verdict}
+                  data-verdict={major}
+                  data-split={split ? 'true' : undefined}
                   data-changed={changed ? 'true' : undefined}
-                  aria-label={`${row.key} to ${col.key}: ${look.words}${policies ? `, ${policies}` : ''}${changed && was ? `; changed, was ${VERDICT_LOOK[was.verdict].words}` : ''}`}
-                  title={`${row.key} to ${col.key}, ${port ? portLabel(port) : ''}: ${cell.verdict}.${policies ? ` Policies: ${policies}.` : ''}${changed && was ? ` Was ${was.verdict}.` : ''}`}
-                  className={`h-7 min-w-[2.25rem] ${look.className} ${ring} ${changed ? CHANGED : ''}`}
+                  aria-label={`${row.key} to ${col.key}: ${words}${policies ? `, ${policies}` : ''}${changed ? `; changed, was ${wasWords}` : ''}`}
+                  title={`${row.key} to ${col.key}${port ? `, ${portLabel(port)}` : ''}: ${words}.${policies ? ` Policies: ${policies}.` : ''}${changed ? ` Was ${wasWords}.` : ''}`}
+                  className={`h-7 min-w-[2.25rem] leading-tight ${split ? 'px-0.5' : ''} ${look.className} ${ring} ${changed ? CHANGED : ''}`}
                 >
                   {changed ? 'Δ' : ''}
-                  {look.symbol}
+                  {split
+                    ? judged.map((v) => (
+                        <span key={v} className="block whitespace-nowrap">
+                          {VERDICT_LOOK[v].symbol}
+                          {counts[v]}
+                        </span>
+                      ))
+                    : look.symbol}
                 </td>
               );
             })}
@@ -495,62 +608,96 @@ export function MatrixView({ onShowDiagram }: MatrixViewProps) {
         (the symbol, then the count); its colour is the verdict most of them have. Enter or a click opens the{' '}
         {DRILL_WORDS[level]}.
       </p>
-    ) : current ? (
+    ) : shown ? (
       <>
-        <p>
-          <span className={`mr-1 inline-block rounded px-1 font-mono ${VERDICT_LOOK[current.verdict].className}`}>
-            {VERDICT_LOOK[current.verdict].symbol}
-          </span>
-          <span className="font-semibold">
-            {current.from} → {current.to}, {portLabel(current)}: {current.verdict}
-          </span>
-        </p>
-        <p className="mt-1">{current.reason}</p>
-        <ul className="mt-1 list-none">
-          <Side label="Egress of the source" side={current.egress} />
-          <Side label="Ingress of the destination" side={current.ingress} />
-        </ul>
-        <div className="mt-2 flex flex-wrap gap-1">
-          <button type="button" className={button} onClick={() => play(current)}>
-            Play this trace
-          </button>
-          {onShowDiagram ? (
-            <button
-              type="button"
-              className={button}
-              onClick={() => {
-                play(current);
-                onShowDiagram();
-              }}
-            >
-              Play on the diagram
+        {pair.length > 1 ? (
+          <div className="mb-1 flex flex-wrap gap-1" role="group" aria-label="Ports of this pair">
+            {pair.map((x) => {
+              const v = x.cell?.verdict;
+              return (
+                <button
+                  key={portValue(x.port)}
+                  type="button"
+                  aria-pressed={x === shown}
+                  className={`rounded border px-1 font-mono text-xs aria-pressed:ring-2 aria-pressed:ring-blue-600 dark:aria-pressed:ring-sky-300 ${v ? VERDICT_LOOK[v].className : 'border-slate-300 dark:border-slate-600'}`}
+                  onClick={() => setPortPick(portValue(x.port))}
+                >
+                  {portLabel(x.port)} {v ? VERDICT_LOOK[v].symbol : '–'}
+                </button>
+              );
+            })}
+          </div>
+        ) : null}
+        {current ? (
+          <>
+            <p>
+              <span className={`mr-1 inline-block rounded px-1 font-mono ${VERDICT_LOOK[current.verdict].className}`}>
+                {VERDICT_LOOK[current.verdict].symbol}
+              </span>
+              <span className="font-semibold">
+                {current.from} → {current.to}, {portLabel(current)}: {current.verdict}
+              </span>
+            </p>
+            {current.service ? (
+              <p className="mt-1" data-testid="matrix.via">
+                Through Service {current.service.name}: {current.service.clusterIP}:{current.service.port}, which
+                kube-proxy DNATs to {current.to}; policy sees the pod&apos;s address and port.
+              </p>
+            ) : null}
+            <p className="mt-1">{current.reason}</p>
+            <ul className="mt-1 list-none">
+              <Side label="Egress of the source" side={current.egress} />
+              <Side label="Ingress of the destination" side={current.ingress} />
+            </ul>
+          </>
+        ) : (
+          <p data-testid="matrix.skip">
+            {rows[r]?.key} → {cols[c]?.key}, {portLabel(shown.port)}: skipped. {shown.skip}
+          </p>
+        )}
+        {current ? (
+          <div className="mt-2 flex flex-wrap gap-1">
+            <button type="button" className={button} onClick={() => play(current)}>
+              Play this trace
             </button>
-          ) : null}
-          {current.verdict === 'denied-egress' || current.verdict === 'denied-ingress'
-            ? (() => {
-                const src = podByKey.get(current.from);
-                const dst = podByKey.get(current.to);
-                if (!src || !dst || port === null) return null;
-                return (
-                  <button
-                    type="button"
-                    className={button}
-                    onClick={() => {
-                      const yaml = smallestPolicy(src, dst, port, {
-                        egress: !current.egress.allowed,
-                        ingress: !current.ingress.allowed,
-                      });
-                      setDraft(yaml);
-                      setShowWhatIf(true);
-                      compare(yaml);
-                    }}
-                  >
-                    Suggest the smallest policy allowing this
-                  </button>
-                );
-              })()
-            : null}
-        </div>
+            {onShowDiagram ? (
+              <button
+                type="button"
+                className={button}
+                onClick={() => {
+                  play(current);
+                  onShowDiagram();
+                }}
+              >
+                Play on the diagram
+              </button>
+            ) : null}
+            {current.verdict === 'denied-egress' || current.verdict === 'denied-ingress'
+              ? (() => {
+                  const src = podByKey.get(current.from);
+                  const dst = podByKey.get(current.to);
+                  if (!src || !dst) return null;
+                  return (
+                    <button
+                      type="button"
+                      className={button}
+                      onClick={() => {
+                        const yaml = smallestPolicy(src, dst, shown.port, {
+                          egress: !current.egress.allowed,
+                          ingress: !current.ingress.allowed,
+                        });
+                        setDraft(yaml);
+                        setShowWhatIf(true);
+                        compare(yaml);
+                      }}
+                    >
+                      Suggest the smallest policy allowing this
+                    </button>
+                  );
+                })()
+              : null}
+          </div>
+        ) : null}
       </>
     ) : null;
 
@@ -600,15 +747,32 @@ export function MatrixView({ onShowDiagram }: MatrixViewProps) {
           <select
             aria-label="Port"
             className={select}
-            value={port ? portValue(port) : ''}
+            value={allPorts ? 'all' : port ? portValue(port) : ''}
             onChange={(e) => setPortChoice(e.target.value)}
             disabled={ports.length === 0}
           >
+            {ports.length > 1 ? <option value="all">every declared port</option> : null}
             {ports.map((p) => (
               <option key={portValue(p)} value={portValue(p)}>
                 {portLabel(p)}
               </option>
             ))}
+          </select>
+        </label>
+        <label className="flex items-center gap-1">
+          Probe
+          <select
+            aria-label="Probe through"
+            className={select}
+            value={via}
+            onChange={(e) => {
+              const next = e.target.value === 'service' ? 'service' : 'pod';
+              setViaChoice(next);
+              writeVia(next);
+            }}
+          >
+            <option value="pod">pod IP</option>
+            <option value="service">pod&apos;s Service</option>
           </select>
         </label>
         <div className="flex items-center gap-1" role="group" aria-label="Group by">
@@ -628,18 +792,10 @@ export function MatrixView({ onShowDiagram }: MatrixViewProps) {
         <Legend />
         {matrix && matrix.verdicts.length > 0 ? (
           <div className="flex gap-1" role="group" aria-label="Export the matrix">
-            <button
-              type="button"
-              className={button}
-              onClick={() => download(compactMatrixCsv(matrix), 'k8s-netviz-matrix.csv', 'text/csv')}
-            >
+            <button type="button" className={button} onClick={() => exportMatrix(matrix, 'csv')}>
               CSV
             </button>
-            <button
-              type="button"
-              className={button}
-              onClick={() => download(compactJson(matrix), 'k8s-netviz-matrix.json', 'application/json')}
-            >
+            <button type="button" className={button} onClick={() => exportMatrix(matrix, 'json')}>
               JSON
             </button>
           </div>
@@ -701,7 +857,12 @@ export function MatrixView({ onShowDiagram }: MatrixViewProps) {
           </span>
         </nav>
       ) : null}
-      {port === null ? (
+      {linkVia.error ? (
+        <p role="alert" className="text-xs text-amber-800 dark:text-amber-300">
+          {linkVia.error}
+        </p>
+      ) : null}
+      {job === null ? (
         <p role="status" data-testid="matrix.empty">
           No destination pod declares a TCP or UDP containerPort. Choose other destinations (the To namespace), or send
           one packet with “Send” above.

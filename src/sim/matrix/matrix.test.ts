@@ -9,8 +9,9 @@ import { buildCluster } from '../model/build';
 import { createRng } from '../model/rng';
 import type { Cluster, Pod } from '../model/types';
 import { trace } from '../resolve/trace';
-import { matrixCsv } from './csv';
-import { computeMatrix, declaredPorts, matrixCell, parseLabelSelector, selectPods } from './matrix';
+import { matrixCsv as csvOfRows, matrixJson, rowsOfMatrix } from './serialize';
+import type { Matrix } from './matrix';
+import { computeMatrix, declaredPorts, defaultVia, matrixCell, parseLabelSelector, selectPods } from './matrix';
 import type { MatrixCell, MatrixVerdict } from './matrix';
 import { netpolTruthTableSpec } from './netpolTruthTable';
 
@@ -28,6 +29,8 @@ const pod = (c: Cluster, key: string): Pod => {
 };
 
 const tcp80 = { port: 80, protocol: 'tcp' } as const;
+
+const matrixCsv = (m: Matrix): string => csvOfRows(rowsOfMatrix(m));
 
 describe('computeMatrix', () => {
   it('allows everything when no policy exists, and refuses ports nobody listens on', () => {
@@ -130,6 +133,67 @@ describe('computeMatrix', () => {
     expect(matrixCsv(odd).split('\r\n')[1]).toBe('"a,""b""",x/a,80,tcp,denied-ingress,x/deny-all');
   });
 
+  it('through Services: skips a cell internalTrafficPolicy Local keeps on another node, and says why', () => {
+    const spec = netpolTruthTableSpec();
+    const c = buildCluster({
+      ...spec,
+      services: (spec.services ?? []).map((s) =>
+        s.name === 's-y-b' ? { ...s, internalTrafficPolicy: 'Local' as const } : s,
+      ),
+    });
+    const yb = pod(c, 'y/b');
+    const m = computeMatrix(c, { to: { namespace: 'y', selector: 'pod=b' }, ports: [tcp80], via: 'service' });
+    const sameNode = selectPods(c).filter((p) => p.node === yb.node && p.labels.pod !== undefined);
+    // only sources on y/b's node reach it through its ClusterIP
+    expect(m.cells.map((x) => x.from).filter((k) => !k.startsWith('kube-system/'))).toEqual(
+      sameNode.map((p) => `${p.namespace}/${p.name}`),
+    );
+    const skip = m.skipped.find((x) => x.from === 'x/a');
+    expect(pod(c, 'x/a').node).not.toBe(yb.node);
+    expect(skip?.reason).toBe(
+      `y/s-y-b has internalTrafficPolicy Local: from ${pod(c, 'x/a').node} its ClusterIP reaches ${pod(c, 'x/a').node}'s endpoints only, and y/b runs on ${yb.node}.`,
+    );
+    // and the default is then the pod IP: the Service path would skip cells
+    expect(defaultVia(c, selectPods(c, { namespace: 'y' }))).toBe('pod');
+    expect(defaultVia(buildCluster(spec), selectPods(buildCluster(spec)))).toBe('service');
+  });
+
+  it('writes JSON as JSON.stringify would, fields in the documented order', () => {
+    const c = buildCluster(
+      netpolTruthTableSpec([policy('x', 'deny-all', { podSelector: {}, policyTypes: ['Ingress'] })]),
+    );
+    const m = computeMatrix(c, { from: { namespace: 'y' }, to: { namespace: 'x' }, ports: [tcp80], via: 'service' });
+    const text = matrixJson(rowsOfMatrix(m));
+    expect(text).toBe(`${JSON.stringify(JSON.parse(text), null, 2)}\n`);
+    const parsed = JSON.parse(text) as { cells: Record<string, unknown>[] };
+    expect(Object.keys(parsed)).toEqual(['sources', 'destinations', 'enforced', 'via', 'cells', 'skipped', 'counts']);
+    expect(Object.keys(parsed.cells[0]!)).toEqual([
+      'from',
+      'to',
+      'port',
+      'protocol',
+      'verdict',
+      'policies',
+      'service',
+      'egress',
+      'ingress',
+      'reason',
+    ]);
+    expect(Object.keys(parsed.cells[0]!.egress as object)).toEqual([
+      'direction',
+      'pod',
+      'allowed',
+      'isolated',
+      'exempt',
+      'allowedBy',
+      'isolating',
+    ]);
+    expect(JSON.parse(matrixJson(rowsOfMatrix({ ...m, cells: [], skipped: [] })))).toMatchObject({
+      cells: [],
+      skipped: [],
+    });
+  });
+
   it('rejects a selector it cannot read', () => {
     expect(() => parseLabelSelector('a=b,=c')).toThrow(/selector/);
     expect(() => parseLabelSelector('!a=b')).toThrow(/selector/);
@@ -149,14 +213,23 @@ const TRACE_OF: Record<MatrixVerdict, string> = {
   'denied-ingress': 'dropped',
 };
 
+/** The trace a click on the cell plays: to the pod, or to the Service's ClusterIP with that pod pinned. */
+function traceOf(c: Cluster, cell: MatrixCell, seed: number) {
+  return cell.service
+    ? trace(
+        c,
+        { from: `pod/${cell.from}`, to: cell.service.clusterIP, port: cell.service.port, protocol: cell.protocol },
+        { seed, pick: [cell.to] },
+      )
+    : trace(c, { from: `pod/${cell.from}`, to: `pod/${cell.to}`, port: cell.port, protocol: cell.protocol }, { seed });
+}
+
 function agree(c: Cluster, cell: MatrixCell, seed: number): void {
-  const t = trace(
-    c,
-    { from: `pod/${cell.from}`, to: `pod/${cell.to}`, port: cell.port, protocol: cell.protocol },
-    { seed },
-  );
-  const label = `${cell.from} -> ${cell.to} ${cell.protocol}/${cell.port}: cell ${cell.verdict}, trace ${t.verdict} (${t.reason})`;
+  const t = traceOf(c, cell, seed);
+  const label = `${cell.from} -> ${cell.service ? `${cell.service.name} ${cell.service.clusterIP}:${cell.service.port} -> ` : ''}${cell.to} ${cell.protocol}/${cell.port}: cell ${cell.verdict}, trace ${t.verdict} (${t.reason})`;
   expect(t.verdict, label).toBe(TRACE_OF[cell.verdict]);
+  // through a Service, the trace lands on the cell's pod (kube-proxy's DNAT), on the cell's port
+  if (cell.service && t.endpoint) expect(`${t.endpoint.pod}:${t.endpoint.port}`, label).toBe(`${cell.to}:${cell.port}`);
   if (cell.verdict === 'denied-egress' || cell.verdict === 'denied-ingress') {
     // the trace stops at the enforcement point of the side the cell names
     const drop = [...t.hops].reverse().find((h) => h.kind === 'drop');
@@ -213,20 +286,26 @@ describe('matrix and trace agree', () => {
       },
     ],
   ] as const) {
-    it(`on a seeded random sample of cells (${name})`, () => {
-      const spec = netpolTruthTableSpec(policies);
-      const c = buildCluster({
-        ...spec,
-        settings: { ...spec.settings, ...settings } as NonNullable<typeof spec.settings>,
+    for (const via of ['pod', 'service'] as const)
+      it(`on a seeded random sample of cells (${name}, to the ${via === 'pod' ? 'pod IP' : "pod's Service"})`, () => {
+        const spec = netpolTruthTableSpec(policies);
+        const c = buildCluster({
+          ...spec,
+          settings: { ...spec.settings, ...settings } as NonNullable<typeof spec.settings>,
+        });
+        // through Services, port 83 has no Service port, nor CoreDNS 80: those cells would be skipped
+        const m =
+          via === 'pod'
+            ? computeMatrix(c, { ports })
+            : computeMatrix(c, { to: { selector: 'pod' }, ports: ports.slice(0, 4), via });
+        expect(m.skipped).toEqual([]);
+        const rng = createRng(22);
+        const sample = Array.from({ length: 60 }, () => m.cells[rng.int(0, m.cells.length - 1)] as MatrixCell);
+        // the sample must cover every verdict the matrix has, or it proves little
+        const seen = new Set(sample.map((s) => s.verdict));
+        for (const v of Object.keys(m.counts) as MatrixVerdict[]) if (m.counts[v] > 0) expect(seen, v).toContain(v);
+        sample.forEach((cell, i) => agree(c, cell, i + 1));
       });
-      const m = computeMatrix(c, { ports });
-      const rng = createRng(22);
-      const sample = Array.from({ length: 60 }, () => m.cells[rng.int(0, m.cells.length - 1)] as MatrixCell);
-      // the sample must cover every verdict the matrix has, or it proves little
-      const seen = new Set(sample.map((s) => s.verdict));
-      for (const v of Object.keys(m.counts) as MatrixVerdict[]) if (m.counts[v] > 0) expect(seen, v).toContain(v);
-      sample.forEach((cell, i) => agree(c, cell, i + 1));
-    });
   }
 });
 
@@ -246,6 +325,14 @@ describe('matrix and trace agree on every cell of the policy fixtures', () => {
       const verdicts = new Set(m.cells.map((x) => x.verdict));
       expect(verdicts.has(cni === 'calico-ipip' ? 'denied-ingress' : 'not-enforced')).toBe(true);
       m.cells.forEach((cell, i) => agree(c, cell, i + 1));
+    });
+    it(`${cni}: every pair through the Services, every declared port`, () => {
+      const files = ['kubeadm.yaml', 'nodes.yaml', `cni/${cni}.yaml`, 'edge/apps.yaml', 'edge/policies.yaml'];
+      const loaded = loadManifests(files.map((f) => ({ name: f, text: read(f) })));
+      if (!loaded.ok) throw new Error(loaded.errors.map((e) => e.message).join('; '));
+      const m = computeMatrix(loaded.cluster, { via: 'service' });
+      expect(m.cells.length).toBeGreaterThan(0);
+      m.cells.forEach((cell, i) => agree(loaded.cluster, cell, i + 1));
     });
   }
 });

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { buildCluster } from '../model/build';
-import { compactMatrixCsv, matrixCsv } from './csv';
+import { matrixCsv, matrixJson, rowsOfCompact, rowsOfMatrix } from './serialize';
 import { computeMatrix } from './matrix';
 import { netpolTruthTableSpec } from './netpolTruthTable';
 import { handleMatrixMessage } from './protocol';
@@ -41,8 +41,31 @@ describe('handleMatrixMessage', () => {
     expect(result.id).toBe(7);
     expect(result.matrix.verdicts).toHaveLength(11 * 3 * 2);
     expect(transfers.at(-1)).toEqual([result.matrix.verdicts.buffer, result.matrix.decisions.buffer]);
-    // the CSV of the compact matrix is the CLI's, byte for byte
-    expect(compactMatrixCsv(result.matrix)).toBe(matrixCsv(computeMatrix(cluster, { to: { namespace: 'x' }, ports })));
+    // the CSV and JSON of the compact matrix are the CLI's, byte for byte
+    const full = computeMatrix(cluster, { to: { namespace: 'x' }, ports });
+    expect(matrixCsv(rowsOfCompact(result.matrix))).toBe(matrixCsv(rowsOfMatrix(full)));
+    expect(matrixJson(rowsOfCompact(result.matrix))).toBe(matrixJson(rowsOfMatrix(full)));
+  });
+
+  it('computes every declared port through the Services when asked', () => {
+    const { answers } = run({ type: 'matrix', id: 8, cluster, from: {}, to: {}, ports: 'declared', via: 'service' });
+    const result = answers.at(-1);
+    if (result?.type !== 'result' || !result.ok) throw new Error('no result');
+    expect(result.matrix.via).toBe('service');
+    expect(result.matrix.ports.map((p) => `${p.port}/${p.protocol}`)).toEqual([
+      '53/tcp',
+      '53/udp',
+      '80/tcp',
+      '80/udp',
+      '81/tcp',
+      '81/udp',
+      '9153/tcp',
+    ]);
+    // CoreDNS's ports are kube-dns's: every destination has a Service, so nothing is skipped
+    expect(result.matrix.skipped).toBe(0);
+    expect(run({ type: 'matrix', id: 9, cluster, from: {}, to: {}, ports, via: 'vip' }).answers[0]).toMatchObject({
+      ok: false,
+    });
   });
 
   it('answers what is not a job, and a selector that does not parse, with an error result', () => {

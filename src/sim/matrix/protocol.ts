@@ -6,7 +6,7 @@
 import type { Cluster } from '../model/types';
 import { computeCompactMatrix } from './compact';
 import type { CompactMatrix } from './compact';
-import type { MatrixPort, PodSelection } from './matrix';
+import type { MatrixPort, MatrixVia, PodSelection } from './matrix';
 
 export interface MatrixJobRequest {
   type: 'matrix';
@@ -15,7 +15,9 @@ export interface MatrixJobRequest {
   cluster: Cluster;
   from: PodSelection;
   to: PodSelection;
-  ports: MatrixPort[];
+  /** these ports, or every port some destination declares */
+  ports: MatrixPort[] | 'declared';
+  via?: MatrixVia;
 }
 
 export type MatrixJobResponse =
@@ -31,7 +33,8 @@ function isRequest(message: unknown): message is MatrixJobRequest {
     typeof m.id === 'number' &&
     typeof m.cluster === 'object' &&
     m.cluster !== null &&
-    Array.isArray(m.ports)
+    (Array.isArray(m.ports) || m.ports === 'declared') &&
+    (m.via === undefined || m.via === 'pod' || m.via === 'service')
   );
 }
 
@@ -54,7 +57,7 @@ export function handleMatrixMessage(
     const t0 = now();
     const matrix = computeCompactMatrix(
       message.cluster,
-      { from: message.from, to: message.to, ports: message.ports },
+      { from: message.from, to: message.to, ports: message.ports, via: message.via ?? 'pod' },
       { onProgress: (rows, of) => post({ type: 'progress', id, rows, of }), every: 20 },
     );
     post({ type: 'result', id, ok: true, matrix, ms: now() - t0 }, [matrix.verdicts.buffer, matrix.decisions.buffer]);

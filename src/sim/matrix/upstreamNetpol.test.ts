@@ -58,14 +58,25 @@ const nsObject = (name: string, labels: Record<string, string>) => ({
 });
 const podA = { matchLabels: { pod: 'a' } };
 
-/** Checks one probe (port, protocol) of a cluster against the expected table, printing both on failure. */
+/**
+ * Checks one probe (port, protocol) of a cluster against the expected table, printing both on
+ * failure: through each pod's Service `s-<ns>-<pod>` as upstream probes, and to the pod IPs.
+ */
 function validate(cluster: Cluster, port: number, protocol: MatrixProtocol, expected: Reachability): void {
-  const m = computeMatrix(cluster, { ports: [{ port, protocol }] });
-  const got = new Map(m.cells.map((c) => [`${c.from} ${c.to}`, c.verdict === 'allowed']));
-  const read = (a: string, b: string): boolean => got.get(`${a} ${b}`) ?? false;
-  expect(`${protocol}/${port}\n${new Reachability(true).print(read)}`).toBe(
-    `${protocol}/${port}\n${expected.print((a, b) => expected.table.get(`${a} ${b}`) ?? false)}`,
-  );
+  for (const via of ['service', 'pod'] as const) {
+    const m = computeMatrix(cluster, { ports: [{ port, protocol }], via });
+    const ours = m.cells.filter((c) => PODS.includes(c.from) && PODS.includes(c.to));
+    if (via === 'service') {
+      // every probe went through the destination's own Service, none was skipped
+      expect(m.skipped.filter((x) => PODS.includes(x.to))).toEqual([]);
+      for (const c of ours) expect(c.service?.name).toBe(`${c.to.split('/')[0]}/s-${c.to.replace('/', '-')}`);
+    }
+    const got = new Map(ours.map((c) => [`${c.from} ${c.to}`, c.verdict === 'allowed']));
+    const read = (a: string, b: string): boolean => got.get(`${a} ${b}`) ?? false;
+    expect(`${via} ${protocol}/${port}\n${new Reachability(true).print(read)}`).toBe(
+      `${via} ${protocol}/${port}\n${expected.print((a, b) => expected.table.get(`${a} ${b}`) ?? false)}`,
+    );
+  }
 }
 
 const cluster = (...extras: unknown[]): Cluster => buildCluster(netpolTruthTableSpec(extras));
@@ -630,5 +641,29 @@ describe('egress to a Service ClusterIP (evaluated after DNAT)', () => {
       }).cells[0]?.verdict;
     expect([probe(cluster(byPod)), cell(cluster(byPod))]).toEqual(['delivered', 'allowed']);
     expect([probe(cluster(byVip)), cell(cluster(byVip))]).toEqual(['dropped', 'denied-egress']);
+  });
+
+  it("an ipBlock covering the pod's IP but not the ClusterIP allows the connection through the Service", () => {
+    const base = cluster();
+    const svc = base.services.find((s) => s.name === 's-y-b')!;
+    const yb = base.pods.find((p) => p.namespace === 'y' && p.name === 'b')!;
+    const egress = (name: string, cidr: string) =>
+      np('x', name, { podSelector: podA, policyTypes: ['Egress'], egress: [{ to: [{ ipBlock: { cidr } }] }] });
+    const through = (c: Cluster) =>
+      computeMatrix(c, {
+        from: { namespace: 'x', selector: 'pod=a' },
+        to: { namespace: 'y', selector: 'pod=b' },
+        ports: [{ port: 80, protocol: 'tcp' }],
+        via: 'service',
+      }).cells[0]!;
+    const probe = (c: Cluster): string =>
+      trace(c, { from: 'pod/x/a', to: svc.clusterIP!, port: 80, protocol: 'tcp' }, { pick: ['y/b'] }).verdict;
+    // the ClusterIP is outside the pod network: the block holds the pod and not the Service address
+    const byPodIP = cluster(egress('to-pod-ip', `${yb.ip}/32`));
+    const cell = through(byPodIP);
+    expect(cell.service).toEqual({ name: 'y/s-y-b', clusterIP: svc.clusterIP, port: 80 });
+    expect([cell.verdict, cell.policies, probe(byPodIP)]).toEqual(['allowed', ['x/to-pod-ip'], 'delivered']);
+    const byVip = cluster(egress('to-vip', `${svc.clusterIP}/32`));
+    expect([through(byVip).verdict, probe(byVip)]).toEqual(['denied-egress', 'dropped']);
   });
 });

@@ -47,12 +47,12 @@ export function groupAxis(
   return [...groups.values()];
 }
 
-/** Counts per verdict for every (row group, column group), on one port, in one pass over the cells. */
+/** Counts per verdict for every (row group, column group), on one port or all of them, in one pass over the cells. */
 export function groupCounts(
   m: CompactMatrix,
   rows: readonly MatrixGroup[],
   cols: readonly MatrixGroup[],
-  port = 0,
+  port: number | 'all' = 0,
 ): Int32Array {
   const V = MATRIX_VERDICTS.length;
   const out = new Int32Array(rows.length * cols.length * V);
@@ -60,14 +60,20 @@ export function groupCounts(
   cols.forEach((g, ci) => g.members.forEach((d) => (colOf[d] = ci)));
   const D = m.destinations.length;
   const P = m.ports.length;
+  const first = port === 'all' ? 0 : port;
+  const last = port === 'all' ? P - 1 : port;
   rows.forEach((g, ri) => {
     for (const s of g.members) {
       for (let d = 0; d < D; d++) {
         const ci = colOf[d] as number;
         if (ci < 0) continue;
-        const v = m.verdicts[(s * D + d) * P + port] as number;
-        const at = (ri * cols.length + ci) * V + v;
-        out[at] = (out[at] as number) + 1;
+        for (let p = first; p <= last; p++) {
+          const v = m.verdicts[(s * D + d) * P + p] as number;
+          // a cell without a verdict (no Service carries it, the port is not declared) counts nowhere
+          if (v >= V) continue;
+          const at = (ri * cols.length + ci) * V + v;
+          out[at] = (out[at] as number) + 1;
+        }
       }
     }
   });

@@ -6,13 +6,14 @@
 import { useCallback, useEffect, useRef, useState } from 'react';
 import type { Cluster } from '../../sim/model/types';
 import type { CompactMatrix } from '../../sim/matrix/compact';
-import type { MatrixPort, PodSelection } from '../../sim/matrix/matrix';
+import type { MatrixPort, MatrixVia, PodSelection } from '../../sim/matrix/matrix';
 import type { MatrixJobRequest, MatrixJobResponse } from '../../sim/matrix/protocol';
 
 export interface MatrixJob {
   from: PodSelection;
   to: PodSelection;
-  ports: MatrixPort[];
+  ports: MatrixPort[] | 'declared';
+  via: MatrixVia;
 }
 
 export type MatrixJobState =
