@@ -27,17 +27,19 @@ export const CILIUM_ENVOY_DEVICE = 'cilium-envoy';
 export const CILIUM_GATEWAY_CONTROLLER = 'io.cilium/gateway-controller';
 
 /**
- * Whether Cilium's Gateway API runs: Cilium with kube-proxy replacement, and cilium-config's
- * `enable-gateway-api` on. Where the settings do not say (a CNI preset, not a ConfigMap), a
+ * Whether Cilium's Gateway API runs: Cilium with kube-proxy replacement (its eBPF hands the
+ * Gateway's Service to Envoy), and cilium-config's `enable-gateway-api` on. Where the settings do not say (a CNI preset, not a ConfigMap), a
  * GatewayClass naming Cilium's controller stands for it: Cilium's operator creates that class
  * itself when the feature is on, and nothing else would accept it.
  */
 export function ciliumGatewayEnabled(
-  settings: Partial<Pick<ClusterSettings, 'cni'>>,
+  settings: Partial<Pick<ClusterSettings, 'cni' | 'proxyMode'>>,
   classes: readonly { controllerName: string }[],
 ): boolean {
   const cni = settings.cni;
-  if (cni?.kind !== 'cilium' || !cni.kubeProxyReplacement || cni.gatewayApi === false) return false;
+  // kube-proxy replacement: the CNI's flag, or the app's Cilium (eBPF) Service proxy mode
+  const replaced = cni?.kind === 'cilium' && (cni.kubeProxyReplacement || settings.proxyMode === 'cilium');
+  if (cni?.kind !== 'cilium' || !replaced || cni.gatewayApi === false) return false;
   return cni.gatewayApi === true || classes.some((c) => c.controllerName === CILIUM_GATEWAY_CONTROLLER);
 }
 
