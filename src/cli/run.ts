@@ -21,6 +21,7 @@ import { TraceRequestError } from '../sim/resolve/request';
 import { lookup } from '../sim/model/lookup';
 import { addIngressController } from '../sim/resolve/ingress';
 import { addEnvoyGateway } from '../sim/model/envoyGateway';
+import { addCiliumGateway } from '../sim/model/ciliumGateway';
 import { stringify } from 'yaml';
 import type { Verdict } from '../sim/trace/types';
 import { USAGE, UsageError, parseCommandLine } from './args';
@@ -55,9 +56,13 @@ async function loadCluster(files: readonly string[], io: Io, cni?: string): Prom
   const withIngress = addIngressController(result.spec, 'bare-metal');
   if (withIngress.note !== null) io.err(`warning: ${withIngress.note}\n`);
   // Gateways of Envoy Gateway's class likewise get the Envoy Deployment and Service it creates.
-  const withController = addEnvoyGateway(withIngress.spec);
+  const withEnvoy = addEnvoyGateway(withIngress.spec);
+  if (withEnvoy.note !== null) io.err(`warning: ${withEnvoy.note}\n`);
+  // Gateways of Cilium's class get the Service its operator creates (the nodes run the Envoy).
+  const withController = addCiliumGateway(withEnvoy.spec);
   if (withController.note !== null) io.err(`warning: ${withController.note}\n`);
-  if (withIngress.note === null && withController.note === null && cni === undefined) return result.cluster;
+  const added = withIngress.note !== null || withEnvoy.note !== null || withController.note !== null;
+  if (!added && cni === undefined) return result.cluster;
   const spec = cni === undefined ? withController.spec : withCni(withController.spec, result.cluster, cni);
   return buildCluster(spec);
 }

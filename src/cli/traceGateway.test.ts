@@ -4,6 +4,7 @@ import { parseCommandLine, UsageError } from './args';
 import { run } from './run';
 
 const examples = fileURLToPath(new URL('../sim/gateway/fixtures/examples.yaml', import.meta.url));
+const ciliumFixture = fileURLToPath(new URL('../sim/gateway/fixtures/cilium.yaml', import.meta.url));
 
 async function cli(args: string[]): Promise<{ status: number; stdout: string; stderr: string }> {
   let stdout = '';
@@ -105,5 +106,47 @@ describe('the Gateway scenarios in the CLI', () => {
       expect(r.stderr, id).not.toContain('Envoy Gateway but not the proxy');
       expect((JSON.parse(r.stdout) as { http: { status: number } }).http.status, id).toBe(status);
     }
+  });
+
+  it("with Cilium (enable-gateway-api, kube-proxy replacement): the node's Envoy, from its ingress address", async () => {
+    const args = [
+      'trace',
+      '-f',
+      ciliumFixture,
+      '--from',
+      'external/203.0.113.10',
+      '--to',
+      'http://shop.example.com/cart',
+    ];
+    const r = await cli([...args, '--seed', '2']);
+    expect(r.status).toBe(0);
+    // the operator's Service is added on import, and said so; no proxy pod anywhere
+    expect(r.stderr).toContain("warning: The input has a Gateway of Cilium's GatewayClass");
+    expect(r.stderr).toContain('default/cilium-gateway-shop');
+    expect(r.stdout).toContain('http: GET shop.example.com/cart -> 200');
+    expect(r.stdout).toContain('http: upstream header x-forwarded-for: 203.0.113.10');
+    expect(r.stdout).toContain('http: upstream header x-envoy-external-address: 203.0.113.10');
+    const json = await cli([...args, '--seed', '2', '-o', 'json']);
+    const t = JSON.parse(json.stdout) as {
+      hops: { kind: string; at: string; packet: { src: string }; nat?: unknown }[];
+    };
+    const envoy = t.hops.findIndex((h) => h.kind === 'proxy');
+    expect(t.hops[envoy]?.at).toMatch(/^dev\/node-[ab]\/cilium-envoy$/);
+    // no translation on the way to Envoy; the upstream connection leaves from the node's ingress address
+    expect(t.hops.slice(0, envoy).some((h) => h.nat !== undefined)).toBe(false);
+    const node = t.hops[envoy]?.at.split('/')[1];
+    expect(t.hops[envoy + 1]?.packet.src).toMatch(node === 'node-a' ? /^10\.244\.1\.254:/ : /^10\.244\.2\.254:/);
+    // from inside the cluster the node's Envoy is not followed: a clear request error
+    const inside = await cli([
+      'trace',
+      '-f',
+      ciliumFixture,
+      '--from',
+      'node/node-a',
+      '--to',
+      'http://shop.example.com/',
+    ]);
+    expect(inside.status).toBe(2);
+    expect(inside.stderr).toContain('is traced from outside it (from: external/<ip>)');
   });
 });

@@ -5,12 +5,12 @@
  * 8472) or Geneve (UDP 6081) with the source's security identity as the VNI; in native routing,
  * other nodes' pod ranges are routed via their node address on eth0.
  */
-import { formatIPv4, nthAddress } from '../model/ip';
+import { cidrSize, formatIPv4, nthAddress, parseCidr } from '../model/ip';
 import { deviceIP, deviceOf, parseIPv4 } from '../model/memo';
 import { cidrContains } from '../model/ip';
 import { lookup } from '../model/lookup';
 import { fnv1a, macFor } from '../model/rng';
-import type { CniConfig, ClusterNode, Device, Pod } from '../model/types';
+import type { CniConfig, ClusterNode, ClusterSettings, Device, Pod } from '../model/types';
 import { hex, podCidrText } from './common';
 import type { CniPlugin, EbpfPrograms, EgressNat, HostRoute } from './common';
 import { FLANNEL_VXLAN_PORT } from './flannel';
@@ -18,6 +18,55 @@ import { FLANNEL_VXLAN_PORT } from './flannel';
 export const CILIUM_GENEVE_PORT = 6081;
 /** The reserved identity of the host (and of hostNetwork pods). */
 const CILIUM_HOST_IDENTITY = 1;
+/** The reserved identity `ingress`: what Cilium's Envoy is when it connects on for Ingress and Gateway API. */
+export const CILIUM_INGRESS_IDENTITY = 8;
+/** The per-node Envoy Cilium programs for Ingress and Gateway API, drawn as one of the node's devices. */
+export const CILIUM_ENVOY_DEVICE = 'cilium-envoy';
+
+/** The controllerName of Cilium's GatewayClass (`cilium`). */
+export const CILIUM_GATEWAY_CONTROLLER = 'io.cilium/gateway-controller';
+
+/**
+ * Whether Cilium's Gateway API runs: Cilium with kube-proxy replacement (its eBPF hands the
+ * Gateway's Service to Envoy), and cilium-config's `enable-gateway-api` on. Where the settings do not say (a CNI preset, not a ConfigMap), a
+ * GatewayClass naming Cilium's controller stands for it: Cilium's operator creates that class
+ * itself when the feature is on, and nothing else would accept it.
+ */
+export function ciliumGatewayEnabled(
+  settings: Partial<Pick<ClusterSettings, 'cni' | 'proxyMode'>>,
+  classes: readonly { controllerName: string }[],
+): boolean {
+  const cni = settings.cni;
+  // kube-proxy replacement: the CNI's flag, or the app's Cilium (eBPF) Service proxy mode
+  const replaced = cni?.kind === 'cilium' && (cni.kubeProxyReplacement || settings.proxyMode === 'cilium');
+  if (cni?.kind !== 'cilium' || !replaced || cni.gatewayApi === false) return false;
+  return cni.gatewayApi === true || classes.some((c) => c.controllerName === CILIUM_GATEWAY_CONTROLLER);
+}
+
+/**
+ * The settings with Cilium's Gateway API decided where a preset left it open, so that the nodes
+ * get their Envoy and every later reader agrees; other settings unchanged.
+ */
+export function settleCiliumGatewayApi(
+  settings: ClusterSettings,
+  classes: readonly { controllerName: string }[],
+): ClusterSettings {
+  const cni = settings.cni;
+  if (cni.kind !== 'cilium' || cni.gatewayApi !== undefined || !ciliumGatewayEnabled(settings, classes))
+    return settings;
+  return { ...settings, cni: { ...cni, gatewayApi: true } };
+}
+
+/**
+ * The node's ingress address: the agent takes one address of the node's pod range for the
+ * reserved:ingress identity when Envoy configuration is on, and Envoy's upstream connections for
+ * Ingress and Gateway API leave from it. Cilium's IPAM hands addresses out in no fixed order; the
+ * model takes the range's last usable address, which its pod allocation (from .2 up) does not reach.
+ */
+export function ciliumIngressIP(node: ClusterNode): string | null {
+  const cidr = node.podCIDR === null ? null : parseCidr(node.podCIDR);
+  return cidr === null ? null : formatIPv4(nthAddress(cidr, cidrSize(cidr) - 2));
+}
 
 type CiliumConfig = Extract<CniConfig, { kind: 'cilium' }>;
 
@@ -69,7 +118,12 @@ export function cilium(cfg: CiliumConfig): CniPlugin {
     hostVethMac: (_pod, podKey) => macFor(`veth/${podKey}`),
     nodeDevices(node: ClusterNode, podCidr, _block, mtu): Device[] {
       const key = (dev: string): string => `${node.name}/${dev}`;
+      // The Envoy first: a connection for a Gateway meets it before cilium_host.
+      const envoy: Device[] = cfg.gatewayApi
+        ? [{ name: CILIUM_ENVOY_DEVICE, address: null, mac: '', mtu, kind: 'cilium' }]
+        : [];
       const devices: Device[] = [
+        ...envoy,
         {
           name: 'cilium_host',
           address: `${formatIPv4(nthAddress(podCidr, 1))}/32`,
@@ -85,9 +139,9 @@ export function cilium(cfg: CiliumConfig): CniPlugin {
       return devices;
     },
     podRoute,
-    tunnel(_src, _dst, srcPod) {
+    tunnel(_src, _dst, srcPod, identity) {
       if (!tunnel) return null;
-      const vni = ciliumIdentity(srcPod);
+      const vni = identity ?? ciliumIdentity(srcPod);
       return cfg.tunnelProtocol === 'geneve'
         ? { dev: 'cilium_geneve', kind: 'geneve', port: CILIUM_GENEVE_PORT, vni, overhead: 50 }
         : { dev: 'cilium_vxlan', kind: 'vxlan', port: FLANNEL_VXLAN_PORT, vni, overhead: 50 };

@@ -200,8 +200,11 @@ export interface CniPlugin {
   readonly blockSize: number | null;
   /** the route a node takes to a pod (or a node's CNI address), with its device and source */
   podRoute(cluster: Cluster, node: ClusterNode, to: RouteTarget): HostRoute;
-  /** the tunnel a packet from `src` to a pod on `dst` is wrapped in, or null when routed plainly */
-  tunnel(src: ClusterNode, dst: ClusterNode, srcPod: Pod | null): Tunnel | null;
+  /**
+   * the tunnel a packet from `src` to a pod on `dst` is wrapped in, or null when routed plainly;
+   * `identity` overrides the source's security identity where the CNI carries one (Cilium's VNI)
+   */
+  tunnel(src: ClusterNode, dst: ClusterNode, srcPod: Pod | null, identity?: number): Tunnel | null;
   /** the routes `ip route` shows on a node for its own pods */
   localRoutes(cluster: Cluster, node: ClusterNode, localPods: readonly Pod[]): string[];
   /** the pod ranges of another node that this node routes to (Calico: its blocks) */

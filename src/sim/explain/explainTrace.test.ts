@@ -62,7 +62,11 @@ function check(id: string, cniName: string, proxy: ProxyMode) {
   const dnats = [...(t.dns?.hops ?? []), ...t.hops].filter((h) => h.nat?.type === 'DNAT');
   if (settings.proxyMode !== 'iptables') expect(text, where).not.toMatch(/iptables rules/);
   if (settings.proxyMode !== 'nftables') expect(text, where).not.toMatch(/nftables/);
-  expect(/IPVS/.test(text), where).toBe(all.some((h) => h.kind === 'ipvs' && h.nat?.type === 'DNAT'));
+  // IPVS is named where it translated the connection, or where it refused it (a virtual server
+  // without real servers: a Service whose only taker is off under these settings)
+  expect(/IPVS/.test(text), where).toBe(
+    all.some((h) => h.kind === 'ipvs' && (h.nat?.type === 'DNAT' || t.verdict === 'refused')),
+  );
   if (settings.cni.kind !== 'flannel') expect(text, where).not.toMatch(/flannel/);
   if (settings.cni.kind !== 'calico') expect(text, where).not.toMatch(/Calico/);
   if (settings.cni.kind !== 'cilium') expect(text, where).not.toMatch(/Cilium/);

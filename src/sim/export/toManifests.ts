@@ -107,6 +107,7 @@ function settingsObjects(cluster: Cluster): Obj[] {
         'tunnel-protocol': cni.tunnelProtocol,
         'kube-proxy-replacement': String(cni.kubeProxyReplacement),
         'enable-bpf-masquerade': String(cni.bpfMasquerade ?? false),
+        ...(cni.gatewayApi === true ? { 'enable-gateway-api': 'true' } : {}),
       },
     });
   }

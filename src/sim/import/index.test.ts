@@ -347,6 +347,24 @@ describe('cluster-wide settings', () => {
     ]);
   });
 
+  it('reads cilium-config enable-gateway-api: on only with kube-proxy replacement, each Envoy drawn on its node', () => {
+    const config = (gateway: string, kpr: string) =>
+      `apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: cilium-config\n  namespace: kube-system\ndata:\n  kube-proxy-replacement: "${kpr}"\n  enable-gateway-api: "${gateway}"\n`;
+    const on = ok(loadText(config('true', 'true'))).cluster;
+    expect(on.settings.cni).toMatchObject({ kind: 'cilium', kubeProxyReplacement: true, gatewayApi: true });
+    expect(dev(on, 'node-a', 'cilium-envoy')).toBeDefined();
+    const noKpr = ok(loadText(config('true', 'false')));
+    expect(noKpr.cluster.settings.cni).toMatchObject({ kind: 'cilium', gatewayApi: false });
+    expect(dev(noKpr.cluster, 'node-a', 'cilium-envoy')).toBeUndefined();
+    expect(noKpr.warnings.map((w) => [w.message, w.line])).toEqual([
+      [expect.stringContaining('Cilium serves Gateways only with kube-proxy-replacement: true'), 8],
+    ]);
+    const bad = failed(loadText(config('on', 'true')));
+    expect(bad.errors.map((e) => [e.message, e.line])).toEqual([
+      [expect.stringContaining('"true" or "false", not "on"'), 8],
+    ]);
+  });
+
   it('uses kubeadm defaults with flannel VXLAN when nothing configures the cluster', () => {
     const c = ok(loadText('apiVersion: v1\nkind: Namespace\nmetadata:\n  name: demo\n')).cluster;
     expect(c.settings).toEqual({

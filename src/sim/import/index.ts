@@ -35,6 +35,7 @@ import { Fields } from './read';
 import { SettingsReader, SITE_NETWORK_CONFIGMAP } from './settings';
 import { addIngressController } from '../model/ingressController';
 import { addEnvoyGateway } from '../model/envoyGateway';
+import { addCiliumGateway } from '../model/ciliumGateway';
 import { cniPlugin } from '../registry';
 import { vpcCidrs } from '../cni/awsVpc';
 import { GATEWAY_API_VERSIONS } from '../gateway/model';
@@ -198,6 +199,10 @@ function load(sources: ManifestSource[], options: LoadOptions): ImportResult {
     const envoy = addEnvoyGateway(spec);
     spec = envoy.spec;
     if (envoy.note) problems.add({ severity: 'warning', source: firstName(sources), message: envoy.note });
+    // Gateways of Cilium's class get the Service Cilium's operator creates (their Envoy is the nodes')
+    const cilium = addCiliumGateway(spec);
+    spec = cilium.spec;
+    if (cilium.note) problems.add({ severity: 'warning', source: firstName(sources), message: cilium.note });
   }
   progress?.({ phase: 'build', done: 0, total: 1 });
 

@@ -332,7 +332,7 @@ export class SettingsReader {
     });
   }
 
-  /** kube-system/cilium-config: routing-mode, tunnel-protocol, kube-proxy-replacement, enable-bpf-masquerade, cluster-pool CIDR. */
+  /** kube-system/cilium-config: routing-mode, tunnel-protocol, kube-proxy-replacement, enable-bpf-masquerade, enable-gateway-api, cluster-pool CIDR. */
   ciliumConfigMap(f: Fields): void {
     const data = f.stringMap(['data']) ?? {};
     const get = (key: string): string | undefined => (Object.hasOwn(data, key) ? data[key]?.trim() : undefined);
@@ -360,6 +360,16 @@ export class SettingsReader {
       f.error(['data', 'enable-bpf-masquerade'], `must be "true" or "false", not "${bpfMasq}"`);
     }
     const bpfMasquerade = bpfMasq === 'true';
+    const gw = get('enable-gateway-api');
+    if (gw !== undefined && gw !== 'true' && gw !== 'false' && gw !== '')
+      f.error(['data', 'enable-gateway-api'], `must be "true" or "false", not "${gw}"`);
+    // Cilium's Gateway API needs its eBPF service handling to hand connections to Envoy.
+    if (gw === 'true' && !kubeProxyReplacement)
+      f.warn(
+        ['data', 'enable-gateway-api'],
+        'Cilium serves Gateways only with kube-proxy-replacement: true; the simulation leaves its Gateway API off',
+      );
+    const gatewayApi = gw === 'true' && kubeProxyReplacement;
     let clusterPool: string | null = null;
     const ipam = get('ipam') ?? 'cluster-pool';
     if (ipam === 'cluster-pool') {
@@ -371,7 +381,15 @@ export class SettingsReader {
       f.warn(['data', 'ipam'], `IPAM mode "${ipam}" is not simulated; pods take addresses from their node's podCIDR`);
     }
     this.cilium = {
-      value: { kind: 'cilium', routingMode, tunnelProtocol, kubeProxyReplacement, bpfMasquerade, clusterPool },
+      value: {
+        kind: 'cilium',
+        routingMode,
+        tunnelProtocol,
+        kubeProxyReplacement,
+        bpfMasquerade,
+        ...(gw === 'true' || gw === 'false' ? { gatewayApi } : {}),
+        clusterPool,
+      },
       where: this.where(f),
       field: ['data', 'routing-mode'],
     };

@@ -22,6 +22,7 @@ import { formatShare, routeRequest } from '../gateway/route';
 import type { GatewayRequest, Header, RouteDecision } from '../gateway/route';
 import type { GatewayModel, ListenerModel } from '../gateway/types';
 import { parseQuery } from '../gateway/request';
+import { proxyPodOf } from './types';
 import type {
   L7Context,
   L7Decision,
@@ -34,10 +35,10 @@ import type {
 } from './types';
 
 /** Envoy's own route timeout when the route sets none (15 s), which the router announces upstream. */
-const DEFAULT_ROUTE_TIMEOUT_MS = 15000;
+export const DEFAULT_ROUTE_TIMEOUT_MS = 15000;
 
 /** Reason phrases Envoy writes (its HTTP/1 codec uses the RFC 9110 ones). */
-const REASONS: Record<number, string> = {
+export const ENVOY_REASONS: Record<number, string> = {
   200: 'OK',
   301: 'Moved Permanently',
   302: 'Found',
@@ -88,7 +89,7 @@ function envoyGateways(cluster: Cluster): { gateway: GatewayModel; listeners: Li
 }
 
 /** Whether an accepted route attached to `listener` serves `host` (its DNS record would point here). */
-function servesHost(cluster: Cluster, listener: ListenerModel, host: string): boolean {
+export function servesHost(cluster: Cluster, listener: ListenerModel, host: string): boolean {
   for (const rs of gatewayApiStatus(cluster).routes)
     for (const p of rs.parents)
       for (const a of p.attachments)
@@ -122,7 +123,7 @@ export function gatewayExposure(cluster: Cluster, host: string, scheme: 'http' |
 }
 
 /** Whether an address is one Envoy counts as internal (RFC 1918, loopback) for X-Envoy-Internal. */
-function isInternal(ip: string): boolean {
+export function isInternal(ip: string): boolean {
   const v = parseIPv4(ip);
   if (v === null) return false;
   const a = v >>> 24;
@@ -131,7 +132,7 @@ function isInternal(ip: string): boolean {
 }
 
 /** A version-4 UUID drawn from the seed, as Envoy generates X-Request-Id. */
-function requestUuid(seed: number): string {
+export function requestUuid(seed: number): string {
   const rng = createRng(seed ^ 0x3e7a1d);
   const hex = Array.from({ length: 32 }, () => rng.int(0, 15).toString(16));
   hex[12] = '4';
@@ -169,10 +170,18 @@ function envoyRouteName(decision: RouteDecision): string {
 }
 
 function ruleText(decision: RouteDecision): string {
+  return gatewayRuleText(decision, envoyRouteName(decision));
+}
+
+/**
+ * The HTTPRoute rule that decided, as its YAML says it, then what it does, then `[where]`, the
+ * proxy's own name for the route: `HTTPRoute default/shop rule 0 (PathPrefix /cart) -> ...`.
+ */
+export function gatewayRuleText(decision: RouteDecision, where: string): string {
   const m = decision.matched;
   const listener = decision.listener;
-  const where = listener ? `listener ${listener.name} (${listener.protocol} ${listener.port})` : 'no listener';
-  if (!m) return `Gateway ${decision.gateway.namespace}/${decision.gateway.name} ${where}: no route matches -> 404`;
+  const on = listener ? `listener ${listener.name} (${listener.protocol} ${listener.port})` : 'no listener';
+  if (!m) return `Gateway ${decision.gateway.namespace}/${decision.gateway.name} ${on}: no route matches -> 404`;
   const rule = m.route.rules[m.ruleIndex];
   const match = rule?.matches[m.matchIndex];
   const cond = match
@@ -189,11 +198,11 @@ function ruleText(decision: RouteDecision): string {
       : decision.backends
           .map((b) => `${b.ref.namespace}/${b.ref.name}:${b.ref.port ?? ''} weight ${b.weight}`)
           .join(', ') || 'no backendRefs';
-  return `HTTPRoute ${m.route.namespace}/${m.route.name} rule ${m.ruleIndex} (${cond}) -> ${target} [${envoyRouteName(decision)}]`;
+  return `HTTPRoute ${m.route.namespace}/${m.route.name} rule ${m.ruleIndex} (${cond}) -> ${target} [${where}]`;
 }
 
 /** The endpoints of every backend of the rule, each with its exact share of requests. */
-function endpointsOf(cluster: Cluster, decision: RouteDecision): { picked: L7Endpoint[]; all: L7Endpoint[] } {
+export function endpointsOf(cluster: Cluster, decision: RouteDecision): { picked: L7Endpoint[]; all: L7Endpoint[] } {
   const all: L7Endpoint[] = [];
   let picked: L7Endpoint[] = [];
   for (const b of decision.backends) {
@@ -217,14 +226,14 @@ function endpointsOf(cluster: Cluster, decision: RouteDecision): { picked: L7End
  * seeded draw. Envoy Gateway's default balancer is least-request, which with no request in flight
  * picks each endpoint with the same chance.
  */
-function chooseEndpoint(list: readonly L7Endpoint[], seed: number, pick: readonly string[]): L7Endpoint | null {
+export function chooseEndpoint(list: readonly L7Endpoint[], seed: number, pick: readonly string[]): L7Endpoint | null {
   if (list.length === 0) return null;
   const pinned = list.find((e) => e.pod !== null && pick.includes(e.pod));
   if (pinned) return pinned;
   return list[createRng(seed ^ 0x2c9e11).int(0, list.length - 1)] ?? null;
 }
 
-function routeRef(decision: RouteDecision): L7RouteRef | null {
+export function routeRef(decision: RouteDecision): L7RouteRef | null {
   const m = decision.matched;
   return m ? { kind: 'HTTPRoute', namespace: m.route.namespace, name: m.route.name, rule: m.ruleIndex } : null;
 }
@@ -240,7 +249,7 @@ function listenerPort(cluster: Cluster, pod: Pod, gateway: { namespace: string; 
   return sp?.port ?? port;
 }
 
-function toGatewayRequest(request: L7Request, port: number): GatewayRequest {
+export function toGatewayRequest(request: L7Request, port: number): GatewayRequest {
   return {
     scheme: request.scheme,
     host: request.host,
@@ -253,7 +262,7 @@ function toGatewayRequest(request: L7Request, port: number): GatewayRequest {
 }
 
 function decide(cluster: Cluster, request: L7Request, ctx: L7Context): L7Decision {
-  const pod = ctx.proxyPod;
+  const pod = proxyPodOf(ctx, 'Envoy Gateway');
   const gatewayRef = owner(pod.labels);
   const listenerName = (l: ListenerModel | null): string => l?.name ?? '(none)';
   const base = {
@@ -348,11 +357,12 @@ function decide(cluster: Cluster, request: L7Request, ctx: L7Context): L7Decisio
 export const envoyGateway: L7Proxy = {
   id: 'envoy-gateway',
   label: 'Envoy',
+  placement: 'pod',
   servesService,
   exposure: gatewayExposure,
   decide,
   statusLine(status) {
-    const reason = REASONS[status];
+    const reason = ENVOY_REASONS[status];
     return reason === undefined ? String(status) : `${status} ${reason}`;
   },
 };

@@ -14,7 +14,7 @@ import type { L7Context } from './types';
 const cluster: Cluster = buildCluster((findScenario('ingress') as NonNullable<ReturnType<typeof findScenario>>).spec);
 const ctrl = cluster.pods.find((p) => p.namespace === 'ingress-nginx') as Pod;
 const ctx = (more: Partial<L7Context> = {}): L7Context => ({
-  proxyPod: ctrl,
+  proxy: { kind: 'pod', pod: ctrl },
   remoteAddr: '10.244.1.0',
   port: 80,
   seed: 1,
@@ -30,11 +30,11 @@ const get = (path: string, scheme: 'http' | 'https' = 'http') => ({
 
 describe('the ingress-nginx module', () => {
   it('is found by the controller Service and by the hosts its Ingresses name', () => {
-    expect(L7_PROXIES.map((p) => p.id)).toEqual(['ingress-nginx', 'envoy-gateway']);
+    expect(L7_PROXIES.map((p) => p.id)).toEqual(['ingress-nginx', 'envoy-gateway', 'cilium-gateway']);
     const svc = cluster.services.find((s) => s.name === 'ingress-nginx-controller');
-    expect(svc && l7ProxyForService(svc)?.id).toBe('ingress-nginx');
+    expect(svc && l7ProxyForService(svc, cluster)?.id).toBe('ingress-nginx');
     const web = cluster.services.find((s) => s.name === 'web');
-    expect(web && l7ProxyForService(web)).toBeNull();
+    expect(web && l7ProxyForService(web, cluster)).toBeNull();
     expect(l7Exposure(cluster, 'shop.example.com', 'http')?.exposure.via).toBe('node-port');
     expect(l7Exposure(cluster, 'elsewhere.example.com', 'http')).toBeNull();
   });

@@ -15,6 +15,7 @@ import {
 } from '../resolve/ingress';
 import type { IngressMatch } from '../resolve/ingress';
 import { lookup } from '../model/lookup';
+import { proxyPodOf } from './types';
 import type { L7Context, L7Decision, L7Proxy, L7Request, L7RouteRef, L7Upstream } from './types';
 
 /** The reason phrases NGINX writes (its status line table), where they differ from RFC 9110's. */
@@ -93,7 +94,7 @@ function decide(cluster: Cluster, request: L7Request, ctx: L7Context): L7Decisio
       headers === null
         ? null
         : { method: request.method, path: request.query ? `${request.path}?${request.query}` : request.path, headers },
-    upstreamSource: ctx.proxyPod.ip,
+    upstreamSource: proxyPodOf(ctx, 'ingress-nginx').ip,
     rule: ingressRuleText(match),
     text: match.text,
     backendService: match.backend ? `${match.backend.namespace}/${match.backend.service}` : null,
@@ -102,6 +103,7 @@ function decide(cluster: Cluster, request: L7Request, ctx: L7Context): L7Decisio
 
 export const ingressNginx: L7Proxy = {
   id: 'ingress-nginx',
+  placement: 'pod',
   label: 'NGINX',
   servesService: (svc) => svc.namespace === INGRESS_NGINX_NAMESPACE && svc.name === INGRESS_NGINX_NAME,
   exposure: (cluster, host, scheme) => ingressExposure(cluster, host, scheme),

@@ -1,17 +1,18 @@
 /**
  * The L7 proxies the simulation knows (docs/architecture.md). Each implementation (ingress-nginx,
- * Envoy Gateway) is one module in this list.
+ * Envoy Gateway, Cilium's Gateway API) is one module in this list.
  */
 import type { Cluster, Service } from '../model/types';
+import { ciliumGateway } from './ciliumGateway';
 import { envoyGateway } from './envoyGateway';
 import { ingressNginx } from './ingressNginx';
 import type { L7Exposure, L7Proxy } from './types';
 
-export const L7_PROXIES: readonly L7Proxy[] = [ingressNginx, envoyGateway];
+export const L7_PROXIES: readonly L7Proxy[] = [ingressNginx, envoyGateway, ciliumGateway];
 
 /** The proxy that connections to `svc` reach, or null for an ordinary Service. */
-export function l7ProxyForService(svc: Service): L7Proxy | null {
-  return L7_PROXIES.find((p) => p.servesService(svc)) ?? null;
+export function l7ProxyForService(svc: Service, cluster: Cluster): L7Proxy | null {
+  return L7_PROXIES.find((p) => p.servesService(svc, cluster)) ?? null;
 }
 
 /** The proxy and address a URL's host name reaches from outside the cluster, or null. */

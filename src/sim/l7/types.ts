@@ -4,7 +4,7 @@
  * module, Envoy Gateway (a Gateway API implementation) the second. A module returns typed decisions, never
  * hops or sentences about packets: the trace (resolve/ingressTrace.ts) walks the packets.
  */
-import type { Cluster, Pod, Service } from '../model/types';
+import type { Cluster, ClusterNode, Pod, Service } from '../model/types';
 
 /** The HTTP request as the client sent it on its connection to the proxy. */
 export interface L7Request {
@@ -98,8 +98,10 @@ export interface L7Decision {
   upstream: L7Upstream | null;
   /** the request as the backend sees it; null when no backend is contacted */
   backendRequest: L7BackendRequest | null;
-  /** the source IP of the proxy's upstream connection (the proxy pod's address) */
+  /** the source IP of the proxy's upstream connection (the proxy pod's address, or the node's ingress address for Cilium's Envoy) */
   upstreamSource: string;
+  /** the security identity the CNI gives that source when it is no pod's (Cilium's reserved:ingress, 8) */
+  upstreamIdentity?: number;
   /** the configuration that decided, as the user would find it (an Ingress rule, an HTTPRoute rule) */
   rule: string;
   /** one sentence on the decision */
@@ -108,14 +110,22 @@ export interface L7Decision {
   backendService: string | null;
 }
 
+/**
+ * Where the proxy that took the connection runs: a pod (ingress-nginx, Envoy Gateway), or a node
+ * itself (Cilium's per-node Envoy, which no pod stands for).
+ */
+export type L7Place = { kind: 'pod'; pod: Pod } | { kind: 'node'; node: ClusterNode };
+
 /** What a module needs besides the request to decide. */
 export interface L7Context {
-  /** the proxy pod that took the connection */
-  proxyPod: Pod;
+  /** where the proxy that took the connection runs */
+  proxy: L7Place;
   /** the source address the proxy saw ($remote_addr): the client, or a node address after SNAT */
   remoteAddr: string;
   /** the port the proxy accepted the connection on */
   port: number;
+  /** the Service the client's connection was addressed to (how a node's proxy knows the Gateway) */
+  service?: Service;
   seed: number;
   /** `ns/pod` picks: one pins the endpoint the proxy chooses */
   pick: readonly string[];
@@ -137,11 +147,16 @@ export interface L7Proxy {
   id: string;
   /** how sentences name it: `NGINX` */
   label: string;
+  /**
+   * where the proxy runs: `pod`, a pod behind its Service that the Service proxy chooses; `node`,
+   * each node's own proxy, to which the node's eBPF hands the Service's connections (no DNAT)
+   */
+  placement: 'pod' | 'node';
   /** whether connections to this Service reach this proxy (its controller's Service) */
-  servesService(svc: Service): boolean;
+  servesService(svc: Service, cluster: Cluster): boolean;
   /** where a host name that one of its routes names is reached from outside; null when none names it */
   exposure(cluster: Cluster, host: string, scheme: 'http' | 'https'): L7Exposure | null;
-  /** the decision for one request that reached `ctx.proxyPod` */
+  /** the decision for one request that reached `ctx.proxy` */
   decide(cluster: Cluster, request: L7Request, ctx: L7Context): L7Decision;
   /** the status line this proxy writes for a status (reason phrases differ between servers) */
   statusLine(status: number): string;
@@ -158,6 +173,12 @@ const REASONS: Record<number, string> = {
   503: 'Service Unavailable',
   504: 'Gateway Timeout',
 };
+
+/** The pod of a proxy that runs in one; a module that runs in pods is never handed a node. */
+export function proxyPodOf(ctx: L7Context, module: string): Pod {
+  if (ctx.proxy.kind !== 'pod') throw new Error(`${module} runs in a pod, not on node ${ctx.proxy.node.name}`);
+  return ctx.proxy.pod;
+}
 
 /** `404 Not Found`: a status with its reason phrase (RFC 9110, section 15). */
 export function statusLine(status: number): string {

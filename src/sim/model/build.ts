@@ -11,6 +11,8 @@ import type { Cidr } from './ip';
 import { fnv1a, k8sSuffix, macFor } from './rng';
 import { formatCount } from './format';
 import { cniPlugin, serviceProxy } from '../registry';
+import { settleCiliumGatewayApi } from '../cni/cilium';
+import { readGatewayApi } from '../gateway/model';
 import { allocateAddress, BlockPool, Scheduler } from './placement';
 import { nodeSubnet, vpcCidrsFor } from '../cni/awsVpc';
 import type { NodeIpam } from './placement';
@@ -409,6 +411,8 @@ function checkPodCount(
 
 export function buildCluster(spec: ClusterSpec = {}): Cluster {
   let settings: ClusterSettings = { ...DEFAULT_SETTINGS, ...spec.settings };
+  // Cilium's Gateway API where the settings leave it to the description (cni/cilium.ts)
+  settings = settleCiliumGatewayApi(settings, readGatewayApi(spec.extras ?? []).classes);
   const nodeSpecs = spec.nodes && spec.nodes.length > 0 ? spec.nodes : DEFAULT_NODES;
   const baseNodes = buildNodes(nodeSpecs, settings);
   const vpcFabric = cniPlugin({ settings }).vpc !== undefined;

@@ -37,6 +37,10 @@ export type CniConfig =
       /** cilium-config `enable-bpf-masquerade`: pod egress SNAT in eBPF instead of Cilium's
        * iptables rule in CILIUM_POST_nat; absent means false, Cilium's default */
       readonly bpfMasquerade?: boolean;
+      /** cilium-config `enable-gateway-api`: Cilium's operator programs Gateways of its class into
+       * the per-node Envoy (needs kube-proxy-replacement); absent (a preset, no ConfigMap): on when a
+       * GatewayClass names Cilium's controller (model/ciliumGateway.ts) */
+      readonly gatewayApi?: boolean;
     };
 
 export interface ClusterSettings {

@@ -7,7 +7,8 @@ import type { ClusterNode } from '../model/types';
 
 /**
  * `toHost`: the destination is the other node itself (its own address, or one in its pod range);
- * `origin`: the packet is forwarded (it loses one TTL) or made by this node.
+ * `origin`: the packet is forwarded (it loses one TTL) or made by this node; `boundSrc`: the address
+ * a local socket bound (Cilium's Envoy binds the node's ingress address), kept instead of the route's.
  */
 export function routeText(
   src: ClusterNode,
@@ -15,10 +16,15 @@ export function routeText(
   toHost: boolean,
   route: HostRoute,
   origin: 'forward' | 'local',
+  boundSrc?: string,
 ): string {
   const ttl = origin === 'forward' ? ' TTL drops by one.' : '';
   const made =
-    origin === 'local' ? ` The kernel picks ${route.src} as the source address of a packet the host makes itself.` : '';
+    origin !== 'local'
+      ? ''
+      : boundSrc !== undefined
+        ? ` The source stays ${boundSrc}: the socket bound that address itself.`
+        : ` The kernel picks ${route.src} as the source address of a packet the host makes itself.`;
   // An address in another node's pod range (flannel.1's, or a pod's that a reply is headed back to
   // before conntrack undoes the DNAT) is routed like its pods: only the node's own address leaves
   // plainly on eth0 (issue #18: the sentence said eth0 while the route said flannel.1).

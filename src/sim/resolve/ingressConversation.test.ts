@@ -22,6 +22,7 @@ describe('an Ingress trace holds the whole conversation', () => {
     const ids = new Set(runs.map((r) => r.id.split('/')[1]?.split('+')[0]));
     expect([...ids].sort()).toEqual([
       'gateway',
+      'gateway-cilium',
       'gateway-cross-namespace',
       'gateway-cross-namespace-granted',
       'gateway-header-match',

@@ -7,19 +7,22 @@
  */
 import type { ElementId } from '../model/ids';
 import type { TraceWarning } from '../trace/warnings';
-import { containerId, podEth0Id } from '../model/ids';
+import { containerId, deviceId, INTERNET_ID, podEth0Id, serviceId } from '../model/ids';
+import { deviceOf } from '../model/memo';
+import { CILIUM_ENVOY_DEVICE } from '../cni/cilium';
+import { defaultGateway } from './egressPath';
 import { lookup } from '../model/lookup';
 import { networkPolicies } from '../model/policy';
-import type { Cluster, Pod } from '../model/types';
+import type { Cluster, ClusterNode } from '../model/types';
 import type { Candidate, Exchange, Hop, Packet, Trace, Verdict } from '../trace/types';
 import { openingExchanges } from '../trace/conversation';
-import type { L7Decision, L7Proxy } from '../l7/types';
+import type { L7Decision, L7Place, L7Proxy } from '../l7/types';
 import type { IngressRequest } from './ingress';
 import { PathWriter } from './pathWriter';
 import { listenerOf, podNetns, sameNetns, walk } from './podPath';
-import type { WalkContext } from './podPath';
-import { traceService } from './serviceTrace';
-import type { ServiceClient, ServiceTarget, ServiceTraceOptions } from './serviceTrace';
+import type { Netns, WalkContext } from './podPath';
+import { openText, reachFromOutside, traceService } from './serviceTrace';
+import type { ServiceClient, ServiceResult, ServiceTarget, ServiceTraceOptions } from './serviceTrace';
 
 const DEFAULT_TTL = 64;
 
@@ -27,6 +30,132 @@ const ipOf = (a: string): string => {
   const i = a.indexOf(':');
   return i < 0 ? a : a.slice(0, i);
 };
+
+/** Where the proxy that took the client's connection runs, as the trace draws and names it. */
+interface ProxyPlace {
+  /** where its hops are drawn: the proxy's container, or the node's Envoy */
+  at: ElementId;
+  node: string;
+  /** the namespace its upstream connection leaves from */
+  netns: Netns;
+  /** `NGINX in ingress-nginx-controller-...`, `Envoy on worker-1` */
+  name: string;
+  /** `ns/pod`, or `Envoy on <node>` */
+  who: string;
+  proxy: L7Place;
+  /** where a packet that stays in its namespace is drawn */
+  lo: ElementId;
+}
+
+function placeOnNode(proxy: L7Proxy, node: ClusterNode): ProxyPlace {
+  const name = `${proxy.label} on ${node.name}`;
+  return {
+    at: deviceId(node.name, CILIUM_ENVOY_DEVICE),
+    node: node.name,
+    netns: { kind: 'host', node },
+    name,
+    who: name,
+    proxy: { kind: 'node', node },
+    lo: deviceId(node.name, 'lo'),
+  };
+}
+
+/**
+ * The client's connection to a node's own proxy (Cilium's Envoy), from outside the cluster: to a
+ * node through the Service's load balancer, where the eBPF service lookup finds an L7 load balancer
+ * Service and hands the packet, unchanged, to the node's Envoy (TPROXY) instead of translating it
+ * to a backend; Envoy answers from the address the client dialed.
+ */
+function nodeProxyLeg(
+  cluster: Cluster,
+  proxy: L7Proxy,
+  client: ServiceClient,
+  target: ServiceTarget,
+  opts: ServiceTraceOptions,
+): { leg: ServiceResult; node: ClusterNode | null } {
+  const svc = target.svc;
+  const svcName = `${svc.namespace}/${svc.name}`;
+  const warnings: TraceWarning[] = [];
+  const dialed = `${target.dstIP}:${target.dstPort ?? 80}`;
+  const w = new PathWriter({
+    src: `${client.ip}:${opts.ephemeralPort()}`,
+    dst: dialed,
+    protocol: 'tcp',
+    ttl: DEFAULT_TTL,
+  });
+  w.hop({
+    kind: 'socket',
+    at: client.at,
+    node: client.node,
+    rule: `connect(${dialed}) TCP`,
+    text: openText(client.label, w.packet, 'tcp', svcName),
+  });
+  const fail = (reason: string, verdict: ServiceResult['verdict'] = 'dropped') => ({
+    leg: { verdict, reason, endpoint: null, candidates: [], hops: w.hops, reply: null, warnings },
+    node: null,
+  });
+  if (client.ns !== null)
+    throw new Error(`${proxy.label} of ${svcName} is traced for clients outside the cluster only`);
+  const reached = reachFromOutside(w, cluster, client, target, opts, warnings, false);
+  if (reached === null) return fail(`the load balancer of ${svcName} has no healthy node`);
+  const node = reached.node;
+  const envoy = deviceId(node.name, CILIUM_ENVOY_DEVICE);
+  if (deviceOf(node, CILIUM_ENVOY_DEVICE) === undefined) return fail(`${node.name} runs no Envoy for ${svcName}`);
+  const frontend = `${target.dstIP}:${target.dstPort ?? ''}`;
+  w.hop({
+    kind: 'netfilter',
+    at: serviceId(svc.namespace, svc.name),
+    node: node.name,
+    rule: `tc ingress eth0 bpf_host.o:cil_from_netdev: lb4 ${frontend} LoadBalancer, L7 load balancer (CiliumEnvoyConfig ${svcName}) -> proxy redirect`,
+    text: `Cilium's eBPF program on ${node.name}'s eth0 looks ${frontend} up in its service map: ${svcName} is an L7 load balancer Service, so there is no DNAT to a backend. The packet keeps its addresses (the client's source, the load balancer's destination) and is handed to the node's own Envoy.`,
+  });
+  // every packet of the connection meets this program and goes to Envoy (no translation to replay)
+  w.hop({
+    kind: 'deliver',
+    at: envoy,
+    node: node.name,
+    rule: `TPROXY to Envoy's listener for ${svcName} (cilium-envoy, host network)`,
+    text: `${proxy.label} on ${node.name} accepts the connection (the SYN) through TPROXY: its transparent listener takes a packet addressed to ${frontend}, and it sees the client ${client.ip} as its peer. No proxy pod: every node runs this Envoy.`,
+  });
+  const r = new PathWriter({ src: w.packet.dst, dst: w.packet.src, protocol: 'tcp', ttl: DEFAULT_TTL });
+  r.hop({
+    kind: 'socket',
+    at: envoy,
+    node: node.name,
+    text: `${proxy.label} answers from ${r.packet.src}, the address the client dialed: the transparent socket keeps it, so no un-DNAT is needed.`,
+  });
+  r.hop({
+    kind: 'route',
+    at: deviceId(node.name, 'eth0'),
+    node: node.name,
+    rule: `default via ${defaultGateway(node)} dev eth0 proto static`,
+    text: `${node.name} routes the answer to ${client.ip} out of eth0 (default route).`,
+  });
+  r.hop({
+    kind: 'wire',
+    at: INTERNET_ID,
+    node: null,
+    text: `The answer crosses the network back to ${client.ip}.`,
+  });
+  r.hop({
+    kind: 'deliver',
+    at: client.at,
+    node: client.node,
+    text: `The client's socket receives the answer from ${r.packet.src}: the connection is established.`,
+  });
+  return {
+    leg: {
+      verdict: 'delivered',
+      reason: `the load balancer sent the connection to ${node.name}, whose eBPF handed it to its Envoy`,
+      endpoint: null,
+      candidates: [],
+      hops: w.hops,
+      reply: { verdict: 'delivered', hops: r.hops },
+      warnings,
+    },
+    node,
+  };
+}
 
 /** What trace() needs to assemble the Trace of an Ingress request. */
 export interface IngressResult {
@@ -68,11 +197,29 @@ export function traceIngress(
   // Picks name the controller pod for the first leg and the backend for the proxy's choice; each
   // leg sees only its own, so neither warns about the other's.
   const ctrlPicks = opts.pick.filter((p) => p.startsWith('node/') || p.startsWith(`${target.svc.namespace}/`));
-  const leg1 = traceService(cluster, client, target, 'tcp', { ...opts, pick: ctrlPicks });
+  const first =
+    proxy.placement === 'node' ? nodeProxyLeg(cluster, proxy, client, target, { ...opts, pick: ctrlPicks }) : null;
+  const leg1 = first?.leg ?? traceService(cluster, client, target, 'tcp', { ...opts, pick: ctrlPicks });
   const warnings = [...leg1.warnings];
   const ctrlKey = leg1.endpoint?.pod ?? null;
   const ctrl = ctrlKey === null ? undefined : lk.podByKey.get(ctrlKey);
-  if (leg1.verdict !== 'delivered' || !ctrl) {
+  const place: ProxyPlace | null =
+    first !== null
+      ? first.node && placeOnNode(proxy, first.node)
+      : ctrl
+        ? {
+            at: leg1.hops[leg1.hops.length - 1]?.at.startsWith('container/')
+              ? (leg1.hops[leg1.hops.length - 1] as Hop).at
+              : containerId(ctrl.namespace, ctrl.name, ctrl.containers[0]?.name ?? 'controller'),
+            node: ctrl.node,
+            netns: podNetns(cluster, ctrl),
+            name: `${proxy.label} in ${ctrl.name}`,
+            who: `${ctrl.namespace}/${ctrl.name}`,
+            proxy: { kind: 'pod', pod: ctrl },
+            lo: podEth0Id(ctrl.namespace, ctrl.name),
+          }
+        : null;
+  if (leg1.verdict !== 'delivered' || !place) {
     // The proxy never saw the request: the client's connection failed on the way, as for any Service.
     return {
       verdict: leg1.verdict,
@@ -89,25 +236,24 @@ export function traceIngress(
   const arrived = leg1.hops[leg1.hops.length - 1] as Hop;
   // $remote_addr: whatever source reached the proxy, a node-side address when kube-proxy SNATed it.
   const remoteAddr = ipOf(arrived.packet.src);
-  const port = leg1.endpoint?.port ?? (request.scheme === 'https' ? 443 : 80);
+  const port = leg1.endpoint?.port ?? target.dstPort ?? (request.scheme === 'https' ? 443 : 80);
   const decision = proxy.decide(cluster, request, {
-    proxyPod: ctrl,
+    proxy: place.proxy,
     remoteAddr,
     port,
+    service: target.svc,
     seed: opts.seed,
     pick: opts.pick,
   });
-  const ctrlAt = arrived.at.startsWith('container/')
-    ? arrived.at
-    : containerId(ctrl.namespace, ctrl.name, ctrl.containers[0]?.name ?? 'controller');
-  const name = `${proxy.label} in ${ctrl.name}`;
+  const ctrlAt = place.at;
+  const name = place.name;
   const hops: Hop[] = [...leg1.hops];
   const query = request.query !== undefined && request.query !== '' ? `?${request.query}` : '';
   const line = `${request.method} ${request.scheme}://${request.host}${request.path}${query}`;
   hops.push({
     kind: 'proxy',
     at: ctrlAt,
-    node: ctrl.node,
+    node: place.node,
     devices: [],
     packet: { ...arrived.packet },
     rule: decision.rule,
@@ -132,7 +278,7 @@ export function traceIngress(
   if (query !== '') http.query = request.query as string;
   const leg2 =
     decision.upstream !== null && (decision.status === 200 || decision.status === 502)
-      ? upstream(cluster, proxy, ctrl, ctrlAt, decision, opts, warnings)
+      ? upstream(cluster, proxy, place, decision, opts, warnings)
       : null;
   const legTwoFrom = hops.length;
   if (leg2 !== null) {
@@ -157,7 +303,7 @@ export function traceIngress(
     replyHops.push({
       kind: 'proxy',
       at: ctrlAt,
-      node: ctrl.node,
+      node: place.node,
       devices: [],
       packet: { ...((leg1Reply[0] ?? arrived).packet as Packet) },
       text: `${proxy.label} relays the backend's ${status} to the client on the client's own connection.`,
@@ -167,7 +313,7 @@ export function traceIngress(
   const backend = leg2?.endpoint ?? null;
   const endpoint = backend ?? leg1.endpoint;
   const answered = http.status === 200 ? `the backend ${backend?.pod ?? ''} answered 200` : `the client got ${status}`;
-  const reason = `${proxy.id} (${ctrl.namespace}/${ctrl.name}) took the connection (${leg1.reason}) and ${answered}: ${leg2?.reason ?? decision.text}`;
+  const reason = `${proxy.id} (${place.who}) took the connection (${leg1.reason}) and ${answered}: ${leg2?.reason ?? decision.text}`;
   const conversation = converse({
     client,
     name,
@@ -403,8 +549,7 @@ interface Upstream {
 function upstream(
   cluster: Cluster,
   proxy: L7Proxy,
-  ctrl: Pod,
-  ctrlAt: ElementId,
+  place: ProxyPlace,
   decision: L7Decision,
   opts: ServiceTraceOptions & { seed: number },
   warnings: TraceWarning[],
@@ -412,11 +557,12 @@ function upstream(
   const up = decision.upstream;
   if (up === null) return null;
   const label = proxy.label;
+  const ctrlAt = place.at;
   const client: ServiceClient = {
-    ns: podNetns(cluster, ctrl),
+    ns: place.netns,
     at: ctrlAt,
-    node: ctrl.node,
-    label: `${label} in ${ctrl.name}`,
+    node: place.node,
+    label: place.name,
     ip: decision.upstreamSource,
   };
   if (up.kind === 'service') {
@@ -454,7 +600,9 @@ function upstream(
   const ep = chosen.pod === null ? undefined : lookup(cluster).podByKey.get(chosen.pod);
   if (!ep) return null;
   const dst = podNetns(cluster, ep);
-  const src = podNetns(cluster, ctrl);
+  // A node's proxy answers at the address it bound (the ingress address, in the pod range): the
+  // backend's answer is routed there like a pod's, through the tunnel when the nodes differ.
+  const src: Netns = place.netns.kind === 'host' ? { ...place.netns, ip: decision.upstreamSource } : place.netns;
   const w = new PathWriter({
     src: `${decision.upstreamSource}:${opts.ephemeralPort()}`,
     dst: `${chosen.ip}:${chosen.port}`,
@@ -464,23 +612,32 @@ function upstream(
   w.hop({
     kind: 'socket',
     at: ctrlAt,
-    node: ctrl.node,
+    node: place.node,
     rule: up.rule,
-    text: `${label} opens its own TCP connection (SYN), from ${w.packet.src} to the endpoint ${w.packet.dst} (${chosen.pod ?? ''}): a pod IP from the EndpointSlices, not the ClusterIP, so kube-proxy plays no part.`,
+    text:
+      place.proxy.kind === 'pod'
+        ? `${label} opens its own TCP connection (SYN), from ${w.packet.src} to the endpoint ${w.packet.dst} (${chosen.pod ?? ''}): a pod IP from the EndpointSlices, not the ClusterIP, so kube-proxy plays no part.`
+        : `${place.name} opens its own TCP connection (SYN) to the endpoint ${w.packet.dst} (${chosen.pod ?? ''}), a pod IP from the EndpointSlices, not the ClusterIP. It binds the node's ingress address ${ipOf(w.packet.src)}${decision.upstreamIdentity === undefined ? '' : `, which Cilium's ipcache maps to the reserved identity ingress (${decision.upstreamIdentity})`}: the backend's policy sees that source, not the client.`,
   });
   const ctx: WalkContext = {
     cluster,
     ephemeralPort: opts.ephemeralPort,
     snat: null,
     policy: networkPolicies(cluster).length > 0 ? { reply: false, verdict: null, dropped: null } : null,
+    ...(decision.upstreamIdentity === undefined
+      ? {}
+      : { srcIdentity: decision.upstreamIdentity, boundSrc: decision.upstreamSource }),
   };
   const same = sameNetns(src, dst);
   if (same)
     w.hop({
       kind: 'loopback',
-      at: podEth0Id(ctrl.namespace, ctrl.name),
-      node: ctrl.node,
-      text: 'The backend is the controller pod itself: the packet stays in its namespace.',
+      at: place.lo,
+      node: place.node,
+      text:
+        place.proxy.kind === 'pod'
+          ? 'The backend is the controller pod itself: the packet stays in its namespace.'
+          : `The backend is a hostNetwork pod of ${place.node}: the packet stays in the node's namespace.`,
     });
   else walk(w, ctx, src, dst);
   const endpoint: NonNullable<Trace['endpoint']> = { pod: chosen.pod ?? '', ip: chosen.ip, port: chosen.port };
@@ -525,7 +682,10 @@ function upstream(
     kind: 'deliver',
     at: listener,
     node: ep.node,
-    text: `Container ${name} in ${ep.name} accepts ${label}'s connection (the SYN); it sees ${ipOf(w.packet.src)}, the ${proxy.id === 'ingress-nginx' ? 'controller' : `${label}`} pod, as its peer (the client is in X-Forwarded-For).`,
+    text:
+      place.proxy.kind === 'pod'
+        ? `Container ${name} in ${ep.name} accepts ${label}'s connection (the SYN); it sees ${ipOf(w.packet.src)}, the ${proxy.id === 'ingress-nginx' ? 'controller' : `${label}`} pod, as its peer (the client is in X-Forwarded-For).`
+        : `Container ${name} in ${ep.name} accepts ${label}'s connection (the SYN); it sees ${ipOf(w.packet.src)}, ${place.node}'s ingress address, as its peer (the client is in X-Forwarded-For).`,
   });
   const r = new PathWriter({ src: w.packet.dst, dst: w.packet.src, protocol: 'tcp', ttl: DEFAULT_TTL });
   r.hop({
@@ -539,15 +699,15 @@ function upstream(
   if (same)
     r.hop({
       kind: 'loopback',
-      at: podEth0Id(ctrl.namespace, ctrl.name),
-      node: ctrl.node,
+      at: place.lo,
+      node: place.node,
       text: 'Back inside the namespace.',
     });
   else walk(r, ctx, dst, src);
   r.hop({
     kind: 'deliver',
     at: ctrlAt,
-    node: ctrl.node,
+    node: place.node,
     text: `${label} receives the SYN-ACK from ${r.packet.src}: its connection to the backend is established.`,
   });
   const policy = ctx.policy?.verdict;

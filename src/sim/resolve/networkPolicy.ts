@@ -19,6 +19,12 @@ import { cniPlugin } from '../registry';
 export interface PolicyQuery {
   srcPod?: Pod;
   srcIP?: string;
+  /**
+   * the source is Cilium's Envoy connecting on for Ingress or Gateway API, with the reserved
+   * identity `ingress`: no pod selector selects it, and neither does an ipBlock (Cilium's CIDR
+   * selectors never select an identity of the cluster); only a rule that allows every source does
+   */
+  srcEntity?: 'ingress';
   dstPod?: Pod;
   dstIP?: string;
   /** the destination port as the destination pod sees it (after DNAT); null for ICMP */
@@ -81,6 +87,7 @@ export interface PolicyVerdict {
 interface End {
   pod: Pod | null;
   ip: string;
+  entity?: 'ingress';
 }
 
 function resolveEnd(cluster: Cluster, pod: Pod | undefined, ip: string | undefined): End {
@@ -110,7 +117,7 @@ function ipInBlock(ip: string, block: { cidr: string; except: readonly string[] 
 }
 
 function peerMatches(cluster: Cluster, policy: NetworkPolicyModel, peer: PolicyPeer, end: End): boolean {
-  if (peer.ipBlock) return ipInBlock(end.ip, peer.ipBlock);
+  if (peer.ipBlock) return end.entity === undefined && ipInBlock(end.ip, peer.ipBlock);
   if (!peer.podSelector && !peer.namespaceSelector) return false;
   // Selectors select pods; a node or an external host is only ever matched by an ipBlock.
   if (end.pod === null) return false;
@@ -214,7 +221,10 @@ function evaluateSide(
  * evaluatePolicy(cluster, { srcPod: client, dstPod: web, port: 8080, protocol: 'tcp' }).allowed
  */
 export function evaluatePolicy(cluster: Cluster, query: PolicyQuery): PolicyVerdict {
-  const src = resolveEnd(cluster, query.srcPod, query.srcIP);
+  const src: End = {
+    ...resolveEnd(cluster, query.srcPod, query.srcIP),
+    ...(query.srcEntity ? { entity: query.srcEntity } : {}),
+  };
   const dst = resolveEnd(cluster, query.dstPod, query.dstIP);
   const direction = query.direction ?? 'both';
   const enforced = cluster.settings.policyEnforced;

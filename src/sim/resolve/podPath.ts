@@ -21,6 +21,7 @@ import type { EbpfPrograms, HostRoute, Tunnel } from '../cni/common';
 import { postroutingText } from '../narrate/nat';
 import { routeText } from '../narrate/route';
 import { arrivalText, decapText, encapText, podText } from '../narrate/pod';
+import { CILIUM_INGRESS_IDENTITY } from '../cni/cilium';
 
 /** VXLAN's kernel default UDP port, which flannel and Cilium keep (docs/networking-model.md). */
 export { FLANNEL_VXLAN_PORT, FLANNEL_VNI } from '../cni/flannel';
@@ -471,6 +472,10 @@ export interface WalkContext {
    * the request was translated, and the nat table is not consulted again (docs/networking-model.md).
    */
   reply?: boolean;
+  /** the source's security identity where it is no pod's (Cilium's reserved:ingress for its Envoy) */
+  srcIdentity?: number;
+  /** a host socket bound this source address itself (Cilium's Envoy): the route's `src` is not used */
+  boundSrc?: string;
 }
 
 /** What NetworkPolicy decided during a walk; the caller reads `dropped` to end the trace there. */
@@ -506,6 +511,7 @@ export function policyBegin(w: PathWriter, ctx: WalkContext, srcPod: Pod | null,
     port,
     protocol,
     ...(srcPod ? { srcPod } : { srcIP: ipOf(w.packet.src) }),
+    ...(ctx.srcIdentity === CILIUM_INGRESS_IDENTITY ? { srcEntity: 'ingress' as const } : {}),
     ...(to.kind === 'pod' ? { dstPod: to.pod } : { dstIP: ipOf(w.packet.dst) }),
   } as const;
   const verdict = evaluatePolicy(ctx.cluster, query);
@@ -651,7 +657,7 @@ function vpcNeighbour(route: HostRoute, dst: ClusterNode, eni: string, dstIP: st
 }
 
 function tunnelFor(ctx: WalkContext, src: ClusterNode, dst: ClusterNode, srcPod: Pod | null): Tunnel | null {
-  return cniPlugin(ctx.cluster).tunnel(src, dst, srcPod);
+  return cniPlugin(ctx.cluster).tunnel(src, dst, srcPod, ctx.srcIdentity);
 }
 
 function encap(w: PathWriter, ctx: WalkContext, src: ClusterNode, dst: ClusterNode, t: Tunnel): void {
@@ -770,7 +776,7 @@ function crossNode(
       `${cni.name} passes the packet to ${src.name}'s routing, which sends ${dst.name}'s pod range via ${dst.internalIP} on eth0 (auto-direct-node-routes).${origin === 'forward' ? ' TTL drops by one.' : ''}`,
     );
   } else {
-    nodeRoute(w, src, origin, route, routeText(src, dst, to.kind === 'host', route, origin));
+    nodeRoute(w, src, origin, route, routeText(src, dst, to.kind === 'host', route, origin, ctx.boundSrc));
     if (!natReply) postrouting(w, ctx, src, route.dev);
   }
   if (cni.ebpf && srcPod === null && t !== null) {

@@ -589,7 +589,7 @@ function finish(
   return { verdict, reason, endpoint, candidates, hops: w.hops, reply, warnings };
 }
 
-function openText(who: string, packet: Packet, protocol: Protocol, svc: string): string {
+export function openText(who: string, packet: Packet, protocol: Protocol, svc: string): string {
   if (protocol === 'icmp') return `${who} pings ${packet.dst} (${svc}).`;
   if (protocol === 'udp') return `${who} sends a UDP datagram from ${packet.src} to ${packet.dst} (${svc}).`;
   return `${who} opens a TCP connection from ${packet.src} to ${packet.dst} (${svc}) (SYN).`;
@@ -645,7 +645,7 @@ function bridgedDnat(w: PathWriter, ctx: WalkContext, node: ClusterNode, client:
  * the Service's load balancer. Returns the node the packet arrives at, or null when the load
  * balancer has no healthy target.
  */
-function reachFromOutside(
+export function reachFromOutside(
   w: PathWriter,
   cluster: Cluster,
   client: ServiceClient,

@@ -223,8 +223,15 @@ function traceInto(cluster: Cluster, input: TraceInput, options: TraceOptions, o
   }
 
   const target = serviceTarget(cluster, source, destination, protocol);
-  const l7 = target !== null && http !== null && protocol === 'tcp' ? l7ProxyForService(target.svc) : null;
+  const l7 = target !== null && http !== null && protocol === 'tcp' ? l7ProxyForService(target.svc, cluster) : null;
   if (target !== null && http !== null && l7 !== null) {
+    // A node's own proxy (Cilium's Envoy) is followed from outside the cluster, the way the
+    // Internet reaches a Gateway; a pod's connection to it would start at its own node's Envoy.
+    if (l7.placement === 'node' && source.kind !== 'external')
+      throw new TraceRequestError(
+        `from: ${input.from} is inside the cluster; the path through ${target.svc.namespace}/${target.svc.name} (Cilium's per-node Envoy) is traced from outside it (from: external/<ip>)`,
+        'from',
+      );
     const client = serviceClient(cluster, source, target);
     const r = traceIngress(cluster, l7, client, target, http.request, {
       random: () => rng.next(),

@@ -8,7 +8,7 @@ import type { Cluster, Pod, Service } from '../model/types';
 import { defaultClusterSpec } from './defaultCluster';
 import { addIngressController } from '../model/ingressController';
 import { netpolTruthTableSpec } from '../matrix/netpolTruthTable';
-import { GATEWAY_CLUSTER, GATEWAY_CLUSTER_GRANTED } from './gatewayCluster';
+import { CILIUM_GATEWAY_CLUSTER, GATEWAY_CLUSTER, GATEWAY_CLUSTER_GRANTED } from './gatewayCluster';
 
 /** The built-in cluster plus one more Service in front of the web pods. */
 function withWebService(service: Omit<ServiceSpec, 'selector'>): ClusterSpec {
@@ -335,6 +335,17 @@ export const SCENARIOS: readonly Scenario[] = [
       'The namespace backend now has the ReferenceGrant store-routes: HTTPRoutes from namespace store may use the Service inventory. The same request as in the previous scenario now reaches the inventory pod.',
     spec: GATEWAY_CLUSTER_GRANTED,
     request: { from: 'external/203.0.113.10', to: 'http://store.example.com/' },
+  },
+  {
+    id: 'gateway-cilium',
+    title: 'Gateway API without a proxy pod: each node’s own Envoy',
+    group: 'Internet to Service',
+    framing:
+      'Here the Gateway shop gets no proxy pod (the CNI is Cilium, with its Gateway API on): its operator gives the Gateway a LoadBalancer Service, and every node runs an Envoy. The node the load balancer picks hands the connection to its own Envoy, without DNAT; Envoy matches the HTTPRoute shop and connects to a web pod from the node’s ingress address, which the pod sees as its peer, with the client in X-Forwarded-For.',
+    spec: CILIUM_GATEWAY_CLUSTER,
+    request: { from: 'external/203.0.113.10', to: 'http://shop.example.com/cart' },
+    // a draw whose web pod is on the other node, so the upstream connection crosses the tunnel
+    seed: 2,
   },
   {
     id: 'egress',

@@ -7,6 +7,7 @@
  */
 import type { ClusterSpec } from '../model/build';
 import { addEnvoyGateway } from '../model/envoyGateway';
+import { addCiliumGateway } from '../model/ciliumGateway';
 import { defaultClusterSpec } from './defaultCluster';
 
 const GW = 'gateway.networking.k8s.io/v1';
@@ -169,3 +170,50 @@ function gatewaySpec(granted: boolean): ClusterSpec {
 export const GATEWAY_CLUSTER: ClusterSpec = gatewaySpec(false);
 /** The same with the ReferenceGrant in `backend` that lets HTTPRoutes of `store` use Service inventory. */
 export const GATEWAY_CLUSTER_GRANTED: ClusterSpec = gatewaySpec(true);
+
+/**
+ * The built-in cluster with Cilium as its CNI and kube-proxy replacement, Gateway API on
+ * (cilium-config `enable-gateway-api: "true"`), a GatewayClass of Cilium's controller, the Gateway
+ * `shop` with one HTTP listener, the HTTPRoute shop for shop.example.com/cart, and the Service
+ * `cilium-gateway-shop` Cilium's operator creates for the Gateway. No proxy pod anywhere.
+ */
+export const CILIUM_GATEWAY_CLUSTER: ClusterSpec = addCiliumGateway({
+  ...defaultClusterSpec,
+  settings: {
+    ...defaultClusterSpec.settings,
+    cni: {
+      kind: 'cilium',
+      routingMode: 'tunnel',
+      tunnelProtocol: 'vxlan',
+      kubeProxyReplacement: true,
+      gatewayApi: true,
+    },
+    proxyMode: 'cilium',
+    policyEnforced: true,
+  },
+  extras: [
+    ...(defaultClusterSpec.extras ?? []),
+    {
+      apiVersion: GW,
+      kind: 'GatewayClass',
+      metadata: { name: 'cilium' },
+      spec: { controllerName: 'io.cilium/gateway-controller' },
+    },
+    {
+      apiVersion: GW,
+      kind: 'Gateway',
+      metadata: { name: 'shop', namespace: 'default' },
+      spec: { gatewayClassName: 'cilium', listeners: [{ name: 'http', protocol: 'HTTP', port: 80 }] },
+    },
+    {
+      apiVersion: GW,
+      kind: 'HTTPRoute',
+      metadata: { name: 'shop', namespace: 'default' },
+      spec: {
+        parentRefs: [{ name: 'shop', sectionName: 'http' }],
+        hostnames: ['shop.example.com'],
+        rules: [{ matches: [{ path: { type: 'PathPrefix', value: '/cart' } }], backendRefs: [backend('web')] }],
+      },
+    },
+  ],
+}).spec;
