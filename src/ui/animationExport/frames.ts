@@ -55,6 +55,12 @@ function measurer(): MeasureText {
   };
 }
 
+/** The drawn diagram's box with its labels, model px (what the whole-diagram export shows). */
+function diagramBounds(canvas: ClusterCanvas): Rect | null {
+  const bb = canvas.core().elements().boundingBox({ includeLabels: true });
+  return bb.w > 0 && bb.h > 0 ? { x: bb.x1, y: bb.y1, w: bb.w, h: bb.h } : null;
+}
+
 /** Waits for the SVG exporter, then plans the frames of `plan` for the trace in `state`. */
 export async function animationFrames(
   state: VizState,
@@ -122,6 +128,7 @@ export async function animationFrames(
       }),
       around,
       opts,
+      diagramBounds(canvas),
     );
     const px = captionPx(size.width);
     windows = (index) => ({ view: shownRect(views[index] as (typeof views)[number], size), ...size, captionPx: px });

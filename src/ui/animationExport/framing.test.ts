@@ -11,6 +11,7 @@ import {
   keepInView,
   readableZoom,
   shownRect,
+  withinBounds,
 } from './framing';
 import type { FollowOptions, Rect } from './framing';
 
@@ -113,6 +114,25 @@ describe('follow framing', () => {
     ];
     const packet = { x: 1500, y: -60, w: 240, h: 80 };
     const [view] = followViews([{ step: 1, progress: 0.1, packet }], (i) => hops[i] ?? null, o);
+    expect(inside(packet, shownRect(view as NonNullable<typeof view>, o))).toBe(true);
+  });
+
+  it('shows no empty page past the diagram where the diagram can fill the frame', () => {
+    const o = options(480);
+    const bounds = { x: 0, y: 0, w: 2000, h: 1000 };
+    const zoom = 1.2;
+    const pad = 16 / zoom;
+    // a hop at the diagram's top-left corner: the view moves right and down to its edge
+    const corner = shownRect(withinBounds({ cx: 10, cy: 10, zoom }, bounds, o), o);
+    expect(corner.x).toBeCloseTo(-pad, 6);
+    expect(corner.y).toBeCloseTo(-pad, 6);
+    // in the middle it stays
+    expect(withinBounds({ cx: 1000, cy: 500, zoom }, bounds, o)).toEqual({ cx: 1000, cy: 500, zoom });
+    // a diagram smaller than the view is centred in it
+    expect(withinBounds({ cx: 0, cy: 0, zoom }, { x: 0, y: 0, w: 100, h: 50 }, o)).toEqual({ cx: 50, cy: 25, zoom });
+    // and the packet still wins over the bounds: it may stand past the diagram
+    const packet = { x: -300, y: -200, w: 100, h: 60 };
+    const [view] = followViews([{ step: 0, progress: 1, packet }], () => ({ x: 0, y: 0, w: 80, h: 40 }), o, bounds);
     expect(inside(packet, shownRect(view as NonNullable<typeof view>, o))).toBe(true);
   });
 

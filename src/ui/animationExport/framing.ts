@@ -106,6 +106,24 @@ export function keepInView(view: FrameView, must: Rect | null, o: FollowOptions)
 
 const clamp = (v: number, lo: number, hi: number): number => Math.min(hi, Math.max(lo, v));
 
+/**
+ * The view moved the least so that it shows no more beyond the diagram's `bounds` than the
+ * padding (a diagram narrower than the view is centred in it): empty page at a frame's edge is
+ * room not given to the diagram.
+ */
+export function withinBounds(view: FrameView, bounds: Rect | null, o: FollowOptions): FrameView {
+  if (!bounds) return view;
+  const hw = (o.width / 2 - o.padding) / view.zoom;
+  const hh = (o.height / 2 - o.padding) / view.zoom;
+  const axis = (c: number, lo: number, span: number, half: number): number =>
+    span <= 2 * half ? lo + span / 2 : clamp(c, lo + half, lo + span - half);
+  return {
+    cx: axis(view.cx, bounds.x, bounds.w, hw),
+    cy: axis(view.cy, bounds.y, bounds.h, hh),
+    zoom: view.zoom,
+  };
+}
+
 /** The model box a view shows in a frame of `o.width` x `o.height` pixels. */
 export function shownRect(view: FrameView, o: Pick<FollowOptions, 'width' | 'height'>): Rect {
   const w = o.width / view.zoom;
@@ -122,20 +140,22 @@ export interface FollowFrame {
 }
 
 /**
- * The view of every frame. `around(step)` is the neighbourhood of the hop into `step`. While the
- * packet travels into a step the view glides from the previous hop's view to this one's, with the
- * packet's progress, eased; at rest it is this hop's. The packet is kept in view throughout.
+ * The view of every frame. `around(step)` is the neighbourhood of the hop into `step`, shown within
+ * the diagram's `bounds` where it can. While the packet travels into a step the view glides from
+ * the previous hop's view to this one's, with the packet's progress, eased; at rest it is this
+ * hop's. The packet is kept in view throughout.
  */
 export function followViews(
   frames: readonly FollowFrame[],
   around: (step: number) => Rect | null,
   o: FollowOptions,
+  bounds: Rect | null = null,
 ): FrameView[] {
   const views = new Map<number, FrameView | null>();
   const viewOf = (step: number): FrameView | null => {
     if (!views.has(step)) {
       const r = step >= 0 ? around(step) : null;
-      views.set(step, r ? hopView(r, o) : null);
+      views.set(step, r ? withinBounds(hopView(r, o), bounds, o) : null);
     }
     return views.get(step) ?? null;
   };
