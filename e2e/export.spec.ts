@@ -145,9 +145,9 @@ test.describe('printing (#26)', () => {
     await expect(handout).toBeHidden();
     await expect(page.locator('header')).toBeVisible();
   });
-  test('dark at 720x450: the handout prints and the SVG keeps the theme', async ({ app }, testInfo) => {
+  test('dark, 720 px wide: the handout prints and the SVG keeps the theme', async ({ app }, testInfo) => {
     const { page } = app;
-    await page.setViewportSize({ width: 720, height: 450 });
+    await page.setViewportSize({ width: 720, height: 900 });
     await app.goto('/?theme=dark#example=pod-to-service&step=4');
     await app.settled();
     const svg = await exportSvgText(page);
@@ -155,6 +155,8 @@ test.describe('printing (#26)', () => {
     expect(doc.error).toBeNull();
     expect(doc.theme).toBe('dark');
     expect(doc.caption).toMatch(/^Step 5 of \d+: /);
+    // the diagram at its own size (about 1,400 units wide), not blown up by the screen's camera
+    expect(doc.width).toBeLessThan(2000);
     await look(page, svg, testInfo.outputPath('svg-dark-720.png'));
     await page.emulateMedia({ media: 'print' });
     const handout = page.getByTestId('print.handout');
