@@ -2,6 +2,8 @@
  * #26: the animated export. Steps 1–6 (0–5) at 10 fps and 0.5 s a step make exactly 30 frames,
  * as a GIF and as a WebM video; both files are decoded here and must hold pictures, not blanks.
  * The dialog is keyboard-usable, axe-clean, shows the size before the download, and cancels.
+ * Frames that follow the packet: readable labels near it, a different framing at each hop, the
+ * same bytes for the same choices, and one frame compared with its approved picture.
  */
 import { writeFileSync } from 'node:fs';
 import AxeBuilder from '@axe-core/playwright';
@@ -130,6 +132,71 @@ async function decode(page: Page, bytes: Buffer, type: string, out: (i: number) 
   return result;
 }
 
+/**
+ * Decodes every frame of a GIF in the page: how many, each frame's size, colours and PNG, and for
+ * each pair asked the share of the top `rows` rows' pixels that differ by more than a little.
+ */
+async function gifFrames(page: Page, bytes: Buffer, pairs: readonly [number, number][] = [], rows = 0) {
+  return page.evaluate(
+    async ({ data, pairs, rows }) => {
+      const blob = new Blob([Uint8Array.from(atob(data), (c) => c.charCodeAt(0))], { type: 'image/gif' });
+      const decoder = new ImageDecoder({ data: blob.stream(), type: 'image/gif' });
+      await decoder.tracks.ready;
+      await decoder.completed;
+      const count = decoder.tracks.selectedTrack!.frameCount;
+      const frames: { png: string; colours: number; width: number; height: number }[] = [];
+      const pixels: Uint8ClampedArray[] = [];
+      for (let i = 0; i < count; i++) {
+        const { image } = await decoder.decode({ frameIndex: i });
+        const canvas = document.createElement('canvas');
+        canvas.width = image.displayWidth;
+        canvas.height = image.displayHeight;
+        const ctx = canvas.getContext('2d')!;
+        ctx.drawImage(image, 0, 0);
+        image.close();
+        const px = ctx.getImageData(0, 0, canvas.width, canvas.height).data;
+        pixels.push(px);
+        const colours = new Set<number>();
+        for (let j = 0; j < px.length; j += 4 * 7) colours.add((px[j]! << 16) | (px[j + 1]! << 8) | px[j + 2]!);
+        frames.push({
+          png: canvas.toDataURL('image/png'),
+          colours: colours.size,
+          width: canvas.width,
+          height: canvas.height,
+        });
+      }
+      const shares = pairs.map(([i, k]) => {
+        const a = pixels[i]!;
+        const b = pixels[k]!;
+        const n = Math.min(a.length, frames[i]!.width * rows * 4);
+        let differ = 0;
+        for (let j = 0; j < n; j += 4) {
+          const d = Math.abs(a[j]! - b[j]!) + Math.abs(a[j + 1]! - b[j + 1]!) + Math.abs(a[j + 2]! - b[j + 2]!);
+          if (d > 72) differ++;
+        }
+        return differ / (n / 4);
+      });
+      return { count, frames, shares };
+    },
+    { data: bytes.toString('base64'), pairs, rows },
+  );
+}
+
+const png = (dataUrl: string): Buffer => Buffer.from(dataUrl.split(',')[1]!, 'base64');
+
+/** Chooses the frames and the picture in the open dialog. */
+async function choose(
+  dialog: ReturnType<Page['getByRole']>,
+  o: { from: number; to: number; fps: number; ms: number; width: number; framing: 'Follow' | 'Whole' },
+) {
+  await dialog.getByRole('radio', { name: o.framing === 'Follow' ? /^Follow the packet/ : /^Whole diagram/ }).check();
+  await dialog.getByRole('combobox', { name: /^From step/ }).selectOption({ value: String(o.from) });
+  await dialog.getByRole('combobox', { name: /^to step/ }).selectOption({ value: String(o.to) });
+  await dialog.getByRole('combobox', { name: 'Frames per second' }).selectOption(String(o.fps));
+  await dialog.getByRole('combobox', { name: 'Time per step' }).selectOption(String(o.ms));
+  await dialog.getByRole('combobox', { name: 'Width' }).selectOption(String(o.width));
+}
+
 test.describe('animated export (#26)', () => {
   test('steps 1–6 at 10 fps, 0.5 s a step: a 30-frame GIF and a 30-frame WebM, both with pictures', async ({
     app,
@@ -141,11 +208,9 @@ test.describe('animated export (#26)', () => {
     expect(
       (await new AxeBuilder({ page }).include('dialog').withTags(TAGS).analyze()).violations.map((v) => v.id),
     ).toEqual([]);
-    await dialog.getByRole('combobox', { name: /^From step/ }).selectOption({ value: '0' });
-    await dialog.getByRole('combobox', { name: /^to step/ }).selectOption({ value: '5' });
-    await dialog.getByRole('combobox', { name: 'Frames per second' }).selectOption('10');
-    await dialog.getByRole('combobox', { name: 'Time per step' }).selectOption('500');
-    await dialog.getByRole('combobox', { name: 'Width' }).selectOption('480');
+    // following the packet is the default
+    await expect(dialog.getByRole('radio', { name: /^Follow the packet/ })).toBeChecked();
+    await choose(dialog, { from: 0, to: 5, fps: 10, ms: 500, width: 480, framing: 'Whole' });
     await expect(dialog.getByTestId('animation.summary')).toHaveText(/^30 frames, 3 s, 480 × \d+ pixels$/);
 
     const gif = await make(page, dialog, 'GIF');
@@ -180,6 +245,94 @@ test.describe('animated export (#26)', () => {
       page.getByRole('group', { name: 'Export the diagram' }).getByRole('button', { name: 'Animation…' }),
     ).toBeFocused();
   });
+
+  test('frames that follow the packet: 30 frames at 720 px, a new framing at each hop, the same bytes twice', async ({
+    app,
+  }, testInfo) => {
+    test.setTimeout(300_000);
+    const { page } = app;
+    await app.goto('/#example=pod-to-service&step=0');
+    const dialog = await openDialog(page);
+    await choose(dialog, { from: 0, to: 5, fps: 10, ms: 500, width: 720, framing: 'Follow' });
+    // a 4:3 window of 720 x 540 and the caption's band under it
+    await expect(dialog.getByTestId('animation.summary')).toHaveText(/^30 frames, 3 s, 720 × \d+ pixels$/);
+    const height = Number(
+      /× (\d+) pixels/.exec((await dialog.getByTestId('animation.summary').textContent()) ?? '')?.[1],
+    );
+    expect(height).toBeGreaterThan(540);
+    const gif = await make(page, dialog, 'GIF');
+    writeFileSync(testInfo.outputPath('follow-720.gif'), gif.bytes);
+    // each step's last frame has the packet at rest: the view of that hop. Consecutive hops (steps
+    // at another element than the one before) are framed differently: much of the picture moves,
+    // not the packet alone; within a step's travel the view glides in small moves, not a cut
+    const at = await page.evaluate(() => window.__netviz!.steps().map((h) => String(h.at)));
+    const rest = (step: number) => step * 5 + 4;
+    const hops = [1, 2, 3, 4, 5].filter((k) => at[k] !== at[k - 1]);
+    expect(hops.length).toBeGreaterThanOrEqual(3);
+    const pairs: [number, number][] = [
+      ...hops.map((k) => [rest(k - 1), rest(k)] as [number, number]),
+      ...[1, 2, 3, 4].map((i) => [rest(hops[0]! - 1) + i, rest(hops[0]! - 1) + i + 1] as [number, number]),
+    ];
+    const { count, frames, shares } = await gifFrames(page, gif.bytes, pairs, 540);
+    expect(count).toBe(30);
+    frames.forEach((f, i) => {
+      expect([f.width, f.height], `frame ${i}`).toEqual([720, height]);
+      expect(f.colours, `frame ${i} is not blank`).toBeGreaterThan(8);
+    });
+    for (let k = 0; k < 6; k++)
+      writeFileSync(testInfo.outputPath(`follow-720-frame-${rest(k)}.png`), png(frames[rest(k)]!.png));
+    hops.forEach((k, j) => expect(shares[j], `steps ${k} and ${k + 1}: another framing`).toBeGreaterThan(0.1));
+    for (let j = hops.length; j < pairs.length; j++) expect(shares[j], `glide ${pairs[j]}`).toBeGreaterThan(0);
+
+    // the same choices give the same file, byte for byte
+    await dialog.getByRole('radio', { name: /^Whole diagram/ }).check();
+    await dialog.getByRole('radio', { name: /^Follow the packet/ }).check();
+    const again = await make(page, dialog, 'GIF');
+    expect(again.bytes.equals(gif.bytes)).toBe(true);
+
+    // one frame as approved (regenerate with --update-snapshots, then look at it)
+    expect(png(frames[14]!.png)).toMatchSnapshot('follow-pod-to-service-720-frame-14.png', { maxDiffPixelRatio: 0.01 });
+  });
+
+  test('the whole diagram stands still: consecutive hops change only the packet and the caption', async ({ app }) => {
+    test.setTimeout(300_000);
+    const { page } = app;
+    await app.goto('/#example=pod-to-service&step=0');
+    const dialog = await openDialog(page);
+    await choose(dialog, { from: 0, to: 5, fps: 10, ms: 500, width: 720, framing: 'Whole' });
+    const gif = await make(page, dialog, 'GIF');
+    // each step's last frame against the step before's, in the diagram above the caption
+    const pairs = [1, 2, 3, 4, 5].map((k) => [k * 5 - 1, k * 5 + 4] as [number, number]);
+    const { count, shares } = await gifFrames(page, gif.bytes, pairs, 300);
+    expect(count).toBe(30);
+    for (const share of shares) expect(share).toBeLessThan(0.1);
+  });
+
+  for (const theme of ['light', 'dark'] as const)
+    test(`follow frames to look at: pod-to-service, ingress and gateway at 480, 720 and 960 px (${theme})`, async ({
+      app,
+    }, testInfo) => {
+      test.setTimeout(600_000);
+      const { page } = app;
+      for (const example of ['pod-to-service', 'ingress', 'gateway'] as const) {
+        await app.goto(`/?theme=${theme}#example=${example}&step=0`);
+        const steps = await page.evaluate(() => window.__netviz!.steps().length);
+        for (const width of [480, 720, 960]) {
+          const dialog = await openDialog(page);
+          // five frames a step: the third mid-glide, the fifth at rest
+          await choose(dialog, { from: 0, to: Math.min(steps - 1, 7), fps: 5, ms: 1000, width, framing: 'Follow' });
+          const gif = await make(page, dialog, 'GIF');
+          const { frames } = await gifFrames(page, gif.bytes);
+          frames.forEach((f, i) => {
+            expect(f.colours, `${example} ${width} frame ${i}`).toBeGreaterThan(8);
+            if (i % 5 === 2 || i % 5 === 4)
+              writeFileSync(testInfo.outputPath(`${example}-${width}-${theme}-${i}.png`), png(f.png));
+          });
+          await page.keyboard.press('Escape');
+          await expect(dialog).toBeHidden();
+        }
+      }
+    });
 
   test('Cancel stops a long export', async ({ app }) => {
     const { page } = app;

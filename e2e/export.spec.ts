@@ -145,4 +145,30 @@ test.describe('printing (#26)', () => {
     await expect(handout).toBeHidden();
     await expect(page.locator('header')).toBeVisible();
   });
+  test('dark, 720 px wide: the handout prints and the SVG keeps the theme', async ({ app }, testInfo) => {
+    const { page } = app;
+    await page.setViewportSize({ width: 720, height: 900 });
+    await app.goto('/?theme=dark#example=pod-to-service&step=4');
+    await app.settled();
+    const svg = await exportSvgText(page);
+    const doc = await parse(page, svg);
+    expect(doc.error).toBeNull();
+    expect(doc.theme).toBe('dark');
+    expect(doc.caption).toMatch(/^Step 5 of \d+: /);
+    // the diagram at its own size (about 1,400 units wide), not blown up by the screen's camera
+    expect(doc.width).toBeLessThan(2000);
+    await look(page, svg, testInfo.outputPath('svg-dark-720.png'));
+    await page.emulateMedia({ media: 'print' });
+    const handout = page.getByTestId('print.handout');
+    await expect(handout).toBeVisible();
+    const img = page.getByTestId('print.diagram');
+    await expect
+      .poll(() => img.evaluate((e: HTMLImageElement) => (e.complete ? e.naturalWidth : 0)), { timeout: 10_000 })
+      .toBeGreaterThan(100);
+    // the picture fits the page's width: nothing cut at the right
+    const box = (await img.boundingBox())!;
+    expect(box.x + box.width).toBeLessThanOrEqual(720);
+    await page.screenshot({ path: testInfo.outputPath('print-dark-720.png'), fullPage: true });
+    await page.emulateMedia({ media: 'screen' });
+  });
 });

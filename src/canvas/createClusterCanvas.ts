@@ -119,8 +119,15 @@ export interface ClusterCanvas {
    */
   svgNow(
     caption?: { step: string | null; text: string } | null,
-    /** an animation's frame: these packets instead of the ones on screen, the size of every frame */
-    frame?: { sprites: readonly PacketSprite[]; reserve: SvgExporter.SvgOptions['reserve'] },
+    /**
+     * an animation's frame: these packets instead of the ones on screen, the size of every frame,
+     * and the part of the diagram shown when it follows the packet
+     */
+    frame?: {
+      sprites: readonly PacketSprite[];
+      reserve: SvgExporter.SvgOptions['reserve'];
+      window?: SvgExporter.SvgOptions['window'];
+    },
   ): string | null;
   preloadSvg(): Promise<void>;
   /** resolves once the camera has stopped moving and the level of detail has followed it */
@@ -968,6 +975,7 @@ export function createClusterCanvas(host: HTMLElement, callbacks: CanvasCallback
           caption,
           measure,
           ...(frame?.reserve ? { reserve: frame.reserve } : {}),
+          ...(frame?.window ? { window: frame.window } : {}),
         });
       } finally {
         for (const { el, data } of moved)

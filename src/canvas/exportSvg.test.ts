@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import cytoscape from 'cytoscape';
 import type { ElementDefinition } from 'cytoscape';
-import { escapeXml, estimateWidth, exportSvg, wrapLabel } from './exportSvg';
+import { escapeXml, estimateWidth, exportSvg, packetRect, wrapLabel } from './exportSvg';
 import { PALETTES, stylesheet } from './stylesheet';
 import type { Theme } from './stylesheet';
 import { ElementKind } from './toElements';
@@ -236,6 +236,45 @@ describe('the exported SVG', () => {
     const shapes = all(svg).filter((e) => e.attrs['data-shape']);
     expect(shapes.length).toBeGreaterThan(8);
     expect(Number(tspan?.attrs['y'])).toBeGreaterThan(Math.max(...shapes.map(bottom)));
+  });
+
+  it('draws a window of the diagram enlarged into fixed pixels, the caption under it in pixels', () => {
+    const text = exportSvg(diagram('dark'), {
+      background: PALETTES.dark.nodeFill,
+      theme: 'dark',
+      sprites: [SPRITE],
+      caption: { step: '4 of 12', text: 'The packet leaves node-a on eth0 for the Service web.' },
+      reserve: { sprites: [], captions: [{ step: '5 of 12', text: 'word '.repeat(60) }] },
+      window: { view: { x: 50, y: -120, w: 400, h: 300 }, width: 480, height: 360, captionPx: 13 },
+    });
+    const svg = parseXml(text);
+    expect(svg.attrs['viewBox']).toMatch(/^0 0 480 \d+$/);
+    expect(svg.attrs['width']).toBe('480');
+    const height = Number(svg.attrs['height']);
+    const inner = svg.children.find((e) => e.attrs['data-view'] !== undefined);
+    expect(inner?.attrs).toMatchObject({ width: '480', height: '360', viewBox: '50 -120 400 300' });
+    // the diagram and the packet are inside the window; the caption is not
+    expect(all(inner as XmlElement).some((e) => e.attrs['data-packet'] === 'request')).toBe(true);
+    const caption = svg.children.find((e) => e.attrs['data-caption'] !== undefined) as XmlElement;
+    const text13 = all(caption).find((e) => e.name === 'text');
+    expect(text13?.attrs['font-size']).toBe('13');
+    const ys = all(caption)
+      .filter((e) => e.name === 'tspan')
+      .map((t) => Number(t.attrs['y']));
+    expect(Math.min(...ys)).toBeGreaterThan(360);
+    // room for the longest caption of the animation (many lines), so every frame has one size
+    expect(height).toBeGreaterThan(360 + 13 * 1.35 * 3);
+    expect(Math.max(...ys)).toBeLessThan(height);
+  });
+
+  it('gives the box of a packet and its headers', () => {
+    const r = packetRect(SPRITE, estimateWidth);
+    expect(r.x).toBeLessThan(SPRITE.x - 9);
+    expect(r.y + r.h).toBeGreaterThan(SPRITE.y + 9);
+    // headers above and to the right: the widest line at 12 px fits
+    expect(r.x + r.w).toBeGreaterThan(SPRITE.x + 16 + estimateWidth(SPRITE.outer, '600 12px monospace'));
+    expect(r.y).toBeLessThan(SPRITE.y - 16 - 3 * 15);
+    expect(packetRect({ x: 5, y: 5, label: [], tone: 'drop' }, estimateWidth)).toEqual({ x: -7, y: -7, w: 24, h: 24 });
   });
 
   it.each(HOSTILE)('stays well-formed and inert with the label %j', (hostile) => {

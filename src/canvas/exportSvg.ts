@@ -50,6 +50,17 @@ export interface SvgOptions {
    * get the size of the largest, so that the diagram stands still under the packet.
    */
   reserve?: { sprites: readonly PacketSprite[]; captions: readonly ({ step: string | null; text: string } | null)[] };
+  /**
+   * Only `view` (model px) of the diagram, enlarged into `width` x `height` pixels, with the
+   * caption under it at `captionPx` (the frames of an animation that follow the packet). The
+   * document is then in pixels: `width` wide, `height` plus the caption's band high.
+   */
+  window?: {
+    view: { x: number; y: number; w: number; h: number };
+    width: number;
+    height: number;
+    captionPx: number;
+  };
 }
 
 function num(value: unknown, fallback = 0): number {
@@ -192,6 +203,27 @@ function nodeSvg(n: NodeSingular, measure: MeasureText): string {
 const MONO = 'ui-monospace, SFMono-Regular, Menlo, Consolas, monospace';
 const PACKET_FONT = 12;
 
+/** The headers' box of a packet: its size and the line height, model px. */
+function packetLabelSize(s: PacketSprite, measure: MeasureText) {
+  const font = `600 ${PACKET_FONT}px ${MONO}`;
+  const lineH = Math.round(PACKET_FONT * 1.3);
+  const innerW = Math.max(...s.label.map((l) => measure(l, font))) + 14;
+  const innerH = s.label.length * lineH + 8;
+  const outerH = s.outer ? lineH + 10 : 0;
+  const w = s.outer ? Math.max(innerW + 12, measure(s.outer, font) + 14) : innerW;
+  const h = innerH + outerH + (s.outer ? 6 : 0);
+  return { font, lineH, innerW, innerH, outerH, w, h };
+}
+
+/** The box (top-left based, model px) a packet and its headers cover as `exportSvg` draws them. */
+export function packetRect(s: PacketSprite, measure: MeasureText): { x: number; y: number; w: number; h: number } {
+  if (s.label.length === 0) return { x: s.x - 12, y: s.y - 12, w: 24, h: 24 };
+  const { w, h } = packetLabelSize(s, measure);
+  // the label: above and to the right of the packet (see packetSvg)
+  const top = s.y - 16 - h;
+  return { x: s.x - 12, y: top, w: Math.max(24, 28 + w), h: s.y + 12 - top };
+}
+
 /** A packet as the packet layer draws it: its shape (packetShape.ts) and its headers beside it. */
 function packetSvg(s: PacketSprite, theme: Theme, measure: MeasureText): string {
   const color = TONES[s.tone];
@@ -203,13 +235,7 @@ function packetSvg(s: PacketSprite, theme: Theme, measure: MeasureText): string 
   ];
   const dash = packetDash(s.tone);
   if (s.label.length === 0) return out.join('');
-  const font = `600 ${PACKET_FONT}px ${MONO}`;
-  const lineH = Math.round(PACKET_FONT * 1.3);
-  const innerW = Math.max(...s.label.map((l) => measure(l, font))) + 14;
-  const innerH = s.label.length * lineH + 8;
-  const outerH = s.outer ? lineH + 10 : 0;
-  const w = s.outer ? Math.max(innerW + 12, measure(s.outer, font) + 14) : innerW;
-  const h = innerH + outerH + (s.outer ? 6 : 0);
+  const { lineH, innerW, innerH, outerH, w, h } = packetLabelSize(s, measure);
   // above and to the right of the packet, as the layer's first choice
   const bx = s.x + 16;
   const by = s.y - 16 - h;
@@ -244,39 +270,39 @@ function endpoints(e: EdgeSingular): [Position, Position] {
   }
 }
 
-/** The whole diagram as a standalone SVG document. */
-export function exportSvg(cy: Core, options: SvgOptions): string {
-  const { background, theme, sprites = [], caption = null, measure = estimateWidth, reserve } = options;
-  const bb = cy.elements().boundingBox({ includeLabels: true });
-  let x1 = bb.x1;
-  let y1 = bb.y1;
-  let x2 = bb.x2;
-  let y2 = bb.y2;
-  // the packets and their labels may stand past the diagram's edge
-  for (const s of [...sprites, ...(reserve?.sprites ?? [])]) {
-    x1 = Math.min(x1, s.x - 12);
-    x2 = Math.max(x2, s.x + (s.label.length ? 16 + 400 : 12));
-    y1 = Math.min(y1, s.y - (s.label.length ? 16 + (s.label.length + 2) * 16 + 30 : 12));
-    y2 = Math.max(y2, s.y + 12);
-  }
-  const pad = 20;
-  const x = x1 - pad;
-  const y = y1 - pad;
-  const w = x2 - x1 + pad * 2;
-  // the caption is a band under the diagram, wrapped to its width
-  const captionSize = 16;
-  const captionFont = `${captionSize}px ui-sans-serif, system-ui, sans-serif`;
-  const wrapCaption = (c: { step: string | null; text: string } | null): string[] =>
-    c ? wrapLabel(`${c.step ? `Step ${c.step}: ` : ''}${c.text}`, w - 2 * pad, captionFont, measure) : [];
-  const captionLines = wrapCaption(caption);
-  const captionRows = Math.max(captionLines.length, ...(reserve?.captions ?? []).map((c) => wrapCaption(c).length));
-  const captionH = captionRows ? captionRows * captionSize * 1.35 + pad : 0;
-  const h = y2 - y1 + pad * 2 + captionH;
-  const dark = theme === 'dark';
-  const out: string[] = [
-    `<svg xmlns="http://www.w3.org/2000/svg" viewBox="${f(x)} ${f(y)} ${f(w)} ${f(h)}" width="${Math.round(w)}" height="${Math.round(h)}" data-theme="${theme}">`,
-    `<rect x="${f(x)}" y="${f(y)}" width="${f(w)}" height="${f(h)}" fill="${attr(background)}"/>`,
-  ];
+type Caption = { step: string | null; text: string } | null;
+
+/** The caption's band: its rule and lines from `top`, starting at `left`. */
+function captionSvg(
+  lines: readonly string[],
+  left: number,
+  top: number,
+  width: number,
+  size: number,
+  pad: number,
+  dark: boolean,
+): string {
+  const lineH = size * 1.35;
+  return (
+    `<g data-caption=""><line x1="${f(left)}" y1="${f(top)}" x2="${f(left + width)}" y2="${f(top)}" stroke="${dark ? '#334155' : '#e2e8f0'}"/>` +
+    `<text font-family="ui-sans-serif, system-ui, sans-serif" font-size="${f(size)}" fill="${dark ? '#f1f5f9' : '#0f172a'}">${lines
+      .map(
+        (line, i) =>
+          `<tspan x="${f(left + pad)}" y="${f(top + pad / 2 + (i + 1) * lineH - size * 0.3)}">${escapeXml(line)}</tspan>`,
+      )
+      .join('')}</text></g>`
+  );
+}
+
+/** The caption's text in lines of at most `max` wide. */
+const wrapCaptionIn = (c: Caption, max: number, font: string, measure: MeasureText): string[] =>
+  c ? wrapLabel(`${c.step ? `Step ${c.step}: ` : ''}${c.text}`, max, font, measure) : [];
+
+const CAPTION_FAMILY = 'ui-sans-serif, system-ui, sans-serif';
+
+/** The diagram's shapes, lines and labels, then the packets: model coordinates. */
+function diagramSvg(cy: Core, sprites: readonly PacketSprite[], theme: Theme, measure: MeasureText): string[] {
+  const out: string[] = [];
   // parents first so that children are painted over them, then edges, then leaves
   const byDepth: NodeSingular[] = cy
     .nodes()
@@ -300,19 +326,69 @@ export function exportSvg(cy: Core, options: SvgOptions): string {
       out.push(`<g data-id="${escapeXml(n.id())}">${nodeSvg(n, measure)}</g>`);
     });
   for (const s of sprites) out.push(packetSvg(s, theme, measure));
-  if (captionLines.length) {
-    const top = y2 + pad;
-    const lineH = captionSize * 1.35;
-    out.push(
-      `<g data-caption=""><line x1="${f(x)}" y1="${f(top)}" x2="${f(x + w)}" y2="${f(top)}" stroke="${dark ? '#334155' : '#e2e8f0'}"/>` +
-        `<text font-family="ui-sans-serif, system-ui, sans-serif" font-size="${captionSize}" fill="${dark ? '#f1f5f9' : '#0f172a'}">${captionLines
-          .map(
-            (line, i) =>
-              `<tspan x="${f(x + pad)}" y="${f(top + pad / 2 + (i + 1) * lineH - captionSize * 0.3)}">${escapeXml(line)}</tspan>`,
-          )
-          .join('')}</text></g>`,
-    );
+  return out;
+}
+
+/** A part of the diagram enlarged into a picture of fixed pixels, the caption under it. */
+function windowSvg(cy: Core, options: SvgOptions, window: NonNullable<SvgOptions['window']>): string {
+  const { background, theme, sprites = [], caption = null, measure = estimateWidth, reserve } = options;
+  const { view, width, height, captionPx } = window;
+  const dark = theme === 'dark';
+  const pad = Math.round(captionPx * 0.9);
+  const font = `${captionPx}px ${CAPTION_FAMILY}`;
+  const lines = wrapCaptionIn(caption, width - 2 * pad, font, measure);
+  const rows = Math.max(
+    lines.length,
+    ...(reserve?.captions ?? []).map((c) => wrapCaptionIn(c, width - 2 * pad, font, measure).length),
+  );
+  const captionH = rows ? Math.ceil(rows * captionPx * 1.35 + pad) : 0;
+  const h = height + captionH;
+  return [
+    `<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 ${width} ${h}" width="${width}" height="${h}" data-theme="${theme}">`,
+    `<rect x="0" y="0" width="${width}" height="${h}" fill="${attr(background)}"/>`,
+    `<svg x="0" y="0" width="${width}" height="${height}" viewBox="${f(view.x)} ${f(view.y)} ${f(view.w)} ${f(view.h)}" preserveAspectRatio="xMidYMid meet" overflow="hidden" data-view="">`,
+    ...diagramSvg(cy, sprites, theme, measure),
+    '</svg>',
+    lines.length ? captionSvg(lines, 0, height, width, captionPx, pad, dark) : '',
+    '</svg>',
+  ].join('\n');
+}
+
+/** The whole diagram as a standalone SVG document. */
+export function exportSvg(cy: Core, options: SvgOptions): string {
+  if (options.window) return windowSvg(cy, options, options.window);
+  const { background, theme, sprites = [], caption = null, measure = estimateWidth, reserve } = options;
+  const bb = cy.elements().boundingBox({ includeLabels: true });
+  let x1 = bb.x1;
+  let y1 = bb.y1;
+  let x2 = bb.x2;
+  let y2 = bb.y2;
+  // the packets and their labels may stand past the diagram's edge
+  for (const s of [...sprites, ...(reserve?.sprites ?? [])]) {
+    x1 = Math.min(x1, s.x - 12);
+    x2 = Math.max(x2, s.x + (s.label.length ? 16 + 400 : 12));
+    y1 = Math.min(y1, s.y - (s.label.length ? 16 + (s.label.length + 2) * 16 + 30 : 12));
+    y2 = Math.max(y2, s.y + 12);
   }
+  const pad = 20;
+  const x = x1 - pad;
+  const y = y1 - pad;
+  const w = x2 - x1 + pad * 2;
+  // the caption is a band under the diagram, wrapped to its width
+  const captionSize = 16;
+  const captionFont = `${captionSize}px ${CAPTION_FAMILY}`;
+  const wrapCaption = (c: Caption): string[] => wrapCaptionIn(c, w - 2 * pad, captionFont, measure);
+  const captionLines = wrapCaption(caption);
+  const captionRows = Math.max(captionLines.length, ...(reserve?.captions ?? []).map((c) => wrapCaption(c).length));
+  const captionH = captionRows ? captionRows * captionSize * 1.35 + pad : 0;
+  const h = y2 - y1 + pad * 2 + captionH;
+  const dark = theme === 'dark';
+  const out: string[] = [
+    `<svg xmlns="http://www.w3.org/2000/svg" viewBox="${f(x)} ${f(y)} ${f(w)} ${f(h)}" width="${Math.round(w)}" height="${Math.round(h)}" data-theme="${theme}">`,
+    `<rect x="${f(x)}" y="${f(y)}" width="${f(w)}" height="${f(h)}" fill="${attr(background)}"/>`,
+    ...diagramSvg(cy, sprites, theme, measure),
+  ];
+  if (captionLines.length) out.push(captionSvg(captionLines, x, y2 + pad, w, captionSize, pad, dark));
   out.push('</svg>');
   return out.join('\n');
 }

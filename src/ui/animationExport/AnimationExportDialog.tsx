@@ -12,12 +12,13 @@ import { useVizStore, useVizStoreApi } from '../../store/VizStoreProvider';
 import { ModalDialog } from '../ModalDialog';
 import { download } from '../download';
 import { animationFrames, pixelSize } from './frames';
+import type { Framing } from './frames';
 import { makeAnimation, webmSupport } from './encode';
 import type { AnimationFormat } from './encode';
 
 const FPS = [5, 10, 15, 24, 30] as const;
 const STEP_MS = [250, 500, 1000, 1500, 2000, 3000] as const;
-const WIDTHS = [480, 640, 960, 1280] as const;
+const WIDTHS = [480, 640, 720, 960, 1280] as const;
 
 type Job =
   | { kind: 'idle' }
@@ -47,6 +48,8 @@ export default function AnimationExportDialog({
   const [msPerStep, setMsPerStep] = useState(1000);
   const [width, setWidth] = useState<number>(960);
   const [format, setFormat] = useState<AnimationFormat>('gif');
+  // following the packet keeps its labels readable in a small file; the whole diagram does not
+  const [framing, setFraming] = useState<Framing>('follow');
   const [webm, setWebm] = useState<{ ok: boolean; reason?: string } | null>(null);
   const [job, setJob] = useState<Job>({ kind: 'idle' });
   const abort = useRef<AbortController | null>(null);
@@ -54,7 +57,7 @@ export default function AnimationExportDialog({
   const plan: FramePlan = { from, to, fps, msPerStep };
   const problem = planError(plan, steps);
   const count = problem ? 0 : frameCount(plan);
-  // the frame's shape: the diagram's, from the SVG exporter (read once the dialog opens)
+  // the frame's shape: the diagram's, or the follow frame's with its caption, from the SVG exporter
   const [aspect, setAspect] = useState<{ width: number; height: number } | null>(null);
   const pixels = useMemo(() => (aspect ? pixelSize(aspect.width, aspect.height, width) : null), [aspect, width]);
 
@@ -65,7 +68,7 @@ export default function AnimationExportDialog({
       if (!c || state.steps.length === 0) return;
       let live = true;
       const range = { from: Math.min(from, to), to: Math.min(to, state.steps.length - 1) };
-      animationFrames(state, c, { ...range, fps: 1, msPerStep: 1000 }).then(
+      animationFrames(state, c, { ...range, fps: 1, msPerStep: 1000 }, { framing, width }).then(
         (f) => live && setAspect({ width: f.width, height: f.height }),
         () => {},
       );
@@ -73,7 +76,7 @@ export default function AnimationExportDialog({
         live = false;
       };
     },
-    [canvas, store, from, to],
+    [canvas, store, from, to, framing, width],
   );
 
   // a file made with other choices is not what the choices now say
@@ -81,7 +84,7 @@ export default function AnimationExportDialog({
     function forgetOldFile() {
       setJob((j) => (j.kind === 'done' || j.kind === 'error' ? { kind: 'idle' } : j));
     },
-    [from, to, fps, msPerStep, width, format],
+    [from, to, fps, msPerStep, width, format, framing],
   );
 
   useEffect(
@@ -110,7 +113,7 @@ export default function AnimationExportDialog({
     abort.current = controller;
     setJob({ kind: 'working', done: 0, total: count });
     try {
-      const frames = await animationFrames(store.getState(), c, plan);
+      const frames = await animationFrames(store.getState(), c, plan, { framing, width });
       const size = pixelSize(frames.width, frames.height, width);
       const blob = await makeAnimation({
         format,
@@ -178,6 +181,27 @@ export default function AnimationExportDialog({
                   {webm.reason}
                 </p>
               ) : null}
+            </fieldset>
+            <fieldset className="flex flex-wrap items-center gap-x-4 gap-y-1" disabled={working}>
+              <legend className="mb-1 font-medium">Picture</legend>
+              <label className="flex items-center gap-2">
+                <input
+                  type="radio"
+                  name="animation-framing"
+                  checked={framing === 'follow'}
+                  onChange={() => setFraming('follow')}
+                />
+                Follow the packet (labels readable)
+              </label>
+              <label className="flex items-center gap-2">
+                <input
+                  type="radio"
+                  name="animation-framing"
+                  checked={framing === 'whole'}
+                  onChange={() => setFraming('whole')}
+                />
+                Whole diagram
+              </label>
             </fieldset>
             <fieldset className="grid grid-cols-[auto_1fr] items-center gap-x-3 gap-y-2" disabled={working}>
               <legend className="sr-only">Frames</legend>
