@@ -1,5 +1,5 @@
 /** The current hop opened up: narration, headers layer by layer, NAT, the rule that decided. */
-import { outcomeOf, timeline } from '../sim';
+import { ingressId, outcomeOf, timeline } from '../sim';
 import { useVizStore } from '../store/VizStoreProvider';
 import { selectCurrentHop, selectStep, selectSteps, selectTrace } from '../store/selectors';
 import { forLearners, placeName, stepLabel } from './learnerText';
@@ -20,7 +20,9 @@ export function HopInspector() {
   const trace = useVizStore(selectTrace);
   const step = useVizStore(selectStep);
   const steps = useVizStore(selectSteps);
+  const select = useVizStore((s) => s.select);
   if (!trace) return null;
+  const ingressRoute = trace.http?.route?.kind === 'Ingress' ? trace.http.route : null;
   // the headers as the packet reached this hop: what the previous hop let out
   // (within one packet's exchange: the next exchange is another packet)
   const order = timeline(trace);
@@ -89,6 +91,15 @@ export function HopInspector() {
                   <Row key={k} name={k} value={v} />
                 ))}
               </dl>
+              {ingressRoute ? (
+                <button
+                  type="button"
+                  className="mt-1 rounded border border-slate-300 px-2 py-0.5 hover:bg-slate-100 dark:border-slate-600 dark:hover:bg-slate-700"
+                  onClick={() => select(ingressId(ingressRoute.namespace, ingressRoute.name))}
+                >
+                  Ingress {ingressRoute.namespace}/{ingressRoute.name}, and as Gateway API
+                </button>
+              ) : null}
             </div>
           ) : null}
         </>
