@@ -71,12 +71,29 @@ function listenerLine(g: GatewayStatus, i: number): string {
   return `${l.name} ${l.protocol} :${l.port}${l.hostname ? ` ${l.hostname}` : ''}${note}`;
 }
 
+/**
+ * The TLS line under an HTTPS (or TLS) listener: `  TLS Terminate · cert shop-cert`. Terminate
+ * means the Gateway holds the certificate, ends TLS and reads the request; Passthrough (TLS
+ * listeners only) forwards the encrypted stream. Null for a listener without tls.
+ */
+export function tlsLine(g: GatewayStatus, i: number): string | null {
+  const l = g.listeners[i]?.listener;
+  if (!l || (l.tlsMode === null && l.protocol !== 'HTTPS')) return null;
+  const certs = l.certificateRefs.map((c) =>
+    c.namespace === g.gateway.namespace ? c.name : `${c.namespace}/${c.name}`,
+  );
+  return `  TLS ${l.tlsMode ?? 'Terminate'}${certs.length > 0 ? ` · cert ${certs.join(', ')}` : l.tlsMode === 'Passthrough' ? '' : ' · no cert'}`;
+}
+
 function gatewayBox(g: GatewayStatus): GatewayBox {
   const gw = g.gateway;
   const ok = g.conditions.every((c) => c.status === 'True');
   const lines = [
     `${gw.name} · Gateway · ${gw.className}`,
-    ...gw.listeners.map((_, i) => listenerLine(g, i)),
+    ...gw.listeners.flatMap((_, i) => {
+      const tls = tlsLine(g, i);
+      return tls === null ? [listenerLine(g, i)] : [listenerLine(g, i), tls];
+    }),
     ...(g.owned ? [] : [`no GatewayClass ${gw.className}: not accepted`]),
   ];
   const conditions = g.conditions.map((c) => `${c.type} ${c.status} (${c.reason})`).join(', ');
@@ -84,7 +101,7 @@ function gatewayBox(g: GatewayStatus): GatewayBox {
     gatewayId(gw.namespace, gw.name),
     lines,
     ok,
-    `Gateway ${gw.namespace}/${gw.name} (class ${gw.className})\nlisteners: ${gw.listeners.map((_, i) => listenerLine(g, i)).join('; ') || 'none'}\n${conditions}`,
+    `Gateway ${gw.namespace}/${gw.name} (class ${gw.className})\nlisteners: ${gw.listeners.map((_, i) => `${listenerLine(g, i)}${tlsLine(g, i)?.replace(/^ +/, ', ') ?? ''}`).join('; ') || 'none'}\n${conditions}`,
   );
 }
 
