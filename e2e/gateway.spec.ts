@@ -69,6 +69,18 @@ test.describe('Gateway API through Envoy Gateway', () => {
     );
   });
 
+  test('the same URL without the scenario’s header is another packet: the framing goes', async ({ app }) => {
+    const { page } = app;
+    await app.goto('/#example=gateway-header-match');
+    await expect(page.getByTestId('scenario.explanation')).toBeVisible();
+    // the form sends the URL alone, without the X-Canary header the scenario's request carries
+    await page.getByRole('button', { name: 'Send packet' }).click();
+    await expect(page.getByTestId('scenario.explanation')).toBeHidden();
+    const trace = await page.evaluate(() => window.__netviz!.currentTrace());
+    expect(trace!.request.headers ?? []).toEqual([]);
+    expect(trace!.http!.route).toMatchObject({ name: 'api', rule: 1 });
+  });
+
   test('a burst of the 90/10 split follows the weights', async ({ app }) => {
     const { page } = app;
     await app.goto('/#example=gateway-split');
