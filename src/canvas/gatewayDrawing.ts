@@ -13,11 +13,14 @@ import { gatewayApiStatus, resolveBackend } from '../sim/gateway/status';
 import type { GatewayStatus, RouteStatus } from '../sim/gateway/status';
 import type { RouteMatch, RouteRule } from '../sim/gateway/types';
 
-/** Label lines of the boxes: the font (12 px mono) is the Services' so the two read alike. */
-export const GATEWAY_FONT = 12;
-const LINE_H = 15;
-const PAD = 14;
-const MIN_W = 190;
+/**
+ * Label lines of the boxes: as large as the nodes' titles (17 px), so that at fit-to-window the
+ * Gateway and its routes read like the rest of the diagram and not at half its size.
+ */
+export const GATEWAY_FONT = 17;
+const LINE_H = Math.round(GATEWAY_FONT * 1.25);
+const PAD = 20;
+const MIN_W = 270;
 /** Past this a line is cut with `…`: the inspector says all of it. */
 const MAX_CHARS = 46;
 /** Rules listed in a route's box; more are counted on one line. */
@@ -50,7 +53,7 @@ const cut = (line: string): string => (line.length > MAX_CHARS ? `${line.slice(0
 
 function boxOf(id: string, lines: readonly string[], ok: boolean, tooltip: string): GatewayBox {
   const shown = lines.map(cut);
-  // the same per-character advance as layout.textWidth for 12 px mono, rounded up
+  // the same per-character advance as layout.textWidth for mono, rounded up
   const chars = Math.max(...shown.map((l) => l.length));
   return {
     id,
