@@ -61,6 +61,10 @@ test.describe('the Gateway API on the diagram', () => {
     await expect(page.getByTestId('inspector.listeners')).toContainText(
       'https: HTTPS port 443, hostname *.example.com',
     );
+    // an HTTPS listener ends TLS with its certificate: the inspector says so, the box marks it
+    await expect(page.getByTestId('inspector.listener.tls')).toHaveText(
+      'TLS Terminate: the Gateway ends TLS with the certificate Secret default/example-com-tls',
+    );
 
     await clickElement(page, 'httproute/default/web');
     const rules = page.getByTestId('inspector.httproute.rules');
@@ -99,6 +103,8 @@ test.describe('the Gateway API on the diagram', () => {
     // the Text view lists them too
     await page.getByRole('button', { name: 'Text' }).click();
     await expect(page.getByTestId('textview.gateways')).toContainText('Gateway default/web');
+    await expect(page.getByTestId('textview.gateways')).toContainText('https HTTPS :443 *.example.com');
+    await expect(page.getByTestId('textview.gateways')).toContainText('TLS Terminate · cert example-com-tls');
   });
 
   test('a gateway cluster at 1280x720 looks as approved', async ({ app }, testInfo) => {

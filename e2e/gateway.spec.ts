@@ -50,6 +50,37 @@ test.describe('Gateway API through Envoy Gateway', () => {
     expect(trace!.endpoint!.pod).toMatch(/^default\/web-canary-/);
   });
 
+  test('the proxy hop says the rule in short; the inspector has the details and links the route', async ({ app }) => {
+    const { page } = app;
+    await app.goto('/#example=gateway-split');
+    const steps = await page.evaluate(() => window.__netviz!.steps());
+    const at = steps.findIndex((h) => h.kind === 'proxy');
+    expect(steps[at]!.rule).toBe('HTTPRoute default/checkout rule 0 (PathPrefix /) -> web:80 90%, web-canary:80 10%');
+    expect(steps[at]!.text).toMatch(
+      /Rule 0 of HTTPRoute default\/checkout matches: Envoy sends it to Service default\/web-?\S* \(\d+% of requests\)\.$/,
+    );
+    await page.evaluate((i) => window.__netviz!.stepTo(i), at);
+    const details = page.getByTestId('hop.gateway');
+    await expect(details).toContainText('Envoy listens on port 10080 for the Gateway’s port 80');
+    await expect(details).toContainText('4 endpoints share the requests');
+    await details.getByRole('button', { name: /^HTTPRoute default\/checkout/ }).click();
+    await expect(page.getByTestId('selection.inspector').getByRole('heading', { level: 2 })).toHaveText(
+      'httproute/default/checkout',
+    );
+  });
+
+  test('the same URL without the scenario’s header is another packet: the framing goes', async ({ app }) => {
+    const { page } = app;
+    await app.goto('/#example=gateway-header-match');
+    await expect(page.getByTestId('scenario.explanation')).toBeVisible();
+    // the form sends the URL alone, without the X-Canary header the scenario's request carries
+    await page.getByRole('button', { name: 'Send packet' }).click();
+    await expect(page.getByTestId('scenario.explanation')).toBeHidden();
+    const trace = await page.evaluate(() => window.__netviz!.currentTrace());
+    expect(trace!.request.headers ?? []).toEqual([]);
+    expect(trace!.http!.route).toMatchObject({ name: 'api', rule: 1 });
+  });
+
   test('a burst of the 90/10 split follows the weights', async ({ app }) => {
     const { page } = app;
     await app.goto('/#example=gateway-split');

@@ -6,7 +6,7 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 
-const PREFIXES = 'node|kernel|dev|pod|veth|container|svc|netpol|nodeport|wire|lb|ext|gw|httproute';
+const PREFIXES = 'node|kernel|dev|pod|veth|container|svc|netpol|nodeport|wire|lb|ext|gw|httproute|ingress';
 /** `kernel/${node}`, 'dev/' + node: an id built by hand */
 const BUILT = new RegExp(`\`(${PREFIXES})/\\$\\{|'(${PREFIXES})/' \\+`);
 /** /^dev\/.../: an id parsed by hand */

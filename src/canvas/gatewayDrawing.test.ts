@@ -44,7 +44,10 @@ describe('the Gateway API in the diagram', () => {
       'web · Gateway · eg',
       'http HTTP :80',
       'https HTTPS :443 *.example.com',
+      // the HTTPS listener ends TLS with its Secret (tls.mode defaults to Terminate)
+      '  TLS Terminate · cert example-com-tls',
     ]);
+    expect(d.gateways[0]?.tooltip).toContain('https HTTPS :443 *.example.com, TLS Terminate · cert example-com-tls');
     expect(d.routes.map((r) => r.id)).toEqual([
       'httproute/default/to-https',
       'httproute/default/web',

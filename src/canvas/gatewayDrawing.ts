@@ -13,11 +13,14 @@ import { gatewayApiStatus, resolveBackend } from '../sim/gateway/status';
 import type { GatewayStatus, RouteStatus } from '../sim/gateway/status';
 import type { RouteMatch, RouteRule } from '../sim/gateway/types';
 
-/** Label lines of the boxes: the font (12 px mono) is the Services' so the two read alike. */
-export const GATEWAY_FONT = 12;
-const LINE_H = 15;
-const PAD = 14;
-const MIN_W = 190;
+/**
+ * Label lines of the boxes: as large as the nodes' titles (17 px), so that at fit-to-window the
+ * Gateway and its routes read like the rest of the diagram and not at half its size.
+ */
+export const GATEWAY_FONT = 17;
+const LINE_H = Math.round(GATEWAY_FONT * 1.25);
+const PAD = 20;
+const MIN_W = 270;
 /** Past this a line is cut with `…`: the inspector says all of it. */
 const MAX_CHARS = 46;
 /** Rules listed in a route's box; more are counted on one line. */
@@ -50,7 +53,7 @@ const cut = (line: string): string => (line.length > MAX_CHARS ? `${line.slice(0
 
 function boxOf(id: string, lines: readonly string[], ok: boolean, tooltip: string): GatewayBox {
   const shown = lines.map(cut);
-  // the same per-character advance as layout.textWidth for 12 px mono, rounded up
+  // the same per-character advance as layout.textWidth for mono, rounded up
   const chars = Math.max(...shown.map((l) => l.length));
   return {
     id,
@@ -71,12 +74,29 @@ function listenerLine(g: GatewayStatus, i: number): string {
   return `${l.name} ${l.protocol} :${l.port}${l.hostname ? ` ${l.hostname}` : ''}${note}`;
 }
 
+/**
+ * The TLS line under an HTTPS (or TLS) listener: `  TLS Terminate · cert shop-cert`. Terminate
+ * means the Gateway holds the certificate, ends TLS and reads the request; Passthrough (TLS
+ * listeners only) forwards the encrypted stream. Null for a listener without tls.
+ */
+export function tlsLine(g: GatewayStatus, i: number): string | null {
+  const l = g.listeners[i]?.listener;
+  if (!l || (l.tlsMode === null && l.protocol !== 'HTTPS')) return null;
+  const certs = l.certificateRefs.map((c) =>
+    c.namespace === g.gateway.namespace ? c.name : `${c.namespace}/${c.name}`,
+  );
+  return `  TLS ${l.tlsMode ?? 'Terminate'}${certs.length > 0 ? ` · cert ${certs.join(', ')}` : l.tlsMode === 'Passthrough' ? '' : ' · no cert'}`;
+}
+
 function gatewayBox(g: GatewayStatus): GatewayBox {
   const gw = g.gateway;
   const ok = g.conditions.every((c) => c.status === 'True');
   const lines = [
     `${gw.name} · Gateway · ${gw.className}`,
-    ...gw.listeners.map((_, i) => listenerLine(g, i)),
+    ...gw.listeners.flatMap((_, i) => {
+      const tls = tlsLine(g, i);
+      return tls === null ? [listenerLine(g, i)] : [listenerLine(g, i), tls];
+    }),
     ...(g.owned ? [] : [`no GatewayClass ${gw.className}: not accepted`]),
   ];
   const conditions = g.conditions.map((c) => `${c.type} ${c.status} (${c.reason})`).join(', ');
@@ -84,7 +104,7 @@ function gatewayBox(g: GatewayStatus): GatewayBox {
     gatewayId(gw.namespace, gw.name),
     lines,
     ok,
-    `Gateway ${gw.namespace}/${gw.name} (class ${gw.className})\nlisteners: ${gw.listeners.map((_, i) => listenerLine(g, i)).join('; ') || 'none'}\n${conditions}`,
+    `Gateway ${gw.namespace}/${gw.name} (class ${gw.className})\nlisteners: ${gw.listeners.map((_, i) => `${listenerLine(g, i)}${tlsLine(g, i)?.replace(/^ +/, ', ') ?? ''}`).join('; ') || 'none'}\n${conditions}`,
   );
 }
 

@@ -5,6 +5,7 @@
 import type { StylesheetJson } from 'cytoscape';
 import { ElementKind } from './toElements';
 import { SIZES } from './layout';
+import { GATEWAY_FONT } from './gatewayDrawing';
 
 export const OnPathClass = 'on-path';
 export const CurrentHopClass = 'current-hop';
@@ -358,7 +359,7 @@ export function stylesheet(
     {
       // a Gateway: a solid box with its listeners, one a line, left-aligned as a listing
       selector: `node.${ElementKind.gateway}`,
-      style: box(p.gateway, p.gatewayBorder, 12, {
+      style: box(p.gateway, p.gatewayBorder, GATEWAY_FONT, {
         'border-width': 2.5,
         'text-justification': 'left',
         'text-max-width': 'data(w)',
@@ -368,7 +369,7 @@ export function stylesheet(
     {
       // an HTTPRoute: a thinner box of the same colour, its rules one a line
       selector: `node.${ElementKind.httpRoute}`,
-      style: box(p.service, p.gatewayBorder, 12, {
+      style: box(p.service, p.gatewayBorder, GATEWAY_FONT, {
         'text-justification': 'left',
         'text-max-width': 'data(w)',
         'line-height': 1.25,

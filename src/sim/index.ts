@@ -94,3 +94,5 @@ export type {
 export { netpolTruthTableSpec } from './matrix/netpolTruthTable';
 export { sequenceOf } from './sequence/sequence';
 export type { Arrow, Lane, LaneRole, Sequence, SequencePacket } from './sequence/sequence';
+export { conversionOf, conversionYaml, ingressToGateway, nameFromHost } from './gateway/fromIngress';
+export type { ConversionNote, ConvertedObject, IngressConversion } from './gateway/fromIngress';

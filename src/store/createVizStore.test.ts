@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { findScenario } from '../sim';
-import { createVizStore } from './createVizStore';
+import { createVizStore, sameRequest } from './createVizStore';
 import * as engine from '../sim/engine';
 
 describe('the visualizer store', () => {
@@ -127,6 +127,36 @@ describe('the scenario on screen', () => {
       expect(store.getState().trace?.endpoint?.pod).toBe(pod);
       expect(store.getState().pins).toEqual([pod]);
     }
+  });
+});
+
+describe('the same packet', () => {
+  it('is another packet when only the method, a header or the query string differs', () => {
+    const store = createVizStore({ engine });
+    const scenario = findScenario('gateway-header-match')!;
+    store.getState().loadScenario(scenario);
+    const request = store.getState().request!;
+    // the same request again keeps the scenario
+    store.getState().sendPacket({ ...request }, { byUser: true });
+    expect(store.getState().scenario?.id).toBe('gateway-header-match');
+    // without the header the route sends it elsewhere: it is another packet
+    store.getState().sendPacket({ ...request, headers: [] }, { byUser: true });
+    expect(store.getState().scenario).toBeNull();
+    store.getState().loadScenario(scenario);
+    store.getState().sendPacket({ ...request, method: 'POST' }, { byUser: true });
+    expect(store.getState().scenario).toBeNull();
+    store.getState().loadScenario(scenario);
+    store.getState().sendPacket({ ...request, to: `${request.to}?v=2` }, { byUser: true });
+    expect(store.getState().scenario).toBeNull();
+  });
+
+  it('compares method and header lines exactly', () => {
+    const base = { from: 'a', to: 'http://x/', protocol: 'tcp' as const, seed: 1, pick: [] };
+    expect(sameRequest(base, { ...base, method: 'GET' })).toBe(true);
+    expect(sameRequest(base, { ...base, method: 'get' })).toBe(false);
+    expect(sameRequest({ ...base, headers: ['A: 1'] }, { ...base, headers: ['A: 1'] })).toBe(true);
+    expect(sameRequest({ ...base, headers: ['A: 1'] }, { ...base, headers: ['A: 2'] })).toBe(false);
+    expect(sameRequest({ ...base, headers: [] }, base)).toBe(true);
   });
 });
 

@@ -28,6 +28,7 @@ import type {
   Scenario,
   Trace,
   TraceInput,
+  TraceRequest,
 } from '../sim';
 
 export type Theme = 'light' | 'dark';
@@ -186,6 +187,23 @@ export interface VizStoreOptions {
   notice?: string | null;
 }
 
+/**
+ * Whether two traced requests are the same packet: the same ends, port and protocol, and for an
+ * HTTP request the same method and header lines (the query string is part of `to`, the URL), since
+ * a Gateway can route each of these to another backend.
+ */
+export function sameRequest(a: TraceRequest, b: TraceRequest): boolean {
+  const headers = (r: TraceRequest) => (r.headers ?? []).join('\n');
+  return (
+    a.from === b.from &&
+    a.to === b.to &&
+    a.port === b.port &&
+    a.protocol === b.protocol &&
+    (a.method ?? 'GET') === (b.method ?? 'GET') &&
+    headers(a) === headers(b)
+  );
+}
+
 function toTraceInput(request: PacketRequest): TraceInput {
   const input: TraceInput = { from: request.from, to: request.to };
   if (request.port !== undefined) input.port = request.port;
@@ -285,12 +303,7 @@ export function createVizStore(options: VizStoreOptions = {}): VizStore {
         const pins = options.pins ?? get().pins;
         let result = engine.trace(get().cluster, input, { seed: get().seed, pick: pins });
         const before = get().trace?.request;
-        const samePacket =
-          before !== undefined &&
-          before.from === result.request.from &&
-          before.to === result.request.to &&
-          before.port === result.request.port &&
-          before.protocol === result.request.protocol;
+        const samePacket = before !== undefined && sameRequest(before, result.request);
         if (options.byUser && !samePacket) {
           // another packet: the scenario's framing and its pinned choice belonged to the one before
           if (options.pins === undefined && pins.length > 0)

@@ -67,8 +67,13 @@ export function GatewayBody({ gateway, routes }: { gateway: GatewayStatus; route
             return (
               <li key={l.name}>
                 <div>{`${l.name}: ${l.protocol} port ${l.port}, ${l.hostname ? `hostname ${l.hostname}` : 'any hostname'}`}</div>
+                {l.tlsMode !== null || l.protocol === 'HTTPS' ? (
+                  <div data-testid="inspector.listener.tls">
+                    {`TLS ${l.tlsMode ?? 'Terminate'}: ${(l.tlsMode ?? 'Terminate') === 'Terminate' ? 'the Gateway ends TLS with the certificate' : 'the encrypted stream is passed on; the Gateway reads no request'} ${l.certificateRefs.map((c) => `${c.kind} ${c.namespace}/${c.name}`).join(', ') || '(none given)'}`}
+                  </div>
+                ) : null}
                 <div className="text-slate-600 dark:text-slate-300">
-                  {`routes from ${l.allowedRoutes.from === 'Same' ? `namespace ${g.namespace}` : l.allowedRoutes.from === 'All' ? 'every namespace' : 'namespaces the selector picks'}; ${ls.attachedRoutes} attached${l.protocol === 'HTTPS' ? `; certificate ${l.certificateRefs.map((c) => `${c.namespace}/${c.name}`).join(', ') || 'none'}` : ''}`}
+                  {`routes from ${l.allowedRoutes.from === 'Same' ? `namespace ${g.namespace}` : l.allowedRoutes.from === 'All' ? 'every namespace' : 'namespaces the selector picks'}; ${ls.attachedRoutes} attached`}
                 </div>
                 <Conditions list={ls.conditions} />
               </li>

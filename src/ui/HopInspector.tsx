@@ -1,5 +1,5 @@
 /** The current hop opened up: narration, headers layer by layer, NAT, the rule that decided. */
-import { outcomeOf, timeline } from '../sim';
+import { httpRouteId, ingressId, outcomeOf, timeline } from '../sim';
 import { useVizStore } from '../store/VizStoreProvider';
 import { selectCurrentHop, selectStep, selectSteps, selectTrace } from '../store/selectors';
 import { forLearners, placeName, stepLabel } from './learnerText';
@@ -20,7 +20,13 @@ export function HopInspector() {
   const trace = useVizStore(selectTrace);
   const step = useVizStore(selectStep);
   const steps = useVizStore(selectSteps);
+  const select = useVizStore((s) => s.select);
   if (!trace) return null;
+  const ingressRoute = trace.http?.route?.kind === 'Ingress' ? trace.http.route : null;
+  const gatewayRoute = trace.http?.route?.kind === 'HTTPRoute' ? trace.http.route : null;
+  // Envoy's container port behind a Gateway port below 1024 (80 -> 10080), read off the packet
+  const dstPort = hop ? Number(hop.packet.dst.split(':').pop()) : NaN;
+  const shiftedFrom = gatewayRoute && dstPort >= 10000 && dstPort < 11024 ? dstPort - 10000 : null;
   // the headers as the packet reached this hop: what the previous hop let out
   // (within one packet's exchange: the next exchange is another packet)
   const order = timeline(trace);
@@ -89,6 +95,40 @@ export function HopInspector() {
                   <Row key={k} name={k} value={v} />
                 ))}
               </dl>
+              {gatewayRoute ? (
+                <div data-testid="hop.gateway" className="mt-1 space-y-0.5">
+                  <button
+                    type="button"
+                    className="rounded border border-slate-300 px-2 py-0.5 hover:bg-slate-100 dark:border-slate-600 dark:hover:bg-slate-700"
+                    onClick={() => select(httpRouteId(gatewayRoute.namespace, gatewayRoute.name))}
+                  >
+                    HTTPRoute {gatewayRoute.namespace}/{gatewayRoute.name}: its rules, and why rule{' '}
+                    {gatewayRoute.rule ?? 0}
+                  </button>
+                  {shiftedFrom !== null ? (
+                    <p>
+                      Envoy listens on port {shiftedFrom + 10000} for the Gateway’s port {shiftedFrom}: Envoy Gateway
+                      shifts ports below 1024 by 10000, so Envoy needs no privilege to bind them.
+                    </p>
+                  ) : null}
+                  {trace.candidates.length > 0 ? (
+                    <p>
+                      Envoy connects to a pod IP it learns from the EndpointSlices (EDS), not to the ClusterIP;{' '}
+                      {trace.candidates.length} endpoint{trace.candidates.length === 1 ? '' : 's'} share the requests
+                      (each one’s chance is in the trace’s candidates).
+                    </p>
+                  ) : null}
+                </div>
+              ) : null}
+              {ingressRoute ? (
+                <button
+                  type="button"
+                  className="mt-1 rounded border border-slate-300 px-2 py-0.5 hover:bg-slate-100 dark:border-slate-600 dark:hover:bg-slate-700"
+                  onClick={() => select(ingressId(ingressRoute.namespace, ingressRoute.name))}
+                >
+                  Ingress {ingressRoute.namespace}/{ingressRoute.name}, and as Gateway API
+                </button>
+              ) : null}
             </div>
           ) : null}
         </>

@@ -23,6 +23,7 @@ import { defaultPacketRequest } from '../store/selectors';
 import type { Described } from '../sim';
 import { useVizStore } from '../store/VizStoreProvider';
 import { GatewayBody, HttpRouteBody } from './GatewayInspector';
+import { IngressBody } from './IngressInspector';
 import { selectCluster, selectSelection } from '../store/selectors';
 
 function Field({ name, children }: { name: string; children: React.ReactNode }) {
@@ -377,6 +378,8 @@ function Body({ d, cluster }: { d: Described; cluster: Cluster }) {
       return <GatewayBody gateway={d.gateway} routes={d.routes} />;
     case 'httproute':
       return <HttpRouteBody route={d.route} cluster={cluster} />;
+    case 'ingress':
+      return <IngressBody ingress={d.ingress} ingressClass={d.ingressClass} served={d.served} cluster={cluster} />;
   }
 }
 

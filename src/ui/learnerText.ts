@@ -70,6 +70,8 @@ export function placeName(id: string): string {
       return parts.length === 3 ? `Gateway ${podName(a, b)}` : id;
     case 'httproute':
       return parts.length === 3 ? `HTTPRoute ${podName(a, b)}` : id;
+    case 'ingress':
+      return parts.length === 3 ? `Ingress ${podName(a, b)}` : id;
     default:
       return id;
   }

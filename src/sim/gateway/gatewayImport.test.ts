@@ -4,7 +4,7 @@ import { stringify } from 'yaml';
 import { toManifests } from '../export/toManifests';
 import { loadManifests } from '../import/index';
 import type { Cluster } from '../model/types';
-import { gatewayApi } from './model';
+import { gatewayApi, readGateway } from './model';
 import { findGateway, routeRequest } from './route';
 import type { GatewayRequest } from './route';
 import { gatewayApiStatus } from './status';
@@ -189,5 +189,27 @@ spec:
     if (r.ok) return;
     expect(r.errors[0]).toMatchObject({ field });
     expect(r.errors[0]!.message).toContain(message);
+  });
+});
+
+describe('a listener’s TLS mode', () => {
+  const gateway = (tls: unknown) =>
+    readGateway({
+      apiVersion: 'gateway.networking.k8s.io/v1',
+      kind: 'Gateway',
+      metadata: { name: 'g', namespace: 'infra' },
+      spec: {
+        gatewayClassName: 'eg',
+        listeners: [{ name: 'l', protocol: 'HTTPS', port: 443, ...(tls === undefined ? {} : { tls }) }],
+      },
+    })!.listeners[0]!;
+
+  it('defaults to Terminate as the CRD does, keeps Passthrough, and is null without tls', () => {
+    expect(gateway({ certificateRefs: [{ name: 'c' }] })).toMatchObject({
+      tlsMode: 'Terminate',
+      certificateRefs: [{ kind: 'Secret', namespace: 'infra', name: 'c' }],
+    });
+    expect(gateway({ mode: 'Passthrough' }).tlsMode).toBe('Passthrough');
+    expect(gateway(undefined).tlsMode).toBeNull();
   });
 });

@@ -74,6 +74,7 @@ function readListener(v: unknown, namespace: string): ListenerModel | null {
   const namespaces = isRecord(allowed['namespaces']) ? allowed['namespaces'] : {};
   const from = str(namespaces['from']);
   const tls = isRecord(v['tls']) ? v['tls'] : {};
+  const mode = str(tls['mode']);
   return {
     name,
     protocol,
@@ -84,6 +85,7 @@ function readListener(v: unknown, namespace: string): ListenerModel | null {
       selector: from === 'Selector' && isRecord(namespaces['selector']) ? readSelector(namespaces['selector']) : null,
       kinds: readKinds(allowed['kinds']),
     },
+    tlsMode: !isRecord(v['tls']) ? null : mode === 'Passthrough' ? 'Passthrough' : 'Terminate',
     certificateRefs: list(tls['certificateRefs'])
       .filter(isRecord)
       .flatMap((r) => {

@@ -40,6 +40,11 @@ export interface ListenerModel {
     /** null: the kinds the protocol implies (HTTPRoute for HTTP and HTTPS) */
     readonly kinds: readonly RouteGroupKind[] | null;
   };
+  /**
+   * spec.listeners[].tls.mode: `Terminate` (the default, and the only mode HTTPS allows: the
+   * Gateway holds the certificate and reads the request) or `Passthrough`; null without a tls section
+   */
+  readonly tlsMode: 'Terminate' | 'Passthrough' | null;
   /** spec.listeners[].tls.certificateRefs names (`ns/name`); HTTPS needs at least one */
   readonly certificateRefs: readonly {
     readonly group: string;

@@ -67,7 +67,7 @@ describe("Cilium's Gateway API module", () => {
     expect(d.upstreamSource).toBe('10.244.1.254');
     expect(d.upstreamIdentity).toBe(CILIUM_INGRESS_IDENTITY);
     expect(d.upstream?.kind).toBe('endpoint');
-    expect(d.rule).toContain('[CiliumEnvoyConfig default/cilium-gateway-shop, route config listener-insecure]');
+    expect(d.rule).toBe('HTTPRoute default/shop rule 0 (PathPrefix /cart) -> web:80');
     if (d.upstream?.kind === 'endpoint')
       expect(d.upstream.rule).toMatch(/^cluster default:web:80 \(EDS default\/web:80/);
     // use_remote_address with no trusted hops: the peer Envoy saw, and it is external

@@ -22,6 +22,7 @@ import type { GatewayRequest, RouteDecision } from '../gateway/route';
 import type { GatewayModel, ListenerModel } from '../gateway/types';
 import {
   chooseEndpoint,
+  decisionText,
   DEFAULT_ROUTE_TIMEOUT_MS,
   ENVOY_REASONS,
   endpointsOf,
@@ -112,12 +113,6 @@ function backendHeaders(decision: RouteDecision, remoteAddr: string, seed: numbe
   return out;
 }
 
-/** Cilium's names for the match: its CiliumEnvoyConfig and the route configuration of the listener. */
-function where(gateway: GatewayModel, decision: RouteDecision): string {
-  const config = decision.listener?.protocol === 'HTTPS' ? 'listener-secure' : 'listener-insecure';
-  return `CiliumEnvoyConfig ${gateway.namespace}/${ciliumGatewayServiceName(gateway)}, route config ${config}`;
-}
-
 function nodeOf(ctx: L7Context): ClusterNode {
   if (ctx.proxy.kind !== 'node') throw new Error('Cilium runs its Envoy on the node, not in a pod');
   return ctx.proxy.node;
@@ -165,7 +160,7 @@ function decide(cluster: Cluster, request: L7Request, ctx: L7Context): L7Decisio
   // No listener of that protocol on the port: Envoy closes the connection without an answer,
   // recorded as a 404 from the listener (as for Envoy Gateway).
   const status = decision.status === 0 ? 404 : decision.status;
-  const text = `${decision.reason.charAt(0).toUpperCase()}${decision.reason.slice(1)}.`;
+  const text = decisionText(decision);
   const picked = decision.picked;
   let upstream: L7Upstream | null = null;
   if (decision.status === 200 && decision.upstream !== null && picked) {
@@ -202,7 +197,7 @@ function decide(cluster: Cluster, request: L7Request, ctx: L7Context): L7Decisio
             headers: backendHeaders(decision, ctx.remoteAddr, ctx.seed),
           }
         : null,
-    rule: gatewayRuleText(decision, where(gateway, decision)),
+    rule: gatewayRuleText(decision),
     text,
     backendService: picked ? `${picked.ref.namespace}/${picked.ref.name}` : null,
   };

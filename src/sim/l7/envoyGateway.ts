@@ -161,23 +161,12 @@ function backendHeaders(decision: RouteDecision, remoteAddr: string, seed: numbe
   return out;
 }
 
-/** The Envoy route name Envoy Gateway gives a match: `httproute/<ns>/<name>/rule/<i>/match/<j>/<host>`. */
-function envoyRouteName(decision: RouteDecision): string {
-  const m = decision.matched;
-  if (!m) return '';
-  const host = (m.hostname ?? '*').replace(/\./g, '_');
-  return `httproute/${m.route.namespace}/${m.route.name}/rule/${m.ruleIndex}/match/${m.matchIndex}/${host}`;
-}
-
-function ruleText(decision: RouteDecision): string {
-  return gatewayRuleText(decision, envoyRouteName(decision));
-}
-
 /**
- * The HTTPRoute rule that decided, as its YAML says it, then what it does, then `[where]`, the
- * proxy's own name for the route: `HTTPRoute default/shop rule 0 (PathPrefix /cart) -> ...`.
+ * The HTTPRoute rule that decided, as its YAML says it, then what it does:
+ * `HTTPRoute default/shop rule 0 (PathPrefix /cart) -> web:80`. Both Envoys (Envoy Gateway's and
+ * Cilium's) print it.
  */
-export function gatewayRuleText(decision: RouteDecision, where: string): string {
+export function gatewayRuleText(decision: RouteDecision): string {
   const m = decision.matched;
   const listener = decision.listener;
   const on = listener ? `listener ${listener.name} (${listener.protocol} ${listener.port})` : 'no listener';
@@ -192,13 +181,38 @@ export function gatewayRuleText(decision: RouteDecision, where: string): string 
         ...match.queryParams.map((q) => `query ${q.name}${q.type === 'Exact' ? '=' : '~'}${q.value}`),
       ].join(', ')
     : 'PathPrefix /';
+  // a backend in the route's own namespace goes by its name, as the route's YAML writes it; the
+  // weights only when there is a choice (the Envoy route name and the weights stay in the inspector)
+  const name = (b: RouteDecision['backends'][number]) =>
+    `${b.ref.namespace === m.route.namespace ? '' : `${b.ref.namespace}/`}${b.ref.name}:${b.ref.port ?? ''}`;
   const target =
     decision.location !== null
       ? `redirect ${decision.status} ${decision.location}`
-      : decision.backends
-          .map((b) => `${b.ref.namespace}/${b.ref.name}:${b.ref.port ?? ''} weight ${b.weight}`)
-          .join(', ') || 'no backendRefs';
-  return `HTTPRoute ${m.route.namespace}/${m.route.name} rule ${m.ruleIndex} (${cond}) -> ${target} [${where}]`;
+      : decision.backends.length === 1
+        ? name(decision.backends[0]!)
+        : decision.backends.map((b) => `${name(b)} ${formatShare(b.probability)}`).join(', ') || 'no backendRefs';
+  return `HTTPRoute ${m.route.namespace}/${m.route.name} rule ${m.ruleIndex} (${cond}) -> ${target}`;
+}
+
+/**
+ * The decision in the words a learner needs at the proxy hop: which rule matched and where it
+ * sends, or why Envoy answers by itself. The rest (the Envoy route name, the shifted port, the
+ * endpoint count) is in the inspector (docs/trace-format.md).
+ */
+export function decisionText(decision: RouteDecision): string {
+  const m = decision.matched;
+  const picked = decision.picked;
+  const sentence = (t: string) => `${t.charAt(0).toUpperCase()}${t.slice(1)}.`;
+  if (!m || decision.location !== null) return sentence(decision.reason);
+  const where = `rule ${m.ruleIndex} of HTTPRoute ${m.route.namespace}/${m.route.name}`;
+  if (!picked) return sentence(decision.reason);
+  const label = `${picked.ref.namespace}/${picked.ref.name}`;
+  const share = picked.probability < 1 ? ` (${formatShare(picked.probability)} of requests)` : '';
+  const r = picked.resolution;
+  if (!r.ok) return sentence(`${where} sends to ${label}, which is not usable: ${r.message} (${r.reason})`);
+  if (decision.status === 503)
+    return sentence(`${where} sends to Service ${label}${share}, which has no ready endpoint`);
+  return sentence(`${where} matches: Envoy sends it to Service ${label}${share}`);
 }
 
 /** The endpoints of every backend of the rule, each with its exact share of requests. */
@@ -308,9 +322,7 @@ function decide(cluster: Cluster, request: L7Request, ctx: L7Context): L7Decisio
   // No HTTP answer at all (no listener of that protocol on the port): Envoy closes the connection
   // without a response, which a client reports as an empty reply; recorded as a 404 from the listener.
   const httpStatus = decision.status === 0 ? 404 : decision.status;
-  const shift =
-    port === ctx.port ? '' : ` (Gateway port ${port} is Envoy's ${ctx.port}: ports below 1024 are shifted by 10000)`;
-  const text = `${decision.reason.charAt(0).toUpperCase()}${decision.reason.slice(1)}${shift}.`;
+  const text = decisionText(decision);
   const picked = decision.picked;
   const backendService = picked ? `${picked.ref.namespace}/${picked.ref.name}` : null;
   let upstream: L7Upstream | null = null;
@@ -348,7 +360,7 @@ function decide(cluster: Cluster, request: L7Request, ctx: L7Context): L7Decisio
             headers: backendHeaders(decision, ctx.remoteAddr, ctx.seed),
           }
         : null,
-    rule: ruleText(decision),
+    rule: gatewayRuleText(decision),
     text,
     backendService,
   };

@@ -4,7 +4,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { buildCluster } from './build';
-import { formatElementId, gatewayId, httpRouteId, kernelId, parseElementId, vethId, wireId } from './ids';
+import { formatElementId, gatewayId, httpRouteId, ingressId, kernelId, parseElementId, vethId, wireId } from './ids';
 import { defaultClusterSpec } from '../scenarios/defaultCluster';
 import { SCENARIOS } from '../scenarios/catalog';
 import { trace } from '../resolve/trace';
@@ -29,7 +29,12 @@ describe('parseElementId', () => {
     expect(parseElementId('nodeport/node-a/30080')).toEqual({ kind: 'nodeport', node: 'node-a', port: 30080 });
     expect(parseElementId(gatewayId('infra', 'web'))).toEqual({ kind: 'gateway', namespace: 'infra', name: 'web' });
     expect(parseElementId(httpRouteId('shop', 'api'))).toEqual({ kind: 'httproute', namespace: 'shop', name: 'api' });
-    for (const text of ['gw/infra/web', 'httproute/shop/api'])
+    expect(parseElementId(ingressId('default', 'shop'))).toEqual({
+      kind: 'ingress',
+      namespace: 'default',
+      name: 'shop',
+    });
+    for (const text of ['gw/infra/web', 'httproute/shop/api', 'ingress/default/shop'])
       expect(formatElementId(parseElementId(text)!)).toBe(text);
   });
 
@@ -45,6 +50,7 @@ describe('parseElementId', () => {
     'gw/web',
     'gw/a/b/c',
     'httproute//api',
+    'ingress/shop',
   ])('is null for %j', (text) => {
     expect(parseElementId(text)).toBeNull();
   });

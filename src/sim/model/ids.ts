@@ -37,6 +37,8 @@ export const INTERNET_ID: ElementId = id('internet');
 export const gatewayId = (ns: string, name: string): ElementId => id(`gw/${ns}/${name}`);
 /** An HTTPRoute, drawn between the Gateways it attaches to and the Services it sends to. */
 export const httpRouteId = (ns: string, name: string): ElementId => id(`httproute/${ns}/${name}`);
+/** An Ingress object: not drawn (ingress-nginx's pods carry its traffic), found by search and links. */
+export const ingressId = (ns: string, name: string): ElementId => id(`ingress/${ns}/${name}`);
 
 /** `ns/name`, the key Kubernetes uses for namespaced objects. */
 export const nsName = (ns: string, name: string): string => `${ns}/${name}`;
@@ -58,6 +60,7 @@ export type ParsedElementId =
   | { kind: 'external'; ip: string }
   | { kind: 'gateway'; namespace: string; name: string }
   | { kind: 'httproute'; namespace: string; name: string }
+  | { kind: 'ingress'; namespace: string; name: string }
   | { kind: 'internet' };
 
 /**
@@ -108,6 +111,8 @@ export function parseElementId(text: string): ParsedElementId | null {
       return n === 2 ? { kind: 'gateway', namespace: a, name: b } : null;
     case 'httproute':
       return n === 2 ? { kind: 'httproute', namespace: a, name: b } : null;
+    case 'ingress':
+      return n === 2 ? { kind: 'ingress', namespace: a, name: b } : null;
     default:
       return null;
   }
@@ -146,6 +151,8 @@ export function formatElementId(p: ParsedElementId): ElementId {
       return gatewayId(p.namespace, p.name);
     case 'httproute':
       return httpRouteId(p.namespace, p.name);
+    case 'ingress':
+      return ingressId(p.namespace, p.name);
     case 'internet':
       return INTERNET_ID;
   }

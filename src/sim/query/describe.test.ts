@@ -1,6 +1,7 @@
 import { describe as group, expect, it } from 'vitest';
 import { buildCluster } from '../model/build';
 import { defaultClusterSpec } from '../scenarios/defaultCluster';
+import { findScenario } from '../scenarios/catalog';
 import { describe, findElement, findElements, servicesSelecting } from './describe';
 
 const cluster = buildCluster(defaultClusterSpec);
@@ -83,5 +84,37 @@ group('findElement', () => {
     if (d?.kind === 'policy')
       expect(d.pods.map((p) => p.owner)).toEqual(['Deployment/web', 'Deployment/web', 'Deployment/web']);
     expect(describe(withPolicy, 'netpol/default/other')).toBeNull();
+  });
+});
+
+group('Ingresses, Gateways and HTTPRoutes', () => {
+  const shop = buildCluster(findScenario('ingress')!.spec);
+  const gateways = buildCluster(findScenario('gateway')!.spec);
+
+  it('describes an Ingress with its class and whether ingress-nginx serves it', () => {
+    const d = describe(shop, 'ingress/default/shop');
+    expect(d).toMatchObject({
+      kind: 'ingress',
+      ingress: { name: 'shop' },
+      ingressClass: { name: 'nginx' },
+      served: true,
+    });
+    expect(describe(shop, 'ingress/default/nope')).toBeNull();
+  });
+
+  it('search finds them by name and by namespace/name', () => {
+    expect(findElements(shop, 'shop')).toContain('ingress/default/shop');
+    expect(findElements(shop, 'default/shop')[0]).toBe('ingress/default/shop');
+    const gw = gateways.extras.find((o) => (o as { kind?: string }).kind === 'Gateway') as {
+      metadata: { name: string; namespace?: string };
+    };
+    const ns = gw.metadata.namespace ?? 'default';
+    expect(findElements(gateways, gw.metadata.name)).toContain(`gw/${ns}/${gw.metadata.name}`);
+    const route = gateways.extras.find((o) => (o as { kind?: string }).kind === 'HTTPRoute') as {
+      metadata: { name: string; namespace?: string };
+    };
+    expect(findElements(gateways, route.metadata.name)).toContain(
+      `httproute/${route.metadata.namespace ?? 'default'}/${route.metadata.name}`,
+    );
   });
 });

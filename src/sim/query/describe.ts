@@ -4,11 +4,14 @@
  * the search box all ask here, so they agree.
  */
 import { lookup } from '../model/lookup';
-import { parseElementId } from '../model/ids';
+import { gatewayId, httpRouteId, ingressId, parseElementId } from '../model/ids';
+import { gatewayApi } from '../gateway/model';
 import type { Cluster, ClusterNode, Container, EndpointSet, Pod, Service } from '../model/types';
 import { networkPolicies, podsIsolatedBy } from '../model/policy';
 import type { NetworkPolicyModel } from '../model/policy';
 import { gatewayApiStatus } from '../gateway/status';
+import { effectiveClass, ingresses, nginxIngresses } from '../model/ingressModel';
+import type { IngressClassModel, IngressModel } from '../model/ingressModel';
 import type { GatewayStatus, RouteStatus } from '../gateway/status';
 
 export type Described =
@@ -22,7 +25,9 @@ export type Described =
   | { kind: 'policy'; policy: NetworkPolicyModel; pods: Pod[]; enforced: boolean }
   /** a Gateway with the status a controller writes, and the HTTPRoutes that name it */
   | { kind: 'gateway'; gateway: GatewayStatus; routes: RouteStatus[] }
-  | { kind: 'httproute'; route: RouteStatus };
+  | { kind: 'httproute'; route: RouteStatus }
+  /** an Ingress, the IngressClass it ends up with, and whether ingress-nginx serves it */
+  | { kind: 'ingress'; ingress: IngressModel; ingressClass: IngressClassModel | null; served: boolean };
 
 function labelsMatch(selector: Readonly<Record<string, string>>, labels: Readonly<Record<string, string>>): boolean {
   const keys = Object.keys(selector);
@@ -96,14 +101,39 @@ export function describe(cluster: Cluster, id: string): Described | null {
       );
       return route ? { kind: 'httproute', route } : null;
     }
+    case 'ingress': {
+      const ingress = ingresses(cluster).find((i) => i.namespace === e.namespace && i.name === e.name);
+      return ingress
+        ? {
+            kind: 'ingress',
+            ingress,
+            ingressClass: effectiveClass(cluster, ingress),
+            served: nginxIngresses(cluster).includes(ingress),
+          }
+        : null;
+    }
     default:
       return null;
   }
 }
 
+/** Gateways, HTTPRoutes and Ingresses by name and by `ns/name`, with their element ids. */
+function namedObjects(cluster: Cluster): [string, string][] {
+  const api = gatewayApi(cluster);
+  const objects = [
+    ...api.gateways.map((g) => ({ ns: g.namespace, name: g.name, id: gatewayId(g.namespace, g.name) })),
+    ...api.routes.map((r) => ({ ns: r.namespace, name: r.name, id: httpRouteId(r.namespace, r.name) })),
+    ...ingresses(cluster).map((i) => ({ ns: i.namespace, name: i.name, id: ingressId(i.namespace, i.name) })),
+  ];
+  return objects.flatMap((o): [string, string][] => [
+    [o.name, o.id],
+    [`${o.ns}/${o.name}`, o.id],
+  ]);
+}
+
 /**
  * Finds the element a user means by a name or an address: a pod, Service or node by name (exact,
- * then prefix), a pod IP, a ClusterIP or a node IP. Returns its element id, or null.
+ * then prefix), a Gateway, HTTPRoute or Ingress by name, a pod IP, a ClusterIP or a node IP. Returns its element id, or null.
  */
 export function findElement(cluster: Cluster, query: string): string | null {
   return findElements(cluster, query)[0] ?? null;
@@ -132,6 +162,7 @@ export function findElements(cluster: Cluster, query: string): string[] {
     ...cluster.services.map((s): [string, string] => [`${s.namespace}/${s.name}`, `svc/${s.namespace}/${s.name}`]),
     ...cluster.pods.map((p): [string, string] => [p.name, `pod/${p.namespace}/${p.name}`]),
     ...cluster.pods.map((p): [string, string] => [`${p.namespace}/${p.name}`, `pod/${p.namespace}/${p.name}`]),
+    ...namedObjects(cluster),
   ];
   const lower = candidates.map(([name, id]): [string, string] => [name.toLowerCase(), id]);
   for (const [name, id] of lower) if (name === q) found.push(id);

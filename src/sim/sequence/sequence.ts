@@ -86,6 +86,7 @@ function placeOf(hop: Hop): string | null {
     case 'policy':
     case 'gateway':
     case 'httproute':
+    case 'ingress':
       return hop.node ? `node/${hop.node}` : null;
   }
 }
