@@ -82,6 +82,9 @@ describe('the AWS VPC CNI on the built-in cluster', () => {
     const table = routingTable(cluster, node);
     expect(table).toContain(`${client.ip} dev ${client.veth} scope link`);
     expect(table).toContain('default via 192.168.10.1 dev eth1 table 2');
+    // a secondary ENI's table has the router's /32 and the default route, no connected subnet
+    expect(table).toContain('192.168.10.1 dev eth1 scope link table 2');
+    expect(table.some((r) => r.includes('proto kernel') && r.includes('eth1'))).toBe(false);
     expect(table.some((r) => r.includes('cni0') || r.includes('tunl0'))).toBe(false);
   });
 
@@ -118,9 +121,7 @@ describe('the AWS VPC CNI on the built-in cluster', () => {
     const back = t.reply!.hops.find(
       (h) => h.kind === 'route' && h.node === otherNode.node && h.at.startsWith('node/'),
     )!;
-    expect(back.rule).toBe(
-      `1536: from ${otherNode.ip} lookup 2; 192.168.10.0/24 dev eth1 proto kernel scope link table 2`,
-    );
+    expect(back.rule).toBe(`1536: from ${otherNode.ip} lookup 2; default via 192.168.10.1 dev eth1 table 2`);
     expect(t.reply!.hops.some((h) => h.at === `dev/${otherNode.node}/eth1`)).toBe(true);
   });
 
@@ -157,6 +158,78 @@ describe('the AWS VPC CNI on the built-in cluster', () => {
     expect(t.hops.some((h) => h.nat)).toBe(false);
     expect(t.hops.some((h) => h.rule?.includes('AWS-SNAT-CHAIN-0'))).toBe(false);
     expect(t.hops.find((h) => h.kind === 'netfilter')!.text).toContain('NAT gateway');
+  });
+
+  describe('egress by ENI, both ways of AWS_VPC_K8S_CNI_EXTERNALSNAT', () => {
+    const egress = (externalSnat: boolean, eni: 'eth0' | 'eth1', dst = '93.184.215.14', exclude: string[] = []) => {
+      const c = build({ cni: { ...AWS, externalSnat, excludeSnatCidrs: exclude } as CniConfig });
+      const pod = podsOf(c).find((p) => podEni(p) === eni)!;
+      const t = run(c, pod, dst, 443);
+      const node = c.nodes.find((n) => n.name === pod.node)!;
+      const route = t.hops.find((h) => h.kind === 'route' && h.at === `node/${pod.node}`)!;
+      const leave = t.hops[t.hops.indexOf(route) + 2]!;
+      return { c, pod, t, node, route, leave };
+    };
+
+    it('false, pod on eth0: main table, out of eth0, SNAT to the primary address', () => {
+      const { route, leave, t, node } = egress(false, 'eth0');
+      expect(route.rule).toBe('default via 192.168.10.1 dev eth0 proto static');
+      expect(route.devices).toEqual([`dev/${node.name}/eth0`]);
+      expect(leave.at).toBe(`dev/${node.name}/eth0`);
+      expect(t.hops.find((h) => h.nat)!.packet.src.split(':')[0]).toBe(node.internalIP);
+    });
+
+    it('false, pod on eth1: the connmark rule 1024 wins over 1536, out of eth0, SNAT', () => {
+      const { route, leave, t, node } = egress(false, 'eth1');
+      expect(route.rule).toBe(
+        '1024: from all fwmark 0x80/0x80 lookup main; default via 192.168.10.1 dev eth0 proto static',
+      );
+      expect(route.text).toContain('AWS-CONNMARK-CHAIN-0');
+      expect(leave.at).toBe(`dev/${node.name}/eth0`);
+      expect(leave.packet.eth?.src).toBe(node.devices.find((d) => d.name === 'eth0')!.mac);
+      expect(t.hops.find((h) => h.nat)!.packet.src.split(':')[0]).toBe(node.internalIP);
+      expect(t.verdict).toBe('delivered');
+    });
+
+    it('true, pod on eth0: main table, out of eth0, the pod address kept', () => {
+      const { route, leave, t, node, pod } = egress(true, 'eth0');
+      expect(route.rule).toBe('default via 192.168.10.1 dev eth0 proto static');
+      expect(leave.at).toBe(`dev/${node.name}/eth0`);
+      expect(t.hops.some((h) => h.nat)).toBe(false);
+      expect(leave.packet.src.split(':')[0]).toBe(pod.ip);
+    });
+
+    it('true, pod on eth1: from <pod> lookup 2 (1536), default route of table 2, out of eth1', () => {
+      const { route, leave, t, node, pod } = egress(true, 'eth1');
+      expect(route.rule).toBe(`1536: from ${pod.ip} lookup 2; default via 192.168.10.1 dev eth1 table 2`);
+      expect(route.devices).toEqual([`dev/${node.name}/eth1`]);
+      expect(route.text).toContain('no AWS-CONNMARK-CHAIN-0');
+      expect(leave.at).toBe(`dev/${node.name}/eth1`);
+      expect(leave.rule).toMatch(/^192\.168\.10\.1 dev eth1 lladdr /);
+      expect(leave.packet.eth?.src).toBe(node.devices.find((d) => d.name === 'eth1')!.mac);
+      expect(leave.packet.src.split(':')[0]).toBe(pod.ip);
+      expect(t.hops.some((h) => h.nat || h.at === `dev/${node.name}/eth0`)).toBe(false);
+      // no NAT gateway is modelled: the Internet cannot answer a VPC address
+      expect(t.reply!.hops.at(-1)!.text).toContain('NAT gateway');
+    });
+
+    it('false, pod on eth1, an excluded CIDR: unmarked, so table 2 and eth1, unSNATed', () => {
+      const { route, leave, t, node, pod } = egress(false, 'eth1', '10.20.0.5', ['10.0.0.0/8']);
+      expect(route.rule).toBe(`1536: from ${pod.ip} lookup 2; default via 192.168.10.1 dev eth1 table 2`);
+      expect(route.text).toContain('AWS_VPC_K8S_CNI_EXCLUDE_SNAT_CIDRS');
+      expect(leave.at).toBe(`dev/${node.name}/eth1`);
+      expect(t.hops.some((h) => h.nat)).toBe(false);
+    });
+
+    it('brings an answer to a pod on eth1 back through eth1 when the network routes the VPC', () => {
+      const c = build({ cni: { ...AWS, externalSnat: true } as CniConfig, siteRoutesPodNetwork: true });
+      const pod = podsOf(c).find((p) => podEni(p) === 'eth1')!;
+      const t = run(c, pod, '10.20.0.5', 443);
+      expect(t.verdict).toBe('delivered');
+      const arrival = t.reply!.hops.find((h) => h.kind === 'route' && h.at.startsWith('dev/'))!;
+      expect(arrival.at).toBe(`dev/${pod.node}/eth1`);
+      expect(arrival.rule).toBe(`512: from all to ${pod.ip} lookup main`);
+    });
   });
 
   it('keeps AWS_VPC_K8S_CNI_EXCLUDE_SNAT_CIDRS unSNATed, and takes given VPC CIDRs as no assumption', () => {

@@ -116,12 +116,17 @@ const returnRule = (cidr: string, exclusion: boolean): string =>
 const snatRule = (node: ClusterNode): string =>
   `-A ${AWS_SNAT_CHAIN} ! -o vlan+ -m comment --comment "AWS, SNAT" -m addrtype ! --dst-type LOCAL -j SNAT --to-source ${node.internalIP} --random-fully`;
 
-/** Where an ENI of a node leads next for an address: on-link in its subnet, else the subnet's router. */
+/**
+ * Where an ENI of a node leads next for an address. The main table (eth0) has the kernel's
+ * connected route for the subnet, so an address in it is on-link; a secondary ENI's table holds
+ * only a /32 to the subnet's router and a default route via it (the plugin deletes the connected
+ * route eth1's address would add to main), so everything from a pod on it goes to the router.
+ */
 function fabricRoute(node: ClusterNode, eni: string, dstIP: string, table: string): { rule: string } {
   const subnet = nodeSubnet(node);
-  const onLink = cidrContains(subnet, parseIPv4(dstIP) ?? 0);
   const t = table === 'main' ? '' : ` table ${table}`;
-  if (onLink) return { rule: `${formatCidr(subnet)} dev ${eni} proto kernel scope link${t}` };
+  const onLink = table === 'main' && cidrContains(subnet, parseIPv4(dstIP) ?? 0);
+  if (onLink) return { rule: `${formatCidr(subnet)} dev ${eni} proto kernel scope link` };
   return { rule: `default via ${formatIPv4(subnet.base + 1)} dev ${eni}${t}` };
 }
 
@@ -185,7 +190,10 @@ export function awsVpc(cfg: AwsVpcConfig): CniPlugin {
       for (const pod of localPods) lines.push(podRoute(cluster, node, { dstNode: node, pod, local: true }).rule);
       const subnet = nodeSubnet(node);
       const eth1 = deviceOf(node, 'eth1');
-      if (eth1) lines.push(`default via ${formatIPv4(subnet.base + 1)} dev eth1 table 2`);
+      if (eth1) {
+        const gw = formatIPv4(subnet.base + 1);
+        lines.push(`${gw} dev eth1 scope link table 2`, `default via ${gw} dev eth1 table 2`);
+      }
       return lines;
     },
     // Pod addresses are not node ranges: the VPC routes each to its ENI.
@@ -210,11 +218,38 @@ export function awsVpc(cfg: AwsVpcConfig): CniPlugin {
     vethRule: (pod, podKey) => `${pod.veth ?? ''}@if3 (veth peer of ${podKey} eth0)`,
     postrouting,
     vpc: {
+      externalSnat: cfg.externalSnat,
       eniOf: (pod) => podEni(pod),
-      egressRule: (pod) =>
-        cfg.externalSnat || podEni(pod) === 'eth0'
-          ? null
-          : `${CONNMARK_PRIORITY}: from all fwmark ${AWS_CONNMARK}/${AWS_CONNMARK} lookup main`,
+      egressRoute(cluster, node, pod, dstIP) {
+        const eni = podEni(pod);
+        if (eni === 'eth0') return null;
+        // AWS-CONNMARK-CHAIN-0 (nat PREROUTING, from eni+ veths) returns for the VPC's CIDRs and
+        // the excluded ones and marks the rest 0x80, restored as the packet mark before routing;
+        // with EXTERNALSNAT it is not installed, so nothing is marked.
+        const why = cfg.externalSnat
+          ? 'external-snat'
+          : inAny(vpcCidrs(cluster).cidrs, dstIP) !== null
+            ? 'in-vpc'
+            : inAny(cfg.excludeSnatCidrs, dstIP) !== null
+              ? 'excluded'
+              : 'marked';
+        if (why === 'marked')
+          return {
+            dev: 'eth0',
+            table: 'main',
+            rule: `${CONNMARK_PRIORITY}: from all fwmark ${AWS_CONNMARK}/${AWS_CONNMARK} lookup main`,
+            marked: true,
+            why,
+          };
+        const table = eniTable(eni);
+        return {
+          dev: eni,
+          table,
+          rule: `${FROM_POD_PRIORITY}: from ${pod.ip} lookup ${table}; ${fabricRoute(node, eni, dstIP, table).rule}`,
+          marked: false,
+          why,
+        };
+      },
       arrivalRule: (pod) => (pod === null ? '' : `${TO_POD_PRIORITY}: from all to ${pod.ip} lookup main`),
       fromPodRules(pod) {
         const eni = podEni(pod);
