@@ -24,6 +24,7 @@ import type { Cluster, CniConfig, Pod } from '../model/types';
 import { awsVethName, podEni, smallestCidrHolding } from './awsVpc';
 import { parseCidr } from '../model/ip';
 import { explainTrace } from '../explain/explainTrace';
+import { findScenario } from '../scenarios/catalog';
 
 const AWS: CniConfig = { kind: 'aws-vpc', externalSnat: false, excludeSnatCidrs: [] };
 const fixture = (path: string): { name: string; text: string } => ({
@@ -276,6 +277,45 @@ describe('the AWS VPC CNI on the built-in cluster', () => {
   it('assumes the smallest CIDR holding every node subnet', () => {
     expect(smallestCidrHolding([parseCidr('192.168.12.0/24')!, parseCidr('192.168.45.0/24')!])).toBe('192.168.0.0/18');
     expect(smallestCidrHolding([parseCidr('10.0.1.0/24')!])).toBe('10.0.1.0/24');
+  });
+});
+
+describe('the egress-eks-external-snat scenario', () => {
+  const scenario = findScenario('egress-eks-external-snat')!;
+  const c = buildCluster(scenario.spec);
+  const t = trace(c, scenario.request as { from: string; to: string; port: number }, { seed: scenario.seed ?? 1 });
+  const pod = c.pods.find((p) => `pod/${p.namespace}/${p.name}` === scenario.request.from)!;
+
+  it('starts from a pod on eth1 and leaves by eth1 through table 2, and the answer returns to eth1', () => {
+    expect(podEni(pod)).toBe('eth1');
+    expect(t.verdict).toBe('delivered');
+    const route = t.hops.find((h) => h.kind === 'route' && h.at === `node/${pod.node}`)!;
+    expect(route.rule).toBe(`1536: from ${pod.ip} lookup 2; default via 192.168.10.1 dev eth1 table 2`);
+    expect(t.hops.some((h) => h.at === `dev/${pod.node}/eth0`)).toBe(false);
+    expect(t.hops.at(-1)!.packet.src.split(':')[0]).toBe(pod.ip);
+    expect(t.reply!.hops.find((h) => h.rule === `512: from all to ${pod.ip} lookup main`)!.at).toBe(
+      `dev/${pod.node}/eth1`,
+    );
+  });
+
+  it('explains in words what the hops do: table 2, out of eth1, back into eth1, no NAT', () => {
+    const words = explainTrace(t, c.settings).join(' ');
+    const route = t.hops.find((h) => h.kind === 'route' && h.at === `node/${pod.node}`)!;
+    const table = /lookup (\d+)/.exec(route.rule!)![1];
+    expect(words).toContain(
+      `On ${pod.node}, the ip rule for the pod's own address ${pod.ip} picks route table ${table}`,
+    );
+    expect(words).toContain('the packet leaves by eth1, not by eth0');
+    expect(words).toContain(`${pod.node}'s eth1`);
+    expect(words).toContain('No NAT anywhere');
+  });
+
+  it('says the connmark takes it out of eth0 instead once EXTERNALSNAT is false', () => {
+    const off = buildCluster({ ...scenario.spec, settings: { ...scenario.spec.settings, cni: AWS } });
+    const out = trace(off, { from: scenario.request.from, to: '93.184.215.14', port: 443 }, { seed: 1 });
+    expect(explainTrace(out, off.settings).join(' ')).toContain(
+      `marked the connection 0x80 for leaving the VPC, and the ip rule for that mark sends it by ${pod.node}'s main table, out of eth0`,
+    );
   });
 });
 

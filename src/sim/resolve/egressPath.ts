@@ -186,7 +186,9 @@ export function walkToExternal(w: PathWriter, ctx: WalkContext, from: Netns, dst
     node: null,
     text: inVpc
       ? `The VPC's router delivers the packet to ${dstIP}, inside the VPC, which sees it come from ${seen}.`
-      : `The packet crosses the site's router and the Internet to ${dstIP}, which sees it come from ${seen}. Any further NAT at the edge router or a cloud NAT gateway is outside the model.`,
+      : cni.vpc && siteAddress(dstIP)
+        ? `The VPC's router sends the packet on to ${dstIP}, a private address beyond the VPC (a peered VPC, a VPN or Direct Connect), which sees it come from ${seen}.`
+        : `The packet crosses the site's router and the Internet to ${dstIP}, which sees it come from ${seen}. Any further NAT at the edge router or a cloud NAT gateway is outside the model.`,
   });
 }
 
