@@ -21,7 +21,7 @@ import { defaultClusterSpec } from '../scenarios/defaultCluster';
 import { trace } from '../resolve/trace';
 import { cniPlugin, CNI_PRESETS, switchCni } from '../registry';
 import type { Cluster, CniConfig, Pod } from '../model/types';
-import { awsVethName, podEni, smallestCidrHolding } from './awsVpc';
+import { awsVethName, podEni, smallestCidrHolding, vpcSubnetPrefixFor } from './awsVpc';
 import { parseCidr } from '../model/ip';
 import { explainTrace } from '../explain/explainTrace';
 import { findScenario } from '../scenarios/catalog';
@@ -384,6 +384,59 @@ describe('an EKS dump', () => {
   });
 });
 
+describe('the VPC subnet prefix (no manifest gives the mask)', () => {
+  const src = fixture('import/fixtures/eks-cluster.yaml');
+  const withPrefix = (value: string) => ({
+    ...src,
+    text: `${src.text}\n---\napiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: k8s-netviz-site-network\n  namespace: kube-system\ndata:\n  vpcSubnetPrefix: "${value}"\n`,
+  });
+
+  it('is assumed as the longest, up to /24, holding each node with its pods: /19 for the EKS dump', () => {
+    const eks = load(src);
+    expect(eks.nodes.map((n) => n.devices.map((d) => d.address))).toEqual([
+      ['192.168.12.34/19', '192.168.0.4/19'],
+      ['192.168.45.67/19', '192.168.32.4/19'],
+    ]);
+    const result = loadManifests([src]);
+    const warning = result.ok ? result.warnings.find((w) => w.field === 'data.vpcSubnetPrefix') : undefined;
+    expect(warning?.message).toContain('assumes /19');
+    // the built-in cluster's pods are the builder's own: its nodes' /24
+    expect(vpcSubnetPrefixFor({}, cluster.nodes, [])).toBe(24);
+    expect(vpcSubnetPrefixFor({}, [{ name: 'n', internalIP: '10.0.1.5' }], [{ node: 'n', ip: '10.0.200.9' }])).toBe(16);
+  });
+
+  it('is read from data.vpcSubnetPrefix of k8s-netviz-site-network, said as no assumption', () => {
+    const result = loadManifests([withPrefix('18')]);
+    expect(result.ok).toBe(true);
+    if (!result.ok) return;
+    expect(result.cluster.settings.vpcSubnetPrefix).toBe(18);
+    expect(result.cluster.nodes[0]!.devices[0]!.address).toBe('192.168.12.34/18');
+    expect(result.warnings.some((w) => w.field === 'data.vpcSubnetPrefix')).toBe(false);
+  });
+
+  it('refuses a prefix EC2 would not make, saying where', () => {
+    const result = loadManifests([withPrefix('30')]);
+    expect(result.ok).toBe(false);
+    if (result.ok) return;
+    const error = result.errors.find((e) => e.field === 'data.vpcSubnetPrefix')!;
+    expect(error.message).toContain('from 16 to 28');
+    expect(error.object).toContain('k8s-netviz-site-network');
+    expect(() => build({ vpcSubnetPrefix: 12 })).toThrow(/data\.vpcSubnetPrefix/);
+  });
+
+  it('is named as an assumption in the route hop that rests on it, and not once given', () => {
+    const hop = (c: Cluster) => {
+      const from = podsOf(c).find((p) => p.name === 'client')!;
+      const to = podsOf(c).find((p) => p.node !== from.node)!;
+      return run(c, from, to.ip, 80).hops.find((h) => h.kind === 'route' && h.at === `node/${from.node}`)!;
+    };
+    expect(hop(cluster).text).toContain('The subnet 192.168.10.0/24 is assumed');
+    const given = build({ vpcSubnetPrefix: 20 });
+    expect(given.nodes[0]!.devices[0]!.address).toMatch(/\/20$/);
+    expect(hop(given).text).not.toContain('assumed');
+  });
+});
+
 describe('export and re-import', () => {
   it('keeps the AWS VPC CNI, its settings, the VPC CIDRs and every pod address', () => {
     const spec = {
@@ -392,6 +445,7 @@ describe('export and re-import', () => {
         cni: { kind: 'aws-vpc', externalSnat: true, excludeSnatCidrs: ['10.0.0.0/8'] } as CniConfig,
         policyEnforced: true,
         vpcCidrs: ['192.168.0.0/16'],
+        vpcSubnetPrefix: 20,
       },
     };
     const c = buildCluster(spec);
@@ -402,6 +456,7 @@ describe('export and re-import', () => {
     expect(back.settings.cni).toEqual(spec.settings.cni);
     expect(back.settings.policyEnforced).toBe(true);
     expect(back.settings.vpcCidrs).toEqual(['192.168.0.0/16']);
+    expect(back.settings.vpcSubnetPrefix).toBe(20);
     expect(back.settings.serviceSubnet).toBe(c.settings.serviceSubnet);
     expect(back.nodes.map((n) => [n.name, n.podCIDR, n.devices.map((d) => d.address)])).toEqual(
       c.nodes.map((n) => [n.name, n.podCIDR, n.devices.map((d) => d.address)]),

@@ -48,12 +48,50 @@ export function awsVethName(key: string): string {
 }
 
 /** The subnet a node's primary ENI (eth0) sits in, which its pods take addresses from. */
-export function nodeSubnet(node: Pick<ClusterNode, 'internalIP' | 'devices'>): Cidr {
-  const eth0 = node.devices.find((d) => d.name === 'eth0')?.address ?? `${node.internalIP}/24`;
+export function nodeSubnet(node: Pick<ClusterNode, 'internalIP' | 'devices'>, prefix = ASSUMED_SUBNET_PREFIX): Cidr {
+  const eth0 = node.devices.find((d) => d.name === 'eth0')?.address ?? `${node.internalIP}/${prefix}`;
   const c = parseCidr(eth0);
   if (c === null) return { base: 0, prefix: 32 };
   return { base: (c.base & maskOf(c.prefix)) >>> 0, prefix: c.prefix };
 }
+
+/**
+ * The longest subnet prefix assumed when no setting gives it: the node network every other CNI
+ * draws. eksctl cuts its VPC into /19 subnets and the EKS CloudFormation template into /18s; a
+ * dump whose pods sit farther from their node than a /24 widens the assumption to hold them.
+ */
+export const ASSUMED_SUBNET_PREFIX = 24;
+/** EC2's bounds for an IPv4 subnet's prefix length */
+export const SUBNET_PREFIX_MIN = 16;
+export const SUBNET_PREFIX_MAX = 28;
+
+/**
+ * The prefix length of the nodes' VPC subnets: the setting, else the longest (at most /24, at least
+ * /16) whose subnet around each node holds the addresses the input gives its pods.
+ */
+export function vpcSubnetPrefixFor(
+  settings: Pick<ClusterSettings, 'vpcSubnetPrefix'>,
+  nodes: readonly Pick<ClusterNode, 'name' | 'internalIP'>[],
+  pods: readonly { node: string; ip: string }[],
+): number {
+  if (settings.vpcSubnetPrefix !== undefined) return settings.vpcSubnetPrefix;
+  const nodeIP = new Map(nodes.map((n) => [n.name, parseIPv4(n.internalIP)]));
+  let prefix = ASSUMED_SUBNET_PREFIX;
+  for (const pod of pods) {
+    const a = nodeIP.get(pod.node);
+    const b = parseIPv4(pod.ip);
+    if (a === undefined || a === null || b === null) continue;
+    while (prefix > SUBNET_PREFIX_MIN && (a & maskOf(prefix)) >>> 0 !== (b & maskOf(prefix)) >>> 0) prefix--;
+  }
+  return prefix;
+}
+
+/** The nodes' subnet prefix as the cluster has it, and whether a setting gave it or it is assumed. */
+export const vpcSubnetPrefix = weakCache((cluster: Cluster): { prefix: number; assumed: boolean } => {
+  const first = cluster.nodes[0];
+  const prefix = first ? nodeSubnet(first).prefix : ASSUMED_SUBNET_PREFIX;
+  return { prefix, assumed: cluster.settings.vpcSubnetPrefix === undefined };
+});
 
 /** The addresses of a subnet EC2 hands out: all but the first four and the last. */
 export function usableRange(subnet: Cidr): [number, number] {
@@ -85,9 +123,13 @@ export const vpcCidrs = weakCache((cluster: Cluster): { cidrs: readonly string[]
 });
 
 /** The VPC CIDRs a set of settings and node addresses give, for the builder (before nodes exist). */
-export function vpcCidrsFor(settings: Pick<ClusterSettings, 'vpcCidrs'>, internalIPs: readonly string[]): string[] {
+export function vpcCidrsFor(
+  settings: Pick<ClusterSettings, 'vpcCidrs'>,
+  internalIPs: readonly string[],
+  prefix = ASSUMED_SUBNET_PREFIX,
+): string[] {
   if (settings.vpcCidrs && settings.vpcCidrs.length > 0) return [...settings.vpcCidrs];
-  return [smallestCidrHolding(internalIPs.map((ip) => nodeSubnet({ internalIP: ip, devices: [] })))];
+  return [smallestCidrHolding(internalIPs.map((ip) => nodeSubnet({ internalIP: ip, devices: [] }, prefix)))];
 }
 
 /** The ENI (its device on the node) a pod's address is a secondary address of: eth0 or eth1. */
@@ -142,7 +184,7 @@ export function awsVpc(cfg: AwsVpcConfig): CniPlugin {
     const pod = lookup(cluster).podByIP.has(src);
     return { kind: 'rule', rule: snatRule(node), masquerade: pod, why: pod ? 'aws-snat' : 'aws-snat-host', snat: true };
   };
-  const podRoute: CniPlugin['podRoute'] = (_cluster, node, { dstNode, pod, local, srcPod }): HostRoute => {
+  const podRoute: CniPlugin['podRoute'] = (cluster, node, { dstNode, pod, local, srcPod }): HostRoute => {
     if (local && pod)
       return { rule: `${pod.ip} dev ${pod.veth ?? ''} scope link`, dev: pod.veth ?? '', src: node.internalIP };
     const dstIP = pod?.ip ?? dstNode.internalIP;
@@ -151,7 +193,8 @@ export function awsVpc(cfg: AwsVpcConfig): CniPlugin {
     const table = eniTable(eni);
     const { rule } = fabricRoute(node, eni, dstIP, table);
     const via = table === 'main' ? rule : `${FROM_POD_PRIORITY}: from ${srcPod?.ip ?? ''} lookup ${table}; ${rule}`;
-    return { rule: via, dev: eni, src: node.internalIP, by: 'vpc' };
+    const assumed = vpcSubnetPrefix(cluster).assumed ? { assumedSubnet: formatCidr(nodeSubnet(node)) } : {};
+    return { rule: via, dev: eni, src: node.internalIP, by: 'vpc', ...assumed };
   };
   return {
     kind: 'aws-vpc',
@@ -243,6 +286,7 @@ export function awsVpc(cfg: AwsVpcConfig): CniPlugin {
           };
         const table = eniTable(eni);
         return {
+          ...(vpcSubnetPrefix(cluster).assumed ? { assumedSubnet: formatCidr(nodeSubnet(node)) } : {}),
           dev: eni,
           table,
           rule: `${FROM_POD_PRIORITY}: from ${pod.ip} lookup ${table}; ${fabricRoute(node, eni, dstIP, table).rule}`,

@@ -117,6 +117,8 @@ export interface HostRoute {
    * (the AWS VPC CNI), perhaps chosen by an ip rule for the source pod
    */
   by?: 'bgp' | 'kindnetd' | 'vpc';
+  /** the VPC subnet the route's decision rests on, when its prefix is assumed (no setting gives it) */
+  assumedSubnet?: string;
 }
 
 /** Where a route on a node leads: a pod (here or on another node), or another node's pod range. */
@@ -142,6 +144,8 @@ export interface VpcEgress {
   readonly marked: boolean;
   /** why: marked leaving the VPC, or unmarked (EXTERNALSNAT, an excluded CIDR, inside the VPC) */
   readonly why: 'marked' | 'external-snat' | 'excluded' | 'in-vpc';
+  /** the node's VPC subnet when its prefix is assumed: its router is the next hop */
+  readonly assumedSubnet?: string;
 }
 
 export interface VpcFabric {

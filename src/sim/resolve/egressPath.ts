@@ -20,6 +20,7 @@ import { AWS_CONNMARK, vpcCidrs } from '../cni/awsVpc';
 import type { Netns, SnatRecord, WalkContext } from './podPath';
 import type { VpcEgress } from '../cni/common';
 import { podText } from '../narrate/pod';
+import { assumedSubnetNote } from '../narrate/route';
 
 const ipOf = (addr: string): string => {
   const colon = addr.indexOf(':');
@@ -146,7 +147,7 @@ export function walkToExternal(w: PathWriter, ctx: WalkContext, from: Netns, dst
       rule: routeRule,
       text:
         vpcEgress !== null && !vpcEgress.marked
-          ? `${pod.ip} is a secondary address of ${outDev}, so the ip rule from ${pod.ip} (priority 1536) picks table ${vpcEgress.table}, ${outDev}'s own: its default route sends ${dstIP} out of ${outDev} to the subnet's router ${gw}, not out of eth0.${vpcEgressWhy(vpcEgress.why, dstIP)} TTL drops by one.`
+          ? `${pod.ip} is a secondary address of ${outDev}, so the ip rule from ${pod.ip} (priority 1536) picks table ${vpcEgress.table}, ${outDev}'s own: its default route sends ${dstIP} out of ${outDev} to the subnet's router ${gw}, not out of eth0.${vpcEgressWhy(vpcEgress.why, dstIP)} TTL drops by one.${assumedSubnetNote(vpcEgress.assumedSubnet)}`
           : subnet
             ? `${via}${dstIP} is outside the cluster but on ${node.name}'s own subnet ${subnet}: the connected route sends it straight out of eth0, no gateway. TTL drops by one.`
             : `${via}${dstIP} is outside the cluster, so ${node.name} takes its default route through eth0 to the gateway ${gw}. TTL drops by one.${marked}`,
