@@ -172,7 +172,9 @@ test.describe('every built-in scenario', () => {
       'ingress-404',
       'ingress-503',
       'egress',
+      'egress-eks-external-snat',
       'network-policy-deny',
+      'network-policy-deny-eks',
     ]) {
       expect(ids).toContain(id);
     }

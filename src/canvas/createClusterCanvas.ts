@@ -286,6 +286,8 @@ export function createClusterCanvas(host: HTMLElement, callbacks: CanvasCallback
   let insets: Insets = { ...NO_INSETS, left: FIT_LEFT };
   /** drawn elements whose label is grown to be readable in the camera's frame */
   let grown = new Set<string>();
+  /** grown labels moved off a neighbour's (text-margin-y), so that two framed labels never cross */
+  let shifted = new Set<string>();
   const baseFonts = new Map<string, number>();
   let renderWaiters: ((at: number) => void)[] = [];
   let renderPending = false;
@@ -447,7 +449,61 @@ export function createClusterCanvas(host: HTMLElement, callbacks: CanvasCallback
       }
     });
     grown = new Set(ids);
+    separateLabels(ids);
     drawVersion++;
+  };
+
+  /**
+   * Grown labels can be wider than their boxes: two framed side by side (a node's routing point
+   * and its eth1, on a phone) would print over each other. Left to right, a label that crosses one
+   * already placed moves below it, or above when that is clear instead, by its text margin.
+   */
+  const separateLabels = (ids: ReadonlySet<string>): void => {
+    for (const id of shifted) unsetData(cy.getElementById(id), 'lmy');
+    shifted = new Set();
+    const only = { includeNodes: false, includeEdges: false, includeLabels: true, includeOverlays: false };
+    const crosses = (a: cytoscape.BoundingBox12, b: cytoscape.BoundingBox12): boolean =>
+      a.x1 < b.x2 && b.x1 < a.x2 && a.y1 < b.y2 && b.y1 < a.y2;
+    const moved = (b: cytoscape.BoundingBox12, dy: number): cytoscape.BoundingBox12 => ({
+      x1: b.x1,
+      x2: b.x2,
+      y1: b.y1 + dy,
+      y2: b.y2 + dy,
+    });
+    const nodes = [...ids]
+      .map((id) => cy.getElementById(id))
+      .filter((el) => el.nonempty() && el.isNode() && el.data('rfs') !== undefined);
+    // compound boxes (pods, nodes) keep their labels; the devices inside them move
+    const placed: cytoscape.BoundingBox12[] = nodes.filter((el) => el.isParent()).map((el) => el.boundingBox(only));
+    const leaves = nodes
+      .filter((el) => !el.isParent())
+      .sort((a, b) => a.position('x') - b.position('x') || a.position('y') - b.position('y'));
+    // the labels beside them that stay as they are: their own box's neighbours, not grown
+    const framed = new Set(leaves.map((el) => el.id()));
+    const zoom = cy.zoom();
+    for (const el of leaves)
+      for (const other of el.siblings().nodes())
+        if (
+          !framed.has(other.id()) &&
+          !other.isParent() &&
+          (other.numericStyle('font-size') as number) * zoom >= (other.numericStyle('min-zoomed-font-size') as number)
+        )
+          placed.push(other.boundingBox(only));
+    const gap = 2 / Math.max(cy.zoom(), 1e-6);
+    for (const el of leaves) {
+      const box = el.boundingBox(only);
+      const hit = placed.filter((p) => crosses(p, box));
+      if (hit.length === 0) {
+        placed.push(box);
+        continue;
+      }
+      const down = Math.max(...hit.map((p) => p.y2)) + gap - box.y1;
+      const up = Math.min(...hit.map((p) => p.y1)) - gap - box.y2;
+      const dy = [down, up].find((d) => !placed.some((p) => crosses(p, moved(box, d)))) ?? down;
+      el.data('lmy', (el.numericStyle('text-margin-y') as number) + dy);
+      shifted.add(el.id());
+      placed.push(moved(box, dy));
+    }
   };
 
   /** The node network's label, moved under the framed stretch of wire (model box), or null. */

@@ -487,6 +487,8 @@ export function stylesheet(
     },
     // the node network's label moves under the stretch of wire the camera frames
     { selector: 'node[lx]', style: { 'text-margin-x': 'data(lx)' } },
+    // a grown label moved off a framed neighbour's (createClusterCanvas, separateLabels)
+    { selector: 'node[lmy]', style: { 'text-margin-y': 'data(lmy)' } },
     {
       selector: `node.${SelectedClass}`,
       style: { 'overlay-color': '#2563eb', 'overlay-opacity': 0.12, 'overlay-padding': 4 },

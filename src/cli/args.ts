@@ -46,6 +46,9 @@ Options:
   --host           the HTTP Host header for a URL that carries an IP
   --cni            trace and matrix under another CNI than the manifests (or the built-in
                    cluster) configure: ${CNI_PRESETS.map((p) => p.id).join(', ')}
+  --vpc-subnet-prefix
+                   the AWS VPC CNI: the prefix length of the nodes' VPC subnets (16 to 28),
+                   which no manifest gives (default: assumed from the nodes' pod addresses)
   --seed           fixes every random choice (default 1)
   --pick           pins a random choice among pods (an endpoint, a CoreDNS pod, the
                    upstream pod NGINX sends an Ingress request to): [<ns>/]<pod>, or
@@ -102,6 +105,8 @@ export interface TraceArgs {
   seed: number;
   /** a CNI preset id (registry.ts CNI_PRESETS) replacing the configured CNI */
   cni?: string;
+  /** --vpc-subnet-prefix: the AWS VPC CNI's nodes' subnet prefix, over what the input says */
+  vpcSubnetPrefix?: number;
   pick: string[];
   output: Output;
   exitCode: boolean;
@@ -135,6 +140,7 @@ export interface MatrixArgs {
   cni?: string;
   /** where connections are sent; absent: the default of `defaultVia` */
   via?: 'pod' | 'service';
+  vpcSubnetPrefix?: number;
 }
 
 export interface RouteArgs {
@@ -163,6 +169,7 @@ const OPTIONS = {
   host: { type: 'string' },
   seed: { type: 'string' },
   cni: { type: 'string' },
+  'vpc-subnet-prefix': { type: 'string' },
   pick: { type: 'string', multiple: true },
   output: { type: 'string', short: 'o' },
   json: { type: 'boolean' },
@@ -196,12 +203,14 @@ const ALLOWED: Record<'trace' | 'matrix' | 'route' | 'open', readonly (keyof typ
     'json',
     'exit-code',
     'cni',
+    'vpc-subnet-prefix',
     'method',
     'header',
   ],
   matrix: [
     'file',
     'cni',
+    'vpc-subnet-prefix',
     'from-namespace',
     'to-namespace',
     'from-selector',
@@ -304,6 +313,8 @@ export function parseCommandLine(argv: readonly string[]): Args {
   if (values.port !== undefined) args.port = integer(values.port, 'port', 1, 65535);
   if (values.host !== undefined) args.host = values.host;
   if (values.cni !== undefined) args.cni = values.cni;
+  if (values['vpc-subnet-prefix'] !== undefined)
+    args.vpcSubnetPrefix = integer(values['vpc-subnet-prefix'], 'vpc-subnet-prefix', 16, 28);
   return args;
 }
 
@@ -320,6 +331,7 @@ function matrixArgs(values: {
   'exit-code'?: boolean;
   cni?: string;
   via?: string;
+  'vpc-subnet-prefix'?: string;
 }): MatrixArgs {
   const protocol = values.protocol ?? 'tcp';
   // a matrix is about connections to listening ports: ICMP has none
@@ -338,6 +350,8 @@ function matrixArgs(values: {
     exitCode: values['exit-code'] ?? false,
   };
   if (values.cni !== undefined) args.cni = values.cni;
+  if (values['vpc-subnet-prefix'] !== undefined)
+    args.vpcSubnetPrefix = integer(values['vpc-subnet-prefix'], 'vpc-subnet-prefix', 16, 28);
   for (const [flag, key] of [
     ['from-namespace', 'fromNamespace'],
     ['to-namespace', 'toNamespace'],

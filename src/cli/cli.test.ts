@@ -245,6 +245,42 @@ describe('k8s-netviz --cni', () => {
     expect(t.hops.some((h) => h.at.endsWith('/default/client') && h.rule?.startsWith('eni'))).toBe(true);
   });
 
+  it('takes --vpc-subnet-prefix over the assumed one, and refuses one EC2 would not make', () => {
+    const eks = join(root, 'src', 'sim', 'import', 'fixtures', 'eks-cluster.yaml');
+    const route = (extra: string[]): string => {
+      const r = cli([
+        'trace',
+        '-f',
+        eks,
+        '--from',
+        'pod/default/client',
+        '--to',
+        '192.168.38.201',
+        '-o',
+        'json',
+        ...extra,
+      ]);
+      expect(r.status, r.stderr).toBe(0);
+      const t = JSON.parse(r.stdout) as Trace;
+      return t.hops.find((h) => h.kind === 'route' && h.at.startsWith('node/'))!.text;
+    };
+    expect(route([])).toContain('The subnet 192.168.0.0/19 is assumed');
+    expect(route(['--vpc-subnet-prefix', '18'])).not.toContain('assumed');
+    const bad = cli([
+      'trace',
+      '-f',
+      eks,
+      '--from',
+      'pod/default/client',
+      '--to',
+      '192.168.38.201',
+      '--vpc-subnet-prefix',
+      '30',
+    ]);
+    expect(bad.status).toBe(2);
+    expect(bad.stderr).toContain('--vpc-subnet-prefix');
+  });
+
   it('rejects a CNI it does not know, naming the ones it does, exit 2', () => {
     const r = cli(['trace', '--from', 'pod/default/client', '--to', 'pod/default/app-1', '--cni', 'weave']);
     expect(r.status).toBe(2);

@@ -14,7 +14,7 @@ import { buildCluster } from '../sim/model/build';
 import type { ClusterSpec } from '../sim/model/build';
 import { CNI_PRESETS, switchCni } from '../sim/registry';
 import type { CniPreset } from '../sim/registry';
-import type { Cluster } from '../sim/model/types';
+import type { Cluster, ClusterSettings } from '../sim/model/types';
 import { defaultClusterSpec } from '../sim/scenarios/defaultCluster';
 import { trace } from '../sim/resolve/trace';
 import { TraceRequestError } from '../sim/resolve/request';
@@ -44,10 +44,19 @@ function withCni(spec: ClusterSpec, built: Cluster, cni: string): ClusterSpec {
   return { ...spec, settings: { ...spec.settings, ...switchCni(built.settings, preset) } };
 }
 
-async function loadCluster(files: readonly string[], io: Io, cni?: string): Promise<Cluster | null> {
+async function loadCluster(
+  files: readonly string[],
+  io: Io,
+  cni?: string,
+  over: Partial<ClusterSettings> = {},
+): Promise<Cluster | null> {
+  // settings given on the command line (--vpc-subnet-prefix) over those of the input
+  const apply = (spec: ClusterSpec): ClusterSpec =>
+    Object.keys(over).length === 0 ? spec : { ...spec, settings: { ...spec.settings, ...over } };
   if (files.length === 0) {
     const base = buildCluster(defaultClusterSpec);
-    return cni === undefined ? base : buildCluster(withCni(defaultClusterSpec, base, cni));
+    if (cni === undefined && Object.keys(over).length === 0) return base;
+    return buildCluster(apply(cni === undefined ? defaultClusterSpec : withCni(defaultClusterSpec, base, cni)));
   }
   const result = importSources(await readManifestFiles(files, io), io);
   if (result === null) return null;
@@ -62,9 +71,9 @@ async function loadCluster(files: readonly string[], io: Io, cni?: string): Prom
   const withController = addCiliumGateway(withEnvoy.spec);
   if (withController.note !== null) io.err(`warning: ${withController.note}\n`);
   const added = withIngress.note !== null || withEnvoy.note !== null || withController.note !== null;
-  if (!added && cni === undefined) return result.cluster;
+  if (!added && cni === undefined && Object.keys(over).length === 0) return result.cluster;
   const spec = cni === undefined ? withController.spec : withCni(withController.spec, result.cluster, cni);
-  return buildCluster(spec);
+  return buildCluster(apply(spec));
 }
 
 function checkPicks(cluster: Cluster, args: TraceArgs, io: Io): boolean {
@@ -118,7 +127,9 @@ export async function run(argv: readonly string[], rawIo: Io): Promise<number> {
   }
   try {
     if (args.command === 'open') return await openApp(args, io, io.open ?? {});
-    const cluster = await loadCluster(args.files, io, args.command === 'route' ? undefined : args.cni);
+    const over =
+      args.command !== 'route' && args.vpcSubnetPrefix !== undefined ? { vpcSubnetPrefix: args.vpcSubnetPrefix } : {};
+    const cluster = await loadCluster(args.files, io, args.command === 'route' ? undefined : args.cni, over);
     if (cluster === null) return 2;
     if (args.command === 'matrix') return runMatrix(cluster, args, io);
     if (args.command === 'route') return runRoute(cluster, args, io);

@@ -21,9 +21,10 @@ import { defaultClusterSpec } from '../scenarios/defaultCluster';
 import { trace } from '../resolve/trace';
 import { cniPlugin, CNI_PRESETS, switchCni } from '../registry';
 import type { Cluster, CniConfig, Pod } from '../model/types';
-import { awsVethName, podEni, smallestCidrHolding } from './awsVpc';
+import { awsVethName, podEni, smallestCidrHolding, vpcSubnetPrefixFor } from './awsVpc';
 import { parseCidr } from '../model/ip';
 import { explainTrace } from '../explain/explainTrace';
+import { findScenario } from '../scenarios/catalog';
 
 const AWS: CniConfig = { kind: 'aws-vpc', externalSnat: false, excludeSnatCidrs: [] };
 const fixture = (path: string): { name: string; text: string } => ({
@@ -82,6 +83,9 @@ describe('the AWS VPC CNI on the built-in cluster', () => {
     const table = routingTable(cluster, node);
     expect(table).toContain(`${client.ip} dev ${client.veth} scope link`);
     expect(table).toContain('default via 192.168.10.1 dev eth1 table 2');
+    // a secondary ENI's table has the router's /32 and the default route, no connected subnet
+    expect(table).toContain('192.168.10.1 dev eth1 scope link table 2');
+    expect(table.some((r) => r.includes('proto kernel') && r.includes('eth1'))).toBe(false);
     expect(table.some((r) => r.includes('cni0') || r.includes('tunl0'))).toBe(false);
   });
 
@@ -118,9 +122,7 @@ describe('the AWS VPC CNI on the built-in cluster', () => {
     const back = t.reply!.hops.find(
       (h) => h.kind === 'route' && h.node === otherNode.node && h.at.startsWith('node/'),
     )!;
-    expect(back.rule).toBe(
-      `1536: from ${otherNode.ip} lookup 2; 192.168.10.0/24 dev eth1 proto kernel scope link table 2`,
-    );
+    expect(back.rule).toBe(`1536: from ${otherNode.ip} lookup 2; default via 192.168.10.1 dev eth1 table 2`);
     expect(t.reply!.hops.some((h) => h.at === `dev/${otherNode.node}/eth1`)).toBe(true);
   });
 
@@ -157,6 +159,78 @@ describe('the AWS VPC CNI on the built-in cluster', () => {
     expect(t.hops.some((h) => h.nat)).toBe(false);
     expect(t.hops.some((h) => h.rule?.includes('AWS-SNAT-CHAIN-0'))).toBe(false);
     expect(t.hops.find((h) => h.kind === 'netfilter')!.text).toContain('NAT gateway');
+  });
+
+  describe('egress by ENI, both ways of AWS_VPC_K8S_CNI_EXTERNALSNAT', () => {
+    const egress = (externalSnat: boolean, eni: 'eth0' | 'eth1', dst = '93.184.215.14', exclude: string[] = []) => {
+      const c = build({ cni: { ...AWS, externalSnat, excludeSnatCidrs: exclude } as CniConfig });
+      const pod = podsOf(c).find((p) => podEni(p) === eni)!;
+      const t = run(c, pod, dst, 443);
+      const node = c.nodes.find((n) => n.name === pod.node)!;
+      const route = t.hops.find((h) => h.kind === 'route' && h.at === `node/${pod.node}`)!;
+      const leave = t.hops[t.hops.indexOf(route) + 2]!;
+      return { c, pod, t, node, route, leave };
+    };
+
+    it('false, pod on eth0: main table, out of eth0, SNAT to the primary address', () => {
+      const { route, leave, t, node } = egress(false, 'eth0');
+      expect(route.rule).toBe('default via 192.168.10.1 dev eth0 proto static');
+      expect(route.devices).toEqual([`dev/${node.name}/eth0`]);
+      expect(leave.at).toBe(`dev/${node.name}/eth0`);
+      expect(t.hops.find((h) => h.nat)!.packet.src.split(':')[0]).toBe(node.internalIP);
+    });
+
+    it('false, pod on eth1: the connmark rule 1024 wins over 1536, out of eth0, SNAT', () => {
+      const { route, leave, t, node } = egress(false, 'eth1');
+      expect(route.rule).toBe(
+        '1024: from all fwmark 0x80/0x80 lookup main; default via 192.168.10.1 dev eth0 proto static',
+      );
+      expect(route.text).toContain('AWS-CONNMARK-CHAIN-0');
+      expect(leave.at).toBe(`dev/${node.name}/eth0`);
+      expect(leave.packet.eth?.src).toBe(node.devices.find((d) => d.name === 'eth0')!.mac);
+      expect(t.hops.find((h) => h.nat)!.packet.src.split(':')[0]).toBe(node.internalIP);
+      expect(t.verdict).toBe('delivered');
+    });
+
+    it('true, pod on eth0: main table, out of eth0, the pod address kept', () => {
+      const { route, leave, t, node, pod } = egress(true, 'eth0');
+      expect(route.rule).toBe('default via 192.168.10.1 dev eth0 proto static');
+      expect(leave.at).toBe(`dev/${node.name}/eth0`);
+      expect(t.hops.some((h) => h.nat)).toBe(false);
+      expect(leave.packet.src.split(':')[0]).toBe(pod.ip);
+    });
+
+    it('true, pod on eth1: from <pod> lookup 2 (1536), default route of table 2, out of eth1', () => {
+      const { route, leave, t, node, pod } = egress(true, 'eth1');
+      expect(route.rule).toBe(`1536: from ${pod.ip} lookup 2; default via 192.168.10.1 dev eth1 table 2`);
+      expect(route.devices).toEqual([`dev/${node.name}/eth1`]);
+      expect(route.text).toContain('no AWS-CONNMARK-CHAIN-0');
+      expect(leave.at).toBe(`dev/${node.name}/eth1`);
+      expect(leave.rule).toMatch(/^192\.168\.10\.1 dev eth1 lladdr /);
+      expect(leave.packet.eth?.src).toBe(node.devices.find((d) => d.name === 'eth1')!.mac);
+      expect(leave.packet.src.split(':')[0]).toBe(pod.ip);
+      expect(t.hops.some((h) => h.nat || h.at === `dev/${node.name}/eth0`)).toBe(false);
+      // no NAT gateway is modelled: the Internet cannot answer a VPC address
+      expect(t.reply!.hops.at(-1)!.text).toContain('NAT gateway');
+    });
+
+    it('false, pod on eth1, an excluded CIDR: unmarked, so table 2 and eth1, unSNATed', () => {
+      const { route, leave, t, node, pod } = egress(false, 'eth1', '10.20.0.5', ['10.0.0.0/8']);
+      expect(route.rule).toBe(`1536: from ${pod.ip} lookup 2; default via 192.168.10.1 dev eth1 table 2`);
+      expect(route.text).toContain('AWS_VPC_K8S_CNI_EXCLUDE_SNAT_CIDRS');
+      expect(leave.at).toBe(`dev/${node.name}/eth1`);
+      expect(t.hops.some((h) => h.nat)).toBe(false);
+    });
+
+    it('brings an answer to a pod on eth1 back through eth1 when the network routes the VPC', () => {
+      const c = build({ cni: { ...AWS, externalSnat: true } as CniConfig, siteRoutesPodNetwork: true });
+      const pod = podsOf(c).find((p) => podEni(p) === 'eth1')!;
+      const t = run(c, pod, '10.20.0.5', 443);
+      expect(t.verdict).toBe('delivered');
+      const arrival = t.reply!.hops.find((h) => h.kind === 'route' && h.at.startsWith('dev/'))!;
+      expect(arrival.at).toBe(`dev/${pod.node}/eth1`);
+      expect(arrival.rule).toBe(`512: from all to ${pod.ip} lookup main`);
+    });
   });
 
   it('keeps AWS_VPC_K8S_CNI_EXCLUDE_SNAT_CIDRS unSNATed, and takes given VPC CIDRs as no assumption', () => {
@@ -203,6 +277,45 @@ describe('the AWS VPC CNI on the built-in cluster', () => {
   it('assumes the smallest CIDR holding every node subnet', () => {
     expect(smallestCidrHolding([parseCidr('192.168.12.0/24')!, parseCidr('192.168.45.0/24')!])).toBe('192.168.0.0/18');
     expect(smallestCidrHolding([parseCidr('10.0.1.0/24')!])).toBe('10.0.1.0/24');
+  });
+});
+
+describe('the egress-eks-external-snat scenario', () => {
+  const scenario = findScenario('egress-eks-external-snat')!;
+  const c = buildCluster(scenario.spec);
+  const t = trace(c, scenario.request as { from: string; to: string; port: number }, { seed: scenario.seed ?? 1 });
+  const pod = c.pods.find((p) => `pod/${p.namespace}/${p.name}` === scenario.request.from)!;
+
+  it('starts from a pod on eth1 and leaves by eth1 through table 2, and the answer returns to eth1', () => {
+    expect(podEni(pod)).toBe('eth1');
+    expect(t.verdict).toBe('delivered');
+    const route = t.hops.find((h) => h.kind === 'route' && h.at === `node/${pod.node}`)!;
+    expect(route.rule).toBe(`1536: from ${pod.ip} lookup 2; default via 192.168.10.1 dev eth1 table 2`);
+    expect(t.hops.some((h) => h.at === `dev/${pod.node}/eth0`)).toBe(false);
+    expect(t.hops.at(-1)!.packet.src.split(':')[0]).toBe(pod.ip);
+    expect(t.reply!.hops.find((h) => h.rule === `512: from all to ${pod.ip} lookup main`)!.at).toBe(
+      `dev/${pod.node}/eth1`,
+    );
+  });
+
+  it('explains in words what the hops do: table 2, out of eth1, back into eth1, no NAT', () => {
+    const words = explainTrace(t, c.settings).join(' ');
+    const route = t.hops.find((h) => h.kind === 'route' && h.at === `node/${pod.node}`)!;
+    const table = /lookup (\d+)/.exec(route.rule!)![1];
+    expect(words).toContain(
+      `On ${pod.node}, the ip rule for the pod's own address ${pod.ip} picks route table ${table}`,
+    );
+    expect(words).toContain('the packet leaves by eth1, not by eth0');
+    expect(words).toContain(`${pod.node}'s eth1`);
+    expect(words).toContain('No NAT anywhere');
+  });
+
+  it('says the connmark takes it out of eth0 instead once EXTERNALSNAT is false', () => {
+    const off = buildCluster({ ...scenario.spec, settings: { ...scenario.spec.settings, cni: AWS } });
+    const out = trace(off, { from: scenario.request.from, to: '93.184.215.14', port: 443 }, { seed: 1 });
+    expect(explainTrace(out, off.settings).join(' ')).toContain(
+      `marked the connection 0x80 for leaving the VPC, and the ip rule for that mark sends it by ${pod.node}'s main table, out of eth0`,
+    );
   });
 });
 
@@ -271,6 +384,59 @@ describe('an EKS dump', () => {
   });
 });
 
+describe('the VPC subnet prefix (no manifest gives the mask)', () => {
+  const src = fixture('import/fixtures/eks-cluster.yaml');
+  const withPrefix = (value: string) => ({
+    ...src,
+    text: `${src.text}\n---\napiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: k8s-netviz-site-network\n  namespace: kube-system\ndata:\n  vpcSubnetPrefix: "${value}"\n`,
+  });
+
+  it('is assumed as the longest, up to /24, holding each node with its pods: /19 for the EKS dump', () => {
+    const eks = load(src);
+    expect(eks.nodes.map((n) => n.devices.map((d) => d.address))).toEqual([
+      ['192.168.12.34/19', '192.168.0.4/19'],
+      ['192.168.45.67/19', '192.168.32.4/19'],
+    ]);
+    const result = loadManifests([src]);
+    const warning = result.ok ? result.warnings.find((w) => w.field === 'data.vpcSubnetPrefix') : undefined;
+    expect(warning?.message).toContain('assumes /19');
+    // the built-in cluster's pods are the builder's own: its nodes' /24
+    expect(vpcSubnetPrefixFor({}, cluster.nodes, [])).toBe(24);
+    expect(vpcSubnetPrefixFor({}, [{ name: 'n', internalIP: '10.0.1.5' }], [{ node: 'n', ip: '10.0.200.9' }])).toBe(16);
+  });
+
+  it('is read from data.vpcSubnetPrefix of k8s-netviz-site-network, said as no assumption', () => {
+    const result = loadManifests([withPrefix('18')]);
+    expect(result.ok).toBe(true);
+    if (!result.ok) return;
+    expect(result.cluster.settings.vpcSubnetPrefix).toBe(18);
+    expect(result.cluster.nodes[0]!.devices[0]!.address).toBe('192.168.12.34/18');
+    expect(result.warnings.some((w) => w.field === 'data.vpcSubnetPrefix')).toBe(false);
+  });
+
+  it('refuses a prefix EC2 would not make, saying where', () => {
+    const result = loadManifests([withPrefix('30')]);
+    expect(result.ok).toBe(false);
+    if (result.ok) return;
+    const error = result.errors.find((e) => e.field === 'data.vpcSubnetPrefix')!;
+    expect(error.message).toContain('from 16 to 28');
+    expect(error.object).toContain('k8s-netviz-site-network');
+    expect(() => build({ vpcSubnetPrefix: 12 })).toThrow(/data\.vpcSubnetPrefix/);
+  });
+
+  it('is named as an assumption in the route hop that rests on it, and not once given', () => {
+    const hop = (c: Cluster) => {
+      const from = podsOf(c).find((p) => p.name === 'client')!;
+      const to = podsOf(c).find((p) => p.node !== from.node)!;
+      return run(c, from, to.ip, 80).hops.find((h) => h.kind === 'route' && h.at === `node/${from.node}`)!;
+    };
+    expect(hop(cluster).text).toContain('The subnet 192.168.10.0/24 is assumed');
+    const given = build({ vpcSubnetPrefix: 20 });
+    expect(given.nodes[0]!.devices[0]!.address).toMatch(/\/20$/);
+    expect(hop(given).text).not.toContain('assumed');
+  });
+});
+
 describe('export and re-import', () => {
   it('keeps the AWS VPC CNI, its settings, the VPC CIDRs and every pod address', () => {
     const spec = {
@@ -279,6 +445,7 @@ describe('export and re-import', () => {
         cni: { kind: 'aws-vpc', externalSnat: true, excludeSnatCidrs: ['10.0.0.0/8'] } as CniConfig,
         policyEnforced: true,
         vpcCidrs: ['192.168.0.0/16'],
+        vpcSubnetPrefix: 20,
       },
     };
     const c = buildCluster(spec);
@@ -289,6 +456,7 @@ describe('export and re-import', () => {
     expect(back.settings.cni).toEqual(spec.settings.cni);
     expect(back.settings.policyEnforced).toBe(true);
     expect(back.settings.vpcCidrs).toEqual(['192.168.0.0/16']);
+    expect(back.settings.vpcSubnetPrefix).toBe(20);
     expect(back.settings.serviceSubnet).toBe(c.settings.serviceSubnet);
     expect(back.nodes.map((n) => [n.name, n.podCIDR, n.devices.map((d) => d.address)])).toEqual(
       c.nodes.map((n) => [n.name, n.podCIDR, n.devices.map((d) => d.address)]),

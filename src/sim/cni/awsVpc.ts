@@ -48,12 +48,50 @@ export function awsVethName(key: string): string {
 }
 
 /** The subnet a node's primary ENI (eth0) sits in, which its pods take addresses from. */
-export function nodeSubnet(node: Pick<ClusterNode, 'internalIP' | 'devices'>): Cidr {
-  const eth0 = node.devices.find((d) => d.name === 'eth0')?.address ?? `${node.internalIP}/24`;
+export function nodeSubnet(node: Pick<ClusterNode, 'internalIP' | 'devices'>, prefix = ASSUMED_SUBNET_PREFIX): Cidr {
+  const eth0 = node.devices.find((d) => d.name === 'eth0')?.address ?? `${node.internalIP}/${prefix}`;
   const c = parseCidr(eth0);
   if (c === null) return { base: 0, prefix: 32 };
   return { base: (c.base & maskOf(c.prefix)) >>> 0, prefix: c.prefix };
 }
+
+/**
+ * The longest subnet prefix assumed when no setting gives it: the node network every other CNI
+ * draws. eksctl cuts its VPC into /19 subnets and the EKS CloudFormation template into /18s; a
+ * dump whose pods sit farther from their node than a /24 widens the assumption to hold them.
+ */
+export const ASSUMED_SUBNET_PREFIX = 24;
+/** EC2's bounds for an IPv4 subnet's prefix length */
+export const SUBNET_PREFIX_MIN = 16;
+export const SUBNET_PREFIX_MAX = 28;
+
+/**
+ * The prefix length of the nodes' VPC subnets: the setting, else the longest (at most /24, at least
+ * /16) whose subnet around each node holds the addresses the input gives its pods.
+ */
+export function vpcSubnetPrefixFor(
+  settings: Pick<ClusterSettings, 'vpcSubnetPrefix'>,
+  nodes: readonly Pick<ClusterNode, 'name' | 'internalIP'>[],
+  pods: readonly { node: string; ip: string }[],
+): number {
+  if (settings.vpcSubnetPrefix !== undefined) return settings.vpcSubnetPrefix;
+  const nodeIP = new Map(nodes.map((n) => [n.name, parseIPv4(n.internalIP)]));
+  let prefix = ASSUMED_SUBNET_PREFIX;
+  for (const pod of pods) {
+    const a = nodeIP.get(pod.node);
+    const b = parseIPv4(pod.ip);
+    if (a === undefined || a === null || b === null) continue;
+    while (prefix > SUBNET_PREFIX_MIN && (a & maskOf(prefix)) >>> 0 !== (b & maskOf(prefix)) >>> 0) prefix--;
+  }
+  return prefix;
+}
+
+/** The nodes' subnet prefix as the cluster has it, and whether a setting gave it or it is assumed. */
+export const vpcSubnetPrefix = weakCache((cluster: Cluster): { prefix: number; assumed: boolean } => {
+  const first = cluster.nodes[0];
+  const prefix = first ? nodeSubnet(first).prefix : ASSUMED_SUBNET_PREFIX;
+  return { prefix, assumed: cluster.settings.vpcSubnetPrefix === undefined };
+});
 
 /** The addresses of a subnet EC2 hands out: all but the first four and the last. */
 export function usableRange(subnet: Cidr): [number, number] {
@@ -85,9 +123,13 @@ export const vpcCidrs = weakCache((cluster: Cluster): { cidrs: readonly string[]
 });
 
 /** The VPC CIDRs a set of settings and node addresses give, for the builder (before nodes exist). */
-export function vpcCidrsFor(settings: Pick<ClusterSettings, 'vpcCidrs'>, internalIPs: readonly string[]): string[] {
+export function vpcCidrsFor(
+  settings: Pick<ClusterSettings, 'vpcCidrs'>,
+  internalIPs: readonly string[],
+  prefix = ASSUMED_SUBNET_PREFIX,
+): string[] {
   if (settings.vpcCidrs && settings.vpcCidrs.length > 0) return [...settings.vpcCidrs];
-  return [smallestCidrHolding(internalIPs.map((ip) => nodeSubnet({ internalIP: ip, devices: [] })))];
+  return [smallestCidrHolding(internalIPs.map((ip) => nodeSubnet({ internalIP: ip, devices: [] }, prefix)))];
 }
 
 /** The ENI (its device on the node) a pod's address is a secondary address of: eth0 or eth1. */
@@ -116,12 +158,17 @@ const returnRule = (cidr: string, exclusion: boolean): string =>
 const snatRule = (node: ClusterNode): string =>
   `-A ${AWS_SNAT_CHAIN} ! -o vlan+ -m comment --comment "AWS, SNAT" -m addrtype ! --dst-type LOCAL -j SNAT --to-source ${node.internalIP} --random-fully`;
 
-/** Where an ENI of a node leads next for an address: on-link in its subnet, else the subnet's router. */
+/**
+ * Where an ENI of a node leads next for an address. The main table (eth0) has the kernel's
+ * connected route for the subnet, so an address in it is on-link; a secondary ENI's table holds
+ * only a /32 to the subnet's router and a default route via it (the plugin deletes the connected
+ * route eth1's address would add to main), so everything from a pod on it goes to the router.
+ */
 function fabricRoute(node: ClusterNode, eni: string, dstIP: string, table: string): { rule: string } {
   const subnet = nodeSubnet(node);
-  const onLink = cidrContains(subnet, parseIPv4(dstIP) ?? 0);
   const t = table === 'main' ? '' : ` table ${table}`;
-  if (onLink) return { rule: `${formatCidr(subnet)} dev ${eni} proto kernel scope link${t}` };
+  const onLink = table === 'main' && cidrContains(subnet, parseIPv4(dstIP) ?? 0);
+  if (onLink) return { rule: `${formatCidr(subnet)} dev ${eni} proto kernel scope link` };
   return { rule: `default via ${formatIPv4(subnet.base + 1)} dev ${eni}${t}` };
 }
 
@@ -137,7 +184,7 @@ export function awsVpc(cfg: AwsVpcConfig): CniPlugin {
     const pod = lookup(cluster).podByIP.has(src);
     return { kind: 'rule', rule: snatRule(node), masquerade: pod, why: pod ? 'aws-snat' : 'aws-snat-host', snat: true };
   };
-  const podRoute: CniPlugin['podRoute'] = (_cluster, node, { dstNode, pod, local, srcPod }): HostRoute => {
+  const podRoute: CniPlugin['podRoute'] = (cluster, node, { dstNode, pod, local, srcPod }): HostRoute => {
     if (local && pod)
       return { rule: `${pod.ip} dev ${pod.veth ?? ''} scope link`, dev: pod.veth ?? '', src: node.internalIP };
     const dstIP = pod?.ip ?? dstNode.internalIP;
@@ -146,7 +193,8 @@ export function awsVpc(cfg: AwsVpcConfig): CniPlugin {
     const table = eniTable(eni);
     const { rule } = fabricRoute(node, eni, dstIP, table);
     const via = table === 'main' ? rule : `${FROM_POD_PRIORITY}: from ${srcPod?.ip ?? ''} lookup ${table}; ${rule}`;
-    return { rule: via, dev: eni, src: node.internalIP, by: 'vpc' };
+    const assumed = vpcSubnetPrefix(cluster).assumed ? { assumedSubnet: formatCidr(nodeSubnet(node)) } : {};
+    return { rule: via, dev: eni, src: node.internalIP, by: 'vpc', ...assumed };
   };
   return {
     kind: 'aws-vpc',
@@ -185,7 +233,10 @@ export function awsVpc(cfg: AwsVpcConfig): CniPlugin {
       for (const pod of localPods) lines.push(podRoute(cluster, node, { dstNode: node, pod, local: true }).rule);
       const subnet = nodeSubnet(node);
       const eth1 = deviceOf(node, 'eth1');
-      if (eth1) lines.push(`default via ${formatIPv4(subnet.base + 1)} dev eth1 table 2`);
+      if (eth1) {
+        const gw = formatIPv4(subnet.base + 1);
+        lines.push(`${gw} dev eth1 scope link table 2`, `default via ${gw} dev eth1 table 2`);
+      }
       return lines;
     },
     // Pod addresses are not node ranges: the VPC routes each to its ENI.
@@ -210,11 +261,39 @@ export function awsVpc(cfg: AwsVpcConfig): CniPlugin {
     vethRule: (pod, podKey) => `${pod.veth ?? ''}@if3 (veth peer of ${podKey} eth0)`,
     postrouting,
     vpc: {
+      externalSnat: cfg.externalSnat,
       eniOf: (pod) => podEni(pod),
-      egressRule: (pod) =>
-        cfg.externalSnat || podEni(pod) === 'eth0'
-          ? null
-          : `${CONNMARK_PRIORITY}: from all fwmark ${AWS_CONNMARK}/${AWS_CONNMARK} lookup main`,
+      egressRoute(cluster, node, pod, dstIP) {
+        const eni = podEni(pod);
+        if (eni === 'eth0') return null;
+        // AWS-CONNMARK-CHAIN-0 (nat PREROUTING, from eni+ veths) returns for the VPC's CIDRs and
+        // the excluded ones and marks the rest 0x80, restored as the packet mark before routing;
+        // with EXTERNALSNAT it is not installed, so nothing is marked.
+        const why = cfg.externalSnat
+          ? 'external-snat'
+          : inAny(vpcCidrs(cluster).cidrs, dstIP) !== null
+            ? 'in-vpc'
+            : inAny(cfg.excludeSnatCidrs, dstIP) !== null
+              ? 'excluded'
+              : 'marked';
+        if (why === 'marked')
+          return {
+            dev: 'eth0',
+            table: 'main',
+            rule: `${CONNMARK_PRIORITY}: from all fwmark ${AWS_CONNMARK}/${AWS_CONNMARK} lookup main`,
+            marked: true,
+            why,
+          };
+        const table = eniTable(eni);
+        return {
+          ...(vpcSubnetPrefix(cluster).assumed ? { assumedSubnet: formatCidr(nodeSubnet(node)) } : {}),
+          dev: eni,
+          table,
+          rule: `${FROM_POD_PRIORITY}: from ${pod.ip} lookup ${table}; ${fabricRoute(node, eni, dstIP, table).rule}`,
+          marked: false,
+          why,
+        };
+      },
       arrivalRule: (pod) => (pod === null ? '' : `${TO_POD_PRIORITY}: from all to ${pod.ip} lookup main`),
       fromPodRules(pod) {
         const eni = podEni(pod);

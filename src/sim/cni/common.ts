@@ -117,6 +117,8 @@ export interface HostRoute {
    * (the AWS VPC CNI), perhaps chosen by an ip rule for the source pod
    */
   by?: 'bgp' | 'kindnetd' | 'vpc';
+  /** the VPC subnet the route's decision rests on, when its prefix is assumed (no setting gives it) */
+  assumedSubnet?: string;
 }
 
 /** Where a route on a node leads: a pod (here or on another node), or another node's pod range. */
@@ -135,16 +137,32 @@ export interface RouteTarget {
  * A plugin whose pods' addresses are the VPC's own (the AWS VPC CNI): the fabric delivers each to
  * the ENI (a device of its node) that holds it, and ip rules steer packets to and from pods.
  */
+export interface VpcEgress {
+  readonly dev: string;
+  readonly table: string;
+  readonly rule: string;
+  readonly marked: boolean;
+  /** why: marked leaving the VPC, or unmarked (EXTERNALSNAT, an excluded CIDR, inside the VPC) */
+  readonly why: 'marked' | 'external-snat' | 'excluded' | 'in-vpc';
+  /** the node's VPC subnet when its prefix is assumed: its router is the next hop */
+  readonly assumedSubnet?: string;
+}
+
 export interface VpcFabric {
+  /** AWS_VPC_K8S_CNI_EXTERNALSNAT: no SNAT and no connmark; a NAT gateway of the VPC translates */
+  readonly externalSnat: boolean;
   /** the device of the ENI a pod's address is a secondary address of (`eth0`, `eth1`) */
   eniOf(pod: Pod): string;
   /** the ip rule that takes a packet arriving for a local pod to the main table, '' for none */
   arrivalRule(pod: Pod | null): string;
   /**
-   * The ip rule that sends a pod's connection leaving the VPC to the main table (and eth0, where it
-   * is SNATed) though the pod's address is on another ENI; null when none does
+   * How a pod's packet to an address outside the cluster leaves its node, when it does not by the
+   * main table's route through eth0 (null): a pod on a secondary ENI whose connection the plugin
+   * marked as leaving the VPC goes by the connmark's rule to main and eth0 (`marked`); otherwise
+   * its `from <pod>` rule picks its ENI's table, whose default route leaves by that ENI. `rule` is
+   * the ip rule and the route it finds, as the hop shows them.
    */
-  egressRule(pod: Pod): string | null;
+  egressRoute(cluster: Cluster, node: ClusterNode, pod: Pod, dstIP: string): VpcEgress | null;
   /** the ip rules the plugin adds for a pod, as `ip rule` prints them */
   fromPodRules(pod: Pod): string[];
 }

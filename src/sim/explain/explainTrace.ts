@@ -301,7 +301,43 @@ function path(leg: Hop[], ctx: Context): string[] {
         `Both ends are on ${node}: Cilium's eBPF program redirects the packet from one pod's veth straight into the other's, with no bridge and no routing.`,
       );
   }
+  out.push(...enis(leg));
   return out;
+}
+
+/**
+ * The AWS VPC CNI's ip rules on the way out of the cluster: which ENI a pod's packet leaves by,
+ * read from the rule of the node's route hop (`1536: from <pod> lookup <table>`, or the connmark's
+ * `1024: from all fwmark …`).
+ */
+function enis(leg: Hop[]): string[] {
+  if (!leg.at(-1)?.at.startsWith('ext/')) return [];
+  const route = leg.find((h) => h.kind === 'route' && /^(1536|1024): /.test(h.rule ?? ''));
+  if (!route) return [];
+  const rule = route.rule ?? '';
+  const node = route.node ?? 'the node';
+  const own = /^1536: from (\S+) lookup (\S+); .* dev (\S+)/.exec(rule);
+  if (own)
+    return [
+      `On ${node}, the ip rule for the pod's own address ${own[1]} picks route table ${own[2]}, the table of ${own[3]}, the ENI that holds that address: the packet leaves by ${own[3]}, not by eth0, and keeps the pod's address.`,
+    ];
+  const mark = /^1024: from all fwmark ([^/\s]+)\S* lookup main; .* dev (\S+)/.exec(rule);
+  if (mark)
+    return [
+      `The pod's address is on another ENI, but the VPC CNI marked the connection ${mark[1]} for leaving the VPC, and the ip rule for that mark sends it by ${node}'s main table, out of ${mark[2]}.`,
+    ];
+  return [];
+}
+
+/** An answer the VPC hands to the ENI holding a pod's address (`512: from all to <pod> lookup main`). */
+function eniArrival(trace: Trace): string[] {
+  const hop = (trace.reply?.hops ?? []).find(
+    (h) => h.kind === 'route' && h.at.startsWith('dev/') && /^512: from all to /.test(h.rule ?? ''),
+  );
+  if (!hop || !(trace.hops.at(-1)?.at.startsWith('ext/') ?? false)) return [];
+  return [
+    `The answer comes back to the ENI that holds the pod's address, ${hop.node ?? 'the node'}'s ${deviceOf(hop.at)}, and the ip rule for that address hands it to the main table and the pod's veth.`,
+  ];
 }
 
 /** An L7 proxy's part: it ends the client's connection, reads the request and decides. */
@@ -387,7 +423,7 @@ export function explainTrace(trace: Trace, settings: ExplainSettings): string[] 
     out.push(...decision(leg.hops, ctx), ...path(leg.hops, ctx), ...translations(leg.hops, ctx));
     if (leg.proxy) out.push(...proxySentences(leg.proxy, legs[i + 1], ctx));
   });
-  if (trace.verdict === 'delivered') out.push(...replySentences(trace));
+  if (trace.verdict === 'delivered') out.push(...replySentences(trace), ...eniArrival(trace));
   else out.push(trace.reason);
   // a trace that holds several packets of one connection meets the same device and rule each time
   return [...new Set(out)];

@@ -112,7 +112,7 @@ function settingsObjects(cluster: Cluster): Obj[] {
     });
   }
   const vpcCidrs = s.vpcCidrs ?? [];
-  if (s.siteRoutesPodNetwork === true || vpcCidrs.length > 0) {
+  if (s.siteRoutesPodNetwork === true || vpcCidrs.length > 0 || s.vpcSubnetPrefix !== undefined) {
     // k8s-netviz's own ConfigMap: the site network is no Kubernetes object (src/sim/import/settings.ts)
     out.push({
       apiVersion: 'v1',
@@ -121,6 +121,7 @@ function settingsObjects(cluster: Cluster): Obj[] {
       data: {
         ...(s.siteRoutesPodNetwork === true ? { routesPodNetwork: 'true' } : {}),
         ...(vpcCidrs.length > 0 ? { vpcCIDRs: vpcCidrs.join(',') } : {}),
+        ...(s.vpcSubnetPrefix !== undefined ? { vpcSubnetPrefix: String(s.vpcSubnetPrefix) } : {}),
       },
     });
   }

@@ -37,7 +37,7 @@ import { addIngressController } from '../model/ingressController';
 import { addEnvoyGateway } from '../model/envoyGateway';
 import { addCiliumGateway } from '../model/ciliumGateway';
 import { cniPlugin } from '../registry';
-import { vpcCidrs } from '../cni/awsVpc';
+import { vpcCidrs, vpcSubnetPrefix } from '../cni/awsVpc';
 import { GATEWAY_API_VERSIONS } from '../gateway/model';
 import { GATEWAY_GROUP } from '../gateway/types';
 import { validateGateway, validateGatewayClass, validateHTTPRoute, validateReferenceGrant } from './gatewayKinds';
@@ -601,6 +601,15 @@ class Importer {
           object: `ConfigMap kube-system/${SITE_NETWORK_CONFIGMAP}`,
           field: 'data.vpcCIDRs',
           message: `no setting gives the VPC's CIDRs (the AWS VPC CNI reads them from instance metadata); the simulation assumes ${vpc.cidrs.join(', ')}, the smallest CIDR holding every node's subnet`,
+        });
+      const subnet = vpcSubnetPrefix(cluster);
+      if (subnet.assumed)
+        this.problems.add({
+          severity: 'warning',
+          source: this.registry.values().next().value?.source ?? 'input',
+          object: `ConfigMap kube-system/${SITE_NETWORK_CONFIGMAP}`,
+          field: 'data.vpcSubnetPrefix',
+          message: `no manifest gives the mask of the nodes' VPC subnets; the simulation assumes /${subnet.prefix}, the longest prefix (at most /24) whose subnet around each node holds its pods' addresses (eksctl makes /19 subnets, the EKS CloudFormation template /18)`,
         });
       return;
     }

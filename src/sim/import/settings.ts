@@ -6,6 +6,7 @@
  * Anything not given keeps kubeadm's defaults (DEFAULT_SETTINGS in the builder).
  */
 import { parseCidr } from '../model/ip';
+import { SUBNET_PREFIX_MAX, SUBNET_PREFIX_MIN } from '../cni/awsVpc';
 import type { ClusterSettings, CniConfig, ProxyMode } from '../model/types';
 import type { ImportLimits } from './limits';
 import { parseYamlStream, yamlValue } from './parse';
@@ -68,6 +69,7 @@ export class SettingsReader {
   private awsNode?: Said<Extract<CniConfig, { kind: 'aws-vpc' }>>;
   private awsPolicyAgent?: Said<boolean>;
   private vpcCidrs?: Said<string[]>;
+  private vpcSubnetPrefix?: Said<number>;
   /** which object gave the pod and service subnets, for placing the builder's errors */
   readonly blame = new Map<string, { where: Where; field: Path }>();
 
@@ -412,6 +414,17 @@ export class SettingsReader {
       if (bad !== undefined) f.error(['data', 'vpcCIDRs'], `must list IPv4 CIDRs such as 192.168.0.0/16, not "${bad}"`);
       else if (list.length > 0) this.vpcCidrs = { value: list, where: this.where(f), field: ['data', 'vpcCIDRs'] };
     }
+    const prefix = f.str(['data', 'vpcSubnetPrefix']);
+    if (prefix !== undefined) {
+      // The nodes' VPC subnets' prefix length (no manifest holds the mask): a number, "19" or "/19"
+      const n = Number(prefix.trim().replace(/^\//, ''));
+      if (!/^\/?\d+$/.test(prefix.trim()) || n < SUBNET_PREFIX_MIN || n > SUBNET_PREFIX_MAX)
+        f.error(
+          ['data', 'vpcSubnetPrefix'],
+          `must be a prefix length from ${SUBNET_PREFIX_MIN} to ${SUBNET_PREFIX_MAX} such as "19", not "${prefix}"`,
+        );
+      else this.vpcSubnetPrefix = { value: n, where: this.where(f), field: ['data', 'vpcSubnetPrefix'] };
+    }
     const value = f.str(['data', 'routesPodNetwork']);
     if (value === undefined) return;
     if (value !== 'true' && value !== 'false') {
@@ -492,6 +505,7 @@ export class SettingsReader {
     }
     if (this.siteRoutes?.value === true) settings.siteRoutesPodNetwork = true;
     if (this.vpcCidrs) settings.vpcCidrs = this.vpcCidrs.value;
+    if (this.vpcSubnetPrefix) settings.vpcSubnetPrefix = this.vpcSubnetPrefix.value;
     if (this.kubeadmPodSubnet) candidates.push(this.kubeadmPodSubnet);
     if (this.flannelNetwork && (settings.cni === undefined || settings.cni.kind === 'flannel'))
       candidates.push(this.flannelNetwork);

@@ -14,7 +14,7 @@ import { cniPlugin, serviceProxy } from '../registry';
 import { settleCiliumGatewayApi } from '../cni/cilium';
 import { readGatewayApi } from '../gateway/model';
 import { allocateAddress, BlockPool, Scheduler } from './placement';
-import { nodeSubnet, vpcCidrsFor } from '../cni/awsVpc';
+import { nodeSubnet, SUBNET_PREFIX_MAX, SUBNET_PREFIX_MIN, vpcCidrsFor, vpcSubnetPrefixFor } from '../cni/awsVpc';
 import type { NodeIpam } from './placement';
 import type {
   Cluster,
@@ -240,19 +240,21 @@ function mustCidr(text: string, object: string, field: string): Cidr {
   return cidr;
 }
 
-function nodeDevices(settings: ClusterSettings, node: ClusterNode, range: Cidr): Device[] {
+function nodeDevices(settings: ClusterSettings, node: ClusterNode, range: Cidr, eth0Prefix = 24): Device[] {
   const cni = cniPlugin({ settings });
   // The AWS VPC CNI gives nodes no podCIDR; its devices do not depend on one.
   const podCidr = node.podCIDR === null ? range : mustCidr(node.podCIDR, `Node ${node.name}`, 'spec.podCIDR');
+  const eth0: Device = {
+    name: 'eth0',
+    address: `${node.internalIP}/${eth0Prefix}`,
+    mac: macFor(`${node.name}/eth0`),
+    mtu: settings.underlayMtu,
+    kind: 'ethernet',
+  };
+  // the CNI sees eth0 already there (the AWS VPC CNI's eth1 sits in eth0's subnet)
   const devices: Device[] = [
-    {
-      name: 'eth0',
-      address: `${node.internalIP}/24`,
-      mac: macFor(`${node.name}/eth0`),
-      mtu: settings.underlayMtu,
-      kind: 'ethernet',
-    },
-    ...cni.nodeDevices(node, podCidr, range, cni.podMtu(settings)),
+    eth0,
+    ...cni.nodeDevices({ ...node, devices: [eth0] }, podCidr, range, cni.podMtu(settings)),
   ];
   const dummy = serviceProxy({ settings }).nodeDevice;
   if (dummy !== null)
@@ -409,6 +411,14 @@ function checkPodCount(
   );
 }
 
+/** The pod addresses the input gives, with their node: what the VPC subnets must hold. */
+function givenPodAddresses(spec: ClusterSpec): { node: string; ip: string }[] {
+  const out: { node: string; ip: string }[] = [];
+  for (const w of spec.workloads ?? [])
+    if (w.kind === 'Pod' && w.ip && w.nodeName && !w.hostNetwork) out.push({ node: w.nodeName, ip: w.ip });
+  return out;
+}
+
 export function buildCluster(spec: ClusterSpec = {}): Cluster {
   let settings: ClusterSettings = { ...DEFAULT_SETTINGS, ...spec.settings };
   // Cilium's Gateway API where the settings leave it to the description (cni/cilium.ts)
@@ -416,11 +426,22 @@ export function buildCluster(spec: ClusterSpec = {}): Cluster {
   const nodeSpecs = spec.nodes && spec.nodes.length > 0 ? spec.nodes : DEFAULT_NODES;
   const baseNodes = buildNodes(nodeSpecs, settings);
   const vpcFabric = cniPlugin({ settings }).vpc !== undefined;
+  // the nodes' VPC subnet prefix (eth0's), for the AWS VPC CNI; other CNIs draw a /24 node network
+  let vpcPrefix = 24;
   if (vpcFabric) {
+    const given = settings.vpcSubnetPrefix;
+    if (given !== undefined && (!Number.isInteger(given) || given < SUBNET_PREFIX_MIN || given > SUBNET_PREFIX_MAX))
+      throw new ClusterBuildError(
+        `must be a whole number from ${SUBNET_PREFIX_MIN} to ${SUBNET_PREFIX_MAX} (EC2's bounds for a subnet), not ${String(given)}`,
+        'ConfigMap kube-system/k8s-netviz-site-network',
+        'data.vpcSubnetPrefix',
+      );
+    vpcPrefix = vpcSubnetPrefixFor(settings, baseNodes, givenPodAddresses(spec));
     // Pods live in the VPC: its (first) CIDR is the pod network every other rule compares with.
     const [first] = vpcCidrsFor(
       settings,
       baseNodes.map((n) => n.internalIP),
+      vpcPrefix,
     );
     for (const [i, c] of (settings.vpcCidrs ?? []).entries())
       mustCidr(c, 'ConfigMap kube-system/k8s-netviz-site-network', `data.vpcCIDRs[${i}]`);
@@ -437,24 +458,24 @@ export function buildCluster(spec: ClusterSpec = {}): Cluster {
   const subnets = new Map<number, NodeIpam>();
   if (vpcFabric) {
     for (const node of baseNodes) {
-      const subnet = nodeSubnet(node);
+      const subnet = nodeSubnet(node, vpcPrefix);
       let state = subnets.get(subnet.base);
       if (!state) subnets.set(subnet.base, (state = { kind: 'vpc', ranges: [subnet], last: null, used: new Set() }));
       state.used.add(parseIPv4(node.internalIP) ?? 0);
     }
   }
   const nodesWithDevices = baseNodes.map((node) => {
-    const shared = subnets.get(nodeSubnet(node).base);
+    const shared = subnets.get(nodeSubnet(node, vpcPrefix).base);
     if (shared) {
       ipam.set(node.name, shared);
       const eth1 = allocateAddress(shared);
       if (eth1 === null)
         throw new ClusterBuildError(
-          `the VPC subnet ${formatCidr(nodeSubnet(node))} has no free address left for the node's ENI`,
+          `the VPC subnet ${formatCidr(nodeSubnet(node, vpcPrefix))} has no free address left for the node's ENI`,
           `Node ${node.name}`,
           'status.addresses',
         );
-      return { ...node, devices: nodeDevices(settings, node, { base: eth1, prefix: 32 }) };
+      return { ...node, devices: nodeDevices(settings, node, { base: eth1, prefix: 32 }, vpcPrefix) };
     }
     const range = nodePodRange(node, blocks);
     const state: NodeIpam = { kind: blocks ? 'block' : 'host-local', ranges: [range], last: null, used: new Set() };

@@ -67,6 +67,11 @@ export interface ClusterSettings {
    * Absent: the smallest CIDR holding every node's subnet, an assumption the trace states.
    */
   readonly vpcCidrs?: readonly string[];
+  /**
+   * The prefix length of the nodes' VPC subnets (the AWS VPC CNI), which no manifest holds either.
+   * Absent: the longest, up to /24, whose subnet around each node holds its pods' given addresses.
+   */
+  readonly vpcSubnetPrefix?: number;
 }
 
 /** A network device in a node's root namespace. */

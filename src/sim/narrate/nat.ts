@@ -92,6 +92,6 @@ export function egressText(why: EgressWhy, f: EgressFacts): string {
     case 'aws-snat-excluded':
       return `${f.dstIP} is in AWS_VPC_K8S_CNI_EXCLUDE_SNAT_CIDRS: AWS-SNAT-CHAIN-0 returns without NAT, so it sees the pod address ${f.podIP}.`;
     case 'aws-external-snat':
-      return `AWS_VPC_K8S_CNI_EXTERNALSNAT is true: the node has no AWS-SNAT-CHAIN-0 rules and the packet leaves with the pod address ${f.podIP}, for a NAT gateway of the VPC to translate (outside the model).`;
+      return `AWS_VPC_K8S_CNI_EXTERNALSNAT is true: the node has no AWS-SNAT-CHAIN-0 rules, so the packet leaves with the pod address ${f.podIP}; translating it, if anything does (a NAT gateway on the subnet's way to the Internet), is the VPC's business, outside the model.`;
   }
 }

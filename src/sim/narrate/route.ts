@@ -41,8 +41,15 @@ export function routeText(
   if (route.by === 'kindnetd')
     return `kindnetd keeps a route to every other node's podCIDR from the Node objects: ${dst.podCIDR} via ${dst.name}'s address ${dst.internalIP} on eth0, no tunnel, no extra header.${ttl}${made}`;
   if (route.by === 'vpc')
-    return `${dst.name}'s pods hold VPC addresses, so no podCIDR route exists: ${route.rule.includes(' lookup ') ? `the AWS VPC CNI's ip rule for the source pod picks its ENI's table, and ` : ''}${route.rule.includes(' via ') ? `the VPC subnet's router` : `the VPC subnet, on-link,`} takes it out of ${route.dev}, no tunnel.${ttl}${made}`;
+    return `${dst.name}'s pods hold VPC addresses, so no podCIDR route exists: ${route.rule.includes(' lookup ') ? `the AWS VPC CNI's ip rule for the source pod picks its ENI's table, and ` : ''}${route.rule.includes(' via ') ? `the VPC subnet's router` : `the VPC subnet, on-link,`} takes it out of ${route.dev}, no tunnel.${ttl}${made}${assumedSubnetNote(route.assumedSubnet)}`;
   if (route.by === 'bgp')
     return `BIRD learned over BGP that ${dst.name} holds this block; ${dst.name} is in the same subnet, so the route goes directly via its address on eth0, without encapsulation.${ttl}${made}`;
   return `flannel's host-gw backend routes ${dst.podCIDR} via ${dst.name}'s address ${dst.internalIP} on eth0: no tunnel, no extra header.${ttl}${made}`;
+}
+
+/** The VPC subnet's mask is an assumption when no setting gives it: said where the route rests on it. */
+export function assumedSubnetNote(subnet: string | undefined): string {
+  return subnet === undefined
+    ? ''
+    : ` The subnet ${subnet} is assumed: no manifest gives its mask (the vpcSubnetPrefix setting does).`;
 }

@@ -16,8 +16,11 @@ import { evaluatePolicy, writePolicyHop } from './networkPolicy';
 import type { PathWriter } from './pathWriter';
 import { leavePod, netnsNode, nodeToLocalPod, unSnat } from './podPath';
 import { cniPlugin } from '../registry';
+import { AWS_CONNMARK, vpcCidrs } from '../cni/awsVpc';
 import type { Netns, SnatRecord, WalkContext } from './podPath';
+import type { VpcEgress } from '../cni/common';
 import { podText } from '../narrate/pod';
+import { assumedSubnetNote } from '../narrate/route';
 
 const ipOf = (addr: string): string => {
   const colon = addr.indexOf(':');
@@ -38,6 +41,32 @@ export function onLinkSubnet(node: ClusterNode, ip: string): string | null {
   const net = parseCidr(deviceOf(node, 'eth0')?.address ?? `${node.internalIP}/24`);
   const value = parseIPv4(ip);
   return net !== null && value !== null && cidrContains(net, value) ? formatCidr(net) : null;
+}
+
+/** Whether an address is inside the VPC's CIDRs (the setting, or the assumption). */
+function inVpcCidrs(cluster: Cluster, ip: string): boolean {
+  const value = parseIPv4(ip);
+  return (
+    value !== null &&
+    vpcCidrs(cluster).cidrs.some((c) => {
+      const p = parseCidr(c);
+      return p !== null && cidrContains(p, value);
+    })
+  );
+}
+
+/** Why a VPC CNI pod's packet was not marked to leave by eth0: which rule let it through unmarked. */
+function vpcEgressWhy(why: VpcEgress['why'], dstIP: string): string {
+  switch (why) {
+    case 'external-snat':
+      return ' AWS_VPC_K8S_CNI_EXTERNALSNAT is true, so the plugin installs no AWS-CONNMARK-CHAIN-0 to mark connections leaving the VPC, and the fwmark rule (priority 1024) matches nothing.';
+    case 'excluded':
+      return ` ${dstIP} is in AWS_VPC_K8S_CNI_EXCLUDE_SNAT_CIDRS, so AWS-CONNMARK-CHAIN-0 returns without marking the connection 0x80 and the fwmark rule (priority 1024) does not match.`;
+    case 'in-vpc':
+      return ` ${dstIP} is inside the VPC, so AWS-CONNMARK-CHAIN-0 returns without marking the connection 0x80 and the fwmark rule (priority 1024) does not match.`;
+    case 'marked':
+      return '';
+  }
 }
 
 /** Private, shared and link-local ranges: a site's own network, which can be taught a route to the pod network. */
@@ -66,18 +95,21 @@ export function walkToExternal(w: PathWriter, ctx: WalkContext, from: Netns, dst
   const node = netnsNode(cluster, from);
   const pod: Pod | null = from.kind === 'pod' ? from.pod : null;
   const gw = defaultGateway(node);
-  const subnet = onLinkSubnet(node, dstIP);
+  // The AWS VPC CNI: a pod on a secondary ENI leaves by its ENI's table unless its connection was
+  // marked as leaving the VPC (then by the connmark's rule to main and eth0, to be SNATed).
+  const vpcEgress = pod !== null && cni.vpc ? cni.vpc.egressRoute(cluster, node, pod, dstIP) : null;
+  const outDev = vpcEgress?.dev ?? 'eth0';
+  // A secondary ENI's table has no connected route: everything goes to the subnet's router.
+  const subnet = outDev === 'eth0' ? onLinkSubnet(node, dstIP) : null;
   const src = from.kind === 'host' ? (from.ip ?? node.internalIP) : node.internalIP;
   const plainRule = subnet
     ? `${subnet} dev eth0 proto kernel scope link src ${src}`
     : `default via ${gw} dev eth0 proto static`;
-  // The AWS VPC CNI: a pod on a secondary ENI leaves by eth0 anyway, through the connmark's ip rule.
-  const markRule = pod !== null ? (cni.vpc?.egressRule(pod) ?? null) : null;
-  const routeRule = markRule === null ? plainRule : `${markRule}; ${plainRule}`;
-  const marked =
-    markRule === null
-      ? ''
-      : ` The connection is marked ${markRule.split(' ')[4] ?? ''} as it leaves the VPC, and that ip rule picks the main table over the table of the pod's own ENI.`;
+  const routeRule =
+    vpcEgress === null ? plainRule : vpcEgress.marked ? `${vpcEgress.rule}; ${plainRule}` : vpcEgress.rule;
+  const marked = vpcEgress?.marked
+    ? ` The connection was marked ${AWS_CONNMARK} as it left the pod for outside the VPC (AWS-CONNMARK-CHAIN-0), and the ip rule for that mark (priority 1024) picks the main table before the pod's own rule (1536) could pick the table of its ENI, ${pod === null ? '' : (cni.vpc?.eniOf(pod) ?? '')}.`
+    : '';
   if (pod !== null) {
     leavePod(w, cluster, pod, null, dstIP);
     const state = ctx.policy;
@@ -111,13 +143,16 @@ export function walkToExternal(w: PathWriter, ctx: WalkContext, from: Netns, dst
       kind: 'route',
       at: nodeId(node.name),
       node: node.name,
-      devices: [deviceId(node.name, 'eth0')],
+      devices: [deviceId(node.name, outDev)],
       rule: routeRule,
-      text: subnet
-        ? `${via}${dstIP} is outside the cluster but on ${node.name}'s own subnet ${subnet}: the connected route sends it straight out of eth0, no gateway. TTL drops by one.`
-        : `${via}${dstIP} is outside the cluster, so ${node.name} takes its default route through eth0 to the gateway ${gw}. TTL drops by one.${marked}`,
+      text:
+        vpcEgress !== null && !vpcEgress.marked
+          ? `${pod.ip} is a secondary address of ${outDev}, so the ip rule from ${pod.ip} (priority 1536) picks table ${vpcEgress.table}, ${outDev}'s own: its default route sends ${dstIP} out of ${outDev} to the subnet's router ${gw}, not out of eth0.${vpcEgressWhy(vpcEgress.why, dstIP)} TTL drops by one.${assumedSubnetNote(vpcEgress.assumedSubnet)}`
+          : subnet
+            ? `${via}${dstIP} is outside the cluster but on ${node.name}'s own subnet ${subnet}: the connected route sends it straight out of eth0, no gateway. TTL drops by one.`
+            : `${via}${dstIP} is outside the cluster, so ${node.name} takes its default route through eth0 to the gateway ${gw}. TTL drops by one.${marked}`,
     });
-    postroutingOut(w, ctx, node, pod, dstIP);
+    postroutingOut(w, ctx, node, pod, dstIP, outDev);
   } else {
     w.hop({
       kind: 'route',
@@ -133,23 +168,28 @@ export function walkToExternal(w: PathWriter, ctx: WalkContext, from: Netns, dst
   // On-link: the next hop is the host itself, so ARP asks for its address, not the gateway's.
   const nextHop = subnet ? dstIP : gw;
   const nextMac = macFor(subnet ? `host/${dstIP}` : `gateway/${gw}`);
-  w.update({ eth: { src: deviceOf(node, 'eth0')?.mac ?? '', dst: nextMac } });
+  w.update({ eth: { src: deviceOf(node, outDev)?.mac ?? '', dst: nextMac } });
   w.hop({
     kind: subnet ? 'arp' : 'route',
-    at: deviceId(node.name, 'eth0'),
+    at: deviceId(node.name, outDev),
     node: node.name,
-    rule: `${nextHop} dev eth0 lladdr ${nextMac} REACHABLE`,
+    rule: `${nextHop} dev ${outDev} lladdr ${nextMac} REACHABLE`,
     text: subnet
       ? `${node.name} resolves ${dstIP} itself by ARP (it is on-link) and sends the frame to it through eth0.`
-      : `The packet leaves ${node.name} through eth0 towards the gateway ${gw}.`,
+      : `The packet leaves ${node.name} through ${outDev} towards the gateway ${gw}.`,
   });
   const seen = ipOf(w.packet.src);
   if (subnet) return; // the frame reaches the host across the subnet's switch: no router, no Internet
+  const inVpc = cni.vpc !== undefined && inVpcCidrs(cluster, dstIP);
   w.hop({
     kind: 'wire',
     at: INTERNET_ID,
     node: null,
-    text: `The packet crosses the site's router and the Internet to ${dstIP}, which sees it come from ${seen}. Any further NAT at the edge router or a cloud NAT gateway is outside the model.`,
+    text: inVpc
+      ? `The VPC's router delivers the packet to ${dstIP}, inside the VPC, which sees it come from ${seen}.`
+      : cni.vpc && siteAddress(dstIP)
+        ? `The VPC's router sends the packet on to ${dstIP}, a private address beyond the VPC (a peered VPC, a VPN or Direct Connect), which sees it come from ${seen}.`
+        : `The packet crosses the site's router and the Internet to ${dstIP}, which sees it come from ${seen}. Any further NAT at the edge router or a cloud NAT gateway is outside the model.`,
   });
 }
 
@@ -181,8 +221,15 @@ export function replyNeedsSiteRoute(
 }
 
 /** POSTROUTING on the way out: the CNI's or ip-masq-agent's masquerade decision for a pod's packet. */
-export function postroutingOut(w: PathWriter, ctx: WalkContext, node: ClusterNode, pod: Pod, dstIP: string): void {
-  const d = egressMasquerade(ctx.cluster, pod, dstIP, node, 'eth0');
+export function postroutingOut(
+  w: PathWriter,
+  ctx: WalkContext,
+  node: ClusterNode,
+  pod: Pod,
+  dstIP: string,
+  outDev = 'eth0',
+): void {
+  const d = egressMasquerade(ctx.cluster, pod, dstIP, node, outDev);
   if (!d.masquerade || d.newSrc === null) {
     if (d.rule !== '') w.hop({ kind: 'netfilter', at: nodeId(node.name), node: node.name, rule: d.rule, text: d.text });
     else w.hop({ kind: 'netfilter', at: nodeId(node.name), node: node.name, text: d.text });
@@ -216,7 +263,10 @@ export function walkFromExternal(w: PathWriter, ctx: WalkContext, client: Netns,
       kind: 'drop',
       at: INTERNET_ID,
       node: null,
-      text: `The answer is addressed to the pod address ${to}, which is private to the cluster: the Internet has no route back to it, so it is lost and the client times out.`,
+      text:
+        cniPlugin(cluster).vpc?.externalSnat === true
+          ? `The answer is addressed to the pod address ${to}, a private address of the VPC: the Internet has no route back to it, so it is lost and the client times out. With AWS_VPC_K8S_CNI_EXTERNALSNAT, a NAT gateway on the subnet's route to the Internet would have translated the connection on the way out (outside the model).`
+          : `The answer is addressed to the pod address ${to}, which is private to the cluster: the Internet has no route back to it, so it is lost and the client times out.`,
     });
     return false;
   }
@@ -234,33 +284,41 @@ export function walkFromExternal(w: PathWriter, ctx: WalkContext, client: Netns,
     return false;
   }
   // The answer reaches the node's eth0: on-link from the host itself when it answers the node's
-  // own address; otherwise through the site's router.
+  // own address; otherwise through the site's router. The VPC hands a pod-addressed answer to the
+  // ENI that holds the pod's address, eth1 for a pod on the secondary ENI.
+  const vpc = cniPlugin(cluster).vpc;
+  const inDev = podAddressed && vpc && client.kind === 'pod' ? vpc.eniOf(client.pod) : 'eth0';
   const direct = !podAddressed && subnet !== null;
   if (!direct) {
-    const how = podAddressed
-      ? `the site network routes the pod network (${range} via ${node.internalIP}) back to ${node.name}`
-      : `it is addressed to ${node.name}'s own address`;
+    const how = !podAddressed
+      ? `it is addressed to ${node.name}'s own address`
+      : vpc
+        ? `the VPC delivers it to the ENI that holds ${to}, ${node.name}'s ${inDev}`
+        : `the site network routes the pod network (${range} via ${node.internalIP}) back to ${node.name}`;
     w.hop({
       kind: 'wire',
       at: INTERNET_ID,
       node: null,
-      ...(podAddressed ? { rule: `${range} via ${node.internalIP} (site router)` } : {}),
+      ...(podAddressed && !vpc ? { rule: `${range} via ${node.internalIP} (site router)` } : {}),
       text: `The answer comes back from ${src} across the network: ${how}.`,
     });
   }
   w.update({
     eth: {
       src: macFor(direct ? `host/${src}` : `gateway/${gw}`),
-      dst: deviceOf(node, 'eth0')?.mac ?? '',
+      dst: deviceOf(node, inDev)?.mac ?? '',
     },
   });
+  const arrival = podAddressed && vpc && client.kind === 'pod' ? vpc.arrivalRule(client.pod) : '';
   w.hop({
     kind: 'route',
-    at: deviceId(node.name, 'eth0'),
+    at: deviceId(node.name, inDev),
     node: node.name,
     // A pod-addressed answer is forwarded (the next hop routes it); the node's own address is local.
     ...(podAddressed
-      ? {}
+      ? arrival !== ''
+        ? { rule: arrival }
+        : {}
       : {
           rule:
             snat === null
@@ -269,7 +327,9 @@ export function walkFromExternal(w: PathWriter, ctx: WalkContext, client: Netns,
         }),
     text: direct
       ? `${node.name} receives the answer on eth0 straight from ${src}, a host on its own subnet ${subnet ?? ''}.`
-      : `${node.name} receives the answer on eth0.`,
+      : arrival !== ''
+        ? `${node.name} receives the answer on ${inDev}; the ip rule to ${to} (priority 512) looks it up in the main table, whose /32 route leads to the pod's veth.`
+        : `${node.name} receives the answer on eth0.`,
   });
   if (snat !== null) unSnat(w, snat, 'answer');
   if (client.kind === 'pod')

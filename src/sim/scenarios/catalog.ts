@@ -9,6 +9,7 @@ import { defaultClusterSpec } from './defaultCluster';
 import { addIngressController } from '../model/ingressController';
 import { netpolTruthTableSpec } from '../matrix/netpolTruthTable';
 import { CILIUM_GATEWAY_CLUSTER, GATEWAY_CLUSTER, GATEWAY_CLUSTER_GRANTED } from './gatewayCluster';
+import { podEni } from '../cni/awsVpc';
 
 /** The built-in cluster plus one more Service in front of the web pods. */
 function withWebService(service: Omit<ServiceSpec, 'selector'>): ClusterSpec {
@@ -125,6 +126,20 @@ const AWS_POLICY: ClusterSpec = {
   settings: { cni: { kind: 'aws-vpc', externalSnat: false, excludeSnatCidrs: [] }, policyEnforced: true },
 };
 const awsPolicyCluster = lazyCluster(AWS_POLICY);
+/**
+ * EKS with AWS_VPC_K8S_CNI_EXTERNALSNAT=true (nodes whose traffic out is translated by a NAT
+ * gateway, or reaches peered networks and VPNs as it is), and a network beyond the VPC, peered or
+ * over a VPN, that routes the VPC's addresses back: the site-network setting.
+ */
+const AWS_EXTERNAL_SNAT: ClusterSpec = {
+  ...defaultClusterSpec,
+  settings: {
+    cni: { kind: 'aws-vpc', externalSnat: true, excludeSnatCidrs: [] },
+    siteRoutesPodNetwork: true,
+  },
+};
+const awsExternalSnatCluster = lazyCluster(AWS_EXTERNAL_SNAT);
+
 const policyWeb = (node: string): string => {
   const pod = webPodOn(policyCluster, node);
   return pod ? `pod/${pod.namespace}/${pod.name}` : '';
@@ -355,6 +370,21 @@ export const SCENARIOS: readonly Scenario[] = [
       'The client pod connects to 93.184.216.34, a server outside the cluster, where a pod address means nothing: the answer must find its way back to the pod.',
     spec: defaultClusterSpec,
     request: { from: 'pod/default/client', to: '93.184.216.34', port: 443 },
+  },
+  {
+    id: 'egress-eks-external-snat',
+    title: 'EKS without SNAT: out of the second ENI',
+    group: 'Internet to Service',
+    framing:
+      'An EKS-style cluster with AWS_VPC_K8S_CNI_EXTERNALSNAT=true: the AWS VPC CNI leaves pod addresses alone, for a NAT gateway or a VPN to handle. A web pod whose address sits on its node’s second ENI (eth1) connects to 10.20.0.5, a server in a peered network that routes the VPC’s addresses back.',
+    spec: AWS_EXTERNAL_SNAT,
+    get request() {
+      // a pod whose address ipamd took from the spare ENI, eth1
+      const pod = awsExternalSnatCluster()
+        .pods.filter((p) => p.namespace === 'default' && p.labels['app'] === 'web')
+        .find((p) => podEni(p) === 'eth1');
+      return { from: pod ? `pod/${pod.namespace}/${pod.name}` : '', to: '10.20.0.5', port: 5432 };
+    },
   },
   {
     id: 'network-policy-deny',
