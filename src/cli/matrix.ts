@@ -107,7 +107,7 @@ export function formatMatrixWide(m: Matrix): string {
 /** RFC 4180 CSV with a header (sim/matrix/serialize.ts: the app's export is the same serializer). */
 export const formatMatrixCsv = (m: Matrix): string => matrixCsv(rowsOfMatrix(m));
 
-/** The JSON of docs/matrix.md: `{ cells: [{ from, to, port, protocol, verdict, policies, ... }] }` and more. */
+/** The JSON of docs/matrix-format.md: `{ cells: [{ from, to, port, protocol, verdict, policies, ... }] }` and more. */
 export const formatMatrixJson = (m: Matrix): string => matrixJson(rowsOfMatrix(m));
 
 /** Computes and prints the matrix; returns the exit status (2 for a bad selector). */

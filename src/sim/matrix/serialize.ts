@@ -65,7 +65,7 @@ function side(s: MatrixSide): MatrixSide {
   };
 }
 
-/** A cell with its fields in the documented order (docs/matrix.md). */
+/** A cell with its fields in the documented order (docs/matrix-format.md). */
 export function cellJson(c: MatrixCell): MatrixCell {
   return {
     from: c.from,
