@@ -429,8 +429,11 @@ export function createClusterCanvas(host: HTMLElement, callbacks: CanvasCallback
     (el as unknown as { updateStyle(): void }).updateStyle();
   };
 
-  /** Labels of the framed elements grow so that they render at `readablePx` or more at `zoom`. */
-  const growLabels = (ids: ReadonlySet<string>, zoom: number): void => {
+  /**
+   * Labels of the framed elements grow so that they render at `readablePx` or more at `zoom`; then,
+   * unless only measuring, those that still cross another are moved apart (`separateLabels`).
+   */
+  const growLabels = (ids: ReadonlySet<string>, zoom: number, separate = true): void => {
     cy.batch(() => {
       for (const id of grown) if (!ids.has(id)) unsetData(cy.getElementById(id), 'rfs rmw');
       for (const id of ids) {
@@ -449,16 +452,18 @@ export function createClusterCanvas(host: HTMLElement, callbacks: CanvasCallback
       }
     });
     grown = new Set(ids);
-    separateLabels(ids);
+    separateLabels(ids, separate);
     drawVersion++;
   };
 
   /**
    * Grown labels can be wider than their boxes: two framed side by side (a node's routing point
    * and its eth1, on a phone) would print over each other. Left to right, a label that crosses one
-   * already placed moves below it, or above when that is clear instead, by its text margin.
+   * already placed moves below it, or above when that is clear instead, by its text margin. The
+   * camera first frames fewer neighbours to avoid this (`frameCamera`); this is the last resort.
+   * Returns whether any label crosses another; with `apply` false, only says so.
    */
-  const separateLabels = (ids: ReadonlySet<string>): void => {
+  const separateLabels = (ids: ReadonlySet<string>, apply: boolean): boolean => {
     for (const id of shifted) unsetData(cy.getElementById(id), 'lmy');
     shifted = new Set();
     const only = { includeNodes: false, includeEdges: false, includeLabels: true, includeOverlays: false };
@@ -497,6 +502,7 @@ export function createClusterCanvas(host: HTMLElement, callbacks: CanvasCallback
         placed.push(box);
         continue;
       }
+      if (!apply) return true;
       const down = Math.max(...hit.map((p) => p.y2)) + gap - box.y1;
       const up = Math.min(...hit.map((p) => p.y1)) - gap - box.y2;
       const dy = [down, up].find((d) => !placed.some((p) => crosses(p, moved(box, d)))) ?? down;
@@ -504,6 +510,7 @@ export function createClusterCanvas(host: HTMLElement, callbacks: CanvasCallback
       shifted.add(el.id());
       placed.push(moved(box, dy));
     }
+    return shifted.size > 0;
   };
 
   /** The node network's label, moved under the framed stretch of wire (model box), or null. */
@@ -583,25 +590,12 @@ export function createClusterCanvas(host: HTMLElement, callbacks: CanvasCallback
   };
 
   /**
-   * Whether the labels of these elements, grown for `zoom`, cover one another or the label of a
-   * hop beside them left out of the frame.
+   * Whether the labels of these elements, grown for `zoom`, cross one another or a label beside
+   * them, as they would be before `separateLabels` moves them.
    */
   const labelsOverlap = (ids: ReadonlySet<string>, zoom: number): boolean => {
-    growLabels(ids, zoom);
-    const only = { includeNodes: false, includeEdges: false, includeLabels: true, includeOverlays: false };
-    const boxOf = (id: string) => {
-      const el = cy.getElementById(id);
-      return el.nonempty() && String(el.data('label') ?? '') !== '' ? el.boundingBox(only) : null;
-    };
-    const grownBoxes = [...ids].map(boxOf).filter((b) => b !== null);
-    const besides = frameIds
-      .map(drawnId)
-      .filter((id) => !ids.has(id))
-      .map(boxOf)
-      .filter((b) => b !== null);
-    const meet = (a: cytoscape.BoundingBox12, b: cytoscape.BoundingBox12) =>
-      a.x1 < b.x2 && b.x1 < a.x2 && a.y1 < b.y2 && b.y1 < a.y2;
-    return grownBoxes.some((a, i) => [...grownBoxes.slice(i + 1), ...besides].some((b) => meet(a, b)));
+    growLabels(ids, zoom, false);
+    return separateLabels(ids, false);
   };
 
   /**
@@ -648,7 +642,7 @@ export function createClusterCanvas(host: HTMLElement, callbacks: CanvasCallback
     };
     let view = frameView(bounds, cy.width(), cy.height(), insets, opts);
     for (let round = 0; round < 4; round++) {
-      growLabels(ids, view.zoom);
+      growLabels(ids, view.zoom, false);
       placeWireLabel();
       let framed = cy.collection();
       let bars = cy.collection();
