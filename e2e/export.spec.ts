@@ -145,7 +145,7 @@ test.describe('printing (#26)', () => {
     await expect(handout).toBeHidden();
     await expect(page.locator('header')).toBeVisible();
   });
-  test('dark, 720 px wide: the handout prints and the SVG keeps the theme', async ({ app }, testInfo) => {
+  test('dark, 720 px wide: the SVG keeps the theme; the handout prints light', async ({ app }, testInfo) => {
     const { page } = app;
     await page.setViewportSize({ width: 720, height: 900 });
     await app.goto('/?theme=dark#example=pod-to-service&step=4');
@@ -168,7 +168,16 @@ test.describe('printing (#26)', () => {
     // the picture fits the page's width: nothing cut at the right
     const box = (await img.boundingBox())!;
     expect(box.x + box.width).toBeLessThanOrEqual(720);
+    // paper is white: the diagram prints in the light palette whatever the screen's theme
+    const printed = await parse(
+      page,
+      decodeURIComponent((await img.getAttribute('src')) ?? '').replace(/^data:image\/svg\+xml;charset=utf-8,/, ''),
+    );
+    expect(printed.error).toBeNull();
+    expect(printed.theme).toBe('light');
     await page.screenshot({ path: testInfo.outputPath('print-dark-720.png'), fullPage: true });
     await page.emulateMedia({ media: 'screen' });
+    // and the screen keeps its dark diagram: the SVG exported after printing is dark again
+    expect((await parse(page, await exportSvgText(page))).theme).toBe('dark');
   });
 });

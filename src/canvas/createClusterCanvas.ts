@@ -128,6 +128,8 @@ export interface ClusterCanvas {
       reserve: SvgExporter.SvgOptions['reserve'];
       window?: SvgExporter.SvgOptions['window'];
     },
+    /** `theme`: drawn in this theme's colours, whatever the screen's (a printed handout is light) */
+    options?: { theme?: Theme },
   ): string | null;
   preloadSvg(): Promise<void>;
   /** resolves once the camera has stopped moving and the level of detail has followed it */
@@ -1001,8 +1003,9 @@ export function createClusterCanvas(host: HTMLElement, callbacks: CanvasCallback
     async preloadSvg() {
       svgModule ??= await import('./exportSvg');
     },
-    svgNow(caption = null, frame) {
+    svgNow(caption = null, frame, options = {}) {
       if (!svgModule) return null;
+      const paper = options.theme ?? theme;
       const { exportSvg, estimateWidth } = svgModule;
       // the browser's own text widths, so that labels wrap where the diagram wraps them
       const ctx = document.createElement('canvas').getContext('2d');
@@ -1015,12 +1018,15 @@ export function createClusterCanvas(host: HTMLElement, callbacks: CanvasCallback
       // the camera's grown labels and moved label positions are sized for the view on screen, not
       // for the whole picture (printing hides the canvas, and they grow to fill the page): drawn at
       // their stylesheet size, then put back
-      const moved = cy.nodes('[rfs], [lx]').map((el) => ({ el, data: { ...(el.data() as Record<string, unknown>) } }));
-      for (const { el } of moved) unsetData(el, 'rfs rmw lx');
+      const moved = cy
+        .nodes('[rfs], [lx], [lmy]')
+        .map((el) => ({ el, data: { ...(el.data() as Record<string, unknown>) } }));
+      for (const { el } of moved) unsetData(el, 'rfs rmw lx lmy');
+      if (paper !== theme) cy.style(stylesheet(paper, PALETTES[paper]));
       try {
         return exportSvg(cy, {
-          background: palette().nodeFill,
-          theme,
+          background: paper === theme ? palette().nodeFill : PALETTES[paper].nodeFill,
+          theme: paper,
           sprites: frame ? frame.sprites : packets.sprites(),
           caption,
           measure,
@@ -1028,8 +1034,9 @@ export function createClusterCanvas(host: HTMLElement, callbacks: CanvasCallback
           ...(frame?.window ? { window: frame.window } : {}),
         });
       } finally {
+        if (paper !== theme) cy.style(sheet());
         for (const { el, data } of moved)
-          el.data(Object.fromEntries(Object.entries(data).filter(([k]) => ['rfs', 'rmw', 'lx'].includes(k))));
+          el.data(Object.fromEntries(Object.entries(data).filter(([k]) => ['rfs', 'rmw', 'lx', 'lmy'].includes(k))));
       }
     },
     whenSettled() {

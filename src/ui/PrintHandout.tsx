@@ -26,7 +26,8 @@ export function PrintHandout({ canvas }: { canvas(): ClusterCanvas | null }) {
     function drawDiagramWhenPrinting() {
       const draw = (): void => {
         const c = canvas();
-        const svg = c?.svgNow(stageCaption(store.getState()));
+        // light on paper whatever the screen's theme: a dark page wastes ink and prints muddy
+        const svg = c?.svgNow(stageCaption(store.getState()), undefined, { theme: 'light' });
         if (svg && img.current) img.current.src = `data:image/svg+xml;charset=utf-8,${encodeURIComponent(svg)}`;
       };
       // beforeprint for the browser's Print; the media query for print emulation and PDF renderers
