@@ -26,6 +26,7 @@ import {
   DEFAULT_ROUTE_TIMEOUT_MS,
   ENVOY_REASONS,
   endpointsOf,
+  forwarded,
   gatewayRuleText,
   isInternal,
   requestUuid,
@@ -187,16 +188,7 @@ function decide(cluster: Cluster, request: L7Request, ctx: L7Context): L7Decisio
     redirect: decision.location,
     upstream,
     backendRequest:
-      upstream !== null && up !== null
-        ? {
-            method: up.method,
-            path:
-              up.query.length > 0
-                ? `${up.path}?${up.query.map(([k, v]) => (v === '' ? k : `${k}=${v}`)).join('&')}`
-                : up.path,
-            headers: backendHeaders(decision, ctx.remoteAddr, ctx.seed),
-          }
-        : null,
+      upstream !== null && up !== null ? forwarded(up, backendHeaders(decision, ctx.remoteAddr, ctx.seed)) : null,
     rule: gatewayRuleText(decision),
     text,
     backendService: picked ? `${picked.ref.namespace}/${picked.ref.name}` : null,

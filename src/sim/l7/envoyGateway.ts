@@ -24,6 +24,7 @@ import type { GatewayModel, ListenerModel } from '../gateway/types';
 import { parseQuery } from '../gateway/request';
 import { proxyPodOf } from './types';
 import type {
+  L7BackendRequest,
   L7Context,
   L7Decision,
   L7Endpoint,
@@ -159,6 +160,12 @@ function backendHeaders(decision: RouteDecision, remoteAddr: string, seed: numbe
   out['x-request-id'] = requestUuid(seed);
   out['x-envoy-expected-rq-timeout-ms'] = String(DEFAULT_ROUTE_TIMEOUT_MS);
   return out;
+}
+
+/** The request as Envoy forwards it to the backend: after the route's filters, with these headers. */
+export function forwarded(up: GatewayRequest, headers: Record<string, string>): L7BackendRequest {
+  const query = up.query.map(([k, v]) => (v === '' ? k : `${k}=${v}`)).join('&');
+  return { method: up.method, path: query.length > 0 ? `${up.path}?${query}` : up.path, headers };
 }
 
 /**
@@ -350,16 +357,7 @@ function decide(cluster: Cluster, request: L7Request, ctx: L7Context): L7Decisio
     redirect: decision.location,
     upstream,
     backendRequest:
-      upstream !== null && up !== null
-        ? {
-            method: up.method,
-            path:
-              up.query.length > 0
-                ? `${up.path}?${up.query.map(([k, v]) => (v === '' ? k : `${k}=${v}`)).join('&')}`
-                : up.path,
-            headers: backendHeaders(decision, ctx.remoteAddr, ctx.seed),
-          }
-        : null,
+      upstream !== null && up !== null ? forwarded(up, backendHeaders(decision, ctx.remoteAddr, ctx.seed)) : null,
     rule: gatewayRuleText(decision),
     text,
     backendService,
