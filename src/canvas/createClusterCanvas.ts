@@ -672,6 +672,8 @@ export function createClusterCanvas(host: HTMLElement, callbacks: CanvasCallback
 
   /** Puts the view where it belongs now: on the frame while following, else fitted unless moved. */
   const placeView = (animate: boolean): void => {
+    // a hidden canvas (printing hides it) has no frame: labels grown for it would be enormous
+    if (cy.width() < 1 || cy.height() < 1) return;
     if (following()) frameCamera(animate && !camera.reducedMotion);
     else if (!userMoved) {
       growLabels(new Set(), cy.zoom());
