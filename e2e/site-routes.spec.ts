@@ -72,8 +72,8 @@ for (const theme of ['light', 'dark'] as const) {
       await page.setViewportSize({ width: w, height: h });
       await app.goto(`/?theme=${theme}${link()}`);
       const toggle = page.getByTestId('site-routes');
-      // a phone holds the inspector in its Details sheet
-      if (w < 640) await page.getByRole('button', { name: 'Details' }).click();
+      // the one-column layout (a phone, a short window) holds the inspector in its Details sheet
+      if (w < 640 || h < 520) await page.getByRole('button', { name: 'Details' }).click();
       await toggle.scrollIntoViewIfNeeded();
       await expect(toggle).toBeVisible();
       await app.settled();
