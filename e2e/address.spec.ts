@@ -58,11 +58,14 @@ test.describe('the address follows the view (#26)', () => {
     await friend.waitForFunction(() => window.__netviz !== undefined);
     await friend.evaluate(() => window.__netviz!.whenReady());
     await expect
-      .poll(async () => {
-        const s = (await friend.evaluate(() => window.__netviz!.getState())) as { step: number };
-        const t = await friend.evaluate(() => window.__netviz!.currentTrace());
-        return { step: s.step, from: t?.request.from, to: t?.request.to };
-      })
+      .poll(
+        async () => {
+          const s = (await friend.evaluate(() => window.__netviz!.getState())) as { step: number };
+          const t = await friend.evaluate(() => window.__netviz!.currentTrace());
+          return { step: s.step, from: t?.request.from, to: t?.request.to };
+        },
+        { timeout: 15_000 },
+      )
       .toEqual({ step: 2, from: request.from, to: request.to });
     await friend.close();
 
