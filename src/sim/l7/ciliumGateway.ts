@@ -26,6 +26,7 @@ import {
   DEFAULT_ROUTE_TIMEOUT_MS,
   ENVOY_REASONS,
   endpointsOf,
+  exposureOf,
   forwarded,
   gatewayRuleText,
   isInternal,
@@ -74,22 +75,7 @@ function serviceOf(cluster: Cluster, gateway: GatewayModel): Service | null {
  * cluster switched away from Cilium keeps the Service, which then has no one behind it.
  */
 function exposure(cluster: Cluster, host: string, scheme: 'http' | 'https'): L7Exposure | null {
-  const h = hostOf(host);
-  const protocol = scheme === 'https' ? 'HTTPS' : 'HTTP';
-  for (const { gateway, listeners } of ciliumGateways(cluster)) {
-    const listener = listeners.find((l) => l.protocol === protocol && servesHost(cluster, l, h));
-    const svc = listener ? serviceOf(cluster, gateway) : null;
-    const sp = svc?.ports.find((p) => p.port === listener?.port && p.protocol === 'tcp');
-    if (!svc || !sp) continue;
-    const key = `${svc.namespace}/${svc.name}`;
-    if (svc.type === 'LoadBalancer' && svc.loadBalancerIP !== null)
-      return { service: key, via: 'load-balancer', ip: svc.loadBalancerIP, port: sp.port, node: null };
-    if (sp.nodePort !== null) {
-      const node = [...cluster.nodes].filter((n) => n.ready).sort((a, b) => a.name.localeCompare(b.name))[0];
-      if (node) return { service: key, via: 'node-port', ip: node.internalIP, port: sp.nodePort, node: node.name };
-    }
-  }
-  return null;
+  return exposureOf(cluster, host, scheme, ciliumGateways(cluster), (gateway) => serviceOf(cluster, gateway));
 }
 
 /**

@@ -104,12 +104,26 @@ export function servesHost(cluster: Cluster, listener: ListenerModel, host: stri
  * address (or a node's NodePort when it has none) on that listener's port.
  */
 export function gatewayExposure(cluster: Cluster, host: string, scheme: 'http' | 'https'): L7Exposure | null {
+  return exposureOf(cluster, host, scheme, envoyGateways(cluster), (gateway) => envoyServiceOf(cluster, gateway));
+}
+
+/**
+ * Of these Gateways, the first with a listener of the scheme's protocol that serves the host, at
+ * its Service's load balancer address, or else a ready node's NodePort, on the listener's port.
+ */
+export function exposureOf(
+  cluster: Cluster,
+  host: string,
+  scheme: 'http' | 'https',
+  gateways: readonly { gateway: GatewayModel; listeners: ListenerModel[] }[],
+  serviceOf: (gateway: GatewayModel) => Service | null,
+): L7Exposure | null {
   const h = hostOf(host);
   const protocol = scheme === 'https' ? 'HTTPS' : 'HTTP';
-  for (const { gateway, listeners } of envoyGateways(cluster)) {
+  for (const { gateway, listeners } of gateways) {
     const listener = listeners.find((l) => l.protocol === protocol && servesHost(cluster, l, h));
     if (!listener) continue;
-    const svc = envoyServiceOf(cluster, gateway);
+    const svc = serviceOf(gateway);
     const sp = svc?.ports.find((p) => p.port === listener.port && p.protocol === 'tcp');
     if (!svc || !sp) continue;
     const key = `${svc.namespace}/${svc.name}`;
